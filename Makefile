@@ -1,0 +1,160 @@
+# racelab - one non-recursive Makefile.
+#
+#   make            build ./racelab
+#   make run        install missing dependencies, build, open the TUI
+#   make test       install missing dependencies, build, run every test
+#   make test SANITIZE=1   the same under AddressSanitizer + UBSan
+#   make bench      benchmarks (ratios against baselines of the same run)
+#   make deps       install the dependencies (apt-get as root; else the command)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   V=1             show full commands
+#
+# The targets that may need to install dependencies (run, test, bench, grade)
+# first run `make deps` and then re-enter make, so pkg-config is asked only
+# once the packages are there.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+VERSION := 0.1.0
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+OPT ?= -O1 -g
+else
+BUILD ?= build
+SAN_FLAGS :=
+OPT ?= -O2 -g
+endif
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= $(OPT)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(SAN_FLAGS) \
+             -DRL_VERSION='"$(VERSION)"' $(CFLAGS) -MMD -MP
+NCURSES_CFLAGS = $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+NCURSES_LIBS = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
+LDLIBS_ALL = -pthread $(SAN_FLAGS) -lm
+
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-7s %s\n'
+endif
+
+CORE_SRC := $(sort $(wildcard core/*.c))
+LAB_SRC := $(sort $(wildcard labs/*.c))
+TUI_SRC := $(sort $(wildcard tui/*.c))
+TEST_SRC := $(sort $(wildcard tests/check_*.c))
+BENCH_SRC := $(sort $(wildcard tests/bench_*.c))
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+CORE_OBJ := $(call obj,$(CORE_SRC))
+LAB_OBJ := $(call obj,$(LAB_SRC))
+TUI_OBJ := $(call obj,$(filter-out tui/main.c,$(TUI_SRC)))
+MAIN_OBJ := $(call obj,tui/main.c)
+LIB_OBJ := $(CORE_OBJ) $(LAB_OBJ) $(EXTRA_OBJ) $(TUI_OBJ)
+TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+BENCH_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
+
+# The program: at the top for `make run` and the README; one per build dir.
+ifeq ($(BUILD),build)
+PROG := racelab
+else
+PROG := $(BUILD)/racelab
+endif
+
+.PHONY: all run test check-build bench deps install uninstall clean format \
+        tests-bin
+
+all: $(PROG)
+
+$(PROG): $(MAIN_OBJ) $(LIB_OBJ)
+	$(say) LINK $@
+	$(Q)$(CC) -o $@ $^ $(NCURSES_LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(NCURSES_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJ)
+	$(say) LINK $@
+	$(Q)$(CC) -o $@ $^ $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
+
+tests-bin: $(TEST_BIN) $(PROG)
+
+# Each Check suite is its own binary (fork mode, timeouts inside). The
+# end-to-end scripts (tests/e2e_*.sh) drive the real binary in tmux.
+check-build: tests-bin
+	@fail=0; total=0; \
+	for t in $(TEST_BIN); do \
+	  total=$$((total+1)); \
+	  echo "== $$t"; \
+	  if ! $$t; then fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
+	done; \
+	for s in $(sort $(wildcard tests/e2e_*.sh)); do \
+	  total=$$((total+1)); \
+	  echo "== $$s"; \
+	  if ! RACELAB=$(abspath $(PROG)) bash $$s; then \
+	    fail=$$((fail+1)); echo "FAILED: $$s"; fi; \
+	done; \
+	echo "$$((total-fail)) passed, $$fail failed"; \
+	test $$fail -eq 0
+
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory check-build
+
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory $(PROG)
+	./$(PROG)
+
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory $(BENCH_BIN) $(PROG)
+	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+# Install what the build needs, if it is missing.
+DEB_PKGS := build-essential pkg-config libncurses-dev check tmux
+BREW_PKGS := pkg-config ncurses check tmux
+deps:
+	@if $(PKG_CONFIG) --exists ncursesw check 2>/dev/null && \
+	    command -v tmux >/dev/null 2>&1; then exit 0; fi; \
+	echo "racelab: installing missing dependencies"; \
+	if [ "$$(uname)" = Darwin ]; then \
+	  if command -v brew >/dev/null; then brew install $(BREW_PKGS); \
+	  else echo "racelab: install Homebrew, then: brew install $(BREW_PKGS)"; exit 1; fi; \
+	elif command -v apt-get >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq $(DEB_PKGS) >/dev/null || exit 1; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo apt-get install -y -qq $(DEB_PKGS) >/dev/null || exit 1; \
+	  else echo "racelab: missing dependencies; run: sudo apt-get install -y $(DEB_PKGS)"; exit 1; fi; \
+	else echo "racelab: missing dependencies: a C compiler, make, pkg-config, ncursesw, Check (libcheck), tmux"; exit 1; fi
+
+install: $(PROG)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/racelab
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/racelab
+
+clean:
+	rm -rf build build-san build-* racelab
+
+format:
+	clang-format -i core/*.[ch] labs/*.[ch] tui/*.[ch] tests/*.[ch] \
+	    exercises/*.[ch] solutions/*.[ch]
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

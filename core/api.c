@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * api.c - the student API (racelab.h): argument checks, object and thread
+ * creation, then a call into the run's backend (sim or os), which performs
+ * the operation, makes its record and, on sim, is a scheduling point.
+ *
+ * Objects and threads are allocated from the current run's arena and listed
+ * in the run, so that front ends can show every one of them and the run
+ * frees them all at once. Creating them is guarded by a mutex because on
+ * the os backend a lab thread may create objects while others run.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+
+static pthread_mutex_t create_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* The current run; calling the API outside one is a bug in the caller. */
+static struct rl_run *cur_run(const char *fn)
+{
+    struct rl_run *run = rl_current;
+    if (!run) {
+        char msg[96];
+        snprintf(msg, sizeof(msg), "%s called outside a run", fn);
+        rl_panic(__FILE__, __LINE__, msg);
+    }
+    return run;
+}
+
+/* A new object of kind k in the current run. */
+static struct rl_obj *obj_new(enum rl_obj_kind k, const char *name, long value,
+                              long limit, const char *fn)
+{
+    struct rl_run *run = cur_run(fn);
+    pthread_mutex_lock(&create_mu);
+    if (run->nobjs == RL_MAX_OBJS) {
+        pthread_mutex_unlock(&create_mu);
+        rl_panic(__FILE__, __LINE__, "too many objects in one run (256)");
+    }
+    struct rl_obj *o = rl_run_alloc(run, sizeof(*o));
+    o->kind = k;
+    o->id = run->nobjs;
+    o->run = run;
+    static const char prefix[] = {'v', 'L', 'R', 'S', 'B', 'C', 'E', 'W'};
+    if (name && *name)
+        snprintf(o->name, sizeof(o->name), "%s", name);
+    else
+        snprintf(o->name, sizeof(o->name), "%c%d", prefix[k], o->id);
+    atomic_init(&o->value, value);
+    o->limit = limit;
+    atomic_init(&o->owner, -1);
+    atomic_init(&o->depth, 0);
+    run->objs[run->nobjs++] = o;
+    pthread_mutex_unlock(&create_mu);
+    if (run->ops->obj_init(o) != 0)
+        rl_panic(__FILE__, __LINE__, "cannot create a synchronization object");
+    return o;
+}
+
+rl_var *rl_var_create(const char *name, long value)
+{
+    return (rl_var *)obj_new(RL_OBJ_VAR, name, value, 0, __func__);
+}
+
+rl_lock *rl_lock_create(const char *name)
+{
+    return (rl_lock *)obj_new(RL_OBJ_LOCK, name, 0, 0, __func__);
+}
+
+rl_lock *rl_rlock_create(const char *name)
+{
+    return (rl_lock *)obj_new(RL_OBJ_RLOCK, name, 0, 0, __func__);
+}
+
+rl_sem *rl_semaphore_create(const char *name, long value)
+{
+    if (value < 0)
+        rl_panic(__FILE__, __LINE__, "semaphore initial value must be >= 0");
+    return (rl_sem *)obj_new(RL_OBJ_SEMAPHORE, name, value, value, __func__);
+}
+
+rl_sem *rl_bounded_semaphore_create(const char *name, long value)
+{
+    if (value < 0)
+        rl_panic(__FILE__, __LINE__, "semaphore initial value must be >= 0");
+    return (rl_sem *)obj_new(RL_OBJ_BOUNDED_SEMAPHORE, name, value, value,
+                             __func__);
+}
+
+rl_cond *rl_cond_create(const char *name, rl_lock *lock)
+{
+    if (!lock) {
+        char lname[RL_NAME_MAX];
+        snprintf(lname, sizeof(lname), "%s.lock", name ? name : "C");
+        lock = rl_rlock_create(lname);
+    }
+    struct rl_obj *o = obj_new(RL_OBJ_CONDITION, name, 0, 0, __func__);
+    o->lock = &lock->o;
+    return (rl_cond *)o;
+}
+
+rl_lock *rl_cond_lock(rl_cond *c)
+{
+    return (rl_lock *)c->o.lock;
+}
+
+rl_event *rl_event_create(const char *name)
+{
+    return (rl_event *)obj_new(RL_OBJ_EVENT, name, 0, 0, __func__);
+}
+
+rl_barrier *rl_barrier_create(const char *name, int parties)
+{
+    if (parties < 1)
+        rl_panic(__FILE__, __LINE__, "a barrier needs at least 1 party");
+    return (rl_barrier *)obj_new(RL_OBJ_BARRIER, name, 0, parties, __func__);
+}
+
+/* ---- threads ------------------------------------------------------------ */
+
+rl_thread *rl_thread_start(const char *name, void (*fn)(void *), void *arg)
+{
+    struct rl_run *run = cur_run(__func__);
+    pthread_mutex_lock(&create_mu);
+    if (run->nthreads == RL_MAX_THREADS) {
+        pthread_mutex_unlock(&create_mu);
+        rl_panic(__FILE__, __LINE__, "too many threads in one run (64)");
+    }
+    struct rl_thread *t = rl_run_alloc(run, sizeof(*t));
+    t->id = run->nthreads;
+    if (name && *name)
+        snprintf(t->name, sizeof(t->name), "%s", name);
+    else
+        snprintf(t->name, sizeof(t->name), "T%d", t->id);
+    t->fn = fn;
+    t->arg = arg;
+    t->run = run;
+    atomic_init(&t->state, RL_T_NEW);
+    atomic_init(&t->waiting_on, NULL);
+    atomic_init(&t->join_target, -1);
+    t->deadline = -1;
+    run->threads[run->nthreads++] = t;
+    pthread_mutex_unlock(&create_mu);
+    if (run->ops->thread_init(t) != 0)
+        rl_panic(__FILE__, __LINE__, "cannot create a thread");
+    return t;
+}
+
+void rl_thread_join(rl_thread *t)
+{
+    struct rl_run *run = cur_run(__func__);
+    run->ops->join(t);
+}
+
+int rl_self(void)
+{
+    struct rl_run *run = rl_current;
+    struct rl_thread *t = run ? run->ops->self() : NULL;
+    return t ? t->id : -1;
+}
+
+const char *rl_thread_name(void)
+{
+    struct rl_run *run = rl_current;
+    struct rl_thread *t = run ? run->ops->self() : NULL;
+    return t ? t->name : "setup";
+}
+
+void rl_yield(void)
+{
+    cur_run(__func__)->ops->yield();
+}
+
+void rl_sleep_ms(long ms)
+{
+    cur_run(__func__)->ops->sleep(ms < 0 ? 0 : ms);
+}
+
+/* ---- shared variables ---------------------------------------------------- */
+
+long rl_load(rl_var *v)
+{
+    return cur_run(__func__)->ops->var_op(&v->o, RL_OP_LOAD, 0);
+}
+
+void rl_store(rl_var *v, long value)
+{
+    cur_run(__func__)->ops->var_op(&v->o, RL_OP_STORE, value);
+}
+
+long rl_fetch_add(rl_var *v, long delta)
+{
+    return cur_run(__func__)->ops->var_op(&v->o, RL_OP_FETCH_ADD, delta);
+}
+
+long rl_var_peek(const rl_var *v)
+{
+    return atomic_load(&v->o.value);
+}
+
+/* ---- locks ------------------------------------------------------------------ */
+
+int rl_lock_acquire(rl_lock *l)
+{
+    if (!l)
+        return RL_ERR_ARG;
+    return cur_run(__func__)->ops->lock_acquire(&l->o, -1);
+}
+
+int rl_lock_try_acquire(rl_lock *l)
+{
+    if (!l)
+        return RL_ERR_ARG;
+    return cur_run(__func__)->ops->lock_acquire(&l->o, 0);
+}
+
+int rl_lock_acquire_timeout(rl_lock *l, long ms)
+{
+    if (!l)
+        return RL_ERR_ARG;
+    return cur_run(__func__)->ops->lock_acquire(&l->o, ms < 0 ? -1 : ms);
+}
+
+int rl_lock_release(rl_lock *l)
+{
+    if (!l)
+        return RL_ERR_ARG;
+    return cur_run(__func__)->ops->lock_release(&l->o);
+}
+
+bool rl_lock_locked(const rl_lock *l)
+{
+    return l && atomic_load(&l->o.owner) >= 0;
+}
+
+/* ---- semaphores ---------------------------------------------------------------- */
+
+int rl_sem_acquire(rl_sem *s)
+{
+    if (!s)
+        return RL_ERR_ARG;
+    return cur_run(__func__)->ops->sem_acquire(&s->o, -1);
+}
+
+int rl_sem_try_acquire(rl_sem *s)
+{
+    if (!s)
+        return RL_ERR_ARG;
+    return cur_run(__func__)->ops->sem_acquire(&s->o, 0);
+}
+
+int rl_sem_acquire_timeout(rl_sem *s, long ms)
+{
+    if (!s)
+        return RL_ERR_ARG;
+    return cur_run(__func__)->ops->sem_acquire(&s->o, ms < 0 ? -1 : ms);
+}
+
+int rl_sem_release(rl_sem *s)
+{
+    if (!s)
+        return RL_ERR_ARG;
+    return cur_run(__func__)->ops->sem_release(&s->o);
+}
+
+long rl_sem_value(const rl_sem *s)
+{
+    return s ? atomic_load(&s->o.value) : 0;
+}
+
+/* ---- conditions ------------------------------------------------------------------ */
+
+int rl_cond_wait(rl_cond *c)
+{
+    if (!c)
+        return RL_ERR_ARG;
+    return cur_run(__func__)->ops->cond_wait(&c->o, -1);
+}
+
+int rl_cond_wait_timeout(rl_cond *c, long ms)
+{
+    if (!c)
+        return RL_ERR_ARG;
+    return cur_run(__func__)->ops->cond_wait(&c->o, ms < 0 ? -1 : ms);
+}
+
+int rl_cond_notify(rl_cond *c)
+{
+    if (!c)
+        return RL_ERR_ARG;
+    return cur_run(__func__)->ops->cond_notify(&c->o, false);
+}
+
+int rl_cond_notify_all(rl_cond *c)
+{
+    if (!c)
+        return RL_ERR_ARG;
+    return cur_run(__func__)->ops->cond_notify(&c->o, true);
+}
+
+/* ---- events ------------------------------------------------------------------------ */
+
+void rl_event_set(rl_event *e)
+{
+    cur_run(__func__)->ops->event_set(&e->o, true);
+}
+
+void rl_event_clear(rl_event *e)
+{
+    cur_run(__func__)->ops->event_set(&e->o, false);
+}
+
+bool rl_event_is_set(rl_event *e)
+{
+    return cur_run(__func__)->ops->event_is_set(&e->o);
+}
+
+int rl_event_wait(rl_event *e)
+{
+    return cur_run(__func__)->ops->event_wait(&e->o, -1);
+}
+
+int rl_event_wait_timeout(rl_event *e, long ms)
+{
+    return cur_run(__func__)->ops->event_wait(&e->o, ms < 0 ? -1 : ms);
+}
+
+/* ---- barriers ------------------------------------------------------------------------ */
+
+int rl_barrier_wait(rl_barrier *b)
+{
+    return cur_run(__func__)->ops->barrier_wait(&b->o, -1);
+}
+
+int rl_barrier_wait_timeout(rl_barrier *b, long ms)
+{
+    return cur_run(__func__)->ops->barrier_wait(&b->o, ms < 0 ? -1 : ms);
+}
+
+/* ---- checks from inside a run ------------------------------------------------------------ */
+
+void rl_fail(const char *check, const char *fmt, ...)
+{
+    struct rl_run *run = cur_run(__func__);
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    struct rl_thread *self = run->ops->self();
+    if (run->cfg.backend == RL_BACKEND_SIM && n >= 0 &&
+        (size_t)n < sizeof(msg))
+        snprintf(msg + n, sizeof(msg) - (size_t)n, " (step %llu)",
+                 (unsigned long long)rl_run_steps(run));
+    pthread_mutex_lock(&create_mu);
+    int idx = rl_check_fail(run, check, msg);
+    pthread_mutex_unlock(&create_mu);
+    if (self)
+        run->ops->fail(self, idx);
+}

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * engine.h - the engine's internal data model, shared by run.c (lifecycle,
+ * records, checks, inspection), api.c (the student API entry points),
+ * sim.c (the deterministic fiber backend) and os.c (the pthread backend).
+ * Front ends never include this file; they use run.h.
+ *
+ * Every synchronization object is one struct rl_obj whatever its kind; the
+ * student-facing types (rl_lock, rl_sem, ...) are that struct under another
+ * name. The logical state (value, owner, depth, waiters) is kept by both
+ * backends, so that display, misuse checks and deadlock reports work the
+ * same way on sim and os. A backend keeps its own extra state behind `os`
+ * (pthread primitives) or in its run-level state.
+ *
+ * Concurrency: on sim everything is touched by one OS thread. On os, the
+ * fields marked "atomic" are read by the watchdog and the UI while lab
+ * threads change them; they are only used for display and reports, the real
+ * synchronization is done by the pthread primitive behind `os`.
+ */
+#ifndef RL_ENGINE_H
+#define RL_ENGINE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "racelab.h"
+#include "run.h"
+
+#define RL_MAX_OBJS 256
+#define RL_MAX_CHECKS 32
+
+struct rl_obj {
+    enum rl_obj_kind kind;
+    int id;
+    char name[RL_NAME_MAX];
+    struct rl_run *run;
+    _Atomic long value;   /* atomic: var value, semaphore count, event flag,
+                             barrier arrivals in the current round */
+    long limit;           /* semaphore initial value, barrier parties */
+    _Atomic int owner;    /* atomic: lock holder / RLock owner, -1 if free */
+    _Atomic int depth;    /* atomic: RLock recursion depth (Lock: 0 or 1) */
+    struct rl_obj *lock;  /* Condition: its lock */
+    bool broken;          /* Barrier: broken (timeout) */
+    long generation;      /* Barrier: round number */
+    /* Threads blocked on this object, FIFO. sim: engine-owned; os: guarded
+     * by the run's display mutex (os.c). */
+    int nwait;
+    int16_t wait[RL_MAX_THREADS];
+    /* Semaphore: threads holding a unit, in acquire order (display). */
+    int nhold;
+    int16_t hold[RL_MAX_THREADS];
+    void *os;             /* os backend: the real primitive(s) */
+};
+
+/* The student-facing handles are rl_obj. */
+struct rl_var { struct rl_obj o; };
+struct rl_lock { struct rl_obj o; };
+struct rl_sem { struct rl_obj o; };
+struct rl_cond { struct rl_obj o; };
+struct rl_event { struct rl_obj o; };
+struct rl_barrier { struct rl_obj o; };
+
+struct rl_thread {
+    int id;
+    char name[RL_NAME_MAX];
+    void (*fn)(void *);
+    void *arg;
+    struct rl_run *run;
+    _Atomic int state;        /* enum rl_thread_state; atomic for os */
+    struct rl_obj *_Atomic waiting_on; /* object blocked on, or NULL */
+    _Atomic int join_target;  /* thread joined, or -1 */
+    long deadline;            /* sim: virtual ms when a timed wait ends, -1 */
+    bool timed_out;           /* sim: the timed wait ended by timeout */
+    bool notified;            /* sim: woken by notify / set / barrier */
+    int saved_depth;          /* Condition.wait on an RLock: depth to restore */
+    int wait_result;          /* sim: barrier index or error for the waiter */
+    uint64_t steps;
+    void *backend;            /* sim: fiber; os: pthread state */
+};
+
+/* The operations a backend implements. ms < 0 waits forever, ms == 0 does
+ * not block (try), ms > 0 is a timeout. Each returns an rl_status (or a
+ * value, for vars and barriers) and makes the record(s) of the call. */
+struct rl_backend_ops {
+    int (*run_init)(struct rl_run *run, char *err, size_t errlen);
+    void (*run_fini)(struct rl_run *run);
+    int (*obj_init)(struct rl_obj *o);      /* after the generic fields */
+    void (*obj_fini)(struct rl_obj *o);
+    int (*thread_init)(struct rl_thread *t);
+    void (*thread_fini)(struct rl_thread *t);
+
+    enum rl_end (*step)(struct rl_run *run, int tid, char *err, size_t len);
+    enum rl_end (*finish)(struct rl_run *run);
+    int (*start)(struct rl_run *run, char *err, size_t errlen);
+    enum rl_end (*poll)(struct rl_run *run);
+
+    struct rl_thread *(*self)(void);        /* the calling lab thread */
+    long (*var_op)(struct rl_obj *v, enum rl_op op, long arg);
+    int (*lock_acquire)(struct rl_obj *l, long ms);
+    int (*lock_release)(struct rl_obj *l);
+    int (*sem_acquire)(struct rl_obj *s, long ms);
+    int (*sem_release)(struct rl_obj *s);
+    int (*cond_wait)(struct rl_obj *c, long ms);
+    int (*cond_notify)(struct rl_obj *c, bool all);
+    void (*event_set)(struct rl_obj *e, bool set);
+    bool (*event_is_set)(struct rl_obj *e);
+    int (*event_wait)(struct rl_obj *e, long ms);
+    int (*barrier_wait)(struct rl_obj *b, long ms);
+    void (*join)(struct rl_thread *t);
+    void (*yield)(void);
+    void (*sleep)(long ms);
+    void (*fail)(struct rl_thread *self, int check); /* record RL_OP_FAIL */
+};
+
+extern const struct rl_backend_ops rl_sim_ops;
+extern const struct rl_backend_ops rl_os_ops;
+
+struct rl_check_slot {
+    char name[48];
+    bool ok;
+    int count;          /* failures recorded under this name */
+    char message[256];
+};
+
+struct rl_arena_block;
+
+struct rl_run {
+    struct rl_run_config cfg;
+    const struct rl_backend_ops *ops;
+    enum rl_end end;
+    bool checked;             /* checks evaluated */
+    bool in_setup;
+
+    struct rl_obj *objs[RL_MAX_OBJS];
+    int nobjs;
+    struct rl_thread *threads[RL_MAX_THREADS];
+    int nthreads;
+
+    /* Records: a ring of the newest cap records, seq first..last. */
+    struct rl_record *ring;
+    size_t ring_cap;
+    uint64_t rec_first;       /* 0 when empty */
+    uint64_t rec_last;
+
+    struct rl_check_slot checks[RL_MAX_CHECKS];
+    int nchecks;
+    uint64_t misuse_count;
+    char misuse_first[160];   /* the first misuse, for the check message */
+
+    struct rl_arena_block *arena;
+    char end_msg[256];        /* why the run ended, set by the backend for
+                                 DIVERGED / TIMEOUT / STEP_LIMIT */
+    void *sim;                /* sim.c's state */
+    void *os;                 /* os.c's state */
+    bool abandoned;           /* os: threads stuck; never free */
+};
+
+/* The run the calling OS thread works on (set by setup, sim, and each os
+ * lab thread). */
+extern _Thread_local struct rl_run *rl_current;
+
+/* Append a record (assigns seq) and call on_record. sim and setup only;
+ * os merges its per-thread buffers through rl_record_push. */
+void rl_record_push(struct rl_run *run, const struct rl_record *rec);
+/* Note a misuse (counts it and keeps the first message). */
+void rl_note_misuse(struct rl_run *run, int tid, struct rl_obj *o, int status,
+                    uint64_t seq);
+/* Add a failure under check name; returns the check index. */
+int rl_check_fail(struct rl_run *run, const char *name, const char *msg);
+/* Run the program's checks and the engine's; once. */
+void rl_run_evaluate(struct rl_run *run);
+/* The object that holds what obj is waiting for (owner of a lock), or -1. */
+int rl_obj_holder(const struct rl_obj *o);
+/* Print-free fatal error for broken invariants: reports file:line, aborts. */
+_Noreturn void rl_panic(const char *file, int line, const char *msg);
+#define RL_ASSERT(c)                                                       \
+    do {                                                                   \
+        if (!(c))                                                          \
+            rl_panic(__FILE__, __LINE__, #c);                              \
+    } while (0)
+/* Zeroed memory from the run's arena (freed with the run). */
+void *rl_run_alloc(struct rl_run *run, size_t size);
+/* malloc that aborts on out of memory. */
+void *rl_xmalloc(size_t n);
+void *rl_xcalloc(size_t n, size_t size);
+
+#endif

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run.h - the engine API for front ends (command line, TUI, grader).
+ *
+ * A run = a program (setup + checks, supplied by a lab; the engine does not
+ * know labs) + a backend + a scheduler + limits. It produces a stream of
+ * records (one per API call), a final state (objects and threads that can be
+ * inspected at any time), and a verdict: how the run ended plus the result of
+ * each check.
+ *
+ * Life of a run:
+ *   rl_run_create()  runs the program's setup (objects, threads), no steps;
+ *   rl_run_step()    sim: one scheduling point (the TUI steps with this);
+ *   rl_run_finish()  runs to the end (sim or os) and evaluates the checks;
+ *   rl_run_destroy() frees everything, including the lab's objects.
+ * On the os backend, rl_run_start() + rl_run_poll() run the threads in the
+ * background for a live view; rl_run_finish() waits for them.
+ *
+ * A run is used by one OS thread at a time (the one that created it).
+ */
+#ifndef RL_RUN_H
+#define RL_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RL_MAX_THREADS 64
+#define RL_NAME_MAX 24
+
+struct rl_run;
+struct rl_record;
+
+enum rl_backend { RL_BACKEND_SIM, RL_BACKEND_OS };
+
+/* ---- schedulers (sim) --------------------------------------------------- */
+
+enum rl_sched_kind {
+    RL_SCHED_RR,     /* round robin, preempt after `quantum` steps */
+    RL_SCHED_RANDOM, /* uniform among runnable threads, seeded */
+    RL_SCHED_PCT,    /* probabilistic concurrency testing */
+    RL_SCHED_REPLAY, /* the choices of a schedule string */
+    RL_SCHED_MANUAL, /* the caller picks (rl_run_step_thread) */
+    RL_SCHED_CUSTOM, /* a callback picks (exploration) */
+};
+
+/* A choice point: more than one option, the scheduler picks one. */
+enum rl_choice_kind {
+    RL_CHOICE_THREAD, /* which runnable thread runs the next step */
+    RL_CHOICE_NOTIFY, /* which waiter a notify() wakes */
+};
+
+struct rl_choice {
+    enum rl_choice_kind kind;
+    uint64_t step;          /* the step being decided (1-based) */
+    int current;            /* the thread that ran the previous step, or -1 */
+    int n;                  /* number of options, >= 2 */
+    const int *options;     /* thread ids, ascending for THREAD, FIFO for NOTIFY */
+};
+
+/* Custom scheduler: returns an index into c->options. */
+typedef int (*rl_choose_fn)(void *ctx, const struct rl_choice *c);
+
+struct rl_sched {
+    enum rl_sched_kind kind;
+    int quantum;            /* RR: steps before preemption, >= 1 */
+    uint64_t seed;          /* RANDOM, PCT */
+    int depth;              /* PCT: bug depth d >= 1 (d-1 change points) */
+    int pct_steps;          /* PCT: estimated run length k; 0 = 1000 */
+    const char *choices;    /* REPLAY: the choices part of a schedule string */
+    bool replay_continue;   /* REPLAY: when the choices run out, go on with
+                               round robin (quantum 1) instead of diverging */
+    rl_choose_fn choose;    /* CUSTOM */
+    void *choose_ctx;       /* CUSTOM */
+};
+
+/* Parse a --sched value: "rr:Q", "rr", "random:SEED", "pct:SEED:DEPTH",
+ * "manual". (Replay is given as a schedule string, not here.) On error
+ * returns -1 and writes a one-line message naming the forms allowed. */
+int rl_sched_parse(const char *spec, struct rl_sched *out, char *err,
+                   size_t errlen);
+/* Write the canonical spec of s ("rr:1", "random:42", ...). */
+void rl_sched_format(const struct rl_sched *s, char *buf, size_t len);
+
+/* ---- configuration ------------------------------------------------------ */
+
+/* What a lab supplies: setup creates objects and threads through the student
+ * API (the run is current while it runs); check inspects the final state
+ * and reports with rl_check(). Both run on the caller's OS thread. */
+struct rl_program {
+    void (*setup)(void *ctx);
+    void (*check)(struct rl_run *run, void *ctx);
+    void *ctx;
+};
+
+struct rl_run_config {
+    struct rl_program program;
+    enum rl_backend backend;
+    struct rl_sched sched;      /* sim only */
+    uint64_t max_steps;         /* sim: 0 = RL_DEFAULT_MAX_STEPS */
+    size_t max_records;         /* records kept (newest); 0 = default */
+    bool record;                /* os: record events (sim always records) */
+    int watchdog_ms;            /* os: no progress this long while threads
+                                   are blocked = deadlock; 0 = default */
+    int timeout_ms;             /* os: wall-clock guard; 0 = default */
+    /* Called for every record as it is made (sim: at once; os: when merged
+     * by rl_run_poll / rl_run_finish). May be NULL. */
+    void (*on_record)(void *ctx, const struct rl_run *run,
+                      const struct rl_record *rec);
+    void *on_record_ctx;
+};
+
+#define RL_DEFAULT_MAX_STEPS 1000000u
+#define RL_DEFAULT_MAX_RECORDS ((size_t)1 << 20)
+#define RL_DEFAULT_WATCHDOG_MS 1000
+#define RL_DEFAULT_TIMEOUT_MS 60000
+
+/* ---- records ------------------------------------------------------------ */
+
+enum rl_op {
+    RL_OP_START,      /* thread starts */
+    RL_OP_FINISH,     /* thread body returned */
+    RL_OP_LOAD,       /* before = after = value read */
+    RL_OP_STORE,      /* arg = value written; before, after */
+    RL_OP_FETCH_ADD,  /* arg = delta; before, after */
+    RL_OP_ACQUIRE,    /* Lock/RLock/Semaphore acquire (also try / timeout) */
+    RL_OP_RELEASE,
+    RL_OP_WAIT,       /* Condition.wait */
+    RL_OP_NOTIFY,     /* arg = number woken; other = first thread woken */
+    RL_OP_NOTIFY_ALL, /* arg = number woken */
+    RL_OP_SET,        /* Event.set; arg = number woken */
+    RL_OP_CLEAR,      /* Event.clear */
+    RL_OP_IS_SET,     /* Event.is_set; after = flag */
+    RL_OP_EVENT_WAIT, /* Event.wait */
+    RL_OP_BARRIER,    /* Barrier.wait; after = arrival index */
+    RL_OP_JOIN,       /* other = joined thread */
+    RL_OP_YIELD,
+    RL_OP_SLEEP,      /* arg = ms */
+    RL_OP_FAIL,       /* rl_fail(): a check failed here; arg = check index */
+    RL_OP__COUNT
+};
+
+enum rl_result {
+    RL_RES_OK,        /* done (acquired, stored, ...) */
+    RL_RES_BLOCKED,   /* the thread blocks here; other = holder or -1 */
+    RL_RES_WOKE,      /* a blocked call completes (acquired after waiting,
+                         notified and re-acquired, event set, ...) */
+    RL_RES_TIMEOUT,   /* not acquired / not notified within the timeout, or
+                         would block (try) */
+    RL_RES_ERROR,     /* misuse; arg = the rl_status code */
+};
+
+/* One API call. seq is the step number on sim (1-based, the same for the
+ * same schedule) and a global sequence number on os. before/after hold the
+ * variable's value, the semaphore count, the RLock depth or the barrier
+ * arrivals, around the call. */
+struct rl_record {
+    uint64_t seq;
+    int16_t thread;
+    uint8_t op;       /* enum rl_op */
+    uint8_t result;   /* enum rl_result */
+    int16_t obj;      /* object id, -1 if none */
+    int16_t other;    /* another thread involved, -1 if none */
+    long arg;
+    long before;
+    long after;
+};
+
+/* ---- objects and threads, for display ------------------------------------ */
+
+enum rl_obj_kind {
+    RL_OBJ_VAR,
+    RL_OBJ_LOCK,
+    RL_OBJ_RLOCK,
+    RL_OBJ_SEMAPHORE,
+    RL_OBJ_BOUNDED_SEMAPHORE,
+    RL_OBJ_CONDITION,
+    RL_OBJ_EVENT,
+    RL_OBJ_BARRIER,
+};
+
+/* A snapshot of one object. */
+struct rl_obj_view {
+    int id;
+    enum rl_obj_kind kind;
+    const char *name;
+    long value;       /* var value, semaphore count, event flag (0/1),
+                         barrier arrivals in this round */
+    long limit;       /* semaphore initial value, barrier parties */
+    int owner;        /* Lock: holder (last acquirer) or -1; RLock: owner */
+    int depth;        /* RLock recursion depth */
+    int lock;         /* Condition: the id of its lock */
+    int nholders;     /* Semaphore: threads holding a unit, in order */
+    int holders[RL_MAX_THREADS];
+    int nwaiters;     /* threads blocked on this object, in FIFO order */
+    int waiters[RL_MAX_THREADS];
+    bool broken;      /* Barrier */
+};
+
+enum rl_thread_state {
+    RL_T_NEW,         /* created, has not run yet */
+    RL_T_RUNNABLE,
+    RL_T_BLOCKED,     /* waits on `waiting_on` */
+    RL_T_SLEEPING,    /* sim: waits for virtual time */
+    RL_T_DONE,
+};
+
+struct rl_thread_view {
+    int id;
+    const char *name;
+    enum rl_thread_state state;
+    int waiting_on;   /* object id, or -1 (join: -2 - thread id) */
+    int holder;       /* who holds what it waits on, or -1 */
+    uint64_t steps;   /* steps this thread has run */
+};
+
+/* ---- verdict -------------------------------------------------------------- */
+
+enum rl_end {
+    RL_END_RUNNING,   /* not finished yet */
+    RL_END_DONE,      /* every thread finished */
+    RL_END_DEADLOCK,  /* no thread can run, some have not finished */
+    RL_END_STEP_LIMIT,/* sim: max_steps reached ("did not finish") */
+    RL_END_DIVERGED,  /* replay: the schedule does not fit this run */
+    RL_END_TIMEOUT,   /* os: the wall-clock guard expired */
+};
+
+struct rl_check_result {
+    const char *name;     /* "final value", "no deadlock", ... */
+    bool ok;
+    const char *message;  /* what was expected and what happened */
+};
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+/* Create a run and run the program's setup. Returns NULL with a message in
+ * err on a bad configuration. The caller owns the run. */
+struct rl_run *rl_run_create(const struct rl_run_config *cfg, char *err,
+                             size_t errlen);
+/* Free a run and every object of its program. Accepts NULL. On os, a run
+ * whose threads are stuck in a real deadlock is abandoned, not freed. */
+void rl_run_destroy(struct rl_run *run);
+
+/* sim: run one step, chosen by the run's scheduler. Returns the end state
+ * (RL_END_RUNNING while more steps remain). Checks are evaluated when the
+ * run ends. */
+enum rl_end rl_run_step(struct rl_run *run);
+/* sim, manual: run one step of thread tid. Returns -1 with a message in err
+ * if tid cannot run now ("T1 is blocked on L (held by T0)"). */
+int rl_run_step_thread(struct rl_run *run, int tid, char *err, size_t errlen);
+/* Run to the end (sim: step until done; os: start if needed and wait, with
+ * the watchdog) and evaluate the checks. Returns how the run ended. */
+enum rl_end rl_run_finish(struct rl_run *run);
+
+/* sim: use another scheduler for the choices from now on (the TUI replays
+ * a prefix, then hands back to the user's scheduler). Returns -1 with a
+ * message for a bad scheduler. */
+int rl_run_set_sched(struct rl_run *run, const struct rl_sched *sched,
+                     char *err, size_t errlen);
+
+/* os: start the threads and return at once. */
+int rl_run_start(struct rl_run *run, char *err, size_t errlen);
+/* os: merge new records (calling on_record), check the watchdog; returns
+ * RL_END_RUNNING until the run has ended. Never blocks. */
+enum rl_end rl_run_poll(struct rl_run *run);
+
+/* ---- inspection ------------------------------------------------------------ */
+
+enum rl_backend rl_run_backend(const struct rl_run *run);
+enum rl_end rl_run_end(const struct rl_run *run);
+/* Steps taken (sim) or records made (os). */
+uint64_t rl_run_steps(const struct rl_run *run);
+/* Virtual time in ms (sim). */
+long rl_run_now(const struct rl_run *run);
+
+int rl_run_thread_count(const struct rl_run *run);
+void rl_run_thread(const struct rl_run *run, int tid,
+                   struct rl_thread_view *out);
+/* sim: whether tid could run the next step. */
+bool rl_run_thread_runnable(const struct rl_run *run, int tid);
+
+int rl_run_object_count(const struct rl_run *run);
+void rl_run_object(const struct rl_run *run, int id, struct rl_obj_view *out);
+/* The id of the object named name, or -1. */
+int rl_run_object_find(const struct rl_run *run, const char *name);
+
+/* Records kept: seq numbers first..last (the oldest may have been dropped
+ * past max_records). rl_run_record returns NULL for a seq not kept. */
+uint64_t rl_run_record_first(const struct rl_run *run);
+uint64_t rl_run_record_last(const struct rl_run *run);
+const struct rl_record *rl_run_record(const struct rl_run *run, uint64_t seq);
+
+/* Checks, in order: the program's own (rl_check, rl_fail) and the engine's
+ * (no deadlock, finished within the step limit, no misuse). */
+int rl_run_check_count(const struct rl_run *run);
+void rl_run_check(const struct rl_run *run, int i,
+                  struct rl_check_result *out);
+/* True when the run has ended and every check holds. */
+bool rl_run_passed(const struct rl_run *run);
+
+/* Called by a program's check callback: add a check result. */
+void rl_check(struct rl_run *run, const char *name, bool ok, const char *fmt,
+              ...) __attribute__((format(printf, 4, 5)));
+
+/* sim: the choices made so far, as the choices part of a schedule string
+ * ("0x3.1.0x2", "-" when there was no choice). Returns the length written
+ * (truncated to len-1 like snprintf). */
+size_t rl_run_choices(const struct rl_run *run, char *buf, size_t len);
+/* sim: number of choice points so far, and how many of them were
+ * preemptions (the running thread could go on but another was picked). */
+uint64_t rl_run_choice_count(const struct rl_run *run);
+int rl_run_preemptions(const struct rl_run *run);
+
+/* Describe how the run ended in one or more lines: for a deadlock, each
+ * blocked thread with what it waits for and who holds it, and the wait-for
+ * cycle; for a divergence, the step and why. Empty for RL_END_DONE. */
+size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len);
+
+/* One readable line for a record: "load counter -> 41",
+ * "acquire L: blocked (held by T0)", ... without the thread or seq. */
+size_t rl_record_text(const struct rl_run *run, const struct rl_record *rec,
+                      char *buf, size_t len);
+
+/* Names for display. */
+const char *rl_end_name(enum rl_end e);
+const char *rl_obj_kind_name(enum rl_obj_kind k);
+const char *rl_op_name(enum rl_op op);
+
+#endif

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sched.c - the sim backend's scheduling policies.
+ *
+ * Round robin with a quantum models an interpreter's switch interval: a
+ * thread keeps the CPU for Q steps, then the next runnable thread (by id,
+ * cyclically) gets it. Random picks uniformly. PCT (Burckhardt et al.,
+ * "A randomized scheduler with probabilistic guarantees of finding bugs",
+ * ASPLOS 2010) gives threads random distinct priorities, always runs the
+ * highest-priority runnable thread, and at d-1 random steps drops the
+ * running thread below everybody: a bug of depth d is found with
+ * probability at least 1/(n k^(d-1)). Replay follows a schedule string.
+ * Manual behaves as round robin with quantum 1 when asked to pick (the
+ * front end normally picks itself). Custom asks a callback (exploration).
+ *
+ * Notify choices: round robin and manual wake the longest waiter (FIFO, as
+ * Python does); random picks at random; PCT wakes the highest priority.
+ */
+#include "sched.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "schedule.h"
+
+/* xorshift64*: small, fast, and the same on every machine. */
+static uint64_t rng_next(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *s = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* A uniform number in [0, n). */
+static uint64_t rng_below(uint64_t *s, uint64_t n)
+{
+    return rng_next(s) % n;
+}
+
+/* splitmix64: turns any seed (0 included) into a good xorshift state. */
+static uint64_t seed_mix(uint64_t seed)
+{
+    uint64_t z = seed + 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return z ? z : 1;
+}
+
+struct replay_ctx {
+    struct sched *s;
+    size_t cap;
+};
+
+static int replay_emit(void *vctx, int id, long count)
+{
+    struct replay_ctx *r = vctx;
+    struct sched *s = r->s;
+    if (s->nitems == r->cap) {
+        r->cap = r->cap ? r->cap * 2 : 64;
+        s->rid = realloc(s->rid, r->cap * sizeof(*s->rid));
+        s->rcount = realloc(s->rcount, r->cap * sizeof(*s->rcount));
+        if (!s->rid || !s->rcount)
+            rl_panic(__FILE__, __LINE__, "out of memory");
+    }
+    s->rid[s->nitems] = (int16_t)id;
+    s->rcount[s->nitems] = (uint32_t)count;
+    s->nitems++;
+    return 0;
+}
+
+/* Parse the choices of a replay schedule into run-length items. */
+static int replay_load(struct sched *s, const char *choices, char *err,
+                       size_t errlen)
+{
+    if (!choices) {
+        snprintf(err, errlen, "replay: no schedule given");
+        return -1;
+    }
+    if (rl_schedule_check_choices(choices, err, errlen) != 0)
+        return -1;
+    struct replay_ctx r = {s, 0};
+    /* check_choices validated the text, so this walk can be simple. */
+    const char *p = choices;
+    if (strcmp(p, "-") == 0)
+        return 0;
+    while (*p) {
+        char *end;
+        long id = strtol(p, &end, 10);
+        long count = 1;
+        if (*end == 'x')
+            count = strtol(end + 1, &end, 10);
+        p = end;
+        replay_emit(&r, (int)id, count);
+        if (*p == '.')
+            p++;
+    }
+    return 0;
+}
+
+int sched_init(struct sched *s, const struct rl_sched *cfg, int nthreads,
+               char *err, size_t errlen)
+{
+    memset(s, 0, sizeof(*s));
+    s->cfg = *cfg;
+    s->last = -1;
+    s->rng = seed_mix(cfg->seed);
+    s->nthreads = nthreads;
+    switch (cfg->kind) {
+    case RL_SCHED_RR:
+        if (cfg->quantum < 1) {
+            snprintf(err, errlen, "rr: the quantum must be at least 1");
+            return -1;
+        }
+        break;
+    case RL_SCHED_RANDOM:
+    case RL_SCHED_MANUAL:
+        break;
+    case RL_SCHED_PCT: {
+        int d = cfg->depth;
+        if (d < 1 || d > 16) {
+            snprintf(err, errlen, "pct: the depth must be 1..16, not %d", d);
+            return -1;
+        }
+        uint64_t k = cfg->pct_steps > 0 ? (uint64_t)cfg->pct_steps : 1000;
+        /* Distinct initial priorities d .. d+n-1 in random order. */
+        int perm[RL_MAX_THREADS];
+        for (int i = 0; i < nthreads; i++)
+            perm[i] = i;
+        for (int i = nthreads - 1; i > 0; i--) {
+            int j = (int)rng_below(&s->rng, (uint64_t)i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        for (int i = 0; i < nthreads; i++)
+            s->prio[perm[i]] = d + i;
+        s->nchange = d - 1;
+        for (int i = 0; i < s->nchange; i++)
+            s->change[i] = 1 + rng_below(&s->rng, k);
+        break;
+    }
+    case RL_SCHED_REPLAY:
+        if (replay_load(s, cfg->choices, err, errlen) != 0)
+            return -1;
+        break;
+    case RL_SCHED_CUSTOM:
+        if (!cfg->choose) {
+            snprintf(err, errlen, "custom scheduler without a callback");
+            return -1;
+        }
+        break;
+    default:
+        snprintf(err, errlen, "unknown scheduler kind %d", (int)cfg->kind);
+        return -1;
+    }
+    return 0;
+}
+
+void sched_fini(struct sched *s)
+{
+    free(s->rid);
+    free(s->rcount);
+    s->rid = NULL;
+    s->rcount = NULL;
+}
+
+/* Round robin: keep the current thread for its quantum, then the next
+ * runnable id after it, cyclically. */
+static int pick_rr(const struct sched *s, const struct rl_choice *c, int q)
+{
+    int cur = c->current;
+    int cur_idx = -1;
+    for (int i = 0; i < c->n; i++)
+        if (c->options[i] == cur)
+            cur_idx = i;
+    if (cur_idx >= 0 && s->last == cur && s->run_len < q)
+        return cur_idx;
+    for (int i = 0; i < c->n; i++)
+        if (c->options[i] > cur)
+            return i;
+    return 0;
+}
+
+int sched_pick(struct sched *s, const struct rl_choice *c, int *want)
+{
+    *want = -1;
+    switch (s->cfg.kind) {
+    case RL_SCHED_RR:
+    case RL_SCHED_MANUAL:
+        if (c->kind == RL_CHOICE_NOTIFY)
+            return 0;
+        return pick_rr(s, c,
+                       s->cfg.kind == RL_SCHED_RR ? s->cfg.quantum : 1);
+    case RL_SCHED_RANDOM:
+        return (int)rng_below(&s->rng, (uint64_t)c->n);
+    case RL_SCHED_PCT: {
+        int best = 0;
+        for (int i = 1; i < c->n; i++)
+            if (s->prio[c->options[i]] > s->prio[c->options[best]])
+                best = i;
+        return best;
+    }
+    case RL_SCHED_REPLAY: {
+        if (s->item >= s->nitems) {
+            if (s->cfg.replay_continue)
+                return pick_rr(s, c, 1);
+            return -1;
+        }
+        int id = s->rid[s->item];
+        *want = id;
+        for (int i = 0; i < c->n; i++) {
+            if (c->options[i] == id) {
+                if (++s->used == s->rcount[s->item]) {
+                    s->item++;
+                    s->used = 0;
+                }
+                return i;
+            }
+        }
+        return -1;
+    }
+    case RL_SCHED_CUSTOM: {
+        int i = s->cfg.choose(s->cfg.choose_ctx, c);
+        RL_ASSERT(i >= 0 && i < c->n);
+        return i;
+    }
+    }
+    return 0;
+}
+
+void sched_note_step(struct sched *s, uint64_t step, int tid)
+{
+    if (tid == s->last) {
+        s->run_len++;
+    } else {
+        s->last = tid;
+        s->run_len = 1;
+    }
+    if (s->cfg.kind == RL_SCHED_PCT) {
+        for (int i = 0; i < s->nchange; i++)
+            if (s->change[i] == step)
+                s->prio[tid] = i; /* below every initial priority */
+    }
+}
+
+uint64_t sched_replay_left(const struct sched *s)
+{
+    if (s->cfg.kind != RL_SCHED_REPLAY)
+        return 0;
+    uint64_t left = 0;
+    for (size_t i = s->item; i < s->nitems; i++)
+        left += s->rcount[i];
+    return left - s->used;
+}
+
+/* ---- --sched parsing (declared in run.h) --------------------------------- */
+
+static const char *sched_forms =
+    "rr, rr:QUANTUM, random:SEED, pct:SEED:DEPTH, manual";
+
+/* Parse a non-negative decimal number into *out; false if not one. */
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+int rl_sched_parse(const char *spec, struct rl_sched *out, char *err,
+                   size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    char buf[128];
+    if (!spec || strlen(spec) >= sizeof(buf)) {
+        snprintf(err, errlen, "bad scheduler; use one of: %s", sched_forms);
+        return -1;
+    }
+    strcpy(buf, spec);
+    char *parts[4] = {0};
+    int n = 0;
+    for (char *p = buf; n < 4;) {
+        parts[n++] = p;
+        char *c = strchr(p, ':');
+        if (!c)
+            break;
+        *c = '\0';
+        p = c + 1;
+    }
+    uint64_t a = 0, b = 0;
+    if (strcmp(parts[0], "rr") == 0 && n <= 2) {
+        out->kind = RL_SCHED_RR;
+        out->quantum = 1;
+        if (n == 2) {
+            if (!parse_u64(parts[1], &a) || a < 1 || a > 1000000) {
+                snprintf(err, errlen,
+                         "bad scheduler '%s': the rr quantum must be "
+                         "1..1000000",
+                         spec);
+                return -1;
+            }
+            out->quantum = (int)a;
+        }
+        return 0;
+    }
+    if (strcmp(parts[0], "random") == 0 && n == 2) {
+        if (!parse_u64(parts[1], &a)) {
+            snprintf(err, errlen,
+                     "bad scheduler '%s': the random seed must be a "
+                     "number >= 0",
+                     spec);
+            return -1;
+        }
+        out->kind = RL_SCHED_RANDOM;
+        out->seed = a;
+        return 0;
+    }
+    if (strcmp(parts[0], "pct") == 0 && n == 3) {
+        if (!parse_u64(parts[1], &a) || !parse_u64(parts[2], &b) || b < 1 ||
+            b > 16) {
+            snprintf(err, errlen,
+                     "bad scheduler '%s': pct takes a seed >= 0 and a "
+                     "depth 1..16",
+                     spec);
+            return -1;
+        }
+        out->kind = RL_SCHED_PCT;
+        out->seed = a;
+        out->depth = (int)b;
+        return 0;
+    }
+    if (strcmp(parts[0], "manual") == 0 && n == 1) {
+        out->kind = RL_SCHED_MANUAL;
+        return 0;
+    }
+    snprintf(err, errlen, "bad scheduler '%s'; use one of: %s", spec,
+             sched_forms);
+    return -1;
+}
+
+void rl_sched_format(const struct rl_sched *s, char *buf, size_t len)
+{
+    switch (s->kind) {
+    case RL_SCHED_RR:
+        snprintf(buf, len, "rr:%d", s->quantum);
+        break;
+    case RL_SCHED_RANDOM:
+        snprintf(buf, len, "random:%llu", (unsigned long long)s->seed);
+        break;
+    case RL_SCHED_PCT:
+        snprintf(buf, len, "pct:%llu:%d", (unsigned long long)s->seed,
+                 s->depth);
+        break;
+    case RL_SCHED_REPLAY:
+        snprintf(buf, len, "replay");
+        break;
+    case RL_SCHED_MANUAL:
+        snprintf(buf, len, "manual");
+        break;
+    case RL_SCHED_CUSTOM:
+        snprintf(buf, len, "custom");
+        break;
+    }
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * schedule.h - schedule strings: a sim run written down so it can be
+ * copied, pasted and replayed exactly.
+ *
+ *   rl1:LAB:VARIANT:PARAMS:CHOICES
+ *   rl1:unsafe-counter:unsafe:threads=2,iters=3:0x3.1.0x2.1x3
+ *
+ * "rl1" is the format version. LAB, VARIANT and PARAMS ("k=v,k=v") say which
+ * run the choices belong to; the engine treats them as opaque text. CHOICES
+ * lists, for each choice point of the run (a point where more than one
+ * thread could run, or a notify had more than one waiter to wake), the
+ * thread id that was picked, run-length encoded: "0x3" is thread 0 at three
+ * consecutive choice points; items are separated by '.'; "-" means the run
+ * had no choice point. Points with a single option are not written: they
+ * are the same in every replay. Only characters that need no quoting in a
+ * shell are used.
+ */
+#ifndef RL_SCHEDULE_H
+#define RL_SCHEDULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RL_SCHEDULE_VERSION "rl1"
+
+struct rl_schedule {
+    char lab[64];
+    char variant[64];
+    char params[256];
+    const char *choices; /* points into the parsed string */
+};
+
+/* Split a schedule string into its parts (choices validated). Returns 0, or
+ * -1 with a one-line message ("schedule string: expected
+ * rl1:LAB:VARIANT:PARAMS:CHOICES", "schedule string: bad choice '0x' at
+ * item 3", "schedule string: version rl9 is not supported (this racelab
+ * reads rl1)"). s->choices points into str. */
+int rl_schedule_parse(const char *str, struct rl_schedule *s, char *err,
+                      size_t errlen);
+
+/* Check the choices part alone: 0 or -1 with a message. */
+int rl_schedule_check_choices(const char *choices, char *err, size_t errlen);
+
+/* Write a full schedule string. Returns the length (snprintf-style). */
+size_t rl_schedule_format(char *buf, size_t len, const char *lab,
+                          const char *variant, const char *params,
+                          const char *choices);
+
+/* Decode choices into ids[] (at most max; returns the count, or -1 if the
+ * text is malformed or longer than max). */
+long rl_schedule_decode(const char *choices, int16_t *ids, size_t max);
+/* Encode ids[0..n) as choices text. Returns the length (snprintf-style). */
+size_t rl_schedule_encode(const int16_t *ids, size_t n, char *buf,
+                          size_t len);
+
+#endif

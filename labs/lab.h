@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lab.h - what a lab is, and the registry.
+ *
+ * A lab is data plus thread bodies: a name, a title, a one-line summary, an
+ * explanation of the concept (shown in the TUI), parameters with defaults
+ * and bounds, variants (unsafe, locked, ...), a setup that creates the
+ * shared objects and starts the threads through the student API, and checks
+ * that judge the final state. One lab per file in labs/; lab.c holds the
+ * registry, the only list of labs in the program.
+ *
+ * A lab instance (struct lab_inst) is a lab + a variant + parameter values;
+ * lab_program() turns it into the engine's struct rl_program.
+ */
+#ifndef RL_LAB_H
+#define RL_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../core/run.h"
+
+#define LAB_MAX_PARAMS 8
+
+struct lab_param {
+    const char *key;      /* "threads", "iters", "capacity", ... */
+    const char *help;     /* one line */
+    long def;             /* default on sim (small: readable traces) */
+    long def_os;          /* default on os (large: real races show) */
+    long min, max;
+};
+
+struct lab_variant {
+    const char *name;     /* "unsafe", "locked", ... */
+    const char *summary;  /* one line */
+    bool expect_pass;     /* do its checks hold under every schedule? */
+};
+
+struct lab_inst;
+
+struct lab {
+    const char *name;     /* "unsafe-counter" */
+    const char *title;    /* "Unsafe counter" */
+    const char *summary;  /* one line for `racelab list` */
+    const char *explain;  /* a short paragraph for the TUI, '\n' allowed */
+    const struct lab_param *params;
+    int nparams;
+    const struct lab_variant *variants;
+    int nvariants;
+    /* Create objects and start threads (the run is current). Allocate the
+     * lab's state with rl_alloc() and keep it in inst->state. */
+    void (*setup)(struct lab_inst *inst);
+    /* Judge the final state with rl_check(). Called only when every thread
+     * finished. */
+    void (*check)(struct rl_run *run, struct lab_inst *inst);
+};
+
+struct lab_inst {
+    const struct lab *lab;
+    int variant;                   /* index into lab->variants */
+    long params[LAB_MAX_PARAMS];   /* in lab->params order */
+    enum rl_backend backend;
+    void *state;                   /* the lab's, from rl_alloc() */
+};
+
+/* The registry, in display order. */
+int lab_count(void);
+const struct lab *lab_at(int i);
+/* Find by name; NULL if unknown. */
+const struct lab *lab_find(const char *name);
+/* The index of a variant by name, or -1. */
+int lab_variant_find(const struct lab *lab, const char *name);
+/* The index of a parameter by key, or -1. */
+int lab_param_find(const struct lab *lab, const char *key);
+
+/* Initialise an instance with the default variant (0) and the defaults for
+ * backend. */
+void lab_inst_init(struct lab_inst *inst, const struct lab *lab,
+                   enum rl_backend backend);
+/* Set a parameter from text ("threads", "4"). On error returns -1 with a
+ * one-line message naming what is wrong and what is allowed
+ * ("threads must be 1..16, not 99"; "unknown parameter 'x' for
+ * unsafe-counter (threads, iters)"). */
+int lab_inst_set(struct lab_inst *inst, const char *key, const char *value,
+                 char *err, size_t errlen);
+/* Set several from "k=v,k=v" (the parameter part of a schedule string). */
+int lab_inst_set_all(struct lab_inst *inst, const char *kvs, char *err,
+                     size_t errlen);
+/* The value of a parameter by key (aborts on an unknown key: a lab bug). */
+long lab_inst_param(const struct lab_inst *inst, const char *key);
+/* Canonical "k=v,k=v" of every parameter, in the lab's order. */
+size_t lab_inst_params_text(const struct lab_inst *inst, char *buf,
+                            size_t len);
+/* The engine program for this instance (ctx = inst, which must outlive the
+ * run). */
+struct rl_program lab_program(struct lab_inst *inst);
+
+#endif
