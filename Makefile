@@ -40,7 +40,9 @@ NCURSES_CFLAGS = $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 NCURSES_LIBS = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
-LDLIBS_ALL = -pthread $(SAN_FLAGS) -lm
+# -rdynamic: the grader dlopens compiled submissions, which call the
+# student API exported by the racelab binary.
+LDLIBS_ALL = -pthread $(SAN_FLAGS) -lm -rdynamic -ldl
 
 ifeq ($(V),1)
 Q :=
@@ -53,6 +55,8 @@ endif
 CORE_SRC := $(sort $(wildcard core/*.c))
 LAB_SRC := $(sort $(wildcard labs/*.c))
 TUI_SRC := $(sort $(wildcard tui/*.c))
+EX_SRC := $(sort $(wildcard exercises/*.c))
+SOL_SRC := $(sort $(wildcard solutions/*.c))
 TEST_SRC := $(sort $(wildcard tests/check_*.c))
 BENCH_SRC := $(sort $(wildcard tests/bench_*.c))
 
@@ -61,7 +65,13 @@ CORE_OBJ := $(call obj,$(CORE_SRC))
 LAB_OBJ := $(call obj,$(LAB_SRC))
 TUI_OBJ := $(call obj,$(filter-out tui/main.c,$(TUI_SRC)))
 MAIN_OBJ := $(call obj,tui/main.c)
-LIB_OBJ := $(CORE_OBJ) $(LAB_OBJ) $(EXTRA_OBJ) $(TUI_OBJ)
+# The student's exercises and the reference solutions implement the same
+# interfaces; their functions get a prefix each (see exercises/exercise.h)
+# so that both link into one program as a lab's `student` and `reference`
+# variants.
+EX_OBJ := $(call obj,$(EX_SRC))
+SOL_OBJ := $(call obj,$(SOL_SRC))
+LIB_OBJ := $(CORE_OBJ) $(LAB_OBJ) $(EX_OBJ) $(SOL_OBJ) $(EXTRA_OBJ) $(TUI_OBJ)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCH_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
 
@@ -85,6 +95,16 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) $(NCURSES_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
+
+$(BUILD)/exercises/%.o: exercises/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -DRL_EXERCISE_PREFIX=student_ -c -o $@ $<
+
+$(BUILD)/solutions/%.o: solutions/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -DRL_EXERCISE_PREFIX=reference_ -c -o $@ $<
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJ)
 	$(say) LINK $@
