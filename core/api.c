@@ -351,10 +351,12 @@ void rl_fail(const char *check, const char *fmt, ...)
     int n = vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     struct rl_thread *self = run->ops->self();
-    if (run->cfg.backend == RL_BACKEND_SIM && n >= 0 &&
+    /* On sim, name the step as the trace numbers it: the record this call
+     * is about to make. (On os records are numbered when merged.) */
+    if (run->cfg.backend == RL_BACKEND_SIM && self && n >= 0 &&
         (size_t)n < sizeof(msg))
         snprintf(msg + n, sizeof(msg) - (size_t)n, " (step %llu)",
-                 (unsigned long long)rl_run_steps(run));
+                 (unsigned long long)run->rec_last + 1);
     pthread_mutex_lock(&create_mu);
     int idx = rl_check_fail(run, check, msg);
     pthread_mutex_unlock(&create_mu);

@@ -116,6 +116,8 @@ struct rl_backend_ops {
 
 extern const struct rl_backend_ops rl_sim_ops;
 extern const struct rl_backend_ops rl_os_ops;
+/* os: records lost because a thread's ring filled before a merge. */
+uint64_t rl_os_dropped(const struct rl_run *run);
 
 struct rl_check_slot {
     char name[48];

@@ -314,7 +314,7 @@ void rl_note_misuse(struct rl_run *run, int tid, struct rl_obj *o, int status,
                               ? run->threads[tid]->name
                               : "setup";
         snprintf(run->misuse_first, sizeof(run->misuse_first),
-                 "%s: %s (%s %s, event %llu)", who, rl_strerror(status),
+                 "%s: %s (%s %s, step %llu)", who, rl_strerror(status),
                  o ? rl_obj_kind_name(o->kind) : "", o ? o->name : "",
                  (unsigned long long)seq);
     }

@@ -113,7 +113,7 @@ struct rl_run_config {
 #define RL_DEFAULT_MAX_STEPS 1000000u
 #define RL_DEFAULT_MAX_RECORDS ((size_t)1 << 20)
 #define RL_DEFAULT_WATCHDOG_MS 1000
-#define RL_DEFAULT_TIMEOUT_MS 60000
+#define RL_DEFAULT_TIMEOUT_MS 10000
 
 /* ---- records ------------------------------------------------------------ */
 
@@ -150,10 +150,11 @@ enum rl_result {
     RL_RES_ERROR,     /* misuse; arg = the rl_status code */
 };
 
-/* One API call. seq is the step number on sim (1-based, the same for the
- * same schedule) and a global sequence number on os. before/after hold the
- * variable's value, the semaphore count, the RLock depth or the barrier
- * arrivals, around the call. */
+/* One API call. seq numbers the records of a run from 1 (on sim the same
+ * for the same schedule; on os in the order of a global counter): it is
+ * the "step N" that every message of the engine and the labs cites.
+ * before/after hold the variable's value, the semaphore count, the RLock
+ * depth or the barrier arrivals, around the call. */
 struct rl_record {
     uint64_t seq;
     int16_t thread;

@@ -352,7 +352,7 @@ static enum rl_end settle(struct rl_run *run)
             snprintf(run->end_msg, sizeof(run->end_msg),
                      "schedule diverges: the run finished at step %llu but "
                      "the schedule has %llu more choice%s",
-                     (unsigned long long)s->step, (unsigned long long)left,
+                     (unsigned long long)run->rec_last, (unsigned long long)left,
                      left == 1 ? "" : "s");
             return RL_END_DIVERGED;
         }
@@ -408,12 +408,12 @@ static enum rl_end sim_step(struct rl_run *run, int forced, char *err,
                 snprintf(run->end_msg, sizeof(run->end_msg),
                          "schedule diverges at step %llu: the schedule "
                          "ended but %d threads can still run",
-                         (unsigned long long)s->step + 1, n);
+                         (unsigned long long)run->rec_last + 1, n);
             } else {
                 why_not(run, want, why, sizeof(why));
                 snprintf(run->end_msg, sizeof(run->end_msg),
                          "schedule diverges at step %llu: %s",
-                         (unsigned long long)s->step + 1, why);
+                         (unsigned long long)run->rec_last + 1, why);
             }
             return RL_END_DIVERGED;
         }
@@ -694,7 +694,7 @@ static int choose_waiter(struct rl_run *run, struct rl_thread *t,
                      c->name);
         snprintf(run->end_msg, sizeof(run->end_msg),
                  "schedule diverges at step %llu (notify %s): %s",
-                 (unsigned long long)s->step, c->name, why);
+                 (unsigned long long)run->rec_last + 1, c->name, why);
         s->diverged = true;
         idx = 0;
     }

@@ -244,7 +244,7 @@ START_TEST(test_replay_divergence_messages)
     run = make(unsafe_setup, replay("0x3.1x2")); /* T1 runs alone */
     ck_assert_int_eq(rl_run_finish(run), RL_END_DIVERGED);
     rl_run_end_text(run, text, sizeof(text));
-    ck_assert_str_eq(text, "schedule diverges: the run finished at step 6 "
+    ck_assert_str_eq(text, "schedule diverges: the run finished at step 8 "
                            "but the schedule has 2 more choices");
     rl_run_destroy(run);
 }
@@ -390,7 +390,7 @@ START_TEST(test_lock_release_unlocked)
                             "T0 finish\n");
     bool ok;
     ck_assert_str_eq(check_msg(run, "no misuse", &ok),
-                     "T0: release unlocked lock (Lock L, event 4)");
+                     "T0: release unlocked lock (Lock L, step 4)");
     ck_assert(!ok);
     rl_run_destroy(run);
 }
@@ -473,7 +473,7 @@ START_TEST(test_rlock_depth_and_owner)
     bool ok;
     ck_assert_str_eq(check_msg(run, "no misuse", &ok),
                      "T1: cannot release un-acquired lock (RLock R, "
-                     "event 6)");
+                     "step 6)");
     rl_run_destroy(run);
 }
 END_TEST
@@ -563,7 +563,7 @@ START_TEST(test_condition_misuse)
     bool ok;
     ck_assert_str_eq(check_msg(run, "no misuse", &ok),
                      "T0: cannot wait on un-acquired lock (Condition C, "
-                     "event 2) (and 2 more)");
+                     "step 2) (and 2 more)");
     rl_run_destroy(run);
 }
 END_TEST
@@ -936,7 +936,7 @@ START_TEST(test_rl_fail_during_run)
     ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
     bool ok;
     ck_assert_str_eq(check_msg(run, "invariant", &ok),
-                     "2 inside at once (step 2)");
+                     "2 inside at once (step 3)");
     ck_assert(!ok);
     ck_assert_str_eq(trace, "T0 start\nT0 yield\nT0 check failed: "
                             "invariant\nT0 check failed: invariant\n"
