@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ex_transfer.c - the scenarios that judge a bank with one lock per
+ * account (exercises/transfer.h).
+ *
+ * "single": one thread makes a few transfers, one of them from an account
+ * to itself, and reads every balance after each. "concurrent": threads make
+ * transfers in opposite directions (even threads up the account ring, odd
+ * threads down it), so "lock from, then to" can deadlock; afterwards a
+ * "main" thread joins them and reads every balance. Transfers commute, so
+ * each account's final balance is known in advance; the total must be
+ * accounts * initial ("total money 990, expected 1000").
+ */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "exercise_scenarios.h"
+
+#define MAX_WORKERS 16
+#define MAX_ACCOUNTS 16
+
+/* ---- single -------------------------------------------------------------- */
+
+struct single_state {
+    const struct transfer_impl *impl;
+    struct bank *b;
+    bool done;           /* T0 finished (written by T0) */
+    struct ex_flag flag; /* "single thread" */
+};
+
+/* One step of the single scenario: a transfer and the balances after it. */
+struct single_step {
+    int from, to;
+    long amount;
+    long after[3];
+};
+
+static const struct single_step single_steps[] = {
+    {0, 1, 30, {70, 130, 100}},
+    {2, 0, 5, {75, 130, 95}},
+    {1, 1, 7, {75, 130, 95}},
+    {1, 2, 200, {75, -70, 295}},
+};
+
+/* T0: each transfer, then read all three balances. */
+static void single_body(void *arg)
+{
+    struct single_state *st = arg;
+    int nsteps = (int)(sizeof single_steps / sizeof single_steps[0]);
+
+    for (int s = 0; s < nsteps; s++) {
+        const struct single_step *p = &single_steps[s];
+        st->impl->transfer(st->b, p->from, p->to, p->amount);
+        for (int i = 0; i < 3; i++) {
+            long got = st->impl->balance(st->b, i);
+            if (got != p->after[i])
+                ex_flag_fail(&st->flag, "single thread",
+                             "after bank_transfer(b, %d, %d, %ld) account %d "
+                             "holds %ld, expected %ld",
+                             p->from, p->to, p->amount, i, got, p->after[i]);
+        }
+    }
+    st->done = true;
+}
+
+/* Create a bank of 3 accounts of 100 and start T0. */
+static void *single_setup(const void *impl, const long *params)
+{
+    struct single_state *st = rl_alloc(sizeof *st);
+
+    (void)params;
+    st->impl = impl;
+    st->b = st->impl->create(3, 100);
+    rl_thread_start(NULL, single_body, st);
+    return st;
+}
+
+/* Every balance was right after every transfer. */
+static void single_check(struct rl_run *run, const long *params, void *state)
+{
+    struct single_state *st = state;
+
+    (void)params;
+    if (!st->done)
+        return;
+    ex_flag_report(run, &st->flag, "single thread",
+                   "every balance was right after every transfer, including "
+                   "one to the same account");
+}
+
+static const struct ex_scenario single = {
+    .exercise = "transfer",
+    .name = "single",
+    .summary = "one thread transfers, once to the same account",
+    .kind = EX_SINGLE,
+    .params = NULL,
+    .nparams = 0,
+    .setup = single_setup,
+    .check = single_check,
+};
+
+/* ---- concurrent ---------------------------------------------------------- */
+
+enum { C_ACCOUNTS, C_THREADS, C_ITERS, C_INITIAL };
+
+static const struct lab_param concurrent_params[] = {
+    {"accounts", "bank accounts", 3, 4, 2, MAX_ACCOUNTS},
+    {"threads", "threads making transfers", 2, 4, 1, MAX_WORKERS},
+    {"iters", "transfers per thread", 3, 10000, 1, 1000000},
+    {"initial", "money in each account at the start", 100, 1000, 0, 1000000},
+};
+
+struct concurrent_state {
+    const struct transfer_impl *impl;
+    struct bank *b;
+    long accounts, threads, iters;
+    rl_thread *workers[MAX_WORKERS];
+    bool done;                /* main read the balances (by main) */
+    long final[MAX_ACCOUNTS]; /* written by main */
+};
+
+/* Transfer i of thread t: accounts and amount. Even threads move money up
+ * the ring, odd ones down, so opposite transfers meet. */
+static void transfer_of(long accounts, long t, long i, int *from, int *to,
+                        long *amount)
+{
+    long a = (t + i) % accounts;
+
+    *from = (int)a;
+    *to =
+        (int)(t % 2 == 0 ? (a + 1) % accounts : (a + accounts - 1) % accounts);
+    *amount = 10 + t;
+}
+
+/* A worker: its iters transfers. */
+static void concurrent_worker(void *arg)
+{
+    struct concurrent_state *st = arg;
+    long t = rl_self();
+    int from, to;
+    long amount;
+
+    for (long i = 0; i < st->iters; i++) {
+        transfer_of(st->accounts, t, i, &from, &to, &amount);
+        st->impl->transfer(st->b, from, to, amount);
+    }
+}
+
+/* main: join every worker, then read every balance. */
+static void concurrent_main(void *arg)
+{
+    struct concurrent_state *st = arg;
+
+    for (long t = 0; t < st->threads; t++)
+        rl_thread_join(st->workers[t]);
+    for (int i = 0; i < st->accounts; i++)
+        st->final[i] = st->impl->balance(st->b, i);
+    st->done = true;
+}
+
+/* Create the bank, start the workers T0.. and main. */
+static void *concurrent_setup(const void *impl, const long *params)
+{
+    struct concurrent_state *st = rl_alloc(sizeof *st);
+
+    st->impl = impl;
+    st->accounts = params[C_ACCOUNTS];
+    st->threads = params[C_THREADS];
+    st->iters = params[C_ITERS];
+    st->b = st->impl->create((int)st->accounts, params[C_INITIAL]);
+    for (long t = 0; t < st->threads; t++)
+        st->workers[t] = rl_thread_start(NULL, concurrent_worker, st);
+    rl_thread_start("main", concurrent_main, st);
+    return st;
+}
+
+/* The total is conserved and each balance is what the transfers say. */
+static void concurrent_check(struct rl_run *run, const long *params,
+                             void *state)
+{
+    struct concurrent_state *st = state;
+    long n = params[C_ACCOUNTS], initial = params[C_INITIAL];
+    long expect[MAX_ACCOUNTS], total = 0;
+    int from, to;
+    long amount;
+
+    if (!st->done)
+        return;
+    for (long i = 0; i < n; i++)
+        expect[i] = initial;
+    for (long t = 0; t < params[C_THREADS]; t++) {
+        for (long i = 0; i < params[C_ITERS]; i++) {
+            transfer_of(n, t, i, &from, &to, &amount);
+            expect[from] -= amount;
+            expect[to] += amount;
+        }
+    }
+    for (long i = 0; i < n; i++)
+        total += st->final[i];
+    if (total == n * initial)
+        rl_check(run, "total money", true, "total money %ld, as expected",
+                 total);
+    else
+        rl_check(run, "total money", false, "total money %ld, expected %ld",
+                 total, n * initial);
+    for (long i = 0; i < n; i++) {
+        if (st->final[i] != expect[i]) {
+            rl_check(run, "balances", false,
+                     "account %ld holds %ld, expected %ld", i, st->final[i],
+                     expect[i]);
+            return;
+        }
+    }
+    rl_check(run, "balances", true,
+             "every account holds what its transfers say");
+}
+
+static const struct ex_scenario concurrent = {
+    .exercise = "transfer",
+    .name = "concurrent",
+    .summary = "threads transfer in opposite directions at once",
+    .kind = EX_CONCURRENT,
+    .params = concurrent_params,
+    .nparams = 4,
+    .setup = concurrent_setup,
+    .check = concurrent_check,
+};
+
+static const struct ex_scenario *const scenarios[] = {&concurrent, &single};
+
+const struct ex_exercise ex_transfer = {
+    .name = "transfer",
+    .title = "Exercise: bank transfers without deadlock",
+    .explain = "Your bank_transfer() from exercises/transfer.c: threads "
+               "move money between accounts in opposite directions.\n"
+               "Hold both accounts' locks while you touch the balances, and "
+               "always take the lower-numbered account's lock first: "
+               "\"from, then to\" deadlocks when two transfers cross.",
+    .scenarios = scenarios,
+    .nscenarios = 2,
+};

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exercise_scenarios.c - the list of exercises, scenario instances, and the
+ * helpers the scenario files (labs/ex_NAME.c) share: first-failure flags
+ * and a section that counts the threads inside it.
+ *
+ * The scenarios themselves live one exercise per file; this file only
+ * binds them to implementations and parameters and turns them into engine
+ * programs. Like every lab file it uses the student API and run.h only.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "exercise_scenarios.h"
+
+static const struct ex_exercise *const exercises[] = {
+    &ex_counter, &ex_rlock, &ex_bounded_semaphore, &ex_bounded_buffer,
+    &ex_barrier, &ex_pool,  &ex_transfer,
+};
+
+/* The number of exercises. */
+int ex_exercise_count(void)
+{
+    return (int)(sizeof exercises / sizeof exercises[0]);
+}
+
+/* Exercise i in teaching order, or NULL out of range. */
+const struct ex_exercise *ex_exercise_at(int i)
+{
+    if (i < 0 || i >= ex_exercise_count())
+        return NULL;
+    return exercises[i];
+}
+
+/* The exercise called name, or NULL. */
+const struct ex_exercise *ex_exercise_find(const char *name)
+{
+    for (int i = 0; i < ex_exercise_count(); i++)
+        if (strcmp(exercises[i]->name, name) == 0)
+            return exercises[i];
+    return NULL;
+}
+
+/* Scenario `name` of exercise `exercise`, or NULL. */
+const struct ex_scenario *ex_scenario_find(const char *exercise,
+                                           const char *name)
+{
+    const struct ex_exercise *ex = ex_exercise_find(exercise);
+
+    if (ex == NULL)
+        return NULL;
+    for (int i = 0; i < ex->nscenarios; i++)
+        if (strcmp(ex->scenarios[i]->name, name) == 0)
+            return ex->scenarios[i];
+    return NULL;
+}
+
+/* Bind sc and impl with the defaults for backend. */
+void ex_inst_init(struct ex_inst *in, const struct ex_scenario *sc,
+                  const void *impl, enum rl_backend backend)
+{
+    memset(in, 0, sizeof *in);
+    in->sc = sc;
+    in->impl = impl;
+    for (int i = 0; i < sc->nparams && i < LAB_MAX_PARAMS; i++)
+        in->params[i] =
+            backend == RL_BACKEND_OS ? sc->params[i].def_os : sc->params[i].def;
+}
+
+/* Set parameter key to value, within its bounds. */
+int ex_inst_set(struct ex_inst *in, const char *key, long value, char *err,
+                size_t errlen)
+{
+    for (int i = 0; i < in->sc->nparams; i++) {
+        const struct lab_param *p = &in->sc->params[i];
+        if (strcmp(p->key, key) != 0)
+            continue;
+        if (value < p->min || value > p->max) {
+            snprintf(err, errlen, "%s must be %ld..%ld, not %ld", key, p->min,
+                     p->max, value);
+            return -1;
+        }
+        in->params[i] = value;
+        return 0;
+    }
+    snprintf(err, errlen, "unknown parameter '%s' for %s %s", key,
+             in->sc->exercise, in->sc->name);
+    return -1;
+}
+
+/* Program setup: run the scenario's setup with the bound implementation. */
+static void inst_setup(void *ctx)
+{
+    struct ex_inst *in = ctx;
+
+    in->state = in->sc->setup(in->impl, in->params);
+}
+
+/* Program check: the scenario's check on the final state. */
+static void inst_check(struct rl_run *run, void *ctx)
+{
+    struct ex_inst *in = ctx;
+
+    in->sc->check(run, in->params, in->state);
+}
+
+/* The engine program of in. */
+struct rl_program ex_program(struct ex_inst *in)
+{
+    struct rl_program p = {inst_setup, inst_check, in};
+    return p;
+}
+
+/* The C name of a status code. */
+const char *ex_status_name(int status)
+{
+    switch (status) {
+    case RL_OK:
+        return "RL_OK";
+    case RL_TIMEOUT:
+        return "RL_TIMEOUT";
+    case RL_ERR_UNLOCKED:
+        return "RL_ERR_UNLOCKED";
+    case RL_ERR_NOT_OWNER:
+        return "RL_ERR_NOT_OWNER";
+    case RL_ERR_TOO_MANY:
+        return "RL_ERR_TOO_MANY";
+    case RL_ERR_WAIT_UNHELD:
+        return "RL_ERR_WAIT_UNHELD";
+    case RL_ERR_NOTIFY_UNHELD:
+        return "RL_ERR_NOTIFY_UNHELD";
+    case RL_ERR_BROKEN:
+        return "RL_ERR_BROKEN";
+    case RL_ERR_ARG:
+        return "RL_ERR_ARG";
+    default:
+        return "an unknown status";
+    }
+}
+
+/* Record a failure; the first one's message is kept. */
+void ex_flag_fail(struct ex_flag *f, const char *check, const char *fmt, ...)
+{
+    char msg[sizeof f->message];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* Only the thread that takes failure 0 writes the message; the check
+     * reads it after every thread has finished. */
+    if (f->failures++ == 0)
+        memcpy(f->message, msg, sizeof msg);
+    rl_fail(check, "%s", msg);
+}
+
+/* Report the flag's check: the first failure, or ok_message. */
+void ex_flag_report(struct rl_run *run, const struct ex_flag *f,
+                    const char *check, const char *ok_message)
+{
+    if (f->failures == 0)
+        rl_check(run, check, true, "%s", ok_message);
+    else
+        rl_check(run, check, false, "%s", f->message);
+}
+
+/* Create the section's "inside" counter. */
+void ex_section_init(struct ex_section *s, long limit, const char *check)
+{
+    s->inside = rl_var_create("inside", 0);
+    s->limit = limit;
+    s->check = check;
+}
+
+/* Enter: one atomic step; too many inside fails the check. */
+long ex_section_enter(struct ex_section *s)
+{
+    long n = rl_fetch_add(s->inside, 1) + 1;
+
+    if (n > s->limit)
+        ex_flag_fail(&s->flag, s->check,
+                     "%ld threads were inside the section at once (limit "
+                     "%ld)",
+                     n, s->limit);
+    return n;
+}
+
+/* Leave: one atomic step. */
+void ex_section_leave(struct ex_section *s)
+{
+    rl_fetch_add(s->inside, -1);
+}
+
+/* Report the section's check. */
+void ex_section_report(struct rl_run *run, const struct ex_section *s)
+{
+    char ok[80];
+
+    snprintf(ok, sizeof ok, "at most %ld thread%s inside the section at once",
+             s->limit, s->limit == 1 ? " was" : "s were");
+    ex_flag_report(run, &s->flag, s->check, ok);
+}
