@@ -16,10 +16,11 @@
 
 #include "run.h"
 
-/* Characters allowed in the lab, variant and params fields. */
+/* Characters allowed in the lab, variant and params fields (a lab name may
+ * hold a '.': rlock.non-owner). */
 static bool field_char_ok(char c, bool params)
 {
-    if (isalnum((unsigned char)c) || c == '-' || c == '_')
+    if (isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.')
         return true;
     return params && (c == '=' || c == ',');
 }

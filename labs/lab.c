@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exercise_labs.h"
 #include "labs_all.h"
 
 /* Display order: the course order, from the bug to the tools that fix it. */
@@ -45,21 +46,33 @@ static _Noreturn void lab_bug(const struct lab *lab, const char *what,
     abort();
 }
 
-/* The number of labs in the registry. */
+/* The number of listed labs: the built-in ones, then the exercises' main
+ * scenarios (their other scenarios are hidden). */
 int lab_count(void)
 {
-    return LAB_TABLE_LEN;
+    int n = LAB_TABLE_LEN;
+    for (int i = 0; i < ex_lab_count(); i++)
+        n += !ex_lab_at(i)->hidden;
+    return n;
 }
 
-/* The lab at display position i, or NULL when i is out of range. */
+/* The listed lab at display position i, or NULL when i is out of range. */
 const struct lab *lab_at(int i)
 {
-    if (i < 0 || i >= LAB_TABLE_LEN)
+    if (i < 0)
         return NULL;
-    return lab_table[i];
+    if (i < LAB_TABLE_LEN)
+        return lab_table[i];
+    i -= LAB_TABLE_LEN;
+    for (int k = 0; k < ex_lab_count(); k++) {
+        const struct lab *lab = ex_lab_at(k);
+        if (!lab->hidden && i-- == 0)
+            return lab;
+    }
+    return NULL;
 }
 
-/* The lab named name, or NULL. */
+/* The lab named name (listed or hidden), or NULL. */
 const struct lab *lab_find(const char *name)
 {
     if (!name)
@@ -67,6 +80,9 @@ const struct lab *lab_find(const char *name)
     for (int i = 0; i < LAB_TABLE_LEN; i++)
         if (strcmp(lab_table[i]->name, name) == 0)
             return lab_table[i];
+    for (int i = 0; i < ex_lab_count(); i++)
+        if (strcmp(ex_lab_at(i)->name, name) == 0)
+            return ex_lab_at(i);
     return NULL;
 }
 

@@ -53,6 +53,9 @@ struct lab {
     /* Judge the final state with rl_check(). Called only when every thread
      * finished. */
     void (*check)(struct rl_run *run, struct lab_inst *inst);
+    /* Not listed (lab_count / lab_at), but found by lab_find: an exercise's
+     * secondary scenarios, which the grader's replay commands name. */
+    bool hidden;
 };
 
 struct lab_inst {
@@ -63,10 +66,11 @@ struct lab_inst {
     void *state;                   /* the lab's, from rl_alloc() */
 };
 
-/* The registry, in display order. */
+/* The registry, in display order: the labs that are listed (not hidden),
+ * built-in labs first, then the exercises. */
 int lab_count(void);
 const struct lab *lab_at(int i);
-/* Find by name; NULL if unknown. */
+/* Find by name, hidden labs included; NULL if unknown. */
 const struct lab *lab_find(const char *name);
 /* The index of a variant by name, or -1. */
 int lab_variant_find(const struct lab *lab, const char *name);

@@ -207,17 +207,26 @@ static void assert_always_fails(const char *name, const char *variant,
 
 START_TEST(test_registry_order)
 {
-    static const char *const names[] = {"unsafe-counter", "locked-counter",
-                                        "rlock-nesting", "semaphore-pool",
-                                        "producer-consumer"};
+    static const char *const names[] = {
+        "unsafe-counter", "locked-counter",    "rlock-nesting",
+        "semaphore-pool", "producer-consumer", "counter",
+        "rlock",          "bounded_semaphore", "bounded_buffer",
+        "barrier",        "pool",              "transfer"};
 
-    ck_assert_int_eq(lab_count(), 5);
-    for (int i = 0; i < 5; i++) {
+    ck_assert_int_eq(lab_count(), 12);
+    for (int i = 0; i < 12; i++) {
         ck_assert_str_eq(lab_at(i)->name, names[i]);
         ck_assert_ptr_eq(lab_find(names[i]), lab_at(i));
+        ck_assert(!lab_at(i)->hidden);
     }
     ck_assert_ptr_null(lab_at(-1));
-    ck_assert_ptr_null(lab_at(5));
+    ck_assert_ptr_null(lab_at(12));
+    /* An exercise's other scenarios are labs too, found but not listed. */
+    const struct lab *hidden = lab_find("rlock.non-owner");
+    ck_assert_ptr_nonnull(hidden);
+    ck_assert(hidden->hidden);
+    ck_assert_str_eq(hidden->variants[0].name, "student");
+    ck_assert_str_eq(hidden->variants[1].name, "reference");
     ck_assert_ptr_null(lab_find("unsafe"));
     ck_assert_ptr_null(lab_find(NULL));
 }
@@ -243,6 +252,10 @@ START_TEST(test_registry_variants)
         "lock:fail rlock:pass",
         "none:fail semaphore:pass bounded-extra-release:fail",
         "correct:pass if-wait:fail spin-holding-lock:fail",
+        "student:pass reference:pass", "student:pass reference:pass",
+        "student:pass reference:pass", "student:pass reference:pass",
+        "student:pass reference:pass", "student:pass reference:pass",
+        "student:pass reference:pass",
     };
     char buf[256];
 
