@@ -102,10 +102,10 @@ static void rounds_worker(void *arg)
 
     for (long r = 1; r <= st->rounds; r++) {
         rl_yield(); /* the work of round r */
-        rl_store(st->done[me], r);
+        rl_fetch_add(st->done[me], 1); /* atomic: bookkeeping, not a race */
         st->impl->wait(st->b);
         for (int t = 0; t < st->threads; t++) {
-            long d = rl_load(st->done[t]);
+            long d = rl_fetch_add(st->done[t], 0);
             if (d >= r)
                 continue;
             if (r < st->rounds)

@@ -14,10 +14,14 @@
  * take the count above its initial value, which is often another worker's
  * correct release: the error shows where the count broke, not who broke it.
  *
- * The peak is tracked with a plain load / store (not atomic): it is for
- * display; the check that counts is the rl_fail() at the moment of entry.
+ * The peak is kept outside the trace, in a C11 atomic: it is the lab's
+ * bookkeeping, and a plain load / store of a shared rl_var would itself be
+ * the data race the analysis reports. The check that counts is the
+ * rl_fail() at the moment of entry.
  */
 #include "lab.h"
+
+#include <stdatomic.h>
 
 #include "../core/racelab.h"
 #include "labs_all.h"
@@ -30,7 +34,7 @@ enum { NONE, SEMAPHORE, BOUNDED_EXTRA_RELEASE };
 struct pool_lab {
     rl_sem *sem;    /* counts free connections; NULL for `none` */
     rl_var *active; /* connections open now (atomic fetch_add) */
-    rl_var *peak;   /* the most seen open: informative, load/store */
+    _Atomic long peak; /* the most seen open (bookkeeping, not traced) */
     rl_var *done;   /* jobs done (atomic fetch_add) */
     long capacity;  /* read-only after setup, as are the fields below */
     long rounds;
@@ -53,8 +57,9 @@ static void pool_use_connection(struct pool_lab *s)
                 "%ld connections open at once when %s connected, "
                 "limit %ld",
                 n, rl_thread_name(), s->capacity);
-    if (n > rl_load(s->peak))
-        rl_store(s->peak, n);
+    long p = atomic_load(&s->peak);
+    while (n > p && !atomic_compare_exchange_weak(&s->peak, &p, n))
+        ;
     rl_sleep_ms(1); /* the work: hold the connection for a while */
     rl_fetch_add(s->done, 1);
     rl_fetch_add(s->active, -1);
@@ -94,7 +99,6 @@ static void pool_setup(struct lab_inst *inst)
     else if (s->variant == BOUNDED_EXTRA_RELEASE)
         s->sem = rl_bounded_semaphore_create("pool", s->capacity);
     s->active = rl_var_create("active", 0);
-    s->peak = rl_var_create("peak", 0);
     s->done = rl_var_create("done", 0);
     inst->state = s;
     for (int i = 0; i < workers; i++) {
@@ -109,7 +113,7 @@ static void pool_setup(struct lab_inst *inst)
 static void pool_check(struct rl_run *run, struct lab_inst *inst)
 {
     struct pool_lab *s = inst->state;
-    long peak = rl_var_peek(s->peak);
+    long peak = atomic_load(&s->peak);
     long jobs = lab_inst_param(inst, "workers") * s->rounds;
     long done = rl_var_peek(s->done);
 

@@ -31,7 +31,7 @@
     "3 connections open at once when T2 connected, limit 2 (step 8)"
 #define POOL_BOUNDED_RR1                                                       \
     "T3: Semaphore released too many times (BoundedSemaphore pool, "           \
-    "step 44)"
+    "step 38)"
 #define PC_IF_BOUNDS_RR1                                                       \
     "count = -1 after C1 took from an empty buffer, allowed 0..2 (step 54)"
 #define PC_IF_ITEMS_RR1 "item 1 was consumed twice; item 3 was never consumed"

@@ -182,7 +182,7 @@ expect_line "list: variant expected to fail" "$tmp/out" \
 expect_line "list: variant expected to pass" "$tmp/out" \
     "      rlock  expect PASS  an RLock: the owner may acquire again (nesting)"
 expect_line "list: parameter with defaults and range" "$tmp/out" \
-    "      iters      3  1000000  1..10000000  increments per thread"
+    "      iters        3  1000000  1..10000000  increments per thread"
 rl list --names rlock-nesting
 printf 'rlock-nesting\n' >"$tmp/want"
 expect_file "list --names LAB" "$tmp/out" "$tmp/want"
@@ -212,6 +212,10 @@ checks:
   PASS  no deadlock
   PASS  finishes: every thread finished
   PASS  no misuse: no synchronization errors
+analysis:
+  data race on counter: T1 reads at step 4 and T0 writes at step 5, with nothing ordering them (no lock, event, barrier or join in between)
+  lost update on counter: T1 loaded 0 at step 4, T0 stored 1 at step 5, then T1 stored 1 at step 6 over it
+  lost update on counter: T1 loaded 1 at step 8, T0 stored 2 at step 9, then T1 stored 2 at step 11 over it
 end: finished after 10 steps (9 choice points, 8 preemptions)
 schedule: rl1:unsafe-counter:unsafe:threads=2,iters=2:0.1.0.1.0.1.0.1.0
 replay:   racelab replay --schedule 'rl1:unsafe-counter:unsafe:threads=2,iters=2:0.1.0.1.0.1.0.1.0'

@@ -12,6 +12,8 @@
  */
 #include "cli.h"
 
+#include "../core/analysis.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -551,6 +553,37 @@ void cli_print_checks(FILE *f, const struct rl_run *run)
         else
             fprintf(f, "  %s  %s\n", c.ok ? "PASS" : "FAIL", c.name);
     }
+}
+
+/* The analyses of a run with all its records: data races and lost
+ * updates, which a run can have even when its checks hold. Nothing is
+ * printed for a run without records (os with recording off). */
+void cli_print_analysis(FILE *f, const struct rl_run *run)
+{
+    struct rl_analysis a;
+    char err[256], line[320];
+
+    if (rl_run_record_last(run) == 0)
+        return;
+    if (rl_analyze(run, &a, err, sizeof err) != 0) {
+        fprintf(f, "analysis: skipped: %s\n", err);
+        return;
+    }
+    if (a.nraces == 0 && a.nlost == 0) {
+        fputs("analysis: no data race, no lost update\n", f);
+        return;
+    }
+    fputs("analysis:\n", f);
+    for (int i = 0; i < a.nraces; i++) {
+        rl_race_text(run, &a.races[i], line, sizeof line);
+        fprintf(f, "  %s\n", line);
+    }
+    for (int i = 0; i < a.nlost && i < 3; i++) {
+        rl_lost_text(run, &a.lost[i], line, sizeof line);
+        fprintf(f, "  %s\n", line);
+    }
+    if (a.nlost > 3)
+        fprintf(f, "  ... %d lost updates in all\n", a.nlost);
 }
 
 /* "s" unless n is 1. */

@@ -174,6 +174,7 @@ static int run_job_execute(struct run_job *job)
 
     cli_print_state(stdout, run);
     cli_print_checks(stdout, run);
+    cli_print_analysis(stdout, run);
     cli_print_end(stdout, run);
     diverged = rl_run_end(run) == RL_END_DIVERGED;
     if (sim) {

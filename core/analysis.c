@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * analysis.c - data races (happens-before with vector clocks) and lost
+ * updates, computed from a run's records.
+ *
+ * Vector clocks, as in Lamport / Mattern, in the style of FastTrack's
+ * epochs: each thread t has a clock C_t; each synchronization object o has
+ * a clock L_o. A release-like step (release, notify, set, barrier arrival,
+ * a Condition.wait giving up its lock) joins C_t into L_o and ticks C_t[t];
+ * an acquire-like step (acquire, a woken wait, a wait that sees the event
+ * set, leaving a barrier) joins L_o into C_t. A thread's finish is kept and
+ * joined by whoever joins it. An access to a variable remembers the epoch
+ * C_t[t] of its thread; a later access by another thread u is ordered
+ * after it only if C_u has caught up with that epoch.
+ */
+#include "analysis.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+typedef uint32_t vclock[RL_MAX_THREADS];
+
+struct var_state {
+    /* race detection: the last write and each thread's last read */
+    bool has_write, write_atomic, reported;
+    int write_thread;
+    uint32_t write_epoch;
+    uint64_t write_seq;
+    uint32_t read_epoch[RL_MAX_THREADS]; /* 0 = no read since the write */
+    uint64_t read_seq[RL_MAX_THREADS];
+    /* lost updates: stores so far, the last one, each thread's last load */
+    uint64_t stores;
+    int last_thread;
+    uint64_t last_seq;
+    long last_value;
+    bool loaded[RL_MAX_THREADS];
+    uint64_t load_version[RL_MAX_THREADS];
+    uint64_t load_seq[RL_MAX_THREADS];
+    long load_value[RL_MAX_THREADS];
+};
+
+struct hb {
+    int nthreads;
+    vclock thr[RL_MAX_THREADS];
+    vclock fin[RL_MAX_THREADS];
+    vclock *obj;             /* per object */
+    struct var_state *var;   /* per object (used for variables) */
+    struct rl_analysis *out;
+};
+
+static void vc_join(uint32_t *into, const uint32_t *from, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (from[i] > into[i])
+            into[i] = from[i];
+}
+
+/* Thread t hands what it knows to object o (a release). */
+static void release(struct hb *h, int t, int o)
+{
+    vc_join(h->obj[o], h->thr[t], h->nthreads);
+    h->thr[t][t]++;
+}
+
+/* Thread t learns what object o knows (an acquire). */
+static void acquire(struct hb *h, int t, int o)
+{
+    vc_join(h->thr[t], h->obj[o], h->nthreads);
+}
+
+static void report_race(struct hb *h, int obj, struct var_state *v,
+                        int first_thread, uint64_t first_seq, bool first_write,
+                        int t, uint64_t seq, bool write)
+{
+    if (v->reported)
+        return;
+    v->reported = true;
+    if (h->out->nraces == RL_ANALYSIS_MAX)
+        return;
+    struct rl_race *r = &h->out->races[h->out->nraces++];
+    r->obj = obj;
+    r->first_thread = first_thread;
+    r->first_seq = first_seq;
+    r->first_write = first_write;
+    r->second_thread = t;
+    r->second_seq = seq;
+    r->second_write = write;
+}
+
+/* A load (write == false) or a store of variable obj by thread t. */
+static void access_var(struct hb *h, int t, int obj, uint64_t seq, bool write,
+                       bool atomic)
+{
+    struct var_state *v = &h->var[obj];
+    const uint32_t *c = h->thr[t];
+    if (v->has_write && v->write_thread != t &&
+        !(atomic && v->write_atomic) &&
+        v->write_epoch > c[v->write_thread])
+        report_race(h, obj, v, v->write_thread, v->write_seq, true, t, seq,
+                    write);
+    if (write) {
+        for (int u = 0; u < h->nthreads; u++)
+            if (u != t && v->read_epoch[u] > c[u])
+                report_race(h, obj, v, u, v->read_seq[u], false, t, seq,
+                            true);
+        v->has_write = true;
+        v->write_atomic = atomic;
+        v->write_thread = t;
+        v->write_epoch = c[t];
+        v->write_seq = seq;
+        memset(v->read_epoch, 0, sizeof(v->read_epoch));
+    } else if (!atomic) {
+        v->read_epoch[t] = c[t];
+        v->read_seq[t] = seq;
+    }
+}
+
+/* Lost updates: loads remember the store count; a store after another
+ * thread's store that came since this thread's load overwrites it. */
+static void track_lost(struct hb *h, const struct rl_record *r)
+{
+    struct var_state *v = &h->var[r->obj];
+    int t = r->thread;
+    if (r->op == RL_OP_LOAD) {
+        v->loaded[t] = true;
+        v->load_version[t] = v->stores;
+        v->load_seq[t] = r->seq;
+        v->load_value[t] = r->after;
+        return;
+    }
+    if (r->op == RL_OP_STORE && v->loaded[t] &&
+        v->stores > v->load_version[t] && v->last_thread != t) {
+        struct rl_analysis *out = h->out;
+        if (out->nlost < RL_ANALYSIS_MAX) {
+            struct rl_lost_update *l = &out->lost[out->nlost];
+            l->obj = r->obj;
+            l->thread = t;
+            l->other = v->last_thread;
+            l->load_seq = v->load_seq[t];
+            l->other_seq = v->last_seq;
+            l->store_seq = r->seq;
+            l->loaded = v->load_value[t];
+            l->other_value = v->last_value;
+            l->stored = r->after;
+        }
+        out->nlost++;
+    }
+    v->loaded[t] = false;
+    v->stores++;
+    v->last_thread = t;
+    v->last_seq = r->seq;
+    v->last_value = r->after;
+}
+
+static void step(struct hb *h, const struct rl_run *run,
+                 const struct rl_record *r)
+{
+    int t = r->thread;
+    int o = r->obj;
+    if (t < 0 || t >= h->nthreads)
+        return;
+    bool ok = r->result == RL_RES_OK || r->result == RL_RES_WOKE;
+    switch ((enum rl_op)r->op) {
+    case RL_OP_LOAD:
+    case RL_OP_STORE:
+        access_var(h, t, o, r->seq, r->op == RL_OP_STORE, false);
+        track_lost(h, r);
+        break;
+    case RL_OP_FETCH_ADD:
+        acquire(h, t, o);
+        access_var(h, t, o, r->seq, true, true);
+        release(h, t, o);
+        break;
+    case RL_OP_ACQUIRE:
+        if (ok)
+            acquire(h, t, o);
+        break;
+    case RL_OP_RELEASE:
+    case RL_OP_NOTIFY:
+    case RL_OP_NOTIFY_ALL:
+    case RL_OP_SET:
+        if (r->result == RL_RES_OK)
+            release(h, t, o);
+        break;
+    case RL_OP_WAIT: {
+        struct rl_obj_view ov;
+        rl_run_object(run, o, &ov);
+        if (ov.kind != RL_OBJ_CONDITION)
+            break; /* blocked re-acquiring the lock: nothing yet */
+        if (r->result == RL_RES_BLOCKED) {
+            release(h, t, ov.lock); /* wait gives up the lock */
+        } else if (r->result == RL_RES_WOKE) {
+            acquire(h, t, o);
+            acquire(h, t, ov.lock);
+        } else if (r->result == RL_RES_TIMEOUT) {
+            acquire(h, t, ov.lock);
+        }
+        break;
+    }
+    case RL_OP_IS_SET:
+        if (r->after)
+            acquire(h, t, o);
+        break;
+    case RL_OP_EVENT_WAIT:
+        if (ok)
+            acquire(h, t, o);
+        break;
+    case RL_OP_BARRIER:
+        if (r->result == RL_RES_BLOCKED || r->result == RL_RES_OK)
+            release(h, t, o); /* arrival */
+        if (ok)
+            acquire(h, t, o); /* the round is complete */
+        break;
+    case RL_OP_JOIN:
+        if (ok && r->other >= 0 && r->other < h->nthreads)
+            vc_join(h->thr[t], h->fin[r->other], h->nthreads);
+        break;
+    case RL_OP_FINISH:
+        memcpy(h->fin[t], h->thr[t], sizeof(vclock));
+        break;
+    default:
+        break;
+    }
+}
+
+int rl_analyze(const struct rl_run *run, struct rl_analysis *out, char *err,
+               size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    uint64_t first = rl_run_record_first(run), last = rl_run_record_last(run);
+    if (last > 0 && first != 1) {
+        snprintf(err, errlen,
+                 "the analyses need every record, and the first %llu were "
+                 "dropped (too many events: raise the record limit or "
+                 "shorten the run)",
+                 (unsigned long long)(first - 1));
+        return -1;
+    }
+    struct hb *h = rl_xcalloc(1, sizeof(*h));
+    int nobj = rl_run_object_count(run);
+    h->nthreads = rl_run_thread_count(run);
+    h->obj = rl_xcalloc((size_t)nobj + 1, sizeof(vclock));
+    h->var = rl_xcalloc((size_t)nobj + 1, sizeof(struct var_state));
+    h->out = out;
+    for (int t = 0; t < h->nthreads; t++)
+        h->thr[t][t] = 1;
+    for (uint64_t s = first; s && s <= last; s++) {
+        const struct rl_record *r = rl_run_record(run, s);
+        if (r && (r->obj < nobj))
+            step(h, run, r);
+    }
+    free(h->obj);
+    free(h->var);
+    free(h);
+    return 0;
+}
+
+static const char *thread_name(const struct rl_run *run, int t)
+{
+    struct rl_thread_view v;
+    if (t < 0 || t >= rl_run_thread_count(run))
+        return "?";
+    rl_run_thread(run, t, &v);
+    return v.name;
+}
+
+static const char *obj_name(const struct rl_run *run, int o)
+{
+    struct rl_obj_view v;
+    if (o < 0 || o >= rl_run_object_count(run))
+        return "?";
+    rl_run_object(run, o, &v);
+    return v.name;
+}
+
+size_t rl_race_text(const struct rl_run *run, const struct rl_race *r,
+                    char *buf, size_t len)
+{
+    int n = snprintf(buf, len,
+                     "data race on %s: %s %s at step %llu and %s %s at step "
+                     "%llu, with nothing ordering them (no lock, event, "
+                     "barrier or join in between)",
+                     obj_name(run, r->obj), thread_name(run, r->first_thread),
+                     r->first_write ? "writes" : "reads",
+                     (unsigned long long)r->first_seq,
+                     thread_name(run, r->second_thread),
+                     r->second_write ? "writes" : "reads",
+                     (unsigned long long)r->second_seq);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+size_t rl_lost_text(const struct rl_run *run, const struct rl_lost_update *l,
+                    char *buf, size_t len)
+{
+    int n = snprintf(buf, len,
+                     "lost update on %s: %s loaded %ld at step %llu, %s "
+                     "stored %ld at step %llu, then %s stored %ld at step "
+                     "%llu over it",
+                     obj_name(run, l->obj), thread_name(run, l->thread),
+                     l->loaded, (unsigned long long)l->load_seq,
+                     thread_name(run, l->other), l->other_value,
+                     (unsigned long long)l->other_seq,
+                     thread_name(run, l->thread), l->stored,
+                     (unsigned long long)l->store_seq);
+    return n < 0 ? 0 : (size_t)n;
+}
