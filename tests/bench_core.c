@@ -22,6 +22,7 @@
 #include "../core/fiber.h"
 #include "../core/racelab.h"
 #include "../core/run.h"
+#include "../labs/lab.h"
 
 static double now_s(void)
 {
@@ -98,45 +99,27 @@ static double bench_steps(long per_thread)
 
 /* ---- complete short runs ------------------------------------------------------ */
 
-static rl_var *counter;
+static rl_var *counter; /* the os benchmark's */
 
-static void inc10(void *arg)
-{
-    (void)arg;
-    for (int i = 0; i < 10; i++) {
-        long x = rl_load(counter);
-        rl_store(counter, x + 1);
-    }
-}
-
-static void counter_setup(void *ctx)
-{
-    (void)ctx;
-    counter = rl_var_create("counter", 0);
-    rl_thread_start(NULL, inc10, NULL);
-    rl_thread_start(NULL, inc10, NULL);
-}
-
-static void counter_check(struct rl_run *run, void *ctx)
-{
-    (void)ctx;
-    long c = rl_var_peek(counter);
-    rl_check(run, "final value", c == 20, "counter = %ld, expected 20", c);
-}
-
-/* Complete runs per second: create, run to the end, checks, destroy. */
+/* Complete runs per second of the unsafe-counter lab, 2 threads x 10
+ * increments: create (setup), run to the end, checks, destroy. */
 static double bench_runs(double seconds)
 {
+    struct lab_inst inst;
+    char err[128];
+    lab_inst_init(&inst, lab_find("unsafe-counter"), RL_BACKEND_SIM);
+    if (lab_inst_set_all(&inst, "threads=2,iters=10", err, sizeof(err)) != 0) {
+        fprintf(stderr, "bench: %s\n", err);
+        exit(1);
+    }
     struct rl_run_config cfg = {0};
-    cfg.program.setup = counter_setup;
-    cfg.program.check = counter_check;
+    cfg.program = lab_program(&inst);
     cfg.sched.kind = RL_SCHED_RANDOM;
     long runs = 0;
     double t0 = now_s(), t;
     do {
         for (int i = 0; i < 1000; i++) {
             cfg.sched.seed = (uint64_t)runs++;
-            char err[128];
             struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));
             rl_run_finish(run);
             rl_run_destroy(run);
@@ -236,8 +219,8 @@ int main(void)
            step, step / sw);
     printf("  sim steps per second        %8.2f M\n", 1e3 / step);
     double runs = bench_runs(1.0);
-    printf("  complete runs per second    %8.0f     (2 threads x 10 "
-           "increments; target >= 100000) = %.1fx the target\n",
+    printf("  complete runs per second    %8.0f     (unsafe-counter, 2 threads "
+           "x 10; target >= 100000) = %.1fx the target\n",
            runs, runs / 100000.0);
     double plain = bench_plain();
     double on = bench_os(true);
