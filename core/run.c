@@ -244,6 +244,14 @@ void rl_record_push(struct rl_run *run, const struct rl_record *rec)
         run->cfg.on_record(run->cfg.on_record_ctx, run, r);
 }
 
+uint64_t rl_run_dropped(const struct rl_run *run)
+{
+    uint64_t dropped = run->rec_first > 1 ? run->rec_first - 1 : 0;
+    if (run->cfg.backend == RL_BACKEND_OS)
+        dropped += rl_os_dropped(run);
+    return dropped;
+}
+
 uint64_t rl_run_record_first(const struct rl_run *run)
 {
     return run->rec_first;
@@ -313,10 +321,14 @@ void rl_note_misuse(struct rl_run *run, int tid, struct rl_obj *o, int status,
         const char *who = tid >= 0 && tid < run->nthreads
                               ? run->threads[tid]->name
                               : "setup";
+        char where[32] = "";
+        if (seq > 0) /* os without recording has no step numbers */
+            snprintf(where, sizeof(where), ", step %llu",
+                     (unsigned long long)seq);
         snprintf(run->misuse_first, sizeof(run->misuse_first),
-                 "%s: %s (%s %s, step %llu)", who, rl_strerror(status),
+                 "%s: %s (%s %s%s)", who, rl_strerror(status),
                  o ? rl_obj_kind_name(o->kind) : "", o ? o->name : "",
-                 (unsigned long long)seq);
+                 where);
     }
 }
 

@@ -285,6 +285,10 @@ void rl_run_object(const struct rl_run *run, int id, struct rl_obj_view *out);
 /* The id of the object named name, or -1. */
 int rl_run_object_find(const struct rl_run *run, const char *name);
 
+/* Records made but not kept: pushed out of the run's ring past
+ * max_records, or (os) lost when a thread's own ring filled before a
+ * merge. Zero means the trace is complete. */
+uint64_t rl_run_dropped(const struct rl_run *run);
 /* Records kept: seq numbers first..last (the oldest may have been dropped
  * past max_records). rl_run_record returns NULL for a seq not kept. */
 uint64_t rl_run_record_first(const struct rl_run *run);

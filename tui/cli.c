@@ -563,7 +563,10 @@ void cli_print_analysis(FILE *f, const struct rl_run *run)
     struct rl_analysis a;
     char err[256], line[320];
 
-    if (rl_run_record_last(run) == 0)
+    /* The analyses need the exact order of a sim run: an os trace is
+     * stamped just after each access, close to but not exactly the order
+     * of the real memory operations. */
+    if (rl_run_backend(run) != RL_BACKEND_SIM || rl_run_record_last(run) == 0)
         return;
     if (rl_analyze(run, &a, err, sizeof err) != 0) {
         fprintf(f, "analysis: skipped: %s\n", err);

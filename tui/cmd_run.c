@@ -171,6 +171,10 @@ static int run_job_execute(struct run_job *job)
         printf("... %" PRIu64
                " more events (use --trace FILE to keep them all)\n",
                sink.hidden);
+    if (rl_run_dropped(run) > 0)
+        printf("note: %" PRIu64 " events were made faster than they could "
+               "be kept; the trace shows the newest of each thread\n",
+               rl_run_dropped(run));
 
     cli_print_state(stdout, run);
     cli_print_checks(stdout, run);
