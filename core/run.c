@@ -694,6 +694,9 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
                 break;
             }
         }
+        /* A cycle line tried and not kept must not stay in the buffer. */
+        if (sb.used < len)
+            buf[sb.used] = '\0';
         break;
     }
     case RL_END_STEP_LIMIT:

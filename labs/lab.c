@@ -29,6 +29,12 @@ static const struct lab *const lab_table[] = {
     &lab_rlock_nesting,
     &lab_semaphore_pool,
     &lab_producer_consumer,
+    &lab_lock_order,
+    &lab_check_then_act,
+    &lab_event_gate,
+    &lab_barrier_phases,
+    &lab_atomic_counter,
+    &lab_interleaved_output,
 };
 /* clang-format on */
 

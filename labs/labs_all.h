@@ -17,5 +17,11 @@ extern const struct lab lab_locked_counter;
 extern const struct lab lab_rlock_nesting;
 extern const struct lab lab_semaphore_pool;
 extern const struct lab lab_producer_consumer;
+extern const struct lab lab_lock_order;
+extern const struct lab lab_check_then_act;
+extern const struct lab lab_event_gate;
+extern const struct lab lab_barrier_phases;
+extern const struct lab lab_atomic_counter;
+extern const struct lab lab_interleaved_output;
 
 #endif

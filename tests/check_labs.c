@@ -208,19 +208,21 @@ static void assert_always_fails(const char *name, const char *variant,
 START_TEST(test_registry_order)
 {
     static const char *const names[] = {
-        "unsafe-counter", "locked-counter",    "rlock-nesting",
-        "semaphore-pool", "producer-consumer", "counter",
-        "rlock",          "bounded_semaphore", "bounded_buffer",
-        "barrier",        "pool",              "transfer"};
+        "unsafe-counter",    "locked-counter",     "rlock-nesting",
+        "semaphore-pool",    "producer-consumer",  "lock-order",
+        "check-then-act",    "event-gate",         "barrier-phases",
+        "atomic-counter",    "interleaved-output", "counter",
+        "rlock",             "bounded_semaphore",  "bounded_buffer",
+        "barrier",           "pool",               "transfer"};
 
-    ck_assert_int_eq(lab_count(), 12);
-    for (int i = 0; i < 12; i++) {
+    ck_assert_int_eq(lab_count(), 18);
+    for (int i = 0; i < 18; i++) {
         ck_assert_str_eq(lab_at(i)->name, names[i]);
         ck_assert_ptr_eq(lab_find(names[i]), lab_at(i));
         ck_assert(!lab_at(i)->hidden);
     }
     ck_assert_ptr_null(lab_at(-1));
-    ck_assert_ptr_null(lab_at(12));
+    ck_assert_ptr_null(lab_at(18));
     /* An exercise's other scenarios are labs too, found but not listed. */
     const struct lab *hidden = lab_find("rlock.non-owner");
     ck_assert_ptr_nonnull(hidden);
@@ -252,6 +254,12 @@ START_TEST(test_registry_variants)
         "lock:fail rlock:pass",
         "none:fail semaphore:pass bounded-extra-release:fail",
         "correct:pass if-wait:fail spin-holding-lock:fail",
+        "inverted:fail ordered:pass try-backoff:pass",
+        "unsafe:fail locked:pass event:pass",
+        "event:pass flag-spin:pass clear-too-early:fail",
+        "barrier:pass none:fail counter-no-reset:fail",
+        "fetch-add:pass load-store:fail lock:pass",
+        "unlocked:fail locked:pass",
         "student:pass reference:pass", "student:pass reference:pass",
         "student:pass reference:pass", "student:pass reference:pass",
         "student:pass reference:pass", "student:pass reference:pass",

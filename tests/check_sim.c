@@ -883,6 +883,33 @@ START_TEST(test_join)
 }
 END_TEST
 
+static void never_set_waiter(void *arg)
+{
+    (void)arg;
+    rl_event_wait(E);
+}
+
+static void never_set_setup(void *ctx)
+{
+    (void)ctx;
+    E = rl_event_create("gate");
+    rl_thread_start("W0", never_set_waiter, NULL);
+    rl_thread_start("W1", never_set_waiter, NULL);
+}
+
+START_TEST(test_deadlock_without_cycle)
+{
+    struct rl_run *run = make(never_set_setup, rr(1));
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DEADLOCK);
+    char text[256];
+    size_t n = rl_run_end_text(run, text, sizeof(text));
+    ck_assert_str_eq(text, "W0 waits for gate to be set; W1 waits for gate "
+                           "to be set");
+    ck_assert_uint_eq(n, strlen(text));
+    rl_run_destroy(run);
+}
+END_TEST
+
 static void spinner(void *arg)
 {
     (void)arg;
@@ -995,6 +1022,7 @@ static Suite *sim_suite(void)
     tcase_add_test(tc, test_locked_counter_never_loses);
     tcase_add_test(tc, test_blocked_and_manual_errors);
     tcase_add_test(tc, test_deadlock_cycle_report);
+    tcase_add_test(tc, test_deadlock_without_cycle);
     tcase_add_test(tc, test_lock_release_unlocked);
     tcase_add_test(tc, test_lock_released_by_another_thread);
     tcase_add_test(tc, test_rlock_depth_and_owner);
