@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * explore.h - schedule exploration: search the sim schedules of a program
+ * for one that breaks a check.
+ *
+ * Phase 1 is systematic: a depth-first search over the choice points of the
+ * program with a preemption bound, fewest preemptions first (every schedule
+ * with 0 preemptions, then every one with exactly 1, ... up to the bound).
+ * A preemption is a pick at a thread choice point where the thread that ran
+ * the previous step could go on and another thread is picked (the same
+ * count as rl_run_preemptions); the pick of which waiter a notify wakes is
+ * never one. Each schedule within the bound is run exactly once, so the
+ * count of schedules explored is exact, and the first failure found has the
+ * fewest preemptions there are.
+ * Phase 2, when the bounded search found nothing, spends what is left of
+ * the budget on seeded random and PCT runs (schedules with more
+ * preemptions). Everything is a function of the configuration: with a run
+ * cap and no wall-clock limit (or one that is not reached) the result is
+ * the same on every machine.
+ *
+ * A run that reaches the step limit is judged by a fair continuation: the
+ * same forced choices, then round robin. Only if that run does not finish
+ * either is it reported ("did not finish"); otherwise the limit was an
+ * artefact of the unfair depth-first continuation (a thread spinning until
+ * another is scheduled) and the schedule counts as passed.
+ *
+ * The engine knows no lab: the caller supplies a struct rl_program whose
+ * setup can be run again and again (each run gets a fresh start).
+ */
+#ifndef RL_EXPLORE_H
+#define RL_EXPLORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "run.h"
+
+/* The step limit of one explored run when the config gives none. */
+#define RL_EXPLORE_DEFAULT_MAX_STEPS 20000u
+#define RL_EXPLORE_DEFAULT_PREEMPTIONS 2
+
+struct rl_explore_config {
+    struct rl_program program;
+    int max_preemptions;     /* bound of the systematic search, >= 0 */
+    uint64_t max_steps;      /* per run; 0 = RL_EXPLORE_DEFAULT_MAX_STEPS */
+    uint64_t seed;           /* random and PCT runs */
+    double budget_s;         /* wall clock for everything; 0 = no limit */
+    uint64_t max_runs;       /* every run counted; 0 = no limit */
+    uint64_t max_systematic; /* runs of phase 1; 0 = no limit of its own.
+                                Shared fairly among the levels: level b
+                                may use at most (what is left) / (levels
+                                left), so a level too big to finish still
+                                leaves runs for more preemptions */
+    uint64_t random_runs;    /* phase 2: at most this many random runs and */
+    uint64_t pct_runs;       /* PCT runs, interleaved; both 0 = no limit
+                                (until max_runs or the budget) */
+    int pct_max_depth;       /* PCT depths cycle 1..this; 0 = 3 */
+    bool skip_systematic;    /* phase 2 only */
+    /* Which failed checks make a run a counterexample; NULL = every one.
+     * (The grader judges safety without "no deadlock" and "finishes",
+     * and liveness with only those two.) */
+    bool (*check_counts)(void *ctx, const char *check);
+    void *check_ctx;
+};
+
+/* How a schedule was found. */
+enum rl_explore_phase {
+    RL_EXPLORE_SYSTEMATIC, /* depth-first within the preemption bound */
+    RL_EXPLORE_RANDOM,     /* seeded uniform random */
+    RL_EXPLORE_PCT,        /* seeded PCT */
+};
+
+/* Why the search stopped. */
+enum rl_explore_stop {
+    RL_EXPLORE_DONE,       /* found a failure, or covered all it set out to */
+    RL_EXPLORE_RUN_CAP,    /* max_runs / max_systematic reached */
+    RL_EXPLORE_BUDGET,     /* the wall clock ran out */
+    RL_EXPLORE_NONDETERMINISM, /* a replayed prefix made different choices */
+    RL_EXPLORE_ERROR,      /* the program could not be run (setup error) */
+};
+
+struct rl_explore_result {
+    /* A failing schedule, when found. */
+    bool found;
+    char *choices;           /* malloc'd choices part ("0x3.1.0x2"); the
+                                caller frees it with rl_explore_result_free */
+    char check[48];          /* the first failed check's name */
+    char message[256];       /* and its message */
+    char end_text[512];      /* rl_run_end_text of the failing run */
+    enum rl_end end;         /* how the failing run ended */
+    int preemptions;         /* of the failing schedule */
+    uint64_t steps;          /* of the failing run */
+    uint64_t max_steps;      /* the step limit runs had (for a replay) */
+    enum rl_explore_phase phase;
+    uint64_t phase_seed;     /* RANDOM / PCT: the seed of the run */
+    int phase_depth;         /* PCT: its depth */
+
+    /* Coverage. */
+    uint64_t runs;           /* schedules run, every phase */
+    uint64_t systematic_runs;
+    uint64_t random_runs;
+    uint64_t pct_runs;
+    uint64_t spin_runs;      /* runs at the step limit judged by a fair
+                                continuation (that finished) */
+    int bound;               /* the preemption bound asked for */
+    int bound_complete;      /* every schedule with at most this many
+                                preemptions was run (-1: not even 0) */
+    bool exhaustive;         /* bound_complete == bound: the bounded search
+                                covered every schedule within it */
+    bool every_schedule;     /* exhaustive, and no schedule needed more
+                                preemptions: the whole schedule space was
+                                covered (phase 2 is then skipped) */
+    enum rl_explore_stop stop;
+    char error[256];         /* NONDETERMINISM / ERROR: what happened */
+    double seconds;          /* wall clock spent (not part of any verdict) */
+};
+
+/* Search cfg->program's schedules. Returns 0 when the search ran (found or
+ * not: see res), -1 when the program could not be run at all (res->error
+ * says why). The program's setup and check are called once per run. */
+int rl_explore(const struct rl_explore_config *cfg,
+               struct rl_explore_result *res);
+
+/* Free what rl_explore allocated in res (the choices). Accepts a zeroed
+ * or already freed result. */
+void rl_explore_result_free(struct rl_explore_result *res);
+
+/* One name per phase ("systematic", "random", "pct"). */
+const char *rl_explore_phase_name(enum rl_explore_phase p);
+
+#endif

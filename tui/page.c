@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * page.c - the lab menu, the help screen and the parameter form.
+ *
+ * The menu shows what a lab is before it runs: the explanation, the
+ * variants with what each is expected to do (pass under every schedule, or
+ * fail under some), and the parameters with their defaults on each backend
+ * and their bounds, all straight from the registry's data.
+ */
+#include "page.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "view.h"
+
+struct wrap_put {
+    struct canvas *c;
+    int y, x, w, ybot, role;
+};
+
+/* text_wrap callback: put a line while rows are left. */
+static void wrap_put_line(void *ctx, const char *s, size_t n)
+{
+    struct wrap_put *p = ctx;
+    char buf[512];
+
+    if (p->y >= p->ybot)
+        return;
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    canvas_put(p->c, p->y++, p->x, p->role, buf, p->w);
+}
+
+/* Put wrapped text; returns the next free row. */
+static int put_wrapped(struct canvas *c, int y, int x, int w, int ybot,
+                       int role, const char *text)
+{
+    struct wrap_put p = {c, y, x, w, ybot, role};
+
+    text_wrap(text, w, wrap_put_line, &p);
+    return p.y;
+}
+
+/* Join the lines of a paragraph (a single newline becomes a space; a blank
+ * line stays a paragraph break), so text written for 72 columns fills
+ * the width there is. */
+static void reflow(char *text)
+{
+    char *o = text;
+
+    for (char *p = text; *p; p++) {
+        char ch = *p;
+
+        if (ch == '\n' && p[1] != '\n' && (p == text || p[-1] != '\n'))
+            ch = ' ';
+        if (ch == ' ' && o > text && o[-1] == ' ')
+            continue; /* one space between words */
+        *o++ = ch;
+    }
+    *o = '\0';
+}
+
+/* The right-hand side of the menu: everything about one lab. */
+static void menu_detail(struct canvas *c, const struct lab *lab, int x, int w,
+                        int y, int ybot)
+{
+    char buf[2048];
+
+    snprintf(buf, sizeof buf, "%s (%s)", lab->title, lab->name);
+    canvas_put(c, y++, x, ROLE_HEADER, buf, w);
+    y = put_wrapped(c, y, x, w, ybot, ROLE_NORMAL, lab->summary);
+    y++;
+    snprintf(buf, sizeof buf, "%s", lab->explain);
+    reflow(buf);
+    y = put_wrapped(c, y, x, w, ybot, ROLE_NORMAL, buf);
+    y++;
+    if (y < ybot)
+        canvas_put(c, y++, x, ROLE_HEADER, "Variants", w);
+    for (int i = 0; i < lab->nvariants && y < ybot; i++) {
+        const struct lab_variant *v = &lab->variants[i];
+
+        snprintf(buf, sizeof buf, "%c %-10s %s", v->expect_pass ? '+' : '!',
+                 v->name, v->expect_pass ? "passes" : "fails ");
+        canvas_put(c, y, x, v->expect_pass ? ROLE_OK : ROLE_FAIL, buf, w);
+        y = put_wrapped(c, y, x + text_cells(buf) + 2, w - text_cells(buf) - 2,
+                        ybot, ROLE_NORMAL, v->summary);
+    }
+    y++;
+    if (y < ybot)
+        canvas_put(c, y++, x, ROLE_HEADER,
+                   "Parameters (sim default, os default, range)", w);
+    for (int i = 0; i < lab->nparams && y < ybot; i++) {
+        const struct lab_param *p = &lab->params[i];
+
+        snprintf(buf, sizeof buf, "  %-9s %ld, %ld  (%ld..%ld)  %s", p->key,
+                 p->def, p->def_os, p->min, p->max, p->help);
+        canvas_put(c, y++, x, ROLE_NORMAL, buf, w);
+    }
+}
+
+/* The lab menu; see page.h. */
+void page_menu(struct canvas *c, const struct page_menu *m)
+{
+    int lw = c->w * 2 / 5, rows, top = 0, ybot = c->h - 2;
+    static const char *const keys[] = {"Up/Down", "choose", "Enter", "open",
+                                       "?",       "help",   "q",     "quit"};
+
+    canvas_clear(c);
+    if (lw < 24)
+        lw = 24;
+    if (lw > 60)
+        lw = 60;
+    canvas_fill(c, 0, 0, 1, c->w, L' ', ROLE_TITLE);
+    canvas_put(c, 0, 0, ROLE_TITLE,
+               " racelab | race conditions and synchronization, one lab at "
+               "a time",
+               c->w);
+    canvas_put(c, 1, 1, ROLE_HEADER, "Labs", lw - 1);
+    rows = ybot - 2;
+    if (m->sel >= rows)
+        top = m->sel - rows + 1;
+    for (int i = top; i < m->nlabs && i - top < rows; i++) {
+        int y = 2 + i - top, x;
+        bool sel = i == m->sel;
+
+        if (sel)
+            canvas_fill(c, y, 0, 1, lw, L' ', ROLE_SELECT);
+        x = canvas_printf(c, y, 0, sel ? ROLE_SELECT : ROLE_NORMAL, lw, "%c %s",
+                          sel ? '>' : ' ', m->labs[i]->title);
+        /* the summary after the title, as much as fits */
+        if (x + 3 < lw)
+            canvas_printf(c, y, x, sel ? ROLE_SELECT : ROLE_DIM, lw - x, "  %s",
+                          m->labs[i]->summary);
+    }
+    canvas_fill(c, 1, lw, ybot - 1, 1, L'|', ROLE_BORDER);
+    if (m->sel >= 0 && m->sel < m->nlabs)
+        menu_detail(c, m->labs[m->sel], lw + 2, c->w - lw - 3, 1, ybot);
+    canvas_fill(c, c->h - 2, 0, 1, c->w, L' ', ROLE_STATUS);
+    canvas_printf(c, c->h - 2, 0, ROLE_STATUS, c->w,
+                  " %d labs | Enter opens the selected lab", m->nlabs);
+    view_keys(c, c->h - 1, keys, 8);
+    if (m->message && m->message[0]) {
+        canvas_fill(c, c->h - 1, 0, 1, c->w, L' ', ROLE_NORMAL);
+        canvas_put(c, c->h - 1, 1, ROLE_ERROR, m->message, c->w - 2);
+    }
+}
+
+/* The help screen; see page.h. */
+void page_help(struct canvas *c, const char *title, const struct key_help *help,
+               int n, bool lab_screen)
+{
+    static const char *const legend[] = {
+        "Swimlanes: one column per thread (key 1 picks T0, 2 picks T1, ...),"
+        " one row per event, the newest at the bottom; the step just run is"
+        " highlighted.",
+        "Symbols: + acquired / woke   - released   # blocked   ! error or "
+        "failed check   * notify, set, barrier   > start   . finish",
+        "State: shared variables, locks (owner, depth, waiting threads in "
+        "order), semaphores (free units, holders), conditions, events, "
+        "barriers.",
+        "Result: each check against what was expected; a deadlock as its "
+        "wait-for cycle; the schedule string that replays the run "
+        "(racelab replay STRING).",
+    };
+    int kw = 0, y = 2, ybot = c->h - 1;
+
+    canvas_clear(c);
+    canvas_fill(c, 0, 0, 1, c->w, L' ', ROLE_TITLE);
+    canvas_printf(c, 0, 0, ROLE_TITLE, c->w, " racelab | help: %s", title);
+    for (int i = 0; i < n; i++)
+        if (text_cells(help[i].keys) > kw)
+            kw = text_cells(help[i].keys);
+    for (int i = 0; i < n && y < ybot; i++, y++) {
+        canvas_put(c, y, 2, ROLE_KEY, help[i].keys, kw);
+        canvas_put(c, y, 4 + kw, ROLE_NORMAL, help[i].what, c->w - kw - 5);
+    }
+    y++;
+    if (lab_screen)
+        for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++)
+            y = put_wrapped(c, y, 2, c->w - 3, ybot, ROLE_NORMAL, legend[i]);
+    canvas_put(c, c->h - 1, 1, ROLE_DIM, "any key: back", -1);
+}
+
+/* The parameter form; see page.h. */
+void page_form(struct canvas *c, const struct page_form *f)
+{
+    int w = c->w - 4 > 72 ? 72 : c->w - 4;
+    int h = f->lab->nparams + 6, x = (c->w - w) / 2, y = (c->h - h) / 2;
+    char buf[256];
+
+    if (y < 1)
+        y = 1;
+    canvas_fill(c, y, x, h, w, L' ', ROLE_NORMAL);
+    canvas_fill(c, y, x, 1, w, L'-', ROLE_BORDER);
+    canvas_fill(c, y + h - 1, x, 1, w, L'-', ROLE_BORDER);
+    canvas_fill(c, y, x, h, 1, L'|', ROLE_BORDER);
+    canvas_fill(c, y, x + w - 1, h, 1, L'|', ROLE_BORDER);
+    snprintf(buf, sizeof buf, " Parameters of %s (%s) ", f->lab->name,
+             f->backend == RL_BACKEND_SIM ? "sim" : "os");
+    canvas_put(c, y, x + 2, ROLE_HEADER, buf, w - 4);
+    for (int i = 0; i < f->lab->nparams; i++) {
+        const struct lab_param *p = &f->lab->params[i];
+        bool sel = i == f->sel;
+        int row = y + 2 + i;
+
+        snprintf(buf, sizeof buf, "%c %-9s [%8s]  %ld..%ld  %s",
+                 sel ? '>' : ' ', p->key, f->text[i], p->min, p->max, p->help);
+        canvas_put(c, row, x + 2, sel ? ROLE_SELECT : ROLE_NORMAL, buf, w - 4);
+    }
+    if (f->error && f->error[0])
+        canvas_put(c, y + h - 3, x + 2, ROLE_ERROR, f->error, w - 4);
+    canvas_put(c, y + h - 2, x + 2, ROLE_DIM,
+               "Up/Down choose  +/- change  digits type  Enter apply  Esc "
+               "cancel",
+               w - 4);
+}

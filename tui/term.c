@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * term.c - terminal life (see term.h): locale, newterm, colour roles with a
+ * monochrome column, signals, and an end function that is always safe.
+ *
+ * Roles, not colours: each role has a colour look and a monochrome look,
+ * and the monochrome look alone must tell the roles apart (bold, reverse,
+ * underline), because a projector washes colours out and some students do
+ * not see red and green apart. The colour look is high contrast on the
+ * terminal's own background.
+ */
+#include "term.h"
+
+#include <curses.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <unistd.h>
+
+#include "canvas.h"
+
+/* The state below is private to the UI thread, except the two flags that
+ * signal handlers touch (sig_atomic_t, written there, read here). */
+static SCREEN *term_screen;
+static bool term_colour;
+static bool term_atexit_done;
+static volatile sig_atomic_t term_is_open;
+static volatile sig_atomic_t term_quit;
+
+static const int term_crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+                                         SIGABRT};
+static const int term_quit_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define NCRASH (sizeof term_crash_signals / sizeof term_crash_signals[0])
+#define NQUIT (sizeof term_quit_signals / sizeof term_quit_signals[0])
+static struct sigaction term_old_crash[NCRASH];
+static struct sigaction term_old_quit[NQUIT];
+
+/* A look per role: colours (fg, bg; -1 = the terminal's default) and
+ * attributes, and the monochrome attributes. */
+struct role_look {
+    short fg, bg;
+    unsigned long attr;
+    unsigned long mono;
+};
+
+static struct role_look term_looks[ROLE__COUNT];
+
+/* Fill term_looks (needs curses started, for the A_ constants). */
+static void term_init_looks(void)
+{
+    const struct role_look looks[ROLE__COUNT] = {
+        [ROLE_NORMAL] = {-1, -1, A_NORMAL, A_NORMAL},
+        [ROLE_DIM] = {-1, -1, A_NORMAL, A_NORMAL},
+        [ROLE_TITLE] = {COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD},
+        [ROLE_HEADER] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE},
+        [ROLE_SELECT] = {COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE},
+        [ROLE_CURRENT] = {COLOR_BLACK, COLOR_WHITE, A_BOLD, A_REVERSE | A_BOLD},
+        [ROLE_OK] = {COLOR_GREEN, -1, A_BOLD, A_BOLD},
+        [ROLE_FAIL] = {COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE},
+        [ROLE_ERROR] = {COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD},
+        [ROLE_BLOCKED] = {COLOR_YELLOW, -1, A_BOLD, A_UNDERLINE},
+        [ROLE_ACQUIRE] = {COLOR_GREEN, -1, A_NORMAL, A_BOLD},
+        [ROLE_RELEASE] = {COLOR_CYAN, -1, A_NORMAL, A_NORMAL},
+        [ROLE_SIGNAL] = {COLOR_MAGENTA, -1, A_BOLD, A_BOLD},
+        [ROLE_VALUE] = {-1, -1, A_NORMAL, A_NORMAL},
+        [ROLE_KEY] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
+        [ROLE_STATUS] = {COLOR_BLACK, COLOR_WHITE, A_NORMAL, A_REVERSE},
+        [ROLE_BORDER] = {COLOR_CYAN, -1, A_NORMAL, A_NORMAL},
+        [ROLE_BAR] = {COLOR_GREEN, -1, A_BOLD, A_BOLD},
+    };
+
+    memcpy(term_looks, looks, sizeof looks);
+}
+
+/* Whether stdin and stdout are both terminals. */
+bool term_is_tty(void)
+{
+    return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
+/* Crash signal: give the terminal back, then die of the same signal. */
+static void term_on_crash(int sig)
+{
+    if (term_is_open) {
+        term_is_open = 0;
+        endwin(); /* not async-signal-safe, but the process is ending */
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* SIGINT / SIGTERM / SIGHUP: ask the main loop to quit. */
+static void term_on_quit(int sig)
+{
+    (void)sig;
+    term_quit = 1;
+}
+
+/* Install the handlers, keeping the old ones for term_close. */
+static void term_install_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = term_on_crash;
+    sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+    for (size_t i = 0; i < NCRASH; i++)
+        sigaction(term_crash_signals[i], &sa, &term_old_crash[i]);
+    sa.sa_handler = term_on_quit;
+    sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns at once */
+    for (size_t i = 0; i < NQUIT; i++)
+        sigaction(term_quit_signals[i], &sa, &term_old_quit[i]);
+}
+
+/* Put the old handlers back. */
+static void term_restore_signals(void)
+{
+    for (size_t i = 0; i < NCRASH; i++)
+        sigaction(term_crash_signals[i], &term_old_crash[i], NULL);
+    for (size_t i = 0; i < NQUIT; i++)
+        sigaction(term_quit_signals[i], &term_old_quit[i], NULL);
+}
+
+/* Decide between colour and monochrome, and set the pairs up. */
+static void term_init_colour(void)
+{
+    const char *nc = getenv("NO_COLOR");
+    const char *t = getenv("TERM");
+    bool want = !(nc && nc[0]) && !(t && strcmp(t, "dumb") == 0);
+
+    term_init_looks();
+    term_colour = false;
+    if (!want || !has_colors() || start_color() == ERR || COLORS < 8 ||
+        COLOR_PAIRS < ROLE__COUNT + 1)
+        return;
+    use_default_colors();
+    for (int r = 0; r < ROLE__COUNT; r++)
+        init_pair((short)(r + 1), term_looks[r].fg, term_looks[r].bg);
+    term_colour = true;
+}
+
+/* The terminal type to open. A terminal that cannot move its cursor
+ * (TERM=dumb) cannot show a screen; we then speak plain vt100, which every
+ * terminal emulator (and tmux, and a projector's console) understands, in
+ * monochrome (term_init_colour sees TERM=dumb). */
+static const char *term_type(const char *t)
+{
+    int e = 0;
+    bool cup = false;
+
+    if (setupterm(t, STDOUT_FILENO, &e) != OK)
+        return NULL; /* newterm reports the error */
+    {
+        const char *s = tigetstr("cup");
+
+        cup = s && s != (const char *)-1;
+    }
+    del_curterm(cur_term);
+    return cup ? NULL : "vt100";
+}
+
+/* Start curses; see term.h. */
+int term_open(char *err, size_t errlen)
+{
+    const char *t = getenv("TERM");
+
+    setlocale(LC_ALL, "");
+    if (!term_is_tty()) {
+        snprintf(err, errlen, "the TUI needs a terminal");
+        return -1;
+    }
+    if (!t || !t[0]) {
+        snprintf(err, errlen,
+                 "TERM is not set; set it (e.g. TERM=xterm-256color)");
+        return -1;
+    }
+    return term_open_stream(stdout, stdin, term_type(t), err, errlen);
+}
+
+/* Start curses on other streams; see term.h. */
+int term_open_stream(FILE *out, FILE *in, const char *type, char *err,
+                     size_t errlen)
+{
+    term_screen = newterm(type, out, in);
+    if (!term_screen) {
+        const char *t = type ? type : getenv("TERM");
+
+        snprintf(err, errlen,
+                 "cannot use the terminal type '%s' (no terminfo entry); "
+                 "try TERM=xterm-256color",
+                 t ? t : "");
+        return -1;
+    }
+    set_term(term_screen);
+    term_is_open = 1;
+    if (!term_atexit_done) {
+        atexit(term_close);
+        term_atexit_done = true;
+    }
+    term_install_signals();
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    intrflush(stdscr, FALSE);
+    set_escdelay(25);
+    curs_set(0);
+    leaveok(stdscr, TRUE);
+    term_init_colour();
+    return 0;
+}
+
+/* Give the terminal back; see term.h. */
+void term_close(void)
+{
+    if (!term_is_open)
+        return;
+    term_is_open = 0;
+    curs_set(1);
+    endwin();
+    fflush(stdout);
+    term_restore_signals();
+    delscreen(term_screen);
+    term_screen = NULL;
+}
+
+/* Whether roles are drawn with colours. */
+bool term_has_colour(void)
+{
+    return term_colour;
+}
+
+/* The curses attributes and colour pair for a role. */
+void term_role(int role, unsigned long *attr, short *pair)
+{
+    if (role < 0 || role >= ROLE__COUNT)
+        role = ROLE_NORMAL;
+    if (term_colour) {
+        *attr = term_looks[role].attr;
+        *pair = (short)(role + 1);
+    } else {
+        *attr = term_looks[role].mono;
+        *pair = 0;
+    }
+}
+
+/* A signal asked us to quit. */
+bool term_quit_requested(void)
+{
+    return term_quit != 0;
+}
+
+/* The screen size. */
+void term_size(int *w, int *h)
+{
+    getmaxyx(stdscr, *h, *w);
+}
