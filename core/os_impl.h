@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * os_impl.h - what the files of the os backend share, and nothing else: the
+ * run and thread state, the real primitives behind the rl_obj kinds that
+ * more than one file touches, and the functions one file calls in another.
+ * The rest of the engine sees only rl_os_ops and rl_os_dropped (engine.h).
+ *
+ *   os.c          run lifecycle, the start gate and CPU spreading, the
+ *                 watchdog and wall-clock guard, pthread helpers, rl_os_ops
+ *   os_record.c   per-thread record rings and their merge into the run
+ *   os_block.c    what the watchdog and the display see of blocked threads
+ *   os_lock.c     Lock, RLock and Condition (which waits on its lock)
+ *   os_prims.c    shared variables, Semaphore, Event, Barrier, join, yield,
+ *                 sleep
+ */
+#ifndef RL_OS_IMPL_H
+#define RL_OS_IMPL_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#define OS_RING_BITS 16
+#define OS_RING ((uint64_t)1 << OS_RING_BITS) /* records kept per thread */
+#define OS_BATCH 1024                         /* records staged per refill */
+#define OS_WORDS ((sizeof(struct rl_record) + 7) / 8)
+#define OS_LINE 64
+
+/* One ring slot: the record as words, so that a slot being overwritten
+ * while the merger copies it is a detected (seqlock) race, not undefined
+ * behaviour. */
+struct os_slot {
+    _Atomic uint64_t w[OS_WORDS];
+};
+
+/* The backend's run state (run->os). */
+struct os_run {
+    /* The global sequence counter: every lab thread increments it. */
+    _Alignas(OS_LINE) _Atomic uint64_t seq;
+    /* Set when the run was abandoned: lab threads park at their next call.
+     * Read by every call, written once. */
+    _Alignas(OS_LINE) _Atomic bool stop;
+    bool record; /* cfg.record; read-only after create */
+
+    /* Guards every rl_obj's nwait / wait[] / nhold / hold[], every
+     * thread's blocking fields (os_thread.timed, wait_sem, wait_gen,
+     * blocks) and calls into run.c that lab threads make (misuse). Its own
+     * cache line: `stop` above is read by every call. */
+    _Alignas(OS_LINE) pthread_mutex_t display;
+
+    /* The start gate: lab threads wait here until all are created. */
+    pthread_mutex_t gate_mu;
+    pthread_cond_t gate_cv;
+    bool gate_open;   /* guarded by gate_mu */
+    bool abort_start; /* guarded by gate_mu */
+    int ncreated;     /* guarded by gate_mu */
+    /* Threads past the gate; each spins until all are, so that the bodies
+     * start together on different cores (a sleeping thread woken by the
+     * gate may otherwise be queued behind its sibling and start late). */
+    _Alignas(OS_LINE) _Atomic int arrived;
+
+    /* Finished threads; finish() sleeps on end_cv between polls. */
+    pthread_mutex_t end_mu;
+    pthread_cond_t end_cv;
+    _Atomic int ndone; /* written under end_mu */
+
+    /* Private to the thread that drives the run (start, poll, finish). */
+    bool started;
+    enum rl_end end;
+    long t_start; /* ms, CLOCK_MONOTONIC */
+    long watchdog_ms;
+    long timeout_ms;
+    uint64_t dropped; /* records lost to full rings */
+    bool wd_armed;
+    unsigned long wd_sig;
+    long wd_since;
+};
+
+/* The backend's thread state (rl_thread.backend). */
+struct os_thread {
+    /* Written by the lab thread on every record, read by the merger. */
+    _Alignas(OS_LINE) _Atomic uint64_t head; /* records published */
+    _Atomic uint64_t claim; /* records begun (head + 1 while writing) */
+    /* Private to the lab thread. */
+    uint64_t next; /* head's value */
+    bool record;
+    struct os_slot *ring; /* OS_RING slots, or NULL if not recording */
+    struct rl_thread *t;
+    struct rl_run *run;
+    struct os_run *rs;
+
+    /* Private to the merger. */
+    _Alignas(OS_LINE) uint64_t tail; /* next ring index to copy */
+    uint64_t floor;                  /* every seq of this thread is >= floor */
+    uint64_t last_seq;               /* seq of the last record merged, or 0 */
+    struct rl_record *stage;         /* copied, validated, not yet merged */
+    size_t nstage, istage;
+
+    /* Guarded by the run's display mutex. */
+    _Alignas(OS_LINE) bool timed; /* blocked with a timeout */
+    sem_t *wait_sem;              /* Condition: the waiter's semaphore */
+    long wait_gen;                /* Event / Barrier: generation at block */
+    unsigned long blocks;         /* block and unblock count (progress) */
+
+    /* Join: guarded by mu. */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool done;
+
+    /* Private to the driving thread. */
+    pthread_t pt;
+    bool created;
+    bool reaped; /* joined or detached */
+};
+
+/* Lock: the semaphore is the lock; `locked` says whether a release is
+ * legal (CAS 1 -> 0). */
+struct os_lock {
+    sem_t sem;
+    _Atomic int locked;
+};
+
+/* A Condition waiter (os_lock.c). */
+struct os_waiter;
+
+/* Condition: FIFO of waiters, guarded by mu. */
+struct os_cond {
+    pthread_mutex_t mu;
+    struct os_waiter *head, *tail;
+};
+
+/* Event and Barrier: state guarded by mu; gen mirrored atomically for the
+ * watchdog. */
+struct os_gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    long gen;            /* Event: sets; Barrier: rounds */
+    _Atomic long agen;   /* gen, for the watchdog */
+    int nwaiting;        /* Event: threads in wait */
+    bool flag;           /* Event */
+    int count;           /* Barrier: arrivals this round */
+    _Atomic bool broken; /* Barrier */
+};
+
+/* The calling OS thread's lab thread state, NULL outside lab threads; set
+ * once by os_thread_main (os.c). */
+extern _Thread_local struct os_thread *os_me;
+
+/* Park the calling lab thread forever: its run was abandoned. */
+static inline _Noreturn void os_park(void)
+{
+    for (;;)
+        pause();
+}
+
+/* The calling lab thread's state; parks it if its run was abandoned. NULL
+ * outside lab threads (setup). */
+static inline struct os_thread *os_enter(void)
+{
+    struct os_thread *ot = os_me;
+
+    if (ot && atomic_load_explicit(&ot->rs->stop, memory_order_relaxed))
+        os_park();
+    return ot;
+}
+
+/* The lab thread's id, -1 outside lab threads. */
+static inline int os_tid(const struct os_thread *ot)
+{
+    return ot ? ot->t->id : -1;
+}
+
+/* ---- os.c: helpers ------------------------------------------------------ */
+
+/* Each aborts (os_check) on an error that cannot happen in a correct
+ * backend; timed waits take a CLOCK_REALTIME deadline (os_deadline). */
+void os_check(int rc, const char *what);
+void os_lock_mu(pthread_mutex_t *mu);
+void os_unlock_mu(pthread_mutex_t *mu);
+long os_now_ms(void);
+struct timespec os_deadline(long ms);
+int os_sem_take(sem_t *sem, long ms);
+void os_sem_post(sem_t *sem);
+bool os_cond_sleep(pthread_cond_t *cv, pthread_mutex_t *mu,
+                   const struct timespec *dl);
+
+/* ---- os_record.c -------------------------------------------------------- */
+
+/* Record one call of ot (no lock); its global seq, 0 if not recorded. */
+uint64_t os_emit(struct os_thread *ot, enum rl_op op, enum rl_result res,
+                 const struct rl_obj *o, int other, long arg, long before,
+                 long after);
+/* Merge the published records into the run (the driving thread only). */
+void os_merge(struct rl_run *run);
+
+/* ---- os_block.c --------------------------------------------------------- */
+
+/* Publish that ot blocks / no longer blocks (they take the display mutex). */
+void os_block_begin(struct os_thread *ot, struct rl_obj *o, long ms,
+                    sem_t *wsem, long gen, int join);
+void os_block_end(struct os_thread *ot);
+/* The watchdog's test: every unfinished thread blocked for good. */
+bool os_all_stuck(struct rl_run *run, unsigned long *sig);
+/* Record and report a misuse; returns status. */
+int os_misuse(struct os_thread *ot, struct rl_obj *o, struct rl_run *run,
+              enum rl_op op, int status);
+
+/* ---- os_lock.c and os_prims.c: the rl_os_ops entry points --------------- */
+
+int os_lock_acquire(struct rl_obj *o, long ms);
+int os_lock_release(struct rl_obj *o);
+int os_cond_wait(struct rl_obj *c, long ms);
+int os_cond_notify(struct rl_obj *c, bool all);
+long os_var_op(struct rl_obj *v, enum rl_op op, long arg);
+int os_sem_acquire(struct rl_obj *s, long ms);
+int os_sem_release(struct rl_obj *s);
+void os_event_set(struct rl_obj *e, bool set);
+bool os_event_is_set(struct rl_obj *e);
+int os_event_wait(struct rl_obj *e, long ms);
+int os_barrier_wait(struct rl_obj *b, long ms);
+void os_join(struct rl_thread *t);
+void os_yield(void);
+void os_sleep(long ms);
+void os_fail(struct rl_thread *self, int check);
+
+#endif
