@@ -369,7 +369,8 @@ static enum rl_end sim_step(struct rl_run *run, int forced, char *err,
     struct sim *s = sim_of(run);
     if (ensure_sched(run, run->end_msg, sizeof(run->end_msg)) != 0)
         return RL_END_DIVERGED;
-    if (s->step >= run->cfg.max_steps) {
+    /* Steps as the reader counts them: numbered records of the trace. */
+    if (run->rec_last >= run->cfg.max_steps) {
         snprintf(run->end_msg, sizeof(run->end_msg),
                  "did not finish: stopped at the step limit (%llu steps); "
                  "an infinite loop, or a thread spinning? (--max-steps "

@@ -618,7 +618,7 @@ START_TEST(test_frame_from_session)
     ck_assert(canvas_contains(&c,
                               "schedule: rl1:unsafe-counter:unsafe:"
                               "threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0"));
-    ck_assert(canvas_contains(&c, " unsafe-counter/unsafe | sim rr:1 | step 14 "
+    ck_assert(canvas_contains(&c, " unsafe-counter/unsafe | sim rr:1 | step 16 "
                                   "| finished | 5 steps/s"));
     ck_assert(canvas_contains(&c,
                               " 15>                                   store "

@@ -216,7 +216,7 @@ analysis:
   data race on counter: T1 reads at step 4 and T0 writes at step 5, with nothing ordering them (no lock, event, barrier or join in between)
   lost update on counter: T1 loaded 0 at step 4, T0 stored 1 at step 5, then T1 stored 1 at step 6 over it
   lost update on counter: T1 loaded 1 at step 8, T0 stored 2 at step 9, then T1 stored 2 at step 11 over it
-end: finished after 10 steps (9 choice points, 8 preemptions)
+end: finished after 12 steps (9 choice points, 8 preemptions)
 schedule: rl1:unsafe-counter:unsafe:threads=2,iters=2:0.1.0.1.0.1.0.1.0
 replay:   racelab replay --schedule 'rl1:unsafe-counter:unsafe:threads=2,iters=2:0.1.0.1.0.1.0.1.0'
 result: FAIL (1 of 4 checks failed), as expected for variant unsafe

@@ -112,7 +112,7 @@ check "the verdict line says FAILED" lost "== FAILED: 1 of"
 check "the schedule string is shown on finish" lost \
     "schedule: rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0"
 keys lost Left
-check "Left steps back from the end" lost "| step 13 | paused"
+check "Left steps back from the end" lost "| step 14 | paused"
 if screen lost | grep -qF "FAILED"; then
     bad "stepping back leaves the ended state" lost
 else

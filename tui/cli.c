@@ -601,19 +601,22 @@ void cli_print_end(FILE *f, const struct rl_run *run)
     char text[4096];
     const char *line, *nl;
 
+    /* A step, for the reader, is a numbered line of the trace. */
+    uint64_t steps = rl_run_record_last(run);
+
     if (rl_run_backend(run) == RL_BACKEND_SIM)
         fprintf(f,
                 "end: %s after %" PRIu64 " step%s (%" PRIu64
                 " choice point%s, %d preemption%s)\n",
-                rl_end_name(e), rl_run_steps(run), plural(rl_run_steps(run)),
+                rl_end_name(e), steps, plural(steps),
                 rl_run_choice_count(run), plural(rl_run_choice_count(run)),
                 rl_run_preemptions(run),
                 plural((uint64_t)rl_run_preemptions(run)));
-    else if (rl_run_steps(run) == 0) /* not recorded (--quiet) */
+    else if (steps == 0) /* not recorded (--quiet) */
         fprintf(f, "end: %s\n", rl_end_name(e));
     else
         fprintf(f, "end: %s after %" PRIu64 " event%s\n", rl_end_name(e),
-                rl_run_steps(run), plural(rl_run_steps(run)));
+                steps, plural(steps));
     if (e == RL_END_DONE)
         return;
     text[0] = '\0';

@@ -80,7 +80,7 @@ static void frame_state(struct frame *f, const struct session *s,
 {
     const struct rl_run *run = s->run;
 
-    v->step = rl_run_steps(run);
+    v->step = rl_run_record_last(run); /* the lanes' numbering */
     v->nthreads = rl_run_thread_count(run);
     for (int i = 0; i < v->nthreads; i++)
         rl_run_thread(run, i, &f->threads[i]);
