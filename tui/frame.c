@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/analysis.h"
 #include "mem.h"
 
 /* Set up empty buffers. */
@@ -75,6 +76,33 @@ static const char *frame_schedule(struct frame *f, const struct session *s)
 }
 
 /* Threads, objects and the verdict of run into v. */
+/* The analyses of an ended sim run, as lines: "[race] ...", "[lost] ...".
+ * os traces are not exact enough (see cli_print_analysis). */
+static void frame_analysis(struct frame *f, const struct rl_run *run)
+{
+    struct rl_analysis a;
+    char err[200], line[320];
+    size_t n = 0;
+
+    f->analysis[0] = '\0';
+    if (rl_run_backend(run) != RL_BACKEND_SIM ||
+        rl_analyze(run, &a, err, sizeof err) != 0)
+        return;
+    for (int i = 0; i < a.nraces + a.nlost && i < 2 * RL_ANALYSIS_MAX; i++) {
+        if (i < a.nraces)
+            rl_race_text(run, &a.races[i], line, sizeof line);
+        else if (i - a.nraces < 1) /* the first shows the pattern */
+            rl_lost_text(run, &a.lost[i - a.nraces], line, sizeof line);
+        else
+            break;
+        int w = snprintf(f->analysis + n, sizeof f->analysis - n, "%s%s\n",
+                         i < a.nraces ? "[race] " : "[lost] ", line);
+        if (w < 0 || (size_t)w >= sizeof f->analysis - n)
+            break;
+        n += (size_t)w;
+    }
+}
+
 static void frame_state(struct frame *f, const struct session *s,
                         struct view_lab *v)
 {
@@ -106,6 +134,8 @@ static void frame_state(struct frame *f, const struct session *s,
     v->checks = f->checks;
     rl_run_end_text(run, f->end_text, sizeof f->end_text);
     v->end_text = f->end_text;
+    frame_analysis(f, run);
+    v->analysis = f->analysis[0] ? f->analysis : NULL;
     v->schedule = frame_schedule(f, s);
 }
 

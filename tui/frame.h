@@ -37,6 +37,7 @@ struct frame {
     char (*texts)[FRAME_TEXT_MAX];
     int rec_cap;
     char end_text[4096];
+    char analysis[2048]; /* data races and lost updates, one per line */
     char *schedule;
     size_t schedule_cap;
     uint64_t schedule_gen;   /* the run schedule was made for, */

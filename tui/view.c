@@ -346,6 +346,22 @@ static void result_collect(const struct view_lab *v, int w,
                 p++;
         }
     }
+    /* Races and lost updates: shown even when the checks hold, since a
+     * race that did no harm in this schedule may in the next. */
+    for (const char *p = v->analysis; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, p, n);
+        line[n] = '\0';
+        if (n) /* below the schedule string, which must stay visible */
+            items_add(it, w, ROLE_ERROR, 2, line);
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
     if (v->schedule && v->schedule[0]) {
         snprintf(line, sizeof line, "schedule: %s", v->schedule);
         items_add(it, w, ROLE_NORMAL, 3, line);

@@ -65,6 +65,7 @@ struct view_lab {
     int nchecks;
     const struct rl_check_result *checks;
     const char *end_text; /* rl_run_end_text, or NULL */
+    const char *analysis; /* data races / lost updates, lines, or NULL */
     const char *schedule; /* full schedule string, or NULL */
 
     const char *message; /* last message for the key line, or NULL */
