@@ -86,7 +86,7 @@ PROG := $(BUILD)/racelab
 endif
 
 .PHONY: all run test check-build bench deps install uninstall clean format \
-        tests-bin
+        tests-bin grade grade-solutions autograder
 
 all: $(PROG)
 
@@ -162,6 +162,31 @@ bench:
 	@$(MAKE) --no-print-directory $(BENCH_BIN) $(PROG)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
+# Grading: the exercises in this tree; the references (which must score
+# full marks, or this fails); a Gradescope autograder zip.
+grade:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory $(PROG)
+	./$(PROG) grade
+
+grade-solutions:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory $(PROG)
+	RACELAB_HOME=$(CURDIR) ./$(PROG) grade --submission solutions
+
+AUTOGRADER_ZIP := $(BUILD)/racelab-autograder.zip
+autograder: $(AUTOGRADER_ZIP)
+	@echo "Gradescope autograder: $(AUTOGRADER_ZIP)"
+
+$(AUTOGRADER_ZIP): tests/autograder/setup.sh tests/autograder/run_autograder \
+        Makefile $(CORE_SRC) $(LAB_SRC) $(TUI_SRC) $(EX_SRC) $(SOL_SRC) \
+        $(wildcard core/*.h labs/*.h tui/*.h exercises/*.h)
+	$(say) ZIP $@
+	$(Q)rm -rf $(BUILD)/autograder $@ && mkdir -p $(BUILD)/autograder
+	$(Q)cp tests/autograder/setup.sh tests/autograder/run_autograder $(BUILD)/autograder/
+	$(Q)cp -r Makefile core labs tui exercises solutions $(BUILD)/autograder/
+	$(Q)cd $(BUILD)/autograder && python3 -m zipfile -c $(abspath $@) *
+
 # Install what the build needs, if it is missing.
 DEB_PKGS := build-essential pkg-config libncurses-dev check tmux
 BREW_PKGS := pkg-config ncurses check tmux
@@ -181,12 +206,19 @@ deps:
 	  else echo "racelab: missing dependencies; run: sudo apt-get install -y $(DEB_PKGS)"; exit 1; fi; \
 	else echo "racelab: missing dependencies: a C compiler, make, pkg-config, ncursesw, Check (libcheck), tmux"; exit 1; fi
 
+# The student API and exercise headers go to share/racelab, where an
+# installed racelab finds them to compile submissions for grading.
+SHAREDIR ?= $(PREFIX)/share/racelab
 install: $(PROG)
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/core \
+	    $(DESTDIR)$(SHAREDIR)/exercises
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/racelab
+	install -m 644 core/racelab.h $(DESTDIR)$(SHAREDIR)/core/
+	install -m 644 exercises/*.h $(DESTDIR)$(SHAREDIR)/exercises/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/racelab
+	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
 	rm -rf build build-san build-* racelab

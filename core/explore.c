@@ -40,12 +40,12 @@
 
 /* One choice point of the current run. */
 struct point {
-    uint8_t kind;        /* enum rl_choice_kind */
-    uint8_t n;           /* options; 0 = not seen yet (queued prefix) */
-    int8_t current;      /* the thread that ran before, or -1 */
-    int8_t chosen;       /* the thread picked */
-    uint16_t pb;         /* preemptions before this point */
-    uint64_t tried;      /* option indexes tried or queued */
+    uint8_t kind;   /* enum rl_choice_kind */
+    uint8_t n;      /* options; 0 = not seen yet (queued prefix) */
+    int8_t current; /* the thread that ran before, or -1 */
+    int8_t chosen;  /* the thread picked */
+    uint16_t pb;    /* preemptions before this point */
+    uint64_t tried; /* option indexes tried or queued */
     uint8_t opts[RL_MAX_THREADS];
 };
 
@@ -57,12 +57,12 @@ struct root {
 };
 
 struct level {
-    int8_t *picks;       /* runs' picks, back to back */
+    int8_t *picks; /* runs' picks, back to back */
     size_t npicks, cap;
     struct root *roots;
     size_t nroots, rcap, head;
-    size_t recorded_at;  /* start of the current run's picks, or SIZE_MAX */
-    bool overflow;       /* a root could not be stored */
+    size_t recorded_at; /* start of the current run's picks, or SIZE_MAX */
+    bool overflow;      /* a root could not be stored */
 };
 
 struct explorer {
@@ -71,15 +71,15 @@ struct explorer {
     struct timespec t0;
     uint64_t max_steps;
 
-    struct point *pts;   /* the current run's choice points */
+    struct point *pts; /* the current run's choice points */
     size_t npts, cap;
-    size_t fixed;        /* the root's length: never backtracked below */
-    size_t forced;       /* points replayed from pts in this run */
-    size_t pos;          /* next point of the running run */
-    int bound;           /* the level being searched */
-    bool queue_next;     /* queue preempting alternatives (bound < max) */
-    struct level *next;  /* the queue of level bound+1 */
-    bool beyond;         /* a preemption beyond the bound was not tried */
+    size_t fixed;       /* the root's length: never backtracked below */
+    size_t forced;      /* points replayed from pts in this run */
+    size_t pos;         /* next point of the running run */
+    int bound;          /* the level being searched */
+    bool queue_next;    /* queue preempting alternatives (bound < max) */
+    struct level *next; /* the queue of level bound+1 */
+    bool beyond;        /* a preemption beyond the bound was not tried */
     bool mismatch;
     char why[200];
 };
@@ -95,6 +95,7 @@ static uint64_t seed_for(uint64_t seed, uint64_t r)
     return (z ^ (z >> 31)) % 1000000007ULL;
 }
 
+/* Seconds since the search started. */
 static double elapsed(const struct explorer *x)
 {
     struct timespec t;
@@ -138,6 +139,7 @@ static int option_index(const struct point *p, int id)
     return -1;
 }
 
+/* Make room for n choice points in the depth-first stack. */
 static void pts_reserve(struct explorer *x, size_t n)
 {
     if (n <= x->cap)
@@ -151,7 +153,7 @@ static void pts_reserve(struct explorer *x, size_t n)
     x->cap = cap;
 }
 
-/* ---- the queue of the next level --------------------------------------- */
+/* ---- the queue of the next level ---------------------------------------- */
 
 static void level_free(struct level *l)
 {
@@ -215,8 +217,7 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
     uint16_t pb = 0;
     if (i > 0) {
         const struct point *q = &x->pts[i - 1];
-        pb = (uint16_t)(q->pb +
-                        is_preemption(q, option_index(q, q->chosen)));
+        pb = (uint16_t)(q->pb + is_preemption(q, option_index(q, q->chosen)));
     }
     if (i < x->forced) {
         if (p->n == 0) {
@@ -228,8 +229,8 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
                 p->opts[k] = (uint8_t)c->options[k];
             p->tried = 0;
         } else {
-            bool same = p->kind == c->kind && p->n == c->n &&
-                        p->current == c->current;
+            bool same =
+                p->kind == c->kind && p->n == c->n && p->current == c->current;
             for (int k = 0; same && k < c->n; k++)
                 same = p->opts[k] == c->options[k];
             if (!same) {
@@ -282,7 +283,7 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
     return pick;
 }
 
-/* ---- one run ---------------------------------------------------------------- */
+/* ---- one run ------------------------------------------------------------ */
 
 /* The first failed check of a finished run that counts (cfg->check_counts),
  * preferring any over "finishes" (a violation seen during the run is real
@@ -321,8 +322,8 @@ static struct rl_run *run_one(struct explorer *x, const struct rl_sched *s)
     rc.sched = *s;
     rc.max_steps = x->max_steps;
     rc.max_records = 4096; /* only the verdict is used */
-    struct rl_run *run = rl_run_create(&rc, x->res->error,
-                                       sizeof(x->res->error));
+    struct rl_run *run =
+        rl_run_create(&rc, x->res->error, sizeof(x->res->error));
     if (!run) {
         x->res->stop = RL_EXPLORE_ERROR;
         return NULL;
@@ -383,7 +384,7 @@ static bool judge(struct explorer *x, struct rl_run *run,
     rl_run_end_text(run, res->end_text, sizeof(res->end_text));
     res->end = rl_run_end(run);
     res->preemptions = rl_run_preemptions(run);
-    res->steps = rl_run_steps(run);
+    res->steps = rl_run_record_last(run);
     res->phase = phase;
     res->phase_seed = seed;
     res->phase_depth = depth;
@@ -394,7 +395,7 @@ static bool judge(struct explorer *x, struct rl_run *run,
     return true;
 }
 
-/* ---- phase 1: iterative preemption bounding -------------------------------- */
+/* ---- phase 1: iterative preemption bounding ----------------------------- */
 
 /* Depth-first search from the root now in pts[0..fixed). Returns 1 when a
  * failure was found, -1 when the search must stop (cap, budget, error,
@@ -445,8 +446,7 @@ static int dfs_root(struct explorer *x, uint64_t *sys_runs, uint64_t limit)
         while (i > x->fixed && alt < 0) {
             struct point *p = &x->pts[--i];
             for (int k = 0; k < p->n; k++)
-                if (!(p->tried & ((uint64_t)1 << k)) &&
-                    !is_preemption(p, k)) {
+                if (!(p->tried & ((uint64_t)1 << k)) && !is_preemption(p, k)) {
                     alt = k;
                     break;
                 }
@@ -489,8 +489,7 @@ static int systematic(struct explorer *x)
             x->fixed = 0;
             ret = dfs_root(x, &sys_runs, limit);
         } else {
-            for (cur.head = 0; cur.head < cur.nroots && ret == 0;
-                 cur.head++) {
+            for (cur.head = 0; cur.head < cur.nroots && ret == 0; cur.head++) {
                 const struct root *r = &cur.roots[cur.head];
                 pts_reserve(x, (size_t)r->len + 1);
                 for (uint32_t k = 0; k < r->len; k++) {
@@ -520,7 +519,7 @@ static int systematic(struct explorer *x)
     return ret == 2 ? 0 : ret;
 }
 
-/* ---- phase 2: random and PCT -------------------------------------------------- */
+/* ---- phase 2: random and PCT -------------------------------------------- */
 
 /* Whether phase 2 has a bound: without one it would never end. */
 static bool phase2_wanted(const struct rl_explore_config *cfg)
@@ -577,7 +576,7 @@ static int randomized(struct explorer *x, uint64_t est_steps)
     }
 }
 
-/* ---- the search ------------------------------------------------------------------ */
+/* ---- the search --------------------------------------------------------- */
 
 /* Replay the failing schedule once more; a different verdict means the
  * program depends on something besides the schedule. */
@@ -632,18 +631,19 @@ static int probe_length(struct explorer *x, uint64_t *steps)
     rc.sched.quantum = 1;
     rc.max_steps = x->max_steps;
     rc.max_records = 4096;
-    struct rl_run *run = rl_run_create(&rc, x->res->error,
-                                       sizeof(x->res->error));
+    struct rl_run *run =
+        rl_run_create(&rc, x->res->error, sizeof(x->res->error));
     if (!run) {
         x->res->stop = RL_EXPLORE_ERROR;
         return -1;
     }
     rl_run_finish(run);
-    *steps = rl_run_steps(run);
+    *steps = rl_run_record_last(run);
     rl_run_destroy(run);
     return 0;
 }
 
+/* Phase 1, then phase 2 with what is left, then verify the failure. */
 int rl_explore(const struct rl_explore_config *cfg,
                struct rl_explore_result *res)
 {
@@ -652,8 +652,8 @@ int rl_explore(const struct rl_explore_config *cfg,
     memset(&x, 0, sizeof(x));
     x.cfg = cfg;
     x.res = res;
-    x.max_steps = cfg->max_steps ? cfg->max_steps
-                                 : RL_EXPLORE_DEFAULT_MAX_STEPS;
+    x.max_steps =
+        cfg->max_steps ? cfg->max_steps : RL_EXPLORE_DEFAULT_MAX_STEPS;
     clock_gettime(CLOCK_MONOTONIC, &x.t0);
     res->bound = cfg->max_preemptions < 0 ? 0 : cfg->max_preemptions;
     res->bound_complete = -1;
@@ -667,8 +667,8 @@ int rl_explore(const struct rl_explore_config *cfg,
     uint64_t est = 0;
     if (!cfg->skip_systematic) {
         r = systematic(&x);
-        res->every_schedule = r == 0 && !x.beyond &&
-                              res->bound_complete >= res->bound;
+        res->every_schedule =
+            r == 0 && !x.beyond && res->bound_complete >= res->bound;
         if (res->every_schedule)
             r = 2; /* nothing left for phase 2 to find */
     }
@@ -690,6 +690,7 @@ int rl_explore(const struct rl_explore_config *cfg,
     return 0;
 }
 
+/* Free the failing schedule's choices. */
 void rl_explore_result_free(struct rl_explore_result *res)
 {
     if (!res)
@@ -698,6 +699,7 @@ void rl_explore_result_free(struct rl_explore_result *res)
     res->choices = NULL;
 }
 
+/* The name of a phase, for reports. */
 const char *rl_explore_phase_name(enum rl_explore_phase p)
 {
     switch (p) {

@@ -57,6 +57,7 @@ extern const struct cli_command cli_cmd_list;   /* cmd_list.c */
 extern const struct cli_command cli_cmd_run;    /* cmd_run.c */
 extern const struct cli_command cli_cmd_replay; /* cmd_run.c */
 extern const struct cli_command cli_cmd_explore; /* cmd_explore.c */
+extern const struct cli_command cli_cmd_grade;   /* cmd_grade.c */
 
 /* ---- errors -------------------------------------------------------------- */
 

@@ -45,8 +45,7 @@ static const struct cli_option explore_options[] = {
 };
 
 /* Parse --budget: seconds, a decimal number > 0. */
-static int parse_budget(const char *text, double *out, char *err,
-                        size_t errlen)
+static int parse_budget(const char *text, double *out, char *err, size_t errlen)
 {
     char *end;
     double v;
@@ -102,14 +101,12 @@ static void print_found(const struct lab_inst *inst,
     if (r->phase == RL_EXPLORE_RANDOM)
         printf(" (--sched random:%" PRIu64 ")", r->phase_seed);
     else if (r->phase == RL_EXPLORE_PCT)
-        printf(" (--sched pct:%" PRIu64 ":%d)", r->phase_seed,
-               r->phase_depth);
+        printf(" (--sched pct:%" PRIu64 ":%d)", r->phase_seed, r->phase_depth);
     printf(", after %" PRIu64 " %s\n", r->runs,
            plural(r->runs, "schedule", "schedules"));
     if (r->phase == RL_EXPLORE_SYSTEMATIC)
         printf("       no schedule with fewer preemptions fails\n");
-    printf("end: %s after %" PRIu64 " steps\n", rl_end_name(r->end),
-           r->steps);
+    printf("end: %s after %" PRIu64 " steps\n", rl_end_name(r->end), r->steps);
     if (r->end_text[0] != '\0')
         print_indented(r->end_text);
     lab_inst_params_text(inst, params, sizeof params);
@@ -153,9 +150,9 @@ static void print_passed(const struct rl_explore_result *r)
         printf("(bounded search not complete: %s)\n", incomplete_reason(r));
     printf("  systematic: %" PRIu64 " (", r->systematic_runs);
     if (r->bound_complete >= 0)
-        printf("every schedule with at most %d %s", r->bound_complete,
-               plural((uint64_t)r->bound_complete, "preemption",
-                      "preemptions"));
+        printf(
+            "every schedule with at most %d %s", r->bound_complete,
+            plural((uint64_t)r->bound_complete, "preemption", "preemptions"));
     else
         printf("not even every schedule without preemption");
     printf("), random: %" PRIu64 ", pct: %" PRIu64 "\n", r->random_runs,
@@ -234,13 +231,12 @@ static int cmd_explore(int argc, char **argv)
             return cli_error("%s", err);
         cfg.max_preemptions = (int)v;
     }
-    if (runs != NULL &&
-        cli_parse_u64("--runs", runs, 1, UINT64_MAX, &cfg.max_runs, err,
-                      sizeof err) < 0)
+    if (runs != NULL && cli_parse_u64("--runs", runs, 1, UINT64_MAX,
+                                      &cfg.max_runs, err, sizeof err) < 0)
         return cli_error("%s", err);
     if (max_steps != NULL &&
-        cli_parse_u64("--max-steps", max_steps, 1, UINT64_MAX,
-                      &cfg.max_steps, err, sizeof err) < 0)
+        cli_parse_u64("--max-steps", max_steps, 1, UINT64_MAX, &cfg.max_steps,
+                      err, sizeof err) < 0)
         return cli_error("%s", err);
     cfg.budget_s = budget;
     cfg.program = lab_program(&inst);
@@ -250,8 +246,7 @@ static int cmd_explore(int argc, char **argv)
            "and PCT; seed %" PRIu64 "\n",
            inst.lab->name, inst.lab->variants[inst.variant].name,
            params[0] != '\0' ? params : "none", cfg.max_preemptions,
-           plural((uint64_t)cfg.max_preemptions, "preemption",
-                  "preemptions"),
+           plural((uint64_t)cfg.max_preemptions, "preemption", "preemptions"),
            cfg.seed);
     fflush(stdout);
     if (rl_explore(&cfg, &res) < 0)

@@ -62,6 +62,7 @@ static const struct cli_command *const commands[] = {
     &cli_cmd_run,
     &cli_cmd_replay,
     &cli_cmd_explore,
+    &cli_cmd_grade,
     &cmd_help_row,
 };
 /* clang-format on */

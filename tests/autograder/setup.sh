@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# setup.sh - Gradescope autograder setup: install what racelab needs and
+# build it. Gradescope runs this once, as root, when the autograder image is
+# built, with the autograder zip unpacked in /autograder/source (`make
+# autograder` packs the zip: this script and run_autograder at its top, the
+# racelab sources beside them).
+set -eu
+
+cd "${AUTOGRADER_ROOT:-/autograder}/source"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq build-essential pkg-config libncurses-dev check python3 \
+    >/dev/null
+make -j"$(nproc)" racelab
+./racelab --version

@@ -1,0 +1,716 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * grade_report.c - text, JSON, Gradescope, TAP 14 and JUnit XML renderings
+ * of a grade report (see grade_report.h).
+ *
+ * Every format is built from the same per-check facts (outcome, points,
+ * the failed check and its message, how it was found, the schedule and
+ * the replay command, the captured output); only the escaping and the
+ * layout differ. Escaping is per format: JSON strings, YAML double-quoted
+ * strings (TAP), XML attributes and text (JUnit).
+ */
+#include "grade_report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SCORING_TEXT                                                           \
+    "builds 1, single 2, safety 4, misuse 1, liveness 2 points per "           \
+    "scenario; os stress reported only. A safety or liveness failure "         \
+    "that needs preemptions keeps part of its points (1 preemption 25%, "      \
+    "2 preemptions 50%, only random/PCT 75%)."
+
+/* The format named name. */
+int grade_format_parse(const char *name, enum grade_format *out)
+{
+    static const char *const names[] = {"text", "json", "gradescope", "tap",
+                                        "junit"};
+    for (int i = 0; i < 5; i++)
+        if (strcmp(name, names[i]) == 0) {
+            *out = (enum grade_format)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* File extension for a format's reports. */
+const char *grade_format_ext(enum grade_format f)
+{
+    static const char *const ext[] = {"txt", "json", "json", "tap", "xml"};
+    return ext[f];
+}
+
+/* Colour only on a terminal that has it, and never with NO_COLOR. */
+bool grade_want_color(FILE *f)
+{
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    if (nc != NULL && nc[0] != '\0')
+        return false;
+    if (term == NULL || strcmp(term, "dumb") == 0)
+        return false;
+    return isatty(fileno(f)) != 0;
+}
+
+/* ---- shared facts ------------------------------------------------------- */
+
+static bool is_error(enum grade_outcome o)
+{
+    return o != GRADE_PASS && o != GRADE_WRONG && o != GRADE_MISUSE_ERR &&
+           o != GRADE_SKIPPED;
+}
+
+/* The exercise a check belongs to. */
+static const struct grade_exercise *exercise_of(const struct grade_report *r,
+                                                const struct grade_check *c)
+{
+    int i = c->index - 1;
+    for (int e = 0; e < r->nex; e++)
+        if (i >= r->ex[e].first && i < r->ex[e].first + r->ex[e].nchecks)
+            return &r->ex[e];
+    return NULL;
+}
+
+/* The feedback of a check as plain lines (Gradescope, JUnit, JSON). */
+static void check_text(const struct grade_check *c, char *buf, size_t len)
+{
+    size_t n = 0;
+    char replay[4096];
+#define ADD(...)                                                               \
+    do {                                                                       \
+        if (n < len)                                                           \
+            n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__);              \
+    } while (0)
+    buf[0] = '\0';
+    if (c->outcome == GRADE_PASS) {
+        ADD("passed: %s\n", c->summary);
+        if (c->detail[0] != '\0')
+            ADD("%s\n", c->detail);
+    } else {
+        ADD("%s", grade_outcome_name(c->outcome));
+        if (c->kind == GRADE_STRESS)
+            ADD(" (reported only, not scored)");
+        ADD("\n");
+        if (c->check[0] != '\0')
+            ADD("%s: %s\n", c->check, c->message);
+        else if (c->message[0] != '\0')
+            ADD("%s\n", c->message);
+        if (c->summary[0] != '\0')
+            ADD("%s\n", c->summary);
+        if (c->cls != GRADE_CLASS_NONE && c->outcome != GRADE_NONDET)
+            ADD("the failure %s: %d of %d points\n", grade_class_text(c->cls),
+                c->points, c->max_points);
+        if (c->detail[0] != '\0')
+            ADD("%s%s", c->detail,
+                c->detail[strlen(c->detail) - 1] == '\n' ? "" : "\n");
+        if (c->schedule != NULL) {
+            grade_replay_command(c, replay, sizeof replay);
+            ADD("schedule: %s\nreplay:   %s\n", c->schedule, replay);
+        }
+    }
+    if (c->output != NULL && c->output[0] != '\0')
+        ADD("output of the code (not a verdict):\n%s%s", c->output,
+            c->output[strlen(c->output) - 1] == '\n' ? "" : "\n");
+#undef ADD
+}
+
+/* ---- text --------------------------------------------------------------- */
+
+static const char *tag_of(const struct grade_check *c)
+{
+    if (c->outcome == GRADE_PASS)
+        return "PASS";
+    if (c->outcome == GRADE_SKIPPED)
+        return "SKIP";
+    if (c->kind == GRADE_STRESS)
+        return "NOTE";
+    return is_error(c->outcome) ? "ERROR" : "FAIL";
+}
+
+/* The ANSI colour of a tag. */
+static const char *color_of(const char *tag)
+{
+    if (strcmp(tag, "PASS") == 0)
+        return "\033[32m";
+    if (strcmp(tag, "SKIP") == 0 || strcmp(tag, "NOTE") == 0)
+        return "\033[33m";
+    return "\033[31m";
+}
+
+/* Print text with every line prefixed. */
+static void print_prefixed(FILE *f, const char *prefix, const char *text)
+{
+    const char *p = text;
+    while (*p != '\0') {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+        fprintf(f, "%s%.*s\n", prefix, (int)n, p);
+        p += n;
+        if (*p == '\n')
+            p++;
+    }
+}
+
+/* Print text after first, wrapped at width, later lines after indent. */
+static void print_wrapped(FILE *f, const char *first, const char *indent,
+                          const char *text, size_t width)
+{
+    size_t col = strlen(first);
+    fputs(first, f);
+    for (const char *p = text; *p != '\0';) {
+        size_t w = strcspn(p, " ");
+        if (col > strlen(indent) && col + 1 + w > width) {
+            fprintf(f, "\n%s", indent);
+            col = strlen(indent);
+        } else if (col > strlen(indent) && p != text) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(p, 1, w, f);
+        col += w;
+        p += w;
+        while (*p == ' ')
+            p++;
+    }
+    fputc('\n', f);
+}
+
+/* Text: the header, with the scoring scheme. */
+static void text_begin(struct grade_writer *w, const struct grade_report *r)
+{
+    fprintf(w->f, "racelab grade: %s, seed %llu\n", r->submission,
+            (unsigned long long)r->seed);
+    print_wrapped(w->f, "scoring: ", "  ", SCORING_TEXT, 78);
+    fflush(w->f);
+}
+
+/* Text: one check, with its exercise's header before and total after. */
+static void text_check(struct grade_writer *w, const struct grade_report *r,
+                       const struct grade_check *c)
+{
+    FILE *f = w->f;
+    const struct grade_exercise *ge = exercise_of(r, c);
+    const char *tag = tag_of(c);
+    char pts[32], replay[4096];
+
+    if (ge != NULL && c->index - 1 == ge->first)
+        fprintf(f, "\n%s (%s)\n", ge->ex->name, ge->file);
+    if (c->max_points > 0)
+        snprintf(pts, sizeof pts, "%d/%d", c->points, c->max_points);
+    else
+        snprintf(pts, sizeof pts, "-");
+    fprintf(f, "  %s%-5s%s %-28s %5s  ", w->color ? color_of(tag) : "", tag,
+            w->color ? "\033[0m" : "", c->name, pts);
+    if (c->outcome == GRADE_PASS) {
+        fprintf(f, "%s\n", c->summary);
+        if (c->detail[0] != '\0')
+            print_prefixed(f, "        ", c->detail);
+    } else {
+        fprintf(f, "%s%s\n", grade_outcome_name(c->outcome),
+                c->kind == GRADE_STRESS ? " (reported only, not scored)" : "");
+        if (c->check[0] != '\0')
+            fprintf(f, "        %s: %s\n", c->check, c->message);
+        else if (c->message[0] != '\0')
+            fprintf(f, "        %s\n", c->message);
+        if (c->summary[0] != '\0')
+            fprintf(f, "        %s\n", c->summary);
+        if (c->cls != GRADE_CLASS_NONE && c->outcome != GRADE_NONDET)
+            fprintf(f, "        the failure %s: %d of %d points\n",
+                    grade_class_text(c->cls), c->points, c->max_points);
+        if (c->detail[0] != '\0')
+            print_prefixed(f, "        ", c->detail);
+        if (c->schedule != NULL) {
+            grade_replay_command(c, replay, sizeof replay);
+            fprintf(f, "        schedule: %s\n        replay:   %s\n",
+                    c->schedule, replay);
+        }
+    }
+    if (c->output != NULL && c->output[0] != '\0') {
+        fprintf(f, "        output of the code (not a verdict):\n");
+        print_prefixed(f, "        | ", c->output);
+    }
+    if (ge != NULL && c->index == ge->first + ge->nchecks)
+        fprintf(f, "  %s: %d/%d points\n", ge->ex->name, ge->points,
+                ge->max_points);
+    fflush(f);
+}
+
+/* Text: the total. */
+static void text_end(struct grade_writer *w, const struct grade_report *r)
+{
+    fprintf(w->f, "\ntotal: %d/%d points\n", r->points, r->max_points);
+    fflush(w->f);
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
+         p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+/* JSON: one check object. */
+static void json_check(FILE *f, const struct grade_check *c)
+{
+    char replay[4096], text[8192];
+    grade_replay_command(c, replay, sizeof replay);
+    check_text(c, text, sizeof text);
+    fprintf(f, "{\"index\": %d, \"name\": ", c->index);
+    json_str(f, c->name);
+    fprintf(f, ", \"kind\": ");
+    json_str(f, grade_kind_name(c->kind));
+    fprintf(f, ", \"scenario\": ");
+    json_str(f, c->sc != NULL ? c->sc->name : "");
+    fprintf(f, ", \"outcome\": ");
+    json_str(f, grade_outcome_name(c->outcome));
+    fprintf(f,
+            ", \"passed\": %s, \"scored\": %s, \"points\": %d, "
+            "\"max_points\": %d, \"check\": ",
+            c->outcome == GRADE_PASS ? "true" : "false",
+            c->kind == GRADE_STRESS ? "false" : "true", c->points,
+            c->max_points);
+    json_str(f, c->check);
+    fprintf(f, ", \"message\": ");
+    json_str(f, c->message);
+    fprintf(f, ", \"expected\": ");
+    json_str(f, c->expected);
+    fprintf(f, ", \"summary\": ");
+    json_str(f, c->summary);
+    fprintf(f, ", \"difficulty\": ");
+    json_str(f, grade_class_text(c->cls));
+    fprintf(f, ", \"preemptions\": %d, \"detail\": ", c->preemptions);
+    json_str(f, c->detail);
+    fprintf(f, ", \"schedule\": ");
+    if (c->schedule != NULL)
+        json_str(f, c->schedule);
+    else
+        fputs("null", f);
+    fprintf(f, ", \"replay\": ");
+    if (c->schedule != NULL)
+        json_str(f, replay);
+    else
+        fputs("null", f);
+    fprintf(f, ", \"output\": ");
+    json_str(f, c->output);
+    fprintf(f, ", \"text\": ");
+    json_str(f, text);
+    fputc('}', f);
+}
+
+/* JSON: the whole report. */
+static void json_report(FILE *f, const struct grade_report *r)
+{
+    fprintf(f, "{\n  \"tool\": \"racelab grade\",\n  \"version\": ");
+    json_str(f, RL_VERSION);
+    fprintf(f, ",\n  \"submission\": ");
+    json_str(f, r->submission);
+    fprintf(f,
+            ",\n  \"seed\": %llu,\n  \"points\": %d,\n  \"max_points\": "
+            "%d,\n  \"scoring\": ",
+            (unsigned long long)r->seed, r->points, r->max_points);
+    json_str(f, SCORING_TEXT);
+    fprintf(f, ",\n  \"exercises\": [");
+    for (int e = 0; e < r->nex; e++) {
+        const struct grade_exercise *ge = &r->ex[e];
+        fprintf(f, "%s\n    {\"name\": ", e ? "," : "");
+        json_str(f, ge->ex->name);
+        fprintf(f, ", \"file\": ");
+        json_str(f, ge->file);
+        fprintf(f, ", \"points\": %d, \"max_points\": %d, \"checks\": [",
+                ge->points, ge->max_points);
+        for (int i = 0; i < ge->nchecks; i++) {
+            fprintf(f, "%s\n      ", i ? "," : "");
+            json_check(f, &r->checks[ge->first + i]);
+        }
+        fprintf(f, "\n    ]}");
+    }
+    fprintf(f, "\n  ]\n}\n");
+}
+
+/* Gradescope: results.json (the top-level score left to the sum). */
+static void gradescope_report(FILE *f, const struct grade_report *r)
+{
+    char text[8192];
+    fprintf(f, "{\n  \"output\": ");
+    snprintf(text, sizeof text,
+             "racelab grade, seed %llu: %d/%d points.\nScoring: %s\nEvery "
+             "failure comes with a schedule: replay it with the command "
+             "shown, in racelab built from your exercises/.",
+             (unsigned long long)r->seed, r->points, r->max_points,
+             SCORING_TEXT);
+    json_str(f, text);
+    fprintf(f, ",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": "
+               "\"hidden\",\n  \"tests\": [");
+    for (int i = 0; i < r->nchecks; i++) {
+        const struct grade_check *c = &r->checks[i];
+        char name[160];
+        snprintf(name, sizeof name, "%s: %s", c->exercise, c->name);
+        check_text(c, text, sizeof text);
+        fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+        json_str(f, name);
+        fprintf(f,
+                ", \"score\": %d, \"max_score\": %d, \"status\": \"%s\", "
+                "\"output\": ",
+                c->points, c->max_points,
+                c->outcome == GRADE_PASS ? "passed" : "failed");
+        json_str(f, text);
+        fprintf(f, ", \"tags\": [");
+        json_str(f, c->exercise);
+        fprintf(f, ", ");
+        json_str(f, grade_kind_name(c->kind));
+        fprintf(f, "], \"visibility\": \"visible\"}");
+    }
+    fprintf(f, "\n  ]\n}\n");
+}
+
+/* ---- TAP 14 ------------------------------------------------------------- */
+
+/* A YAML double-quoted scalar. */
+static void yaml_str(FILE *f, const char *s)
+{
+    json_str(f, s); /* JSON strings are valid YAML double-quoted scalars */
+}
+
+/* TAP: the version line and the plan, first. */
+static void tap_begin(struct grade_writer *w, const struct grade_report *r)
+{
+    fprintf(w->f, "TAP version 14\n1..%d\n# racelab grade: %s, seed %llu\n",
+            r->nchecks, r->submission, (unsigned long long)r->seed);
+    fflush(w->f);
+}
+
+/* TAP: one test point, with YAML diagnostics when it failed. */
+static void tap_check(struct grade_writer *w, const struct grade_report *r,
+                      const struct grade_check *c)
+{
+    FILE *f = w->f;
+    char replay[4096];
+    (void)r;
+    if (c->outcome == GRADE_PASS) {
+        fprintf(f, "ok %d - %s: %s\n", c->index, c->exercise, c->name);
+        fflush(f);
+        return;
+    }
+    if (c->outcome == GRADE_SKIPPED) {
+        fprintf(f, "ok %d - %s: %s # SKIP %s did not build\n", c->index,
+                c->exercise, c->name, c->exercise);
+        fflush(f);
+        return;
+    }
+    fprintf(f, "not ok %d - %s: %s%s\n", c->index, c->exercise, c->name,
+            c->kind == GRADE_STRESS ? " # TODO reported only, not scored" : "");
+    fprintf(f, "  ---\n  outcome: ");
+    yaml_str(f, grade_outcome_name(c->outcome));
+    fprintf(f, "\n  points: %d\n  max_points: %d\n", c->points, c->max_points);
+    if (c->check[0] != '\0') {
+        fprintf(f, "  check: ");
+        yaml_str(f, c->check);
+        fprintf(f, "\n");
+    }
+    fprintf(f, "  expected: ");
+    yaml_str(f, c->expected[0] != '\0' ? c->expected : "the check passes");
+    fprintf(f, "\n  got: ");
+    yaml_str(f, c->message);
+    fprintf(f, "\n");
+    if (c->summary[0] != '\0') {
+        fprintf(f, "  found: ");
+        yaml_str(f, c->summary);
+        fprintf(f, "\n");
+    }
+    if (c->detail[0] != '\0') {
+        fprintf(f, "  detail: ");
+        yaml_str(f, c->detail);
+        fprintf(f, "\n");
+    }
+    if (c->schedule != NULL) {
+        grade_replay_command(c, replay, sizeof replay);
+        fprintf(f, "  schedule: ");
+        yaml_str(f, c->schedule);
+        fprintf(f, "\n  replay: ");
+        yaml_str(f, replay);
+        fprintf(f, "\n");
+    }
+    if (c->output != NULL && c->output[0] != '\0') {
+        fprintf(f, "  output: ");
+        yaml_str(f, c->output);
+        fprintf(f, "\n");
+    }
+    fprintf(f, "  ...\n");
+    fflush(f);
+}
+
+/* TAP: the total as a comment. */
+static void tap_end(struct grade_writer *w, const struct grade_report *r)
+{
+    fprintf(w->f, "# total: %d/%d points\n", r->points, r->max_points);
+    fflush(w->f);
+}
+
+/* ---- JUnit XML ---------------------------------------------------------- */
+
+static void xml_str(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
+         p++) {
+        switch (*p) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&apos;", f);
+            break;
+        case '\n':
+            fputs("&#10;", f);
+            break;
+        case '\t':
+            fputs("&#9;", f);
+            break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                fputc('?', f); /* not allowed in XML 1.0 at all */
+            else
+                fputc(*p, f);
+        }
+    }
+}
+
+/* JUnit: how many failures, errors and skips among n checks. */
+static void junit_counts(const struct grade_check *c, int n, int *fail,
+                         int *err, int *skip)
+{
+    *fail = *err = *skip = 0;
+    for (int i = 0; i < n; i++) {
+        if (c[i].outcome == GRADE_PASS)
+            continue;
+        if (c[i].outcome == GRADE_SKIPPED)
+            (*skip)++;
+        else if (is_error(c[i].outcome))
+            (*err)++;
+        else
+            (*fail)++;
+    }
+}
+
+/* JUnit: one testsuite per exercise, one testcase per check. */
+static void junit_report(FILE *f, const struct grade_report *r)
+{
+    int fail, err, skip;
+    char text[8192], msg[512];
+    junit_counts(r->checks, r->nchecks, &fail, &err, &skip);
+    fprintf(f,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<testsuites name=\"racelab grade\" tests=\"%d\" "
+            "failures=\"%d\" errors=\"%d\" skipped=\"%d\">\n",
+            r->nchecks, fail, err, skip);
+    for (int e = 0; e < r->nex; e++) {
+        const struct grade_exercise *ge = &r->ex[e];
+        const struct grade_check *cs = &r->checks[ge->first];
+        junit_counts(cs, ge->nchecks, &fail, &err, &skip);
+        fprintf(f, "  <testsuite name=\"");
+        xml_str(f, ge->ex->name);
+        fprintf(f,
+                "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
+                "skipped=\"%d\">\n",
+                ge->nchecks, fail, err, skip);
+        fprintf(f,
+                "    <properties><property name=\"points\" "
+                "value=\"%d\"/><property name=\"max_points\" "
+                "value=\"%d\"/></properties>\n",
+                ge->points, ge->max_points);
+        for (int i = 0; i < ge->nchecks; i++) {
+            const struct grade_check *c = &cs[i];
+            fprintf(f, "    <testcase classname=\"");
+            xml_str(f, c->exercise);
+            fprintf(f, "\" name=\"");
+            xml_str(f, c->name);
+            fprintf(f, "\">\n");
+            if (c->check[0] != '\0')
+                snprintf(msg, sizeof msg, "%s: %s", c->check, c->message);
+            else
+                snprintf(msg, sizeof msg, "%s", c->message);
+            check_text(c, text, sizeof text);
+            if (c->outcome == GRADE_SKIPPED) {
+                fprintf(f, "      <skipped message=\"");
+                xml_str(f, msg);
+                fprintf(f, "\"/>\n");
+            } else if (c->outcome != GRADE_PASS) {
+                const char *el = is_error(c->outcome) ? "error" : "failure";
+                fprintf(f, "      <%s type=\"", el);
+                xml_str(f, grade_outcome_name(c->outcome));
+                fprintf(f, "\" message=\"");
+                xml_str(f, msg);
+                fprintf(f, "\">");
+                xml_str(f, text);
+                fprintf(f, "</%s>\n", el);
+            }
+            if (c->outcome == GRADE_PASS) {
+                fprintf(f, "      <system-out>");
+                xml_str(f, text);
+                fprintf(f, "</system-out>\n");
+            }
+            fprintf(f, "    </testcase>\n");
+        }
+        fprintf(f, "  </testsuite>\n");
+    }
+    fprintf(f, "</testsuites>\n");
+}
+
+/* ---- the sink ----------------------------------------------------------- */
+
+static void sink_begin(void *ctx, const struct grade_report *r)
+{
+    struct grade_writer *w = ctx;
+    if (w->fmt == GRADE_FMT_TEXT)
+        text_begin(w, r);
+    else if (w->fmt == GRADE_FMT_TAP)
+        tap_begin(w, r);
+}
+
+/* Sink: stream one check (text, TAP). */
+static void sink_check(void *ctx, const struct grade_report *r,
+                       const struct grade_check *c)
+{
+    struct grade_writer *w = ctx;
+    if (w->fmt == GRADE_FMT_TEXT)
+        text_check(w, r, c);
+    else if (w->fmt == GRADE_FMT_TAP)
+        tap_check(w, r, c);
+}
+
+/* Sink: the end, or the whole document for the other formats. */
+static void sink_end(void *ctx, const struct grade_report *r)
+{
+    struct grade_writer *w = ctx;
+    switch (w->fmt) {
+    case GRADE_FMT_TEXT:
+        text_end(w, r);
+        break;
+    case GRADE_FMT_TAP:
+        tap_end(w, r);
+        break;
+    case GRADE_FMT_JSON:
+        json_report(w->f, r);
+        break;
+    case GRADE_FMT_GRADESCOPE:
+        gradescope_report(w->f, r);
+        break;
+    case GRADE_FMT_JUNIT:
+        junit_report(w->f, r);
+        break;
+    }
+    fflush(w->f);
+}
+
+/* Set up a writer to f. */
+void grade_writer_init(struct grade_writer *w, FILE *f, enum grade_format fmt,
+                       bool color)
+{
+    w->f = f;
+    w->fmt = fmt;
+    w->color = color && fmt == GRADE_FMT_TEXT;
+}
+
+/* The sink that writes through w. */
+struct grade_sink grade_writer_sink(struct grade_writer *w)
+{
+    struct grade_sink s = {sink_begin, sink_check, sink_end, w};
+    return s;
+}
+
+/* Render a finished report. */
+void grade_report_write(FILE *f, enum grade_format fmt,
+                        const struct grade_report *r, bool color)
+{
+    struct grade_writer w;
+    grade_writer_init(&w, f, fmt, color);
+    sink_begin(&w, r);
+    for (int i = 0; i < r->nchecks; i++)
+        sink_check(&w, r, &r->checks[i]);
+    sink_end(&w, r);
+}
+
+/* ---- roster summaries --------------------------------------------------- */
+
+/* A CSV field, quoted when it needs to be. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* One CSV line per student: total and per exercise. */
+void grade_summary_csv(FILE *f, const char *const *students,
+                       const struct grade_report *reports, int n)
+{
+    fprintf(f, "student,points,max_points");
+    if (n > 0)
+        for (int e = 0; e < reports[0].nex; e++)
+            fprintf(f, ",%s,%s_max", reports[0].ex[e].ex->name,
+                    reports[0].ex[e].ex->name);
+    fprintf(f, "\n");
+    for (int i = 0; i < n; i++) {
+        csv_field(f, students[i]);
+        fprintf(f, ",%d,%d", reports[i].points, reports[i].max_points);
+        for (int e = 0; e < reports[i].nex; e++)
+            fprintf(f, ",%d,%d", reports[i].ex[e].points,
+                    reports[i].ex[e].max_points);
+        fprintf(f, "\n");
+    }
+}
+
+/* One JSON object per student: total and per exercise. */
+void grade_summary_json(FILE *f, const char *const *students,
+                        const struct grade_report *reports, int n)
+{
+    fprintf(f,
+            "{\n  \"tool\": \"racelab grade\",\n  \"seed\": %llu,\n"
+            "  \"students\": [",
+            n > 0 ? (unsigned long long)reports[0].seed : 0ULL);
+    for (int i = 0; i < n; i++) {
+        const struct grade_report *r = &reports[i];
+        fprintf(f, "%s\n    {\"student\": ", i ? "," : "");
+        json_str(f, students[i]);
+        fprintf(f, ", \"points\": %d, \"max_points\": %d, \"exercises\": {",
+                r->points, r->max_points);
+        for (int e = 0; e < r->nex; e++) {
+            fprintf(f, "%s", e ? ", " : "");
+            json_str(f, r->ex[e].ex->name);
+            fprintf(f, ": {\"points\": %d, \"max_points\": %d}",
+                    r->ex[e].points, r->ex[e].max_points);
+        }
+        fprintf(f, "}}");
+    }
+    fprintf(f, "\n  ]\n}\n");
+}
