@@ -73,47 +73,47 @@ enum rl_explore_phase {
 
 /* Why the search stopped. */
 enum rl_explore_stop {
-    RL_EXPLORE_DONE,       /* found a failure, or covered all it set out to */
-    RL_EXPLORE_RUN_CAP,    /* max_runs / max_systematic reached */
-    RL_EXPLORE_BUDGET,     /* the wall clock ran out */
+    RL_EXPLORE_DONE,    /* found a failure, or covered all it set out to */
+    RL_EXPLORE_RUN_CAP, /* max_runs / max_systematic reached */
+    RL_EXPLORE_BUDGET,  /* the wall clock ran out */
     RL_EXPLORE_NONDETERMINISM, /* a replayed prefix made different choices */
-    RL_EXPLORE_ERROR,      /* the program could not be run (setup error) */
+    RL_EXPLORE_ERROR,          /* the program could not be run (setup error) */
 };
 
 struct rl_explore_result {
     /* A failing schedule, when found. */
     bool found;
-    char *choices;           /* malloc'd choices part ("0x3.1.0x2"); the
-                                caller frees it with rl_explore_result_free */
-    char check[48];          /* the first failed check's name */
-    char message[256];       /* and its message */
-    char end_text[512];      /* rl_run_end_text of the failing run */
-    enum rl_end end;         /* how the failing run ended */
-    int preemptions;         /* of the failing schedule */
-    uint64_t steps;          /* of the failing run */
-    uint64_t max_steps;      /* the step limit runs had (for a replay) */
+    char *choices;      /* malloc'd choices part ("0x3.1.0x2"); the
+                           caller frees it with rl_explore_result_free */
+    char check[48];     /* the first failed check's name */
+    char message[256];  /* and its message */
+    char end_text[512]; /* rl_run_end_text of the failing run */
+    enum rl_end end;    /* how the failing run ended */
+    int preemptions;    /* of the failing schedule */
+    uint64_t steps;     /* of the failing run */
+    uint64_t max_steps; /* the step limit runs had (for a replay) */
     enum rl_explore_phase phase;
-    uint64_t phase_seed;     /* RANDOM / PCT: the seed of the run */
-    int phase_depth;         /* PCT: its depth */
+    uint64_t phase_seed; /* RANDOM / PCT: the seed of the run */
+    int phase_depth;     /* PCT: its depth */
 
     /* Coverage. */
-    uint64_t runs;           /* schedules run, every phase */
+    uint64_t runs; /* schedules run, every phase */
     uint64_t systematic_runs;
     uint64_t random_runs;
     uint64_t pct_runs;
-    uint64_t spin_runs;      /* runs at the step limit judged by a fair
-                                continuation (that finished) */
-    int bound;               /* the preemption bound asked for */
-    int bound_complete;      /* every schedule with at most this many
-                                preemptions was run (-1: not even 0) */
-    bool exhaustive;         /* bound_complete == bound: the bounded search
-                                covered every schedule within it */
-    bool every_schedule;     /* exhaustive, and no schedule needed more
-                                preemptions: the whole schedule space was
-                                covered (phase 2 is then skipped) */
+    uint64_t spin_runs;  /* runs at the step limit judged by a fair
+                            continuation (that finished) */
+    int bound;           /* the preemption bound asked for */
+    int bound_complete;  /* every schedule with at most this many
+                            preemptions was run (-1: not even 0) */
+    bool exhaustive;     /* bound_complete == bound: the bounded search
+                            covered every schedule within it */
+    bool every_schedule; /* exhaustive, and no schedule needed more
+                            preemptions: the whole schedule space was
+                            covered (phase 2 is then skipped) */
     enum rl_explore_stop stop;
-    char error[256];         /* NONDETERMINISM / ERROR: what happened */
-    double seconds;          /* wall clock spent (not part of any verdict) */
+    char error[256]; /* NONDETERMINISM / ERROR: what happened */
+    double seconds;  /* wall clock spent (not part of any verdict) */
 };
 
 /* Search cfg->program's schedules. Returns 0 when the search ran (found or
