@@ -76,6 +76,7 @@ BUGGY_SRC := $(sort $(wildcard tests/buggy/*.c))
 BUGGY_OBJ := $(call obj,$(BUGGY_SRC))
 LIB_OBJ := $(CORE_OBJ) $(LAB_OBJ) $(EX_OBJ) $(SOL_OBJ) $(EXTRA_OBJ) $(TUI_OBJ)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+TESTLIB_OBJ := $(call obj,$(sort $(wildcard tests/lib_*.c)))
 BENCH_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
 
 # The program: at the top for `make run` and the README; one per build dir.
@@ -116,7 +117,7 @@ $(BUILD)/tests/buggy/%.o: tests/buggy/%.c
 
 $(BUILD)/tests/check_exercises: $(BUGGY_OBJ)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB_OBJ)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TESTLIB_OBJ) $(LIB_OBJ)
 	$(say) LINK $@
 	$(Q)$(CC) -o $@ $^ $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
@@ -226,5 +227,9 @@ clean:
 format:
 	clang-format -i core/*.[ch] labs/*.[ch] tui/*.[ch] tests/*.[ch] \
 	    exercises/*.[ch] solutions/*.[ch]
+
+# Keep objects that only feed a link (tests' own .o files), so that a
+# second `make test` does not rebuild them.
+.SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -17,8 +17,7 @@
 
 #include "../core/run.h"
 #include "../labs/lab.h"
-
-#define SEEDS 300
+#include "lib_labrun.h"
 
 /* What the failing variants give under one fixed schedule; each test says
  * why. The engine adds " (step N)" to a failure recorded during the run. */
@@ -35,173 +34,6 @@
 #define PC_IF_BOUNDS_RR1                                                       \
     "count = -1 after C1 took from an empty buffer, allowed 0..2 (step 54)"
 #define PC_IF_ITEMS_RR1 "item 1 was consumed twice; item 3 was never consumed"
-
-/* A finished run with the instance it ran (which must outlive it). */
-struct lab_run {
-    struct lab_inst inst;
-    struct rl_run *run;
-    enum rl_end end;
-};
-
-/* Run lab/variant with params ("k=v,..." or "") under sched to its end. */
-static void lab_run_sched(struct lab_run *lr, const char *name,
-                          const char *variant, const char *params,
-                          struct rl_sched sched, uint64_t max_steps)
-{
-    const struct lab *lab = lab_find(name);
-    char err[256] = "";
-
-    ck_assert_msg(lab != NULL, "no lab %s", name);
-    lab_inst_init(&lr->inst, lab, RL_BACKEND_SIM);
-    lr->inst.variant = lab_variant_find(lab, variant);
-    ck_assert_msg(lr->inst.variant >= 0, "no variant %s", variant);
-    ck_assert_msg(lab_inst_set_all(&lr->inst, params, err, sizeof err) == 0,
-                  "%s", err);
-    struct rl_run_config cfg = {
-        .program = lab_program(&lr->inst),
-        .backend = RL_BACKEND_SIM,
-        .sched = sched,
-        .max_steps = max_steps,
-    };
-    lr->run = rl_run_create(&cfg, err, sizeof err);
-    ck_assert_msg(lr->run != NULL, "%s", err);
-    lr->end = rl_run_finish(lr->run);
-}
-
-/* Round robin with quantum q. */
-static struct rl_sched sched_rr(int q)
-{
-    struct rl_sched s = {.kind = RL_SCHED_RR, .quantum = q};
-    return s;
-}
-
-/* Random with seed. */
-static struct rl_sched sched_random(uint64_t seed)
-{
-    struct rl_sched s = {.kind = RL_SCHED_RANDOM, .seed = seed};
-    return s;
-}
-
-/* The message of the check named name (NULL if there is none). */
-static const char *check_message(const struct rl_run *run, const char *name,
-                                 bool *ok)
-{
-    for (int i = 0; i < rl_run_check_count(run); i++) {
-        struct rl_check_result r;
-        rl_run_check(run, i, &r);
-        if (strcmp(r.name, name) == 0) {
-            if (ok)
-                *ok = r.ok;
-            return r.message;
-        }
-    }
-    return NULL;
-}
-
-/* Every check of a run, "name: ok|FAIL: message" per line, for messages. */
-static void checks_text(const struct rl_run *run, char *buf, size_t len)
-{
-    size_t n = 0;
-
-    buf[0] = '\0';
-    for (int i = 0; i < rl_run_check_count(run) && n < len; i++) {
-        struct rl_check_result r;
-        rl_run_check(run, i, &r);
-        int w = snprintf(buf + n, len - n, "\n  %s: %s: %s", r.name,
-                         r.ok ? "ok" : "FAIL", r.message);
-        if (w < 0)
-            break;
-        n += (size_t)w;
-    }
-}
-
-/* Assert that the check name failed with exactly message want. */
-static void assert_check_fails(const struct lab_run *lr, const char *name,
-                               const char *want)
-{
-    char all[2048];
-    bool ok = true;
-    const char *msg = check_message(lr->run, name, &ok);
-
-    checks_text(lr->run, all, sizeof all);
-    ck_assert_msg(msg != NULL, "no check '%s'; checks:%s", name, all);
-    ck_assert_msg(!ok, "check '%s' passed: %s", name, msg);
-    ck_assert_msg(strcmp(msg, want) == 0, "check '%s': got '%s', want '%s'",
-                  name, msg, want);
-}
-
-/* Assert that the check name passed with exactly message want. */
-static void assert_check_ok(const struct lab_run *lr, const char *name,
-                            const char *want)
-{
-    char all[2048];
-    bool ok = false;
-    const char *msg = check_message(lr->run, name, &ok);
-
-    checks_text(lr->run, all, sizeof all);
-    ck_assert_msg(msg != NULL, "no check '%s'; checks:%s", name, all);
-    ck_assert_msg(ok, "check '%s' failed: %s", name, msg);
-    ck_assert_msg(strcmp(msg, want) == 0, "check '%s': got '%s', want '%s'",
-                  name, msg, want);
-}
-
-/* Assert a run ended with every thread done and every check holding. */
-static void assert_passed(const struct lab_run *lr, const char *what)
-{
-    char all[2048];
-
-    checks_text(lr->run, all, sizeof all);
-    ck_assert_msg(lr->end == RL_END_DONE, "%s: ended %s", what,
-                  rl_end_name(lr->end));
-    ck_assert_msg(rl_run_passed(lr->run), "%s: failed:%s", what, all);
-}
-
-/* A variant expected to pass: rr:1..3 and SEEDS random seeds, params. */
-static void assert_always_passes(const char *name, const char *variant,
-                                 const char *params)
-{
-    char what[160];
-
-    for (int q = 1; q <= 3; q++) {
-        struct lab_run lr;
-        lab_run_sched(&lr, name, variant, params, sched_rr(q), 0);
-        snprintf(what, sizeof what, "%s/%s %s rr:%d", name, variant, params, q);
-        assert_passed(&lr, what);
-        rl_run_destroy(lr.run);
-    }
-    for (uint64_t seed = 0; seed < SEEDS; seed++) {
-        struct lab_run lr;
-        lab_run_sched(&lr, name, variant, params, sched_random(seed), 0);
-        snprintf(what, sizeof what, "%s/%s %s random:%llu", name, variant,
-                 params, (unsigned long long)seed);
-        assert_passed(&lr, what);
-        rl_run_destroy(lr.run);
-    }
-}
-
-/* A variant that fails under every schedule (rr:1..3, SEEDS seeds): end
- * is how every run must end, check the check that must fail. */
-static void assert_always_fails(const char *name, const char *variant,
-                                const char *params, enum rl_end end,
-                                const char *check)
-{
-    for (int i = 0; i < 3 + SEEDS; i++) {
-        struct lab_run lr;
-        struct rl_sched sc = i < 3 ? sched_rr(i + 1) : sched_random(i - 3);
-        char spec[64], all[2048];
-        bool ok = true;
-
-        lab_run_sched(&lr, name, variant, params, sc, 0);
-        rl_sched_format(&sc, spec, sizeof spec);
-        checks_text(lr.run, all, sizeof all);
-        ck_assert_msg(lr.end == end, "%s/%s %s: ended %s", name, variant, spec,
-                      rl_end_name(lr.end));
-        ck_assert_msg(check_message(lr.run, check, &ok) && !ok,
-                      "%s/%s %s: '%s' did not fail:%s", name, variant, spec,
-                      check, all);
-        rl_run_destroy(lr.run);
-    }
-}
 
 /* ---- the registry ---------------------------------------------------- */
 
@@ -447,7 +279,7 @@ START_TEST(test_unsafe_counter_rr1)
 
     lab_run_sched(&lr, "unsafe-counter", "unsafe", "", sched_rr(1), 0);
     ck_assert_int_eq(lr.end, RL_END_DONE);
-    assert_check_fails(&lr, "final value", UNSAFE_RR1);
+    assert_check(&lr, "final value", false, UNSAFE_RR1);
     ck_assert(!rl_run_passed(lr.run));
     rl_run_destroy(lr.run);
 }
@@ -460,7 +292,7 @@ START_TEST(test_unsafe_counter_one_thread)
     lab_run_sched(&lr, "unsafe-counter", "unsafe", "threads=1,iters=5",
                   sched_rr(1), 0);
     assert_passed(&lr, "unsafe-counter threads=1");
-    assert_check_ok(&lr, "final value", "counter = 5, expected 5");
+    assert_check(&lr, "final value", true, "counter = 5, expected 5");
     rl_run_destroy(lr.run);
 }
 END_TEST
@@ -486,7 +318,7 @@ START_TEST(test_locked_counter_locked_message)
     struct lab_run lr;
 
     lab_run_sched(&lr, "locked-counter", "locked", "", sched_rr(1), 0);
-    assert_check_ok(&lr, "final value", "counter = 6, expected 6");
+    assert_check(&lr, "final value", true, "counter = 6, expected 6");
     rl_run_destroy(lr.run);
 }
 END_TEST
@@ -503,7 +335,7 @@ START_TEST(test_locked_counter_early_release)
     rl_run_destroy(lr.run);
     lab_run_sched(&lr, "locked-counter", "early-release", "", sched_rr(2), 0);
     ck_assert_int_eq(lr.end, RL_END_DONE);
-    assert_check_fails(&lr, "final value", EARLY_RELEASE_RR2);
+    assert_check(&lr, "final value", false, EARLY_RELEASE_RR2);
     rl_run_destroy(lr.run);
 }
 END_TEST
@@ -525,7 +357,7 @@ START_TEST(test_rlock_nesting_lock_deadlocks)
 
     lab_run_sched(&lr, "rlock-nesting", "lock", "", sched_rr(1), 0);
     ck_assert_int_eq(lr.end, RL_END_DEADLOCK);
-    assert_check_fails(&lr, "no deadlock", LOCK_DEADLOCK_RR1);
+    assert_check(&lr, "no deadlock", false, LOCK_DEADLOCK_RR1);
     rl_run_destroy(lr.run);
     assert_always_fails("rlock-nesting", "lock", "", RL_END_DEADLOCK,
                         "no deadlock");
@@ -540,8 +372,8 @@ START_TEST(test_rlock_nesting_rlock_message)
 
     lab_run_sched(&lr, "rlock-nesting", "rlock", "threads=3,rounds=2",
                   sched_rr(1), 0);
-    assert_check_ok(&lr, "shared values",
-                    "reports = 6, parts = 12, expected 6 and 12");
+    assert_check(&lr, "shared values", true,
+                 "reports = 6, parts = 12, expected 6 and 12");
     rl_run_destroy(lr.run);
 }
 END_TEST
@@ -565,8 +397,8 @@ START_TEST(test_semaphore_pool_none)
 
     lab_run_sched(&lr, "semaphore-pool", "none", "", sched_rr(1), 0);
     ck_assert_int_eq(lr.end, RL_END_DONE);
-    assert_check_fails(&lr, "at most capacity at once", POOL_NONE_RR1);
-    assert_check_ok(&lr, "all work done", "4 of 4 jobs done");
+    assert_check(&lr, "at most capacity at once", false, POOL_NONE_RR1);
+    assert_check(&lr, "all work done", true, "4 of 4 jobs done");
     rl_run_destroy(lr.run);
     assert_always_fails("semaphore-pool", "none", "", RL_END_DONE,
                         "at most capacity at once");
@@ -579,9 +411,9 @@ START_TEST(test_semaphore_pool_semaphore_message)
 
     lab_run_sched(&lr, "semaphore-pool", "semaphore", "rounds=2", sched_rr(1),
                   0);
-    assert_check_ok(&lr, "at most capacity at once",
-                    "peak 2 connections, limit 2");
-    assert_check_ok(&lr, "all work done", "8 of 8 jobs done");
+    assert_check(&lr, "at most capacity at once", true,
+                 "peak 2 connections, limit 2");
+    assert_check(&lr, "all work done", true, "8 of 8 jobs done");
     rl_run_destroy(lr.run);
 }
 END_TEST
@@ -597,9 +429,9 @@ START_TEST(test_semaphore_pool_bounded_extra_release)
     lab_run_sched(&lr, "semaphore-pool", "bounded-extra-release", "",
                   sched_rr(1), 0);
     ck_assert_int_eq(lr.end, RL_END_DONE);
-    assert_check_fails(&lr, "no misuse", POOL_BOUNDED_RR1);
-    assert_check_ok(&lr, "at most capacity at once",
-                    "peak 2 connections, limit 2");
+    assert_check(&lr, "no misuse", false, POOL_BOUNDED_RR1);
+    assert_check(&lr, "at most capacity at once", true,
+                 "peak 2 connections, limit 2");
     rl_run_destroy(lr.run);
     assert_always_fails("semaphore-pool", "bounded-extra-release", "",
                         RL_END_DONE, "no misuse");
@@ -631,9 +463,9 @@ START_TEST(test_producer_consumer_if_wait)
 
     lab_run_sched(&lr, "producer-consumer", "if-wait", "", sched_rr(1), 0);
     ck_assert_int_eq(lr.end, RL_END_DONE);
-    assert_check_fails(&lr, "buffer bounds hold", PC_IF_BOUNDS_RR1);
-    assert_check_fails(&lr, "every item consumed exactly once",
-                       PC_IF_ITEMS_RR1);
+    assert_check(&lr, "buffer bounds hold", false, PC_IF_BOUNDS_RR1);
+    assert_check(&lr, "every item consumed exactly once", false,
+                 PC_IF_ITEMS_RR1);
     rl_run_destroy(lr.run);
 }
 END_TEST
@@ -645,35 +477,13 @@ START_TEST(test_producer_consumer_spin)
     lab_run_sched(&lr, "producer-consumer", "spin-holding-lock", "",
                   sched_rr(1), 20000);
     ck_assert_int_eq(lr.end, RL_END_STEP_LIMIT);
-    assert_check_ok(&lr, "no deadlock", "no deadlock");
+    assert_check(&lr, "no deadlock", true, "no deadlock");
     ck_assert(!rl_run_passed(lr.run));
     rl_run_destroy(lr.run);
 }
 END_TEST
 
 /* ---- the os backend: the same lab code on real threads ------------------ */
-
-/* Run lab/variant on real threads with params; watchdog in ms. */
-static void lab_run_os(struct lab_run *lr, const char *name,
-                       const char *variant, const char *params, int watchdog_ms)
-{
-    const struct lab *lab = lab_find(name);
-    char err[256] = "";
-
-    lab_inst_init(&lr->inst, lab, RL_BACKEND_OS);
-    lr->inst.variant = lab_variant_find(lab, variant);
-    ck_assert_int_ge(lr->inst.variant, 0);
-    ck_assert_msg(lab_inst_set_all(&lr->inst, params, err, sizeof err) == 0,
-                  "%s", err);
-    struct rl_run_config cfg = {
-        .program = lab_program(&lr->inst),
-        .backend = RL_BACKEND_OS,
-        .watchdog_ms = watchdog_ms,
-    };
-    lr->run = rl_run_create(&cfg, err, sizeof err);
-    ck_assert_msg(lr->run != NULL, "%s", err);
-    lr->end = rl_run_finish(lr->run);
-}
 
 /* Every variant expected to pass also passes on real threads, with the
  * os defaults (large: 4 x 100,000 for the counter). */
@@ -706,8 +516,8 @@ START_TEST(test_os_rlock_nesting_lock)
 
     lab_run_os(&lr, "rlock-nesting", "lock", "threads=1", 200);
     ck_assert_int_eq(lr.end, RL_END_DEADLOCK);
-    assert_check_fails(&lr, "no deadlock",
-                       "deadlock: T0 holds L, waits for L (held by T0)");
+    assert_check(&lr, "no deadlock", false,
+                 "deadlock: T0 holds L, waits for L (held by T0)");
     rl_run_destroy(lr.run);
 }
 END_TEST

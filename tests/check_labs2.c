@@ -21,8 +21,7 @@
 
 #include "../core/run.h"
 #include "../labs/lab.h"
-
-#define SEEDS 300
+#include "lib_labrun.h"
 
 /* What the failing variants give under one fixed schedule; each test says
  * why. The engine adds " (step N)" to a failure recorded during the run. */
@@ -44,143 +43,6 @@
     "round 2: T2 started phase 2 before T0 finished phase 1 (step 66)"
 #define IO_ONCE "every line written once"
 #define IO_ADJ "START/END of one thread adjacent"
-
-/* A finished run with the instance it ran (which must outlive it). */
-struct lab_run {
-    struct lab_inst inst;
-    struct rl_run *run;
-    enum rl_end end;
-};
-
-/* Run lab/variant with params ("k=v,..." or "") under sched to its end. */
-static void lab_run_sched(struct lab_run *lr, const char *name,
-                          const char *variant, const char *params,
-                          struct rl_sched sched)
-{
-    const struct lab *lab = lab_find(name);
-    char err[256] = "";
-
-    ck_assert_msg(lab != NULL, "no lab %s", name);
-    lab_inst_init(&lr->inst, lab, RL_BACKEND_SIM);
-    lr->inst.variant = lab_variant_find(lab, variant);
-    ck_assert_msg(lr->inst.variant >= 0, "no variant %s", variant);
-    ck_assert_msg(lab_inst_set_all(&lr->inst, params, err, sizeof err) == 0,
-                  "%s", err);
-    struct rl_run_config cfg = {
-        .program = lab_program(&lr->inst),
-        .backend = RL_BACKEND_SIM,
-        .sched = sched,
-    };
-    lr->run = rl_run_create(&cfg, err, sizeof err);
-    ck_assert_msg(lr->run != NULL, "%s", err);
-    lr->end = rl_run_finish(lr->run);
-}
-
-/* Round robin with quantum q. */
-static struct rl_sched sched_rr(int q)
-{
-    struct rl_sched s = {.kind = RL_SCHED_RR, .quantum = q};
-    return s;
-}
-
-/* Random with seed. */
-static struct rl_sched sched_random(uint64_t seed)
-{
-    struct rl_sched s = {.kind = RL_SCHED_RANDOM, .seed = seed};
-    return s;
-}
-
-/* The message of the check named name (NULL if there is none). */
-static const char *check_message(const struct rl_run *run, const char *name,
-                                 bool *ok)
-{
-    for (int i = 0; i < rl_run_check_count(run); i++) {
-        struct rl_check_result r;
-        rl_run_check(run, i, &r);
-        if (strcmp(r.name, name) == 0) {
-            if (ok)
-                *ok = r.ok;
-            return r.message;
-        }
-    }
-    return NULL;
-}
-
-/* Every check of a run, "name: ok|FAIL: message" per line, for messages. */
-static void checks_text(const struct rl_run *run, char *buf, size_t len)
-{
-    size_t n = 0;
-
-    buf[0] = '\0';
-    for (int i = 0; i < rl_run_check_count(run) && n < len; i++) {
-        struct rl_check_result r;
-        rl_run_check(run, i, &r);
-        int w = snprintf(buf + n, len - n, "\n  %s: %s: %s", r.name,
-                         r.ok ? "ok" : "FAIL", r.message);
-        if (w < 0)
-            break;
-        n += (size_t)w;
-    }
-}
-
-/* Assert that the check name ended ok (or not) with exactly message want. */
-static void assert_check(const struct lab_run *lr, const char *name,
-                         bool want_ok, const char *want)
-{
-    char all[2048];
-    bool ok = !want_ok;
-    const char *msg = check_message(lr->run, name, &ok);
-
-    checks_text(lr->run, all, sizeof all);
-    ck_assert_msg(msg != NULL, "no check '%s'; checks:%s", name, all);
-    ck_assert_msg(ok == want_ok, "check '%s' %s: %s", name,
-                  ok ? "passed" : "failed", msg);
-    ck_assert_msg(strcmp(msg, want) == 0, "check '%s': got '%s', want '%s'",
-                  name, msg, want);
-}
-
-/* Assert the run's end text is exactly want (compared over the length
- * rl_run_end_text returns). */
-static void assert_end_text(const struct lab_run *lr, const char *want)
-{
-    char text[1024];
-    size_t n = rl_run_end_text(lr->run, text, sizeof text);
-
-    ck_assert_msg(n < sizeof text, "end text truncated");
-    text[n] = '\0';
-    ck_assert_msg(strcmp(text, want) == 0, "end text: got '%s', want '%s'",
-                  text, want);
-}
-
-/* Assert a run ended with every thread done and every check holding. */
-static void assert_passed(const struct lab_run *lr, const char *what)
-{
-    char all[2048];
-
-    checks_text(lr->run, all, sizeof all);
-    ck_assert_msg(lr->end == RL_END_DONE, "%s: ended %s", what,
-                  rl_end_name(lr->end));
-    ck_assert_msg(rl_run_passed(lr->run), "%s: failed:%s", what, all);
-}
-
-/* A variant expected to pass: rr:1..3 and SEEDS random seeds, params. */
-static void assert_always_passes(const char *name, const char *variant,
-                                 const char *params)
-{
-    char what[160];
-
-    for (int i = 0; i < 3 + SEEDS; i++) {
-        struct lab_run lr;
-        struct rl_sched sc = i < 3 ? sched_rr(i + 1) : sched_random(i - 3);
-        char spec[64];
-
-        lab_run_sched(&lr, name, variant, params, sc);
-        rl_sched_format(&sc, spec, sizeof spec);
-        snprintf(what, sizeof what, "%s/%s %s %s", name, variant, params, spec);
-        assert_passed(&lr, what);
-        rl_run_destroy(lr.run);
-    }
-}
 
 /* The variant's expect_pass flag, from the registry. */
 static bool expect_pass(const char *name, const char *variant)
@@ -269,7 +131,7 @@ START_TEST(test_lock_order_inverted)
     struct lab_run lr;
 
     ck_assert(!expect_pass("lock-order", "inverted"));
-    lab_run_sched(&lr, "lock-order", "inverted", "", sched_rr(1));
+    lab_run_sched(&lr, "lock-order", "inverted", "", sched_rr(1), 0);
     ck_assert_int_eq(lr.end, RL_END_DEADLOCK);
     ck_assert_uint_eq(rl_run_steps(lr.run), 6);
     assert_end_text(&lr, LO_INVERTED_RR1 LO_CYCLE);
@@ -279,20 +141,20 @@ START_TEST(test_lock_order_inverted)
     rl_run_destroy(lr.run);
 
     /* Four threads: T2 and T3 queue behind the two in the cycle. */
-    lab_run_sched(&lr, "lock-order", "inverted", "threads=4", sched_rr(1));
+    lab_run_sched(&lr, "lock-order", "inverted", "threads=4", sched_rr(1), 0);
     ck_assert_int_eq(lr.end, RL_END_DEADLOCK);
     assert_end_text(&lr, LO_INVERTED4_RR1 LO_CYCLE);
     rl_run_destroy(lr.run);
 
     /* rr:3: T0 finishes a whole transfer first; the second round meets. */
-    lab_run_sched(&lr, "lock-order", "inverted", "", sched_rr(3));
+    lab_run_sched(&lr, "lock-order", "inverted", "", sched_rr(3), 0);
     ck_assert_int_eq(lr.end, RL_END_DEADLOCK);
     assert_end_text(&lr, LO_INVERTED_RR1 LO_CYCLE);
     rl_run_destroy(lr.run);
 
     /* One thread per direction taking turns never deadlocks: the bug needs
      * an unlucky schedule, not just the code. */
-    lab_run_sched(&lr, "lock-order", "inverted", "rounds=1", sched_rr(100));
+    lab_run_sched(&lr, "lock-order", "inverted", "rounds=1", sched_rr(100), 0);
     assert_passed(&lr, "inverted rr:100");
     rl_run_destroy(lr.run);
 }
@@ -305,7 +167,7 @@ START_TEST(test_lock_order_ordered)
     assert_always_passes("lock-order", "ordered", "");
     assert_always_passes("lock-order", "ordered", "threads=3,rounds=3");
     assert_always_passes("lock-order", "ordered", "threads=8,rounds=2");
-    lab_run_sched(&lr, "lock-order", "ordered", "", sched_rr(1));
+    lab_run_sched(&lr, "lock-order", "ordered", "", sched_rr(1), 0);
     assert_check(&lr, "total money conserved", true,
                  "A = 100, B = 100: total 200, expected 200");
     assert_check(&lr, "every transfer done", true, "4 of 4 transfers done");
@@ -322,7 +184,7 @@ START_TEST(test_lock_order_try_backoff)
     assert_always_passes("lock-order", "try-backoff", "");
     assert_always_passes("lock-order", "try-backoff", "threads=3,rounds=3");
     assert_always_passes("lock-order", "try-backoff", "threads=8,rounds=2");
-    lab_run_sched(&lr, "lock-order", "try-backoff", "", sched_rr(1));
+    lab_run_sched(&lr, "lock-order", "try-backoff", "", sched_rr(1), 0);
     assert_check(&lr, "total money conserved", true,
                  "A = 100, B = 100: total 200, expected 200");
     assert_check(&lr, "every transfer done", true,
@@ -338,19 +200,19 @@ START_TEST(test_check_then_act_unsafe)
 {
     struct lab_run lr;
 
-    lab_run_sched(&lr, "check-then-act", "unsafe", "", sched_rr(1));
+    lab_run_sched(&lr, "check-then-act", "unsafe", "", sched_rr(1), 0);
     ck_assert_int_eq(lr.end, RL_END_DONE);
     assert_check(&lr, "initialised exactly once", false,
                  "2 initialisations by T0 and T1");
     assert_check(&lr, "initialised before use", true,
                  "every thread used an initialised resource");
     rl_run_destroy(lr.run);
-    lab_run_sched(&lr, "check-then-act", "unsafe", "threads=3", sched_rr(1));
+    lab_run_sched(&lr, "check-then-act", "unsafe", "threads=3", sched_rr(1), 0);
     assert_check(&lr, "initialised exactly once", false,
                  "3 initialisations by T0, T1 and T2");
     rl_run_destroy(lr.run);
     /* Alone, the check-then-act is fine. */
-    lab_run_sched(&lr, "check-then-act", "unsafe", "threads=1", sched_rr(1));
+    lab_run_sched(&lr, "check-then-act", "unsafe", "threads=1", sched_rr(1), 0);
     assert_passed(&lr, "unsafe threads=1");
     assert_check(&lr, "initialised exactly once", true,
                  "1 initialisation by T0");
@@ -364,7 +226,7 @@ START_TEST(test_check_then_act_locked)
 
     assert_always_passes("check-then-act", "locked", "");
     assert_always_passes("check-then-act", "locked", "threads=5");
-    lab_run_sched(&lr, "check-then-act", "locked", "threads=3", sched_rr(1));
+    lab_run_sched(&lr, "check-then-act", "locked", "threads=3", sched_rr(1), 0);
     assert_check(&lr, "initialised exactly once", true,
                  "1 initialisation by T0");
     rl_run_destroy(lr.run);
@@ -379,7 +241,7 @@ START_TEST(test_check_then_act_event)
     assert_always_passes("check-then-act", "event", "threads=5");
     assert_always_passes("check-then-act", "event", "threads=1");
     /* rr:1: T1 reaches wait() before T0 has set ready, and blocks. */
-    lab_run_sched(&lr, "check-then-act", "event", "", sched_rr(1));
+    lab_run_sched(&lr, "check-then-act", "event", "", sched_rr(1), 0);
     assert_check(&lr, "initialised exactly once", true,
                  "1 initialisation by T0");
     assert_check(&lr, "initialised before use", true,
@@ -397,7 +259,7 @@ START_TEST(test_event_gate_event)
     assert_always_passes("event-gate", "event", "");
     assert_always_passes("event-gate", "event", "workers=1");
     assert_always_passes("event-gate", "event", "workers=5");
-    lab_run_sched(&lr, "event-gate", "event", "", sched_rr(1));
+    lab_run_sched(&lr, "event-gate", "event", "", sched_rr(1), 0);
     assert_check(&lr, "nobody passes a closed gate", true,
                  "2 of 2 workers passed after the gate opened");
     rl_run_destroy(lr.run);
@@ -413,12 +275,12 @@ START_TEST(test_event_gate_flag_spin)
 
     assert_always_passes("event-gate", "flag-spin", "");
     assert_always_passes("event-gate", "flag-spin", "workers=5");
-    lab_run_sched(&lr, "event-gate", "flag-spin", "", sched_rr(1));
+    lab_run_sched(&lr, "event-gate", "flag-spin", "", sched_rr(1), 0);
     assert_check(&lr, "nobody passes a closed gate", true,
                  "2 of 2 workers passed after the gate opened; spinning "
                  "wasted 4 steps (2 turns of load + yield)");
     rl_run_destroy(lr.run);
-    lab_run_sched(&lr, "event-gate", "flag-spin", "", sched_rr(2));
+    lab_run_sched(&lr, "event-gate", "flag-spin", "", sched_rr(2), 0);
     assert_check(&lr, "nobody passes a closed gate", true,
                  "2 of 2 workers passed after the gate opened; spinning "
                  "wasted 0 steps (0 turns of load + yield)");
@@ -434,18 +296,18 @@ START_TEST(test_event_gate_clear_too_early)
 {
     struct lab_run lr;
 
-    lab_run_sched(&lr, "event-gate", "clear-too-early", "", sched_random(0));
+    lab_run_sched(&lr, "event-gate", "clear-too-early", "", sched_random(0), 0);
     ck_assert_int_eq(lr.end, RL_END_DEADLOCK);
     assert_end_text(&lr, GATE_CLEAR_R0);
     assert_check(&lr, "no deadlock", false, "deadlock: " GATE_CLEAR_R0);
     rl_run_destroy(lr.run);
 
-    lab_run_sched(&lr, "event-gate", "clear-too-early", "", sched_random(2));
+    lab_run_sched(&lr, "event-gate", "clear-too-early", "", sched_random(2), 0);
     ck_assert_int_eq(lr.end, RL_END_DEADLOCK);
     assert_end_text(&lr, "W2 waits for gate to be set");
     rl_run_destroy(lr.run);
 
-    lab_run_sched(&lr, "event-gate", "clear-too-early", "", sched_rr(1));
+    lab_run_sched(&lr, "event-gate", "clear-too-early", "", sched_rr(1), 0);
     assert_passed(&lr, "clear-too-early rr:1");
     rl_run_destroy(lr.run);
 }
@@ -460,7 +322,7 @@ START_TEST(test_barrier_phases_barrier)
     assert_always_passes("barrier-phases", "barrier", "");
     assert_always_passes("barrier-phases", "barrier", "threads=2,rounds=1");
     assert_always_passes("barrier-phases", "barrier", "threads=5,rounds=3");
-    lab_run_sched(&lr, "barrier-phases", "barrier", "", sched_rr(1));
+    lab_run_sched(&lr, "barrier-phases", "barrier", "", sched_rr(1), 0);
     assert_check(&lr, "phase 2 after phase 1", true,
                  "every phase 2 saw all 3 parts done (2 rounds)");
     assert_check(&lr, "next round after phase 2", true,
@@ -476,18 +338,18 @@ START_TEST(test_barrier_phases_none)
 {
     struct lab_run lr;
 
-    lab_run_sched(&lr, "barrier-phases", "none", "", sched_rr(3));
+    lab_run_sched(&lr, "barrier-phases", "none", "", sched_rr(3), 0);
     ck_assert_int_eq(lr.end, RL_END_DONE);
     assert_check(&lr, "phase 2 after phase 1", false, BP_NONE_RR3_PHASE);
     assert_check(&lr, "next round after phase 2", false, BP_NONE_RR3_ROUND);
     rl_run_destroy(lr.run);
-    lab_run_sched(&lr, "barrier-phases", "none", "rounds=1", sched_rr(3));
+    lab_run_sched(&lr, "barrier-phases", "none", "rounds=1", sched_rr(3), 0);
     assert_check(&lr, "phase 2 after phase 1", false,
                  "T0 started phase 2 before T1 finished phase 1 (step 4)");
     assert_check(&lr, "next round after phase 2", true,
                  "no thread started a round while another was in phase 2");
     rl_run_destroy(lr.run);
-    lab_run_sched(&lr, "barrier-phases", "none", "", sched_rr(1));
+    lab_run_sched(&lr, "barrier-phases", "none", "", sched_rr(1), 0);
     assert_passed(&lr, "none rr:1");
     rl_run_destroy(lr.run);
 }
@@ -503,7 +365,7 @@ START_TEST(test_barrier_phases_counter_no_reset)
     struct lab_run lr;
 
     lab_run_sched(&lr, "barrier-phases", "counter-no-reset", "",
-                  sched_random(0));
+                  sched_random(0), 0);
     ck_assert_int_eq(lr.end, RL_END_DONE);
     assert_check(&lr, "next round after phase 2", false, BP_COUNTER_R0_ROUND);
     assert_check(&lr, "phase 2 after phase 1", false, BP_COUNTER_R0_PHASE);
@@ -523,7 +385,7 @@ START_TEST(test_atomic_counter_fetch_add)
 
     assert_always_passes("atomic-counter", "fetch-add", "");
     assert_always_passes("atomic-counter", "fetch-add", "threads=4,iters=5");
-    lab_run_sched(&lr, "atomic-counter", "fetch-add", "", sched_rr(1));
+    lab_run_sched(&lr, "atomic-counter", "fetch-add", "", sched_rr(1), 0);
     assert_check(&lr, "final value", true,
                  "counter = 6, expected 6; 1 step per increment");
     /* one step per increment: 2 starts + 6 increments */
@@ -538,7 +400,7 @@ START_TEST(test_atomic_counter_lock)
 
     assert_always_passes("atomic-counter", "lock", "");
     assert_always_passes("atomic-counter", "lock", "threads=4,iters=5");
-    lab_run_sched(&lr, "atomic-counter", "lock", "", sched_rr(1));
+    lab_run_sched(&lr, "atomic-counter", "lock", "", sched_rr(1), 0);
     assert_check(&lr, "final value", true,
                  "counter = 6, expected 6; 4 steps per increment");
     rl_run_destroy(lr.run);
@@ -551,7 +413,7 @@ START_TEST(test_atomic_counter_load_store)
 {
     struct lab_run lr;
 
-    lab_run_sched(&lr, "atomic-counter", "load-store", "", sched_rr(1));
+    lab_run_sched(&lr, "atomic-counter", "load-store", "", sched_rr(1), 0);
     ck_assert_int_eq(lr.end, RL_END_DONE);
     assert_check(&lr, "final value", false,
                  "counter = 3, expected 6: 3 updates lost; 2 steps per "
@@ -569,8 +431,8 @@ START_TEST(test_interleaved_output_locked)
     assert_always_passes("interleaved-output", "locked", "");
     assert_always_passes("interleaved-output", "locked", "threads=4,rounds=3");
     assert_always_passes("interleaved-output", "locked", "threads=1,rounds=2");
-    lab_run_sched(&lr, "interleaved-output", "locked", "threads=3",
-                  sched_rr(1));
+    lab_run_sched(&lr, "interleaved-output", "locked", "threads=3", sched_rr(1),
+                  0);
     assert_check(&lr, IO_ONCE, true, "6 lines, each written once");
     assert_check(&lr, IO_ADJ, true,
                  "every START is followed by its thread's END");
@@ -586,7 +448,7 @@ START_TEST(test_interleaved_output_unlocked)
 {
     struct lab_run lr;
 
-    lab_run_sched(&lr, "interleaved-output", "unlocked", "", sched_rr(1));
+    lab_run_sched(&lr, "interleaved-output", "unlocked", "", sched_rr(1), 0);
     ck_assert_int_eq(lr.end, RL_END_DONE);
     assert_check(&lr, IO_ONCE, false,
                  "2 of 4 lines in the output: T0 START and 1 more were lost");
@@ -594,13 +456,15 @@ START_TEST(test_interleaved_output_unlocked)
                  "every START is followed by its thread's END");
     rl_run_destroy(lr.run);
 
-    lab_run_sched(&lr, "interleaved-output", "unlocked", "", sched_random(13));
+    lab_run_sched(&lr, "interleaved-output", "unlocked", "", sched_random(13),
+                  0);
     assert_check(&lr, IO_ONCE, true, "4 lines, each written once");
     assert_check(&lr, IO_ADJ, false,
                  "line 1 is T0 START but line 2 is T1 START, expected T0 END");
     rl_run_destroy(lr.run);
 
-    lab_run_sched(&lr, "interleaved-output", "unlocked", "", sched_random(5));
+    lab_run_sched(&lr, "interleaved-output", "unlocked", "", sched_random(5),
+                  0);
     assert_check(&lr, IO_ONCE, false,
                  "3 of 4 lines in the output: T0 START was lost");
     assert_check(&lr, IO_ADJ, false, "line 3 is T0 END, not after its START");
@@ -609,28 +473,6 @@ START_TEST(test_interleaved_output_unlocked)
 END_TEST
 
 /* ---- the os backend ------------------------------------------------------ */
-
-/* Run lab/variant on real threads with its os defaults; watchdog in ms. */
-static void lab_run_os(struct lab_run *lr, const char *name,
-                       const char *variant, const char *params, int watchdog_ms)
-{
-    const struct lab *lab = lab_find(name);
-    char err[256] = "";
-
-    lab_inst_init(&lr->inst, lab, RL_BACKEND_OS);
-    lr->inst.variant = lab_variant_find(lab, variant);
-    ck_assert_int_ge(lr->inst.variant, 0);
-    ck_assert_msg(lab_inst_set_all(&lr->inst, params, err, sizeof err) == 0,
-                  "%s", err);
-    struct rl_run_config cfg = {
-        .program = lab_program(&lr->inst),
-        .backend = RL_BACKEND_OS,
-        .watchdog_ms = watchdog_ms,
-    };
-    lr->run = rl_run_create(&cfg, err, sizeof err);
-    ck_assert_msg(lr->run != NULL, "%s", err);
-    lr->end = rl_run_finish(lr->run);
-}
 
 /* Every variant expected to pass also passes on real threads. */
 START_TEST(test_os_passing_variants)
