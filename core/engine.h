@@ -157,6 +157,7 @@ struct rl_run {
     void *sim;                /* sim.c's state */
     void *os;                 /* os.c's state */
     bool abandoned;           /* os: threads stuck; never free */
+    volatile int in_callback; /* inside cfg.on_record (front-end code) */
 };
 
 /* The run the calling OS thread works on (set by setup, sim, and each os

@@ -330,6 +330,8 @@ static struct rl_run *run_one(struct explorer *x, const struct rl_sched *s)
     }
     rl_run_finish(run);
     x->res->runs++;
+    if (rl_run_end(run) == RL_END_DONE)
+        x->res->finished_runs++;
     return run;
 }
 

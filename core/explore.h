@@ -103,6 +103,8 @@ struct rl_explore_result {
     uint64_t pct_runs;
     uint64_t spin_runs;  /* runs at the step limit judged by a fair
                             continuation (that finished) */
+    uint64_t finished_runs; /* runs that ended with every thread done: a
+                               search where none did judged nothing */
     int bound;           /* the preemption bound asked for */
     int bound_complete;  /* every schedule with at most this many
                             preemptions was run (-1: not even 0) */

@@ -240,8 +240,13 @@ void rl_record_push(struct rl_run *run, const struct rl_record *rec)
     struct rl_record *r = &run->ring[seq % run->ring_cap];
     *r = *rec;
     r->seq = seq;
-    if (run->cfg.on_record)
+    if (run->cfg.on_record) {
+        /* The watchdog must not stop a thread in the middle of the front
+         * end's own output (stdio locks): mark the callback. */
+        run->in_callback = 1;
         run->cfg.on_record(run->cfg.on_record_ctx, run, r);
+        run->in_callback = 0;
+    }
 }
 
 uint64_t rl_run_dropped(const struct rl_run *run)

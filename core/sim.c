@@ -47,6 +47,7 @@ struct sim {
     int preemptions;
     int last;                 /* thread that ran the previous step, or -1 */
     bool diverged;            /* a notify choice could not follow replay */
+    bool stuck;               /* a thread was stopped by the watchdog */
 };
 
 static struct sim *sim_of(const struct rl_run *run)
@@ -345,6 +346,8 @@ static enum rl_end settle(struct rl_run *run)
     struct sim *s = sim_of(run);
     if (s->diverged)
         return RL_END_DIVERGED;
+    if (s->stuck)
+        return RL_END_TIMEOUT;
     int opts[RL_MAX_THREADS];
     if (all_done(run)) {
         uint64_t left = sched_replay_left(&s->sched);
@@ -367,6 +370,8 @@ static enum rl_end sim_step(struct rl_run *run, int forced, char *err,
                             size_t errlen)
 {
     struct sim *s = sim_of(run);
+    if (s->stuck)
+        return RL_END_TIMEOUT;
     if (ensure_sched(run, run->end_msg, sizeof(run->end_msg)) != 0)
         return RL_END_DIVERGED;
     /* Steps as the reader counts them: numbered records of the trace. */
@@ -943,6 +948,46 @@ const struct rl_backend_ops rl_sim_ops = {
     .sleep = sim_sleep,
     .fail = sim_fail,
 };
+
+/* ---- the watchdog for threads that never reach the API ------------------------------ */
+
+/* Progress seen by the previous tick, per OS thread. */
+static _Thread_local const struct rl_run *watch_run;
+static _Thread_local uint64_t watch_step;
+static _Thread_local int watch_ms;
+
+void rl_sim_watchdog_tick(int tick_ms, int limit_ms)
+{
+    struct rl_run *run = rl_current;
+    struct sim *s = run && run->cfg.backend == RL_BACKEND_SIM ? run->sim : NULL;
+    if (!s || !s->in_thread || !s->cur || s->stuck) {
+        watch_run = NULL;
+        return;
+    }
+    if (watch_run != run || watch_step != s->step) {
+        watch_run = run;
+        watch_step = s->step;
+        watch_ms = 0;
+        return;
+    }
+    watch_ms += tick_ms;
+    if (watch_ms < limit_ms || run->in_callback)
+        return;
+    /* The thread has not reached a racelab call for limit_ms: leave it
+     * where it is, for good, and return to the engine loop as if the step
+     * had ended. Its stack is reclaimed when the run is destroyed. */
+    struct rl_thread *t = s->cur;
+    s->stuck = true;
+    watch_run = NULL;
+    snprintf(run->end_msg, sizeof(run->end_msg),
+             "did not finish: %s ran for %d s without a racelab call (an "
+             "endless loop over plain C variables? sim switches threads "
+             "only at racelab calls, so use rl_load / rl_store, a Lock or "
+             "an Event); stopped",
+             t->name, limit_ms / 1000);
+    fiber_switch(t->backend, s->main);
+    rl_panic(__FILE__, __LINE__, "a thread stopped by the watchdog resumed");
+}
 
 /* ---- sim-specific inspection (declared in run.h) ------------------------------------ */
 

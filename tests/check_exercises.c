@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "../labs/exercise_scenarios.h"
+#include "lib_pristine.h"
 
 #define SEEDS 300
 #define PCT_SEEDS 100
@@ -363,26 +364,10 @@ static const struct failing skeletons[] = {
      NULL, "rr:2", 0, "total money", "total money 333, expected 300"},
 };
 
-/* Whether the file is as shipped: the Makefile lists the unedited
- * exercises/NAME.c files in RL_PRISTINE_EXERCISES (all of them in a fresh clone, as
- * in CI), so that a student who solved an exercise still gets a green
- * `make test`. */
-static bool pristine(const char *path)
-{
-    const char *list = getenv("RL_PRISTINE_EXERCISES");
-    if (!list)
-        return true; /* run by hand: test everything */
-    size_t n = strlen(path);
-    for (const char *p = strstr(list, path); p; p = strstr(p + 1, path))
-        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-            return true;
-    return false;
-}
-
 /* Skeleton _i fails as shipped. */
 START_TEST(test_skeleton_fails)
 {
-    if (!pristine(skeletons[_i].what)) {
+    if (!test_exercise_pristine(skeletons[_i].what)) {
         fprintf(stderr, "note: %s was edited; its skeleton test is skipped\n",
                 skeletons[_i].what);
         return;

@@ -28,6 +28,14 @@ if [ ! -x "$RACELAB" ]; then
 fi
 
 ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
+# Whether exercises/$1.c is as shipped (the Makefile lists the unedited
+# ones in RL_PRISTINE_EXERCISES; run by hand, all are): the sections that
+# grade the skeletons are for a tree where the student has not solved them.
+pristine() {
+    [ -z "${RL_PRISTINE_EXERCISES+set}" ] && return 0
+    case " $RL_PRISTINE_EXERCISES " in *" exercises/$1.c "*) return 0 ;; esac
+    return 1
+}
 bad() { FAIL=$((FAIL + 1)); echo "FAIL $1"; [ $# -gt 1 ] && echo "     $2"; }
 
 # expect_status NAME WANT GOT
@@ -102,6 +110,8 @@ expect_status "the reference solutions score full marks" 0 "$ST"
 if grep -qE '^total: ([0-9]+)/\1 points$' "$WORK/g1"; then ok "solutions: total N/N"; else bad "solutions: total N/N" "$(tail -2 "$WORK/g1")"; fi
 if grep -q $'\033' "$WORK/g1"; then bad "no colour when not on a terminal"; else ok "no colour when not on a terminal"; fi
 
+# The skeletons (unindented below: the block holds here-documents).
+if pristine counter; then
 run grade "$WORK/g2" "$RACELAB" grade --no-stress
 expect_status "the skeletons score below full" 1 "$ST"
 expect_in "the skeleton's lost update is reported" "$WORK/g2" "final value: counter = 3, expected 6: 3 updates lost"
@@ -116,6 +126,10 @@ else
     bad "the grader prints a replay command"
 fi
 
+else
+    echo "skip: exercises/counter.c was edited; its skeleton sections do not apply"
+fi
+
 run grade "$WORK/g3" "$RACELAB" grade counter --submission tests/buggy/counter_no_lock.c --no-stress
 expect_status "a buggy file named after its exercise" 1 "$ST"
 expect_in "buggy counter: the check and the message" "$WORK/g3" "final value: counter = 3, expected 6: 3 updates lost"
@@ -125,6 +139,9 @@ expect_status "an unknown exercise is a usage error" 2 "$ST"
 
 # ---- grade: formats ---------------------------------------------------------------------
 
+# The formats, on the counter and rlock skeletons (unindented below: the
+# block holds here-documents).
+if pristine counter && pristine rlock; then
 for fmt in json gradescope tap junit; do
     run grade "$WORK/f.out" "$RACELAB" grade counter rlock --no-stress --format $fmt --output "$WORK/r.$fmt"
     expect_status "--format $fmt" 1 "$ST"
@@ -158,6 +175,9 @@ else
 fi
 expect_in "junit: a failure for a wrong result" "$WORK/r.junit" '<failure type="wrong result"'
 expect_in "junit: an error with a type for a deadlock" "$WORK/r.junit" '<error type="deadlock"'
+else
+    echo "skip: exercises/counter.c or rlock.c was edited; the format sections use them"
+fi
 
 "$RACELAB" grade counter --no-stress --format json --seed 4 --output "$WORK/s1.json" >/dev/null 2>&1
 "$RACELAB" grade counter --no-stress --format json --seed 4 --output "$WORK/s2.json" >/dev/null 2>&1

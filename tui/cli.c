@@ -15,6 +15,8 @@
 #include "../core/analysis.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/time.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -553,6 +555,37 @@ void cli_print_checks(FILE *f, const struct rl_run *run)
         else
             fprintf(f, "  %s  %s\n", c.ok ? "PASS" : "FAIL", c.name);
     }
+}
+
+#define WATCHDOG_TICK_MS 250
+#define WATCHDOG_LIMIT_MS 2000
+
+static void watchdog_on_tick(int sig)
+{
+    int saved = errno;
+
+    (void)sig;
+    rl_sim_watchdog_tick(WATCHDOG_TICK_MS, WATCHDOG_LIMIT_MS);
+    errno = saved;
+}
+
+void cli_watchdog_start(void)
+{
+    struct sigaction sa;
+    struct itimerval it;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = watchdog_on_tick;
+    sigemptyset(&sa.sa_mask);
+    /* SA_NODEFER: when the tick stops a thread it does not return, and
+     * SIGALRM must not stay blocked after that. */
+    sa.sa_flags = SA_RESTART | SA_NODEFER;
+    if (sigaction(SIGALRM, &sa, NULL) != 0)
+        return;
+    it.it_interval.tv_sec = 0;
+    it.it_interval.tv_usec = WATCHDOG_TICK_MS * 1000;
+    it.it_value = it.it_interval;
+    setitimer(ITIMER_REAL, &it, NULL);
 }
 
 /* The analyses of a run with all its records: data races and lost

@@ -208,6 +208,10 @@ int cli_thread_name_width(const struct rl_run *run);
 void cli_print_state(FILE *f, const struct rl_run *run);
 /* "checks:" and one line per check: "  PASS  name: message". */
 void cli_print_checks(FILE *f, const struct rl_run *run);
+/* Start the sim watchdog: a SIGALRM tick every 250 ms that stops a lab
+ * thread which has run 2 s without a racelab call (rl_sim_watchdog_tick),
+ * so that lab code looping over plain C variables cannot hang racelab. */
+void cli_watchdog_start(void);
 /* Print the data races and lost updates found in the run's records. */
 void cli_print_analysis(FILE *f, const struct rl_run *run);
 /* "end: done after N steps (...)" and, for a deadlock, a step limit or a

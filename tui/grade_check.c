@@ -19,6 +19,7 @@
 #include "../core/explore.h"
 #include "../core/schedule.h"
 #include "../labs/exercise_labs.h"
+#include "cli.h"
 #include "grade_child.h"
 #include "grade_compile.h"
 
@@ -37,6 +38,7 @@ struct wire {
     int32_t exhaustive, every_schedule, bound_complete, stop;
     uint64_t phase_seed, runs, systematic, random, pct, rr_runs;
     uint64_t steps, max_steps;
+    uint64_t finished; /* runs that ran to the end (every thread done) */
     char check[48];
     char message[256];
     char end_text[512];
@@ -194,6 +196,7 @@ static void child_explore(const struct job *j, struct ex_inst *in,
         return;
     }
     w->runs = res.runs;
+    w->finished = res.finished_runs;
     w->systematic = res.systematic_runs;
     w->random = res.random_runs;
     w->pct = res.pct_runs;
@@ -236,6 +239,8 @@ static void child_explore(const struct job *j, struct ex_inst *in,
         if (run == NULL)
             return;
         w->rr_runs++;
+        if (rl_run_end(run) == RL_END_DONE)
+            w->finished++;
         if (q == 1 && !w->found && j->kind == GRADE_SAFETY)
             child_analyze(run, w); /* a race on a run that passed */
         int f = run_failure(run, j->kind);
@@ -305,6 +310,10 @@ static void job_child(void *ctx, int fd, uint64_t nonce)
     char *choices = NULL;
     struct ex_inst in;
 
+    /* A submission looping over plain C variables never reaches a racelab
+     * call: the sim watchdog stops it within 2 s with a message that says
+     * so, instead of the wall-clock timeout that only says "hang". */
+    cli_watchdog_start();
     memset(&w, 0, sizeof w);
     w.cls = GRADE_CLASS_NONE;
     const void *impl =
@@ -593,10 +602,30 @@ void grade_check_run(const struct grade_options *o, const char *so,
         }
         return;
     }
+    if (!w.found && c->kind == GRADE_SAFETY && w.finished == 0 &&
+        w.runs + w.rr_runs > 0) {
+        /* Every run deadlocked or did not finish: the final state was
+         * never there to judge, so "all passed" would be vacuous. */
+        c->outcome = GRADE_SKIPPED;
+        c->points = 0;
+        snprintf(c->message, sizeof c->message,
+                 "not judged: none of the %llu schedules ran to the end "
+                 "(they deadlocked or did not finish; the liveness check "
+                 "says why); scored 0",
+                 (unsigned long long)(w.runs + w.rr_runs));
+        return;
+    }
     if (!w.found) {
         c->outcome = GRADE_PASS;
         c->points = c->max_points;
         summary_passed(c, &w);
+        if (c->kind == GRADE_SAFETY && w.finished < w.runs + w.rr_runs) {
+            size_t n = strlen(c->summary);
+            snprintf(c->summary + n, sizeof c->summary - n,
+                     "; judged on the %llu that ran to the end (the others "
+                     "deadlocked or did not finish: see liveness)",
+                     (unsigned long long)w.finished);
+        }
         if (w.analysis[0] != '\0')
             snprintf(c->detail, sizeof c->detail,
                      "note (not scored): under round robin, %.300s",

@@ -406,8 +406,8 @@ static void tap_check(struct grade_writer *w, const struct grade_report *r,
         return;
     }
     if (c->outcome == GRADE_SKIPPED) {
-        fprintf(f, "ok %d - %s: %s # SKIP %s did not build\n", c->index,
-                c->exercise, c->name, c->exercise);
+        fprintf(f, "ok %d - %s: %s # SKIP %s\n", c->index, c->exercise,
+                c->name, c->message);
         fflush(f);
         return;
     }

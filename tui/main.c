@@ -221,6 +221,7 @@ int main(int argc, char **argv)
 
     if (argc < 2) {
         memset(&opt, 0, sizeof opt);
+        cli_watchdog_start();
         return start_tui(&opt);
     }
     name = argv[1];
@@ -235,5 +236,10 @@ int main(int argc, char **argv)
     cmd = command_find(name);
     if (cmd == NULL)
         return command_unknown(name);
+    /* Commands that step sim runs in this process get the watchdog for
+     * lab code that never reaches a racelab call; grade runs its checks in
+     * children with their own limits. */
+    if (cmd != &cli_cmd_grade)
+        cli_watchdog_start();
     return cmd->fn(argc - 1, argv + 1);
 }

@@ -642,7 +642,7 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
         return;
     case RL_END_TIMEOUT:
         *role = ROLE_ERROR;
-        snprintf(buf, len, " TIMEOUT: the time limit expired ");
+        snprintf(buf, len, " DID NOT FINISH: stopped by the time limit ");
         return;
     }
     *role = ROLE_NORMAL;
