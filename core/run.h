@@ -75,8 +75,9 @@ struct rl_sched {
 };
 
 /* Parse a --sched value: "rr:Q", "rr", "random:SEED", "pct:SEED:DEPTH",
- * "manual". (Replay is given as a schedule string, not here.) On error
- * returns -1 and writes a one-line message naming the forms allowed. */
+ * "replay:CHOICES" (the choices part of a schedule string; out->choices
+ * points into spec), "manual". On error returns -1 and writes a one-line
+ * message naming the forms allowed. */
 int rl_sched_parse(const char *spec, struct rl_sched *out, char *err,
                    size_t errlen);
 /* Write the canonical spec of s ("rr:1", "random:42", ...). */

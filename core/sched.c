@@ -263,7 +263,7 @@ uint64_t sched_replay_left(const struct sched *s)
 /* ---- --sched parsing (declared in run.h) --------------------------------- */
 
 static const char *sched_forms =
-    "rr, rr:QUANTUM, random:SEED, pct:SEED:DEPTH, manual";
+    "rr, rr:QUANTUM, random:SEED, pct:SEED:DEPTH, replay:CHOICES, manual";
 
 /* Parse a non-negative decimal number into *out; false if not one. */
 static bool parse_u64(const char *s, uint64_t *out)
@@ -283,6 +283,19 @@ int rl_sched_parse(const char *spec, struct rl_sched *out, char *err,
                    size_t errlen)
 {
     memset(out, 0, sizeof(*out));
+    /* replay:CHOICES - the choices part of a schedule string, for the
+     * lab, variant and parameters given with it. out->choices points into
+     * spec, which must outlive the run's creation. */
+    if (spec && strncmp(spec, "replay:", 7) == 0) {
+        char why[200];
+        if (rl_schedule_check_choices(spec + 7, why, sizeof(why)) != 0) {
+            snprintf(err, errlen, "bad scheduler 'replay:...': %s", why);
+            return -1;
+        }
+        out->kind = RL_SCHED_REPLAY;
+        out->choices = spec + 7;
+        return 0;
+    }
     char buf[128];
     if (!spec || strlen(spec) >= sizeof(buf)) {
         snprintf(err, errlen, "bad scheduler; use one of: %s", sched_forms);
@@ -364,7 +377,7 @@ void rl_sched_format(const struct rl_sched *s, char *buf, size_t len)
                  s->depth);
         break;
     case RL_SCHED_REPLAY:
-        snprintf(buf, len, "replay");
+        snprintf(buf, len, "replay:%s", s->choices ? s->choices : "-");
         break;
     case RL_SCHED_MANUAL:
         snprintf(buf, len, "manual");

@@ -111,14 +111,18 @@ START_TEST(test_sched_specs)
     sched_ok("random:42", "random:42");
     sched_ok("pct:7:3", "pct:7:3");
     sched_ok("manual", "manual");
+    sched_ok("replay:0x2.1x7", "replay:0x2.1x7");
+    sched_bad("replay:0x", "bad scheduler 'replay:...': schedule string: bad "
+                           "choice '0x' at item 1 (expected THREAD or "
+                           "THREADxCOUNT, e.g. 0x3)");
     sched_bad("fifo", "bad scheduler 'fifo'; use one of: rr, rr:QUANTUM, "
-                      "random:SEED, pct:SEED:DEPTH, manual");
+                      "random:SEED, pct:SEED:DEPTH, replay:CHOICES, manual");
     sched_bad("rr:0", "bad scheduler 'rr:0': the rr quantum must be "
                       "1..1000000");
     sched_bad("random:-1", "bad scheduler 'random:-1': the random seed must "
                            "be a number >= 0");
     sched_bad("random", "bad scheduler 'random'; use one of: rr, rr:QUANTUM, "
-                        "random:SEED, pct:SEED:DEPTH, manual");
+                        "random:SEED, pct:SEED:DEPTH, replay:CHOICES, manual");
     sched_bad("pct:1:0", "bad scheduler 'pct:1:0': pct takes a seed >= 0 and "
                          "a depth 1..16");
     sched_bad("pct:1:x", "bad scheduler 'pct:1:x': pct takes a seed >= 0 and "
