@@ -106,7 +106,8 @@ static void print_found(const struct lab_inst *inst,
            plural(r->runs, "schedule", "schedules"));
     if (r->phase == RL_EXPLORE_SYSTEMATIC)
         printf("       no schedule with fewer preemptions fails\n");
-    printf("end: %s after %" PRIu64 " steps\n", rl_end_name(r->end), r->steps);
+    printf("end: %s after %" PRIu64 " %s\n", rl_end_name(r->end), r->steps,
+           plural(r->steps, "step", "steps"));
     if (r->end_text[0] != '\0')
         print_indented(r->end_text);
     lab_inst_params_text(inst, params, sizeof params);
