@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * run.c - the life of a run, independent of the backend: creation and the
- * program's setup, the record ring, checks and the verdict, inspection for
- * front ends, and the texts that explain a run (records, deadlocks).
+ * program's setup, the record ring, checks and the verdict, and inspection
+ * for front ends. The texts that explain a run (records, deadlocks, names)
+ * are in run_text.c.
  *
  * A run owns an arena: the lab's objects, threads and state are allocated
  * from it and freed together, so labs and student code never free.
@@ -16,6 +17,7 @@
 
 _Thread_local struct rl_run *rl_current;
 
+/* Report file:line on stderr and abort (see RL_ASSERT). */
 _Noreturn void rl_panic(const char *file, int line, const char *msg)
 {
     /* A broken invariant of our own: say where, then stop. */
@@ -23,6 +25,7 @@ _Noreturn void rl_panic(const char *file, int line, const char *msg)
     abort();
 }
 
+/* malloc that aborts on out of memory; never NULL, even for 0 bytes. */
 void *rl_xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
@@ -31,6 +34,7 @@ void *rl_xmalloc(size_t n)
     return p;
 }
 
+/* calloc that aborts on out of memory; never NULL. */
 void *rl_xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);
@@ -39,7 +43,7 @@ void *rl_xcalloc(size_t n, size_t size)
     return p;
 }
 
-/* ---- arena ------------------------------------------------------------- */
+/* ---- arena --------------------------------------------------------------- */
 
 struct rl_arena_block {
     struct rl_arena_block *next;
@@ -66,6 +70,7 @@ static void *arena_alloc(struct rl_run *run, size_t size)
     return p;
 }
 
+/* The student API's allocator: zeroed memory freed with the current run. */
 void *rl_alloc(unsigned long size)
 {
     struct rl_run *run = rl_current;
@@ -80,8 +85,10 @@ void *rl_run_alloc(struct rl_run *run, size_t size)
     return arena_alloc(run, size);
 }
 
-/* ---- lifecycle ------------------------------------------------------------ */
+/* ---- lifecycle ----------------------------------------------------------- */
 
+/* Create a run, let its backend set up, and run the program's setup with
+ * the run current (see run.h). */
 struct rl_run *rl_run_create(const struct rl_run_config *cfg, char *err,
                              size_t errlen)
 {
@@ -123,6 +130,8 @@ struct rl_run *rl_run_create(const struct rl_run_config *cfg, char *err,
     return run;
 }
 
+/* Free a run, its backend state and its arena; accepts NULL. An abandoned
+ * os run is left alone: its stuck threads still use it. */
 void rl_run_destroy(struct rl_run *run)
 {
     if (!run)
@@ -154,6 +163,7 @@ static enum rl_end after(struct rl_run *run, enum rl_end e)
     return e;
 }
 
+/* One step chosen by the scheduler; the checks run when it ends the run. */
 enum rl_end rl_run_step(struct rl_run *run)
 {
     if (run->end != RL_END_RUNNING)
@@ -165,6 +175,7 @@ enum rl_end rl_run_step(struct rl_run *run)
     return after(run, e);
 }
 
+/* One step of thread tid; -1 with a message if it cannot run now. */
 int rl_run_step_thread(struct rl_run *run, int tid, char *err, size_t errlen)
 {
     if (run->end != RL_END_RUNNING) {
@@ -189,6 +200,7 @@ int rl_run_step_thread(struct rl_run *run, int tid, char *err, size_t errlen)
     return 0;
 }
 
+/* Run to the end and evaluate the checks (once). */
 enum rl_end rl_run_finish(struct rl_run *run)
 {
     if (run->end != RL_END_RUNNING) {
@@ -203,11 +215,13 @@ enum rl_end rl_run_finish(struct rl_run *run)
     return after(run, e);
 }
 
+/* Start a background run (os). */
 int rl_run_start(struct rl_run *run, char *err, size_t errlen)
 {
     return run->ops->start(run, err, errlen);
 }
 
+/* How a background run stands; the checks run when it has ended. */
 enum rl_end rl_run_poll(struct rl_run *run)
 {
     if (run->end != RL_END_RUNNING)
@@ -215,7 +229,7 @@ enum rl_end rl_run_poll(struct rl_run *run)
     return after(run, run->ops->poll(run));
 }
 
-/* ---- records --------------------------------------------------------------- */
+/* ---- records ------------------------------------------------------------- */
 
 void rl_record_push(struct rl_run *run, const struct rl_record *rec)
 {
@@ -249,6 +263,7 @@ void rl_record_push(struct rl_run *run, const struct rl_record *rec)
     }
 }
 
+/* Records made but not kept (see run.h). */
 uint64_t rl_run_dropped(const struct rl_run *run)
 {
     uint64_t dropped = run->rec_first > 1 ? run->rec_first - 1 : 0;
@@ -257,16 +272,19 @@ uint64_t rl_run_dropped(const struct rl_run *run)
     return dropped;
 }
 
+/* The oldest record kept, or 0 when there is none. */
 uint64_t rl_run_record_first(const struct rl_run *run)
 {
     return run->rec_first;
 }
 
+/* The newest record, or 0 when there is none. */
 uint64_t rl_run_record_last(const struct rl_run *run)
 {
     return run->rec_last;
 }
 
+/* Record seq, or NULL if it was never made or has been dropped. */
 const struct rl_record *rl_run_record(const struct rl_run *run, uint64_t seq)
 {
     if (!run->rec_first || seq < run->rec_first || seq > run->rec_last)
@@ -274,7 +292,7 @@ const struct rl_record *rl_run_record(const struct rl_run *run, uint64_t seq)
     return &run->ring[seq % run->ring_cap];
 }
 
-/* ---- checks ------------------------------------------------------------------ */
+/* ---- checks -------------------------------------------------------------- */
 
 /* The slot for a check name, created if new; NULL when full. */
 static struct rl_check_slot *check_slot(struct rl_run *run, const char *name)
@@ -290,6 +308,8 @@ static struct rl_check_slot *check_slot(struct rl_run *run, const char *name)
     return c;
 }
 
+/* Fail check name with msg (the first failure's message is kept);
+ * returns the check index, or -1 when there are too many checks. */
 int rl_check_fail(struct rl_run *run, const char *name, const char *msg)
 {
     struct rl_check_slot *c = check_slot(run, name);
@@ -302,6 +322,8 @@ int rl_check_fail(struct rl_run *run, const char *name, const char *msg)
     return (int)(c - run->checks);
 }
 
+/* Add a check result; a passing result never hides an earlier failure
+ * of the same check. */
 void rl_check(struct rl_run *run, const char *name, bool ok, const char *fmt,
               ...)
 {
@@ -319,24 +341,37 @@ void rl_check(struct rl_run *run, const char *name, bool ok, const char *fmt,
         snprintf(c->message, sizeof(c->message), "%s", msg);
 }
 
-void rl_note_misuse(struct rl_run *run, int tid, struct rl_obj *o, int status,
-                    uint64_t seq)
+/* Count a misuse by thread tid (-1: setup) of the object described as
+ * what ("Lock L") at record seq, keeping the first one's message for the
+ * "no misuse" check. The count is atomic: on os, lab threads report
+ * misuse concurrently; only the first writes the message. */
+void rl_note_misuse_named(struct rl_run *run, int tid, const char *what,
+                          int status, uint64_t seq)
 {
-    if (run->misuse_count++ == 0) {
-        const char *who = tid >= 0 && tid < run->nthreads
-                              ? run->threads[tid]->name
-                              : "setup";
+    if (atomic_fetch_add(&run->misuse_count, 1) == 0) {
+        const char *who =
+            tid >= 0 && tid < run->nthreads ? run->threads[tid]->name : "setup";
         char where[32] = "";
         if (seq > 0) /* os without recording has no step numbers */
             snprintf(where, sizeof(where), ", step %llu",
                      (unsigned long long)seq);
         snprintf(run->misuse_first, sizeof(run->misuse_first),
-                 "%s: %s (%s %s%s)", who, rl_strerror(status),
-                 o ? rl_obj_kind_name(o->kind) : "", o ? o->name : "",
-                 where);
+                 "%s: %s (%s%s)", who, rl_strerror(status), what, where);
     }
 }
 
+/* The same for a misuse of object o. */
+void rl_note_misuse(struct rl_run *run, int tid, struct rl_obj *o, int status,
+                    uint64_t seq)
+{
+    char what[64];
+    snprintf(what, sizeof(what), "%s %s", o ? rl_obj_kind_name(o->kind) : "",
+             o ? o->name : "");
+    rl_note_misuse_named(run, tid, what, status, seq);
+}
+
+/* Once the run has ended: the program's checks (only if every thread
+ * finished), then the engine's - no deadlock, finishes, no misuse. */
 void rl_run_evaluate(struct rl_run *run)
 {
     if (run->checked)
@@ -370,22 +405,25 @@ void rl_run_evaluate(struct rl_run *run)
         rl_check(run, "finishes", true, "every thread finished");
         break;
     }
-    if (run->misuse_count) {
+    uint64_t misuses = atomic_load(&run->misuse_count);
+    if (misuses) {
         char more[48] = "";
-        if (run->misuse_count > 1)
+        if (misuses > 1)
             snprintf(more, sizeof(more), " (and %llu more)",
-                     (unsigned long long)(run->misuse_count - 1));
+                     (unsigned long long)(misuses - 1));
         rl_check(run, "no misuse", false, "%s%s", run->misuse_first, more);
     } else {
         rl_check(run, "no misuse", true, "no synchronization errors");
     }
 }
 
+/* How many checks the run has. */
 int rl_run_check_count(const struct rl_run *run)
 {
     return run->nchecks;
 }
 
+/* Check i; the strings belong to the run. */
 void rl_run_check(const struct rl_run *run, int i, struct rl_check_result *out)
 {
     const struct rl_check_slot *c = &run->checks[i];
@@ -394,6 +432,7 @@ void rl_run_check(const struct rl_run *run, int i, struct rl_check_result *out)
     out->message = c->message;
 }
 
+/* Whether the run has ended, been checked, and passed every check. */
 bool rl_run_passed(const struct rl_run *run)
 {
     if (run->end == RL_END_RUNNING || !run->checked)
@@ -404,23 +443,27 @@ bool rl_run_passed(const struct rl_run *run)
     return true;
 }
 
-/* ---- inspection ----------------------------------------------------------------- */
+/* ---- inspection ---------------------------------------------------------- */
 
+/* The run's backend. */
 enum rl_backend rl_run_backend(const struct rl_run *run)
 {
     return run->cfg.backend;
 }
 
+/* How the run ended, or RL_END_RUNNING. */
 enum rl_end rl_run_end(const struct rl_run *run)
 {
     return run->end;
 }
 
+/* How many threads the program started. */
 int rl_run_thread_count(const struct rl_run *run)
 {
     return run->nthreads;
 }
 
+/* Who holds o: a lock's owner, a semaphore's oldest holder, else -1. */
 int rl_obj_holder(const struct rl_obj *o)
 {
     switch (o->kind) {
@@ -435,6 +478,8 @@ int rl_obj_holder(const struct rl_obj *o)
     }
 }
 
+/* A snapshot of thread tid: state, what it waits on and who holds that
+ * (a join waits on -2 - the joined thread). */
 void rl_run_thread(const struct rl_run *run, int tid,
                    struct rl_thread_view *out)
 {
@@ -457,11 +502,13 @@ void rl_run_thread(const struct rl_run *run, int tid,
     out->steps = t->steps;
 }
 
+/* How many objects the program created. */
 int rl_run_object_count(const struct rl_run *run)
 {
     return run->nobjs;
 }
 
+/* A snapshot of object id; name points into the run. */
 void rl_run_object(const struct rl_run *run, int id, struct rl_obj_view *out)
 {
     const struct rl_obj *o = run->objs[id];
@@ -483,378 +530,11 @@ void rl_run_object(const struct rl_run *run, int id, struct rl_obj_view *out)
     out->broken = o->broken;
 }
 
+/* The id of the object named name, or -1. */
 int rl_run_object_find(const struct rl_run *run, const char *name)
 {
     for (int i = 0; i < run->nobjs; i++)
         if (strcmp(run->objs[i]->name, name) == 0)
             return i;
     return -1;
-}
-
-/* ---- texts ----------------------------------------------------------------------- */
-
-const char *rl_strerror(int status)
-{
-    switch (status) {
-    case RL_OK:
-        return "ok";
-    case RL_TIMEOUT:
-        return "timed out";
-    case RL_ERR_UNLOCKED:
-        return "release unlocked lock";
-    case RL_ERR_NOT_OWNER:
-        return "cannot release un-acquired lock";
-    case RL_ERR_TOO_MANY:
-        return "Semaphore released too many times";
-    case RL_ERR_WAIT_UNHELD:
-        return "cannot wait on un-acquired lock";
-    case RL_ERR_NOTIFY_UNHELD:
-        return "cannot notify on un-acquired lock";
-    case RL_ERR_BROKEN:
-        return "BrokenBarrierError";
-    case RL_ERR_ARG:
-        return "bad argument";
-    default:
-        return "unknown error";
-    }
-}
-
-const char *rl_end_name(enum rl_end e)
-{
-    static const char *names[] = {"running", "finished", "deadlock",
-                                  "did not finish", "diverged", "timed out"};
-    return (unsigned)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
-}
-
-const char *rl_obj_kind_name(enum rl_obj_kind k)
-{
-    static const char *names[] = {"var",       "Lock",
-                                  "RLock",     "Semaphore",
-                                  "BoundedSemaphore", "Condition",
-                                  "Event",     "Barrier"};
-    return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
-}
-
-const char *rl_op_name(enum rl_op op)
-{
-    static const char *names[] = {
-        "start",  "finish",     "load",   "store",  "fetch_add",
-        "acquire", "release",   "wait",   "notify", "notify_all",
-        "set",    "clear",      "is_set", "wait",   "wait",
-        "join",   "yield",      "sleep",  "fail"};
-    return (unsigned)op < RL_OP__COUNT ? names[op] : "?";
-}
-
-/* A small append-only string builder over a caller's buffer. */
-struct sbuf {
-    char *buf;
-    size_t len, used;
-};
-
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    size_t room = sb->used < sb->len ? sb->len - sb->used : 0;
-    int n = vsnprintf(room ? sb->buf + sb->used : NULL, room, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        sb->used += (size_t)n;
-}
-
-static const char *tname(const struct rl_run *run, int tid)
-{
-    if (tid >= 0 && tid < run->nthreads)
-        return run->threads[tid]->name;
-    return "?";
-}
-
-/* What thread t waits for, with who holds it. */
-static void describe_wait(const struct rl_run *run, const struct rl_thread *t,
-                          struct sbuf *sb)
-{
-    struct rl_thread_view v;
-    rl_run_thread(run, t->id, &v);
-    if (v.state == RL_T_SLEEPING) {
-        sb_printf(sb, "sleeps");
-        return;
-    }
-    if (v.waiting_on <= -2) {
-        sb_printf(sb, "waits to join %s", tname(run, -2 - v.waiting_on));
-        return;
-    }
-    if (v.waiting_on < 0) {
-        sb_printf(sb, "waits");
-        return;
-    }
-    const struct rl_obj *o = run->objs[v.waiting_on];
-    switch (o->kind) {
-    case RL_OBJ_LOCK:
-    case RL_OBJ_RLOCK:
-        if (v.holder >= 0)
-            sb_printf(sb, "waits for %s (held by %s)", o->name,
-                      tname(run, v.holder));
-        else
-            sb_printf(sb, "waits for %s (free)", o->name);
-        break;
-    case RL_OBJ_SEMAPHORE:
-    case RL_OBJ_BOUNDED_SEMAPHORE:
-        sb_printf(sb, "waits for %s (count 0", o->name);
-        for (int i = 0; i < o->nhold; i++)
-            sb_printf(sb, "%s%s", i ? ", " : "; held by ",
-                      tname(run, o->hold[i]));
-        sb_printf(sb, ")");
-        break;
-    case RL_OBJ_CONDITION:
-        sb_printf(sb, "waits for a notify on %s", o->name);
-        break;
-    case RL_OBJ_EVENT:
-        sb_printf(sb, "waits for %s to be set", o->name);
-        break;
-    case RL_OBJ_BARRIER:
-        sb_printf(sb, "waits at %s (%ld of %ld arrived)", o->name,
-                  atomic_load(&o->value), o->limit);
-        break;
-    default:
-        sb_printf(sb, "waits on %s", o->name);
-    }
-}
-
-/* The locks thread tid holds, as "holds A, B" (empty if none). */
-static void describe_holds(const struct rl_run *run, int tid, struct sbuf *sb)
-{
-    int n = 0;
-    for (int i = 0; i < run->nobjs; i++) {
-        const struct rl_obj *o = run->objs[i];
-        bool held = false;
-        if (o->kind == RL_OBJ_LOCK || o->kind == RL_OBJ_RLOCK)
-            held = atomic_load(&o->owner) == tid;
-        else if (o->kind == RL_OBJ_SEMAPHORE ||
-                 o->kind == RL_OBJ_BOUNDED_SEMAPHORE)
-            for (int k = 0; k < o->nhold; k++)
-                held = held || o->hold[k] == tid;
-        if (held)
-            sb_printf(sb, "%s%s", n++ ? ", " : "holds ", o->name);
-    }
-    if (n)
-        sb_printf(sb, ", ");
-}
-
-/* Follow wait-for edges (thread -> holder) from start; if they return to a
- * thread already seen, write the cycle. */
-static bool find_cycle(const struct rl_run *run, int start, struct sbuf *sb)
-{
-    int seen[RL_MAX_THREADS];
-    int n = 0;
-    int t = start;
-    while (t >= 0 && n < RL_MAX_THREADS) {
-        for (int i = 0; i < n; i++) {
-            if (seen[i] == t) {
-                sb_printf(sb, "wait-for cycle: ");
-                for (int k = i; k < n; k++)
-                    sb_printf(sb, "%s -> ", tname(run, seen[k]));
-                sb_printf(sb, "%s", tname(run, t));
-                return true;
-            }
-        }
-        seen[n++] = t;
-        struct rl_thread_view v;
-        rl_run_thread(run, t, &v);
-        if (v.state != RL_T_BLOCKED)
-            return false;
-        t = v.holder;
-    }
-    return false;
-}
-
-size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
-{
-    struct sbuf sb = {buf, len, 0};
-    if (len)
-        buf[0] = '\0';
-    switch (run->end) {
-    case RL_END_RUNNING:
-    case RL_END_DONE:
-        break;
-    case RL_END_DEADLOCK: {
-        bool first = true;
-        for (int i = 0; i < run->nthreads; i++) {
-            const struct rl_thread *t = run->threads[i];
-            if (atomic_load(&t->state) == RL_T_DONE)
-                continue;
-            sb_printf(&sb, "%s%s ", first ? "" : "; ", t->name);
-            describe_holds(run, t->id, &sb);
-            describe_wait(run, t, &sb);
-            first = false;
-        }
-        for (int i = 0; i < run->nthreads; i++) {
-            struct sbuf cyc = sb;
-            sb_printf(&cyc, "\n");
-            if (atomic_load(&run->threads[i]->state) != RL_T_DONE &&
-                find_cycle(run, i, &cyc)) {
-                sb = cyc;
-                break;
-            }
-        }
-        /* A cycle line tried and not kept must not stay in the buffer. */
-        if (sb.used < len)
-            buf[sb.used] = '\0';
-        break;
-    }
-    case RL_END_STEP_LIMIT:
-    case RL_END_DIVERGED:
-    case RL_END_TIMEOUT:
-        sb_printf(&sb, "%s", run->end_msg);
-        break;
-    }
-    return sb.used;
-}
-
-size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
-                      char *buf, size_t len)
-{
-    struct sbuf sb = {buf, len, 0};
-    if (len)
-        buf[0] = '\0';
-    const struct rl_obj *o =
-        (r->obj >= 0 && r->obj < run->nobjs) ? run->objs[r->obj] : NULL;
-    const char *on = o ? o->name : "?";
-    bool sem = o && (o->kind == RL_OBJ_SEMAPHORE ||
-                     o->kind == RL_OBJ_BOUNDED_SEMAPHORE);
-    bool rlock = o && o->kind == RL_OBJ_RLOCK;
-    const char *verb = r->op == RL_OP_ACQUIRE && r->arg == 0 ? "try-acquire"
-                                                            : "acquire";
-    if (r->result == RL_RES_ERROR) {
-        sb_printf(&sb, "%s %s: error: %s", rl_op_name(r->op), on,
-                  rl_strerror((int)r->arg));
-        return sb.used;
-    }
-    switch ((enum rl_op)r->op) {
-    case RL_OP_START:
-        sb_printf(&sb, "start");
-        break;
-    case RL_OP_FINISH:
-        sb_printf(&sb, "finish");
-        break;
-    case RL_OP_LOAD:
-        sb_printf(&sb, "load %s -> %ld", on, r->after);
-        break;
-    case RL_OP_STORE:
-        sb_printf(&sb, "store %s <- %ld", on, r->after);
-        break;
-    case RL_OP_FETCH_ADD:
-        sb_printf(&sb, "fetch_add %s %+ld: %ld -> %ld", on, r->arg, r->before,
-                  r->after);
-        break;
-    case RL_OP_ACQUIRE:
-        if (r->result == RL_RES_BLOCKED) {
-            if (sem)
-                sb_printf(&sb, "%s %s: blocked (count 0)", verb, on);
-            else
-                sb_printf(&sb, "%s %s: blocked (held by %s)", verb, on,
-                          tname(run, r->other));
-        } else if (r->result == RL_RES_TIMEOUT) {
-            sb_printf(&sb, "%s %s: %s", verb, on,
-                      r->arg == 0 ? "not acquired" : "timed out");
-        } else {
-            sb_printf(&sb, "%s %s", verb, on);
-            if (sem)
-                sb_printf(&sb, " (%ld -> %ld)", r->before, r->after);
-            else if (rlock)
-                sb_printf(&sb, " (depth %ld)", r->after);
-            if (r->result == RL_RES_WOKE)
-                sb_printf(&sb, " after waiting");
-        }
-        break;
-    case RL_OP_RELEASE:
-        sb_printf(&sb, "release %s", on);
-        if (sem)
-            sb_printf(&sb, " (%ld -> %ld)", r->before, r->after);
-        else if (rlock)
-            sb_printf(&sb, " (depth %ld)", r->after);
-        if (r->other >= 0)
-            sb_printf(&sb, ", wakes %s", tname(run, r->other));
-        break;
-    case RL_OP_WAIT:
-        if (o && (o->kind == RL_OBJ_LOCK || o->kind == RL_OBJ_RLOCK))
-            sb_printf(&sb, "wait: re-acquire %s blocked (held by %s)", on,
-                      tname(run, r->other));
-        else if (r->result == RL_RES_BLOCKED)
-            sb_printf(&sb, "wait %s (releases %s)", on,
-                      o && o->lock ? o->lock->name : "?");
-        else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(&sb, "wait %s: timed out, re-acquired %s", on,
-                      o && o->lock ? o->lock->name : "?");
-        else
-            sb_printf(&sb, "wait %s: notified, re-acquired %s", on,
-                      o && o->lock ? o->lock->name : "?");
-        break;
-    case RL_OP_NOTIFY:
-        if (r->arg == 0)
-            sb_printf(&sb, "notify %s (no waiter)", on);
-        else
-            sb_printf(&sb, "notify %s (wakes %s)", on, tname(run, r->other));
-        break;
-    case RL_OP_NOTIFY_ALL:
-        sb_printf(&sb, "notify_all %s (wakes %ld)", on, r->arg);
-        break;
-    case RL_OP_SET:
-        sb_printf(&sb, "set %s (wakes %ld)", on, r->arg);
-        break;
-    case RL_OP_CLEAR:
-        sb_printf(&sb, "clear %s", on);
-        break;
-    case RL_OP_IS_SET:
-        sb_printf(&sb, "is_set %s -> %s", on, r->after ? "true" : "false");
-        break;
-    case RL_OP_EVENT_WAIT:
-        if (r->result == RL_RES_BLOCKED)
-            sb_printf(&sb, "wait %s: blocked (not set)", on);
-        else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(&sb, "wait %s: timed out", on);
-        else if (r->result == RL_RES_WOKE)
-            sb_printf(&sb, "wait %s: set, wakes", on);
-        else
-            sb_printf(&sb, "wait %s (already set)", on);
-        break;
-    case RL_OP_BARRIER:
-        if (r->result == RL_RES_BLOCKED)
-            sb_printf(&sb, "wait %s: arrived %ld of %ld, blocked", on,
-                      r->after + 1, o ? o->limit : 0);
-        else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(&sb, "wait %s: timed out, barrier broken", on);
-        else if (r->result == RL_RES_WOKE)
-            sb_printf(&sb, "wait %s: released (index %ld)", on, r->after);
-        else
-            sb_printf(&sb, "wait %s: arrived %ld of %ld, releases all", on,
-                      r->after + 1, o ? o->limit : 0);
-        break;
-    case RL_OP_JOIN:
-        if (r->result == RL_RES_BLOCKED)
-            sb_printf(&sb, "join %s: blocked", tname(run, r->other));
-        else
-            sb_printf(&sb, "join %s", tname(run, r->other));
-        break;
-    case RL_OP_YIELD:
-        sb_printf(&sb, "yield");
-        break;
-    case RL_OP_SLEEP:
-        if (r->result == RL_RES_WOKE)
-            sb_printf(&sb, "wake up (t=%ld ms)", r->after);
-        else
-            sb_printf(&sb, "sleep %ld ms", r->arg);
-        break;
-    case RL_OP_FAIL:
-        sb_printf(&sb, "check failed: %s",
-                  r->arg >= 0 && r->arg < run->nchecks
-                      ? run->checks[r->arg].name
-                      : "?");
-        break;
-    default:
-        sb_printf(&sb, "?");
-    }
-    return sb.used;
 }

@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * run_text.c - the texts that explain a run, for any front end: names of
+ * statuses, ends, object kinds and operations; one line per record in the
+ * course vocabulary ("acquire L: blocked (held by T0)"); and why a run
+ * ended, with, for a deadlock, what each thread holds and waits for and the
+ * wait-for cycle that closes it.
+ *
+ * The names are static strings. The other texts read a run and write into
+ * a caller's buffer: no allocation, never more than the buffer holds, and
+ * the return value is the length the whole text needs, as with snprintf.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "engine.h"
+
+/* ---- names --------------------------------------------------------------- */
+
+/* Python's message for a status code (see racelab.h). */
+const char *rl_strerror(int status)
+{
+    switch (status) {
+    case RL_OK:
+        return "ok";
+    case RL_TIMEOUT:
+        return "timed out";
+    case RL_ERR_UNLOCKED:
+        return "release unlocked lock";
+    case RL_ERR_NOT_OWNER:
+        return "cannot release un-acquired lock";
+    case RL_ERR_TOO_MANY:
+        return "Semaphore released too many times";
+    case RL_ERR_WAIT_UNHELD:
+        return "cannot wait on un-acquired lock";
+    case RL_ERR_NOTIFY_UNHELD:
+        return "cannot notify on un-acquired lock";
+    case RL_ERR_BROKEN:
+        return "BrokenBarrierError";
+    case RL_ERR_ARG:
+        return "bad argument";
+    case RL_ERR_TASK_DONE:
+        return "task_done() called too many times";
+    default:
+        return "unknown error";
+    }
+}
+
+/* How a run ended, in a word or two ("deadlock"). */
+const char *rl_end_name(enum rl_end e)
+{
+    static const char *names[] = {"running",        "finished", "deadlock",
+                                  "did not finish", "diverged", "timed out"};
+    return (unsigned)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
+}
+
+/* The Python name of an object kind ("BoundedSemaphore"). */
+const char *rl_obj_kind_name(enum rl_obj_kind k)
+{
+    static const char *names[] = {
+        "var",       "Lock",  "RLock",  "Semaphore", "BoundedSemaphore",
+        "Condition", "Event", "Barrier"};
+    return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
+}
+
+/* The name of an operation as the student calls it ("notify_all"). */
+const char *rl_op_name(enum rl_op op)
+{
+    static const char *names[] = {"start",     "finish",     "load",    "store",
+                                  "fetch_add", "acquire",    "release", "wait",
+                                  "notify",    "notify_all", "set",     "clear",
+                                  "is_set",    "wait",       "wait",    "join",
+                                  "yield",     "sleep",      "fail"};
+    return (unsigned)op < RL_OP__COUNT ? names[op] : "?";
+}
+
+/* ---- a string builder ---------------------------------------------------- */
+
+/* A small append-only string builder over a caller's buffer. */
+struct sbuf {
+    char *buf;
+    size_t len, used;
+};
+
+/* Append to sb; past the end of the buffer, only count. */
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = sb->used < sb->len ? sb->len - sb->used : 0;
+    int n = vsnprintf(room ? sb->buf + sb->used : NULL, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        sb->used += (size_t)n;
+}
+
+/* The name of thread tid, or "?" if there is none. */
+static const char *tname(const struct rl_run *run, int tid)
+{
+    if (tid >= 0 && tid < run->nthreads)
+        return run->threads[tid]->name;
+    return "?";
+}
+
+/* ---- why a run ended ----------------------------------------------------- */
+
+/* What thread t waits for, with who holds it. */
+static void describe_wait(const struct rl_run *run, const struct rl_thread *t,
+                          struct sbuf *sb)
+{
+    struct rl_thread_view v;
+    rl_run_thread(run, t->id, &v);
+    if (v.state == RL_T_SLEEPING) {
+        sb_printf(sb, "sleeps");
+        return;
+    }
+    if (v.waiting_on <= -2) {
+        sb_printf(sb, "waits to join %s", tname(run, -2 - v.waiting_on));
+        return;
+    }
+    if (v.waiting_on < 0) {
+        sb_printf(sb, "waits");
+        return;
+    }
+    const struct rl_obj *o = run->objs[v.waiting_on];
+    switch (o->kind) {
+    case RL_OBJ_LOCK:
+    case RL_OBJ_RLOCK:
+        if (v.holder >= 0)
+            sb_printf(sb, "waits for %s (held by %s)", o->name,
+                      tname(run, v.holder));
+        else
+            sb_printf(sb, "waits for %s (free)", o->name);
+        break;
+    case RL_OBJ_SEMAPHORE:
+    case RL_OBJ_BOUNDED_SEMAPHORE:
+        sb_printf(sb, "waits for %s (count 0", o->name);
+        for (int i = 0; i < o->nhold; i++)
+            sb_printf(sb, "%s%s", i ? ", " : "; held by ",
+                      tname(run, o->hold[i]));
+        sb_printf(sb, ")");
+        break;
+    case RL_OBJ_CONDITION:
+        sb_printf(sb, "waits for a notify on %s", o->name);
+        break;
+    case RL_OBJ_EVENT:
+        sb_printf(sb, "waits for %s to be set", o->name);
+        break;
+    case RL_OBJ_BARRIER:
+        sb_printf(sb, "waits at %s (%ld of %ld arrived)", o->name,
+                  atomic_load(&o->value), o->limit);
+        break;
+    default:
+        sb_printf(sb, "waits on %s", o->name);
+    }
+}
+
+/* The locks thread tid holds, as "holds A, B" (empty if none). */
+static void describe_holds(const struct rl_run *run, int tid, struct sbuf *sb)
+{
+    int n = 0;
+    for (int i = 0; i < run->nobjs; i++) {
+        const struct rl_obj *o = run->objs[i];
+        bool held = false;
+        if (o->kind == RL_OBJ_LOCK || o->kind == RL_OBJ_RLOCK)
+            held = atomic_load(&o->owner) == tid;
+        else if (o->kind == RL_OBJ_SEMAPHORE ||
+                 o->kind == RL_OBJ_BOUNDED_SEMAPHORE)
+            for (int k = 0; k < o->nhold; k++)
+                held = held || o->hold[k] == tid;
+        if (held)
+            sb_printf(sb, "%s%s", n++ ? ", " : "holds ", o->name);
+    }
+    if (n)
+        sb_printf(sb, ", ");
+}
+
+/* Follow wait-for edges (thread -> holder) from start; if they return to a
+ * thread already seen, write the cycle. */
+static bool find_cycle(const struct rl_run *run, int start, struct sbuf *sb)
+{
+    int seen[RL_MAX_THREADS];
+    int n = 0;
+    int t = start;
+    while (t >= 0 && n < RL_MAX_THREADS) {
+        for (int i = 0; i < n; i++) {
+            if (seen[i] == t) {
+                sb_printf(sb, "wait-for cycle: ");
+                for (int k = i; k < n; k++)
+                    sb_printf(sb, "%s -> ", tname(run, seen[k]));
+                sb_printf(sb, "%s", tname(run, t));
+                return true;
+            }
+        }
+        seen[n++] = t;
+        struct rl_thread_view v;
+        rl_run_thread(run, t, &v);
+        if (v.state != RL_T_BLOCKED)
+            return false;
+        t = v.holder;
+    }
+    return false;
+}
+
+/* Why the run ended (see run.h); empty while running or when done. */
+size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
+{
+    struct sbuf sb = {buf, len, 0};
+    if (len)
+        buf[0] = '\0';
+    switch (run->end) {
+    case RL_END_RUNNING:
+    case RL_END_DONE:
+        break;
+    case RL_END_DEADLOCK: {
+        bool first = true;
+        for (int i = 0; i < run->nthreads; i++) {
+            const struct rl_thread *t = run->threads[i];
+            if (atomic_load(&t->state) == RL_T_DONE)
+                continue;
+            sb_printf(&sb, "%s%s ", first ? "" : "; ", t->name);
+            describe_holds(run, t->id, &sb);
+            describe_wait(run, t, &sb);
+            first = false;
+        }
+        for (int i = 0; i < run->nthreads; i++) {
+            struct sbuf cyc = sb;
+            sb_printf(&cyc, "\n");
+            if (atomic_load(&run->threads[i]->state) != RL_T_DONE &&
+                find_cycle(run, i, &cyc)) {
+                sb = cyc;
+                break;
+            }
+        }
+        /* A cycle line tried and not kept must not stay in the buffer. */
+        if (sb.used < len)
+            buf[sb.used] = '\0';
+        break;
+    }
+    case RL_END_STEP_LIMIT:
+    case RL_END_DIVERGED:
+    case RL_END_TIMEOUT:
+        sb_printf(&sb, "%s", run->end_msg);
+        break;
+    }
+    return sb.used;
+}
+
+/* ---- one line per record ------------------------------------------------- */
+
+/* One line for record r in the course vocabulary (see run.h). */
+size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
+                      char *buf, size_t len)
+{
+    struct sbuf sb = {buf, len, 0};
+    if (len)
+        buf[0] = '\0';
+    const struct rl_obj *o =
+        (r->obj >= 0 && r->obj < run->nobjs) ? run->objs[r->obj] : NULL;
+    const char *on = o ? o->name : "?";
+    bool sem = o && (o->kind == RL_OBJ_SEMAPHORE ||
+                     o->kind == RL_OBJ_BOUNDED_SEMAPHORE);
+    bool rlock = o && o->kind == RL_OBJ_RLOCK;
+    const char *verb =
+        r->op == RL_OP_ACQUIRE && r->arg == 0 ? "try-acquire" : "acquire";
+    if (r->result == RL_RES_ERROR) {
+        sb_printf(&sb, "%s %s: error: %s", rl_op_name(r->op), on,
+                  rl_strerror((int)r->arg));
+        return sb.used;
+    }
+    switch ((enum rl_op)r->op) {
+    case RL_OP_START:
+        sb_printf(&sb, "start");
+        break;
+    case RL_OP_FINISH:
+        sb_printf(&sb, "finish");
+        break;
+    case RL_OP_LOAD:
+        sb_printf(&sb, "load %s -> %ld", on, r->after);
+        break;
+    case RL_OP_STORE:
+        sb_printf(&sb, "store %s <- %ld", on, r->after);
+        break;
+    case RL_OP_FETCH_ADD:
+        sb_printf(&sb, "fetch_add %s %+ld: %ld -> %ld", on, r->arg, r->before,
+                  r->after);
+        break;
+    case RL_OP_ACQUIRE:
+        if (r->result == RL_RES_BLOCKED) {
+            if (sem)
+                sb_printf(&sb, "%s %s: blocked (count 0)", verb, on);
+            else
+                sb_printf(&sb, "%s %s: blocked (held by %s)", verb, on,
+                          tname(run, r->other));
+        } else if (r->result == RL_RES_TIMEOUT) {
+            sb_printf(&sb, "%s %s: %s", verb, on,
+                      r->arg == 0 ? "not acquired" : "timed out");
+        } else {
+            sb_printf(&sb, "%s %s", verb, on);
+            if (sem)
+                sb_printf(&sb, " (%ld -> %ld)", r->before, r->after);
+            else if (rlock)
+                sb_printf(&sb, " (depth %ld)", r->after);
+            if (r->result == RL_RES_WOKE)
+                sb_printf(&sb, " after waiting");
+        }
+        break;
+    case RL_OP_RELEASE:
+        sb_printf(&sb, "release %s", on);
+        if (sem)
+            sb_printf(&sb, " (%ld -> %ld)", r->before, r->after);
+        else if (rlock)
+            sb_printf(&sb, " (depth %ld)", r->after);
+        if (r->other >= 0)
+            sb_printf(&sb, ", wakes %s", tname(run, r->other));
+        break;
+    case RL_OP_WAIT:
+        if (o && (o->kind == RL_OBJ_LOCK || o->kind == RL_OBJ_RLOCK))
+            sb_printf(&sb, "wait: re-acquire %s blocked (held by %s)", on,
+                      tname(run, r->other));
+        else if (r->result == RL_RES_BLOCKED)
+            sb_printf(&sb, "wait %s (releases %s)", on,
+                      o && o->lock ? o->lock->name : "?");
+        else if (r->result == RL_RES_TIMEOUT)
+            sb_printf(&sb, "wait %s: timed out, re-acquired %s", on,
+                      o && o->lock ? o->lock->name : "?");
+        else
+            sb_printf(&sb, "wait %s: notified, re-acquired %s", on,
+                      o && o->lock ? o->lock->name : "?");
+        break;
+    case RL_OP_NOTIFY:
+        if (r->arg == 0)
+            sb_printf(&sb, "notify %s (no waiter)", on);
+        else
+            sb_printf(&sb, "notify %s (wakes %s)", on, tname(run, r->other));
+        break;
+    case RL_OP_NOTIFY_ALL:
+        sb_printf(&sb, "notify_all %s (wakes %ld)", on, r->arg);
+        break;
+    case RL_OP_SET:
+        sb_printf(&sb, "set %s (wakes %ld)", on, r->arg);
+        break;
+    case RL_OP_CLEAR:
+        sb_printf(&sb, "clear %s", on);
+        break;
+    case RL_OP_IS_SET:
+        sb_printf(&sb, "is_set %s -> %s", on, r->after ? "true" : "false");
+        break;
+    case RL_OP_EVENT_WAIT:
+        if (r->result == RL_RES_BLOCKED)
+            sb_printf(&sb, "wait %s: blocked (not set)", on);
+        else if (r->result == RL_RES_TIMEOUT)
+            sb_printf(&sb, "wait %s: timed out", on);
+        else if (r->result == RL_RES_WOKE)
+            sb_printf(&sb, "wait %s: set, wakes", on);
+        else
+            sb_printf(&sb, "wait %s (already set)", on);
+        break;
+    case RL_OP_BARRIER:
+        if (r->result == RL_RES_BLOCKED)
+            sb_printf(&sb, "wait %s: arrived %ld of %ld, blocked", on,
+                      r->after + 1, o ? o->limit : 0);
+        else if (r->result == RL_RES_TIMEOUT)
+            sb_printf(&sb, "wait %s: timed out, barrier broken", on);
+        else if (r->result == RL_RES_WOKE)
+            sb_printf(&sb, "wait %s: released (index %ld)", on, r->after);
+        else
+            sb_printf(&sb, "wait %s: arrived %ld of %ld, releases all", on,
+                      r->after + 1, o ? o->limit : 0);
+        break;
+    case RL_OP_JOIN:
+        if (r->result == RL_RES_BLOCKED)
+            sb_printf(&sb, "join %s: blocked", tname(run, r->other));
+        else
+            sb_printf(&sb, "join %s", tname(run, r->other));
+        break;
+    case RL_OP_YIELD:
+        sb_printf(&sb, "yield");
+        break;
+    case RL_OP_SLEEP:
+        if (r->result == RL_RES_WOKE)
+            sb_printf(&sb, "wake up (t=%ld ms)", r->after);
+        else
+            sb_printf(&sb, "sleep %ld ms", r->arg);
+        break;
+    case RL_OP_FAIL:
+        sb_printf(&sb, "check failed: %s",
+                  r->arg >= 0 && r->arg < run->nchecks
+                      ? run->checks[r->arg].name
+                      : "?");
+        break;
+    default:
+        sb_printf(&sb, "?");
+    }
+    return sb.used;
+}
