@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * engine.h - the engine's internal data model, shared by run.c (lifecycle,
- * records, checks, inspection), api.c (the student API entry points),
- * sim.c (the deterministic fiber backend) and os.c (the pthread backend).
- * Front ends never include this file; they use run.h.
+ * engine.h - the engine's internal data model, shared by run.c and
+ * run_text.c (lifecycle, records, checks, inspection, texts), api.c (the
+ * student API entry points), queue.c (Queue, built from the API), sim.c +
+ * sim_prims.c (the deterministic fiber backend, see sim_impl.h) and os.c +
+ * os_*.c (the pthread backend, see os_impl.h). Front ends never include
+ * this file; they use run.h.
  *
  * Every synchronization object is one struct rl_obj whatever its kind; the
  * student-facing types (rl_lock, rl_sem, ...) are that struct under another
@@ -148,7 +150,7 @@ struct rl_run {
 
     struct rl_check_slot checks[RL_MAX_CHECKS];
     int nchecks;
-    uint64_t misuse_count;
+    _Atomic uint64_t misuse_count;
     char misuse_first[160];   /* the first misuse, for the check message */
 
     struct rl_arena_block *arena;
@@ -170,6 +172,9 @@ void rl_record_push(struct rl_run *run, const struct rl_record *rec);
 /* Note a misuse (counts it and keeps the first message). */
 void rl_note_misuse(struct rl_run *run, int tid, struct rl_obj *o, int status,
                     uint64_t seq);
+/* The same, for a misuse of something that is not one object ("Queue q"). */
+void rl_note_misuse_named(struct rl_run *run, int tid, const char *what,
+                          int status, uint64_t seq);
 /* Add a failure under check name; returns the check index. */
 int rl_check_fail(struct rl_run *run, const char *name, const char *msg);
 /* Run the program's checks and the engine's; once. */

@@ -38,6 +38,8 @@ enum rl_status {
     RL_ERR_NOTIFY_UNHELD = 6, /* Condition.notify(): "cannot notify on un-acquired lock" */
     RL_ERR_BROKEN = 7,    /* Barrier: BrokenBarrierError */
     RL_ERR_ARG = 8,       /* a bad argument (NULL object, negative count) */
+    RL_ERR_TASK_DONE = 9, /* Queue.task_done(): "task_done() called too many
+                             times" */
 };
 
 /* Python's message for a status code ("release unlocked lock", ...). */
@@ -169,6 +171,35 @@ int rl_barrier_wait(rl_barrier *b);
 /* wait(timeout): as wait(); a timeout breaks the barrier (-RL_ERR_BROKEN
  * for the caller and every waiter), as in Python. */
 int rl_barrier_wait_timeout(rl_barrier *b, long ms);
+
+/* ---- Queue ------------------------------------------------------------ */
+
+/* Python's queue.Queue of long items, built the way CPython builds it: a
+ * Lock (NAME.mutex) and three Conditions on it (NAME.not_empty,
+ * NAME.not_full, NAME.all_tasks_done), so every step of put and get shows
+ * in the trace. NAME.size and NAME.unfinished are shared variables kept
+ * up to date for display. */
+typedef struct rl_queue rl_queue;
+
+/* Queue(maxsize): maxsize <= 0 is unbounded. */
+rl_queue *rl_queue_create(const char *name, long maxsize);
+/* put(item): block while the queue is full. RL_OK. */
+int rl_queue_put(rl_queue *q, long item);
+/* put(item, timeout): RL_OK, or RL_TIMEOUT (queue.Full) if still full
+ * after waiting ms; 0 is put_nowait(). */
+int rl_queue_put_timeout(rl_queue *q, long item, long ms);
+/* get(): block while the queue is empty; the item goes to *item. RL_OK. */
+int rl_queue_get(rl_queue *q, long *item);
+/* get(timeout): RL_OK, or RL_TIMEOUT (queue.Empty) if still empty after
+ * waiting ms; 0 is get_nowait(). */
+int rl_queue_get_timeout(rl_queue *q, long *item, long ms);
+/* qsize(): the number of items (taken under the queue's lock). */
+long rl_queue_qsize(rl_queue *q);
+/* task_done(): one item got from the queue is fully processed.
+ * RL_ERR_TASK_DONE if called more times than items were put. */
+int rl_queue_task_done(rl_queue *q);
+/* join(): block until every item put has been marked task_done. */
+void rl_queue_join(rl_queue *q);
 
 /* ---- for labs: checks during a run ------------------------------------ */
 

@@ -35,6 +35,7 @@ static const struct lab *const lab_table[] = {
     &lab_barrier_phases,
     &lab_atomic_counter,
     &lab_interleaved_output,
+    &lab_thread_pool,
 };
 /* clang-format on */
 

@@ -23,5 +23,6 @@ extern const struct lab lab_event_gate;
 extern const struct lab lab_barrier_phases;
 extern const struct lab lab_atomic_counter;
 extern const struct lab lab_interleaved_output;
+extern const struct lab lab_thread_pool;
 
 #endif
