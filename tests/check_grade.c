@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../tui/grade.h"
+#include "../tui/grade_check.h"
 #include "lib_pristine.h"
 #include "../tui/grade_report.h"
 
@@ -401,6 +402,20 @@ START_TEST(test_tap_plan_first)
 }
 END_TEST
 
+/* Partial credit follows how hard the bug is to hit, as documented. */
+START_TEST(test_partial_credit_by_class)
+{
+    ck_assert_int_eq(grade_class_points(4, GRADE_CLASS_SEQUENTIAL), 0);
+    ck_assert_int_eq(grade_class_points(4, GRADE_CLASS_RR), 0);
+    ck_assert_int_eq(grade_class_points(4, GRADE_CLASS_ONE), 1);
+    ck_assert_int_eq(grade_class_points(4, GRADE_CLASS_TWO), 2);
+    ck_assert_int_eq(grade_class_points(4, GRADE_CLASS_RANDOM), 3);
+    ck_assert_int_eq(grade_class_points(2, GRADE_CLASS_ONE), 0);
+    ck_assert_int_eq(grade_class_points(2, GRADE_CLASS_TWO), 1);
+    ck_assert_int_eq(grade_class_points(4, GRADE_CLASS_NONE), 0);
+}
+END_TEST
+
 START_TEST(test_bad_options)
 {
     struct grade_options o = base_options("tests/buggy/counter_no_lock.c");
@@ -447,6 +462,7 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_same_seed_same_report);
     tcase_add_test(tc, test_tap_plan_first);
     tcase_add_test(tc, test_bad_options);
+    tcase_add_test(tc, test_partial_credit_by_class);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -548,8 +548,7 @@ static void summary_failed(struct grade_check *c, const struct wire *w)
     snprintf(c->summary, sizeof c->summary, "%s%s", how, rr);
 }
 
-/* Points for a failure of class cls (grade.h: 0, 0, 25, 50, 75%). */
-static int class_points(int max, enum grade_class cls)
+int grade_class_points(int max, enum grade_class cls)
 {
     static const int quarters[] = {0, 0, 1, 2, 3};
     if (cls < GRADE_CLASS_SEQUENTIAL || cls > GRADE_CLASS_RANDOM)
@@ -672,7 +671,7 @@ void grade_check_run(const struct grade_options *o, const char *so,
                  w.check, again);
         c->points = 0;
     } else {
-        c->points = class_points(c->max_points, c->cls);
+        c->points = grade_class_points(c->max_points, c->cls);
         if (r.analysis[0] != '\0') {
             size_t n = strlen(c->detail);
             snprintf(c->detail + n, sizeof c->detail - n, "%s%.320s",
