@@ -550,7 +550,8 @@ static enum rl_end os_poll(struct rl_run *run)
     if (now - rs->t_start >= rs->timeout_ms) {
         rs->end = RL_END_TIMEOUT;
         snprintf(run->end_msg, sizeof run->end_msg,
-                 "still running after %ld ms (the wall-clock limit); "
+                 "still running after %ld ms (the wall-clock limit: a "
+                 "thread spinning forever? --timeout raises it); "
                  "%d of %d threads finished",
                  rs->timeout_ms, atomic_load(&rs->ndone), run->nthreads);
         os_abandon(run);

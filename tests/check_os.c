@@ -1097,7 +1097,8 @@ START_TEST(test_wall_clock_timeout)
     ck_assert_int_eq(rl_run_finish(run), RL_END_TIMEOUT);
     rl_run_end_text(run, text, sizeof text);
     ck_assert_str_eq(text, "still running after 200 ms (the wall-clock "
-                           "limit); 0 of 1 threads finished");
+                           "limit: a thread spinning forever? --timeout "
+                           "raises it); 0 of 1 threads finished");
     check_msg(run, "finishes", &ok);
     ck_assert(!ok);
     rl_run_destroy(run);

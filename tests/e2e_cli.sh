@@ -491,6 +491,22 @@ expect_error "bad --max-steps" \
 expect_error "--max-steps on os" \
     "--max-steps applies to the sim backend only" \
     run unsafe-counter --backend os --max-steps 10
+expect_error "--timeout on sim" \
+    "--timeout applies to the os backend only (sim runs are bounded by --max-steps)" \
+    run unsafe-counter --timeout 5
+expect_error "bad --timeout" "--timeout must be 1..3600, not 0" \
+    run unsafe-counter --backend os --timeout 0
+
+# The os wall-clock guard ends a thread that spins forever, and says how to
+# raise it; --timeout sets it.
+rl run producer-consumer --variant spin-holding-lock --backend os --timeout 1 -q
+expect_status "a spinning os run stops at --timeout" 1
+# (how many threads finished first depends on the real threads)
+if grep -qxE '  still running after 1000 ms \(the wall-clock limit: a thread spinning forever\? --timeout raises it\); [0-4] of 4 threads finished' "$tmp/out"; then
+    pass "the guard says how to raise it"
+else
+    fail "the guard says how to raise it" "$(grep 'still running' "$tmp/out")"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -29,6 +29,7 @@ struct run_job {
     const char *verb;       /* "run" or "replay", starts the header */
     char sched_text[64];    /* the scheduler, for the header */
     uint64_t max_steps;     /* 0 = the engine's default */
+    int timeout_ms;         /* os wall-clock guard; 0 = the default */
     bool quiet;             /* no event lines on stdout */
     const char *trace_path; /* --trace FILE, or NULL */
 };
@@ -151,6 +152,7 @@ static int run_job_execute(struct run_job *job)
     cfg.backend = job->inst.backend;
     cfg.sched = job->sched;
     cfg.max_steps = job->max_steps;
+    cfg.timeout_ms = job->timeout_ms;
     cfg.record = sink.out != NULL || sink.trace != NULL;
     if (cfg.record) {
         cfg.on_record = run_on_record;
@@ -227,6 +229,7 @@ enum {
     OPT_TRACE = CLI_OPT_USER,
     OPT_QUIET,
     OPT_MAX_STEPS,
+    OPT_TIMEOUT,
     OPT_SCHEDULE,
     OPT_NO_TUI,
 };
@@ -236,6 +239,7 @@ static const struct cli_option run_options[] = {
     {"trace", 0, true, OPT_TRACE},
     {"quiet", 'q', false, OPT_QUIET},
     {"max-steps", 0, true, OPT_MAX_STEPS},
+    {"timeout", 0, true, OPT_TIMEOUT},
     {NULL, 0, false, 0},
 };
 
@@ -252,7 +256,7 @@ static int cmd_run(int argc, char **argv)
     struct cli_parser p;
     struct cli_lab_args a;
     struct run_job job;
-    const char *max_steps = NULL;
+    const char *max_steps = NULL, *timeout = NULL;
     char err[512], names[1024];
     bool given;
     int id, r;
@@ -283,6 +287,9 @@ static int cmd_run(int argc, char **argv)
         case OPT_MAX_STEPS:
             max_steps = p.arg;
             break;
+        case OPT_TIMEOUT:
+            timeout = p.arg;
+            break;
         default:
             r = cli_lab_option(&a, id, p.opt, p.arg, err, sizeof err);
             if (r < 0)
@@ -308,6 +315,16 @@ static int cmd_run(int argc, char **argv)
             return cli_error("--max-steps applies to the sim backend only");
         if (parse_max_steps(max_steps, &job.max_steps, err, sizeof err) < 0)
             return cli_error("%s", err);
+    }
+    if (timeout != NULL) {
+        uint64_t sec;
+        if (job.inst.backend != RL_BACKEND_OS)
+            return cli_error("--timeout applies to the os backend only (sim "
+                             "runs are bounded by --max-steps)");
+        if (cli_parse_u64("--timeout", timeout, 1, 3600, &sec, err,
+                          sizeof err) < 0)
+            return cli_error("%s", err);
+        job.timeout_ms = (int)sec * 1000;
     }
     rl_sched_format(&job.sched, job.sched_text, sizeof job.sched_text);
     return run_job_execute(&job);
@@ -342,6 +359,8 @@ const struct cli_command cli_cmd_run = {
     "  --max-steps N     sim: stop a run that has not finished after N "
     "steps\n"
     "                    (\"did not finish\"; default 1000000)\n"
+    "  --timeout S       os: stop a run still going after S seconds (a\n"
+    "                    thread spinning forever; default 10, 1..3600)\n"
     "  --trace FILE      also write the event lines to FILE, under a header\n"
     "                    with the schedule string\n"
     "  -q, --quiet       do not print the event lines\n"
