@@ -496,7 +496,8 @@ START_TEST(test_menu_and_help)
     ck_assert(canvas_contains(&c, labs[0]->name));
     ck_assert(canvas_contains(&c, labs[0]->variants[0].name));
     k = keys_help_lab(&nk);
-    page_help(&c, "the lab screen", k, nk, true);
+    int scroll = 0;
+    page_help(&c, "the lab screen", k, nk, true, &scroll);
     for (int i = 0; i < nk; i++)
         ck_assert(canvas_contains(&c, k[i].keys));
     ck_assert(canvas_contains(&c, "# blocked"));

@@ -273,6 +273,16 @@ check "q goes back to the menu" menu "Enter opens the selected lab"
 keys menu q
 check "q on the menu quits" menu "EXITED:0"
 
+# At 80x24 the help does not fit: it scrolls to show how to read the screen.
+start help80 80 24 "$RACELAB tui unsafe-counter"
+check "the lab opens at 80x24" help80 "STATE"
+keys help80 '?'
+check "the help says it scrolls" help80 "Up/Down PgUp/PgDn scroll"
+keys help80 NPage
+check "PgDn shows the last notes" help80 "Result: each check against what was expected"
+keys help80 q
+check "a key leaves the scrolled help" help80 "STATE"
+
 # ---- replay opens the TUI at that run -----------------------------------------
 
 start replay 100 30 "$RACELAB replay rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0"

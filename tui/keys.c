@@ -224,8 +224,14 @@ struct key_action keys_help(int key)
 {
     struct key_action a = {ACT_BACK, 0};
 
-    if (key == KEY_RESIZE)
+    if (key == KEY_RESIZE) {
         a.act = ACT_RESIZE;
+    } else if (key == KEY_UP || key == KEY_DOWN || key == KEY_PPAGE ||
+               key == KEY_NPAGE) {
+        a.act = ACT_SCROLL;
+        a.arg = key == KEY_UP ? -1 : key == KEY_DOWN ? 1
+                : key == KEY_PPAGE ? -10 : 10;
+    }
     return a;
 }
 

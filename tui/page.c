@@ -17,6 +17,7 @@
 struct wrap_put {
     struct canvas *c;
     int y, x, w, ybot, role;
+    int ytop; /* rows above it are scrolled out: counted, not drawn */
 };
 
 /* text_wrap callback: put a line while rows are left. */
@@ -25,6 +26,10 @@ static void wrap_put_line(void *ctx, const char *s, size_t n)
     struct wrap_put *p = ctx;
     char buf[512];
 
+    if (p->y < p->ytop) {
+        p->y++;
+        return;
+    }
     if (p->y >= p->ybot)
         return;
     if (n >= sizeof buf)
@@ -38,7 +43,17 @@ static void wrap_put_line(void *ctx, const char *s, size_t n)
 static int put_wrapped(struct canvas *c, int y, int x, int w, int ybot,
                        int role, const char *text)
 {
-    struct wrap_put p = {c, y, x, w, ybot, role};
+    struct wrap_put p = {c, y, x, w, ybot, role, 0};
+
+    text_wrap(text, w, wrap_put_line, &p);
+    return p.y;
+}
+
+/* put_wrapped for a page scrolled so that rows above ytop are hidden. */
+static int put_wrapped_from(struct canvas *c, int y, int x, int w, int ytop,
+                            int ybot, int role, const char *text)
+{
+    struct wrap_put p = {c, y, x, w, ybot, role, ytop};
 
     text_wrap(text, w, wrap_put_line, &p);
     return p.y;
@@ -150,7 +165,7 @@ void page_menu(struct canvas *c, const struct page_menu *m)
 
 /* The help screen; see page.h. */
 void page_help(struct canvas *c, const char *title, const struct key_help *help,
-               int n, bool lab_screen)
+               int n, bool lab_screen, int *scroll)
 {
     static const char *const legend[] = {
         "Swimlanes: one column per thread (key 1 picks T0, 2 picks T1, ...),"
@@ -165,7 +180,8 @@ void page_help(struct canvas *c, const char *title, const struct key_help *help,
         "wait-for cycle; the schedule string that replays the run "
         "(racelab replay STRING).",
     };
-    int kw = 0, y = 2, ybot = c->h - 1;
+    int kw = 0, ytop = 2, ybot = c->h - 1;
+    int y = ytop - (*scroll > 0 ? *scroll : 0);
 
     canvas_clear(c);
     canvas_fill(c, 0, 0, 1, c->w, L' ', ROLE_TITLE);
@@ -173,15 +189,34 @@ void page_help(struct canvas *c, const char *title, const struct key_help *help,
     for (int i = 0; i < n; i++)
         if (text_cells(help[i].keys) > kw)
             kw = text_cells(help[i].keys);
-    for (int i = 0; i < n && y < ybot; i++, y++) {
+    for (int i = 0; i < n; i++, y++) {
+        if (y < ytop || y >= ybot)
+            continue;
         canvas_put(c, y, 2, ROLE_KEY, help[i].keys, kw);
         canvas_put(c, y, 4 + kw, ROLE_NORMAL, help[i].what, c->w - kw - 5);
     }
     y++;
     if (lab_screen)
         for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++)
-            y = put_wrapped(c, y, 2, c->w - 3, ybot, ROLE_NORMAL, legend[i]);
-    canvas_put(c, c->h - 1, 1, ROLE_DIM, "any key: back", -1);
+            y = put_wrapped_from(c, y, 2, c->w - 3, ytop, ybot, ROLE_NORMAL,
+                                 legend[i]);
+    /* y is one past the content, which started scroll rows above ytop:
+     * scroll no further than its last row at the bottom. */
+    int content = y - (ytop - (*scroll > 0 ? *scroll : 0));
+    int max = content - (ybot - ytop);
+    if (max < 0)
+        max = 0;
+    if (*scroll > max) {
+        *scroll = max;
+        page_help(c, title, help, n, lab_screen, scroll);
+        return;
+    }
+    if (*scroll < 0)
+        *scroll = 0;
+    canvas_put(c, c->h - 1, 1, ROLE_DIM,
+               max > 0 ? "Up/Down PgUp/PgDn scroll, any other key: back"
+                       : "any key: back",
+               -1);
 }
 
 /* The parameter form; see page.h. */

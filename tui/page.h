@@ -21,9 +21,10 @@ struct page_menu {
 /* The lab menu: the list on the left, the selected lab on the right. */
 void page_menu(struct canvas *c, const struct page_menu *m);
 
-/* The help screen: the keys of help[0..n) and how to read the screen. */
+/* The help screen: the keys of help[0..n) and how to read the screen,
+ * *scroll rows down; *scroll is clamped to what the content allows. */
 void page_help(struct canvas *c, const char *title, const struct key_help *help,
-               int n, bool lab_screen);
+               int n, bool lab_screen, int *scroll);
 
 #define PAGE_FIELD_MAX 24
 

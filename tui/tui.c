@@ -50,6 +50,7 @@ static const int tui_speeds[] = {1, 2, 5, 10, 25, 100, 1000, 10000, 0};
 struct tui {
     enum tui_screen screen;
     bool help;
+    int help_scroll; /* rows the help page is scrolled down */
     bool quit;
     bool dirty;
     bool from_menu; /* q on the lab screen goes back to the menu */
@@ -186,7 +187,7 @@ static void frame(struct tui *t)
 
         page_help(&t->canvas,
                   t->screen == SCR_LAB ? "the lab screen" : "the lab menu", k,
-                  n, t->screen == SCR_LAB);
+                  n, t->screen == SCR_LAB, &t->help_scroll);
     } else if (t->screen == SCR_MENU) {
         struct page_menu m = {t->labs, t->nlabs, t->menu_sel,
                               t->msg[0] ? t->msg : NULL};
@@ -562,8 +563,15 @@ static void on_key(struct tui *t, int key)
         return;
     }
     if (t->help) {
-        if (keys_help(key).act == ACT_BACK)
+        struct key_action a = keys_help(key);
+        if (a.act == ACT_SCROLL) {
+            t->help_scroll += a.arg; /* page_help clamps it */
+            if (t->help_scroll < 0)
+                t->help_scroll = 0;
+        } else if (a.act == ACT_BACK) {
             t->help = false;
+            t->help_scroll = 0;
+        }
         return;
     }
     if (t->screen == SCR_MENU)
