@@ -17,7 +17,8 @@
 struct wrap_put {
     struct canvas *c;
     int y, x, w, ybot, role;
-    int ytop; /* rows above it are scrolled out: counted, not drawn */
+    int ytop;  /* rows above it are scrolled out: counted, not drawn */
+    bool tail; /* count rows below ybot too (a scrolled page's height) */
 };
 
 /* text_wrap callback: put a line while rows are left. */
@@ -30,8 +31,10 @@ static void wrap_put_line(void *ctx, const char *s, size_t n)
         p->y++;
         return;
     }
-    if (p->y >= p->ybot)
+    if (p->y >= p->ybot) {
+        p->y += p->tail;
         return;
+    }
     if (n >= sizeof buf)
         n = sizeof buf - 1;
     memcpy(buf, s, n);
@@ -43,7 +46,7 @@ static void wrap_put_line(void *ctx, const char *s, size_t n)
 static int put_wrapped(struct canvas *c, int y, int x, int w, int ybot,
                        int role, const char *text)
 {
-    struct wrap_put p = {c, y, x, w, ybot, role, 0};
+    struct wrap_put p = {c, y, x, w, ybot, role, 0, false};
 
     text_wrap(text, w, wrap_put_line, &p);
     return p.y;
@@ -53,7 +56,7 @@ static int put_wrapped(struct canvas *c, int y, int x, int w, int ybot,
 static int put_wrapped_from(struct canvas *c, int y, int x, int w, int ytop,
                             int ybot, int role, const char *text)
 {
-    struct wrap_put p = {c, y, x, w, ybot, role, ytop};
+    struct wrap_put p = {c, y, x, w, ybot, role, ytop, true};
 
     text_wrap(text, w, wrap_put_line, &p);
     return p.y;
