@@ -89,6 +89,27 @@ void *rl_run_alloc(struct rl_run *run, size_t size)
 
 /* Create a run, let its backend set up, and run the program's setup with
  * the run current (see run.h). */
+/* PCT places its change points over an estimate k of a run's length: one
+ * round-robin run of the same program measures it. 1000 if the program
+ * cannot run (rl_run_create then reports why). */
+static int probe_length(const struct rl_run_config *cfg)
+{
+    struct rl_run_config rc = {0};
+    char err[64];
+    rc.program = cfg->program;
+    rc.sched.kind = RL_SCHED_RR;
+    rc.sched.quantum = 1;
+    rc.max_steps = cfg->max_steps;
+    rc.max_records = 64; /* only the count is used */
+    struct rl_run *probe = rl_run_create(&rc, err, sizeof(err));
+    if (!probe)
+        return 1000;
+    rl_run_finish(probe);
+    uint64_t n = rl_run_record_last(probe);
+    rl_run_destroy(probe);
+    return n > 0 && n < 100000000 ? (int)n : 1000;
+}
+
 struct rl_run *rl_run_create(const struct rl_run_config *cfg, char *err,
                              size_t errlen)
 {
@@ -102,6 +123,9 @@ struct rl_run *rl_run_create(const struct rl_run_config *cfg, char *err,
     }
     struct rl_run *run = rl_xcalloc(1, sizeof(*run));
     run->cfg = *cfg;
+    if (cfg->backend == RL_BACKEND_SIM && cfg->sched.kind == RL_SCHED_PCT &&
+        cfg->sched.pct_steps <= 0)
+        run->cfg.sched.pct_steps = probe_length(cfg);
     if (!run->cfg.max_steps)
         run->cfg.max_steps = RL_DEFAULT_MAX_STEPS;
     if (!run->cfg.max_records)

@@ -66,7 +66,8 @@ struct rl_sched {
     int quantum;            /* RR: steps before preemption, >= 1 */
     uint64_t seed;          /* RANDOM, PCT */
     int depth;              /* PCT: bug depth d >= 1 (d-1 change points) */
-    int pct_steps;          /* PCT: estimated run length k; 0 = 1000 */
+    int pct_steps;          /* PCT: estimated run length k; 0 = measured
+                               by one round-robin run of the program */
     const char *choices;    /* REPLAY: the choices part of a schedule string */
     bool replay_continue;   /* REPLAY: when the choices run out, go on with
                                round robin (quantum 1) instead of diverging */

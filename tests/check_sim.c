@@ -995,6 +995,26 @@ START_TEST(test_pct_deterministic_and_varied)
 }
 END_TEST
 
+/* Without an estimate, PCT measures the run first (one round-robin run):
+ * the same as giving that length by hand. */
+START_TEST(test_pct_measures_its_run)
+{
+    iters = 3;
+    char measured[4096];
+    struct rl_sched p = {.kind = RL_SCHED_PCT, .seed = 5, .depth = 3};
+    struct rl_run *run = make(unsafe_setup, p);
+    rl_run_finish(run);
+    strcpy(measured, trace);
+    rl_run_destroy(run);
+    /* unsafe-counter, 2 threads x 3 under rr:1: 16 records. */
+    p.pct_steps = 16;
+    run = make(unsafe_setup, p);
+    rl_run_finish(run);
+    ck_assert_str_eq(trace, measured);
+    rl_run_destroy(run);
+}
+END_TEST
+
 START_TEST(test_create_errors)
 {
     struct rl_run_config cfg = {0};
@@ -1038,6 +1058,7 @@ static Suite *sim_suite(void)
     tcase_add_test(tc, test_step_limit);
     tcase_add_test(tc, test_rl_fail_during_run);
     tcase_add_test(tc, test_pct_deterministic_and_varied);
+    tcase_add_test(tc, test_pct_measures_its_run);
     tcase_add_test(tc, test_create_errors);
     suite_add_tcase(s, tc);
     return s;
