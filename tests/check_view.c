@@ -621,9 +621,13 @@ START_TEST(test_frame_from_session)
                               "threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0"));
     ck_assert(canvas_contains(&c, " unsafe-counter/unsafe | sim rr:1 | step 16 "
                                   "| finished | 5 steps/s"));
+    /* T1's stores at 6, 10 and 15 each overwrite T0's update: marked. */
     ck_assert(canvas_contains(&c,
-                              " 15>                                   store "
+                              " 15>                                 ! store "
                               "counter <- 3"));
+    ck_assert(canvas_contains(&c, "  6                                  ! "
+                                  "store counter <- 1"));
+    ck_assert(canvas_contains(&c, "  5    store counter <- 1"));
     ck_assert(
         canvas_contains(&c, " 16>                                 . finish"));
     frame_fini(&f);

@@ -105,6 +105,9 @@ start lost 100 30 "$RACELAB tui unsafe-counter"
 check "unsafe counter opens on the lab screen" lost "STATE"
 keys lost n n n
 check "n steps: step 3 in the status line" lost "| step 3 |"
+keys lost n n n
+check "the store that loses T0's update is marked as it happens" lost \
+    "  6>                                 ! store counter <- 1"
 keys lost e
 check "run to the end: the lost update in the result bar" lost \
     "[!!] final value: counter = 3, expected 6: 3 updates lost"

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/analysis.h"
 #include "mem.h"
 
 /* Set up empty buffers. */
@@ -76,31 +75,54 @@ static const char *frame_schedule(struct frame *f, const struct session *s)
 }
 
 /* Threads, objects and the verdict of run into v. */
-/* The analyses of an ended sim run, as lines: "[race] ...", "[lost] ...".
- * os traces are not exact enough (see cli_print_analysis). */
+/* Analyse the run on screen (sim, complete records, not too long: it is
+ * linear in the records and runs every frame), for the lost-update marks
+ * in the lanes and the result bar's lines. os traces are not exact enough
+ * (see cli_print_analysis). */
+static void frame_analyze(struct frame *f, const struct rl_run *run)
+{
+    char err[200];
+
+    f->an_ok = rl_run_backend(run) == RL_BACKEND_SIM &&
+               rl_run_record_last(run) <= 200000 &&
+               rl_analyze(run, &f->an, err, sizeof err) == 0;
+}
+
+/* The analyses of an ended run, as lines: "[race] ...", "[lost] ...". */
 static void frame_analysis(struct frame *f, const struct rl_run *run)
 {
-    struct rl_analysis a;
-    char err[200], line[320];
+    const struct rl_analysis *a = &f->an;
+    char line[320];
     size_t n = 0;
 
     f->analysis[0] = '\0';
-    if (rl_run_backend(run) != RL_BACKEND_SIM ||
-        rl_analyze(run, &a, err, sizeof err) != 0)
+    if (!f->an_ok)
         return;
-    for (int i = 0; i < a.nraces + a.nlost && i < 2 * RL_ANALYSIS_MAX; i++) {
-        if (i < a.nraces)
-            rl_race_text(run, &a.races[i], line, sizeof line);
-        else if (i - a.nraces < 1) /* the first shows the pattern */
-            rl_lost_text(run, &a.lost[i - a.nraces], line, sizeof line);
+    for (int i = 0; i < a->nraces + a->nlost && i < 2 * RL_ANALYSIS_MAX;
+         i++) {
+        if (i < a->nraces)
+            rl_race_text(run, &a->races[i], line, sizeof line);
+        else if (i - a->nraces < 1) /* the first shows the pattern */
+            rl_lost_text(run, &a->lost[i - a->nraces], line, sizeof line);
         else
             break;
         int w = snprintf(f->analysis + n, sizeof f->analysis - n, "%s%s\n",
-                         i < a.nraces ? "[race] " : "[lost] ", line);
+                         i < a->nraces ? "[race] " : "[lost] ", line);
         if (w < 0 || (size_t)w >= sizeof f->analysis - n)
             break;
         n += (size_t)w;
     }
+}
+
+/* Whether record seq is a store that overwrote another thread's update. */
+static bool frame_lost_at(const struct frame *f, uint64_t seq)
+{
+    if (!f->an_ok)
+        return false;
+    for (int i = 0; i < f->an.nlost && i < RL_ANALYSIS_MAX; i++)
+        if (f->an.lost[i].store_seq == seq)
+            return true;
+    return false;
 }
 
 static void frame_state(struct frame *f, const struct session *s,
@@ -162,6 +184,7 @@ static void frame_records(struct frame *f, const struct session *s,
         if (!r)
             continue;
         f->recs[v->nrecs].rec = *r;
+        f->recs[v->nrecs].lost = frame_lost_at(f, r->seq);
         rl_record_text(run, r, f->texts[v->nrecs], FRAME_TEXT_MAX);
         f->recs[v->nrecs].text = f->texts[v->nrecs];
         v->nrecs++;
@@ -199,8 +222,11 @@ void frame_lab(struct frame *f, const struct session *s, struct frame_ui *ui,
     v.current_thread = -1;
     v.message = ui->message;
     v.message_error = ui->message_error;
-    if (s->run)
+    f->an_ok = false;
+    if (s->run) {
+        frame_analyze(f, s->run);
         frame_state(f, s, &v);
+    }
     if (s->rep.total > 0) {
         memset(&h, 0, sizeof h);
         h.var = s->rep.var[0] ? s->rep.var : "?";

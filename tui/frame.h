@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../core/analysis.h"
 #include "canvas.h"
 #include "session.h"
 #include "view.h"
@@ -38,6 +39,8 @@ struct frame {
     int rec_cap;
     char end_text[4096];
     char analysis[2048]; /* data races and lost updates, one per line */
+    struct rl_analysis an; /* of the run on screen, when an_ok */
+    bool an_ok;
     char *schedule;
     size_t schedule_cap;
     uint64_t schedule_gen;   /* the run schedule was made for, */

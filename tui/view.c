@@ -5,10 +5,10 @@
  * Swimlanes give each thread a column and each record a row, so time runs
  * down the screen and the interleaving is the zig-zag between columns: the
  * lost update is a load in one column, a store in the other, then a store
- * in the first that overwrites it. Every record carries a symbol as well as
- * a colour role ('+' acquired, '-' released, '#' blocked, '!' error, '*'
- * signal, '>' start, '.' finish), so the screen reads the same in
- * monochrome. When the columns get narrow, record texts get shorter (the
+ * in the first that overwrites it (marked '!' on the row). Every record
+ * carries a symbol as well as a colour role ('+' acquired, '-' released,
+ * '#' blocked, '!' error, failed check or lost update, '*' signal, '>'
+ * start, '.' finish), so the screen reads the same in monochrome. When the columns get narrow, record texts get shorter (the
  * engine's "store counter <- 42", then "counter<-42", then "<-42") instead
  * of being cut mid-word.
  */
@@ -574,6 +574,10 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
         }
         x = l->lanes_x + sw + t * cw + 1;
         tw = cw - 1;
+        if (r->lost) { /* the lost update, at the store that lost it */
+            sym = '!';
+            role = ROLE_FAIL;
+        }
         if (cur)
             role = ROLE_CURRENT;
         if (tw >= LANE_SPACED_MIN) {

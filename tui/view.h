@@ -34,6 +34,7 @@
 struct view_rec {
     struct rl_record rec;
     const char *text; /* the engine's text (rl_record_text), or NULL */
+    bool lost;        /* a store that overwrote another thread's update */
 };
 
 struct view_lab {
