@@ -32,7 +32,11 @@ struct var_state {
     uint64_t write_seq;
     uint32_t read_epoch[RL_MAX_THREADS]; /* 0 = no read since the write */
     uint64_t read_seq[RL_MAX_THREADS];
-    /* lost updates: stores so far, the last one, each thread's last load */
+};
+
+/* Lost updates, per variable: stores so far, the last one, and each
+ * thread's last load. */
+struct lost_var {
     uint64_t stores;
     int last_thread;
     uint64_t last_seq;
@@ -43,12 +47,18 @@ struct var_state {
     long load_value[RL_MAX_THREADS];
 };
 
+struct rl_lost_tracker {
+    struct lost_var *var; /* per object id, grown on demand */
+    int nvar;
+};
+
 struct hb {
     int nthreads;
     vclock thr[RL_MAX_THREADS];
     vclock fin[RL_MAX_THREADS];
     vclock *obj;             /* per object */
     struct var_state *var;   /* per object (used for variables) */
+    struct rl_lost_tracker lost;
     struct rl_analysis *out;
 };
 
@@ -121,39 +131,75 @@ static void access_var(struct hb *h, int t, int obj, uint64_t seq, bool write,
 
 /* Lost updates: loads remember the store count; a store after another
  * thread's store that came since this thread's load overwrites it. */
-static void track_lost(struct hb *h, const struct rl_record *r)
+bool rl_lost_tracker_feed(struct rl_lost_tracker *tr,
+                          const struct rl_record *r,
+                          struct rl_lost_update *out)
 {
-    struct var_state *v = &h->var[r->obj];
+    if ((r->op != RL_OP_LOAD && r->op != RL_OP_STORE) || r->obj < 0 ||
+        r->thread < 0 || r->thread >= RL_MAX_THREADS)
+        return false;
+    if (r->obj >= tr->nvar) {
+        int n = r->obj + 16;
+        tr->var = realloc(tr->var, (size_t)n * sizeof(*tr->var));
+        if (!tr->var)
+            rl_panic(__FILE__, __LINE__, "out of memory");
+        memset(tr->var + tr->nvar, 0,
+               (size_t)(n - tr->nvar) * sizeof(*tr->var));
+        tr->nvar = n;
+    }
+    struct lost_var *v = &tr->var[r->obj];
     int t = r->thread;
     if (r->op == RL_OP_LOAD) {
         v->loaded[t] = true;
         v->load_version[t] = v->stores;
         v->load_seq[t] = r->seq;
         v->load_value[t] = r->after;
-        return;
+        return false;
     }
-    if (r->op == RL_OP_STORE && v->loaded[t] &&
-        v->stores > v->load_version[t] && v->last_thread != t) {
-        struct rl_analysis *out = h->out;
-        if (out->nlost < RL_ANALYSIS_MAX) {
-            struct rl_lost_update *l = &out->lost[out->nlost];
-            l->obj = r->obj;
-            l->thread = t;
-            l->other = v->last_thread;
-            l->load_seq = v->load_seq[t];
-            l->other_seq = v->last_seq;
-            l->store_seq = r->seq;
-            l->loaded = v->load_value[t];
-            l->other_value = v->last_value;
-            l->stored = r->after;
-        }
-        out->nlost++;
+    bool lost = v->loaded[t] && v->stores > v->load_version[t] &&
+                v->last_thread != t;
+    if (lost && out) {
+        out->obj = r->obj;
+        out->thread = t;
+        out->other = v->last_thread;
+        out->load_seq = v->load_seq[t];
+        out->other_seq = v->last_seq;
+        out->store_seq = r->seq;
+        out->loaded = v->load_value[t];
+        out->other_value = v->last_value;
+        out->stored = r->after;
     }
     v->loaded[t] = false;
     v->stores++;
     v->last_thread = t;
     v->last_seq = r->seq;
     v->last_value = r->after;
+    return lost;
+}
+
+struct rl_lost_tracker *rl_lost_tracker_create(void)
+{
+    return rl_xcalloc(1, sizeof(struct rl_lost_tracker));
+}
+
+void rl_lost_tracker_destroy(struct rl_lost_tracker *tr)
+{
+    if (!tr)
+        return;
+    free(tr->var);
+    free(tr);
+}
+
+/* The batch analysis' use of the tracker: count every lost update, keep
+ * the first ones. */
+static void track_lost(struct hb *h, const struct rl_record *r)
+{
+    struct rl_lost_update l;
+    if (!rl_lost_tracker_feed(&h->lost, r, &l))
+        return;
+    if (h->out->nlost < RL_ANALYSIS_MAX)
+        h->out->lost[h->out->nlost] = l;
+    h->out->nlost++;
 }
 
 static void step(struct hb *h, const struct rl_run *run,
@@ -255,6 +301,7 @@ int rl_analyze(const struct rl_run *run, struct rl_analysis *out, char *err,
     }
     free(h->obj);
     free(h->var);
+    free(h->lost.var);
     free(h);
     return 0;
 }

@@ -61,6 +61,17 @@ struct rl_analysis {
 int rl_analyze(const struct rl_run *run, struct rl_analysis *out, char *err,
                size_t errlen);
 
+/* The lost-update rule on its own, record by record, for a front end that
+ * prints a run as it goes: feed every record of a sim run in order; true
+ * (with *out filled when out is not NULL) for a store that overwrote
+ * another thread's update. The caller owns the tracker. */
+struct rl_lost_tracker;
+struct rl_lost_tracker *rl_lost_tracker_create(void);
+void rl_lost_tracker_destroy(struct rl_lost_tracker *tr);
+bool rl_lost_tracker_feed(struct rl_lost_tracker *tr,
+                          const struct rl_record *r,
+                          struct rl_lost_update *out);
+
 /* "data race on counter: T0 stores at step 5 and T1 loads at step 4, and
  * nothing orders them (no lock, event, barrier or join between them)" */
 size_t rl_race_text(const struct rl_run *run, const struct rl_race *r,

@@ -105,6 +105,33 @@ START_TEST(test_unsafe_counter_race_and_lost_updates)
 }
 END_TEST
 
+/* Fed record by record, the tracker flags exactly the overwriting stores,
+ * as the batch analysis counts them. */
+START_TEST(test_lost_tracker_streams)
+{
+    iters = 3;
+    struct rl_run *run = run_with(unsafe_setup, rr(1), 0);
+    struct rl_lost_tracker *tr = rl_lost_tracker_create();
+    uint64_t at[8];
+    int n = 0;
+    for (uint64_t s = 1; s <= rl_run_record_last(run); s++) {
+        struct rl_lost_update l;
+        if (rl_lost_tracker_feed(tr, rl_run_record(run, s), &l)) {
+            ck_assert_int_lt(n, 8);
+            at[n++] = l.store_seq;
+            ck_assert_int_eq(l.thread, 1);
+            ck_assert_int_eq(l.other, 0);
+        }
+    }
+    rl_lost_tracker_destroy(tr);
+    ck_assert_int_eq(n, 3);
+    ck_assert_int_eq(at[0], 6);
+    ck_assert_int_eq(at[1], 10);
+    ck_assert_int_eq(at[2], 15);
+    rl_run_destroy(run);
+}
+END_TEST
+
 START_TEST(test_race_even_when_result_is_right)
 {
     iters = 3;
@@ -265,6 +292,7 @@ int main(void)
     TCase *tc = tcase_create("analysis");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_unsafe_counter_race_and_lost_updates);
+    tcase_add_test(tc, test_lost_tracker_streams);
     tcase_add_test(tc, test_race_even_when_result_is_right);
     tcase_add_test(tc, test_locked_counter_has_no_race);
     tcase_add_test(tc, test_event_orders_sleep_does_not);

@@ -198,12 +198,12 @@ run unsafe-counter/unsafe on sim, scheduler rr:1, params threads=2,iters=2
      3  T0  load counter -> 0
      4  T1  load counter -> 0
      5  T0  store counter <- 1
-     6  T1  store counter <- 1
+     6  T1  store counter <- 1   ! lost update: overwrites T0's 1 (step 5)
      7  T0  load counter -> 1
      8  T1  load counter -> 1
      9  T0  store counter <- 2
     10  T0  finish
-    11  T1  store counter <- 2
+    11  T1  store counter <- 2   ! lost update: overwrites T0's 2 (step 9)
     12  T1  finish
 final state:
   counter  = 2

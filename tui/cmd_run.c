@@ -20,6 +20,8 @@
 
 #include "../core/schedule.h"
 #include "cli.h"
+
+#include "../core/analysis.h"
 #include "tui.h"
 
 /* What one run prints, shared by run and replay. */
@@ -43,6 +45,7 @@ struct run_sink {
     uint64_t limit; /* print at most this many on out; 0 = all */
     uint64_t printed;
     uint64_t hidden; /* events not printed because of limit */
+    struct rl_lost_tracker *lost; /* sim: marks a lost update as it happens */
 };
 
 /* on_record: format the record once, send it to stdout and the trace. */
@@ -55,7 +58,17 @@ static void run_on_record(void *ctx, const struct rl_run *run,
 
     if (w > s->name_width)
         s->name_width = w;
-    cli_format_record(run, rec, s->name_width, line, sizeof line);
+    size_t n = cli_format_record(run, rec, s->name_width, line, sizeof line);
+    struct rl_lost_update l;
+    if (s->lost != NULL && rl_lost_tracker_feed(s->lost, rec, &l) &&
+        n > 0 && n < sizeof line) {
+        /* The line where an update is lost says so, and whose. */
+        struct rl_thread_view tv;
+        rl_run_thread(run, l.other, &tv);
+        snprintf(line + n - 1, sizeof line - (n - 1),
+                 "   ! lost update: overwrites %s's %ld (step %" PRIu64 ")\n",
+                 tv.name, l.other_value, l.other_seq);
+    }
     if (s->out != NULL) {
         if (s->limit != 0 && s->printed >= s->limit) {
             s->hidden++;
@@ -147,6 +160,7 @@ static int run_job_execute(struct run_job *job)
         sink.trace = tmp;
     }
 
+    sink.lost = sim ? rl_lost_tracker_create() : NULL;
     memset(&cfg, 0, sizeof cfg);
     cfg.program = lab_program(&job->inst);
     cfg.backend = job->inst.backend;
@@ -164,11 +178,14 @@ static int run_job_execute(struct run_job *job)
     fflush(stdout);
     run = rl_run_create(&cfg, err, sizeof err);
     if (run == NULL) {
+        rl_lost_tracker_destroy(sink.lost);
         if (tmp != NULL)
             fclose(tmp);
         return cli_error("%s", err);
     }
     rl_run_finish(run);
+    rl_lost_tracker_destroy(sink.lost); /* no record comes after the end */
+    sink.lost = NULL;
     if (sink.hidden > 0)
         printf("... %" PRIu64
                " more events (use --trace FILE to keep them all)\n",
