@@ -54,17 +54,24 @@ endif
 
 CORE_SRC := $(sort $(wildcard core/*.c))
 LAB_SRC := $(sort $(wildcard labs/*.c))
-TUI_SRC := $(sort $(wildcard tui/*.c))
+# The front ends, one folder each (see README, "Layout"): the command line,
+# the grader and the curses screens. Arrows point down only:
+# cli -> grade, screen -> labs -> core.
+CLI_SRC := $(sort $(wildcard tui/cli/*.c))
+GRADE_SRC := $(sort $(wildcard tui/grade/*.c))
+SCREEN_SRC := $(sort $(wildcard tui/screen/*.c))
+TUI_SRC := $(CLI_SRC) $(GRADE_SRC) $(SCREEN_SRC)
 EX_SRC := $(sort $(wildcard exercises/*.c))
 SOL_SRC := $(sort $(wildcard solutions/*.c))
-TEST_SRC := $(sort $(wildcard tests/check_*.c))
-BENCH_SRC := $(sort $(wildcard tests/bench_*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/check_*.c))
+BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
+E2E_SRC := $(sort $(wildcard tests/e2e/*.sh))
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 CORE_OBJ := $(call obj,$(CORE_SRC))
 LAB_OBJ := $(call obj,$(LAB_SRC))
-TUI_OBJ := $(call obj,$(filter-out tui/main.c,$(TUI_SRC)))
-MAIN_OBJ := $(call obj,tui/main.c)
+TUI_OBJ := $(call obj,$(filter-out tui/cli/main.c,$(TUI_SRC)))
+MAIN_OBJ := $(call obj,tui/cli/main.c)
 # The student's exercises and the reference solutions implement the same
 # interfaces; their functions get a prefix each (see exercises/exercise.h)
 # so that both link into one program as a lab's `student` and `reference`
@@ -72,12 +79,12 @@ MAIN_OBJ := $(call obj,tui/main.c)
 EX_OBJ := $(call obj,$(EX_SRC))
 SOL_OBJ := $(call obj,$(SOL_SRC))
 # Buggy implementations the tests must catch: prefix buggy_<file>_.
-BUGGY_SRC := $(sort $(wildcard tests/buggy/*.c))
+BUGGY_SRC := $(sort $(wildcard tests/fixtures/buggy/*.c))
 BUGGY_OBJ := $(call obj,$(BUGGY_SRC))
 LIB_OBJ := $(CORE_OBJ) $(LAB_OBJ) $(EX_OBJ) $(SOL_OBJ) $(EXTRA_OBJ) $(TUI_OBJ)
-TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
-TESTLIB_OBJ := $(call obj,$(sort $(wildcard tests/lib_*.c)))
-BENCH_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
+TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+TESTLIB_OBJ := $(call obj,$(sort $(wildcard tests/unit/lib_*.c)))
+BENCH_BIN := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
 
 # The program: at the top for `make run` and the README; one per build dir.
 ifeq ($(BUILD),build)
@@ -91,11 +98,22 @@ endif
 
 all: $(PROG)
 
-$(PROG): $(MAIN_OBJ) $(LIB_OBJ)
+$(PROG): $(MAIN_OBJ) $(LIB_OBJ) | $(BUILD)/layers.ok
 	$(say) LINK $@
 	$(Q)$(CC) -o $@ $^ $(NCURSES_LIBS) $(LDLIBS_ALL)
 
+# Curses flags only for the screens, Check's only for the tests.
 $(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tui/screen/%.o: tui/screen/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(NCURSES_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) $(NCURSES_CFLAGS) $(CHECK_CFLAGS) -c -o $@ $<
@@ -110,44 +128,66 @@ $(BUILD)/solutions/%.o: solutions/%.c
 	$(say) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -DRL_EXERCISE_PREFIX=reference_ -c -o $@ $<
 
-$(BUILD)/tests/buggy/%.o: tests/buggy/%.c
+$(BUILD)/tests/fixtures/buggy/%.o: tests/fixtures/buggy/%.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -DRL_EXERCISE_PREFIX=buggy_$*_ -c -o $@ $<
 
 $(BUILD)/tests/check_exercises: $(BUGGY_OBJ)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TESTLIB_OBJ) $(LIB_OBJ)
+$(BUILD)/tests/check_%: $(BUILD)/tests/unit/check_%.o $(TESTLIB_OBJ) $(LIB_OBJ)
+	$(say) LINK $@
+	$(Q)$(CC) -o $@ $^ $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
+
+$(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(TESTLIB_OBJ) $(LIB_OBJ)
 	$(say) LINK $@
 	$(Q)$(CC) -o $@ $^ $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
 tests-bin: $(TEST_BIN) $(PROG)
 
-# Each Check suite is its own binary (fork mode, timeouts inside). The
-# end-to-end scripts (tests/e2e_*.sh) drive the real binary in tmux.
+# The layers (README, "Layout"): the build fails when an include points up
+# or sideways, or curses is included outside tui/screen/.
+LAYER_SRC := $(CORE_SRC) $(LAB_SRC) $(TUI_SRC) $(EX_SRC) $(SOL_SRC) \
+             $(wildcard core/*.h labs/*.h tui/*/*.h exercises/*.h)
+$(BUILD)/layers.ok: tests/check-layers.sh $(LAYER_SRC)
+	$(say) LAYERS ok
+	$(Q)tests/check-layers.sh
+	@mkdir -p $(dir $@) && touch $@
+
 # The skeleton tests apply to exercises/*.c as shipped; a file the student
 # has edited (per git) is left out, so solving an exercise keeps tests green.
+RL_PRISTINE_EXERCISES := $(foreach f,$(EX_SRC),$(if $(shell \
+    git rev-parse --git-dir >/dev/null 2>&1 || echo nogit; \
+    git diff --quiet HEAD -- $(f) 2>/dev/null || echo edited),,$(f)))
+export RL_PRISTINE_EXERCISES
+
+# Each suite runs as its own target, so `make -j` runs them in parallel:
+# every Check suite (its own binary, fork mode, timeouts inside) and every
+# end-to-end script (tests/e2e/*.sh, the real binary, in tmux for the TUI).
+# Each prints one line (tests/run-suite.sh); the whole output is in
+# $(BUILD)/test-logs/. The slowest suites are listed first to start first.
+SUITES := $(notdir $(basename $(E2E_SRC))) $(notdir $(TEST_BIN))
+SLOW_FIRST := grade check_grade check_os check_exercises tui cli
+SUITE_ORDER := $(filter $(SUITES),$(SLOW_FIRST)) \
+               $(filter-out $(SLOW_FIRST),$(SUITES))
+SUITE_RUNS := $(addprefix suite-,$(SUITE_ORDER))
+TEST_LOGS := $(BUILD)/test-logs
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: $(SUITE_RUNS) test-suites
+$(SUITE_RUNS): suite-%:
+	@if [ -f tests/e2e/$*.sh ]; then \
+	  RACELAB=$(abspath $(PROG)) tests/run-suite.sh tests/e2e/$*.sh $(TEST_LOGS)/$*.log; \
+	else tests/run-suite.sh $(BUILD)/tests/$* $(TEST_LOGS)/$*.log; fi
+
+test-suites: $(SUITE_RUNS)
+
 check-build: tests-bin
-	@RL_PRISTINE_EXERCISES=""; \
-	for f in $(EX_SRC); do \
-	  if ! git rev-parse --git-dir >/dev/null 2>&1 || \
-	     git diff --quiet HEAD -- $$f 2>/dev/null; then \
-	    RL_PRISTINE_EXERCISES="$$RL_PRISTINE_EXERCISES $$f"; fi; \
-	done; export RL_PRISTINE_EXERCISES; \
-	fail=0; total=0; \
-	for t in $(TEST_BIN); do \
-	  total=$$((total+1)); \
-	  echo "== $$t"; \
-	  if ! $$t; then fail=$$((fail+1)); echo "FAILED: $$t"; fi; \
-	done; \
-	for s in $(sort $(wildcard tests/e2e_*.sh)); do \
-	  total=$$((total+1)); \
-	  echo "== $$s"; \
-	  if ! RACELAB=$(abspath $(PROG)) bash $$s; then \
-	    fail=$$((fail+1)); echo "FAILED: $$s"; fi; \
-	done; \
-	echo "$$((total-fail)) passed, $$fail failed"; \
-	test $$fail -eq 0
+	@rm -rf $(TEST_LOGS)
+	@$(MAKE) --no-print-directory -k -j$(JOBS) test-suites; \
+	cat $(TEST_LOGS)/*.count | awk '{ p += $$1; f += $$2; n++ } \
+	  END { printf "%d suites; tests: %d passed, %d failed\n", n, p, f; \
+	        printf "%d passed, %d failed\n", p, f; exit f > 0 }'
 
 test:
 	@$(MAKE) --no-print-directory deps
@@ -179,12 +219,12 @@ AUTOGRADER_ZIP := $(BUILD)/racelab-autograder.zip
 autograder: $(AUTOGRADER_ZIP)
 	@echo "Gradescope autograder: $(AUTOGRADER_ZIP)"
 
-$(AUTOGRADER_ZIP): tests/autograder/setup.sh tests/autograder/run_autograder \
+$(AUTOGRADER_ZIP): tui/grade/autograder/setup.sh tui/grade/autograder/run_autograder \
         Makefile $(CORE_SRC) $(LAB_SRC) $(TUI_SRC) $(EX_SRC) $(SOL_SRC) \
-        $(wildcard core/*.h labs/*.h tui/*.h exercises/*.h)
+        $(wildcard core/*.h labs/*.h tui/*/*.h exercises/*.h)
 	$(say) ZIP $@
 	$(Q)rm -rf $(BUILD)/autograder $@ && mkdir -p $(BUILD)/autograder
-	$(Q)cp tests/autograder/setup.sh tests/autograder/run_autograder $(BUILD)/autograder/
+	$(Q)cp tui/grade/autograder/setup.sh tui/grade/autograder/run_autograder $(BUILD)/autograder/
 	$(Q)cp -r Makefile core labs tui exercises solutions $(BUILD)/autograder/
 	$(Q)cd $(BUILD)/autograder && python3 -m zipfile -c $(abspath $@) *
 
@@ -225,7 +265,7 @@ clean:
 	rm -rf build build-san build-* racelab
 
 format:
-	clang-format -i core/*.[ch] labs/*.[ch] tui/*.[ch] tests/*.[ch] \
+	clang-format -i core/*.[ch] labs/*.[ch] tui/*/*.[ch] tests/*/*.[ch] \
 	    exercises/*.[ch] solutions/*.[ch]
 
 # Keep objects that only feed a link (tests' own .o files), so that a

@@ -140,9 +140,7 @@ bool rl_lost_tracker_feed(struct rl_lost_tracker *tr,
         return false;
     if (r->obj >= tr->nvar) {
         int n = r->obj + 16;
-        tr->var = realloc(tr->var, (size_t)n * sizeof(*tr->var));
-        if (!tr->var)
-            rl_panic(__FILE__, __LINE__, "out of memory");
+        tr->var = rl_xrealloc(tr->var, (size_t)n * sizeof(*tr->var));
         memset(tr->var + tr->nvar, 0,
                (size_t)(n - tr->nvar) * sizeof(*tr->var));
         tr->nvar = n;

@@ -29,6 +29,7 @@
 
 #include "racelab.h"
 #include "run.h"
+#include "mem.h"
 
 #define RL_MAX_OBJS 256
 #define RL_MAX_CHECKS 32
@@ -190,8 +191,5 @@ _Noreturn void rl_panic(const char *file, int line, const char *msg);
     } while (0)
 /* Zeroed memory from the run's arena (freed with the run). */
 void *rl_run_alloc(struct rl_run *run, size_t size);
-/* malloc that aborts on out of memory. */
-void *rl_xmalloc(size_t n);
-void *rl_xcalloc(size_t n, size_t size);
 
 #endif

@@ -147,9 +147,7 @@ static void pts_reserve(struct explorer *x, size_t n)
     size_t cap = x->cap ? x->cap : 256;
     while (cap < n)
         cap *= 2;
-    x->pts = realloc(x->pts, cap * sizeof(*x->pts));
-    if (!x->pts)
-        rl_panic(__FILE__, __LINE__, "out of memory");
+    x->pts = rl_xrealloc(x->pts, cap * sizeof(*x->pts));
     x->cap = cap;
 }
 
@@ -182,9 +180,7 @@ static void level_push(struct level *l, struct explorer *x, size_t i, int alt)
             size_t cap = l->cap ? l->cap : 4096;
             while (cap < need)
                 cap *= 2;
-            l->picks = realloc(l->picks, cap);
-            if (!l->picks)
-                rl_panic(__FILE__, __LINE__, "out of memory");
+            l->picks = rl_xrealloc(l->picks, cap);
             l->cap = cap;
         }
         for (size_t k = have; k < i; k++)
@@ -192,9 +188,7 @@ static void level_push(struct level *l, struct explorer *x, size_t i, int alt)
     }
     if (l->nroots == l->rcap) {
         l->rcap = l->rcap ? l->rcap * 2 : 1024;
-        l->roots = realloc(l->roots, l->rcap * sizeof(*l->roots));
-        if (!l->roots)
-            rl_panic(__FILE__, __LINE__, "out of memory");
+        l->roots = rl_xrealloc(l->roots, l->rcap * sizeof(*l->roots));
     }
     struct root *r = &l->roots[l->nroots++];
     r->start = l->recorded_at;

@@ -221,8 +221,6 @@ static int os_run_init(struct rl_run *run, char *err, size_t errlen)
     (void)err;
     (void)errlen;
     rs = aligned_alloc(OS_LINE, (sizeof *rs + OS_LINE - 1) / OS_LINE * OS_LINE);
-    if (!rs)
-        rl_panic(__FILE__, __LINE__, "out of memory");
     memset(rs, 0, sizeof *rs);
     atomic_init(&rs->seq, 1);
     atomic_init(&rs->stop, false);
@@ -416,8 +414,6 @@ static int os_thread_init(struct rl_thread *t)
     struct os_thread *ot;
 
     ot = aligned_alloc(OS_LINE, (sizeof *ot + OS_LINE - 1) / OS_LINE * OS_LINE);
-    if (!ot)
-        rl_panic(__FILE__, __LINE__, "out of memory");
     memset(ot, 0, sizeof *ot);
     atomic_init(&ot->head, 0);
     atomic_init(&ot->claim, 0);

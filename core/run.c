@@ -25,24 +25,6 @@ _Noreturn void rl_panic(const char *file, int line, const char *msg)
     abort();
 }
 
-/* malloc that aborts on out of memory; never NULL, even for 0 bytes. */
-void *rl_xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p)
-        rl_panic(__FILE__, __LINE__, "out of memory");
-    return p;
-}
-
-/* calloc that aborts on out of memory; never NULL. */
-void *rl_xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size ? size : 1);
-    if (!p)
-        rl_panic(__FILE__, __LINE__, "out of memory");
-    return p;
-}
-
 /* ---- arena --------------------------------------------------------------- */
 
 struct rl_arena_block {

@@ -64,10 +64,8 @@ static int replay_emit(void *vctx, int id, long count)
     struct sched *s = r->s;
     if (s->nitems == r->cap) {
         r->cap = r->cap ? r->cap * 2 : 64;
-        s->rid = realloc(s->rid, r->cap * sizeof(*s->rid));
-        s->rcount = realloc(s->rcount, r->cap * sizeof(*s->rcount));
-        if (!s->rid || !s->rcount)
-            rl_panic(__FILE__, __LINE__, "out of memory");
+        s->rid = rl_xrealloc(s->rid, r->cap * sizeof(*s->rid));
+        s->rcount = rl_xrealloc(s->rcount, r->cap * sizeof(*s->rcount));
     }
     s->rid[s->nitems] = (int16_t)id;
     s->rcount[s->nitems] = (uint32_t)count;

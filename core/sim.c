@@ -38,9 +38,7 @@ void sim_note_choice(struct sim *s, int tid)
 {
     if (s->nchoices == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 256;
-        s->choices = realloc(s->choices, s->cap * sizeof(*s->choices));
-        if (!s->choices)
-            rl_panic(__FILE__, __LINE__, "out of memory");
+        s->choices = rl_xrealloc(s->choices, s->cap * sizeof(*s->choices));
     }
     s->choices[s->nchoices++] = (int16_t)tid;
 }

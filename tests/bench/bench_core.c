@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench_core.c - how fast the engine is, as ratios against baselines
+ * measured in the same run (these machines are noisy; absolute numbers are
+ * printed for information only).
+ *
+ *   sim: one scheduling step (switch in, the call, its record, switch out)
+ *        against a bare fiber switch loop of the same mechanism;
+ *   sim: complete runs per second of a 2 threads x 10 increments counter,
+ *        the unit that exploration and grading repeat;
+ *   os:  increments per second of a locked counter, recording on and off,
+ *        against a plain pthread-mutex loop on the same threads.
+ *
+ * Targets from the design: a step costs at most 20x a bare switch; at least
+ * 100,000 complete runs per second. They are reported, not asserted.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "../../core/fiber.h"
+#include "../../core/racelab.h"
+#include "../../core/run.h"
+#include "../../labs/lab.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ---- bare fiber switch ------------------------------------------------- */
+
+static struct fiber *main_f, *ping_f;
+static long switches_left;
+
+static void ping(void *arg)
+{
+    (void)arg;
+    for (;;)
+        fiber_switch(ping_f, main_f);
+}
+
+/* Nanoseconds per fiber_switch (a round trip is two switches). */
+static double bench_switch(long rounds)
+{
+    main_f = fiber_self();
+    ping_f = fiber_create(ping, NULL);
+    switches_left = rounds;
+    double t0 = now_s();
+    for (long i = 0; i < rounds; i++)
+        fiber_switch(main_f, ping_f);
+    double t = now_s() - t0;
+    fiber_destroy(ping_f);
+    return t * 1e9 / (double)(2 * rounds);
+}
+
+/* ---- sim steps ------------------------------------------------------------ */
+
+static rl_var *v;
+static long loads_per_thread;
+
+static void loader(void *arg)
+{
+    (void)arg;
+    for (long i = 0; i < loads_per_thread; i++)
+        rl_load(v);
+}
+
+static void load_setup(void *ctx)
+{
+    (void)ctx;
+    v = rl_var_create("v", 0);
+    rl_thread_start(NULL, loader, NULL);
+    rl_thread_start(NULL, loader, NULL);
+}
+
+/* Nanoseconds per sim step (records kept, round robin). */
+static double bench_steps(long per_thread)
+{
+    loads_per_thread = per_thread;
+    struct rl_run_config cfg = {0};
+    cfg.program.setup = load_setup;
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    cfg.max_steps = (uint64_t)per_thread * 4 + 100;
+    cfg.max_records = 1 << 16;
+    char err[128];
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));
+    double t0 = now_s();
+    rl_run_finish(run);
+    double t = now_s() - t0;
+    uint64_t steps = rl_run_steps(run);
+    rl_run_destroy(run);
+    return t * 1e9 / (double)steps;
+}
+
+/* ---- complete short runs ------------------------------------------------------ */
+
+static rl_var *counter; /* the os benchmark's */
+
+/* Complete runs per second of the unsafe-counter lab, 2 threads x 10
+ * increments: create (setup), run to the end, checks, destroy. */
+static double bench_runs(double seconds)
+{
+    struct lab_inst inst;
+    char err[128];
+    lab_inst_init(&inst, lab_find("unsafe-counter"), RL_BACKEND_SIM);
+    if (lab_inst_set_all(&inst, "threads=2,iters=10", err, sizeof(err)) != 0) {
+        fprintf(stderr, "bench: %s\n", err);
+        exit(1);
+    }
+    struct rl_run_config cfg = {0};
+    cfg.program = lab_program(&inst);
+    cfg.sched.kind = RL_SCHED_RANDOM;
+    long runs = 0;
+    double t0 = now_s(), t;
+    do {
+        for (int i = 0; i < 1000; i++) {
+            cfg.sched.seed = (uint64_t)runs++;
+            struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));
+            rl_run_finish(run);
+            rl_run_destroy(run);
+        }
+        t = now_s() - t0;
+    } while (t < seconds);
+    return (double)runs / t;
+}
+
+/* ---- os ----------------------------------------------------------------------------- */
+
+#define OS_THREADS 2
+#define OS_ITERS 500000L
+
+static pthread_mutex_t plain_mu = PTHREAD_MUTEX_INITIALIZER;
+static long plain_counter;
+
+static void *plain_body(void *arg)
+{
+    (void)arg;
+    for (long i = 0; i < OS_ITERS; i++) {
+        pthread_mutex_lock(&plain_mu);
+        plain_counter++;
+        pthread_mutex_unlock(&plain_mu);
+    }
+    return NULL;
+}
+
+/* Increments per second of a plain pthread-mutex counter. */
+static double bench_plain(void)
+{
+    pthread_t th[OS_THREADS];
+    plain_counter = 0;
+    double t0 = now_s();
+    for (int i = 0; i < OS_THREADS; i++)
+        pthread_create(&th[i], NULL, plain_body, NULL);
+    for (int i = 0; i < OS_THREADS; i++)
+        pthread_join(th[i], NULL);
+    return (double)(OS_THREADS * OS_ITERS) / (now_s() - t0);
+}
+
+static rl_lock *os_lock;
+
+static void os_body(void *arg)
+{
+    (void)arg;
+    for (long i = 0; i < OS_ITERS; i++) {
+        rl_lock_acquire(os_lock);
+        long x = rl_load(counter);
+        rl_store(counter, x + 1);
+        rl_lock_release(os_lock);
+    }
+}
+
+static void os_setup(void *ctx)
+{
+    (void)ctx;
+    counter = rl_var_create("counter", 0);
+    os_lock = rl_lock_create("L");
+    for (int i = 0; i < OS_THREADS; i++)
+        rl_thread_start(NULL, os_body, NULL);
+}
+
+/* Increments per second of the same counter through racelab on os. */
+static double bench_os(bool record)
+{
+    struct rl_run_config cfg = {0};
+    cfg.program.setup = os_setup;
+    cfg.backend = RL_BACKEND_OS;
+    cfg.record = record;
+    cfg.max_records = 1 << 16;
+    char err[128];
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));
+    if (!run) {
+        fprintf(stderr, "bench: %s\n", err);
+        exit(1);
+    }
+    double t0 = now_s();
+    enum rl_end e = rl_run_finish(run);
+    double t = now_s() - t0;
+    if (e != RL_END_DONE || rl_var_peek(counter) != OS_THREADS * OS_ITERS)
+        fprintf(stderr, "bench: os run ended %s with counter %ld\n",
+                rl_end_name(e), rl_var_peek(counter));
+    rl_run_destroy(run);
+    return (double)(OS_THREADS * OS_ITERS) / t;
+}
+
+int main(void)
+{
+    printf("racelab engine benchmark (fiber switch: %s)\n", fiber_impl());
+    bench_switch(100000); /* warm up */
+    double sw = bench_switch(5000000);
+    double step = bench_steps(1000000);
+    printf("  bare fiber switch           %8.1f ns\n", sw);
+    printf("  sim step, event recorded    %8.1f ns   = %.1fx a bare switch "
+           "(target <= 20x)\n",
+           step, step / sw);
+    printf("  sim steps per second        %8.2f M\n", 1e3 / step);
+    double runs = bench_runs(1.0);
+    printf("  complete runs per second    %8.0f     (unsafe-counter, 2 threads "
+           "x 10; target >= 100000) = %.1fx the target\n",
+           runs, runs / 100000.0);
+    double plain = bench_plain();
+    double on = bench_os(true);
+    double off = bench_os(false);
+    printf("  os: plain pthread mutex     %8.2f M increments/s (baseline)\n",
+           plain / 1e6);
+    printf("  os: racelab, recording off  %8.2f M increments/s = %.2fx the "
+           "baseline\n",
+           off / 1e6, off / plain);
+    printf("  os: racelab, recording on   %8.2f M increments/s = %.2fx the "
+           "baseline\n",
+           on / 1e6, on / plain);
+    return 0;
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# check-layers.sh - the dependency arrows of the source tree, enforced by the
+# build (`make` runs this before linking racelab):
+#
+#   tui/cli -> tui/grade, tui/screen -> labs -> core
+#   exercises, solutions -> core/racelab.h (the student API) only
+#
+# and curses is included only in tui/screen/. Prints each include that
+# breaks a rule as FILE:LINE: what is wrong, and exits 1 if there is one.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+bad=0
+
+# forbid DIR PATTERN WHY: no file under DIR has an #include matching PATTERN.
+forbid() {
+    local dir=$1 pattern=$2 why=$3 hits
+    hits=$(grep -nE "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($pattern)" \
+        "$dir"/*.[ch] 2>/dev/null)
+    if [ -n "$hits" ]; then
+        sed "s|\$|   <- $why|" <<<"$hits" >&2
+        bad=1
+    fi
+}
+
+curses='n?cursesw?\.h|ncursesw/|term\.h|panel\.h'
+for d in core labs tui/cli tui/grade exercises solutions; do
+    forbid "$d" "$curses" "curses is for tui/screen/ only"
+done
+forbid core '\.\./(labs|tui|exercises|solutions)/' "core/ depends on nothing above it"
+forbid labs '\.\./(tui|solutions)/|\.\./exercises/[^"]*\.c' "labs/ depend on core/ and the exercise interfaces only"
+forbid tui/grade '\.\./(cli|screen)/' "the grader never calls the command line or the screens"
+forbid tui/screen '\.\./(cli|grade)/' "the screens never call the command line or the grader"
+forbid exercises '\.\./(labs|tui|solutions)/|\.\./core/[^r]' "student code sees only core/racelab.h"
+forbid solutions '\.\./(labs|tui|exercises/[^.]*\.c)|\.\./core/[^r]' "solutions see only the student API and the exercise headers"
+if [ "$bad" -ne 0 ]; then
+    echo "check-layers: an include breaks the layers (see README, Layout)" >&2
+    exit 1
+fi

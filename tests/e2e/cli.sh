@@ -1,0 +1,512 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# tests/e2e/cli.sh - the command line end to end: the real binary ($RACELAB, set
+# by `make check-build`), its exact output, its exit status and its one-line
+# errors. The sim backend is deterministic, so whole reports are compared
+# byte for byte. stdin is /dev/null throughout, so nothing opens the TUI.
+#
+# One line per check, then "N passed, M failed"; exits non-zero on failure.
+
+set -u
+
+RACELAB=${RACELAB:-./racelab}
+if [ ! -x "$RACELAB" ]; then
+    echo "e2e/cli: no racelab binary at '$RACELAB' (set RACELAB)"
+    exit 1
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e-cli.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+passed=0
+failed=0
+
+# Run racelab with stdin from /dev/null and a time limit; the output goes to
+# $tmp/out and $tmp/err, the exit status to $status.
+rl() {
+    if command -v timeout >/dev/null 2>&1; then
+        timeout 120 "$RACELAB" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    else
+        "$RACELAB" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    fi
+    status=$?
+}
+
+pass() {
+    passed=$((passed + 1))
+    echo "ok   $1"
+}
+
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL $1"
+    shift
+    for line in "$@"; do
+        printf '       %s\n' "$line"
+    done
+}
+
+# expect_status NAME WANT: the last rl's exit status is WANT.
+expect_status() {
+    if [ "$status" -eq "$2" ]; then
+        pass "$1"
+    else
+        fail "$1" "exit status $status, expected $2" \
+            "stderr: $(head -c 400 "$tmp/err")"
+    fi
+}
+
+# expect_error NAME 'MESSAGE' ARGS...: racelab ARGS exits 2, prints nothing
+# on stdout and exactly "racelab: MESSAGE" on stderr.
+expect_error() {
+    local name=$1 msg=$2
+    shift 2
+    rl "$@"
+    if [ "$status" -ne 2 ]; then
+        fail "$name" "exit status $status, expected 2"
+    elif [ -s "$tmp/out" ]; then
+        fail "$name" "unexpected stdout: $(head -c 200 "$tmp/out")"
+    elif [ "$(cat "$tmp/err")" != "racelab: $msg" ] ||
+        [ "$(wc -l <"$tmp/err")" -ne 1 ]; then
+        fail "$name" "stderr: $(cat "$tmp/err")" "wanted: racelab: $msg"
+    else
+        pass "$name"
+    fi
+}
+
+# expect_file NAME FILE WANTFILE: FILE is exactly WANTFILE.
+expect_file() {
+    if cmp -s "$2" "$3"; then
+        pass "$1"
+    else
+        fail "$1" "output differs (- wanted, + got):" \
+            "$(diff "$3" "$2" | head -20)"
+    fi
+}
+
+# expect_line NAME FILE 'LINE': FILE has LINE as a whole line.
+expect_line() {
+    if grep -qxF -- "$3" "$2"; then
+        pass "$1"
+    else
+        fail "$1" "no line: $3" "in: $(head -c 600 "$2")"
+    fi
+}
+
+# The event lines of a report: "  step  thread  text".
+events() {
+    grep -E '^ *[0-9]+  ' "$1"
+}
+
+# The registry as the errors list it ("a, b, c"); more labs may be added.
+LABS=$("$RACELAB" list --names </dev/null | paste -sd, - | sed 's/,/, /g')
+
+# ---- version and help --------------------------------------------------------
+
+rl --version
+expect_status "--version exits 0" 0
+printf 'racelab 0.1.0\n' >"$tmp/want"
+expect_file "--version prints the version" "$tmp/out" "$tmp/want"
+
+rl --help
+expect_status "--help exits 0" 0
+expect_line "--help: usage line" "$tmp/out" "usage: racelab [COMMAND [ARGS...]]"
+# expect_command NAME SUMMARY: the overview in $tmp/out lists the command
+# (the name column is as wide as the longest name in the table).
+expect_command() {
+    if grep -qE "^  $1 +$2\$" "$tmp/out"; then
+        pass "--help: $1"
+    else
+        fail "--help: $1" "no line for $1: $2"
+    fi
+}
+expect_command tui \
+    "open the terminal UI \\(what 'racelab' alone does\\), or one lab in it"
+expect_command list "list the labs, their variants and their parameters"
+expect_command run \
+    "run a lab once; print its events, final state, checks and schedule"
+expect_command replay \
+    "run a schedule string again, exactly \\(in the TUI on a terminal\\)"
+expect_command help "show the commands, or one command's options"
+# Every command of the table, as the unknown-command error lists them; the
+# table may grow (explore, grade), but these come first and help last.
+COMMANDS=$(sed -n '/^commands:$/,/^$/s/^  \([a-z]*\) .*/\1/p' "$tmp/out" |
+    paste -sd, - | sed 's/,/, /g')
+case "$COMMANDS" in
+"tui, list, run, replay, "*help) pass "--help: the command table" ;;
+*) fail "--help: the command table" "commands: $COMMANDS" ;;
+esac
+expect_line "--help: example" "$tmp/out" \
+    "  racelab run unsafe-counter --threads 2 --iters 3"
+cp "$tmp/out" "$tmp/help1"
+rl help
+expect_file "help = --help" "$tmp/out" "$tmp/help1"
+
+for cmd in tui list run replay help; do
+    rl help "$cmd"
+    cp "$tmp/out" "$tmp/help_cmd"
+    expect_line "help $cmd: usage line" "$tmp/help_cmd" \
+        "$(head -1 "$tmp/help_cmd" | grep "^usage: racelab $cmd")"
+    rl "$cmd" --help
+    expect_file "$cmd --help = help $cmd" "$tmp/out" "$tmp/help_cmd"
+done
+rl help run
+cp "$tmp/out" "$tmp/help_run"
+rl run -h
+expect_file "run -h = help run" "$tmp/out" "$tmp/help_run"
+rl run unsafe-counter --quiet --help
+expect_file "run --help after other options" "$tmp/out" "$tmp/help_run"
+for opt in --variant --backend --sched --seed --threads --iters --set \
+    --max-steps --trace --quiet; do
+    if grep -qE -- "^  (-q, )?$opt( |\$)" "$tmp/help_run"; then
+        pass "help run explains $opt"
+    else
+        fail "help run explains $opt"
+    fi
+done
+
+# ---- list --------------------------------------------------------------------
+
+rl list --names
+expect_status "list --names exits 0" 0
+printf '%s\n' unsafe-counter locked-counter rlock-nesting semaphore-pool \
+    producer-consumer >"$tmp/want"
+head -5 "$tmp/out" >"$tmp/got"
+expect_file "list --names: the five core labs first, one a line" \
+    "$tmp/got" "$tmp/want"
+rl list
+expect_status "list exits 0" 0
+expect_line "list: lab heading" "$tmp/out" "unsafe-counter - Unsafe counter"
+expect_line "list: variant expected to fail" "$tmp/out" \
+    "      unsafe  expect FAIL  load, add, store with no lock: updates get lost"
+expect_line "list: variant expected to pass" "$tmp/out" \
+    "      rlock  expect PASS  an RLock: the owner may acquire again (nesting)"
+expect_line "list: parameter with defaults and range" "$tmp/out" \
+    "      iters        3  1000000  1..10000000  increments per thread"
+rl list --names rlock-nesting
+printf 'rlock-nesting\n' >"$tmp/want"
+expect_file "list --names LAB" "$tmp/out" "$tmp/want"
+
+# ---- run: the lost update, exactly --------------------------------------------
+
+rl run unsafe-counter --threads 2 --iters 2 --sched rr:1
+expect_status "run unsafe-counter exits 1 (a check failed)" 1
+cat >"$tmp/want" <<'EOF'
+run unsafe-counter/unsafe on sim, scheduler rr:1, params threads=2,iters=2
+     1  T0  start
+     2  T1  start
+     3  T0  load counter -> 0
+     4  T1  load counter -> 0
+     5  T0  store counter <- 1
+     6  T1  store counter <- 1   ! lost update: overwrites T0's 1 (step 5)
+     7  T0  load counter -> 1
+     8  T1  load counter -> 1
+     9  T0  store counter <- 2
+    10  T0  finish
+    11  T1  store counter <- 2   ! lost update: overwrites T0's 2 (step 9)
+    12  T1  finish
+final state:
+  counter  = 2
+checks:
+  FAIL  final value: counter = 2, expected 4: 2 updates lost
+  PASS  no deadlock
+  PASS  finishes: every thread finished
+  PASS  no misuse: no synchronization errors
+analysis:
+  data race on counter: T1 reads at step 4 and T0 writes at step 5, with nothing ordering them (no lock, event, barrier or join in between)
+  lost update on counter: T1 loaded 0 at step 4, T0 stored 1 at step 5, then T1 stored 1 at step 6 over it
+  lost update on counter: T1 loaded 1 at step 8, T0 stored 2 at step 9, then T1 stored 2 at step 11 over it
+end: finished after 12 steps (9 choice points, 8 preemptions)
+schedule: rl1:unsafe-counter:unsafe:threads=2,iters=2:0.1.0.1.0.1.0.1.0
+replay:   racelab replay --schedule 'rl1:unsafe-counter:unsafe:threads=2,iters=2:0.1.0.1.0.1.0.1.0'
+result: FAIL (1 of 4 checks failed), as expected for variant unsafe
+EOF
+expect_file "run unsafe-counter rr:1: the exact report" "$tmp/out" "$tmp/want"
+if [ -s "$tmp/err" ]; then
+    fail "run unsafe-counter: nothing on stderr" "$(cat "$tmp/err")"
+else
+    pass "run unsafe-counter: nothing on stderr"
+fi
+
+rl run --threads 2 unsafe-counter --iters=2
+cp "$tmp/out" "$tmp/default_run"
+expect_file "default scheduler is rr:1, options before LAB" "$tmp/out" \
+    "$tmp/want"
+
+rl run unsafe-counter --threads 2 --iters 2 --seed 5
+cp "$tmp/out" "$tmp/seed5"
+rl run unsafe-counter --threads 2 --iters 2 --sched random:5
+expect_file "--seed 5 = --sched random:5" "$tmp/out" "$tmp/seed5"
+expect_line "--seed: the header names the scheduler" "$tmp/seed5" \
+    "run unsafe-counter/unsafe on sim, scheduler random:5, params threads=2,iters=2"
+
+rl run locked-counter
+expect_status "run locked-counter exits 0" 0
+expect_line "run locked-counter: the check holds" "$tmp/out" \
+    "  PASS  final value: counter = 6, expected 6"
+expect_line "run locked-counter: result" "$tmp/out" \
+    "result: PASS (4 of 4 checks hold)"
+
+rl run rlock-nesting --variant lock --quiet
+expect_status "rlock-nesting/lock deadlocks: exit 1" 1
+expect_line "deadlock: the end line" "$tmp/out" \
+    "end: deadlock after 5 steps (4 choice points, 3 preemptions)"
+expect_line "deadlock: the cycle" "$tmp/out" "  wait-for cycle: T0 -> T0"
+expect_line "deadlock: the lock's state" "$tmp/out" \
+    "  L        Lock, held by T0, waiting: T1 T0"
+
+rl run unsafe-counter --quiet
+if events "$tmp/out" >/dev/null; then
+    fail "--quiet prints no events" "$(events "$tmp/out" | head -3)"
+else
+    pass "--quiet prints no events"
+fi
+
+rl run producer-consumer --variant spin-holding-lock --quiet --max-steps 300
+expect_status "--max-steps: a spinning run stops, exit 1" 1
+expect_line "--max-steps: did not finish" "$tmp/out" \
+    "end: did not finish after 300 steps (6 choice points, 4 preemptions)"
+grep '^replay: ' "$tmp/out" >"$tmp/got"
+if grep -q -- "' --max-steps 300\$" "$tmp/got"; then
+    pass "--max-steps: the replay command carries it"
+else
+    fail "--max-steps: the replay command carries it" "$(cat "$tmp/got")"
+fi
+
+# ---- replay ------------------------------------------------------------------
+
+rl run semaphore-pool --variant none --seed 11
+run_status=$status
+cp "$tmp/out" "$tmp/run_out"
+sched=$(sed -n "s/^replay:   racelab replay --schedule '\(.*\)'\$/\1/p" \
+    "$tmp/run_out")
+rl replay --schedule "$sched"
+expect_status "replay exits as the run did" "$run_status"
+events "$tmp/run_out" >"$tmp/run_events"
+events "$tmp/out" >"$tmp/replay_events"
+if [ -s "$tmp/run_events" ]; then
+    expect_file "replay: byte-identical events" "$tmp/replay_events" \
+        "$tmp/run_events"
+else
+    fail "replay: byte-identical events" "the run printed no events"
+fi
+tail -n +2 "$tmp/run_out" >"$tmp/want"
+tail -n +2 "$tmp/out" >"$tmp/got"
+expect_file "replay: the same report after the header" "$tmp/got" \
+    "$tmp/want"
+expect_line "replay: header" "$tmp/out" \
+    "replay semaphore-pool/none on sim, scheduler replay, params workers=4,capacity=2,rounds=1"
+
+# The command exactly as printed, through the shell.
+cmdline=$(sed -n 's/^replay:   //p' "$tmp/run_out")
+eval "set -- ${cmdline#racelab }"
+rl "$@" --no-tui
+events "$tmp/out" >"$tmp/replay_events"
+expect_file "replay: the printed command, pasted" "$tmp/replay_events" \
+    "$tmp/run_events"
+
+rl replay semaphore-pool --variant none "$sched"
+events "$tmp/out" >"$tmp/replay_events"
+expect_file "replay LAB --variant V STRING (positional)" \
+    "$tmp/replay_events" "$tmp/run_events"
+
+good='rl1:unsafe-counter:unsafe:threads=2,iters=2:0.1.0.1.0.1.0.1.0'
+rl replay --schedule "${good%.0}"
+expect_status "replay: a truncated schedule is an error" 2
+expect_line "replay: truncated schedule message" "$tmp/err" \
+    "racelab: the schedule does not fit this run: schedule diverges at step 9: the schedule ended but 2 threads can still run"
+rl replay --schedule "$good.1.1"
+expect_status "replay: a schedule with extra choices is an error" 2
+expect_line "replay: extra choices message" "$tmp/err" \
+    "racelab: the schedule does not fit this run: schedule diverges: the run finished at step 12 but the schedule has 2 more choices"
+if grep -q '^result: ' "$tmp/out"; then
+    fail "replay: a diverged run has no verdict" "$(grep '^result' "$tmp/out")"
+else
+    pass "replay: a diverged run has no verdict"
+fi
+expect_error "replay: tampered choice" \
+    "schedule string: bad choice '0x' at item 1 (expected THREAD or THREADxCOUNT, e.g. 0x3)" \
+    replay --schedule 'rl1:unsafe-counter:unsafe:threads=2,iters=2:0x.1'
+expect_error "replay: not a schedule string" \
+    "schedule string: expected rl1:LAB:VARIANT:PARAMS:CHOICES" \
+    replay --schedule 'hello'
+expect_error "replay: unknown version" \
+    "schedule string: version rl9 is not supported (this racelab reads rl1)" \
+    replay --schedule 'rl9:unsafe-counter:unsafe:threads=2:0'
+expect_error "replay: parameter out of range in the string" \
+    "schedule string: threads must be 1..16, not 99" \
+    replay --schedule 'rl1:unsafe-counter:unsafe:threads=99,iters=2:0'
+expect_error "replay: unknown lab in the string" \
+    "schedule string: unknown lab 'nolab'; labs: $LABS" \
+    replay --schedule 'rl1:nolab:unsafe::0'
+expect_error "replay: wrong LAB" \
+    "this schedule is for unsafe-counter/unsafe, not locked-counter" \
+    replay locked-counter --schedule "$good"
+expect_error "replay: wrong --variant" \
+    "this schedule is for unsafe-counter/unsafe, not unsafe-counter/locked" \
+    replay --variant locked --schedule "$good"
+expect_error "replay: no schedule" \
+    "replay needs --schedule STRING (the schedule line that 'racelab run' prints)" \
+    replay unsafe-counter
+
+# ---- trace -------------------------------------------------------------------
+
+rl run unsafe-counter --threads 2 --iters 2 --trace "$tmp/trace.txt"
+events "$tmp/out" >"$tmp/want"
+events "$tmp/trace.txt" >"$tmp/got"
+expect_file "--trace: the same event lines" "$tmp/got" "$tmp/want"
+expect_line "--trace: header with the schedule" "$tmp/trace.txt" \
+    "# schedule: rl1:unsafe-counter:unsafe:threads=2,iters=2:0.1.0.1.0.1.0.1.0"
+rl run unsafe-counter --quiet --trace "$tmp/trace_q.txt"
+if [ "$(events "$tmp/trace_q.txt" | wc -l)" -eq 16 ]; then
+    pass "--trace with --quiet still keeps every event"
+else
+    fail "--trace with --quiet still keeps every event" \
+        "$(events "$tmp/trace_q.txt" | wc -l) lines"
+fi
+expect_error "--trace to an unwritable file" \
+    "cannot write trace file '$tmp/no/such/dir': No such file or directory" \
+    run unsafe-counter --trace "$tmp/no/such/dir"
+
+if [ -w /dev/full ]; then
+    rl run unsafe-counter --quiet --trace /dev/full
+    expect_status "--trace to a full device: exit 2" 2
+    expect_line "--trace to a full device: one line" "$tmp/err" \
+        "racelab: cannot write trace file '/dev/full': No space left on device"
+fi
+
+# ---- os backend --------------------------------------------------------------
+
+rl run unsafe-counter --backend os --threads 2 --iters 1000000 --quiet
+if [ "$status" -eq 0 ] || [ "$status" -eq 1 ]; then
+    pass "os 2 x 1000000 --quiet completes (exit $status)"
+else
+    fail "os 2 x 1000000 --quiet completes" "exit $status: $(cat "$tmp/err")"
+fi
+expect_line "os: header" "$tmp/out" \
+    "run unsafe-counter/unsafe on os, params threads=2,iters=1000000"
+expect_line "os --quiet: not recorded, no event count" "$tmp/out" \
+    "end: finished"
+if grep -qE '^  (PASS|FAIL)  final value: counter = [0-9]+, expected 2000000' \
+    "$tmp/out"; then
+    pass "os: the final value check"
+else
+    fail "os: the final value check" "$(cat "$tmp/out")"
+fi
+rl run locked-counter --backend os --threads 2 --iters 1000
+expect_status "os locked-counter exits 0" 0
+if [ "$(events "$tmp/out" | wc -l)" -eq 200 ] &&
+    grep -qE '^\.\.\. [0-9]+ more events \(use --trace FILE to keep them all\)$' \
+        "$tmp/out"; then
+    pass "os: at most 200 events printed, then a summary line"
+else
+    fail "os: at most 200 events printed, then a summary line" \
+        "$(events "$tmp/out" | wc -l) events; $(grep '^\.\.\.' "$tmp/out")"
+fi
+
+# ---- the TUI needs a terminal -------------------------------------------------
+
+NOTERM="the TUI needs a terminal; try 'racelab list' or 'racelab run LAB'"
+expect_error "no arguments without a terminal" "$NOTERM"
+expect_error "tui without a terminal" "$NOTERM" tui
+expect_error "tui LAB without a terminal" "$NOTERM" tui unsafe-counter \
+    --sched manual
+expect_error "tui checks its options first" \
+    "unknown variant 'nope' for unsafe-counter; variants: unsafe" \
+    tui unsafe-counter --variant nope
+expect_error "tui: --variant needs a LAB" \
+    "--variant needs a LAB: racelab tui LAB --variant ..." \
+    tui --variant locked
+
+# ---- errors: one line, exit 2 -------------------------------------------------
+
+expect_error "unknown command" \
+    "unknown command 'frob'; commands: $COMMANDS (see 'racelab --help')" \
+    frob
+expect_error "a lab name given as a command" \
+    "unknown command 'unsafe-counter'; to run that lab: racelab run unsafe-counter (see 'racelab --help')" \
+    unsafe-counter
+expect_error "unknown top-level option" \
+    "unknown option '--frob' (see 'racelab --help')" --frob
+expect_error "help for an unknown command" \
+    "unknown command 'frob'; commands: $COMMANDS (see 'racelab --help')" \
+    help frob
+expect_error "run without a lab" "run needs a LAB; labs: $LABS" run
+expect_error "unknown lab" "unknown lab 'x'; labs: $LABS" run x
+expect_error "list: unknown lab" "unknown lab 'x'; labs: $LABS" list x
+expect_error "two labs" \
+    "unexpected argument 'b': run takes one LAB (see 'racelab help run')" \
+    run unsafe-counter b
+expect_error "unknown variant" \
+    "unknown variant 'fast' for locked-counter; variants: locked, coarse, early-release" \
+    run locked-counter --variant fast
+expect_error "unknown option" \
+    "unknown option '--fast' for run (see 'racelab help run')" \
+    run unsafe-counter --fast
+expect_error "unknown short option" \
+    "unknown option '-x' for run (see 'racelab help run')" \
+    run unsafe-counter -x
+expect_error "missing option value at the end" \
+    "option --variant needs a value (see 'racelab help run')" \
+    run unsafe-counter --variant
+expect_error "missing option value before another option" \
+    "option --iters needs a value (see 'racelab help run')" \
+    run unsafe-counter --iters --quiet
+expect_error "a value for a flag" \
+    "option --quiet takes no value (see 'racelab help run')" \
+    run unsafe-counter --quiet=yes
+expect_error "bad number" "threads must be an integer 1..16, not 'two'" \
+    run unsafe-counter --threads two
+expect_error "out of range" "threads must be 1..16, not 99" \
+    run unsafe-counter --threads 99
+expect_error "--iters out of range" "iters must be 1..10000000, not 0" \
+    run unsafe-counter --iters 0
+expect_error "--threads on a lab without threads" \
+    "--threads: lab semaphore-pool has no parameter 'threads' (its parameters: workers, capacity, rounds)" \
+    run semaphore-pool --threads 2
+expect_error "--set unknown parameter" \
+    "unknown parameter 'x' for unsafe-counter (threads, iters)" \
+    run unsafe-counter --set x=1
+expect_error "--set without =" "--set expects KEY=VALUE, not 'iters'" \
+    run unsafe-counter --set iters
+expect_error "unknown backend" "unknown backend 'gpu'; backends: sim, os" \
+    run unsafe-counter --backend gpu
+expect_error "malformed --sched" \
+    "bad scheduler 'fifo'; use one of: rr, rr:QUANTUM, random:SEED, pct:SEED:DEPTH, replay:CHOICES, manual" \
+    run unsafe-counter --sched fifo
+expect_error "--sched on os" \
+    "--sched chooses the sim scheduler; the os backend is scheduled by the operating system" \
+    run unsafe-counter --backend os --sched rr:1
+expect_error "--sched and --seed" \
+    "give --sched or --seed, not both (--seed N means --sched random:N)" \
+    run unsafe-counter --sched rr:2 --seed 3
+expect_error "bad --seed" "--seed: '1x' is not a number" \
+    run unsafe-counter --seed 1x
+expect_error "manual scheduler without the TUI" \
+    "the manual scheduler needs the TUI: racelab tui unsafe-counter --sched manual" \
+    run unsafe-counter --sched manual
+expect_error "bad --max-steps" \
+    "--max-steps must be 1..18446744073709551615, not 0" \
+    run unsafe-counter --max-steps 0
+expect_error "--max-steps on os" \
+    "--max-steps applies to the sim backend only" \
+    run unsafe-counter --backend os --max-steps 10
+expect_error "--timeout on sim" \
+    "--timeout applies to the os backend only (sim runs are bounded by --max-steps)" \
+    run unsafe-counter --timeout 5
+expect_error "bad --timeout" "--timeout must be 1..3600, not 0" \
+    run unsafe-counter --backend os --timeout 0
+
+# The os wall-clock guard ends a thread that spins forever, and says how to
+# raise it; --timeout sets it.
+rl run producer-consumer --variant spin-holding-lock --backend os --timeout 1 -q
+expect_status "a spinning os run stops at --timeout" 1
+# (how many threads finished first depends on the real threads)
+if grep -qxE '  still running after 1000 ms \(the wall-clock limit: a thread spinning forever\? --timeout raises it\); [0-4] of 4 threads finished' "$tmp/out"; then
+    pass "the guard says how to raise it"
+else
+    fail "the guard says how to raise it" "$(grep 'still running' "$tmp/out")"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

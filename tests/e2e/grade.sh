@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# tests/e2e/grade.sh - end-to-end tests of `racelab explore` and `racelab grade`
+# through the real binary: exit statuses, the reports' text, the replay
+# command a report prints (run for real), every output format validated
+# (JSON with python3 -m json.tool, Gradescope's required keys, TAP's version
+# line and plan, JUnit with python3's xml.etree), same seed same report, and
+# a roster of misbehaving fake submissions graded student by student.
+# Prints one line per check and "N passed, M failed".
+#
+#   RACELAB=/abs/path/racelab bash tests/e2e/grade.sh     (from the source
+#   directory: the grader compiles submissions against its headers)
+
+set -u
+
+RACELAB=${RACELAB:-$(pwd)/racelab}
+WORK=$(mktemp -d /tmp/racelab-e2e-grade.XXXXXX)
+PASS=0
+FAIL=0
+
+cleanup() { rm -rf "$WORK"; }
+trap cleanup EXIT INT TERM
+
+if [ ! -x "$RACELAB" ]; then
+    echo "e2e/grade: no racelab binary at $RACELAB"
+    exit 1
+fi
+
+ok() { PASS=$((PASS + 1)); echo "ok   $1"; }
+# Whether exercises/$1.c is as shipped (the Makefile lists the unedited
+# ones in RL_PRISTINE_EXERCISES; run by hand, all are): the sections that
+# grade the skeletons are for a tree where the student has not solved them.
+pristine() {
+    [ -z "${RL_PRISTINE_EXERCISES+set}" ] && return 0
+    case " $RL_PRISTINE_EXERCISES " in *" exercises/$1.c "*) return 0 ;; esac
+    return 1
+}
+bad() { FAIL=$((FAIL + 1)); echo "FAIL $1"; [ $# -gt 1 ] && echo "     $2"; }
+
+# expect_status NAME WANT GOT
+expect_status() {
+    if [ "$3" -eq "$2" ]; then ok "$1 (exit $3)"; else bad "$1" "exit $3, expected $2"; fi
+}
+
+# expect_in NAME FILE TEXT: FILE contains TEXT (fixed string)
+expect_in() {
+    if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1" "no '$3' in $2: $(head -c 600 "$2")"; fi
+}
+
+# run NAME OUT COMMAND...: run with a hard time limit, status in $ST
+run() {
+    local out=$2
+    shift 2
+    timeout 300 "$@" >"$out" 2>&1
+    ST=$?
+}
+
+# ---- explore -------------------------------------------------------------------
+
+run explore "$WORK/ex1" "$RACELAB" explore unsafe-counter
+expect_status "explore unsafe-counter finds a failure" 1 "$ST"
+expect_in "explore names the check" "$WORK/ex1" "FAIL final value: counter = 3, expected 6: 3 updates lost"
+expect_in "explore: fewest preemptions" "$WORK/ex1" "found: 1 preemption, by the systematic search"
+expect_in "explore prints the replay command" "$WORK/ex1" \
+    "replay:   racelab replay --schedule 'rl1:unsafe-counter:unsafe:threads=2,iters=3:0x2.1x7'"
+run replay "$WORK/ex1r" "$RACELAB" replay --no-tui -q --schedule 'rl1:unsafe-counter:unsafe:threads=2,iters=3:0x2.1x7'
+expect_status "the schedule explore printed replays to a failure" 1 "$ST"
+expect_in "the replay fails the same check" "$WORK/ex1r" "FAIL  final value: counter = 3, expected 6"
+
+run explore "$WORK/ex2" "$RACELAB" explore rlock-nesting --variant lock
+expect_status "explore rlock-nesting --variant lock" 1 "$ST"
+expect_in "rlock-nesting lock: a deadlock with 0 preemptions" "$WORK/ex2" "found: 0 preemptions"
+expect_in "rlock-nesting lock: the wait-for cycle" "$WORK/ex2" "wait-for cycle: T0 -> T0"
+
+for v in if-wait spin-holding-lock; do
+    start=$(date +%s%N)
+    run explore "$WORK/ex3" "$RACELAB" explore producer-consumer --variant $v
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    expect_status "explore producer-consumer --variant $v" 1 "$ST"
+    if [ "$ms" -lt 1000 ]; then ok "producer-consumer $v found in $ms ms"; else bad "producer-consumer $v took $ms ms"; fi
+done
+expect_in "spin-holding-lock: the replay needs the step limit" "$WORK/ex3" "--max-steps 20000"
+
+run explore "$WORK/ex4" "$RACELAB" explore locked-counter --runs 1000 --seed 3
+expect_status "explore locked-counter passes" 0 "$ST"
+expect_in "locked-counter: full coverage within the bound" "$WORK/ex4" \
+    "1000 schedules explored, all passed (every schedule with at most 2 preemptions)"
+expect_in "locked-counter: the systematic count" "$WORK/ex4" "systematic: 188 (every schedule with at most 2 preemptions)"
+run explore "$WORK/ex5" "$RACELAB" explore locked-counter --runs 1000 --seed 3
+if diff <(grep -v '^time:' "$WORK/ex4") <(grep -v '^time:' "$WORK/ex5") >/dev/null; then
+    ok "explore: same seed, same report"
+else
+    bad "explore: same seed, same report"
+fi
+run explore "$WORK/ex6" "$RACELAB" explore producer-consumer --budget 0.2 --max-preemptions 3
+expect_status "explore with a short budget" 0 "$ST"
+expect_in "a budget cut is said" "$WORK/ex6" "(bounded search not complete: budget)"
+
+run explore "$WORK/ex7" "$RACELAB" explore
+expect_status "explore without a lab is a usage error" 2 "$ST"
+run explore "$WORK/ex7" "$RACELAB" explore unsafe-counter --budget soon
+expect_status "explore --budget soon is a usage error" 2 "$ST"
+expect_in "the --budget error says why" "$WORK/ex7" "--budget must be a number of seconds"
+
+# ---- grade: marks --------------------------------------------------------------------
+
+run grade "$WORK/g1" "$RACELAB" grade --submission solutions
+expect_status "the reference solutions score full marks" 0 "$ST"
+if grep -qE '^total: ([0-9]+)/\1 points$' "$WORK/g1"; then ok "solutions: total N/N"; else bad "solutions: total N/N" "$(tail -2 "$WORK/g1")"; fi
+if grep -q $'\033' "$WORK/g1"; then bad "no colour when not on a terminal"; else ok "no colour when not on a terminal"; fi
+
+# The skeletons (unindented below: the block holds here-documents).
+if pristine counter; then
+run grade "$WORK/g2" "$RACELAB" grade --no-stress
+expect_status "the skeletons score below full" 1 "$ST"
+expect_in "the skeleton's lost update is reported" "$WORK/g2" "final value: counter = 3, expected 6: 3 updates lost"
+cmd=$(grep -m1 -o "racelab replay --schedule 'rl1:counter:student:[^']*'" "$WORK/g2")
+if [ -n "$cmd" ]; then
+    sched=${cmd#racelab replay --schedule }
+    sched=${sched//\'/}
+    run replay "$WORK/g2r" "$RACELAB" replay --no-tui -q --schedule "$sched"
+    expect_status "the grader's replay command reproduces the failure" 1 "$ST"
+    expect_in "the replay shows the lost update" "$WORK/g2r" "FAIL  final value: counter = 3, expected 6"
+else
+    bad "the grader prints a replay command"
+fi
+
+else
+    echo "skip: exercises/counter.c was edited; its skeleton sections do not apply"
+fi
+
+run grade "$WORK/g3" "$RACELAB" grade counter --submission tests/fixtures/buggy/counter_no_lock.c --no-stress
+expect_status "a buggy file named after its exercise" 1 "$ST"
+expect_in "buggy counter: the check and the message" "$WORK/g3" "final value: counter = 3, expected 6: 3 updates lost"
+
+run grade "$WORK/g4" "$RACELAB" grade nosuch
+expect_status "an unknown exercise is a usage error" 2 "$ST"
+
+# ---- grade: formats ---------------------------------------------------------------------
+
+# The formats, on the counter and rlock skeletons (unindented below: the
+# block holds here-documents).
+if pristine counter && pristine rlock; then
+for fmt in json gradescope tap junit; do
+    run grade "$WORK/f.out" "$RACELAB" grade counter rlock --no-stress --format $fmt --output "$WORK/r.$fmt"
+    expect_status "--format $fmt" 1 "$ST"
+done
+if python3 -m json.tool "$WORK/r.json" >/dev/null 2>&1; then ok "json parses"; else bad "json parses"; fi
+if python3 - "$WORK/r.gradescope" <<'EOF' >"$WORK/gs.out" 2>&1
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert isinstance(r["tests"], list) and r["tests"]
+for t in r["tests"]:
+    for k in ("name", "score", "max_score", "status", "output", "tags", "visibility"):
+        assert k in t, k
+    assert t["status"] in ("passed", "failed")
+    assert 0 <= t["score"] <= t["max_score"]
+assert "score" not in r  # Gradescope sums the tests
+EOF
+then ok "gradescope results.json has the required keys"; else bad "gradescope results.json" "$(cat "$WORK/gs.out")"; fi
+if [ "$(head -1 "$WORK/r.tap")" = "TAP version 14" ] && sed -n 2p "$WORK/r.tap" | grep -qE '^1\.\.[0-9]+$'; then
+    ok "tap: version line, then the plan"
+else
+    bad "tap: version line, then the plan" "$(head -3 "$WORK/r.tap")"
+fi
+plan=$(sed -n 2p "$WORK/r.tap" | cut -d. -f3)
+count=$(grep -cE '^(not )?ok [0-9]+ ' "$WORK/r.tap")
+if [ "$plan" = "$count" ]; then ok "tap: $count results for a plan of $plan"; else bad "tap: plan $plan, results $count"; fi
+expect_in "tap: YAML diagnostics" "$WORK/r.tap" "  expected: "
+if python3 -c "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])" "$WORK/r.junit" 2>"$WORK/x.out"; then
+    ok "junit is well-formed XML"
+else
+    bad "junit is well-formed XML" "$(cat "$WORK/x.out")"
+fi
+expect_in "junit: a failure for a wrong result" "$WORK/r.junit" '<failure type="wrong result"'
+expect_in "junit: an error with a type for a deadlock" "$WORK/r.junit" '<error type="deadlock"'
+else
+    echo "skip: exercises/counter.c or rlock.c was edited; the format sections use them"
+fi
+
+"$RACELAB" grade counter --no-stress --format json --seed 4 --output "$WORK/s1.json" >/dev/null 2>&1
+"$RACELAB" grade counter --no-stress --format json --seed 4 --output "$WORK/s2.json" >/dev/null 2>&1
+if cmp -s "$WORK/s1.json" "$WORK/s2.json"; then ok "grade: same seed, same report"; else bad "grade: same seed, same report"; fi
+
+# ---- grade: a roster of misbehaving students ----------------------------------------------
+
+mkdir -p "$WORK/roster"
+cp -r tests/fixtures/submissions/* "$WORK/roster/"
+rm -f "$WORK/roster/README"
+mkdir -p "$WORK/roster/good"
+cp solutions/counter.c "$WORK/roster/good/"
+run roster "$WORK/ro.out" "$RACELAB" grade counter --roster "$WORK/roster" --output "$WORK/out" --budget 1 --no-stress
+expect_status "a roster with failing students" 1 "$ST"
+expect_in "roster: the correct student keeps full marks" "$WORK/out/summary.csv" "good,9,9"
+students=0
+for s in segfault loop exit fake_pass tamper no_compile static_state good; do
+    [ -f "$WORK/out/$s.txt" ] && students=$((students + 1))
+done
+if [ "$students" -eq 8 ]; then ok "roster: a report per student"; else bad "roster: a report per student ($students of 8)"; fi
+expect_in "roster: segfault is a crash" "$WORK/out/segfault.txt" "crash"
+expect_in "roster: the signal is named" "$WORK/out/segfault.txt" "SIGSEGV"
+expect_in "roster: loop is a timeout" "$WORK/out/loop.txt" "timeout"
+expect_in "roster: exit(0) is an early exit" "$WORK/out/exit.txt" "exited"
+expect_in "roster: printed PASS is output, not a verdict" "$WORK/out/fake_pass.txt" "| PASS"
+expect_in "roster: fake_pass still loses updates" "$WORK/out/fake_pass.txt" "wrong result"
+expect_in "roster: a forged result is caught" "$WORK/out/tamper.txt" "corrupt result"
+expect_in "roster: a compile error" "$WORK/out/no_compile.txt" "compile error"
+expect_in "roster: later checks not gradable" "$WORK/out/no_compile.txt" "not gradable"
+expect_in "roster: static state is nondeterminism" "$WORK/out/static_state.txt" "nondeterminism outside the scheduler"
+for s in segfault loop exit fake_pass tamper no_compile static_state; do
+    if grep -qE "^$s,([0-9]+),9," "$WORK/out/summary.csv" && ! grep -q "^$s,9,9" "$WORK/out/summary.csv"; then
+        ok "roster: $s below full"
+    else
+        bad "roster: $s below full" "$(cat "$WORK/out/summary.csv")"
+    fi
+done
+if python3 -m json.tool "$WORK/out/summary.json" >/dev/null 2>&1; then ok "roster: summary.json parses"; else bad "roster: summary.json parses"; fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

@@ -1,0 +1,319 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# tests/e2e/tui.sh - end-to-end tests of the TUI: the real binary in tmux on a
+# private socket, at a fixed size; keys go in with send-keys, the screen
+# comes back with capture-pane, and each check asserts on its text. Waits
+# are bounded polls (no fixed long sleeps). Prints one line per check and
+# "N passed, M failed"; exits non-zero if any failed.
+#
+#   RACELAB=/abs/path/racelab bash tests/e2e/tui.sh
+
+set -u
+
+RACELAB=${RACELAB:-$(pwd)/racelab}
+SOCK="racelab-e2e-$$"
+WORK=$(mktemp -d /tmp/racelab-e2e.XXXXXX)
+PASS=0
+FAIL=0
+
+cleanup() {
+    tmux -L "$SOCK" kill-server >/dev/null 2>&1
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "e2e/tui: tmux is not installed (make deps installs it)"
+    exit 1
+fi
+if [ ! -x "$RACELAB" ]; then
+    echo "e2e/tui: no racelab binary at $RACELAB"
+    exit 1
+fi
+
+T() { tmux -L "$SOCK" -f /dev/null "$@"; }
+
+# start NAME W H COMMAND: a session running COMMAND in the work directory;
+# the pane stays after the command so its exit status can be read.
+start() {
+    local name=$1 w=$2 h=$3
+    shift 3
+    T new-session -d -s "$name" -x "$w" -y "$h" \
+        "cd '$WORK' && $*; echo EXITED:\$?; sleep 600"
+}
+
+screen() { T capture-pane -p -t "$1"; }
+
+# wait_for NAME TEXT [SECONDS]: poll the screen until TEXT shows.
+wait_for() {
+    local name=$1 text=$2 limit=${3:-5} i=0
+    local tries=$((limit * 20))
+    while [ $i -lt $tries ]; do
+        if screen "$name" | grep -qF -- "$text"; then
+            return 0
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# wait_gone NAME TEXT [SECONDS]: poll until TEXT is no longer shown.
+wait_gone() {
+    local name=$1 text=$2 limit=${3:-5} i=0
+    local tries=$((limit * 20))
+    while [ $i -lt $tries ]; do
+        if ! screen "$name" | grep -qF -- "$text"; then
+            return 0
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+
+keys() {
+    local name=$1
+    shift
+    T send-keys -t "$name" "$@"
+}
+
+ok() {
+    PASS=$((PASS + 1))
+    echo "ok   $1"
+}
+
+bad() {
+    FAIL=$((FAIL + 1))
+    echo "FAIL $1"
+    if [ -n "${2:-}" ]; then
+        echo "---- screen of $2 ----"
+        screen "$2" | sed 's/^/    /'
+        echo "----"
+    fi
+}
+
+# check DESC NAME TEXT [SECONDS]: pass if TEXT shows within the time.
+check() {
+    if wait_for "$2" "$3" "${4:-5}"; then ok "$1"; else bad "$1 (no '$3')" "$2"; fi
+}
+
+# ---- the lost update --------------------------------------------------------
+
+start lost 100 30 "$RACELAB tui unsafe-counter"
+check "unsafe counter opens on the lab screen" lost "STATE"
+keys lost n n n
+check "n steps: step 3 in the status line" lost "| step 3 |"
+keys lost n n n
+check "the store that loses T0's update is marked as it happens" lost \
+    "  6>                                 ! store counter <- 1"
+keys lost e
+check "run to the end: the lost update in the result bar" lost \
+    "[!!] final value: counter = 3, expected 6: 3 updates lost"
+check "the verdict line says FAILED" lost "== FAILED: 1 of"
+check "the schedule string is shown on finish" lost \
+    "schedule: rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0"
+keys lost Left
+check "Left steps back from the end" lost "| step 14 | paused"
+if screen lost | grep -qF "FAILED"; then
+    bad "stepping back leaves the ended state" lost
+else
+    ok "stepping back leaves the ended state"
+fi
+keys lost w
+check "w saves the trace" lost "saved racelab-unsafe-counter-unsafe-1.txt"
+if [ -f "$WORK/racelab-unsafe-counter-unsafe-1.txt" ] &&
+    grep -q '^schedule: rl1:unsafe-counter:unsafe:threads=2,iters=3:' \
+        "$WORK/racelab-unsafe-counter-unsafe-1.txt"; then
+    ok "the saved file holds the schedule string"
+else
+    bad "the saved file holds the schedule string"
+fi
+
+start four 80 24 "$RACELAB tui unsafe-counter --threads 4"
+check "80x24 with 4 threads opens" four "4:T3 new"
+keys four n n n n n n n n n n n n
+check "80x24, 4 threads: loads readable in their lanes" four \
+    "counter->0              |"
+check "80x24, 4 threads: stores readable in their lanes" four \
+    "counter<-1 |"
+
+# ---- choosing threads by hand -------------------------------------------------
+
+start manual 100 30 "$RACELAB tui unsafe-counter --sched manual"
+check "manual scheduler opens" manual "sim manual"
+# T0 loads 0, T1 loads 0, T0 stores 1, T1 stores 1: one increment lost
+keys manual 1 1 2 2 1 2
+check "picked interleaving: both loaded 0, both stored 1" manual "counter = 1"
+# then T0 alone to its end, then T1 alone: no further loss
+keys manual 1 1 1 1 1 1 1 1
+check "a finished thread cannot be picked, and says so" manual \
+    "T0 has finished"
+keys manual 2 2 2 2 2 2 2 2
+check "the chosen interleaving loses exactly one update" manual \
+    "[!!] final value: counter = 5, expected 6"
+
+start blocked 100 30 "$RACELAB tui locked-counter --sched manual"
+check "locked counter opens" blocked "STATE"
+keys blocked 1 1 2 2 2
+check "a blocked thread cannot be picked and says why" blocked \
+    "T1 is blocked on L (held by T0)"
+check "the state panel shows the waiter" blocked "# waiting: T1"
+
+# ---- deadlock -------------------------------------------------------------------
+
+start dead 100 30 "$RACELAB tui rlock-nesting --variant lock"
+check "rlock-nesting lock opens" dead "lock (expected to fail)"
+keys dead e
+check "the deadlock verdict" dead "== DEADLOCK: no thread can run"
+check "the deadlock cycle is drawn" dead "wait-for cycle: T0 -> T0"
+check "who holds what" dead "T0 holds L, waits for L (held by T0)"
+
+# ---- exploring for a failing schedule ------------------------------------
+
+start explore 100 30 "$RACELAB tui locked-counter --variant early-release"
+check "early-release opens" explore "early-release (expected to fail)"
+keys explore x
+check "x finds a failing schedule" explore "found after" 10
+check "the found schedule is loaded as a replay" explore "sim replay"
+keys explore e
+check "and replaying it fails the check" explore "[!!] final value: counter ="
+
+# ---- resize and the minimum size ----------------------------------------------
+
+start resize 100 30 "$RACELAB tui unsafe-counter"
+check "resize: opens at 100x30" resize "STATE"
+T resize-window -t resize -x 70 -y 20
+if wait_for resize "| step 0 | ready" && [ "$(screen resize | wc -l)" -eq 20 ] &&
+    [ "$(screen resize | awk '{ if (length > m) m = length } END { print m }')" -le 70 ]; then
+    ok "resize: relayout at 70x20"
+else
+    bad "resize: relayout at 70x20" resize
+fi
+T resize-window -t resize -x 50 -y 12
+check "too small: says what it needs" resize "racelab needs 60x16"
+check "too small: says what it has" resize "this terminal is 50x12"
+T resize-window -t resize -x 100 -y 30
+check "resize back: the lab screen again" resize "STATE"
+
+# ---- TERM=dumb and NO_COLOR ------------------------------------------------------
+
+start dumb 80 24 "TERM=dumb $RACELAB tui unsafe-counter"
+check "TERM=dumb starts" dumb "STATE"
+keys dumb n n
+if wait_for dumb "| step 2 |" && ! screen dumb | grep -q $'\033\|\[?[0-9]\|\^\['; then
+    ok "TERM=dumb: a clean screen (no stray escapes)"
+else
+    bad "TERM=dumb: a clean screen (no stray escapes)" dumb
+fi
+
+start nocolor 80 24 "NO_COLOR=1 $RACELAB tui unsafe-counter"
+check "NO_COLOR starts" nocolor "STATE"
+if T capture-pane -e -p -t nocolor | grep -q $'\033\[[0-9;]*3[0-7][;m]'; then
+    bad "NO_COLOR: no colours on screen" nocolor
+else
+    ok "NO_COLOR: no colours on screen"
+fi
+start colour 80 24 "$RACELAB tui unsafe-counter"
+if wait_for colour "STATE" &&
+    T capture-pane -e -p -t colour | grep -q $'\033\[[0-9;]*3[0-7][;m]'; then
+    ok "colours by default"
+else
+    bad "colours by default" colour
+fi
+
+# ---- quitting restores the terminal -------------------------------------------
+
+start quit 80 24 "$RACELAB tui unsafe-counter"
+check "quit: the TUI is up" quit "STATE"
+keys quit q
+check "q quits with status 0" quit "EXITED:0"
+if screen quit | grep -qF "STATE"; then
+    bad "q restores the terminal (the screen is gone)" quit
+else
+    ok "q restores the terminal (the screen is gone)"
+fi
+
+start ctrlc 80 24 "$RACELAB tui unsafe-counter"
+check "Ctrl-C: the TUI is up" ctrlc "STATE"
+keys ctrlc C-c
+check "Ctrl-C quits cleanly" ctrlc "EXITED:0"
+if screen ctrlc | grep -qF "STATE"; then
+    bad "Ctrl-C restores the terminal" ctrlc
+else
+    ok "Ctrl-C restores the terminal"
+fi
+
+start term 80 24 "sh -c 'echo \$\$ > term.pid; exec $RACELAB tui unsafe-counter'"
+check "SIGTERM: the TUI is up" term "STATE"
+kill -TERM "$(cat "$WORK/term.pid")"
+check "SIGTERM quits cleanly" term "EXITED:0"
+
+start crash 80 24 "sh -c 'echo \$\$ > crash.pid; exec $RACELAB tui unsafe-counter'"
+check "crash: the TUI is up" crash "STATE"
+kill -SEGV "$(cat "$WORK/crash.pid")"
+check "a crash (SIGSEGV) still ends with the signal's status" crash "EXITED:139"
+if screen crash | grep -qF "STATE"; then
+    bad "a crash restores the terminal" crash
+else
+    ok "a crash restores the terminal"
+fi
+
+# ---- the menu and help ----------------------------------------------------------
+
+start menu 100 30 "$RACELAB"
+check "the menu lists the labs" menu "Unsafe counter"
+check "the menu explains the selected lab" menu "Variants"
+keys menu Enter
+check "Enter opens the selected lab" menu "STATE"
+keys menu '?'
+check "? shows the help" menu "step back"
+keys menu x
+check "any key leaves the help" menu "STATE"
+keys menu q
+check "q goes back to the menu" menu "Enter opens the selected lab"
+keys menu q
+check "q on the menu quits" menu "EXITED:0"
+
+# At 80x24 the help does not fit: it scrolls to show how to read the screen.
+start help80 80 24 "$RACELAB tui unsafe-counter"
+check "the lab opens at 80x24" help80 "STATE"
+keys help80 '?'
+check "the help says it scrolls" help80 "Up/Down PgUp/PgDn scroll"
+keys help80 NPage
+check "PgDn shows the last notes" help80 "Result: each check against what was expected"
+keys help80 q
+check "a key leaves the scrolled help" help80 "STATE"
+
+# ---- replay opens the TUI at that run -----------------------------------------
+
+start replay 100 30 "$RACELAB replay rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0"
+check "replay opens the TUI" replay "sim replay"
+keys replay e
+check "the replayed run ends the same way" replay \
+    "counter = 3, expected 6: 3 updates lost"
+
+# ---- os backend, live -----------------------------------------------------------
+
+start os 100 30 "$RACELAB tui unsafe-counter --backend os --iters 200000"
+check "os backend opens" os "space starts the threads"
+keys os Space
+check "os: real threads run to a verdict" os "expected 400000" 30
+keys os R
+check "os: repeat draws the chart" os "final value of counter" 10
+check "os: repeat finishes 100 runs" os "repeat: 100 of 100 runs" 60
+check "os: min / median / max" os "median"
+
+# ---- no terminal ----------------------------------------------------------------
+
+err=$("$RACELAB" tui unsafe-counter </dev/null 2>&1 >/dev/null)
+status=$?
+if [ $status -eq 2 ] && printf '%s' "$err" | grep -q "needs a terminal"; then
+    ok "without a terminal: exit 2 and a one-line error"
+else
+    bad "without a terminal: exit 2 and a one-line error (status $status: $err)"
+fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_analysis.c - the happens-before race detector and the lost-update
+ * explainer, on exact sim runs: races found with the exact accesses named,
+ * none where synchronization orders the accesses, and a race reported even
+ * when the result happened to be right.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/analysis.h"
+#include "../../core/racelab.h"
+#include "../../core/run.h"
+
+static rl_var *x;
+static rl_lock *L;
+static rl_event *E;
+static rl_thread *first_t;
+static int iters;
+
+static struct rl_run *run_with(void (*setup)(void *), struct rl_sched s,
+                               size_t max_records)
+{
+    struct rl_run_config cfg = {0};
+    cfg.program.setup = setup;
+    cfg.sched = s;
+    cfg.max_records = max_records;
+    char err[128];
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));
+    ck_assert_msg(run != NULL, "%s", err);
+    rl_run_finish(run);
+    return run;
+}
+
+static struct rl_sched rr(int q)
+{
+    return (struct rl_sched){.kind = RL_SCHED_RR, .quantum = q};
+}
+
+static void analyze(struct rl_run *run, struct rl_analysis *a)
+{
+    char err[200];
+    ck_assert_msg(rl_analyze(run, a, err, sizeof(err)) == 0, "%s", err);
+}
+
+static void unsafe_body(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < iters; i++)
+        rl_store(x, rl_load(x) + 1);
+}
+
+static void locked_body(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < iters; i++) {
+        rl_lock_acquire(L);
+        rl_store(x, rl_load(x) + 1);
+        rl_lock_release(L);
+    }
+}
+
+static void counter_setup(void *ctx)
+{
+    x = rl_var_create("counter", 0);
+    L = rl_lock_create("L");
+    rl_thread_start(NULL, ctx ? locked_body : unsafe_body, NULL);
+    rl_thread_start(NULL, ctx ? locked_body : unsafe_body, NULL);
+}
+
+static void unsafe_setup(void *ctx)
+{
+    (void)ctx;
+    counter_setup(NULL);
+}
+
+static void locked_setup(void *ctx)
+{
+    (void)ctx;
+    counter_setup((void *)1);
+}
+
+START_TEST(test_unsafe_counter_race_and_lost_updates)
+{
+    iters = 3;
+    struct rl_run *run = run_with(unsafe_setup, rr(1), 0);
+    struct rl_analysis a;
+    analyze(run, &a);
+    ck_assert_int_eq(a.nraces, 1);
+    char text[256];
+    rl_race_text(run, &a.races[0], text, sizeof(text));
+    ck_assert_str_eq(text, "data race on counter: T1 reads at step 4 and T0 "
+                           "writes at step 5, with nothing ordering them (no "
+                           "lock, event, barrier or join in between)");
+    /* Exactly the 3 updates the check says were lost. */
+    ck_assert_int_eq(a.nlost, 3);
+    ck_assert_int_eq(rl_var_peek(x), 3);
+    rl_lost_text(run, &a.lost[0], text, sizeof(text));
+    ck_assert_str_eq(text, "lost update on counter: T1 loaded 0 at step 4, "
+                           "T0 stored 1 at step 5, then T1 stored 1 at step "
+                           "6 over it");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* Fed record by record, the tracker flags exactly the overwriting stores,
+ * as the batch analysis counts them. */
+START_TEST(test_lost_tracker_streams)
+{
+    iters = 3;
+    struct rl_run *run = run_with(unsafe_setup, rr(1), 0);
+    struct rl_lost_tracker *tr = rl_lost_tracker_create();
+    uint64_t at[8];
+    int n = 0;
+    for (uint64_t s = 1; s <= rl_run_record_last(run); s++) {
+        struct rl_lost_update l;
+        if (rl_lost_tracker_feed(tr, rl_run_record(run, s), &l)) {
+            ck_assert_int_lt(n, 8);
+            at[n++] = l.store_seq;
+            ck_assert_int_eq(l.thread, 1);
+            ck_assert_int_eq(l.other, 0);
+        }
+    }
+    rl_lost_tracker_destroy(tr);
+    ck_assert_int_eq(n, 3);
+    ck_assert_int_eq(at[0], 6);
+    ck_assert_int_eq(at[1], 10);
+    ck_assert_int_eq(at[2], 15);
+    rl_run_destroy(run);
+}
+END_TEST
+
+START_TEST(test_race_even_when_result_is_right)
+{
+    iters = 3;
+    /* A quantum long enough that no update is lost... */
+    struct rl_run *run = run_with(unsafe_setup, rr(100), 0);
+    ck_assert_int_eq(rl_var_peek(x), 6);
+    struct rl_analysis a;
+    analyze(run, &a);
+    /* ...but nothing orders T0's accesses before T1's. */
+    ck_assert_int_eq(a.nlost, 0);
+    ck_assert_int_eq(a.nraces, 1);
+    ck_assert_int_eq(a.races[0].first_thread, 0);
+    ck_assert_int_eq(a.races[0].second_thread, 1);
+    ck_assert(a.races[0].first_write);
+    ck_assert(!a.races[0].second_write);
+    rl_run_destroy(run);
+}
+END_TEST
+
+START_TEST(test_locked_counter_has_no_race)
+{
+    iters = 3;
+    for (uint64_t seed = 0; seed < 200; seed++) {
+        struct rl_sched s = {.kind = RL_SCHED_RANDOM, .seed = seed};
+        struct rl_run *run = run_with(locked_setup, s, 0);
+        struct rl_analysis a;
+        analyze(run, &a);
+        ck_assert_int_eq(a.nraces, 0);
+        ck_assert_int_eq(a.nlost, 0);
+        rl_run_destroy(run);
+    }
+}
+END_TEST
+
+static void writer(void *arg)
+{
+    rl_store(x, 42);
+    if (arg)
+        rl_event_set(E);
+}
+
+static void reader(void *arg)
+{
+    if (arg)
+        rl_event_wait(E);
+    else
+        rl_sleep_ms(10); /* "surely long enough": no ordering */
+    rl_load(x);
+}
+
+static void event_setup(void *ctx)
+{
+    x = rl_var_create("x", 0);
+    E = rl_event_create("E");
+    rl_thread_start(NULL, writer, ctx);
+    rl_thread_start(NULL, reader, ctx);
+}
+
+START_TEST(test_event_orders_sleep_does_not)
+{
+    for (int q = 1; q <= 4; q++) {
+        struct rl_run *run = run_with(event_setup, rr(q), 0);
+        ck_assert_int_eq(rl_run_end(run), RL_END_DONE);
+        struct rl_analysis a;
+        analyze(run, &a);
+        ck_assert_int_eq(a.nraces, 1); /* sleep is not synchronization */
+        rl_run_destroy(run);
+
+        struct rl_run_config cfg = {0};
+        cfg.program.setup = event_setup;
+        cfg.program.ctx = (void *)1;
+        cfg.sched = rr(q);
+        char err[100];
+        run = rl_run_create(&cfg, err, sizeof(err));
+        rl_run_finish(run);
+        analyze(run, &a);
+        ck_assert_int_eq(a.nraces, 0);
+        rl_run_destroy(run);
+    }
+}
+END_TEST
+
+static void first_body(void *arg)
+{
+    (void)arg;
+    rl_store(x, 1);
+}
+
+static void joiner_body(void *arg)
+{
+    (void)arg;
+    rl_thread_join(first_t);
+    rl_store(x, rl_load(x) + 1);
+}
+
+static void join_setup(void *ctx)
+{
+    (void)ctx;
+    x = rl_var_create("x", 0);
+    first_t = rl_thread_start(NULL, first_body, NULL);
+    rl_thread_start(NULL, joiner_body, NULL);
+}
+
+START_TEST(test_join_orders)
+{
+    struct rl_run *run = run_with(join_setup, rr(1), 0);
+    struct rl_analysis a;
+    analyze(run, &a);
+    ck_assert_int_eq(a.nraces, 0);
+    ck_assert_int_eq(rl_var_peek(x), 2);
+    rl_run_destroy(run);
+}
+END_TEST
+
+static void adder(void *arg)
+{
+    for (int i = 0; i < 3; i++)
+        rl_fetch_add(x, 1);
+    if (arg)
+        rl_load(x);
+}
+
+static void atomic_setup(void *ctx)
+{
+    x = rl_var_create("x", 0);
+    rl_thread_start(NULL, adder, NULL);
+    rl_thread_start(NULL, adder, ctx);
+}
+
+START_TEST(test_fetch_add_is_atomic)
+{
+    struct rl_run *run = run_with(atomic_setup, rr(1), 0);
+    struct rl_analysis a;
+    analyze(run, &a);
+    ck_assert_int_eq(a.nraces, 0);
+    ck_assert_int_eq(rl_var_peek(x), 6);
+    rl_run_destroy(run);
+}
+END_TEST
+
+START_TEST(test_dropped_records_refused)
+{
+    iters = 50;
+    struct rl_run *run = run_with(unsafe_setup, rr(1), 64);
+    struct rl_analysis a;
+    char err[200];
+    ck_assert_int_eq(rl_analyze(run, &a, err, sizeof(err)), -1);
+    ck_assert_str_eq(err, "the analyses need every record, and the first "
+                          "140 were dropped (too many events: raise the "
+                          "record limit or shorten the run)");
+    rl_run_destroy(run);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("analysis");
+    TCase *tc = tcase_create("analysis");
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, test_unsafe_counter_race_and_lost_updates);
+    tcase_add_test(tc, test_lost_tracker_streams);
+    tcase_add_test(tc, test_race_even_when_result_is_right);
+    tcase_add_test(tc, test_locked_counter_has_no_race);
+    tcase_add_test(tc, test_event_orders_sleep_does_not);
+    tcase_add_test(tc, test_join_orders);
+    tcase_add_test(tc, test_fetch_add_is_atomic);
+    tcase_add_test(tc, test_dropped_records_refused);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

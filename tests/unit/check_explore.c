@@ -1,0 +1,387 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_explore.c - schedule exploration (core/explore.c): the known bugs
+ * are found with the fewest preemptions they need and replay to the same
+ * failure; correct variants are covered completely within the bound, with
+ * exact schedule counts (cross-checked against a naive bounded search);
+ * the step limit of the unfair depth-first continuation is not taken for a
+ * bug; nondeterminism outside the scheduler is detected; the same seed
+ * gives the same result.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/explore.h"
+#include "../../core/racelab.h"
+#include "../../core/run.h"
+#include "../../labs/lab.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static struct lab_inst inst;
+
+/* A config for lab/variant with defaults; phase 2 off unless asked. */
+static struct rl_explore_config lab_config(const char *lab, const char *variant)
+{
+    const struct lab *l = lab_find(lab);
+    ck_assert_ptr_nonnull(l);
+    lab_inst_init(&inst, l, RL_BACKEND_SIM);
+    inst.variant = lab_variant_find(l, variant);
+    ck_assert_int_ge(inst.variant, 0);
+    struct rl_explore_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = lab_program(&inst);
+    cfg.max_preemptions = 2;
+    return cfg;
+}
+
+/* Replay choices on cfg's program; returns the run (caller destroys). */
+static struct rl_run *replay(const struct rl_explore_config *cfg,
+                             const char *choices, uint64_t max_steps)
+{
+    struct rl_run_config rc;
+    char err[200];
+    memset(&rc, 0, sizeof rc);
+    rc.program = cfg->program;
+    rc.sched.kind = RL_SCHED_REPLAY;
+    rc.sched.choices = choices;
+    rc.max_steps = max_steps;
+    struct rl_run *run = rl_run_create(&rc, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    rl_run_finish(run);
+    return run;
+}
+
+/* Whether check `name` failed in run. */
+static bool failed(const struct rl_run *run, const char *name)
+{
+    for (int i = 0; i < rl_run_check_count(run); i++) {
+        struct rl_check_result r;
+        rl_run_check(run, i, &r);
+        if (strcmp(r.name, name) == 0)
+            return !r.ok;
+    }
+    return false;
+}
+
+/* ---- the known bugs ----------------------------------------------------- */
+
+START_TEST(test_unsafe_counter_one_preemption)
+{
+    struct rl_explore_config cfg = lab_config("unsafe-counter", "unsafe");
+    struct rl_explore_result r;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_str_eq(r.check, "final value");
+    ck_assert_str_eq(r.message, "counter = 3, expected 6: 3 updates lost");
+    ck_assert_int_eq(r.preemptions, 1);
+    ck_assert_int_eq(r.phase, RL_EXPLORE_SYSTEMATIC);
+    ck_assert_int_eq(r.end, RL_END_DONE);
+    ck_assert_int_eq(r.bound_complete, 0); /* no 0-preemption schedule fails */
+    ck_assert_uint_eq(r.runs, 4);
+    ck_assert_str_eq(r.choices, "0x2.1x7");
+    ck_assert_int_eq(r.stop, RL_EXPLORE_DONE);
+
+    struct rl_run *run = replay(&cfg, r.choices, 0);
+    ck_assert_int_eq(rl_run_end(run), RL_END_DONE);
+    ck_assert(failed(run, "final value"));
+    ck_assert_int_eq(rl_run_preemptions(run), 1);
+    rl_run_destroy(run);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_rlock_nesting_lock_zero_preemptions)
+{
+    struct rl_explore_config cfg = lab_config("rlock-nesting", "lock");
+    struct rl_explore_result r;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_str_eq(r.check, "no deadlock");
+    ck_assert_int_eq(r.end, RL_END_DEADLOCK);
+    ck_assert_int_eq(r.preemptions, 0);
+    ck_assert_uint_eq(r.runs, 1);
+    ck_assert_ptr_nonnull(strstr(r.end_text, "wait-for cycle: T0 -> T0"));
+    struct rl_run *run = replay(&cfg, r.choices, 0);
+    ck_assert_int_eq(rl_run_end(run), RL_END_DEADLOCK);
+    rl_run_destroy(run);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_producer_consumer_bugs)
+{
+    struct rl_explore_config cfg = lab_config("producer-consumer", "if-wait");
+    struct rl_explore_result r;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_str_eq(r.check, "buffer bounds hold");
+    ck_assert_int_eq(r.preemptions, 0);
+    ck_assert(r.seconds < 1.0);
+    rl_explore_result_free(&r);
+
+    cfg = lab_config("producer-consumer", "spin-holding-lock");
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_str_eq(r.check, "finishes");
+    ck_assert_int_eq(r.end, RL_END_STEP_LIMIT);
+    ck_assert_uint_eq(r.max_steps, RL_EXPLORE_DEFAULT_MAX_STEPS);
+    ck_assert_uint_eq(r.spin_runs, 1); /* confirmed by a fair run */
+    ck_assert(r.seconds < 1.0);
+    struct rl_run *run = replay(&cfg, r.choices, r.max_steps);
+    ck_assert_int_eq(rl_run_end(run), RL_END_STEP_LIMIT);
+    rl_run_destroy(run);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+/* ---- coverage of correct variants --------------------------------------- */
+
+START_TEST(test_locked_counter_full_coverage)
+{
+    /* The counts were cross-checked with a naive bounded depth-first
+     * search that revisits every prefix. */
+    static const uint64_t want[] = {2, 26, 188, 890};
+    for (int k = 0; k <= 3; k++) {
+        struct rl_explore_config cfg = lab_config("locked-counter", "locked");
+        struct rl_explore_result r;
+        cfg.max_preemptions = k;
+        ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+        ck_assert(!r.found);
+        ck_assert(r.exhaustive);
+        ck_assert(!r.every_schedule);
+        ck_assert_int_eq(r.bound_complete, k);
+        ck_assert_uint_eq(r.systematic_runs, want[k]);
+        ck_assert_uint_eq(r.runs, want[k]);
+        ck_assert_uint_eq(r.random_runs + r.pct_runs, 0);
+        rl_explore_result_free(&r);
+    }
+}
+END_TEST
+
+START_TEST(test_rlock_nesting_rlock_coverage)
+{
+    struct rl_explore_config cfg = lab_config("rlock-nesting", "rlock");
+    struct rl_explore_result r;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found);
+    ck_assert(r.exhaustive);
+    ck_assert_uint_eq(r.runs, 72);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_systematic_cap_is_shared)
+{
+    struct rl_explore_config cfg = lab_config("locked-counter", "locked");
+    struct rl_explore_result r;
+    cfg.max_systematic = 30;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found);
+    ck_assert(!r.exhaustive);
+    ck_assert_int_eq(r.bound_complete, 0); /* level 0 (2 runs) fit */
+    ck_assert_uint_eq(r.systematic_runs, 30);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+/* ---- phase 2 and determinism -------------------------------------------- */
+
+START_TEST(test_same_seed_same_result)
+{
+    struct rl_explore_config cfg = lab_config("unsafe-counter", "unsafe");
+    struct rl_explore_result a, b, c;
+    cfg.skip_systematic = true;
+    cfg.seed = 11;
+    cfg.max_runs = 500;
+    ck_assert_int_eq(rl_explore(&cfg, &a), 0);
+    ck_assert_int_eq(rl_explore(&cfg, &b), 0);
+    ck_assert(a.found && b.found);
+    ck_assert_int_eq(a.phase, RL_EXPLORE_RANDOM);
+    ck_assert_str_eq(a.choices, b.choices);
+    ck_assert_uint_eq(a.phase_seed, b.phase_seed);
+    ck_assert_uint_eq(a.runs, b.runs);
+    ck_assert_int_eq(a.preemptions, b.preemptions);
+
+    /* A correct variant under a run cap: the counts are exact. */
+    cfg = lab_config("locked-counter", "locked");
+    cfg.seed = 3;
+    cfg.max_runs = 1000;
+    ck_assert_int_eq(rl_explore(&cfg, &c), 0);
+    ck_assert(!c.found);
+    ck_assert_uint_eq(c.runs, 1000);
+    ck_assert_uint_eq(c.systematic_runs, 188);
+    ck_assert_uint_eq(c.random_runs, 406);
+    ck_assert_uint_eq(c.pct_runs, 406);
+    ck_assert_int_eq(c.stop, RL_EXPLORE_RUN_CAP);
+    rl_explore_result_free(&a);
+    rl_explore_result_free(&b);
+    rl_explore_result_free(&c);
+}
+END_TEST
+
+START_TEST(test_fixed_phase2_lists)
+{
+    struct rl_explore_config cfg = lab_config("locked-counter", "locked");
+    struct rl_explore_result r;
+    cfg.random_runs = 7;
+    cfg.pct_runs = 5;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found);
+    ck_assert_uint_eq(r.random_runs, 7);
+    ck_assert_uint_eq(r.pct_runs, 5);
+    ck_assert_uint_eq(r.runs, 188 + 12);
+    ck_assert_int_eq(r.stop, RL_EXPLORE_DONE);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+/* ---- programs written here ---------------------------------------------- */
+
+static rl_var *flag;
+
+/* Spin until the flag is set (no lock): fine under a fair scheduler. */
+static void spinner(void *arg)
+{
+    (void)arg;
+    while (rl_load(flag) == 0)
+        ;
+}
+
+static void setter(void *arg)
+{
+    (void)arg;
+    rl_store(flag, 1);
+}
+
+static void spin_setup(void *ctx)
+{
+    (void)ctx;
+    flag = rl_var_create("flag", 0);
+    rl_thread_start("spin", spinner, NULL);
+    rl_thread_start("set", setter, NULL);
+}
+
+START_TEST(test_spin_wait_is_not_a_bug)
+{
+    struct rl_explore_config cfg;
+    struct rl_explore_result r;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.setup = spin_setup;
+    cfg.max_preemptions = 1;
+    cfg.max_steps = 500;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found);
+    ck_assert_uint_ge(r.spin_runs, 1);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+static void one_thread(void *arg)
+{
+    (void)arg;
+    rl_store(flag, rl_load(flag) + 1);
+}
+
+static void single_setup(void *ctx)
+{
+    (void)ctx;
+    flag = rl_var_create("flag", 0);
+    rl_thread_start(NULL, one_thread, NULL);
+}
+
+START_TEST(test_every_schedule_skips_phase2)
+{
+    struct rl_explore_config cfg;
+    struct rl_explore_result r;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.setup = single_setup;
+    cfg.max_preemptions = 2;
+    cfg.random_runs = 100;
+    cfg.pct_runs = 100;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found);
+    ck_assert(r.every_schedule);
+    ck_assert_uint_eq(r.runs, 1);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+/* Nondeterminism outside the scheduler: every other run starts a third
+ * thread, so a replayed prefix meets other options. */
+static int setups;
+
+static void flaky_setup(void *ctx)
+{
+    (void)ctx;
+    flag = rl_var_create("flag", 0);
+    rl_thread_start(NULL, one_thread, NULL);
+    rl_thread_start(NULL, one_thread, NULL);
+    if (setups++ % 2 == 1)
+        rl_thread_start(NULL, one_thread, NULL);
+}
+
+START_TEST(test_nondeterminism_detected)
+{
+    struct rl_explore_config cfg;
+    struct rl_explore_result r;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.setup = flaky_setup;
+    cfg.max_preemptions = 2;
+    setups = 0;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert_int_eq(r.stop, RL_EXPLORE_NONDETERMINISM);
+    ck_assert_ptr_nonnull(
+        strstr(r.error, "nondeterminism outside the scheduler"));
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+static bool not_deadlock(void *ctx, const char *check)
+{
+    (void)ctx;
+    return strcmp(check, "no deadlock") != 0;
+}
+
+START_TEST(test_check_filter)
+{
+    struct rl_explore_config cfg = lab_config("rlock-nesting", "lock");
+    struct rl_explore_result r;
+    cfg.check_counts = not_deadlock;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+static Suite *explore_suite(void)
+{
+    Suite *s = suite_create("explore");
+    TCase *tc = tcase_create("explore");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_unsafe_counter_one_preemption);
+    tcase_add_test(tc, test_rlock_nesting_lock_zero_preemptions);
+    tcase_add_test(tc, test_producer_consumer_bugs);
+    tcase_add_test(tc, test_locked_counter_full_coverage);
+    tcase_add_test(tc, test_rlock_nesting_rlock_coverage);
+    tcase_add_test(tc, test_systematic_cap_is_shared);
+    tcase_add_test(tc, test_same_seed_same_result);
+    tcase_add_test(tc, test_fixed_phase2_lists);
+    tcase_add_test(tc, test_spin_wait_is_not_a_bug);
+    tcase_add_test(tc, test_every_schedule_skips_phase2);
+    tcase_add_test(tc, test_nondeterminism_detected);
+    tcase_add_test(tc, test_check_filter);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(explore_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed_n = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed_n == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

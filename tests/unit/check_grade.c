@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_grade.c - the grader (tui/grade/): reference solutions score full
+ * marks, every skeleton scores below full, each buggy implementation in
+ * tests/fixtures/buggy/ is caught by the right check with the right message, and
+ * the fake submissions in tests/fixtures/submissions/ (crash, endless loop, exit(0),
+ * fake output, a forged result, a compile error, static state) are each
+ * graded as failing with their outcome named while the other checks still
+ * run. Same seed, same report.
+ *
+ * Run from the source directory (make check-build does): the grader finds
+ * racelab's headers there to compile the submissions, and the program must
+ * export the student API (-rdynamic) for them.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../tui/grade/grade.h"
+#include "../../tui/grade/grade_check.h"
+#include "lib_pristine.h"
+#include "../../tui/grade/grade_report.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static struct grade_options base_options(const char *submission)
+{
+    struct grade_options o;
+    memset(&o, 0, sizeof o);
+    o.submission = submission;
+    o.no_stress = true;
+    o.budget_s = 20;
+    return o;
+}
+
+static void grade(const struct grade_options *o, struct grade_report *r)
+{
+    char err[512] = "";
+    int rc = grade_run(o, NULL, r, err, sizeof err);
+    ck_assert_msg(rc == 0, "grade_run: %s", err);
+}
+
+/* The check of exercise ex named name ("safety: concurrent"). */
+static const struct grade_check *find_check(const struct grade_report *r,
+                                            const char *ex, const char *name)
+{
+    for (int i = 0; i < r->nchecks; i++)
+        if (strcmp(r->checks[i].exercise, ex) == 0 &&
+            strcmp(r->checks[i].name, name) == 0)
+            return &r->checks[i];
+    ck_abort_msg("no check '%s: %s' in the report", ex, name);
+    return NULL;
+}
+
+/* ---- full marks and below ----------------------------------------------- */
+
+START_TEST(test_solutions_full_marks)
+{
+    struct grade_options o = base_options("solutions");
+    struct grade_report r;
+    o.no_stress = false;
+    grade(&o, &r);
+    ck_assert_int_eq(r.nex, 7);
+    ck_assert_int_gt(r.max_points, 0);
+    for (int i = 0; i < r.nchecks; i++) {
+        const struct grade_check *c = &r.checks[i];
+        ck_assert_msg(c->outcome == GRADE_PASS, "%s: %s: %s: %s %s",
+                      c->exercise, c->name, grade_outcome_name(c->outcome),
+                      c->check, c->message);
+        ck_assert_int_eq(c->points, c->max_points);
+        ck_assert_ptr_null(c->schedule);
+    }
+    ck_assert_int_eq(r.points, r.max_points);
+    grade_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_skeletons_below_full)
+{
+    struct grade_options o = base_options(NULL); /* the linked exercises/ */
+    struct grade_report r;
+    grade(&o, &r);
+    ck_assert_int_eq(r.nex, 7);
+    for (int e = 0; e < r.nex; e++) {
+        const struct grade_exercise *ge = &r.ex[e];
+        char path[96];
+        snprintf(path, sizeof path, "exercises/%s.c", ge->ex->name);
+        if (!test_exercise_pristine(path))
+            continue; /* the student's work, not the skeleton */
+        ck_assert_msg(ge->points < ge->max_points, "skeleton %s scored %d/%d",
+                      ge->ex->name, ge->points, ge->max_points);
+        /* The skeletons compile: they fail their checks, not the build. */
+        ck_assert_int_eq(r.checks[ge->first].outcome, GRADE_PASS);
+    }
+    /* The rlock skeleton deadlocks in every schedule: its safety check
+     * judged nothing, so it is not passed but skipped, with 0 points. */
+    if (test_exercise_pristine("exercises/rlock.c")) {
+        const struct grade_check *s =
+            find_check(&r, "rlock", "safety: nesting");
+        ck_assert_int_eq(s->outcome, GRADE_SKIPPED);
+        ck_assert_int_eq(s->points, 0);
+        ck_assert_str_eq(s->message,
+                         "not judged: none of the 1022 schedules ran to the "
+                         "end (they deadlocked or did not finish; the "
+                         "liveness check says why); scored 0");
+    }
+    if (!test_exercise_pristine("exercises/counter.c")) {
+        grade_report_free(&r);
+        return;
+    }
+    /* The counter skeleton loses updates, found with 1 preemption. */
+    const struct grade_check *c =
+        find_check(&r, "counter", "safety: concurrent");
+    ck_assert_int_eq(c->outcome, GRADE_WRONG);
+    ck_assert_str_eq(c->check, "final value");
+    ck_assert_str_eq(c->message, "counter = 3, expected 6: 3 updates lost");
+    ck_assert_int_eq(c->preemptions, 1);
+    ck_assert_int_eq(c->cls, GRADE_CLASS_RR);
+    ck_assert_int_eq(c->points, 0);
+    ck_assert_str_eq(c->schedule,
+                     "rl1:counter:student:threads=2,iters=3:0x2.1x7.0x5");
+    ck_assert_ptr_nonnull(strstr(c->detail, "lost update on counter.value"));
+    char cmd[512];
+    grade_replay_command(c, cmd, sizeof cmd);
+    ck_assert_str_eq(cmd,
+                     "racelab replay --schedule "
+                     "'rl1:counter:student:threads=2,iters=3:0x2.1x7.0x5'");
+    grade_report_free(&r);
+}
+END_TEST
+
+/* ---- the buggy implementations ------------------------------------------ */
+
+struct buggy {
+    const char *file; /* in tests/fixtures/buggy/ */
+    const char *exercise;
+    const char *check; /* the grader's check that must fail */
+    enum grade_outcome outcome;
+    const char *failed;  /* the scenario check that failed */
+    const char *message; /* a part of its message */
+};
+
+static const struct buggy buggies[] = {
+    {"barrier_mixed_rounds.c", "barrier", "safety: rounds", GRADE_WRONG,
+     "rounds", "started round 3 before"},
+    {"barrier_notify_one.c", "barrier", "liveness: rounds", GRADE_DEADLOCK,
+     "no deadlock", "waits for a notify on barrier.released"},
+    {"bounded_buffer_if_wait.c", "bounded_buffer",
+     "safety: producers-consumers", GRADE_WRONG, "each item once",
+     "was consumed twice"},
+    {"bounded_buffer_notify_one.c", "bounded_buffer",
+     "liveness: producers-consumers", GRADE_DEADLOCK, "no deadlock",
+     "waits for a notify on buf.changed"},
+    {"bounded_semaphore_no_bound.c", "bounded_semaphore",
+     "misuse: over-release", GRADE_WRONG, "over-release",
+     "returned RL_OK; expected RL_ERR_TOO_MANY"},
+    {"bounded_semaphore_no_notify.c", "bounded_semaphore", "liveness: limit",
+     GRADE_DEADLOCK, "no deadlock", "waits for a notify on bsem.nonzero"},
+    {"counter_early_release.c", "counter", "safety: concurrent", GRADE_WRONG,
+     "final value", "updates lost"},
+    {"counter_no_lock.c", "counter", "safety: concurrent", GRADE_WRONG,
+     "final value", "updates lost"},
+    {"pool_no_semaphore.c", "pool", "safety: limit", GRADE_WRONG, "limit",
+     "3 threads were inside the section at once (limit 2)"},
+    {"pool_one_at_a_time.c", "pool", "safety: parallel", GRADE_WRONG,
+     "parallelism", "only 1 worker could be inside at once"},
+    {"rlock_no_depth.c", "rlock", "safety: nesting", GRADE_WRONG,
+     "release by owner", "returned RL_ERR_NOT_OWNER"},
+    {"rlock_no_owner_check.c", "rlock", "misuse: non-owner", GRADE_WRONG,
+     "non-owner release", "got RL_OK; expected RL_ERR_NOT_OWNER"},
+    {"transfer_lock_order.c", "transfer", "liveness: concurrent",
+     GRADE_DEADLOCK, "no deadlock", "lock1 (held by T1)"},
+    {"transfer_read_outside.c", "transfer", "safety: concurrent", GRADE_WRONG,
+     "total money", "expected 300"},
+};
+
+START_TEST(test_buggy_caught)
+{
+    const struct buggy *b = &buggies[_i];
+    char path[256];
+    struct grade_report r;
+    snprintf(path, sizeof path, "tests/fixtures/buggy/%s", b->file);
+    struct grade_options o = base_options(path);
+    grade(&o, &r);
+    ck_assert_int_eq(r.nex, 1);
+    ck_assert_str_eq(r.ex[0].ex->name, b->exercise);
+    ck_assert_int_lt(r.points, r.max_points);
+    const struct grade_check *c = find_check(&r, b->exercise, b->check);
+    ck_assert_msg(c->outcome == b->outcome, "%s: %s is %s (%s: %s)", b->file,
+                  b->check, grade_outcome_name(c->outcome), c->check,
+                  c->message);
+    ck_assert_str_eq(c->check, b->failed);
+    ck_assert_msg(strstr(c->message, b->message) != NULL, "%s: message '%s'",
+                  b->file, c->message);
+    ck_assert_ptr_nonnull(c->schedule);
+    ck_assert_int_lt(c->points, c->max_points);
+    grade_report_free(&r);
+}
+END_TEST
+
+/* Every file in tests/fixtures/buggy/ scores below full, including new ones. */
+START_TEST(test_every_buggy_below_full)
+{
+    DIR *d = opendir("tests/fixtures/buggy");
+    struct dirent *de;
+    int n = 0;
+    ck_assert_ptr_nonnull(d);
+    while ((de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (len < 3 || strcmp(de->d_name + len - 2, ".c") != 0)
+            continue;
+        char path[512];
+        struct grade_report r;
+        snprintf(path, sizeof path, "tests/fixtures/buggy/%s", de->d_name);
+        struct grade_options o = base_options(path);
+        grade(&o, &r);
+        ck_assert_msg(r.points < r.max_points, "%s scored full marks", path);
+        ck_assert_int_eq(r.checks[0].outcome, GRADE_PASS); /* it builds */
+        grade_report_free(&r);
+        n++;
+    }
+    closedir(d);
+    ck_assert_int_ge(n, 14);
+}
+END_TEST
+
+/* ---- isolation ---------------------------------------------------------- */
+
+/* Grade tests/fixtures/submissions/<name>/counter.c with a short wall-clock guard. */
+static void grade_fake(const char *name, struct grade_report *r)
+{
+    char path[256];
+    const char *ex[] = {"counter"};
+    snprintf(path, sizeof path, "tests/fixtures/submissions/%s", name);
+    struct grade_options o = base_options(path);
+    o.exercises = ex;
+    o.nexercises = 1;
+    o.budget_s = 1;
+    grade(&o, r);
+    ck_assert_int_eq(r->nchecks, 4); /* builds, single, safety, liveness */
+}
+
+START_TEST(test_isolation_segfault)
+{
+    struct grade_report r;
+    grade_fake("segfault", &r);
+    ck_assert_int_eq(r.checks[0].outcome, GRADE_PASS);
+    for (int i = 1; i < 4; i++) {
+        ck_assert_int_eq(r.checks[i].outcome, GRADE_CRASH);
+        ck_assert_ptr_nonnull(strstr(r.checks[i].message, "SIGSEGV"));
+        ck_assert_int_eq(r.checks[i].points, 0);
+    }
+    ck_assert_int_eq(r.points, 1);
+    grade_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_isolation_loop)
+{
+    struct grade_report r;
+    grade_fake("loop", &r);
+    for (int i = 1; i < 4; i++) {
+        ck_assert_int_eq(r.checks[i].outcome, GRADE_TIMEOUT);
+        ck_assert_ptr_nonnull(strstr(r.checks[i].message, "did not finish"));
+    }
+    ck_assert_int_eq(r.points, 1);
+    grade_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_isolation_exit)
+{
+    struct grade_report r;
+    grade_fake("exit", &r);
+    for (int i = 1; i < 4; i++) {
+        ck_assert_int_eq(r.checks[i].outcome, GRADE_EXIT);
+        /* exit status 0 (a sanitizer's leak check at exit may change
+         * it): what matters is that it is not a pass */
+        ck_assert_ptr_nonnull(
+            strstr(r.checks[i].message, "before the check finished"));
+    }
+    ck_assert_int_eq(r.points, 1);
+    grade_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_isolation_fake_pass)
+{
+    struct grade_report r;
+    grade_fake("fake_pass", &r);
+    const struct grade_check *c =
+        find_check(&r, "counter", "safety: concurrent");
+    ck_assert_int_eq(c->outcome, GRADE_WRONG);
+    ck_assert_str_eq(c->check, "final value");
+    ck_assert_ptr_nonnull(c->output);
+    ck_assert_ptr_nonnull(strstr(c->output, "PASS"));
+    ck_assert_ptr_nonnull(strstr(c->output, "\"score\": 100"));
+    ck_assert_int_lt(r.points, r.max_points);
+    grade_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_isolation_tamper)
+{
+    struct grade_report r;
+    grade_fake("tamper", &r);
+    for (int i = 1; i < 4; i++)
+        ck_assert_int_eq(r.checks[i].outcome, GRADE_CORRUPT);
+    ck_assert_int_eq(r.points, 1);
+    grade_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_isolation_no_compile)
+{
+    struct grade_report r;
+    grade_fake("no_compile", &r);
+    ck_assert_int_eq(r.checks[0].outcome, GRADE_COMPILE);
+    ck_assert_ptr_nonnull(strstr(r.checks[0].detail, "error"));
+    ck_assert_ptr_nonnull(strstr(r.checks[0].detail, "increment_by"));
+    for (int i = 1; i < 4; i++) {
+        ck_assert_int_eq(r.checks[i].outcome, GRADE_SKIPPED);
+        ck_assert_ptr_nonnull(strstr(r.checks[i].message, "not gradable"));
+    }
+    ck_assert_int_eq(r.points, 0);
+    grade_report_free(&r);
+}
+END_TEST
+
+START_TEST(test_isolation_static_state)
+{
+    struct grade_report r;
+    grade_fake("static_state", &r);
+    const struct grade_check *c =
+        find_check(&r, "counter", "safety: concurrent");
+    ck_assert_int_eq(c->outcome, GRADE_NONDET);
+    ck_assert_ptr_nonnull(
+        strstr(c->summary, "nondeterminism outside the scheduler"));
+    ck_assert_int_eq(c->points, 0);
+    grade_report_free(&r);
+}
+END_TEST
+
+/* ---- reports ------------------------------------------------------------ */
+
+/* The whole report in fmt, as a malloc'd string. */
+static char *render(const struct grade_report *r, enum grade_format fmt)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    grade_report_write(f, fmt, r, false);
+    fclose(f);
+    return buf;
+}
+
+START_TEST(test_same_seed_same_report)
+{
+    struct grade_options o = base_options("tests/fixtures/buggy/pool_no_semaphore.c");
+    struct grade_report a, b;
+    o.seed = 9;
+    grade(&o, &a);
+    grade(&o, &b);
+    for (int fmt = GRADE_FMT_TEXT; fmt <= GRADE_FMT_JUNIT; fmt++) {
+        char *x = render(&a, (enum grade_format)fmt);
+        char *y = render(&b, (enum grade_format)fmt);
+        ck_assert_str_eq(x, y);
+        free(x);
+        free(y);
+    }
+    grade_report_free(&a);
+    grade_report_free(&b);
+}
+END_TEST
+
+START_TEST(test_tap_plan_first)
+{
+    /* A fixed buggy file, not exercises/counter.c: the student's may be
+     * solved. */
+    struct grade_options o = base_options("tests/fixtures/buggy/counter_no_lock.c");
+    const char *ex[] = {"counter"};
+    struct grade_report r;
+    o.exercises = ex;
+    o.nexercises = 1;
+    grade(&o, &r);
+    char *tap = render(&r, GRADE_FMT_TAP);
+    ck_assert_ptr_eq(strstr(tap, "TAP version 14\n1..4\n"), tap);
+    ck_assert_ptr_nonnull(strstr(tap, "\nok 1 - counter: builds\n"));
+    ck_assert_ptr_nonnull(
+        strstr(tap, "\nnot ok 3 - counter: safety: concurrent\n  ---\n"));
+    ck_assert_ptr_nonnull(strstr(tap, "  expected: "));
+    ck_assert_ptr_nonnull(strstr(tap, "  got: \"counter = 3, expected 6"));
+    ck_assert_ptr_nonnull(strstr(tap, "  schedule: \"rl1:counter:student:"));
+    free(tap);
+    char *junit = render(&r, GRADE_FMT_JUNIT);
+    ck_assert_ptr_nonnull(strstr(junit, "<failure type=\"wrong result\""));
+    free(junit);
+    grade_report_free(&r);
+}
+END_TEST
+
+/* Partial credit follows how hard the bug is to hit, as documented. */
+START_TEST(test_partial_credit_by_class)
+{
+    ck_assert_int_eq(grade_class_points(4, GRADE_CLASS_SEQUENTIAL), 0);
+    ck_assert_int_eq(grade_class_points(4, GRADE_CLASS_RR), 0);
+    ck_assert_int_eq(grade_class_points(4, GRADE_CLASS_ONE), 1);
+    ck_assert_int_eq(grade_class_points(4, GRADE_CLASS_TWO), 2);
+    ck_assert_int_eq(grade_class_points(4, GRADE_CLASS_RANDOM), 3);
+    ck_assert_int_eq(grade_class_points(2, GRADE_CLASS_ONE), 0);
+    ck_assert_int_eq(grade_class_points(2, GRADE_CLASS_TWO), 1);
+    ck_assert_int_eq(grade_class_points(4, GRADE_CLASS_NONE), 0);
+}
+END_TEST
+
+START_TEST(test_bad_options)
+{
+    struct grade_options o = base_options("tests/fixtures/buggy/counter_no_lock.c");
+    const char *bad[] = {"nosuch"};
+    struct grade_report r;
+    char err[512];
+    o.exercises = bad;
+    o.nexercises = 1;
+    ck_assert_int_eq(grade_run(&o, NULL, &r, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "unknown exercise 'nosuch'"));
+    o = base_options("tests/fixtures/submissions/README");
+    ck_assert_int_eq(grade_run(&o, NULL, &r, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "which exercise is"));
+    o = base_options("no/such/dir");
+    ck_assert_int_eq(grade_run(&o, NULL, &r, err, sizeof err), -1);
+}
+END_TEST
+
+static Suite *grade_suite(void)
+{
+    Suite *s = suite_create("grade");
+    TCase *tc = tcase_create("marks");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_solutions_full_marks);
+    tcase_add_test(tc, test_skeletons_below_full);
+    tcase_add_loop_test(tc, test_buggy_caught, 0,
+                        (int)(sizeof buggies / sizeof buggies[0]));
+    tcase_add_test(tc, test_every_buggy_below_full);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("isolation");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_isolation_segfault);
+    tcase_add_test(tc, test_isolation_loop);
+    tcase_add_test(tc, test_isolation_exit);
+    tcase_add_test(tc, test_isolation_fake_pass);
+    tcase_add_test(tc, test_isolation_tamper);
+    tcase_add_test(tc, test_isolation_no_compile);
+    tcase_add_test(tc, test_isolation_static_state);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("reports");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_same_seed_same_report);
+    tcase_add_test(tc, test_tap_plan_first);
+    tcase_add_test(tc, test_bad_options);
+    tcase_add_test(tc, test_partial_credit_by_class);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(grade_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

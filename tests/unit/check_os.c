@@ -1,0 +1,1232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_os.c - the os backend: real pthreads on real cores. Each test builds
+ * a tiny program (setup + check through the student API) and runs it for
+ * real: races that really lose updates, locks that really make a counter
+ * exact, every primitive's semantics and misuse errors, timeouts, the
+ * watchdog turning a real deadlock into a report, and the merged records.
+ *
+ * Results that depend on the OS scheduler are asserted only where they are
+ * certain (a locked counter is exact, a deadlock built with a barrier always
+ * happens); the one statistical test (lost updates) retries before failing.
+ * Every test runs in its own forked process with a timeout, since a bug here
+ * is a hang.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../core/engine.h" /* rl_os_dropped */
+#include "../../core/racelab.h"
+#include "../../core/run.h"
+
+/* ---- harness ------------------------------------------------------------- */
+
+static uint64_t nrecords; /* records seen by on_record */
+static uint64_t last_seq;
+static bool seq_ordered;
+static long next_before[RL_MAX_THREADS]; /* per-thread fetch_add order */
+static bool program_ordered;             /* before = 0, 1, 2, ... exactly */
+static bool program_increasing; /* increasing (records may be dropped) */
+static rl_var *mine[RL_MAX_THREADS];
+
+static void on_rec(void *ctx, const struct rl_run *run,
+                   const struct rl_record *r)
+{
+    (void)ctx;
+    (void)run;
+    nrecords++;
+    if (r->seq <= last_seq)
+        seq_ordered = false;
+    last_seq = r->seq;
+    /* Each thread adds 1 to its own variable: program order shows as
+     * before = 0, 1, 2, ... */
+    if (r->op == RL_OP_FETCH_ADD && r->thread >= 0 &&
+        r->thread < RL_MAX_THREADS && mine[r->thread]) {
+        if (r->before != next_before[r->thread])
+            program_ordered = false;
+        if (r->before < next_before[r->thread])
+            program_increasing = false;
+        next_before[r->thread] = r->before + 1;
+    }
+}
+
+static struct rl_run_config config(void (*setup)(void *), bool record)
+{
+    struct rl_run_config cfg;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.setup = setup;
+    cfg.backend = RL_BACKEND_OS;
+    cfg.record = record;
+    cfg.watchdog_ms = 300;
+    cfg.timeout_ms = 20000;
+    cfg.on_record = on_rec;
+    nrecords = 0;
+    last_seq = 0;
+    seq_ordered = true;
+    program_ordered = true;
+    program_increasing = true;
+    memset(next_before, 0, sizeof next_before);
+    memset(mine, 0, sizeof mine);
+    return cfg;
+}
+
+static struct rl_run *create(const struct rl_run_config *cfg)
+{
+    char err[256];
+    struct rl_run *run = rl_run_create(cfg, err, sizeof err);
+
+    ck_assert_msg(run != NULL, "%s", err);
+    return run;
+}
+
+/* Run setup to the end on os; the run is returned for inspection. */
+static struct rl_run *run_os(void (*setup)(void *), bool record)
+{
+    struct rl_run_config cfg = config(setup, record);
+    struct rl_run *run = create(&cfg);
+
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    return run;
+}
+
+/* The check named name: its verdict in *ok, its message returned. */
+static const char *check_msg(struct rl_run *run, const char *name, bool *ok)
+{
+    int i;
+
+    for (i = 0; i < rl_run_check_count(run); i++) {
+        struct rl_check_result c;
+
+        rl_run_check(run, i, &c);
+        if (strcmp(c.name, name) == 0) {
+            *ok = c.ok;
+            return c.message;
+        }
+    }
+    ck_abort_msg("no check named %s", name);
+    return NULL;
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Results written by lab threads, read after the run (the run's end is a
+ * synchronization point: every thread has been joined). */
+static int res[RL_MAX_THREADS][8];
+
+/* ---- counters --------------------------------------------------------------
+ */
+
+static rl_var *counter;
+static rl_lock *L, *A, *B, *R;
+static long iters;
+
+static void unsafe_body(void *arg)
+{
+    long i;
+
+    (void)arg;
+    for (i = 0; i < iters; i++) {
+        long v = rl_load(counter);
+        rl_store(counter, v + 1);
+    }
+}
+
+static void locked_body(void *arg)
+{
+    long i;
+
+    (void)arg;
+    for (i = 0; i < iters; i++) {
+        rl_lock_acquire(L);
+        rl_store(counter, rl_load(counter) + 1);
+        rl_lock_release(L);
+    }
+}
+
+static void unsafe_setup(void *ctx)
+{
+    (void)ctx;
+    counter = rl_var_create("counter", 0);
+    rl_thread_start(NULL, unsafe_body, NULL);
+    rl_thread_start(NULL, unsafe_body, NULL);
+}
+
+static void locked_setup(void *ctx)
+{
+    int i;
+
+    (void)ctx;
+    counter = rl_var_create("counter", 0);
+    L = rl_lock_create("L");
+    for (i = 0; i < 4; i++)
+        rl_thread_start(NULL, locked_body, NULL);
+}
+
+START_TEST(test_unsafe_counter_loses_updates)
+{
+    long final = 0;
+    int attempt;
+
+    iters = 1000000;
+    for (attempt = 0; attempt < 3; attempt++) {
+        struct rl_run *run = run_os(unsafe_setup, false);
+
+        final = rl_var_peek(counter);
+        rl_run_destroy(run);
+        if (final < 2 * iters)
+            break;
+    }
+    ck_assert_msg(final < 2 * iters,
+                  "no update lost in 3 runs of 2 x %ld (final %ld)", iters,
+                  final);
+    ck_assert_int_gt(final, 0);
+}
+END_TEST
+
+START_TEST(test_unsafe_counter_recorded)
+{
+    /* With recording on the race is still real. 4 records per increment
+     * outrun the merge, so the oldest may be dropped: every record made is
+     * either kept (in order) or counted as dropped. */
+    long final = 0;
+    int attempt;
+
+    iters = 300000;
+    for (attempt = 0; attempt < 5; attempt++) {
+        struct rl_run *run = run_os(unsafe_setup, true);
+
+        final = rl_var_peek(counter);
+        ck_assert(seq_ordered);
+        ck_assert_uint_eq(rl_run_record_last(run), nrecords);
+        ck_assert_uint_eq(nrecords + rl_os_dropped(run),
+                          2 * (2 * (uint64_t)iters + 2));
+        rl_run_destroy(run);
+        if (final < 2 * iters)
+            break;
+    }
+    ck_assert_msg(final < 2 * iters, "no update lost in 5 runs (final %ld)",
+                  final);
+}
+END_TEST
+
+START_TEST(test_locked_counter_exact)
+{
+    struct rl_run *run;
+    bool ok;
+
+    iters = 1000000;
+    run = run_os(locked_setup, false);
+    ck_assert_int_eq(rl_var_peek(counter), 4 * iters);
+    ck_assert(rl_run_passed(run));
+    check_msg(run, "no deadlock", &ok);
+    ck_assert(ok);
+    ck_assert_uint_eq(rl_run_record_last(run), 0);
+    ck_assert_uint_eq(nrecords, 0); /* recording off: no record at all */
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- records
+ * ----------------------------------------------------------------- */
+
+static void own_body(void *arg)
+{
+    long i;
+    int id = rl_self();
+
+    (void)arg;
+    for (i = 0; i < iters; i++)
+        rl_fetch_add(mine[id], 1);
+}
+
+static void own_setup(void *ctx)
+{
+    int i;
+
+    (void)ctx;
+    for (i = 0; i < 4; i++) {
+        mine[i] = rl_var_create(NULL, 0);
+        rl_thread_start(NULL, own_body, NULL);
+    }
+}
+
+START_TEST(test_records_in_order)
+{
+    struct rl_run *run;
+    uint64_t s;
+    int i, starts = 0, finishes = 0;
+
+    iters = 30000;
+    run = run_os(own_setup, true);
+    ck_assert(seq_ordered);
+    ck_assert(program_ordered);
+    for (i = 0; i < 4; i++)
+        ck_assert_int_eq(next_before[i], iters);
+    ck_assert_uint_eq(nrecords, 4 * ((uint64_t)iters + 2));
+    ck_assert_uint_eq(rl_run_record_first(run), 1);
+    ck_assert_uint_eq(rl_run_record_last(run), nrecords);
+    for (s = 1; s <= rl_run_record_last(run); s++) {
+        const struct rl_record *r = rl_run_record(run, s);
+
+        ck_assert_ptr_nonnull(r);
+        ck_assert_uint_eq(r->seq, s);
+        starts += r->op == RL_OP_START;
+        finishes += r->op == RL_OP_FINISH;
+    }
+    ck_assert_int_eq(starts, 4);
+    ck_assert_int_eq(finishes, 4);
+    for (i = 0; i < 4; i++) {
+        struct rl_thread_view v;
+
+        rl_run_thread(run, i, &v);
+        ck_assert_int_eq(v.state, RL_T_DONE);
+        ck_assert_uint_eq(v.steps, (uint64_t)iters + 2);
+    }
+    rl_run_destroy(run);
+}
+END_TEST
+
+START_TEST(test_records_dropped_when_rings_overflow)
+{
+    /* 4 x 400000 records: far more than a ring holds between two merges.
+     * The oldest are dropped and counted; what is kept stays in order. */
+    struct rl_run_config cfg;
+    struct rl_run *run;
+    int i;
+
+    iters = 400000;
+    cfg = config(own_setup, true);
+    cfg.max_records = 4 * ((size_t)iters + 2);
+    run = create(&cfg);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    ck_assert(seq_ordered);
+    ck_assert(program_increasing);
+    ck_assert_uint_eq(nrecords + rl_os_dropped(run), 4 * ((uint64_t)iters + 2));
+    for (i = 0; i < 4; i++) /* the newest records of each thread are kept */
+        ck_assert_int_eq(next_before[i], iters);
+    ck_assert_int_eq(rl_var_peek(mine[0]), iters);
+    rl_run_destroy(run);
+}
+END_TEST
+
+START_TEST(test_recording_off)
+{
+    struct rl_run *run;
+
+    iters = 1000;
+    run = run_os(own_setup, false);
+    ck_assert_uint_eq(nrecords, 0);
+    ck_assert_uint_eq(rl_run_record_last(run), 0);
+    ck_assert_ptr_null(rl_run_record(run, 1));
+    ck_assert_int_eq(rl_var_peek(mine[3]), iters);
+    rl_run_destroy(run);
+}
+END_TEST
+
+START_TEST(test_start_and_poll)
+{
+    struct rl_run_config cfg;
+    struct rl_run *run;
+    enum rl_end e;
+    char err[128];
+    int polls = 0;
+
+    iters = 20000;
+    cfg = config(own_setup, true);
+    run = create(&cfg);
+    ck_assert_int_eq(rl_run_poll(run), RL_END_RUNNING); /* not started */
+    ck_assert_int_eq(rl_run_start(run, err, sizeof err), 0);
+    while ((e = rl_run_poll(run)) == RL_END_RUNNING) {
+        struct timespec ts = {0, 1000000};
+
+        nanosleep(&ts, NULL);
+        polls++;
+    }
+    ck_assert_int_eq(e, RL_END_DONE);
+    ck_assert(rl_run_passed(run));
+    ck_assert(seq_ordered);
+    ck_assert(program_ordered);
+    ck_assert_uint_eq(nrecords, 4 * ((uint64_t)iters + 2));
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    rl_run_destroy(run);
+}
+END_TEST
+
+START_TEST(test_step_needs_sim)
+{
+    struct rl_run_config cfg = config(own_setup, false);
+    struct rl_run *run;
+    char err[128] = "";
+
+    iters = 10;
+    run = create(&cfg);
+    ck_assert_int_eq(rl_run_step_thread(run, 0, err, sizeof err), -1);
+    ck_assert_str_eq(err, "stepping needs the sim backend");
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- Lock and RLock ---------------------------------------------------------
+ */
+
+static rl_event *E1, *E2;
+
+static void rlock_owner(void *arg)
+{
+    (void)arg;
+    res[0][0] = rl_lock_acquire(R);
+    res[0][1] = rl_lock_acquire(R);
+    res[0][2] = rl_lock_acquire(R);
+    rl_event_set(E1);
+    rl_event_wait(E2);
+    res[0][3] = rl_lock_release(R);
+    res[0][4] = rl_lock_release(R);
+    res[0][5] = rl_lock_release(R);
+    res[0][6] = rl_lock_locked(R);
+}
+
+static void rlock_thief(void *arg)
+{
+    (void)arg;
+    rl_event_wait(E1);
+    res[1][0] = rl_lock_release(R);     /* not the owner */
+    res[1][1] = rl_lock_try_acquire(R); /* held by T0 */
+    rl_event_set(E2);
+    res[1][2] = rl_lock_acquire(R); /* after T0 lets go */
+    res[1][3] = rl_lock_release(R);
+}
+
+static void rlock_setup(void *ctx)
+{
+    (void)ctx;
+    R = rl_rlock_create("R");
+    E1 = rl_event_create("E1");
+    E2 = rl_event_create("E2");
+    rl_thread_start(NULL, rlock_owner, NULL);
+    rl_thread_start(NULL, rlock_thief, NULL);
+}
+
+START_TEST(test_rlock_nesting_and_owner)
+{
+    struct rl_run *run = run_os(rlock_setup, true);
+    int depths[8], nd = 0, id = rl_run_object_find(run, "R");
+    const char *msg;
+    uint64_t s;
+    bool ok;
+
+    ck_assert_int_eq(res[0][0] | res[0][1] | res[0][2], RL_OK);
+    ck_assert_int_eq(res[0][3] | res[0][4] | res[0][5], RL_OK);
+    ck_assert_int_eq(res[0][6], 0);
+    ck_assert_int_eq(res[1][0], RL_ERR_NOT_OWNER);
+    ck_assert_int_eq(res[1][1], RL_TIMEOUT);
+    ck_assert_int_eq(res[1][2], RL_OK);
+    ck_assert_int_eq(res[1][3], RL_OK);
+    /* The owner's depth, as its records show it: 1 2 3 then 2 1 0. */
+    for (s = 1; s <= rl_run_record_last(run); s++) {
+        const struct rl_record *r = rl_run_record(run, s);
+
+        if (r->thread == 0 && r->obj == id && r->result == RL_RES_OK && nd < 8)
+            depths[nd++] = (int)r->after;
+    }
+    ck_assert_int_eq(nd, 6);
+    ck_assert_int_eq(depths[0], 1);
+    ck_assert_int_eq(depths[2], 3);
+    ck_assert_int_eq(depths[3], 2);
+    ck_assert_int_eq(depths[5], 0);
+    msg = check_msg(run, "no misuse", &ok);
+    ck_assert(!ok);
+    ck_assert_ptr_nonnull(strstr(msg, rl_strerror(RL_ERR_NOT_OWNER)));
+    ck_assert_str_eq(rl_strerror(RL_ERR_NOT_OWNER),
+                     "cannot release un-acquired lock");
+    ck_assert(!rl_run_passed(run));
+    rl_run_destroy(run);
+}
+END_TEST
+
+static void lock_taker(void *arg)
+{
+    (void)arg;
+    res[0][0] = rl_lock_acquire(L);
+    rl_event_set(E1);
+    rl_event_wait(E2);
+    res[0][1] = rl_lock_locked(L);
+}
+
+static void lock_freer(void *arg)
+{
+    (void)arg;
+    rl_event_wait(E1);
+    res[1][0] = rl_lock_release(L); /* a Lock is not owned: allowed */
+    res[1][1] = rl_lock_try_acquire(L);
+    res[1][2] = rl_lock_release(L);
+    rl_event_set(E2);
+}
+
+static void lock_other_setup(void *ctx)
+{
+    (void)ctx;
+    L = rl_lock_create("L");
+    E1 = rl_event_create("E1");
+    E2 = rl_event_create("E2");
+    rl_thread_start(NULL, lock_taker, NULL);
+    rl_thread_start(NULL, lock_freer, NULL);
+}
+
+START_TEST(test_lock_released_by_other_thread)
+{
+    struct rl_run *run = run_os(lock_other_setup, true);
+
+    ck_assert_int_eq(res[0][0], RL_OK);
+    ck_assert_int_eq(res[1][0], RL_OK);
+    ck_assert_int_eq(res[1][1], RL_OK);
+    ck_assert_int_eq(res[1][2], RL_OK);
+    ck_assert_int_eq(res[0][1], 0);
+    ck_assert(rl_run_passed(run));
+    rl_run_destroy(run);
+}
+END_TEST
+
+static void double_release(void *arg)
+{
+    (void)arg;
+    res[0][0] = rl_lock_acquire(L);
+    res[0][1] = rl_lock_release(L);
+    res[0][2] = rl_lock_release(L);
+    res[0][3] = rl_lock_try_acquire(L); /* still usable */
+    res[0][4] = rl_lock_release(L);
+}
+
+static void double_release_setup(void *ctx)
+{
+    (void)ctx;
+    L = rl_lock_create("L");
+    rl_thread_start("worker", double_release, NULL);
+}
+
+START_TEST(test_lock_double_release)
+{
+    struct rl_run *run = run_os(double_release_setup, true);
+    const struct rl_record *r;
+    const char *msg;
+    char line[128];
+    uint64_t s;
+    bool ok;
+
+    ck_assert_int_eq(res[0][0], RL_OK);
+    ck_assert_int_eq(res[0][1], RL_OK);
+    ck_assert_int_eq(res[0][2], RL_ERR_UNLOCKED);
+    ck_assert_int_eq(res[0][3], RL_OK);
+    ck_assert_int_eq(res[0][4], RL_OK);
+    msg = check_msg(run, "no misuse", &ok);
+    ck_assert(!ok);
+    /* "worker: release unlocked lock (Lock L, step 4)": the seq of the
+     * misuse record (start, acquire, release, release). */
+    ck_assert_msg(strncmp(msg, "worker: release unlocked lock (Lock L, ", 39) ==
+                          0 &&
+                      strstr(msg, " 4)") != NULL,
+                  "%s", msg);
+    /* The record of the misuse: start, acquire, release, release. */
+    s = 4;
+    r = rl_run_record(run, s);
+    ck_assert_int_eq(r->op, RL_OP_RELEASE);
+    ck_assert_int_eq(r->result, RL_RES_ERROR);
+    ck_assert_int_eq(r->arg, RL_ERR_UNLOCKED);
+    rl_record_text(run, r, line, sizeof line);
+    ck_assert_str_eq(line, "release L: error: release unlocked lock");
+    ck_assert(!rl_run_passed(run));
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- semaphores ------------------------------------------------------------
+ */
+
+static rl_sem *S;
+
+static void bounded_body(void *arg)
+{
+    (void)arg;
+    res[0][0] = rl_sem_acquire(S);
+    res[0][1] = rl_sem_acquire(S);
+    res[0][2] = rl_sem_try_acquire(S);
+    res[0][3] = rl_sem_release(S);
+    res[0][4] = rl_sem_release(S);
+    res[0][5] = rl_sem_release(S); /* over the initial value */
+    res[0][6] = (int)rl_sem_value(S);
+}
+
+static void bounded_setup(void *ctx)
+{
+    (void)ctx;
+    S = rl_bounded_semaphore_create("S", 2);
+    rl_thread_start(NULL, bounded_body, NULL);
+}
+
+START_TEST(test_bounded_semaphore_over_release)
+{
+    struct rl_run *run = run_os(bounded_setup, true);
+    const char *msg;
+    bool ok;
+
+    ck_assert_int_eq(res[0][0], RL_OK);
+    ck_assert_int_eq(res[0][1], RL_OK);
+    ck_assert_int_eq(res[0][2], RL_TIMEOUT);
+    ck_assert_int_eq(res[0][3], RL_OK);
+    ck_assert_int_eq(res[0][4], RL_OK);
+    ck_assert_int_eq(res[0][5], RL_ERR_TOO_MANY);
+    ck_assert_int_eq(res[0][6], 2);
+    msg = check_msg(run, "no misuse", &ok);
+    ck_assert(!ok);
+    ck_assert_ptr_nonnull(strstr(msg, "Semaphore released too many times"));
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* A semaphore of 3 guards a room: never more than 3 inside. */
+static rl_var *inside, *peak;
+
+static void room_body(void *arg)
+{
+    int i;
+
+    (void)arg;
+    for (i = 0; i < 20000; i++) {
+        long n;
+
+        rl_sem_acquire(S);
+        n = rl_fetch_add(inside, 1) + 1;
+        if (n > 3)
+            rl_fail("at most 3 inside", "%ld inside", n);
+        if (n > rl_var_peek(peak))
+            rl_store(peak, n);
+        rl_fetch_add(inside, -1);
+        rl_sem_release(S);
+    }
+}
+
+static void room_setup(void *ctx)
+{
+    int i;
+
+    (void)ctx;
+    S = rl_semaphore_create("S", 3);
+    inside = rl_var_create("inside", 0);
+    peak = rl_var_create("peak", 0);
+    for (i = 0; i < 6; i++)
+        rl_thread_start(NULL, room_body, NULL);
+}
+
+START_TEST(test_semaphore_limits)
+{
+    struct rl_run *run = run_os(room_setup, false);
+
+    ck_assert(rl_run_passed(run));
+    ck_assert_int_eq(rl_sem_value(S), 3);
+    ck_assert_int_le(rl_var_peek(peak), 3);
+    ck_assert_int_eq(rl_var_peek(inside), 0);
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- Condition: producer / consumer ----------------------------------------
+ */
+
+#define PC_CAP 4
+#define PC_ITEMS 20000
+static rl_cond *not_full, *not_empty;
+static long buf[PC_CAP];
+static int head, tail, count;
+static long consumed_sum[2], consumed_n[2];
+
+static void producer(void *arg)
+{
+    long base = (long)(intptr_t)arg, i;
+
+    for (i = 1; i <= PC_ITEMS; i++) {
+        rl_lock_acquire(L);
+        while (count == PC_CAP)
+            rl_cond_wait(not_full);
+        if (count < 0 || count >= PC_CAP)
+            rl_fail("buffer bounds", "count %d on put", count);
+        buf[tail] = base + i;
+        tail = (tail + 1) % PC_CAP;
+        count++;
+        rl_cond_notify(not_empty);
+        rl_lock_release(L);
+    }
+}
+
+static void consumer(void *arg)
+{
+    int me = (int)(intptr_t)arg;
+    long i;
+
+    for (i = 0; i < PC_ITEMS; i++) {
+        rl_lock_acquire(L);
+        while (count == 0)
+            rl_cond_wait(not_empty);
+        if (count <= 0 || count > PC_CAP)
+            rl_fail("buffer bounds", "count %d on get", count);
+        consumed_sum[me] += buf[head];
+        consumed_n[me]++;
+        head = (head + 1) % PC_CAP;
+        count--;
+        rl_cond_notify(not_full);
+        rl_lock_release(L);
+    }
+}
+
+static void pc_setup(void *ctx)
+{
+    (void)ctx;
+    L = rl_lock_create("L");
+    not_full = rl_cond_create("not_full", L);
+    not_empty = rl_cond_create("not_empty", L);
+    head = tail = count = 0;
+    rl_thread_start("P0", producer, (void *)(intptr_t)0);
+    rl_thread_start("P1", producer, (void *)(intptr_t)1000000);
+    rl_thread_start("C0", consumer, (void *)(intptr_t)0);
+    rl_thread_start("C1", consumer, (void *)(intptr_t)1);
+}
+
+START_TEST(test_condition_producer_consumer)
+{
+    long n = PC_ITEMS;
+    long expect = n * (n + 1) / 2 + n * (n + 1) / 2 + 1000000L * n;
+    struct rl_run *run = run_os(pc_setup, false);
+
+    ck_assert(rl_run_passed(run));
+    ck_assert_int_eq(count, 0);
+    ck_assert_int_eq(consumed_n[0] + consumed_n[1], 2 * n);
+    ck_assert_int_eq(consumed_sum[0] + consumed_sum[1], expect);
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* A Condition on an RLock held twice: wait releases fully, restores 2. */
+static rl_cond *CV;
+static rl_var *ready;
+
+static void rwaiter(void *arg)
+{
+    (void)arg;
+    rl_lock_acquire(R);
+    rl_lock_acquire(R);
+    while (rl_load(ready) == 0)
+        res[0][0] = rl_cond_wait(CV);
+    res[0][1] = rl_lock_release(R);
+    res[0][2] = rl_lock_locked(R); /* still held once */
+    res[0][3] = rl_lock_release(R);
+    res[0][4] = rl_lock_release(R); /* one too many */
+}
+
+static void rnotifier(void *arg)
+{
+    (void)arg;
+    res[1][0] = rl_cond_notify(CV); /* without the lock */
+    res[1][1] = rl_cond_wait(CV);   /* without the lock */
+    rl_lock_acquire(R);
+    rl_store(ready, 1);
+    res[1][2] = rl_cond_notify_all(CV);
+    rl_lock_release(R);
+}
+
+static void rcond_setup(void *ctx)
+{
+    (void)ctx;
+    CV = rl_cond_create("CV", NULL); /* an RLock, as in Python */
+    R = rl_cond_lock(CV);
+    ready = rl_var_create("ready", 0);
+    rl_thread_start(NULL, rwaiter, NULL);
+    rl_thread_start(NULL, rnotifier, NULL);
+}
+
+START_TEST(test_condition_rlock_depth_and_misuse)
+{
+    struct rl_run *run = run_os(rcond_setup, true);
+    const char *msg;
+    bool ok;
+
+    ck_assert_int_eq(res[0][0], RL_OK);
+    ck_assert_int_eq(res[0][1], RL_OK);
+    ck_assert_int_eq(res[0][2], 1);
+    ck_assert_int_eq(res[0][3], RL_OK);
+    ck_assert_int_eq(res[0][4], RL_ERR_NOT_OWNER);
+    ck_assert_int_eq(res[1][0], RL_ERR_NOTIFY_UNHELD);
+    ck_assert_int_eq(res[1][1], RL_ERR_WAIT_UNHELD);
+    ck_assert_int_eq(res[1][2], RL_OK);
+    msg = check_msg(run, "no misuse", &ok);
+    ck_assert(!ok);
+    ck_assert_ptr_nonnull(strstr(msg, "(and 2 more)"));
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- Event
+ * ------------------------------------------------------------------- */
+
+static rl_event *EV;
+
+static void ev_waiter(void *arg)
+{
+    int me = rl_self();
+
+    (void)arg;
+    res[me][0] = rl_event_is_set(EV);
+    res[me][1] = rl_event_wait(EV);
+    res[me][2] = rl_event_is_set(EV);
+    res[me][3] = rl_event_wait_timeout(EV, 5);
+}
+
+static void ev_setter(void *arg)
+{
+    (void)arg;
+    rl_sleep_ms(30);
+    rl_event_set(EV);
+}
+
+static void event_setup(void *ctx)
+{
+    int i;
+
+    (void)ctx;
+    EV = rl_event_create("EV");
+    for (i = 0; i < 3; i++)
+        rl_thread_start(NULL, ev_waiter, NULL);
+    rl_thread_start("setter", ev_setter, NULL);
+}
+
+START_TEST(test_event_wait_set)
+{
+    struct rl_run *run = run_os(event_setup, true);
+    uint64_t s;
+    int i, woke = 0;
+    long set_woke = -1;
+
+    for (i = 0; i < 3; i++) {
+        ck_assert_int_eq(res[i][0], 0);
+        ck_assert_int_eq(res[i][1], RL_OK);
+        ck_assert_int_eq(res[i][2], 1);
+        ck_assert_int_eq(res[i][3], RL_OK);
+    }
+    /* Each waiter's first wait either blocked and woke, or found it set;
+     * the set record counts the ones it woke. */
+    for (s = 1; s <= rl_run_record_last(run); s++) {
+        const struct rl_record *r = rl_run_record(run, s);
+
+        if (r->op == RL_OP_EVENT_WAIT && r->result == RL_RES_WOKE)
+            woke++;
+        if (r->op == RL_OP_SET)
+            set_woke = r->arg;
+    }
+    ck_assert_int_eq(woke, set_woke);
+    ck_assert_int_le(woke, 3);
+    ck_assert(rl_run_passed(run));
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- Barrier
+ * ------------------------------------------------------------------- */
+
+#define BR_PARTIES 4
+#define BR_ROUNDS 200
+static rl_barrier *BAR;
+static rl_var *arrived[BR_ROUNDS];
+static int idx_seen[BR_ROUNDS][BR_PARTIES];
+
+static void barrier_body(void *arg)
+{
+    int me = rl_self(), r;
+
+    (void)arg;
+    for (r = 0; r < BR_ROUNDS; r++) {
+        int idx;
+
+        rl_fetch_add(arrived[r], 1);
+        idx = rl_barrier_wait(BAR);
+        if (rl_load(arrived[r]) != BR_PARTIES)
+            rl_fail("all arrived", "round %d: only %ld arrived", r,
+                    rl_load(arrived[r]));
+        idx_seen[r][me] = idx;
+    }
+}
+
+static void barrier_setup(void *ctx)
+{
+    int i;
+
+    (void)ctx;
+    BAR = rl_barrier_create("BAR", BR_PARTIES);
+    for (i = 0; i < BR_ROUNDS; i++)
+        arrived[i] = rl_var_create(NULL, 0);
+    for (i = 0; i < BR_PARTIES; i++)
+        rl_thread_start(NULL, barrier_body, NULL);
+}
+
+START_TEST(test_barrier_indices_and_rounds)
+{
+    struct rl_run *run = run_os(barrier_setup, false);
+    int r, i;
+
+    ck_assert(rl_run_passed(run));
+    for (r = 0; r < BR_ROUNDS; r++) {
+        int seen = 0;
+
+        for (i = 0; i < BR_PARTIES; i++) {
+            ck_assert_int_ge(idx_seen[r][i], 0);
+            ck_assert_int_lt(idx_seen[r][i], BR_PARTIES);
+            seen |= 1 << idx_seen[r][i];
+        }
+        ck_assert_int_eq(seen, (1 << BR_PARTIES) - 1);
+    }
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- timeouts
+ * -------------------------------------------------------------------- */
+
+static long elapsed[8];
+
+static void timeout_holder(void *arg)
+{
+    (void)arg;
+    rl_lock_acquire(L);
+    rl_lock_acquire(R);
+    rl_event_set(E1);
+    rl_event_wait(E2);
+    rl_lock_release(R);
+    rl_lock_release(L);
+}
+
+static void timeout_body(void *arg)
+{
+    long t0;
+
+    (void)arg;
+    rl_event_wait(E1);
+    t0 = now_ms();
+    res[1][0] = rl_lock_acquire_timeout(L, 40);
+    elapsed[0] = now_ms() - t0;
+    res[1][1] = rl_lock_try_acquire(L);
+    t0 = now_ms();
+    res[1][2] = rl_lock_acquire_timeout(R, 40);
+    elapsed[1] = now_ms() - t0;
+    t0 = now_ms();
+    res[1][3] = rl_sem_acquire_timeout(S, 40);
+    elapsed[2] = now_ms() - t0;
+    t0 = now_ms();
+    res[1][4] = rl_event_wait_timeout(EV, 40);
+    elapsed[3] = now_ms() - t0;
+    /* Condition.wait(timeout) re-acquires its lock either way. */
+    rl_lock_acquire(A);
+    t0 = now_ms();
+    res[1][5] = rl_cond_wait_timeout(CV, 40);
+    elapsed[4] = now_ms() - t0;
+    res[1][6] = rl_lock_locked(A);
+    rl_lock_release(A);
+    rl_event_set(E2);
+    /* A barrier of 2 that nobody else reaches: the timeout breaks it. */
+    t0 = now_ms();
+    res[1][7] = rl_barrier_wait_timeout(BAR, 40);
+    elapsed[5] = now_ms() - t0;
+    res[0][0] = rl_barrier_wait(BAR); /* broken for later callers too */
+}
+
+static void timeout_setup(void *ctx)
+{
+    (void)ctx;
+    L = rl_lock_create("L");
+    R = rl_rlock_create("R");
+    A = rl_lock_create("A");
+    S = rl_semaphore_create("S", 0);
+    EV = rl_event_create("EV");
+    E1 = rl_event_create("E1");
+    E2 = rl_event_create("E2");
+    CV = rl_cond_create("CV", A);
+    BAR = rl_barrier_create("BAR", 2);
+    rl_thread_start(NULL, timeout_holder, NULL);
+    rl_thread_start(NULL, timeout_body, NULL);
+}
+
+START_TEST(test_timeouts)
+{
+    struct rl_run *run = run_os(timeout_setup, true);
+    int i;
+
+    ck_assert_int_eq(res[1][0], RL_TIMEOUT);
+    ck_assert_int_eq(res[1][1], RL_TIMEOUT);
+    ck_assert_int_eq(res[1][2], RL_TIMEOUT);
+    ck_assert_int_eq(res[1][3], RL_TIMEOUT);
+    ck_assert_int_eq(res[1][4], RL_TIMEOUT);
+    ck_assert_int_eq(res[1][5], RL_TIMEOUT);
+    ck_assert_int_eq(res[1][6], 1);
+    ck_assert_int_eq(res[1][7], -RL_ERR_BROKEN);
+    ck_assert_int_eq(res[0][0], -RL_ERR_BROKEN);
+    for (i = 0; i < 6; i++) {
+        ck_assert_int_ge(elapsed[i], 39);
+        ck_assert_int_lt(elapsed[i], 2000);
+    }
+    ck_assert(rl_run_passed(run)); /* timeouts are not misuse */
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- join and sleep
+ * --------------------------------------------------------------- */
+
+static rl_thread *sleeper_t;
+
+static void sleeper(void *arg)
+{
+    (void)arg;
+    rl_sleep_ms(30);
+    rl_store(counter, 7);
+}
+
+static void joiner(void *arg)
+{
+    (void)arg;
+    rl_thread_join(sleeper_t);
+    res[1][0] = (int)rl_load(counter);
+    rl_thread_join(sleeper_t); /* already finished: returns at once */
+}
+
+static void join_setup(void *ctx)
+{
+    (void)ctx;
+    counter = rl_var_create("counter", 0);
+    sleeper_t = rl_thread_start("sleeper", sleeper, NULL);
+    rl_thread_start("joiner", joiner, NULL);
+}
+
+START_TEST(test_join_waits)
+{
+    struct rl_run *run = run_os(join_setup, true);
+
+    ck_assert_int_eq(res[1][0], 7);
+    ck_assert(rl_run_passed(run));
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- the watchdog
+ * ----------------------------------------------------------------- */
+
+static void deadlock_body(void *arg)
+{
+    int me = (int)(intptr_t)arg;
+    rl_lock *first = me ? B : A, *second = me ? A : B;
+
+    rl_lock_acquire(first);
+    rl_barrier_wait(BAR); /* both hold their first lock: surely stuck */
+    rl_lock_acquire(second);
+    rl_lock_release(second);
+    rl_lock_release(first);
+}
+
+static void deadlock_setup(void *ctx)
+{
+    (void)ctx;
+    A = rl_lock_create("A");
+    B = rl_lock_create("B");
+    BAR = rl_barrier_create("BAR", 2);
+    rl_thread_start("T0", deadlock_body, (void *)(intptr_t)0);
+    rl_thread_start("T1", deadlock_body, (void *)(intptr_t)1);
+}
+
+START_TEST(test_real_deadlock_reported)
+{
+    struct rl_run_config cfg = config(deadlock_setup, true);
+    struct rl_run *run = create(&cfg);
+    char text[512];
+    const char *msg;
+    long t0 = now_ms(), took;
+    bool ok;
+
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DEADLOCK);
+    took = now_ms() - t0;
+    ck_assert_int_ge(took, cfg.watchdog_ms);
+    ck_assert_int_lt(took, cfg.watchdog_ms + 1000);
+    rl_run_end_text(run, text, sizeof text);
+    ck_assert_str_eq(text, "T0 holds A, waits for B (held by T1); "
+                           "T1 holds B, waits for A (held by T0)\n"
+                           "wait-for cycle: T0 -> T1 -> T0");
+    msg = check_msg(run, "no deadlock", &ok);
+    ck_assert(!ok);
+    ck_assert_ptr_nonnull(strstr(msg, "T0 holds A"));
+    ck_assert(!rl_run_passed(run));
+    rl_run_destroy(run); /* abandoned, not freed: must not hang */
+}
+END_TEST
+
+static void spin_body(void *arg)
+{
+    (void)arg;
+    for (;;)
+        rl_yield();
+}
+
+static void spin_setup(void *ctx)
+{
+    (void)ctx;
+    rl_thread_start("spinner", spin_body, NULL);
+}
+
+START_TEST(test_wall_clock_timeout)
+{
+    struct rl_run_config cfg = config(spin_setup, false);
+    struct rl_run *run;
+    char text[256];
+    bool ok;
+
+    cfg.timeout_ms = 200;
+    run = create(&cfg);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_TIMEOUT);
+    rl_run_end_text(run, text, sizeof text);
+    ck_assert_str_eq(text, "still running after 200 ms (the wall-clock "
+                           "limit: a thread spinning forever? --timeout "
+                           "raises it); 0 of 1 threads finished");
+    check_msg(run, "finishes", &ok);
+    ck_assert(!ok);
+    rl_run_destroy(run);
+}
+END_TEST
+
+static void quick_body(void *arg)
+{
+    (void)arg;
+}
+
+static void quick_setup(void *ctx)
+{
+    int i;
+
+    (void)ctx;
+    for (i = 0; i < 4; i++)
+        rl_thread_start(NULL, quick_body, NULL);
+}
+
+START_TEST(test_destroy_while_running)
+{
+    /* Threads that finish within the grace period are joined and the run
+     * is freed (ASan checks that nothing touches it afterwards); threads
+     * that go on are stopped at their next call and the run abandoned,
+     * quickly, never waiting for the wall-clock limit. */
+    struct rl_run_config cfg = config(quick_setup, true);
+    struct rl_run *run = create(&cfg);
+    char err[128];
+    long t0;
+
+    ck_assert_int_eq(rl_run_start(run, err, sizeof err), 0);
+    rl_run_destroy(run);
+
+    cfg = config(spin_setup, true);
+    run = create(&cfg);
+    ck_assert_int_eq(rl_run_start(run, err, sizeof err), 0);
+    t0 = now_ms();
+    rl_run_destroy(run);
+    ck_assert_int_lt(now_ms() - t0, 1000);
+}
+END_TEST
+
+/* Threads that wait with a timeout, or are woken but not yet scheduled, are
+ * not a deadlock, however long it takes. */
+static void slow_waiter(void *arg)
+{
+    (void)arg;
+    rl_event_wait(E1); /* the holder has L */
+    res[0][0] = rl_lock_acquire_timeout(L, 600);
+}
+
+static void slow_holder(void *arg)
+{
+    (void)arg;
+    rl_lock_acquire(L);
+    rl_event_set(E1);
+    rl_thread_join(sleeper_t);
+    rl_lock_release(L);
+}
+
+static void slow_setup(void *ctx)
+{
+    (void)ctx;
+    L = rl_lock_create("L");
+    E1 = rl_event_create("E1");
+    rl_thread_start("holder", slow_holder, NULL);
+    sleeper_t = rl_thread_start("waiter", slow_waiter, NULL);
+}
+
+START_TEST(test_timed_wait_is_not_deadlock)
+{
+    /* holder joins waiter, waiter waits 600 ms on holder's lock: both
+     * blocked far longer than the 300 ms watchdog, but the timed wait ends
+     * it. */
+    struct rl_run *run = run_os(slow_setup, true);
+
+    ck_assert_int_eq(res[0][0], RL_TIMEOUT);
+    ck_assert(rl_run_passed(run));
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- suite
+ * ----------------------------------------------------------------------------
+ */
+
+static Suite *os_suite(void)
+{
+    Suite *s = suite_create("os");
+    TCase *tc = tcase_create("os");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_unsafe_counter_loses_updates);
+    tcase_add_test(tc, test_unsafe_counter_recorded);
+    tcase_add_test(tc, test_locked_counter_exact);
+    tcase_add_test(tc, test_records_in_order);
+    tcase_add_test(tc, test_records_dropped_when_rings_overflow);
+    tcase_add_test(tc, test_recording_off);
+    tcase_add_test(tc, test_start_and_poll);
+    tcase_add_test(tc, test_step_needs_sim);
+    tcase_add_test(tc, test_rlock_nesting_and_owner);
+    tcase_add_test(tc, test_lock_released_by_other_thread);
+    tcase_add_test(tc, test_lock_double_release);
+    tcase_add_test(tc, test_bounded_semaphore_over_release);
+    tcase_add_test(tc, test_semaphore_limits);
+    tcase_add_test(tc, test_condition_producer_consumer);
+    tcase_add_test(tc, test_condition_rlock_depth_and_misuse);
+    tcase_add_test(tc, test_event_wait_set);
+    tcase_add_test(tc, test_barrier_indices_and_rounds);
+    tcase_add_test(tc, test_timeouts);
+    tcase_add_test(tc, test_join_waits);
+    tcase_add_test(tc, test_real_deadlock_reported);
+    tcase_add_test(tc, test_wall_clock_timeout);
+    tcase_add_test(tc, test_timed_wait_is_not_deadlock);
+    tcase_add_test(tc, test_destroy_while_running);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(os_suite());
+    int failed;
+
+    srunner_set_fork_status(sr, CK_FORK);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_schedule.c - schedule strings and scheduler specs: round trips and
+ * the exact message for every malformed input.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/run.h"
+#include "../../core/schedule.h"
+
+START_TEST(test_parse_full_string)
+{
+    struct rl_schedule s;
+    char err[200];
+    ck_assert_int_eq(rl_schedule_parse("rl1:unsafe-counter:unsafe:threads=2,"
+                                       "iters=3:0x3.1.0x2",
+                                       &s, err, sizeof(err)),
+                     0);
+    ck_assert_str_eq(s.lab, "unsafe-counter");
+    ck_assert_str_eq(s.variant, "unsafe");
+    ck_assert_str_eq(s.params, "threads=2,iters=3");
+    ck_assert_str_eq(s.choices, "0x3.1.0x2");
+    ck_assert_int_eq(rl_schedule_parse("rl1:lab:v::-", &s, err, sizeof(err)),
+                     0);
+    ck_assert_str_eq(s.params, "");
+    ck_assert_str_eq(s.choices, "-");
+}
+END_TEST
+
+static void expect_error(const char *str, const char *msg)
+{
+    struct rl_schedule s;
+    char err[200];
+    ck_assert_int_eq(rl_schedule_parse(str, &s, err, sizeof(err)), -1);
+    ck_assert_str_eq(err, msg);
+}
+
+START_TEST(test_parse_errors)
+{
+    expect_error("hello", "schedule string: expected "
+                          "rl1:LAB:VARIANT:PARAMS:CHOICES");
+    expect_error("rl1:a:b:c", "schedule string: expected "
+                              "rl1:LAB:VARIANT:PARAMS:CHOICES");
+    expect_error("rl1:a:b:c:0:1", "schedule string: expected "
+                                  "rl1:LAB:VARIANT:PARAMS:CHOICES");
+    expect_error("rl9:a:b:c:0", "schedule string: version rl9 is not "
+                                "supported (this racelab reads rl1)");
+    expect_error("rl1::b:c:0", "schedule string: the lab field is empty");
+    expect_error("rl1:a b:v:c:0",
+                 "schedule string: unexpected ' ' in the lab field");
+    expect_error("rl1:a:v:x;y:0",
+                 "schedule string: unexpected ';' in the params field");
+    expect_error("rl1:a:v:k=1:0..1", "schedule string: bad choice '' at "
+                                     "item 2 (expected THREAD or "
+                                     "THREADxCOUNT, e.g. 0x3)");
+    expect_error("rl1:a:v:k=1:0x0", "schedule string: bad choice '0x0' at "
+                                    "item 1 (expected THREAD or "
+                                    "THREADxCOUNT, e.g. 0x3)");
+    expect_error("rl1:a:v:k=1:", "schedule string: the choices are empty "
+                                 "(use '-' for a run without choices)");
+    expect_error("rl1:a:v:k=1:1.99", "schedule string: thread 99 at item 2 "
+                                     "is out of range (0..63)");
+}
+END_TEST
+
+START_TEST(test_encode_decode_round_trip)
+{
+    int16_t ids[] = {0, 0, 0, 1, 0, 0, 2, 2, 2, 2, 1};
+    char buf[128];
+    size_t n = rl_schedule_encode(ids, 11, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "0x3.1.0x2.2x4.1");
+    ck_assert_uint_eq(n, strlen(buf));
+    int16_t back[32];
+    ck_assert_int_eq(rl_schedule_decode(buf, back, 32), 11);
+    ck_assert_mem_eq(back, ids, sizeof(ids));
+    ck_assert_int_eq(rl_schedule_decode(buf, back, 5), -1);
+    rl_schedule_encode(ids, 0, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "-");
+    ck_assert_int_eq(rl_schedule_decode("-", back, 32), 0);
+    /* Truncation reports the full length, like snprintf. */
+    ck_assert_uint_eq(rl_schedule_encode(ids, 11, buf, 4), 15);
+    ck_assert_uint_lt(strlen(buf), 4);
+    rl_schedule_format(buf, sizeof(buf), "lab", "v", "a=1", "0x2");
+    ck_assert_str_eq(buf, "rl1:lab:v:a=1:0x2");
+}
+END_TEST
+
+static void sched_ok(const char *spec, const char *canonical)
+{
+    struct rl_sched s;
+    char err[200], out[64];
+    ck_assert_msg(rl_sched_parse(spec, &s, err, sizeof(err)) == 0, "%s", err);
+    rl_sched_format(&s, out, sizeof(out));
+    ck_assert_str_eq(out, canonical);
+}
+
+static void sched_bad(const char *spec, const char *msg)
+{
+    struct rl_sched s;
+    char err[200];
+    ck_assert_int_eq(rl_sched_parse(spec, &s, err, sizeof(err)), -1);
+    ck_assert_str_eq(err, msg);
+}
+
+START_TEST(test_sched_specs)
+{
+    sched_ok("rr", "rr:1");
+    sched_ok("rr:5", "rr:5");
+    sched_ok("random:42", "random:42");
+    sched_ok("pct:7:3", "pct:7:3");
+    sched_ok("manual", "manual");
+    sched_ok("replay:0x2.1x7", "replay:0x2.1x7");
+    sched_bad("replay:0x", "bad scheduler 'replay:...': schedule string: bad "
+                           "choice '0x' at item 1 (expected THREAD or "
+                           "THREADxCOUNT, e.g. 0x3)");
+    sched_bad("fifo", "bad scheduler 'fifo'; use one of: rr, rr:QUANTUM, "
+                      "random:SEED, pct:SEED:DEPTH, replay:CHOICES, manual");
+    sched_bad("rr:0", "bad scheduler 'rr:0': the rr quantum must be "
+                      "1..1000000");
+    sched_bad("random:-1", "bad scheduler 'random:-1': the random seed must "
+                           "be a number >= 0");
+    sched_bad("random", "bad scheduler 'random'; use one of: rr, rr:QUANTUM, "
+                        "random:SEED, pct:SEED:DEPTH, replay:CHOICES, manual");
+    sched_bad("pct:1:0", "bad scheduler 'pct:1:0': pct takes a seed >= 0 and "
+                         "a depth 1..16");
+    sched_bad("pct:1:x", "bad scheduler 'pct:1:x': pct takes a seed >= 0 and "
+                         "a depth 1..16");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("schedule");
+    TCase *tc = tcase_create("schedule");
+    tcase_add_test(tc, test_parse_full_string);
+    tcase_add_test(tc, test_parse_errors);
+    tcase_add_test(tc, test_encode_decode_round_trip);
+    tcase_add_test(tc, test_sched_specs);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

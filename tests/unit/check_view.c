@@ -1,0 +1,886 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_view.c - the TUI without a terminal: the canvas, the view model of
+ * the lab screen (from hand-made records and snapshots), the other pages,
+ * the key bindings, and the session that drives the engine (stepping,
+ * stepping back, picking threads, saving, repeating) on the deterministic
+ * sim backend. Every assertion is exact.
+ */
+#include <check.h>
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../core/run.h"
+#include "../../labs/lab.h"
+#include "../../tui/screen/canvas.h"
+#include "../../tui/screen/frame.h"
+#include "../../tui/screen/keys.h"
+#include "../../tui/screen/page.h"
+#include "../../tui/screen/session.h"
+#include "../../tui/screen/view.h"
+
+static char row_buf[4096];
+
+/* Row y of c as text. */
+static const char *row(const struct canvas *c, int y)
+{
+    return canvas_row(c, y, row_buf, sizeof row_buf);
+}
+
+/* ---- canvas -------------------------------------------------------------- */
+
+START_TEST(test_canvas_put_clip)
+{
+    struct canvas c = {0};
+
+    canvas_resize(&c, 10, 3);
+    ck_assert_int_eq(canvas_put(&c, 0, 2, ROLE_OK, "hello world", -1), 8);
+    ck_assert_str_eq(row(&c, 0), "  hello wo");
+    ck_assert_int_eq(canvas_role_at(&c, 0, 2), ROLE_OK);
+    ck_assert_int_eq(canvas_role_at(&c, 0, 1), ROLE_NORMAL);
+    ck_assert_int_eq(canvas_put(&c, 1, 0, ROLE_NORMAL, "ab\ncd", 5), 2);
+    ck_assert_str_eq(row(&c, 1), "ab");
+    ck_assert_int_eq(canvas_put(&c, 5, 0, ROLE_NORMAL, "x", -1), 0);
+    ck_assert_int_eq(canvas_put(&c, 2, -2, ROLE_NORMAL, "abcd", -1), 4);
+    ck_assert_str_eq(row(&c, 2), "cd");
+    canvas_free(&c);
+}
+END_TEST
+
+START_TEST(test_canvas_utf8)
+{
+    struct canvas c = {0};
+
+    canvas_resize(&c, 8, 1);
+    /* one cell per character; a stray byte shows as '?' */
+    ck_assert_int_eq(canvas_put(&c, 0, 0, ROLE_NORMAL,
+                                "a\xe2\x80\x94"
+                                "b\xff",
+                                -1),
+                     4);
+    ck_assert_str_eq(row(&c, 0), "a\xe2\x80\x94"
+                                 "b?");
+    ck_assert_int_eq(text_cells("a\xe2\x80\x94"
+                                "b"),
+                     3);
+    ck_assert(canvas_contains(&c, "\xe2\x80\x94"
+                                  "b"));
+    ck_assert(!canvas_contains(&c, "zz"));
+    canvas_free(&c);
+}
+END_TEST
+
+struct lines {
+    char text[16][64];
+    int n;
+};
+
+/* text_wrap callback collecting lines. */
+static void collect(void *ctx, const char *s, size_t n)
+{
+    struct lines *l = ctx;
+
+    snprintf(l->text[l->n++], 64, "%.*s", (int)n, s);
+}
+
+START_TEST(test_text_wrap)
+{
+    struct lines l = {0};
+
+    ck_assert_int_eq(text_wrap("the quick brown fox jumps", 10, collect, &l),
+                     3);
+    ck_assert_str_eq(l.text[0], "the quick");
+    ck_assert_str_eq(l.text[1], "brown fox");
+    ck_assert_str_eq(l.text[2], "jumps");
+    memset(&l, 0, sizeof l);
+    /* a word longer than a line is cut where the line ends */
+    ck_assert_int_eq(text_wrap("schedule: abcdefghijklmnop", 12, collect, &l),
+                     3);
+    ck_assert_str_eq(l.text[0], "schedule: ab");
+    ck_assert_str_eq(l.text[1], "cdefghijklmn");
+    ck_assert_str_eq(l.text[2], "op");
+    memset(&l, 0, sizeof l);
+    ck_assert_int_eq(text_wrap("a\n\nb", 10, collect, &l), 3);
+    ck_assert_str_eq(l.text[1], "");
+}
+END_TEST
+
+/* ---- the lab screen ------------------------------------------------------ */
+
+static struct rl_thread_view fx_threads[RL_MAX_THREADS];
+static struct rl_obj_view fx_objs[8];
+static struct view_rec fx_recs[64];
+static char fx_texts[64][64];
+
+/* A record with the engine-like text. */
+static void fx_rec(int i, int thread, enum rl_op op, enum rl_result res,
+                   int obj, long arg, long after, const char *text)
+{
+    memset(&fx_recs[i], 0, sizeof fx_recs[i]);
+    fx_recs[i].rec.seq = (uint64_t)i + 1;
+    fx_recs[i].rec.thread = (int16_t)thread;
+    fx_recs[i].rec.op = (uint8_t)op;
+    fx_recs[i].rec.result = (uint8_t)res;
+    fx_recs[i].rec.obj = (int16_t)obj;
+    fx_recs[i].rec.other = -1;
+    fx_recs[i].rec.arg = arg;
+    fx_recs[i].rec.after = after;
+    snprintf(fx_texts[i], sizeof fx_texts[i], "%s", text);
+    fx_recs[i].text = fx_texts[i];
+}
+
+/* n threads named T0.. in state st. */
+static void fx_threads_set(int n, enum rl_thread_state st)
+{
+    static char names[RL_MAX_THREADS][16];
+
+    for (int i = 0; i < n; i++) {
+        memset(&fx_threads[i], 0, sizeof fx_threads[i]);
+        snprintf(names[i], sizeof names[i], "T%d", i);
+        fx_threads[i].id = i;
+        fx_threads[i].name = names[i];
+        fx_threads[i].state = st;
+        fx_threads[i].waiting_on = -1;
+        fx_threads[i].holder = -1;
+    }
+}
+
+/* The unsafe counter's lost update, 2 threads, 1 increment each. */
+static void fx_lost_update(struct view_lab *v)
+{
+    memset(v, 0, sizeof *v);
+    fx_threads_set(2, RL_T_DONE);
+    memset(fx_objs, 0, sizeof fx_objs);
+    fx_objs[0].id = 0;
+    fx_objs[0].kind = RL_OBJ_VAR;
+    fx_objs[0].name = "counter";
+    fx_objs[0].value = 1;
+    fx_objs[0].owner = -1;
+    fx_rec(0, 0, RL_OP_START, RL_RES_OK, -1, 0, 0, "start");
+    fx_rec(1, 1, RL_OP_START, RL_RES_OK, -1, 0, 0, "start");
+    fx_rec(2, 0, RL_OP_LOAD, RL_RES_OK, 0, 0, 0, "load counter -> 0");
+    fx_rec(3, 1, RL_OP_LOAD, RL_RES_OK, 0, 0, 0, "load counter -> 0");
+    fx_rec(4, 0, RL_OP_STORE, RL_RES_OK, 0, 1, 1, "store counter <- 1");
+    fx_rec(5, 1, RL_OP_STORE, RL_RES_OK, 0, 1, 1, "store counter <- 1");
+    v->lab_name = "unsafe-counter";
+    v->lab_title = "Unsafe counter";
+    v->variant = "unsafe";
+    v->params = "threads=2,iters=1";
+    v->backend = "sim";
+    v->sched = "rr:1";
+    v->state = "finished";
+    v->speed = "5 steps/s";
+    v->step = 6;
+    v->nthreads = 2;
+    v->threads = fx_threads;
+    v->nobjs = 1;
+    v->objs = fx_objs;
+    v->nrecs = 6;
+    v->recs = fx_recs;
+    v->current = 6;
+    v->current_thread = 1;
+    v->end = RL_END_RUNNING;
+}
+
+START_TEST(test_lab_rows_exact)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    char want[256];
+
+    fx_lost_update(&v);
+    v.end = RL_END_RUNNING;
+    v.state = "paused";
+    canvas_resize(&c, 80, 24);
+    view_lab(&c, &v);
+    ck_assert_str_eq(row(&c, 0), " racelab | Unsafe counter | unsafe (expected "
+                                 "to fail) | threads=2,iters=1");
+    snprintf(want, sizeof want, "%-55s| STATE",
+             "#    1:T0 done                2:T1 done");
+    ck_assert_str_eq(row(&c, 1), want);
+    snprintf(want, sizeof want, "%-55s| counter = 1", "  1  > start");
+    ck_assert_str_eq(row(&c, 2), want);
+    snprintf(want, sizeof want, "%-55s|",
+             "  2                           > start");
+    ck_assert_str_eq(row(&c, 3), want);
+    snprintf(want, sizeof want, "%-55s|", "  3    load counter -> 0");
+    ck_assert_str_eq(row(&c, 4), want);
+    snprintf(want, sizeof want, "%-55s|",
+             "  4                             load counter -> 0");
+    ck_assert_str_eq(row(&c, 5), want);
+    snprintf(want, sizeof want, "%-55s|", "  5    store counter <- 1");
+    ck_assert_str_eq(row(&c, 6), want);
+    /* the step just run: marked and highlighted */
+    snprintf(want, sizeof want, "%-55s|",
+             "  6>                            store counter <- 1");
+    ck_assert_str_eq(row(&c, 7), want);
+    ck_assert_int_eq(canvas_role_at(&c, 7, 30), ROLE_CURRENT);
+    ck_assert_int_eq(canvas_role_at(&c, 6, 7), ROLE_VALUE);
+    ck_assert_int_eq(canvas_role_at(&c, 1, 30), ROLE_DIM);
+    /* running: a one-line hint, then the status and key lines */
+    ck_assert_str_eq(row(&c, 20), "== paused: step 6 ========================="
+                                  "=====================================");
+    ck_assert_str_eq(row(&c, 21),
+                     " The checks are judged when every thread has finished.");
+    ck_assert_str_eq(row(&c, 22), " unsafe-counter/unsafe | sim rr:1 | step 6 "
+                                  "| paused | 5 steps/s");
+    ck_assert_str_eq(row(&c, 23), " ? help  space run  n step  Left back  1-9 "
+                                  "pick  e end  +/- speed  r restart");
+    canvas_free(&c);
+}
+END_TEST
+
+START_TEST(test_lab_result_lost_update)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    struct rl_check_result checks[2] = {
+        {"final value", false, "counter = 1, expected 2: 1 updates lost"},
+        {"no deadlock", true, "no deadlock"},
+    };
+
+    fx_lost_update(&v);
+    v.end = RL_END_DONE;
+    v.passed = false;
+    v.checks = checks;
+    v.nchecks = 2;
+    v.schedule = "rl1:unsafe-counter:unsafe:threads=2,iters=1:0.1.0.1";
+    v.message = "the run has ended";
+    canvas_resize(&c, 80, 24);
+    view_lab(&c, &v);
+    ck_assert_str_eq(row(&c, 18), "== FAILED: 1 of 2 checks failed (as this "
+                                  "variant is expected to) ===============");
+    ck_assert_int_eq(canvas_role_at(&c, 18, 4), ROLE_FAIL);
+    ck_assert_str_eq(row(&c, 19), " [!!] final value: counter = 1, expected 2:"
+                                  " 1 updates lost");
+    ck_assert_int_eq(canvas_role_at(&c, 19, 1), ROLE_FAIL);
+    ck_assert_str_eq(row(&c, 20), " [ok] no deadlock: no deadlock");
+    ck_assert_int_eq(canvas_role_at(&c, 20, 1), ROLE_OK);
+    ck_assert_str_eq(row(&c, 21), " schedule: rl1:unsafe-counter:unsafe:"
+                                  "threads=2,iters=1:0.1.0.1");
+    ck_assert_str_eq(row(&c, 23), " the run has ended");
+    canvas_free(&c);
+}
+END_TEST
+
+START_TEST(test_lab_deadlock_cycle)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    struct rl_check_result checks[1] = {
+        {"no deadlock", false, "deadlock: T0 waits for L"},
+    };
+
+    fx_lost_update(&v);
+    fx_threads_set(2, RL_T_BLOCKED);
+    fx_threads[0].waiting_on = 0;
+    fx_threads[0].holder = 0;
+    fx_objs[0].kind = RL_OBJ_LOCK;
+    fx_objs[0].name = "L";
+    fx_objs[0].owner = 0;
+    fx_objs[0].nwaiters = 2;
+    fx_objs[0].waiters[0] = 1;
+    fx_objs[0].waiters[1] = 0;
+    v.nrecs = 2;
+    v.end = RL_END_DEADLOCK;
+    v.checks = checks;
+    v.nchecks = 1;
+    v.end_text = "T0 holds L, waits for L (held by T0); T1 waits for L "
+                 "(held by T0)\nwait-for cycle: T0 -> T0";
+    canvas_resize(&c, 80, 24);
+    view_lab(&c, &v);
+    ck_assert(canvas_contains(&c, "== DEADLOCK: no thread can run ==="));
+    ck_assert(canvas_contains(&c, " wait-for cycle: T0 -> T0"));
+    ck_assert(canvas_contains(&c, "1:T0 #L(T0)"));
+    ck_assert(canvas_contains(&c, "| + L Lock: held by T0"));
+    ck_assert(canvas_contains(&c, "|     # waiting: T1 T0"));
+    canvas_free(&c);
+}
+END_TEST
+
+START_TEST(test_lab_many_threads)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    char want[256];
+
+    fx_lost_update(&v);
+    fx_threads_set(8, RL_T_RUNNABLE);
+    v.nthreads = 8;
+    fx_rec(0, 7, RL_OP_STORE, RL_RES_OK, 0, 42, 42, "store counter <- 42");
+    fx_rec(1, 3, RL_OP_ACQUIRE, RL_RES_BLOCKED, 0, 0, 0,
+           "acquire counter: blocked (held by T0)");
+    v.nrecs = 2;
+    v.current = 0;
+    canvas_resize(&c, 80, 24);
+    view_lab(&c, &v);
+    /* 8 lanes of 6 cells: headers cut, texts in their short form */
+    snprintf(want, sizeof want, "%-57s| STATE",
+             "#    1:T0  2:T1  3:T2  4:T3  5:T4  6:T5  7:T6  8:T7");
+    ck_assert_str_eq(row(&c, 1), want);
+    snprintf(want, sizeof want, "%-57s| counter = 1",
+             "  1                                             <-42");
+    ck_assert_str_eq(row(&c, 2), want);
+    snprintf(want, sizeof want, "%-57s|", "  2                    #coun");
+    ck_assert_str_eq(row(&c, 3), want);
+    ck_assert_int_eq(canvas_role_at(&c, 3, 23), ROLE_BLOCKED);
+    /* 30 threads: the lanes that fit, and how many are not shown */
+    fx_threads_set(30, RL_T_RUNNABLE);
+    v.nthreads = 30;
+    view_lab(&c, &v);
+    ck_assert(canvas_contains(&c, "+17|"));
+    canvas_free(&c);
+}
+END_TEST
+
+START_TEST(test_rec_text_forms)
+{
+    struct view_lab v;
+    char buf[128];
+    int role;
+
+    fx_lost_update(&v);
+    fx_rec(0, 0, RL_OP_STORE, RL_RES_OK, 0, 42, 42, "store counter <- 42");
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 30, buf, sizeof buf),
+                     "store counter <- 42");
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 12, buf, sizeof buf),
+                     "counter<-42");
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 5, buf, sizeof buf),
+                     "<-42");
+    fx_rec(1, 0, RL_OP_RELEASE, RL_RES_ERROR, 0, 2, 0,
+           "release counter: error: release unlocked lock");
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[1], 20, buf, sizeof buf),
+                     "rel counter: error");
+    ck_assert_int_eq(view_rec_symbol(&fx_recs[1].rec, &role), '!');
+    ck_assert_int_eq(role, ROLE_ERROR);
+    fx_rec(2, 0, RL_OP_ACQUIRE, RL_RES_OK, 0, 0, 0, "acquire L");
+    ck_assert_int_eq(view_rec_symbol(&fx_recs[2].rec, &role), '+');
+    ck_assert_int_eq(role, ROLE_ACQUIRE);
+    fx_rec(3, 0, RL_OP_RELEASE, RL_RES_OK, 0, 0, 0, "release L");
+    ck_assert_int_eq(view_rec_symbol(&fx_recs[3].rec, &role), '-');
+    ck_assert_int_eq(role, ROLE_RELEASE);
+    fx_rec(4, 0, RL_OP_WAIT, RL_RES_BLOCKED, 0, 0, 0, "wait C");
+    ck_assert_int_eq(view_rec_symbol(&fx_recs[4].rec, &role), '#');
+    fx_rec(5, 0, RL_OP_NOTIFY, RL_RES_OK, 0, 1, 0, "notify C");
+    ck_assert_int_eq(view_rec_symbol(&fx_recs[5].rec, &role), '*');
+    ck_assert_int_eq(role, ROLE_SIGNAL);
+}
+END_TEST
+
+START_TEST(test_state_panel_objects)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    static const char *names[] = {"slot0", "slot1", "slot2", "count",
+                                  "pool",  "R",     "C",     "gate"};
+
+    fx_lost_update(&v);
+    memset(fx_objs, 0, sizeof fx_objs);
+    for (int i = 0; i < 8; i++) {
+        fx_objs[i].id = i;
+        fx_objs[i].name = names[i];
+        fx_objs[i].owner = -1;
+        fx_objs[i].lock = -1;
+    }
+    fx_objs[0].value = 7;
+    fx_objs[1].value = 12;
+    fx_objs[3].value = 2;
+    fx_objs[4].kind = RL_OBJ_BOUNDED_SEMAPHORE;
+    fx_objs[4].value = 1;
+    fx_objs[4].limit = 3;
+    fx_objs[4].nholders = 2;
+    fx_objs[4].holders[0] = 1;
+    fx_objs[4].holders[1] = 0;
+    fx_objs[5].kind = RL_OBJ_RLOCK;
+    fx_objs[5].owner = 1;
+    fx_objs[5].depth = 2;
+    fx_objs[6].kind = RL_OBJ_CONDITION;
+    fx_objs[6].lock = 5;
+    fx_objs[6].nwaiters = 1;
+    fx_objs[6].waiters[0] = 0;
+    fx_objs[7].kind = RL_OBJ_EVENT;
+    fx_objs[7].value = 1;
+    v.nobjs = 8;
+    canvas_resize(&c, 80, 24);
+    view_lab(&c, &v);
+    ck_assert(canvas_contains(&c, "| slot[0..2]"));
+    ck_assert(canvas_contains(&c, "|  | 7|12| 0|"));
+    ck_assert(canvas_contains(&c, "| count = 2"));
+    ck_assert(canvas_contains(&c, "|   pool BoundedSem 1/3"));
+    ck_assert(canvas_contains(&c, "|     holders: T1 T0"));
+    ck_assert(canvas_contains(&c, "| + R RLock: T1 depth 2"));
+    ck_assert(canvas_contains(&c, "|   C Cond(R)"));
+    ck_assert(canvas_contains(&c, "|     # waiting: T0"));
+    ck_assert(canvas_contains(&c, "| * gate Event: set"));
+    canvas_free(&c);
+}
+END_TEST
+
+START_TEST(test_histogram)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    long values[5] = {4, 3, 6, 4, 4};
+    struct view_hist h = {"counter", values, 5, 100, 1, "(sim)"};
+
+    fx_lost_update(&v);
+    v.hist = &h;
+    canvas_resize(&c, 80, 24);
+    view_lab(&c, &v);
+    ck_assert(canvas_contains(&c, " repeat: 5 of 100 runs, final value of "
+                                  "counter"));
+    /* one bar per distinct value; the longest fills the width */
+    ck_assert_str_eq(row(&c, 2), " 3 ############## 1                       "
+                                 "             | counter = 1");
+    ck_assert(canvas_contains(
+        &c, " 4 ############################################ 3"));
+    ck_assert(canvas_contains(&c, " min 3  median 4  max 6"));
+    ck_assert(canvas_contains(&c, " correct: 1 of 5 runs  (sim)"));
+    canvas_free(&c);
+}
+END_TEST
+
+START_TEST(test_too_small_and_layout)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    struct view_layout l;
+
+    canvas_resize(&c, 40, 10);
+    view_too_small(&c, VIEW_MIN_W, VIEW_MIN_H);
+    ck_assert_str_eq(row(&c, 4), "racelab needs 60x16");
+    ck_assert_str_eq(row(&c, 5), "this terminal is 40x10");
+    fx_lost_update(&v);
+    view_lab_layout(&v, 80, 24, &l);
+    ck_assert_int_eq(l.rows_y, 2);
+    ck_assert_int_eq(l.rows_h, 18);
+    ck_assert_int_eq(l.state_x, 56);
+    ck_assert_int_eq(l.result_y, 20);
+    view_lab_layout(&v, 120, 40, &l);
+    ck_assert_int_eq(l.state_w, 40);
+    ck_assert_int_eq(l.rows_h, 34);
+    canvas_free(&c);
+}
+END_TEST
+
+/* ---- pages and keys ------------------------------------------------------ */
+
+START_TEST(test_menu_and_help)
+{
+    struct canvas c = {0};
+    const struct lab *labs[64];
+    int n = lab_count(), nk;
+    struct page_menu m;
+    const struct key_help *k;
+
+    ck_assert_int_gt(n, 0);
+    for (int i = 0; i < n && i < 64; i++)
+        labs[i] = lab_at(i);
+    m.labs = labs;
+    m.nlabs = n;
+    m.sel = 0;
+    m.message = NULL;
+    canvas_resize(&c, 100, 30);
+    page_menu(&c, &m);
+    /* every lab is listed (long titles are cut at the list's width) */
+    for (int i = 0; i < n && i < 26; i++) {
+        char head[24];
+
+        snprintf(head, sizeof head, "%.20s", labs[i]->title);
+        ck_assert_msg(canvas_contains(&c, head), "lab %s", labs[i]->name);
+    }
+    ck_assert(canvas_contains(&c, "> "));
+    ck_assert(canvas_contains(&c, labs[0]->name));
+    ck_assert(canvas_contains(&c, labs[0]->variants[0].name));
+    k = keys_help_lab(&nk);
+    int scroll = 0;
+    page_help(&c, "the lab screen", k, nk, true, &scroll);
+    for (int i = 0; i < nk; i++)
+        ck_assert(canvas_contains(&c, k[i].keys));
+    ck_assert(canvas_contains(&c, "# blocked"));
+    canvas_free(&c);
+}
+END_TEST
+
+START_TEST(test_form)
+{
+    struct canvas c = {0};
+    struct page_form f;
+    const struct lab *lab = lab_find("unsafe-counter");
+
+    ck_assert_ptr_nonnull(lab);
+    memset(&f, 0, sizeof f);
+    f.lab = lab;
+    snprintf(f.text[0], sizeof f.text[0], "99");
+    snprintf(f.text[1], sizeof f.text[1], "3");
+    f.error = "threads must be 1..16, not 99";
+    canvas_resize(&c, 80, 24);
+    page_form(&c, &f);
+    ck_assert(canvas_contains(&c, "> threads   [      99]  1..16"));
+    ck_assert(canvas_contains(&c, "threads must be 1..16, not 99"));
+    canvas_free(&c);
+}
+END_TEST
+
+START_TEST(test_keys)
+{
+    ck_assert_int_eq(keys_lab('n').act, ACT_STEP);
+    ck_assert_int_eq(keys_lab(KEY_RIGHT).act, ACT_STEP);
+    ck_assert_int_eq(keys_lab(KEY_LEFT).act, ACT_STEP_BACK);
+    ck_assert_int_eq(keys_lab(' ').act, ACT_RUN_PAUSE);
+    ck_assert_int_eq(keys_lab('3').act, ACT_PICK);
+    ck_assert_int_eq(keys_lab('3').arg, 2);
+    ck_assert_int_eq(keys_lab('1').arg, 0);
+    ck_assert_int_eq(keys_lab('+').act, ACT_FASTER);
+    ck_assert_int_eq(keys_lab('-').act, ACT_SLOWER);
+    ck_assert_int_eq(keys_lab('r').act, ACT_RESTART);
+    ck_assert_int_eq(keys_lab('v').act, ACT_VARIANT);
+    ck_assert_int_eq(keys_lab('s').act, ACT_SCHED);
+    ck_assert_int_eq(keys_lab('p').act, ACT_PARAMS);
+    ck_assert_int_eq(keys_lab('b').act, ACT_BACKEND);
+    ck_assert_int_eq(keys_lab('w').act, ACT_SAVE);
+    ck_assert_int_eq(keys_lab('q').act, ACT_BACK);
+    ck_assert_int_eq(keys_lab(27).act, ACT_BACK);
+    ck_assert_int_eq(keys_lab('?').act, ACT_HELP);
+    ck_assert_int_eq(keys_lab(KEY_RESIZE).act, ACT_RESIZE);
+    ck_assert_int_eq(keys_menu('\n').act, ACT_OPEN);
+    ck_assert_int_eq(keys_menu('q').act, ACT_QUIT);
+    ck_assert_int_eq(keys_form('7').act, ACT_CHAR);
+    ck_assert_int_eq(keys_form('7').arg, '7');
+    ck_assert_int_eq(keys_form(27).act, ACT_BACK);
+    ck_assert_int_eq(keys_form('+').act, ACT_INC);
+    ck_assert_int_eq(keys_help('x').act, ACT_BACK);
+}
+END_TEST
+
+/* ---- the session, on the real engine ------------------------------------- */
+
+/* A session of lab (sim defaults) with scheduler spec. */
+static void open_session(struct session *s, const char *lab, const char *spec)
+{
+    struct lab_inst inst;
+    struct rl_sched sc;
+    char err[256];
+
+    ck_assert_ptr_nonnull(lab_find(lab));
+    lab_inst_init(&inst, lab_find(lab), RL_BACKEND_SIM);
+    ck_assert_int_eq(rl_sched_parse(spec, &sc, err, sizeof err), 0);
+    session_init(s, &inst, &sc, NULL);
+    ck_assert_int_eq(session_restart(s, err, sizeof err), 0);
+}
+
+/* The value of the variable named name in the session's run. */
+static long var_value(const struct session *s, const char *name)
+{
+    struct rl_obj_view o;
+    int id = rl_run_object_find(s->run, name);
+
+    ck_assert_int_ge(id, 0);
+    rl_run_object(s->run, id, &o);
+    return o.value;
+}
+
+START_TEST(test_session_lost_update)
+{
+    struct session s;
+    char sched[512];
+
+    open_session(&s, "unsafe-counter", "rr:1");
+    ck_assert_int_eq(session_run(&s, 1000), RL_END_DONE);
+    ck_assert_int_eq(var_value(&s, "counter"), 3);
+    ck_assert(!rl_run_passed(s.run));
+    session_schedule(&s, sched, sizeof sched);
+    ck_assert_str_eq(sched, "rl1:unsafe-counter:unsafe:threads=2,iters=3:"
+                            "0.1.0.1.0.1.0.1.0.1.0.1.0");
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_frame_from_session)
+{
+    struct session s;
+    struct frame f;
+    struct frame_ui ui = {"finished", "5 steps/s", NULL, false, 1000};
+    struct canvas c = {0};
+
+    open_session(&s, "unsafe-counter", "rr:1");
+    session_run(&s, 1000);
+    frame_init(&f);
+    canvas_resize(&c, 100, 30);
+    frame_lab(&f, &s, &ui, &c);
+    /* scrolled past the oldest record: clamped to it */
+    ck_assert_uint_eq(ui.scroll, rl_run_record_last(s.run) - 1);
+    ui.scroll = 0;
+    frame_lab(&f, &s, &ui, &c);
+    ck_assert(canvas_contains(&c, "[!!] final value: counter = 3, expected 6"));
+    ck_assert(canvas_contains(&c,
+                              "schedule: rl1:unsafe-counter:unsafe:"
+                              "threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0"));
+    ck_assert(canvas_contains(&c, " unsafe-counter/unsafe | sim rr:1 | step 16 "
+                                  "| finished | 5 steps/s"));
+    /* T1's stores at 6, 10 and 15 each overwrite T0's update: marked. */
+    ck_assert(canvas_contains(&c,
+                              " 15>                                 ! store "
+                              "counter <- 3"));
+    ck_assert(canvas_contains(&c, "  6                                  ! "
+                                  "store counter <- 1"));
+    ck_assert(canvas_contains(&c, "  5    store counter <- 1"));
+    ck_assert(
+        canvas_contains(&c, " 16>                                 . finish"));
+    frame_fini(&f);
+    canvas_free(&c);
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_step_back_redo)
+{
+    struct session s;
+    char a[512], b[512], err[256];
+    uint64_t steps;
+
+    open_session(&s, "unsafe-counter", "random:7");
+    session_run(&s, 1000);
+    steps = session_steps(&s);
+    session_schedule(&s, a, sizeof a);
+    ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    ck_assert_int_eq(session_end(&s), RL_END_RUNNING);
+    ck_assert_uint_eq(session_steps(&s), steps - 1);
+    /* forward again: the same run */
+    ck_assert_int_ne(session_step(&s), RL_END_RUNNING);
+    session_schedule(&s, b, sizeof b);
+    ck_assert_str_eq(a, b);
+    /* back to the start, and no further */
+    while (session_steps(&s) > 0)
+        ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    ck_assert_int_eq(session_back(&s, err, sizeof err), -1);
+    ck_assert_str_eq(err, "this is the start of the run");
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_manual_interleaving)
+{
+    struct session s;
+    char err[256], sched[512];
+
+    open_session(&s, "unsafe-counter", "manual");
+    /* T0 and T1 both load 0, T0 stores 1, T1 stores 1: one update lost;
+     * then each finishes its other two increments alone */
+    const int picks[] = {0, 0, 1, 1, 0, 1};
+    for (size_t i = 0; i < sizeof picks / sizeof picks[0]; i++)
+        ck_assert_int_eq(session_pick(&s, picks[i], err, sizeof err), 0);
+    ck_assert_int_eq(var_value(&s, "counter"), 1);
+    ck_assert_int_eq(s.last_thread, 1);
+    /* step back over a hand-made choice replays it */
+    ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    ck_assert_int_eq(var_value(&s, "counter"), 1);
+    ck_assert_int_eq(session_pick(&s, 1, err, sizeof err), 0);
+    while (session_pick(&s, 0, err, sizeof err) == 0)
+        ;
+    while (session_pick(&s, 1, err, sizeof err) == 0)
+        ;
+    ck_assert_int_eq(session_end(&s), RL_END_DONE);
+    ck_assert_int_eq(var_value(&s, "counter"), 5);
+    session_schedule(&s, sched, sizeof sched);
+    ck_assert_str_eq(sched, "rl1:unsafe-counter:unsafe:threads=2,iters=3:"
+                            "0x2.1x2.0.1.0x4");
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_blocked_pick)
+{
+    struct session s;
+    char err[256];
+
+    open_session(&s, "locked-counter", "manual");
+    ck_assert_int_eq(session_pick(&s, 0, err, sizeof err), 0);
+    ck_assert_int_eq(session_pick(&s, 0, err, sizeof err), 0);
+    ck_assert_int_eq(session_pick(&s, 1, err, sizeof err), 0);
+    ck_assert_int_eq(session_pick(&s, 1, err, sizeof err), 0);
+    ck_assert_int_eq(session_pick(&s, 1, err, sizeof err), -1);
+    ck_assert_str_eq(err, "T1 is blocked on L (held by T0)");
+    ck_assert_int_eq(session_pick(&s, 5, err, sizeof err), -1);
+    ck_assert_str_eq(err, "there is no thread T5 (T0..T1)");
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_deadlock)
+{
+    struct session s;
+    char text[1024];
+
+    open_session(&s, "rlock-nesting", "rr:1");
+    ck_assert_int_eq(session_run(&s, 1000), RL_END_DEADLOCK);
+    rl_run_end_text(s.run, text, sizeof text);
+    ck_assert_ptr_nonnull(strstr(text, "wait-for cycle: T0 -> T0"));
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_save)
+{
+    struct session s;
+    char dir[] = "/tmp/check_view_XXXXXX", name[256], path[512], err[256];
+    char line[512];
+    FILE *f;
+    int nrec = 0;
+    bool sched = false;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    open_session(&s, "unsafe-counter", "rr:1");
+    session_run(&s, 1000);
+    ck_assert_int_eq(session_save(&s, dir, name, sizeof name, err, sizeof err),
+                     0);
+    ck_assert_str_eq(name, "racelab-unsafe-counter-unsafe-1.txt");
+    ck_assert_int_eq(session_save(&s, dir, name, sizeof name, err, sizeof err),
+                     0);
+    ck_assert_str_eq(name, "racelab-unsafe-counter-unsafe-2.txt");
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f)) {
+        if (strcmp(line, "schedule: rl1:unsafe-counter:unsafe:threads=2,"
+                         "iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0\n") == 0)
+            sched = true;
+        if (line[0] >= '1' && line[0] <= '9')
+            nrec++;
+    }
+    fclose(f);
+    ck_assert(sched);
+    ck_assert_int_eq(nrec, (int)rl_run_record_last(s.run));
+    unlink(path);
+    snprintf(path, sizeof path, "%s/racelab-unsafe-counter-unsafe-1.txt", dir);
+    unlink(path);
+    rmdir(dir);
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_repeat_sim)
+{
+    struct session s;
+    char err[256];
+
+    open_session(&s, "unsafe-counter", "rr:1");
+    ck_assert_int_eq(session_repeat_start(&s, 5, err, sizeof err), 0);
+    while (s.rep.active)
+        session_poll(&s);
+    ck_assert_int_eq(s.rep.done, 5);
+    ck_assert_str_eq(s.rep.var, "counter");
+    for (int i = 0; i < 5; i++) {
+        ck_assert_int_ge(s.rep.values[i], 2);
+        ck_assert_int_le(s.rep.values[i], 6);
+    }
+    session_repeat_stop(&s);
+    ck_assert_int_eq(s.rep.total, 0);
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_explore)
+{
+    struct session s;
+    char msg[256], text[64];
+    struct lab_inst inst;
+
+    open_session(&s, "locked-counter", "rr:1");
+    /* the correct variant: nothing to find */
+    ck_assert_int_eq(session_explore(&s, 10.0, msg, sizeof msg), 0);
+    ck_assert_ptr_nonnull(strstr(msg, "no failing schedule in "));
+    inst = s.inst;
+    inst.variant = lab_variant_find(s.lab, "early-release");
+    ck_assert_int_ge(inst.variant, 0);
+    ck_assert_int_eq(session_set_inst(&s, &inst, msg, sizeof msg), 0);
+    ck_assert_int_eq(session_explore(&s, 10.0, msg, sizeof msg), 1);
+    ck_assert_ptr_nonnull(strstr(msg, "found after "));
+    session_sched_text(&s, text, sizeof text);
+    ck_assert_str_eq(text, "replay");
+    ck_assert_uint_eq(session_steps(&s), 0);
+    ck_assert_int_eq(session_run(&s, 100000), RL_END_DONE);
+    ck_assert(!rl_run_passed(s.run));
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_cycle)
+{
+    struct session s;
+    char err[256], text[64];
+
+    open_session(&s, "rlock-nesting", "rr:1");
+    ck_assert_int_eq(session_next_variant(&s, err, sizeof err), 0);
+    ck_assert_str_eq(s.lab->variants[s.inst.variant].name, "rlock");
+    ck_assert_int_eq(session_run(&s, 10000), RL_END_DONE);
+    ck_assert(rl_run_passed(s.run));
+    ck_assert_int_eq(session_next_sched(&s, err, sizeof err), 0);
+    session_sched_text(&s, text, sizeof text);
+    ck_assert_str_eq(text, "random:1");
+    ck_assert_int_eq(session_reseed(&s, err, sizeof err), 0);
+    session_sched_text(&s, text, sizeof text);
+    ck_assert_str_eq(text, "random:2");
+    ck_assert_int_eq(session_next_backend(&s, err, sizeof err), 0);
+    ck_assert_int_eq(s.inst.backend, RL_BACKEND_OS);
+    ck_assert_int_eq(session_back(&s, err, sizeof err), -1);
+    ck_assert_int_eq(session_next_backend(&s, err, sizeof err), 0);
+    ck_assert_int_eq(s.inst.backend, RL_BACKEND_SIM);
+    session_fini(&s);
+}
+END_TEST
+
+static Suite *view_suite(void)
+{
+    Suite *s = suite_create("view");
+    TCase *tc = tcase_create("canvas");
+    TCase *lab = tcase_create("lab screen");
+    TCase *pages = tcase_create("pages and keys");
+    TCase *ses = tcase_create("session");
+
+    tcase_add_test(tc, test_canvas_put_clip);
+    tcase_add_test(tc, test_canvas_utf8);
+    tcase_add_test(tc, test_text_wrap);
+    suite_add_tcase(s, tc);
+    tcase_add_test(lab, test_lab_rows_exact);
+    tcase_add_test(lab, test_lab_result_lost_update);
+    tcase_add_test(lab, test_lab_deadlock_cycle);
+    tcase_add_test(lab, test_lab_many_threads);
+    tcase_add_test(lab, test_rec_text_forms);
+    tcase_add_test(lab, test_state_panel_objects);
+    tcase_add_test(lab, test_histogram);
+    tcase_add_test(lab, test_too_small_and_layout);
+    suite_add_tcase(s, lab);
+    tcase_add_test(pages, test_menu_and_help);
+    tcase_add_test(pages, test_form);
+    tcase_add_test(pages, test_keys);
+    suite_add_tcase(s, pages);
+    tcase_set_timeout(ses, 30);
+    tcase_add_test(ses, test_session_lost_update);
+    tcase_add_test(ses, test_frame_from_session);
+    tcase_add_test(ses, test_session_step_back_redo);
+    tcase_add_test(ses, test_session_manual_interleaving);
+    tcase_add_test(ses, test_session_blocked_pick);
+    tcase_add_test(ses, test_session_deadlock);
+    tcase_add_test(ses, test_session_save);
+    tcase_add_test(ses, test_session_repeat_sim);
+    tcase_add_test(ses, test_session_explore);
+    tcase_add_test(ses, test_session_cycle);
+    suite_add_tcase(s, ses);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(view_suite());
+    int failed;
+
+    srunner_set_fork_status(sr, CK_FORK);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli.h - the command line: the command table's row type, and the option
+ * parsing and output helpers that every command shares.
+ *
+ * A command is one row, struct cli_command, defined in the command's own
+ * file (tui/cli/cmd_run.c defines cli_cmd_run and cli_cmd_replay, ...). main.c
+ * keeps the table: `racelab NAME ...` calls row->fn(argc, argv) with argv[0]
+ * = NAME, and `racelab help` lists every row's summary. To add a command:
+ * write tui/cli/cmd_NAME.c with `const struct cli_command cli_cmd_NAME = {...}`,
+ * declare it below, and add `&cli_cmd_NAME` to the table in main.c.
+ *
+ * The helpers keep every command's behaviour the same: options may come
+ * before or after positional arguments, `--opt VALUE` and `--opt=VALUE` are
+ * both accepted, `-h` / `--help` prints the command's usage, and every error
+ * is one line on stderr starting "racelab: " with exit status 2. Helpers
+ * that can fail write that line's text into an err buffer and return -1; the
+ * command prints it with cli_error() (so the parsing is testable without
+ * capturing stderr).
+ */
+#ifndef RL_CLI_H
+#define RL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../../labs/lab.h"
+
+/* Exit statuses of every command. */
+#define CLI_EXIT_OK 0    /* done; for run: every check holds */
+#define CLI_EXIT_FAIL 1  /* run: a check failed (as unsafe variants should) */
+#define CLI_EXIT_USAGE 2 /* bad usage or input (a one-line error printed) */
+
+/* The sim scheduler when neither --sched nor --seed is given: round robin
+ * with a quantum of one step, the most interleaved fair schedule, so that
+ * the unsafe counter loses updates on its first run. */
+#define CLI_DEFAULT_SCHED "rr:1"
+
+/* On os, a run that is not --quiet prints at most this many events. */
+#define CLI_OS_EVENT_LIMIT 200
+
+/* One row of the command table. */
+struct cli_command {
+    const char *name;    /* "run" */
+    const char *summary; /* one line for `racelab help` */
+    const char *usage;   /* `racelab help NAME`: usage line, what it does,
+                            every option, an example; ends with '\n' */
+    int (*fn)(int argc, char **argv); /* argv[0] = name; returns the exit
+                                         status */
+};
+
+/* The rows, each defined in its command's file (tui and help live in
+ * main.c). */
+extern const struct cli_command cli_cmd_list;   /* cmd_list.c */
+extern const struct cli_command cli_cmd_run;    /* cmd_run.c */
+extern const struct cli_command cli_cmd_replay; /* cmd_run.c */
+extern const struct cli_command cli_cmd_explore; /* cmd_explore.c */
+extern const struct cli_command cli_cmd_grade;   /* cmd_grade.c */
+
+/* ---- errors -------------------------------------------------------------- */
+
+/* Print "racelab: MESSAGE" as one line on stderr. Returns CLI_EXIT_USAGE so
+ * a command can `return cli_error(...)`. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print cmd->usage on stdout. Returns CLI_EXIT_OK. */
+int cli_help(const struct cli_command *cmd);
+
+/* ---- option parsing ------------------------------------------------------ */
+
+/* What cli_next returns besides an option id (ids are > 0). */
+#define CLI_END 0     /* no more arguments */
+#define CLI_ARG (-1)  /* a positional argument, in p->arg */
+#define CLI_HELP (-2) /* -h or --help: print the usage, exit 0 */
+#define CLI_ERR (-3)  /* an error, message in p->err */
+
+struct cli_option {
+    const char *name; /* long name without "--": "variant" */
+    char short_name;  /* 'q' for -q, or 0 */
+    bool has_arg;     /* takes a value: "--variant V" or "--variant=V" */
+    int id;           /* > 0: what cli_next returns for it */
+};
+
+/* A walk over argv[1..argc). Private to the command that runs it. */
+struct cli_parser {
+    const struct cli_command *cmd; /* for messages */
+    int argc;
+    char **argv;
+    int next;        /* index of the next argv element */
+    bool only_args;  /* after "--": everything is positional */
+    const char *arg; /* the value of the last option or positional */
+    char opt[64];    /* the last option as spelled, "--threads" */
+    char err[512];   /* the message when cli_next returns CLI_ERR */
+};
+
+/* Start walking argv[1..argc) (argv[0] is the command name). */
+void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd,
+                     int argc, char **argv);
+/* The next option or positional. opts ends with a row whose name is NULL.
+ * Returns an option id (p->arg = its value or NULL), CLI_ARG (p->arg = the
+ * argument), CLI_HELP, CLI_END, or CLI_ERR (unknown option, missing value,
+ * value given to an option that takes none; p->err says which). */
+int cli_next(struct cli_parser *p, const struct cli_option *opts);
+
+/* Parse a whole unsigned decimal number in min..max for option opt.
+ * Returns 0, or -1 with "OPT: 'x' is not a number" / "OPT must be
+ * MIN..MAX, not X" in err. */
+int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max,
+                  uint64_t *out, char *err, size_t errlen);
+
+/* ---- the lab options shared by tui, run (and later explore, grade) ------- */
+
+enum {
+    CLI_OPT_VARIANT = 1,
+    CLI_OPT_BACKEND,
+    CLI_OPT_SCHED,
+    CLI_OPT_SEED,
+    CLI_OPT_THREADS,
+    CLI_OPT_ITERS,
+    CLI_OPT_SET,
+    CLI_OPT_USER = 32, /* a command's own options start here */
+};
+
+/* Rows for a command's option table (the LAB positional is the command's). */
+/* clang-format off */
+#define CLI_LAB_OPTIONS                                                      \
+    {"variant", 0, true, CLI_OPT_VARIANT},                                   \
+    {"backend", 0, true, CLI_OPT_BACKEND},                                   \
+    {"sched", 0, true, CLI_OPT_SCHED},                                       \
+    {"seed", 0, true, CLI_OPT_SEED},                                         \
+    {"threads", 0, true, CLI_OPT_THREADS},                                   \
+    {"iters", 0, true, CLI_OPT_ITERS},                                       \
+    {"set", 0, true, CLI_OPT_SET}
+/* clang-format on */
+
+#define CLI_MAX_SETS 32
+
+/* A parameter assignment, in command-line order. */
+struct cli_set {
+    const char *opt; /* "--set", "--threads", "--iters" */
+    char key[32];
+    const char *value;
+};
+
+/* The lab options as given, before they are checked against a lab. */
+struct cli_lab_args {
+    const char *lab;     /* LAB, or NULL */
+    const char *variant; /* --variant, or NULL (the lab's first) */
+    const char *backend; /* --backend, or NULL (sim) */
+    const char *sched;   /* --sched, or NULL */
+    const char *seed;    /* --seed, or NULL */
+    int nsets;
+    struct cli_set sets[CLI_MAX_SETS];
+};
+
+/* Take option id with value (from cli_next) if it is one of
+ * CLI_LAB_OPTIONS. Returns 1 if taken, 0 if id is not a lab option, -1
+ * with a message in err ("--set expects KEY=VALUE, not 'x'"). */
+int cli_lab_option(struct cli_lab_args *a, int id, const char *opt,
+                   const char *value, char *err, size_t errlen);
+
+/* Parse "sim" or "os". Returns 0, or -1 with a message in err. */
+int cli_parse_backend(const char *text, enum rl_backend *out, char *err,
+                      size_t errlen);
+/* The registry's lab names as "a, b, c" (snprintf-style return). */
+size_t cli_lab_names(char *buf, size_t len);
+/* Find a lab by name. Returns NULL with "unknown lab 'x'; labs: a, b" in
+ * err. */
+const struct lab *cli_find_lab(const char *name, char *err, size_t errlen);
+/* Find a variant by name. Returns -1 with "unknown variant 'x' for LAB;
+ * variants: a, b" in err. */
+int cli_find_variant(const struct lab *lab, const char *name, char *err,
+                     size_t errlen);
+
+/* Build inst from a (a->lab must be set): lab, backend, variant, then each
+ * assignment in order. Returns 0, or -1 with the first problem in err. */
+int cli_lab_resolve(const struct cli_lab_args *a, struct lab_inst *inst,
+                    char *err, size_t errlen);
+/* The sim scheduler from --sched / --seed (CLI_DEFAULT_SCHED when neither;
+ * *given tells whether one was). Returns 0, or -1 with a message in err
+ * (both given, a malformed spec, a scheduler on the os backend). */
+int cli_sched_resolve(const struct cli_lab_args *a, enum rl_backend backend,
+                      struct rl_sched *out, bool *given, char *err,
+                      size_t errlen);
+
+/* Whether stdin and stdout are both terminals (the TUI needs both). */
+bool cli_have_terminal(void);
+/* The line printed when the TUI is asked for without a terminal. */
+#define CLI_NO_TERMINAL_MSG                                                    \
+    "the TUI needs a terminal; try 'racelab list' or 'racelab run LAB'"
+
+/* ---- output -------------------------------------------------------------- */
+
+/* "unsafe-counter/unsafe on sim, scheduler rr:1, params threads=2,iters=3"
+ * (no scheduler on os). */
+size_t cli_describe_run(const struct lab_inst *inst, const char *sched,
+                        char *buf, size_t len);
+/* One event line: the step right-aligned, the thread name padded to
+ * name_width, rl_record_text(); ends with '\n'. */
+size_t cli_format_record(const struct rl_run *run, const struct rl_record *rec,
+                         int name_width, char *buf, size_t len);
+/* The width of the longest thread name in run (at least 2). */
+int cli_thread_name_width(const struct rl_run *run);
+/* "final state:" and one line per object: variables with their value,
+ * locks with their holder, semaphores with count and holders, ... */
+void cli_print_state(FILE *f, const struct rl_run *run);
+/* "checks:" and one line per check: "  PASS  name: message". */
+void cli_print_checks(FILE *f, const struct rl_run *run);
+/* Print the data races and lost updates found in the run's records. */
+void cli_print_analysis(FILE *f, const struct rl_run *run);
+/* "end: done after N steps (...)" and, for a deadlock, a step limit or a
+ * divergence, rl_run_end_text indented below. */
+void cli_print_end(FILE *f, const struct rl_run *run);
+/* The schedule string of a finished sim run of inst. Returns a malloc'd
+ * string the caller frees, or NULL when out of memory. */
+char *cli_schedule_string(const struct rl_run *run,
+                          const struct lab_inst *inst);
+/* "schedule: S" and "replay:   racelab replay --schedule 'S'EXTRA" (extra:
+ * options the replay needs too, " --max-steps 50", or ""). */
+void cli_print_schedule(FILE *f, const char *schedule, const char *extra);
+/* "result: PASS (...)" or "result: FAIL (...)", saying whether that is
+ * what the variant is expected to do. */
+void cli_print_result(FILE *f, const struct rl_run *run,
+                      const struct lab_inst *inst);
+
+#endif

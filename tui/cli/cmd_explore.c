@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_explore.c - `racelab explore`: search a lab's sim schedules for one
+ * that breaks a check, and print it ready to replay.
+ *
+ * The search itself is core/explore.c (it knows no lab); this file turns
+ * the command line into a lab instance and a struct rl_explore_config, and
+ * the result into a report: the failing check, its message, how many
+ * preemptions the schedule has, the schedule string and the `racelab
+ * replay` command; or how many schedules passed and whether they were
+ * every schedule within the preemption bound. Timing is on its own "time:"
+ * line so that scripts comparing two reports can drop it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/mem.h"
+#include "../../core/explore.h"
+#include "../../core/schedule.h"
+#include "cli.h"
+
+/* Defaults of the command (the search's own are in explore.h). */
+#define EXPLORE_DEFAULT_BUDGET 2.0
+#define EXPLORE_MAX_BUDGET 86400.0
+
+enum {
+    OPT_BUDGET = CLI_OPT_USER,
+    OPT_MAX_PREEMPTIONS,
+    OPT_RUNS,
+    OPT_MAX_STEPS,
+};
+
+static const struct cli_option explore_options[] = {
+    {"variant", 0, true, CLI_OPT_VARIANT},
+    {"seed", 0, true, CLI_OPT_SEED},
+    {"threads", 0, true, CLI_OPT_THREADS},
+    {"iters", 0, true, CLI_OPT_ITERS},
+    {"set", 0, true, CLI_OPT_SET},
+    {"budget", 0, true, OPT_BUDGET},
+    {"max-preemptions", 0, true, OPT_MAX_PREEMPTIONS},
+    {"runs", 0, true, OPT_RUNS},
+    {"max-steps", 0, true, OPT_MAX_STEPS},
+    {NULL, 0, false, 0},
+};
+
+/* Parse --budget: seconds, a decimal number > 0. */
+static int parse_budget(const char *text, double *out, char *err, size_t errlen)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno != 0 || !(v > 0) ||
+        v > EXPLORE_MAX_BUDGET) {
+        snprintf(err, errlen,
+                 "--budget must be a number of seconds, more than 0 and at "
+                 "most %.0f, not '%s'",
+                 EXPLORE_MAX_BUDGET, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* "1 preemption", "0 preemptions". */
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+/* Print the lines of text (rl_run_end_text) indented by two spaces. */
+static void print_indented(const char *text)
+{
+    const char *line = text, *nl;
+
+    while (*line != '\0') {
+        nl = strchr(line, '\n');
+        if (nl == NULL) {
+            printf("  %s\n", line);
+            return;
+        }
+        printf("  %.*s\n", (int)(nl - line), line);
+        line = nl + 1;
+    }
+}
+
+/* The report of a search that found a failing schedule. */
+static void print_found(const struct lab_inst *inst,
+                        const struct rl_explore_result *r)
+{
+    char params[256], extra[64];
+    char *schedule;
+    size_t len;
+
+    printf("FAIL %s: %s\n", r->check, r->message);
+    printf("found: %d %s, by the %s search", r->preemptions,
+           plural((uint64_t)r->preemptions, "preemption", "preemptions"),
+           rl_explore_phase_name(r->phase));
+    if (r->phase == RL_EXPLORE_RANDOM)
+        printf(" (--sched random:%" PRIu64 ")", r->phase_seed);
+    else if (r->phase == RL_EXPLORE_PCT)
+        printf(" (--sched pct:%" PRIu64 ":%d)", r->phase_seed, r->phase_depth);
+    printf(", after %" PRIu64 " %s\n", r->runs,
+           plural(r->runs, "schedule", "schedules"));
+    if (r->phase == RL_EXPLORE_SYSTEMATIC)
+        printf("       no schedule with fewer preemptions fails\n");
+    printf("end: %s after %" PRIu64 " %s\n", rl_end_name(r->end), r->steps,
+           plural(r->steps, "step", "steps"));
+    if (r->end_text[0] != '\0')
+        print_indented(r->end_text);
+    lab_inst_params_text(inst, params, sizeof params);
+    len = strlen(r->choices) + strlen(inst->lab->name) + strlen(params) +
+          strlen(inst->lab->variants[inst->variant].name) + 16;
+    schedule = rl_xmalloc(len);
+    if (schedule == NULL)
+        return;
+    rl_schedule_format(schedule, len, inst->lab->name,
+                       inst->lab->variants[inst->variant].name, params,
+                       r->choices);
+    extra[0] = '\0';
+    if (r->end == RL_END_STEP_LIMIT)
+        snprintf(extra, sizeof extra, " --max-steps %" PRIu64, r->max_steps);
+    cli_print_schedule(stdout, schedule, extra);
+    free(schedule);
+}
+
+/* Why the bounded search is not complete, in a few words. */
+static const char *incomplete_reason(const struct rl_explore_result *r)
+{
+    switch (r->stop) {
+    case RL_EXPLORE_BUDGET:
+        return "budget";
+    case RL_EXPLORE_RUN_CAP:
+        return "run cap";
+    default:
+        return "too many schedules to store";
+    }
+}
+
+/* The report of a search that found nothing. */
+static void print_passed(const struct rl_explore_result *r)
+{
+    printf("%" PRIu64 " %s explored, all passed ", r->runs,
+           plural(r->runs, "schedule", "schedules"));
+    if (r->exhaustive)
+        printf("(every schedule with at most %d %s)\n", r->bound,
+               plural((uint64_t)r->bound, "preemption", "preemptions"));
+    else
+        printf("(bounded search not complete: %s)\n", incomplete_reason(r));
+    printf("  systematic: %" PRIu64 " (", r->systematic_runs);
+    if (r->bound_complete >= 0)
+        printf(
+            "every schedule with at most %d %s", r->bound_complete,
+            plural((uint64_t)r->bound_complete, "preemption", "preemptions"));
+    else
+        printf("not even every schedule without preemption");
+    printf("), random: %" PRIu64 ", pct: %" PRIu64 "\n", r->random_runs,
+           r->pct_runs);
+    if (r->spin_runs > 0)
+        printf("  %" PRIu64 " %s reached the step limit but finished when "
+               "scheduled fairly\n",
+               r->spin_runs, plural(r->spin_runs, "schedule", "schedules"));
+}
+
+/* racelab explore LAB [options] */
+static int cmd_explore(int argc, char **argv)
+{
+    struct cli_parser p;
+    struct cli_lab_args a;
+    struct lab_inst inst;
+    struct rl_explore_config cfg;
+    struct rl_explore_result res;
+    const char *max_steps = NULL, *runs = NULL, *maxp = NULL;
+    double budget = EXPLORE_DEFAULT_BUDGET;
+    uint64_t v;
+    char err[512], names[1024], params[256];
+    int id, r, status;
+
+    memset(&a, 0, sizeof a);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.max_preemptions = RL_EXPLORE_DEFAULT_PREEMPTIONS;
+    cli_parser_init(&p, &cli_cmd_explore, argc, argv);
+    while ((id = cli_next(&p, explore_options)) != CLI_END) {
+        switch (id) {
+        case CLI_HELP:
+            return cli_help(&cli_cmd_explore);
+        case CLI_ERR:
+            return cli_error("%s", p.err);
+        case CLI_ARG:
+            if (a.lab != NULL)
+                return cli_error("unexpected argument '%s': explore takes "
+                                 "one LAB (see 'racelab help explore')",
+                                 p.arg);
+            a.lab = p.arg;
+            break;
+        case OPT_BUDGET:
+            if (parse_budget(p.arg, &budget, err, sizeof err) < 0)
+                return cli_error("%s", err);
+            break;
+        case OPT_MAX_PREEMPTIONS:
+            maxp = p.arg;
+            break;
+        case OPT_RUNS:
+            runs = p.arg;
+            break;
+        case OPT_MAX_STEPS:
+            max_steps = p.arg;
+            break;
+        default:
+            r = cli_lab_option(&a, id, p.opt, p.arg, err, sizeof err);
+            if (r < 0)
+                return cli_error("%s", err);
+            break;
+        }
+    }
+    if (a.lab == NULL) {
+        cli_lab_names(names, sizeof names);
+        return cli_error("explore needs a LAB; labs: %s", names);
+    }
+    if (cli_lab_resolve(&a, &inst, err, sizeof err) < 0)
+        return cli_error("%s", err);
+    if (a.seed != NULL) {
+        if (cli_parse_u64("--seed", a.seed, 0, UINT64_MAX, &cfg.seed, err,
+                          sizeof err) < 0)
+            return cli_error("%s", err);
+    }
+    if (maxp != NULL) {
+        if (cli_parse_u64("--max-preemptions", maxp, 0, 10, &v, err,
+                          sizeof err) < 0)
+            return cli_error("%s", err);
+        cfg.max_preemptions = (int)v;
+    }
+    if (runs != NULL && cli_parse_u64("--runs", runs, 1, UINT64_MAX,
+                                      &cfg.max_runs, err, sizeof err) < 0)
+        return cli_error("%s", err);
+    if (max_steps != NULL &&
+        cli_parse_u64("--max-steps", max_steps, 1, UINT64_MAX, &cfg.max_steps,
+                      err, sizeof err) < 0)
+        return cli_error("%s", err);
+    cfg.budget_s = budget;
+    cfg.program = lab_program(&inst);
+
+    lab_inst_params_text(&inst, params, sizeof params);
+    printf("explore %s/%s, params %s: at most %d %s first, then random "
+           "and PCT; seed %" PRIu64 "\n",
+           inst.lab->name, inst.lab->variants[inst.variant].name,
+           params[0] != '\0' ? params : "none", cfg.max_preemptions,
+           plural((uint64_t)cfg.max_preemptions, "preemption", "preemptions"),
+           cfg.seed);
+    fflush(stdout);
+    if (rl_explore(&cfg, &res) < 0)
+        return cli_error("%s", res.error);
+    if (res.stop == RL_EXPLORE_NONDETERMINISM) {
+        rl_explore_result_free(&res);
+        return cli_error("%s", res.error);
+    }
+    if (res.found) {
+        print_found(&inst, &res);
+        status = CLI_EXIT_FAIL;
+    } else {
+        print_passed(&res);
+        status = CLI_EXIT_OK;
+    }
+    printf("time: %.3f s\n", res.seconds);
+    rl_explore_result_free(&res);
+    fflush(stdout);
+    return status;
+}
+
+const struct cli_command cli_cmd_explore = {
+    "explore",
+    "search a lab's schedules for one that breaks a check",
+    "usage: racelab explore LAB [options]\n"
+    "\n"
+    "Search the sim schedules of LAB for one that breaks a check: first\n"
+    "every schedule with 0 preemptions, then every one with 1, ... up to\n"
+    "--max-preemptions (a preemption: the running thread could go on and\n"
+    "another is picked); then seeded random and PCT schedules until the\n"
+    "budget is spent. Prints the failing schedule with the fewest\n"
+    "preemptions, the check it breaks, and the command that replays it;\n"
+    "or how many schedules passed and whether they were every schedule\n"
+    "within the bound.\n"
+    "\n"
+    "options (before or after LAB):\n"
+    "  --variant V            the implementation to search (default: the\n"
+    "                         lab's first)\n"
+    "  --budget SECONDS       wall-clock budget (default 2)\n"
+    "  --max-preemptions K    bound of the systematic search (default 2)\n"
+    "  --seed N               seed of the random and PCT schedules "
+    "(default 0)\n"
+    "  --runs N               at most N schedules: with --seed, the same\n"
+    "                         result on every machine\n"
+    "  --max-steps N          a run not finished after N steps did not\n"
+    "                         finish (default 20000)\n"
+    "  --threads N            the same as --set threads=N\n"
+    "  --iters N              the same as --set iters=N\n"
+    "  --set KEY=VALUE        set a lab parameter (repeatable)\n"
+    "  -h, --help             show this help\n"
+    "\n"
+    "exit status: 0 no failing schedule found, 1 one found, 2 bad usage.\n"
+    "\n"
+    "examples:\n"
+    "  racelab explore unsafe-counter\n"
+    "  racelab explore rlock-nesting --variant lock\n"
+    "  racelab explore locked-counter --max-preemptions 3 --runs 5000\n",
+    cmd_explore,
+};

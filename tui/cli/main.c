@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c - the racelab program: the command table and its dispatch.
+ *
+ * `racelab` alone opens the TUI; `racelab COMMAND ARGS...` runs one row of
+ * the table below. Each row (struct cli_command, tui/cli/cli.h) carries the
+ * command's name, a one-line summary for `racelab help`, its full usage for
+ * `racelab help COMMAND` and `racelab COMMAND --help`, and its function.
+ * The tui and help commands live here; every other command lives in its own
+ * tui/cli/cmd_NAME.c. To add one, add its row to `commands` (and its extern
+ * declaration to cli.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "../../core/watchdog.h"
+#include "../screen/tui.h"
+
+static int cmd_tui(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const struct cli_command cmd_tui_row = {
+    "tui",
+    "open the terminal UI (what 'racelab' alone does), or one lab in it",
+    "usage: racelab tui [LAB] [options]\n"
+    "\n"
+    "Open the terminal UI: the lab menu, or LAB directly with the variant,\n"
+    "backend, scheduler and parameters given. 'racelab' with no arguments\n"
+    "is 'racelab tui'. Needs a terminal on stdin and stdout.\n"
+    "\n"
+    "options (as for 'racelab run'; all but --sched / --seed need LAB):\n"
+    "  --variant V       the implementation to show\n"
+    "  --backend B       sim (deterministic, default) or os (real threads)\n"
+    "  --sched S         sim scheduler: rr:Q, random:SEED, pct:SEED:DEPTH,\n"
+    "                    manual (you pick the thread of each step)\n"
+    "  --seed N          the same as --sched random:N\n"
+    "  --threads N       the same as --set threads=N\n"
+    "  --iters N         the same as --set iters=N\n"
+    "  --set KEY=VALUE   set a lab parameter (repeatable)\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "example:\n"
+    "  racelab tui unsafe-counter --sched manual\n",
+    cmd_tui,
+};
+
+static const struct cli_command cmd_help_row = {
+    "help",
+    "show the commands, or one command's options",
+    "usage: racelab help [COMMAND]\n"
+    "\n"
+    "Without COMMAND, list the commands; with it, show that command's usage\n"
+    "and every option ('racelab COMMAND --help' does the same).\n",
+    cmd_help,
+};
+
+/* The command table, in the order `racelab help` lists it. */
+/* clang-format off */
+static const struct cli_command *const commands[] = {
+    &cmd_tui_row,
+    &cli_cmd_list,
+    &cli_cmd_run,
+    &cli_cmd_replay,
+    &cli_cmd_explore,
+    &cli_cmd_grade,
+    &cmd_help_row,
+};
+/* clang-format on */
+
+#define NCOMMANDS ((int)(sizeof commands / sizeof commands[0]))
+
+/* The row named name, or NULL. */
+static const struct cli_command *command_find(const char *name)
+{
+    int i;
+
+    for (i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
+    return NULL;
+}
+
+/* The error for an unknown command name; returns CLI_EXIT_USAGE. */
+static int command_unknown(const char *name)
+{
+    char list[256];
+    size_t n = 0;
+    int i;
+
+    if (lab_find(name) != NULL)
+        return cli_error("unknown command '%s'; to run that lab: racelab run "
+                         "%s (see 'racelab --help')",
+                         name, name);
+    list[0] = '\0';
+    for (i = 0; i < NCOMMANDS && n < sizeof list; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s",
+                              i > 0 ? ", " : "", commands[i]->name);
+    return cli_error("unknown command '%s'; commands: %s (see 'racelab "
+                     "--help')",
+                     name, list);
+}
+
+/* `racelab --help`: every command on one line, and examples. */
+static int print_overview(void)
+{
+    int i, w = 0;
+
+    for (i = 0; i < NCOMMANDS; i++)
+        if ((int)strlen(commands[i]->name) > w)
+            w = (int)strlen(commands[i]->name);
+    printf("usage: racelab [COMMAND [ARGS...]]\n"
+           "\n"
+           "racelab is a terminal lab for race conditions and "
+           "synchronization.\n"
+           "With no command it opens the terminal UI.\n"
+           "\n"
+           "commands:\n");
+    for (i = 0; i < NCOMMANDS; i++)
+        printf("  %-*s  %s\n", w, commands[i]->name, commands[i]->summary);
+    printf("\n"
+           "examples:\n"
+           "  racelab list\n"
+           "  racelab run unsafe-counter --threads 2 --iters 3\n"
+           "  racelab help run\n"
+           "\n"
+           "'racelab COMMAND --help' shows a command's options; "
+           "'racelab --version'\n"
+           "prints the version.\n");
+    return CLI_EXIT_OK;
+}
+
+/* racelab help [COMMAND] */
+static int cmd_help(int argc, char **argv)
+{
+    const struct cli_command *cmd;
+
+    if (argc < 2)
+        return print_overview();
+    if (argc > 2)
+        return cli_error("help takes one COMMAND (see 'racelab help')");
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+        return cli_help(&cmd_help_row);
+    cmd = command_find(argv[1]);
+    if (cmd == NULL)
+        return command_unknown(argv[1]);
+    return cli_help(cmd);
+}
+
+/* Open the TUI with opt, if there is a terminal. */
+static int start_tui(const struct tui_options *opt)
+{
+    if (!cli_have_terminal())
+        return cli_error("%s", CLI_NO_TERMINAL_MSG);
+    return tui_main(opt);
+}
+
+static const struct cli_option tui_options_table[] = {
+    CLI_LAB_OPTIONS,
+    {NULL, 0, false, 0},
+};
+
+/* racelab tui [LAB] [options] */
+static int cmd_tui(int argc, char **argv)
+{
+    struct cli_parser p;
+    struct cli_lab_args a;
+    struct tui_options opt;
+    enum rl_backend backend = RL_BACKEND_SIM;
+    char err[512];
+    int id, r;
+
+    memset(&a, 0, sizeof a);
+    memset(&opt, 0, sizeof opt);
+    cli_parser_init(&p, &cmd_tui_row, argc, argv);
+    while ((id = cli_next(&p, tui_options_table)) != CLI_END) {
+        switch (id) {
+        case CLI_HELP:
+            return cli_help(&cmd_tui_row);
+        case CLI_ERR:
+            return cli_error("%s", p.err);
+        case CLI_ARG:
+            if (a.lab != NULL)
+                return cli_error("unexpected argument '%s': tui takes one "
+                                 "LAB (see 'racelab help tui')",
+                                 p.arg);
+            a.lab = p.arg;
+            break;
+        default:
+            r = cli_lab_option(&a, id, p.opt, p.arg, err, sizeof err);
+            if (r < 0)
+                return cli_error("%s", err);
+            break;
+        }
+    }
+    if (a.lab == NULL &&
+        (a.variant != NULL || a.backend != NULL || a.nsets > 0))
+        return cli_error("%s needs a LAB: racelab tui LAB %s ...",
+                         a.variant != NULL   ? "--variant"
+                         : a.backend != NULL ? "--backend"
+                                             : a.sets[0].opt,
+                         a.variant != NULL   ? "--variant"
+                         : a.backend != NULL ? "--backend"
+                                             : a.sets[0].opt);
+    if (a.lab != NULL) {
+        if (cli_lab_resolve(&a, &opt.inst, err, sizeof err) < 0)
+            return cli_error("%s", err);
+        opt.lab = opt.inst.lab;
+        backend = opt.inst.backend;
+    }
+    if (cli_sched_resolve(&a, backend, &opt.sched, &opt.have_sched, err,
+                          sizeof err) < 0)
+        return cli_error("%s", err);
+    return start_tui(&opt);
+}
+
+int main(int argc, char **argv)
+{
+    const struct cli_command *cmd;
+    struct tui_options opt;
+    const char *name;
+
+    if (argc < 2) {
+        memset(&opt, 0, sizeof opt);
+        rl_watchdog_start();
+        return start_tui(&opt);
+    }
+    name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        return print_overview();
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("racelab %s\n", RL_VERSION);
+        return CLI_EXIT_OK;
+    }
+    if (name[0] == '-')
+        return cli_error("unknown option '%s' (see 'racelab --help')", name);
+    cmd = command_find(name);
+    if (cmd == NULL)
+        return command_unknown(name);
+    /* Commands that step sim runs in this process get the watchdog for
+     * lab code that never reaches a racelab call; grade runs its checks in
+     * children with their own limits. */
+    if (cmd != &cli_cmd_grade)
+        rl_watchdog_start();
+    return cmd->fn(argc - 1, argv + 1);
+}

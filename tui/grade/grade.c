@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * grade.c - the grader's plan and driver: which exercises, from which
+ * files, which checks with how many points (the scheme is in grade.h).
+ *
+ * The data model: a report is a list of exercises, each a contiguous run
+ * of checks in report->checks. grade_run() plans every check first (so
+ * formats that need the count up front, like TAP's plan, can start), then
+ * runs them in order: the build here (the compiler in a child,
+ * grade_compile.c; loading the result in another), every other check in
+ * forked children (grade_check.c) that load the implementation, explore
+ * the scenario's schedules and send back plain data. The grader process
+ * alone turns that into a verdict and points, and hands each finished
+ * check to the sink so the report is written as the grading goes.
+ */
+#include "../../core/mem.h"
+#include "grade.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "grade_check.h"
+#include "grade_compile.h"
+
+/* Points per check, by kind (grade.h). */
+static const int kind_points[] = {
+    [GRADE_BUILD] = 1,  [GRADE_SINGLE] = 2,   [GRADE_SAFETY] = 4,
+    [GRADE_MISUSE] = 1, [GRADE_LIVENESS] = 2, [GRADE_STRESS] = 0,
+};
+
+/* ---- names -------------------------------------------------------------- */
+
+const char *grade_outcome_name(enum grade_outcome o)
+{
+    static const char *const names[] = {
+        [GRADE_PASS] = "passed",
+        [GRADE_WRONG] = "wrong result",
+        [GRADE_MISUSE_ERR] = "misuse",
+        [GRADE_DEADLOCK] = "deadlock",
+        [GRADE_NO_FINISH] = "did not finish",
+        [GRADE_CRASH] = "crash",
+        [GRADE_TIMEOUT] = "timeout",
+        [GRADE_EXIT] = "exited",
+        [GRADE_CORRUPT] = "corrupt result",
+        [GRADE_COMPILE] = "compile error",
+        [GRADE_SKIPPED] = "not gradable",
+        [GRADE_NONDET] = "nondeterminism",
+        [GRADE_INTERNAL] = "grader error",
+    };
+    return names[o];
+}
+
+/* The word a check name starts with. */
+const char *grade_kind_name(enum grade_kind k)
+{
+    static const char *const names[] = {
+        [GRADE_BUILD] = "builds",      [GRADE_SINGLE] = "single",
+        [GRADE_SAFETY] = "safety",     [GRADE_MISUSE] = "misuse",
+        [GRADE_LIVENESS] = "liveness", [GRADE_STRESS] = "stress",
+    };
+    return names[k];
+}
+
+/* How hard a failure is to hit, for the feedback. */
+const char *grade_class_text(enum grade_class c)
+{
+    switch (c) {
+    case GRADE_CLASS_SEQUENTIAL:
+        return "shows with 0 preemptions (sequential)";
+    case GRADE_CLASS_RR:
+        return "shows under plain round robin";
+    case GRADE_CLASS_ONE:
+        return "needs 1 preemption";
+    case GRADE_CLASS_TWO:
+        return "needs 2 preemptions";
+    case GRADE_CLASS_RANDOM:
+        return "found only by random / PCT schedules";
+    default:
+        return "";
+    }
+}
+
+/* "racelab replay --schedule '...'" (and --max-steps when needed). */
+size_t grade_replay_command(const struct grade_check *c, char *buf, size_t len)
+{
+    int n;
+
+    if (c->schedule == NULL) {
+        if (len > 0)
+            buf[0] = '\0';
+        return 0;
+    }
+    if (c->replay_max_steps > 0)
+        n = snprintf(buf, len,
+                     "racelab replay --schedule '%s' --max-steps "
+                     "%llu",
+                     c->schedule, (unsigned long long)c->replay_max_steps);
+    else
+        n = snprintf(buf, len, "racelab replay --schedule '%s'", c->schedule);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+/* ---- planning ----------------------------------------------------------- */
+
+/* The exercise a file is named after: counter.c, counter_no_lock.c. */
+static const struct ex_exercise *exercise_of_file(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    const struct ex_exercise *best = NULL;
+    base = base != NULL ? base + 1 : path;
+    for (int i = 0; i < ex_exercise_count(); i++) {
+        const struct ex_exercise *ex = ex_exercise_at(i);
+        size_t n = strlen(ex->name);
+        if (strncmp(base, ex->name, n) != 0 ||
+            (strcmp(base + n, ".c") != 0 && base[n] != '_'))
+            continue;
+        if (best == NULL || strlen(best->name) < n)
+            best = ex;
+    }
+    return best;
+}
+
+/* "counter, rlock, ..." */
+static void exercise_names(char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < ex_exercise_count() && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
+                              ex_exercise_at(i)->name);
+}
+
+/* Append a check of kind k for scenario sc (NULL for builds) to r. */
+static struct grade_check *add_check(struct grade_report *r, int *cap,
+                                     const struct ex_exercise *ex,
+                                     const struct ex_scenario *sc,
+                                     enum grade_kind k)
+{
+    if (r->nchecks == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        r->checks = rl_xrealloc(r->checks, (size_t)*cap * sizeof *r->checks);
+    }
+    struct grade_check *c = &r->checks[r->nchecks++];
+    memset(c, 0, sizeof *c);
+    c->index = r->nchecks;
+    c->exercise = ex->name;
+    c->sc = sc;
+    c->kind = k;
+    c->cls = GRADE_CLASS_NONE;
+    c->max_points = kind_points[k];
+    if (sc != NULL)
+        snprintf(c->name, sizeof c->name, "%s: %s", grade_kind_name(k),
+                 sc->name);
+    else
+        snprintf(c->name, sizeof c->name, "%s", grade_kind_name(k));
+    return c;
+}
+
+/* List the checks of ex, in report order. */
+static void plan_exercise(struct grade_report *r, int *cap,
+                          const struct ex_exercise *ex, bool stress)
+{
+    static const enum grade_kind order[] = {
+        GRADE_SINGLE, GRADE_SAFETY, GRADE_MISUSE, GRADE_LIVENESS, GRADE_STRESS};
+    struct grade_exercise *ge = &r->ex[r->nex - 1];
+    ge->first = r->nchecks;
+    add_check(r, cap, ex, NULL, GRADE_BUILD);
+    for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+        if (order[k] == GRADE_STRESS && !stress)
+            continue;
+        for (int s = 0; s < ex->nscenarios; s++) {
+            const struct ex_scenario *sc = ex->scenarios[s];
+            enum ex_kind want = order[k] == GRADE_SINGLE   ? EX_SINGLE
+                                : order[k] == GRADE_MISUSE ? EX_MISUSE
+                                                           : EX_CONCURRENT;
+            if (sc->kind == want)
+                add_check(r, cap, ex, sc, order[k]);
+        }
+    }
+    ge->nchecks = r->nchecks - ge->first;
+    for (int i = ge->first; i < r->nchecks; i++)
+        ge->max_points += r->checks[i].max_points;
+    r->max_points += ge->max_points;
+}
+
+/* Decide which exercises to grade and from which files. */
+static int plan(const struct grade_options *o, struct grade_report *r,
+                char *err, size_t errlen)
+{
+    const struct ex_exercise *list[16];
+    int n = 0, cap = 0;
+    struct stat st;
+    bool is_dir = false;
+    char names[256];
+
+    exercise_names(names, sizeof names);
+    if (o->submission != NULL) {
+        if (stat(o->submission, &st) != 0) {
+            snprintf(err, errlen, "--submission %s: %s", o->submission,
+                     strerror(errno));
+            return -1;
+        }
+        is_dir = S_ISDIR(st.st_mode);
+    }
+    for (int i = 0; i < o->nexercises && n < 16; i++) {
+        list[n] = ex_exercise_find(o->exercises[i]);
+        if (list[n] == NULL) {
+            snprintf(err, errlen, "unknown exercise '%s'; exercises: %s",
+                     o->exercises[i], names);
+            return -1;
+        }
+        n++;
+    }
+    if (o->submission != NULL && !is_dir) {
+        if (n > 1) {
+            snprintf(err, errlen,
+                     "--submission FILE grades one exercise; name one (or "
+                     "give a folder)");
+            return -1;
+        }
+        if (n == 0) {
+            list[0] = exercise_of_file(o->submission);
+            if (list[0] == NULL) {
+                snprintf(err, errlen,
+                         "which exercise is %s? name the file after one "
+                         "(%s), or give the exercise: racelab grade "
+                         "counter --submission FILE",
+                         o->submission, names);
+                return -1;
+            }
+            n = 1;
+        }
+    }
+    if (n == 0)
+        for (int i = 0; i < ex_exercise_count() && n < 16; i++)
+            list[n++] = ex_exercise_at(i);
+    snprintf(r->submission, sizeof r->submission, "%s",
+             o->submission != NULL ? o->submission
+                                   : "exercises/ (linked into racelab)");
+    for (int i = 0; i < n; i++) {
+        struct grade_exercise *ge = &r->ex[r->nex++];
+        ge->ex = list[i];
+        if (o->submission == NULL)
+            snprintf(ge->file, sizeof ge->file, "exercises/%s.c",
+                     list[i]->name);
+        else if (is_dir)
+            snprintf(ge->file, sizeof ge->file, "%s/%s.c", o->submission,
+                     list[i]->name);
+        else
+            snprintf(ge->file, sizeof ge->file, "%s", o->submission);
+        plan_exercise(r, &cap, list[i], !o->no_stress);
+    }
+    return 0;
+}
+
+/* ---- the build check ---------------------------------------------------- */
+
+/* Compile (submission) and load (in a child) ex; fill the builds check.
+ * Returns the .so path to use (NULL for the linked tables) or "" when
+ * the exercise cannot be graded. */
+static const char *grade_build(const struct grade_options *o, const char *home,
+                               const char *tmpdir, struct grade_exercise *ge,
+                               struct grade_check *c, char *so, size_t solen)
+{
+    const char *path = NULL;
+    if (o->submission != NULL) {
+        if (access(ge->file, R_OK) != 0) {
+            c->outcome = GRADE_COMPILE;
+            snprintf(c->message, sizeof c->message,
+                     "missing: the submission has no %s.c", ge->ex->name);
+            return "";
+        }
+        snprintf(so, solen, "%s/%s.so", tmpdir, ge->ex->name);
+        char *out = NULL;
+        int rc = grade_compile(home, ge->file, so, &out);
+        if (rc != 0) {
+            c->outcome = GRADE_COMPILE;
+            snprintf(c->message, sizeof c->message, "%s.c does not compile",
+                     ge->ex->name);
+            snprintf(c->detail, sizeof c->detail, "%s", out ? out : "");
+            free(out);
+            return "";
+        }
+        free(out);
+        path = so;
+    }
+    /* Load it in a child: undefined symbols, a missing table, or a
+     * constructor that misbehaves show here. */
+    if (!grade_check_load(o, path, ge->ex->name, c))
+        return "";
+    c->outcome = GRADE_PASS;
+    c->points = c->max_points;
+    snprintf(c->summary, sizeof c->summary, "%s",
+             o->submission != NULL ? "compiles and loads"
+                                   : "built into racelab by make");
+    return path;
+}
+
+/* ---- the driver --------------------------------------------------------- */
+
+int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
+              struct grade_report *r, char *err, size_t errlen)
+{
+    struct grade_options o = *opt;
+    char home[PATH_MAX], tmpdir[PATH_MAX], so[PATH_MAX + 64];
+    const char *tmp = getenv("TMPDIR");
+
+    memset(r, 0, sizeof *r);
+    home[0] = '\0';
+    if (o.budget_s <= 0)
+        o.budget_s = GRADE_DEFAULT_BUDGET;
+    if (o.systematic_runs == 0)
+        o.systematic_runs = GRADE_SYSTEMATIC_RUNS;
+    if (o.random_runs == 0)
+        o.random_runs = GRADE_RANDOM_RUNS;
+    if (o.pct_runs == 0)
+        o.pct_runs = GRADE_PCT_RUNS;
+    r->seed = o.seed;
+    if (plan(&o, r, err, errlen) != 0)
+        return -1;
+    tmpdir[0] = '\0';
+    if (o.submission != NULL) {
+        if (o.home != NULL)
+            snprintf(home, sizeof home, "%s", o.home);
+        else if (grade_home(home, sizeof home, err, errlen) != 0)
+            return -1;
+        snprintf(tmpdir, sizeof tmpdir, "%s/racelab-grade-XXXXXX",
+                 tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
+        if (mkdtemp(tmpdir) == NULL) {
+            snprintf(err, errlen, "cannot create a temporary directory: %s",
+                     strerror(errno));
+            return -1;
+        }
+    }
+    if (sink != NULL && sink->begin != NULL)
+        sink->begin(sink->ctx, r);
+    for (int e = 0; e < r->nex; e++) {
+        struct grade_exercise *ge = &r->ex[e];
+        struct grade_check *b = &r->checks[ge->first];
+        const char *path = grade_build(&o, home, tmpdir, ge, b, so, sizeof so);
+        bool gradable = path == NULL || path[0] != '\0';
+        ge->points += b->points;
+        if (sink != NULL && sink->check != NULL)
+            sink->check(sink->ctx, r, b);
+        for (int i = ge->first + 1; i < ge->first + ge->nchecks; i++) {
+            struct grade_check *c = &r->checks[i];
+            if (!gradable) {
+                c->outcome = GRADE_SKIPPED;
+                snprintf(c->message, sizeof c->message,
+                         "not gradable: %s did not build (not run; scored "
+                         "0, not counted as a failure of its own)",
+                         ge->ex->name);
+            } else {
+                grade_check_run(&o, path, c);
+            }
+            ge->points += c->points;
+            if (sink != NULL && sink->check != NULL)
+                sink->check(sink->ctx, r, c);
+        }
+        r->points += ge->points;
+        if (path != NULL && path[0] != '\0')
+            unlink(path);
+    }
+    if (tmpdir[0] != '\0')
+        rmdir(tmpdir);
+    if (sink != NULL && sink->end != NULL)
+        sink->end(sink->ctx, r);
+    return 0;
+}
+
+/* Free the schedules and outputs kept in r. */
+void grade_report_free(struct grade_report *r)
+{
+    if (r == NULL)
+        return;
+    for (int i = 0; i < r->nchecks; i++) {
+        free(r->checks[i].schedule);
+        free(r->checks[i].output);
+    }
+    free(r->checks);
+    r->checks = NULL;
+    r->nchecks = 0;
+}

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * grade.h - the grader: judge implementations of the exercises under many
+ * sim schedules, each check isolated in its own child process, and score
+ * them.
+ *
+ * CHECKS AND POINTS (per exercise; every scenario of labs/ex_NAME.c gives
+ * its checks, so the maximum depends on the exercise):
+ *
+ *   builds            1  the file compiles and loads (compiler output shown
+ *                        on failure); if not, every later check of the
+ *                        exercise is "not gradable": skipped, scored 0, and
+ *                        not reported as a failure of its own
+ *   single: S         2  per single-thread scenario S: the plain behaviour
+ *   safety: S         4  per concurrent scenario S: every explored schedule
+ *                        keeps the scenario's checks and makes no misuse
+ *                        (deadlocks and step limits are liveness's)
+ *   misuse: S         1  per misuse scenario S: the Python-style error the
+ *                        header promises, under every explored schedule
+ *   liveness: S       2  per concurrent scenario S: no explored schedule
+ *                        deadlocks, and round robin (quanta 1..4, a fair
+ *                        scheduler) finishes within the step limit
+ *   stress: S         0  per concurrent scenario S on the os backend (real
+ *                        threads, the os defaults): reported, never scored,
+ *                        as real timing differs between machines
+ *
+ * A run "did not finish" at its step limit: 50 times the length of a
+ * round-robin run of the same scenario (at least 2000, at most 20000
+ * steps), confirmed by a fair continuation (core/explore.h).
+ *
+ * The schedules, the same on every machine for a given --seed: the
+ * systematic search with at most 2 preemptions, fewest first (at most
+ * GRADE_SYSTEMATIC_RUNS runs), then GRADE_RANDOM_RUNS seeded random and
+ * GRADE_PCT_RUNS seeded PCT runs. A check fails if any schedule fails. The
+ * wall clock (--budget) is only the last guard; if it ever stops a search
+ * the report says so.
+ *
+ * Partial credit for safety and liveness follows how hard the failure is
+ * to hit: with 0 preemptions (sequential) or under round robin 0%; with 1
+ * preemption 25%; with 2 preemptions 50%; only by random / PCT runs 75%
+ * (rounded down to whole points). A crash, a timeout, an exit() from the
+ * submission, a corrupt result or nondeterminism scores 0.
+ *
+ * Every failure found on a schedule is replayed once more in a fresh
+ * child before it is scored; if it does not fail the same way again, the
+ * check reports "nondeterminism outside the scheduler" (an error, 0).
+ */
+#ifndef RL_GRADE_H
+#define RL_GRADE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../../labs/exercise_scenarios.h"
+
+#define GRADE_SYSTEMATIC_RUNS 20000
+#define GRADE_RANDOM_RUNS 500
+#define GRADE_PCT_RUNS 500
+#define GRADE_MAX_PREEMPTIONS 2
+#define GRADE_MAX_STEPS 20000 /* step limit of a run, at most ... */
+#define GRADE_STEP_FACTOR 50  /* ... and at most 50 x a round-robin run */
+#define GRADE_MIN_STEPS 2000  /* ... but never less than this */
+#define GRADE_DEFAULT_BUDGET 60.0
+
+enum grade_kind {
+    GRADE_BUILD,
+    GRADE_SINGLE,
+    GRADE_SAFETY,
+    GRADE_MISUSE,
+    GRADE_LIVENESS,
+    GRADE_STRESS,
+};
+
+/* What happened, named for the student. */
+enum grade_outcome {
+    GRADE_PASS,
+    GRADE_WRONG,      /* wrong result: a scenario check failed */
+    GRADE_MISUSE_ERR, /* misuse: a Python-style error (engine check) */
+    GRADE_DEADLOCK,
+    GRADE_NO_FINISH, /* did not finish: the step limit */
+    GRADE_CRASH,     /* killed by a signal */
+    GRADE_TIMEOUT,   /* wall clock or CPU limit */
+    GRADE_EXIT,      /* the process ended before the check finished */
+    GRADE_CORRUPT,   /* the result channel was tampered with */
+    GRADE_COMPILE,   /* the build failed */
+    GRADE_SKIPPED,   /* not gradable: the build failed */
+    GRADE_NONDET,    /* nondeterminism outside the scheduler */
+    GRADE_INTERNAL,  /* the grader itself could not run the check */
+};
+
+/* How hard a failure is to hit (partial credit). */
+enum grade_class {
+    GRADE_CLASS_NONE = -1,
+    GRADE_CLASS_SEQUENTIAL, /* 0 preemptions */
+    GRADE_CLASS_RR,         /* round robin shows it */
+    GRADE_CLASS_ONE,        /* 1 preemption */
+    GRADE_CLASS_TWO,        /* 2 preemptions */
+    GRADE_CLASS_RANDOM,     /* only random / PCT runs */
+};
+
+struct grade_check {
+    int index;                    /* 1-based in the report (TAP) */
+    const char *exercise;         /* "counter" */
+    const struct ex_scenario *sc; /* NULL for builds */
+    enum grade_kind kind;
+    char name[96]; /* "safety: concurrent" */
+    int points, max_points;
+    enum grade_outcome outcome;
+    enum grade_class cls;
+    char check[48];            /* the scenario's check that failed */
+    char message[256];         /* its message, in the exercise's terms */
+    char expected[160];        /* what should have held (TAP, JUnit) */
+    char summary[512];         /* "N schedules explored, all passed
+                                  (...)" or how the failure was found */
+    char detail[1024];         /* the end text (deadlock cycle), the
+                                  compiler output, the error */
+    char *schedule;            /* malloc'd rl1:... string, or NULL */
+    uint64_t replay_max_steps; /* --max-steps the replay needs, or 0 */
+    int preemptions;
+    char *output; /* malloc'd captured output, or NULL */
+};
+
+struct grade_exercise {
+    const struct ex_exercise *ex;
+    char file[512];     /* the source graded */
+    int first, nchecks; /* its checks in report->checks */
+    int points, max_points;
+};
+
+struct grade_report {
+    char submission[512]; /* what was graded, for the header */
+    uint64_t seed;
+    struct grade_exercise ex[16];
+    int nex;
+    struct grade_check *checks;
+    int nchecks;
+    int points, max_points;
+};
+
+/* What to grade and how. */
+struct grade_options {
+    const char *submission;       /* FILE or DIR, NULL = linked student_ */
+    const char *const *exercises; /* names; NULL / 0 = every exercise (or
+                                    the one FILE is named after) */
+    int nexercises;
+    uint64_t seed;
+    double budget_s;          /* wall-clock guard per check; 0 =
+                                 GRADE_DEFAULT_BUDGET */
+    const char *home;         /* racelab's sources; NULL = grade_home() */
+    bool no_stress;           /* skip the os stress checks (tests) */
+    uint64_t systematic_runs; /* 0 = GRADE_SYSTEMATIC_RUNS */
+    uint64_t random_runs;     /* 0 = GRADE_RANDOM_RUNS */
+    uint64_t pct_runs;        /* 0 = GRADE_PCT_RUNS */
+};
+
+/* Called as the grading goes, so that output can be written (and flushed)
+ * as each check finishes. begin is called once every check is listed
+ * (their names and maximum points known), check after each, end last. */
+struct grade_sink {
+    void (*begin)(void *ctx, const struct grade_report *r);
+    void (*check)(void *ctx, const struct grade_report *r,
+                  const struct grade_check *c);
+    void (*end)(void *ctx, const struct grade_report *r);
+    void *ctx;
+};
+
+/* Plan and grade. Returns 0 when grading ran (whatever the score), -1
+ * with a message in err for bad options (unknown exercise, missing
+ * submission, no compiler headers). The caller frees with
+ * grade_report_free. */
+int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
+              struct grade_report *r, char *err, size_t errlen);
+
+void grade_report_free(struct grade_report *r);
+
+/* Names for reports. */
+const char *grade_outcome_name(enum grade_outcome o);
+const char *grade_kind_name(enum grade_kind k);
+const char *grade_class_text(enum grade_class c);
+/* The replay command for a check with a schedule, into buf. */
+size_t grade_replay_command(const struct grade_check *c, char *buf, size_t len);
+
+#endif

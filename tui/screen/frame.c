@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * frame.c - the engine's state, read into view data (see frame.h).
+ *
+ * Only what is on screen is read: the records of the visible rows (the
+ * newest, or the scrolled-to window), so a frame costs the same with ten
+ * records or a million. Objects and threads are snapshots; on the os
+ * backend they change while we read them, which is fine for a picture.
+ */
+#include "frame.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/mem.h"
+
+/* Set up empty buffers. */
+void frame_init(struct frame *f)
+{
+    memset(f, 0, sizeof *f);
+}
+
+/* Free the buffers. */
+void frame_fini(struct frame *f)
+{
+    free(f->objs);
+    free(f->recs);
+    free(f->texts);
+    free(f->schedule);
+    memset(f, 0, sizeof *f);
+}
+
+/* Make sure the record buffers hold n rows. */
+static void ensure_rows(struct frame *f, int n)
+{
+    if (n <= f->rec_cap)
+        return;
+    free(f->recs);
+    free(f->texts);
+    f->recs = rl_xcalloc((size_t)n, sizeof *f->recs);
+    f->texts = rl_xcalloc((size_t)n, sizeof *f->texts);
+    f->rec_cap = n;
+}
+
+/* The run's schedule string in f->schedule, or NULL (os). */
+static const char *frame_schedule(struct frame *f, const struct session *s)
+{
+    char small[8];
+    size_t need = 4096;
+
+    /* an ended run's schedule does not change: make it once */
+    if (f->schedule && f->schedule_gen == s->gen &&
+        f->schedule_steps == rl_run_steps(s->run))
+        return f->schedule[0] ? f->schedule : NULL;
+    f->schedule_gen = s->gen;
+    f->schedule_steps = rl_run_steps(s->run);
+    session_schedule(s, small, sizeof small);
+    if (!small[0]) {
+        if (f->schedule)
+            f->schedule[0] = '\0';
+        return NULL;
+    }
+    for (;;) {
+        if (f->schedule_cap < need) {
+            free(f->schedule);
+            f->schedule = rl_xmalloc(need);
+            f->schedule_cap = need;
+        }
+        session_schedule(s, f->schedule, f->schedule_cap);
+        if (strlen(f->schedule) + 1 < f->schedule_cap)
+            return f->schedule;
+        need *= 4;
+    }
+}
+
+/* Threads, objects and the verdict of run into v. */
+/* Analyse the run on screen (sim, complete records, not too long: it is
+ * linear in the records and runs every frame), for the lost-update marks
+ * in the lanes and the result bar's lines. os traces are not exact enough
+ * (see cli_print_analysis). */
+static void frame_analyze(struct frame *f, const struct rl_run *run)
+{
+    char err[200];
+
+    f->an_ok = rl_run_backend(run) == RL_BACKEND_SIM &&
+               rl_run_record_last(run) <= 200000 &&
+               rl_analyze(run, &f->an, err, sizeof err) == 0;
+}
+
+/* The analyses of an ended run, as lines: "[race] ...", "[lost] ...". */
+static void frame_analysis(struct frame *f, const struct rl_run *run)
+{
+    const struct rl_analysis *a = &f->an;
+    char line[320];
+    size_t n = 0;
+
+    f->analysis[0] = '\0';
+    if (!f->an_ok)
+        return;
+    for (int i = 0; i < a->nraces + a->nlost && i < 2 * RL_ANALYSIS_MAX;
+         i++) {
+        if (i < a->nraces)
+            rl_race_text(run, &a->races[i], line, sizeof line);
+        else if (i - a->nraces < 1) /* the first shows the pattern */
+            rl_lost_text(run, &a->lost[i - a->nraces], line, sizeof line);
+        else
+            break;
+        int w = snprintf(f->analysis + n, sizeof f->analysis - n, "%s%s\n",
+                         i < a->nraces ? "[race] " : "[lost] ", line);
+        if (w < 0 || (size_t)w >= sizeof f->analysis - n)
+            break;
+        n += (size_t)w;
+    }
+}
+
+/* Whether record seq is a store that overwrote another thread's update. */
+static bool frame_lost_at(const struct frame *f, uint64_t seq)
+{
+    if (!f->an_ok)
+        return false;
+    for (int i = 0; i < f->an.nlost && i < RL_ANALYSIS_MAX; i++)
+        if (f->an.lost[i].store_seq == seq)
+            return true;
+    return false;
+}
+
+static void frame_state(struct frame *f, const struct session *s,
+                        struct view_lab *v)
+{
+    const struct rl_run *run = s->run;
+
+    v->step = rl_run_record_last(run); /* the lanes' numbering */
+    v->nthreads = rl_run_thread_count(run);
+    for (int i = 0; i < v->nthreads; i++)
+        rl_run_thread(run, i, &f->threads[i]);
+    v->threads = f->threads;
+    v->nobjs = rl_run_object_count(run);
+    if (v->nobjs > f->objs_cap) {
+        free(f->objs);
+        f->objs = rl_xcalloc((size_t)v->nobjs, sizeof *f->objs);
+        f->objs_cap = v->nobjs;
+    }
+    for (int i = 0; i < v->nobjs; i++)
+        rl_run_object(run, i, &f->objs[i]);
+    v->objs = f->objs;
+    v->end = rl_run_end(run);
+    if (v->end == RL_END_RUNNING)
+        return;
+    v->passed = rl_run_passed(run);
+    v->nchecks = rl_run_check_count(run);
+    if (v->nchecks > FRAME_MAX_CHECKS)
+        v->nchecks = FRAME_MAX_CHECKS;
+    for (int i = 0; i < v->nchecks; i++)
+        rl_run_check(run, i, &f->checks[i]);
+    v->checks = f->checks;
+    rl_run_end_text(run, f->end_text, sizeof f->end_text);
+    v->end_text = f->end_text;
+    frame_analysis(f, run);
+    v->analysis = f->analysis[0] ? f->analysis : NULL;
+    v->schedule = frame_schedule(f, s);
+}
+
+/* The records of the rows that fit, newest last. */
+static void frame_records(struct frame *f, const struct session *s,
+                          struct frame_ui *ui, int rows, struct view_lab *v)
+{
+    const struct rl_run *run = s->run;
+    uint64_t first = rl_run_record_first(run), last = rl_run_record_last(run);
+    uint64_t newest, n;
+
+    if (!first || last < first || rows <= 0)
+        return;
+    ensure_rows(f, rows);
+    if (ui->scroll > last - first)
+        ui->scroll = last - first;
+    newest = last - ui->scroll;
+    n = newest - first + 1;
+    if (n > (uint64_t)rows)
+        n = (uint64_t)rows;
+    for (uint64_t i = 0; i < n; i++) {
+        const struct rl_record *r = rl_run_record(run, newest - n + 1 + i);
+
+        if (!r)
+            continue;
+        f->recs[v->nrecs].rec = *r;
+        f->recs[v->nrecs].lost = frame_lost_at(f, r->seq);
+        rl_record_text(run, r, f->texts[v->nrecs], FRAME_TEXT_MAX);
+        f->recs[v->nrecs].text = f->texts[v->nrecs];
+        v->nrecs++;
+    }
+    v->recs = f->recs;
+    v->hidden_below = last - newest;
+    if (s->inst.backend == RL_BACKEND_SIM) {
+        v->current = s->step_seq;
+        v->current_thread = s->last_thread;
+    }
+}
+
+/* Lay the lab screen of s out on c; see frame.h. */
+void frame_lab(struct frame *f, const struct session *s, struct frame_ui *ui,
+               struct canvas *c)
+{
+    const struct lab *lab = s->lab;
+    struct view_lab v;
+    struct view_layout l;
+    struct view_hist h;
+    char params[256], sched[64];
+
+    memset(&v, 0, sizeof v);
+    lab_inst_params_text(&s->inst, params, sizeof params);
+    session_sched_text(s, sched, sizeof sched);
+    v.lab_name = lab->name;
+    v.lab_title = lab->title;
+    v.variant = lab->variants[s->inst.variant].name;
+    v.expect_pass = lab->variants[s->inst.variant].expect_pass;
+    v.params = params;
+    v.backend = s->inst.backend == RL_BACKEND_SIM ? "sim" : "os";
+    v.sched = sched;
+    v.state = ui->state;
+    v.speed = ui->speed;
+    v.current_thread = -1;
+    v.message = ui->message;
+    v.message_error = ui->message_error;
+    f->an_ok = false;
+    if (s->run) {
+        frame_analyze(f, s->run);
+        frame_state(f, s, &v);
+    }
+    if (s->rep.total > 0) {
+        memset(&h, 0, sizeof h);
+        h.var = s->rep.var[0] ? s->rep.var : "?";
+        h.values = s->rep.values;
+        h.n = s->rep.done;
+        h.total = s->rep.total;
+        h.ncorrect = s->rep.ncorrect;
+        h.note = s->inst.backend == RL_BACKEND_SIM ? "(sim, random seeds 1..K)"
+                                                   : "(os, real threads)";
+        v.hist = &h;
+    }
+    view_lab_layout(&v, c->w, c->h, &l);
+    if (s->run)
+        frame_records(f, s, ui, l.rows_h, &v);
+    view_lab(c, &v);
+}

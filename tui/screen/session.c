@@ -1,0 +1,761 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session.c - the run on screen and everything the keys do to it (see
+ * session.h for stepping back and for who owns what).
+ */
+#include "session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../core/explore.h"
+#include "../../core/schedule.h"
+#include "../../core/mem.h"
+
+/* Records a sim run keeps for the screen and the saved trace. */
+#define SESSION_SIM_RECORDS 200000
+/* Records an os live run keeps: the screen shows only the newest. */
+#define SESSION_OS_RECORDS 4096
+/* os runs started from the TUI give up after this long. */
+#define SESSION_OS_TIMEOUT_MS 30000
+/* Time one session_poll may spend on a repeat. */
+#define SESSION_REPEAT_BUDGET_NS 15000000L
+
+/* Runs made by every session so far: a run's number, which a cache can
+ * trust where a pointer could be reused. Private to the UI thread. */
+static uint64_t session_runs_made;
+
+/* Monotonic time in ns. */
+static long long now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* A heap copy of an instance, for one run. */
+static struct lab_inst *inst_copy(const struct lab_inst *inst)
+{
+    struct lab_inst *c = rl_xmalloc(sizeof *c);
+
+    *c = *inst;
+    c->state = NULL;
+    return c;
+}
+
+/* Create a run of inst (which it uses as its ctx) with sched. */
+static struct rl_run *make_run(const struct session *s, struct lab_inst *inst,
+                               const struct rl_sched *sched, bool live,
+                               char *err, size_t errlen)
+{
+    struct rl_run_config cfg;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = lab_program(inst);
+    cfg.backend = inst->backend;
+    cfg.sched = *sched;
+    cfg.max_steps = s->max_steps;
+    cfg.max_records = inst->backend == RL_BACKEND_OS ? SESSION_OS_RECORDS
+                                                     : SESSION_SIM_RECORDS;
+    cfg.record = live;
+    cfg.timeout_ms = SESSION_OS_TIMEOUT_MS;
+    return rl_run_create(&cfg, err, errlen);
+}
+
+/* The scheduler new runs start with: the replay, or the user's. */
+static struct rl_sched start_sched(const struct session *s)
+{
+    struct rl_sched sc = s->sched;
+
+    if (s->replay) {
+        memset(&sc, 0, sizeof sc);
+        sc.kind = RL_SCHED_REPLAY;
+        sc.choices = s->replay;
+        sc.replay_continue = false;
+    }
+    return sc;
+}
+
+/* Destroy run now if it is not running real threads (started: its threads
+ * were started); else keep polling it in the background until it ends. */
+static void retire(struct session *s, struct rl_run *run, struct lab_inst *inst,
+                   bool started)
+{
+    if (!run) {
+        free(inst);
+        return;
+    }
+    if (started && rl_run_backend(run) == RL_BACKEND_OS &&
+        rl_run_poll(run) == RL_END_RUNNING) {
+        if (s->nretired < SESSION_RETIRED_MAX) {
+            s->retired[s->nretired] = run;
+            s->retired_inst[s->nretired] = inst;
+            s->nretired++;
+            return;
+        }
+        /* too many: wait for this one (bounded by its watchdog) */
+    }
+    rl_run_destroy(run);
+    free(inst);
+}
+
+/* Set up a session; see session.h. */
+void session_init(struct session *s, const struct lab_inst *inst,
+                  const struct rl_sched *sched, const char *replay)
+{
+    memset(s, 0, sizeof *s);
+    s->lab = inst->lab;
+    s->inst = *inst;
+    s->inst.state = NULL;
+    s->sched = *sched;
+    if (s->sched.kind == RL_SCHED_RR && s->sched.quantum < 1)
+        s->sched.quantum = 1;
+    if (replay) {
+        s->replay = rl_xmalloc(strlen(replay) + 1);
+        strcpy(s->replay, replay);
+    }
+    s->last_thread = -1;
+    s->pure = true;
+}
+
+/* Free the runs; see session.h. */
+void session_fini(struct session *s)
+{
+    session_repeat_stop(s);
+    retire(s, s->run, s->run_inst, s->started);
+    s->run = NULL;
+    s->run_inst = NULL;
+    for (int i = 0; i < s->nretired; i++) {
+        if (rl_run_poll(s->retired[i]) != RL_END_RUNNING) {
+            rl_run_destroy(s->retired[i]);
+            free(s->retired_inst[i]);
+        }
+        /* still running: left to the end of the process */
+    }
+    s->nretired = 0;
+    free(s->replay);
+    s->replay = NULL;
+}
+
+/* Install a new run (replacing the old one). */
+static void set_run(struct session *s, struct rl_run *run,
+                    struct lab_inst *inst)
+{
+    retire(s, s->run, s->run_inst, s->started);
+    s->run = run;
+    s->run_inst = inst;
+    s->gen = ++session_runs_made;
+    s->step_seq = 0;
+    s->last_thread = -1;
+    s->started = false;
+    s->handback_at = 0;
+}
+
+/* Replace the run with a fresh one; see session.h. */
+int session_restart(struct session *s, char *err, size_t errlen)
+{
+    struct lab_inst *inst = inst_copy(&s->inst);
+    struct rl_sched sc = start_sched(s);
+    struct rl_run *run =
+        make_run(s, inst, &sc, s->inst.backend == RL_BACKEND_OS, err, errlen);
+
+    if (!run) {
+        free(inst);
+        return -1;
+    }
+    set_run(s, run, inst);
+    s->pure = true;
+    return 0;
+}
+
+/* After a replayed step back: once the old choices are used, the user's
+ * scheduler decides again. */
+static void maybe_handback(struct session *s)
+{
+    char err[160];
+
+    if (s->handback_at && rl_run_choice_count(s->run) >= s->handback_at) {
+        s->handback_at = 0;
+        /* the scheduler was accepted when the first run was made; should
+         * it not be now, the replay goes on round robin */
+        (void)rl_run_set_sched(s->run, &s->sched, err, sizeof err);
+    }
+}
+
+/* Remember which records the last step made and who ran it. */
+static void note_step(struct session *s, uint64_t last_before)
+{
+    uint64_t last = rl_run_record_last(s->run);
+    const struct rl_record *r;
+
+    if (last > last_before) {
+        s->step_seq = last_before + 1;
+        r = rl_run_record(s->run, s->step_seq);
+        s->last_thread = r ? r->thread : -1;
+    }
+}
+
+/* Whether the run on screen can be stepped (sim, not ended). */
+static bool steppable(const struct session *s)
+{
+    return s->run && rl_run_backend(s->run) == RL_BACKEND_SIM &&
+           rl_run_end(s->run) == RL_END_RUNNING;
+}
+
+/* sim: one step by the scheduler. */
+enum rl_end session_step(struct session *s)
+{
+    uint64_t before;
+    enum rl_end e;
+
+    if (!steppable(s))
+        return session_end(s);
+    maybe_handback(s);
+    before = rl_run_record_last(s->run);
+    e = rl_run_step(s->run);
+    note_step(s, before);
+    return e;
+}
+
+/* sim: one step of thread tid. */
+int session_pick(struct session *s, int tid, char *err, size_t errlen)
+{
+    uint64_t before, choices;
+
+    if (!s->run) {
+        snprintf(err, errlen, "no run");
+        return -1;
+    }
+    if (rl_run_backend(s->run) != RL_BACKEND_SIM) {
+        snprintf(err, errlen,
+                 "real threads cannot be picked: b switches to sim");
+        return -1;
+    }
+    if (tid >= rl_run_thread_count(s->run)) {
+        snprintf(err, errlen, "there is no thread T%d (T0..T%d)", tid,
+                 rl_run_thread_count(s->run) - 1);
+        return -1;
+    }
+    maybe_handback(s);
+    before = rl_run_record_last(s->run);
+    choices = rl_run_choice_count(s->run);
+    if (rl_run_step_thread(s->run, tid, err, errlen) != 0)
+        return -1;
+    if (rl_run_choice_count(s->run) > choices) {
+        s->pure = false;
+        if (s->replay) {
+            /* the user took over from the schedule string */
+            free(s->replay);
+            s->replay = NULL;
+            memset(&s->sched, 0, sizeof s->sched);
+            s->sched.kind = RL_SCHED_MANUAL;
+            s->sched.quantum = 1;
+        }
+    }
+    note_step(s, before);
+    return 0;
+}
+
+/* The choices of run as a heap string. */
+static char *run_choices(const struct rl_run *run)
+{
+    char small[8];
+    size_t n = rl_run_choices(run, small, sizeof small);
+    char *buf = rl_xmalloc(n + 1);
+
+    rl_run_choices(run, buf, n + 1);
+    return buf;
+}
+
+/* sim: go back one step; see session.h. */
+int session_back(struct session *s, char *err, size_t errlen)
+{
+    uint64_t target, n = 0;
+    struct rl_sched sc;
+    struct lab_inst *inst;
+    struct rl_run *run;
+    char *choices = NULL;
+
+    if (!s->run || rl_run_backend(s->run) != RL_BACKEND_SIM) {
+        snprintf(err, errlen, "stepping back needs the sim backend");
+        return -1;
+    }
+    if (rl_run_steps(s->run) == 0) {
+        snprintf(err, errlen, "this is the start of the run");
+        return -1;
+    }
+    target = rl_run_steps(s->run) - 1;
+    if (s->pure) {
+        sc = start_sched(s);
+    } else {
+        choices = run_choices(s->run);
+        n = rl_run_choice_count(s->run);
+        memset(&sc, 0, sizeof sc);
+        sc.kind = RL_SCHED_REPLAY;
+        sc.choices = choices;
+        sc.replay_continue = true;
+    }
+    inst = inst_copy(&s->inst);
+    run = make_run(s, inst, &sc, false, err, errlen);
+    free(choices);
+    if (!run) {
+        free(inst);
+        return -1;
+    }
+    set_run(s, run, inst);
+    s->handback_at = n;
+    while (rl_run_steps(s->run) < target && session_step(s) == RL_END_RUNNING)
+        ;
+    return 0;
+}
+
+/* sim: step until the end or budget steps. */
+enum rl_end session_run(struct session *s, uint64_t budget)
+{
+    enum rl_end e = session_end(s);
+
+    for (uint64_t i = 0; i < budget && steppable(s); i++)
+        e = session_step(s);
+    return e;
+}
+
+/* os: start the threads. */
+int session_start(struct session *s, char *err, size_t errlen)
+{
+    if (!s->run || rl_run_backend(s->run) != RL_BACKEND_OS) {
+        snprintf(err, errlen, "only os runs start real threads");
+        return -1;
+    }
+    if (s->started) {
+        snprintf(err, errlen, "the threads are already running");
+        return -1;
+    }
+    if (rl_run_start(s->run, err, errlen) != 0)
+        return -1;
+    s->started = true;
+    return 0;
+}
+
+/* The first shared variable of run, or -1. */
+static int first_var(const struct rl_run *run, char *name, size_t len)
+{
+    struct rl_obj_view o;
+
+    for (int i = 0; i < rl_run_object_count(run); i++) {
+        rl_run_object(run, i, &o);
+        if (o.kind == RL_OBJ_VAR) {
+            snprintf(name, len, "%s", o.name);
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* One unit of repeat work: start a run, or advance / collect it. Returns
+ * false when it must wait (an os run still going). */
+static bool repeat_work(struct session *s)
+{
+    struct session_repeat *r = &s->rep;
+    char err[256];
+    enum rl_end e;
+
+    if (!r->run) {
+        struct rl_sched sc;
+
+        memset(&sc, 0, sizeof sc);
+        sc.kind = RL_SCHED_RANDOM;
+        sc.seed = (uint64_t)r->done + 1;
+        r->inst = inst_copy(&s->inst);
+        r->run = make_run(s, r->inst, &sc, false, err, sizeof err);
+        if (!r->run || (s->inst.backend == RL_BACKEND_OS &&
+                        rl_run_start(r->run, err, sizeof err) != 0)) {
+            rl_run_destroy(r->run);
+            free(r->inst);
+            r->run = NULL;
+            r->inst = NULL;
+            r->active = false;
+            return false;
+        }
+        return true;
+    }
+    if (rl_run_backend(r->run) == RL_BACKEND_OS) {
+        e = rl_run_poll(r->run);
+        if (e == RL_END_RUNNING)
+            return false;
+    } else {
+        e = RL_END_RUNNING;
+        for (int i = 0; i < 20000 && e == RL_END_RUNNING; i++)
+            e = rl_run_step(r->run);
+        if (e == RL_END_RUNNING)
+            return true;
+    }
+    {
+        char name[RL_NAME_MAX];
+        int id = first_var(r->run, name, sizeof name);
+        struct rl_obj_view o;
+
+        if (id >= 0) {
+            rl_run_object(r->run, id, &o);
+            r->values[r->done] = o.value;
+            snprintf(r->var, sizeof r->var, "%s", name);
+        }
+        if (rl_run_passed(r->run))
+            r->ncorrect++;
+        r->done++;
+    }
+    retire(s, r->run, r->inst, true);
+    r->run = NULL;
+    r->inst = NULL;
+    if (r->done >= r->total)
+        r->active = false;
+    return r->active;
+}
+
+/* Poll os runs and the repeat; see session.h. */
+void session_poll(struct session *s)
+{
+    if (s->run && s->started && rl_run_backend(s->run) == RL_BACKEND_OS)
+        rl_run_poll(s->run);
+    for (int i = 0; i < s->nretired;) {
+        if (rl_run_poll(s->retired[i]) != RL_END_RUNNING) {
+            rl_run_destroy(s->retired[i]);
+            free(s->retired_inst[i]);
+            s->retired[i] = s->retired[s->nretired - 1];
+            s->retired_inst[i] = s->retired_inst[s->nretired - 1];
+            s->nretired--;
+        } else {
+            i++;
+        }
+    }
+    if (s->rep.active) {
+        long long t0 = now_ns();
+
+        while (s->rep.active && now_ns() - t0 < SESSION_REPEAT_BUDGET_NS)
+            if (!repeat_work(s))
+                break;
+    }
+}
+
+/* The end state of the run on screen. */
+enum rl_end session_end(const struct session *s)
+{
+    return s->run ? rl_run_end(s->run) : RL_END_RUNNING;
+}
+
+/* Steps of the run on screen. */
+uint64_t session_steps(const struct session *s)
+{
+    return s->run ? rl_run_steps(s->run) : 0;
+}
+
+/* Leave replay mode for the user's scheduler (rr:1 if it was a replay). */
+static void leave_replay(struct session *s)
+{
+    if (!s->replay)
+        return;
+    free(s->replay);
+    s->replay = NULL;
+    s->max_steps = 0;
+    if (s->sched.kind == RL_SCHED_REPLAY || s->sched.kind == RL_SCHED_CUSTOM) {
+        memset(&s->sched, 0, sizeof s->sched);
+        s->sched.kind = RL_SCHED_RR;
+        s->sched.quantum = 1;
+    }
+}
+
+/* Cycle the variant and restart. */
+int session_next_variant(struct session *s, char *err, size_t errlen)
+{
+    leave_replay(s);
+    s->inst.variant = (s->inst.variant + 1) % s->lab->nvariants;
+    return session_restart(s, err, errlen);
+}
+
+/* Cycle the scheduler kind (rr, random, pct, manual) and restart. */
+int session_next_sched(struct session *s, char *err, size_t errlen)
+{
+    struct rl_sched n;
+
+    memset(&n, 0, sizeof n);
+    n.seed = s->sched.seed ? s->sched.seed : 1;
+    n.quantum = s->sched.quantum > 0 ? s->sched.quantum : 1;
+    n.depth = s->sched.depth > 0 ? s->sched.depth : 2;
+    if (s->replay) {
+        n.kind = RL_SCHED_RR;
+    } else {
+        switch (s->sched.kind) {
+        case RL_SCHED_RR:
+            n.kind = RL_SCHED_RANDOM;
+            break;
+        case RL_SCHED_RANDOM:
+            n.kind = RL_SCHED_PCT;
+            break;
+        case RL_SCHED_PCT:
+            n.kind = RL_SCHED_MANUAL;
+            break;
+        default:
+            n.kind = RL_SCHED_RR;
+            break;
+        }
+    }
+    free(s->replay);
+    s->replay = NULL;
+    s->sched = n;
+    return session_restart(s, err, errlen);
+}
+
+/* Switch sim <-> os (the parameters go back to that backend's defaults). */
+int session_next_backend(struct session *s, char *err, size_t errlen)
+{
+    struct lab_inst n;
+    enum rl_backend b =
+        s->inst.backend == RL_BACKEND_SIM ? RL_BACKEND_OS : RL_BACKEND_SIM;
+
+    session_repeat_stop(s);
+    leave_replay(s);
+    lab_inst_init(&n, s->lab, b);
+    n.variant = s->inst.variant;
+    s->inst = n;
+    return session_restart(s, err, errlen);
+}
+
+/* A new seed (random, PCT) and a restart. */
+int session_reseed(struct session *s, char *err, size_t errlen)
+{
+    if (!s->replay &&
+        (s->sched.kind == RL_SCHED_RANDOM || s->sched.kind == RL_SCHED_PCT))
+        s->sched.seed++;
+    return session_restart(s, err, errlen);
+}
+
+/* Apply new parameters and restart. */
+int session_set_inst(struct session *s, const struct lab_inst *inst, char *err,
+                     size_t errlen)
+{
+    leave_replay(s);
+    s->inst = *inst;
+    s->inst.state = NULL;
+    return session_restart(s, err, errlen);
+}
+
+/* The scheduler as text. */
+void session_sched_text(const struct session *s, char *buf, size_t len)
+{
+    if (s->inst.backend == RL_BACKEND_OS)
+        snprintf(buf, len, "real threads");
+    else if (s->replay && s->pure)
+        snprintf(buf, len, "replay");
+    else
+        rl_sched_format(&s->sched, buf, len);
+}
+
+/* The full schedule string of the run on screen, or "". */
+void session_schedule(const struct session *s, char *buf, size_t len)
+{
+    char params[256];
+    char *choices;
+
+    if (len)
+        buf[0] = '\0';
+    if (!s->run || rl_run_backend(s->run) != RL_BACKEND_SIM)
+        return;
+    lab_inst_params_text(&s->inst, params, sizeof params);
+    choices = run_choices(s->run);
+    rl_schedule_format(buf, len, s->lab->name,
+                       s->lab->variants[s->inst.variant].name, params, choices);
+    free(choices);
+}
+
+/* Write the saved file's contents. */
+static void save_write(const struct session *s, FILE *f)
+{
+    const struct rl_run *run = s->run;
+    char buf[2048], sched[64];
+    struct rl_check_result k;
+    struct rl_thread_view tv;
+
+    lab_inst_params_text(&s->inst, buf, sizeof buf);
+    session_sched_text(s, sched, sizeof sched);
+    fprintf(f, "# racelab trace\n");
+    fprintf(f, "lab: %s (%s)\n", s->lab->name, s->lab->title);
+    fprintf(f, "variant: %s\n", s->lab->variants[s->inst.variant].name);
+    fprintf(f, "params: %s\n", buf);
+    fprintf(f, "backend: %s\n",
+            s->inst.backend == RL_BACKEND_SIM ? "sim" : "os");
+    fprintf(f, "scheduler: %s\n", sched);
+    fprintf(f, "steps: %llu\n", (unsigned long long)rl_run_steps(run));
+    fprintf(f, "end: %s\n", rl_end_name(rl_run_end(run)));
+    if (rl_run_backend(run) == RL_BACKEND_SIM) {
+        /* the schedule string may be long: size it from the choices */
+        char *choices = run_choices(run);
+        size_t n = strlen(choices) + 1024;
+        char *str;
+
+        free(choices);
+        str = rl_xmalloc(n);
+        session_schedule(s, str, n);
+        fprintf(f, "schedule: %s\n", str);
+        fprintf(f, "replay: racelab replay %s\n", str);
+        free(str);
+    } else {
+        fprintf(f, "schedule: none (os runs are not replayable)\n");
+    }
+    for (int i = 0; i < rl_run_check_count(run); i++) {
+        rl_run_check(run, i, &k);
+        fprintf(f, "check: %s %s: %s\n", k.ok ? "ok" : "FAILED", k.name,
+                k.message ? k.message : "");
+    }
+    rl_run_end_text(run, buf, sizeof buf);
+    for (char *p = buf, *nl; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        fprintf(f, "why: %s\n", p);
+        if (!nl)
+            break;
+    }
+    fprintf(f, "# seq thread event\n");
+    for (uint64_t q = rl_run_record_first(run);
+         q && q <= rl_run_record_last(run); q++) {
+        const struct rl_record *r = rl_run_record(run, q);
+
+        if (!r)
+            continue;
+        rl_record_text(run, r, buf, sizeof buf);
+        if (r->thread >= 0 && r->thread < rl_run_thread_count(run)) {
+            rl_run_thread(run, r->thread, &tv);
+            fprintf(f, "%llu %s %s\n", (unsigned long long)r->seq, tv.name,
+                    buf);
+        } else {
+            fprintf(f, "%llu setup %s\n", (unsigned long long)r->seq, buf);
+        }
+    }
+}
+
+/* Save the trace and schedule; see session.h. */
+int session_save(const struct session *s, const char *dir, char *name,
+                 size_t namelen, char *err, size_t errlen)
+{
+    char path[4096];
+    FILE *f;
+    int fd = -1;
+
+    if (!s->run) {
+        snprintf(err, errlen, "nothing to save");
+        return -1;
+    }
+    for (int n = 1; n < 10000 && fd < 0; n++) {
+        snprintf(name, namelen, "racelab-%s-%s-%d.txt", s->lab->name,
+                 s->lab->variants[s->inst.variant].name, n);
+        snprintf(path, sizeof path, "%s/%s", dir ? dir : ".", name);
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+        if (fd < 0 && errno != EEXIST) {
+            snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+            return -1;
+        }
+    }
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot find a free file name");
+        return -1;
+    }
+    f = fdopen(fd, "w");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    save_write(s, f);
+    if (fclose(f) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Search for a failing schedule; see session.h. */
+int session_explore(struct session *s, double budget_s, char *msg,
+                    size_t msglen)
+{
+    struct rl_explore_config cfg;
+    struct rl_explore_result res;
+    struct lab_inst *inst;
+    char err[256];
+    int rc;
+
+    if (s->inst.backend != RL_BACKEND_SIM) {
+        snprintf(msg, msglen, "exploring needs the sim backend (b)");
+        return -1;
+    }
+    inst = inst_copy(&s->inst);
+    memset(&cfg, 0, sizeof cfg);
+    memset(&res, 0, sizeof res);
+    cfg.program = lab_program(inst);
+    cfg.max_preemptions = RL_EXPLORE_DEFAULT_PREEMPTIONS;
+    cfg.seed = 1;
+    cfg.budget_s = budget_s;
+    cfg.max_runs = 100000;
+    if (rl_explore(&cfg, &res) != 0) {
+        snprintf(msg, msglen, "exploring failed: %s", res.error);
+        rl_explore_result_free(&res);
+        free(inst);
+        return -1;
+    }
+    free(inst);
+    if (!res.found) {
+        snprintf(msg, msglen,
+                 "no failing schedule in %llu schedules (%s%d "
+                 "preemptions)",
+                 (unsigned long long)res.runs,
+                 res.exhaustive ? "all with up to " : "bound ", res.bound);
+        rl_explore_result_free(&res);
+        return 0;
+    }
+    free(s->replay);
+    s->replay = rl_xmalloc(strlen(res.choices) + 1);
+    strcpy(s->replay, res.choices);
+    s->max_steps = res.max_steps;
+    rc = session_restart(s, err, sizeof err);
+    if (rc != 0)
+        snprintf(msg, msglen, "%s", err);
+    else
+        snprintf(msg, msglen,
+                 "found after %llu schedules (%d preemption%s): %s; n "
+                 "steps through it",
+                 (unsigned long long)res.runs, res.preemptions,
+                 res.preemptions == 1 ? "" : "s", res.check);
+    rl_explore_result_free(&res);
+    return rc == 0 ? 1 : -1;
+}
+
+/* Start a repeat of k runs. */
+int session_repeat_start(struct session *s, int k, char *err, size_t errlen)
+{
+    session_repeat_stop(s);
+    if (k < 1) {
+        snprintf(err, errlen, "repeat needs at least one run");
+        return -1;
+    }
+    s->rep.values = rl_xcalloc((size_t)k, sizeof *s->rep.values);
+    s->rep.total = k;
+    s->rep.active = true;
+    if (s->run)
+        first_var(s->run, s->rep.var, sizeof s->rep.var);
+    return 0;
+}
+
+/* Stop and forget the repeat. */
+void session_repeat_stop(struct session *s)
+{
+    struct session_repeat *r = &s->rep;
+
+    if (r->run)
+        retire(s, r->run, r->inst, true);
+    free(r->values);
+    memset(r, 0, sizeof *r);
+}

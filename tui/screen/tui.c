@@ -1,0 +1,744 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tui.c - the TUI's main loop: screens, keys, the clock, and the frame.
+ *
+ * One thread does everything here: it reads a key with a timeout, turns it
+ * into an action (keys.c), applies the action to the session (session.c),
+ * advances the clock (a sim run steps at the chosen speed; an os run and a
+ * repeat are polled at a steady frame rate), and when something changed
+ * gathers the engine's state into plain view data, lays it out on a canvas
+ * (view.c, page.c) and draws it (draw.c). Lab threads never touch curses:
+ * on the os backend they only write their record buffers, which
+ * rl_run_poll merges here. Signals only set a flag that this loop reads.
+ */
+#include "tui.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../core/schedule.h"
+#include "canvas.h"
+#include "draw.h"
+#include "frame.h"
+#include "keys.h"
+#include "../../core/mem.h"
+#include "page.h"
+#include "session.h"
+#include "term.h"
+#include "view.h"
+
+#define TUI_NO_TERMINAL                                                        \
+    "racelab: the TUI needs a terminal; try 'racelab list' or 'racelab "       \
+    "run LAB'\n"
+#define TUI_FRAME_MS 33        /* os live view and repeats: ~30 frames/s */
+#define TUI_EXPLORE_BUDGET_S 3 /* x: search this long at most */
+#define TUI_IDLE_MS 250        /* nothing moving: still notice signals */
+#define TUI_MAX_BUDGET_NS 15000000LL /* full speed: step this long a frame */
+
+enum tui_screen { SCR_MENU, SCR_LAB };
+
+/* Steps per second; 0 = as fast as possible. */
+static const int tui_speeds[] = {1, 2, 5, 10, 25, 100, 1000, 10000, 0};
+#define TUI_NSPEEDS ((int)(sizeof tui_speeds / sizeof tui_speeds[0]))
+#define TUI_SPEED_DEFAULT 2
+
+/* Everything the loop owns; private to the UI thread. */
+struct tui {
+    enum tui_screen screen;
+    bool help;
+    int help_scroll; /* rows the help page is scrolled down */
+    bool quit;
+    bool dirty;
+    bool from_menu; /* q on the lab screen goes back to the menu */
+    int menu_sel;
+    const struct lab **labs;
+    int nlabs;
+    struct rl_sched menu_sched; /* scheduler for labs opened from the menu */
+
+    struct session ses;
+    bool have_session;
+    bool running;        /* sim: stepping by the clock */
+    bool to_end;         /* sim: full speed until the end */
+    int speed;           /* index into tui_speeds */
+    long long next_tick; /* ms */
+    uint64_t scroll;     /* records above the newest shown; 0: follow */
+    enum rl_end last_end;
+
+    bool form_open;
+    bool form_fresh; /* the next digit replaces the field */
+    struct page_form form;
+    char form_err[256];
+
+    char msg[512];
+    bool msg_err;
+
+    /* frame buffers, reused */
+    struct canvas canvas;
+    struct frame fr;
+};
+
+/* Monotonic milliseconds. */
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Monotonic nanoseconds. */
+static long long now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Set the message shown on the key line until the next key. */
+static void say(struct tui *t, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void say(struct tui *t, bool error, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+    va_end(ap);
+    t->msg_err = error;
+}
+
+/* ---- the frame ----------------------------------------------------------- */
+
+/* The state word of the status line. */
+static const char *state_word(const struct tui *t)
+{
+    const struct session *s = &t->ses;
+
+    if (s->rep.active)
+        return "repeating";
+    switch (session_end(s)) {
+    case RL_END_RUNNING:
+        break;
+    case RL_END_DONE:
+        return rl_run_passed(s->run) ? "finished: passed" : "finished: failed";
+    case RL_END_DEADLOCK:
+        return "deadlocked";
+    case RL_END_STEP_LIMIT:
+        return "did not finish";
+    case RL_END_DIVERGED:
+        return "diverged";
+    case RL_END_TIMEOUT:
+        return "timed out";
+    }
+    if (s->inst.backend == RL_BACKEND_OS)
+        return s->started ? "running" : "ready: space starts the threads";
+    if (t->running)
+        return t->to_end ? "running to the end" : "running";
+    return session_steps(s) ? "paused" : "ready";
+}
+
+/* Lay the lab screen out, with the parameter form over it when open. */
+static void frame_lab_screen(struct tui *t, struct canvas *c)
+{
+    struct frame_ui ui;
+    char speed[32];
+
+    memset(&ui, 0, sizeof ui);
+    ui.state = state_word(t);
+    if (t->ses.inst.backend == RL_BACKEND_SIM) {
+        if (tui_speeds[t->speed])
+            snprintf(speed, sizeof speed, "%d step%s/s", tui_speeds[t->speed],
+                     tui_speeds[t->speed] == 1 ? "" : "s");
+        else
+            snprintf(speed, sizeof speed, "full speed");
+        ui.speed = speed;
+    }
+    if (t->msg[0]) {
+        ui.message = t->msg;
+        ui.message_error = t->msg_err;
+    }
+    ui.scroll = t->scroll;
+    frame_lab(&t->fr, &t->ses, &ui, c);
+    t->scroll = ui.scroll;
+    if (t->form_open) {
+        t->form.error = t->form_err[0] ? t->form_err : NULL;
+        page_form(c, &t->form);
+    }
+}
+
+/* Lay out and draw the screen. */
+static void frame(struct tui *t)
+{
+    int w, h;
+
+    term_size(&w, &h);
+    canvas_resize(&t->canvas, w, h);
+    if (w < VIEW_MIN_W || h < VIEW_MIN_H) {
+        view_too_small(&t->canvas, VIEW_MIN_W, VIEW_MIN_H);
+    } else if (t->help) {
+        int n;
+        const struct key_help *k =
+            t->screen == SCR_LAB ? keys_help_lab(&n) : keys_help_menu(&n);
+
+        page_help(&t->canvas,
+                  t->screen == SCR_LAB ? "the lab screen" : "the lab menu", k,
+                  n, t->screen == SCR_LAB, &t->help_scroll);
+    } else if (t->screen == SCR_MENU) {
+        struct page_menu m = {t->labs, t->nlabs, t->menu_sel,
+                              t->msg[0] ? t->msg : NULL};
+
+        page_menu(&t->canvas, &m);
+    } else {
+        frame_lab_screen(t, &t->canvas);
+    }
+    draw_canvas(&t->canvas);
+    t->dirty = false;
+}
+
+/* ---- opening and leaving a lab ------------------------------------------- */
+
+/* Open a lab on the lab screen. Returns 0 or -1 with a message. */
+static int open_lab(struct tui *t, const struct lab_inst *inst,
+                    const struct rl_sched *sched, const char *replay)
+{
+    char err[512];
+
+    if (t->have_session)
+        session_fini(&t->ses);
+    session_init(&t->ses, inst, sched, replay);
+    t->have_session = true;
+    if (session_restart(&t->ses, err, sizeof err) != 0) {
+        session_fini(&t->ses);
+        t->have_session = false;
+        say(t, true, "%s", err);
+        return -1;
+    }
+    t->screen = SCR_LAB;
+    t->running = false;
+    t->to_end = false;
+    t->scroll = 0;
+    t->last_end = RL_END_RUNNING;
+    if (replay)
+        say(t, false,
+            "replaying a schedule: n steps, space runs, e runs to "
+            "the end");
+    else if (inst->backend == RL_BACKEND_OS)
+        say(t, false, "real threads: space starts them, R repeats 100 runs");
+    else
+        say(t, false, "n steps, space runs, 1-9 pick a thread, ? for help");
+    return 0;
+}
+
+/* Leave the lab screen for the menu. */
+static void close_lab(struct tui *t)
+{
+    if (t->have_session)
+        session_fini(&t->ses);
+    t->have_session = false;
+    t->screen = SCR_MENU;
+    t->running = false;
+    t->msg[0] = '\0';
+}
+
+/* ---- keys ---------------------------------------------------------------- */
+
+/* Open the parameter form with the session's values. */
+static void form_open(struct tui *t)
+{
+    const struct lab *lab = t->ses.lab;
+
+    memset(&t->form, 0, sizeof t->form);
+    t->form.lab = lab;
+    t->form.backend = t->ses.inst.backend;
+    for (int i = 0; i < lab->nparams; i++)
+        snprintf(t->form.text[i], PAGE_FIELD_MAX, "%ld", t->ses.inst.params[i]);
+    t->form_err[0] = '\0';
+    t->form_open = true;
+    t->form_fresh = true;
+    t->running = false;
+}
+
+/* A key while the parameter form is open. */
+static void form_key(struct tui *t, int key)
+{
+    struct key_action a = keys_form(key);
+    const struct lab *lab = t->form.lab;
+    char *field = t->form.text[t->form.sel];
+    const struct lab_param *p = &lab->params[t->form.sel];
+    size_t len = strlen(field);
+    long v;
+
+    switch (a.act) {
+    case ACT_UP:
+        t->form.sel = (t->form.sel + lab->nparams - 1) % lab->nparams;
+        t->form_fresh = true;
+        break;
+    case ACT_DOWN:
+        t->form.sel = (t->form.sel + 1) % lab->nparams;
+        t->form_fresh = true;
+        break;
+    case ACT_INC:
+    case ACT_DEC:
+        v = strtol(field, NULL, 10) + (a.act == ACT_INC ? 1 : -1);
+        if (v < p->min)
+            v = p->min;
+        if (v > p->max)
+            v = p->max;
+        snprintf(field, PAGE_FIELD_MAX, "%ld", v);
+        t->form_fresh = false;
+        break;
+    case ACT_CHAR:
+        if (t->form_fresh) {
+            field[0] = '\0';
+            len = 0;
+        }
+        if (len + 1 < 12) {
+            field[len] = (char)a.arg;
+            field[len + 1] = '\0';
+        }
+        t->form_fresh = false;
+        break;
+    case ACT_ERASE:
+        if (len > 0)
+            field[len - 1] = '\0';
+        t->form_fresh = false;
+        break;
+    case ACT_OPEN: {
+        struct lab_inst inst = t->ses.inst;
+        char err[256];
+
+        for (int i = 0; i < lab->nparams; i++)
+            if (lab_inst_set(&inst, lab->params[i].key, t->form.text[i], err,
+                             sizeof err) != 0) {
+                snprintf(t->form_err, sizeof t->form_err, "%s", err);
+                t->form.sel = i;
+                return;
+            }
+        t->form_open = false;
+        if (session_set_inst(&t->ses, &inst, err, sizeof err) != 0)
+            say(t, true, "%s", err);
+        else
+            say(t, false, "parameters applied; the run restarted");
+        t->scroll = 0;
+        break;
+    }
+    case ACT_BACK:
+        t->form_open = false;
+        say(t, false, "parameters unchanged");
+        break;
+    default:
+        break;
+    }
+}
+
+/* After an action that replaced the run. */
+static void replaced(struct tui *t, int rc, const char *err, const char *what)
+{
+    char sched[64];
+
+    t->running = false;
+    t->to_end = false;
+    t->scroll = 0;
+    if (rc != 0) {
+        say(t, true, "%s", err);
+        return;
+    }
+    session_sched_text(&t->ses, sched, sizeof sched);
+    say(t, false, "%s: variant %s, %s, %s", what,
+        t->ses.lab->variants[t->ses.inst.variant].name,
+        t->ses.inst.backend == RL_BACKEND_SIM ? "sim" : "os", sched);
+}
+
+/* space: run / pause (sim), start (os). */
+static void act_run(struct tui *t)
+{
+    struct session *s = &t->ses;
+    char err[256];
+
+    if (s->inst.backend == RL_BACKEND_OS) {
+        if (session_end(s) != RL_END_RUNNING) {
+            if (session_restart(s, err, sizeof err) != 0) {
+                say(t, true, "%s", err);
+                return;
+            }
+        }
+        if (s->started) {
+            say(t, false, "real threads cannot be paused; wait for the end");
+            return;
+        }
+        session_repeat_stop(s);
+        if (session_start(s, err, sizeof err) != 0)
+            say(t, true, "%s", err);
+        else
+            say(t, false, "threads started");
+        return;
+    }
+    if (session_end(s) != RL_END_RUNNING) {
+        say(t, false, "the run has ended: Left steps back, r restarts");
+        return;
+    }
+    t->running = !t->running;
+    t->to_end = false;
+    t->next_tick = now_ms();
+    t->scroll = 0;
+}
+
+/* A key on the lab screen. */
+static void lab_key(struct tui *t, int key)
+{
+    struct key_action a = keys_lab(key);
+    struct session *s = &t->ses;
+    char err[512], name[256];
+    int rc;
+
+    if (a.act != ACT_NONE && a.act != ACT_RESIZE && a.act != ACT_REDRAW)
+        t->msg[0] = '\0';
+    switch (a.act) {
+    case ACT_RUN_PAUSE:
+        act_run(t);
+        break;
+    case ACT_STEP:
+        t->running = false;
+        t->scroll = 0;
+        if (s->inst.backend == RL_BACKEND_OS)
+            say(t, true,
+                "real threads are not stepped: space starts them, "
+                "b switches to sim");
+        else if (session_end(s) != RL_END_RUNNING)
+            say(t, false, "the run has ended: Left steps back, r restarts");
+        else
+            session_step(s);
+        break;
+    case ACT_STEP_BACK:
+        t->running = false;
+        t->scroll = 0;
+        if (session_back(s, err, sizeof err) != 0)
+            say(t, true, "%s", err);
+        break;
+    case ACT_FINISH:
+        if (s->inst.backend == RL_BACKEND_OS) {
+            act_run(t);
+        } else if (session_end(s) == RL_END_RUNNING) {
+            t->running = true;
+            t->to_end = true;
+            t->scroll = 0;
+        }
+        break;
+    case ACT_PICK:
+        t->running = false;
+        t->scroll = 0;
+        if (session_pick(s, a.arg, err, sizeof err) != 0)
+            say(t, true, "%s", err);
+        break;
+    case ACT_FASTER:
+        if (t->speed + 1 < TUI_NSPEEDS)
+            t->speed++;
+        break;
+    case ACT_SLOWER:
+        if (t->speed > 0)
+            t->speed--;
+        break;
+    case ACT_RESTART:
+        rc = session_reseed(s, err, sizeof err);
+        replaced(t, rc, err, "restarted");
+        break;
+    case ACT_VARIANT:
+        rc = session_next_variant(s, err, sizeof err);
+        replaced(t, rc, err, "next variant");
+        break;
+    case ACT_SCHED:
+        rc = session_next_sched(s, err, sizeof err);
+        replaced(t, rc, err, "next scheduler");
+        break;
+    case ACT_BACKEND:
+        rc = session_next_backend(s, err, sizeof err);
+        replaced(t, rc, err, "backend switched");
+        break;
+    case ACT_PARAMS:
+        form_open(t);
+        break;
+    case ACT_SAVE:
+        if (session_save(s, ".", name, sizeof name, err, sizeof err) != 0)
+            say(t, true, "%s", err);
+        else
+            say(t, false, "saved %s", name);
+        break;
+    case ACT_REPEAT:
+        t->running = false;
+        if (session_repeat_start(s, SESSION_REPEAT_DEFAULT, err, sizeof err))
+            say(t, true, "%s", err);
+        else
+            say(t, false, "repeating %d runs; q closes the chart",
+                SESSION_REPEAT_DEFAULT);
+        break;
+    case ACT_EXPLORE:
+        t->running = false;
+        say(t, false, "exploring schedules (up to %d s)...",
+            TUI_EXPLORE_BUDGET_S);
+        frame(t);
+        rc = session_explore(s, TUI_EXPLORE_BUDGET_S, err, sizeof err);
+        say(t, rc < 0, "%s", err);
+        t->scroll = 0;
+        t->dirty = true; /* frame() above cleared it */
+        break;
+    case ACT_SCROLL:
+        t->running = false;
+        if (a.arg < 0)
+            t->scroll += (uint64_t)-a.arg;
+        else
+            t->scroll = t->scroll > (uint64_t)a.arg ? t->scroll - a.arg : 0;
+        break;
+    case ACT_FOLLOW:
+        t->scroll = 0;
+        break;
+    case ACT_OLDEST:
+        t->running = false;
+        t->scroll = UINT64_MAX / 2;
+        break;
+    case ACT_BACK:
+        if (s->rep.total > 0)
+            session_repeat_stop(s);
+        else if (t->from_menu)
+            close_lab(t);
+        else
+            t->quit = true;
+        break;
+    case ACT_QUIT:
+        t->quit = true;
+        break;
+    case ACT_HELP:
+        t->help = true;
+        break;
+    default:
+        break;
+    }
+}
+
+/* A key on the menu. */
+static void menu_key(struct tui *t, int key)
+{
+    struct key_action a = keys_menu(key);
+    struct lab_inst inst;
+
+    if (a.act != ACT_NONE && a.act != ACT_RESIZE)
+        t->msg[0] = '\0';
+    switch (a.act) {
+    case ACT_UP:
+        if (t->menu_sel > 0)
+            t->menu_sel--;
+        break;
+    case ACT_DOWN:
+        if (t->menu_sel + 1 < t->nlabs)
+            t->menu_sel++;
+        break;
+    case ACT_OPEN:
+        if (t->nlabs == 0)
+            break;
+        lab_inst_init(&inst, t->labs[t->menu_sel], RL_BACKEND_SIM);
+        if (open_lab(t, &inst, &t->menu_sched, NULL) == 0)
+            t->from_menu = true;
+        break;
+    case ACT_QUIT:
+        t->quit = true;
+        break;
+    case ACT_HELP:
+        t->help = true;
+        break;
+    default:
+        break;
+    }
+}
+
+/* Dispatch one key. */
+static void on_key(struct tui *t, int key)
+{
+    t->dirty = true;
+    if (key == KEY_RESIZE) {
+        draw_invalidate();
+        return;
+    }
+    if (t->help) {
+        struct key_action a = keys_help(key);
+        if (a.act == ACT_SCROLL) {
+            t->help_scroll += a.arg; /* page_help clamps it */
+            if (t->help_scroll < 0)
+                t->help_scroll = 0;
+        } else if (a.act == ACT_BACK) {
+            t->help = false;
+            t->help_scroll = 0;
+        }
+        return;
+    }
+    if (t->screen == SCR_MENU)
+        menu_key(t, key);
+    else if (t->form_open)
+        form_key(t, key);
+    else
+        lab_key(t, key);
+}
+
+/* ---- the clock ----------------------------------------------------------- */
+
+/* How long to wait for a key before the next thing to do. */
+static int wait_ms(const struct tui *t)
+{
+    const struct session *s = &t->ses;
+    long long d;
+
+    if (t->screen != SCR_LAB || !t->have_session)
+        return TUI_IDLE_MS;
+    if (s->rep.active || s->nretired > 0 ||
+        (s->started && session_end(s) == RL_END_RUNNING))
+        return TUI_FRAME_MS;
+    if (t->running) {
+        d = t->next_tick - now_ms();
+        if (d < 0)
+            d = 0;
+        return d > TUI_IDLE_MS ? TUI_IDLE_MS : (int)d;
+    }
+    return TUI_IDLE_MS;
+}
+
+/* Advance what moves by itself: sim steps at the speed, os polls. */
+static void tick(struct tui *t)
+{
+    struct session *s = &t->ses;
+    long long now = now_ms();
+    int speed = t->to_end ? 0 : tui_speeds[t->speed];
+
+    if (t->screen != SCR_LAB || !t->have_session)
+        return;
+    if (s->inst.backend == RL_BACKEND_OS || s->rep.active || s->nretired) {
+        bool moving =
+            s->rep.active || (s->started && session_end(s) == RL_END_RUNNING);
+
+        session_poll(s);
+        if (moving)
+            t->dirty = true;
+    }
+    if (t->running && now >= t->next_tick) {
+        if (speed == 0 || speed > 50) {
+            long long t0 = now_ns();
+            uint64_t per = speed ? (uint64_t)speed / 30 : UINT64_MAX;
+
+            for (uint64_t i = 0;
+                 i < per && s->run && session_end(s) == RL_END_RUNNING;
+                 i += 64) {
+                session_run(s, per - i < 64 ? per - i : 64);
+                if (now_ns() - t0 > TUI_MAX_BUDGET_NS)
+                    break;
+            }
+            t->next_tick = now + TUI_FRAME_MS;
+        } else {
+            session_step(s);
+            t->next_tick += 1000 / speed;
+            if (t->next_tick < now)
+                t->next_tick = now + 1000 / speed;
+        }
+        t->dirty = true;
+        if (session_end(s) != RL_END_RUNNING) {
+            t->running = false;
+            t->to_end = false;
+        }
+    }
+    if (session_end(s) != t->last_end) {
+        t->last_end = session_end(s);
+        t->dirty = true;
+    }
+}
+
+/* ---- entry --------------------------------------------------------------- */
+
+/* Set up t from the options. */
+static int tui_setup(struct tui *t, const struct tui_options *opt, char *err,
+                     size_t errlen)
+{
+    struct rl_sched sched;
+
+    t->nlabs = lab_count();
+    t->labs = rl_xcalloc((size_t)(t->nlabs + 1), sizeof *t->labs);
+    for (int i = 0; i < t->nlabs; i++)
+        t->labs[i] = lab_at(i);
+    frame_init(&t->fr);
+    t->speed = TUI_SPEED_DEFAULT;
+    memset(&sched, 0, sizeof sched);
+    sched.kind = RL_SCHED_RR;
+    sched.quantum = 1;
+    if (opt->have_sched)
+        sched = opt->sched;
+    t->menu_sched = sched;
+    t->screen = SCR_MENU;
+    if (!opt->lab)
+        return 0;
+    for (int i = 0; i < t->nlabs; i++)
+        if (t->labs[i] == opt->lab)
+            t->menu_sel = i;
+    if (opt->replay) {
+        struct rl_schedule sc;
+
+        if (rl_schedule_parse(opt->replay, &sc, err, errlen) != 0)
+            return -1;
+        memset(&sched, 0, sizeof sched);
+        sched.kind = RL_SCHED_REPLAY;
+        return open_lab(t, &opt->inst, &sched, sc.choices) == 0 ? 0 : -2;
+    }
+    return open_lab(t, &opt->inst, &sched, NULL) == 0 ? 0 : -2;
+}
+
+/* Free what t holds. */
+static void tui_teardown(struct tui *t)
+{
+    if (t->have_session)
+        session_fini(&t->ses);
+    canvas_free(&t->canvas);
+    free(t->labs);
+    frame_fini(&t->fr);
+}
+
+/* Run the TUI until the user quits; see tui.h. */
+int tui_main(const struct tui_options *opt)
+{
+    struct tui *t;
+    char err[512];
+    int rc;
+
+    if (!term_is_tty()) {
+        fputs(TUI_NO_TERMINAL, stderr);
+        return 2;
+    }
+    t = rl_xcalloc(1, sizeof *t);
+    rc = tui_setup(t, opt, err, sizeof err);
+    if (rc == -1) {
+        fprintf(stderr, "racelab: %s\n", err);
+        tui_teardown(t);
+        free(t);
+        return 2;
+    }
+    if (term_open(err, sizeof err) != 0) {
+        fprintf(stderr, "racelab: %s\n", err);
+        tui_teardown(t);
+        free(t);
+        return 2;
+    }
+    t->dirty = true;
+    while (!t->quit && !term_quit_requested()) {
+        int key;
+
+        if (t->dirty)
+            frame(t);
+        timeout(wait_ms(t));
+        key = getch();
+        if (key != ERR)
+            on_key(t, key);
+        tick(t);
+    }
+    term_close();
+    tui_teardown(t);
+    free(t);
+    return 0;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tui.h - the ncurses front end's entry point. main.c (the command line)
+ * calls tui_main for `racelab` with no arguments, for `racelab tui ...`,
+ * and for `racelab replay ...` when stdout is a terminal.
+ */
+#ifndef RL_TUI_H
+#define RL_TUI_H
+
+#include "../../labs/lab.h"
+
+struct tui_options {
+    const struct lab *lab;      /* NULL: open the lab menu */
+    struct lab_inst inst;       /* variant and parameters, when lab != NULL */
+    bool have_sched;
+    struct rl_sched sched;      /* scheduler (sim) */
+    const char *replay;         /* a full schedule string to open, or NULL */
+};
+
+/* Run the TUI until the user quits. Returns the exit status: 0 normally,
+ * 2 if there is no terminal (after printing a one-line error). */
+int tui_main(const struct tui_options *opt);
+
+#endif
