@@ -77,8 +77,9 @@ int ex_inst_set(struct ex_inst *in, const char *key, long value, char *err,
         if (strcmp(p->key, key) != 0)
             continue;
         if (value < p->min || value > p->max) {
-            snprintf(err, errlen, "%s must be %ld..%ld, not %ld", key, p->min,
-                     p->max, value);
+            snprintf(err, errlen,
+                     "%s must be a whole number from %ld to %ld, not '%ld'",
+                     key, p->min, p->max, value);
             return -1;
         }
         in->params[i] = value;

@@ -8,7 +8,7 @@
  * A lab instance is a lab + a variant + one value per parameter; values
  * come from text (the command line, a schedule string) and are parsed
  * strictly here, so that every front end gives the same one-line error
- * ("threads must be 1..16, not 99"). lab_program() adapts an instance to
+ * ("threads must be a whole number from 1 to 16, not '99'"). lab_program() adapts an instance to
  * the engine's struct rl_program, which knows nothing about labs.
  */
 #include "lab.h"
@@ -181,14 +181,10 @@ int lab_inst_set(struct lab_inst *inst, const char *key, const char *value,
     }
     const struct lab_param *p = &lab->params[i];
     long v;
-    if (!value || !lab_parse_long(value, &v)) {
-        snprintf(err, errlen, "%s must be an integer %ld..%ld, not '%s'",
-                 p->key, p->min, p->max, value ? value : "");
-        return -1;
-    }
-    if (v < p->min || v > p->max) {
-        snprintf(err, errlen, "%s must be %ld..%ld, not %ld", p->key, p->min,
-                 p->max, v);
+    if (!value || !lab_parse_long(value, &v) || v < p->min || v > p->max) {
+        snprintf(err, errlen,
+                 "%s must be a whole number from %ld to %ld, not '%s'", p->key,
+                 p->min, p->max, value ? value : "");
         return -1;
     }
     inst->params[i] = v;

@@ -83,8 +83,8 @@ void lab_inst_init(struct lab_inst *inst, const struct lab *lab,
                    enum rl_backend backend);
 /* Set a parameter from text ("threads", "4"). On error returns -1 with a
  * one-line message naming what is wrong and what is allowed
- * ("threads must be 1..16, not 99"; "unknown parameter 'x' for
- * unsafe-counter (threads, iters)"). */
+ * ("threads must be a whole number from 1 to 16, not '99'"; "unknown
+ * parameter 'x' for unsafe-counter (threads, iters)"). */
 int lab_inst_set(struct lab_inst *inst, const char *key, const char *value,
                  char *err, size_t errlen);
 /* Set several from "k=v,k=v" (the parameter part of a schedule string). */

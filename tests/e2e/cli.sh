@@ -334,7 +334,7 @@ expect_error "replay: unknown version" \
     "schedule string: version rl9 is not supported (this racelab reads rl1)" \
     replay --schedule 'rl9:unsafe-counter:unsafe:threads=2:0'
 expect_error "replay: parameter out of range in the string" \
-    "schedule string: threads must be 1..16, not 99" \
+    "schedule string: threads must be a whole number from 1 to 16, not '99'" \
     replay --schedule 'rl1:unsafe-counter:unsafe:threads=99,iters=2:0'
 expect_error "replay: unknown lab in the string" \
     "schedule string: unknown lab 'nolab'; labs: $LABS" \
@@ -346,7 +346,7 @@ expect_error "replay: wrong --variant" \
     "this schedule is for unsafe-counter/unsafe, not unsafe-counter/locked" \
     replay --variant locked --schedule "$good"
 expect_error "replay: no schedule" \
-    "replay needs --schedule STRING (the schedule line that 'racelab run' prints)" \
+    "replay needs a trace FILE or --schedule STRING (the schedule line that 'racelab run' prints)" \
     replay unsafe-counter
 
 # ---- trace -------------------------------------------------------------------
@@ -455,11 +455,11 @@ expect_error "missing option value before another option" \
 expect_error "a value for a flag" \
     "option --quiet takes no value (see 'racelab help run')" \
     run unsafe-counter --quiet=yes
-expect_error "bad number" "threads must be an integer 1..16, not 'two'" \
+expect_error "bad number" "threads must be a whole number from 1 to 16, not 'two'" \
     run unsafe-counter --threads two
-expect_error "out of range" "threads must be 1..16, not 99" \
+expect_error "out of range" "threads must be a whole number from 1 to 16, not '99'" \
     run unsafe-counter --threads 99
-expect_error "--iters out of range" "iters must be 1..10000000, not 0" \
+expect_error "--iters out of range" "iters must be a whole number from 1 to 10000000, not '0'" \
     run unsafe-counter --iters 0
 expect_error "--threads on a lab without threads" \
     "--threads: lab semaphore-pool has no parameter 'threads' (its parameters: workers, capacity, rounds)" \
@@ -480,13 +480,13 @@ expect_error "--sched on os" \
 expect_error "--sched and --seed" \
     "give --sched or --seed, not both (--seed N means --sched random:N)" \
     run unsafe-counter --sched rr:2 --seed 3
-expect_error "bad --seed" "--seed: '1x' is not a number" \
+expect_error "bad --seed" "--seed must be a whole number from 0 to 18446744073709551615, not '1x'" \
     run unsafe-counter --seed 1x
 expect_error "manual scheduler without the TUI" \
     "the manual scheduler needs the TUI: racelab tui unsafe-counter --sched manual" \
     run unsafe-counter --sched manual
 expect_error "bad --max-steps" \
-    "--max-steps must be 1..18446744073709551615, not 0" \
+    "--max-steps must be a whole number from 1 to 18446744073709551615, not '0'" \
     run unsafe-counter --max-steps 0
 expect_error "--max-steps on os" \
     "--max-steps applies to the sim backend only" \
@@ -494,7 +494,7 @@ expect_error "--max-steps on os" \
 expect_error "--timeout on sim" \
     "--timeout applies to the os backend only (sim runs are bounded by --max-steps)" \
     run unsafe-counter --timeout 5
-expect_error "bad --timeout" "--timeout must be 1..3600, not 0" \
+expect_error "bad --timeout" "--timeout must be a whole number from 1 to 3600, not '0'" \
     run unsafe-counter --backend os --timeout 0
 
 # The os wall-clock guard ends a thread that spins forever, and says how to

@@ -21,7 +21,8 @@ static const struct cli_option test_options[] = {
     {NULL, 0, false, 0},
 };
 
-static const struct cli_command test_cmd = {"run", "", "", NULL};
+static const struct cli_command test_cmd = {"run", "", "", NULL, test_options,
+                                            "LAB", 1};
 
 /* A parser over the NULL-terminated words (argv[0] = "run"). */
 static void parser_over(struct cli_parser *p, char **words)
@@ -128,20 +129,24 @@ START_TEST(test_parse_u64)
     ck_assert_uint_eq(v, 42);
     ck_assert_int_eq(cli_parse_u64("--n", "0", 1, 100, &v, err, sizeof err),
                      -1);
-    ck_assert_str_eq(err, "--n must be 1..100, not 0");
+    ck_assert_str_eq(err, "--n must be a whole number from 1 to 100, not '0'");
     ck_assert_int_eq(cli_parse_u64("--n", "12x", 1, 100, &v, err, sizeof err),
                      -1);
-    ck_assert_str_eq(err, "--n: '12x' is not a number");
-    ck_assert_int_eq(cli_parse_u64("--n", "-1", 0, 100, &v, err, sizeof err),
+    ck_assert_str_eq(err,
+                     "--n must be a whole number from 1 to 100, not '12x'");
+    ck_assert_int_eq(cli_parse_u64("--seed", "-3", 0, UINT64_MAX, &v, err,
+                                   sizeof err),
                      -1);
-    ck_assert_str_eq(err, "--n: '-1' is not a number");
+    ck_assert_str_eq(err, "--seed must be a whole number from 0 to "
+                          "18446744073709551615, not '-3'");
     ck_assert_int_eq(cli_parse_u64("--n", "", 0, 100, &v, err, sizeof err), -1);
-    ck_assert_str_eq(err, "--n: '' is not a number");
+    ck_assert_str_eq(err, "--n must be a whole number from 0 to 100, not ''");
     ck_assert_int_eq(cli_parse_u64("--n", "99999999999999999999999", 0,
                                    UINT64_MAX, &v, err, sizeof err),
                      -1);
-    ck_assert_str_eq(err, "--n must be 0..18446744073709551615, not "
-                          "99999999999999999999999");
+    ck_assert_str_eq(err, "--n must be a whole number from 0 to "
+                          "18446744073709551615, not "
+                          "'99999999999999999999999'");
 }
 END_TEST
 
@@ -285,7 +290,8 @@ START_TEST(test_sched_resolve)
     a.sched = NULL;
     ck_assert_int_eq(
         cli_sched_resolve(&a, RL_BACKEND_SIM, &s, &given, err, sizeof err), -1);
-    ck_assert_str_eq(err, "--seed: 'x' is not a number");
+    ck_assert_str_eq(err, "--seed must be a whole number from 0 to "
+                          "18446744073709551615, not 'x'");
 }
 END_TEST
 

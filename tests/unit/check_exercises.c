@@ -489,7 +489,7 @@ START_TEST(test_params)
     ck_assert_int_eq(ex_inst_set(&in, "threads", 5, err, sizeof err), 0);
     ck_assert_int_eq(in.params[0], 5);
     ck_assert_int_eq(ex_inst_set(&in, "threads", 99, err, sizeof err), -1);
-    ck_assert_str_eq(err, "threads must be 1..16, not 99");
+    ck_assert_str_eq(err, "threads must be a whole number from 1 to 16, not '99'");
     ck_assert_int_eq(ex_inst_set(&in, "x", 1, err, sizeof err), -1);
     ck_assert_str_eq(err, "unknown parameter 'x' for counter concurrent");
 }

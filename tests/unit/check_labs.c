@@ -193,19 +193,19 @@ START_TEST(test_params_set)
     ck_assert_str_eq(buf, "threads=16,iters=1");
 
     ck_assert_int_eq(lab_inst_set(&inst, "threads", "x", err, sizeof err), -1);
-    ck_assert_str_eq(err, "threads must be an integer 1..16, not 'x'");
+    ck_assert_str_eq(err, "threads must be a whole number from 1 to 16, not 'x'");
     ck_assert_int_eq(lab_inst_set(&inst, "threads", "99", err, sizeof err), -1);
-    ck_assert_str_eq(err, "threads must be 1..16, not 99");
+    ck_assert_str_eq(err, "threads must be a whole number from 1 to 16, not '99'");
     ck_assert_int_eq(lab_inst_set(&inst, "threads", "0", err, sizeof err), -1);
-    ck_assert_str_eq(err, "threads must be 1..16, not 0");
+    ck_assert_str_eq(err, "threads must be a whole number from 1 to 16, not '0'");
     ck_assert_int_eq(lab_inst_set(&inst, "threads", "-3", err, sizeof err), -1);
-    ck_assert_str_eq(err, "threads must be 1..16, not -3");
+    ck_assert_str_eq(err, "threads must be a whole number from 1 to 16, not '-3'");
     ck_assert_int_eq(lab_inst_set(&inst, "x", "1", err, sizeof err), -1);
     ck_assert_str_eq(err, "unknown parameter 'x' for unsafe-counter "
                           "(threads, iters)");
     ck_assert_int_eq(
         lab_inst_set(&inst, "iters", "99999999999", err, sizeof err), -1);
-    ck_assert_str_eq(err, "iters must be 1..10000000, not 99999999999");
+    ck_assert_str_eq(err, "iters must be a whole number from 1 to 10000000, not '99999999999'");
 
     /* strict: no spaces, signs, suffixes, empty text or overflow */
     static const char *const bad[] = {
@@ -213,7 +213,7 @@ START_TEST(test_params_set)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char want[160];
         snprintf(want, sizeof want,
-                 "iters must be an integer 1..10000000, not '%s'", bad[i]);
+                 "iters must be a whole number from 1 to 10000000, not '%s'", bad[i]);
         ck_assert_int_eq(lab_inst_set(&inst, "iters", bad[i], err, sizeof err),
                          -1);
         ck_assert_str_eq(err, want);
@@ -240,7 +240,7 @@ START_TEST(test_params_set_all)
     /* all or nothing */
     ck_assert_int_eq(
         lab_inst_set_all(&inst, "items=7,capacity=9", err, sizeof err), -1);
-    ck_assert_str_eq(err, "capacity must be 1..8, not 9");
+    ck_assert_str_eq(err, "capacity must be a whole number from 1 to 8, not '9'");
     lab_inst_params_text(&inst, buf, sizeof buf);
     ck_assert_str_eq(buf, "producers=2,consumers=2,items=4,capacity=3");
 
@@ -254,7 +254,7 @@ START_TEST(test_params_set_all)
     ck_assert_str_eq(err,
                      "empty parameter in 'items=2,' (expected key=value,...)");
     ck_assert_int_eq(lab_inst_set_all(&inst, "items=", err, sizeof err), -1);
-    ck_assert_str_eq(err, "items must be an integer 1..100000, not ''");
+    ck_assert_str_eq(err, "items must be a whole number from 1 to 100000, not ''");
     ck_assert_int_eq(lab_inst_set_all(&inst, "threads=2", err, sizeof err), -1);
     ck_assert_str_eq(err, "unknown parameter 'threads' for producer-consumer "
                           "(producers, consumers, items, capacity)");

@@ -112,13 +112,13 @@ START_TEST(test_defaults)
     /* bounds a student meets first */
     lab_inst_init(&inst, lab_find("lock-order"), RL_BACKEND_SIM);
     ck_assert_int_eq(lab_inst_set(&inst, "threads", "1", err, sizeof err), -1);
-    ck_assert_str_eq(err, "threads must be 2..8, not 1");
+    ck_assert_str_eq(err, "threads must be a whole number from 2 to 8, not '1'");
     lab_inst_init(&inst, lab_find("interleaved-output"), RL_BACKEND_SIM);
     ck_assert_int_eq(lab_inst_set(&inst, "rounds", "9", err, sizeof err), -1);
-    ck_assert_str_eq(err, "rounds must be 1..8, not 9");
+    ck_assert_str_eq(err, "rounds must be a whole number from 1 to 8, not '9'");
     lab_inst_init(&inst, lab_find("barrier-phases"), RL_BACKEND_SIM);
     ck_assert_int_eq(lab_inst_set(&inst, "threads", "9", err, sizeof err), -1);
-    ck_assert_str_eq(err, "threads must be 2..8, not 9");
+    ck_assert_str_eq(err, "threads must be a whole number from 2 to 8, not '9'");
 }
 END_TEST
 

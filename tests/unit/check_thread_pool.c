@@ -113,12 +113,12 @@ START_TEST(test_defaults)
     lab_inst_params_text(&inst, buf, sizeof buf);
     ck_assert_str_eq(buf, "workers=4,tasks=20000,capacity=8");
     ck_assert_int_eq(lab_inst_set(&inst, "workers", "9", err, sizeof err), -1);
-    ck_assert_str_eq(err, "workers must be 1..8, not 9");
+    ck_assert_str_eq(err, "workers must be a whole number from 1 to 8, not '9'");
     ck_assert_int_eq(lab_inst_set(&inst, "tasks", "0", err, sizeof err), -1);
-    ck_assert_str_eq(err, "tasks must be 1..100000, not 0");
+    ck_assert_str_eq(err, "tasks must be a whole number from 1 to 100000, not '0'");
     ck_assert_int_eq(lab_inst_set(&inst, "capacity", "-1", err, sizeof err),
                      -1);
-    ck_assert_str_eq(err, "capacity must be 0..64, not -1");
+    ck_assert_str_eq(err, "capacity must be a whole number from 0 to 64, not '-1'");
     /* 0 is Python's maxsize=0: an unbounded Queue */
     ck_assert_int_eq(lab_inst_set(&inst, "capacity", "0", err, sizeof err), 0);
     ck_assert_int_eq(lab_inst_param(&inst, "capacity"), 0);

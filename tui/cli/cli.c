@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "../../core/schedule.h"
+#include "suggest.h"
 
 int cli_error(const char *fmt, ...)
 {
@@ -71,10 +72,29 @@ static const struct cli_option *option_find(const struct cli_option *opts,
     return NULL;
 }
 
+/* Append "; did you mean '--NAME'?" to p->err for a long option near one
+ * of opts (or --help). */
+static void option_suggest(struct cli_parser *p, const struct cli_option *opts)
+{
+    char names[CLI_MAX_IDS + 1][64];
+    const char *ptrs[CLI_MAX_IDS + 1];
+    int n = 0;
+
+    if (strncmp(p->opt, "--", 2) != 0)
+        return;
+    for (; opts->name != NULL && n < CLI_MAX_IDS; opts++, n++) {
+        snprintf(names[n], sizeof names[n], "--%s", opts->name);
+        ptrs[n] = names[n];
+    }
+    ptrs[n++] = "--help";
+    suggest_append(p->err, sizeof p->err, p->opt, ptrs, n);
+}
+
 int cli_next(struct cli_parser *p, const struct cli_option *opts)
 {
     const struct cli_option *o;
     const char *a, *value = NULL;
+    size_t n;
 
     p->arg = NULL;
     p->opt[0] = '\0';
@@ -95,7 +115,8 @@ int cli_next(struct cli_parser *p, const struct cli_option *opts)
     if (a[1] == '-') {
         const char *name = a + 2;
         const char *eq = strchr(name, '=');
-        size_t n = eq != NULL ? (size_t)(eq - name) : strlen(name);
+
+        n = eq != NULL ? (size_t)(eq - name) : strlen(name);
 
         snprintf(p->opt, sizeof p->opt, "--%.*s", (int)n, name);
         if (eq == NULL && strcmp(name, "help") == 0)
@@ -137,9 +158,12 @@ int cli_next(struct cli_parser *p, const struct cli_option *opts)
     return o->id;
 
 unknown:
-    snprintf(p->err, sizeof p->err,
-             "unknown option '%s' for %s (see 'racelab help %s')", p->opt,
-             p->cmd->name, p->cmd->name);
+    snprintf(p->err, sizeof p->err, "unknown option '%s' for %s", p->opt,
+             p->cmd->name);
+    option_suggest(p, opts);
+    n = strlen(p->err);
+    snprintf(p->err + n, sizeof p->err - n, " (see 'racelab help %s')",
+             p->cmd->name);
     return CLI_ERR;
 }
 
@@ -150,22 +174,100 @@ int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max,
     char *end;
 
     if (text[0] < '0' || text[0] > '9')
-        goto not_number;
+        goto bad;
     errno = 0;
     v = strtoull(text, &end, 10);
-    if (*end != '\0')
-        goto not_number;
-    if (errno == ERANGE || v < min || v > max) {
-        snprintf(err, errlen, "%s must be %" PRIu64 "..%" PRIu64 ", not %s",
-                 opt, min, max, text);
-        return -1;
-    }
+    if (*end != '\0' || errno == ERANGE || v < min || v > max)
+        goto bad;
     *out = v;
     return 0;
 
-not_number:
-    snprintf(err, errlen, "%s: '%s' is not a number", opt, text);
+bad:
+    snprintf(err, errlen,
+             "%s must be a whole number from %" PRIu64 " to %" PRIu64
+             ", not '%s'",
+             opt, min, max, text);
     return -1;
+}
+
+/* ---- the one option loop ------------------------------------------------- */
+
+/* The complaint about operand arg, one more than cmd takes. */
+static void operand_excess(const struct cli_command *cmd, const char *arg,
+                           char *err, size_t errlen)
+{
+    if (cmd->max_operands == 0 || cmd->operand == NULL)
+        snprintf(err, errlen,
+                 "unexpected argument '%s': %s takes no arguments (see "
+                 "'racelab help %s')",
+                 arg, cmd->name, cmd->name);
+    else if (cmd->max_operands == 1)
+        snprintf(err, errlen,
+                 "unexpected argument '%s': %s takes one %s (see 'racelab "
+                 "help %s')",
+                 arg, cmd->name, cmd->operand, cmd->name);
+    else
+        snprintf(err, errlen,
+                 "unexpected argument '%s': %s takes at most %d (see "
+                 "'racelab help %s')",
+                 arg, cmd->name, cmd->max_operands, cmd->name);
+}
+
+int cli_parse(const struct cli_command *cmd, int argc, char **argv,
+              struct cli_args *out, struct cli_lab_args *lab, char *err,
+              size_t errlen)
+{
+    static const struct cli_option none[] = {{NULL, 0, false, 0}};
+    const struct cli_option *opts = cmd->options ? cmd->options : none;
+    struct cli_parser p;
+    int id, r;
+
+    memset(out, 0, sizeof *out);
+    if (lab != NULL)
+        memset(lab, 0, sizeof *lab);
+    cli_parser_init(&p, cmd, argc, argv);
+    while ((id = cli_next(&p, opts)) != CLI_END) {
+        if (id == CLI_HELP)
+            return 1;
+        if (id == CLI_ERR) {
+            snprintf(err, errlen, "%s", p.err);
+            return -1;
+        }
+        if (id == CLI_ARG) {
+            if (out->noperands >= cmd->max_operands ||
+                out->noperands >= CLI_MAX_OPERANDS) {
+                operand_excess(cmd, p.arg, err, errlen);
+                return -1;
+            }
+            out->operands[out->noperands++] = p.arg;
+            continue;
+        }
+        r = lab != NULL ? cli_lab_option(lab, id, p.opt, p.arg, err, errlen)
+                        : 0;
+        if (r < 0)
+            return -1;
+        if (r == 0 && id > 0 && id < CLI_MAX_IDS)
+            out->value[id] = p.arg != NULL ? p.arg : "";
+    }
+    return 0;
+}
+
+bool cli_parse_command(const struct cli_command *cmd, int argc, char **argv,
+                       struct cli_args *out, struct cli_lab_args *lab,
+                       int *status)
+{
+    char err[512];
+
+    switch (cli_parse(cmd, argc, argv, out, lab, err, sizeof err)) {
+    case 0:
+        return true;
+    case 1:
+        *status = cli_help(cmd);
+        return false;
+    default:
+        *status = cli_error("%s", err);
+        return false;
+    }
 }
 
 /* ---- lab options --------------------------------------------------------- */
@@ -265,15 +367,33 @@ size_t cli_lab_names(char *buf, size_t len)
     return n;
 }
 
+/* The listed lab whose name is name with '-' and '_' alike, or NULL. */
+static const struct lab *lab_find_loose(const char *name)
+{
+    for (int i = 0; i < lab_count(); i++)
+        if (suggest_same_name(lab_at(i)->name, name))
+            return lab_at(i);
+    return NULL;
+}
+
 const struct lab *cli_find_lab(const char *name, char *err, size_t errlen)
 {
     const struct lab *lab = lab_find(name);
-    char names[1024];
+    const char *names[128];
+    char list[1024];
+    int i, n = 0;
 
+    if (lab == NULL)
+        lab = lab_find_loose(name);
     if (lab != NULL)
         return lab;
-    cli_lab_names(names, sizeof names);
-    snprintf(err, errlen, "unknown lab '%s'; labs: %s", name, names);
+    snprintf(err, errlen, "unknown lab '%s'", name);
+    for (i = 0; i < lab_count() && n < 128; i++)
+        names[n++] = lab_at(i)->name;
+    if (suggest_append(err, errlen, name, names, n))
+        return NULL;
+    cli_lab_names(list, sizeof list);
+    snprintf(err, errlen, "unknown lab '%s'; labs: %s", name, list);
     return NULL;
 }
 
@@ -281,11 +401,20 @@ int cli_find_variant(const struct lab *lab, const char *name, char *err,
                      size_t errlen)
 {
     int v = lab_variant_find(lab, name);
+    const char *names[32];
     size_t n;
     int i;
 
+    for (i = 0; v < 0 && i < lab->nvariants; i++)
+        if (suggest_same_name(lab->variants[i].name, name))
+            v = i;
     if (v >= 0)
         return v;
+    snprintf(err, errlen, "unknown variant '%s' for %s", name, lab->name);
+    for (i = 0; i < lab->nvariants && i < 32; i++)
+        names[i] = lab->variants[i].name;
+    if (suggest_append(err, errlen, name, names, i))
+        return -1;
     n = (size_t)snprintf(
         err, errlen, "unknown variant '%s' for %s; variants:", name, lab->name);
     for (i = 0; i < lab->nvariants && n < errlen; i++)
@@ -304,6 +433,33 @@ static void lab_param_names(const struct lab *lab, char *buf, size_t len)
     for (i = 0; i < lab->nparams && n < len; i++)
         n += (size_t)snprintf(buf + n, len - n, "%s%s", i > 0 ? ", " : "",
                               lab->params[i].key);
+}
+
+/* The key of lab's parameter named key with '-' and '_' alike, or key. */
+static const char *param_key(const struct lab *lab, const char *key)
+{
+    for (int i = 0; i < lab->nparams; i++)
+        if (suggest_same_name(lab->params[i].key, key))
+            return lab->params[i].key;
+    return key;
+}
+
+/* After lab_inst_set failed on key: for an unknown key near a parameter,
+ * err becomes "unknown parameter 'x' for LAB; did you mean 'y'?". */
+static void param_suggest(const struct lab *lab, const char *key, char *err,
+                          size_t errlen)
+{
+    const char *names[LAB_MAX_PARAMS];
+    int i;
+
+    if (lab_param_find(lab, param_key(lab, key)) >= 0)
+        return; /* a known key with a bad value: err says so */
+    for (i = 0; i < lab->nparams && i < LAB_MAX_PARAMS; i++)
+        names[i] = lab->params[i].key;
+    if (suggest_nearest(key, names, i) == NULL)
+        return;
+    snprintf(err, errlen, "unknown parameter '%s' for %s", key, lab->name);
+    suggest_append(err, errlen, key, names, i);
 }
 
 int cli_lab_resolve(const struct cli_lab_args *a, struct lab_inst *inst,
@@ -338,8 +494,11 @@ int cli_lab_resolve(const struct cli_lab_args *a, struct lab_inst *inst,
                      s->opt, lab->name, s->key, names);
             return -1;
         }
-        if (lab_inst_set(inst, s->key, s->value, err, errlen) < 0)
+        if (lab_inst_set(inst, param_key(lab, s->key), s->value, err,
+                         errlen) < 0) {
+            param_suggest(lab, s->key, err, errlen);
             return -1;
+        }
     }
     return 0;
 }

@@ -41,6 +41,8 @@
 /* On os, a run that is not --quiet prints at most this many events. */
 #define CLI_OS_EVENT_LIMIT 200
 
+struct cli_option;
+
 /* One row of the command table. */
 struct cli_command {
     const char *name;    /* "run" */
@@ -49,8 +51,13 @@ struct cli_command {
                             every option, an example; ends with '\n' */
     int (*fn)(int argc, char **argv); /* argv[0] = name; returns the exit
                                          status */
+    const struct cli_option *options; /* what cli_parse accepts (a row
+                                         with a NULL name ends it); NULL:
+                                         none but -h */
+    const char *operand; /* the positional arguments, for messages and
+                            completion: "LAB", "EXERCISE"; NULL: none */
+    int max_operands;    /* how many operands at most */
 };
-
 /* The rows, each defined in its command's file (tui and help live in
  * main.c). */
 extern const struct cli_command cli_cmd_list;   /* cmd_list.c */
@@ -105,10 +112,44 @@ void cli_parser_init(struct cli_parser *p, const struct cli_command *cmd,
 int cli_next(struct cli_parser *p, const struct cli_option *opts);
 
 /* Parse a whole unsigned decimal number in min..max for option opt.
- * Returns 0, or -1 with "OPT: 'x' is not a number" / "OPT must be
- * MIN..MAX, not X" in err. */
+ * Returns 0, or -1 with "OPT must be a whole number from MIN to MAX, not
+ * 'X'" in err. */
 int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max,
                   uint64_t *out, char *err, size_t errlen);
+
+/* ---- the one option loop ------------------------------------------------ */
+
+#define CLI_MAX_OPERANDS 64
+#define CLI_MAX_IDS 64 /* option ids are below this */
+
+/* A command line as parsed by cli_parse, before any value is checked. */
+struct cli_args {
+    const char *operands[CLI_MAX_OPERANDS]; /* in order */
+    int noperands;
+    /* A command's own options (CLI_OPT_USER and up, and any lab option a
+     * command handles itself) by id: the value, "" for an option without
+     * one, NULL when not given. The last one given wins. */
+    const char *value[CLI_MAX_IDS];
+};
+
+struct cli_lab_args;
+
+/* The shared option loop of every command: walk argv (argv[0] = the
+ * command's name) with cmd->options, store every option and operand in
+ * out, and the lab options (CLI_LAB_OPTIONS) in lab when it is not NULL.
+ * Returns 0, 1 when -h / --help was given, or -1 with a one-line message
+ * in err (an unknown option with a "did you mean", a missing value, too
+ * many operands). */
+int cli_parse(const struct cli_command *cmd, int argc, char **argv,
+              struct cli_args *out, struct cli_lab_args *lab, char *err,
+              size_t errlen);
+
+/* cli_parse for a command's function: returns true when the command
+ * should go on; otherwise the usage or the error has been printed and
+ * *status is the exit status. */
+bool cli_parse_command(const struct cli_command *cmd, int argc, char **argv,
+                       struct cli_args *out, struct cli_lab_args *lab,
+                       int *status);
 
 /* ---- the lab options shared by tui, run (and later explore, grade) ------- */
 
@@ -166,11 +207,11 @@ int cli_parse_backend(const char *text, enum rl_backend *out, char *err,
                       size_t errlen);
 /* The registry's lab names as "a, b, c" (snprintf-style return). */
 size_t cli_lab_names(char *buf, size_t len);
-/* Find a lab by name. Returns NULL with "unknown lab 'x'; labs: a, b" in
- * err. */
+/* Find a lab by name ('-' and '_' alike). Returns NULL with "unknown lab
+ * 'x'; did you mean 'y'?" (or "; labs: a, b" when none is near) in err. */
 const struct lab *cli_find_lab(const char *name, char *err, size_t errlen);
-/* Find a variant by name. Returns -1 with "unknown variant 'x' for LAB;
- * variants: a, b" in err. */
+/* Find a variant by name ('-' and '_' alike). Returns -1 with "unknown
+ * variant 'x' for LAB; did you mean 'y'?" (or "; variants: a, b") in err. */
 int cli_find_variant(const struct lab *lab, const char *name, char *err,
                      size_t errlen);
 
@@ -184,6 +225,12 @@ int cli_lab_resolve(const struct cli_lab_args *a, struct lab_inst *inst,
 int cli_sched_resolve(const struct cli_lab_args *a, enum rl_backend backend,
                       struct rl_sched *out, bool *given, char *err,
                       size_t errlen);
+
+/* Read the schedule string from a trace file (one that the TUI's 'w' or
+ * `racelab run --trace` saved) into buf. Returns 0, or -1 with a one-line
+ * message in err (cannot read, not a trace file, no schedule: an os run). */
+int cli_trace_schedule(const char *path, char *buf, size_t len, char *err,
+                       size_t errlen);
 
 /* Whether stdin and stdout are both terminals (the TUI needs both). */
 bool cli_have_terminal(void);

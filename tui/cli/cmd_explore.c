@@ -165,100 +165,82 @@ static void print_passed(const struct rl_explore_result *r)
                r->spin_runs, plural(r->spin_runs, "schedule", "schedules"));
 }
 
-/* racelab explore LAB [options] */
-static int cmd_explore(int argc, char **argv)
-{
-    struct cli_parser p;
-    struct cli_lab_args a;
+/* What one search is: the lab instance and the search's configuration. */
+struct explore_job {
     struct lab_inst inst;
     struct rl_explore_config cfg;
-    struct rl_explore_result res;
-    const char *max_steps = NULL, *runs = NULL, *maxp = NULL;
-    double budget = EXPLORE_DEFAULT_BUDGET;
-    uint64_t v;
-    char err[512], names[1024], params[256];
-    int id, r, status;
+};
 
-    memset(&a, 0, sizeof a);
-    memset(&cfg, 0, sizeof cfg);
-    cfg.max_preemptions = RL_EXPLORE_DEFAULT_PREEMPTIONS;
-    cli_parser_init(&p, &cli_cmd_explore, argc, argv);
-    while ((id = cli_next(&p, explore_options)) != CLI_END) {
-        switch (id) {
-        case CLI_HELP:
-            return cli_help(&cli_cmd_explore);
-        case CLI_ERR:
-            return cli_error("%s", p.err);
-        case CLI_ARG:
-            if (a.lab != NULL)
-                return cli_error("unexpected argument '%s': explore takes "
-                                 "one LAB (see 'racelab help explore')",
-                                 p.arg);
-            a.lab = p.arg;
-            break;
-        case OPT_BUDGET:
-            if (parse_budget(p.arg, &budget, err, sizeof err) < 0)
-                return cli_error("%s", err);
-            break;
-        case OPT_MAX_PREEMPTIONS:
-            maxp = p.arg;
-            break;
-        case OPT_RUNS:
-            runs = p.arg;
-            break;
-        case OPT_MAX_STEPS:
-            max_steps = p.arg;
-            break;
-        default:
-            r = cli_lab_option(&a, id, p.opt, p.arg, err, sizeof err);
-            if (r < 0)
-                return cli_error("%s", err);
-            break;
-        }
-    }
-    if (a.lab == NULL) {
+/* Check a parsed `racelab explore` line and fill job. Returns 0, or -1
+ * with a one-line message in err. */
+static int explore_job_from(const struct cli_args *c,
+                            const struct cli_lab_args *a,
+                            struct explore_job *job, char *err, size_t errlen)
+{
+    const char *maxp = c->value[OPT_MAX_PREEMPTIONS];
+    const char *runs = c->value[OPT_RUNS];
+    const char *max_steps = c->value[OPT_MAX_STEPS];
+    double budget = EXPLORE_DEFAULT_BUDGET;
+    char names[1024];
+    uint64_t v;
+
+    memset(job, 0, sizeof *job);
+    job->cfg.max_preemptions = RL_EXPLORE_DEFAULT_PREEMPTIONS;
+    if (a->lab == NULL) {
         cli_lab_names(names, sizeof names);
-        return cli_error("explore needs a LAB; labs: %s", names);
+        snprintf(err, errlen, "explore needs a LAB; labs: %s", names);
+        return -1;
     }
-    if (cli_lab_resolve(&a, &inst, err, sizeof err) < 0)
-        return cli_error("%s", err);
-    if (a.seed != NULL) {
-        if (cli_parse_u64("--seed", a.seed, 0, UINT64_MAX, &cfg.seed, err,
-                          sizeof err) < 0)
-            return cli_error("%s", err);
-    }
+    if (c->value[OPT_BUDGET] != NULL &&
+        parse_budget(c->value[OPT_BUDGET], &budget, err, errlen) < 0)
+        return -1;
+    if (cli_lab_resolve(a, &job->inst, err, errlen) < 0)
+        return -1;
+    if (a->seed != NULL && cli_parse_u64("--seed", a->seed, 0, UINT64_MAX,
+                                         &job->cfg.seed, err, errlen) < 0)
+        return -1;
     if (maxp != NULL) {
-        if (cli_parse_u64("--max-preemptions", maxp, 0, 10, &v, err,
-                          sizeof err) < 0)
-            return cli_error("%s", err);
-        cfg.max_preemptions = (int)v;
+        if (cli_parse_u64("--max-preemptions", maxp, 0, 10, &v, err, errlen) <
+            0)
+            return -1;
+        job->cfg.max_preemptions = (int)v;
     }
     if (runs != NULL && cli_parse_u64("--runs", runs, 1, UINT64_MAX,
-                                      &cfg.max_runs, err, sizeof err) < 0)
-        return cli_error("%s", err);
+                                      &job->cfg.max_runs, err, errlen) < 0)
+        return -1;
     if (max_steps != NULL &&
-        cli_parse_u64("--max-steps", max_steps, 1, UINT64_MAX, &cfg.max_steps,
-                      err, sizeof err) < 0)
-        return cli_error("%s", err);
-    cfg.budget_s = budget;
-    cfg.program = lab_program(&inst);
+        cli_parse_u64("--max-steps", max_steps, 1, UINT64_MAX,
+                      &job->cfg.max_steps, err, errlen) < 0)
+        return -1;
+    job->cfg.budget_s = budget;
+    return 0;
+}
 
-    lab_inst_params_text(&inst, params, sizeof params);
+/* Run the search of job and print its report. Returns the exit status. */
+static int explore_job_execute(struct explore_job *job)
+{
+    struct rl_explore_result res;
+    char params[256];
+    int status;
+
+    job->cfg.program = lab_program(&job->inst);
+    lab_inst_params_text(&job->inst, params, sizeof params);
     printf("explore %s/%s, params %s: at most %d %s first, then random "
            "and PCT; seed %" PRIu64 "\n",
-           inst.lab->name, inst.lab->variants[inst.variant].name,
-           params[0] != '\0' ? params : "none", cfg.max_preemptions,
-           plural((uint64_t)cfg.max_preemptions, "preemption", "preemptions"),
-           cfg.seed);
+           job->inst.lab->name, job->inst.lab->variants[job->inst.variant].name,
+           params[0] != '\0' ? params : "none", job->cfg.max_preemptions,
+           plural((uint64_t)job->cfg.max_preemptions, "preemption",
+                  "preemptions"),
+           job->cfg.seed);
     fflush(stdout);
-    if (rl_explore(&cfg, &res) < 0)
+    if (rl_explore(&job->cfg, &res) < 0)
         return cli_error("%s", res.error);
     if (res.stop == RL_EXPLORE_NONDETERMINISM) {
         rl_explore_result_free(&res);
         return cli_error("%s", res.error);
     }
     if (res.found) {
-        print_found(&inst, &res);
+        print_found(&job->inst, &res);
         status = CLI_EXIT_FAIL;
     } else {
         print_passed(&res);
@@ -268,6 +250,23 @@ static int cmd_explore(int argc, char **argv)
     rl_explore_result_free(&res);
     fflush(stdout);
     return status;
+}
+
+/* racelab explore LAB [options] */
+static int cmd_explore(int argc, char **argv)
+{
+    struct cli_args c;
+    struct cli_lab_args a;
+    struct explore_job job;
+    char err[2048];
+    int status;
+
+    if (!cli_parse_command(&cli_cmd_explore, argc, argv, &c, &a, &status))
+        return status;
+    a.lab = c.operands[0];
+    if (explore_job_from(&c, &a, &job, err, sizeof err) < 0)
+        return cli_error("%s", err);
+    return explore_job_execute(&job);
 }
 
 const struct cli_command cli_cmd_explore = {
@@ -307,4 +306,7 @@ const struct cli_command cli_cmd_explore = {
     "  racelab explore rlock-nesting --variant lock\n"
     "  racelab explore locked-counter --max-preemptions 3 --runs 5000\n",
     cmd_explore,
+    explore_options,
+    "LAB",
+    1,
 };

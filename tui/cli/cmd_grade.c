@@ -20,6 +20,8 @@
 #include "cli.h"
 #include "../grade/grade.h"
 #include "../grade/grade_report.h"
+#include "../../labs/exercise_scenarios.h"
+#include "suggest.h"
 
 #define GRADE_MAX_STUDENTS 4096
 
@@ -189,76 +191,102 @@ static int grade_roster(const struct grade_options *base, const char *dir,
     return status;
 }
 
-/* racelab grade [EXERCISE...] [options] */
-static int cmd_grade(int argc, char **argv)
-{
-    struct cli_parser p;
+/* What one grading is: the grader's options, the format and where the
+ * report goes. */
+struct grade_job {
     struct grade_options o;
+    enum grade_format fmt;
+    const char *names[CLI_MAX_OPERANDS]; /* the exercises, as registered */
+    const char *roster;                  /* --roster DIR, or NULL */
+    const char *output;                  /* --output, or NULL */
+};
+
+/* The exercise named name ('-' and '_' alike), as the registry spells it;
+ * NULL with "unknown exercise 'x'; did you mean 'y'?" in err. */
+static const char *exercise_name(const char *name, char *err, size_t errlen)
+{
+    const char *names[32];
+    int i, n = 0;
+
+    for (i = 0; i < ex_exercise_count() && n < 32; i++) {
+        names[n++] = ex_exercise_at(i)->name;
+        if (suggest_same_name(names[n - 1], name))
+            return names[n - 1];
+    }
+    snprintf(err, errlen, "unknown exercise '%s'", name);
+    if (suggest_append(err, errlen, name, names, n))
+        return NULL;
+    for (i = 0; i < n; i++) {
+        size_t at = strlen(err);
+        snprintf(err + at, errlen - at, "%s%s", i == 0 ? "; exercises: " : ", ",
+                 names[i]);
+    }
+    return NULL;
+}
+
+/* Check a parsed `racelab grade` line and fill job. Returns 0, or -1 with
+ * a one-line message in err. */
+static int grade_job_from(const struct cli_args *c, struct grade_job *job,
+                          char *err, size_t errlen)
+{
+    memset(job, 0, sizeof *job);
+    job->fmt = GRADE_FMT_TEXT;
+    for (int i = 0; i < c->noperands; i++) {
+        job->names[i] = exercise_name(c->operands[i], err, errlen);
+        if (job->names[i] == NULL)
+            return -1;
+    }
+    job->o.exercises = job->names;
+    job->o.nexercises = c->noperands;
+    job->o.submission = c->value[OPT_SUBMISSION];
+    job->roster = c->value[OPT_ROSTER];
+    job->output = c->value[OPT_OUTPUT];
+    job->o.no_stress = c->value[OPT_NO_STRESS] != NULL;
+    if (c->value[OPT_FORMAT] != NULL &&
+        grade_format_parse(c->value[OPT_FORMAT], &job->fmt) != 0) {
+        static const char *const formats[] = {"text", "json", "gradescope",
+                                              "tap", "junit"};
+
+        snprintf(err, errlen, "unknown --format '%s'", c->value[OPT_FORMAT]);
+        if (!suggest_append(err, errlen, c->value[OPT_FORMAT], formats, 5))
+            snprintf(err, errlen,
+                     "unknown --format '%s'; formats: text, json, "
+                     "gradescope, tap, junit",
+                     c->value[OPT_FORMAT]);
+        return -1;
+    }
+    if (c->value[CLI_OPT_SEED] != NULL &&
+        cli_parse_u64("--seed", c->value[CLI_OPT_SEED], 0, UINT64_MAX,
+                      &job->o.seed, err, errlen) < 0)
+        return -1;
+    if (c->value[OPT_BUDGET] != NULL &&
+        parse_budget(c->value[OPT_BUDGET], &job->o.budget_s, err, errlen) < 0)
+        return -1;
+    if (job->roster != NULL && job->o.submission != NULL) {
+        snprintf(err, errlen, "give --submission or --roster, not both");
+        return -1;
+    }
+    return 0;
+}
+
+/* Grade as job says and report. Returns the exit status. */
+static int grade_job_execute(struct grade_job *job)
+{
     struct grade_report r;
-    enum grade_format fmt = GRADE_FMT_TEXT;
-    const char *names[16];
-    const char *roster = NULL, *output = NULL;
     char err[512];
-    int id, n = 0, status;
+    int status;
     FILE *f = stdout;
 
-    memset(&o, 0, sizeof o);
-    cli_parser_init(&p, &cli_cmd_grade, argc, argv);
-    while ((id = cli_next(&p, grade_options_table)) != CLI_END) {
-        switch (id) {
-        case CLI_HELP:
-            return cli_help(&cli_cmd_grade);
-        case CLI_ERR:
-            return cli_error("%s", p.err);
-        case CLI_ARG:
-            if (n == 16)
-                return cli_error("too many exercises");
-            names[n++] = p.arg;
-            break;
-        case OPT_SUBMISSION:
-            o.submission = p.arg;
-            break;
-        case OPT_ROSTER:
-            roster = p.arg;
-            break;
-        case OPT_FORMAT:
-            if (grade_format_parse(p.arg, &fmt) != 0)
-                return cli_error("unknown --format '%s'; formats: text, "
-                                 "json, gradescope, tap, junit",
-                                 p.arg);
-            break;
-        case OPT_OUTPUT:
-            output = p.arg;
-            break;
-        case CLI_OPT_SEED:
-            if (cli_parse_u64("--seed", p.arg, 0, UINT64_MAX, &o.seed, err,
-                              sizeof err) < 0)
-                return cli_error("%s", err);
-            break;
-        case OPT_BUDGET:
-            if (parse_budget(p.arg, &o.budget_s, err, sizeof err) < 0)
-                return cli_error("%s", err);
-            break;
-        case OPT_NO_STRESS:
-            o.no_stress = true;
-            break;
-        default:
-            return cli_error("internal: option %s not handled", p.opt);
-        }
-    }
-    o.exercises = names;
-    o.nexercises = n;
-    if (roster != NULL) {
-        if (o.submission != NULL)
-            return cli_error("give --submission or --roster, not both");
-        return grade_roster(&o, roster, output != NULL ? output : ".", fmt);
-    }
-    if (output != NULL) {
-        f = fopen(output, "w");
+    if (job->roster != NULL)
+        return grade_roster(&job->o, job->roster,
+                            job->output != NULL ? job->output : ".", job->fmt);
+    if (job->output != NULL) {
+        f = fopen(job->output, "w");
         if (f == NULL)
-            return cli_error("cannot write %s: %s", output, strerror(errno));
+            return cli_error("cannot write %s: %s", job->output,
+                             strerror(errno));
     }
-    if (grade_one(&o, f, fmt, &r, err, sizeof err) != 0) {
+    if (grade_one(&job->o, f, job->fmt, &r, err, sizeof err) != 0) {
         if (f != stdout)
             fclose(f);
         return cli_error("%s", err);
@@ -267,10 +295,25 @@ static int cmd_grade(int argc, char **argv)
     if (f != stdout) {
         fclose(f);
         printf("racelab grade: %d/%d points; report in %s\n", r.points,
-               r.max_points, output);
+               r.max_points, job->output);
     }
     grade_report_free(&r);
     return status;
+}
+
+/* racelab grade [EXERCISE...] [options] */
+static int cmd_grade(int argc, char **argv)
+{
+    struct cli_args c;
+    struct grade_job job;
+    char err[1024];
+    int status;
+
+    if (!cli_parse_command(&cli_cmd_grade, argc, argv, &c, NULL, &status))
+        return status;
+    if (grade_job_from(&c, &job, err, sizeof err) < 0)
+        return cli_error("%s", err);
+    return grade_job_execute(&job);
 }
 
 const struct cli_command cli_cmd_grade = {
@@ -314,4 +357,7 @@ const struct cli_command cli_cmd_grade = {
     "  racelab grade --submission solutions/\n"
     "  racelab grade --submission hw/ --format gradescope -o results.json\n",
     cmd_grade,
+    grade_options_table,
+    "EXERCISE",
+    16,
 };

@@ -81,57 +81,68 @@ static void list_print_lab(const struct lab *lab, const struct list_widths *w)
     }
 }
 
-/* racelab list [--names] [LAB...] */
-static int cmd_list(int argc, char **argv)
+/* What `racelab list` prints: these labs, in full or by name only. */
+struct list_job {
+    const struct lab *labs[CLI_MAX_OPERANDS];
+    int n;
+    bool names;
+};
+
+/* Check the parsed command line and fill job. Returns 0, or -1 with a
+ * message in err. */
+static int list_job_from(const struct cli_args *a, struct list_job *job,
+                         char *err, size_t errlen)
 {
-    struct cli_parser p;
-    struct list_widths w = {0, 0, 0, 0};
-    const struct lab *labs[64];
-    bool names = false;
-    char err[1024];
-    int id, i, n = 0;
-
-    cli_parser_init(&p, &cli_cmd_list, argc, argv);
-    while ((id = cli_next(&p, list_options)) != CLI_END) {
-        switch (id) {
-        case CLI_HELP:
-            return cli_help(&cli_cmd_list);
-        case CLI_ERR:
-            return cli_error("%s", p.err);
-        case CLI_ARG:
-            if (n >= (int)(sizeof labs / sizeof labs[0]))
-                return cli_error("too many labs named");
-            labs[n] = cli_find_lab(p.arg, err, sizeof err);
-            if (labs[n] == NULL)
-                return cli_error("%s", err);
-            n++;
-            break;
-        case OPT_NAMES:
-            names = true;
-            break;
-        default:
-            return cli_error("internal: option %s not handled", p.opt);
-        }
+    memset(job, 0, sizeof *job);
+    job->names = a->value[OPT_NAMES] != NULL;
+    for (int i = 0; i < a->noperands; i++) {
+        job->labs[job->n] = cli_find_lab(a->operands[i], err, errlen);
+        if (job->labs[job->n] == NULL)
+            return -1;
+        job->n++;
     }
-    if (n == 0)
-        for (i = 0; i < lab_count() && n < 64; i++)
-            labs[n++] = lab_at(i);
+    if (job->n == 0)
+        for (int i = 0; i < lab_count() && job->n < CLI_MAX_OPERANDS; i++)
+            job->labs[job->n++] = lab_at(i);
+    return 0;
+}
 
-    if (names) {
-        for (i = 0; i < n; i++)
-            printf("%s\n", labs[i]->name);
+/* Print the listing of job. */
+static int list_job_execute(const struct list_job *job)
+{
+    struct list_widths w = {0, 0, 0, 0};
+    int i;
+
+    if (job->names) {
+        for (i = 0; i < job->n; i++)
+            printf("%s\n", job->labs[i]->name);
         return CLI_EXIT_OK;
     }
-    for (i = 0; i < n; i++)
-        list_measure(labs[i], &w);
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < job->n; i++)
+        list_measure(job->labs[i], &w);
+    for (i = 0; i < job->n; i++) {
         if (i > 0)
             putchar('\n');
-        list_print_lab(labs[i], &w);
+        list_print_lab(job->labs[i], &w);
     }
     printf("\nrun one: racelab run LAB [--variant V] [--set KEY=VALUE]; "
            "see 'racelab help run'\n");
     return CLI_EXIT_OK;
+}
+
+/* racelab list [--names] [LAB...] */
+static int cmd_list(int argc, char **argv)
+{
+    struct cli_args a;
+    struct list_job job;
+    char err[1024];
+    int status;
+
+    if (!cli_parse_command(&cli_cmd_list, argc, argv, &a, NULL, &status))
+        return status;
+    if (list_job_from(&a, &job, err, sizeof err) < 0)
+        return cli_error("%s", err);
+    return list_job_execute(&job);
 }
 
 const struct cli_command cli_cmd_list = {
@@ -149,4 +160,7 @@ const struct cli_command cli_cmd_list = {
     "  --names     print only the lab names, one a line (for scripts)\n"
     "  -h, --help  show this help\n",
     cmd_list,
+    list_options,
+    "LAB",
+    CLI_MAX_OPERANDS,
 };

@@ -17,6 +17,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "../../core/mem.h"
 
 #include "../../core/schedule.h"
 #include "cli.h"
@@ -267,83 +270,79 @@ static int parse_max_steps(const char *text, uint64_t *out, char *err,
     return cli_parse_u64("--max-steps", text, 1, UINT64_MAX, out, err, errlen);
 }
 
-/* racelab run LAB [options] */
-static int cmd_run(int argc, char **argv)
+/* Check a parsed `racelab run` line and fill job. Returns 0, or -1 with a
+ * one-line message in err. */
+static int run_job_from(const struct cli_args *c, const struct cli_lab_args *a,
+                        struct run_job *job, char *err, size_t errlen)
 {
-    struct cli_parser p;
-    struct cli_lab_args a;
-    struct run_job job;
-    const char *max_steps = NULL, *timeout = NULL;
-    char err[512], names[1024];
+    const char *max_steps = c->value[OPT_MAX_STEPS];
+    const char *timeout = c->value[OPT_TIMEOUT];
+    char names[1024];
     bool given;
-    int id, r;
 
-    memset(&a, 0, sizeof a);
-    memset(&job, 0, sizeof job);
-    job.verb = "run";
-    cli_parser_init(&p, &cli_cmd_run, argc, argv);
-    while ((id = cli_next(&p, run_options)) != CLI_END) {
-        switch (id) {
-        case CLI_HELP:
-            return cli_help(&cli_cmd_run);
-        case CLI_ERR:
-            return cli_error("%s", p.err);
-        case CLI_ARG:
-            if (a.lab != NULL)
-                return cli_error("unexpected argument '%s': run takes one "
-                                 "LAB (see 'racelab help run')",
-                                 p.arg);
-            a.lab = p.arg;
-            break;
-        case OPT_TRACE:
-            job.trace_path = p.arg;
-            break;
-        case OPT_QUIET:
-            job.quiet = true;
-            break;
-        case OPT_MAX_STEPS:
-            max_steps = p.arg;
-            break;
-        case OPT_TIMEOUT:
-            timeout = p.arg;
-            break;
-        default:
-            r = cli_lab_option(&a, id, p.opt, p.arg, err, sizeof err);
-            if (r < 0)
-                return cli_error("%s", err);
-            break;
-        }
-    }
-    if (a.lab == NULL) {
+    memset(job, 0, sizeof *job);
+    job->verb = "run";
+    job->trace_path = c->value[OPT_TRACE];
+    job->quiet = c->value[OPT_QUIET] != NULL;
+    if (a->lab == NULL) {
         cli_lab_names(names, sizeof names);
-        return cli_error("run needs a LAB; labs: %s", names);
+        snprintf(err, errlen, "run needs a LAB; labs: %s", names);
+        return -1;
     }
-    if (cli_lab_resolve(&a, &job.inst, err, sizeof err) < 0)
-        return cli_error("%s", err);
-    if (cli_sched_resolve(&a, job.inst.backend, &job.sched, &given, err,
-                          sizeof err) < 0)
-        return cli_error("%s", err);
-    if (job.inst.backend == RL_BACKEND_SIM && job.sched.kind == RL_SCHED_MANUAL)
-        return cli_error("the manual scheduler needs the TUI: racelab tui "
-                         "%s --sched manual",
-                         a.lab);
+    if (cli_lab_resolve(a, &job->inst, err, errlen) < 0)
+        return -1;
+    if (cli_sched_resolve(a, job->inst.backend, &job->sched, &given, err,
+                          errlen) < 0)
+        return -1;
+    if (job->inst.backend == RL_BACKEND_SIM &&
+        job->sched.kind == RL_SCHED_MANUAL) {
+        snprintf(err, errlen,
+                 "the manual scheduler needs the TUI: racelab tui %s --sched "
+                 "manual",
+                 job->inst.lab->name);
+        return -1;
+    }
     if (max_steps != NULL) {
-        if (job.inst.backend != RL_BACKEND_SIM)
-            return cli_error("--max-steps applies to the sim backend only");
-        if (parse_max_steps(max_steps, &job.max_steps, err, sizeof err) < 0)
-            return cli_error("%s", err);
+        if (job->inst.backend != RL_BACKEND_SIM) {
+            snprintf(err, errlen,
+                     "--max-steps applies to the sim backend only");
+            return -1;
+        }
+        if (parse_max_steps(max_steps, &job->max_steps, err, errlen) < 0)
+            return -1;
     }
     if (timeout != NULL) {
         uint64_t sec;
-        if (job.inst.backend != RL_BACKEND_OS)
-            return cli_error("--timeout applies to the os backend only (sim "
-                             "runs are bounded by --max-steps)");
-        if (cli_parse_u64("--timeout", timeout, 1, 3600, &sec, err,
-                          sizeof err) < 0)
-            return cli_error("%s", err);
-        job.timeout_ms = (int)sec * 1000;
+
+        if (job->inst.backend != RL_BACKEND_OS) {
+            snprintf(err, errlen,
+                     "--timeout applies to the os backend only (sim runs are "
+                     "bounded by --max-steps)");
+            return -1;
+        }
+        if (cli_parse_u64("--timeout", timeout, 1, 3600, &sec, err, errlen) <
+            0)
+            return -1;
+        job->timeout_ms = (int)sec * 1000;
     }
-    rl_sched_format(&job.sched, job.sched_text, sizeof job.sched_text);
+    rl_sched_format(&job->sched, job->sched_text, sizeof job->sched_text);
+    return 0;
+}
+
+/* racelab run LAB [options] */
+static int cmd_run(int argc, char **argv)
+{
+    struct cli_args c;
+    struct cli_lab_args a;
+    struct run_job job;
+    char err[2048];
+    int status;
+
+    if (!cli_parse_command(&cli_cmd_run, argc, argv, &c, &a, &status))
+        return status;
+    a.lab = c.operands[0];
+    if (run_job_from(&c, &a, &job, err, sizeof err) < 0)
+        return cli_error("%s", err);
     return run_job_execute(&job);
 }
 
@@ -394,6 +393,9 @@ const struct cli_command cli_cmd_run = {
     "  racelab run unsafe-counter --seed 7 --quiet\n"
     "  racelab run unsafe-counter --backend os --iters 1000000 --quiet\n",
     cmd_run,
+    run_options,
+    "LAB",
+    1,
 };
 
 /* ---- racelab replay ------------------------------------------------------ */
@@ -408,109 +410,219 @@ static const struct cli_option replay_options[] = {
     {NULL, 0, false, 0},
 };
 
-/* racelab replay [LAB] [--variant V] --schedule STRING [options] */
+/* Whether text looks like a path rather than a lab name. */
+static bool looks_like_path(const char *text)
+{
+    return strchr(text, '/') != NULL || strchr(text, '.') != NULL;
+}
+
+int cli_trace_schedule(const char *path, char *buf, size_t len, char *err,
+                       size_t errlen)
+{
+    static const char *const keys[] = {"# schedule: ", "schedule: "};
+    char line[8192];
+    FILE *f;
+    int lineno = 1;
+
+    errno = 0;
+    f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, errlen, "cannot read trace file '%s': %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    if (fgets(line, sizeof line, f) == NULL ||
+        strncmp(line, "# racelab", 9) != 0) {
+        fclose(f);
+        snprintf(err, errlen,
+                 "'%s' is not a racelab trace file (save one with 'w' in "
+                 "the TUI or 'racelab run LAB --trace FILE')",
+                 path);
+        return -1;
+    }
+    /* The header lines, up to the first event line (which starts with a
+     * space or a digit in both formats). */
+    const char *v = NULL;
+    size_t n = 0;
+
+    while (v == NULL && fgets(line, sizeof line, f) != NULL) {
+        lineno++;
+        n = strlen(line);
+        if (line[0] == ' ' || (line[0] >= '0' && line[0] <= '9'))
+            break;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        for (int k = 0; k < 2 && v == NULL; k++)
+            if (strncmp(line, keys[k], strlen(keys[k])) == 0)
+                v = line + strlen(keys[k]);
+    }
+    fclose(f);
+    if (v == NULL || strncmp(v, "rl", 2) != 0) {
+        snprintf(err, errlen,
+                 "%s has no schedule to replay (only runs on the sim backend "
+                 "have one)",
+                 path);
+        return -1;
+    }
+    if (n >= sizeof line - 2 || strlen(v) >= len) {
+        snprintf(err, errlen, "%s:%d: the schedule string is too long", path,
+                 lineno);
+        return -1;
+    }
+    snprintf(buf, len, "%s", v);
+    return 0;
+}
+
+/* What a replay was asked for: the schedule and whether to open the TUI. */
+struct replay_job {
+    struct run_job run;
+    struct rl_schedule s;
+    char str[8192]; /* the schedule string when read from a trace file */
+    const char *schedule;
+    bool tui;
+};
+
+/* Check a parsed `racelab replay` line and fill job. Returns 0, or -1 with
+ * a one-line message in err. */
+static int replay_job_from(const struct cli_args *c, struct replay_job *job,
+                           char *err, size_t errlen)
+{
+    const char *lab_name = NULL, *file = NULL;
+    const char *variant = c->value[CLI_OPT_VARIANT];
+    const struct lab *lab;
+    int v;
+
+    memset(job, 0, sizeof *job);
+    job->run.verb = "replay";
+    job->run.trace_path = c->value[OPT_TRACE];
+    job->run.quiet = c->value[OPT_QUIET] != NULL;
+    job->schedule = c->value[OPT_SCHEDULE];
+    for (int i = 0; i < c->noperands; i++) {
+        const char *arg = c->operands[i];
+        const char **slot;
+
+        /* A schedule string has ':'; a lab name is known or has no '/' or
+         * '.'; anything else is a trace file. */
+        if (strchr(arg, ':') != NULL)
+            slot = &job->schedule;
+        else if (lab_find(arg) != NULL ||
+                 (!looks_like_path(arg) && access(arg, F_OK) != 0))
+            slot = &lab_name;
+        else
+            slot = &file;
+        if (*slot != NULL) {
+            snprintf(err, errlen,
+                     "unexpected argument '%s': replay takes one %s (see "
+                     "'racelab help replay')",
+                     arg,
+                     slot == &file       ? "FILE"
+                     : slot == &lab_name ? "LAB"
+                                         : "schedule string");
+            return -1;
+        }
+        *slot = arg;
+    }
+    if (file != NULL) {
+        if (job->schedule != NULL) {
+            snprintf(err, errlen,
+                     "give a trace FILE or a schedule string, not both");
+            return -1;
+        }
+        if (cli_trace_schedule(file, job->str, sizeof job->str, err,
+                               errlen) < 0)
+            return -1;
+        job->schedule = job->str;
+    }
+    if (job->schedule == NULL) {
+        snprintf(err, errlen,
+                 "replay needs a trace FILE or --schedule STRING (the "
+                 "schedule line that 'racelab run' prints)");
+        return -1;
+    }
+    if (rl_schedule_parse(job->schedule, &job->s, err, errlen) < 0)
+        return -1;
+    if (lab_name != NULL) {
+        lab = cli_find_lab(lab_name, err, errlen);
+        if (lab == NULL)
+            return -1;
+        lab_name = lab->name;
+    }
+    if ((lab_name != NULL && strcmp(lab_name, job->s.lab) != 0) ||
+        (variant != NULL && strcmp(variant, job->s.variant) != 0)) {
+        if (variant != NULL)
+            snprintf(err, errlen, "this schedule is for %s/%s, not %s/%s",
+                     job->s.lab, job->s.variant,
+                     lab_name != NULL ? lab_name : job->s.lab, variant);
+        else
+            snprintf(err, errlen, "this schedule is for %s/%s, not %s",
+                     job->s.lab, job->s.variant, lab_name);
+        return -1;
+    }
+    lab = lab_find(job->s.lab);
+    if (lab == NULL) {
+        cli_find_lab(job->s.lab, err, errlen);
+        goto in_string;
+    }
+    v = cli_find_variant(lab, job->s.variant, err, errlen);
+    if (v < 0 || lab_variant_find(lab, job->s.variant) < 0)
+        goto in_string;
+    lab_inst_init(&job->run.inst, lab, RL_BACKEND_SIM);
+    job->run.inst.variant = v;
+    if (lab_inst_set_all(&job->run.inst, job->s.params, err, errlen) < 0)
+        goto in_string;
+    if (c->value[OPT_MAX_STEPS] != NULL &&
+        parse_max_steps(c->value[OPT_MAX_STEPS], &job->run.max_steps, err,
+                        errlen) < 0)
+        return -1;
+    job->tui = !job->run.quiet && c->value[OPT_NO_TUI] == NULL &&
+               job->run.trace_path == NULL && cli_have_terminal();
+    job->run.sched.kind = RL_SCHED_REPLAY;
+    job->run.sched.choices = job->s.choices;
+    snprintf(job->run.sched_text, sizeof job->run.sched_text, "replay");
+    return 0;
+
+in_string: {
+    /* Prefix the message in place: the lab name comes from the string. */
+    static const char prefix[] = "schedule string: ";
+    size_t n = strlen(err), pl = sizeof prefix - 1;
+
+    if (n + pl >= errlen)
+        n = errlen - pl - 1;
+    memmove(err + pl, err, n);
+    memcpy(err, prefix, pl);
+    err[n + pl] = '\0';
+    return -1;
+}
+}
+
+/* racelab replay [LAB | FILE] [--variant V] [--schedule STRING] [options] */
 static int cmd_replay(int argc, char **argv)
 {
-    struct cli_parser p;
-    struct run_job job;
-    struct rl_schedule s;
-    const struct lab *lab;
-    const char *lab_name = NULL, *variant = NULL, *str = NULL;
-    const char *max_steps = NULL;
-    bool no_tui = false;
-    char err[512];
-    int id, v;
+    struct cli_args c;
+    struct replay_job *job;
+    char err[2048];
+    int status;
 
-    memset(&job, 0, sizeof job);
-    job.verb = "replay";
-    cli_parser_init(&p, &cli_cmd_replay, argc, argv);
-    while ((id = cli_next(&p, replay_options)) != CLI_END) {
-        switch (id) {
-        case CLI_HELP:
-            return cli_help(&cli_cmd_replay);
-        case CLI_ERR:
-            return cli_error("%s", p.err);
-        case CLI_ARG:
-            /* A lab name has no ':'; a schedule string always has. */
-            if (strchr(p.arg, ':') != NULL) {
-                if (str != NULL)
-                    return cli_error("give one schedule string");
-                str = p.arg;
-            } else if (lab_name != NULL) {
-                return cli_error("unexpected argument '%s': replay takes "
-                                 "one LAB (see 'racelab help replay')",
-                                 p.arg);
-            } else {
-                lab_name = p.arg;
-            }
-            break;
-        case CLI_OPT_VARIANT:
-            variant = p.arg;
-            break;
-        case OPT_SCHEDULE:
-            if (str != NULL)
-                return cli_error("give one schedule string");
-            str = p.arg;
-            break;
-        case OPT_TRACE:
-            job.trace_path = p.arg;
-            break;
-        case OPT_QUIET:
-            job.quiet = true;
-            break;
-        case OPT_NO_TUI:
-            no_tui = true;
-            break;
-        case OPT_MAX_STEPS:
-            max_steps = p.arg;
-            break;
-        default:
-            return cli_error("internal: option %s not handled", p.opt);
-        }
-    }
-    if (str == NULL)
-        return cli_error("replay needs --schedule STRING (the schedule line "
-                         "that 'racelab run' prints)");
-    if (rl_schedule_parse(str, &s, err, sizeof err) < 0)
+    if (!cli_parse_command(&cli_cmd_replay, argc, argv, &c, NULL, &status))
+        return status;
+    job = rl_xmalloc(sizeof *job);
+    if (replay_job_from(&c, job, err, sizeof err) < 0) {
+        free(job);
         return cli_error("%s", err);
-    if ((lab_name != NULL && strcmp(lab_name, s.lab) != 0) ||
-        (variant != NULL && strcmp(variant, s.variant) != 0)) {
-        if (variant != NULL)
-            return cli_error("this schedule is for %s/%s, not %s/%s", s.lab,
-                             s.variant, lab_name != NULL ? lab_name : s.lab,
-                             variant);
-        return cli_error("this schedule is for %s/%s, not %s", s.lab, s.variant,
-                         lab_name);
     }
-    lab = cli_find_lab(s.lab, err, sizeof err);
-    if (lab == NULL)
-        return cli_error("schedule string: %s", err);
-    v = cli_find_variant(lab, s.variant, err, sizeof err);
-    if (v < 0)
-        return cli_error("schedule string: %s", err);
-    lab_inst_init(&job.inst, lab, RL_BACKEND_SIM);
-    job.inst.variant = v;
-    if (lab_inst_set_all(&job.inst, s.params, err, sizeof err) < 0)
-        return cli_error("schedule string: %s", err);
-    if (max_steps != NULL &&
-        parse_max_steps(max_steps, &job.max_steps, err, sizeof err) < 0)
-        return cli_error("%s", err);
-
-    if (!job.quiet && !no_tui && job.trace_path == NULL &&
-        cli_have_terminal()) {
+    if (job->tui) {
         struct tui_options o;
 
         memset(&o, 0, sizeof o);
-        o.lab = lab;
-        o.inst = job.inst;
-        o.replay = str;
-        return tui_main(&o);
+        o.lab = job->run.inst.lab;
+        o.inst = job->run.inst;
+        o.replay = job->schedule;
+        status = tui_main(&o);
+    } else {
+        status = run_job_execute(&job->run);
     }
-
-    job.sched.kind = RL_SCHED_REPLAY;
-    job.sched.choices = s.choices;
-    snprintf(job.sched_text, sizeof job.sched_text, "replay");
-    return run_job_execute(&job);
+    free(job);
+    return status;
 }
 
 const struct cli_command cli_cmd_replay = {
@@ -543,6 +655,10 @@ const struct cli_command cli_cmd_replay = {
     "example:\n"
     "  racelab replay --schedule \\\n"
     "      'rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0.1.0.1.0.1."
-    "0.1.0'\n",
+    "0.1.0'\n"
+    "  racelab replay racelab-unsafe-counter-unsafe-1.txt\n",
     cmd_replay,
+    replay_options,
+    "LAB",
+    3,
 };

@@ -14,11 +14,17 @@
 #include <string.h>
 
 #include "cli.h"
+#include "suggest.h"
 #include "../../core/watchdog.h"
 #include "../screen/tui.h"
 
 static int cmd_tui(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+
+static const struct cli_option tui_options_table[] = {
+    CLI_LAB_OPTIONS,
+    {NULL, 0, false, 0},
+};
 
 static const struct cli_command cmd_tui_row = {
     "tui",
@@ -43,6 +49,9 @@ static const struct cli_command cmd_tui_row = {
     "example:\n"
     "  racelab tui unsafe-counter --sched manual\n",
     cmd_tui,
+    tui_options_table,
+    "LAB",
+    1,
 };
 
 static const struct cli_command cmd_help_row = {
@@ -53,6 +62,9 @@ static const struct cli_command cmd_help_row = {
     "Without COMMAND, list the commands; with it, show that command's usage\n"
     "and every option ('racelab COMMAND --help' does the same).\n",
     cmd_help,
+    NULL,
+    "COMMAND",
+    1,
 };
 
 /* The command table, in the order `racelab help` lists it. */
@@ -84,6 +96,7 @@ static const struct cli_command *command_find(const char *name)
 /* The error for an unknown command name; returns CLI_EXIT_USAGE. */
 static int command_unknown(const char *name)
 {
+    const char *names[NCOMMANDS];
     char list[256];
     size_t n = 0;
     int i;
@@ -92,6 +105,12 @@ static int command_unknown(const char *name)
         return cli_error("unknown command '%s'; to run that lab: racelab run "
                          "%s (see 'racelab --help')",
                          name, name);
+    list[0] = '\0';
+    for (i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i]->name;
+    snprintf(list, sizeof list, "unknown command '%s'", name);
+    if (suggest_append(list, sizeof list, name, names, NCOMMANDS))
+        return cli_error("%s (see 'racelab --help')", list);
     list[0] = '\0';
     for (i = 0; i < NCOMMANDS && n < sizeof list; i++)
         n += (size_t)snprintf(list + n, sizeof list - n, "%s%s",
@@ -134,16 +153,16 @@ static int print_overview(void)
 static int cmd_help(int argc, char **argv)
 {
     const struct cli_command *cmd;
+    struct cli_args c;
+    int status;
 
-    if (argc < 2)
+    if (!cli_parse_command(&cmd_help_row, argc, argv, &c, NULL, &status))
+        return status;
+    if (c.noperands == 0)
         return print_overview();
-    if (argc > 2)
-        return cli_error("help takes one COMMAND (see 'racelab help')");
-    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-        return cli_help(&cmd_help_row);
-    cmd = command_find(argv[1]);
+    cmd = command_find(c.operands[0]);
     if (cmd == NULL)
-        return command_unknown(argv[1]);
+        return command_unknown(c.operands[0]);
     return cli_help(cmd);
 }
 
@@ -155,61 +174,47 @@ static int start_tui(const struct tui_options *opt)
     return tui_main(opt);
 }
 
-static const struct cli_option tui_options_table[] = {
-    CLI_LAB_OPTIONS,
-    {NULL, 0, false, 0},
-};
+/* Check a parsed `racelab tui` line and fill opt. Returns 0, or -1 with a
+ * one-line message in err. */
+static int tui_options_from(struct cli_lab_args *a, struct tui_options *opt,
+                            char *err, size_t errlen)
+{
+    enum rl_backend backend = RL_BACKEND_SIM;
+    const char *alone;
+
+    memset(opt, 0, sizeof *opt);
+    if (a->lab == NULL &&
+        (a->variant != NULL || a->backend != NULL || a->nsets > 0)) {
+        alone = a->variant != NULL   ? "--variant"
+                : a->backend != NULL ? "--backend"
+                                     : a->sets[0].opt;
+        snprintf(err, errlen, "%s needs a LAB: racelab tui LAB %s ...", alone,
+                 alone);
+        return -1;
+    }
+    if (a->lab != NULL) {
+        if (cli_lab_resolve(a, &opt->inst, err, errlen) < 0)
+            return -1;
+        opt->lab = opt->inst.lab;
+        backend = opt->inst.backend;
+    }
+    return cli_sched_resolve(a, backend, &opt->sched, &opt->have_sched, err,
+                             errlen);
+}
 
 /* racelab tui [LAB] [options] */
 static int cmd_tui(int argc, char **argv)
 {
-    struct cli_parser p;
+    struct cli_args c;
     struct cli_lab_args a;
     struct tui_options opt;
-    enum rl_backend backend = RL_BACKEND_SIM;
-    char err[512];
-    int id, r;
+    char err[2048];
+    int status;
 
-    memset(&a, 0, sizeof a);
-    memset(&opt, 0, sizeof opt);
-    cli_parser_init(&p, &cmd_tui_row, argc, argv);
-    while ((id = cli_next(&p, tui_options_table)) != CLI_END) {
-        switch (id) {
-        case CLI_HELP:
-            return cli_help(&cmd_tui_row);
-        case CLI_ERR:
-            return cli_error("%s", p.err);
-        case CLI_ARG:
-            if (a.lab != NULL)
-                return cli_error("unexpected argument '%s': tui takes one "
-                                 "LAB (see 'racelab help tui')",
-                                 p.arg);
-            a.lab = p.arg;
-            break;
-        default:
-            r = cli_lab_option(&a, id, p.opt, p.arg, err, sizeof err);
-            if (r < 0)
-                return cli_error("%s", err);
-            break;
-        }
-    }
-    if (a.lab == NULL &&
-        (a.variant != NULL || a.backend != NULL || a.nsets > 0))
-        return cli_error("%s needs a LAB: racelab tui LAB %s ...",
-                         a.variant != NULL   ? "--variant"
-                         : a.backend != NULL ? "--backend"
-                                             : a.sets[0].opt,
-                         a.variant != NULL   ? "--variant"
-                         : a.backend != NULL ? "--backend"
-                                             : a.sets[0].opt);
-    if (a.lab != NULL) {
-        if (cli_lab_resolve(&a, &opt.inst, err, sizeof err) < 0)
-            return cli_error("%s", err);
-        opt.lab = opt.inst.lab;
-        backend = opt.inst.backend;
-    }
-    if (cli_sched_resolve(&a, backend, &opt.sched, &opt.have_sched, err,
-                          sizeof err) < 0)
+    if (!cli_parse_command(&cmd_tui_row, argc, argv, &c, &a, &status))
+        return status;
+    a.lab = c.operands[0];
+    if (tui_options_from(&a, &opt, err, sizeof err) < 0)
         return cli_error("%s", err);
     return start_tui(&opt);
 }
@@ -232,8 +237,14 @@ int main(int argc, char **argv)
         printf("racelab %s\n", RL_VERSION);
         return CLI_EXIT_OK;
     }
-    if (name[0] == '-')
-        return cli_error("unknown option '%s' (see 'racelab --help')", name);
+    if (name[0] == '-') {
+        static const char *const top[] = {"--help", "--version"};
+        char msg[256];
+
+        snprintf(msg, sizeof msg, "unknown option '%s'", name);
+        suggest_append(msg, sizeof msg, name, top, 2);
+        return cli_error("%s (see 'racelab --help')", msg);
+    }
     cmd = command_find(name);
     if (cmd == NULL)
         return command_unknown(name);
