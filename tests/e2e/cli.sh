@@ -375,6 +375,93 @@ if [ -w /dev/full ]; then
         "racelab: cannot write trace file '/dev/full': No space left on device"
 fi
 
+# ---- replay FILE: a saved trace loads again ----------------------------------
+
+# The trace that --trace wrote above replays to the same events.
+rl run unsafe-counter --threads 2 --iters 2
+events "$tmp/out" >"$tmp/want"
+rl replay "$tmp/trace.txt"
+expect_status "replay FILE: exit 1 (the run loses an update)" 1
+events "$tmp/out" >"$tmp/got"
+expect_file "replay FILE: the events of the saved run" "$tmp/got" "$tmp/want"
+expect_line "replay FILE: the header" "$tmp/out" \
+    "replay unsafe-counter/unsafe on sim, scheduler replay, params threads=2,iters=2"
+# A file saved with the TUI's w key (its header format).
+cat >"$tmp/tui-save.txt" <<'TRACE'
+# racelab trace
+lab: unsafe-counter (Unsafe counter)
+variant: unsafe
+params: threads=2,iters=2
+backend: sim
+scheduler: rr:1
+steps: 16
+end: done
+schedule: rl1:unsafe-counter:unsafe:threads=2,iters=2:0.1.0.1.0.1.0.1.0
+replay: racelab replay rl1:unsafe-counter:unsafe:threads=2,iters=2:0.1.0.1.0.1.0.1.0
+check: FAILED final value: counter = 2, expected 4: 2 updates lost
+# seq thread event
+1 T0 start
+TRACE
+rl replay "$tmp/tui-save.txt" --quiet
+expect_status "replay a TUI save: exit 1" 1
+expect_line "replay a TUI save: the same schedule" "$tmp/out" \
+    "schedule: rl1:unsafe-counter:unsafe:threads=2,iters=2:0.1.0.1.0.1.0.1.0"
+rl replay unsafe-counter "$tmp/tui-save.txt" --quiet
+expect_status "replay LAB FILE: a matching LAB" 1
+expect_error "replay FILE: a missing file" \
+    "cannot read trace file '$tmp/none.txt': No such file or directory" \
+    replay "$tmp/none.txt"
+printf 'hello\n' >"$tmp/hello.txt"
+expect_error "replay FILE: not a trace" \
+    "'$tmp/hello.txt' is not a racelab trace file (save one with 'w' in the TUI or 'racelab run LAB --trace FILE')" \
+    replay "$tmp/hello.txt"
+printf '# racelab trace\nbackend: os\nschedule: none (os runs are not replayable)\n' >"$tmp/os.txt"
+expect_error "replay FILE: an os run" \
+    "$tmp/os.txt has no schedule to replay (only runs on the sim backend have one)" \
+    replay "$tmp/os.txt"
+expect_error "replay FILE and a schedule string" \
+    "give a trace FILE or a schedule string, not both" \
+    replay "$tmp/trace.txt" --schedule "$good"
+
+# ---- did you mean ------------------------------------------------------------
+
+expect_error "did you mean: a lab" \
+    "unknown lab 'unsafe-countr'; did you mean 'unsafe-counter'?" \
+    run unsafe-countr
+expect_error "did you mean: an option" \
+    "unknown option '--bakend' for run; did you mean '--backend'? (see 'racelab help run')" \
+    run unsafe-counter --bakend os
+expect_error "did you mean: a variant" \
+    "unknown variant 'lokced' for locked-counter; did you mean 'locked'?" \
+    run locked-counter --variant lokced
+expect_error "did you mean: a parameter" \
+    "unknown parameter 'iter' for unsafe-counter; did you mean 'iters'?" \
+    run unsafe-counter --set iter=2
+expect_error "did you mean: a command" \
+    "unknown command 'rnu'; did you mean 'run'? (see 'racelab --help')" \
+    rnu unsafe-counter
+expect_error "did you mean: a top-level option" \
+    "unknown option '--verison'; did you mean '--version'? (see 'racelab --help')" \
+    --verison
+expect_error "did you mean: an exercise" \
+    "unknown exercise 'bouned-buffer'; did you mean 'bounded_buffer'?" \
+    grade bouned-buffer
+expect_error "did you mean: a format" \
+    "unknown --format 'jsn'; did you mean 'json'?" \
+    grade counter --format jsn
+# '-' for '_': the exercise name is accepted (the error is the next one).
+expect_error "grade bounded-buffer is bounded_buffer" \
+    "unknown --format 'jsn'; did you mean 'json'?" \
+    grade bounded-buffer --format jsn
+rl list bounded-buffer --names
+expect_line "list bounded-buffer is bounded_buffer" "$tmp/out" "bounded_buffer"
+expect_error "a negative --seed, in words" \
+    "--seed must be a whole number from 0 to 18446744073709551615, not '-3'" \
+    run unsafe-counter --seed -3
+expect_error "--threads 0, in words" \
+    "threads must be a whole number from 1 to 16, not '0'" \
+    run unsafe-counter --threads 0
+
 # ---- os backend --------------------------------------------------------------
 
 rl run unsafe-counter --backend os --threads 2 --iters 1000000 --quiet

@@ -9,8 +9,10 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../tui/cli/cli.h"
+#include "../../tui/cli/suggest.h"
 
 enum { OPT_QUIET = CLI_OPT_USER, OPT_TRACE };
 
@@ -295,6 +297,189 @@ START_TEST(test_sched_resolve)
 }
 END_TEST
 
+START_TEST(test_next_suggests_option)
+{
+    char *w[] = {"run", "--bakend", "os", NULL};
+    char *w2[] = {"run", "--hepl", NULL};
+    struct cli_parser p;
+
+    parser_over(&p, w);
+    ck_assert_int_eq(cli_next(&p, test_options), CLI_ERR);
+    ck_assert_str_eq(p.err, "unknown option '--bakend' for run; did you mean "
+                            "'--backend'? (see 'racelab help run')");
+    parser_over(&p, w2);
+    ck_assert_int_eq(cli_next(&p, test_options), CLI_ERR);
+    ck_assert_str_eq(p.err, "unknown option '--hepl' for run; did you mean "
+                            "'--help'? (see 'racelab help run')");
+}
+END_TEST
+
+START_TEST(test_parse_into_args)
+{
+    char *w[] = {"run",     "--trace", "t.txt",       "-q", "unsafe-counter",
+                 "--seed=7", "--iters", "4", NULL};
+    struct cli_args c;
+    struct cli_lab_args a;
+    char err[256];
+
+    ck_assert_int_eq(cli_parse(&test_cmd, 8, w, &c, &a, err, sizeof err), 0);
+    ck_assert_int_eq(c.noperands, 1);
+    ck_assert_str_eq(c.operands[0], "unsafe-counter");
+    ck_assert_str_eq(c.value[OPT_TRACE], "t.txt");
+    ck_assert_str_eq(c.value[OPT_QUIET], "");
+    ck_assert_ptr_null(c.value[CLI_OPT_SEED]); /* went to the lab options */
+    ck_assert_str_eq(a.seed, "7");
+    ck_assert_int_eq(a.nsets, 1);
+    ck_assert_str_eq(a.sets[0].key, "iters");
+    ck_assert_str_eq(a.sets[0].value, "4");
+    /* Without lab options, every option lands in value[]. */
+    ck_assert_int_eq(cli_parse(&test_cmd, 8, w, &c, NULL, err, sizeof err), 0);
+    ck_assert_str_eq(c.value[CLI_OPT_SEED], "7");
+    ck_assert_str_eq(c.value[CLI_OPT_ITERS], "4");
+}
+END_TEST
+
+START_TEST(test_parse_errors)
+{
+    char *w1[] = {"run", "a", "b", NULL};
+    char *w2[] = {"run", "a", "--help", "b", NULL};
+    char *w3[] = {"run", "--set", "x", NULL};
+    struct cli_args c;
+    struct cli_lab_args a;
+    char err[256];
+
+    ck_assert_int_eq(cli_parse(&test_cmd, 3, w1, &c, &a, err, sizeof err), -1);
+    ck_assert_str_eq(err, "unexpected argument 'b': run takes one LAB (see "
+                          "'racelab help run')");
+    ck_assert_int_eq(cli_parse(&test_cmd, 4, w2, &c, &a, err, sizeof err), 1);
+    ck_assert_int_eq(cli_parse(&test_cmd, 3, w3, &c, &a, err, sizeof err), -1);
+    ck_assert_str_eq(err, "--set expects KEY=VALUE, not 'x'");
+}
+END_TEST
+
+START_TEST(test_suggest)
+{
+    const char *names[] = {"unsafe-counter", "locked-counter", "run", "list"};
+
+    ck_assert_int_eq(suggest_distance("unsafe-countr", "unsafe-counter"), 1);
+    ck_assert_int_eq(suggest_distance("bakend", "backend"), 1);
+    ck_assert_int_eq(suggest_distance("nur", "run"), 2);
+    ck_assert_int_eq(suggest_distance("rnu", "run"), 1); /* a swap */
+    ck_assert_int_eq(suggest_distance("bounded-buffer", "bounded_buffer"), 0);
+    ck_assert_int_eq(suggest_distance("LIST", "list"), 0);
+    ck_assert_str_eq(suggest_nearest("unsafe-countr", names, 4),
+                     "unsafe-counter");
+    ck_assert_str_eq(suggest_nearest("lokced-counter", names, 4),
+                     "locked-counter");
+    ck_assert_str_eq(suggest_nearest("rn", names, 4), "run");
+    ck_assert_ptr_null(suggest_nearest("frob", names, 4));
+    ck_assert_ptr_null(suggest_nearest("counter", names, 4));
+    ck_assert(suggest_same_name("bounded-buffer", "bounded_buffer"));
+    ck_assert(!suggest_same_name("bounded-buffe", "bounded_buffer"));
+}
+END_TEST
+
+START_TEST(test_did_you_mean)
+{
+    struct cli_lab_args a;
+    struct lab_inst inst;
+    char err[512];
+    char *w1[] = {"run", "unsafe-countr", NULL};
+    char *w2[] = {"run", "locked-counter", "--variant", "lokced", NULL};
+    char *w3[] = {"run", "unsafe-counter", "--set", "iter=2", NULL};
+    char *w4[] = {"run", "bounded-buffer", "--variant", "reference", NULL};
+
+    ck_assert_int_eq(lab_args_from(&a, w1, err, sizeof err), 0);
+    ck_assert_int_eq(cli_lab_resolve(&a, &inst, err, sizeof err), -1);
+    ck_assert_str_eq(err,
+                     "unknown lab 'unsafe-countr'; did you mean "
+                     "'unsafe-counter'?");
+    ck_assert_int_eq(lab_args_from(&a, w2, err, sizeof err), 0);
+    ck_assert_int_eq(cli_lab_resolve(&a, &inst, err, sizeof err), -1);
+    ck_assert_str_eq(err, "unknown variant 'lokced' for locked-counter; did "
+                          "you mean 'locked'?");
+    ck_assert_int_eq(lab_args_from(&a, w3, err, sizeof err), 0);
+    ck_assert_int_eq(cli_lab_resolve(&a, &inst, err, sizeof err), -1);
+    ck_assert_str_eq(err, "unknown parameter 'iter' for unsafe-counter; did "
+                          "you mean 'iters'?");
+    /* '-' for '_': the exercise lab bounded_buffer. */
+    ck_assert_int_eq(lab_args_from(&a, w4, err, sizeof err), 0);
+    ck_assert_int_eq(cli_lab_resolve(&a, &inst, err, sizeof err), 0);
+    ck_assert_str_eq(inst.lab->name, "bounded_buffer");
+}
+END_TEST
+
+/* Write text to a new temporary file; returns its path (static). */
+static const char *temp_file(const char *text)
+{
+    static char path[64];
+    FILE *f;
+    int fd;
+
+    snprintf(path, sizeof path, "/tmp/check_cli.XXXXXX");
+    fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+START_TEST(test_trace_schedule)
+{
+    char buf[256], err[512], want[512];
+    const char *path;
+
+    /* racelab run --trace */
+    path = temp_file("# racelab 0.1.0 trace\n"
+                     "# run unsafe-counter/unsafe on sim, scheduler rr:1\n"
+                     "# schedule: rl1:unsafe-counter:unsafe:threads=2,"
+                     "iters=3:0.1x2\n"
+                     "# replay:   racelab replay --schedule 'x'\n"
+                     "# end: done; result: FAIL\n"
+                     "     1  T0  start\n");
+    ck_assert_int_eq(cli_trace_schedule(path, buf, sizeof buf, err, sizeof err),
+                     0);
+    ck_assert_str_eq(buf, "rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1x2");
+    unlink(path);
+    /* the TUI's w */
+    path = temp_file("# racelab trace\nlab: rlock-nesting (RLock nesting)\n"
+                     "schedule: rl1:rlock-nesting:lock:depth=2:0x4\n"
+                     "replay: racelab replay rl1:rlock-nesting:lock:"
+                     "depth=2:0x4\n# seq thread event\n1 T0 start\n");
+    ck_assert_int_eq(cli_trace_schedule(path, buf, sizeof buf, err, sizeof err),
+                     0);
+    ck_assert_str_eq(buf, "rl1:rlock-nesting:lock:depth=2:0x4");
+    unlink(path);
+    /* an os run */
+    path = temp_file("# racelab trace\nbackend: os\n"
+                     "schedule: none (os runs are not replayable)\n");
+    ck_assert_int_eq(cli_trace_schedule(path, buf, sizeof buf, err, sizeof err),
+                     -1);
+    snprintf(want, sizeof want,
+             "%s has no schedule to replay (only runs on the sim backend "
+             "have one)",
+             path);
+    ck_assert_str_eq(err, want);
+    unlink(path);
+    /* not a trace */
+    path = temp_file("hello\n");
+    ck_assert_int_eq(cli_trace_schedule(path, buf, sizeof buf, err, sizeof err),
+                     -1);
+    snprintf(want, sizeof want,
+             "'%s' is not a racelab trace file (save one with 'w' in the "
+             "TUI or 'racelab run LAB --trace FILE')",
+             path);
+    ck_assert_str_eq(err, want);
+    unlink(path);
+    ck_assert_int_eq(cli_trace_schedule(path, buf, sizeof buf, err, sizeof err),
+                     -1);
+    snprintf(want, sizeof want,
+             "cannot read trace file '%s': No such file or directory", path);
+    ck_assert_str_eq(err, want);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -311,6 +496,12 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_lab_resolve_errors);
     tcase_add_test(tc, test_lab_names);
     tcase_add_test(tc, test_sched_resolve);
+    tcase_add_test(tc, test_next_suggests_option);
+    tcase_add_test(tc, test_parse_into_args);
+    tcase_add_test(tc, test_parse_errors);
+    tcase_add_test(tc, test_suggest);
+    tcase_add_test(tc, test_did_you_mean);
+    tcase_add_test(tc, test_trace_schedule);
     suite_add_tcase(s, tc);
     return s;
 }
