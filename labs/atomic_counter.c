@@ -17,7 +17,6 @@
 #include "lab.h"
 
 #include "../core/racelab.h"
-#include "labs_all.h"
 
 enum { FETCH_ADD, LOAD_STORE, LOCK };
 
@@ -103,7 +102,8 @@ static const struct lab_variant atomic_variants[] = {
     [LOCK] = {"lock", "load and store under a Lock: correct, costlier", true},
 };
 
-const struct lab lab_atomic_counter = {
+static const struct lab lab_atomic_counter = {
+    .order = 100,
     .name = "atomic-counter",
     .title = "Atomic counter",
     .summary = "C11 atomic fetch_add against load + store and a Lock",
@@ -122,3 +122,4 @@ const struct lab lab_atomic_counter = {
     .setup = atomic_setup,
     .check = atomic_check,
 };
+LAB_REGISTER(lab_atomic_counter);

@@ -27,7 +27,6 @@
 #include <stdio.h>
 
 #include "../core/racelab.h"
-#include "labs_all.h"
 
 enum { BARRIER, NONE, COUNTER_NO_RESET };
 
@@ -158,7 +157,8 @@ static const struct lab_variant bp_variants[] = {
                           false},
 };
 
-const struct lab lab_barrier_phases = {
+static const struct lab lab_barrier_phases = {
+    .order = 90,
     .name = "barrier-phases",
     .title = "Barrier phases",
     .summary = "phase 2 must wait until every thread has finished phase 1",
@@ -176,3 +176,4 @@ const struct lab lab_barrier_phases = {
     .setup = bp_setup,
     .check = bp_check,
 };
+LAB_REGISTER(lab_barrier_phases);

@@ -28,7 +28,6 @@
 #include <stdio.h>
 
 #include "../core/racelab.h"
-#include "labs_all.h"
 
 enum { UNSAFE, LOCKED, EVENT };
 
@@ -175,7 +174,8 @@ static const struct lab_variant cta_variants[] = {
                true},
 };
 
-const struct lab lab_check_then_act = {
+static const struct lab lab_check_then_act = {
+    .order = 70,
     .name = "check-then-act",
     .title = "Check then act",
     .summary = "lazy initialisation runs twice when threads race to it",
@@ -193,3 +193,4 @@ const struct lab lab_check_then_act = {
     .setup = cta_setup,
     .check = cta_check,
 };
+LAB_REGISTER(lab_check_then_act);

@@ -28,7 +28,6 @@
 #include <stdio.h>
 
 #include "../core/racelab.h"
-#include "labs_all.h"
 
 enum { EVENT, FLAG_SPIN, CLEAR_TOO_EARLY };
 
@@ -165,7 +164,8 @@ static const struct lab_variant gate_variants[] = {
                          false},
 };
 
-const struct lab lab_event_gate = {
+static const struct lab lab_event_gate = {
+    .order = 80,
     .name = "event-gate",
     .title = "Event gate",
     .summary = "workers wait at a gate (an Event) until a starter opens it",
@@ -183,3 +183,4 @@ const struct lab lab_event_gate = {
     .setup = gate_setup,
     .check = gate_check,
 };
+LAB_REGISTER(lab_event_gate);

@@ -22,7 +22,6 @@
 #include <stdio.h>
 
 #include "../core/racelab.h"
-#include "labs_all.h"
 
 enum { UNLOCKED, LOCKED };
 
@@ -202,7 +201,8 @@ static const struct lab_variant io_variants[] = {
     [LOCKED] = {"locked", "print_lock held around each START/END pair", true},
 };
 
-const struct lab lab_interleaved_output = {
+static const struct lab lab_interleaved_output = {
+    .order = 110,
     .name = "interleaved-output",
     .title = "Interleaved output",
     .summary = "threads write START and END lines to one shared output",
@@ -220,3 +220,4 @@ const struct lab lab_interleaved_output = {
     .setup = io_setup,
     .check = io_check,
 };
+LAB_REGISTER(lab_interleaved_output);

@@ -3,8 +3,11 @@
  * lab.c - the registry of labs and the handling of a lab instance's
  * parameters.
  *
- * The table below is the only list of labs in the program: the command
- * line, the TUI and the grader find labs through lab_at() / lab_find().
+ * The registry is the linker section rl_labs, where each lab file's
+ * LAB_REGISTER line puts a pointer to its lab (see lab.h): there is no
+ * list of labs to edit. It is read once, sorted by .order then name, and
+ * the command line, the TUI and the grader find labs through lab_at() /
+ * lab_find().
  * A lab instance is a lab + a variant + one value per parameter; values
  * come from text (the command line, a schedule string) and are parsed
  * strictly here, so that every front end gives the same one-line error
@@ -18,28 +21,56 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/mem.h"
 #include "exercise_labs.h"
-#include "labs_all.h"
 
-/* Display order: the course order, from the bug to the tools that fix it. */
-/* clang-format off */
-static const struct lab *const lab_table[] = {
-    &lab_unsafe_counter,
-    &lab_locked_counter,
-    &lab_rlock_nesting,
-    &lab_semaphore_pool,
-    &lab_producer_consumer,
-    &lab_lock_order,
-    &lab_check_then_act,
-    &lab_event_gate,
-    &lab_barrier_phases,
-    &lab_atomic_counter,
-    &lab_interleaved_output,
-    &lab_thread_pool,
-};
-/* clang-format on */
+#include <pthread.h>
 
-#define LAB_TABLE_LEN ((int)(sizeof lab_table / sizeof lab_table[0]))
+/* The section's bounds, from the linker. */
+extern const struct lab *const __start_rl_labs[];
+extern const struct lab *const __stop_rl_labs[];
+
+/* The registered labs in display order; built once. */
+static const struct lab **lab_table;
+static int lab_table_len;    /* every registered lab */
+static int lab_table_listed; /* the listed ones, first in lab_table */
+static pthread_once_t lab_table_once = PTHREAD_ONCE_INIT;
+
+/* qsort order: listed before hidden, then .order, then name (so that the
+ * listing is stable). */
+static int lab_cmp(const void *a, const void *b)
+{
+    const struct lab *x = *(const struct lab *const *)a;
+    const struct lab *y = *(const struct lab *const *)b;
+
+    if (x->hidden != y->hidden)
+        return x->hidden ? 1 : -1;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Read the section into lab_table, sorted. */
+static void lab_table_build(void)
+{
+    size_t n = (size_t)(__stop_rl_labs - __start_rl_labs);
+
+    lab_table = rl_xcalloc(n + 1, sizeof *lab_table);
+    for (size_t i = 0; i < n; i++)
+        if (__start_rl_labs[i] != NULL)
+            lab_table[lab_table_len++] = __start_rl_labs[i];
+    qsort(lab_table, (size_t)lab_table_len, sizeof *lab_table, lab_cmp);
+    while (lab_table_listed < lab_table_len &&
+           !lab_table[lab_table_listed]->hidden)
+        lab_table_listed++;
+}
+
+/* How many labs are registered, building the table on first use. */
+static int lab_table_count(void)
+{
+    pthread_once(&lab_table_once, lab_table_build);
+    return lab_table_len;
+}
 
 /* Longest "key=value" piece lab_inst_set_all accepts. */
 #define LAB_KV_MAX 128
@@ -57,7 +88,10 @@ static _Noreturn void lab_bug(const struct lab *lab, const char *what,
  * scenarios (their other scenarios are hidden). */
 int lab_count(void)
 {
-    int n = LAB_TABLE_LEN;
+    int n;
+
+    lab_table_count();
+    n = lab_table_listed;
     for (int i = 0; i < ex_lab_count(); i++)
         n += !ex_lab_at(i)->hidden;
     return n;
@@ -68,9 +102,10 @@ const struct lab *lab_at(int i)
 {
     if (i < 0)
         return NULL;
-    if (i < LAB_TABLE_LEN)
+    lab_table_count();
+    if (i < lab_table_listed)
         return lab_table[i];
-    i -= LAB_TABLE_LEN;
+    i -= lab_table_listed;
     for (int k = 0; k < ex_lab_count(); k++) {
         const struct lab *lab = ex_lab_at(k);
         if (!lab->hidden && i-- == 0)
@@ -84,7 +119,7 @@ const struct lab *lab_find(const char *name)
 {
     if (!name)
         return NULL;
-    for (int i = 0; i < LAB_TABLE_LEN; i++)
+    for (int i = 0; i < lab_table_count(); i++)
         if (strcmp(lab_table[i]->name, name) == 0)
             return lab_table[i];
     for (int i = 0; i < ex_lab_count(); i++)

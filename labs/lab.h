@@ -6,8 +6,11 @@
  * explanation of the concept (shown in the TUI), parameters with defaults
  * and bounds, variants (unsafe, locked, ...), a setup that creates the
  * shared objects and starts the threads through the student API, and checks
- * that judge the final state. One lab per file in labs/; lab.c holds the
- * registry, the only list of labs in the program.
+ * that judge the final state. One lab per file in labs/, which ends with
+ * LAB_REGISTER(its_lab): that line puts a pointer to the lab in the linker
+ * section rl_labs, and lab.c reads the section as the registry, sorted by
+ * each lab's .order (then name). Adding a lab is adding its file: no table
+ * to edit, no header to extend.
  *
  * A lab instance (struct lab_inst) is a lab + a variant + parameter values;
  * lab_program() turns it into the engine's struct rl_program.
@@ -39,6 +42,8 @@ struct lab_variant {
 struct lab_inst;
 
 struct lab {
+    int order;            /* place in `racelab list` (ties: by name); the
+                             built-in labs use 10, 20, ... */
     const char *name;     /* "unsafe-counter" */
     const char *title;    /* "Unsafe counter" */
     const char *summary;  /* one line for `racelab list` */
@@ -58,6 +63,16 @@ struct lab {
     bool hidden;
 };
 
+/* The number of elements of a static array (params, variants). */
+#define LAB_LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Register var, a `static const struct lab` defined in the same file, with
+ * the registry: a pointer to it in the section rl_labs, whose bounds the
+ * linker provides (__start_rl_labs, __stop_rl_labs). */
+#define LAB_REGISTER(var)                                                      \
+    static const struct lab *const var##_entry                                 \
+        __attribute__((used, section("rl_labs"))) = &(var)
+
 struct lab_inst {
     const struct lab *lab;
     int variant;                   /* index into lab->variants */
@@ -67,7 +82,7 @@ struct lab_inst {
 };
 
 /* The registry, in display order: the labs that are listed (not hidden),
- * built-in labs first, then the exercises. */
+ * the registered labs by .order then name, then the exercises. */
 int lab_count(void);
 const struct lab *lab_at(int i);
 /* Find by name, hidden labs included; NULL if unknown. */

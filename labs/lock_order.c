@@ -20,7 +20,6 @@
 #include "lab.h"
 
 #include "../core/racelab.h"
-#include "labs_all.h"
 
 enum { INVERTED, ORDERED, TRY_BACKOFF };
 
@@ -188,7 +187,8 @@ static const struct lab_variant lo_variants[] = {
                      true},
 };
 
-const struct lab lab_lock_order = {
+static const struct lab lab_lock_order = {
+    .order = 60,
     .name = "lock-order",
     .title = "Lock ordering",
     .summary = "transfers in opposite directions deadlock on two Locks",
@@ -207,3 +207,4 @@ const struct lab lab_lock_order = {
     .setup = lo_setup,
     .check = lo_check,
 };
+LAB_REGISTER(lab_lock_order);

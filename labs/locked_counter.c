@@ -11,7 +11,6 @@
 #include "lab.h"
 
 #include "../core/racelab.h"
-#include "labs_all.h"
 
 enum { LOCKED, COARSE, EARLY_RELEASE };
 
@@ -121,7 +120,8 @@ static const struct lab_variant locked_variants[] = {
                        false},
 };
 
-const struct lab lab_locked_counter = {
+static const struct lab lab_locked_counter = {
+    .order = 20,
     .name = "locked-counter",
     .title = "Locked counter",
     .summary = "the shared counter under a Lock: fine and coarse sections",
@@ -140,3 +140,4 @@ const struct lab lab_locked_counter = {
     .setup = locked_setup,
     .check = locked_check,
 };
+LAB_REGISTER(lab_locked_counter);

@@ -22,7 +22,6 @@
 #include <stdio.h>
 
 #include "../core/racelab.h"
-#include "labs_all.h"
 
 enum { CORRECT, IF_WAIT, SPIN_HOLDING_LOCK };
 
@@ -264,7 +263,8 @@ static const struct lab_variant pc_variants[] = {
                            "a consumer spins on count holding the lock", false},
 };
 
-const struct lab lab_producer_consumer = {
+static const struct lab lab_producer_consumer = {
+    .order = 50,
     .name = "producer-consumer",
     .title = "Producer / consumer",
     .summary = "a bounded buffer with a Lock and two Conditions",
@@ -283,3 +283,4 @@ const struct lab lab_producer_consumer = {
     .setup = pc_setup,
     .check = pc_check,
 };
+LAB_REGISTER(lab_producer_consumer);

@@ -14,7 +14,6 @@
 #include "lab.h"
 
 #include "../core/racelab.h"
-#include "labs_all.h"
 
 enum { LOCK, RLOCK };
 
@@ -103,7 +102,8 @@ static const struct lab_variant nesting_variants[] = {
                true},
 };
 
-const struct lab lab_rlock_nesting = {
+static const struct lab lab_rlock_nesting = {
+    .order = 30,
     .name = "rlock-nesting",
     .title = "RLock nesting",
     .summary = "a locked function calls helpers that lock again",
@@ -121,3 +121,4 @@ const struct lab lab_rlock_nesting = {
     .setup = nesting_setup,
     .check = nesting_check,
 };
+LAB_REGISTER(lab_rlock_nesting);

@@ -24,7 +24,6 @@
 #include <stdatomic.h>
 
 #include "../core/racelab.h"
-#include "labs_all.h"
 
 enum { NONE, SEMAPHORE, BOUNDED_EXTRA_RELEASE };
 
@@ -138,7 +137,8 @@ static const struct lab_variant pool_variants[] = {
                                false},
 };
 
-const struct lab lab_semaphore_pool = {
+static const struct lab lab_semaphore_pool = {
+    .order = 40,
     .name = "semaphore-pool",
     .title = "Semaphore pool",
     .summary = "at most K workers hold a connection at once",
@@ -157,3 +157,4 @@ const struct lab lab_semaphore_pool = {
     .setup = pool_setup,
     .check = pool_check,
 };
+LAB_REGISTER(lab_semaphore_pool);

@@ -43,7 +43,6 @@
 #include <stdio.h>
 
 #include "../core/racelab.h"
-#include "labs_all.h"
 
 enum { SENTINELS, NO_SENTINEL, ONE_SENTINEL, EXTRA_TASK_DONE };
 
@@ -199,7 +198,8 @@ static const struct lab_variant tp_variants[] = {
                          false},
 };
 
-const struct lab lab_thread_pool = {
+static const struct lab lab_thread_pool = {
+    .order = 120,
     .name = "thread-pool",
     .title = "Thread pool and Queue",
     .summary = "workers fed by a Queue, stopped by one sentinel each",
@@ -218,3 +218,4 @@ const struct lab lab_thread_pool = {
     .setup = tp_setup,
     .check = tp_check,
 };
+LAB_REGISTER(lab_thread_pool);

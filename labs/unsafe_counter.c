@@ -12,7 +12,6 @@
 #include "lab.h"
 
 #include "../core/racelab.h"
-#include "labs_all.h"
 
 /* The lab's state, shared by its threads. */
 struct counter_lab {
@@ -70,7 +69,8 @@ static const struct lab_variant counter_variants[] = {
     {"unsafe", "load, add, store with no lock: updates get lost", false},
 };
 
-const struct lab lab_unsafe_counter = {
+static const struct lab lab_unsafe_counter = {
+    .order = 10,
     .name = "unsafe-counter",
     .title = "Unsafe counter",
     .summary = "threads increment a shared counter with no lock",
@@ -88,3 +88,4 @@ const struct lab lab_unsafe_counter = {
     .setup = counter_setup,
     .check = counter_check,
 };
+LAB_REGISTER(lab_unsafe_counter);
