@@ -76,11 +76,19 @@ MAIN_OBJ := $(call obj,tui/cli/main.c)
 # interfaces; their functions get a prefix each (see exercises/exercise.h)
 # so that both link into one program as a lab's `student` and `reference`
 # variants.
-EX_OBJ := $(call obj,$(EX_SRC))
-SOL_OBJ := $(call obj,$(SOL_SRC))
-# Buggy implementations the tests must catch: prefix buggy_<file>_.
+# Each implementation links with its table of functions, exercises/impl/
+# NAME.c compiled with the same prefix (headers declare, one .c defines).
+IMPL_SRC := $(sort $(wildcard exercises/impl/*.c))
+EXERCISE_NAMES := $(notdir $(basename $(IMPL_SRC)))
+EX_OBJ := $(call obj,$(EX_SRC)) $(EXERCISE_NAMES:%=$(BUILD)/impl/student/%.o)
+SOL_OBJ := $(call obj,$(SOL_SRC)) \
+           $(EXERCISE_NAMES:%=$(BUILD)/impl/reference/%.o)
+# Buggy implementations the tests must catch: prefix buggy_<file>_, each
+# with the table of the exercise its file name starts with.
 BUGGY_SRC := $(sort $(wildcard tests/fixtures/buggy/*.c))
-BUGGY_OBJ := $(call obj,$(BUGGY_SRC))
+BUGGY_NAMES := $(notdir $(basename $(BUGGY_SRC)))
+BUGGY_OBJ := $(call obj,$(BUGGY_SRC)) $(BUGGY_NAMES:%=$(BUILD)/impl/buggy/%.o)
+buggy_exercise = $(firstword $(foreach e,$(EXERCISE_NAMES),$(if $(filter $(e)_%,$(1)),$(e))))
 LIB_OBJ := $(CORE_OBJ) $(LAB_OBJ) $(EX_OBJ) $(SOL_OBJ) $(EXTRA_OBJ) $(TUI_OBJ)
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TESTLIB_OBJ := $(call obj,$(sort $(wildcard tests/unit/lib_*.c)))
@@ -133,6 +141,24 @@ $(BUILD)/tests/fixtures/buggy/%.o: tests/fixtures/buggy/%.c
 	$(say) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -DRL_EXERCISE_PREFIX=buggy_$*_ -c -o $@ $<
 
+$(BUILD)/impl/student/%.o: exercises/impl/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -DRL_EXERCISE_PREFIX=student_ -c -o $@ $<
+
+$(BUILD)/impl/reference/%.o: exercises/impl/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -DRL_EXERCISE_PREFIX=reference_ -c -o $@ $<
+
+define buggy_impl_rule
+$(BUILD)/impl/buggy/$(1).o: exercises/impl/$(2).c
+	@mkdir -p $$(dir $$@)
+	$$(say) CC $$<
+	$$(Q)$$(CC) $$(ALL_CFLAGS) -DRL_EXERCISE_PREFIX=buggy_$(1)_ -c -o $$@ $$<
+endef
+$(foreach b,$(BUGGY_NAMES),$(eval $(call buggy_impl_rule,$(b),$(call buggy_exercise,$(b)))))
+
 $(BUILD)/tests/check_exercises: $(BUGGY_OBJ)
 
 $(BUILD)/tests/check_%: $(BUILD)/tests/unit/check_%.o $(TESTLIB_OBJ) $(LIB_OBJ)
@@ -147,7 +173,7 @@ tests-bin: $(TEST_BIN) $(PROG)
 
 # The layers (README, "Layout"): the build fails when an include points up
 # or sideways, or curses is included outside tui/screen/.
-LAYER_SRC := $(CORE_SRC) $(LAB_SRC) $(TUI_SRC) $(EX_SRC) $(SOL_SRC) \
+LAYER_SRC := $(CORE_SRC) $(LAB_SRC) $(TUI_SRC) $(EX_SRC) $(SOL_SRC) $(IMPL_SRC) \
              $(wildcard core/*.h labs/*.h tui/*/*.h exercises/*.h)
 $(BUILD)/layers.ok: tests/check-layers.sh $(LAYER_SRC)
 	$(say) LAYERS ok
@@ -220,7 +246,7 @@ autograder: $(AUTOGRADER_ZIP)
 	@echo "Gradescope autograder: $(AUTOGRADER_ZIP)"
 
 $(AUTOGRADER_ZIP): tui/grade/autograder/setup.sh tui/grade/autograder/run_autograder \
-        Makefile $(CORE_SRC) $(LAB_SRC) $(TUI_SRC) $(EX_SRC) $(SOL_SRC) \
+        Makefile $(CORE_SRC) $(LAB_SRC) $(TUI_SRC) $(EX_SRC) $(SOL_SRC) $(IMPL_SRC) \
         $(wildcard core/*.h labs/*.h tui/*/*.h exercises/*.h)
 	$(say) ZIP $@
 	$(Q)rm -rf $(BUILD)/autograder $@ && mkdir -p $(BUILD)/autograder
@@ -252,10 +278,11 @@ deps:
 SHAREDIR ?= $(PREFIX)/share/racelab
 install: $(PROG)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/core \
-	    $(DESTDIR)$(SHAREDIR)/exercises
+	    $(DESTDIR)$(SHAREDIR)/exercises/impl
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/racelab
 	install -m 644 core/racelab.h $(DESTDIR)$(SHAREDIR)/core/
 	install -m 644 exercises/*.h $(DESTDIR)$(SHAREDIR)/exercises/
+	install -m 644 exercises/impl/*.c $(DESTDIR)$(SHAREDIR)/exercises/impl/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/racelab
@@ -266,7 +293,7 @@ clean:
 
 format:
 	clang-format -i core/*.[ch] labs/*.[ch] tui/*/*.[ch] tests/*/*.[ch] \
-	    exercises/*.[ch] solutions/*.[ch]
+	    exercises/*.[ch] exercises/impl/*.c solutions/*.[ch]
 
 # Keep objects that only feed a link (tests' own .o files), so that a
 # second `make test` does not rebuild them.

@@ -19,12 +19,13 @@
  * linker error or a debugger shows); with -DRL_EXERCISE_PREFIX=reference_
  * it is reference_counter_increment; without the flag there is no prefix.
  *
- * Each file that implements an interface and is built with a prefix also
- * defines a table of its functions, PREFIX<exercise>_impl (for example
- * student_counter_impl, a struct counter_impl). Labs and the grader call an
- * implementation only through such a table, so the same scenario can run
- * your code, the reference or a buggy version. This header does not depend
- * on racelab.h.
+ * Each implementation built with a prefix comes with a table of its
+ * functions, PREFIX<exercise>_impl (for example student_counter_impl, a
+ * struct counter_impl): the header declares it, exercises/impl/NAME.c
+ * defines it, and the build compiles that file once per prefix. Labs and
+ * the grader call an implementation only through such a table, so the same
+ * scenario can run your code, the reference or a buggy version. This
+ * header does not depend on racelab.h.
  */
 #ifndef RL_EXERCISE_H
 #define RL_EXERCISE_H

@@ -7,6 +7,7 @@
 #   tui/cli -> tui/grade, tui/screen -> labs -> core
 #   exercises, solutions -> core/racelab.h (the student API) only
 #
+# that exercise headers define no object,
 # and curses is included only in tui/screen/. Prints each include that
 # breaks a rule as FILE:LINE: what is wrong, and exits 1 if there is one.
 set -u
@@ -34,6 +35,14 @@ forbid tui/grade '\.\./(cli|screen)/' "the grader never calls the command line o
 forbid tui/screen '\.\./(cli|grade)/' "the screens never call the command line or the grader"
 forbid exercises '\.\./(labs|tui|solutions)/|\.\./core/[^r]' "student code sees only core/racelab.h"
 forbid solutions '\.\./(labs|tui|exercises/[^.]*\.c)|\.\./core/[^r]' "solutions see only the student API and the exercise headers"
+# Headers declare, one .c defines: an object defined in an exercise header
+# would be defined again by every file that includes it.
+hits=$(grep -nE '^[^ /*#].*[^=!<>]=[^=]' exercises/*.h 2>/dev/null)
+if [ -n "$hits" ]; then
+    sed 's|$|   <- a header declares; define it in a .c (exercises/impl/)|' \
+        <<<"$hits" >&2
+    bad=1
+fi
 if [ "$bad" -ne 0 ]; then
     echo "check-layers: an include breaks the layers (see README, Layout)" >&2
     exit 1

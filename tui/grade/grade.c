@@ -277,7 +277,7 @@ static const char *grade_build(const struct grade_options *o, const char *home,
         }
         snprintf(so, solen, "%s/%s.so", tmpdir, ge->ex->name);
         char *out = NULL;
-        int rc = grade_compile(home, ge->file, so, &out);
+        int rc = grade_compile(home, ge->ex->name, ge->file, so, &out);
         if (rc != 0) {
             c->outcome = GRADE_COMPILE;
             snprintf(c->message, sizeof c->message, "%s.c does not compile",

@@ -111,11 +111,12 @@ void grade_trim(char *text, size_t max_lines, size_t max_bytes)
 }
 
 /* Run the compiler on one submission file, in a limited child. */
-int grade_compile(const char *home, const char *src, const char *so_path,
-                  char **output)
+int grade_compile(const char *home, const char *exercise, const char *src,
+                  const char *so_path, char **output)
 {
     const char *cc = getenv("CC");
     char inc1[PATH_MAX + 16], inc2[PATH_MAX + 16], inc3[PATH_MAX + 16];
+    char table[PATH_MAX + 64];
     struct child_limits lim;
     struct child_outcome o;
 
@@ -124,6 +125,7 @@ int grade_compile(const char *home, const char *src, const char *so_path,
     snprintf(inc1, sizeof inc1, "-I%s/exercises", home);
     snprintf(inc2, sizeof inc2, "-I%s", home);
     snprintf(inc3, sizeof inc3, "-I%s/core", home);
+    snprintf(table, sizeof table, "%s/exercises/impl/%s.c", home, exercise);
     char *argv[] = {(char *)cc,
                     "-std=c11",
                     "-shared",
@@ -136,6 +138,7 @@ int grade_compile(const char *home, const char *src, const char *so_path,
                     "-o",
                     (char *)so_path,
                     (char *)src,
+                    table,
                     NULL};
     memset(&lim, 0, sizeof lim);
     lim.timeout_ms = 60000;
@@ -188,8 +191,8 @@ const void *grade_load(const char *so_path, const char *exercise, char *err,
     impl = dlsym(h, sym);
     if (impl == NULL)
         snprintf(err, errlen,
-                 "the file does not define %s: keep #include \"%s.h\" (it "
-                 "defines the table of your functions)",
+                 "the compiled submission has no %s (racelab's "
+                 "exercises/impl/%s.c defines it: is racelab's home complete?)",
                  sym, exercise);
     return impl;
 }

@@ -9,7 +9,10 @@
  *
  *   cc -std=c11 -shared -fPIC -DRL_EXERCISE_PREFIX=student_
  *      -I<home>/exercises -I<home> -I<home>/core -Wl,-Bsymbolic
- *      -o <tmp>/counter.so FILE
+ *      -o <tmp>/counter.so FILE <home>/exercises/impl/counter.c
+ *
+ * (the second file defines the table of the submission's functions,
+ * student_counter_impl, which the header only declares);
  *
  * -I<home>/exercises lets the skeleton's own "../core/racelab.h" and
  * "counter.h" resolve from anywhere (and the others "core/racelab.h" or
@@ -31,11 +34,11 @@
  * Returns 0, or -1 with a message in err. */
 int grade_home(char *buf, size_t len, char *err, size_t errlen);
 
-/* Compile src into so_path (in a limited child, 60 s). Returns 0 on
+/* Compile src, an implementation of exercise, with its table into so_path (in a limited child, 60 s). Returns 0 on
  * success, -1 on a compile error; *output (malloc'd, the caller frees) is
  * the compiler's output either way, trimmed. */
-int grade_compile(const char *home, const char *src, const char *so_path,
-                  char **output);
+int grade_compile(const char *home, const char *exercise, const char *src,
+                  const char *so_path, char **output);
 
 /* The function table student_<exercise>_impl: from so_path, or from the
  * racelab binary itself when so_path is NULL. Returns NULL with a message
