@@ -25,6 +25,7 @@
  * search stops with an error rather than trusting its own counts.
  */
 #include "explore.h"
+#include "rng.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,13 +87,10 @@ struct explorer {
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* splitmix64: the seed of phase-2 run r, the same on every machine. */
+/* The seed of phase-2 run r, the same on every machine. */
 static uint64_t seed_for(uint64_t seed, uint64_t r)
 {
-    uint64_t z = seed + (r + 1) * 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return (z ^ (z >> 31)) % 1000000007ULL;
+    return rng_stream(seed, r) % 1000000007ULL;
 }
 
 /* Seconds since the search started. */
@@ -619,23 +617,11 @@ static void verify_failure(struct explorer *x)
  * res->error set. */
 static int probe_length(struct explorer *x, uint64_t *steps)
 {
-    struct rl_run_config rc;
-    memset(&rc, 0, sizeof(rc));
-    rc.program = x->cfg->program;
-    rc.backend = RL_BACKEND_SIM;
-    rc.sched.kind = RL_SCHED_RR;
-    rc.sched.quantum = 1;
-    rc.max_steps = x->max_steps;
-    rc.max_records = 4096;
-    struct rl_run *run =
-        rl_run_create(&rc, x->res->error, sizeof(x->res->error));
-    if (!run) {
+    if (rl_run_probe_length(&x->cfg->program, x->max_steps, steps,
+                            x->res->error, sizeof(x->res->error)) != 0) {
         x->res->stop = RL_EXPLORE_ERROR;
         return -1;
     }
-    rl_run_finish(run);
-    *steps = rl_run_record_last(run);
-    rl_run_destroy(run);
     return 0;
 }
 

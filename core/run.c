@@ -71,24 +71,39 @@ void *rl_run_alloc(struct rl_run *run, size_t size)
 
 /* Create a run, let its backend set up, and run the program's setup with
  * the run current (see run.h). */
-/* PCT places its change points over an estimate k of a run's length: one
- * round-robin run of the same program measures it. 1000 if the program
- * cannot run (rl_run_create then reports why). */
-static int probe_length(const struct rl_run_config *cfg)
+/* One round-robin run of prog (the PCT scheduler's and exploration's
+ * estimate k of a run's length); see run.h. */
+int rl_run_probe_length(const struct rl_program *prog, uint64_t max_steps,
+                        uint64_t *steps, char *err, size_t errlen)
 {
     struct rl_run_config rc = {0};
-    char err[64];
-    rc.program = cfg->program;
+
+    rc.program = *prog;
+    rc.backend = RL_BACKEND_SIM;
     rc.sched.kind = RL_SCHED_RR;
     rc.sched.quantum = 1;
-    rc.max_steps = cfg->max_steps;
+    rc.max_steps = max_steps;
     rc.max_records = 64; /* only the count is used */
-    struct rl_run *probe = rl_run_create(&rc, err, sizeof(err));
+    struct rl_run *probe = rl_run_create(&rc, err, errlen);
     if (!probe)
-        return 1000;
+        return -1;
     rl_run_finish(probe);
-    uint64_t n = rl_run_record_last(probe);
+    *steps = rl_run_record_last(probe);
     rl_run_destroy(probe);
+    return 0;
+}
+
+/* PCT places its change points over an estimate k of a run's length:
+ * the probe's, or 1000 if the program cannot run (rl_run_create then
+ * reports why). */
+static int pct_steps(const struct rl_run_config *cfg)
+{
+    char err[64];
+    uint64_t n;
+
+    if (rl_run_probe_length(&cfg->program, cfg->max_steps, &n, err,
+                            sizeof(err)) != 0)
+        return 1000;
     return n > 0 && n < 100000000 ? (int)n : 1000;
 }
 
@@ -107,7 +122,7 @@ struct rl_run *rl_run_create(const struct rl_run_config *cfg, char *err,
     run->cfg = *cfg;
     if (cfg->backend == RL_BACKEND_SIM && cfg->sched.kind == RL_SCHED_PCT &&
         cfg->sched.pct_steps <= 0)
-        run->cfg.sched.pct_steps = probe_length(cfg);
+        run->cfg.sched.pct_steps = pct_steps(cfg);
     if (!run->cfg.max_steps)
         run->cfg.max_steps = RL_DEFAULT_MAX_STEPS;
     if (!run->cfg.max_records)

@@ -237,6 +237,13 @@ struct rl_check_result {
 
 /* ---- lifecycle ------------------------------------------------------------ */
 
+/* The length of prog's run under round robin with quantum 1 (the most
+ * interleaved fair schedule), in steps, capped by max_steps (0: the
+ * default): the estimate of a run's length that PCT and exploration need.
+ * Returns 0, or -1 with a message in err when the program cannot run. */
+int rl_run_probe_length(const struct rl_program *prog, uint64_t max_steps,
+                        uint64_t *steps, char *err, size_t errlen);
+
 /* Create a run and run the program's setup. Returns NULL with a message in
  * err on a bad configuration. The caller owns the run. */
 struct rl_run *rl_run_create(const struct rl_run_config *cfg, char *err,

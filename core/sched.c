@@ -24,34 +24,8 @@
 #include <string.h>
 
 #include "engine.h"
+#include "rng.h"
 #include "schedule.h"
-
-/* xorshift64*: small, fast, and the same on every machine. */
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
-
-/* A uniform number in [0, n). */
-static uint64_t rng_below(uint64_t *s, uint64_t n)
-{
-    return rng_next(s) % n;
-}
-
-/* splitmix64: turns any seed (0 included) into a good xorshift state. */
-static uint64_t seed_mix(uint64_t seed)
-{
-    uint64_t z = seed + 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    z ^= z >> 31;
-    return z ? z : 1;
-}
 
 struct replay_ctx {
     struct sched *s;
@@ -108,7 +82,7 @@ int sched_init(struct sched *s, const struct rl_sched *cfg, int nthreads,
     memset(s, 0, sizeof(*s));
     s->cfg = *cfg;
     s->last = -1;
-    s->rng = seed_mix(cfg->seed);
+    s->rng = rng_seed(cfg->seed);
     s->nthreads = nthreads;
     switch (cfg->kind) {
     case RL_SCHED_RR:

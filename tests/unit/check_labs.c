@@ -291,6 +291,26 @@ START_TEST(test_params_unknown_key_aborts)
 }
 END_TEST
 
+/* The run-length probe (one round-robin run) that PCT and exploration
+ * share: 2 threads x 3 iterations of load + store, plus start and finish. */
+START_TEST(test_probe_length)
+{
+    struct lab_inst inst;
+    struct rl_program prog;
+    uint64_t steps = 0;
+    char err[128];
+
+    lab_inst_init(&inst, lab_find("unsafe-counter"), RL_BACKEND_SIM);
+    prog = lab_program(&inst);
+    ck_assert_int_eq(rl_run_probe_length(&prog, 0, &steps, err, sizeof err),
+                     0);
+    ck_assert_uint_eq(steps, 16);
+    ck_assert_int_eq(rl_run_probe_length(&prog, 5, &steps, err, sizeof err),
+                     0);
+    ck_assert_uint_le(steps, 6);
+}
+END_TEST
+
 /* ---- unsafe-counter ------------------------------------------------------ */
 
 /* rr:1 alternates T0 and T1 step by step: both load the same value, both
@@ -575,6 +595,7 @@ static Suite *labs_suite(void)
     tcase_add_test(tc, test_params_set);
     tcase_add_test(tc, test_params_set_all);
     tcase_add_test_raise_signal(tc, test_params_unknown_key_aborts, SIGABRT);
+    tcase_add_test(tc, test_probe_length);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("runs");
