@@ -343,9 +343,52 @@ int rl_run_preemptions(const struct rl_run *run);
 size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len);
 
 /* One readable line for a record: "load counter -> 41",
- * "acquire L: blocked (held by T0)", ... without the thread or seq. */
+ * "acquire L: blocked (held by T0)", ... without the thread or seq
+ * (rl_record_format's RL_TEXT_FULL with the names of run). */
 size_t rl_record_text(const struct rl_run *run, const struct rl_record *rec,
                       char *buf, size_t len);
+
+/* The one renderer of records, for the CLI and the TUI alike. */
+enum rl_text_form {
+    RL_TEXT_FULL,   /* "store counter <- 42": the CLI's line */
+    RL_TEXT_MEDIUM, /* "counter<-42": a lane of middle width */
+    RL_TEXT_SHORT,  /* "<-42": the narrowest lane */
+};
+
+/* The names a record's text needs, from a run or a front end's copy. */
+struct rl_record_names {
+    const char *obj;       /* the record's object ("?" if none) */
+    enum rl_obj_kind kind; /* its kind, when known */
+    bool known;            /* whether obj is a real object */
+    const char *lock;      /* a Condition's lock ("?" if none) */
+    long limit;            /* a Barrier's parties */
+    const char *other;     /* the other thread involved ("?" if none) */
+    const char *check;     /* RL_OP_FAIL: the check's name */
+};
+
+/* Write record r in form with the names n into buf (snprintf-style
+ * return: the length the whole text needs). */
+size_t rl_record_format(const struct rl_record *r,
+                        const struct rl_record_names *n,
+                        enum rl_text_form form, char *buf, size_t len);
+
+/* What a record is, for a colour role: its result's class (error,
+ * blocked) when that says more, else its operation's. */
+enum rl_op_class {
+    RL_CLASS_NORMAL,
+    RL_CLASS_LIFE,    /* start, finish */
+    RL_CLASS_VALUE,   /* load, store, fetch_add, is_set */
+    RL_CLASS_ACQUIRE, /* acquire, wait, join */
+    RL_CLASS_RELEASE,
+    RL_CLASS_SIGNAL,  /* notify, set, clear, barrier */
+    RL_CLASS_FAIL,    /* a check failed here */
+    RL_CLASS_ERROR,   /* misuse */
+    RL_CLASS_BLOCKED, /* blocked or timed out */
+};
+enum rl_op_class rl_record_class(const struct rl_record *r);
+/* Its one-character symbol ('+' acquire, '-' release, '#' blocked, ...),
+ * so that a monochrome screen says what the colour says. */
+char rl_record_symbol(const struct rl_record *r);
 
 /* Names for display. */
 const char *rl_end_name(enum rl_end e);

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * run_text.c - the texts that explain a run, for any front end: names of
- * statuses, ends, object kinds and operations; one line per record in the
- * course vocabulary ("acquire L: blocked (held by T0)"); and why a run
+ * statuses, ends, object kinds and operations; each record in the course
+ * vocabulary, the one renderer of every front end: the full line
+ * ("acquire L: blocked (held by T0)") that the CLI prints and the TUI's
+ * wide lanes show, and the medium and short forms of narrow lanes, from
+ * one table of operations (class and symbol) and one function
+ * (rl_record_format); and why a run
  * ended, with, for a deadlock, what each thread holds and waits for and the
  * wait-for cycle that closes it.
  *
@@ -12,6 +16,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "engine.h"
 
@@ -251,149 +256,326 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
 
 /* ---- one line per record ------------------------------------------------- */
 
+/* What each operation is (its symbol and class, for the TUI's lanes). */
+static const struct {
+    enum rl_op_class cls;
+    char sym;
+} op_table[RL_OP__COUNT] = {
+    [RL_OP_START] = {RL_CLASS_LIFE, '>'},
+    [RL_OP_FINISH] = {RL_CLASS_LIFE, '.'},
+    [RL_OP_LOAD] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_STORE] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_FETCH_ADD] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_ACQUIRE] = {RL_CLASS_ACQUIRE, '+'},
+    [RL_OP_RELEASE] = {RL_CLASS_RELEASE, '-'},
+    [RL_OP_WAIT] = {RL_CLASS_ACQUIRE, '+'},
+    [RL_OP_NOTIFY] = {RL_CLASS_SIGNAL, '*'},
+    [RL_OP_NOTIFY_ALL] = {RL_CLASS_SIGNAL, '*'},
+    [RL_OP_SET] = {RL_CLASS_SIGNAL, '*'},
+    [RL_OP_CLEAR] = {RL_CLASS_SIGNAL, '*'},
+    [RL_OP_IS_SET] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_EVENT_WAIT] = {RL_CLASS_ACQUIRE, '+'},
+    [RL_OP_BARRIER] = {RL_CLASS_SIGNAL, '*'},
+    [RL_OP_JOIN] = {RL_CLASS_ACQUIRE, '+'},
+    [RL_OP_YIELD] = {RL_CLASS_NORMAL, ' '},
+    [RL_OP_SLEEP] = {RL_CLASS_NORMAL, ' '},
+    [RL_OP_FAIL] = {RL_CLASS_FAIL, '!'},
+};
+
+/* The class of record r: its result's when that says more (an error, a
+ * block, a timeout), else its operation's. */
+enum rl_op_class rl_record_class(const struct rl_record *r)
+{
+    if (r->result == RL_RES_ERROR)
+        return RL_CLASS_ERROR;
+    if (r->result == RL_RES_BLOCKED || r->result == RL_RES_TIMEOUT)
+        return RL_CLASS_BLOCKED;
+    return r->op < RL_OP__COUNT ? op_table[r->op].cls : RL_CLASS_NORMAL;
+}
+
+/* The one-character symbol of record r, which says what its colour says. */
+char rl_record_symbol(const struct rl_record *r)
+{
+    if (r->result == RL_RES_ERROR)
+        return '!';
+    if (r->result == RL_RES_BLOCKED)
+        return '#';
+    if (r->result == RL_RES_TIMEOUT)
+        return '?';
+    return r->op < RL_OP__COUNT ? op_table[r->op].sym : ' ';
+}
+
+/* The names record r refers to, read from run. */
+static void record_names(const struct rl_run *run, const struct rl_record *r,
+                         struct rl_record_names *n)
+{
+    const struct rl_obj *o =
+        (r->obj >= 0 && r->obj < run->nobjs) ? run->objs[r->obj] : NULL;
+
+    memset(n, 0, sizeof *n);
+    n->obj = o ? o->name : "?";
+    n->kind = o ? o->kind : RL_OBJ_VAR;
+    n->known = o != NULL;
+    n->lock = o && o->lock ? o->lock->name : "?";
+    n->limit = o ? o->limit : 0;
+    n->other = tname(run, r->other);
+    n->check = r->op == RL_OP_FAIL && r->arg >= 0 && r->arg < run->nchecks
+                   ? run->checks[r->arg].name
+                   : "?";
+}
+
 /* One line for record r in the course vocabulary (see run.h). */
 size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
                       char *buf, size_t len)
 {
-    struct sbuf sb = {buf, len, 0};
-    if (len)
-        buf[0] = '\0';
-    const struct rl_obj *o =
-        (r->obj >= 0 && r->obj < run->nobjs) ? run->objs[r->obj] : NULL;
-    const char *on = o ? o->name : "?";
-    bool sem = o && (o->kind == RL_OBJ_SEMAPHORE ||
-                     o->kind == RL_OBJ_BOUNDED_SEMAPHORE);
-    bool rlock = o && o->kind == RL_OBJ_RLOCK;
+    struct rl_record_names n;
+
+    record_names(run, r, &n);
+    return rl_record_format(r, &n, RL_TEXT_FULL, buf, len);
+}
+
+/* The full line of r (the CLI's event line, the TUI's wide lanes). */
+static void format_full(struct sbuf *sb, const struct rl_record *r,
+                        const struct rl_record_names *n)
+{
+    const char *on = n->obj;
+    bool sem = n->known && (n->kind == RL_OBJ_SEMAPHORE ||
+                            n->kind == RL_OBJ_BOUNDED_SEMAPHORE);
+    bool rlock = n->known && n->kind == RL_OBJ_RLOCK;
     const char *verb =
         r->op == RL_OP_ACQUIRE && r->arg == 0 ? "try-acquire" : "acquire";
+
     if (r->result == RL_RES_ERROR) {
-        sb_printf(&sb, "%s %s: error: %s", rl_op_name(r->op), on,
+        sb_printf(sb, "%s %s: error: %s", rl_op_name(r->op), on,
                   rl_strerror((int)r->arg));
-        return sb.used;
+        return;
     }
     switch ((enum rl_op)r->op) {
     case RL_OP_START:
-        sb_printf(&sb, "start");
+        sb_printf(sb, "start");
         break;
     case RL_OP_FINISH:
-        sb_printf(&sb, "finish");
+        sb_printf(sb, "finish");
         break;
     case RL_OP_LOAD:
-        sb_printf(&sb, "load %s -> %ld", on, r->after);
+        sb_printf(sb, "load %s -> %ld", on, r->after);
         break;
     case RL_OP_STORE:
-        sb_printf(&sb, "store %s <- %ld", on, r->after);
+        sb_printf(sb, "store %s <- %ld", on, r->after);
         break;
     case RL_OP_FETCH_ADD:
-        sb_printf(&sb, "fetch_add %s %+ld: %ld -> %ld", on, r->arg, r->before,
+        sb_printf(sb, "fetch_add %s %+ld: %ld -> %ld", on, r->arg, r->before,
                   r->after);
         break;
     case RL_OP_ACQUIRE:
         if (r->result == RL_RES_BLOCKED) {
             if (sem)
-                sb_printf(&sb, "%s %s: blocked (count 0)", verb, on);
+                sb_printf(sb, "%s %s: blocked (count 0)", verb, on);
             else
-                sb_printf(&sb, "%s %s: blocked (held by %s)", verb, on,
-                          tname(run, r->other));
+                sb_printf(sb, "%s %s: blocked (held by %s)", verb, on,
+                          n->other);
         } else if (r->result == RL_RES_TIMEOUT) {
-            sb_printf(&sb, "%s %s: %s", verb, on,
+            sb_printf(sb, "%s %s: %s", verb, on,
                       r->arg == 0 ? "not acquired" : "timed out");
         } else {
-            sb_printf(&sb, "%s %s", verb, on);
+            sb_printf(sb, "%s %s", verb, on);
             if (sem)
-                sb_printf(&sb, " (%ld -> %ld)", r->before, r->after);
+                sb_printf(sb, " (%ld -> %ld)", r->before, r->after);
             else if (rlock)
-                sb_printf(&sb, " (depth %ld)", r->after);
+                sb_printf(sb, " (depth %ld)", r->after);
             if (r->result == RL_RES_WOKE)
-                sb_printf(&sb, " after waiting");
+                sb_printf(sb, " after waiting");
         }
         break;
     case RL_OP_RELEASE:
-        sb_printf(&sb, "release %s", on);
+        sb_printf(sb, "release %s", on);
         if (sem)
-            sb_printf(&sb, " (%ld -> %ld)", r->before, r->after);
+            sb_printf(sb, " (%ld -> %ld)", r->before, r->after);
         else if (rlock)
-            sb_printf(&sb, " (depth %ld)", r->after);
+            sb_printf(sb, " (depth %ld)", r->after);
         if (r->other >= 0)
-            sb_printf(&sb, ", wakes %s", tname(run, r->other));
+            sb_printf(sb, ", wakes %s", n->other);
         break;
     case RL_OP_WAIT:
-        if (o && (o->kind == RL_OBJ_LOCK || o->kind == RL_OBJ_RLOCK))
-            sb_printf(&sb, "wait: re-acquire %s blocked (held by %s)", on,
-                      tname(run, r->other));
+        if (n->known && (n->kind == RL_OBJ_LOCK || n->kind == RL_OBJ_RLOCK))
+            sb_printf(sb, "wait: re-acquire %s blocked (held by %s)", on,
+                      n->other);
         else if (r->result == RL_RES_BLOCKED)
-            sb_printf(&sb, "wait %s (releases %s)", on,
-                      o && o->lock ? o->lock->name : "?");
+            sb_printf(sb, "wait %s (releases %s)", on, n->lock);
         else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(&sb, "wait %s: timed out, re-acquired %s", on,
-                      o && o->lock ? o->lock->name : "?");
+            sb_printf(sb, "wait %s: timed out, re-acquired %s", on, n->lock);
         else
-            sb_printf(&sb, "wait %s: notified, re-acquired %s", on,
-                      o && o->lock ? o->lock->name : "?");
+            sb_printf(sb, "wait %s: notified, re-acquired %s", on, n->lock);
         break;
     case RL_OP_NOTIFY:
         if (r->arg == 0)
-            sb_printf(&sb, "notify %s (no waiter)", on);
+            sb_printf(sb, "notify %s (no waiter)", on);
         else
-            sb_printf(&sb, "notify %s (wakes %s)", on, tname(run, r->other));
+            sb_printf(sb, "notify %s (wakes %s)", on, n->other);
         break;
     case RL_OP_NOTIFY_ALL:
-        sb_printf(&sb, "notify_all %s (wakes %ld)", on, r->arg);
+        sb_printf(sb, "notify_all %s (wakes %ld)", on, r->arg);
         break;
     case RL_OP_SET:
-        sb_printf(&sb, "set %s (wakes %ld)", on, r->arg);
+        sb_printf(sb, "set %s (wakes %ld)", on, r->arg);
         break;
     case RL_OP_CLEAR:
-        sb_printf(&sb, "clear %s", on);
+        sb_printf(sb, "clear %s", on);
         break;
     case RL_OP_IS_SET:
-        sb_printf(&sb, "is_set %s -> %s", on, r->after ? "true" : "false");
+        sb_printf(sb, "is_set %s -> %s", on, r->after ? "true" : "false");
         break;
     case RL_OP_EVENT_WAIT:
         if (r->result == RL_RES_BLOCKED)
-            sb_printf(&sb, "wait %s: blocked (not set)", on);
+            sb_printf(sb, "wait %s: blocked (not set)", on);
         else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(&sb, "wait %s: timed out", on);
+            sb_printf(sb, "wait %s: timed out", on);
         else if (r->result == RL_RES_WOKE)
-            sb_printf(&sb, "wait %s: set, wakes", on);
+            sb_printf(sb, "wait %s: set, wakes", on);
         else
-            sb_printf(&sb, "wait %s (already set)", on);
+            sb_printf(sb, "wait %s (already set)", on);
         break;
     case RL_OP_BARRIER:
         if (r->result == RL_RES_BLOCKED)
-            sb_printf(&sb, "wait %s: arrived %ld of %ld, blocked", on,
-                      r->after + 1, o ? o->limit : 0);
+            sb_printf(sb, "wait %s: arrived %ld of %ld, blocked", on,
+                      r->after + 1, n->limit);
         else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(&sb, "wait %s: timed out, barrier broken", on);
+            sb_printf(sb, "wait %s: timed out, barrier broken", on);
         else if (r->result == RL_RES_WOKE)
-            sb_printf(&sb, "wait %s: released (index %ld)", on, r->after);
+            sb_printf(sb, "wait %s: released (index %ld)", on, r->after);
         else
-            sb_printf(&sb, "wait %s: arrived %ld of %ld, releases all", on,
-                      r->after + 1, o ? o->limit : 0);
+            sb_printf(sb, "wait %s: arrived %ld of %ld, releases all", on,
+                      r->after + 1, n->limit);
         break;
     case RL_OP_JOIN:
         if (r->result == RL_RES_BLOCKED)
-            sb_printf(&sb, "join %s: blocked", tname(run, r->other));
+            sb_printf(sb, "join %s: blocked", n->other);
         else
-            sb_printf(&sb, "join %s", tname(run, r->other));
+            sb_printf(sb, "join %s", n->other);
         break;
     case RL_OP_YIELD:
-        sb_printf(&sb, "yield");
+        sb_printf(sb, "yield");
         break;
     case RL_OP_SLEEP:
         if (r->result == RL_RES_WOKE)
-            sb_printf(&sb, "wake up (t=%ld ms)", r->after);
+            sb_printf(sb, "wake up (t=%ld ms)", r->after);
         else
-            sb_printf(&sb, "sleep %ld ms", r->arg);
+            sb_printf(sb, "sleep %ld ms", r->arg);
         break;
     case RL_OP_FAIL:
-        sb_printf(&sb, "check failed: %s",
-                  r->arg >= 0 && r->arg < run->nchecks
-                      ? run->checks[r->arg].name
-                      : "?");
+        sb_printf(sb, "check failed: %s", n->check);
         break;
     default:
-        sb_printf(&sb, "?");
+        sb_printf(sb, "?");
     }
+}
+
+/* The shorter forms of r for a narrow lane: medium ("counter<-42") or
+ * short ("<-42"). */
+static void format_brief(struct sbuf *sb, const struct rl_record *r,
+                         const struct rl_record_names *n, bool shrt)
+{
+    const char *o = n->obj;
+    bool woke = r->result == RL_RES_WOKE;
+
+    switch ((enum rl_op)r->op) {
+    case RL_OP_START:
+        sb_printf(sb, "%s", shrt ? "go" : "start");
+        break;
+    case RL_OP_FINISH:
+        sb_printf(sb, "%s", shrt ? "end" : "done");
+        break;
+    case RL_OP_LOAD:
+        sb_printf(sb, "%s->%ld", shrt ? "" : o, r->after);
+        break;
+    case RL_OP_STORE:
+        sb_printf(sb, "%s<-%ld", shrt ? "" : o, r->arg);
+        break;
+    case RL_OP_FETCH_ADD:
+        if (shrt)
+            sb_printf(sb, "+%ld", r->arg);
+        else
+            sb_printf(sb, "%s+=%ld", o, r->arg);
+        break;
+    case RL_OP_ACQUIRE:
+        if (shrt)
+            sb_printf(sb, "%s", o);
+        else
+            sb_printf(sb, "%s %s",
+                      r->result == RL_RES_BLOCKED ? "blocked on" : "acquire",
+                      o);
+        break;
+    case RL_OP_RELEASE:
+        sb_printf(sb, "%s%s", shrt ? "" : "rel ", o);
+        break;
+    case RL_OP_WAIT:
+        if (shrt)
+            sb_printf(sb, "%s", o);
+        else
+            sb_printf(sb, "%s %s", woke ? "woke" : "wait", o);
+        break;
+    case RL_OP_NOTIFY:
+        sb_printf(sb, "%s %s", shrt ? "n" : "notify", o);
+        break;
+    case RL_OP_NOTIFY_ALL:
+        sb_printf(sb, "%s %s", shrt ? "na" : "notify_all", o);
+        break;
+    case RL_OP_SET:
+        sb_printf(sb, "%s%s", shrt ? "" : "set ", o);
+        break;
+    case RL_OP_CLEAR:
+        sb_printf(sb, "%s%s", shrt ? "" : "clear ", o);
+        break;
+    case RL_OP_IS_SET:
+        if (shrt)
+            sb_printf(sb, "%s", r->after ? "yes" : "no");
+        else
+            sb_printf(sb, "%s? %s", o, r->after ? "yes" : "no");
+        break;
+    case RL_OP_EVENT_WAIT:
+        sb_printf(sb, "%s%s", shrt ? "" : "wait ", o);
+        break;
+    case RL_OP_BARRIER:
+        if (shrt)
+            sb_printf(sb, "%s", o);
+        else
+            sb_printf(sb, "%s #%ld", o, r->after);
+        break;
+    case RL_OP_JOIN:
+        sb_printf(sb, "%s%s", shrt ? "" : "join ", n->other);
+        break;
+    case RL_OP_YIELD:
+        sb_printf(sb, "%s", shrt ? "y" : "yield");
+        break;
+    case RL_OP_SLEEP:
+        sb_printf(sb, "%s%ld", shrt ? "z" : "sleep ", r->arg);
+        break;
+    case RL_OP_FAIL:
+        sb_printf(sb, "%s", shrt ? "FAIL" : "check failed");
+        break;
+    default:
+        if (shrt)
+            sb_printf(sb, "?");
+        else
+            sb_printf(sb, "op %d", r->op);
+        break;
+    }
+    if (!shrt && r->result == RL_RES_ERROR && r->op != RL_OP_FAIL)
+        sb_printf(sb, ": error");
+}
+
+/* Record r in the form asked for, with the names n (see run.h). */
+size_t rl_record_format(const struct rl_record *r,
+                        const struct rl_record_names *n,
+                        enum rl_text_form form, char *buf, size_t len)
+{
+    struct sbuf sb = {buf, len, 0};
+
+    if (len)
+        buf[0] = '\0';
+    if (form == RL_TEXT_FULL)
+        format_full(&sb, r, n);
+    else
+        format_brief(&sb, r, n, form == RL_TEXT_SHORT);
     return sb.used;
 }

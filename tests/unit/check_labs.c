@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../core/racelab.h"
 #include "../../core/run.h"
 #include "../../labs/exercise_labs.h"
 #include "../../labs/lab.h"
@@ -311,6 +312,65 @@ START_TEST(test_probe_length)
 }
 END_TEST
 
+/* The one renderer of records (core/run_text.c): the CLI's full line and
+ * the TUI lanes' medium and short forms come from the same function, and
+ * every operation has a text, a class and a symbol. */
+START_TEST(test_record_forms)
+{
+    struct rl_record_names n = {"counter", RL_OBJ_VAR, true, "?", 0, "T0", "?"};
+    struct rl_record r;
+    char buf[128];
+
+    memset(&r, 0, sizeof r);
+    r.op = RL_OP_STORE;
+    r.arg = r.after = 42;
+    rl_record_format(&r, &n, RL_TEXT_FULL, buf, sizeof buf);
+    ck_assert_str_eq(buf, "store counter <- 42");
+    rl_record_format(&r, &n, RL_TEXT_MEDIUM, buf, sizeof buf);
+    ck_assert_str_eq(buf, "counter<-42");
+    rl_record_format(&r, &n, RL_TEXT_SHORT, buf, sizeof buf);
+    ck_assert_str_eq(buf, "<-42");
+    ck_assert_int_eq(rl_record_class(&r), RL_CLASS_VALUE);
+
+    n.obj = "L";
+    n.kind = RL_OBJ_LOCK;
+    r.op = RL_OP_ACQUIRE;
+    r.arg = 1;
+    r.result = RL_RES_BLOCKED;
+    rl_record_format(&r, &n, RL_TEXT_FULL, buf, sizeof buf);
+    ck_assert_str_eq(buf, "acquire L: blocked (held by T0)");
+    rl_record_format(&r, &n, RL_TEXT_MEDIUM, buf, sizeof buf);
+    ck_assert_str_eq(buf, "blocked on L");
+    ck_assert_int_eq(rl_record_symbol(&r), '#');
+    ck_assert_int_eq(rl_record_class(&r), RL_CLASS_BLOCKED);
+
+    r.op = RL_OP_RELEASE;
+    r.result = RL_RES_ERROR;
+    r.arg = RL_ERR_UNLOCKED;
+    rl_record_format(&r, &n, RL_TEXT_FULL, buf, sizeof buf);
+    ck_assert_str_eq(buf, "release L: error: release unlocked lock");
+    rl_record_format(&r, &n, RL_TEXT_MEDIUM, buf, sizeof buf);
+    ck_assert_str_eq(buf, "rel L: error");
+    ck_assert_int_eq(rl_record_symbol(&r), '!');
+
+    /* Every operation is in the table: a text in each form, no "?". */
+    r.result = RL_RES_OK;
+    r.arg = 0;
+    for (int op = 0; op < RL_OP__COUNT; op++) {
+        r.op = (uint8_t)op;
+        for (int f = RL_TEXT_FULL; f <= RL_TEXT_SHORT; f++) {
+            size_t len = rl_record_format(&r, &n, (enum rl_text_form)f, buf,
+                                          sizeof buf);
+            ck_assert_uint_gt(len, 0);
+            ck_assert_str_ne(buf, "?");
+        }
+    }
+    r.op = RL_OP_START;
+    ck_assert_int_eq(rl_record_symbol(&r), '>');
+    ck_assert_int_eq(rl_record_class(&r), RL_CLASS_LIFE);
+}
+END_TEST
+
 /* ---- unsafe-counter ------------------------------------------------------ */
 
 /* rr:1 alternates T0 and T1 step by step: both load the same value, both
@@ -596,6 +656,7 @@ static Suite *labs_suite(void)
     tcase_add_test(tc, test_params_set_all);
     tcase_add_test_raise_signal(tc, test_params_unknown_key_aborts, SIGABRT);
     tcase_add_test(tc, test_probe_length);
+    tcase_add_test(tc, test_record_forms);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("runs");

@@ -57,176 +57,38 @@ const char *view_thread_name(const struct view_lab *v, int tid, char *buf,
 
 /* ---- records ------------------------------------------------------------- */
 
-/* The symbol and role of a record. */
+/* The symbol and role of a record: core's class of it (run_text.c, the
+ * one renderer of records) as a colour role. */
 char view_rec_symbol(const struct rl_record *rec, int *role)
 {
-    int r = ROLE_NORMAL;
-    char s = ' ';
+    static const int roles[] = {
+        [RL_CLASS_NORMAL] = ROLE_NORMAL,   [RL_CLASS_LIFE] = ROLE_DIM,
+        [RL_CLASS_VALUE] = ROLE_VALUE,     [RL_CLASS_ACQUIRE] = ROLE_ACQUIRE,
+        [RL_CLASS_RELEASE] = ROLE_RELEASE, [RL_CLASS_SIGNAL] = ROLE_SIGNAL,
+        [RL_CLASS_FAIL] = ROLE_FAIL,       [RL_CLASS_ERROR] = ROLE_ERROR,
+        [RL_CLASS_BLOCKED] = ROLE_BLOCKED,
+    };
 
-    switch ((enum rl_result)rec->result) {
-    case RL_RES_ERROR:
-        *role = ROLE_ERROR;
-        return '!';
-    case RL_RES_BLOCKED:
-        *role = ROLE_BLOCKED;
-        return '#';
-    case RL_RES_TIMEOUT:
-        *role = ROLE_BLOCKED;
-        return '?';
-    default:
-        break;
-    }
-    switch ((enum rl_op)rec->op) {
-    case RL_OP_START:
-        s = '>';
-        r = ROLE_DIM;
-        break;
-    case RL_OP_FINISH:
-        s = '.';
-        r = ROLE_DIM;
-        break;
-    case RL_OP_LOAD:
-    case RL_OP_STORE:
-    case RL_OP_FETCH_ADD:
-    case RL_OP_IS_SET:
-        s = ' ';
-        r = ROLE_VALUE;
-        break;
-    case RL_OP_ACQUIRE:
-    case RL_OP_WAIT:
-    case RL_OP_EVENT_WAIT:
-    case RL_OP_JOIN:
-        s = '+';
-        r = ROLE_ACQUIRE;
-        break;
-    case RL_OP_RELEASE:
-        s = '-';
-        r = ROLE_RELEASE;
-        break;
-    case RL_OP_NOTIFY:
-    case RL_OP_NOTIFY_ALL:
-    case RL_OP_SET:
-    case RL_OP_CLEAR:
-    case RL_OP_BARRIER:
-        s = '*';
-        r = ROLE_SIGNAL;
-        break;
-    case RL_OP_FAIL:
-        s = '!';
-        r = ROLE_FAIL;
-        break;
-    default:
-        s = ' ';
-        r = ROLE_NORMAL;
-        break;
-    }
-    *role = r;
-    return s;
+    *role = roles[rl_record_class(rec)];
+    return rl_record_symbol(rec);
 }
 
 /* Two shorter forms of a record: medium ("counter<-42") and short
- * ("<-42"). */
+ * ("<-42"), as core's renderer writes them with this view's names. */
 static void rec_short_forms(const struct view_lab *v,
                             const struct rl_record *rec, char *med, char *shrt,
                             size_t len)
 {
-    const char *o = view_obj_name(v, rec->obj);
-    bool blocked = rec->result == RL_RES_BLOCKED;
-    bool woke = rec->result == RL_RES_WOKE;
+    struct rl_record_names n;
     char tn[RL_NAME_MAX + 4];
 
-    switch ((enum rl_op)rec->op) {
-    case RL_OP_START:
-        snprintf(med, len, "start");
-        snprintf(shrt, len, "go");
-        break;
-    case RL_OP_FINISH:
-        snprintf(med, len, "done");
-        snprintf(shrt, len, "end");
-        break;
-    case RL_OP_LOAD:
-        snprintf(med, len, "%s->%ld", o, rec->after);
-        snprintf(shrt, len, "->%ld", rec->after);
-        break;
-    case RL_OP_STORE:
-        snprintf(med, len, "%s<-%ld", o, rec->arg);
-        snprintf(shrt, len, "<-%ld", rec->arg);
-        break;
-    case RL_OP_FETCH_ADD:
-        snprintf(med, len, "%s+=%ld", o, rec->arg);
-        snprintf(shrt, len, "+%ld", rec->arg);
-        break;
-    case RL_OP_ACQUIRE:
-        if (blocked)
-            snprintf(med, len, "blocked on %s", o);
-        else
-            snprintf(med, len, "acquire %s", o);
-        snprintf(shrt, len, "%s", o);
-        break;
-    case RL_OP_RELEASE:
-        snprintf(med, len, "rel %s", o);
-        snprintf(shrt, len, "%s", o);
-        break;
-    case RL_OP_WAIT:
-        snprintf(med, len, "%s %s", woke ? "woke" : "wait", o);
-        snprintf(shrt, len, "%s", o);
-        break;
-    case RL_OP_NOTIFY:
-        snprintf(med, len, "notify %s", o);
-        snprintf(shrt, len, "n %s", o);
-        break;
-    case RL_OP_NOTIFY_ALL:
-        snprintf(med, len, "notify_all %s", o);
-        snprintf(shrt, len, "na %s", o);
-        break;
-    case RL_OP_SET:
-        snprintf(med, len, "set %s", o);
-        snprintf(shrt, len, "%s", o);
-        break;
-    case RL_OP_CLEAR:
-        snprintf(med, len, "clear %s", o);
-        snprintf(shrt, len, "%s", o);
-        break;
-    case RL_OP_IS_SET:
-        snprintf(med, len, "%s? %s", o, rec->after ? "yes" : "no");
-        snprintf(shrt, len, "%s", rec->after ? "yes" : "no");
-        break;
-    case RL_OP_EVENT_WAIT:
-        snprintf(med, len, "wait %s", o);
-        snprintf(shrt, len, "%s", o);
-        break;
-    case RL_OP_BARRIER:
-        snprintf(med, len, "%s #%ld", o, rec->after);
-        snprintf(shrt, len, "%s", o);
-        break;
-    case RL_OP_JOIN:
-        snprintf(med, len, "join %s",
-                 view_thread_name(v, rec->other, tn, sizeof tn));
-        snprintf(shrt, len, "%s", tn);
-        break;
-    case RL_OP_YIELD:
-        snprintf(med, len, "yield");
-        snprintf(shrt, len, "y");
-        break;
-    case RL_OP_SLEEP:
-        snprintf(med, len, "sleep %ld", rec->arg);
-        snprintf(shrt, len, "z%ld", rec->arg);
-        break;
-    case RL_OP_FAIL:
-        snprintf(med, len, "check failed");
-        snprintf(shrt, len, "FAIL");
-        break;
-    default:
-        snprintf(med, len, "op %d", rec->op);
-        snprintf(shrt, len, "?");
-        break;
-    }
-    if (rec->result == RL_RES_ERROR && rec->op != RL_OP_FAIL) {
-        size_t n = strlen(med);
-
-        if (n + 8 < len)
-            memcpy(med + n, ": error", 8);
-    }
+    memset(&n, 0, sizeof n);
+    n.obj = view_obj_name(v, rec->obj);
+    n.other = view_thread_name(v, rec->other, tn, sizeof tn);
+    n.lock = "?";
+    n.check = "?";
+    rl_record_format(rec, &n, RL_TEXT_MEDIUM, med, len);
+    rl_record_format(rec, &n, RL_TEXT_SHORT, shrt, len);
 }
 
 /* The text of a record for a lane cell of width cells. Returns buf. */
