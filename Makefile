@@ -6,7 +6,8 @@
 #   make test SANITIZE=1   the same under AddressSanitizer + UBSan
 #   make bench      benchmarks (ratios against baselines of the same run)
 #   make deps       install the dependencies (apt-get as root; else the command)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (the program, its man page,
+#                   bash and zsh completion, the headers for grading)
 #   V=1             show full commands
 #
 # The targets that may need to install dependencies (run, test, bench, grade)
@@ -254,16 +255,16 @@ $(AUTOGRADER_ZIP): tui/grade/autograder/setup.sh tui/grade/autograder/run_autogr
 	$(Q)cp -r Makefile core labs tui exercises solutions $(BUILD)/autograder/
 	$(Q)cd $(BUILD)/autograder && python3 -m zipfile -c $(abspath $@) *
 
-# Install what the build needs, if it is missing.
-DEB_PKGS := build-essential pkg-config libncurses-dev check tmux
-BREW_PKGS := pkg-config ncurses check tmux
+# Install what the build needs, if it is missing. racelab runs on Linux
+# (x86-64 and arm64): the os backend uses Linux-only calls, so only apt-get
+# is offered. mandoc checks the man page in the tests.
+DEB_PKGS := build-essential pkg-config libncurses-dev check tmux mandoc
 deps:
 	@if $(PKG_CONFIG) --exists ncursesw check 2>/dev/null && \
-	    command -v tmux >/dev/null 2>&1; then exit 0; fi; \
+	    command -v tmux >/dev/null 2>&1 && command -v mandoc >/dev/null 2>&1; then exit 0; fi; \
 	echo "racelab: installing missing dependencies"; \
-	if [ "$$(uname)" = Darwin ]; then \
-	  if command -v brew >/dev/null; then brew install $(BREW_PKGS); \
-	  else echo "racelab: install Homebrew, then: brew install $(BREW_PKGS)"; exit 1; fi; \
+	if [ "$$(uname)" != Linux ]; then \
+	  echo "racelab: racelab runs on Linux only (the os backend uses Linux-only calls)"; exit 1; \
 	elif command -v apt-get >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    export DEBIAN_FRONTEND=noninteractive; \
@@ -271,21 +272,31 @@ deps:
 	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
 	    sudo apt-get update -qq && sudo apt-get install -y -qq $(DEB_PKGS) >/dev/null || exit 1; \
 	  else echo "racelab: missing dependencies; run: sudo apt-get install -y $(DEB_PKGS)"; exit 1; fi; \
-	else echo "racelab: missing dependencies: a C compiler, make, pkg-config, ncursesw, Check (libcheck), tmux"; exit 1; fi
+	else echo "racelab: missing dependencies: a C compiler, make, pkg-config, ncursesw, Check (libcheck), tmux, mandoc"; exit 1; fi
 
-# The student API and exercise headers go to share/racelab, where an
-# installed racelab finds them to compile submissions for grading.
+# The student API and exercise headers (and the tables of exercises/impl/)
+# go to share/racelab, where an installed racelab finds them to compile
+# submissions for grading; the man page and the shell completions go where
+# man, bash-completion and zsh look.
 SHAREDIR ?= $(PREFIX)/share/racelab
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 install: $(PROG)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/core \
-	    $(DESTDIR)$(SHAREDIR)/exercises/impl
+	    $(DESTDIR)$(SHAREDIR)/exercises/impl $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/racelab
 	install -m 644 core/racelab.h $(DESTDIR)$(SHAREDIR)/core/
 	install -m 644 exercises/*.h $(DESTDIR)$(SHAREDIR)/exercises/
 	install -m 644 exercises/impl/*.c $(DESTDIR)$(SHAREDIR)/exercises/impl/
+	install -m 644 tui/cli/racelab.1 $(DESTDIR)$(MANDIR)/man1/racelab.1
+	install -m 644 tui/cli/completion/racelab.bash $(DESTDIR)$(BASHCOMPDIR)/racelab
+	install -m 644 tui/cli/completion/_racelab $(DESTDIR)$(ZSHCOMPDIR)/_racelab
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/racelab
+	rm -f $(DESTDIR)$(BINDIR)/racelab $(DESTDIR)$(MANDIR)/man1/racelab.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/racelab $(DESTDIR)$(ZSHCOMPDIR)/_racelab
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:

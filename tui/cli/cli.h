@@ -66,6 +66,13 @@ extern const struct cli_command cli_cmd_replay; /* cmd_run.c */
 extern const struct cli_command cli_cmd_explore; /* cmd_explore.c */
 extern const struct cli_command cli_cmd_grade;   /* cmd_grade.c */
 
+/* Shell completion: print the candidates for the last of words[0..n)
+ * (words[0] = "racelab"), one a line, from table (n rows; a row without a
+ * summary is hidden), the command's options, the labs and the exercises.
+ * Returns CLI_EXIT_OK. */
+int cli_complete(const struct cli_command *const *table, int n, int argc,
+                 char **words);
+
 /* ---- errors -------------------------------------------------------------- */
 
 /* Print "racelab: MESSAGE" as one line on stderr. Returns CLI_EXIT_USAGE so

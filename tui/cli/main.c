@@ -20,6 +20,7 @@
 
 static int cmd_tui(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+static int cmd_complete(int argc, char **argv);
 
 static const struct cli_option tui_options_table[] = {
     CLI_LAB_OPTIONS,
@@ -67,6 +68,21 @@ static const struct cli_command cmd_help_row = {
     1,
 };
 
+/* Hidden (no summary): what the shell completion scripts call. */
+static const struct cli_command cmd_complete_row = {
+    "complete",
+    NULL,
+    "usage: racelab complete -- WORDS...\n"
+    "\n"
+    "Print the candidates for the last of WORDS (a command line, starting\n"
+    "with racelab), one a line: what the bash and zsh completion scripts\n"
+    "offer.\n",
+    cmd_complete,
+    NULL,
+    NULL,
+    0,
+};
+
 /* The command table, in the order `racelab help` lists it. */
 /* clang-format off */
 static const struct cli_command *const commands[] = {
@@ -77,6 +93,7 @@ static const struct cli_command *const commands[] = {
     &cli_cmd_explore,
     &cli_cmd_grade,
     &cmd_help_row,
+    &cmd_complete_row,
 };
 /* clang-format on */
 
@@ -107,14 +124,15 @@ static int command_unknown(const char *name)
                          name, name);
     list[0] = '\0';
     for (i = 0; i < NCOMMANDS; i++)
-        names[i] = commands[i]->name;
+        names[i] = commands[i]->summary != NULL ? commands[i]->name : NULL;
     snprintf(list, sizeof list, "unknown command '%s'", name);
     if (suggest_append(list, sizeof list, name, names, NCOMMANDS))
         return cli_error("%s (see 'racelab --help')", list);
     list[0] = '\0';
     for (i = 0; i < NCOMMANDS && n < sizeof list; i++)
-        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s",
-                              i > 0 ? ", " : "", commands[i]->name);
+        if (names[i] != NULL)
+            n += (size_t)snprintf(list + n, sizeof list - n, "%s%s",
+                                  n > 0 ? ", " : "", names[i]);
     return cli_error("unknown command '%s'; commands: %s (see 'racelab "
                      "--help')",
                      name, list);
@@ -126,7 +144,8 @@ static int print_overview(void)
     int i, w = 0;
 
     for (i = 0; i < NCOMMANDS; i++)
-        if ((int)strlen(commands[i]->name) > w)
+        if (commands[i]->summary != NULL &&
+            (int)strlen(commands[i]->name) > w)
             w = (int)strlen(commands[i]->name);
     printf("usage: racelab [COMMAND [ARGS...]]\n"
            "\n"
@@ -136,7 +155,9 @@ static int print_overview(void)
            "\n"
            "commands:\n");
     for (i = 0; i < NCOMMANDS; i++)
-        printf("  %-*s  %s\n", w, commands[i]->name, commands[i]->summary);
+        if (commands[i]->summary != NULL)
+            printf("  %-*s  %s\n", w, commands[i]->name,
+                   commands[i]->summary);
     printf("\n"
            "examples:\n"
            "  racelab list\n"
@@ -164,6 +185,16 @@ static int cmd_help(int argc, char **argv)
     if (cmd == NULL)
         return command_unknown(c.operands[0]);
     return cli_help(cmd);
+}
+
+/* racelab complete -- WORDS... */
+static int cmd_complete(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "--") == 0) {
+        argc--;
+        argv++;
+    }
+    return cli_complete(commands, NCOMMANDS, argc - 1, argv + 1);
 }
 
 /* Open the TUI with opt, if there is a terminal. */
@@ -251,7 +282,7 @@ int main(int argc, char **argv)
     /* Commands that step sim runs in this process get the watchdog for
      * lab code that never reaches a racelab call; grade runs its checks in
      * children with their own limits. */
-    if (cmd != &cli_cmd_grade)
+    if (cmd != &cli_cmd_grade && cmd != &cmd_complete_row)
         rl_watchdog_start();
     return cmd->fn(argc - 1, argv + 1);
 }

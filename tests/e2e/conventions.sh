@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# tests/e2e/conventions.sh - what a new user expects of a command-line
+# program, checked on the real binary ($RACELAB): a man page that lints
+# (mandoc -T lint) and covers every command and option; bash completion of
+# commands, options, labs, variants, parameters and exercises, generated
+# from the registry; `make install` putting the program, the page and the
+# completions in place; a LICENSE; a README whose examples run as written.
+#
+# One line per check, then "N passed, M failed"; exits non-zero on failure.
+
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+
+RACELAB=${RACELAB:-./racelab}
+if [ ! -x "$RACELAB" ]; then
+    echo "e2e/conventions: no racelab binary at '$RACELAB' (set RACELAB)"
+    exit 1
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e-conv.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+PAGE=tui/cli/racelab.1
+
+passed=0
+failed=0
+
+pass() {
+    passed=$((passed + 1))
+    echo "ok   $1"
+}
+
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL $1"
+    shift
+    for line in "$@"; do
+        printf '       %s\n' "$line"
+    done
+}
+
+# expect_eq NAME GOT WANT
+expect_eq() {
+    if [ "$2" = "$3" ]; then
+        pass "$1"
+    else
+        fail "$1" "got:    $2" "wanted: $3"
+    fi
+}
+
+# ---- the man page ----------------------------------------------------------
+
+if command -v mandoc >/dev/null 2>&1; then
+    out=$(mandoc -T lint "$PAGE" 2>&1)
+    expect_eq "mandoc -T lint: no message" "$out" ""
+    mandoc -T ascii "$PAGE" | sed 's/.\x08//g' >"$tmp/page.txt"
+else
+    fail "mandoc is installed (make deps installs it)"
+    : >"$tmp/page.txt"
+fi
+if grep -q '^NAME' "$tmp/page.txt" && grep -q 'racelab - a terminal lab' "$tmp/page.txt"; then
+    pass "the page renders: NAME"
+else
+    fail "the page renders: NAME" "$(head -5 "$tmp/page.txt")"
+fi
+
+# Every command that `racelab --help` lists, and every option its usage
+# names, is in the page.
+commands=$("$RACELAB" --help </dev/null | sed -n '/^commands:/,/^$/p' |
+    awk 'NF > 1 { print $1 }')
+missing=""
+for c in $commands; do
+    grep -qE "^\.It Cm $c( |$)" "$PAGE" || missing="$missing $c"
+    for o in $("$RACELAB" help "$c" </dev/null | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+        grep -qF -- "$o" "$tmp/page.txt" || missing="$missing $c:$o"
+    done
+done
+expect_eq "the page covers every command and option" "$missing" ""
+if [ "$(echo "$commands" | wc -w)" -ge 7 ]; then
+    pass "the commands were found in --help"
+else
+    fail "the commands were found in --help" "$commands"
+fi
+
+# ---- bash completion ---------------------------------------------------------
+
+# complete WORDS...: the candidates bash offers for the last word, joined
+# by spaces (the completion function, as bash calls it).
+complete_words() {
+    bash -c '
+        source tui/cli/completion/racelab.bash
+        COMP_WORDS=("$@")
+        COMP_CWORD=$(($# - 1))
+        _racelab
+        printf "%s\n" "${COMPREPLY[@]}"
+    ' _ "$RACELAB" "$@" | paste -sd' ' -
+}
+
+expect_eq "complete: commands" "$(complete_words r)" "run replay"
+expect_eq "complete: every command" "$(complete_words '')" \
+    "tui list run replay explore grade help --help --version"
+expect_eq "complete: a lab" "$(complete_words run unsafe-c)" "unsafe-counter"
+expect_eq "complete: an option" "$(complete_words run unsafe-counter --var)" \
+    "--variant"
+expect_eq "complete: the variants of the lab named" \
+    "$(complete_words run locked-counter --variant '')" \
+    "locked coarse early-release"
+expect_eq "complete: a parameter" \
+    "$(complete_words explore producer-consumer --set c)" \
+    "consumers= capacity="
+expect_eq "complete: a backend" "$(complete_words run unsafe-counter --backend '')" \
+    "sim os"
+expect_eq "complete: an exercise" "$(complete_words grade bounded_)" \
+    "bounded_semaphore bounded_buffer"
+expect_eq "complete: a format" "$(complete_words grade --format j)" "json junit"
+expect_eq "complete: a file option offers nothing (bash lists files)" \
+    "$(complete_words run unsafe-counter --trace '')" ""
+expect_eq "complete: help COMMAND" "$(complete_words help ex)" "explore"
+# Generated from the registry: every lab completes, in registry order.
+expect_eq "complete: every lab of the registry" \
+    "$(complete_words run '')" \
+    "$("$RACELAB" list --names </dev/null | paste -sd' ' -)"
+
+# ---- make install -------------------------------------------------------------
+
+# Install into a private root (the binary under test, not rebuilt).
+root=$tmp/root
+if env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory \
+    -o "$RACELAB" PROG="$RACELAB" DESTDIR="$root" PREFIX=/usr install \
+    >"$tmp/install.log" 2>&1; then
+    pass "make install DESTDIR=... PREFIX=/usr"
+else
+    fail "make install DESTDIR=... PREFIX=/usr" "$(tail -5 "$tmp/install.log")"
+fi
+for f in bin/racelab share/man/man1/racelab.1 \
+    share/bash-completion/completions/racelab share/zsh/site-functions/_racelab \
+    share/racelab/core/racelab.h share/racelab/exercises/counter.h \
+    share/racelab/exercises/impl/counter.c; do
+    if [ -f "$root/usr/$f" ]; then
+        pass "installed: $f"
+    else
+        fail "installed: $f"
+    fi
+done
+if "$root/usr/bin/racelab" --version </dev/null | grep -q '^racelab '; then
+    pass "the installed racelab runs"
+else
+    fail "the installed racelab runs"
+fi
+if MANPAGER=cat man -l "$root/usr/share/man/man1/racelab.1" 2>/dev/null |
+    grep -q 'replay'; then
+    pass "man -l reads the installed page"
+else
+    fail "man -l reads the installed page"
+fi
+
+# ---- LICENSE and README --------------------------------------------------------
+
+if [ "$(head -1 LICENSE)" = "MIT License" ] &&
+    grep -qxF 'Copyright (c) 2026 the racelab authors' LICENSE; then
+    pass "LICENSE: MIT, the racelab authors"
+else
+    fail "LICENSE: MIT, the racelab authors"
+fi
+other=$(grep -rL 'SPDX-License-Identifier: MIT' core/*.[ch] labs/*.[ch] \
+    tui/*/*.[ch] 2>/dev/null | paste -sd' ' -)
+expect_eq "every source says MIT, as LICENSE does" "$other" ""
+
+# The README's examples run the program as ./racelab, never a bare racelab
+# that a fresh checkout does not have on PATH.
+bare=$(awk '/^```/ { inblock = !inblock; next } inblock && /^racelab / { print NR }' README.md |
+    paste -sd' ' -)
+expect_eq "README: every example says ./racelab" "$bare" ""
+if grep -qiE 'homebrew|macos|brew install' README.md Makefile; then
+    fail "README and Makefile claim no macOS" "$(grep -niE 'homebrew|macos|brew install' README.md Makefile)"
+else
+    pass "README and Makefile claim no macOS"
+fi
+if grep -q 'runs on Linux (x86-64 and arm64)' README.md; then
+    pass "README says where racelab runs"
+else
+    fail "README says where racelab runs"
+fi
+
+# The quick examples run as written (the long os runs, the grader and the
+# TUI are the other suites' business): no "command not found", no usage
+# error.
+awk '/^```/ { inblock = !inblock; next } inblock && /^\.\/racelab (list|run|explore|replay|help)/' \
+    README.md | sed 's/ *#.*//' | grep -v -- '--backend os' >"$tmp/examples"
+n=0
+while IFS= read -r line; do
+    n=$((n + 1))
+    (cd "$tmp" && eval "\"$RACELAB\" ${line#./racelab }" </dev/null >/dev/null 2>"$tmp/err")
+    st=$?
+    if [ "$st" -le 1 ]; then
+        pass "README example runs: $line"
+    else
+        fail "README example runs: $line" "exit $st: $(head -c 300 "$tmp/err")"
+    fi
+done <"$tmp/examples"
+if [ "$n" -ge 8 ]; then
+    pass "README: $n quick examples found"
+else
+    fail "README: quick examples found" "only $n"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
