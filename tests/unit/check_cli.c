@@ -480,6 +480,81 @@ START_TEST(test_trace_schedule)
 }
 END_TEST
 
+START_TEST(test_parse_seconds)
+{
+    char err[256];
+    double v = 0;
+
+    ck_assert_int_eq(cli_parse_seconds("--budget", "1.5", 60, &v, err,
+                                       sizeof err),
+                     0);
+    ck_assert(v == 1.5);
+    ck_assert_int_eq(cli_parse_seconds("--budget", "0", 60, &v, err,
+                                       sizeof err),
+                     -1);
+    ck_assert_str_eq(err, "--budget must be a number of seconds, more than 0 "
+                          "and at most 60, not '0'");
+    ck_assert_int_eq(cli_parse_seconds("--budget", "nan", 60, &v, err,
+                                       sizeof err),
+                     -1);
+}
+END_TEST
+
+/* The candidates cli_complete prints for words (NULL-terminated), joined
+ * by spaces. */
+static const char *completions(char **words)
+{
+    static const struct cli_command *const table[] = {
+        &cli_cmd_list, &cli_cmd_run, &cli_cmd_replay, &cli_cmd_explore,
+        &cli_cmd_grade};
+    static char out[4096];
+    char path[] = "/tmp/check_cli_complete.XXXXXX";
+    int n = 0, fd = mkstemp(path);
+    FILE *f;
+    size_t len;
+
+    ck_assert_int_ge(fd, 0);
+    while (words[n] != NULL)
+        n++;
+    fflush(stdout);
+    ck_assert_ptr_nonnull(freopen(path, "w", stdout));
+    cli_complete(table, 5, n, words);
+    fflush(stdout);
+    f = fopen(path, "r");
+    len = fread(out, 1, sizeof out - 1, f);
+    fclose(f);
+    close(fd);
+    unlink(path);
+    out[len] = '\0';
+    for (char *c = out; *c != '\0'; c++)
+        if (*c == '\n')
+            *c = c[1] != '\0' ? ' ' : '\0';
+    return out;
+}
+
+START_TEST(test_complete)
+{
+    char *w1[] = {"racelab", "r", NULL};
+    char *w2[] = {"racelab", "run", "rlock-n", NULL};
+    char *w3[] = {"racelab", "run", "rlock-nesting", "--variant", "", NULL};
+    char *w4[] = {"racelab", "run", "--set", "threads=2", "unsafe-counter",
+                  "--set", "", NULL};
+    char *w5[] = {"racelab", "explore", "--max-p", NULL};
+    char *w6[] = {"racelab", "grade", "tr", NULL};
+    char *w7[] = {"racelab", "run", "x", "--trace", "", NULL};
+    char *w8[] = {"racelab", "nosuch", "", NULL};
+
+    ck_assert_str_eq(completions(w1), "run replay");
+    ck_assert_str_eq(completions(w2), "rlock-nesting");
+    ck_assert_str_eq(completions(w3), "lock rlock");
+    ck_assert_str_eq(completions(w4), "threads= iters=");
+    ck_assert_str_eq(completions(w5), "--max-preemptions");
+    ck_assert_str_eq(completions(w6), "transfer");
+    ck_assert_str_eq(completions(w7), "");
+    ck_assert_str_eq(completions(w8), "");
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -502,6 +577,8 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_suggest);
     tcase_add_test(tc, test_did_you_mean);
     tcase_add_test(tc, test_trace_schedule);
+    tcase_add_test(tc, test_parse_seconds);
+    tcase_add_test(tc, test_complete);
     suite_add_tcase(s, tc);
     return s;
 }

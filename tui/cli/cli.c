@@ -190,6 +190,25 @@ bad:
     return -1;
 }
 
+int cli_parse_seconds(const char *opt, const char *text, double max,
+                      double *out, char *err, size_t errlen)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(text, &end);
+    if (end == text || *end != '\0' || errno != 0 || !(v > 0) || v > max) {
+        snprintf(err, errlen,
+                 "%s must be a number of seconds, more than 0 and at most "
+                 "%.0f, not '%s'",
+                 opt, max, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 /* ---- the one option loop ------------------------------------------------- */
 
 /* The complaint about operand arg, one more than cmd takes. */

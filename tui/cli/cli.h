@@ -124,6 +124,12 @@ int cli_next(struct cli_parser *p, const struct cli_option *opts);
 int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max,
                   uint64_t *out, char *err, size_t errlen);
 
+/* Parse a number of seconds, more than 0 and at most max (--budget).
+ * Returns 0, or -1 with "OPT must be a number of seconds, more than 0 and
+ * at most MAX, not 'X'" in err. */
+int cli_parse_seconds(const char *opt, const char *text, double max,
+                      double *out, char *err, size_t errlen);
+
 /* ---- the one option loop ------------------------------------------------ */
 
 #define CLI_MAX_OPERANDS 64

@@ -45,26 +45,6 @@ static const struct cli_option explore_options[] = {
     {NULL, 0, false, 0},
 };
 
-/* Parse --budget: seconds, a decimal number > 0. */
-static int parse_budget(const char *text, double *out, char *err, size_t errlen)
-{
-    char *end;
-    double v;
-
-    errno = 0;
-    v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno != 0 || !(v > 0) ||
-        v > EXPLORE_MAX_BUDGET) {
-        snprintf(err, errlen,
-                 "--budget must be a number of seconds, more than 0 and at "
-                 "most %.0f, not '%s'",
-                 EXPLORE_MAX_BUDGET, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 /* "1 preemption", "0 preemptions". */
 static const char *plural(uint64_t n, const char *one, const char *many)
 {
@@ -192,7 +172,8 @@ static int explore_job_from(const struct cli_args *c,
         return -1;
     }
     if (c->value[OPT_BUDGET] != NULL &&
-        parse_budget(c->value[OPT_BUDGET], &budget, err, errlen) < 0)
+        cli_parse_seconds("--budget", c->value[OPT_BUDGET], EXPLORE_MAX_BUDGET,
+                          &budget, err, errlen) < 0)
         return -1;
     if (cli_lab_resolve(a, &job->inst, err, errlen) < 0)
         return -1;

@@ -24,6 +24,7 @@
 #include "suggest.h"
 
 #define GRADE_MAX_STUDENTS 4096
+#define GRADE_MAX_BUDGET 86400.0 /* seconds: a day */
 
 enum {
     OPT_SUBMISSION = CLI_OPT_USER,
@@ -40,25 +41,6 @@ static const struct cli_option grade_options_table[] = {
     {"seed", 0, true, CLI_OPT_SEED},         {"budget", 0, true, OPT_BUDGET},
     {"no-stress", 0, false, OPT_NO_STRESS},  {NULL, 0, false, 0},
 };
-
-/* Parse --budget: seconds, more than 0, at most a day. */
-static int parse_budget(const char *text, double *out, char *err, size_t errlen)
-{
-    char *end;
-    double v;
-
-    errno = 0;
-    v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno != 0 || !(v > 0) || v > 86400) {
-        snprintf(err, errlen,
-                 "--budget must be a number of seconds, more than 0 and at "
-                 "most 86400, not '%s'",
-                 text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
 
 /* Grade one submission into f. Returns 0, or -1 with a message in err. */
 static int grade_one(const struct grade_options *o, FILE *f,
@@ -260,7 +242,8 @@ static int grade_job_from(const struct cli_args *c, struct grade_job *job,
                       &job->o.seed, err, errlen) < 0)
         return -1;
     if (c->value[OPT_BUDGET] != NULL &&
-        parse_budget(c->value[OPT_BUDGET], &job->o.budget_s, err, errlen) < 0)
+        cli_parse_seconds("--budget", c->value[OPT_BUDGET], GRADE_MAX_BUDGET,
+                          &job->o.budget_s, err, errlen) < 0)
         return -1;
     if (job->roster != NULL && job->o.submission != NULL) {
         snprintf(err, errlen, "give --submission or --roster, not both");
