@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli.c - what the commands share: a small option parser (GNU style long
- * options, before or after positional arguments), the lab options (lab,
- * variant, backend, scheduler, parameters) checked against the registry,
+ * cli.c - what the commands share: the one option loop (cli_parse: GNU
+ * style long options, before or after positional arguments, with a "did
+ * you mean" for a near miss), number parsing that names the allowed range
+ * in words, the lab options (lab, variant, backend, scheduler, parameters)
+ * checked against the registry,
  * and the text a run prints (events, final state, checks, how it ended,
  * the schedule string and the replay command).
  *

@@ -4,11 +4,19 @@
  * parsing and output helpers that every command shares.
  *
  * A command is one row, struct cli_command, defined in the command's own
- * file (tui/cli/cmd_run.c defines cli_cmd_run and cli_cmd_replay, ...). main.c
- * keeps the table: `racelab NAME ...` calls row->fn(argc, argv) with argv[0]
- * = NAME, and `racelab help` lists every row's summary. To add a command:
- * write tui/cli/cmd_NAME.c with `const struct cli_command cli_cmd_NAME = {...}`,
- * declare it below, and add `&cli_cmd_NAME` to the table in main.c.
+ * file (tui/cli/cmd_run.c defines cli_cmd_run and cli_cmd_replay, ...): its
+ * name, summary, usage, function, option table and operands. main.c keeps
+ * the table: `racelab NAME ...` calls row->fn(argc, argv) with argv[0] =
+ * NAME, `racelab help` lists every row's summary, and `racelab complete`
+ * (the shell completion) reads the option tables. To add a command: write
+ * tui/cli/cmd_NAME.c with `const struct cli_command cli_cmd_NAME = {...}`,
+ * declare it below, add `&cli_cmd_NAME` to the table in main.c, and give
+ * it a paragraph in the man page (tui/cli/racelab.1; the tests check it).
+ *
+ * Every command has the same shape: cli_parse(), the one option loop,
+ * turns argv into a struct cli_args (and the lab options into a struct
+ * cli_lab_args); a NAME_job_from() checks the values and fills the
+ * command's job; a NAME_job_execute() only runs it.
  *
  * The helpers keep every command's behaviour the same: options may come
  * before or after positional arguments, `--opt VALUE` and `--opt=VALUE` are

@@ -8,7 +8,8 @@
  * `racelab help COMMAND` and `racelab COMMAND --help`, and its function.
  * The tui and help commands live here; every other command lives in its own
  * tui/cli/cmd_NAME.c. To add one, add its row to `commands` (and its extern
- * declaration to cli.h).
+ * declaration to cli.h). A row without a summary (complete, which the
+ * shell completion scripts call) is hidden from help and suggestions.
  */
 #include <stdio.h>
 #include <string.h>
