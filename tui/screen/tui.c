@@ -15,6 +15,7 @@
 
 #include <curses.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -700,6 +701,19 @@ static void tui_teardown(struct tui *t)
     frame_fini(&t->fr);
 }
 
+/* The TUI's exit status: 0, or for a TUI ended by a signal (sig > 0), die
+ * of it now that the terminal is back, so the shell sees 128 + sig; the
+ * return is for a signal that does not end the process. */
+static int tui_exit_status(int sig)
+{
+    if (sig <= 0)
+        return 0;
+    fflush(NULL);
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return 128 + sig;
+}
+
 /* Run the TUI until the user quits; see tui.h. */
 int tui_main(const struct tui_options *opt)
 {
@@ -740,5 +754,5 @@ int tui_main(const struct tui_options *opt)
     term_close();
     tui_teardown(t);
     free(t);
-    return 0;
+    return tui_exit_status(term_quit_signal());
 }
