@@ -10,6 +10,7 @@
  * tui/cli/cmd_NAME.c. To add one, add its row to `commands` (and its extern
  * declaration to cli.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -214,7 +215,8 @@ static int cmd_tui(int argc, char **argv)
     return start_tui(&opt);
 }
 
-int main(int argc, char **argv)
+/* Run the command argv names; returns its exit status. */
+static int main_dispatch(int argc, char **argv)
 {
     const struct cli_command *cmd;
     struct tui_options opt;
@@ -243,4 +245,27 @@ int main(int argc, char **argv)
     if (cmd != &cli_cmd_grade)
         rl_watchdog_start();
     return cmd->fn(argc - 1, argv + 1);
+}
+
+/* Output that could not be written is an error, not a success: `racelab
+ * list > /dev/full` exits 2 with a one-line error. */
+static int main_check_output(int rc)
+{
+    /* The reason is known when this last flush fails; an earlier failed
+     * write left only the stream's error flag. */
+    errno = 0;
+    if (fflush(stdout) != 0 && errno != 0) {
+        cli_error("cannot write the output: %s", strerror(errno));
+        return CLI_EXIT_USAGE;
+    }
+    if (ferror(stdout)) {
+        cli_error("cannot write the output");
+        return CLI_EXIT_USAGE;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    return main_check_output(main_dispatch(argc, argv));
 }

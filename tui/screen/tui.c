@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "../../core/schedule.h"
+#include "../../core/text.h"
 #include "canvas.h"
 #include "draw.h"
 #include "frame.h"
@@ -701,6 +702,16 @@ static void tui_teardown(struct tui *t)
     frame_fini(&t->fr);
 }
 
+/* A one-line error before or instead of the screen; it may echo user
+ * input, so it is escaped (core/text.h). */
+static void tui_print_error(const char *err)
+{
+    char safe[2048];
+
+    rl_text_escape(safe, sizeof safe, err, strlen(err));
+    fprintf(stderr, "racelab: %s\n", safe);
+}
+
 /* The TUI's exit status: 0, or for a TUI ended by a signal (sig > 0), die
  * of it now that the terminal is back, so the shell sees 128 + sig; the
  * return is for a signal that does not end the process. */
@@ -728,13 +739,13 @@ int tui_main(const struct tui_options *opt)
     t = rl_xcalloc(1, sizeof *t);
     rc = tui_setup(t, opt, err, sizeof err);
     if (rc == -1) {
-        fprintf(stderr, "racelab: %s\n", err);
+        tui_print_error(err);
         tui_teardown(t);
         free(t);
         return 2;
     }
     if (term_open(err, sizeof err) != 0) {
-        fprintf(stderr, "racelab: %s\n", err);
+        tui_print_error(err);
         tui_teardown(t);
         free(t);
         return 2;
