@@ -352,6 +352,7 @@ static enum loop_kind kill_kind;
 static unsigned kill_seed;
 static pid_t kill_tid;
 static atomic_bool kill_done;
+static atomic_bool kill_looping; /* the student loop has begun */
 
 /* The student loop: never a scheduling call; LOOP_SAFE allocates through
  * rl_alloc now and then, a safe point. */
@@ -362,6 +363,7 @@ static void student_loop(void *arg)
 
     (void)arg;
     rl_store(shared, 1);
+    atomic_store(&kill_looping, true);
     for (unsigned long i = 0;; i++) {
         r = r * 1103515245u + 12345u;
         switch (kill_kind) {
@@ -399,13 +401,18 @@ static void student_setup(void *ctx)
     rl_thread_start(NULL, student_loop, NULL);
 }
 
-/* Sends the watchdog's signal to the fiber thread at random moments,
- * hundreds of times faster than the kernel's CPU ticks would. */
+/* Sends the watchdog's signal to the fiber thread at random moments of
+ * the student loop, hundreds of times faster than the kernel's CPU ticks
+ * would. (A tick during the thread's first step would stop it at its
+ * first call, a safe point: not what this test is about.) */
 static void *ticker(void *arg)
 {
     unsigned r = kill_seed ^ 0x9e3779b9u;
+    struct timespec poll = {0, 20000};
 
     (void)arg;
+    while (!atomic_load(&kill_looping) && !atomic_load(&kill_done))
+        nanosleep(&poll, NULL);
     while (!atomic_load(&kill_done)) {
         struct timespec ts;
 
