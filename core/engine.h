@@ -160,7 +160,6 @@ struct rl_run {
     void *sim;                /* sim.c's state */
     void *os;                 /* os.c's state */
     bool abandoned;           /* os: threads stuck; never free */
-    volatile int in_callback; /* inside cfg.on_record (front-end code) */
 };
 
 /* The run the calling OS thread works on (set by setup, sim, and each os
@@ -170,6 +169,10 @@ extern _Thread_local struct rl_run *rl_current;
 /* Append a record (assigns seq) and call on_record. sim and setup only;
  * os merges its per-thread buffers through rl_record_push. */
 void rl_record_push(struct rl_run *run, const struct rl_record *rec);
+/* sim: a safe point inside a step (rl_alloc): a lab thread over its CPU
+ * budget (watchdog.h) is stopped here for good and the run ends as
+ * RL_END_TIMEOUT; otherwise returns at once. Does nothing on os. */
+void rl_sim_safe_point(struct rl_run *run);
 /* Note a misuse (counts it and keeps the first message). */
 void rl_note_misuse(struct rl_run *run, int tid, struct rl_obj *o, int status,
                     uint64_t seq);

@@ -58,6 +58,9 @@ void *rl_alloc(unsigned long size)
     struct rl_run *run = rl_current;
     if (!run)
         rl_panic(__FILE__, __LINE__, "rl_alloc called outside a run");
+    /* A loop of allocations makes no scheduling call: be a safe point for
+     * the watchdog before touching malloc. */
+    rl_sim_safe_point(run);
     return arena_alloc(run, size);
 }
 
@@ -276,11 +279,7 @@ void rl_record_push(struct rl_run *run, const struct rl_record *rec)
     *r = *rec;
     r->seq = seq;
     if (run->cfg.on_record) {
-        /* The watchdog must not stop a thread in the middle of the front
-         * end's own output (stdio locks): mark the callback. */
-        run->in_callback = 1;
         run->cfg.on_record(run->cfg.on_record_ctx, run, r);
-        run->in_callback = 0;
     }
 }
 

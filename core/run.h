@@ -226,7 +226,8 @@ enum rl_end {
     RL_END_STEP_LIMIT,/* sim: max_steps reached ("did not finish") */
     RL_END_DIVERGED,  /* replay: the schedule does not fit this run */
     RL_END_TIMEOUT,   /* os: the wall-clock guard expired; sim: a thread
-                         never reached a racelab call (watchdog tick) */
+                         ran past its CPU budget without a racelab call
+                         (watchdog.h) */
 };
 
 struct rl_check_result {
@@ -268,17 +269,6 @@ enum rl_end rl_run_finish(struct rl_run *run);
  * message for a bad scheduler. */
 int rl_run_set_sched(struct rl_run *run, const struct rl_sched *sched,
                      char *err, size_t errlen);
-
-/* sim: a watchdog tick, for a SIGALRM handler that runs every tick_ms on
- * the OS thread that steps sim runs (the front end owns the timer). When
- * one lab thread has run for limit_ms without reaching a racelab call (an
- * endless loop over plain C variables: sim can switch threads only at API
- * calls), that thread is stopped for good and its run ends as
- * RL_END_TIMEOUT with an explanation, so nothing hangs. Does nothing while
- * no lab thread is running, or while the engine is inside an on_record
- * callback (the front end's own output). Async-signal-safe enough for a
- * run that is about to be abandoned. */
-void rl_sim_watchdog_tick(int tick_ms, int limit_ms);
 
 /* os: start the threads and return at once. */
 int rl_run_start(struct rl_run *run, char *err, size_t errlen);

@@ -7,6 +7,7 @@
  * worst outcome, so every malformed piece is an error naming the piece.
  */
 #include "schedule.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -67,10 +68,11 @@ static int walk_choices(const char *choices, char *err, size_t errlen,
         }
         size_t n = strcspn(start, ".");
         if (id < 0 || count < 1 || (*p != '.' && *p != '\0')) {
+            /* at most 20 bytes of it, never half a character */
             snprintf(err, errlen,
                      "schedule string: bad choice '%.*s' at item %d "
                      "(expected THREAD or THREADxCOUNT, e.g. 0x3)",
-                     (int)(n > 20 ? 20 : n), start, item);
+                     (int)rl_text_prefix(start, n, 20), start, item);
             return -1;
         }
         if (id >= RL_MAX_THREADS) {
@@ -94,6 +96,32 @@ static int walk_choices(const char *choices, char *err, size_t errlen,
 int rl_schedule_check_choices(const char *choices, char *err, size_t errlen)
 {
     return walk_choices(choices, err, errlen, NULL, NULL);
+}
+
+/* A schedule string names each parameter once: "threads=2,threads=3"
+ * would leave the reader to guess which one the run used. 0, or -1 with a
+ * message. params holds only [A-Za-z0-9._=,-] (checked before). */
+static int params_check_unique(const char *params, char *err, size_t errlen)
+{
+    for (const char *a = params; *a;) {
+        size_t alen = strcspn(a, "=,");
+        const char *next = a + strcspn(a, ",");
+
+        for (const char *b = *next ? next + 1 : next; *b;) {
+            size_t blen = strcspn(b, "=,");
+            const char *bn = b + strcspn(b, ",");
+
+            if (alen > 0 && blen == alen && strncmp(a, b, alen) == 0) {
+                snprintf(err, errlen,
+                         "schedule string: parameter '%.*s' is given twice",
+                         (int)alen, a);
+                return -1;
+            }
+            b = *bn ? bn + 1 : bn;
+        }
+        a = *next ? next + 1 : next;
+    }
+    return 0;
 }
 
 int rl_schedule_parse(const char *str, struct rl_schedule *s, char *err,
@@ -125,7 +153,7 @@ int rl_schedule_parse(const char *str, struct rl_schedule *s, char *err,
             snprintf(err, errlen,
                      "schedule string: version %.*s is not supported "
                      "(this racelab reads %s)",
-                     (int)(flen[0] > 10 ? 10 : flen[0]), f[0],
+                     (int)rl_text_prefix(f[0], flen[0], 10), f[0],
                      RL_SCHEDULE_VERSION);
         else
             snprintf(err, errlen, "%s", shape);
@@ -142,15 +170,19 @@ int rl_schedule_parse(const char *str, struct rl_schedule *s, char *err,
         }
         for (size_t k = 0; k < flen[i]; k++) {
             if (!field_char_ok(f[i][k], i == 3)) {
+                /* the whole character, however many bytes it takes */
+                size_t cl = rl_text_char_len(f[i] + k, flen[i] - k);
                 snprintf(err, errlen,
-                         "schedule string: unexpected '%c' in the %s field",
-                         f[i][k], names[i]);
+                         "schedule string: unexpected '%.*s' in the %s field",
+                         (int)(cl ? cl : 1), f[i] + k, names[i]);
                 return -1;
             }
         }
         memcpy(dst[i], f[i], flen[i]);
         dst[i][flen[i]] = '\0';
     }
+    if (params_check_unique(s->params, err, errlen) != 0)
+        return -1;
     if (rl_schedule_check_choices(f[4], err, errlen) != 0)
         return -1;
     s->choices = f[4];

@@ -20,7 +20,8 @@
  * Everything here runs on the OS thread that owns the run; the `main`
  * fiber is that thread's own stack, where the engine loop runs between
  * steps. This file holds that loop, the backend's life, rl_sim_ops, the
- * watchdog and the sim-specific inspection; the primitives are in
+ * watchdog's safe points (watchdog.c measures) and the sim-specific
+ * inspection; the primitives are in
  * sim_prims.c.
  */
 #include <stdio.h>
@@ -30,6 +31,7 @@
 #include "fiber.h"
 #include "schedule.h"
 #include "sim_impl.h"
+#include "watchdog.h"
 
 /* ---- choices ------------------------------------------------------------- */
 
@@ -168,6 +170,8 @@ static void thread_entry(void *arg)
     rl_panic(__FILE__, __LINE__, "a finished fiber was resumed");
 }
 
+static void sim_stop_thread(struct rl_run *run, struct rl_thread *t);
+
 /* Run one step of thread t. */
 static void run_thread(struct rl_run *run, struct rl_thread *t)
 {
@@ -180,9 +184,15 @@ static void run_thread(struct rl_run *run, struct rl_thread *t)
         sim_rec(run, t, RL_OP_START, RL_RES_OK, NULL, -1, 0, 0, 0);
     }
     s->in_thread = true;
+    rl_watchdog_step_begin(t->name);
     fiber_switch(s->main, t->backend);
+    bool over = rl_watchdog_step_end();
     s->in_thread = false;
     s->cur = NULL;
+    /* Over its CPU budget, the thread is now at a safe point (its next
+     * racelab call): stop it there, unless it has finished. */
+    if (over && !s->stuck && atomic_load(&t->state) != RL_T_DONE)
+        sim_stop_thread(run, t);
     sched_note_step(&s->sched, s->step, t->id);
     s->last = t->id;
 }
@@ -432,42 +442,25 @@ const struct rl_backend_ops rl_sim_ops = {
 
 /* ---- the watchdog for threads that never reach the API ------------------- */
 
-/* Progress seen by the previous tick, per OS thread. */
-static _Thread_local const struct rl_run *watch_run;
-static _Thread_local uint64_t watch_step;
-static _Thread_local int watch_ms;
-
-/* A tick of the front end's timer (see run.h): stop for good a lab thread
- * that has not reached a racelab call for limit_ms. */
-void rl_sim_watchdog_tick(int tick_ms, int limit_ms)
+/* Stop t for good where it stands - at a safe point, in ordinary code -
+ * and end the run as RL_END_TIMEOUT with the watchdog's message. */
+static void sim_stop_thread(struct rl_run *run, struct rl_thread *t)
 {
-    struct rl_run *run = rl_current;
-    struct sim *s = run && run->cfg.backend == RL_BACKEND_SIM ? run->sim : NULL;
-    if (!s || !s->in_thread || !s->cur || s->stuck) {
-        watch_run = NULL;
-        return;
-    }
-    if (watch_run != run || watch_step != s->step) {
-        watch_run = run;
-        watch_step = s->step;
-        watch_ms = 0;
-        return;
-    }
-    watch_ms += tick_ms;
-    if (watch_ms < limit_ms || run->in_callback)
-        return;
-    /* The thread has not reached a racelab call for limit_ms: leave it
-     * where it is, for good, and return to the engine loop as if the step
-     * had ended. Its stack is reclaimed when the run is destroyed. */
-    struct rl_thread *t = s->cur;
+    struct sim *s = sim_of(run);
     s->stuck = true;
-    watch_run = NULL;
-    snprintf(run->end_msg, sizeof(run->end_msg),
-             "did not finish: %s ran for %d s without a racelab call (an "
-             "endless loop over plain C variables? sim switches threads "
-             "only at racelab calls, so use rl_load / rl_store, a Lock or "
-             "an Event); stopped",
-             t->name, limit_ms / 1000);
+    rl_watchdog_describe(t->name, run->end_msg, sizeof(run->end_msg));
+}
+
+/* A safe point inside a step (see engine.h): a thread over its CPU budget
+ * is left where it is, for good, and the engine loop resumes as if the
+ * step had ended. Its stack is reclaimed when the run is destroyed. */
+void rl_sim_safe_point(struct rl_run *run)
+{
+    struct sim *s = run->cfg.backend == RL_BACKEND_SIM ? run->sim : NULL;
+    if (!s || !s->in_thread || !s->cur || s->stuck || !rl_watchdog_overrun())
+        return;
+    struct rl_thread *t = s->cur;
+    sim_stop_thread(run, t);
     fiber_switch(t->backend, s->main);
     rl_panic(__FILE__, __LINE__, "a thread stopped by the watchdog resumed");
 }

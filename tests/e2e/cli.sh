@@ -336,6 +336,15 @@ expect_error "replay: unknown version" \
 expect_error "replay: parameter out of range in the string" \
     "schedule string: threads must be a whole number from 1 to 16, not '99'" \
     replay --schedule 'rl1:unsafe-counter:unsafe:threads=99,iters=2:0'
+expect_error "replay: a parameter given twice in the string" \
+    "schedule string: parameter 'threads' is given twice" \
+    replay --schedule 'rl1:unsafe-counter:unsafe:threads=2,iters=2,threads=3:0'
+expect_error "replay: a multi-byte character is shown whole" \
+    "schedule string: unexpected 'é' in the variant field" \
+    replay --schedule $'rl1:unsafe-counter:unsaf\xc3\xa9:threads=2:0'
+expect_error "replay: a long bad choice is cut between characters" \
+    "schedule string: bad choice '0ééééééééé' at item 1 (expected THREAD or THREADxCOUNT, e.g. 0x3)" \
+    replay --schedule $'rl1:unsafe-counter:unsafe:threads=2:0\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9'
 expect_error "replay: unknown lab in the string" \
     "schedule string: unknown lab 'nolab'; labs: $LABS" \
     replay --schedule 'rl1:nolab:unsafe::0'
@@ -593,6 +602,30 @@ if grep -qxE '  still running after 1000 ms \(the wall-clock limit: a thread spi
     pass "the guard says how to raise it"
 else
     fail "the guard says how to raise it" "$(grep 'still running' "$tmp/out")"
+fi
+
+# ---- user input in errors, and output that cannot be written -----------------
+
+expect_error "an escape sequence and a newline in an argument are escaped" \
+    "unknown variant '\e[2J\nx' for unsafe-counter; variants: unsafe" \
+    run unsafe-counter --variant $'\e[2J\nx'
+expect_error "invalid UTF-8 bytes are escaped, valid characters kept" \
+    "unknown variant 'café\xFF\xC3' for unsafe-counter; variants: unsafe" \
+    run unsafe-counter --variant $'caf\xc3\xa9\xff\xc3'
+expect_error "a C1 control character is escaped" \
+    "unknown variant 'a\u0085b' for unsafe-counter; variants: unsafe" \
+    run unsafe-counter --variant $'a\xc2\x85b'
+if [ -w /dev/full ]; then
+    "$RACELAB" list </dev/null >/dev/full 2>"$tmp/err"
+    status=$?
+    expect_status "list > /dev/full: a write error exits 2" 2
+    expect_line "list > /dev/full: says why" "$tmp/err" \
+        "racelab: cannot write the output: No space left on device"
+    "$RACELAB" run unsafe-counter </dev/null >/dev/full 2>"$tmp/err"
+    status=$?
+    expect_status "run > /dev/full: a write error exits 2" 2
+    expect_line "run > /dev/full: says so" "$tmp/err" \
+        "racelab: cannot write the output"
 fi
 
 echo "$passed passed, $failed failed"

@@ -235,30 +235,58 @@ else
     ok "q restores the terminal (the screen is gone)"
 fi
 
-start ctrlc 80 24 "$RACELAB tui unsafe-counter"
+# start_tty NAME COMMAND: like start, but the terminal's modes are saved
+# before (NAME.before) and after (NAME.after) the command, and its pid goes
+# to NAME.pid (COMMAND is exec'ed by a shell that writes it). The pane's
+# shell survives a Ctrl-C (trap) to report the status.
+start_tty() {
+    local name=$1
+    shift
+    T new-session -d -s "$name" -x 80 -y 24 \
+        "trap : INT; cd '$WORK' && stty -g > $name.before; sh -c 'echo \$\$ > $name.pid; exec $*'; echo EXITED:\$?; stty -g > $name.after; sleep 600"
+}
+
+# restored DESC NAME: the terminal after the TUI is as before it: the same
+# modes (echo, canonical input), the cursor shown, the alternate screen
+# left (the lab screen is gone).
+restored() {
+    local i=0
+    while [ ! -s "$WORK/$2.after" ] && [ $i -lt 100 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    if ! cmp -s "$WORK/$2.before" "$WORK/$2.after"; then
+        bad "$1: the terminal modes are restored (stty)" "$2"
+    elif [ "$(T display -p -t "$2" '#{alternate_on} #{cursor_flag}')" != "0 1" ]; then
+        bad "$1: the alternate screen is left and the cursor shown" "$2"
+    elif screen "$2" | grep -qF "STATE"; then
+        bad "$1: the lab screen is gone" "$2"
+    else
+        ok "$1 restores the terminal"
+    fi
+}
+
+# signal_quits NAME SIG STATUS: the TUI ended by SIG exits with STATUS
+# (128 + the signal's number) and gives the terminal back.
+signal_quits() {
+    start_tty "$1" "$RACELAB tui unsafe-counter"
+    check "$2: the TUI is up" "$1" "STATE"
+    kill -"$2" "$(cat "$WORK/$1.pid")"
+    check "$2 ends the TUI with status $3" "$1" "EXITED:$3"
+    restored "$2" "$1"
+}
+
+start_tty ctrlc "$RACELAB tui unsafe-counter"
 check "Ctrl-C: the TUI is up" ctrlc "STATE"
 keys ctrlc C-c
-check "Ctrl-C quits cleanly" ctrlc "EXITED:0"
-if screen ctrlc | grep -qF "STATE"; then
-    bad "Ctrl-C restores the terminal" ctrlc
-else
-    ok "Ctrl-C restores the terminal"
-fi
+check "Ctrl-C ends the TUI with status 130 (SIGINT)" ctrlc "EXITED:130"
+restored "Ctrl-C" ctrlc
 
-start term 80 24 "sh -c 'echo \$\$ > term.pid; exec $RACELAB tui unsafe-counter'"
-check "SIGTERM: the TUI is up" term "STATE"
-kill -TERM "$(cat "$WORK/term.pid")"
-check "SIGTERM quits cleanly" term "EXITED:0"
-
-start crash 80 24 "sh -c 'echo \$\$ > crash.pid; exec $RACELAB tui unsafe-counter'"
-check "crash: the TUI is up" crash "STATE"
-kill -SEGV "$(cat "$WORK/crash.pid")"
-check "a crash (SIGSEGV) still ends with the signal's status" crash "EXITED:139"
-if screen crash | grep -qF "STATE"; then
-    bad "a crash restores the terminal" crash
-else
-    ok "a crash restores the terminal"
-fi
+signal_quits term TERM 143
+signal_quits hup HUP 129
+signal_quits sigquit QUIT 131
+signal_quits crash SEGV 139
+signal_quits abort ABRT 134
 
 # ---- the menu and help ----------------------------------------------------------
 

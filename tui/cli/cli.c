@@ -27,18 +27,23 @@
 #include <unistd.h>
 
 #include "../../core/schedule.h"
+#include "../../core/text.h"
 #include "suggest.h"
 
 int cli_error(const char *fmt, ...)
 {
     va_list ap;
+    char msg[2048];
+    char safe[4 * sizeof msg];
 
     fflush(stdout); /* keep the order of what was printed before */
-    fputs("racelab: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    /* The message may echo an argument: one line, no escape sequences,
+     * whole UTF-8 characters (core/text.h). */
+    rl_text_escape(safe, sizeof safe, msg, strlen(msg));
+    fprintf(stderr, "racelab: %s\n", safe);
     return CLI_EXIT_USAGE;
 }
 

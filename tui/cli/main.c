@@ -11,6 +11,7 @@
  * declaration to cli.h). A row without a summary (complete, which the
  * shell completion scripts call) is hidden from help and suggestions.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -251,7 +252,8 @@ static int cmd_tui(int argc, char **argv)
     return start_tui(&opt);
 }
 
-int main(int argc, char **argv)
+/* Run the command argv names; returns its exit status. */
+static int main_dispatch(int argc, char **argv)
 {
     const struct cli_command *cmd;
     struct tui_options opt;
@@ -286,4 +288,27 @@ int main(int argc, char **argv)
     if (cmd != &cli_cmd_grade && cmd != &cmd_complete_row)
         rl_watchdog_start();
     return cmd->fn(argc - 1, argv + 1);
+}
+
+/* Output that could not be written is an error, not a success: `racelab
+ * list > /dev/full` exits 2 with a one-line error. */
+static int main_check_output(int rc)
+{
+    /* The reason is known when this last flush fails; an earlier failed
+     * write left only the stream's error flag. */
+    errno = 0;
+    if (fflush(stdout) != 0 && errno != 0) {
+        cli_error("cannot write the output: %s", strerror(errno));
+        return CLI_EXIT_USAGE;
+    }
+    if (ferror(stdout)) {
+        cli_error("cannot write the output");
+        return CLI_EXIT_USAGE;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    return main_check_output(main_dispatch(argc, argv));
 }

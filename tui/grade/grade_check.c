@@ -312,8 +312,9 @@ static void job_child(void *ctx, int fd, uint64_t nonce)
     struct ex_inst in;
 
     /* A submission looping over plain C variables never reaches a racelab
-     * call: the sim watchdog stops it within 2 s with a message that says
-     * so, instead of the wall-clock timeout that only says "hang". */
+     * call: the sim watchdog ends this child after 3 s of CPU time with a
+     * message that says so (job_run reads it), instead of the wall-clock
+     * timeout that only says "hang". */
     rl_watchdog_start();
     memset(&w, 0, sizeof w);
     w.cls = GRADE_CLASS_NONE;
@@ -355,6 +356,26 @@ static void job_limits(const struct grade_options *o, enum grade_kind k,
     lim->file_size = (size_t)16 << 20;
     lim->no_processes = k != GRADE_STRESS; /* os runs need threads */
     lim->output_max = 8192;
+}
+
+/* The sim watchdog's last resort in a child's output ("racelab: did not
+ * finish: T0 ran for 3 s of CPU time without a racelab call (...); such a
+ * loop cannot be stopped safely, so racelab ends"): copy its reason into
+ * msg and return true; false if the child ended otherwise. */
+static bool child_watchdog_line(const char *output, char *msg, size_t len)
+{
+    static const char head[] = "racelab: did not finish: ";
+    const char *p = output ? strstr(output, head) : NULL;
+    const char *end;
+
+    if (p == NULL)
+        return false;
+    p += sizeof "racelab: " - 1;
+    end = strstr(p, "; such a loop");
+    if (end == NULL)
+        end = p + strcspn(p, "\n");
+    snprintf(msg, len, "%.*s", (int)(end - p), p);
+    return true;
 }
 
 /* Run j in a child; on CHILD_RESULT fill w and *choices. Otherwise
@@ -419,6 +440,13 @@ static bool job_run(const struct job *j, struct grade_check *c, struct wire *w,
                  "descriptor the submission does not own?)");
         break;
     case CHILD_EXITED:
+        /* The watchdog ended a loop that never reached a racelab call. */
+        if (o.status == RL_WATCHDOG_EXIT_STATUS &&
+            child_watchdog_line(o.output ? o.output : c->output, c->message,
+                                sizeof c->message)) {
+            c->outcome = GRADE_TIMEOUT;
+            break;
+        }
         c->outcome = GRADE_EXIT;
         snprintf(c->message, sizeof c->message,
                  "the process ended with exit status %d before the check "

@@ -12,31 +12,55 @@
 #include "term.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include "../../core/watchdog.h"
 #include "canvas.h"
 
-/* The state below is private to the UI thread, except the two flags that
- * signal handlers touch (sig_atomic_t, written there, read here). */
+/* The state below is private to the UI thread, except what the signal
+ * handlers touch: the sig_atomic_t flags, and the reset bytes and terminal
+ * modes that term_open fills before it installs the handlers and that stay
+ * unchanged until term_close has removed them. */
 static SCREEN *term_screen;
 static bool term_colour;
 static bool term_atexit_done;
 static volatile sig_atomic_t term_is_open;
-static volatile sig_atomic_t term_quit;
+static volatile sig_atomic_t term_quit; /* the quit signal's number, or 0 */
 
-static const int term_crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL,
-                                         SIGABRT};
+/* What an async-signal-safe restore needs: the escape sequences that leave
+ * curses' modes (attributes off, cursor shown, keypad off, the alternate
+ * screen left), the descriptors, and the terminal's modes from before
+ * curses (tcsetattr is async-signal-safe, endwin is not). */
+static char term_reset[256];
+static size_t term_reset_len;
+static int term_out_fd = -1, term_in_fd = -1;
+static struct termios term_saved_modes;
+static bool term_have_modes;
+
+/* Crash signals (and every other one whose default ends the process):
+ * restore, then die of the same signal. SIGQUIT is one: its default dumps
+ * core, and it must not leave the terminal in curses' modes either. */
+static const int term_crash_signals[] = {
+    SIGSEGV, SIGBUS,  SIGFPE,  SIGILL,  SIGABRT, SIGQUIT, SIGTRAP,
+    SIGSYS,  SIGXCPU, SIGXFSZ, SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM};
 static const int term_quit_signals[] = {SIGINT, SIGTERM, SIGHUP};
 #define NCRASH (sizeof term_crash_signals / sizeof term_crash_signals[0])
 #define NQUIT (sizeof term_quit_signals / sizeof term_quit_signals[0])
 static struct sigaction term_old_crash[NCRASH];
 static struct sigaction term_old_quit[NQUIT];
+/* The crash handler's own stack, so that a stack overflow (a guard page
+ * hit) can still restore the terminal. */
+static char term_alt_stack[64 * 1024];
+static stack_t term_old_alt;
+static bool term_alt_installed;
 
 /* A look per role: colours (fg, bg; -1 = the terminal's default) and
  * attributes, and the monochrome attributes. */
@@ -81,48 +105,109 @@ bool term_is_tty(void)
     return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 }
 
-/* Crash signal: give the terminal back, then die of the same signal. */
+/* Give the terminal back with async-signal-safe calls only: write the
+ * reset bytes, put the old modes back. For a signal handler and for the
+ * watchdog's last resort (rl_watchdog_set_exit_hook); does nothing when
+ * the terminal is not open, or already given back. */
+static void term_restore_async(void)
+{
+    if (!term_is_open)
+        return;
+    term_is_open = 0;
+    for (size_t off = 0; term_out_fd >= 0 && off < term_reset_len;) {
+        ssize_t n = write(term_out_fd, term_reset + off, term_reset_len - off);
+
+        if (n <= 0 && errno != EINTR)
+            break;
+        if (n > 0)
+            off += (size_t)n;
+    }
+    if (term_have_modes)
+        tcsetattr(term_in_fd, TCSANOW, &term_saved_modes);
+}
+
+/* Crash signal: give the terminal back, then die of the same signal (the
+ * disposition is already the default: SA_RESETHAND). */
 static void term_on_crash(int sig)
 {
-    if (term_is_open) {
-        term_is_open = 0;
-        endwin(); /* not async-signal-safe, but the process is ending */
-    }
-    signal(sig, SIG_DFL);
+    term_restore_async();
     raise(sig);
 }
 
-/* SIGINT / SIGTERM / SIGHUP: ask the main loop to quit. */
+/* SIGINT / SIGTERM / SIGHUP: ask the main loop to quit; it then exits by
+ * the same signal (term_quit_signal). */
 static void term_on_quit(int sig)
 {
-    (void)sig;
-    term_quit = 1;
+    term_quit = sig;
 }
 
 /* Install the handlers, keeping the old ones for term_close. */
 static void term_install_signals(void)
 {
     struct sigaction sa;
+    stack_t alt;
 
+    alt.ss_sp = term_alt_stack;
+    alt.ss_size = sizeof term_alt_stack;
+    alt.ss_flags = 0;
+    term_alt_installed = sigaltstack(&alt, &term_old_alt) == 0;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
     sa.sa_handler = term_on_crash;
-    sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+    sa.sa_flags = SA_RESETHAND | SA_NODEFER | SA_ONSTACK;
     for (size_t i = 0; i < NCRASH; i++)
         sigaction(term_crash_signals[i], &sa, &term_old_crash[i]);
     sa.sa_handler = term_on_quit;
     sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns at once */
     for (size_t i = 0; i < NQUIT; i++)
         sigaction(term_quit_signals[i], &sa, &term_old_quit[i]);
+    rl_watchdog_set_exit_hook(term_restore_async);
 }
 
 /* Put the old handlers back. */
 static void term_restore_signals(void)
 {
+    rl_watchdog_set_exit_hook(NULL);
     for (size_t i = 0; i < NCRASH; i++)
         sigaction(term_crash_signals[i], &term_old_crash[i], NULL);
     for (size_t i = 0; i < NQUIT; i++)
         sigaction(term_quit_signals[i], &term_old_quit[i], NULL);
+    if (term_alt_installed)
+        sigaltstack(&term_old_alt, NULL);
+    term_alt_installed = false;
+}
+
+/* Append terminfo capability cap (if the terminal has it) to the reset
+ * bytes. */
+static void term_reset_add(const char *cap)
+{
+    const char *v = tigetstr(cap);
+    size_t n;
+
+    if (v == NULL || v == (const char *)-1)
+        return;
+    n = strlen(v);
+    if (term_reset_len + n >= sizeof term_reset)
+        return;
+    memcpy(term_reset + term_reset_len, v, n);
+    term_reset_len += n;
+}
+
+/* Prepare term_restore_async: the reset bytes of the open terminal, and
+ * the modes of in_fd before curses changed them (saved). */
+static void term_prepare_restore(FILE *out, const struct termios *saved,
+                                 bool have, int in_fd)
+{
+    term_reset_len = 0;
+    term_reset_add("sgr0");
+    term_reset_add("cnorm");
+    term_reset_add("rmkx");
+    term_reset_add("rmcup");
+    term_out_fd = fileno(out);
+    term_in_fd = in_fd;
+    term_have_modes = have;
+    if (have)
+        term_saved_modes = *saved;
 }
 
 /* Decide between colour and monochrome, and set the pairs up. */
@@ -185,6 +270,10 @@ int term_open(char *err, size_t errlen)
 int term_open_stream(FILE *out, FILE *in, const char *type, char *err,
                      size_t errlen)
 {
+    struct termios modes;
+    int in_fd = fileno(in);
+    bool have = in_fd >= 0 && isatty(in_fd) && tcgetattr(in_fd, &modes) == 0;
+
     term_screen = newterm(type, out, in);
     if (!term_screen) {
         const char *t = type ? type : getenv("TERM");
@@ -196,6 +285,8 @@ int term_open_stream(FILE *out, FILE *in, const char *type, char *err,
         return -1;
     }
     set_term(term_screen);
+    term_prepare_restore(out, &modes, have, in_fd);
+    term_quit = 0;
     term_is_open = 1;
     if (!term_atexit_done) {
         atexit(term_close);
@@ -252,6 +343,12 @@ void term_role(int role, unsigned long *attr, short *pair)
 bool term_quit_requested(void)
 {
     return term_quit != 0;
+}
+
+/* The signal that asked us to quit, or 0. */
+int term_quit_signal(void)
+{
+    return term_quit;
 }
 
 /* The screen size. */

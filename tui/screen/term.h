@@ -7,10 +7,15 @@
  * (a clear error instead of curses' exit when TERM is unknown), chooses
  * colours or a monochrome look (NO_COLOR, a terminal without colours, or
  * TERM=dumb), and installs the signal handlers: SIGINT, SIGTERM and SIGHUP
- * only set a flag that the main loop reads (it then quits cleanly); a crash
- * signal (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT - also what RL_ASSERT
- * raises) restores the terminal and re-raises, so the shell gets its
- * terminal back and the exit status still says what happened.
+ * only set a flag that the main loop reads (it then quits cleanly and dies
+ * of the same signal, so the shell sees 128 + its number); a crash signal
+ * (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT - also what RL_ASSERT raises -,
+ * SIGQUIT, and every other signal whose default ends the process) restores
+ * the terminal and re-raises, so the shell gets its terminal back and the
+ * exit status still says what happened. The restore in a handler is
+ * async-signal-safe (precomputed reset bytes and tcsetattr, not endwin)
+ * and runs on an alternate stack, so a stack overflow restores too; the
+ * sim watchdog's last resort uses the same restore.
  * term_close() is registered with atexit and is safe to call twice.
  */
 #ifndef RL_TUI_TERM_H
@@ -38,6 +43,8 @@ bool term_has_colour(void);
 void term_role(int role, unsigned long *attr, short *pair);
 /* A signal asked us to quit (SIGINT, SIGTERM, SIGHUP). */
 bool term_quit_requested(void);
+/* Which one (its number), or 0. */
+int term_quit_signal(void);
 /* The screen size. */
 void term_size(int *w, int *h);
 

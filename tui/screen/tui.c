@@ -15,12 +15,14 @@
 
 #include <curses.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../../core/schedule.h"
+#include "../../core/text.h"
 #include "canvas.h"
 #include "draw.h"
 #include "frame.h"
@@ -700,6 +702,29 @@ static void tui_teardown(struct tui *t)
     frame_fini(&t->fr);
 }
 
+/* A one-line error before or instead of the screen; it may echo user
+ * input, so it is escaped (core/text.h). */
+static void tui_print_error(const char *err)
+{
+    char safe[2048];
+
+    rl_text_escape(safe, sizeof safe, err, strlen(err));
+    fprintf(stderr, "racelab: %s\n", safe);
+}
+
+/* The TUI's exit status: 0, or for a TUI ended by a signal (sig > 0), die
+ * of it now that the terminal is back, so the shell sees 128 + sig; the
+ * return is for a signal that does not end the process. */
+static int tui_exit_status(int sig)
+{
+    if (sig <= 0)
+        return 0;
+    fflush(NULL);
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return 128 + sig;
+}
+
 /* Run the TUI until the user quits; see tui.h. */
 int tui_main(const struct tui_options *opt)
 {
@@ -714,13 +739,13 @@ int tui_main(const struct tui_options *opt)
     t = rl_xcalloc(1, sizeof *t);
     rc = tui_setup(t, opt, err, sizeof err);
     if (rc == -1) {
-        fprintf(stderr, "racelab: %s\n", err);
+        tui_print_error(err);
         tui_teardown(t);
         free(t);
         return 2;
     }
     if (term_open(err, sizeof err) != 0) {
-        fprintf(stderr, "racelab: %s\n", err);
+        tui_print_error(err);
         tui_teardown(t);
         free(t);
         return 2;
@@ -740,5 +765,5 @@ int tui_main(const struct tui_options *opt)
     term_close();
     tui_teardown(t);
     free(t);
-    return 0;
+    return tui_exit_status(term_quit_signal());
 }
