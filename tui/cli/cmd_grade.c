@@ -30,13 +30,15 @@ enum {
     OPT_OUTPUT,
     OPT_BUDGET,
     OPT_NO_STRESS,
+    OPT_PARTIAL,
 };
 
 static const struct cli_option grade_options_table[] = {
     {"submission", 0, true, OPT_SUBMISSION}, {"roster", 0, true, OPT_ROSTER},
     {"format", 0, true, OPT_FORMAT},         {"output", 'o', true, OPT_OUTPUT},
     {"seed", 0, true, CLI_OPT_SEED},         {"budget", 0, true, OPT_BUDGET},
-    {"no-stress", 0, false, OPT_NO_STRESS},  {NULL, 0, false, 0},
+    {"no-stress", 0, false, OPT_NO_STRESS},  {"partial-credit", 0, false, OPT_PARTIAL},
+    {NULL, 0, false, 0},
 };
 
 /* Parse --budget: seconds, more than 0, at most a day. */
@@ -242,6 +244,9 @@ static int cmd_grade(int argc, char **argv)
         case OPT_NO_STRESS:
             o.no_stress = true;
             break;
+        case OPT_PARTIAL:
+            o.partial_credit = true;
+            break;
         default:
             return cli_error("internal: option %s not handled", p.opt);
         }
@@ -305,6 +310,10 @@ const struct cli_command cli_cmd_grade = {
     "  --budget SECONDS  wall-clock guard per check (default 60); the\n"
     "                    schedules are counted, not timed\n"
     "  --no-stress       skip the runs on real threads\n"
+    "  --partial-credit  a safety or liveness failure keeps part of its\n"
+    "                    points by how hard it was to find (1 preemption\n"
+    "                    25%, 2 preemptions 50%, only random/PCT 75%);\n"
+    "                    without it a failure under any schedule scores 0\n"
     "  -h, --help        show this help\n"
     "\n"
     "exit status: 0 full marks, 1 fewer points, 2 bad usage.\n"

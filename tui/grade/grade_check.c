@@ -565,6 +565,7 @@ void grade_check_run(const struct grade_options *o, const char *so,
     struct wire w;
     char *choices = NULL;
 
+    c->rule = GRADE_RULE_ERROR; /* until the child's verdict says more */
     if (!job_run(&j, c, &w, &choices, true))
         return; /* crash, timeout, exit, corrupt: c says which */
     if (w.load_failed) {
@@ -586,6 +587,7 @@ void grade_check_run(const struct grade_options *o, const char *so,
         return;
     }
     if (c->kind == GRADE_STRESS) {
+        c->rule = GRADE_RULE_STRESS;
         if (!w.found) {
             c->outcome = GRADE_PASS;
             snprintf(c->summary, sizeof c->summary,
@@ -608,6 +610,7 @@ void grade_check_run(const struct grade_options *o, const char *so,
          * never there to judge, so "all passed" would be vacuous. */
         c->outcome = GRADE_SKIPPED;
         c->points = 0;
+        c->rule = GRADE_RULE_NOT_JUDGED;
         snprintf(c->message, sizeof c->message,
                  "not judged: none of the %llu schedules ran to the end "
                  "(they deadlocked or did not finish; the liveness check "
@@ -618,6 +621,7 @@ void grade_check_run(const struct grade_options *o, const char *so,
     if (!w.found) {
         c->outcome = GRADE_PASS;
         c->points = c->max_points;
+        c->rule = GRADE_RULE_PASSED;
         summary_passed(c, &w);
         if (c->kind == GRADE_SAFETY && w.finished < w.runs + w.rr_runs) {
             size_t n = strlen(c->summary);
@@ -672,7 +676,10 @@ void grade_check_run(const struct grade_options *o, const char *so,
                  w.check, again);
         c->points = 0;
     } else {
-        c->points = grade_class_points(c->max_points, c->cls);
+        bool partial = o->partial_credit && (c->kind == GRADE_SAFETY ||
+                                             c->kind == GRADE_LIVENESS);
+        c->rule = partial ? GRADE_RULE_PARTIAL : GRADE_RULE_ALL_OR_NOTHING;
+        c->points = partial ? grade_class_points(c->max_points, c->cls) : 0;
         if (r.analysis[0] != '\0') {
             size_t n = strlen(c->detail);
             snprintf(c->detail + n, sizeof c->detail - n, "%s%.320s",

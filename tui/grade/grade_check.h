@@ -10,14 +10,15 @@
 
 #include "grade.h"
 
-/* Run check c (any kind but builds) against the implementation in so
- * (NULL: the student_ tables linked into racelab), each run in a forked
- * child with o's limits; fill c's outcome, points and feedback. */
 /* Points kept for a failure of class cls out of max: none when it shows
  * with no preemption or under round robin, 25% when it needs 1
  * preemption, 50% for 2, 75% when only random / PCT schedules find it
- * (rounded down). */
+ * (rounded down). Used only with --partial-credit. */
 int grade_class_points(int max, enum grade_class cls);
+
+/* Run check c (any kind but builds) against the implementation in so
+ * (NULL: the student_ tables linked into racelab), each run in a forked
+ * child with o's limits; fill c's outcome, points, rule and feedback. */
 void grade_check_run(const struct grade_options *o, const char *so,
                      struct grade_check *c);
 
