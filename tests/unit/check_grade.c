@@ -455,6 +455,37 @@ START_TEST(test_isolation_static_state)
 }
 END_TEST
 
+/* A student's ordinary API mistakes are misuse, named, never a crash or
+ * an internal error. */
+START_TEST(test_misuse_not_abort)
+{
+    static const struct {
+        const char *name, *message;
+    } cases[] = {
+        {"lock_per_call",
+         "T0: too many objects or threads in one run (rl_lock_create: the "
+         "run's 256 objects are used up; create objects once, not in every "
+         "call, step "},
+        {"null_event",
+         "T0: bad argument (rl_event_set: the Event is NULL, step "},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct grade_report r;
+        grade_fake(cases[k].name, &r);
+        const struct grade_check *c =
+            find_check(&r, "counter", "safety: concurrent");
+        ck_assert_int_eq(c->outcome, GRADE_MISUSE_ERR);
+        ck_assert_str_eq(c->check, "no misuse");
+        ck_assert_msg(strncmp(c->message, cases[k].message,
+                              strlen(cases[k].message)) == 0,
+                      "%s: %s", cases[k].name, c->message);
+        ck_assert_ptr_null(c->output); /* nothing printed, no abort */
+        ck_assert_int_eq(r.points, 1);
+        grade_report_free(&r);
+    }
+}
+END_TEST
+
 /* ---- reports ------------------------------------------------------------ */
 
 /* The whole report in fmt, as a malloc'd string. */
@@ -569,6 +600,7 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_isolation_tamper);
     tcase_add_test(tc, test_isolation_no_compile);
     tcase_add_test(tc, test_isolation_static_state);
+    tcase_add_test(tc, test_misuse_not_abort);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("reports");
