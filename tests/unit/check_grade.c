@@ -14,12 +14,15 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../tui/grade/grade.h"
 #include "../../tui/grade/grade_check.h"
+#include "../../tui/grade/grade_child.h"
 #include "lib_pristine.h"
 #include "../../tui/grade/grade_report.h"
 
@@ -73,6 +76,20 @@ START_TEST(test_solutions_full_marks)
         ck_assert_ptr_null(c->schedule);
     }
     ck_assert_int_eq(r.points, r.max_points);
+    /* Safety and liveness of a scenario share one exploration: the same
+     * schedules, said the same way. */
+    int shared = 0;
+    for (int i = 0; i < r.nchecks; i++) {
+        const struct grade_check *c = &r.checks[i];
+        if (c->kind != GRADE_LIVENESS)
+            continue;
+        char name[96];
+        snprintf(name, sizeof name, "safety: %s", c->sc->name);
+        const struct grade_check *s = find_check(&r, c->exercise, name);
+        ck_assert_str_eq(c->summary, s->summary);
+        shared++;
+    }
+    ck_assert_int_eq(shared, 8);
     grade_report_free(&r);
 }
 END_TEST
@@ -486,6 +503,46 @@ START_TEST(test_misuse_not_abort)
 }
 END_TEST
 
+/* In the child: the descriptors open above 2, but the result pipe and the
+ * listing's own. */
+static void child_count_fds(void *ctx, int fd, uint64_t nonce)
+{
+    (void)ctx;
+    long n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *de;
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        int x = atoi(de->d_name);
+        if (de->d_name[0] != '.' && x > 2 && x != fd && x != dirfd(d))
+            n++;
+    }
+    if (d != NULL)
+        closedir(d);
+    child_send(fd, nonce, &n, sizeof n);
+}
+
+/* A check child inherits no descriptor of the grader's (the report file,
+ * another student's files): closed with close_range, even far up. */
+START_TEST(test_child_closes_descriptors)
+{
+    int a = open("/dev/null", O_RDONLY);
+    int b = dup2(a, 900); /* far above: close_range has no loop to run */
+    ck_assert_int_ge(a, 3);
+    ck_assert_int_eq(b, 900);
+    struct child_limits lim;
+    struct child_outcome out;
+    memset(&lim, 0, sizeof lim);
+    lim.timeout_ms = 10000;
+    child_run(child_count_fds, NULL, &lim, &out);
+    ck_assert_int_eq(out.how, CHILD_RESULT);
+    ck_assert_int_eq(out.result_len, sizeof(long));
+    ck_assert_int_eq(*(long *)out.result, 0);
+    child_outcome_free(&out);
+    close(a);
+    close(b);
+}
+END_TEST
+
 /* ---- reports ------------------------------------------------------------ */
 
 /* The whole report in fmt, as a malloc'd string. */
@@ -601,6 +658,7 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_isolation_no_compile);
     tcase_add_test(tc, test_isolation_static_state);
     tcase_add_test(tc, test_misuse_not_abort);
+    tcase_add_test(tc, test_child_closes_descriptors);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("reports");

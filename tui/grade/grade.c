@@ -437,6 +437,8 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
         struct grade_check *b = &r->checks[ge->first];
         const char *path = grade_build(&o, home, tmpdir, ge, b, so, sizeof so);
         bool gradable = path == NULL || path[0] != '\0';
+        struct grade_share share;
+        memset(&share, 0, sizeof share);
         for (int i = ge->first + 1; i < ge->first + ge->nchecks; i++) {
             struct grade_check *c = &r->checks[i];
             if (!gradable) {
@@ -447,9 +449,10 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
                          "0, not counted as a failure of its own)",
                          ge->ex->name);
             } else {
-                grade_check_run(&o, path, c);
+                grade_check_run(&o, path, c, &share);
             }
         }
+        grade_share_clear(&share);
         /* The exercise's checks are reported together, once the rule that
          * needs all of them is applied. */
         apply_needs_safety(r, ge);
