@@ -194,7 +194,7 @@ export RL_PRISTINE_EXERCISES
 # Each prints one line (tests/run-suite.sh); the whole output is in
 # $(BUILD)/test-logs/. The slowest suites are listed first to start first.
 SUITES := $(notdir $(basename $(E2E_SRC))) $(notdir $(TEST_BIN))
-SLOW_FIRST := grade check_grade check_os check_exercises tui cli
+SLOW_FIRST := autograder grade check_grade check_os check_exercises tui cli
 SUITE_ORDER := $(filter $(SUITES),$(SLOW_FIRST)) \
                $(filter-out $(SLOW_FIRST),$(SUITES))
 SUITE_RUNS := $(addprefix suite-,$(SUITE_ORDER))
@@ -242,18 +242,31 @@ grade-solutions:
 	@$(MAKE) --no-print-directory $(PROG)
 	RACELAB_HOME=$(CURDIR) ./$(PROG) grade --submission solutions
 
-AUTOGRADER_ZIP := $(BUILD)/racelab-autograder.zip
-autograder: $(AUTOGRADER_ZIP)
-	@echo "Gradescope autograder: $(AUTOGRADER_ZIP)"
-
-$(AUTOGRADER_ZIP): tui/grade/autograder/setup.sh tui/grade/autograder/run_autograder \
-        Makefile $(CORE_SRC) $(LAB_SRC) $(TUI_SRC) $(EX_SRC) $(SOL_SRC) $(IMPL_SRC) \
-        $(wildcard core/*.h labs/*.h tui/*/*.h exercises/*.h)
-	$(say) ZIP $@
-	$(Q)rm -rf $(BUILD)/autograder $@ && mkdir -p $(BUILD)/autograder
-	$(Q)cp tui/grade/autograder/setup.sh tui/grade/autograder/run_autograder $(BUILD)/autograder/
-	$(Q)cp -r Makefile core labs tui exercises solutions $(BUILD)/autograder/
-	$(Q)cd $(BUILD)/autograder && python3 -m zipfile -c $(abspath $@) *
+# The Gradescope autograder of one assignment: EXERCISES="counter rlock"
+# (empty: every exercise), AUTOGRADER_SEED and PARTIAL_CREDIT=1 are
+# written into racelab-autograder.conf inside the zip, which run_autograder
+# reads. Packed afresh every time, so the choice is always the one given.
+AUTOGRADER_ZIP ?= $(BUILD)/racelab-autograder.zip
+AUTOGRADER_SEED ?= 0
+PARTIAL_CREDIT ?= 0
+EXERCISES ?=
+autograder:
+	$(Q)for e in $(EXERCISES); do \
+	  [ -f exercises/$$e.h ] && [ "$$e" != exercise ] || { \
+	    echo "racelab: unknown exercise '$$e' in EXERCISES; exercises:" \
+	      $(filter-out exercise,$(notdir $(basename $(wildcard exercises/*.h)))); exit 2; }; \
+	done
+	$(say) ZIP $(AUTOGRADER_ZIP)
+	$(Q)rm -rf $(AUTOGRADER_ZIP).d $(AUTOGRADER_ZIP) && mkdir -p $(AUTOGRADER_ZIP).d/tests
+	$(Q)cp tui/grade/autograder/setup.sh tui/grade/autograder/run_autograder $(AUTOGRADER_ZIP).d/
+	$(Q)cp -r Makefile core labs tui exercises solutions $(AUTOGRADER_ZIP).d/
+	$(Q)cp tests/check-layers.sh $(AUTOGRADER_ZIP).d/tests/
+	$(Q)printf '# racelab autograder: what this assignment grades (make autograder)\nEXERCISES="%s"\nSEED=%s\nPARTIAL_CREDIT=%s\n' \
+	  "$(strip $(EXERCISES))" "$(AUTOGRADER_SEED)" "$(PARTIAL_CREDIT)" \
+	  >$(AUTOGRADER_ZIP).d/racelab-autograder.conf
+	$(Q)cd $(AUTOGRADER_ZIP).d && python3 -m zipfile -c $(abspath $(AUTOGRADER_ZIP)) *
+	$(Q)rm -rf $(AUTOGRADER_ZIP).d
+	@echo "Gradescope autograder: $(AUTOGRADER_ZIP) (exercises: $(or $(strip $(EXERCISES)),all))"
 
 # Install what the build needs, if it is missing. racelab runs on Linux
 # (x86-64 and arm64): the os backend uses Linux-only calls, so only apt-get

@@ -8,6 +8,12 @@
  * in the run, so that front ends can show every one of them and the run
  * frees them all at once. Creating them is guarded by a mutex because on
  * the os backend a lab thread may create objects while others run.
+ *
+ * Nothing a student writes with this API aborts: a NULL object, a bad
+ * count, a per-run limit reached, or a call outside a run is a misuse,
+ * noted in the run (api_misuse: it names the call, and the run's "no
+ * misuse" check fails with it) and returned as an RL_ERR_* status, a NULL
+ * object or a zero value. Only our own broken invariants panic.
  */
 #include <pthread.h>
 #include <stdarg.h>
@@ -18,27 +24,65 @@
 
 static pthread_mutex_t create_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* The current run; calling the API outside one is a bug in the caller. */
+/* Note a misuse of the API by the calling thread: call names it ("rl_event_set:
+ * the Event is NULL"). Counted in the current run, whose "no misuse" check
+ * then fails with the first one's message; outside a run there is nothing
+ * to note it in (a constructor in a submission), and the status alone
+ * says it. Returns status. */
+static int api_misuse(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int api_misuse(int status, const char *fmt, ...)
+{
+    struct rl_run *run = rl_current;
+    char what[128];
+    va_list ap;
+    if (!run)
+        return status;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    rl_note_misuse_named(run, rl_self(), what, status,
+                         run->cfg.backend == RL_BACKEND_SIM ? run->rec_last
+                                                            : 0);
+    return status;
+}
+
+/* The current run, or NULL (noted as a misuse of fn) outside one. */
 static struct rl_run *cur_run(const char *fn)
 {
     struct rl_run *run = rl_current;
-    if (!run) {
-        char msg[96];
-        snprintf(msg, sizeof(msg), "%s called outside a run", fn);
-        rl_panic(__FILE__, __LINE__, msg);
-    }
+    if (!run)
+        api_misuse(RL_ERR_ARG, "%s called outside a run", fn);
     return run;
 }
 
-/* A new object of kind k in the current run. */
+/* The current run for an operation of fn on object p (of kind, for the
+ * message); NULL, with the misuse noted, if p is NULL or there is no run. */
+static struct rl_run *op_run(const void *p, const char *fn, const char *kind)
+{
+    if (!p) {
+        api_misuse(RL_ERR_ARG, "%s: the %s is NULL", fn, kind);
+        return NULL;
+    }
+    return cur_run(fn);
+}
+
+/* A new object of kind k in the current run; NULL (a misuse noted) when
+ * the run's objects are used up. */
 static struct rl_obj *obj_new(enum rl_obj_kind k, const char *name, long value,
                               long limit, const char *fn)
 {
     struct rl_run *run = cur_run(fn);
+    if (!run)
+        return NULL;
     pthread_mutex_lock(&create_mu);
     if (run->nobjs == RL_MAX_OBJS) {
         pthread_mutex_unlock(&create_mu);
-        rl_panic(__FILE__, __LINE__, "too many objects in one run (256)");
+        api_misuse(RL_ERR_LIMIT,
+                   "%s: the run's %d objects are used up; create objects "
+                   "once, not in every call",
+                   fn, RL_MAX_OBJS);
+        return NULL;
     }
     struct rl_obj *o = rl_run_alloc(run, sizeof(*o));
     o->kind = k;
@@ -77,15 +121,19 @@ rl_lock *rl_rlock_create(const char *name)
 
 rl_sem *rl_semaphore_create(const char *name, long value)
 {
-    if (value < 0)
-        rl_panic(__FILE__, __LINE__, "semaphore initial value must be >= 0");
+    if (value < 0) {
+        api_misuse(RL_ERR_ARG, "%s: initial value %ld < 0", __func__, value);
+        return NULL;
+    }
     return (rl_sem *)obj_new(RL_OBJ_SEMAPHORE, name, value, value, __func__);
 }
 
 rl_sem *rl_bounded_semaphore_create(const char *name, long value)
 {
-    if (value < 0)
-        rl_panic(__FILE__, __LINE__, "semaphore initial value must be >= 0");
+    if (value < 0) {
+        api_misuse(RL_ERR_ARG, "%s: initial value %ld < 0", __func__, value);
+        return NULL;
+    }
     return (rl_sem *)obj_new(RL_OBJ_BOUNDED_SEMAPHORE, name, value, value,
                              __func__);
 }
@@ -96,14 +144,22 @@ rl_cond *rl_cond_create(const char *name, rl_lock *lock)
         char lname[RL_NAME_MAX];
         snprintf(lname, sizeof(lname), "%s.lock", name ? name : "C");
         lock = rl_rlock_create(lname);
+        if (!lock)
+            return NULL; /* the limit, noted */
     }
     struct rl_obj *o = obj_new(RL_OBJ_CONDITION, name, 0, 0, __func__);
+    if (!o)
+        return NULL;
     o->lock = &lock->o;
     return (rl_cond *)o;
 }
 
 rl_lock *rl_cond_lock(rl_cond *c)
 {
+    if (!c) {
+        api_misuse(RL_ERR_ARG, "%s: the Condition is NULL", __func__);
+        return NULL;
+    }
     return (rl_lock *)c->o.lock;
 }
 
@@ -114,8 +170,11 @@ rl_event *rl_event_create(const char *name)
 
 rl_barrier *rl_barrier_create(const char *name, int parties)
 {
-    if (parties < 1)
-        rl_panic(__FILE__, __LINE__, "a barrier needs at least 1 party");
+    if (parties < 1) {
+        api_misuse(RL_ERR_ARG, "%s: %d parties; a Barrier needs at least 1",
+                   __func__, parties);
+        return NULL;
+    }
     return (rl_barrier *)obj_new(RL_OBJ_BARRIER, name, 0, parties, __func__);
 }
 
@@ -123,11 +182,17 @@ rl_barrier *rl_barrier_create(const char *name, int parties)
 
 rl_thread *rl_thread_start(const char *name, void (*fn)(void *), void *arg)
 {
-    struct rl_run *run = cur_run(__func__);
+    struct rl_run *run = op_run((const void *)fn, __func__, "thread function");
+    if (!run)
+        return NULL;
     pthread_mutex_lock(&create_mu);
     if (run->nthreads == RL_MAX_THREADS) {
         pthread_mutex_unlock(&create_mu);
-        rl_panic(__FILE__, __LINE__, "too many threads in one run (64)");
+        api_misuse(RL_ERR_LIMIT,
+                   "%s: the run's %d threads are used up; start threads "
+                   "once, not in every call",
+                   __func__, RL_MAX_THREADS);
+        return NULL;
     }
     struct rl_thread *t = rl_run_alloc(run, sizeof(*t));
     t->id = run->nthreads;
@@ -151,8 +216,9 @@ rl_thread *rl_thread_start(const char *name, void (*fn)(void *), void *arg)
 
 void rl_thread_join(rl_thread *t)
 {
-    struct rl_run *run = cur_run(__func__);
-    run->ops->join(t);
+    struct rl_run *run = op_run(t, __func__, "thread");
+    if (run)
+        run->ops->join(t);
 }
 
 int rl_self(void)
@@ -171,33 +237,45 @@ const char *rl_thread_name(void)
 
 void rl_yield(void)
 {
-    cur_run(__func__)->ops->yield();
+    struct rl_run *run = cur_run(__func__);
+    if (run)
+        run->ops->yield();
 }
 
 void rl_sleep_ms(long ms)
 {
-    cur_run(__func__)->ops->sleep(ms < 0 ? 0 : ms);
+    struct rl_run *run = cur_run(__func__);
+    if (run)
+        run->ops->sleep(ms < 0 ? 0 : ms);
 }
 
 /* ---- shared variables ---------------------------------------------------- */
 
 long rl_load(rl_var *v)
 {
-    return cur_run(__func__)->ops->var_op(&v->o, RL_OP_LOAD, 0);
+    struct rl_run *run = op_run(v, __func__, "variable");
+    return run ? run->ops->var_op(&v->o, RL_OP_LOAD, 0) : 0;
 }
 
 void rl_store(rl_var *v, long value)
 {
-    cur_run(__func__)->ops->var_op(&v->o, RL_OP_STORE, value);
+    struct rl_run *run = op_run(v, __func__, "variable");
+    if (run)
+        run->ops->var_op(&v->o, RL_OP_STORE, value);
 }
 
 long rl_fetch_add(rl_var *v, long delta)
 {
-    return cur_run(__func__)->ops->var_op(&v->o, RL_OP_FETCH_ADD, delta);
+    struct rl_run *run = op_run(v, __func__, "variable");
+    return run ? run->ops->var_op(&v->o, RL_OP_FETCH_ADD, delta) : 0;
 }
 
 long rl_var_peek(const rl_var *v)
 {
+    if (!v) {
+        api_misuse(RL_ERR_ARG, "%s: the variable is NULL", __func__);
+        return 0;
+    }
     return atomic_load(&v->o.value);
 }
 
@@ -205,139 +283,145 @@ long rl_var_peek(const rl_var *v)
 
 int rl_lock_acquire(rl_lock *l)
 {
-    if (!l)
-        return RL_ERR_ARG;
-    return cur_run(__func__)->ops->lock_acquire(&l->o, -1);
+    struct rl_run *run = op_run(l, __func__, "Lock");
+    return run ? run->ops->lock_acquire(&l->o, -1) : RL_ERR_ARG;
 }
 
 int rl_lock_try_acquire(rl_lock *l)
 {
-    if (!l)
-        return RL_ERR_ARG;
-    return cur_run(__func__)->ops->lock_acquire(&l->o, 0);
+    struct rl_run *run = op_run(l, __func__, "Lock");
+    return run ? run->ops->lock_acquire(&l->o, 0) : RL_ERR_ARG;
 }
 
 int rl_lock_acquire_timeout(rl_lock *l, long ms)
 {
-    if (!l)
-        return RL_ERR_ARG;
-    return cur_run(__func__)->ops->lock_acquire(&l->o, ms < 0 ? -1 : ms);
+    struct rl_run *run = op_run(l, __func__, "Lock");
+    return run ? run->ops->lock_acquire(&l->o, ms < 0 ? -1 : ms) : RL_ERR_ARG;
 }
 
 int rl_lock_release(rl_lock *l)
 {
-    if (!l)
-        return RL_ERR_ARG;
-    return cur_run(__func__)->ops->lock_release(&l->o);
+    struct rl_run *run = op_run(l, __func__, "Lock");
+    return run ? run->ops->lock_release(&l->o) : RL_ERR_ARG;
 }
 
 bool rl_lock_locked(const rl_lock *l)
 {
-    return l && atomic_load(&l->o.owner) >= 0;
+    if (!l) {
+        api_misuse(RL_ERR_ARG, "%s: the Lock is NULL", __func__);
+        return false;
+    }
+    return atomic_load(&l->o.owner) >= 0;
 }
 
 /* ---- semaphores ---------------------------------------------------------------- */
 
 int rl_sem_acquire(rl_sem *s)
 {
-    if (!s)
-        return RL_ERR_ARG;
-    return cur_run(__func__)->ops->sem_acquire(&s->o, -1);
+    struct rl_run *run = op_run(s, __func__, "Semaphore");
+    return run ? run->ops->sem_acquire(&s->o, -1) : RL_ERR_ARG;
 }
 
 int rl_sem_try_acquire(rl_sem *s)
 {
-    if (!s)
-        return RL_ERR_ARG;
-    return cur_run(__func__)->ops->sem_acquire(&s->o, 0);
+    struct rl_run *run = op_run(s, __func__, "Semaphore");
+    return run ? run->ops->sem_acquire(&s->o, 0) : RL_ERR_ARG;
 }
 
 int rl_sem_acquire_timeout(rl_sem *s, long ms)
 {
-    if (!s)
-        return RL_ERR_ARG;
-    return cur_run(__func__)->ops->sem_acquire(&s->o, ms < 0 ? -1 : ms);
+    struct rl_run *run = op_run(s, __func__, "Semaphore");
+    return run ? run->ops->sem_acquire(&s->o, ms < 0 ? -1 : ms) : RL_ERR_ARG;
 }
 
 int rl_sem_release(rl_sem *s)
 {
-    if (!s)
-        return RL_ERR_ARG;
-    return cur_run(__func__)->ops->sem_release(&s->o);
+    struct rl_run *run = op_run(s, __func__, "Semaphore");
+    return run ? run->ops->sem_release(&s->o) : RL_ERR_ARG;
 }
 
 long rl_sem_value(const rl_sem *s)
 {
-    return s ? atomic_load(&s->o.value) : 0;
+    if (!s) {
+        api_misuse(RL_ERR_ARG, "%s: the Semaphore is NULL", __func__);
+        return 0;
+    }
+    return atomic_load(&s->o.value);
 }
 
 /* ---- conditions ------------------------------------------------------------------ */
 
 int rl_cond_wait(rl_cond *c)
 {
-    if (!c)
-        return RL_ERR_ARG;
-    return cur_run(__func__)->ops->cond_wait(&c->o, -1);
+    struct rl_run *run = op_run(c, __func__, "Condition");
+    return run ? run->ops->cond_wait(&c->o, -1) : RL_ERR_ARG;
 }
 
 int rl_cond_wait_timeout(rl_cond *c, long ms)
 {
-    if (!c)
-        return RL_ERR_ARG;
-    return cur_run(__func__)->ops->cond_wait(&c->o, ms < 0 ? -1 : ms);
+    struct rl_run *run = op_run(c, __func__, "Condition");
+    return run ? run->ops->cond_wait(&c->o, ms < 0 ? -1 : ms) : RL_ERR_ARG;
 }
 
 int rl_cond_notify(rl_cond *c)
 {
-    if (!c)
-        return RL_ERR_ARG;
-    return cur_run(__func__)->ops->cond_notify(&c->o, false);
+    struct rl_run *run = op_run(c, __func__, "Condition");
+    return run ? run->ops->cond_notify(&c->o, false) : RL_ERR_ARG;
 }
 
 int rl_cond_notify_all(rl_cond *c)
 {
-    if (!c)
-        return RL_ERR_ARG;
-    return cur_run(__func__)->ops->cond_notify(&c->o, true);
+    struct rl_run *run = op_run(c, __func__, "Condition");
+    return run ? run->ops->cond_notify(&c->o, true) : RL_ERR_ARG;
 }
 
 /* ---- events ------------------------------------------------------------------------ */
 
 void rl_event_set(rl_event *e)
 {
-    cur_run(__func__)->ops->event_set(&e->o, true);
+    struct rl_run *run = op_run(e, __func__, "Event");
+    if (run)
+        run->ops->event_set(&e->o, true);
 }
 
 void rl_event_clear(rl_event *e)
 {
-    cur_run(__func__)->ops->event_set(&e->o, false);
+    struct rl_run *run = op_run(e, __func__, "Event");
+    if (run)
+        run->ops->event_set(&e->o, false);
 }
 
 bool rl_event_is_set(rl_event *e)
 {
-    return cur_run(__func__)->ops->event_is_set(&e->o);
+    struct rl_run *run = op_run(e, __func__, "Event");
+    return run ? run->ops->event_is_set(&e->o) : false;
 }
 
 int rl_event_wait(rl_event *e)
 {
-    return cur_run(__func__)->ops->event_wait(&e->o, -1);
+    struct rl_run *run = op_run(e, __func__, "Event");
+    return run ? run->ops->event_wait(&e->o, -1) : RL_ERR_ARG;
 }
 
 int rl_event_wait_timeout(rl_event *e, long ms)
 {
-    return cur_run(__func__)->ops->event_wait(&e->o, ms < 0 ? -1 : ms);
+    struct rl_run *run = op_run(e, __func__, "Event");
+    return run ? run->ops->event_wait(&e->o, ms < 0 ? -1 : ms) : RL_ERR_ARG;
 }
 
 /* ---- barriers ------------------------------------------------------------------------ */
 
 int rl_barrier_wait(rl_barrier *b)
 {
-    return cur_run(__func__)->ops->barrier_wait(&b->o, -1);
+    struct rl_run *run = op_run(b, __func__, "Barrier");
+    return run ? run->ops->barrier_wait(&b->o, -1) : -RL_ERR_ARG;
 }
 
 int rl_barrier_wait_timeout(rl_barrier *b, long ms)
 {
-    return cur_run(__func__)->ops->barrier_wait(&b->o, ms < 0 ? -1 : ms);
+    struct rl_run *run = op_run(b, __func__, "Barrier");
+    return run ? run->ops->barrier_wait(&b->o, ms < 0 ? -1 : ms)
+               : -RL_ERR_ARG;
 }
 
 /* ---- checks from inside a run ------------------------------------------------------------ */
@@ -347,8 +431,12 @@ void rl_fail(const char *check, const char *fmt, ...)
     struct rl_run *run = cur_run(__func__);
     char msg[256];
     va_list ap;
+    if (!run)
+        return;
+    if (!check)
+        check = "check";
     va_start(ap, fmt);
-    int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+    int n = vsnprintf(msg, sizeof(msg), fmt ? fmt : "failed", ap);
     va_end(ap);
     struct rl_thread *self = run->ops->self();
     /* On sim, name the step as the trace numbers it: the record this call

@@ -37,6 +37,21 @@ struct rl_queue {
     long unfinished_n;  /* guarded by mutex */
 };
 
+/* Note the misuse "fn: the Queue is NULL" in the current run (if any) and
+ * return RL_ERR_ARG. */
+static int null_queue(const char *fn)
+{
+    struct rl_run *run = rl_current;
+    char what[64];
+    if (run) {
+        snprintf(what, sizeof(what), "%s: the Queue is NULL", fn);
+        rl_note_misuse_named(run, rl_self(), what, RL_ERR_ARG,
+                             run->cfg.backend == RL_BACKEND_SIM ? run->rec_last
+                                                                : 0);
+    }
+    return RL_ERR_ARG;
+}
+
 /* "q" + ".mutex" into buf. */
 static const char *part(char *buf, size_t len, const char *name,
                         const char *suffix)
@@ -62,6 +77,9 @@ rl_queue *rl_queue_create(const char *name, long maxsize)
         part(b, sizeof(b), name, "all_tasks_done"), q->mutex);
     q->size = rl_var_create(part(b, sizeof(b), name, "size"), 0);
     q->unfinished = rl_var_create(part(b, sizeof(b), name, "unfinished"), 0);
+    if (!q->mutex || !q->not_empty || !q->not_full || !q->all_tasks_done ||
+        !q->size || !q->unfinished)
+        return NULL; /* the run's objects are used up (noted as a misuse) */
     q->maxsize = maxsize;
     q->cap = maxsize > 0 ? maxsize : 16;
     q->items = rl_alloc((unsigned long)q->cap * sizeof(long));
@@ -100,7 +118,7 @@ static long pop(rl_queue *q)
 int rl_queue_put_timeout(rl_queue *q, long item, long ms)
 {
     if (!q)
-        return RL_ERR_ARG;
+        return null_queue(__func__);
     rl_lock_acquire(q->mutex);
     while (full(q)) {
         if (ms < 0) {
@@ -123,13 +141,15 @@ int rl_queue_put_timeout(rl_queue *q, long item, long ms)
 
 int rl_queue_put(rl_queue *q, long item)
 {
+    if (!q)
+        return null_queue(__func__);
     return rl_queue_put_timeout(q, item, -1);
 }
 
 int rl_queue_get_timeout(rl_queue *q, long *item, long ms)
 {
     if (!q)
-        return RL_ERR_ARG;
+        return null_queue(__func__);
     rl_lock_acquire(q->mutex);
     while (q->n == 0) {
         if (ms < 0) {
@@ -152,13 +172,17 @@ int rl_queue_get_timeout(rl_queue *q, long *item, long ms)
 
 int rl_queue_get(rl_queue *q, long *item)
 {
+    if (!q)
+        return null_queue(__func__);
     return rl_queue_get_timeout(q, item, -1);
 }
 
 long rl_queue_qsize(rl_queue *q)
 {
-    if (!q)
+    if (!q) {
+        null_queue(__func__);
         return 0;
+    }
     rl_lock_acquire(q->mutex);
     long n = rl_load(q->size);
     rl_lock_release(q->mutex);
@@ -168,7 +192,7 @@ long rl_queue_qsize(rl_queue *q)
 int rl_queue_task_done(rl_queue *q)
 {
     if (!q)
-        return RL_ERR_ARG;
+        return null_queue(__func__);
     rl_lock_acquire(q->mutex);
     if (q->unfinished_n <= 0) {
         /* Python: ValueError('task_done() called too many times'). The
@@ -193,8 +217,10 @@ int rl_queue_task_done(rl_queue *q)
 
 void rl_queue_join(rl_queue *q)
 {
-    if (!q)
+    if (!q) {
+        null_queue(__func__);
         return;
+    }
     rl_lock_acquire(q->mutex);
     while (q->unfinished_n > 0)
         rl_cond_wait(q->all_tasks_done);

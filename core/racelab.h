@@ -21,6 +21,14 @@
  * RLock you do not own, over-releasing a BoundedSemaphore, wait / notify on a
  * Condition whose lock you do not hold) is recorded as an event and returned
  * as an error code; it never crashes. rl_strerror() gives Python's message.
+ *
+ * So is misuse of the API itself: a NULL object, a negative count, a
+ * per-run limit reached (RL_ERR_LIMIT: objects or threads created in
+ * every call instead of once). The call returns RL_ERR_ARG or
+ * RL_ERR_LIMIT (a create function returns NULL; a function returning a
+ * value returns 0 or false; rl_barrier_wait returns -RL_ERR_ARG), and
+ * the run records a misuse that names the call, so its "no misuse" check
+ * fails with that message.
  */
 #ifndef RACELAB_H
 #define RACELAB_H
@@ -40,6 +48,7 @@ enum rl_status {
     RL_ERR_ARG = 8,       /* a bad argument (NULL object, negative count) */
     RL_ERR_TASK_DONE = 9, /* Queue.task_done(): "task_done() called too many
                              times" */
+    RL_ERR_LIMIT = 10,    /* too many objects or threads in one run */
 };
 
 /* Python's message for a status code ("release unlocked lock", ...). */
@@ -210,7 +219,9 @@ void rl_fail(const char *check, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* Memory owned by the current run, zeroed, freed when the run is destroyed.
- * For a lab's or an exercise's state; never returns NULL. */
+ * For a lab's or an exercise's state. Returns NULL only outside a run or
+ * for more than RL_ALLOC_MAX bytes at once (a misuse, RL_ERR_LIMIT). */
+#define RL_ALLOC_MAX (64UL << 20)
 void *rl_alloc(unsigned long size);
 
 #endif

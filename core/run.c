@@ -52,12 +52,23 @@ static void *arena_alloc(struct rl_run *run, size_t size)
     return p;
 }
 
-/* The student API's allocator: zeroed memory freed with the current run. */
+/* The student API's allocator: zeroed memory freed with the current run.
+ * Outside a run, or for more than RL_ALLOC_MAX bytes at once, it is a
+ * misuse (noted in the run, if any) and returns NULL. */
 void *rl_alloc(unsigned long size)
 {
     struct rl_run *run = rl_current;
     if (!run)
-        rl_panic(__FILE__, __LINE__, "rl_alloc called outside a run");
+        return NULL;
+    if (size > RL_ALLOC_MAX) {
+        char what[96];
+        snprintf(what, sizeof(what), "rl_alloc: %lu bytes at once (at most "
+                 "%lu)", size, (unsigned long)RL_ALLOC_MAX);
+        rl_note_misuse_named(run, rl_self(), what, RL_ERR_LIMIT,
+                             run->cfg.backend == RL_BACKEND_SIM ? run->rec_last
+                                                                : 0);
+        return NULL;
+    }
     /* A loop of allocations makes no scheduling call: be a safe point for
      * the watchdog before touching malloc. */
     rl_sim_safe_point(run);

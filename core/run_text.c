@@ -46,6 +46,8 @@ const char *rl_strerror(int status)
         return "bad argument";
     case RL_ERR_TASK_DONE:
         return "task_done() called too many times";
+    case RL_ERR_LIMIT:
+        return "too many objects or threads in one run";
     default:
         return "unknown error";
     }

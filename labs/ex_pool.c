@@ -213,6 +213,7 @@ static const struct ex_scenario parallel = {
     .name = "parallel",
     .summary = "k workers must be able to be inside together",
     .kind = EX_CONCURRENT,
+    .progress = true,
     .params = parallel_params,
     .nparams = 2,
     .setup = parallel_setup,

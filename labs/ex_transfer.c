@@ -120,7 +120,9 @@ struct concurrent_state {
 };
 
 /* Transfer i of thread t: accounts and amount. Even threads move money up
- * the ring, odd ones down, so opposite transfers meet. */
+ * the ring, odd ones down, so opposite transfers meet. The amount grows
+ * with i, so a round of the ring does not cancel out: a bank that does
+ * nothing ends with the wrong balances. */
 static void transfer_of(long accounts, long t, long i, int *from, int *to,
                         long *amount)
 {
@@ -129,7 +131,7 @@ static void transfer_of(long accounts, long t, long i, int *from, int *to,
     *from = (int)a;
     *to =
         (int)(t % 2 == 0 ? (a + 1) % accounts : (a + accounts - 1) % accounts);
-    *amount = 10 + t;
+    *amount = 10 + t + i * (t + 1);
 }
 
 /* A worker: its iters transfers. */

@@ -135,6 +135,8 @@ const char *ex_status_name(int status)
         return "RL_ERR_BROKEN";
     case RL_ERR_ARG:
         return "RL_ERR_ARG";
+    case RL_ERR_LIMIT:
+        return "RL_ERR_LIMIT";
     default:
         return "an unknown status";
     }

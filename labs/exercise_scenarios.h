@@ -51,6 +51,11 @@ struct ex_scenario {
     const char *name;     /* "concurrent", unique within the exercise */
     const char *summary;  /* one line */
     enum ex_kind kind;
+    /* A concurrent scenario that checks that threads get through (k
+     * workers inside together), not that they are kept apart: an
+     * implementation that does nothing passes it, so the grader scores
+     * it only together with the exercise's other safety checks. */
+    bool progress;
     const struct lab_param *params;
     int nparams;
     /* Create the exercise object from impl (a const struct NAME_impl *),

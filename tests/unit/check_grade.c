@@ -14,12 +14,15 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../tui/grade/grade.h"
 #include "../../tui/grade/grade_check.h"
+#include "../../tui/grade/grade_child.h"
 #include "lib_pristine.h"
 #include "../../tui/grade/grade_report.h"
 
@@ -73,6 +76,20 @@ START_TEST(test_solutions_full_marks)
         ck_assert_ptr_null(c->schedule);
     }
     ck_assert_int_eq(r.points, r.max_points);
+    /* Safety and liveness of a scenario share one exploration: the same
+     * schedules, said the same way. */
+    int shared = 0;
+    for (int i = 0; i < r.nchecks; i++) {
+        const struct grade_check *c = &r.checks[i];
+        if (c->kind != GRADE_LIVENESS)
+            continue;
+        char name[96];
+        snprintf(name, sizeof name, "safety: %s", c->sc->name);
+        const struct grade_check *s = find_check(&r, c->exercise, name);
+        ck_assert_str_eq(c->summary, s->summary);
+        shared++;
+    }
+    ck_assert_int_eq(shared, 8);
     grade_report_free(&r);
 }
 END_TEST
@@ -89,10 +106,21 @@ START_TEST(test_skeletons_below_full)
         snprintf(path, sizeof path, "exercises/%s.c", ge->ex->name);
         if (!test_exercise_pristine(path))
             continue; /* the student's work, not the skeleton */
-        ck_assert_msg(ge->points < ge->max_points, "skeleton %s scored %d/%d",
+        /* An untouched skeleton scores exactly its builds point. */
+        ck_assert_msg(ge->points == 1, "skeleton %s scored %d/%d",
                       ge->ex->name, ge->points, ge->max_points);
         /* The skeletons compile: they fail their checks, not the build. */
         ck_assert_int_eq(r.checks[ge->first].outcome, GRADE_PASS);
+        ck_assert_int_eq(r.checks[ge->first].points, 1);
+        for (int i = ge->first + 1; i < ge->first + ge->nchecks; i++) {
+            const struct grade_check *c = &r.checks[i];
+            ck_assert_int_eq(c->points, 0);
+            if (c->outcome == GRADE_PASS) {
+                /* passed, but doing nothing passes it too */
+                ck_assert_int_eq(c->rule, GRADE_RULE_NEEDS_SAFETY);
+                ck_assert_ptr_nonnull(strstr(c->message, "not scored"));
+            }
+        }
     }
     /* The rlock skeleton deadlocks in every schedule: its safety check
      * judged nothing, so it is not passed but skipped, with 0 points. */
@@ -128,6 +156,107 @@ START_TEST(test_skeletons_below_full)
                      "racelab replay --schedule "
                      "'rl1:counter:student:threads=2,iters=3:0x2.1x7.0x5'");
     grade_report_free(&r);
+}
+END_TEST
+
+/* A no-op implementation of every exercise (tests/fixtures/noop/): every
+ * safety check scores 0, and each exercise only its builds point. */
+START_TEST(test_noop_builds_points_only)
+{
+    struct grade_options o = base_options("tests/fixtures/noop");
+    struct grade_report r;
+    grade(&o, &r);
+    ck_assert_int_eq(r.nex, 7);
+    for (int e = 0; e < r.nex; e++)
+        ck_assert_msg(r.ex[e].points == 1, "no-op %s scored %d/%d",
+                      r.ex[e].ex->name, r.ex[e].points, r.ex[e].max_points);
+    int safety = 0;
+    for (int i = 0; i < r.nchecks; i++) {
+        const struct grade_check *c = &r.checks[i];
+        if (c->kind != GRADE_SAFETY)
+            continue;
+        safety++;
+        ck_assert_msg(c->points == 0, "%s: %s scored %d", c->exercise,
+                      c->name, c->points);
+    }
+    ck_assert_int_eq(safety, 8);
+    /* pool's "parallel" passes (nothing stops anyone), but is not scored. */
+    const struct grade_check *c = find_check(&r, "pool", "safety: parallel");
+    ck_assert_int_eq(c->outcome, GRADE_PASS);
+    ck_assert_int_eq(c->rule, GRADE_RULE_NEEDS_SAFETY);
+    ck_assert_str_eq(c->message,
+                     "not scored: a safety check of pool failed, and an "
+                     "implementation that does nothing passes this check "
+                     "too");
+    c = find_check(&r, "transfer", "safety: concurrent");
+    ck_assert_int_eq(c->outcome, GRADE_WRONG);
+    ck_assert_str_eq(c->message, "account 0 holds 100, expected 98");
+    ck_assert_int_eq(r.points, 7);
+    grade_report_free(&r);
+}
+END_TEST
+
+/* A failure scores 0 by default whatever its class; --partial-credit
+ * applies the documented rule instead, and the report names either. */
+START_TEST(test_all_or_nothing_default)
+{
+    struct grade_options o =
+        base_options("tests/fixtures/buggy/counter_no_lock.c");
+    struct grade_report r;
+    grade(&o, &r);
+    const struct grade_check *c =
+        find_check(&r, "counter", "safety: concurrent");
+    ck_assert_int_eq(c->rule, GRADE_RULE_ALL_OR_NOTHING);
+    ck_assert_int_eq(c->points, 0);
+    ck_assert(!r.partial_credit);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    grade_report_write(f, GRADE_FMT_TEXT, &r, false);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(text, "        rule (all or nothing): a check "
+                                       "that fails under any explored "
+                                       "schedule\n          scores 0"));
+    ck_assert_ptr_nonnull(strstr(text, "All or nothing"));
+    free(text);
+    grade_report_free(&r);
+    o.partial_credit = true;
+    grade(&o, &r);
+    c = find_check(&r, "counter", "safety: concurrent");
+    ck_assert_int_eq(c->rule, GRADE_RULE_PARTIAL);
+    ck_assert_int_eq(c->points, 0); /* round robin shows it: 0% */
+    ck_assert(r.partial_credit);
+    grade_report_free(&r);
+}
+END_TEST
+
+/* Every scoring rule is written in the README's grading section in the
+ * same words the reports quote. */
+START_TEST(test_rules_in_readme)
+{
+    FILE *f = fopen("README.md", "r");
+    ck_assert_ptr_nonnull(f);
+    static char readme[1 << 18];
+    size_t n = fread(readme, 1, sizeof readme - 1, f);
+    fclose(f);
+    readme[n] = '\0';
+    /* The README wraps lines: compare with runs of whitespace as one. */
+    char *w = readme;
+    for (char *p = readme; *p; p++) {
+        if (*p == '\n' || *p == ' ') {
+            if (w > readme && w[-1] == ' ')
+                continue;
+            *w++ = ' ';
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+    for (int i = 0; i < GRADE_RULE_COUNT; i++)
+        ck_assert_msg(strstr(readme, grade_rule_text((enum grade_rule)i)),
+                      "README lacks rule '%s': %s",
+                      grade_rule_name((enum grade_rule)i),
+                      grade_rule_text((enum grade_rule)i));
 }
 END_TEST
 
@@ -343,6 +472,77 @@ START_TEST(test_isolation_static_state)
 }
 END_TEST
 
+/* A student's ordinary API mistakes are misuse, named, never a crash or
+ * an internal error. */
+START_TEST(test_misuse_not_abort)
+{
+    static const struct {
+        const char *name, *message;
+    } cases[] = {
+        {"lock_per_call",
+         "T0: too many objects or threads in one run (rl_lock_create: the "
+         "run's 256 objects are used up; create objects once, not in every "
+         "call, step "},
+        {"null_event",
+         "T0: bad argument (rl_event_set: the Event is NULL, step "},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct grade_report r;
+        grade_fake(cases[k].name, &r);
+        const struct grade_check *c =
+            find_check(&r, "counter", "safety: concurrent");
+        ck_assert_int_eq(c->outcome, GRADE_MISUSE_ERR);
+        ck_assert_str_eq(c->check, "no misuse");
+        ck_assert_msg(strncmp(c->message, cases[k].message,
+                              strlen(cases[k].message)) == 0,
+                      "%s: %s", cases[k].name, c->message);
+        ck_assert_ptr_null(c->output); /* nothing printed, no abort */
+        ck_assert_int_eq(r.points, 1);
+        grade_report_free(&r);
+    }
+}
+END_TEST
+
+/* In the child: the descriptors open above 2, but the result pipe and the
+ * listing's own. */
+static void child_count_fds(void *ctx, int fd, uint64_t nonce)
+{
+    (void)ctx;
+    long n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *de;
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        int x = atoi(de->d_name);
+        if (de->d_name[0] != '.' && x > 2 && x != fd && x != dirfd(d))
+            n++;
+    }
+    if (d != NULL)
+        closedir(d);
+    child_send(fd, nonce, &n, sizeof n);
+}
+
+/* A check child inherits no descriptor of the grader's (the report file,
+ * another student's files): closed with close_range, even far up. */
+START_TEST(test_child_closes_descriptors)
+{
+    int a = open("/dev/null", O_RDONLY);
+    int b = dup2(a, 900); /* far above: close_range has no loop to run */
+    ck_assert_int_ge(a, 3);
+    ck_assert_int_eq(b, 900);
+    struct child_limits lim;
+    struct child_outcome out;
+    memset(&lim, 0, sizeof lim);
+    lim.timeout_ms = 10000;
+    child_run(child_count_fds, NULL, &lim, &out);
+    ck_assert_int_eq(out.how, CHILD_RESULT);
+    ck_assert_int_eq(out.result_len, sizeof(long));
+    ck_assert_int_eq(*(long *)out.result, 0);
+    child_outcome_free(&out);
+    close(a);
+    close(b);
+}
+END_TEST
+
 /* ---- reports ------------------------------------------------------------ */
 
 /* The whole report in fmt, as a malloc'd string. */
@@ -441,6 +641,8 @@ static Suite *grade_suite(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_solutions_full_marks);
     tcase_add_test(tc, test_skeletons_below_full);
+    tcase_add_test(tc, test_noop_builds_points_only);
+    tcase_add_test(tc, test_all_or_nothing_default);
     tcase_add_loop_test(tc, test_buggy_caught, 0,
                         (int)(sizeof buggies / sizeof buggies[0]));
     tcase_add_test(tc, test_every_buggy_below_full);
@@ -455,6 +657,8 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_isolation_tamper);
     tcase_add_test(tc, test_isolation_no_compile);
     tcase_add_test(tc, test_isolation_static_state);
+    tcase_add_test(tc, test_misuse_not_abort);
+    tcase_add_test(tc, test_child_closes_descriptors);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("reports");
@@ -463,6 +667,7 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_tap_plan_first);
     tcase_add_test(tc, test_bad_options);
     tcase_add_test(tc, test_partial_credit_by_class);
+    tcase_add_test(tc, test_rules_in_readme);
     suite_add_tcase(s, tc);
     return s;
 }

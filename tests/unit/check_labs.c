@@ -624,18 +624,26 @@ START_TEST(test_os_rlock_nesting_lock)
 }
 END_TEST
 
-/* Without a semaphore, sleeping workers overlap on real threads too. */
+/* Without a semaphore, sleeping workers overlap on real threads too. On a
+ * loaded machine one run can see the workers one after another (each
+ * worker's sleep ends before the next is scheduled: seen about once in ten
+ * runs beside seven busy processes), so the test allows up to 8 runs and
+ * passes on the first that overlaps: with runs independent, a false failure
+ * needs 8 misses in a row, about 1 in 10^8. */
 START_TEST(test_os_semaphore_pool_none)
 {
-    struct lab_run lr;
     bool ok = true;
 
-    lab_run_os(&lr, "semaphore-pool", "none", "rounds=5", 0);
-    ck_assert_int_eq(lr.end, RL_END_DONE);
-    ck_assert_ptr_nonnull(
-        check_message(lr.run, "at most capacity at once", &ok));
+    for (int attempt = 0; attempt < 8 && ok; attempt++) {
+        struct lab_run lr;
+
+        lab_run_os(&lr, "semaphore-pool", "none", "rounds=5", 0);
+        ck_assert_int_eq(lr.end, RL_END_DONE);
+        ck_assert_ptr_nonnull(
+            check_message(lr.run, "at most capacity at once", &ok));
+        rl_run_destroy(lr.run);
+    }
     ck_assert(!ok);
-    rl_run_destroy(lr.run);
 }
 END_TEST
 

@@ -33,13 +33,15 @@ enum {
     OPT_OUTPUT,
     OPT_BUDGET,
     OPT_NO_STRESS,
+    OPT_PARTIAL,
 };
 
 static const struct cli_option grade_options_table[] = {
     {"submission", 0, true, OPT_SUBMISSION}, {"roster", 0, true, OPT_ROSTER},
     {"format", 0, true, OPT_FORMAT},         {"output", 'o', true, OPT_OUTPUT},
     {"seed", 0, true, CLI_OPT_SEED},         {"budget", 0, true, OPT_BUDGET},
-    {"no-stress", 0, false, OPT_NO_STRESS},  {NULL, 0, false, 0},
+    {"no-stress", 0, false, OPT_NO_STRESS},  {"partial-credit", 0, false, OPT_PARTIAL},
+    {NULL, 0, false, 0},
 };
 
 /* Grade one submission into f. Returns 0, or -1 with a message in err. */
@@ -224,6 +226,7 @@ static int grade_job_from(const struct cli_args *c, struct grade_job *job,
     job->roster = c->value[OPT_ROSTER];
     job->output = c->value[OPT_OUTPUT];
     job->o.no_stress = c->value[OPT_NO_STRESS] != NULL;
+    job->o.partial_credit = c->value[OPT_PARTIAL] != NULL;
     if (c->value[OPT_FORMAT] != NULL &&
         grade_format_parse(c->value[OPT_FORMAT], &job->fmt) != 0) {
         static const char *const formats[] = {"text", "json", "gradescope",
@@ -331,6 +334,10 @@ const struct cli_command cli_cmd_grade = {
     "  --budget SECONDS  wall-clock guard per check (default 60); the\n"
     "                    schedules are counted, not timed\n"
     "  --no-stress       skip the runs on real threads\n"
+    "  --partial-credit  a safety or liveness failure keeps part of its\n"
+    "                    points by how hard it was to find (1 preemption\n"
+    "                    25%, 2 preemptions 50%, only random/PCT 75%);\n"
+    "                    without it a failure under any schedule scores 0\n"
     "  -h, --help        show this help\n"
     "\n"
     "exit status: 0 full marks, 1 fewer points, 2 bad usage.\n"

@@ -11,7 +11,8 @@
  * forked children (grade_check.c) that load the implementation, explore
  * the scenario's schedules and send back plain data. The grader process
  * alone turns that into a verdict and points, and hands each finished
- * check to the sink so the report is written as the grading goes.
+ * exercise's checks to the sink so the report is written as the grading
+ * goes.
  */
 #include "../../core/mem.h"
 #include "grade.h"
@@ -83,6 +84,58 @@ const char *grade_class_text(enum grade_class c)
     default:
         return "";
     }
+}
+
+/* The scoring rules, word for word as in the README's grading section. */
+static const struct {
+    const char *name, *text;
+} rules[GRADE_RULE_COUNT] = {
+    [GRADE_RULE_PASSED] = {"passed",
+                           "a check that passes under every explored "
+                           "schedule scores its points"},
+    [GRADE_RULE_ALL_OR_NOTHING] = {"all or nothing",
+                                   "a check that fails under any explored "
+                                   "schedule scores 0, however hard the "
+                                   "failure was to find"},
+    [GRADE_RULE_PARTIAL] = {"partial credit",
+                            "with --partial-credit, a safety or liveness "
+                            "failure keeps part of its points by how hard "
+                            "it was to find: 1 preemption 25%, 2 "
+                            "preemptions 50%, only random or PCT schedules "
+                            "75%, sequential or round robin 0% (rounded "
+                            "down)"},
+    [GRADE_RULE_NEEDS_SAFETY] = {"needs safety",
+                                 "single-thread, liveness and progress "
+                                 "checks score only when every other safety "
+                                 "check of the exercise passes: an "
+                                 "implementation that does nothing passes "
+                                 "them too"},
+    [GRADE_RULE_NOT_JUDGED] = {"not judged",
+                               "a safety check whose schedules all "
+                               "deadlocked or did not finish scores 0: "
+                               "nothing ran to the end to be judged"},
+    [GRADE_RULE_ERROR] = {"error",
+                          "a crash, a timeout, an exit() from the code, a "
+                          "corrupt result or nondeterminism outside the "
+                          "scheduler scores 0"},
+    [GRADE_RULE_NOT_BUILT] = {"not built",
+                              "an exercise that does not build scores 0 "
+                              "for every check"},
+    [GRADE_RULE_STRESS] = {"reported only",
+                           "runs on real threads (os backend) are "
+                           "reported, never scored"},
+};
+
+/* The words of a rule. */
+const char *grade_rule_text(enum grade_rule rule)
+{
+    return rule >= 0 && rule < GRADE_RULE_COUNT ? rules[rule].text : "";
+}
+
+/* The short name of a rule. */
+const char *grade_rule_name(enum grade_rule rule)
+{
+    return rule >= 0 && rule < GRADE_RULE_COUNT ? rules[rule].name : "";
 }
 
 /* "racelab replay --schedule '...'" (and --max-steps when needed). */
@@ -269,6 +322,7 @@ static const char *grade_build(const struct grade_options *o, const char *home,
 {
     const char *path = NULL;
     if (o->submission != NULL) {
+        c->rule = GRADE_RULE_NOT_BUILT;
         if (access(ge->file, R_OK) != 0) {
             c->outcome = GRADE_COMPILE;
             snprintf(c->message, sizeof c->message,
@@ -291,9 +345,12 @@ static const char *grade_build(const struct grade_options *o, const char *home,
     }
     /* Load it in a child: undefined symbols, a missing table, or a
      * constructor that misbehaves show here. */
-    if (!grade_check_load(o, path, ge->ex->name, c))
+    if (!grade_check_load(o, path, ge->ex->name, c)) {
+        c->rule = GRADE_RULE_NOT_BUILT;
         return "";
+    }
     c->outcome = GRADE_PASS;
+    c->rule = GRADE_RULE_PASSED;
     c->points = c->max_points;
     snprintf(c->summary, sizeof c->summary, "%s",
              o->submission != NULL ? "compiles and loads"
@@ -302,6 +359,41 @@ static const char *grade_build(const struct grade_options *o, const char *home,
 }
 
 /* ---- the driver --------------------------------------------------------- */
+
+/* Whether a passing check of kind k on sc is one that doing nothing also
+ * passes (GRADE_RULE_NEEDS_SAFETY). */
+static bool needs_safety(const struct grade_check *c)
+{
+    return c->kind == GRADE_SINGLE || c->kind == GRADE_LIVENESS ||
+           (c->kind == GRADE_SAFETY && c->sc != NULL && c->sc->progress);
+}
+
+/* Apply "needs safety" to ge's checks: unless every safety check that
+ * keeps threads apart passed, the checks an empty implementation passes
+ * too keep their verdict but score 0. */
+static void apply_needs_safety(struct grade_report *r, struct grade_exercise *ge)
+{
+    bool safe = true;
+    for (int i = ge->first; i < ge->first + ge->nchecks; i++) {
+        const struct grade_check *c = &r->checks[i];
+        if (c->kind == GRADE_SAFETY && !needs_safety(c) &&
+            c->outcome != GRADE_PASS)
+            safe = false;
+    }
+    if (safe)
+        return;
+    for (int i = ge->first; i < ge->first + ge->nchecks; i++) {
+        struct grade_check *c = &r->checks[i];
+        if (!needs_safety(c) || c->outcome != GRADE_PASS || c->points == 0)
+            continue;
+        c->points = 0;
+        c->rule = GRADE_RULE_NEEDS_SAFETY;
+        snprintf(c->message, sizeof c->message,
+                 "not scored: a safety check of %s failed, and an "
+                 "implementation that does nothing passes this check too",
+                 ge->ex->name);
+    }
+}
 
 int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
               struct grade_report *r, char *err, size_t errlen)
@@ -321,6 +413,7 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
     if (o.pct_runs == 0)
         o.pct_runs = GRADE_PCT_RUNS;
     r->seed = o.seed;
+    r->partial_credit = o.partial_credit;
     if (plan(&o, r, err, errlen) != 0)
         return -1;
     tmpdir[0] = '\0';
@@ -344,23 +437,29 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
         struct grade_check *b = &r->checks[ge->first];
         const char *path = grade_build(&o, home, tmpdir, ge, b, so, sizeof so);
         bool gradable = path == NULL || path[0] != '\0';
-        ge->points += b->points;
-        if (sink != NULL && sink->check != NULL)
-            sink->check(sink->ctx, r, b);
+        struct grade_share share;
+        memset(&share, 0, sizeof share);
         for (int i = ge->first + 1; i < ge->first + ge->nchecks; i++) {
             struct grade_check *c = &r->checks[i];
             if (!gradable) {
                 c->outcome = GRADE_SKIPPED;
+                c->rule = GRADE_RULE_NOT_BUILT;
                 snprintf(c->message, sizeof c->message,
                          "not gradable: %s did not build (not run; scored "
                          "0, not counted as a failure of its own)",
                          ge->ex->name);
             } else {
-                grade_check_run(&o, path, c);
+                grade_check_run(&o, path, c, &share);
             }
-            ge->points += c->points;
+        }
+        grade_share_clear(&share);
+        /* The exercise's checks are reported together, once the rule that
+         * needs all of them is applied. */
+        apply_needs_safety(r, ge);
+        for (int i = ge->first; i < ge->first + ge->nchecks; i++) {
+            ge->points += r->checks[i].points;
             if (sink != NULL && sink->check != NULL)
-                sink->check(sink->ctx, r, c);
+                sink->check(sink->ctx, r, &r->checks[i]);
         }
         r->points += ge->points;
         if (path != NULL && path[0] != '\0')

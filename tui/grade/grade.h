@@ -35,11 +35,25 @@
  * wall clock (--budget) is only the last guard; if it ever stops a search
  * the report says so.
  *
- * Partial credit for safety and liveness follows how hard the failure is
- * to hit: with 0 preemptions (sequential) or under round robin 0%; with 1
- * preemption 25%; with 2 preemptions 50%; only by random / PCT runs 75%
- * (rounded down to whole points). A crash, a timeout, an exit() from the
- * submission, a corrupt result or nondeterminism scores 0.
+ * SCORING RULES (grade_rule_text() words them; the README's grading
+ * section quotes the same words, and every check names the rule it was
+ * scored by):
+ *
+ *   all or nothing  a check that fails under any explored schedule
+ *                   scores 0, however hard the failure was to find
+ *   partial credit  only with --partial-credit: a failure that needs 1
+ *                   preemption keeps 25%, 2 preemptions 50%, only random /
+ *                   PCT runs 75%; sequential or round robin 0% (rounded
+ *                   down to whole points)
+ *   needs safety    single-thread, liveness and progress checks (which an
+ *                   implementation that does nothing passes too) score
+ *                   only when every other safety check of the exercise
+ *                   passes: an untouched skeleton scores its builds point
+ *   not judged      a safety check whose schedules all deadlocked or did
+ *                   not finish scores 0: nothing ran to the end to judge
+ *   error           a crash, a timeout, an exit() from the submission, a
+ *                   corrupt result or nondeterminism scores 0
+ *   not built       an exercise that does not build scores 0 in all
  *
  * Every failure found on a schedule is replayed once more in a fresh
  * child before it is scored; if it does not fail the same way again, the
@@ -62,6 +76,19 @@
 #define GRADE_STEP_FACTOR 50  /* ... and at most 50 x a round-robin run */
 #define GRADE_MIN_STEPS 2000  /* ... but never less than this */
 #define GRADE_DEFAULT_BUDGET 60.0
+
+/* The scoring rule a check's points follow (grade_rule_text). */
+enum grade_rule {
+    GRADE_RULE_PASSED,         /* passed under every explored schedule */
+    GRADE_RULE_ALL_OR_NOTHING, /* a failure scores 0 */
+    GRADE_RULE_PARTIAL,        /* --partial-credit: by how hard to find */
+    GRADE_RULE_NEEDS_SAFETY,   /* passed, but doing nothing passes too */
+    GRADE_RULE_NOT_JUDGED,     /* every schedule deadlocked / unfinished */
+    GRADE_RULE_ERROR,          /* crash, timeout, exit, corrupt, nondet */
+    GRADE_RULE_NOT_BUILT,      /* the exercise did not build */
+    GRADE_RULE_STRESS,         /* os stress: reported, never scored */
+    GRADE_RULE_COUNT,
+};
 
 enum grade_kind {
     GRADE_BUILD,
@@ -119,6 +146,7 @@ struct grade_check {
     uint64_t replay_max_steps; /* --max-steps the replay needs, or 0 */
     int preemptions;
     char *output; /* malloc'd captured output, or NULL */
+    enum grade_rule rule; /* how its points were decided */
 };
 
 struct grade_exercise {
@@ -136,6 +164,7 @@ struct grade_report {
     struct grade_check *checks;
     int nchecks;
     int points, max_points;
+    bool partial_credit; /* scored with --partial-credit */
 };
 
 /* What to grade and how. */
@@ -152,6 +181,8 @@ struct grade_options {
     uint64_t systematic_runs; /* 0 = GRADE_SYSTEMATIC_RUNS */
     uint64_t random_runs;     /* 0 = GRADE_RANDOM_RUNS */
     uint64_t pct_runs;        /* 0 = GRADE_PCT_RUNS */
+    bool partial_credit;      /* GRADE_RULE_PARTIAL instead of all or
+                                 nothing for safety and liveness */
 };
 
 /* Called as the grading goes, so that output can be written (and flushed)
@@ -178,6 +209,10 @@ void grade_report_free(struct grade_report *r);
 const char *grade_outcome_name(enum grade_outcome o);
 const char *grade_kind_name(enum grade_kind k);
 const char *grade_class_text(enum grade_class c);
+/* The words of a scoring rule, as the README's grading section has them. */
+const char *grade_rule_text(enum grade_rule rule);
+/* The short name of a rule: "all or nothing", "needs safety", ... */
+const char *grade_rule_name(enum grade_rule rule);
 /* The replay command for a check with a schedule, into buf. */
 size_t grade_replay_command(const struct grade_check *c, char *buf, size_t len);
 

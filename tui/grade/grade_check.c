@@ -37,6 +37,8 @@ struct wire {
     int32_t rr_quantum;   /* > 0: round robin with it fails too */
     int32_t rr_schedule;  /* the schedule sent is the round-robin run's */
     int32_t exhaustive, every_schedule, bound_complete, stop;
+    int32_t kind; /* shared exploration: the kind (enum grade_kind) whose
+                     failure was found, or -1: safety and liveness held */
     uint64_t phase_seed, runs, systematic, random, pct, rr_runs;
     uint64_t steps, max_steps;
     uint64_t finished; /* runs that ran to the end (every thread done) */
@@ -58,6 +60,8 @@ struct job {
     enum grade_kind kind;
     const char *replay; /* replay these choices instead of exploring */
     uint64_t max_steps; /* replay: the step limit the search used */
+    bool shared;        /* one exploration for safety and liveness: every
+                           failed check counts, and w.kind says whose */
 };
 
 /* ---- in the child ------------------------------------------------------- */
@@ -84,6 +88,12 @@ static bool (*kind_counts(enum grade_kind k))(void *, const char *)
     if (k == GRADE_LIVENESS)
         return counts_liveness;
     return NULL;
+}
+
+/* The check kind a failed scenario check belongs to. */
+static enum grade_kind kind_of_check(const char *check)
+{
+    return counts_safety(NULL, check) ? GRADE_SAFETY : GRADE_LIVENESS;
 }
 
 /* The first failed check of run that counts for kind, or -1. */
@@ -164,6 +174,10 @@ static void child_explore(const struct job *j, struct ex_inst *in,
     struct rl_explore_config cfg;
     struct rl_explore_result res;
     bool conc = j->kind == GRADE_SAFETY || j->kind == GRADE_LIVENESS;
+    /* The kind the round-robin runs judge: the job's; for a shared
+     * exploration the kind of what it found, or every check (GRADE_SINGLE
+     * counts them all) while nothing failed. */
+    enum grade_kind rr_kind = j->shared ? GRADE_SINGLE : j->kind;
 
     /* The step limit: a multiple of a fair run's length, so that a
      * spinning thread costs little and a legitimate run never hits it. */
@@ -189,9 +203,10 @@ static void child_explore(const struct job *j, struct ex_inst *in,
     cfg.max_systematic = o->systematic_runs;
     cfg.random_runs = o->random_runs;
     cfg.pct_runs = o->pct_runs;
-    cfg.check_counts = kind_counts(j->kind);
+    cfg.check_counts = j->shared ? NULL : kind_counts(j->kind);
     w->max_steps = max_steps;
     w->cls = GRADE_CLASS_NONE;
+    w->kind = -1;
     if (rl_explore(&cfg, &res) < 0) {
         snprintf(w->error, sizeof w->error, "%s", res.error);
         return;
@@ -220,6 +235,10 @@ static void child_explore(const struct job *j, struct ex_inst *in,
         w->depth = res.phase_depth;
         *choices = res.choices;
         res.choices = NULL;
+        if (j->shared) {
+            w->kind = (int32_t)kind_of_check(res.check);
+            rr_kind = (enum grade_kind)w->kind;
+        }
         if (res.phase != RL_EXPLORE_SYSTEMATIC)
             w->cls = GRADE_CLASS_RANDOM;
         else
@@ -242,13 +261,16 @@ static void child_explore(const struct job *j, struct ex_inst *in,
         w->rr_runs++;
         if (rl_run_end(run) == RL_END_DONE)
             w->finished++;
-        if (q == 1 && !w->found && j->kind == GRADE_SAFETY)
+        if (q == 1 && !w->found &&
+            (j->kind == GRADE_SAFETY || j->shared))
             child_analyze(run, w); /* a race on a run that passed */
-        int f = run_failure(run, j->kind);
+        int f = run_failure(run, rr_kind);
         if (f >= 0) {
             if (!w->found) { /* else keep the explorer's, shorter */
                 wire_take_run(w, run, f, choices);
                 w->rr_schedule = 1;
+                if (j->shared)
+                    w->kind = (int32_t)kind_of_check(w->check);
             }
             w->cls = GRADE_CLASS_RR;
             w->rr_quantum = q;
@@ -585,15 +607,116 @@ int grade_class_points(int max, enum grade_class cls)
     return max * quarters[cls] / 4;
 }
 
+/* Keep w (and choices, output: copied) in share for check kind of sc. */
+static void share_put(struct grade_share *share, const struct ex_scenario *sc,
+                      enum grade_kind kind, const struct wire *w,
+                      const char *choices, const char *output)
+{
+    for (int i = 0; i < GRADE_SHARE_MAX; i++) {
+        struct grade_share_entry *e = &share->e[i];
+        if (e->sc != NULL)
+            continue;
+        e->sc = sc;
+        e->kind = kind;
+        e->wire = rl_xmalloc(sizeof *w);
+        memcpy(e->wire, w, sizeof *w);
+        e->choices = choices != NULL ? rl_xstrdup(choices) : NULL;
+        e->output = output != NULL ? rl_xstrdup(output) : NULL;
+        return;
+    }
+    /* Full: the other check explores on its own (correct, just slower). */
+}
+
+/* Take the exploration kept for c, if any: into w, *choices and
+ * c->output. */
+static bool share_take(struct grade_share *share, struct grade_check *c,
+                       struct wire *w, char **choices)
+{
+    for (int i = 0; i < GRADE_SHARE_MAX; i++) {
+        struct grade_share_entry *e = &share->e[i];
+        if (e->sc != c->sc || e->kind != c->kind)
+            continue;
+        memcpy(w, e->wire, sizeof *w);
+        *choices = e->choices;
+        free(c->output);
+        c->output = e->output;
+        free(e->wire);
+        memset(e, 0, sizeof *e);
+        return true;
+    }
+    return false;
+}
+
+/* Free what share keeps. */
+void grade_share_clear(struct grade_share *share)
+{
+    for (int i = 0; i < GRADE_SHARE_MAX; i++) {
+        free(share->e[i].wire);
+        free(share->e[i].choices);
+        free(share->e[i].output);
+    }
+    memset(share, 0, sizeof *share);
+}
+
+/* The result of c's exploration: kept in share by the other check of its
+ * scenario, or one exploration for both (keeping the other's answer), or
+ * c's own. Returns false when the child failed (c says how). */
+static bool explore_shared(struct job *j, struct grade_check *c,
+                           struct grade_share *share, struct wire *w,
+                           char **choices)
+{
+    bool conc = c->kind == GRADE_SAFETY || c->kind == GRADE_LIVENESS;
+    if (!conc || share == NULL)
+        return job_run(j, c, w, choices, true);
+    if (share_take(share, c, w, choices)) {
+        if (c->kind != GRADE_SAFETY)
+            w->analysis[0] = '\0'; /* the race note is safety's */
+        return true;
+    }
+    int slot = -1;
+    for (int i = 0; i < GRADE_SHARE_MAX; i++) {
+        if (share->explored[i] == c->sc)
+            return job_run(j, c, w, choices, true); /* ran: search alone */
+        if (share->explored[i] == NULL && slot < 0)
+            slot = i;
+    }
+    if (slot < 0)
+        return job_run(j, c, w, choices, true);
+    share->explored[slot] = c->sc;
+    j->shared = true;
+    bool ok = job_run(j, c, w, choices, true);
+    j->shared = false;
+    if (!ok || w->load_failed || w->stop == RL_EXPLORE_NONDETERMINISM ||
+        (!w->found && w->error[0] != '\0'))
+        return ok; /* c's own answer; the other check runs its own */
+    enum grade_kind other =
+        c->kind == GRADE_SAFETY ? GRADE_LIVENESS : GRADE_SAFETY;
+    if (w->kind < 0) { /* nothing failed: the same answer for both */
+        share_put(share, c->sc, other, w, NULL, c->output);
+        return true;
+    }
+    if (w->kind == (int32_t)c->kind) {
+        if (c->kind != GRADE_SAFETY)
+            w->analysis[0] = '\0'; /* the race note is safety's */
+        return true; /* c's failure, as its own search finds it first */
+    }
+    /* The other check's failure: keep it, and search for c's own. */
+    share_put(share, c->sc, other, w, *choices, c->output);
+    free(*choices);
+    *choices = NULL;
+    return job_run(j, c, w, choices, true);
+}
+
 /* Explore (or run on os) in a child, replay a failure in another, score. */
 void grade_check_run(const struct grade_options *o, const char *so,
-                     struct grade_check *c)
+                     struct grade_check *c, struct grade_share *share)
 {
-    struct job j = {o, so, c->exercise, c->sc, c->kind, NULL, 0};
+    struct job j = {o, so, c->exercise, c->sc, c->kind, NULL, 0, false};
     struct wire w;
     char *choices = NULL;
 
-    if (!job_run(&j, c, &w, &choices, true))
+    c->rule = GRADE_RULE_ERROR; /* until the child's verdict says more */
+    if (!explore_shared(&j, c, share, &w, &choices))
         return; /* crash, timeout, exit, corrupt: c says which */
     if (w.load_failed) {
         c->outcome = GRADE_INTERNAL;
@@ -614,6 +737,7 @@ void grade_check_run(const struct grade_options *o, const char *so,
         return;
     }
     if (c->kind == GRADE_STRESS) {
+        c->rule = GRADE_RULE_STRESS;
         if (!w.found) {
             c->outcome = GRADE_PASS;
             snprintf(c->summary, sizeof c->summary,
@@ -636,6 +760,7 @@ void grade_check_run(const struct grade_options *o, const char *so,
          * never there to judge, so "all passed" would be vacuous. */
         c->outcome = GRADE_SKIPPED;
         c->points = 0;
+        c->rule = GRADE_RULE_NOT_JUDGED;
         snprintf(c->message, sizeof c->message,
                  "not judged: none of the %llu schedules ran to the end "
                  "(they deadlocked or did not finish; the liveness check "
@@ -646,6 +771,7 @@ void grade_check_run(const struct grade_options *o, const char *so,
     if (!w.found) {
         c->outcome = GRADE_PASS;
         c->points = c->max_points;
+        c->rule = GRADE_RULE_PASSED;
         summary_passed(c, &w);
         if (c->kind == GRADE_SAFETY && w.finished < w.runs + w.rr_runs) {
             size_t n = strlen(c->summary);
@@ -700,7 +826,10 @@ void grade_check_run(const struct grade_options *o, const char *so,
                  w.check, again);
         c->points = 0;
     } else {
-        c->points = grade_class_points(c->max_points, c->cls);
+        bool partial = o->partial_credit && (c->kind == GRADE_SAFETY ||
+                                             c->kind == GRADE_LIVENESS);
+        c->rule = partial ? GRADE_RULE_PARTIAL : GRADE_RULE_ALL_OR_NOTHING;
+        c->points = partial ? grade_class_points(c->max_points, c->cls) : 0;
         if (r.analysis[0] != '\0') {
             size_t n = strlen(c->detail);
             snprintf(c->detail + n, sizeof c->detail - n, "%s%.320s",
@@ -716,7 +845,7 @@ void grade_check_run(const struct grade_options *o, const char *so,
 bool grade_check_load(const struct grade_options *o, const char *so,
                       const char *exercise, struct grade_check *c)
 {
-    struct job j = {o, so, exercise, NULL, GRADE_BUILD, NULL, 0};
+    struct job j = {o, so, exercise, NULL, GRADE_BUILD, NULL, 0, false};
     struct wire w;
     char *choices = NULL;
 

@@ -15,11 +15,33 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SCORING_TEXT                                                           \
+#define SCORING_POINTS                                                         \
     "builds 1, single 2, safety 4, misuse 1, liveness 2 points per "           \
-    "scenario; os stress reported only. A safety or liveness failure "         \
-    "that needs preemptions keeps part of its points (1 preemption 25%, "      \
-    "2 preemptions 50%, only random/PCT 75%)."
+    "scenario; os stress reported only. "
+
+/* The scoring scheme of r in a few lines: the points and the rules. */
+static void scoring_text(const struct grade_report *r, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s%s. Single-thread, liveness and progress checks "
+             "score only when the exercise's other safety checks pass. "
+             "Every check that loses points names the rule it was scored "
+             "by.",
+             SCORING_POINTS,
+             r->partial_credit
+                 ? "Partial credit (--partial-credit): a safety or liveness "
+                   "failure that needs preemptions keeps part of its points "
+                   "(1 preemption 25%, 2 preemptions 50%, only random/PCT "
+                   "75%)"
+                 : "All or nothing: a check that fails under any explored "
+                   "schedule scores 0");
+}
+
+/* Whether a check's report names its rule: it lost points it could have
+ * had. */
+static bool shows_rule(const struct grade_check *c)
+{
+    return c->points < c->max_points;
+}
 
 /* The format named name. */
 int grade_format_parse(const char *name, enum grade_format *out)
@@ -84,6 +106,8 @@ static void check_text(const struct grade_check *c, char *buf, size_t len)
     buf[0] = '\0';
     if (c->outcome == GRADE_PASS) {
         ADD("passed: %s\n", c->summary);
+        if (c->message[0] != '\0')
+            ADD("%s\n", c->message);
         if (c->detail[0] != '\0')
             ADD("%s\n", c->detail);
     } else {
@@ -98,8 +122,7 @@ static void check_text(const struct grade_check *c, char *buf, size_t len)
         if (c->summary[0] != '\0')
             ADD("%s\n", c->summary);
         if (c->cls != GRADE_CLASS_NONE && c->outcome != GRADE_NONDET)
-            ADD("the failure %s: %d of %d points\n", grade_class_text(c->cls),
-                c->points, c->max_points);
+            ADD("the failure %s\n", grade_class_text(c->cls));
         if (c->detail[0] != '\0')
             ADD("%s%s", c->detail,
                 c->detail[strlen(c->detail) - 1] == '\n' ? "" : "\n");
@@ -108,6 +131,9 @@ static void check_text(const struct grade_check *c, char *buf, size_t len)
             ADD("schedule: %s\nreplay:   %s\n", c->schedule, replay);
         }
     }
+    if (shows_rule(c))
+        ADD("rule (%s): %s\n", grade_rule_name(c->rule),
+            grade_rule_text(c->rule));
     if (c->output != NULL && c->output[0] != '\0')
         ADD("output of the code (not a verdict):\n%s%s", c->output,
             c->output[strlen(c->output) - 1] == '\n' ? "" : "\n");
@@ -178,9 +204,11 @@ static void print_wrapped(FILE *f, const char *first, const char *indent,
 /* Text: the header, with the scoring scheme. */
 static void text_begin(struct grade_writer *w, const struct grade_report *r)
 {
+    char scoring[1024];
+    scoring_text(r, scoring, sizeof scoring);
     fprintf(w->f, "racelab grade: %s, seed %llu\n", r->submission,
             (unsigned long long)r->seed);
-    print_wrapped(w->f, "scoring: ", "  ", SCORING_TEXT, 78);
+    print_wrapped(w->f, "scoring: ", "  ", scoring, 78);
     fflush(w->f);
 }
 
@@ -203,6 +231,8 @@ static void text_check(struct grade_writer *w, const struct grade_report *r,
             w->color ? "\033[0m" : "", c->name, pts);
     if (c->outcome == GRADE_PASS) {
         fprintf(f, "%s\n", c->summary);
+        if (c->message[0] != '\0')
+            fprintf(f, "        %s\n", c->message);
         if (c->detail[0] != '\0')
             print_prefixed(f, "        ", c->detail);
     } else {
@@ -215,8 +245,7 @@ static void text_check(struct grade_writer *w, const struct grade_report *r,
         if (c->summary[0] != '\0')
             fprintf(f, "        %s\n", c->summary);
         if (c->cls != GRADE_CLASS_NONE && c->outcome != GRADE_NONDET)
-            fprintf(f, "        the failure %s: %d of %d points\n",
-                    grade_class_text(c->cls), c->points, c->max_points);
+            fprintf(f, "        the failure %s\n", grade_class_text(c->cls));
         if (c->detail[0] != '\0')
             print_prefixed(f, "        ", c->detail);
         if (c->schedule != NULL) {
@@ -224,6 +253,12 @@ static void text_check(struct grade_writer *w, const struct grade_report *r,
             fprintf(f, "        schedule: %s\n        replay:   %s\n",
                     c->schedule, replay);
         }
+    }
+    if (shows_rule(c)) {
+        char rule[512];
+        snprintf(rule, sizeof rule, "rule (%s): %s", grade_rule_name(c->rule),
+                 grade_rule_text(c->rule));
+        print_wrapped(f, "        ", "          ", rule, 78);
     }
     if (c->output != NULL && c->output[0] != '\0') {
         fprintf(f, "        output of the code (not a verdict):\n");
@@ -292,6 +327,10 @@ static void json_check(FILE *f, const struct grade_check *c)
     json_str(f, c->summary);
     fprintf(f, ", \"difficulty\": ");
     json_str(f, grade_class_text(c->cls));
+    fprintf(f, ", \"rule\": ");
+    json_str(f, grade_rule_name(c->rule));
+    fprintf(f, ", \"rule_text\": ");
+    json_str(f, grade_rule_text(c->rule));
     fprintf(f, ", \"preemptions\": %d, \"detail\": ", c->preemptions);
     json_str(f, c->detail);
     fprintf(f, ", \"schedule\": ");
@@ -314,6 +353,8 @@ static void json_check(FILE *f, const struct grade_check *c)
 /* JSON: the whole report. */
 static void json_report(FILE *f, const struct grade_report *r)
 {
+    char scoring[1024];
+    scoring_text(r, scoring, sizeof scoring);
     fprintf(f, "{\n  \"tool\": \"racelab grade\",\n  \"version\": ");
     json_str(f, RL_VERSION);
     fprintf(f, ",\n  \"submission\": ");
@@ -322,7 +363,9 @@ static void json_report(FILE *f, const struct grade_report *r)
             ",\n  \"seed\": %llu,\n  \"points\": %d,\n  \"max_points\": "
             "%d,\n  \"scoring\": ",
             (unsigned long long)r->seed, r->points, r->max_points);
-    json_str(f, SCORING_TEXT);
+    json_str(f, scoring);
+    fprintf(f, ",\n  \"partial_credit\": %s",
+            r->partial_credit ? "true" : "false");
     fprintf(f, ",\n  \"exercises\": [");
     for (int e = 0; e < r->nex; e++) {
         const struct grade_exercise *ge = &r->ex[e];
@@ -344,14 +387,15 @@ static void json_report(FILE *f, const struct grade_report *r)
 /* Gradescope: results.json (the top-level score left to the sum). */
 static void gradescope_report(FILE *f, const struct grade_report *r)
 {
-    char text[8192];
+    char text[8192], scoring[1024];
+    scoring_text(r, scoring, sizeof scoring);
     fprintf(f, "{\n  \"output\": ");
     snprintf(text, sizeof text,
              "racelab grade, seed %llu: %d/%d points.\nScoring: %s\nEvery "
              "failure comes with a schedule: replay it with the command "
              "shown, in racelab built from your exercises/.",
              (unsigned long long)r->seed, r->points, r->max_points,
-             SCORING_TEXT);
+             scoring);
     json_str(f, text);
     fprintf(f, ",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": "
                "\"hidden\",\n  \"tests\": [");
@@ -402,6 +446,12 @@ static void tap_check(struct grade_writer *w, const struct grade_report *r,
     (void)r;
     if (c->outcome == GRADE_PASS) {
         fprintf(f, "ok %d - %s: %s\n", c->index, c->exercise, c->name);
+        if (shows_rule(c)) {
+            fprintf(f, "  ---\n  points: %d\n  max_points: %d\n  rule: ",
+                    c->points, c->max_points);
+            yaml_str(f, grade_rule_text(c->rule));
+            fprintf(f, "\n  ...\n");
+        }
         fflush(f);
         return;
     }
@@ -442,6 +492,11 @@ static void tap_check(struct grade_writer *w, const struct grade_report *r,
         yaml_str(f, c->schedule);
         fprintf(f, "\n  replay: ");
         yaml_str(f, replay);
+        fprintf(f, "\n");
+    }
+    if (shows_rule(c)) {
+        fprintf(f, "  rule: ");
+        yaml_str(f, grade_rule_text(c->rule));
         fprintf(f, "\n");
     }
     if (c->output != NULL && c->output[0] != '\0') {
