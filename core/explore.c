@@ -112,8 +112,8 @@ static bool may_run(struct explorer *x)
         x->res->stop = RL_EXPLORE_RUN_CAP;
         return false;
     }
-    if (cfg->budget_s > 0 && elapsed(x) >= cfg->budget_s) {
-        x->res->stop = RL_EXPLORE_BUDGET;
+    if (cfg->guard_s > 0 && elapsed(x) >= cfg->guard_s) {
+        x->res->stop = RL_EXPLORE_GUARD;
         return false;
     }
     return true;
@@ -394,8 +394,8 @@ static bool judge(struct explorer *x, struct rl_run *run,
 /* ---- phase 1: iterative preemption bounding ----------------------------- */
 
 /* Depth-first search from the root now in pts[0..fixed). Returns 1 when a
- * failure was found, -1 when the search must stop (cap, budget, error,
- * mismatch), 2 when the level used its share of max_systematic (limit:
+ * failure was found, -1 when the search must stop (cap, error,
+ * guard, mismatch), 2 when the level used its share of max_systematic (limit:
  * a ceiling on *sys_runs, 0 = none), 0 when the root's subtree is done. */
 static int dfs_root(struct explorer *x, uint64_t *sys_runs, uint64_t limit)
 {
@@ -520,8 +520,7 @@ static int systematic(struct explorer *x)
 /* Whether phase 2 has a bound: without one it would never end. */
 static bool phase2_wanted(const struct rl_explore_config *cfg)
 {
-    return cfg->random_runs || cfg->pct_runs || cfg->max_runs ||
-           cfg->budget_s > 0;
+    return cfg->random_runs || cfg->pct_runs || cfg->max_runs;
 }
 
 /* Returns 1 found, -1 stopped, 0 the runs asked for are done. */
@@ -667,6 +666,9 @@ int rl_explore(const struct rl_explore_config *cfg,
             r == 0 && !x.beyond && res->bound_complete >= res->bound;
         if (res->every_schedule)
             r = 2; /* nothing left for phase 2 to find */
+        else if (r == 0 && res->bound_complete >= res->bound &&
+                 !cfg->random_runs && !cfg->pct_runs)
+            r = 2; /* complete within the bound: say so and stop */
     }
     if (r == 0 && phase2_wanted(cfg))
         r = probe_length(&x, &est);

@@ -13,10 +13,13 @@
  * count of schedules explored is exact, and the first failure found has the
  * fewest preemptions there are.
  * Phase 2, when the bounded search found nothing, spends what is left of
- * the budget on seeded random and PCT runs (schedules with more
- * preemptions). Everything is a function of the configuration: with a run
- * cap and no wall-clock limit (or one that is not reached) the result is
- * the same on every machine.
+ * the schedule budget on seeded random and PCT runs (schedules with more
+ * preemptions). Everything is a function of the configuration: every
+ * limit that shapes the result is counted in schedules or steps, so the
+ * verdict, the counterexample and the schedule count are the same on
+ * every machine. The one wall-clock limit (guard_s) is a safety stop: a
+ * search it stops is reported as incomplete (RL_EXPLORE_GUARD), never as
+ * a verdict.
  *
  * A run that reaches the step limit is judged by a fair continuation: the
  * same forced choices, then round robin. Only if that run does not finish
@@ -45,7 +48,9 @@ struct rl_explore_config {
     int max_preemptions;     /* bound of the systematic search, >= 0 */
     uint64_t max_steps;      /* per run; 0 = RL_EXPLORE_DEFAULT_MAX_STEPS */
     uint64_t seed;           /* random and PCT runs */
-    double budget_s;         /* wall clock for everything; 0 = no limit */
+    double guard_s;          /* safety stop on the wall clock; 0 = none.
+                                Reaching it ends the search as
+                                RL_EXPLORE_GUARD: incomplete, no verdict */
     uint64_t max_runs;       /* every run counted; 0 = no limit */
     uint64_t max_systematic; /* runs of phase 1; 0 = no limit of its own.
                                 Shared fairly among the levels: level b
@@ -54,7 +59,11 @@ struct rl_explore_config {
                                 leaves runs for more preemptions */
     uint64_t random_runs;    /* phase 2: at most this many random runs and */
     uint64_t pct_runs;       /* PCT runs, interleaved; both 0 = no limit
-                                (until max_runs or the budget) */
+                                (until max_runs). Given, they run even
+                                after a complete bounded search; both 0,
+                                phase 2 runs only when the bounded search
+                                was cut short (a complete one is the
+                                answer: the search says so and stops) */
     int pct_max_depth;       /* PCT depths cycle 1..this; 0 = 3 */
     bool skip_systematic;    /* phase 2 only */
     /* Which failed checks make a run a counterexample; NULL = every one.
@@ -75,7 +84,8 @@ enum rl_explore_phase {
 enum rl_explore_stop {
     RL_EXPLORE_DONE,    /* found a failure, or covered all it set out to */
     RL_EXPLORE_RUN_CAP, /* max_runs / max_systematic reached */
-    RL_EXPLORE_BUDGET,  /* the wall clock ran out */
+    RL_EXPLORE_GUARD,   /* the safety stop (guard_s) ended the search:
+                           incomplete, the result is not a verdict */
     RL_EXPLORE_NONDETERMINISM, /* a replayed prefix made different choices */
     RL_EXPLORE_ERROR,          /* the program could not be run (setup error) */
 };
@@ -115,7 +125,7 @@ struct rl_explore_result {
                             covered (phase 2 is then skipped) */
     enum rl_explore_stop stop;
     char error[256]; /* NONDETERMINISM / ERROR: what happened */
-    double seconds;  /* wall clock spent (not part of any verdict) */
+    double seconds;  /* wall clock spent (not part of any result) */
 };
 
 /* Search cfg->program's schedules. Returns 0 when the search ran (found or
