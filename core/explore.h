@@ -3,15 +3,24 @@
  * explore.h - schedule exploration: search the sim schedules of a program
  * for one that breaks a check.
  *
- * Phase 1 is systematic: a depth-first search over the choice points of the
- * program with a preemption bound, fewest preemptions first (every schedule
- * with 0 preemptions, then every one with exactly 1, ... up to the bound).
- * A preemption is a pick at a thread choice point where the thread that ran
- * the previous step could go on and another thread is picked (the same
- * count as rl_run_preemptions); the pick of which waiter a notify wakes is
- * never one. Each schedule within the bound is run exactly once, so the
- * count of schedules explored is exact, and the first failure found has the
- * fewest preemptions there are.
+ * Phase 1 is systematic: iterative bounding over the choice points of
+ * the program, cheapest first. At each choice point one option is the
+ * default and costs nothing: the thread that ran the previous step if it
+ * can go on (after a yield or a sleep, the next one instead), else the
+ * next runnable thread after it by id, cyclically (round robin); for a
+ * notify, the longest waiter. Any other pick costs one: a preemption (the
+ * running thread could go on) or a delay (it could not, and another than
+ * the round-robin next was picked). So bound 0 is exactly one schedule,
+ * and bound k is polynomial in the length of a run. Level b runs every
+ * schedule that costs exactly b, each once (the bound reported and asked
+ * for as "preemptions" is this cost), so the first failure found is one
+ * of the cheapest there are.
+ * A partial-order reduction stops a run as soon as its prefix only
+ * reorders independent steps (different objects) of a prefix already
+ * covered at no more cost (explore.c says why this is sound under the
+ * bound, where sleep sets are not): a failure reachable within the bound
+ * is found at the same bound with or without it (no_reduction turns it
+ * off, to check that).
  * Phase 2, when the bounded search found nothing, spends what is left of
  * the schedule budget on seeded random and PCT runs (schedules with more
  * preemptions). Everything is a function of the configuration: every
@@ -66,6 +75,10 @@ struct rl_explore_config {
                                 answer: the search says so and stops) */
     int pct_max_depth;       /* PCT depths cycle 1..this; 0 = 3 */
     bool skip_systematic;    /* phase 2 only */
+    bool no_reduction;       /* run every schedule within the bound, also
+                                those that only reorder independent steps
+                                of one already run (to check the
+                                reduction; slower, same verdicts) */
     /* Which failed checks make a run a counterexample; NULL = every one.
      * (The grader judges safety without "no deadlock" and "finishes",
      * and liveness with only those two.) */
@@ -100,6 +113,8 @@ struct rl_explore_result {
     char end_text[512]; /* rl_run_end_text of the failing run */
     enum rl_end end;    /* how the failing run ended */
     int preemptions;    /* of the failing schedule */
+    int cost;           /* SYSTEMATIC: its preemptions and delays (the
+                           level it was found at) */
     uint64_t steps;     /* of the failing run */
     uint64_t max_steps; /* the step limit runs had (for a replay) */
     enum rl_explore_phase phase;
@@ -107,7 +122,10 @@ struct rl_explore_result {
     int phase_depth;     /* PCT: its depth */
 
     /* Coverage. */
-    uint64_t runs; /* schedules run, every phase */
+    uint64_t runs; /* schedules run to the end and judged, every phase */
+    uint64_t pruned_runs; /* systematic runs stopped early: their prefix
+                             only reordered independent steps of one
+                             already covered (the reduction) */
     uint64_t systematic_runs;
     uint64_t random_runs;
     uint64_t pct_runs;

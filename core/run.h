@@ -58,7 +58,8 @@ struct rl_choice {
     const int *options;     /* thread ids, ascending for THREAD, FIFO for NOTIFY */
 };
 
-/* Custom scheduler: returns an index into c->options. */
+/* Custom scheduler: returns an index into c->options, or -1 to end the
+ * run there (it ends as RL_END_DIVERGED). */
 typedef int (*rl_choose_fn)(void *ctx, const struct rl_choice *c);
 
 struct rl_sched {

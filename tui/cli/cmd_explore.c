@@ -35,6 +35,7 @@ enum {
     OPT_MAX_PREEMPTIONS,
     OPT_RUNS,
     OPT_MAX_STEPS,
+    OPT_NO_REDUCTION,
 };
 
 static const struct cli_option explore_options[] = {
@@ -48,6 +49,7 @@ static const struct cli_option explore_options[] = {
     {"max-schedules", 0, true, OPT_RUNS},
     {"runs", 0, true, OPT_RUNS},
     {"max-steps", 0, true, OPT_MAX_STEPS},
+    {"no-reduction", 0, false, OPT_NO_REDUCTION},
     {NULL, 0, false, 0},
 };
 
@@ -186,7 +188,8 @@ static void print_passed(const struct rl_explore_result *r)
                "complete: %s)\n",
                r->runs, plural(r->runs, "schedule", "schedules"),
                incomplete_reason(r));
-    printf("  systematic: %" PRIu64 " (", r->systematic_runs);
+    printf("  systematic: %" PRIu64 " (", r->runs - r->random_runs -
+                                                  r->pct_runs);
     if (r->bound_complete >= 0)
         printf(
             "every schedule with at most %d %s", r->bound_complete,
@@ -195,6 +198,10 @@ static void print_passed(const struct rl_explore_result *r)
         printf("not even every schedule without preemption");
     printf("), random: %" PRIu64 ", pct: %" PRIu64 "\n", r->random_runs,
            r->pct_runs);
+    if (r->pruned_runs > 0)
+        printf("  %" PRIu64 " more stopped early: they only reordered "
+               "independent steps of a schedule run already\n",
+               r->pruned_runs);
     if (r->spin_runs > 0)
         printf("  %" PRIu64 " %s reached the step limit but finished when "
                "scheduled fairly\n",
@@ -244,6 +251,9 @@ static int cmd_explore(int argc, char **argv)
             break;
         case OPT_MAX_STEPS:
             max_steps = p.arg;
+            break;
+        case OPT_NO_REDUCTION:
+            cfg.no_reduction = true;
             break;
         default:
             r = cli_lab_option(&a, id, p.opt, p.arg, err, sizeof err);
@@ -341,6 +351,8 @@ const struct cli_command cli_cmd_explore = {
     "(default 0)\n"
     "  --max-steps N          a run not finished after N steps did not\n"
     "                         finish (default 20000)\n"
+    "  --no-reduction         also run the schedules that only reorder\n"
+    "                         independent steps (slower; same verdict)\n"
     "  --threads N            the same as --set threads=N\n"
     "  --iters N              the same as --set iters=N\n"
     "  --set KEY=VALUE        set a lab parameter (repeatable)\n"
