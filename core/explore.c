@@ -39,6 +39,8 @@
 /* Entries of the table of prefixes seen (the reduction): beyond this no
  * more are remembered, which only makes the reduction weaker. */
 #define EXPLORE_MAX_SEEN ((size_t)1 << 20)
+/* Without lists of random and PCT runs, they get 1/this of max_runs. */
+#define EXPLORE_PHASE2_SHARE 4
 
 /* Slots of the trace hash: one per object, then per thread its own
  * steps, then per thread its end (what join waits for), then one for the
@@ -864,6 +866,17 @@ int rl_explore(const struct rl_explore_config *cfg,
     res->stop = RL_EXPLORE_DONE;
     struct rl_explore_config c2 = *cfg;
     c2.max_preemptions = res->bound;
+    /* Random and PCT get their share of the schedule budget whatever the
+     * bounded search would take: the runs asked for, or a quarter of
+     * max_runs. The bounded search gets the rest. */
+    uint64_t share = cfg->random_runs + cfg->pct_runs;
+    if (share == 0 && cfg->max_runs)
+        share = cfg->max_runs / EXPLORE_PHASE2_SHARE;
+    if (cfg->max_runs && !cfg->skip_systematic) {
+        uint64_t sys = cfg->max_runs > share ? cfg->max_runs - share : 1;
+        if (!c2.max_systematic || c2.max_systematic > sys)
+            c2.max_systematic = sys;
+    }
     x.cfg = &c2;
     x.reduce = !cfg->no_reduction;
     if (x.reduce)

@@ -60,7 +60,12 @@ struct rl_explore_config {
     double guard_s;          /* safety stop on the wall clock; 0 = none.
                                 Reaching it ends the search as
                                 RL_EXPLORE_GUARD: incomplete, no verdict */
-    uint64_t max_runs;       /* every run counted; 0 = no limit */
+    uint64_t max_runs;       /* every run counted (also those stopped
+                                early by the reduction); 0 = no limit.
+                                Phase 2's share (random_runs + pct_runs,
+                                or else a quarter of it) is kept from
+                                phase 1: it always runs, seeded, unless
+                                the bounded search is complete */
     uint64_t max_systematic; /* runs of phase 1; 0 = no limit of its own.
                                 Shared fairly among the levels: level b
                                 may use at most (what is left) / (levels

@@ -322,6 +322,29 @@ START_TEST(test_same_seed_same_result)
 }
 END_TEST
 
+START_TEST(test_phase2_gets_its_share)
+{
+    /* A bounded search too big for the budget still leaves a quarter of
+     * it to random and PCT runs, seeded: the same counts every time. */
+    struct rl_explore_config cfg = lab_config("locked-counter", "locked");
+    struct rl_explore_result r;
+    ck_assert_int_eq(lab_inst_set(&inst, "threads", "4", NULL, 0), 0);
+    cfg.max_preemptions = 3;
+    cfg.max_runs = 2000;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found);
+    ck_assert(!r.exhaustive);
+    ck_assert_int_eq(r.bound_complete, 1);
+    ck_assert_uint_eq(r.systematic_runs, 1500);
+    ck_assert_uint_eq(r.runs, 1025);
+    ck_assert_uint_eq(r.pruned_runs, 975);
+    ck_assert_uint_eq(r.random_runs, 250);
+    ck_assert_uint_eq(r.pct_runs, 250);
+    ck_assert_int_eq(r.stop, RL_EXPLORE_RUN_CAP);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
 START_TEST(test_fixed_phase2_lists)
 {
     struct rl_explore_config cfg = lab_config("locked-counter", "locked");
@@ -503,6 +526,7 @@ static Suite *explore_suite(void)
     tcase_add_test(tc, test_rlock_nesting_rlock_coverage);
     tcase_add_test(tc, test_systematic_cap_is_shared);
     tcase_add_test(tc, test_same_seed_same_result);
+    tcase_add_test(tc, test_phase2_gets_its_share);
     tcase_add_test(tc, test_fixed_phase2_lists);
     tcase_add_test(tc, test_spin_wait_is_not_a_bug);
     tcase_add_test(tc, test_every_schedule_skips_phase2);
