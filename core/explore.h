@@ -120,6 +120,9 @@ struct rl_explore_result {
     int preemptions;    /* of the failing schedule */
     int cost;           /* SYSTEMATIC: its preemptions and delays (the
                            level it was found at) */
+    int found_preemptions;  /* the schedule as found, before it was */
+    uint64_t found_steps;   /* shrunk to preemptions / steps above */
+    uint64_t shrink_runs;   /* runs spent shrinking (not in runs) */
     uint64_t steps;     /* of the failing run */
     uint64_t max_steps; /* the step limit runs had (for a replay) */
     enum rl_explore_phase phase;

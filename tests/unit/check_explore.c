@@ -288,6 +288,35 @@ END_TEST
 
 /* ---- phase 2 and determinism -------------------------------------------- */
 
+START_TEST(test_random_failure_is_shrunk)
+{
+    /* A random run finds the lost update with many preemptions; it is
+     * reported shrunk to the one preemption it needs, and replays. */
+    struct rl_explore_config cfg = lab_config("unsafe-counter", "unsafe");
+    struct rl_explore_result r;
+    ck_assert_int_eq(lab_inst_set(&inst, "iters", "10", NULL, 0), 0);
+    cfg.skip_systematic = true;
+    cfg.seed = 5;
+    cfg.max_runs = 100;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_int_eq(r.phase, RL_EXPLORE_RANDOM);
+    ck_assert_uint_eq(r.runs, 1);
+    ck_assert_int_eq(r.found_preemptions, 13);
+    ck_assert_uint_eq(r.found_steps, 44);
+    ck_assert_int_eq(r.preemptions, 1);
+    ck_assert_uint_eq(r.steps, 44);
+    ck_assert_uint_eq(r.shrink_runs, 19);
+    ck_assert_str_eq(r.choices, "1x8.0x21");
+    ck_assert_str_eq(r.message, "counter = 10, expected 20: 10 updates lost");
+    struct rl_run *run = replay(&cfg, r.choices, 0);
+    ck_assert(failed(run, "final value"));
+    ck_assert_int_eq(rl_run_preemptions(run), 1);
+    rl_run_destroy(run);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
 START_TEST(test_same_seed_same_result)
 {
     struct rl_explore_config cfg = lab_config("unsafe-counter", "unsafe");
@@ -525,6 +554,7 @@ static Suite *explore_suite(void)
     tcase_add_test(tc, test_locked_counter_full_coverage);
     tcase_add_test(tc, test_rlock_nesting_rlock_coverage);
     tcase_add_test(tc, test_systematic_cap_is_shared);
+    tcase_add_test(tc, test_random_failure_is_shrunk);
     tcase_add_test(tc, test_same_seed_same_result);
     tcase_add_test(tc, test_phase2_gets_its_share);
     tcase_add_test(tc, test_fixed_phase2_lists);

@@ -115,6 +115,14 @@ static void print_found(const struct lab_inst *inst,
            plural(r->runs, "schedule", "schedules"));
     if (r->phase == RL_EXPLORE_SYSTEMATIC)
         printf("       no schedule with fewer preemptions fails\n");
+    if (r->found_preemptions != r->preemptions || r->found_steps != r->steps)
+        printf("shrunk: from %d %s and %" PRIu64 " steps as found, in %" PRIu64
+               " more %s\n",
+               r->found_preemptions,
+               plural((uint64_t)r->found_preemptions, "preemption",
+                      "preemptions"),
+               r->found_steps, r->shrink_runs,
+               plural(r->shrink_runs, "run", "runs"));
     printf("end: %s after %" PRIu64 " %s\n", rl_end_name(r->end), r->steps,
            plural(r->steps, "step", "steps"));
     if (r->end_text[0] != '\0')
