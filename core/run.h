@@ -228,6 +228,10 @@ enum rl_end {
     RL_END_DIVERGED,  /* replay: the schedule does not fit this run */
     RL_END_TIMEOUT,   /* os: the wall-clock guard expired; sim: a thread
                          never reached a racelab call (watchdog tick) */
+    RL_END_FAILED,    /* sim: stopped at the step where a lab thread's
+                         rl_fail() reported a failed check (the state is
+                         not final: the program's final checks are not
+                         run) */
 };
 
 struct rl_check_result {

@@ -119,6 +119,11 @@ START_TEST(test_producer_consumer_bugs)
     ck_assert(r.found);
     ck_assert_str_eq(r.check, "buffer bounds hold");
     ck_assert_int_eq(r.preemptions, 0);
+    /* The run stops at the failing step, not at the end. */
+    ck_assert_int_eq(r.end, RL_END_FAILED);
+    ck_assert_uint_eq(r.steps, 50);
+    ck_assert_str_eq(r.end_text, "stopped at step 50, where C1 failed the "
+                                 "check 'buffer bounds hold'");
     rl_explore_result_free(&r);
 
     cfg = lab_config("producer-consumer", "spin-holding-lock");

@@ -134,6 +134,8 @@ static const char *state_word(const struct tui *t)
         return "diverged";
     case RL_END_TIMEOUT:
         return "timed out";
+    case RL_END_FAILED:
+        return "stopped at a failed check";
     }
     if (s->inst.backend == RL_BACKEND_OS)
         return s->started ? "running" : "ready: space starts the threads";
