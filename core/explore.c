@@ -5,19 +5,18 @@
  * The data model. A run of the sim backend is a sequence of choice points
  * (the engine asks only where more than one thread could run, or a notify
  * has several waiters). The search drives every run through a custom
- * scheduler (RL_SCHED_CUSTOM) that replays a forced prefix of picks and
- * then continues without preempting, writing down at each point the
- * options it saw: `pts`, the depth-first stack.
+ * scheduler (RL_SCHED_CUSTOM) that replays a root (a prefix of picks) and
+ * then takes the default option at every point (explore.h: the one that
+ * costs nothing), writing down at each point the options it saw: `pts`.
  *
- * Fewest preemptions first, each schedule once (iterative preemption
- * bounding, as in CHESS): level b is a depth-first search whose roots are
- * the prefixes that end with their b-th preemption. Inside a level every
- * pick is a non-preemption (the running thread goes on, or it could not
- * run, or it is a notify choice), so backtracking only tries those
- * alternatives; a preempting alternative is not tried but queued as a root
- * of level b+1. A root is stored as a reference into the recorded picks of
- * the run that queued it (`struct level`): one copy of a run's picks serves
- * all the roots it queued.
+ * Cheapest first, each schedule once (iterative bounding, as in CHESS,
+ * with the choices that preemption bounding leaves free charged as
+ * delays): level b is the list of roots that end with their b-th costly
+ * pick, and each root is one run, since below it every pick is the
+ * default. Every costly alternative a run passes is queued as a root of
+ * level b+1. A root is stored as a reference into the recorded picks of
+ * the run that queued it (`struct level`): one copy of a run's picks
+ * serves all the roots it queued.
  *
  * A prefix that is replayed must meet the same options it met before; if
  * not, something outside the scheduler decides what the program does
@@ -38,32 +37,69 @@
 /* Stored picks across a level's queue: beyond this the next level is cut
  * short (and so not exhaustive) rather than eat the machine's memory. */
 #define EXPLORE_MAX_STORED_IDS ((size_t)32 << 20)
+/* Entries of the table of prefixes seen (the reduction): beyond this no
+ * more are remembered, which only makes the reduction weaker. */
+#define EXPLORE_MAX_SEEN ((size_t)1 << 20)
+/* Runs the shrinking of a counterexample may take. */
+#define EXPLORE_SHRINK_RUNS 2000
+/* Without lists of random and PCT runs, they get 1/this of max_runs. */
+#define EXPLORE_PHASE2_SHARE 4
+
+/* Slots of the trace hash: one per object, then per thread its own
+ * steps, then per thread its end (what join waits for), then one for the
+ * events that are ordered against everything. */
+#define SLOT_SELF(t) (RL_MAX_OBJS + (t))
+#define SLOT_END(t) (RL_MAX_OBJS + RL_MAX_THREADS + (t))
+#define SLOT_GLOBAL (RL_MAX_OBJS + 2 * RL_MAX_THREADS)
+#define NSLOTS (SLOT_GLOBAL + 1)
 
 /* One choice point of the current run. */
 struct point {
-    uint8_t kind;   /* enum rl_choice_kind */
-    uint8_t n;      /* options; 0 = not seen yet (queued prefix) */
-    int8_t current; /* the thread that ran before, or -1 */
-    int8_t chosen;  /* the thread picked */
-    uint16_t pb;    /* preemptions before this point */
-    uint64_t tried; /* option indexes tried or queued */
-    uint8_t opts[RL_MAX_THREADS];
+    uint8_t kind;    /* enum rl_choice_kind */
+    uint16_t n;      /* options; 0 = not seen yet (queued prefix) */
+    int16_t current; /* the thread that ran before, or -1 */
+    int16_t chosen;  /* the thread picked */
+    int16_t pick;    /* its index among opts */
+    int16_t def;     /* the index of the default option (costs nothing) */
+    uint16_t cost;   /* preemptions and delays before this point */
+    int16_t opts[RL_MAX_THREADS];
 };
 
 /* The roots of one level: prefixes = picks[start .. start+len) + alt. */
 struct root {
     size_t start;
     uint32_t len;
-    int8_t alt;
+    int16_t alt;
 };
 
 struct level {
-    int8_t *picks; /* runs' picks, back to back */
+    int16_t *picks; /* runs' picks, back to back */
     size_t npicks, cap;
     struct root *roots;
     size_t nroots, rcap, head;
     size_t recorded_at; /* start of the current run's picks, or SIZE_MAX */
     bool overflow;      /* a root could not be stored */
+};
+
+/* The partial order of the current run's steps so far, as a hash: per
+ * slot a chain over the events that touch it; the sums of the slots'
+ * chains (two independent lanes) name the order up to reordering
+ * independent steps. */
+struct trace {
+    uint64_t h1[NSLOTS], h2[NSLOTS];
+    uint32_t count[RL_MAX_THREADS]; /* records of each thread */
+    uint64_t sum1, sum2;            /* over the slots */
+    uint64_t csum;                  /* over the threads' counts */
+};
+
+/* A prefix seen at a choice point: its order, the thread that ran last,
+ * the kind of the point, and the lowest cost it was reached with. */
+struct seen {
+    uint64_t a, b;
+    int16_t prev;
+    uint8_t kind;
+    uint8_t used;
+    uint16_t cost;
 };
 
 struct explorer {
@@ -74,15 +110,22 @@ struct explorer {
 
     struct point *pts; /* the current run's choice points */
     size_t npts, cap;
-    size_t fixed;       /* the root's length: never backtracked below */
-    size_t forced;      /* points replayed from pts in this run */
+    size_t fixed;       /* the root's length: replayed, never re-decided */
     size_t pos;         /* next point of the running run */
     int bound;          /* the level being searched */
-    bool queue_next;    /* queue preempting alternatives (bound < max) */
+    bool queue_next;    /* queue costly alternatives (bound < max) */
     struct level *next; /* the queue of level bound+1 */
-    bool beyond;        /* a preemption beyond the bound was not tried */
+    bool beyond;        /* a choice beyond the bound was not tried */
     bool mismatch;
+    bool pruned;        /* the run met a prefix already covered */
     char why[200];
+
+    bool yielded[RL_MAX_THREADS]; /* the thread's last call was a yield
+                                     or a sleep (see default_index) */
+    bool reduce;         /* the partial-order reduction is on */
+    struct trace *tr;    /* the current run's (reduce) */
+    struct seen *seen;   /* open addressing, a power of two */
+    size_t nseen, seencap;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -106,26 +149,37 @@ static double elapsed(const struct explorer *x)
 static bool may_run(struct explorer *x)
 {
     const struct rl_explore_config *cfg = x->cfg;
-    if (cfg->max_runs && x->res->runs >= cfg->max_runs) {
+    if (cfg->max_runs && x->res->runs + x->res->pruned_runs >= cfg->max_runs) {
         x->res->stop = RL_EXPLORE_RUN_CAP;
         return false;
     }
-    if (cfg->budget_s > 0 && elapsed(x) >= cfg->budget_s) {
-        x->res->stop = RL_EXPLORE_BUDGET;
+    if (cfg->guard_s > 0 && elapsed(x) >= cfg->guard_s) {
+        x->res->stop = RL_EXPLORE_GUARD;
         return false;
     }
     return true;
 }
 
-/* Whether picking option j at p preempts the thread that ran before. */
-static bool is_preemption(const struct point *p, int j)
+/* The option that costs nothing at c: the thread that ran before if it
+ * can go on; else the next runnable one after it by id, cyclically (round
+ * robin); for a notify, the longest waiter. Everything else is a
+ * preemption (the running thread could go on) or a delay. */
+static int default_index(const struct explorer *x, const struct rl_choice *c)
 {
-    if (j < 0 || p->kind != RL_CHOICE_THREAD || p->opts[j] == p->current)
-        return false;
-    for (int i = 0; i < p->n; i++)
-        if (p->opts[i] == p->current)
-            return true;
-    return false;
+    if (c->kind != RL_CHOICE_THREAD)
+        return 0;
+    /* A thread that yielded or slept offers the CPU: going on with it
+     * would spin a waiting loop to the step limit, so round robin goes
+     * on from it instead. */
+    bool offers = c->current >= 0 && c->current < RL_MAX_THREADS &&
+                  x->yielded[c->current];
+    for (int i = 0; i < c->n && !offers; i++)
+        if (c->options[i] == c->current)
+            return i;
+    for (int i = 0; i < c->n; i++)
+        if (c->options[i] > c->current)
+            return i;
+    return 0;
 }
 
 /* The index of thread id among p's options, or -1. */
@@ -137,7 +191,7 @@ static int option_index(const struct point *p, int id)
     return -1;
 }
 
-/* Make room for n choice points in the depth-first stack. */
+/* Make room for n choice points in the stack of the current run. */
 static void pts_reserve(struct explorer *x, size_t n)
 {
     if (n <= x->cap)
@@ -147,6 +201,144 @@ static void pts_reserve(struct explorer *x, size_t n)
         cap *= 2;
     x->pts = rl_xrealloc(x->pts, cap * sizeof(*x->pts));
     x->cap = cap;
+}
+
+/* ---- the reduction: prefixes that order the same steps ------------------- *
+ *
+ * Two prefixes that differ only in the order of independent steps (steps
+ * of different threads on different objects) are the same partial order:
+ * each thread has made the same calls and seen the same values, so the
+ * program is in the same state, and whatever can follow one can follow the
+ * other. What it costs to get there differs, and the cost of what follows
+ * depends only on the thread that ran last (the first pick may be free
+ * after one and a preemption after the other; every later pick is judged
+ * the same way). So a prefix is covered - nothing below it needs to run -
+ * when the same order was reached before at no more cost after the same
+ * thread, or at a lower cost after any thread: every schedule that
+ * continues it within the bound continues the earlier one within the bound
+ * too, and that one was (or is queued to be) explored. Unlike sleep sets,
+ * which are unsound under a preemption bound, this never loses a schedule
+ * of the bounded search, up to the order of independent steps.
+ *
+ * Which steps depend on which is read off the records: a record touches
+ * its object (a Condition's wait also its lock), a join and a thread's end
+ * touch that thread's end slot; sleeps, yields, failed checks, misuse,
+ * time-outs and timed waits are ordered against everything (virtual time
+ * and first messages make their order matter). This follows the API's
+ * rule that threads share state only through racelab objects.
+ */
+
+/* The contribution of slot k with chain value h to a lane's sum. */
+static uint64_t slot_term(size_t k, uint64_t h, uint64_t salt)
+{
+    return h ? rng_hash(h ^ (k * 0xD6E8FEB86659FD93ULL) ^ salt) : 0;
+}
+
+/* Add event e to slot k's chains. */
+static void trace_touch(struct trace *t, size_t k, uint64_t e)
+{
+    uint64_t o1 = t->h1[k], o2 = t->h2[k];
+    uint64_t n1 = rng_hash(o1 * 0x9E3779B97F4A7C15ULL + e) | 1;
+    uint64_t n2 = rng_hash(o2 ^ (e * 0xC2B2AE3D27D4EB4FULL) ^ 0x5555) | 1;
+    t->h1[k] = n1;
+    t->h2[k] = n2;
+    t->sum1 += slot_term(k, n1, 1) - slot_term(k, o1, 1);
+    t->sum2 += slot_term(k, n2, 2) - slot_term(k, o2, 2);
+}
+
+/* on_record: add one record of the current run to its trace. */
+static void trace_record(void *ctx, const struct rl_run *run,
+                         const struct rl_record *r)
+{
+    struct explorer *x = ctx;
+    struct trace *t = x->tr;
+    int tid = r->thread;
+    if (tid < 0 || tid >= RL_MAX_THREADS)
+        return; /* setup and checks make no records */
+    x->yielded[tid] = r->op == RL_OP_YIELD || r->op == RL_OP_SLEEP;
+    if (!t)
+        return;
+    uint64_t e = (uint64_t)(uint16_t)tid | (uint64_t)r->op << 16 |
+                 (uint64_t)r->result << 24 |
+                 (uint64_t)(uint16_t)(r->other + 1) << 32;
+    uint64_t before = t->csum;
+    t->csum -= rng_hash((uint64_t)tid << 32 | t->count[tid]);
+    t->count[tid]++;
+    t->csum += rng_hash((uint64_t)tid << 32 | t->count[tid]);
+    trace_touch(t, SLOT_SELF(tid), e);
+    bool timed = (r->op == RL_OP_ACQUIRE || r->op == RL_OP_WAIT ||
+                  r->op == RL_OP_EVENT_WAIT || r->op == RL_OP_BARRIER) &&
+                 r->arg > 0;
+    if (r->op == RL_OP_SLEEP || r->op == RL_OP_YIELD || r->op == RL_OP_FAIL ||
+        r->result == RL_RES_ERROR || r->result == RL_RES_TIMEOUT || timed)
+        trace_touch(t, SLOT_GLOBAL, rng_hash(e ^ before));
+    if (r->obj >= 0 && r->obj < RL_MAX_OBJS) {
+        trace_touch(t, (size_t)r->obj, e);
+        const struct rl_obj *o = r->obj < run->nobjs ? run->objs[r->obj] : NULL;
+        if (o && o->kind == RL_OBJ_CONDITION && o->lock)
+            trace_touch(t, (size_t)o->lock->id, e);
+    }
+    if (r->op == RL_OP_JOIN && r->other >= 0 && r->other < RL_MAX_THREADS)
+        trace_touch(t, SLOT_END(r->other), e);
+    if (r->op == RL_OP_FINISH)
+        trace_touch(t, SLOT_END(tid), e);
+}
+
+/* Whether the prefix now at a choice point (kind, after thread prev, at
+ * cost) is covered by one seen before; if not, remember it. */
+static bool seen_covered(struct explorer *x, int kind, int prev, int cost)
+{
+    uint64_t a = x->tr->sum1, b = x->tr->sum2 ^ rng_hash(x->tr->csum);
+    if (x->nseen * 4 >= x->seencap * 3) {
+        if (x->seencap >= EXPLORE_MAX_SEEN) {
+            /* Full: look up only. */
+        } else {
+            size_t ncap = x->seencap ? x->seencap * 2 : 4096;
+            struct seen *t = rl_xcalloc(ncap, sizeof(*t));
+            for (size_t i = 0; i < x->seencap; i++) {
+                if (!x->seen[i].used)
+                    continue;
+                size_t j = (size_t)x->seen[i].a & (ncap - 1);
+                while (t[j].used)
+                    j = (j + 1) & (ncap - 1);
+                t[j] = x->seen[i];
+            }
+            free(x->seen);
+            x->seen = t;
+            x->seencap = ncap;
+        }
+    }
+    size_t mask = x->seencap - 1;
+    size_t j = (size_t)a & mask;
+    for (size_t probes = 0; probes < x->seencap; probes++, j = (j + 1) & mask) {
+        struct seen *e = &x->seen[j];
+        if (!e->used) {
+            if (x->nseen * 4 >= x->seencap * 3)
+                return false; /* full */
+            e->used = 1;
+            e->a = a;
+            e->b = b;
+            e->prev = (int16_t)prev;
+            e->kind = (uint8_t)kind;
+            e->cost = (uint16_t)cost;
+            x->nseen++;
+            return false;
+        }
+        if (e->a != a || e->b != b || e->kind != kind)
+            continue;
+        /* A notify is decided inside the notifier's step: the thread that
+         * ran last is part of the state there, not only of the cost. */
+        bool same = e->prev == prev;
+        if ((same && e->cost <= cost) ||
+            (kind == RL_CHOICE_THREAD && e->cost + 1 <= cost))
+            return true;
+        if (cost < e->cost) {
+            e->cost = (uint16_t)cost;
+            e->prev = (int16_t)prev;
+        }
+        return false;
+    }
+    return false;
 }
 
 /* ---- the queue of the next level ---------------------------------------- */
@@ -178,7 +370,7 @@ static void level_push(struct level *l, struct explorer *x, size_t i, int alt)
             size_t cap = l->cap ? l->cap : 4096;
             while (cap < need)
                 cap *= 2;
-            l->picks = rl_xrealloc(l->picks, cap);
+            l->picks = rl_xrealloc(l->picks, cap * sizeof(*l->picks));
             l->cap = cap;
         }
         for (size_t k = have; k < i; k++)
@@ -191,35 +383,37 @@ static void level_push(struct level *l, struct explorer *x, size_t i, int alt)
     struct root *r = &l->roots[l->nroots++];
     r->start = l->recorded_at;
     r->len = (uint32_t)i;
-    r->alt = (int8_t)alt;
+    r->alt = (int16_t)alt;
 }
 
 /* ---- the scheduler callback --------------------------------------------- */
 
-/* Pick at a choice point: replay pts[pos] while forced, else take the
- * non-preempting default and record the point. */
+/* Pick at a choice point: replay pts[pos] while in the root, else take
+ * the option that costs nothing, queue the others for the next level and
+ * record the point. Returns -1 (the run ends there) when the run is void
+ * or its prefix is covered already. */
 static int explore_choose(void *ctx, const struct rl_choice *c)
 {
     struct explorer *x = ctx;
     size_t i = x->pos++;
-    if (x->mismatch)
-        return 0; /* the run is void; finish it quickly */
+    if (x->mismatch || x->pruned)
+        return -1;
     pts_reserve(x, i + 1);
     struct point *p = &x->pts[i];
-    uint16_t pb = 0;
+    uint16_t cost = 0;
     if (i > 0) {
         const struct point *q = &x->pts[i - 1];
-        pb = (uint16_t)(q->pb + is_preemption(q, option_index(q, q->chosen)));
+        cost = (uint16_t)(q->cost + (q->pick != q->def));
     }
-    if (i < x->forced) {
+    if (i < x->fixed) {
         if (p->n == 0) {
             /* First replay of a queued root: note what is seen. */
             p->kind = (uint8_t)c->kind;
-            p->n = (uint8_t)c->n;
-            p->current = (int8_t)c->current;
+            p->n = (uint16_t)c->n;
+            p->current = (int16_t)c->current;
             for (int k = 0; k < c->n; k++)
-                p->opts[k] = (uint8_t)c->options[k];
-            p->tried = 0;
+                p->opts[k] = (int16_t)c->options[k];
+            p->def = (int16_t)default_index(x, c);
         } else {
             bool same =
                 p->kind == c->kind && p->n == c->n && p->current == c->current;
@@ -231,10 +425,10 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
                          "the same choices led to different options at "
                          "choice point %zu (step %llu)",
                          i + 1, (unsigned long long)c->step);
-                return 0;
+                return -1;
             }
         }
-        p->pb = pb;
+        p->cost = cost;
         int k = option_index(p, p->chosen);
         if (k < 0) {
             x->mismatch = true;
@@ -242,37 +436,37 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
                      "the same choices led to a different run: T%d cannot "
                      "run at choice point %zu (step %llu)",
                      p->chosen, i + 1, (unsigned long long)c->step);
-            return 0;
+            return -1;
         }
-        p->tried |= (uint64_t)1 << k;
+        p->pick = (int16_t)k;
         return k;
     }
-    /* A new point: record it, pick without preempting. */
-    p->kind = (uint8_t)c->kind;
-    p->n = (uint8_t)c->n;
-    p->current = (int8_t)c->current;
-    for (int k = 0; k < c->n; k++)
-        p->opts[k] = (uint8_t)c->options[k];
-    p->pb = pb;
-    int pick = 0;
-    if (c->kind == RL_CHOICE_THREAD) {
-        int k = option_index(p, c->current);
-        if (k >= 0)
-            pick = k;
+    if (x->reduce && seen_covered(x, c->kind, c->current, cost)) {
+        /* What lies below this prefix beyond the bound is not known: do
+         * not claim that the bound covered every schedule there is. */
+        x->pruned = true;
+        x->beyond = true;
+        return -1;
     }
-    p->chosen = (int8_t)p->opts[pick];
-    p->tried = (uint64_t)1 << pick;
+    p->kind = (uint8_t)c->kind;
+    p->n = (uint16_t)c->n;
+    p->current = (int16_t)c->current;
+    for (int k = 0; k < c->n; k++)
+        p->opts[k] = (int16_t)c->options[k];
+    p->cost = cost;
+    p->def = (int16_t)default_index(x, c);
+    p->pick = p->def;
+    p->chosen = p->opts[p->def];
     x->npts = i + 1;
     for (int k = 0; k < p->n; k++) {
-        if (k == pick || !is_preemption(p, k))
+        if (k == p->def)
             continue;
-        p->tried |= (uint64_t)1 << k;
         if (x->queue_next)
             level_push(x->next, x, i, p->opts[k]);
         else
             x->beyond = true;
     }
-    return pick;
+    return p->def;
 }
 
 /* ---- one run ------------------------------------------------------------ */
@@ -303,9 +497,11 @@ static int first_failure(const struct rl_explore_config *cfg,
     return other >= 0 ? other : finishes;
 }
 
-/* Create and finish one run with scheduler s. NULL with res->error set if
- * the program cannot be run. */
-static struct rl_run *run_one(struct explorer *x, const struct rl_sched *s)
+/* Create and finish one run with scheduler s (with the trace of the
+ * reduction when traced). NULL with res->error set if the program cannot
+ * be run. Counted by the caller. */
+static struct rl_run *run_start(struct explorer *x, const struct rl_sched *s,
+                                bool traced)
 {
     struct rl_run_config rc;
     memset(&rc, 0, sizeof(rc));
@@ -314,6 +510,13 @@ static struct rl_run *run_one(struct explorer *x, const struct rl_sched *s)
     rc.sched = *s;
     rc.max_steps = x->max_steps;
     rc.max_records = 4096; /* only the verdict is used */
+    if (traced) {
+        if (x->tr)
+            memset(x->tr, 0, sizeof(*x->tr));
+        memset(x->yielded, 0, sizeof(x->yielded));
+        rc.on_record = trace_record;
+        rc.on_record_ctx = x;
+    }
     struct rl_run *run =
         rl_run_create(&rc, x->res->error, sizeof(x->res->error));
     if (!run) {
@@ -321,9 +524,18 @@ static struct rl_run *run_one(struct explorer *x, const struct rl_sched *s)
         return NULL;
     }
     rl_run_finish(run);
-    x->res->runs++;
-    if (rl_run_end(run) == RL_END_DONE)
-        x->res->finished_runs++;
+    return run;
+}
+
+/* run_start, counted as an explored schedule. */
+static struct rl_run *run_one(struct explorer *x, const struct rl_sched *s)
+{
+    struct rl_run *run = run_start(x, s, false);
+    if (run) {
+        x->res->runs++;
+        if (rl_run_end(run) == RL_END_DONE)
+            x->res->finished_runs++;
+    }
     return run;
 }
 
@@ -358,6 +570,9 @@ static bool confirm_step_limit(struct explorer *x, const struct rl_run *run)
     return stuck;
 }
 
+static void take_failure(struct rl_explore_result *res,
+                         const struct rl_run *run, int f);
+
 /* Judge a finished run; on a failure fill res and return true. */
 static bool judge(struct explorer *x, struct rl_run *run,
                   enum rl_explore_phase phase, uint64_t seed, int depth)
@@ -370,6 +585,18 @@ static bool judge(struct explorer *x, struct rl_run *run,
     if (only_finishes && rl_run_end(run) == RL_END_STEP_LIMIT &&
         !confirm_step_limit(x, run))
         return false;
+    res->phase = phase;
+    res->phase_seed = seed;
+    res->phase_depth = depth;
+    take_failure(res, run, f);
+    return true;
+}
+
+/* Fill res with the failure f of run (its check, how it ended, its
+ * schedule). */
+static void take_failure(struct rl_explore_result *res,
+                         const struct rl_run *run, int f)
+{
     struct rl_check_result r;
     rl_run_check(run, f, &r);
     res->found = true;
@@ -379,84 +606,66 @@ static bool judge(struct explorer *x, struct rl_run *run,
     res->end = rl_run_end(run);
     res->preemptions = rl_run_preemptions(run);
     res->steps = rl_run_record_last(run);
-    res->phase = phase;
-    res->phase_seed = seed;
-    res->phase_depth = depth;
     size_t len = rl_run_choices(run, NULL, 0) + 1;
     free(res->choices);
     res->choices = rl_xmalloc(len);
     rl_run_choices(run, res->choices, len);
-    return true;
 }
 
-/* ---- phase 1: iterative preemption bounding ----------------------------- */
+/* ---- phase 1: iterative bounding ---------------------------------------- */
 
-/* Depth-first search from the root now in pts[0..fixed). Returns 1 when a
- * failure was found, -1 when the search must stop (cap, budget, error,
- * mismatch), 2 when the level used its share of max_systematic (limit:
- * a ceiling on *sys_runs, 0 = none), 0 when the root's subtree is done. */
-static int dfs_root(struct explorer *x, uint64_t *sys_runs, uint64_t limit)
+/* Run the root now in pts[0..fixed) and its default continuation. Returns
+ * 1 when a failure was found, -1 when the search must stop (cap, guard,
+ * error, mismatch), 0 otherwise. */
+static int run_root(struct explorer *x)
 {
     struct rl_sched s = {0};
     s.kind = RL_SCHED_CUSTOM;
     s.choose = explore_choose;
     s.choose_ctx = x;
-    x->forced = x->fixed;
+    if (!may_run(x))
+        return -1;
+    x->pos = 0;
     x->npts = x->fixed;
-    for (;;) {
-        if (!may_run(x))
-            return -1;
-        if (limit && *sys_runs >= limit)
-            return 2; /* this level's share is used */
-        x->pos = 0;
-        if (x->next)
-            x->next->recorded_at = SIZE_MAX;
-        struct rl_run *run = run_one(x, &s);
-        if (!run)
-            return -1;
-        (*sys_runs)++;
-        x->res->systematic_runs++;
-        if (x->mismatch || x->pos < x->forced) {
-            if (!x->mismatch)
-                snprintf(x->why, sizeof(x->why),
-                         "the same choices led to a shorter run (%zu choice "
-                         "points, expected at least %zu)",
-                         x->pos, x->forced);
-            snprintf(x->res->error, sizeof(x->res->error),
-                     "nondeterminism outside the scheduler: %s", x->why);
-            x->res->stop = RL_EXPLORE_NONDETERMINISM;
-            rl_run_destroy(run);
-            return -1;
-        }
-        x->npts = x->pos;
-        bool failed = judge(x, run, RL_EXPLORE_SYSTEMATIC, 0, 0);
+    x->pruned = false;
+    if (x->next)
+        x->next->recorded_at = SIZE_MAX;
+    struct rl_run *run = run_start(x, &s, true);
+    if (!run)
+        return -1;
+    x->res->systematic_runs++;
+    if (x->mismatch || x->pos < x->fixed) {
+        if (!x->mismatch)
+            snprintf(x->why, sizeof(x->why),
+                     "the same choices led to a shorter run (%zu choice "
+                     "points, expected at least %zu)",
+                     x->pos, x->fixed);
+        snprintf(x->res->error, sizeof(x->res->error),
+                 "nondeterminism outside the scheduler: %s", x->why);
+        x->res->stop = RL_EXPLORE_NONDETERMINISM;
+        x->res->runs++;
         rl_run_destroy(run);
-        if (failed)
-            return 1;
-        /* Backtrack: the deepest point with an untried alternative that
-         * does not preempt (preempting ones were queued). */
-        size_t i = x->npts;
-        int alt = -1;
-        while (i > x->fixed && alt < 0) {
-            struct point *p = &x->pts[--i];
-            for (int k = 0; k < p->n; k++)
-                if (!(p->tried & ((uint64_t)1 << k)) && !is_preemption(p, k)) {
-                    alt = k;
-                    break;
-                }
-        }
-        if (alt < 0)
-            return 0;
-        struct point *p = &x->pts[i];
-        p->tried |= (uint64_t)1 << alt;
-        p->chosen = (int8_t)p->opts[alt];
-        x->forced = i + 1;
-        x->npts = i + 1;
+        return -1;
     }
+    if (x->pruned) {
+        x->res->pruned_runs++;
+        rl_run_destroy(run);
+        return 0;
+    }
+    x->res->runs++;
+    if (rl_run_end(run) == RL_END_DONE)
+        x->res->finished_runs++;
+    bool failed = judge(x, run, RL_EXPLORE_SYSTEMATIC, 0, 0);
+    if (failed)
+        x->res->cost = x->bound;
+    rl_run_destroy(run);
+    return failed ? 1 : 0;
 }
 
-/* Search levels 0..cfg->max_preemptions. Returns 1 found, -1 stopped,
- * 0 done (every level complete, or cut short by max_systematic). */
+/* Search levels 0..cfg->max_preemptions: level b runs every schedule that
+ * costs exactly b (preemptions and delays), each once. Returns 1 found,
+ * -1 stopped, 0 done (every level complete, or cut short by
+ * max_systematic). */
 static int systematic(struct explorer *x)
 {
     int maxb = x->cfg->max_preemptions;
@@ -465,25 +674,30 @@ static int systematic(struct explorer *x)
     memset(&cur, 0, sizeof(cur));
     memset(&nxt, 0, sizeof(nxt));
     cur.recorded_at = nxt.recorded_at = SIZE_MAX;
-    uint64_t sys_runs = 0;
     int ret = 0;
     bool cut = false; /* a level was cut short: the rest is not complete */
-    for (int b = 0; b <= maxb && (ret == 0 || ret == 2); b++) {
-        uint64_t limit = 0;
+    for (int b = 0; b <= maxb && ret == 0; b++) {
+        /* Level b may use at most (what is left) / (levels left), so a
+         * level too big to finish still leaves runs for the next. */
+        uint64_t used = x->res->systematic_runs, limit = 0;
         if (cap) {
-            limit = sys_runs + (cap - sys_runs) / (uint64_t)(maxb - b + 1);
-            if (limit == sys_runs)
+            limit = used + (cap - used) / (uint64_t)(maxb - b + 1);
+            if (limit == used)
                 limit++;
         }
         x->bound = b;
         x->queue_next = b < maxb;
         x->next = &nxt;
-        ret = 0;
+        bool level_cut = false;
         if (b == 0) {
             x->fixed = 0;
-            ret = dfs_root(x, &sys_runs, limit);
+            ret = run_root(x);
         } else {
             for (cur.head = 0; cur.head < cur.nroots && ret == 0; cur.head++) {
+                if (limit && x->res->systematic_runs >= limit) {
+                    level_cut = true;
+                    break;
+                }
                 const struct root *r = &cur.roots[cur.head];
                 pts_reserve(x, (size_t)r->len + 1);
                 for (uint32_t k = 0; k < r->len; k++) {
@@ -493,10 +707,10 @@ static int systematic(struct explorer *x)
                 x->pts[r->len].n = 0;
                 x->pts[r->len].chosen = r->alt;
                 x->fixed = (size_t)r->len + 1;
-                ret = dfs_root(x, &sys_runs, limit);
+                ret = run_root(x);
             }
         }
-        cut = cut || ret == 2;
+        cut = cut || level_cut;
         if (ret == 0 && !cut)
             x->res->bound_complete = b;
         cut = cut || nxt.overflow;
@@ -504,13 +718,185 @@ static int systematic(struct explorer *x)
         cur = nxt;
         memset(&nxt, 0, sizeof(nxt));
         nxt.recorded_at = SIZE_MAX;
-        if (cap && sys_runs >= cap)
+        if (cap && x->res->systematic_runs >= cap)
             break;
     }
     level_free(&cur);
     level_free(&nxt);
     x->next = NULL;
-    return ret == 2 ? 0 : ret;
+    return ret;
+}
+
+/* ---- shrinking the counterexample --------------------------------------- *
+ *
+ * Whatever found the failure (a random run may have dozens of
+ * preemptions), it is shortened before it is reported: first the shortest
+ * prefix of its picks that, continued with default picks, still fails the
+ * same check; then, over and over, a costly pick replaced by the default
+ * or left out, or the pick before it left out (the picks after it followed
+ * where they still can). A candidate is kept
+ * when it fails the same check with fewer preemptions, or as many and
+ * fewer steps. Every candidate is a counted run, at most
+ * EXPLORE_SHRINK_RUNS: the result is the same on every machine.
+ */
+
+/* A guided run: follow want[i] at choice point i (unless i is skip or
+ * past keep, or want[i] cannot run), else the default; note which picks
+ * were costly. */
+struct guided {
+    struct explorer *x;
+    const int16_t *want;
+    size_t nwant, keep, skip, pos;
+    bool drop;    /* skip means: leave want[skip] out (later ones move up) */
+    bool *costly; /* per point of this run, grown as needed */
+    size_t ncostly, cap;
+};
+
+static int guided_choose(void *ctx, const struct rl_choice *c)
+{
+    struct guided *g = ctx;
+    size_t i = g->pos++;
+    int def = default_index(g->x, c), pick = def;
+    size_t w = g->drop && i >= g->skip ? i + 1 : i;
+    if (i < g->keep && (g->drop || i != g->skip) && w < g->nwant)
+        for (int k = 0; k < c->n; k++)
+            if (c->options[k] == g->want[w])
+                pick = k;
+    if (i >= g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 256;
+        g->costly = rl_xrealloc(g->costly, g->cap * sizeof(*g->costly));
+    }
+    g->costly[i] = pick != def;
+    g->ncostly = i + 1;
+    return pick;
+}
+
+/* The picks of run, decoded into *ids (malloc'd); returns their number. */
+static size_t run_picks(const struct rl_run *run, int16_t **ids)
+{
+    size_t n = rl_run_choice_count(run);
+    size_t len = rl_run_choices(run, NULL, 0) + 1;
+    char *text = rl_xmalloc(len);
+    rl_run_choices(run, text, len);
+    *ids = rl_xmalloc((n ? n : 1) * sizeof(**ids));
+    long got = rl_schedule_decode(text, *ids, n ? n : 1);
+    free(text);
+    return got > 0 ? (size_t)got : 0;
+}
+
+struct shrink_best {
+    int16_t *ids; /* its picks */
+    size_t n;
+    bool *costly; /* which of them are costly */
+    int preemptions;
+    uint64_t steps;
+};
+
+/* Run one candidate; adopt it into b when it fails the same check and is
+ * shorter. Returns true if adopted. */
+static bool shrink_try(struct explorer *x, struct shrink_best *b,
+                       size_t keep, size_t skip, bool drop)
+{
+    struct guided g = {x, b->ids, b->n, keep, skip, 0, drop, NULL, 0, 0};
+    struct rl_sched s = {0};
+    s.kind = RL_SCHED_CUSTOM;
+    s.choose = guided_choose;
+    s.choose_ctx = &g;
+    struct rl_run *run = run_start(x, &s, true);
+    if (!run) {
+        free(g.costly);
+        return false;
+    }
+    x->res->shrink_runs++;
+    bool only;
+    int f = first_failure(x->cfg, run, &only);
+    bool better = false;
+    if (f >= 0 && rl_run_end(run) != RL_END_STEP_LIMIT &&
+        rl_run_end(run) != RL_END_DIVERGED) {
+        struct rl_check_result r;
+        rl_run_check(run, f, &r);
+        int p = rl_run_preemptions(run);
+        uint64_t st = rl_run_record_last(run);
+        better = strcmp(r.name, x->res->check) == 0 &&
+                 (p < b->preemptions ||
+                  (p == b->preemptions && st < b->steps));
+        if (better) {
+            free(b->ids);
+            free(b->costly);
+            b->n = run_picks(run, &b->ids);
+            b->costly = g.costly;
+            g.costly = NULL;
+            if (g.ncostly < b->n) /* cannot happen: one pick per point */
+                b->n = g.ncostly;
+            b->preemptions = p;
+            b->steps = st;
+            take_failure(x->res, run, f);
+        }
+    }
+    rl_run_destroy(run);
+    free(g.costly);
+    return better;
+}
+
+/* How many picks the choices text of a schedule holds ("0x2.1x7": 9). */
+static size_t choices_count(const char *text)
+{
+    size_t n = 0;
+    if (strcmp(text, "-") == 0)
+        return 0;
+    for (const char *p = text; *p;) {
+        char *end;
+        strtol(p, &end, 10);
+        long count = 1;
+        if (*end == 'x')
+            count = strtol(end + 1, &end, 10);
+        n += count > 0 ? (size_t)count : 0;
+        p = *end == '.' ? end + 1 : end;
+        if (end == p && *p != '\0')
+            break; /* malformed: cannot happen for the engine's own */
+    }
+    return n;
+}
+
+/* Shorten the failure in res (see above). */
+static void shrink(struct explorer *x)
+{
+    struct rl_explore_result *res = x->res;
+    res->found_preemptions = res->preemptions;
+    res->found_steps = res->steps;
+    if (res->end == RL_END_STEP_LIMIT)
+        return; /* judged with a fair continuation: keep it as found */
+    struct shrink_best b = {0};
+    long got;
+    b.n = choices_count(res->choices);
+    b.ids = rl_xmalloc((b.n ? b.n : 1) * sizeof(*b.ids));
+    got = rl_schedule_decode(res->choices, b.ids, b.n ? b.n : 1);
+    b.n = got > 0 ? (size_t)got : 0;
+    b.preemptions = res->preemptions;
+    b.steps = res->steps;
+    /* The shortest failing prefix, continued by default picks. */
+    for (size_t j = 0; j <= b.n && res->shrink_runs < EXPLORE_SHRINK_RUNS;
+         j++)
+        if (shrink_try(x, &b, j, SIZE_MAX, false))
+            break;
+    /* Then one costly pick at a time back to the default. */
+    bool again = b.costly != NULL;
+    while (again && res->shrink_runs < EXPLORE_SHRINK_RUNS) {
+        again = false;
+        for (size_t j = 0; j < b.n && res->shrink_runs < EXPLORE_SHRINK_RUNS;
+             j++) {
+            if (!b.costly[j])
+                continue;
+            if (shrink_try(x, &b, SIZE_MAX, j, false) ||
+                shrink_try(x, &b, SIZE_MAX, j, true) ||
+                (j > 0 && shrink_try(x, &b, SIZE_MAX, j - 1, true))) {
+                again = true;
+                break;
+            }
+        }
+    }
+    free(b.ids);
+    free(b.costly);
 }
 
 /* ---- phase 2: random and PCT -------------------------------------------- */
@@ -518,8 +904,7 @@ static int systematic(struct explorer *x)
 /* Whether phase 2 has a bound: without one it would never end. */
 static bool phase2_wanted(const struct rl_explore_config *cfg)
 {
-    return cfg->random_runs || cfg->pct_runs || cfg->max_runs ||
-           cfg->budget_s > 0;
+    return cfg->random_runs || cfg->pct_runs || cfg->max_runs;
 }
 
 /* Returns 1 found, -1 stopped, 0 the runs asked for are done. */
@@ -643,7 +1028,21 @@ int rl_explore(const struct rl_explore_config *cfg,
     res->stop = RL_EXPLORE_DONE;
     struct rl_explore_config c2 = *cfg;
     c2.max_preemptions = res->bound;
+    /* Random and PCT get their share of the schedule budget whatever the
+     * bounded search would take: the runs asked for, or a quarter of
+     * max_runs. The bounded search gets the rest. */
+    uint64_t share = cfg->random_runs + cfg->pct_runs;
+    if (share == 0 && cfg->max_runs)
+        share = cfg->max_runs / EXPLORE_PHASE2_SHARE;
+    if (cfg->max_runs && !cfg->skip_systematic) {
+        uint64_t sys = cfg->max_runs > share ? cfg->max_runs - share : 1;
+        if (!c2.max_systematic || c2.max_systematic > sys)
+            c2.max_systematic = sys;
+    }
     x.cfg = &c2;
+    x.reduce = !cfg->no_reduction;
+    if (x.reduce)
+        x.tr = rl_xmalloc(sizeof(*x.tr));
 
     int r = 0;
     uint64_t est = 0;
@@ -653,6 +1052,9 @@ int rl_explore(const struct rl_explore_config *cfg,
             r == 0 && !x.beyond && res->bound_complete >= res->bound;
         if (res->every_schedule)
             r = 2; /* nothing left for phase 2 to find */
+        else if (r == 0 && res->bound_complete >= res->bound &&
+                 !cfg->random_runs && !cfg->pct_runs)
+            r = 2; /* complete within the bound: say so and stop */
     }
     if (r == 0 && phase2_wanted(cfg))
         r = probe_length(&x, &est);
@@ -661,11 +1063,14 @@ int rl_explore(const struct rl_explore_config *cfg,
     if (r == 2)
         r = 0;
     free(x.pts);
+    free(x.seen);
     res->exhaustive = res->bound_complete >= res->bound;
     if (r == 1) {
         res->stop = RL_EXPLORE_DONE;
+        shrink(&x);
         verify_failure(&x);
     }
+    free(x.tr);
     res->seconds = elapsed(&x);
     if (res->stop == RL_EXPLORE_ERROR && res->runs == 0)
         return -1;

@@ -3,20 +3,32 @@
  * explore.h - schedule exploration: search the sim schedules of a program
  * for one that breaks a check.
  *
- * Phase 1 is systematic: a depth-first search over the choice points of the
- * program with a preemption bound, fewest preemptions first (every schedule
- * with 0 preemptions, then every one with exactly 1, ... up to the bound).
- * A preemption is a pick at a thread choice point where the thread that ran
- * the previous step could go on and another thread is picked (the same
- * count as rl_run_preemptions); the pick of which waiter a notify wakes is
- * never one. Each schedule within the bound is run exactly once, so the
- * count of schedules explored is exact, and the first failure found has the
- * fewest preemptions there are.
+ * Phase 1 is systematic: iterative bounding over the choice points of
+ * the program, cheapest first. At each choice point one option is the
+ * default and costs nothing: the thread that ran the previous step if it
+ * can go on (after a yield or a sleep, the next one instead), else the
+ * next runnable thread after it by id, cyclically (round robin); for a
+ * notify, the longest waiter. Any other pick costs one: a preemption (the
+ * running thread could go on) or a delay (it could not, and another than
+ * the round-robin next was picked). So bound 0 is exactly one schedule,
+ * and bound k is polynomial in the length of a run. Level b runs every
+ * schedule that costs exactly b, each once (the bound reported and asked
+ * for as "preemptions" is this cost), so the first failure found is one
+ * of the cheapest there are.
+ * A partial-order reduction stops a run as soon as its prefix only
+ * reorders independent steps (different objects) of a prefix already
+ * covered at no more cost (explore.c says why this is sound under the
+ * bound, where sleep sets are not): a failure reachable within the bound
+ * is found at the same bound with or without it (no_reduction turns it
+ * off, to check that).
  * Phase 2, when the bounded search found nothing, spends what is left of
- * the budget on seeded random and PCT runs (schedules with more
- * preemptions). Everything is a function of the configuration: with a run
- * cap and no wall-clock limit (or one that is not reached) the result is
- * the same on every machine.
+ * the schedule budget on seeded random and PCT runs (schedules with more
+ * preemptions). Everything is a function of the configuration: every
+ * limit that shapes the result is counted in schedules or steps, so the
+ * verdict, the counterexample and the schedule count are the same on
+ * every machine. The one wall-clock limit (guard_s) is a safety stop: a
+ * search it stops is reported as incomplete (RL_EXPLORE_GUARD), never as
+ * a verdict.
  *
  * A run that reaches the step limit is judged by a fair continuation: the
  * same forced choices, then round robin. Only if that run does not finish
@@ -45,8 +57,15 @@ struct rl_explore_config {
     int max_preemptions;     /* bound of the systematic search, >= 0 */
     uint64_t max_steps;      /* per run; 0 = RL_EXPLORE_DEFAULT_MAX_STEPS */
     uint64_t seed;           /* random and PCT runs */
-    double budget_s;         /* wall clock for everything; 0 = no limit */
-    uint64_t max_runs;       /* every run counted; 0 = no limit */
+    double guard_s;          /* safety stop on the wall clock; 0 = none.
+                                Reaching it ends the search as
+                                RL_EXPLORE_GUARD: incomplete, no verdict */
+    uint64_t max_runs;       /* every run counted (also those stopped
+                                early by the reduction); 0 = no limit.
+                                Phase 2's share (random_runs + pct_runs,
+                                or else a quarter of it) is kept from
+                                phase 1: it always runs, seeded, unless
+                                the bounded search is complete */
     uint64_t max_systematic; /* runs of phase 1; 0 = no limit of its own.
                                 Shared fairly among the levels: level b
                                 may use at most (what is left) / (levels
@@ -54,9 +73,17 @@ struct rl_explore_config {
                                 leaves runs for more preemptions */
     uint64_t random_runs;    /* phase 2: at most this many random runs and */
     uint64_t pct_runs;       /* PCT runs, interleaved; both 0 = no limit
-                                (until max_runs or the budget) */
+                                (until max_runs). Given, they run even
+                                after a complete bounded search; both 0,
+                                phase 2 runs only when the bounded search
+                                was cut short (a complete one is the
+                                answer: the search says so and stops) */
     int pct_max_depth;       /* PCT depths cycle 1..this; 0 = 3 */
     bool skip_systematic;    /* phase 2 only */
+    bool no_reduction;       /* run every schedule within the bound, also
+                                those that only reorder independent steps
+                                of one already run (to check the
+                                reduction; slower, same verdicts) */
     /* Which failed checks make a run a counterexample; NULL = every one.
      * (The grader judges safety without "no deadlock" and "finishes",
      * and liveness with only those two.) */
@@ -75,7 +102,8 @@ enum rl_explore_phase {
 enum rl_explore_stop {
     RL_EXPLORE_DONE,    /* found a failure, or covered all it set out to */
     RL_EXPLORE_RUN_CAP, /* max_runs / max_systematic reached */
-    RL_EXPLORE_BUDGET,  /* the wall clock ran out */
+    RL_EXPLORE_GUARD,   /* the safety stop (guard_s) ended the search:
+                           incomplete, the result is not a verdict */
     RL_EXPLORE_NONDETERMINISM, /* a replayed prefix made different choices */
     RL_EXPLORE_ERROR,          /* the program could not be run (setup error) */
 };
@@ -90,6 +118,11 @@ struct rl_explore_result {
     char end_text[512]; /* rl_run_end_text of the failing run */
     enum rl_end end;    /* how the failing run ended */
     int preemptions;    /* of the failing schedule */
+    int cost;           /* SYSTEMATIC: its preemptions and delays (the
+                           level it was found at) */
+    int found_preemptions;  /* the schedule as found, before it was */
+    uint64_t found_steps;   /* shrunk to preemptions / steps above */
+    uint64_t shrink_runs;   /* runs spent shrinking (not in runs) */
     uint64_t steps;     /* of the failing run */
     uint64_t max_steps; /* the step limit runs had (for a replay) */
     enum rl_explore_phase phase;
@@ -97,7 +130,10 @@ struct rl_explore_result {
     int phase_depth;     /* PCT: its depth */
 
     /* Coverage. */
-    uint64_t runs; /* schedules run, every phase */
+    uint64_t runs; /* schedules run to the end and judged, every phase */
+    uint64_t pruned_runs; /* systematic runs stopped early: their prefix
+                             only reordered independent steps of one
+                             already covered (the reduction) */
     uint64_t systematic_runs;
     uint64_t random_runs;
     uint64_t pct_runs;
@@ -115,7 +151,7 @@ struct rl_explore_result {
                             covered (phase 2 is then skipped) */
     enum rl_explore_stop stop;
     char error[256]; /* NONDETERMINISM / ERROR: what happened */
-    double seconds;  /* wall clock spent (not part of any verdict) */
+    double seconds;  /* wall clock spent (not part of any result) */
 };
 
 /* Search cfg->program's schedules. Returns 0 when the search ran (found or

@@ -17,6 +17,11 @@ uint64_t rng_stream(uint64_t seed, uint64_t i)
     return z ^ (z >> 31);
 }
 
+uint64_t rng_hash(uint64_t z)
+{
+    return rng_stream(z, 0);
+}
+
 uint64_t rng_seed(uint64_t seed)
 {
     uint64_t z = rng_stream(seed, 0);

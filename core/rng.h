@@ -16,6 +16,8 @@
 
 /* Output i (0, 1, ...) of the splitmix64 sequence that starts at seed. */
 uint64_t rng_stream(uint64_t seed, uint64_t i);
+/* A well-mixed 64-bit hash of z: rng_stream(z, 0), splitmix64's step. */
+uint64_t rng_hash(uint64_t z);
 /* A generator state for seed: never 0 (xorshift's fixed point). */
 uint64_t rng_seed(uint64_t seed);
 /* The next number of the xorshift64* generator in *state. */

@@ -58,7 +58,8 @@ struct rl_choice {
     const int *options;     /* thread ids, ascending for THREAD, FIFO for NOTIFY */
 };
 
-/* Custom scheduler: returns an index into c->options. */
+/* Custom scheduler: returns an index into c->options, or -1 to end the
+ * run there (it ends as RL_END_DIVERGED). */
 typedef int (*rl_choose_fn)(void *ctx, const struct rl_choice *c);
 
 struct rl_sched {
@@ -228,6 +229,10 @@ enum rl_end {
     RL_END_TIMEOUT,   /* os: the wall-clock guard expired; sim: a thread
                          ran past its CPU budget without a racelab call
                          (watchdog.h) */
+    RL_END_FAILED,    /* sim: stopped at the step where a lab thread's
+                         rl_fail() reported a failed check (the state is
+                         not final: the program's final checks are not
+                         run) */
 };
 
 struct rl_check_result {

@@ -56,8 +56,10 @@ const char *rl_strerror(int status)
 /* How a run ended, in a word or two ("deadlock"). */
 const char *rl_end_name(enum rl_end e)
 {
-    static const char *names[] = {"running",        "finished", "deadlock",
-                                  "did not finish", "diverged", "timed out"};
+    static const char *names[] = {"running",   "finished",
+                                  "deadlock",  "did not finish",
+                                  "diverged",  "timed out",
+                                  "check failed"};
     return (unsigned)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
 }
 
@@ -250,6 +252,7 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
     case RL_END_STEP_LIMIT:
     case RL_END_DIVERGED:
     case RL_END_TIMEOUT:
+    case RL_END_FAILED:
         sb_printf(&sb, "%s", run->end_msg);
         break;
     }

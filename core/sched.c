@@ -199,8 +199,9 @@ int sched_pick(struct sched *s, const struct rl_choice *c, int *want)
         return -1;
     }
     case RL_SCHED_CUSTOM: {
+        /* -1: the caller ends the run here (exploration prunes it). */
         int i = s->cfg.choose(s->cfg.choose_ctx, c);
-        RL_ASSERT(i >= 0 && i < c->n);
+        RL_ASSERT(i >= -1 && i < c->n);
         return i;
     }
     }

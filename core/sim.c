@@ -218,6 +218,8 @@ static enum rl_end settle(struct rl_run *run)
         return RL_END_DIVERGED;
     if (s->stuck)
         return RL_END_TIMEOUT;
+    if (s->failed)
+        return RL_END_FAILED;
     int opts[RL_MAX_THREADS];
     if (all_done(run)) {
         uint64_t left = sched_replay_left(&s->sched);

@@ -42,6 +42,8 @@ struct sim {
     int last;      /* thread that ran the previous step, or -1 */
     bool diverged; /* a notify choice could not follow replay */
     bool stuck;    /* a thread was stopped by the watchdog */
+    bool failed;   /* a lab thread's rl_fail(): the run ends after this
+                      step (RL_END_FAILED) */
 };
 
 /* The sim state of a run whose backend is sim. */

@@ -575,8 +575,19 @@ void sim_sleep(long ms)
     sim_rec(run, t, RL_OP_SLEEP, RL_RES_WOKE, NULL, -1, ms, s->now, s->now);
 }
 
-/* Record that self failed check number check. */
+/* Record that self failed check number check; the run ends after this
+ * step, at the failure (a state past it would only hide where it was). */
 void sim_fail(struct rl_thread *self, int check)
 {
-    sim_rec(self->run, self, RL_OP_FAIL, RL_RES_OK, NULL, -1, check, 0, 0);
+    struct rl_run *run = self->run;
+    struct sim *s = sim_of(run);
+    sim_rec(run, self, RL_OP_FAIL, RL_RES_OK, NULL, -1, check, 0, 0);
+    if (!s->failed) {
+        s->failed = true;
+        snprintf(run->end_msg, sizeof(run->end_msg),
+                 "stopped at step %llu, where %s failed the check '%s'",
+                 (unsigned long long)run->rec_last, self->name,
+                 check >= 0 && check < run->nchecks ? run->checks[check].name
+                                                    : "?");
+    }
 }

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../core/explore.h"
 #include "../../labs/exercise_scenarios.h"
 #include "lib_pristine.h"
 
@@ -441,6 +442,44 @@ static const struct failing buggy[] = {
      "total money 322, expected 300"},
 };
 
+/* The partial-order reduction of explore never loses a bug: every
+ * scenario of buggy implementation _i, explored at bounds 0..2 with and
+ * without it, fails the same check at the same bound (or passes both). */
+START_TEST(test_buggy_reduction_keeps_verdicts)
+{
+    const struct failing *f = &buggy[_i];
+    const struct ex_exercise *ex = ex_exercise_find(f->exercise);
+    ck_assert_ptr_nonnull(f->impl);
+    ck_assert_ptr_nonnull(ex);
+    for (int s = 0; s < ex->nscenarios; s++) {
+        for (int k = 0; k <= 2; k++) {
+            struct rl_explore_result a, b;
+            struct rl_explore_config cfg;
+            struct ex_inst in;
+            ex_inst_init(&in, ex->scenarios[s], f->impl, RL_BACKEND_SIM);
+            memset(&cfg, 0, sizeof cfg);
+            cfg.program = ex_program(&in);
+            cfg.max_preemptions = k;
+            cfg.max_steps = 2000;
+            cfg.max_runs = 100000;
+            ck_assert_int_eq(rl_explore(&cfg, &a), 0);
+            cfg.no_reduction = true;
+            ck_assert_int_eq(rl_explore(&cfg, &b), 0);
+            ck_assert_msg(a.found == b.found && a.cost == b.cost &&
+                              a.exhaustive == b.exhaustive &&
+                              (!a.found || strcmp(a.check, b.check) == 0),
+                          "%s %s bound %d: reduced found=%d cost=%d '%s', "
+                          "unreduced found=%d cost=%d '%s'",
+                          f->what, ex->scenarios[s]->name, k, a.found, a.cost,
+                          a.check, b.found, b.cost, b.check);
+            ck_assert_uint_le(a.runs, b.runs);
+            rl_explore_result_free(&a);
+            rl_explore_result_free(&b);
+        }
+    }
+}
+END_TEST
+
 /* Buggy implementation _i is caught, with the right check and message. */
 START_TEST(test_buggy_caught)
 {
@@ -525,6 +564,8 @@ static Suite *exercises_suite(void)
     tcase_add_loop_test(tc, test_skeleton_fails, 0,
                         (int)(sizeof skeletons / sizeof skeletons[0]));
     tcase_add_loop_test(tc, test_buggy_caught, 0,
+                        (int)(sizeof buggy / sizeof buggy[0]));
+    tcase_add_loop_test(tc, test_buggy_reduction_keeps_verdicts, 0,
                         (int)(sizeof buggy / sizeof buggy[0]));
     suite_add_tcase(s, tc);
 

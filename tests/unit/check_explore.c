@@ -119,7 +119,11 @@ START_TEST(test_producer_consumer_bugs)
     ck_assert(r.found);
     ck_assert_str_eq(r.check, "buffer bounds hold");
     ck_assert_int_eq(r.preemptions, 0);
-    ck_assert(r.seconds < 1.0);
+    /* The run stops at the failing step, not at the end. */
+    ck_assert_int_eq(r.end, RL_END_FAILED);
+    ck_assert_uint_eq(r.steps, 50);
+    ck_assert_str_eq(r.end_text, "stopped at step 50, where C1 failed the "
+                                 "check 'buffer bounds hold'");
     rl_explore_result_free(&r);
 
     cfg = lab_config("producer-consumer", "spin-holding-lock");
@@ -129,7 +133,6 @@ START_TEST(test_producer_consumer_bugs)
     ck_assert_int_eq(r.end, RL_END_STEP_LIMIT);
     ck_assert_uint_eq(r.max_steps, RL_EXPLORE_DEFAULT_MAX_STEPS);
     ck_assert_uint_eq(r.spin_runs, 1); /* confirmed by a fair run */
-    ck_assert(r.seconds < 1.0);
     struct rl_run *run = replay(&cfg, r.choices, r.max_steps);
     ck_assert_int_eq(rl_run_end(run), RL_END_STEP_LIMIT);
     rl_run_destroy(run);
@@ -139,23 +142,116 @@ END_TEST
 
 /* ---- coverage of correct variants --------------------------------------- */
 
+/* A naive bounded search, written apart from explore.c: the whole tree
+ * of choices, one run per node, cost = picks other than the default (the
+ * running thread if it can go on, else the next runnable id after it, for
+ * a notify the first waiter). Counts the complete schedules of cost <= k.
+ * For programs without yield or sleep. */
+struct naive {
+    int16_t prefix[256];
+    int len;
+    int cost;       /* of the prefix */
+    int n, def;     /* the point after the prefix, when reached */
+    int opts[RL_MAX_THREADS];
+    bool reached;
+};
+
+static int naive_choose(void *ctx, const struct rl_choice *c)
+{
+    struct naive *nv = ctx;
+    int def = 0;
+    if (c->kind == RL_CHOICE_THREAD) {
+        def = -1;
+        for (int i = 0; i < c->n && def < 0; i++)
+            if (c->options[i] == c->current)
+                def = i;
+        for (int i = 0; i < c->n && def < 0; i++)
+            if (c->options[i] > c->current)
+                def = i;
+        if (def < 0)
+            def = 0;
+    }
+    if (nv->n < nv->len) {
+        int want = nv->prefix[nv->n++];
+        for (int i = 0; i < c->n; i++)
+            if (c->options[i] == want) {
+                nv->cost += i != def;
+                return i;
+            }
+        ck_abort_msg("naive: the prefix does not replay");
+    }
+    nv->reached = true;
+    nv->def = def;
+    nv->n = c->n;
+    for (int i = 0; i < c->n; i++)
+        nv->opts[i] = c->options[i];
+    return -1;
+}
+
+static uint64_t naive_count(const struct rl_program *prog, int16_t *prefix,
+                            int len, int k)
+{
+    struct naive nv;
+    memset(&nv, 0, sizeof nv);
+    memcpy(nv.prefix, prefix, (size_t)len * sizeof(*prefix));
+    nv.len = len;
+    struct rl_run_config rc;
+    char err[200];
+    memset(&rc, 0, sizeof rc);
+    rc.program = *prog;
+    rc.sched.kind = RL_SCHED_CUSTOM;
+    rc.sched.choose = naive_choose;
+    rc.sched.choose_ctx = &nv;
+    rc.max_steps = 20000;
+    struct rl_run *run = rl_run_create(&rc, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    rl_run_finish(run);
+    rl_run_destroy(run);
+    if (!nv.reached)
+        return nv.cost <= k;
+    uint64_t total = 0;
+    int n = nv.n, def = nv.def, cost = nv.cost;
+    int opts[RL_MAX_THREADS];
+    memcpy(opts, nv.opts, sizeof opts);
+    ck_assert_int_lt(len, 255);
+    for (int i = 0; i < n; i++) {
+        if (cost + (i != def) > k)
+            continue;
+        prefix[len] = (int16_t)opts[i];
+        total += naive_count(prog, prefix, len + 1, k);
+    }
+    return total;
+}
+
 START_TEST(test_locked_counter_full_coverage)
 {
-    /* The counts were cross-checked with a naive bounded depth-first
-     * search that revisits every prefix. */
-    static const uint64_t want[] = {2, 26, 188, 890};
+    /* Bound 0 is one schedule; without the reduction every schedule of
+     * the bound runs once (the counts of the naive search above); with
+     * it, only those that do not merely reorder independent steps. */
+    static const uint64_t all[] = {1, 14, 107, 539};
+    static const uint64_t reduced[] = {1, 10, 42, 127};
+    static const uint64_t pruned[] = {0, 4, 41, 71};
     for (int k = 0; k <= 3; k++) {
         struct rl_explore_config cfg = lab_config("locked-counter", "locked");
         struct rl_explore_result r;
+        int16_t prefix[256];
         cfg.max_preemptions = k;
+        ck_assert_uint_eq(naive_count(&cfg.program, prefix, 0, k), all[k]);
         ck_assert_int_eq(rl_explore(&cfg, &r), 0);
         ck_assert(!r.found);
         ck_assert(r.exhaustive);
         ck_assert(!r.every_schedule);
         ck_assert_int_eq(r.bound_complete, k);
-        ck_assert_uint_eq(r.systematic_runs, want[k]);
-        ck_assert_uint_eq(r.runs, want[k]);
+        ck_assert_uint_eq(r.runs, reduced[k]);
+        ck_assert_uint_eq(r.pruned_runs, pruned[k]);
+        ck_assert_uint_eq(r.systematic_runs, reduced[k] + pruned[k]);
         ck_assert_uint_eq(r.random_runs + r.pct_runs, 0);
+        rl_explore_result_free(&r);
+        cfg.no_reduction = true;
+        ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+        ck_assert(!r.found && r.exhaustive);
+        ck_assert_uint_eq(r.runs, all[k]);
+        ck_assert_uint_eq(r.pruned_runs, 0);
         rl_explore_result_free(&r);
     }
 }
@@ -165,10 +261,18 @@ START_TEST(test_rlock_nesting_rlock_coverage)
 {
     struct rl_explore_config cfg = lab_config("rlock-nesting", "rlock");
     struct rl_explore_result r;
+    int16_t prefix[256];
+    ck_assert_uint_eq(naive_count(&cfg.program, prefix, 0, 2), 49);
     ck_assert_int_eq(rl_explore(&cfg, &r), 0);
     ck_assert(!r.found);
     ck_assert(r.exhaustive);
-    ck_assert_uint_eq(r.runs, 72);
+    ck_assert_uint_eq(r.runs, 26);
+    ck_assert_uint_eq(r.pruned_runs, 23);
+    rl_explore_result_free(&r);
+    cfg.no_reduction = true;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found && r.exhaustive);
+    ck_assert_uint_eq(r.runs, 49);
     rl_explore_result_free(&r);
 }
 END_TEST
@@ -181,13 +285,42 @@ START_TEST(test_systematic_cap_is_shared)
     ck_assert_int_eq(rl_explore(&cfg, &r), 0);
     ck_assert(!r.found);
     ck_assert(!r.exhaustive);
-    ck_assert_int_eq(r.bound_complete, 0); /* level 0 (2 runs) fit */
+    ck_assert_int_eq(r.bound_complete, 1); /* levels 0 and 1 (1 + 14) fit */
     ck_assert_uint_eq(r.systematic_runs, 30);
     rl_explore_result_free(&r);
 }
 END_TEST
 
 /* ---- phase 2 and determinism -------------------------------------------- */
+
+START_TEST(test_random_failure_is_shrunk)
+{
+    /* A random run finds the lost update with many preemptions; it is
+     * reported shrunk to the one preemption it needs, and replays. */
+    struct rl_explore_config cfg = lab_config("unsafe-counter", "unsafe");
+    struct rl_explore_result r;
+    ck_assert_int_eq(lab_inst_set(&inst, "iters", "10", NULL, 0), 0);
+    cfg.skip_systematic = true;
+    cfg.seed = 5;
+    cfg.max_runs = 100;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_int_eq(r.phase, RL_EXPLORE_RANDOM);
+    ck_assert_uint_eq(r.runs, 1);
+    ck_assert_int_eq(r.found_preemptions, 13);
+    ck_assert_uint_eq(r.found_steps, 44);
+    ck_assert_int_eq(r.preemptions, 1);
+    ck_assert_uint_eq(r.steps, 44);
+    ck_assert_uint_eq(r.shrink_runs, 19);
+    ck_assert_str_eq(r.choices, "1x8.0x21");
+    ck_assert_str_eq(r.message, "counter = 10, expected 20: 10 updates lost");
+    struct rl_run *run = replay(&cfg, r.choices, 0);
+    ck_assert(failed(run, "final value"));
+    ck_assert_int_eq(rl_run_preemptions(run), 1);
+    rl_run_destroy(run);
+    rl_explore_result_free(&r);
+}
+END_TEST
 
 START_TEST(test_same_seed_same_result)
 {
@@ -205,20 +338,44 @@ START_TEST(test_same_seed_same_result)
     ck_assert_uint_eq(a.runs, b.runs);
     ck_assert_int_eq(a.preemptions, b.preemptions);
 
-    /* A correct variant under a run cap: the counts are exact. */
+    /* A correct variant under a run cap: the bounded search is complete
+     * after 42 schedules (and 41 stopped early), so the search says so and stops there. */
     cfg = lab_config("locked-counter", "locked");
     cfg.seed = 3;
     cfg.max_runs = 1000;
     ck_assert_int_eq(rl_explore(&cfg, &c), 0);
     ck_assert(!c.found);
-    ck_assert_uint_eq(c.runs, 1000);
-    ck_assert_uint_eq(c.systematic_runs, 188);
-    ck_assert_uint_eq(c.random_runs, 406);
-    ck_assert_uint_eq(c.pct_runs, 406);
-    ck_assert_int_eq(c.stop, RL_EXPLORE_RUN_CAP);
+    ck_assert(c.exhaustive);
+    ck_assert_uint_eq(c.runs, 42);
+    ck_assert_uint_eq(c.systematic_runs, 42 + 41);
+    ck_assert_uint_eq(c.random_runs + c.pct_runs, 0);
+    ck_assert_int_eq(c.stop, RL_EXPLORE_DONE);
     rl_explore_result_free(&a);
     rl_explore_result_free(&b);
     rl_explore_result_free(&c);
+}
+END_TEST
+
+START_TEST(test_phase2_gets_its_share)
+{
+    /* A bounded search too big for the budget still leaves a quarter of
+     * it to random and PCT runs, seeded: the same counts every time. */
+    struct rl_explore_config cfg = lab_config("locked-counter", "locked");
+    struct rl_explore_result r;
+    ck_assert_int_eq(lab_inst_set(&inst, "threads", "4", NULL, 0), 0);
+    cfg.max_preemptions = 3;
+    cfg.max_runs = 2000;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found);
+    ck_assert(!r.exhaustive);
+    ck_assert_int_eq(r.bound_complete, 1);
+    ck_assert_uint_eq(r.systematic_runs, 1500);
+    ck_assert_uint_eq(r.runs, 1025);
+    ck_assert_uint_eq(r.pruned_runs, 975);
+    ck_assert_uint_eq(r.random_runs, 250);
+    ck_assert_uint_eq(r.pct_runs, 250);
+    ck_assert_int_eq(r.stop, RL_EXPLORE_RUN_CAP);
+    rl_explore_result_free(&r);
 }
 END_TEST
 
@@ -232,7 +389,7 @@ START_TEST(test_fixed_phase2_lists)
     ck_assert(!r.found);
     ck_assert_uint_eq(r.random_runs, 7);
     ck_assert_uint_eq(r.pct_runs, 5);
-    ck_assert_uint_eq(r.runs, 188 + 12);
+    ck_assert_uint_eq(r.runs, 42 + 12);
     ck_assert_int_eq(r.stop, RL_EXPLORE_DONE);
     rl_explore_result_free(&r);
 }
@@ -356,6 +513,41 @@ START_TEST(test_check_filter)
 }
 END_TEST
 
+/* ---- the reduction never loses a bug ------------------------------------ */
+
+/* Explore every variant of lab i at bounds 0..2 with and without the
+ * reduction: the same verdict at the same level, never more schedules. */
+START_TEST(test_reduction_keeps_verdicts_labs)
+{
+    const struct lab *l = lab_at(_i);
+    for (int v = 0; v < l->nvariants; v++) {
+        for (int k = 0; k <= 2; k++) {
+            struct rl_explore_result a, b;
+            struct rl_explore_config cfg =
+                lab_config(l->name, l->variants[v].name);
+            cfg.max_preemptions = k;
+            cfg.max_runs = 200000;
+            ck_assert_int_eq(rl_explore(&cfg, &a), 0);
+            cfg.no_reduction = true;
+            ck_assert_int_eq(rl_explore(&cfg, &b), 0);
+            ck_assert_msg(a.found == b.found && a.cost == b.cost &&
+                              a.exhaustive == b.exhaustive,
+                          "%s/%s bound %d: reduced found=%d cost=%d (%s) "
+                          "after %llu, unreduced found=%d cost=%d (%s) after "
+                          "%llu",
+                          l->name, l->variants[v].name, k, a.found, a.cost,
+                          a.check, (unsigned long long)a.runs, b.found, b.cost,
+                          b.check, (unsigned long long)b.runs);
+            if (a.found)
+                ck_assert_str_eq(a.check, b.check);
+            ck_assert_uint_le(a.runs, b.runs);
+            rl_explore_result_free(&a);
+            rl_explore_result_free(&b);
+        }
+    }
+}
+END_TEST
+
 static Suite *explore_suite(void)
 {
     Suite *s = suite_create("explore");
@@ -367,12 +559,16 @@ static Suite *explore_suite(void)
     tcase_add_test(tc, test_locked_counter_full_coverage);
     tcase_add_test(tc, test_rlock_nesting_rlock_coverage);
     tcase_add_test(tc, test_systematic_cap_is_shared);
+    tcase_add_test(tc, test_random_failure_is_shrunk);
     tcase_add_test(tc, test_same_seed_same_result);
+    tcase_add_test(tc, test_phase2_gets_its_share);
     tcase_add_test(tc, test_fixed_phase2_lists);
     tcase_add_test(tc, test_spin_wait_is_not_a_bug);
     tcase_add_test(tc, test_every_schedule_skips_phase2);
     tcase_add_test(tc, test_nondeterminism_detected);
     tcase_add_test(tc, test_check_filter);
+    tcase_add_loop_test(tc, test_reduction_keeps_verdicts_labs, 0,
+                        lab_count());
     suite_add_tcase(s, tc);
     return s;
 }

@@ -130,7 +130,7 @@ START_TEST(test_skeletons_below_full)
         ck_assert_int_eq(s->outcome, GRADE_SKIPPED);
         ck_assert_int_eq(s->points, 0);
         ck_assert_str_eq(s->message,
-                         "not judged: none of the 1022 schedules ran to the "
+                         "not judged: none of the 1012 schedules ran to the "
                          "end (they deadlocked or did not finish; the "
                          "liveness check says why); scored 0");
     }
@@ -148,13 +148,13 @@ START_TEST(test_skeletons_below_full)
     ck_assert_int_eq(c->cls, GRADE_CLASS_RR);
     ck_assert_int_eq(c->points, 0);
     ck_assert_str_eq(c->schedule,
-                     "rl1:counter:student:threads=2,iters=3:0x2.1x7.0x5");
+                     "rl1:counter:student:threads=2,iters=3:0x2.1x7.2x2");
     ck_assert_ptr_nonnull(strstr(c->detail, "lost update on counter.value"));
     char cmd[512];
     grade_replay_command(c, cmd, sizeof cmd);
     ck_assert_str_eq(cmd,
                      "racelab replay --schedule "
-                     "'rl1:counter:student:threads=2,iters=3:0x2.1x7.0x5'");
+                     "'rl1:counter:student:threads=2,iters=3:0x2.1x7.2x2'");
     grade_report_free(&r);
 }
 END_TEST
@@ -278,7 +278,7 @@ static const struct buggy buggies[] = {
      "no deadlock", "waits for a notify on barrier.released"},
     {"bounded_buffer_if_wait.c", "bounded_buffer",
      "safety: producers-consumers", GRADE_WRONG, "each item once",
-     "was consumed twice"},
+     "was never consumed"},
     {"bounded_buffer_notify_one.c", "bounded_buffer",
      "liveness: producers-consumers", GRADE_DEADLOCK, "no deadlock",
      "waits for a notify on buf.changed"},

@@ -35,7 +35,6 @@
     "step 38)"
 #define PC_IF_BOUNDS_RR1                                                       \
     "count = -1 after C1 took from an empty buffer, allowed 0..2 (step 54)"
-#define PC_IF_ITEMS_RR1 "item 1 was consumed twice; item 3 was never consumed"
 
 /* ---- the registry ---------------------------------------------------- */
 
@@ -498,11 +497,10 @@ START_TEST(test_semaphore_pool_none)
     struct lab_run lr;
 
     lab_run_sched(&lr, "semaphore-pool", "none", "", sched_rr(1), 0);
-    ck_assert_int_eq(lr.end, RL_END_DONE);
+    ck_assert_int_eq(lr.end, RL_END_FAILED); /* stopped at the failure */
     assert_check(&lr, "at most capacity at once", false, POOL_NONE_RR1);
-    assert_check(&lr, "all work done", true, "4 of 4 jobs done");
     rl_run_destroy(lr.run);
-    assert_always_fails("semaphore-pool", "none", "", RL_END_DONE,
+    assert_always_fails("semaphore-pool", "none", "", RL_END_FAILED,
                         "at most capacity at once");
 }
 END_TEST
@@ -535,8 +533,10 @@ START_TEST(test_semaphore_pool_bounded_extra_release)
     assert_check(&lr, "at most capacity at once", true,
                  "peak 2 connections, limit 2");
     rl_run_destroy(lr.run);
-    assert_always_fails("semaphore-pool", "bounded-extra-release", "",
-                        RL_END_DONE, "no misuse");
+    /* Some schedules let a third worker in before the stray release is
+     * caught: they stop there, at the capacity check. */
+    assert_always_fails_somehow("semaphore-pool", "bounded-extra-release",
+                                "");
 }
 END_TEST
 
@@ -564,10 +564,8 @@ START_TEST(test_producer_consumer_if_wait)
     struct lab_run lr;
 
     lab_run_sched(&lr, "producer-consumer", "if-wait", "", sched_rr(1), 0);
-    ck_assert_int_eq(lr.end, RL_END_DONE);
+    ck_assert_int_eq(lr.end, RL_END_FAILED); /* stopped at the failure */
     assert_check(&lr, "buffer bounds hold", false, PC_IF_BOUNDS_RR1);
-    assert_check(&lr, "every item consumed exactly once", false,
-                 PC_IF_ITEMS_RR1);
     rl_run_destroy(lr.run);
 }
 END_TEST

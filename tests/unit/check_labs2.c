@@ -35,12 +35,8 @@
 #define GATE_CLEAR_R0 "W1 waits for gate to be set; W2 waits for gate to be set"
 #define BP_NONE_RR3_PHASE                                                      \
     "round 1: T0 started phase 2 before T1 finished phase 1 (step 4)"
-#define BP_NONE_RR3_ROUND                                                      \
-    "T1 started round 2 before T2 finished phase 2 of round 1 (step 19)"
 #define BP_COUNTER_R0_ROUND                                                    \
     "T1 started round 2 before T0 finished phase 2 of round 1 (step 54)"
-#define BP_COUNTER_R0_PHASE                                                    \
-    "round 2: T2 started phase 2 before T0 finished phase 1 (step 66)"
 #define IO_ONCE "every line written once"
 #define IO_ADJ "START/END of one thread adjacent"
 
@@ -345,15 +341,12 @@ START_TEST(test_barrier_phases_none)
     struct lab_run lr;
 
     lab_run_sched(&lr, "barrier-phases", "none", "", sched_rr(3), 0);
-    ck_assert_int_eq(lr.end, RL_END_DONE);
+    ck_assert_int_eq(lr.end, RL_END_FAILED); /* stopped at the failure */
     assert_check(&lr, "phase 2 after phase 1", false, BP_NONE_RR3_PHASE);
-    assert_check(&lr, "next round after phase 2", false, BP_NONE_RR3_ROUND);
     rl_run_destroy(lr.run);
     lab_run_sched(&lr, "barrier-phases", "none", "rounds=1", sched_rr(3), 0);
     assert_check(&lr, "phase 2 after phase 1", false,
                  "T0 started phase 2 before T1 finished phase 1 (step 4)");
-    assert_check(&lr, "next round after phase 2", true,
-                 "no thread started a round while another was in phase 2");
     rl_run_destroy(lr.run);
     lab_run_sched(&lr, "barrier-phases", "none", "", sched_rr(1), 0);
     assert_passed(&lr, "none rr:1");
@@ -372,9 +365,8 @@ START_TEST(test_barrier_phases_counter_no_reset)
 
     lab_run_sched(&lr, "barrier-phases", "counter-no-reset", "",
                   sched_random(0), 0);
-    ck_assert_int_eq(lr.end, RL_END_DONE);
+    ck_assert_int_eq(lr.end, RL_END_FAILED); /* stopped at the failure */
     assert_check(&lr, "next round after phase 2", false, BP_COUNTER_R0_ROUND);
-    assert_check(&lr, "phase 2 after phase 1", false, BP_COUNTER_R0_PHASE);
     rl_run_destroy(lr.run);
     assert_always_passes("barrier-phases", "counter-no-reset",
                          "threads=3,rounds=1");

@@ -163,6 +163,22 @@ void assert_always_passes(const char *name, const char *variant,
     }
 }
 
+void assert_always_fails_somehow(const char *name, const char *variant,
+                                 const char *params)
+{
+    for (int i = 0; i < LAB_RUN_SCHEDULES; i++) {
+        struct lab_run lr;
+        struct rl_sched sc = sched_nth(i);
+        char spec[64];
+
+        lab_run_sched(&lr, name, variant, params, sc, 0);
+        rl_sched_format(&sc, spec, sizeof spec);
+        ck_assert_msg(!rl_run_passed(lr.run), "%s/%s %s: passed", name,
+                      variant, spec);
+        rl_run_destroy(lr.run);
+    }
+}
+
 void assert_always_fails(const char *name, const char *variant,
                          const char *params, enum rl_end end, const char *check)
 {

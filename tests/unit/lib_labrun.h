@@ -69,6 +69,10 @@ void assert_passed(const struct lab_run *lr, const char *what);
 void assert_always_passes(const char *name, const char *variant,
                           const char *params);
 
+/* A variant that fails some check under every one of those schedules. */
+void assert_always_fails_somehow(const char *name, const char *variant,
+                                 const char *params);
+
 /* A variant that fails under every schedule (rr:1..3, LAB_RUN_SEEDS seeds):
  * end is how every run must end, check the check that must fail. */
 void assert_always_fails(const char *name, const char *variant,

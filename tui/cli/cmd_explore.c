@@ -8,8 +8,12 @@
  * the result into a report: the failing check, its message, how many
  * preemptions the schedule has, the schedule string and the `racelab
  * replay` command; or how many schedules passed and whether they were
- * every schedule within the preemption bound. Timing is on its own "time:"
- * line so that scripts comparing two reports can drop it.
+ * every schedule within the preemption bound. Every limit that shapes the
+ * result is counted in schedules or steps (--max-schedules, --max-steps),
+ * so the report is the same on every machine; --budget is only a safety
+ * stop, and a search it stops says "incomplete" (exit status 3) instead of
+ * a verdict. Timing is on its own "time:" line so that scripts comparing
+ * two reports can drop it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,14 +26,16 @@
 #include "cli.h"
 
 /* Defaults of the command (the search's own are in explore.h). */
-#define EXPLORE_DEFAULT_BUDGET 2.0
+#define EXPLORE_DEFAULT_SCHEDULES 20000
 #define EXPLORE_MAX_BUDGET 86400.0
+#define EXPLORE_EXIT_INCOMPLETE 3 /* the safety stop ended the search */
 
 enum {
     OPT_BUDGET = CLI_OPT_USER,
     OPT_MAX_PREEMPTIONS,
     OPT_RUNS,
     OPT_MAX_STEPS,
+    OPT_NO_REDUCTION,
 };
 
 static const struct cli_option explore_options[] = {
@@ -40,8 +46,10 @@ static const struct cli_option explore_options[] = {
     {"set", 0, true, CLI_OPT_SET},
     {"budget", 0, true, OPT_BUDGET},
     {"max-preemptions", 0, true, OPT_MAX_PREEMPTIONS},
+    {"max-schedules", 0, true, OPT_RUNS},
     {"runs", 0, true, OPT_RUNS},
     {"max-steps", 0, true, OPT_MAX_STEPS},
+    {"no-reduction", 0, false, OPT_NO_REDUCTION},
     {NULL, 0, false, 0},
 };
 
@@ -87,6 +95,14 @@ static void print_found(const struct lab_inst *inst,
            plural(r->runs, "schedule", "schedules"));
     if (r->phase == RL_EXPLORE_SYSTEMATIC)
         printf("       no schedule with fewer preemptions fails\n");
+    if (r->found_preemptions != r->preemptions || r->found_steps != r->steps)
+        printf("shrunk: from %d %s and %" PRIu64 " steps as found, in %" PRIu64
+               " more %s\n",
+               r->found_preemptions,
+               plural((uint64_t)r->found_preemptions, "preemption",
+                      "preemptions"),
+               r->found_steps, r->shrink_runs,
+               plural(r->shrink_runs, "run", "runs"));
     printf("end: %s after %" PRIu64 " %s\n", rl_end_name(r->end), r->steps,
            plural(r->steps, "step", "steps"));
     if (r->end_text[0] != '\0')
@@ -111,26 +127,57 @@ static void print_found(const struct lab_inst *inst,
 static const char *incomplete_reason(const struct rl_explore_result *r)
 {
     switch (r->stop) {
-    case RL_EXPLORE_BUDGET:
-        return "budget";
+    case RL_EXPLORE_GUARD:
+        return "time guard";
     case RL_EXPLORE_RUN_CAP:
-        return "run cap";
+        return "schedule budget (--max-schedules)";
     default:
         return "too many schedules to store";
     }
 }
 
+/* n with a comma every three digits ("2,022"), in buf. */
+static const char *thousands(uint64_t n, char *buf, size_t len)
+{
+    char digits[24];
+    int nd = snprintf(digits, sizeof digits, "%" PRIu64, n);
+    size_t o = 0;
+
+    for (int i = 0; i < nd && o + 2 < len; i++) {
+        if (i > 0 && (nd - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 /* The report of a search that found nothing. */
 static void print_passed(const struct rl_explore_result *r)
 {
-    printf("%" PRIu64 " %s explored, all passed ", r->runs,
-           plural(r->runs, "schedule", "schedules"));
-    if (r->exhaustive)
-        printf("(every schedule with at most %d %s)\n", r->bound,
+    char n[32];
+
+    if (r->every_schedule)
+        printf("all %s %s: no failure (every schedule there is)\n",
+               thousands(r->runs, n, sizeof n),
+               plural(r->runs, "schedule", "schedules"));
+    else if (r->exhaustive && r->random_runs + r->pct_runs == 0)
+        printf("all %s %s with up to %d %s: no failure\n",
+               thousands(r->runs, n, sizeof n),
+               plural(r->runs, "schedule", "schedules"), r->bound,
+               plural((uint64_t)r->bound, "preemption", "preemptions"));
+    else if (r->exhaustive)
+        printf("%" PRIu64 " %s explored, all passed (every schedule with at "
+               "most %d %s)\n",
+               r->runs, plural(r->runs, "schedule", "schedules"), r->bound,
                plural((uint64_t)r->bound, "preemption", "preemptions"));
     else
-        printf("(bounded search not complete: %s)\n", incomplete_reason(r));
-    printf("  systematic: %" PRIu64 " (", r->systematic_runs);
+        printf("%" PRIu64 " %s explored, all passed (bounded search not "
+               "complete: %s)\n",
+               r->runs, plural(r->runs, "schedule", "schedules"),
+               incomplete_reason(r));
+    printf("  systematic: %" PRIu64 " (", r->runs - r->random_runs -
+                                                  r->pct_runs);
     if (r->bound_complete >= 0)
         printf(
             "every schedule with at most %d %s", r->bound_complete,
@@ -139,6 +186,10 @@ static void print_passed(const struct rl_explore_result *r)
         printf("not even every schedule without preemption");
     printf("), random: %" PRIu64 ", pct: %" PRIu64 "\n", r->random_runs,
            r->pct_runs);
+    if (r->pruned_runs > 0)
+        printf("  %" PRIu64 " more stopped early: they only reordered "
+               "independent steps of a schedule run already\n",
+               r->pruned_runs);
     if (r->spin_runs > 0)
         printf("  %" PRIu64 " %s reached the step limit but finished when "
                "scheduled fairly\n",
@@ -160,7 +211,7 @@ static int explore_job_from(const struct cli_args *c,
     const char *maxp = c->value[OPT_MAX_PREEMPTIONS];
     const char *runs = c->value[OPT_RUNS];
     const char *max_steps = c->value[OPT_MAX_STEPS];
-    double budget = EXPLORE_DEFAULT_BUDGET;
+    double budget = 0;
     char names[1024];
     uint64_t v;
 
@@ -186,14 +237,16 @@ static int explore_job_from(const struct cli_args *c,
             return -1;
         job->cfg.max_preemptions = (int)v;
     }
-    if (runs != NULL && cli_parse_u64("--runs", runs, 1, UINT64_MAX,
+    job->cfg.max_runs = EXPLORE_DEFAULT_SCHEDULES;
+    if (runs != NULL && cli_parse_u64("--max-schedules", runs, 1, UINT64_MAX,
                                       &job->cfg.max_runs, err, errlen) < 0)
         return -1;
     if (max_steps != NULL &&
         cli_parse_u64("--max-steps", max_steps, 1, UINT64_MAX,
                       &job->cfg.max_steps, err, errlen) < 0)
         return -1;
-    job->cfg.budget_s = budget;
+    job->cfg.no_reduction = c->value[OPT_NO_REDUCTION] != NULL;
+    job->cfg.guard_s = budget;
     return 0;
 }
 
@@ -223,6 +276,14 @@ static int explore_job_execute(struct explore_job *job)
     if (res.found) {
         print_found(&job->inst, &res);
         status = CLI_EXIT_FAIL;
+    } else if (res.stop == RL_EXPLORE_GUARD) {
+        printf("incomplete: the time guard (--budget %g s) stopped the "
+               "search after %" PRIu64 " %s; no verdict (the schedule "
+               "budget, --max-schedules, gives the same result on every "
+               "machine)\n",
+               job->cfg.guard_s, res.runs,
+               plural(res.runs, "schedule", "schedules"));
+        status = EXPLORE_EXIT_INCOMPLETE;
     } else {
         print_passed(&res);
         status = CLI_EXIT_OK;
@@ -259,7 +320,7 @@ const struct cli_command cli_cmd_explore = {
     "every schedule with 0 preemptions, then every one with 1, ... up to\n"
     "--max-preemptions (a preemption: the running thread could go on and\n"
     "another is picked); then seeded random and PCT schedules until the\n"
-    "budget is spent. Prints the failing schedule with the fewest\n"
+    "schedule budget is spent. Prints the failing schedule with the fewest\n"
     "preemptions, the check it breaks, and the command that replays it;\n"
     "or how many schedules passed and whether they were every schedule\n"
     "within the bound.\n"
@@ -267,25 +328,31 @@ const struct cli_command cli_cmd_explore = {
     "options (before or after LAB):\n"
     "  --variant V            the implementation to search (default: the\n"
     "                         lab's first)\n"
-    "  --budget SECONDS       wall-clock budget (default 2)\n"
+    "  --max-schedules N      at most N schedules in all (default 20000):\n"
+    "                         with --seed, the same result on every\n"
+    "                         machine (--runs N is the same)\n"
+    "  --budget SECONDS       a safety stop on the wall clock (default\n"
+    "                         none): a search it stops is incomplete\n"
     "  --max-preemptions K    bound of the systematic search (default 2)\n"
     "  --seed N               seed of the random and PCT schedules "
     "(default 0)\n"
-    "  --runs N               at most N schedules: with --seed, the same\n"
-    "                         result on every machine\n"
     "  --max-steps N          a run not finished after N steps did not\n"
     "                         finish (default 20000)\n"
+    "  --no-reduction         also run the schedules that only reorder\n"
+    "                         independent steps (slower; same verdict)\n"
     "  --threads N            the same as --set threads=N\n"
     "  --iters N              the same as --set iters=N\n"
     "  --set KEY=VALUE        set a lab parameter (repeatable)\n"
     "  -h, --help             show this help\n"
     "\n"
-    "exit status: 0 no failing schedule found, 1 one found, 2 bad usage.\n"
+    "exit status: 0 no failing schedule found, 1 one found, 2 bad usage,\n"
+    "3 incomplete (stopped by --budget).\n"
     "\n"
     "examples:\n"
     "  racelab explore unsafe-counter\n"
     "  racelab explore rlock-nesting --variant lock\n"
-    "  racelab explore locked-counter --max-preemptions 3 --runs 5000\n",
+    "  racelab explore locked-counter --max-preemptions 3 --max-schedules "
+    "5000\n",
     cmd_explore,
     explore_options,
     "LAB",

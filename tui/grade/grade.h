@@ -33,7 +33,7 @@
  * GRADE_SYSTEMATIC_RUNS runs), then GRADE_RANDOM_RUNS seeded random and
  * GRADE_PCT_RUNS seeded PCT runs. A check fails if any schedule fails. The
  * wall clock (--budget) is only the last guard; if it ever stops a search
- * the report says so.
+ * the check is an error (timeout), never a verdict.
  *
  * SCORING RULES (grade_rule_text() words them; the README's grading
  * section quotes the same words, and every check names the rule it was

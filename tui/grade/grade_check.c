@@ -199,7 +199,7 @@ static void child_explore(const struct job *j, struct ex_inst *in,
     cfg.max_preemptions = GRADE_MAX_PREEMPTIONS;
     cfg.max_steps = max_steps;
     cfg.seed = o->seed;
-    cfg.budget_s = o->budget_s;
+    cfg.guard_s = o->budget_s; /* a safety stop only: see below */
     cfg.max_systematic = o->systematic_runs;
     cfg.random_runs = o->random_runs;
     cfg.pct_runs = o->pct_runs;
@@ -222,6 +222,11 @@ static void child_explore(const struct job *j, struct ex_inst *in,
     w->stop = res.stop;
     if (res.stop == RL_EXPLORE_NONDETERMINISM)
         snprintf(w->error, sizeof w->error, "%s", res.error);
+    if (res.stop == RL_EXPLORE_GUARD) {
+        /* The time guard decides nothing: no verdict, an error. */
+        rl_explore_result_free(&res);
+        return;
+    }
     if (res.found) {
         w->found = 1;
         snprintf(w->check, sizeof w->check, "%s", res.check);
@@ -559,13 +564,9 @@ static void summary_passed(struct grade_check *c, const struct wire *w)
                  (unsigned long long)w->systematic,
                  (unsigned long long)w->random, (unsigned long long)w->pct);
     snprintf(c->summary, sizeof c->summary,
-             "%llu schedule%s explored, all passed (%s%s)%s",
+             "%llu schedule%s explored, all passed (%s%s)",
              (unsigned long long)total, total == 1 ? "" : "s", cover,
-             w->rr_runs ? "; round robin" : "",
-             w->stop == RL_EXPLORE_BUDGET
-                 ? "; stopped by the time guard (--budget): another "
-                   "machine may explore more"
-                 : "");
+             w->rr_runs ? "; round robin" : "");
 }
 
 /* How a failure was found, in one line. */
@@ -721,6 +722,17 @@ void grade_check_run(const struct grade_options *o, const char *so,
     if (w.load_failed) {
         c->outcome = GRADE_INTERNAL;
         snprintf(c->message, sizeof c->message, "%s", w.error);
+        free(choices);
+        return;
+    }
+    if (w.stop == RL_EXPLORE_GUARD) {
+        c->outcome = GRADE_TIMEOUT;
+        snprintf(c->message, sizeof c->message,
+                 "the search was stopped by the time guard (--budget %.0f s) "
+                 "after %llu schedules, before its schedule budget was "
+                 "spent: no verdict (a machine this slow cannot grade "
+                 "the same way; raise --budget)",
+                 o->budget_s, (unsigned long long)w.runs);
         free(choices);
         return;
     }

@@ -679,7 +679,7 @@ int session_save(const struct session *s, const char *dir, char *name,
 }
 
 /* Search for a failing schedule; see session.h. */
-int session_explore(struct session *s, double budget_s, char *msg,
+int session_explore(struct session *s, uint64_t max_schedules, char *msg,
                     size_t msglen)
 {
     struct rl_explore_config cfg;
@@ -698,8 +698,7 @@ int session_explore(struct session *s, double budget_s, char *msg,
     cfg.program = lab_program(inst);
     cfg.max_preemptions = RL_EXPLORE_DEFAULT_PREEMPTIONS;
     cfg.seed = 1;
-    cfg.budget_s = budget_s;
-    cfg.max_runs = 100000;
+    cfg.max_runs = max_schedules;
     if (rl_explore(&cfg, &res) != 0) {
         snprintf(msg, msglen, "exploring failed: %s", res.error);
         rl_explore_result_free(&res);
@@ -708,11 +707,16 @@ int session_explore(struct session *s, double budget_s, char *msg,
     }
     free(inst);
     if (!res.found) {
-        snprintf(msg, msglen,
-                 "no failing schedule in %llu schedules (%s%d "
-                 "preemptions)",
-                 (unsigned long long)res.runs,
-                 res.exhaustive ? "all with up to " : "bound ", res.bound);
+        if (res.exhaustive)
+            snprintf(msg, msglen,
+                     "all %llu schedules with up to %d preemptions: no "
+                     "failure",
+                     (unsigned long long)res.runs, res.bound);
+        else
+            snprintf(msg, msglen,
+                     "no failing schedule in %llu schedules (bound %d not "
+                     "complete)",
+                     (unsigned long long)res.runs, res.bound);
         rl_explore_result_free(&res);
         return 0;
     }

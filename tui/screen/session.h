@@ -119,10 +119,10 @@ int session_save(const struct session *s, const char *dir, char *name,
                  size_t namelen, char *err, size_t errlen);
 
 /* sim: search this lab's schedules (explore.h) for one that fails a check,
- * for at most budget_s seconds; if one is found, open it as a replay (step
- * 0). Returns 1 (found), 0 (not found) or -1 (error), with a one-line
- * account in msg. */
-int session_explore(struct session *s, double budget_s, char *msg,
+ * at most max_schedules of them (the same result on every machine); if one
+ * is found, open it as a replay (step 0). Returns 1 (found), 0 (not found)
+ * or -1 (error), with a one-line account in msg. */
+int session_explore(struct session *s, uint64_t max_schedules, char *msg,
                     size_t msglen);
 
 /* Start a repeat of k runs (os: real threads; sim: random seeds 1..k). */

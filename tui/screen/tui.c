@@ -37,7 +37,7 @@
     "racelab: the TUI needs a terminal; try 'racelab list' or 'racelab "       \
     "run LAB'\n"
 #define TUI_FRAME_MS 33        /* os live view and repeats: ~30 frames/s */
-#define TUI_EXPLORE_BUDGET_S 3 /* x: search this long at most */
+#define TUI_EXPLORE_SCHEDULES 20000 /* x: search this many at most */
 #define TUI_IDLE_MS 250        /* nothing moving: still notice signals */
 #define TUI_MAX_BUDGET_NS 15000000LL /* full speed: step this long a frame */
 
@@ -136,6 +136,8 @@ static const char *state_word(const struct tui *t)
         return "diverged";
     case RL_END_TIMEOUT:
         return "timed out";
+    case RL_END_FAILED:
+        return "stopped at a failed check";
     }
     if (s->inst.backend == RL_BACKEND_OS)
         return s->started ? "running" : "ready: space starts the threads";
@@ -480,10 +482,10 @@ static void lab_key(struct tui *t, int key)
         break;
     case ACT_EXPLORE:
         t->running = false;
-        say(t, false, "exploring schedules (up to %d s)...",
-            TUI_EXPLORE_BUDGET_S);
+        say(t, false, "exploring schedules (up to %d)...",
+            TUI_EXPLORE_SCHEDULES);
         frame(t);
-        rc = session_explore(s, TUI_EXPLORE_BUDGET_S, err, sizeof err);
+        rc = session_explore(s, TUI_EXPLORE_SCHEDULES, err, sizeof err);
         say(t, rc < 0, "%s", err);
         t->scroll = 0;
         t->dirty = true; /* frame() above cleared it */

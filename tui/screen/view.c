@@ -511,6 +511,10 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
         *role = ROLE_ERROR;
         snprintf(buf, len, " DID NOT FINISH: stopped by the time limit ");
         return;
+    case RL_END_FAILED:
+        *role = ROLE_ERROR;
+        snprintf(buf, len, " FAILED: stopped at the failing step ");
+        return;
     }
     *role = ROLE_NORMAL;
     snprintf(buf, len, " ended ");
