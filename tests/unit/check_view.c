@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../core/run.h"
@@ -199,7 +200,7 @@ START_TEST(test_lab_rows_exact)
     ck_assert_str_eq(row(&c, 0), " racelab | Unsafe counter | unsafe (expected "
                                  "to fail) | threads=2,iters=1");
     snprintf(want, sizeof want, "%-55s| STATE",
-             "#    1:T0 done                2:T1 done");
+             "#    T0 done                  T1 done");
     ck_assert_str_eq(row(&c, 1), want);
     snprintf(want, sizeof want, "%-55s| counter = 1", "  1  > start");
     ck_assert_str_eq(row(&c, 2), want);
@@ -227,7 +228,7 @@ START_TEST(test_lab_rows_exact)
                      " The checks are judged when every thread has finished.");
     ck_assert_str_eq(row(&c, 22), " unsafe-counter/unsafe | sim rr:1 | step 6 "
                                   "| paused | 5 steps/s");
-    ck_assert_str_eq(row(&c, 23), " ? help  space run  n step  Left back  1-9 "
+    ck_assert_str_eq(row(&c, 23), " ? help  space run  n step  Left back  0-9 "
                                   "pick  e end  +/- speed  r restart");
     canvas_free(&c);
 }
@@ -257,7 +258,8 @@ START_TEST(test_lab_result_lost_update)
     ck_assert_str_eq(row(&c, 19), " [!!] final value: counter = 1, expected 2:"
                                   " 1 updates lost");
     ck_assert_int_eq(canvas_role_at(&c, 19, 1), ROLE_FAIL);
-    ck_assert_str_eq(row(&c, 20), " [ok] no deadlock: no deadlock");
+    /* a message that only repeats the name is said once */
+    ck_assert_str_eq(row(&c, 20), " [ok] no deadlock");
     ck_assert_int_eq(canvas_role_at(&c, 20, 1), ROLE_OK);
     ck_assert_str_eq(row(&c, 21), " schedule: rl1:unsafe-counter:unsafe:"
                                   "threads=2,iters=1:0.1.0.1");
@@ -294,7 +296,7 @@ START_TEST(test_lab_deadlock_cycle)
     view_lab(&c, &v);
     ck_assert(canvas_contains(&c, "== DEADLOCK: no thread can run ==="));
     ck_assert(canvas_contains(&c, " wait-for cycle: T0 -> T0"));
-    ck_assert(canvas_contains(&c, "1:T0 #L(T0)"));
+    ck_assert(canvas_contains(&c, "T0 #L(T0)"));
     ck_assert(canvas_contains(&c, "| + L Lock: held by T0"));
     ck_assert(canvas_contains(&c, "|     # waiting: T1 T0"));
     canvas_free(&c);
@@ -319,7 +321,7 @@ START_TEST(test_lab_many_threads)
     view_lab(&c, &v);
     /* 8 lanes of 6 cells: headers cut, texts in their short form */
     snprintf(want, sizeof want, "%-57s| STATE",
-             "#    1:T0  2:T1  3:T2  4:T3  5:T4  6:T5  7:T6  8:T7");
+             "#    T0    T1    T2    T3    T4    T5    T6    T7");
     ck_assert_str_eq(row(&c, 1), want);
     snprintf(want, sizeof want, "%-57s| counter = 1",
              "  1                                             <-42");
@@ -532,8 +534,11 @@ START_TEST(test_keys)
     ck_assert_int_eq(keys_lab(KEY_LEFT).act, ACT_STEP_BACK);
     ck_assert_int_eq(keys_lab(' ').act, ACT_RUN_PAUSE);
     ck_assert_int_eq(keys_lab('3').act, ACT_PICK);
-    ck_assert_int_eq(keys_lab('3').arg, 2);
-    ck_assert_int_eq(keys_lab('1').arg, 0);
+    /* digit N runs thread TN: the number on screen */
+    ck_assert_int_eq(keys_lab('3').arg, 3);
+    ck_assert_int_eq(keys_lab('0').act, ACT_PICK);
+    ck_assert_int_eq(keys_lab('0').arg, 0);
+    ck_assert_int_eq(keys_lab('9').arg, 9);
     ck_assert_int_eq(keys_lab('+').act, ACT_FASTER);
     ck_assert_int_eq(keys_lab('-').act, ACT_SLOWER);
     ck_assert_int_eq(keys_lab('r').act, ACT_RESTART);
@@ -621,9 +626,10 @@ START_TEST(test_frame_from_session)
                               "threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0"));
     ck_assert(canvas_contains(&c, " unsafe-counter/unsafe | sim rr:1 | step 16 "
                                   "| finished | 5 steps/s"));
-    /* T1's stores at 6, 10 and 15 each overwrite T0's update: marked. */
+    /* T1's stores at 6, 10 and 15 each overwrite T0's update: marked;
+     * one row is highlighted, the last one shown */
     ck_assert(canvas_contains(&c,
-                              " 15>                                 ! store "
+                              " 15                                  ! store "
                               "counter <- 3"));
     ck_assert(canvas_contains(&c, "  6                                  ! "
                                   "store counter <- 1"));
@@ -729,8 +735,8 @@ START_TEST(test_session_save)
     char dir[] = "/tmp/check_view_XXXXXX", name[256], path[512], err[256];
     char line[512];
     FILE *f;
-    int nrec = 0;
-    bool sched = false;
+    int nrec = 0, nlost = 0;
+    bool sched = false, steps = false;
 
     ck_assert_ptr_nonnull(mkdtemp(dir));
     open_session(&s, "unsafe-counter", "rr:1");
@@ -750,10 +756,21 @@ START_TEST(test_session_save)
             sched = true;
         if (line[0] >= '1' && line[0] <= '9')
             nrec++;
+        if (strcmp(line, "steps: 16\n") == 0)
+            steps = true;
+        if (strstr(line, "   ! lost update: overwrites "))
+            nlost++;
+        if (strncmp(line, "6 ", 2) == 0)
+            ck_assert_str_eq(line, "6 T1 store counter <- 1   ! lost "
+                                   "update: overwrites T0's 1 (step 5)\n");
     }
     fclose(f);
     ck_assert(sched);
-    ck_assert_int_eq(nrec, (int)rl_run_record_last(s.run));
+    /* "steps:" counts the numbered events; the three lost updates are
+     * marked where they happen */
+    ck_assert(steps);
+    ck_assert_int_eq(nrec, 16);
+    ck_assert_int_eq(nlost, 3);
     unlink(path);
     snprintf(path, sizeof path, "%s/racelab-unsafe-counter-unsafe-1.txt", dir);
     unlink(path);
@@ -833,6 +850,129 @@ START_TEST(test_session_cycle)
 }
 END_TEST
 
+START_TEST(test_session_back_one_record)
+{
+    struct session s;
+    struct frame f;
+    struct frame_ui ui = {"paused", NULL, NULL, false, 0};
+    struct canvas c = {0};
+    char err[256];
+    int highlighted = 0;
+
+    open_session(&s, "unsafe-counter", "rr:1");
+    ck_assert_int_eq(session_run(&s, 1000), RL_END_DONE);
+    ck_assert_uint_eq(session_steps(&s), 16);
+    /* 15 (T1's last store) and 16 (its finish) are one engine step: Left
+     * goes back one numbered row at a time all the same */
+    ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    ck_assert_uint_eq(session_steps(&s), 15);
+    ck_assert_int_eq(session_end(&s), RL_END_RUNNING);
+    ck_assert_uint_eq(s.step_seq, 15);
+    ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    ck_assert_uint_eq(session_steps(&s), 14);
+    ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    ck_assert_uint_eq(session_steps(&s), 13);
+    ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    ck_assert_uint_eq(session_steps(&s), 12);
+    /* and forward again, one row per step */
+    ck_assert_int_eq(session_step(&s), RL_END_RUNNING);
+    ck_assert_uint_eq(session_steps(&s), 13);
+    ck_assert_int_eq(session_step(&s), RL_END_RUNNING);
+    ck_assert_uint_eq(session_steps(&s), 14);
+    /* a thread held back in its finish is not done yet on screen */
+    frame_init(&f);
+    canvas_resize(&c, 80, 24);
+    ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    frame_lab(&f, &s, &ui, &c);
+    ck_assert(canvas_contains(&c, "#    T0 ready                 T1 ready"));
+    ck_assert(canvas_contains(&c, " 13>   store counter <- 3"));
+    ck_assert(!canvas_contains(&c, ". finish"));
+    /* one highlighted row */
+    for (int y = 0; y < c.h; y++)
+        if (canvas_role_at(&c, y, 0) == ROLE_CURRENT)
+            highlighted++;
+    ck_assert_int_eq(highlighted, 1);
+    ck_assert_int_eq(session_step(&s), RL_END_RUNNING);
+    ck_assert_int_eq(session_step(&s), RL_END_RUNNING);
+    ck_assert_int_eq(session_step(&s), RL_END_DONE);
+    ck_assert_uint_eq(session_steps(&s), 16);
+    frame_fini(&f);
+    canvas_free(&c);
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_backend_keeps_params)
+{
+    struct session s;
+    char err[256];
+
+    open_session(&s, "unsafe-counter", "rr:1");
+    ck_assert_int_eq(lab_inst_set(&s.inst, "threads", "3", err, sizeof err),
+                     0);
+    ck_assert_int_eq(session_next_backend(&s, err, sizeof err), 0);
+    ck_assert_int_eq(s.inst.backend, RL_BACKEND_OS);
+    ck_assert_int_eq(lab_inst_param(&s.inst, "threads"), 3);
+    ck_assert_int_eq(lab_inst_param(&s.inst, "iters"), 3);
+    ck_assert_int_eq(session_next_backend(&s, err, sizeof err), 0);
+    ck_assert_int_eq(s.inst.backend, RL_BACKEND_SIM);
+    ck_assert_int_eq(lab_inst_param(&s.inst, "threads"), 3);
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_save_dir)
+{
+    struct session s;
+    char dir[] = "/tmp/check_view_XXXXXX", sub[256], name[256], err[512];
+    char buf[512], cwd[4096];
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(sub, sizeof sub, "%s/tree/labs", dir);
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    /* a directory that looks like racelab's source tree is refused, and
+     * so is any directory below it */
+    snprintf(buf, sizeof buf, "%s/tree", dir);
+    ck_assert_int_eq(mkdir(buf, 0755), 0);
+    ck_assert_int_eq(mkdir(sub, 0755), 0);
+    snprintf(buf, sizeof buf, "%s/tree/core", dir);
+    ck_assert_int_eq(mkdir(buf, 0755), 0);
+    snprintf(buf, sizeof buf, "%s/tree/core/run.h", dir);
+    fclose(fopen(buf, "w"));
+    snprintf(buf, sizeof buf, "%s/tree/labs/lab.h", dir);
+    fclose(fopen(buf, "w"));
+    ck_assert(session_in_source_tree(sub));
+    ck_assert(!session_in_source_tree(dir));
+    open_session(&s, "unsafe-counter", "rr:1");
+    session_run(&s, 1000);
+    ck_assert_int_eq(session_save(&s, sub, name, sizeof name, err, sizeof err),
+                     -1);
+    snprintf(buf, sizeof buf,
+             "%s is in racelab's source tree: save somewhere else", sub);
+    ck_assert_str_eq(err, buf);
+    /* run from the source tree, w offers $HOME instead */
+    ck_assert_int_eq(chdir(sub), 0);
+    setenv("HOME", dir, 1);
+    session_save_dir(buf, sizeof buf);
+    ck_assert_str_eq(buf, dir);
+    ck_assert_int_eq(chdir(dir), 0);
+    session_save_dir(buf, sizeof buf);
+    ck_assert_str_eq(buf, ".");
+    ck_assert_int_eq(chdir(cwd), 0);
+    snprintf(buf, sizeof buf, "%s/tree/core/run.h", dir);
+    unlink(buf);
+    snprintf(buf, sizeof buf, "%s/tree/labs/lab.h", dir);
+    unlink(buf);
+    rmdir(sub);
+    snprintf(buf, sizeof buf, "%s/tree/core", dir);
+    rmdir(buf);
+    snprintf(buf, sizeof buf, "%s/tree", dir);
+    rmdir(buf);
+    rmdir(dir);
+    session_fini(&s);
+}
+END_TEST
+
 static Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -869,6 +1009,9 @@ static Suite *view_suite(void)
     tcase_add_test(ses, test_session_repeat_sim);
     tcase_add_test(ses, test_session_explore);
     tcase_add_test(ses, test_session_cycle);
+    tcase_add_test(ses, test_session_back_one_record);
+    tcase_add_test(ses, test_session_backend_keeps_params);
+    tcase_add_test(ses, test_session_save_dir);
     suite_add_tcase(s, ses);
     return s;
 }

@@ -130,10 +130,19 @@ static void frame_state(struct frame *f, const struct session *s,
 {
     const struct rl_run *run = s->run;
 
-    v->step = rl_run_record_last(run); /* the lanes' numbering */
+    v->step = session_shown(s); /* the lanes' numbering */
     v->nthreads = rl_run_thread_count(run);
     for (int i = 0; i < v->nthreads; i++)
         rl_run_thread(run, i, &f->threads[i]);
+    /* a finish held back (session.h): that thread has not finished yet */
+    for (uint64_t q = v->step + 1; s->upto && q <= rl_run_record_last(run);
+         q++) {
+        const struct rl_record *r = rl_run_record(run, q);
+
+        if (r && r->op == RL_OP_FINISH && r->thread >= 0 &&
+            r->thread < v->nthreads)
+            f->threads[r->thread].state = RL_T_RUNNABLE;
+    }
     v->threads = f->threads;
     v->nobjs = rl_run_object_count(run);
     if (v->nobjs > f->objs_cap) {
@@ -144,7 +153,7 @@ static void frame_state(struct frame *f, const struct session *s,
     for (int i = 0; i < v->nobjs; i++)
         rl_run_object(run, i, &f->objs[i]);
     v->objs = f->objs;
-    v->end = rl_run_end(run);
+    v->end = session_end(s);
     if (v->end == RL_END_RUNNING)
         return;
     v->passed = rl_run_passed(run);
@@ -166,7 +175,7 @@ static void frame_records(struct frame *f, const struct session *s,
                           struct frame_ui *ui, int rows, struct view_lab *v)
 {
     const struct rl_run *run = s->run;
-    uint64_t first = rl_run_record_first(run), last = rl_run_record_last(run);
+    uint64_t first = rl_run_record_first(run), last = session_shown(s);
     uint64_t newest, n;
 
     if (!first || last < first || rows <= 0)

@@ -3,8 +3,8 @@
  * keys.c - key codes (curses' KEY_* and characters) to actions.
  *
  * Pure functions: a key in, an action out. The bindings follow the issue:
- * space runs / pauses, n or Right steps, Left steps back, digits pick the
- * next thread, + / - change the speed, r v s p b w for restart, variant,
+ * space runs / pauses, n or Right steps, Left steps back, digit N runs
+ * thread TN next (the number on screen), + / - change the speed, r v s p b w for restart, variant,
  * scheduler, parameters, backend and save, q or Esc goes back.
  */
 #include "keys.h"
@@ -43,9 +43,9 @@ struct key_action keys_lab(int key)
 
     if (a.act != ACT_NONE)
         return a;
-    if (key >= '1' && key <= '9') {
+    if (key >= '0' && key <= '9') {
         a.act = ACT_PICK;
-        a.arg = key - '1';
+        a.arg = key - '0';
         return a;
     }
     switch (key) {
@@ -239,10 +239,11 @@ static const struct key_help help_lab[] = {
     {"space", "run / pause (sim); start the threads (os)"},
     {"n, Right", "step: one scheduling point"},
     {"Left", "step back (the same run, replayed one step shorter)"},
-    {"1-9", "run T0..T8 next (you are the scheduler; blocked says why)"},
+    {"0-9", "run thread T0..T9 next (you are the scheduler; blocked says why)"},
     {"e", "run to the end at full speed"},
     {"+ -", "faster / slower"},
-    {"r", "restart (a new seed for random and PCT)"},
+    {"r", "restart: random and PCT get a new seed; rr and a replay are "
+          "deterministic and run the same run again"},
     {"v", "next variant (unsafe, locked, ...)"},
     {"s", "next scheduler: round robin, random, PCT, manual"},
     {"p", "edit the parameters"},

@@ -7,12 +7,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../../core/analysis.h"
 #include "../../core/explore.h"
 #include "../../core/schedule.h"
 #include "../../core/mem.h"
@@ -153,6 +155,8 @@ static void set_run(struct session *s, struct rl_run *run,
     s->gen = ++session_runs_made;
     s->step_seq = 0;
     s->last_thread = -1;
+    s->step_first = 0;
+    s->upto = 0;
     s->started = false;
     s->handback_at = 0;
 }
@@ -188,39 +192,102 @@ static void maybe_handback(struct session *s)
     }
 }
 
-/* Remember which records the last step made and who ran it. */
+/* Whether record seq of run changes no object: a finish, a failed check
+ * (such records may be held back and shown one by one). */
+static bool record_holdable(const struct rl_run *run, uint64_t seq)
+{
+    const struct rl_record *r = rl_run_record(run, seq);
+
+    return r && (r->op == RL_OP_FINISH || r->op == RL_OP_FAIL);
+}
+
+/* Highlight record seq (0: none) as the one just shown. */
+static void show_record(struct session *s, uint64_t seq)
+{
+    const struct rl_record *r = seq ? rl_run_record(s->run, seq) : NULL;
+
+    s->step_seq = r ? seq : 0;
+    s->last_thread = r ? r->thread : -1;
+}
+
+/* After an engine step that made the records after last_before: show its
+ * first record only when the others can be held back; else all of it. */
 static void note_step(struct session *s, uint64_t last_before)
 {
     uint64_t last = rl_run_record_last(s->run);
-    const struct rl_record *r;
+    bool hold = last > last_before + 1;
 
-    if (last > last_before) {
-        s->step_seq = last_before + 1;
-        r = rl_run_record(s->run, s->step_seq);
-        s->last_thread = r ? r->thread : -1;
-    }
+    if (last <= last_before)
+        return;
+    s->step_first = last_before + 1;
+    for (uint64_t q = last_before + 2; hold && q <= last; q++)
+        hold = record_holdable(s->run, q);
+    s->upto = hold ? last_before + 1 : 0;
+    show_record(s, hold ? last_before + 1 : last);
+}
+
+/* Show one more record of the last engine step. Returns false when none
+ * was held back. */
+static bool reveal_next(struct session *s)
+{
+    if (!s->upto)
+        return false;
+    s->upto++;
+    show_record(s, s->upto);
+    if (s->upto >= rl_run_record_last(s->run))
+        s->upto = 0;
+    return true;
+}
+
+/* Hide the last record shown, if it is not the first of its engine step.
+ * Returns false when the step has to be undone instead. */
+static bool hide_last(struct session *s)
+{
+    uint64_t shown = session_shown(s);
+
+    if (!s->run || shown <= s->step_first || s->step_first == 0 ||
+        !record_holdable(s->run, shown))
+        return false;
+    s->upto = shown - 1;
+    show_record(s, s->upto);
+    return true;
+}
+
+/* One engine step by the scheduler (no records held back). */
+static enum rl_end step_engine(struct session *s)
+{
+    uint64_t before;
+    enum rl_end e;
+
+    maybe_handback(s);
+    before = rl_run_record_last(s->run);
+    e = rl_run_step(s->run);
+    if (rl_run_record_last(s->run) > before)
+        s->step_first = before + 1;
+    return e;
 }
 
 /* Whether the run on screen can be stepped (sim, not ended). */
 static bool steppable(const struct session *s)
 {
     return s->run && rl_run_backend(s->run) == RL_BACKEND_SIM &&
-           rl_run_end(s->run) == RL_END_RUNNING;
+           session_end(s) == RL_END_RUNNING;
 }
 
-/* sim: one step by the scheduler. */
+/* sim: one step by the scheduler: the next record held back, or an engine
+ * step. */
 enum rl_end session_step(struct session *s)
 {
     uint64_t before;
-    enum rl_end e;
 
     if (!steppable(s))
         return session_end(s);
-    maybe_handback(s);
+    if (reveal_next(s))
+        return session_end(s);
     before = rl_run_record_last(s->run);
-    e = rl_run_step(s->run);
+    step_engine(s);
     note_step(s, before);
-    return e;
+    return session_end(s);
 }
 
 /* sim: one step of thread tid. */
@@ -242,11 +309,22 @@ int session_pick(struct session *s, int tid, char *err, size_t errlen)
                  rl_run_thread_count(s->run) - 1);
         return -1;
     }
+    if (s->upto) {
+        /* the rest of tid's own step comes first; another thread runs
+         * only after the whole step is shown */
+        if (s->last_thread == tid) {
+            reveal_next(s);
+            return 0;
+        }
+        s->upto = 0;
+    }
     maybe_handback(s);
     before = rl_run_record_last(s->run);
     choices = rl_run_choice_count(s->run);
-    if (rl_run_step_thread(s->run, tid, err, errlen) != 0)
+    if (rl_run_step_thread(s->run, tid, err, errlen) != 0) {
+        show_record(s, session_shown(s));
         return -1;
+    }
     if (rl_run_choice_count(s->run) > choices) {
         s->pure = false;
         if (s->replay) {
@@ -286,10 +364,12 @@ int session_back(struct session *s, char *err, size_t errlen)
         snprintf(err, errlen, "stepping back needs the sim backend");
         return -1;
     }
-    if (rl_run_steps(s->run) == 0) {
+    if (session_shown(s) == 0) {
         snprintf(err, errlen, "this is the start of the run");
         return -1;
     }
+    if (hide_last(s))
+        return 0;
     target = rl_run_steps(s->run) - 1;
     if (s->pure) {
         sc = start_sched(s);
@@ -310,8 +390,10 @@ int session_back(struct session *s, char *err, size_t errlen)
     }
     set_run(s, run, inst);
     s->handback_at = n;
-    while (rl_run_steps(s->run) < target && session_step(s) == RL_END_RUNNING)
+    while (rl_run_steps(s->run) < target &&
+           step_engine(s) == RL_END_RUNNING)
         ;
+    show_record(s, rl_run_record_last(s->run));
     return 0;
 }
 
@@ -445,13 +527,23 @@ void session_poll(struct session *s)
 /* The end state of the run on screen. */
 enum rl_end session_end(const struct session *s)
 {
-    return s->run ? rl_run_end(s->run) : RL_END_RUNNING;
+    if (!s->run || s->upto)
+        return RL_END_RUNNING;
+    return rl_run_end(s->run);
 }
 
-/* Steps of the run on screen. */
+/* The last record shown. */
+uint64_t session_shown(const struct session *s)
+{
+    if (!s->run)
+        return 0;
+    return s->upto ? s->upto : rl_run_record_last(s->run);
+}
+
+/* Steps of the run on screen: the last record shown. */
 uint64_t session_steps(const struct session *s)
 {
-    return s->run ? rl_run_steps(s->run) : 0;
+    return session_shown(s);
 }
 
 /* Leave replay mode for the user's scheduler (rr:1 if it was a replay). */
@@ -510,18 +602,13 @@ int session_next_sched(struct session *s, char *err, size_t errlen)
     return session_restart(s, err, errlen);
 }
 
-/* Switch sim <-> os (the parameters go back to that backend's defaults). */
+/* Switch sim <-> os, keeping the variant and the parameters. */
 int session_next_backend(struct session *s, char *err, size_t errlen)
 {
-    struct lab_inst n;
-    enum rl_backend b =
-        s->inst.backend == RL_BACKEND_SIM ? RL_BACKEND_OS : RL_BACKEND_SIM;
-
     session_repeat_stop(s);
     leave_replay(s);
-    lab_inst_init(&n, s->lab, b);
-    n.variant = s->inst.variant;
-    s->inst = n;
+    s->inst.backend =
+        s->inst.backend == RL_BACKEND_SIM ? RL_BACKEND_OS : RL_BACKEND_SIM;
     return session_restart(s, err, errlen);
 }
 
@@ -579,6 +666,7 @@ static void save_write(const struct session *s, FILE *f)
     char buf[2048], sched[64];
     struct rl_check_result k;
     struct rl_thread_view tv;
+    struct rl_lost_tracker *lost;
 
     lab_inst_params_text(&s->inst, buf, sizeof buf);
     session_sched_text(s, sched, sizeof sched);
@@ -589,7 +677,8 @@ static void save_write(const struct session *s, FILE *f)
     fprintf(f, "backend: %s\n",
             s->inst.backend == RL_BACKEND_SIM ? "sim" : "os");
     fprintf(f, "scheduler: %s\n", sched);
-    fprintf(f, "steps: %llu\n", (unsigned long long)rl_run_steps(run));
+    /* steps are the numbered events below, as on screen */
+    fprintf(f, "steps: %llu\n", (unsigned long long)rl_run_record_last(run));
     fprintf(f, "end: %s\n", rl_end_name(rl_run_end(run)));
     if (rl_run_backend(run) == RL_BACKEND_SIM) {
         /* the schedule string may be long: size it from the choices */
@@ -621,20 +710,74 @@ static void save_write(const struct session *s, FILE *f)
             break;
     }
     fprintf(f, "# seq thread event\n");
+    lost = rl_run_backend(run) == RL_BACKEND_SIM &&
+                   rl_run_record_first(run) == 1
+               ? rl_lost_tracker_create()
+               : NULL;
     for (uint64_t q = rl_run_record_first(run);
          q && q <= rl_run_record_last(run); q++) {
         const struct rl_record *r = rl_run_record(run, q);
+        struct rl_lost_update l;
 
         if (!r)
             continue;
         rl_record_text(run, r, buf, sizeof buf);
         if (r->thread >= 0 && r->thread < rl_run_thread_count(run)) {
             rl_run_thread(run, r->thread, &tv);
-            fprintf(f, "%llu %s %s\n", (unsigned long long)r->seq, tv.name,
-                    buf);
+            fprintf(f, "%llu %s %s", (unsigned long long)r->seq, tv.name, buf);
         } else {
-            fprintf(f, "%llu setup %s\n", (unsigned long long)r->seq, buf);
+            fprintf(f, "%llu setup %s", (unsigned long long)r->seq, buf);
         }
+        /* the store that loses an update says so, as on screen and in
+         * `racelab run` */
+        if (lost && rl_lost_tracker_feed(lost, r, &l)) {
+            rl_run_thread(run, l.other, &tv);
+            fprintf(f, "   ! lost update: overwrites %s's %ld (step %llu)",
+                    tv.name, l.other_value, (unsigned long long)l.other_seq);
+        }
+        fputc('\n', f);
+    }
+    rl_lost_tracker_destroy(lost);
+}
+
+/* Whether path (a directory) is inside racelab's own source tree: it or
+ * a parent holds core/run.h and labs/lab.h. */
+bool session_in_source_tree(const char *path)
+{
+    char dir[PATH_MAX], probe[PATH_MAX + 32];
+
+    if (!realpath(path, dir))
+        return false;
+    for (;;) {
+        char *slash;
+        bool core, labs;
+
+        snprintf(probe, sizeof probe, "%s/core/run.h", dir);
+        core = access(probe, F_OK) == 0;
+        snprintf(probe, sizeof probe, "%s/labs/lab.h", dir);
+        labs = access(probe, F_OK) == 0;
+        if (core && labs)
+            return true;
+        slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
+            return false;
+        *slash = '\0';
+    }
+}
+
+/* Where w saves by default; see session.h. */
+void session_save_dir(char *buf, size_t len)
+{
+    const char *home = getenv("HOME");
+
+    if (!session_in_source_tree(".")) {
+        snprintf(buf, len, ".");
+    } else if (home && home[0] && !session_in_source_tree(home)) {
+        snprintf(buf, len, "%s", home);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+
+        snprintf(buf, len, "%s", tmp && tmp[0] ? tmp : "/tmp");
     }
 }
 
@@ -650,10 +793,17 @@ int session_save(const struct session *s, const char *dir, char *name,
         snprintf(err, errlen, "nothing to save");
         return -1;
     }
+    if (!dir || !dir[0])
+        dir = ".";
+    if (session_in_source_tree(dir)) {
+        snprintf(err, errlen,
+                 "%s is in racelab's source tree: save somewhere else", dir);
+        return -1;
+    }
     for (int n = 1; n < 10000 && fd < 0; n++) {
         snprintf(name, namelen, "racelab-%s-%s-%d.txt", s->lab->name,
                  s->lab->variants[s->inst.variant].name, n);
-        snprintf(path, sizeof path, "%s/%s", dir ? dir : ".", name);
+        snprintf(path, sizeof path, "%s/%s", dir, name);
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
         if (fd < 0 && errno != EEXIST) {
             snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
@@ -708,11 +858,11 @@ int session_explore(struct session *s, double budget_s, char *msg,
     }
     free(inst);
     if (!res.found) {
-        snprintf(msg, msglen,
-                 "no failing schedule in %llu schedules (%s%d "
-                 "preemptions)",
-                 (unsigned long long)res.runs,
-                 res.exhaustive ? "all with up to " : "bound ", res.bound);
+        snprintf(msg, msglen, "no failing schedule in %llu schedule%s (%s%d "
+                 "preemption%s)",
+                 (unsigned long long)res.runs, res.runs == 1 ? "" : "s",
+                 res.exhaustive ? "all with up to " : "bound ", res.bound,
+                 res.bound == 1 ? "" : "s");
         rl_explore_result_free(&res);
         return 0;
     }
@@ -725,9 +875,10 @@ int session_explore(struct session *s, double budget_s, char *msg,
         snprintf(msg, msglen, "%s", err);
     else
         snprintf(msg, msglen,
-                 "found after %llu schedules (%d preemption%s): %s; n "
+                 "found after %llu schedule%s (%d preemption%s): %s; n "
                  "steps through it",
-                 (unsigned long long)res.runs, res.preemptions,
+                 (unsigned long long)res.runs, res.runs == 1 ? "" : "s",
+                 res.preemptions,
                  res.preemptions == 1 ? "" : "s", res.check);
     rl_explore_result_free(&res);
     return rc == 0 ? 1 : -1;

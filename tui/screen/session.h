@@ -5,6 +5,13 @@
  * live os runs, repeats and saving. No curses here: the unit tests drive a
  * session directly.
  *
+ * Steps are records. The lanes number records ("step N" in every message),
+ * but an engine step may make more than one: a store and the thread's
+ * finish, a failed check and the finish. The session shows such a step one
+ * record at a time (upto): n reveals the next record, Left hides it again,
+ * so that every key moves exactly one numbered row. Only records that
+ * change no object (finish, a failed check) are held back like this.
+ *
  * Stepping back. A sim run cannot be undone, but it can be redone: the run
  * is recreated and stepped to one step less. If every choice so far came
  * from the session's scheduler, the same scheduler (same seed) makes the
@@ -56,8 +63,13 @@ struct session {
     uint64_t handback_at;      /* after a replayed step back: when this many
                                   choices are made, choices go back to sched
                                   (0: not replaying) */
-    uint64_t step_seq;         /* first record of the last step, 0: none */
-    int last_thread;           /* thread of the last step, -1: none */
+    uint64_t step_seq;         /* the record just shown (highlighted), 0:
+                                  none */
+    int last_thread;           /* its thread, -1: none */
+    uint64_t step_first;       /* first record of the last engine step */
+    uint64_t upto;             /* last record shown while the rest of the
+                                  last engine step is held back; 0: every
+                                  record is shown */
     bool started;              /* os: threads started */
 
     struct rl_run *retired[SESSION_RETIRED_MAX];
@@ -93,12 +105,16 @@ int session_start(struct session *s, char *err, size_t errlen);
  * (a sim repeat steps at most a bounded number of steps). */
 void session_poll(struct session *s);
 
-/* The end state of the run on screen. */
+/* The end state of the run on screen (running while records of its last
+ * step are held back). */
 enum rl_end session_end(const struct session *s);
-/* Steps of the run on screen. */
+/* Steps of the run on screen: the number of the last record shown. */
 uint64_t session_steps(const struct session *s);
+/* The last record shown (records after it are held back), 0: none. */
+uint64_t session_shown(const struct session *s);
 
-/* Cycle the variant / the scheduler kind / the backend (then restart).
+/* Cycle the variant / the scheduler kind / the backend (then restart; the
+ * backend keeps the variant and the parameters).
  * A new seed for random and PCT: session_reseed. */
 int session_next_variant(struct session *s, char *err, size_t errlen);
 int session_next_sched(struct session *s, char *err, size_t errlen);
@@ -113,10 +129,19 @@ void session_sched_text(const struct session *s, char *buf, size_t len);
 /* The full schedule string of the run on screen (sim), or "" (os). */
 void session_schedule(const struct session *s, char *buf, size_t len);
 /* Write the trace and the schedule string to racelab-LAB-VARIANT-N.txt in
- * dir (the first N not taken). Returns 0 with the file name in name, or -1
- * with a message. */
+ * dir (the first N not taken; NULL or "": the current directory), never
+ * into racelab's source tree. The trace numbers every event, says "steps:"
+ * as many, and marks the store that loses an update. Returns 0 with the
+ * file name in name, or -1 with a message. */
 int session_save(const struct session *s, const char *dir, char *name,
                  size_t namelen, char *err, size_t errlen);
+
+/* Whether directory path is inside racelab's source tree (it or a parent
+ * holds core/run.h and labs/lab.h). */
+bool session_in_source_tree(const char *path);
+/* The directory w offers: the current one, unless that is racelab's
+ * source tree; then $HOME, else $TMPDIR or /tmp. */
+void session_save_dir(char *buf, size_t len);
 
 /* sim: search this lab's schedules (explore.h) for one that fails a check,
  * for at most budget_s seconds; if one is found, open it as a replay (step

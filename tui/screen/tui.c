@@ -68,6 +68,9 @@ struct tui {
     uint64_t scroll;     /* records above the newest shown; 0: follow */
     enum rl_end last_end;
 
+    bool prompt_open;      /* w: the key line asks for a directory */
+    char prompt_text[512]; /* what is typed so far */
+
     bool form_open;
     bool form_fresh; /* the next digit replaces the field */
     struct page_form form;
@@ -146,7 +149,7 @@ static const char *state_word(const struct tui *t)
 static void frame_lab_screen(struct tui *t, struct canvas *c)
 {
     struct frame_ui ui;
-    char speed[32];
+    char speed[32], prompt[640];
 
     memset(&ui, 0, sizeof ui);
     ui.state = state_word(t);
@@ -158,7 +161,12 @@ static void frame_lab_screen(struct tui *t, struct canvas *c)
             snprintf(speed, sizeof speed, "full speed");
         ui.speed = speed;
     }
-    if (t->msg[0]) {
+    if (t->prompt_open) {
+        snprintf(prompt, sizeof prompt,
+                 "save to directory: %s_   Enter saves, Esc cancels",
+                 t->prompt_text);
+        ui.message = prompt;
+    } else if (t->msg[0]) {
         ui.message = t->msg;
         ui.message_error = t->msg_err;
     }
@@ -230,7 +238,7 @@ static int open_lab(struct tui *t, const struct lab_inst *inst,
     else if (inst->backend == RL_BACKEND_OS)
         say(t, false, "real threads: space starts them, R repeats 100 runs");
     else
-        say(t, false, "n steps, space runs, 1-9 pick a thread, ? for help");
+        say(t, false, "n steps, space runs, 0-9 pick a thread, ? for help");
     return 0;
 }
 
@@ -336,6 +344,64 @@ static void form_key(struct tui *t, int key)
     }
 }
 
+/* A key while w asks where to save. */
+static void prompt_key(struct tui *t, int key)
+{
+    size_t len = strlen(t->prompt_text);
+    char err[512], name[256];
+
+    if (key == KEY_RESIZE)
+        return;
+    if (key == 27) {
+        t->prompt_open = false;
+        say(t, false, "not saved");
+    } else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+        t->prompt_open = false;
+        if (session_save(&t->ses, t->prompt_text, name, sizeof name, err,
+                         sizeof err) != 0)
+            say(t, true, "%s", err);
+        else if (strcmp(t->prompt_text, ".") == 0 || !t->prompt_text[0])
+            say(t, false, "saved %s", name);
+        else
+            say(t, false, "saved %s/%s", t->prompt_text, name);
+    } else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+        if (len > 0)
+            t->prompt_text[len - 1] = '\0';
+    } else if (key == 21) { /* Ctrl-U: erase the line */
+        t->prompt_text[0] = '\0';
+    } else if (key >= 0x20 && key < 0x7f && len + 1 < sizeof t->prompt_text) {
+        t->prompt_text[len] = (char)key;
+        t->prompt_text[len + 1] = '\0';
+    }
+}
+
+/* What r says: a deterministic scheduler makes the same run again. */
+static void say_restarted(struct tui *t, int rc, const char *err)
+{
+    const struct session *s = &t->ses;
+    char sched[64];
+
+    t->running = false;
+    t->to_end = false;
+    t->scroll = 0;
+    if (rc != 0) {
+        say(t, true, "%s", err);
+        return;
+    }
+    session_sched_text(s, sched, sizeof sched);
+    if (s->inst.backend == RL_BACKEND_OS)
+        say(t, false, "restarted: real threads, space starts them");
+    else if (s->sched.kind == RL_SCHED_RANDOM || s->sched.kind == RL_SCHED_PCT)
+        say(t, false, "restarted with a new seed: %s", sched);
+    else if (s->sched.kind == RL_SCHED_MANUAL && !s->replay)
+        say(t, false, "restarted: you pick the threads (0-9)");
+    else
+        say(t, false,
+            "restarted: %s is deterministic, so this is the same run again "
+            "(s: another scheduler)",
+            sched);
+}
+
 /* After an action that replaced the run. */
 static void replaced(struct tui *t, int rc, const char *err, const char *what)
 {
@@ -393,7 +459,7 @@ static void lab_key(struct tui *t, int key)
 {
     struct key_action a = keys_lab(key);
     struct session *s = &t->ses;
-    char err[512], name[256];
+    char err[512];
     int rc;
 
     if (a.act != ACT_NONE && a.act != ACT_RESIZE && a.act != ACT_REDRAW)
@@ -445,7 +511,7 @@ static void lab_key(struct tui *t, int key)
         break;
     case ACT_RESTART:
         rc = session_reseed(s, err, sizeof err);
-        replaced(t, rc, err, "restarted");
+        say_restarted(t, rc, err);
         break;
     case ACT_VARIANT:
         rc = session_next_variant(s, err, sizeof err);
@@ -463,10 +529,9 @@ static void lab_key(struct tui *t, int key)
         form_open(t);
         break;
     case ACT_SAVE:
-        if (session_save(s, ".", name, sizeof name, err, sizeof err) != 0)
-            say(t, true, "%s", err);
-        else
-            say(t, false, "saved %s", name);
+        t->running = false;
+        t->prompt_open = true;
+        session_save_dir(t->prompt_text, sizeof t->prompt_text);
         break;
     case ACT_REPEAT:
         t->running = false;
@@ -576,6 +641,8 @@ static void on_key(struct tui *t, int key)
     }
     if (t->screen == SCR_MENU)
         menu_key(t, key);
+    else if (t->prompt_open)
+        prompt_key(t, key);
     else if (t->form_open)
         form_key(t, key);
     else
@@ -649,6 +716,10 @@ static void tick(struct tui *t)
     if (session_end(s) != t->last_end) {
         t->last_end = session_end(s);
         t->dirty = true;
+        /* a hint about the run ("threads started", "n steps ...") is
+         * stale once it has ended: the key line comes back */
+        if (t->last_end != RL_END_RUNNING && !t->msg_err)
+            t->msg[0] = '\0';
     }
 }
 
@@ -688,6 +759,34 @@ static int tui_setup(struct tui *t, const struct tui_options *opt, char *err,
         return open_lab(t, &opt->inst, &sched, sc.choices) == 0 ? 0 : -2;
     }
     return open_lab(t, &opt->inst, &sched, NULL) == 0 ? 0 : -2;
+}
+
+/* The exit status of the replayed run (0 passed, 1 failed, 2 diverged),
+ * whatever was done on screen since: the schedule string is run again to
+ * its end, as `racelab replay` without a terminal would. */
+static int replay_status(const struct tui_options *opt)
+{
+    struct rl_schedule sc;
+    struct rl_sched sched;
+    struct session s;
+    char err[256];
+    int status = 2;
+
+    if (rl_schedule_parse(opt->replay, &sc, err, sizeof err) != 0)
+        return 2;
+    memset(&sched, 0, sizeof sched);
+    sched.kind = RL_SCHED_REPLAY;
+    session_init(&s, &opt->inst, &sched, sc.choices);
+    if (session_restart(&s, err, sizeof err) == 0) {
+        while (session_run(&s, 100000) == RL_END_RUNNING)
+            ;
+        if (session_end(&s) == RL_END_DIVERGED)
+            status = 2;
+        else
+            status = rl_run_passed(s.run) ? 0 : 1;
+    }
+    session_fini(&s);
+    return status;
 }
 
 /* Free what t holds. */
@@ -740,5 +839,6 @@ int tui_main(const struct tui_options *opt)
     term_close();
     tui_teardown(t);
     free(t);
-    return 0;
+    /* replaying a failing run ends like `racelab replay` does */
+    return opt->lab && opt->replay ? replay_status(opt) : 0;
 }

@@ -55,6 +55,22 @@ const char *view_thread_name(const struct view_lab *v, int tid, char *buf,
     return buf;
 }
 
+/* The label of thread tid in its lane header: its name, prefixed with
+ * the digit that picks it when the name does not say it ("3:P0"). */
+const char *view_thread_label(const struct view_lab *v, int tid, char *buf,
+                              size_t len)
+{
+    char name[RL_NAME_MAX + 4], plain[16];
+
+    view_thread_name(v, tid, name, sizeof name);
+    snprintf(plain, sizeof plain, "T%d", tid);
+    if (strcmp(name, plain) == 0 || tid > 9)
+        snprintf(buf, len, "%s", name);
+    else
+        snprintf(buf, len, "%d:%s", tid, name);
+    return buf;
+}
+
 /* ---- records ------------------------------------------------------------- */
 
 /* The symbol and role of a record. */
@@ -152,9 +168,10 @@ static void rec_short_forms(const struct view_lab *v,
         snprintf(med, len, "%s<-%ld", o, rec->arg);
         snprintf(shrt, len, "<-%ld", rec->arg);
         break;
-    case RL_OP_FETCH_ADD:
-        snprintf(med, len, "%s+=%ld", o, rec->arg);
-        snprintf(shrt, len, "+%ld", rec->arg);
+    case RL_OP_FETCH_ADD: /* "active-=1", not "active+=-1" */
+        snprintf(med, len, "%s%s=%ld", o, rec->arg < 0 ? "-" : "+",
+                 rec->arg < 0 ? -rec->arg : rec->arg);
+        snprintf(shrt, len, "%+ld", rec->arg);
         break;
     case RL_OP_ACQUIRE:
         if (blocked)
@@ -325,8 +342,14 @@ static void result_collect(const struct view_lab *v, int w,
     for (int i = 0; i < v->nchecks; i++) {
         const struct rl_check_result *k = &v->checks[i];
 
-        snprintf(line, sizeof line, "%s %s: %s", k->ok ? "[ok]" : "[!!]",
-                 k->name ? k->name : "check", k->message ? k->message : "");
+        /* "[ok] no deadlock", not "[ok] no deadlock: no deadlock" */
+        if (!k->message || !k->message[0] ||
+            (k->name && strcmp(k->name, k->message) == 0))
+            snprintf(line, sizeof line, "%s %s", k->ok ? "[ok]" : "[!!]",
+                     k->name ? k->name : "check");
+        else
+            snprintf(line, sizeof line, "%s %s: %s", k->ok ? "[ok]" : "[!!]",
+                     k->name ? k->name : "check", k->message);
         items_add(it, w, k->ok ? ROLE_OK : ROLE_FAIL, k->ok ? 2 : 5, line);
     }
     if (v->end_text && v->end_text[0]) {
@@ -536,12 +559,13 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
         int x = l->lanes_x + sw + t * cw, role;
 
         thread_state_text(v, tv, st, sizeof st, &role);
-        if (t < 9)
-            snprintf(buf, sizeof buf, "%d:%s %s", t + 1,
-                     view_thread_name(v, t, name, sizeof name), st);
-        else
-            snprintf(buf, sizeof buf, "%s %s",
-                     view_thread_name(v, t, name, sizeof name), st);
+        view_thread_label(v, t, name, sizeof name);
+        snprintf(buf, sizeof buf, "%s %s", name, st);
+        if (text_cells(buf) > cw - 1) /* narrow: the name and a symbol */
+            snprintf(buf, sizeof buf, "%s%s", name,
+                     tv->state == RL_T_BLOCKED ? "#"
+                     : tv->state == RL_T_DONE  ? "."
+                                               : "");
         if (t == v->current_thread && role == ROLE_HEADER)
             role = ROLE_CURRENT;
         canvas_put(c, l->head_y, x + 1, role, buf, cw - 1);
@@ -556,7 +580,7 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
     for (int i = first; i < v->nrecs; i++) {
         const struct view_rec *r = &v->recs[i];
         int y = l->rows_y + (i - first), t = r->rec.thread, role, x, tw;
-        bool cur = v->current && r->rec.seq >= v->current;
+        bool cur = v->current && r->rec.seq == v->current;
         char sym = view_rec_symbol(&r->rec, &role);
 
         canvas_printf(c, y, l->lanes_x, cur ? ROLE_CURRENT : ROLE_DIM, sw,
@@ -739,7 +763,7 @@ void view_keys(struct canvas *c, int y, const char *const *pairs, int npairs)
 /* The key line of the lab screen, most useful first. */
 static const char *const lab_keys[] = {
     "?",   "help",    "space", "run",    "n",   "step",   "Left", "back",
-    "1-9", "pick",    "e",     "end",    "+/-", "speed",  "r",    "restart",
+    "0-9", "pick",    "e",     "end",    "+/-", "speed",  "r",    "restart",
     "v",   "variant", "s",     "sched",  "p",   "params", "b",    "backend",
     "w",   "save",    "R",     "repeat", "q",   "back",
 };

@@ -105,6 +105,11 @@ const char *view_obj_name(const struct view_lab *v, int id);
 const char *view_thread_name(const struct view_lab *v, int tid, char *buf,
                              size_t len);
 
+/* The label of thread tid in its lane header: its name, with the digit
+ * key that picks it when the name does not say it ("T1", "3:P0"). */
+const char *view_thread_label(const struct view_lab *v, int tid, char *buf,
+                              size_t len);
+
 /* "terminal too small" screen: what size is needed and what there is. */
 void view_too_small(struct canvas *c, int minw, int minh);
 
