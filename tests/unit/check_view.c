@@ -259,9 +259,9 @@ START_TEST(test_lab_result_lost_update)
                                   " 1 updates lost");
     ck_assert_int_eq(canvas_role_at(&c, 19, 1), ROLE_FAIL);
     /* a message that only repeats the name is said once */
-    ck_assert_str_eq(row(&c, 20), " [ok] no deadlock");
-    ck_assert_int_eq(canvas_role_at(&c, 20, 1), ROLE_OK);
-    ck_assert_str_eq(row(&c, 21), " schedule: rl1:unsafe-counter:unsafe:"
+    ck_assert_str_eq(row(&c, 21), " [ok] no deadlock");
+    ck_assert_int_eq(canvas_role_at(&c, 21, 1), ROLE_OK);
+    ck_assert_str_eq(row(&c, 20), " schedule: rl1:unsafe-counter:unsafe:"
                                   "threads=2,iters=1:0.1.0.1");
     ck_assert_str_eq(row(&c, 23), " the run has ended");
     canvas_free(&c);
@@ -319,21 +319,25 @@ START_TEST(test_lab_many_threads)
     v.current = 0;
     canvas_resize(&c, 80, 24);
     view_lab(&c, &v);
-    /* 8 lanes of 6 cells: headers cut, texts in their short form */
-    snprintf(want, sizeof want, "%-57s| STATE",
-             "#    T0    T1    T2    T3    T4    T5    T6    T7");
+    /* 8 lanes of 6 cells: the names in the headers, the objects by their
+     * short names, and a legend that says which is which */
+    snprintf(want, sizeof want, "%-61s| STATE",
+             "#    T0     T1     T2     T3     T4     T5     T6     T7");
     ck_assert_str_eq(row(&c, 1), want);
-    snprintf(want, sizeof want, "%-57s| counter = 1",
-             "  1                                             <-42");
+    snprintf(want, sizeof want, "%-61s| counter = 1",
+             "     legend: c=counter");
     ck_assert_str_eq(row(&c, 2), want);
-    snprintf(want, sizeof want, "%-57s|", "  2                    #coun");
+    snprintf(want, sizeof want, "%-61s|",
+             "  1                                                    c<-42");
     ck_assert_str_eq(row(&c, 3), want);
-    ck_assert_int_eq(canvas_role_at(&c, 3, 23), ROLE_BLOCKED);
+    snprintf(want, sizeof want, "%-61s|", "  2                       #c");
+    ck_assert_str_eq(row(&c, 4), want);
+    ck_assert_int_eq(canvas_role_at(&c, 4, 26), ROLE_BLOCKED);
     /* 30 threads: the lanes that fit, and how many are not shown */
     fx_threads_set(30, RL_T_RUNNABLE);
     v.nthreads = 30;
     view_lab(&c, &v);
-    ck_assert(canvas_contains(&c, "+17|"));
+    ck_assert(canvas_contains(&c, "+16|"));
     canvas_free(&c);
 }
 END_TEST
@@ -413,7 +417,8 @@ START_TEST(test_state_panel_objects)
     ck_assert(canvas_contains(&c, "| count = 2"));
     ck_assert(canvas_contains(&c, "|   pool BoundedSem 1/3"));
     ck_assert(canvas_contains(&c, "|     holders: T1 T0"));
-    ck_assert(canvas_contains(&c, "| + R RLock: T1 depth 2"));
+    ck_assert(canvas_contains(&c, "| + R RLock"));
+    ck_assert(canvas_contains(&c, "|     held by T1 depth 2"));
     ck_assert(canvas_contains(&c, "|   C Cond(R)"));
     ck_assert(canvas_contains(&c, "|     # waiting: T0"));
     ck_assert(canvas_contains(&c, "| * gate Event: set"));
@@ -608,13 +613,13 @@ START_TEST(test_frame_from_session)
 {
     struct session s;
     struct frame f;
-    struct frame_ui ui = {"finished", "5 steps/s", NULL, false, 1000};
+    struct frame_ui ui = {"finished", "5 steps/s", NULL, false, 1000, false, 0};
     struct canvas c = {0};
 
     open_session(&s, "unsafe-counter", "rr:1");
     session_run(&s, 1000);
     frame_init(&f);
-    canvas_resize(&c, 100, 30);
+    canvas_resize(&c, 100, 40);
     frame_lab(&f, &s, &ui, &c);
     /* scrolled past the oldest record: clamped to it */
     ck_assert_uint_eq(ui.scroll, rl_run_record_last(s.run) - 1);
@@ -633,7 +638,14 @@ START_TEST(test_frame_from_session)
                               "counter <- 3"));
     ck_assert(canvas_contains(&c, "  6                                  ! "
                                   "store counter <- 1"));
-    ck_assert(canvas_contains(&c, "  5    store counter <- 1"));
+    /* the race and the lost update, each explained below its mark */
+    ck_assert(canvas_contains(&c, "  5  ~ store counter <- 1"));
+    ck_assert(canvas_contains(&c, "     ^ data race on counter: T1 reads at step "
+                                  "4 and T0 writes at"));
+    ck_assert(canvas_contains(&c, "     ^ lost update on counter: T1 loaded 0 "
+                                  "at step 4, T0 stored 1 at |"));
+    ck_assert(canvas_contains(&c, "       step 5, then T1 stored 1 at step 6 "
+                                  "over it"));
     ck_assert(
         canvas_contains(&c, " 16>                                 . finish"));
     frame_fini(&f);
@@ -854,7 +866,7 @@ START_TEST(test_session_back_one_record)
 {
     struct session s;
     struct frame f;
-    struct frame_ui ui = {"paused", NULL, NULL, false, 0};
+    struct frame_ui ui = {"paused", NULL, NULL, false, 0, false, 0};
     struct canvas c = {0};
     char err[256];
     int highlighted = 0;

@@ -27,6 +27,7 @@ void frame_fini(struct frame *f)
     free(f->objs);
     free(f->recs);
     free(f->texts);
+    free(f->notes);
     free(f->schedule);
     memset(f, 0, sizeof *f);
 }
@@ -38,8 +39,10 @@ static void ensure_rows(struct frame *f, int n)
         return;
     free(f->recs);
     free(f->texts);
+    free(f->notes);
     f->recs = rl_xcalloc((size_t)n, sizeof *f->recs);
     f->texts = rl_xcalloc((size_t)n, sizeof *f->texts);
+    f->notes = rl_xcalloc((size_t)n, sizeof *f->notes);
     f->rec_cap = n;
 }
 
@@ -114,15 +117,31 @@ static void frame_analysis(struct frame *f, const struct rl_run *run)
     }
 }
 
-/* Whether record seq is a store that overwrote another thread's update. */
-static bool frame_lost_at(const struct frame *f, uint64_t seq)
+/* Mark record k of the view as the store that lost an update or the
+ * second access of a data race, with the engine's words as its note. */
+static void frame_mark(struct frame *f, const struct rl_run *run, int k)
 {
+    struct view_rec *r = &f->recs[k];
+    uint64_t seq = r->rec.seq;
+
+    r->lost = r->race = false;
+    r->note = NULL;
     if (!f->an_ok)
-        return false;
+        return;
     for (int i = 0; i < f->an.nlost && i < RL_ANALYSIS_MAX; i++)
-        if (f->an.lost[i].store_seq == seq)
-            return true;
-    return false;
+        if (f->an.lost[i].store_seq == seq) {
+            r->lost = true;
+            rl_lost_text(run, &f->an.lost[i], f->notes[k], FRAME_NOTE_MAX);
+            r->note = f->notes[k];
+            return;
+        }
+    for (int i = 0; i < f->an.nraces && i < RL_ANALYSIS_MAX; i++)
+        if (f->an.races[i].second_seq == seq) {
+            r->race = true;
+            rl_race_text(run, &f->an.races[i], f->notes[k], FRAME_NOTE_MAX);
+            r->note = f->notes[k];
+            return;
+        }
 }
 
 static void frame_state(struct frame *f, const struct session *s,
@@ -193,7 +212,7 @@ static void frame_records(struct frame *f, const struct session *s,
         if (!r)
             continue;
         f->recs[v->nrecs].rec = *r;
-        f->recs[v->nrecs].lost = frame_lost_at(f, r->seq);
+        frame_mark(f, run, v->nrecs);
         rl_record_text(run, r, f->texts[v->nrecs], FRAME_TEXT_MAX);
         f->recs[v->nrecs].text = f->texts[v->nrecs];
         v->nrecs++;
@@ -246,6 +265,18 @@ void frame_lab(struct frame *f, const struct session *s, struct frame_ui *ui,
         h.note = s->inst.backend == RL_BACKEND_SIM ? "(sim, random seeds 1..K)"
                                                    : "(os, real threads)";
         v.hist = &h;
+    }
+    v.result_open = ui->result_open;
+    if (ui->result_open) {
+        int max = view_result_lines(&v, c->w);
+
+        view_lab_layout(&v, c->w, c->h, &l);
+        max -= l.result_h - 1;
+        if (ui->result_scroll > max)
+            ui->result_scroll = max;
+        if (ui->result_scroll < 0)
+            ui->result_scroll = 0;
+        v.result_scroll = ui->result_scroll;
     }
     view_lab_layout(&v, c->w, c->h, &l);
     if (s->run)

@@ -95,6 +95,9 @@ struct key_action keys_lab(int key)
     case 'x':
         a.act = ACT_EXPLORE;
         break;
+    case 'm':
+        a.act = ACT_RESULT;
+        break;
     case KEY_UP:
     case 'k':
         a.act = ACT_SCROLL;
@@ -252,6 +255,8 @@ static const struct key_help help_lab[] = {
     {"R", "repeat the run 100 times, chart the final values"},
     {"w", "save the trace and the schedule string to a file"},
     {"Up Dn PgUp PgDn", "scroll the events; End follows the newest"},
+    {"m", "more: the result area in full (Up Dn PgUp PgDn scroll it); m "
+          "again closes it"},
     {"q, Esc", "back to the lab menu (Q quits)"},
     {"?", "this help"},
 };

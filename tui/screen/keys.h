@@ -32,6 +32,7 @@ enum action {
     ACT_SCROLL,  /* arg: rows, negative = up (older) */
     ACT_FOLLOW,  /* End: back to the newest record */
     ACT_OLDEST,  /* Home */
+    ACT_RESULT,  /* m: open / close the result area */
     /* lists and forms */
     ACT_UP,
     ACT_DOWN,

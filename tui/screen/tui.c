@@ -66,6 +66,8 @@ struct tui {
     int speed;           /* index into tui_speeds */
     long long next_tick; /* ms */
     uint64_t scroll;     /* records above the newest shown; 0: follow */
+    bool result_open;    /* m: the result area in full */
+    int result_scroll;   /* its lines scrolled */
     enum rl_end last_end;
 
     bool prompt_open;      /* w: the key line asks for a directory */
@@ -171,8 +173,11 @@ static void frame_lab_screen(struct tui *t, struct canvas *c)
         ui.message_error = t->msg_err;
     }
     ui.scroll = t->scroll;
+    ui.result_open = t->result_open;
+    ui.result_scroll = t->result_scroll;
     frame_lab(&t->fr, &t->ses, &ui, c);
     t->scroll = ui.scroll;
+    t->result_scroll = ui.result_scroll;
     if (t->form_open) {
         t->form.error = t->form_err[0] ? t->form_err : NULL;
         page_form(c, &t->form);
@@ -551,7 +556,17 @@ static void lab_key(struct tui *t, int key)
         t->scroll = 0;
         t->dirty = true; /* frame() above cleared it */
         break;
+    case ACT_RESULT:
+        t->result_open = !t->result_open;
+        t->result_scroll = 0;
+        break;
     case ACT_SCROLL:
+        if (t->result_open) { /* the open result area scrolls */
+            t->result_scroll += a.arg;
+            if (t->result_scroll < 0)
+                t->result_scroll = 0;
+            break;
+        }
         t->running = false;
         if (a.arg < 0)
             t->scroll += (uint64_t)-a.arg;
