@@ -207,6 +207,32 @@ check "80x24, 4 threads: loads readable in their lanes" four \
 check "80x24, 4 threads: stores readable in their lanes" four \
     "counter<-1 |"
 
+# At 80x24 after e: the race and the lost update are on screen, in words,
+# in the result area and under the marked step; m opens the result area.
+start small 80 24 "$RACELAB tui unsafe-counter"
+check "80x24: opens" small "STATE"
+keys small e
+check "80x24, after e: the lost update in the result" small \
+    " [lost] lost update on counter: T1 loaded 0 at step 4, T0 stored 1 at step 5,"
+check "80x24, after e: the data race in the result" small \
+    " [race] data race on counter: T1 reads at step 4 and T0 writes at step 5, with"
+check "80x24, after e: the lost update explained under its mark" small \
+    "     ^ lost update on counter: T1 loaded 2 at step 12, |"
+keys small m
+check "m opens the result area in full" small "[ok] finishes: every thread finished"
+check "and says how to close it" small " m closes "
+keys small m
+check "m again closes it" small "[ok] no deadlock, finishes, no misuse"
+
+# The menu at 80x24: a cut line says so; the right pane scrolls.
+start menu80 80 24 "$RACELAB"
+check "menu at 80x24" menu80 "Unsafe counter"
+keys menu80 Down
+check "a cut menu line ends in ..." menu80 "> Locked counter  the shared..."
+check "the right pane says there is more" menu80 "more on the right: PgDn"
+keys menu80 NPage
+check "PgDn shows the third variant" menu80 "! early-release fails"
+
 # ---- choosing threads by hand -------------------------------------------------
 
 start manual 100 30 "$RACELAB tui unsafe-counter --sched manual"

@@ -985,6 +985,84 @@ START_TEST(test_session_save_dir)
 }
 END_TEST
 
+START_TEST(test_result_more_and_open)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    struct rl_check_result checks[3] = {
+        {"final value", false, "counter = 1, expected 2: 1 updates lost"},
+        {"no deadlock", true, "no deadlock"},
+        {"finishes", true, "every thread finished"},
+    };
+    static char analysis[2048];
+    size_t n = 0;
+
+    fx_lost_update(&v);
+    v.end = RL_END_DONE;
+    v.checks = checks;
+    v.nchecks = 3;
+    v.schedule = "rl1:unsafe-counter:unsafe:threads=2,iters=1:0.1.0.1";
+    for (int i = 0; i < 8; i++)
+        n += (size_t)snprintf(analysis + n, sizeof analysis - n,
+                              "[race] data race number %d on counter, "
+                              "explained at length so that it wraps onto a "
+                              "second line of the result area\n",
+                              i);
+    v.analysis = analysis;
+    canvas_resize(&c, 80, 24);
+    view_lab(&c, &v);
+    /* ended: the result takes up to half the screen; what does not fit is
+     * counted, and the failed check and the schedule string stay */
+    ck_assert_str_eq(row(&c, 12), "== FAILED: 1 of 3 checks failed (as this "
+                                  "variant is expected to) ===============");
+    ck_assert_str_eq(row(&c, 13), " [!!] final value: counter = 1, expected 2:"
+                                  " 1 updates lost");
+    ck_assert(canvas_contains(&c, " schedule: rl1:unsafe-counter:unsafe:"
+                                  "threads=2,iters=1:0.1.0.1"));
+    ck_assert_str_eq(row(&c, 21), "  ... 11 more lines: m shows all");
+    ck_assert_int_eq(canvas_role_at(&c, 21, 2), ROLE_SELECT);
+    ck_assert_int_eq(view_result_lines(&v, 80), 20);
+    /* open: everything in order, scrolled */
+    v.result_open = true;
+    view_lab(&c, &v);
+    ck_assert_str_eq(row(&c, 5), "== FAILED: 1 of 3 checks failed (as this "
+                                 "variant is expected to) ===============");
+    ck_assert_str_eq(row(&c, 21), "  ... 5 more lines: Down scrolls, m closes");
+    v.result_scroll = 100; /* clamped to the last line */
+    view_lab(&c, &v);
+    ck_assert_str_eq(row(&c, 21), " [ok] finishes: every thread finished");
+    ck_assert_str_eq(row(&c, 20), " [ok] no deadlock");
+    canvas_free(&c);
+}
+END_TEST
+
+START_TEST(test_menu_scroll_and_fit)
+{
+    struct canvas c = {0};
+    const struct lab *labs[64];
+    int n = lab_count();
+    struct page_menu m;
+
+    for (int i = 0; i < n && i < 64; i++)
+        labs[i] = lab_at(i);
+    memset(&m, 0, sizeof m);
+    m.labs = labs;
+    m.nlabs = n;
+    m.sel = 1; /* locked-counter: three variants */
+    canvas_resize(&c, 80, 24);
+    ck_assert_int_eq(page_menu(&c, &m), 0);
+    /* a cut line says so */
+    ck_assert(canvas_contains(&c, "> Locked counter  the shared..."));
+    ck_assert(canvas_contains(&c, "more on the right: PgDn"));
+    ck_assert(!canvas_contains(&c, "! early-release fails"));
+    m.detail_scroll = 1000; /* clamped: the last row at the bottom */
+    ck_assert_int_gt(page_menu(&c, &m), 0);
+    ck_assert(canvas_contains(&c, "! early-release fails"));
+    ck_assert(canvas_contains(&c, "PgUp: back to the top"));
+    canvas_free(&c);
+}
+END_TEST
+
 static Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -1005,9 +1083,11 @@ static Suite *view_suite(void)
     tcase_add_test(lab, test_state_panel_objects);
     tcase_add_test(lab, test_histogram);
     tcase_add_test(lab, test_too_small_and_layout);
+    tcase_add_test(lab, test_result_more_and_open);
     suite_add_tcase(s, lab);
     tcase_add_test(pages, test_menu_and_help);
     tcase_add_test(pages, test_form);
+    tcase_add_test(pages, test_menu_scroll_and_fit);
     tcase_add_test(pages, test_keys);
     suite_add_tcase(s, pages);
     tcase_set_timeout(ses, 30);

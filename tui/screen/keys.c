@@ -160,6 +160,14 @@ struct key_action keys_menu(int key)
     case ' ':
         a.act = ACT_OPEN;
         break;
+    case KEY_PPAGE:
+        a.act = ACT_SCROLL;
+        a.arg = -5;
+        break;
+    case KEY_NPAGE:
+        a.act = ACT_SCROLL;
+        a.arg = 5;
+        break;
     case 'q':
     case 'Q':
     case KEY_ESC:
@@ -240,8 +248,8 @@ struct key_action keys_help(int key)
 
 static const struct key_help help_lab[] = {
     {"space", "run / pause (sim); start the threads (os)"},
-    {"n, Right", "step: one scheduling point"},
-    {"Left", "step back (the same run, replayed one step shorter)"},
+    {"n, Right", "step: the next event (one numbered row)"},
+    {"Left", "step back one event (the same run, replayed one shorter)"},
     {"0-9", "run thread T0..T9 next (you are the scheduler; blocked says why)"},
     {"e", "run to the end at full speed"},
     {"+ -", "faster / slower"},
@@ -263,6 +271,7 @@ static const struct key_help help_lab[] = {
 
 static const struct key_help help_menu[] = {
     {"Up Down", "choose a lab"},
+    {"PgUp PgDn", "scroll what the lab is about (right)"},
     {"Enter", "open it"},
     {"q, Esc", "quit"},
     {"?", "help"},

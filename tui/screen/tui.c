@@ -55,6 +55,7 @@ struct tui {
     bool dirty;
     bool from_menu; /* q on the lab screen goes back to the menu */
     int menu_sel;
+    int menu_scroll; /* the right pane's rows scrolled down */
     const struct lab **labs;
     int nlabs;
     struct rl_sched menu_sched; /* scheduler for labs opened from the menu */
@@ -203,9 +204,9 @@ static void frame(struct tui *t)
                   n, t->screen == SCR_LAB, &t->help_scroll);
     } else if (t->screen == SCR_MENU) {
         struct page_menu m = {t->labs, t->nlabs, t->menu_sel,
-                              t->msg[0] ? t->msg : NULL};
+                              t->msg[0] ? t->msg : NULL, t->menu_scroll};
 
-        page_menu(&t->canvas, &m);
+        t->menu_scroll = page_menu(&t->canvas, &m);
     } else {
         frame_lab_screen(t, &t->canvas);
     }
@@ -611,10 +612,17 @@ static void menu_key(struct tui *t, int key)
     case ACT_UP:
         if (t->menu_sel > 0)
             t->menu_sel--;
+        t->menu_scroll = 0;
         break;
     case ACT_DOWN:
         if (t->menu_sel + 1 < t->nlabs)
             t->menu_sel++;
+        t->menu_scroll = 0;
+        break;
+    case ACT_SCROLL:
+        t->menu_scroll += a.arg; /* page_menu clamps it */
+        if (t->menu_scroll < 0)
+            t->menu_scroll = 0;
         break;
     case ACT_OPEN:
         if (t->nlabs == 0)

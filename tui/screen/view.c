@@ -459,12 +459,27 @@ static void items_free(struct result_items *it)
     it->n = 0;
 }
 
+/* Whether a check's message is what the end text says in full below
+ * ("deadlock: T0 holds L, ..." cut short in the check, whole in the end
+ * text): then the check goes by its name alone. */
+static bool said_below(const struct view_lab *v, const char *message)
+{
+    const char *colon = strstr(message, ": ");
+    char head[48];
+
+    if (!v->end_text || !colon)
+        return false;
+    snprintf(head, sizeof head, "%s", colon + 2);
+    return strlen(head) >= 20 && strstr(v->end_text, head) != NULL;
+}
+
 /* Whether a check's message already says line (the engine's checks often
  * repeat the end text: say it once). */
 static bool in_a_check(const struct view_lab *v, const char *line)
 {
     for (int i = 0; i < v->nchecks; i++)
-        if (v->checks[i].message && strstr(v->checks[i].message, line))
+        if (v->checks[i].message && strstr(v->checks[i].message, line) &&
+            !said_below(v, v->checks[i].message))
             return true;
     return false;
 }
@@ -484,8 +499,10 @@ static void items_add_lines(struct result_items *it, const struct view_lab *v,
             n = sizeof line - 1;
         memcpy(line, p, n);
         line[n] = '\0';
+        /* the wait-for cycle is the lesson of a deadlock */
         if (n && !(skip_checked && in_a_check(v, line)))
-            items_add(it, w, role, prio, "", line);
+            items_add(it, w, role, strstr(line, "cycle") ? prio + 1 : prio, "",
+                      line);
         p += n;
         if (*p == '\n')
             p++;
@@ -515,7 +532,8 @@ static void result_collect(const struct view_lab *v, int w,
         if (k->ok)
             continue;
         if (!k->message || !k->message[0] ||
-            (k->name && strcmp(k->name, k->message) == 0))
+            (k->name && strcmp(k->name, k->message) == 0) ||
+            said_below(v, k->message))
             snprintf(line, sizeof line, "[!!] %s", k->name ? k->name : "check");
         else
             snprintf(line, sizeof line, "[!!] %s: %s",
@@ -665,7 +683,7 @@ static void draw_title(struct canvas *c, const struct view_lab *v)
     const char *exp = v->expect_pass ? "pass" : "fail";
 
     canvas_fill(c, 0, 0, 1, c->w, L' ', ROLE_TITLE);
-    for (int form = 0; form < 4; form++) {
+    for (int form = 0; form < 5; form++) {
         if (form == 0)
             snprintf(buf, sizeof buf, " racelab | %s | %s (expected to %s) | %s",
                      title, var, exp, params);
@@ -675,13 +693,15 @@ static void draw_title(struct canvas *c, const struct view_lab *v)
         else if (form == 2)
             snprintf(buf, sizeof buf, " %s | %s (expected to %s) | %s", name,
                      var, exp, params);
-        else
+        else if (form == 3)
             snprintf(buf, sizeof buf, " %s | %s (should %s) | %s", name, var,
                      exp, params);
+        else
+            snprintf(buf, sizeof buf, " %s | %s | %s", name, var, params);
         if (text_cells(buf) <= c->w)
             break;
     }
-    canvas_put(c, 0, 0, ROLE_TITLE, buf, c->w);
+    canvas_put_fit(c, 0, 0, ROLE_TITLE, buf, c->w);
 }
 
 /* The word for a thread's state in its lane header; objects by their short
