@@ -233,6 +233,24 @@ check "the right pane says there is more" menu80 "more on the right: PgDn"
 keys menu80 NPage
 check "PgDn shows the third variant" menu80 "! early-release fails"
 
+# Go to what matters: f jumps to the failure of a run that goes on past it,
+# ' goes back, ] and [ go from mark to mark.
+start jump 80 24 "$RACELAB tui producer-consumer --variant if-wait"
+check "jumps: opens" jump "STATE"
+keys jump f
+check "f jumps to the first failure, and says what it is" jump \
+    "step 54: C1: check failed: buffer bounds hold"
+check "the failed check is explained under its row" jump \
+    "^ buffer bounds hold: count = -1 after C1 took"
+check "the state is the state at that step" jump "| step 54 | paused"
+keys jump "'"
+check "' goes back to where the jump started" jump "back at step 0 (' again: step 54)"
+keys jump "]"
+check "] jumps to the next blocked thread" jump \
+    "step 5: C1: acquire lock: blocked (held by C0)"
+keys jump "]" "["
+check "[ jumps back to the one before" jump "| step 5 | paused"
+
 # ---- choosing threads by hand -------------------------------------------------
 
 start manual 100 30 "$RACELAB tui unsafe-counter --sched manual"
@@ -387,7 +405,7 @@ start help80 80 24 "$RACELAB tui unsafe-counter"
 check "the lab opens at 80x24" help80 "STATE"
 keys help80 '?'
 check "the help says it scrolls" help80 "Up/Down PgUp/PgDn scroll"
-keys help80 NPage
+keys help80 NPage NPage NPage
 check "PgDn shows the last notes" help80 "Result: each check against what was expected"
 keys help80 q
 check "a key leaves the scrolled help" help80 "STATE"

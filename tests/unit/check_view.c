@@ -504,6 +504,7 @@ START_TEST(test_menu_and_help)
     ck_assert(canvas_contains(&c, labs[0]->variants[0].name));
     k = keys_help_lab(&nk);
     int scroll = 0;
+    canvas_resize(&c, 100, 50);
     page_help(&c, "the lab screen", k, nk, true, &scroll);
     for (int i = 0; i < nk; i++)
         ck_assert(canvas_contains(&c, k[i].keys));
@@ -563,6 +564,12 @@ START_TEST(test_keys)
     ck_assert_int_eq(keys_form(27).act, ACT_BACK);
     ck_assert_int_eq(keys_form('+').act, ACT_INC);
     ck_assert_int_eq(keys_help('x').act, ACT_BACK);
+    ck_assert_int_eq(keys_lab('m').act, ACT_RESULT);
+    ck_assert_int_eq(keys_lab('f').act, ACT_JUMP);
+    ck_assert_int_eq(keys_lab('f').arg, SESSION_JUMP_FAILURE);
+    ck_assert_int_eq(keys_lab(']').arg, SESSION_JUMP_NEXT);
+    ck_assert_int_eq(keys_lab('[').arg, SESSION_JUMP_PREV);
+    ck_assert_int_eq(keys_lab('\'').act, ACT_JUMP_BACK);
 }
 END_TEST
 
@@ -1063,6 +1070,60 @@ START_TEST(test_menu_scroll_and_fit)
 }
 END_TEST
 
+START_TEST(test_session_jumps)
+{
+    struct session s;
+    char msg[512];
+
+    open_session(&s, "unsafe-counter", "rr:1");
+    /* from the start: the failure is the first lost update */
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_FAILURE, msg, sizeof msg),
+                     1);
+    ck_assert_uint_eq(session_steps(&s), 6);
+    ck_assert_int_eq(session_end(&s), RL_END_RUNNING);
+    ck_assert_str_eq(msg, "step 6: lost update on counter: T1 loaded 0 at "
+                          "step 4, T0 stored 1 at step 5, then T1 stored 1 "
+                          "at step 6 over it");
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_NEXT, msg, sizeof msg), 1);
+    ck_assert_uint_eq(session_steps(&s), 10);
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_PREV, msg, sizeof msg), 1);
+    ck_assert_uint_eq(session_steps(&s), 6);
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_PREV, msg, sizeof msg), 1);
+    ck_assert_uint_eq(session_steps(&s), 5);
+    ck_assert_str_eq(msg, "step 5: data race on counter: T1 reads at step 4 "
+                          "and T0 writes at step 5, with nothing ordering "
+                          "them (no lock, event, barrier or join in between)");
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_PREV, msg, sizeof msg), 0);
+    ck_assert_str_eq(msg, "no lost update, race, block or failure before "
+                          "step 5");
+    ck_assert_uint_eq(session_steps(&s), 5);
+    ck_assert_int_eq(session_goto(&s, 15, msg, sizeof msg), 0);
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_NEXT, msg, sizeof msg), 0);
+    ck_assert_uint_eq(session_steps(&s), 15);
+    session_fini(&s);
+    /* a check that fails where it happens, in a run that goes on */
+    open_session(&s, "producer-consumer", "rr:1");
+    s.inst.variant = lab_variant_find(s.lab, "if-wait");
+    ck_assert_int_eq(session_restart(&s, msg, sizeof msg), 0);
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_FAILURE, msg, sizeof msg),
+                     1);
+    ck_assert_str_eq(msg, "step 54: C1: check failed: buffer bounds hold");
+    ck_assert_uint_eq(session_steps(&s), 54);
+    ck_assert_int_eq(session_goto(&s, 0, msg, sizeof msg), 0);
+    ck_assert_uint_eq(session_steps(&s), 0);
+    session_fini(&s);
+    /* a correct run has no failure to jump to */
+    open_session(&s, "locked-counter", "rr:1");
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_FAILURE, msg, sizeof msg),
+                     0);
+    ck_assert_str_eq(msg, "no failure: every check holds in this run");
+    ck_assert_uint_eq(session_steps(&s), 0);
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_NEXT, msg, sizeof msg), 1);
+    ck_assert_str_eq(msg, "step 4: T1: acquire L: blocked (held by T0)");
+    session_fini(&s);
+}
+END_TEST
+
 static Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -1104,6 +1165,7 @@ static Suite *view_suite(void)
     tcase_add_test(ses, test_session_back_one_record);
     tcase_add_test(ses, test_session_backend_keeps_params);
     tcase_add_test(ses, test_session_save_dir);
+    tcase_add_test(ses, test_session_jumps);
     suite_add_tcase(s, ses);
     return s;
 }

@@ -135,6 +135,17 @@ static void frame_mark(struct frame *f, const struct rl_run *run, int k)
             r->note = f->notes[k];
             return;
         }
+    if (r->rec.op == RL_OP_FAIL && r->rec.arg >= 0 &&
+        r->rec.arg < rl_run_check_count(run)) {
+        /* what the failed check says, where it failed */
+        struct rl_check_result chk;
+
+        rl_run_check(run, (int)r->rec.arg, &chk);
+        snprintf(f->notes[k], FRAME_NOTE_MAX, "%s: %s", chk.name,
+                 chk.message ? chk.message : "failed");
+        r->note = f->notes[k];
+        return;
+    }
     for (int i = 0; i < f->an.nraces && i < RL_ANALYSIS_MAX; i++)
         if (f->an.races[i].second_seq == seq) {
             r->race = true;

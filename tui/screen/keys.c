@@ -98,6 +98,21 @@ struct key_action keys_lab(int key)
     case 'm':
         a.act = ACT_RESULT;
         break;
+    case 'f': /* the jump kinds, in the order of session.h */
+        a.act = ACT_JUMP;
+        a.arg = 0;
+        break;
+    case ']':
+        a.act = ACT_JUMP;
+        a.arg = 1;
+        break;
+    case '[':
+        a.act = ACT_JUMP;
+        a.arg = 2;
+        break;
+    case '\'':
+        a.act = ACT_JUMP_BACK;
+        break;
     case KEY_UP:
     case 'k':
         a.act = ACT_SCROLL;
@@ -252,6 +267,11 @@ static const struct key_help help_lab[] = {
     {"Left", "step back one event (the same run, replayed one shorter)"},
     {"0-9", "run thread T0..T9 next (you are the scheduler; blocked says why)"},
     {"e", "run to the end at full speed"},
+    {"f", "jump to the first failure: the failed check, the misuse, the "
+          "store that lost an update, or the end of a deadlock"},
+    {"] [", "jump to the next / previous lost update, race, blocked thread "
+            "or failure (its explanation shows under it)"},
+    {"'", "back to where the last jump started (again: forth)"},
     {"+ -", "faster / slower"},
     {"r", "restart: random and PCT get a new seed; rr and a replay are "
           "deterministic and run the same run again"},

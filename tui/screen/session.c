@@ -351,26 +351,16 @@ static char *run_choices(const struct rl_run *run)
     return buf;
 }
 
-/* sim: go back one step; see session.h. */
-int session_back(struct session *s, char *err, size_t errlen)
+/* Make the run again from its start, set to redo the same choices
+ * (session.h, "Stepping back"). Returns 0 or -1 with a message. */
+static int recreate(struct session *s, char *err, size_t errlen)
 {
-    uint64_t target, n = 0;
+    uint64_t n = 0;
     struct rl_sched sc;
     struct lab_inst *inst;
     struct rl_run *run;
     char *choices = NULL;
 
-    if (!s->run || rl_run_backend(s->run) != RL_BACKEND_SIM) {
-        snprintf(err, errlen, "stepping back needs the sim backend");
-        return -1;
-    }
-    if (session_shown(s) == 0) {
-        snprintf(err, errlen, "this is the start of the run");
-        return -1;
-    }
-    if (hide_last(s))
-        return 0;
-    target = rl_run_steps(s->run) - 1;
     if (s->pure) {
         sc = start_sched(s);
     } else {
@@ -390,11 +380,187 @@ int session_back(struct session *s, char *err, size_t errlen)
     }
     set_run(s, run, inst);
     s->handback_at = n;
+    return 0;
+}
+
+/* sim: go back one step; see session.h. */
+int session_back(struct session *s, char *err, size_t errlen)
+{
+    uint64_t target;
+
+    if (!s->run || rl_run_backend(s->run) != RL_BACKEND_SIM) {
+        snprintf(err, errlen, "stepping back needs the sim backend");
+        return -1;
+    }
+    if (session_shown(s) == 0) {
+        snprintf(err, errlen, "this is the start of the run");
+        return -1;
+    }
+    if (hide_last(s))
+        return 0;
+    target = rl_run_steps(s->run) - 1;
+    if (recreate(s, err, errlen) != 0)
+        return -1;
     while (rl_run_steps(s->run) < target &&
            step_engine(s) == RL_END_RUNNING)
         ;
     show_record(s, rl_run_record_last(s->run));
     return 0;
+}
+
+/* sim: show the run up to record seq; see session.h. */
+int session_goto(struct session *s, uint64_t seq, char *err, size_t errlen)
+{
+    uint64_t last;
+    bool hold;
+
+    if (!s->run || rl_run_backend(s->run) != RL_BACKEND_SIM) {
+        snprintf(err, errlen, "moving through a run needs the sim backend");
+        return -1;
+    }
+    if (seq >= session_shown(s)) {
+        while (session_shown(s) < seq && session_step(s) == RL_END_RUNNING)
+            ;
+        return 0;
+    }
+    if (recreate(s, err, errlen) != 0)
+        return -1;
+    while (rl_run_record_last(s->run) < seq &&
+           step_engine(s) == RL_END_RUNNING)
+        ;
+    /* inside an engine step: hold its last records back if they may be */
+    last = rl_run_record_last(s->run);
+    hold = seq >= s->step_first && seq < last;
+    for (uint64_t q = seq + 1; hold && q <= last; q++)
+        hold = record_holdable(s->run, q);
+    s->upto = hold ? seq : 0;
+    show_record(s, hold ? seq : last);
+    return 0;
+}
+
+/* Whether record r of run is a mark the jump keys stop at: a lost update,
+ * the second access of a data race, a blocked call, an error or a failed
+ * check. Writes what it is into what. */
+static bool jump_mark(const struct rl_run *run, const struct rl_analysis *an,
+                      const struct rl_record *r, char *what, size_t len)
+{
+    for (int i = 0; i < an->nlost && i < RL_ANALYSIS_MAX; i++)
+        if (an->lost[i].store_seq == r->seq) {
+            rl_lost_text(run, &an->lost[i], what, len);
+            return true;
+        }
+    for (int i = 0; i < an->nraces && i < RL_ANALYSIS_MAX; i++)
+        if (an->races[i].second_seq == r->seq) {
+            rl_race_text(run, &an->races[i], what, len);
+            return true;
+        }
+    if (r->result == RL_RES_BLOCKED || r->result == RL_RES_ERROR ||
+        r->op == RL_OP_FAIL) {
+        struct rl_thread_view tv;
+        char text[200];
+
+        rl_run_thread(run, r->thread, &tv);
+        rl_record_text(run, r, text, sizeof text);
+        snprintf(what, len, "%s: %s", tv.name, text);
+        return true;
+    }
+    return false;
+}
+
+/* The record the failure shows at: a failed check or a misuse where it
+ * happened; else, in a run that failed, its first lost update, its first
+ * race, or its last step (a deadlock, a wrong final value). 0: the run
+ * passed. */
+static uint64_t jump_failure(const struct rl_run *run,
+                             const struct rl_analysis *an, char *what,
+                             size_t len)
+{
+    uint64_t last = rl_run_record_last(run);
+
+    for (uint64_t q = rl_run_record_first(run); q && q <= last; q++) {
+        const struct rl_record *r = rl_run_record(run, q);
+
+        if (r && (r->op == RL_OP_FAIL || r->result == RL_RES_ERROR)) {
+            jump_mark(run, an, r, what, len);
+            return q;
+        }
+    }
+    if (rl_run_passed(run))
+        return 0;
+    if (an->nlost > 0) {
+        rl_lost_text(run, &an->lost[0], what, len);
+        return an->lost[0].store_seq;
+    }
+    if (an->nraces > 0) {
+        rl_race_text(run, &an->races[0], what, len);
+        return an->races[0].second_seq;
+    }
+    snprintf(what, len, "the run ends here: %s", rl_end_name(rl_run_end(run)));
+    return last;
+}
+
+/* sim: jump to a mark; see session.h. */
+int session_jump(struct session *s, enum session_jump_kind kind, char *msg,
+                 size_t msglen)
+{
+    uint64_t from = session_shown(s), target = 0;
+    struct rl_analysis an;
+    char what[400], err[256];
+
+    if (!s->run || rl_run_backend(s->run) != RL_BACKEND_SIM) {
+        snprintf(msg, msglen, "jumping needs the sim backend (b switches)");
+        return -1;
+    }
+    /* the marks ahead are known once the run is made to its end */
+    if (kind != SESSION_JUMP_PREV) {
+        s->upto = 0;
+        while (step_engine(s) == RL_END_RUNNING)
+            ;
+    }
+    memset(&an, 0, sizeof an);
+    if (rl_analyze(s->run, &an, err, sizeof err) != 0) {
+        snprintf(msg, msglen, "%s", err);
+        session_goto(s, from, err, sizeof err);
+        return -1;
+    }
+    what[0] = '\0';
+    if (kind == SESSION_JUMP_FAILURE) {
+        target = jump_failure(s->run, &an, what, sizeof what);
+    } else {
+        uint64_t last = kind == SESSION_JUMP_NEXT ? rl_run_record_last(s->run)
+                                                  : from - (from > 0);
+
+        for (uint64_t q = kind == SESSION_JUMP_NEXT ? from + 1 : 1;
+             q && q <= last; q++) {
+            const struct rl_record *r = rl_run_record(s->run, q);
+
+            if (r && jump_mark(s->run, &an, r, what, sizeof what)) {
+                target = q;
+                if (kind == SESSION_JUMP_NEXT)
+                    break;
+            }
+        }
+        if (target && kind == SESSION_JUMP_PREV)
+            jump_mark(s->run, &an, rl_run_record(s->run, target), what,
+                      sizeof what);
+    }
+    if (!target) {
+        session_goto(s, from, err, sizeof err);
+        if (kind == SESSION_JUMP_FAILURE)
+            snprintf(msg, msglen, "no failure: every check holds in this run");
+        else
+            snprintf(msg, msglen,
+                     "no lost update, race, block or failure %s step %llu",
+                     kind == SESSION_JUMP_NEXT ? "after" : "before",
+                     (unsigned long long)from);
+        return 0;
+    }
+    if (session_goto(s, target, err, sizeof err) != 0) {
+        snprintf(msg, msglen, "%s", err);
+        return -1;
+    }
+    snprintf(msg, msglen, "step %llu: %s", (unsigned long long)target, what);
+    return 1;
 }
 
 /* sim: step until the end or budget steps. */

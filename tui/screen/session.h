@@ -97,6 +97,27 @@ int session_pick(struct session *s, int tid, char *err, size_t errlen);
 /* sim: go back one step (recreate and redo). Returns 0, or -1 with a
  * message (nothing to undo, os run). */
 int session_back(struct session *s, char *err, size_t errlen);
+/* sim: show the run up to record seq (forward: step; back: redo the run,
+ * as session_back does). A record inside an engine step that cannot be
+ * held back shows with the rest of its step. Returns 0, or -1 with a
+ * message. */
+int session_goto(struct session *s, uint64_t seq, char *err, size_t errlen);
+
+/* What the jump keys look for. A mark is a store that lost an update, the
+ * second access of a data race, a blocked call, a misuse or a failed
+ * check. */
+enum session_jump_kind {
+    SESSION_JUMP_FAILURE, /* where the run fails (see session.c) */
+    SESSION_JUMP_NEXT,    /* the next mark after the step shown */
+    SESSION_JUMP_PREV,    /* the mark before it */
+};
+/* sim: go to a mark (the run is made to its end first to know what comes,
+ * and shown up to the mark). Returns 1 (moved), 0 (none: the run stays
+ * where it was) or -1 (error), with a one-line account in msg: "step 6:
+ * lost update on counter: ...". */
+int session_jump(struct session *s, enum session_jump_kind kind, char *msg,
+                 size_t msglen);
+
 /* sim: step until the end or until budget steps were made. */
 enum rl_end session_run(struct session *s, uint64_t budget);
 /* os: start the threads. Returns 0 or -1 with a message. */

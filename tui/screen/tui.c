@@ -67,6 +67,8 @@ struct tui {
     int speed;           /* index into tui_speeds */
     long long next_tick; /* ms */
     uint64_t scroll;     /* records above the newest shown; 0: follow */
+    bool have_jump;      /* ' has somewhere to go back to: */
+    uint64_t jump_from;  /* the step shown before the last jump */
     bool result_open;    /* m: the result area in full */
     int result_scroll;   /* its lines scrolled */
     enum rl_end last_end;
@@ -236,6 +238,7 @@ static int open_lab(struct tui *t, const struct lab_inst *inst,
     t->running = false;
     t->to_end = false;
     t->scroll = 0;
+    t->have_jump = false;
     t->last_end = RL_END_RUNNING;
     if (replay)
         say(t, false,
@@ -334,6 +337,7 @@ static void form_key(struct tui *t, int key)
                 return;
             }
         t->form_open = false;
+        t->have_jump = false;
         if (session_set_inst(&t->ses, &inst, err, sizeof err) != 0)
             say(t, true, "%s", err);
         else
@@ -390,6 +394,7 @@ static void say_restarted(struct tui *t, int rc, const char *err)
     t->running = false;
     t->to_end = false;
     t->scroll = 0;
+    t->have_jump = false;
     if (rc != 0) {
         say(t, true, "%s", err);
         return;
@@ -413,6 +418,7 @@ static void replaced(struct tui *t, int rc, const char *err, const char *what)
 {
     char sched[64];
 
+    t->have_jump = false;
     t->running = false;
     t->to_end = false;
     t->scroll = 0;
@@ -553,10 +559,43 @@ static void lab_key(struct tui *t, int key)
             TUI_EXPLORE_BUDGET_S);
         frame(t);
         rc = session_explore(s, TUI_EXPLORE_BUDGET_S, err, sizeof err);
+        t->have_jump = false;
         say(t, rc < 0, "%s", err);
         t->scroll = 0;
         t->dirty = true; /* frame() above cleared it */
         break;
+    case ACT_JUMP: {
+        uint64_t from = session_shown(s);
+
+        t->running = false;
+        t->scroll = 0;
+        rc = session_jump(s, (enum session_jump_kind)a.arg, err, sizeof err);
+        if (rc == 1) {
+            t->jump_from = from;
+            t->have_jump = true;
+        }
+        say(t, rc < 0, "%s", err);
+        break;
+    }
+    case ACT_JUMP_BACK: {
+        uint64_t from = session_shown(s);
+
+        t->running = false;
+        t->scroll = 0;
+        if (s->inst.backend != RL_BACKEND_SIM) {
+            say(t, true, "jumping needs the sim backend (b switches)");
+        } else if (!t->have_jump) {
+            say(t, false, "no jump to go back from: f, ] and [ jump");
+        } else if (session_goto(s, t->jump_from, err, sizeof err) != 0) {
+            say(t, true, "%s", err);
+        } else {
+            say(t, false, "back at step %llu (' again: step %llu)",
+                (unsigned long long)session_shown(s),
+                (unsigned long long)from);
+            t->jump_from = from;
+        }
+        break;
+    }
     case ACT_RESULT:
         t->result_open = !t->result_open;
         t->result_scroll = 0;
