@@ -1124,6 +1124,37 @@ START_TEST(test_session_jumps)
 }
 END_TEST
 
+START_TEST(test_session_explore_progress)
+{
+    struct session s;
+    char msg[512];
+    int rc;
+
+    open_session(&s, "producer-consumer", "rr:1");
+    ck_assert_int_eq(lab_inst_set(&s.inst, "items", "6", msg, sizeof msg), 0);
+    ck_assert_int_eq(session_explore_start(&s, 60.0, msg, sizeof msg), 0);
+    ck_assert_str_eq(msg, "exploring [....................] 0.0 of 60 s: 0 "
+                          "schedules");
+    /* the first slice: 256 schedules, and how far the clock is */
+    ck_assert_int_eq(session_explore_poll(&s, msg, sizeof msg), 2);
+    ck_assert_ptr_nonnull(strstr(msg, "s: 256 schedules"));
+    ck_assert_int_eq(strncmp(msg, "exploring [", 11), 0);
+    ck_assert_int_eq(session_explore_poll(&s, msg, sizeof msg), 2);
+    ck_assert_ptr_nonnull(strstr(msg, "s: 1024 schedules"));
+    session_explore_stop(&s);
+    ck_assert(!s.ex.active);
+    ck_assert_int_eq(session_explore_poll(&s, msg, sizeof msg), -1);
+    /* the sliced search finds what the whole one finds */
+    s.inst.variant = lab_variant_find(s.lab, "if-wait");
+    ck_assert_int_eq(session_explore_start(&s, 60.0, msg, sizeof msg), 0);
+    while ((rc = session_explore_poll(&s, msg, sizeof msg)) == 2)
+        ;
+    ck_assert_int_eq(rc, 1);
+    ck_assert_ptr_nonnull(strstr(msg, "found after "));
+    session_fini(&s);
+}
+END_TEST
+
 static Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -1166,6 +1197,7 @@ static Suite *view_suite(void)
     tcase_add_test(ses, test_session_backend_keeps_params);
     tcase_add_test(ses, test_session_save_dir);
     tcase_add_test(ses, test_session_jumps);
+    tcase_add_test(ses, test_session_explore_progress);
     suite_add_tcase(s, ses);
     return s;
 }

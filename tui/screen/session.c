@@ -998,14 +998,53 @@ int session_save(const struct session *s, const char *dir, char *name,
 int session_explore(struct session *s, double budget_s, char *msg,
                     size_t msglen)
 {
+    int rc;
+
+    if (session_explore_start(s, budget_s, msg, msglen) != 0)
+        return -1;
+    while ((rc = session_explore_poll(s, msg, msglen)) == 2)
+        ;
+    return rc;
+}
+
+/* Begin a sliced search; see session.h. */
+int session_explore_start(struct session *s, double budget_s, char *msg,
+                          size_t msglen)
+{
+    if (s->inst.backend != RL_BACKEND_SIM) {
+        snprintf(msg, msglen, "exploring needs the sim backend (b)");
+        return -1;
+    }
+    memset(&s->ex, 0, sizeof s->ex);
+    s->ex.active = true;
+    s->ex.cap = 256;
+    s->ex.bound = -1;
+    s->ex.budget_s = budget_s;
+    s->ex.t0_ns = now_ns();
+    snprintf(msg, msglen,
+             "exploring [....................] 0.0 of %.0f s: 0 schedules",
+             budget_s);
+    return 0;
+}
+
+/* Give up the search. */
+void session_explore_stop(struct session *s)
+{
+    s->ex.active = false;
+}
+
+/* One slice of the search; see session.h. */
+int session_explore_poll(struct session *s, char *msg, size_t msglen)
+{
     struct rl_explore_config cfg;
     struct rl_explore_result res;
     struct lab_inst *inst;
     char err[256];
+    double spent = (double)(now_ns() - s->ex.t0_ns) / 1e9;
     int rc;
 
-    if (s->inst.backend != RL_BACKEND_SIM) {
-        snprintf(msg, msglen, "exploring needs the sim backend (b)");
+    if (!s->ex.active) {
+        snprintf(msg, msglen, "not exploring");
         return -1;
     }
     inst = inst_copy(&s->inst);
@@ -1014,15 +1053,39 @@ int session_explore(struct session *s, double budget_s, char *msg,
     cfg.program = lab_program(inst);
     cfg.max_preemptions = RL_EXPLORE_DEFAULT_PREEMPTIONS;
     cfg.seed = 1;
-    cfg.budget_s = budget_s;
-    cfg.max_runs = 100000;
+    cfg.budget_s = s->ex.budget_s - spent > 0.05 ? s->ex.budget_s - spent
+                                                 : 0.05;
+    cfg.max_runs = s->ex.cap;
     if (rl_explore(&cfg, &res) != 0) {
         snprintf(msg, msglen, "exploring failed: %s", res.error);
         rl_explore_result_free(&res);
         free(inst);
+        s->ex.active = false;
         return -1;
     }
     free(inst);
+    spent = (double)(now_ns() - s->ex.t0_ns) / 1e9;
+    s->ex.runs = res.runs;
+    s->ex.bound = res.bound_complete;
+    if (!res.found && res.stop == RL_EXPLORE_RUN_CAP && s->ex.cap < 100000 &&
+        spent < s->ex.budget_s) {
+        s->ex.cap = s->ex.cap * 4 < 100000 ? s->ex.cap * 4 : 100000;
+        {
+            char bar[21];
+            int fill = (int)(20 * spent / s->ex.budget_s);
+
+            for (int i = 0; i < 20; i++)
+                bar[i] = i < fill ? '#' : '.';
+            bar[20] = '\0';
+            snprintf(msg, msglen, "exploring [%s] %.1f of %.0f s: %llu "
+                     "schedule%s",
+                     bar, spent, s->ex.budget_s, (unsigned long long)res.runs,
+                     res.runs == 1 ? "" : "s");
+        }
+        rl_explore_result_free(&res);
+        return 2;
+    }
+    s->ex.active = false;
     if (!res.found) {
         snprintf(msg, msglen, "no failing schedule in %llu schedule%s (%s%d "
                  "preemption%s)",
@@ -1042,10 +1105,9 @@ int session_explore(struct session *s, double budget_s, char *msg,
     else
         snprintf(msg, msglen,
                  "found after %llu schedule%s (%d preemption%s): %s; n "
-                 "steps through it",
+                 "steps through it, f jumps to the failure",
                  (unsigned long long)res.runs, res.runs == 1 ? "" : "s",
-                 res.preemptions,
-                 res.preemptions == 1 ? "" : "s", res.check);
+                 res.preemptions, res.preemptions == 1 ? "" : "s", res.check);
     rl_explore_result_free(&res);
     return rc == 0 ? 1 : -1;
 }

@@ -48,6 +48,19 @@ struct session_repeat {
     struct lab_inst *inst;
 };
 
+/* sim: a search for a failing schedule, run in slices so that the screen
+ * can show how far it got (each slice searches again from the start with
+ * four times the runs: the search is deterministic, so the last slice
+ * finds what one long search would). */
+struct session_explore {
+    bool active;
+    uint64_t cap;   /* runs the next slice may make */
+    uint64_t runs;  /* schedules the last slice ran */
+    int bound;      /* preemptions covered completely so far, -1: none */
+    double budget_s;
+    long long t0_ns; /* when the search began */
+};
+
 struct session {
     const struct lab *lab;
     struct lab_inst inst;  /* variant, parameters, backend of new runs */
@@ -77,6 +90,7 @@ struct session {
     int nretired;
 
     struct session_repeat rep;
+    struct session_explore ex;
 };
 
 /* Set up a session for lab with inst (copied) and sched; no run yet.
@@ -170,6 +184,18 @@ void session_save_dir(char *buf, size_t len);
  * account in msg. */
 int session_explore(struct session *s, double budget_s, char *msg,
                     size_t msglen);
+
+/* sim: begin the search of session_explore in slices. Returns 0, or -1
+ * with a message (os). */
+int session_explore_start(struct session *s, double budget_s, char *msg,
+                          size_t msglen);
+/* Run one slice of the search. Returns 2 (still searching: msg says how
+ * far, "exploring: 1280 schedules, 0.4 of 3 s"), 1 (found and opened as
+ * a replay), 0 (not found) or -1 (error); with 1, 0 and -1 the search is
+ * over and msg says what session_explore says. */
+int session_explore_poll(struct session *s, char *msg, size_t msglen);
+/* Give up the search. */
+void session_explore_stop(struct session *s);
 
 /* Start a repeat of k runs (os: real threads; sim: random seeds 1..k). */
 int session_repeat_start(struct session *s, int k, char *err, size_t errlen);

@@ -122,13 +122,24 @@ static void say(struct tui *t, bool error, const char *fmt, ...)
 
 /* ---- the frame ----------------------------------------------------------- */
 
-/* The state word of the status line. */
-static const char *state_word(const struct tui *t)
+/* The state word of the status line (buf: room for a progress bar). */
+static const char *state_word(const struct tui *t, char *buf, size_t len)
 {
     const struct session *s = &t->ses;
 
-    if (s->rep.active)
-        return "repeating";
+    if (s->ex.active)
+        return "exploring (q stops)";
+    if (s->rep.active) {
+        char bar[21];
+        int fill = s->rep.total ? 20 * s->rep.done / s->rep.total : 0;
+
+        for (int i = 0; i < 20; i++)
+            bar[i] = i < fill ? '#' : '.';
+        bar[20] = '\0';
+        snprintf(buf, len, "repeating [%s] %d of %d runs", bar, s->rep.done,
+                 s->rep.total);
+        return buf;
+    }
     switch (session_end(s)) {
     case RL_END_RUNNING:
         break;
@@ -154,10 +165,10 @@ static const char *state_word(const struct tui *t)
 static void frame_lab_screen(struct tui *t, struct canvas *c)
 {
     struct frame_ui ui;
-    char speed[32], prompt[640];
+    char speed[32], prompt[640], state[96];
 
     memset(&ui, 0, sizeof ui);
-    ui.state = state_word(t);
+    ui.state = state_word(t, state, sizeof state);
     if (t->ses.inst.backend == RL_BACKEND_SIM) {
         if (tui_speeds[t->speed])
             snprintf(speed, sizeof speed, "%d step%s/s", tui_speeds[t->speed],
@@ -555,14 +566,12 @@ static void lab_key(struct tui *t, int key)
         break;
     case ACT_EXPLORE:
         t->running = false;
-        say(t, false, "exploring schedules (up to %d s)...",
-            TUI_EXPLORE_BUDGET_S);
-        frame(t);
-        rc = session_explore(s, TUI_EXPLORE_BUDGET_S, err, sizeof err);
-        t->have_jump = false;
+        if (s->ex.active)
+            break;
+        rc = session_explore_start(s, TUI_EXPLORE_BUDGET_S, err, sizeof err);
         say(t, rc < 0, "%s", err);
+        t->have_jump = false;
         t->scroll = 0;
-        t->dirty = true; /* frame() above cleared it */
         break;
     case ACT_JUMP: {
         uint64_t from = session_shown(s);
@@ -621,7 +630,10 @@ static void lab_key(struct tui *t, int key)
         t->scroll = UINT64_MAX / 2;
         break;
     case ACT_BACK:
-        if (s->rep.total > 0)
+        if (s->ex.active) {
+            session_explore_stop(s);
+            say(t, false, "exploring stopped");
+        } else if (s->rep.total > 0)
             session_repeat_stop(s);
         else if (t->from_menu)
             close_lab(t);
@@ -721,7 +733,7 @@ static int wait_ms(const struct tui *t)
 
     if (t->screen != SCR_LAB || !t->have_session)
         return TUI_IDLE_MS;
-    if (s->rep.active || s->nretired > 0 ||
+    if (s->rep.active || s->ex.active || s->nretired > 0 ||
         (s->started && session_end(s) == RL_END_RUNNING))
         return TUI_FRAME_MS;
     if (t->running) {
@@ -742,6 +754,15 @@ static void tick(struct tui *t)
 
     if (t->screen != SCR_LAB || !t->have_session)
         return;
+    if (s->ex.active) { /* one slice of the search a frame */
+        char msg[512];
+        int rc = session_explore_poll(s, msg, sizeof msg);
+
+        say(t, rc < 0, "%s", msg);
+        t->dirty = true;
+        if (rc != 2)
+            t->scroll = 0;
+    }
     if (s->inst.backend == RL_BACKEND_OS || s->rep.active || s->nretired) {
         bool moving =
             s->rep.active || (s->started && session_end(s) == RL_END_RUNNING);

@@ -510,10 +510,10 @@ static void items_add_lines(struct result_items *it, const struct view_lab *v,
 }
 
 /* What the result area says below its verdict line, in the order shown:
- * what failed and why first, the schedule string, then what held (one
- * line of names, or each in full when the area is open). */
+ * what failed and why first, the schedule string, then what held (each in
+ * full with oks_full or when the area is open, else one line of names). */
 static void result_collect(const struct view_lab *v, int w,
-                           struct result_items *it)
+                           struct result_items *it, bool oks_full)
 {
     char line[512], oks[512];
     size_t no = 0;
@@ -553,7 +553,7 @@ static void result_collect(const struct view_lab *v, int w,
 
         if (!k->ok)
             continue;
-        if (v->result_open) {
+        if (v->result_open || oks_full) {
             /* "[ok] no deadlock", not "[ok] no deadlock: no deadlock" */
             if (!k->message || !k->message[0] || strcmp(name, k->message) == 0)
                 snprintf(line, sizeof line, "[ok] %s", name);
@@ -602,6 +602,28 @@ static int items_choose(struct result_items *it, int avail)
     return total - used;
 }
 
+/* Lines of the items collected. */
+static int items_lines(const struct result_items *it)
+{
+    int n = 0;
+
+    for (int i = 0; i < it->n; i++)
+        n += it->item[i].lines;
+    return n;
+}
+
+/* Collect what the result area says in rows lines (verdict excluded):
+ * the checks that held in full when everything then fits. */
+static void result_fit(const struct view_lab *v, int w, int rows,
+                       struct result_items *it)
+{
+    result_collect(v, w, it, true);
+    if (!v->result_open && items_lines(it) > rows) {
+        items_free(it);
+        result_collect(v, w, it, false);
+    }
+}
+
 /* Lines the result area has to say, all of it; see view.h. */
 int view_result_lines(const struct view_lab *v, int w)
 {
@@ -610,7 +632,7 @@ int view_result_lines(const struct view_lab *v, int w)
     int n = 0;
 
     open.result_open = true;
-    result_collect(&open, w, it);
+    result_collect(&open, w, it, true);
     for (int i = 0; i < it->n; i++)
         n += it->item[i].lines;
     items_free(it);
@@ -628,15 +650,14 @@ void view_lab_layout(const struct view_lab *v, int w, int h,
     memset(out, 0, sizeof *out);
     out->w = w;
     out->h = h;
-    result_collect(v, w, it);
-    for (int i = 0; i < it->n; i++)
-        need += it->item[i].lines;
-    items_free(it);
-    free(it);
     /* once the run has ended, what it says matters more than its rows */
     maxr = v->end == RL_END_RUNNING ? (h - 4) / 3 : (h - 4) / 2;
     if (v->result_open)
         maxr = h - 4 - 3;
+    result_fit(v, w, maxr - 1, it);
+    need += items_lines(it);
+    items_free(it);
+    free(it);
     if (maxr < 2)
         maxr = 2;
     if (need > maxr)
@@ -1076,7 +1097,7 @@ static void draw_result(struct canvas *c, const struct view_lab *v,
     verdict_text(v, buf, sizeof buf, &role);
     canvas_fill(c, l->result_y, 0, 1, c->w, L'=', ROLE_BORDER);
     canvas_put(c, l->result_y, 2, role, buf, c->w - 4);
-    result_collect(v, c->w, it);
+    result_fit(v, c->w, rows, it);
     y = l->result_y + 1;
     if (v->result_open) {
         int skip, shown;
