@@ -496,11 +496,12 @@ static void format_brief(struct sbuf *sb, const struct rl_record *r,
     case RL_OP_STORE:
         sb_printf(sb, "%s<-%ld", shrt ? "" : o, r->arg);
         break;
-    case RL_OP_FETCH_ADD:
+    case RL_OP_FETCH_ADD: /* "active-=1", not "active+=-1" */
         if (shrt)
-            sb_printf(sb, "+%ld", r->arg);
+            sb_printf(sb, "%+ld", r->arg);
         else
-            sb_printf(sb, "%s+=%ld", o, r->arg);
+            sb_printf(sb, "%s%s=%ld", o, r->arg < 0 ? "-" : "+",
+                      r->arg < 0 ? -r->arg : r->arg);
         break;
     case RL_OP_ACQUIRE:
         if (shrt)

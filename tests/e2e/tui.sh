@@ -114,49 +114,162 @@ check "run to the end: the lost update in the result bar" lost \
 check "the verdict line says FAILED" lost "== FAILED: 1 of"
 check "the schedule string is shown on finish" lost \
     "schedule: rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0"
+check "a check whose message repeats its name says it once" lost \
+    "[ok] no deadlock"
+if screen lost | grep -qF "no deadlock: no deadlock"; then
+    bad "no 'no deadlock: no deadlock'" lost
+else
+    ok "no 'no deadlock: no deadlock'"
+fi
 keys lost Left
-check "Left steps back from the end" lost "| step 14 | paused"
+check "Left steps back one numbered step from the end (16 -> 15)" lost \
+    "| step 15 | paused"
+keys lost Left
+check "and again (15 -> 14)" lost "| step 14 | paused"
+if [ "$(screen lost | grep -c '^ *[0-9]*>')" -eq 1 ]; then
+    ok "one highlighted row at a time"
+else
+    bad "one highlighted row at a time" lost
+fi
 if screen lost | grep -qF "FAILED"; then
     bad "stepping back leaves the ended state" lost
 else
     ok "stepping back leaves the ended state"
 fi
+keys lost e
 keys lost w
+check "w asks where to save (the current directory)" lost \
+    "save to directory: ._   Enter saves, Esc cancels"
+keys lost Enter
 check "w saves the trace" lost "saved racelab-unsafe-counter-unsafe-1.txt"
-if [ -f "$WORK/racelab-unsafe-counter-unsafe-1.txt" ] &&
-    grep -q '^schedule: rl1:unsafe-counter:unsafe:threads=2,iters=3:' \
-        "$WORK/racelab-unsafe-counter-unsafe-1.txt"; then
+SAVED="$WORK/racelab-unsafe-counter-unsafe-1.txt"
+if [ -f "$SAVED" ] &&
+    grep -q '^schedule: rl1:unsafe-counter:unsafe:threads=2,iters=3:' "$SAVED"; then
     ok "the saved file holds the schedule string"
 else
     bad "the saved file holds the schedule string"
 fi
+if [ -f "$SAVED" ] && grep -qx 'steps: 16' "$SAVED" &&
+    [ "$(grep -c '^[0-9]' "$SAVED")" -eq 16 ]; then
+    ok "the saved file's step count matches its events"
+else
+    bad "the saved file's step count matches its events"
+fi
+if [ -f "$SAVED" ] && grep -qx "6 T1 store counter <- 1   ! lost update: overwrites T0's 1 (step 5)" "$SAVED"; then
+    ok "the saved file keeps the lost-update marks"
+else
+    bad "the saved file keeps the lost-update marks"
+fi
+mkdir -p "$WORK/sub"
+keys lost w C-u
+keys lost -l "sub"
+keys lost Enter
+check "w saves where the user asks" lost \
+    "saved sub/racelab-unsafe-counter-unsafe-1.txt"
+keys lost w Escape
+check "Esc: not saved" lost "not saved"
+
+# Run from racelab's source tree, w offers $HOME, never the tree.
+mkdir -p "$WORK/tree/core" "$WORK/tree/labs" "$WORK/home"
+touch "$WORK/tree/core/run.h" "$WORK/tree/labs/lab.h"
+start tree 100 30 "cd tree && HOME='$WORK/home' $RACELAB tui unsafe-counter"
+check "from the source tree: opens" tree "STATE"
+keys tree w
+check "from the source tree: w offers \$HOME" tree \
+    "save to directory: $WORK/home_"
+keys tree Enter
+check "from the source tree: saved in \$HOME" tree "saved $WORK/home/racelab-"
+if ls "$WORK/tree"/racelab-* >/dev/null 2>&1; then
+    bad "nothing saved into the source tree"
+else
+    ok "nothing saved into the source tree"
+fi
+keys tree w C-u
+keys tree -l "."
+keys tree Enter
+check "from the source tree: . is refused" tree \
+    ". is in racelab's source tree: save somewhere else"
+
+# r says what it does
+start restart 100 30 "$RACELAB tui unsafe-counter"
+check "restart: opens" restart "STATE"
+keys restart r
+check "r on round robin: the same run again" restart \
+    "restarted: rr:1 is deterministic, so this is the same run again"
+keys restart s r
+check "r on random: a new seed" restart "restarted with a new seed: random:2"
 
 start four 80 24 "$RACELAB tui unsafe-counter --threads 4"
-check "80x24 with 4 threads opens" four "4:T3 new"
+check "80x24 with 4 threads opens" four "T3 new"
 keys four n n n n n n n n n n n n
 check "80x24, 4 threads: loads readable in their lanes" four \
     "counter->0              |"
 check "80x24, 4 threads: stores readable in their lanes" four \
     "counter<-1 |"
 
+# At 80x24 after e: the race and the lost update are on screen, in words,
+# in the result area and under the marked step; m opens the result area.
+start small 80 24 "$RACELAB tui unsafe-counter"
+check "80x24: opens" small "STATE"
+keys small e
+check "80x24, after e: the lost update in the result" small \
+    " [lost] lost update on counter: T1 loaded 0 at step 4, T0 stored 1 at step 5,"
+check "80x24, after e: the data race in the result" small \
+    " [race] data race on counter: T1 reads at step 4 and T0 writes at step 5, with"
+check "80x24, after e: the lost update explained under its mark" small \
+    "     ^ lost update on counter: T1 loaded 2 at step 12, |"
+keys small m
+check "m opens the result area in full" small "[ok] finishes: every thread finished"
+check "and says how to close it" small " m closes "
+keys small m
+check "m again closes it" small "[ok] no deadlock, finishes, no misuse"
+
+# The menu at 80x24: a cut line says so; the right pane scrolls.
+start menu80 80 24 "$RACELAB"
+check "menu at 80x24" menu80 "Unsafe counter"
+keys menu80 Down
+check "a cut menu line ends in ..." menu80 "> Locked counter  the shared..."
+check "the right pane says there is more" menu80 "more on the right: PgDn"
+keys menu80 NPage
+check "PgDn shows the third variant" menu80 "! early-release fails"
+
+# Go to what matters: f jumps to the failure (where the run stops),
+# ' goes back, ] and [ go from mark to mark.
+start jump 80 24 "$RACELAB tui producer-consumer --variant if-wait"
+check "jumps: opens" jump "STATE"
+keys jump f
+check "f jumps to the first failure, and says what it is" jump \
+    "stopped at step 54, where C1 failed the check 'buffer bounds hold'"
+check "the failed check is explained under its row" jump \
+    "^ buffer bounds hold: count = -1 after C1 took"
+check "the state is the state at that step" jump "| step 54 | stopped at a failed check"
+keys jump "'"
+check "' goes back to where the jump started" jump "back at step 0 (' again: step 54)"
+keys jump "]"
+check "] jumps to the next blocked thread" jump \
+    "step 5: C1: acquire lock: blocked (held by C0)"
+keys jump "]" "["
+check "[ jumps back to the one before" jump "| step 5 | paused"
+
 # ---- choosing threads by hand -------------------------------------------------
 
 start manual 100 30 "$RACELAB tui unsafe-counter --sched manual"
 check "manual scheduler opens" manual "sim manual"
 # T0 loads 0, T1 loads 0, T0 stores 1, T1 stores 1: one increment lost
-keys manual 1 1 2 2 1 2
+# (digit N runs thread TN)
+keys manual 0 0 1 1 0 1
 check "picked interleaving: both loaded 0, both stored 1" manual "counter = 1"
 # then T0 alone to its end, then T1 alone: no further loss
-keys manual 1 1 1 1 1 1 1 1
+keys manual 0 0 0 0 0 0 0 0
 check "a finished thread cannot be picked, and says so" manual \
     "T0 has finished"
-keys manual 2 2 2 2 2 2 2 2
+keys manual 1 1 1 1 1 1 1 1
 check "the chosen interleaving loses exactly one update" manual \
     "[!!] final value: counter = 5, expected 6"
 
 start blocked 100 30 "$RACELAB tui locked-counter --sched manual"
 check "locked counter opens" blocked "STATE"
-keys blocked 1 1 2 2 2
+keys blocked 0 0 1 1 1
 check "a blocked thread cannot be picked and says why" blocked \
     "T1 is blocked on L (held by T0)"
 check "the state panel shows the waiter" blocked "# waiting: T1"
@@ -196,6 +309,17 @@ check "too small: says what it needs" resize "racelab needs 60x16"
 check "too small: says what it has" resize "this terminal is 50x12"
 T resize-window -t resize -x 100 -y 30
 check "resize back: the lab screen again" resize "STATE"
+start fresh 80 24 "$RACELAB tui unsafe-counter"
+keys resize e
+keys fresh e
+T resize-window -t resize -x 80 -y 24
+if wait_for resize "finished: failed" && wait_for fresh "finished: failed" &&
+    sleep 0.3 && [ "$(screen resize)" = "$(screen fresh)" ]; then
+    ok "after a resize the screen is exactly a fresh one (no stray characters)"
+else
+    bad "after a resize the screen is exactly a fresh one (no stray characters)" resize
+    screen fresh
+fi
 
 # ---- TERM=dumb and NO_COLOR ------------------------------------------------------
 
@@ -309,7 +433,7 @@ start help80 80 24 "$RACELAB tui unsafe-counter"
 check "the lab opens at 80x24" help80 "STATE"
 keys help80 '?'
 check "the help says it scrolls" help80 "Up/Down PgUp/PgDn scroll"
-keys help80 NPage
+keys help80 NPage NPage NPage
 check "PgDn shows the last notes" help80 "Result: each check against what was expected"
 keys help80 q
 check "a key leaves the scrolled help" help80 "STATE"
@@ -321,13 +445,21 @@ check "replay opens the TUI" replay "sim replay"
 keys replay e
 check "the replayed run ends the same way" replay \
     "counter = 3, expected 6: 3 updates lost"
+keys replay q
+check "replaying a failing run exits with its status (1)" replay "EXITED:1"
 
 # ---- os backend, live -----------------------------------------------------------
 
 start os 100 30 "$RACELAB tui unsafe-counter --backend os --iters 200000"
 check "os backend opens" os "space starts the threads"
 keys os Space
+check "os: threads started" os "threads started"
 check "os: real threads run to a verdict" os "expected 400000" 30
+if wait_gone os "threads started"; then
+    ok "os: no leftover message once the run has ended"
+else
+    bad "os: no leftover message once the run has ended" os
+fi
 keys os R
 check "os: repeat draws the chart" os "final value of counter" 10
 check "os: repeat finishes 100 runs" os "repeat: 100 of 100 runs" 60

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../core/run.h"
@@ -199,7 +200,7 @@ START_TEST(test_lab_rows_exact)
     ck_assert_str_eq(row(&c, 0), " racelab | Unsafe counter | unsafe (expected "
                                  "to fail) | threads=2,iters=1");
     snprintf(want, sizeof want, "%-55s| STATE",
-             "#    1:T0 done                2:T1 done");
+             "#    T0 done                  T1 done");
     ck_assert_str_eq(row(&c, 1), want);
     snprintf(want, sizeof want, "%-55s| counter = 1", "  1  > start");
     ck_assert_str_eq(row(&c, 2), want);
@@ -227,7 +228,7 @@ START_TEST(test_lab_rows_exact)
                      " The checks are judged when every thread has finished.");
     ck_assert_str_eq(row(&c, 22), " unsafe-counter/unsafe | sim rr:1 | step 6 "
                                   "| paused | 5 steps/s");
-    ck_assert_str_eq(row(&c, 23), " ? help  space run  n step  Left back  1-9 "
+    ck_assert_str_eq(row(&c, 23), " ? help  space run  n step  Left back  0-9 "
                                   "pick  e end  +/- speed  r restart");
     canvas_free(&c);
 }
@@ -257,9 +258,10 @@ START_TEST(test_lab_result_lost_update)
     ck_assert_str_eq(row(&c, 19), " [!!] final value: counter = 1, expected 2:"
                                   " 1 updates lost");
     ck_assert_int_eq(canvas_role_at(&c, 19, 1), ROLE_FAIL);
-    ck_assert_str_eq(row(&c, 20), " [ok] no deadlock: no deadlock");
-    ck_assert_int_eq(canvas_role_at(&c, 20, 1), ROLE_OK);
-    ck_assert_str_eq(row(&c, 21), " schedule: rl1:unsafe-counter:unsafe:"
+    /* a message that only repeats the name is said once */
+    ck_assert_str_eq(row(&c, 21), " [ok] no deadlock");
+    ck_assert_int_eq(canvas_role_at(&c, 21, 1), ROLE_OK);
+    ck_assert_str_eq(row(&c, 20), " schedule: rl1:unsafe-counter:unsafe:"
                                   "threads=2,iters=1:0.1.0.1");
     ck_assert_str_eq(row(&c, 23), " the run has ended");
     canvas_free(&c);
@@ -294,7 +296,7 @@ START_TEST(test_lab_deadlock_cycle)
     view_lab(&c, &v);
     ck_assert(canvas_contains(&c, "== DEADLOCK: no thread can run ==="));
     ck_assert(canvas_contains(&c, " wait-for cycle: T0 -> T0"));
-    ck_assert(canvas_contains(&c, "1:T0 #L(T0)"));
+    ck_assert(canvas_contains(&c, "T0 #L(T0)"));
     ck_assert(canvas_contains(&c, "| + L Lock: held by T0"));
     ck_assert(canvas_contains(&c, "|     # waiting: T1 T0"));
     canvas_free(&c);
@@ -317,21 +319,25 @@ START_TEST(test_lab_many_threads)
     v.current = 0;
     canvas_resize(&c, 80, 24);
     view_lab(&c, &v);
-    /* 8 lanes of 6 cells: headers cut, texts in their short form */
-    snprintf(want, sizeof want, "%-57s| STATE",
-             "#    1:T0  2:T1  3:T2  4:T3  5:T4  6:T5  7:T6  8:T7");
+    /* 8 lanes of 6 cells: the names in the headers, the objects by their
+     * short names, and a legend that says which is which */
+    snprintf(want, sizeof want, "%-61s| STATE",
+             "#    T0     T1     T2     T3     T4     T5     T6     T7");
     ck_assert_str_eq(row(&c, 1), want);
-    snprintf(want, sizeof want, "%-57s| counter = 1",
-             "  1                                             <-42");
+    snprintf(want, sizeof want, "%-61s| counter = 1",
+             "     legend: c=counter");
     ck_assert_str_eq(row(&c, 2), want);
-    snprintf(want, sizeof want, "%-57s|", "  2                    #coun");
+    snprintf(want, sizeof want, "%-61s|",
+             "  1                                                    c<-42");
     ck_assert_str_eq(row(&c, 3), want);
-    ck_assert_int_eq(canvas_role_at(&c, 3, 23), ROLE_BLOCKED);
+    snprintf(want, sizeof want, "%-61s|", "  2                       #c");
+    ck_assert_str_eq(row(&c, 4), want);
+    ck_assert_int_eq(canvas_role_at(&c, 4, 26), ROLE_BLOCKED);
     /* 30 threads: the lanes that fit, and how many are not shown */
     fx_threads_set(30, RL_T_RUNNABLE);
     v.nthreads = 30;
     view_lab(&c, &v);
-    ck_assert(canvas_contains(&c, "+17|"));
+    ck_assert(canvas_contains(&c, "+16|"));
     canvas_free(&c);
 }
 END_TEST
@@ -411,7 +417,8 @@ START_TEST(test_state_panel_objects)
     ck_assert(canvas_contains(&c, "| count = 2"));
     ck_assert(canvas_contains(&c, "|   pool BoundedSem 1/3"));
     ck_assert(canvas_contains(&c, "|     holders: T1 T0"));
-    ck_assert(canvas_contains(&c, "| + R RLock: T1 depth 2"));
+    ck_assert(canvas_contains(&c, "| + R RLock"));
+    ck_assert(canvas_contains(&c, "|     held by T1 depth 2"));
     ck_assert(canvas_contains(&c, "|   C Cond(R)"));
     ck_assert(canvas_contains(&c, "|     # waiting: T0"));
     ck_assert(canvas_contains(&c, "| * gate Event: set"));
@@ -497,6 +504,7 @@ START_TEST(test_menu_and_help)
     ck_assert(canvas_contains(&c, labs[0]->variants[0].name));
     k = keys_help_lab(&nk);
     int scroll = 0;
+    canvas_resize(&c, 100, 50);
     page_help(&c, "the lab screen", k, nk, true, &scroll);
     for (int i = 0; i < nk; i++)
         ck_assert(canvas_contains(&c, k[i].keys));
@@ -532,8 +540,11 @@ START_TEST(test_keys)
     ck_assert_int_eq(keys_lab(KEY_LEFT).act, ACT_STEP_BACK);
     ck_assert_int_eq(keys_lab(' ').act, ACT_RUN_PAUSE);
     ck_assert_int_eq(keys_lab('3').act, ACT_PICK);
-    ck_assert_int_eq(keys_lab('3').arg, 2);
-    ck_assert_int_eq(keys_lab('1').arg, 0);
+    /* digit N runs thread TN: the number on screen */
+    ck_assert_int_eq(keys_lab('3').arg, 3);
+    ck_assert_int_eq(keys_lab('0').act, ACT_PICK);
+    ck_assert_int_eq(keys_lab('0').arg, 0);
+    ck_assert_int_eq(keys_lab('9').arg, 9);
     ck_assert_int_eq(keys_lab('+').act, ACT_FASTER);
     ck_assert_int_eq(keys_lab('-').act, ACT_SLOWER);
     ck_assert_int_eq(keys_lab('r').act, ACT_RESTART);
@@ -553,6 +564,12 @@ START_TEST(test_keys)
     ck_assert_int_eq(keys_form(27).act, ACT_BACK);
     ck_assert_int_eq(keys_form('+').act, ACT_INC);
     ck_assert_int_eq(keys_help('x').act, ACT_BACK);
+    ck_assert_int_eq(keys_lab('m').act, ACT_RESULT);
+    ck_assert_int_eq(keys_lab('f').act, ACT_JUMP);
+    ck_assert_int_eq(keys_lab('f').arg, SESSION_JUMP_FAILURE);
+    ck_assert_int_eq(keys_lab(']').arg, SESSION_JUMP_NEXT);
+    ck_assert_int_eq(keys_lab('[').arg, SESSION_JUMP_PREV);
+    ck_assert_int_eq(keys_lab('\'').act, ACT_JUMP_BACK);
 }
 END_TEST
 
@@ -603,13 +620,13 @@ START_TEST(test_frame_from_session)
 {
     struct session s;
     struct frame f;
-    struct frame_ui ui = {"finished", "5 steps/s", NULL, false, 1000};
+    struct frame_ui ui = {"finished", "5 steps/s", NULL, false, 1000, false, 0};
     struct canvas c = {0};
 
     open_session(&s, "unsafe-counter", "rr:1");
     session_run(&s, 1000);
     frame_init(&f);
-    canvas_resize(&c, 100, 30);
+    canvas_resize(&c, 100, 40);
     frame_lab(&f, &s, &ui, &c);
     /* scrolled past the oldest record: clamped to it */
     ck_assert_uint_eq(ui.scroll, rl_run_record_last(s.run) - 1);
@@ -621,13 +638,21 @@ START_TEST(test_frame_from_session)
                               "threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0"));
     ck_assert(canvas_contains(&c, " unsafe-counter/unsafe | sim rr:1 | step 16 "
                                   "| finished | 5 steps/s"));
-    /* T1's stores at 6, 10 and 15 each overwrite T0's update: marked. */
+    /* T1's stores at 6, 10 and 15 each overwrite T0's update: marked;
+     * one row is highlighted, the last one shown */
     ck_assert(canvas_contains(&c,
-                              " 15>                                 ! store "
+                              " 15                                  ! store "
                               "counter <- 3"));
     ck_assert(canvas_contains(&c, "  6                                  ! "
                                   "store counter <- 1"));
-    ck_assert(canvas_contains(&c, "  5    store counter <- 1"));
+    /* the race and the lost update, each explained below its mark */
+    ck_assert(canvas_contains(&c, "  5  ~ store counter <- 1"));
+    ck_assert(canvas_contains(&c, "     ^ data race on counter: T1 reads at step "
+                                  "4 and T0 writes at"));
+    ck_assert(canvas_contains(&c, "     ^ lost update on counter: T1 loaded 0 "
+                                  "at step 4, T0 stored 1 at |"));
+    ck_assert(canvas_contains(&c, "       step 5, then T1 stored 1 at step 6 "
+                                  "over it"));
     ck_assert(
         canvas_contains(&c, " 16>                                 . finish"));
     frame_fini(&f);
@@ -729,8 +754,8 @@ START_TEST(test_session_save)
     char dir[] = "/tmp/check_view_XXXXXX", name[256], path[512], err[256];
     char line[512];
     FILE *f;
-    int nrec = 0;
-    bool sched = false;
+    int nrec = 0, nlost = 0;
+    bool sched = false, steps = false;
 
     ck_assert_ptr_nonnull(mkdtemp(dir));
     open_session(&s, "unsafe-counter", "rr:1");
@@ -750,10 +775,21 @@ START_TEST(test_session_save)
             sched = true;
         if (line[0] >= '1' && line[0] <= '9')
             nrec++;
+        if (strcmp(line, "steps: 16\n") == 0)
+            steps = true;
+        if (strstr(line, "   ! lost update: overwrites "))
+            nlost++;
+        if (strncmp(line, "6 ", 2) == 0)
+            ck_assert_str_eq(line, "6 T1 store counter <- 1   ! lost "
+                                   "update: overwrites T0's 1 (step 5)\n");
     }
     fclose(f);
     ck_assert(sched);
-    ck_assert_int_eq(nrec, (int)rl_run_record_last(s.run));
+    /* "steps:" counts the numbered events; the three lost updates are
+     * marked where they happen */
+    ck_assert(steps);
+    ck_assert_int_eq(nrec, 16);
+    ck_assert_int_eq(nlost, 3);
     unlink(path);
     snprintf(path, sizeof path, "%s/racelab-unsafe-counter-unsafe-1.txt", dir);
     unlink(path);
@@ -834,6 +870,294 @@ START_TEST(test_session_cycle)
 }
 END_TEST
 
+START_TEST(test_session_back_one_record)
+{
+    struct session s;
+    struct frame f;
+    struct frame_ui ui = {"paused", NULL, NULL, false, 0, false, 0};
+    struct canvas c = {0};
+    char err[256];
+    int highlighted = 0;
+
+    open_session(&s, "unsafe-counter", "rr:1");
+    ck_assert_int_eq(session_run(&s, 1000), RL_END_DONE);
+    ck_assert_uint_eq(session_steps(&s), 16);
+    /* 15 (T1's last store) and 16 (its finish) are one engine step: Left
+     * goes back one numbered row at a time all the same */
+    ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    ck_assert_uint_eq(session_steps(&s), 15);
+    ck_assert_int_eq(session_end(&s), RL_END_RUNNING);
+    ck_assert_uint_eq(s.step_seq, 15);
+    ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    ck_assert_uint_eq(session_steps(&s), 14);
+    ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    ck_assert_uint_eq(session_steps(&s), 13);
+    ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    ck_assert_uint_eq(session_steps(&s), 12);
+    /* and forward again, one row per step */
+    ck_assert_int_eq(session_step(&s), RL_END_RUNNING);
+    ck_assert_uint_eq(session_steps(&s), 13);
+    ck_assert_int_eq(session_step(&s), RL_END_RUNNING);
+    ck_assert_uint_eq(session_steps(&s), 14);
+    /* a thread held back in its finish is not done yet on screen */
+    frame_init(&f);
+    canvas_resize(&c, 80, 24);
+    ck_assert_int_eq(session_back(&s, err, sizeof err), 0);
+    frame_lab(&f, &s, &ui, &c);
+    ck_assert(canvas_contains(&c, "#    T0 ready                 T1 ready"));
+    ck_assert(canvas_contains(&c, " 13>   store counter <- 3"));
+    ck_assert(!canvas_contains(&c, ". finish"));
+    /* one highlighted row */
+    for (int y = 0; y < c.h; y++)
+        if (canvas_role_at(&c, y, 0) == ROLE_CURRENT)
+            highlighted++;
+    ck_assert_int_eq(highlighted, 1);
+    ck_assert_int_eq(session_step(&s), RL_END_RUNNING);
+    ck_assert_int_eq(session_step(&s), RL_END_RUNNING);
+    ck_assert_int_eq(session_step(&s), RL_END_DONE);
+    ck_assert_uint_eq(session_steps(&s), 16);
+    frame_fini(&f);
+    canvas_free(&c);
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_backend_keeps_params)
+{
+    struct session s;
+    char err[256];
+
+    open_session(&s, "unsafe-counter", "rr:1");
+    ck_assert_int_eq(lab_inst_set(&s.inst, "threads", "3", err, sizeof err),
+                     0);
+    ck_assert_int_eq(session_next_backend(&s, err, sizeof err), 0);
+    ck_assert_int_eq(s.inst.backend, RL_BACKEND_OS);
+    ck_assert_int_eq(lab_inst_param(&s.inst, "threads"), 3);
+    ck_assert_int_eq(lab_inst_param(&s.inst, "iters"), 3);
+    ck_assert_int_eq(session_next_backend(&s, err, sizeof err), 0);
+    ck_assert_int_eq(s.inst.backend, RL_BACKEND_SIM);
+    ck_assert_int_eq(lab_inst_param(&s.inst, "threads"), 3);
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_save_dir)
+{
+    struct session s;
+    char dir[] = "/tmp/check_view_XXXXXX", sub[256], name[256], err[512];
+    char buf[512], cwd[4096];
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(sub, sizeof sub, "%s/tree/labs", dir);
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    /* a directory that looks like racelab's source tree is refused, and
+     * so is any directory below it */
+    snprintf(buf, sizeof buf, "%s/tree", dir);
+    ck_assert_int_eq(mkdir(buf, 0755), 0);
+    ck_assert_int_eq(mkdir(sub, 0755), 0);
+    snprintf(buf, sizeof buf, "%s/tree/core", dir);
+    ck_assert_int_eq(mkdir(buf, 0755), 0);
+    snprintf(buf, sizeof buf, "%s/tree/core/run.h", dir);
+    fclose(fopen(buf, "w"));
+    snprintf(buf, sizeof buf, "%s/tree/labs/lab.h", dir);
+    fclose(fopen(buf, "w"));
+    ck_assert(session_in_source_tree(sub));
+    ck_assert(!session_in_source_tree(dir));
+    open_session(&s, "unsafe-counter", "rr:1");
+    session_run(&s, 1000);
+    ck_assert_int_eq(session_save(&s, sub, name, sizeof name, err, sizeof err),
+                     -1);
+    snprintf(buf, sizeof buf,
+             "%s is in racelab's source tree: save somewhere else", sub);
+    ck_assert_str_eq(err, buf);
+    /* run from the source tree, w offers $HOME instead */
+    ck_assert_int_eq(chdir(sub), 0);
+    setenv("HOME", dir, 1);
+    session_save_dir(buf, sizeof buf);
+    ck_assert_str_eq(buf, dir);
+    ck_assert_int_eq(chdir(dir), 0);
+    session_save_dir(buf, sizeof buf);
+    ck_assert_str_eq(buf, ".");
+    ck_assert_int_eq(chdir(cwd), 0);
+    snprintf(buf, sizeof buf, "%s/tree/core/run.h", dir);
+    unlink(buf);
+    snprintf(buf, sizeof buf, "%s/tree/labs/lab.h", dir);
+    unlink(buf);
+    rmdir(sub);
+    snprintf(buf, sizeof buf, "%s/tree/core", dir);
+    rmdir(buf);
+    snprintf(buf, sizeof buf, "%s/tree", dir);
+    rmdir(buf);
+    rmdir(dir);
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_result_more_and_open)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    struct rl_check_result checks[3] = {
+        {"final value", false, "counter = 1, expected 2: 1 updates lost"},
+        {"no deadlock", true, "no deadlock"},
+        {"finishes", true, "every thread finished"},
+    };
+    static char analysis[2048];
+    size_t n = 0;
+
+    fx_lost_update(&v);
+    v.end = RL_END_DONE;
+    v.checks = checks;
+    v.nchecks = 3;
+    v.schedule = "rl1:unsafe-counter:unsafe:threads=2,iters=1:0.1.0.1";
+    for (int i = 0; i < 8; i++)
+        n += (size_t)snprintf(analysis + n, sizeof analysis - n,
+                              "[race] data race number %d on counter, "
+                              "explained at length so that it wraps onto a "
+                              "second line of the result area\n",
+                              i);
+    v.analysis = analysis;
+    canvas_resize(&c, 80, 24);
+    view_lab(&c, &v);
+    /* ended: the result takes up to half the screen; what does not fit is
+     * counted, and the failed check and the schedule string stay */
+    ck_assert_str_eq(row(&c, 12), "== FAILED: 1 of 3 checks failed (as this "
+                                  "variant is expected to) ===============");
+    ck_assert_str_eq(row(&c, 13), " [!!] final value: counter = 1, expected 2:"
+                                  " 1 updates lost");
+    ck_assert(canvas_contains(&c, " schedule: rl1:unsafe-counter:unsafe:"
+                                  "threads=2,iters=1:0.1.0.1"));
+    ck_assert_str_eq(row(&c, 21), "  ... 11 more lines: m shows all");
+    ck_assert_int_eq(canvas_role_at(&c, 21, 2), ROLE_SELECT);
+    ck_assert_int_eq(view_result_lines(&v, 80), 20);
+    /* open: everything in order, scrolled */
+    v.result_open = true;
+    view_lab(&c, &v);
+    ck_assert_str_eq(row(&c, 5), "== FAILED: 1 of 3 checks failed (as this "
+                                 "variant is expected to) ===============");
+    ck_assert_str_eq(row(&c, 21), "  ... 5 more lines: Down scrolls, m closes");
+    v.result_scroll = 100; /* clamped to the last line */
+    view_lab(&c, &v);
+    ck_assert_str_eq(row(&c, 21), " [ok] finishes: every thread finished");
+    ck_assert_str_eq(row(&c, 20), " [ok] no deadlock");
+    canvas_free(&c);
+}
+END_TEST
+
+START_TEST(test_menu_scroll_and_fit)
+{
+    struct canvas c = {0};
+    const struct lab *labs[64];
+    int n = lab_count();
+    struct page_menu m;
+
+    for (int i = 0; i < n && i < 64; i++)
+        labs[i] = lab_at(i);
+    memset(&m, 0, sizeof m);
+    m.labs = labs;
+    m.nlabs = n;
+    m.sel = 1; /* locked-counter: three variants */
+    canvas_resize(&c, 80, 24);
+    ck_assert_int_eq(page_menu(&c, &m), 0);
+    /* a cut line says so */
+    ck_assert(canvas_contains(&c, "> Locked counter  the shared..."));
+    ck_assert(canvas_contains(&c, "more on the right: PgDn"));
+    ck_assert(!canvas_contains(&c, "! early-release fails"));
+    m.detail_scroll = 1000; /* clamped: the last row at the bottom */
+    ck_assert_int_gt(page_menu(&c, &m), 0);
+    ck_assert(canvas_contains(&c, "! early-release fails"));
+    ck_assert(canvas_contains(&c, "PgUp: back to the top"));
+    canvas_free(&c);
+}
+END_TEST
+
+START_TEST(test_session_jumps)
+{
+    struct session s;
+    char msg[512];
+
+    open_session(&s, "unsafe-counter", "rr:1");
+    /* from the start: the failure is the first lost update */
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_FAILURE, msg, sizeof msg),
+                     1);
+    ck_assert_uint_eq(session_steps(&s), 6);
+    ck_assert_int_eq(session_end(&s), RL_END_RUNNING);
+    ck_assert_str_eq(msg, "step 6: lost update on counter: T1 loaded 0 at "
+                          "step 4, T0 stored 1 at step 5, then T1 stored 1 "
+                          "at step 6 over it");
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_NEXT, msg, sizeof msg), 1);
+    ck_assert_uint_eq(session_steps(&s), 10);
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_PREV, msg, sizeof msg), 1);
+    ck_assert_uint_eq(session_steps(&s), 6);
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_PREV, msg, sizeof msg), 1);
+    ck_assert_uint_eq(session_steps(&s), 5);
+    ck_assert_str_eq(msg, "step 5: data race on counter: T1 reads at step 4 "
+                          "and T0 writes at step 5, with nothing ordering "
+                          "them (no lock, event, barrier or join in between)");
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_PREV, msg, sizeof msg), 0);
+    ck_assert_str_eq(msg, "no lost update, race, block or failure before "
+                          "step 5");
+    ck_assert_uint_eq(session_steps(&s), 5);
+    ck_assert_int_eq(session_goto(&s, 15, msg, sizeof msg), 0);
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_NEXT, msg, sizeof msg), 0);
+    ck_assert_uint_eq(session_steps(&s), 15);
+    session_fini(&s);
+    /* a check that fails where it happens, in a run that goes on */
+    open_session(&s, "producer-consumer", "rr:1");
+    s.inst.variant = lab_variant_find(s.lab, "if-wait");
+    ck_assert_int_eq(session_restart(&s, msg, sizeof msg), 0);
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_FAILURE, msg, sizeof msg),
+                     1);
+    ck_assert_str_eq(msg, "step 54: C1: check failed: buffer bounds hold");
+    ck_assert_uint_eq(session_steps(&s), 54);
+    ck_assert_int_eq(session_goto(&s, 0, msg, sizeof msg), 0);
+    ck_assert_uint_eq(session_steps(&s), 0);
+    session_fini(&s);
+    /* a correct run has no failure to jump to */
+    open_session(&s, "locked-counter", "rr:1");
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_FAILURE, msg, sizeof msg),
+                     0);
+    ck_assert_str_eq(msg, "no failure: every check holds in this run");
+    ck_assert_uint_eq(session_steps(&s), 0);
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_NEXT, msg, sizeof msg), 1);
+    ck_assert_str_eq(msg, "step 4: T1: acquire L: blocked (held by T0)");
+    session_fini(&s);
+}
+END_TEST
+
+START_TEST(test_session_explore_progress)
+{
+    struct session s;
+    char msg[512];
+    int rc;
+
+    open_session(&s, "producer-consumer", "rr:1");
+    ck_assert_int_eq(lab_inst_set(&s.inst, "items", "6", msg, sizeof msg), 0);
+    ck_assert_int_eq(session_explore_start(&s, 20000, msg, sizeof msg), 0);
+    ck_assert_str_eq(msg, "exploring [....................] 0 of 20000 "
+                          "schedules");
+    /* the first slice may run 256 schedules (148 run: the reduction skips
+     * the rest); counted, never timed */
+    ck_assert_int_eq(session_explore_poll(&s, msg, sizeof msg), 2);
+    ck_assert_str_eq(msg, "exploring [....................] 148 of 20000 "
+                          "schedules");
+    ck_assert_int_eq(session_explore_poll(&s, msg, sizeof msg), 2);
+    ck_assert_str_eq(msg, "exploring [#...................] 593 of 20000 "
+                          "schedules");
+    session_explore_stop(&s);
+    ck_assert(!s.ex.active);
+    ck_assert_int_eq(session_explore_poll(&s, msg, sizeof msg), -1);
+    /* the sliced search finds what the whole one finds */
+    s.inst.variant = lab_variant_find(s.lab, "if-wait");
+    ck_assert_int_eq(session_explore_start(&s, 20000, msg, sizeof msg), 0);
+    while ((rc = session_explore_poll(&s, msg, sizeof msg)) == 2)
+        ;
+    ck_assert_int_eq(rc, 1);
+    ck_assert_ptr_nonnull(strstr(msg, "found after "));
+    session_fini(&s);
+}
+END_TEST
+
 static Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -854,9 +1178,11 @@ static Suite *view_suite(void)
     tcase_add_test(lab, test_state_panel_objects);
     tcase_add_test(lab, test_histogram);
     tcase_add_test(lab, test_too_small_and_layout);
+    tcase_add_test(lab, test_result_more_and_open);
     suite_add_tcase(s, lab);
     tcase_add_test(pages, test_menu_and_help);
     tcase_add_test(pages, test_form);
+    tcase_add_test(pages, test_menu_scroll_and_fit);
     tcase_add_test(pages, test_keys);
     suite_add_tcase(s, pages);
     tcase_set_timeout(ses, 30);
@@ -870,6 +1196,11 @@ static Suite *view_suite(void)
     tcase_add_test(ses, test_session_repeat_sim);
     tcase_add_test(ses, test_session_explore);
     tcase_add_test(ses, test_session_cycle);
+    tcase_add_test(ses, test_session_back_one_record);
+    tcase_add_test(ses, test_session_backend_keeps_params);
+    tcase_add_test(ses, test_session_save_dir);
+    tcase_add_test(ses, test_session_jumps);
+    tcase_add_test(ses, test_session_explore_progress);
     suite_add_tcase(s, ses);
     return s;
 }

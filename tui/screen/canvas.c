@@ -171,6 +171,42 @@ int canvas_put(struct canvas *c, int y, int x, int role, const char *text,
     return written;
 }
 
+/* canvas_put with "..." where the text is cut; see canvas.h. */
+int canvas_put_fit(struct canvas *c, int y, int x, int role, const char *text,
+                   int maxw)
+{
+    int n;
+
+    if (maxw < 0 || x + maxw > c->w)
+        maxw = c->w - x;
+    if (!text || text_cells(text) <= maxw || maxw < 4)
+        return canvas_put(c, y, x, role, text, maxw);
+    n = canvas_put(c, y, x, role, text, maxw - 3);
+    return n + canvas_put(c, y, x + n, role, "...", 3);
+}
+
+/* Copy rows of src into dst; see canvas.h. */
+void canvas_blit(struct canvas *dst, int y, int x, const struct canvas *src,
+                 int sy, int h)
+{
+    for (int r = 0; r < h; r++) {
+        int dy = y + r, srow = sy + r;
+
+        if (dy < 0 || dy >= dst->h || srow < 0 || srow >= src->h)
+            continue;
+        for (int col = 0; col < src->w; col++) {
+            int dx = x + col;
+
+            if (dx < 0 || dx >= dst->w)
+                continue;
+            dst->ch[(size_t)dy * dst->w + dx] =
+                src->ch[(size_t)srow * src->w + col];
+            dst->role[(size_t)dy * dst->w + dx] =
+                src->role[(size_t)srow * src->w + col];
+        }
+    }
+}
+
 /* As canvas_put, with printf formatting. */
 int canvas_printf(struct canvas *c, int y, int x, int role, int maxw,
                   const char *fmt, ...)

@@ -62,6 +62,13 @@ void canvas_fill(struct canvas *c, int y, int x, int h, int w, wchar_t ch,
  * as spaces. Returns the number of cells written. */
 int canvas_put(struct canvas *c, int y, int x, int role, const char *text,
                int maxw);
+/* As canvas_put, but text longer than maxw cells ends in "..." to say
+ * that it goes on. Returns the number of cells written. */
+int canvas_put_fit(struct canvas *c, int y, int x, int role, const char *text,
+                   int maxw);
+/* Copy rows sy .. sy+h-1 of src to dst from row y, column x (clipped). */
+void canvas_blit(struct canvas *dst, int y, int x, const struct canvas *src,
+                 int sy, int h);
 /* As canvas_put, with printf formatting. */
 int canvas_printf(struct canvas *c, int y, int x, int role, int maxw,
                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -39,14 +39,18 @@ void draw_canvas(const struct canvas *c)
                 run[n++] = (ch[x] > 0x7e && ascii) ? L'?' : ch[x];
                 x++;
             }
-            /* the bottom-right cell would scroll on some terminals */
-            if (y == sh - 1 && x == sw)
+            term_role(role[start], &attr, &pair);
+            wattr_set(stdscr, (attr_t)attr, pair, NULL);
+            /* the bottom-right cell would scroll on some terminals if
+             * written: it is inserted instead, so that it never keeps what
+             * an earlier, larger screen left there */
+            if (y == sh - 1 && x == sw) {
                 n--;
+                mvwins_nwstr(stdscr, y, sw - 1, &run[n], 1);
+            }
             if (n <= 0)
                 continue;
             run[n] = L'\0';
-            term_role(role[start], &attr, &pair);
-            wattr_set(stdscr, (attr_t)attr, pair, NULL);
             mvwaddnwstr(stdscr, y, start, run, n);
         }
     }

@@ -27,6 +27,7 @@ void frame_fini(struct frame *f)
     free(f->objs);
     free(f->recs);
     free(f->texts);
+    free(f->notes);
     free(f->schedule);
     memset(f, 0, sizeof *f);
 }
@@ -38,8 +39,10 @@ static void ensure_rows(struct frame *f, int n)
         return;
     free(f->recs);
     free(f->texts);
+    free(f->notes);
     f->recs = rl_xcalloc((size_t)n, sizeof *f->recs);
     f->texts = rl_xcalloc((size_t)n, sizeof *f->texts);
+    f->notes = rl_xcalloc((size_t)n, sizeof *f->notes);
     f->rec_cap = n;
 }
 
@@ -114,15 +117,42 @@ static void frame_analysis(struct frame *f, const struct rl_run *run)
     }
 }
 
-/* Whether record seq is a store that overwrote another thread's update. */
-static bool frame_lost_at(const struct frame *f, uint64_t seq)
+/* Mark record k of the view as the store that lost an update or the
+ * second access of a data race, with the engine's words as its note. */
+static void frame_mark(struct frame *f, const struct rl_run *run, int k)
 {
+    struct view_rec *r = &f->recs[k];
+    uint64_t seq = r->rec.seq;
+
+    r->lost = r->race = false;
+    r->note = NULL;
     if (!f->an_ok)
-        return false;
+        return;
     for (int i = 0; i < f->an.nlost && i < RL_ANALYSIS_MAX; i++)
-        if (f->an.lost[i].store_seq == seq)
-            return true;
-    return false;
+        if (f->an.lost[i].store_seq == seq) {
+            r->lost = true;
+            rl_lost_text(run, &f->an.lost[i], f->notes[k], FRAME_NOTE_MAX);
+            r->note = f->notes[k];
+            return;
+        }
+    if (r->rec.op == RL_OP_FAIL && r->rec.arg >= 0 &&
+        r->rec.arg < rl_run_check_count(run)) {
+        /* what the failed check says, where it failed */
+        struct rl_check_result chk;
+
+        rl_run_check(run, (int)r->rec.arg, &chk);
+        snprintf(f->notes[k], FRAME_NOTE_MAX, "%s: %s", chk.name,
+                 chk.message ? chk.message : "failed");
+        r->note = f->notes[k];
+        return;
+    }
+    for (int i = 0; i < f->an.nraces && i < RL_ANALYSIS_MAX; i++)
+        if (f->an.races[i].second_seq == seq) {
+            r->race = true;
+            rl_race_text(run, &f->an.races[i], f->notes[k], FRAME_NOTE_MAX);
+            r->note = f->notes[k];
+            return;
+        }
 }
 
 static void frame_state(struct frame *f, const struct session *s,
@@ -130,10 +160,19 @@ static void frame_state(struct frame *f, const struct session *s,
 {
     const struct rl_run *run = s->run;
 
-    v->step = rl_run_record_last(run); /* the lanes' numbering */
+    v->step = session_shown(s); /* the lanes' numbering */
     v->nthreads = rl_run_thread_count(run);
     for (int i = 0; i < v->nthreads; i++)
         rl_run_thread(run, i, &f->threads[i]);
+    /* a finish held back (session.h): that thread has not finished yet */
+    for (uint64_t q = v->step + 1; s->upto && q <= rl_run_record_last(run);
+         q++) {
+        const struct rl_record *r = rl_run_record(run, q);
+
+        if (r && r->op == RL_OP_FINISH && r->thread >= 0 &&
+            r->thread < v->nthreads)
+            f->threads[r->thread].state = RL_T_RUNNABLE;
+    }
     v->threads = f->threads;
     v->nobjs = rl_run_object_count(run);
     if (v->nobjs > f->objs_cap) {
@@ -144,7 +183,7 @@ static void frame_state(struct frame *f, const struct session *s,
     for (int i = 0; i < v->nobjs; i++)
         rl_run_object(run, i, &f->objs[i]);
     v->objs = f->objs;
-    v->end = rl_run_end(run);
+    v->end = session_end(s);
     if (v->end == RL_END_RUNNING)
         return;
     v->passed = rl_run_passed(run);
@@ -166,7 +205,7 @@ static void frame_records(struct frame *f, const struct session *s,
                           struct frame_ui *ui, int rows, struct view_lab *v)
 {
     const struct rl_run *run = s->run;
-    uint64_t first = rl_run_record_first(run), last = rl_run_record_last(run);
+    uint64_t first = rl_run_record_first(run), last = session_shown(s);
     uint64_t newest, n;
 
     if (!first || last < first || rows <= 0)
@@ -184,7 +223,7 @@ static void frame_records(struct frame *f, const struct session *s,
         if (!r)
             continue;
         f->recs[v->nrecs].rec = *r;
-        f->recs[v->nrecs].lost = frame_lost_at(f, r->seq);
+        frame_mark(f, run, v->nrecs);
         rl_record_text(run, r, f->texts[v->nrecs], FRAME_TEXT_MAX);
         f->recs[v->nrecs].text = f->texts[v->nrecs];
         v->nrecs++;
@@ -237,6 +276,18 @@ void frame_lab(struct frame *f, const struct session *s, struct frame_ui *ui,
         h.note = s->inst.backend == RL_BACKEND_SIM ? "(sim, random seeds 1..K)"
                                                    : "(os, real threads)";
         v.hist = &h;
+    }
+    v.result_open = ui->result_open;
+    if (ui->result_open) {
+        int max = view_result_lines(&v, c->w);
+
+        view_lab_layout(&v, c->w, c->h, &l);
+        max -= l.result_h - 1;
+        if (ui->result_scroll > max)
+            ui->result_scroll = max;
+        if (ui->result_scroll < 0)
+            ui->result_scroll = 0;
+        v.result_scroll = ui->result_scroll;
     }
     view_lab_layout(&v, c->w, c->h, &l);
     if (s->run)

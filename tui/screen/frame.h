@@ -18,6 +18,7 @@
 #include "view.h"
 
 #define FRAME_TEXT_MAX 160  /* one record's text */
+#define FRAME_NOTE_MAX 320  /* the words under a marked record */
 #define FRAME_MAX_CHECKS 32 /* checks shown */
 
 /* What the loop knows that the session does not. */
@@ -27,6 +28,8 @@ struct frame_ui {
     const char *message; /* the key line's message, or NULL */
     bool message_error;
     uint64_t scroll; /* records above the newest; clamped here */
+    bool result_open;  /* m: the result area in full */
+    int result_scroll; /* its lines scrolled; clamped here */
 };
 
 struct frame {
@@ -36,6 +39,7 @@ struct frame {
     struct rl_check_result checks[FRAME_MAX_CHECKS];
     struct view_rec *recs;
     char (*texts)[FRAME_TEXT_MAX];
+    char (*notes)[FRAME_NOTE_MAX];
     int rec_cap;
     char end_text[4096];
     char analysis[2048]; /* data races and lost updates, one per line */

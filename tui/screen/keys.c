@@ -3,8 +3,8 @@
  * keys.c - key codes (curses' KEY_* and characters) to actions.
  *
  * Pure functions: a key in, an action out. The bindings follow the issue:
- * space runs / pauses, n or Right steps, Left steps back, digits pick the
- * next thread, + / - change the speed, r v s p b w for restart, variant,
+ * space runs / pauses, n or Right steps, Left steps back, digit N runs
+ * thread TN next (the number on screen), + / - change the speed, r v s p b w for restart, variant,
  * scheduler, parameters, backend and save, q or Esc goes back.
  */
 #include "keys.h"
@@ -43,9 +43,9 @@ struct key_action keys_lab(int key)
 
     if (a.act != ACT_NONE)
         return a;
-    if (key >= '1' && key <= '9') {
+    if (key >= '0' && key <= '9') {
         a.act = ACT_PICK;
-        a.arg = key - '1';
+        a.arg = key - '0';
         return a;
     }
     switch (key) {
@@ -94,6 +94,24 @@ struct key_action keys_lab(int key)
         break;
     case 'x':
         a.act = ACT_EXPLORE;
+        break;
+    case 'm':
+        a.act = ACT_RESULT;
+        break;
+    case 'f': /* the jump kinds, in the order of session.h */
+        a.act = ACT_JUMP;
+        a.arg = 0;
+        break;
+    case ']':
+        a.act = ACT_JUMP;
+        a.arg = 1;
+        break;
+    case '[':
+        a.act = ACT_JUMP;
+        a.arg = 2;
+        break;
+    case '\'':
+        a.act = ACT_JUMP_BACK;
         break;
     case KEY_UP:
     case 'k':
@@ -156,6 +174,14 @@ struct key_action keys_menu(int key)
     case KEY_RIGHT:
     case ' ':
         a.act = ACT_OPEN;
+        break;
+    case KEY_PPAGE:
+        a.act = ACT_SCROLL;
+        a.arg = -5;
+        break;
+    case KEY_NPAGE:
+        a.act = ACT_SCROLL;
+        a.arg = 5;
         break;
     case 'q':
     case 'Q':
@@ -237,12 +263,18 @@ struct key_action keys_help(int key)
 
 static const struct key_help help_lab[] = {
     {"space", "run / pause (sim); start the threads (os)"},
-    {"n, Right", "step: one scheduling point"},
-    {"Left", "step back (the same run, replayed one step shorter)"},
-    {"1-9", "run T0..T8 next (you are the scheduler; blocked says why)"},
+    {"n, Right", "step: the next event (one numbered row)"},
+    {"Left", "step back one event (the same run, replayed one shorter)"},
+    {"0-9", "run thread T0..T9 next (you are the scheduler; blocked says why)"},
     {"e", "run to the end at full speed"},
+    {"f", "jump to the first failure: the failed check, the misuse, the "
+          "store that lost an update, or the end of a deadlock"},
+    {"] [", "jump to the next / previous lost update, race, blocked thread "
+            "or failure (its explanation shows under it)"},
+    {"'", "back to where the last jump started (again: forth)"},
     {"+ -", "faster / slower"},
-    {"r", "restart (a new seed for random and PCT)"},
+    {"r", "restart: random and PCT get a new seed; rr and a replay are "
+          "deterministic and run the same run again"},
     {"v", "next variant (unsafe, locked, ...)"},
     {"s", "next scheduler: round robin, random, PCT, manual"},
     {"p", "edit the parameters"},
@@ -251,12 +283,15 @@ static const struct key_help help_lab[] = {
     {"R", "repeat the run 100 times, chart the final values"},
     {"w", "save the trace and the schedule string to a file"},
     {"Up Dn PgUp PgDn", "scroll the events; End follows the newest"},
+    {"m", "more: the result area in full (Up Dn PgUp PgDn scroll it); m "
+          "again closes it"},
     {"q, Esc", "back to the lab menu (Q quits)"},
     {"?", "this help"},
 };
 
 static const struct key_help help_menu[] = {
     {"Up Down", "choose a lab"},
+    {"PgUp PgDn", "scroll what the lab is about (right)"},
     {"Enter", "open it"},
     {"q, Esc", "quit"},
     {"?", "help"},

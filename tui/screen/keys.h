@@ -32,6 +32,9 @@ enum action {
     ACT_SCROLL,  /* arg: rows, negative = up (older) */
     ACT_FOLLOW,  /* End: back to the newest record */
     ACT_OLDEST,  /* Home */
+    ACT_RESULT,  /* m: open / close the result area */
+    ACT_JUMP,    /* arg: enum session_jump_kind (f, ], [) */
+    ACT_JUMP_BACK, /* ': back to where the last jump left from */
     /* lists and forms */
     ACT_UP,
     ACT_DOWN,

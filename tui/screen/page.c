@@ -81,14 +81,15 @@ static void reflow(char *text)
     *o = '\0';
 }
 
-/* The right-hand side of the menu: everything about one lab. */
-static void menu_detail(struct canvas *c, const struct lab *lab, int x, int w,
-                        int y, int ybot)
+/* The right-hand side of the menu: everything about one lab, from row y;
+ * returns the row after the last. */
+static int menu_detail(struct canvas *c, const struct lab *lab, int x, int w,
+                       int y, int ybot)
 {
     char buf[2048];
 
     snprintf(buf, sizeof buf, "%s (%s)", lab->title, lab->name);
-    canvas_put(c, y++, x, ROLE_HEADER, buf, w);
+    y = put_wrapped(c, y, x, w, ybot, ROLE_HEADER, buf);
     y = put_wrapped(c, y, x, w, ybot, ROLE_NORMAL, lab->summary);
     y++;
     snprintf(buf, sizeof buf, "%s", lab->explain);
@@ -115,16 +116,19 @@ static void menu_detail(struct canvas *c, const struct lab *lab, int x, int w,
 
         snprintf(buf, sizeof buf, "  %-9s %ld, %ld  (%ld..%ld)  %s", p->key,
                  p->def, p->def_os, p->min, p->max, p->help);
-        canvas_put(c, y++, x, ROLE_NORMAL, buf, w);
+        y = put_wrapped(c, y, x, w, ybot, ROLE_NORMAL, buf);
     }
+    return y;
 }
 
 /* The lab menu; see page.h. */
-void page_menu(struct canvas *c, const struct page_menu *m)
+int page_menu(struct canvas *c, const struct page_menu *m)
 {
-    int lw = c->w * 2 / 5, rows, top = 0, ybot = c->h - 2;
-    static const char *const keys[] = {"Up/Down", "choose", "Enter", "open",
-                                       "?",       "help",   "q",     "quit"};
+    int lw = c->w * 2 / 5, rows, top = 0, ybot = c->h - 2, scroll = 0;
+    bool more_below = false;
+    static const char *const keys[] = {
+        "Up/Down", "choose", "Enter", "open", "PgUp/PgDn", "scroll the lab",
+        "?",       "help",   "q",     "quit"};
 
     canvas_clear(c);
     if (lw < 24)
@@ -144,26 +148,49 @@ void page_menu(struct canvas *c, const struct page_menu *m)
         int y = 2 + i - top, x;
         bool sel = i == m->sel;
 
+        char line[512];
+
         if (sel)
             canvas_fill(c, y, 0, 1, lw, L' ', ROLE_SELECT);
-        x = canvas_printf(c, y, 0, sel ? ROLE_SELECT : ROLE_NORMAL, lw, "%c %s",
-                          sel ? '>' : ' ', m->labs[i]->title);
+        snprintf(line, sizeof line, "%c %s", sel ? '>' : ' ',
+                 m->labs[i]->title);
+        x = canvas_put_fit(c, y, 0, sel ? ROLE_SELECT : ROLE_NORMAL, line,
+                           lw - 1);
         /* the summary after the title, as much as fits */
-        if (x + 3 < lw)
-            canvas_printf(c, y, x, sel ? ROLE_SELECT : ROLE_DIM, lw - x, "  %s",
-                          m->labs[i]->summary);
+        snprintf(line, sizeof line, "  %s", m->labs[i]->summary);
+        if (x + 6 < lw - 1)
+            canvas_put_fit(c, y, x, sel ? ROLE_SELECT : ROLE_DIM, line,
+                           lw - 1 - x);
     }
     canvas_fill(c, 1, lw, ybot - 1, 1, L'|', ROLE_BORDER);
-    if (m->sel >= 0 && m->sel < m->nlabs)
-        menu_detail(c, m->labs[m->sel], lw + 2, c->w - lw - 3, 1, ybot);
+    if (m->sel >= 0 && m->sel < m->nlabs) {
+        /* laid out whole on a tall canvas, then the rows that fit shown */
+        struct canvas tall = {0};
+        int dw = c->w - lw - 3, rowsv = ybot - 1, len;
+
+        canvas_resize(&tall, dw, 400);
+        len = menu_detail(&tall, m->labs[m->sel], 0, dw, 0, 400);
+        scroll = m->detail_scroll;
+        if (scroll > len - rowsv)
+            scroll = len - rowsv;
+        if (scroll < 0)
+            scroll = 0;
+        more_below = scroll + rowsv < len;
+        canvas_blit(c, 1, lw + 2, &tall, scroll, rowsv);
+        canvas_free(&tall);
+    }
     canvas_fill(c, c->h - 2, 0, 1, c->w, L' ', ROLE_STATUS);
     canvas_printf(c, c->h - 2, 0, ROLE_STATUS, c->w,
-                  " %d labs | Enter opens the selected lab", m->nlabs);
-    view_keys(c, c->h - 1, keys, 8);
+                  " %d labs | Enter opens the selected lab%s", m->nlabs,
+                  more_below   ? " | more on the right: PgDn"
+                  : scroll > 0 ? " | PgUp: back to the top"
+                               : "");
+    view_keys(c, c->h - 1, keys, 10);
     if (m->message && m->message[0]) {
         canvas_fill(c, c->h - 1, 0, 1, c->w, L' ', ROLE_NORMAL);
         canvas_put(c, c->h - 1, 1, ROLE_ERROR, m->message, c->w - 2);
     }
+    return scroll;
 }
 
 /* The help screen; see page.h. */
@@ -171,11 +198,14 @@ void page_help(struct canvas *c, const char *title, const struct key_help *help,
                int n, bool lab_screen, int *scroll)
 {
     static const char *const legend[] = {
-        "Swimlanes: one column per thread (key 1 picks T0, 2 picks T1, ...),"
+        "Swimlanes: one column per thread (key 0 picks T0, 1 picks T1, ...),"
         " one row per event, the newest at the bottom; the step just run is"
-        " highlighted.",
-        "Symbols: + acquired / woke   - released   # blocked   ! error or "
-        "failed check   * notify, set, barrier   > start   . finish",
+        " highlighted. In narrow lanes objects go by short names, and a "
+        "legend row says which is which.",
+        "Symbols: + acquired / woke   - released   # blocked   ! error, "
+        "failed check or lost update   ~ data race   * notify, set, barrier   "
+        "> start   . finish. Under a lost update or a race, its explanation "
+        "in words.",
         "State: shared variables, locks (owner, depth, waiting threads in "
         "order), semaphores (free units, holders), conditions, events, "
         "barriers.",
@@ -192,11 +222,12 @@ void page_help(struct canvas *c, const char *title, const struct key_help *help,
     for (int i = 0; i < n; i++)
         if (text_cells(help[i].keys) > kw)
             kw = text_cells(help[i].keys);
-    for (int i = 0; i < n; i++, y++) {
-        if (y < ytop || y >= ybot)
-            continue;
-        canvas_put(c, y, 2, ROLE_KEY, help[i].keys, kw);
-        canvas_put(c, y, 4 + kw, ROLE_NORMAL, help[i].what, c->w - kw - 5);
+    for (int i = 0; i < n; i++) {
+        /* what a key does wraps under itself, never cut */
+        if (y >= ytop && y < ybot)
+            canvas_put(c, y, 2, ROLE_KEY, help[i].keys, kw);
+        y = put_wrapped_from(c, y, 4 + kw, c->w - kw - 5, ytop, ybot,
+                             ROLE_NORMAL, help[i].what);
     }
     y++;
     if (lab_screen)

@@ -16,10 +16,13 @@ struct page_menu {
     int nlabs;
     int sel;             /* the highlighted lab */
     const char *message; /* an error to show, or NULL */
+    int detail_scroll;   /* rows the right pane is scrolled down */
 };
 
-/* The lab menu: the list on the left, the selected lab on the right. */
-void page_menu(struct canvas *c, const struct page_menu *m);
+/* The lab menu: the list on the left (a line that does not fit ends in
+ * "..."), the selected lab on the right, scrolled detail_scroll rows down.
+ * Returns detail_scroll clamped to what the pane holds. */
+int page_menu(struct canvas *c, const struct page_menu *m);
 
 /* The help screen: the keys of help[0..n) and how to read the screen,
  * *scroll rows down; *scroll is clamped to what the content allows. */

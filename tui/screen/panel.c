@@ -21,14 +21,63 @@ struct panel {
     int dropped;       /* lines that did not fit */
 };
 
-/* Write one panel line; counts it as dropped when the panel is full. */
+/* text_wrap callback: remember the length of the first line only. */
+static void first_line(void *ctx, const char *s, size_t n)
+{
+    size_t *len = ctx;
+
+    (void)s;
+    if (*len == (size_t)-1)
+        *len = n;
+}
+
+/* Write one panel entry, wrapped (never cut: a lock's owner and its
+ * waiters are always there in full), the lines after the first indented;
+ * counts the lines that do not fit as dropped. */
 static void panel_line(struct panel *p, int role, const char *text)
 {
-    if (p->y >= p->ybot) {
-        p->dropped++;
+    const char *rest = text;
+    char buf[512];
+    bool first = true;
+
+    while (*rest) {
+        int w = first ? p->w : p->w - 4;
+        size_t n = (size_t)-1;
+
+        if (w < 4)
+            w = 4;
+        text_wrap(rest, w, first_line, &n);
+        if (n == (size_t)-1 || n == 0)
+            n = strlen(rest);
+        if (n >= sizeof buf)
+            n = sizeof buf - 1;
+        snprintf(buf, sizeof buf, "%s%.*s", first ? "" : "    ", (int)n, rest);
+        if (p->y >= p->ybot)
+            p->dropped++;
+        else
+            canvas_put(p->c, p->y++, p->x, role, buf, p->w);
+        rest += n;
+        while (*rest == ' ')
+            rest++;
+        first = false;
+    }
+}
+
+/* A lock's line "+ L Lock: held by T0": when it does not fit, the owner
+ * goes on a line of its own ("    held by T0"), never split. */
+static void panel_owner_line(struct panel *p, int role, char *line)
+{
+    char *colon = strstr(line, ": ");
+    char rest[512];
+
+    if (text_cells(line) <= p->w || !colon) {
+        panel_line(p, role, line);
         return;
     }
-    canvas_put(p->c, p->y++, p->x, role, text, p->w);
+    snprintf(rest, sizeof rest, "    %s", colon + 2);
+    colon[0] = '\0';
+    panel_line(p, role, line);
+    panel_line(p, role, rest);
 }
 
 /* A list of thread names ("T1 T2") into buf. */
@@ -130,15 +179,16 @@ static void draw_object(struct panel *p, const struct view_lab *v,
                      view_thread_name(v, o->owner, who, sizeof who));
         else
             snprintf(line, sizeof line, "  %s Lock: free", name);
-        panel_line(p, o->owner >= 0 ? ROLE_ACQUIRE : ROLE_NORMAL, line);
+        panel_owner_line(p, o->owner >= 0 ? ROLE_ACQUIRE : ROLE_NORMAL, line);
         break;
     case RL_OBJ_RLOCK:
         if (o->owner >= 0)
-            snprintf(line, sizeof line, "+ %s RLock: %s depth %d", name,
-                     view_thread_name(v, o->owner, who, sizeof who), o->depth);
+            snprintf(line, sizeof line, "+ %s RLock: held by %s depth %d",
+                     name, view_thread_name(v, o->owner, who, sizeof who),
+                     o->depth);
         else
             snprintf(line, sizeof line, "  %s RLock: free", name);
-        panel_line(p, o->owner >= 0 ? ROLE_ACQUIRE : ROLE_NORMAL, line);
+        panel_owner_line(p, o->owner >= 0 ? ROLE_ACQUIRE : ROLE_NORMAL, line);
         break;
     case RL_OBJ_SEMAPHORE:
     case RL_OBJ_BOUNDED_SEMAPHORE:

@@ -7,12 +7,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../../core/analysis.h"
 #include "../../core/explore.h"
 #include "../../core/schedule.h"
 #include "../../core/mem.h"
@@ -153,6 +155,8 @@ static void set_run(struct session *s, struct rl_run *run,
     s->gen = ++session_runs_made;
     s->step_seq = 0;
     s->last_thread = -1;
+    s->step_first = 0;
+    s->upto = 0;
     s->started = false;
     s->handback_at = 0;
 }
@@ -188,39 +192,102 @@ static void maybe_handback(struct session *s)
     }
 }
 
-/* Remember which records the last step made and who ran it. */
+/* Whether record seq of run changes no object: a finish, a failed check
+ * (such records may be held back and shown one by one). */
+static bool record_holdable(const struct rl_run *run, uint64_t seq)
+{
+    const struct rl_record *r = rl_run_record(run, seq);
+
+    return r && (r->op == RL_OP_FINISH || r->op == RL_OP_FAIL);
+}
+
+/* Highlight record seq (0: none) as the one just shown. */
+static void show_record(struct session *s, uint64_t seq)
+{
+    const struct rl_record *r = seq ? rl_run_record(s->run, seq) : NULL;
+
+    s->step_seq = r ? seq : 0;
+    s->last_thread = r ? r->thread : -1;
+}
+
+/* After an engine step that made the records after last_before: show its
+ * first record only when the others can be held back; else all of it. */
 static void note_step(struct session *s, uint64_t last_before)
 {
     uint64_t last = rl_run_record_last(s->run);
-    const struct rl_record *r;
+    bool hold = last > last_before + 1;
 
-    if (last > last_before) {
-        s->step_seq = last_before + 1;
-        r = rl_run_record(s->run, s->step_seq);
-        s->last_thread = r ? r->thread : -1;
-    }
+    if (last <= last_before)
+        return;
+    s->step_first = last_before + 1;
+    for (uint64_t q = last_before + 2; hold && q <= last; q++)
+        hold = record_holdable(s->run, q);
+    s->upto = hold ? last_before + 1 : 0;
+    show_record(s, hold ? last_before + 1 : last);
+}
+
+/* Show one more record of the last engine step. Returns false when none
+ * was held back. */
+static bool reveal_next(struct session *s)
+{
+    if (!s->upto)
+        return false;
+    s->upto++;
+    show_record(s, s->upto);
+    if (s->upto >= rl_run_record_last(s->run))
+        s->upto = 0;
+    return true;
+}
+
+/* Hide the last record shown, if it is not the first of its engine step.
+ * Returns false when the step has to be undone instead. */
+static bool hide_last(struct session *s)
+{
+    uint64_t shown = session_shown(s);
+
+    if (!s->run || shown <= s->step_first || s->step_first == 0 ||
+        !record_holdable(s->run, shown))
+        return false;
+    s->upto = shown - 1;
+    show_record(s, s->upto);
+    return true;
+}
+
+/* One engine step by the scheduler (no records held back). */
+static enum rl_end step_engine(struct session *s)
+{
+    uint64_t before;
+    enum rl_end e;
+
+    maybe_handback(s);
+    before = rl_run_record_last(s->run);
+    e = rl_run_step(s->run);
+    if (rl_run_record_last(s->run) > before)
+        s->step_first = before + 1;
+    return e;
 }
 
 /* Whether the run on screen can be stepped (sim, not ended). */
 static bool steppable(const struct session *s)
 {
     return s->run && rl_run_backend(s->run) == RL_BACKEND_SIM &&
-           rl_run_end(s->run) == RL_END_RUNNING;
+           session_end(s) == RL_END_RUNNING;
 }
 
-/* sim: one step by the scheduler. */
+/* sim: one step by the scheduler: the next record held back, or an engine
+ * step. */
 enum rl_end session_step(struct session *s)
 {
     uint64_t before;
-    enum rl_end e;
 
     if (!steppable(s))
         return session_end(s);
-    maybe_handback(s);
+    if (reveal_next(s))
+        return session_end(s);
     before = rl_run_record_last(s->run);
-    e = rl_run_step(s->run);
+    step_engine(s);
     note_step(s, before);
-    return e;
+    return session_end(s);
 }
 
 /* sim: one step of thread tid. */
@@ -242,11 +309,22 @@ int session_pick(struct session *s, int tid, char *err, size_t errlen)
                  rl_run_thread_count(s->run) - 1);
         return -1;
     }
+    if (s->upto) {
+        /* the rest of tid's own step comes first; another thread runs
+         * only after the whole step is shown */
+        if (s->last_thread == tid) {
+            reveal_next(s);
+            return 0;
+        }
+        s->upto = 0;
+    }
     maybe_handback(s);
     before = rl_run_record_last(s->run);
     choices = rl_run_choice_count(s->run);
-    if (rl_run_step_thread(s->run, tid, err, errlen) != 0)
+    if (rl_run_step_thread(s->run, tid, err, errlen) != 0) {
+        show_record(s, session_shown(s));
         return -1;
+    }
     if (rl_run_choice_count(s->run) > choices) {
         s->pure = false;
         if (s->replay) {
@@ -273,24 +351,16 @@ static char *run_choices(const struct rl_run *run)
     return buf;
 }
 
-/* sim: go back one step; see session.h. */
-int session_back(struct session *s, char *err, size_t errlen)
+/* Make the run again from its start, set to redo the same choices
+ * (session.h, "Stepping back"). Returns 0 or -1 with a message. */
+static int recreate(struct session *s, char *err, size_t errlen)
 {
-    uint64_t target, n = 0;
+    uint64_t n = 0;
     struct rl_sched sc;
     struct lab_inst *inst;
     struct rl_run *run;
     char *choices = NULL;
 
-    if (!s->run || rl_run_backend(s->run) != RL_BACKEND_SIM) {
-        snprintf(err, errlen, "stepping back needs the sim backend");
-        return -1;
-    }
-    if (rl_run_steps(s->run) == 0) {
-        snprintf(err, errlen, "this is the start of the run");
-        return -1;
-    }
-    target = rl_run_steps(s->run) - 1;
     if (s->pure) {
         sc = start_sched(s);
     } else {
@@ -310,9 +380,187 @@ int session_back(struct session *s, char *err, size_t errlen)
     }
     set_run(s, run, inst);
     s->handback_at = n;
-    while (rl_run_steps(s->run) < target && session_step(s) == RL_END_RUNNING)
-        ;
     return 0;
+}
+
+/* sim: go back one step; see session.h. */
+int session_back(struct session *s, char *err, size_t errlen)
+{
+    uint64_t target;
+
+    if (!s->run || rl_run_backend(s->run) != RL_BACKEND_SIM) {
+        snprintf(err, errlen, "stepping back needs the sim backend");
+        return -1;
+    }
+    if (session_shown(s) == 0) {
+        snprintf(err, errlen, "this is the start of the run");
+        return -1;
+    }
+    if (hide_last(s))
+        return 0;
+    target = rl_run_steps(s->run) - 1;
+    if (recreate(s, err, errlen) != 0)
+        return -1;
+    while (rl_run_steps(s->run) < target &&
+           step_engine(s) == RL_END_RUNNING)
+        ;
+    show_record(s, rl_run_record_last(s->run));
+    return 0;
+}
+
+/* sim: show the run up to record seq; see session.h. */
+int session_goto(struct session *s, uint64_t seq, char *err, size_t errlen)
+{
+    uint64_t last;
+    bool hold;
+
+    if (!s->run || rl_run_backend(s->run) != RL_BACKEND_SIM) {
+        snprintf(err, errlen, "moving through a run needs the sim backend");
+        return -1;
+    }
+    if (seq >= session_shown(s)) {
+        while (session_shown(s) < seq && session_step(s) == RL_END_RUNNING)
+            ;
+        return 0;
+    }
+    if (recreate(s, err, errlen) != 0)
+        return -1;
+    while (rl_run_record_last(s->run) < seq &&
+           step_engine(s) == RL_END_RUNNING)
+        ;
+    /* inside an engine step: hold its last records back if they may be */
+    last = rl_run_record_last(s->run);
+    hold = seq >= s->step_first && seq < last;
+    for (uint64_t q = seq + 1; hold && q <= last; q++)
+        hold = record_holdable(s->run, q);
+    s->upto = hold ? seq : 0;
+    show_record(s, hold ? seq : last);
+    return 0;
+}
+
+/* Whether record r of run is a mark the jump keys stop at: a lost update,
+ * the second access of a data race, a blocked call, an error or a failed
+ * check. Writes what it is into what. */
+static bool jump_mark(const struct rl_run *run, const struct rl_analysis *an,
+                      const struct rl_record *r, char *what, size_t len)
+{
+    for (int i = 0; i < an->nlost && i < RL_ANALYSIS_MAX; i++)
+        if (an->lost[i].store_seq == r->seq) {
+            rl_lost_text(run, &an->lost[i], what, len);
+            return true;
+        }
+    for (int i = 0; i < an->nraces && i < RL_ANALYSIS_MAX; i++)
+        if (an->races[i].second_seq == r->seq) {
+            rl_race_text(run, &an->races[i], what, len);
+            return true;
+        }
+    if (r->result == RL_RES_BLOCKED || r->result == RL_RES_ERROR ||
+        r->op == RL_OP_FAIL) {
+        struct rl_thread_view tv;
+        char text[200];
+
+        rl_run_thread(run, r->thread, &tv);
+        rl_record_text(run, r, text, sizeof text);
+        snprintf(what, len, "%s: %s", tv.name, text);
+        return true;
+    }
+    return false;
+}
+
+/* The record the failure shows at: a failed check or a misuse where it
+ * happened; else, in a run that failed, its first lost update, its first
+ * race, or its last step (a deadlock, a wrong final value). 0: the run
+ * passed. */
+static uint64_t jump_failure(const struct rl_run *run,
+                             const struct rl_analysis *an, char *what,
+                             size_t len)
+{
+    uint64_t last = rl_run_record_last(run);
+
+    for (uint64_t q = rl_run_record_first(run); q && q <= last; q++) {
+        const struct rl_record *r = rl_run_record(run, q);
+
+        if (r && (r->op == RL_OP_FAIL || r->result == RL_RES_ERROR)) {
+            jump_mark(run, an, r, what, len);
+            return q;
+        }
+    }
+    if (rl_run_passed(run))
+        return 0;
+    if (an->nlost > 0) {
+        rl_lost_text(run, &an->lost[0], what, len);
+        return an->lost[0].store_seq;
+    }
+    if (an->nraces > 0) {
+        rl_race_text(run, &an->races[0], what, len);
+        return an->races[0].second_seq;
+    }
+    snprintf(what, len, "the run ends here: %s", rl_end_name(rl_run_end(run)));
+    return last;
+}
+
+/* sim: jump to a mark; see session.h. */
+int session_jump(struct session *s, enum session_jump_kind kind, char *msg,
+                 size_t msglen)
+{
+    uint64_t from = session_shown(s), target = 0;
+    struct rl_analysis an;
+    char what[400], err[256];
+
+    if (!s->run || rl_run_backend(s->run) != RL_BACKEND_SIM) {
+        snprintf(msg, msglen, "jumping needs the sim backend (b switches)");
+        return -1;
+    }
+    /* the marks ahead are known once the run is made to its end */
+    if (kind != SESSION_JUMP_PREV) {
+        s->upto = 0;
+        while (step_engine(s) == RL_END_RUNNING)
+            ;
+    }
+    memset(&an, 0, sizeof an);
+    if (rl_analyze(s->run, &an, err, sizeof err) != 0) {
+        snprintf(msg, msglen, "%s", err);
+        session_goto(s, from, err, sizeof err);
+        return -1;
+    }
+    what[0] = '\0';
+    if (kind == SESSION_JUMP_FAILURE) {
+        target = jump_failure(s->run, &an, what, sizeof what);
+    } else {
+        uint64_t last = kind == SESSION_JUMP_NEXT ? rl_run_record_last(s->run)
+                                                  : from - (from > 0);
+
+        for (uint64_t q = kind == SESSION_JUMP_NEXT ? from + 1 : 1;
+             q && q <= last; q++) {
+            const struct rl_record *r = rl_run_record(s->run, q);
+
+            if (r && jump_mark(s->run, &an, r, what, sizeof what)) {
+                target = q;
+                if (kind == SESSION_JUMP_NEXT)
+                    break;
+            }
+        }
+        if (target && kind == SESSION_JUMP_PREV)
+            jump_mark(s->run, &an, rl_run_record(s->run, target), what,
+                      sizeof what);
+    }
+    if (!target) {
+        session_goto(s, from, err, sizeof err);
+        if (kind == SESSION_JUMP_FAILURE)
+            snprintf(msg, msglen, "no failure: every check holds in this run");
+        else
+            snprintf(msg, msglen,
+                     "no lost update, race, block or failure %s step %llu",
+                     kind == SESSION_JUMP_NEXT ? "after" : "before",
+                     (unsigned long long)from);
+        return 0;
+    }
+    if (session_goto(s, target, err, sizeof err) != 0) {
+        snprintf(msg, msglen, "%s", err);
+        return -1;
+    }
+    snprintf(msg, msglen, "step %llu: %s", (unsigned long long)target, what);
+    return 1;
 }
 
 /* sim: step until the end or budget steps. */
@@ -445,13 +693,23 @@ void session_poll(struct session *s)
 /* The end state of the run on screen. */
 enum rl_end session_end(const struct session *s)
 {
-    return s->run ? rl_run_end(s->run) : RL_END_RUNNING;
+    if (!s->run || s->upto)
+        return RL_END_RUNNING;
+    return rl_run_end(s->run);
 }
 
-/* Steps of the run on screen. */
+/* The last record shown. */
+uint64_t session_shown(const struct session *s)
+{
+    if (!s->run)
+        return 0;
+    return s->upto ? s->upto : rl_run_record_last(s->run);
+}
+
+/* Steps of the run on screen: the last record shown. */
 uint64_t session_steps(const struct session *s)
 {
-    return s->run ? rl_run_steps(s->run) : 0;
+    return session_shown(s);
 }
 
 /* Leave replay mode for the user's scheduler (rr:1 if it was a replay). */
@@ -510,18 +768,13 @@ int session_next_sched(struct session *s, char *err, size_t errlen)
     return session_restart(s, err, errlen);
 }
 
-/* Switch sim <-> os (the parameters go back to that backend's defaults). */
+/* Switch sim <-> os, keeping the variant and the parameters. */
 int session_next_backend(struct session *s, char *err, size_t errlen)
 {
-    struct lab_inst n;
-    enum rl_backend b =
-        s->inst.backend == RL_BACKEND_SIM ? RL_BACKEND_OS : RL_BACKEND_SIM;
-
     session_repeat_stop(s);
     leave_replay(s);
-    lab_inst_init(&n, s->lab, b);
-    n.variant = s->inst.variant;
-    s->inst = n;
+    s->inst.backend =
+        s->inst.backend == RL_BACKEND_SIM ? RL_BACKEND_OS : RL_BACKEND_SIM;
     return session_restart(s, err, errlen);
 }
 
@@ -579,6 +832,7 @@ static void save_write(const struct session *s, FILE *f)
     char buf[2048], sched[64];
     struct rl_check_result k;
     struct rl_thread_view tv;
+    struct rl_lost_tracker *lost;
 
     lab_inst_params_text(&s->inst, buf, sizeof buf);
     session_sched_text(s, sched, sizeof sched);
@@ -589,7 +843,8 @@ static void save_write(const struct session *s, FILE *f)
     fprintf(f, "backend: %s\n",
             s->inst.backend == RL_BACKEND_SIM ? "sim" : "os");
     fprintf(f, "scheduler: %s\n", sched);
-    fprintf(f, "steps: %llu\n", (unsigned long long)rl_run_steps(run));
+    /* steps are the numbered events below, as on screen */
+    fprintf(f, "steps: %llu\n", (unsigned long long)rl_run_record_last(run));
     fprintf(f, "end: %s\n", rl_end_name(rl_run_end(run)));
     if (rl_run_backend(run) == RL_BACKEND_SIM) {
         /* the schedule string may be long: size it from the choices */
@@ -621,20 +876,74 @@ static void save_write(const struct session *s, FILE *f)
             break;
     }
     fprintf(f, "# seq thread event\n");
+    lost = rl_run_backend(run) == RL_BACKEND_SIM &&
+                   rl_run_record_first(run) == 1
+               ? rl_lost_tracker_create()
+               : NULL;
     for (uint64_t q = rl_run_record_first(run);
          q && q <= rl_run_record_last(run); q++) {
         const struct rl_record *r = rl_run_record(run, q);
+        struct rl_lost_update l;
 
         if (!r)
             continue;
         rl_record_text(run, r, buf, sizeof buf);
         if (r->thread >= 0 && r->thread < rl_run_thread_count(run)) {
             rl_run_thread(run, r->thread, &tv);
-            fprintf(f, "%llu %s %s\n", (unsigned long long)r->seq, tv.name,
-                    buf);
+            fprintf(f, "%llu %s %s", (unsigned long long)r->seq, tv.name, buf);
         } else {
-            fprintf(f, "%llu setup %s\n", (unsigned long long)r->seq, buf);
+            fprintf(f, "%llu setup %s", (unsigned long long)r->seq, buf);
         }
+        /* the store that loses an update says so, as on screen and in
+         * `racelab run` */
+        if (lost && rl_lost_tracker_feed(lost, r, &l)) {
+            rl_run_thread(run, l.other, &tv);
+            fprintf(f, "   ! lost update: overwrites %s's %ld (step %llu)",
+                    tv.name, l.other_value, (unsigned long long)l.other_seq);
+        }
+        fputc('\n', f);
+    }
+    rl_lost_tracker_destroy(lost);
+}
+
+/* Whether path (a directory) is inside racelab's own source tree: it or
+ * a parent holds core/run.h and labs/lab.h. */
+bool session_in_source_tree(const char *path)
+{
+    char dir[PATH_MAX], probe[PATH_MAX + 32];
+
+    if (!realpath(path, dir))
+        return false;
+    for (;;) {
+        char *slash;
+        bool core, labs;
+
+        snprintf(probe, sizeof probe, "%s/core/run.h", dir);
+        core = access(probe, F_OK) == 0;
+        snprintf(probe, sizeof probe, "%s/labs/lab.h", dir);
+        labs = access(probe, F_OK) == 0;
+        if (core && labs)
+            return true;
+        slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
+            return false;
+        *slash = '\0';
+    }
+}
+
+/* Where w saves by default; see session.h. */
+void session_save_dir(char *buf, size_t len)
+{
+    const char *home = getenv("HOME");
+
+    if (!session_in_source_tree(".")) {
+        snprintf(buf, len, ".");
+    } else if (home && home[0] && !session_in_source_tree(home)) {
+        snprintf(buf, len, "%s", home);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+
+        snprintf(buf, len, "%s", tmp && tmp[0] ? tmp : "/tmp");
     }
 }
 
@@ -650,10 +959,17 @@ int session_save(const struct session *s, const char *dir, char *name,
         snprintf(err, errlen, "nothing to save");
         return -1;
     }
+    if (!dir || !dir[0])
+        dir = ".";
+    if (session_in_source_tree(dir)) {
+        snprintf(err, errlen,
+                 "%s is in racelab's source tree: save somewhere else", dir);
+        return -1;
+    }
     for (int n = 1; n < 10000 && fd < 0; n++) {
         snprintf(name, namelen, "racelab-%s-%s-%d.txt", s->lab->name,
                  s->lab->variants[s->inst.variant].name, n);
-        snprintf(path, sizeof path, "%s/%s", dir ? dir : ".", name);
+        snprintf(path, sizeof path, "%s/%s", dir, name);
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
         if (fd < 0 && errno != EEXIST) {
             snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
@@ -682,14 +998,57 @@ int session_save(const struct session *s, const char *dir, char *name,
 int session_explore(struct session *s, uint64_t max_schedules, char *msg,
                     size_t msglen)
 {
+    int rc;
+
+    if (session_explore_start(s, max_schedules, msg, msglen) != 0)
+        return -1;
+    while ((rc = session_explore_poll(s, msg, msglen)) == 2)
+        ;
+    return rc;
+}
+
+/* The first slice's schedules: small, so the screen answers at once. */
+#define EXPLORE_FIRST_SLICE 256
+
+/* Begin a sliced search; see session.h. */
+int session_explore_start(struct session *s, uint64_t max_schedules,
+                          char *msg, size_t msglen)
+{
+    if (s->inst.backend != RL_BACKEND_SIM) {
+        snprintf(msg, msglen, "exploring needs the sim backend (b)");
+        return -1;
+    }
+    memset(&s->ex, 0, sizeof s->ex);
+    s->ex.active = true;
+    s->ex.max = max_schedules > 0 ? max_schedules : 1;
+    s->ex.cap = s->ex.max < EXPLORE_FIRST_SLICE ? s->ex.max
+                                                : EXPLORE_FIRST_SLICE;
+    s->ex.bound = -1;
+    snprintf(msg, msglen,
+             "exploring [....................] 0 of %llu schedules",
+             (unsigned long long)s->ex.max);
+    return 0;
+}
+
+/* Give up the search. */
+void session_explore_stop(struct session *s)
+{
+    s->ex.active = false;
+}
+
+/* One slice of the search; see session.h. Each slice searches again from
+ * the start with four times the schedules: the search is deterministic,
+ * so the last slice finds what one search of max schedules would. */
+int session_explore_poll(struct session *s, char *msg, size_t msglen)
+{
     struct rl_explore_config cfg;
     struct rl_explore_result res;
     struct lab_inst *inst;
     char err[256];
     int rc;
 
-    if (s->inst.backend != RL_BACKEND_SIM) {
-        snprintf(msg, msglen, "exploring needs the sim backend (b)");
+    if (!s->ex.active) {
+        snprintf(msg, msglen, "not exploring");
         return -1;
     }
     inst = inst_copy(&s->inst);
@@ -698,20 +1057,38 @@ int session_explore(struct session *s, uint64_t max_schedules, char *msg,
     cfg.program = lab_program(inst);
     cfg.max_preemptions = RL_EXPLORE_DEFAULT_PREEMPTIONS;
     cfg.seed = 1;
-    cfg.max_runs = max_schedules;
+    cfg.max_runs = s->ex.cap;
     if (rl_explore(&cfg, &res) != 0) {
         snprintf(msg, msglen, "exploring failed: %s", res.error);
         rl_explore_result_free(&res);
         free(inst);
+        s->ex.active = false;
         return -1;
     }
     free(inst);
+    s->ex.runs = res.runs;
+    s->ex.bound = res.bound_complete;
+    if (!res.found && res.stop == RL_EXPLORE_RUN_CAP && s->ex.cap < s->ex.max) {
+        char bar[21];
+        int fill = (int)(20 * s->ex.cap / s->ex.max);
+
+        s->ex.cap = s->ex.cap * 4 < s->ex.max ? s->ex.cap * 4 : s->ex.max;
+        for (int i = 0; i < 20; i++)
+            bar[i] = i < fill ? '#' : '.';
+        bar[20] = '\0';
+        snprintf(msg, msglen, "exploring [%s] %llu of %llu schedules", bar,
+                 (unsigned long long)res.runs, (unsigned long long)s->ex.max);
+        rl_explore_result_free(&res);
+        return 2;
+    }
+    s->ex.active = false;
     if (!res.found) {
         if (res.exhaustive)
             snprintf(msg, msglen,
-                     "all %llu schedules with up to %d preemptions: no "
+                     "all %llu schedule%s with up to %d preemption%s: no "
                      "failure",
-                     (unsigned long long)res.runs, res.bound);
+                     (unsigned long long)res.runs, res.runs == 1 ? "" : "s",
+                     res.bound, res.bound == 1 ? "" : "s");
         else
             snprintf(msg, msglen,
                      "no failing schedule in %llu schedules (bound %d not "
@@ -729,10 +1106,10 @@ int session_explore(struct session *s, uint64_t max_schedules, char *msg,
         snprintf(msg, msglen, "%s", err);
     else
         snprintf(msg, msglen,
-                 "found after %llu schedules (%d preemption%s): %s; n "
-                 "steps through it",
-                 (unsigned long long)res.runs, res.preemptions,
-                 res.preemptions == 1 ? "" : "s", res.check);
+                 "found after %llu schedule%s (%d preemption%s): %s; n "
+                 "steps through it, f jumps to the failure",
+                 (unsigned long long)res.runs, res.runs == 1 ? "" : "s",
+                 res.preemptions, res.preemptions == 1 ? "" : "s", res.check);
     rl_explore_result_free(&res);
     return rc == 0 ? 1 : -1;
 }

@@ -5,6 +5,13 @@
  * live os runs, repeats and saving. No curses here: the unit tests drive a
  * session directly.
  *
+ * Steps are records. The lanes number records ("step N" in every message),
+ * but an engine step may make more than one: a store and the thread's
+ * finish, a failed check and the finish. The session shows such a step one
+ * record at a time (upto): n reveals the next record, Left hides it again,
+ * so that every key moves exactly one numbered row. Only records that
+ * change no object (finish, a failed check) are held back like this.
+ *
  * Stepping back. A sim run cannot be undone, but it can be redone: the run
  * is recreated and stepped to one step less. If every choice so far came
  * from the session's scheduler, the same scheduler (same seed) makes the
@@ -41,6 +48,18 @@ struct session_repeat {
     struct lab_inst *inst;
 };
 
+/* sim: a search for a failing schedule, run in slices so that the screen
+ * can show how far it got (each slice searches again from the start with
+ * four times the schedules: the search is deterministic, so the last
+ * slice finds what one search of `max` schedules would). */
+struct session_explore {
+    bool active;
+    uint64_t max;   /* schedules the whole search may run */
+    uint64_t cap;   /* schedules the next slice may run */
+    uint64_t runs;  /* schedules the last slice ran */
+    int bound;      /* preemptions covered completely so far, -1: none */
+};
+
 struct session {
     const struct lab *lab;
     struct lab_inst inst;  /* variant, parameters, backend of new runs */
@@ -56,8 +75,13 @@ struct session {
     uint64_t handback_at;      /* after a replayed step back: when this many
                                   choices are made, choices go back to sched
                                   (0: not replaying) */
-    uint64_t step_seq;         /* first record of the last step, 0: none */
-    int last_thread;           /* thread of the last step, -1: none */
+    uint64_t step_seq;         /* the record just shown (highlighted), 0:
+                                  none */
+    int last_thread;           /* its thread, -1: none */
+    uint64_t step_first;       /* first record of the last engine step */
+    uint64_t upto;             /* last record shown while the rest of the
+                                  last engine step is held back; 0: every
+                                  record is shown */
     bool started;              /* os: threads started */
 
     struct rl_run *retired[SESSION_RETIRED_MAX];
@@ -65,6 +89,7 @@ struct session {
     int nretired;
 
     struct session_repeat rep;
+    struct session_explore ex;
 };
 
 /* Set up a session for lab with inst (copied) and sched; no run yet.
@@ -85,6 +110,27 @@ int session_pick(struct session *s, int tid, char *err, size_t errlen);
 /* sim: go back one step (recreate and redo). Returns 0, or -1 with a
  * message (nothing to undo, os run). */
 int session_back(struct session *s, char *err, size_t errlen);
+/* sim: show the run up to record seq (forward: step; back: redo the run,
+ * as session_back does). A record inside an engine step that cannot be
+ * held back shows with the rest of its step. Returns 0, or -1 with a
+ * message. */
+int session_goto(struct session *s, uint64_t seq, char *err, size_t errlen);
+
+/* What the jump keys look for. A mark is a store that lost an update, the
+ * second access of a data race, a blocked call, a misuse or a failed
+ * check. */
+enum session_jump_kind {
+    SESSION_JUMP_FAILURE, /* where the run fails (see session.c) */
+    SESSION_JUMP_NEXT,    /* the next mark after the step shown */
+    SESSION_JUMP_PREV,    /* the mark before it */
+};
+/* sim: go to a mark (the run is made to its end first to know what comes,
+ * and shown up to the mark). Returns 1 (moved), 0 (none: the run stays
+ * where it was) or -1 (error), with a one-line account in msg: "step 6:
+ * lost update on counter: ...". */
+int session_jump(struct session *s, enum session_jump_kind kind, char *msg,
+                 size_t msglen);
+
 /* sim: step until the end or until budget steps were made. */
 enum rl_end session_run(struct session *s, uint64_t budget);
 /* os: start the threads. Returns 0 or -1 with a message. */
@@ -93,12 +139,16 @@ int session_start(struct session *s, char *err, size_t errlen);
  * (a sim repeat steps at most a bounded number of steps). */
 void session_poll(struct session *s);
 
-/* The end state of the run on screen. */
+/* The end state of the run on screen (running while records of its last
+ * step are held back). */
 enum rl_end session_end(const struct session *s);
-/* Steps of the run on screen. */
+/* Steps of the run on screen: the number of the last record shown. */
 uint64_t session_steps(const struct session *s);
+/* The last record shown (records after it are held back), 0: none. */
+uint64_t session_shown(const struct session *s);
 
-/* Cycle the variant / the scheduler kind / the backend (then restart).
+/* Cycle the variant / the scheduler kind / the backend (then restart; the
+ * backend keeps the variant and the parameters).
  * A new seed for random and PCT: session_reseed. */
 int session_next_variant(struct session *s, char *err, size_t errlen);
 int session_next_sched(struct session *s, char *err, size_t errlen);
@@ -113,10 +163,19 @@ void session_sched_text(const struct session *s, char *buf, size_t len);
 /* The full schedule string of the run on screen (sim), or "" (os). */
 void session_schedule(const struct session *s, char *buf, size_t len);
 /* Write the trace and the schedule string to racelab-LAB-VARIANT-N.txt in
- * dir (the first N not taken). Returns 0 with the file name in name, or -1
- * with a message. */
+ * dir (the first N not taken; NULL or "": the current directory), never
+ * into racelab's source tree. The trace numbers every event, says "steps:"
+ * as many, and marks the store that loses an update. Returns 0 with the
+ * file name in name, or -1 with a message. */
 int session_save(const struct session *s, const char *dir, char *name,
                  size_t namelen, char *err, size_t errlen);
+
+/* Whether directory path is inside racelab's source tree (it or a parent
+ * holds core/run.h and labs/lab.h). */
+bool session_in_source_tree(const char *path);
+/* The directory w offers: the current one, unless that is racelab's
+ * source tree; then $HOME, else $TMPDIR or /tmp. */
+void session_save_dir(char *buf, size_t len);
 
 /* sim: search this lab's schedules (explore.h) for one that fails a check,
  * at most max_schedules of them (the same result on every machine); if one
@@ -124,6 +183,18 @@ int session_save(const struct session *s, const char *dir, char *name,
  * or -1 (error), with a one-line account in msg. */
 int session_explore(struct session *s, uint64_t max_schedules, char *msg,
                     size_t msglen);
+
+/* sim: begin the search of session_explore in slices. Returns 0, or -1
+ * with a message (os). */
+int session_explore_start(struct session *s, uint64_t max_schedules,
+                          char *msg, size_t msglen);
+/* Run one slice of the search. Returns 2 (still searching: msg says how
+ * far, "exploring [##..] 1024 of 20000 schedules"), 1 (found and opened as
+ * a replay), 0 (not found) or -1 (error); with 1, 0 and -1 the search is
+ * over and msg says what session_explore says. */
+int session_explore_poll(struct session *s, char *msg, size_t msglen);
+/* Give up the search. */
+void session_explore_stop(struct session *s);
 
 /* Start a repeat of k runs (os: real threads; sim: random seeds 1..k). */
 int session_repeat_start(struct session *s, int k, char *err, size_t errlen);

@@ -57,6 +57,7 @@ struct tui {
     bool dirty;
     bool from_menu; /* q on the lab screen goes back to the menu */
     int menu_sel;
+    int menu_scroll; /* the right pane's rows scrolled down */
     const struct lab **labs;
     int nlabs;
     struct rl_sched menu_sched; /* scheduler for labs opened from the menu */
@@ -68,7 +69,14 @@ struct tui {
     int speed;           /* index into tui_speeds */
     long long next_tick; /* ms */
     uint64_t scroll;     /* records above the newest shown; 0: follow */
+    bool have_jump;      /* ' has somewhere to go back to: */
+    uint64_t jump_from;  /* the step shown before the last jump */
+    bool result_open;    /* m: the result area in full */
+    int result_scroll;   /* its lines scrolled */
     enum rl_end last_end;
+
+    bool prompt_open;      /* w: the key line asks for a directory */
+    char prompt_text[512]; /* what is typed so far */
 
     bool form_open;
     bool form_fresh; /* the next digit replaces the field */
@@ -116,13 +124,24 @@ static void say(struct tui *t, bool error, const char *fmt, ...)
 
 /* ---- the frame ----------------------------------------------------------- */
 
-/* The state word of the status line. */
-static const char *state_word(const struct tui *t)
+/* The state word of the status line (buf: room for a progress bar). */
+static const char *state_word(const struct tui *t, char *buf, size_t len)
 {
     const struct session *s = &t->ses;
 
-    if (s->rep.active)
-        return "repeating";
+    if (s->ex.active)
+        return "exploring (q stops)";
+    if (s->rep.active) {
+        char bar[21];
+        int fill = s->rep.total ? 20 * s->rep.done / s->rep.total : 0;
+
+        for (int i = 0; i < 20; i++)
+            bar[i] = i < fill ? '#' : '.';
+        bar[20] = '\0';
+        snprintf(buf, len, "repeating [%s] %d of %d runs", bar, s->rep.done,
+                 s->rep.total);
+        return buf;
+    }
     switch (session_end(s)) {
     case RL_END_RUNNING:
         break;
@@ -150,10 +169,10 @@ static const char *state_word(const struct tui *t)
 static void frame_lab_screen(struct tui *t, struct canvas *c)
 {
     struct frame_ui ui;
-    char speed[32];
+    char speed[32], prompt[640], state[96];
 
     memset(&ui, 0, sizeof ui);
-    ui.state = state_word(t);
+    ui.state = state_word(t, state, sizeof state);
     if (t->ses.inst.backend == RL_BACKEND_SIM) {
         if (tui_speeds[t->speed])
             snprintf(speed, sizeof speed, "%d step%s/s", tui_speeds[t->speed],
@@ -162,13 +181,21 @@ static void frame_lab_screen(struct tui *t, struct canvas *c)
             snprintf(speed, sizeof speed, "full speed");
         ui.speed = speed;
     }
-    if (t->msg[0]) {
+    if (t->prompt_open) {
+        snprintf(prompt, sizeof prompt,
+                 "save to directory: %s_   Enter saves, Esc cancels",
+                 t->prompt_text);
+        ui.message = prompt;
+    } else if (t->msg[0]) {
         ui.message = t->msg;
         ui.message_error = t->msg_err;
     }
     ui.scroll = t->scroll;
+    ui.result_open = t->result_open;
+    ui.result_scroll = t->result_scroll;
     frame_lab(&t->fr, &t->ses, &ui, c);
     t->scroll = ui.scroll;
+    t->result_scroll = ui.result_scroll;
     if (t->form_open) {
         t->form.error = t->form_err[0] ? t->form_err : NULL;
         page_form(c, &t->form);
@@ -194,9 +221,9 @@ static void frame(struct tui *t)
                   n, t->screen == SCR_LAB, &t->help_scroll);
     } else if (t->screen == SCR_MENU) {
         struct page_menu m = {t->labs, t->nlabs, t->menu_sel,
-                              t->msg[0] ? t->msg : NULL};
+                              t->msg[0] ? t->msg : NULL, t->menu_scroll};
 
-        page_menu(&t->canvas, &m);
+        t->menu_scroll = page_menu(&t->canvas, &m);
     } else {
         frame_lab_screen(t, &t->canvas);
     }
@@ -226,6 +253,7 @@ static int open_lab(struct tui *t, const struct lab_inst *inst,
     t->running = false;
     t->to_end = false;
     t->scroll = 0;
+    t->have_jump = false;
     t->last_end = RL_END_RUNNING;
     if (replay)
         say(t, false,
@@ -234,7 +262,7 @@ static int open_lab(struct tui *t, const struct lab_inst *inst,
     else if (inst->backend == RL_BACKEND_OS)
         say(t, false, "real threads: space starts them, R repeats 100 runs");
     else
-        say(t, false, "n steps, space runs, 1-9 pick a thread, ? for help");
+        say(t, false, "n steps, space runs, 0-9 pick a thread, ? for help");
     return 0;
 }
 
@@ -324,6 +352,7 @@ static void form_key(struct tui *t, int key)
                 return;
             }
         t->form_open = false;
+        t->have_jump = false;
         if (session_set_inst(&t->ses, &inst, err, sizeof err) != 0)
             say(t, true, "%s", err);
         else
@@ -340,11 +369,71 @@ static void form_key(struct tui *t, int key)
     }
 }
 
+/* A key while w asks where to save. */
+static void prompt_key(struct tui *t, int key)
+{
+    size_t len = strlen(t->prompt_text);
+    char err[512], name[256];
+
+    if (key == KEY_RESIZE)
+        return;
+    if (key == 27) {
+        t->prompt_open = false;
+        say(t, false, "not saved");
+    } else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+        t->prompt_open = false;
+        if (session_save(&t->ses, t->prompt_text, name, sizeof name, err,
+                         sizeof err) != 0)
+            say(t, true, "%s", err);
+        else if (strcmp(t->prompt_text, ".") == 0 || !t->prompt_text[0])
+            say(t, false, "saved %s", name);
+        else
+            say(t, false, "saved %s/%s", t->prompt_text, name);
+    } else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+        if (len > 0)
+            t->prompt_text[len - 1] = '\0';
+    } else if (key == 21) { /* Ctrl-U: erase the line */
+        t->prompt_text[0] = '\0';
+    } else if (key >= 0x20 && key < 0x7f && len + 1 < sizeof t->prompt_text) {
+        t->prompt_text[len] = (char)key;
+        t->prompt_text[len + 1] = '\0';
+    }
+}
+
+/* What r says: a deterministic scheduler makes the same run again. */
+static void say_restarted(struct tui *t, int rc, const char *err)
+{
+    const struct session *s = &t->ses;
+    char sched[64];
+
+    t->running = false;
+    t->to_end = false;
+    t->scroll = 0;
+    t->have_jump = false;
+    if (rc != 0) {
+        say(t, true, "%s", err);
+        return;
+    }
+    session_sched_text(s, sched, sizeof sched);
+    if (s->inst.backend == RL_BACKEND_OS)
+        say(t, false, "restarted: real threads, space starts them");
+    else if (s->sched.kind == RL_SCHED_RANDOM || s->sched.kind == RL_SCHED_PCT)
+        say(t, false, "restarted with a new seed: %s", sched);
+    else if (s->sched.kind == RL_SCHED_MANUAL && !s->replay)
+        say(t, false, "restarted: you pick the threads (0-9)");
+    else
+        say(t, false,
+            "restarted: %s is deterministic, so this is the same run again "
+            "(s: another scheduler)",
+            sched);
+}
+
 /* After an action that replaced the run. */
 static void replaced(struct tui *t, int rc, const char *err, const char *what)
 {
     char sched[64];
 
+    t->have_jump = false;
     t->running = false;
     t->to_end = false;
     t->scroll = 0;
@@ -397,7 +486,7 @@ static void lab_key(struct tui *t, int key)
 {
     struct key_action a = keys_lab(key);
     struct session *s = &t->ses;
-    char err[512], name[256];
+    char err[512];
     int rc;
 
     if (a.act != ACT_NONE && a.act != ACT_RESIZE && a.act != ACT_REDRAW)
@@ -449,7 +538,7 @@ static void lab_key(struct tui *t, int key)
         break;
     case ACT_RESTART:
         rc = session_reseed(s, err, sizeof err);
-        replaced(t, rc, err, "restarted");
+        say_restarted(t, rc, err);
         break;
     case ACT_VARIANT:
         rc = session_next_variant(s, err, sizeof err);
@@ -467,10 +556,9 @@ static void lab_key(struct tui *t, int key)
         form_open(t);
         break;
     case ACT_SAVE:
-        if (session_save(s, ".", name, sizeof name, err, sizeof err) != 0)
-            say(t, true, "%s", err);
-        else
-            say(t, false, "saved %s", name);
+        t->running = false;
+        t->prompt_open = true;
+        session_save_dir(t->prompt_text, sizeof t->prompt_text);
         break;
     case ACT_REPEAT:
         t->running = false;
@@ -482,15 +570,56 @@ static void lab_key(struct tui *t, int key)
         break;
     case ACT_EXPLORE:
         t->running = false;
-        say(t, false, "exploring schedules (up to %d)...",
-            TUI_EXPLORE_SCHEDULES);
-        frame(t);
-        rc = session_explore(s, TUI_EXPLORE_SCHEDULES, err, sizeof err);
+        if (s->ex.active)
+            break;
+        rc = session_explore_start(s, TUI_EXPLORE_SCHEDULES, err, sizeof err);
         say(t, rc < 0, "%s", err);
+        t->have_jump = false;
         t->scroll = 0;
-        t->dirty = true; /* frame() above cleared it */
+        break;
+    case ACT_JUMP: {
+        uint64_t from = session_shown(s);
+
+        t->running = false;
+        t->scroll = 0;
+        rc = session_jump(s, (enum session_jump_kind)a.arg, err, sizeof err);
+        if (rc == 1) {
+            t->jump_from = from;
+            t->have_jump = true;
+        }
+        say(t, rc < 0, "%s", err);
+        break;
+    }
+    case ACT_JUMP_BACK: {
+        uint64_t from = session_shown(s);
+
+        t->running = false;
+        t->scroll = 0;
+        if (s->inst.backend != RL_BACKEND_SIM) {
+            say(t, true, "jumping needs the sim backend (b switches)");
+        } else if (!t->have_jump) {
+            say(t, false, "no jump to go back from: f, ] and [ jump");
+        } else if (session_goto(s, t->jump_from, err, sizeof err) != 0) {
+            say(t, true, "%s", err);
+        } else {
+            say(t, false, "back at step %llu (' again: step %llu)",
+                (unsigned long long)session_shown(s),
+                (unsigned long long)from);
+            t->jump_from = from;
+        }
+        break;
+    }
+    case ACT_RESULT:
+        t->result_open = !t->result_open;
+        t->result_scroll = 0;
         break;
     case ACT_SCROLL:
+        if (t->result_open) { /* the open result area scrolls */
+            t->result_scroll += a.arg;
+            if (t->result_scroll < 0)
+                t->result_scroll = 0;
+            break;
+        }
         t->running = false;
         if (a.arg < 0)
             t->scroll += (uint64_t)-a.arg;
@@ -505,7 +634,10 @@ static void lab_key(struct tui *t, int key)
         t->scroll = UINT64_MAX / 2;
         break;
     case ACT_BACK:
-        if (s->rep.total > 0)
+        if (s->ex.active) {
+            session_explore_stop(s);
+            say(t, false, "exploring stopped");
+        } else if (s->rep.total > 0)
             session_repeat_stop(s);
         else if (t->from_menu)
             close_lab(t);
@@ -535,10 +667,17 @@ static void menu_key(struct tui *t, int key)
     case ACT_UP:
         if (t->menu_sel > 0)
             t->menu_sel--;
+        t->menu_scroll = 0;
         break;
     case ACT_DOWN:
         if (t->menu_sel + 1 < t->nlabs)
             t->menu_sel++;
+        t->menu_scroll = 0;
+        break;
+    case ACT_SCROLL:
+        t->menu_scroll += a.arg; /* page_menu clamps it */
+        if (t->menu_scroll < 0)
+            t->menu_scroll = 0;
         break;
     case ACT_OPEN:
         if (t->nlabs == 0)
@@ -580,6 +719,8 @@ static void on_key(struct tui *t, int key)
     }
     if (t->screen == SCR_MENU)
         menu_key(t, key);
+    else if (t->prompt_open)
+        prompt_key(t, key);
     else if (t->form_open)
         form_key(t, key);
     else
@@ -596,7 +737,7 @@ static int wait_ms(const struct tui *t)
 
     if (t->screen != SCR_LAB || !t->have_session)
         return TUI_IDLE_MS;
-    if (s->rep.active || s->nretired > 0 ||
+    if (s->rep.active || s->ex.active || s->nretired > 0 ||
         (s->started && session_end(s) == RL_END_RUNNING))
         return TUI_FRAME_MS;
     if (t->running) {
@@ -617,6 +758,15 @@ static void tick(struct tui *t)
 
     if (t->screen != SCR_LAB || !t->have_session)
         return;
+    if (s->ex.active) { /* one slice of the search a frame */
+        char msg[512];
+        int rc = session_explore_poll(s, msg, sizeof msg);
+
+        say(t, rc < 0, "%s", msg);
+        t->dirty = true;
+        if (rc != 2)
+            t->scroll = 0;
+    }
     if (s->inst.backend == RL_BACKEND_OS || s->rep.active || s->nretired) {
         bool moving =
             s->rep.active || (s->started && session_end(s) == RL_END_RUNNING);
@@ -653,6 +803,10 @@ static void tick(struct tui *t)
     if (session_end(s) != t->last_end) {
         t->last_end = session_end(s);
         t->dirty = true;
+        /* a hint about the run ("threads started", "n steps ...") is
+         * stale once it has ended: the key line comes back */
+        if (t->last_end != RL_END_RUNNING && !t->msg_err)
+            t->msg[0] = '\0';
     }
 }
 
@@ -692,6 +846,34 @@ static int tui_setup(struct tui *t, const struct tui_options *opt, char *err,
         return open_lab(t, &opt->inst, &sched, sc.choices) == 0 ? 0 : -2;
     }
     return open_lab(t, &opt->inst, &sched, NULL) == 0 ? 0 : -2;
+}
+
+/* The exit status of the replayed run (0 passed, 1 failed, 2 diverged),
+ * whatever was done on screen since: the schedule string is run again to
+ * its end, as `racelab replay` without a terminal would. */
+static int replay_status(const struct tui_options *opt)
+{
+    struct rl_schedule sc;
+    struct rl_sched sched;
+    struct session s;
+    char err[256];
+    int status = 2;
+
+    if (rl_schedule_parse(opt->replay, &sc, err, sizeof err) != 0)
+        return 2;
+    memset(&sched, 0, sizeof sched);
+    sched.kind = RL_SCHED_REPLAY;
+    session_init(&s, &opt->inst, &sched, sc.choices);
+    if (session_restart(&s, err, sizeof err) == 0) {
+        while (session_run(&s, 100000) == RL_END_RUNNING)
+            ;
+        if (session_end(&s) == RL_END_DIVERGED)
+            status = 2;
+        else
+            status = rl_run_passed(s.run) ? 0 : 1;
+    }
+    session_fini(&s);
+    return status;
 }
 
 /* Free what t holds. */
@@ -767,5 +949,8 @@ int tui_main(const struct tui_options *opt)
     term_close();
     tui_teardown(t);
     free(t);
-    return tui_exit_status(term_quit_signal());
+    if (term_quit_signal() > 0)
+        return tui_exit_status(term_quit_signal());
+    /* replaying a failing run ends like `racelab replay` does */
+    return opt->lab && opt->replay ? replay_status(opt) : 0;
 }

@@ -18,7 +18,8 @@ struct tui_options {
 };
 
 /* Run the TUI until the user quits. Returns the exit status: 0 normally,
- * 2 if there is no terminal (after printing a one-line error). */
+ * 2 if there is no terminal (after printing a one-line error); with a
+ * replay, the replayed run's status (0 passed, 1 failed, 2 diverged). */
 int tui_main(const struct tui_options *opt);
 
 #endif

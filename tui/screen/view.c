@@ -29,6 +29,16 @@
 #define LANE_MIN 4
 /* Result items considered at most. */
 #define RESULT_MAX_ITEMS 96
+/* Rows a note below a marked record may take. */
+#define NOTE_MAX_LINES 3
+
+/* Short names of the objects, for narrow lanes; the legend lists those
+ * used. */
+struct view_names {
+    int n;
+    char (*alias)[12];
+    bool *used;
+};
 
 /* ---- names --------------------------------------------------------------- */
 
@@ -55,6 +65,22 @@ const char *view_thread_name(const struct view_lab *v, int tid, char *buf,
     return buf;
 }
 
+/* The label of thread tid in its lane header: its name, prefixed with
+ * the digit that picks it when the name does not say it ("3:P0"). */
+const char *view_thread_label(const struct view_lab *v, int tid, char *buf,
+                              size_t len)
+{
+    char name[RL_NAME_MAX + 4], plain[16];
+
+    view_thread_name(v, tid, name, sizeof name);
+    snprintf(plain, sizeof plain, "T%d", tid);
+    if (strcmp(name, plain) == 0 || tid > 9)
+        snprintf(buf, len, "%s", name);
+    else
+        snprintf(buf, len, "%d:%s", tid, name);
+    return buf;
+}
+
 /* ---- records ------------------------------------------------------------- */
 
 /* The symbol and role of a record: core's class of it (run_text.c, the
@@ -73,17 +99,111 @@ char view_rec_symbol(const struct rl_record *rec, int *role)
     return rl_record_symbol(rec);
 }
 
-/* Two shorter forms of a record: medium ("counter<-42") and short
- * ("<-42"), as core's renderer writes them with this view's names. */
+/* ---- abbreviations ------------------------------------------------------ */
+
+/* The position of object id in v->objs, or -1. */
+static int obj_index(const struct view_lab *v, int id)
+{
+    if (id >= 0 && id < v->nobjs && v->objs[id].id == id)
+        return id;
+    for (int i = 0; i < v->nobjs; i++)
+        if (v->objs[i].id == id)
+            return i;
+    return -1;
+}
+
+/* A candidate short name for name: its initials ("not_empty" -> "ne",
+ * "q.all_tasks_done" -> "qatd", "lock_A" -> "lA") with its trailing digits
+ * ("slot1" -> "s1"); with extra > 0, the first extra+1 letters instead. */
+static void alias_make(const char *name, int extra, char *out, size_t len)
+{
+    size_t n = strlen(name), d = n, o = 0;
+
+    while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9')
+        d--;
+    if (extra > 0) {
+        for (size_t i = 0; i < d && o + 1 < len && (int)i <= extra; i++)
+            out[o++] = name[i];
+    } else {
+        for (size_t i = 0; i < d && o + 1 < len; i++)
+            if (i == 0 || name[i - 1] == '_' || name[i - 1] == '.' ||
+                name[i - 1] == '-' || name[i - 1] == ' ')
+                if (name[i] != '_' && name[i] != '.' && name[i] != '-')
+                    out[o++] = name[i];
+    }
+    for (size_t i = d; i < n && o + 1 < len; i++)
+        out[o++] = name[i];
+    out[o] = '\0';
+}
+
+/* Short names of every object of v (unique, never longer than the name),
+ * and which of them the lanes used. */
+static void names_build(const struct view_lab *v, struct view_names *nm)
+{
+    nm->n = v->nobjs;
+    nm->alias = rl_xcalloc((size_t)(nm->n > 0 ? nm->n : 1), sizeof *nm->alias);
+    nm->used = rl_xcalloc((size_t)(nm->n > 0 ? nm->n : 1), sizeof *nm->used);
+    for (int i = 0; i < nm->n; i++) {
+        const char *name = v->objs[i].name ? v->objs[i].name : "?";
+
+        for (int extra = 0;; extra++) {
+            bool clash = false;
+
+            alias_make(name, extra, nm->alias[i], sizeof nm->alias[i]);
+            if (strlen(nm->alias[i]) >= strlen(name) ||
+                (size_t)extra >= strlen(name)) {
+                snprintf(nm->alias[i], sizeof nm->alias[i], "%.*s",
+                         (int)sizeof nm->alias[i] - 1, name);
+                break;
+            }
+            for (int j = 0; j < v->nobjs && !clash; j++) {
+                const char *o = v->objs[j].name ? v->objs[j].name : "?";
+
+                clash = j != i && (strcmp(o, nm->alias[i]) == 0 ||
+                                   (j < i && strcmp(nm->alias[j],
+                                                    nm->alias[i]) == 0));
+            }
+            if (!clash)
+                break;
+        }
+    }
+}
+
+/* Free the short names. */
+static void names_free(struct view_names *nm)
+{
+    free(nm->alias);
+    free(nm->used);
+    memset(nm, 0, sizeof *nm);
+}
+
+/* The short name of object id, marked as used (for the legend); its full
+ * name when there is none or nm is NULL. */
+static const char *names_alias(const struct view_lab *v,
+                               struct view_names *nm, int id)
+{
+    int i = obj_index(v, id);
+
+    if (!nm || i < 0 || i >= nm->n)
+        return view_obj_name(v, id);
+    if (strcmp(nm->alias[i], view_obj_name(v, id)) != 0)
+        nm->used[i] = true;
+    return nm->alias[i];
+}
+
+/* ---- record texts ------------------------------------------------------- */
+
+/* Two shorter forms of a record, naming its object o: medium
+ * ("counter<-42") and short ("<-42"), as core's renderer writes them. */
 static void rec_short_forms(const struct view_lab *v,
-                            const struct rl_record *rec, char *med, char *shrt,
-                            size_t len)
+                            const struct rl_record *rec, const char *o,
+                            char *med, char *shrt, size_t len)
 {
     struct rl_record_names n;
     char tn[RL_NAME_MAX + 4];
 
     memset(&n, 0, sizeof n);
-    n.obj = view_obj_name(v, rec->obj);
+    n.obj = o;
     n.other = view_thread_name(v, rec->other, tn, sizeof tn);
     n.lock = "?";
     n.check = "?";
@@ -91,11 +211,15 @@ static void rec_short_forms(const struct view_lab *v,
     rl_record_format(rec, &n, RL_TEXT_SHORT, shrt, len);
 }
 
-/* The text of a record for a lane cell of width cells. Returns buf. */
-char *view_rec_text(const struct view_lab *v, const struct view_rec *r,
-                    int width, char *buf, size_t len)
+/* The text of r for width cells; with nm, objects may go by their short
+ * names (marked used) before the text loses them. Returns buf. */
+static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
+                          int width, struct view_names *nm, char *buf,
+                          size_t len)
 {
     char med[128], shrt[64];
+    const char *o = view_obj_name(v, r->rec.obj);
+    bool has_obj = r->rec.obj >= 0;
 
     if (width <= 0) {
         buf[0] = '\0';
@@ -105,18 +229,44 @@ char *view_rec_text(const struct view_lab *v, const struct view_rec *r,
         snprintf(buf, len, "%s", r->text);
         return buf;
     }
-    rec_short_forms(v, &r->rec, med, shrt, sizeof med);
+    rec_short_forms(v, &r->rec, o, med, shrt, sizeof med);
     if (text_cells(med) <= width) {
         snprintf(buf, len, "%s", med);
         return buf;
     }
     if (r->rec.op == RL_OP_ACQUIRE && r->rec.result == RL_RES_BLOCKED) {
-        snprintf(buf, len, "wait %s", view_obj_name(v, r->rec.obj));
+        snprintf(buf, len, "wait %s", o);
         if (text_cells(buf) <= width)
             return buf;
     }
+    /* the short form, while it still names the object in full */
+    if (has_obj && strstr(shrt, o) && text_cells(shrt) <= width) {
+        snprintf(buf, len, "%s", shrt);
+        return buf;
+    }
+    if (nm && has_obj) {
+        /* then with the object's short name (the legend says which) */
+        int i = obj_index(v, r->rec.obj);
+        const char *al = i >= 0 && i < nm->n ? nm->alias[i] : o;
+        char amed[128], ashrt[64];
+
+        rec_short_forms(v, &r->rec, al, amed, ashrt, sizeof amed);
+        if (text_cells(amed) <= width || text_cells(ashrt) <= width) {
+            snprintf(buf, len, "%s", text_cells(amed) <= width ? amed : ashrt);
+            if (strcmp(al, o) != 0 && strstr(buf, al))
+                names_alias(v, nm, r->rec.obj);
+            return buf;
+        }
+    }
     snprintf(buf, len, "%s", shrt); /* canvas_put cuts it */
     return buf;
+}
+
+/* The text of a record for a lane cell of width cells. Returns buf. */
+char *view_rec_text(const struct view_lab *v, const struct view_rec *r,
+                    int width, char *buf, size_t len)
+{
+    return rec_text_fit(v, r, width, NULL, buf, len);
 }
 
 /* ---- layout -------------------------------------------------------------- */
@@ -134,7 +284,7 @@ struct result_item {
     int prio; /* higher survives when the area is short */
     int lines;
     bool take;
-    char text[512];
+    char *text; /* allocated */
 };
 
 struct result_items {
@@ -144,9 +294,10 @@ struct result_items {
 
 /* Add an item (wrapped to width w) unless the list is full. */
 static void items_add(struct result_items *it, int w, int role, int prio,
-                      const char *text)
+                      const char *prefix, const char *text)
 {
     struct result_item *i;
+    size_t n;
 
     if (it->n >= RESULT_MAX_ITEMS)
         return;
@@ -154,10 +305,34 @@ static void items_add(struct result_items *it, int w, int role, int prio,
     i->role = role;
     i->prio = prio;
     i->take = false;
-    snprintf(i->text, sizeof i->text, "%s", text);
+    n = strlen(prefix) + strlen(text) + 1;
+    i->text = rl_xmalloc(n);
+    snprintf(i->text, n, "%s%s", prefix, text);
     i->lines = text_wrap(i->text, w > 2 ? w - 2 : 1, wrap_count, NULL);
     if (i->lines < 1)
         i->lines = 1;
+}
+
+/* Free the items' texts. */
+static void items_free(struct result_items *it)
+{
+    for (int i = 0; i < it->n; i++)
+        free(it->item[i].text);
+    it->n = 0;
+}
+
+/* Whether a check's message is what the end text says in full below
+ * ("deadlock: T0 holds L, ..." cut short in the check, whole in the end
+ * text): then the check goes by its name alone. */
+static bool said_below(const struct view_lab *v, const char *message)
+{
+    const char *colon = strstr(message, ": ");
+    char head[48];
+
+    if (!v->end_text || !colon)
+        return false;
+    snprintf(head, sizeof head, "%s", colon + 2);
+    return strlen(head) >= 20 && strstr(v->end_text, head) != NULL;
 }
 
 /* Whether a check's message already says line (the engine's checks often
@@ -165,53 +340,20 @@ static void items_add(struct result_items *it, int w, int role, int prio,
 static bool in_a_check(const struct view_lab *v, const char *line)
 {
     for (int i = 0; i < v->nchecks; i++)
-        if (v->checks[i].message && strstr(v->checks[i].message, line))
+        if (v->checks[i].message && strstr(v->checks[i].message, line) &&
+            !said_below(v, v->checks[i].message))
             return true;
     return false;
 }
 
-/* What the result area says below its verdict line. */
-static void result_collect(const struct view_lab *v, int w,
-                           struct result_items *it)
+/* Add each line of text as an item. */
+static void items_add_lines(struct result_items *it, const struct view_lab *v,
+                            int w, int role, int prio, const char *text,
+                            bool skip_checked)
 {
     char line[512];
 
-    it->n = 0;
-    if (v->end == RL_END_RUNNING) {
-        if (v->hist)
-            return;
-        items_add(it, w, ROLE_DIM, 1,
-                  "The checks are judged when every thread has finished.");
-        return;
-    }
-    for (int i = 0; i < v->nchecks; i++) {
-        const struct rl_check_result *k = &v->checks[i];
-
-        snprintf(line, sizeof line, "%s %s: %s", k->ok ? "[ok]" : "[!!]",
-                 k->name ? k->name : "check", k->message ? k->message : "");
-        items_add(it, w, k->ok ? ROLE_OK : ROLE_FAIL, k->ok ? 2 : 5, line);
-    }
-    if (v->end_text && v->end_text[0]) {
-        const char *p = v->end_text;
-
-        while (*p) {
-            const char *nl = strchr(p, '\n');
-            size_t n = nl ? (size_t)(nl - p) : strlen(p);
-
-            if (n >= sizeof line)
-                n = sizeof line - 1;
-            memcpy(line, p, n);
-            line[n] = '\0';
-            if (n && !in_a_check(v, line))
-                items_add(it, w, ROLE_ERROR, 4, line);
-            p += n;
-            if (*p == '\n')
-                p++;
-        }
-    }
-    /* Races and lost updates: shown even when the checks hold, since a
-     * race that did no harm in this schedule may in the next. */
-    for (const char *p = v->analysis; p && *p;) {
+    for (const char *p = text; p && *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
 
@@ -219,24 +361,90 @@ static void result_collect(const struct view_lab *v, int w,
             n = sizeof line - 1;
         memcpy(line, p, n);
         line[n] = '\0';
-        if (n) /* below the schedule string, which must stay visible */
-            items_add(it, w, ROLE_ERROR, 2, line);
+        /* the wait-for cycle is the lesson of a deadlock */
+        if (n && !(skip_checked && in_a_check(v, line)))
+            items_add(it, w, role, strstr(line, "cycle") ? prio + 1 : prio, "",
+                      line);
         p += n;
         if (*p == '\n')
             p++;
     }
-    if (v->schedule && v->schedule[0]) {
-        snprintf(line, sizeof line, "schedule: %s", v->schedule);
-        items_add(it, w, ROLE_NORMAL, 3, line);
-    }
 }
 
-/* Choose the items that fit in avail lines, by priority. Returns the lines
- * used. */
+/* What the result area says below its verdict line, in the order shown:
+ * what failed and why first, the schedule string, then what held (each in
+ * full with oks_full or when the area is open, else one line of names). */
+static void result_collect(const struct view_lab *v, int w,
+                           struct result_items *it, bool oks_full)
+{
+    char line[512], oks[512];
+    size_t no = 0;
+
+    it->n = 0;
+    if (v->end == RL_END_RUNNING) {
+        if (v->hist)
+            return;
+        items_add(it, w, ROLE_DIM, 1, "",
+                  "The checks are judged when every thread has finished.");
+        return;
+    }
+    for (int i = 0; i < v->nchecks; i++) {
+        const struct rl_check_result *k = &v->checks[i];
+
+        if (k->ok)
+            continue;
+        if (!k->message || !k->message[0] ||
+            (k->name && strcmp(k->name, k->message) == 0) ||
+            said_below(v, k->message))
+            snprintf(line, sizeof line, "[!!] %s", k->name ? k->name : "check");
+        else
+            snprintf(line, sizeof line, "[!!] %s: %s",
+                     k->name ? k->name : "check", k->message);
+        items_add(it, w, ROLE_FAIL, 5, "", line);
+    }
+    items_add_lines(it, v, w, ROLE_ERROR, 4, v->end_text, true);
+    /* Races and lost updates: shown even when the checks hold, since a
+     * race that did no harm in this schedule may in the next. */
+    items_add_lines(it, v, w, ROLE_ERROR, 2, v->analysis, false);
+    if (v->schedule && v->schedule[0])
+        items_add(it, w, ROLE_NORMAL, 3, "schedule: ", v->schedule);
+    oks[0] = '\0';
+    for (int i = 0; i < v->nchecks; i++) {
+        const struct rl_check_result *k = &v->checks[i];
+        const char *name = k->name ? k->name : "check";
+
+        if (!k->ok)
+            continue;
+        if (v->result_open || oks_full) {
+            /* "[ok] no deadlock", not "[ok] no deadlock: no deadlock" */
+            if (!k->message || !k->message[0] || strcmp(name, k->message) == 0)
+                snprintf(line, sizeof line, "[ok] %s", name);
+            else
+                snprintf(line, sizeof line, "[ok] %s: %s", name, k->message);
+            items_add(it, w, ROLE_OK, 1, "", line);
+        } else if (no + strlen(name) + 8 < sizeof oks) {
+            no += (size_t)snprintf(oks + no, sizeof oks - no, "%s%s",
+                                   no ? ", " : "[ok] ", name);
+        }
+    }
+    if (oks[0])
+        items_add(it, w, ROLE_OK, 1, "", oks);
+}
+
+/* Choose the items that fit in avail lines, by priority, and keep one line
+ * to say what did not fit. Returns the lines left out. */
 static int items_choose(struct result_items *it, int avail)
 {
-    int used = 0;
+    int used = 0, total = 0;
 
+    for (int i = 0; i < it->n; i++)
+        total += it->item[i].lines;
+    if (total <= avail) {
+        for (int i = 0; i < it->n; i++)
+            it->item[i].take = true;
+        return 0;
+    }
+    avail--; /* "... N more lines" */
     for (int prio = 9; prio >= 0; prio--)
         for (int i = 0; i < it->n; i++) {
             struct result_item *x = &it->item[i];
@@ -246,14 +454,52 @@ static int items_choose(struct result_items *it, int avail)
             if (used + x->lines <= avail) {
                 x->take = true;
                 used += x->lines;
-            } else if (used < avail && x->prio >= 3) {
+            } else if (used < avail && x->prio >= 4) {
                 /* cut a long, important item to what is left */
                 x->lines = avail - used;
                 x->take = true;
                 used = avail;
             }
         }
-    return used;
+    return total - used;
+}
+
+/* Lines of the items collected. */
+static int items_lines(const struct result_items *it)
+{
+    int n = 0;
+
+    for (int i = 0; i < it->n; i++)
+        n += it->item[i].lines;
+    return n;
+}
+
+/* Collect what the result area says in rows lines (verdict excluded):
+ * the checks that held in full when everything then fits. */
+static void result_fit(const struct view_lab *v, int w, int rows,
+                       struct result_items *it)
+{
+    result_collect(v, w, it, true);
+    if (!v->result_open && items_lines(it) > rows) {
+        items_free(it);
+        result_collect(v, w, it, false);
+    }
+}
+
+/* Lines the result area has to say, all of it; see view.h. */
+int view_result_lines(const struct view_lab *v, int w)
+{
+    struct result_items *it = rl_xmalloc(sizeof *it);
+    struct view_lab open = *v;
+    int n = 0;
+
+    open.result_open = true;
+    result_collect(&open, w, it, true);
+    for (int i = 0; i < it->n; i++)
+        n += it->item[i].lines;
+    items_free(it);
+    free(it);
+    return n;
 }
 
 /* Split a w x h screen for v; see view.h. */
@@ -266,13 +512,14 @@ void view_lab_layout(const struct view_lab *v, int w, int h,
     memset(out, 0, sizeof *out);
     out->w = w;
     out->h = h;
-    if (it) {
-        result_collect(v, w, it);
-        for (int i = 0; i < it->n; i++)
-            need += it->item[i].lines;
-        free(it);
-    }
-    maxr = (h - 4) / 3;
+    /* once the run has ended, what it says matters more than its rows */
+    maxr = v->end == RL_END_RUNNING ? (h - 4) / 3 : (h - 4) / 2;
+    if (v->result_open)
+        maxr = h - 4 - 3;
+    result_fit(v, w, maxr - 1, it);
+    need += items_lines(it);
+    items_free(it);
+    free(it);
     if (maxr < 2)
         maxr = 2;
     if (need > maxr)
@@ -291,9 +538,14 @@ void view_lab_layout(const struct view_lab *v, int w, int h,
     if (w >= 120)
         out->state_w = 40;
     else {
-        /* four threads or more: their lanes need the room more */
-        out->state_w = v->nthreads >= 4 ? 22 : w * 3 / 10;
-        if (out->state_w < 22)
+        /* four threads or more: their lanes need the room more (the
+         * panel wraps what does not fit) */
+        out->state_w = v->nthreads >= 6   ? 18
+                       : v->nthreads >= 4 ? 22
+                                          : w * 3 / 10;
+        if (out->state_w < 18)
+            out->state_w = 18;
+        if (out->state_w < 22 && v->nthreads < 6)
             out->state_w = 22;
     }
     out->lanes_x = 0;
@@ -303,20 +555,44 @@ void view_lab_layout(const struct view_lab *v, int w, int h,
 
 /* ---- drawing the regions ------------------------------------------------- */
 
-/* The title bar. */
+/* The title bar: the shortest form that shows the parameters whole. */
 static void draw_title(struct canvas *c, const struct view_lab *v)
 {
+    char buf[512];
+    const char *title = v->lab_title ? v->lab_title : "";
+    const char *name = v->lab_name ? v->lab_name : title;
+    const char *var = v->variant ? v->variant : "";
+    const char *params = v->params ? v->params : "";
+    const char *exp = v->expect_pass ? "pass" : "fail";
+
     canvas_fill(c, 0, 0, 1, c->w, L' ', ROLE_TITLE);
-    canvas_printf(
-        c, 0, 0, ROLE_TITLE, c->w, " racelab | %s | %s (expected to %s) | %s",
-        v->lab_title ? v->lab_title : "", v->variant ? v->variant : "",
-        v->expect_pass ? "pass" : "fail", v->params ? v->params : "");
+    for (int form = 0; form < 5; form++) {
+        if (form == 0)
+            snprintf(buf, sizeof buf, " racelab | %s | %s (expected to %s) | %s",
+                     title, var, exp, params);
+        else if (form == 1)
+            snprintf(buf, sizeof buf, " %s | %s (expected to %s) | %s", title,
+                     var, exp, params);
+        else if (form == 2)
+            snprintf(buf, sizeof buf, " %s | %s (expected to %s) | %s", name,
+                     var, exp, params);
+        else if (form == 3)
+            snprintf(buf, sizeof buf, " %s | %s (should %s) | %s", name, var,
+                     exp, params);
+        else
+            snprintf(buf, sizeof buf, " %s | %s | %s", name, var, params);
+        if (text_cells(buf) <= c->w)
+            break;
+    }
+    canvas_put_fit(c, 0, 0, ROLE_TITLE, buf, c->w);
 }
 
-/* The word for a thread's state in its lane header. */
+/* The word for a thread's state in its lane header; objects by their short
+ * names when nm is not NULL. */
 static void thread_state_text(const struct view_lab *v,
-                              const struct rl_thread_view *t, char *buf,
-                              size_t len, int *role)
+                              const struct rl_thread_view *t,
+                              struct view_names *nm, char *buf, size_t len,
+                              int *role)
 {
     char hn[RL_NAME_MAX + 4];
 
@@ -331,10 +607,10 @@ static void thread_state_text(const struct view_lab *v,
     case RL_T_BLOCKED:
         *role = ROLE_BLOCKED;
         if (t->waiting_on >= 0 && t->holder >= 0)
-            snprintf(buf, len, "#%s(%s)", view_obj_name(v, t->waiting_on),
+            snprintf(buf, len, "#%s(%s)", names_alias(v, nm, t->waiting_on),
                      view_thread_name(v, t->holder, hn, sizeof hn));
         else if (t->waiting_on >= 0)
-            snprintf(buf, len, "#%s", view_obj_name(v, t->waiting_on));
+            snprintf(buf, len, "#%s", names_alias(v, nm, t->waiting_on));
         else if (t->waiting_on <= -2)
             snprintf(buf, len, "#join %s",
                      view_thread_name(v, -2 - t->waiting_on, hn, sizeof hn));
@@ -366,13 +642,112 @@ static int digits(uint64_t n)
     return d;
 }
 
-/* The swimlanes: headers and record rows. */
+struct wrap_draw {
+    struct canvas *c;
+    int y, x, w, role, left;
+    int skip; /* lines scrolled out above: counted, not drawn */
+};
+
+/* text_wrap callback: draw one wrapped line while lines are left. */
+static void wrap_draw_line(void *ctx, const char *s, size_t n)
+{
+    struct wrap_draw *d = ctx;
+    char buf[512];
+
+    if (d->skip > 0) {
+        d->skip--;
+        return;
+    }
+    if (d->left <= 0)
+        return;
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    canvas_put(d->c, d->y++, d->x, d->role, buf, d->w);
+    d->left--;
+}
+
+/* Lines of a note at width w (at most NOTE_MAX_LINES). */
+static int note_lines(const char *note, int w)
+{
+    int n;
+
+    if (!note || !note[0] || w < 8)
+        return 0;
+    n = text_wrap(note, w - 2, wrap_count, NULL);
+    return n > NOTE_MAX_LINES ? NOTE_MAX_LINES : n;
+}
+
+struct note_draw {
+    struct canvas *c;
+    int y, x, w, role, left;
+    bool first;
+};
+
+/* text_wrap callback: a line of a note, "^ " before the first. */
+static void note_draw_line(void *ctx, const char *s, size_t n)
+{
+    struct note_draw *d = ctx;
+    char buf[512];
+
+    if (d->left <= 0)
+        return;
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    canvas_put(d->c, d->y, d->x, d->role, d->first ? "^ " : "  ", 2);
+    canvas_put(d->c, d->y++, d->x + 2, d->role, buf, d->w - 2);
+    d->first = false;
+    d->left--;
+}
+
+/* Where the note of r goes: under its mark when there is room to the
+ * right of it, else from the first lane. */
+static void note_place(const struct view_layout *l, const struct view_rec *r,
+                       int sw, int cw, int shown, int *nx, int *nw)
+{
+    int t = r->rec.thread;
+    int x = t >= 0 && t < shown ? l->lanes_x + sw + t * cw + 1
+                                : l->lanes_x + sw + 1;
+
+    if (l->lanes_x + l->lanes_w - x < 40)
+        x = l->lanes_x + sw + 1;
+    *nx = x;
+    *nw = l->lanes_x + l->lanes_w - x - 1;
+}
+
+/* The legend of the short names used, "legend: c=counter ne=not_empty". */
+static void legend_text(const struct view_lab *v, const struct view_names *nm,
+                        char *buf, size_t len)
+{
+    size_t o = (size_t)snprintf(buf, len, "legend:");
+
+    for (int i = 0; i < nm->n && o + 1 < len; i++) {
+        int k;
+
+        if (!nm->used[i])
+            continue;
+        k = snprintf(buf + o, len - o, " %s=%s", nm->alias[i],
+                     v->objs[i].name ? v->objs[i].name : "?");
+        if (k < 0)
+            break;
+        o += (size_t)k;
+    }
+}
+
+/* The swimlanes: headers, the legend of short names, record rows with the
+ * notes of marked records below them. */
 static void draw_lanes(struct canvas *c, const struct view_lab *v,
                        const struct view_layout *l)
 {
     uint64_t maxseq = 0;
-    int sw, avail, shown, cw, first;
+    int sw, avail, shown, cw, tw, textw, first, rows, y, nx, nw;
     char buf[256], name[RL_NAME_MAX + 4], st[64];
+    char (*texts)[128];
+    struct view_names nm;
+    bool legend = false;
 
     for (int i = 0; i < v->nrecs; i++)
         if (v->recs[i].rec.seq > maxseq)
@@ -391,19 +766,44 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
             shown = 1;
         cw = avail / shown;
     }
+    tw = cw - 1;
+    textw = tw >= LANE_SPACED_MIN ? tw - 2 : tw - 1;
+    names_build(v, &nm);
+    texts = rl_xcalloc((size_t)(v->nrecs > 0 ? v->nrecs : 1), sizeof *texts);
+    /* the texts first: whether a legend is needed depends on them */
+    for (int i = 0; i < v->nrecs; i++) {
+        const struct view_rec *r = &v->recs[i];
+        int t = r->rec.thread;
+
+        if (t < 0 || t >= shown) {
+            if (t < 0)
+                snprintf(name, sizeof name, "setup");
+            else
+                view_thread_name(v, t, name, sizeof name);
+            rec_text_fit(v, r, avail - 4 - (int)strlen(name), &nm, texts[i],
+                         sizeof texts[i]);
+        } else {
+            rec_text_fit(v, r, textw, &nm, texts[i], sizeof texts[i]);
+        }
+    }
     /* headers */
     canvas_put(c, l->head_y, l->lanes_x, ROLE_DIM, "#", sw);
     for (int t = 0; t < shown && t < v->nthreads; t++) {
         const struct rl_thread_view *tv = &v->threads[t];
         int x = l->lanes_x + sw + t * cw, role;
 
-        thread_state_text(v, tv, st, sizeof st, &role);
-        if (t < 9)
-            snprintf(buf, sizeof buf, "%d:%s %s", t + 1,
-                     view_thread_name(v, t, name, sizeof name), st);
-        else
-            snprintf(buf, sizeof buf, "%s %s",
-                     view_thread_name(v, t, name, sizeof name), st);
+        view_thread_label(v, t, name, sizeof name);
+        thread_state_text(v, tv, NULL, st, sizeof st, &role);
+        snprintf(buf, sizeof buf, "%s %s", name, st);
+        if (text_cells(buf) > cw - 1) { /* the objects' short names */
+            thread_state_text(v, tv, &nm, st, sizeof st, &role);
+            snprintf(buf, sizeof buf, "%s %s", name, st);
+        }
+        if (text_cells(buf) > cw - 1) /* narrow: the name and a symbol */
+            snprintf(buf, sizeof buf, "%s%s", name,
+                     tv->state == RL_T_BLOCKED ? "#"
+                     : tv->state == RL_T_DONE  ? "."
+                                               : "");
         if (t == v->current_thread && role == ROLE_HEADER)
             role = ROLE_CURRENT;
         canvas_put(c, l->head_y, x + 1, role, buf, cw - 1);
@@ -413,12 +813,38 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
         canvas_put(c, l->head_y, l->lanes_x + l->lanes_w - (int)strlen(buf),
                    ROLE_DIM, buf, -1);
     }
-    /* rows: the newest at the bottom of what is shown */
-    first = v->nrecs > l->rows_h ? v->nrecs - l->rows_h : 0;
+    for (int i = 0; i < nm.n; i++)
+        legend = legend || nm.used[i];
+    rows = l->rows_h;
+    y = l->rows_y;
+    if (legend && l->rows_h > 4) {
+        char text[1024];
+        struct wrap_draw d = {c, y, l->lanes_x + sw + 1, avail - 1, ROLE_DIM,
+                              2, 0};
+
+        legend_text(v, &nm, text, sizeof text);
+        text_wrap(text, avail - 1, wrap_draw_line, &d);
+        rows -= d.y - y;
+        y = d.y;
+    }
+    /* which records fit, newest at the bottom, each with its note */
+    first = v->nrecs;
+    for (int used = 0; first > 0;) {
+        int need;
+
+        note_place(l, &v->recs[first - 1], sw, cw, shown, &nx, &nw);
+        need = 1 + note_lines(v->recs[first - 1].note, nw);
+
+        if (used + need > rows)
+            break;
+        used += need;
+        first--;
+    }
     for (int i = first; i < v->nrecs; i++) {
         const struct view_rec *r = &v->recs[i];
-        int y = l->rows_y + (i - first), t = r->rec.thread, role, x, tw;
-        bool cur = v->current && r->rec.seq >= v->current;
+        int t = r->rec.thread, role, x;
+        bool cur = v->current && r->rec.seq == v->current;
+
         char sym = view_rec_symbol(&r->rec, &role);
 
         canvas_printf(c, y, l->lanes_x, cur ? ROLE_CURRENT : ROLE_DIM, sw,
@@ -430,25 +856,28 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
                 snprintf(name, sizeof name, "setup");
             else
                 view_thread_name(v, t, name, sizeof name);
-            view_rec_text(v, r, avail - 4 - (int)strlen(name), buf, sizeof buf);
-            canvas_printf(c, y, l->lanes_x + sw + 1, ROLE_DIM, avail - 1,
-                          "%s: %s", name, buf);
-            continue;
-        }
-        x = l->lanes_x + sw + t * cw + 1;
-        tw = cw - 1;
-        if (r->lost) { /* the lost update, at the store that lost it */
-            sym = '!';
-            role = ROLE_FAIL;
-        }
-        if (cur)
-            role = ROLE_CURRENT;
-        if (tw >= LANE_SPACED_MIN) {
-            view_rec_text(v, r, tw - 2, buf, sizeof buf);
-            canvas_printf(c, y, x, role, tw, "%c %s", sym, buf);
+            canvas_printf(c, y++, l->lanes_x + sw + 1, ROLE_DIM, avail - 1,
+                          "%s: %s", name, texts[i]);
         } else {
-            view_rec_text(v, r, tw - 1, buf, sizeof buf);
-            canvas_printf(c, y, x, role, tw, "%c%s", sym, buf);
+            x = l->lanes_x + sw + t * cw + 1;
+            if (r->lost || r->race) { /* the mark, at the store it lost */
+                sym = r->lost ? '!' : '~';
+                role = ROLE_FAIL;
+            }
+            if (cur)
+                role = ROLE_CURRENT;
+            if (tw >= LANE_SPACED_MIN)
+                canvas_printf(c, y++, x, role, tw, "%c %s", sym, texts[i]);
+            else
+                canvas_printf(c, y++, x, role, tw, "%c%s", sym, texts[i]);
+        }
+        note_place(l, r, sw, cw, shown, &nx, &nw);
+        if (note_lines(r->note, nw) > 0) {
+            struct note_draw d = {c, y, nx, nw, ROLE_FAIL,
+                                  note_lines(r->note, nw), true};
+
+            text_wrap(r->note, nw - 2, note_draw_line, &d);
+            y += note_lines(r->note, nw);
         }
     }
     if (v->hidden_below) {
@@ -464,6 +893,8 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
                        ? "no steps yet: n steps, space runs, ? helps"
                        : "no records",
                    avail - 1);
+    free(texts);
+    names_free(&nm);
 }
 
 /* The verdict line and its role. */
@@ -520,52 +951,68 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
     snprintf(buf, len, " ended ");
 }
 
-struct wrap_draw {
-    struct canvas *c;
-    int y, x, w, role, left;
-};
-
-/* text_wrap callback: draw one wrapped line while lines are left. */
-static void wrap_draw_line(void *ctx, const char *s, size_t n)
-{
-    struct wrap_draw *d = ctx;
-    char buf[512];
-
-    if (d->left <= 0)
-        return;
-    if (n >= sizeof buf)
-        n = sizeof buf - 1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    canvas_put(d->c, d->y++, d->x, d->role, buf, d->w);
-    d->left--;
-}
-
-/* The result area: verdict, then the items that fit. */
+/* The result area: verdict, then the items that fit, and a line saying
+ * what does not; open (m), everything from result_scroll on. */
 static void draw_result(struct canvas *c, const struct view_lab *v,
                         const struct view_layout *l)
 {
     struct result_items *it = rl_xmalloc(sizeof *it);
     char buf[256];
-    int role, y;
+    int role, y, rows = l->result_h - 1, left, total = 0;
 
     verdict_text(v, buf, sizeof buf, &role);
     canvas_fill(c, l->result_y, 0, 1, c->w, L'=', ROLE_BORDER);
     canvas_put(c, l->result_y, 2, role, buf, c->w - 4);
-    if (!it)
-        return;
-    result_collect(v, c->w, it);
-    items_choose(it, l->result_h - 1);
+    result_fit(v, c->w, rows, it);
     y = l->result_y + 1;
-    for (int i = 0; i < it->n; i++) {
-        struct result_item *x = &it->item[i];
-        struct wrap_draw d = {c, y, 1, c->w - 2, x->role, x->lines};
+    if (v->result_open) {
+        int skip, shown;
 
-        if (!x->take)
-            continue;
-        text_wrap(x->text, c->w - 2, wrap_draw_line, &d);
-        y += x->lines;
+        for (int i = 0; i < it->n; i++)
+            total += it->item[i].lines;
+        skip = v->result_scroll;
+        if (skip > total - rows)
+            skip = total - rows;
+        if (skip < 0)
+            skip = 0;
+        shown = total - skip > rows ? rows - 1 : total - skip;
+        left = total - skip - shown;
+        for (int i = 0; i < it->n && y < l->result_y + 1 + shown; i++) {
+            struct result_item *x = &it->item[i];
+            struct wrap_draw d = {c, y, 1, c->w - 2, x->role,
+                                  l->result_y + 1 + shown - y, skip};
+
+            text_wrap(x->text, c->w - 2, wrap_draw_line, &d);
+            skip = d.skip;
+            y = d.y;
+        }
+        if (left > 0)
+            snprintf(buf, sizeof buf,
+                     " ... %d more line%s: Down scrolls, m closes ", left,
+                     left == 1 ? "" : "s");
+        else
+            snprintf(buf, sizeof buf, " m closes ");
+        canvas_put(c, left > 0 ? l->result_y + rows : l->result_y,
+                   left > 0 ? 1 : c->w - text_cells(buf) - 2, ROLE_SELECT, buf,
+                   c->w - 2);
+    } else {
+        left = items_choose(it, rows);
+        for (int i = 0; i < it->n; i++) {
+            struct result_item *x = &it->item[i];
+            struct wrap_draw d = {c, y, 1, c->w - 2, x->role, x->lines, 0};
+
+            if (!x->take)
+                continue;
+            text_wrap(x->text, c->w - 2, wrap_draw_line, &d);
+            y += x->lines;
+        }
+        if (left > 0) {
+            snprintf(buf, sizeof buf, " ... %d more line%s: m shows all ", left,
+                     left == 1 ? "" : "s");
+            canvas_put(c, l->result_y + rows, 1, ROLE_SELECT, buf, c->w - 2);
+        }
     }
+    items_free(it);
     free(it);
 }
 
@@ -605,7 +1052,7 @@ void view_keys(struct canvas *c, int y, const char *const *pairs, int npairs)
 /* The key line of the lab screen, most useful first. */
 static const char *const lab_keys[] = {
     "?",   "help",    "space", "run",    "n",   "step",   "Left", "back",
-    "1-9", "pick",    "e",     "end",    "+/-", "speed",  "r",    "restart",
+    "0-9", "pick",    "e",     "end",    "+/-", "speed",  "r",    "restart",
     "v",   "variant", "s",     "sched",  "p",   "params", "b",    "backend",
     "w",   "save",    "R",     "repeat", "q",   "back",
 };

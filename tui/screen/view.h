@@ -11,7 +11,9 @@
  *
  *   row 0        title: lab, variant and what it is expected to do
  *   rows 1..     swimlanes (one column per thread, one row per record,
- *                newest at the bottom) | state panel (objects)
+ *                newest at the bottom; a legend row when object names are
+ *                abbreviated; a lost update or race explained in words
+ *                below its row) | state panel (objects)
  *   result       verdict, checks, deadlock cycle, schedule string
  *   row h-2      status: backend, scheduler, step, state, speed
  *   row h-1      keys, or the last message
@@ -35,6 +37,9 @@ struct view_rec {
     struct rl_record rec;
     const char *text; /* the engine's text (rl_record_text), or NULL */
     bool lost;        /* a store that overwrote another thread's update */
+    bool race;        /* the second access of a data race */
+    const char *note; /* what the mark means, in words, drawn on the rows
+                         below the record; or NULL */
 };
 
 struct view_lab {
@@ -69,6 +74,9 @@ struct view_lab {
     const char *analysis; /* data races / lost updates, lines, or NULL */
     const char *schedule; /* full schedule string, or NULL */
 
+    bool result_open;  /* m: the result area takes the screen, in full */
+    int result_scroll; /* its lines scrolled up (when open) */
+
     const char *message; /* last message for the key line, or NULL */
     bool message_error;
     const struct view_hist *hist; /* non-NULL: draw the chart, not lanes */
@@ -86,9 +94,13 @@ struct view_layout {
 };
 
 /* Split a w x h screen for v (the result area grows with what it has to
- * say, up to a third of the screen). */
+ * say, up to a third of the screen while running and half of it once the
+ * run has ended; all of it but three lane rows when open). */
 void view_lab_layout(const struct view_lab *v, int w, int h,
                      struct view_layout *out);
+/* Lines the result area of v has to say at width w, all of it (what m
+ * shows), verdict line excluded. */
+int view_result_lines(const struct view_lab *v, int w);
 /* Lay out the whole lab screen on c (already sized to the screen). */
 void view_lab(struct canvas *c, const struct view_lab *v);
 
@@ -104,6 +116,11 @@ const char *view_obj_name(const struct view_lab *v, int id);
 /* The short name of thread tid into buf ("T0", or its own name). */
 const char *view_thread_name(const struct view_lab *v, int tid, char *buf,
                              size_t len);
+
+/* The label of thread tid in its lane header: its name, with the digit
+ * key that picks it when the name does not say it ("T1", "3:P0"). */
+const char *view_thread_label(const struct view_lab *v, int tid, char *buf,
+                              size_t len);
 
 /* "terminal too small" screen: what size is needed and what there is. */
 void view_too_small(struct canvas *c, int minw, int minh);

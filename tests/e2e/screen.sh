@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# tests/e2e/screen.sh - every lab and every exercise on the classroom screen:
+# 80x24, with 2, 3, 4 and 8 threads (the lab's thread-count parameter:
+# threads, workers or consumers), run to the end with e. For each screen it
+# asserts what must never be cut there: a verdict, every thread's lane (no
+# "+N" lanes left out), lock owners and waiters whole, and, with the result
+# area opened (m), the run's schedule string (the same one `racelab run`
+# prints for that run) and its lost updates and races. All the sessions run
+# at once on one private tmux server, so the whole file takes a few seconds.
+#
+#   RACELAB=/abs/path/racelab bash tests/e2e/screen.sh
+
+set -u
+
+RACELAB=${RACELAB:-$(pwd)/racelab}
+SOCK="racelab-screen-$$"
+WORK=$(mktemp -d /tmp/racelab-screen.XXXXXX)
+PASS=0
+FAIL=0
+
+cleanup() {
+    tmux -L "$SOCK" kill-server >/dev/null 2>&1
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "e2e/screen: tmux is not installed (make deps installs it)"
+    exit 1
+fi
+if [ ! -x "$RACELAB" ]; then
+    echo "e2e/screen: no racelab binary at $RACELAB"
+    exit 1
+fi
+
+T() { tmux -L "$SOCK" -f /dev/null "$@"; }
+screen() { T capture-pane -p -t "$1"; }
+
+ok() {
+    PASS=$((PASS + 1))
+    echo "ok   $1"
+}
+
+bad() {
+    FAIL=$((FAIL + 1))
+    echo "FAIL $1"
+    if [ -n "${2:-}" ]; then
+        echo "---- screen of $2 ----"
+        screen "$2" | sed 's/^/    /'
+        echo "----"
+    fi
+}
+
+# wait_re NAME REGEX [SECONDS]: poll the screen until a line matches.
+wait_re() {
+    local name=$1 re=$2 tries=$((${3:-10} * 20)) i=0
+    while [ $i -lt $tries ]; do
+        if screen "$name" | grep -qE -- "$re"; then
+            return 0
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# Each listed lab with the key of its thread-count parameter.
+"$RACELAB" list | awk '
+    /^[a-z_-]+ - / { lab = $1; key = ""; next }
+    lab != "" && key == "" && $1 ~ /^(threads|workers|consumers)$/ {
+        key = $1; print lab, key
+    }' >"$WORK/labs"
+if [ "$(wc -l <"$WORK/labs")" -lt 15 ]; then
+    bad "racelab list names the labs and their thread counts"
+    cat "$WORK/labs"
+fi
+
+# Start every screen, then send e to all of them: they run side by side.
+names=()
+while read -r lab key; do
+    for n in 2 3 4 8; do
+        name="${lab//_/-}-$n"
+        names+=("$name")
+        echo "$lab $key $n" >"$WORK/$name.spec"
+        "$RACELAB" run "$lab" --set "$key=$n" -q 2>/dev/null |
+            sed -n 's/^schedule: //p' >"$WORK/$name.schedule"
+        "$RACELAB" run "$lab" --set "$key=$n" -q 2>/dev/null |
+            grep -oE '(lost update|data race) on [A-Za-z0-9_.]+' |
+            head -1 >"$WORK/$name.analysis"
+        T new-session -d -s "$name" -x 80 -y 24 \
+            "$RACELAB tui $lab --set $key=$n; sleep 600"
+    done
+done <"$WORK/labs"
+for name in "${names[@]}"; do
+    wait_re "$name" "STATE" 10 && T send-keys -t "$name" e
+done
+
+verdict='^== (PASSED|FAILED|DEADLOCK|DID NOT FINISH|DIVERGED)'
+for name in "${names[@]}"; do
+    read -r lab key n <"$WORK/$name.spec"
+    what="$lab, $key=$n, 80x24"
+    if ! wait_re "$name" "$verdict" 20; then
+        bad "$what: a verdict" "$name"
+        continue
+    fi
+    s=$(screen "$name")
+    head=$(printf '%s\n' "$s" | sed -n 2p)
+    problems=""
+    if printf '%s\n' "$head" | grep -qE '\+[0-9]+ *\|'; then
+        problems="$problems; a lane left out"
+    fi
+    if [ "$(printf '%s\n' "$s" | awk '{ if (length > m) m = length } END { print m }')" -gt 80 ]; then
+        problems="$problems; a line wider than the screen"
+    fi
+    # the state panel: an owner always has its name, waiters theirs
+    panel=$(printf '%s\n' "$s" | sed -n '3,$s/^.*| //p')
+    if printf '%s\n' "$panel" | grep -E 'held by' |
+        grep -vqE 'held by [A-Za-z][A-Za-z0-9_-]*( depth [0-9]+)? *$'; then
+        problems="$problems; a lock owner cut"
+    fi
+    if printf '%s\n' "$panel" | grep -E '# waiting:' |
+        grep -vqE '# waiting:( [A-Za-z][A-Za-z0-9_-]*)+ *$'; then
+        problems="$problems; waiters cut"
+    fi
+    if printf '%s\n' "$s" | grep -qE 'more lines: m shows all'; then
+        :
+    elif [ "$(printf '%s\n' "$s" | grep -cE '^ \[!!\]|^ schedule:')" -eq 0 ] &&
+        ! printf '%s\n' "$s" | grep -qE '^ \[ok\]'; then
+        problems="$problems; an empty result area"
+    fi
+    # m opens the result area: the schedule string is there, whole
+    T send-keys -t "$name" m
+    if wait_re "$name" 'm closes' 5; then
+        joined=$(screen "$name" | awk '/^== /{ on = 1; next } on && /^ [a-z0-9-]+\/[a-z0-9_-]+ \|/{ on = 0 } on' |
+            sed 's/^ //' | tr -d '\n')
+        sched=$(cat "$WORK/$name.schedule")
+        if [ -n "$sched" ] && [ ${#sched} -lt 600 ] &&
+            ! printf '%s' "$joined" | grep -qF -- "$sched"; then
+            problems="$problems; the schedule string is not whole"
+        fi
+        an=$(cat "$WORK/$name.analysis")
+        if [ -n "$an" ] && ! printf '%s' "$joined" | grep -qF -- "$an"; then
+            problems="$problems; '$an' not explained"
+        fi
+    else
+        problems="$problems; m does not open the result area"
+    fi
+    if [ -z "$problems" ]; then
+        ok "$what: nothing essential cut"
+    else
+        bad "$what:${problems#;}" "$name"
+    fi
+done
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
