@@ -36,9 +36,15 @@ static struct rl_obj *obj_new(enum rl_obj_kind k, const char *name, long value,
 {
     struct rl_run *run = cur_run(fn);
     pthread_mutex_lock(&create_mu);
-    if (run->nobjs == RL_MAX_OBJS) {
-        pthread_mutex_unlock(&create_mu);
-        rl_panic(__FILE__, __LINE__, "too many objects in one run (256)");
+    if (run->nobjs == run->objs_cap) {
+        /* Grown in the arena, the old array left in place: on os a front
+         * end may be reading it while a lab thread creates an object. */
+        int cap = run->objs_cap ? run->objs_cap * 2 : 64;
+        struct rl_obj **objs = rl_run_alloc(run, (size_t)cap * sizeof(*objs));
+        if (run->nobjs)
+            memcpy(objs, run->objs, (size_t)run->nobjs * sizeof(*objs));
+        run->objs = objs;
+        run->objs_cap = cap;
     }
     struct rl_obj *o = rl_run_alloc(run, sizeof(*o));
     o->kind = k;
@@ -124,10 +130,14 @@ rl_barrier *rl_barrier_create(const char *name, int parties)
 rl_thread *rl_thread_start(const char *name, void (*fn)(void *), void *arg)
 {
     struct rl_run *run = cur_run(__func__);
+    /* From a running lab thread, starting a thread is a step of its own. */
+    struct rl_thread *self = run->in_setup ? NULL : run->ops->self();
+    if (self)
+        run->ops->spawn(self, NULL);
     pthread_mutex_lock(&create_mu);
     if (run->nthreads == RL_MAX_THREADS) {
         pthread_mutex_unlock(&create_mu);
-        rl_panic(__FILE__, __LINE__, "too many threads in one run (64)");
+        rl_panic(__FILE__, __LINE__, "too many threads in one run (256)");
     }
     struct rl_thread *t = rl_run_alloc(run, sizeof(*t));
     t->id = run->nthreads;
@@ -142,10 +152,16 @@ rl_thread *rl_thread_start(const char *name, void (*fn)(void *), void *arg)
     atomic_init(&t->waiting_on, NULL);
     atomic_init(&t->join_target, -1);
     t->deadline = -1;
-    run->threads[run->nthreads++] = t;
-    pthread_mutex_unlock(&create_mu);
+    /* Initialised before it is listed: on os the driving thread reads the
+     * list while lab threads run. */
     if (run->ops->thread_init(t) != 0)
         rl_panic(__FILE__, __LINE__, "cannot create a thread");
+    run->threads[run->nthreads] = t;
+    atomic_thread_fence(memory_order_release);
+    run->nthreads++;
+    pthread_mutex_unlock(&create_mu);
+    if (self)
+        run->ops->spawn(self, t);
     return t;
 }
 

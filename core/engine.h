@@ -31,7 +31,6 @@
 #include "run.h"
 #include "mem.h"
 
-#define RL_MAX_OBJS 256
 #define RL_MAX_CHECKS 32
 
 struct rl_obj {
@@ -115,6 +114,10 @@ struct rl_backend_ops {
     void (*yield)(void);
     void (*sleep)(long ms);
     void (*fail)(struct rl_thread *self, int check); /* record RL_OP_FAIL */
+    /* A running lab thread self starts thread t: called with t NULL before
+     * t exists (sim: the scheduling point), then with t once it is listed
+     * (record RL_OP_SPAWN; os: start its pthread). */
+    void (*spawn)(struct rl_thread *self, struct rl_thread *t);
 };
 
 extern const struct rl_backend_ops rl_sim_ops;
@@ -138,8 +141,8 @@ struct rl_run {
     bool checked;             /* checks evaluated */
     bool in_setup;
 
-    struct rl_obj *objs[RL_MAX_OBJS];
-    int nobjs;
+    struct rl_obj **objs;     /* grown on demand (api.c) */
+    int nobjs, objs_cap;
     struct rl_thread *threads[RL_MAX_THREADS];
     int nthreads;
 
@@ -153,6 +156,9 @@ struct rl_run {
     int nchecks;
     _Atomic uint64_t misuse_count;
     char misuse_first[160];   /* the first misuse, for the check message */
+
+    char **texts;             /* rl_run_text: program output, by id */
+    long ntexts, texts_cap;
 
     struct rl_arena_block *arena;
     char end_msg[256];        /* why the run ended, set by the backend for
@@ -189,6 +195,9 @@ _Noreturn void rl_panic(const char *file, int line, const char *msg);
         if (!(c))                                                          \
             rl_panic(__FILE__, __LINE__, #c);                              \
     } while (0)
+/* Keep a copy of text (len bytes) in the run; returns its id for
+ * rl_run_text. */
+long rl_run_text_add(struct rl_run *run, const char *text, size_t len);
 /* Zeroed memory from the run's arena (freed with the run). */
 void *rl_run_alloc(struct rl_run *run, size_t size);
 

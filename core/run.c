@@ -156,6 +156,9 @@ void rl_run_destroy(struct rl_run *run)
         run->arena = b->next;
         free(b);
     }
+    for (long i = 0; i < run->ntexts; i++)
+        free(run->texts[i]);
+    free(run->texts);
     free(run->ring);
     free(run);
 }
@@ -267,6 +270,27 @@ void rl_record_push(struct rl_run *run, const struct rl_record *rec)
         run->cfg.on_record(run->cfg.on_record_ctx, run, r);
         run->in_callback = 0;
     }
+}
+
+/* Keep a copy of text in the run (see engine.h). */
+long rl_run_text_add(struct rl_run *run, const char *text, size_t len)
+{
+    if (run->ntexts == run->texts_cap) {
+        run->texts_cap = run->texts_cap ? run->texts_cap * 2 : 64;
+        run->texts = rl_xrealloc(run->texts,
+                                 (size_t)run->texts_cap * sizeof(*run->texts));
+    }
+    char *copy = rl_xmalloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    run->texts[run->ntexts] = copy;
+    return run->ntexts++;
+}
+
+/* Text id of the run, or NULL (see run.h). */
+const char *rl_run_text(const struct rl_run *run, long id)
+{
+    return id >= 0 && id < run->ntexts ? run->texts[id] : NULL;
 }
 
 /* Records made but not kept (see run.h). */

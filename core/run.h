@@ -25,8 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RL_MAX_THREADS 64
-#define RL_NAME_MAX 24
+#define RL_MAX_THREADS 256
+#define RL_NAME_MAX 48
 
 struct rl_run;
 struct rl_record;
@@ -139,6 +139,9 @@ enum rl_op {
     RL_OP_YIELD,
     RL_OP_SLEEP,      /* arg = ms */
     RL_OP_FAIL,       /* rl_fail(): a check failed here; arg = check index */
+    RL_OP_SPAWN,      /* a running thread starts another; other = new one */
+    RL_OP_OUTPUT,     /* program output; arg = text id (rl_run_text),
+                         before = file descriptor (1 or 2) */
     RL_OP__COUNT
 };
 
@@ -162,11 +165,13 @@ struct rl_record {
     int16_t thread;
     uint8_t op;       /* enum rl_op */
     uint8_t result;   /* enum rl_result */
-    int16_t obj;      /* object id, -1 if none */
+    int32_t obj;      /* object id, -1 if none */
     int16_t other;    /* another thread involved, -1 if none */
     long arg;
     long before;
     long after;
+    uintptr_t pc;     /* the call site in compiled user code, 0 if unknown
+                         (always 0 for labs) */
 };
 
 /* ---- objects and threads, for display ------------------------------------ */
@@ -334,6 +339,10 @@ int rl_run_preemptions(const struct rl_run *run);
  * blocked thread with what it waits for and who holds it, and the wait-for
  * cycle; for a divergence, the step and why. Empty for RL_END_DONE. */
 size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len);
+
+/* A text the run keeps (program output: an RL_OP_OUTPUT record's arg),
+ * or NULL for an unknown id. Owned by the run. */
+const char *rl_run_text(const struct rl_run *run, long id);
 
 /* One readable line for a record: "load counter -> 41",
  * "acquire L: blocked (held by T0)", ... without the thread or seq. */

@@ -70,7 +70,8 @@ const char *rl_op_name(enum rl_op op)
                                   "fetch_add", "acquire",    "release", "wait",
                                   "notify",    "notify_all", "set",     "clear",
                                   "is_set",    "wait",       "wait",    "join",
-                                  "yield",     "sleep",      "fail"};
+                                  "yield",     "sleep",      "fail",
+                                  "spawn",     "output"};
     return (unsigned)op < RL_OP__COUNT ? names[op] : "?";
 }
 
@@ -251,6 +252,35 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
 
 /* ---- one line per record ------------------------------------------------- */
 
+/* Append text in double quotes, with C escapes for the quote, the
+ * backslash and control characters, cut after 60 characters. */
+static void text_quoted(struct sbuf *sb, const char *text)
+{
+    if (!text) {
+        sb_printf(sb, "?");
+        return;
+    }
+    sb_printf(sb, "\"");
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++, n++) {
+        if (n == 60) {
+            sb_printf(sb, "...");
+            break;
+        }
+        if (*p == '\n')
+            sb_printf(sb, "\\n");
+        else if (*p == '\t')
+            sb_printf(sb, "\\t");
+        else if (*p == '"' || *p == '\\')
+            sb_printf(sb, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            sb_printf(sb, "\\x%02x", *p);
+        else
+            sb_printf(sb, "%c", *p);
+    }
+    sb_printf(sb, "\"");
+}
+
 /* One line for record r in the course vocabulary (see run.h). */
 size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
                       char *buf, size_t len)
@@ -391,6 +421,13 @@ size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
                   r->arg >= 0 && r->arg < run->nchecks
                       ? run->checks[r->arg].name
                       : "?");
+        break;
+    case RL_OP_SPAWN:
+        sb_printf(&sb, "start %s", tname(run, r->other));
+        break;
+    case RL_OP_OUTPUT:
+        sb_printf(&sb, "output ");
+        text_quoted(&sb, rl_run_text(run, r->arg));
         break;
     default:
         sb_printf(&sb, "?");

@@ -428,6 +428,7 @@ const struct rl_backend_ops rl_sim_ops = {
     .yield = sim_yield,
     .sleep = sim_sleep,
     .fail = sim_fail,
+    .spawn = sim_spawn,
 };
 
 /* ---- the watchdog for threads that never reach the API ------------------- */

@@ -82,5 +82,6 @@ void sim_join(struct rl_thread *target);
 void sim_yield(void);
 void sim_sleep(long ms);
 void sim_fail(struct rl_thread *self, int check);
+void sim_spawn(struct rl_thread *self, struct rl_thread *t);
 
 #endif

@@ -34,7 +34,7 @@ void sim_rec(struct rl_run *run, const struct rl_thread *t, enum rl_op op,
     r.thread = (int16_t)(t ? t->id : -1);
     r.op = (uint8_t)op;
     r.result = (uint8_t)res;
-    r.obj = (int16_t)(o ? o->id : -1);
+    r.obj = o ? o->id : -1;
     r.other = (int16_t)other;
     r.arg = arg;
     r.before = before;
@@ -332,7 +332,7 @@ static int choose_waiter(struct rl_run *run, struct rl_thread *t,
     int idx = sched_pick(&s->sched, &ch, &want);
     if (idx < 0) {
         /* Finish this step with the longest waiter, then stop the run. */
-        char why[96];
+        char why[128];
         if (want < 0)
             snprintf(why, sizeof(why), "the schedule ended");
         else
@@ -579,4 +579,19 @@ void sim_sleep(long ms)
 void sim_fail(struct rl_thread *self, int check)
 {
     sim_rec(self->run, self, RL_OP_FAIL, RL_RES_OK, NULL, -1, check, 0, 0);
+}
+
+/* self starts thread t: the scheduling point before it exists (t NULL),
+ * then the record once it does; the scheduler learns of the new thread. */
+void sim_spawn(struct rl_thread *self, struct rl_thread *t)
+{
+    struct rl_run *run = self->run;
+    struct sim *s = sim_of(run);
+    if (!t) {
+        enter(run);
+        return;
+    }
+    if (s->sched_ready)
+        sched_add_thread(&s->sched, t->id);
+    sim_rec(run, self, RL_OP_SPAWN, RL_RES_OK, NULL, t->id, 0, 0, 0);
 }
