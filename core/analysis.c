@@ -220,10 +220,32 @@ static void step(struct hb *h, const struct rl_run *run,
         track_lost(h, r);
         break;
     case RL_OP_FETCH_ADD:
+    case RL_OP_FETCH_SUB:
+    case RL_OP_FETCH_AND:
+    case RL_OP_FETCH_OR:
+    case RL_OP_FETCH_XOR:
+    case RL_OP_EXCHANGE:
+    case RL_OP_CAS:
+        /* C11 atomics are treated as sequentially consistent. */
         acquire(h, t, o);
+        access_var(h, t, o, r->seq, r->result == RL_RES_OK, true);
+        release(h, t, o);
+        break;
+    case RL_OP_ATOMIC_LOAD:
+        acquire(h, t, o);
+        access_var(h, t, o, r->seq, false, true);
+        break;
+    case RL_OP_ATOMIC_STORE:
         access_var(h, t, o, r->seq, true, true);
         release(h, t, o);
         break;
+    case RL_OP_ONCE:
+        if (r->arg == 1)
+            release(h, t, o); /* the routine is done */
+        else if (ok && r->after == 2)
+            acquire(h, t, o);
+        break;
+    case RL_OP_READ_ACQUIRE:
     case RL_OP_ACQUIRE:
         if (ok)
             acquire(h, t, o);

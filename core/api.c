@@ -34,7 +34,13 @@ static struct rl_run *cur_run(const char *fn)
 static struct rl_obj *obj_new(enum rl_obj_kind k, const char *name, long value,
                               long limit, const char *fn)
 {
-    struct rl_run *run = cur_run(fn);
+    return rl_obj_create(cur_run(fn), k, name, value, limit);
+}
+
+/* A new object of kind k in run (see engine.h). */
+struct rl_obj *rl_obj_create(struct rl_run *run, enum rl_obj_kind k,
+                             const char *name, long value, long limit)
+{
     pthread_mutex_lock(&create_mu);
     if (run->nobjs == run->objs_cap) {
         /* Grown in the arena, the old array left in place: on os a front
@@ -50,7 +56,8 @@ static struct rl_obj *obj_new(enum rl_obj_kind k, const char *name, long value,
     o->kind = k;
     o->id = run->nobjs;
     o->run = run;
-    static const char prefix[] = {'v', 'L', 'R', 'S', 'B', 'C', 'E', 'W'};
+    static const char prefix[] = {'v', 'L', 'R', 'S', 'B', 'C',
+                                  'E', 'W', 'M', 'W', 'P', 'O'};
     if (name && *name)
         snprintf(o->name, sizeof(o->name), "%s", name);
     else

@@ -54,6 +54,8 @@ struct rl_obj {
     int nhold;
     int16_t hold[RL_MAX_THREADS];
     void *os;             /* os backend: the real primitive(s) */
+    void *addr;           /* plain C memory variable: where it lives */
+    int size;             /* ... and its size in bytes (1, 2, 4, 8) */
 };
 
 /* The student-facing handles are rl_obj. */
@@ -80,6 +82,10 @@ struct rl_thread {
     int wait_result;          /* sim: barrier index or error for the waiter */
     uint64_t steps;
     void *backend;            /* sim: fiber; os: pthread state */
+    uintptr_t pc;             /* plain C: call site of the current call */
+    struct rl_obj *pend;      /* plain C: a store whose record is pending */
+    long pend_before;
+    uintptr_t pend_pc;
 };
 
 /* The operations a backend implements. ms < 0 waits forever, ms == 0 does
@@ -166,6 +172,7 @@ struct rl_run {
     void *sim;                /* sim.c's state */
     void *os;                 /* os.c's state */
     bool abandoned;           /* os: threads stuck; never free */
+    long exit_status;         /* RL_END_EXIT: the status */
     volatile int in_callback; /* inside cfg.on_record (front-end code) */
 };
 
@@ -198,6 +205,9 @@ _Noreturn void rl_panic(const char *file, int line, const char *msg);
 /* Keep a copy of text (len bytes) in the run; returns its id for
  * rl_run_text. */
 long rl_run_text_add(struct rl_run *run, const char *text, size_t len);
+/* A new object of kind k in run (name NULL: a default name). */
+struct rl_obj *rl_obj_create(struct rl_run *run, enum rl_obj_kind k,
+                             const char *name, long value, long limit);
 /* Zeroed memory from the run's arena (freed with the run). */
 void *rl_run_alloc(struct rl_run *run, size_t size);
 

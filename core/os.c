@@ -371,6 +371,11 @@ static int os_obj_init(struct rl_obj *o)
         g->flag = o->kind == RL_OBJ_EVENT && o->value != 0;
         o->os = g;
         return 0;
+    case RL_OBJ_MUTEX:
+    case RL_OBJ_RWLOCK:
+    case RL_OBJ_SPINLOCK:
+    case RL_OBJ_ONCE:
+        break; /* plain C programs run on os natively (core/posix.h) */
     }
     return -1;
 }

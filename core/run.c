@@ -430,6 +430,16 @@ void rl_run_evaluate(struct rl_run *run)
     case RL_END_DIVERGED:
         rl_check(run, "schedule replays", false, "%s", text);
         break;
+    case RL_END_EXIT:
+        rl_check(run, "no deadlock", true, "no deadlock");
+        rl_check(run, "exit status", run->exit_status == 0, "%s", text);
+        break;
+    case RL_END_ASSERT:
+        rl_check(run, "assertions", false, "%s", text);
+        break;
+    case RL_END_CRASH:
+        rl_check(run, "no crash", false, "%s", text);
+        break;
     default:
         rl_check(run, "no deadlock", true, "no deadlock");
         rl_check(run, "finishes", true, "every thread finished");
@@ -499,7 +509,14 @@ int rl_obj_holder(const struct rl_obj *o)
     switch (o->kind) {
     case RL_OBJ_LOCK:
     case RL_OBJ_RLOCK:
+    case RL_OBJ_MUTEX:
+    case RL_OBJ_SPINLOCK:
+    case RL_OBJ_ONCE:
         return atomic_load_explicit(&o->owner, memory_order_relaxed);
+    case RL_OBJ_RWLOCK: {
+        int w = atomic_load_explicit(&o->owner, memory_order_relaxed);
+        return w >= 0 ? w : o->nhold > 0 ? o->hold[0] : -1;
+    }
     case RL_OBJ_SEMAPHORE:
     case RL_OBJ_BOUNDED_SEMAPHORE:
         return o->nhold > 0 ? o->hold[0] : -1;

@@ -142,6 +142,23 @@ enum rl_op {
     RL_OP_SPAWN,      /* a running thread starts another; other = new one */
     RL_OP_OUTPUT,     /* program output; arg = text id (rl_run_text),
                          before = file descriptor (1 or 2) */
+    /* Plain C programs (core/posix.h): */
+    RL_OP_ATOMIC_LOAD,  /* before = after = value read */
+    RL_OP_ATOMIC_STORE, /* arg = value written; before, after */
+    RL_OP_FETCH_SUB,    /* arg = operand; before, after */
+    RL_OP_FETCH_AND,
+    RL_OP_FETCH_OR,
+    RL_OP_FETCH_XOR,
+    RL_OP_EXCHANGE,     /* arg = value written; before, after */
+    RL_OP_CAS,          /* compare-exchange; arg = desired; before = value
+                           found; result OK (exchanged) or TIMEOUT (not) */
+    RL_OP_READ_ACQUIRE, /* rwlock read lock (results as ACQUIRE) */
+    RL_OP_SEM_VALUE,    /* sem_getvalue; after = count */
+    RL_OP_ONCE,         /* pthread_once: OK = runs the routine, WOKE /
+                           BLOCKED = waits for it, arg 1 = routine done */
+    RL_OP_EXIT,         /* exit(); arg = status */
+    RL_OP_ASSERT,       /* a failed assert(); arg = text id of the message */
+    RL_OP_CRASH,        /* a crash; arg = signal number */
     RL_OP__COUNT
 };
 
@@ -185,6 +202,11 @@ enum rl_obj_kind {
     RL_OBJ_CONDITION,
     RL_OBJ_EVENT,
     RL_OBJ_BARRIER,
+    /* Plain C programs (core/posix.h): */
+    RL_OBJ_MUTEX,     /* pthread_mutex_t: owner, depth (recursive) */
+    RL_OBJ_RWLOCK,    /* owner = writer; holders = readers */
+    RL_OBJ_SPINLOCK,  /* pthread_spinlock_t: owner */
+    RL_OBJ_ONCE,      /* pthread_once_t: value 0 new, 1 running, 2 done */
 };
 
 /* A snapshot of one object. */
@@ -232,6 +254,11 @@ enum rl_end {
     RL_END_DIVERGED,  /* replay: the schedule does not fit this run */
     RL_END_TIMEOUT,   /* os: the wall-clock guard expired; sim: a thread
                          never reached a racelab call (watchdog tick) */
+    /* Plain C programs (core/posix.h); the end text says which thread,
+     * where, and what: */
+    RL_END_EXIT,      /* exit() or main returned while threads ran on */
+    RL_END_ASSERT,    /* a failed assert() */
+    RL_END_CRASH,     /* a signal: SIGSEGV, SIGBUS, SIGFPE, SIGABRT ... */
 };
 
 struct rl_check_result {

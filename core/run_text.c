@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "posix.h"
 
 /* ---- names --------------------------------------------------------------- */
 
@@ -41,6 +42,14 @@ const char *rl_strerror(int status)
         return "bad argument";
     case RL_ERR_TASK_DONE:
         return "task_done() called too many times";
+    case RL_PX_ERR_NOT_OWNER:
+        return "unlock of a mutex this thread does not hold (EPERM)";
+    case RL_PX_ERR_WAIT_UNLOCKED:
+        return "pthread_cond_wait without holding the mutex (EPERM)";
+    case RL_PX_ERR_RW_NOT_HELD:
+        return "unlock of a rwlock this thread does not hold (EPERM)";
+    case RL_PX_ERR_RELOCK:
+        return "locking a lock this thread already holds (EDEADLK)";
     default:
         return "unknown error";
     }
@@ -50,7 +59,9 @@ const char *rl_strerror(int status)
 const char *rl_end_name(enum rl_end e)
 {
     static const char *names[] = {"running",        "finished", "deadlock",
-                                  "did not finish", "diverged", "timed out"};
+                                  "did not finish", "diverged", "timed out",
+                                  "exit",           "assertion failed",
+                                  "crash"};
     return (unsigned)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
 }
 
@@ -59,7 +70,8 @@ const char *rl_obj_kind_name(enum rl_obj_kind k)
 {
     static const char *names[] = {
         "var",       "Lock",  "RLock",  "Semaphore", "BoundedSemaphore",
-        "Condition", "Event", "Barrier"};
+        "Condition", "Event", "Barrier", "mutex",     "rwlock",
+        "spinlock",  "once"};
     return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 
@@ -71,7 +83,12 @@ const char *rl_op_name(enum rl_op op)
                                   "notify",    "notify_all", "set",     "clear",
                                   "is_set",    "wait",       "wait",    "join",
                                   "yield",     "sleep",      "fail",
-                                  "spawn",     "output"};
+                                  "spawn",     "output",     "atomic_load",
+                                  "atomic_store", "fetch_sub", "fetch_and",
+                                  "fetch_or",  "fetch_xor",  "exchange",
+                                  "compare_exchange", "rdlock", "getvalue",
+                                  "once",      "exit",       "assert",
+                                  "crash"};
     return (unsigned)op < RL_OP__COUNT ? names[op] : "?";
 }
 
@@ -130,6 +147,9 @@ static void describe_wait(const struct rl_run *run, const struct rl_thread *t,
     switch (o->kind) {
     case RL_OBJ_LOCK:
     case RL_OBJ_RLOCK:
+    case RL_OBJ_MUTEX:
+    case RL_OBJ_SPINLOCK:
+    case RL_OBJ_RWLOCK:
         if (v.holder >= 0)
             sb_printf(sb, "waits for %s (held by %s)", o->name,
                       tname(run, v.holder));
@@ -166,10 +186,12 @@ static void describe_holds(const struct rl_run *run, int tid, struct sbuf *sb)
     for (int i = 0; i < run->nobjs; i++) {
         const struct rl_obj *o = run->objs[i];
         bool held = false;
-        if (o->kind == RL_OBJ_LOCK || o->kind == RL_OBJ_RLOCK)
+        if (o->kind == RL_OBJ_LOCK || o->kind == RL_OBJ_RLOCK ||
+            o->kind == RL_OBJ_MUTEX || o->kind == RL_OBJ_SPINLOCK ||
+            o->kind == RL_OBJ_RWLOCK)
             held = atomic_load(&o->owner) == tid;
-        else if (o->kind == RL_OBJ_SEMAPHORE ||
-                 o->kind == RL_OBJ_BOUNDED_SEMAPHORE)
+        if (o->kind == RL_OBJ_SEMAPHORE ||
+            o->kind == RL_OBJ_BOUNDED_SEMAPHORE || o->kind == RL_OBJ_RWLOCK)
             for (int k = 0; k < o->nhold; k++)
                 held = held || o->hold[k] == tid;
         if (held)
@@ -244,6 +266,9 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
     case RL_END_STEP_LIMIT:
     case RL_END_DIVERGED:
     case RL_END_TIMEOUT:
+    case RL_END_EXIT:
+    case RL_END_ASSERT:
+    case RL_END_CRASH:
         sb_printf(&sb, "%s", run->end_msg);
         break;
     }
@@ -281,6 +306,40 @@ static void text_quoted(struct sbuf *sb, const char *text)
     sb_printf(sb, "\"");
 }
 
+/* The POSIX words for a lock, unlock, rdlock or wrlock of mutex, spinlock
+ * or rwlock o: "lock m: blocked (held by T0)", "unlock m, wakes T1". */
+static void px_lock_text(const struct rl_run *run, const struct rl_record *r,
+                         const struct rl_obj *o, struct sbuf *sb)
+{
+    bool rw = o->kind == RL_OBJ_RWLOCK;
+    const char *verb = r->op == RL_OP_RELEASE        ? "unlock"
+                       : r->op == RL_OP_READ_ACQUIRE ? "rdlock"
+                       : rw                          ? "wrlock"
+                                                     : "lock";
+    const char *try = r->op != RL_OP_RELEASE && r->arg == 0 ? "try" : "";
+    sb_printf(sb, "%s%s %s", try, verb, o->name);
+    if (r->op == RL_OP_RELEASE) {
+        if (o->kind == RL_OBJ_MUTEX && r->after > 0)
+            sb_printf(sb, " (depth %ld)", r->after);
+        if (r->other >= 0)
+            sb_printf(sb, ", wakes %s", tname(run, r->other));
+        return;
+    }
+    switch ((enum rl_result)r->result) {
+    case RL_RES_BLOCKED:
+        sb_printf(sb, ": blocked (held by %s)", tname(run, r->other));
+        break;
+    case RL_RES_TIMEOUT:
+        sb_printf(sb, ": %s", r->arg == 0 ? "busy" : "timed out");
+        break;
+    default:
+        if (o->kind == RL_OBJ_MUTEX && r->after > 1)
+            sb_printf(sb, " (depth %ld)", r->after);
+        if (r->result == RL_RES_WOKE)
+            sb_printf(sb, " after waiting");
+    }
+}
+
 /* One line for record r in the course vocabulary (see run.h). */
 size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
                       char *buf, size_t len)
@@ -299,6 +358,13 @@ size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
     if (r->result == RL_RES_ERROR) {
         sb_printf(&sb, "%s %s: error: %s", rl_op_name(r->op), on,
                   rl_strerror((int)r->arg));
+        return sb.used;
+    }
+    if (o && (o->kind == RL_OBJ_MUTEX || o->kind == RL_OBJ_SPINLOCK ||
+              o->kind == RL_OBJ_RWLOCK) &&
+        (r->op == RL_OP_ACQUIRE || r->op == RL_OP_READ_ACQUIRE ||
+         r->op == RL_OP_RELEASE)) {
+        px_lock_text(run, r, o, &sb);
         return sb.used;
     }
     switch ((enum rl_op)r->op) {
@@ -348,7 +414,8 @@ size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
             sb_printf(&sb, ", wakes %s", tname(run, r->other));
         break;
     case RL_OP_WAIT:
-        if (o && (o->kind == RL_OBJ_LOCK || o->kind == RL_OBJ_RLOCK))
+        if (o && (o->kind == RL_OBJ_LOCK || o->kind == RL_OBJ_RLOCK ||
+                  o->kind == RL_OBJ_MUTEX))
             sb_printf(&sb, "wait: re-acquire %s blocked (held by %s)", on,
                       tname(run, r->other));
         else if (r->result == RL_RES_BLOCKED)
@@ -424,6 +491,52 @@ size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
         break;
     case RL_OP_SPAWN:
         sb_printf(&sb, "start %s", tname(run, r->other));
+        break;
+    case RL_OP_ATOMIC_LOAD:
+        sb_printf(&sb, "atomic load %s -> %ld", on, r->after);
+        break;
+    case RL_OP_ATOMIC_STORE:
+        sb_printf(&sb, "atomic store %s <- %ld", on, r->after);
+        break;
+    case RL_OP_FETCH_SUB:
+    case RL_OP_FETCH_AND:
+    case RL_OP_FETCH_OR:
+    case RL_OP_FETCH_XOR:
+    case RL_OP_EXCHANGE:
+        sb_printf(&sb, "%s %s %ld: %ld -> %ld", rl_op_name(r->op), on, r->arg,
+                  r->before, r->after);
+        break;
+    case RL_OP_CAS:
+        if (r->result == RL_RES_OK)
+            sb_printf(&sb, "compare_exchange %s: %ld -> %ld", on, r->before,
+                      r->after);
+        else
+            sb_printf(&sb, "compare_exchange %s: failed (found %ld)", on,
+                      r->before);
+        break;
+    case RL_OP_SEM_VALUE:
+        sb_printf(&sb, "sem_getvalue %s -> %ld", on, r->after);
+        break;
+    case RL_OP_ONCE:
+        if (r->arg == 1)
+            sb_printf(&sb, "once %s: routine done", on);
+        else if (r->result == RL_RES_BLOCKED)
+            sb_printf(&sb, "once %s: blocked (%s runs the routine)", on,
+                      tname(run, r->other));
+        else if (r->after == 1)
+            sb_printf(&sb, "once %s: runs the routine", on);
+        else
+            sb_printf(&sb, "once %s: already done", on);
+        break;
+    case RL_OP_EXIT:
+        sb_printf(&sb, "exit(%ld)", r->arg);
+        break;
+    case RL_OP_ASSERT:
+        sb_printf(&sb, "assertion failed: %s",
+                  rl_run_text(run, r->arg) ? rl_run_text(run, r->arg) : "?");
+        break;
+    case RL_OP_CRASH:
+        sb_printf(&sb, "crash: signal %ld", r->arg);
         break;
     case RL_OP_OUTPUT:
         sb_printf(&sb, "output ");

@@ -42,6 +42,7 @@ struct sim {
     int last;      /* thread that ran the previous step, or -1 */
     bool diverged; /* a notify choice could not follow replay */
     bool stuck;    /* a thread was stopped by the watchdog */
+    enum rl_end forced; /* plain C: exit / assert / crash ended the run */
 };
 
 /* The sim state of a run whose backend is sim. */
@@ -65,6 +66,31 @@ void sim_rec(struct rl_run *run, const struct rl_thread *t, enum rl_op op,
              long before, long after);
 /* Make a blocked thread runnable and take it off its wait queue. */
 void sim_wake(struct rl_thread *t);
+/* The thread running a step, after its scheduling point (its pending
+ * store recorded first); NULL outside a lab thread. */
+struct rl_thread *sim_enter(struct rl_run *run);
+/* Block t on o (NULL: join or sleep) until woken or the virtual deadline
+ * (-1: none); returns when t is picked again. */
+void sim_block(struct sim *s, struct rl_thread *t, struct rl_obj *o,
+               long deadline);
+/* Wake the longest waiter of o (its id, or -1); wake every waiter (how
+ * many), setting their wait_result to result if set_result. */
+int sim_wake_first(struct rl_run *run, struct rl_obj *o);
+int sim_wake_all(struct rl_run *run, struct rl_obj *o, bool set_result,
+                 int result);
+/* Which waiter of c a notify by t wakes: an index into c->wait (a choice
+ * point when there are several). */
+int sim_choose_waiter(struct rl_run *run, struct rl_thread *t,
+                      struct rl_obj *c);
+/* Record t's misuse of o (status) and note it in the run. */
+void sim_misuse(struct rl_run *run, struct rl_thread *t, enum rl_op op,
+                struct rl_obj *o, int status);
+/* Semaphore holders for display: add tid, remove tid (or the oldest). */
+void sim_hold_add(struct rl_obj *s, int tid);
+void sim_hold_remove(struct rl_obj *s, int tid);
+/* The calling thread's body is over: record its finish, wake its joiners
+ * and leave its fiber for good (sim.c). */
+_Noreturn void sim_thread_end(struct rl_thread *t);
 
 /* The primitive operations of rl_sim_ops (see struct rl_backend_ops). */
 long sim_var_op(struct rl_obj *v, enum rl_op op, long arg);

@@ -134,6 +134,12 @@ static const char *state_word(const struct tui *t)
         return "diverged";
     case RL_END_TIMEOUT:
         return "timed out";
+    case RL_END_EXIT:
+        return "exited";
+    case RL_END_ASSERT:
+        return "assertion failed";
+    case RL_END_CRASH:
+        return "crashed";
     }
     if (s->inst.backend == RL_BACKEND_OS)
         return s->started ? "running" : "ready: space starts the threads";
