@@ -10,6 +10,7 @@
  * a caller's buffer: no allocation, never more than the buffer holds, and
  * the return value is the length the whole text needs, as with snprintf.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -277,6 +278,27 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
 
 /* ---- one line per record ------------------------------------------------- */
 
+/* "SIGSEGV" for the signals a crash reports. */
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGSEGV:
+        return "SIGSEGV";
+    case SIGBUS:
+        return "SIGBUS";
+    case SIGFPE:
+        return "SIGFPE";
+    case SIGILL:
+        return "SIGILL";
+    case SIGABRT:
+        return "SIGABRT";
+    case SIGTRAP:
+        return "SIGTRAP";
+    default:
+        return "signal";
+    }
+}
+
 /* Append text in double quotes, with C escapes for the quote, the
  * backslash and control characters, cut after 60 characters. */
 static void text_quoted(struct sbuf *sb, const char *text)
@@ -536,7 +558,7 @@ size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
                   rl_run_text(run, r->arg) ? rl_run_text(run, r->arg) : "?");
         break;
     case RL_OP_CRASH:
-        sb_printf(&sb, "crash: signal %ld", r->arg);
+        sb_printf(&sb, "crash: %s", signal_name((int)r->arg));
         break;
     case RL_OP_OUTPUT:
         sb_printf(&sb, "output ");

@@ -12,7 +12,9 @@
  * file named by RACELAB_TRACE): one line per record with the step, the
  * thread, file:line, what happened and the source line; then how the run
  * ended, the checks, data races and lost updates, and the schedule string
- * that replays it (RACELAB_SCHED=replay:CHOICES). Exit status 0 when every
+ * that replays it (RACELAB_SCHED=replay:CHOICES). RACELAB_RUNS=N runs the
+ * program N times in the process and traces the last run (for benchmarks
+ * and to test the reset between runs). Exit status 0 when every
  * check holds and there is no data race, 1 otherwise, 2 on a bad
  * environment. The isolation branch's strong rl_child_main (which serves a
  * parent over a socket) replaces this one at link time.
@@ -143,6 +145,17 @@ __attribute__((weak)) int rl_child_main(const struct rl_program *program,
         }
     }
     tr.src = rl_srcloc_open("/proc/self/exe");
+    /* RACELAB_RUNS=N: N runs in this process (the program's globals and
+     * heap are reset between them), only the last one traced. */
+    const char *runs = getenv("RACELAB_RUNS");
+    long n = runs && *runs ? strtol(runs, NULL, 10) : 1;
+    for (long i = 1; i < n; i++) {
+        struct rl_run *r = rl_run_create(&cfg, err, sizeof(err));
+        if (!r)
+            break;
+        rl_run_finish(r);
+        rl_run_destroy(r);
+    }
     cfg.on_record = trace_record;
     cfg.on_record_ctx = &tr;
     struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));

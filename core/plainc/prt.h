@@ -103,7 +103,8 @@ bool prt_shared(const struct rl_thread *t, uintptr_t addr);
 /* "file:line" of pc for messages (or "0x..."), into buf. */
 const char *prt_where(uintptr_t pc, char *buf, size_t len);
 /* The run ends because the program ended: exit(status) or main
- * returning, by thread t; how says which ("exit" / "main returned"). */
+ * returning, by thread t; how names the call ("exit", "_exit"), or "main"
+ * when main returned (t->pc 0). */
 void prt_program_end(struct rl_thread *t, int status, const char *how);
 
 /* Heap blocks of the program, for names and to free them between runs. */

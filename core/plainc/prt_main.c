@@ -488,9 +488,14 @@ void prt_program_end(struct rl_thread *t, int status, const char *how)
     bool alone = others_done(t, others, sizeof(others));
     if (status == 0 && alone)
         rl_px_thread_exit(); /* as if every thread finished: run done */
-    prt_where(t->pc, where, sizeof(where));
-    int n = snprintf(msg, sizeof(msg), "%s %s(%d) at %s", t->name, how,
+    int n;
+    if (t->pc) {
+        prt_where(t->pc, where, sizeof(where));
+        n = snprintf(msg, sizeof(msg), "%s called %s(%d) at %s", t->name, how,
                      status, where);
+    } else {
+        n = snprintf(msg, sizeof(msg), "%s returned %d", how, status);
+    }
     if (!alone && n > 0 && (size_t)n < sizeof(msg))
         snprintf(msg + n, sizeof(msg) - (size_t)n,
                  "; still running, not waited for: %s", others);
@@ -506,7 +511,7 @@ static void main_body(void *arg)
     int rc = __real_main(prt.argc, prt.argv, prt.envp);
     prt.th[t->id].inside++;
     t->pc = 0;
-    prt_program_end(t, rc, "main returned");
+    prt_program_end(t, rc, "main");
 }
 
 /* The setup of each run: a clean program, then T0. */

@@ -75,19 +75,28 @@ static void on_crash(int sig, siginfo_t *si, void *ctx)
     struct prt_thread *pt = &prt.th[t->id];
     if (!pt->inside)
         t->pc = fault_pc(ctx);
-    const char *what = "";
     uintptr_t a = (uintptr_t)si->si_addr;
-    if (sig == SIGSEGV && a < pt->lo && a + 65536 >= pt->lo)
-        what = ": stack overflow";
-    else if (sig == SIGSEGV && a < 4096)
-        what = ": NULL pointer dereference";
-    else if (sig == SIGSEGV || sig == SIGBUS)
-        what = ": invalid memory access";
-    else if (sig == SIGFPE)
-        what = ": arithmetic error (division by zero?)";
     char msg[160];
-    snprintf(msg, sizeof(msg), "%s crashed with %s%s (address %#lx)", t->name,
-             sig_name(sig), what, (unsigned long)a);
+    if (sig == SIGSEGV && a < pt->lo && a + 65536 >= pt->lo)
+        snprintf(msg, sizeof(msg), "%s crashed with SIGSEGV: stack overflow",
+                 t->name); /* the stack's address differs from run to run */
+    else if (sig == SIGSEGV && a < 4096)
+        snprintf(msg, sizeof(msg),
+                 "%s crashed with SIGSEGV: NULL pointer dereference "
+                 "(address %#lx)",
+                 t->name, (unsigned long)a);
+    else if (sig == SIGSEGV || sig == SIGBUS)
+        snprintf(msg, sizeof(msg),
+                 "%s crashed with %s: invalid memory access (address %#lx)",
+                 t->name, sig_name(sig), (unsigned long)a);
+    else if (sig == SIGFPE)
+        snprintf(msg, sizeof(msg),
+                 "%s crashed with SIGFPE: arithmetic error (division by "
+                 "zero?)",
+                 t->name);
+    else
+        snprintf(msg, sizeof(msg), "%s crashed with %s", t->name,
+                 sig_name(sig));
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, sig);

@@ -5,7 +5,8 @@
 # program for racelab's sim backend: compiled with the runtime's
 # instrumentation flags and linked against build/librlprt.a, with the flag
 # list of the Makefile ($BUILD/plainc/flags.sh, written by `make plainc`;
-# BUILD defaults to build). Run the result alone with
+# BUILD defaults to build; PLAINC_CC=clang overrides the compiler). Run
+# the result alone with
 #     RACELAB_SCHED=rr:1 ./OUT      (trace on stderr or in $RACELAB_TRACE)
 set -eu
 cd "$(dirname "$0")/../.." || exit 2
@@ -15,8 +16,10 @@ if [ ! -f "$flags" ]; then
     echo "racelab: $flags is missing (run: make plainc)" >&2
     exit 2
 fi
+want_cc=${PLAINC_CC:-}
 # shellcheck source=/dev/null
 . "$flags"
+PLAINC_CC=${want_cc:-$PLAINC_CC}
 if [ $# -lt 2 ]; then
     echo "usage: build.sh OUT FILE.c... [-I DIR] [-D NAME=VALUE]" >&2
     exit 2
@@ -32,6 +35,10 @@ while [ $# -gt 0 ]; do
     *) echo "racelab: build.sh: unexpected argument $1" >&2; exit 2 ;;
     esac
 done
+cflags=$PLAINC_CFLAGS
+if $PLAINC_CC --version 2>/dev/null | grep -q clang; then
+    cflags="$cflags $PLAINC_CFLAGS_CLANG"
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 objs=()
@@ -39,7 +46,7 @@ i=0
 for src in "${srcs[@]}"; do
     obj=$tmp/$i.o
     # shellcheck disable=SC2086
-    $PLAINC_CC $PLAINC_CFLAGS "${opts[@]}" -c -o "$obj" "$src"
+    $PLAINC_CC $cflags "${opts[@]}" -c -o "$obj" "$src"
     objs+=("$obj")
     i=$((i + 1))
 done
