@@ -232,6 +232,15 @@ $(BUILD)/tests/programs/%: tests/programs/%.c tests/programs/build.sh \
 
 tests-bin: $(PLAINC_TEST_PROGS)
 
+# Plain programs that only the benchmarks run (tests/bench/plainc/).
+PLAINC_BENCH_PROGS := $(patsubst tests/bench/plainc/%.c,$(BUILD)/tests/bench/plainc/%,\
+                        $(sort $(wildcard tests/bench/plainc/*.c)))
+$(BUILD)/tests/bench/plainc/%: tests/bench/plainc/%.c tests/programs/build.sh \
+        $(PLAINC_LIB) $(PLAINC_BEGIN) $(PLAINC_END) $(PLAINC_FLAGS_SH)
+	@mkdir -p $(dir $@)
+	$(say) PLAINC $@
+	$(Q)BUILD=$(BUILD) tests/programs/build.sh $@ $<
+
 # The layers (README, "Layout"): the build fails when an include points up
 # or sideways, or curses is included outside tui/screen/.
 LAYER_SRC := $(CORE_SRC) $(LAB_SRC) $(TUI_SRC) $(EX_SRC) $(SOL_SRC) \
@@ -288,7 +297,8 @@ run:
 
 bench:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory $(BENCH_BIN) $(PROG)
+	@$(MAKE) --no-print-directory $(BENCH_BIN) $(PROG) $(PLAINC_TEST_PROGS) \
+	    $(PLAINC_BENCH_PROGS)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
 # Grading: the exercises in this tree; the references (which must score
