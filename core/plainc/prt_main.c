@@ -101,7 +101,11 @@ struct sym {
 
 static struct sym *syms;
 static size_t nsyms;
-static uintptr_t ro_lo[8], ro_hi[8];
+/* Memory no access of which is a scheduling point: the executable's
+ * read-only segments, and the C library's variables copied into it
+ * (stdout@GLIBC..., environ...), which are its business. */
+#define MAX_SKIP 32
+static uintptr_t ro_lo[MAX_SKIP], ro_hi[MAX_SKIP];
 static int nro;
 
 /* Order symbols by address. */
@@ -149,6 +153,13 @@ static void syms_load(void)
             const char *nm = str + sym[k].st_name;
             if (strncmp(nm, "rlprt_", 6) == 0)
                 continue;
+            if (strchr(nm, '@')) {
+                if (nro < MAX_SKIP) {
+                    ro_lo[nro] = sym[k].st_value;
+                    ro_hi[nro++] = sym[k].st_value + sym[k].st_size;
+                }
+                continue;
+            }
             size_t l = strcspn(nm, ".");
             if (l == 0)
                 l = strlen(nm);
@@ -171,7 +182,7 @@ static int ro_note(struct dl_phdr_info *info, size_t size, void *ctx)
     (void)ctx;
     if (info->dlpi_name && info->dlpi_name[0])
         return 1; /* only the executable, the first entry */
-    for (int i = 0; i < info->dlpi_phnum && nro < 8; i++) {
+    for (int i = 0; i < info->dlpi_phnum && nro < MAX_SKIP; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type == PT_LOAD && !(ph->p_flags & PF_W)) {
             ro_lo[nro] = info->dlpi_addr + ph->p_vaddr;

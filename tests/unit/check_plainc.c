@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 static char prog_dir[4096];
-static char out[1 << 16], trace[1 << 18];
+static char out[1 << 16], errout[1 << 12], trace[1 << 18];
 
 /* Read file path into buf (NUL-terminated). */
 static void slurp(const char *path, char *buf, size_t len)
@@ -29,20 +29,23 @@ static void slurp(const char *path, char *buf, size_t len)
 }
 
 /* Run program name under sched with extra environment (NAME=VALUE or
- * NULL); its stdout lands in out, its trace in trace; returns the exit
- * status. */
+ * NULL); its stdout lands in out, its stderr in errout, its trace in
+ * trace; returns the exit status. */
 static int run(const char *name, const char *sched, const char *extra)
 {
     char path[4200], out_path[] = "/tmp/rlpcoutXXXXXX",
-                     tr_path[] = "/tmp/rlpctrXXXXXX";
+                     tr_path[] = "/tmp/rlpctrXXXXXX",
+                     err_path[] = "/tmp/rlpcerrXXXXXX";
     snprintf(path, sizeof(path), "%s/%s", prog_dir, name);
-    int ofd = mkstemp(out_path), tfd = mkstemp(tr_path);
-    ck_assert(ofd >= 0 && tfd >= 0);
+    int ofd = mkstemp(out_path), tfd = mkstemp(tr_path),
+        efd = mkstemp(err_path);
+    ck_assert(ofd >= 0 && tfd >= 0 && efd >= 0);
     close(tfd);
     pid_t pid = fork();
     ck_assert(pid >= 0);
     if (pid == 0) {
         dup2(ofd, 1);
+        dup2(efd, 2);
         setenv("RACELAB_SCHED", sched, 1);
         setenv("RACELAB_TRACE", tr_path, 1);
         if (extra) {
@@ -56,10 +59,13 @@ static int run(const char *name, const char *sched, const char *extra)
         _exit(127);
     }
     close(ofd);
+    close(efd);
     int st;
     ck_assert(waitpid(pid, &st, 0) == pid);
     slurp(out_path, out, sizeof(out));
     slurp(tr_path, trace, sizeof(trace));
+    slurp(err_path, errout, sizeof(errout));
+    unlink(err_path);
     unlink(out_path);
     unlink(tr_path);
     ck_assert_msg(WIFEXITED(st), "%s died with signal %d", name,
@@ -285,6 +291,60 @@ START_TEST(test_bad_schedule_env)
 {
     ck_assert_int_eq(run("counter_race", "sideways", NULL), 2);
     ck_assert_str_eq(out, "");
+    ck_assert_str_eq(errout, "racelab: RACELAB_SCHED: bad scheduler "
+                             "'sideways'; use one of: rr, rr:QUANTUM, "
+                             "random:SEED, pct:SEED:DEPTH, replay:CHOICES, "
+                             "manual\n");
+}
+END_TEST
+
+START_TEST(test_names)
+{
+    ck_assert_int_eq(run("names", "rr:1", NULL), 1);
+    has_line("    5 T1   names.c:15         store buffer[1] <- 11   | "
+             "buffer[i] = (int)i + 10;");
+    has_line("   10 T1   names.c:16         store heap#1@names.c:23[1] <- 21 "
+             "  | heap[i] = (int)i + 20;");
+    has_line("   12 T1   names.c:17         store pair[1] <- 1   | pair.b = "
+             "(int)i;");
+    has_line("race: data race on pair[1]: T1 writes at step 12 and T2 writes "
+             "at step 16, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (names.c:17, names.c:17)");
+}
+END_TEST
+
+START_TEST(test_virtual_time)
+{
+    always_passes("sleepy", "fast\nslow\nelapsed 2000 ms\n");
+    ck_assert_int_eq(run("sleepy", "rr:1", NULL), 0);
+    has_line("    9 T2   sleepy.c:19        wake up (t=500 ms)   | "
+             "usleep(500000);");
+}
+END_TEST
+
+START_TEST(test_exit_from_a_thread)
+{
+    ck_assert_int_eq(run("exit_thread", "rr:1", NULL), 1);
+    ck_assert_str_eq(out, "");
+    ck_assert_str_eq(errout, "giving up\n");
+    has_line("    5 T1   exit_thread.c:11   output \"giving up\\n\"   | "
+             "fprintf(stderr, \"giving up\\n\");");
+    has_line("end: exit");
+    has_line("  T1 called exit(3) at exit_thread.c:12; still running, not "
+             "waited for: T0");
+    has_line("check exit status: FAILED: T1 called exit(3) at "
+             "exit_thread.c:12; still running, not waited for: T0");
+}
+END_TEST
+
+START_TEST(test_barrier_once_rwlock_output)
+{
+    always_passes("phases", "phases done\ntable 101, serial 1, inits 1\nbye\n");
+    ck_assert_int_eq(run("phases", "rr:1", NULL), 0);
+    has_line("   15 T1   phases.c:25        once once: routine done   | "
+             "pthread_once(&once, init);");
+    has_line("   37 T0   phases.c:45        output \"phases done\\n\"   | "
+             "write(1, msg, strlen(msg));");
 }
 END_TEST
 
@@ -307,6 +367,10 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_detached_thread);
     tcase_add_test(tc, test_runs_in_one_process_start_clean);
     tcase_add_test(tc, test_bad_schedule_env);
+    tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_virtual_time);
+    tcase_add_test(tc, test_exit_from_a_thread);
+    tcase_add_test(tc, test_barrier_once_rwlock_output);
     suite_add_tcase(s, tc);
     return s;
 }
