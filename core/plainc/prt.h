@@ -100,6 +100,8 @@ void prt_obj_forget(void *addr);
 /* Whether an access to addr of thread t is a scheduling point: shared
  * memory (not t's own stack, not read-only data). */
 bool prt_shared(const struct rl_thread *t, uintptr_t addr);
+/* Whether pc lies in the program's own code (not a library's). */
+bool prt_pc_in_program(uintptr_t pc);
 /* "file:line" of pc for messages (or "0x..."), into buf. */
 const char *prt_where(uintptr_t pc, char *buf, size_t len);
 /* The run ends because the program ended: exit(status) or main

@@ -372,8 +372,11 @@ void __wrap___assert_fail(const char *expr, const char *file,
 
 void *__wrap_malloc(size_t n)
 {
+    struct rl_thread *t = prt_user();
+    if (t)
+        t->pc = PRT_PC(); /* where a crash inside malloc is reported */
     void *p = __real_malloc(n);
-    if (p && prt_user())
+    if (p && t)
         prt_heap_note(p, n, PRT_PC());
     return p;
 }
@@ -399,6 +402,9 @@ void *__wrap_realloc(void *old, size_t n)
 
 void __wrap_free(void *p)
 {
+    struct rl_thread *t = prt_user();
+    if (t)
+        t->pc = PRT_PC(); /* where a double free is reported */
     if (p)
         prt_heap_forget(p); /* whoever frees it, it is gone */
     __real_free(p);

@@ -107,6 +107,9 @@ static size_t nsyms;
 #define MAX_SKIP 32
 static uintptr_t ro_lo[MAX_SKIP], ro_hi[MAX_SKIP];
 static int nro;
+/* The executable's code, to tell the program's pcs from the libraries'. */
+static uintptr_t text_lo[4], text_hi[4];
+static int ntext;
 
 /* Order symbols by address. */
 static int sym_cmp(const void *a, const void *b)
@@ -184,6 +187,10 @@ static int ro_note(struct dl_phdr_info *info, size_t size, void *ctx)
         return 1; /* only the executable, the first entry */
     for (int i = 0; i < info->dlpi_phnum && nro < MAX_SKIP; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && ntext < 4) {
+            text_lo[ntext] = info->dlpi_addr + ph->p_vaddr;
+            text_hi[ntext++] = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+        }
         if (ph->p_type == PT_LOAD && !(ph->p_flags & PF_W)) {
             ro_lo[nro] = info->dlpi_addr + ph->p_vaddr;
             ro_hi[nro++] = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
@@ -431,6 +438,15 @@ struct rl_obj *prt_obj(void *addr, enum rl_obj_kind kind, long value,
     e->gen = map_gen;
     e->obj = o;
     return o;
+}
+
+/* Whether pc is in the executable's code (see prt.h). */
+bool prt_pc_in_program(uintptr_t pc)
+{
+    for (int i = 0; i < ntext; i++)
+        if (pc >= text_lo[i] && pc < text_hi[i])
+            return true;
+    return false;
 }
 
 /* Whether an access to addr by t is a scheduling point (see prt.h). */

@@ -6,7 +6,8 @@
  * alternate signal stack and end the run as RL_END_CRASH with the signal,
  * the thread and its pc: the faulting instruction, or the call site when
  * the fault happened inside the runtime on the program's behalf (a hook
- * reading an address the program was about to dereference).
+ * reading an address the program was about to dereference) or inside a
+ * library (the program's last call into it: free, say).
  *
  * Async-signal safety: the handler formats its message with snprintf and
  * makes the crash record (rl_px_end, which calls the run's on_record
@@ -73,8 +74,10 @@ static void on_crash(int sig, siginfo_t *si, void *ctx)
         return;
     }
     struct prt_thread *pt = &prt.th[t->id];
-    if (!pt->inside)
-        t->pc = fault_pc(ctx);
+    uintptr_t pc = fault_pc(ctx);
+    bool in_lib = !pt->inside && !prt_pc_in_program(pc);
+    if (!pt->inside && !in_lib)
+        t->pc = pc; /* else: the program's last call (into the library) */
     uintptr_t a = (uintptr_t)si->si_addr;
     char msg[160];
     if (sig == SIGSEGV && a < pt->lo && a + 65536 >= pt->lo)
@@ -94,6 +97,11 @@ static void on_crash(int sig, siginfo_t *si, void *ctx)
                  "%s crashed with SIGFPE: arithmetic error (division by "
                  "zero?)",
                  t->name);
+    else if (in_lib)
+        snprintf(msg, sizeof(msg),
+                 "%s crashed with %s in the C library (a double free or a "
+                 "corrupted heap?)",
+                 t->name, sig_name(sig));
     else
         snprintf(msg, sizeof(msg), "%s crashed with %s", t->name,
                  sig_name(sig));

@@ -245,6 +245,16 @@ START_TEST(test_stack_overflow_crash)
 }
 END_TEST
 
+START_TEST(test_double_free_crash)
+{
+    ck_assert_int_eq(run("double_free", "rr:1", NULL), 1);
+    has_line("end: crash");
+    has_line("  T2 crashed with SIGABRT in the C library (a double free or a "
+             "corrupted heap?)");
+    has_line("  at double_free.c:11: free(block);");
+}
+END_TEST
+
 START_TEST(test_correct_programs_pass)
 {
     always_passes("sem_join", "parent: begin\nchild\nparent: end, result 42\n");
@@ -362,6 +372,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_one_cv_two_consumers_deadlock);
     tcase_add_test(tc, test_null_deref_crash);
     tcase_add_test(tc, test_stack_overflow_crash);
+    tcase_add_test(tc, test_double_free_crash);
     tcase_add_test(tc, test_correct_programs_pass);
     tcase_add_test(tc, test_signal_after_unlock_trace);
     tcase_add_test(tc, test_detached_thread);
