@@ -81,6 +81,7 @@ struct explorer {
     struct level *next; /* the queue of level bound+1 */
     bool beyond;        /* a preemption beyond the bound was not tried */
     bool mismatch;
+    bool too_wide;      /* a choice point had too many options */
     char why[200];
 };
 
@@ -206,6 +207,19 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
     size_t i = x->pos++;
     if (x->mismatch)
         return 0; /* the run is void; finish it quickly */
+    bool fits = c->n <= 64 && c->current < 128;
+    for (int k = 0; fits && k < c->n; k++)
+        fits = c->options[k] < 128;
+    if (!fits) {
+        /* A point keeps its options in bytes and a 64-bit mask. */
+        x->mismatch = true;
+        x->too_wide = true;
+        snprintf(x->why, sizeof(x->why),
+                 "exploration handles at most 64 threads ready at once and "
+                 "thread ids below 128 (choice point %zu, step %llu)",
+                 i + 1, (unsigned long long)c->step);
+        return 0;
+    }
     pts_reserve(x, i + 1);
     struct point *p = &x->pts[i];
     uint16_t pb = 0;
@@ -424,8 +438,9 @@ static int dfs_root(struct explorer *x, uint64_t *sys_runs, uint64_t limit)
                          "the same choices led to a shorter run (%zu choice "
                          "points, expected at least %zu)",
                          x->pos, x->forced);
-            snprintf(x->res->error, sizeof(x->res->error),
-                     "nondeterminism outside the scheduler: %s", x->why);
+            snprintf(x->res->error, sizeof(x->res->error), "%s%s",
+                     x->too_wide ? "" : "nondeterminism outside the scheduler: ",
+                     x->why);
             x->res->stop = RL_EXPLORE_NONDETERMINISM;
             rl_run_destroy(run);
             return -1;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../core/engine.h"
+#include "../../core/explore.h"
 #include "../../core/racelab.h"
 #include "../../core/run.h"
 
@@ -225,6 +226,31 @@ START_TEST(test_objects_grow)
 }
 END_TEST
 
+/* Exploration keeps a choice point's options in bytes: with more threads
+ * ready at once than it can hold, it stops with a clear error. */
+static void setup_70(void *ctx)
+{
+    (void)ctx;
+    sum = rl_var_create("sum", 0);
+    for (int i = 0; i < 70; i++)
+        rl_thread_start(NULL, add_one, NULL);
+}
+
+START_TEST(test_explore_too_many_ready_threads)
+{
+    struct rl_explore_config cfg = {0};
+    cfg.program.setup = setup_70;
+    cfg.max_preemptions = 1;
+    cfg.max_runs = 10;
+    struct rl_explore_result res;
+    rl_explore(&cfg, &res);
+    ck_assert_str_eq(res.error, "exploration handles at most 64 threads "
+                                "ready at once and thread ids below 128 "
+                                "(choice point 1, step 1)");
+    rl_explore_result_free(&res);
+}
+END_TEST
+
 /* ---- texts and output records ---------------------------------------------- */
 
 START_TEST(test_texts_and_output_record)
@@ -267,6 +293,7 @@ static Suite *limits_suite(void)
     tcase_add_test(tc, test_spawn_on_os);
     tcase_add_test(tc, test_256_threads);
     tcase_add_test(tc, test_objects_grow);
+    tcase_add_test(tc, test_explore_too_many_ready_threads);
     tcase_add_test(tc, test_texts_and_output_record);
     suite_add_tcase(s, tc);
     return s;
