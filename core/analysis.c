@@ -22,16 +22,16 @@
 
 #include "engine.h"
 
-typedef uint32_t vclock[RL_MAX_THREADS];
-
+/* Vector clocks have one entry per thread of the run (n): they are
+ * slices of flat arrays, clock i at [i * n]. */
 struct var_state {
     /* race detection: the last write and each thread's last read */
     bool has_write, write_atomic, reported;
     int write_thread;
     uint32_t write_epoch;
     uint64_t write_seq;
-    uint32_t read_epoch[RL_MAX_THREADS]; /* 0 = no read since the write */
-    uint64_t read_seq[RL_MAX_THREADS];
+    uint32_t *read_epoch; /* per thread; 0 = no read since the write */
+    uint64_t *read_seq;   /* per thread */
 };
 
 /* Lost updates, per variable: stores so far, the last one, and each
@@ -54,13 +54,18 @@ struct rl_lost_tracker {
 
 struct hb {
     int nthreads;
-    vclock thr[RL_MAX_THREADS];
-    vclock fin[RL_MAX_THREADS];
-    vclock *obj;             /* per object */
+    uint32_t *thr;           /* per thread */
+    uint32_t *fin;           /* per thread: its clock when it finished */
+    uint32_t *obj;           /* per object */
+    uint32_t *read_epoch;    /* per variable x thread (var_state) */
+    uint64_t *read_seq;
     struct var_state *var;   /* per object (used for variables) */
     struct rl_lost_tracker lost;
     struct rl_analysis *out;
 };
+
+/* Clock i of a flat array (see struct var_state). */
+#define VC(h, arr, i) ((arr) + (size_t)(i) * (size_t)(h)->nthreads)
 
 static void vc_join(uint32_t *into, const uint32_t *from, int n)
 {
@@ -72,14 +77,14 @@ static void vc_join(uint32_t *into, const uint32_t *from, int n)
 /* Thread t hands what it knows to object o (a release). */
 static void release(struct hb *h, int t, int o)
 {
-    vc_join(h->obj[o], h->thr[t], h->nthreads);
-    h->thr[t][t]++;
+    vc_join(VC(h, h->obj, o), VC(h, h->thr, t), h->nthreads);
+    VC(h, h->thr, t)[t]++;
 }
 
 /* Thread t learns what object o knows (an acquire). */
 static void acquire(struct hb *h, int t, int o)
 {
-    vc_join(h->thr[t], h->obj[o], h->nthreads);
+    vc_join(VC(h, h->thr, t), VC(h, h->obj, o), h->nthreads);
 }
 
 static void report_race(struct hb *h, int obj, struct var_state *v,
@@ -106,7 +111,7 @@ static void access_var(struct hb *h, int t, int obj, uint64_t seq, bool write,
                        bool atomic)
 {
     struct var_state *v = &h->var[obj];
-    const uint32_t *c = h->thr[t];
+    const uint32_t *c = VC(h, h->thr, t);
     if (v->has_write && v->write_thread != t &&
         !(atomic && v->write_atomic) &&
         v->write_epoch > c[v->write_thread])
@@ -122,7 +127,7 @@ static void access_var(struct hb *h, int t, int obj, uint64_t seq, bool write,
         v->write_thread = t;
         v->write_epoch = c[t];
         v->write_seq = seq;
-        memset(v->read_epoch, 0, sizeof(v->read_epoch));
+        memset(v->read_epoch, 0, (size_t)h->nthreads * sizeof(uint32_t));
     } else if (!atomic) {
         v->read_epoch[t] = c[t];
         v->read_seq[t] = seq;
@@ -215,10 +220,32 @@ static void step(struct hb *h, const struct rl_run *run,
         track_lost(h, r);
         break;
     case RL_OP_FETCH_ADD:
+    case RL_OP_FETCH_SUB:
+    case RL_OP_FETCH_AND:
+    case RL_OP_FETCH_OR:
+    case RL_OP_FETCH_XOR:
+    case RL_OP_EXCHANGE:
+    case RL_OP_CAS:
+        /* C11 atomics are treated as sequentially consistent. */
         acquire(h, t, o);
+        access_var(h, t, o, r->seq, r->result == RL_RES_OK, true);
+        release(h, t, o);
+        break;
+    case RL_OP_ATOMIC_LOAD:
+        acquire(h, t, o);
+        access_var(h, t, o, r->seq, false, true);
+        break;
+    case RL_OP_ATOMIC_STORE:
         access_var(h, t, o, r->seq, true, true);
         release(h, t, o);
         break;
+    case RL_OP_ONCE:
+        if (r->arg == 1)
+            release(h, t, o); /* the routine is done */
+        else if (ok && r->after == 2)
+            acquire(h, t, o);
+        break;
+    case RL_OP_READ_ACQUIRE:
     case RL_OP_ACQUIRE:
         if (ok)
             acquire(h, t, o);
@@ -261,10 +288,11 @@ static void step(struct hb *h, const struct rl_run *run,
         break;
     case RL_OP_JOIN:
         if (ok && r->other >= 0 && r->other < h->nthreads)
-            vc_join(h->thr[t], h->fin[r->other], h->nthreads);
+            vc_join(VC(h, h->thr, t), VC(h, h->fin, r->other), h->nthreads);
         break;
     case RL_OP_FINISH:
-        memcpy(h->fin[t], h->thr[t], sizeof(vclock));
+        memcpy(VC(h, h->fin, t), VC(h, h->thr, t),
+               (size_t)h->nthreads * sizeof(uint32_t));
         break;
     default:
         break;
@@ -287,18 +315,32 @@ int rl_analyze(const struct rl_run *run, struct rl_analysis *out, char *err,
     struct hb *h = rl_xcalloc(1, sizeof(*h));
     int nobj = rl_run_object_count(run);
     h->nthreads = rl_run_thread_count(run);
-    h->obj = rl_xcalloc((size_t)nobj + 1, sizeof(vclock));
+    size_t n = (size_t)h->nthreads;
+    h->thr = rl_xcalloc(n ? n * n : 1, sizeof(uint32_t));
+    h->fin = rl_xcalloc(n ? n * n : 1, sizeof(uint32_t));
+    h->obj = rl_xcalloc(((size_t)nobj + 1) * (n ? n : 1), sizeof(uint32_t));
     h->var = rl_xcalloc((size_t)nobj + 1, sizeof(struct var_state));
+    h->read_epoch =
+        rl_xcalloc(((size_t)nobj + 1) * (n ? n : 1), sizeof(uint32_t));
+    h->read_seq = rl_xcalloc(((size_t)nobj + 1) * (n ? n : 1), sizeof(uint64_t));
+    for (int o = 0; o <= nobj; o++) {
+        h->var[o].read_epoch = VC(h, h->read_epoch, o);
+        h->var[o].read_seq = h->read_seq + (size_t)o * (n ? n : 1);
+    }
     h->out = out;
     for (int t = 0; t < h->nthreads; t++)
-        h->thr[t][t] = 1;
+        VC(h, h->thr, t)[t] = 1;
     for (uint64_t s = first; s && s <= last; s++) {
         const struct rl_record *r = rl_run_record(run, s);
         if (r && (r->obj < nobj))
             step(h, run, r);
     }
+    free(h->thr);
+    free(h->fin);
     free(h->obj);
     free(h->var);
+    free(h->read_epoch);
+    free(h->read_seq);
     free(h->lost.var);
     free(h);
     return 0;

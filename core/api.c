@@ -75,20 +75,37 @@ static struct rl_obj *obj_new(enum rl_obj_kind k, const char *name, long value,
     struct rl_run *run = cur_run(fn);
     if (!run)
         return NULL;
-    pthread_mutex_lock(&create_mu);
-    if (run->nobjs == RL_MAX_OBJS) {
-        pthread_mutex_unlock(&create_mu);
+    if (run->nobjs >= RL_OBJ_LIMIT) {
         api_misuse(RL_ERR_LIMIT,
                    "%s: the run's %d objects are used up; create objects "
                    "once, not in every call",
-                   fn, RL_MAX_OBJS);
+                   fn, RL_OBJ_LIMIT);
         return NULL;
+    }
+    return rl_obj_create(run, k, name, value, limit);
+}
+
+/* A new object of kind k in run (see engine.h). */
+struct rl_obj *rl_obj_create(struct rl_run *run, enum rl_obj_kind k,
+                             const char *name, long value, long limit)
+{
+    pthread_mutex_lock(&create_mu);
+    if (run->nobjs == run->objs_cap) {
+        /* Grown in the arena, the old array left in place: on os a front
+         * end may be reading it while a lab thread creates an object. */
+        int cap = run->objs_cap ? run->objs_cap * 2 : 64;
+        struct rl_obj **objs = rl_run_alloc(run, (size_t)cap * sizeof(*objs));
+        if (run->nobjs)
+            memcpy(objs, run->objs, (size_t)run->nobjs * sizeof(*objs));
+        run->objs = objs;
+        run->objs_cap = cap;
     }
     struct rl_obj *o = rl_run_alloc(run, sizeof(*o));
     o->kind = k;
     o->id = run->nobjs;
     o->run = run;
-    static const char prefix[] = {'v', 'L', 'R', 'S', 'B', 'C', 'E', 'W'};
+    static const char prefix[] = {'v', 'L', 'R', 'S', 'B', 'C',
+                                  'E', 'W', 'M', 'W', 'P', 'O'};
     if (name && *name)
         snprintf(o->name, sizeof(o->name), "%s", name);
     else
@@ -185,8 +202,20 @@ rl_thread *rl_thread_start(const char *name, void (*fn)(void *), void *arg)
     struct rl_run *run = op_run((const void *)fn, __func__, "thread function");
     if (!run)
         return NULL;
+    if (run->nthreads >= RL_MAX_THREADS) {
+        api_misuse(RL_ERR_LIMIT,
+                   "%s: the run's %d threads are used up; start threads "
+                   "once, not in every call",
+                   __func__, RL_MAX_THREADS);
+        return NULL;
+    }
+    /* From a running lab thread, starting a thread is a step of its own. */
+    struct rl_thread *self = run->in_setup ? NULL : run->ops->self();
+    if (self)
+        run->ops->spawn(self, NULL);
     pthread_mutex_lock(&create_mu);
     if (run->nthreads == RL_MAX_THREADS) {
+        /* another thread took the last slot while this one stepped */
         pthread_mutex_unlock(&create_mu);
         api_misuse(RL_ERR_LIMIT,
                    "%s: the run's %d threads are used up; start threads "
@@ -207,10 +236,16 @@ rl_thread *rl_thread_start(const char *name, void (*fn)(void *), void *arg)
     atomic_init(&t->waiting_on, NULL);
     atomic_init(&t->join_target, -1);
     t->deadline = -1;
-    run->threads[run->nthreads++] = t;
-    pthread_mutex_unlock(&create_mu);
+    /* Initialised before it is listed: on os the driving thread reads the
+     * list while lab threads run. */
     if (run->ops->thread_init(t) != 0)
         rl_panic(__FILE__, __LINE__, "cannot create a thread");
+    run->threads[run->nthreads] = t;
+    atomic_thread_fence(memory_order_release);
+    run->nthreads++;
+    pthread_mutex_unlock(&create_mu);
+    if (self)
+        run->ops->spawn(self, t);
     return t;
 }
 

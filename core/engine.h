@@ -31,8 +31,10 @@
 #include "run.h"
 #include "mem.h"
 
-#define RL_MAX_OBJS 256
 #define RL_MAX_CHECKS 32
+/* Objects one run may create: far more than any program needs, so that a
+ * student creating objects in a loop gets RL_ERR_LIMIT, not all memory. */
+#define RL_OBJ_LIMIT 16384
 
 struct rl_obj {
     enum rl_obj_kind kind;
@@ -55,6 +57,8 @@ struct rl_obj {
     int nhold;
     int16_t hold[RL_MAX_THREADS];
     void *os;             /* os backend: the real primitive(s) */
+    void *addr;           /* plain C memory variable: where it lives */
+    int size;             /* ... and its size in bytes (1, 2, 4, 8) */
 };
 
 /* The student-facing handles are rl_obj. */
@@ -81,6 +85,10 @@ struct rl_thread {
     int wait_result;          /* sim: barrier index or error for the waiter */
     uint64_t steps;
     void *backend;            /* sim: fiber; os: pthread state */
+    uintptr_t pc;             /* plain C: call site of the current call */
+    struct rl_obj *pend;      /* plain C: a store whose record is pending */
+    long pend_before;
+    uintptr_t pend_pc;
 };
 
 /* The operations a backend implements. ms < 0 waits forever, ms == 0 does
@@ -115,6 +123,10 @@ struct rl_backend_ops {
     void (*yield)(void);
     void (*sleep)(long ms);
     void (*fail)(struct rl_thread *self, int check); /* record RL_OP_FAIL */
+    /* A running lab thread self starts thread t: called with t NULL before
+     * t exists (sim: the scheduling point), then with t once it is listed
+     * (record RL_OP_SPAWN; os: start its pthread). */
+    void (*spawn)(struct rl_thread *self, struct rl_thread *t);
 };
 
 extern const struct rl_backend_ops rl_sim_ops;
@@ -138,8 +150,8 @@ struct rl_run {
     bool checked;             /* checks evaluated */
     bool in_setup;
 
-    struct rl_obj *objs[RL_MAX_OBJS];
-    int nobjs;
+    struct rl_obj **objs;     /* grown on demand (api.c) */
+    int nobjs, objs_cap;
     struct rl_thread *threads[RL_MAX_THREADS];
     int nthreads;
 
@@ -154,12 +166,16 @@ struct rl_run {
     _Atomic uint64_t misuse_count;
     char misuse_first[160];   /* the first misuse, for the check message */
 
+    char **texts;             /* rl_run_text: program output, by id */
+    long ntexts, texts_cap;
+
     struct rl_arena_block *arena;
     char end_msg[256];        /* why the run ended, set by the backend for
                                  DIVERGED / TIMEOUT / STEP_LIMIT */
     void *sim;                /* sim.c's state */
     void *os;                 /* os.c's state */
     bool abandoned;           /* os: threads stuck; never free */
+    long exit_status;         /* RL_END_EXIT: the status */
 };
 
 /* The run the calling OS thread works on (set by setup, sim, and each os
@@ -192,6 +208,12 @@ _Noreturn void rl_panic(const char *file, int line, const char *msg);
         if (!(c))                                                          \
             rl_panic(__FILE__, __LINE__, #c);                              \
     } while (0)
+/* Keep a copy of text (len bytes) in the run; returns its id for
+ * rl_run_text. */
+long rl_run_text_add(struct rl_run *run, const char *text, size_t len);
+/* A new object of kind k in run (name NULL: a default name). */
+struct rl_obj *rl_obj_create(struct rl_run *run, enum rl_obj_kind k,
+                             const char *name, long value, long limit);
 /* Zeroed memory from the run's arena (freed with the run). */
 void *rl_run_alloc(struct rl_run *run, size_t size);
 

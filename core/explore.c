@@ -45,12 +45,16 @@
 /* Without lists of random and PCT runs, they get 1/this of max_runs. */
 #define EXPLORE_PHASE2_SHARE 4
 
-/* Slots of the trace hash: one per object, then per thread its own
- * steps, then per thread its end (what join waits for), then one for the
- * events that are ordered against everything. */
-#define SLOT_SELF(t) (RL_MAX_OBJS + (t))
-#define SLOT_END(t) (RL_MAX_OBJS + RL_MAX_THREADS + (t))
-#define SLOT_GLOBAL (RL_MAX_OBJS + 2 * RL_MAX_THREADS)
+/* Slots of the trace hash: one per object (objects past OBJ_SLOTS share
+ * slots, which only orders their events as if dependent: weaker, still
+ * sound), then per thread its own steps, then per thread its end (what
+ * join waits for), then one for the events that are ordered against
+ * everything. */
+#define OBJ_SLOTS 4096
+#define SLOT_OBJ(id) ((size_t)(id) % OBJ_SLOTS)
+#define SLOT_SELF(t) (OBJ_SLOTS + (t))
+#define SLOT_END(t) (OBJ_SLOTS + RL_MAX_THREADS + (t))
+#define SLOT_GLOBAL (OBJ_SLOTS + 2 * RL_MAX_THREADS)
 #define NSLOTS (SLOT_GLOBAL + 1)
 
 /* One choice point of the current run. */
@@ -272,11 +276,11 @@ static void trace_record(void *ctx, const struct rl_run *run,
     if (r->op == RL_OP_SLEEP || r->op == RL_OP_YIELD || r->op == RL_OP_FAIL ||
         r->result == RL_RES_ERROR || r->result == RL_RES_TIMEOUT || timed)
         trace_touch(t, SLOT_GLOBAL, rng_hash(e ^ before));
-    if (r->obj >= 0 && r->obj < RL_MAX_OBJS) {
-        trace_touch(t, (size_t)r->obj, e);
+    if (r->obj >= 0) {
+        trace_touch(t, SLOT_OBJ(r->obj), e);
         const struct rl_obj *o = r->obj < run->nobjs ? run->objs[r->obj] : NULL;
         if (o && o->kind == RL_OBJ_CONDITION && o->lock)
-            trace_touch(t, (size_t)o->lock->id, e);
+            trace_touch(t, SLOT_OBJ(o->lock->id), e);
     }
     if (r->op == RL_OP_JOIN && r->other >= 0 && r->other < RL_MAX_THREADS)
         trace_touch(t, SLOT_END(r->other), e);

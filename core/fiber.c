@@ -571,6 +571,17 @@ struct fiber *fiber_create(void (*fn)(void *), void *arg)
     return f;
 }
 
+/* The usable stack of f (see fiber.h): just below the struct. */
+void fiber_stack_bounds(const struct fiber *f, uintptr_t *lo, uintptr_t *hi)
+{
+    if (f->map == NULL) {
+        *lo = *hi = 0;
+        return;
+    }
+    *hi = (uintptr_t)f;
+    *lo = *hi - FIBER_STACK_SIZE;
+}
+
 /* The stack goes back to the pool, or to the system past FIBER_POOL_MAX.
  * A suspended fiber is simply forgotten: its frames are never unwound. */
 void fiber_destroy(struct fiber *f)

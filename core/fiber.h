@@ -20,6 +20,7 @@
 #define RL_FIBER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct fiber;
 
@@ -40,6 +41,10 @@ void fiber_destroy(struct fiber *f);
 /* Save the running context into from and resume to. Returns when some
  * fiber switches back to from. */
 void fiber_switch(struct fiber *from, struct fiber *to);
+
+/* The usable stack of f, addresses [*lo, *hi); both 0 for an OS thread's
+ * own fiber (fiber_self). */
+void fiber_stack_bounds(const struct fiber *f, uintptr_t *lo, uintptr_t *hi);
 
 /* Usable stack size of a fiber, in bytes. */
 size_t fiber_stack_size(void);

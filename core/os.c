@@ -371,6 +371,11 @@ static int os_obj_init(struct rl_obj *o)
         g->flag = o->kind == RL_OBJ_EVENT && o->value != 0;
         o->os = g;
         return 0;
+    case RL_OBJ_MUTEX:
+    case RL_OBJ_RWLOCK:
+    case RL_OBJ_SPINLOCK:
+    case RL_OBJ_ONCE:
+        break; /* plain C programs run on os natively (core/posix.h) */
     }
     return -1;
 }
@@ -522,6 +527,38 @@ static int os_start(struct rl_run *run, char *err, size_t errlen)
     return failed >= 0 ? -1 : 0;
 }
 
+/* A running lab thread self starts thread t (see struct rl_backend_ops):
+ * its pthread starts at once, through the gate that is already open. */
+static void os_spawn(struct rl_thread *self, struct rl_thread *t)
+{
+    struct os_thread *me = self->backend, *ot;
+    struct os_run *rs;
+    pthread_attr_t attr;
+    int cpus[RL_MAX_THREADS], ncpus, rc;
+
+    if (!t)
+        return;
+    ot = t->backend;
+    rs = ot->rs;
+    ot->floor = atomic_load_explicit(&rs->seq, memory_order_acquire);
+    ncpus = os_cpus(cpus, RL_MAX_THREADS);
+    os_thread_attr(&attr, t->id, cpus, ncpus);
+    os_lock_mu(&rs->gate_mu);
+    rs->ncreated++;
+    ot->created = true;
+    os_unlock_mu(&rs->gate_mu);
+    rc = pthread_create(&ot->pt, &attr, os_thread_main, ot);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        os_lock_mu(&rs->gate_mu);
+        rs->ncreated--;
+        ot->created = false;
+        os_unlock_mu(&rs->gate_mu);
+        os_thread_done(ot);
+    }
+    os_emit(me, RL_OP_SPAWN, RL_RES_OK, NULL, t->id, 0, 0, 0);
+}
+
 /* Merge new records, then decide: every thread finished (DONE), the
  * wall-clock limit (TIMEOUT), or all stuck for watchdog_ms (DEADLOCK).
  * Never blocks. */
@@ -627,4 +664,5 @@ const struct rl_backend_ops rl_os_ops = {
     .yield = os_yield,
     .sleep = os_sleep,
     .fail = os_fail,
+    .spawn = os_spawn,
 };

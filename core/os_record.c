@@ -34,7 +34,7 @@ uint64_t os_emit(struct os_thread *ot, enum rl_op op, enum rl_result res,
     r.thread = (int16_t)ot->t->id;
     r.op = (uint8_t)op;
     r.result = (uint8_t)res;
-    r.obj = (int16_t)(o ? o->id : -1);
+    r.obj = o ? o->id : -1;
     r.other = (int16_t)other;
     r.arg = arg;
     r.before = before;

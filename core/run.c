@@ -185,6 +185,9 @@ void rl_run_destroy(struct rl_run *run)
         run->arena = b->next;
         free(b);
     }
+    for (long i = 0; i < run->ntexts; i++)
+        free(run->texts[i]);
+    free(run->texts);
     free(run->ring);
     free(run);
 }
@@ -292,6 +295,27 @@ void rl_record_push(struct rl_run *run, const struct rl_record *rec)
     if (run->cfg.on_record) {
         run->cfg.on_record(run->cfg.on_record_ctx, run, r);
     }
+}
+
+/* Keep a copy of text in the run (see engine.h). */
+long rl_run_text_add(struct rl_run *run, const char *text, size_t len)
+{
+    if (run->ntexts == run->texts_cap) {
+        run->texts_cap = run->texts_cap ? run->texts_cap * 2 : 64;
+        run->texts = rl_xrealloc(run->texts,
+                                 (size_t)run->texts_cap * sizeof(*run->texts));
+    }
+    char *copy = rl_xmalloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    run->texts[run->ntexts] = copy;
+    return run->ntexts++;
+}
+
+/* Text id of the run, or NULL (see run.h). */
+const char *rl_run_text(const struct rl_run *run, long id)
+{
+    return id >= 0 && id < run->ntexts ? run->texts[id] : NULL;
 }
 
 /* Records made but not kept (see run.h). */
@@ -433,6 +457,16 @@ void rl_run_evaluate(struct rl_run *run)
         break;
     case RL_END_FAILED:
         break; /* stopped early: neither a deadlock nor the end */
+    case RL_END_EXIT:
+        rl_check(run, "no deadlock", true, "no deadlock");
+        rl_check(run, "exit status", run->exit_status == 0, "%s", text);
+        break;
+    case RL_END_ASSERT:
+        rl_check(run, "assertions", false, "%s", text);
+        break;
+    case RL_END_CRASH:
+        rl_check(run, "no crash", false, "%s", text);
+        break;
     default:
         rl_check(run, "no deadlock", true, "no deadlock");
         rl_check(run, "finishes", true, "every thread finished");
@@ -502,7 +536,14 @@ int rl_obj_holder(const struct rl_obj *o)
     switch (o->kind) {
     case RL_OBJ_LOCK:
     case RL_OBJ_RLOCK:
+    case RL_OBJ_MUTEX:
+    case RL_OBJ_SPINLOCK:
+    case RL_OBJ_ONCE:
         return atomic_load_explicit(&o->owner, memory_order_relaxed);
+    case RL_OBJ_RWLOCK: {
+        int w = atomic_load_explicit(&o->owner, memory_order_relaxed);
+        return w >= 0 ? w : o->nhold > 0 ? o->hold[0] : -1;
+    }
     case RL_OBJ_SEMAPHORE:
     case RL_OBJ_BOUNDED_SEMAPHORE:
         return o->nhold > 0 ? o->hold[0] : -1;

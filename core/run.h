@@ -25,8 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RL_MAX_THREADS 64
-#define RL_NAME_MAX 24
+#define RL_MAX_THREADS 256
+#define RL_NAME_MAX 48
 
 struct rl_run;
 struct rl_record;
@@ -140,6 +140,26 @@ enum rl_op {
     RL_OP_YIELD,
     RL_OP_SLEEP,      /* arg = ms */
     RL_OP_FAIL,       /* rl_fail(): a check failed here; arg = check index */
+    RL_OP_SPAWN,      /* a running thread starts another; other = new one */
+    RL_OP_OUTPUT,     /* program output; arg = text id (rl_run_text),
+                         before = file descriptor (1 or 2) */
+    /* Plain C programs (core/posix.h): */
+    RL_OP_ATOMIC_LOAD,  /* before = after = value read */
+    RL_OP_ATOMIC_STORE, /* arg = value written; before, after */
+    RL_OP_FETCH_SUB,    /* arg = operand; before, after */
+    RL_OP_FETCH_AND,
+    RL_OP_FETCH_OR,
+    RL_OP_FETCH_XOR,
+    RL_OP_EXCHANGE,     /* arg = value written; before, after */
+    RL_OP_CAS,          /* compare-exchange; arg = desired; before = value
+                           found; result OK (exchanged) or TIMEOUT (not) */
+    RL_OP_READ_ACQUIRE, /* rwlock read lock (results as ACQUIRE) */
+    RL_OP_SEM_VALUE,    /* sem_getvalue; after = count */
+    RL_OP_ONCE,         /* pthread_once: OK = runs the routine, WOKE /
+                           BLOCKED = waits for it, arg 1 = routine done */
+    RL_OP_EXIT,         /* exit(); arg = status */
+    RL_OP_ASSERT,       /* a failed assert(); arg = text id of the message */
+    RL_OP_CRASH,        /* a crash; arg = signal number */
     RL_OP__COUNT
 };
 
@@ -163,11 +183,13 @@ struct rl_record {
     int16_t thread;
     uint8_t op;       /* enum rl_op */
     uint8_t result;   /* enum rl_result */
-    int16_t obj;      /* object id, -1 if none */
+    int32_t obj;      /* object id, -1 if none */
     int16_t other;    /* another thread involved, -1 if none */
     long arg;
     long before;
     long after;
+    uintptr_t pc;     /* the call site in compiled user code, 0 if unknown
+                         (always 0 for labs) */
 };
 
 /* ---- objects and threads, for display ------------------------------------ */
@@ -181,6 +203,11 @@ enum rl_obj_kind {
     RL_OBJ_CONDITION,
     RL_OBJ_EVENT,
     RL_OBJ_BARRIER,
+    /* Plain C programs (core/posix.h): */
+    RL_OBJ_MUTEX,     /* pthread_mutex_t: owner, depth (recursive) */
+    RL_OBJ_RWLOCK,    /* owner = writer; holders = readers */
+    RL_OBJ_SPINLOCK,  /* pthread_spinlock_t: owner */
+    RL_OBJ_ONCE,      /* pthread_once_t: value 0 new, 1 running, 2 done */
 };
 
 /* A snapshot of one object. */
@@ -233,6 +260,11 @@ enum rl_end {
                          rl_fail() reported a failed check (the state is
                          not final: the program's final checks are not
                          run) */
+    /* Plain C programs (core/posix.h); the end text says which thread,
+     * where, and what: */
+    RL_END_EXIT,      /* exit() or main returned while threads ran on */
+    RL_END_ASSERT,    /* a failed assert() */
+    RL_END_CRASH,     /* a signal: SIGSEGV, SIGBUS, SIGFPE, SIGABRT ... */
 };
 
 struct rl_check_result {
@@ -337,6 +369,10 @@ int rl_run_preemptions(const struct rl_run *run);
  * cycle; for a divergence, the step and why. Empty for RL_END_DONE. */
 size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len);
 
+/* A text the run keeps (program output: an RL_OP_OUTPUT record's arg),
+ * or NULL for an unknown id. Owned by the run. */
+const char *rl_run_text(const struct rl_run *run, long id);
+
 /* One readable line for a record: "load counter -> 41",
  * "acquire L: blocked (held by T0)", ... without the thread or seq
  * (rl_record_format's RL_TEXT_FULL with the names of run). */
@@ -359,6 +395,8 @@ struct rl_record_names {
     long limit;            /* a Barrier's parties */
     const char *other;     /* the other thread involved ("?" if none) */
     const char *check;     /* RL_OP_FAIL: the check's name */
+    const char *text;      /* RL_OP_OUTPUT, RL_OP_ASSERT: the run's text
+                              (rl_run_text), or NULL */
 };
 
 /* Write record r in form with the names n into buf (snprintf-style

@@ -14,11 +14,13 @@
  * a caller's buffer: no allocation, never more than the buffer holds, and
  * the return value is the length the whole text needs, as with snprintf.
  */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "engine.h"
+#include "posix.h"
 
 /* ---- names --------------------------------------------------------------- */
 
@@ -48,6 +50,14 @@ const char *rl_strerror(int status)
         return "task_done() called too many times";
     case RL_ERR_LIMIT:
         return "too many objects or threads in one run";
+    case RL_PX_ERR_NOT_OWNER:
+        return "unlock of a mutex this thread does not hold (EPERM)";
+    case RL_PX_ERR_WAIT_UNLOCKED:
+        return "pthread_cond_wait without holding the mutex (EPERM)";
+    case RL_PX_ERR_RW_NOT_HELD:
+        return "unlock of a rwlock this thread does not hold (EPERM)";
+    case RL_PX_ERR_RELOCK:
+        return "locking a lock this thread already holds (EDEADLK)";
     default:
         return "unknown error";
     }
@@ -56,10 +66,10 @@ const char *rl_strerror(int status)
 /* How a run ended, in a word or two ("deadlock"). */
 const char *rl_end_name(enum rl_end e)
 {
-    static const char *names[] = {"running",   "finished",
-                                  "deadlock",  "did not finish",
-                                  "diverged",  "timed out",
-                                  "check failed"};
+    static const char *names[] = {"running",        "finished", "deadlock",
+                                  "did not finish", "diverged", "timed out",
+                                  "check failed",   "exit",
+                                  "assertion failed", "crash"};
     return (unsigned)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
 }
 
@@ -68,7 +78,8 @@ const char *rl_obj_kind_name(enum rl_obj_kind k)
 {
     static const char *names[] = {
         "var",       "Lock",  "RLock",  "Semaphore", "BoundedSemaphore",
-        "Condition", "Event", "Barrier"};
+        "Condition", "Event", "Barrier", "mutex",     "rwlock",
+        "spinlock",  "once"};
     return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 
@@ -79,7 +90,13 @@ const char *rl_op_name(enum rl_op op)
                                   "fetch_add", "acquire",    "release", "wait",
                                   "notify",    "notify_all", "set",     "clear",
                                   "is_set",    "wait",       "wait",    "join",
-                                  "yield",     "sleep",      "fail"};
+                                  "yield",     "sleep",      "fail",
+                                  "spawn",     "output",     "atomic_load",
+                                  "atomic_store", "fetch_sub", "fetch_and",
+                                  "fetch_or",  "fetch_xor",  "exchange",
+                                  "compare_exchange", "rdlock", "getvalue",
+                                  "once",      "exit",       "assert",
+                                  "crash"};
     return (unsigned)op < RL_OP__COUNT ? names[op] : "?";
 }
 
@@ -138,6 +155,9 @@ static void describe_wait(const struct rl_run *run, const struct rl_thread *t,
     switch (o->kind) {
     case RL_OBJ_LOCK:
     case RL_OBJ_RLOCK:
+    case RL_OBJ_MUTEX:
+    case RL_OBJ_SPINLOCK:
+    case RL_OBJ_RWLOCK:
         if (v.holder >= 0)
             sb_printf(sb, "waits for %s (held by %s)", o->name,
                       tname(run, v.holder));
@@ -174,10 +194,12 @@ static void describe_holds(const struct rl_run *run, int tid, struct sbuf *sb)
     for (int i = 0; i < run->nobjs; i++) {
         const struct rl_obj *o = run->objs[i];
         bool held = false;
-        if (o->kind == RL_OBJ_LOCK || o->kind == RL_OBJ_RLOCK)
+        if (o->kind == RL_OBJ_LOCK || o->kind == RL_OBJ_RLOCK ||
+            o->kind == RL_OBJ_MUTEX || o->kind == RL_OBJ_SPINLOCK ||
+            o->kind == RL_OBJ_RWLOCK)
             held = atomic_load(&o->owner) == tid;
-        else if (o->kind == RL_OBJ_SEMAPHORE ||
-                 o->kind == RL_OBJ_BOUNDED_SEMAPHORE)
+        if (o->kind == RL_OBJ_SEMAPHORE ||
+            o->kind == RL_OBJ_BOUNDED_SEMAPHORE || o->kind == RL_OBJ_RWLOCK)
             for (int k = 0; k < o->nhold; k++)
                 held = held || o->hold[k] == tid;
         if (held)
@@ -253,6 +275,9 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
     case RL_END_DIVERGED:
     case RL_END_TIMEOUT:
     case RL_END_FAILED:
+    case RL_END_EXIT:
+    case RL_END_ASSERT:
+    case RL_END_CRASH:
         sb_printf(&sb, "%s", run->end_msg);
         break;
     }
@@ -285,6 +310,22 @@ static const struct {
     [RL_OP_YIELD] = {RL_CLASS_NORMAL, ' '},
     [RL_OP_SLEEP] = {RL_CLASS_NORMAL, ' '},
     [RL_OP_FAIL] = {RL_CLASS_FAIL, '!'},
+    [RL_OP_SPAWN] = {RL_CLASS_LIFE, '>'},
+    [RL_OP_OUTPUT] = {RL_CLASS_NORMAL, ' '},
+    [RL_OP_ATOMIC_LOAD] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_ATOMIC_STORE] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_FETCH_SUB] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_FETCH_AND] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_FETCH_OR] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_FETCH_XOR] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_EXCHANGE] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_CAS] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_READ_ACQUIRE] = {RL_CLASS_ACQUIRE, '+'},
+    [RL_OP_SEM_VALUE] = {RL_CLASS_VALUE, ' '},
+    [RL_OP_ONCE] = {RL_CLASS_ACQUIRE, '+'},
+    [RL_OP_EXIT] = {RL_CLASS_LIFE, '.'},
+    [RL_OP_ASSERT] = {RL_CLASS_FAIL, '!'},
+    [RL_OP_CRASH] = {RL_CLASS_FAIL, '!'},
 };
 
 /* The class of record r: its result's when that says more (an error, a
@@ -327,6 +368,9 @@ static void record_names(const struct rl_run *run, const struct rl_record *r,
     n->check = r->op == RL_OP_FAIL && r->arg >= 0 && r->arg < run->nchecks
                    ? run->checks[r->arg].name
                    : "?";
+    n->text = r->op == RL_OP_OUTPUT || r->op == RL_OP_ASSERT
+                  ? rl_run_text(run, r->arg)
+                  : NULL;
 }
 
 /* One line for record r in the course vocabulary (see run.h). */
@@ -337,6 +381,90 @@ size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
 
     record_names(run, r, &n);
     return rl_record_format(r, &n, RL_TEXT_FULL, buf, len);
+}
+
+/* "SIGSEGV" for the signals a crash reports. */
+static const char *signal_name(int sig)
+{
+    switch (sig) {
+    case SIGSEGV:
+        return "SIGSEGV";
+    case SIGBUS:
+        return "SIGBUS";
+    case SIGFPE:
+        return "SIGFPE";
+    case SIGILL:
+        return "SIGILL";
+    case SIGABRT:
+        return "SIGABRT";
+    case SIGTRAP:
+        return "SIGTRAP";
+    default:
+        return "signal";
+    }
+}
+
+/* Append text in double quotes, with C escapes for the quote, the
+ * backslash and control characters, cut after 60 characters. */
+static void text_quoted(struct sbuf *sb, const char *text)
+{
+    if (!text) {
+        sb_printf(sb, "?");
+        return;
+    }
+    sb_printf(sb, "\"");
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++, n++) {
+        if (n == 60) {
+            sb_printf(sb, "...");
+            break;
+        }
+        if (*p == '\n')
+            sb_printf(sb, "\\n");
+        else if (*p == '\t')
+            sb_printf(sb, "\\t");
+        else if (*p == '"' || *p == '\\')
+            sb_printf(sb, "\\%c", *p);
+        else if (*p < 0x20 || *p == 0x7f)
+            sb_printf(sb, "\\x%02x", *p);
+        else
+            sb_printf(sb, "%c", *p);
+    }
+    sb_printf(sb, "\"");
+}
+
+/* The POSIX words for a lock, unlock, rdlock or wrlock of mutex, spinlock
+ * or rwlock o: "lock m: blocked (held by T0)", "unlock m, wakes T1". */
+static void px_lock_text(const struct rl_record *r,
+                         const struct rl_record_names *n, struct sbuf *sb)
+{
+    bool rw = n->kind == RL_OBJ_RWLOCK;
+    const char *verb = r->op == RL_OP_RELEASE        ? "unlock"
+                       : r->op == RL_OP_READ_ACQUIRE ? "rdlock"
+                       : rw                          ? "wrlock"
+                                                     : "lock";
+    const char *try = r->op != RL_OP_RELEASE && r->arg == 0 ? "try" : "";
+    sb_printf(sb, "%s%s %s", try, verb, n->obj);
+    if (r->op == RL_OP_RELEASE) {
+        if (n->kind == RL_OBJ_MUTEX && r->after > 0)
+            sb_printf(sb, " (depth %ld)", r->after);
+        if (r->other >= 0)
+            sb_printf(sb, ", wakes %s", n->other);
+        return;
+    }
+    switch ((enum rl_result)r->result) {
+    case RL_RES_BLOCKED:
+        sb_printf(sb, ": blocked (held by %s)", n->other);
+        break;
+    case RL_RES_TIMEOUT:
+        sb_printf(sb, ": %s", r->arg == 0 ? "busy" : "timed out");
+        break;
+    default:
+        if (n->kind == RL_OBJ_MUTEX && r->after > 1)
+            sb_printf(sb, " (depth %ld)", r->after);
+        if (r->result == RL_RES_WOKE)
+            sb_printf(sb, " after waiting");
+    }
 }
 
 /* The full line of r (the CLI's event line, the TUI's wide lanes). */
@@ -353,6 +481,14 @@ static void format_full(struct sbuf *sb, const struct rl_record *r,
     if (r->result == RL_RES_ERROR) {
         sb_printf(sb, "%s %s: error: %s", rl_op_name(r->op), on,
                   rl_strerror((int)r->arg));
+        return;
+    }
+    if (n->known &&
+        (n->kind == RL_OBJ_MUTEX || n->kind == RL_OBJ_SPINLOCK ||
+         n->kind == RL_OBJ_RWLOCK) &&
+        (r->op == RL_OP_ACQUIRE || r->op == RL_OP_READ_ACQUIRE ||
+         r->op == RL_OP_RELEASE)) {
+        px_lock_text(r, n, sb);
         return;
     }
     switch ((enum rl_op)r->op) {
@@ -402,7 +538,8 @@ static void format_full(struct sbuf *sb, const struct rl_record *r,
             sb_printf(sb, ", wakes %s", n->other);
         break;
     case RL_OP_WAIT:
-        if (n->known && (n->kind == RL_OBJ_LOCK || n->kind == RL_OBJ_RLOCK))
+        if (n->known && (n->kind == RL_OBJ_LOCK || n->kind == RL_OBJ_RLOCK ||
+                         n->kind == RL_OBJ_MUTEX))
             sb_printf(sb, "wait: re-acquire %s blocked (held by %s)", on,
                       n->other);
         else if (r->result == RL_RES_BLOCKED)
@@ -469,6 +606,62 @@ static void format_full(struct sbuf *sb, const struct rl_record *r,
         break;
     case RL_OP_FAIL:
         sb_printf(sb, "check failed: %s", n->check);
+        break;
+    case RL_OP_SPAWN:
+        sb_printf(sb, "start %s", n->other);
+        break;
+    case RL_OP_ATOMIC_LOAD:
+        sb_printf(sb, "atomic load %s -> %ld", on, r->after);
+        break;
+    case RL_OP_ATOMIC_STORE:
+        sb_printf(sb, "atomic store %s <- %ld", on, r->after);
+        break;
+    case RL_OP_FETCH_SUB:
+    case RL_OP_FETCH_AND:
+    case RL_OP_FETCH_OR:
+    case RL_OP_FETCH_XOR:
+    case RL_OP_EXCHANGE:
+        sb_printf(sb, "%s %s %ld: %ld -> %ld", rl_op_name(r->op), on, r->arg,
+                  r->before, r->after);
+        break;
+    case RL_OP_CAS:
+        if (r->result == RL_RES_OK)
+            sb_printf(sb, "compare_exchange %s: %ld -> %ld", on, r->before,
+                      r->after);
+        else
+            sb_printf(sb, "compare_exchange %s: failed (found %ld)", on,
+                      r->before);
+        break;
+    case RL_OP_READ_ACQUIRE: /* on a rwlock: px_lock_text above */
+        sb_printf(sb, "rdlock %s", on);
+        break;
+    case RL_OP_SEM_VALUE:
+        sb_printf(sb, "sem_getvalue %s -> %ld", on, r->after);
+        break;
+    case RL_OP_ONCE:
+        if (r->arg == 1)
+            sb_printf(sb, "once %s: routine done", on);
+        else if (r->result == RL_RES_BLOCKED)
+            sb_printf(sb, "once %s: blocked (%s runs the routine)", on,
+                      n->other);
+        else if (r->after == 1)
+            sb_printf(sb, "once %s: runs the routine", on);
+        else
+            sb_printf(sb, "once %s: already done", on);
+        break;
+    case RL_OP_EXIT:
+        sb_printf(sb, "exit(%ld)", r->arg);
+        break;
+    case RL_OP_ASSERT:
+        sb_printf(sb, "assertion failed: %s",
+                  n->text ? n->text : "?");
+        break;
+    case RL_OP_CRASH:
+        sb_printf(sb, "crash: %s", signal_name((int)r->arg));
+        break;
+    case RL_OP_OUTPUT:
+        sb_printf(sb, "output ");
+        text_quoted(sb, n->text);
         break;
     default:
         sb_printf(sb, "?");
@@ -558,6 +751,48 @@ static void format_brief(struct sbuf *sb, const struct rl_record *r,
         break;
     case RL_OP_FAIL:
         sb_printf(sb, "%s", shrt ? "FAIL" : "check failed");
+        break;
+    case RL_OP_SPAWN:
+        sb_printf(sb, "%s%s", shrt ? ">" : "start ", n->other);
+        break;
+    case RL_OP_OUTPUT:
+        sb_printf(sb, "%s", shrt ? "out" : "output");
+        break;
+    case RL_OP_ATOMIC_LOAD:
+        sb_printf(sb, "%s->%ld", shrt ? "" : o, r->after);
+        break;
+    case RL_OP_ATOMIC_STORE:
+        sb_printf(sb, "%s<-%ld", shrt ? "" : o, r->after);
+        break;
+    case RL_OP_FETCH_SUB:
+    case RL_OP_FETCH_AND:
+    case RL_OP_FETCH_OR:
+    case RL_OP_FETCH_XOR:
+    case RL_OP_EXCHANGE:
+    case RL_OP_CAS:
+        if (shrt)
+            sb_printf(sb, "->%ld", r->after);
+        else
+            sb_printf(sb, "%s %ld->%ld", o, r->before, r->after);
+        break;
+    case RL_OP_READ_ACQUIRE:
+        sb_printf(sb, "%s%s", shrt ? "" : "rdlock ", o);
+        break;
+    case RL_OP_SEM_VALUE:
+        sb_printf(sb, "%s%s=%ld", shrt ? "" : "value ", shrt ? "" : o,
+                  r->after);
+        break;
+    case RL_OP_ONCE:
+        sb_printf(sb, "%s%s", shrt ? "" : "once ", o);
+        break;
+    case RL_OP_EXIT:
+        sb_printf(sb, "exit(%ld)", r->arg);
+        break;
+    case RL_OP_ASSERT:
+        sb_printf(sb, "%s", shrt ? "ASSERT" : "assert failed");
+        break;
+    case RL_OP_CRASH:
+        sb_printf(sb, "%s", shrt ? "CRASH" : "crash");
         break;
     default:
         if (shrt)

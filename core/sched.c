@@ -208,6 +208,18 @@ int sched_pick(struct sched *s, const struct rl_choice *c, int *want)
     return 0;
 }
 
+void sched_add_thread(struct sched *s, int tid)
+{
+    if (tid < s->nthreads || tid >= RL_MAX_THREADS)
+        return;
+    s->nthreads = tid + 1;
+    if (s->cfg.kind != RL_SCHED_PCT)
+        return;
+    /* A random place among the initial priorities, ties to the lower id. */
+    int d = s->cfg.depth;
+    s->prio[tid] = d + (int)rng_below(&s->rng, (uint64_t)tid + 1);
+}
+
 void sched_note_step(struct sched *s, uint64_t step, int tid)
 {
     if (tid == s->last) {

@@ -39,6 +39,9 @@ void sched_fini(struct sched *s);
  * replay cannot follow: *want is then the thread id the schedule names
  * (-1 if the schedule has run out). */
 int sched_pick(struct sched *s, const struct rl_choice *c, int *want);
+/* A thread started after sched_init (from a running thread): PCT gives
+ * it a priority of its own. */
+void sched_add_thread(struct sched *s, int tid);
 /* Tell the policy that thread tid ran step number step. */
 void sched_note_step(struct sched *s, uint64_t step, int tid);
 /* REPLAY: choices of the schedule not consumed yet. */

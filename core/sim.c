@@ -30,6 +30,7 @@
 
 #include "fiber.h"
 #include "schedule.h"
+#include "posix.h"
 #include "sim_impl.h"
 #include "watchdog.h"
 
@@ -155,9 +156,18 @@ static bool anyone_timed(const struct rl_run *run)
 static void thread_entry(void *arg)
 {
     struct rl_thread *t = arg;
+    t->fn(t->arg);
+    sim_thread_end(t);
+}
+
+/* The end of thread t's body (see sim_impl.h). */
+_Noreturn void sim_thread_end(struct rl_thread *t)
+{
     struct rl_run *run = t->run;
     struct sim *s = sim_of(run);
-    t->fn(t->arg);
+    if (t->pend)
+        rl_px_flush(t);
+    t->pc = 0;
     sim_rec(run, t, RL_OP_FINISH, RL_RES_OK, NULL, -1, 0, 0, 0);
     atomic_store(&t->state, RL_T_DONE);
     for (int i = 0; i < run->nthreads; i++) {
@@ -214,6 +224,8 @@ static int ensure_sched(struct rl_run *run, char *err, size_t len)
 static enum rl_end settle(struct rl_run *run)
 {
     struct sim *s = sim_of(run);
+    if (s->forced != RL_END_RUNNING)
+        return s->forced;
     if (s->diverged)
         return RL_END_DIVERGED;
     if (s->stuck)
@@ -245,6 +257,8 @@ static enum rl_end sim_step(struct rl_run *run, int forced, char *err,
                             size_t errlen)
 {
     struct sim *s = sim_of(run);
+    if (s->forced != RL_END_RUNNING)
+        return s->forced;
     if (s->stuck)
         return RL_END_TIMEOUT;
     if (ensure_sched(run, run->end_msg, sizeof(run->end_msg)) != 0)
@@ -440,6 +454,7 @@ const struct rl_backend_ops rl_sim_ops = {
     .yield = sim_yield,
     .sleep = sim_sleep,
     .fail = sim_fail,
+    .spawn = sim_spawn,
 };
 
 /* ---- the watchdog for threads that never reach the API ------------------- */

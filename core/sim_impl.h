@@ -44,6 +44,7 @@ struct sim {
     bool stuck;    /* a thread was stopped by the watchdog */
     bool failed;   /* a lab thread's rl_fail(): the run ends after this
                       step (RL_END_FAILED) */
+    enum rl_end forced; /* plain C: exit / assert / crash ended the run */
 };
 
 /* The sim state of a run whose backend is sim. */
@@ -67,6 +68,31 @@ void sim_rec(struct rl_run *run, const struct rl_thread *t, enum rl_op op,
              long before, long after);
 /* Make a blocked thread runnable and take it off its wait queue. */
 void sim_wake(struct rl_thread *t);
+/* The thread running a step, after its scheduling point (its pending
+ * store recorded first); NULL outside a lab thread. */
+struct rl_thread *sim_enter(struct rl_run *run);
+/* Block t on o (NULL: join or sleep) until woken or the virtual deadline
+ * (-1: none); returns when t is picked again. */
+void sim_block(struct sim *s, struct rl_thread *t, struct rl_obj *o,
+               long deadline);
+/* Wake the longest waiter of o (its id, or -1); wake every waiter (how
+ * many), setting their wait_result to result if set_result. */
+int sim_wake_first(struct rl_run *run, struct rl_obj *o);
+int sim_wake_all(struct rl_run *run, struct rl_obj *o, bool set_result,
+                 int result);
+/* Which waiter of c a notify by t wakes: an index into c->wait (a choice
+ * point when there are several). */
+int sim_choose_waiter(struct rl_run *run, struct rl_thread *t,
+                      struct rl_obj *c);
+/* Record t's misuse of o (status) and note it in the run. */
+void sim_misuse(struct rl_run *run, struct rl_thread *t, enum rl_op op,
+                struct rl_obj *o, int status);
+/* Semaphore holders for display: add tid, remove tid (or the oldest). */
+void sim_hold_add(struct rl_obj *s, int tid);
+void sim_hold_remove(struct rl_obj *s, int tid);
+/* The calling thread's body is over: record its finish, wake its joiners
+ * and leave its fiber for good (sim.c). */
+_Noreturn void sim_thread_end(struct rl_thread *t);
 
 /* The primitive operations of rl_sim_ops (see struct rl_backend_ops). */
 long sim_var_op(struct rl_obj *v, enum rl_op op, long arg);
@@ -84,5 +110,6 @@ void sim_join(struct rl_thread *target);
 void sim_yield(void);
 void sim_sleep(long ms);
 void sim_fail(struct rl_thread *self, int check);
+void sim_spawn(struct rl_thread *self, struct rl_thread *t);
 
 #endif

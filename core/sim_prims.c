@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "fiber.h"
+#include "posix.h"
 #include "sim_impl.h"
 
 /* ---- records and small helpers ------------------------------------------- */
@@ -34,11 +35,12 @@ void sim_rec(struct rl_run *run, const struct rl_thread *t, enum rl_op op,
     r.thread = (int16_t)(t ? t->id : -1);
     r.op = (uint8_t)op;
     r.result = (uint8_t)res;
-    r.obj = (int16_t)(o ? o->id : -1);
+    r.obj = o ? o->id : -1;
     r.other = (int16_t)other;
     r.arg = arg;
     r.before = before;
     r.after = after;
+    r.pc = t ? t->pc : 0;
     rl_record_push(run, &r);
 }
 
@@ -63,19 +65,21 @@ static int owner(const struct rl_obj *o)
 
 /* The thread running a step, after its scheduling point; NULL when called
  * outside a lab thread (setup or checks), where calls act at once. */
-static struct rl_thread *enter(struct rl_run *run)
+struct rl_thread *sim_enter(struct rl_run *run)
 {
     struct sim *s = sim_of(run);
     if (!s->in_thread)
         return NULL;
     struct rl_thread *t = s->cur;
+    if (t->pend)
+        rl_px_flush(t);
     fiber_switch(t->backend, s->main);
     return t;
 }
 
 /* Block t on o (NULL for a join or a sleep) until woken; deadline in
  * virtual ms or -1. Returns when t is picked again. */
-static void block(struct sim *s, struct rl_thread *t, struct rl_obj *o,
+void sim_block(struct sim *s, struct rl_thread *t, struct rl_obj *o,
                   long deadline)
 {
     atomic_store(&t->state, RL_T_BLOCKED);
@@ -105,7 +109,7 @@ void sim_wake(struct rl_thread *t)
 }
 
 /* Wake the longest waiter of o; returns its id or -1. */
-static int wake_first(struct rl_run *run, struct rl_obj *o)
+int sim_wake_first(struct rl_run *run, struct rl_obj *o)
 {
     if (o->nwait == 0)
         return -1;
@@ -117,7 +121,7 @@ static int wake_first(struct rl_run *run, struct rl_obj *o)
 
 /* Wake every waiter of o, setting their wait_result to result if
  * set_result (a broken barrier). Returns the number woken. */
-static int wake_all(struct rl_run *run, struct rl_obj *o, bool set_result,
+int sim_wake_all(struct rl_run *run, struct rl_obj *o, bool set_result,
                     int result)
 {
     int n = o->nwait;
@@ -144,7 +148,7 @@ static bool held_by(const struct rl_obj *l, const struct rl_thread *t)
 
 /* Record t's misuse of o (an error record, then the run's misuse note);
  * t is NULL for setup, which makes no record. */
-static void misuse(struct rl_run *run, struct rl_thread *t, enum rl_op op,
+void sim_misuse(struct rl_run *run, struct rl_thread *t, enum rl_op op,
                    struct rl_obj *o, int status)
 {
     if (t)
@@ -159,7 +163,7 @@ static void misuse(struct rl_run *run, struct rl_thread *t, enum rl_op op,
 long sim_var_op(struct rl_obj *v, enum rl_op op, long arg)
 {
     struct rl_run *run = v->run;
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     long before = val(v), after = before, ret = before;
     if (op == RL_OP_STORE) {
         after = arg;
@@ -179,7 +183,7 @@ int sim_lock_acquire(struct rl_obj *l, long ms)
 {
     struct rl_run *run = l->run;
     struct sim *s = sim_of(run);
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     int me = t ? t->id : -1;
     long deadline = -1;
     bool blocked = false;
@@ -204,7 +208,7 @@ int sim_lock_acquire(struct rl_obj *l, long ms)
             deadline = s->now + ms;
         sim_rec(run, t, RL_OP_ACQUIRE, RL_RES_BLOCKED, l, o, ms, d, d);
         blocked = true;
-        block(s, t, l, deadline);
+        sim_block(s, t, l, deadline);
     }
 }
 
@@ -213,14 +217,14 @@ int sim_lock_acquire(struct rl_obj *l, long ms)
 int sim_lock_release(struct rl_obj *l)
 {
     struct rl_run *run = l->run;
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     int o = owner(l);
     if (l->kind == RL_OBJ_LOCK && o < 0) {
-        misuse(run, t, RL_OP_RELEASE, l, RL_ERR_UNLOCKED);
+        sim_misuse(run, t, RL_OP_RELEASE, l, RL_ERR_UNLOCKED);
         return RL_ERR_UNLOCKED;
     }
     if (l->kind == RL_OBJ_RLOCK && (!t || o != t->id)) {
-        misuse(run, t, RL_OP_RELEASE, l, RL_ERR_NOT_OWNER);
+        sim_misuse(run, t, RL_OP_RELEASE, l, RL_ERR_NOT_OWNER);
         return RL_ERR_NOT_OWNER;
     }
     int d = atomic_load(&l->depth);
@@ -229,7 +233,7 @@ int sim_lock_release(struct rl_obj *l)
     int woken = -1;
     if (nd == 0) {
         atomic_store(&l->owner, -1);
-        woken = wake_first(run, l);
+        woken = sim_wake_first(run, l);
     }
     if (t)
         sim_rec(run, t, RL_OP_RELEASE, RL_RES_OK, l, woken, 0, d, nd);
@@ -239,7 +243,7 @@ int sim_lock_release(struct rl_obj *l)
 /* ---- Semaphore and BoundedSemaphore -------------------------------------- */
 
 /* Note that tid holds a unit of semaphore s (display). */
-static void hold_add(struct rl_obj *s, int tid)
+void sim_hold_add(struct rl_obj *s, int tid)
 {
     if (s->nhold < RL_MAX_THREADS)
         s->hold[s->nhold++] = (int16_t)tid;
@@ -247,7 +251,7 @@ static void hold_add(struct rl_obj *s, int tid)
 
 /* Remove tid from the holders, or the oldest holder if tid holds none (a
  * semaphore may be released by a thread that did not acquire it). */
-static void hold_remove(struct rl_obj *s, int tid)
+void sim_hold_remove(struct rl_obj *s, int tid)
 {
     if (s->nhold == 0)
         return;
@@ -267,7 +271,7 @@ int sim_sem_acquire(struct rl_obj *sm, long ms)
 {
     struct rl_run *run = sm->run;
     struct sim *s = sim_of(run);
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     long deadline = -1;
     bool blocked = false;
     for (;;) {
@@ -276,7 +280,7 @@ int sim_sem_acquire(struct rl_obj *sm, long ms)
             set_val(sm, v - 1);
             if (!t)
                 return RL_OK;
-            hold_add(sm, t->id);
+            sim_hold_add(sm, t->id);
             sim_rec(run, t, RL_OP_ACQUIRE, blocked ? RL_RES_WOKE : RL_RES_OK,
                     sm, -1, ms, v, v - 1);
             return RL_OK;
@@ -292,7 +296,7 @@ int sim_sem_acquire(struct rl_obj *sm, long ms)
         sim_rec(run, t, RL_OP_ACQUIRE, RL_RES_BLOCKED, sm, rl_obj_holder(sm),
                 ms, v, v);
         blocked = true;
-        block(s, t, sm, deadline);
+        sim_block(s, t, sm, deadline);
     }
 }
 
@@ -301,15 +305,15 @@ int sim_sem_acquire(struct rl_obj *sm, long ms)
 int sim_sem_release(struct rl_obj *sm)
 {
     struct rl_run *run = sm->run;
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     long v = val(sm);
     if (sm->kind == RL_OBJ_BOUNDED_SEMAPHORE && v >= sm->limit) {
-        misuse(run, t, RL_OP_RELEASE, sm, RL_ERR_TOO_MANY);
+        sim_misuse(run, t, RL_OP_RELEASE, sm, RL_ERR_TOO_MANY);
         return RL_ERR_TOO_MANY;
     }
     set_val(sm, v + 1);
-    hold_remove(sm, t ? t->id : -1);
-    int woken = wake_first(run, sm);
+    sim_hold_remove(sm, t ? t->id : -1);
+    int woken = sim_wake_first(run, sm);
     if (t)
         sim_rec(run, t, RL_OP_RELEASE, RL_RES_OK, sm, woken, 0, v, v + 1);
     return RL_OK;
@@ -318,7 +322,7 @@ int sim_sem_release(struct rl_obj *sm)
 /* ---- Condition ----------------------------------------------------------- */
 
 /* Which of c's waiters a notify wakes: a choice when there are several. */
-static int choose_waiter(struct rl_run *run, struct rl_thread *t,
+int sim_choose_waiter(struct rl_run *run, struct rl_thread *t,
                          struct rl_obj *c)
 {
     struct sim *s = sim_of(run);
@@ -332,7 +336,7 @@ static int choose_waiter(struct rl_run *run, struct rl_thread *t,
     int idx = sched_pick(&s->sched, &ch, &want);
     if (idx < 0) {
         /* Finish this step with the longest waiter, then stop the run. */
-        char why[96];
+        char why[128];
         if (want < 0)
             snprintf(why, sizeof(why), "the schedule ended");
         else
@@ -355,12 +359,12 @@ int sim_cond_wait(struct rl_obj *c, long ms)
 {
     struct rl_run *run = c->run;
     struct sim *s = sim_of(run);
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     struct rl_obj *l = c->lock;
     if (!t)
         return RL_TIMEOUT; /* nobody could notify setup or checks */
     if (!held_by(l, t)) {
-        misuse(run, t, RL_OP_WAIT, c, RL_ERR_WAIT_UNHELD);
+        sim_misuse(run, t, RL_OP_WAIT, c, RL_ERR_WAIT_UNHELD);
         return RL_ERR_WAIT_UNHELD;
     }
     /* Release the lock fully (an RLock at any depth), remembering the depth
@@ -368,12 +372,12 @@ int sim_cond_wait(struct rl_obj *c, long ms)
     int saved = atomic_load(&l->depth);
     atomic_store(&l->depth, 0);
     atomic_store(&l->owner, -1);
-    wake_first(run, l);
+    sim_wake_first(run, l);
     sim_rec(run, t, RL_OP_WAIT, RL_RES_BLOCKED, c, -1, ms, 0, 0);
     if (ms == 0) {
         t->timed_out = true;
     } else {
-        block(s, t, c, ms > 0 ? s->now + ms : -1);
+        sim_block(s, t, c, ms > 0 ? s->now + ms : -1);
     }
     int ret = t->timed_out ? RL_TIMEOUT : RL_OK;
     for (;;) {
@@ -387,7 +391,7 @@ int sim_cond_wait(struct rl_obj *c, long ms)
             return ret;
         }
         sim_rec(run, t, RL_OP_WAIT, RL_RES_BLOCKED, l, o, ms, 0, 0);
-        block(s, t, l, -1);
+        sim_block(s, t, l, -1);
     }
 }
 
@@ -396,17 +400,17 @@ int sim_cond_wait(struct rl_obj *c, long ms)
 int sim_cond_notify(struct rl_obj *c, bool all)
 {
     struct rl_run *run = c->run;
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     if (!t)
         return RL_OK;
     if (!held_by(c->lock, t)) {
-        misuse(run, t, all ? RL_OP_NOTIFY_ALL : RL_OP_NOTIFY, c,
+        sim_misuse(run, t, all ? RL_OP_NOTIFY_ALL : RL_OP_NOTIFY, c,
                RL_ERR_NOTIFY_UNHELD);
         return RL_ERR_NOTIFY_UNHELD;
     }
     if (all) {
         int first = c->nwait ? c->wait[0] : -1;
-        int n = wake_all(run, c, false, 0);
+        int n = sim_wake_all(run, c, false, 0);
         sim_rec(run, t, RL_OP_NOTIFY_ALL, RL_RES_OK, c, first, n, 0, 0);
         return RL_OK;
     }
@@ -414,7 +418,7 @@ int sim_cond_notify(struct rl_obj *c, bool all)
         sim_rec(run, t, RL_OP_NOTIFY, RL_RES_OK, c, -1, 0, 0, 0);
         return RL_OK;
     }
-    int idx = choose_waiter(run, t, c);
+    int idx = sim_choose_waiter(run, t, c);
     struct rl_thread *w = run->threads[c->wait[idx]];
     sim_wake(w);
     w->notified = true;
@@ -428,10 +432,10 @@ int sim_cond_notify(struct rl_obj *c, bool all)
 void sim_event_set(struct rl_obj *e, bool set)
 {
     struct rl_run *run = e->run;
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     long before = val(e);
     set_val(e, set ? 1 : 0);
-    int n = set ? wake_all(run, e, false, 0) : 0;
+    int n = set ? sim_wake_all(run, e, false, 0) : 0;
     if (t)
         sim_rec(run, t, set ? RL_OP_SET : RL_OP_CLEAR, RL_RES_OK, e, -1, n,
                 before, set ? 1 : 0);
@@ -441,7 +445,7 @@ void sim_event_set(struct rl_obj *e, bool set)
 bool sim_event_is_set(struct rl_obj *e)
 {
     struct rl_run *run = e->run;
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     long v = val(e);
     if (t)
         sim_rec(run, t, RL_OP_IS_SET, RL_RES_OK, e, -1, 0, v, v);
@@ -453,7 +457,7 @@ int sim_event_wait(struct rl_obj *e, long ms)
 {
     struct rl_run *run = e->run;
     struct sim *s = sim_of(run);
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     if (val(e)) {
         if (t)
             sim_rec(run, t, RL_OP_EVENT_WAIT, RL_RES_OK, e, -1, ms, 1, 1);
@@ -466,7 +470,7 @@ int sim_event_wait(struct rl_obj *e, long ms)
         return RL_TIMEOUT;
     }
     sim_rec(run, t, RL_OP_EVENT_WAIT, RL_RES_BLOCKED, e, -1, ms, 0, 0);
-    block(s, t, e, ms > 0 ? s->now + ms : -1);
+    sim_block(s, t, e, ms > 0 ? s->now + ms : -1);
     if (t->timed_out) {
         sim_rec(run, t, RL_OP_EVENT_WAIT, RL_RES_TIMEOUT, e, -1, ms, 0, 0);
         return RL_TIMEOUT;
@@ -481,7 +485,7 @@ int sim_barrier_wait(struct rl_obj *b, long ms)
 {
     struct rl_run *run = b->run;
     struct sim *s = sim_of(run);
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     if (!t)
         return -RL_ERR_BROKEN;
     if (b->broken) {
@@ -494,7 +498,7 @@ int sim_barrier_wait(struct rl_obj *b, long ms)
         /* The last arrival releases the round and starts the next. */
         b->generation++;
         set_val(b, 0);
-        wake_all(run, b, false, 0);
+        sim_wake_all(run, b, false, 0);
         sim_rec(run, t, RL_OP_BARRIER, RL_RES_OK, b, -1, ms, idx, idx);
         return (int)idx;
     }
@@ -504,12 +508,12 @@ int sim_barrier_wait(struct rl_obj *b, long ms)
     if (ms == 0)
         t->timed_out = true;
     else
-        block(s, t, b, ms > 0 ? s->now + ms : -1);
+        sim_block(s, t, b, ms > 0 ? s->now + ms : -1);
     if (t->timed_out) {
         /* Python: a timeout breaks the barrier for everybody. */
         b->broken = true;
         set_val(b, 0);
-        wake_all(run, b, true, -RL_ERR_BROKEN);
+        sim_wake_all(run, b, true, -RL_ERR_BROKEN);
         sim_rec(run, t, RL_OP_BARRIER, RL_RES_TIMEOUT, b, -1, ms, idx, idx);
         return -RL_ERR_BROKEN;
     }
@@ -529,12 +533,12 @@ void sim_join(struct rl_thread *target)
 {
     struct rl_run *run = target->run;
     struct sim *s = sim_of(run);
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     if (!t)
         return;
     if (target == t) {
         /* Python: RuntimeError("cannot join current thread"). */
-        misuse(run, t, RL_OP_JOIN, NULL, RL_ERR_ARG);
+        sim_misuse(run, t, RL_OP_JOIN, NULL, RL_ERR_ARG);
         return;
     }
     if (atomic_load(&target->state) == RL_T_DONE) {
@@ -543,7 +547,7 @@ void sim_join(struct rl_thread *target)
     }
     atomic_store(&t->join_target, target->id);
     sim_rec(run, t, RL_OP_JOIN, RL_RES_BLOCKED, NULL, target->id, 0, 0, 0);
-    block(s, t, NULL, -1);
+    sim_block(s, t, NULL, -1);
     atomic_store(&t->join_target, -1);
     sim_rec(run, t, RL_OP_JOIN, RL_RES_WOKE, NULL, target->id, 0, 0, 0);
 }
@@ -552,7 +556,7 @@ void sim_join(struct rl_thread *target)
 void sim_yield(void)
 {
     struct rl_run *run = rl_current;
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     if (t)
         sim_rec(run, t, RL_OP_YIELD, RL_RES_OK, NULL, -1, 0, 0, 0);
 }
@@ -563,7 +567,7 @@ void sim_sleep(long ms)
 {
     struct rl_run *run = rl_current;
     struct sim *s = sim_of(run);
-    struct rl_thread *t = enter(run);
+    struct rl_thread *t = sim_enter(run);
     if (!t)
         return;
     sim_rec(run, t, RL_OP_SLEEP, RL_RES_OK, NULL, -1, ms, s->now, s->now);
@@ -590,4 +594,19 @@ void sim_fail(struct rl_thread *self, int check)
                  check >= 0 && check < run->nchecks ? run->checks[check].name
                                                     : "?");
     }
+}
+
+/* self starts thread t: the scheduling point before it exists (t NULL),
+ * then the record once it does; the scheduler learns of the new thread. */
+void sim_spawn(struct rl_thread *self, struct rl_thread *t)
+{
+    struct rl_run *run = self->run;
+    struct sim *s = sim_of(run);
+    if (!t) {
+        sim_enter(run);
+        return;
+    }
+    if (s->sched_ready)
+        sched_add_thread(&s->sched, t->id);
+    sim_rec(run, self, RL_OP_SPAWN, RL_RES_OK, NULL, t->id, 0, 0, 0);
 }

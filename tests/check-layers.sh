@@ -6,6 +6,7 @@
 #
 #   tui/cli -> tui/grade, tui/screen -> labs -> core
 #   exercises, solutions -> core/racelab.h (the student API) only
+#   core/plainc (the plain-C runtime, not in racelab) -> core
 #
 # that exercise headers define no object,
 # and curses is included only in tui/screen/. Prints each include that
@@ -30,6 +31,9 @@ for d in core labs tui/cli tui/grade exercises solutions; do
     forbid "$d" "$curses" "curses is for tui/screen/ only"
 done
 forbid core '\.\./(labs|tui|exercises|solutions)/' "core/ depends on nothing above it"
+forbid core 'plainc/' "the engine does not know the plain-C runtime (core/plainc/)"
+forbid core/plainc '\.\./\.\./' "the plain-C runtime uses core/ only"
+forbid core/plainc "$curses" "curses is for tui/screen/ only"
 forbid labs '\.\./(tui|solutions)/|\.\./exercises/[^"]*\.c' "labs/ depend on core/ and the exercise interfaces only"
 forbid tui/grade '\.\./(cli|screen)/' "the grader never calls the command line or the screens"
 forbid tui/screen '\.\./(cli|grade)/' "the screens never call the command line or the grader"

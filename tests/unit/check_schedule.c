@@ -61,8 +61,8 @@ START_TEST(test_parse_errors)
                                     "THREADxCOUNT, e.g. 0x3)");
     expect_error("rl1:a:v:k=1:", "schedule string: the choices are empty "
                                  "(use '-' for a run without choices)");
-    expect_error("rl1:a:v:k=1:1.99", "schedule string: thread 99 at item 2 "
-                                     "is out of range (0..63)");
+    expect_error("rl1:a:v:k=1:1.999", "schedule string: thread 999 at item "
+                                      "2 is out of range (0..255)");
 }
 END_TEST
 

@@ -157,6 +157,12 @@ static const char *state_word(const struct tui *t, char *buf, size_t len)
         return "timed out";
     case RL_END_FAILED:
         return "stopped at a failed check";
+    case RL_END_EXIT:
+        return "exited";
+    case RL_END_ASSERT:
+        return "assertion failed";
+    case RL_END_CRASH:
+        return "crashed";
     }
     if (s->inst.backend == RL_BACKEND_OS)
         return s->started ? "running" : "ready: space starts the threads";

@@ -946,6 +946,18 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
         *role = ROLE_ERROR;
         snprintf(buf, len, " FAILED: stopped at the failing step ");
         return;
+    case RL_END_EXIT:
+        *role = ROLE_ERROR;
+        snprintf(buf, len, " EXIT: the program called exit ");
+        return;
+    case RL_END_ASSERT:
+        *role = ROLE_ERROR;
+        snprintf(buf, len, " ASSERTION FAILED ");
+        return;
+    case RL_END_CRASH:
+        *role = ROLE_ERROR;
+        snprintf(buf, len, " CRASH ");
+        return;
     }
     *role = ROLE_NORMAL;
     snprintf(buf, len, " ended ");

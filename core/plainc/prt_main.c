@@ -1,0 +1,658 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * prt_main.c - the plain-C runtime's core: the program's main as thread
+ * T0 of a sim run, threads, the map from addresses to engine objects,
+ * names for them, and what is reset between two runs in one process.
+ *
+ * Addresses. Every shared location and every pthread object is found by
+ * its address in one open-addressing table, created on first use (so
+ * PTHREAD_MUTEX_INITIALIZER and friends need nothing) and emptied for
+ * each run by bumping a generation number. Names: globals and statics by
+ * their ELF symbol (read once from the executable's .symtab, so `static`
+ * variables have names too), elements as `buffer[3]` when the symbol is
+ * larger than the object; heap blocks by allocation: `heap#2@prog.c:14`;
+ * a location on a thread's stack as `T1.stack-40`; anything else by
+ * address.
+ *
+ * Between runs. A process may run the program many times (exploration):
+ * the program's own globals are copied at start-up and copied back before
+ * each later run, and its heap blocks still allocated are freed. The
+ * globals are the .data and .bss of the program's objects, which the link
+ * places between rlprt_begin.o and rlprt_end.o (see the build flags); the
+ * runtime's and the engine's own data lie outside and are left alone.
+ *
+ * Before a second thread has started, memory accesses are not scheduling
+ * points and make no records: single-threaded set-up stays cheap, and no
+ * other thread could interleave with it anyway. From the first
+ * pthread_create on, every access to shared memory is one.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../fiber.h"
+#include "../srcloc.h"
+#include "prt.h"
+
+struct prt prt;
+
+int __real_main(int argc, char **argv, char **envp);
+void *__real_malloc(size_t n);
+void __real_free(void *p);
+int __real_pthread_create(pthread_t *th, const pthread_attr_t *attr,
+                          void *(*fn)(void *), void *arg);
+int __real_pthread_join(pthread_t th, void **ret);
+_Noreturn void __real_pthread_exit(void *ret);
+pthread_t __real_pthread_self(void);
+int __real_pthread_detach(pthread_t th);
+int __real_pthread_equal(pthread_t a, pthread_t b);
+
+/* ---- the program's globals ------------------------------------------------- */
+
+/* Markers around the program's data (rlprt_begin.c, rlprt_end.c); weak so
+ * that a program linked without them still runs (once per process). */
+extern char rlprt_data_begin __attribute__((weak));
+extern char rlprt_data_end __attribute__((weak));
+extern char rlprt_bss_begin __attribute__((weak));
+extern char rlprt_bss_end __attribute__((weak));
+
+static char *snap_data, *snap_bss;
+static size_t snap_data_len, snap_bss_len;
+
+/* Copy the program's globals as they are at start-up. */
+static void globals_snapshot(void)
+{
+    if (&rlprt_data_begin && &rlprt_data_end > &rlprt_data_begin) {
+        snap_data_len = (size_t)(&rlprt_data_end - &rlprt_data_begin);
+        snap_data = __real_malloc(snap_data_len);
+        memcpy(snap_data, &rlprt_data_begin, snap_data_len);
+    }
+    if (&rlprt_bss_begin && &rlprt_bss_end > &rlprt_bss_begin) {
+        snap_bss_len = (size_t)(&rlprt_bss_end - &rlprt_bss_begin);
+        snap_bss = __real_malloc(snap_bss_len);
+        memcpy(snap_bss, &rlprt_bss_begin, snap_bss_len);
+    }
+}
+
+/* Put the program's globals back as they were at start-up. */
+static void globals_restore(void)
+{
+    if (snap_data)
+        memcpy(&rlprt_data_begin, snap_data, snap_data_len);
+    if (snap_bss)
+        memcpy(&rlprt_bss_begin, snap_bss, snap_bss_len);
+}
+
+/* ---- symbols and read-only memory ------------------------------------------- */
+
+struct sym {
+    uintptr_t addr;
+    size_t size;
+    char *name;
+};
+
+static struct sym *syms;
+static size_t nsyms;
+/* Memory no access of which is a scheduling point: the executable's
+ * read-only segments, and the C library's variables copied into it
+ * (stdout@GLIBC..., environ...), which are its business. */
+#define MAX_SKIP 32
+static uintptr_t ro_lo[MAX_SKIP], ro_hi[MAX_SKIP];
+static int nro;
+/* The executable's code, to tell the program's pcs from the libraries'. */
+static uintptr_t text_lo[4], text_hi[4];
+static int ntext;
+
+/* Order symbols by address. */
+static int sym_cmp(const void *a, const void *b)
+{
+    const struct sym *x = a, *y = b;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Read the data symbols of the executable's .symtab (statics included). */
+static void syms_load(void)
+{
+    int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
+        close(fd);
+        return;
+    }
+    size_t len = (size_t)st.st_size;
+    const unsigned char *img = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (img == MAP_FAILED)
+        return;
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+        eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shoff == 0 ||
+        eh->e_shoff + (size_t)eh->e_shnum * sizeof(Elf64_Shdr) > len) {
+        munmap((void *)img, len);
+        return;
+    }
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(img + eh->e_shoff);
+    for (int i = 0; i < eh->e_shnum; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+            continue;
+        const Elf64_Sym *sym = (const Elf64_Sym *)(img + sh[i].sh_offset);
+        size_t n = sh[i].sh_size / sizeof(Elf64_Sym);
+        const char *str = (const char *)img + sh[sh[i].sh_link].sh_offset;
+        syms = __real_malloc((n ? n : 1) * sizeof(*syms));
+        for (size_t k = 0; k < n; k++) {
+            if (ELF64_ST_TYPE(sym[k].st_info) != STT_OBJECT ||
+                sym[k].st_size == 0 || sym[k].st_value == 0)
+                continue;
+            const char *nm = str + sym[k].st_name;
+            if (strncmp(nm, "rlprt_", 6) == 0)
+                continue;
+            if (strchr(nm, '@')) {
+                if (nro < MAX_SKIP) {
+                    ro_lo[nro] = sym[k].st_value;
+                    ro_hi[nro++] = sym[k].st_value + sym[k].st_size;
+                }
+                continue;
+            }
+            size_t l = strcspn(nm, ".");
+            if (l == 0)
+                l = strlen(nm);
+            char *copy = __real_malloc(l + 1);
+            memcpy(copy, nm, l);
+            copy[l] = '\0';
+            syms[nsyms++] = (struct sym){sym[k].st_value, sym[k].st_size, copy};
+        }
+        qsort(syms, nsyms, sizeof(*syms), sym_cmp);
+        break;
+    }
+    munmap((void *)img, len);
+}
+
+/* Note the read-only segments of the executable (no access there can
+ * race). */
+static int ro_note(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+    (void)size;
+    (void)ctx;
+    if (info->dlpi_name && info->dlpi_name[0])
+        return 1; /* only the executable, the first entry */
+    for (int i = 0; i < info->dlpi_phnum && nro < MAX_SKIP; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && ntext < 4) {
+            text_lo[ntext] = info->dlpi_addr + ph->p_vaddr;
+            text_hi[ntext++] = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+        }
+        if (ph->p_type == PT_LOAD && !(ph->p_flags & PF_W)) {
+            ro_lo[nro] = info->dlpi_addr + ph->p_vaddr;
+            ro_hi[nro++] = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+        }
+    }
+    return 1;
+}
+
+/* The symbol containing addr, or NULL. */
+static const struct sym *sym_find(uintptr_t addr)
+{
+    size_t lo = 0, hi = nsyms;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (syms[mid].addr <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NULL;
+    const struct sym *s = &syms[lo - 1];
+    return addr < s->addr + s->size ? s : NULL;
+}
+
+/* ---- the heap ------------------------------------------------------------------ */
+
+struct heap_block {
+    uintptr_t p;     /* 0: empty, 1: deleted */
+    size_t size;
+    uintptr_t site;
+    unsigned serial;
+    int nobj;        /* objects named inside it */
+};
+
+static struct heap_block *heap;
+static size_t heap_cap, heap_used;
+static unsigned heap_serial;
+
+/* The slot of block p (or an empty slot for it). */
+static struct heap_block *heap_slot(uintptr_t p)
+{
+    size_t i = (p >> 4) * 0x9E3779B97F4A7C15u >> 8 & (heap_cap - 1);
+    struct heap_block *del = NULL;
+    while (heap[i].p && heap[i].p != p) {
+        if (heap[i].p == 1 && !del)
+            del = &heap[i];
+        i = (i + 1) & (heap_cap - 1);
+    }
+    return heap[i].p == p || !del ? &heap[i] : del;
+}
+
+/* A new block of the program (see prt.h). */
+void prt_heap_note(void *p, size_t size, uintptr_t site)
+{
+    if (2 * (heap_used + 1) > heap_cap) {
+        struct heap_block *old = heap;
+        size_t n = heap_cap;
+        heap_cap = heap_cap ? heap_cap * 2 : 256;
+        heap = __real_malloc(heap_cap * sizeof(*heap));
+        memset(heap, 0, heap_cap * sizeof(*heap));
+        heap_used = 0;
+        for (size_t i = 0; i < n; i++)
+            if (old[i].p > 1) {
+                *heap_slot(old[i].p) = old[i];
+                heap_used++;
+            }
+        __real_free(old);
+    }
+    struct heap_block *b = heap_slot((uintptr_t)p);
+    if (b->p != (uintptr_t)p)
+        heap_used++;
+    *b = (struct heap_block){(uintptr_t)p, size, site, ++heap_serial, 0};
+}
+
+/* A block freed: its objects are forgotten (the address may come back). */
+void prt_heap_forget(void *p)
+{
+    if (!heap || !p)
+        return;
+    struct heap_block *b = heap_slot((uintptr_t)p);
+    if (b->p != (uintptr_t)p)
+        return;
+    if (b->nobj && prt.active && rl_current) {
+        struct rl_run *run = rl_current;
+        for (int i = 0; i < run->nobjs; i++) {
+            uintptr_t a = (uintptr_t)run->objs[i]->addr;
+            if (a >= b->p && a < b->p + b->size)
+                prt_obj_forget(run->objs[i]->addr);
+        }
+    }
+    b->p = 1;
+}
+
+/* The live block containing addr, or NULL (a scan: names only). */
+static struct heap_block *heap_find(uintptr_t addr)
+{
+    for (size_t i = 0; i < heap_cap; i++)
+        if (heap[i].p > 1 && addr >= heap[i].p && addr < heap[i].p + heap[i].size)
+            return &heap[i];
+    return NULL;
+}
+
+/* Free what the previous run left allocated. */
+static void heap_reset(void)
+{
+    for (size_t i = 0; i < heap_cap; i++)
+        if (heap[i].p > 1)
+            __real_free((void *)heap[i].p);
+    if (heap)
+        memset(heap, 0, heap_cap * sizeof(*heap));
+    heap_used = 0;
+    heap_serial = 0;
+}
+
+/* ---- names ------------------------------------------------------------------------ */
+
+static struct rl_srcloc *srcloc;
+static bool srcloc_tried;
+
+/* "file:line" of pc (see prt.h). */
+const char *prt_where(uintptr_t pc, char *buf, size_t len)
+{
+    if (!srcloc_tried) {
+        srcloc_tried = true;
+        srcloc = rl_srcloc_open("/proc/self/exe");
+    }
+    return rl_srcloc_format(srcloc, pc, buf, len);
+}
+
+/* Append "[i]" for an element of a larger object, i from the offset. */
+static void name_elem(char *buf, size_t len, size_t off, size_t total,
+                      size_t elem)
+{
+    size_t n = strlen(buf);
+    if (elem && total > elem && n < len)
+        snprintf(buf + n, len - n, "[%zu]", off / elem);
+    else if (off && n < len)
+        snprintf(buf + n, len - n, "+%zu", off);
+}
+
+/* A name for the object at addr of elem bytes (see the file comment). */
+static void name_of(uintptr_t addr, size_t elem, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    const struct sym *s = sym_find(addr);
+    if (s) {
+        snprintf(buf, len, "%s", s->name);
+        name_elem(buf, len, addr - s->addr, s->size, elem);
+        return;
+    }
+    struct heap_block *b = heap_find(addr);
+    if (b) {
+        char where[64];
+        prt_where(b->site, where, sizeof(where));
+        snprintf(buf, len, "heap#%u@%.24s", b->serial, where);
+        name_elem(buf, len, addr - b->p, b->size, elem);
+        b->nobj++;
+        return;
+    }
+    struct rl_run *run = rl_current;
+    for (int i = 0; run && i < run->nthreads; i++) {
+        const struct prt_thread *pt = &prt.th[i];
+        if (addr >= pt->lo && addr < pt->hi) {
+            snprintf(buf, len, "%.16s.stack-%zu", run->threads[i]->name,
+                     (size_t)(pt->hi - addr));
+            return;
+        }
+    }
+}
+
+/* ---- the address map ---------------------------------------------------------------- */
+
+struct map_entry {
+    uintptr_t addr;
+    uint64_t gen;     /* the run it belongs to; another: empty */
+    struct rl_obj *obj;
+};
+
+static struct map_entry *map;
+static size_t map_cap, map_used;
+static uint64_t map_gen = 1;
+
+/* The slot of addr in this run (found, or the empty one to fill). */
+static inline struct map_entry *map_slot(uintptr_t addr)
+{
+    size_t i = (addr * 0x9E3779B97F4A7C15u >> 20) & (map_cap - 1);
+    while (map[i].gen == map_gen && map[i].addr != addr)
+        i = (i + 1) & (map_cap - 1);
+    return &map[i];
+}
+
+/* Double the table, keeping this run's entries. */
+static void map_grow(void)
+{
+    struct map_entry *old = map;
+    size_t n = map_cap;
+    map_cap = map_cap ? map_cap * 2 : 1024;
+    map = __real_malloc(map_cap * sizeof(*map));
+    memset(map, 0, map_cap * sizeof(*map));
+    for (size_t i = 0; i < n; i++)
+        if (old[i].gen == map_gen && old[i].obj)
+            *map_slot(old[i].addr) = old[i];
+    __real_free(old);
+}
+
+/* The object at addr if there is one. */
+struct rl_obj *prt_obj_find(void *addr)
+{
+    if (!map)
+        return NULL;
+    struct map_entry *e = map_slot((uintptr_t)addr);
+    return e->gen == map_gen ? e->obj : NULL;
+}
+
+/* Forget the object at addr: a tombstone, so probing goes on past it. */
+void prt_obj_forget(void *addr)
+{
+    if (!map)
+        return;
+    struct map_entry *e = map_slot((uintptr_t)addr);
+    if (e->gen == map_gen)
+        e->obj = NULL;
+}
+
+/* The object at addr, created on first use (see prt.h). */
+struct rl_obj *prt_obj(void *addr, enum rl_obj_kind kind, long value,
+                       long limit, size_t elem)
+{
+    if (2 * (map_used + 1) > map_cap)
+        map_grow();
+    struct map_entry *e = map_slot((uintptr_t)addr);
+    if (e->gen == map_gen && e->obj && e->obj->kind == kind)
+        return e->obj;
+    char name[RL_NAME_MAX];
+    name_of((uintptr_t)addr, elem, name, sizeof(name));
+    struct rl_obj *o;
+    if (kind == RL_OBJ_VAR)
+        o = rl_px_mem_create(name[0] ? name : NULL, addr, (int)elem);
+    else
+        o = rl_px_create(kind, name[0] ? name : NULL, value, limit);
+    if (e->gen != map_gen)
+        map_used++;
+    e->addr = (uintptr_t)addr;
+    e->gen = map_gen;
+    e->obj = o;
+    return o;
+}
+
+/* Whether pc is in the executable's code (see prt.h). */
+bool prt_pc_in_program(uintptr_t pc)
+{
+    for (int i = 0; i < ntext; i++)
+        if (pc >= text_lo[i] && pc < text_hi[i])
+            return true;
+    return false;
+}
+
+/* Whether an access to addr by t is a scheduling point (see prt.h). */
+bool prt_shared(const struct rl_thread *t, uintptr_t addr)
+{
+    const struct prt_thread *pt = &prt.th[t->id];
+    if (addr >= pt->lo && addr < pt->hi)
+        return false;
+    for (int i = 0; i < nro; i++)
+        if (addr >= ro_lo[i] && addr < ro_hi[i])
+            return false;
+    return addr >= 4096; /* a NULL dereference crashes, it is not shared */
+}
+
+/* ---- threads ------------------------------------------------------------------------ */
+
+struct start {
+    void *(*fn)(void *);
+    void *arg;
+};
+
+/* Note the running thread's stack. */
+static void thread_begin(struct rl_thread *t)
+{
+    fiber_stack_bounds(t->backend, &prt.th[t->id].lo, &prt.th[t->id].hi);
+}
+
+/* The body of a thread made by pthread_create. */
+static void thread_body(void *arg)
+{
+    struct rl_thread *t = rl_px_self();
+    struct start st = *(struct start *)arg;
+    __real_free(arg);
+    struct prt_thread *pt = &prt.th[t->id];
+    thread_begin(t);
+    pt->fn = st.fn;
+    pt->arg = st.arg;
+    pt->ret = st.fn(st.arg);
+    pt->inside++; /* its finish record is the engine's */
+}
+
+/* Whether every thread but t has finished. */
+static bool others_done(const struct rl_thread *t, char *list, size_t len)
+{
+    struct rl_run *run = t->run;
+    bool done = true;
+    size_t n = 0;
+    list[0] = '\0';
+    for (int i = 0; i < run->nthreads; i++) {
+        if (i == t->id ||
+            atomic_load(&run->threads[i]->state) == RL_T_DONE)
+            continue;
+        done = false;
+        if (n < len)
+            n += (size_t)snprintf(list + n, len - n, "%s%s", n ? ", " : "",
+                                  run->threads[i]->name);
+    }
+    return done;
+}
+
+/* The program ends (see prt.h). */
+void prt_program_end(struct rl_thread *t, int status, const char *how)
+{
+    char others[128], where[64], msg[256];
+    prt.th[t->id].inside++;
+    bool alone = others_done(t, others, sizeof(others));
+    if (status == 0 && alone)
+        rl_px_thread_exit(); /* as if every thread finished: run done */
+    int n;
+    if (t->pc) {
+        prt_where(t->pc, where, sizeof(where));
+        n = snprintf(msg, sizeof(msg), "%s called %s(%d) at %s", t->name, how,
+                     status, where);
+    } else {
+        n = snprintf(msg, sizeof(msg), "%s returned %d", how, status);
+    }
+    if (!alone && n > 0 && (size_t)n < sizeof(msg))
+        snprintf(msg + n, sizeof(msg) - (size_t)n,
+                 "; still running, not waited for: %s", others);
+    rl_px_end(RL_END_EXIT, status, msg);
+}
+
+/* Thread T0: the program's main. */
+static void main_body(void *arg)
+{
+    (void)arg;
+    struct rl_thread *t = rl_px_self();
+    thread_begin(t);
+    int rc = __real_main(prt.argc, prt.argv, prt.envp);
+    prt.th[t->id].inside++;
+    t->pc = 0;
+    prt_program_end(t, rc, "main");
+}
+
+/* The setup of each run: a clean program, then T0. */
+static void prt_setup(void *ctx)
+{
+    (void)ctx;
+    if (prt.runs++ > 0) {
+        globals_restore();
+        heap_reset();
+    }
+    map_gen++;
+    map_used = 0;
+    memset(prt.th, 0, sizeof(prt.th));
+    prt.multi = false;
+    prt.active = true;
+    rl_thread_start(NULL, main_body, NULL);
+}
+
+/* The program's entry: main becomes T0 of a run of the child. */
+int __wrap_main(int argc, char **argv, char **envp)
+{
+    prt.argc = argc;
+    prt.argv = argv;
+    prt.envp = envp;
+    globals_snapshot();
+    syms_load();
+    dl_iterate_phdr(ro_note, NULL);
+    prt_signals_install();
+    struct rl_program program = {prt_setup, NULL, NULL};
+    int rc = rl_child_main(&program, argc, argv);
+    prt.active = false;
+    return rc;
+}
+
+/* ---- pthread threads ------------------------------------------------------------------ */
+
+/* pthread_create: a step of the creating thread ("start T1"). */
+int __wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr,
+                          void *(*fn)(void *), void *arg)
+{
+    struct rl_thread *t = prt_user();
+    if (!t)
+        return __real_pthread_create(th, attr, fn, arg);
+    if (rl_run_thread_count(t->run) >= RL_MAX_THREADS)
+        return EAGAIN;
+    int ds = PTHREAD_CREATE_JOINABLE;
+    if (attr)
+        pthread_attr_getdetachstate(attr, &ds);
+    struct start *st = __real_malloc(sizeof(*st));
+    st->fn = fn;
+    st->arg = arg;
+    prt_in(t, PRT_PC());
+    struct rl_thread *nt = rl_thread_start(NULL, thread_body, st);
+    prt_out(t);
+    prt.th[nt->id].detached = ds == PTHREAD_CREATE_DETACHED;
+    prt.multi = true;
+    *th = (pthread_t)(nt->id + 1);
+    return 0;
+}
+
+/* pthread_join: wait for the thread, take what it returned. */
+int __wrap_pthread_join(pthread_t th, void **ret)
+{
+    struct rl_thread *t = prt_user();
+    if (!t)
+        return __real_pthread_join(th, ret);
+    long id = (long)th - 1;
+    if (id < 0 || id >= rl_run_thread_count(t->run))
+        return ESRCH;
+    if (prt.th[id].detached)
+        return EINVAL;
+    if (id == t->id)
+        return EDEADLK;
+    prt_in(t, PRT_PC());
+    rl_thread_join(t->run->threads[id]);
+    prt_out(t);
+    if (ret)
+        *ret = prt.th[id].ret;
+    return 0;
+}
+
+/* pthread_exit: the calling thread finishes now. */
+void __wrap_pthread_exit(void *ret)
+{
+    struct rl_thread *t = prt_user();
+    if (!t)
+        __real_pthread_exit(ret);
+    prt.th[t->id].ret = ret;
+    prt_in(t, PRT_PC());
+    rl_px_thread_exit();
+}
+
+/* pthread_self: thread Tn is n + 1. */
+pthread_t __wrap_pthread_self(void)
+{
+    struct rl_thread *t = prt_user();
+    return t ? (pthread_t)(t->id + 1) : __real_pthread_self();
+}
+
+/* pthread_detach: nobody will join it. */
+int __wrap_pthread_detach(pthread_t th)
+{
+    struct rl_thread *t = prt_user();
+    if (!t)
+        return __real_pthread_detach(th);
+    long id = (long)th - 1;
+    if (id < 0 || id >= rl_run_thread_count(t->run))
+        return ESRCH;
+    prt.th[id].detached = true;
+    return 0;
+}
+
+/* pthread_equal. */
+int __wrap_pthread_equal(pthread_t a, pthread_t b)
+{
+    return a == b;
+}

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rlprt_begin.c - linked just before the program's own objects (and
+ * rlprt_end.c just after them), so that these two markers bracket the
+ * program's .data and .bss: the runtime copies that memory at start-up and
+ * puts it back before each later run in the same process (prt_main.c).
+ */
+char rlprt_data_begin = 1;
+char rlprt_bss_begin;

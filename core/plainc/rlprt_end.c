@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rlprt_end.c - the markers after the program's .data and .bss (see
+ * rlprt_begin.c).
+ */
+char rlprt_data_end = 1;
+char rlprt_bss_end;

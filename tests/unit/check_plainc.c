@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_plainc.c - plain pthreads programs (tests/programs/, built by the
+ * Makefile against librlprt.a) run standalone under fixed schedules: the
+ * exact outcome of each (final values printed, deadlock with its cycle,
+ * assert failure and crash with file:line, data races, lost updates), the
+ * correct programs passing under many seeds, replay of a printed
+ * schedule, and several runs in one process starting from clean globals.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char prog_dir[4096];
+static char out[1 << 16], errout[1 << 12], trace[1 << 18];
+
+/* Read file path into buf (NUL-terminated). */
+static void slurp(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot read %s", path);
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+/* Run program name under sched with extra environment (NAME=VALUE or
+ * NULL); its stdout lands in out, its stderr in errout, its trace in
+ * trace; returns the exit status. */
+static int run(const char *name, const char *sched, const char *extra)
+{
+    char path[4200], out_path[] = "/tmp/rlpcoutXXXXXX",
+                     tr_path[] = "/tmp/rlpctrXXXXXX",
+                     err_path[] = "/tmp/rlpcerrXXXXXX";
+    snprintf(path, sizeof(path), "%s/%s", prog_dir, name);
+    int ofd = mkstemp(out_path), tfd = mkstemp(tr_path),
+        efd = mkstemp(err_path);
+    ck_assert(ofd >= 0 && tfd >= 0 && efd >= 0);
+    close(tfd);
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        dup2(ofd, 1);
+        dup2(efd, 2);
+        setenv("RACELAB_SCHED", sched, 1);
+        setenv("RACELAB_TRACE", tr_path, 1);
+        if (extra) {
+            char kv[256];
+            snprintf(kv, sizeof(kv), "%.200s", extra);
+            char *eq = strchr(kv, '=');
+            *eq = '\0';
+            setenv(kv, eq + 1, 1);
+        }
+        execl(path, name, (char *)NULL);
+        _exit(127);
+    }
+    close(ofd);
+    close(efd);
+    int st;
+    ck_assert(waitpid(pid, &st, 0) == pid);
+    slurp(out_path, out, sizeof(out));
+    slurp(tr_path, trace, sizeof(trace));
+    slurp(err_path, errout, sizeof(errout));
+    unlink(err_path);
+    unlink(out_path);
+    unlink(tr_path);
+    ck_assert_msg(WIFEXITED(st), "%s died with signal %d", name,
+                  WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+    return WEXITSTATUS(st);
+}
+
+/* The trace has this exact line. */
+static void has_line(const char *line)
+{
+    char want[1024];
+    snprintf(want, sizeof(want), "\n%s\n", line);
+    ck_assert_msg(strstr(trace, want) != NULL, "no line \"%s\" in:\n%.3000s",
+                  line, trace);
+}
+
+/* The trace has no line starting with prefix. */
+static void no_line(const char *prefix)
+{
+    char want[256];
+    snprintf(want, sizeof(want), "\n%s", prefix);
+    ck_assert_msg(strstr(trace, want) == NULL,
+                  "a line \"%s...\" in:\n%.3000s", prefix, trace);
+}
+
+/* A correct program passes every one of seeds random schedules (and
+ * round robin), printing want each time, with no race. */
+static void always_passes(const char *name, const char *want)
+{
+    char sched[32];
+    for (int seed = 0; seed <= 20; seed++) {
+        if (seed == 0)
+            snprintf(sched, sizeof(sched), "rr:1");
+        else
+            snprintf(sched, sizeof(sched), "random:%d", seed);
+        int rc = run(name, sched, NULL);
+        ck_assert_msg(rc == 0, "%s under %s: exit %d\n%.3000s", name, sched,
+                      rc, trace);
+        ck_assert_str_eq(out, want);
+        no_line("race:");
+        no_line("check ");
+    }
+}
+
+START_TEST(test_counter_race)
+{
+    ck_assert_int_eq(run("counter_race", "rr:1", NULL), 1);
+    ck_assert_str_eq(out, "counter = 11\n");
+    ck_assert(strncmp(trace,
+                      "    1 T0   -                  start\n"
+                      "    2 T0   counter_race.c:20  start T1   | "
+                      "pthread_create(&a, NULL, worker, NULL);\n"
+                      "    3 T1   -                  start\n"
+                      "    4 T0   counter_race.c:21  start T2   | "
+                      "pthread_create(&b, NULL, worker, NULL);\n"
+                      "    5 T1   counter_race.c:13  load counter -> 0   | "
+                      "counter++;\n",
+                      0) == 0);
+    has_line("    8 T1   counter_race.c:13  store counter <- 1   | "
+             "counter++;");
+    has_line("end: finished");
+    has_line("race: data race on counter: T1 writes at step 8 and T2 reads "
+             "at step 9, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (counter_race.c:13, counter_race.c:13)");
+    has_line("lost update: lost update on counter: T1 loaded 1 at step 10, "
+             "T2 stored 2 at step 11, then T1 stored 2 at step 12 over it");
+    has_line("schedule: 1.0.1.2.0.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1."
+             "2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.0.2");
+    has_line("steps: 53");
+}
+END_TEST
+
+START_TEST(test_replay_reproduces)
+{
+    ck_assert_int_eq(run("counter_race", "random:7", NULL), 1);
+    static char first[sizeof(trace)], first_out[sizeof(out)];
+    memcpy(first, trace, sizeof(trace));
+    memcpy(first_out, out, sizeof(out));
+    const char *s = strstr(trace, "\nschedule: ");
+    ck_assert(s != NULL);
+    char sched[1024] = "replay:";
+    size_t n = strcspn(s + 11, "\n");
+    memcpy(sched + 7, s + 11, n);
+    sched[7 + n] = '\0';
+    ck_assert_int_eq(run("counter_race", sched, NULL), 1);
+    ck_assert_str_eq(out, first_out);
+    ck_assert_str_eq(trace, first);
+}
+END_TEST
+
+START_TEST(test_counter_mutex_passes)
+{
+    always_passes("counter_mutex", "counter = 20\n");
+    ck_assert_int_eq(run("counter_mutex", "rr:1", NULL), 0);
+    has_line("steps: 114");
+}
+END_TEST
+
+START_TEST(test_counter_assert)
+{
+    ck_assert_int_eq(run("counter_assert", "rr:1", NULL), 1);
+    has_line("end: assertion failed");
+    has_line("  T0: assertion `counter == 6' failed at counter_assert.c:23 in "
+             "main");
+    has_line("  at counter_assert.c:23: assert(counter == 6);");
+    /* No update lost this time, but the race is there all the same. */
+    ck_assert_int_eq(run("counter_assert", "rr:100", NULL), 1);
+    has_line("end: finished");
+    has_line("race: data race on counter: T1 writes at step 11 and T2 reads "
+             "at step 14, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (counter_assert.c:12, counter_assert.c:12)");
+}
+END_TEST
+
+START_TEST(test_lock_order_deadlock)
+{
+    ck_assert_int_eq(run("lock_order", "replay:0x2.1.2x2.1x2", NULL), 1);
+    ck_assert_str_eq(out, "");
+    has_line("end: deadlock");
+    has_line("  wait-for cycle: T1 -> T2 -> T1");
+    has_line("check no deadlock: FAILED: deadlock: T0 waits to join T1; T1 "
+             "holds first, waits for second (held by T2); T2 holds second, "
+             "waits for first (held by T1)");
+    has_line("    9 T1   lock_order.c:14    lock second: blocked (held by "
+             "T2)   | pthread_mutex_lock(&second);");
+    ck_assert_int_eq(run("lock_order", "rr:1", NULL), 0);
+    ck_assert_str_eq(out, "balance = 0\n");
+}
+END_TEST
+
+START_TEST(test_cond_if_vs_while)
+{
+    const char *bad = "replay:1x2.0.2.0.1.0.2.3.1.3.2.1.2x2.3";
+    ck_assert_int_eq(run("cond_if", bad, NULL), 1);
+    has_line("end: assertion failed");
+    has_line("  T1: assertion `items >= 0' failed at cond_if.c:23 in "
+             "consumer");
+    always_passes("cond_while", "");
+}
+END_TEST
+
+START_TEST(test_one_cv_two_consumers_deadlock)
+{
+    ck_assert_int_eq(
+        run("pc_one_cv", "replay:1.0x3.2.1x2.2.1.2.3x2.2.3x3.2.1x5", NULL), 1);
+    ck_assert_str_eq(out, "got 0\n");
+    has_line("end: deadlock");
+    has_line("check no deadlock: FAILED: deadlock: T0 waits to join T3; T1 "
+             "waits for a notify on cv; T2 waits for a notify on cv; T3 "
+             "waits for a notify on cv");
+}
+END_TEST
+
+START_TEST(test_null_deref_crash)
+{
+    ck_assert_int_eq(run("null_deref", "replay:1x2.0.2.0.2", NULL), 1);
+    ck_assert_str_eq(out, "");
+    has_line("   10 T1   null_deref.c:19    load info -> 0   | total += "
+             "info->len;");
+    has_line("   11 T1   null_deref.c:19    crash: SIGSEGV   | total += "
+             "info->len;");
+    has_line("end: crash");
+    has_line("  T1 crashed with SIGSEGV: NULL pointer dereference (address "
+             "0)");
+    has_line("  at null_deref.c:19: total += info->len;");
+    has_line("race: data race on info: T1 reads at step 4 and T2 writes at "
+             "step 8, with nothing ordering them (no lock, event, barrier or "
+             "join in between) (null_deref.c:18, null_deref.c:26)");
+}
+END_TEST
+
+START_TEST(test_stack_overflow_crash)
+{
+    ck_assert_int_eq(run("stack_overflow", "rr:1", NULL), 1);
+    has_line("end: crash");
+    has_line("  T1 crashed with SIGSEGV: stack overflow");
+}
+END_TEST
+
+START_TEST(test_double_free_crash)
+{
+    ck_assert_int_eq(run("double_free", "rr:1", NULL), 1);
+    has_line("end: crash");
+    has_line("  T2 crashed with SIGABRT in the C library (a double free or a "
+             "corrupted heap?)");
+    has_line("  at double_free.c:11: free(block);");
+}
+END_TEST
+
+START_TEST(test_correct_programs_pass)
+{
+    always_passes("sem_join", "parent: begin\nchild\nparent: end, result 42\n");
+    always_passes("spin_atomic", "counter = 6\n");
+    always_passes("recursive_mutex", "total = 6, depth reached 2 times\n");
+    always_passes("signal_after_unlock", "ready\n");
+    always_passes("thread_tree", "total = 28\n");
+}
+END_TEST
+
+START_TEST(test_signal_after_unlock_trace)
+{
+    ck_assert_int_eq(run("signal_after_unlock", "rr:1", NULL), 0);
+    has_line("   11 T1   signal_after_unlock.c:17 notify c (wakes T0)   | "
+             "pthread_cond_signal(&c);");
+}
+END_TEST
+
+START_TEST(test_detached_thread)
+{
+    /* main returns while the detached helper is still running: the
+     * program ends as on Linux, and says who was not waited for. */
+    ck_assert_int_eq(run("detached", "rr:1", NULL), 0);
+    ck_assert_str_eq(out, "helper: done\nwork = 7\n");
+    has_line("end: finished");
+    ck_assert_int_eq(run("detached", "replay:1.0x4", NULL), 0);
+    ck_assert_str_eq(out, "work = 7\n");
+    has_line("end: exit");
+    has_line("  main returned 0; still running, not waited for: T1");
+}
+END_TEST
+
+START_TEST(test_runs_in_one_process_start_clean)
+{
+    ck_assert_int_eq(run("counter_race", "rr:1", "RACELAB_RUNS=3"), 1);
+    ck_assert_str_eq(out, "counter = 11\ncounter = 11\ncounter = 11\n");
+    has_line("steps: 53");
+    ck_assert_int_eq(run("thread_tree", "random:4", "RACELAB_RUNS=4"), 0);
+    ck_assert_str_eq(out, "total = 28\ntotal = 28\ntotal = 28\ntotal = 28\n");
+}
+END_TEST
+
+START_TEST(test_bad_schedule_env)
+{
+    ck_assert_int_eq(run("counter_race", "sideways", NULL), 2);
+    ck_assert_str_eq(out, "");
+    ck_assert_str_eq(errout, "racelab: RACELAB_SCHED: bad scheduler "
+                             "'sideways'; use one of: rr, rr:QUANTUM, "
+                             "random:SEED, pct:SEED:DEPTH, replay:CHOICES, "
+                             "manual\n");
+}
+END_TEST
+
+START_TEST(test_names)
+{
+    ck_assert_int_eq(run("names", "rr:1", NULL), 1);
+    has_line("    5 T1   names.c:15         store buffer[1] <- 11   | "
+             "buffer[i] = (int)i + 10;");
+    has_line("   10 T1   names.c:16         store heap#1@names.c:23[1] <- 21 "
+             "  | heap[i] = (int)i + 20;");
+    has_line("   12 T1   names.c:17         store pair[1] <- 1   | pair.b = "
+             "(int)i;");
+    has_line("race: data race on pair[1]: T1 writes at step 12 and T2 writes "
+             "at step 16, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (names.c:17, names.c:17)");
+}
+END_TEST
+
+START_TEST(test_virtual_time)
+{
+    always_passes("sleepy", "fast\nslow\nelapsed 2000 ms\n");
+    ck_assert_int_eq(run("sleepy", "rr:1", NULL), 0);
+    has_line("    9 T2   sleepy.c:19        wake up (t=500 ms)   | "
+             "usleep(500000);");
+}
+END_TEST
+
+START_TEST(test_exit_from_a_thread)
+{
+    ck_assert_int_eq(run("exit_thread", "rr:1", NULL), 1);
+    ck_assert_str_eq(out, "");
+    ck_assert_str_eq(errout, "giving up\n");
+    has_line("    5 T1   exit_thread.c:11   output \"giving up\\n\"   | "
+             "fprintf(stderr, \"giving up\\n\");");
+    has_line("end: exit");
+    has_line("  T1 called exit(3) at exit_thread.c:12; still running, not "
+             "waited for: T0");
+    has_line("check exit status: FAILED: T1 called exit(3) at "
+             "exit_thread.c:12; still running, not waited for: T0");
+}
+END_TEST
+
+START_TEST(test_barrier_once_rwlock_output)
+{
+    always_passes("phases", "phases done\ntable 101, serial 1, inits 1\nbye\n");
+    ck_assert_int_eq(run("phases", "rr:1", NULL), 0);
+    has_line("   15 T1   phases.c:25        once once: routine done   | "
+             "pthread_once(&once, init);");
+    has_line("   37 T0   phases.c:45        output \"phases done\\n\"   | "
+             "write(1, msg, strlen(msg));");
+}
+END_TEST
+
+static Suite *plainc_suite(void)
+{
+    Suite *s = suite_create("plainc");
+    TCase *tc = tcase_create("plainc");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_counter_race);
+    tcase_add_test(tc, test_replay_reproduces);
+    tcase_add_test(tc, test_counter_mutex_passes);
+    tcase_add_test(tc, test_counter_assert);
+    tcase_add_test(tc, test_lock_order_deadlock);
+    tcase_add_test(tc, test_cond_if_vs_while);
+    tcase_add_test(tc, test_one_cv_two_consumers_deadlock);
+    tcase_add_test(tc, test_null_deref_crash);
+    tcase_add_test(tc, test_stack_overflow_crash);
+    tcase_add_test(tc, test_double_free_crash);
+    tcase_add_test(tc, test_correct_programs_pass);
+    tcase_add_test(tc, test_signal_after_unlock_trace);
+    tcase_add_test(tc, test_detached_thread);
+    tcase_add_test(tc, test_runs_in_one_process_start_clean);
+    tcase_add_test(tc, test_bad_schedule_env);
+    tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_virtual_time);
+    tcase_add_test(tc, test_exit_from_a_thread);
+    tcase_add_test(tc, test_barrier_once_rwlock_output);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    /* The programs are built next to this binary: BUILD/tests/programs. */
+    ssize_t n = readlink("/proc/self/exe", prog_dir, sizeof(prog_dir) - 32);
+    if (n <= 0)
+        return EXIT_FAILURE;
+    prog_dir[n] = '\0';
+    char *slash = strrchr(prog_dir, '/');
+    strcpy(slash, "/programs");
+    SRunner *sr = srunner_create(plainc_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

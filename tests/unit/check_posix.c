@@ -1,0 +1,603 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_posix.c - the engine's POSIX objects and plain memory (core/posix.h)
+ * on sim, driven directly by lab threads: exact traces of mutexes (normal,
+ * recursive, error-checking, try, timed), condition variables with POSIX
+ * rules, rwlocks, barriers, once, memory loads / stores / atomics, the
+ * pending store record, misuse in POSIX words, deadlock reports, the
+ * analyses, and the ends a plain program can have (exit, assert).
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../core/analysis.h"
+#include "../../core/posix.h"
+
+static char trace[1 << 15];
+static size_t trace_len;
+
+/* Append "<thread> <record text>" for each record. */
+static void on_rec(void *ctx, const struct rl_run *run,
+                   const struct rl_record *r)
+{
+    (void)ctx;
+    char line[200];
+    rl_record_text(run, r, line, sizeof(line));
+    struct rl_thread_view v;
+    rl_run_thread(run, r->thread, &v);
+    trace_len += (size_t)snprintf(trace + trace_len, sizeof(trace) - trace_len,
+                                  "%s %s\n", v.name, line);
+}
+
+/* A sim run of setup under rr:1, traced, finished. */
+static struct rl_run *run_rr(void (*setup)(void *), enum rl_end want)
+{
+    trace_len = 0;
+    trace[0] = '\0';
+    struct rl_run_config cfg = {0};
+    cfg.program.setup = setup;
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    cfg.on_record = on_rec;
+    char err[256];
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_finish(run), want);
+    return run;
+}
+
+/* The check named name: its state and message. */
+static const char *check_msg(struct rl_run *run, const char *name, bool *ok)
+{
+    for (int i = 0; i < rl_run_check_count(run); i++) {
+        struct rl_check_result c;
+        rl_run_check(run, i, &c);
+        if (strcmp(c.name, name) == 0) {
+            *ok = c.ok;
+            return c.message;
+        }
+    }
+    ck_abort_msg("no check named %s", name);
+    return NULL;
+}
+
+/* ---- a counter in plain memory, with and without a mutex ------------------ */
+
+static int counter;
+static struct rl_obj *vcounter, *mu;
+static bool use_mutex;
+
+static void incr(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 2; i++) {
+        if (use_mutex)
+            rl_px_mutex_lock(mu, -1);
+        rl_px_load(vcounter);
+        int tmp = counter;
+        rl_px_store(vcounter);
+        counter = tmp + 1;
+        if (use_mutex)
+            rl_px_mutex_unlock(mu);
+    }
+}
+
+static void setup_counter(void *ctx)
+{
+    (void)ctx;
+    counter = 0;
+    vcounter = rl_px_mem_create("counter", &counter, sizeof(counter));
+    mu = rl_px_create(RL_OBJ_MUTEX, "m", 0, RL_PX_MUTEX_NORMAL);
+    rl_thread_start(NULL, incr, NULL);
+    rl_thread_start(NULL, incr, NULL);
+}
+
+START_TEST(test_counter_race_and_analyses)
+{
+    use_mutex = false;
+    struct rl_run *run = run_rr(setup_counter, RL_END_DONE);
+    ck_assert_int_eq(counter, 2);
+    ck_assert_str_eq(trace, "T0 start\n"
+                            "T1 start\n"
+                            "T0 load counter -> 0\n"
+                            "T1 load counter -> 0\n"
+                            "T0 store counter <- 1\n"
+                            "T1 store counter <- 1\n"
+                            "T0 load counter -> 1\n"
+                            "T1 load counter -> 1\n"
+                            "T0 store counter <- 2\n"
+                            "T0 finish\n"
+                            "T1 store counter <- 2\n"
+                            "T1 finish\n");
+    struct rl_analysis a;
+    char err[128];
+    ck_assert_int_eq(rl_analyze(run, &a, err, sizeof(err)), 0);
+    ck_assert_int_eq(a.nraces, 1);
+    ck_assert_int_eq(a.races[0].obj, vcounter->id);
+    ck_assert_int_eq(a.nlost, 2);
+    char text[300];
+    rl_lost_text(run, &a.lost[0], text, sizeof(text));
+    ck_assert_str_eq(text, "lost update on counter: T1 loaded 0 at step 4, "
+                           "T0 stored 1 at step 5, then T1 stored 1 at step "
+                           "6 over it");
+    ck_assert_int_eq(vcounter->value, 2);
+    rl_run_destroy(run);
+}
+END_TEST
+
+START_TEST(test_counter_with_mutex)
+{
+    use_mutex = true;
+    struct rl_run *run = run_rr(setup_counter, RL_END_DONE);
+    ck_assert_int_eq(counter, 4);
+    ck_assert(strstr(trace, "T1 lock m: blocked (held by T0)\n"));
+    ck_assert(strstr(trace, "T0 unlock m, wakes T1\n"));
+    ck_assert(strstr(trace, "T1 lock m after waiting\n"));
+    struct rl_analysis a;
+    char err[128];
+    ck_assert_int_eq(rl_analyze(run, &a, err, sizeof(err)), 0);
+    ck_assert_int_eq(a.nraces, 0);
+    ck_assert_int_eq(a.nlost, 0);
+    ck_assert(rl_run_passed(run));
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- mutex types, try, timed, misuse --------------------------------------- */
+
+static struct rl_obj *rec_m, *err_m;
+static int results[16];
+
+static void mutex_types(void *arg)
+{
+    (void)arg;
+    results[0] = rl_px_mutex_lock(rec_m, -1);
+    results[1] = rl_px_mutex_lock(rec_m, -1);
+    results[2] = rl_px_mutex_unlock(rec_m);
+    results[3] = rl_px_mutex_unlock(rec_m);
+    results[4] = rl_px_mutex_lock(err_m, -1);
+    results[5] = rl_px_mutex_lock(err_m, -1);
+    results[6] = rl_px_mutex_unlock(err_m);
+    results[7] = rl_px_mutex_unlock(err_m);
+}
+
+static void setup_types(void *ctx)
+{
+    (void)ctx;
+    rec_m = rl_px_create(RL_OBJ_MUTEX, "r", 0, RL_PX_MUTEX_RECURSIVE);
+    err_m = rl_px_create(RL_OBJ_MUTEX, "e", 0, RL_PX_MUTEX_ERRORCHECK);
+    rl_thread_start(NULL, mutex_types, NULL);
+}
+
+START_TEST(test_mutex_types_and_misuse)
+{
+    struct rl_run *run = run_rr(setup_types, RL_END_DONE);
+    ck_assert_str_eq(trace,
+                     "T0 start\n"
+                     "T0 lock r\n"
+                     "T0 lock r (depth 2)\n"
+                     "T0 unlock r (depth 1)\n"
+                     "T0 unlock r\n"
+                     "T0 lock e\n"
+                     "T0 acquire e: error: locking a lock this thread "
+                     "already holds (EDEADLK)\n"
+                     "T0 unlock e\n"
+                     "T0 release e: error: unlock of a mutex this thread "
+                     "does not hold (EPERM)\n"
+                     "T0 finish\n");
+    int want[] = {0, 0, 0, 0, 0, EDEADLK, 0, EPERM};
+    for (int i = 0; i < 8; i++)
+        ck_assert_int_eq(results[i], want[i]);
+    bool ok;
+    const char *msg = check_msg(run, "no misuse", &ok);
+    ck_assert(!ok);
+    ck_assert_str_eq(msg, "T0: locking a lock this thread already holds "
+                          "(EDEADLK) (mutex e, step 7) (and 1 more)");
+    rl_run_destroy(run);
+}
+END_TEST
+
+static void holder(void *arg)
+{
+    (void)arg;
+    rl_px_mutex_lock(mu, -1);
+    rl_px_sleep_ms(100);
+    rl_px_mutex_unlock(mu);
+}
+
+static void trier(void *arg)
+{
+    (void)arg;
+    results[0] = rl_px_mutex_lock(mu, 0);
+    results[1] = rl_px_mutex_lock(mu, 30);
+    results[2] = (int)rl_px_now_ms();
+    results[3] = rl_px_mutex_lock(mu, 200);
+    results[4] = (int)rl_px_now_ms();
+    rl_px_mutex_unlock(mu);
+}
+
+static void setup_timed(void *ctx)
+{
+    (void)ctx;
+    mu = rl_px_create(RL_OBJ_MUTEX, "m", 0, RL_PX_MUTEX_NORMAL);
+    rl_thread_start(NULL, holder, NULL);
+    rl_thread_start(NULL, trier, NULL);
+}
+
+START_TEST(test_trylock_and_timedlock_virtual_time)
+{
+    struct rl_run *run = run_rr(setup_timed, RL_END_DONE);
+    ck_assert_int_eq(results[0], EBUSY);
+    ck_assert_int_eq(results[1], ETIMEDOUT);
+    ck_assert_int_eq(results[2], 30);
+    ck_assert_int_eq(results[3], 0);
+    ck_assert_int_eq(results[4], 100);
+    ck_assert(strstr(trace, "T1 trylock m: busy\n"));
+    ck_assert(strstr(trace, "T1 lock m: timed out\n"));
+    ck_assert(rl_run_passed(run));
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- condition variables ------------------------------------------------------ */
+
+static struct rl_obj *cv;
+static int ready;
+static struct rl_obj *vready;
+
+static void waiter(void *arg)
+{
+    (void)arg;
+    rl_px_mutex_lock(mu, -1);
+    for (;;) {
+        rl_px_load(vready);
+        if (ready)
+            break;
+        rl_px_cond_wait(cv, mu, -1);
+    }
+    rl_px_mutex_unlock(mu);
+}
+
+static void signaller(void *arg)
+{
+    (void)arg;
+    rl_px_mutex_lock(mu, -1);
+    rl_px_store(vready);
+    ready = 1;
+    rl_px_mutex_unlock(mu);
+    rl_px_cond_signal(cv, false); /* after the unlock: legal in POSIX */
+}
+
+static void setup_cond(void *ctx)
+{
+    (void)ctx;
+    ready = 0;
+    mu = rl_px_create(RL_OBJ_MUTEX, "m", 0, RL_PX_MUTEX_NORMAL);
+    cv = rl_px_create(RL_OBJ_CONDITION, "c", 0, 0);
+    vready = rl_px_mem_create("ready", &ready, sizeof(ready));
+    rl_thread_start(NULL, waiter, NULL);
+    rl_thread_start(NULL, signaller, NULL);
+}
+
+START_TEST(test_cond_signal_after_unlock)
+{
+    struct rl_run *run = run_rr(setup_cond, RL_END_DONE);
+    ck_assert_str_eq(trace, "T0 start\n"
+                            "T1 start\n"
+                            "T0 lock m\n"
+                            "T1 lock m: blocked (held by T0)\n"
+                            "T0 load ready -> 0\n"
+                            "T0 wait c (releases m)\n"
+                            "T1 lock m after waiting\n"
+                            "T1 store ready <- 1\n"
+                            "T1 unlock m\n"
+                            "T1 notify c (wakes T0)\n"
+                            "T1 finish\n"
+                            "T0 wait c: notified, re-acquired m\n"
+                            "T0 load ready -> 1\n"
+                            "T0 unlock m\n"
+                            "T0 finish\n");
+    ck_assert(rl_run_passed(run));
+    struct rl_analysis a;
+    char err[128];
+    ck_assert_int_eq(rl_analyze(run, &a, err, sizeof(err)), 0);
+    ck_assert_int_eq(a.nraces, 0);
+    rl_run_destroy(run);
+}
+END_TEST
+
+static void bad_waiter(void *arg)
+{
+    (void)arg;
+    results[0] = rl_px_cond_wait(cv, mu, -1);
+    results[1] = rl_px_cond_signal(cv, true);
+}
+
+static void setup_bad_wait(void *ctx)
+{
+    (void)ctx;
+    mu = rl_px_create(RL_OBJ_MUTEX, "m", 0, RL_PX_MUTEX_NORMAL);
+    cv = rl_px_create(RL_OBJ_CONDITION, "c", 0, 0);
+    rl_thread_start(NULL, bad_waiter, NULL);
+}
+
+START_TEST(test_cond_wait_without_mutex_is_misuse)
+{
+    struct rl_run *run = run_rr(setup_bad_wait, RL_END_DONE);
+    ck_assert_int_eq(results[0], EPERM);
+    ck_assert_int_eq(results[1], 0);
+    ck_assert_str_eq(trace, "T0 start\n"
+                            "T0 wait c: error: pthread_cond_wait without "
+                            "holding the mutex (EPERM)\n"
+                            "T0 notify_all c (wakes 0)\n"
+                            "T0 finish\n");
+    bool ok;
+    check_msg(run, "no misuse", &ok);
+    ck_assert(!ok);
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- lock-order deadlock --------------------------------------------------------- */
+
+static struct rl_obj *ma, *mb;
+
+static void ab(void *arg)
+{
+    (void)arg;
+    rl_px_mutex_lock(ma, -1);
+    rl_px_mutex_lock(mb, -1);
+    rl_px_mutex_unlock(mb);
+    rl_px_mutex_unlock(ma);
+}
+
+static void ba(void *arg)
+{
+    (void)arg;
+    rl_px_mutex_lock(mb, -1);
+    rl_px_mutex_lock(ma, -1);
+    rl_px_mutex_unlock(ma);
+    rl_px_mutex_unlock(mb);
+}
+
+static void setup_deadlock(void *ctx)
+{
+    (void)ctx;
+    ma = rl_px_create(RL_OBJ_MUTEX, "a", 0, RL_PX_MUTEX_NORMAL);
+    mb = rl_px_create(RL_OBJ_MUTEX, "b", 0, RL_PX_MUTEX_NORMAL);
+    rl_thread_start(NULL, ab, NULL);
+    rl_thread_start(NULL, ba, NULL);
+}
+
+START_TEST(test_mutex_deadlock_report)
+{
+    struct rl_run *run = run_rr(setup_deadlock, RL_END_DEADLOCK);
+    char text[512];
+    rl_run_end_text(run, text, sizeof(text));
+    ck_assert_str_eq(text, "T0 holds a, waits for b (held by T1); T1 holds "
+                           "b, waits for a (held by T0)\n"
+                           "wait-for cycle: T0 -> T1 -> T0");
+    struct rl_obj_view v;
+    rl_run_object(run, ma->id, &v);
+    ck_assert_int_eq(v.owner, 0);
+    ck_assert_int_eq(v.nwaiters, 1);
+    ck_assert_int_eq(v.waiters[0], 1);
+    ck_assert_str_eq(rl_obj_kind_name(v.kind), "mutex");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- rwlock, barrier, once ---------------------------------------------------------- */
+
+static struct rl_obj *rw, *bar, *once;
+static int serial, inits;
+
+static void reader(void *arg)
+{
+    (void)arg;
+    rl_px_rwlock_lock(rw, false, -1);
+    rl_px_yield();
+    rl_px_rwlock_unlock(rw);
+    if (rl_px_barrier_wait(bar))
+        serial++;
+    if (rl_px_once_begin(once)) {
+        inits++;
+        rl_px_once_done(once);
+    }
+}
+
+static void writer(void *arg)
+{
+    (void)arg;
+    rl_px_rwlock_lock(rw, true, -1);
+    rl_px_rwlock_unlock(rw);
+    if (rl_px_barrier_wait(bar))
+        serial++;
+    if (rl_px_once_begin(once)) {
+        inits++;
+        rl_px_once_done(once);
+    }
+}
+
+static void setup_rw(void *ctx)
+{
+    (void)ctx;
+    serial = inits = 0;
+    rw = rl_px_create(RL_OBJ_RWLOCK, "rw", 0, 0);
+    bar = rl_px_create(RL_OBJ_BARRIER, "bar", 0, 3);
+    once = rl_px_create(RL_OBJ_ONCE, "once", 0, 0);
+    rl_thread_start(NULL, reader, NULL);
+    rl_thread_start(NULL, reader, NULL);
+    rl_thread_start(NULL, writer, NULL);
+}
+
+START_TEST(test_rwlock_barrier_once)
+{
+    struct rl_run *run = run_rr(setup_rw, RL_END_DONE);
+    ck_assert_int_eq(serial, 1);
+    ck_assert_int_eq(inits, 1);
+    ck_assert(strstr(trace, "T0 rdlock rw\nT1 rdlock rw\n"
+                            "T2 wrlock rw: blocked (held by T0)\n"));
+    ck_assert(strstr(trace, "T1 unlock rw, wakes T2\n"));
+    ck_assert(strstr(trace, "once once: runs the routine\n"));
+    ck_assert(strstr(trace, "once once: routine done\n"));
+    ck_assert(rl_run_passed(run));
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- atomics and the pending store ----------------------------------------------------- */
+
+static int ai;
+static struct rl_obj *vai;
+static uint64_t got[8];
+
+static void atomics(void *arg)
+{
+    (void)arg;
+    got[0] = rl_px_atomic(vai, RL_OP_FETCH_ADD, 5);
+    got[1] = rl_px_atomic(vai, RL_OP_FETCH_SUB, (uint64_t)-1);
+    uint64_t exp = 0;
+    got[2] = rl_px_cas(vai, &exp, 9);
+    got[3] = exp;
+    got[4] = rl_px_cas(vai, &exp, 9);
+    got[5] = rl_px_atomic(vai, RL_OP_EXCHANGE, (uint64_t)-3);
+    got[6] = rl_px_atomic(vai, RL_OP_ATOMIC_LOAD, 0);
+    rl_px_store(vai);
+    ai = 42;
+    rl_px_output(1, "done\n", 5);
+}
+
+static void setup_atomics(void *ctx)
+{
+    (void)ctx;
+    ai = 1;
+    vai = rl_px_mem_create("ai", &ai, sizeof(ai));
+    rl_thread_start(NULL, atomics, NULL);
+}
+
+START_TEST(test_atomics_and_pending_store)
+{
+    struct rl_run *run = run_rr(setup_atomics, RL_END_DONE);
+    ck_assert_str_eq(trace, "T0 start\n"
+                            "T0 fetch_add ai +5: 1 -> 6\n"
+                            "T0 fetch_sub ai -1: 6 -> 7\n"
+                            "T0 compare_exchange ai: failed (found 7)\n"
+                            "T0 compare_exchange ai: 7 -> 9\n"
+                            "T0 exchange ai -3: 9 -> -3\n"
+                            "T0 atomic load ai -> -3\n"
+                            "T0 store ai <- 42\n"
+                            "T0 output \"done\\n\"\n"
+                            "T0 finish\n");
+    ck_assert_uint_eq(got[0], 1);
+    ck_assert_uint_eq(got[1], 6);
+    ck_assert_uint_eq(got[2], 0);
+    ck_assert_uint_eq(got[3], 7);
+    ck_assert_uint_eq(got[4], 1);
+    ck_assert_uint_eq(got[5], 9);
+    ck_assert_uint_eq(got[6], 0xfffffffd);
+    const struct rl_record *r = rl_run_record(run, 8);
+    ck_assert_int_eq(r->op, RL_OP_STORE);
+    ck_assert_int_eq(r->before, -3);
+    ck_assert_int_eq(r->after, 42);
+    ck_assert_str_eq(rl_run_text(run, rl_run_record(run, 9)->arg), "done\n");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- ends: exit, assert ---------------------------------------------------------------- */
+
+static void asserter(void *arg)
+{
+    (void)arg;
+    rl_px_store(vai);
+    ai = 7;
+    rl_px_end(RL_END_ASSERT, 0, "prog.c:12: main: Assertion `ai == 0' failed");
+}
+
+static void sleeper(void *arg)
+{
+    (void)arg;
+    rl_px_sleep_ms(1000);
+}
+
+static void setup_assert(void *ctx)
+{
+    (void)ctx;
+    ai = 0;
+    vai = rl_px_mem_create("ai", &ai, sizeof(ai));
+    rl_thread_start(NULL, asserter, NULL);
+    rl_thread_start(NULL, sleeper, NULL);
+}
+
+START_TEST(test_assert_ends_the_run)
+{
+    struct rl_run *run = run_rr(setup_assert, RL_END_ASSERT);
+    ck_assert_str_eq(trace, "T0 start\n"
+                            "T1 start\n"
+                            "T0 store ai <- 7\n"
+                            "T0 assertion failed: prog.c:12: main: Assertion "
+                            "`ai == 0' failed\n");
+    bool ok;
+    const char *msg = check_msg(run, "assertions", &ok);
+    ck_assert(!ok);
+    ck_assert_str_eq(msg, "prog.c:12: main: Assertion `ai == 0' failed");
+    ck_assert_str_eq(rl_end_name(rl_run_end(run)), "assertion failed");
+    rl_run_destroy(run);
+}
+END_TEST
+
+static void exiter(void *arg)
+{
+    (void)arg;
+    rl_px_end(RL_END_EXIT, 3, "the program called exit(3)");
+}
+
+static void setup_exit(void *ctx)
+{
+    (void)ctx;
+    rl_thread_start(NULL, exiter, NULL);
+}
+
+START_TEST(test_exit_status)
+{
+    struct rl_run *run = run_rr(setup_exit, RL_END_EXIT);
+    ck_assert_str_eq(trace, "T0 start\nT0 exit(3)\n");
+    bool ok;
+    const char *msg = check_msg(run, "exit status", &ok);
+    ck_assert(!ok);
+    ck_assert_str_eq(msg, "the program called exit(3)");
+    rl_run_destroy(run);
+}
+END_TEST
+
+static Suite *posix_suite(void)
+{
+    Suite *s = suite_create("posix");
+    TCase *tc = tcase_create("posix");
+    tcase_add_test(tc, test_counter_race_and_analyses);
+    tcase_add_test(tc, test_counter_with_mutex);
+    tcase_add_test(tc, test_mutex_types_and_misuse);
+    tcase_add_test(tc, test_trylock_and_timedlock_virtual_time);
+    tcase_add_test(tc, test_cond_signal_after_unlock);
+    tcase_add_test(tc, test_cond_wait_without_mutex_is_misuse);
+    tcase_add_test(tc, test_mutex_deadlock_report);
+    tcase_add_test(tc, test_rwlock_barrier_once);
+    tcase_add_test(tc, test_atomics_and_pending_store);
+    tcase_add_test(tc, test_assert_ends_the_run);
+    tcase_add_test(tc, test_exit_status);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(posix_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
