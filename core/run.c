@@ -95,6 +95,8 @@ static int probe_length(const struct rl_run_config *cfg)
 struct rl_run *rl_run_create(const struct rl_run_config *cfg, char *err,
                              size_t errlen)
 {
+    if (cfg->program.external)
+        return rl_mirror_create(cfg, err, errlen);
     if (!cfg->program.setup) {
         snprintf(err, errlen, "the program has no setup");
         return NULL;
@@ -156,8 +158,29 @@ void rl_run_destroy(struct rl_run *run)
         run->arena = b->next;
         free(b);
     }
+    for (long i = 0; i < run->ntexts; i++)
+        free(run->texts[i]);
+    free(run->texts);
     free(run->ring);
     free(run);
+}
+
+/* Add a per-run text; returns its id. */
+long rl_run_text_add(struct rl_run *run, const char *text)
+{
+    if (run->ntexts == run->texts_cap) {
+        run->texts_cap = run->texts_cap ? run->texts_cap * 2 : 16;
+        run->texts = rl_xrealloc(run->texts,
+                                 (size_t)run->texts_cap * sizeof *run->texts);
+    }
+    run->texts[run->ntexts] = rl_xstrdup(text);
+    return run->ntexts++;
+}
+
+/* A per-run text by id, or NULL. */
+const char *rl_run_text(const struct rl_run *run, long id)
+{
+    return id >= 0 && id < run->ntexts ? run->texts[id] : NULL;
 }
 
 /* Evaluate the checks once the run has ended. */
@@ -273,7 +296,7 @@ void rl_record_push(struct rl_run *run, const struct rl_record *rec)
 uint64_t rl_run_dropped(const struct rl_run *run)
 {
     uint64_t dropped = run->rec_first > 1 ? run->rec_first - 1 : 0;
-    if (run->cfg.backend == RL_BACKEND_OS)
+    if (run->cfg.backend == RL_BACKEND_OS && !run->mirror)
         dropped += rl_os_dropped(run);
     return dropped;
 }
@@ -406,6 +429,18 @@ void rl_run_evaluate(struct rl_run *run)
     case RL_END_DIVERGED:
         rl_check(run, "schedule replays", false, "%s", text);
         break;
+    case RL_END_CRASH:
+        rl_check(run, "no crash", false, "%s", text);
+        return;
+    case RL_END_EXIT:
+        rl_check(run, "no exit", false, "%s", text);
+        return;
+    case RL_END_PROTOCOL:
+        rl_check(run, "protocol", false, "%s", text);
+        return;
+    case RL_END_INCOMPLETE:
+        rl_check(run, "finishes", false, "%s", text);
+        return;
     default:
         rl_check(run, "no deadlock", true, "no deadlock");
         rl_check(run, "finishes", true, "every thread finished");

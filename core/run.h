@@ -86,14 +86,41 @@ void rl_sched_format(const struct rl_sched *s, char *buf, size_t len);
 
 /* ---- configuration ------------------------------------------------------ */
 
+struct rl_external;
+
 /* What a lab supplies: setup creates objects and threads through the student
  * API (the run is current while it runs); check inspects the final state
- * and reports with rl_check(). Both run on the caller's OS thread. */
+ * and reports with rl_check(). Both run on the caller's OS thread.
+ *
+ * Or a program built apart: with `external` set, setup and check are not
+ * used; rl_run_create starts the child process it describes (building it
+ * first if needed) and the run is a MIRROR of the run in the child (see
+ * core/child.h): every function below works on it unchanged. */
 struct rl_program {
     void (*setup)(void *ctx);
     void (*check)(struct rl_run *run, void *ctx);
     void *ctx;
+    const struct rl_external *external; /* NULL: in this process */
 };
+
+/* A program built apart from racelab, run in an isolated child process:
+ * its own process group, no descriptor of ours but its socket, stdout and
+ * stderr captured (rl_run_output), a CPU time limit, and a last-resort
+ * wall-clock stop per answer. */
+#define RL_EXTERNAL_MAX_ARGS 8
+struct rl_build; /* core/program.h */
+struct rl_external {
+    const char *path;              /* the child executable, or NULL: */
+    const struct rl_build *build;  /* build it (cached) from this */
+    const char *argv[RL_EXTERNAL_MAX_ARGS + 1]; /* argv[1..], NULL-ended */
+    const char *env[RL_EXTERNAL_MAX_ARGS + 1];  /* NAME=VALUE added */
+    int cpu_s;      /* RLIMIT_CPU of the child; 0 = RL_CHILD_CPU_S */
+    int answer_ms;  /* the safety stop: no answer this long ends the run
+                       as RL_END_INCOMPLETE; 0 = RL_CHILD_ANSWER_MS */
+};
+
+#define RL_CHILD_CPU_S 20
+#define RL_CHILD_ANSWER_MS 120000
 
 struct rl_run_config {
     struct rl_program program;
@@ -226,7 +253,13 @@ enum rl_end {
     RL_END_STEP_LIMIT,/* sim: max_steps reached ("did not finish") */
     RL_END_DIVERGED,  /* replay: the schedule does not fit this run */
     RL_END_TIMEOUT,   /* os: the wall-clock guard expired; sim: a thread
-                         never reached a racelab call (watchdog tick) */
+                         never reached a racelab call (watchdog tick), or
+                         a child process used up its CPU time */
+    /* A program in a child process (struct rl_external) that ... */
+    RL_END_CRASH,     /* ... was killed by a signal (SIGSEGV, abort) */
+    RL_END_EXIT,      /* ... called exit() (any status) mid-run */
+    RL_END_PROTOCOL,  /* ... sent bytes racelab cannot trust */
+    RL_END_INCOMPLETE,/* ... stopped answering: the safety stop */
 };
 
 struct rl_check_result {
@@ -280,6 +313,17 @@ int rl_run_start(struct rl_run *run, char *err, size_t errlen);
 enum rl_end rl_run_poll(struct rl_run *run);
 
 /* ---- inspection ------------------------------------------------------------ */
+
+/* A mirror run (program.external): what the child wrote on its stdout
+ * and stderr so far (the first RL_CHILD_OUTPUT_MAX bytes, NUL-terminated),
+ * and *total the bytes it wrote in all. "" for a run in this process. */
+#define RL_CHILD_OUTPUT_MAX 65536
+const char *rl_run_output(const struct rl_run *run, size_t *total);
+/* A per-run text by id (output a program printed, ...), or NULL for an
+ * unknown id. The string belongs to the run. */
+const char *rl_run_text(const struct rl_run *run, long id);
+/* Whether the run mirrors a program in a child process. */
+bool rl_run_is_mirror(const struct rl_run *run);
 
 enum rl_backend rl_run_backend(const struct rl_run *run);
 enum rl_end rl_run_end(const struct rl_run *run);

@@ -49,8 +49,10 @@ const char *rl_strerror(int status)
 /* How a run ended, in a word or two ("deadlock"). */
 const char *rl_end_name(enum rl_end e)
 {
-    static const char *names[] = {"running",        "finished", "deadlock",
-                                  "did not finish", "diverged", "timed out"};
+    static const char *names[] = {
+        "running",  "finished", "deadlock",       "did not finish",
+        "diverged", "timed out", "crashed",       "exited",
+        "protocol error", "incomplete"};
     return (unsigned)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
 }
 
@@ -243,6 +245,10 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
     case RL_END_STEP_LIMIT:
     case RL_END_DIVERGED:
     case RL_END_TIMEOUT:
+    case RL_END_CRASH:
+    case RL_END_EXIT:
+    case RL_END_PROTOCOL:
+    case RL_END_INCOMPLETE:
         sb_printf(&sb, "%s", run->end_msg);
         break;
     }

@@ -134,6 +134,14 @@ static const char *state_word(const struct tui *t)
         return "diverged";
     case RL_END_TIMEOUT:
         return "timed out";
+    case RL_END_CRASH:
+        return "crashed";
+    case RL_END_EXIT:
+        return "exited";
+    case RL_END_PROTOCOL:
+        return "protocol error";
+    case RL_END_INCOMPLETE:
+        return "incomplete";
     }
     if (s->inst.backend == RL_BACKEND_OS)
         return s->started ? "running" : "ready: space starts the threads";

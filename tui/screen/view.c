@@ -649,6 +649,22 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
         *role = ROLE_ERROR;
         snprintf(buf, len, " DID NOT FINISH: stopped by the time limit ");
         return;
+    case RL_END_CRASH:
+        *role = ROLE_ERROR;
+        snprintf(buf, len, " CRASHED: the program was killed by a signal ");
+        return;
+    case RL_END_EXIT:
+        *role = ROLE_ERROR;
+        snprintf(buf, len, " EXITED: the program called exit() ");
+        return;
+    case RL_END_PROTOCOL:
+        *role = ROLE_ERROR;
+        snprintf(buf, len, " STOPPED: the program broke racelab's protocol ");
+        return;
+    case RL_END_INCOMPLETE:
+        *role = ROLE_ERROR;
+        snprintf(buf, len, " INCOMPLETE: the program stopped answering ");
+        return;
     }
     *role = ROLE_NORMAL;
     snprintf(buf, len, " ended ");
