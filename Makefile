@@ -81,7 +81,15 @@ SOL_OBJ := $(call obj,$(SOL_SRC))
 # Buggy implementations the tests must catch: prefix buggy_<file>_.
 BUGGY_SRC := $(sort $(wildcard tests/fixtures/buggy/*.c))
 BUGGY_OBJ := $(call obj,$(BUGGY_SRC))
-LIB_OBJ := $(CORE_OBJ) $(LAB_OBJ) $(EX_OBJ) $(SOL_OBJ) $(EXTRA_OBJ) $(TUI_OBJ)
+# The student's exercises are not linked into racelab: each is built apart
+# at run time (core/program.c) with librlex.a - the engine, the exercise
+# scenarios and the child's entry (labs/child/) - and runs in a child
+# process, so a compile error in one exercise touches only that one.
+LIB_OBJ := $(CORE_OBJ) $(LAB_OBJ) $(SOL_OBJ) $(EXTRA_OBJ) $(TUI_OBJ)
+CHILD_SRC := $(sort $(wildcard labs/child/*.c))
+EXLIB_OBJ := $(CORE_OBJ) $(call obj,labs/exercise_scenarios.c \
+             $(wildcard labs/ex_*.c) $(CHILD_SRC))
+EXLIB := $(BUILD)/librlex.a
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TESTLIB_OBJ := $(call obj,$(sort $(wildcard tests/unit/lib_*.c)))
 BENCH_BIN := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
@@ -98,9 +106,13 @@ endif
 
 all: $(PROG)
 
-$(PROG): $(MAIN_OBJ) $(LIB_OBJ) | $(BUILD)/layers.ok
+$(PROG): $(MAIN_OBJ) $(LIB_OBJ) | $(BUILD)/layers.ok $(EXLIB)
 	$(say) LINK $@
 	$(Q)$(CC) -o $@ $^ $(NCURSES_LIBS) $(LDLIBS_ALL)
+
+$(EXLIB): $(EXLIB_OBJ)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 # Curses flags only for the screens, Check's only for the tests.
 $(BUILD)/%.o: %.c
@@ -133,7 +145,8 @@ $(BUILD)/tests/fixtures/buggy/%.o: tests/fixtures/buggy/%.c
 	$(say) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -DRL_EXERCISE_PREFIX=buggy_$*_ -c -o $@ $<
 
-$(BUILD)/tests/check_exercises: $(BUGGY_OBJ)
+# The skeleton tests call the student tables directly.
+$(BUILD)/tests/check_exercises: $(BUGGY_OBJ) $(EX_OBJ)
 
 $(BUILD)/tests/check_%: $(BUILD)/tests/unit/check_%.o $(TESTLIB_OBJ) $(LIB_OBJ)
 	$(say) LINK $@
@@ -143,7 +156,7 @@ $(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(TESTLIB_OBJ) $(LIB_OBJ)
 	$(say) LINK $@
 	$(Q)$(CC) -o $@ $^ $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
-tests-bin: $(TEST_BIN) $(PROG)
+tests-bin: $(TEST_BIN) $(PROG) $(EXLIB)
 
 # The layers (README, "Layout"): the build fails when an include points up
 # or sideways, or curses is included outside tui/screen/.
@@ -176,7 +189,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: $(SUITE_RUNS) test-suites
 $(SUITE_RUNS): suite-%:
-	@if [ -f tests/e2e/$*.sh ]; then \
+	@export RACELAB_CACHE=$(abspath $(BUILD))/cache; \
+	if [ -f tests/e2e/$*.sh ]; then \
 	  RACELAB=$(abspath $(PROG)) tests/run-suite.sh tests/e2e/$*.sh $(TEST_LOGS)/$*.log; \
 	else tests/run-suite.sh $(BUILD)/tests/$* $(TEST_LOGS)/$*.log; fi
 
@@ -256,6 +270,7 @@ install: $(PROG)
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/racelab
 	install -m 644 core/racelab.h $(DESTDIR)$(SHAREDIR)/core/
 	install -m 644 exercises/*.h $(DESTDIR)$(SHAREDIR)/exercises/
+	install -m 644 $(EXLIB) $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/racelab
