@@ -268,9 +268,10 @@ static void do_create(struct wire_reader *r)
     cfg.max_records = (size_t)wire_get_u64(r);
     cfg.backend = (enum rl_backend)wire_get_i32(r);
     cfg.timeout_ms = wire_get_i32(r);
+    cfg.watchdog_ms = wire_get_i32(r);
+    cfg.record = wire_get_u8(r) != 0;
     cfg.program = *srv.program;
     cfg.program.external = NULL;
-    cfg.record = true;
     cfg.on_record = on_record;
     rl_run_destroy(srv.run);
     srv.run = NULL;

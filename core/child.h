@@ -14,7 +14,8 @@
  * The protocol (core/wire.h has the framing). Requests, parent -> child:
  *
  *   CREATE     scheduler (kind, quantum, seed, depth, pct_steps, replay
- *              choices, replay_continue), max_steps, max_records, backend:
+ *              choices, replay_continue), max_steps, max_records, backend,
+ *              and for os the timeout, the watchdog and whether to record:
  *              create a run (runs the program's setup); answered by a FRAME
  *              or an ERROR ("the program started no thread", a bad
  *              schedule).

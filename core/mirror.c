@@ -835,6 +835,8 @@ struct rl_run *rl_mirror_create(const struct rl_run_config *cfg, char *err,
     wire_put_u64(&b, run->cfg.max_records);
     wire_put_i32(&b, (int32_t)cfg->backend);
     wire_put_i32(&b, run->cfg.timeout_ms);
+    wire_put_i32(&b, run->cfg.watchdog_ms);
+    wire_put_u8(&b, cfg->record);
     enum rl_end lost;
     int answer = -1;
     if (send_req(m, WIRE_REQ_CREATE, &b) == 0)

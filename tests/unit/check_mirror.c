@@ -18,11 +18,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "../../core/child.h"
 #include "../../core/explore.h"
+#include "../../core/program.h"
 #include "../../core/racelab.h"
 #include "../../core/run.h"
 #include "../../labs/lab.h"
+#include "../../tui/screen/session.h"
 
 /* ---- the child's programs ------------------------------------------------ */
 
@@ -122,7 +126,8 @@ static struct rl_run *lab_run(struct lab_inst *inst, const char *name,
     struct rl_run_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.program = lab_program(inst);
-    cfg.program.external = ext;
+    if (ext)
+        cfg.program.external = ext;
     cfg.sched = sched;
     struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
     ck_assert_msg(run != NULL, "create: %s", err);
@@ -538,6 +543,174 @@ START_TEST(test_create_errors)
 }
 END_TEST
 
+/* ---- exercises built apart ----------------------------------------------- */
+
+/* A home (RACELAB_HOME) whose exercises/counter.c is `counter_src` (a
+ * path from the tree's root) plus `extra`; returns the home's path. */
+static const char *make_home(const char *counter_src, const char *extra)
+{
+    static char home[256];
+    char cmd[4096];
+    snprintf(home, sizeof home, "%s/check_mirror_home.%d",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+    snprintf(cmd, sizeof cmd,
+             "rm -rf %s && mkdir -p %s/core %s/exercises && "
+             "cp core/racelab.h %s/core/ && cp exercises/*.h %s/exercises/ "
+             "&& cp %s %s/exercises/counter.c && printf '%%s' '%s' >> "
+             "%s/exercises/counter.c",
+             home, home, home, home, home, counter_src, home, extra, home);
+    ck_assert_int_eq(system(cmd), 0);
+    setenv("RACELAB_HOME", home, 1);
+    return home;
+}
+
+/* Remove the home made by make_home. */
+static void drop_home(const char *home)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", home);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* The student variant, built apart from the reference's source, runs in a
+ * child and gives exactly what the linked reference gives. */
+START_TEST(test_exercise_built_apart_same)
+{
+    const char *home = make_home("solutions/counter.c", "");
+    static const char *const scheds[] = {"rr:1", "random:7", "replay:0x2.1.0"};
+    for (size_t i = 0; i < sizeof scheds / sizeof scheds[0]; i++) {
+        struct lab_inst ia, ib;
+        struct rl_sched s;
+        char err[256];
+        ck_assert_int_eq(rl_sched_parse(scheds[i], &s, err, sizeof err), 0);
+        struct rl_run *a = lab_run(&ia, "counter", "reference", "", NULL, s);
+        struct rl_run *b = lab_run(&ib, "counter", "student", "", NULL, s);
+        ck_assert(rl_run_is_mirror(b));
+        rl_run_finish(a);
+        rl_run_finish(b);
+        assert_same(a, b);
+        rl_run_destroy(a);
+        rl_run_destroy(b);
+    }
+    drop_home(home);
+}
+END_TEST
+
+/* The TUI's session: steps, a manual pick, step back and a scheduler
+ * change give the same states on the child as in this process. */
+START_TEST(test_session_student)
+{
+    const char *home = make_home("solutions/counter.c", "");
+    struct lab_inst ia, ib;
+    const struct lab *lab = lab_find("counter");
+    lab_inst_init(&ia, lab, RL_BACKEND_SIM);
+    lab_inst_init(&ib, lab, RL_BACKEND_SIM);
+    ia.variant = lab_variant_find(lab, "reference");
+    ib.variant = lab_variant_find(lab, "student");
+    struct rl_sched s = {.kind = RL_SCHED_RANDOM, .seed = 5};
+    struct session sa, sb;
+    char ea[256] = "", eb[256] = "";
+    session_init(&sa, &ia, &s, NULL);
+    session_init(&sb, &ib, &s, NULL);
+    ck_assert_int_eq(session_restart(&sa, ea, sizeof ea), 0);
+    ck_assert_int_eq(session_restart(&sb, eb, sizeof eb), 0);
+    ck_assert(rl_run_is_mirror(sb.run));
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(session_step(&sa), session_step(&sb));
+        assert_same(sa.run, sb.run);
+    }
+    ck_assert_int_eq(session_pick(&sa, 1, ea, sizeof ea),
+                     session_pick(&sb, 1, eb, sizeof eb));
+    ck_assert_str_eq(ea, eb);
+    assert_same(sa.run, sb.run);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(session_back(&sa, ea, sizeof ea),
+                         session_back(&sb, eb, sizeof eb));
+        ck_assert_str_eq(ea, eb);
+        assert_same(sa.run, sb.run);
+    }
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(session_step(&sa), session_step(&sb));
+        assert_same(sa.run, sb.run);
+    }
+    ck_assert_int_eq(session_next_sched(&sa, ea, sizeof ea),
+                     session_next_sched(&sb, eb, sizeof eb));
+    session_run(&sa, 100000);
+    session_run(&sb, 100000);
+    assert_same(sa.run, sb.run);
+    ck_assert_int_ne(session_end(&sb), RL_END_RUNNING);
+    session_fini(&sa);
+    session_fini(&sb);
+    drop_home(home);
+}
+END_TEST
+
+/* The same sources build once; a compile error is the compiler's
+ * message with file:line, for that exercise only. */
+START_TEST(test_build_cache_and_errors)
+{
+    char cache[256], exe1[4096], exe2[4096], err[1024];
+    snprintf(cache, sizeof cache, "%s/check_mirror_cache.%d",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+    setenv("RACELAB_CACHE", cache, 1);
+    const char *home = make_home("exercises/counter.c", "");
+    struct rl_build b;
+    memset(&b, 0, sizeof b);
+    b.kind = RL_BUILD_EXERCISE;
+    b.exercise = "counter";
+    char src[512];
+    snprintf(src, sizeof src, "%s/exercises/counter.c", home);
+    b.sources[0] = src;
+    ck_assert_msg(rl_program_build(&b, exe1, sizeof exe1, err, sizeof err) == 0,
+                  "%s", err);
+    struct stat st1, st2;
+    ck_assert_int_eq(stat(exe1, &st1), 0);
+    ck_assert_int_eq(rl_program_build(&b, exe2, sizeof exe2, err, sizeof err),
+                     0);
+    ck_assert_str_eq(exe1, exe2);
+    ck_assert_int_eq(stat(exe2, &st2), 0);
+    ck_assert_uint_eq(st1.st_ino, st2.st_ino); /* reused, not rebuilt */
+    /* A flag changes the key. */
+    b.flags[0] = "-DRL_UNUSED_FLAG=1";
+    ck_assert_int_eq(rl_program_build(&b, exe2, sizeof exe2, err, sizeof err),
+                     0);
+    ck_assert_str_ne(exe1, exe2);
+    b.flags[0] = NULL;
+    drop_home(home);
+
+    home = make_home("exercises/counter.c", "int broken = ;\n");
+    snprintf(src, sizeof src, "%s/exercises/counter.c", home);
+    ck_assert_int_eq(rl_program_build(&b, exe2, sizeof exe2, err, sizeof err),
+                     -1);
+    ck_assert_msg(strstr(err, "exercises/counter.c:") &&
+                      strstr(err, ": error: expected expression"),
+                  "%s", err);
+    /* Through a lab: the run cannot be created, with that message. */
+    struct lab_inst inst;
+    lab_inst_init(&inst, lab_find("counter"), RL_BACKEND_SIM);
+    inst.variant = lab_variant_find(inst.lab, "student");
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = lab_program(&inst);
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    ck_assert_ptr_null(rl_run_create(&cfg, err, sizeof err));
+    ck_assert_msg(strstr(err, ": error: expected expression"), "%s", err);
+    /* The reference is linked in and does not care. */
+    inst.variant = lab_variant_find(inst.lab, "reference");
+    cfg.program = lab_program(&inst);
+    ck_assert_ptr_null(cfg.program.external);
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_ptr_nonnull(run);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    rl_run_destroy(run);
+    drop_home(home);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", cache);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     if (getenv("RACELAB_CHILD_FD") && argc >= 2)
@@ -564,6 +737,9 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_child_stopped);
     tcase_add_test(tc, test_child_output);
     tcase_add_test(tc, test_create_errors);
+    tcase_add_test(tc, test_exercise_built_apart_same);
+    tcase_add_test(tc, test_session_student);
+    tcase_add_test(tc, test_build_cache_and_errors);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
