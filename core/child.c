@@ -112,7 +112,7 @@ static void send_text(uint32_t type, const char *text)
 
 /* ---- frames -------------------------------------------------------------- */
 
-/* Append b's bytes to out when they differ from the shadow; update it. */
+/* Whether b differs from what was last sent (the shadow); update it. */
 static bool changed(struct shadow *sh, const struct wire_buf *b)
 {
     if (sh->p && sh->n == b->n && memcmp(sh->p, b->p, b->n) == 0)

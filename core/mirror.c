@@ -93,26 +93,24 @@ static long long now_ms(void)
 
 /* ---- the child process --------------------------------------------------- */
 
-/* In the forked child: descriptors, limits, signals; then exec. */
-static _Noreturn void child_exec(const struct rl_external *ext,
-                                 const char *exe, int sock, int out,
-                                 int cpu_s)
+/* In the forked child: descriptors, limits, signals; then exec. Only
+ * system calls here (the parent may have other threads): argv and envp
+ * were built before the fork. */
+static _Noreturn void child_exec(char *const argv[], char *const envp[],
+                                 int sock, int out, int cpu_s)
 {
     setpgid(0, 0);
     /* Move both clear of 0..3 first, then into place. */
     int s = fcntl(sock, F_DUPFD_CLOEXEC, 10);
     int o = fcntl(out, F_DUPFD_CLOEXEC, 10);
-    int null = open("/dev/null", O_RDONLY);
+    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (s < 0 || o < 0 || null < 0)
         _exit(127);
     dup2(null, 0);
     dup2(o, 1);
     dup2(o, 2);
     dup2(s, 3);
-#ifdef SYS_close_range
-    if (close_range(4, ~0U, 0) != 0)
-#endif
-    {
+    if (close_range(4, ~0U, 0) != 0) {
         for (int fd = 4; fd < 65536; fd++)
             close(fd);
     }
@@ -120,22 +118,18 @@ static _Noreturn void child_exec(const struct rl_external *ext,
     setrlimit(RLIMIT_CPU, &cpu);
     struct rlimit core = {0, 0};
     setrlimit(RLIMIT_CORE, &core);
-    sigset_t all;
-    sigemptyset(&all);
-    sigprocmask(SIG_SETMASK, &all, NULL);
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
     for (int sig = 1; sig < NSIG; sig++)
-        signal(sig, SIG_DFL);
-    setenv("RACELAB_CHILD_FD", "3", 1);
-    for (int i = 0; i < RL_EXTERNAL_MAX_ARGS && ext->env[i]; i++)
-        putenv((char *)ext->env[i]);
-    char *argv[RL_EXTERNAL_MAX_ARGS + 2];
-    argv[0] = (char *)exe;
-    int n = 1;
-    for (int i = 0; i < RL_EXTERNAL_MAX_ARGS && ext->argv[i]; i++)
-        argv[n++] = (char *)ext->argv[i];
-    argv[n] = NULL;
-    execv(exe, argv);
-    dprintf(2, "racelab: cannot run %s: %s\n", exe, strerror(errno));
+        sigaction(sig, &dfl, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execve(argv[0], argv, envp);
+    static const char msg[] = "racelab: cannot run the program\n";
+    ssize_t w = write(2, msg, sizeof msg - 1);
+    (void)w;
     _exit(127);
 }
 
@@ -144,14 +138,50 @@ static int spawn(struct mirror *m, const struct rl_external *ext, char *err,
                  size_t errlen)
 {
     int sv[2], op[2];
+    if (access(m->exe, X_OK) != 0) {
+        snprintf(err, errlen, "cannot run %s: %s", m->exe, strerror(errno));
+        return -1;
+    }
+    /* argv and the environment: ours without a RACELAB_CHILD_FD, the
+     * socket's, then the program's own. */
+    char *argv[RL_EXTERNAL_MAX_ARGS + 2];
+    int n = 0;
+    argv[n++] = m->exe;
+    for (int i = 0; i < RL_EXTERNAL_MAX_ARGS && ext->argv[i]; i++)
+        argv[n++] = (char *)ext->argv[i];
+    argv[n] = NULL;
+    size_t nenv = 0;
+    while (environ && environ[nenv])
+        nenv++;
+    char **envp = rl_xcalloc(nenv + RL_EXTERNAL_MAX_ARGS + 3, sizeof *envp);
+    size_t k = 0;
+    for (size_t i = 0; i < nenv; i++)
+        if (strncmp(environ[i], "RACELAB_CHILD_FD=", 17) != 0)
+            envp[k++] = environ[i];
+    envp[k++] = "RACELAB_CHILD_FD=3";
+#if defined(__SANITIZE_ADDRESS__)
+    /* A sanitized racelab builds sanitized children: their crashes must
+     * end them by the signal, and exit() must keep its status. */
+    for (size_t i = 0; i < k; i++)
+        if (strncmp(envp[i], "ASAN_OPTIONS=", 13) == 0)
+            envp[i] = "RACELAB_ASAN_OPTIONS_REPLACED=1";
+    envp[k++] = "ASAN_OPTIONS=detect_leaks=0:handle_segv=0:handle_sigbus=0:"
+                "handle_sigfpe=0:handle_sigill=0:handle_abort=0:"
+                "allow_user_segv_handler=1";
+#endif
+    for (int i = 0; i < RL_EXTERNAL_MAX_ARGS && ext->env[i]; i++)
+        envp[k++] = (char *)ext->env[i];
+    envp[k] = NULL;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
         snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
+        free(envp);
         return -1;
     }
     if (pipe2(op, O_CLOEXEC) != 0) {
         snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
         close(sv[0]);
         close(sv[1]);
+        free(envp);
         return -1;
     }
     fflush(NULL);
@@ -162,10 +192,12 @@ static int spawn(struct mirror *m, const struct rl_external *ext, char *err,
         close(sv[1]);
         close(op[0]);
         close(op[1]);
+        free(envp);
         return -1;
     }
     if (pid == 0)
-        child_exec(ext, m->exe, sv[1], op[1], m->cpu_s);
+        child_exec(argv, envp, sv[1], op[1], m->cpu_s);
+    free(envp);
     setpgid(pid, pid); /* also done by the child: whoever runs first */
     close(sv[1]);
     close(op[1]);
@@ -403,7 +435,8 @@ static void push_held(struct rl_run *run, struct mirror *m, bool all)
         }
         rl_record_push(run, &m->held[i]);
     }
-    memmove(m->held, m->held + i, (m->nheld - i) * sizeof *m->held);
+    if (i > 0 && i < m->nheld)
+        memmove(m->held, m->held + i, (m->nheld - i) * sizeof *m->held);
     m->nheld -= i;
     if (all)
         m->nheld = 0;
@@ -431,6 +464,8 @@ static bool apply_records(struct rl_run *run, struct mirror *m,
             rl_record_push(run, &rec);
             continue;
         }
+        if (m->nheld >= run->cfg.max_records)
+            return false; /* a frame that never comes */
         if (m->nheld == m->held_cap) {
             m->held_cap = m->held_cap ? m->held_cap * 2 : 256;
             m->held = rl_xrealloc(m->held, m->held_cap * sizeof *m->held);

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "../../core/child.h"
+#include "../../core/engine.h"
 #include "../../core/explore.h"
 #include "../../core/program.h"
 #include "../../core/racelab.h"
@@ -32,7 +33,7 @@
 
 static rl_var *v;
 /* A pointer the compiler cannot see is bad. */
-static volatile int *volatile bad_ptr;
+static volatile int *volatile bad_ptr = (volatile int *)16;
 
 /* T0 and T1: two stores, then whatever the mode asks. */
 static void bad_body(void *arg)
@@ -55,6 +56,11 @@ static void bad_body(void *arg)
                 _exit(9);
             rl_yield();
         }
+        if (strcmp(mode, "text") == 0) {
+            rl_run_text_add(rl_current, "first");
+            rl_yield();
+            rl_run_text_add(rl_current, "second");
+        }
         if (strcmp(mode, "print") == 0)
             printf("T1 says hi\n"), fflush(stdout);
     }
@@ -64,6 +70,9 @@ static void bad_body(void *arg)
 /* Two threads running bad_body in the given mode. */
 static void bad_setup(void *ctx)
 {
+    if (strcmp(ctx, "setup-loop") == 0)
+        for (volatile unsigned long i = 0;; i++)
+            ;
     v = rl_var_create("x", 0);
     rl_thread_start("T0", bad_body, ctx);
     rl_thread_start("T1", bad_body, ctx);
@@ -514,6 +523,36 @@ START_TEST(test_child_output)
 }
 END_TEST
 
+/* Per-run texts made in the child reach the mirror. */
+START_TEST(test_child_texts)
+{
+    struct rl_run *run = bad_run("text", 0, 0);
+    ck_assert_int_eq(rl_run_end(run), RL_END_DONE);
+    ck_assert_str_eq(rl_run_text(run, 0), "first");
+    ck_assert_str_eq(rl_run_text(run, 1), "second");
+    ck_assert_ptr_null(rl_run_text(run, 2));
+    ck_assert_ptr_null(rl_run_text(run, -1));
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* A setup that never returns uses up its CPU time: a creation error. */
+START_TEST(test_child_cpu_limit)
+{
+    char err[512];
+    struct rl_external e = ext_of("setup-loop", NULL, NULL, NULL);
+    e.cpu_s = 1;
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    ck_assert_ptr_null(rl_run_create(&cfg, err, sizeof err));
+    ck_assert_str_eq(err, "did not finish: the program used up its CPU time "
+                          "(1 s) during setup (an endless loop?); stopped");
+}
+END_TEST
+
 /* A missing executable and a failing setup are creation errors. */
 START_TEST(test_create_errors)
 {
@@ -527,10 +566,8 @@ START_TEST(test_create_errors)
     cfg.sched.kind = RL_SCHED_RR;
     cfg.sched.quantum = 1;
     ck_assert_ptr_null(rl_run_create(&cfg, err, sizeof err));
-    ck_assert_str_eq(err, "the program ended (exit status 127) during setup "
-                          "without finishing the run\n"
-                          "racelab: cannot run /nonexistent/racelab-child: "
-                          "No such file or directory\n");
+    ck_assert_str_eq(err, "cannot run /nonexistent/racelab-child: No such "
+                          "file or directory");
     struct rl_external l = ext_of("lab", "no-such-lab", "x", "");
     cfg.program.external = &l;
     ck_assert_ptr_null(rl_run_create(&cfg, err, sizeof err));
@@ -737,6 +774,8 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_child_stopped);
     tcase_add_test(tc, test_child_output);
     tcase_add_test(tc, test_create_errors);
+    tcase_add_test(tc, test_child_texts);
+    tcase_add_test(tc, test_child_cpu_limit);
     tcase_add_test(tc, test_exercise_built_apart_same);
     tcase_add_test(tc, test_session_student);
     tcase_add_test(tc, test_build_cache_and_errors);

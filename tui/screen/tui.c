@@ -109,6 +109,8 @@ static void say(struct tui *t, bool error, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(t->msg, sizeof t->msg, fmt, ap);
     va_end(ap);
+    /* One line: a compiler's message is "file:line: error: ..." first. */
+    t->msg[strcspn(t->msg, "\n")] = '\0';
     t->msg_err = error;
 }
 
