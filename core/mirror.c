@@ -310,11 +310,15 @@ static int read_exact(struct mirror *m, void *buf, size_t n, long long deadline)
 /* Where the run was: " in T1 after step 12", or " during setup". */
 static void where(const struct rl_run *run, char *buf, size_t len)
 {
+    if (!run) {
+        snprintf(buf, len, " during exploration");
+        return;
+    }
     const struct rl_record *r =
-        run && run->rec_last ? rl_run_record(run, run->rec_last) : NULL;
+        run->rec_last ? rl_run_record(run, run->rec_last) : NULL;
     if (!r) {
         /* Records not sent yet are not known: say nothing then. */
-        snprintf(buf, len, "%s", run && run->nthreads ? "" : " during setup");
+        snprintf(buf, len, "%s", run->nthreads ? "" : " during setup");
         return;
     }
     if (r->thread >= 0 && r->thread < run->nthreads)

@@ -24,6 +24,7 @@
 #include "../../core/engine.h"
 #include "../../core/explore.h"
 #include "../../core/program.h"
+#include "../../core/wire.h"
 #include "../../core/racelab.h"
 #include "../../core/run.h"
 #include "../../labs/lab.h"
@@ -55,6 +56,28 @@ static void bad_body(void *arg)
             if (write(3, junk, sizeof junk) < 0)
                 _exit(9);
             rl_yield();
+        }
+        if (strncmp(mode, "lie-", 4) == 0) {
+            /* A well-marked message that lies. */
+            uint32_t h[4] = {WIRE_MAGIC, WIRE_MSG_FRAME, 4, 0};
+            if (strcmp(mode, "lie-size") == 0)
+                h[2] = WIRE_MAX_PAYLOAD + 1;
+            if (strcmp(mode, "lie-records") == 0) {
+                h[1] = WIRE_MSG_RECORDS;
+                h[3] = 1000000; /* records, but 0 bytes of them */
+            }
+            if (strcmp(mode, "lie-type") == 0)
+                h[1] = 999;
+            if (write(3, h, sizeof h) < 0)
+                _exit(9);
+            rl_yield();
+        }
+        if (strcmp(mode, "half") == 0) {
+            /* Dies in the middle of a message. */
+            uint32_t h[4] = {WIRE_MAGIC, WIRE_MSG_FRAME, 100, 0};
+            if (write(3, h, sizeof h) < 0)
+                _exit(9);
+            _exit(4);
         }
         if (strcmp(mode, "text") == 0) {
             rl_run_text_add(rl_current, "first");
@@ -483,6 +506,57 @@ START_TEST(test_child_garbage)
 }
 END_TEST
 
+/* A child that crashes while exploring: the search reports an error. */
+START_TEST(test_explore_child_crash)
+{
+    struct rl_external e = ext_of("segv", NULL, NULL, NULL);
+    struct rl_explore_config cfg;
+    struct rl_explore_result res;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.max_runs = 10;
+    ck_assert_int_eq(rl_explore(&cfg, &res), -1);
+    ck_assert_int_eq(res.stop, RL_EXPLORE_ERROR);
+    ck_assert_str_eq(res.error, "crash: SIGSEGV (segmentation fault: a bad "
+                                "pointer) during exploration");
+    ck_assert(!res.found);
+    rl_explore_result_free(&res);
+}
+END_TEST
+
+/* A child that dies in the middle of a message. */
+START_TEST(test_child_dies_mid_message)
+{
+    struct rl_run *run = bad_run("half", 0, 0);
+    assert_lost(run, RL_END_EXIT, "no exit",
+                "the program ended (exit status 4) without finishing the run");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* Well-marked messages that lie: each ends the run, none is believed. */
+START_TEST(test_child_lies)
+{
+    static const struct {
+        const char *mode, *what;
+    } lies[] = {
+        {"lie-frame", "a state that does not fit the run"},
+        {"lie-size", "an oversized message"},
+        {"lie-records", "records that do not fit the run"},
+        {"lie-type", "an unknown message"},
+    };
+    for (size_t i = 0; i < sizeof lies / sizeof lies[0]; i++) {
+        struct rl_run *run = bad_run(lies[i].mode, 0, 0);
+        char want[256];
+        snprintf(want, sizeof want,
+                 "the program broke racelab's protocol (%s); stopped",
+                 lies[i].what);
+        assert_lost(run, RL_END_PROTOCOL, "protocol", want);
+        rl_run_destroy(run);
+    }
+}
+END_TEST
+
 /* A loop without an API call: the child's watchdog stops the thread, as
  * in this process. */
 START_TEST(test_child_loop_watchdog)
@@ -770,6 +844,9 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_child_segfault);
     tcase_add_test(tc, test_child_exit);
     tcase_add_test(tc, test_child_garbage);
+    tcase_add_test(tc, test_child_lies);
+    tcase_add_test(tc, test_explore_child_crash);
+    tcase_add_test(tc, test_child_dies_mid_message);
     tcase_add_test(tc, test_child_loop_watchdog);
     tcase_add_test(tc, test_child_stopped);
     tcase_add_test(tc, test_child_output);
