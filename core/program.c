@@ -215,6 +215,7 @@ static void hash_bytes(uint64_t *h, const void *data, size_t n)
     }
 }
 
+/* Hash a string with its terminating NUL (so "ab","c" != "a","bc"). */
 static void hash_str(uint64_t *h, const char *s)
 {
     hash_bytes(h, s, strlen(s) + 1);

@@ -56,26 +56,31 @@ void wire_end(struct wire_buf *b, size_t start)
     memcpy(b->p + start + 8, &len, sizeof len);
 }
 
+/* Append one byte. */
 void wire_put_u8(struct wire_buf *b, uint8_t v)
 {
     wire_put(b, &v, 1);
 }
 
+/* Append a 32-bit unsigned integer. */
 void wire_put_u32(struct wire_buf *b, uint32_t v)
 {
     wire_put(b, &v, sizeof v);
 }
 
+/* Append a 32-bit signed integer. */
 void wire_put_i32(struct wire_buf *b, int32_t v)
 {
     wire_put(b, &v, sizeof v);
 }
 
+/* Append a 64-bit unsigned integer. */
 void wire_put_u64(struct wire_buf *b, uint64_t v)
 {
     wire_put(b, &v, sizeof v);
 }
 
+/* Append a 64-bit signed integer. */
 void wire_put_i64(struct wire_buf *b, int64_t v)
 {
     wire_put(b, &v, sizeof v);
@@ -102,6 +107,7 @@ bool wire_get(struct wire_reader *r, void *out, size_t n)
     return true;
 }
 
+/* One byte (0 past the end, marking the reader bad). */
 uint8_t wire_get_u8(struct wire_reader *r)
 {
     uint8_t v;
@@ -109,6 +115,7 @@ uint8_t wire_get_u8(struct wire_reader *r)
     return v;
 }
 
+/* A 32-bit unsigned integer (0 past the end). */
 uint32_t wire_get_u32(struct wire_reader *r)
 {
     uint32_t v;
@@ -116,6 +123,7 @@ uint32_t wire_get_u32(struct wire_reader *r)
     return v;
 }
 
+/* A 32-bit signed integer (0 past the end). */
 int32_t wire_get_i32(struct wire_reader *r)
 {
     int32_t v;
@@ -123,6 +131,7 @@ int32_t wire_get_i32(struct wire_reader *r)
     return v;
 }
 
+/* A 64-bit unsigned integer (0 past the end). */
 uint64_t wire_get_u64(struct wire_reader *r)
 {
     uint64_t v;
@@ -130,6 +139,7 @@ uint64_t wire_get_u64(struct wire_reader *r)
     return v;
 }
 
+/* A 64-bit signed integer (0 past the end). */
 int64_t wire_get_i64(struct wire_reader *r)
 {
     int64_t v;
