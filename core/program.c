@@ -27,6 +27,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mem.h"
@@ -61,6 +62,7 @@ static const char *const kind_library[] = {"librlex.a", "librlprt.a"};
 #endif
 
 #define PROGRAM_CC_CPU_S 60
+#define PROGRAM_PRUNE_S (7 * 24 * 3600)
 #define PROGRAM_OUTPUT_MAX 16384
 
 /* ---- finding things ------------------------------------------------------ */
@@ -389,6 +391,31 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
+/* Remove the builds named NAME-* in the cache that nobody used for
+ * PROGRAM_PRUNE_S (each edit of a source makes a new one; a build in use
+ * is touched whenever it is reused, so a concurrent racelab never loses
+ * the executable it is about to start). */
+static void prune(const char *cache, const char *name)
+{
+    DIR *d = opendir(cache);
+    if (!d)
+        return;
+    size_t n = strlen(name);
+    time_t now = time(NULL);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, name, n) != 0 || e->d_name[n] != '-')
+            continue;
+        char path[PATH_MAX * 2];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", cache, e->d_name);
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+            now - st.st_mtime > PROGRAM_PRUNE_S)
+            unlink(path);
+    }
+    closedir(d);
+}
+
 /* Build b (see program.h). */
 int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
                      char *err, size_t errlen)
@@ -452,6 +479,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     snprintf(exe, exelen, "%s/%s-%016llx", cache,
              plainc ? "program" : b->exercise, (unsigned long long)h);
     if (access(exe, X_OK) == 0) {
+        utimensat(AT_FDCWD, exe, NULL, 0); /* in use: keep it (prune) */
         src_free(&src);
         return 0; /* built before */
     }
@@ -524,5 +552,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     free(objs);
     remove_dir(dir);
     src_free(&src);
+    if (ok)
+        prune(cache, plainc ? "program" : b->exercise);
     return ok ? 0 : -1;
 }

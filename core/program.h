@@ -17,6 +17,7 @@
  * $XDG_CACHE_HOME/racelab, else ~/.cache/racelab), keyed by a hash of the
  * sources' contents, the flags, the compiler and the library: the same
  * sources and flags reuse the executable without running the compiler.
+ * Builds of the same name unused for a week are removed after a build.
  * The compiler's messages are returned as it prints them (file:line).
  */
 #ifndef RL_PROGRAM_H
