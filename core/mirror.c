@@ -169,81 +169,91 @@ static int answer_query(struct mirror *m, struct wire_reader *r)
     return rc;
 }
 
-/* Read and apply messages until the answer to a request: returns the
- * answer's type (FRAME, ERROR, OK, EXPLORED), or -1 when the child was
- * lost (*lost = the run's end, the reason in run->end_msg or m->error). */
+/* Read and apply one message: returns the answer's type if it is one
+ * (FRAME, ERROR, OK, EXPLORED), 0 for a message on the way (records, a
+ * gasp, a query), or -1 when the child was lost (*lost = the run's end,
+ * the reason in run->end_msg or m->error). */
+static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
+                    enum rl_end *lost)
+{
+    uint32_t h[3];
+    long long deadline = mirror_now_ms() + m->answer_ms + extra_ms;
+    int rc = mirror_read_exact(m, h, sizeof h, deadline);
+    const char *bad = NULL;
+    if (rc == READ_OK && h[0] != WIRE_MAGIC)
+        bad = "a message without racelab's mark";
+    else if (rc == READ_OK && h[2] > WIRE_MAX_PAYLOAD)
+        bad = "an oversized message";
+    if (rc != READ_OK || bad) {
+        *lost = child_lost(run, m, bad ? 1 : rc, bad);
+        return -1;
+    }
+    unsigned char *p = rl_xmalloc(h[2] ? h[2] : 1);
+    rc = mirror_read_exact(m, p, h[2], deadline);
+    if (rc != READ_OK) {
+        free(p);
+        *lost = child_lost(run, m, rc, NULL);
+        return -1;
+    }
+    struct wire_reader r = {p, h[2], 0, false};
+    bool ok = true;
+    int answer = 0;
+    switch (h[1]) {
+    case WIRE_MSG_RECORDS:
+        ok = mirror_apply_records(run, m, &r);
+        bad = "records that do not fit the run";
+        break;
+    case WIRE_MSG_GASP:
+        m->gasp = wire_get_i32(&r);
+        ok = !r.bad;
+        bad = "a malformed last message";
+        break;
+    case WIRE_MSG_QUERY:
+        ok = answer_query(m, &r) == 0;
+        bad = "a question out of turn";
+        break;
+    case WIRE_MSG_FRAME:
+        ok = run && mirror_apply_frame(run, m, &r);
+        bad = "a state that does not fit the run";
+        answer = WIRE_MSG_FRAME;
+        break;
+    case WIRE_MSG_ERROR:
+        wire_get_str(&r, m->error, sizeof m->error);
+        ok = !r.bad;
+        bad = "a malformed error";
+        answer = WIRE_MSG_ERROR;
+        break;
+    case WIRE_MSG_OK:
+        answer = WIRE_MSG_OK;
+        break;
+    case WIRE_MSG_EXPLORED:
+        ok = m->xres && mirror_apply_explored(m, &r);
+        bad = "a malformed exploration result";
+        answer = WIRE_MSG_EXPLORED;
+        break;
+    default:
+        ok = false;
+        bad = "an unknown message";
+        break;
+    }
+    free(p);
+    if (!ok) {
+        *lost = child_lost(run, m, 1, bad);
+        return -1;
+    }
+    return answer;
+}
+
+/* Read and apply messages until the answer to a request: its type, or -1
+ * when the child was lost (see pump_one). */
 static int await(struct rl_run *run, struct mirror *m, int extra_ms,
                  enum rl_end *lost)
 {
-    for (;;) {
-        uint32_t h[3];
-        long long deadline = mirror_now_ms() + m->answer_ms + extra_ms;
-        int rc = mirror_read_exact(m, h, sizeof h, deadline);
-        const char *bad = NULL;
-        if (rc == READ_OK && h[0] != WIRE_MAGIC)
-            bad = "a message without racelab's mark";
-        else if (rc == READ_OK && h[2] > WIRE_MAX_PAYLOAD)
-            bad = "an oversized message";
-        if (rc != READ_OK || bad) {
-            *lost = child_lost(run, m, bad ? 1 : rc, bad);
-            return -1;
-        }
-        unsigned char *p = rl_xmalloc(h[2] ? h[2] : 1);
-        rc = mirror_read_exact(m, p, h[2], deadline);
-        if (rc != READ_OK) {
-            free(p);
-            *lost = child_lost(run, m, rc, NULL);
-            return -1;
-        }
-        struct wire_reader r = {p, h[2], 0, false};
-        bool ok = true;
-        int answer = 0;
-        switch (h[1]) {
-        case WIRE_MSG_RECORDS:
-            ok = mirror_apply_records(run, m, &r);
-            bad = "records that do not fit the run";
-            break;
-        case WIRE_MSG_GASP:
-            m->gasp = wire_get_i32(&r);
-            ok = !r.bad;
-            bad = "a malformed last message";
-            break;
-        case WIRE_MSG_QUERY:
-            ok = answer_query(m, &r) == 0;
-            bad = "a question out of turn";
-            break;
-        case WIRE_MSG_FRAME:
-            ok = run && mirror_apply_frame(run, m, &r);
-            bad = "a state that does not fit the run";
-            answer = WIRE_MSG_FRAME;
-            break;
-        case WIRE_MSG_ERROR:
-            wire_get_str(&r, m->error, sizeof m->error);
-            ok = !r.bad;
-            bad = "a malformed error";
-            answer = WIRE_MSG_ERROR;
-            break;
-        case WIRE_MSG_OK:
-            answer = WIRE_MSG_OK;
-            break;
-        case WIRE_MSG_EXPLORED:
-            ok = m->xres && mirror_apply_explored(m, &r);
-            bad = "a malformed exploration result";
-            answer = WIRE_MSG_EXPLORED;
-            break;
-        default:
-            ok = false;
-            bad = "an unknown message";
-            break;
-        }
-        free(p);
-        if (!ok) {
-            *lost = child_lost(run, m, 1, bad);
-            return -1;
-        }
-        if (answer)
-            return answer;
-    }
+    int answer;
+    do
+        answer = pump_one(run, m, extra_ms, lost);
+    while (answer == 0);
+    return answer;
 }
 
 /* Put a scheduler into a request. */
@@ -481,10 +491,25 @@ static enum rl_end mirror_poll(struct rl_run *run)
     mirror_drain_output(m);
     if (!m->started)
         return run->end;
-    struct pollfd pf = {m->fd, POLLIN, 0};
-    if (poll(&pf, 1, 0) <= 0)
-        return RL_END_RUNNING;
-    return mirror_finish(run);
+    /* What has arrived: records as the threads make them, then the
+     * frame (a message is written whole, so reading one does not wait). */
+    for (;;) {
+        struct pollfd pf = {m->fd, POLLIN, 0};
+        if (poll(&pf, 1, 0) <= 0)
+            return RL_END_RUNNING;
+        enum rl_end lost;
+        int answer = pump_one(run, m, run->cfg.timeout_ms, &lost);
+        if (answer < 0) {
+            m->started = false;
+            return lost;
+        }
+        if (answer == WIRE_MSG_FRAME) {
+            m->started = false;
+            return run->end;
+        }
+        if (answer)
+            return child_lost(run, m, 1, "an answer that is not a state");
+    }
 }
 
 /* The mirror backend, as run.c sees it: no primitives (no lab code runs

@@ -101,7 +101,8 @@ static void bad_setup(void *ctx)
     rl_thread_start("T1", bad_body, ctx);
 }
 
-/* The child's side: argv[1] = "lab" NAME VARIANT PARAMS, or a mode. */
+/* The child's side: argv[1] = "lab" NAME VARIANT PARAMS [os], or a
+ * mode. */
 static int child_main(int argc, char **argv)
 {
     static struct lab_inst inst;
@@ -111,7 +112,9 @@ static int child_main(int argc, char **argv)
         const struct lab *lab = lab_find(argv[2]);
         if (!lab)
             return 2;
-        lab_inst_init(&inst, lab, RL_BACKEND_SIM);
+        lab_inst_init(&inst, lab,
+                      argc > 5 && strcmp(argv[5], "os") == 0 ? RL_BACKEND_OS
+                                                             : RL_BACKEND_SIM);
         inst.variant = lab_variant_find(lab, argv[3]);
         if (inst.variant < 0 || lab_inst_set_all(&inst, argv[4], err,
                                                  sizeof err) != 0)
@@ -433,6 +436,40 @@ START_TEST(test_explore_in_child)
     ck_assert_str_eq(rb.check, "final value");
     ck_assert_int_gt(asked, 0);
     rl_explore_result_free(&rb);
+}
+END_TEST
+
+/* The os backend in the child: start, poll until it ends, as the TUI. */
+START_TEST(test_os_start_poll)
+{
+    struct lab_inst inst;
+    char err[256];
+    struct rl_external e =
+        ext_of("lab", "locked-counter", "locked", "iters=2000");
+    e.argv[4] = "os";
+    lab_inst_init(&inst, lab_find("locked-counter"), RL_BACKEND_OS);
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = lab_program(&inst);
+    cfg.program.external = &e;
+    cfg.backend = RL_BACKEND_OS;
+    cfg.record = true;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_backend(run), RL_BACKEND_OS);
+    ck_assert_int_eq(rl_run_start(run, err, sizeof err), 0);
+    enum rl_end end = RL_END_RUNNING;
+    for (int i = 0; i < 6000 && end == RL_END_RUNNING; i++) {
+        end = rl_run_poll(run);
+        usleep(5000);
+    }
+    ck_assert_int_eq(end, RL_END_DONE);
+    ck_assert(rl_run_passed(run));
+    ck_assert_uint_gt(rl_run_record_last(run), 0);
+    char text[8];
+    rl_run_choices(run, text, sizeof text);
+    ck_assert_str_eq(text, "-");
+    rl_run_destroy(run);
 }
 END_TEST
 
@@ -841,6 +878,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_replay_prefix_then_set_sched);
     tcase_add_test(tc, test_on_record);
     tcase_add_test(tc, test_explore_in_child);
+    tcase_add_test(tc, test_os_start_poll);
     tcase_add_test(tc, test_child_segfault);
     tcase_add_test(tc, test_child_exit);
     tcase_add_test(tc, test_child_garbage);
