@@ -90,7 +90,15 @@ BUGGY_SRC := $(sort $(wildcard tests/fixtures/buggy/*.c))
 BUGGY_NAMES := $(notdir $(basename $(BUGGY_SRC)))
 BUGGY_OBJ := $(call obj,$(BUGGY_SRC)) $(BUGGY_NAMES:%=$(BUILD)/impl/buggy/%.o)
 buggy_exercise = $(firstword $(foreach e,$(EXERCISE_NAMES),$(if $(filter $(e)_%,$(1)),$(e))))
-LIB_OBJ := $(CORE_OBJ) $(LAB_OBJ) $(EX_OBJ) $(SOL_OBJ) $(EXTRA_OBJ) $(TUI_OBJ)
+# The student's exercises are not linked into racelab: each is built apart
+# at run time (core/program.c) with librlex.a - the engine, the exercise
+# scenarios and the child's entry (labs/child/) - and runs in a child
+# process, so a compile error in one exercise touches only that one.
+LIB_OBJ := $(CORE_OBJ) $(LAB_OBJ) $(SOL_OBJ) $(EXTRA_OBJ) $(TUI_OBJ)
+CHILD_SRC := $(sort $(wildcard labs/child/*.c))
+EXLIB_OBJ := $(CORE_OBJ) $(call obj,labs/exercise_scenarios.c \
+             $(wildcard labs/ex_*.c) $(CHILD_SRC))
+EXLIB := $(BUILD)/librlex.a
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TESTLIB_OBJ := $(call obj,$(sort $(wildcard tests/unit/lib_*.c)))
 BENCH_BIN := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
@@ -107,9 +115,13 @@ endif
 
 all: $(PROG)
 
-$(PROG): $(MAIN_OBJ) $(LIB_OBJ) | $(BUILD)/layers.ok
+$(PROG): $(MAIN_OBJ) $(LIB_OBJ) | $(BUILD)/layers.ok $(EXLIB)
 	$(say) LINK $@
 	$(Q)$(CC) -o $@ $^ $(NCURSES_LIBS) $(LDLIBS_ALL)
+
+$(EXLIB): $(EXLIB_OBJ)
+	$(say) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 # Curses flags only for the screens, Check's only for the tests.
 $(BUILD)/%.o: %.c
@@ -160,7 +172,8 @@ $(BUILD)/impl/buggy/$(1).o: exercises/impl/$(2).c
 endef
 $(foreach b,$(BUGGY_NAMES),$(eval $(call buggy_impl_rule,$(b),$(call buggy_exercise,$(b)))))
 
-$(BUILD)/tests/check_exercises: $(BUGGY_OBJ)
+# The skeleton tests call the student tables directly.
+$(BUILD)/tests/check_exercises: $(BUGGY_OBJ) $(EX_OBJ)
 
 $(BUILD)/tests/check_%: $(BUILD)/tests/unit/check_%.o $(TESTLIB_OBJ) $(LIB_OBJ)
 	$(say) LINK $@
@@ -170,7 +183,7 @@ $(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(TESTLIB_OBJ) $(LIB_OBJ)
 	$(say) LINK $@
 	$(Q)$(CC) -o $@ $^ $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
-tests-bin: $(TEST_BIN) $(PROG) plainc
+tests-bin: $(TEST_BIN) $(PROG) plainc $(EXLIB)
 
 # ---- plain C programs (core/plainc/, README "Plain C programs") ------------
 # A plain pthreads program is compiled with PLAINC_CFLAGS (ThreadSanitizer's
@@ -300,7 +313,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: $(SUITE_RUNS) test-suites
 $(SUITE_RUNS): suite-%:
-	@if [ -f tests/e2e/$*.sh ]; then \
+	@export RACELAB_CACHE=$(abspath $(BUILD))/cache; \
+	if [ -f tests/e2e/$*.sh ]; then \
 	  RACELAB=$(abspath $(PROG)) tests/run-suite.sh tests/e2e/$*.sh $(TEST_LOGS)/$*.log; \
 	else tests/run-suite.sh $(BUILD)/tests/$* $(TEST_LOGS)/$*.log; fi
 
@@ -404,6 +418,7 @@ install: $(PROG)
 	install -m 644 tui/cli/racelab.1 $(DESTDIR)$(MANDIR)/man1/racelab.1
 	install -m 644 tui/cli/completion/racelab.bash $(DESTDIR)$(BASHCOMPDIR)/racelab
 	install -m 644 tui/cli/completion/_racelab $(DESTDIR)$(ZSHCOMPDIR)/_racelab
+	install -m 644 $(EXLIB) $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/racelab $(DESTDIR)$(MANDIR)/man1/racelab.1 \

@@ -131,6 +131,8 @@ struct rl_backend_ops {
 
 extern const struct rl_backend_ops rl_sim_ops;
 extern const struct rl_backend_ops rl_os_ops;
+/* A program in a child process (core/mirror.c). */
+extern const struct rl_backend_ops rl_mirror_ops;
 /* os: records lost because a thread's ring filled before a merge. */
 uint64_t rl_os_dropped(const struct rl_run *run);
 
@@ -176,7 +178,28 @@ struct rl_run {
     void *os;                 /* os.c's state */
     bool abandoned;           /* os: threads stuck; never free */
     long exit_status;         /* RL_END_EXIT: the status */
+    void *mirror;             /* mirror.c's state: the run is in a child */
 };
+
+/* mirror.c: create a mirror run of cfg->program.external (rl_run_create
+ * does when the program is external), and the sim inspection of a mirror
+ * run (sim.c's functions ask when run->mirror is set). */
+struct rl_run *rl_mirror_create(const struct rl_run_config *cfg, char *err,
+                                size_t errlen);
+uint64_t rl_mirror_steps(const struct rl_run *run);
+long rl_mirror_now(const struct rl_run *run);
+bool rl_mirror_runnable(const struct rl_run *run, int tid);
+size_t rl_mirror_choices(const struct rl_run *run, char *buf, size_t len);
+uint64_t rl_mirror_choice_count(const struct rl_run *run);
+int rl_mirror_preemptions(const struct rl_run *run);
+int rl_mirror_set_sched(struct rl_run *run, const struct rl_sched *sched,
+                        char *err, size_t errlen);
+/* rl_explore of an external program: the search runs in the child. */
+struct rl_explore_config;
+struct rl_explore_result;
+int rl_mirror_explore(const struct rl_explore_config *cfg,
+                      struct rl_explore_result *res);
+
 
 /* The run the calling OS thread works on (set by setup, sim, and each os
  * lab thread). */

@@ -1019,6 +1019,8 @@ int rl_explore(const struct rl_explore_config *cfg,
                struct rl_explore_result *res)
 {
     memset(res, 0, sizeof(*res));
+    if (cfg->program.external)
+        return rl_mirror_explore(cfg, res);
     struct explorer x;
     memset(&x, 0, sizeof(x));
     x.cfg = cfg;

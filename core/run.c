@@ -124,6 +124,8 @@ static int pct_steps(const struct rl_run_config *cfg)
 struct rl_run *rl_run_create(const struct rl_run_config *cfg, char *err,
                              size_t errlen)
 {
+    if (cfg->program.external)
+        return rl_mirror_create(cfg, err, errlen);
     if (!cfg->program.setup) {
         snprintf(err, errlen, "the program has no setup");
         return NULL;
@@ -322,7 +324,7 @@ const char *rl_run_text(const struct rl_run *run, long id)
 uint64_t rl_run_dropped(const struct rl_run *run)
 {
     uint64_t dropped = run->rec_first > 1 ? run->rec_first - 1 : 0;
-    if (run->cfg.backend == RL_BACKEND_OS)
+    if (run->cfg.backend == RL_BACKEND_OS && !run->mirror)
         dropped += rl_os_dropped(run);
     return dropped;
 }
@@ -458,6 +460,10 @@ void rl_run_evaluate(struct rl_run *run)
     case RL_END_FAILED:
         break; /* stopped early: neither a deadlock nor the end */
     case RL_END_EXIT:
+        if (run->mirror) { /* the child process ended itself mid-run */
+            rl_check(run, "no exit", false, "%s", text);
+            return;
+        }
         rl_check(run, "no deadlock", true, "no deadlock");
         rl_check(run, "exit status", run->exit_status == 0, "%s", text);
         break;
@@ -466,7 +472,15 @@ void rl_run_evaluate(struct rl_run *run)
         break;
     case RL_END_CRASH:
         rl_check(run, "no crash", false, "%s", text);
+        if (run->mirror)
+            return;
         break;
+    case RL_END_PROTOCOL:
+        rl_check(run, "protocol", false, "%s", text);
+        return;
+    case RL_END_INCOMPLETE:
+        rl_check(run, "finishes", false, "%s", text);
+        return;
     default:
         rl_check(run, "no deadlock", true, "no deadlock");
         rl_check(run, "finishes", true, "every thread finished");

@@ -87,14 +87,41 @@ void rl_sched_format(const struct rl_sched *s, char *buf, size_t len);
 
 /* ---- configuration ------------------------------------------------------ */
 
+struct rl_external;
+
 /* What a lab supplies: setup creates objects and threads through the student
  * API (the run is current while it runs); check inspects the final state
- * and reports with rl_check(). Both run on the caller's OS thread. */
+ * and reports with rl_check(). Both run on the caller's OS thread.
+ *
+ * Or a program built apart: with `external` set, setup and check are not
+ * used; rl_run_create starts the child process it describes (building it
+ * first if needed) and the run is a MIRROR of the run in the child (see
+ * core/child.h): every function below works on it unchanged. */
 struct rl_program {
     void (*setup)(void *ctx);
     void (*check)(struct rl_run *run, void *ctx);
     void *ctx;
+    const struct rl_external *external; /* NULL: in this process */
 };
+
+/* A program built apart from racelab, run in an isolated child process:
+ * its own process group, no descriptor of ours but its socket, stdout and
+ * stderr captured (rl_run_output), a CPU time limit, and a last-resort
+ * wall-clock stop per answer. */
+#define RL_EXTERNAL_MAX_ARGS 8
+struct rl_build; /* core/program.h */
+struct rl_external {
+    const char *path;              /* the child executable, or NULL: */
+    const struct rl_build *build;  /* build it (cached) from this */
+    const char *argv[RL_EXTERNAL_MAX_ARGS + 1]; /* argv[1..], NULL-ended */
+    const char *env[RL_EXTERNAL_MAX_ARGS + 1];  /* NAME=VALUE added */
+    int cpu_s;      /* RLIMIT_CPU of the child; 0 = RL_CHILD_CPU_S */
+    int answer_ms;  /* the safety stop: no answer this long ends the run
+                       as RL_END_INCOMPLETE; 0 = RL_CHILD_ANSWER_MS */
+};
+
+#define RL_CHILD_CPU_S 20
+#define RL_CHILD_ANSWER_MS 120000
 
 struct rl_run_config {
     struct rl_program program;
@@ -255,16 +282,22 @@ enum rl_end {
     RL_END_DIVERGED,  /* replay: the schedule does not fit this run */
     RL_END_TIMEOUT,   /* os: the wall-clock guard expired; sim: a thread
                          ran past its CPU budget without a racelab call
-                         (watchdog.h) */
+                         (watchdog.h), or a child process used up its CPU
+                         time */
     RL_END_FAILED,    /* sim: stopped at the step where a lab thread's
                          rl_fail() reported a failed check (the state is
                          not final: the program's final checks are not
                          run) */
-    /* Plain C programs (core/posix.h); the end text says which thread,
-     * where, and what: */
-    RL_END_EXIT,      /* exit() or main returned while threads ran on */
+    /* Plain C programs (core/posix.h) end so in the child; the end text
+     * says which thread, where, and what. A program in a child process
+     * (struct rl_external) also ends so when the process ... */
+    RL_END_EXIT,      /* ... exit() or main returned while threads ran on;
+                         ... called exit() mid-run */
     RL_END_ASSERT,    /* a failed assert() */
-    RL_END_CRASH,     /* a signal: SIGSEGV, SIGBUS, SIGFPE, SIGABRT ... */
+    RL_END_CRASH,     /* a signal: SIGSEGV, SIGBUS, SIGFPE, SIGABRT ...;
+                         ... was killed by a signal */
+    RL_END_PROTOCOL,  /* ... sent bytes racelab cannot trust */
+    RL_END_INCOMPLETE,/* ... stopped answering: the safety stop */
 };
 
 struct rl_check_result {
@@ -314,6 +347,14 @@ int rl_run_start(struct rl_run *run, char *err, size_t errlen);
 enum rl_end rl_run_poll(struct rl_run *run);
 
 /* ---- inspection ------------------------------------------------------------ */
+
+/* A mirror run (program.external): what the child wrote on its stdout
+ * and stderr so far (the first RL_CHILD_OUTPUT_MAX bytes, NUL-terminated),
+ * and *total the bytes it wrote in all. "" for a run in this process. */
+#define RL_CHILD_OUTPUT_MAX 65536
+const char *rl_run_output(const struct rl_run *run, size_t *total);
+/* Whether the run mirrors a program in a child process. */
+bool rl_run_is_mirror(const struct rl_run *run);
 
 enum rl_backend rl_run_backend(const struct rl_run *run);
 enum rl_end rl_run_end(const struct rl_run *run);

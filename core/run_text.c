@@ -69,7 +69,8 @@ const char *rl_end_name(enum rl_end e)
     static const char *names[] = {"running",        "finished", "deadlock",
                                   "did not finish", "diverged", "timed out",
                                   "check failed",   "exit",
-                                  "assertion failed", "crash"};
+                                  "assertion failed", "crash",
+                                  "protocol error", "incomplete"};
     return (unsigned)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
 }
 
@@ -278,6 +279,8 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
     case RL_END_EXIT:
     case RL_END_ASSERT:
     case RL_END_CRASH:
+    case RL_END_PROTOCOL:
+    case RL_END_INCOMPLETE:
         sb_printf(&sb, "%s", run->end_msg);
         break;
     }

@@ -487,6 +487,8 @@ void rl_sim_safe_point(struct rl_run *run)
 /* Steps taken (os: records made). */
 uint64_t rl_run_steps(const struct rl_run *run)
 {
+    if (run->mirror)
+        return rl_mirror_steps(run);
     const struct sim *s = run->cfg.backend == RL_BACKEND_SIM ? run->sim : NULL;
     return s ? s->step : run->rec_last;
 }
@@ -494,6 +496,8 @@ uint64_t rl_run_steps(const struct rl_run *run)
 /* Virtual time in ms (os: 0). */
 long rl_run_now(const struct rl_run *run)
 {
+    if (run->mirror)
+        return rl_mirror_now(run);
     const struct sim *s = run->cfg.backend == RL_BACKEND_SIM ? run->sim : NULL;
     return s ? s->now : 0;
 }
@@ -501,6 +505,8 @@ long rl_run_now(const struct rl_run *run)
 /* Whether thread tid could take the next step. */
 bool rl_run_thread_runnable(const struct rl_run *run, int tid)
 {
+    if (run->mirror)
+        return rl_mirror_runnable(run, tid);
     if (tid < 0 || tid >= run->nthreads || run->end != RL_END_RUNNING)
         return false;
     return can_run(run->threads[tid]);
@@ -509,6 +515,8 @@ bool rl_run_thread_runnable(const struct rl_run *run, int tid)
 /* The choices made so far as a schedule string (os: "-"). */
 size_t rl_run_choices(const struct rl_run *run, char *buf, size_t len)
 {
+    if (run->mirror)
+        return rl_mirror_choices(run, buf, len);
     const struct sim *s = run->cfg.backend == RL_BACKEND_SIM ? run->sim : NULL;
     if (!s) {
         int n = snprintf(buf, len, "-");
@@ -520,6 +528,8 @@ size_t rl_run_choices(const struct rl_run *run, char *buf, size_t len)
 /* How many choices were made. */
 uint64_t rl_run_choice_count(const struct rl_run *run)
 {
+    if (run->mirror)
+        return rl_mirror_choice_count(run);
     const struct sim *s = run->cfg.backend == RL_BACKEND_SIM ? run->sim : NULL;
     return s ? s->nchoices : 0;
 }
@@ -527,6 +537,8 @@ uint64_t rl_run_choice_count(const struct rl_run *run)
 /* How many choices switched away from a thread that could go on. */
 int rl_run_preemptions(const struct rl_run *run)
 {
+    if (run->mirror)
+        return rl_mirror_preemptions(run);
     const struct sim *s = run->cfg.backend == RL_BACKEND_SIM ? run->sim : NULL;
     return s ? s->preemptions : 0;
 }
@@ -536,6 +548,8 @@ int rl_run_preemptions(const struct rl_run *run)
 int rl_run_set_sched(struct rl_run *run, const struct rl_sched *sched,
                      char *err, size_t errlen)
 {
+    if (run->mirror)
+        return rl_mirror_set_sched(run, sched, err, errlen);
     struct sim *s = run->cfg.backend == RL_BACKEND_SIM ? run->sim : NULL;
     if (!s) {
         snprintf(err, errlen, "only sim runs have a scheduler");

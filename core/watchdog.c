@@ -52,7 +52,7 @@ struct watch {
 
 static _Thread_local struct watch watch;
 /* The exit hook (see rl_watchdog_set_exit_hook); read by the handler. */
-static void (*volatile watch_exit_hook)(void);
+static void (*volatile watch_exit_hook)(const char *why);
 
 /* ---- the handler and its async-signal-safe last resort ---------------- */
 
@@ -104,10 +104,15 @@ static _Noreturn void watch_exit(void)
 {
     char msg[512];
     size_t at = 0;
-    void (*hook)(void) = watch_exit_hook;
+    void (*hook)(const char *why) = watch_exit_hook;
 
-    if (hook)
-        hook();
+    if (hook) {
+        char why[400];
+
+        watch_text(why, sizeof why, watch.name,
+                   (long)watch.hard_ticks * watch.tick_ms);
+        hook(why);
+    }
     watch_put(msg, sizeof msg, &at, "racelab: ");
     at += watch_text(msg + at, sizeof msg - at, watch.name,
                      (long)watch.hard_ticks * watch.tick_ms);
@@ -226,7 +231,7 @@ void rl_watchdog_stop(void)
 }
 
 /* One hook per process (see watchdog.h). */
-void rl_watchdog_set_exit_hook(void (*hook)(void))
+void rl_watchdog_set_exit_hook(void (*hook)(const char *why))
 {
     watch_exit_hook = hook;
 }

@@ -54,8 +54,9 @@ int rl_watchdog_start_with(int tick_ms, int limit_ms, int grace_ms);
 void rl_watchdog_stop(void);
 
 /* Run hook (async-signal-safe: tcsetattr, write) before the last resort
- * ends the process; NULL for none. One hook per process. */
-void rl_watchdog_set_exit_hook(void (*hook)(void));
+ * ends the process, with why it ends ("did not finish: T1 ran for 2 s
+ * without a racelab call ..."); NULL for none. One hook per process. */
+void rl_watchdog_set_exit_hook(void (*hook)(const char *why));
 
 /* ---- the engine's side (core/sim.c, core/run.c) ---------------------- */
 

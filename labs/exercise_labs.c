@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * exercise_labs.c - every exercise scenario as a lab with two variants,
- * `student` (exercises/NAME.c, linked with the student_ prefix) and
- * `reference` (solutions/NAME.c, the reference_ prefix).
+ * `student` (exercises/NAME.c, built apart with the student_ prefix and
+ * run in a child process: see core/child.h) and `reference`
+ * (solutions/NAME.c, linked into racelab with the reference_ prefix).
  *
  * The labs are built once, on first use, from the scenario registry
  * (labs/exercise_scenarios.h): their names, texts and parameters are the
@@ -10,41 +11,37 @@
  */
 #include "exercise_labs.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "exercise_scenarios.h"
 
-RL_EXERCISE_IMPL_DECLARE(student_, counter);
 RL_EXERCISE_IMPL_DECLARE(reference_, counter);
-RL_EXERCISE_IMPL_DECLARE(student_, rlock);
 RL_EXERCISE_IMPL_DECLARE(reference_, rlock);
-RL_EXERCISE_IMPL_DECLARE(student_, bounded_semaphore);
 RL_EXERCISE_IMPL_DECLARE(reference_, bounded_semaphore);
-RL_EXERCISE_IMPL_DECLARE(student_, bounded_buffer);
 RL_EXERCISE_IMPL_DECLARE(reference_, bounded_buffer);
-RL_EXERCISE_IMPL_DECLARE(student_, barrier);
 RL_EXERCISE_IMPL_DECLARE(reference_, barrier);
-RL_EXERCISE_IMPL_DECLARE(student_, pool);
 RL_EXERCISE_IMPL_DECLARE(reference_, pool);
-RL_EXERCISE_IMPL_DECLARE(student_, transfer);
 RL_EXERCISE_IMPL_DECLARE(reference_, transfer);
 
-/* The two implementations of each exercise linked into racelab. */
+/* The reference implementation of each exercise, linked into racelab.
+ * The student's is not: it is built apart and runs in a child process
+ * (labs/child/ex_main.c), so that a compile error or a crash in one
+ * exercise touches only that exercise. */
 static const struct {
     const char *exercise;
-    const void *impl[2]; /* student, reference */
+    const void *impl[2]; /* student (NULL: built apart), reference */
 } impls[] = {
-    {"counter", {&student_counter_impl, &reference_counter_impl}},
-    {"rlock", {&student_rlock_impl, &reference_rlock_impl}},
-    {"bounded_semaphore",
-     {&student_bounded_semaphore_impl, &reference_bounded_semaphore_impl}},
-    {"bounded_buffer",
-     {&student_bounded_buffer_impl, &reference_bounded_buffer_impl}},
-    {"barrier", {&student_barrier_impl, &reference_barrier_impl}},
-    {"pool", {&student_pool_impl, &reference_pool_impl}},
-    {"transfer", {&student_transfer_impl, &reference_transfer_impl}},
+    {"counter", {NULL, &reference_counter_impl}},
+    {"rlock", {NULL, &reference_rlock_impl}},
+    {"bounded_semaphore", {NULL, &reference_bounded_semaphore_impl}},
+    {"bounded_buffer", {NULL, &reference_bounded_buffer_impl}},
+    {"barrier", {NULL, &reference_barrier_impl}},
+    {"pool", {NULL, &reference_pool_impl}},
+    {"transfer", {NULL, &reference_transfer_impl}},
 };
 
 #define NIMPLS ((int)(sizeof impls / sizeof impls[0]))
@@ -76,7 +73,41 @@ static pthread_once_t built = PTHREAD_ONCE_INIT;
 static void ex_lab_setup(struct lab_inst *inst)
 {
     const struct ex_lab *el = (const struct ex_lab *)inst->lab;
-    inst->state = el->sc->setup(el->impl[inst->variant], inst->params);
+    if (el->impl[inst->variant]) /* else built apart: nothing here */
+        inst->state = el->sc->setup(el->impl[inst->variant], inst->params);
+}
+
+/* The student variant is built apart. */
+static bool ex_lab_variant_external(const struct lab *lab, int v)
+{
+    const struct ex_lab *el = (const struct ex_lab *)lab;
+    return v >= 0 && v < 2 && el->impl[v] == NULL;
+}
+
+/* The child of the student variant: exercises/NAME.c built with the
+ * exercise library; the child serves this lab (scenario) with these
+ * parameters. */
+static void ex_lab_external_fill(struct lab_inst *inst)
+{
+    const struct ex_lab *el = (const struct ex_lab *)inst->lab;
+    char home[PATH_MAX], cwd[PATH_MAX], err[8];
+    const char *ex = el->sc->exercise;
+    if (rl_home(home, sizeof home, err, sizeof err) != 0 ||
+        (getcwd(cwd, sizeof cwd) != NULL && strcmp(cwd, home) == 0))
+        snprintf(inst->ext_source, sizeof inst->ext_source,
+                 "exercises/%s.c", ex);
+    else
+        snprintf(inst->ext_source, sizeof inst->ext_source,
+                 "%.4000s/exercises/%s.c", home, ex);
+    inst->build.kind = RL_BUILD_EXERCISE;
+    inst->build.exercise = ex;
+    inst->build.sources[0] = inst->ext_source;
+    snprintf(inst->ext_args[0], sizeof inst->ext_args[0], "%s", el->name);
+    lab_inst_params_text(inst, inst->ext_args[1], sizeof inst->ext_args[1]);
+    inst->external.build = &inst->build;
+    inst->external.argv[0] = inst->ext_args[0];
+    inst->external.argv[1] = inst->ext_args[1];
+    inst->external.argv[2] = inst->backend == RL_BACKEND_OS ? "os" : "sim";
 }
 
 static void ex_lab_check(struct rl_run *run, struct lab_inst *inst)
@@ -178,6 +209,8 @@ static void build(void)
                 .setup = ex_lab_setup,
                 .check = ex_lab_check,
                 .hidden = s != 0,
+                .variant_external = ex_lab_variant_external,
+                .external_fill = ex_lab_external_fill,
             };
         }
     }

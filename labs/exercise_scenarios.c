@@ -109,7 +109,7 @@ static void inst_check(struct rl_run *run, void *ctx)
 /* The engine program of in. */
 struct rl_program ex_program(struct ex_inst *in)
 {
-    struct rl_program p = {inst_setup, inst_check, in};
+    struct rl_program p = {inst_setup, inst_check, in, NULL};
     return p;
 }
 

@@ -326,5 +326,12 @@ struct rl_program lab_program(struct lab_inst *inst)
         .check = lab_program_check,
         .ctx = inst,
     };
+    const struct lab *lab = inst->lab;
+    if (lab->variant_external && lab->variant_external(lab, inst->variant)) {
+        memset(&inst->external, 0, sizeof inst->external);
+        memset(&inst->build, 0, sizeof inst->build);
+        lab->external_fill(inst);
+        prog.external = &inst->external;
+    }
     return prog;
 }

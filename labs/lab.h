@@ -21,6 +21,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <limits.h>
+
+#include "../core/program.h"
 #include "../core/run.h"
 
 #define LAB_MAX_PARAMS 8
@@ -61,6 +64,12 @@ struct lab {
     /* Not listed (lab_count / lab_at), but found by lab_find: an exercise's
      * secondary scenarios, which the grader's replay commands name. */
     bool hidden;
+    /* Whether variant v runs built apart, in a child process (the
+     * student's exercise code); NULL: every variant runs in racelab. Then
+     * external_fill describes the child in inst->external (lab_program
+     * calls it). */
+    bool (*variant_external)(const struct lab *lab, int v);
+    void (*external_fill)(struct lab_inst *inst);
 };
 
 /* The number of elements of a static array (params, variants). */
@@ -79,6 +88,12 @@ struct lab_inst {
     long params[LAB_MAX_PARAMS];   /* in lab->params order */
     enum rl_backend backend;
     void *state;                   /* the lab's, from rl_alloc() */
+    /* A variant built apart (lab->variant_external): the child program
+     * and its build, filled by lab_program (they point into the inst). */
+    struct rl_external external;
+    struct rl_build build;
+    char ext_args[2][160];
+    char ext_source[PATH_MAX];
 };
 
 /* The registry, in display order: the labs that are listed (not hidden),
@@ -111,7 +126,8 @@ long lab_inst_param(const struct lab_inst *inst, const char *key);
 size_t lab_inst_params_text(const struct lab_inst *inst, char *buf,
                             size_t len);
 /* The engine program for this instance (ctx = inst, which must outlive the
- * run). */
+ * run). A variant built apart gets program.external (pointing into inst):
+ * rl_run_create then builds it if needed and runs it in a child. */
 struct rl_program lab_program(struct lab_inst *inst);
 
 #endif

@@ -567,7 +567,7 @@ int __wrap_main(int argc, char **argv, char **envp)
     syms_load();
     dl_iterate_phdr(ro_note, NULL);
     prt_signals_install();
-    struct rl_program program = {prt_setup, NULL, NULL};
+    struct rl_program program = {.setup = prt_setup};
     int rc = rl_child_main(&program, argc, argv);
     prt.active = false;
     return rc;

@@ -628,5 +628,45 @@ if [ -w /dev/full ]; then
         "racelab: cannot write the output"
 fi
 
+# ---- exercises built apart: a broken one touches only itself ---------------
+# A copy of the student's side of the tree (RACELAB_HOME) with counter.c
+# broken: that exercise reports the compiler's message (file:line) and
+# exits 2; the other exercises and the built-in labs still run.
+home="$tmp/home"
+mkdir -p "$home/core"
+cp "$(dirname "$0")/../../core/racelab.h" "$home/core/"
+cp -r "$(dirname "$0")/../../exercises" "$home/"
+printf 'int broken = ;\n' >>"$home/exercises/counter.c"
+export RACELAB_HOME="$home"
+rl run counter --variant student
+expect_status "broken exercise: run exits 2" 2
+if grep -q "^racelab: .*exercises/counter.c:[0-9]*:[0-9]*: error: expected expression" "$tmp/err"; then
+    pass "broken exercise: the compiler's message with file:line"
+else
+    fail "broken exercise: the compiler's message with file:line" "$(head -c 400 "$tmp/err")"
+fi
+rl run counter --variant reference -q
+expect_status "broken exercise: the reference still runs" 0
+rl run rlock --variant student -q
+if [ "$status" -le 1 ] && grep -q "^result: " "$tmp/out"; then
+    pass "broken exercise: another exercise still builds and runs"
+else
+    fail "broken exercise: another exercise still builds and runs" "$(head -c 400 "$tmp/err")"
+fi
+rl run unsafe-counter -q
+expect_status "broken exercise: built-in labs still run" 1
+unset RACELAB_HOME
+
+# The student variant runs in a child process and replays exactly.
+rl run counter --variant student --sched random:7 -q
+sched=$(grep -o "rl1:counter:student:[^' ]*" "$tmp/out" | head -1)
+first=$(grep "^result:" "$tmp/out")
+rl replay --no-tui -q --schedule "$sched"
+if [ -n "$sched" ] && [ "$(grep '^result:' "$tmp/out")" = "$first" ]; then
+    pass "student variant: the child's schedule replays"
+else
+    fail "student variant: the child's schedule replays" "$sched" "$(head -c 400 "$tmp/err")"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

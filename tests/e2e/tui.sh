@@ -465,6 +465,30 @@ check "os: repeat draws the chart" os "final value of counter" 10
 check "os: repeat finishes 100 runs" os "repeat: 100 of 100 runs" 60
 check "os: min / median / max" os "median"
 
+# ---- exercises built apart ------------------------------------------------------
+
+# The student's counter is compiled apart and runs in a child process; the
+# TUI shows it like any lab.
+start stud 100 30 "$RACELAB tui counter --variant student"
+check "the student's exercise opens on the lab screen" stud "STATE" 20
+keys stud e
+check "the student's exercise runs to the end in its child" stud \
+    "schedule: rl1:counter:student:threads=2,iters=3:" 10
+
+# A syntax error in that exercise: the TUI stays up on the menu and shows
+# the compiler's message with file:line.
+src=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$WORK/home/core"
+cp "$src/core/racelab.h" "$WORK/home/core/"
+cp -r "$src/exercises" "$WORK/home/"
+printf 'int broken = ;\n' >>"$WORK/home/exercises/counter.c"
+start broken 120 30 "RACELAB_HOME='$WORK/home' $RACELAB tui counter --variant student"
+check "a broken exercise: the compiler's message in the TUI" broken \
+    ": error: expected expression" 20
+check "a broken exercise: the message has file:line" broken \
+    "home/exercises/counter.c:"
+check "a broken exercise: the menu stays up" broken "Enter opens the selected lab"
+
 # ---- no terminal ----------------------------------------------------------------
 
 err=$("$RACELAB" tui unsafe-counter </dev/null 2>&1 >/dev/null)

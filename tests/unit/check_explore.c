@@ -527,9 +527,11 @@ START_TEST(test_reduction_keeps_verdicts_labs)
                 lab_config(l->name, l->variants[v].name);
             cfg.max_preemptions = k;
             cfg.max_runs = 200000;
-            ck_assert_int_eq(rl_explore(&cfg, &a), 0);
+            ck_assert_msg(rl_explore(&cfg, &a) == 0, "%s/%s: %s", l->name,
+                          l->variants[v].name, a.error);
             cfg.no_reduction = true;
-            ck_assert_int_eq(rl_explore(&cfg, &b), 0);
+            ck_assert_msg(rl_explore(&cfg, &b) == 0, "%s/%s: %s", l->name,
+                          l->variants[v].name, b.error);
             ck_assert_msg(a.found == b.found && a.cost == b.cost &&
                               a.exhaustive == b.exhaustive,
                           "%s/%s bound %d: reduced found=%d cost=%d (%s) "

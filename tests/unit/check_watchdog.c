@@ -276,8 +276,9 @@ static void tight_setup(void *ctx)
     rl_thread_start("spinner", tight_loop, NULL);
 }
 
-static void test_hook(void)
+static void test_hook(const char *why)
 {
+    (void)why;
     static const char msg[] = "hook ran\n";
 
     (void)!write(STDERR_FILENO, msg, sizeof msg - 1);

@@ -317,7 +317,7 @@ const struct cli_command cli_cmd_grade = {
     "never a pass. Every failure comes with a schedule and the 'racelab\n"
     "replay' command that shows it. Same seed, same report.\n"
     "\n"
-    "Without --submission it grades your exercises/ as built into racelab.\n"
+    "Without --submission it grades the exercises/ of this tree.\n"
     "\n"
     "options:\n"
     "  EXERCISE          grade only these (default: every exercise, or the\n"

@@ -294,7 +294,7 @@ static int plan(const struct grade_options *o, struct grade_report *r,
             list[n++] = ex_exercise_at(i);
     snprintf(r->submission, sizeof r->submission, "%s",
              o->submission != NULL ? o->submission
-                                   : "exercises/ (linked into racelab)");
+                                   : "exercises/ (this tree)");
     for (int i = 0; i < n; i++) {
         struct grade_exercise *ge = &r->ex[r->nex++];
         ge->ex = list[i];
@@ -313,36 +313,41 @@ static int plan(const struct grade_options *o, struct grade_report *r,
 
 /* ---- the build check ---------------------------------------------------- */
 
-/* Compile (submission) and load (in a child) ex; fill the builds check.
- * Returns the .so path to use (NULL for the linked tables) or "" when
- * the exercise cannot be graded. */
+/* Compile (the submission's file, or this tree's exercises/NAME.c) and
+ * load (in a child) ex; fill the builds check. Returns the .so path to use
+ * or "" when the exercise cannot be graded. */
 static const char *grade_build(const struct grade_options *o, const char *home,
                                const char *tmpdir, struct grade_exercise *ge,
                                struct grade_check *c, char *so, size_t solen)
 {
     const char *path = NULL;
-    if (o->submission != NULL) {
-        c->rule = GRADE_RULE_NOT_BUILT;
-        if (access(ge->file, R_OK) != 0) {
-            c->outcome = GRADE_COMPILE;
-            snprintf(c->message, sizeof c->message,
-                     "missing: the submission has no %s.c", ge->ex->name);
-            return "";
-        }
-        snprintf(so, solen, "%s/%s.so", tmpdir, ge->ex->name);
-        char *out = NULL;
-        int rc = grade_compile(home, ge->ex->name, ge->file, so, &out);
-        if (rc != 0) {
-            c->outcome = GRADE_COMPILE;
-            snprintf(c->message, sizeof c->message, "%s.c does not compile",
-                     ge->ex->name);
-            snprintf(c->detail, sizeof c->detail, "%s", out ? out : "");
-            free(out);
-            return "";
-        }
-        free(out);
-        path = so;
+    char src[PATH_MAX + 64];
+    c->rule = GRADE_RULE_NOT_BUILT;
+    /* This tree's exercises are not linked into racelab either: they are
+     * compiled like a submission's. */
+    if (o->submission != NULL)
+        snprintf(src, sizeof src, "%s", ge->file);
+    else
+        snprintf(src, sizeof src, "%s/exercises/%s.c", home, ge->ex->name);
+    if (access(src, R_OK) != 0) {
+        c->outcome = GRADE_COMPILE;
+        snprintf(c->message, sizeof c->message,
+                 "missing: the submission has no %s.c", ge->ex->name);
+        return "";
     }
+    snprintf(so, solen, "%s/%s.so", tmpdir, ge->ex->name);
+    char *out = NULL;
+    int rc = grade_compile(home, ge->ex->name, src, so, &out);
+    if (rc != 0) {
+        c->outcome = GRADE_COMPILE;
+        snprintf(c->message, sizeof c->message, "%s.c does not compile",
+                 ge->ex->name);
+        snprintf(c->detail, sizeof c->detail, "%s", out ? out : "");
+        free(out);
+        return "";
+    }
+    free(out);
+    path = so;
     /* Load it in a child: undefined symbols, a missing table, or a
      * constructor that misbehaves show here. */
     if (!grade_check_load(o, path, ge->ex->name, c)) {
@@ -352,9 +357,7 @@ static const char *grade_build(const struct grade_options *o, const char *home,
     c->outcome = GRADE_PASS;
     c->rule = GRADE_RULE_PASSED;
     c->points = c->max_points;
-    snprintf(c->summary, sizeof c->summary, "%s",
-             o->submission != NULL ? "compiles and loads"
-                                   : "built into racelab by make");
+    snprintf(c->summary, sizeof c->summary, "%s", "compiles and loads");
     return path;
 }
 
@@ -417,18 +420,16 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
     if (plan(&o, r, err, errlen) != 0)
         return -1;
     tmpdir[0] = '\0';
-    if (o.submission != NULL) {
-        if (o.home != NULL)
-            snprintf(home, sizeof home, "%s", o.home);
-        else if (grade_home(home, sizeof home, err, errlen) != 0)
-            return -1;
-        snprintf(tmpdir, sizeof tmpdir, "%s/racelab-grade-XXXXXX",
-                 tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
-        if (mkdtemp(tmpdir) == NULL) {
-            snprintf(err, errlen, "cannot create a temporary directory: %s",
-                     strerror(errno));
-            return -1;
-        }
+    if (o.home != NULL)
+        snprintf(home, sizeof home, "%s", o.home);
+    else if (grade_home(home, sizeof home, err, errlen) != 0)
+        return -1;
+    snprintf(tmpdir, sizeof tmpdir, "%s/racelab-grade-XXXXXX",
+             tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
+    if (mkdtemp(tmpdir) == NULL) {
+        snprintf(err, errlen, "cannot create a temporary directory: %s",
+                 strerror(errno));
+        return -1;
     }
     if (sink != NULL && sink->begin != NULL)
         sink->begin(sink->ctx, r);

@@ -4,6 +4,7 @@
  * headers, load an implementation's table (see grade_compile.h).
  */
 #include "../../core/mem.h"
+#include "../../core/program.h"
 #include "grade_compile.h"
 
 #include <dlfcn.h>
@@ -15,74 +16,11 @@
 
 #include "grade_child.h"
 
-/* Whether dir holds racelab's sources (core/racelab.h and exercises/). */
-static int is_home(const char *dir)
-{
-    char p[PATH_MAX + 32];
-
-    snprintf(p, sizeof p, "%s/core/racelab.h", dir);
-    if (access(p, R_OK) != 0)
-        return 0;
-    snprintf(p, sizeof p, "%s/exercises/exercise.h", dir);
-    return access(p, R_OK) == 0;
-}
-
-/* Find racelab's sources for the include path. */
+/* Find racelab's sources for the include path: the engine's rule
+ * (core/program.h), shared with the builds of exercises and programs. */
 int grade_home(char *buf, size_t len, char *err, size_t errlen)
 {
-    const char *env = getenv("RACELAB_HOME");
-    char exe[PATH_MAX], *slash;
-    ssize_t n;
-
-    if (env != NULL && env[0] != '\0') {
-        if (!is_home(env)) {
-            snprintf(err, errlen,
-                     "RACELAB_HOME=%s does not hold core/racelab.h and "
-                     "exercises/",
-                     env);
-            return -1;
-        }
-        snprintf(buf, len, "%s", env);
-        return 0;
-    }
-    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        for (int up = 0; up < 2; up++) {
-            slash = strrchr(exe, '/');
-            if (slash == NULL)
-                break;
-            *slash = '\0';
-            if (exe[0] != '\0' && is_home(exe)) {
-                snprintf(buf, len, "%s", exe);
-                return 0;
-            }
-        }
-    }
-    /* Installed: PREFIX/bin/racelab finds PREFIX/share/racelab. (The loop
-     * above cut exe short: read it again.) */
-    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        slash = strrchr(exe, '/');
-        if (slash != NULL) {
-            *slash = '\0';
-            char shared[PATH_MAX + 32];
-            snprintf(shared, sizeof shared, "%s/../share/racelab", exe);
-            if (is_home(shared)) {
-                snprintf(buf, len, "%s", shared);
-                return 0;
-            }
-        }
-    }
-    if (getcwd(exe, sizeof exe) != NULL && is_home(exe)) {
-        snprintf(buf, len, "%s", exe);
-        return 0;
-    }
-    snprintf(err, errlen,
-             "cannot find racelab's headers (core/racelab.h, exercises/): "
-             "set RACELAB_HOME to the racelab source directory");
-    return -1;
+    return rl_home(buf, len, err, errlen);
 }
 
 /* Cut text to max_lines / max_bytes with a note of what was cut. */

@@ -126,6 +126,14 @@ static void term_restore_async(void)
         tcsetattr(term_in_fd, TCSANOW, &term_saved_modes);
 }
 
+
+/* The watchdog's last resort: give the terminal back (it says why). */
+static void term_restore_why(const char *why)
+{
+    (void)why;
+    term_restore_async();
+}
+
 /* Crash signal: give the terminal back, then die of the same signal (the
  * disposition is already the default: SA_RESETHAND). */
 static void term_on_crash(int sig)
@@ -161,7 +169,7 @@ static void term_install_signals(void)
     sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns at once */
     for (size_t i = 0; i < NQUIT; i++)
         sigaction(term_quit_signals[i], &sa, &term_old_quit[i]);
-    rl_watchdog_set_exit_hook(term_restore_async);
+    rl_watchdog_set_exit_hook(term_restore_why);
 }
 
 /* Put the old handlers back. */

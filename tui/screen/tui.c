@@ -119,6 +119,8 @@ static void say(struct tui *t, bool error, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(t->msg, sizeof t->msg, fmt, ap);
     va_end(ap);
+    /* One line: a compiler's message is "file:line: error: ..." first. */
+    t->msg[strcspn(t->msg, "\n")] = '\0';
     t->msg_err = error;
 }
 
@@ -163,6 +165,10 @@ static const char *state_word(const struct tui *t, char *buf, size_t len)
         return "assertion failed";
     case RL_END_CRASH:
         return "crashed";
+    case RL_END_PROTOCOL:
+        return "protocol error";
+    case RL_END_INCOMPLETE:
+        return "incomplete";
     }
     if (s->inst.backend == RL_BACKEND_OS)
         return s->started ? "running" : "ready: space starts the threads";

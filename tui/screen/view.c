@@ -948,7 +948,7 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
         return;
     case RL_END_EXIT:
         *role = ROLE_ERROR;
-        snprintf(buf, len, " EXIT: the program called exit ");
+        snprintf(buf, len, " EXITED: the program called exit() ");
         return;
     case RL_END_ASSERT:
         *role = ROLE_ERROR;
@@ -956,7 +956,15 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
         return;
     case RL_END_CRASH:
         *role = ROLE_ERROR;
-        snprintf(buf, len, " CRASH ");
+        snprintf(buf, len, " CRASHED: the program was killed by a signal ");
+        return;
+    case RL_END_PROTOCOL:
+        *role = ROLE_ERROR;
+        snprintf(buf, len, " STOPPED: the program broke racelab's protocol ");
+        return;
+    case RL_END_INCOMPLETE:
+        *role = ROLE_ERROR;
+        snprintf(buf, len, " INCOMPLETE: the program stopped answering ");
         return;
     }
     *role = ROLE_NORMAL;

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * child.h - the child's half of a program built apart from racelab.
+ *
+ * A program built apart (an exercise, a plain C program: see
+ * core/program.h) is an executable that links the engine and ends its
+ * main() in rl_child_main(). racelab starts it with a socket in the
+ * environment (RACELAB_CHILD_FD) and drives it: the child creates real sim
+ * (or os) runs of its program and executes the parent's requests, and the
+ * parent shows a MIRROR run (core/mirror.c) updated from what the child
+ * sends back. The parent only ever gets data: records, the display state
+ * of objects and threads, the end and the checks, an exploration's result.
+ *
+ * The protocol (core/wire.h has the framing). Requests, parent -> child:
+ *
+ *   CREATE     scheduler (kind, quantum, seed, depth, pct_steps, replay
+ *              choices, replay_continue), max_steps, max_records, backend,
+ *              and for os the timeout, the watchdog and whether to record:
+ *              create a run (runs the program's setup); answered by a FRAME
+ *              or an ERROR ("the program started no thread", a bad
+ *              schedule).
+ *   STEP       one step by the run's scheduler; a FRAME.
+ *   STEP_THREAD tid: one step of that thread (manual scheduling); a FRAME,
+ *              or an ERROR saying why it cannot run ("T1 is blocked on L
+ *              (held by T0)"), the run unchanged.
+ *   FINISH     run to the end; a FRAME.
+ *   SET_SCHED  scheduler: use it from the next choice; OK or ERROR.
+ *   EXPLORE    the options of core/explore.h: run rl_explore here on the
+ *              program; while it runs, a QUERY (a check's name) asks the
+ *              parent whether that failed check counts, which the parent
+ *              answers with ANSWER; then EXPLORED (the whole result).
+ *
+ * Answers, child -> parent: RECORDS (whole struct rl_record bytes, in seq
+ * order, sent as they are made so that a crash loses none), then FRAME:
+ *
+ *   end kind, end message, steps, virtual time, preemptions, the choice
+ *   count and the choices made since the last frame (thread ids), the
+ *   runnable threads (a 256-bit set: four 64-bit words), the thread count and each thread
+ *   created or changed since the last frame (id, name, state, the object
+ *   it waits on, the thread it joins, steps), the object count and each
+ *   object created or changed (id, kind, name, its lock, value, limit,
+ *   owner, depth, broken, waiters, holders), the per-run texts added
+ *   since the last frame, and once the run has ended its checks (name,
+ *   ok, failure count, message).
+ *
+ * A crash or exit() in the program sends what records are pending and a
+ * GASP (the signal, or -1 for exit) before the process ends; the parent
+ * learns the rest from the exit status.
+ *
+ * Without RACELAB_CHILD_FD, rl_child_main runs the program once on its
+ * own: scheduler from RACELAB_SCHED (default rr:1), the trace as text on
+ * stderr (or in the file named by RACELAB_TRACE), exit status 0 if every
+ * check passed, 1 if not, 2 on a bad RACELAB_SCHED.
+ */
+#ifndef RL_CHILD_H
+#define RL_CHILD_H
+
+#include "run.h"
+
+/* The child's side: serve the parent on RACELAB_CHILD_FD, or run once
+ * standalone (see above). Returns the process's exit status. */
+int rl_child_main(const struct rl_program *program, int argc, char **argv);
+
+#endif

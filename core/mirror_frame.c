@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mirror_frame.c - applying what a child sends to its mirror run (see
+ * mirror.c): records, frames and an exploration's result. Nothing is
+ * trusted: every count and id is checked against the run and the limits
+ * of the engine before it is used, and a message must be read exactly to
+ * its end; a false return ends the run as a protocol error.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mirror_impl.h"
+
+/* Whether every id in r is known to the mirror now. */
+static bool record_known(const struct rl_run *run, const struct rl_record *r)
+{
+    return r->thread >= -1 && r->thread < run->nthreads && r->obj >= -1 &&
+           r->obj < run->nobjs && r->other >= -1 && r->other < run->nthreads;
+}
+
+/* Push the held records whose ids are known (all: drop the others). */
+void mirror_push_held(struct rl_run *run, struct mirror *m, bool all)
+{
+    size_t i = 0;
+    for (; i < m->nheld; i++) {
+        if (!record_known(run, &m->held[i])) {
+            if (!all)
+                break;
+            continue;
+        }
+        rl_record_push(run, &m->held[i]);
+    }
+    if (i > 0 && i < m->nheld)
+        memmove(m->held, m->held + i, (m->nheld - i) * sizeof *m->held);
+    m->nheld -= i;
+    if (all)
+        m->nheld = 0;
+}
+
+/* RECORDS: check and push (or hold) them. Returns false if they lie. */
+bool mirror_apply_records(struct rl_run *run, struct mirror *m,
+                          struct wire_reader *r)
+{
+    uint32_t n = wire_get_u32(r);
+    if (r->bad || (r->n - r->off) / sizeof(struct rl_record) != n ||
+        (r->n - r->off) % sizeof(struct rl_record) != 0 || !run)
+        return false;
+    uint64_t next = run->rec_last + m->nheld + 1;
+    for (uint32_t i = 0; i < n; i++) {
+        struct rl_record rec;
+        wire_get(r, &rec, sizeof rec);
+        if (rec.seq != next++ || rec.op >= RL_OP__COUNT ||
+            rec.result > RL_RES_ERROR || rec.thread < -1 ||
+            rec.thread >= RL_MAX_THREADS || rec.obj < -1 ||
+            rec.obj >= MIRROR_MAX_OBJS || rec.other < -1 ||
+            rec.other >= RL_MAX_THREADS)
+            return false;
+        if (m->nheld == 0 && record_known(run, &rec)) {
+            rl_record_push(run, &rec);
+            continue;
+        }
+        if (m->nheld >= run->cfg.max_records)
+            return false; /* a frame that never comes */
+        if (m->nheld == m->held_cap) {
+            m->held_cap = m->held_cap ? m->held_cap * 2 : 256;
+            m->held = rl_xrealloc(m->held, m->held_cap * sizeof *m->held);
+        }
+        m->held[m->nheld++] = rec;
+    }
+    return true;
+}
+
+/* The thread tid of the mirror, created if new. */
+static struct rl_thread *mirror_thread(struct rl_run *run, int tid)
+{
+    if (!run->threads[tid]) {
+        struct rl_thread *t = rl_run_alloc(run, sizeof *t);
+        t->id = tid;
+        t->run = run;
+        t->deadline = -1;
+        atomic_store(&t->join_target, -1);
+        run->threads[tid] = t;
+    }
+    return run->threads[tid];
+}
+
+/* The object id of the mirror, created if new. */
+/* Room in run->objs for n objects (grown in the arena, as api.c does:
+ * the old array stays valid for a reader). */
+static void mirror_objs_reserve(struct rl_run *run, int n)
+{
+    if (n <= run->objs_cap)
+        return;
+    int cap = run->objs_cap ? run->objs_cap : 64;
+    while (cap < n)
+        cap *= 2;
+    struct rl_obj **objs = rl_run_alloc(run, (size_t)cap * sizeof *objs);
+    if (run->nobjs)
+        memcpy(objs, run->objs, (size_t)run->nobjs * sizeof *objs);
+    run->objs = objs;
+    run->objs_cap = cap;
+}
+
+static struct rl_obj *mirror_obj(struct rl_run *run, int id)
+{
+    if (!run->objs[id]) {
+        struct rl_obj *o = rl_run_alloc(run, sizeof *o);
+        o->id = id;
+        o->run = run;
+        run->objs[id] = o;
+    }
+    return run->objs[id];
+}
+
+/* FRAME: bring the mirror up to date. Returns false if the frame lies
+ * (the mirror may then be partly updated; the run ends anyway). */
+bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
+                        struct wire_reader *r)
+{
+    int end = wire_get_range(r, RL_END_RUNNING, RL_END_INCOMPLETE);
+    wire_get_str(r, run->end_msg, sizeof run->end_msg);
+    m->steps = wire_get_u64(r);
+    m->now = (long)wire_get_i64(r);
+    m->preemptions = wire_get_i32(r);
+    uint32_t fresh = wire_get_u32(r);
+    if (r->bad || fresh > (r->n - r->off) / sizeof(int16_t))
+        return false;
+    if (m->nchoices + fresh > m->cap) {
+        while (m->cap < m->nchoices + fresh)
+            m->cap = m->cap ? m->cap * 2 : 256;
+        m->choices = rl_xrealloc(m->choices, m->cap * sizeof *m->choices);
+    }
+    for (uint32_t i = 0; i < fresh; i++) {
+        int16_t id;
+        wire_get(r, &id, sizeof id);
+        if (id < 0 || id >= RL_MAX_THREADS)
+            return false;
+        m->choices[m->nchoices++] = id;
+    }
+    for (int w = 0; w < RL_MAX_THREADS / 64; w++)
+        m->runnable[w] = wire_get_u64(r);
+    /* Threads (their waits point at objects: resolved below). */
+    int nthreads = wire_get_range(r, run->nthreads, RL_MAX_THREADS);
+    int wait_id[RL_MAX_THREADS];
+    bool wait_set[RL_MAX_THREADS] = {false};
+    while (!r->bad && wire_get_u8(r)) {
+        int id = wire_get_range(r, 0, nthreads - 1);
+        if (r->bad)
+            return false;
+        struct rl_thread *t = mirror_thread(run, id);
+        wire_get_str(r, t->name, sizeof t->name);
+        atomic_store(&t->state, wire_get_range(r, RL_T_NEW, RL_T_DONE));
+        wait_id[id] = wire_get_range(r, -1, MIRROR_MAX_OBJS - 1);
+        wait_set[id] = true;
+        atomic_store(&t->join_target, wire_get_range(r, -1, nthreads - 1));
+        t->steps = wire_get_u64(r);
+    }
+    for (int i = 0; i < nthreads; i++)
+        if (!r->bad && !run->threads[i])
+            return false; /* a thread the child never described */
+    if (r->bad)
+        return false;
+    run->nthreads = nthreads;
+    /* Objects. */
+    int nobjs = wire_get_range(r, run->nobjs, MIRROR_MAX_OBJS);
+    if (r->bad)
+        return false;
+    mirror_objs_reserve(run, nobjs);
+    /* Scratch for the objects' locks, kept between frames (one mirror
+     * run at a time per OS thread). */
+    static _Thread_local int *lock_id;
+    static _Thread_local bool *lock_set;
+    static _Thread_local size_t lock_cap;
+    if ((size_t)nobjs + 1 > lock_cap) {
+        lock_cap = (size_t)nobjs + 1 > 2 * lock_cap ? (size_t)nobjs + 1
+                                                   : 2 * lock_cap;
+        lock_id = rl_xrealloc(lock_id, lock_cap * sizeof *lock_id);
+        lock_set = rl_xrealloc(lock_set, lock_cap * sizeof *lock_set);
+    }
+    memset(lock_set, 0, ((size_t)nobjs + 1) * sizeof *lock_set);
+    while (!r->bad && wire_get_u8(r)) {
+        int id = wire_get_range(r, 0, nobjs - 1);
+        if (r->bad)
+            return false;
+        struct rl_obj *o = mirror_obj(run, id);
+        o->kind = (enum rl_obj_kind)wire_get_range(r, RL_OBJ_VAR,
+                                                   RL_OBJ_ONCE);
+        wire_get_str(r, o->name, sizeof o->name);
+        lock_id[id] = wire_get_range(r, -1, nobjs - 1);
+        lock_set[id] = true;
+        atomic_store(&o->value, (long)wire_get_i64(r));
+        o->limit = (long)wire_get_i64(r);
+        atomic_store(&o->owner, wire_get_range(r, -1, nthreads - 1));
+        atomic_store(&o->depth, wire_get_range(r, 0, INT_MAX));
+        o->broken = wire_get_u8(r) != 0;
+        o->nwait = wire_get_range(r, 0, RL_MAX_THREADS);
+        for (int i = 0; i < o->nwait; i++)
+            o->wait[i] = (int16_t)wire_get_range(r, 0, nthreads - 1);
+        o->nhold = wire_get_range(r, 0, RL_MAX_THREADS);
+        for (int i = 0; i < o->nhold; i++)
+            o->hold[i] = (int16_t)wire_get_range(r, 0, nthreads - 1);
+        if (r->bad)
+            return false;
+    }
+    for (int i = 0; i < nobjs; i++)
+        if (!r->bad && !run->objs[i])
+            return false;
+    if (r->bad)
+        return false;
+    run->nobjs = nobjs;
+    for (int i = 0; i < nobjs; i++)
+        if (lock_set[i])
+            run->objs[i]->lock = lock_id[i] >= 0 ? run->objs[lock_id[i]] : NULL;
+    for (int i = 0; i < nthreads; i++)
+        if (wait_set[i])
+            atomic_store(&run->threads[i]->waiting_on,
+                         wait_id[i] >= 0 && wait_id[i] < nobjs
+                             ? run->objs[wait_id[i]]
+                             : NULL);
+    /* Texts. */
+    int64_t ntexts = wire_get_i64(r);
+    if (r->bad || ntexts < 0 || ntexts > (int64_t)(r->n - r->off) / 4)
+        return false;
+    for (int64_t i = 0; i < ntexts; i++) {
+        char *text = wire_get_strdup(r, WIRE_MAX_PAYLOAD);
+        if (!text)
+            return false;
+        rl_run_text_add(run, text, strlen(text));
+        free(text);
+    }
+    /* Checks, once the run has ended. */
+    if (wire_get_u8(r)) {
+        int n = wire_get_range(r, 0, RL_MAX_CHECKS);
+        for (int i = 0; i < n && !r->bad; i++) {
+            struct rl_check_slot *c = &run->checks[i];
+            wire_get_str(r, c->name, sizeof c->name);
+            c->ok = wire_get_u8(r) != 0;
+            c->count = wire_get_i32(r);
+            wire_get_str(r, c->message, sizeof c->message);
+        }
+        if (r->bad || end == RL_END_RUNNING)
+            return false;
+        run->nchecks = n;
+        run->checked = true;
+    }
+    if (r->bad || r->off != r->n)
+        return false;
+    mirror_push_held(run, m, false);
+    if (m->nheld)
+        return false; /* records naming what the child never created */
+    run->end_msg[sizeof run->end_msg - 1] = '\0';
+    m->error[0] = '\0';
+    run->end = (enum rl_end)end;
+    return true;
+}
+
+/* EXPLORED: the search's result. */
+bool mirror_apply_explored(struct mirror *m, struct wire_reader *r)
+{
+    struct rl_explore_result *x = m->xres;
+    m->xrc = wire_get_i32(r);
+    x->found = wire_get_u8(r) != 0;
+    x->choices = wire_get_strdup(r, WIRE_MAX_PAYLOAD);
+    if (x->choices && !x->found) {
+        free(x->choices);
+        x->choices = NULL;
+    }
+    wire_get_str(r, x->check, sizeof x->check);
+    wire_get_str(r, x->message, sizeof x->message);
+    wire_get_str(r, x->end_text, sizeof x->end_text);
+    x->end = (enum rl_end)wire_get_range(r, RL_END_RUNNING, RL_END_INCOMPLETE);
+    x->preemptions = wire_get_i32(r);
+    x->steps = wire_get_u64(r);
+    x->max_steps = wire_get_u64(r);
+    x->phase = (enum rl_explore_phase)wire_get_range(r, RL_EXPLORE_SYSTEMATIC,
+                                                     RL_EXPLORE_PCT);
+    x->phase_seed = wire_get_u64(r);
+    x->phase_depth = wire_get_i32(r);
+    x->runs = wire_get_u64(r);
+    x->systematic_runs = wire_get_u64(r);
+    x->random_runs = wire_get_u64(r);
+    x->pct_runs = wire_get_u64(r);
+    x->spin_runs = wire_get_u64(r);
+    x->finished_runs = wire_get_u64(r);
+    x->bound = wire_get_i32(r);
+    x->bound_complete = wire_get_i32(r);
+    x->exhaustive = wire_get_u8(r) != 0;
+    x->every_schedule = wire_get_u8(r) != 0;
+    x->stop = (enum rl_explore_stop)wire_get_range(r, RL_EXPLORE_DONE,
+                                                   RL_EXPLORE_ERROR);
+    wire_get_str(r, x->error, sizeof x->error);
+    uint64_t bits = wire_get_u64(r);
+    memcpy(&x->seconds, &bits, sizeof bits);
+    x->cost = wire_get_i32(r);
+    x->found_preemptions = wire_get_i32(r);
+    x->found_steps = wire_get_u64(r);
+    x->shrink_runs = wire_get_u64(r);
+    x->pruned_runs = wire_get_u64(r);
+    return !r->bad && r->off == r->n;
+}
+

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mirror_impl.h - what the files of the mirror backend share, and nothing
+ * else: the mirror's state and the helpers one file calls in another.
+ *
+ *   mirror.c        the mirror run: creation, the conversation with the
+ *                   child, rl_mirror_ops, inspection, explore in the child
+ *   mirror_proc.c   the child process: start (fork + exec), output,
+ *                   reading with the safety stop, kill and reap
+ *   mirror_frame.c  applying what the child sends (records, frames, an
+ *                   exploration's result), every id checked first
+ *
+ * Everything here is private to the OS thread that owns the run.
+ */
+#ifndef RL_MIRROR_IMPL_H
+#define RL_MIRROR_IMPL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "engine.h"
+#include "explore.h"
+#include "wire.h"
+
+/* The mirror's state (run->mirror). */
+/* The most objects a child may describe: plain programs make one per
+ * shared variable, so far more than the student API allows. */
+#define MIRROR_MAX_OBJS (1 << 20)
+
+struct mirror {
+    pid_t pid;
+    int fd;                /* the socket, -1 once closed */
+    int out_fd;            /* the child's stdout + stderr, -1 at EOF */
+    int cpu_s, answer_ms;
+    char exe[PATH_MAX];
+    char *output;          /* NUL-terminated, at most RL_CHILD_OUTPUT_MAX */
+    size_t output_n, output_total;
+    int16_t *choices;
+    size_t nchoices, cap;
+    uint64_t steps;
+    long now;
+    int preemptions;
+    uint64_t runnable[RL_MAX_THREADS / 64]; /* bit t: thread t can run */
+    struct rl_record *held; /* records waiting for their frame */
+    size_t nheld, held_cap;
+    int gasp;               /* signal of the last gasp, -1 exit, 0 none,
+                               WIRE_GASP_WATCHDOG: the watchdog ended it */
+    char gasp_why[400];     /* WIRE_GASP_WATCHDOG: why */
+    bool dead;              /* the child is gone (or was killed) */
+    bool started;           /* os: FINISH sent by start, frame pending */
+    char error[512];        /* the child's ERROR answer */
+    /* explore */
+    const struct rl_explore_config *xcfg;
+    struct rl_explore_result *xres;
+    int xrc;
+};
+
+/* How a read from the child ended. */
+enum { READ_OK = 0, READ_EOF = -1, READ_TIMEOUT = -2 };
+
+/* ---- mirror_proc.c ------------------------------------------------------- */
+
+/* Monotonic milliseconds. */
+long long mirror_now_ms(void);
+/* Start m->exe as described by ext (m->cpu_s set); -1 with a message. */
+int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
+                 size_t errlen);
+/* Keep what the child printed so far (never blocks). */
+void mirror_drain_output(struct mirror *m);
+/* Kill the child's process group and reap it; *status (may be NULL) gets
+ * its wait status. */
+void mirror_kill(struct mirror *m, int *status);
+/* Wait (at most 2 s) for a child that closed its socket, then kill it;
+ * returns its wait status. */
+int mirror_reap(struct mirror *m);
+/* Read exactly n bytes of the socket before deadline (mirror_now_ms);
+ * READ_OK, READ_EOF or READ_TIMEOUT. */
+int mirror_read_exact(struct mirror *m, void *buf, size_t n,
+                      long long deadline);
+/* "SIGSEGV (segmentation fault: a bad pointer)", "signal 40", ... */
+const char *mirror_signal_text(int sig, char *buf, size_t len);
+
+/* ---- mirror_frame.c ------------------------------------------------------ */
+
+/* Push the held records whose ids are now known (all: drop the others). */
+void mirror_push_held(struct rl_run *run, struct mirror *m, bool all);
+/* RECORDS: check, then push or hold them; false if they lie. */
+bool mirror_apply_records(struct rl_run *run, struct mirror *m,
+                          struct wire_reader *r);
+/* FRAME: bring the mirror up to date; false if the frame lies. */
+bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
+                        struct wire_reader *r);
+/* EXPLORED: fill m->xres and m->xrc; false if malformed. */
+bool mirror_apply_explored(struct mirror *m, struct wire_reader *r);
+
+#endif

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * program.h - build a program apart from racelab: compile sources with the
+ * system's C compiler into an executable that links the engine and serves
+ * racelab as a child process (core/child.h, core/mirror.c).
+ *
+ * Two kinds:
+ *   RL_BUILD_EXERCISE  a student's exercise file (exercises/NAME.c or a
+ *                      submission's NAME.c), built with the student_
+ *                      prefix and linked with librlex.a: the engine, the
+ *                      exercise scenarios and an entry that serves the
+ *                      scenario named on its command line.
+ *   RL_BUILD_PLAINC    an ordinary pthreads program, instrumented and
+ *                      linked with librlprt.a (the plain-C runtime).
+ *
+ * Builds are cached in a private directory ($RACELAB_CACHE, else
+ * $XDG_CACHE_HOME/racelab, else ~/.cache/racelab), keyed by a hash of the
+ * sources' contents, the flags, the compiler and the library: the same
+ * sources and flags reuse the executable without running the compiler.
+ * Builds of the same name unused for a week are removed after a build.
+ * The compiler's messages are returned as it prints them (file:line).
+ */
+#ifndef RL_PROGRAM_H
+#define RL_PROGRAM_H
+
+#include <stddef.h>
+
+enum rl_build_kind { RL_BUILD_EXERCISE, RL_BUILD_PLAINC };
+
+#define RL_BUILD_MAX_ITEMS 32
+
+struct rl_build {
+    enum rl_build_kind kind;
+    const char *exercise;    /* EXERCISE: its name ("counter") */
+    /* Source files, or folders (each *.c in it), NULL-terminated. */
+    const char *sources[RL_BUILD_MAX_ITEMS + 1];
+    /* Extra -I / -D flags, NULL-terminated. */
+    const char *flags[RL_BUILD_MAX_ITEMS + 1];
+};
+
+/* Build b (or find it in the cache). Returns 0 with the executable's path
+ * in exe, or -1 with the reason in err: the compiler's messages when the
+ * sources do not compile ("exercises/counter.c:12:5: error: ..."), cut to
+ * fit errlen. */
+int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
+                     char *err, size_t errlen);
+
+/* racelab's home, the directory holding core/racelab.h and exercises/:
+ * $RACELAB_HOME, else the program's directory or its parent, else
+ * PREFIX/share/racelab next to an installed PREFIX/bin/racelab, else the
+ * current directory. Returns 0, or -1 with a message in err. */
+int rl_home(char *buf, size_t len, char *err, size_t errlen);
+
+/* The directory holding the library a kind links with (librlex.a,
+ * librlprt.a): $RACELAB_LIBDIR, else next to the program, in its build/
+ * folder, its parent, or racelab's home. 0, or -1 with a message. */
+int rl_program_libdir(enum rl_build_kind kind, char *buf, size_t len,
+                      char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * wire.c - encoding and bounds-checked decoding of the messages between
+ * racelab and a child process (see wire.h).
+ */
+#include "wire.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+/* Empty the buffer, keeping its memory. */
+void wire_reset(struct wire_buf *b)
+{
+    b->n = 0;
+}
+
+/* Free the buffer's memory. */
+void wire_free(struct wire_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->n = b->cap = 0;
+}
+
+/* Append n bytes. */
+void wire_put(struct wire_buf *b, const void *data, size_t n)
+{
+    if (b->n + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + n)
+            cap *= 2;
+        b->p = rl_xrealloc(b->p, cap);
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->p + b->n, data, n);
+    b->n += n;
+}
+
+/* Start a message: a header to be filled in by wire_end. */
+void wire_begin(struct wire_buf *b, uint32_t type)
+{
+    uint32_t h[3] = {WIRE_MAGIC, type, 0};
+    wire_put(b, h, sizeof h);
+}
+
+/* Write the payload length of the message that starts at start. */
+void wire_end(struct wire_buf *b, size_t start)
+{
+    uint32_t len = (uint32_t)(b->n - start - WIRE_HEADER);
+    memcpy(b->p + start + 8, &len, sizeof len);
+}
+
+/* Append one byte. */
+void wire_put_u8(struct wire_buf *b, uint8_t v)
+{
+    wire_put(b, &v, 1);
+}
+
+/* Append a 32-bit unsigned integer. */
+void wire_put_u32(struct wire_buf *b, uint32_t v)
+{
+    wire_put(b, &v, sizeof v);
+}
+
+/* Append a 32-bit signed integer. */
+void wire_put_i32(struct wire_buf *b, int32_t v)
+{
+    wire_put(b, &v, sizeof v);
+}
+
+/* Append a 64-bit unsigned integer. */
+void wire_put_u64(struct wire_buf *b, uint64_t v)
+{
+    wire_put(b, &v, sizeof v);
+}
+
+/* Append a 64-bit signed integer. */
+void wire_put_i64(struct wire_buf *b, int64_t v)
+{
+    wire_put(b, &v, sizeof v);
+}
+
+/* A string: length, then the bytes (NULL is the empty string). */
+void wire_put_str(struct wire_buf *b, const char *s)
+{
+    uint32_t n = s ? (uint32_t)strlen(s) : 0;
+    wire_put_u32(b, n);
+    wire_put(b, s, n);
+}
+
+/* Read n bytes into out (zeroes on error). */
+bool wire_get(struct wire_reader *r, void *out, size_t n)
+{
+    if (r->bad || r->n - r->off < n) {
+        r->bad = true;
+        memset(out, 0, n);
+        return false;
+    }
+    memcpy(out, r->p + r->off, n);
+    r->off += n;
+    return true;
+}
+
+/* One byte (0 past the end, marking the reader bad). */
+uint8_t wire_get_u8(struct wire_reader *r)
+{
+    uint8_t v;
+    wire_get(r, &v, 1);
+    return v;
+}
+
+/* A 32-bit unsigned integer (0 past the end). */
+uint32_t wire_get_u32(struct wire_reader *r)
+{
+    uint32_t v;
+    wire_get(r, &v, sizeof v);
+    return v;
+}
+
+/* A 32-bit signed integer (0 past the end). */
+int32_t wire_get_i32(struct wire_reader *r)
+{
+    int32_t v;
+    wire_get(r, &v, sizeof v);
+    return v;
+}
+
+/* A 64-bit unsigned integer (0 past the end). */
+uint64_t wire_get_u64(struct wire_reader *r)
+{
+    uint64_t v;
+    wire_get(r, &v, sizeof v);
+    return v;
+}
+
+/* A 64-bit signed integer (0 past the end). */
+int64_t wire_get_i64(struct wire_reader *r)
+{
+    int64_t v;
+    wire_get(r, &v, sizeof v);
+    return v;
+}
+
+/* An int that must lie in lo..hi. */
+int wire_get_range(struct wire_reader *r, int lo, int hi)
+{
+    int32_t v = wire_get_i32(r);
+    if (v < lo || v > hi) {
+        r->bad = true;
+        return lo;
+    }
+    return v;
+}
+
+/* A string into buf, truncated to fit. */
+void wire_get_str(struct wire_reader *r, char *buf, size_t len)
+{
+    uint32_t n = wire_get_u32(r);
+    if (len)
+        buf[0] = '\0';
+    if (r->bad || r->n - r->off < n) {
+        r->bad = true;
+        return;
+    }
+    size_t k = n < len ? n : (len ? len - 1 : 0);
+    if (len) {
+        memcpy(buf, r->p + r->off, k);
+        buf[k] = '\0';
+    }
+    r->off += n;
+}
+
+/* A malloc'd string of at most max bytes. */
+char *wire_get_strdup(struct wire_reader *r, size_t max)
+{
+    uint32_t n = wire_get_u32(r);
+    if (r->bad || n > max || r->n - r->off < n) {
+        r->bad = true;
+        return NULL;
+    }
+    char *s = rl_xmalloc((size_t)n + 1);
+    memcpy(s, r->p + r->off, n);
+    s[n] = '\0';
+    r->off += n;
+    return s;
+}
+
+/* Write the whole buffer; a peer that has gone is an error, not a
+ * SIGPIPE. */
+int wire_send(int fd, const struct wire_buf *b)
+{
+    const unsigned char *p = b->p;
+    size_t left = b->n;
+    while (left > 0) {
+        ssize_t w = send(fd, p, left, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        left -= (size_t)w;
+    }
+    return 0;
+}

@@ -1,0 +1,906 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_mirror.c - programs in a child process (core/child.c) shown by a
+ * mirror run (core/mirror.c): a mirror gives exactly the records, checks,
+ * choices, state and end of the same run in this process; stepping,
+ * manual picks, scheduler changes and explore work through it; a child
+ * that crashes, exits, loops, stops or sends garbage ends the run with
+ * the right report and never hangs the parent.
+ *
+ * This binary is its own child: started with RACELAB_CHILD_FD and a mode
+ * in argv[1], main() serves a lab or one of the misbehaving programs
+ * below through rl_child_main instead of running the suite.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
+
+#include "../../core/child.h"
+#include "../../core/engine.h"
+#include "../../core/explore.h"
+#include "../../core/program.h"
+#include "../../core/wire.h"
+#include "../../core/racelab.h"
+#include "../../core/run.h"
+#include "../../labs/lab.h"
+#include "../../tui/screen/session.h"
+
+/* ---- the child's programs ------------------------------------------------ */
+
+static rl_var *v;
+/* A pointer the compiler cannot see is bad. */
+static volatile int *volatile bad_ptr = (volatile int *)16;
+
+/* T0 and T1: two stores, then whatever the mode asks. */
+static void bad_body(void *arg)
+{
+    const char *mode = arg;
+    rl_store(v, rl_load(v) + 1);
+    if (rl_self() == 1) {
+        if (strcmp(mode, "segv") == 0)
+            *bad_ptr = 1;
+        if (strcmp(mode, "exit3") == 0)
+            exit(3);
+        if (strcmp(mode, "loop") == 0)
+            for (volatile unsigned long i = 0;; i++)
+                ;
+        if (strcmp(mode, "stop") == 0)
+            raise(SIGSTOP);
+        if (strcmp(mode, "garbage") == 0) {
+            static const char junk[] = "hello, this is not racelab's protocol";
+            if (write(3, junk, sizeof junk) < 0)
+                _exit(9);
+            rl_yield();
+        }
+        if (strncmp(mode, "lie-", 4) == 0) {
+            /* A well-marked message that lies. */
+            uint32_t h[4] = {WIRE_MAGIC, WIRE_MSG_FRAME, 4, 0};
+            if (strcmp(mode, "lie-size") == 0)
+                h[2] = WIRE_MAX_PAYLOAD + 1;
+            if (strcmp(mode, "lie-records") == 0) {
+                h[1] = WIRE_MSG_RECORDS;
+                h[3] = 1000000; /* records, but 0 bytes of them */
+            }
+            if (strcmp(mode, "lie-type") == 0)
+                h[1] = 999;
+            if (write(3, h, sizeof h) < 0)
+                _exit(9);
+            rl_yield();
+        }
+        if (strcmp(mode, "half") == 0) {
+            /* Dies in the middle of a message. */
+            uint32_t h[4] = {WIRE_MAGIC, WIRE_MSG_FRAME, 100, 0};
+            if (write(3, h, sizeof h) < 0)
+                _exit(9);
+            _exit(4);
+        }
+        if (strcmp(mode, "text") == 0) {
+            rl_run_text_add(rl_current, "first", 5);
+            rl_yield();
+            rl_run_text_add(rl_current, "second", 6);
+        }
+        if (strcmp(mode, "print") == 0)
+            printf("T1 says hi\n"), fflush(stdout);
+    }
+    rl_store(v, rl_load(v) + 1);
+}
+
+/* Two threads running bad_body in the given mode. */
+static void bad_setup(void *ctx)
+{
+    if (strcmp(ctx, "setup-loop") == 0)
+        for (volatile unsigned long i = 0;; i++)
+            ;
+    v = rl_var_create("x", 0);
+    rl_thread_start("T0", bad_body, ctx);
+    rl_thread_start("T1", bad_body, ctx);
+}
+
+/* The child's side: argv[1] = "lab" NAME VARIANT PARAMS [os], or a
+ * mode. */
+static int child_main(int argc, char **argv)
+{
+    static struct lab_inst inst;
+    struct rl_program prog = {0};
+    char err[256];
+    if (strcmp(argv[1], "lab") == 0 && argc >= 5) {
+        const struct lab *lab = lab_find(argv[2]);
+        if (!lab)
+            return 2;
+        lab_inst_init(&inst, lab,
+                      argc > 5 && strcmp(argv[5], "os") == 0 ? RL_BACKEND_OS
+                                                             : RL_BACKEND_SIM);
+        inst.variant = lab_variant_find(lab, argv[3]);
+        if (inst.variant < 0 || lab_inst_set_all(&inst, argv[4], err,
+                                                 sizeof err) != 0)
+            return 2;
+        prog = lab_program(&inst);
+    } else {
+        prog.setup = bad_setup;
+        prog.ctx = argv[1];
+    }
+    return rl_child_main(&prog, argc, argv);
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static char self_exe[4096];
+
+/* An external program: this binary in a mode. */
+static struct rl_external ext_of(const char *a1, const char *a2,
+                                 const char *a3, const char *a4)
+{
+    struct rl_external e;
+    memset(&e, 0, sizeof e);
+    e.path = self_exe;
+    e.argv[0] = a1;
+    e.argv[1] = a2;
+    e.argv[2] = a3;
+    e.argv[3] = a4;
+    return e;
+}
+
+/* A run of lab/variant: in this process (ext NULL) or mirrored. */
+static struct rl_run *lab_run(struct lab_inst *inst, const char *name,
+                              const char *variant, const char *params,
+                              const struct rl_external *ext,
+                              struct rl_sched sched)
+{
+    char err[512];
+    const struct lab *lab = lab_find(name);
+    ck_assert_ptr_nonnull(lab);
+    lab_inst_init(inst, lab, RL_BACKEND_SIM);
+    inst->variant = lab_variant_find(lab, variant);
+    ck_assert_int_ge(inst->variant, 0);
+    ck_assert_int_eq(lab_inst_set_all(inst, params, err, sizeof err), 0);
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = lab_program(inst);
+    if (ext)
+        cfg.program.external = ext;
+    cfg.sched = sched;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "create: %s", err);
+    return run;
+}
+
+/* Assert that two runs stand exactly alike. */
+static void assert_same(const struct rl_run *a, const struct rl_run *b)
+{
+    char ta[2048], tb[2048];
+    ck_assert_int_eq(rl_run_end(a), rl_run_end(b));
+    ck_assert_uint_eq(rl_run_steps(a), rl_run_steps(b));
+    ck_assert_uint_eq(rl_run_record_first(a), rl_run_record_first(b));
+    ck_assert_uint_eq(rl_run_record_last(a), rl_run_record_last(b));
+    for (uint64_t s = rl_run_record_first(a); s && s <= rl_run_record_last(a);
+         s++)
+        ck_assert_msg(memcmp(rl_run_record(a, s), rl_run_record(b, s),
+                             sizeof(struct rl_record)) == 0,
+                      "record %llu differs", (unsigned long long)s);
+    rl_run_choices(a, ta, sizeof ta);
+    rl_run_choices(b, tb, sizeof tb);
+    ck_assert_str_eq(ta, tb);
+    ck_assert_uint_eq(rl_run_choice_count(a), rl_run_choice_count(b));
+    ck_assert_int_eq(rl_run_preemptions(a), rl_run_preemptions(b));
+    ck_assert_int_eq(rl_run_now(a), rl_run_now(b));
+    rl_run_end_text(a, ta, sizeof ta);
+    rl_run_end_text(b, tb, sizeof tb);
+    ck_assert_str_eq(ta, tb);
+    ck_assert_int_eq(rl_run_check_count(a), rl_run_check_count(b));
+    for (int i = 0; i < rl_run_check_count(a); i++) {
+        struct rl_check_result ca, cb;
+        rl_run_check(a, i, &ca);
+        rl_run_check(b, i, &cb);
+        ck_assert_str_eq(ca.name, cb.name);
+        ck_assert_int_eq(ca.ok, cb.ok);
+        ck_assert_str_eq(ca.message, cb.message);
+    }
+    ck_assert_int_eq(rl_run_passed(a), rl_run_passed(b));
+    ck_assert_int_eq(rl_run_thread_count(a), rl_run_thread_count(b));
+    for (int i = 0; i < rl_run_thread_count(a); i++) {
+        struct rl_thread_view va, vb;
+        rl_run_thread(a, i, &va);
+        rl_run_thread(b, i, &vb);
+        ck_assert_str_eq(va.name, vb.name);
+        ck_assert_int_eq(va.state, vb.state);
+        ck_assert_int_eq(va.waiting_on, vb.waiting_on);
+        ck_assert_int_eq(va.holder, vb.holder);
+        ck_assert_uint_eq(va.steps, vb.steps);
+        ck_assert_int_eq(rl_run_thread_runnable(a, i),
+                         rl_run_thread_runnable(b, i));
+    }
+    ck_assert_int_eq(rl_run_object_count(a), rl_run_object_count(b));
+    for (int i = 0; i < rl_run_object_count(a); i++) {
+        struct rl_obj_view oa, ob;
+        rl_run_object(a, i, &oa);
+        rl_run_object(b, i, &ob);
+        ck_assert_str_eq(oa.name, ob.name);
+        ck_assert_int_eq(oa.kind, ob.kind);
+        ck_assert_int_eq(oa.value, ob.value);
+        ck_assert_int_eq(oa.limit, ob.limit);
+        ck_assert_int_eq(oa.owner, ob.owner);
+        ck_assert_int_eq(oa.depth, ob.depth);
+        ck_assert_int_eq(oa.lock, ob.lock);
+        ck_assert_int_eq(oa.nwaiters, ob.nwaiters);
+        ck_assert_int_eq(oa.nholders, ob.nholders);
+        ck_assert_int_eq(oa.broken, ob.broken);
+        ck_assert(memcmp(oa.waiters, ob.waiters,
+                         (size_t)oa.nwaiters * sizeof(int)) == 0);
+        ck_assert(memcmp(oa.holders, ob.holders,
+                         (size_t)oa.nholders * sizeof(int)) == 0);
+    }
+}
+
+/* Finish lab/variant/params under sched in both ways; assert alike. */
+static void assert_mirror_same(const char *name, const char *variant,
+                               const char *params, const char *sched_spec)
+{
+    struct lab_inst ia, ib;
+    struct rl_sched s;
+    char err[256];
+    ck_assert_int_eq(rl_sched_parse(sched_spec, &s, err, sizeof err), 0);
+    struct rl_external e = ext_of("lab", name, variant, params);
+    struct rl_run *a = lab_run(&ia, name, variant, params, NULL, s);
+    struct rl_run *b = lab_run(&ib, name, variant, params, &e, s);
+    ck_assert(!rl_run_is_mirror(a));
+    ck_assert(rl_run_is_mirror(b));
+    assert_same(a, b);
+    rl_run_finish(a);
+    rl_run_finish(b);
+    assert_same(a, b);
+    rl_run_destroy(a);
+    rl_run_destroy(b);
+}
+
+/* ---- same as in this process --------------------------------------------- */
+
+START_TEST(test_same_rr)
+{
+    assert_mirror_same("counter", "reference", "", "rr:1");
+    assert_mirror_same("unsafe-counter", "unsafe", "", "rr:1");
+    assert_mirror_same("lock-order", "inverted", "", "rr:1");
+}
+END_TEST
+
+START_TEST(test_same_random)
+{
+    assert_mirror_same("counter", "reference", "", "random:7");
+    assert_mirror_same("unsafe-counter", "unsafe", "threads=3,iters=4",
+                       "random:7");
+    assert_mirror_same("producer-consumer", "correct", "", "random:7");
+    assert_mirror_same("lock-order", "inverted", "", "random:7");
+}
+END_TEST
+
+START_TEST(test_same_replay)
+{
+    assert_mirror_same("unsafe-counter", "unsafe", "", "replay:0x2.1.0.1");
+    /* A schedule that does not fit: the same divergence. */
+    assert_mirror_same("unsafe-counter", "unsafe", "", "replay:5");
+}
+END_TEST
+
+/* Step by step, the mirror stands like the in-process run after each. */
+START_TEST(test_same_step_by_step)
+{
+    struct lab_inst ia, ib;
+    struct rl_sched s = {.kind = RL_SCHED_RANDOM, .seed = 3};
+    struct rl_external e = ext_of("lab", "producer-consumer", "correct", "");
+    struct rl_run *a = lab_run(&ia, "producer-consumer", "correct", "", NULL, s);
+    struct rl_run *b = lab_run(&ib, "producer-consumer", "correct", "", &e, s);
+    int n = 0;
+    while (rl_run_end(a) == RL_END_RUNNING) {
+        ck_assert_int_eq(rl_run_step(a), rl_run_step(b));
+        assert_same(a, b);
+        n++;
+    }
+    ck_assert_int_gt(n, 10);
+    rl_run_destroy(a);
+    rl_run_destroy(b);
+}
+END_TEST
+
+/* Manual picks: the same steps, the same refusals. */
+START_TEST(test_manual_pick)
+{
+    struct lab_inst ia, ib;
+    struct rl_sched s = {.kind = RL_SCHED_MANUAL};
+    struct rl_external e = ext_of("lab", "lock-order", "inverted", "");
+    struct rl_run *a = lab_run(&ia, "lock-order", "inverted", "", NULL, s);
+    struct rl_run *b = lab_run(&ib, "lock-order", "inverted", "", &e, s);
+    char e7[256];
+    ck_assert_int_eq(rl_run_step_thread(b, 7, e7, sizeof e7), -1);
+    ck_assert_str_eq(e7, "there is no thread 7 (threads 0..1)");
+    static const int picks[] = {0, 0, 1, 1, 0, 1, 1, 0, 0, 1};
+    for (size_t i = 0; i < sizeof picks / sizeof picks[0]; i++) {
+        char ea[256] = "", eb[256] = "";
+        int ra = rl_run_step_thread(a, picks[i], ea, sizeof ea);
+        int rb = rl_run_step_thread(b, picks[i], eb, sizeof eb);
+        ck_assert_int_eq(ra, rb);
+        ck_assert_str_eq(ea, eb);
+        assert_same(a, b);
+    }
+    ck_assert_int_eq(rl_run_end(b), RL_END_DEADLOCK);
+    rl_run_destroy(a);
+    rl_run_destroy(b);
+}
+END_TEST
+
+/* Step back as the TUI does it: a new run replays a prefix of the
+ * choices, then the user's scheduler takes over (rl_run_set_sched). */
+START_TEST(test_replay_prefix_then_set_sched)
+{
+    struct lab_inst ia, ib;
+    struct rl_sched rep = {.kind = RL_SCHED_REPLAY, .choices = "0x2.1"};
+    struct rl_sched rnd = {.kind = RL_SCHED_RANDOM, .seed = 11};
+    struct rl_external e = ext_of("lab", "unsafe-counter", "unsafe", "");
+    struct rl_run *a = lab_run(&ia, "unsafe-counter", "unsafe", "", NULL, rep);
+    struct rl_run *b = lab_run(&ib, "unsafe-counter", "unsafe", "", &e, rep);
+    for (int i = 0; i < 4; i++) {
+        rl_run_step(a);
+        rl_run_step(b);
+    }
+    assert_same(a, b);
+    char err[256];
+    ck_assert_int_eq(rl_run_set_sched(a, &rnd, err, sizeof err), 0);
+    ck_assert_int_eq(rl_run_set_sched(b, &rnd, err, sizeof err), 0);
+    struct rl_sched bad = {.kind = RL_SCHED_RR, .quantum = 0};
+    ck_assert_int_eq(rl_run_set_sched(b, &bad, err, sizeof err), -1);
+    char err2[256];
+    ck_assert_int_eq(rl_run_set_sched(a, &bad, err2, sizeof err2), -1);
+    ck_assert_str_eq(err, err2);
+    rl_run_finish(a);
+    rl_run_finish(b);
+    assert_same(a, b);
+    rl_run_destroy(a);
+    rl_run_destroy(b);
+}
+END_TEST
+
+/* Records reach on_record in the parent as the child makes them. */
+static void count_record(void *ctx, const struct rl_run *run,
+                         const struct rl_record *rec)
+{
+    uint64_t *n = ctx;
+    (void)run;
+    ck_assert_uint_eq(rec->seq, *n + 1);
+    (*n)++;
+}
+
+START_TEST(test_on_record)
+{
+    struct lab_inst inst;
+    char err[256];
+    struct rl_external e = ext_of("lab", "unsafe-counter", "unsafe", "");
+    lab_inst_init(&inst, lab_find("unsafe-counter"), RL_BACKEND_SIM);
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = lab_program(&inst);
+    cfg.program.external = &e;
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    uint64_t n = 0;
+    cfg.on_record = count_record;
+    cfg.on_record_ctx = &n;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_ptr_nonnull(run);
+    rl_run_finish(run);
+    ck_assert_uint_eq(n, rl_run_record_last(run));
+    ck_assert_uint_gt(n, 10);
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* Explore runs in the child; the parent's check filter is asked. */
+static bool only_final(void *ctx, const char *check)
+{
+    int *asked = ctx;
+    (*asked)++;
+    return strcmp(check, "final value") == 0;
+}
+
+START_TEST(test_explore_in_child)
+{
+    struct lab_inst inst;
+    struct rl_external e = ext_of("lab", "unsafe-counter", "unsafe", "");
+    lab_inst_init(&inst, lab_find("unsafe-counter"), RL_BACKEND_SIM);
+    inst.variant = lab_variant_find(inst.lab, "unsafe");
+    struct rl_explore_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = lab_program(&inst);
+    cfg.max_preemptions = 2;
+    cfg.max_runs = 500;
+    struct rl_explore_result ra, rb;
+    ck_assert_int_eq(rl_explore(&cfg, &ra), 0);
+    cfg.program.external = &e;
+    ck_assert_int_eq(rl_explore(&cfg, &rb), 0);
+    ck_assert(ra.found && rb.found);
+    ck_assert_str_eq(ra.choices, rb.choices);
+    ck_assert_str_eq(ra.check, rb.check);
+    ck_assert_str_eq(ra.message, rb.message);
+    ck_assert_uint_eq(ra.runs, rb.runs);
+    ck_assert_int_eq(ra.preemptions, rb.preemptions);
+    rl_explore_result_free(&ra);
+    rl_explore_result_free(&rb);
+    /* With a filter: the child asks the parent about each check name. */
+    int asked = 0;
+    cfg.check_counts = only_final;
+    cfg.check_ctx = &asked;
+    ck_assert_int_eq(rl_explore(&cfg, &rb), 0);
+    ck_assert(rb.found);
+    ck_assert_str_eq(rb.check, "final value");
+    ck_assert_int_gt(asked, 0);
+    rl_explore_result_free(&rb);
+}
+END_TEST
+
+/* The os backend in the child: start, poll until it ends, as the TUI. */
+START_TEST(test_os_start_poll)
+{
+    struct lab_inst inst;
+    char err[256];
+    struct rl_external e =
+        ext_of("lab", "locked-counter", "locked", "iters=2000");
+    e.argv[4] = "os";
+    lab_inst_init(&inst, lab_find("locked-counter"), RL_BACKEND_OS);
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = lab_program(&inst);
+    cfg.program.external = &e;
+    cfg.backend = RL_BACKEND_OS;
+    cfg.record = true;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_backend(run), RL_BACKEND_OS);
+    ck_assert_int_eq(rl_run_start(run, err, sizeof err), 0);
+    enum rl_end end = RL_END_RUNNING;
+    for (int i = 0; i < 6000 && end == RL_END_RUNNING; i++) {
+        end = rl_run_poll(run);
+        usleep(5000);
+    }
+    ck_assert_int_eq(end, RL_END_DONE);
+    ck_assert(rl_run_passed(run));
+    ck_assert_uint_gt(rl_run_record_last(run), 0);
+    char text[8];
+    rl_run_choices(run, text, sizeof text);
+    ck_assert_str_eq(text, "-");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- children that misbehave --------------------------------------------- */
+
+/* Finish a run of this binary in mode; returns it (the caller destroys). */
+static struct rl_run *bad_run(const char *mode, int cpu_s, int answer_ms)
+{
+    char err[512];
+    static struct rl_external e;
+    e = ext_of(mode, NULL, NULL, NULL);
+    e.cpu_s = cpu_s;
+    e.answer_ms = answer_ms;
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    rl_run_finish(run);
+    return run;
+}
+
+/* The end text and the one failed check of a run that lost its child. */
+static void assert_lost(struct rl_run *run, enum rl_end end, const char *check,
+                        const char *text)
+{
+    char buf[512];
+    ck_assert_int_eq(rl_run_end(run), end);
+    rl_run_end_text(run, buf, sizeof buf);
+    ck_assert_str_eq(buf, text);
+    ck_assert(!rl_run_passed(run));
+    ck_assert_int_eq(rl_run_check_count(run), 1);
+    struct rl_check_result c;
+    rl_run_check(run, 0, &c);
+    ck_assert_str_eq(c.name, check);
+    ck_assert_int_eq(c.ok, 0);
+    ck_assert_str_eq(c.message, text);
+}
+
+START_TEST(test_child_segfault)
+{
+    struct rl_run *run = bad_run("segv", 0, 0);
+    assert_lost(run, RL_END_CRASH, "no crash",
+                "crash: SIGSEGV (segmentation fault: a bad pointer) in T1 "
+                "after step 6");
+    /* The records up to the crash arrived. */
+    ck_assert_uint_eq(rl_run_record_last(run), 6);
+    ck_assert_int_eq(rl_run_record(run, 6)->thread, 1);
+    rl_run_destroy(run);
+}
+END_TEST
+
+START_TEST(test_child_exit)
+{
+    struct rl_run *run = bad_run("exit3", 0, 0);
+    assert_lost(run, RL_END_EXIT, "no exit",
+                "the program called exit(3) in T1 after step 6");
+    rl_run_destroy(run);
+}
+END_TEST
+
+START_TEST(test_child_garbage)
+{
+    struct rl_run *run = bad_run("garbage", 0, 0);
+    assert_lost(run, RL_END_PROTOCOL, "protocol",
+                "the program broke racelab's protocol (a message without "
+                "racelab's mark); stopped");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* A child that crashes while exploring: the search reports an error. */
+START_TEST(test_explore_child_crash)
+{
+    struct rl_external e = ext_of("segv", NULL, NULL, NULL);
+    struct rl_explore_config cfg;
+    struct rl_explore_result res;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.max_runs = 10;
+    ck_assert_int_eq(rl_explore(&cfg, &res), -1);
+    ck_assert_int_eq(res.stop, RL_EXPLORE_ERROR);
+    ck_assert_str_eq(res.error, "crash: SIGSEGV (segmentation fault: a bad "
+                                "pointer) during exploration");
+    ck_assert(!res.found);
+    rl_explore_result_free(&res);
+}
+END_TEST
+
+/* A child that dies in the middle of a message. */
+START_TEST(test_child_dies_mid_message)
+{
+    struct rl_run *run = bad_run("half", 0, 0);
+    assert_lost(run, RL_END_EXIT, "no exit",
+                "the program ended (exit status 4) without finishing the run");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* Well-marked messages that lie: each ends the run, none is believed. */
+START_TEST(test_child_lies)
+{
+    static const struct {
+        const char *mode, *what;
+    } lies[] = {
+        {"lie-frame", "a state that does not fit the run"},
+        {"lie-size", "an oversized message"},
+        {"lie-records", "records that do not fit the run"},
+        {"lie-type", "an unknown message"},
+    };
+    for (size_t i = 0; i < sizeof lies / sizeof lies[0]; i++) {
+        struct rl_run *run = bad_run(lies[i].mode, 0, 0);
+        char want[256];
+        snprintf(want, sizeof want,
+                 "the program broke racelab's protocol (%s); stopped",
+                 lies[i].what);
+        assert_lost(run, RL_END_PROTOCOL, "protocol", want);
+        rl_run_destroy(run);
+    }
+}
+END_TEST
+
+/* A loop without an API call: the child's watchdog stops the thread, as
+ * in this process. */
+START_TEST(test_child_loop_watchdog)
+{
+    struct rl_run *run = bad_run("loop", 0, 0);
+    char buf[512];
+    ck_assert_int_eq(rl_run_end(run), RL_END_TIMEOUT);
+    rl_run_end_text(run, buf, sizeof buf);
+    ck_assert_str_eq(buf,
+                     "did not finish: T1 ran for 3 s of CPU time without a "
+                     "racelab call "
+                     "(an endless loop over plain C variables? sim switches "
+                     "threads only at racelab calls, so use rl_load / "
+                     "rl_store, a Lock or an Event); stopped");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* A stopped child: the safety stop ends the run as incomplete. */
+START_TEST(test_child_stopped)
+{
+    struct rl_run *run = bad_run("stop", 0, 1000);
+    assert_lost(run, RL_END_INCOMPLETE, "finishes",
+                "incomplete: the program did not answer for 1 s (racelab's "
+                "safety stop); stopped");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* What the child prints is kept as the run's output, not shown. */
+START_TEST(test_child_output)
+{
+    struct rl_run *run = bad_run("print", 0, 0);
+    size_t total;
+    ck_assert_int_eq(rl_run_end(run), RL_END_DONE);
+    ck_assert_str_eq(rl_run_output(run, &total), "T1 says hi\n");
+    ck_assert_uint_eq(total, 11);
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* Per-run texts made in the child reach the mirror. */
+START_TEST(test_child_texts)
+{
+    struct rl_run *run = bad_run("text", 0, 0);
+    ck_assert_int_eq(rl_run_end(run), RL_END_DONE);
+    ck_assert_str_eq(rl_run_text(run, 0), "first");
+    ck_assert_str_eq(rl_run_text(run, 1), "second");
+    ck_assert_ptr_null(rl_run_text(run, 2));
+    ck_assert_ptr_null(rl_run_text(run, -1));
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* A setup that never returns uses up its CPU time: a creation error. */
+START_TEST(test_child_cpu_limit)
+{
+    char err[512];
+    struct rl_external e = ext_of("setup-loop", NULL, NULL, NULL);
+    e.cpu_s = 1;
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    ck_assert_ptr_null(rl_run_create(&cfg, err, sizeof err));
+    ck_assert_str_eq(err, "did not finish: the program used up its CPU time "
+                          "(1 s) during setup (an endless loop?); stopped");
+}
+END_TEST
+
+/* A missing executable and a failing setup are creation errors. */
+START_TEST(test_create_errors)
+{
+    char err[512];
+    struct rl_external e;
+    memset(&e, 0, sizeof e);
+    e.path = "/nonexistent/racelab-child";
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    ck_assert_ptr_null(rl_run_create(&cfg, err, sizeof err));
+    ck_assert_str_eq(err, "cannot run /nonexistent/racelab-child: No such "
+                          "file or directory");
+    struct rl_external l = ext_of("lab", "no-such-lab", "x", "");
+    cfg.program.external = &l;
+    ck_assert_ptr_null(rl_run_create(&cfg, err, sizeof err));
+    ck_assert_str_eq(err, "the program ended (exit status 2) during setup "
+                          "without finishing the run");
+    cfg.sched.kind = RL_SCHED_CUSTOM;
+    ck_assert_ptr_null(rl_run_create(&cfg, err, sizeof err));
+    ck_assert_str_eq(err, "a custom scheduler cannot drive a program in a "
+                          "child process");
+}
+END_TEST
+
+/* ---- exercises built apart ----------------------------------------------- */
+
+/* A home (RACELAB_HOME) whose exercises/counter.c is `counter_src` (a
+ * path from the tree's root) plus `extra`; returns the home's path. */
+static const char *make_home(const char *counter_src, const char *extra)
+{
+    static char home[256];
+    char cmd[4096];
+    snprintf(home, sizeof home, "%s/check_mirror_home.%d",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+    snprintf(cmd, sizeof cmd,
+             "rm -rf %s && mkdir -p %s/core %s/exercises/impl && "
+             "cp core/racelab.h %s/core/ && cp exercises/*.h %s/exercises/ && "
+             "cp exercises/impl/*.c %s/exercises/impl/ "
+             "&& cp %s %s/exercises/counter.c && printf '%%s' '%s' >> "
+             "%s/exercises/counter.c",
+             home, home, home, home, home, home, counter_src, home, extra,
+             home);
+    ck_assert_int_eq(system(cmd), 0);
+    setenv("RACELAB_HOME", home, 1);
+    return home;
+}
+
+/* Remove the home made by make_home. */
+static void drop_home(const char *home)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", home);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* The student variant, built apart from the reference's source, runs in a
+ * child and gives exactly what the linked reference gives. */
+START_TEST(test_exercise_built_apart_same)
+{
+    const char *home = make_home("solutions/counter.c", "");
+    static const char *const scheds[] = {"rr:1", "random:7", "replay:0x2.1.0"};
+    for (size_t i = 0; i < sizeof scheds / sizeof scheds[0]; i++) {
+        struct lab_inst ia, ib;
+        struct rl_sched s;
+        char err[256];
+        ck_assert_int_eq(rl_sched_parse(scheds[i], &s, err, sizeof err), 0);
+        struct rl_run *a = lab_run(&ia, "counter", "reference", "", NULL, s);
+        struct rl_run *b = lab_run(&ib, "counter", "student", "", NULL, s);
+        ck_assert(rl_run_is_mirror(b));
+        rl_run_finish(a);
+        rl_run_finish(b);
+        assert_same(a, b);
+        rl_run_destroy(a);
+        rl_run_destroy(b);
+    }
+    drop_home(home);
+}
+END_TEST
+
+/* The TUI's session: steps, a manual pick, step back and a scheduler
+ * change give the same states on the child as in this process. */
+START_TEST(test_session_student)
+{
+    const char *home = make_home("solutions/counter.c", "");
+    struct lab_inst ia, ib;
+    const struct lab *lab = lab_find("counter");
+    lab_inst_init(&ia, lab, RL_BACKEND_SIM);
+    lab_inst_init(&ib, lab, RL_BACKEND_SIM);
+    ia.variant = lab_variant_find(lab, "reference");
+    ib.variant = lab_variant_find(lab, "student");
+    struct rl_sched s = {.kind = RL_SCHED_RANDOM, .seed = 5};
+    struct session sa, sb;
+    char ea[256] = "", eb[256] = "";
+    session_init(&sa, &ia, &s, NULL);
+    session_init(&sb, &ib, &s, NULL);
+    ck_assert_int_eq(session_restart(&sa, ea, sizeof ea), 0);
+    ck_assert_int_eq(session_restart(&sb, eb, sizeof eb), 0);
+    ck_assert(rl_run_is_mirror(sb.run));
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(session_step(&sa), session_step(&sb));
+        assert_same(sa.run, sb.run);
+    }
+    ck_assert_int_eq(session_pick(&sa, 1, ea, sizeof ea),
+                     session_pick(&sb, 1, eb, sizeof eb));
+    ck_assert_str_eq(ea, eb);
+    assert_same(sa.run, sb.run);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(session_back(&sa, ea, sizeof ea),
+                         session_back(&sb, eb, sizeof eb));
+        ck_assert_str_eq(ea, eb);
+        assert_same(sa.run, sb.run);
+    }
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(session_step(&sa), session_step(&sb));
+        assert_same(sa.run, sb.run);
+    }
+    ck_assert_int_eq(session_next_sched(&sa, ea, sizeof ea),
+                     session_next_sched(&sb, eb, sizeof eb));
+    session_run(&sa, 100000);
+    session_run(&sb, 100000);
+    assert_same(sa.run, sb.run);
+    ck_assert_int_ne(session_end(&sb), RL_END_RUNNING);
+    session_fini(&sa);
+    session_fini(&sb);
+    drop_home(home);
+}
+END_TEST
+
+/* The same sources build once; a compile error is the compiler's
+ * message with file:line, for that exercise only. */
+START_TEST(test_build_cache_and_errors)
+{
+    char cache[256], exe1[4096], exe2[4096], err[1024];
+    snprintf(cache, sizeof cache, "%s/check_mirror_cache.%d",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+    setenv("RACELAB_CACHE", cache, 1);
+    const char *home = make_home("exercises/counter.c", "");
+    struct rl_build b;
+    memset(&b, 0, sizeof b);
+    b.kind = RL_BUILD_EXERCISE;
+    b.exercise = "counter";
+    char src[512];
+    snprintf(src, sizeof src, "%s/exercises/counter.c", home);
+    b.sources[0] = src;
+    ck_assert_msg(rl_program_build(&b, exe1, sizeof exe1, err, sizeof err) == 0,
+                  "%s", err);
+    struct stat st1, st2;
+    ck_assert_int_eq(stat(exe1, &st1), 0);
+    ck_assert_int_eq(rl_program_build(&b, exe2, sizeof exe2, err, sizeof err),
+                     0);
+    ck_assert_str_eq(exe1, exe2);
+    ck_assert_int_eq(stat(exe2, &st2), 0);
+    ck_assert_uint_eq(st1.st_ino, st2.st_ino); /* reused, not rebuilt */
+    /* A flag changes the key. */
+    b.flags[0] = "-DRL_UNUSED_FLAG=1";
+    ck_assert_int_eq(rl_program_build(&b, exe2, sizeof exe2, err, sizeof err),
+                     0);
+    ck_assert_str_ne(exe1, exe2);
+    b.flags[0] = NULL;
+    drop_home(home);
+
+    home = make_home("exercises/counter.c", "int broken = ;\n");
+    snprintf(src, sizeof src, "%s/exercises/counter.c", home);
+    ck_assert_int_eq(rl_program_build(&b, exe2, sizeof exe2, err, sizeof err),
+                     -1);
+    ck_assert_msg(strstr(err, "exercises/counter.c:") &&
+                      strstr(err, ": error: expected expression"),
+                  "%s", err);
+    /* Through a lab: the run cannot be created, with that message. */
+    struct lab_inst inst;
+    lab_inst_init(&inst, lab_find("counter"), RL_BACKEND_SIM);
+    inst.variant = lab_variant_find(inst.lab, "student");
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = lab_program(&inst);
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    ck_assert_ptr_null(rl_run_create(&cfg, err, sizeof err));
+    ck_assert_msg(strstr(err, ": error: expected expression"), "%s", err);
+    /* The reference is linked in and does not care. */
+    inst.variant = lab_variant_find(inst.lab, "reference");
+    cfg.program = lab_program(&inst);
+    ck_assert_ptr_null(cfg.program.external);
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_ptr_nonnull(run);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    rl_run_destroy(run);
+    drop_home(home);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", cache);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+    if (getenv("RACELAB_CHILD_FD") && argc >= 2)
+        return child_main(argc, argv);
+    ssize_t n = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
+    if (n <= 0)
+        return EXIT_FAILURE;
+    self_exe[n] = '\0';
+    Suite *s = suite_create("mirror");
+    TCase *tc = tcase_create("mirror");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_same_rr);
+    tcase_add_test(tc, test_same_random);
+    tcase_add_test(tc, test_same_replay);
+    tcase_add_test(tc, test_same_step_by_step);
+    tcase_add_test(tc, test_manual_pick);
+    tcase_add_test(tc, test_replay_prefix_then_set_sched);
+    tcase_add_test(tc, test_on_record);
+    tcase_add_test(tc, test_explore_in_child);
+    tcase_add_test(tc, test_os_start_poll);
+    tcase_add_test(tc, test_child_segfault);
+    tcase_add_test(tc, test_child_exit);
+    tcase_add_test(tc, test_child_garbage);
+    tcase_add_test(tc, test_child_lies);
+    tcase_add_test(tc, test_explore_child_crash);
+    tcase_add_test(tc, test_child_dies_mid_message);
+    tcase_add_test(tc, test_child_loop_watchdog);
+    tcase_add_test(tc, test_child_stopped);
+    tcase_add_test(tc, test_child_output);
+    tcase_add_test(tc, test_create_errors);
+    tcase_add_test(tc, test_child_texts);
+    tcase_add_test(tc, test_child_cpu_limit);
+    tcase_add_test(tc, test_exercise_built_apart_same);
+    tcase_add_test(tc, test_session_student);
+    tcase_add_test(tc, test_build_cache_and_errors);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
