@@ -95,6 +95,9 @@ struct key_action keys_lab(int key)
     case 'x':
         a.act = ACT_EXPLORE;
         break;
+    case 'f':
+        a.act = ACT_FAILURE;
+        break;
     case KEY_UP:
     case 'k':
         a.act = ACT_SCROLL;
@@ -248,6 +251,7 @@ static const struct key_help help_lab[] = {
     {"p", "edit the parameters"},
     {"b", "backend: sim (simulated, stepped) / os (real threads)"},
     {"x", "explore: search the schedules for one that fails, replay it"},
+    {"f", "jump to the first failure (failed check or lost update)"},
     {"R", "repeat the run 100 times, chart the final values"},
     {"w", "save the trace and the schedule string to a file"},
     {"Up Dn PgUp PgDn", "scroll the events; End follows the newest"},

@@ -29,6 +29,7 @@ enum action {
     ACT_SAVE,
     ACT_REPEAT,
     ACT_EXPLORE, /* search for a failing schedule */
+    ACT_FAILURE, /* jump to the first failure of the run */
     ACT_SCROLL,  /* arg: rows, negative = up (older) */
     ACT_FOLLOW,  /* End: back to the newest record */
     ACT_OLDEST,  /* Home */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../core/analysis.h"
 #include "../../core/explore.h"
 #include "../../core/schedule.h"
 #include "../../core/mem.h"
@@ -273,15 +274,12 @@ static char *run_choices(const struct rl_run *run)
     return buf;
 }
 
+static int replay_until(struct session *s, uint64_t target, uint64_t seq,
+                        char *err, size_t errlen);
+
 /* sim: go back one step; see session.h. */
 int session_back(struct session *s, char *err, size_t errlen)
 {
-    uint64_t target, n = 0;
-    struct rl_sched sc;
-    struct lab_inst *inst;
-    struct rl_run *run;
-    char *choices = NULL;
-
     if (!s->run || rl_run_backend(s->run) != RL_BACKEND_SIM) {
         snprintf(err, errlen, "stepping back needs the sim backend");
         return -1;
@@ -290,7 +288,20 @@ int session_back(struct session *s, char *err, size_t errlen)
         snprintf(err, errlen, "this is the start of the run");
         return -1;
     }
-    target = rl_run_steps(s->run) - 1;
+    return replay_until(s, rl_run_steps(s->run) - 1, 0, err, errlen);
+}
+
+/* Replay the run on screen from its start (the same choices) up to target
+ * steps, or until record seq exists when seq > 0. */
+static int replay_until(struct session *s, uint64_t target, uint64_t seq,
+                        char *err, size_t errlen)
+{
+    uint64_t n = 0;
+    struct rl_sched sc;
+    struct lab_inst *inst;
+    struct rl_run *run;
+    char *choices = NULL;
+
     if (s->pure) {
         sc = start_sched(s);
     } else {
@@ -310,9 +321,62 @@ int session_back(struct session *s, char *err, size_t errlen)
     }
     set_run(s, run, inst);
     s->handback_at = n;
-    while (rl_run_steps(s->run) < target && session_step(s) == RL_END_RUNNING)
+    while (rl_run_steps(s->run) < target &&
+           (seq == 0 || rl_run_record_last(s->run) < seq) &&
+           session_step(s) == RL_END_RUNNING)
         ;
     return 0;
+}
+
+/* The first failure among run's records: an rl_fail() or a store that
+ * lost another thread's update; 0 if there is none. */
+static uint64_t first_failure_seq(const struct rl_run *run)
+{
+    uint64_t at = 0, last = rl_run_record_last(run);
+    struct rl_analysis a;
+    char err[160];
+
+    for (uint64_t q = rl_run_record_first(run); q > 0 && q <= last; q++) {
+        const struct rl_record *r = rl_run_record(run, q);
+        if (r != NULL && r->op == RL_OP_FAIL) {
+            at = q;
+            break;
+        }
+    }
+    if (rl_analyze(run, &a, err, sizeof err) == 0 && a.nlost > 0 &&
+        (at == 0 || a.lost[0].store_seq < at))
+        at = a.lost[0].store_seq;
+    return at;
+}
+
+/* Jump to the first failure of the run on screen; see session.h. */
+int session_jump_failure(struct session *s, char *msg, size_t msglen)
+{
+    uint64_t at;
+
+    if (!s->run || rl_run_backend(s->run) != RL_BACKEND_SIM) {
+        snprintf(msg, msglen, "jumping to a failure needs the sim backend");
+        return -1;
+    }
+    session_run(s, UINT64_MAX);
+    at = first_failure_seq(s->run);
+    if (at == 0) {
+        snprintf(msg, msglen, "%s",
+                 rl_run_passed(s->run)
+                     ? "no failure in this run: every check holds"
+                     : "no failing step in this run: it fails at the end");
+        return 0;
+    }
+    if (rl_run_record_last(s->run) > at &&
+        replay_until(s, UINT64_MAX, at, msg, msglen) != 0)
+        return -1;
+    snprintf(msg, msglen, "step %llu: the first %s; Left steps back",
+             (unsigned long long)at,
+             rl_run_record(s->run, at) != NULL &&
+                     rl_run_record(s->run, at)->op == RL_OP_FAIL
+                 ? "failed check"
+                 : "lost update");
+    return 1;
 }
 
 /* sim: step until the end or budget steps. */
@@ -725,14 +789,17 @@ int session_explore(struct session *s, uint64_t max_schedules, char *msg,
     strcpy(s->replay, res.choices);
     s->max_steps = res.max_steps;
     rc = session_restart(s, err, sizeof err);
+    if (rc == 0)
+        rc = session_jump_failure(s, err, sizeof err) < 0 ? -1 : 0;
     if (rc != 0)
         snprintf(msg, msglen, "%s", err);
     else
         snprintf(msg, msglen,
-                 "found after %llu schedules (%d preemption%s): %s; n "
-                 "steps through it",
+                 "found after %llu schedules (%d preemption%s): %s; opened "
+                 "at step %llu, Left steps back",
                  (unsigned long long)res.runs, res.preemptions,
-                 res.preemptions == 1 ? "" : "s", res.check);
+                 res.preemptions == 1 ? "" : "s", res.check,
+                 (unsigned long long)rl_run_record_last(s->run));
     rl_explore_result_free(&res);
     return rc == 0 ? 1 : -1;
 }

@@ -120,10 +120,17 @@ int session_save(const struct session *s, const char *dir, char *name,
 
 /* sim: search this lab's schedules (explore.h) for one that fails a check,
  * at most max_schedules of them (the same result on every machine); if one
- * is found, open it as a replay (step 0). Returns 1 (found), 0 (not found)
+ * is found, open it as a replay at its first failure
+ * (session_jump_failure). Returns 1 (found), 0 (not found)
  * or -1 (error), with a one-line account in msg. */
 int session_explore(struct session *s, uint64_t max_schedules, char *msg,
                     size_t msglen);
+
+/* sim: run the run on screen to its end, then replay it to its first
+ * failure: the step of the first rl_fail(), or the store that first lost
+ * another thread's update. Returns 1 (there), 0 (the run has no failing
+ * step: msg says whether it passed) or -1 (error), with a line in msg. */
+int session_jump_failure(struct session *s, char *msg, size_t msglen);
 
 /* Start a repeat of k runs (os: real threads; sim: random seeds 1..k). */
 int session_repeat_start(struct session *s, int k, char *err, size_t errlen);

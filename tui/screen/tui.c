@@ -488,6 +488,12 @@ static void lab_key(struct tui *t, int key)
         t->scroll = 0;
         t->dirty = true; /* frame() above cleared it */
         break;
+    case ACT_FAILURE:
+        t->running = false;
+        rc = session_jump_failure(s, err, sizeof err);
+        say(t, rc < 0, "%s", err);
+        t->scroll = 0;
+        break;
     case ACT_SCROLL:
         t->running = false;
         if (a.arg < 0)
