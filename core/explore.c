@@ -520,7 +520,7 @@ static struct rl_run *run_start(struct explorer *x, const struct rl_sched *s,
     rc.backend = RL_BACKEND_SIM;
     rc.sched = *s;
     rc.max_steps = x->max_steps;
-    rc.max_records = 4096; /* only the verdict is used */
+    rc.max_records = 256; /* only the verdict is used */
     if (traced) {
         if (x->tr)
             memset(x->tr, 0, sizeof(*x->tr));

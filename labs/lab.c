@@ -36,6 +36,7 @@ static const struct lab *const lab_table[] = {
     &lab_atomic_counter,
     &lab_interleaved_output,
     &lab_thread_pool,
+    &lab_reorder,
 };
 /* clang-format on */
 

@@ -24,5 +24,6 @@ extern const struct lab lab_barrier_phases;
 extern const struct lab lab_atomic_counter;
 extern const struct lab lab_interleaved_output;
 extern const struct lab lab_thread_pool;
+extern const struct lab lab_reorder;
 
 #endif

@@ -93,6 +93,47 @@ START_TEST(test_unsafe_counter_one_preemption)
 }
 END_TEST
 
+START_TEST(test_reorder_ten_setters_one_preemption)
+{
+    /* 11 threads, a bug that needs one preemption: found at bound 1 after
+     * a handful of schedules (no factorial level 0). */
+    struct rl_explore_config cfg = lab_config("reorder", "unsafe");
+    struct rl_explore_result r;
+    ck_assert_int_eq(lab_inst_set(&inst, "setters", "10", NULL, 0), 0);
+    cfg.max_preemptions = 1;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_int_eq(r.cost, 1);
+    ck_assert_int_eq(r.preemptions, 1);
+    ck_assert_uint_eq(r.runs, 22);
+    ck_assert_str_eq(r.check, "the reader sees whole pairs");
+    ck_assert_str_eq(r.message,
+                     "the reader saw a = 1, b = 0: half a pair (step 6)");
+    ck_assert_str_eq(r.choices, "0x2.10x3");
+    ck_assert_int_eq(r.end, RL_END_FAILED);
+    rl_explore_result_free(&r);
+    cfg.no_reduction = true;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_int_eq(r.cost, 1);
+    ck_assert_uint_eq(r.runs, 31);
+    rl_explore_result_free(&r);
+    /* locked: bound 1 is complete after 141 schedules (276 unreduced) */
+    cfg = lab_config("reorder", "locked");
+    ck_assert_int_eq(lab_inst_set(&inst, "setters", "10", NULL, 0), 0);
+    cfg.max_preemptions = 1;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found && r.exhaustive);
+    ck_assert_uint_eq(r.runs, 141);
+    rl_explore_result_free(&r);
+    cfg.no_reduction = true;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found && r.exhaustive);
+    ck_assert_uint_eq(r.runs, 276);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
 START_TEST(test_rlock_nesting_lock_zero_preemptions)
 {
     struct rl_explore_config cfg = lab_config("rlock-nesting", "lock");
@@ -554,6 +595,7 @@ static Suite *explore_suite(void)
     TCase *tc = tcase_create("explore");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_unsafe_counter_one_preemption);
+    tcase_add_test(tc, test_reorder_ten_setters_one_preemption);
     tcase_add_test(tc, test_rlock_nesting_lock_zero_preemptions);
     tcase_add_test(tc, test_producer_consumer_bugs);
     tcase_add_test(tc, test_locked_counter_full_coverage);
