@@ -283,11 +283,17 @@ static void trace_record(void *ctx, const struct rl_run *run,
     if (r->op == RL_OP_SLEEP || r->op == RL_OP_YIELD || r->op == RL_OP_FAIL ||
         r->result == RL_RES_ERROR || r->result == RL_RES_TIMEOUT || timed)
         trace_touch(t, SLOT_GLOBAL, mix64(e ^ before));
-    if (r->obj >= 0 && r->obj < RL_MAX_OBJS) {
+    if (r->obj >= RL_MAX_OBJS) {
+        /* No slot of its own: ordered against everything (safe). */
+        trace_touch(t, SLOT_GLOBAL, mix64(e ^ before ^ (uint64_t)r->obj));
+    } else if (r->obj >= 0) {
         trace_touch(t, (size_t)r->obj, e);
         const struct rl_obj *o = r->obj < run->nobjs ? run->objs[r->obj] : NULL;
-        if (o && o->kind == RL_OBJ_CONDITION && o->lock)
-            trace_touch(t, (size_t)o->lock->id, e);
+        if (o && o->kind == RL_OBJ_CONDITION && o->lock) {
+            int l = o->lock->id;
+            trace_touch(t, l >= 0 && l < RL_MAX_OBJS ? (size_t)l : SLOT_GLOBAL,
+                        l >= 0 && l < RL_MAX_OBJS ? e : mix64(e ^ before));
+        }
     }
     if (r->op == RL_OP_JOIN && r->other >= 0 && r->other < RL_MAX_THREADS)
         trace_touch(t, SLOT_END(r->other), e);
@@ -763,6 +769,7 @@ struct guided {
     size_t ncostly, cap;
 };
 
+/* The custom scheduler of a guided run (see struct guided). */
 static int guided_choose(void *ctx, const struct rl_choice *c)
 {
     struct guided *g = ctx;
@@ -795,6 +802,7 @@ static size_t run_picks(const struct rl_run *run, int16_t **ids)
     return got > 0 ? (size_t)got : 0;
 }
 
+/* The shortest failing schedule so far. */
 struct shrink_best {
     int16_t *ids; /* its picks */
     size_t n;
