@@ -16,7 +16,13 @@
  * default. Every costly alternative a run passes is queued as a root of
  * level b+1. A root is stored as a reference into the recorded picks of
  * the run that queued it (`struct level`): one copy of a run's picks
- * serves all the roots it queued.
+ * serves all the roots it queued. At every new choice point the
+ * partial-order reduction (porder.c) may say that what follows is covered
+ * by a prefix seen before: the run ends there and nothing is queued below
+ * it.
+ *
+ * A failure found by any phase is shrunk (fewest preemptions, then fewest
+ * steps) by guided runs before it is reported, then replayed once more.
  *
  * A prefix that is replayed must meet the same options it met before; if
  * not, something outside the scheduler decides what the program does
@@ -31,26 +37,17 @@
 #include <time.h>
 
 #include "engine.h"
+#include "porder.h"
 #include "schedule.h"
 
 /* Stored picks across a level's queue: beyond this the next level is cut
  * short (and so not exhaustive) rather than eat the machine's memory. */
 #define EXPLORE_MAX_STORED_IDS ((size_t)32 << 20)
-/* Entries of the table of prefixes seen (the reduction): beyond this no
- * more are remembered, which only makes the reduction weaker. */
-#define EXPLORE_MAX_SEEN ((size_t)1 << 20)
 /* Runs the shrinking of a counterexample may take. */
 #define EXPLORE_SHRINK_RUNS 2000
 /* Without lists of random and PCT runs, they get 1/this of max_runs. */
 #define EXPLORE_PHASE2_SHARE 4
 
-/* Slots of the trace hash: one per object, then per thread its own
- * steps, then per thread its end (what join waits for), then one for the
- * events that are ordered against everything. */
-#define SLOT_SELF(t) (RL_MAX_OBJS + (t))
-#define SLOT_END(t) (RL_MAX_OBJS + RL_MAX_THREADS + (t))
-#define SLOT_GLOBAL (RL_MAX_OBJS + 2 * RL_MAX_THREADS)
-#define NSLOTS (SLOT_GLOBAL + 1)
 
 /* One choice point of the current run. */
 struct point {
@@ -80,27 +77,6 @@ struct level {
     bool overflow;      /* a root could not be stored */
 };
 
-/* The partial order of the current run's steps so far, as a hash: per
- * slot a chain over the events that touch it; the sums of the slots'
- * chains (two independent lanes) name the order up to reordering
- * independent steps. */
-struct trace {
-    uint64_t h1[NSLOTS], h2[NSLOTS];
-    uint32_t count[RL_MAX_THREADS]; /* records of each thread */
-    uint64_t sum1, sum2;            /* over the slots */
-    uint64_t csum;                  /* over the threads' counts */
-};
-
-/* A prefix seen at a choice point: its order, the thread that ran last,
- * the kind of the point, and the lowest cost it was reached with. */
-struct seen {
-    uint64_t a, b;
-    int16_t prev;
-    uint8_t kind;
-    uint8_t used;
-    uint16_t cost;
-};
-
 struct explorer {
     const struct rl_explore_config *cfg;
     struct rl_explore_result *res;
@@ -121,22 +97,10 @@ struct explorer {
 
     bool yielded[RL_MAX_THREADS]; /* the thread's last call was a yield
                                      or a sleep (see default_index) */
-    bool reduce;         /* the partial-order reduction is on */
-    struct trace *tr;    /* the current run's (reduce) */
-    struct seen *seen;   /* open addressing, a power of two */
-    size_t nseen, seencap;
+    struct porder *po;   /* the partial-order reduction, or NULL */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
-
-/* splitmix64's finaliser: a good 64-bit mix. */
-static uint64_t mix64(uint64_t z)
-{
-    z += 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
 
 /* splitmix64: the seed of phase-2 run r, the same on every machine. */
 static uint64_t seed_for(uint64_t seed, uint64_t r)
@@ -214,148 +178,18 @@ static void pts_reserve(struct explorer *x, size_t n)
     x->cap = cap;
 }
 
-/* ---- the reduction: prefixes that order the same steps ------------------- *
- *
- * Two prefixes that differ only in the order of independent steps (steps
- * of different threads on different objects) are the same partial order:
- * each thread has made the same calls and seen the same values, so the
- * program is in the same state, and whatever can follow one can follow the
- * other. What it costs to get there differs, and the cost of what follows
- * depends only on the thread that ran last (the first pick may be free
- * after one and a preemption after the other; every later pick is judged
- * the same way). So a prefix is covered - nothing below it needs to run -
- * when the same order was reached before at no more cost after the same
- * thread, or at a lower cost after any thread: every schedule that
- * continues it within the bound continues the earlier one within the bound
- * too, and that one was (or is queued to be) explored. Unlike sleep sets,
- * which are unsound under a preemption bound, this never loses a schedule
- * of the bounded search, up to the order of independent steps.
- *
- * Which steps depend on which is read off the records: a record touches
- * its object (a Condition's wait also its lock), a join and a thread's end
- * touch that thread's end slot; sleeps, yields, failed checks, misuse,
- * time-outs and timed waits are ordered against everything (virtual time
- * and first messages make their order matter). This follows the API's
- * rule that threads share state only through racelab objects.
- */
-
-/* The contribution of slot k with chain value h to a lane's sum. */
-static uint64_t slot_term(size_t k, uint64_t h, uint64_t salt)
-{
-    return h ? mix64(h ^ (k * 0xD6E8FEB86659FD93ULL) ^ salt) : 0;
-}
-
-/* Add event e to slot k's chains. */
-static void trace_touch(struct trace *t, size_t k, uint64_t e)
-{
-    uint64_t o1 = t->h1[k], o2 = t->h2[k];
-    uint64_t n1 = mix64(o1 * 0x9E3779B97F4A7C15ULL + e) | 1;
-    uint64_t n2 = mix64(o2 ^ (e * 0xC2B2AE3D27D4EB4FULL) ^ 0x5555) | 1;
-    t->h1[k] = n1;
-    t->h2[k] = n2;
-    t->sum1 += slot_term(k, n1, 1) - slot_term(k, o1, 1);
-    t->sum2 += slot_term(k, n2, 2) - slot_term(k, o2, 2);
-}
-
-/* on_record: add one record of the current run to its trace. */
-static void trace_record(void *ctx, const struct rl_run *run,
-                         const struct rl_record *r)
+/* on_record of the systematic and shrinking runs: note yields (see
+ * default_index), and feed the reduction. */
+static void explore_record(void *ctx, const struct rl_run *run,
+                           const struct rl_record *r)
 {
     struct explorer *x = ctx;
-    struct trace *t = x->tr;
     int tid = r->thread;
     if (tid < 0 || tid >= RL_MAX_THREADS)
         return; /* setup and checks make no records */
     x->yielded[tid] = r->op == RL_OP_YIELD || r->op == RL_OP_SLEEP;
-    if (!t)
-        return;
-    uint64_t e = (uint64_t)(uint16_t)tid | (uint64_t)r->op << 16 |
-                 (uint64_t)r->result << 24 |
-                 (uint64_t)(uint16_t)(r->other + 1) << 32;
-    uint64_t before = t->csum;
-    t->csum -= mix64((uint64_t)tid << 32 | t->count[tid]);
-    t->count[tid]++;
-    t->csum += mix64((uint64_t)tid << 32 | t->count[tid]);
-    trace_touch(t, SLOT_SELF(tid), e);
-    bool timed = (r->op == RL_OP_ACQUIRE || r->op == RL_OP_WAIT ||
-                  r->op == RL_OP_EVENT_WAIT || r->op == RL_OP_BARRIER) &&
-                 r->arg > 0;
-    if (r->op == RL_OP_SLEEP || r->op == RL_OP_YIELD || r->op == RL_OP_FAIL ||
-        r->result == RL_RES_ERROR || r->result == RL_RES_TIMEOUT || timed)
-        trace_touch(t, SLOT_GLOBAL, mix64(e ^ before));
-    if (r->obj >= RL_MAX_OBJS) {
-        /* No slot of its own: ordered against everything (safe). */
-        trace_touch(t, SLOT_GLOBAL, mix64(e ^ before ^ (uint64_t)r->obj));
-    } else if (r->obj >= 0) {
-        trace_touch(t, (size_t)r->obj, e);
-        const struct rl_obj *o = r->obj < run->nobjs ? run->objs[r->obj] : NULL;
-        if (o && o->kind == RL_OBJ_CONDITION && o->lock) {
-            int l = o->lock->id;
-            trace_touch(t, l >= 0 && l < RL_MAX_OBJS ? (size_t)l : SLOT_GLOBAL,
-                        l >= 0 && l < RL_MAX_OBJS ? e : mix64(e ^ before));
-        }
-    }
-    if (r->op == RL_OP_JOIN && r->other >= 0 && r->other < RL_MAX_THREADS)
-        trace_touch(t, SLOT_END(r->other), e);
-    if (r->op == RL_OP_FINISH)
-        trace_touch(t, SLOT_END(tid), e);
-}
-
-/* Whether the prefix now at a choice point (kind, after thread prev, at
- * cost) is covered by one seen before; if not, remember it. */
-static bool seen_covered(struct explorer *x, int kind, int prev, int cost)
-{
-    uint64_t a = x->tr->sum1, b = x->tr->sum2 ^ mix64(x->tr->csum);
-    if (x->nseen * 4 >= x->seencap * 3) {
-        if (x->seencap >= EXPLORE_MAX_SEEN) {
-            /* Full: look up only. */
-        } else {
-            size_t ncap = x->seencap ? x->seencap * 2 : 4096;
-            struct seen *t = rl_xcalloc(ncap, sizeof(*t));
-            for (size_t i = 0; i < x->seencap; i++) {
-                if (!x->seen[i].used)
-                    continue;
-                size_t j = (size_t)x->seen[i].a & (ncap - 1);
-                while (t[j].used)
-                    j = (j + 1) & (ncap - 1);
-                t[j] = x->seen[i];
-            }
-            free(x->seen);
-            x->seen = t;
-            x->seencap = ncap;
-        }
-    }
-    size_t mask = x->seencap - 1;
-    size_t j = (size_t)a & mask;
-    for (size_t probes = 0; probes < x->seencap; probes++, j = (j + 1) & mask) {
-        struct seen *e = &x->seen[j];
-        if (!e->used) {
-            if (x->nseen * 4 >= x->seencap * 3)
-                return false; /* full */
-            e->used = 1;
-            e->a = a;
-            e->b = b;
-            e->prev = (int16_t)prev;
-            e->kind = (uint8_t)kind;
-            e->cost = (uint16_t)cost;
-            x->nseen++;
-            return false;
-        }
-        if (e->a != a || e->b != b || e->kind != kind)
-            continue;
-        /* A notify is decided inside the notifier's step: the thread that
-         * ran last is part of the state there, not only of the cost. */
-        bool same = e->prev == prev;
-        if ((same && e->cost <= cost) ||
-            (kind == RL_CHOICE_THREAD && e->cost + 1 <= cost))
-            return true;
-        if (cost < e->cost) {
-            e->cost = (uint16_t)cost;
-            e->prev = (int16_t)prev;
-        }
-        return false;
-    }
-    return false;
+    if (x->po)
+        porder_record(x->po, run, r);
 }
 
 /* ---- the queue of the next level ---------------------------------------- */
@@ -458,7 +292,7 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
         p->pick = (int16_t)k;
         return k;
     }
-    if (x->reduce && seen_covered(x, c->kind, c->current, cost)) {
+    if (x->po && porder_covered(x->po, c->kind, c->current, cost)) {
         /* What lies below this prefix beyond the bound is not known: do
          * not claim that the bound covered every schedule there is. */
         x->pruned = true;
@@ -528,10 +362,10 @@ static struct rl_run *run_start(struct explorer *x, const struct rl_sched *s,
     rc.max_steps = x->max_steps;
     rc.max_records = 256; /* only the verdict is used */
     if (traced) {
-        if (x->tr)
-            memset(x->tr, 0, sizeof(*x->tr));
+        if (x->po)
+            porder_reset(x->po);
         memset(x->yielded, 0, sizeof(x->yielded));
-        rc.on_record = trace_record;
+        rc.on_record = explore_record;
         rc.on_record_ctx = x;
     }
     struct rl_run *run =
@@ -1071,9 +905,8 @@ int rl_explore(const struct rl_explore_config *cfg,
             c2.max_systematic = sys;
     }
     x.cfg = &c2;
-    x.reduce = !cfg->no_reduction;
-    if (x.reduce)
-        x.tr = rl_xmalloc(sizeof(*x.tr));
+    if (!cfg->no_reduction)
+        x.po = porder_create();
 
     int r = 0;
     uint64_t est = 0;
@@ -1094,14 +927,13 @@ int rl_explore(const struct rl_explore_config *cfg,
     if (r == 2)
         r = 0;
     free(x.pts);
-    free(x.seen);
     res->exhaustive = res->bound_complete >= res->bound;
     if (r == 1) {
         res->stop = RL_EXPLORE_DONE;
         shrink(&x);
         verify_failure(&x);
     }
-    free(x.tr);
+    porder_destroy(x.po);
     res->seconds = elapsed(&x);
     if (res->stop == RL_EXPLORE_ERROR && res->runs == 0)
         return -1;
