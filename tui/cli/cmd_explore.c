@@ -114,7 +114,9 @@ static void print_found(const struct lab_inst *inst,
     printf(", after %" PRIu64 " %s\n", r->runs,
            plural(r->runs, "schedule", "schedules"));
     if (r->phase == RL_EXPLORE_SYSTEMATIC)
-        printf("       no schedule with fewer preemptions fails\n");
+        printf("       at bound %d: no schedule with fewer preemptions and "
+               "delays fails\n",
+               r->cost);
     if (r->found_preemptions != r->preemptions || r->found_steps != r->steps)
         printf("shrunk: from %d %s and %" PRIu64 " steps as found, in %" PRIu64
                " more %s\n",
