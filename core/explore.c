@@ -646,9 +646,10 @@ struct shrink_best {
 };
 
 /* Run one candidate; adopt it into b when it fails the same check and is
- * shorter. Returns true if adopted. */
-static bool shrink_try(struct explorer *x, struct shrink_best *b,
-                       size_t keep, size_t skip, bool drop)
+ * shorter (or, with same_ok, as short). Returns 1 when adopted, 0 when it
+ * fails the same check but is not shorter, -1 otherwise. */
+static int shrink_try(struct explorer *x, struct shrink_best *b, size_t keep,
+                      size_t skip, bool drop, bool same_ok)
 {
     struct guided g = {x, b->ids, b->n, keep, skip, 0, drop, NULL, 0, 0};
     struct rl_sched s = {0};
@@ -658,22 +659,26 @@ static bool shrink_try(struct explorer *x, struct shrink_best *b,
     struct rl_run *run = run_start(x, &s, true);
     if (!run) {
         free(g.costly);
-        return false;
+        return -1;
     }
     x->res->shrink_runs++;
     bool only;
     int f = first_failure(x->cfg, run, &only);
-    bool better = false;
+    int ret = -1;
     if (f >= 0 && rl_run_end(run) != RL_END_STEP_LIMIT &&
         rl_run_end(run) != RL_END_DIVERGED) {
         struct rl_check_result r;
         rl_run_check(run, f, &r);
         int p = rl_run_preemptions(run);
         uint64_t st = rl_run_record_last(run);
-        better = strcmp(r.name, x->res->check) == 0 &&
-                 (p < b->preemptions ||
-                  (p == b->preemptions && st < b->steps));
+        bool same = strcmp(r.name, x->res->check) == 0;
+        bool better = same && (p < b->preemptions ||
+                               (p == b->preemptions && st < b->steps) ||
+                               (same_ok && p == b->preemptions &&
+                                st == b->steps));
+        ret = same ? 0 : -1;
         if (better) {
+            ret = 1;
             free(b->ids);
             free(b->costly);
             b->n = run_picks(run, &b->ids);
@@ -688,7 +693,7 @@ static bool shrink_try(struct explorer *x, struct shrink_best *b,
     }
     rl_run_destroy(run);
     free(g.costly);
-    return better;
+    return ret;
 }
 
 /* How many picks the choices text of a schedule holds ("0x2.1x7": 9). */
@@ -727,10 +732,12 @@ static void shrink(struct explorer *x)
     b.n = got > 0 ? (size_t)got : 0;
     b.preemptions = res->preemptions;
     b.steps = res->steps;
+    /* The schedule as found, to learn which of its picks are costly. */
+    shrink_try(x, &b, SIZE_MAX, SIZE_MAX, false, true);
     /* The shortest failing prefix, continued by default picks. */
     for (size_t j = 0; j <= b.n && res->shrink_runs < EXPLORE_SHRINK_RUNS;
          j++)
-        if (shrink_try(x, &b, j, SIZE_MAX, false))
+        if (shrink_try(x, &b, j, SIZE_MAX, false, false) >= 0)
             break;
     /* Then one costly pick at a time back to the default. */
     bool again = b.costly != NULL;
@@ -740,9 +747,9 @@ static void shrink(struct explorer *x)
              j++) {
             if (!b.costly[j])
                 continue;
-            if (shrink_try(x, &b, SIZE_MAX, j, false) ||
-                shrink_try(x, &b, SIZE_MAX, j, true) ||
-                (j > 0 && shrink_try(x, &b, SIZE_MAX, j - 1, true))) {
+            if (shrink_try(x, &b, SIZE_MAX, j, false, false) > 0 ||
+                shrink_try(x, &b, SIZE_MAX, j, true, false) > 0 ||
+                (j > 0 && shrink_try(x, &b, SIZE_MAX, j - 1, true, false) > 0)) {
                 again = true;
                 break;
             }

@@ -352,7 +352,7 @@ START_TEST(test_random_failure_is_shrunk)
     ck_assert_uint_eq(r.found_steps, 44);
     ck_assert_int_eq(r.preemptions, 1);
     ck_assert_uint_eq(r.steps, 44);
-    ck_assert_uint_eq(r.shrink_runs, 19);
+    ck_assert_uint_eq(r.shrink_runs, 20);
     ck_assert_str_eq(r.choices, "1x8.0x21");
     ck_assert_str_eq(r.message, "counter = 10, expected 20: 10 updates lost");
     struct rl_run *run = replay(&cfg, r.choices, 0);
