@@ -420,6 +420,23 @@ START_TEST(test_phase2_gets_its_share)
 }
 END_TEST
 
+START_TEST(test_guard_is_no_verdict)
+{
+    /* The time guard only stops a search (11,221 schedules cannot run in
+     * a microsecond): incomplete, no verdict either way. */
+    struct rl_explore_config cfg = lab_config("locked-counter", "locked");
+    struct rl_explore_result r;
+    ck_assert_int_eq(lab_inst_set(&inst, "threads", "4", NULL, 0), 0);
+    cfg.max_preemptions = 3;
+    cfg.guard_s = 1e-6;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert_int_eq(r.stop, RL_EXPLORE_GUARD);
+    ck_assert(!r.found);
+    ck_assert(!r.exhaustive);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
 START_TEST(test_fixed_phase2_lists)
 {
     struct rl_explore_config cfg = lab_config("locked-counter", "locked");
@@ -604,6 +621,7 @@ static Suite *explore_suite(void)
     tcase_add_test(tc, test_random_failure_is_shrunk);
     tcase_add_test(tc, test_same_seed_same_result);
     tcase_add_test(tc, test_phase2_gets_its_share);
+    tcase_add_test(tc, test_guard_is_no_verdict);
     tcase_add_test(tc, test_fixed_phase2_lists);
     tcase_add_test(tc, test_spin_wait_is_not_a_bug);
     tcase_add_test(tc, test_every_schedule_skips_phase2);
