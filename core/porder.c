@@ -18,7 +18,8 @@
  * of the bounded search, up to the order of independent steps.
  *
  * Which steps depend on which is read off the records: a record touches
- * its object (a Condition's wait also its lock), a join and a thread's end
+ * its object (a Condition's wait also its lock; two loads of a variable
+ * commute), a join and a thread's end
  * touch that thread's end slot; sleeps, yields, failed checks, misuse,
  * time-outs and timed waits are ordered against everything (virtual time
  * and first messages make their order matter). This follows the API's
@@ -58,7 +59,9 @@
  * chains (two independent lanes) name the order up to reordering
  * independent steps. */
 struct trace {
-    uint64_t h1[NSLOTS], h2[NSLOTS];
+    uint64_t h1[NSLOTS], h2[NSLOTS]; /* chains over the writes */
+    uint64_t r1[NSLOTS], r2[NSLOTS]; /* the loads since the last write:
+                                        a sum, so that loads commute */
     uint32_t count[RL_MAX_THREADS]; /* records of each thread */
     uint64_t sum1, sum2;            /* over the slots */
     uint64_t csum;                  /* over the threads' counts */
@@ -110,22 +113,39 @@ void porder_reset(struct porder *p)
     memset(&p->tr, 0, sizeof(p->tr));
 }
 
-/* The contribution of slot k with chain value h to a lane's sum. */
-static uint64_t slot_term(size_t k, uint64_t h, uint64_t salt)
+/* The contribution of slot k (chain h, loads since r) to a lane's sum. */
+static uint64_t slot_term(size_t k, uint64_t h, uint64_t r, uint64_t salt)
 {
-    return h ? mix64(h ^ (k * 0xD6E8FEB86659FD93ULL) ^ salt) : 0;
+    return h || r ? mix64(h ^ mix64(r + salt) ^ (k * 0xD6E8FEB86659FD93ULL) ^
+                          salt)
+                  : 0;
 }
 
-/* Add event e to slot k's chains. */
+/* Add event e to slot k's chains: it is ordered against every event of
+ * the slot before it, the loads since the last write included. */
 static void trace_touch(struct trace *t, size_t k, uint64_t e)
 {
-    uint64_t o1 = t->h1[k], o2 = t->h2[k];
-    uint64_t n1 = mix64(o1 * 0x9E3779B97F4A7C15ULL + e) | 1;
-    uint64_t n2 = mix64(o2 ^ (e * 0xC2B2AE3D27D4EB4FULL) ^ 0x5555) | 1;
+    uint64_t o1 = t->h1[k], o2 = t->h2[k], q1 = t->r1[k], q2 = t->r2[k];
+    uint64_t n1 = mix64(o1 * 0x9E3779B97F4A7C15ULL + e + mix64(q1)) | 1;
+    uint64_t n2 = mix64(o2 ^ (e * 0xC2B2AE3D27D4EB4FULL) ^ q2 ^ 0x5555) | 1;
     t->h1[k] = n1;
     t->h2[k] = n2;
-    t->sum1 += slot_term(k, n1, 1) - slot_term(k, o1, 1);
-    t->sum2 += slot_term(k, n2, 2) - slot_term(k, o2, 2);
+    t->r1[k] = t->r2[k] = 0;
+    t->sum1 += slot_term(k, n1, 0, 1) - slot_term(k, o1, q1, 1);
+    t->sum2 += slot_term(k, n2, 0, 2) - slot_term(k, o2, q2, 2);
+}
+
+/* Add load event e to slot k: ordered against the writes around it, not
+ * against other loads (two loads commute). */
+static void trace_load(struct trace *t, size_t k, uint64_t e)
+{
+    uint64_t o1 = t->h1[k], o2 = t->h2[k], q1 = t->r1[k], q2 = t->r2[k];
+    uint64_t n1 = q1 + mix64(e ^ 0x3C6EF372FE94F82BULL);
+    uint64_t n2 = q2 + mix64(e * 0xA54FF53A5F1D36F1ULL + 7);
+    t->r1[k] = n1;
+    t->r2[k] = n2;
+    t->sum1 += slot_term(k, o1, n1, 1) - slot_term(k, o1, q1, 1);
+    t->sum2 += slot_term(k, o2, n2, 2) - slot_term(k, o2, q2, 2);
 }
 
 /* Add one record of the current run to its order (see porder.h). */
@@ -153,6 +173,8 @@ void porder_record(struct porder *p, const struct rl_run *run,
     if (r->obj >= RL_MAX_OBJS) {
         /* No slot of its own: ordered against everything (safe). */
         trace_touch(t, SLOT_GLOBAL, mix64(e ^ before ^ (uint64_t)r->obj));
+    } else if (r->obj >= 0 && r->op == RL_OP_LOAD) {
+        trace_load(t, (size_t)r->obj, e);
     } else if (r->obj >= 0) {
         trace_touch(t, (size_t)r->obj, e);
         const struct rl_obj *o = r->obj < run->nobjs ? run->objs[r->obj] : NULL;
