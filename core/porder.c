@@ -62,9 +62,9 @@ struct trace {
     uint64_t h1[NSLOTS], h2[NSLOTS]; /* chains over the writes */
     uint64_t r1[NSLOTS], r2[NSLOTS]; /* the loads since the last write:
                                         a sum, so that loads commute */
-    uint32_t count[RL_MAX_THREADS]; /* records of each thread */
-    uint64_t sum1, sum2;            /* over the slots */
-    uint64_t csum;                  /* over the threads' counts */
+    uint32_t count[RL_MAX_THREADS];  /* records of each thread */
+    uint64_t sum1, sum2;             /* over the slots */
+    uint64_t csum;                   /* over the threads' counts */
 };
 
 /* A prefix seen at a choice point: its order, the thread that ran last,
@@ -116,9 +116,9 @@ void porder_reset(struct porder *p)
 /* The contribution of slot k (chain h, loads since r) to a lane's sum. */
 static uint64_t slot_term(size_t k, uint64_t h, uint64_t r, uint64_t salt)
 {
-    return h || r ? mix64(h ^ mix64(r + salt) ^ (k * 0xD6E8FEB86659FD93ULL) ^
-                          salt)
-                  : 0;
+    return h || r
+               ? mix64(h ^ mix64(r + salt) ^ (k * 0xD6E8FEB86659FD93ULL) ^ salt)
+               : 0;
 }
 
 /* Add event e to slot k's chains: it is ordered against every event of
@@ -245,4 +245,3 @@ bool porder_covered(struct porder *p, int kind, int prev, int cost)
     }
     return false;
 }
-

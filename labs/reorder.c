@@ -24,10 +24,10 @@ enum { UNSAFE, LOCKED };
 
 /* The lab's state, shared by its threads. */
 struct reorder_lab {
-    rl_var *a, *b;  /* the pair; unguarded in `unsafe`, under lock in
-                       `locked` */
-    rl_lock *lock;  /* `locked`: guards a and b */
-    int variant;    /* read-only after setup */
+    rl_var *a, *b; /* the pair; unguarded in `unsafe`, under lock in
+                      `locked` */
+    rl_lock *lock; /* `locked`: guards a and b */
+    int variant;   /* read-only after setup */
 };
 
 /* A setter: a = 1, then b = -1. */
@@ -56,8 +56,7 @@ static void reorder_reader(void *arg)
     if (s->variant == LOCKED)
         rl_lock_release(s->lock);
     if (!((a == 0 && b == 0) || (a == 1 && b == -1)))
-        rl_fail(RO_WHOLE, "the reader saw a = %ld, b = %ld: half a pair", a,
-                b);
+        rl_fail(RO_WHOLE, "the reader saw a = %ld, b = %ld: half a pair", a, b);
 }
 
 /* Create the pair, start the setters, then the reader. */

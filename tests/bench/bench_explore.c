@@ -40,8 +40,7 @@ static bool count_none(void *ctx, const char *check)
 
 /* Explore lab/variant with params at bound k; reduced or not. */
 static double one(const char *lab, const char *variant, const char *params,
-                  int k, bool reduce, bool all,
-                  struct rl_explore_result *r)
+                  int k, bool reduce, bool all, struct rl_explore_result *r)
 {
     struct lab_inst inst;
     struct rl_explore_config cfg;
@@ -111,8 +110,8 @@ int main(void)
         "threads=2,iters=10", 2, true, 0);
     row("reorder 10 setters, bound 1", "reorder", "unsafe", "setters=10", 1,
         false, 0.1);
-    row("reorder 10 setters locked, bound 1", "reorder", "locked",
-        "setters=10", 1, false, 0);
+    row("reorder 10 setters locked, bound 1", "reorder", "locked", "setters=10",
+        1, false, 0);
     row("producer-consumer 2x2, bound 2", "producer-consumer", "correct",
         "producers=2,consumers=2", 2, false, 0);
     return 0;
