@@ -52,12 +52,13 @@
 /* One choice point of the current run. */
 struct point {
     uint8_t kind;    /* enum rl_choice_kind */
-    uint16_t n;      /* options; 0 = not seen yet (queued prefix) */
+    uint16_t n;      /* options */
     int16_t current; /* the thread that ran before, or -1 */
     int16_t chosen;  /* the thread picked */
     int16_t pick;    /* its index among opts */
     int16_t def;     /* the index of the default option (costs nothing) */
     uint16_t cost;   /* preemptions and delays before this point */
+    uint64_t fp;     /* what the run met up to here (options, kinds) */
     int16_t opts[RL_MAX_THREADS];
 };
 
@@ -66,6 +67,7 @@ struct root {
     size_t start;
     uint32_t len;
     int16_t alt;
+    uint64_t fp; /* pts[len].fp of the run that queued it */
 };
 
 struct level {
@@ -86,6 +88,7 @@ struct explorer {
     struct point *pts; /* the current run's choice points */
     size_t npts, cap;
     size_t fixed;       /* the root's length: replayed, never re-decided */
+    uint64_t root_fp;   /* what the replay must meet up to fixed-1 */
     size_t pos;         /* next point of the running run */
     int bound;          /* the level being searched */
     bool queue_next;    /* queue costly alternatives (bound < max) */
@@ -235,9 +238,20 @@ static void level_push(struct level *l, struct explorer *x, size_t i, int alt)
     r->start = l->recorded_at;
     r->len = (uint32_t)i;
     r->alt = (int16_t)alt;
+    r->fp = x->pts[i].fp;
 }
 
 /* ---- the scheduler callback --------------------------------------------- */
+
+/* The fingerprint of the points of a run up to c, from fp before it. */
+static uint64_t fp_point(uint64_t fp, const struct rl_choice *c)
+{
+    uint64_t h = fp * 0x100000001B3ULL ^ (uint64_t)c->kind << 40 ^
+                 (uint64_t)(c->current + 1) << 20 ^ (uint64_t)c->n;
+    for (int k = 0; k < c->n; k++)
+        h = (h ^ (uint64_t)c->options[k]) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
+}
 
 /* Pick at a choice point: replay pts[pos] while in the root, else take
  * the option that costs nothing, queue the others for the next level and
@@ -252,33 +266,30 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
     pts_reserve(x, i + 1);
     struct point *p = &x->pts[i];
     uint16_t cost = 0;
+    uint64_t fp = 0;
     if (i > 0) {
         const struct point *q = &x->pts[i - 1];
         cost = (uint16_t)(q->cost + (q->pick != q->def));
+        fp = q->fp;
     }
+    fp = fp_point(fp, c);
     if (i < x->fixed) {
-        if (p->n == 0) {
-            /* First replay of a queued root: note what is seen. */
-            p->kind = (uint8_t)c->kind;
-            p->n = (uint16_t)c->n;
-            p->current = (int16_t)c->current;
-            for (int k = 0; k < c->n; k++)
-                p->opts[k] = (int16_t)c->options[k];
-            p->def = (int16_t)default_index(x, c);
-        } else {
-            bool same =
-                p->kind == c->kind && p->n == c->n && p->current == c->current;
-            for (int k = 0; same && k < c->n; k++)
-                same = p->opts[k] == c->options[k];
-            if (!same) {
-                x->mismatch = true;
-                snprintf(x->why, sizeof(x->why),
-                         "the same choices led to different options at "
-                         "choice point %zu (step %llu)",
-                         i + 1, (unsigned long long)c->step);
-                return -1;
-            }
+        /* A replayed root must meet what the run that queued it met. */
+        if (i + 1 == x->fixed && fp != x->root_fp) {
+            x->mismatch = true;
+            snprintf(x->why, sizeof(x->why),
+                     "the same choices led to different options by choice "
+                     "point %zu (step %llu)",
+                     i + 1, (unsigned long long)c->step);
+            return -1;
         }
+        p->kind = (uint8_t)c->kind;
+        p->n = (uint16_t)c->n;
+        p->current = (int16_t)c->current;
+        for (int k = 0; k < c->n; k++)
+            p->opts[k] = (int16_t)c->options[k];
+        p->def = (int16_t)default_index(x, c);
+        p->fp = fp;
         p->cost = cost;
         int k = option_index(p, p->chosen);
         if (k < 0) {
@@ -305,6 +316,7 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
     for (int k = 0; k < c->n; k++)
         p->opts[k] = (int16_t)c->options[k];
     p->cost = cost;
+    p->fp = fp;
     p->def = (int16_t)default_index(x, c);
     p->pick = p->def;
     p->chosen = p->opts[p->def];
@@ -551,12 +563,10 @@ static int systematic(struct explorer *x)
                 }
                 const struct root *r = &cur.roots[cur.head];
                 pts_reserve(x, (size_t)r->len + 1);
-                for (uint32_t k = 0; k < r->len; k++) {
-                    x->pts[k].n = 0;
+                for (uint32_t k = 0; k < r->len; k++)
                     x->pts[k].chosen = cur.picks[r->start + k];
-                }
-                x->pts[r->len].n = 0;
                 x->pts[r->len].chosen = r->alt;
+                x->root_fp = r->fp;
                 x->fixed = (size_t)r->len + 1;
                 ret = run_root(x);
             }
