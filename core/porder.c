@@ -65,6 +65,10 @@ struct trace {
     uint32_t count[RL_MAX_THREADS];  /* records of each thread */
     uint64_t sum1, sum2;             /* over the slots */
     uint64_t csum;                   /* over the threads' counts */
+    /* What a reset must clear (a run touches few of the slots). */
+    uint32_t used[NSLOTS + RL_MAX_THREADS];
+    size_t nused;
+    bool overflow; /* more than that: a reset clears everything */
 };
 
 /* A prefix seen at a choice point: its order, the thread that ran last,
@@ -95,7 +99,7 @@ static uint64_t mix64(uint64_t z)
 /* A reduction with nothing seen yet. */
 struct porder *porder_create(void)
 {
-    return rl_xcalloc(1, sizeof(struct porder));
+    return rl_xcalloc(1, sizeof(struct porder)); /* an empty order */
 }
 
 /* Free it; accepts NULL. */
@@ -110,7 +114,29 @@ void porder_destroy(struct porder *p)
 /* A new run: an empty order. */
 void porder_reset(struct porder *p)
 {
-    memset(&p->tr, 0, sizeof(p->tr));
+    struct trace *t = &p->tr;
+    if (t->overflow) {
+        memset(t, 0, sizeof(*t));
+        return;
+    }
+    for (size_t i = 0; i < t->nused; i++) {
+        size_t k = t->used[i];
+        if (k < NSLOTS)
+            t->h1[k] = t->h2[k] = t->r1[k] = t->r2[k] = 0;
+        else
+            t->count[k - NSLOTS] = 0;
+    }
+    t->nused = 0;
+    t->sum1 = t->sum2 = t->csum = 0;
+}
+
+/* Note that slot k (or, past the slots, a thread's count) is in use. */
+static void trace_use(struct trace *t, size_t k)
+{
+    if (t->nused < sizeof(t->used) / sizeof(t->used[0]))
+        t->used[t->nused++] = (uint32_t)k;
+    else
+        t->overflow = true;
 }
 
 /* The contribution of slot k (chain h, loads since r) to a lane's sum. */
@@ -126,6 +152,8 @@ static uint64_t slot_term(size_t k, uint64_t h, uint64_t r, uint64_t salt)
 static void trace_touch(struct trace *t, size_t k, uint64_t e)
 {
     uint64_t o1 = t->h1[k], o2 = t->h2[k], q1 = t->r1[k], q2 = t->r2[k];
+    if (!o1 && !q1)
+        trace_use(t, k);
     uint64_t n1 = mix64(o1 * 0x9E3779B97F4A7C15ULL + e + mix64(q1)) | 1;
     uint64_t n2 = mix64(o2 ^ (e * 0xC2B2AE3D27D4EB4FULL) ^ q2 ^ 0x5555) | 1;
     t->h1[k] = n1;
@@ -140,6 +168,8 @@ static void trace_touch(struct trace *t, size_t k, uint64_t e)
 static void trace_load(struct trace *t, size_t k, uint64_t e)
 {
     uint64_t o1 = t->h1[k], o2 = t->h2[k], q1 = t->r1[k], q2 = t->r2[k];
+    if (!o1 && !q1)
+        trace_use(t, k);
     uint64_t n1 = q1 + mix64(e ^ 0x3C6EF372FE94F82BULL);
     uint64_t n2 = q2 + mix64(e * 0xA54FF53A5F1D36F1ULL + 7);
     t->r1[k] = n1;
@@ -160,6 +190,8 @@ void porder_record(struct porder *p, const struct rl_run *run,
                  (uint64_t)r->result << 24 |
                  (uint64_t)(uint16_t)(r->other + 1) << 32;
     uint64_t before = t->csum;
+    if (t->count[tid] == 0)
+        trace_use(t, NSLOTS + (size_t)tid);
     t->csum -= mix64((uint64_t)tid << 32 | t->count[tid]);
     t->count[tid]++;
     t->csum += mix64((uint64_t)tid << 32 | t->count[tid]);
