@@ -46,12 +46,16 @@
  * remembered. */
 #define PORDER_MAX_SEEN ((size_t)1 << 20)
 
-/* Slots of the hash: one per object, then per thread its own steps, then
- * per thread its end (what join waits for), then one for the events that
- * are ordered against everything. */
-#define SLOT_SELF(t) (RL_MAX_OBJS + (t))
-#define SLOT_END(t) (RL_MAX_OBJS + RL_MAX_THREADS + (t))
-#define SLOT_GLOBAL (RL_MAX_OBJS + 2 * RL_MAX_THREADS)
+/* Slots of the hash: one per object (objects past OBJ_SLOTS share slots,
+ * which orders their events as if they were dependent: a weaker reduction,
+ * never an unsound one), then per thread its own steps, then per thread
+ * its end (what join waits for), then one for the events that are ordered
+ * against everything. */
+#define OBJ_SLOTS 4096
+#define SLOT_OBJ(id) ((size_t)(id) % OBJ_SLOTS)
+#define SLOT_SELF(t) (OBJ_SLOTS + (size_t)(t))
+#define SLOT_END(t) (OBJ_SLOTS + RL_MAX_THREADS + (size_t)(t))
+#define SLOT_GLOBAL (OBJ_SLOTS + 2 * RL_MAX_THREADS)
 #define NSLOTS (SLOT_GLOBAL + 1)
 
 /* The partial order of the current run's steps so far, as a hash: per
@@ -188,7 +192,8 @@ void porder_record(struct porder *p, const struct rl_run *run,
         return; /* setup and checks make no records */
     uint64_t e = (uint64_t)(uint16_t)tid | (uint64_t)r->op << 16 |
                  (uint64_t)r->result << 24 |
-                 (uint64_t)(uint16_t)(r->other + 1) << 32;
+                 (uint64_t)(uint16_t)(r->other + 1) << 32 |
+                 (uint64_t)(uint16_t)(r->obj + 1) << 48;
     uint64_t before = t->csum;
     if (t->count[tid] == 0)
         trace_use(t, NSLOTS + (size_t)tid);
@@ -202,19 +207,13 @@ void porder_record(struct porder *p, const struct rl_run *run,
     if (r->op == RL_OP_SLEEP || r->op == RL_OP_YIELD || r->op == RL_OP_FAIL ||
         r->result == RL_RES_ERROR || r->result == RL_RES_TIMEOUT || timed)
         trace_touch(t, SLOT_GLOBAL, mix64(e ^ before));
-    if (r->obj >= RL_MAX_OBJS) {
-        /* No slot of its own: ordered against everything (safe). */
-        trace_touch(t, SLOT_GLOBAL, mix64(e ^ before ^ (uint64_t)r->obj));
-    } else if (r->obj >= 0 && r->op == RL_OP_LOAD) {
-        trace_load(t, (size_t)r->obj, e);
+    if (r->obj >= 0 && r->op == RL_OP_LOAD) {
+        trace_load(t, SLOT_OBJ(r->obj), e);
     } else if (r->obj >= 0) {
-        trace_touch(t, (size_t)r->obj, e);
+        trace_touch(t, SLOT_OBJ(r->obj), e);
         const struct rl_obj *o = r->obj < run->nobjs ? run->objs[r->obj] : NULL;
-        if (o && o->kind == RL_OBJ_CONDITION && o->lock) {
-            int l = o->lock->id;
-            trace_touch(t, l >= 0 && l < RL_MAX_OBJS ? (size_t)l : SLOT_GLOBAL,
-                        l >= 0 && l < RL_MAX_OBJS ? e : mix64(e ^ before));
-        }
+        if (o && o->kind == RL_OBJ_CONDITION && o->lock && o->lock->id >= 0)
+            trace_touch(t, SLOT_OBJ(o->lock->id), e);
     }
     if (r->op == RL_OP_JOIN && r->other >= 0 && r->other < RL_MAX_THREADS)
         trace_touch(t, SLOT_END(r->other), e);

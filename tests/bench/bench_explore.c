@@ -10,8 +10,8 @@
  *   reorder, 10 setters, at bound 1                 the bug found < 0.1 s
  *   producer / consumer 2 producers x 2 consumers   exhausted at bound 2
  *
- * Schedule counts are exact (the same on every machine); times are for
- * information, on a shared machine.
+ * Schedule counts are exact (the same on every machine); times are CPU
+ * seconds of this process.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,11 +22,12 @@
 #include "../../core/run.h"
 #include "../../labs/lab.h"
 
-/* Seconds of the monotonic clock. */
+/* Seconds of this process's CPU time: the goals are for one core, and the
+ * machine is shared (wall time would measure the neighbours). */
 static double now_s(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -101,7 +102,7 @@ static void row(const char *what, const char *lab, const char *variant,
 int main(void)
 {
     printf("racelab explore benchmark (schedules explored, reduced vs "
-           "not)\n");
+           "not; CPU seconds)\n");
     row("locked-counter 4x3, bound 2", "locked-counter", "locked",
         "threads=4,iters=3", 2, false, 0);
     row("locked-counter 4x3, bound 3", "locked-counter", "locked",
