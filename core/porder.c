@@ -21,7 +21,8 @@
  * its object (a Condition's wait also its lock; two loads of a variable
  * commute), a join and a thread's end
  * touch that thread's end slot; sleeps, yields, failed checks, misuse,
- * time-outs and timed waits are ordered against everything (virtual time
+ * time-outs, timed waits and any operation not listed in op_local are
+ * ordered against everything (virtual time
  * and first messages make their order matter). This follows the API's
  * rule that threads share state only through racelab objects.
  *
@@ -182,6 +183,35 @@ static void trace_load(struct trace *t, size_t k, uint64_t e)
     t->sum2 += slot_term(k, o2, n2, 2) - slot_term(k, o2, q2, 2);
 }
 
+/* Whether an operation's order matters only against the records on its
+ * own object (and its thread's end): the calls of the student API whose
+ * effects this file knows. Everything else (yield, sleep, a failed check,
+ * any operation added later) is ordered against everything. */
+static bool op_local(int op)
+{
+    switch (op) {
+    case RL_OP_START:
+    case RL_OP_FINISH:
+    case RL_OP_LOAD:
+    case RL_OP_STORE:
+    case RL_OP_FETCH_ADD:
+    case RL_OP_ACQUIRE:
+    case RL_OP_RELEASE:
+    case RL_OP_WAIT:
+    case RL_OP_NOTIFY:
+    case RL_OP_NOTIFY_ALL:
+    case RL_OP_SET:
+    case RL_OP_CLEAR:
+    case RL_OP_IS_SET:
+    case RL_OP_EVENT_WAIT:
+    case RL_OP_BARRIER:
+    case RL_OP_JOIN:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Add one record of the current run to its order (see porder.h). */
 void porder_record(struct porder *p, const struct rl_run *run,
                    const struct rl_record *r)
@@ -204,8 +234,8 @@ void porder_record(struct porder *p, const struct rl_run *run,
     bool timed = (r->op == RL_OP_ACQUIRE || r->op == RL_OP_WAIT ||
                   r->op == RL_OP_EVENT_WAIT || r->op == RL_OP_BARRIER) &&
                  r->arg > 0;
-    if (r->op == RL_OP_SLEEP || r->op == RL_OP_YIELD || r->op == RL_OP_FAIL ||
-        r->result == RL_RES_ERROR || r->result == RL_RES_TIMEOUT || timed)
+    if (!op_local(r->op) || r->result == RL_RES_ERROR ||
+        r->result == RL_RES_TIMEOUT || timed)
         trace_touch(t, SLOT_GLOBAL, mix64(e ^ before));
     if (r->obj >= 0 && r->op == RL_OP_LOAD) {
         trace_load(t, SLOT_OBJ(r->obj), e);
