@@ -19,12 +19,11 @@
  *
  * Which steps depend on which is read off the records: a record touches
  * its object (a Condition's wait also its lock; two loads of a variable
- * commute), a join and a thread's end
- * touch that thread's end slot; sleeps, yields, failed checks, misuse,
- * time-outs, timed waits and any operation not listed in op_local are
- * ordered against everything (virtual time
- * and first messages make their order matter). This follows the API's
- * rule that threads share state only through racelab objects.
+ * commute), a join and a thread's end touch that thread's end slot;
+ * sleeps, yields, failed checks, misuse, time-outs, timed waits and any
+ * operation not listed in op_local are ordered against everything
+ * (virtual time and first messages make their order matter). This follows
+ * the API's rule that threads share state only through racelab objects.
  *
  * The order is kept as a hash: per slot (an object, a thread's own
  * steps, a thread's end, and one slot for what is ordered against
