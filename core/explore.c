@@ -16,7 +16,13 @@
  * default. Every costly alternative a run passes is queued as a root of
  * level b+1. A root is stored as a reference into the recorded picks of
  * the run that queued it (`struct level`): one copy of a run's picks
- * serves all the roots it queued.
+ * serves all the roots it queued. At every new choice point the
+ * partial-order reduction (porder.c) may say that what follows is covered
+ * by a prefix seen before: the run ends there and nothing is queued below
+ * it.
+ *
+ * A failure found by any phase is shrunk (fewest preemptions, then fewest
+ * steps) by guided runs before it is reported, then replayed once more.
  *
  * A prefix that is replayed must meet the same options it met before; if
  * not, something outside the scheduler decides what the program does
@@ -32,40 +38,28 @@
 #include <time.h>
 
 #include "engine.h"
+#include "porder.h"
 #include "schedule.h"
 
 /* Stored picks across a level's queue: beyond this the next level is cut
  * short (and so not exhaustive) rather than eat the machine's memory. */
 #define EXPLORE_MAX_STORED_IDS ((size_t)32 << 20)
-/* Entries of the table of prefixes seen (the reduction): beyond this no
- * more are remembered, which only makes the reduction weaker. */
-#define EXPLORE_MAX_SEEN ((size_t)1 << 20)
 /* Runs the shrinking of a counterexample may take. */
 #define EXPLORE_SHRINK_RUNS 2000
 /* Without lists of random and PCT runs, they get 1/this of max_runs. */
 #define EXPLORE_PHASE2_SHARE 4
 
-/* Slots of the trace hash: one per object (objects past OBJ_SLOTS share
- * slots, which only orders their events as if dependent: weaker, still
- * sound), then per thread its own steps, then per thread its end (what
- * join waits for), then one for the events that are ordered against
- * everything. */
-#define OBJ_SLOTS 4096
-#define SLOT_OBJ(id) ((size_t)(id) % OBJ_SLOTS)
-#define SLOT_SELF(t) (OBJ_SLOTS + (t))
-#define SLOT_END(t) (OBJ_SLOTS + RL_MAX_THREADS + (t))
-#define SLOT_GLOBAL (OBJ_SLOTS + 2 * RL_MAX_THREADS)
-#define NSLOTS (SLOT_GLOBAL + 1)
 
 /* One choice point of the current run. */
 struct point {
     uint8_t kind;    /* enum rl_choice_kind */
-    uint16_t n;      /* options; 0 = not seen yet (queued prefix) */
+    uint16_t n;      /* options */
     int16_t current; /* the thread that ran before, or -1 */
     int16_t chosen;  /* the thread picked */
     int16_t pick;    /* its index among opts */
     int16_t def;     /* the index of the default option (costs nothing) */
     uint16_t cost;   /* preemptions and delays before this point */
+    uint64_t fp;     /* what the run met up to here (options, kinds) */
     int16_t opts[RL_MAX_THREADS];
 };
 
@@ -74,6 +68,7 @@ struct root {
     size_t start;
     uint32_t len;
     int16_t alt;
+    uint64_t fp; /* pts[len].fp of the run that queued it */
 };
 
 struct level {
@@ -85,27 +80,6 @@ struct level {
     bool overflow;      /* a root could not be stored */
 };
 
-/* The partial order of the current run's steps so far, as a hash: per
- * slot a chain over the events that touch it; the sums of the slots'
- * chains (two independent lanes) name the order up to reordering
- * independent steps. */
-struct trace {
-    uint64_t h1[NSLOTS], h2[NSLOTS];
-    uint32_t count[RL_MAX_THREADS]; /* records of each thread */
-    uint64_t sum1, sum2;            /* over the slots */
-    uint64_t csum;                  /* over the threads' counts */
-};
-
-/* A prefix seen at a choice point: its order, the thread that ran last,
- * the kind of the point, and the lowest cost it was reached with. */
-struct seen {
-    uint64_t a, b;
-    int16_t prev;
-    uint8_t kind;
-    uint8_t used;
-    uint16_t cost;
-};
-
 struct explorer {
     const struct rl_explore_config *cfg;
     struct rl_explore_result *res;
@@ -115,6 +89,7 @@ struct explorer {
     struct point *pts; /* the current run's choice points */
     size_t npts, cap;
     size_t fixed;       /* the root's length: replayed, never re-decided */
+    uint64_t root_fp;   /* what the replay must meet up to fixed-1 */
     size_t pos;         /* next point of the running run */
     int bound;          /* the level being searched */
     bool queue_next;    /* queue costly alternatives (bound < max) */
@@ -126,10 +101,7 @@ struct explorer {
 
     bool yielded[RL_MAX_THREADS]; /* the thread's last call was a yield
                                      or a sleep (see default_index) */
-    bool reduce;         /* the partial-order reduction is on */
-    struct trace *tr;    /* the current run's (reduce) */
-    struct seen *seen;   /* open addressing, a power of two */
-    size_t nseen, seencap;
+    struct porder *po;   /* the partial-order reduction, or NULL */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -207,142 +179,18 @@ static void pts_reserve(struct explorer *x, size_t n)
     x->cap = cap;
 }
 
-/* ---- the reduction: prefixes that order the same steps ------------------- *
- *
- * Two prefixes that differ only in the order of independent steps (steps
- * of different threads on different objects) are the same partial order:
- * each thread has made the same calls and seen the same values, so the
- * program is in the same state, and whatever can follow one can follow the
- * other. What it costs to get there differs, and the cost of what follows
- * depends only on the thread that ran last (the first pick may be free
- * after one and a preemption after the other; every later pick is judged
- * the same way). So a prefix is covered - nothing below it needs to run -
- * when the same order was reached before at no more cost after the same
- * thread, or at a lower cost after any thread: every schedule that
- * continues it within the bound continues the earlier one within the bound
- * too, and that one was (or is queued to be) explored. Unlike sleep sets,
- * which are unsound under a preemption bound, this never loses a schedule
- * of the bounded search, up to the order of independent steps.
- *
- * Which steps depend on which is read off the records: a record touches
- * its object (a Condition's wait also its lock), a join and a thread's end
- * touch that thread's end slot; sleeps, yields, failed checks, misuse,
- * time-outs and timed waits are ordered against everything (virtual time
- * and first messages make their order matter). This follows the API's
- * rule that threads share state only through racelab objects.
- */
-
-/* The contribution of slot k with chain value h to a lane's sum. */
-static uint64_t slot_term(size_t k, uint64_t h, uint64_t salt)
-{
-    return h ? rng_hash(h ^ (k * 0xD6E8FEB86659FD93ULL) ^ salt) : 0;
-}
-
-/* Add event e to slot k's chains. */
-static void trace_touch(struct trace *t, size_t k, uint64_t e)
-{
-    uint64_t o1 = t->h1[k], o2 = t->h2[k];
-    uint64_t n1 = rng_hash(o1 * 0x9E3779B97F4A7C15ULL + e) | 1;
-    uint64_t n2 = rng_hash(o2 ^ (e * 0xC2B2AE3D27D4EB4FULL) ^ 0x5555) | 1;
-    t->h1[k] = n1;
-    t->h2[k] = n2;
-    t->sum1 += slot_term(k, n1, 1) - slot_term(k, o1, 1);
-    t->sum2 += slot_term(k, n2, 2) - slot_term(k, o2, 2);
-}
-
-/* on_record: add one record of the current run to its trace. */
-static void trace_record(void *ctx, const struct rl_run *run,
-                         const struct rl_record *r)
+/* on_record of the systematic and shrinking runs: note yields (see
+ * default_index), and feed the reduction. */
+static void explore_record(void *ctx, const struct rl_run *run,
+                           const struct rl_record *r)
 {
     struct explorer *x = ctx;
-    struct trace *t = x->tr;
     int tid = r->thread;
     if (tid < 0 || tid >= RL_MAX_THREADS)
         return; /* setup and checks make no records */
     x->yielded[tid] = r->op == RL_OP_YIELD || r->op == RL_OP_SLEEP;
-    if (!t)
-        return;
-    uint64_t e = (uint64_t)(uint16_t)tid | (uint64_t)r->op << 16 |
-                 (uint64_t)r->result << 24 |
-                 (uint64_t)(uint16_t)(r->other + 1) << 32;
-    uint64_t before = t->csum;
-    t->csum -= rng_hash((uint64_t)tid << 32 | t->count[tid]);
-    t->count[tid]++;
-    t->csum += rng_hash((uint64_t)tid << 32 | t->count[tid]);
-    trace_touch(t, SLOT_SELF(tid), e);
-    bool timed = (r->op == RL_OP_ACQUIRE || r->op == RL_OP_WAIT ||
-                  r->op == RL_OP_EVENT_WAIT || r->op == RL_OP_BARRIER) &&
-                 r->arg > 0;
-    if (r->op == RL_OP_SLEEP || r->op == RL_OP_YIELD || r->op == RL_OP_FAIL ||
-        r->result == RL_RES_ERROR || r->result == RL_RES_TIMEOUT || timed)
-        trace_touch(t, SLOT_GLOBAL, rng_hash(e ^ before));
-    if (r->obj >= 0) {
-        trace_touch(t, SLOT_OBJ(r->obj), e);
-        const struct rl_obj *o = r->obj < run->nobjs ? run->objs[r->obj] : NULL;
-        if (o && o->kind == RL_OBJ_CONDITION && o->lock)
-            trace_touch(t, SLOT_OBJ(o->lock->id), e);
-    }
-    if (r->op == RL_OP_JOIN && r->other >= 0 && r->other < RL_MAX_THREADS)
-        trace_touch(t, SLOT_END(r->other), e);
-    if (r->op == RL_OP_FINISH)
-        trace_touch(t, SLOT_END(tid), e);
-}
-
-/* Whether the prefix now at a choice point (kind, after thread prev, at
- * cost) is covered by one seen before; if not, remember it. */
-static bool seen_covered(struct explorer *x, int kind, int prev, int cost)
-{
-    uint64_t a = x->tr->sum1, b = x->tr->sum2 ^ rng_hash(x->tr->csum);
-    if (x->nseen * 4 >= x->seencap * 3) {
-        if (x->seencap >= EXPLORE_MAX_SEEN) {
-            /* Full: look up only. */
-        } else {
-            size_t ncap = x->seencap ? x->seencap * 2 : 4096;
-            struct seen *t = rl_xcalloc(ncap, sizeof(*t));
-            for (size_t i = 0; i < x->seencap; i++) {
-                if (!x->seen[i].used)
-                    continue;
-                size_t j = (size_t)x->seen[i].a & (ncap - 1);
-                while (t[j].used)
-                    j = (j + 1) & (ncap - 1);
-                t[j] = x->seen[i];
-            }
-            free(x->seen);
-            x->seen = t;
-            x->seencap = ncap;
-        }
-    }
-    size_t mask = x->seencap - 1;
-    size_t j = (size_t)a & mask;
-    for (size_t probes = 0; probes < x->seencap; probes++, j = (j + 1) & mask) {
-        struct seen *e = &x->seen[j];
-        if (!e->used) {
-            if (x->nseen * 4 >= x->seencap * 3)
-                return false; /* full */
-            e->used = 1;
-            e->a = a;
-            e->b = b;
-            e->prev = (int16_t)prev;
-            e->kind = (uint8_t)kind;
-            e->cost = (uint16_t)cost;
-            x->nseen++;
-            return false;
-        }
-        if (e->a != a || e->b != b || e->kind != kind)
-            continue;
-        /* A notify is decided inside the notifier's step: the thread that
-         * ran last is part of the state there, not only of the cost. */
-        bool same = e->prev == prev;
-        if ((same && e->cost <= cost) ||
-            (kind == RL_CHOICE_THREAD && e->cost + 1 <= cost))
-            return true;
-        if (cost < e->cost) {
-            e->cost = (uint16_t)cost;
-            e->prev = (int16_t)prev;
-        }
-        return false;
-    }
-    return false;
+    if (x->po)
+        porder_record(x->po, run, r);
 }
 
 /* ---- the queue of the next level ---------------------------------------- */
@@ -388,9 +236,20 @@ static void level_push(struct level *l, struct explorer *x, size_t i, int alt)
     r->start = l->recorded_at;
     r->len = (uint32_t)i;
     r->alt = (int16_t)alt;
+    r->fp = x->pts[i].fp;
 }
 
 /* ---- the scheduler callback --------------------------------------------- */
+
+/* The fingerprint of the points of a run up to c, from fp before it. */
+static uint64_t fp_point(uint64_t fp, const struct rl_choice *c)
+{
+    uint64_t h = fp * 0x100000001B3ULL ^ (uint64_t)c->kind << 40 ^
+                 (uint64_t)(c->current + 1) << 20 ^ (uint64_t)c->n;
+    for (int k = 0; k < c->n; k++)
+        h = (h ^ (uint64_t)c->options[k]) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
+}
 
 /* Pick at a choice point: replay pts[pos] while in the root, else take
  * the option that costs nothing, queue the others for the next level and
@@ -405,33 +264,30 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
     pts_reserve(x, i + 1);
     struct point *p = &x->pts[i];
     uint16_t cost = 0;
+    uint64_t fp = 0;
     if (i > 0) {
         const struct point *q = &x->pts[i - 1];
         cost = (uint16_t)(q->cost + (q->pick != q->def));
+        fp = q->fp;
     }
+    fp = fp_point(fp, c);
     if (i < x->fixed) {
-        if (p->n == 0) {
-            /* First replay of a queued root: note what is seen. */
-            p->kind = (uint8_t)c->kind;
-            p->n = (uint16_t)c->n;
-            p->current = (int16_t)c->current;
-            for (int k = 0; k < c->n; k++)
-                p->opts[k] = (int16_t)c->options[k];
-            p->def = (int16_t)default_index(x, c);
-        } else {
-            bool same =
-                p->kind == c->kind && p->n == c->n && p->current == c->current;
-            for (int k = 0; same && k < c->n; k++)
-                same = p->opts[k] == c->options[k];
-            if (!same) {
-                x->mismatch = true;
-                snprintf(x->why, sizeof(x->why),
-                         "the same choices led to different options at "
-                         "choice point %zu (step %llu)",
-                         i + 1, (unsigned long long)c->step);
-                return -1;
-            }
+        /* A replayed root must meet what the run that queued it met. */
+        if (i + 1 == x->fixed && fp != x->root_fp) {
+            x->mismatch = true;
+            snprintf(x->why, sizeof(x->why),
+                     "the same choices led to different options by choice "
+                     "point %zu (step %llu)",
+                     i + 1, (unsigned long long)c->step);
+            return -1;
         }
+        p->kind = (uint8_t)c->kind;
+        p->n = (uint16_t)c->n;
+        p->current = (int16_t)c->current;
+        for (int k = 0; k < c->n; k++)
+            p->opts[k] = (int16_t)c->options[k];
+        p->def = (int16_t)default_index(x, c);
+        p->fp = fp;
         p->cost = cost;
         int k = option_index(p, p->chosen);
         if (k < 0) {
@@ -445,7 +301,7 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
         p->pick = (int16_t)k;
         return k;
     }
-    if (x->reduce && seen_covered(x, c->kind, c->current, cost)) {
+    if (x->po && porder_covered(x->po, c->kind, c->current, cost)) {
         /* What lies below this prefix beyond the bound is not known: do
          * not claim that the bound covered every schedule there is. */
         x->pruned = true;
@@ -458,6 +314,7 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
     for (int k = 0; k < c->n; k++)
         p->opts[k] = (int16_t)c->options[k];
     p->cost = cost;
+    p->fp = fp;
     p->def = (int16_t)default_index(x, c);
     p->pick = p->def;
     p->chosen = p->opts[p->def];
@@ -513,12 +370,12 @@ static struct rl_run *run_start(struct explorer *x, const struct rl_sched *s,
     rc.backend = RL_BACKEND_SIM;
     rc.sched = *s;
     rc.max_steps = x->max_steps;
-    rc.max_records = 4096; /* only the verdict is used */
+    rc.max_records = 256; /* only the verdict is used */
     if (traced) {
-        if (x->tr)
-            memset(x->tr, 0, sizeof(*x->tr));
+        if (x->po)
+            porder_reset(x->po);
         memset(x->yielded, 0, sizeof(x->yielded));
-        rc.on_record = trace_record;
+        rc.on_record = explore_record;
         rc.on_record_ctx = x;
     }
     struct rl_run *run =
@@ -704,12 +561,10 @@ static int systematic(struct explorer *x)
                 }
                 const struct root *r = &cur.roots[cur.head];
                 pts_reserve(x, (size_t)r->len + 1);
-                for (uint32_t k = 0; k < r->len; k++) {
-                    x->pts[k].n = 0;
+                for (uint32_t k = 0; k < r->len; k++)
                     x->pts[k].chosen = cur.picks[r->start + k];
-                }
-                x->pts[r->len].n = 0;
                 x->pts[r->len].chosen = r->alt;
+                x->root_fp = r->fp;
                 x->fixed = (size_t)r->len + 1;
                 ret = run_root(x);
             }
@@ -756,6 +611,7 @@ struct guided {
     size_t ncostly, cap;
 };
 
+/* The custom scheduler of a guided run (see struct guided). */
 static int guided_choose(void *ctx, const struct rl_choice *c)
 {
     struct guided *g = ctx;
@@ -788,6 +644,7 @@ static size_t run_picks(const struct rl_run *run, int16_t **ids)
     return got > 0 ? (size_t)got : 0;
 }
 
+/* The shortest failing schedule so far. */
 struct shrink_best {
     int16_t *ids; /* its picks */
     size_t n;
@@ -797,9 +654,10 @@ struct shrink_best {
 };
 
 /* Run one candidate; adopt it into b when it fails the same check and is
- * shorter. Returns true if adopted. */
-static bool shrink_try(struct explorer *x, struct shrink_best *b,
-                       size_t keep, size_t skip, bool drop)
+ * shorter (or, with same_ok, as short). Returns 1 when adopted, 0 when it
+ * fails the same check but is not shorter, -1 otherwise. */
+static int shrink_try(struct explorer *x, struct shrink_best *b, size_t keep,
+                      size_t skip, bool drop, bool same_ok)
 {
     struct guided g = {x, b->ids, b->n, keep, skip, 0, drop, NULL, 0, 0};
     struct rl_sched s = {0};
@@ -809,22 +667,26 @@ static bool shrink_try(struct explorer *x, struct shrink_best *b,
     struct rl_run *run = run_start(x, &s, true);
     if (!run) {
         free(g.costly);
-        return false;
+        return -1;
     }
     x->res->shrink_runs++;
     bool only;
     int f = first_failure(x->cfg, run, &only);
-    bool better = false;
+    int ret = -1;
     if (f >= 0 && rl_run_end(run) != RL_END_STEP_LIMIT &&
         rl_run_end(run) != RL_END_DIVERGED) {
         struct rl_check_result r;
         rl_run_check(run, f, &r);
         int p = rl_run_preemptions(run);
         uint64_t st = rl_run_record_last(run);
-        better = strcmp(r.name, x->res->check) == 0 &&
-                 (p < b->preemptions ||
-                  (p == b->preemptions && st < b->steps));
+        bool same = strcmp(r.name, x->res->check) == 0;
+        bool better = same && (p < b->preemptions ||
+                               (p == b->preemptions && st < b->steps) ||
+                               (same_ok && p == b->preemptions &&
+                                st == b->steps));
+        ret = same ? 0 : -1;
         if (better) {
+            ret = 1;
             free(b->ids);
             free(b->costly);
             b->n = run_picks(run, &b->ids);
@@ -839,7 +701,7 @@ static bool shrink_try(struct explorer *x, struct shrink_best *b,
     }
     rl_run_destroy(run);
     free(g.costly);
-    return better;
+    return ret;
 }
 
 /* How many picks the choices text of a schedule holds ("0x2.1x7": 9). */
@@ -878,10 +740,12 @@ static void shrink(struct explorer *x)
     b.n = got > 0 ? (size_t)got : 0;
     b.preemptions = res->preemptions;
     b.steps = res->steps;
+    /* The schedule as found, to learn which of its picks are costly. */
+    shrink_try(x, &b, SIZE_MAX, SIZE_MAX, false, true);
     /* The shortest failing prefix, continued by default picks. */
     for (size_t j = 0; j <= b.n && res->shrink_runs < EXPLORE_SHRINK_RUNS;
          j++)
-        if (shrink_try(x, &b, j, SIZE_MAX, false))
+        if (shrink_try(x, &b, j, SIZE_MAX, false, false) >= 0)
             break;
     /* Then one costly pick at a time back to the default. */
     bool again = b.costly != NULL;
@@ -891,9 +755,9 @@ static void shrink(struct explorer *x)
              j++) {
             if (!b.costly[j])
                 continue;
-            if (shrink_try(x, &b, SIZE_MAX, j, false) ||
-                shrink_try(x, &b, SIZE_MAX, j, true) ||
-                (j > 0 && shrink_try(x, &b, SIZE_MAX, j - 1, true))) {
+            if (shrink_try(x, &b, SIZE_MAX, j, false, false) > 0 ||
+                shrink_try(x, &b, SIZE_MAX, j, true, false) > 0 ||
+                (j > 0 && shrink_try(x, &b, SIZE_MAX, j - 1, true, false) > 0)) {
                 again = true;
                 break;
             }
@@ -1046,9 +910,8 @@ int rl_explore(const struct rl_explore_config *cfg,
             c2.max_systematic = sys;
     }
     x.cfg = &c2;
-    x.reduce = !cfg->no_reduction;
-    if (x.reduce)
-        x.tr = rl_xmalloc(sizeof(*x.tr));
+    if (!cfg->no_reduction)
+        x.po = porder_create();
 
     int r = 0;
     uint64_t est = 0;
@@ -1069,14 +932,13 @@ int rl_explore(const struct rl_explore_config *cfg,
     if (r == 2)
         r = 0;
     free(x.pts);
-    free(x.seen);
     res->exhaustive = res->bound_complete >= res->bound;
     if (r == 1) {
         res->stop = RL_EXPLORE_DONE;
         shrink(&x);
         verify_failure(&x);
     }
-    free(x.tr);
+    porder_destroy(x.po);
     res->seconds = elapsed(&x);
     if (res->stop == RL_EXPLORE_ERROR && res->runs == 0)
         return -1;

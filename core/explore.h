@@ -134,7 +134,8 @@ struct rl_explore_result {
     uint64_t pruned_runs; /* systematic runs stopped early: their prefix
                              only reordered independent steps of one
                              already covered (the reduction) */
-    uint64_t systematic_runs;
+    uint64_t systematic_runs; /* runs of phase 1, those stopped early by
+                                 the reduction included */
     uint64_t random_runs;
     uint64_t pct_runs;
     uint64_t spin_runs;  /* runs at the step limit judged by a fair

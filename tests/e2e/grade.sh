@@ -97,6 +97,10 @@ run explore "$WORK/ex6" "$RACELAB" explore producer-consumer --max-schedules 50 
 expect_status "explore with a small schedule budget" 0 "$ST"
 expect_in "a budget cut is said" "$WORK/ex6" "(bounded search not complete: schedule budget (--max-schedules))"
 
+run explore "$WORK/ex6b" "$RACELAB" explore locked-counter --threads 4 --max-preemptions 3 --budget 0.000001
+expect_status "explore stopped by the time guard is incomplete" 3 "$ST"
+expect_in "the guard gives no verdict" "$WORK/ex6b" "incomplete: the time guard (--budget 1e-06 s) stopped the search"
+
 run explore "$WORK/ex7" "$RACELAB" explore
 expect_status "explore without a lab is a usage error" 2 "$ST"
 run explore "$WORK/ex7" "$RACELAB" explore unsafe-counter --budget soon

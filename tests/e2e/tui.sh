@@ -292,6 +292,8 @@ check "x finds a failing schedule" explore "found after" 10
 check "the found schedule is loaded as a replay" explore "sim replay"
 keys explore e
 check "and replaying it fails the check" explore "[!!] final value: counter ="
+keys explore f
+check "f jumps back to the first failure" explore "lost update on counter"
 
 # ---- resize and the minimum size ----------------------------------------------
 

@@ -93,6 +93,47 @@ START_TEST(test_unsafe_counter_one_preemption)
 }
 END_TEST
 
+START_TEST(test_reorder_ten_setters_one_preemption)
+{
+    /* 11 threads, a bug that needs one preemption: found at bound 1 after
+     * a handful of schedules (no factorial level 0). */
+    struct rl_explore_config cfg = lab_config("reorder", "unsafe");
+    struct rl_explore_result r;
+    ck_assert_int_eq(lab_inst_set(&inst, "setters", "10", NULL, 0), 0);
+    cfg.max_preemptions = 1;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_int_eq(r.cost, 1);
+    ck_assert_int_eq(r.preemptions, 1);
+    ck_assert_uint_eq(r.runs, 22);
+    ck_assert_str_eq(r.check, "the reader sees whole pairs");
+    ck_assert_str_eq(r.message,
+                     "the reader saw a = 1, b = 0: half a pair (step 6)");
+    ck_assert_str_eq(r.choices, "0x2.10x3");
+    ck_assert_int_eq(r.end, RL_END_FAILED);
+    rl_explore_result_free(&r);
+    cfg.no_reduction = true;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_int_eq(r.cost, 1);
+    ck_assert_uint_eq(r.runs, 31);
+    rl_explore_result_free(&r);
+    /* locked: bound 1 is complete after 141 schedules (276 unreduced) */
+    cfg = lab_config("reorder", "locked");
+    ck_assert_int_eq(lab_inst_set(&inst, "setters", "10", NULL, 0), 0);
+    cfg.max_preemptions = 1;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found && r.exhaustive);
+    ck_assert_uint_eq(r.runs, 141);
+    rl_explore_result_free(&r);
+    cfg.no_reduction = true;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found && r.exhaustive);
+    ck_assert_uint_eq(r.runs, 276);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
 START_TEST(test_rlock_nesting_lock_zero_preemptions)
 {
     struct rl_explore_config cfg = lab_config("rlock-nesting", "lock");
@@ -311,7 +352,7 @@ START_TEST(test_random_failure_is_shrunk)
     ck_assert_uint_eq(r.found_steps, 44);
     ck_assert_int_eq(r.preemptions, 1);
     ck_assert_uint_eq(r.steps, 44);
-    ck_assert_uint_eq(r.shrink_runs, 19);
+    ck_assert_uint_eq(r.shrink_runs, 20);
     ck_assert_str_eq(r.choices, "1x8.0x21");
     ck_assert_str_eq(r.message, "counter = 10, expected 20: 10 updates lost");
     struct rl_run *run = replay(&cfg, r.choices, 0);
@@ -375,6 +416,23 @@ START_TEST(test_phase2_gets_its_share)
     ck_assert_uint_eq(r.random_runs, 250);
     ck_assert_uint_eq(r.pct_runs, 250);
     ck_assert_int_eq(r.stop, RL_EXPLORE_RUN_CAP);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+START_TEST(test_guard_is_no_verdict)
+{
+    /* The time guard only stops a search (11,221 schedules cannot run in
+     * a microsecond): incomplete, no verdict either way. */
+    struct rl_explore_config cfg = lab_config("locked-counter", "locked");
+    struct rl_explore_result r;
+    ck_assert_int_eq(lab_inst_set(&inst, "threads", "4", NULL, 0), 0);
+    cfg.max_preemptions = 3;
+    cfg.guard_s = 1e-6;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert_int_eq(r.stop, RL_EXPLORE_GUARD);
+    ck_assert(!r.found);
+    ck_assert(!r.exhaustive);
     rl_explore_result_free(&r);
 }
 END_TEST
@@ -490,8 +548,9 @@ START_TEST(test_nondeterminism_detected)
     setups = 0;
     ck_assert_int_eq(rl_explore(&cfg, &r), 0);
     ck_assert_int_eq(r.stop, RL_EXPLORE_NONDETERMINISM);
-    ck_assert_ptr_nonnull(
-        strstr(r.error, "nondeterminism outside the scheduler"));
+    ck_assert_str_eq(r.error, "nondeterminism outside the scheduler: the same "
+                              "choices led to different options by choice "
+                              "point 1 (step 1)");
     rl_explore_result_free(&r);
 }
 END_TEST
@@ -543,6 +602,9 @@ START_TEST(test_reduction_keeps_verdicts_labs)
             if (a.found)
                 ck_assert_str_eq(a.check, b.check);
             ck_assert_uint_le(a.runs, b.runs);
+            if (k == 0) /* bound 0 is one schedule, whatever the program
+                           (and a fair run to judge a step limit) */
+                ck_assert_uint_eq(b.runs - b.spin_runs, 1);
             rl_explore_result_free(&a);
             rl_explore_result_free(&b);
         }
@@ -556,6 +618,7 @@ static Suite *explore_suite(void)
     TCase *tc = tcase_create("explore");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_unsafe_counter_one_preemption);
+    tcase_add_test(tc, test_reorder_ten_setters_one_preemption);
     tcase_add_test(tc, test_rlock_nesting_lock_zero_preemptions);
     tcase_add_test(tc, test_producer_consumer_bugs);
     tcase_add_test(tc, test_locked_counter_full_coverage);
@@ -564,6 +627,7 @@ static Suite *explore_suite(void)
     tcase_add_test(tc, test_random_failure_is_shrunk);
     tcase_add_test(tc, test_same_seed_same_result);
     tcase_add_test(tc, test_phase2_gets_its_share);
+    tcase_add_test(tc, test_guard_is_no_verdict);
     tcase_add_test(tc, test_fixed_phase2_lists);
     tcase_add_test(tc, test_spin_wait_is_not_a_bug);
     tcase_add_test(tc, test_every_schedule_skips_phase2);

@@ -114,6 +114,7 @@ START_TEST(test_registry_variants)
         "unlocked:fail locked:pass",
         ("sentinels:pass no-sentinel:fail one-sentinel:fail "
          "extra-task-done:fail"),
+        "unsafe:fail locked:pass",
         "student:pass reference:pass", "student:pass reference:pass",
         "student:pass reference:pass", "student:pass reference:pass",
         "student:pass reference:pass", "student:pass reference:pass",

@@ -835,12 +835,18 @@ START_TEST(test_session_explore)
     ck_assert_int_ge(inst.variant, 0);
     ck_assert_int_eq(session_set_inst(&s, &inst, msg, sizeof msg), 0);
     ck_assert_int_eq(session_explore(&s, 20000, msg, sizeof msg), 1);
-    ck_assert_ptr_nonnull(strstr(msg, "found after "));
+    ck_assert_str_eq(msg, "found after 5 schedules (1 preemption): final "
+                          "value; opened at step 19, Left steps back");
     session_sched_text(&s, text, sizeof text);
     ck_assert_str_eq(text, "replay");
-    ck_assert_uint_eq(session_steps(&s), 0);
+    /* opened at the store that loses an update, not at step 0 */
+    ck_assert_uint_eq(rl_run_record_last(s.run), 19);
     ck_assert_int_eq(session_run(&s, 100000), RL_END_DONE);
     ck_assert(!rl_run_passed(s.run));
+    /* f: back to the first failure of the finished run */
+    ck_assert_int_eq(session_jump(&s, SESSION_JUMP_FAILURE, msg, sizeof msg),
+                     1);
+    ck_assert_uint_eq(session_shown(&s), 19);
     session_fini(&s);
 }
 END_TEST

@@ -94,7 +94,9 @@ static void print_found(const struct lab_inst *inst,
     printf(", after %" PRIu64 " %s\n", r->runs,
            plural(r->runs, "schedule", "schedules"));
     if (r->phase == RL_EXPLORE_SYSTEMATIC)
-        printf("       no schedule with fewer preemptions fails\n");
+        printf("       at bound %d: no schedule with fewer preemptions and "
+               "delays fails\n",
+               r->cost);
     if (r->found_preemptions != r->preemptions || r->found_steps != r->steps)
         printf("shrunk: from %d %s and %" PRIu64 " steps as found, in %" PRIu64
                " more %s\n",
@@ -317,13 +319,16 @@ const struct cli_command cli_cmd_explore = {
     "usage: racelab explore LAB [options]\n"
     "\n"
     "Search the sim schedules of LAB for one that breaks a check: first\n"
-    "every schedule with 0 preemptions, then every one with 1, ... up to\n"
-    "--max-preemptions (a preemption: the running thread could go on and\n"
-    "another is picked); then seeded random and PCT schedules until the\n"
-    "schedule budget is spent. Prints the failing schedule with the fewest\n"
-    "preemptions, the check it breaks, and the command that replays it;\n"
-    "or how many schedules passed and whether they were every schedule\n"
-    "within the bound.\n"
+    "the one schedule with 0 preemptions, then every one with 1, ... up\n"
+    "to --max-preemptions. A preemption is any pick round robin would not\n"
+    "make: switching away from a thread that could go on, or, when it\n"
+    "cannot, picking another thread than the next one by id. Schedules\n"
+    "that only reorder independent steps of one already run are stopped\n"
+    "early. A bounded search that covers every schedule within its bound\n"
+    "says so and stops; one cut short by the schedule budget leaves a\n"
+    "quarter of it to seeded random and PCT schedules. A failure is shrunk\n"
+    "(fewest preemptions, then fewest steps) and printed with the check it\n"
+    "breaks and the command that replays it.\n"
     "\n"
     "options (before or after LAB):\n"
     "  --variant V            the implementation to search (default: the\n"

@@ -1102,14 +1102,19 @@ int session_explore_poll(struct session *s, char *msg, size_t msglen)
     strcpy(s->replay, res.choices);
     s->max_steps = res.max_steps;
     rc = session_restart(s, err, sizeof err);
+    /* Open the counterexample at its failure, not at step 0: Left steps
+     * back through what led there. */
+    if (rc == 0 && session_jump(s, SESSION_JUMP_FAILURE, err, sizeof err) < 0)
+        rc = -1;
     if (rc != 0)
         snprintf(msg, msglen, "%s", err);
     else
         snprintf(msg, msglen,
-                 "found after %llu schedule%s (%d preemption%s): %s; n "
-                 "steps through it, f jumps to the failure",
+                 "found after %llu schedule%s (%d preemption%s): %s; opened "
+                 "at step %llu, Left steps back",
                  (unsigned long long)res.runs, res.runs == 1 ? "" : "s",
-                 res.preemptions, res.preemptions == 1 ? "" : "s", res.check);
+                 res.preemptions, res.preemptions == 1 ? "" : "s", res.check,
+                 (unsigned long long)session_shown(s));
     rl_explore_result_free(&res);
     return rc == 0 ? 1 : -1;
 }
