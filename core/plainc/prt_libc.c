@@ -242,13 +242,17 @@ int __wrap_puts(const char *s)
     struct rl_thread *t = prt_user();
     if (!t)
         return __real_puts(s);
+    /* On the stack when it fits: a thread may never come back from its
+     * output step (the program ends meanwhile), and must not leak. */
     size_t n = strlen(s);
-    char *buf = __real_malloc(n + 2);
+    char small[1024];
+    char *buf = n + 2 <= sizeof(small) ? small : __real_malloc(n + 2);
     memcpy(buf, s, n);
     buf[n] = '\n';
     buf[n + 1] = '\0';
     out_text(t, 1, buf, n + 1, PRT_PC());
-    __real_free(buf);
+    if (buf != small)
+        __real_free(buf);
     return (int)n + 1;
 }
 
