@@ -268,6 +268,10 @@ START_TEST(test_correct_programs_pass)
     always_passes("recursive_mutex", "total = 6, depth reached 2 times\n");
     always_passes("signal_after_unlock", "ready\n");
     always_passes("thread_tree", "total = 28\n");
+    always_passes("timed", "cond_timedwait: timed out\n"
+                           "sem_timedwait: timed out\n"
+                           "mutex_timedlock: locked\n"
+                           "holder returned 42 after 2750 ms\n");
 }
 END_TEST
 
