@@ -15,14 +15,18 @@
  * that replays it (RACELAB_SCHED=replay:CHOICES). RACELAB_RUNS=N runs the
  * program N times in the process and traces the last run (for benchmarks
  * and to test the reset between runs); RACELAB_TRACE=none prints nothing
- * (the exit status still tells). Exit status 0 when every
+ * (the exit status still tells). A thread that runs RACELAB_WATCHDOG_MS
+ * (default 10000; 0: never) without reaching a scheduling point is
+ * stopped and the run ends "timed out". Exit status 0 when every
  * check holds and there is no data race, 1 otherwise, 2 on a bad
  * environment. The isolation branch's strong rl_child_main (which serves a
  * parent over a socket) replaces this one at link time.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "../analysis.h"
 #include "../srcloc.h"
@@ -118,6 +122,41 @@ static bool report(struct trace *tr, struct rl_run *run)
     return failed;
 }
 
+#define WATCH_TICK_MS 100
+static int watch_limit_ms;
+
+/* SIGALRM: the engine's watchdog for a thread that never reaches a
+ * scheduling point (a loop over its own variables). */
+static void on_tick(int sig)
+{
+    (void)sig;
+    rl_sim_watchdog_tick(WATCH_TICK_MS, watch_limit_ms);
+}
+
+/* Tick every WATCH_TICK_MS unless RACELAB_WATCHDOG_MS is 0. */
+static void watchdog_start(void)
+{
+    const char *ms = getenv("RACELAB_WATCHDOG_MS");
+    watch_limit_ms = ms && *ms ? atoi(ms) : 10000;
+    if (watch_limit_ms <= 0)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_tick;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {{0, WATCH_TICK_MS * 1000}, {0, WATCH_TICK_MS * 1000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Stop the ticks. */
+static void watchdog_stop(void)
+{
+    struct itimerval it = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
 /* Run the program once, standalone (see the file comment). */
 __attribute__((weak)) int rl_child_main(const struct rl_program *program,
                                         int argc, char **argv)
@@ -147,6 +186,7 @@ __attribute__((weak)) int rl_child_main(const struct rl_program *program,
         }
     }
     tr.src = rl_srcloc_open("/proc/self/exe");
+    watchdog_start();
     /* RACELAB_RUNS=N: N runs in this process (the program's globals and
      * heap are reset between them), only the last one traced. */
     const char *runs = getenv("RACELAB_RUNS");
@@ -166,6 +206,7 @@ __attribute__((weak)) int rl_child_main(const struct rl_program *program,
         return 2;
     }
     rl_run_finish(run);
+    watchdog_stop();
     fflush(stdout);
     bool failed = quiet ? !rl_run_passed(run) : report(&tr, run);
     rl_run_destroy(run);

@@ -261,6 +261,14 @@ START_TEST(test_double_free_crash)
 }
 END_TEST
 
+START_TEST(test_watchdog_stops_a_silent_loop)
+{
+    ck_assert_int_eq(run("spin_local", "rr:1", "RACELAB_WATCHDOG_MS=300"), 1);
+    has_line("end: timed out");
+    has_line("schedule: 1");
+}
+END_TEST
+
 START_TEST(test_correct_programs_pass)
 {
     always_passes("sem_join", "parent: begin\nchild\nparent: end, result 42\n");
@@ -383,6 +391,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_null_deref_crash);
     tcase_add_test(tc, test_stack_overflow_crash);
     tcase_add_test(tc, test_double_free_crash);
+    tcase_add_test(tc, test_watchdog_stops_a_silent_loop);
     tcase_add_test(tc, test_correct_programs_pass);
     tcase_add_test(tc, test_signal_after_unlock_trace);
     tcase_add_test(tc, test_detached_thread);
