@@ -186,26 +186,33 @@ static void syms_load(void)
     munmap((void *)img, len);
 }
 
-/* Note the read-only segments of the executable (no access there can
- * race). */
+/* Note the read-only segments and the code of the executable, and the
+ * thread-local blocks of every module (all lab threads are fibers of one
+ * OS thread: they share one copy, and an access to it is not a step). */
 static int ro_note(struct dl_phdr_info *info, size_t size, void *ctx)
 {
     (void)size;
-    (void)ctx;
-    if (info->dlpi_name && info->dlpi_name[0])
-        return 1; /* only the executable, the first entry */
+    int *module = ctx;
+    bool exe = (*module)++ == 0;
     for (int i = 0; i < info->dlpi_phnum && nro < MAX_SKIP; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && ntext < 4) {
-            text_lo[ntext] = info->dlpi_addr + ph->p_vaddr;
-            text_hi[ntext++] = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_TLS && info->dlpi_tls_data) {
+            ro_lo[nro] = (uintptr_t)info->dlpi_tls_data;
+            ro_hi[nro++] = (uintptr_t)info->dlpi_tls_data + ph->p_memsz;
         }
-        if (ph->p_type == PT_LOAD && !(ph->p_flags & PF_W)) {
-            ro_lo[nro] = info->dlpi_addr + ph->p_vaddr;
-            ro_hi[nro++] = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+        if (!exe || ph->p_type != PT_LOAD)
+            continue;
+        if ((ph->p_flags & PF_X) && ntext < 4) {
+            text_lo[ntext] = lo;
+            text_hi[ntext++] = lo + ph->p_memsz;
+        }
+        if (!(ph->p_flags & PF_W)) {
+            ro_lo[nro] = lo;
+            ro_hi[nro++] = lo + ph->p_memsz;
         }
     }
-    return 1;
+    return 0;
 }
 
 /* The symbol containing addr, or NULL. */
@@ -574,7 +581,8 @@ int __wrap_main(int argc, char **argv, char **envp)
     prt.envp = envp;
     globals_snapshot();
     syms_load();
-    dl_iterate_phdr(ro_note, NULL);
+    int module = 0;
+    dl_iterate_phdr(ro_note, &module);
     prt_signals_install();
     struct rl_program program = {prt_setup, NULL, NULL};
     int rc = rl_child_main(&program, argc, argv);
