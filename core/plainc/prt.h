@@ -53,6 +53,8 @@ struct prt_thread {
 struct prt {
     bool active;          /* a run of the program is set up */
     bool multi;           /* a second thread has started in this run */
+    bool quiet;           /* RACELAB_ECHO=0 when the run was set up: the
+                             program's output is recorded, not printed */
     uint64_t runs;        /* runs set up so far in this process */
     int argc;
     char **argv, **envp;

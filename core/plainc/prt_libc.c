@@ -11,8 +11,10 @@
  *
  * Output: printf and its relatives on stdout / stderr, and write(1|2),
  * are one step and one RL_OP_OUTPUT record each (the text kept in the
- * run), and the text still goes to the real stream, in program order.
- * Other streams and descriptors are not touched.
+ * run), and the text still goes to the real stream, in program order
+ * (unless RACELAB_ECHO=0 was set when the run was set up: a child that
+ * explores many runs records their output without printing it). Other
+ * streams and descriptors are not touched.
  *
  * Ends: exit / _exit / returning from main end the run (RL_END_EXIT; a
  * zero status with every other thread finished is a normal end), abort()
@@ -170,9 +172,11 @@ static void out_text(struct rl_thread *t, int fd, const char *s, size_t n,
 {
     prt_in(t, pc);
     rl_px_output(fd, s, n);
-    __real_fwrite(s, 1, n, fd == 1 ? stdout : stderr);
-    if (fd == 2)
-        fflush(stderr);
+    if (!prt.quiet) {
+        __real_fwrite(s, 1, n, fd == 1 ? stdout : stderr);
+        if (fd == 2)
+            fflush(stderr);
+    }
     prt_out(t);
 }
 
@@ -315,7 +319,7 @@ ssize_t __wrap_write(int fd, const void *buf, size_t n)
     fflush(fd == 1 ? stdout : stderr);
     prt_in(t, PRT_PC());
     rl_px_output(fd, buf, n);
-    ssize_t r = __real_write(fd, buf, n);
+    ssize_t r = prt.quiet ? (ssize_t)n : __real_write(fd, buf, n);
     prt_out(t);
     return r;
 }
