@@ -581,6 +581,10 @@ int __wrap_main(int argc, char **argv, char **envp)
     prt.argc = argc;
     prt.argv = argv;
     prt.envp = envp;
+    /* Threads get stacks as big as a Linux thread's (RACELAB_STACK_KB). */
+    const char *kb = getenv("RACELAB_STACK_KB");
+    long stack_kb = kb && *kb ? atol(kb) : 8192;
+    fiber_set_stack_size((size_t)(stack_kb > 0 ? stack_kb : 8192) * 1024);
     globals_snapshot();
     syms_load();
     int module = 0;

@@ -276,6 +276,8 @@ START_TEST(test_correct_programs_pass)
     always_passes("recursive_mutex", "total = 6, depth reached 2 times\n");
     always_passes("signal_after_unlock", "ready\n");
     always_passes("thread_tree", "total = 28\n");
+    ck_assert_int_eq(run("big_stack", "random:1", NULL), 0);
+    ck_assert_str_eq(out, "1572859 1572859\n");
     always_passes("timed", "cond_timedwait: timed out\n"
                            "sem_timedwait: timed out\n"
                            "mutex_timedlock: locked\n"
