@@ -8,12 +8,15 @@
  * schedule, and several runs in one process starting from clean globals.
  */
 #include <check.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "../../core/srcloc.h"
 
 static char prog_dir[4096];
 static char out[1 << 16], errout[1 << 12], trace[1 << 18];
@@ -382,6 +385,41 @@ START_TEST(test_barrier_once_rwlock_output)
 }
 END_TEST
 
+/* srcloc from outside the program, as a parent would use it. */
+START_TEST(test_srcloc_of_a_program)
+{
+    char path[4200], cmd[4300], line[128];
+    snprintf(path, sizeof(path), "%s/counter_race", prog_dir);
+    snprintf(cmd, sizeof(cmd), "nm %s", path);
+    FILE *p = popen(cmd, "r");
+    ck_assert(p != NULL);
+    uintptr_t worker = 0;
+    while (fgets(line, sizeof(line), p))
+        if (strstr(line, " t worker\n"))
+            worker = (uintptr_t)strtoull(line, NULL, 16);
+    pclose(p);
+    ck_assert(worker != 0);
+    struct rl_srcloc *s = rl_srcloc_open(path);
+    ck_assert(s != NULL);
+    struct rl_loc l;
+    ck_assert_int_eq(rl_srcloc_lookup(s, worker, &l), 0);
+    ck_assert_str_eq(strrchr(l.file, '/') + 1, "counter_race.c");
+    ck_assert_int_eq(l.line, 10);
+    ck_assert_str_eq(l.func, "worker");
+    ck_assert_str_eq(rl_srcloc_line(s, l.file, 13), "counter++;");
+    ck_assert_ptr_null(rl_srcloc_line(s, l.file, 1000));
+    char buf[64];
+    ck_assert_str_eq(rl_srcloc_format(s, worker, buf, sizeof(buf)),
+                     "counter_race.c:10");
+    ck_assert_str_eq(rl_srcloc_format(s, 0x10, buf, sizeof(buf)), "0x10");
+    ck_assert_int_eq(rl_srcloc_lookup(s, 0x10, &l), -1);
+    /* Cached: the same answer again. */
+    ck_assert_int_eq(rl_srcloc_lookup(s, worker, &l), 0);
+    ck_assert_int_eq(l.line, 10);
+    rl_srcloc_close(s);
+}
+END_TEST
+
 static Suite *plainc_suite(void)
 {
     Suite *s = suite_create("plainc");
@@ -403,6 +441,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_detached_thread);
     tcase_add_test(tc, test_runs_in_one_process_start_clean);
     tcase_add_test(tc, test_bad_schedule_env);
+    tcase_add_test(tc, test_srcloc_of_a_program);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_virtual_time);
     tcase_add_test(tc, test_exit_from_a_thread);
