@@ -39,8 +39,7 @@ struct trace {
 
 /* "file:line" of a record's pc into buf, "-" without one; the source
  * line, or NULL. */
-static const char *where(struct trace *tr, uintptr_t pc, char *buf,
-                         size_t len)
+static const char *where(struct trace *tr, uintptr_t pc, char *buf, size_t len)
 {
     struct rl_loc l;
     if (!pc) {
@@ -89,7 +88,8 @@ static bool report(struct trace *tr, struct rl_run *run)
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
         fprintf(out, "  %s\n", line);
     if (e == RL_END_CRASH || e == RL_END_ASSERT || e == RL_END_EXIT) {
-        const struct rl_record *last = rl_run_record(run, rl_run_record_last(run));
+        const struct rl_record *last =
+            rl_run_record(run, rl_run_record_last(run));
         if (last && last->pc) {
             const char *src = where(tr, last->pc, a, sizeof(a));
             fprintf(out, "  at %s%s%s\n", a, src ? ": " : "", src ? src : "");
@@ -146,7 +146,8 @@ static void watchdog_start(void)
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
-    struct itimerval it = {{0, WATCH_TICK_MS * 1000}, {0, WATCH_TICK_MS * 1000}};
+    struct itimerval it = {{0, WATCH_TICK_MS * 1000},
+                           {0, WATCH_TICK_MS * 1000}};
     setitimer(ITIMER_REAL, &it, NULL);
 }
 

@@ -62,7 +62,7 @@ void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
 void __real_free(void *p);
 
-/* ---- virtual time ------------------------------------------------------------ */
+/* ---- virtual time -------------------------------------------------------- */
 
 /* ms of virtual time until ts (see prt.h). */
 long prt_ms_until(const struct timespec *ts)
@@ -158,7 +158,7 @@ int __wrap_sched_yield(void)
     return 0;
 }
 
-/* ---- output ---------------------------------------------------------------------- */
+/* ---- output -------------------------------------------------------------- */
 
 /* The descriptor of a standard stream, or -1. */
 static int std_fd(FILE *f)
@@ -324,7 +324,7 @@ ssize_t __wrap_write(int fd, const void *buf, size_t n)
     return r;
 }
 
-/* ---- how a program ends ---------------------------------------------------------- */
+/* ---- how a program ends -------------------------------------------------- */
 
 void __wrap_exit(int status)
 {
@@ -353,16 +353,16 @@ void __wrap_abort(void)
         char where[64], msg[160];
         t->pc = PRT_PC();
         prt_where(t->pc, where, sizeof(where));
-        snprintf(msg, sizeof(msg), "%s called abort() at %s (SIGABRT)",
-                 t->name, where);
+        snprintf(msg, sizeof(msg), "%s called abort() at %s (SIGABRT)", t->name,
+                 where);
         prt_in(t, t->pc);
         rl_px_end(RL_END_CRASH, SIGABRT, msg);
     }
     __real_abort();
 }
 
-void __wrap___assert_fail(const char *expr, const char *file,
-                          unsigned int line, const char *func)
+void __wrap___assert_fail(const char *expr, const char *file, unsigned int line,
+                          const char *func)
 {
     struct rl_thread *t = prt_user();
     if (t) {
@@ -376,7 +376,7 @@ void __wrap___assert_fail(const char *expr, const char *file,
     __real___assert_fail(expr, file, line, func);
 }
 
-/* ---- the heap ---------------------------------------------------------------------- */
+/* ---- the heap ------------------------------------------------------------ */
 
 void *__wrap_malloc(size_t n)
 {

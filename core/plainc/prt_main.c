@@ -55,7 +55,7 @@ pthread_t __real_pthread_self(void);
 int __real_pthread_detach(pthread_t th);
 int __real_pthread_equal(pthread_t a, pthread_t b);
 
-/* ---- the program's globals ------------------------------------------------- */
+/* ---- the program's globals ----------------------------------------------- */
 
 /* Markers around the program's data (rlprt_begin.c, rlprt_end.c); weak so
  * that a program linked without them still runs (once per process). */
@@ -100,7 +100,7 @@ static void globals_restore(void)
         copy_raw(&rlprt_bss_begin, snap_bss, snap_bss_len);
 }
 
-/* ---- symbols and read-only memory ------------------------------------------- */
+/* ---- symbols and read-only memory ---------------------------------------- */
 
 struct sym {
     uintptr_t addr;
@@ -232,14 +232,14 @@ static const struct sym *sym_find(uintptr_t addr)
     return addr < s->addr + s->size ? s : NULL;
 }
 
-/* ---- the heap ------------------------------------------------------------------ */
+/* ---- the heap ------------------------------------------------------------ */
 
 struct heap_block {
-    uintptr_t p;     /* 0: empty, 1: deleted */
+    uintptr_t p; /* 0: empty, 1: deleted */
     size_t size;
     uintptr_t site;
     unsigned serial;
-    int nobj;        /* objects named inside it */
+    int nobj; /* objects named inside it */
 };
 
 static struct heap_block *heap;
@@ -305,7 +305,8 @@ void prt_heap_forget(void *p)
 static struct heap_block *heap_find(uintptr_t addr)
 {
     for (size_t i = 0; i < heap_cap; i++)
-        if (heap[i].p > 1 && addr >= heap[i].p && addr < heap[i].p + heap[i].size)
+        if (heap[i].p > 1 && addr >= heap[i].p &&
+            addr < heap[i].p + heap[i].size)
             return &heap[i];
     return NULL;
 }
@@ -322,7 +323,7 @@ static void heap_reset(void)
     heap_serial = 0;
 }
 
-/* ---- names ------------------------------------------------------------------------ */
+/* ---- names --------------------------------------------------------------- */
 
 static struct rl_srcloc *srcloc;
 static bool srcloc_tried;
@@ -378,11 +379,11 @@ static void name_of(uintptr_t addr, size_t elem, char *buf, size_t len)
     }
 }
 
-/* ---- the address map ---------------------------------------------------------------- */
+/* ---- the address map ----------------------------------------------------- */
 
 struct map_entry {
     uintptr_t addr;
-    uint64_t gen;     /* the run it belongs to; another: empty */
+    uint64_t gen; /* the run it belongs to; another: empty */
     struct rl_obj *obj;
 };
 
@@ -477,7 +478,7 @@ bool prt_shared(const struct rl_thread *t, uintptr_t addr)
     return addr >= 4096; /* a NULL dereference crashes, it is not shared */
 }
 
-/* ---- threads ------------------------------------------------------------------------ */
+/* ---- threads ------------------------------------------------------------- */
 
 struct start {
     void *(*fn)(void *);
@@ -512,8 +513,7 @@ static bool others_done(const struct rl_thread *t, char *list, size_t len)
     size_t n = 0;
     list[0] = '\0';
     for (int i = 0; i < run->nthreads; i++) {
-        if (i == t->id ||
-            atomic_load(&run->threads[i]->state) == RL_T_DONE)
+        if (i == t->id || atomic_load(&run->threads[i]->state) == RL_T_DONE)
             continue;
         done = false;
         if (n < len)
@@ -596,7 +596,7 @@ int __wrap_main(int argc, char **argv, char **envp)
     return rc;
 }
 
-/* ---- pthread threads ------------------------------------------------------------------ */
+/* ---- pthread threads ----------------------------------------------------- */
 
 /* pthread_create: a step of the creating thread ("start T1"). */
 int __wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr,

@@ -156,7 +156,7 @@ START_TEST(test_spawn_on_os)
 }
 END_TEST
 
-/* ---- 256 threads, 1000 objects -------------------------------------------- */
+/* ---- 256 threads, 1000 objects ------------------------------------------- */
 
 static rl_var *sum;
 
@@ -253,7 +253,7 @@ START_TEST(test_explore_too_many_ready_threads)
 }
 END_TEST
 
-/* ---- texts and output records ---------------------------------------------- */
+/* ---- texts and output records -------------------------------------------- */
 
 START_TEST(test_texts_and_output_record)
 {

@@ -8,8 +8,8 @@
  * schedule, and several runs in one process starting from clean globals.
  */
 #include <check.h>
-#include <stdint.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,8 +93,8 @@ static void no_line(const char *prefix)
 {
     char want[256];
     snprintf(want, sizeof(want), "\n%s", prefix);
-    ck_assert_msg(strstr(trace, want) == NULL,
-                  "a line \"%s...\" in:\n%.3000s", prefix, trace);
+    ck_assert_msg(strstr(trace, want) == NULL, "a line \"%s...\" in:\n%.3000s",
+                  prefix, trace);
 }
 
 /* A correct program passes every one of seeds random schedules (and
@@ -108,8 +108,8 @@ static void always_passes(const char *name, const char *want)
         else
             snprintf(sched, sizeof(sched), "random:%d", seed);
         int rc = run(name, sched, NULL);
-        ck_assert_msg(rc == 0, "%s under %s: exit %d\n%.3000s", name, sched,
-                      rc, trace);
+        ck_assert_msg(rc == 0, "%s under %s: exit %d\n%.3000s", name, sched, rc,
+                      trace);
         ck_assert_str_eq(out, want);
         no_line("race:");
         no_line("check ");

@@ -66,7 +66,7 @@ static const char *check_msg(struct rl_run *run, const char *name, bool *ok)
     return NULL;
 }
 
-/* ---- a counter in plain memory, with and without a mutex ------------------ */
+/* ---- a counter in plain memory, with and without a mutex ----------------- */
 
 static int counter;
 static struct rl_obj *vcounter, *mu;
@@ -148,7 +148,7 @@ START_TEST(test_counter_with_mutex)
 }
 END_TEST
 
-/* ---- mutex types, try, timed, misuse --------------------------------------- */
+/* ---- mutex types, try, timed, misuse ------------------------------------- */
 
 static struct rl_obj *rec_m, *err_m;
 static int results[16];
@@ -244,7 +244,7 @@ START_TEST(test_trylock_and_timedlock_virtual_time)
 }
 END_TEST
 
-/* ---- condition variables ------------------------------------------------------ */
+/* ---- condition variables ------------------------------------------------- */
 
 static struct rl_obj *cv;
 static int ready;
@@ -343,7 +343,7 @@ START_TEST(test_cond_wait_without_mutex_is_misuse)
 }
 END_TEST
 
-/* ---- lock-order deadlock --------------------------------------------------------- */
+/* ---- lock-order deadlock ------------------------------------------------- */
 
 static struct rl_obj *ma, *mb;
 
@@ -392,7 +392,7 @@ START_TEST(test_mutex_deadlock_report)
 }
 END_TEST
 
-/* ---- rwlock, barrier, once ---------------------------------------------------------- */
+/* ---- rwlock, barrier, once ----------------------------------------------- */
 
 static struct rl_obj *rw, *bar, *once;
 static int serial, inits;
@@ -451,7 +451,7 @@ START_TEST(test_rwlock_barrier_once)
 }
 END_TEST
 
-/* ---- atomics and the pending store ----------------------------------------------------- */
+/* ---- atomics and the pending store --------------------------------------- */
 
 static int ai;
 static struct rl_obj *vai;
@@ -510,7 +510,7 @@ START_TEST(test_atomics_and_pending_store)
 }
 END_TEST
 
-/* ---- ends: exit, assert ---------------------------------------------------------------- */
+/* ---- ends: exit, assert -------------------------------------------------- */
 
 static void asserter(void *arg)
 {
