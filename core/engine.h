@@ -54,6 +54,8 @@ struct rl_obj {
     int nhold;
     int16_t hold[RL_MAX_THREADS];
     void *os;             /* os backend: the real primitive(s) */
+    bool posix;           /* made by a plain C program (posix.h): records
+                             read in POSIX words (sem_wait, cond_signal) */
     void *addr;           /* plain C memory variable: where it lives */
     int size;             /* ... and its size in bytes (1, 2, 4, 8) */
 };

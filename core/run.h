@@ -225,6 +225,7 @@ struct rl_obj_view {
     int nwaiters;     /* threads blocked on this object, in FIFO order */
     int waiters[RL_MAX_THREADS];
     bool broken;      /* Barrier */
+    bool posix;       /* an object of a plain C program (pthread / sem_t) */
 };
 
 enum rl_thread_state {

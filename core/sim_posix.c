@@ -66,7 +66,9 @@ struct rl_obj *rl_px_create(enum rl_obj_kind kind, const char *name, long value,
 {
     struct rl_run *run = rl_current;
     RL_ASSERT(run != NULL);
-    return rl_obj_create(run, kind, name, value, limit);
+    struct rl_obj *o = rl_obj_create(run, kind, name, value, limit);
+    o->posix = true;
+    return o;
 }
 
 /* The memory's value, sign-extended from its size. */

@@ -220,8 +220,8 @@ START_TEST(test_one_cv_two_consumers_deadlock)
     ck_assert_str_eq(out, "got 0\n");
     has_line("end: deadlock");
     has_line("check no deadlock: FAILED: deadlock: T0 waits to join T3; T1 "
-             "waits for a notify on cv; T2 waits for a notify on cv; T3 "
-             "waits for a notify on cv");
+             "waits for a signal on cv; T2 waits for a signal on cv; T3 "
+             "waits for a signal on cv");
 }
 END_TEST
 
@@ -288,10 +288,24 @@ START_TEST(test_correct_programs_pass)
 }
 END_TEST
 
+START_TEST(test_sem_and_barrier_words)
+{
+    ck_assert_int_eq(run("sem_join", "rr:1", NULL), 0);
+    has_line("    5 T0   sem_join.c:25      sem_wait done: blocked (count 0)   "
+             "| sem_wait(&done);");
+    has_line("    8 T1   sem_join.c:15      sem_post done (0 -> 1), wakes T0   "
+             "| sem_post(&done);");
+    ck_assert_int_eq(run("phases", "rr:1", NULL), 0);
+    has_line("   20 T3   phases.c:26        barrier_wait bar: arrived 3 of 3, "
+             "releases all (PTHREAD_BARRIER_SERIAL_THREAD)   | if "
+             "(pthread_barrier_wait(&bar) == PTHREAD_BARRIER_SERIAL_THR");
+}
+END_TEST
+
 START_TEST(test_signal_after_unlock_trace)
 {
     ck_assert_int_eq(run("signal_after_unlock", "rr:1", NULL), 0);
-    has_line("   11 T1   signal_after_unlock.c:17 notify c (wakes T0)   | "
+    has_line("   11 T1   signal_after_unlock.c:17 cond_signal c (wakes T0)   | "
              "pthread_cond_signal(&c);");
 }
 END_TEST
@@ -438,6 +452,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_watchdog_stops_a_silent_loop);
     tcase_add_test(tc, test_correct_programs_pass);
     tcase_add_test(tc, test_signal_after_unlock_trace);
+    tcase_add_test(tc, test_sem_and_barrier_words);
     tcase_add_test(tc, test_detached_thread);
     tcase_add_test(tc, test_runs_in_one_process_start_clean);
     tcase_add_test(tc, test_bad_schedule_env);

@@ -292,13 +292,13 @@ START_TEST(test_cond_signal_after_unlock)
                             "T0 lock m\n"
                             "T1 lock m: blocked (held by T0)\n"
                             "T0 load ready -> 0\n"
-                            "T0 wait c (releases m)\n"
+                            "T0 cond_wait c (unlocks m)\n"
                             "T1 lock m after waiting\n"
                             "T1 store ready <- 1\n"
                             "T1 unlock m\n"
-                            "T1 notify c (wakes T0)\n"
+                            "T1 cond_signal c (wakes T0)\n"
                             "T1 finish\n"
-                            "T0 wait c: notified, re-acquired m\n"
+                            "T0 cond_wait c: signalled, relocked m\n"
                             "T0 load ready -> 1\n"
                             "T0 unlock m\n"
                             "T0 finish\n");
@@ -334,7 +334,7 @@ START_TEST(test_cond_wait_without_mutex_is_misuse)
     ck_assert_str_eq(trace, "T0 start\n"
                             "T0 wait c: error: pthread_cond_wait without "
                             "holding the mutex (EPERM)\n"
-                            "T0 notify_all c (wakes 0)\n"
+                            "T0 cond_broadcast c (wakes 0)\n"
                             "T0 finish\n");
     bool ok;
     check_msg(run, "no misuse", &ok);
