@@ -175,6 +175,8 @@ struct rl_run {
     void *os;                 /* os.c's state */
     bool abandoned;           /* os: threads stuck; never free */
     long exit_status;         /* RL_END_EXIT: the status */
+    bool plain;               /* a plain C program (core/plainc/): messages
+                                 speak of its code, not of the racelab API */
     volatile int in_callback; /* inside cfg.on_record (front-end code) */
 };
 

@@ -477,12 +477,19 @@ void rl_sim_watchdog_tick(int tick_ms, int limit_ms)
     struct rl_thread *t = s->cur;
     s->stuck = true;
     watch_run = NULL;
-    snprintf(run->end_msg, sizeof(run->end_msg),
-             "did not finish: %s ran for %d s without a racelab call (an "
-             "endless loop over plain C variables? sim switches threads "
-             "only at racelab calls, so use rl_load / rl_store, a Lock or "
-             "an Event); stopped",
-             t->name, limit_ms / 1000);
+    if (run->plain)
+        snprintf(run->end_msg, sizeof(run->end_msg),
+                 "did not finish: %s ran for %d s without a shared access or "
+                 "a pthread call (an endless loop over its own variables?); "
+                 "stopped",
+                 t->name, limit_ms / 1000);
+    else
+        snprintf(run->end_msg, sizeof(run->end_msg),
+                 "did not finish: %s ran for %d s without a racelab call (an "
+                 "endless loop over plain C variables? sim switches threads "
+                 "only at racelab calls, so use rl_load / rl_store, a Lock or "
+                 "an Event); stopped",
+                 t->name, limit_ms / 1000);
     fiber_switch(t->backend, s->main);
     rl_panic(__FILE__, __LINE__, "a thread stopped by the watchdog resumed");
 }

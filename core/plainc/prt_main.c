@@ -569,6 +569,7 @@ static void prt_setup(void *ctx)
     map_used = 0;
     memset(prt.th, 0, sizeof(prt.th));
     prt.multi = false;
+    rl_current->plain = true;
     const char *echo = getenv("RACELAB_ECHO");
     prt.quiet = echo && strcmp(echo, "0") == 0;
     prt.active = true;

@@ -266,8 +266,11 @@ END_TEST
 
 START_TEST(test_watchdog_stops_a_silent_loop)
 {
-    ck_assert_int_eq(run("spin_local", "rr:1", "RACELAB_WATCHDOG_MS=300"), 1);
+    ck_assert_int_eq(run("spin_local", "rr:1", "RACELAB_WATCHDOG_MS=1000"), 1);
     has_line("end: timed out");
+    has_line("  did not finish: T1 ran for 1 s without a shared access or a "
+             "pthread call (an endless loop over its own variables?); "
+             "stopped");
     has_line("schedule: 1");
 }
 END_TEST
