@@ -109,6 +109,11 @@ bool rl_px_barrier_wait(struct rl_obj *b);
 bool rl_px_once_begin(struct rl_obj *o);
 void rl_px_once_done(struct rl_obj *o);
 
+/* Called by sim around every step of a lab thread: with in true just
+ * before t runs, false just after it stopped. The plain-C runtime swaps
+ * the program's thread-local variables with it. NULL: nothing to do. */
+extern void (*rl_px_switch_hook)(struct rl_thread *t, bool in);
+
 /* ---- threads and the end of the program ---------------------------------- */
 
 /* A scheduling point with a record of nothing: sched_yield, fences. */

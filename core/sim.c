@@ -189,9 +189,13 @@ static void run_thread(struct rl_run *run, struct rl_thread *t)
         atomic_store(&t->state, RL_T_RUNNABLE);
         sim_rec(run, t, RL_OP_START, RL_RES_OK, NULL, -1, 0, 0, 0);
     }
+    if (rl_px_switch_hook)
+        rl_px_switch_hook(t, true);
     s->in_thread = true;
     fiber_switch(s->main, t->backend);
     s->in_thread = false;
+    if (rl_px_switch_hook)
+        rl_px_switch_hook(t, false);
     s->cur = NULL;
     sched_note_step(&s->sched, s->step, t->id);
     s->last = t->id;

@@ -58,6 +58,8 @@ static long deadline_of(const struct sim *s, long ms)
     return ms > 0 ? s->now + ms : -1;
 }
 
+void (*rl_px_switch_hook)(struct rl_thread *t, bool in);
+
 /* ---- objects ------------------------------------------------------------- */
 
 /* A new object of the current run (see posix.h). */

@@ -47,6 +47,9 @@ struct prt_thread {
     void *ret; /* what the body returned or passed to exit */
     bool detached;
     int inside;       /* > 0: runtime / engine code is running */
+    int err;          /* its errno while another thread runs */
+    char *tls;        /* its copy of the program's thread-locals while
+                         another thread runs (NULL: not made yet) */
     uintptr_t lo, hi; /* its stack */
 };
 

@@ -21,6 +21,11 @@
  * places between rlprt_begin.o and rlprt_end.o (see the build flags); the
  * runtime's and the engine's own data lie outside and are left alone.
  *
+ * Thread-locals: all lab threads are fibers of one OS thread, so the
+ * program's __thread / _Thread_local variables are copied in and out
+ * around each step of a thread (tls_switch): each thread has its own, and
+ * its own errno.
+ *
  * Before a second thread has started, memory accesses are not scheduling
  * points and make no records: single-threaded set-up stays cheap, and no
  * other thread could interleave with it anyway. From the first
@@ -98,6 +103,65 @@ static void globals_restore(void)
         copy_raw(&rlprt_data_begin, snap_data, snap_data_len);
     if (snap_bss)
         copy_raw(&rlprt_bss_begin, snap_bss, snap_bss_len);
+}
+
+/* ---- thread-local variables -------------------------------------------- */
+
+/* The program's thread-locals lie between these markers in the TLS block
+ * of the one OS thread all lab threads share. Each lab thread keeps its
+ * own copy, swapped in and out around its steps (rl_px_switch_hook); a
+ * new thread starts from the values of the initial image. */
+extern _Thread_local char rlprt_tdata_begin, rlprt_tdata_end;
+extern _Thread_local char rlprt_tbss_begin, rlprt_tbss_end;
+
+static char *tls_image;
+static size_t tls_data_len, tls_bss_len;
+
+/* Copy the initial values of the program's thread-locals. */
+static void tls_snapshot(void)
+{
+    char *db = &rlprt_tdata_begin, *de = &rlprt_tdata_end;
+    char *bb = &rlprt_tbss_begin, *be = &rlprt_tbss_end;
+    tls_data_len = de > db ? (size_t)(de - db) : 0;
+    tls_bss_len = be > bb ? (size_t)(be - bb) : 0;
+    if (tls_data_len + tls_bss_len <= 2) /* just our markers */
+        return;
+    tls_image = __real_malloc(tls_data_len + tls_bss_len);
+    copy_raw(tls_image, db, tls_data_len);
+    copy_raw(tls_image + tls_data_len, bb, tls_bss_len);
+}
+
+/* Swap thread t's thread-locals and errno in (before its step) or out
+ * (after). */
+static void tls_switch(struct rl_thread *t, bool in)
+{
+    struct prt_thread *pt = &prt.th[t->id];
+    char *db = &rlprt_tdata_begin, *bb = &rlprt_tbss_begin;
+    if (in)
+        errno = pt->err;
+    else
+        pt->err = errno;
+    if (!tls_image)
+        return;
+    if (in) {
+        const char *from = pt->tls ? pt->tls : tls_image;
+        copy_raw(db, from, tls_data_len);
+        copy_raw(bb, from + tls_data_len, tls_bss_len);
+        return;
+    }
+    if (!pt->tls)
+        pt->tls = __real_malloc(tls_data_len + tls_bss_len);
+    copy_raw(pt->tls, db, tls_data_len);
+    copy_raw(pt->tls + tls_data_len, bb, tls_bss_len);
+}
+
+/* Free the threads' copies (a new run starts from the image). */
+static void tls_reset(void)
+{
+    for (int i = 0; i < RL_MAX_THREADS; i++) {
+        __real_free(prt.th[i].tls);
+        prt.th[i].tls = NULL;
+    }
 }
 
 /* ---- symbols and read-only memory ---------------------------------------- */
@@ -567,6 +631,7 @@ static void prt_setup(void *ctx)
     }
     map_gen++;
     map_used = 0;
+    tls_reset();
     memset(prt.th, 0, sizeof(prt.th));
     prt.multi = false;
     rl_current->plain = true;
@@ -587,6 +652,8 @@ int __wrap_main(int argc, char **argv, char **envp)
     long stack_kb = kb && *kb ? atol(kb) : 8192;
     fiber_set_stack_size((size_t)(stack_kb > 0 ? stack_kb : 8192) * 1024);
     globals_snapshot();
+    tls_snapshot();
+    rl_px_switch_hook = tls_switch;
     syms_load();
     int module = 0;
     dl_iterate_phdr(ro_note, &module);

@@ -282,6 +282,15 @@ START_TEST(test_correct_programs_pass)
     always_passes("recursive_mutex", "total = 6, depth reached 2 times\n");
     always_passes("signal_after_unlock", "ready\n");
     always_passes("thread_tree", "total = 28\n");
+    for (int seed = 1; seed <= 5; seed++) {
+        char sched[32];
+        snprintf(sched, sizeof(sched), "random:%d", seed);
+        ck_assert_int_eq(run("thread_local", sched, "RACELAB_RUNS=2"), 0);
+        ck_assert(strstr(out, "T1: mine 8, count 3\n") != NULL);
+        ck_assert(strstr(out, "T2: mine 11, count 3\n") != NULL);
+        ck_assert(strstr(out, "main: mine 5, count 0\n") != NULL);
+        no_line("race:");
+    }
     ck_assert_int_eq(run("big_stack", "random:1", NULL), 0);
     ck_assert_str_eq(out, "1572859 1572859\n");
     always_passes("timed", "cond_timedwait: timed out\n"
