@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* big_stack.c - threads with large arrays on their stacks (2 MB each),
  * as programs written for Linux's 8 MB thread stacks have: correct. */
 #include <pthread.h>

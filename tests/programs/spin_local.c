@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spin_local.c - a thread loops forever on its own local variable: no
  * step ever comes, so only the watchdog can stop the run. */
 #include <pthread.h>

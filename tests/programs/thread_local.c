@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* thread_local.c - each thread has its own copy of a __thread variable
  * (the runtime swaps them: all threads share one OS thread on sim), and
  * accesses to it are not scheduling points: correct. */

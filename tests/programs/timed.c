@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* timed.c - timed waits in virtual time: pthread_cond_timedwait and
  * sem_timedwait time out, pthread_mutex_timedlock gets the mutex when its
  * holder lets go in time, and a value comes back through pthread_exit. */
