@@ -57,6 +57,8 @@ struct rl_obj {
     int nhold;
     int16_t hold[RL_MAX_THREADS];
     void *os;             /* os backend: the real primitive(s) */
+    bool posix;           /* made by a plain C program (posix.h): records
+                             read in POSIX words (sem_wait, cond_signal) */
     void *addr;           /* plain C memory variable: where it lives */
     int size;             /* ... and its size in bytes (1, 2, 4, 8) */
 };
@@ -179,6 +181,8 @@ struct rl_run {
     bool abandoned;           /* os: threads stuck; never free */
     long exit_status;         /* RL_END_EXIT: the status */
     void *mirror;             /* mirror.c's state: the run is in a child */
+    bool plain;               /* a plain C program (core/plainc/): messages
+                                 speak of its code, not of the racelab API */
 };
 
 /* mirror.c: create a mirror run of cfg->program.external (rl_run_create

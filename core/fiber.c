@@ -105,6 +105,7 @@ struct fiber {
      * fiber, whose stack is not ours. */
     void *map;
     size_t map_len;
+    size_t stack_size;  /* usable stack below the struct */
     struct fiber *next; /* next free stack while in the pool */
 #ifdef FIBER_PORTABLE
     bool started;  /* false: enter through uc, true: through jb */
@@ -128,6 +129,8 @@ static _Thread_local struct fiber fiber_main;
 static _Thread_local struct fiber *fiber_running;
 /* Free stacks of this OS thread, LIFO, and how many. */
 static _Thread_local struct fiber *pool_head;
+/* The usable size of the stacks this OS thread creates (and pools). */
+static _Thread_local size_t stack_request = FIBER_STACK_SIZE;
 static _Thread_local unsigned pool_len;
 /* Set once this thread has registered pool_drain for its exit. */
 static _Thread_local bool pool_registered;
@@ -399,8 +402,8 @@ static void fiber_init_context(struct fiber *f, char *top)
 {
     if (getcontext(&f->uc) != 0)
         fiber_panic(__LINE__, "getcontext failed");
-    f->uc.uc_stack.ss_sp = top - FIBER_STACK_SIZE;
-    f->uc.uc_stack.ss_size = FIBER_STACK_SIZE;
+    f->uc.uc_stack.ss_sp = top - f->stack_size;
+    f->uc.uc_stack.ss_size = f->stack_size;
     f->uc.uc_link = NULL;
     makecontext(&f->uc, fiber_entry_portable, 0);
     f->started = false;
@@ -518,7 +521,7 @@ static struct fiber *stack_map(void)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t head = (sizeof(struct fiber) + page - 1) / page * page;
-    size_t len = page + FIBER_STACK_SIZE + head;
+    size_t len = page + stack_request + head;
     char *map;
     struct fiber *f;
 
@@ -528,9 +531,10 @@ static struct fiber *stack_map(void)
         fiber_panic(__LINE__, "out of memory (mmap of a fiber stack)");
     if (mprotect(map, page, PROT_NONE) != 0)
         fiber_panic(__LINE__, "mprotect of a fiber guard page failed");
-    f = (struct fiber *)(void *)(map + page + FIBER_STACK_SIZE);
+    f = (struct fiber *)(void *)(map + page + stack_request);
     f->map = map;
     f->map_len = len;
+    f->stack_size = stack_request;
     pool_register_thread();
     return f;
 }
@@ -564,8 +568,8 @@ struct fiber *fiber_create(void (*fn)(void *), void *arg)
 #ifdef FIBER_ASAN
     f->asan_fake = NULL;
     f->asan_reaping = false;
-    f->asan_lo = (char *)f - FIBER_STACK_SIZE;
-    f->asan_len = FIBER_STACK_SIZE;
+    f->asan_lo = (char *)f - f->stack_size;
+    f->asan_len = f->stack_size;
 #endif
     fiber_init_context(f, (char *)f);
     return f;
@@ -579,7 +583,7 @@ void fiber_stack_bounds(const struct fiber *f, uintptr_t *lo, uintptr_t *hi)
         return;
     }
     *hi = (uintptr_t)f;
-    *lo = *hi - FIBER_STACK_SIZE;
+    *lo = *hi - f->stack_size;
 }
 
 /* The stack goes back to the pool, or to the system past FIBER_POOL_MAX.
@@ -595,10 +599,9 @@ void fiber_destroy(struct fiber *f)
     /* Frames abandoned on this stack left poisoned redzones behind; the
      * next fiber on it (or whatever maps this memory next) must not trip
      * over them. */
-    __asan_unpoison_memory_region((char *)f - FIBER_STACK_SIZE,
-                                  FIBER_STACK_SIZE);
+    __asan_unpoison_memory_region((char *)f - f->stack_size, f->stack_size);
 #endif
-    if (pool_len < FIBER_POOL_MAX) {
+    if (pool_len < FIBER_POOL_MAX && f->stack_size == stack_request) {
         f->next = pool_head;
         pool_head = f;
         pool_len++;
@@ -626,7 +629,21 @@ void fiber_switch(struct fiber *from, struct fiber *to)
 
 size_t fiber_stack_size(void)
 {
-    return FIBER_STACK_SIZE;
+    return stack_request;
+}
+
+/* Stacks of size bytes from now on (rounded up to pages); the pool of the
+ * old size is given back. */
+void fiber_set_stack_size(size_t size)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size = (size + page - 1) / page * page;
+    if (size < FIBER_STACK_SIZE)
+        size = FIBER_STACK_SIZE;
+    if (size == stack_request)
+        return;
+    pool_drain(NULL);
+    stack_request = size;
 }
 
 const char *fiber_impl(void)

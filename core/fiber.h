@@ -46,8 +46,15 @@ void fiber_switch(struct fiber *from, struct fiber *to);
  * own fiber (fiber_self). */
 void fiber_stack_bounds(const struct fiber *f, uintptr_t *lo, uintptr_t *hi);
 
-/* Usable stack size of a fiber, in bytes. */
+/* Usable stack size of the fibers the calling OS thread creates, in
+ * bytes (256 KiB unless changed; more under AddressSanitizer). */
 size_t fiber_stack_size(void);
+
+/* Give the fibers created from now on by the calling OS thread stacks of
+ * size bytes (rounded up to pages, never below the default); existing
+ * fibers keep theirs. The plain-C runtime asks for a process-sized stack
+ * for programs that keep big arrays on the stack. */
+void fiber_set_stack_size(size_t size);
 
 /* Which switch implementation is compiled in: "x86_64", "arm64" or
  * "portable". */

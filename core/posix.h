@@ -39,8 +39,8 @@ enum rl_px_status {
     RL_PX_ERR_NOT_OWNER = 20, /* unlock of a mutex the thread does not hold */
     RL_PX_ERR_WAIT_UNLOCKED = 21, /* cond wait without holding the mutex */
     RL_PX_ERR_RW_NOT_HELD = 22,   /* rwlock unlock without holding it */
-    RL_PX_ERR_RELOCK = 23,  /* error-checking mutex / rwlock: locking it
-                               again (EDEADLK) */
+    RL_PX_ERR_RELOCK = 23,        /* error-checking mutex / rwlock: locking it
+                                     again (EDEADLK) */
 };
 
 enum rl_px_mutex_type {
@@ -52,8 +52,8 @@ enum rl_px_mutex_type {
 /* A new object of the current run (see api.c); for RL_OBJ_MUTEX, limit is
  * the enum rl_px_mutex_type; for a barrier limit = parties; for a
  * semaphore value = the count and limit = 0 (kind RL_OBJ_SEMAPHORE). */
-struct rl_obj *rl_px_create(enum rl_obj_kind kind, const char *name,
-                            long value, long limit);
+struct rl_obj *rl_px_create(enum rl_obj_kind kind, const char *name, long value,
+                            long limit);
 /* A memory variable at addr, size bytes (its value read from there). */
 struct rl_obj *rl_px_mem_create(const char *name, void *addr, int size);
 
@@ -65,7 +65,7 @@ static inline void rl_px_set_pc(struct rl_thread *t, uintptr_t pc)
     t->pc = pc;
 }
 
-/* ---- memory ---------------------------------------------------------------- */
+/* ---- memory -------------------------------------------------------------- */
 
 /* A plain load (record LOAD after the scheduling point). */
 void rl_px_load(struct rl_obj *v);
@@ -84,7 +84,7 @@ bool rl_px_cas(struct rl_obj *v, uint64_t *expected, uint64_t desired);
 /* Read / write the value of a memory variable (no record). */
 uint64_t rl_px_mem_read(const struct rl_obj *v);
 
-/* ---- mutexes, spinlocks, rwlocks ------------------------------------------------ */
+/* ---- mutexes, spinlocks, rwlocks ----------------------------------------- */
 
 /* ms < 0 forever, 0 try (EBUSY), > 0 virtual ms (ETIMEDOUT). */
 int rl_px_mutex_lock(struct rl_obj *m, long ms);
@@ -92,7 +92,7 @@ int rl_px_mutex_unlock(struct rl_obj *m);
 int rl_px_rwlock_lock(struct rl_obj *rw, bool write, long ms);
 int rl_px_rwlock_unlock(struct rl_obj *rw);
 
-/* ---- condition variables, semaphores, barriers, once ----------------------------- */
+/* ---- condition variables, semaphores, barriers, once --------------------- */
 
 int rl_px_cond_wait(struct rl_obj *c, struct rl_obj *m, long ms);
 int rl_px_cond_signal(struct rl_obj *c, bool all);
@@ -109,7 +109,12 @@ bool rl_px_barrier_wait(struct rl_obj *b);
 bool rl_px_once_begin(struct rl_obj *o);
 void rl_px_once_done(struct rl_obj *o);
 
-/* ---- threads and the end of the program -------------------------------------- */
+/* Called by sim around every step of a lab thread: with in true just
+ * before t runs, false just after it stopped. The plain-C runtime swaps
+ * the program's thread-local variables with it. NULL: nothing to do. */
+extern void (*rl_px_switch_hook)(struct rl_thread *t, bool in);
+
+/* ---- threads and the end of the program ---------------------------------- */
 
 /* A scheduling point with a record of nothing: sched_yield, fences. */
 void rl_px_yield(void);

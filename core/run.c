@@ -616,6 +616,7 @@ void rl_run_object(const struct rl_run *run, int id, struct rl_obj_view *out)
     for (int i = 0; i < o->nwait; i++)
         out->waiters[i] = o->wait[i];
     out->broken = o->broken;
+    out->posix = o->posix;
 }
 
 /* The id of the object named name, or -1. */

@@ -253,6 +253,7 @@ struct rl_obj_view {
     int nwaiters;     /* threads blocked on this object, in FIFO order */
     int waiters[RL_MAX_THREADS];
     bool broken;      /* Barrier */
+    bool posix;       /* an object of a plain C program (pthread / sem_t) */
 };
 
 enum rl_thread_state {
@@ -438,6 +439,8 @@ struct rl_record_names {
     const char *check;     /* RL_OP_FAIL: the check's name */
     const char *text;      /* RL_OP_OUTPUT, RL_OP_ASSERT: the run's text
                               (rl_run_text), or NULL */
+    bool posix;            /* the object is a plain C program's (POSIX
+                              words: sem_wait, cond_signal, ...) */
 };
 
 /* Write record r in form with the names n into buf (snprintf-style

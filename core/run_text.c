@@ -174,7 +174,8 @@ static void describe_wait(const struct rl_run *run, const struct rl_thread *t,
         sb_printf(sb, ")");
         break;
     case RL_OBJ_CONDITION:
-        sb_printf(sb, "waits for a notify on %s", o->name);
+        sb_printf(sb, "waits for a %s on %s", o->posix ? "signal" : "notify",
+                  o->name);
         break;
     case RL_OBJ_EVENT:
         sb_printf(sb, "waits for %s to be set", o->name);
@@ -371,6 +372,7 @@ static void record_names(const struct rl_run *run, const struct rl_record *r,
     n->check = r->op == RL_OP_FAIL && r->arg >= 0 && r->arg < run->nchecks
                    ? run->checks[r->arg].name
                    : "?";
+    n->posix = o && o->posix;
     n->text = r->op == RL_OP_OUTPUT || r->op == RL_OP_ASSERT
                   ? rl_run_text(run, r->arg)
                   : NULL;
@@ -470,6 +472,71 @@ static void px_lock_text(const struct rl_record *r,
     }
 }
 
+/* POSIX words for a semaphore, condition variable or barrier of a plain C
+ * program: "sem_wait s: blocked (count 0)", "cond_signal c (wakes T1)".
+ * Returns false for anything else (the Python words apply). */
+static bool px_text(const struct rl_record *r,
+                    const struct rl_record_names *n, struct sbuf *sb)
+{
+    const char *on = n->obj;
+    const char *m = n->lock;
+    if (n->kind == RL_OBJ_SEMAPHORE && r->op == RL_OP_ACQUIRE) {
+        const char *verb = r->arg == 0  ? "sem_trywait"
+                           : r->arg > 0 ? "sem_timedwait"
+                                        : "sem_wait";
+        if (r->result == RL_RES_BLOCKED)
+            sb_printf(sb, "%s %s: blocked (count 0)", verb, on);
+        else if (r->result == RL_RES_TIMEOUT)
+            sb_printf(sb, "%s %s: %s", verb, on,
+                      r->arg == 0 ? "would block" : "timed out");
+        else
+            sb_printf(sb, "%s %s (%ld -> %ld)%s", verb, on, r->before, r->after,
+                      r->result == RL_RES_WOKE ? " after waiting" : "");
+        return true;
+    }
+    if (n->kind == RL_OBJ_SEMAPHORE && r->op == RL_OP_RELEASE) {
+        sb_printf(sb, "sem_post %s (%ld -> %ld)", on, r->before, r->after);
+        if (r->other >= 0)
+            sb_printf(sb, ", wakes %s", n->other);
+        return true;
+    }
+    if (n->kind == RL_OBJ_CONDITION && r->op == RL_OP_WAIT) {
+        if (r->result == RL_RES_BLOCKED)
+            sb_printf(sb, "cond_wait %s (unlocks %s)", on, m);
+        else if (r->result == RL_RES_TIMEOUT)
+            sb_printf(sb, "cond_wait %s: timed out, relocked %s", on, m);
+        else
+            sb_printf(sb, "cond_wait %s: signalled, relocked %s", on, m);
+        return true;
+    }
+    if (n->kind == RL_OBJ_CONDITION && r->op == RL_OP_NOTIFY) {
+        if (r->arg == 0)
+            sb_printf(sb, "cond_signal %s (no waiter)", on);
+        else
+            sb_printf(sb, "cond_signal %s (wakes %s)", on,
+                      n->other);
+        return true;
+    }
+    if (n->kind == RL_OBJ_CONDITION && r->op == RL_OP_NOTIFY_ALL) {
+        sb_printf(sb, "cond_broadcast %s (wakes %ld)", on, r->arg);
+        return true;
+    }
+    if (n->kind == RL_OBJ_BARRIER && r->op == RL_OP_BARRIER) {
+        if (r->result == RL_RES_BLOCKED)
+            sb_printf(sb, "barrier_wait %s: arrived %ld of %ld, blocked", on,
+                      r->after + 1, n->limit);
+        else if (r->result == RL_RES_WOKE)
+            sb_printf(sb, "barrier_wait %s: released", on);
+        else
+            sb_printf(sb,
+                      "barrier_wait %s: arrived %ld of %ld, releases all "
+                      "(PTHREAD_BARRIER_SERIAL_THREAD)",
+                      on, r->after + 1, n->limit);
+        return true;
+    }
+    return false;
+}
+
 /* The full line of r (the CLI's event line, the TUI's wide lanes). */
 static void format_full(struct sbuf *sb, const struct rl_record *r,
                         const struct rl_record_names *n)
@@ -486,6 +553,8 @@ static void format_full(struct sbuf *sb, const struct rl_record *r,
                   rl_strerror((int)r->arg));
         return;
     }
+    if (n->known && n->posix && px_text(r, n, sb))
+        return;
     if (n->known &&
         (n->kind == RL_OBJ_MUTEX || n->kind == RL_OBJ_SPINLOCK ||
          n->kind == RL_OBJ_RWLOCK) &&

@@ -193,11 +193,15 @@ static void run_thread(struct rl_run *run, struct rl_thread *t)
         atomic_store(&t->state, RL_T_RUNNABLE);
         sim_rec(run, t, RL_OP_START, RL_RES_OK, NULL, -1, 0, 0, 0);
     }
+    if (rl_px_switch_hook)
+        rl_px_switch_hook(t, true);
     s->in_thread = true;
     rl_watchdog_step_begin(t->name);
     fiber_switch(s->main, t->backend);
     bool over = rl_watchdog_step_end();
     s->in_thread = false;
+    if (rl_px_switch_hook)
+        rl_px_switch_hook(t, false);
     s->cur = NULL;
     /* Over its CPU budget, the thread is now at a safe point (its next
      * racelab call): stop it there, unless it has finished. */
@@ -465,7 +469,14 @@ static void sim_stop_thread(struct rl_run *run, struct rl_thread *t)
 {
     struct sim *s = sim_of(run);
     s->stuck = true;
-    rl_watchdog_describe(t->name, run->end_msg, sizeof(run->end_msg));
+    if (run->plain) /* the program's own words: no racelab calls there */
+        snprintf(run->end_msg, sizeof(run->end_msg),
+                 "did not finish: %s ran for %ld s of CPU time without a "
+                 "shared access or a pthread call (an endless loop over its "
+                 "own variables?); stopped",
+                 t->name, (rl_watchdog_limit_ms() + 999) / 1000);
+    else
+        rl_watchdog_describe(t->name, run->end_msg, sizeof(run->end_msg));
 }
 
 /* A safe point inside a step (see engine.h): a thread over its CPU budget

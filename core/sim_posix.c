@@ -22,7 +22,7 @@
 #include "posix.h"
 #include "sim_impl.h"
 
-/* ---- helpers ---------------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------- */
 
 /* The object's value (see sim_prims.c). */
 static long val(const struct rl_obj *o)
@@ -58,15 +58,19 @@ static long deadline_of(const struct sim *s, long ms)
     return ms > 0 ? s->now + ms : -1;
 }
 
-/* ---- objects ------------------------------------------------------------------ */
+void (*rl_px_switch_hook)(struct rl_thread *t, bool in);
+
+/* ---- objects ------------------------------------------------------------- */
 
 /* A new object of the current run (see posix.h). */
-struct rl_obj *rl_px_create(enum rl_obj_kind kind, const char *name,
-                            long value, long limit)
+struct rl_obj *rl_px_create(enum rl_obj_kind kind, const char *name, long value,
+                            long limit)
 {
     struct rl_run *run = rl_current;
     RL_ASSERT(run != NULL);
-    return rl_obj_create(run, kind, name, value, limit);
+    struct rl_obj *o = rl_obj_create(run, kind, name, value, limit);
+    o->posix = true;
+    return o;
 }
 
 /* The memory's value, sign-extended from its size. */
@@ -147,7 +151,7 @@ struct rl_thread *rl_px_self(void)
     return s->in_thread ? s->cur : NULL;
 }
 
-/* ---- memory --------------------------------------------------------------------- */
+/* ---- memory -------------------------------------------------------------- */
 
 /* A plain load: the value is the one the program reads right after. */
 void rl_px_load(struct rl_obj *v)
@@ -265,7 +269,7 @@ bool rl_px_cas(struct rl_obj *v, uint64_t *expected, uint64_t desired)
     return ok;
 }
 
-/* ---- mutexes and spinlocks ------------------------------------------------------- */
+/* ---- mutexes and spinlocks ----------------------------------------------- */
 
 /* Lock mutex or spinlock m (see posix.h). */
 int rl_px_mutex_lock(struct rl_obj *m, long ms)
@@ -273,8 +277,10 @@ int rl_px_mutex_lock(struct rl_obj *m, long ms)
     struct rl_run *run = m->run;
     struct sim *s = sim_of(run);
     struct rl_thread *t = sim_enter(run);
-    bool recursive = m->kind == RL_OBJ_MUTEX && m->limit == RL_PX_MUTEX_RECURSIVE;
-    bool errcheck = m->kind == RL_OBJ_MUTEX && m->limit == RL_PX_MUTEX_ERRORCHECK;
+    bool recursive =
+        m->kind == RL_OBJ_MUTEX && m->limit == RL_PX_MUTEX_RECURSIVE;
+    bool errcheck =
+        m->kind == RL_OBJ_MUTEX && m->limit == RL_PX_MUTEX_ERRORCHECK;
     if (!t) {
         if (owner(m) >= 0)
             return EBUSY;
@@ -333,7 +339,7 @@ int rl_px_mutex_unlock(struct rl_obj *m)
     return 0;
 }
 
-/* ---- rwlocks ------------------------------------------------------------------------ */
+/* ---- rwlocks ------------------------------------------------------------- */
 
 /* Whether tid holds rw for reading. */
 static bool reads(const struct rl_obj *rw, int tid)
@@ -412,7 +418,7 @@ int rl_px_rwlock_unlock(struct rl_obj *rw)
     return 0;
 }
 
-/* ---- condition variables --------------------------------------------------------- */
+/* ---- condition variables ------------------------------------------------- */
 
 /* pthread_cond_wait / timedwait: give up m, wait for a signal (or ms),
  * take m back at its old depth. m must be held by the caller. */
@@ -476,7 +482,7 @@ int rl_px_cond_signal(struct rl_obj *c, bool all)
     return 0;
 }
 
-/* ---- semaphores, barriers, once ------------------------------------------------- */
+/* ---- semaphores, barriers, once ------------------------------------------ */
 
 /* sem_wait / trywait / timedwait. */
 int rl_px_sem_wait(struct rl_obj *sm, long ms)
@@ -556,7 +562,7 @@ void rl_px_once_done(struct rl_obj *o)
     sim_rec(o->run, t, RL_OP_ONCE, RL_RES_OK, o, -1, 1, 1, 2);
 }
 
-/* ---- threads, time, output, the end ------------------------------------------------ */
+/* ---- threads, time, output, the end -------------------------------------- */
 
 /* A scheduling point. */
 void rl_px_yield(void)

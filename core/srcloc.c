@@ -15,9 +15,9 @@
 #include "srcloc.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,7 +171,8 @@ static void ask(struct rl_srcloc *s, uintptr_t pc, struct loc_entry *e)
         return;
     bool first = true;
     for (;;) {
-        if (read_line(s, func, sizeof(func)) || read_line(s, where, sizeof(where)))
+        if (read_line(s, func, sizeof(func)) ||
+            read_line(s, where, sizeof(where)))
             return;
         if (strcmp(func, "??") == 0 && strcmp(where, "??:0") == 0 && !first)
             return; /* the sentinel */
@@ -220,7 +221,8 @@ static struct src_file *load(struct rl_srcloc *s, const char *name)
     for (int i = 0; i < s->nfiles; i++)
         if (strcmp(s->files[i].name, name) == 0)
             return s->files[i].text ? &s->files[i] : NULL;
-    s->files = rl_xrealloc(s->files, (size_t)(s->nfiles + 1) * sizeof(*s->files));
+    s->files =
+        rl_xrealloc(s->files, (size_t)(s->nfiles + 1) * sizeof(*s->files));
     struct src_file *f = &s->files[s->nfiles++];
     memset(f, 0, sizeof(*f));
     f->name = rl_xstrdup(name);

@@ -269,6 +269,13 @@ bool rl_watchdog_overrun(void)
 }
 
 /* The message of a thread stopped at a safe point. */
+long rl_watchdog_limit_ms(void)
+{
+    long ms = (long)watch.limit_ticks * watch.tick_ms;
+
+    return ms > 0 ? ms : RL_WATCHDOG_LIMIT_MS;
+}
+
 void rl_watchdog_describe(const char *name, char *buf, size_t len)
 {
     char text[400];

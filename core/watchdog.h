@@ -72,6 +72,9 @@ bool rl_watchdog_step_end(void);
  * inside a step asks). */
 bool rl_watchdog_overrun(void);
 
+/* The CPU time a step may take on the calling thread, in ms. */
+long rl_watchdog_limit_ms(void);
+
 /* The message of a run stopped at a safe point: "did not finish: T0 ran
  * for 2 s of CPU time without a racelab call (...); stopped". */
 void rl_watchdog_describe(const char *name, char *buf, size_t len);

@@ -15,17 +15,22 @@
  * that replays it (RACELAB_SCHED=replay:CHOICES). RACELAB_RUNS=N runs the
  * program N times in the process and traces the last run (for benchmarks
  * and to test the reset between runs); RACELAB_TRACE=none prints nothing
- * (the exit status still tells). Exit status 0 when every
+ * (the exit status still tells). A thread that runs RACELAB_WATCHDOG_MS
+ * (default 10000; 0: never) without reaching a scheduling point is
+ * stopped and the run ends "timed out". Exit status 0 when every
  * check holds and there is no data race, 1 otherwise, 2 on a bad
  * environment. The isolation branch's strong rl_child_main (which serves a
  * parent over a socket) replaces this one at link time.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "../analysis.h"
 #include "../srcloc.h"
+#include "../watchdog.h"
 #include "prt.h"
 
 struct trace {
@@ -35,8 +40,7 @@ struct trace {
 
 /* "file:line" of a record's pc into buf, "-" without one; the source
  * line, or NULL. */
-static const char *where(struct trace *tr, uintptr_t pc, char *buf,
-                         size_t len)
+static const char *where(struct trace *tr, uintptr_t pc, char *buf, size_t len)
 {
     struct rl_loc l;
     if (!pc) {
@@ -85,7 +89,8 @@ static bool report(struct trace *tr, struct rl_run *run)
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
         fprintf(out, "  %s\n", line);
     if (e == RL_END_CRASH || e == RL_END_ASSERT || e == RL_END_EXIT) {
-        const struct rl_record *last = rl_run_record(run, rl_run_record_last(run));
+        const struct rl_record *last =
+            rl_run_record(run, rl_run_record_last(run));
         if (last && last->pc) {
             const char *src = where(tr, last->pc, a, sizeof(a));
             fprintf(out, "  at %s%s%s\n", a, src ? ": " : "", src ? src : "");
@@ -118,6 +123,27 @@ static bool report(struct trace *tr, struct rl_run *run)
     return failed;
 }
 
+#define WATCH_TICK_MS 100
+#define WATCH_GRACE_MS 2000
+
+/* The engine's watchdog (core/watchdog.h: CPU time, never the wall clock)
+ * for a thread that never reaches a scheduling point (a loop over its own
+ * variables), unless RACELAB_WATCHDOG_MS is 0. */
+static void watchdog_start(void)
+{
+    const char *ms = getenv("RACELAB_WATCHDOG_MS");
+    int limit_ms = ms && *ms ? atoi(ms) : 10000;
+    if (limit_ms <= 0)
+        return;
+    rl_watchdog_start_with(WATCH_TICK_MS, limit_ms, WATCH_GRACE_MS);
+}
+
+/* Stop watching. */
+static void watchdog_stop(void)
+{
+    rl_watchdog_stop();
+}
+
 /* Run the program once, standalone (see the file comment). */
 __attribute__((weak)) int rl_child_main(const struct rl_program *program,
                                         int argc, char **argv)
@@ -147,6 +173,7 @@ __attribute__((weak)) int rl_child_main(const struct rl_program *program,
         }
     }
     tr.src = rl_srcloc_open("/proc/self/exe");
+    watchdog_start();
     /* RACELAB_RUNS=N: N runs in this process (the program's globals and
      * heap are reset between them), only the last one traced. */
     const char *runs = getenv("RACELAB_RUNS");
@@ -166,6 +193,7 @@ __attribute__((weak)) int rl_child_main(const struct rl_program *program,
         return 2;
     }
     rl_run_finish(run);
+    watchdog_stop();
     fflush(stdout);
     bool failed = quiet ? !rl_run_passed(run) : report(&tr, run);
     rl_run_destroy(run);

@@ -44,16 +44,21 @@
 struct prt_thread {
     void *(*fn)(void *);
     void *arg;
-    void *ret;            /* what the body returned or passed to exit */
+    void *ret; /* what the body returned or passed to exit */
     bool detached;
-    int inside;           /* > 0: runtime / engine code is running */
-    uintptr_t lo, hi;     /* its stack */
+    int inside;       /* > 0: runtime / engine code is running */
+    int err;          /* its errno while another thread runs */
+    char *tls;        /* its copy of the program's thread-locals while
+                         another thread runs (NULL: not made yet) */
+    uintptr_t lo, hi; /* its stack */
 };
 
 struct prt {
-    bool active;          /* a run of the program is set up */
-    bool multi;           /* a second thread has started in this run */
-    uint64_t runs;        /* runs set up so far in this process */
+    bool active;   /* a run of the program is set up */
+    bool multi;    /* a second thread has started in this run */
+    bool quiet;    /* RACELAB_ECHO=0 when the run was set up: the
+                      program's output is recorded, not printed */
+    uint64_t runs; /* runs set up so far in this process */
     int argc;
     char **argv, **envp;
     struct prt_thread th[RL_MAX_THREADS];
@@ -86,7 +91,7 @@ static inline void prt_out(struct rl_thread *t)
     prt.th[t->id].inside--;
 }
 
-/* ---- prt_main.c -------------------------------------------------------- */
+/* ---- prt_main.c ---------------------------------------------------------- */
 
 /* The object at addr, created on first use: a memory variable of size
  * bytes (kind RL_OBJ_VAR), or a synchronization object of kind (value and
@@ -113,7 +118,7 @@ void prt_program_end(struct rl_thread *t, int status, const char *how);
 void prt_heap_note(void *p, size_t size, uintptr_t site);
 void prt_heap_forget(void *p);
 
-/* ---- prt_signal.c ------------------------------------------------------- */
+/* ---- prt_signal.c -------------------------------------------------------- */
 
 /* Catch crashes on an alternate stack (once per process). */
 void prt_signals_install(void);

@@ -11,8 +11,10 @@
  *
  * Output: printf and its relatives on stdout / stderr, and write(1|2),
  * are one step and one RL_OP_OUTPUT record each (the text kept in the
- * run), and the text still goes to the real stream, in program order.
- * Other streams and descriptors are not touched.
+ * run), and the text still goes to the real stream, in program order
+ * (unless RACELAB_ECHO=0 was set when the run was set up: a child that
+ * explores many runs records their output without printing it). Other
+ * streams and descriptors are not touched.
  *
  * Ends: exit / _exit / returning from main end the run (RL_END_EXIT; a
  * zero status with every other thread finished is a normal end), abort()
@@ -60,7 +62,7 @@ void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
 void __real_free(void *p);
 
-/* ---- virtual time ------------------------------------------------------------ */
+/* ---- virtual time -------------------------------------------------------- */
 
 /* ms of virtual time until ts (see prt.h). */
 long prt_ms_until(const struct timespec *ts)
@@ -156,7 +158,7 @@ int __wrap_sched_yield(void)
     return 0;
 }
 
-/* ---- output ---------------------------------------------------------------------- */
+/* ---- output -------------------------------------------------------------- */
 
 /* The descriptor of a standard stream, or -1. */
 static int std_fd(FILE *f)
@@ -170,9 +172,11 @@ static void out_text(struct rl_thread *t, int fd, const char *s, size_t n,
 {
     prt_in(t, pc);
     rl_px_output(fd, s, n);
-    __real_fwrite(s, 1, n, fd == 1 ? stdout : stderr);
-    if (fd == 2)
-        fflush(stderr);
+    if (!prt.quiet) {
+        __real_fwrite(s, 1, n, fd == 1 ? stdout : stderr);
+        if (fd == 2)
+            fflush(stderr);
+    }
     prt_out(t);
 }
 
@@ -242,13 +246,17 @@ int __wrap_puts(const char *s)
     struct rl_thread *t = prt_user();
     if (!t)
         return __real_puts(s);
+    /* On the stack when it fits: a thread may never come back from its
+     * output step (the program ends meanwhile), and must not leak. */
     size_t n = strlen(s);
-    char *buf = __real_malloc(n + 2);
+    char small[1024];
+    char *buf = n + 2 <= sizeof(small) ? small : __real_malloc(n + 2);
     memcpy(buf, s, n);
     buf[n] = '\n';
     buf[n + 1] = '\0';
     out_text(t, 1, buf, n + 1, PRT_PC());
-    __real_free(buf);
+    if (buf != small)
+        __real_free(buf);
     return (int)n + 1;
 }
 
@@ -311,12 +319,12 @@ ssize_t __wrap_write(int fd, const void *buf, size_t n)
     fflush(fd == 1 ? stdout : stderr);
     prt_in(t, PRT_PC());
     rl_px_output(fd, buf, n);
-    ssize_t r = __real_write(fd, buf, n);
+    ssize_t r = prt.quiet ? (ssize_t)n : __real_write(fd, buf, n);
     prt_out(t);
     return r;
 }
 
-/* ---- how a program ends ---------------------------------------------------------- */
+/* ---- how a program ends -------------------------------------------------- */
 
 void __wrap_exit(int status)
 {
@@ -345,16 +353,16 @@ void __wrap_abort(void)
         char where[64], msg[160];
         t->pc = PRT_PC();
         prt_where(t->pc, where, sizeof(where));
-        snprintf(msg, sizeof(msg), "%s called abort() at %s (SIGABRT)",
-                 t->name, where);
+        snprintf(msg, sizeof(msg), "%s called abort() at %s (SIGABRT)", t->name,
+                 where);
         prt_in(t, t->pc);
         rl_px_end(RL_END_CRASH, SIGABRT, msg);
     }
     __real_abort();
 }
 
-void __wrap___assert_fail(const char *expr, const char *file,
-                          unsigned int line, const char *func)
+void __wrap___assert_fail(const char *expr, const char *file, unsigned int line,
+                          const char *func)
 {
     struct rl_thread *t = prt_user();
     if (t) {
@@ -368,7 +376,7 @@ void __wrap___assert_fail(const char *expr, const char *file,
     __real___assert_fail(expr, file, line, func);
 }
 
-/* ---- the heap ---------------------------------------------------------------------- */
+/* ---- the heap ------------------------------------------------------------ */
 
 void *__wrap_malloc(size_t n)
 {

@@ -21,6 +21,11 @@
  * places between rlprt_begin.o and rlprt_end.o (see the build flags); the
  * runtime's and the engine's own data lie outside and are left alone.
  *
+ * Thread-locals: all lab threads are fibers of one OS thread, so the
+ * program's __thread / _Thread_local variables are copied in and out
+ * around each step of a thread (tls_switch): each thread has its own, and
+ * its own errno.
+ *
  * Before a second thread has started, memory accesses are not scheduling
  * points and make no records: single-threaded set-up stays cheap, and no
  * other thread could interleave with it anyway. From the first
@@ -55,7 +60,7 @@ pthread_t __real_pthread_self(void);
 int __real_pthread_detach(pthread_t th);
 int __real_pthread_equal(pthread_t a, pthread_t b);
 
-/* ---- the program's globals ------------------------------------------------- */
+/* ---- the program's globals ----------------------------------------------- */
 
 /* Markers around the program's data (rlprt_begin.c, rlprt_end.c); weak so
  * that a program linked without them still runs (once per process). */
@@ -67,18 +72,27 @@ extern char rlprt_bss_end __attribute__((weak));
 static char *snap_data, *snap_bss;
 static size_t snap_data_len, snap_bss_len;
 
+/* memcpy over a range of several globals: under AddressSanitizer (make
+ * SANITIZE=1) the redzones between them are not errors here. */
+__attribute__((no_sanitize("address"))) static void
+copy_raw(volatile char *to, const volatile char *from, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        to[i] = from[i];
+}
+
 /* Copy the program's globals as they are at start-up. */
 static void globals_snapshot(void)
 {
     if (&rlprt_data_begin && &rlprt_data_end > &rlprt_data_begin) {
         snap_data_len = (size_t)(&rlprt_data_end - &rlprt_data_begin);
         snap_data = __real_malloc(snap_data_len);
-        memcpy(snap_data, &rlprt_data_begin, snap_data_len);
+        copy_raw(snap_data, &rlprt_data_begin, snap_data_len);
     }
     if (&rlprt_bss_begin && &rlprt_bss_end > &rlprt_bss_begin) {
         snap_bss_len = (size_t)(&rlprt_bss_end - &rlprt_bss_begin);
         snap_bss = __real_malloc(snap_bss_len);
-        memcpy(snap_bss, &rlprt_bss_begin, snap_bss_len);
+        copy_raw(snap_bss, &rlprt_bss_begin, snap_bss_len);
     }
 }
 
@@ -86,12 +100,71 @@ static void globals_snapshot(void)
 static void globals_restore(void)
 {
     if (snap_data)
-        memcpy(&rlprt_data_begin, snap_data, snap_data_len);
+        copy_raw(&rlprt_data_begin, snap_data, snap_data_len);
     if (snap_bss)
-        memcpy(&rlprt_bss_begin, snap_bss, snap_bss_len);
+        copy_raw(&rlprt_bss_begin, snap_bss, snap_bss_len);
 }
 
-/* ---- symbols and read-only memory ------------------------------------------- */
+/* ---- thread-local variables -------------------------------------------- */
+
+/* The program's thread-locals lie between these markers in the TLS block
+ * of the one OS thread all lab threads share. Each lab thread keeps its
+ * own copy, swapped in and out around its steps (rl_px_switch_hook); a
+ * new thread starts from the values of the initial image. */
+extern _Thread_local char rlprt_tdata_begin, rlprt_tdata_end;
+extern _Thread_local char rlprt_tbss_begin, rlprt_tbss_end;
+
+static char *tls_image;
+static size_t tls_data_len, tls_bss_len;
+
+/* Copy the initial values of the program's thread-locals. */
+static void tls_snapshot(void)
+{
+    char *db = &rlprt_tdata_begin, *de = &rlprt_tdata_end;
+    char *bb = &rlprt_tbss_begin, *be = &rlprt_tbss_end;
+    tls_data_len = de > db ? (size_t)(de - db) : 0;
+    tls_bss_len = be > bb ? (size_t)(be - bb) : 0;
+    if (tls_data_len + tls_bss_len <= 2) /* just our markers */
+        return;
+    tls_image = __real_malloc(tls_data_len + tls_bss_len);
+    copy_raw(tls_image, db, tls_data_len);
+    copy_raw(tls_image + tls_data_len, bb, tls_bss_len);
+}
+
+/* Swap thread t's thread-locals and errno in (before its step) or out
+ * (after). */
+static void tls_switch(struct rl_thread *t, bool in)
+{
+    struct prt_thread *pt = &prt.th[t->id];
+    char *db = &rlprt_tdata_begin, *bb = &rlprt_tbss_begin;
+    if (in)
+        errno = pt->err;
+    else
+        pt->err = errno;
+    if (!tls_image)
+        return;
+    if (in) {
+        const char *from = pt->tls ? pt->tls : tls_image;
+        copy_raw(db, from, tls_data_len);
+        copy_raw(bb, from + tls_data_len, tls_bss_len);
+        return;
+    }
+    if (!pt->tls)
+        pt->tls = __real_malloc(tls_data_len + tls_bss_len);
+    copy_raw(pt->tls, db, tls_data_len);
+    copy_raw(pt->tls + tls_data_len, bb, tls_bss_len);
+}
+
+/* Free the threads' copies (a new run starts from the image). */
+static void tls_reset(void)
+{
+    for (int i = 0; i < RL_MAX_THREADS; i++) {
+        __real_free(prt.th[i].tls);
+        prt.th[i].tls = NULL;
+    }
+}
+
+/* ---- symbols and read-only memory ---------------------------------------- */
 
 struct sym {
     uintptr_t addr;
@@ -177,26 +250,33 @@ static void syms_load(void)
     munmap((void *)img, len);
 }
 
-/* Note the read-only segments of the executable (no access there can
- * race). */
+/* Note the read-only segments and the code of the executable, and the
+ * thread-local blocks of every module (all lab threads are fibers of one
+ * OS thread: they share one copy, and an access to it is not a step). */
 static int ro_note(struct dl_phdr_info *info, size_t size, void *ctx)
 {
     (void)size;
-    (void)ctx;
-    if (info->dlpi_name && info->dlpi_name[0])
-        return 1; /* only the executable, the first entry */
+    int *module = ctx;
+    bool exe = (*module)++ == 0;
     for (int i = 0; i < info->dlpi_phnum && nro < MAX_SKIP; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && ntext < 4) {
-            text_lo[ntext] = info->dlpi_addr + ph->p_vaddr;
-            text_hi[ntext++] = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_TLS && info->dlpi_tls_data) {
+            ro_lo[nro] = (uintptr_t)info->dlpi_tls_data;
+            ro_hi[nro++] = (uintptr_t)info->dlpi_tls_data + ph->p_memsz;
         }
-        if (ph->p_type == PT_LOAD && !(ph->p_flags & PF_W)) {
-            ro_lo[nro] = info->dlpi_addr + ph->p_vaddr;
-            ro_hi[nro++] = info->dlpi_addr + ph->p_vaddr + ph->p_memsz;
+        if (!exe || ph->p_type != PT_LOAD)
+            continue;
+        if ((ph->p_flags & PF_X) && ntext < 4) {
+            text_lo[ntext] = lo;
+            text_hi[ntext++] = lo + ph->p_memsz;
+        }
+        if (!(ph->p_flags & PF_W)) {
+            ro_lo[nro] = lo;
+            ro_hi[nro++] = lo + ph->p_memsz;
         }
     }
-    return 1;
+    return 0;
 }
 
 /* The symbol containing addr, or NULL. */
@@ -216,14 +296,14 @@ static const struct sym *sym_find(uintptr_t addr)
     return addr < s->addr + s->size ? s : NULL;
 }
 
-/* ---- the heap ------------------------------------------------------------------ */
+/* ---- the heap ------------------------------------------------------------ */
 
 struct heap_block {
-    uintptr_t p;     /* 0: empty, 1: deleted */
+    uintptr_t p; /* 0: empty, 1: deleted */
     size_t size;
     uintptr_t site;
     unsigned serial;
-    int nobj;        /* objects named inside it */
+    int nobj; /* objects named inside it */
 };
 
 static struct heap_block *heap;
@@ -289,7 +369,8 @@ void prt_heap_forget(void *p)
 static struct heap_block *heap_find(uintptr_t addr)
 {
     for (size_t i = 0; i < heap_cap; i++)
-        if (heap[i].p > 1 && addr >= heap[i].p && addr < heap[i].p + heap[i].size)
+        if (heap[i].p > 1 && addr >= heap[i].p &&
+            addr < heap[i].p + heap[i].size)
             return &heap[i];
     return NULL;
 }
@@ -306,7 +387,7 @@ static void heap_reset(void)
     heap_serial = 0;
 }
 
-/* ---- names ------------------------------------------------------------------------ */
+/* ---- names --------------------------------------------------------------- */
 
 static struct rl_srcloc *srcloc;
 static bool srcloc_tried;
@@ -362,11 +443,11 @@ static void name_of(uintptr_t addr, size_t elem, char *buf, size_t len)
     }
 }
 
-/* ---- the address map ---------------------------------------------------------------- */
+/* ---- the address map ----------------------------------------------------- */
 
 struct map_entry {
     uintptr_t addr;
-    uint64_t gen;     /* the run it belongs to; another: empty */
+    uint64_t gen; /* the run it belongs to; another: empty */
     struct rl_obj *obj;
 };
 
@@ -461,7 +542,7 @@ bool prt_shared(const struct rl_thread *t, uintptr_t addr)
     return addr >= 4096; /* a NULL dereference crashes, it is not shared */
 }
 
-/* ---- threads ------------------------------------------------------------------------ */
+/* ---- threads ------------------------------------------------------------- */
 
 struct start {
     void *(*fn)(void *);
@@ -496,8 +577,7 @@ static bool others_done(const struct rl_thread *t, char *list, size_t len)
     size_t n = 0;
     list[0] = '\0';
     for (int i = 0; i < run->nthreads; i++) {
-        if (i == t->id ||
-            atomic_load(&run->threads[i]->state) == RL_T_DONE)
+        if (i == t->id || atomic_load(&run->threads[i]->state) == RL_T_DONE)
             continue;
         done = false;
         if (n < len)
@@ -551,8 +631,12 @@ static void prt_setup(void *ctx)
     }
     map_gen++;
     map_used = 0;
+    tls_reset();
     memset(prt.th, 0, sizeof(prt.th));
     prt.multi = false;
+    rl_current->plain = true;
+    const char *echo = getenv("RACELAB_ECHO");
+    prt.quiet = echo && strcmp(echo, "0") == 0;
     prt.active = true;
     rl_thread_start(NULL, main_body, NULL);
 }
@@ -563,9 +647,16 @@ int __wrap_main(int argc, char **argv, char **envp)
     prt.argc = argc;
     prt.argv = argv;
     prt.envp = envp;
+    /* Threads get stacks as big as a Linux thread's (RACELAB_STACK_KB). */
+    const char *kb = getenv("RACELAB_STACK_KB");
+    long stack_kb = kb && *kb ? atol(kb) : 8192;
+    fiber_set_stack_size((size_t)(stack_kb > 0 ? stack_kb : 8192) * 1024);
     globals_snapshot();
+    tls_snapshot();
+    rl_px_switch_hook = tls_switch;
     syms_load();
-    dl_iterate_phdr(ro_note, NULL);
+    int module = 0;
+    dl_iterate_phdr(ro_note, &module);
     prt_signals_install();
     struct rl_program program = {.setup = prt_setup};
     int rc = rl_child_main(&program, argc, argv);
@@ -573,7 +664,7 @@ int __wrap_main(int argc, char **argv, char **envp)
     return rc;
 }
 
-/* ---- pthread threads ------------------------------------------------------------------ */
+/* ---- pthread threads ----------------------------------------------------- */
 
 /* pthread_create: a step of the creating thread ("start T1"). */
 int __wrap_pthread_create(pthread_t *th, const pthread_attr_t *attr,

@@ -27,7 +27,8 @@ int __real_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a);
 int __real_pthread_mutex_destroy(pthread_mutex_t *m);
 int __real_pthread_mutex_lock(pthread_mutex_t *m);
 int __real_pthread_mutex_trylock(pthread_mutex_t *m);
-int __real_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *t);
+int __real_pthread_mutex_timedlock(pthread_mutex_t *m,
+                                   const struct timespec *t);
 int __real_pthread_mutex_unlock(pthread_mutex_t *m);
 int __real_pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *a);
 int __real_pthread_cond_destroy(pthread_cond_t *c);
@@ -36,14 +37,17 @@ int __real_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
                                   const struct timespec *t);
 int __real_pthread_cond_signal(pthread_cond_t *c);
 int __real_pthread_cond_broadcast(pthread_cond_t *c);
-int __real_pthread_rwlock_init(pthread_rwlock_t *r, const pthread_rwlockattr_t *a);
+int __real_pthread_rwlock_init(pthread_rwlock_t *r,
+                               const pthread_rwlockattr_t *a);
 int __real_pthread_rwlock_destroy(pthread_rwlock_t *r);
 int __real_pthread_rwlock_rdlock(pthread_rwlock_t *r);
 int __real_pthread_rwlock_wrlock(pthread_rwlock_t *r);
 int __real_pthread_rwlock_tryrdlock(pthread_rwlock_t *r);
 int __real_pthread_rwlock_trywrlock(pthread_rwlock_t *r);
-int __real_pthread_rwlock_timedrdlock(pthread_rwlock_t *r, const struct timespec *t);
-int __real_pthread_rwlock_timedwrlock(pthread_rwlock_t *r, const struct timespec *t);
+int __real_pthread_rwlock_timedrdlock(pthread_rwlock_t *r,
+                                      const struct timespec *t);
+int __real_pthread_rwlock_timedwrlock(pthread_rwlock_t *r,
+                                      const struct timespec *t);
 int __real_pthread_rwlock_unlock(pthread_rwlock_t *r);
 int __real_pthread_barrier_init(pthread_barrier_t *b,
                                 const pthread_barrierattr_t *a, unsigned n);
@@ -63,7 +67,7 @@ int __real_sem_timedwait(sem_t *s, const struct timespec *t);
 int __real_sem_post(sem_t *s);
 int __real_sem_getvalue(sem_t *s, int *v);
 
-/* ---- objects by address ------------------------------------------------------ */
+/* ---- objects by address -------------------------------------------------- */
 
 /* The mutex type a static initialiser (or nothing) left in m. */
 static long mutex_type(const pthread_mutex_t *m)
@@ -106,7 +110,7 @@ static int timed_result(int rc, long ms)
     return rc == EBUSY && ms == 0 ? ETIMEDOUT : rc;
 }
 
-/* ---- mutexes ---------------------------------------------------------------------- */
+/* ---- mutexes ------------------------------------------------------------- */
 
 int __wrap_pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *a)
 {
@@ -162,7 +166,8 @@ int __wrap_pthread_mutex_trylock(pthread_mutex_t *m)
     return mutex_lock(m, 0, PRT_PC());
 }
 
-int __wrap_pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *ts)
+int __wrap_pthread_mutex_timedlock(pthread_mutex_t *m,
+                                   const struct timespec *ts)
 {
     if (!prt_user())
         return __real_pthread_mutex_timedlock(m, ts);
@@ -181,7 +186,7 @@ int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
     return rc;
 }
 
-/* ---- condition variables ----------------------------------------------------------- */
+/* ---- condition variables ------------------------------------------------- */
 
 int __wrap_pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *a)
 {
@@ -214,8 +219,8 @@ static int cond_wait(pthread_cond_t *c, pthread_mutex_t *m, long ms,
     struct rl_thread *t = prt_user();
     prt_in(t, pc);
     struct rl_obj *mo = mutex_of(m);
-    int rc = rl_px_cond_wait(prt_obj(c, RL_OBJ_CONDITION, 0, 0, sizeof(*c)),
-                             mo, ms);
+    int rc =
+        rl_px_cond_wait(prt_obj(c, RL_OBJ_CONDITION, 0, 0, sizeof(*c)), mo, ms);
     prt_out(t);
     return rc;
 }
@@ -260,9 +265,10 @@ int __wrap_pthread_cond_broadcast(pthread_cond_t *c)
     return cond_signal(c, true, PRT_PC());
 }
 
-/* ---- rwlocks ------------------------------------------------------------------------- */
+/* ---- rwlocks ------------------------------------------------------------- */
 
-int __wrap_pthread_rwlock_init(pthread_rwlock_t *r, const pthread_rwlockattr_t *a)
+int __wrap_pthread_rwlock_init(pthread_rwlock_t *r,
+                               const pthread_rwlockattr_t *a)
 {
     struct rl_thread *t = prt_user();
     if (!t)
@@ -322,7 +328,8 @@ int __wrap_pthread_rwlock_trywrlock(pthread_rwlock_t *r)
     return rw_lock(r, true, 0, PRT_PC());
 }
 
-int __wrap_pthread_rwlock_timedrdlock(pthread_rwlock_t *r, const struct timespec *ts)
+int __wrap_pthread_rwlock_timedrdlock(pthread_rwlock_t *r,
+                                      const struct timespec *ts)
 {
     if (!prt_user())
         return __real_pthread_rwlock_timedrdlock(r, ts);
@@ -330,7 +337,8 @@ int __wrap_pthread_rwlock_timedrdlock(pthread_rwlock_t *r, const struct timespec
     return timed_result(rw_lock(r, false, ms, PRT_PC()), ms);
 }
 
-int __wrap_pthread_rwlock_timedwrlock(pthread_rwlock_t *r, const struct timespec *ts)
+int __wrap_pthread_rwlock_timedwrlock(pthread_rwlock_t *r,
+                                      const struct timespec *ts)
 {
     if (!prt_user())
         return __real_pthread_rwlock_timedwrlock(r, ts);
@@ -349,7 +357,7 @@ int __wrap_pthread_rwlock_unlock(pthread_rwlock_t *r)
     return rc;
 }
 
-/* ---- barriers ----------------------------------------------------------------------- */
+/* ---- barriers ------------------------------------------------------------ */
 
 int __wrap_pthread_barrier_init(pthread_barrier_t *b,
                                 const pthread_barrierattr_t *a, unsigned n)
@@ -387,7 +395,7 @@ int __wrap_pthread_barrier_wait(pthread_barrier_t *b)
     return serial ? PTHREAD_BARRIER_SERIAL_THREAD : 0;
 }
 
-/* ---- spinlocks ---------------------------------------------------------------------- */
+/* ---- spinlocks ----------------------------------------------------------- */
 
 int __wrap_pthread_spin_init(pthread_spinlock_t *s, int pshared)
 {
@@ -447,7 +455,7 @@ int __wrap_pthread_spin_unlock(pthread_spinlock_t *s)
     return rc;
 }
 
-/* ---- once ----------------------------------------------------------------------------- */
+/* ---- once ---------------------------------------------------------------- */
 
 int __wrap_pthread_once(pthread_once_t *o, void (*fn)(void))
 {
@@ -467,7 +475,7 @@ int __wrap_pthread_once(pthread_once_t *o, void (*fn)(void))
     return 0;
 }
 
-/* ---- semaphores ------------------------------------------------------------------------- */
+/* ---- semaphores ---------------------------------------------------------- */
 
 int __wrap_sem_init(sem_t *s, int pshared, unsigned value)
 {

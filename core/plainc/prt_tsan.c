@@ -77,11 +77,11 @@ void __tsan_ignore_thread_end(void)
 }
 
 /* Plain reads and writes of 1..16 bytes, aligned or not, volatile or not. */
-#define PRT_ACCESS(name, size, write)                                        \
-    void name(void *addr);                                                   \
-    void name(void *addr)                                                    \
-    {                                                                        \
-        access(addr, size, write, PRT_PC());                                 \
+#define PRT_ACCESS(name, size, write)                                          \
+    void name(void *addr);                                                     \
+    void name(void *addr)                                                      \
+    {                                                                          \
+        access(addr, size, write, PRT_PC());                                   \
     }
 
 PRT_ACCESS(__tsan_read1, 1, false)
@@ -143,7 +143,7 @@ void __tsan_write_range(void *addr, size_t size)
         access(addr, range_size(size), true, PRT_PC());
 }
 
-/* ---- atomics ------------------------------------------------------------------ */
+/* ---- atomics ------------------------------------------------------------- */
 
 /* The memory order argument is ignored: every atomic is seq_cst here. */
 typedef int prt_morder;
@@ -156,7 +156,8 @@ static uint64_t atomic_op(volatile void *addr, int size, enum rl_op op,
     struct rl_thread *t = access_thread((uintptr_t)addr);
     if (t) {
         prt_in(t, pc);
-        struct rl_obj *v = prt_obj((void *)addr, RL_OBJ_VAR, 0, 0, (size_t)size);
+        struct rl_obj *v =
+            prt_obj((void *)addr, RL_OBJ_VAR, 0, 0, (size_t)size);
         if (v->size != size) {
             /* The same address used at another width: this access's. */
             v->size = size;
@@ -202,7 +203,8 @@ static bool atomic_cas(volatile void *addr, int size, uint64_t *exp,
     struct rl_thread *t = access_thread((uintptr_t)addr);
     if (t) {
         prt_in(t, pc);
-        struct rl_obj *v = prt_obj((void *)addr, RL_OBJ_VAR, 0, 0, (size_t)size);
+        struct rl_obj *v =
+            prt_obj((void *)addr, RL_OBJ_VAR, 0, 0, (size_t)size);
         v->size = size;
         bool ok = rl_px_cas(v, exp, desired);
         prt_out(t);
@@ -272,8 +274,9 @@ static uint64_t atomic_nand(volatile void *addr, int size, uint64_t arg,
     }
 
 #define PRT_RMW(bits, type, name, op)                                          \
-    type __tsan_atomic##bits##_##name(volatile type *a, type v, prt_morder mo); \
-    type __tsan_atomic##bits##_##name(volatile type *a, type v, prt_morder mo)  \
+    type __tsan_atomic##bits##_##name(volatile type *a, type v,                \
+                                      prt_morder mo);                          \
+    type __tsan_atomic##bits##_##name(volatile type *a, type v, prt_morder mo) \
     {                                                                          \
         (void)mo;                                                              \
         return (type)atomic_op(a, bits / 8, op, (uint64_t)v, PRT_PC());        \

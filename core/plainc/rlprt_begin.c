@@ -7,3 +7,7 @@
  */
 char rlprt_data_begin = 1;
 char rlprt_bss_begin;
+/* The same for the program's thread-local variables (.tdata, .tbss), which
+ * the runtime gives each lab thread a copy of. */
+_Thread_local char rlprt_tdata_begin = 1;
+_Thread_local char rlprt_tbss_begin;

@@ -5,3 +5,5 @@
  */
 char rlprt_data_end = 1;
 char rlprt_bss_end;
+_Thread_local char rlprt_tdata_end = 1;
+_Thread_local char rlprt_tbss_end;

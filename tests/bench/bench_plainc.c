@@ -68,7 +68,7 @@ static double run_plain(const char *rel, const char *arg, long runs)
     return t;
 }
 
-/* ---- rl_load steps ------------------------------------------------------ */
+/* ---- rl_load steps ------------------------------------------------------- */
 
 static rl_var *v;
 static long loads_per_thread;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cond_if.c - a consumer checks the condition with `if` instead of
  * `while` around pthread_cond_wait: woken, it does not check again, and
  * another consumer may have taken the item first. Build with -DUSE_WHILE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* counter_assert.c - the counter race with the check a student would
  * write: assert() fails when an update was lost. */
 #include <assert.h>

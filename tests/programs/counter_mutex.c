@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* counter_mutex.c - the counter race fixed: each counter++ under a mutex,
  * so the total is always 20. */
 #include <assert.h>

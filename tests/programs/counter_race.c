@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* counter_race.c - two threads add 1 to a shared counter 10 times each
  * without a lock: counter++ is a load and a store, and another thread can
  * come in between, so updates get lost. */

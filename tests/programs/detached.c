@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* detached.c - a detached thread reports through a semaphore and main
  * returns without joining it: as on Linux, the program ends when main
  * returns, whether or not the detached thread has finished (and printed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* double_free.c - two threads both free the same block: the C library
  * aborts (SIGABRT) inside free, reported at the program's call. */
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* exit_thread.c - a thread calls exit(3): the whole program ends there,
  * with that status, whatever the other threads were doing. */
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lock_order.c - two threads take two mutexes in opposite orders: each
  * can hold one and wait for the other forever. */
 #include <pthread.h>

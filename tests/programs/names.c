@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* names.c - how shared memory is named: array elements of a global by
  * index, heap blocks by allocation site, a struct member by offset. */
 #include <pthread.h>

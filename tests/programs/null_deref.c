@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* null_deref.c - check-then-act on a shared pointer: one thread checks
  * that `info` is set and then uses it; the other clears it in between
  * (the MySQL bug of Lu et al.'s study). */

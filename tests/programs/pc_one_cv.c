@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pc_one_cv.c - a one-slot buffer, one producer, two consumers, and ONE
  * condition variable for "not full" and "not empty": a consumer's signal
  * may wake the other consumer instead of the producer, and then everybody

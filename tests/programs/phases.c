@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* phases.c - a barrier between two phases, pthread_once for a shared
  * initialisation, a rwlock for readers of the result, and output through
  * write(2), puts and putchar: correct. */

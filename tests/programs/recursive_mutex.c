@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* recursive_mutex.c - a recursive mutex taken again by the thread that
  * holds it (a function calling a function that locks too): correct. */
 #include <pthread.h>

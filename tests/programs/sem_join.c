@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sem_join.c - the parent waits for its child with a semaphore that
  * starts at 0 (OSTEP's "semaphore as a condition"): correct. */
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* signal_after_unlock.c - the waker sets the flag under the mutex and
  * signals after unlocking it: legal and correct in POSIX, because the
  * waiter re-checks the flag in a loop under the mutex. */

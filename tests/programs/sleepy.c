@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sleepy.c - sleep()-ordered output: virtual time makes the order and
  * the elapsed time exact under every schedule. */
 #include <pthread.h>

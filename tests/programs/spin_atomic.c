@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* spin_atomic.c - a spinlock built from C11 atomics (test-and-set on an
  * atomic_flag) protecting a counter: correct. */
 #include <pthread.h>

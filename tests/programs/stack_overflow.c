@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stack_overflow.c - unbounded recursion in a thread: the thread's stack
  * overflows (a crash, SIGSEGV). */
 #include <pthread.h>

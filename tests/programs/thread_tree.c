@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* thread_tree.c - threads that start threads: a binary tree of depth 2
  * (7 threads below main), each adding its number to a total under a
  * mutex and joining its children: correct. */

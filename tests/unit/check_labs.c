@@ -317,8 +317,9 @@ END_TEST
  * every operation has a text, a class and a symbol. */
 START_TEST(test_record_forms)
 {
-    struct rl_record_names n = {"counter", RL_OBJ_VAR, true, "?", 0, "T0", "?",
-                                NULL};
+    struct rl_record_names n = {.obj = "counter", .kind = RL_OBJ_VAR,
+                                .known = true, .lock = "?", .other = "T0",
+                                .check = "?"};
     struct rl_record r;
     char buf[128];
 

@@ -23,6 +23,8 @@ static void on_rec(void *ctx, const struct rl_run *run,
                    const struct rl_record *r)
 {
     (void)ctx;
+    if (trace_len + 256 >= sizeof(trace))
+        return; /* long runs: only their start is compared */
     char line[160];
     rl_record_text(run, r, line, sizeof(line));
     struct rl_thread_view v;
@@ -154,7 +156,7 @@ START_TEST(test_spawn_on_os)
 }
 END_TEST
 
-/* ---- 256 threads, 1000 objects -------------------------------------------- */
+/* ---- 256 threads, 1000 objects ------------------------------------------- */
 
 static rl_var *sum;
 
@@ -252,7 +254,7 @@ START_TEST(test_explore_many_ready_threads)
 }
 END_TEST
 
-/* ---- texts and output records ---------------------------------------------- */
+/* ---- texts and output records -------------------------------------------- */
 
 START_TEST(test_texts_and_output_record)
 {

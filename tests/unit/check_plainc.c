@@ -9,11 +9,14 @@
  */
 #include <check.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "../../core/srcloc.h"
 
 static char prog_dir[4096];
 static char out[1 << 16], errout[1 << 12], trace[1 << 18];
@@ -46,6 +49,9 @@ static int run(const char *name, const char *sched, const char *extra)
     if (pid == 0) {
         dup2(ofd, 1);
         dup2(efd, 2);
+        /* make SANITIZE=1: a run abandons the threads still running when
+         * the program ends, with what they allocated. */
+        setenv("ASAN_OPTIONS", "detect_leaks=0", 0);
         setenv("RACELAB_SCHED", sched, 1);
         setenv("RACELAB_TRACE", tr_path, 1);
         if (extra) {
@@ -87,8 +93,8 @@ static void no_line(const char *prefix)
 {
     char want[256];
     snprintf(want, sizeof(want), "\n%s", prefix);
-    ck_assert_msg(strstr(trace, want) == NULL,
-                  "a line \"%s...\" in:\n%.3000s", prefix, trace);
+    ck_assert_msg(strstr(trace, want) == NULL, "a line \"%s...\" in:\n%.3000s",
+                  prefix, trace);
 }
 
 /* A correct program passes every one of seeds random schedules (and
@@ -102,8 +108,8 @@ static void always_passes(const char *name, const char *want)
         else
             snprintf(sched, sizeof(sched), "random:%d", seed);
         int rc = run(name, sched, NULL);
-        ck_assert_msg(rc == 0, "%s under %s: exit %d\n%.3000s", name, sched,
-                      rc, trace);
+        ck_assert_msg(rc == 0, "%s under %s: exit %d\n%.3000s", name, sched, rc,
+                      trace);
         ck_assert_str_eq(out, want);
         no_line("race:");
         no_line("check ");
@@ -116,20 +122,20 @@ START_TEST(test_counter_race)
     ck_assert_str_eq(out, "counter = 11\n");
     ck_assert(strncmp(trace,
                       "    1 T0   -                  start\n"
-                      "    2 T0   counter_race.c:20  start T1   | "
+                      "    2 T0   counter_race.c:21  start T1   | "
                       "pthread_create(&a, NULL, worker, NULL);\n"
                       "    3 T1   -                  start\n"
-                      "    4 T0   counter_race.c:21  start T2   | "
+                      "    4 T0   counter_race.c:22  start T2   | "
                       "pthread_create(&b, NULL, worker, NULL);\n"
-                      "    5 T1   counter_race.c:13  load counter -> 0   | "
+                      "    5 T1   counter_race.c:14  load counter -> 0   | "
                       "counter++;\n",
                       0) == 0);
-    has_line("    8 T1   counter_race.c:13  store counter <- 1   | "
+    has_line("    8 T1   counter_race.c:14  store counter <- 1   | "
              "counter++;");
     has_line("end: finished");
     has_line("race: data race on counter: T1 writes at step 8 and T2 reads "
              "at step 9, with nothing ordering them (no lock, event, barrier "
-             "or join in between) (counter_race.c:13, counter_race.c:13)");
+             "or join in between) (counter_race.c:14, counter_race.c:14)");
     has_line("lost update: lost update on counter: T1 loaded 1 at step 10, "
              "T2 stored 2 at step 11, then T1 stored 2 at step 12 over it");
     has_line("schedule: 1.0.1.2.0.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1."
@@ -168,15 +174,15 @@ START_TEST(test_counter_assert)
 {
     ck_assert_int_eq(run("counter_assert", "rr:1", NULL), 1);
     has_line("end: assertion failed");
-    has_line("  T0: assertion `counter == 6' failed at counter_assert.c:23 in "
+    has_line("  T0: assertion `counter == 6' failed at counter_assert.c:24 in "
              "main");
-    has_line("  at counter_assert.c:23: assert(counter == 6);");
+    has_line("  at counter_assert.c:24: assert(counter == 6);");
     /* No update lost this time, but the race is there all the same. */
     ck_assert_int_eq(run("counter_assert", "rr:100", NULL), 1);
     has_line("end: finished");
     has_line("race: data race on counter: T1 writes at step 11 and T2 reads "
              "at step 14, with nothing ordering them (no lock, event, barrier "
-             "or join in between) (counter_assert.c:12, counter_assert.c:12)");
+             "or join in between) (counter_assert.c:13, counter_assert.c:13)");
 }
 END_TEST
 
@@ -189,7 +195,7 @@ START_TEST(test_lock_order_deadlock)
     has_line("check no deadlock: FAILED: deadlock: T0 waits to join T1; T1 "
              "holds first, waits for second (held by T2); T2 holds second, "
              "waits for first (held by T1)");
-    has_line("    9 T1   lock_order.c:14    lock second: blocked (held by "
+    has_line("    9 T1   lock_order.c:15    lock second: blocked (held by "
              "T2)   | pthread_mutex_lock(&second);");
     ck_assert_int_eq(run("lock_order", "rr:1", NULL), 0);
     ck_assert_str_eq(out, "balance = 0\n");
@@ -201,7 +207,7 @@ START_TEST(test_cond_if_vs_while)
     const char *bad = "replay:1x2.0.2.0.1.0.2.3.1.3.2.1.2x2.3";
     ck_assert_int_eq(run("cond_if", bad, NULL), 1);
     has_line("end: assertion failed");
-    has_line("  T1: assertion `items >= 0' failed at cond_if.c:23 in "
+    has_line("  T1: assertion `items >= 0' failed at cond_if.c:24 in "
              "consumer");
     always_passes("cond_while", "");
 }
@@ -214,8 +220,8 @@ START_TEST(test_one_cv_two_consumers_deadlock)
     ck_assert_str_eq(out, "got 0\n");
     has_line("end: deadlock");
     has_line("check no deadlock: FAILED: deadlock: T0 waits to join T3; T1 "
-             "waits for a notify on cv; T2 waits for a notify on cv; T3 "
-             "waits for a notify on cv");
+             "waits for a signal on cv; T2 waits for a signal on cv; T3 "
+             "waits for a signal on cv");
 }
 END_TEST
 
@@ -223,17 +229,17 @@ START_TEST(test_null_deref_crash)
 {
     ck_assert_int_eq(run("null_deref", "replay:1x2.0.2.0.2", NULL), 1);
     ck_assert_str_eq(out, "");
-    has_line("   10 T1   null_deref.c:19    load info -> 0   | total += "
+    has_line("   10 T1   null_deref.c:20    load info -> 0   | total += "
              "info->len;");
-    has_line("   11 T1   null_deref.c:19    crash: SIGSEGV   | total += "
+    has_line("   11 T1   null_deref.c:20    crash: SIGSEGV   | total += "
              "info->len;");
     has_line("end: crash");
     has_line("  T1 crashed with SIGSEGV: NULL pointer dereference (address "
              "0)");
-    has_line("  at null_deref.c:19: total += info->len;");
+    has_line("  at null_deref.c:20: total += info->len;");
     has_line("race: data race on info: T1 reads at step 4 and T2 writes at "
              "step 8, with nothing ordering them (no lock, event, barrier or "
-             "join in between) (null_deref.c:18, null_deref.c:26)");
+             "join in between) (null_deref.c:19, null_deref.c:27)");
 }
 END_TEST
 
@@ -247,11 +253,26 @@ END_TEST
 
 START_TEST(test_double_free_crash)
 {
+#if defined(__SANITIZE_ADDRESS__)
+    return; /* AddressSanitizer reports the double free itself, first */
+#endif
     ck_assert_int_eq(run("double_free", "rr:1", NULL), 1);
     has_line("end: crash");
     has_line("  T2 crashed with SIGABRT in the C library (a double free or a "
              "corrupted heap?)");
-    has_line("  at double_free.c:11: free(block);");
+    has_line("  at double_free.c:12: free(block);");
+}
+END_TEST
+
+START_TEST(test_watchdog_stops_a_silent_loop)
+{
+    ck_assert_int_eq(run("spin_local", "rr:1", "RACELAB_WATCHDOG_MS=1000"), 1);
+    has_line("end: timed out");
+    has_line("  did not finish: T1 ran for 1 s of CPU time without a shared "
+             "access or a "
+             "pthread call (an endless loop over its own variables?); "
+             "stopped");
+    has_line("schedule: 1");
 }
 END_TEST
 
@@ -262,13 +283,42 @@ START_TEST(test_correct_programs_pass)
     always_passes("recursive_mutex", "total = 6, depth reached 2 times\n");
     always_passes("signal_after_unlock", "ready\n");
     always_passes("thread_tree", "total = 28\n");
+    for (int seed = 1; seed <= 5; seed++) {
+        char sched[32];
+        snprintf(sched, sizeof(sched), "random:%d", seed);
+        ck_assert_int_eq(run("thread_local", sched, "RACELAB_RUNS=2"), 0);
+        ck_assert(strstr(out, "T1: mine 8, count 3\n") != NULL);
+        ck_assert(strstr(out, "T2: mine 11, count 3\n") != NULL);
+        ck_assert(strstr(out, "main: mine 5, count 0\n") != NULL);
+        no_line("race:");
+    }
+    ck_assert_int_eq(run("big_stack", "random:1", NULL), 0);
+    ck_assert_str_eq(out, "1572859 1572859\n");
+    always_passes("timed", "cond_timedwait: timed out\n"
+                           "sem_timedwait: timed out\n"
+                           "mutex_timedlock: locked\n"
+                           "holder returned 42 after 2750 ms\n");
+}
+END_TEST
+
+START_TEST(test_sem_and_barrier_words)
+{
+    ck_assert_int_eq(run("sem_join", "rr:1", NULL), 0);
+    has_line("    5 T0   sem_join.c:26      sem_wait done: blocked (count 0)   "
+             "| sem_wait(&done);");
+    has_line("    8 T1   sem_join.c:16      sem_post done (0 -> 1), wakes T0   "
+             "| sem_post(&done);");
+    ck_assert_int_eq(run("phases", "rr:1", NULL), 0);
+    has_line("   20 T3   phases.c:27        barrier_wait bar: arrived 3 of 3, "
+             "releases all (PTHREAD_BARRIER_SERIAL_THREAD)   | if "
+             "(pthread_barrier_wait(&bar) == PTHREAD_BARRIER_SERIAL_THR");
 }
 END_TEST
 
 START_TEST(test_signal_after_unlock_trace)
 {
     ck_assert_int_eq(run("signal_after_unlock", "rr:1", NULL), 0);
-    has_line("   11 T1   signal_after_unlock.c:17 notify c (wakes T0)   | "
+    has_line("   11 T1   signal_after_unlock.c:18 cond_signal c (wakes T0)   | "
              "pthread_cond_signal(&c);");
 }
 END_TEST
@@ -292,6 +342,10 @@ START_TEST(test_runs_in_one_process_start_clean)
     ck_assert_int_eq(run("counter_race", "rr:1", "RACELAB_RUNS=3"), 1);
     ck_assert_str_eq(out, "counter = 11\ncounter = 11\ncounter = 11\n");
     has_line("steps: 53");
+    ck_assert_int_eq(run("counter_race", "rr:1", "RACELAB_ECHO=0"), 1);
+    ck_assert_str_eq(out, "");
+    has_line("   52 T0   counter_race.c:25  output \"counter = 11\\n\"   | "
+             "printf(\"counter = %d\\n\", counter);");
     ck_assert_int_eq(run("thread_tree", "random:4", "RACELAB_RUNS=4"), 0);
     ck_assert_str_eq(out, "total = 28\ntotal = 28\ntotal = 28\ntotal = 28\n");
 }
@@ -311,15 +365,15 @@ END_TEST
 START_TEST(test_names)
 {
     ck_assert_int_eq(run("names", "rr:1", NULL), 1);
-    has_line("    5 T1   names.c:15         store buffer[1] <- 11   | "
+    has_line("    5 T1   names.c:16         store buffer[1] <- 11   | "
              "buffer[i] = (int)i + 10;");
-    has_line("   10 T1   names.c:16         store heap#1@names.c:23[1] <- 21 "
+    has_line("   10 T1   names.c:17         store heap#1@names.c:24[1] <- 21 "
              "  | heap[i] = (int)i + 20;");
-    has_line("   12 T1   names.c:17         store pair[1] <- 1   | pair.b = "
+    has_line("   12 T1   names.c:18         store pair[1] <- 1   | pair.b = "
              "(int)i;");
     has_line("race: data race on pair[1]: T1 writes at step 12 and T2 writes "
              "at step 16, with nothing ordering them (no lock, event, barrier "
-             "or join in between) (names.c:17, names.c:17)");
+             "or join in between) (names.c:18, names.c:18)");
 }
 END_TEST
 
@@ -327,7 +381,7 @@ START_TEST(test_virtual_time)
 {
     always_passes("sleepy", "fast\nslow\nelapsed 2000 ms\n");
     ck_assert_int_eq(run("sleepy", "rr:1", NULL), 0);
-    has_line("    9 T2   sleepy.c:19        wake up (t=500 ms)   | "
+    has_line("    9 T2   sleepy.c:20        wake up (t=500 ms)   | "
              "usleep(500000);");
 }
 END_TEST
@@ -337,13 +391,13 @@ START_TEST(test_exit_from_a_thread)
     ck_assert_int_eq(run("exit_thread", "rr:1", NULL), 1);
     ck_assert_str_eq(out, "");
     ck_assert_str_eq(errout, "giving up\n");
-    has_line("    5 T1   exit_thread.c:11   output \"giving up\\n\"   | "
+    has_line("    5 T1   exit_thread.c:12   output \"giving up\\n\"   | "
              "fprintf(stderr, \"giving up\\n\");");
     has_line("end: exit");
-    has_line("  T1 called exit(3) at exit_thread.c:12; still running, not "
+    has_line("  T1 called exit(3) at exit_thread.c:13; still running, not "
              "waited for: T0");
     has_line("check exit status: FAILED: T1 called exit(3) at "
-             "exit_thread.c:12; still running, not waited for: T0");
+             "exit_thread.c:13; still running, not waited for: T0");
 }
 END_TEST
 
@@ -351,10 +405,45 @@ START_TEST(test_barrier_once_rwlock_output)
 {
     always_passes("phases", "phases done\ntable 101, serial 1, inits 1\nbye\n");
     ck_assert_int_eq(run("phases", "rr:1", NULL), 0);
-    has_line("   15 T1   phases.c:25        once once: routine done   | "
+    has_line("   15 T1   phases.c:26        once once: routine done   | "
              "pthread_once(&once, init);");
-    has_line("   37 T0   phases.c:45        output \"phases done\\n\"   | "
+    has_line("   37 T0   phases.c:46        output \"phases done\\n\"   | "
              "write(1, msg, strlen(msg));");
+}
+END_TEST
+
+/* srcloc from outside the program, as a parent would use it. */
+START_TEST(test_srcloc_of_a_program)
+{
+    char path[4200], cmd[4300], line[128];
+    snprintf(path, sizeof(path), "%s/counter_race", prog_dir);
+    snprintf(cmd, sizeof(cmd), "nm %s", path);
+    FILE *p = popen(cmd, "r");
+    ck_assert(p != NULL);
+    uintptr_t worker = 0;
+    while (fgets(line, sizeof(line), p))
+        if (strstr(line, " t worker\n"))
+            worker = (uintptr_t)strtoull(line, NULL, 16);
+    pclose(p);
+    ck_assert(worker != 0);
+    struct rl_srcloc *s = rl_srcloc_open(path);
+    ck_assert(s != NULL);
+    struct rl_loc l;
+    ck_assert_int_eq(rl_srcloc_lookup(s, worker, &l), 0);
+    ck_assert_str_eq(strrchr(l.file, '/') + 1, "counter_race.c");
+    ck_assert_int_eq(l.line, 11);
+    ck_assert_str_eq(l.func, "worker");
+    ck_assert_str_eq(rl_srcloc_line(s, l.file, 14), "counter++;");
+    ck_assert_ptr_null(rl_srcloc_line(s, l.file, 1000));
+    char buf[64];
+    ck_assert_str_eq(rl_srcloc_format(s, worker, buf, sizeof(buf)),
+                     "counter_race.c:11");
+    ck_assert_str_eq(rl_srcloc_format(s, 0x10, buf, sizeof(buf)), "0x10");
+    ck_assert_int_eq(rl_srcloc_lookup(s, 0x10, &l), -1);
+    /* Cached: the same answer again. */
+    ck_assert_int_eq(rl_srcloc_lookup(s, worker, &l), 0);
+    ck_assert_int_eq(l.line, 11);
+    rl_srcloc_close(s);
 }
 END_TEST
 
@@ -373,11 +462,14 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_null_deref_crash);
     tcase_add_test(tc, test_stack_overflow_crash);
     tcase_add_test(tc, test_double_free_crash);
+    tcase_add_test(tc, test_watchdog_stops_a_silent_loop);
     tcase_add_test(tc, test_correct_programs_pass);
     tcase_add_test(tc, test_signal_after_unlock_trace);
+    tcase_add_test(tc, test_sem_and_barrier_words);
     tcase_add_test(tc, test_detached_thread);
     tcase_add_test(tc, test_runs_in_one_process_start_clean);
     tcase_add_test(tc, test_bad_schedule_env);
+    tcase_add_test(tc, test_srcloc_of_a_program);
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_virtual_time);
     tcase_add_test(tc, test_exit_from_a_thread);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* access_loop.c - two threads each read a shared global N times (N from
  * argv[1]): the cost of one instrumented shared access (bench_plainc). */
 #include <pthread.h>
