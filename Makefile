@@ -4,6 +4,8 @@
 #   make run        install missing dependencies, build, open the TUI
 #   make test       install missing dependencies, build, run every test
 #   make test SANITIZE=1   the same under AddressSanitizer + UBSan
+#   make test RL_FIBER=portable   the same with the portable fiber switch
+#                          (ucontext) and _FORTIFY_SOURCE=2
 #   make bench      benchmarks (ratios against baselines of the same run)
 #   make deps       install the dependencies (apt-get as root; else the command)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -20,6 +22,15 @@ VERSION := 0.1.0
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 
+# RL_FIBER=portable: the fiber switch every machine has (ucontext), in a
+# build of its own, hardened as distributions build (_FORTIFY_SOURCE=2).
+ifeq ($(RL_FIBER),portable)
+BUILD ?= build-portable
+FIBER_FLAGS := -DRL_FIBER_PORTABLE -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2
+else
+FIBER_FLAGS :=
+endif
+
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -34,7 +45,7 @@ endif
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wformat=2 -Wno-format-nonliteral
 CFLAGS ?= $(OPT)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(SAN_FLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(SAN_FLAGS) $(FIBER_FLAGS) \
              -DRL_VERSION='"$(VERSION)"' $(CFLAGS) -MMD -MP
 NCURSES_CFLAGS = $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 NCURSES_LIBS = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)

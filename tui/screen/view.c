@@ -233,7 +233,7 @@ static void rec_short_forms(const struct view_lab *v,
 char *view_rec_text(const struct view_lab *v, const struct view_rec *r,
                     int width, char *buf, size_t len)
 {
-    char med[128], shrt[64];
+    char med[128], shrt[128];
 
     if (width <= 0) {
         buf[0] = '\0';
