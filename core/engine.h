@@ -121,6 +121,10 @@ extern const struct rl_backend_ops rl_sim_ops;
 extern const struct rl_backend_ops rl_os_ops;
 /* os: records lost because a thread's ring filled before a merge. */
 uint64_t rl_os_dropped(const struct rl_run *run);
+/* os: take / release the lock that guards what the live view copies of a
+ * running run (wait and hold lists; os_block.c). */
+void rl_os_view_lock(const struct rl_run *run);
+void rl_os_view_unlock(const struct rl_run *run);
 
 struct rl_check_slot {
     char name[48];
