@@ -106,6 +106,8 @@ struct rl_run *rl_run_create(const struct rl_run_config *cfg, char *err,
         snprintf(err, errlen, "unknown backend");
         return NULL;
     }
+    if (cfg->backend == RL_BACKEND_OS)
+        rl_os_sweep(); /* free abandoned runs whose threads are gone */
     struct rl_run *run = rl_xcalloc(1, sizeof(*run));
     run->cfg = *cfg;
     if (cfg->backend == RL_BACKEND_SIM && cfg->sched.kind == RL_SCHED_PCT &&
@@ -145,15 +147,21 @@ void rl_run_destroy(struct rl_run *run)
 {
     if (!run)
         return;
-    if (run->abandoned)
-        return; /* os threads still use it: leaked on purpose */
+    if (run->abandoned) {
+        rl_os_bury(run); /* os threads may still use it */
+        return;
+    }
     for (int i = 0; i < run->nthreads; i++)
         run->ops->thread_fini(run->threads[i]);
     for (int i = 0; i < run->nobjs; i++)
         run->ops->obj_fini(run->objs[i]);
     run->ops->run_fini(run);
-    if (run->abandoned)
+    if (run->abandoned) {
+        rl_os_bury(run); /* abandoned just now by the fini above */
         return;
+    }
+    if (run->cfg.ctx_free)
+        run->cfg.ctx_free(run->cfg.program.ctx);
     while (run->arena) {
         struct rl_arena_block *b = run->arena;
         run->arena = b->next;

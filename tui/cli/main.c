@@ -39,6 +39,8 @@ static const struct cli_command cmd_tui_row = {
     "  --threads N       the same as --set threads=N\n"
     "  --iters N         the same as --set iters=N\n"
     "  --set KEY=VALUE   set a lab parameter (repeatable)\n"
+    "  --timeout S       os: stop a run still going after S seconds\n"
+    "                    (default 30; 1..3600)\n"
     "  -h, --help        show this help\n"
     "\n"
     "example:\n"
@@ -156,8 +158,11 @@ static int start_tui(const struct tui_options *opt)
     return tui_main(opt);
 }
 
+enum { TUI_OPT_TIMEOUT = CLI_OPT_USER };
+
 static const struct cli_option tui_options_table[] = {
     CLI_LAB_OPTIONS,
+    {"timeout", 0, true, TUI_OPT_TIMEOUT},
     {NULL, 0, false, 0},
 };
 
@@ -187,6 +192,15 @@ static int cmd_tui(int argc, char **argv)
                                  p.arg);
             a.lab = p.arg;
             break;
+        case TUI_OPT_TIMEOUT: {
+            uint64_t sec;
+
+            if (cli_parse_u64("--timeout", p.arg, 1, 3600, &sec, err,
+                              sizeof err) < 0)
+                return cli_error("%s", err);
+            opt.os_timeout_ms = (int)sec * 1000;
+            break;
+        }
         default:
             r = cli_lab_option(&a, id, p.opt, p.arg, err, sizeof err);
             if (r < 0)
