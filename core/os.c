@@ -28,6 +28,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,13 +192,52 @@ static void os_thread_done(struct os_thread *ot)
     os_unlock_mu(&rs->end_mu);
 }
 
+/* Each lab thread's alternate signal stack: a stack overflow (the guard
+ * page below a thread's stack) raises SIGSEGV on the overflowing thread,
+ * whose own stack is full; a crash handler (the TUI's, which gives the
+ * terminal back) can run only on a stack of its own. Private to the
+ * thread. */
+#define OS_ALT_STACK (64 * 1024)
+static _Thread_local void *os_alt_stack;
+
+/* Give the calling lab thread its alternate signal stack. Best effort: a
+ * thread without one still runs; only its overflow goes unreported. */
+static void os_alt_stack_on(void)
+{
+    stack_t ss;
+
+    os_alt_stack = rl_xmalloc(OS_ALT_STACK);
+    ss.ss_sp = os_alt_stack;
+    ss.ss_size = OS_ALT_STACK;
+    ss.ss_flags = 0;
+    if (sigaltstack(&ss, NULL) != 0) {
+        free(os_alt_stack);
+        os_alt_stack = NULL;
+    }
+}
+
+/* Take the alternate signal stack down and free it (thread exit). */
+static void os_alt_stack_off(void)
+{
+    stack_t ss;
+
+    if (!os_alt_stack)
+        return;
+    memset(&ss, 0, sizeof ss);
+    ss.ss_flags = SS_DISABLE;
+    sigaltstack(&ss, NULL);
+    free(os_alt_stack);
+    os_alt_stack = NULL;
+}
+
 /* The last thing a lab thread does to its run, however it ends (finished,
- * exited at an abandoned run's next call, or cancelled): count itself gone.
- * After this the run may be freed under it. */
+ * or exited because its run was stopped): count itself gone. After this
+ * the run may be freed under it. */
 static void os_thread_gone(void *arg)
 {
     struct os_thread *ot = arg;
 
+    os_alt_stack_off();
     atomic_fetch_sub_explicit(&ot->rs->nalive, 1, memory_order_release);
 }
 
@@ -214,6 +254,7 @@ static void *os_thread_main(void *arg)
     os_me = ot;
     rl_current = ot->run;
     pthread_cleanup_push(os_thread_gone, ot);
+    os_alt_stack_on();
     os_lock_mu(&rs->gate_mu);
     while (!rs->gate_open)
         os_cond_sleep(&rs->gate_cv, &rs->gate_mu, NULL);

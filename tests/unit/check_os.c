@@ -13,6 +13,7 @@
  * is a hang.
  */
 #include <check.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1162,40 +1163,43 @@ static long proc_status(const char *key)
     return v;
 }
 
-/* Never set: whoever waits for it blocks for good. */
-static void gate_waiter(void *arg)
+/* The objects of one stuck run, in its arena: a thread of an earlier run
+ * may still run while the next run is set up, so no globals. */
+struct stuck {
+    rl_event *never; /* never set: whoever waits for it blocks for good */
+    rl_lock *r;      /* an RLock whose holder never releases it */
+};
+
+static void stuck_waiter(void *arg)
 {
-    (void)arg;
-    rl_event_wait(E2);
+    struct stuck *st = arg;
+
+    rl_event_wait(st->never);
 }
 
-/* One thread spinning on calls (its ring full of records), one blocked
- * for good on an Event, one on an RLock its holder never releases. */
+/* holder and rwaiter: whichever takes r first keeps it; the other blocks
+ * on it for good. */
 static void stuck_holder(void *arg)
 {
-    (void)arg;
-    rl_lock_acquire(R);
-    rl_event_wait(E2);
+    struct stuck *st = arg;
+
+    rl_lock_acquire(st->r);
+    rl_event_wait(st->never);
 }
 
-/* Whichever of holder and rwaiter takes R first, the other blocks on it
- * for good. */
-static void stuck_rlock_waiter(void *arg)
-{
-    (void)arg;
-    rl_lock_acquire(R);
-    rl_event_wait(E2);
-}
-
+/* One thread spinning on calls (its record ring fills), one blocked for
+ * good on an Event, and two on an RLock. */
 static void stuck_setup(void *ctx)
 {
+    struct stuck *st = rl_alloc(sizeof *st);
+
     (void)ctx;
-    E2 = rl_event_create("E2");
-    R = rl_rlock_create("R");
+    st->never = rl_event_create("never");
+    st->r = rl_rlock_create("R");
     rl_thread_start("spinner", spin_body, NULL);
-    rl_thread_start("waiter", gate_waiter, NULL);
-    rl_thread_start("holder", stuck_holder, NULL);
-    rl_thread_start("rwaiter", stuck_rlock_waiter, NULL);
+    rl_thread_start("waiter", stuck_waiter, st);
+    rl_thread_start("holder", stuck_holder, st);
+    rl_thread_start("rwaiter", stuck_holder, st);
 }
 
 START_TEST(test_abandoned_runs_are_freed)
@@ -1242,6 +1246,62 @@ START_TEST(test_abandoned_runs_are_freed)
 #if !defined(__SANITIZE_ADDRESS__)
     ck_assert_int_lt(rss - rss0, 32 * 1024);
 #endif
+}
+END_TEST
+
+/* ---- a stack overflow on a lab thread can be reported ------------------- */
+
+/* The test's crash handler: it ran, on the thread's alternate stack. */
+static void overflow_seen(int sig)
+{
+    (void)sig;
+    _exit(3);
+}
+
+/* Recurse until the guard page (the bound is never reached). */
+static volatile long overflow_bound = 1L << 40;
+
+static long overflow_recurse(volatile char *prev, long depth)
+{
+    volatile char frame[1024];
+
+    frame[0] = (char)depth;
+    frame[1023] = prev ? prev[0] : 0;
+    if (depth >= overflow_bound)
+        return 0;
+    return overflow_recurse(frame, depth + 1) + frame[1023];
+}
+
+static void overflow_body(void *arg)
+{
+    (void)arg;
+    rl_yield();
+    overflow_recurse(NULL, 0);
+}
+
+static void overflow_setup(void *ctx)
+{
+    (void)ctx;
+    rl_thread_start("deep", overflow_body, NULL);
+}
+
+/* Without an alternate stack the handler could not run: the kernel would
+ * kill the process (SIGSEGV) and the TUI could not give the terminal
+ * back. The test exits 3 from the handler. */
+START_TEST(test_overflow_handler_runs)
+{
+    struct rl_run_config cfg = config(overflow_setup, false);
+    struct sigaction sa;
+    struct rl_run *run;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = overflow_seen;
+    sa.sa_flags = SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    ck_assert_int_eq(sigaction(SIGSEGV, &sa, NULL), 0);
+    run = create(&cfg);
+    rl_run_finish(run);
+    ck_abort_msg("the overflow went unnoticed");
 }
 END_TEST
 
@@ -1319,6 +1379,10 @@ static Suite *os_suite(void)
     tcase_add_test(tc, test_timed_wait_is_not_deadlock);
     tcase_add_test(tc, test_destroy_while_running);
     tcase_add_test(tc, test_abandoned_runs_are_freed);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+    /* (the sanitizers handle SIGSEGV themselves) */
+    tcase_add_exit_test(tc, test_overflow_handler_runs, 3);
+#endif
     suite_add_tcase(s, tc);
     return s;
 }
