@@ -53,9 +53,9 @@ static void run_watched(const struct lab *lab, int v)
     for (size_t k = 0; k < sizeof caps / sizeof caps[0]; k++)
         if (lab_param_find(lab, caps[k]) >= 0 &&
             lab_inst_param(&inst, caps[k]) > 2000)
-            ck_assert_msg(lab_inst_set(&inst, caps[k], "2000", err,
-                                       sizeof err) == 0,
-                          "%s", err);
+            ck_assert_msg(
+                lab_inst_set(&inst, caps[k], "2000", err, sizeof err) == 0,
+                "%s", err);
     memset(&cfg, 0, sizeof cfg);
     cfg.program = lab_program(&inst);
     cfg.backend = RL_BACKEND_OS;
@@ -104,8 +104,7 @@ static Suite *live_suite(void)
     TCase *tc = tcase_create("live");
 
     tcase_set_timeout(tc, 300);
-    tcase_add_loop_test(tc, test_live_view_of_correct_variants, 0,
-                        lab_count());
+    tcase_add_loop_test(tc, test_live_view_of_correct_variants, 0, lab_count());
     suite_add_tcase(s, tc);
     return s;
 }
