@@ -137,6 +137,14 @@ extern const struct rl_backend_ops rl_os_ops;
 extern const struct rl_backend_ops rl_mirror_ops;
 /* os: records lost because a thread's ring filled before a merge. */
 uint64_t rl_os_dropped(const struct rl_run *run);
+/* os: take / release the lock that guards what the live view copies of a
+ * running run (wait and hold lists; os_block.c). */
+void rl_os_view_lock(const struct rl_run *run);
+void rl_os_view_unlock(const struct rl_run *run);
+/* os: keep an abandoned run until its threads have exited, then free it
+ * (rl_run_destroy calls this); free those whose threads are gone now. */
+void rl_os_bury(struct rl_run *run);
+void rl_os_sweep(void);
 
 struct rl_check_slot {
     char name[48];

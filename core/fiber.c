@@ -13,7 +13,8 @@
  * Caller-saved registers need no saving: the C compiler already assumes a
  * call clobbers them. No system call, no signal mask: a few nanoseconds.
  * Machines without a hand-written switch use makecontext (to create) and
- * _setjmp / _longjmp (to switch); -DRL_FIBER_PORTABLE forces that path.
+ * swapcontext (to switch); -DRL_FIBER_PORTABLE forces that path (the
+ * build's RL_FIBER=portable, with _FORTIFY_SOURCE=2).
  *
  * Memory: one mmap per stack, laid out from low to high addresses as
  *
@@ -55,7 +56,6 @@
 #endif
 
 #ifdef FIBER_PORTABLE
-#include <setjmp.h>
 #include <ucontext.h>
 #endif
 
@@ -108,9 +108,8 @@ struct fiber {
     size_t stack_size;  /* usable stack below the struct */
     struct fiber *next; /* next free stack while in the pool */
 #ifdef FIBER_PORTABLE
-    bool started;  /* false: enter through uc, true: through jb */
-    jmp_buf jb;    /* where fiber_switch left off */
-    ucontext_t uc; /* the first entry, made by makecontext */
+    bool started;  /* false: uc holds the first entry (makecontext) */
+    ucontext_t uc; /* where fiber_switch left off, or the first entry */
 #endif
 #ifdef FIBER_ASAN
     void *asan_fake;   /* ASan's fake stack while switched out */
@@ -325,15 +324,19 @@ static void fiber_init_context(struct fiber *f, char *top)
 #elif defined(FIBER_ARM64)
 
 /* AAPCS64: x19-x28, the frame pointer x29, the link register x30, sp and
- * the low halves of v8-v15 (d8-d15) are callee-saved. The frame, from the
- * saved sp upward: x19 ... x28, x29, x30, d8 ... d15 (160 bytes, keeping
- * sp 16-aligned). FPCR is not switched: no lab changes it. "hint #34" is
- * BTI c, a no-op on CPUs without branch target identification. */
+ * the low halves of v8-v15 (d8-d15) are callee-saved, and so is FPCR's
+ * control part (rounding mode, flush-to-zero, exception traps: a student's
+ * fesetround must not leak into another thread, as on x86-64). The frame,
+ * from the saved sp upward: x19 ... x28, x29, x30, d8 ... d15, FPCR, a pad
+ * (176 bytes, keeping sp 16-aligned). Writing FPCR can stall the pipeline,
+ * so it is written only when the two fibers' values differ (almost never).
+ * "hint #34" is BTI c, a no-op on CPUs without branch target
+ * identification. */
 /* clang-format off */
 __asm__(FIBER_ASM_BEGIN
         FIBER_ASM_FUNC("rl_fiber_swap")
         "    hint #34\n"
-        "    sub sp, sp, #160\n"
+        "    sub sp, sp, #176\n"
         "    stp x19, x20, [sp, #0]\n"
         "    stp x21, x22, [sp, #16]\n"
         "    stp x23, x24, [sp, #32]\n"
@@ -344,10 +347,16 @@ __asm__(FIBER_ASM_BEGIN
         "    stp d10, d11, [sp, #112]\n"
         "    stp d12, d13, [sp, #128]\n"
         "    stp d14, d15, [sp, #144]\n"
+        "    mrs x10, fpcr\n"
+        "    str x10, [sp, #160]\n"
         "    mov x9, sp\n"
         "    str x9, [x0]\n"
         "    mov sp, x1\n"
-        "    ldp x19, x20, [sp, #0]\n"
+        "    ldr x11, [sp, #160]\n"
+        "    cmp x10, x11\n"
+        "    b.eq 1f\n"
+        "    msr fpcr, x11\n"
+        "1:  ldp x19, x20, [sp, #0]\n"
         "    ldp x21, x22, [sp, #16]\n"
         "    ldp x23, x24, [sp, #32]\n"
         "    ldp x25, x26, [sp, #48]\n"
@@ -357,7 +366,7 @@ __asm__(FIBER_ASM_BEGIN
         "    ldp d10, d11, [sp, #112]\n"
         "    ldp d12, d13, [sp, #128]\n"
         "    ldp d14, d15, [sp, #144]\n"
-        "    add sp, sp, #160\n"
+        "    add sp, sp, #176\n"
         "    ret\n"
         FIBER_ASM_SIZE("rl_fiber_swap")
         /* Reached by the ret above (x30 = here). The CFI marks the
@@ -374,23 +383,27 @@ __asm__(FIBER_ASM_BEGIN
 /* clang-format on */
 
 /* Lay out a frame below top that rl_fiber_swap will "return" through into
- * rl_fiber_entry, which calls fiber_start(f). */
+ * rl_fiber_entry, which calls fiber_start(f). The new fiber starts with the
+ * creator's FPCR, as a new thread would. */
 static void fiber_init_context(struct fiber *f, char *top)
 {
-    uint64_t *frame = (uint64_t *)(void *)(top - 160);
+    uint64_t *frame = (uint64_t *)(void *)(top - 176);
+    uint64_t fpcr;
 
-    for (int i = 0; i < 20; i++)
+    __asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+    for (int i = 0; i < 22; i++)
         frame[i] = 0;
     frame[0] = (uint64_t)(uintptr_t)f;               /* x19: argument */
     frame[1] = (uint64_t)(uintptr_t)fiber_start;     /* x20: to call */
     frame[10] = 0;                                   /* x29: chain end */
     frame[11] = (uint64_t)(uintptr_t)rl_fiber_entry; /* x30: "return" */
+    frame[20] = fpcr;                                /* FPCR */
     f->sp = frame;
 }
 
 #else /* FIBER_PORTABLE */
 
-/* makecontext's entry point: find the fiber that setcontext entered. */
+/* makecontext's entry point: find the fiber that swapcontext entered. */
 static void fiber_entry_portable(void)
 {
     fiber_start(fiber_starting);
@@ -409,20 +422,20 @@ static void fiber_init_context(struct fiber *f, char *top)
     f->started = false;
 }
 
-/* Save into from and resume to: the first time through setcontext (one
- * system call for the signal mask), afterwards with _longjmp, which unlike
- * longjmp leaves the signal mask alone and so stays in user space. */
+/* Save into from and resume to, with swapcontext every time. Not _setjmp /
+ * _longjmp: jumping to another stack is undefined for longjmp, and glibc's
+ * _FORTIFY_SOURCE build checks it and aborts ("longjmp causes
+ * uninitialized stack frame"). swapcontext is made for this; it costs a
+ * system call for the signal mask, acceptable on the fallback. It also
+ * saves and restores the floating-point control state (glibc). */
 static void fiber_swap_portable(struct fiber *from, struct fiber *to)
 {
-    if (_setjmp(from->jb) != 0)
-        return;
     if (!to->started) {
         to->started = true;
         fiber_starting = to;
-        setcontext(&to->uc);
-        fiber_panic(__LINE__, "setcontext failed");
     }
-    _longjmp(to->jb, 1);
+    if (swapcontext(&from->uc, &to->uc) != 0)
+        fiber_panic(__LINE__, "swapcontext failed");
 }
 
 #endif
@@ -545,7 +558,7 @@ static struct fiber *stack_map(void)
 struct fiber *fiber_self(void)
 {
 #ifdef FIBER_PORTABLE
-    fiber_main.started = true; /* it is running: resume it by _longjmp */
+    fiber_main.started = true; /* running: its uc is filled when it leaves */
 #endif
     return &fiber_main;
 }

@@ -7,7 +7,7 @@
  * pointer of one and restores those of the other: no system call, so a
  * switch costs a few nanoseconds. x86-64 and arm64 use a hand-written
  * switch; other machines fall back to makecontext (to create) and
- * _setjmp / _longjmp (to switch).
+ * swapcontext (to switch).
  *
  * Stacks come from a pool private to the calling OS thread and are reused
  * across runs: mmap'ed once, with a PROT_NONE guard page below each, so a

@@ -18,14 +18,17 @@
  * Watchdog. A run whose unfinished threads are all blocked without a
  * timeout, none of them able to proceed, and unchanged for watchdog_ms is a
  * deadlock; a run older than timeout_ms is a timeout. Either way the stuck
- * threads cannot be freed: they are detached, the run is marked abandoned
- * (never freed), and threads still running park at their next call.
+ * threads cannot be joined: they are cancelled and detached, and threads
+ * still running exit at their next call. The run is abandoned: destroying
+ * it only buries it, and it is freed once its last thread has exited
+ * (rl_os_sweep), so neither threads nor memory pile up.
  */
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +37,9 @@
 
 #include "os_impl.h"
 
-#define OS_GRACE_MS 200 /* destroyed while running: wait this long */
+/* Destroyed while running: wait at most this for the threads to exit
+ * (more than OS_STOP_POLL_MS, the longest a blocked one takes). */
+#define OS_GRACE_MS 300
 
 static _Thread_local struct rl_thread *os_self_t;
 _Thread_local struct os_thread *os_me;
@@ -102,11 +107,18 @@ int os_sem_take(sem_t *sem, long ms)
         return rc == 0 ? RL_OK : RL_TIMEOUT;
     }
     if (ms < 0) {
-        while ((rc = sem_wait(sem)) == -1 && errno == EINTR)
-            ;
-        if (rc != 0)
-            os_check(errno, "sem_wait");
-        return RL_OK;
+        /* In slices: a lab thread of a stopped run exits (os_stopping). */
+        for (;;) {
+            dl = os_deadline(OS_STOP_POLL_MS);
+            while ((rc = sem_timedwait(sem, &dl)) == -1 && errno == EINTR)
+                ;
+            if (rc == 0)
+                return RL_OK;
+            if (errno != ETIMEDOUT)
+                os_check(errno, "sem_timedwait");
+            if (os_stopping())
+                os_park();
+        }
     }
     dl = os_deadline(ms);
     while ((rc = sem_timedwait(sem, &dl)) == -1 && errno == EINTR)
@@ -130,10 +142,23 @@ void os_sem_post(sem_t *sem)
 bool os_cond_sleep(pthread_cond_t *cv, pthread_mutex_t *mu,
                    const struct timespec *dl)
 {
+    struct timespec slice;
     int rc;
 
     if (!dl) {
-        os_check(pthread_cond_wait(cv, mu), "pthread_cond_wait");
+        /* A slice, then a spurious wake-up (every caller re-checks its
+         * condition); a lab thread of a stopped run gives the mutex back
+         * and exits. */
+        slice = os_deadline(OS_STOP_POLL_MS);
+        rc = pthread_cond_timedwait(cv, mu, &slice);
+        if (rc == ETIMEDOUT) {
+            if (os_stopping()) {
+                os_unlock_mu(mu);
+                os_park();
+            }
+            return false;
+        }
+        os_check(rc, "pthread_cond_timedwait");
         return false;
     }
     rc = pthread_cond_timedwait(cv, mu, dl);
@@ -167,6 +192,55 @@ static void os_thread_done(struct os_thread *ot)
     os_unlock_mu(&rs->end_mu);
 }
 
+/* Each lab thread's alternate signal stack: a stack overflow (the guard
+ * page below a thread's stack) raises SIGSEGV on the overflowing thread,
+ * whose own stack is full; a crash handler (the TUI's, which gives the
+ * terminal back) can run only on a stack of its own. Private to the
+ * thread. */
+#define OS_ALT_STACK (64 * 1024)
+static _Thread_local void *os_alt_stack;
+
+/* Give the calling lab thread its alternate signal stack. Best effort: a
+ * thread without one still runs; only its overflow goes unreported. */
+static void os_alt_stack_on(void)
+{
+    stack_t ss;
+
+    os_alt_stack = rl_xmalloc(OS_ALT_STACK);
+    ss.ss_sp = os_alt_stack;
+    ss.ss_size = OS_ALT_STACK;
+    ss.ss_flags = 0;
+    if (sigaltstack(&ss, NULL) != 0) {
+        free(os_alt_stack);
+        os_alt_stack = NULL;
+    }
+}
+
+/* Take the alternate signal stack down and free it (thread exit). */
+static void os_alt_stack_off(void)
+{
+    stack_t ss;
+
+    if (!os_alt_stack)
+        return;
+    memset(&ss, 0, sizeof ss);
+    ss.ss_flags = SS_DISABLE;
+    sigaltstack(&ss, NULL);
+    free(os_alt_stack);
+    os_alt_stack = NULL;
+}
+
+/* The last thing a lab thread does to its run, however it ends (finished,
+ * or exited because its run was stopped): count itself gone. After this
+ * the run may be freed under it. */
+static void os_thread_gone(void *arg)
+{
+    struct os_thread *ot = arg;
+
+    os_alt_stack_off();
+    atomic_fetch_sub_explicit(&ot->rs->nalive, 1, memory_order_release);
+}
+
 /* A lab thread: wait at the start gate, run the body, record the ends. */
 static void *os_thread_main(void *arg)
 {
@@ -179,6 +253,8 @@ static void *os_thread_main(void *arg)
     os_self_t = ot->t;
     os_me = ot;
     rl_current = ot->run;
+    pthread_cleanup_push(os_thread_gone, ot);
+    os_alt_stack_on();
     os_lock_mu(&rs->gate_mu);
     while (!rs->gate_open)
         os_cond_sleep(&rs->gate_cv, &rs->gate_mu, NULL);
@@ -197,6 +273,7 @@ static void *os_thread_main(void *arg)
         os_emit(ot, RL_OP_FINISH, RL_RES_OK, NULL, -1, 0, 0, 0);
     }
     os_thread_done(ot);
+    pthread_cleanup_pop(1);
     return NULL;
 }
 
@@ -225,6 +302,7 @@ static int os_run_init(struct rl_run *run, char *err, size_t errlen)
     atomic_init(&rs->seq, 1);
     atomic_init(&rs->stop, false);
     atomic_init(&rs->ndone, 0);
+    atomic_init(&rs->nalive, 0);
     atomic_init(&rs->arrived, 0);
     rs->record = run->cfg.record;
     os_mutex_init(&rs->display);
@@ -258,8 +336,10 @@ static void os_reap(struct rl_run *run)
     }
 }
 
-/* Give up on the threads of a run that cannot end: detach them, park the
- * ones still running, and never free the run. */
+/* Give up on the threads of a run that cannot end: `stop` makes each exit
+ * (one running lab code at its next call, one blocked in a wait within
+ * OS_STOP_POLL_MS); detach them, and keep the run until every one is gone
+ * (rl_run_destroy then hands it to the graveyard below). */
 static void os_abandon(struct rl_run *run)
 {
     struct os_run *rs = run->os;
@@ -277,30 +357,93 @@ static void os_abandon(struct rl_run *run)
     }
 }
 
+/* ---- the graveyard: abandoned runs, freed once their threads are gone --- */
+
+static pthread_mutex_t os_grave_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct rl_run **os_grave; /* guarded by os_grave_mu */
+static int os_ngrave, os_grave_cap;
+
+/* Free every buried run whose threads have all exited. */
+void rl_os_sweep(void)
+{
+    os_lock_mu(&os_grave_mu);
+    for (int i = 0; i < os_ngrave;) {
+        struct rl_run *run = os_grave[i];
+        struct os_run *rs = run->os;
+
+        if (atomic_load_explicit(&rs->nalive, memory_order_acquire) > 0) {
+            i++;
+            continue;
+        }
+        os_grave[i] = os_grave[--os_ngrave];
+        /* Nothing runs it any more: free it the ordinary way. */
+        run->abandoned = false;
+        rl_run_destroy(run);
+    }
+    os_unlock_mu(&os_grave_mu);
+}
+
+/* Keep an abandoned run until its threads are gone (rl_run_destroy). */
+void rl_os_bury(struct rl_run *run)
+{
+    os_lock_mu(&os_grave_mu);
+    if (os_ngrave == os_grave_cap) {
+        os_grave_cap = os_grave_cap ? os_grave_cap * 2 : 16;
+        os_grave = rl_xrealloc(os_grave, (size_t)os_grave_cap *
+                                             sizeof *os_grave);
+    }
+    os_grave[os_ngrave++] = run;
+    os_unlock_mu(&os_grave_mu);
+    rl_os_sweep();
+}
+
+/* How many abandoned runs still wait for their threads (after freeing
+ * those that no longer do). */
+int rl_os_buried(void)
+{
+    int n;
+
+    rl_os_sweep();
+    os_lock_mu(&os_grave_mu);
+    n = os_ngrave;
+    os_unlock_mu(&os_grave_mu);
+    return n;
+}
+
 /* Before anything of a run is freed. A run destroyed while its threads
- * run is stopped: each thread parks at its next call; those that finish
- * within OS_GRACE_MS are joined, and if any does not, the run is
- * abandoned. Returns false if the run is abandoned: then nothing of it may
- * be freed. */
+ * run is stopped: `stop` makes each exit at its next call, or within
+ * OS_STOP_POLL_MS if it is blocked in a wait. Threads gone within
+ * OS_GRACE_MS are joined and the run may be freed; if one is not (a
+ * thread looping without a call), the run is abandoned. Returns false if
+ * it is: then nothing of it may be freed (rl_run_destroy buries it). */
 static bool os_quiesce(struct rl_run *run)
 {
     struct os_run *rs = run->os;
     long deadline;
+    int i;
 
     if (!rs || !rs->started || run->abandoned || rs->end != RL_END_RUNNING)
         return !run->abandoned;
     atomic_store(&rs->stop, true);
     deadline = os_now_ms() + OS_GRACE_MS;
-    while (atomic_load(&rs->ndone) < run->nthreads && os_now_ms() < deadline)
+    while (atomic_load(&rs->nalive) > 0 && os_now_ms() < deadline)
         usleep(1000);
-    if (atomic_load(&rs->ndone) == run->nthreads) {
-        rs->end = RL_END_DONE;
-        os_reap(run);
-    } else {
+    if (atomic_load(&rs->nalive) > 0) {
         rs->end = RL_END_TIMEOUT;
         os_abandon(run);
+        return false;
     }
-    return !run->abandoned;
+    rs->end = atomic_load(&rs->ndone) == run->nthreads ? RL_END_DONE
+                                                        : RL_END_TIMEOUT;
+    for (i = 0; i < run->nthreads; i++) {
+        struct os_thread *ot = run->threads[i]->backend;
+
+        if (ot->created && !ot->reaped) {
+            os_check(pthread_join(ot->pt, NULL), "pthread_join");
+            ot->reaped = true;
+        }
+    }
+    return true;
 }
 
 /* Free the run's backend state (after joining its threads), unless the
@@ -390,7 +533,13 @@ static void os_obj_fini(struct rl_obj *o)
         sem_destroy(&((struct os_lock *)o->os)->sem);
         break;
     case RL_OBJ_RLOCK:
-        pthread_mutex_destroy(o->os);
+        /* A stopped run's thread may have exited holding it: destroying
+         * a locked mutex is undefined, and a futex-based one owns nothing
+         * outside its memory, so it is then only freed. */
+        if (pthread_mutex_trylock(o->os) == 0) {
+            pthread_mutex_unlock(o->os);
+            pthread_mutex_destroy(o->os);
+        }
         break;
     case RL_OBJ_SEMAPHORE:
     case RL_OBJ_BOUNDED_SEMAPHORE:
@@ -503,9 +652,11 @@ static int os_start(struct rl_run *run, char *err, size_t errlen)
 
         ot->floor = atomic_load_explicit(&rs->seq, memory_order_acquire);
         os_thread_attr(&attr, i, cpus, ncpus);
+        atomic_fetch_add(&rs->nalive, 1);
         rc = pthread_create(&ot->pt, &attr, os_thread_main, ot);
         pthread_attr_destroy(&attr);
         if (rc != 0) {
+            atomic_fetch_sub(&rs->nalive, 1);
             failed = i;
             break;
         }

@@ -167,3 +167,16 @@ int os_misuse(struct os_thread *ot, struct rl_obj *o, struct rl_run *run,
     os_unlock_mu(&rs->display);
     return status;
 }
+
+/* The live view's lock (engine.h): the display mutex, which guards the
+ * wait and hold lists and a Barrier's broken flag that rl_run_object and
+ * rl_run_thread copy. */
+void rl_os_view_lock(const struct rl_run *run)
+{
+    os_lock_mu(&((struct os_run *)run->os)->display);
+}
+
+void rl_os_view_unlock(const struct rl_run *run)
+{
+    os_unlock_mu(&((struct os_run *)run->os)->display);
+}

@@ -68,6 +68,10 @@ struct os_run {
     pthread_mutex_t end_mu;
     pthread_cond_t end_cv;
     _Atomic int ndone; /* written under end_mu */
+    /* Created threads that have not exited yet: decremented by each as
+     * the last thing it does to the run (os_thread_gone). An abandoned run
+     * is freed when it reaches 0. */
+    _Atomic int nalive;
 
     /* Private to the thread that drives the run (start, poll, finish). */
     bool started;
@@ -151,12 +155,30 @@ struct os_gate {
  * once by os_thread_main (os.c). */
 extern _Thread_local struct os_thread *os_me;
 
-/* Park the calling lab thread forever: its run was abandoned. */
+/* End the calling lab thread: its run is being stopped. The thread exits
+ * (pthread_exit; the cleanup in os_thread_main counts it gone) instead of
+ * staying parked, so stopped runs cost no thread, no CPU, and their
+ * memory is freed once every thread is gone (os.c, the graveyard). Called
+ * with no backend mutex held. */
 static inline _Noreturn void os_park(void)
 {
-    for (;;)
-        pause();
+    pthread_exit(NULL);
 }
+
+/* Whether the calling thread is a lab thread of a run being stopped. */
+static inline bool os_stopping(void)
+{
+    struct os_thread *ot = os_me;
+
+    return ot && atomic_load_explicit(&ot->rs->stop, memory_order_relaxed);
+}
+
+/* A wait without a timeout wakes this often to see whether its run is
+ * being stopped (then the thread ends: os_park), so that a stopped run's
+ * threads all exit, deadlocked or not, within this time. No
+ * pthread_cancel: it cannot interrupt a mutex wait, and sanitizers do not
+ * follow it. */
+#define OS_STOP_POLL_MS 100
 
 /* The calling lab thread's state; parks it if its run was abandoned. NULL
  * outside lab threads (setup). */

@@ -140,7 +140,16 @@ static int os_lock_take(struct os_thread *ot, struct rl_obj *o, long ms,
         os_emit(ot, RL_OP_ACQUIRE, RL_RES_BLOCKED, o, rl_obj_holder(o), ms, d,
                 d);
     if (ms < 0) {
-        rc = pthread_mutex_lock(o->os);
+        /* Wait in slices, so that a thread of a stopped run deadlocked
+         * here still exits (OS_STOP_POLL_MS). */
+        for (;;) {
+            dl = os_deadline(OS_STOP_POLL_MS);
+            rc = pthread_mutex_timedlock(o->os, &dl);
+            if (rc != ETIMEDOUT)
+                break;
+            if (atomic_load_explicit(&ot->rs->stop, memory_order_relaxed))
+                os_park();
+        }
     } else {
         dl = os_deadline(ms);
         rc = pthread_mutex_timedlock(o->os, &dl);
@@ -293,7 +302,19 @@ int os_cond_wait(struct rl_obj *c, long ms)
         return -depth;
     }
 
-    rc = os_sem_take(&w.sem, ms);
+    if (ms < 0) {
+        /* In slices, to exit if the run is stopped (OS_STOP_POLL_MS): off
+         * the list first, so that no notify posts to this stack after the
+         * thread has gone (notify posts under cv->mu). */
+        while ((rc = os_sem_take(&w.sem, OS_STOP_POLL_MS)) != RL_OK)
+            if (os_stopping()) {
+                os_waiter_remove(cv, &w);
+                os_block_end(ot);
+                os_park();
+            }
+    } else {
+        rc = os_sem_take(&w.sem, ms);
+    }
     /* Timed out, unless a notify took us off the list meanwhile. */
     if (rc != RL_OK && !os_waiter_remove(cv, &w))
         rc = RL_OK;

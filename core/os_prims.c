@@ -295,7 +295,11 @@ int os_barrier_wait(struct rl_obj *b, long ms)
     if (timeout && !atomic_load(&g->broken)) {
         /* Our timeout breaks the barrier for everyone, as in Python. */
         atomic_store(&g->broken, true);
+        /* b->broken is what the live view reads, under the display
+         * mutex (rl_run_object). */
+        os_lock_mu(&ot->rs->display);
         b->broken = true;
+        os_unlock_mu(&ot->rs->display);
         g->count = 0;
         atomic_store_explicit(&b->value, 0, memory_order_relaxed);
         os_check(pthread_cond_broadcast(&g->cv), "pthread_cond_broadcast");

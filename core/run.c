@@ -134,6 +134,8 @@ struct rl_run *rl_run_create(const struct rl_run_config *cfg, char *err,
         snprintf(err, errlen, "unknown backend");
         return NULL;
     }
+    if (cfg->backend == RL_BACKEND_OS)
+        rl_os_sweep(); /* free abandoned runs whose threads are gone */
     struct rl_run *run = rl_xcalloc(1, sizeof(*run));
     run->cfg = *cfg;
     if (cfg->backend == RL_BACKEND_SIM && cfg->sched.kind == RL_SCHED_PCT &&
@@ -173,15 +175,21 @@ void rl_run_destroy(struct rl_run *run)
 {
     if (!run)
         return;
-    if (run->abandoned)
-        return; /* os threads still use it: leaked on purpose */
+    if (run->abandoned) {
+        rl_os_bury(run); /* os threads may still use it */
+        return;
+    }
     for (int i = 0; i < run->nthreads; i++)
         run->ops->thread_fini(run->threads[i]);
     for (int i = 0; i < run->nobjs; i++)
         run->ops->obj_fini(run->objs[i]);
     run->ops->run_fini(run);
-    if (run->abandoned)
+    if (run->abandoned) {
+        rl_os_bury(run); /* abandoned just now by the fini above */
         return;
+    }
+    if (run->cfg.ctx_free)
+        run->cfg.ctx_free(run->cfg.program.ctx);
     while (run->arena) {
         struct rl_arena_block *b = run->arena;
         run->arena = b->next;
@@ -566,6 +574,20 @@ int rl_obj_holder(const struct rl_obj *o)
     }
 }
 
+/* Take the lock that guards the lists the live view copies: the display
+ * mutex of an os run whose threads may be running; nothing on sim. */
+static void view_lock(const struct rl_run *run)
+{
+    if (run->cfg.backend == RL_BACKEND_OS && run->os)
+        rl_os_view_lock(run);
+}
+
+static void view_unlock(const struct rl_run *run)
+{
+    if (run->cfg.backend == RL_BACKEND_OS && run->os)
+        rl_os_view_unlock(run);
+}
+
 /* A snapshot of thread tid: state, what it waits on and who holds that
  * (a join waits on -2 - the joined thread). */
 void rl_run_thread(const struct rl_run *run, int tid,
@@ -582,7 +604,10 @@ void rl_run_thread(const struct rl_run *run, int tid,
     out->holder = -1;
     if (out->state == RL_T_BLOCKED && w) {
         out->waiting_on = w->id;
+        /* a semaphore's holders: a list the os threads change */
+        view_lock(run);
         out->holder = rl_obj_holder(w);
+        view_unlock(run);
     } else if (out->state == RL_T_BLOCKED && jt >= 0) {
         out->waiting_on = -2 - jt;
         out->holder = jt;
@@ -609,6 +634,9 @@ void rl_run_object(const struct rl_run *run, int id, struct rl_obj_view *out)
     out->owner = atomic_load_explicit(&o->owner, memory_order_relaxed);
     out->depth = atomic_load_explicit(&o->depth, memory_order_relaxed);
     out->lock = o->lock ? o->lock->id : -1;
+    /* One consistent copy of the lists, under the lock their writers
+     * hold (os: the display mutex; sim: nobody else runs). */
+    view_lock(run);
     out->nholders = o->nhold;
     for (int i = 0; i < o->nhold; i++)
         out->holders[i] = o->hold[i];
@@ -617,6 +645,7 @@ void rl_run_object(const struct rl_run *run, int id, struct rl_obj_view *out)
         out->waiters[i] = o->wait[i];
     out->broken = o->broken;
     out->posix = o->posix;
+    view_unlock(run);
 }
 
 /* The id of the object named name, or -1. */

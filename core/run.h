@@ -138,6 +138,11 @@ struct rl_run_config {
     void (*on_record)(void *ctx, const struct rl_run *run,
                       const struct rl_record *rec);
     void *on_record_ctx;
+    /* May be NULL. If set, the run owns program.ctx once rl_run_create has
+     * succeeded, and frees it with this when the run is freed - for an
+     * abandoned os run, only once its threads are gone, since they may
+     * still read it. */
+    void (*ctx_free)(void *ctx);
 };
 
 #define RL_DEFAULT_MAX_STEPS 1000000u
@@ -321,8 +326,13 @@ int rl_run_probe_length(const struct rl_program *prog, uint64_t max_steps,
 struct rl_run *rl_run_create(const struct rl_run_config *cfg, char *err,
                              size_t errlen);
 /* Free a run and every object of its program. Accepts NULL. On os, a run
- * whose threads are stuck in a real deadlock is abandoned, not freed. */
+ * whose threads are stuck (a real deadlock, a timeout, or still running
+ * after a short grace) is abandoned: its threads are cancelled, and it is
+ * freed as soon as the last one has exited (a later rl_run_create or
+ * rl_run_destroy does it). */
 void rl_run_destroy(struct rl_run *run);
+/* os: how many abandoned runs still wait for their threads to exit. */
+int rl_os_buried(void);
 
 /* sim: run one step, chosen by the run's scheduler. Returns the end state
  * (RL_END_RUNNING while more steps remain). Checks are evaluated when the

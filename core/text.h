@@ -7,9 +7,9 @@
  *
  * Valid UTF-8 goes through whole. A control character becomes an escape a
  * reader can type back: \n \r \t \e, else \xNN (C0 and DEL) or \uNNNN
- * (C1, U+0080..U+009F). A byte that is not part of valid UTF-8 (a stray continuation
- * byte, a truncated or overlong sequence, a surrogate) becomes \xNN, so
- * the output is always valid UTF-8 and always one line.
+ * (C1, U+0080..U+009F). A byte that is not part of valid UTF-8 (a stray
+ * continuation byte, a truncated or overlong sequence, a surrogate) becomes
+ * \xNN, so the output is always valid UTF-8 and always one line.
  */
 #ifndef RL_TEXT_H
 #define RL_TEXT_H

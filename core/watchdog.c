@@ -195,8 +195,7 @@ int rl_watchdog_start_with(int tick_ms, int limit_ms, int grace_ms)
     watch.armed = 0;
     watch.tick_ms = tick_ms;
     watch.limit_ticks = (limit_ms + tick_ms - 1) / tick_ms;
-    watch.hard_ticks =
-        watch.limit_ticks + (grace_ms + tick_ms - 1) / tick_ms;
+    watch.hard_ticks = watch.limit_ticks + (grace_ms + tick_ms - 1) / tick_ms;
     if (watch_arm_timer(tick_ms) != 0)
         return -1;
     watch.started = 1;

@@ -604,6 +604,18 @@ else
     fail "the guard says how to raise it" "$(grep 'still running' "$tmp/out")"
 fi
 
+# ---- a long run's schedule string is printed once ------------------------------
+
+rl run unsafe-counter --iters 1000 -q
+n=$(grep -o 'rl1:unsafe-counter:unsafe:threads=2,iters=1000:' "$tmp/out" | wc -l)
+if [ "$status" -eq 1 ] && [ "$n" -eq 1 ]; then
+    pass "a long schedule string is printed once"
+else
+    fail "a long schedule string is printed once" "status $status, printed $n times"
+fi
+expect_line "the replay line points at it" "$tmp/out" \
+    "replay:   racelab replay --schedule 'SCHEDULE', with the schedule line above ($(sed -n 's/^schedule: //p' "$tmp/out" | tr -d '\n' | wc -c) characters, printed once)"
+
 # ---- user input in errors, and output that cannot be written -----------------
 
 expect_error "an escape sequence and a newline in an argument are escaped" \

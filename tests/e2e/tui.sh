@@ -491,6 +491,30 @@ check "a broken exercise: the message has file:line" broken \
     "home/exercises/counter.c:"
 check "a broken exercise: the menu stays up" broken "Enter opens the selected lab"
 
+# os runs that deadlock and are restarted give their threads back: the
+# stuck threads are cancelled, so the process is back to its one thread.
+start restarts 100 30 "sh -c 'echo \$\$ > restarts.pid; exec $RACELAB tui rlock-nesting --variant lock --backend os --threads 4'"
+check "os deadlock lab opens" restarts "space starts the threads"
+for i in 1 2 3 4 5 6; do
+    keys restarts Space
+    wait_for restarts "deadlocked" 10 || break
+    keys restarts r
+    wait_for restarts "space starts the threads" 5 || break
+done
+keys restarts Space
+check "os: the seventh run deadlocks too" restarts "deadlocked" 10
+threads=0
+for i in $(seq 100); do
+    threads=$(awk '/^Threads:/ { print $2 }' "/proc/$(cat "$WORK/restarts.pid")/status" 2>/dev/null)
+    [ "$threads" = 1 ] && break
+    sleep 0.05
+done
+if [ "$threads" = 1 ]; then
+    ok "os: 7 deadlocked runs leave no thread behind"
+else
+    bad "os: 7 deadlocked runs leave no thread behind ($threads threads)" restarts
+fi
+
 # ---- no terminal ----------------------------------------------------------------
 
 err=$("$RACELAB" tui unsafe-counter </dev/null 2>&1 >/dev/null)

@@ -525,8 +525,9 @@ START_TEST(test_registers_survive)
 }
 END_TEST
 
-#if defined(__x86_64__) && !defined(RL_FIBER_PORTABLE)
-/* The rounding mode (MXCSR and the x87 control word) belongs to a fiber. */
+#if defined(__x86_64__) || defined(__aarch64__)
+/* The rounding mode (MXCSR and the x87 control word; FPCR on arm64)
+ * belongs to a fiber. */
 static volatile double fe_one = 1.0, fe_three = 3.0;
 static double fe_up, fe_down;
 
@@ -680,7 +681,7 @@ static Suite *fiber_suite(void)
     tcase_add_test(tc, test_round_robin);
     tcase_add_test(tc, test_nested_create);
     tcase_add_test(tc, test_registers_survive);
-#if defined(__x86_64__) && !defined(RL_FIBER_PORTABLE)
+#if defined(__x86_64__) || defined(__aarch64__)
     tcase_add_test(tc, test_rounding_mode_per_fiber);
 #endif
     tcase_add_test(tc, test_per_thread);

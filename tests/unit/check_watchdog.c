@@ -474,8 +474,8 @@ START_TEST(test_thousand_random_kills)
         ck_assert_msg(WIFEXITED(status), "kill %d (kind %d): died of signal %d",
                       i, kill_kind, WTERMSIG(status));
         if (kill_kind == LOOP_SAFE) {
-            ck_assert_msg(WEXITSTATUS(status) == 0, "kill %d: status %d: %s",
-                          i, WEXITSTATUS(status), out);
+            ck_assert_msg(WEXITSTATUS(status) == 0, "kill %d: status %d: %s", i,
+                          WEXITSTATUS(status), out);
             ck_assert_str_eq(out, "stopped\n");
         } else {
             ck_assert_msg(WEXITSTATUS(status) == RL_WATCHDOG_EXIT_STATUS,

@@ -845,8 +845,17 @@ char *cli_schedule_string(const struct rl_run *run, const struct lab_inst *inst)
 
 void cli_print_schedule(FILE *f, const char *schedule, const char *extra)
 {
+    size_t n = strlen(schedule);
+
     fprintf(f, "schedule: %s\n", schedule);
-    fprintf(f, "replay:   racelab replay --schedule '%s'%s\n", schedule, extra);
+    if (n > CLI_SCHEDULE_INLINE_MAX)
+        fprintf(f,
+                "replay:   racelab replay --schedule 'SCHEDULE'%s, with the "
+                "schedule line above (%zu characters, printed once)\n",
+                extra, n);
+    else
+        fprintf(f, "replay:   racelab replay --schedule '%s'%s\n", schedule,
+                extra);
 }
 
 void cli_print_result(FILE *f, const struct rl_run *run,

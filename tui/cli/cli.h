@@ -285,8 +285,13 @@ void cli_print_end(FILE *f, const struct rl_run *run);
  * string the caller frees, or NULL when out of memory. */
 char *cli_schedule_string(const struct rl_run *run,
                           const struct lab_inst *inst);
+/* Longer schedule strings are printed once: the replay line then points at
+ * the schedule line instead of repeating it (a long run's string is
+ * megabytes). */
+#define CLI_SCHEDULE_INLINE_MAX 1000
 /* "schedule: S" and "replay:   racelab replay --schedule 'S'EXTRA" (extra:
- * options the replay needs too, " --max-steps 50", or ""). */
+ * options the replay needs too, " --max-steps 50", or ""); past
+ * CLI_SCHEDULE_INLINE_MAX characters S is printed once. */
 void cli_print_schedule(FILE *f, const char *schedule, const char *extra);
 /* "result: PASS (...)" or "result: FAIL (...)", saying whether that is
  * what the variant is expected to do. */

@@ -103,7 +103,12 @@ static int run_write_trace(const struct run_job *job, const char *header,
     fprintf(f, "# %s %s\n", job->verb, header);
     if (schedule != NULL) {
         fprintf(f, "# schedule: %s\n", schedule);
-        fprintf(f, "# replay:   racelab replay --schedule '%s'\n", schedule);
+        if (strlen(schedule) > CLI_SCHEDULE_INLINE_MAX)
+            fprintf(f, "# replay:   racelab replay --schedule 'SCHEDULE', with "
+                       "the schedule line above\n");
+        else
+            fprintf(f, "# replay:   racelab replay --schedule '%s'\n",
+                    schedule);
     }
     fprintf(f, "# %s", end);
     rewind(tmp);

@@ -26,6 +26,7 @@ static int cmd_complete(int argc, char **argv);
 
 static const struct cli_option tui_options_table[] = {
     CLI_LAB_OPTIONS,
+    {"timeout", 0, true, CLI_OPT_USER},
     {NULL, 0, false, 0},
 };
 
@@ -47,6 +48,8 @@ static const struct cli_command cmd_tui_row = {
     "  --threads N       the same as --set threads=N\n"
     "  --iters N         the same as --set iters=N\n"
     "  --set KEY=VALUE   set a lab parameter (repeatable)\n"
+    "  --timeout S       os: stop a run still going after S seconds\n"
+    "                    (default 30; 1..3600)\n"
     "  -h, --help        show this help\n"
     "\n"
     "example:\n"
@@ -207,15 +210,25 @@ static int start_tui(const struct tui_options *opt)
     return tui_main(opt);
 }
 
+enum { TUI_OPT_TIMEOUT = CLI_OPT_USER };
+
 /* Check a parsed `racelab tui` line and fill opt. Returns 0, or -1 with a
  * one-line message in err. */
-static int tui_options_from(struct cli_lab_args *a, struct tui_options *opt,
-                            char *err, size_t errlen)
+static int tui_options_from(const struct cli_args *c, struct cli_lab_args *a,
+                            struct tui_options *opt, char *err, size_t errlen)
 {
     enum rl_backend backend = RL_BACKEND_SIM;
     const char *alone;
 
     memset(opt, 0, sizeof *opt);
+    if (c->value[TUI_OPT_TIMEOUT] != NULL) {
+        uint64_t sec;
+
+        if (cli_parse_u64("--timeout", c->value[TUI_OPT_TIMEOUT], 1, 3600,
+                          &sec, err, errlen) < 0)
+            return -1;
+        opt->os_timeout_ms = (int)sec * 1000;
+    }
     if (a->lab == NULL &&
         (a->variant != NULL || a->backend != NULL || a->nsets > 0)) {
         alone = a->variant != NULL   ? "--variant"
@@ -247,7 +260,7 @@ static int cmd_tui(int argc, char **argv)
     if (!cli_parse_command(&cmd_tui_row, argc, argv, &c, &a, &status))
         return status;
     a.lab = c.operands[0];
-    if (tui_options_from(&a, &opt, err, sizeof err) < 0)
+    if (tui_options_from(&c, &a, &opt, err, sizeof err) < 0)
         return cli_error("%s", err);
     return start_tui(&opt);
 }

@@ -23,7 +23,8 @@
 #define SESSION_SIM_RECORDS 200000
 /* Records an os live run keeps: the screen shows only the newest. */
 #define SESSION_OS_RECORDS 4096
-/* os runs started from the TUI give up after this long. */
+/* os runs started from the TUI give up after this long, unless the
+ * session says otherwise (racelab tui --timeout). */
 #define SESSION_OS_TIMEOUT_MS 30000
 /* Time one session_poll may spend on a repeat. */
 #define SESSION_REPEAT_BUDGET_NS 15000000L
@@ -66,7 +67,9 @@ static struct rl_run *make_run(const struct session *s, struct lab_inst *inst,
     cfg.max_records = inst->backend == RL_BACKEND_OS ? SESSION_OS_RECORDS
                                                      : SESSION_SIM_RECORDS;
     cfg.record = live;
-    cfg.timeout_ms = SESSION_OS_TIMEOUT_MS;
+    cfg.timeout_ms = s->os_timeout_ms > 0 ? s->os_timeout_ms
+                                          : SESSION_OS_TIMEOUT_MS;
+    cfg.ctx_free = free; /* the run owns its instance copy */
     return rl_run_create(&cfg, err, errlen);
 }
 
@@ -84,27 +87,18 @@ static struct rl_sched start_sched(const struct session *s)
     return sc;
 }
 
-/* Destroy run now if it is not running real threads (started: its threads
- * were started); else keep polling it in the background until it ends. */
-static void retire(struct session *s, struct rl_run *run, struct lab_inst *inst,
-                   bool started)
+/* Destroy a run that is no longer shown, and its instance copy. An os run
+ * still going is stopped: its threads exit at their next call or are
+ * cancelled in their waits, and a run whose threads cannot be stopped at
+ * once is freed by the engine when they have gone (rl_run_destroy), with
+ * its instance, which they may still read. Letting it run on instead
+ * would keep its threads spinning and its memory until its timeout. */
+static void retire(struct rl_run *run, struct lab_inst *inst)
 {
-    if (!run) {
+    if (run)
+        rl_run_destroy(run); /* frees inst too (ctx_free) */
+    else
         free(inst);
-        return;
-    }
-    if (started && rl_run_backend(run) == RL_BACKEND_OS &&
-        rl_run_poll(run) == RL_END_RUNNING) {
-        if (s->nretired < SESSION_RETIRED_MAX) {
-            s->retired[s->nretired] = run;
-            s->retired_inst[s->nretired] = inst;
-            s->nretired++;
-            return;
-        }
-        /* too many: wait for this one (bounded by its watchdog) */
-    }
-    rl_run_destroy(run);
-    free(inst);
 }
 
 /* Set up a session; see session.h. */
@@ -130,17 +124,9 @@ void session_init(struct session *s, const struct lab_inst *inst,
 void session_fini(struct session *s)
 {
     session_repeat_stop(s);
-    retire(s, s->run, s->run_inst, s->started);
+    retire(s->run, s->run_inst);
     s->run = NULL;
     s->run_inst = NULL;
-    for (int i = 0; i < s->nretired; i++) {
-        if (rl_run_poll(s->retired[i]) != RL_END_RUNNING) {
-            rl_run_destroy(s->retired[i]);
-            free(s->retired_inst[i]);
-        }
-        /* still running: left to the end of the process */
-    }
-    s->nretired = 0;
     free(s->replay);
     s->replay = NULL;
 }
@@ -149,7 +135,7 @@ void session_fini(struct session *s)
 static void set_run(struct session *s, struct rl_run *run,
                     struct lab_inst *inst)
 {
-    retire(s, s->run, s->run_inst, s->started);
+    retire(s->run, s->run_inst);
     s->run = run;
     s->run_inst = inst;
     s->gen = ++session_runs_made;
@@ -623,8 +609,7 @@ static bool repeat_work(struct session *s)
         r->run = make_run(s, r->inst, &sc, false, err, sizeof err);
         if (!r->run || (s->inst.backend == RL_BACKEND_OS &&
                         rl_run_start(r->run, err, sizeof err) != 0)) {
-            rl_run_destroy(r->run);
-            free(r->inst);
+            retire(r->run, r->inst);
             r->run = NULL;
             r->inst = NULL;
             r->active = false;
@@ -657,7 +642,7 @@ static bool repeat_work(struct session *s)
             r->ncorrect++;
         r->done++;
     }
-    retire(s, r->run, r->inst, true);
+    retire(r->run, r->inst);
     r->run = NULL;
     r->inst = NULL;
     if (r->done >= r->total)
@@ -670,17 +655,6 @@ void session_poll(struct session *s)
 {
     if (s->run && s->started && rl_run_backend(s->run) == RL_BACKEND_OS)
         rl_run_poll(s->run);
-    for (int i = 0; i < s->nretired;) {
-        if (rl_run_poll(s->retired[i]) != RL_END_RUNNING) {
-            rl_run_destroy(s->retired[i]);
-            free(s->retired_inst[i]);
-            s->retired[i] = s->retired[s->nretired - 1];
-            s->retired_inst[i] = s->retired_inst[s->nretired - 1];
-            s->nretired--;
-        } else {
-            i++;
-        }
-    }
     if (s->rep.active) {
         long long t0 = now_ns();
 
@@ -1141,7 +1115,7 @@ void session_repeat_stop(struct session *s)
     struct session_repeat *r = &s->rep;
 
     if (r->run)
-        retire(s, r->run, r->inst, true);
+        retire(r->run, r->inst);
     free(r->values);
     memset(r, 0, sizeof *r);
 }

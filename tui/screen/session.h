@@ -21,9 +21,11 @@
  * stepping forward again redoes the same steps.
  *
  * Ownership. Each run gets its own copy of the lab instance (the program's
- * ctx must outlive the run). An os run that is still going when it is
- * replaced is retired: polled until it ends, then destroyed, so the UI
- * never waits for real threads.
+ * ctx), which the run owns and frees (ctx_free). An os run that is still
+ * going when it is replaced is stopped and destroyed at once: its threads
+ * exit at their next call or are cancelled in their waits, and if one
+ * cannot be stopped within the engine's short grace, the engine frees the
+ * run once it has gone - never a run left spinning until its timeout.
  */
 #ifndef RL_TUI_SESSION_H
 #define RL_TUI_SESSION_H
@@ -35,7 +37,6 @@
 #include "../../core/run.h"
 #include "../../labs/lab.h"
 
-#define SESSION_RETIRED_MAX 16
 #define SESSION_REPEAT_DEFAULT 100
 
 /* os / sim repeat: K runs and their final values. */
@@ -67,6 +68,7 @@ struct session {
     char *replay;          /* choices of an opened schedule string, or
                               NULL; sched then replays them exactly */
     uint64_t max_steps;    /* sim step limit, 0 = engine default */
+    int os_timeout_ms;     /* os wall-clock guard, 0 = the TUI's default */
 
     struct rl_run *run;        /* the run on screen, or NULL */
     struct lab_inst *run_inst; /* its instance copy */
@@ -83,10 +85,6 @@ struct session {
                                   last engine step is held back; 0: every
                                   record is shown */
     bool started;              /* os: threads started */
-
-    struct rl_run *retired[SESSION_RETIRED_MAX];
-    struct lab_inst *retired_inst[SESSION_RETIRED_MAX];
-    int nretired;
 
     struct session_repeat rep;
     struct session_explore ex;

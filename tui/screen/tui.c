@@ -61,6 +61,7 @@ struct tui {
     const struct lab **labs;
     int nlabs;
     struct rl_sched menu_sched; /* scheduler for labs opened from the menu */
+    int os_timeout_ms;          /* os runs' wall-clock guard; 0 = default */
 
     struct session ses;
     bool have_session;
@@ -254,6 +255,7 @@ static int open_lab(struct tui *t, const struct lab_inst *inst,
     if (t->have_session)
         session_fini(&t->ses);
     session_init(&t->ses, inst, sched, replay);
+    t->ses.os_timeout_ms = t->os_timeout_ms;
     t->have_session = true;
     if (session_restart(&t->ses, err, sizeof err) != 0) {
         session_fini(&t->ses);
@@ -749,7 +751,7 @@ static int wait_ms(const struct tui *t)
 
     if (t->screen != SCR_LAB || !t->have_session)
         return TUI_IDLE_MS;
-    if (s->rep.active || s->ex.active || s->nretired > 0 ||
+    if (s->rep.active || s->ex.active ||
         (s->started && session_end(s) == RL_END_RUNNING))
         return TUI_FRAME_MS;
     if (t->running) {
@@ -779,7 +781,7 @@ static void tick(struct tui *t)
         if (rc != 2)
             t->scroll = 0;
     }
-    if (s->inst.backend == RL_BACKEND_OS || s->rep.active || s->nretired) {
+    if (s->inst.backend == RL_BACKEND_OS || s->rep.active) {
         bool moving =
             s->rep.active || (s->started && session_end(s) == RL_END_RUNNING);
 
@@ -842,6 +844,7 @@ static int tui_setup(struct tui *t, const struct tui_options *opt, char *err,
     if (opt->have_sched)
         sched = opt->sched;
     t->menu_sched = sched;
+    t->os_timeout_ms = opt->os_timeout_ms;
     t->screen = SCR_MENU;
     if (!opt->lab)
         return 0;

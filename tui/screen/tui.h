@@ -15,6 +15,7 @@ struct tui_options {
     bool have_sched;
     struct rl_sched sched;      /* scheduler (sim) */
     const char *replay;         /* a full schedule string to open, or NULL */
+    int os_timeout_ms;          /* os runs' wall-clock guard; 0 = default */
 };
 
 /* Run the TUI until the user quits. Returns the exit status: 0 normally,

@@ -217,7 +217,7 @@ static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
                           int width, struct view_names *nm, char *buf,
                           size_t len)
 {
-    char med[128], shrt[64];
+    char med[128], shrt[128];
     const char *o = view_obj_name(v, r->rec.obj);
     bool has_obj = r->rec.obj >= 0;
 
