@@ -94,7 +94,7 @@ static void roster_show(struct roster_progress *rp)
                       (int)(100.0 * (rp->index + whole) / rp->count));
 }
 
-/* grade_sink callbacks: count the checks, then hand on to the writer. */
+/* grade_sink begin: the checks are known; hand on to the writer. */
 static void roster_begin(void *ctx, const struct grade_report *r)
 {
     struct roster_progress *rp = ctx;
@@ -106,6 +106,7 @@ static void roster_begin(void *ctx, const struct grade_report *r)
     roster_show(rp);
 }
 
+/* grade_sink check: one more done; hand on to the writer. */
 static void roster_check(void *ctx, const struct grade_report *r,
                          const struct grade_check *c)
 {
@@ -117,6 +118,7 @@ static void roster_check(void *ctx, const struct grade_report *r,
     roster_show(rp);
 }
 
+/* grade_sink end: hand on to the writer. */
 static void roster_end(void *ctx, const struct grade_report *r)
 {
     struct roster_progress *rp = ctx;

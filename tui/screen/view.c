@@ -30,7 +30,7 @@
 /* Result items considered at most. */
 #define RESULT_MAX_ITEMS 96
 /* Rows a note below a marked record may take. */
-#define NOTE_MAX_LINES 3
+#define NOTE_MAX_LINES 5
 
 /* Short names of the objects, for narrow lanes; the legend lists those
  * used. */
@@ -510,7 +510,8 @@ static void items_add_lines(struct result_items *it, const struct view_lab *v,
 }
 
 /* What the result area says below its verdict line, in the order shown:
- * what failed and why first, the schedule string, then what held (each in
+ * what failed and why first, the schedule string, races and lost updates,
+ * then what held (each in
  * full with oks_full or when the area is open, else one line of names). */
 static void result_collect(const struct view_lab *v, int w,
                            struct result_items *it, bool oks_full)
@@ -541,11 +542,11 @@ static void result_collect(const struct view_lab *v, int w,
         items_add(it, w, ROLE_FAIL, 5, "", line);
     }
     items_add_lines(it, v, w, ROLE_ERROR, 4, v->end_text, true);
+    if (v->schedule && v->schedule[0])
+        items_add(it, w, ROLE_NORMAL, 3, "schedule: ", v->schedule);
     /* Races and lost updates: shown even when the checks hold, since a
      * race that did no harm in this schedule may in the next. */
     items_add_lines(it, v, w, ROLE_ERROR, 2, v->analysis, false);
-    if (v->schedule && v->schedule[0])
-        items_add(it, w, ROLE_NORMAL, 3, "schedule: ", v->schedule);
     oks[0] = '\0';
     for (int i = 0; i < v->nchecks; i++) {
         const struct rl_check_result *k = &v->checks[i];
@@ -1037,9 +1038,10 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
 
 /* The verdict line and its role. */
 static void verdict_text(const struct view_lab *v, char *buf, size_t len,
-                         int *role)
+                         int *role, int w)
 {
     int nfail = 0;
+    bool narrow = w < 72; /* the short forms, for a large font */
 
     for (int i = 0; i < v->nchecks; i++)
         if (!v->checks[i].ok)
@@ -1055,13 +1057,15 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
             *role = ROLE_OK;
             snprintf(buf, len, " PASSED: every check holds%s ",
                      v->expect_pass ? ""
+                     : narrow       ? " (this time)"
                                     : " (this time; other schedules fail)");
         } else {
             *role = ROLE_FAIL;
             snprintf(buf, len, " FAILED: %d of %d checks failed%s ", nfail,
                      v->nchecks,
-                     v->expect_pass ? " (unexpected for this variant)"
-                                    : " (as this variant is expected to)");
+                     narrow ? (v->expect_pass ? " (unexpected)" : " (expected)")
+                     : v->expect_pass ? " (unexpected for this variant)"
+                                      : " (as this variant is expected to)");
         }
         return;
     case RL_END_DEADLOCK:
@@ -1094,7 +1098,7 @@ static void draw_result(struct canvas *c, const struct view_lab *v,
     char buf[256];
     int role, y, rows = l->result_h - 1, left, total = 0;
 
-    verdict_text(v, buf, sizeof buf, &role);
+    verdict_text(v, buf, sizeof buf, &role, c->w);
     canvas_fill(c, l->result_y, 0, 1, c->w, L'=', ROLE_BORDER);
     canvas_put(c, l->result_y, 2, role, buf, c->w - 4);
     result_fit(v, c->w, rows, it);
@@ -1150,20 +1154,26 @@ static void draw_result(struct canvas *c, const struct view_lab *v,
     free(it);
 }
 
-/* The status line. */
+/* The status line: the speed goes first when it does not fit. */
 static void draw_status(struct canvas *c, const struct view_lab *v,
                         const struct view_layout *l)
 {
     char buf[512];
 
     canvas_fill(c, l->status_y, 0, 1, c->w, L' ', ROLE_STATUS);
-    snprintf(buf, sizeof buf, " %s/%s | %s%s%s | step %llu | %s%s%s",
-             v->lab_name ? v->lab_name : "", v->variant ? v->variant : "",
-             v->backend ? v->backend : "", v->sched && v->sched[0] ? " " : "",
-             v->sched ? v->sched : "", (unsigned long long)v->step,
-             v->state ? v->state : "", v->speed ? " | " : "",
-             v->speed ? v->speed : "");
-    canvas_put(c, l->status_y, 0, ROLE_STATUS, buf, c->w);
+    for (int form = 0; form < 2; form++) {
+        bool speed = form == 0 && v->speed;
+
+        snprintf(buf, sizeof buf, " %s/%s | %s%s%s | step %llu | %s%s%s",
+                 v->lab_name ? v->lab_name : "", v->variant ? v->variant : "",
+                 v->backend ? v->backend : "",
+                 v->sched && v->sched[0] ? " " : "", v->sched ? v->sched : "",
+                 (unsigned long long)v->step, v->state ? v->state : "",
+                 speed ? " | " : "", speed ? v->speed : "");
+        if (text_cells(buf) <= c->w)
+            break;
+    }
+    canvas_put_fit(c, l->status_y, 0, ROLE_STATUS, buf, c->w);
 }
 
 /* The key line of the lab screen, fitted to the width. */
