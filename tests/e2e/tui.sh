@@ -347,6 +347,34 @@ else
     bad "colours by default" colour
 fi
 
+# Projector: a colour per thread, a high-contrast theme, monochrome intact.
+start proj 80 24 "$RACELAB tui locked-counter --sched manual"
+check "projector: opens" proj "STATE"
+keys proj 0 0 1 1 1
+check "projector: a waiter" proj "# waiting: T1"
+if T capture-pane -e -p -t proj | grep -q $'\033\[[0-9;]*36mT0' &&
+    T capture-pane -e -p -t proj | grep -q $'\033\[[0-9;]*35mT1'; then
+    ok "a distinct colour per thread (T0 cyan, T1 magenta)"
+else
+    bad "a distinct colour per thread (T0 cyan, T1 magenta)" proj
+fi
+keys proj c
+check "c: the high-contrast theme" proj "high-contrast theme: on (c switches)"
+if T capture-pane -e -p -t proj | grep -q $'\033\[[0-9;]*40m'; then
+    ok "high contrast: on a black background"
+else
+    bad "high contrast: on a black background" proj
+fi
+start projmono 80 24 "NO_COLOR=1 RACELAB_THEME=contrast $RACELAB tui locked-counter --sched manual"
+check "NO_COLOR + contrast: opens" projmono "STATE"
+keys projmono 0 0 1 1 1
+check "NO_COLOR + contrast: the waiter is there" projmono "# waiting: T1"
+if T capture-pane -e -p -t projmono | grep -q $'\033\[[0-9;]*3[0-7][;m]'; then
+    bad "NO_COLOR + contrast: no colours" projmono
+else
+    ok "NO_COLOR + contrast: no colours"
+fi
+
 # ---- quitting restores the terminal -------------------------------------------
 
 start quit 80 24 "$RACELAB tui unsafe-counter"

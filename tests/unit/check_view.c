@@ -219,8 +219,13 @@ START_TEST(test_lab_rows_exact)
              "  6>                            store counter <- 1");
     ck_assert_str_eq(row(&c, 7), want);
     ck_assert_int_eq(canvas_role_at(&c, 7, 30), ROLE_CURRENT);
-    ck_assert_int_eq(canvas_role_at(&c, 6, 7), ROLE_VALUE);
-    ck_assert_int_eq(canvas_role_at(&c, 1, 30), ROLE_DIM);
+    /* each thread's lane and name in its own colour; the symbol column
+     * and the state word keep what they mean */
+    ck_assert_int_eq(canvas_role_at(&c, 6, 5), ROLE_VALUE);
+    ck_assert_int_eq(canvas_role_at(&c, 6, 7), ROLE_THREAD0);
+    ck_assert_int_eq(canvas_role_at(&c, 5, 33), ROLE_THREAD1);
+    ck_assert_int_eq(canvas_role_at(&c, 1, 30), ROLE_THREAD1);
+    ck_assert_int_eq(canvas_role_at(&c, 1, 33), ROLE_DIM);
     /* running: a one-line hint, then the status and key lines */
     ck_assert_str_eq(row(&c, 20), "== paused: step 6 ========================="
                                   "=====================================");
@@ -299,6 +304,19 @@ START_TEST(test_lab_deadlock_cycle)
     ck_assert(canvas_contains(&c, "T0 #L(T0)"));
     ck_assert(canvas_contains(&c, "| + L Lock: held by T0"));
     ck_assert(canvas_contains(&c, "|     # waiting: T1 T0"));
+    {
+        /* owners and waiters in their threads' colours */
+        char line[256];
+        int y = 0, x;
+
+        while (y < c.h && !strstr(row(&c, y), "# waiting: T1 T0"))
+            y++;
+        snprintf(line, sizeof line, "%s", row(&c, y));
+        x = (int)(strstr(line, "T1 T0") - line);
+        ck_assert_int_eq(canvas_role_at(&c, y, x), ROLE_THREAD1);
+        ck_assert_int_eq(canvas_role_at(&c, y, x + 3), ROLE_THREAD0);
+        ck_assert_int_eq(canvas_role_at(&c, y, x - 2), ROLE_BLOCKED);
+    }
     canvas_free(&c);
 }
 END_TEST

@@ -113,6 +113,9 @@ struct key_action keys_lab(int key)
     case '\'':
         a.act = ACT_JUMP_BACK;
         break;
+    case 'c':
+        a.act = ACT_CONTRAST;
+        break;
     case KEY_UP:
     case 'k':
         a.act = ACT_SCROLL;
@@ -174,6 +177,9 @@ struct key_action keys_menu(int key)
     case KEY_RIGHT:
     case ' ':
         a.act = ACT_OPEN;
+        break;
+    case 'c':
+        a.act = ACT_CONTRAST;
         break;
     case KEY_PPAGE:
         a.act = ACT_SCROLL;
@@ -283,6 +289,8 @@ static const struct key_help help_lab[] = {
     {"R", "repeat the run 100 times, chart the final values"},
     {"w", "save the trace and the schedule string to a file"},
     {"Up Dn PgUp PgDn", "scroll the events; End follows the newest"},
+    {"c", "high-contrast theme on / off (a projector in a bright room; "
+          "also RACELAB_THEME=contrast)"},
     {"m", "more: the result area in full (Up Dn PgUp PgDn scroll it); m "
           "again closes it"},
     {"q, Esc", "back to the lab menu (Q quits)"},
@@ -293,6 +301,7 @@ static const struct key_help help_menu[] = {
     {"Up Down", "choose a lab"},
     {"PgUp PgDn", "scroll what the lab is about (right)"},
     {"Enter", "open it"},
+    {"c", "high-contrast theme on / off"},
     {"q, Esc", "quit"},
     {"?", "help"},
 };

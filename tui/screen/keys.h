@@ -35,6 +35,7 @@ enum action {
     ACT_RESULT,  /* m: open / close the result area */
     ACT_JUMP,    /* arg: enum session_jump_kind (f, ], [) */
     ACT_JUMP_BACK, /* ': back to where the last jump left from */
+    ACT_CONTRAST,  /* c: the high-contrast theme on / off */
     /* lists and forms */
     ACT_UP,
     ACT_DOWN,

@@ -605,6 +605,12 @@ static void lab_key(struct tui *t, int key)
         }
         break;
     }
+    case ACT_CONTRAST:
+        term_set_contrast(!term_contrast_on());
+        draw_invalidate();
+        say(t, false, "high-contrast theme: %s (c switches)",
+            term_contrast_on() ? "on" : "off");
+        break;
     case ACT_RESULT:
         t->result_open = !t->result_open;
         t->result_scroll = 0;
@@ -669,6 +675,10 @@ static void menu_key(struct tui *t, int key)
         if (t->menu_sel + 1 < t->nlabs)
             t->menu_sel++;
         t->menu_scroll = 0;
+        break;
+    case ACT_CONTRAST:
+        term_set_contrast(!term_contrast_on());
+        draw_invalidate();
         break;
     case ACT_SCROLL:
         t->menu_scroll += a.arg; /* page_menu clamps it */
@@ -906,6 +916,12 @@ int tui_main(const struct tui_options *opt)
         tui_teardown(t);
         free(t);
         return 2;
+    }
+    {
+        const char *theme = getenv("RACELAB_THEME");
+
+        if (theme && strcmp(theme, "contrast") == 0)
+            term_set_contrast(true);
     }
     t->dirty = true;
     while (!t->quit && !term_quit_requested()) {

@@ -946,6 +946,11 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
         if (t == v->current_thread && role == ROLE_HEADER)
             role = ROLE_CURRENT;
         canvas_put(c, l->head_y, x + 1, role, buf, cw - 1);
+        /* the thread's own colour on its name (the state keeps its role) */
+        if (role != ROLE_CURRENT)
+            canvas_paint(c, l->head_y, x + 1,
+                         text_cells(name) < cw - 1 ? text_cells(name) : cw - 1,
+                         role_thread(t));
     }
     if (shown < v->nthreads) {
         snprintf(buf, sizeof buf, "+%d", v->nthreads - shown);
@@ -1006,9 +1011,16 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
             if (cur)
                 role = ROLE_CURRENT;
             if (tw >= LANE_SPACED_MIN)
-                canvas_printf(c, y++, x, role, tw, "%c %s", sym, texts[i]);
+                canvas_printf(c, y, x, role, tw, "%c %s", sym, texts[i]);
             else
-                canvas_printf(c, y++, x, role, tw, "%c%s", sym, texts[i]);
+                canvas_printf(c, y, x, role, tw, "%c%s", sym, texts[i]);
+            /* the text in the thread's colour; the symbol keeps what the
+             * event is, and a mark, a block or an error its whole row */
+            if (role == ROLE_VALUE || role == ROLE_ACQUIRE ||
+                role == ROLE_RELEASE || role == ROLE_SIGNAL ||
+                role == ROLE_DIM || role == ROLE_NORMAL)
+                canvas_paint(c, y, x + 1, tw - 1, role_thread(t));
+            y++;
         }
         note_place(l, r, sw, cw, shown, &nx, &nw);
         if (note_lines(r->note, nw) > 0) {
