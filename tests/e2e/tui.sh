@@ -375,6 +375,29 @@ else
     ok "NO_COLOR + contrast: no colours"
 fi
 
+# Predict, then reveal: the run stops before each choice and asks.
+start pred 80 24 "$RACELAB tui unsafe-counter"
+check "predict: opens" pred "STATE"
+keys pred a
+check "a: predict the next thread" pred "Predict the next thread: the run stops before each choice"
+keys pred n
+check "the run stops before a choice and asks" pred \
+    "Predict: which thread runs step 1? (can run: T0 T1) 0-9, Esc skips"
+keys pred 0
+check "a right answer is revealed and scored" pred "Right: T0 ran step 1 (1 of 1 right)"
+keys pred n 0
+check "a wrong one too" pred \
+    "Not this time: T1 ran step 2, not the one you said (1 of 2 right)"
+keys pred a
+check "a again: predict the final value" pred "Predict: counter at the end? type it, Enter (Esc skips): _"
+keys pred 6 Enter
+check "the guess is taken" pred "You said 6: e runs to the end and reveals it"
+keys pred e
+check "revealed at the end, the score kept for the session" pred \
+    "Not this time: counter = 3, you said 6 (1 of 3 right)"
+keys pred a
+check "a again: off, with the session's score" pred "predicting off: 1 of 3 right this session"
+
 # ---- quitting restores the terminal -------------------------------------------
 
 start quit 80 24 "$RACELAB tui unsafe-counter"

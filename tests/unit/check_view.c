@@ -588,6 +588,8 @@ START_TEST(test_keys)
     ck_assert_int_eq(keys_lab(']').arg, SESSION_JUMP_NEXT);
     ck_assert_int_eq(keys_lab('[').arg, SESSION_JUMP_PREV);
     ck_assert_int_eq(keys_lab('\'').act, ACT_JUMP_BACK);
+    ck_assert_int_eq(keys_lab('a').act, ACT_PREDICT);
+    ck_assert_int_eq(keys_lab('c').act, ACT_CONTRAST);
 }
 END_TEST
 
@@ -1173,6 +1175,31 @@ START_TEST(test_session_explore_progress)
 }
 END_TEST
 
+START_TEST(test_session_runnable)
+{
+    struct session s;
+    int ids[8];
+    char name[RL_NAME_MAX];
+    long v;
+
+    open_session(&s, "unsafe-counter", "rr:1");
+    ck_assert_int_eq(session_runnable(&s, ids, 8), 2);
+    ck_assert_int_eq(ids[0], 0);
+    ck_assert_int_eq(ids[1], 1);
+    ck_assert(session_first_var(&s, name, sizeof name, &v));
+    ck_assert_str_eq(name, "counter");
+    ck_assert_int_eq(v, 0);
+    /* 13 shown of the step 13-14: the finish is held back, no choice */
+    ck_assert_int_eq(session_goto(&s, 13, name, sizeof name), 0);
+    ck_assert_int_eq(session_runnable(&s, ids, 8), 0);
+    session_run(&s, 1000);
+    ck_assert_int_eq(session_runnable(&s, ids, 8), 0);
+    ck_assert(session_first_var(&s, name, sizeof name, &v));
+    ck_assert_int_eq(v, 3);
+    session_fini(&s);
+}
+END_TEST
+
 static Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -1216,6 +1243,7 @@ static Suite *view_suite(void)
     tcase_add_test(ses, test_session_save_dir);
     tcase_add_test(ses, test_session_jumps);
     tcase_add_test(ses, test_session_explore_progress);
+    tcase_add_test(ses, test_session_runnable);
     suite_add_tcase(s, ses);
     return s;
 }

@@ -116,6 +116,9 @@ struct key_action keys_lab(int key)
     case 'c':
         a.act = ACT_CONTRAST;
         break;
+    case 'a':
+        a.act = ACT_PREDICT;
+        break;
     case KEY_UP:
     case 'k':
         a.act = ACT_SCROLL;
@@ -289,6 +292,9 @@ static const struct key_help help_lab[] = {
     {"R", "repeat the run 100 times, chart the final values"},
     {"w", "save the trace and the schedule string to a file"},
     {"Up Dn PgUp PgDn", "scroll the events; End follows the newest"},
+    {"a", "ask the class, then reveal: off -> which thread runs next (the "
+          "run stops before each choice; 0-9 answers) -> the final value "
+          "(typed, revealed at the end); the score is kept"},
     {"c", "high-contrast theme on / off (a projector in a bright room; "
           "also RACELAB_THEME=contrast)"},
     {"m", "more: the result area in full (Up Dn PgUp PgDn scroll it); m "

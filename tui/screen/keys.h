@@ -36,6 +36,7 @@ enum action {
     ACT_JUMP,    /* arg: enum session_jump_kind (f, ], [) */
     ACT_JUMP_BACK, /* ': back to where the last jump left from */
     ACT_CONTRAST,  /* c: the high-contrast theme on / off */
+    ACT_PREDICT,   /* a: predict, then reveal: off / next thread / value */
     /* lists and forms */
     ACT_UP,
     ACT_DOWN,

@@ -41,6 +41,9 @@
 
 enum tui_screen { SCR_MENU, SCR_LAB };
 
+/* Predict, then reveal (a): what the class is asked. */
+enum tui_predict { PREDICT_OFF, PREDICT_THREAD, PREDICT_VALUE };
+
 /* Steps per second; 0 = as fast as possible. */
 static const int tui_speeds[] = {1, 2, 5, 10, 25, 100, 1000, 10000, 0};
 #define TUI_NSPEEDS ((int)(sizeof tui_speeds / sizeof tui_speeds[0]))
@@ -73,6 +76,13 @@ struct tui {
     int result_scroll;   /* its lines scrolled */
     enum rl_end last_end;
 
+    enum tui_predict predict;
+    bool asking;          /* a question is on the key line */
+    char guess[24];       /* PREDICT_VALUE: typed so far */
+    bool have_guess;      /* PREDICT_VALUE: a value to reveal at the end */
+    long guess_value;
+    int right, asked;     /* the session's score */
+
     bool prompt_open;      /* w: the key line asks for a directory */
     char prompt_text[512]; /* what is typed so far */
 
@@ -83,6 +93,7 @@ struct tui {
 
     char msg[512];
     bool msg_err;
+    bool msg_keep; /* an answer revealed: it outlives the run's end */
 
     /* frame buffers, reused */
     struct canvas canvas;
@@ -118,6 +129,7 @@ static void say(struct tui *t, bool error, const char *fmt, ...)
     vsnprintf(t->msg, sizeof t->msg, fmt, ap);
     va_end(ap);
     t->msg_err = error;
+    t->msg_keep = false;
 }
 
 /* ---- the frame ----------------------------------------------------------- */
@@ -165,7 +177,7 @@ static const char *state_word(const struct tui *t, char *buf, size_t len)
 static void frame_lab_screen(struct tui *t, struct canvas *c)
 {
     struct frame_ui ui;
-    char speed[32], prompt[640], state[96];
+    char speed[96], prompt[640], state[96];
 
     memset(&ui, 0, sizeof ui);
     ui.state = state_word(t, state, sizeof state);
@@ -177,10 +189,22 @@ static void frame_lab_screen(struct tui *t, struct canvas *c)
             snprintf(speed, sizeof speed, "full speed");
         ui.speed = speed;
     }
+    if (t->predict != PREDICT_OFF || t->asked > 0) {
+        size_t n = strlen(speed);
+
+        if (!ui.speed)
+            speed[0] = '\0', n = 0;
+        snprintf(speed + n, sizeof speed - n, "%spredicted %d of %d",
+                 n ? " | " : "", t->right, t->asked);
+        ui.speed = speed;
+    }
     if (t->prompt_open) {
         snprintf(prompt, sizeof prompt,
                  "save to directory: %s_   Enter saves, Esc cancels",
                  t->prompt_text);
+        ui.message = prompt;
+    } else if (t->asking && t->predict == PREDICT_VALUE) {
+        snprintf(prompt, sizeof prompt, "%s %s_", t->msg, t->guess);
         ui.message = prompt;
     } else if (t->msg[0]) {
         ui.message = t->msg;
@@ -396,6 +420,116 @@ static void prompt_key(struct tui *t, int key)
     }
 }
 
+/* Predict mode, next thread: before a choice point, stop and ask. Returns
+ * true when it asked (the step is not made). */
+static bool predict_pause(struct tui *t)
+{
+    int ids[RL_MAX_THREADS], n;
+    char list[256];
+    size_t o = 0;
+
+    if (t->predict != PREDICT_THREAD || t->asking ||
+        t->ses.sched.kind == RL_SCHED_MANUAL)
+        return false;
+    n = session_runnable(&t->ses, ids, RL_MAX_THREADS);
+    if (n < 2)
+        return false;
+    list[0] = '\0';
+    for (int i = 0; i < n && i < RL_MAX_THREADS && o + 8 < sizeof list; i++)
+        o += (size_t)snprintf(list + o, sizeof list - o, " T%d", ids[i]);
+    t->asking = true;
+    t->running = false;
+    t->to_end = false;
+    say(t, false, "Predict: which thread runs step %llu? (can run:%s) 0-9, "
+        "Esc skips",
+        (unsigned long long)session_shown(&t->ses) + 1, list);
+    return true;
+}
+
+/* Predict mode, final value: ask for it (the run must not have ended). */
+static void predict_ask_value(struct tui *t)
+{
+    char name[RL_NAME_MAX];
+    long v;
+
+    t->have_guess = false;
+    if (t->predict != PREDICT_VALUE || session_end(&t->ses) != RL_END_RUNNING ||
+        !session_first_var(&t->ses, name, sizeof name, &v))
+        return;
+    t->asking = true;
+    t->running = false;
+    t->guess[0] = '\0';
+    say(t, false, "Predict: %s at the end? type it, Enter (Esc skips):",
+        name);
+}
+
+/* A key while the class is asked. */
+static void predict_key(struct tui *t, int key)
+{
+    struct session *s = &t->ses;
+    size_t len = strlen(t->guess);
+
+    if (key == KEY_RESIZE)
+        return;
+    if (key == 27) {
+        t->asking = false;
+        say(t, false, "not asked: n steps on");
+        return;
+    }
+    if (t->predict == PREDICT_THREAD) {
+        int tid;
+
+        if (key < '0' || key > '9')
+            return;
+        tid = key - '0';
+        t->asking = false;
+        session_step(s);
+        t->asked++;
+        if (s->last_thread == tid)
+            t->right++;
+        say(t, false, "%s T%d ran step %llu%s (%d of %d right)",
+            s->last_thread == tid ? "Right:" : "Not this time:",
+            s->last_thread, (unsigned long long)session_shown(s),
+            s->last_thread == tid ? "" : ", not the one you said", t->right,
+            t->asked);
+        t->msg_keep = true;
+        return;
+    }
+    if ((key >= '0' && key <= '9') || (key == '-' && len == 0)) {
+        if (len + 1 < sizeof t->guess) {
+            t->guess[len] = (char)key;
+            t->guess[len + 1] = '\0';
+        }
+    } else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0) {
+        t->guess[len - 1] = '\0';
+    } else if ((key == '\n' || key == '\r' || key == KEY_ENTER) && len > 0 &&
+               strcmp(t->guess, "-") != 0) {
+        t->asking = false;
+        t->have_guess = true;
+        t->guess_value = strtol(t->guess, NULL, 10);
+        say(t, false, "You said %ld: e runs to the end and reveals it",
+            t->guess_value);
+    }
+}
+
+/* Predict mode, final value: the run has ended; reveal and score. */
+static void predict_reveal_value(struct tui *t)
+{
+    char name[RL_NAME_MAX];
+    long v;
+
+    if (!t->have_guess || !session_first_var(&t->ses, name, sizeof name, &v))
+        return;
+    t->have_guess = false;
+    t->asked++;
+    if (v == t->guess_value)
+        t->right++;
+    say(t, false, "%s %s = %ld, you said %ld (%d of %d right)",
+        v == t->guess_value ? "Right:" : "Not this time:", name, v,
+        t->guess_value, t->right, t->asked);
+    t->msg_keep = true;
+}
+
 /* What r says: a deterministic scheduler makes the same run again. */
 static void say_restarted(struct tui *t, int rc, const char *err)
 {
@@ -500,7 +634,7 @@ static void lab_key(struct tui *t, int key)
                 "b switches to sim");
         else if (session_end(s) != RL_END_RUNNING)
             say(t, false, "the run has ended: Left steps back, r restarts");
-        else
+        else if (!predict_pause(t))
             session_step(s);
         break;
     case ACT_STEP_BACK:
@@ -535,6 +669,8 @@ static void lab_key(struct tui *t, int key)
     case ACT_RESTART:
         rc = session_reseed(s, err, sizeof err);
         say_restarted(t, rc, err);
+        if (rc == 0 && t->predict == PREDICT_VALUE)
+            predict_ask_value(t);
         break;
     case ACT_VARIANT:
         rc = session_next_variant(s, err, sizeof err);
@@ -610,6 +746,26 @@ static void lab_key(struct tui *t, int key)
         draw_invalidate();
         say(t, false, "high-contrast theme: %s (c switches)",
             term_contrast_on() ? "on" : "off");
+        break;
+    case ACT_PREDICT:
+        t->predict = (enum tui_predict)((t->predict + 1) % 3);
+        t->asking = false;
+        t->have_guess = false;
+        if (s->inst.backend != RL_BACKEND_SIM) {
+            t->predict = PREDICT_OFF;
+            say(t, true, "predicting needs the sim backend (b switches)");
+        } else if (t->predict == PREDICT_THREAD) {
+            say(t, false, "Predict the next thread: the run stops before "
+                          "each choice (a: the final value instead)");
+        } else if (t->predict == PREDICT_VALUE) {
+            predict_ask_value(t);
+            if (!t->asking)
+                say(t, false, "Predict the final value: r restarts the run "
+                              "to ask (a: off)");
+        } else {
+            say(t, false, "predicting off: %d of %d right this session",
+                t->right, t->asked);
+        }
         break;
     case ACT_RESULT:
         t->result_open = !t->result_open;
@@ -727,6 +883,8 @@ static void on_key(struct tui *t, int key)
         menu_key(t, key);
     else if (t->prompt_open)
         prompt_key(t, key);
+    else if (t->asking)
+        predict_key(t, key);
     else if (t->form_open)
         form_key(t, key);
     else
@@ -781,7 +939,25 @@ static void tick(struct tui *t)
         if (moving)
             t->dirty = true;
     }
-    if (t->running && now >= t->next_tick) {
+    if (t->running && now >= t->next_tick && t->predict == PREDICT_THREAD) {
+        /* one step at a time, to stop before each choice */
+        long long t0 = now_ns();
+
+        do {
+            if (predict_pause(t))
+                break;
+            session_step(s);
+        } while ((speed == 0 || speed > 50) &&
+                 session_end(s) == RL_END_RUNNING &&
+                 now_ns() - t0 < TUI_MAX_BUDGET_NS);
+        t->next_tick = now + (speed == 0 || speed > 50 ? TUI_FRAME_MS
+                                                        : 1000 / speed);
+        t->dirty = true;
+        if (session_end(s) != RL_END_RUNNING) {
+            t->running = false;
+            t->to_end = false;
+        }
+    } else if (t->running && now >= t->next_tick) {
         if (speed == 0 || speed > 50) {
             long long t0 = now_ns();
             uint64_t per = speed ? (uint64_t)speed / 30 : UINT64_MAX;
@@ -811,8 +987,10 @@ static void tick(struct tui *t)
         t->dirty = true;
         /* a hint about the run ("threads started", "n steps ...") is
          * stale once it has ended: the key line comes back */
-        if (t->last_end != RL_END_RUNNING && !t->msg_err)
+        if (t->last_end != RL_END_RUNNING && !t->msg_err && !t->msg_keep)
             t->msg[0] = '\0';
+        if (t->last_end != RL_END_RUNNING)
+            predict_reveal_value(t);
     }
 }
 
