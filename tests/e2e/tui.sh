@@ -398,6 +398,33 @@ check "revealed at the end, the score kept for the session" pred \
 keys pred a
 check "a again: off, with the session's score" pred "predicting off: 1 of 3 right this session"
 
+# Side by side: the broken and the fixed variant, stepping together.
+start twin 80 24 "$RACELAB tui atomic-counter --variant load-store"
+check "side by side: opens" twin "STATE"
+keys twin '|'
+check "| puts the counterpart beside the run" twin \
+    "side by side: load-store and fetch-add under the same scheduler"
+check "both panes, each with its variant" twin \
+    " load-store (expected to fail)         | fetch-add (expected to pass)"
+keys twin n n n
+check "they step together, and the first difference is marked in both" twin \
+    "  3> % counter->0                      |  3> % counter+=1"
+check "and explained" twin "     ^ the first step where the two    |     ^ the first step where the two"
+keys twin e
+check "e: the broken one fails" twin "== FAILED: 1 of 4 checks (expected) ===|"
+check "e: the fixed one passes" twin "|== PASSED: every check holds ==========="
+keys twin m
+check "m opens both result areas" twin \
+    " [lost] lost update on counter: T1     | [ok] final value: counter = 6,"
+keys twin m
+keys twin '|'
+check "| again: one pane" twin "one pane again"
+start twin1 80 24 "$RACELAB tui unsafe-counter"
+check "side by side without a counterpart: opens" twin1 "STATE"
+keys twin1 '|'
+check "a lab with one variant says so" twin1 \
+    "unsafe-counter has no other kind of variant to compare with"
+
 # ---- quitting restores the terminal -------------------------------------------
 
 start quit 80 24 "$RACELAB tui unsafe-counter"

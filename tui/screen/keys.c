@@ -119,6 +119,9 @@ struct key_action keys_lab(int key)
     case 'a':
         a.act = ACT_PREDICT;
         break;
+    case '|':
+        a.act = ACT_TWIN;
+        break;
     case KEY_UP:
     case 'k':
         a.act = ACT_SCROLL;
@@ -295,6 +298,9 @@ static const struct key_help help_lab[] = {
     {"a", "ask the class, then reveal: off -> which thread runs next (the "
           "run stops before each choice; 0-9 answers) -> the final value "
           "(typed, revealed at the end); the score is kept"},
+    {"|", "side by side: this variant and its counterpart (broken and "
+          "fixed, student and reference) under the same scheduler, stepping "
+          "together; % marks the first step where they differ"},
     {"c", "high-contrast theme on / off (a projector in a bright room; "
           "also RACELAB_THEME=contrast)"},
     {"m", "more: the result area in full (Up Dn PgUp PgDn scroll it); m "

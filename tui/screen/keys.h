@@ -37,6 +37,7 @@ enum action {
     ACT_JUMP_BACK, /* ': back to where the last jump left from */
     ACT_CONTRAST,  /* c: the high-contrast theme on / off */
     ACT_PREDICT,   /* a: predict, then reveal: off / next thread / value */
+    ACT_TWIN,      /* |: side by side with the other variant, or not */
     /* lists and forms */
     ACT_UP,
     ACT_DOWN,

@@ -95,6 +95,12 @@ struct tui {
     bool msg_err;
     bool msg_keep; /* an answer revealed: it outlives the run's end */
 
+    /* side by side (|): the counterpart's session, kept at the same step */
+    bool have_twin;
+    struct session twin;
+    struct frame fr2;
+    struct canvas pane_l, pane_r;
+
     /* frame buffers, reused */
     struct canvas canvas;
     struct frame fr;
@@ -222,6 +228,73 @@ static void frame_lab_screen(struct tui *t, struct canvas *c)
     }
 }
 
+/* The first record where the two runs side by side differ (thread, event,
+ * result or object), among those both show; 0 if none. */
+static uint64_t twin_differs(const struct tui *t)
+{
+    const struct rl_run *a = t->ses.run, *b = t->twin.run;
+    uint64_t n = session_shown(&t->ses);
+
+    if (!a || !b)
+        return 0;
+    if (session_shown(&t->twin) < n)
+        n = session_shown(&t->twin);
+    for (uint64_t q = 1; q <= n; q++) {
+        const struct rl_record *x = rl_run_record(a, q), *y = rl_run_record(b, q);
+        struct rl_obj_view ox, oy;
+
+        if (!x || !y)
+            return 0;
+        if (x->thread != y->thread || x->op != y->op || x->result != y->result)
+            return q;
+        if ((x->obj >= 0) != (y->obj >= 0))
+            return q;
+        if (x->obj >= 0) {
+            rl_run_object(a, x->obj, &ox);
+            rl_run_object(b, y->obj, &oy);
+            if (strcmp(ox.name, oy.name) != 0 || x->after != y->after)
+                return q;
+        }
+    }
+    return 0;
+}
+
+/* Side by side: the two runs in two panes, one key line under both. */
+static void frame_twin(struct tui *t, struct canvas *c)
+{
+    struct frame_ui ui;
+    int half = (c->w - 1) / 2;
+    char state[96];
+    static const char *const keys[] = {
+        "n", "step both", "Left", "back", "e", "end", "r", "restart",
+        "|", "one pane", "?", "help"};
+
+    memset(&ui, 0, sizeof ui);
+    ui.compact = true;
+    ui.differs = twin_differs(t);
+    ui.result_open = t->result_open; /* m opens both result areas */
+    ui.result_scroll = t->result_scroll;
+    ui.state = state_word(t, state, sizeof state);
+    canvas_resize(&t->pane_l, half, c->h);
+    frame_lab(&t->fr, &t->ses, &ui, &t->pane_l);
+    t->result_scroll = ui.result_scroll;
+    ui.scroll = 0;
+    ui.state = session_end(&t->twin) == RL_END_RUNNING ? "paused" : "ended";
+    canvas_resize(&t->pane_r, c->w - half - 1, c->h);
+    frame_lab(&t->fr2, &t->twin, &ui, &t->pane_r);
+    canvas_clear(c);
+    canvas_blit(c, 0, 0, &t->pane_l, 0, c->h - 1);
+    canvas_blit(c, 0, half + 1, &t->pane_r, 0, c->h - 1);
+    canvas_fill(c, 0, half, c->h - 1, 1, L'|', ROLE_BORDER);
+    if (t->msg[0]) {
+        canvas_fill(c, c->h - 1, 0, 1, c->w, L' ', ROLE_NORMAL);
+        canvas_put(c, c->h - 1, 1, t->msg_err ? ROLE_ERROR : ROLE_SELECT,
+                   t->msg, c->w - 2);
+    } else {
+        view_keys(c, c->h - 1, keys, 12);
+    }
+}
+
 /* Lay out and draw the screen. */
 static void frame(struct tui *t)
 {
@@ -244,6 +317,8 @@ static void frame(struct tui *t)
                               t->msg[0] ? t->msg : NULL, t->menu_scroll};
 
         t->menu_scroll = page_menu(&t->canvas, &m);
+    } else if (t->have_twin) {
+        frame_twin(t, &t->canvas);
     } else {
         frame_lab_screen(t, &t->canvas);
     }
@@ -253,12 +328,21 @@ static void frame(struct tui *t)
 
 /* ---- opening and leaving a lab ------------------------------------------- */
 
+/* Close the side-by-side view. */
+static void twin_close(struct tui *t)
+{
+    if (t->have_twin)
+        session_fini(&t->twin);
+    t->have_twin = false;
+}
+
 /* Open a lab on the lab screen. Returns 0 or -1 with a message. */
 static int open_lab(struct tui *t, const struct lab_inst *inst,
                     const struct rl_sched *sched, const char *replay)
 {
     char err[512];
 
+    twin_close(t);
     if (t->have_session)
         session_fini(&t->ses);
     session_init(&t->ses, inst, sched, replay);
@@ -289,6 +373,7 @@ static int open_lab(struct tui *t, const struct lab_inst *inst,
 /* Leave the lab screen for the menu. */
 static void close_lab(struct tui *t)
 {
+    twin_close(t);
     if (t->have_session)
         session_fini(&t->ses);
     t->have_session = false;
@@ -373,6 +458,7 @@ static void form_key(struct tui *t, int key)
             }
         t->form_open = false;
         t->have_jump = false;
+        twin_close(t);
         if (session_set_inst(&t->ses, &inst, err, sizeof err) != 0)
             say(t, true, "%s", err);
         else
@@ -611,8 +697,95 @@ static void act_run(struct tui *t)
     t->scroll = 0;
 }
 
-/* A key on the lab screen. */
-static void lab_key(struct tui *t, int key)
+/* The variant to show beside variant v: reference for student and back;
+ * else a correct one beside a broken one and the other way round; -1 if
+ * the lab has none. */
+static int twin_variant(const struct lab *lab, int v)
+{
+    const char *name = lab->variants[v].name;
+    const char *want = strcmp(name, "student") == 0     ? "reference"
+                       : strcmp(name, "reference") == 0 ? "student"
+                                                        : NULL;
+
+    if (want)
+        return lab_variant_find(lab, want);
+    for (int i = 0; i < lab->nvariants; i++)
+        if (i != v && lab->variants[i].expect_pass != lab->variants[v].expect_pass)
+            return i;
+    return -1;
+}
+
+/* Keep the counterpart at the step shown on the left (its own end once
+ * the left run has ended). */
+static void twin_sync(struct tui *t)
+{
+    char err[256];
+
+    if (!t->have_twin)
+        return;
+    if (session_end(&t->ses) != RL_END_RUNNING)
+        while (session_run(&t->twin, 100000) == RL_END_RUNNING)
+            ;
+    else if (session_goto(&t->twin, session_shown(&t->ses), err, sizeof err) !=
+             0)
+        say(t, true, "%s", err);
+}
+
+/* |: open the counterpart beside the run (same parameters, same
+ * scheduler, from the start), or close it. */
+static void twin_toggle(struct tui *t)
+{
+    struct session *s = &t->ses;
+    struct lab_inst inst = s->inst;
+    struct rl_sched sc = s->sched;
+    char err[256];
+    int w, h, v;
+
+    if (t->have_twin) {
+        twin_close(t);
+        say(t, false, "one pane again");
+        return;
+    }
+    term_size(&w, &h);
+    v = twin_variant(s->lab, s->inst.variant);
+    if (s->inst.backend != RL_BACKEND_SIM) {
+        say(t, true, "side by side needs the sim backend (b switches)");
+        return;
+    }
+    if (v < 0) {
+        say(t, true, "%s has no other kind of variant to compare with",
+            s->lab->name);
+        return;
+    }
+    if (w < 70) {
+        say(t, true, "side by side needs 70 columns (this terminal has %d)",
+            w);
+        return;
+    }
+    if (s->replay || sc.kind == RL_SCHED_REPLAY || sc.kind == RL_SCHED_CUSTOM) {
+        /* a replay belongs to its variant: the counterpart goes round robin */
+        memset(&sc, 0, sizeof sc);
+        sc.kind = RL_SCHED_RR;
+        sc.quantum = 1;
+    }
+    inst.variant = v;
+    inst.state = NULL;
+    session_init(&t->twin, &inst, &sc, NULL);
+    if (session_restart(&t->twin, err, sizeof err) != 0) {
+        session_fini(&t->twin);
+        say(t, true, "%s", err);
+        return;
+    }
+    t->have_twin = true;
+    twin_sync(t);
+    say(t, false, "side by side: %s and %s under %s; n steps both, %% marks "
+                  "where they part",
+        s->lab->variants[s->inst.variant].name, s->lab->variants[v].name,
+        sc.kind == RL_SCHED_MANUAL ? "round robin" : "the same scheduler");
+}
+
+/* A key on the lab screen, applied to the run on the left. */
+static void lab_key_run(struct tui *t, int key)
 {
     struct key_action a = keys_lab(key);
     struct session *s = &t->ses;
@@ -747,6 +920,9 @@ static void lab_key(struct tui *t, int key)
         say(t, false, "high-contrast theme: %s (c switches)",
             term_contrast_on() ? "on" : "off");
         break;
+    case ACT_TWIN:
+        twin_toggle(t);
+        break;
     case ACT_PREDICT:
         t->predict = (enum tui_predict)((t->predict + 1) % 3);
         t->asking = false;
@@ -809,6 +985,35 @@ static void lab_key(struct tui *t, int key)
         t->help = true;
         break;
     default:
+        break;
+    }
+}
+
+/* A key on the lab screen; side by side, the counterpart follows. */
+static void lab_key(struct tui *t, int key)
+{
+    struct key_action a = keys_lab(key);
+    char err[256];
+
+    lab_key_run(t, key);
+    if (!t->have_twin || a.act == ACT_TWIN)
+        return;
+    switch (a.act) {
+    case ACT_VARIANT:
+    case ACT_SCHED:
+    case ACT_BACKEND:
+    case ACT_EXPLORE:
+    case ACT_REPEAT:
+        /* another run on the left: the pair no longer matches */
+        twin_close(t);
+        break;
+    case ACT_RESTART:
+        if (session_reseed(&t->twin, err, sizeof err) != 0)
+            twin_close(t);
+        twin_sync(t);
+        break;
+    default:
+        twin_sync(t);
         break;
     }
 }
@@ -982,6 +1187,8 @@ static void tick(struct tui *t)
             t->to_end = false;
         }
     }
+    if (t->have_twin && t->dirty)
+        twin_sync(t);
     if (session_end(s) != t->last_end) {
         t->last_end = session_end(s);
         t->dirty = true;
@@ -1007,6 +1214,7 @@ static int tui_setup(struct tui *t, const struct tui_options *opt, char *err,
     for (int i = 0; i < t->nlabs; i++)
         t->labs[i] = lab_at(i);
     frame_init(&t->fr);
+    frame_init(&t->fr2);
     t->speed = TUI_SPEED_DEFAULT;
     memset(&sched, 0, sizeof sched);
     sched.kind = RL_SCHED_RR;
@@ -1063,6 +1271,10 @@ static int replay_status(const struct tui_options *opt)
 /* Free what t holds. */
 static void tui_teardown(struct tui *t)
 {
+    twin_close(t);
+    frame_fini(&t->fr2);
+    canvas_free(&t->pane_l);
+    canvas_free(&t->pane_r);
     if (t->have_session)
         session_fini(&t->ses);
     canvas_free(&t->canvas);

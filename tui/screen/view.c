@@ -674,6 +674,13 @@ void view_lab_layout(const struct view_lab *v, int w, int h,
     out->rows_h = out->result_y - out->rows_y;
     if (out->rows_h < 0)
         out->rows_h = 0;
+    if (v->compact) {
+        out->state_w = 0;
+        out->lanes_x = 0;
+        out->lanes_w = w;
+        out->state_x = w + 1;
+        return;
+    }
     if (w >= 120)
         out->state_w = 40;
     else {
@@ -705,6 +712,11 @@ static void draw_title(struct canvas *c, const struct view_lab *v)
     const char *exp = v->expect_pass ? "pass" : "fail";
 
     canvas_fill(c, 0, 0, 1, c->w, L' ', ROLE_TITLE);
+    if (v->compact) { /* a pane: the variant is what tells it apart */
+        snprintf(buf, sizeof buf, " %s (expected to %s)", var, exp);
+        canvas_put_fit(c, 0, 0, ROLE_TITLE, buf, c->w);
+        return;
+    }
     for (int form = 0; form < 5; form++) {
         if (form == 0)
             snprintf(buf, sizeof buf, " racelab | %s | %s (expected to %s) | %s",
@@ -1008,6 +1020,10 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
                 sym = r->lost ? '!' : '~';
                 role = ROLE_FAIL;
             }
+            if (r->differs) { /* side by side: where the runs part */
+                sym = '%';
+                role = ROLE_ERROR;
+            }
             if (cur)
                 role = ROLE_CURRENT;
             if (tw >= LANE_SPACED_MIN)
@@ -1078,6 +1094,10 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
                      narrow ? (v->expect_pass ? " (unexpected)" : " (expected)")
                      : v->expect_pass ? " (unexpected for this variant)"
                                       : " (as this variant is expected to)");
+            if (w < 48) /* a pane side by side */
+                snprintf(buf, len, " FAILED: %d of %d checks%s ", nfail,
+                         v->nchecks,
+                         v->expect_pass ? " (unexpected)" : " (expected)");
         }
         return;
     case RL_END_DEADLOCK:
@@ -1226,7 +1246,8 @@ void view_lab(struct canvas *c, const struct view_lab *v)
         chart_draw(c, v->hist, l.lanes_x, l.head_y, l.lanes_w, l.result_y);
     else
         draw_lanes(c, v, &l);
-    panel_draw(c, v, l.state_x, l.head_y, l.state_w, l.result_y);
+    if (!v->compact)
+        panel_draw(c, v, l.state_x, l.head_y, l.state_w, l.result_y);
     draw_result(c, v, &l);
     draw_status(c, v, &l);
     if (v->message && v->message[0]) {
