@@ -640,7 +640,8 @@ START_TEST(test_frame_from_session)
 {
     struct session s;
     struct frame f;
-    struct frame_ui ui = {"finished", "5 steps/s", NULL, false, 1000, false, 0};
+    struct frame_ui ui = {.state = "finished", .speed = "5 steps/s",
+                         .scroll = 1000};
     struct canvas c = {0};
 
     open_session(&s, "unsafe-counter", "rr:1");
@@ -893,7 +894,7 @@ START_TEST(test_session_back_one_record)
 {
     struct session s;
     struct frame f;
-    struct frame_ui ui = {"paused", NULL, NULL, false, 0, false, 0};
+    struct frame_ui ui = {.state = "paused"};
     struct canvas c = {0};
     char err[256];
     int highlighted = 0;

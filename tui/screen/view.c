@@ -5,12 +5,16 @@
  * Swimlanes give each thread a column and each record a row, so time runs
  * down the screen and the interleaving is the zig-zag between columns: the
  * lost update is a load in one column, a store in the other, then a store
- * in the first that overwrites it (marked '!' on the row). Every record
+ * in the first that overwrites it (marked '!' on the row, with the
+ * engine's explanation in words on the rows below it). Every record
  * carries a symbol as well as a colour role ('+' acquired, '-' released,
- * '#' blocked, '!' error, failed check or lost update, '*' signal, '>'
- * start, '.' finish), so the screen reads the same in monochrome. When the columns get narrow, record texts get shorter (the
- * engine's "store counter <- 42", then "counter<-42", then "<-42") instead
- * of being cut mid-word.
+ * '#' blocked, '!' error, failed check or lost update, '~' data race, '*'
+ * signal, '>' start, '.' finish, '%' where two runs side by side part), so
+ * the screen reads the same in monochrome; each thread's lane has its own
+ * colour besides. When the columns get narrow, record texts get shorter
+ * (the engine's "store counter <- 42", then "counter<-42", then objects by
+ * short names, "c<-42", which a legend row spells out) instead of being
+ * cut mid-word.
  */
 #include "../../core/mem.h"
 #include "view.h"
