@@ -89,13 +89,13 @@ while read -r lab key; do
         name="${lab//_/-}-$n-$w"
         names+=("$name")
         echo "$lab $key $n $w $h" >"$WORK/$name.spec"
-        "$RACELAB" run "$lab" --set "$key=$n" -q 2>/dev/null |
-            sed -n 's/^schedule: //p' >"$WORK/$name.schedule"
-        "$RACELAB" run "$lab" --set "$key=$n" -q 2>/dev/null |
-            grep -oE '(lost update|data race) on [A-Za-z0-9_.]+' |
-            head -1 >"$WORK/$name.analysis"
         T new-session -d -s "$name" -x "$w" -y "$h" \
             "$RACELAB tui $lab --set $key=$n; sleep 600"
+        # what `racelab run` says of the same run, to compare with
+        "$RACELAB" run "$lab" --set "$key=$n" -q >"$WORK/$name.cli" 2>/dev/null
+        sed -n 's/^schedule: //p' "$WORK/$name.cli" >"$WORK/$name.schedule"
+        grep -oE '(lost update|data race) on [A-Za-z0-9_.]+' "$WORK/$name.cli" |
+            head -1 >"$WORK/$name.analysis"
     done
 done <"$WORK/labs"
 for name in "${names[@]}"; do
