@@ -492,6 +492,11 @@ check "a key leaves the scrolled help" help80 "STATE"
 
 start replay 100 30 "$RACELAB replay rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0"
 check "replay opens the TUI" replay "sim replay"
+check "a failing replay opens at its failure" replay \
+    "replay, at its failure: step 6: lost update on counter"
+check "the run is shown up to there" replay "| step 6 | paused"
+keys replay "'"
+check "' goes to the start of the replay" replay "| step 0 | ready"
 keys replay e
 check "the replayed run ends the same way" replay \
     "counter = 3, expected 6: 3 updates lost"

@@ -359,11 +359,21 @@ static int open_lab(struct tui *t, const struct lab_inst *inst,
     t->scroll = 0;
     t->have_jump = false;
     t->last_end = RL_END_RUNNING;
-    if (replay)
-        say(t, false,
-            "replaying a schedule: n steps, space runs, e runs to "
-            "the end");
-    else if (inst->backend == RL_BACKEND_OS)
+    if (replay) {
+        char msg[512];
+
+        /* a counterexample opens where it fails; ' goes to its start */
+        if (session_jump(&t->ses, SESSION_JUMP_FAILURE, msg, sizeof msg) ==
+            1) {
+            t->have_jump = true;
+            t->jump_from = 0;
+            say(t, false, "replay, at its failure: %s (' goes to step 0)",
+                msg);
+        } else {
+            say(t, false, "replaying a schedule: n steps, space runs, e runs "
+                          "to the end");
+        }
+    } else if (inst->backend == RL_BACKEND_OS)
         say(t, false, "real threads: space starts them, R repeats 100 runs");
     else
         say(t, false, "n steps, space runs, 0-9 pick a thread, ? for help");
