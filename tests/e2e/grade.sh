@@ -197,6 +197,11 @@ cp solutions/counter.c "$WORK/roster/good/"
 run roster "$WORK/ro.out" "$RACELAB" grade counter --roster "$WORK/roster" --output "$WORK/out" --budget 1 --no-stress
 expect_status "a roster with failing students" 1 "$ST"
 expect_in "roster: the correct student keeps full marks" "$WORK/out/summary.csv" "good,9,9"
+if grep -qF "racelab: grading" "$WORK/ro.out"; then
+    bad "roster: no progress line when stderr is a file" "$(head -c 300 "$WORK/ro.out")"
+else
+    ok "roster: no progress line when stderr is a file"
+fi
 students=0
 for s in segfault loop exit fake_pass tamper no_compile static_state good; do
     [ -f "$WORK/out/$s.txt" ] && students=$((students + 1))

@@ -349,6 +349,84 @@ else
     bad "colours by default" colour
 fi
 
+# Projector: a colour per thread, a high-contrast theme, monochrome intact.
+start proj 80 24 "$RACELAB tui locked-counter --sched manual"
+check "projector: opens" proj "STATE"
+keys proj 0 0 1 1 1
+check "projector: a waiter" proj "# waiting: T1"
+if T capture-pane -e -p -t proj | grep -q $'\033\[[0-9;]*36mT0' &&
+    T capture-pane -e -p -t proj | grep -q $'\033\[[0-9;]*35mT1'; then
+    ok "a distinct colour per thread (T0 cyan, T1 magenta)"
+else
+    bad "a distinct colour per thread (T0 cyan, T1 magenta)" proj
+fi
+keys proj c
+check "c: the high-contrast theme" proj "high-contrast theme: on (c switches)"
+if T capture-pane -e -p -t proj | grep -q $'\033\[[0-9;]*40m'; then
+    ok "high contrast: on a black background"
+else
+    bad "high contrast: on a black background" proj
+fi
+start projmono 80 24 "NO_COLOR=1 RACELAB_THEME=contrast $RACELAB tui locked-counter --sched manual"
+check "NO_COLOR + contrast: opens" projmono "STATE"
+keys projmono 0 0 1 1 1
+check "NO_COLOR + contrast: the waiter is there" projmono "# waiting: T1"
+if T capture-pane -e -p -t projmono | grep -q $'\033\[[0-9;]*3[0-7][;m]'; then
+    bad "NO_COLOR + contrast: no colours" projmono
+else
+    ok "NO_COLOR + contrast: no colours"
+fi
+
+# Predict, then reveal: the run stops before each choice and asks.
+start pred 80 24 "$RACELAB tui unsafe-counter"
+check "predict: opens" pred "STATE"
+keys pred a
+check "a: predict the next thread" pred "Predict the next thread: the run stops before each choice"
+keys pred n
+check "the run stops before a choice and asks" pred \
+    "Predict: which thread runs step 1? (can run: T0 T1) 0-9, Esc skips"
+keys pred 0
+check "a right answer is revealed and scored" pred "Right: T0 ran step 1 (1 of 1 right)"
+keys pred n 0
+check "a wrong one too" pred \
+    "Not this time: T1 ran step 2, not the one you said (1 of 2 right)"
+keys pred a
+check "a again: predict the final value" pred "Predict: counter at the end? type it, Enter (Esc skips): _"
+keys pred 6 Enter
+check "the guess is taken" pred "You said 6: e runs to the end and reveals it"
+keys pred e
+check "revealed at the end, the score kept for the session" pred \
+    "Not this time: counter = 3, you said 6 (1 of 3 right)"
+keys pred a
+check "a again: off, with the session's score" pred "predicting off: 1 of 3 right this session"
+
+# Side by side: the broken and the fixed variant, stepping together.
+start twin 80 24 "$RACELAB tui atomic-counter --variant load-store"
+check "side by side: opens" twin "STATE"
+keys twin '|'
+check "| puts the counterpart beside the run" twin \
+    "side by side: load-store and fetch-add under the same scheduler"
+check "both panes, each with its variant" twin \
+    " load-store (expected to fail)         | fetch-add (expected to pass)"
+keys twin n n n
+check "they step together, and the first difference is marked in both" twin \
+    "  3> % counter->0                      |  3> % counter+=1"
+check "and explained" twin "     ^ the first step where the two    |     ^ the first step where the two"
+keys twin e
+check "e: the broken one fails" twin "== FAILED: 1 of 4 checks (expected) ===|"
+check "e: the fixed one passes" twin "|== PASSED: every check holds ==========="
+keys twin m
+check "m opens both result areas" twin \
+    " [lost] lost update on counter: T1     | [ok] final value: counter = 6,"
+keys twin m
+keys twin '|'
+check "| again: one pane" twin "one pane again"
+start twin1 80 24 "$RACELAB tui unsafe-counter"
+check "side by side without a counterpart: opens" twin1 "STATE"
+keys twin1 '|'
+check "a lab with one variant says so" twin1 \
+    "unsafe-counter has no other kind of variant to compare with"
+
 # ---- quitting restores the terminal -------------------------------------------
 
 start quit 80 24 "$RACELAB tui unsafe-counter"
@@ -444,6 +522,11 @@ check "a key leaves the scrolled help" help80 "STATE"
 
 start replay 100 30 "$RACELAB replay rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0"
 check "replay opens the TUI" replay "sim replay"
+check "a failing replay opens at its failure" replay \
+    "replay, at its failure: step 6: lost update on counter"
+check "the run is shown up to there" replay "| step 6 | paused"
+keys replay "'"
+check "' goes to the start of the replay" replay "| step 0 | ready"
 keys replay e
 check "the replayed run ends the same way" replay \
     "counter = 3, expected 6: 3 updates lost"

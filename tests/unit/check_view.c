@@ -219,8 +219,13 @@ START_TEST(test_lab_rows_exact)
              "  6>                            store counter <- 1");
     ck_assert_str_eq(row(&c, 7), want);
     ck_assert_int_eq(canvas_role_at(&c, 7, 30), ROLE_CURRENT);
-    ck_assert_int_eq(canvas_role_at(&c, 6, 7), ROLE_VALUE);
-    ck_assert_int_eq(canvas_role_at(&c, 1, 30), ROLE_DIM);
+    /* each thread's lane and name in its own colour; the symbol column
+     * and the state word keep what they mean */
+    ck_assert_int_eq(canvas_role_at(&c, 6, 5), ROLE_VALUE);
+    ck_assert_int_eq(canvas_role_at(&c, 6, 7), ROLE_THREAD0);
+    ck_assert_int_eq(canvas_role_at(&c, 5, 33), ROLE_THREAD1);
+    ck_assert_int_eq(canvas_role_at(&c, 1, 30), ROLE_THREAD1);
+    ck_assert_int_eq(canvas_role_at(&c, 1, 33), ROLE_DIM);
     /* running: a one-line hint, then the status and key lines */
     ck_assert_str_eq(row(&c, 20), "== paused: step 6 ========================="
                                   "=====================================");
@@ -299,6 +304,19 @@ START_TEST(test_lab_deadlock_cycle)
     ck_assert(canvas_contains(&c, "T0 #L(T0)"));
     ck_assert(canvas_contains(&c, "| + L Lock: held by T0"));
     ck_assert(canvas_contains(&c, "|     # waiting: T1 T0"));
+    {
+        /* owners and waiters in their threads' colours */
+        char line[256];
+        int y = 0, x;
+
+        while (y < c.h && !strstr(row(&c, y), "# waiting: T1 T0"))
+            y++;
+        snprintf(line, sizeof line, "%s", row(&c, y));
+        x = (int)(strstr(line, "T1 T0") - line);
+        ck_assert_int_eq(canvas_role_at(&c, y, x), ROLE_THREAD1);
+        ck_assert_int_eq(canvas_role_at(&c, y, x + 3), ROLE_THREAD0);
+        ck_assert_int_eq(canvas_role_at(&c, y, x - 2), ROLE_BLOCKED);
+    }
     canvas_free(&c);
 }
 END_TEST
@@ -570,6 +588,8 @@ START_TEST(test_keys)
     ck_assert_int_eq(keys_lab(']').arg, SESSION_JUMP_NEXT);
     ck_assert_int_eq(keys_lab('[').arg, SESSION_JUMP_PREV);
     ck_assert_int_eq(keys_lab('\'').act, ACT_JUMP_BACK);
+    ck_assert_int_eq(keys_lab('a').act, ACT_PREDICT);
+    ck_assert_int_eq(keys_lab('c').act, ACT_CONTRAST);
 }
 END_TEST
 
@@ -620,7 +640,8 @@ START_TEST(test_frame_from_session)
 {
     struct session s;
     struct frame f;
-    struct frame_ui ui = {"finished", "5 steps/s", NULL, false, 1000, false, 0};
+    struct frame_ui ui = {.state = "finished", .speed = "5 steps/s",
+                         .scroll = 1000};
     struct canvas c = {0};
 
     open_session(&s, "unsafe-counter", "rr:1");
@@ -880,7 +901,7 @@ START_TEST(test_session_back_one_record)
 {
     struct session s;
     struct frame f;
-    struct frame_ui ui = {"paused", NULL, NULL, false, 0, false, 0};
+    struct frame_ui ui = {.state = "paused"};
     struct canvas c = {0};
     char err[256];
     int highlighted = 0;
@@ -1164,6 +1185,31 @@ START_TEST(test_session_explore_progress)
 }
 END_TEST
 
+START_TEST(test_session_runnable)
+{
+    struct session s;
+    int ids[8];
+    char name[RL_NAME_MAX];
+    long v;
+
+    open_session(&s, "unsafe-counter", "rr:1");
+    ck_assert_int_eq(session_runnable(&s, ids, 8), 2);
+    ck_assert_int_eq(ids[0], 0);
+    ck_assert_int_eq(ids[1], 1);
+    ck_assert(session_first_var(&s, name, sizeof name, &v));
+    ck_assert_str_eq(name, "counter");
+    ck_assert_int_eq(v, 0);
+    /* 13 shown of the step 13-14: the finish is held back, no choice */
+    ck_assert_int_eq(session_goto(&s, 13, name, sizeof name), 0);
+    ck_assert_int_eq(session_runnable(&s, ids, 8), 0);
+    session_run(&s, 1000);
+    ck_assert_int_eq(session_runnable(&s, ids, 8), 0);
+    ck_assert(session_first_var(&s, name, sizeof name, &v));
+    ck_assert_int_eq(v, 3);
+    session_fini(&s);
+}
+END_TEST
+
 static Suite *view_suite(void)
 {
     Suite *s = suite_create("view");
@@ -1207,6 +1253,7 @@ static Suite *view_suite(void)
     tcase_add_test(ses, test_session_save_dir);
     tcase_add_test(ses, test_session_jumps);
     tcase_add_test(ses, test_session_explore_progress);
+    tcase_add_test(ses, test_session_runnable);
     suite_add_tcase(s, ses);
     return s;
 }

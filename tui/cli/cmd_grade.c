@@ -18,6 +18,7 @@
 
 #include "../../core/mem.h"
 #include "cli.h"
+#include "progress.h"
 #include "../grade/grade.h"
 #include "../grade/grade_report.h"
 #include "../../labs/exercise_scenarios.h"
@@ -55,6 +56,84 @@ static int grade_one(const struct grade_options *o, FILE *f,
     grade_writer_init(&w, f, fmt, grade_want_color(f));
     sink = grade_writer_sink(&w);
     return grade_run(o, &sink, r, err, errlen);
+}
+
+/* A roster's progress on stderr: this student's checks and the whole. */
+struct roster_progress {
+    struct cli_progress pr;
+    struct grade_sink inner; /* the report writer's */
+    const char *student;
+    int index, count; /* student index of count */
+    int done, total;  /* checks of this student */
+};
+
+/* Draw the progress line. */
+static void roster_show(struct roster_progress *rp)
+{
+    double whole = rp->total > 0 ? (double)rp->done / rp->total : 0.0;
+
+    cli_progress_show(&rp->pr,
+                      "racelab: grading %s (%d of %d): check %d of %d; %d%% "
+                      "of the roster",
+                      rp->student, rp->index + 1, rp->count, rp->done,
+                      rp->total,
+                      (int)(100.0 * (rp->index + whole) / rp->count));
+}
+
+/* grade_sink begin: the checks are known; hand on to the writer. */
+static void roster_begin(void *ctx, const struct grade_report *r)
+{
+    struct roster_progress *rp = ctx;
+
+    rp->done = 0;
+    rp->total = r->nchecks;
+    if (rp->inner.begin)
+        rp->inner.begin(rp->inner.ctx, r);
+    roster_show(rp);
+}
+
+/* grade_sink check: one more done; hand on to the writer. */
+static void roster_check(void *ctx, const struct grade_report *r,
+                         const struct grade_check *c)
+{
+    struct roster_progress *rp = ctx;
+
+    rp->done++;
+    if (rp->inner.check)
+        rp->inner.check(rp->inner.ctx, r, c);
+    roster_show(rp);
+}
+
+/* grade_sink end: hand on to the writer. */
+static void roster_end(void *ctx, const struct grade_report *r)
+{
+    struct roster_progress *rp = ctx;
+
+    if (rp->inner.end)
+        rp->inner.end(rp->inner.ctx, r);
+}
+
+/* grade_one for student i of a roster, with the progress line. */
+static int grade_one_progress(const struct grade_options *o, FILE *f,
+                              enum grade_format fmt, struct grade_report *r,
+                              struct roster_progress *rp, char *err,
+                              size_t errlen)
+{
+    struct grade_writer w;
+    struct grade_sink sink;
+    int rc;
+
+    grade_writer_init(&w, f, fmt, grade_want_color(f));
+    rp->inner = grade_writer_sink(&w);
+    sink.begin = roster_begin;
+    sink.check = roster_check;
+    sink.end = roster_end;
+    sink.ctx = rp;
+    rp->done = rp->total = 0;
+    roster_show(rp);
+    rc = grade_run(o, &sink, r, err, errlen);
+    cli_progress_end(&rp->pr); /* the student's line is printed next */
+    return rc;
 }
 
 /* qsort order of student names. */
@@ -108,7 +187,10 @@ static int grade_roster(const struct grade_options *base, const char *dir,
     char **students;
     int n, status = CLI_EXIT_OK;
     FILE *f;
+    struct roster_progress rp;
 
+    memset(&rp, 0, sizeof rp);
+    cli_progress_begin(&rp.pr);
     students = roster_students(dir, &n, err, sizeof err);
     if (students == NULL)
         return cli_error("%s", err);
@@ -136,7 +218,11 @@ static int grade_roster(const struct grade_options *base, const char *dir,
             status = cli_error("cannot write %s: %s", path, strerror(errno));
             break;
         }
-        if (grade_one(&o, f, fmt, &reports[i], err, sizeof err) != 0) {
+        rp.student = students[i];
+        rp.index = i;
+        rp.count = n;
+        if (grade_one_progress(&o, f, fmt, &reports[i], &rp, err,
+                               sizeof err) != 0) {
             fprintf(f, "racelab grade: %s\n", err);
             printf("%-24s not graded: %s\n", students[i], err);
         } else {

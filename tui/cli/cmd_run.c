@@ -17,12 +17,14 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../core/mem.h"
 
 #include "../../core/schedule.h"
 #include "cli.h"
+#include "progress.h"
 
 #include "../../core/analysis.h"
 #include "../screen/tui.h"
@@ -138,6 +140,45 @@ static void join_lines(char *text)
     }
 }
 
+/* os: run to the end; past a second, say on stderr (a terminal) how long
+ * it has been running and how many events it made, unless event lines are
+ * still being printed to the same terminal. */
+static void run_os_progress(struct rl_run *run, const struct run_sink *sink,
+                            const char *lab, int timeout_ms)
+{
+    struct cli_progress pr;
+    struct timespec pause = {0, 50 * 1000000L};
+    char err[256];
+
+    cli_progress_begin(&pr);
+    if (!pr.tty || rl_run_start(run, err, sizeof err) != 0) {
+        rl_run_finish(run);
+        return;
+    }
+    while (rl_run_poll(run) == RL_END_RUNNING) {
+        bool printing = sink->out != NULL && isatty(STDOUT_FILENO) &&
+                        (sink->limit == 0 || sink->printed < sink->limit);
+
+        char events[64] = "";
+
+        if (rl_run_steps(run) > 0)
+            snprintf(events, sizeof events, ", %" PRIu64 " events",
+                     rl_run_steps(run));
+        if (!printing)
+            cli_progress_show(&pr,
+                              "racelab: %s on real threads: %.1f s of at "
+                              "most %d s%s",
+                              lab, cli_progress_seconds(&pr),
+                              (timeout_ms > 0 ? timeout_ms
+                                              : RL_DEFAULT_TIMEOUT_MS) /
+                                  1000,
+                              events);
+        nanosleep(&pause, NULL);
+    }
+    cli_progress_end(&pr);
+    rl_run_finish(run);
+}
+
 /* Run job to the end and print its report. Returns the exit status. */
 static int run_job_execute(struct run_job *job)
 {
@@ -191,7 +232,10 @@ static int run_job_execute(struct run_job *job)
             fclose(tmp);
         return cli_error("%s", err);
     }
-    rl_run_finish(run);
+    if (sim)
+        rl_run_finish(run);
+    else
+        run_os_progress(run, &sink, job->inst.lab->name, job->timeout_ms);
     rl_lost_tracker_destroy(sink.lost); /* no record comes after the end */
     sink.lost = NULL;
     if (sink.hidden > 0)

@@ -38,8 +38,22 @@ enum canvas_role {
     ROLE_STATUS,  /* the status line */
     ROLE_BORDER,  /* separators */
     ROLE_BAR,     /* histogram bars */
+    ROLE_THREAD0, /* a colour per thread (ROLE_THREADS of them, cycled): */
+    ROLE_THREAD1, /* its lane, its name where it owns or waits */
+    ROLE_THREAD2,
+    ROLE_THREAD3,
+    ROLE_THREAD4,
+    ROLE_THREAD5,
     ROLE__COUNT
 };
+
+#define ROLE_THREADS 6
+
+/* The role of thread tid's colour. */
+static inline int role_thread(int tid)
+{
+    return ROLE_THREAD0 + (tid < 0 ? 0 : tid % ROLE_THREADS);
+}
 
 struct canvas {
     int w, h;

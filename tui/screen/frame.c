@@ -224,6 +224,10 @@ static void frame_records(struct frame *f, const struct session *s,
             continue;
         f->recs[v->nrecs].rec = *r;
         frame_mark(f, run, v->nrecs);
+        f->recs[v->nrecs].differs = ui->differs && r->seq == ui->differs;
+        if (f->recs[v->nrecs].differs && !f->recs[v->nrecs].note)
+            f->recs[v->nrecs].note = "the first step where the two runs "
+                                     "differ";
         rl_record_text(run, r, f->texts[v->nrecs], FRAME_TEXT_MAX);
         f->recs[v->nrecs].text = f->texts[v->nrecs];
         v->nrecs++;
@@ -278,6 +282,7 @@ void frame_lab(struct frame *f, const struct session *s, struct frame_ui *ui,
         v.hist = &h;
     }
     v.result_open = ui->result_open;
+    v.compact = ui->compact;
     if (ui->result_open) {
         int max = view_result_lines(&v, c->w);
 

@@ -30,6 +30,8 @@ struct frame_ui {
     uint64_t scroll; /* records above the newest; clamped here */
     bool result_open;  /* m: the result area in full */
     int result_scroll; /* its lines scrolled; clamped here */
+    bool compact;      /* a pane of the side-by-side screen */
+    uint64_t differs;  /* side by side: the record where the runs part, 0 */
 };
 
 struct frame {

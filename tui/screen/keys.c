@@ -113,6 +113,15 @@ struct key_action keys_lab(int key)
     case '\'':
         a.act = ACT_JUMP_BACK;
         break;
+    case 'c':
+        a.act = ACT_CONTRAST;
+        break;
+    case 'a':
+        a.act = ACT_PREDICT;
+        break;
+    case '|':
+        a.act = ACT_TWIN;
+        break;
     case KEY_UP:
     case 'k':
         a.act = ACT_SCROLL;
@@ -174,6 +183,9 @@ struct key_action keys_menu(int key)
     case KEY_RIGHT:
     case ' ':
         a.act = ACT_OPEN;
+        break;
+    case 'c':
+        a.act = ACT_CONTRAST;
         break;
     case KEY_PPAGE:
         a.act = ACT_SCROLL;
@@ -283,6 +295,14 @@ static const struct key_help help_lab[] = {
     {"R", "repeat the run 100 times, chart the final values"},
     {"w", "save the trace and the schedule string to a file"},
     {"Up Dn PgUp PgDn", "scroll the events; End follows the newest"},
+    {"a", "ask the class, then reveal: off -> which thread runs next (the "
+          "run stops before each choice; 0-9 answers) -> the final value "
+          "(typed, revealed at the end); the score is kept"},
+    {"|", "side by side: this variant and its counterpart (broken and "
+          "fixed, student and reference) under the same scheduler, stepping "
+          "together; % marks the first step where they differ"},
+    {"c", "high-contrast theme on / off (a projector in a bright room; "
+          "also RACELAB_THEME=contrast)"},
     {"m", "more: the result area in full (Up Dn PgUp PgDn scroll it); m "
           "again closes it"},
     {"q, Esc", "back to the lab menu (Q quits)"},
@@ -293,6 +313,7 @@ static const struct key_help help_menu[] = {
     {"Up Down", "choose a lab"},
     {"PgUp PgDn", "scroll what the lab is about (right)"},
     {"Enter", "open it"},
+    {"c", "high-contrast theme on / off"},
     {"q, Esc", "quit"},
     {"?", "help"},
 };

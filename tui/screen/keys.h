@@ -35,6 +35,9 @@ enum action {
     ACT_RESULT,  /* m: open / close the result area */
     ACT_JUMP,    /* arg: enum session_jump_kind (f, ], [) */
     ACT_JUMP_BACK, /* ': back to where the last jump left from */
+    ACT_CONTRAST,  /* c: the high-contrast theme on / off */
+    ACT_PREDICT,   /* a: predict, then reveal: off / next thread / value */
+    ACT_TWIN,      /* |: side by side with the other variant, or not */
     /* lists and forms */
     ACT_UP,
     ACT_DOWN,

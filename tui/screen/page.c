@@ -204,8 +204,8 @@ void page_help(struct canvas *c, const char *title, const struct key_help *help,
         "legend row says which is which.",
         "Symbols: + acquired / woke   - released   # blocked   ! error, "
         "failed check or lost update   ~ data race   * notify, set, barrier   "
-        "> start   . finish. Under a lost update or a race, its explanation "
-        "in words.",
+        "> start   . finish   % where two runs side by side part. Under a "
+        "lost update, a race or a failed check, its explanation in words.",
         "State: shared variables, locks (owner, depth, waiting threads in "
         "order), semaphores (free units, holders), conditions, events, "
         "barriers.",

@@ -19,7 +19,33 @@ struct panel {
     struct canvas *c;
     int x, y, w, ybot; /* rows y .. ybot-1 */
     int dropped;       /* lines that did not fit */
+    const struct view_lab *v;
 };
+
+/* Paint the thread names in rows y0 .. y1-1 of the panel with each
+ * thread's colour (owners, holders, waiters). */
+static void panel_paint_threads(struct panel *p, int y0, int y1)
+{
+    char name[RL_NAME_MAX + 4];
+
+    for (int y = y0; y < y1; y++) {
+        const wchar_t *row = p->c->ch + (size_t)y * p->c->w;
+
+        for (int t = 0; t < p->v->nthreads; t++) {
+            int n = (int)strlen(view_thread_name(p->v, t, name, sizeof name));
+
+            for (int x = p->x; x + n <= p->x + p->w && x + n <= p->c->w; x++) {
+                bool match = (x == p->x || row[x - 1] == L' ') &&
+                             (x + n == p->c->w || row[x + n] == L' ');
+
+                for (int k = 0; match && k < n; k++)
+                    match = row[x + k] == (wchar_t)(unsigned char)name[k];
+                if (match)
+                    canvas_paint(p->c, y, x, n, role_thread(t));
+            }
+        }
+    }
+}
 
 /* text_wrap callback: remember the length of the first line only. */
 static void first_line(void *ctx, const char *s, size_t n)
@@ -69,15 +95,17 @@ static void panel_owner_line(struct panel *p, int role, char *line)
 {
     char *colon = strstr(line, ": ");
     char rest[512];
+    int y0 = p->y;
 
     if (text_cells(line) <= p->w || !colon) {
         panel_line(p, role, line);
-        return;
+    } else {
+        snprintf(rest, sizeof rest, "    %s", colon + 2);
+        colon[0] = '\0';
+        panel_line(p, role, line);
+        panel_line(p, role, rest);
     }
-    snprintf(rest, sizeof rest, "    %s", colon + 2);
-    colon[0] = '\0';
-    panel_line(p, role, line);
-    panel_line(p, role, rest);
+    panel_paint_threads(p, y0, p->y);
 }
 
 /* A list of thread names ("T1 T2") into buf. */
@@ -167,6 +195,7 @@ static void draw_object(struct panel *p, const struct view_lab *v,
 {
     char line[512], list[400], who[RL_NAME_MAX + 4];
     const char *name = o->name ? o->name : "?";
+    int y0;
 
     switch (o->kind) {
     case RL_OBJ_VAR:
@@ -199,7 +228,9 @@ static void draw_object(struct panel *p, const struct view_lab *v,
         if (o->nholders > 0) {
             thread_list(v, o->holders, o->nholders, list, sizeof list);
             snprintf(line, sizeof line, "    holders: %s", list);
+            y0 = p->y;
             panel_line(p, ROLE_ACQUIRE, line);
+            panel_paint_threads(p, y0, p->y);
         }
         break;
     case RL_OBJ_CONDITION:
@@ -225,7 +256,9 @@ static void draw_object(struct panel *p, const struct view_lab *v,
     if (o->kind != RL_OBJ_VAR && o->nwaiters > 0) {
         thread_list(v, o->waiters, o->nwaiters, list, sizeof list);
         snprintf(line, sizeof line, "    # waiting: %s", list);
+        y0 = p->y;
         panel_line(p, ROLE_BLOCKED, line);
+        panel_paint_threads(p, y0, p->y);
     }
 }
 
@@ -233,7 +266,7 @@ static void draw_object(struct panel *p, const struct view_lab *v,
 void panel_draw(struct canvas *c, const struct view_lab *v, int x, int y, int w,
                 int ybot)
 {
-    struct panel p = {c, x + 1, y, w - 1, ybot, 0};
+    struct panel p = {c, x + 1, y, w - 1, ybot, 0, v};
     char buf[64];
 
     canvas_fill(c, y, x - 1, ybot - y, 1, L'|', ROLE_BORDER);

@@ -1093,6 +1093,39 @@ int session_explore_poll(struct session *s, char *msg, size_t msglen)
     return rc == 0 ? 1 : -1;
 }
 
+/* sim: the threads that could run next; see session.h. */
+int session_runnable(const struct session *s, int *ids, int max)
+{
+    int n = 0;
+
+    if (!steppable(s) || s->upto)
+        return 0;
+    for (int t = 0; t < rl_run_thread_count(s->run); t++)
+        if (rl_run_thread_runnable(s->run, t)) {
+            if (n < max)
+                ids[n] = t;
+            n++;
+        }
+    return n;
+}
+
+/* The first shared variable; see session.h. */
+bool session_first_var(const struct session *s, char *name, size_t len,
+                       long *value)
+{
+    struct rl_obj_view o;
+    int id;
+
+    if (!s->run)
+        return false;
+    id = first_var(s->run, name, len);
+    if (id < 0)
+        return false;
+    rl_run_object(s->run, id, &o);
+    *value = o.value;
+    return true;
+}
+
 /* Start a repeat of k runs. */
 int session_repeat_start(struct session *s, int k, char *err, size_t errlen)
 {

@@ -194,6 +194,15 @@ int session_explore_poll(struct session *s, char *msg, size_t msglen);
 /* Give up the search. */
 void session_explore_stop(struct session *s);
 
+/* sim: the threads that could run the next step, into ids (at most max);
+ * returns how many. More than one: the next step is a choice point.
+ * 0 while a record of the last step is held back (no choice is made). */
+int session_runnable(const struct session *s, int *ids, int max);
+/* The first shared variable of the run on screen: its name and value.
+ * Returns false when there is none. */
+bool session_first_var(const struct session *s, char *name, size_t len,
+                       long *value);
+
 /* Start a repeat of k runs (os: real threads; sim: random seeds 1..k). */
 int session_repeat_start(struct session *s, int k, char *err, size_t errlen);
 /* Stop and forget the repeat. */

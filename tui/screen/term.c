@@ -71,6 +71,24 @@ struct role_look {
 };
 
 static struct role_look term_looks[ROLE__COUNT];
+static bool term_contrast; /* the high-contrast theme is on */
+
+/* The high-contrast theme (a projector in a bright room): white on black,
+ * everything bold, no dim or pale colour; monochrome gets bold text. */
+static void term_contrast_looks(void)
+{
+    for (int r = 0; r < ROLE__COUNT; r++) {
+        struct role_look *l = &term_looks[r];
+
+        if (l->bg == -1)
+            l->bg = COLOR_BLACK;
+        if (l->fg == -1 || l->fg == COLOR_BLUE)
+            l->fg = COLOR_WHITE;
+        l->attr |= A_BOLD;
+        if (l->mono == A_NORMAL)
+            l->mono = A_BOLD;
+    }
+}
 
 /* Fill term_looks (needs curses started, for the A_ constants). */
 static void term_init_looks(void)
@@ -94,9 +112,19 @@ static void term_init_looks(void)
         [ROLE_STATUS] = {COLOR_BLACK, COLOR_WHITE, A_NORMAL, A_REVERSE},
         [ROLE_BORDER] = {COLOR_CYAN, -1, A_NORMAL, A_NORMAL},
         [ROLE_BAR] = {COLOR_GREEN, -1, A_BOLD, A_BOLD},
+        /* threads: distinct hues, none the red of a failure; monochrome
+         * tells threads apart by their columns and names */
+        [ROLE_THREAD0] = {COLOR_CYAN, -1, A_BOLD, A_NORMAL},
+        [ROLE_THREAD1] = {COLOR_MAGENTA, -1, A_BOLD, A_NORMAL},
+        [ROLE_THREAD2] = {COLOR_YELLOW, -1, A_NORMAL, A_NORMAL},
+        [ROLE_THREAD3] = {COLOR_GREEN, -1, A_BOLD, A_NORMAL},
+        [ROLE_THREAD4] = {COLOR_BLUE, -1, A_BOLD, A_NORMAL},
+        [ROLE_THREAD5] = {COLOR_WHITE, -1, A_BOLD, A_NORMAL},
     };
 
     memcpy(term_looks, looks, sizeof looks);
+    if (term_contrast)
+        term_contrast_looks();
 }
 
 /* Whether stdin and stdout are both terminals. */
@@ -234,6 +262,22 @@ static void term_init_colour(void)
     for (int r = 0; r < ROLE__COUNT; r++)
         init_pair((short)(r + 1), term_looks[r].fg, term_looks[r].bg);
     term_colour = true;
+}
+
+/* Switch the high-contrast theme on or off; see term.h. */
+void term_set_contrast(bool on)
+{
+    term_contrast = on;
+    term_init_looks();
+    if (term_colour)
+        for (int r = 0; r < ROLE__COUNT; r++)
+            init_pair((short)(r + 1), term_looks[r].fg, term_looks[r].bg);
+}
+
+/* Whether the high-contrast theme is on. */
+bool term_contrast_on(void)
+{
+    return term_contrast;
 }
 
 /* The terminal type to open. A terminal that cannot move its cursor

@@ -41,6 +41,10 @@ void term_close(void);
 bool term_has_colour(void);
 /* The curses attributes and colour pair for a role (enum canvas_role). */
 void term_role(int role, unsigned long *attr, short *pair);
+/* The high-contrast theme for a projector in a bright room (white on
+ * black, all bold; monochrome: bold text), on or off. */
+void term_set_contrast(bool on);
+bool term_contrast_on(void);
 /* A signal asked us to quit (SIGINT, SIGTERM, SIGHUP). */
 bool term_quit_requested(void);
 /* Which one (its number), or 0. */

@@ -43,6 +43,9 @@
 
 enum tui_screen { SCR_MENU, SCR_LAB };
 
+/* Predict, then reveal (a): what the class is asked. */
+enum tui_predict { PREDICT_OFF, PREDICT_THREAD, PREDICT_VALUE };
+
 /* Steps per second; 0 = as fast as possible. */
 static const int tui_speeds[] = {1, 2, 5, 10, 25, 100, 1000, 10000, 0};
 #define TUI_NSPEEDS ((int)(sizeof tui_speeds / sizeof tui_speeds[0]))
@@ -76,6 +79,13 @@ struct tui {
     int result_scroll;   /* its lines scrolled */
     enum rl_end last_end;
 
+    enum tui_predict predict;
+    bool asking;          /* a question is on the key line */
+    char guess[24];       /* PREDICT_VALUE: typed so far */
+    bool have_guess;      /* PREDICT_VALUE: a value to reveal at the end */
+    long guess_value;
+    int right, asked;     /* the session's score */
+
     bool prompt_open;      /* w: the key line asks for a directory */
     char prompt_text[512]; /* what is typed so far */
 
@@ -86,6 +96,13 @@ struct tui {
 
     char msg[512];
     bool msg_err;
+    bool msg_keep; /* an answer revealed: it outlives the run's end */
+
+    /* side by side (|): the counterpart's session, kept at the same step */
+    bool have_twin;
+    struct session twin;
+    struct frame fr2;
+    struct canvas pane_l, pane_r;
 
     /* frame buffers, reused */
     struct canvas canvas;
@@ -123,6 +140,7 @@ static void say(struct tui *t, bool error, const char *fmt, ...)
     /* One line: a compiler's message is "file:line: error: ..." first. */
     t->msg[strcspn(t->msg, "\n")] = '\0';
     t->msg_err = error;
+    t->msg_keep = false;
 }
 
 /* ---- the frame ----------------------------------------------------------- */
@@ -182,7 +200,7 @@ static const char *state_word(const struct tui *t, char *buf, size_t len)
 static void frame_lab_screen(struct tui *t, struct canvas *c)
 {
     struct frame_ui ui;
-    char speed[32], prompt[640], state[96];
+    char speed[96], prompt[640], state[96];
 
     memset(&ui, 0, sizeof ui);
     ui.state = state_word(t, state, sizeof state);
@@ -194,10 +212,22 @@ static void frame_lab_screen(struct tui *t, struct canvas *c)
             snprintf(speed, sizeof speed, "full speed");
         ui.speed = speed;
     }
+    if (t->predict != PREDICT_OFF || t->asked > 0) {
+        size_t n = strlen(speed);
+
+        if (!ui.speed)
+            speed[0] = '\0', n = 0;
+        snprintf(speed + n, sizeof speed - n, "%spredicted %d of %d",
+                 n ? " | " : "", t->right, t->asked);
+        ui.speed = speed;
+    }
     if (t->prompt_open) {
         snprintf(prompt, sizeof prompt,
                  "save to directory: %s_   Enter saves, Esc cancels",
                  t->prompt_text);
+        ui.message = prompt;
+    } else if (t->asking && t->predict == PREDICT_VALUE) {
+        snprintf(prompt, sizeof prompt, "%s %s_", t->msg, t->guess);
         ui.message = prompt;
     } else if (t->msg[0]) {
         ui.message = t->msg;
@@ -212,6 +242,73 @@ static void frame_lab_screen(struct tui *t, struct canvas *c)
     if (t->form_open) {
         t->form.error = t->form_err[0] ? t->form_err : NULL;
         page_form(c, &t->form);
+    }
+}
+
+/* The first record where the two runs side by side differ (thread, event,
+ * result or object), among those both show; 0 if none. */
+static uint64_t twin_differs(const struct tui *t)
+{
+    const struct rl_run *a = t->ses.run, *b = t->twin.run;
+    uint64_t n = session_shown(&t->ses);
+
+    if (!a || !b)
+        return 0;
+    if (session_shown(&t->twin) < n)
+        n = session_shown(&t->twin);
+    for (uint64_t q = 1; q <= n; q++) {
+        const struct rl_record *x = rl_run_record(a, q), *y = rl_run_record(b, q);
+        struct rl_obj_view ox, oy;
+
+        if (!x || !y)
+            return 0;
+        if (x->thread != y->thread || x->op != y->op || x->result != y->result)
+            return q;
+        if ((x->obj >= 0) != (y->obj >= 0))
+            return q;
+        if (x->obj >= 0) {
+            rl_run_object(a, x->obj, &ox);
+            rl_run_object(b, y->obj, &oy);
+            if (strcmp(ox.name, oy.name) != 0 || x->after != y->after)
+                return q;
+        }
+    }
+    return 0;
+}
+
+/* Side by side: the two runs in two panes, one key line under both. */
+static void frame_twin(struct tui *t, struct canvas *c)
+{
+    struct frame_ui ui;
+    int half = (c->w - 1) / 2;
+    char state[96];
+    static const char *const keys[] = {
+        "n", "step both", "Left", "back", "e", "end", "r", "restart",
+        "|", "one pane", "?", "help"};
+
+    memset(&ui, 0, sizeof ui);
+    ui.compact = true;
+    ui.differs = twin_differs(t);
+    ui.result_open = t->result_open; /* m opens both result areas */
+    ui.result_scroll = t->result_scroll;
+    ui.state = state_word(t, state, sizeof state);
+    canvas_resize(&t->pane_l, half, c->h);
+    frame_lab(&t->fr, &t->ses, &ui, &t->pane_l);
+    t->result_scroll = ui.result_scroll;
+    ui.scroll = 0;
+    ui.state = session_end(&t->twin) == RL_END_RUNNING ? "paused" : "ended";
+    canvas_resize(&t->pane_r, c->w - half - 1, c->h);
+    frame_lab(&t->fr2, &t->twin, &ui, &t->pane_r);
+    canvas_clear(c);
+    canvas_blit(c, 0, 0, &t->pane_l, 0, c->h - 1);
+    canvas_blit(c, 0, half + 1, &t->pane_r, 0, c->h - 1);
+    canvas_fill(c, 0, half, c->h - 1, 1, L'|', ROLE_BORDER);
+    if (t->msg[0]) {
+        canvas_fill(c, c->h - 1, 0, 1, c->w, L' ', ROLE_NORMAL);
+        canvas_put(c, c->h - 1, 1, t->msg_err ? ROLE_ERROR : ROLE_SELECT,
+                   t->msg, c->w - 2);
+    } else {
+        view_keys(c, c->h - 1, keys, 12);
     }
 }
 
@@ -237,6 +334,8 @@ static void frame(struct tui *t)
                               t->msg[0] ? t->msg : NULL, t->menu_scroll};
 
         t->menu_scroll = page_menu(&t->canvas, &m);
+    } else if (t->have_twin) {
+        frame_twin(t, &t->canvas);
     } else {
         frame_lab_screen(t, &t->canvas);
     }
@@ -246,12 +345,21 @@ static void frame(struct tui *t)
 
 /* ---- opening and leaving a lab ------------------------------------------- */
 
+/* Close the side-by-side view. */
+static void twin_close(struct tui *t)
+{
+    if (t->have_twin)
+        session_fini(&t->twin);
+    t->have_twin = false;
+}
+
 /* Open a lab on the lab screen. Returns 0 or -1 with a message. */
 static int open_lab(struct tui *t, const struct lab_inst *inst,
                     const struct rl_sched *sched, const char *replay)
 {
     char err[512];
 
+    twin_close(t);
     if (t->have_session)
         session_fini(&t->ses);
     session_init(&t->ses, inst, sched, replay);
@@ -269,11 +377,21 @@ static int open_lab(struct tui *t, const struct lab_inst *inst,
     t->scroll = 0;
     t->have_jump = false;
     t->last_end = RL_END_RUNNING;
-    if (replay)
-        say(t, false,
-            "replaying a schedule: n steps, space runs, e runs to "
-            "the end");
-    else if (inst->backend == RL_BACKEND_OS)
+    if (replay) {
+        char msg[512];
+
+        /* a counterexample opens where it fails; ' goes to its start */
+        if (session_jump(&t->ses, SESSION_JUMP_FAILURE, msg, sizeof msg) ==
+            1) {
+            t->have_jump = true;
+            t->jump_from = 0;
+            say(t, false, "replay, at its failure: %s (' goes to step 0)",
+                msg);
+        } else {
+            say(t, false, "replaying a schedule: n steps, space runs, e runs "
+                          "to the end");
+        }
+    } else if (inst->backend == RL_BACKEND_OS)
         say(t, false, "real threads: space starts them, R repeats 100 runs");
     else
         say(t, false, "n steps, space runs, 0-9 pick a thread, ? for help");
@@ -283,6 +401,7 @@ static int open_lab(struct tui *t, const struct lab_inst *inst,
 /* Leave the lab screen for the menu. */
 static void close_lab(struct tui *t)
 {
+    twin_close(t);
     if (t->have_session)
         session_fini(&t->ses);
     t->have_session = false;
@@ -367,6 +486,7 @@ static void form_key(struct tui *t, int key)
             }
         t->form_open = false;
         t->have_jump = false;
+        twin_close(t);
         if (session_set_inst(&t->ses, &inst, err, sizeof err) != 0)
             say(t, true, "%s", err);
         else
@@ -412,6 +532,116 @@ static void prompt_key(struct tui *t, int key)
         t->prompt_text[len] = (char)key;
         t->prompt_text[len + 1] = '\0';
     }
+}
+
+/* Predict mode, next thread: before a choice point, stop and ask. Returns
+ * true when it asked (the step is not made). */
+static bool predict_pause(struct tui *t)
+{
+    int ids[RL_MAX_THREADS], n;
+    char list[256];
+    size_t o = 0;
+
+    if (t->predict != PREDICT_THREAD || t->asking ||
+        t->ses.sched.kind == RL_SCHED_MANUAL)
+        return false;
+    n = session_runnable(&t->ses, ids, RL_MAX_THREADS);
+    if (n < 2)
+        return false;
+    list[0] = '\0';
+    for (int i = 0; i < n && i < RL_MAX_THREADS && o + 8 < sizeof list; i++)
+        o += (size_t)snprintf(list + o, sizeof list - o, " T%d", ids[i]);
+    t->asking = true;
+    t->running = false;
+    t->to_end = false;
+    say(t, false, "Predict: which thread runs step %llu? (can run:%s) 0-9, "
+        "Esc skips",
+        (unsigned long long)session_shown(&t->ses) + 1, list);
+    return true;
+}
+
+/* Predict mode, final value: ask for it (the run must not have ended). */
+static void predict_ask_value(struct tui *t)
+{
+    char name[RL_NAME_MAX];
+    long v;
+
+    t->have_guess = false;
+    if (t->predict != PREDICT_VALUE || session_end(&t->ses) != RL_END_RUNNING ||
+        !session_first_var(&t->ses, name, sizeof name, &v))
+        return;
+    t->asking = true;
+    t->running = false;
+    t->guess[0] = '\0';
+    say(t, false, "Predict: %s at the end? type it, Enter (Esc skips):",
+        name);
+}
+
+/* A key while the class is asked. */
+static void predict_key(struct tui *t, int key)
+{
+    struct session *s = &t->ses;
+    size_t len = strlen(t->guess);
+
+    if (key == KEY_RESIZE)
+        return;
+    if (key == 27) {
+        t->asking = false;
+        say(t, false, "not asked: n steps on");
+        return;
+    }
+    if (t->predict == PREDICT_THREAD) {
+        int tid;
+
+        if (key < '0' || key > '9')
+            return;
+        tid = key - '0';
+        t->asking = false;
+        session_step(s);
+        t->asked++;
+        if (s->last_thread == tid)
+            t->right++;
+        say(t, false, "%s T%d ran step %llu%s (%d of %d right)",
+            s->last_thread == tid ? "Right:" : "Not this time:",
+            s->last_thread, (unsigned long long)session_shown(s),
+            s->last_thread == tid ? "" : ", not the one you said", t->right,
+            t->asked);
+        t->msg_keep = true;
+        return;
+    }
+    if ((key >= '0' && key <= '9') || (key == '-' && len == 0)) {
+        if (len + 1 < sizeof t->guess) {
+            t->guess[len] = (char)key;
+            t->guess[len + 1] = '\0';
+        }
+    } else if ((key == KEY_BACKSPACE || key == 127 || key == 8) && len > 0) {
+        t->guess[len - 1] = '\0';
+    } else if ((key == '\n' || key == '\r' || key == KEY_ENTER) && len > 0 &&
+               strcmp(t->guess, "-") != 0) {
+        t->asking = false;
+        t->have_guess = true;
+        t->guess_value = strtol(t->guess, NULL, 10);
+        say(t, false, "You said %ld: e runs to the end and reveals it",
+            t->guess_value);
+    }
+}
+
+/* Predict mode, final value: the run has ended; reveal and score. */
+static void predict_reveal_value(struct tui *t)
+{
+    char name[RL_NAME_MAX];
+    long v;
+
+    if (!t->have_guess || !session_first_var(&t->ses, name, sizeof name, &v))
+        return;
+    t->have_guess = false;
+    t->asked++;
+    if (v == t->guess_value)
+        t->right++;
+    say(t, false, "%s %s = %ld, you said %ld (%d of %d right)",
+        v == t->guess_value ? "Right:" : "Not this time:", name, v,
+        t->guess_value, t->right, t->asked);
+    t->msg_keep = true;
 }
 
 /* What r says: a deterministic scheduler makes the same run again. */
@@ -495,8 +725,95 @@ static void act_run(struct tui *t)
     t->scroll = 0;
 }
 
-/* A key on the lab screen. */
-static void lab_key(struct tui *t, int key)
+/* The variant to show beside variant v: reference for student and back;
+ * else a correct one beside a broken one and the other way round; -1 if
+ * the lab has none. */
+static int twin_variant(const struct lab *lab, int v)
+{
+    const char *name = lab->variants[v].name;
+    const char *want = strcmp(name, "student") == 0     ? "reference"
+                       : strcmp(name, "reference") == 0 ? "student"
+                                                        : NULL;
+
+    if (want)
+        return lab_variant_find(lab, want);
+    for (int i = 0; i < lab->nvariants; i++)
+        if (i != v && lab->variants[i].expect_pass != lab->variants[v].expect_pass)
+            return i;
+    return -1;
+}
+
+/* Keep the counterpart at the step shown on the left (its own end once
+ * the left run has ended). */
+static void twin_sync(struct tui *t)
+{
+    char err[256];
+
+    if (!t->have_twin)
+        return;
+    if (session_end(&t->ses) != RL_END_RUNNING)
+        while (session_run(&t->twin, 100000) == RL_END_RUNNING)
+            ;
+    else if (session_goto(&t->twin, session_shown(&t->ses), err, sizeof err) !=
+             0)
+        say(t, true, "%s", err);
+}
+
+/* |: open the counterpart beside the run (same parameters, same
+ * scheduler, from the start), or close it. */
+static void twin_toggle(struct tui *t)
+{
+    struct session *s = &t->ses;
+    struct lab_inst inst = s->inst;
+    struct rl_sched sc = s->sched;
+    char err[256];
+    int w, h, v;
+
+    if (t->have_twin) {
+        twin_close(t);
+        say(t, false, "one pane again");
+        return;
+    }
+    term_size(&w, &h);
+    v = twin_variant(s->lab, s->inst.variant);
+    if (s->inst.backend != RL_BACKEND_SIM) {
+        say(t, true, "side by side needs the sim backend (b switches)");
+        return;
+    }
+    if (v < 0) {
+        say(t, true, "%s has no other kind of variant to compare with",
+            s->lab->name);
+        return;
+    }
+    if (w < 70) {
+        say(t, true, "side by side needs 70 columns (this terminal has %d)",
+            w);
+        return;
+    }
+    if (s->replay || sc.kind == RL_SCHED_REPLAY || sc.kind == RL_SCHED_CUSTOM) {
+        /* a replay belongs to its variant: the counterpart goes round robin */
+        memset(&sc, 0, sizeof sc);
+        sc.kind = RL_SCHED_RR;
+        sc.quantum = 1;
+    }
+    inst.variant = v;
+    inst.state = NULL;
+    session_init(&t->twin, &inst, &sc, NULL);
+    if (session_restart(&t->twin, err, sizeof err) != 0) {
+        session_fini(&t->twin);
+        say(t, true, "%s", err);
+        return;
+    }
+    t->have_twin = true;
+    twin_sync(t);
+    say(t, false, "side by side: %s and %s under %s; n steps both, %% marks "
+                  "where they part",
+        s->lab->variants[s->inst.variant].name, s->lab->variants[v].name,
+        sc.kind == RL_SCHED_MANUAL ? "round robin" : "the same scheduler");
+}
+
+/* A key on the lab screen, applied to the run on the left. */
+static void lab_key_run(struct tui *t, int key)
 {
     struct key_action a = keys_lab(key);
     struct session *s = &t->ses;
@@ -518,7 +835,7 @@ static void lab_key(struct tui *t, int key)
                 "b switches to sim");
         else if (session_end(s) != RL_END_RUNNING)
             say(t, false, "the run has ended: Left steps back, r restarts");
-        else
+        else if (!predict_pause(t))
             session_step(s);
         break;
     case ACT_STEP_BACK:
@@ -553,6 +870,8 @@ static void lab_key(struct tui *t, int key)
     case ACT_RESTART:
         rc = session_reseed(s, err, sizeof err);
         say_restarted(t, rc, err);
+        if (rc == 0 && t->predict == PREDICT_VALUE)
+            predict_ask_value(t);
         break;
     case ACT_VARIANT:
         rc = session_next_variant(s, err, sizeof err);
@@ -623,6 +942,35 @@ static void lab_key(struct tui *t, int key)
         }
         break;
     }
+    case ACT_CONTRAST:
+        term_set_contrast(!term_contrast_on());
+        draw_invalidate();
+        say(t, false, "high-contrast theme: %s (c switches)",
+            term_contrast_on() ? "on" : "off");
+        break;
+    case ACT_TWIN:
+        twin_toggle(t);
+        break;
+    case ACT_PREDICT:
+        t->predict = (enum tui_predict)((t->predict + 1) % 3);
+        t->asking = false;
+        t->have_guess = false;
+        if (s->inst.backend != RL_BACKEND_SIM) {
+            t->predict = PREDICT_OFF;
+            say(t, true, "predicting needs the sim backend (b switches)");
+        } else if (t->predict == PREDICT_THREAD) {
+            say(t, false, "Predict the next thread: the run stops before "
+                          "each choice (a: the final value instead)");
+        } else if (t->predict == PREDICT_VALUE) {
+            predict_ask_value(t);
+            if (!t->asking)
+                say(t, false, "Predict the final value: r restarts the run "
+                              "to ask (a: off)");
+        } else {
+            say(t, false, "predicting off: %d of %d right this session",
+                t->right, t->asked);
+        }
+        break;
     case ACT_RESULT:
         t->result_open = !t->result_open;
         t->result_scroll = 0;
@@ -669,6 +1017,35 @@ static void lab_key(struct tui *t, int key)
     }
 }
 
+/* A key on the lab screen; side by side, the counterpart follows. */
+static void lab_key(struct tui *t, int key)
+{
+    struct key_action a = keys_lab(key);
+    char err[256];
+
+    lab_key_run(t, key);
+    if (!t->have_twin || a.act == ACT_TWIN)
+        return;
+    switch (a.act) {
+    case ACT_VARIANT:
+    case ACT_SCHED:
+    case ACT_BACKEND:
+    case ACT_EXPLORE:
+    case ACT_REPEAT:
+        /* another run on the left: the pair no longer matches */
+        twin_close(t);
+        break;
+    case ACT_RESTART:
+        if (session_reseed(&t->twin, err, sizeof err) != 0)
+            twin_close(t);
+        twin_sync(t);
+        break;
+    default:
+        twin_sync(t);
+        break;
+    }
+}
+
 /* A key on the menu. */
 static void menu_key(struct tui *t, int key)
 {
@@ -687,6 +1064,10 @@ static void menu_key(struct tui *t, int key)
         if (t->menu_sel + 1 < t->nlabs)
             t->menu_sel++;
         t->menu_scroll = 0;
+        break;
+    case ACT_CONTRAST:
+        term_set_contrast(!term_contrast_on());
+        draw_invalidate();
         break;
     case ACT_SCROLL:
         t->menu_scroll += a.arg; /* page_menu clamps it */
@@ -735,6 +1116,8 @@ static void on_key(struct tui *t, int key)
         menu_key(t, key);
     else if (t->prompt_open)
         prompt_key(t, key);
+    else if (t->asking)
+        predict_key(t, key);
     else if (t->form_open)
         form_key(t, key);
     else
@@ -789,7 +1172,25 @@ static void tick(struct tui *t)
         if (moving)
             t->dirty = true;
     }
-    if (t->running && now >= t->next_tick) {
+    if (t->running && now >= t->next_tick && t->predict == PREDICT_THREAD) {
+        /* one step at a time, to stop before each choice */
+        long long t0 = now_ns();
+
+        do {
+            if (predict_pause(t))
+                break;
+            session_step(s);
+        } while ((speed == 0 || speed > 50) &&
+                 session_end(s) == RL_END_RUNNING &&
+                 now_ns() - t0 < TUI_MAX_BUDGET_NS);
+        t->next_tick = now + (speed == 0 || speed > 50 ? TUI_FRAME_MS
+                                                        : 1000 / speed);
+        t->dirty = true;
+        if (session_end(s) != RL_END_RUNNING) {
+            t->running = false;
+            t->to_end = false;
+        }
+    } else if (t->running && now >= t->next_tick) {
         if (speed == 0 || speed > 50) {
             long long t0 = now_ns();
             uint64_t per = speed ? (uint64_t)speed / 30 : UINT64_MAX;
@@ -814,13 +1215,17 @@ static void tick(struct tui *t)
             t->to_end = false;
         }
     }
+    if (t->have_twin && t->dirty)
+        twin_sync(t);
     if (session_end(s) != t->last_end) {
         t->last_end = session_end(s);
         t->dirty = true;
         /* a hint about the run ("threads started", "n steps ...") is
          * stale once it has ended: the key line comes back */
-        if (t->last_end != RL_END_RUNNING && !t->msg_err)
+        if (t->last_end != RL_END_RUNNING && !t->msg_err && !t->msg_keep)
             t->msg[0] = '\0';
+        if (t->last_end != RL_END_RUNNING)
+            predict_reveal_value(t);
     }
 }
 
@@ -837,6 +1242,7 @@ static int tui_setup(struct tui *t, const struct tui_options *opt, char *err,
     for (int i = 0; i < t->nlabs; i++)
         t->labs[i] = lab_at(i);
     frame_init(&t->fr);
+    frame_init(&t->fr2);
     t->speed = TUI_SPEED_DEFAULT;
     memset(&sched, 0, sizeof sched);
     sched.kind = RL_SCHED_RR;
@@ -894,6 +1300,10 @@ static int replay_status(const struct tui_options *opt)
 /* Free what t holds. */
 static void tui_teardown(struct tui *t)
 {
+    twin_close(t);
+    frame_fini(&t->fr2);
+    canvas_free(&t->pane_l);
+    canvas_free(&t->pane_r);
     if (t->have_session)
         session_fini(&t->ses);
     canvas_free(&t->canvas);
@@ -948,6 +1358,12 @@ int tui_main(const struct tui_options *opt)
         tui_teardown(t);
         free(t);
         return 2;
+    }
+    {
+        const char *theme = getenv("RACELAB_THEME");
+
+        if (theme && strcmp(theme, "contrast") == 0)
+            term_set_contrast(true);
     }
     t->dirty = true;
     while (!t->quit && !term_quit_requested()) {

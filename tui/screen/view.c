@@ -5,12 +5,16 @@
  * Swimlanes give each thread a column and each record a row, so time runs
  * down the screen and the interleaving is the zig-zag between columns: the
  * lost update is a load in one column, a store in the other, then a store
- * in the first that overwrites it (marked '!' on the row). Every record
+ * in the first that overwrites it (marked '!' on the row, with the
+ * engine's explanation in words on the rows below it). Every record
  * carries a symbol as well as a colour role ('+' acquired, '-' released,
- * '#' blocked, '!' error, failed check or lost update, '*' signal, '>'
- * start, '.' finish), so the screen reads the same in monochrome. When the columns get narrow, record texts get shorter (the
- * engine's "store counter <- 42", then "counter<-42", then "<-42") instead
- * of being cut mid-word.
+ * '#' blocked, '!' error, failed check or lost update, '~' data race, '*'
+ * signal, '>' start, '.' finish, '%' where two runs side by side part), so
+ * the screen reads the same in monochrome; each thread's lane has its own
+ * colour besides. When the columns get narrow, record texts get shorter
+ * (the engine's "store counter <- 42", then "counter<-42", then objects by
+ * short names, "c<-42", which a legend row spells out) instead of being
+ * cut mid-word.
  */
 #include "../../core/mem.h"
 #include "view.h"
@@ -30,7 +34,7 @@
 /* Result items considered at most. */
 #define RESULT_MAX_ITEMS 96
 /* Rows a note below a marked record may take. */
-#define NOTE_MAX_LINES 3
+#define NOTE_MAX_LINES 5
 
 /* Short names of the objects, for narrow lanes; the legend lists those
  * used. */
@@ -372,7 +376,8 @@ static void items_add_lines(struct result_items *it, const struct view_lab *v,
 }
 
 /* What the result area says below its verdict line, in the order shown:
- * what failed and why first, the schedule string, then what held (each in
+ * what failed and why first, the schedule string, races and lost updates,
+ * then what held (each in
  * full with oks_full or when the area is open, else one line of names). */
 static void result_collect(const struct view_lab *v, int w,
                            struct result_items *it, bool oks_full)
@@ -403,11 +408,11 @@ static void result_collect(const struct view_lab *v, int w,
         items_add(it, w, ROLE_FAIL, 5, "", line);
     }
     items_add_lines(it, v, w, ROLE_ERROR, 4, v->end_text, true);
+    if (v->schedule && v->schedule[0])
+        items_add(it, w, ROLE_NORMAL, 3, "schedule: ", v->schedule);
     /* Races and lost updates: shown even when the checks hold, since a
      * race that did no harm in this schedule may in the next. */
     items_add_lines(it, v, w, ROLE_ERROR, 2, v->analysis, false);
-    if (v->schedule && v->schedule[0])
-        items_add(it, w, ROLE_NORMAL, 3, "schedule: ", v->schedule);
     oks[0] = '\0';
     for (int i = 0; i < v->nchecks; i++) {
         const struct rl_check_result *k = &v->checks[i];
@@ -535,6 +540,13 @@ void view_lab_layout(const struct view_lab *v, int w, int h,
     out->rows_h = out->result_y - out->rows_y;
     if (out->rows_h < 0)
         out->rows_h = 0;
+    if (v->compact) {
+        out->state_w = 0;
+        out->lanes_x = 0;
+        out->lanes_w = w;
+        out->state_x = w + 1;
+        return;
+    }
     if (w >= 120)
         out->state_w = 40;
     else {
@@ -566,6 +578,11 @@ static void draw_title(struct canvas *c, const struct view_lab *v)
     const char *exp = v->expect_pass ? "pass" : "fail";
 
     canvas_fill(c, 0, 0, 1, c->w, L' ', ROLE_TITLE);
+    if (v->compact) { /* a pane: the variant is what tells it apart */
+        snprintf(buf, sizeof buf, " %s (expected to %s)", var, exp);
+        canvas_put_fit(c, 0, 0, ROLE_TITLE, buf, c->w);
+        return;
+    }
     for (int form = 0; form < 5; form++) {
         if (form == 0)
             snprintf(buf, sizeof buf, " racelab | %s | %s (expected to %s) | %s",
@@ -807,6 +824,11 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
         if (t == v->current_thread && role == ROLE_HEADER)
             role = ROLE_CURRENT;
         canvas_put(c, l->head_y, x + 1, role, buf, cw - 1);
+        /* the thread's own colour on its name (the state keeps its role) */
+        if (role != ROLE_CURRENT)
+            canvas_paint(c, l->head_y, x + 1,
+                         text_cells(name) < cw - 1 ? text_cells(name) : cw - 1,
+                         role_thread(t));
     }
     if (shown < v->nthreads) {
         snprintf(buf, sizeof buf, "+%d", v->nthreads - shown);
@@ -864,12 +886,23 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
                 sym = r->lost ? '!' : '~';
                 role = ROLE_FAIL;
             }
+            if (r->differs) { /* side by side: where the runs part */
+                sym = '%';
+                role = ROLE_ERROR;
+            }
             if (cur)
                 role = ROLE_CURRENT;
             if (tw >= LANE_SPACED_MIN)
-                canvas_printf(c, y++, x, role, tw, "%c %s", sym, texts[i]);
+                canvas_printf(c, y, x, role, tw, "%c %s", sym, texts[i]);
             else
-                canvas_printf(c, y++, x, role, tw, "%c%s", sym, texts[i]);
+                canvas_printf(c, y, x, role, tw, "%c%s", sym, texts[i]);
+            /* the text in the thread's colour; the symbol keeps what the
+             * event is, and a mark, a block or an error its whole row */
+            if (role == ROLE_VALUE || role == ROLE_ACQUIRE ||
+                role == ROLE_RELEASE || role == ROLE_SIGNAL ||
+                role == ROLE_DIM || role == ROLE_NORMAL)
+                canvas_paint(c, y, x + 1, tw - 1, role_thread(t));
+            y++;
         }
         note_place(l, r, sw, cw, shown, &nx, &nw);
         if (note_lines(r->note, nw) > 0) {
@@ -899,9 +932,10 @@ static void draw_lanes(struct canvas *c, const struct view_lab *v,
 
 /* The verdict line and its role. */
 static void verdict_text(const struct view_lab *v, char *buf, size_t len,
-                         int *role)
+                         int *role, int w)
 {
     int nfail = 0;
+    bool narrow = w < 72; /* the short forms, for a large font */
 
     for (int i = 0; i < v->nchecks; i++)
         if (!v->checks[i].ok)
@@ -917,13 +951,19 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
             *role = ROLE_OK;
             snprintf(buf, len, " PASSED: every check holds%s ",
                      v->expect_pass ? ""
+                     : narrow       ? " (this time)"
                                     : " (this time; other schedules fail)");
         } else {
             *role = ROLE_FAIL;
             snprintf(buf, len, " FAILED: %d of %d checks failed%s ", nfail,
                      v->nchecks,
-                     v->expect_pass ? " (unexpected for this variant)"
-                                    : " (as this variant is expected to)");
+                     narrow ? (v->expect_pass ? " (unexpected)" : " (expected)")
+                     : v->expect_pass ? " (unexpected for this variant)"
+                                      : " (as this variant is expected to)");
+            if (w < 48) /* a pane side by side */
+                snprintf(buf, len, " FAILED: %d of %d checks%s ", nfail,
+                         v->nchecks,
+                         v->expect_pass ? " (unexpected)" : " (expected)");
         }
         return;
     case RL_END_DEADLOCK:
@@ -980,7 +1020,7 @@ static void draw_result(struct canvas *c, const struct view_lab *v,
     char buf[256];
     int role, y, rows = l->result_h - 1, left, total = 0;
 
-    verdict_text(v, buf, sizeof buf, &role);
+    verdict_text(v, buf, sizeof buf, &role, c->w);
     canvas_fill(c, l->result_y, 0, 1, c->w, L'=', ROLE_BORDER);
     canvas_put(c, l->result_y, 2, role, buf, c->w - 4);
     result_fit(v, c->w, rows, it);
@@ -1036,20 +1076,26 @@ static void draw_result(struct canvas *c, const struct view_lab *v,
     free(it);
 }
 
-/* The status line. */
+/* The status line: the speed goes first when it does not fit. */
 static void draw_status(struct canvas *c, const struct view_lab *v,
                         const struct view_layout *l)
 {
     char buf[512];
 
     canvas_fill(c, l->status_y, 0, 1, c->w, L' ', ROLE_STATUS);
-    snprintf(buf, sizeof buf, " %s/%s | %s%s%s | step %llu | %s%s%s",
-             v->lab_name ? v->lab_name : "", v->variant ? v->variant : "",
-             v->backend ? v->backend : "", v->sched && v->sched[0] ? " " : "",
-             v->sched ? v->sched : "", (unsigned long long)v->step,
-             v->state ? v->state : "", v->speed ? " | " : "",
-             v->speed ? v->speed : "");
-    canvas_put(c, l->status_y, 0, ROLE_STATUS, buf, c->w);
+    for (int form = 0; form < 2; form++) {
+        bool speed = form == 0 && v->speed;
+
+        snprintf(buf, sizeof buf, " %s/%s | %s%s%s | step %llu | %s%s%s",
+                 v->lab_name ? v->lab_name : "", v->variant ? v->variant : "",
+                 v->backend ? v->backend : "",
+                 v->sched && v->sched[0] ? " " : "", v->sched ? v->sched : "",
+                 (unsigned long long)v->step, v->state ? v->state : "",
+                 speed ? " | " : "", speed ? v->speed : "");
+        if (text_cells(buf) <= c->w)
+            break;
+    }
+    canvas_put_fit(c, l->status_y, 0, ROLE_STATUS, buf, c->w);
 }
 
 /* The key line of the lab screen, fitted to the width. */
@@ -1090,7 +1136,8 @@ void view_lab(struct canvas *c, const struct view_lab *v)
         chart_draw(c, v->hist, l.lanes_x, l.head_y, l.lanes_w, l.result_y);
     else
         draw_lanes(c, v, &l);
-    panel_draw(c, v, l.state_x, l.head_y, l.state_w, l.result_y);
+    if (!v->compact)
+        panel_draw(c, v, l.state_x, l.head_y, l.state_w, l.result_y);
     draw_result(c, v, &l);
     draw_status(c, v, &l);
     if (v->message && v->message[0]) {

@@ -38,6 +38,8 @@ struct view_rec {
     const char *text; /* the engine's text (rl_record_text), or NULL */
     bool lost;        /* a store that overwrote another thread's update */
     bool race;        /* the second access of a data race */
+    bool differs;     /* side by side: the first step where the two runs
+                         differ */
     const char *note; /* what the mark means, in words, drawn on the rows
                          below the record; or NULL */
 };
@@ -74,6 +76,8 @@ struct view_lab {
     const char *analysis; /* data races / lost updates, lines, or NULL */
     const char *schedule; /* full schedule string, or NULL */
 
+    bool compact;      /* one pane of two side by side: no state panel,
+                          the variant in the title */
     bool result_open;  /* m: the result area takes the screen, in full */
     int result_scroll; /* its lines scrolled up (when open) */
 

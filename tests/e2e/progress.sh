@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# tests/e2e/progress.sh - the progress line of long commands: an os run that
+# takes more than a second says on stderr how long it has been running
+# (when stderr is a terminal: in tmux), erases the line when it ends, and
+# writes nothing of it when stderr is a file. Roster grading uses the same
+# line (tests/e2e/grade.sh grades a roster with stderr in a file, where it
+# must not show).
+#
+#   RACELAB=/abs/path/racelab bash tests/e2e/progress.sh
+
+set -u
+
+RACELAB=${RACELAB:-$(pwd)/racelab}
+SOCK="racelab-progress-$$"
+WORK=$(mktemp -d /tmp/racelab-progress.XXXXXX)
+PASS=0
+FAIL=0
+
+cleanup() {
+    tmux -L "$SOCK" kill-server >/dev/null 2>&1
+    rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+T() { tmux -L "$SOCK" -f /dev/null "$@"; }
+screen() { T capture-pane -p -t "$1"; }
+ok() {
+    PASS=$((PASS + 1))
+    echo "ok   $1"
+}
+bad() {
+    FAIL=$((FAIL + 1))
+    echo "FAIL $1"
+    [ -n "${2:-}" ] && screen "$2" | sed 's/^/    /'
+}
+wait_for() {
+    local i=0
+    while [ $i -lt $((${3:-10} * 20)) ]; do
+        screen "$1" | grep -qF -- "$2" && return 0
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# A run stopped by its 2 s time limit: more than a second, whatever the load.
+LONG="locked-counter --backend os --threads 2 --iters 10000000 --timeout 2 -q"
+
+T new-session -d -s os -x 100 -y 10 "$RACELAB run $LONG; echo EXITED:\$?; sleep 600"
+if wait_for os "racelab: locked-counter on real threads: " 10; then
+    ok "an os run past a second says so on the terminal"
+else
+    bad "an os run past a second says so on the terminal" os
+fi
+if wait_for os "EXITED:" 20 && ! screen os | grep -qF "on real threads:"; then
+    ok "the progress line is erased when the run ends"
+else
+    bad "the progress line is erased when the run ends" os
+fi
+
+"$RACELAB" run $LONG >/dev/null 2>"$WORK/err"
+if [ ! -s "$WORK/err" ]; then
+    ok "stderr not a terminal: no progress line"
+else
+    bad "stderr not a terminal: no progress line ($(head -c 200 "$WORK/err"))"
+fi
+
+T new-session -d -s quick -x 100 -y 10 "$RACELAB run unsafe-counter --backend os --iters 1000 -q; echo EXITED:\$?; sleep 600"
+if wait_for quick "EXITED:" 10 && ! screen quick | grep -qF "racelab:"; then
+    ok "a quick os run prints no progress"
+else
+    bad "a quick os run prints no progress" quick
+fi
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
