@@ -503,6 +503,35 @@ START_TEST(test_misuse_not_abort)
 }
 END_TEST
 
+/* Only the student API reaches a submission: not the reference solutions
+ * linked into racelab, not racelab's internals, not solutions/ on the
+ * include path. Each is a build failure, 0 points. */
+START_TEST(test_hostile_cannot_reach)
+{
+    static const struct {
+        const char *name, *text;
+    } cases[] = {
+        {"call_reference", "cannot load the compiled submission: undefined "
+                           "symbol: reference_counter_impl"},
+        {"call_internal", "cannot load the compiled submission: undefined "
+                          "symbol: child_send"},
+        {"include_solution", "counter.c:7:10: fatal error: "
+                             "../solutions/counter.c: No such file"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct grade_report r;
+        grade_fake(cases[k].name, &r);
+        const struct grade_check *b = &r.checks[0];
+        ck_assert_int_eq(b->outcome, GRADE_COMPILE);
+        ck_assert_msg(strstr(b->message, cases[k].text) != NULL ||
+                          strstr(b->detail, cases[k].text) != NULL,
+                      "%s: %s / %s", cases[k].name, b->message, b->detail);
+        ck_assert_int_eq(r.points, 0);
+        grade_report_free(&r);
+    }
+}
+END_TEST
+
 /* In the child: the descriptors open above 2, but the result pipe and the
  * listing's own. */
 static void child_count_fds(void *ctx, int fd, uint64_t nonce)
@@ -659,6 +688,7 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_isolation_static_state);
     tcase_add_test(tc, test_misuse_not_abort);
     tcase_add_test(tc, test_child_closes_descriptors);
+    tcase_add_test(tc, test_hostile_cannot_reach);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("reports");

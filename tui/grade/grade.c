@@ -18,6 +18,7 @@
 #include "grade.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -360,6 +361,25 @@ static const char *grade_build(const struct grade_options *o, const char *home,
 
 /* ---- the driver --------------------------------------------------------- */
 
+/* nftw callback: remove one entry (children first). */
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+/* Remove dir and everything in it (the private tree, what checks left). */
+static void remove_tree(const char *dir)
+{
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* Whether a passing check of kind k on sc is one that doing nothing also
  * passes (GRADE_RULE_NEEDS_SAFETY). */
 static bool needs_safety(const struct grade_check *c)
@@ -429,6 +449,10 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
                      strerror(errno));
             return -1;
         }
+        /* Absolute: the compiler runs in a directory of its own. */
+        char abs[PATH_MAX];
+        if (realpath(tmpdir, abs) != NULL)
+            snprintf(tmpdir, sizeof tmpdir, "%s", abs);
     }
     if (sink != NULL && sink->begin != NULL)
         sink->begin(sink->ctx, r);
@@ -466,7 +490,7 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
             unlink(path);
     }
     if (tmpdir[0] != '\0')
-        rmdir(tmpdir);
+        remove_tree(tmpdir);
     if (sink != NULL && sink->end != NULL)
         sink->end(sink->ctx, r);
     return 0;

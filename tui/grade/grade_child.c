@@ -174,6 +174,8 @@ static void child_setup(int out_fd, int keep_fd, const struct child_limits *lim)
     if (out_fd > 2)
         close(out_fd);
     close_others(keep_fd);
+    if (lim->cwd != NULL && chdir(lim->cwd) != 0)
+        _exit(126);
     if (lim->cpu_s > 0)
         set_limit(RLIMIT_CPU, (rlim_t)lim->cpu_s, (rlim_t)lim->cpu_s + 1);
 #ifndef GRADE_ASAN

@@ -32,6 +32,7 @@ struct child_limits {
     bool no_processes;    /* RLIMIT_NPROC 0: no fork, no threads (not
                              enforced for root) */
     size_t output_max;    /* bytes of stdout+stderr kept; 0 = 8192 */
+    const char *cwd;      /* the child's working directory; NULL = ours */
 };
 
 /* How the child ended. */
