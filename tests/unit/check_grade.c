@@ -14,7 +14,10 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -539,6 +542,8 @@ static void child_count_fds(void *ctx, int fd, uint64_t nonce)
     (void)ctx;
     long n = 0;
     DIR *d = opendir("/proc/self/fd");
+    if (d == NULL)
+        n = -1;
     struct dirent *de;
     while (d != NULL && (de = readdir(d)) != NULL) {
         int x = atoi(de->d_name);
@@ -585,6 +590,117 @@ static char *render(const struct grade_report *r, enum grade_format fmt)
     fclose(f);
     return buf;
 }
+
+/* A file of text: whether it is all valid UTF-8 with no control character
+ * but newline (and tab). */
+static bool clean_text(const char *s)
+{
+    while (*s != '\0') {
+        size_t n = grade_utf8_len(s);
+        if (n == 0 || (n == 1 && (unsigned char)*s < 0x20 && *s != '\n' &&
+                       *s != '\t'))
+            return false;
+        s += n;
+    }
+    return true;
+}
+
+/* A submission whose output holds invalid UTF-8, terminal escapes, "]]>"
+ * and closing tags, and accented text cut at the output limit: every
+ * format stays valid UTF-8 without control characters, and the markup is
+ * text. */
+START_TEST(test_bad_output_reports_valid)
+{
+    struct grade_report r;
+    grade_fake("bad_output", &r);
+    const struct grade_check *c =
+        find_check(&r, "counter", "safety: concurrent");
+    ck_assert_int_eq(c->outcome, GRADE_WRONG);
+    ck_assert_ptr_nonnull(c->output);
+    ck_assert_ptr_nonnull(strstr(c->output, "bad ?? ? ??? end\n?[2J?]0;owned? "
+                                            "]]> </failure>"));
+    for (int fmt = GRADE_FMT_TEXT; fmt <= GRADE_FMT_JUNIT; fmt++) {
+        char *text = render(&r, (enum grade_format)fmt);
+        ck_assert_msg(clean_text(text), "format %d is not clean text", fmt);
+        free(text);
+    }
+    char *junit = render(&r, GRADE_FMT_JUNIT);
+    ck_assert_ptr_null(strstr(junit, "]]>"));
+    ck_assert_ptr_nonnull(
+        strstr(junit, "]]&gt; &lt;/failure&gt;&lt;/testcase&gt; &quot;}]"));
+    free(junit);
+    char *json = render(&r, GRADE_FMT_JSON);
+    ck_assert_ptr_nonnull(strstr(json, "]]> </failure></testcase> \\\"}]"));
+    free(json);
+    grade_report_free(&r);
+}
+END_TEST
+
+/* A submission that forks, escapes its check with setsid() and a double
+ * fork, writes into $HOME and the installation, and (as root only: else
+ * it could) signals the grader: the grading goes on, the stray is gone
+ * when the check ends, and nothing landed outside the check's private
+ * directory. */
+START_TEST(test_harm_contained)
+{
+    char dir[] = "/tmp/racelab-test-harm-XXXXXX", home[128], inst[128],
+         pidfile[160], path[200];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(chmod(dir, 0777), 0); /* the check's user writes here */
+    snprintf(home, sizeof home, "%s/home", dir);
+    snprintf(inst, sizeof inst, "%s/install", dir);
+    snprintf(pidfile, sizeof pidfile, "%s/pid", dir);
+    ck_assert_int_eq(mkdir(home, 0777), 0);
+    ck_assert_int_eq(mkdir(inst, 0755), 0);
+    setenv("HOME", home, 1);
+    setenv("RACELAB_TEST_INSTALL", inst, 1);
+    setenv("RACELAB_TEST_PIDFILE", pidfile, 1);
+    if (geteuid() == 0)
+        setenv("RACELAB_TEST_KILL_PARENT", "1", 1);
+
+    char sub[] = "tests/fixtures/submissions/harm";
+    const char *ex[] = {"counter"};
+    struct grade_options o = base_options(sub);
+    struct grade_report r;
+    o.exercises = ex;
+    o.nexercises = 1;
+    o.no_stress = false; /* the os run may create threads: and processes */
+    grade(&o, &r);
+    ck_assert_int_eq(r.nchecks, 5);
+    /* No fork where processes are not allowed. */
+    const struct grade_check *c =
+        find_check(&r, "counter", "safety: concurrent");
+    ck_assert_ptr_nonnull(c->output);
+    ck_assert_ptr_nonnull(strstr(c->output, "forks: 0\n"));
+    /* The escaped process (from the os run, which may fork) is gone. */
+    FILE *f = fopen(pidfile, "r");
+    if (f != NULL) {
+        int pid = 0;
+        ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
+        fclose(f);
+        ck_assert_int_gt(pid, 0);
+        ck_assert_int_eq(kill(pid, 0), -1);
+        ck_assert_int_eq(errno, ESRCH);
+    }
+    /* $HOME was the check's private directory, not ours. */
+    snprintf(path, sizeof path, "%s/racelab-harm", home);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    if (geteuid() == 0) {
+        /* as the unprivileged user: the root-owned tree is not writable,
+         * and the grader could not be stopped or killed */
+        snprintf(path, sizeof path, "%s/racelab-harm", inst);
+        ck_assert_int_ne(access(path, F_OK), 0);
+        ck_assert_int_eq(r.checks[0].outcome, GRADE_PASS);
+    }
+    grade_report_free(&r);
+    unlink(pidfile);
+    snprintf(path, sizeof path, "%s/racelab-harm", inst);
+    unlink(path);
+    rmdir(home);
+    rmdir(inst);
+    rmdir(dir);
+}
+END_TEST
 
 START_TEST(test_same_seed_same_report)
 {
@@ -689,12 +805,14 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_misuse_not_abort);
     tcase_add_test(tc, test_child_closes_descriptors);
     tcase_add_test(tc, test_hostile_cannot_reach);
+    tcase_add_test(tc, test_harm_contained);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("reports");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_same_seed_same_report);
     tcase_add_test(tc, test_tap_plan_first);
+    tcase_add_test(tc, test_bad_output_reports_valid);
     tcase_add_test(tc, test_bad_options);
     tcase_add_test(tc, test_partial_credit_by_class);
     tcase_add_test(tc, test_rules_in_readme);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "grade_check.h"
+#include "grade_child.h"
 #include "grade_compile.h"
 
 /* Points per check, by kind (grade.h). */
@@ -157,6 +158,62 @@ size_t grade_replay_command(const struct grade_check *c, char *buf, size_t len)
     else
         n = snprintf(buf, len, "racelab replay --schedule '%s'", c->schedule);
     return n < 0 ? 0 : (size_t)n;
+}
+
+/* ---- text from the submission ------------------------------------------- */
+
+/* The length of the valid UTF-8 character at p, or 0. */
+size_t grade_utf8_len(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x80)
+        return 1;
+    size_t n = p[0] >= 0xC2 && p[0] <= 0xDF   ? 2
+               : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+               : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
+                                              : 0;
+    if (n == 0)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0; /* also a NUL: the string was cut mid-character */
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
+        return 0; /* overlong, surrogate, past U+10FFFF */
+    return n;
+}
+
+/* Replace invalid UTF-8 and control characters in s with '?'. */
+void grade_sanitize(char *s)
+{
+    if (s == NULL)
+        return;
+    while (*s != '\0') {
+        size_t n = grade_utf8_len(s);
+        if (n == 0) {
+            *s++ = '?';
+            continue;
+        }
+        if (n == 1 && (((unsigned char)*s < 0x20 && *s != '\n' &&
+                        *s != '\t') ||
+                       *s == 0x7f))
+            *s = '?';
+        s += n;
+    }
+}
+
+/* Everything in c that came from the submission's process, made safe
+ * for the reports (the message fields may also have been cut
+ * mid-character by a fixed-size copy). */
+static void check_sanitize(struct grade_check *c)
+{
+    grade_sanitize(c->check);
+    grade_sanitize(c->message);
+    grade_sanitize(c->expected);
+    grade_sanitize(c->summary);
+    grade_sanitize(c->detail);
+    grade_sanitize(c->schedule);
+    grade_sanitize(c->output);
 }
 
 /* ---- planning ----------------------------------------------------------- */
@@ -434,6 +491,7 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
         o.pct_runs = GRADE_PCT_RUNS;
     r->seed = o.seed;
     r->partial_credit = o.partial_credit;
+    child_grader_protect();
     if (plan(&o, r, err, errlen) != 0)
         return -1;
     tmpdir[0] = '\0';
@@ -453,6 +511,15 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
         char abs[PATH_MAX];
         if (realpath(tmpdir, abs) != NULL)
             snprintf(tmpdir, sizeof tmpdir, "%s", abs);
+        /* The compiler and the checks run as the unprivileged user when
+         * we are root: it writes the .so here and reads it back. */
+        unsigned uid, gid;
+        if (child_run_as(&uid, &gid) && chown(tmpdir, uid, gid) != 0) {
+            snprintf(err, errlen, "cannot hand %s to uid %u: %s", tmpdir, uid,
+                     strerror(errno));
+            remove_tree(tmpdir);
+            return -1;
+        }
     }
     if (sink != NULL && sink->begin != NULL)
         sink->begin(sink->ctx, r);
@@ -477,6 +544,8 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
             }
         }
         grade_share_clear(&share);
+        for (int i = ge->first; i < ge->first + ge->nchecks; i++)
+            check_sanitize(&r->checks[i]);
         /* The exercise's checks are reported together, once the rule that
          * needs all of them is applied. */
         apply_needs_safety(r, ge);

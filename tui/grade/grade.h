@@ -213,6 +213,14 @@ const char *grade_class_text(enum grade_class c);
 const char *grade_rule_text(enum grade_rule rule);
 /* The short name of a rule: "all or nothing", "needs safety", ... */
 const char *grade_rule_name(enum grade_rule rule);
+/* The length (1..4) of the valid UTF-8 character at p, or 0 when the
+ * bytes there are not one (a stray continuation byte, a cut, an overlong
+ * form, a surrogate, past U+10FFFF). */
+size_t grade_utf8_len(const char *p);
+/* Make s safe for every report format, in place: each byte of invalid
+ * UTF-8 and each control character but newline and tab becomes '?'. */
+void grade_sanitize(char *s);
+
 /* The replay command for a check with a schedule, into buf. */
 size_t grade_replay_command(const struct grade_check *c, char *buf, size_t len);
 

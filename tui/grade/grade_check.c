@@ -376,6 +376,8 @@ static void job_limits(const struct grade_options *o, enum grade_kind k,
     lim->address_space = (size_t)4 << 30;
     lim->file_size = (size_t)16 << 20;
     lim->no_processes = k != GRADE_STRESS; /* os runs need threads */
+    lim->max_processes = 256; /* as the unprivileged user: os threads */
+    lim->private_dir = true;
     lim->output_max = 8192;
 }
 

@@ -107,6 +107,9 @@ void grade_trim(char *text, size_t max_lines, size_t max_bytes)
     }
     if (cut >= len)
         return;
+    /* Never in the middle of a UTF-8 character. */
+    while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
+        cut--;
     snprintf(note, sizeof note, "[... %zu more bytes not shown]\n", len - cut);
     if (cut + strlen(note) >= len) {
         return; /* cutting would not make it shorter */

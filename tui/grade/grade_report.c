@@ -279,11 +279,23 @@ static void text_end(struct grade_writer *w, const struct grade_report *r)
 
 /* ---- JSON --------------------------------------------------------------- */
 
+/* A JSON string: any bytes give valid JSON (invalid UTF-8 becomes
+ * U+FFFD, control characters \uXXXX escapes). */
 static void json_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
          p++) {
+        size_t n = grade_utf8_len((const char *)p);
+        if (n == 0) {
+            fputs("\\ufffd", f);
+            continue;
+        }
+        if (n > 1) {
+            fwrite(p, 1, n, f);
+            p += n - 1;
+            continue;
+        }
         if (*p == '"' || *p == '\\')
             fprintf(f, "\\%c", *p);
         else if (*p == '\n')
@@ -517,10 +529,27 @@ static void tap_end(struct grade_writer *w, const struct grade_report *r)
 
 /* ---- JUnit XML ---------------------------------------------------------- */
 
+/* XML text or attribute: any bytes give well-formed XML (markup and
+ * quotes as entities, so "]]>" and closing tags are text; invalid UTF-8
+ * becomes U+FFFD; control characters '?'). */
 static void xml_str(FILE *f, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
          p++) {
+        size_t n = grade_utf8_len((const char *)p);
+        if (n == 0) {
+            fputs("\xEF\xBF\xBD", f);
+            continue;
+        }
+        if (n > 1) {
+            /* U+FFFE and U+FFFF are not XML characters */
+            if (n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE)
+                fputs("\xEF\xBF\xBD", f);
+            else
+                fwrite(p, 1, n, f);
+            p += n - 1;
+            continue;
+        }
         switch (*p) {
         case '<':
             fputs("&lt;", f);
