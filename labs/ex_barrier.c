@@ -167,6 +167,10 @@ static const struct ex_scenario rounds = {
 
 static const struct ex_scenario *const scenarios[] = {&rounds, &single};
 
+/* The rules of exercises/barrier.h the grader enforces. */
+static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, "rl_barrier_*",
+                                        NULL};
+
 const struct ex_exercise ex_barrier = {
     .name = "barrier",
     .title = "Exercise: reusable barrier",
@@ -177,4 +181,7 @@ const struct ex_exercise ex_barrier = {
                "generation) so they never mix.",
     .scenarios = scenarios,
     .nscenarios = 2,
+    .forbidden = forbidden,
+    .rule = "Use only the student API of core/racelab.h; build on "
+            "rl_lock_create and rl_cond_create.",
 };

@@ -293,6 +293,11 @@ static const struct ex_scenario limit = {
 
 static const struct ex_scenario *const scenarios[] = {&limit, &single, &over};
 
+/* The rules of exercises/bounded_semaphore.h the grader enforces. */
+static const char *const forbidden[] = {
+    EX_FORBIDDEN_ALWAYS, "rl_semaphore_create", "rl_bounded_semaphore_create",
+    "rl_sem_*", NULL};
+
 const struct ex_exercise ex_bounded_semaphore = {
     .name = "bounded_semaphore",
     .title = "Exercise: BoundedSemaphore from Lock and Condition",
@@ -303,4 +308,7 @@ const struct ex_exercise ex_bounded_semaphore = {
                "initial value (RL_ERR_TOO_MANY).",
     .scenarios = scenarios,
     .nscenarios = 3,
+    .forbidden = forbidden,
+    .rule = "Use only the student API of core/racelab.h; build on "
+            "rl_lock_create and rl_cond_create.",
 };

@@ -308,6 +308,10 @@ static const struct ex_scenario nonowner = {
 static const struct ex_scenario *const scenarios[] = {&nesting, &single,
                                                       &nonowner};
 
+/* The rules of exercises/rlock.h the grader enforces. */
+static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS,
+                                        "rl_rlock_create", NULL};
+
 const struct ex_exercise ex_rlock = {
     .name = "rlock",
     .title = "Exercise: RLock from Lock and Condition",
@@ -318,4 +322,7 @@ const struct ex_exercise ex_rlock = {
                "many releases as acquires.",
     .scenarios = scenarios,
     .nscenarios = 3,
+    .forbidden = forbidden,
+    .rule = "Use only the student API of core/racelab.h; build on "
+            "rl_lock_create and rl_cond_create (not rl_rlock_create).",
 };

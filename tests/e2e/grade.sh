@@ -213,7 +213,7 @@ mkdir -p "$WORK/roster/good"
 cp solutions/counter.c "$WORK/roster/good/"
 run roster "$WORK/ro.out" "$RACELAB" grade counter --roster "$WORK/roster" --output "$WORK/out" --budget 1 --no-stress
 expect_status "a roster with failing students" 1 "$ST"
-expect_in "roster: the correct student keeps full marks" "$WORK/out/summary.csv" "good,9,9"
+expect_in "roster: the correct student keeps full marks" "$WORK/out/summary.csv" "good,15,15"
 students=0
 for s in segfault loop exit fake_pass tamper no_compile static_state good; do
     [ -f "$WORK/out/$s.txt" ] && students=$((students + 1))
@@ -230,7 +230,7 @@ expect_in "roster: a compile error" "$WORK/out/no_compile.txt" "compile error"
 expect_in "roster: later checks not gradable" "$WORK/out/no_compile.txt" "not gradable"
 expect_in "roster: static state is nondeterminism" "$WORK/out/static_state.txt" "nondeterminism outside the scheduler"
 for s in segfault loop exit fake_pass tamper no_compile static_state; do
-    if grep -qE "^$s,([0-9]+),9," "$WORK/out/summary.csv" && ! grep -q "^$s,9,9" "$WORK/out/summary.csv"; then
+    if grep -qE "^$s,([0-9]+),15," "$WORK/out/summary.csv" && ! grep -q "^$s,15,15" "$WORK/out/summary.csv"; then
         ok "roster: $s below full"
     else
         bad "roster: $s below full" "$(cat "$WORK/out/summary.csv")"

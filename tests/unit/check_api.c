@@ -436,7 +436,10 @@ static Suite *api_suite(void)
     tcase_add_loop_test(tc, test_misuse_sim, 0, n);
     /* a blocking call, a value call and the limits on real threads too */
     tcase_add_loop_test(tc, test_misuse_os, 6, 11);
-    tcase_add_loop_test(tc, test_misuse_os, n - 4, n);
+    tcase_add_loop_test(tc, test_misuse_os, n - 4, n - 2);
+    /* (not the threads limit: on os, threads started by a lab thread
+     * that never run leave the run abandoned, by design) */
+    tcase_add_loop_test(tc, test_misuse_os, n - 1, n);
     tcase_add_test(tc, test_outside_a_run);
     suite_add_tcase(s, tc);
     return s;

@@ -92,7 +92,7 @@ START_TEST(test_solutions_full_marks)
         ck_assert_str_eq(c->summary, s->summary);
         shared++;
     }
-    ck_assert_int_eq(shared, 8);
+    ck_assert_int_eq(shared, 10);
     grade_report_free(&r);
 }
 END_TEST
@@ -182,7 +182,7 @@ START_TEST(test_noop_builds_points_only)
         ck_assert_msg(c->points == 0, "%s: %s scored %d", c->exercise,
                       c->name, c->points);
     }
-    ck_assert_int_eq(safety, 8);
+    ck_assert_int_eq(safety, 10);
     /* pool's "parallel" passes (nothing stops anyone), but is not scored. */
     const struct grade_check *c = find_check(&r, "pool", "safety: parallel");
     ck_assert_int_eq(c->outcome, GRADE_PASS);
@@ -294,6 +294,13 @@ static const struct buggy buggies[] = {
      "final value", "updates lost"},
     {"counter_no_lock.c", "counter", "safety: concurrent", GRADE_WRONG,
      "final value", "updates lost"},
+    {"counter_peterson.c", "counter", "safety: three-threads", GRADE_WRONG,
+     "final value", "counter = 4, expected 6: 2 updates lost"},
+    {"bounded_buffer_notify_transition.c", "bounded_buffer",
+     "liveness: waiters", GRADE_DEADLOCK, "no deadlock",
+     "waits for a notify on buf.not_empty"},
+    {"pool_leave_unlocked.c", "pool", "safety: parallel", GRADE_WRONG,
+     "no lost update", "lost update on pool.inside: T0 loaded 3 at step 33"},
     {"pool_no_semaphore.c", "pool", "safety: limit", GRADE_WRONG, "limit",
      "3 threads were inside the section at once (limit 2)"},
     {"pool_one_at_a_time.c", "pool", "safety: parallel", GRADE_WRONG,
@@ -354,7 +361,7 @@ START_TEST(test_every_buggy_below_full)
         n++;
     }
     closedir(d);
-    ck_assert_int_ge(n, 14);
+    ck_assert_int_ge(n, 17);
 }
 END_TEST
 
@@ -371,7 +378,8 @@ static void grade_fake(const char *name, struct grade_report *r)
     o.nexercises = 1;
     o.budget_s = 1;
     grade(&o, r);
-    ck_assert_int_eq(r->nchecks, 4); /* builds, single, safety, liveness */
+    /* builds, single, safety and liveness of concurrent and three-threads */
+    ck_assert_int_eq(r->nchecks, 6);
 }
 
 START_TEST(test_isolation_segfault)
@@ -379,7 +387,7 @@ START_TEST(test_isolation_segfault)
     struct grade_report r;
     grade_fake("segfault", &r);
     ck_assert_int_eq(r.checks[0].outcome, GRADE_PASS);
-    for (int i = 1; i < 4; i++) {
+    for (int i = 1; i < r.nchecks; i++) {
         ck_assert_int_eq(r.checks[i].outcome, GRADE_CRASH);
         ck_assert_ptr_nonnull(strstr(r.checks[i].message, "SIGSEGV"));
         ck_assert_int_eq(r.checks[i].points, 0);
@@ -393,7 +401,7 @@ START_TEST(test_isolation_loop)
 {
     struct grade_report r;
     grade_fake("loop", &r);
-    for (int i = 1; i < 4; i++) {
+    for (int i = 1; i < r.nchecks; i++) {
         ck_assert_int_eq(r.checks[i].outcome, GRADE_TIMEOUT);
         ck_assert_ptr_nonnull(strstr(r.checks[i].message, "did not finish"));
     }
@@ -406,7 +414,7 @@ START_TEST(test_isolation_exit)
 {
     struct grade_report r;
     grade_fake("exit", &r);
-    for (int i = 1; i < 4; i++) {
+    for (int i = 1; i < r.nchecks; i++) {
         ck_assert_int_eq(r.checks[i].outcome, GRADE_EXIT);
         /* exit status 0 (a sanitizer's leak check at exit may change
          * it): what matters is that it is not a pass */
@@ -438,7 +446,7 @@ START_TEST(test_isolation_tamper)
 {
     struct grade_report r;
     grade_fake("tamper", &r);
-    for (int i = 1; i < 4; i++)
+    for (int i = 1; i < r.nchecks; i++)
         ck_assert_int_eq(r.checks[i].outcome, GRADE_CORRUPT);
     ck_assert_int_eq(r.points, 1);
     grade_report_free(&r);
@@ -452,7 +460,7 @@ START_TEST(test_isolation_no_compile)
     ck_assert_int_eq(r.checks[0].outcome, GRADE_COMPILE);
     ck_assert_ptr_nonnull(strstr(r.checks[0].detail, "error"));
     ck_assert_ptr_nonnull(strstr(r.checks[0].detail, "increment_by"));
-    for (int i = 1; i < 4; i++) {
+    for (int i = 1; i < r.nchecks; i++) {
         ck_assert_int_eq(r.checks[i].outcome, GRADE_SKIPPED);
         ck_assert_ptr_nonnull(strstr(r.checks[i].message, "not gradable"));
     }
@@ -529,6 +537,46 @@ START_TEST(test_hostile_cannot_reach)
         ck_assert_msg(strstr(b->message, cases[k].text) != NULL ||
                           strstr(b->detail, cases[k].text) != NULL,
                       "%s: %s / %s", cases[k].name, b->message, b->detail);
+        ck_assert_int_eq(r.points, 0);
+        grade_report_free(&r);
+    }
+}
+END_TEST
+
+/* A submission that calls what its exercise's rules forbid scores 0 for
+ * the exercise, the rule quoted; nothing else is run. */
+START_TEST(test_forbidden_caught)
+{
+    static const struct {
+        const char *dir, *exercise, *message;
+    } cases[] = {
+        {"forbidden_barrier", "barrier",
+         "barrier.c calls rl_barrier_create, which the exercise forbids: "
+         "\"Use only the student API of core/racelab.h; build on "
+         "rl_lock_create and rl_cond_create.\" (exercises/barrier.h, "
+         "RULES)"},
+        {"forbidden_pthread", "counter",
+         "counter.c calls pthread_mutex_unlock, which the exercise forbids: "
+         "\"Use only the student API of core/racelab.h.\" "
+         "(exercises/counter.h, RULES)"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char path[256];
+        const char *ex[] = {cases[k].exercise};
+        struct grade_report r;
+        snprintf(path, sizeof path, "tests/fixtures/submissions/%s",
+                 cases[k].dir);
+        struct grade_options o = base_options(path);
+        o.exercises = ex;
+        o.nexercises = 1;
+        grade(&o, &r);
+        ck_assert_int_eq(r.checks[0].rule, GRADE_RULE_FORBIDDEN);
+        ck_assert_str_eq(r.checks[0].check, "rules");
+        ck_assert_str_eq(r.checks[0].message, cases[k].message);
+        for (int i = 1; i < r.nchecks; i++) {
+            ck_assert_int_eq(r.checks[i].outcome, GRADE_SKIPPED);
+            ck_assert_int_eq(r.checks[i].rule, GRADE_RULE_FORBIDDEN);
+        }
         ck_assert_int_eq(r.points, 0);
         grade_report_free(&r);
     }
@@ -666,7 +714,7 @@ START_TEST(test_harm_contained)
     o.nexercises = 1;
     o.no_stress = false; /* the os run may create threads: and processes */
     grade(&o, &r);
-    ck_assert_int_eq(r.nchecks, 5);
+    ck_assert_int_eq(r.nchecks, 8);
     /* No fork where processes are not allowed. */
     const struct grade_check *c =
         find_check(&r, "counter", "safety: concurrent");
@@ -732,7 +780,7 @@ START_TEST(test_tap_plan_first)
     o.nexercises = 1;
     grade(&o, &r);
     char *tap = render(&r, GRADE_FMT_TAP);
-    ck_assert_ptr_eq(strstr(tap, "TAP version 14\n1..4\n"), tap);
+    ck_assert_ptr_eq(strstr(tap, "TAP version 14\n1..6\n"), tap);
     ck_assert_ptr_nonnull(strstr(tap, "\nok 1 - counter: builds\n"));
     ck_assert_ptr_nonnull(
         strstr(tap, "\nnot ok 3 - counter: safety: concurrent\n  ---\n"));
@@ -805,6 +853,7 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_misuse_not_abort);
     tcase_add_test(tc, test_child_closes_descriptors);
     tcase_add_test(tc, test_hostile_cannot_reach);
+    tcase_add_test(tc, test_forbidden_caught);
     tcase_add_test(tc, test_harm_contained);
     suite_add_tcase(s, tc);
 

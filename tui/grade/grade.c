@@ -123,6 +123,10 @@ static const struct {
     [GRADE_RULE_NOT_BUILT] = {"not built",
                               "an exercise that does not build scores 0 "
                               "for every check"},
+    [GRADE_RULE_FORBIDDEN] = {"forbidden",
+                               "a submission that calls a function its "
+                               "exercise's rules forbid scores 0 for the "
+                               "exercise"},
     [GRADE_RULE_STRESS] = {"reported only",
                            "runs on real threads (os backend) are "
                            "reported, never scored"},
@@ -400,6 +404,18 @@ static const char *grade_build(const struct grade_options *o, const char *home,
         }
         free(out);
         path = so;
+        /* The exercise's rules, enforced on what the .so calls. */
+        char name[128];
+        if (grade_so_forbidden(so, ge->ex->forbidden, name, sizeof name)) {
+            c->outcome = GRADE_WRONG;
+            c->rule = GRADE_RULE_FORBIDDEN;
+            snprintf(c->check, sizeof c->check, "rules");
+            snprintf(c->message, sizeof c->message,
+                     "%s.c calls %s, which the exercise forbids: \"%s\" "
+                     "(exercises/%s.h, RULES)",
+                     ge->ex->name, name, ge->ex->rule, ge->ex->name);
+            return "";
+        }
     }
     /* Load it in a child: undefined symbols, a missing table, or a
      * constructor that misbehaves show here. */
@@ -532,7 +548,14 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
         memset(&share, 0, sizeof share);
         for (int i = ge->first + 1; i < ge->first + ge->nchecks; i++) {
             struct grade_check *c = &r->checks[i];
-            if (!gradable) {
+            if (!gradable && b->rule == GRADE_RULE_FORBIDDEN) {
+                c->outcome = GRADE_SKIPPED;
+                c->rule = GRADE_RULE_FORBIDDEN;
+                snprintf(c->message, sizeof c->message,
+                         "not graded: %s breaks the exercise's rules (see "
+                         "builds; not run, scored 0)",
+                         ge->ex->name);
+            } else if (!gradable) {
                 c->outcome = GRADE_SKIPPED;
                 c->rule = GRADE_RULE_NOT_BUILT;
                 snprintf(c->message, sizeof c->message,

@@ -54,6 +54,10 @@
  *   error           a crash, a timeout, an exit() from the submission, a
  *                   corrupt result or nondeterminism scores 0
  *   not built       an exercise that does not build scores 0 in all
+ *   forbidden       a submission that calls a function its exercise's
+ *                   rules forbid (rl_barrier_create in the barrier, a
+ *                   pthread function anywhere) scores 0 in all, and the
+ *                   report quotes the rule
  *
  * Every failure found on a schedule is replayed once more in a fresh
  * child before it is scored; if it does not fail the same way again, the
@@ -86,6 +90,7 @@ enum grade_rule {
     GRADE_RULE_NOT_JUDGED,     /* every schedule deadlocked / unfinished */
     GRADE_RULE_ERROR,          /* crash, timeout, exit, corrupt, nondet */
     GRADE_RULE_NOT_BUILT,      /* the exercise did not build */
+    GRADE_RULE_FORBIDDEN,      /* it calls what its rules forbid */
     GRADE_RULE_STRESS,         /* os stress: reported, never scored */
     GRADE_RULE_COUNT,
 };

@@ -8,8 +8,10 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,3 +318,65 @@ const void *grade_load(const char *so_path, const char *exercise, char *err,
                  sym, exercise);
     return impl;
 }
+
+/* Whether the ELF64 image (size n) has the byte range off..off+len. */
+static bool elf_has(size_t n, uint64_t off, uint64_t len)
+{
+    return off <= n && len <= n - off;
+}
+
+/* The first undefined dynamic symbol of so (a function it calls from
+ * outside itself) that matches one of patterns, into buf; NULL if none
+ * (or the file is not an ELF64 shared object we can read). */
+const char *grade_so_forbidden(const char *so, const char *const *patterns,
+                               char *buf, size_t len)
+{
+    const char *found = NULL;
+    FILE *f = fopen(so, "rb");
+    if (f == NULL || patterns == NULL) {
+        if (f != NULL)
+            fclose(f);
+        return NULL;
+    }
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    rewind(f);
+    unsigned char *img = size > 0 ? rl_xmalloc((size_t)size) : NULL;
+    size_t n = img != NULL ? fread(img, 1, (size_t)size, f) : 0;
+    fclose(f);
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+    if (n < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+        eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+        !elf_has(n, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr))) {
+        free(img);
+        return NULL;
+    }
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(img + eh->e_shoff);
+    for (int i = 0; i < eh->e_shnum && found == NULL; i++) {
+        if (sh[i].sh_type != SHT_DYNSYM || sh[i].sh_link >= eh->e_shnum)
+            continue;
+        const Elf64_Shdr *strs = &sh[sh[i].sh_link];
+        if (!elf_has(n, sh[i].sh_offset, sh[i].sh_size) ||
+            !elf_has(n, strs->sh_offset, strs->sh_size))
+            break;
+        const Elf64_Sym *sym = (const Elf64_Sym *)(img + sh[i].sh_offset);
+        size_t count = sh[i].sh_size / sizeof *sym;
+        const char *str = (const char *)(img + strs->sh_offset);
+        for (size_t k = 1; k < count && found == NULL; k++) {
+            if (sym[k].st_shndx != SHN_UNDEF || sym[k].st_name >= strs->sh_size)
+                continue;
+            const char *name = str + sym[k].st_name;
+            if (memchr(name, '\0', strs->sh_size - sym[k].st_name) == NULL)
+                continue;
+            for (const char *const *p = patterns; *p != NULL; p++)
+                if (fnmatch(*p, name, 0) == 0) {
+                    snprintf(buf, len, "%s", name);
+                    found = buf;
+                    break;
+                }
+        }
+    }
+    free(img);
+    return found;
+}
+

@@ -30,6 +30,7 @@
 #ifndef RL_GRADE_COMPILE_H
 #define RL_GRADE_COMPILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Find the directory holding core/racelab.h and exercises/: $RACELAB_HOME,
@@ -50,6 +51,12 @@ int grade_compile(const char *home, const char *src, const char *so_path,
  * loaded (this runs in a child that exits soon). */
 const void *grade_load(const char *so_path, const char *exercise, char *err,
                        size_t errlen);
+
+/* The first function so calls from outside itself (an undefined dynamic
+ * symbol) that matches one of the fnmatch patterns (NULL-terminated),
+ * copied into buf; NULL when there is none. */
+const char *grade_so_forbidden(const char *so, const char *const *patterns,
+                               char *buf, size_t len);
 
 /* Keep at most max_lines lines and max_bytes bytes of text (in place),
  * saying how much was cut. */
