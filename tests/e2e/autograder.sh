@@ -105,7 +105,7 @@ run_grader() {
 cp solutions/counter.c solutions/rlock.c "$ROOT/submission/"
 run_grader reference
 expect_score "the references score full marks, counter and rlock only" \
-    "$ROOT/results/results.json" "25 25 14 counter rlock"
+    "$ROOT/results/results.json" "31 31 17 counter rlock"
 
 rm -f "$ROOT/submission"/*
 git show HEAD:exercises/counter.c >"$ROOT/submission/counter.c" 2>/dev/null ||
@@ -114,7 +114,7 @@ git show HEAD:exercises/rlock.c >"$ROOT/submission/rlock.c" 2>/dev/null ||
     cp exercises/rlock.c "$ROOT/submission/"
 run_grader skeleton
 expect_score "the skeletons score their builds points" \
-    "$ROOT/results/results.json" "2 25 14 counter rlock"
+    "$ROOT/results/results.json" "2 31 17 counter rlock"
 
 # ---- the choice in the zip's file is the one used ---------------------------------
 

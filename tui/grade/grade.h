@@ -59,6 +59,11 @@
  *                   pthread function anywhere) scores 0 in all, and the
  *                   report quotes the rule
  *
+ * A safety check also fails on a lost update (check "no lost update"): a
+ * store that overwrote another thread's update on the round-robin run of
+ * a scenario whose checks held. The safety and liveness checks of a
+ * scenario share one exploration (grade_check.h, struct grade_share).
+ *
  * Every failure found on a schedule is replayed once more in a fresh
  * child before it is scored; if it does not fail the same way again, the
  * check reports "nondeterminism outside the scheduler" (an error, 0).
