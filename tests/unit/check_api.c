@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../core/engine.h"
 #include "../../core/racelab.h"
 #include "../../core/run.h"
 
@@ -242,7 +243,7 @@ static void b_objects(void *a)
 {
     (void)a;
     long made = 0;
-    for (int i = 0; i < 1000; i++)
+    for (int i = 0; i < RL_MAX_OBJS + 10; i++)
         made += rl_lock_create("again") != NULL;
     got = made;
 }
@@ -250,14 +251,14 @@ static void b_threads(void *a)
 {
     (void)a;
     long made = 0;
-    for (int i = 0; i < 100; i++)
+    for (int i = 0; i < RL_MAX_THREADS + 10; i++)
         made += rl_thread_start(NULL, dummy, NULL) != NULL;
     got = made;
 }
 static void b_queue_create(void *a)
 {
     (void)a;
-    for (int i = 0; i < 252; i++)
+    for (int i = 0; i < RL_MAX_OBJS - 4; i++)
         rl_var_create("filler", 0);
     got = rl_queue_create("q", 2) == NULL;
 }
@@ -334,17 +335,19 @@ static const struct api_case cases[] = {
     {"rl_alloc", b_alloc, 1,
      "T0: too many objects or threads in one run (rl_alloc: 67108865 bytes "
      "at once (at most 67108864), step 1)"},
-    {"objects limit", b_objects, 256,
+    /* the limits: RL_MAX_OBJS / RL_MAX_THREADS in the message (run_case
+     * formats %d with the limit) */
+    {"objects limit", b_objects, RL_MAX_OBJS,
      "T0: too many objects or threads in one run (rl_lock_create: the run's "
-     "256 objects are used up; create objects once, not in every call, "
+     "%d objects are used up; create objects once, not in every call, "
      "step 1)"},
-    {"threads limit", b_threads, 63,
+    {"threads limit", b_threads, RL_MAX_THREADS - 1,
      "T0: too many objects or threads in one run (rl_thread_start: the "
-     "run's 64 threads are used up; start threads once, not in every call, "
+     "run's %d threads are used up; start threads once, not in every call, "
      "step 1)"},
     {"rl_queue_create", b_queue_create, 1,
      "T0: too many objects or threads in one run (rl_var_create: the run's "
-     "256 objects are used up; create objects once, not in every call, "
+     "%d objects are used up; create objects once, not in every call, "
      "step 1)"},
 };
 
@@ -377,7 +380,9 @@ static void run_case(const struct api_case *c, enum rl_backend backend)
     rl_run_finish(run);
     ck_assert_msg(got == c->want, "%s returned %ld, expected %ld", c->name, got,
                   c->want);
-    snprintf(want, sizeof want, "%s", c->message);
+    snprintf(want, sizeof want, c->message,
+             strstr(c->message, "threads are") ? RL_MAX_THREADS
+                                                : RL_MAX_OBJS);
     if (backend == RL_BACKEND_OS) {
         char *step = strstr(want, ", step 1)");
         ck_assert_ptr_nonnull(step);

@@ -497,8 +497,7 @@ START_TEST(test_misuse_not_abort)
     } cases[] = {
         {"lock_per_call",
          "T0: too many objects or threads in one run (rl_lock_create: the "
-         "run's 256 objects are used up; create objects once, not in every "
-         "call, step "},
+         "run's "},
         {"null_event",
          "T0: bad argument (rl_event_set: the Event is NULL, step "},
     };

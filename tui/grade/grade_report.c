@@ -206,7 +206,11 @@ static void text_begin(struct grade_writer *w, const struct grade_report *r)
 {
     char scoring[1024];
     scoring_text(r, scoring, sizeof scoring);
-    fprintf(w->f, "racelab grade: %s, seed %llu\n", r->submission,
+    char sub[sizeof r->submission];
+    /* A roster's folder names are the students': shown safely. */
+    snprintf(sub, sizeof sub, "%s", r->submission);
+    grade_sanitize(sub);
+    fprintf(w->f, "racelab grade: %s, seed %llu\n", sub,
             (unsigned long long)r->seed);
     print_wrapped(w->f, "scoring: ", "  ", scoring, 78);
     fflush(w->f);
@@ -221,8 +225,12 @@ static void text_check(struct grade_writer *w, const struct grade_report *r,
     const char *tag = tag_of(c);
     char pts[32], replay[4096];
 
-    if (ge != NULL && c->index - 1 == ge->first)
-        fprintf(f, "\n%s (%s)\n", ge->ex->name, ge->file);
+    if (ge != NULL && c->index - 1 == ge->first) {
+        char file[sizeof ge->file];
+        snprintf(file, sizeof file, "%s", ge->file);
+        grade_sanitize(file);
+        fprintf(f, "\n%s (%s)\n", ge->ex->name, file);
+    }
     if (c->max_points > 0)
         snprintf(pts, sizeof pts, "%d/%d", c->points, c->max_points);
     else
@@ -444,8 +452,11 @@ static void yaml_str(FILE *f, const char *s)
 /* TAP: the version line and the plan, first. */
 static void tap_begin(struct grade_writer *w, const struct grade_report *r)
 {
+    char sub[sizeof r->submission];
+    snprintf(sub, sizeof sub, "%s", r->submission);
+    grade_sanitize(sub);
     fprintf(w->f, "TAP version 14\n1..%d\n# racelab grade: %s, seed %llu\n",
-            r->nchecks, r->submission, (unsigned long long)r->seed);
+            r->nchecks, sub, (unsigned long long)r->seed);
     fflush(w->f);
 }
 
