@@ -101,7 +101,7 @@ static void rounds_worker(void *arg)
     int me = rl_self();
 
     for (long r = 1; r <= st->rounds; r++) {
-        rl_yield(); /* the work of round r */
+        rl_yield();                    /* the work of round r */
         rl_fetch_add(st->done[me], 1); /* atomic: bookkeeping, not a race */
         st->impl->wait(st->b);
         for (int t = 0; t < st->threads; t++) {

@@ -328,8 +328,8 @@ static const struct ex_scenario *const scenarios[] = {&nesting, &single,
                                                       &nonowner, &three};
 
 /* The rules of exercises/rlock.h the grader enforces. */
-static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS,
-                                        "rl_rlock_create", NULL};
+static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, "rl_rlock_create",
+                                        NULL};
 
 const struct ex_exercise ex_rlock = {
     .name = "rlock",

@@ -263,7 +263,8 @@ static void b_queue_create(void *a)
     got = rl_queue_create("q", 2) == NULL;
 }
 
-#define NULLARG(fn, what) "T0: bad argument (" fn ": the " what " is NULL, step 1)"
+#define NULLARG(fn, what)                                                      \
+    "T0: bad argument (" fn ": the " what " is NULL, step 1)"
 
 static const struct api_case cases[] = {
     {"rl_thread_start", b_thread_start, 1,
@@ -307,8 +308,7 @@ static const struct api_case cases[] = {
      NULLARG("rl_cond_notify_all", "Condition")},
     {"rl_event_set", b_event_set, 1, NULLARG("rl_event_set", "Event")},
     {"rl_event_clear", b_event_clear, 1, NULLARG("rl_event_clear", "Event")},
-    {"rl_event_is_set", b_event_is_set, 0,
-     NULLARG("rl_event_is_set", "Event")},
+    {"rl_event_is_set", b_event_is_set, 0, NULLARG("rl_event_is_set", "Event")},
     {"rl_event_wait", b_event_wait, RL_ERR_ARG,
      NULLARG("rl_event_wait", "Event")},
     {"rl_event_wait_timeout", b_event_wait_timeout, RL_ERR_ARG,
@@ -320,12 +320,10 @@ static const struct api_case cases[] = {
      NULLARG("rl_barrier_wait", "Barrier")},
     {"rl_barrier_wait_timeout", b_barrier_wait_timeout, -RL_ERR_ARG,
      NULLARG("rl_barrier_wait_timeout", "Barrier")},
-    {"rl_queue_put", b_queue_put, RL_ERR_ARG,
-     NULLARG("rl_queue_put", "Queue")},
+    {"rl_queue_put", b_queue_put, RL_ERR_ARG, NULLARG("rl_queue_put", "Queue")},
     {"rl_queue_put_timeout", b_queue_put_timeout, RL_ERR_ARG,
      NULLARG("rl_queue_put_timeout", "Queue")},
-    {"rl_queue_get", b_queue_get, RL_ERR_ARG,
-     NULLARG("rl_queue_get", "Queue")},
+    {"rl_queue_get", b_queue_get, RL_ERR_ARG, NULLARG("rl_queue_get", "Queue")},
     {"rl_queue_get_timeout", b_queue_get_timeout, RL_ERR_ARG,
      NULLARG("rl_queue_get_timeout", "Queue")},
     {"rl_queue_qsize", b_queue_qsize, 0, NULLARG("rl_queue_qsize", "Queue")},
@@ -381,8 +379,7 @@ static void run_case(const struct api_case *c, enum rl_backend backend)
     ck_assert_msg(got == c->want, "%s returned %ld, expected %ld", c->name, got,
                   c->want);
     snprintf(want, sizeof want, c->message,
-             strstr(c->message, "threads are") ? RL_MAX_THREADS
-                                                : RL_MAX_OBJS);
+             strstr(c->message, "threads are") ? RL_MAX_THREADS : RL_MAX_OBJS);
     if (backend == RL_BACKEND_OS) {
         char *step = strstr(want, ", step 1)");
         ck_assert_ptr_nonnull(step);

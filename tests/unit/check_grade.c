@@ -2,10 +2,10 @@
 /*
  * check_grade.c - the grader (tui/grade/): reference solutions score full
  * marks, every skeleton scores below full, each buggy implementation in
- * tests/fixtures/buggy/ is caught by the right check with the right message, and
- * the fake submissions in tests/fixtures/submissions/ (crash, endless loop, exit(0),
- * fake output, a forged result, a compile error, static state) are each
- * graded as failing with their outcome named while the other checks still
+ * tests/fixtures/buggy/ is caught by the right check with the right message,
+ * and the fake submissions in tests/fixtures/submissions/ (crash, endless loop,
+ * exit(0), fake output, a forged result, a compile error, static state) are
+ * each graded as failing with their outcome named while the other checks still
  * run. Same seed, same report.
  *
  * Run from the source directory (make check-build does): the grader finds
@@ -17,17 +17,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../tui/grade/grade.h"
 #include "../../tui/grade/grade_check.h"
 #include "../../tui/grade/grade_child.h"
-#include "lib_pristine.h"
 #include "../../tui/grade/grade_report.h"
+#include "lib_pristine.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -110,8 +110,8 @@ START_TEST(test_skeletons_below_full)
         if (!test_exercise_pristine(path))
             continue; /* the student's work, not the skeleton */
         /* An untouched skeleton scores exactly its builds point. */
-        ck_assert_msg(ge->points == 1, "skeleton %s scored %d/%d",
-                      ge->ex->name, ge->points, ge->max_points);
+        ck_assert_msg(ge->points == 1, "skeleton %s scored %d/%d", ge->ex->name,
+                      ge->points, ge->max_points);
         /* The skeletons compile: they fail their checks, not the build. */
         ck_assert_int_eq(r.checks[ge->first].outcome, GRADE_PASS);
         ck_assert_int_eq(r.checks[ge->first].points, 1);
@@ -179,8 +179,8 @@ START_TEST(test_noop_builds_points_only)
         if (c->kind != GRADE_SAFETY)
             continue;
         safety++;
-        ck_assert_msg(c->points == 0, "%s: %s scored %d", c->exercise,
-                      c->name, c->points);
+        ck_assert_msg(c->points == 0, "%s: %s scored %d", c->exercise, c->name,
+                      c->points);
     }
     ck_assert_int_eq(safety, 11);
     /* pool's "parallel" passes (nothing stops anyone), but is not scored. */
@@ -302,8 +302,8 @@ static const struct buggy buggies[] = {
     {"bounded_semaphore_bound_unlocked.c", "bounded_semaphore",
      "misuse: concurrent-over-release", GRADE_WRONG, "concurrent over-release",
      "returned RL_OK (T0) and RL_OK (T1), count 3"},
-    {"rlock_waiting_flag.c", "rlock", "liveness: three-threads",
-     GRADE_DEADLOCK, "no deadlock", "waits for a notify on rlock.freed"},
+    {"rlock_waiting_flag.c", "rlock", "liveness: three-threads", GRADE_DEADLOCK,
+     "no deadlock", "waits for a notify on rlock.freed"},
     {"pool_leave_unlocked.c", "pool", "safety: parallel", GRADE_WRONG,
      "no lost update", "lost update on pool.inside: T0 loaded 3 at step 33"},
     {"pool_no_semaphore.c", "pool", "safety: limit", GRADE_WRONG, "limit",
@@ -372,7 +372,8 @@ END_TEST
 
 /* ---- isolation ---------------------------------------------------------- */
 
-/* Grade tests/fixtures/submissions/<name>/counter.c with a short wall-clock guard. */
+/* Grade tests/fixtures/submissions/<name>/counter.c with a short wall-clock
+ * guard. */
 static void grade_fake(const char *name, struct grade_report *r)
 {
     char path[256];
@@ -649,8 +650,8 @@ static bool clean_text(const char *s)
 {
     while (*s != '\0') {
         size_t n = grade_utf8_len(s);
-        if (n == 0 || (n == 1 && (unsigned char)*s < 0x20 && *s != '\n' &&
-                       *s != '\t'))
+        if (n == 0 ||
+            (n == 1 && (unsigned char)*s < 0x20 && *s != '\n' && *s != '\t'))
             return false;
         s += n;
     }
@@ -756,7 +757,8 @@ END_TEST
 
 START_TEST(test_same_seed_same_report)
 {
-    struct grade_options o = base_options("tests/fixtures/buggy/pool_no_semaphore.c");
+    struct grade_options o =
+        base_options("tests/fixtures/buggy/pool_no_semaphore.c");
     struct grade_report a, b;
     o.seed = 9;
     grade(&o, &a);
@@ -777,7 +779,8 @@ START_TEST(test_tap_plan_first)
 {
     /* A fixed buggy file, not exercises/counter.c: the student's may be
      * solved. */
-    struct grade_options o = base_options("tests/fixtures/buggy/counter_no_lock.c");
+    struct grade_options o =
+        base_options("tests/fixtures/buggy/counter_no_lock.c");
     const char *ex[] = {"counter"};
     struct grade_report r;
     o.exercises = ex;
@@ -815,7 +818,8 @@ END_TEST
 
 START_TEST(test_bad_options)
 {
-    struct grade_options o = base_options("tests/fixtures/buggy/counter_no_lock.c");
+    struct grade_options o =
+        base_options("tests/fixtures/buggy/counter_no_lock.c");
     const char *bad[] = {"nosuch"};
     struct grade_report r;
     char err[512];

@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "../../core/mem.h"
-#include "cli.h"
 #include "../grade/grade.h"
 #include "../grade/grade_report.h"
+#include "cli.h"
 
 #define GRADE_MAX_STUDENTS 4096
 
@@ -35,10 +35,14 @@ enum {
 };
 
 static const struct cli_option grade_options_table[] = {
-    {"submission", 0, true, OPT_SUBMISSION}, {"roster", 0, true, OPT_ROSTER},
-    {"format", 0, true, OPT_FORMAT},         {"output", 'o', true, OPT_OUTPUT},
-    {"seed", 0, true, CLI_OPT_SEED},         {"budget", 0, true, OPT_BUDGET},
-    {"no-stress", 0, false, OPT_NO_STRESS},  {"partial-credit", 0, false, OPT_PARTIAL},
+    {"submission", 0, true, OPT_SUBMISSION},
+    {"roster", 0, true, OPT_ROSTER},
+    {"format", 0, true, OPT_FORMAT},
+    {"output", 'o', true, OPT_OUTPUT},
+    {"seed", 0, true, CLI_OPT_SEED},
+    {"budget", 0, true, OPT_BUDGET},
+    {"no-stress", 0, false, OPT_NO_STRESS},
+    {"partial-credit", 0, false, OPT_PARTIAL},
     {NULL, 0, false, 0},
 };
 

@@ -14,8 +14,8 @@
  * exercise's checks to the sink so the report is written as the grading
  * goes.
  */
-#include "../../core/mem.h"
 #include "grade.h"
+#include "../../core/mem.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -92,9 +92,8 @@ const char *grade_class_text(enum grade_class c)
 static const struct {
     const char *name, *text;
 } rules[GRADE_RULE_COUNT] = {
-    [GRADE_RULE_PASSED] = {"passed",
-                           "a check that passes under every explored "
-                           "schedule scores its points"},
+    [GRADE_RULE_PASSED] = {"passed", "a check that passes under every explored "
+                                     "schedule scores its points"},
     [GRADE_RULE_ALL_OR_NOTHING] = {"all or nothing",
                                    "a check that fails under any explored "
                                    "schedule scores 0, however hard the "
@@ -124,9 +123,9 @@ static const struct {
                               "an exercise that does not build scores 0 "
                               "for every check"},
     [GRADE_RULE_FORBIDDEN] = {"forbidden",
-                               "a submission that calls a function its "
-                               "exercise's rules forbid scores 0 for the "
-                               "exercise"},
+                              "a submission that calls a function its "
+                              "exercise's rules forbid scores 0 for the "
+                              "exercise"},
     [GRADE_RULE_STRESS] = {"reported only",
                            "runs on real threads (os backend) are "
                            "reported, never scored"},
@@ -198,8 +197,7 @@ void grade_sanitize(char *s)
             *s++ = '?';
             continue;
         }
-        if (n == 1 && (((unsigned char)*s < 0x20 && *s != '\n' &&
-                        *s != '\t') ||
+        if (n == 1 && (((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') ||
                        *s == 0x7f))
             *s = '?';
         s += n;
@@ -464,7 +462,8 @@ static bool needs_safety(const struct grade_check *c)
 /* Apply "needs safety" to ge's checks: unless every safety check that
  * keeps threads apart passed, the checks an empty implementation passes
  * too keep their verdict but score 0. */
-static void apply_needs_safety(struct grade_report *r, struct grade_exercise *ge)
+static void apply_needs_safety(struct grade_report *r,
+                               struct grade_exercise *ge)
 {
     bool safe = true;
     for (int i = ge->first; i < ge->first + ge->nchecks; i++) {

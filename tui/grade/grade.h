@@ -155,7 +155,7 @@ struct grade_check {
     char *schedule;            /* malloc'd rl1:... string, or NULL */
     uint64_t replay_max_steps; /* --max-steps the replay needs, or 0 */
     int preemptions;
-    char *output; /* malloc'd captured output, or NULL */
+    char *output;         /* malloc'd captured output, or NULL */
     enum grade_rule rule; /* how its points were decided */
 };
 

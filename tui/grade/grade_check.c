@@ -9,8 +9,8 @@
  * The child's side ends at job_child(); everything after it runs in the
  * grader process, which alone decides the verdict.
  */
-#include "../../core/mem.h"
 #include "grade_check.h"
+#include "../../core/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +19,8 @@
 #include "../../core/analysis.h"
 #include "../../core/explore.h"
 #include "../../core/schedule.h"
-#include "../../labs/exercise_labs.h"
 #include "../../core/watchdog.h"
+#include "../../labs/exercise_labs.h"
 #include "grade_child.h"
 #include "grade_compile.h"
 
@@ -837,8 +837,8 @@ void grade_check_run(const struct grade_options *o, const char *so,
                  w.check, again);
         c->points = 0;
     } else {
-        bool partial = o->partial_credit && (c->kind == GRADE_SAFETY ||
-                                             c->kind == GRADE_LIVENESS);
+        bool partial = o->partial_credit &&
+                       (c->kind == GRADE_SAFETY || c->kind == GRADE_LIVENESS);
         c->rule = partial ? GRADE_RULE_PARTIAL : GRADE_RULE_ALL_OR_NOTHING;
         c->points = partial ? grade_class_points(c->max_points, c->cls) : 0;
         if (r.analysis[0] != '\0' && strcmp(c->check, "no lost update") != 0) {

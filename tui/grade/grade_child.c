@@ -10,8 +10,8 @@
  * (a grandchild may hold the pipes open), or at the timeout, when the
  * whole process group is killed.
  */
-#include "../../core/mem.h"
 #include "grade_child.h"
+#include "../../core/mem.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -3,8 +3,8 @@
  * grade_compile.c - compile a submission into a .so, find racelab's
  * headers, load an implementation's table (see grade_compile.h).
  */
-#include "../../core/mem.h"
 #include "grade_compile.h"
+#include "../../core/mem.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -164,8 +164,9 @@ static int private_tree(const char *home, const char *dir, const char *src,
                         char *copy, size_t copylen, char *err, size_t errlen)
 {
     char p[PATH_MAX + 64], q[PATH_MAX + 64];
-    const char *sub[] = {"inc",   "inc/core", "inc/exercises", "inc/u",
-                         "inc/u/u", "inc/u/u/u", "src"};
+    const char *sub[] = {"inc",   "inc/core", "inc/exercises",
+                         "inc/u", "inc/u/u",  "inc/u/u/u",
+                         "src"};
     for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, sub[i]);
         if (mkdir(p, 0755) != 0 && errno != EEXIST) {
@@ -379,4 +380,3 @@ const char *grade_so_forbidden(const char *so, const char *const *patterns,
     free(img);
     return found;
 }
-

@@ -22,7 +22,8 @@
 /* The scoring scheme of r in a few lines: the points and the rules. */
 static void scoring_text(const struct grade_report *r, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s%s. Single-thread, liveness and progress checks "
+    snprintf(buf, len,
+             "%s%s. Single-thread, liveness and progress checks "
              "score only when the exercise's other safety checks pass. "
              "Every check that loses points names the rule it was scored "
              "by.",
@@ -414,8 +415,7 @@ static void gradescope_report(FILE *f, const struct grade_report *r)
              "racelab grade, seed %llu: %d/%d points.\nScoring: %s\nEvery "
              "failure comes with a schedule: replay it with the command "
              "shown, in racelab built from your exercises/.",
-             (unsigned long long)r->seed, r->points, r->max_points,
-             scoring);
+             (unsigned long long)r->seed, r->points, r->max_points, scoring);
     json_str(f, text);
     fprintf(f, ",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": "
                "\"hidden\",\n  \"tests\": [");
@@ -479,8 +479,8 @@ static void tap_check(struct grade_writer *w, const struct grade_report *r,
         return;
     }
     if (c->outcome == GRADE_SKIPPED) {
-        fprintf(f, "ok %d - %s: %s # SKIP %s\n", c->index, c->exercise,
-                c->name, c->message);
+        fprintf(f, "ok %d - %s: %s # SKIP %s\n", c->index, c->exercise, c->name,
+                c->message);
         fflush(f);
         return;
     }

@@ -19,8 +19,8 @@
  * document, written at the end. Every string a submission could have
  * shaped is escaped for its format so that any bytes keep it valid:
  * invalid UTF-8 becomes U+FFFD (JSON, XML), control characters escapes or
- * '?', markup entities (so "]]>" and closing tags are text). No format contains a timing, so the same
- * submission and seed give the same bytes.
+ * '?', markup entities (so "]]>" and closing tags are text). No format contains
+ * a timing, so the same submission and seed give the same bytes.
  */
 #ifndef RL_GRADE_REPORT_H
 #define RL_GRADE_REPORT_H
