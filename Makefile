@@ -57,9 +57,13 @@ NCURSES_CFLAGS = $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 NCURSES_LIBS = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
-# -rdynamic: the grader dlopens compiled submissions, which call the
-# student API exported by the racelab binary.
-LDLIBS_ALL = -pthread $(SAN_FLAGS) -lm -rdynamic -ldl
+# The grader dlopens compiled submissions, which call the student API
+# exported by the racelab binary: only that API (the functions of
+# core/racelab.h) and the student_*_impl tables are exported, never the
+# engine, the grader or the reference_* solutions (one list per program, generated).
+# One list per program ($@.exports: links run in parallel).
+EXPORTS = $(BUILD)/exports/$(notdir $@).list
+LDLIBS_ALL = -pthread $(SAN_FLAGS) -lm -Wl,--dynamic-list=$(EXPORTS) -ldl
 
 ifeq ($(V),1)
 Q :=
@@ -131,9 +135,18 @@ endif
 
 all: $(PROG)
 
-$(PROG): $(MAIN_OBJ) $(LIB_OBJ) | $(BUILD)/layers.ok $(EXLIB)
+# The dynamic symbols of a program, written before each link from the
+# student API (core/racelab.h): its functions and the student_*_impl tables.
+define gen_exports
+@mkdir -p $(dir $(EXPORTS))
+$(Q){ echo '{'; grep -oE '\<rl_[a-z_]+\(' core/racelab.h | tr -d '(' | \
+  sort -u | sed 's/.*/  &;/'; echo '  student_*_impl;'; echo '};'; } >$(EXPORTS)
+endef
+
+$(PROG): $(MAIN_OBJ) $(LIB_OBJ) core/racelab.h | $(BUILD)/layers.ok $(EXLIB)
 	$(say) LINK $@
-	$(Q)$(CC) -o $@ $^ $(NCURSES_LIBS) $(LDLIBS_ALL)
+	$(gen_exports)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
 $(EXLIB): $(EXLIB_OBJ)
 	$(say) AR $@
@@ -191,13 +204,15 @@ $(foreach b,$(BUGGY_NAMES),$(eval $(call buggy_impl_rule,$(b),$(call buggy_exerc
 # The skeleton tests call the student tables directly.
 $(BUILD)/tests/check_exercises: $(BUGGY_OBJ) $(EX_OBJ)
 
-$(BUILD)/tests/check_%: $(BUILD)/tests/unit/check_%.o $(TESTLIB_OBJ) $(LIB_OBJ)
+$(BUILD)/tests/check_%: $(BUILD)/tests/unit/check_%.o $(TESTLIB_OBJ) $(LIB_OBJ) core/racelab.h
 	$(say) LINK $@
-	$(Q)$(CC) -o $@ $^ $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
+	$(gen_exports)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
-$(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(TESTLIB_OBJ) $(LIB_OBJ)
+$(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(TESTLIB_OBJ) $(LIB_OBJ) core/racelab.h
 	$(say) LINK $@
-	$(Q)$(CC) -o $@ $^ $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
+	$(gen_exports)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
 tests-bin: $(TEST_BIN) $(PROG) plainc $(EXLIB)
 

@@ -314,7 +314,8 @@ long rl_var_peek(const rl_var *v)
     return atomic_load(&v->o.value);
 }
 
-/* ---- locks ------------------------------------------------------------------ */
+/* ---- locks ------------------------------------------------------------------
+ */
 
 int rl_lock_acquire(rl_lock *l)
 {
@@ -349,7 +350,8 @@ bool rl_lock_locked(const rl_lock *l)
     return atomic_load(&l->o.owner) >= 0;
 }
 
-/* ---- semaphores ---------------------------------------------------------------- */
+/* ---- semaphores
+ * ---------------------------------------------------------------- */
 
 int rl_sem_acquire(rl_sem *s)
 {
@@ -384,7 +386,8 @@ long rl_sem_value(const rl_sem *s)
     return atomic_load(&s->o.value);
 }
 
-/* ---- conditions ------------------------------------------------------------------ */
+/* ---- conditions
+ * ------------------------------------------------------------------ */
 
 int rl_cond_wait(rl_cond *c)
 {
@@ -410,7 +413,8 @@ int rl_cond_notify_all(rl_cond *c)
     return run ? run->ops->cond_notify(&c->o, true) : RL_ERR_ARG;
 }
 
-/* ---- events ------------------------------------------------------------------------ */
+/* ---- events
+ * ------------------------------------------------------------------------ */
 
 void rl_event_set(rl_event *e)
 {
@@ -444,7 +448,8 @@ int rl_event_wait_timeout(rl_event *e, long ms)
     return run ? run->ops->event_wait(&e->o, ms < 0 ? -1 : ms) : RL_ERR_ARG;
 }
 
-/* ---- barriers ------------------------------------------------------------------------ */
+/* ---- barriers
+ * ------------------------------------------------------------------------ */
 
 int rl_barrier_wait(rl_barrier *b)
 {
@@ -455,11 +460,11 @@ int rl_barrier_wait(rl_barrier *b)
 int rl_barrier_wait_timeout(rl_barrier *b, long ms)
 {
     struct rl_run *run = op_run(b, __func__, "Barrier");
-    return run ? run->ops->barrier_wait(&b->o, ms < 0 ? -1 : ms)
-               : -RL_ERR_ARG;
+    return run ? run->ops->barrier_wait(&b->o, ms < 0 ? -1 : ms) : -RL_ERR_ARG;
 }
 
-/* ---- checks from inside a run ------------------------------------------------------------ */
+/* ---- checks from inside a run
+ * ------------------------------------------------------------ */
 
 void rl_fail(const char *check, const char *fmt, ...)
 {

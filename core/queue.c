@@ -34,7 +34,7 @@ struct rl_queue {
      * mutex: only ever touched while holding it. */
     long *items;
     long cap, head, n;
-    long unfinished_n;  /* guarded by mutex */
+    long unfinished_n; /* guarded by mutex */
 };
 
 /* Note the misuse "fn: the Queue is NULL" in the current run (if any) and
@@ -56,8 +56,8 @@ static int null_queue(const char *fn)
 static const char *part(char *buf, size_t len, const char *name,
                         const char *suffix)
 {
-    snprintf(buf, len, "%.*s.%s", (int)(RL_NAME_MAX - 2 - strlen(suffix)),
-             name, suffix);
+    snprintf(buf, len, "%.*s.%s", (int)(RL_NAME_MAX - 2 - strlen(suffix)), name,
+             suffix);
     return buf;
 }
 
@@ -69,12 +69,12 @@ rl_queue *rl_queue_create(const char *name, long maxsize)
     rl_queue *q = rl_alloc(sizeof(*q));
     snprintf(q->name, sizeof(q->name), "%s", name);
     q->mutex = rl_lock_create(part(b, sizeof(b), name, "mutex"));
-    q->not_empty = rl_cond_create(part(b, sizeof(b), name, "not_empty"),
-                                  q->mutex);
-    q->not_full = rl_cond_create(part(b, sizeof(b), name, "not_full"),
-                                 q->mutex);
-    q->all_tasks_done = rl_cond_create(
-        part(b, sizeof(b), name, "all_tasks_done"), q->mutex);
+    q->not_empty =
+        rl_cond_create(part(b, sizeof(b), name, "not_empty"), q->mutex);
+    q->not_full =
+        rl_cond_create(part(b, sizeof(b), name, "not_full"), q->mutex);
+    q->all_tasks_done =
+        rl_cond_create(part(b, sizeof(b), name, "all_tasks_done"), q->mutex);
     q->size = rl_var_create(part(b, sizeof(b), name, "size"), 0);
     q->unfinished = rl_var_create(part(b, sizeof(b), name, "unfinished"), 0);
     if (!q->mutex || !q->not_empty || !q->not_full || !q->all_tasks_done ||
@@ -201,9 +201,8 @@ int rl_queue_task_done(rl_queue *q)
         char what[RL_NAME_MAX + 8];
         snprintf(what, sizeof(what), "Queue %s", q->name);
         rl_note_misuse_named(run, rl_self(), what, RL_ERR_TASK_DONE,
-                             run->cfg.backend == RL_BACKEND_SIM
-                                 ? run->rec_last
-                                 : 0);
+                             run->cfg.backend == RL_BACKEND_SIM ? run->rec_last
+                                                                : 0);
         rl_lock_release(q->mutex);
         return RL_ERR_TASK_DONE;
     }

@@ -38,12 +38,16 @@
 /* Status codes returned by the API. Zero is success. */
 enum rl_status {
     RL_OK = 0,
-    RL_TIMEOUT = 1,       /* not acquired: timed out, or would block */
-    RL_ERR_UNLOCKED = 2,  /* Lock.release(): "release unlocked lock" */
-    RL_ERR_NOT_OWNER = 3, /* RLock.release(): "cannot release un-acquired lock" */
-    RL_ERR_TOO_MANY = 4,  /* BoundedSemaphore: "Semaphore released too many times" */
-    RL_ERR_WAIT_UNHELD = 5,   /* Condition.wait(): "cannot wait on un-acquired lock" */
-    RL_ERR_NOTIFY_UNHELD = 6, /* Condition.notify(): "cannot notify on un-acquired lock" */
+    RL_TIMEOUT = 1,      /* not acquired: timed out, or would block */
+    RL_ERR_UNLOCKED = 2, /* Lock.release(): "release unlocked lock" */
+    RL_ERR_NOT_OWNER =
+        3, /* RLock.release(): "cannot release un-acquired lock" */
+    RL_ERR_TOO_MANY =
+        4, /* BoundedSemaphore: "Semaphore released too many times" */
+    RL_ERR_WAIT_UNHELD =
+        5, /* Condition.wait(): "cannot wait on un-acquired lock" */
+    RL_ERR_NOTIFY_UNHELD =
+        6, /* Condition.notify(): "cannot notify on un-acquired lock" */
     RL_ERR_BROKEN = 7,    /* Barrier: BrokenBarrierError */
     RL_ERR_ARG = 8,       /* a bad argument (NULL object, negative count) */
     RL_ERR_TASK_DONE = 9, /* Queue.task_done(): "task_done() called too many

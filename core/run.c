@@ -62,8 +62,10 @@ void *rl_alloc(unsigned long size)
         return NULL;
     if (size > RL_ALLOC_MAX) {
         char what[96];
-        snprintf(what, sizeof(what), "rl_alloc: %lu bytes at once (at most "
-                 "%lu)", size, (unsigned long)RL_ALLOC_MAX);
+        snprintf(what, sizeof(what),
+                 "rl_alloc: %lu bytes at once (at most "
+                 "%lu)",
+                 size, (unsigned long)RL_ALLOC_MAX);
         rl_note_misuse_named(run, rl_self(), what, RL_ERR_LIMIT,
                              run->cfg.backend == RL_BACKEND_SIM ? run->rec_last
                                                                 : 0);
@@ -420,8 +422,8 @@ void rl_note_misuse_named(struct rl_run *run, int tid, const char *what,
         if (seq > 0) /* os without recording has no step numbers */
             snprintf(where, sizeof(where), ", step %llu",
                      (unsigned long long)seq);
-        snprintf(run->misuse_first, sizeof(run->misuse_first),
-                 "%s: %s (%s%s)", who, rl_strerror(status), what, where);
+        snprintf(run->misuse_first, sizeof(run->misuse_first), "%s: %s (%s%s)",
+                 who, rl_strerror(status), what, where);
     }
 }
 

@@ -101,7 +101,7 @@ static void rounds_worker(void *arg)
     int me = rl_self();
 
     for (long r = 1; r <= st->rounds; r++) {
-        rl_yield(); /* the work of round r */
+        rl_yield();                    /* the work of round r */
         rl_fetch_add(st->done[me], 1); /* atomic: bookkeeping, not a race */
         st->impl->wait(st->b);
         for (int t = 0; t < st->threads; t++) {
@@ -167,6 +167,10 @@ static const struct ex_scenario rounds = {
 
 static const struct ex_scenario *const scenarios[] = {&rounds, &single};
 
+/* The rules of exercises/barrier.h the grader enforces. */
+static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, "rl_barrier_*",
+                                        NULL};
+
 const struct ex_exercise ex_barrier = {
     .name = "barrier",
     .title = "Exercise: reusable barrier",
@@ -177,4 +181,7 @@ const struct ex_exercise ex_barrier = {
                "generation) so they never mix.",
     .scenarios = scenarios,
     .nscenarios = 2,
+    .forbidden = forbidden,
+    .rule = "Use only the student API of core/racelab.h; build on "
+            "rl_lock_create and rl_cond_create.",
 };

@@ -263,7 +263,35 @@ static const struct ex_scenario pc = {
     .check = pc_check,
 };
 
-static const struct ex_scenario *const scenarios[] = {&pc, &single};
+/* ---- waiters ------------------------------------------------------------- */
+
+/* Two consumers waiting on an empty buffer of capacity 2, one producer of
+ * 2 items: a put must wake a consumer even when the buffer was not empty
+ * (notify only on the empty -> non-empty change leaves one waiting). */
+static const struct lab_param waiters_params[] = {
+    {"producers", "producer threads", 1, 1, 1, MAX_SIDE},
+    {"consumers", "consumer threads", 2, 2, 1, MAX_SIDE},
+    {"capacity", "buffer capacity", 2, 4, 1, 16},
+    {"items", "items per producer", 2, 10000, 1, 1000000},
+};
+
+static const struct ex_scenario waiters = {
+    .exercise = "bounded_buffer",
+    .name = "waiters",
+    .summary = "two consumers wait at once; capacity 2",
+    .kind = EX_CONCURRENT,
+    .params = waiters_params,
+    .nparams = 4,
+    .setup = pc_setup,
+    .check = pc_check,
+};
+
+static const struct ex_scenario *const scenarios[] = {&pc, &single, &waiters};
+
+/* The rules of exercises/bounded_buffer.h the grader enforces. */
+static const char *const forbidden[] = {
+    EX_FORBIDDEN_ALWAYS, "rl_semaphore_create", "rl_bounded_semaphore_create",
+    "rl_sem_*",          "rl_queue_*",          NULL};
 
 const struct ex_exercise ex_bounded_buffer = {
     .name = "bounded_buffer",
@@ -274,5 +302,9 @@ const struct ex_exercise ex_bounded_buffer = {
                "every item must be consumed exactly once. Wait in a while "
                "loop, and make sure a notify wakes the right kind of thread.",
     .scenarios = scenarios,
-    .nscenarios = 2,
+    .nscenarios = 3,
+    .forbidden = forbidden,
+    .rule = "Use only the student API of core/racelab.h: a Lock "
+            "(rl_lock_create) and Conditions on it (rl_cond_create); no "
+            "Semaphore.",
 };

@@ -191,6 +191,91 @@ static const struct ex_scenario over = {
     .check = over_check,
 };
 
+/* ---- concurrent over-release --------------------------------------------- */
+
+/* T0 takes one unit, then T0 and T1 both release at once: one release
+ * fills the semaphore, the other must be refused. A bound checked outside
+ * the lock lets both through. */
+struct cover_state {
+    const struct bounded_semaphore_impl *impl;
+    struct bounded_semaphore *s;
+    long value;
+    rl_event *taken; /* T0 holds its unit */
+    int rc[2];       /* each release's status (written by its thread) */
+    bool done[2];    /* each thread finished (written by it) */
+};
+
+/* T0: acquire, let T1 go, release. */
+static void cover_t0(void *arg)
+{
+    struct cover_state *st = arg;
+
+    st->impl->acquire(st->s);
+    rl_event_set(st->taken);
+    st->rc[0] = st->impl->release(st->s);
+    st->done[0] = true;
+}
+
+/* T1: once T0 holds a unit, release one it never took. */
+static void cover_t1(void *arg)
+{
+    struct cover_state *st = arg;
+
+    rl_event_wait(st->taken);
+    st->rc[1] = st->impl->release(st->s);
+    st->done[1] = true;
+}
+
+/* Create the semaphore and the event, start T0 and T1. */
+static void *cover_setup(const void *impl, const long *params)
+{
+    struct cover_state *st = rl_alloc(sizeof *st);
+
+    st->impl = impl;
+    st->value = params[S_VALUE];
+    st->s = st->impl->create(st->value);
+    st->taken = rl_event_create("taken");
+    rl_thread_start(NULL, cover_t0, st);
+    rl_thread_start(NULL, cover_t1, st);
+    return st;
+}
+
+/* Exactly one release succeeded, the other was refused, the count is back
+ * at its bound. */
+static void cover_check(struct rl_run *run, const long *params, void *state)
+{
+    struct cover_state *st = state;
+    (void)params;
+    if (!st->done[0] || !st->done[1])
+        return;
+    int ok = (st->rc[0] == RL_OK) + (st->rc[1] == RL_OK);
+    int refused =
+        (st->rc[0] == RL_ERR_TOO_MANY) + (st->rc[1] == RL_ERR_TOO_MANY);
+    long v = st->impl->value(st->s);
+    if (ok == 1 && refused == 1 && v == st->value)
+        rl_check(run, "concurrent over-release", true,
+                 "of two releases at once on a semaphore one below its "
+                 "bound, one succeeded and one returned RL_ERR_TOO_MANY");
+    else
+        rl_check(run, "concurrent over-release", false,
+                 "two releases at once on a BoundedSemaphore(%ld) one below "
+                 "its bound returned %s (T0) and %s (T1), count %ld; "
+                 "expected one RL_OK, one RL_ERR_TOO_MANY, count %ld",
+                 st->value, ex_status_name(st->rc[0]),
+                 ex_status_name(st->rc[1]), v, st->value);
+}
+
+static const struct ex_scenario cover = {
+    .exercise = "bounded_semaphore",
+    .name = "concurrent-over-release",
+    .summary = "two releases at once one below the bound: one refused",
+    .kind = EX_MISUSE,
+    .params = single_params,
+    .nparams = 1,
+    .setup = cover_setup,
+    .check = cover_check,
+};
+
 /* ---- limit --------------------------------------------------------------- */
 
 enum { L_THREADS, L_VALUE, L_ITERS };
@@ -291,7 +376,13 @@ static const struct ex_scenario limit = {
     .check = limit_check,
 };
 
-static const struct ex_scenario *const scenarios[] = {&limit, &single, &over};
+static const struct ex_scenario *const scenarios[] = {&limit, &single, &over,
+                                                      &cover};
+
+/* The rules of exercises/bounded_semaphore.h the grader enforces. */
+static const char *const forbidden[] = {
+    EX_FORBIDDEN_ALWAYS, "rl_semaphore_create", "rl_bounded_semaphore_create",
+    "rl_sem_*", NULL};
 
 const struct ex_exercise ex_bounded_semaphore = {
     .name = "bounded_semaphore",
@@ -302,5 +393,8 @@ const struct ex_exercise ex_bounded_semaphore = {
                "back and wakes a waiter, and refuses to go above the "
                "initial value (RL_ERR_TOO_MANY).",
     .scenarios = scenarios,
-    .nscenarios = 3,
+    .nscenarios = 4,
+    .forbidden = forbidden,
+    .rule = "Use only the student API of core/racelab.h; build on "
+            "rl_lock_create and rl_cond_create.",
 };

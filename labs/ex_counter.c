@@ -177,7 +177,29 @@ static const struct ex_scenario concurrent = {
     .check = concurrent_check,
 };
 
-static const struct ex_scenario *const scenarios[] = {&concurrent, &single};
+/* Three threads: a lock that is right for two (Peterson's, indexed by
+ * thread id modulo 2) lets two of three in at once. */
+static const struct lab_param three_params[] = {
+    {"threads", "threads incrementing", 3, 4, 1, MAX_WORKERS},
+    {"iters", "increments per thread", 2, 100000, 1, 10000000},
+};
+
+static const struct ex_scenario three = {
+    .exercise = "counter",
+    .name = "three-threads",
+    .summary = "three threads increment at once",
+    .kind = EX_CONCURRENT,
+    .params = three_params,
+    .nparams = 2,
+    .setup = concurrent_setup,
+    .check = concurrent_check,
+};
+
+static const struct ex_scenario *const scenarios[] = {&concurrent, &single,
+                                                      &three};
+
+/* The rules of exercises/counter.h the grader enforces. */
+static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, NULL};
 
 const struct ex_exercise ex_counter = {
     .name = "counter",
@@ -188,5 +210,7 @@ const struct ex_exercise ex_counter = {
                "in between, one update is lost. Hold a Lock across all "
                "three steps.",
     .scenarios = scenarios,
-    .nscenarios = 2,
+    .nscenarios = 3,
+    .forbidden = forbidden,
+    .rule = "Use only the student API of core/racelab.h.",
 };

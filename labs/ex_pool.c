@@ -223,6 +223,9 @@ static const struct ex_scenario parallel = {
 static const struct ex_scenario *const scenarios[] = {&limit, &single,
                                                       &parallel};
 
+/* The rules of exercises/pool.h the grader enforces. */
+static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, NULL};
+
 const struct ex_exercise ex_pool = {
     .name = "pool",
     .title = "Exercise: pool of K places with a semaphore",
@@ -233,4 +236,6 @@ const struct ex_exercise ex_pool = {
                "counter that you test, then increment, does not.",
     .scenarios = scenarios,
     .nscenarios = 3,
+    .forbidden = forbidden,
+    .rule = "Use only the student API of core/racelab.h.",
 };

@@ -305,8 +305,31 @@ static const struct ex_scenario nonowner = {
     .check = nonowner_check,
 };
 
+/* Three threads: two can wait at once, which a release that wakes "the"
+ * waiter (a flag for one) gets wrong. */
+static const struct lab_param three_params[] = {
+    {"threads", "threads taking the RLock", 3, 4, 1, MAX_WORKERS},
+    {"iters", "times each thread takes it", 1, 10000, 1, 1000000},
+    {"depth", "nested acquires each time", 2, 2, 1, 16},
+};
+
+static const struct ex_scenario three = {
+    .exercise = "rlock",
+    .name = "three-threads",
+    .summary = "three threads take the RLock; two may wait at once",
+    .kind = EX_CONCURRENT,
+    .params = three_params,
+    .nparams = 3,
+    .setup = nesting_setup,
+    .check = nesting_check,
+};
+
 static const struct ex_scenario *const scenarios[] = {&nesting, &single,
-                                                      &nonowner};
+                                                      &nonowner, &three};
+
+/* The rules of exercises/rlock.h the grader enforces. */
+static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, "rl_rlock_create",
+                                        NULL};
 
 const struct ex_exercise ex_rlock = {
     .name = "rlock",
@@ -317,5 +340,8 @@ const struct ex_exercise ex_rlock = {
                "again, only the owner may release, and it is free after as "
                "many releases as acquires.",
     .scenarios = scenarios,
-    .nscenarios = 3,
+    .nscenarios = 4,
+    .forbidden = forbidden,
+    .rule = "Use only the student API of core/racelab.h; build on "
+            "rl_lock_create and rl_cond_create (not rl_rlock_create).",
 };

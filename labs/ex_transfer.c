@@ -230,6 +230,9 @@ static const struct ex_scenario concurrent = {
 
 static const struct ex_scenario *const scenarios[] = {&concurrent, &single};
 
+/* The rules of exercises/transfer.h the grader enforces. */
+static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, NULL};
+
 const struct ex_exercise ex_transfer = {
     .name = "transfer",
     .title = "Exercise: bank transfers without deadlock",
@@ -240,4 +243,7 @@ const struct ex_exercise ex_transfer = {
                "\"from, then to\" deadlocks when two transfers cross.",
     .scenarios = scenarios,
     .nscenarios = 2,
+    .forbidden = forbidden,
+    .rule = "Use only the student API of core/racelab.h: one rl_lock per "
+            "account.",
 };

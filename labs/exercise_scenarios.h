@@ -76,7 +76,16 @@ struct ex_exercise {
     const char *explain; /* a short paragraph for the TUI */
     const struct ex_scenario *const *scenarios;
     int nscenarios;
+    /* Functions the exercise's rules forbid (NULL-terminated; "pthread_*"
+     * is a prefix), and the rule as the header words it: a submission
+     * that calls one scores 0 for the exercise, with the rule quoted. */
+    const char *const *forbidden;
+    const char *rule;
 };
+
+/* Functions no exercise may call: the rules say "use only the student API
+ * of core/racelab.h" (pthreads, POSIX semaphores, C11 threads). */
+#define EX_FORBIDDEN_ALWAYS "pthread_*", "sem_*", "mtx_*", "cnd_*", "thrd_*"
 
 /* The exercises, in teaching order. */
 int ex_exercise_count(void);

@@ -77,9 +77,9 @@ else
     bad "the assignment is written in the zip" "$(cat "$ROOT/source/racelab-autograder.conf")"
 fi
 # setup.sh without apt-get: build racelab from the unpacked sources alone.
-# A plain build, as Gradescope's setup.sh makes it: not the sanitizer
-# build this suite may be running under (make passes SANITIZE down).
-if (cd "$ROOT/source" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+# A plain build, as Gradescope's setup.sh makes it: nothing of the make
+# that runs this test (e.g. SANITIZE=1, which make passes down).
+if (cd "$ROOT/source" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SANITIZE \
         make -j2 racelab SANITIZE= BUILD=build) >"$WORK/build.out" 2>&1; then
     ok "racelab builds from the unpacked sources"
 else
@@ -106,7 +106,7 @@ run_grader() {
 cp solutions/counter.c solutions/rlock.c "$ROOT/submission/"
 run_grader reference
 expect_score "the references score full marks, counter and rlock only" \
-    "$ROOT/results/results.json" "19 19 11 counter rlock"
+    "$ROOT/results/results.json" "31 31 17 counter rlock"
 
 rm -f "$ROOT/submission"/*
 git show HEAD:exercises/counter.c >"$ROOT/submission/counter.c" 2>/dev/null ||
@@ -115,7 +115,7 @@ git show HEAD:exercises/rlock.c >"$ROOT/submission/rlock.c" 2>/dev/null ||
     cp exercises/rlock.c "$ROOT/submission/"
 run_grader skeleton
 expect_score "the skeletons score their builds points" \
-    "$ROOT/results/results.json" "2 19 11 counter rlock"
+    "$ROOT/results/results.json" "2 31 17 counter rlock"
 
 # ---- the choice in the zip's file is the one used ---------------------------------
 
@@ -123,7 +123,7 @@ printf 'EXERCISES="counter"\nSEED=0\nPARTIAL_CREDIT=1\n' >"$ROOT/source/racelab-
 cp solutions/counter.c "$ROOT/submission/counter.c"
 run_grader one-exercise
 expect_score "EXERCISES in the conf file: counter only" \
-    "$ROOT/results/results.json" "9 9 5 counter"
+    "$ROOT/results/results.json" "15 15 8 counter"
 if grep -q "Partial credit (--partial-credit)" "$ROOT/results/results.json"; then
     ok "PARTIAL_CREDIT=1 in the conf file turns partial credit on"
 else

@@ -183,6 +183,27 @@ else
     echo "skip: exercises/counter.c or rlock.c was edited; the format sections use them"
 fi
 
+# Output that would break a report (invalid UTF-8, escapes, "]]>", closing
+# tags, a character cut at the limit): every format still parses, and the
+# report file appears whole (written aside, then renamed).
+for fmt in json junit gradescope; do
+    run grade "$WORK/bo.out" "$RACELAB" grade counter --submission tests/fixtures/submissions/bad_output \
+        --no-stress --format $fmt --output "$WORK/bo.$fmt"
+    expect_status "bad output, --format $fmt" 1 "$ST"
+done
+if python3 -c "import json, sys; [json.load(open(f, encoding='utf-8')) for f in sys.argv[1:]]" \
+    "$WORK/bo.json" "$WORK/bo.gradescope" 2>"$WORK/bo.err"; then
+    ok "bad output: JSON and results.json parse as UTF-8"
+else
+    bad "bad output: JSON and results.json parse as UTF-8" "$(cat "$WORK/bo.err")"
+fi
+if python3 -c "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])" "$WORK/bo.junit" 2>"$WORK/bo.err"; then
+    ok "bad output: JUnit is well-formed XML"
+else
+    bad "bad output: JUnit is well-formed XML" "$(cat "$WORK/bo.err")"
+fi
+if ls "$WORK"/bo.*.tmp-* >/dev/null 2>&1; then bad "no temporary report left"; else ok "no temporary report left"; fi
+
 "$RACELAB" grade counter --no-stress --format json --seed 4 --output "$WORK/s1.json" >/dev/null 2>&1
 "$RACELAB" grade counter --no-stress --format json --seed 4 --output "$WORK/s2.json" >/dev/null 2>&1
 if cmp -s "$WORK/s1.json" "$WORK/s2.json"; then ok "grade: same seed, same report"; else bad "grade: same seed, same report"; fi
@@ -196,7 +217,7 @@ mkdir -p "$WORK/roster/good"
 cp solutions/counter.c "$WORK/roster/good/"
 run roster "$WORK/ro.out" "$RACELAB" grade counter --roster "$WORK/roster" --output "$WORK/out" --budget 1 --no-stress
 expect_status "a roster with failing students" 1 "$ST"
-expect_in "roster: the correct student keeps full marks" "$WORK/out/summary.csv" "good,9,9"
+expect_in "roster: the correct student keeps full marks" "$WORK/out/summary.csv" "good,15,15"
 if grep -qF "racelab: grading" "$WORK/ro.out"; then
     bad "roster: no progress line when stderr is a file" "$(head -c 300 "$WORK/ro.out")"
 else
@@ -218,7 +239,7 @@ expect_in "roster: a compile error" "$WORK/out/no_compile.txt" "compile error"
 expect_in "roster: later checks not gradable" "$WORK/out/no_compile.txt" "not gradable"
 expect_in "roster: static state is nondeterminism" "$WORK/out/static_state.txt" "nondeterminism outside the scheduler"
 for s in segfault loop exit fake_pass tamper no_compile static_state; do
-    if grep -qE "^$s,([0-9]+),9," "$WORK/out/summary.csv" && ! grep -q "^$s,9,9" "$WORK/out/summary.csv"; then
+    if grep -qE "^$s,([0-9]+),15," "$WORK/out/summary.csv" && ! grep -q "^$s,15,15" "$WORK/out/summary.csv"; then
         ok "roster: $s below full"
     else
         bad "roster: $s below full" "$(cat "$WORK/out/summary.csv")"

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../core/engine.h"
 #include "../../core/racelab.h"
 #include "../../core/run.h"
 
@@ -262,7 +263,8 @@ static void b_queue_create(void *a)
     got = rl_queue_create("q", 2) == NULL;
 }
 
-#define NULLARG(fn, what) "T0: bad argument (" fn ": the " what " is NULL, step 1)"
+#define NULLARG(fn, what)                                                      \
+    "T0: bad argument (" fn ": the " what " is NULL, step 1)"
 
 static const struct api_case cases[] = {
     {"rl_thread_start", b_thread_start, 1,
@@ -306,8 +308,7 @@ static const struct api_case cases[] = {
      NULLARG("rl_cond_notify_all", "Condition")},
     {"rl_event_set", b_event_set, 1, NULLARG("rl_event_set", "Event")},
     {"rl_event_clear", b_event_clear, 1, NULLARG("rl_event_clear", "Event")},
-    {"rl_event_is_set", b_event_is_set, 0,
-     NULLARG("rl_event_is_set", "Event")},
+    {"rl_event_is_set", b_event_is_set, 0, NULLARG("rl_event_is_set", "Event")},
     {"rl_event_wait", b_event_wait, RL_ERR_ARG,
      NULLARG("rl_event_wait", "Event")},
     {"rl_event_wait_timeout", b_event_wait_timeout, RL_ERR_ARG,
@@ -319,12 +320,10 @@ static const struct api_case cases[] = {
      NULLARG("rl_barrier_wait", "Barrier")},
     {"rl_barrier_wait_timeout", b_barrier_wait_timeout, -RL_ERR_ARG,
      NULLARG("rl_barrier_wait_timeout", "Barrier")},
-    {"rl_queue_put", b_queue_put, RL_ERR_ARG,
-     NULLARG("rl_queue_put", "Queue")},
+    {"rl_queue_put", b_queue_put, RL_ERR_ARG, NULLARG("rl_queue_put", "Queue")},
     {"rl_queue_put_timeout", b_queue_put_timeout, RL_ERR_ARG,
      NULLARG("rl_queue_put_timeout", "Queue")},
-    {"rl_queue_get", b_queue_get, RL_ERR_ARG,
-     NULLARG("rl_queue_get", "Queue")},
+    {"rl_queue_get", b_queue_get, RL_ERR_ARG, NULLARG("rl_queue_get", "Queue")},
     {"rl_queue_get_timeout", b_queue_get_timeout, RL_ERR_ARG,
      NULLARG("rl_queue_get_timeout", "Queue")},
     {"rl_queue_qsize", b_queue_qsize, 0, NULLARG("rl_queue_qsize", "Queue")},
@@ -439,7 +438,10 @@ static Suite *api_suite(void)
     tcase_add_loop_test(tc, test_misuse_sim, 0, n);
     /* a blocking call, a value call and the limits on real threads too */
     tcase_add_loop_test(tc, test_misuse_os, 6, 11);
-    tcase_add_loop_test(tc, test_misuse_os, n - 4, n);
+    tcase_add_loop_test(tc, test_misuse_os, n - 4, n - 2);
+    /* (not the threads limit: on os, threads started by a lab thread
+     * that never run leave the run abandoned, by design) */
+    tcase_add_loop_test(tc, test_misuse_os, n - 1, n);
     tcase_add_test(tc, test_outside_a_run);
     suite_add_tcase(s, tc);
     return s;

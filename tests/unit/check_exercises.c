@@ -49,10 +49,10 @@ RL_EXERCISE_IMPL_DECLARE(student_, barrier);
 RL_EXERCISE_IMPL_DECLARE(student_, pool);
 RL_EXERCISE_IMPL_DECLARE(student_, transfer);
 
-/* The buggy versions, tests/fixtures/buggy/NAME.c built with the prefix buggy_NAME_.
- * Weak: they link in only with the Makefile rule for check_exercises;
- * without it their tests fail with a message instead of the whole test
- * build failing to link. */
+/* The buggy versions, tests/fixtures/buggy/NAME.c built with the prefix
+ * buggy_NAME_. Weak: they link in only with the Makefile rule for
+ * check_exercises; without it their tests fail with a message instead of the
+ * whole test build failing to link. */
 #define BUGGY(name, exercise)                                                  \
     extern const struct exercise##_impl buggy_##name##_##exercise##_impl       \
         __attribute__((weak))

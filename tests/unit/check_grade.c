@@ -2,10 +2,10 @@
 /*
  * check_grade.c - the grader (tui/grade/): reference solutions score full
  * marks, every skeleton scores below full, each buggy implementation in
- * tests/fixtures/buggy/ is caught by the right check with the right message, and
- * the fake submissions in tests/fixtures/submissions/ (crash, endless loop, exit(0),
- * fake output, a forged result, a compile error, static state) are each
- * graded as failing with their outcome named while the other checks still
+ * tests/fixtures/buggy/ is caught by the right check with the right message,
+ * and the fake submissions in tests/fixtures/submissions/ (crash, endless loop,
+ * exit(0), fake output, a forged result, a compile error, static state) are
+ * each graded as failing with their outcome named while the other checks still
  * run. Same seed, same report.
  *
  * Run from the source directory (make check-build does): the grader finds
@@ -14,17 +14,20 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
-#include <unistd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../tui/grade/grade.h"
 #include "../../tui/grade/grade_check.h"
 #include "../../tui/grade/grade_child.h"
-#include "lib_pristine.h"
 #include "../../tui/grade/grade_report.h"
+#include "lib_pristine.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -89,7 +92,7 @@ START_TEST(test_solutions_full_marks)
         ck_assert_str_eq(c->summary, s->summary);
         shared++;
     }
-    ck_assert_int_eq(shared, 8);
+    ck_assert_int_eq(shared, 11);
     grade_report_free(&r);
 }
 END_TEST
@@ -107,8 +110,8 @@ START_TEST(test_skeletons_below_full)
         if (!test_exercise_pristine(path))
             continue; /* the student's work, not the skeleton */
         /* An untouched skeleton scores exactly its builds point. */
-        ck_assert_msg(ge->points == 1, "skeleton %s scored %d/%d",
-                      ge->ex->name, ge->points, ge->max_points);
+        ck_assert_msg(ge->points == 1, "skeleton %s scored %d/%d", ge->ex->name,
+                      ge->points, ge->max_points);
         /* The skeletons compile: they fail their checks, not the build. */
         ck_assert_int_eq(r.checks[ge->first].outcome, GRADE_PASS);
         ck_assert_int_eq(r.checks[ge->first].points, 1);
@@ -176,10 +179,10 @@ START_TEST(test_noop_builds_points_only)
         if (c->kind != GRADE_SAFETY)
             continue;
         safety++;
-        ck_assert_msg(c->points == 0, "%s: %s scored %d", c->exercise,
-                      c->name, c->points);
+        ck_assert_msg(c->points == 0, "%s: %s scored %d", c->exercise, c->name,
+                      c->points);
     }
-    ck_assert_int_eq(safety, 8);
+    ck_assert_int_eq(safety, 11);
     /* pool's "parallel" passes (nothing stops anyone), but is not scored. */
     const struct grade_check *c = find_check(&r, "pool", "safety: parallel");
     ck_assert_int_eq(c->outcome, GRADE_PASS);
@@ -291,6 +294,18 @@ static const struct buggy buggies[] = {
      "final value", "updates lost"},
     {"counter_no_lock.c", "counter", "safety: concurrent", GRADE_WRONG,
      "final value", "updates lost"},
+    {"counter_peterson.c", "counter", "safety: three-threads", GRADE_WRONG,
+     "final value", "counter = 4, expected 6: 2 updates lost"},
+    {"bounded_buffer_notify_transition.c", "bounded_buffer",
+     "liveness: waiters", GRADE_DEADLOCK, "no deadlock",
+     "waits for a notify on buf.not_empty"},
+    {"bounded_semaphore_bound_unlocked.c", "bounded_semaphore",
+     "misuse: concurrent-over-release", GRADE_WRONG, "concurrent over-release",
+     "returned RL_OK (T0) and RL_OK (T1), count 3"},
+    {"rlock_waiting_flag.c", "rlock", "liveness: three-threads", GRADE_DEADLOCK,
+     "no deadlock", "waits for a notify on rlock.freed"},
+    {"pool_leave_unlocked.c", "pool", "safety: parallel", GRADE_WRONG,
+     "no lost update", "lost update on pool.inside: T0 loaded 3 at step 33"},
     {"pool_no_semaphore.c", "pool", "safety: limit", GRADE_WRONG, "limit",
      "3 threads were inside the section at once (limit 2)"},
     {"pool_one_at_a_time.c", "pool", "safety: parallel", GRADE_WRONG,
@@ -351,13 +366,14 @@ START_TEST(test_every_buggy_below_full)
         n++;
     }
     closedir(d);
-    ck_assert_int_ge(n, 14);
+    ck_assert_int_ge(n, 19);
 }
 END_TEST
 
 /* ---- isolation ---------------------------------------------------------- */
 
-/* Grade tests/fixtures/submissions/<name>/counter.c with a short wall-clock guard. */
+/* Grade tests/fixtures/submissions/<name>/counter.c with a short wall-clock
+ * guard. */
 static void grade_fake(const char *name, struct grade_report *r)
 {
     char path[256];
@@ -368,7 +384,8 @@ static void grade_fake(const char *name, struct grade_report *r)
     o.nexercises = 1;
     o.budget_s = 1;
     grade(&o, r);
-    ck_assert_int_eq(r->nchecks, 4); /* builds, single, safety, liveness */
+    /* builds, single, safety and liveness of concurrent and three-threads */
+    ck_assert_int_eq(r->nchecks, 6);
 }
 
 START_TEST(test_isolation_segfault)
@@ -376,7 +393,7 @@ START_TEST(test_isolation_segfault)
     struct grade_report r;
     grade_fake("segfault", &r);
     ck_assert_int_eq(r.checks[0].outcome, GRADE_PASS);
-    for (int i = 1; i < 4; i++) {
+    for (int i = 1; i < r.nchecks; i++) {
         ck_assert_int_eq(r.checks[i].outcome, GRADE_CRASH);
         ck_assert_ptr_nonnull(strstr(r.checks[i].message, "SIGSEGV"));
         ck_assert_int_eq(r.checks[i].points, 0);
@@ -390,7 +407,7 @@ START_TEST(test_isolation_loop)
 {
     struct grade_report r;
     grade_fake("loop", &r);
-    for (int i = 1; i < 4; i++) {
+    for (int i = 1; i < r.nchecks; i++) {
         ck_assert_int_eq(r.checks[i].outcome, GRADE_TIMEOUT);
         ck_assert_ptr_nonnull(strstr(r.checks[i].message, "did not finish"));
     }
@@ -403,7 +420,7 @@ START_TEST(test_isolation_exit)
 {
     struct grade_report r;
     grade_fake("exit", &r);
-    for (int i = 1; i < 4; i++) {
+    for (int i = 1; i < r.nchecks; i++) {
         ck_assert_int_eq(r.checks[i].outcome, GRADE_EXIT);
         /* exit status 0 (a sanitizer's leak check at exit may change
          * it): what matters is that it is not a pass */
@@ -435,7 +452,7 @@ START_TEST(test_isolation_tamper)
 {
     struct grade_report r;
     grade_fake("tamper", &r);
-    for (int i = 1; i < 4; i++)
+    for (int i = 1; i < r.nchecks; i++)
         ck_assert_int_eq(r.checks[i].outcome, GRADE_CORRUPT);
     ck_assert_int_eq(r.points, 1);
     grade_report_free(&r);
@@ -449,7 +466,7 @@ START_TEST(test_isolation_no_compile)
     ck_assert_int_eq(r.checks[0].outcome, GRADE_COMPILE);
     ck_assert_ptr_nonnull(strstr(r.checks[0].detail, "error"));
     ck_assert_ptr_nonnull(strstr(r.checks[0].detail, "increment_by"));
-    for (int i = 1; i < 4; i++) {
+    for (int i = 1; i < r.nchecks; i++) {
         ck_assert_int_eq(r.checks[i].outcome, GRADE_SKIPPED);
         ck_assert_ptr_nonnull(strstr(r.checks[i].message, "not gradable"));
     }
@@ -503,6 +520,75 @@ START_TEST(test_misuse_not_abort)
 }
 END_TEST
 
+/* Only the student API reaches a submission: not the reference solutions
+ * linked into racelab, not racelab's internals, not solutions/ on the
+ * include path. Each is a build failure, 0 points. */
+START_TEST(test_hostile_cannot_reach)
+{
+    static const struct {
+        const char *name, *text;
+    } cases[] = {
+        {"call_reference", "cannot load the compiled submission: undefined "
+                           "symbol: reference_counter_impl"},
+        {"call_internal", "cannot load the compiled submission: undefined "
+                          "symbol: child_send"},
+        {"include_solution", "counter.c:7:10: fatal error: "
+                             "../solutions/counter.c: No such file"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct grade_report r;
+        grade_fake(cases[k].name, &r);
+        const struct grade_check *b = &r.checks[0];
+        ck_assert_int_eq(b->outcome, GRADE_COMPILE);
+        ck_assert_msg(strstr(b->message, cases[k].text) != NULL ||
+                          strstr(b->detail, cases[k].text) != NULL,
+                      "%s: %s / %s", cases[k].name, b->message, b->detail);
+        ck_assert_int_eq(r.points, 0);
+        grade_report_free(&r);
+    }
+}
+END_TEST
+
+/* A submission that calls what its exercise's rules forbid scores 0 for
+ * the exercise, the rule quoted; nothing else is run. */
+START_TEST(test_forbidden_caught)
+{
+    static const struct {
+        const char *dir, *exercise, *message;
+    } cases[] = {
+        {"forbidden_barrier", "barrier",
+         "barrier.c calls rl_barrier_create, which the exercise forbids: "
+         "\"Use only the student API of core/racelab.h; build on "
+         "rl_lock_create and rl_cond_create.\" (exercises/barrier.h, "
+         "RULES)"},
+        {"forbidden_pthread", "counter",
+         "counter.c calls pthread_mutex_unlock, which the exercise forbids: "
+         "\"Use only the student API of core/racelab.h.\" "
+         "(exercises/counter.h, RULES)"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char path[256];
+        const char *ex[] = {cases[k].exercise};
+        struct grade_report r;
+        snprintf(path, sizeof path, "tests/fixtures/submissions/%s",
+                 cases[k].dir);
+        struct grade_options o = base_options(path);
+        o.exercises = ex;
+        o.nexercises = 1;
+        grade(&o, &r);
+        ck_assert_int_eq(r.checks[0].rule, GRADE_RULE_FORBIDDEN);
+        ck_assert_str_eq(r.checks[0].check, "rules");
+        ck_assert_str_eq(r.checks[0].message, cases[k].message);
+        for (int i = 1; i < r.nchecks; i++) {
+            ck_assert_int_eq(r.checks[i].outcome, GRADE_SKIPPED);
+            ck_assert_int_eq(r.checks[i].rule, GRADE_RULE_FORBIDDEN);
+        }
+        ck_assert_int_eq(r.points, 0);
+        grade_report_free(&r);
+    }
+}
+END_TEST
+
 /* In the child: the descriptors open above 2, but the result pipe and the
  * listing's own. */
 static void child_count_fds(void *ctx, int fd, uint64_t nonce)
@@ -510,6 +596,8 @@ static void child_count_fds(void *ctx, int fd, uint64_t nonce)
     (void)ctx;
     long n = 0;
     DIR *d = opendir("/proc/self/fd");
+    if (d == NULL)
+        n = -1;
     struct dirent *de;
     while (d != NULL && (de = readdir(d)) != NULL) {
         int x = atoi(de->d_name);
@@ -557,9 +645,121 @@ static char *render(const struct grade_report *r, enum grade_format fmt)
     return buf;
 }
 
+/* A file of text: whether it is all valid UTF-8 with no control character
+ * but newline (and tab). */
+static bool clean_text(const char *s)
+{
+    while (*s != '\0') {
+        size_t n = grade_utf8_len(s);
+        if (n == 0 ||
+            (n == 1 && (unsigned char)*s < 0x20 && *s != '\n' && *s != '\t'))
+            return false;
+        s += n;
+    }
+    return true;
+}
+
+/* A submission whose output holds invalid UTF-8, terminal escapes, "]]>"
+ * and closing tags, and accented text cut at the output limit: every
+ * format stays valid UTF-8 without control characters, and the markup is
+ * text. */
+START_TEST(test_bad_output_reports_valid)
+{
+    struct grade_report r;
+    grade_fake("bad_output", &r);
+    const struct grade_check *c =
+        find_check(&r, "counter", "safety: concurrent");
+    ck_assert_int_eq(c->outcome, GRADE_WRONG);
+    ck_assert_ptr_nonnull(c->output);
+    ck_assert_ptr_nonnull(strstr(c->output, "bad ?? ? ??? end\n?[2J?]0;owned? "
+                                            "]]> </failure>"));
+    for (int fmt = GRADE_FMT_TEXT; fmt <= GRADE_FMT_JUNIT; fmt++) {
+        char *text = render(&r, (enum grade_format)fmt);
+        ck_assert_msg(clean_text(text), "format %d is not clean text", fmt);
+        free(text);
+    }
+    char *junit = render(&r, GRADE_FMT_JUNIT);
+    ck_assert_ptr_null(strstr(junit, "]]>"));
+    ck_assert_ptr_nonnull(
+        strstr(junit, "]]&gt; &lt;/failure&gt;&lt;/testcase&gt; &quot;}]"));
+    free(junit);
+    char *json = render(&r, GRADE_FMT_JSON);
+    ck_assert_ptr_nonnull(strstr(json, "]]> </failure></testcase> \\\"}]"));
+    free(json);
+    grade_report_free(&r);
+}
+END_TEST
+
+/* A submission that forks, escapes its check with setsid() and a double
+ * fork, writes into $HOME and the installation, and (as root only: else
+ * it could) signals the grader: the grading goes on, the stray is gone
+ * when the check ends, and nothing landed outside the check's private
+ * directory. */
+START_TEST(test_harm_contained)
+{
+    char dir[] = "/tmp/racelab-test-harm-XXXXXX", home[128], inst[128],
+         pidfile[160], path[200];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(chmod(dir, 0777), 0); /* the check's user writes here */
+    snprintf(home, sizeof home, "%s/home", dir);
+    snprintf(inst, sizeof inst, "%s/install", dir);
+    snprintf(pidfile, sizeof pidfile, "%s/pid", dir);
+    ck_assert_int_eq(mkdir(home, 0777), 0);
+    ck_assert_int_eq(mkdir(inst, 0755), 0);
+    setenv("HOME", home, 1);
+    setenv("RACELAB_TEST_INSTALL", inst, 1);
+    setenv("RACELAB_TEST_PIDFILE", pidfile, 1);
+    if (geteuid() == 0)
+        setenv("RACELAB_TEST_KILL_PARENT", "1", 1);
+
+    char sub[] = "tests/fixtures/submissions/harm";
+    const char *ex[] = {"counter"};
+    struct grade_options o = base_options(sub);
+    struct grade_report r;
+    o.exercises = ex;
+    o.nexercises = 1;
+    o.no_stress = false; /* the os run may create threads: and processes */
+    grade(&o, &r);
+    ck_assert_int_eq(r.nchecks, 8);
+    /* No fork where processes are not allowed. */
+    const struct grade_check *c =
+        find_check(&r, "counter", "safety: concurrent");
+    ck_assert_ptr_nonnull(c->output);
+    ck_assert_ptr_nonnull(strstr(c->output, "forks: 0\n"));
+    /* The escaped process (from the os run, which may fork) is gone. */
+    FILE *f = fopen(pidfile, "r");
+    if (f != NULL) {
+        int pid = 0;
+        ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
+        fclose(f);
+        ck_assert_int_gt(pid, 0);
+        ck_assert_int_eq(kill(pid, 0), -1);
+        ck_assert_int_eq(errno, ESRCH);
+    }
+    /* $HOME was the check's private directory, not ours. */
+    snprintf(path, sizeof path, "%s/racelab-harm", home);
+    ck_assert_int_ne(access(path, F_OK), 0);
+    if (geteuid() == 0) {
+        /* as the unprivileged user: the root-owned tree is not writable,
+         * and the grader could not be stopped or killed */
+        snprintf(path, sizeof path, "%s/racelab-harm", inst);
+        ck_assert_int_ne(access(path, F_OK), 0);
+        ck_assert_int_eq(r.checks[0].outcome, GRADE_PASS);
+    }
+    grade_report_free(&r);
+    unlink(pidfile);
+    snprintf(path, sizeof path, "%s/racelab-harm", inst);
+    unlink(path);
+    rmdir(home);
+    rmdir(inst);
+    rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_same_seed_same_report)
 {
-    struct grade_options o = base_options("tests/fixtures/buggy/pool_no_semaphore.c");
+    struct grade_options o =
+        base_options("tests/fixtures/buggy/pool_no_semaphore.c");
     struct grade_report a, b;
     o.seed = 9;
     grade(&o, &a);
@@ -580,14 +780,15 @@ START_TEST(test_tap_plan_first)
 {
     /* A fixed buggy file, not exercises/counter.c: the student's may be
      * solved. */
-    struct grade_options o = base_options("tests/fixtures/buggy/counter_no_lock.c");
+    struct grade_options o =
+        base_options("tests/fixtures/buggy/counter_no_lock.c");
     const char *ex[] = {"counter"};
     struct grade_report r;
     o.exercises = ex;
     o.nexercises = 1;
     grade(&o, &r);
     char *tap = render(&r, GRADE_FMT_TAP);
-    ck_assert_ptr_eq(strstr(tap, "TAP version 14\n1..4\n"), tap);
+    ck_assert_ptr_eq(strstr(tap, "TAP version 14\n1..6\n"), tap);
     ck_assert_ptr_nonnull(strstr(tap, "\nok 1 - counter: builds\n"));
     ck_assert_ptr_nonnull(
         strstr(tap, "\nnot ok 3 - counter: safety: concurrent\n  ---\n"));
@@ -618,7 +819,8 @@ END_TEST
 
 START_TEST(test_bad_options)
 {
-    struct grade_options o = base_options("tests/fixtures/buggy/counter_no_lock.c");
+    struct grade_options o =
+        base_options("tests/fixtures/buggy/counter_no_lock.c");
     const char *bad[] = {"nosuch"};
     struct grade_report r;
     char err[512];
@@ -659,12 +861,16 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_isolation_static_state);
     tcase_add_test(tc, test_misuse_not_abort);
     tcase_add_test(tc, test_child_closes_descriptors);
+    tcase_add_test(tc, test_hostile_cannot_reach);
+    tcase_add_test(tc, test_forbidden_caught);
+    tcase_add_test(tc, test_harm_contained);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("reports");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_same_seed_same_report);
     tcase_add_test(tc, test_tap_plan_first);
+    tcase_add_test(tc, test_bad_output_reports_valid);
     tcase_add_test(tc, test_bad_options);
     tcase_add_test(tc, test_partial_credit_by_class);
     tcase_add_test(tc, test_rules_in_readme);

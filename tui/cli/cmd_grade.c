@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../core/mem.h"
 #include "cli.h"
@@ -38,12 +39,65 @@ enum {
 };
 
 static const struct cli_option grade_options_table[] = {
-    {"submission", 0, true, OPT_SUBMISSION}, {"roster", 0, true, OPT_ROSTER},
-    {"format", 0, true, OPT_FORMAT},         {"output", 'o', true, OPT_OUTPUT},
-    {"seed", 0, true, CLI_OPT_SEED},         {"budget", 0, true, OPT_BUDGET},
-    {"no-stress", 0, false, OPT_NO_STRESS},  {"partial-credit", 0, false, OPT_PARTIAL},
+    {"submission", 0, true, OPT_SUBMISSION},
+    {"roster", 0, true, OPT_ROSTER},
+    {"format", 0, true, OPT_FORMAT},
+    {"output", 'o', true, OPT_OUTPUT},
+    {"seed", 0, true, CLI_OPT_SEED},
+    {"budget", 0, true, OPT_BUDGET},
+    {"no-stress", 0, false, OPT_NO_STRESS},
+    {"partial-credit", 0, false, OPT_PARTIAL},
     {NULL, 0, false, 0},
 };
+
+/* A report file written atomically: a temporary file beside path, renamed
+ * over path only once complete (report_commit), so a report is never seen
+ * half written, and nothing a check left running could write into it. */
+struct report_file {
+    FILE *f;
+    char tmp[4096 + 16];
+    const char *path;
+};
+
+/* Open a temporary file for path. Returns 0, or -1 with errno. */
+static int report_open(struct report_file *rf, const char *path)
+{
+    rf->path = path;
+    snprintf(rf->tmp, sizeof rf->tmp, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(rf->tmp);
+    if (fd < 0)
+        return -1;
+    fchmod(fd, 0644);
+    rf->f = fdopen(fd, "w");
+    if (rf->f == NULL) {
+        int e = errno;
+        close(fd);
+        unlink(rf->tmp);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+/* Finish: flush and close, then rename into place (keep is false: drop
+ * it). Returns 0, or -1 with errno. */
+static int report_commit(struct report_file *rf, bool keep)
+{
+    int rc = fflush(rf->f) == 0 && fsync(fileno(rf->f)) == 0 ? 0 : -1;
+    int e = errno;
+    if (fclose(rf->f) != 0 && rc == 0) {
+        rc = -1;
+        e = errno;
+    }
+    if (rc == 0 && keep && rename(rf->tmp, rf->path) != 0) {
+        rc = -1;
+        e = errno;
+    }
+    if (rc != 0 || !keep)
+        unlink(rf->tmp);
+    errno = e;
+    return rc;
+}
 
 /* Grade one submission into f. Returns 0, or -1 with a message in err. */
 static int grade_one(const struct grade_options *o, FILE *f,
@@ -186,7 +240,7 @@ static int grade_roster(const struct grade_options *base, const char *dir,
     char err[512], path[4096], sub[4096];
     char **students;
     int n, status = CLI_EXIT_OK;
-    FILE *f;
+    struct report_file rf;
     struct roster_progress rp;
 
     memset(&rp, 0, sizeof rp);
@@ -213,41 +267,41 @@ static int grade_roster(const struct grade_options *base, const char *dir,
         snprintf(path, sizeof path, "%s/%s.%s", outdir, students[i],
                  grade_format_ext(fmt));
         o.submission = sub;
-        f = fopen(path, "w");
-        if (f == NULL) {
+        if (report_open(&rf, path) != 0) {
             status = cli_error("cannot write %s: %s", path, strerror(errno));
             break;
         }
         rp.student = students[i];
         rp.index = i;
         rp.count = n;
-        if (grade_one_progress(&o, f, fmt, &reports[i], &rp, err,
+        if (grade_one_progress(&o, rf.f, fmt, &reports[i], &rp, err,
                                sizeof err) != 0) {
-            fprintf(f, "racelab grade: %s\n", err);
+            fprintf(rf.f, "racelab grade: %s\n", err);
             printf("%-24s not graded: %s\n", students[i], err);
         } else {
             printf("%-24s %d/%d points  (%s)\n", students[i], reports[i].points,
                    reports[i].max_points, path);
         }
-        fclose(f);
+        if (report_commit(&rf, true) != 0)
+            status = cli_error("cannot write %s: %s", path, strerror(errno));
         fflush(stdout);
         if (reports[i].points < reports[i].max_points ||
             reports[i].max_points == 0)
             status = status == CLI_EXIT_USAGE ? status : CLI_EXIT_FAIL;
     }
     snprintf(path, sizeof path, "%s/summary.csv", outdir);
-    f = fopen(path, "w");
-    if (f != NULL) {
-        grade_summary_csv(f, (const char *const *)students, reports, n);
-        fclose(f);
+    if (report_open(&rf, path) == 0) {
+        grade_summary_csv(rf.f, (const char *const *)students, reports, n);
+        if (report_commit(&rf, true) != 0)
+            status = cli_error("cannot write %s: %s", path, strerror(errno));
     } else {
         status = cli_error("cannot write %s: %s", path, strerror(errno));
     }
     snprintf(path, sizeof path, "%s/summary.json", outdir);
-    f = fopen(path, "w");
-    if (f != NULL) {
-        grade_summary_json(f, (const char *const *)students, reports, n);
-        fclose(f);
+    if (report_open(&rf, path) == 0) {
+        grade_summary_json(rf.f, (const char *const *)students, reports, n);
+        if (report_commit(&rf, true) != 0)
+            status = cli_error("cannot write %s: %s", path, strerror(errno));
     } else {
         status = cli_error("cannot write %s: %s", path, strerror(errno));
     }
@@ -352,20 +406,25 @@ static int grade_job_execute(struct grade_job *job)
     if (job->roster != NULL)
         return grade_roster(&job->o, job->roster,
                             job->output != NULL ? job->output : ".", job->fmt);
+    struct report_file rf;
     if (job->output != NULL) {
-        f = fopen(job->output, "w");
-        if (f == NULL)
+        if (report_open(&rf, job->output) != 0)
             return cli_error("cannot write %s: %s", job->output,
                              strerror(errno));
+        f = rf.f;
     }
     if (grade_one(&job->o, f, job->fmt, &r, err, sizeof err) != 0) {
         if (f != stdout)
-            fclose(f);
+            report_commit(&rf, false);
         return cli_error("%s", err);
     }
     status = r.points == r.max_points ? CLI_EXIT_OK : CLI_EXIT_FAIL;
     if (f != stdout) {
-        fclose(f);
+        if (report_commit(&rf, true) != 0) {
+            grade_report_free(&r);
+            return cli_error("cannot write %s: %s", job->output,
+                             strerror(errno));
+        }
         printf("racelab grade: %d/%d points; report in %s\n", r.points,
                r.max_points, job->output);
     }

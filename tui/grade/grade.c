@@ -14,10 +14,11 @@
  * exercise's checks to the sink so the report is written as the grading
  * goes.
  */
-#include "../../core/mem.h"
 #include "grade.h"
+#include "../../core/mem.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "grade_check.h"
+#include "grade_child.h"
 #include "grade_compile.h"
 
 /* Points per check, by kind (grade.h). */
@@ -90,9 +92,8 @@ const char *grade_class_text(enum grade_class c)
 static const struct {
     const char *name, *text;
 } rules[GRADE_RULE_COUNT] = {
-    [GRADE_RULE_PASSED] = {"passed",
-                           "a check that passes under every explored "
-                           "schedule scores its points"},
+    [GRADE_RULE_PASSED] = {"passed", "a check that passes under every explored "
+                                     "schedule scores its points"},
     [GRADE_RULE_ALL_OR_NOTHING] = {"all or nothing",
                                    "a check that fails under any explored "
                                    "schedule scores 0, however hard the "
@@ -121,6 +122,10 @@ static const struct {
     [GRADE_RULE_NOT_BUILT] = {"not built",
                               "an exercise that does not build scores 0 "
                               "for every check"},
+    [GRADE_RULE_FORBIDDEN] = {"forbidden",
+                              "a submission that calls a function its "
+                              "exercise's rules forbid scores 0 for the "
+                              "exercise"},
     [GRADE_RULE_STRESS] = {"reported only",
                            "runs on real threads (os backend) are "
                            "reported, never scored"},
@@ -156,6 +161,61 @@ size_t grade_replay_command(const struct grade_check *c, char *buf, size_t len)
     else
         n = snprintf(buf, len, "racelab replay --schedule '%s'", c->schedule);
     return n < 0 ? 0 : (size_t)n;
+}
+
+/* ---- text from the submission ------------------------------------------- */
+
+/* The length of the valid UTF-8 character at p, or 0. */
+size_t grade_utf8_len(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (p[0] < 0x80)
+        return 1;
+    size_t n = p[0] >= 0xC2 && p[0] <= 0xDF   ? 2
+               : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+               : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
+                                              : 0;
+    if (n == 0)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0; /* also a NUL: the string was cut mid-character */
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
+        return 0; /* overlong, surrogate, past U+10FFFF */
+    return n;
+}
+
+/* Replace invalid UTF-8 and control characters in s with '?'. */
+void grade_sanitize(char *s)
+{
+    if (s == NULL)
+        return;
+    while (*s != '\0') {
+        size_t n = grade_utf8_len(s);
+        if (n == 0) {
+            *s++ = '?';
+            continue;
+        }
+        if (n == 1 && (((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t') ||
+                       *s == 0x7f))
+            *s = '?';
+        s += n;
+    }
+}
+
+/* Everything in c that came from the submission's process, made safe
+ * for the reports (the message fields may also have been cut
+ * mid-character by a fixed-size copy). */
+static void check_sanitize(struct grade_check *c)
+{
+    grade_sanitize(c->check);
+    grade_sanitize(c->message);
+    grade_sanitize(c->expected);
+    grade_sanitize(c->summary);
+    grade_sanitize(c->detail);
+    grade_sanitize(c->schedule);
+    grade_sanitize(c->output);
 }
 
 /* ---- planning ----------------------------------------------------------- */
@@ -348,6 +408,18 @@ static const char *grade_build(const struct grade_options *o, const char *home,
     }
     free(out);
     path = so;
+    /* The exercise's rules, enforced on what the .so calls. */
+    char name[128];
+    if (grade_so_forbidden(so, ge->ex->forbidden, name, sizeof name)) {
+        c->outcome = GRADE_WRONG;
+        c->rule = GRADE_RULE_FORBIDDEN;
+        snprintf(c->check, sizeof c->check, "rules");
+        snprintf(c->message, sizeof c->message,
+                 "%s.c calls %s, which the exercise forbids: \"%s\" "
+                 "(exercises/%s.h, RULES)",
+                 ge->ex->name, name, ge->ex->rule, ge->ex->name);
+        return "";
+    }
     /* Load it in a child: undefined symbols, a missing table, or a
      * constructor that misbehaves show here. */
     if (!grade_check_load(o, path, ge->ex->name, c)) {
@@ -363,6 +435,25 @@ static const char *grade_build(const struct grade_options *o, const char *home,
 
 /* ---- the driver --------------------------------------------------------- */
 
+/* nftw callback: remove one entry (children first). */
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+/* Remove dir and everything in it (the private tree, what checks left). */
+static void remove_tree(const char *dir)
+{
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 /* Whether a passing check of kind k on sc is one that doing nothing also
  * passes (GRADE_RULE_NEEDS_SAFETY). */
 static bool needs_safety(const struct grade_check *c)
@@ -374,7 +465,8 @@ static bool needs_safety(const struct grade_check *c)
 /* Apply "needs safety" to ge's checks: unless every safety check that
  * keeps threads apart passed, the checks an empty implementation passes
  * too keep their verdict but score 0. */
-static void apply_needs_safety(struct grade_report *r, struct grade_exercise *ge)
+static void apply_needs_safety(struct grade_report *r,
+                               struct grade_exercise *ge)
 {
     bool safe = true;
     for (int i = ge->first; i < ge->first + ge->nchecks; i++) {
@@ -417,6 +509,7 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
         o.pct_runs = GRADE_PCT_RUNS;
     r->seed = o.seed;
     r->partial_credit = o.partial_credit;
+    child_grader_protect();
     if (plan(&o, r, err, errlen) != 0)
         return -1;
     tmpdir[0] = '\0';
@@ -431,6 +524,21 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
                  strerror(errno));
         return -1;
     }
+    {
+        /* Absolute: the compiler runs in a directory of its own. */
+        char abs[PATH_MAX];
+        if (realpath(tmpdir, abs) != NULL)
+            snprintf(tmpdir, sizeof tmpdir, "%s", abs);
+        /* The compiler and the checks run as the unprivileged user when
+         * we are root: it writes the .so here and reads it back. */
+        unsigned uid, gid;
+        if (child_run_as(&uid, &gid) && chown(tmpdir, uid, gid) != 0) {
+            snprintf(err, errlen, "cannot hand %s to uid %u: %s", tmpdir, uid,
+                     strerror(errno));
+            remove_tree(tmpdir);
+            return -1;
+        }
+    }
     if (sink != NULL && sink->begin != NULL)
         sink->begin(sink->ctx, r);
     for (int e = 0; e < r->nex; e++) {
@@ -442,7 +550,14 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
         memset(&share, 0, sizeof share);
         for (int i = ge->first + 1; i < ge->first + ge->nchecks; i++) {
             struct grade_check *c = &r->checks[i];
-            if (!gradable) {
+            if (!gradable && b->rule == GRADE_RULE_FORBIDDEN) {
+                c->outcome = GRADE_SKIPPED;
+                c->rule = GRADE_RULE_FORBIDDEN;
+                snprintf(c->message, sizeof c->message,
+                         "not graded: %s breaks the exercise's rules (see "
+                         "builds; not run, scored 0)",
+                         ge->ex->name);
+            } else if (!gradable) {
                 c->outcome = GRADE_SKIPPED;
                 c->rule = GRADE_RULE_NOT_BUILT;
                 snprintf(c->message, sizeof c->message,
@@ -454,6 +569,8 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
             }
         }
         grade_share_clear(&share);
+        for (int i = ge->first; i < ge->first + ge->nchecks; i++)
+            check_sanitize(&r->checks[i]);
         /* The exercise's checks are reported together, once the rule that
          * needs all of them is applied. */
         apply_needs_safety(r, ge);
@@ -467,7 +584,7 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
             unlink(path);
     }
     if (tmpdir[0] != '\0')
-        rmdir(tmpdir);
+        remove_tree(tmpdir);
     if (sink != NULL && sink->end != NULL)
         sink->end(sink->ctx, r);
     return 0;

@@ -54,6 +54,15 @@
  *   error           a crash, a timeout, an exit() from the submission, a
  *                   corrupt result or nondeterminism scores 0
  *   not built       an exercise that does not build scores 0 in all
+ *   forbidden       a submission that calls a function its exercise's
+ *                   rules forbid (rl_barrier_create in the barrier, a
+ *                   pthread function anywhere) scores 0 in all, and the
+ *                   report quotes the rule
+ *
+ * A safety check also fails on a lost update (check "no lost update"): a
+ * store that overwrote another thread's update on the round-robin run of
+ * a scenario whose checks held. The safety and liveness checks of a
+ * scenario share one exploration (grade_check.h, struct grade_share).
  *
  * Every failure found on a schedule is replayed once more in a fresh
  * child before it is scored; if it does not fail the same way again, the
@@ -86,6 +95,7 @@ enum grade_rule {
     GRADE_RULE_NOT_JUDGED,     /* every schedule deadlocked / unfinished */
     GRADE_RULE_ERROR,          /* crash, timeout, exit, corrupt, nondet */
     GRADE_RULE_NOT_BUILT,      /* the exercise did not build */
+    GRADE_RULE_FORBIDDEN,      /* it calls what its rules forbid */
     GRADE_RULE_STRESS,         /* os stress: reported, never scored */
     GRADE_RULE_COUNT,
 };
@@ -145,7 +155,7 @@ struct grade_check {
     char *schedule;            /* malloc'd rl1:... string, or NULL */
     uint64_t replay_max_steps; /* --max-steps the replay needs, or 0 */
     int preemptions;
-    char *output; /* malloc'd captured output, or NULL */
+    char *output;         /* malloc'd captured output, or NULL */
     enum grade_rule rule; /* how its points were decided */
 };
 
@@ -213,6 +223,14 @@ const char *grade_class_text(enum grade_class c);
 const char *grade_rule_text(enum grade_rule rule);
 /* The short name of a rule: "all or nothing", "needs safety", ... */
 const char *grade_rule_name(enum grade_rule rule);
+/* The length (1..4) of the valid UTF-8 character at p, or 0 when the
+ * bytes there are not one (a stray continuation byte, a cut, an overlong
+ * form, a surrogate, past U+10FFFF). */
+size_t grade_utf8_len(const char *p);
+/* Make s safe for every report format, in place: each byte of invalid
+ * UTF-8 and each control character but newline and tab becomes '?'. */
+void grade_sanitize(char *s);
+
 /* The replay command for a check with a schedule, into buf. */
 size_t grade_replay_command(const struct grade_check *c, char *buf, size_t len);
 

@@ -9,8 +9,8 @@
  * The child's side ends at job_child(); everything after it runs in the
  * grader process, which alone decides the verdict.
  */
-#include "../../core/mem.h"
 #include "grade_check.h"
+#include "../../core/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +19,8 @@
 #include "../../core/analysis.h"
 #include "../../core/explore.h"
 #include "../../core/schedule.h"
-#include "../../labs/exercise_labs.h"
 #include "../../core/watchdog.h"
+#include "../../labs/exercise_labs.h"
 #include "grade_child.h"
 #include "grade_compile.h"
 
@@ -165,6 +165,31 @@ static void child_analyze(const struct rl_run *run, struct wire *w)
         rl_race_text(run, &a.races[0], w->analysis, sizeof w->analysis);
 }
 
+/* A lost update on a run whose checks held is a safety failure too (check
+ * "no lost update"): a store overwrote another thread's update, a race
+ * the scenario's checks happened not to see. Fills w (and *choices) and
+ * returns true when run has one. */
+static bool lost_update_failure(const struct rl_run *run, struct wire *w,
+                                char **choices)
+{
+    struct rl_analysis a;
+    char err[160];
+    if (rl_analyze(run, &a, err, sizeof err) != 0 || a.nlost == 0)
+        return false;
+    w->found = 1;
+    snprintf(w->check, sizeof w->check, "no lost update");
+    rl_lost_text(run, &a.lost[0], w->message, sizeof w->message);
+    w->end_text[0] = '\0';
+    w->end = rl_run_end(run);
+    w->preemptions = rl_run_preemptions(run);
+    w->steps = rl_run_record_last(run);
+    size_t len = rl_run_choices(run, NULL, 0) + 1;
+    free(*choices);
+    *choices = rl_xmalloc(len);
+    rl_run_choices(run, *choices, len);
+    return true;
+}
+
 /* Explore the scenario; for safety and liveness also round robin, and
  * classify how hard the failure is to hit. */
 static void child_explore(const struct job *j, struct ex_inst *in,
@@ -266,10 +291,20 @@ static void child_explore(const struct job *j, struct ex_inst *in,
         w->rr_runs++;
         if (rl_run_end(run) == RL_END_DONE)
             w->finished++;
-        if (q == 1 && !w->found &&
-            (j->kind == GRADE_SAFETY || j->shared))
-            child_analyze(run, w); /* a race on a run that passed */
         int f = run_failure(run, rr_kind);
+        if (q == 1 && !w->found && f < 0 &&
+            (j->kind == GRADE_SAFETY || j->shared)) {
+            if (lost_update_failure(run, w, choices)) {
+                w->rr_schedule = 1;
+                w->cls = GRADE_CLASS_RR;
+                w->rr_quantum = 1;
+                if (j->shared)
+                    w->kind = GRADE_SAFETY;
+                rl_run_destroy(run);
+                return;
+            }
+            child_analyze(run, w); /* a data race on a run that passed */
+        }
         if (f >= 0) {
             if (!w->found) { /* else keep the explorer's, shorter */
                 wire_take_run(w, run, f, choices);
@@ -325,6 +360,8 @@ static void child_replay(const struct job *j, struct ex_inst *in,
     int f = run_failure(run, j->kind);
     if (f >= 0)
         wire_take_run(w, run, f, choices);
+    else if (j->kind == GRADE_SAFETY)
+        lost_update_failure(run, w, choices);
     child_analyze(run, w);
     w->end = rl_run_end(run);
     rl_run_destroy(run);
@@ -382,6 +419,8 @@ static void job_limits(const struct grade_options *o, enum grade_kind k,
     lim->address_space = (size_t)4 << 30;
     lim->file_size = (size_t)16 << 20;
     lim->no_processes = k != GRADE_STRESS; /* os runs need threads */
+    lim->max_processes = 256; /* as the unprivileged user: os threads */
+    lim->private_dir = true;
     lim->output_max = 8192;
 }
 
@@ -838,11 +877,11 @@ void grade_check_run(const struct grade_options *o, const char *so,
                  w.check, again);
         c->points = 0;
     } else {
-        bool partial = o->partial_credit && (c->kind == GRADE_SAFETY ||
-                                             c->kind == GRADE_LIVENESS);
+        bool partial = o->partial_credit &&
+                       (c->kind == GRADE_SAFETY || c->kind == GRADE_LIVENESS);
         c->rule = partial ? GRADE_RULE_PARTIAL : GRADE_RULE_ALL_OR_NOTHING;
         c->points = partial ? grade_class_points(c->max_points, c->cls) : 0;
-        if (r.analysis[0] != '\0') {
+        if (r.analysis[0] != '\0' && strcmp(c->check, "no lost update") != 0) {
             size_t n = strlen(c->detail);
             snprintf(c->detail + n, sizeof c->detail - n, "%s%.320s",
                      n > 0 && c->detail[n - 1] != '\n' ? "\n" : "", r.analysis);

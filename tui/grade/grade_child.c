@@ -10,16 +10,22 @@
  * (a grandchild may hold the pipes open), or at the timeout, when the
  * whole process group is killed.
  */
-#include "../../core/mem.h"
 #include "grade_child.h"
+#include "../../core/mem.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -160,10 +166,122 @@ static void close_others(int keep)
     close_span((unsigned)keep + 1, ~0U);
 }
 
-/* In the child: its own group, output to the pipe, limits, signals. */
+/* The user children run as, when the grader is root. */
+bool child_run_as(unsigned *uid, unsigned *gid)
+{
+    if (geteuid() != 0)
+        return false;
+    const char *name = getenv("RACELAB_GRADE_USER");
+    if (name == NULL || name[0] == '\0')
+        name = "nobody";
+    struct passwd *pw = getpwnam(name);
+    if (pw != NULL) {
+        *uid = pw->pw_uid;
+        *gid = pw->pw_gid;
+        return true;
+    }
+    char *end;
+    unsigned long v = strtoul(name, &end, 10);
+    *uid = *gid = end != name && *end == '\0' && v > 0 && v < 4294967295UL
+                      ? (unsigned)v
+                      : 65534u; /* nobody's customary number */
+    return true;
+}
+
+/* Make the grader a subreaper, and not dumpable. */
+void child_grader_protect(void)
+{
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* The parent pid in /proc/PID/stat, or -1. */
+static pid_t proc_ppid(const char *pid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%s/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    /* "pid (comm) state ppid ...": comm may hold anything, even ") ". */
+    char *p = strrchr(buf, ')');
+    int ppid;
+    char state;
+    if (p == NULL || sscanf(p + 1, " %c %d", &state, &ppid) != 2)
+        return -1;
+    return ppid;
+}
+
+/* Kill and reap the grader's strays, until none is left. */
+void child_reap_strays(void)
+{
+    pid_t me = getpid();
+    for (int round = 0; round < 64; round++) {
+        int found = 0;
+        DIR *d = opendir("/proc");
+        struct dirent *de;
+        while (d != NULL && (de = readdir(d)) != NULL) {
+            if (de->d_name[0] < '1' || de->d_name[0] > '9')
+                continue;
+            if (proc_ppid(de->d_name) == me) {
+                pid_t pid = (pid_t)atoi(de->d_name);
+                kill(pid, SIGKILL);
+                while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                    ;
+                found++;
+            }
+        }
+        if (d != NULL)
+            closedir(d);
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (found == 0)
+            return;
+    }
+}
+
+/* nftw callback: remove one entry, children first. */
+static int remove_entry(const char *path, const struct stat *st, int flag,
+                        struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    if (flag == FTW_DP)
+        rmdir(path);
+    else
+        unlink(path);
+    return 0;
+}
+
+/* A fresh private directory for a child, owned by the user it runs as;
+ * into buf (len), or "" when it cannot be made. */
+static void private_dir_create(char *buf, size_t len)
+{
+    const char *tmp = getenv("TMPDIR");
+    unsigned uid, gid;
+    snprintf(buf, len, "%s/racelab-check-XXXXXX",
+             tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
+    if (mkdtemp(buf) == NULL) {
+        buf[0] = '\0';
+        return;
+    }
+    if (child_run_as(&uid, &gid) && chown(buf, uid, gid) != 0) {
+        rmdir(buf);
+        buf[0] = '\0';
+    }
+}
+
+/* In the child: its own session and group, output to the pipe, limits,
+ * an unprivileged user, signals. */
 static void child_setup(int out_fd, int keep_fd, const struct child_limits *lim)
 {
-    setpgid(0, 0);
+    if (setsid() < 0)
+        setpgid(0, 0);
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) {
         dup2(devnull, 0);
@@ -174,6 +292,14 @@ static void child_setup(int out_fd, int keep_fd, const struct child_limits *lim)
     if (out_fd > 2)
         close(out_fd);
     close_others(keep_fd);
+    if (lim->cwd != NULL) {
+        if (chdir(lim->cwd) != 0)
+            _exit(126);
+        if (lim->private_dir) {
+            setenv("HOME", lim->cwd, 1);
+            setenv("TMPDIR", lim->cwd, 1);
+        }
+    }
     if (lim->cpu_s > 0)
         set_limit(RLIMIT_CPU, (rlim_t)lim->cpu_s, (rlim_t)lim->cpu_s + 1);
 #ifndef GRADE_ASAN
@@ -182,9 +308,21 @@ static void child_setup(int out_fd, int keep_fd, const struct child_limits *lim)
 #endif
     if (lim->file_size > 0)
         set_limit(RLIMIT_FSIZE, lim->file_size, lim->file_size);
+    unsigned uid, gid;
+    bool drop = child_run_as(&uid, &gid);
     if (lim->no_processes)
         set_limit(RLIMIT_NPROC, 0, 0);
+    else if (drop && lim->max_processes > 0)
+        set_limit(RLIMIT_NPROC, (rlim_t)lim->max_processes,
+                  (rlim_t)lim->max_processes);
     set_limit(RLIMIT_CORE, 0, 0);
+    /* Root's children run as the unprivileged user: RLIMIT_NPROC holds
+     * for it, and it can neither signal the grader nor write where that
+     * user cannot. Failing to drop is no reason to run as root. */
+    if (drop && (setgroups(0, NULL) != 0 || setgid((gid_t)gid) != 0 ||
+                 setuid((uid_t)uid) != 0))
+        _exit(125);
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
     /* Writing past the file size limit fails instead of killing. */
     signal(SIGXFSZ, SIG_IGN);
     signal(SIGPIPE, SIG_DFL);
@@ -327,6 +465,15 @@ static void child_start(child_fn fn, void *ctx, char *const argv[],
         return;
     }
     uint64_t nonce = make_nonce();
+    char priv[PATH_MAX];
+    struct child_limits l = *lim;
+    priv[0] = '\0';
+    if (lim->private_dir) {
+        private_dir_create(priv, sizeof priv);
+        l.cwd = priv[0] != '\0' ? priv : NULL;
+        l.private_dir = priv[0] != '\0';
+    }
+    lim = &l;
     fflush(NULL);
     double t0 = now_s();
     pid_t pid = fork();
@@ -340,6 +487,8 @@ static void child_start(child_fn fn, void *ctx, char *const argv[],
         }
         close(op[0]);
         close(op[1]);
+        if (priv[0] != '\0')
+            rmdir(priv);
         return;
     }
     if (pid == 0) {
@@ -362,11 +511,15 @@ static void child_start(child_fn fn, void *ctx, char *const argv[],
         fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
-    setpgid(pid, pid); /* also done by the child: whoever runs first */
+    /* The child makes itself a session and group leader (setsid): a
+     * setpgid here could race it and make setsid fail. */
     if (fn)
         close(rp[1]);
     close(op[1]);
     child_collect(pid, fn ? rp[0] : -1, op[0], lim, nonce, t0, out);
+    child_reap_strays();
+    if (priv[0] != '\0')
+        nftw(priv, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Run a function in a limited child. */

@@ -13,8 +13,18 @@
  * classified (crash with the signal's name, timeout, exit without a
  * result, corrupt result) for the grader to report as a failed check.
  *
- * The child is the leader of its own process group, so a timeout kills
- * whatever it started too.
+ * The child leads its own session and process group, killed as a whole
+ * when the check ends; and the grader is a child subreaper
+ * (child_grader_protect), so a process that escapes with setsid() or a
+ * double fork is reparented to the grader, which kills every such stray
+ * before the next check (child_reap_strays). When the grader runs as root,
+ * each child runs as an unprivileged user (RACELAB_GRADE_USER, a name or
+ * a uid; default "nobody") with no supplementary groups, so RLIMIT_NPROC
+ * holds, it cannot signal the grader, and it writes only where that user
+ * may. Every child has PR_SET_NO_NEW_PRIVS; the grader is not dumpable, so
+ * a child of the same user cannot read its memory (/proc/PID/mem) either.
+ * A child with private_dir works in a fresh directory of its own (also
+ * its HOME and TMPDIR), removed with whatever it holds when it ends.
  */
 #ifndef RL_GRADE_CHILD_H
 #define RL_GRADE_CHILD_H
@@ -32,7 +42,24 @@ struct child_limits {
     bool no_processes;    /* RLIMIT_NPROC 0: no fork, no threads (not
                              enforced for root) */
     size_t output_max;    /* bytes of stdout+stderr kept; 0 = 8192 */
+    const char *cwd;      /* the child's working directory; NULL = ours */
+    bool private_dir;     /* a fresh private directory as cwd, HOME and
+                             TMPDIR, removed afterwards (overrides cwd) */
+    int max_processes;    /* RLIMIT_NPROC when running as the unprivileged
+                             user and no_processes is false; 0 = none */
 };
+
+/* Make the calling process (the grader) a child subreaper and not
+ * dumpable. Call once before the first child. */
+void child_grader_protect(void);
+
+/* Kill and reap every process reparented to the grader (what a child
+ * left running); called after each child. */
+void child_reap_strays(void);
+
+/* The user children run as: sets *uid, *gid and returns true when the
+ * grader is root (RACELAB_GRADE_USER, else nobody); false otherwise. */
+bool child_run_as(unsigned *uid, unsigned *gid);
 
 /* How the child ended. */
 enum child_how {

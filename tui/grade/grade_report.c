@@ -22,7 +22,8 @@
 /* The scoring scheme of r in a few lines: the points and the rules. */
 static void scoring_text(const struct grade_report *r, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s%s. Single-thread, liveness and progress checks "
+    snprintf(buf, len,
+             "%s%s. Single-thread, liveness and progress checks "
              "score only when the exercise's other safety checks pass. "
              "Every check that loses points names the rule it was scored "
              "by.",
@@ -206,7 +207,11 @@ static void text_begin(struct grade_writer *w, const struct grade_report *r)
 {
     char scoring[1024];
     scoring_text(r, scoring, sizeof scoring);
-    fprintf(w->f, "racelab grade: %s, seed %llu\n", r->submission,
+    char sub[sizeof r->submission];
+    /* A roster's folder names are the students': shown safely. */
+    snprintf(sub, sizeof sub, "%s", r->submission);
+    grade_sanitize(sub);
+    fprintf(w->f, "racelab grade: %s, seed %llu\n", sub,
             (unsigned long long)r->seed);
     print_wrapped(w->f, "scoring: ", "  ", scoring, 78);
     fflush(w->f);
@@ -221,8 +226,12 @@ static void text_check(struct grade_writer *w, const struct grade_report *r,
     const char *tag = tag_of(c);
     char pts[32], replay[4096];
 
-    if (ge != NULL && c->index - 1 == ge->first)
-        fprintf(f, "\n%s (%s)\n", ge->ex->name, ge->file);
+    if (ge != NULL && c->index - 1 == ge->first) {
+        char file[sizeof ge->file];
+        snprintf(file, sizeof file, "%s", ge->file);
+        grade_sanitize(file);
+        fprintf(f, "\n%s (%s)\n", ge->ex->name, file);
+    }
     if (c->max_points > 0)
         snprintf(pts, sizeof pts, "%d/%d", c->points, c->max_points);
     else
@@ -279,11 +288,23 @@ static void text_end(struct grade_writer *w, const struct grade_report *r)
 
 /* ---- JSON --------------------------------------------------------------- */
 
+/* A JSON string: any bytes give valid JSON (invalid UTF-8 becomes
+ * U+FFFD, control characters \uXXXX escapes). */
 static void json_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
          p++) {
+        size_t n = grade_utf8_len((const char *)p);
+        if (n == 0) {
+            fputs("\\ufffd", f);
+            continue;
+        }
+        if (n > 1) {
+            fwrite(p, 1, n, f);
+            p += n - 1;
+            continue;
+        }
         if (*p == '"' || *p == '\\')
             fprintf(f, "\\%c", *p);
         else if (*p == '\n')
@@ -394,8 +415,7 @@ static void gradescope_report(FILE *f, const struct grade_report *r)
              "racelab grade, seed %llu: %d/%d points.\nScoring: %s\nEvery "
              "failure comes with a schedule: replay it with the command "
              "shown, in racelab built from your exercises/.",
-             (unsigned long long)r->seed, r->points, r->max_points,
-             scoring);
+             (unsigned long long)r->seed, r->points, r->max_points, scoring);
     json_str(f, text);
     fprintf(f, ",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": "
                "\"hidden\",\n  \"tests\": [");
@@ -432,8 +452,11 @@ static void yaml_str(FILE *f, const char *s)
 /* TAP: the version line and the plan, first. */
 static void tap_begin(struct grade_writer *w, const struct grade_report *r)
 {
+    char sub[sizeof r->submission];
+    snprintf(sub, sizeof sub, "%s", r->submission);
+    grade_sanitize(sub);
     fprintf(w->f, "TAP version 14\n1..%d\n# racelab grade: %s, seed %llu\n",
-            r->nchecks, r->submission, (unsigned long long)r->seed);
+            r->nchecks, sub, (unsigned long long)r->seed);
     fflush(w->f);
 }
 
@@ -456,8 +479,8 @@ static void tap_check(struct grade_writer *w, const struct grade_report *r,
         return;
     }
     if (c->outcome == GRADE_SKIPPED) {
-        fprintf(f, "ok %d - %s: %s # SKIP %s\n", c->index, c->exercise,
-                c->name, c->message);
+        fprintf(f, "ok %d - %s: %s # SKIP %s\n", c->index, c->exercise, c->name,
+                c->message);
         fflush(f);
         return;
     }
@@ -517,10 +540,27 @@ static void tap_end(struct grade_writer *w, const struct grade_report *r)
 
 /* ---- JUnit XML ---------------------------------------------------------- */
 
+/* XML text or attribute: any bytes give well-formed XML (markup and
+ * quotes as entities, so "]]>" and closing tags are text; invalid UTF-8
+ * becomes U+FFFD; control characters '?'). */
 static void xml_str(FILE *f, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
          p++) {
+        size_t n = grade_utf8_len((const char *)p);
+        if (n == 0) {
+            fputs("\xEF\xBF\xBD", f);
+            continue;
+        }
+        if (n > 1) {
+            /* U+FFFE and U+FFFF are not XML characters */
+            if (n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE)
+                fputs("\xEF\xBF\xBD", f);
+            else
+                fwrite(p, 1, n, f);
+            p += n - 1;
+            continue;
+        }
         switch (*p) {
         case '<':
             fputs("&lt;", f);

@@ -14,10 +14,13 @@
  *               <error type=...> for a crash, deadlock, timeout, ...,
  *               <skipped> for a check that could not be graded
  *
- * Text and TAP are written as each check finishes (and flushed), so a
+ * Text and TAP are written as each exercise finishes (and flushed), so a
  * crash of the grader itself leaves what was graded; the others are one
- * document, written at the end. No format contains a timing, so the same
- * submission and seed give the same bytes.
+ * document, written at the end. Every string a submission could have
+ * shaped is escaped for its format so that any bytes keep it valid:
+ * invalid UTF-8 becomes U+FFFD (JSON, XML), control characters escapes or
+ * '?', markup entities (so "]]>" and closing tags are text). No format contains
+ * a timing, so the same submission and seed give the same bytes.
  */
 #ifndef RL_GRADE_REPORT_H
 #define RL_GRADE_REPORT_H

@@ -15,3 +15,6 @@ apt-get install -y -qq build-essential pkg-config libncurses-dev check python3 \
     >/dev/null
 make -j"$(nproc)" racelab
 ./racelab --version
+# The reference solutions are compiled into racelab now; their sources
+# must not be there for a submission to #include by absolute path.
+rm -f solutions/*.c
