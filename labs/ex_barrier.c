@@ -167,7 +167,8 @@ static const struct ex_scenario rounds = {
 
 static const struct ex_scenario *const scenarios[] = {&rounds, &single};
 
-const struct ex_exercise ex_barrier = {
+static const struct ex_exercise ex_barrier = {
+    .order = 50,
     .name = "barrier",
     .title = "Exercise: reusable barrier",
     .explain = "Your barrier from exercises/barrier.c: threads work in "
@@ -178,3 +179,4 @@ const struct ex_exercise ex_barrier = {
     .scenarios = scenarios,
     .nscenarios = 2,
 };
+EX_REGISTER(ex_barrier);

@@ -265,7 +265,8 @@ static const struct ex_scenario pc = {
 
 static const struct ex_scenario *const scenarios[] = {&pc, &single};
 
-const struct ex_exercise ex_bounded_buffer = {
+static const struct ex_exercise ex_bounded_buffer = {
+    .order = 40,
     .name = "bounded_buffer",
     .title = "Exercise: bounded buffer with Conditions",
     .explain = "Your bounded buffer from exercises/bounded_buffer.c, shared "
@@ -276,3 +277,4 @@ const struct ex_exercise ex_bounded_buffer = {
     .scenarios = scenarios,
     .nscenarios = 2,
 };
+EX_REGISTER(ex_bounded_buffer);

@@ -293,7 +293,8 @@ static const struct ex_scenario limit = {
 
 static const struct ex_scenario *const scenarios[] = {&limit, &single, &over};
 
-const struct ex_exercise ex_bounded_semaphore = {
+static const struct ex_exercise ex_bounded_semaphore = {
+    .order = 30,
     .name = "bounded_semaphore",
     .title = "Exercise: BoundedSemaphore from Lock and Condition",
     .explain = "Your BoundedSemaphore from exercises/bounded_semaphore.c: "
@@ -304,3 +305,4 @@ const struct ex_exercise ex_bounded_semaphore = {
     .scenarios = scenarios,
     .nscenarios = 3,
 };
+EX_REGISTER(ex_bounded_semaphore);

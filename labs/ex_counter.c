@@ -179,7 +179,8 @@ static const struct ex_scenario concurrent = {
 
 static const struct ex_scenario *const scenarios[] = {&concurrent, &single};
 
-const struct ex_exercise ex_counter = {
+static const struct ex_exercise ex_counter = {
+    .order = 10,
     .name = "counter",
     .title = "Exercise: counter with a Lock",
     .explain = "Your counter_increment() from exercises/counter.c, called "
@@ -190,3 +191,4 @@ const struct ex_exercise ex_counter = {
     .scenarios = scenarios,
     .nscenarios = 2,
 };
+EX_REGISTER(ex_counter);

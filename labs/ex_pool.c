@@ -222,7 +222,8 @@ static const struct ex_scenario parallel = {
 static const struct ex_scenario *const scenarios[] = {&limit, &single,
                                                       &parallel};
 
-const struct ex_exercise ex_pool = {
+static const struct ex_exercise ex_pool = {
+    .order = 60,
     .name = "pool",
     .title = "Exercise: pool of K places with a semaphore",
     .explain = "Your pool from exercises/pool.c: more workers than places "
@@ -233,3 +234,4 @@ const struct ex_exercise ex_pool = {
     .scenarios = scenarios,
     .nscenarios = 3,
 };
+EX_REGISTER(ex_pool);

@@ -308,7 +308,8 @@ static const struct ex_scenario nonowner = {
 static const struct ex_scenario *const scenarios[] = {&nesting, &single,
                                                       &nonowner};
 
-const struct ex_exercise ex_rlock = {
+static const struct ex_exercise ex_rlock = {
+    .order = 20,
     .name = "rlock",
     .title = "Exercise: RLock from Lock and Condition",
     .explain = "Your RLock from exercises/rlock.c: threads take it twice "
@@ -319,3 +320,4 @@ const struct ex_exercise ex_rlock = {
     .scenarios = scenarios,
     .nscenarios = 3,
 };
+EX_REGISTER(ex_rlock);

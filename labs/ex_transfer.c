@@ -228,7 +228,8 @@ static const struct ex_scenario concurrent = {
 
 static const struct ex_scenario *const scenarios[] = {&concurrent, &single};
 
-const struct ex_exercise ex_transfer = {
+static const struct ex_exercise ex_transfer = {
+    .order = 70,
     .name = "transfer",
     .title = "Exercise: bank transfers without deadlock",
     .explain = "Your bank_transfer() from exercises/transfer.c: threads "
@@ -239,3 +240,4 @@ const struct ex_exercise ex_transfer = {
     .scenarios = scenarios,
     .nscenarios = 2,
 };
+EX_REGISTER(ex_transfer);
