@@ -46,4 +46,27 @@
 #define RL_EXERCISE_IMPL_DECLARE(prefix, exercise)                             \
     extern const struct exercise##_impl prefix##exercise##_impl
 
+/* A table in the registry of implementations: the linker section
+ * rl_impls, where each exercises/impl/NAME.c puts a pointer to one entry
+ * per prefix it is built with. labs/exercise_labs.c finds the student_ and reference_
+ * tables of every exercise there, so no list of them is kept by hand. */
+struct rl_exercise_impl {
+    const char *prefix;   /* "student_" */
+    const char *exercise; /* "counter" */
+    const void *table;    /* a const struct counter_impl * */
+};
+
+#define RL_EXERCISE_STR_(x) #x
+#define RL_EXERCISE_STR(x) RL_EXERCISE_STR_(x)
+
+/* Register this prefix's table of exercise (in exercises/impl/NAME.c).
+ * The section holds pointers, one per entry: pointer-sized objects are
+ * laid end to end, where the compiler may pad a larger struct. */
+#define RL_EXERCISE_IMPL_REGISTER(exercise)                                    \
+    static const struct rl_exercise_impl exercise##_impl_info = {              \
+        RL_EXERCISE_STR(RL_EXERCISE_PREFIX), #exercise,                        \
+        &RL_EXERCISE_SYM(exercise##_impl)};                                    \
+    static const struct rl_exercise_impl *const exercise##_impl_entry          \
+        __attribute__((used, section("rl_impls"))) = &exercise##_impl_info
+
 #endif

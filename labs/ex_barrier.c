@@ -171,7 +171,8 @@ static const struct ex_scenario *const scenarios[] = {&rounds, &single};
 static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, "rl_barrier_*",
                                         NULL};
 
-const struct ex_exercise ex_barrier = {
+static const struct ex_exercise ex_barrier = {
+    .order = 50,
     .name = "barrier",
     .title = "Exercise: reusable barrier",
     .explain = "Your barrier from exercises/barrier.c: threads work in "
@@ -185,3 +186,4 @@ const struct ex_exercise ex_barrier = {
     .rule = "Use only the student API of core/racelab.h; build on "
             "rl_lock_create and rl_cond_create.",
 };
+EX_REGISTER(ex_barrier);

@@ -293,7 +293,8 @@ static const char *const forbidden[] = {
     EX_FORBIDDEN_ALWAYS, "rl_semaphore_create", "rl_bounded_semaphore_create",
     "rl_sem_*",          "rl_queue_*",          NULL};
 
-const struct ex_exercise ex_bounded_buffer = {
+static const struct ex_exercise ex_bounded_buffer = {
+    .order = 40,
     .name = "bounded_buffer",
     .title = "Exercise: bounded buffer with Conditions",
     .explain = "Your bounded buffer from exercises/bounded_buffer.c, shared "
@@ -308,3 +309,4 @@ const struct ex_exercise ex_bounded_buffer = {
             "(rl_lock_create) and Conditions on it (rl_cond_create); no "
             "Semaphore.",
 };
+EX_REGISTER(ex_bounded_buffer);

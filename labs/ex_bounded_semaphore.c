@@ -384,7 +384,8 @@ static const char *const forbidden[] = {
     EX_FORBIDDEN_ALWAYS, "rl_semaphore_create", "rl_bounded_semaphore_create",
     "rl_sem_*", NULL};
 
-const struct ex_exercise ex_bounded_semaphore = {
+static const struct ex_exercise ex_bounded_semaphore = {
+    .order = 30,
     .name = "bounded_semaphore",
     .title = "Exercise: BoundedSemaphore from Lock and Condition",
     .explain = "Your BoundedSemaphore from exercises/bounded_semaphore.c: "
@@ -398,3 +399,4 @@ const struct ex_exercise ex_bounded_semaphore = {
     .rule = "Use only the student API of core/racelab.h; build on "
             "rl_lock_create and rl_cond_create.",
 };
+EX_REGISTER(ex_bounded_semaphore);

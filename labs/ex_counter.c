@@ -201,7 +201,8 @@ static const struct ex_scenario *const scenarios[] = {&concurrent, &single,
 /* The rules of exercises/counter.h the grader enforces. */
 static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, NULL};
 
-const struct ex_exercise ex_counter = {
+static const struct ex_exercise ex_counter = {
+    .order = 10,
     .name = "counter",
     .title = "Exercise: counter with a Lock",
     .explain = "Your counter_increment() from exercises/counter.c, called "
@@ -214,3 +215,4 @@ const struct ex_exercise ex_counter = {
     .forbidden = forbidden,
     .rule = "Use only the student API of core/racelab.h.",
 };
+EX_REGISTER(ex_counter);

@@ -226,7 +226,8 @@ static const struct ex_scenario *const scenarios[] = {&limit, &single,
 /* The rules of exercises/pool.h the grader enforces. */
 static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, NULL};
 
-const struct ex_exercise ex_pool = {
+static const struct ex_exercise ex_pool = {
+    .order = 60,
     .name = "pool",
     .title = "Exercise: pool of K places with a semaphore",
     .explain = "Your pool from exercises/pool.c: more workers than places "
@@ -239,3 +240,4 @@ const struct ex_exercise ex_pool = {
     .forbidden = forbidden,
     .rule = "Use only the student API of core/racelab.h.",
 };
+EX_REGISTER(ex_pool);

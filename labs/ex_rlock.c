@@ -331,7 +331,8 @@ static const struct ex_scenario *const scenarios[] = {&nesting, &single,
 static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, "rl_rlock_create",
                                         NULL};
 
-const struct ex_exercise ex_rlock = {
+static const struct ex_exercise ex_rlock = {
+    .order = 20,
     .name = "rlock",
     .title = "Exercise: RLock from Lock and Condition",
     .explain = "Your RLock from exercises/rlock.c: threads take it twice "
@@ -345,3 +346,4 @@ const struct ex_exercise ex_rlock = {
     .rule = "Use only the student API of core/racelab.h; build on "
             "rl_lock_create and rl_cond_create (not rl_rlock_create).",
 };
+EX_REGISTER(ex_rlock);

@@ -233,7 +233,8 @@ static const struct ex_scenario *const scenarios[] = {&concurrent, &single};
 /* The rules of exercises/transfer.h the grader enforces. */
 static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, NULL};
 
-const struct ex_exercise ex_transfer = {
+static const struct ex_exercise ex_transfer = {
+    .order = 70,
     .name = "transfer",
     .title = "Exercise: bank transfers without deadlock",
     .explain = "Your bank_transfer() from exercises/transfer.c: threads "
@@ -247,3 +248,4 @@ const struct ex_exercise ex_transfer = {
     .rule = "Use only the student API of core/racelab.h: one rl_lock per "
             "account.",
 };
+EX_REGISTER(ex_transfer);

@@ -8,6 +8,10 @@
  * The labs are built once, on first use, from the scenario registry
  * (labs/exercise_scenarios.h): their names, texts and parameters are the
  * scenario's, so there is one source of truth for what an exercise checks.
+ * The two implementations of each exercise come from the registry of
+ * implementations (the rl_impls section, exercises/exercise.h): an
+ * exercise is a lab as soon as its student_ and reference_ tables are
+ * linked, with no list here to extend.
  */
 #include "exercise_labs.h"
 
@@ -19,32 +23,22 @@
 
 #include "exercise_scenarios.h"
 
-RL_EXERCISE_IMPL_DECLARE(reference_, counter);
-RL_EXERCISE_IMPL_DECLARE(reference_, rlock);
-RL_EXERCISE_IMPL_DECLARE(reference_, bounded_semaphore);
-RL_EXERCISE_IMPL_DECLARE(reference_, bounded_buffer);
-RL_EXERCISE_IMPL_DECLARE(reference_, barrier);
-RL_EXERCISE_IMPL_DECLARE(reference_, pool);
-RL_EXERCISE_IMPL_DECLARE(reference_, transfer);
+/* The registry of implementations (exercises/exercise.h), from the
+ * linker: every exercises/impl/NAME.c built into racelab. */
+extern const struct rl_exercise_impl *const __start_rl_impls[];
+extern const struct rl_exercise_impl *const __stop_rl_impls[];
 
-/* The reference implementation of each exercise, linked into racelab.
- * The student's is not: it is built apart and runs in a child process
- * (labs/child/ex_main.c), so that a compile error or a crash in one
- * exercise touches only that exercise. */
-static const struct {
-    const char *exercise;
-    const void *impl[2]; /* student (NULL: built apart), reference */
-} impls[] = {
-    {"counter", {NULL, &reference_counter_impl}},
-    {"rlock", {NULL, &reference_rlock_impl}},
-    {"bounded_semaphore", {NULL, &reference_bounded_semaphore_impl}},
-    {"bounded_buffer", {NULL, &reference_bounded_buffer_impl}},
-    {"barrier", {NULL, &reference_barrier_impl}},
-    {"pool", {NULL, &reference_pool_impl}},
-    {"transfer", {NULL, &reference_transfer_impl}},
-};
+/* The table of exercise built with prefix, or NULL. */
+static const void *impl_find(const char *prefix, const char *exercise)
+{
+    for (const struct rl_exercise_impl *const *e = __start_rl_impls;
+         e < __stop_rl_impls; e++)
+        if (strcmp((*e)->prefix, prefix) == 0 &&
+            strcmp((*e)->exercise, exercise) == 0)
+            return (*e)->table;
+    return NULL;
+}
 
-#define NIMPLS ((int)(sizeof impls / sizeof impls[0]))
 #define MAX_EX_LABS 64
 
 static const struct lab_variant variants[] = {
@@ -169,17 +163,21 @@ static void build(void)
 {
     for (int e = 0; e < ex_exercise_count(); e++) {
         const struct ex_exercise *ex = ex_exercise_at(e);
-        int k = 0;
-        while (k < NIMPLS && strcmp(impls[k].exercise, ex->name) != 0)
-            k++;
-        if (k == NIMPLS)
-            continue; /* no implementation linked: not a lab */
+        const void *student = impl_find("student_", ex->name);
+        const void *reference = impl_find("reference_", ex->name);
+
+        /* The student's implementation is linked only into test
+         * programs; in racelab it is NULL: built apart and run in a child
+         * process (labs/child/ex_main.c), so that a compile error or a
+         * crash in one exercise touches only that exercise. */
+        if (reference == NULL)
+            continue; /* no reference linked: not a lab */
         for (int s = 0; s < ex->nscenarios && n_ex_labs < MAX_EX_LABS; s++) {
             const struct ex_scenario *sc = ex->scenarios[s];
             struct ex_lab *el = &ex_labs[n_ex_labs++];
             el->sc = sc;
-            el->impl[0] = impls[k].impl[0];
-            el->impl[1] = impls[k].impl[1];
+            el->impl[0] = student;
+            el->impl[1] = reference;
             ex_lab_name(ex->name, sc->name, s == 0, el->name,
                         sizeof(el->name));
             if (s == 0)

@@ -6,23 +6,55 @@
  *
  * The scenarios themselves live one exercise per file; this file only
  * binds them to implementations and parameters and turns them into engine
- * programs. Like every lab file it uses the student API and run.h only.
+ * programs. Like every lab file it uses the student API, run.h and core's
+ * allocation only.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../core/mem.h"
 #include "exercise_scenarios.h"
 
-static const struct ex_exercise *const exercises[] = {
-    &ex_counter, &ex_rlock, &ex_bounded_semaphore, &ex_bounded_buffer,
-    &ex_barrier, &ex_pool,  &ex_transfer,
-};
+/* The section's bounds, from the linker. */
+extern const struct ex_exercise *const __start_rl_exercises[];
+extern const struct ex_exercise *const __stop_rl_exercises[];
+
+/* The registered exercises in teaching order; built once. */
+static const struct ex_exercise **exercises;
+static int nexercises;
+static pthread_once_t exercises_once = PTHREAD_ONCE_INIT;
+
+/* qsort order: .order, then name. */
+static int exercise_cmp(const void *a, const void *b)
+{
+    const struct ex_exercise *x = *(const struct ex_exercise *const *)a;
+    const struct ex_exercise *y = *(const struct ex_exercise *const *)b;
+
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Read the section into exercises, sorted. */
+static void exercises_build(void)
+{
+    size_t n = (size_t)(__stop_rl_exercises - __start_rl_exercises);
+
+    exercises = rl_xcalloc(n + 1, sizeof *exercises);
+    for (size_t i = 0; i < n; i++)
+        if (__start_rl_exercises[i] != NULL)
+            exercises[nexercises++] = __start_rl_exercises[i];
+    qsort(exercises, (size_t)nexercises, sizeof *exercises, exercise_cmp);
+}
 
 /* The number of exercises. */
 int ex_exercise_count(void)
 {
-    return (int)(sizeof exercises / sizeof exercises[0]);
+    pthread_once(&exercises_once, exercises_build);
+    return nexercises;
 }
 
 /* Exercise i in teaching order, or NULL out of range. */

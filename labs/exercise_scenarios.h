@@ -71,6 +71,7 @@ struct ex_scenario {
 /* An exercise: its interface name and the scenarios that judge it, the
  * main one (the one a lab shows) first. */
 struct ex_exercise {
+    int order;           /* place in teaching order (ties: by name) */
     const char *name;    /* "counter" */
     const char *title;   /* "Counter with a Lock" */
     const char *explain; /* a short paragraph for the TUI */
@@ -87,7 +88,8 @@ struct ex_exercise {
  * of core/racelab.h" (pthreads, POSIX semaphores, C11 threads). */
 #define EX_FORBIDDEN_ALWAYS "pthread_*", "sem_*", "mtx_*", "cnd_*", "thrd_*"
 
-/* The exercises, in teaching order. */
+/* The exercises, in teaching order: every registered one (EX_REGISTER),
+ * by .order then name. */
 int ex_exercise_count(void);
 const struct ex_exercise *ex_exercise_at(int i);
 /* Find by name ("counter"); NULL if unknown. */
@@ -114,14 +116,12 @@ int ex_inst_set(struct ex_inst *in, const char *key, long value, char *err,
 /* The engine program of in (ctx = in, which must outlive the run). */
 struct rl_program ex_program(struct ex_inst *in);
 
-/* The scenarios, one exercise per file (labs/ex_NAME.c). */
-extern const struct ex_exercise ex_counter;
-extern const struct ex_exercise ex_rlock;
-extern const struct ex_exercise ex_bounded_semaphore;
-extern const struct ex_exercise ex_bounded_buffer;
-extern const struct ex_exercise ex_barrier;
-extern const struct ex_exercise ex_pool;
-extern const struct ex_exercise ex_transfer;
+/* Register var, a `static const struct ex_exercise` of labs/ex_NAME.c,
+ * with the exercise registry: a pointer to it in the linker section
+ * rl_exercises (as LAB_REGISTER does for labs). */
+#define EX_REGISTER(var)                                                       \
+    static const struct ex_exercise *const var##_entry                         \
+        __attribute__((used, section("rl_exercises"))) = &(var)
 
 /* ---- helpers for the scenario files -------------------------------------- */
 

@@ -7,7 +7,7 @@
  * implementation, with that implementation's prefix (exercises/exercise.h),
  * and linked with it - student_counter_impl with exercises/counter.c,
  * reference_counter_impl with solutions/counter.c, and by the grader with a
- * submitted counter.c.
+ * submitted counter.c. The registry of implementations (exercise.h) lists it.
  */
 #include "../counter.h"
 
@@ -16,3 +16,4 @@ const struct counter_impl RL_EXERCISE_SYM(counter_impl) = {
     counter_increment,
     counter_get,
 };
+RL_EXERCISE_IMPL_REGISTER(counter);

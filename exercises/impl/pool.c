@@ -7,7 +7,7 @@
  * implementation, with that implementation's prefix (exercises/exercise.h),
  * and linked with it - student_pool_impl with exercises/pool.c,
  * reference_pool_impl with solutions/pool.c, and by the grader with a
- * submitted pool.c.
+ * submitted pool.c. The registry of implementations (exercise.h) lists it.
  */
 #include "../pool.h"
 
@@ -16,3 +16,4 @@ const struct pool_impl RL_EXERCISE_SYM(pool_impl) = {
     pool_enter,
     pool_leave,
 };
+RL_EXERCISE_IMPL_REGISTER(pool);

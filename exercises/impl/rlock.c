@@ -7,7 +7,7 @@
  * implementation, with that implementation's prefix (exercises/exercise.h),
  * and linked with it - student_rlock_impl with exercises/rlock.c,
  * reference_rlock_impl with solutions/rlock.c, and by the grader with a
- * submitted rlock.c.
+ * submitted rlock.c. The registry of implementations (exercise.h) lists it.
  */
 #include "../rlock.h"
 
@@ -16,3 +16,4 @@ const struct rlock_impl RL_EXERCISE_SYM(rlock_impl) = {
     rlock_acquire,
     rlock_release,
 };
+RL_EXERCISE_IMPL_REGISTER(rlock);

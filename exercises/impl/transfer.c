@@ -7,7 +7,7 @@
  * implementation, with that implementation's prefix (exercises/exercise.h),
  * and linked with it - student_transfer_impl with exercises/transfer.c,
  * reference_transfer_impl with solutions/transfer.c, and by the grader with a
- * submitted transfer.c.
+ * submitted transfer.c. The registry of implementations (exercise.h) lists it.
  */
 #include "../transfer.h"
 
@@ -16,3 +16,4 @@ const struct transfer_impl RL_EXERCISE_SYM(transfer_impl) = {
     bank_transfer,
     bank_balance,
 };
+RL_EXERCISE_IMPL_REGISTER(transfer);

@@ -121,6 +121,34 @@ expect_eq "complete: every lab of the registry" \
     "$(complete_words run '')" \
     "$("$RACELAB" list --names </dev/null | paste -sd' ' -)"
 
+# ---- zsh completion (when zsh is installed; .ci/run installs it) -------------
+
+# zcomplete WORDS...: what _racelab hands to compadd (or "(files)" when it
+# falls back to file names), with compadd and _files stubbed.
+zcomplete() {
+    zsh -fc '
+        compadd() { while [[ $1 != -- ]]; do shift; done; shift
+                    (( $# )) && print -l -- "$@"; }
+        _files() { print "(files)"; }
+        words=("$@"); CURRENT=$#
+        source tui/cli/completion/_racelab
+    ' _ "$RACELAB" "$@" | paste -sd' ' -
+}
+
+if command -v zsh >/dev/null 2>&1; then
+    expect_eq "zsh: commands" "$(zcomplete r)" "run replay"
+    expect_eq "zsh: a lab" "$(zcomplete run unsafe-c)" "unsafe-counter"
+    expect_eq "zsh: parameters" "$(zcomplete run locked-counter --set '')" \
+        "threads= iters="
+    expect_eq "zsh: variants" "$(zcomplete run rlock-nesting --variant '')" \
+        "lock rlock"
+    expect_eq "zsh: exercises" "$(zcomplete grade bounded_)" \
+        "bounded_semaphore bounded_buffer"
+    expect_eq "zsh: files for --trace" "$(zcomplete run x --trace '')" "(files)"
+else
+    echo "skip: zsh is not installed (the zsh completion checks)"
+fi
+
 # ---- make install -------------------------------------------------------------
 
 # Install into a private root (the binary under test, not rebuilt).

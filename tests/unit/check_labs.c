@@ -18,6 +18,7 @@
 #include "../../core/racelab.h"
 #include "../../core/run.h"
 #include "../../labs/exercise_labs.h"
+#include "../../labs/exercise_scenarios.h"
 #include "../../labs/lab.h"
 #include "lib_labrun.h"
 
@@ -73,6 +74,15 @@ START_TEST(test_registry_order)
     for (int i = 0, j = k; i < ex_lab_count(); i++)
         if (!ex_lab_at(i)->hidden)
             ck_assert_ptr_eq(lab_at(j++), ex_lab_at(i));
+    /* Every registered exercise is a lab (its implementations are found
+     * in the registry of implementations, not in a list). */
+    ck_assert_int_gt(ex_exercise_count(), 0);
+    for (int i = 0; i < ex_exercise_count(); i++) {
+        const struct lab *lab = lab_find(ex_exercise_at(i)->name);
+
+        ck_assert_ptr_nonnull(lab);
+        ck_assert(!lab->hidden);
+    }
     /* The course starts with the bug. */
     ck_assert_str_eq(lab_at(0)->name, "unsafe-counter");
     /* An exercise's other scenarios are labs too, found but not listed. */

@@ -28,8 +28,8 @@ static void offer(const char *cand, const char *cur)
 }
 
 /* The row of table named name, or NULL. */
-static const struct cli_command *find_command(const struct cli_command *const *t,
-                                              int n, const char *name)
+static const struct cli_command *
+find_command(const struct cli_command *const *t, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
         if (strcmp(t[i]->name, name) == 0)
@@ -86,8 +86,8 @@ static bool variant_seen(int l, int i)
 static void offer_value(const struct cli_option *o, const struct lab *lab,
                         const char *cur)
 {
-    static const char *const scheds[] = {"rr:1", "random:", "pct:",
-                                         "replay:", "manual"};
+    static const char *const scheds[] = {
+        "rr:1", "random:", "pct:", "replay:", "manual"};
     static const char *const formats[] = {"text", "json", "gradescope", "tap",
                                           "junit"};
     char kv[64];

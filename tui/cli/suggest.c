@@ -55,8 +55,8 @@ int suggest_distance(const char *a, const char *b)
         for (j = 1; j <= m; j++) {
             int cost = fold(a[i - 1]) != fold(b[j - 1]);
 
-            d[i][j] = min3(d[i - 1][j] + 1, d[i][j - 1] + 1,
-                           d[i - 1][j - 1] + cost);
+            d[i][j] =
+                min3(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
             if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) &&
                 fold(a[i - 2]) == fold(b[j - 1]) &&
                 d[i - 2][j - 2] + 1 < d[i][j])
@@ -66,8 +66,7 @@ int suggest_distance(const char *a, const char *b)
     return d[n][m] > 99 ? 99 : d[n][m];
 }
 
-const char *suggest_nearest(const char *word, const char *const *names,
-                            int n)
+const char *suggest_nearest(const char *word, const char *const *names, int n)
 {
     size_t len = strlen(word);
     int limit = len >= 9 ? 3 : len >= 5 ? 2 : 1;

@@ -27,8 +27,7 @@ int suggest_distance(const char *a, const char *b);
 /* The element of names[0..n) nearest to word, if it is near enough to be a
  * typo (distance at most 1 for a short word, 2 from 5 letters, 3 from 9),
  * else NULL. Ties go to the first. */
-const char *suggest_nearest(const char *word, const char *const *names,
-                            int n);
+const char *suggest_nearest(const char *word, const char *const *names, int n);
 
 /* Append "; did you mean 'NAME'?" to the message in buf if names has one
  * near word; returns whether it did. */
