@@ -126,6 +126,46 @@ rl_var *rl_var_create(const char *name, long value)
     return (rl_var *)obj_new(RL_OBJ_VAR, name, value, 0, __func__);
 }
 
+/* n objects of kind k named name[i], in an array from the run's arena;
+ * NULL with a misuse of fn when n < 1 or the objects run out. */
+static struct rl_obj **obj_array_new(enum rl_obj_kind k, const char *name,
+                                     int n, long value, const char *fn)
+{
+    struct rl_run *run = cur_run(fn);
+    if (!run)
+        return NULL;
+    if (n < 1) {
+        api_misuse(RL_ERR_ARG, "%s: %d elements; an array needs at least 1",
+                   fn, n);
+        return NULL;
+    }
+    if (n > RL_OBJ_LIMIT - run->nobjs) {
+        api_misuse(RL_ERR_LIMIT,
+                   "%s: %d elements: the run's %d objects would be used up; "
+                   "create objects once, not in every call",
+                   fn, n, RL_OBJ_LIMIT);
+        return NULL;
+    }
+    struct rl_obj **a = rl_run_alloc(run, (size_t)n * sizeof(*a));
+    char elem[RL_NAME_MAX];
+    const char *base = name && *name ? name : (k == RL_OBJ_VAR ? "v" : "L");
+    for (int i = 0; i < n; i++) {
+        snprintf(elem, sizeof(elem), "%.*s[%d]", RL_NAME_MAX - 16, base, i);
+        a[i] = rl_obj_create(run, k, elem, value, 0);
+    }
+    return a;
+}
+
+rl_var **rl_var_array_create(const char *name, int n, long value)
+{
+    return (rl_var **)obj_array_new(RL_OBJ_VAR, name, n, value, __func__);
+}
+
+rl_lock **rl_lock_array_create(const char *name, int n)
+{
+    return (rl_lock **)obj_array_new(RL_OBJ_LOCK, name, n, 0, __func__);
+}
+
 rl_lock *rl_lock_create(const char *name)
 {
     return (rl_lock *)obj_new(RL_OBJ_LOCK, name, 0, 0, __func__);

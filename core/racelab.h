@@ -92,6 +92,11 @@ long rl_fetch_add(rl_var *v, long delta);
 /* The value without an event or a scheduling point: for checks after a run
  * and for setup, never for thread bodies. */
 long rl_var_peek(const rl_var *v);
+/* An array of n shared variables, each holding value, named name[0] ..
+ * name[n-1] in traces ("buffer[3]"): a[i] is the variable of element i.
+ * The array belongs to the run. NULL (a misuse) when n < 1 or the run's
+ * objects are used up. */
+rl_var **rl_var_array_create(const char *name, int n, long value);
 
 /* ---- Lock and RLock --------------------------------------------------- */
 
@@ -102,6 +107,10 @@ typedef struct rl_lock rl_lock;
 rl_lock *rl_lock_create(const char *name);
 /* An RLock: owned, counts recursion; only the owner may release it. */
 rl_lock *rl_rlock_create(const char *name);
+/* An array of n Locks named name[0] .. name[n-1] (one per bucket, per
+ * account, per fork ...); NULL (a misuse) when n < 1 or the run's objects
+ * are used up. */
+rl_lock **rl_lock_array_create(const char *name, int n);
 /* acquire(): block until acquired. Returns RL_OK. */
 int rl_lock_acquire(rl_lock *l);
 /* acquire(blocking=False): RL_OK if acquired, RL_TIMEOUT if not. */

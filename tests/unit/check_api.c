@@ -185,6 +185,16 @@ static void b_barrier_create(void *a)
     (void)a;
     got = rl_barrier_create("b", 0) == NULL;
 }
+static void b_var_array_create(void *a)
+{
+    (void)a;
+    got = rl_var_array_create("a", 0, 0) == NULL;
+}
+static void b_lock_array_create(void *a)
+{
+    (void)a;
+    got = rl_lock_array_create("forks", -2) == NULL;
+}
 static void b_barrier_wait(void *a)
 {
     (void)a;
@@ -313,6 +323,12 @@ static const struct api_case cases[] = {
      NULLARG("rl_event_wait", "Event")},
     {"rl_event_wait_timeout", b_event_wait_timeout, RL_ERR_ARG,
      NULLARG("rl_event_wait_timeout", "Event")},
+    {"rl_var_array_create", b_var_array_create, 1,
+     "T0: bad argument (rl_var_array_create: 0 elements; an array needs at "
+     "least 1, step 1)"},
+    {"rl_lock_array_create", b_lock_array_create, 1,
+     "T0: bad argument (rl_lock_array_create: -2 elements; an array needs at "
+     "least 1, step 1)"},
     {"rl_barrier_create", b_barrier_create, 1,
      "T0: bad argument (rl_barrier_create: 0 parties; a Barrier needs at "
      "least 1, step 1)"},

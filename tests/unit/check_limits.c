@@ -239,6 +239,53 @@ static void setup_70(void *ctx)
         rl_thread_start(NULL, add_one, NULL);
 }
 
+/* Shared arrays: elements are named name[i] in records and in the
+ * analyses, and each element is its own object (a lock per slot). */
+static rl_var **slots;
+static rl_lock **slot_locks;
+
+static void slot_writer(void *arg)
+{
+    long i = (long)arg;
+    rl_lock_acquire(slot_locks[i]);
+    rl_store(slots[i], rl_load(slots[i]) + 10);
+    rl_lock_release(slot_locks[i]);
+}
+
+static void setup_arrays(void *ctx)
+{
+    (void)ctx;
+    slots = rl_var_array_create("buffer", 4, 1);
+    slot_locks = rl_lock_array_create("lock", 4);
+    rl_thread_start(NULL, slot_writer, (void *)3L);
+    rl_thread_start(NULL, slot_writer, (void *)1L);
+}
+
+START_TEST(test_shared_arrays)
+{
+    struct rl_run *run = make(setup_arrays, RL_BACKEND_SIM);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    ck_assert_str_eq(trace, "T0 start\n"
+                            "T1 start\n"
+                            "T0 acquire lock[3]\n"
+                            "T1 acquire lock[1]\n"
+                            "T0 load buffer[3] -> 1\n"
+                            "T1 load buffer[1] -> 1\n"
+                            "T0 store buffer[3] <- 11\n"
+                            "T1 store buffer[1] <- 11\n"
+                            "T0 release lock[3]\n"
+                            "T0 finish\n"
+                            "T1 release lock[1]\n"
+                            "T1 finish\n");
+    ck_assert_int_eq(rl_run_object_find(run, "buffer[0]"), 0);
+    ck_assert_int_eq(rl_run_object_find(run, "lock[3]"), 7);
+    ck_assert_int_eq(rl_var_peek(slots[3]), 11);
+    ck_assert_int_eq(rl_var_peek(slots[2]), 1);
+    ck_assert(rl_run_passed(run));
+    rl_run_destroy(run);
+}
+END_TEST
+
 START_TEST(test_explore_many_ready_threads)
 {
     struct rl_explore_config cfg = {0};
@@ -297,6 +344,7 @@ static Suite *limits_suite(void)
     tcase_add_test(tc, test_256_threads);
     tcase_add_test(tc, test_objects_grow);
     tcase_add_test(tc, test_explore_many_ready_threads);
+    tcase_add_test(tc, test_shared_arrays);
     tcase_add_test(tc, test_texts_and_output_record);
     suite_add_tcase(s, tc);
     return s;
