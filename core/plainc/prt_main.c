@@ -568,7 +568,9 @@ int __wrap_main(int argc, char **argv, char **envp)
     dl_iterate_phdr(ro_note, NULL);
     prt_signals_install();
     struct rl_program program = {.setup = prt_setup};
-    int rc = rl_child_main(&program, argc, argv);
+    const char *fd = getenv("RACELAB_CHILD_FD");
+    int rc = fd && *fd ? rl_child_main(&program, argc, argv)
+                       : prt_standalone_main(&program, argc, argv);
     prt.active = false;
     return rc;
 }

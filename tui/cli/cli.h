@@ -90,6 +90,25 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print cmd->usage on stdout. Returns CLI_EXIT_OK. */
 int cli_help(const struct cli_command *cmd);
 
+/* ---- plain C programs (cli_program.c) ------------------------------------- */
+
+/* Take a program's parts out of argv (argv[0] = the command): operands
+ * that are sources (".c", folders) become one operand, "a.c+b.c" at the
+ * first one's place; -I / -D flags go to the compiler; what follows "--"
+ * to the program. Without a source argv is left as it is. Returns 0 with
+ * the new argv in *outc / *outv (kept for the process), or -1 with a
+ * message. */
+int cli_program_argv(int argc, char **argv, int *outc, char ***outv,
+                     char *err, size_t errlen);
+/* The lab of the program name ("a.c+b.c"), built once per process with
+ * the flags and arguments cli_program_argv found. NULL with a message; a
+ * compile error has then been printed on stderr as the compiler wrote it
+ * and err says "cannot compile NAME". */
+const struct lab *cli_program_find(const char *name, char *err,
+                                   size_t errlen);
+/* The program opened by cli_program_find, or NULL. */
+const struct lab *cli_program_current(void);
+
 /* ---- option parsing ------------------------------------------------------ */
 
 /* What cli_next returns besides an option id (ids are > 0). */

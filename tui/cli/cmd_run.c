@@ -22,6 +22,7 @@
 #include "../../core/mem.h"
 
 #include "../../core/schedule.h"
+#include "../../labs/program_lab.h"
 #include "cli.h"
 
 #include "../../core/analysis.h"
@@ -559,6 +560,12 @@ static int replay_job_from(const struct cli_args *c, struct replay_job *job,
         return -1;
     }
     lab = lab_find(job->s.lab);
+    if (lab == NULL && program_lab_is_program(job->s.lab)) {
+        /* A program's schedule: build it again from its sources. */
+        lab = cli_find_lab(job->s.lab, err, errlen);
+        if (lab == NULL)
+            return -1;
+    }
     if (lab == NULL) {
         cli_find_lab(job->s.lab, err, errlen);
         goto in_string;

@@ -287,6 +287,17 @@ static int main_dispatch(int argc, char **argv)
      * children with their own limits. */
     if (cmd != &cli_cmd_grade && cmd != &cmd_complete_row)
         rl_watchdog_start();
+    if (cmd == &cli_cmd_run || cmd == &cli_cmd_explore ||
+        cmd == &cli_cmd_replay || cmd == &cmd_tui_row) {
+        /* A plain C program: its sources, -I / -D and -- ARGS. */
+        char err[512];
+        int n;
+        char **v;
+
+        if (cli_program_argv(argc - 1, argv + 1, &n, &v, err, sizeof err) < 0)
+            return cli_error("%s", err);
+        return cmd->fn(n, v);
+    }
     return cmd->fn(argc - 1, argv + 1);
 }
 
