@@ -41,7 +41,7 @@ struct program_lab {
 };
 
 static const struct lab_variant program_variants[] = {
-    {"main", "the program as written", false},
+    {"main", "the program as written", true},
 };
 
 static const char program_explain[] =

@@ -40,6 +40,7 @@
 
 #include "../fiber.h"
 #include "../srcloc.h"
+#include "../analysis.h"
 #include "prt.h"
 
 struct prt prt;
@@ -557,6 +558,25 @@ static void prt_setup(void *ctx)
     rl_thread_start(NULL, main_body, NULL);
 }
 
+/* The check of a run served to racelab: no data race (the happens-before
+ * detector of core/analysis.c over the run's records), so that a race
+ * fails a run and an exploration as in ThreadSanitizer. */
+static void prt_check(struct rl_run *run, void *ctx)
+{
+    struct rl_analysis an;
+    char text[512];
+    (void)ctx;
+    if (rl_analyze(run, &an, text, sizeof(text)) != 0)
+        return;
+    if (an.nraces == 0) {
+        rl_check(run, "no data race", true,
+                 "every conflicting access is ordered");
+        return;
+    }
+    rl_race_text(run, &an.races[0], text, sizeof(text));
+    rl_check(run, "no data race", false, "%s", text);
+}
+
 /* The program's entry: main becomes T0 of a run of the child. */
 int __wrap_main(int argc, char **argv, char **envp)
 {
@@ -569,8 +589,13 @@ int __wrap_main(int argc, char **argv, char **envp)
     prt_signals_install();
     struct rl_program program = {.setup = prt_setup};
     const char *fd = getenv("RACELAB_CHILD_FD");
-    int rc = fd && *fd ? rl_child_main(&program, argc, argv)
-                       : prt_standalone_main(&program, argc, argv);
+    int rc;
+    if (fd && *fd) {
+        program.check = prt_check;
+        rc = rl_child_main(&program, argc, argv);
+    } else {
+        rc = prt_standalone_main(&program, argc, argv);
+    }
     prt.active = false;
     return rc;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../core/analysis.h"
 #include "../../core/mem.h"
 #include "../../labs/program_lab.h"
 #include "cli.h"
@@ -128,4 +129,169 @@ const struct lab *cli_program_find(const char *name, char *err, size_t errlen)
 const struct lab *cli_program_current(void)
 {
     return opened;
+}
+
+/* ---- the verdict ----------------------------------------------------------- */
+
+/* The failure kind of a failed check, by its name. */
+static const char *check_kind(const char *check)
+{
+    static const char *const map[][2] = {
+        {"assertions", "assert"}, {"no crash", "crash"},
+        {"no deadlock", "deadlock"}, {"finishes", "hang"},
+        {"exit status", "exit"}, {"no data race", "race"},
+        {"no misuse", "misuse"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(check, map[i][0]) == 0)
+            return map[i][1];
+    return "check";
+}
+
+/* Thread name and where of record seq into f. */
+static void failure_at(const struct rl_run *run, const struct lab *lab,
+                       uint64_t seq, struct cli_failure *f)
+{
+    const struct rl_record *r = rl_run_record(run, seq);
+    char src[8];
+    struct rl_thread_view tv;
+
+    if (r == NULL)
+        return;
+    if (r->thread >= 0 && r->thread < rl_run_thread_count(run)) {
+        rl_run_thread(run, r->thread, &tv);
+        snprintf(f->thread, sizeof f->thread, "%s", tv.name ? tv.name : "");
+    }
+    program_lab_where(lab, r->pc, f->where, sizeof f->where, src, 0);
+}
+
+int cli_failures(const struct rl_run *run, const struct lab *lab,
+                 bool races_fail, struct cli_failure *out, int max)
+{
+    int n = 0;
+    struct rl_check_result c;
+    struct rl_analysis an;
+    char text[512];
+    bool analysed = rl_analyze(run, &an, text, sizeof text) == 0;
+
+    for (int i = 0; i < rl_run_check_count(run) && n < max; i++) {
+        rl_run_check(run, i, &c);
+        if (c.ok)
+            continue;
+        const char *kind = check_kind(c.name);
+        if (strcmp(kind, "race") == 0) {
+            /* Each race, at its second access. */
+            for (int k = 0; analysed && k < an.nraces && n < max; k++) {
+                struct cli_failure *f = &out[n++];
+                memset(f, 0, sizeof *f);
+                snprintf(f->kind, sizeof f->kind, "race");
+                rl_race_text(run, &an.races[k], f->message,
+                             sizeof f->message);
+                failure_at(run, lab, an.races[k].second_seq, f);
+            }
+            continue;
+        }
+        struct cli_failure *f = &out[n++];
+        memset(f, 0, sizeof *f);
+        snprintf(f->kind, sizeof f->kind, "%s", kind);
+        snprintf(f->message, sizeof f->message, "%s", c.message);
+        if (strcmp(kind, "deadlock") != 0 && strcmp(kind, "hang") != 0)
+            failure_at(run, lab, rl_run_record_last(run), f);
+    }
+    if (!races_fail) {
+        int k = 0;
+        for (int i = 0; i < n; i++)
+            if (strcmp(out[i].kind, "race") != 0)
+                out[k++] = out[i];
+        n = k;
+    }
+    return n;
+}
+
+void cli_print_failures(FILE *f, const struct cli_failure *fl, int n)
+{
+    if (n == 0) {
+        fprintf(f, "verdict: no failure\n");
+        return;
+    }
+    fprintf(f, "verdict: %d failure%s\n", n, n == 1 ? "" : "s");
+    for (int i = 0; i < n; i++)
+        fprintf(f, "  %-8s %-4s %-18s %s\n", fl[i].kind,
+                fl[i].thread[0] ? fl[i].thread : "-",
+                fl[i].where[0] ? fl[i].where : "-", fl[i].message);
+}
+
+/* s as a JSON string. */
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch == '\n')
+            fputs("\\n", f);
+        else if (ch == '\t')
+            fputs("\\t", f);
+        else if (ch < 0x20 || ch == 0x7f)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+void cli_print_json(FILE *f, const char *lab, const struct cli_failure *fl,
+                    int n, const char *schedule, uint64_t schedules,
+                    const char *output)
+{
+    fputs("{\"lab\": ", f);
+    json_str(f, lab);
+    fprintf(f, ", \"verdict\": \"%s\", \"failures\": [", n ? "fail" : "pass");
+    for (int i = 0; i < n; i++) {
+        fprintf(f, "%s{\"kind\": ", i ? ", " : "");
+        json_str(f, fl[i].kind);
+        fputs(", \"thread\": ", f);
+        json_str(f, fl[i].thread);
+        fputs(", \"where\": ", f);
+        json_str(f, fl[i].where);
+        fputs(", \"message\": ", f);
+        json_str(f, fl[i].message);
+        fputc('}', f);
+    }
+    fputs("], \"schedule\": ", f);
+    if (schedule)
+        json_str(f, schedule);
+    else
+        fputs("null", f);
+    fprintf(f, ", \"schedules\": %llu", (unsigned long long)schedules);
+    if (output) {
+        fputs(", \"output\": ", f);
+        json_str(f, output);
+    }
+    fputs("}\n", f);
+}
+
+int cli_format_options(const char *format, const char *races, bool *json,
+                       bool *races_report, char *err, size_t errlen)
+{
+    *json = false;
+    *races_report = false;
+    if (format != NULL) {
+        if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0) {
+            snprintf(err, errlen,
+                     "--format must be text or json, not '%s'", format);
+            return -1;
+        }
+        *json = strcmp(format, "json") == 0;
+    }
+    if (races != NULL) {
+        if (strcmp(races, "report") != 0 && strcmp(races, "fail") != 0) {
+            snprintf(err, errlen,
+                     "--races must be fail or report, not '%s'", races);
+            return -1;
+        }
+        *races_report = strcmp(races, "report") == 0;
+    }
+    return 0;
 }
