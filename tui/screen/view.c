@@ -225,6 +225,23 @@ static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
         buf[0] = '\0';
         return buf;
     }
+    if (r->line > 0) {
+        /* A program's step: its source line after the text, if both fit
+         * in the lane; else the text alone. */
+        struct view_rec plain = *r;
+        char suffix[16];
+        int sw = snprintf(suffix, sizeof suffix, " @%d", r->line);
+
+        plain.line = 0;
+        if (width > sw + 6) {
+            rec_text_fit(v, &plain, width - sw, nm, buf, len);
+            if (buf[0] != '\0' && strlen(buf) + (size_t)sw < len) {
+                strcat(buf, suffix);
+                return buf;
+            }
+        }
+        return rec_text_fit(v, &plain, width, nm, buf, len);
+    }
     if (r->text && text_cells(r->text) <= width) {
         snprintf(buf, len, "%s", r->text);
         return buf;
@@ -1043,6 +1060,15 @@ static void draw_status(struct canvas *c, const struct view_lab *v,
     char buf[512];
 
     canvas_fill(c, l->status_y, 0, 1, c->w, L' ', ROLE_STATUS);
+    if (v->detail) {
+        /* A program: the source line first, where the eye looks. */
+        snprintf(buf, sizeof buf, " step %llu: %s | %s | %s%s%s",
+                 (unsigned long long)v->step, v->detail,
+                 v->state ? v->state : "", v->sched ? v->sched : "",
+                 v->speed ? " | " : "", v->speed ? v->speed : "");
+        canvas_put(c, l->status_y, 0, ROLE_STATUS, buf, c->w);
+        return;
+    }
     snprintf(buf, sizeof buf, " %s/%s | %s%s%s | step %llu | %s%s%s",
              v->lab_name ? v->lab_name : "", v->variant ? v->variant : "",
              v->backend ? v->backend : "", v->sched && v->sched[0] ? " " : "",
