@@ -404,7 +404,7 @@ static int cmd_explore(int argc, char **argv)
 const struct cli_command cli_cmd_explore = {
     "explore",
     "search a lab's schedules for one that breaks a check",
-    "usage: racelab explore LAB [options]\n"
+    "usage: racelab explore LAB|PROG.c... [options]\n"
     "\n"
     "Search the sim schedules of LAB for one that breaks a check: first\n"
     "every schedule with 0 preemptions, then every one with 1, ... up to\n"
@@ -433,6 +433,10 @@ const struct cli_command cli_cmd_explore = {
     "  --threads N            the same as --set threads=N\n"
     "  --iters N              the same as --set iters=N\n"
     "  --set KEY=VALUE        set a lab parameter (repeatable)\n"
+    "  --format F             text (default) or json: one JSON object\n"
+    "                         (verdict, failures, schedule, schedules)\n"
+    "  --races R              a C program: fail (default: a data race is\n"
+    "                         a failure) or report (races do not count)\n"
     "  -h, --help             show this help\n"
     "\n"
     "exit status: 0 no failing schedule found, 1 one found, 2 bad usage,\n"

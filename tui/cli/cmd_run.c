@@ -545,6 +545,8 @@ const struct cli_command cli_cmd_run = {
     "run",
     "run a lab once; print its events, final state, checks and schedule",
     "usage: racelab run LAB [options]\n"
+    "       racelab run PROG.c... [-I DIR] [-D NAME[=VALUE]] [options] "
+    "[-- ARGS...]\n"
     "\n"
     "Run LAB once, headless, and print: a header, one line per event (step,\n"
     "thread, what it did), the final state, each check with PASS or FAIL,\n"
@@ -575,7 +577,23 @@ const struct cli_command cli_cmd_run = {
     "  --trace FILE      also write the event lines to FILE, under a header\n"
     "                    with the schedule string\n"
     "  -q, --quiet       do not print the event lines\n"
+    "  --format F        text (default) or json: one JSON object with the\n"
+    "                    verdict, the failures (kind, thread, file:line,\n"
+    "                    message), the schedule string and the count\n"
+    "  --races R         fail (default: a data race is a failure) or "
+    "report\n"
+    "  --runs N          a C program on os: run the real program N times\n"
     "  -h, --help        show this help\n"
+    "\n"
+    "A C program (an argument ending in .c, several, or a folder) is built\n"
+    "with racelab's instrumentation and runs unmodified on sim: every\n"
+    "pthread call and shared access is a step, shown with its file:line and\n"
+    "source line; the verdict lists each failure: assert, crash, deadlock,\n"
+    "hang, exit (non-zero), race. -I / -D go to the compiler, the words\n"
+    "after -- to the program. A compile error is printed as the compiler\n"
+    "wrote it (exit 2). With --backend os the program is built plainly and\n"
+    "run as the real program (--runs N: a histogram of outputs and exit\n"
+    "statuses).\n"
     "\n"
     "On the os backend the threads are real and the events many: only the\n"
     "first 200 are printed (use --trace FILE to keep them all).\n"
@@ -586,7 +604,10 @@ const struct cli_command cli_cmd_run = {
     "examples:\n"
     "  racelab run unsafe-counter --threads 2 --iters 3\n"
     "  racelab run unsafe-counter --seed 7 --quiet\n"
-    "  racelab run unsafe-counter --backend os --iters 1000000 --quiet\n",
+    "  racelab run unsafe-counter --backend os --iters 1000000 --quiet\n"
+    "  racelab run race.c\n"
+    "  racelab run race.c --format json --races=report\n"
+    "  racelab run race.c --backend os --runs 100\n",
     cmd_run,
     run_options,
     "LAB",
