@@ -223,6 +223,9 @@ if command -v tmux >/dev/null 2>&1; then
     T send-keys -t tui f
     check "f shows the race where it happens" \
         " 28>                                   ~ c->10 @13"
+    T send-keys -t tui b
+    check "b: the real program is the command line's" \
+        " a C program runs on sim here; the real program: racelab run tests/p"
     T send-keys -t tui q
     check "q quits, the terminal given back" "EXITED:0"
 else

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "suggest.h"
 #include "../../core/watchdog.h"
+#include "../../labs/program_lab.h"
 #include "../screen/tui.h"
 
 static int cmd_tui(int argc, char **argv);
@@ -230,6 +231,13 @@ static int tui_options_from(struct cli_lab_args *a, struct tui_options *opt,
             return -1;
         opt->lab = opt->inst.lab;
         backend = opt->inst.backend;
+        if (backend == RL_BACKEND_OS && program_lab_is(opt->lab)) {
+            snprintf(err, errlen,
+                     "the TUI runs a C program on sim; the real program: "
+                     "racelab run %s --backend os",
+                     opt->lab->name);
+            return -1;
+        }
     }
     return cli_sched_resolve(a, backend, &opt->sched, &opt->have_sched, err,
                              errlen);
