@@ -54,6 +54,8 @@ bool program_lab_is_program(const char *name)
 {
     size_t n = strlen(name);
     struct stat st;
+    if (strchr(name, ':') != NULL) /* a schedule string, not a source */
+        return false;
     if (n > 2 && strcmp(name + n - 2, ".c") == 0)
         return true;
     if (strchr(name, '+') != NULL)

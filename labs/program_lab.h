@@ -34,7 +34,8 @@ struct program_spec {
 };
 
 /* Whether a LAB operand names a program rather than a lab: it ends in
- * ".c", holds a '+' between sources, or is a folder. */
+ * ".c", holds a '+' between sources, or is a folder (and has no ':', which
+ * a schedule string has). */
 bool program_lab_is_program(const char *name);
 
 /* Split name ("a.c+b.c") into spec->sources, pointing into a copy kept

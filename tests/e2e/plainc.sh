@@ -169,6 +169,15 @@ int add(int a, int b) { return a + b; }
 C
 rl run "$tmp/src/main.c" "$tmp/src/add.c" -I "$tmp/src/inc" -DN=41 -q -- hello world
 has "two files, -I, -D and the program's arguments" "42 hello 3"
+line=$(grep '^replay: ' "$tmp/out")
+want="replay:   racelab replay --schedule 'rl1:$tmp/src/main.c+$tmp/src/add.c:main::-' -I$tmp/src/inc -DN=41 -- hello world"
+if [ "$line" = "$want" ]; then
+    pass "the replay command carries the sources, flags and arguments"
+else
+    fail "the replay command carries the sources, flags and arguments" "got:  $line" "want: $want"
+fi
+eval "rl replay --no-tui -q ${line#replay:   racelab replay }"
+has "that replay command rebuilds and runs the same program" "42 hello 3"
 rl run "$tmp/src" -I"$tmp/src/inc" -D N=1 -q
 has "a folder: each .c in it" "2 - 1"
 printf '#include <stdio.h>\nint main(void) { int x = ; return 0; }\n' >"$tmp/bad.c"

@@ -106,6 +106,9 @@ int cli_program_argv(int argc, char **argv, int *outc, char ***outv,
  * and err says "cannot compile NAME". */
 const struct lab *cli_program_find(const char *name, char *err,
                                    size_t errlen);
+/* Append to buf (a replay command's tail) the -I / -D flags and the
+ * "-- ARGS" the program was given, quoted for a shell. */
+void cli_program_replay_extra(char *buf, size_t len);
 /* The program opened by cli_program_find, or NULL. */
 const struct lab *cli_program_current(void);
 

@@ -28,6 +28,54 @@ static bool is_cc_flag(const char *arg)
     return (arg[0] == '-' && (arg[1] == 'I' || arg[1] == 'D'));
 }
 
+/* Whether arg is a schedule string of a program ("rl1:race.c:..."). */
+static bool schedule_of_program(const char *arg)
+{
+    char lab[256];
+    const char *p = strchr(arg, ':'), *q = p ? strchr(p + 1, ':') : NULL;
+
+    if (strncmp(arg, "rl1:", 4) != 0 || q == NULL ||
+        (size_t)(q - p - 1) >= sizeof lab)
+        return false;
+    snprintf(lab, sizeof lab, "%.*s", (int)(q - p - 1), p + 1);
+    return program_lab_is_program(lab);
+}
+
+/* Append word to buf at *n, quoted for a shell when it needs it. */
+static void shell_word(char *buf, size_t len, size_t *n, const char *word)
+{
+    bool plain = word[0] != '\0';
+
+    for (const char *c = word; *c; c++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                    "0123456789-_./=+,:@%", *c))
+            plain = false;
+    if (*n >= len)
+        return;
+    if (plain) {
+        *n += (size_t)snprintf(buf + *n, len - *n, " %s", word);
+        return;
+    }
+    *n += (size_t)snprintf(buf + *n, len - *n, " '");
+    for (const char *c = word; *c && *n < len; c++)
+        *n += (size_t)snprintf(buf + *n, len - *n,
+                               *c == '\'' ? "'\\''" : "%c", *c);
+    if (*n < len)
+        *n += (size_t)snprintf(buf + *n, len - *n, "'");
+}
+
+void cli_program_replay_extra(char *buf, size_t len)
+{
+    size_t n = strlen(buf);
+
+    for (int i = 0; i < RL_BUILD_MAX_ITEMS && spec.flags[i]; i++)
+        shell_word(buf, len, &n, spec.flags[i]);
+    if (spec.args[0] != NULL && n < len)
+        n += (size_t)snprintf(buf + n, len - n, " --");
+    for (int i = 0; i < PROGRAM_LAB_MAX_ARGS && spec.args[i]; i++)
+        shell_word(buf, len, &n, spec.args[i]);
+}
+
 int cli_program_argv(int argc, char **argv, int *outc, char ***outv,
                      char *err, size_t errlen)
 {
@@ -38,7 +86,8 @@ int cli_program_argv(int argc, char **argv, int *outc, char ***outv,
     char *joined;
 
     for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-        if (argv[i][0] != '-' && program_lab_is_program(argv[i]))
+        if (argv[i][0] != '-' && (program_lab_is_program(argv[i]) ||
+                                  schedule_of_program(argv[i])))
             program = true;
     *outc = argc;
     *outv = argv;

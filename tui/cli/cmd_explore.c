@@ -84,7 +84,7 @@ static void print_indented(const char *text)
 static void print_found(const struct lab_inst *inst,
                         const struct rl_explore_result *r)
 {
-    char params[256], extra[64];
+    char params[256], extra[1024];
     char *schedule;
     size_t len;
 
@@ -124,6 +124,8 @@ static void print_found(const struct lab_inst *inst,
     extra[0] = '\0';
     if (r->end == RL_END_STEP_LIMIT)
         snprintf(extra, sizeof extra, " --max-steps %" PRIu64, r->max_steps);
+    if (program_lab_is(inst->lab))
+        cli_program_replay_extra(extra, sizeof extra);
     cli_print_schedule(stdout, schedule, extra);
     free(schedule);
 }

@@ -307,7 +307,7 @@ static int run_job_execute(struct run_job *job)
     struct rl_run_config cfg;
     struct run_sink sink;
     struct rl_run *run;
-    char err[512], header[512], end[128], extra[48], text[2048];
+    char err[512], header[512], end[128], extra[1024], text[2048];
     char *schedule = NULL;
     FILE *tmp = NULL;
     int status;
@@ -341,7 +341,10 @@ static int run_job_execute(struct run_job *job)
     cfg.max_steps = job->max_steps;
     cfg.timeout_ms = job->timeout_ms;
     cfg.record = sink.out != NULL || sink.trace != NULL;
-    if (cfg.record) {
+    /* A program's records reach racelab before the texts of its output
+     * steps (they come with the child's frame): its lines are printed
+     * once the run has ended. */
+    if (cfg.record && !program_lab_is(job->inst.lab)) {
         cfg.on_record = run_on_record;
         cfg.on_record_ctx = &sink;
     }
@@ -358,6 +361,11 @@ static int run_job_execute(struct run_job *job)
         return cli_error("%s", err);
     }
     rl_run_finish(run);
+    if (cfg.record && cfg.on_record == NULL)
+        for (uint64_t seq = rl_run_record_first(run);
+             seq != 0 && seq <= rl_run_record_last(run); seq++)
+            if (rl_run_record(run, seq) != NULL)
+                run_on_record(&sink, run, rl_run_record(run, seq));
     rl_lost_tracker_destroy(sink.lost); /* no record comes after the end */
     sink.lost = NULL;
     if (sink.hidden > 0)
@@ -388,6 +396,8 @@ static int run_job_execute(struct run_job *job)
         if (job->max_steps != 0)
             snprintf(extra, sizeof extra, " --max-steps %" PRIu64,
                      job->max_steps);
+        if (program_lab_is(job->inst.lab))
+            cli_program_replay_extra(extra, sizeof extra);
         /* A diverged replay is an error below, not a run to replay. */
         if (!diverged)
             cli_print_schedule(stdout, schedule, extra);
