@@ -18,6 +18,9 @@
 #include "../../labs/program_lab.h"
 #include "cli.h"
 
+/* The compiler's messages shown at most (program.c keeps 16 KiB). */
+#define CLI_COMPILER_OUTPUT_MAX 16384
+
 static struct program_spec spec;    /* flags and args from argv */
 static const struct lab *opened;     /* the program built, or NULL */
 static char opened_name[256];
@@ -155,21 +158,27 @@ const struct lab *cli_program_find(const char *name, char *err, size_t errlen)
     struct program_spec s = spec;
     bool compile_error;
     const struct lab *lab;
+    char *msg;
 
     if (opened != NULL && strcmp(opened_name, name) == 0)
         return opened;
     if (program_lab_split(name, &s, err, errlen) < 0)
         return NULL;
-    lab = program_lab_open(&s, &compile_error, err, errlen);
+    msg = rl_xmalloc(CLI_COMPILER_OUTPUT_MAX);
+    lab = program_lab_open(&s, &compile_error, msg, CLI_COMPILER_OUTPUT_MAX);
     if (lab == NULL) {
         if (compile_error) {
             /* The compiler's own words, as it printed them. */
             fflush(stdout);
-            fprintf(stderr, "%s\n", err);
+            fprintf(stderr, "%s\n", msg);
             snprintf(err, errlen, "cannot compile %s", name);
+        } else {
+            snprintf(err, errlen, "%s", msg);
         }
+        free(msg);
         return NULL;
     }
+    free(msg);
     opened = lab;
     snprintf(opened_name, sizeof opened_name, "%s", name);
     return lab;
