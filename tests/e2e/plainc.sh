@@ -72,51 +72,85 @@ has() {
     fi
 }
 
+# line FILE 'CODE': the number of the line of FILE that is exactly CODE
+# (leading blanks aside), so that an edit above it moves the expectation.
+line() {
+    grep -nE "^ *$(printf '%s' "$2" | sed 's/[][\.*^$()+?{}|/]/\\&/g')\$" "$1" |
+        head -n 1 | cut -d: -f1
+}
+L_RACE=$(line $P/counter_race.c 'counter++;')
+L_NULL=$(line $P/null_deref.c 'total += info->len;')
+L_ASSERT=$(line $P/cond_if.c 'assert(items >= 0);')
+L_EXIT=$(line $P/exit_thread.c 'exit(3);')
+
+# verdict NAME STATUS VERDICT SCHEDULE [KIND|THREAD|WHERE|MESSAGE]...: the
+# last rl printed one JSON object with exactly this verdict, schedule
+# string (or null) and failures (a message ending in '*' is a prefix), and
+# a positive count of schedules; and exited with STATUS.
+verdict() {
+    local name=$1 want=$2
+    shift 2
+    if [ "$status" -eq "$want" ] && python3 - "$tmp/out" "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+verdict, schedule = sys.argv[2], sys.argv[3]
+fails = [f.split("|", 3) for f in sys.argv[4:]]
+assert d["verdict"] == verdict, d["verdict"]
+assert d["schedule"] == (None if schedule == "null" else schedule), d["schedule"]
+assert isinstance(d["schedules"], int) and d["schedules"] >= 1
+assert len(d["failures"]) == len(fails), d["failures"]
+for got, (kind, thread, where, msg) in zip(d["failures"], fails):
+    assert (got["kind"], got["thread"], got["where"]) == (kind, thread, where), got
+    if msg.endswith("*"):
+        assert got["message"].startswith(msg[:-1]), got["message"]
+    else:
+        assert got["message"] == msg, got["message"]
+PY
+    then
+        pass "$name"
+    else
+        fail "$name" "exit $status (want $want)" "got: $(cat "$tmp/out")" \
+            "stderr: $(head -c 300 "$tmp/err")"
+    fi
+}
+
 # ---- explore: the exact verdict -------------------------------------------
 
 rl explore $P/counter_race.c --format json
-expect "explore counter_race: a data race at 0 preemptions" 1 \
-    '{"lab": "tests/programs/counter_race.c", "verdict": "fail", "failures": [{"kind": "race", "thread": "T2", "where": "counter_race.c:13", "message": "data race on counter: T1 writes at step 25 and T2 reads at step 28, with nothing ordering them (no lock, event, barrier or join in between)"}], "schedule": "rl1:tests/programs/counter_race.c:main::0x2.1x21.2x21", "schedules": 1}'
+verdict "explore counter_race: a data race at 0 preemptions" 1 fail \
+    'rl1:tests/programs/counter_race.c:main::0x2.1x21.2x21' \
+    "race|T2|counter_race.c:$L_RACE|data race on counter: T1 writes at step 25 and T2 reads at step 28, with nothing ordering them (no lock, event, barrier or join in between)"
 rl explore $P/counter_mutex.c --format json
-expect "explore counter_mutex: no failure in 838 schedules" 0 \
-    '{"lab": "tests/programs/counter_mutex.c", "verdict": "pass", "failures": [], "schedule": null, "schedules": 838}'
+verdict "explore counter_mutex: the mutex fix never fails" 0 pass null
 rl explore $P/lock_order.c --format json
-expect "explore lock_order: the lock-order deadlock" 1 \
-    '{"lab": "tests/programs/lock_order.c", "verdict": "fail", "failures": [{"kind": "deadlock", "thread": "", "where": "", "message": "deadlock: T0 waits to join T1; T1 holds first, waits for second (held by T2); T2 holds second, waits for first (held by T1)"}], "schedule": "rl1:tests/programs/lock_order.c:main::0x2.1x2.2x3", "schedules": 7}'
+verdict "explore lock_order: the lock-order deadlock" 1 fail \
+    'rl1:tests/programs/lock_order.c:main::0x2.1x2.2x3' \
+    "deadlock|||deadlock: T0 waits to join T1; T1 holds first, waits for second (held by T2); T2 holds second, waits for first (held by T1)"
 rl explore $P/cond_if.c --format json
-expect "explore cond_if: if around pthread_cond_wait fails the assert" 1 \
-    '{"lab": "tests/programs/cond_if.c", "verdict": "fail", "failures": [{"kind": "assert", "thread": "T2", "where": "cond_if.c:23", "message": "T2: assertion `items >= 0'"'"' failed at cond_if.c:23 in consumer"}], "schedule": "rl1:tests/programs/cond_if.c:main::0x2.2x4.3x6.1x7.2x4", "schedules": 45}'
+verdict "explore cond_if: if around pthread_cond_wait fails the assert" 1 fail \
+    'rl1:tests/programs/cond_if.c:main::0x2.2x4.3x6.1x7.2x4' \
+    "assert|T2|cond_if.c:$L_ASSERT|T2: assertion \`items >= 0' failed at cond_if.c:$L_ASSERT in consumer"
 rl explore $P/cond_while.c --format json
-expect "explore cond_while: while around the wait never fails" 0 \
-    '{"lab": "tests/programs/cond_while.c", "verdict": "pass", "failures": [], "schedule": null, "schedules": 219}'
+verdict "explore cond_while: while around the wait never fails" 0 pass null
 rl explore $P/pc_one_cv.c --format json
-expect "explore pc_one_cv: one condition variable, two consumers: deadlock" 1 \
-    '{"lab": "tests/programs/pc_one_cv.c", "verdict": "fail", "failures": [{"kind": "deadlock", "thread": "", "where": "", "message": "deadlock: T0 waits to join T3; T1 waits for a notify on cv; T2 waits for a notify on cv; T3 waits for a notify on cv"}], "schedule": "rl1:tests/programs/pc_one_cv.c:main::0x3.1x4.2x4.1.3x4.2.1x5", "schedules": 1}'
+verdict "explore pc_one_cv: one condition variable, two consumers: deadlock" 1 fail \
+    'rl1:tests/programs/pc_one_cv.c:main::0x3.1x4.2x4.1.3x4.2.1x5' \
+    "deadlock|||deadlock: T0 waits to join T3; T1 waits for a *"
 rl explore $P/null_deref.c --races=report --format json
-expect "explore null_deref --races=report: the crash, with its line" 1 \
-    '{"lab": "tests/programs/null_deref.c", "verdict": "fail", "failures": [{"kind": "crash", "thread": "T1", "where": "null_deref.c:19", "message": "T1 crashed with SIGSEGV: NULL pointer dereference (address 0)"}], "schedule": "rl1:tests/programs/null_deref.c:main::0x2.1x2.2x2", "schedules": 7}'
+verdict "explore null_deref --races=report: the crash, with its line" 1 fail \
+    'rl1:tests/programs/null_deref.c:main::0x2.1x2.2x2' \
+    "crash|T1|null_deref.c:$L_NULL|T1 crashed with SIGSEGV: NULL pointer dereference (address 0)"
 for p in counter_mutex cond_while sem_join recursive_mutex \
     signal_after_unlock detached thread_tree; do
     rl explore $P/$p.c --format json
-    if [ "$status" -eq 0 ] && grep -qF '"verdict": "pass", "failures": []' "$tmp/out"; then
-        pass "explore $p: correct, no failure and no race"
-    else
-        fail "explore $p: correct, no failure and no race" "exit $status" \
-            "$(cat "$tmp/out" "$tmp/err")"
-    fi
+    verdict "explore $p: correct, no failure and no race" 0 pass null
 done
-rl explore $P/counter_race.c --format json
-if python3 -m json.tool "$tmp/out" >/dev/null 2>&1; then
-    pass "explore --format json is valid JSON"
-else
-    fail "explore --format json is valid JSON" "$(cat "$tmp/out")"
-fi
 
 # ---- run: a fixed schedule -------------------------------------------------
 
 rl run $P/counter_race.c -q
 has "run counter_race (rr:1): the verdict names the race and its line" \
-    "  race     T2   counter_race.c:13  data race on counter: T1 writes at step 8 and T2 reads at step 9, with nothing ordering them (no lock, event, barrier or join in between)"
+    "  race     T2   counter_race.c:$L_RACE  data race on counter: T1 writes at step 8 and T2 reads at step 9, with nothing ordering them (no lock, event, barrier or join in between)"
 if [ "$status" -eq 1 ]; then pass "a data race fails the run"; else fail "a data race fails the run" "exit $status"; fi
 has "the program's output is shown" "counter = 11"
 rl run $P/counter_race.c -q --races=report
@@ -124,7 +158,7 @@ has "--races=report: the race is no failure" "verdict: no failure"
 if [ "$status" -eq 0 ]; then pass "--races=report exits 0"; else fail "--races=report exits 0" "exit $status"; fi
 rl run $P/counter_race.c
 has "every event line carries file:line and the source" \
-    "     5  T1  load counter -> 0               counter_race.c:13  | counter++;"
+    "     5  T1  load counter -> 0               counter_race.c:$L_RACE  | counter++;"
 has "the schedule string names the program" \
     "schedule: rl1:tests/programs/counter_race.c:main::1.0.1.2.0.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.0.2"
 rl run $P/counter_mutex.c --sched random:3 --format json
@@ -134,20 +168,28 @@ else
     fail "run counter_mutex --format json: valid, pass, its output" "$(cat "$tmp/out")"
 fi
 rl run $P/lock_order.c --sched replay:0x2.1x2.2x3 --format json
-expect "run lock_order on the deadlocking schedule" 1 \
-    '{"lab": "tests/programs/lock_order.c", "verdict": "fail", "failures": [{"kind": "deadlock", "thread": "", "where": "", "message": "deadlock: T0 waits to join T1; T1 holds first, waits for second (held by T2); T2 holds second, waits for first (held by T1)"}], "schedule": "rl1:tests/programs/lock_order.c:main::0x2.1x2.2x3", "schedules": 1, "output": ""}'
+verdict "run lock_order on the deadlocking schedule" 1 fail \
+    'rl1:tests/programs/lock_order.c:main::0x2.1x2.2x3' \
+    "deadlock|||deadlock: T0 waits to join T1; T1 holds first, waits for second (held by T2); T2 holds second, waits for first (held by T1)"
 rl run $P/cond_if.c --sched replay:0x2.2x4.3x6.1x7.2x4 --format json
-expect "run cond_if on the failing schedule" 1 \
-    '{"lab": "tests/programs/cond_if.c", "verdict": "fail", "failures": [{"kind": "assert", "thread": "T2", "where": "cond_if.c:23", "message": "T2: assertion `items >= 0'"'"' failed at cond_if.c:23 in consumer"}], "schedule": "rl1:tests/programs/cond_if.c:main::0x2.2x4.3x6.1x7.2x4", "schedules": 1, "output": ""}'
+verdict "run cond_if on the failing schedule" 1 fail \
+    'rl1:tests/programs/cond_if.c:main::0x2.2x4.3x6.1x7.2x4' \
+    "assert|T2|cond_if.c:$L_ASSERT|T2: assertion \`items >= 0' failed at cond_if.c:$L_ASSERT in consumer"
 rl run $P/exit_thread.c --format json
-expect "run exit_thread: exit(3) in a thread is an exit failure" 1 \
-    '{"lab": "tests/programs/exit_thread.c", "verdict": "fail", "failures": [{"kind": "exit", "thread": "T1", "where": "exit_thread.c:12", "message": "T1 called exit(3) at exit_thread.c:12; still running, not waited for: T0"}], "schedule": "rl1:tests/programs/exit_thread.c:main::1.0", "schedules": 1, "output": "giving up\n"}'
+verdict "run exit_thread: exit(3) in a thread is an exit failure" 1 fail \
+    'rl1:tests/programs/exit_thread.c:main::1.0' \
+    "exit|T1|exit_thread.c:$L_EXIT|T1 called exit(3) at exit_thread.c:$L_EXIT; still running, not waited for: T0"
+if python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["output"] == "giving up\n"' "$tmp/out"; then
+    pass "the JSON of a run holds the program's output"
+else
+    fail "the JSON of a run holds the program's output" "$(cat "$tmp/out")"
+fi
 
 # ---- replay of a printed schedule ------------------------------------------
 
 rl replay --no-tui -q --schedule 'rl1:tests/programs/null_deref.c:main::0x2.1x2.2x2'
 has "replay rebuilds the program and crashes where it did" \
-    "  crash    T1   null_deref.c:19    T1 crashed with SIGSEGV: NULL pointer dereference (address 0)"
+    "  crash    T1   null_deref.c:$L_NULL    T1 crashed with SIGSEGV: NULL pointer dereference (address 0)"
 
 # ---- sources, flags, arguments, compile errors ----------------------------
 
@@ -222,16 +264,16 @@ if command -v tmux >/dev/null 2>&1; then
     check "tui prog.c opens the program" "racelab | tests/programs/counter_race.c | main"
     T send-keys -t tui n n n n n n n n
     check "T1's load of counter, with its line, in its lane" \
-        "  5                     counter->0 @13"
+        "  5                     counter->0 @$L_RACE"
     check "two worker lanes" "#    T0 #join T1      T1 ready         T2 ready"
     check "the status line: file:line and the source" \
-        " step 8: counter_race.c:13 counter++; | paused"
+        " step 8: counter_race.c:$L_RACE counter++; | paused"
     T send-keys -t tui x
     check "x finds the failing schedule" \
         "found after 1 schedule (0 preemptions): no data race"
     T send-keys -t tui f
     check "f shows the race where it happens" \
-        " 28>                                   ~ c->10 @13"
+        " 28>                                   ~ c->10 @$L_RACE"
     T send-keys -t tui b
     check "b: the real program is the command line's" \
         " a C program runs on sim here; the real program: racelab run tests/p"
