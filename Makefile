@@ -226,7 +226,7 @@ PLAINC_WRAPS := main \
     sleep usleep nanosleep clock_gettime gettimeofday time sched_yield \
     printf vprintf fprintf vfprintf puts putchar fputs fputc putc fwrite \
     write \
-    exit _exit abort __assert_fail \
+    exit _exit abort __assert_fail fork \
     malloc calloc realloc free
 PLAINC_LDFLAGS := -no-pie -rdynamic -pthread $(SAN_FLAGS) \
                   $(foreach w,$(PLAINC_WRAPS),-Wl$(comma)--wrap=$(w))

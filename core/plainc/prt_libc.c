@@ -17,7 +17,9 @@
  * Ends: exit / _exit / returning from main end the run (RL_END_EXIT; a
  * zero status with every other thread finished is a normal end), abort()
  * and a failed assert() end it as RL_END_CRASH (SIGABRT) and
- * RL_END_ASSERT, each with the thread and its source line.
+ * RL_END_ASSERT, each with the thread and its source line. fork() on a
+ * lab thread ends the run as RL_END_CRASH (SIGSYS): the sim backend runs
+ * one process, and a forked copy would answer racelab in its place.
  *
  * Heap: malloc / calloc / realloc / free of the program are noted, to name
  * heap objects by allocation site and to free leftovers between runs.
@@ -53,6 +55,7 @@ ssize_t __real_write(int fd, const void *buf, size_t n);
 _Noreturn void __real_exit(int status);
 _Noreturn void __real__exit(int status);
 _Noreturn void __real_abort(void);
+pid_t __real_fork(void);
 _Noreturn void __real___assert_fail(const char *expr, const char *file,
                                     unsigned int line, const char *func);
 void *__real_malloc(size_t n);
@@ -351,6 +354,25 @@ void __wrap_abort(void)
         rl_px_end(RL_END_CRASH, SIGABRT, msg);
     }
     __real_abort();
+}
+
+pid_t __wrap_fork(void)
+{
+    struct rl_thread *t = prt.spawning ? NULL : prt_user();
+    if (t) {
+        char where[64], msg[256];
+        t->pc = PRT_PC();
+        prt_in(t, t->pc); /* the runtime's own calls from here on */
+        prt_where(t->pc, where, sizeof(where));
+        snprintf(msg, sizeof(msg),
+                 "%s called fork() at %s: sim runs the program as one "
+                 "process (run the real program with --backend os)",
+                 t->name, where);
+        rl_px_end(RL_END_CRASH, SIGSYS, msg);
+        errno = ENOSYS;
+        return -1;
+    }
+    return __real_fork();
 }
 
 void __wrap___assert_fail(const char *expr, const char *file,

@@ -317,7 +317,9 @@ const char *prt_where(uintptr_t pc, char *buf, size_t len)
 {
     if (!srcloc_tried) {
         srcloc_tried = true;
+        prt.spawning = true; /* its fork() is ours, not the program's */
         srcloc = rl_srcloc_open("/proc/self/exe");
+        prt.spawning = false;
     }
     return rl_srcloc_format(srcloc, pc, buf, len);
 }

@@ -231,6 +231,57 @@ else
     fail "a compile error: the compiler's file:line, exit 2" "exit $status" "$(cat "$tmp/err")"
 fi
 
+# ---- isolation: what the program does to its process ---------------------
+
+cat >"$tmp/fork.c" <<'C'
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void)
+{
+    pid_t p = fork();
+    if (p == 0)
+        return 0;
+    waitpid(p, NULL, 0);
+    printf("parent\n");
+    return 0;
+}
+C
+rl run "$tmp/fork.c" --format json
+verdict "fork() ends the run with a report" 1 fail "rl1:$tmp/fork.c:main::-" \
+    "crash|T0|fork.c:6|T0 called fork() at fork.c:6: sim runs the program as one process (run the real program with --backend os)"
+cat >"$tmp/signal.c" <<'C'
+#include <signal.h>
+int main(void)
+{
+    raise(SIGTERM);
+    return 0;
+}
+C
+rl run "$tmp/signal.c" --format json
+verdict "a signal the program sends itself ends the run with a report" 1 \
+    fail "rl1:$tmp/signal.c:main::-" \
+    "crash|T0||crash: SIGTERM (terminated) in T0 after step 1"
+cat >"$tmp/spin.c" <<'C'
+#include <pthread.h>
+static void *spin(void *arg)
+{
+    for (volatile unsigned long i = 0;; i++)
+        ;
+    return arg;
+}
+int main(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, spin, NULL);
+    pthread_join(t, NULL);
+    return 0;
+}
+C
+rl run "$tmp/spin.c" --format json
+verdict "a loop without a shared access is a hang, not a hung racelab" 1 \
+    fail "rl1:$tmp/spin.c:main::1" "hang|||did not finish: T1 ran for 2 s of CPU time*"
+
 # ---- os: the real program ---------------------------------------------------
 
 rl run $P/counter_mutex.c --backend os --runs 3
