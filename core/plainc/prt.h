@@ -54,11 +54,11 @@ struct prt {
     bool active;          /* a run of the program is set up */
     bool multi;           /* a second thread has started in this run */
     uint64_t runs;        /* runs set up so far in this process */
-    bool spawning;        /* the runtime starts addr2line: a fork() that
-                             is not the program's */
     int argc;
     char **argv, **envp;
     struct prt_thread th[RL_MAX_THREADS];
+    bool spawning; /* the runtime starts addr2line: a fork() that is not
+                      the program's */
 };
 extern struct prt prt;
 

@@ -17,9 +17,7 @@
  * Ends: exit / _exit / returning from main end the run (RL_END_EXIT; a
  * zero status with every other thread finished is a normal end), abort()
  * and a failed assert() end it as RL_END_CRASH (SIGABRT) and
- * RL_END_ASSERT, each with the thread and its source line. fork() on a
- * lab thread ends the run as RL_END_CRASH (SIGSYS): the sim backend runs
- * one process, and a forked copy would answer racelab in its place.
+ * RL_END_ASSERT, each with the thread and its source line.
  *
  * Heap: malloc / calloc / realloc / free of the program are noted, to name
  * heap objects by allocation site and to free leftovers between runs.
@@ -356,25 +354,6 @@ void __wrap_abort(void)
     __real_abort();
 }
 
-pid_t __wrap_fork(void)
-{
-    struct rl_thread *t = prt.spawning ? NULL : prt_user();
-    if (t) {
-        char where[64], msg[256];
-        t->pc = PRT_PC();
-        prt_in(t, t->pc); /* the runtime's own calls from here on */
-        prt_where(t->pc, where, sizeof(where));
-        snprintf(msg, sizeof(msg),
-                 "%s called fork() at %s: sim runs the program as one "
-                 "process (run the real program with --backend os)",
-                 t->name, where);
-        rl_px_end(RL_END_CRASH, SIGSYS, msg);
-        errno = ENOSYS;
-        return -1;
-    }
-    return __real_fork();
-}
-
 void __wrap___assert_fail(const char *expr, const char *file,
                           unsigned int line, const char *func)
 {
@@ -430,4 +409,26 @@ void __wrap_free(void *p)
     if (p)
         prt_heap_forget(p); /* whoever frees it, it is gone */
     __real_free(p);
+}
+
+/* fork() on a lab thread ends the run as RL_END_CRASH (SIGSYS): the sim
+ * backend runs one process, and a forked copy would answer racelab in its
+ * place. The runtime's own fork (addr2line, prt.spawning) goes through. */
+pid_t __wrap_fork(void)
+{
+    struct rl_thread *t = prt.spawning ? NULL : prt_user();
+    if (t) {
+        char where[64], msg[256];
+        t->pc = PRT_PC();
+        prt_in(t, t->pc); /* the runtime's own calls from here on */
+        prt_where(t->pc, where, sizeof(where));
+        snprintf(msg, sizeof(msg),
+                 "%s called fork() at %s: sim runs the program as one "
+                 "process (run the real program with --backend os)",
+                 t->name, where);
+        rl_px_end(RL_END_CRASH, SIGSYS, msg);
+        errno = ENOSYS;
+        return -1;
+    }
+    return __real_fork();
 }

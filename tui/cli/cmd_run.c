@@ -138,6 +138,21 @@ static void join_lines(char *text)
 }
 
 /* Run job to the end and print its report. Returns the exit status. */
+/* A program's event lines, once its run has ended (see on_record in
+ * run_job_execute), with their own lost-update marks. */
+static void run_print_records(struct run_sink *sink, const struct rl_run *run)
+{
+    bool sim = rl_run_backend(run) == RL_BACKEND_SIM;
+
+    sink->lost = sim ? rl_lost_tracker_create() : NULL;
+    for (uint64_t seq = rl_run_record_first(run);
+         seq != 0 && seq <= rl_run_record_last(run); seq++)
+        if (rl_run_record(run, seq) != NULL)
+            run_on_record(sink, run, rl_run_record(run, seq));
+    rl_lost_tracker_destroy(sink->lost);
+    sink->lost = NULL;
+}
+
 /* The program's output as it printed it: the texts of its output steps
  * (stdout and stderr, in step order). The caller frees it. */
 static char *program_output(const struct rl_run *run)
@@ -361,11 +376,6 @@ static int run_job_execute(struct run_job *job)
         return cli_error("%s", err);
     }
     rl_run_finish(run);
-    if (cfg.record && cfg.on_record == NULL)
-        for (uint64_t seq = rl_run_record_first(run);
-             seq != 0 && seq <= rl_run_record_last(run); seq++)
-            if (rl_run_record(run, seq) != NULL)
-                run_on_record(&sink, run, rl_run_record(run, seq));
     rl_lost_tracker_destroy(sink.lost); /* no record comes after the end */
     sink.lost = NULL;
     if (sink.hidden > 0)
@@ -377,6 +387,8 @@ static int run_job_execute(struct run_job *job)
                "be kept; the trace shows the newest of each thread\n",
                rl_run_dropped(run));
 
+    if (cfg.record && cfg.on_record == NULL)
+        run_print_records(&sink, run);
     diverged = rl_run_end(run) == RL_END_DIVERGED;
     if (job->json && !diverged)
         return run_print_json(job, run, tmp);

@@ -1053,6 +1053,21 @@ static void draw_result(struct canvas *c, const struct view_lab *v,
     free(it);
 }
 
+/* The status line of a plain C program: the step's source line first,
+ * where the eye looks (drawn over the lab's status line). */
+static void draw_detail(struct canvas *c, const struct view_lab *v,
+                        const struct view_layout *l)
+{
+    char buf[512];
+
+    canvas_fill(c, l->status_y, 0, 1, c->w, L' ', ROLE_STATUS);
+    snprintf(buf, sizeof buf, " step %llu: %s | %s | %s%s%s",
+             (unsigned long long)v->step, v->detail, v->state ? v->state : "",
+             v->sched ? v->sched : "", v->speed ? " | " : "",
+             v->speed ? v->speed : "");
+    canvas_put(c, l->status_y, 0, ROLE_STATUS, buf, c->w);
+}
+
 /* The status line. */
 static void draw_status(struct canvas *c, const struct view_lab *v,
                         const struct view_layout *l)
@@ -1060,15 +1075,6 @@ static void draw_status(struct canvas *c, const struct view_lab *v,
     char buf[512];
 
     canvas_fill(c, l->status_y, 0, 1, c->w, L' ', ROLE_STATUS);
-    if (v->detail) {
-        /* A program: the source line first, where the eye looks. */
-        snprintf(buf, sizeof buf, " step %llu: %s | %s | %s%s%s",
-                 (unsigned long long)v->step, v->detail,
-                 v->state ? v->state : "", v->sched ? v->sched : "",
-                 v->speed ? " | " : "", v->speed ? v->speed : "");
-        canvas_put(c, l->status_y, 0, ROLE_STATUS, buf, c->w);
-        return;
-    }
     snprintf(buf, sizeof buf, " %s/%s | %s%s%s | step %llu | %s%s%s",
              v->lab_name ? v->lab_name : "", v->variant ? v->variant : "",
              v->backend ? v->backend : "", v->sched && v->sched[0] ? " " : "",
@@ -1119,6 +1125,8 @@ void view_lab(struct canvas *c, const struct view_lab *v)
     panel_draw(c, v, l.state_x, l.head_y, l.state_w, l.result_y);
     draw_result(c, v, &l);
     draw_status(c, v, &l);
+    if (v->detail)
+        draw_detail(c, v, &l);
     if (v->message && v->message[0]) {
         canvas_fill(c, l.keys_y, 0, 1, c->w, L' ', ROLE_NORMAL);
         canvas_put(c, l.keys_y, 1, v->message_error ? ROLE_ERROR : ROLE_SELECT,
