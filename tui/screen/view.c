@@ -1053,21 +1053,6 @@ static void draw_result(struct canvas *c, const struct view_lab *v,
     free(it);
 }
 
-/* The status line of a plain C program: the step's source line first,
- * where the eye looks (drawn over the lab's status line). */
-static void draw_detail(struct canvas *c, const struct view_lab *v,
-                        const struct view_layout *l)
-{
-    char buf[512];
-
-    canvas_fill(c, l->status_y, 0, 1, c->w, L' ', ROLE_STATUS);
-    snprintf(buf, sizeof buf, " step %llu: %s | %s | %s%s%s",
-             (unsigned long long)v->step, v->detail, v->state ? v->state : "",
-             v->sched ? v->sched : "", v->speed ? " | " : "",
-             v->speed ? v->speed : "");
-    canvas_put(c, l->status_y, 0, ROLE_STATUS, buf, c->w);
-}
-
 /* The status line. */
 static void draw_status(struct canvas *c, const struct view_lab *v,
                         const struct view_layout *l)
@@ -1109,6 +1094,21 @@ static const char *const lab_keys[] = {
     "w",   "save",    "R",     "repeat", "q",   "back",
 };
 #define LAB_NKEYS ((int)(sizeof lab_keys / sizeof lab_keys[0]))
+
+/* The status line of a plain C program: the step's source line first,
+ * where the eye looks (drawn over the lab's status line). */
+static void draw_detail(struct canvas *c, const struct view_lab *v,
+                        const struct view_layout *l)
+{
+    char buf[512];
+
+    canvas_fill(c, l->status_y, 0, 1, c->w, L' ', ROLE_STATUS);
+    snprintf(buf, sizeof buf, " step %llu: %s | %s | %s%s%s",
+             (unsigned long long)v->step, v->detail, v->state ? v->state : "",
+             v->sched ? v->sched : "", v->speed ? " | " : "",
+             v->speed ? v->speed : "");
+    canvas_put(c, l->status_y, 0, ROLE_STATUS, buf, c->w);
+}
 
 /* Lay out the whole lab screen; see view.h. */
 void view_lab(struct canvas *c, const struct view_lab *v)
