@@ -29,14 +29,14 @@
 #include "../core/srcloc.h"
 
 struct program_lab {
-    struct lab lab;              /* first: a struct lab * is this */
-    char name[256];              /* "a.c+b.c" */
+    struct lab lab; /* first: a struct lab * is this */
+    char name[256]; /* "a.c+b.c" */
     char summary[320];
-    struct rl_build build;       /* RL_BUILD_PLAINC; sources and flags */
-    char exe[PATH_MAX];          /* the instrumented executable */
-    char native[PATH_MAX];       /* the plain build, "" until built */
+    struct rl_build build; /* RL_BUILD_PLAINC; sources and flags */
+    char exe[PATH_MAX];    /* the instrumented executable */
+    char native[PATH_MAX]; /* the plain build, "" until built */
     const char *args[PROGRAM_LAB_MAX_ARGS + 1];
-    struct rl_srcloc *src;       /* opened on first use; main thread only */
+    struct rl_srcloc *src; /* opened on first use; main thread only */
     bool src_tried;
 };
 
@@ -64,8 +64,8 @@ bool program_lab_is_program(const char *name)
            S_ISDIR(st.st_mode);
 }
 
-int program_lab_split(const char *name, struct program_spec *spec,
-                      char *err, size_t errlen)
+int program_lab_split(const char *name, struct program_spec *spec, char *err,
+                      size_t errlen)
 {
     char *copy = rl_xstrdup(name); /* kept: spec points into it */
     int n = 0;
@@ -132,19 +132,19 @@ const struct lab *program_lab_open(const struct program_spec *spec,
             return NULL;
         }
         if (strchr(s, ':') || strchr(s, '+')) {
-            snprintf(err, errlen,
-                     "a source path may not hold ':' or '+': %s", s);
+            snprintf(err, errlen, "a source path may not hold ':' or '+': %s",
+                     s);
             free(p);
             return NULL;
         }
         p->build.sources[i] = s;
-        n += (size_t)snprintf(p->name + n, n < sizeof p->name
-                                               ? sizeof p->name - n : 0,
+        n += (size_t)snprintf(p->name + n,
+                              n < sizeof p->name ? sizeof p->name - n : 0,
                               "%s%s", i ? "+" : "", s);
     }
     if (n >= sizeof p->name || n == 0) {
-        snprintf(err, errlen, n ? "the source paths are too long"
-                                : "no source file");
+        snprintf(err, errlen,
+                 n ? "the source paths are too long" : "no source file");
         free(p);
         return NULL;
     }

@@ -61,9 +61,9 @@ int program_lab_where(const struct lab *lab, uintptr_t pc, char *buf,
 
 /* One run of the real program on the os backend. */
 struct program_native_run {
-    int status;       /* exit status, or 128 + signal */
-    bool timed_out;   /* killed after timeout_ms */
-    char output[2048];/* stdout and stderr (the first bytes) */
+    int status;        /* exit status, or 128 + signal */
+    bool timed_out;    /* killed after timeout_ms */
+    char output[2048]; /* stdout and stderr (the first bytes) */
 };
 
 /* Build the program plainly (no instrumentation; cached) for the os

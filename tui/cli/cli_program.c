@@ -21,8 +21,8 @@
 /* The compiler's messages shown at most (program.c keeps 16 KiB). */
 #define CLI_COMPILER_OUTPUT_MAX 16384
 
-static struct program_spec spec;    /* flags and args from argv */
-static const struct lab *opened;     /* the program built, or NULL */
+static struct program_spec spec; /* flags and args from argv */
+static const struct lab *opened; /* the program built, or NULL */
 static char opened_name[256];
 
 /* Whether arg is a -I / -D flag (the value attached or in the next one). */
@@ -51,7 +51,8 @@ static void shell_word(char *buf, size_t len, size_t *n, const char *word)
 
     for (const char *c = word; *c; c++)
         if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                    "0123456789-_./=+,:@%", *c))
+                    "0123456789-_./=+,:@%",
+                    *c))
             plain = false;
     if (*n >= len)
         return;
@@ -61,8 +62,8 @@ static void shell_word(char *buf, size_t len, size_t *n, const char *word)
     }
     *n += (size_t)snprintf(buf + *n, len - *n, " '");
     for (const char *c = word; *c && *n < len; c++)
-        *n += (size_t)snprintf(buf + *n, len - *n,
-                               *c == '\'' ? "'\\''" : "%c", *c);
+        *n += (size_t)snprintf(buf + *n, len - *n, *c == '\'' ? "'\\''" : "%c",
+                               *c);
     if (*n < len)
         *n += (size_t)snprintf(buf + *n, len - *n, "'");
 }
@@ -79,8 +80,8 @@ void cli_program_replay_extra(char *buf, size_t len)
         shell_word(buf, len, &n, spec.args[i]);
 }
 
-int cli_program_argv(int argc, char **argv, int *outc, char ***outv,
-                     char *err, size_t errlen)
+int cli_program_argv(int argc, char **argv, int *outc, char ***outv, char *err,
+                     size_t errlen)
 {
     char **v = rl_xcalloc((size_t)argc + 1, sizeof *v);
     int n = 0, nsrc = 0, nflags = 0, nargs = 0, lab_at = -1;
@@ -89,8 +90,8 @@ int cli_program_argv(int argc, char **argv, int *outc, char ***outv,
     char *joined;
 
     for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-        if (argv[i][0] != '-' && (program_lab_is_program(argv[i]) ||
-                                  schedule_of_program(argv[i])))
+        if (argv[i][0] != '-' &&
+            (program_lab_is_program(argv[i]) || schedule_of_program(argv[i])))
             program = true;
     *outc = argc;
     *outv = argv;
@@ -189,15 +190,16 @@ const struct lab *cli_program_current(void)
     return opened;
 }
 
-/* ---- the verdict ----------------------------------------------------------- */
+/* ---- the verdict -----------------------------------------------------------
+ */
 
 /* The failure kind of a failed check, by its name. */
 static const char *check_kind(const char *check)
 {
     static const char *const map[][2] = {
-        {"assertions", "assert"}, {"no crash", "crash"},
+        {"assertions", "assert"},    {"no crash", "crash"},
         {"no deadlock", "deadlock"}, {"finishes", "hang"},
-        {"exit status", "exit"}, {"no data race", "race"},
+        {"exit status", "exit"},     {"no data race", "race"},
         {"no misuse", "misuse"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -243,8 +245,7 @@ int cli_failures(const struct rl_run *run, const struct lab *lab,
                 struct cli_failure *f = &out[n++];
                 memset(f, 0, sizeof *f);
                 snprintf(f->kind, sizeof f->kind, "race");
-                rl_race_text(run, &an.races[k], f->message,
-                             sizeof f->message);
+                rl_race_text(run, &an.races[k], f->message, sizeof f->message);
                 failure_at(run, lab, an.races[k].second_seq, f);
             }
             continue;
@@ -337,16 +338,16 @@ int cli_format_options(const char *format, const char *races, bool *json,
     *races_report = false;
     if (format != NULL) {
         if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0) {
-            snprintf(err, errlen,
-                     "--format must be text or json, not '%s'", format);
+            snprintf(err, errlen, "--format must be text or json, not '%s'",
+                     format);
             return -1;
         }
         *json = strcmp(format, "json") == 0;
     }
     if (races != NULL) {
         if (strcmp(races, "report") != 0 && strcmp(races, "fail") != 0) {
-            snprintf(err, errlen,
-                     "--races must be fail or report, not '%s'", races);
+            snprintf(err, errlen, "--races must be fail or report, not '%s'",
+                     races);
             return -1;
         }
         *races_report = strcmp(races, "report") == 0;
