@@ -67,7 +67,15 @@ bool program_lab_is_program(const char *name)
 int program_lab_split(const char *name, struct program_spec *spec, char *err,
                       size_t errlen)
 {
-    char *copy = rl_xstrdup(name); /* kept: spec points into it */
+    /* Kept for the process (spec points into it), on a list that keeps
+     * it reachable. */
+    static struct kept {
+        struct kept *next;
+    } *kept;
+    struct kept *k = rl_xmalloc(sizeof *k + strlen(name) + 1);
+    char *copy = strcpy((char *)(k + 1), name);
+    k->next = kept;
+    kept = k;
     int n = 0;
     memset(spec->sources, 0, sizeof spec->sources);
     for (char *s = strtok(copy, "+"); s; s = strtok(NULL, "+")) {

@@ -23,6 +23,8 @@
 
 static struct program_spec spec; /* flags and args from argv */
 static const struct lab *opened; /* the program built, or NULL */
+static char **new_argv;          /* cli_program_argv's, kept */
+static char *joined_name;        /* its "a.c+b.c" */
 static char opened_name[256];
 
 /* Whether arg is a -I / -D flag (the value attached or in the next one). */
@@ -102,6 +104,8 @@ int cli_program_argv(int argc, char **argv, int *outc, char ***outv, char *err,
     for (int i = 1; i < argc; i++)
         len += strlen(argv[i]) + 1;
     joined = rl_xcalloc(len + 1, 1);
+    new_argv = v; /* kept for the process (and reachable: no leak) */
+    joined_name = joined;
     v[n++] = argv[0];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
