@@ -100,6 +100,8 @@ int cli_help(const struct cli_command *cmd);
  * message. */
 int cli_program_argv(int argc, char **argv, int *outc, char ***outv,
                      char *err, size_t errlen);
+/* Free the argv cli_program_argv made (after the command has run). */
+void cli_program_release(void);
 /* The lab of the program name ("a.c+b.c"), built once per process with
  * the flags and arguments cli_program_argv found. NULL with a message; a
  * compile error has then been printed on stderr as the compiler wrote it

@@ -23,7 +23,7 @@
 
 static struct program_spec spec; /* flags and args from argv */
 static const struct lab *opened; /* the program built, or NULL */
-static char **new_argv;          /* cli_program_argv's, kept */
+static char **new_argv;          /* cli_program_argv's, until released */
 static char *joined_name;        /* its "a.c+b.c" */
 static char opened_name[256];
 
@@ -104,7 +104,7 @@ int cli_program_argv(int argc, char **argv, int *outc, char ***outv, char *err,
     for (int i = 1; i < argc; i++)
         len += strlen(argv[i]) + 1;
     joined = rl_xcalloc(len + 1, 1);
-    new_argv = v; /* kept for the process (and reachable: no leak) */
+    new_argv = v;
     joined_name = joined;
     v[n++] = argv[0];
     for (int i = 1; i < argc; i++) {
@@ -155,6 +155,14 @@ int cli_program_argv(int argc, char **argv, int *outc, char ***outv, char *err,
     *outc = n;
     *outv = v;
     return 0;
+}
+
+void cli_program_release(void)
+{
+    free(new_argv);
+    free(joined_name);
+    new_argv = NULL;
+    joined_name = NULL;
 }
 
 /* Build the program named name (sources joined by '+') once. */

@@ -299,12 +299,15 @@ static int main_dispatch(int argc, char **argv)
         cmd == &cli_cmd_replay || cmd == &cmd_tui_row) {
         /* A plain C program: its sources, -I / -D and -- ARGS. */
         char err[512];
-        int n;
+        int n, rc;
         char **v;
 
         if (cli_program_argv(argc - 1, argv + 1, &n, &v, err, sizeof err) < 0)
-            return cli_error("%s", err);
-        return cmd->fn(n, v);
+            rc = cli_error("%s", err);
+        else
+            rc = cmd->fn(n, v);
+        cli_program_release();
+        return rc;
     }
     return cmd->fn(argc - 1, argv + 1);
 }
