@@ -553,12 +553,14 @@ START_TEST(test_program_argv)
     ck_assert_ptr_null(out[4]);
     cli_program_replay_extra(extra, sizeof extra);
     ck_assert_str_eq(extra, " -Iinc -DN=2 -- x -q");
+    cli_program_release();
     ck_assert_int_eq(cli_program_argv(4, lab, &n, &out, err, sizeof err), 0);
     ck_assert_int_eq(n, 4);
     ck_assert_ptr_eq(out, lab);
     char *bad[] = {"run", "a.c", "-I", NULL};
     ck_assert_int_eq(cli_program_argv(3, bad, &n, &out, err, sizeof err), -1);
     ck_assert_str_eq(err, "-I needs a value");
+    cli_program_release();
 }
 END_TEST
 
