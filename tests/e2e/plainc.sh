@@ -185,6 +185,11 @@ else
     fail "the JSON of a run holds the program's output" "$(cat "$tmp/out")"
 fi
 
+rl run unsafe-counter --format json
+verdict "--format json works for a lab too: its failed check by name" 1 fail \
+    'rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0' \
+    "check|||final value: counter = 3, expected 6: 3 updates lost"
+
 # ---- replay of a printed schedule ------------------------------------------
 
 rl replay --no-tui -q --schedule 'rl1:tests/programs/null_deref.c:main::0x2.1x2.2x2'
