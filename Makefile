@@ -224,8 +224,9 @@ tests-bin: $(TEST_BIN) $(PROG) plainc $(EXLIB)
 #      $(PLAINC_LIBS)
 # (plus PLAINC_CFLAGS_CLANG when the compiler is clang). These variables
 # are the one place the flags live; `make plainc` writes
-# them, with absolute paths, to $(BUILD)/plainc/flags.sh for scripts and
-# for racelab's compile driver (tests/programs/build.sh uses it).
+# them, with absolute paths, to $(BUILD)/plainc/flags.sh, next to
+# librlprt.a: tests/programs/build.sh sources it and racelab's compile
+# driver (core/program.c) reads it at run time from its library folder.
 comma := ,
 PLAINC_SRC := $(filter-out core/plainc/child_standalone.c core/plainc/rlprt_%.c,\
                 $(sort $(wildcard core/plainc/*.c))) core/plainc/child_standalone.c
@@ -256,7 +257,7 @@ PLAINC_WRAPS := main \
     sleep usleep nanosleep clock_gettime gettimeofday time sched_yield \
     printf vprintf fprintf vfprintf puts putchar fputs fputc putc fwrite \
     write \
-    exit _exit abort __assert_fail \
+    exit _exit abort __assert_fail fork \
     malloc calloc realloc free
 PLAINC_LDFLAGS := -no-pie -rdynamic -pthread $(SAN_FLAGS) \
                   $(foreach w,$(PLAINC_WRAPS),-Wl$(comma)--wrap=$(w))
@@ -270,9 +271,9 @@ $(PLAINC_OBJ): CFLAGS += -Wno-missing-prototypes
 .PHONY: plainc
 plainc: $(PLAINC_LIB) $(PLAINC_BEGIN) $(PLAINC_END) $(PLAINC_FLAGS_SH)
 
-# The engine (core/*.o, which never prints) and the runtime; the
-# standalone child entry last, so that a strong rl_child_main put before
-# it in the archive wins.
+# The engine (core/*.o, which never prints) and the runtime. __wrap_main
+# calls core/child.c's rl_child_main under racelab (RACELAB_CHILD_FD set)
+# and child_standalone.c's prt_standalone_main on its own.
 $(PLAINC_LIB): $(CORE_OBJ) $(PLAINC_OBJ)
 	$(say) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $^

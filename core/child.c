@@ -504,7 +504,13 @@ static void install_gasps(void)
     static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
                                SIGXCPU, SIGTERM, SIGTRAP, SIGSYS};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-        struct sigaction sa;
+        struct sigaction sa, old;
+        /* A handler already there is the plain-C runtime's
+         * (core/plainc/prt_signal.c): it ends the run with the crash and
+         * the process goes on (an exploration too); keep it. */
+        if (sigaction(sigs[i], NULL, &old) == 0 &&
+            ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_DFL))
+            continue;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = on_fatal;
         sa.sa_flags = SA_ONSTACK | SA_RESETHAND | SA_NODEFER;

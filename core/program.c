@@ -42,13 +42,16 @@ static const char *const exercise_cflags[] = {
     NULL};
 static const char *const exercise_ldflags[] = {"-pthread", "-lm", NULL};
 
-/* A plain C program: the plain-C runtime's instrumentation (the runtime
- * branch's PLAINC_CFLAGS / PLAINC_LDFLAGS; librlprt.a provides
- * __wrap_main and the hooks). */
-static const char *const plainc_cflags[] = {
-    "-std=gnu11", "-O1", "-g", "-pthread", "-fsanitize=thread", NULL};
-static const char *const plainc_ldflags[] = {"-Wl,--wrap=main", "-pthread",
-                                             "-lm", NULL};
+/* A plain C program: its flags are not here but in the Makefile's PLAINC_*
+ * variables, the one place they live; `make plainc` writes them to
+ * plainc/flags.sh next to librlprt.a, and plainc_flags_load reads that
+ * file (the same one tests/programs/build.sh sources). */
+#define PLAINC_FLAGS_FILE "plainc/flags.sh"
+#define PLAINC_FLAGS_MAX 160
+
+/* The same program built plainly, for the os backend. */
+static const char *const native_cflags[] = {"-g", "-O1", "-pthread", NULL};
+static const char *const native_ldflags[] = {"-pthread", "-lm", NULL};
 
 /* The library each kind links with. */
 static const char *const kind_library[] = {"librlex.a", "librlprt.a"};
@@ -202,6 +205,102 @@ static int cache_dir(char *buf, size_t len, char *err, size_t errlen)
                  strerror(errno));
         return -1;
     }
+    return 0;
+}
+
+/* ---- the plain-C flags (plainc/flags.sh) --------------------------------- */
+
+/* The flags of a plain C build, split into words (pointing into text). */
+struct plainc_flags {
+    char text[16384];
+    const char *cflags[PLAINC_FLAGS_MAX];  /* CFLAGS (+ CFLAGS_CLANG) */
+    const char *ldflags[PLAINC_FLAGS_MAX]; /* LDFLAGS */
+    const char *libs[PLAINC_FLAGS_MAX];    /* LIBS */
+    char begin[PATH_MAX], end[PATH_MAX];   /* rlprt_begin.o, rlprt_end.o */
+};
+
+/* Split value (one line of flags.sh, between its quotes) into words, NULL
+ * terminated in v (max - 1 words at most). value is modified. */
+static void words_split(char *value, const char **v, int max)
+{
+    int n = 0;
+    for (char *w = strtok(value, " "); w && n < max - 1; w = strtok(NULL, " "))
+        v[n++] = w;
+    v[n] = NULL;
+}
+
+/* Whether the compiler cc is clang (by its name: "clang", "clang-18"). */
+static bool cc_is_clang(const char *cc)
+{
+    const char *base = strrchr(cc, '/');
+    return strstr(base ? base + 1 : cc, "clang") != NULL;
+}
+
+/* Read libdir/plainc/flags.sh (lines NAME='words') into f. Returns 0, or
+ * -1 with a message. */
+static int plainc_flags_load(const char *libdir, const char *cc,
+                             struct plainc_flags *f, char *err, size_t errlen)
+{
+    char path[PATH_MAX + 32], line[8192];
+    char *cfl = NULL, *clang = NULL, *ldf = NULL, *libs = NULL;
+    size_t used = 0;
+    snprintf(path, sizeof path, "%s/%s", libdir, PLAINC_FLAGS_FILE);
+    FILE *in = fopen(path, "r");
+    if (!in) {
+        snprintf(err, errlen, "cannot read %s (made by `make plainc`): %s",
+                 path, strerror(errno));
+        return -1;
+    }
+    f->begin[0] = f->end[0] = '\0';
+    while (fgets(line, sizeof line, in)) {
+        char *eq = strchr(line, '=');
+        char *q = eq ? strchr(eq, '\'') : NULL;
+        char *q2 = q ? strrchr(q + 1, '\'') : NULL;
+        if (line[0] == '#' || !eq || q != eq + 1 || !q2)
+            continue;
+        *eq = '\0';
+        *q2 = '\0';
+        size_t n = strlen(q + 1) + 1;
+        if (used + n > sizeof f->text)
+            break;
+        char *val = memcpy(f->text + used, q + 1, n);
+        used += n;
+        if (strcmp(line, "PLAINC_CFLAGS") == 0)
+            cfl = val;
+        else if (strcmp(line, "PLAINC_CFLAGS_CLANG") == 0)
+            clang = val;
+        else if (strcmp(line, "PLAINC_LDFLAGS") == 0)
+            ldf = val;
+        else if (strcmp(line, "PLAINC_LIBS") == 0)
+            libs = val;
+        else if (strcmp(line, "PLAINC_BEGIN") == 0)
+            snprintf(f->begin, sizeof f->begin, "%.*s", PATH_MAX - 1, val);
+        else if (strcmp(line, "PLAINC_END") == 0)
+            snprintf(f->end, sizeof f->end, "%.*s", PATH_MAX - 1, val);
+    }
+    fclose(in);
+    if (!cfl || !ldf || !libs) {
+        snprintf(err, errlen, "%s lacks PLAINC_CFLAGS, PLAINC_LDFLAGS or "
+                 "PLAINC_LIBS (run: make plainc)", path);
+        return -1;
+    }
+    /* The begin / end markers: where make put them, else next to the
+     * library (an installed copy). */
+    if (!f->begin[0] || access(f->begin, R_OK) != 0)
+        snprintf(f->begin, sizeof f->begin, "%.*s/core/plainc/rlprt_begin.o",
+                 PATH_MAX - 32, libdir);
+    if (!f->end[0] || access(f->end, R_OK) != 0)
+        snprintf(f->end, sizeof f->end, "%.*s/core/plainc/rlprt_end.o",
+                 PATH_MAX - 32, libdir);
+    words_split(cfl, f->cflags, PLAINC_FLAGS_MAX / 2);
+    if (clang && cc_is_clang(cc)) {
+        int n = 0;
+        while (f->cflags[n])
+            n++;
+        words_split(clang, f->cflags + n, PLAINC_FLAGS_MAX - n);
+    }
+    words_split(ldf, f->ldflags, PLAINC_FLAGS_MAX);
+    words_split(libs, f->libs, PLAINC_FLAGS_MAX);
     return 0;
 }
 
@@ -416,6 +515,75 @@ static void prune(const char *cache, const char *name)
     closedir(d);
 }
 
+/* A native build (RL_BUILD_NATIVE): one compiler run over every source,
+ * cached like the others under "native-HASH". */
+static int build_native(const struct rl_build *b, const char *cc, char *exe,
+                        size_t exelen, char *err, size_t errlen)
+{
+    char cache[PATH_MAX];
+    struct srclist src = {0};
+    if (cache_dir(cache, sizeof cache, err, errlen) != 0)
+        return -1;
+    if (collect(b, &src, err, errlen) != 0) {
+        src_free(&src);
+        return -1;
+    }
+    uint64_t h = 0xcbf29ce484222325ULL;
+    hash_str(&h, "native");
+    hash_str(&h, cc);
+    for (int i = 0; native_cflags[i]; i++)
+        hash_str(&h, native_cflags[i]);
+    for (int i = 0; i < RL_BUILD_MAX_ITEMS && b->flags[i]; i++)
+        hash_str(&h, b->flags[i]);
+    for (int i = 0; i < src.n; i++) {
+        hash_str(&h, src.v[i]);
+        if (hash_file(&h, src.v[i]) != 0) {
+            snprintf(err, errlen, "cannot read %s: %s", src.v[i],
+                     strerror(errno));
+            src_free(&src);
+            return -1;
+        }
+    }
+    snprintf(exe, exelen, "%s/native-%016llx", cache, (unsigned long long)h);
+    if (access(exe, X_OK) == 0) {
+        utimensat(AT_FDCWD, exe, NULL, 0);
+        src_free(&src);
+        return 0;
+    }
+    char tmp[PATH_MAX + 64];
+    snprintf(tmp, sizeof tmp, "%s/native-tmp-%d", cache, (int)getpid());
+    struct argv_list a = {.n = 0};
+    arg(&a, cc);
+    for (int k = 0; native_cflags[k]; k++)
+        arg(&a, native_cflags[k]);
+    for (int k = 0; k < RL_BUILD_MAX_ITEMS && b->flags[k]; k++)
+        arg(&a, b->flags[k]);
+    arg(&a, "-o");
+    arg(&a, tmp);
+    for (int i = 0; i < src.n; i++)
+        arg(&a, src.v[i]);
+    for (int k = 0; native_ldflags[k]; k++)
+        arg(&a, native_ldflags[k]);
+    char *out = NULL;
+    size_t outn = 0;
+    bool ok = run_cc(&a, &out, &outn);
+    if (ok && rename(tmp, exe) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", exe, strerror(errno));
+        ok = false;
+    } else if (!ok) {
+        snprintf(err, errlen, "%s", out && *out ? out : "the C compiler failed");
+        size_t n = strlen(err);
+        while (n > 0 && err[n - 1] == '\n')
+            err[--n] = '\0';
+        unlink(tmp);
+    }
+    free(out);
+    src_free(&src);
+    if (ok)
+        prune(cache, "native");
+    return ok ? 0 : -1;
+}
+
 /* Build b (see program.h). */
 int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
                      char *err, size_t errlen)
@@ -423,8 +591,11 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     char home[PATH_MAX], libdir[PATH_MAX], cache[PATH_MAX], lib[PATH_MAX * 2];
     const char *cc = getenv("CC");
     bool plainc = b->kind == RL_BUILD_PLAINC;
+    bool native = b->kind == RL_BUILD_NATIVE;
     if (!cc || !*cc)
         cc = "cc";
+    if (native)
+        return build_native(b, cc, exe, exelen, err, errlen);
     if (!plainc && (!b->exercise || !*b->exercise)) {
         snprintf(err, errlen, "an exercise build needs the exercise's name");
         return -1;
@@ -452,8 +623,22 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     snprintf(inc[0], sizeof inc[0], "-I%s/exercises", home);
     snprintf(inc[1], sizeof inc[1], "-I%s", home);
     snprintf(inc[2], sizeof inc[2], "-I%s/core", home);
-    const char *const *cflags = plainc ? plainc_cflags : exercise_cflags;
-    const char *const *ldflags = plainc ? plainc_ldflags : exercise_ldflags;
+    const char *const *cflags = exercise_cflags;
+    const char *const *ldflags = exercise_ldflags;
+    const char *const none[] = {NULL};
+    const char *const *libs = none;
+    struct plainc_flags *pf = NULL;
+    if (plainc) {
+        pf = rl_xmalloc(sizeof *pf);
+        if (plainc_flags_load(libdir, cc, pf, err, errlen) != 0) {
+            free(pf);
+            src_free(&src);
+            return -1;
+        }
+        cflags = pf->cflags;
+        ldflags = pf->ldflags;
+        libs = pf->libs;
+    }
 
     /* The key: everything that goes into the executable. */
     uint64_t h = 0xcbf29ce484222325ULL;
@@ -461,6 +646,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     if (stat(lib, &lst) != 0) {
         snprintf(err, errlen, "cannot read %s: %s", lib, strerror(errno));
         src_free(&src);
+        free(pf);
         return -1;
     }
     hash_str(&h, cc);
@@ -473,15 +659,18 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         hash_str(&h, cflags[i]);
     for (int i = 0; ldflags[i]; i++)
         hash_str(&h, ldflags[i]);
+    for (int i = 0; libs[i]; i++)
+        hash_str(&h, libs[i]);
     for (int i = 0; i < RL_BUILD_MAX_ITEMS && b->flags[i]; i++)
         hash_str(&h, b->flags[i]);
-    hash_str(&h, PROGRAM_SAN ? PROGRAM_SAN : "");
+    hash_str(&h, PROGRAM_SAN && !plainc ? PROGRAM_SAN : "");
     for (int i = 0; i < src.n; i++) {
         hash_str(&h, src.v[i]);
         if (hash_file(&h, src.v[i]) != 0) {
             snprintf(err, errlen, "cannot read %s: %s", src.v[i],
                      strerror(errno));
             src_free(&src);
+            free(pf);
             return -1;
         }
     }
@@ -490,6 +679,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     if (access(exe, X_OK) == 0) {
         utimensat(AT_FDCWD, exe, NULL, 0); /* in use: keep it (prune) */
         src_free(&src);
+        free(pf);
         return 0; /* built before */
     }
 
@@ -500,6 +690,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         snprintf(err, errlen, "cannot create a build folder in %s: %s", cache,
                  strerror(errno));
         src_free(&src);
+        free(pf);
         return -1;
     }
     char *out = NULL;
@@ -512,8 +703,10 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         arg(&a, cc);
         for (int k = 0; cflags[k]; k++)
             arg(&a, cflags[k]);
-        arg(&a, PROGRAM_SAN);
-        for (int k = 0; k < 3; k++)
+        if (!plainc) /* plainc/flags.sh carries the sanitizer's flags */
+            arg(&a, PROGRAM_SAN);
+        for (int k = 0; k < 3 && !plainc; k++) /* a program's own headers
+                                                  win over racelab's */
             arg(&a, inc[k]);
         for (int k = 0; k < RL_BUILD_MAX_ITEMS && b->flags[k]; k++)
             arg(&a, b->flags[k]);
@@ -530,8 +723,14 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         arg(&a, cc);
         arg(&a, "-o");
         arg(&a, tmp);
+        for (int k = 0; plainc && ldflags[k]; k++)
+            arg(&a, ldflags[k]);
+        if (plainc)
+            arg(&a, pf->begin);
         for (int i = 0; i < src.n; i++)
             arg(&a, objs[i]);
+        if (plainc)
+            arg(&a, pf->end);
         /* The exercise library whole: its labs and exercises register
          * themselves in linker sections that nothing references by name. */
         if (!plainc)
@@ -539,9 +738,13 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         arg(&a, lib);
         if (!plainc)
             arg(&a, "-Wl,--no-whole-archive");
-        arg(&a, PROGRAM_SAN);
-        for (int k = 0; ldflags[k]; k++)
-            arg(&a, ldflags[k]);
+        if (!plainc) {
+            arg(&a, PROGRAM_SAN);
+            for (int k = 0; ldflags[k]; k++)
+                arg(&a, ldflags[k]);
+        }
+        for (int k = 0; libs[k]; k++)
+            arg(&a, libs[k]);
         ok = run_cc(&a, &out, &outn);
     }
     if (ok && rename(tmp, exe) != 0) {
@@ -567,6 +770,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     free(objs);
     remove_dir(dir);
     src_free(&src);
+    free(pf);
     if (ok)
         prune(cache, plainc ? "program" : b->exercise);
     return ok ? 0 : -1;

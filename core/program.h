@@ -11,7 +11,11 @@
  *                      exercise scenarios and an entry that serves the
  *                      scenario named on its command line.
  *   RL_BUILD_PLAINC    an ordinary pthreads program, instrumented and
- *                      linked with librlprt.a (the plain-C runtime).
+ *                      linked with librlprt.a (the plain-C runtime), with
+ *                      the flags `make plainc` wrote to plainc/flags.sh
+ *                      next to the library (the Makefile's PLAINC_*).
+ *   RL_BUILD_NATIVE    the same program as it is (-O1 -g -pthread), no
+ *                      library: the real program, for the os backend.
  *
  * Builds are cached in a private directory ($RACELAB_CACHE, else
  * $XDG_CACHE_HOME/racelab, else ~/.cache/racelab), keyed by a hash of the
@@ -25,7 +29,7 @@
 
 #include <stddef.h>
 
-enum rl_build_kind { RL_BUILD_EXERCISE, RL_BUILD_PLAINC };
+enum rl_build_kind { RL_BUILD_EXERCISE, RL_BUILD_PLAINC, RL_BUILD_NATIVE };
 
 #define RL_BUILD_MAX_ITEMS 32
 

@@ -17,13 +17,16 @@
 
 #include "run.h"
 
-/* Characters allowed in the lab, variant and params fields (a lab name may
- * hold a '.': rlock.non-owner). */
-static bool field_char_ok(char c, bool params)
+/* Characters allowed in the lab (1), variant (2) and params (3) fields (a
+ * lab name may hold a '.': rlock.non-owner; a program's, its source files:
+ * dir/a.c+b.c). */
+static bool field_char_ok(char c, int field)
 {
     if (isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.')
         return true;
-    return params && (c == '=' || c == ',');
+    if (field == 1)
+        return c == '/' || c == '+';
+    return field == 3 && (c == '=' || c == ',');
 }
 
 /* Parse one decimal number at *p (no sign); advances *p. -1 if none or
@@ -169,7 +172,7 @@ int rl_schedule_parse(const char *str, struct rl_schedule *s, char *err,
             return -1;
         }
         for (size_t k = 0; k < flen[i]; k++) {
-            if (!field_char_ok(f[i][k], i == 3)) {
+            if (!field_char_ok(f[i][k], i)) {
                 /* the whole character, however many bytes it takes */
                 size_t cl = rl_text_char_len(f[i] + k, flen[i] - k);
                 snprintf(err, errlen,

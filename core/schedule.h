@@ -25,7 +25,7 @@
 #define RL_SCHEDULE_VERSION "rl1"
 
 struct rl_schedule {
-    char lab[64];
+    char lab[256];   /* a lab, or a program's sources ("dir/a.c+b.c") */
     char variant[64];
     char params[256];
     const char *choices; /* points into the parsed string */

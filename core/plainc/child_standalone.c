@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * child_standalone.c - a weak rl_child_main for running a program built
+ * child_standalone.c - prt_standalone_main, for running a program built
  * against the runtime on its own, without racelab as its parent:
  *
  *     RACELAB_SCHED=random:3 ./prog args...
@@ -19,8 +19,8 @@
  * (default 10000; 0: never) without reaching a scheduling point is
  * stopped and the run ends "timed out". Exit status 0 when every
  * check holds and there is no data race, 1 otherwise, 2 on a bad
- * environment. The isolation branch's strong rl_child_main (which serves a
- * parent over a socket) replaces this one at link time.
+ * environment. With RACELAB_CHILD_FD set, __wrap_main calls core/child.c's
+ * rl_child_main instead, which serves racelab over that socket.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -145,8 +145,8 @@ static void watchdog_stop(void)
 }
 
 /* Run the program once, standalone (see the file comment). */
-__attribute__((weak)) int rl_child_main(const struct rl_program *program,
-                                        int argc, char **argv)
+int prt_standalone_main(const struct rl_program *program, int argc,
+                        char **argv)
 {
     (void)argc;
     (void)argv;

@@ -16,7 +16,7 @@
  *                    and sem_t, objects created lazily by address
  *   prt_libc.c       virtual time, output, exit / abort / assert, malloc
  *   prt_signal.c     crashes on an alternate signal stack
- *   child_standalone.c  the weak rl_child_main: one run, trace as text
+ *   child_standalone.c  prt_standalone_main: one run, trace as text
  *
  * The wrappers are called from the user's code and from the engine alike
  * (--wrap redirects every reference in the link). A call is the user's
@@ -62,12 +62,19 @@ struct prt {
     int argc;
     char **argv, **envp;
     struct prt_thread th[RL_MAX_THREADS];
+    bool spawning; /* the runtime starts addr2line: a fork() that is not
+                      the program's */
 };
 extern struct prt prt;
 
-/* The child's entry (core/child.h of the isolation branch declares the
- * same); a weak standalone version is in child_standalone.c. */
+/* The child's entry, core/child.c (declared in core/child.h): serves
+ * racelab over RACELAB_CHILD_FD. __wrap_main calls it when that variable
+ * is set, and prt_standalone_main (child_standalone.c: one run, the trace
+ * with source lines) when it is not; neither is weak, so which one runs
+ * never depends on the order of the archive's members. */
 int rl_child_main(const struct rl_program *program, int argc, char **argv);
+int prt_standalone_main(const struct rl_program *program, int argc,
+                        char **argv);
 
 /* The lab thread of a call from user code, or NULL (engine, runtime,
  * outside a run): then wrappers call the real function. */

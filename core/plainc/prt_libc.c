@@ -55,6 +55,7 @@ ssize_t __real_write(int fd, const void *buf, size_t n);
 _Noreturn void __real_exit(int status);
 _Noreturn void __real__exit(int status);
 _Noreturn void __real_abort(void);
+pid_t __real_fork(void);
 _Noreturn void __real___assert_fail(const char *expr, const char *file,
                                     unsigned int line, const char *func);
 void *__real_malloc(size_t n);
@@ -416,4 +417,26 @@ void __wrap_free(void *p)
     if (p)
         prt_heap_forget(p); /* whoever frees it, it is gone */
     __real_free(p);
+}
+
+/* fork() on a lab thread ends the run as RL_END_CRASH (SIGSYS): the sim
+ * backend runs one process, and a forked copy would answer racelab in its
+ * place. The runtime's own fork (addr2line, prt.spawning) goes through. */
+pid_t __wrap_fork(void)
+{
+    struct rl_thread *t = prt.spawning ? NULL : prt_user();
+    if (t) {
+        char where[64], msg[256];
+        t->pc = PRT_PC();
+        prt_in(t, t->pc); /* the runtime's own calls from here on */
+        prt_where(t->pc, where, sizeof(where));
+        snprintf(msg, sizeof(msg),
+                 "%s called fork() at %s: sim runs the program as one "
+                 "process (run the real program with --backend os)",
+                 t->name, where);
+        rl_px_end(RL_END_CRASH, SIGSYS, msg);
+        errno = ENOSYS;
+        return -1;
+    }
+    return __real_fork();
 }

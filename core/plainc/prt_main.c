@@ -45,6 +45,7 @@
 
 #include "../fiber.h"
 #include "../srcloc.h"
+#include "../analysis.h"
 #include "prt.h"
 
 struct prt prt;
@@ -397,7 +398,9 @@ const char *prt_where(uintptr_t pc, char *buf, size_t len)
 {
     if (!srcloc_tried) {
         srcloc_tried = true;
+        prt.spawning = true; /* its fork() is ours, not the program's */
         srcloc = rl_srcloc_open("/proc/self/exe");
+        prt.spawning = false;
     }
     return rl_srcloc_format(srcloc, pc, buf, len);
 }
@@ -641,6 +644,25 @@ static void prt_setup(void *ctx)
     rl_thread_start(NULL, main_body, NULL);
 }
 
+/* The check of a run served to racelab: no data race (the happens-before
+ * detector of core/analysis.c over the run's records), so that a race
+ * fails a run and an exploration as in ThreadSanitizer. */
+static void prt_check(struct rl_run *run, void *ctx)
+{
+    struct rl_analysis an;
+    char text[512];
+    (void)ctx;
+    if (rl_analyze(run, &an, text, sizeof(text)) != 0)
+        return;
+    if (an.nraces == 0) {
+        rl_check(run, "no data race", true,
+                 "every conflicting access is ordered");
+        return;
+    }
+    rl_race_text(run, &an.races[0], text, sizeof(text));
+    rl_check(run, "no data race", false, "%s", text);
+}
+
 /* The program's entry: main becomes T0 of a run of the child. */
 int __wrap_main(int argc, char **argv, char **envp)
 {
@@ -659,7 +681,14 @@ int __wrap_main(int argc, char **argv, char **envp)
     dl_iterate_phdr(ro_note, &module);
     prt_signals_install();
     struct rl_program program = {.setup = prt_setup};
-    int rc = rl_child_main(&program, argc, argv);
+    const char *fd = getenv("RACELAB_CHILD_FD");
+    int rc;
+    if (fd && *fd) {
+        program.check = prt_check;
+        rc = rl_child_main(&program, argc, argv);
+    } else {
+        rc = prt_standalone_main(&program, argc, argv);
+    }
     prt.active = false;
     return rc;
 }

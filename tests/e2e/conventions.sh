@@ -212,9 +212,13 @@ fi
 
 # The quick examples run as written (the long os runs, the grader and the
 # TUI are the other suites' business): no "command not found", no usage
-# error.
+# error. The plain C examples run on the README's own race.c (the C block
+# after "say `race.c`"); the one naming files of the reader's is left out.
 awk '/^```/ { inblock = !inblock; next } inblock && /^\.\/racelab (list|run|explore|replay|help)/' \
-    README.md | sed 's/ *#.*//' | grep -v -- '--backend os' >"$tmp/examples"
+    README.md | sed 's/ *#.*//' | grep -v -- '--backend os' |
+    grep -v -- ' main\.c ' >"$tmp/examples"
+awk '/say `race.c`/ { want = 1; next } want && /^```c/ { on = 1; next }
+     on && /^```/ { exit } on { print }' README.md >"$tmp/race.c"
 n=0
 while IFS= read -r line; do
     n=$((n + 1))

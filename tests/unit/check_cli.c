@@ -532,6 +532,38 @@ static const char *completions(char **words)
     return out;
 }
 
+/* A program's sources become one operand; -I / -D and -- ARGS go apart;
+ * without a source argv is untouched. */
+START_TEST(test_program_argv)
+{
+    char *argv[] = {"run", "a.c", "-I", "inc", "--seed", "3", "b.c",
+                    "-DN=2", "--", "x", "-q", NULL};
+    char *lab[] = {"run", "unsafe-counter", "--", "x", NULL};
+    char err[256], extra[256] = "";
+    char **out;
+    int n;
+
+    ck_assert_int_eq(cli_program_argv(11, argv, &n, &out, err, sizeof err),
+                     0);
+    ck_assert_int_eq(n, 4);
+    ck_assert_str_eq(out[0], "run");
+    ck_assert_str_eq(out[1], "a.c+b.c");
+    ck_assert_str_eq(out[2], "--seed");
+    ck_assert_str_eq(out[3], "3");
+    ck_assert_ptr_null(out[4]);
+    cli_program_replay_extra(extra, sizeof extra);
+    ck_assert_str_eq(extra, " -Iinc -DN=2 -- x -q");
+    cli_program_release();
+    ck_assert_int_eq(cli_program_argv(4, lab, &n, &out, err, sizeof err), 0);
+    ck_assert_int_eq(n, 4);
+    ck_assert_ptr_eq(out, lab);
+    char *bad[] = {"run", "a.c", "-I", NULL};
+    ck_assert_int_eq(cli_program_argv(3, bad, &n, &out, err, sizeof err), -1);
+    ck_assert_str_eq(err, "-I needs a value");
+    cli_program_release();
+}
+END_TEST
+
 START_TEST(test_complete)
 {
     char *w1[] = {"racelab", "r", NULL};
@@ -562,6 +594,7 @@ static Suite *cli_suite(void)
 
     tcase_set_timeout(tc, 10);
     tcase_add_test(tc, test_next_mixed);
+    tcase_add_test(tc, test_program_argv);
     tcase_add_test(tc, test_next_double_dash);
     tcase_add_test(tc, test_next_help);
     tcase_add_test(tc, test_next_errors);

@@ -27,6 +27,12 @@ START_TEST(test_parse_full_string)
                      0);
     ck_assert_str_eq(s.params, "");
     ck_assert_str_eq(s.choices, "-");
+    /* A program's: its sources, with folders and '+' between files. */
+    ck_assert_int_eq(rl_schedule_parse("rl1:src/main.c+src/list.c:main::0x2.1",
+                                       &s, err, sizeof(err)),
+                     0);
+    ck_assert_str_eq(s.lab, "src/main.c+src/list.c");
+    ck_assert_str_eq(s.variant, "main");
 }
 END_TEST
 
@@ -53,6 +59,8 @@ START_TEST(test_parse_errors)
                  "schedule string: unexpected ' ' in the lab field");
     expect_error("rl1:a:v:x;y:0",
                  "schedule string: unexpected ';' in the params field");
+    expect_error("rl1:a:v/w:k=1:0",
+                 "schedule string: unexpected '/' in the variant field");
     expect_error("rl1:a:v:k=1:0..1", "schedule string: bad choice '' at "
                                      "item 2 (expected THREAD or "
                                      "THREADxCOUNT, e.g. 0x3)");

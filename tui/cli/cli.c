@@ -28,6 +28,7 @@
 
 #include "../../core/schedule.h"
 #include "../../core/text.h"
+#include "../../labs/program_lab.h"
 #include "suggest.h"
 
 int cli_error(const char *fmt, ...)
@@ -409,6 +410,8 @@ const struct lab *cli_find_lab(const char *name, char *err, size_t errlen)
     char list[1024];
     int i, n = 0;
 
+    if (lab == NULL && program_lab_is_program(name))
+        return cli_program_find(name, err, errlen);
     if (lab == NULL)
         lab = lab_find_loose(name);
     if (lab != NULL)
@@ -616,8 +619,17 @@ size_t cli_format_record(const struct rl_run *run, const struct rl_record *rec,
     struct rl_thread_view tv;
     char text[400];
 
+    char where[96], src[64];
+
     text[0] = '\0';
     rl_record_text(run, rec, text, sizeof text);
+    if (program_lab_where(cli_program_current(), rec->pc, where,
+                          sizeof where, src, sizeof src) == 0)
+        /* A plain C program: where, and the line when it is short. */
+        return (size_t)snprintf(
+            buf, len, "%6" PRIu64 "  %-*s  %-30s  %s%s%s\n", rec->seq,
+            name_width, thread_name(run, rec->thread, &tv), text, where,
+            src[0] ? "  | " : "", src);
     return (size_t)snprintf(buf, len, "%6" PRIu64 "  %-*s  %s\n", rec->seq,
                             name_width, thread_name(run, rec->thread, &tv),
                             text);

@@ -90,6 +90,59 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print cmd->usage on stdout. Returns CLI_EXIT_OK. */
 int cli_help(const struct cli_command *cmd);
 
+/* ---- plain C programs (cli_program.c) ------------------------------------- */
+
+/* Take a program's parts out of argv (argv[0] = the command): operands
+ * that are sources (".c", folders) become one operand, "a.c+b.c" at the
+ * first one's place; -I / -D flags go to the compiler; what follows "--"
+ * to the program. Without a source argv is left as it is. Returns 0 with
+ * the new argv in *outc / *outv (kept for the process), or -1 with a
+ * message. */
+int cli_program_argv(int argc, char **argv, int *outc, char ***outv,
+                     char *err, size_t errlen);
+/* Free the argv cli_program_argv made (after the command has run). */
+void cli_program_release(void);
+/* The lab of the program name ("a.c+b.c"), built once per process with
+ * the flags and arguments cli_program_argv found. NULL with a message; a
+ * compile error has then been printed on stderr as the compiler wrote it
+ * and err says "cannot compile NAME". */
+const struct lab *cli_program_find(const char *name, char *err,
+                                   size_t errlen);
+/* Append to buf (a replay command's tail) the -I / -D flags and the
+ * "-- ARGS" the program was given, quoted for a shell. */
+void cli_program_replay_extra(char *buf, size_t len);
+/* The program opened by cli_program_find, or NULL. */
+const struct lab *cli_program_current(void);
+
+/* One failure of a run, for the verdict and --format json: kind is
+ * assert, crash, deadlock, hang (step limit), exit (non-zero status), race
+ * (a data race), misuse, or check (a lab's own check). */
+struct cli_failure {
+    char kind[12];
+    char thread[32];   /* "T1", or "" */
+    char where[96];    /* "race.c:12" (programs), or "" */
+    char message[512];
+};
+#define CLI_MAX_FAILURES 16
+/* The failures of an ended run of lab (at most max); races only when
+ * races_fail (else `--races=report`: listed in the analysis, no failure).
+ * Returns the count. */
+int cli_failures(const struct rl_run *run, const struct lab *lab,
+                 bool races_fail, struct cli_failure *out, int max);
+/* "verdict: no failure", or the failures one a line. */
+void cli_print_failures(FILE *f, const struct cli_failure *fl, int n);
+/* The one JSON object of --format json: lab, verdict ("pass"/"fail"),
+ * failures (kind, thread, where, message), schedule (NULL: null),
+ * schedules (how many were run) and the program's output when not NULL. */
+void cli_print_json(FILE *f, const char *lab, const struct cli_failure *fl,
+                    int n, const char *schedule, uint64_t schedules,
+                    const char *output);
+
+/* --format text|json and --races fail|report (NULL: not given). Returns
+ * 0, or -1 with a message. */
+int cli_format_options(const char *format, const char *races, bool *json,
+                       bool *races_report, char *err, size_t errlen);
+
 /* ---- option parsing ------------------------------------------------------ */
 
 /* What cli_next returns besides an option id (ids are > 0). */

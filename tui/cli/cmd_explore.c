@@ -23,6 +23,7 @@
 #include "../../core/mem.h"
 #include "../../core/explore.h"
 #include "../../core/schedule.h"
+#include "../../labs/program_lab.h"
 #include "cli.h"
 
 /* Defaults of the command (the search's own are in explore.h). */
@@ -36,6 +37,8 @@ enum {
     OPT_RUNS,
     OPT_MAX_STEPS,
     OPT_NO_REDUCTION,
+    OPT_FORMAT,
+    OPT_RACES,
 };
 
 static const struct cli_option explore_options[] = {
@@ -50,6 +53,8 @@ static const struct cli_option explore_options[] = {
     {"runs", 0, true, OPT_RUNS},
     {"max-steps", 0, true, OPT_MAX_STEPS},
     {"no-reduction", 0, false, OPT_NO_REDUCTION},
+    {"format", 0, true, OPT_FORMAT},
+    {"races", 0, true, OPT_RACES},
     {NULL, 0, false, 0},
 };
 
@@ -79,7 +84,7 @@ static void print_indented(const char *text)
 static void print_found(const struct lab_inst *inst,
                         const struct rl_explore_result *r)
 {
-    char params[256], extra[64];
+    char params[256], extra[1024];
     char *schedule;
     size_t len;
 
@@ -121,6 +126,8 @@ static void print_found(const struct lab_inst *inst,
     extra[0] = '\0';
     if (r->end == RL_END_STEP_LIMIT)
         snprintf(extra, sizeof extra, " --max-steps %" PRIu64, r->max_steps);
+    if (program_lab_is(inst->lab))
+        cli_program_replay_extra(extra, sizeof extra);
     cli_print_schedule(stdout, schedule, extra);
     free(schedule);
 }
@@ -202,7 +209,72 @@ static void print_passed(const struct rl_explore_result *r)
 struct explore_job {
     struct lab_inst inst;
     struct rl_explore_config cfg;
+    bool json;         /* --format json */
+    bool races_report; /* --races=report: a data race is no failure */
 };
+
+/* check_counts under --races=report: every check but the race check. */
+static bool check_not_race(void *ctx, const char *check)
+{
+    (void)ctx;
+    return strcmp(check, "no data race") != 0;
+}
+
+/* The failures of the schedule found, by running it once more (the search
+ * keeps only its first failed check). Returns the count. */
+static int found_failures(struct explore_job *job,
+                          const struct rl_explore_result *r,
+                          struct cli_failure *fl, int max)
+{
+    struct rl_run_config cfg;
+    struct rl_run *run;
+    char err[512];
+    int n = 0;
+
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = lab_program(&job->inst);
+    cfg.sched.kind = RL_SCHED_REPLAY;
+    cfg.sched.choices = r->choices;
+    cfg.max_steps = r->max_steps;
+    run = rl_run_create(&cfg, err, sizeof err);
+    if (run != NULL) {
+        rl_run_finish(run);
+        n = cli_failures(run, job->inst.lab, !job->races_report, fl, max);
+        rl_run_destroy(run);
+    }
+    if (n == 0 && max > 0) { /* as the search saw it */
+        memset(fl, 0, sizeof *fl);
+        snprintf(fl->kind, sizeof fl->kind, "check");
+        snprintf(fl->message, sizeof fl->message, "%s: %s", r->check,
+                 r->message);
+        n = 1;
+    }
+    return n;
+}
+
+/* --format json: the one object of an exploration. */
+static void print_json(struct explore_job *job,
+                       const struct rl_explore_result *r)
+{
+    struct cli_failure fl[CLI_MAX_FAILURES];
+    char params[256], *schedule = NULL;
+    int n = 0;
+
+    if (r->found) {
+        size_t len;
+        n = found_failures(job, r, fl, CLI_MAX_FAILURES);
+        lab_inst_params_text(&job->inst, params, sizeof params);
+        len = strlen(r->choices) + strlen(job->inst.lab->name) +
+              strlen(params) + 80;
+        schedule = rl_xmalloc(len);
+        rl_schedule_format(schedule, len, job->inst.lab->name,
+                           job->inst.lab->variants[job->inst.variant].name,
+                           params, r->choices);
+    }
+    cli_print_json(stdout, job->inst.lab->name, fl, n, schedule, r->runs,
+                   NULL);
+    free(schedule);
+}
 
 /* Check a parsed `racelab explore` line and fill job. Returns 0, or -1
  * with a one-line message in err. */
@@ -249,6 +321,11 @@ static int explore_job_from(const struct cli_args *c,
         return -1;
     job->cfg.no_reduction = c->value[OPT_NO_REDUCTION] != NULL;
     job->cfg.guard_s = budget;
+    if (cli_format_options(c->value[OPT_FORMAT], c->value[OPT_RACES],
+                           &job->json, &job->races_report, err, errlen) < 0)
+        return -1;
+    if (job->races_report)
+        job->cfg.check_counts = check_not_race;
     return 0;
 }
 
@@ -261,13 +338,14 @@ static int explore_job_execute(struct explore_job *job)
 
     job->cfg.program = lab_program(&job->inst);
     lab_inst_params_text(&job->inst, params, sizeof params);
-    printf("explore %s/%s, params %s: at most %d %s first, then random "
-           "and PCT; seed %" PRIu64 "\n",
-           job->inst.lab->name, job->inst.lab->variants[job->inst.variant].name,
-           params[0] != '\0' ? params : "none", job->cfg.max_preemptions,
-           plural((uint64_t)job->cfg.max_preemptions, "preemption",
-                  "preemptions"),
-           job->cfg.seed);
+    if (!job->json)
+        printf("explore %s/%s, params %s: at most %d %s first, then random "
+               "and PCT; seed %" PRIu64 "\n",
+               job->inst.lab->name, job->inst.lab->variants[job->inst.variant].name,
+               params[0] != '\0' ? params : "none", job->cfg.max_preemptions,
+               plural((uint64_t)job->cfg.max_preemptions, "preemption",
+                      "preemptions"),
+               job->cfg.seed);
     fflush(stdout);
     if (rl_explore(&job->cfg, &res) < 0)
         return cli_error("%s", res.error);
@@ -275,8 +353,22 @@ static int explore_job_execute(struct explore_job *job)
         rl_explore_result_free(&res);
         return cli_error("%s", res.error);
     }
+    if (job->json) {
+        print_json(job, &res);
+        status = res.found ? CLI_EXIT_FAIL
+                 : res.stop == RL_EXPLORE_GUARD ? EXPLORE_EXIT_INCOMPLETE
+                                                 : CLI_EXIT_OK;
+        rl_explore_result_free(&res);
+        fflush(stdout);
+        return status;
+    }
     if (res.found) {
         print_found(&job->inst, &res);
+        if (program_lab_is(job->inst.lab)) {
+            struct cli_failure fl[CLI_MAX_FAILURES];
+            int n = found_failures(job, &res, fl, CLI_MAX_FAILURES);
+            cli_print_failures(stdout, fl, n);
+        }
         status = CLI_EXIT_FAIL;
     } else if (res.stop == RL_EXPLORE_GUARD) {
         printf("incomplete: the time guard (--budget %g s) stopped the "
@@ -316,7 +408,7 @@ static int cmd_explore(int argc, char **argv)
 const struct cli_command cli_cmd_explore = {
     "explore",
     "search a lab's schedules for one that breaks a check",
-    "usage: racelab explore LAB [options]\n"
+    "usage: racelab explore LAB|PROG.c... [options]\n"
     "\n"
     "Search the sim schedules of LAB for one that breaks a check: first\n"
     "the one schedule with 0 preemptions, then every one with 1, ... up\n"
@@ -348,6 +440,10 @@ const struct cli_command cli_cmd_explore = {
     "  --threads N            the same as --set threads=N\n"
     "  --iters N              the same as --set iters=N\n"
     "  --set KEY=VALUE        set a lab parameter (repeatable)\n"
+    "  --format F             text (default) or json: one JSON object\n"
+    "                         (verdict, failures, schedule, schedules)\n"
+    "  --races R              a C program: fail (default: a data race is\n"
+    "                         a failure) or report (races do not count)\n"
     "  -h, --help             show this help\n"
     "\n"
     "exit status: 0 no failing schedule found, 1 one found, 2 bad usage,\n"

@@ -23,6 +23,7 @@
 #include "../../core/mem.h"
 
 #include "../../core/schedule.h"
+#include "../../labs/program_lab.h"
 #include "cli.h"
 #include "progress.h"
 
@@ -39,6 +40,9 @@ struct run_job {
     int timeout_ms;         /* os wall-clock guard; 0 = the default */
     bool quiet;             /* no event lines on stdout */
     const char *trace_path; /* --trace FILE, or NULL */
+    bool json;              /* --format json: one JSON object, no text */
+    bool races_report;      /* --races=report: a data race is no failure */
+    uint64_t runs;          /* --runs N: a program on os, N real runs */
 };
 
 /* The on_record state: where the event lines go. Private to the caller's
@@ -180,19 +184,200 @@ static void run_os_progress(struct rl_run *run, const struct run_sink *sink,
 }
 
 /* Run job to the end and print its report. Returns the exit status. */
+/* A program's event lines, once its run has ended (see on_record in
+ * run_job_execute), with their own lost-update marks. */
+static void run_print_records(struct run_sink *sink, const struct rl_run *run)
+{
+    bool sim = rl_run_backend(run) == RL_BACKEND_SIM;
+
+    sink->lost = sim ? rl_lost_tracker_create() : NULL;
+    for (uint64_t seq = rl_run_record_first(run);
+         seq != 0 && seq <= rl_run_record_last(run); seq++)
+        if (rl_run_record(run, seq) != NULL)
+            run_on_record(sink, run, rl_run_record(run, seq));
+    rl_lost_tracker_destroy(sink->lost);
+    sink->lost = NULL;
+}
+
+/* The program's output as it printed it: the texts of its output steps
+ * (stdout and stderr, in step order). The caller frees it. */
+static char *program_output(const struct rl_run *run)
+{
+    size_t n = 0, cap = 256;
+    char *buf = rl_xmalloc(cap);
+
+    buf[0] = '\0';
+    for (uint64_t seq = rl_run_record_first(run);
+         seq != 0 && seq <= rl_run_record_last(run); seq++) {
+        const struct rl_record *r = rl_run_record(run, seq);
+        const char *t = r != NULL && r->op == RL_OP_OUTPUT
+                            ? rl_run_text(run, r->arg)
+                            : NULL;
+        if (t == NULL)
+            continue;
+        size_t len = strlen(t);
+        while (n + len + 1 > cap)
+            cap *= 2;
+        buf = rl_xrealloc(buf, cap);
+        memcpy(buf + n, t, len + 1);
+        n += len;
+    }
+    return buf;
+}
+
+/* A program's output and verdict after its run; returns the exit status
+ * (1 when it has a failure: a data race counts unless --races=report). */
+static int run_print_program(const struct run_job *job,
+                             const struct rl_run *run)
+{
+    struct cli_failure fl[CLI_MAX_FAILURES];
+    char *out = program_output(run);
+    int n = cli_failures(run, job->inst.lab, !job->races_report, fl,
+                         CLI_MAX_FAILURES);
+
+    if (out[0] != '\0') {
+        size_t len = strlen(out);
+        printf("output of the program:\n%s%s", out,
+               out[len - 1] != '\n' ? "\n" : "");
+    }
+    free(out);
+    cli_print_failures(stdout, fl, n);
+    return n > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
+/* --format json: the one object; frees run (and tmp). */
+static int run_print_json(const struct run_job *job, struct rl_run *run,
+                          FILE *tmp)
+{
+    struct cli_failure fl[CLI_MAX_FAILURES];
+    bool sim = job->inst.backend == RL_BACKEND_SIM;
+    char *schedule = sim ? cli_schedule_string(run, &job->inst) : NULL;
+    bool program = program_lab_is(job->inst.lab);
+    char *out = program ? program_output(run) : NULL;
+    int n = cli_failures(run, job->inst.lab, !job->races_report, fl,
+                         CLI_MAX_FAILURES);
+
+    cli_print_json(stdout, job->inst.lab->name, fl, n, schedule, 1, out);
+    free(out);
+    free(schedule);
+    rl_run_destroy(run);
+    if (tmp != NULL)
+        fclose(tmp);
+    return n > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
+/* One histogram line: a program's output and status, and how often. */
+struct native_outcome {
+    char output[2048];
+    int status;
+    bool timed_out;
+    uint64_t count;
+};
+
+/* A program on the os backend: built plainly and run job->runs times as
+ * the real program, each in a child with the timeout; a histogram of
+ * outputs and exit statuses. Exit 1 when a run failed (non-zero status,
+ * a signal, the timeout). */
+static int run_native(struct run_job *job)
+{
+    enum { MAX_OUTCOMES = 16 };
+    struct native_outcome *hist = rl_xcalloc(MAX_OUTCOMES, sizeof *hist);
+    struct program_native_run r;
+    char err[16384];
+    bool compile_error;
+    uint64_t runs = job->runs ? job->runs : 1, other = 0, failed = 0;
+    int n = 0, timeout = job->timeout_ms ? job->timeout_ms : 10000;
+
+    if (program_lab_build_native(job->inst.lab, &compile_error, err,
+                                 sizeof err) < 0) {
+        free(hist);
+        if (compile_error) {
+            fprintf(stderr, "%s\n", err);
+            return cli_error("cannot compile %s", job->inst.lab->name);
+        }
+        return cli_error("%s", err);
+    }
+    if (!job->json)
+        printf("run %s on os (the real program, no instrumentation), %"
+               PRIu64 " run%s, timeout %d s\n", job->inst.lab->name, runs,
+               runs == 1 ? "" : "s", timeout / 1000);
+    fflush(stdout);
+    for (uint64_t i = 0; i < runs; i++) {
+        if (program_lab_run_native(job->inst.lab, timeout, &r, err,
+                                   sizeof err) < 0) {
+            free(hist);
+            return cli_error("%s", err);
+        }
+        if (r.timed_out || r.status != 0)
+            failed++;
+        int k = 0;
+        while (k < n && !(hist[k].status == r.status &&
+                          hist[k].timed_out == r.timed_out &&
+                          strcmp(hist[k].output, r.output) == 0))
+            k++;
+        if (k == n && n == MAX_OUTCOMES) {
+            other++;
+            continue;
+        }
+        if (k == n) {
+            snprintf(hist[k].output, sizeof hist[k].output, "%s", r.output);
+            hist[k].status = r.status;
+            hist[k].timed_out = r.timed_out;
+            n++;
+        }
+        hist[k].count++;
+    }
+    if (job->json) {
+        struct cli_failure fl[1];
+        memset(fl, 0, sizeof fl);
+        snprintf(fl[0].kind, sizeof fl[0].kind, "exit");
+        snprintf(fl[0].message, sizeof fl[0].message,
+                 "%" PRIu64 " of %" PRIu64 " runs failed", failed, runs);
+        cli_print_json(stdout, job->inst.lab->name, fl, failed ? 1 : 0, NULL,
+                       runs, n > 0 ? hist[0].output : NULL);
+    } else {
+        printf("outcomes (count, exit status, output):\n");
+        for (int k = 0; k < n; k++) {
+            char st[32];
+            if (hist[k].timed_out)
+                snprintf(st, sizeof st, "timed out");
+            else if (hist[k].status > 128)
+                snprintf(st, sizeof st, "signal %d", hist[k].status - 128);
+            else
+                snprintf(st, sizeof st, "exit %d", hist[k].status);
+            printf("  %6" PRIu64 "  %-10s ", hist[k].count, st);
+            for (const char *p = hist[k].output; *p; p++) {
+                if (*p == '\n' && p[1] != '\0')
+                    fputs(" | ", stdout);
+                else if (*p != '\n')
+                    putchar(*p);
+            }
+            putchar('\n');
+        }
+        if (other > 0)
+            printf("  %6" PRIu64 "  (other outcomes)\n", other);
+        printf("result: %s (%" PRIu64 " of %" PRIu64 " runs failed)\n",
+               failed ? "FAIL" : "PASS", failed, runs);
+    }
+    free(hist);
+    return failed ? CLI_EXIT_FAIL : CLI_EXIT_OK;
+}
+
 static int run_job_execute(struct run_job *job)
 {
     struct rl_run_config cfg;
     struct run_sink sink;
     struct rl_run *run;
-    char err[512], header[512], end[128], extra[48], text[2048];
+    char err[512], header[512], end[128], extra[1024], text[2048];
     char *schedule = NULL;
     FILE *tmp = NULL;
     int status;
     bool sim = job->inst.backend == RL_BACKEND_SIM, diverged;
 
+    if (job->inst.backend == RL_BACKEND_OS && program_lab_is(job->inst.lab))
+        return run_native(job);
     memset(&sink, 0, sizeof sink);
-    sink.out = job->quiet ? NULL : stdout;
+    sink.out = job->quiet || job->json ? NULL : stdout;
     sink.limit = sim ? 0 : CLI_OS_EVENT_LIMIT;
     if (job->trace_path != NULL) {
         /* Fail before the run if FILE cannot be written. */
@@ -217,13 +402,17 @@ static int run_job_execute(struct run_job *job)
     cfg.max_steps = job->max_steps;
     cfg.timeout_ms = job->timeout_ms;
     cfg.record = sink.out != NULL || sink.trace != NULL;
-    if (cfg.record) {
+    /* A program's records reach racelab before the texts of its output
+     * steps (they come with the child's frame): its lines are printed
+     * once the run has ended. */
+    if (cfg.record && !program_lab_is(job->inst.lab)) {
         cfg.on_record = run_on_record;
         cfg.on_record_ctx = &sink;
     }
 
     cli_describe_run(&job->inst, job->sched_text, header, sizeof header);
-    printf("%s %s\n", job->verb, header);
+    if (!job->json)
+        printf("%s %s\n", job->verb, header);
     fflush(stdout);
     run = rl_run_create(&cfg, err, sizeof err);
     if (run == NULL) {
@@ -247,11 +436,15 @@ static int run_job_execute(struct run_job *job)
                "be kept; the trace shows the newest of each thread\n",
                rl_run_dropped(run));
 
+    if (cfg.record && cfg.on_record == NULL)
+        run_print_records(&sink, run);
+    diverged = rl_run_end(run) == RL_END_DIVERGED;
+    if (job->json && !diverged)
+        return run_print_json(job, run, tmp);
     cli_print_state(stdout, run);
     cli_print_checks(stdout, run);
     cli_print_analysis(stdout, run);
     cli_print_end(stdout, run);
-    diverged = rl_run_end(run) == RL_END_DIVERGED;
     if (sim) {
         schedule = cli_schedule_string(run, &job->inst);
         if (schedule == NULL) {
@@ -264,13 +457,17 @@ static int run_job_execute(struct run_job *job)
         if (job->max_steps != 0)
             snprintf(extra, sizeof extra, " --max-steps %" PRIu64,
                      job->max_steps);
+        if (program_lab_is(job->inst.lab))
+            cli_program_replay_extra(extra, sizeof extra);
         /* A diverged replay is an error below, not a run to replay. */
         if (!diverged)
             cli_print_schedule(stdout, schedule, extra);
     }
-    if (!diverged)
-        cli_print_result(stdout, run, &job->inst);
     status = rl_run_passed(run) ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    if (!diverged && program_lab_is(job->inst.lab))
+        status = run_print_program(job, run); /* its verdict, not PASS */
+    else if (!diverged)
+        cli_print_result(stdout, run, &job->inst);
 
     if (tmp != NULL) {
         snprintf(end, sizeof end, "end: %s; result: %s\n",
@@ -301,6 +498,9 @@ enum {
     OPT_TIMEOUT,
     OPT_SCHEDULE,
     OPT_NO_TUI,
+    OPT_FORMAT,
+    OPT_RACES,
+    OPT_RUNS,
 };
 
 static const struct cli_option run_options[] = {
@@ -309,6 +509,9 @@ static const struct cli_option run_options[] = {
     {"quiet", 'q', false, OPT_QUIET},
     {"max-steps", 0, true, OPT_MAX_STEPS},
     {"timeout", 0, true, OPT_TIMEOUT},
+    {"format", 0, true, OPT_FORMAT},
+    {"races", 0, true, OPT_RACES},
+    {"runs", 0, true, OPT_RUNS},
     {NULL, 0, false, 0},
 };
 
@@ -374,6 +577,20 @@ static int run_job_from(const struct cli_args *c, const struct cli_lab_args *a,
             return -1;
         job->timeout_ms = (int)sec * 1000;
     }
+    if (cli_format_options(c->value[OPT_FORMAT], c->value[OPT_RACES],
+                           &job->json, &job->races_report, err, errlen) < 0)
+        return -1;
+    if (c->value[OPT_RUNS] != NULL) {
+        if (job->inst.backend != RL_BACKEND_OS ||
+            !program_lab_is(job->inst.lab)) {
+            snprintf(err, errlen,
+                     "--runs applies to a C program on the os backend");
+            return -1;
+        }
+        if (cli_parse_u64("--runs", c->value[OPT_RUNS], 1, 100000,
+                          &job->runs, err, errlen) < 0)
+            return -1;
+    }
     rl_sched_format(&job->sched, job->sched_text, sizeof job->sched_text);
     return 0;
 }
@@ -399,6 +616,8 @@ const struct cli_command cli_cmd_run = {
     "run",
     "run a lab once; print its events, final state, checks and schedule",
     "usage: racelab run LAB [options]\n"
+    "       racelab run PROG.c... [-I DIR] [-D NAME[=VALUE]] [options] "
+    "[-- ARGS...]\n"
     "\n"
     "Run LAB once, headless, and print: a header, one line per event (step,\n"
     "thread, what it did), the final state, each check with PASS or FAIL,\n"
@@ -429,7 +648,23 @@ const struct cli_command cli_cmd_run = {
     "  --trace FILE      also write the event lines to FILE, under a header\n"
     "                    with the schedule string\n"
     "  -q, --quiet       do not print the event lines\n"
+    "  --format F        text (default) or json: one JSON object with the\n"
+    "                    verdict, the failures (kind, thread, file:line,\n"
+    "                    message), the schedule string and the count\n"
+    "  --races R         fail (default: a data race is a failure) or "
+    "report\n"
+    "  --runs N          a C program on os: run the real program N times\n"
     "  -h, --help        show this help\n"
+    "\n"
+    "A C program (an argument ending in .c, several, or a folder) is built\n"
+    "with racelab's instrumentation and runs unmodified on sim: every\n"
+    "pthread call and shared access is a step, shown with its file:line and\n"
+    "source line; the verdict lists each failure: assert, crash, deadlock,\n"
+    "hang, exit (non-zero), race. -I / -D go to the compiler, the words\n"
+    "after -- to the program. A compile error is printed as the compiler\n"
+    "wrote it (exit 2). With --backend os the program is built plainly and\n"
+    "run as the real program (--runs N: a histogram of outputs and exit\n"
+    "statuses).\n"
     "\n"
     "On the os backend the threads are real and the events many: only the\n"
     "first 200 are printed (use --trace FILE to keep them all).\n"
@@ -440,7 +675,10 @@ const struct cli_command cli_cmd_run = {
     "examples:\n"
     "  racelab run unsafe-counter --threads 2 --iters 3\n"
     "  racelab run unsafe-counter --seed 7 --quiet\n"
-    "  racelab run unsafe-counter --backend os --iters 1000000 --quiet\n",
+    "  racelab run unsafe-counter --backend os --iters 1000000 --quiet\n"
+    "  racelab run race.c\n"
+    "  racelab run race.c --format json --races=report\n"
+    "  racelab run race.c --backend os --runs 100\n",
     cmd_run,
     run_options,
     "LAB",
@@ -608,6 +846,12 @@ static int replay_job_from(const struct cli_args *c, struct replay_job *job,
         return -1;
     }
     lab = lab_find(job->s.lab);
+    if (lab == NULL && program_lab_is_program(job->s.lab)) {
+        /* A program's schedule: build it again from its sources. */
+        lab = cli_find_lab(job->s.lab, err, errlen);
+        if (lab == NULL)
+            return -1;
+    }
     if (lab == NULL) {
         cli_find_lab(job->s.lab, err, errlen);
         goto in_string;

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "suggest.h"
 #include "../../core/watchdog.h"
+#include "../../labs/program_lab.h"
 #include "../screen/tui.h"
 
 static int cmd_tui(int argc, char **argv);
@@ -243,6 +244,13 @@ static int tui_options_from(const struct cli_args *c, struct cli_lab_args *a,
             return -1;
         opt->lab = opt->inst.lab;
         backend = opt->inst.backend;
+        if (backend == RL_BACKEND_OS && program_lab_is(opt->lab)) {
+            snprintf(err, errlen,
+                     "the TUI runs a C program on sim; the real program: "
+                     "racelab run %s --backend os",
+                     opt->lab->name);
+            return -1;
+        }
     }
     return cli_sched_resolve(a, backend, &opt->sched, &opt->have_sched, err,
                              errlen);
@@ -300,6 +308,20 @@ static int main_dispatch(int argc, char **argv)
      * children with their own limits. */
     if (cmd != &cli_cmd_grade && cmd != &cmd_complete_row)
         rl_watchdog_start();
+    if (cmd == &cli_cmd_run || cmd == &cli_cmd_explore ||
+        cmd == &cli_cmd_replay || cmd == &cmd_tui_row) {
+        /* A plain C program: its sources, -I / -D and -- ARGS. */
+        char err[512];
+        int n, rc;
+        char **v;
+
+        if (cli_program_argv(argc - 1, argv + 1, &n, &v, err, sizeof err) < 0)
+            rc = cli_error("%s", err);
+        else
+            rc = cmd->fn(n, v);
+        cli_program_release();
+        return rc;
+    }
     return cmd->fn(argc - 1, argv + 1);
 }
 

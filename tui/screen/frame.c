@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../../core/mem.h"
+#include "../../labs/program_lab.h"
 
 /* Set up empty buffers. */
 void frame_init(struct frame *f)
@@ -200,6 +201,26 @@ static void frame_state(struct frame *f, const struct session *s,
     v->schedule = frame_schedule(f, s);
 }
 
+/* A plain C program: the record's source line (the lanes show " @13"),
+ * and the newest one's file:line and source as the detail line. */
+static void frame_where(struct frame *f, const struct session *s,
+                        const struct rl_record *r, struct view_lab *v)
+{
+    char where[96], src[72];
+    const char *colon;
+
+    f->recs[v->nrecs].line = 0;
+    if (program_lab_where(s->lab, r->pc, where, sizeof where, src,
+                          sizeof src) != 0)
+        return;
+    colon = strrchr(where, ':');
+    if (colon != NULL)
+        f->recs[v->nrecs].line = atoi(colon + 1);
+    snprintf(f->detail, sizeof f->detail, "%s%s%s", where, src[0] ? " " : "",
+             src);
+    v->detail = f->detail;
+}
+
 /* The records of the rows that fit, newest last. */
 static void frame_records(struct frame *f, const struct session *s,
                           struct frame_ui *ui, int rows, struct view_lab *v)
@@ -229,6 +250,7 @@ static void frame_records(struct frame *f, const struct session *s,
             f->recs[v->nrecs].note = "the first step where the two runs "
                                      "differ";
         rl_record_text(run, r, f->texts[v->nrecs], FRAME_TEXT_MAX);
+        frame_where(f, s, r, v);
         f->recs[v->nrecs].text = f->texts[v->nrecs];
         v->nrecs++;
     }

@@ -51,6 +51,7 @@ struct frame {
     size_t schedule_cap;
     uint64_t schedule_gen;   /* the run schedule was made for, */
     uint64_t schedule_steps; /* at this many steps */
+    char detail[192]; /* a program: where the newest record shown is */
 };
 
 void frame_init(struct frame *f);

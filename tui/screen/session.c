@@ -18,6 +18,7 @@
 #include "../../core/explore.h"
 #include "../../core/schedule.h"
 #include "../../core/mem.h"
+#include "../../labs/program_lab.h"
 
 /* Records a sim run keeps for the screen and the saved trace. */
 #define SESSION_SIM_RECORDS 200000
@@ -745,6 +746,14 @@ int session_next_sched(struct session *s, char *err, size_t errlen)
 /* Switch sim <-> os, keeping the variant and the parameters. */
 int session_next_backend(struct session *s, char *err, size_t errlen)
 {
+    if (program_lab_is(s->lab)) {
+        /* The real program is a histogram, not lanes: the CLI shows it. */
+        snprintf(err, errlen,
+                 "a C program runs on sim here; the real program: racelab "
+                 "run %s --backend os --runs 100",
+                 s->lab->name);
+        return -1;
+    }
     session_repeat_stop(s);
     leave_replay(s);
     s->inst.backend =

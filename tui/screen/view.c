@@ -229,6 +229,23 @@ static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
         buf[0] = '\0';
         return buf;
     }
+    if (r->line > 0) {
+        /* A program's step: its source line after the text, if both fit
+         * in the lane; else the text alone. */
+        struct view_rec plain = *r;
+        char suffix[16];
+        int sw = snprintf(suffix, sizeof suffix, " @%d", r->line);
+
+        plain.line = 0;
+        if (width > sw + 6) {
+            rec_text_fit(v, &plain, width - sw, nm, buf, len);
+            if (buf[0] != '\0' && strlen(buf) + (size_t)sw < len) {
+                strcat(buf, suffix);
+                return buf;
+            }
+        }
+        return rec_text_fit(v, &plain, width, nm, buf, len);
+    }
     if (r->text && text_cells(r->text) <= width) {
         snprintf(buf, len, "%s", r->text);
         return buf;
@@ -1124,6 +1141,21 @@ static const char *const lab_keys[] = {
 };
 #define LAB_NKEYS ((int)(sizeof lab_keys / sizeof lab_keys[0]))
 
+/* The status line of a plain C program: the step's source line first,
+ * where the eye looks (drawn over the lab's status line). */
+static void draw_detail(struct canvas *c, const struct view_lab *v,
+                        const struct view_layout *l)
+{
+    char buf[512];
+
+    canvas_fill(c, l->status_y, 0, 1, c->w, L' ', ROLE_STATUS);
+    snprintf(buf, sizeof buf, " step %llu: %s | %s | %s%s%s",
+             (unsigned long long)v->step, v->detail, v->state ? v->state : "",
+             v->sched ? v->sched : "", v->speed ? " | " : "",
+             v->speed ? v->speed : "");
+    canvas_put(c, l->status_y, 0, ROLE_STATUS, buf, c->w);
+}
+
 /* Lay out the whole lab screen; see view.h. */
 void view_lab(struct canvas *c, const struct view_lab *v)
 {
@@ -1140,6 +1172,8 @@ void view_lab(struct canvas *c, const struct view_lab *v)
         panel_draw(c, v, l.state_x, l.head_y, l.state_w, l.result_y);
     draw_result(c, v, &l);
     draw_status(c, v, &l);
+    if (v->detail)
+        draw_detail(c, v, &l);
     if (v->message && v->message[0]) {
         canvas_fill(c, l.keys_y, 0, 1, c->w, L' ', ROLE_NORMAL);
         canvas_put(c, l.keys_y, 1, v->message_error ? ROLE_ERROR : ROLE_SELECT,

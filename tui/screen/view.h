@@ -42,6 +42,8 @@ struct view_rec {
                          differ */
     const char *note; /* what the mark means, in words, drawn on the rows
                          below the record; or NULL */
+    int line;         /* a plain C program: its source line (" @13" in the
+                         lane when it fits), or 0 */
 };
 
 struct view_lab {
@@ -81,6 +83,8 @@ struct view_lab {
     bool result_open;  /* m: the result area takes the screen, in full */
     int result_scroll; /* its lines scrolled up (when open) */
 
+    const char *detail;  /* a plain C program: where the newest step shown
+                            is, "race.c:13 counter++;", or NULL */
     const char *message; /* last message for the key line, or NULL */
     bool message_error;
     const struct view_hist *hist; /* non-NULL: draw the chart, not lanes */

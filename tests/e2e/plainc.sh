@@ -1,0 +1,343 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# tests/e2e/plainc.sh - plain C programs through the real binary: `racelab
+# run / explore / replay / tui prog.c` on the corpus of tests/programs/.
+# The sim backend is deterministic, so verdicts are compared whole (the
+# one JSON object of --format json); each program is built once into the
+# cache ($RACELAB_CACHE, set by make). The TUI part runs in tmux on a
+# private socket at 80x24.
+#
+# One line per check, then "N passed, M failed"; exits non-zero on failure.
+
+set -u
+
+RACELAB=${RACELAB:-./racelab}
+if [ ! -x "$RACELAB" ]; then
+    echo "e2e/plainc: no racelab binary at '$RACELAB' (set RACELAB)"
+    exit 1
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e-plainc.XXXXXX")
+SOCK="racelab-plainc-$$"
+cleanup() {
+    tmux -L "$SOCK" kill-server >/dev/null 2>&1
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+passed=0
+failed=0
+P=tests/programs
+
+# racelab ARGS with stdin from /dev/null and a time limit: $tmp/out,
+# $tmp/err, $status.
+rl() {
+    timeout 120 "$RACELAB" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+    status=$?
+}
+
+pass() {
+    passed=$((passed + 1))
+    echo "ok   $1"
+}
+
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL $1"
+    shift
+    for line in "$@"; do
+        printf '       %s\n' "$line"
+    done
+}
+
+# expect NAME STATUS 'STDOUT': the last rl printed exactly STDOUT (one
+# line) and exited with STATUS.
+expect() {
+    local got
+    got=$(cat "$tmp/out")
+    if [ "$status" -eq "$2" ] && [ "$got" = "$3" ]; then
+        pass "$1"
+    else
+        fail "$1" "exit $status (want $2)" "got:  $got" "want: $3" \
+            "stderr: $(head -c 300 "$tmp/err")"
+    fi
+}
+
+# has NAME 'TEXT': the last rl's stdout holds the line TEXT.
+has() {
+    if grep -qxF -- "$2" "$tmp/out"; then
+        pass "$1"
+    else
+        fail "$1" "no line: $2" "stdout: $(head -c 600 "$tmp/out")"
+    fi
+}
+
+# line FILE 'CODE': the number of the line of FILE that is exactly CODE
+# (leading blanks aside), so that an edit above it moves the expectation.
+line() {
+    grep -nE "^ *$(printf '%s' "$2" | sed 's/[][\.*^$()+?{}|/]/\\&/g')\$" "$1" |
+        head -n 1 | cut -d: -f1
+}
+L_RACE=$(line $P/counter_race.c 'counter++;')
+L_NULL=$(line $P/null_deref.c 'total += info->len;')
+L_ASSERT=$(line $P/cond_if.c 'assert(items >= 0);')
+L_EXIT=$(line $P/exit_thread.c 'exit(3);')
+
+# verdict NAME STATUS VERDICT SCHEDULE [KIND|THREAD|WHERE|MESSAGE]...: the
+# last rl printed one JSON object with exactly this verdict, schedule
+# string (or null) and failures (a message ending in '*' is a prefix), and
+# a positive count of schedules; and exited with STATUS.
+verdict() {
+    local name=$1 want=$2
+    shift 2
+    if [ "$status" -eq "$want" ] && python3 - "$tmp/out" "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+verdict, schedule = sys.argv[2], sys.argv[3]
+fails = [f.split("|", 3) for f in sys.argv[4:]]
+assert d["verdict"] == verdict, d["verdict"]
+assert d["schedule"] == (None if schedule == "null" else schedule), d["schedule"]
+assert isinstance(d["schedules"], int) and d["schedules"] >= 1
+assert len(d["failures"]) == len(fails), d["failures"]
+for got, (kind, thread, where, msg) in zip(d["failures"], fails):
+    assert (got["kind"], got["thread"], got["where"]) == (kind, thread, where), got
+    if msg.endswith("*"):
+        assert got["message"].startswith(msg[:-1]), got["message"]
+    else:
+        assert got["message"] == msg, got["message"]
+PY
+    then
+        pass "$name"
+    else
+        fail "$name" "exit $status (want $want)" "got: $(cat "$tmp/out")" \
+            "stderr: $(head -c 300 "$tmp/err")"
+    fi
+}
+
+# ---- explore: the exact verdict -------------------------------------------
+
+rl explore $P/counter_race.c --format json
+verdict "explore counter_race: a data race at 0 preemptions" 1 fail \
+    'rl1:tests/programs/counter_race.c:main::0x2.1x21.2x21' \
+    "race|T2|counter_race.c:$L_RACE|data race on counter: T1 writes at step 25 and T2 reads at step 28, with nothing ordering them (no lock, event, barrier or join in between)"
+rl explore $P/counter_mutex.c --format json
+verdict "explore counter_mutex: the mutex fix never fails" 0 pass null
+rl explore $P/lock_order.c --format json
+verdict "explore lock_order: the lock-order deadlock" 1 fail \
+    'rl1:tests/programs/lock_order.c:main::0x2.1x2.2x3' \
+    "deadlock|||deadlock: T0 waits to join T1; T1 holds first, waits for second (held by T2); T2 holds second, waits for first (held by T1)"
+rl explore $P/cond_if.c --format json
+verdict "explore cond_if: if around pthread_cond_wait fails the assert" 1 fail \
+    'rl1:tests/programs/cond_if.c:main::0x2.2x4.3x6.1x7.2x4' \
+    "assert|T2|cond_if.c:$L_ASSERT|T2: assertion \`items >= 0' failed at cond_if.c:$L_ASSERT in consumer"
+rl explore $P/cond_while.c --format json
+verdict "explore cond_while: while around the wait never fails" 0 pass null
+rl explore $P/pc_one_cv.c --format json
+verdict "explore pc_one_cv: one condition variable, two consumers: deadlock" 1 fail \
+    'rl1:tests/programs/pc_one_cv.c:main::0x3.1x4.2x4.1.3x4.2.1x5' \
+    "deadlock|||deadlock: T0 waits to join T3; T1 waits for a *"
+rl explore $P/null_deref.c --races=report --format json
+verdict "explore null_deref --races=report: the crash, with its line" 1 fail \
+    'rl1:tests/programs/null_deref.c:main::0x2.1x2.2x2' \
+    "crash|T1|null_deref.c:$L_NULL|T1 crashed with SIGSEGV: NULL pointer dereference (address 0)"
+for p in counter_mutex cond_while sem_join recursive_mutex \
+    signal_after_unlock detached thread_tree; do
+    rl explore $P/$p.c --format json
+    verdict "explore $p: correct, no failure and no race" 0 pass null
+done
+
+# ---- run: a fixed schedule -------------------------------------------------
+
+rl run $P/counter_race.c -q
+has "run counter_race (rr:1): the verdict names the race and its line" \
+    "  race     T2   counter_race.c:$L_RACE  data race on counter: T1 writes at step 8 and T2 reads at step 9, with nothing ordering them (no lock, event, barrier or join in between)"
+if [ "$status" -eq 1 ]; then pass "a data race fails the run"; else fail "a data race fails the run" "exit $status"; fi
+has "the program's output is shown" "counter = 11"
+rl run $P/counter_race.c -q --races=report
+has "--races=report: the race is no failure" "verdict: no failure"
+if [ "$status" -eq 0 ]; then pass "--races=report exits 0"; else fail "--races=report exits 0" "exit $status"; fi
+rl run $P/counter_race.c
+has "every event line carries file:line and the source" \
+    "     5  T1  load counter -> 0               counter_race.c:$L_RACE  | counter++;"
+has "the schedule string names the program" \
+    "schedule: rl1:tests/programs/counter_race.c:main::1.0.1.2.0.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.0.2"
+rl run $P/counter_mutex.c --sched random:3 --format json
+if [ "$status" -eq 0 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["verdict"]=="pass" and d["failures"]==[] and d["schedules"]==1 and d["output"]=="counter = 20\n" and d["schedule"].startswith("rl1:tests/programs/counter_mutex.c:main::")' "$tmp/out"; then
+    pass "run counter_mutex --format json: valid, pass, its output"
+else
+    fail "run counter_mutex --format json: valid, pass, its output" "$(cat "$tmp/out")"
+fi
+rl run $P/lock_order.c --sched replay:0x2.1x2.2x3 --format json
+verdict "run lock_order on the deadlocking schedule" 1 fail \
+    'rl1:tests/programs/lock_order.c:main::0x2.1x2.2x3' \
+    "deadlock|||deadlock: T0 waits to join T1; T1 holds first, waits for second (held by T2); T2 holds second, waits for first (held by T1)"
+rl run $P/cond_if.c --sched replay:0x2.2x4.3x6.1x7.2x4 --format json
+verdict "run cond_if on the failing schedule" 1 fail \
+    'rl1:tests/programs/cond_if.c:main::0x2.2x4.3x6.1x7.2x4' \
+    "assert|T2|cond_if.c:$L_ASSERT|T2: assertion \`items >= 0' failed at cond_if.c:$L_ASSERT in consumer"
+rl run $P/exit_thread.c --format json
+verdict "run exit_thread: exit(3) in a thread is an exit failure" 1 fail \
+    'rl1:tests/programs/exit_thread.c:main::1.0' \
+    "exit|T1|exit_thread.c:$L_EXIT|T1 called exit(3) at exit_thread.c:$L_EXIT; still running, not waited for: T0"
+if python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["output"] == "giving up\n"' "$tmp/out"; then
+    pass "the JSON of a run holds the program's output"
+else
+    fail "the JSON of a run holds the program's output" "$(cat "$tmp/out")"
+fi
+
+rl run unsafe-counter --format json
+verdict "--format json works for a lab too: its failed check by name" 1 fail \
+    'rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0.1.0.1.0.1.0.1.0' \
+    "check|||final value: counter = 3, expected 6: 3 updates lost"
+
+# ---- replay of a printed schedule ------------------------------------------
+
+rl replay --no-tui -q --schedule 'rl1:tests/programs/null_deref.c:main::0x2.1x2.2x2'
+has "replay rebuilds the program and crashes where it did" \
+    "  crash    T1   null_deref.c:$L_NULL    T1 crashed with SIGSEGV: NULL pointer dereference (address 0)"
+
+# ---- sources, flags, arguments, compile errors ----------------------------
+
+mkdir -p "$tmp/src/inc"
+cat >"$tmp/src/inc/n.h" <<'C'
+int add(int a, int b);
+C
+cat >"$tmp/src/main.c" <<'C'
+#include <stdio.h>
+#include "n.h"
+int main(int argc, char **argv)
+{
+    printf("%d %s %d\n", add(N, 1), argc > 1 ? argv[1] : "-", argc);
+    return 0;
+}
+C
+cat >"$tmp/src/add.c" <<'C'
+int add(int a, int b) { return a + b; }
+C
+rl run "$tmp/src/main.c" "$tmp/src/add.c" -I "$tmp/src/inc" -DN=41 -q -- hello world
+has "two files, -I, -D and the program's arguments" "42 hello 3"
+line=$(grep '^replay: ' "$tmp/out")
+want="replay:   racelab replay --schedule 'rl1:$tmp/src/main.c+$tmp/src/add.c:main::-' -I$tmp/src/inc -DN=41 -- hello world"
+if [ "$line" = "$want" ]; then
+    pass "the replay command carries the sources, flags and arguments"
+else
+    fail "the replay command carries the sources, flags and arguments" "got:  $line" "want: $want"
+fi
+eval "rl replay --no-tui -q ${line#replay:   racelab replay }"
+has "that replay command rebuilds and runs the same program" "42 hello 3"
+rl run "$tmp/src" -I"$tmp/src/inc" -D N=1 -q
+has "a folder: each .c in it" "2 - 1"
+printf '#include <stdio.h>\nint main(void) { int x = ; return 0; }\n' >"$tmp/bad.c"
+rl run "$tmp/bad.c"
+if [ "$status" -eq 2 ] && grep -qF "bad.c:2:26: error: expected expression" "$tmp/err" &&
+    [ "$(tail -n 1 "$tmp/err")" = "racelab: cannot compile $tmp/bad.c" ]; then
+    pass "a compile error: the compiler's file:line, exit 2"
+else
+    fail "a compile error: the compiler's file:line, exit 2" "exit $status" "$(cat "$tmp/err")"
+fi
+
+# ---- isolation: what the program does to its process ---------------------
+
+cat >"$tmp/fork.c" <<'C'
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void)
+{
+    pid_t p = fork();
+    if (p == 0)
+        return 0;
+    waitpid(p, NULL, 0);
+    printf("parent\n");
+    return 0;
+}
+C
+rl run "$tmp/fork.c" --format json
+verdict "fork() ends the run with a report" 1 fail "rl1:$tmp/fork.c:main::-" \
+    "crash|T0|fork.c:6|T0 called fork() at fork.c:6: sim runs the program as one process (run the real program with --backend os)"
+cat >"$tmp/signal.c" <<'C'
+#include <signal.h>
+int main(void)
+{
+    raise(SIGTERM);
+    return 0;
+}
+C
+rl run "$tmp/signal.c" --format json
+verdict "a signal the program sends itself ends the run with a report" 1 \
+    fail "rl1:$tmp/signal.c:main::-" \
+    "crash|T0||crash: SIGTERM (terminated) in T0 after step 1"
+cat >"$tmp/spin.c" <<'C'
+#include <pthread.h>
+static void *spin(void *arg)
+{
+    for (volatile unsigned long i = 0;; i++)
+        ;
+    return arg;
+}
+int main(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, spin, NULL);
+    pthread_join(t, NULL);
+    return 0;
+}
+C
+rl run "$tmp/spin.c" --format json
+verdict "a loop without a shared access is a hang, not a hung racelab" 1 \
+    fail "rl1:$tmp/spin.c:main::1" "hang|||did not finish: T1 ran for 2 s of CPU time*"
+
+# ---- os: the real program ---------------------------------------------------
+
+rl run $P/counter_mutex.c --backend os --runs 3
+has "os: the real program, 3 runs, one outcome" "       3  exit 0     counter = 20"
+rl run $P/exit_thread.c --backend os --runs 2
+has "os: exit status 3 in the histogram" "       2  exit 3     giving up"
+if [ "$status" -eq 1 ]; then pass "os: a failed run exits 1"; else fail "os: a failed run exits 1" "exit $status"; fi
+
+# ---- the TUI ---------------------------------------------------------------
+
+T() { tmux -L "$SOCK" -f /dev/null "$@"; }
+wait_for() {
+    local i=0
+    while [ $i -lt 200 ]; do
+        if T capture-pane -p -t tui | grep -qF -- "$1"; then
+            return 0
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    return 1
+}
+check() {
+    if wait_for "$2"; then pass "$1"; else
+        fail "$1" "no '$2'" "$(T capture-pane -p -t tui)"
+    fi
+}
+if command -v tmux >/dev/null 2>&1; then
+    T new-session -d -s tui -x 80 -y 24 \
+        "$RACELAB tui $P/counter_race.c; echo EXITED:\$?; sleep 600"
+    check "tui prog.c opens the program" "racelab | tests/programs/counter_race.c | main"
+    T send-keys -t tui n n n n n n n n
+    check "T1's load of counter, with its line, in its lane" \
+        "  5                     counter->0 @$L_RACE"
+    check "two worker lanes" "#    T0 #join T1      T1 ready         T2 ready"
+    check "the status line: file:line and the source" \
+        " step 8: counter_race.c:$L_RACE counter++; | paused"
+    T send-keys -t tui x
+    check "x finds the failing schedule" \
+        "found after 1 schedule (0 preemptions): no data race"
+    T send-keys -t tui f
+    check "f shows the race where it happens" \
+        " 28>                                   ~ c->10 @$L_RACE"
+    T send-keys -t tui b
+    check "b: the real program is the command line's" \
+        " a C program runs on sim here; the real program: racelab run tests/p"
+    T send-keys -t tui q
+    check "q quits, the terminal given back" "EXITED:0"
+else
+    fail "tmux is not installed (make deps installs it)"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
