@@ -154,7 +154,7 @@ START_TEST(test_skeletons_below_full)
                      "rl1:counter:student:threads=2,iters=3:0x2.1x7.2x2");
     ck_assert_ptr_nonnull(strstr(c->detail, "lost update on counter.value"));
     char cmd[512];
-    grade_replay_command(c, cmd, sizeof cmd);
+    grade_replay_command(&r, c, cmd, sizeof cmd);
     ck_assert_str_eq(cmd,
                      "racelab replay --schedule "
                      "'rl1:counter:student:threads=2,iters=3:0x2.1x7.2x2'");

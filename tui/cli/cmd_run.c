@@ -185,10 +185,11 @@ static int run_job_execute(struct run_job *job)
     struct rl_run_config cfg;
     struct run_sink sink;
     struct rl_run *run;
-    char err[512], header[512], end[128], extra[48], text[2048];
+    char err[512], header[512], end[128], extra[8192], text[2048];
     char *schedule = NULL;
     FILE *tmp = NULL;
     int status;
+    size_t n;
     bool sim = job->inst.backend == RL_BACKEND_SIM, diverged;
 
     memset(&sink, 0, sizeof sink);
@@ -260,9 +261,9 @@ static int run_job_execute(struct run_job *job)
                 fclose(tmp);
             return cli_error("out of memory");
         }
-        extra[0] = '\0';
-        if (job->max_steps != 0)
-            snprintf(extra, sizeof extra, " --max-steps %" PRIu64,
+        n = cli_submission_option(&job->inst, extra, sizeof extra);
+        if (job->max_steps != 0 && n < sizeof extra)
+            snprintf(extra + n, sizeof extra - n, " --max-steps %" PRIu64,
                      job->max_steps);
         /* A diverged replay is an error below, not a run to replay. */
         if (!diverged)
@@ -452,6 +453,7 @@ const struct cli_command cli_cmd_run = {
 static const struct cli_option replay_options[] = {
     {"variant", 0, true, CLI_OPT_VARIANT},
     {"schedule", 0, true, OPT_SCHEDULE},
+    {"submission", 0, true, CLI_OPT_SUBMISSION},
     {"trace", 0, true, OPT_TRACE},
     {"quiet", 'q', false, OPT_QUIET},
     {"no-tui", 0, false, OPT_NO_TUI},
@@ -619,6 +621,10 @@ static int replay_job_from(const struct cli_args *c, struct replay_job *job,
     job->run.inst.variant = v;
     if (lab_inst_set_all(&job->run.inst, job->s.params, err, errlen) < 0)
         goto in_string;
+    if (c->value[CLI_OPT_SUBMISSION] != NULL &&
+        cli_submission_prepare(&job->run.inst, c->value[CLI_OPT_SUBMISSION],
+                               err, errlen) < 0)
+        return -1;
     if (c->value[OPT_MAX_STEPS] != NULL &&
         parse_max_steps(c->value[OPT_MAX_STEPS], &job->run.max_steps, err,
                         errlen) < 0)

@@ -229,11 +229,12 @@ static int tui_options_from(const struct cli_args *c, struct cli_lab_args *a,
             return -1;
         opt->os_timeout_ms = (int)sec * 1000;
     }
-    if (a->lab == NULL &&
-        (a->variant != NULL || a->backend != NULL || a->nsets > 0)) {
-        alone = a->variant != NULL   ? "--variant"
-                : a->backend != NULL ? "--backend"
-                                     : a->sets[0].opt;
+    if (a->lab == NULL && (a->variant != NULL || a->backend != NULL ||
+                           a->submission != NULL || a->nsets > 0)) {
+        alone = a->variant != NULL      ? "--variant"
+                : a->backend != NULL    ? "--backend"
+                : a->submission != NULL ? "--submission"
+                                        : a->sets[0].opt;
         snprintf(err, errlen, "%s needs a LAB: racelab tui LAB %s ...", alone,
                  alone);
         return -1;
