@@ -416,8 +416,12 @@ static void gradescope_report(FILE *f, const struct grade_report *r)
     snprintf(text, sizeof text,
              "racelab grade, seed %llu: %d/%d points.\nScoring: %s\nEvery "
              "failure comes with a schedule: replay it with the command "
-             "shown, in racelab built from your exercises/.",
-             (unsigned long long)r->seed, r->points, r->max_points, scoring);
+             "shown, %s.",
+             (unsigned long long)r->seed, r->points, r->max_points, scoring,
+             r->replay_submission
+                 ? "from a racelab checkout (--submission names the files "
+                   "graded: give the path of yours)"
+                 : "in racelab built from your exercises/");
     json_str(f, text);
     fprintf(f, ",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": "
                "\"hidden\",\n  \"tests\": [");
