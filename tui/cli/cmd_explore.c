@@ -335,6 +335,8 @@ const struct cli_command cli_cmd_explore = {
     "options (before or after LAB):\n"
     "  --variant V            the implementation to search (default: the\n"
     "                         lab's first)\n"
+    "  --submission P         search a submission's student variant (a\n"
+    "                         folder holding NAME.c, or that file)\n"
     "  --max-schedules N      at most N schedules in all (default 20000):\n"
     "                         with --seed, the same result on every\n"
     "                         machine (--runs N is the same)\n"

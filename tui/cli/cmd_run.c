@@ -422,6 +422,9 @@ const struct cli_command cli_cmd_run = {
     "  --iters N         the same as --set iters=N\n"
     "  --set KEY=VALUE   set a lab parameter (repeatable; 'racelab list'\n"
     "                    shows each lab's parameters, defaults and ranges)\n"
+    "  --submission P    build the student variant of an exercise from a\n"
+    "                    submission: a folder holding NAME.c, or that file\n"
+    "                    (compiled as 'racelab grade' compiles it)\n"
     "  --max-steps N     sim: stop a run that has not finished after N "
     "steps\n"
     "                    (\"did not finish\"; default 1000000)\n"
@@ -683,7 +686,8 @@ static int cmd_replay(int argc, char **argv)
 const struct cli_command cli_cmd_replay = {
     "replay",
     "run a schedule string again, exactly (in the TUI on a terminal)",
-    "usage: racelab replay [LAB] [--variant V] --schedule STRING [options]\n"
+    "usage: racelab replay [LAB] [--variant V] [--submission P] --schedule "
+    "STRING [options]\n"
     "       racelab replay FILE [options]\n"
     "\n"
     "Run the sim run that STRING describes again, step for step: the lab,\n"
@@ -700,6 +704,9 @@ const struct cli_command cli_cmd_replay = {
     "options:\n"
     "  --schedule STRING the schedule string (it may also be given alone)\n"
     "  LAB, --variant V  optional; if given they must match the string\n"
+    "  --submission P    replay a submission's student variant (a folder\n"
+    "                    holding NAME.c, or that file): the command a\n"
+    "                    grader's report prints for each failure\n"
     "  --max-steps N     the step limit the original run used, if any\n"
     "  --trace FILE      also write the event lines to FILE\n"
     "  -q, --quiet       print the report without the event lines\n"

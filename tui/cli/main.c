@@ -48,6 +48,8 @@ static const struct cli_command cmd_tui_row = {
     "  --threads N       the same as --set threads=N\n"
     "  --iters N         the same as --set iters=N\n"
     "  --set KEY=VALUE   set a lab parameter (repeatable)\n"
+    "  --submission P    the student variant from a submission: a folder\n"
+    "                    holding the exercise's NAME.c, or that file\n"
     "  --timeout S       os: stop a run still going after S seconds\n"
     "                    (default 30; 1..3600)\n"
     "  -h, --help        show this help\n"
