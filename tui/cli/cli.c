@@ -544,7 +544,7 @@ void cli_first_error_line(char *msg)
 
     while (*line != '\0' && first == NULL) {
         size_t n = strcspn(line, "\n");
-        char *e = strstr(line, "error");
+        char *e = strstr(line, " error: ");
 
         if (e != NULL && (size_t)(e - line) < n)
             first = line;

@@ -255,8 +255,9 @@ int cli_submission_prepare(struct lab_inst *inst, const char *path, char *err,
  * submission, else "": what a printed replay command needs too. */
 size_t cli_submission_option(const struct lab_inst *inst, char *buf,
                              size_t len);
-/* Keep one line of a compiler's messages in place: the first that says
- * "error", else the first. */
+/* Keep one line of a compiler's messages in place: the first with
+ * " error: " (gcc and clang's "file:line:col: error: ..." and "fatal
+ * error: ..."), else the first. */
 void cli_first_error_line(char *msg);
 /* The sim scheduler from --sched / --seed (CLI_DEFAULT_SCHED when neither;
  * *given tells whether one was). Returns 0, or -1 with a message in err
