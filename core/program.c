@@ -416,7 +416,6 @@ static void prune(const char *cache, const char *name)
     closedir(d);
 }
 
-/* Build b (see program.h). */
 /* Copy from to to (through a temporary name, so that a build running
  * at the same time reads the old copy or the new one). 0 or -1. */
 static int copy_atomic(const char *from, const char *to)
@@ -490,6 +489,7 @@ static int api_tree(const char *home, const char *cache, char *dir,
     return rc;
 }
 
+/* Build b (see program.h). */
 int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
                      char *err, size_t errlen)
 {
