@@ -584,6 +584,79 @@ static int build_native(const struct rl_build *b, const char *cc, char *exe,
     return ok ? 0 : -1;
 }
 
+/* Copy from to to (through a temporary name, so that a build running
+ * at the same time reads the old copy or the new one). 0 or -1. */
+static int copy_atomic(const char *from, const char *to)
+{
+    char tmp[PATH_MAX + 32], buf[8192];
+    int in = open(from, O_RDONLY | O_CLOEXEC), out, rc = 0;
+    ssize_t n;
+    if (in < 0)
+        return -1;
+    snprintf(tmp, sizeof tmp, "%s.%d.tmp", to, (int)getpid());
+    out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0) {
+        close(in);
+        return -1;
+    }
+    while (rc == 0 && (n = read(in, buf, sizeof buf)) != 0)
+        if (n < 0 || write(out, buf, (size_t)n) != n)
+            rc = -1;
+    close(in);
+    if (close(out) != 0 || rc != 0 || rename(tmp, to) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* The student API alone, under cache/api (see api_only in program.h):
+ * core/racelab.h, exercises/NAME.h, and the empty u/u/u. Its folder in
+ * dir; 0, or -1 with a message. */
+static int api_tree(const char *home, const char *cache, char *dir,
+                    size_t len, char *err, size_t errlen)
+{
+    static const char *const sub[] = {"", "/core", "/exercises", "/u",
+                                      "/u/u", "/u/u/u"};
+    char from[PATH_MAX * 2 + 32], to[PATH_MAX * 2 + 32];
+    snprintf(dir, len, "%.4000s/api", cache);
+    for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+        snprintf(to, sizeof to, "%s%s", dir, sub[i]);
+        if (mkdir(to, 0700) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "cannot create %s: %s", to, strerror(errno));
+            return -1;
+        }
+    }
+    snprintf(from, sizeof from, "%s/core/racelab.h", home);
+    snprintf(to, sizeof to, "%s/core/racelab.h", dir);
+    if (copy_atomic(from, to) != 0) {
+        snprintf(err, errlen, "cannot copy %s: %s", from, strerror(errno));
+        return -1;
+    }
+    snprintf(from, sizeof from, "%s/exercises", home);
+    DIR *d = opendir(from);
+    if (!d) {
+        snprintf(err, errlen, "cannot read %s: %s", from, strerror(errno));
+        return -1;
+    }
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 3 || strcmp(e->d_name + n - 2, ".h") != 0)
+            continue;
+        snprintf(from, sizeof from, "%s/exercises/%s", home, e->d_name);
+        snprintf(to, sizeof to, "%s/exercises/%s", dir, e->d_name);
+        if (copy_atomic(from, to) != 0) {
+            snprintf(err, errlen, "cannot copy %s: %s", from,
+                     strerror(errno));
+            rc = -1;
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
 /* Build b (see program.h). */
 int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
                      char *err, size_t errlen)
@@ -619,10 +692,22 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         if (access(table, R_OK) == 0)
             src_add(&src, table);
     }
-    char inc[3][PATH_MAX + 16];
-    snprintf(inc[0], sizeof inc[0], "-I%s/exercises", home);
-    snprintf(inc[1], sizeof inc[1], "-I%s", home);
-    snprintf(inc[2], sizeof inc[2], "-I%s/core", home);
+    char inc[5][PATH_MAX + 32], api[PATH_MAX];
+    const char *root = home;
+    int ninc = 3;
+    if (!plainc && b->api_only) {
+        if (api_tree(home, cache, api, sizeof api, err, errlen) != 0) {
+            src_free(&src);
+            return -1;
+        }
+        root = api;
+        ninc = 5;
+    }
+    snprintf(inc[0], sizeof inc[0], "-I%s/exercises", root);
+    snprintf(inc[1], sizeof inc[1], "-I%s", root);
+    snprintf(inc[2], sizeof inc[2], "-I%s/core", root);
+    snprintf(inc[3], sizeof inc[3], "-I%s/u/u", root);
+    snprintf(inc[4], sizeof inc[4], "-I%s/u/u/u", root);
     const char *const *cflags = exercise_cflags;
     const char *const *ldflags = exercise_ldflags;
     const char *const none[] = {NULL};
@@ -655,6 +740,8 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     hash_bytes(&h, &lst.st_size, sizeof lst.st_size);
     hash_str(&h, b->exercise ? b->exercise : "");
     hash_str(&h, home);
+    for (int i = 0; i < ninc; i++)
+        hash_str(&h, inc[i]);
     for (int i = 0; cflags[i]; i++)
         hash_str(&h, cflags[i]);
     for (int i = 0; ldflags[i]; i++)
@@ -705,8 +792,8 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
             arg(&a, cflags[k]);
         if (!plainc) /* plainc/flags.sh carries the sanitizer's flags */
             arg(&a, PROGRAM_SAN);
-        for (int k = 0; k < 3 && !plainc; k++) /* a program's own headers
-                                                  win over racelab's */
+        for (int k = 0; k < ninc && !plainc; k++) /* a program's own headers
+                                                     win over racelab's */
             arg(&a, inc[k]);
         for (int k = 0; k < RL_BUILD_MAX_ITEMS && b->flags[k]; k++)
             arg(&a, b->flags[k]);

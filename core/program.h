@@ -27,6 +27,7 @@
 #ifndef RL_PROGRAM_H
 #define RL_PROGRAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum rl_build_kind { RL_BUILD_EXERCISE, RL_BUILD_PLAINC, RL_BUILD_NATIVE };
@@ -40,6 +41,13 @@ struct rl_build {
     const char *sources[RL_BUILD_MAX_ITEMS + 1];
     /* Extra -I / -D flags, NULL-terminated. */
     const char *flags[RL_BUILD_MAX_ITEMS + 1];
+    /* EXERCISE: a submission from outside racelab's tree, compiled as the
+     * grader compiles it: the include path holds only a copy of the
+     * student API (core/racelab.h, exercises/NAME.h, in the cache), from
+     * which "counter.h", "../core/racelab.h" and the "../../../core/..."
+     * of a file written deeper in a tree resolve, but not racelab's
+     * sources or solutions/. */
+    bool api_only;
 };
 
 /* Build b (or find it in the cache). Returns 0 with the executable's path

@@ -135,3 +135,43 @@ size_t rl_text_escape(char *out, size_t len, const char *in, size_t inlen)
     out[at] = '\0';
     return at;
 }
+
+/* Whether c needs no quoting in a shell word. */
+static int shell_safe(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || strchr("_./-+,:=@%", c) != NULL;
+}
+
+size_t rl_text_shell_word(char *out, size_t len, const char *in)
+{
+    size_t n = 0;
+    int quote = in[0] == '\0';
+
+    /* Append s to out, counting what does not fit. */
+#define PUT(s)                                                                 \
+    do {                                                                       \
+        for (const char *p_ = (s); *p_; p_++, n++)                             \
+            if (n + 1 < len)                                                   \
+                out[n] = *p_;                                                  \
+    } while (0)
+    for (const char *p = in; *p && !quote; p++)
+        quote = !shell_safe((unsigned char)*p);
+    if (in[0] == '-')
+        PUT("./");
+    if (quote)
+        PUT("'");
+    for (const char *p = in; *p; p++) {
+        char c[2] = {*p, '\0'};
+        if (*p == '\'')
+            PUT("'\\''");
+        else
+            PUT(c);
+    }
+    if (quote)
+        PUT("'");
+#undef PUT
+    if (len > 0)
+        out[n < len ? n : len - 1] = '\0';
+    return n;
+}

@@ -29,4 +29,11 @@ size_t rl_text_char_len(const char *s, size_t n);
  * inside a UTF-8 character. */
 size_t rl_text_prefix(const char *s, size_t n, size_t max);
 
+/* in as one word a POSIX shell reads back as in (a path in a command a
+ * report prints): as is when every byte is a letter, a digit or one of
+ * _ . / - + , : = @ %, else in single quotes with each ' as '\''; a
+ * leading '-' gets "./" so that it is not read as an option. Returns the
+ * length the whole word needs (as snprintf); out is cut to fit len. */
+size_t rl_text_shell_word(char *out, size_t len, const char *in);
+
 #endif

@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "exercise_scenarios.h"
@@ -78,16 +79,24 @@ static bool ex_lab_variant_external(const struct lab *lab, int v)
     return v >= 0 && v < 2 && el->impl[v] == NULL;
 }
 
-/* The child of the student variant: exercises/NAME.c built with the
- * exercise library; the child serves this lab (scenario) with these
- * parameters. */
+/* The child of the student variant: exercises/NAME.c (or the
+ * submission's NAME.c, or its one file) built with the exercise library;
+ * the child serves this lab (scenario) with these parameters. */
 static void ex_lab_external_fill(struct lab_inst *inst)
 {
     const struct ex_lab *el = (const struct ex_lab *)inst->lab;
     char home[PATH_MAX], cwd[PATH_MAX], err[8];
     const char *ex = el->sc->exercise;
-    if (rl_home(home, sizeof home, err, sizeof err) != 0 ||
-        (getcwd(cwd, sizeof cwd) != NULL && strcmp(cwd, home) == 0))
+    struct stat st;
+    if (inst->submission != NULL) {
+        if (stat(inst->submission, &st) == 0 && S_ISDIR(st.st_mode))
+            snprintf(inst->ext_source, sizeof inst->ext_source, "%.4000s/%s.c",
+                     inst->submission, ex);
+        else
+            snprintf(inst->ext_source, sizeof inst->ext_source, "%s",
+                     inst->submission);
+    } else if (rl_home(home, sizeof home, err, sizeof err) != 0 ||
+               (getcwd(cwd, sizeof cwd) != NULL && strcmp(cwd, home) == 0))
         snprintf(inst->ext_source, sizeof inst->ext_source,
                  "exercises/%s.c", ex);
     else
@@ -95,6 +104,7 @@ static void ex_lab_external_fill(struct lab_inst *inst)
                  "%.4000s/exercises/%s.c", home, ex);
     inst->build.kind = RL_BUILD_EXERCISE;
     inst->build.exercise = ex;
+    inst->build.api_only = inst->submission != NULL; /* as graded */
     inst->build.sources[0] = inst->ext_source;
     snprintf(inst->ext_args[0], sizeof inst->ext_args[0], "%s", el->name);
     lab_inst_params_text(inst, inst->ext_args[1], sizeof inst->ext_args[1]);

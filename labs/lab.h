@@ -88,6 +88,10 @@ struct lab_inst {
     long params[LAB_MAX_PARAMS];   /* in lab->params order */
     enum rl_backend backend;
     void *state;                   /* the lab's, from rl_alloc() */
+    /* The source of a variant built apart, when not racelab's own: a
+     * folder holding the exercise's NAME.c, or one .c file (a student's
+     * submission, `--submission PATH`); NULL: exercises/NAME.c. */
+    const char *submission;
     /* A variant built apart (lab->variant_external): the child program
      * and its build, filled by lab_program (they point into the inst). */
     struct rl_external external;

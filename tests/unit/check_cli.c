@@ -564,6 +564,62 @@ START_TEST(test_program_argv)
 }
 END_TEST
 
+/* The one line kept of a compiler's messages. */
+START_TEST(test_first_error_line)
+{
+    char m[256];
+
+    snprintf(m, sizeof m, "%s",
+             "hw/counter.c: In function 'f':\n"
+             "hw/counter.c:5:1: warning: unused\n"
+             "hw/counter.c:7:9: error: expected ';'\n"
+             "    7 | x\n");
+    cli_first_error_line(m);
+    ck_assert_str_eq(m, "hw/counter.c:7:9: error: expected ';'");
+    snprintf(m, sizeof m, "%s", "errors/c.c:1:10: fatal error: x.h: none\n");
+    cli_first_error_line(m);
+    ck_assert_str_eq(m, "errors/c.c:1:10: fatal error: x.h: none");
+    snprintf(m, sizeof m, "%s", "ld: something\nmore\n");
+    cli_first_error_line(m);
+    ck_assert_str_eq(m, "ld: something");
+}
+END_TEST
+
+/* --submission: only the student variant of an exercise, an existing
+ * path, a folder that holds the exercise's file. */
+START_TEST(test_submission_errors)
+{
+    struct lab_inst inst;
+    char err[512];
+
+    lab_inst_init(&inst, lab_find("unsafe-counter"), RL_BACKEND_SIM);
+    ck_assert_int_eq(cli_submission_prepare(&inst, ".", err, sizeof err), -1);
+    ck_assert_str_eq(err, "--submission applies to the student variant of "
+                          "an exercise, not unsafe-counter/unsafe");
+    lab_inst_init(&inst, lab_find("counter"), RL_BACKEND_SIM);
+    ck_assert_int_eq(
+        cli_submission_prepare(&inst, "no/such/dir", err, sizeof err), -1);
+    ck_assert_str_eq(err, "--submission no/such/dir: No such file or "
+                          "directory");
+    ck_assert_int_eq(cli_submission_prepare(&inst, "core", err, sizeof err),
+                     -1);
+    ck_assert_str_eq(err, "--submission core: the submission has no "
+                          "counter.c");
+    ck_assert_int_eq(cli_submission_prepare(&inst, "exercises/rlock.c", err,
+                                            sizeof err),
+                     -1);
+    ck_assert_str_eq(err, "--submission exercises/rlock.c is the rlock "
+                          "exercise, not counter (give its folder, or "
+                          "counter.c)");
+    inst.variant = lab_variant_find(inst.lab, "reference");
+    ck_assert_int_eq(cli_submission_prepare(&inst, "exercises", err,
+                                            sizeof err),
+                     -1);
+    ck_assert_str_eq(err, "--submission applies to the student variant of "
+                          "an exercise, not counter/reference");
+}
+END_TEST
+
 START_TEST(test_complete)
 {
     char *w1[] = {"racelab", "r", NULL};
@@ -612,6 +668,8 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_trace_schedule);
     tcase_add_test(tc, test_parse_seconds);
     tcase_add_test(tc, test_complete);
+    tcase_add_test(tc, test_first_error_line);
+    tcase_add_test(tc, test_submission_errors);
     suite_add_tcase(s, tc);
     return s;
 }

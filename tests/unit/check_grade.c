@@ -154,7 +154,7 @@ START_TEST(test_skeletons_below_full)
                      "rl1:counter:student:threads=2,iters=3:0x2.1x7.2x2");
     ck_assert_ptr_nonnull(strstr(c->detail, "lost update on counter.value"));
     char cmd[512];
-    grade_replay_command(c, cmd, sizeof cmd);
+    grade_replay_command(&r, c, cmd, sizeof cmd);
     ck_assert_str_eq(cmd,
                      "racelab replay --schedule "
                      "'rl1:counter:student:threads=2,iters=3:0x2.1x7.2x2'");
@@ -836,6 +836,36 @@ START_TEST(test_bad_options)
 }
 END_TEST
 
+/* The replay command of a graded submission names it, quoted for the
+ * shell, before the schedule; --max-steps stays last. */
+START_TEST(test_replay_command_names_submission)
+{
+    static struct grade_report r;
+    struct grade_check c;
+    char cmd[512];
+
+    memset(&r, 0, sizeof r);
+    memset(&c, 0, sizeof c);
+    snprintf(r.submission, sizeof r.submission, "%s", "hw/o'brien x");
+    r.replay_submission = true;
+    c.schedule = "rl1:counter:student:threads=2,iters=3:0x2.1x7.2x2";
+    c.replay_max_steps = 50;
+    grade_replay_command(&r, &c, cmd, sizeof cmd);
+    ck_assert_str_eq(cmd, "racelab replay --submission 'hw/o'\\''brien x' "
+                          "--schedule "
+                          "'rl1:counter:student:threads=2,iters=3:0x2.1x7.2x2' "
+                          "--max-steps 50");
+    r.replay_submission = false;
+    c.replay_max_steps = 0;
+    grade_replay_command(&r, &c, cmd, sizeof cmd);
+    ck_assert_str_eq(cmd, "racelab replay --schedule "
+                          "'rl1:counter:student:threads=2,iters=3:0x2.1x7.2x2'");
+    c.schedule = NULL;
+    ck_assert_uint_eq(grade_replay_command(&r, &c, cmd, sizeof cmd), 0);
+    ck_assert_str_eq(cmd, "");
+}
+END_TEST
+
 static Suite *grade_suite(void)
 {
     Suite *s = suite_create("grade");
@@ -872,6 +902,7 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_tap_plan_first);
     tcase_add_test(tc, test_bad_output_reports_valid);
     tcase_add_test(tc, test_bad_options);
+    tcase_add_test(tc, test_replay_command_names_submission);
     tcase_add_test(tc, test_partial_credit_by_class);
     tcase_add_test(tc, test_rules_in_readme);
     suite_add_tcase(s, tc);

@@ -98,6 +98,29 @@ START_TEST(test_random_bytes_always_safe)
 }
 END_TEST
 
+/* A path as one shell word: bare when safe, else single-quoted with each
+ * quote as '\'', a leading '-' behind "./", cut to fit like snprintf. */
+START_TEST(test_shell_word)
+{
+    char out[64];
+
+    ck_assert_uint_eq(rl_text_shell_word(out, sizeof out, "hw/alice_1.c"), 12);
+    ck_assert_str_eq(out, "hw/alice_1.c");
+    rl_text_shell_word(out, sizeof out, "my hw");
+    ck_assert_str_eq(out, "'my hw'");
+    rl_text_shell_word(out, sizeof out, "o'brien");
+    ck_assert_str_eq(out, "'o'\\''brien'");
+    rl_text_shell_word(out, sizeof out, "$(rm -rf x)`;\"");
+    ck_assert_str_eq(out, "'$(rm -rf x)`;\"'");
+    rl_text_shell_word(out, sizeof out, "-x");
+    ck_assert_str_eq(out, "./-x");
+    rl_text_shell_word(out, sizeof out, "");
+    ck_assert_str_eq(out, "''");
+    ck_assert_uint_eq(rl_text_shell_word(out, 4, "a b c"), 7);
+    ck_assert_str_eq(out, "'a ");
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
     Suite *s = suite_create("text");
@@ -107,6 +130,7 @@ static Suite *text_suite(void)
     tcase_add_test(tc, test_utf8_whole_invalid_replaced);
     tcase_add_test(tc, test_never_cut_inside);
     tcase_add_test(tc, test_random_bytes_always_safe);
+    tcase_add_test(tc, test_shell_word);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -18,7 +18,9 @@
 #include "../../core/analysis.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -26,9 +28,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../core/program.h"
 #include "../../core/schedule.h"
 #include "../../core/text.h"
 #include "../../labs/program_lab.h"
+#include "../../labs/exercise_scenarios.h"
 #include "suggest.h"
 
 int cli_error(const char *fmt, ...)
@@ -344,6 +348,9 @@ int cli_lab_option(struct cli_lab_args *a, int id, const char *opt,
     case CLI_OPT_SEED:
         a->seed = value;
         return 1;
+    case CLI_OPT_SUBMISSION:
+        a->submission = value;
+        return 1;
     case CLI_OPT_THREADS:
         r = lab_args_add_set(a, "--threads", "threads", 7, value, err, errlen);
         return r < 0 ? -1 : 1;
@@ -529,7 +536,102 @@ int cli_lab_resolve(const struct cli_lab_args *a, struct lab_inst *inst,
             return -1;
         }
     }
+    if (a->submission != NULL)
+        return cli_submission_prepare(inst, a->submission, err, errlen);
     return 0;
+}
+
+void cli_first_error_line(char *msg)
+{
+    char *line = msg, *first = NULL;
+
+    while (*line != '\0' && first == NULL) {
+        size_t n = strcspn(line, "\n");
+        char *e = strstr(line, " error: ");
+
+        if (e != NULL && (size_t)(e - line) < n)
+            first = line;
+        line += n + (line[n] == '\n');
+    }
+    if (first == NULL)
+        first = msg;
+    memmove(msg, first, strcspn(first, "\n"));
+    msg[strcspn(first, "\n")] = '\0';
+}
+
+/* Whether path (one .c file) is named after an exercise other than ex;
+ * then its name is in other. */
+static bool submission_other_exercise(const char *path, const char *ex,
+                                      char *other, size_t len)
+{
+    const char *base = strrchr(path, '/');
+    size_t n;
+
+    base = base != NULL ? base + 1 : path;
+    n = strlen(base);
+    if (n < 3 || strcmp(base + n - 2, ".c") != 0)
+        return false;
+    snprintf(other, len, "%.*s", (int)(n - 2), base);
+    return strcmp(other, ex) != 0 && ex_exercise_find(other) != NULL;
+}
+
+int cli_submission_prepare(struct lab_inst *inst, const char *path, char *err,
+                           size_t errlen)
+{
+    const struct lab *lab = inst->lab;
+    struct rl_program prog;
+    char exe[PATH_MAX], other[256];
+    struct stat st;
+
+    if (lab->variant_external == NULL ||
+        !lab->variant_external(lab, inst->variant)) {
+        snprintf(err, errlen,
+                 "--submission applies to the student variant of an exercise, "
+                 "not %s/%s",
+                 lab->name, lab->variants[inst->variant].name);
+        return -1;
+    }
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "--submission %s: %s", path, strerror(errno));
+        return -1;
+    }
+    inst->submission = path;
+    prog = lab_program(inst);
+    if (S_ISDIR(st.st_mode) && access(inst->ext_source, F_OK) != 0) {
+        snprintf(err, errlen, "--submission %s: the submission has no %s.c",
+                 path, inst->build.exercise);
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode) &&
+        submission_other_exercise(path, inst->build.exercise, other,
+                                  sizeof other)) {
+        snprintf(err, errlen,
+                 "--submission %s is the %s exercise, not %s (give its "
+                 "folder, or %s.c)",
+                 path, other, inst->build.exercise, inst->build.exercise);
+        return -1;
+    }
+    if (rl_program_build(prog.external->build, exe, sizeof exe, err, errlen) !=
+        0) {
+        cli_first_error_line(err);
+        return -1;
+    }
+    return 0;
+}
+
+size_t cli_submission_option(const struct lab_inst *inst, char *buf,
+                             size_t len)
+{
+    size_t n;
+
+    if (inst->submission == NULL) {
+        if (len > 0)
+            buf[0] = '\0';
+        return 0;
+    }
+    n = (size_t)snprintf(buf, len, " --submission ");
+    return n + rl_text_shell_word(buf + (n < len ? n : len),
+                                  n < len ? len - n : 0, inst->submission);
 }
 
 int cli_sched_resolve(const struct cli_lab_args *a, enum rl_backend backend,

@@ -235,6 +235,7 @@ enum {
     CLI_OPT_THREADS,
     CLI_OPT_ITERS,
     CLI_OPT_SET,
+    CLI_OPT_SUBMISSION,
     CLI_OPT_USER = 32, /* a command's own options start here */
 };
 
@@ -247,7 +248,8 @@ enum {
     {"seed", 0, true, CLI_OPT_SEED},                                         \
     {"threads", 0, true, CLI_OPT_THREADS},                                   \
     {"iters", 0, true, CLI_OPT_ITERS},                                       \
-    {"set", 0, true, CLI_OPT_SET}
+    {"set", 0, true, CLI_OPT_SET},                                           \
+    {"submission", 0, true, CLI_OPT_SUBMISSION}
 /* clang-format on */
 
 #define CLI_MAX_SETS 32
@@ -266,6 +268,7 @@ struct cli_lab_args {
     const char *backend; /* --backend, or NULL (sim) */
     const char *sched;   /* --sched, or NULL */
     const char *seed;    /* --seed, or NULL */
+    const char *submission; /* --submission PATH, or NULL */
     int nsets;
     struct cli_set sets[CLI_MAX_SETS];
 };
@@ -293,6 +296,22 @@ int cli_find_variant(const struct lab *lab, const char *name, char *err,
  * assignment in order. Returns 0, or -1 with the first problem in err. */
 int cli_lab_resolve(const struct cli_lab_args *a, struct lab_inst *inst,
                     char *err, size_t errlen);
+/* Point inst's student variant at a submission (--submission PATH: a
+ * folder holding the exercise's NAME.c, or one .c file) and build it now,
+ * so that a missing file or a compile error is found before anything
+ * runs. Returns 0, or -1 with a one-line message in err: not the student
+ * variant of an exercise, a missing file, or the compiler's first error
+ * line ("hw/counter.c:5:1: error: ..."). */
+int cli_submission_prepare(struct lab_inst *inst, const char *path, char *err,
+                           size_t errlen);
+/* " --submission PATH" (PATH quoted for the shell) when inst runs a
+ * submission, else "": what a printed replay command needs too. */
+size_t cli_submission_option(const struct lab_inst *inst, char *buf,
+                             size_t len);
+/* Keep one line of a compiler's messages in place: the first with
+ * " error: " (gcc and clang's "file:line:col: error: ..." and "fatal
+ * error: ..."), else the first. */
+void cli_first_error_line(char *msg);
 /* The sim scheduler from --sched / --seed (CLI_DEFAULT_SCHED when neither;
  * *given tells whether one was). Returns 0, or -1 with a message in err
  * (both given, a malformed spec, a scheduler on the os backend). */

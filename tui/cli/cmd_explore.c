@@ -47,6 +47,7 @@ static const struct cli_option explore_options[] = {
     {"threads", 0, true, CLI_OPT_THREADS},
     {"iters", 0, true, CLI_OPT_ITERS},
     {"set", 0, true, CLI_OPT_SET},
+    {"submission", 0, true, CLI_OPT_SUBMISSION},
     {"budget", 0, true, OPT_BUDGET},
     {"max-preemptions", 0, true, OPT_MAX_PREEMPTIONS},
     {"max-schedules", 0, true, OPT_RUNS},
@@ -84,9 +85,9 @@ static void print_indented(const char *text)
 static void print_found(const struct lab_inst *inst,
                         const struct rl_explore_result *r)
 {
-    char params[256], extra[1024];
+    char params[256], extra[8192];
     char *schedule;
-    size_t len;
+    size_t len, n;
 
     printf("FAIL %s: %s\n", r->check, r->message);
     printf("found: %d %s, by the %s search", r->preemptions,
@@ -123,9 +124,10 @@ static void print_found(const struct lab_inst *inst,
     rl_schedule_format(schedule, len, inst->lab->name,
                        inst->lab->variants[inst->variant].name, params,
                        r->choices);
-    extra[0] = '\0';
-    if (r->end == RL_END_STEP_LIMIT)
-        snprintf(extra, sizeof extra, " --max-steps %" PRIu64, r->max_steps);
+    n = cli_submission_option(inst, extra, sizeof extra);
+    if (r->end == RL_END_STEP_LIMIT && n < sizeof extra)
+        snprintf(extra + n, sizeof extra - n, " --max-steps %" PRIu64,
+                 r->max_steps);
     if (program_lab_is(inst->lab))
         cli_program_replay_extra(extra, sizeof extra);
     cli_print_schedule(stdout, schedule, extra);
@@ -425,6 +427,8 @@ const struct cli_command cli_cmd_explore = {
     "options (before or after LAB):\n"
     "  --variant V            the implementation to search (default: the\n"
     "                         lab's first)\n"
+    "  --submission P         search a submission's student variant (a\n"
+    "                         folder holding NAME.c, or that file)\n"
     "  --max-schedules N      at most N schedules in all (default 20000):\n"
     "                         with --seed, the same result on every\n"
     "                         machine (--runs N is the same)\n"

@@ -368,10 +368,11 @@ static int run_job_execute(struct run_job *job)
     struct rl_run_config cfg;
     struct run_sink sink;
     struct rl_run *run;
-    char err[512], header[512], end[128], extra[1024], text[2048];
+    char err[512], header[512], end[128], extra[8192], text[2048];
     char *schedule = NULL;
     FILE *tmp = NULL;
     int status;
+    size_t n;
     bool sim = job->inst.backend == RL_BACKEND_SIM, diverged;
 
     if (job->inst.backend == RL_BACKEND_OS && program_lab_is(job->inst.lab))
@@ -453,9 +454,9 @@ static int run_job_execute(struct run_job *job)
                 fclose(tmp);
             return cli_error("out of memory");
         }
-        extra[0] = '\0';
-        if (job->max_steps != 0)
-            snprintf(extra, sizeof extra, " --max-steps %" PRIu64,
+        n = cli_submission_option(&job->inst, extra, sizeof extra);
+        if (job->max_steps != 0 && n < sizeof extra)
+            snprintf(extra + n, sizeof extra - n, " --max-steps %" PRIu64,
                      job->max_steps);
         if (program_lab_is(job->inst.lab))
             cli_program_replay_extra(extra, sizeof extra);
@@ -640,6 +641,9 @@ const struct cli_command cli_cmd_run = {
     "  --iters N         the same as --set iters=N\n"
     "  --set KEY=VALUE   set a lab parameter (repeatable; 'racelab list'\n"
     "                    shows each lab's parameters, defaults and ranges)\n"
+    "  --submission P    build the student variant of an exercise from a\n"
+    "                    submission: a folder holding NAME.c, or that file\n"
+    "                    (compiled as 'racelab grade' compiles it)\n"
     "  --max-steps N     sim: stop a run that has not finished after N "
     "steps\n"
     "                    (\"did not finish\"; default 1000000)\n"
@@ -690,6 +694,7 @@ const struct cli_command cli_cmd_run = {
 static const struct cli_option replay_options[] = {
     {"variant", 0, true, CLI_OPT_VARIANT},
     {"schedule", 0, true, OPT_SCHEDULE},
+    {"submission", 0, true, CLI_OPT_SUBMISSION},
     {"trace", 0, true, OPT_TRACE},
     {"quiet", 'q', false, OPT_QUIET},
     {"no-tui", 0, false, OPT_NO_TUI},
@@ -863,6 +868,10 @@ static int replay_job_from(const struct cli_args *c, struct replay_job *job,
     job->run.inst.variant = v;
     if (lab_inst_set_all(&job->run.inst, job->s.params, err, errlen) < 0)
         goto in_string;
+    if (c->value[CLI_OPT_SUBMISSION] != NULL &&
+        cli_submission_prepare(&job->run.inst, c->value[CLI_OPT_SUBMISSION],
+                               err, errlen) < 0)
+        return -1;
     if (c->value[OPT_MAX_STEPS] != NULL &&
         parse_max_steps(c->value[OPT_MAX_STEPS], &job->run.max_steps, err,
                         errlen) < 0)
@@ -921,7 +930,8 @@ static int cmd_replay(int argc, char **argv)
 const struct cli_command cli_cmd_replay = {
     "replay",
     "run a schedule string again, exactly (in the TUI on a terminal)",
-    "usage: racelab replay [LAB] [--variant V] --schedule STRING [options]\n"
+    "usage: racelab replay [LAB] [--variant V] [--submission P] --schedule "
+    "STRING [options]\n"
     "       racelab replay FILE [options]\n"
     "\n"
     "Run the sim run that STRING describes again, step for step: the lab,\n"
@@ -938,6 +948,9 @@ const struct cli_command cli_cmd_replay = {
     "options:\n"
     "  --schedule STRING the schedule string (it may also be given alone)\n"
     "  LAB, --variant V  optional; if given they must match the string\n"
+    "  --submission P    replay a submission's student variant (a folder\n"
+    "                    holding NAME.c, or that file): the command a\n"
+    "                    grader's report prints for each failure\n"
     "  --max-steps N     the step limit the original run used, if any\n"
     "  --trace FILE      also write the event lines to FILE\n"
     "  -q, --quiet       print the report without the event lines\n"

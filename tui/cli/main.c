@@ -49,6 +49,8 @@ static const struct cli_command cmd_tui_row = {
     "  --threads N       the same as --set threads=N\n"
     "  --iters N         the same as --set iters=N\n"
     "  --set KEY=VALUE   set a lab parameter (repeatable)\n"
+    "  --submission P    the student variant from a submission: a folder\n"
+    "                    holding the exercise's NAME.c, or that file\n"
     "  --timeout S       os: stop a run still going after S seconds\n"
     "                    (default 30; 1..3600)\n"
     "  -h, --help        show this help\n"
@@ -230,11 +232,12 @@ static int tui_options_from(const struct cli_args *c, struct cli_lab_args *a,
             return -1;
         opt->os_timeout_ms = (int)sec * 1000;
     }
-    if (a->lab == NULL &&
-        (a->variant != NULL || a->backend != NULL || a->nsets > 0)) {
-        alone = a->variant != NULL   ? "--variant"
-                : a->backend != NULL ? "--backend"
-                                     : a->sets[0].opt;
+    if (a->lab == NULL && (a->variant != NULL || a->backend != NULL ||
+                           a->submission != NULL || a->nsets > 0)) {
+        alone = a->variant != NULL      ? "--variant"
+                : a->backend != NULL    ? "--backend"
+                : a->submission != NULL ? "--submission"
+                                        : a->sets[0].opt;
         snprintf(err, errlen, "%s needs a LAB: racelab tui LAB %s ...", alone,
                  alone);
         return -1;

@@ -16,6 +16,7 @@
  */
 #include "grade.h"
 #include "../../core/mem.h"
+#include "../../core/text.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -143,24 +144,32 @@ const char *grade_rule_name(enum grade_rule rule)
     return rule >= 0 && rule < GRADE_RULE_COUNT ? rules[rule].name : "";
 }
 
-/* "racelab replay --schedule '...'" (and --max-steps when needed). */
-size_t grade_replay_command(const struct grade_check *c, char *buf, size_t len)
+/* "racelab replay [--submission PATH] --schedule '...'" (and --max-steps
+ * when needed). */
+size_t grade_replay_command(const struct grade_report *r,
+                            const struct grade_check *c, char *buf,
+                            size_t len)
 {
-    int n;
+    char sub[sizeof r->submission * 4 + 32], steps[48];
+    size_t n = 0;
+    int w;
 
     if (c->schedule == NULL) {
         if (len > 0)
             buf[0] = '\0';
         return 0;
     }
+    sub[0] = steps[0] = '\0';
+    if (r->replay_submission) {
+        n = (size_t)snprintf(sub, sizeof sub, " --submission ");
+        rl_text_shell_word(sub + n, sizeof sub - n, r->submission);
+    }
     if (c->replay_max_steps > 0)
-        n = snprintf(buf, len,
-                     "racelab replay --schedule '%s' --max-steps "
-                     "%llu",
-                     c->schedule, (unsigned long long)c->replay_max_steps);
-    else
-        n = snprintf(buf, len, "racelab replay --schedule '%s'", c->schedule);
-    return n < 0 ? 0 : (size_t)n;
+        snprintf(steps, sizeof steps, " --max-steps %llu",
+                 (unsigned long long)c->replay_max_steps);
+    w = snprintf(buf, len, "racelab replay%s --schedule '%s'%s", sub,
+                 c->schedule, steps);
+    return w < 0 ? 0 : (size_t)w;
 }
 
 /* ---- text from the submission ------------------------------------------- */
@@ -355,6 +364,7 @@ static int plan(const struct grade_options *o, struct grade_report *r,
     snprintf(r->submission, sizeof r->submission, "%s",
              o->submission != NULL ? o->submission
                                    : "exercises/ (this tree)");
+    r->replay_submission = o->submission != NULL;
     for (int i = 0; i < n; i++) {
         struct grade_exercise *ge = &r->ex[r->nex++];
         ge->ex = list[i];

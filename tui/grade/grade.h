@@ -168,6 +168,8 @@ struct grade_exercise {
 
 struct grade_report {
     char submission[512]; /* what was graded, for the header */
+    bool replay_submission; /* submission is a path as given: the replay
+                               commands name it (--submission) */
     uint64_t seed;
     struct grade_exercise ex[16];
     int nex;
@@ -231,7 +233,12 @@ size_t grade_utf8_len(const char *p);
  * UTF-8 and each control character but newline and tab becomes '?'. */
 void grade_sanitize(char *s);
 
-/* The replay command for a check with a schedule, into buf. */
-size_t grade_replay_command(const struct grade_check *c, char *buf, size_t len);
+/* The replay command for a check of r with a schedule, into buf:
+ * "racelab replay --submission PATH --schedule '...'" (PATH, the
+ * submission as given, quoted for the shell; no --submission for this
+ * tree's exercises/), with --max-steps when the replay needs it. */
+size_t grade_replay_command(const struct grade_report *r,
+                            const struct grade_check *c, char *buf,
+                            size_t len);
 
 #endif

@@ -95,10 +95,11 @@ static const struct grade_exercise *exercise_of(const struct grade_report *r,
 }
 
 /* The feedback of a check as plain lines (Gradescope, JUnit, JSON). */
-static void check_text(const struct grade_check *c, char *buf, size_t len)
+static void check_text(const struct grade_report *r,
+                       const struct grade_check *c, char *buf, size_t len)
 {
     size_t n = 0;
-    char replay[4096];
+    char replay[8192];
 #define ADD(...)                                                               \
     do {                                                                       \
         if (n < len)                                                           \
@@ -128,7 +129,7 @@ static void check_text(const struct grade_check *c, char *buf, size_t len)
             ADD("%s%s", c->detail,
                 c->detail[strlen(c->detail) - 1] == '\n' ? "" : "\n");
         if (c->schedule != NULL) {
-            grade_replay_command(c, replay, sizeof replay);
+            grade_replay_command(r, c, replay, sizeof replay);
             ADD("schedule: %s\nreplay:   %s\n", c->schedule, replay);
         }
     }
@@ -224,7 +225,7 @@ static void text_check(struct grade_writer *w, const struct grade_report *r,
     FILE *f = w->f;
     const struct grade_exercise *ge = exercise_of(r, c);
     const char *tag = tag_of(c);
-    char pts[32], replay[4096];
+    char pts[32], replay[8192];
 
     if (ge != NULL && c->index - 1 == ge->first) {
         char file[sizeof ge->file];
@@ -258,7 +259,7 @@ static void text_check(struct grade_writer *w, const struct grade_report *r,
         if (c->detail[0] != '\0')
             print_prefixed(f, "        ", c->detail);
         if (c->schedule != NULL) {
-            grade_replay_command(c, replay, sizeof replay);
+            grade_replay_command(r, c, replay, sizeof replay);
             fprintf(f, "        schedule: %s\n        replay:   %s\n",
                     c->schedule, replay);
         }
@@ -320,11 +321,12 @@ static void json_str(FILE *f, const char *s)
 }
 
 /* JSON: one check object. */
-static void json_check(FILE *f, const struct grade_check *c)
+static void json_check(FILE *f, const struct grade_report *r,
+                       const struct grade_check *c)
 {
-    char replay[4096], text[8192];
-    grade_replay_command(c, replay, sizeof replay);
-    check_text(c, text, sizeof text);
+    char replay[8192], text[16384];
+    grade_replay_command(r, c, replay, sizeof replay);
+    check_text(r, c, text, sizeof text);
     fprintf(f, "{\"index\": %d, \"name\": ", c->index);
     json_str(f, c->name);
     fprintf(f, ", \"kind\": ");
@@ -398,7 +400,7 @@ static void json_report(FILE *f, const struct grade_report *r)
                 ge->points, ge->max_points);
         for (int i = 0; i < ge->nchecks; i++) {
             fprintf(f, "%s\n      ", i ? "," : "");
-            json_check(f, &r->checks[ge->first + i]);
+            json_check(f, r, &r->checks[ge->first + i]);
         }
         fprintf(f, "\n    ]}");
     }
@@ -408,14 +410,18 @@ static void json_report(FILE *f, const struct grade_report *r)
 /* Gradescope: results.json (the top-level score left to the sum). */
 static void gradescope_report(FILE *f, const struct grade_report *r)
 {
-    char text[8192], scoring[1024];
+    char text[16384], scoring[1024];
     scoring_text(r, scoring, sizeof scoring);
     fprintf(f, "{\n  \"output\": ");
     snprintf(text, sizeof text,
              "racelab grade, seed %llu: %d/%d points.\nScoring: %s\nEvery "
              "failure comes with a schedule: replay it with the command "
-             "shown, in racelab built from your exercises/.",
-             (unsigned long long)r->seed, r->points, r->max_points, scoring);
+             "shown, %s.",
+             (unsigned long long)r->seed, r->points, r->max_points, scoring,
+             r->replay_submission
+                 ? "from a racelab checkout (--submission names the files "
+                   "graded: give the path of yours)"
+                 : "in racelab built from your exercises/");
     json_str(f, text);
     fprintf(f, ",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": "
                "\"hidden\",\n  \"tests\": [");
@@ -423,7 +429,7 @@ static void gradescope_report(FILE *f, const struct grade_report *r)
         const struct grade_check *c = &r->checks[i];
         char name[160];
         snprintf(name, sizeof name, "%s: %s", c->exercise, c->name);
-        check_text(c, text, sizeof text);
+        check_text(r, c, text, sizeof text);
         fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
         json_str(f, name);
         fprintf(f,
@@ -465,8 +471,7 @@ static void tap_check(struct grade_writer *w, const struct grade_report *r,
                       const struct grade_check *c)
 {
     FILE *f = w->f;
-    char replay[4096];
-    (void)r;
+    char replay[8192];
     if (c->outcome == GRADE_PASS) {
         fprintf(f, "ok %d - %s: %s\n", c->index, c->exercise, c->name);
         if (shows_rule(c)) {
@@ -510,7 +515,7 @@ static void tap_check(struct grade_writer *w, const struct grade_report *r,
         fprintf(f, "\n");
     }
     if (c->schedule != NULL) {
-        grade_replay_command(c, replay, sizeof replay);
+        grade_replay_command(r, c, replay, sizeof replay);
         fprintf(f, "  schedule: ");
         yaml_str(f, c->schedule);
         fprintf(f, "\n  replay: ");
@@ -613,7 +618,7 @@ static void junit_counts(const struct grade_check *c, int n, int *fail,
 static void junit_report(FILE *f, const struct grade_report *r)
 {
     int fail, err, skip;
-    char text[8192], msg[512];
+    char text[16384], msg[512];
     junit_counts(r->checks, r->nchecks, &fail, &err, &skip);
     fprintf(f,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -646,7 +651,7 @@ static void junit_report(FILE *f, const struct grade_report *r)
                 snprintf(msg, sizeof msg, "%s: %s", c->check, c->message);
             else
                 snprintf(msg, sizeof msg, "%s", c->message);
-            check_text(c, text, sizeof text);
+            check_text(r, c, text, sizeof text);
             if (c->outcome == GRADE_SKIPPED) {
                 fprintf(f, "      <skipped message=\"");
                 xml_str(f, msg);
