@@ -336,12 +336,15 @@ export RL_PRISTINE_EXERCISES
 # Each prints one line (tests/run-suite.sh); the whole output is in
 # $(BUILD)/test-logs/. The slowest suites are listed first to start first.
 SUITES := $(notdir $(basename $(E2E_SRC))) $(notdir $(TEST_BIN))
-SLOW_FIRST := autograder grade check_grade check_os check_exercises tui cli
+SLOW_FIRST := check_grade grade screen plainc tui autograder check_live check_plainc \
+              check_os check_exercises cli
 SUITE_ORDER := $(filter $(SUITES),$(SLOW_FIRST)) \
                $(filter-out $(SLOW_FIRST),$(SUITES))
 SUITE_RUNS := $(addprefix suite-,$(SUITE_ORDER))
 TEST_LOGS := $(BUILD)/test-logs
-JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Twice the cores: the end-to-end suites spend much of their time waiting
+# for tmux and for child processes, not computing.
+JOBS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 2 )))
 
 .PHONY: $(SUITE_RUNS) test-suites
 $(SUITE_RUNS): suite-%:
