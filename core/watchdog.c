@@ -140,12 +140,17 @@ static _Noreturn void watch_exit(void)
     _exit(RL_WATCHDOG_EXIT_STATUS);
 }
 
-/* The calling thread's CPU time in ns (async-signal-safe). */
+/* The calling thread's CPU time in ns (async-signal-safe). On Linux by
+ * the system call itself: a plain C program is linked with clock_gettime
+ * wrapped into its virtual clock (plainc/prt_libc.c), which does not
+ * move while a thread spins. */
 static long long watch_cpu_ns(void)
 {
     struct timespec ts;
 
-#ifdef CLOCK_THREAD_CPUTIME_ID
+#ifdef WATCH_THREAD_TIMER
+    syscall(SYS_clock_gettime, CLOCK_THREAD_CPUTIME_ID, &ts);
+#elif defined(CLOCK_THREAD_CPUTIME_ID)
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 #else
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
