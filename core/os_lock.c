@@ -305,11 +305,16 @@ int os_cond_wait(struct rl_obj *c, long ms)
     if (ms < 0) {
         /* In slices, to exit if the run is stopped (OS_STOP_POLL_MS): off
          * the list first, so that no notify posts to this stack after the
-         * thread has gone (notify posts under cv->mu). */
+         * thread has gone (notify posts under cv->mu). Still published as
+         * blocked, like a thread parked in any other wait: the report of
+         * a deadlock, written while the threads exit, names what each
+         * one waited for. Only the semaphore on this stack is unpublished. */
         while ((rc = os_sem_take(&w.sem, OS_STOP_POLL_MS)) != RL_OK)
             if (os_stopping()) {
                 os_waiter_remove(cv, &w);
-                os_block_end(ot);
+                os_lock_mu(&ot->rs->display);
+                ot->wait_sem = NULL;
+                os_unlock_mu(&ot->rs->display);
                 os_park();
             }
     } else {

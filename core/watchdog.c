@@ -12,6 +12,14 @@
  * stacks out of a handler (what the watchdog used to do) abandons whatever
  * the interrupted code held: malloc's arena lock, stdio's.
  *
+ * The signals only say "time passed"; how much CPU a step used is read
+ * from the thread's CPU clock, measured from the step's first signal. They
+ * are not counted: a timer that expires while its signal is pending sends
+ * no second one, and the kernel notices an expiry only at a clock tick
+ * that finds the thread on a CPU, so on a busy machine signals arrive
+ * late and merged (3 signals for 150 ms of 10 ms ticks at load 15), and a
+ * late one may carry the CPU time of the step before.
+ *
  * All state is per OS thread (_Thread_local): the signal is sent to the
  * thread whose CPU clock it measures, so the handler only ever reads the
  * state of the thread it interrupts. Fields the handler reads are volatile
@@ -37,8 +45,11 @@
 
 /* The watch of one OS thread. Private to it; the handler runs on it. */
 struct watch {
-    volatile sig_atomic_t armed; /* a step runs: count ticks */
-    volatile sig_atomic_t ticks; /* ticks of CPU time in this step */
+    volatile sig_atomic_t armed; /* a step runs: measure it */
+    volatile sig_atomic_t ticks; /* ticks of CPU time in this step, as of
+                                    the last signal */
+    volatile sig_atomic_t seen;  /* a signal came in this step, at first */
+    volatile long long first;    /* thread CPU time (ns); set before seen */
     const char *volatile name;   /* the lab thread of the step */
     int tick_ms;
     int limit_ticks; /* stop at the next safe point from here */
@@ -129,16 +140,49 @@ static _Noreturn void watch_exit(void)
     _exit(RL_WATCHDOG_EXIT_STATUS);
 }
 
-/* A tick of the thread's CPU clock: count it while a step runs; past the
- * hard limit, the last resort. errno is saved: the handler interrupts
- * arbitrary code. */
+/* The calling thread's CPU time in ns (async-signal-safe). On Linux by
+ * the system call itself: a plain C program is linked with clock_gettime
+ * wrapped into its virtual clock (plainc/prt_libc.c), which does not
+ * move while a thread spins. */
+static long long watch_cpu_ns(void)
+{
+    struct timespec ts;
+
+#ifdef WATCH_THREAD_TIMER
+    syscall(SYS_clock_gettime, CLOCK_THREAD_CPUTIME_ID, &ts);
+#elif defined(CLOCK_THREAD_CPUTIME_ID)
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+#else
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+#endif
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The ticks the running step has used, now: one for its first signal (the
+ * CPU time before it, less than a tick: the timer's phase), plus the
+ * whole ticks since. The same count the timer's expiries would give, on a
+ * busy machine too. */
+static int watch_ticks_now(void)
+{
+    long long since = watch_cpu_ns() - watch.first;
+
+    return 1 + (int)(since / ((long long)watch.tick_ms * 1000000LL));
+}
+
+/* A tick of the thread's CPU clock while a step runs: note the step's
+ * first, measure the step; past the hard limit, the last resort. errno is
+ * saved: the handler interrupts arbitrary code. */
 static void watch_on_tick(int sig)
 {
     int saved = errno;
 
     (void)sig;
     if (watch.armed) {
-        watch.ticks = watch.ticks + 1;
+        if (!watch.seen) {
+            watch.first = watch_cpu_ns();
+            watch.seen = 1;
+        }
+        watch.ticks = watch_ticks_now();
         if (watch.ticks >= watch.hard_ticks)
             watch_exit();
     }
@@ -245,6 +289,7 @@ void rl_watchdog_step_begin(const char *name)
         return;
     watch.name = name;
     watch.ticks = 0;
+    watch.seen = 0;
     watch.armed = 1;
 }
 
@@ -256,15 +301,19 @@ bool rl_watchdog_step_end(void)
     if (!watch.started)
         return false;
     watch.armed = 0;
-    over = watch.ticks >= watch.limit_ticks;
+    over = watch.seen && watch_ticks_now() >= watch.limit_ticks;
     watch.ticks = 0;
+    watch.seen = 0;
     return over;
 }
 
-/* Whether the running step is over budget. */
+/* Whether the running step is over budget (the CPU clock is read only
+ * once a signal came in the step: a step shorter than a tick costs
+ * nothing). */
 bool rl_watchdog_overrun(void)
 {
-    return watch.armed && watch.ticks >= watch.limit_ticks;
+    return watch.armed && watch.seen &&
+           watch_ticks_now() >= watch.limit_ticks;
 }
 
 /* The message of a thread stopped at a safe point. */

@@ -12,7 +12,9 @@
  *
  *   - a timer on that thread's CPU clock (timer_create on
  *     CLOCK_THREAD_CPUTIME_ID, its signal sent to that very thread) ticks
- *     every tick_ms of CPU time; the handler only counts the tick;
+ *     every tick_ms of CPU time; the handler only notes the step's CPU
+ *     time so far, read from that clock (signals are merged and late on
+ *     a busy machine: counting them would undercount);
  *   - past limit_ms in one step, the thread is stopped at its next safe
  *     point (its next racelab call, or rl_alloc): the run ends as
  *     RL_END_TIMEOUT with a message, and racelab goes on;

@@ -6,7 +6,8 @@
  *
  * - Each reference solution passes every scenario of its exercise under
  *   round robin (quanta 1..3), 300 random seeds and 200 PCT runs, with the
- *   exact list of checks, and on the os backend with its defaults.
+ *   exact list of checks, and on the os backend (with less work than its
+ *   defaults where a thread yields each iteration: see os_params).
  * - Each skeleton fails, with the exact check and message under a fixed
  *   schedule. (These tests describe exercises/ as shipped: once a student
  *   solves an exercise, its skeleton test fails, as it should.)
@@ -33,6 +34,7 @@
 #define SEEDS 300
 #define PCT_SEEDS 100
 #define MAX_STEPS 200000
+#define OS_TIMEOUT_MS 60000 /* os runs' wall-clock limit (see impls) */
 
 RL_EXERCISE_IMPL_DECLARE(reference_, counter);
 RL_EXERCISE_IMPL_DECLARE(reference_, rlock);
@@ -72,21 +74,30 @@ BUGGY(pool_one_at_a_time, pool);
 BUGGY(transfer_lock_order, transfer);
 BUGGY(transfer_read_outside, transfer);
 
-/* The reference and the skeleton of each exercise, in registry order. */
+/* The reference and the skeleton of each exercise, in registry order, and
+ * the parameters of its os run (test_reference_os): the os defaults,
+ * except that scenarios whose threads call rl_yield() every iteration do
+ * a tenth of the work. On a busy machine sched_yield hands the core to
+ * another process for a whole time slice: at load 15 on 2 cores a barrier
+ * round then takes 10 to 35 ms, and 1000 of them outlast the default 10 s
+ * wall-clock limit (the run is slow, not stuck: every thread is at the
+ * same round). 100 rounds took at most 3.3 s there in 24 runs (pool and
+ * bounded_semaphore less); OS_TIMEOUT_MS allows 60 s, 18 times that. */
 static const struct {
     const char *exercise;
     const void *reference;
     const void *skeleton;
+    const char *os_params;
 } impls[] = {
-    {"counter", &reference_counter_impl, &student_counter_impl},
-    {"rlock", &reference_rlock_impl, &student_rlock_impl},
+    {"counter", &reference_counter_impl, &student_counter_impl, NULL},
+    {"rlock", &reference_rlock_impl, &student_rlock_impl, NULL},
     {"bounded_semaphore", &reference_bounded_semaphore_impl,
-     &student_bounded_semaphore_impl},
+     &student_bounded_semaphore_impl, "iters=100"},
     {"bounded_buffer", &reference_bounded_buffer_impl,
-     &student_bounded_buffer_impl},
-    {"barrier", &reference_barrier_impl, &student_barrier_impl},
-    {"pool", &reference_pool_impl, &student_pool_impl},
-    {"transfer", &reference_transfer_impl, &student_transfer_impl},
+     &student_bounded_buffer_impl, NULL},
+    {"barrier", &reference_barrier_impl, &student_barrier_impl, "rounds=100"},
+    {"pool", &reference_pool_impl, &student_pool_impl, "iters=100"},
+    {"transfer", &reference_transfer_impl, &student_transfer_impl, NULL},
 };
 #define NEXERCISES ((int)(sizeof impls / sizeof impls[0]))
 
@@ -105,8 +116,18 @@ struct outcome {
     int first_failed; /* index of the first failed check, or -1 */
 };
 
-/* Set "k=v,k=v" (or "" / NULL) on in. */
-static void set_params(struct ex_inst *in, const char *kvs)
+/* Whether scenario sc has a parameter named key. */
+static bool scenario_has(const struct ex_scenario *sc, const char *key)
+{
+    for (int i = 0; i < sc->nparams; i++)
+        if (strcmp(sc->params[i].key, key) == 0)
+            return true;
+    return false;
+}
+
+/* Set "k=v,k=v" (or "" / NULL) on in; with `known`, only the keys that
+ * in's scenario has (else each must be one of them). */
+static void set_params(struct ex_inst *in, const char *kvs, bool known)
 {
     char buf[128], err[160];
 
@@ -118,6 +139,8 @@ static void set_params(struct ex_inst *in, const char *kvs)
         char *eq = strchr(kv, '=');
         ck_assert_msg(eq != NULL, "bad parameter %s", kv);
         *eq = '\0';
+        if (known && !scenario_has(in->sc, kv))
+            continue;
         ck_assert_msg(ex_inst_set(in, kv, atol(eq + 1), err, sizeof err) == 0,
                       "%s", err);
     }
@@ -136,11 +159,12 @@ static void run_scenario(struct outcome *out, const char *exercise,
 
     ck_assert_msg(sc != NULL, "no scenario %s %s", exercise, scenario);
     ex_inst_init(&in, sc, impl, backend);
-    set_params(&in, params);
+    set_params(&in, params, backend == RL_BACKEND_OS);
     struct rl_run_config cfg = {
         .program = ex_program(&in),
         .backend = backend,
         .max_steps = MAX_STEPS,
+        .timeout_ms = backend == RL_BACKEND_OS ? OS_TIMEOUT_MS : 0,
     };
     if (backend == RL_BACKEND_SIM)
         ck_assert_msg(rl_sched_parse(sched, &cfg.sched, err, sizeof err) == 0,
@@ -275,7 +299,8 @@ START_TEST(test_reference_os)
 
     for (int s = 0; s < ex->nscenarios; s++) {
         run_scenario(&out, ex->name, ex->scenarios[s]->name,
-                     impls[_i].reference, NULL, NULL, RL_BACKEND_OS);
+                     impls[_i].reference, impls[_i].os_params, NULL,
+                     RL_BACKEND_OS);
         assert_passed(&out, ex->name, ex->scenarios[s]->name, "os");
     }
 }

@@ -780,6 +780,10 @@ END_TEST
  * ------------------------------------------------------------------- */
 
 static rl_event *EV;
+/* Released by each waiter once it has seen the event clear: the setter
+ * sets only after all three did. (A sleep alone is no order: under load
+ * a waiter may not run at all before the setter's sleep is over.) */
+static rl_sem *EV_SEEN;
 
 static void ev_waiter(void *arg)
 {
@@ -787,6 +791,7 @@ static void ev_waiter(void *arg)
 
     (void)arg;
     res[me][0] = rl_event_is_set(EV);
+    rl_sem_release(EV_SEEN);
     res[me][1] = rl_event_wait(EV);
     res[me][2] = rl_event_is_set(EV);
     res[me][3] = rl_event_wait_timeout(EV, 5);
@@ -794,7 +799,12 @@ static void ev_waiter(void *arg)
 
 static void ev_setter(void *arg)
 {
+    int i;
+
     (void)arg;
+    for (i = 0; i < 3; i++)
+        rl_sem_acquire(EV_SEEN);
+    /* Most often the waiters block meanwhile; either way is checked. */
     rl_sleep_ms(30);
     rl_event_set(EV);
 }
@@ -805,6 +815,7 @@ static void event_setup(void *ctx)
 
     (void)ctx;
     EV = rl_event_create("EV");
+    EV_SEEN = rl_semaphore_create("EV_SEEN", 0);
     for (i = 0; i < 3; i++)
         rl_thread_start(NULL, ev_waiter, NULL);
     rl_thread_start("setter", ev_setter, NULL);
