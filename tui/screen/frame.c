@@ -279,6 +279,7 @@ void frame_lab(struct frame *f, const struct session *s, struct frame_ui *ui,
     v.lab_title = lab->title;
     v.variant = lab->variants[s->inst.variant].name;
     v.expect_pass = lab->variants[s->inst.variant].expect_pass;
+    v.no_expect = program_lab_is(lab);
     v.params = params;
     v.backend = s->inst.backend == RL_BACKEND_SIM ? "sim" : "os";
     v.sched = sched;

@@ -595,6 +595,14 @@ static void draw_title(struct canvas *c, const struct view_lab *v)
     const char *exp = v->expect_pass ? "pass" : "fail";
 
     canvas_fill(c, 0, 0, 1, c->w, L' ', ROLE_TITLE);
+    if (v->no_expect) { /* a program: its file and what it was given */
+        snprintf(buf, sizeof buf, " racelab | %s | %s%s%s", name, var,
+                 params[0] != '\0' ? " | " : "", params);
+        if (text_cells(buf) > c->w)
+            snprintf(buf, sizeof buf, " %s", name);
+        canvas_put_fit(c, 0, 0, ROLE_TITLE, buf, c->w);
+        return;
+    }
     if (v->compact) { /* a pane: the variant is what tells it apart */
         snprintf(buf, sizeof buf, " %s (expected to %s)", var, exp);
         canvas_put_fit(c, 0, 0, ROLE_TITLE, buf, c->w);
@@ -967,14 +975,15 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
         if (v->passed) {
             *role = ROLE_OK;
             snprintf(buf, len, " PASSED: every check holds%s ",
-                     v->expect_pass ? ""
+                     v->expect_pass || v->no_expect ? ""
                      : narrow       ? " (this time)"
                                     : " (this time; other schedules fail)");
         } else {
             *role = ROLE_FAIL;
             snprintf(buf, len, " FAILED: %d of %d checks failed%s ", nfail,
                      v->nchecks,
-                     narrow ? (v->expect_pass ? " (unexpected)" : " (expected)")
+                     v->no_expect ? ""
+                     : narrow ? (v->expect_pass ? " (unexpected)" : " (expected)")
                      : v->expect_pass ? " (unexpected for this variant)"
                                       : " (as this variant is expected to)");
             if (w < 48) /* a pane side by side */

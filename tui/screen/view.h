@@ -51,6 +51,8 @@ struct view_lab {
     const char *lab_title; /* "Unsafe counter" */
     const char *variant;   /* "unsafe" */
     bool expect_pass;      /* the variant's expectation */
+    bool no_expect;        /* no expectation to show (a plain C program:
+                              racelab does not know what it should do) */
     const char *params;    /* "threads=2,iters=3" */
     const char *backend;   /* "sim" / "os" */
     const char *sched;     /* "rr:1", or "" on os */
