@@ -503,7 +503,10 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         arg(&a, cc);
         for (int k = 0; cflags[k]; k++)
             arg(&a, cflags[k]);
-        arg(&a, PROGRAM_SAN);
+        /* Plain C is instrumented for the runtime (-fsanitize=thread),
+         * which AddressSanitizer cannot join: only the link takes it. */
+        if (!plainc)
+            arg(&a, PROGRAM_SAN);
         for (int k = 0; k < 3; k++)
             arg(&a, inc[k]);
         for (int k = 0; k < RL_BUILD_MAX_ITEMS && b->flags[k]; k++)
