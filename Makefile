@@ -160,7 +160,7 @@ tests-bin: $(TEST_BIN) $(PROG) $(EXLIB)
 
 # The layers (README, "Layout"): the build fails when an include points up
 # or sideways, or curses is included outside tui/screen/.
-LAYER_SRC := $(CORE_SRC) $(LAB_SRC) $(TUI_SRC) $(EX_SRC) $(SOL_SRC) \
+LAYER_SRC := $(CORE_SRC) $(LAB_SRC) $(CHILD_SRC) $(TUI_SRC) $(EX_SRC) $(SOL_SRC) \
              $(wildcard core/*.h labs/*.h tui/*/*.h exercises/*.h)
 $(BUILD)/layers.ok: tests/check-layers.sh $(LAYER_SRC)
 	$(say) LAYERS ok
