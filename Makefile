@@ -315,7 +315,8 @@ $(BUILD)/tests/bench/plainc/%: tests/bench/plainc/%.c tests/programs/build.sh \
 
 # The layers (README, "Layout"): the build fails when an include points up
 # or sideways, or curses is included outside tui/screen/.
-LAYER_SRC := $(CORE_SRC) $(LAB_SRC) $(TUI_SRC) $(EX_SRC) $(SOL_SRC) $(IMPL_SRC) \
+LAYER_SRC := $(CORE_SRC) $(LAB_SRC) $(CHILD_SRC) $(TUI_SRC) $(EX_SRC) \
+             $(SOL_SRC) $(IMPL_SRC) \
              $(wildcard core/*.h core/plainc/*.[ch] labs/*.h tui/*/*.h \
                         exercises/*.h)
 $(BUILD)/layers.ok: tests/check-layers.sh $(LAYER_SRC)

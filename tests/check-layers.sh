@@ -27,7 +27,7 @@ forbid() {
 }
 
 curses='n?cursesw?\.h|ncursesw/|term\.h|panel\.h'
-for d in core labs tui/cli tui/grade exercises solutions; do
+for d in core labs labs/child tui/cli tui/grade exercises solutions; do
     forbid "$d" "$curses" "curses is for tui/screen/ only"
 done
 forbid core '\.\./(labs|tui|exercises|solutions)/' "core/ depends on nothing above it"
@@ -35,6 +35,7 @@ forbid core 'plainc/' "the engine does not know the plain-C runtime (core/plainc
 forbid core/plainc '\.\./\.\./' "the plain-C runtime uses core/ only"
 forbid core/plainc "$curses" "curses is for tui/screen/ only"
 forbid labs '\.\./(tui|solutions)/|\.\./exercises/[^"]*\.c' "labs/ depend on core/ and the exercise interfaces only"
+forbid labs/child '\.\./\.\./(tui|solutions)/|\.\./\.\./exercises/[^"]*\.c' "an exercise's child entry depends on core/ and the scenarios only"
 forbid tui/grade '\.\./(cli|screen)/' "the grader never calls the command line or the screens"
 forbid tui/screen '\.\./(cli|grade)/' "the screens never call the command line or the grader"
 forbid exercises '\.\./(labs|tui|solutions)/|\.\./core/[^r]' "student code sees only core/racelab.h"
