@@ -21,6 +21,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e-plainc.XXXXXX")
 SOCK="racelab-plainc-$$"
 cleanup() {
     tmux -L "$SOCK" kill-server >/dev/null 2>&1
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
     rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM

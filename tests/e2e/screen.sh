@@ -23,6 +23,7 @@ FAIL=0
 
 cleanup() {
     tmux -L "$SOCK" kill-server >/dev/null 2>&1
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
     rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
