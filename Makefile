@@ -8,6 +8,7 @@
 #   make test RL_FIBER=portable   the same with the portable fiber switch
 #                          (ucontext) and _FORTIFY_SOURCE=2
 #   make bench      benchmarks (ratios against baselines of the same run)
+#   make soak       an hour of live os demo in the TUI, its memory sampled
 #   make deps       install the dependencies (apt-get as root; else the command)
 #   make install    PREFIX=/usr/local DESTDIR= (the program, its man page,
 #                   bash and zsh completion, the headers for grading)
@@ -130,7 +131,7 @@ else
 PROG := $(BUILD)/racelab
 endif
 
-.PHONY: all run test test-tsan check-build bench deps install uninstall clean format \
+.PHONY: all run test test-tsan check-build bench soak deps install uninstall clean format \
         tests-bin grade grade-solutions autograder
 
 all: $(PROG)
@@ -391,6 +392,13 @@ bench:
 	@$(MAKE) --no-print-directory $(BENCH_BIN) $(PROG) $(PLAINC_TEST_PROGS) \
 	    $(PLAINC_BENCH_PROGS)
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+# A long live os demo in the TUI with its memory sampled (SOAK_SECONDS,
+# default an hour): the TUI's RSS must stay at most 16 MB.
+soak:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory $(PROG)
+	tests/bench/tui-soak.sh $(SOAK_SECONDS)
 
 # Grading: the exercises in this tree; the references (which must score
 # full marks, or this fails); a Gradescope autograder zip.
