@@ -65,6 +65,7 @@ BUGGY(rlock_no_owner_check, rlock);
 BUGGY(rlock_no_depth, rlock);
 BUGGY(bounded_semaphore_no_bound, bounded_semaphore);
 BUGGY(bounded_semaphore_no_notify, bounded_semaphore);
+BUGGY(bounded_semaphore_timeout_as_notify, bounded_semaphore);
 BUGGY(bounded_buffer_if_wait, bounded_buffer);
 BUGGY(bounded_buffer_notify_one, bounded_buffer);
 BUGGY(barrier_mixed_rounds, barrier);
@@ -434,6 +435,12 @@ static const struct failing buggy[] = {
      "no deadlock",
      "deadlock: T2 waits for a notify on bsem.nonzero; main waits to join "
      "T2"},
+    /* Only a timeout fired while a holder can run shows it (see
+     * test_timeout_bug_needs_timeout_choices): the schedule explore found. */
+    {"bounded_semaphore_timeout_as_notify.c", "bounded_semaphore", "limit",
+     &buggy_bounded_semaphore_timeout_as_notify_bounded_semaphore_impl, NULL,
+     "replay:0x8.1x8.2x9", 0, "limit",
+     "3 threads were inside the section at once (limit 2) (step 26)"},
     {"bounded_buffer_if_wait.c", "bounded_buffer", "producers-consumers",
      &buggy_bounded_buffer_if_wait_bounded_buffer_impl, NULL, "rr:1", 0,
      "each item once", "item 2 was never consumed (2 problems in all)"},
@@ -502,6 +509,51 @@ START_TEST(test_buggy_reduction_keeps_verdicts)
             rl_explore_result_free(&b);
         }
     }
+}
+END_TEST
+
+/* A BoundedSemaphore that takes a timeout for a notify passes round robin
+ * and every random seed (time passes only when nothing can run), and
+ * exploration finds it by firing the timeout while a holder can run. */
+START_TEST(test_timeout_bug_needs_timeout_choices)
+{
+    const void *impl =
+        &buggy_bounded_semaphore_timeout_as_notify_bounded_semaphore_impl;
+    struct outcome out;
+    char sched[32];
+
+    ck_assert_ptr_nonnull(impl);
+    for (int q = 1; q <= 3; q++) {
+        snprintf(sched, sizeof sched, "rr:%d", q);
+        run_scenario(&out, "bounded_semaphore", "limit", impl, NULL, sched,
+                     RL_BACKEND_SIM);
+        assert_passed(&out, "bounded_semaphore", "limit", sched);
+    }
+    for (int seed = 0; seed < SEEDS; seed++) {
+        snprintf(sched, sizeof sched, "random:%d", seed);
+        run_scenario(&out, "bounded_semaphore", "limit", impl, NULL, sched,
+                     RL_BACKEND_SIM);
+        assert_passed(&out, "bounded_semaphore", "limit", sched);
+    }
+    struct rl_explore_result r;
+    struct rl_explore_config cfg;
+    struct ex_inst in;
+    ex_inst_init(&in, ex_scenario_find("bounded_semaphore", "limit"), impl,
+                 RL_BACKEND_SIM);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = ex_program(&in);
+    cfg.max_preemptions = 2;
+    cfg.max_steps = 2000;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_str_eq(r.check, "limit");
+    ck_assert_str_eq(r.message,
+                     "3 threads were inside the section at once (limit 2) "
+                     "(step 26)");
+    ck_assert_str_eq(r.choices, "0x8.1x8.2x9");
+    ck_assert_int_eq(r.cost, 1); /* the timeout: the one costly pick */
+    ck_assert_uint_eq(r.runs, 39);
+    rl_explore_result_free(&r);
 }
 END_TEST
 
@@ -588,6 +640,7 @@ static Suite *exercises_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_skeleton_fails, 0,
                         (int)(sizeof skeletons / sizeof skeletons[0]));
+    tcase_add_test(tc, test_timeout_bug_needs_timeout_choices);
     tcase_add_loop_test(tc, test_buggy_caught, 0,
                         (int)(sizeof buggy / sizeof buggy[0]));
     tcase_add_loop_test(tc, test_buggy_reduction_keeps_verdicts, 0,
