@@ -74,6 +74,7 @@ BUGGY(pool_no_semaphore, pool);
 BUGGY(pool_one_at_a_time, pool);
 BUGGY(transfer_lock_order, transfer);
 BUGGY(transfer_read_outside, transfer);
+BUGGY(transfer_ring_order, transfer);
 
 /* The reference and the skeleton of each exercise, in registry order, and
  * the parameters of its os run (test_reference_os): the os defaults,
@@ -268,6 +269,7 @@ static const struct {
     {"pool", "parallel", "parallelism"},
     {"transfer", "concurrent", "total money, balances"},
     {"transfer", "single", "single thread"},
+    {"transfer", "cycle", "total money, balances"},
 };
 
 /* The reference's run lists the scenario's checks, then the engine's. */
@@ -472,6 +474,11 @@ static const struct failing buggy[] = {
     {"transfer_read_outside.c", "transfer", "concurrent",
      &buggy_transfer_read_outside_transfer_impl, NULL, "rr:1", 0, "total money",
      "total money 322, expected 300"},
+    {"transfer_ring_order.c", "transfer", "cycle",
+     &buggy_transfer_ring_order_transfer_impl, NULL, "rr:1", 0, "no deadlock",
+     "deadlock: T0 holds lock0, waits for lock1 (held by T1); T1 holds "
+     "lock1, waits for lock2 (held by T2); T2 holds lock2, waits for lock0 "
+     "(held by T0); main waits to join T0"},
 };
 
 /* The partial-order reduction of explore never loses a bug: every
@@ -554,6 +561,33 @@ START_TEST(test_timeout_bug_needs_timeout_choices)
     ck_assert_int_eq(r.cost, 1); /* the timeout: the one costly pick */
     ck_assert_uint_eq(r.runs, 39);
     rl_explore_result_free(&r);
+}
+END_TEST
+
+/* A lock order that is right for every pair of accounts but not transitive
+ * passes the two-thread scenarios under every schedule within 2
+ * preemptions; only three transfers around the cycle deadlock it. */
+START_TEST(test_ring_order_needs_three_threads)
+{
+    const void *impl = &buggy_transfer_ring_order_transfer_impl;
+    static const char *const passing[] = {"concurrent", "single"};
+
+    ck_assert_ptr_nonnull(impl);
+    for (int s = 0; s < 2; s++) {
+        struct rl_explore_result r;
+        struct rl_explore_config cfg;
+        struct ex_inst in;
+        ex_inst_init(&in, ex_scenario_find("transfer", passing[s]), impl,
+                     RL_BACKEND_SIM);
+        memset(&cfg, 0, sizeof cfg);
+        cfg.program = ex_program(&in);
+        cfg.max_preemptions = 2;
+        cfg.max_steps = 2000;
+        ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+        ck_assert_msg(!r.found, "%s: %s", passing[s], r.message);
+        ck_assert(r.exhaustive);
+        rl_explore_result_free(&r);
+    }
 }
 END_TEST
 
@@ -641,6 +675,7 @@ static Suite *exercises_suite(void)
     tcase_add_loop_test(tc, test_skeleton_fails, 0,
                         (int)(sizeof skeletons / sizeof skeletons[0]));
     tcase_add_test(tc, test_timeout_bug_needs_timeout_choices);
+    tcase_add_test(tc, test_ring_order_needs_three_threads);
     tcase_add_loop_test(tc, test_buggy_caught, 0,
                         (int)(sizeof buggy / sizeof buggy[0]));
     tcase_add_loop_test(tc, test_buggy_reduction_keeps_verdicts, 0,
