@@ -56,8 +56,8 @@ struct rl_choice {
     uint64_t step;          /* the step being decided (1-based) */
     int current;            /* the thread that ran the previous step, or -1 */
     int n;                  /* runnable options, >= 1 (n + ntimed >= 2) */
-    const int *options;     /* thread ids, ascending for THREAD, FIFO for NOTIFY;
-                               n + ntimed of them */
+    const int *options;     /* n + ntimed thread ids: ascending for THREAD,
+                               FIFO for NOTIFY */
     int ntimed;             /* THREAD: options[n .. n+ntimed) are threads
                                blocked in a timed wait, ascending: picking
                                one fires its timeout. Given only to the
