@@ -3,7 +3,9 @@
  * sched.h - scheduling policies for the sim backend.
  *
  * The sim engine asks a policy only at choice points (more than one thread
- * could run, or a notify has more than one waiter); it tells the policy
+ * could run, or a notify has more than one waiter; for a policy that
+ * considers timeouts, also one thread that can run and one blocked in a
+ * timed wait, whose timeout a pick fires); it tells the policy
  * about every step so that round robin can count its quantum and PCT can
  * place its change points. Policies are deterministic functions of their
  * configuration and of what they are told: same inputs, same picks.
