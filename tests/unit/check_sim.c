@@ -820,6 +820,15 @@ START_TEST(test_manual_pick_fires_timeout)
     ck_assert_int_eq(rl_run_now(run), 50);
     ck_assert_str_eq(trace, first);
     rl_run_destroy(run);
+    /* Cut before that choice, the replay says what was left to choose. */
+    run = make(gated_setup, replay("0x3.1x2"));
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DIVERGED);
+    char msg[200];
+    rl_run_end_text(run, msg, sizeof(msg));
+    ck_assert_str_eq(msg, "schedule diverges at step 6: the schedule ended "
+                          "but T2 can still run and 1 timed wait can time "
+                          "out");
+    rl_run_destroy(run);
 }
 END_TEST
 
