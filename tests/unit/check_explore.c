@@ -707,6 +707,79 @@ START_TEST(test_timeout_found_by_phase2)
 }
 END_TEST
 
+/* A Queue's timed get is a timed wait too: a consumer that waits up to
+ * 100 ms and treats a timeout as the end of the stream loses the item the
+ * producer was about to put. */
+static rl_queue *tq;
+static long tq_got;
+
+static void tq_consumer(void *arg)
+{
+    long item = -1;
+    (void)arg;
+    if (rl_queue_get_timeout(tq, &item, 100) == RL_OK)
+        tq_got = item;
+}
+
+static void tq_producer(void *arg)
+{
+    (void)arg;
+    rl_yield();
+    rl_queue_put(tq, 7);
+}
+
+static void tq_setup(void *ctx)
+{
+    (void)ctx;
+    tq_got = 0;
+    tq = rl_queue_create("q", 1);
+    rl_thread_start("C", tq_consumer, NULL);
+    rl_thread_start("P", tq_producer, NULL);
+}
+
+static void tq_check(struct rl_run *run, void *ctx)
+{
+    (void)ctx;
+    rl_check(run, "item consumed", tq_got == 7, "the consumer got %ld", tq_got);
+}
+
+START_TEST(test_queue_get_timeout_as_choice)
+{
+    struct rl_explore_config cfg;
+    struct rl_explore_result r;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.setup = tq_setup;
+    cfg.program.check = tq_check;
+    cfg.max_preemptions = 2;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_str_eq(r.check, "item consumed");
+    ck_assert_str_eq(r.message, "the consumer got 0");
+    ck_assert_int_eq(r.cost, 1);
+    ck_assert_uint_eq(r.runs, 5);
+    ck_assert_uint_eq(r.steps, 14);
+    ck_assert_str_eq(r.choices, "0x5"); /* C's timeout fires at the fifth */
+    struct rl_run *run = replay(&cfg, r.choices, 0);
+    ck_assert(failed(run, "item consumed"));
+    ck_assert_int_eq(rl_run_now(run), 100);
+    rl_run_destroy(run);
+    rl_explore_result_free(&r);
+    /* Round robin: the producer puts, the consumer gets it, time stays 0. */
+    struct rl_run_config rc;
+    char err[200];
+    memset(&rc, 0, sizeof rc);
+    rc.program = cfg.program;
+    rc.sched.kind = RL_SCHED_RR;
+    rc.sched.quantum = 1;
+    run = rl_run_create(&rc, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    rl_run_finish(run);
+    ck_assert(!failed(run, "item consumed"));
+    ck_assert_int_eq(rl_run_now(run), 0);
+    rl_run_destroy(run);
+}
+END_TEST
+
 /* Nondeterminism outside the scheduler: every other run starts a third
  * thread, so a replayed prefix meets other options. */
 static int setups;
@@ -818,6 +891,7 @@ static Suite *explore_suite(void)
     tcase_add_test(tc, test_timeout_fired_as_choice);
     tcase_add_test(tc, test_timeout_round_robin_unchanged);
     tcase_add_test(tc, test_timeout_found_by_phase2);
+    tcase_add_test(tc, test_queue_get_timeout_as_choice);
     tcase_add_test(tc, test_check_filter);
     tcase_add_loop_test(tc, test_reduction_keeps_verdicts_labs, 0,
                         lab_count());
