@@ -14,7 +14,9 @@
  * - Each buggy implementation fails with the check the grader must report
  *   and its exact message: under a round-robin schedule when one shows the
  *   bug, else under the first of the random seeds 0..299 that does (the
- *   seed is part of the expectation).
+ *   seed is part of the expectation), else (a timeout taken for a notify:
+ *   only a timeout fired as a schedule choice shows it) under the schedule
+ *   exploration found, replayed.
  *
  * The sim backend is deterministic, so every message is exact; the engine
  * adds " (step N)" to a failure recorded during the run. Runs that could
@@ -311,8 +313,9 @@ END_TEST
 
 /* ---- skeletons and buggy implementations --------------------------------- */
 
-/* An implementation that must fail: under sched (a fixed schedule), or,
- * with sched NULL, under random:seed, the first failing seed of 0..299;
+/* An implementation that must fail: under sched (a fixed schedule, or
+ * replay:CHOICES), or, with sched NULL, under random:seed, the first
+ * failing seed of 0..299;
  * the first failed check must be `check` with exactly `message`. */
 struct failing {
     const char *what; /* for messages: the file */
