@@ -48,6 +48,8 @@ struct rl_obj {
     _Atomic int depth;    /* atomic: RLock recursion depth (Lock: 0 or 1) */
     struct rl_obj *lock;  /* Condition: its lock */
     bool broken;          /* Barrier: broken (timeout) */
+    bool patient;         /* sim: timed waits on it are no schedule choice
+                             (rl_barrier_patient) */
     long generation;      /* Barrier: round number */
     /* Threads blocked on this object, FIFO. sim: engine-owned; os: guarded
      * by the run's display mutex (os.c). */

@@ -21,6 +21,11 @@
  * by a prefix seen before: the run ends there and nothing is queued below
  * it.
  *
+ * A thread blocked in a timed wait is an option at every thread choice
+ * (sim.c: picking it fires its timeout), never the default: firing a
+ * timeout early costs one, like any other pick round robin would not
+ * make. Random and PCT runs consider timeouts too.
+ *
  * A failure found by any phase is shrunk (fewest preemptions, then fewest
  * steps) by guided runs before it is reported, then replayed once more.
  *
@@ -53,7 +58,8 @@
 /* One choice point of the current run. */
 struct point {
     uint8_t kind;    /* enum rl_choice_kind */
-    uint16_t n;      /* options */
+    uint16_t n;      /* options: the runnable threads, then the timed
+                        waiters (struct rl_choice) */
     int16_t current; /* the thread that ran before, or -1 */
     int16_t chosen;  /* the thread picked */
     int16_t pick;    /* its index among opts */
@@ -245,8 +251,9 @@ static void level_push(struct level *l, struct explorer *x, size_t i, int alt)
 static uint64_t fp_point(uint64_t fp, const struct rl_choice *c)
 {
     uint64_t h = fp * 0x100000001B3ULL ^ (uint64_t)c->kind << 40 ^
-                 (uint64_t)(c->current + 1) << 20 ^ (uint64_t)c->n;
-    for (int k = 0; k < c->n; k++)
+                 (uint64_t)(c->current + 1) << 20 ^ (uint64_t)c->n ^
+                 (uint64_t)c->ntimed << 10;
+    for (int k = 0; k < c->n + c->ntimed; k++)
         h = (h ^ (uint64_t)c->options[k]) * 0x9E3779B97F4A7C15ULL;
     return h ^ (h >> 29);
 }
@@ -282,9 +289,9 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
             return -1;
         }
         p->kind = (uint8_t)c->kind;
-        p->n = (uint16_t)c->n;
+        p->n = (uint16_t)(c->n + c->ntimed);
         p->current = (int16_t)c->current;
-        for (int k = 0; k < c->n; k++)
+        for (int k = 0; k < p->n; k++)
             p->opts[k] = (int16_t)c->options[k];
         p->def = (int16_t)default_index(x, c);
         p->fp = fp;
@@ -309,9 +316,9 @@ static int explore_choose(void *ctx, const struct rl_choice *c)
         return -1;
     }
     p->kind = (uint8_t)c->kind;
-    p->n = (uint16_t)c->n;
+    p->n = (uint16_t)(c->n + c->ntimed);
     p->current = (int16_t)c->current;
-    for (int k = 0; k < c->n; k++)
+    for (int k = 0; k < p->n; k++)
         p->opts[k] = (int16_t)c->options[k];
     p->cost = cost;
     p->fp = fp;
@@ -484,6 +491,7 @@ static int run_root(struct explorer *x)
     s.kind = RL_SCHED_CUSTOM;
     s.choose = explore_choose;
     s.choose_ctx = x;
+    s.timeouts = true;
     if (!may_run(x))
         return -1;
     x->pos = 0;
@@ -619,7 +627,7 @@ static int guided_choose(void *ctx, const struct rl_choice *c)
     int def = default_index(g->x, c), pick = def;
     size_t w = g->drop && i >= g->skip ? i + 1 : i;
     if (i < g->keep && (g->drop || i != g->skip) && w < g->nwant)
-        for (int k = 0; k < c->n; k++)
+        for (int k = 0; k < c->n + c->ntimed; k++)
             if (c->options[k] == g->want[w])
                 pick = k;
     if (i >= g->cap) {
@@ -664,6 +672,7 @@ static int shrink_try(struct explorer *x, struct shrink_best *b, size_t keep,
     s.kind = RL_SCHED_CUSTOM;
     s.choose = guided_choose;
     s.choose_ctx = &g;
+    s.timeouts = true;
     struct rl_run *run = run_start(x, &s, true);
     if (!run) {
         free(g.costly);
@@ -795,6 +804,7 @@ static int randomized(struct explorer *x, uint64_t est_steps)
             return -1;
         struct rl_sched s = {0};
         uint64_t seed = seed_for(cfg->seed, r);
+        s.timeouts = true;
         enum rl_explore_phase ph;
         int depth = 0;
         if (want_random && (!want_pct || nr <= np)) {

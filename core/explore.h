@@ -11,7 +11,10 @@
  * notify, the longest waiter. Any other pick costs one: a preemption (the
  * running thread could go on) or a delay (it could not, and another than
  * the round-robin next was picked). So bound 0 is exactly one schedule,
- * and bound k is polynomial in the length of a run. Level b runs every
+ * and bound k is polynomial in the length of a run. A thread blocked in
+ * a timed wait is an option too wherever it waits (picking it fires its
+ * timeout: real time promises no notifier runs first); it is never the
+ * default, so firing a timeout early costs one. Level b runs every
  * schedule that costs exactly b, each once (the bound reported and asked
  * for as "preemptions" is this cost), so the first failure found is one
  * of the cheapest there are.

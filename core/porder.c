@@ -25,6 +25,21 @@
  * (virtual time and first messages make their order matter). This follows
  * the API's rule that threads share state only through racelab objects.
  *
+ * Timeouts fired as choices (sim.c: a thread blocked in a timed wait is an
+ * option at every thread choice) keep this sound. What decides the options
+ * at a point is the state: which threads are runnable, which wait with a
+ * deadline, and virtual time. The first two follow from each thread's own
+ * records; virtual time moves only in a step that makes a record ordered
+ * against everything - a timed wait's block (its deadline is now + ms), a
+ * timeout (fired as a choice or by time running out), a sleep and its end
+ * - so two prefixes of the same order have the same clock, the same
+ * deadlines and the same timed waiters: the same options. A fired timeout
+ * is never the free option (explore.c), so the cost of what follows still
+ * depends only on the state and the thread that ran last, and the
+ * covering rule above is unchanged. Treating every timed event as global
+ * is coarser than needed (a timeout only races with the notify that would
+ * have prevented it), which costs schedules, never a bug.
+ *
  * The order is kept as a hash: per slot (an object, a thread's own
  * steps, a thread's end, and one slot for what is ordered against
  * everything) a chain over the events that touch it, and the sum of the

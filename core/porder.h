@@ -9,7 +9,7 @@
  * same state. explore.c feeds every record of a run (porder_record) and
  * asks at each choice point whether what follows needs to run at all
  * (porder_covered); porder.c says why the answer is sound under a bound
- * on preemptions and delays.
+ * on preemptions and delays, and with timeouts fired as choices.
  */
 #ifndef RL_PORDER_H
 #define RL_PORDER_H

@@ -30,6 +30,7 @@
 
 struct rl_run;
 struct rl_record;
+struct rl_barrier;
 
 enum rl_backend { RL_BACKEND_SIM, RL_BACKEND_OS };
 
@@ -54,8 +55,15 @@ struct rl_choice {
     enum rl_choice_kind kind;
     uint64_t step;          /* the step being decided (1-based) */
     int current;            /* the thread that ran the previous step, or -1 */
-    int n;                  /* number of options, >= 2 */
-    const int *options;     /* thread ids, ascending for THREAD, FIFO for NOTIFY */
+    int n;                  /* runnable options, >= 1 (n + ntimed >= 2) */
+    const int *options;     /* n + ntimed thread ids: ascending for THREAD,
+                               FIFO for NOTIFY */
+    int ntimed;             /* THREAD: options[n .. n+ntimed) are threads
+                               blocked in a timed wait, ascending: picking
+                               one fires its timeout. Given only to the
+                               schedulers that consider timeouts (replay;
+                               random, PCT and custom with `timeouts`); 0
+                               for the others */
 };
 
 /* Custom scheduler: returns an index into c->options, or -1 to end the
@@ -74,6 +82,10 @@ struct rl_sched {
                                round robin (quantum 1) instead of diverging */
     rl_choose_fn choose;    /* CUSTOM */
     void *choose_ctx;       /* CUSTOM */
+    bool timeouts;          /* RANDOM, PCT, CUSTOM: a thread blocked in a
+                               timed wait is an option too (picking it fires
+                               its timeout); exploration sets it. Round
+                               robin and manual never fire one early */
 };
 
 /* Parse a --sched value: "rr:Q", "rr", "random:SEED", "pct:SEED:DEPTH",
@@ -379,6 +391,11 @@ void rl_run_thread(const struct rl_run *run, int tid,
                    struct rl_thread_view *out);
 /* sim: whether tid could run the next step. */
 bool rl_run_thread_runnable(const struct rl_run *run, int tid);
+/* sim: timed waits on barrier b time out only when nothing else can run,
+ * never as a schedule choice. For a scenario's own watchdog (k workers
+ * must meet within a time no correct implementation misses), never for
+ * the code being judged; not part of the student API. */
+void rl_barrier_patient(struct rl_barrier *b);
 
 int rl_run_object_count(const struct rl_run *run);
 void rl_run_object(const struct rl_run *run, int id, struct rl_obj_view *out);

@@ -15,6 +15,13 @@
  *
  * Notify choices: round robin and manual wake the longest waiter (FIFO, as
  * Python does); random picks at random; PCT wakes the highest priority.
+ *
+ * Timeouts (sim.c): a thread blocked in a timed wait is an option only for
+ * the schedulers that consider timeouts - replay always (a schedule string
+ * may fire one), random, PCT and custom when cfg.timeouts is set. Random
+ * draws among all options; PCT ranks a timed waiter by its priority, and
+ * a timeout it fires drops that thread below everybody. Round robin and
+ * manual never fire one: their runs are what they were.
  */
 #include "sched.h"
 
@@ -171,12 +178,16 @@ int sched_pick(struct sched *s, const struct rl_choice *c, int *want)
         return pick_rr(s, c,
                        s->cfg.kind == RL_SCHED_RR ? s->cfg.quantum : 1);
     case RL_SCHED_RANDOM:
-        return (int)rng_below(&s->rng, (uint64_t)c->n);
+        return (int)rng_below(&s->rng, (uint64_t)(c->n + c->ntimed));
     case RL_SCHED_PCT: {
         int best = 0;
-        for (int i = 1; i < c->n; i++)
+        for (int i = 1; i < c->n + c->ntimed; i++)
             if (s->prio[c->options[i]] > s->prio[c->options[best]])
                 best = i;
+        /* A fired timeout drops its thread below everybody: a thread that
+         * waits again (a retry loop) does not time out at once forever. */
+        if (best >= c->n)
+            s->prio[c->options[best]] = --s->low;
         return best;
     }
     case RL_SCHED_REPLAY: {
@@ -187,7 +198,7 @@ int sched_pick(struct sched *s, const struct rl_choice *c, int *want)
         }
         int id = s->rid[s->item];
         *want = id;
-        for (int i = 0; i < c->n; i++) {
+        for (int i = 0; i < c->n + c->ntimed; i++) {
             if (c->options[i] == id) {
                 if (++s->used == s->rcount[s->item]) {
                     s->item++;
@@ -201,11 +212,25 @@ int sched_pick(struct sched *s, const struct rl_choice *c, int *want)
     case RL_SCHED_CUSTOM: {
         /* -1: the caller ends the run here (exploration prunes it). */
         int i = s->cfg.choose(s->cfg.choose_ctx, c);
-        RL_ASSERT(i >= -1 && i < c->n);
+        RL_ASSERT(i >= -1 && i < c->n + c->ntimed);
         return i;
     }
     }
     return 0;
+}
+
+bool sched_timeouts(const struct sched *s)
+{
+    switch (s->cfg.kind) {
+    case RL_SCHED_REPLAY:
+        return true;
+    case RL_SCHED_RANDOM:
+    case RL_SCHED_PCT:
+    case RL_SCHED_CUSTOM:
+        return s->cfg.timeouts;
+    default:
+        return false;
+    }
 }
 
 void sched_add_thread(struct sched *s, int tid)

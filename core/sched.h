@@ -3,7 +3,9 @@
  * sched.h - scheduling policies for the sim backend.
  *
  * The sim engine asks a policy only at choice points (more than one thread
- * could run, or a notify has more than one waiter); it tells the policy
+ * could run, or a notify has more than one waiter; for a policy that
+ * considers timeouts, also one thread that can run and one blocked in a
+ * timed wait, whose timeout a pick fires); it tells the policy
  * about every step so that round robin can count its quantum and PCT can
  * place its change points. Policies are deterministic functions of their
  * configuration and of what they are told: same inputs, same picks.
@@ -11,6 +13,7 @@
 #ifndef RL_SCHED_H
 #define RL_SCHED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "run.h"
@@ -24,6 +27,8 @@ struct sched {
     int nthreads;            /* PCT: threads given priorities */
     uint64_t change[16];     /* PCT: steps where a priority drops */
     int nchange;
+    int low;                 /* PCT: the last priority given to a thread
+                                whose timeout fired (below the others) */
     /* REPLAY: run-length items, decoded */
     int16_t *rid;
     uint32_t *rcount;
@@ -39,6 +44,9 @@ void sched_fini(struct sched *s);
  * replay cannot follow: *want is then the thread id the schedule names
  * (-1 if the schedule has run out). */
 int sched_pick(struct sched *s, const struct rl_choice *c, int *want);
+/* Whether the policy considers timeouts: it is given the threads
+ * blocked in a timed wait as options (struct rl_choice, ntimed). */
+bool sched_timeouts(const struct sched *s);
 /* A thread started after sched_init (from a running thread): PCT gives
  * it a priority of its own. */
 void sched_add_thread(struct sched *s, int tid);

@@ -15,6 +15,15 @@
  * had no choice point. Points with a single option are not written: they
  * are the same in every replay. Only characters that need no quoting in a
  * shell are used.
+ *
+ * A thread blocked in a timed wait (a Lock, Semaphore, Condition, Event,
+ * Barrier or Queue call with a timeout; pthread_cond_timedwait,
+ * sem_timedwait, pthread_mutex_timedlock) is an option too: its id at a
+ * choice point means "its timeout fires here" (virtual time moves to its
+ * deadline, the wait returns RL_TIMEOUT). So a point where one thread can
+ * run while another waits with a timeout is a choice point, and is
+ * written, whichever scheduler made the run: the same string replays
+ * exactly under any of them.
  */
 #ifndef RL_SCHEDULE_H
 #define RL_SCHEDULE_H

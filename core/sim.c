@@ -13,9 +13,17 @@
  * timeout; with nothing to wait for either, the run has finished or is
  * deadlocked - detected, never hung.
  *
- * Choice points are where the scheduler has more than one option (which
- * thread runs; which waiter a notify wakes). Only they are recorded, which
- * is what makes schedule strings short and replay exact.
+ * A timeout need not wait for that: a thread blocked in a timed wait is an
+ * option at every step, and picking it fires its timeout then (virtual
+ * time moves to its deadline, the wait returns RL_TIMEOUT with its record,
+ * as when time runs out by itself). Real time gives no promise that the
+ * notifier runs before a timeout, so neither does the sim. Round robin and
+ * manual never pick one unasked; exploration, replay, and random or PCT
+ * with `timeouts` do.
+ *
+ * Choice points are where there is more than one option (which thread
+ * runs or times out; which waiter a notify wakes). Only they are recorded,
+ * which is what makes schedule strings short and replay exact.
  *
  * Everything here runs on the OS thread that owns the run; the `main`
  * fiber is that thread's own stack, where the engine loop runs between
@@ -98,6 +106,46 @@ static int runnable(const struct rl_run *run, int *opts)
     return n;
 }
 
+/* Whether t is blocked in a timed wait whose timeout a pick may fire: it
+ * has a deadline, and the object is not patient (rl_barrier_patient). */
+static bool timed_waiting(const struct rl_thread *t)
+{
+    if (atomic_load(&t->state) != RL_T_BLOCKED || t->deadline < 0)
+        return false;
+    const struct rl_obj *o = atomic_load(&t->waiting_on);
+    return !o || !o->patient;
+}
+
+/* The threads blocked in a timed wait (see timed_waiting), ascending. */
+static int timed(const struct rl_run *run, int *opts)
+{
+    int n = 0;
+    for (int i = 0; i < run->nthreads; i++)
+        if (timed_waiting(run->threads[i]))
+            opts[n++] = i;
+    return n;
+}
+
+/* Wake every thread whose deadline virtual time has reached: a sleeper
+ * becomes runnable, a timed wait times out. */
+static void expire(struct rl_run *run)
+{
+    struct sim *s = sim_of(run);
+    for (int i = 0; i < run->nthreads; i++) {
+        struct rl_thread *t = run->threads[i];
+        int st = atomic_load(&t->state);
+        if (t->deadline < 0 || t->deadline > s->now)
+            continue;
+        if (st == RL_T_SLEEPING) {
+            atomic_store(&t->state, RL_T_RUNNABLE);
+            t->deadline = -1;
+        } else if (st == RL_T_BLOCKED) {
+            sim_wake(t);
+            t->timed_out = true;
+        }
+    }
+}
+
 /* Advance virtual time to the earliest deadline and wake whoever it ends.
  * Returns false if nobody waits for time. */
 static bool advance_time(struct rl_run *run)
@@ -115,20 +163,19 @@ static bool advance_time(struct rl_run *run)
         return false;
     if (next > s->now)
         s->now = next;
-    for (int i = 0; i < run->nthreads; i++) {
-        struct rl_thread *t = run->threads[i];
-        int st = atomic_load(&t->state);
-        if (t->deadline < 0 || t->deadline > s->now)
-            continue;
-        if (st == RL_T_SLEEPING) {
-            atomic_store(&t->state, RL_T_RUNNABLE);
-            t->deadline = -1;
-        } else if (st == RL_T_BLOCKED) {
-            sim_wake(t);
-            t->timed_out = true;
-        }
-    }
+    expire(run);
     return true;
+}
+
+/* A pick of t, blocked in a timed wait: its timeout fires now, exactly as
+ * when time runs out by itself. Virtual time moves to its deadline (if
+ * that is later than now), so whatever else that time ends ends too. */
+static void fire_timeout(struct rl_run *run, struct rl_thread *t)
+{
+    struct sim *s = sim_of(run);
+    if (t->deadline > s->now)
+        s->now = t->deadline;
+    expire(run);
 }
 
 /* Whether every thread has finished. */
@@ -285,24 +332,39 @@ static enum rl_end sim_step(struct rl_run *run, int forced, char *err,
         if (n == 0)
             return settle(run);
     }
+    /* The options: the runnable threads, then those blocked in a timed
+     * wait (picking one fires its timeout). Every point with two options
+     * or more is a choice, whichever scheduler decides it, so that a
+     * schedule string means the same to every scheduler. */
+    int nt = timed(run, opts + n);
+    int total = n + nt;
+    bool timeouts = sched_timeouts(&s->sched);
     int idx = -1;
     if (forced >= 0) {
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < total; i++)
             if (opts[i] == forced)
                 idx = i;
         if (idx < 0) {
             why_not(run, forced, err, errlen);
             return RL_END_RUNNING;
         }
-    } else if (n == 1) {
+    } else if (total == 1 || (n == 1 && !timeouts)) {
         idx = 0;
     } else {
-        struct rl_choice c = {RL_CHOICE_THREAD, s->step + 1, s->last, n, opts};
+        struct rl_choice c = {RL_CHOICE_THREAD, s->step + 1, s->last, n, opts,
+                              timeouts ? nt : 0};
         int want;
         idx = sched_pick(&s->sched, &c, &want);
         if (idx < 0) {
             char why[160];
-            if (want < 0) {
+            if (want < 0 && n == 1) {
+                snprintf(run->end_msg, sizeof(run->end_msg),
+                         "schedule diverges at step %llu: the schedule "
+                         "ended but %s can still run and %d timed wait%s "
+                         "can time out",
+                         (unsigned long long)run->rec_last + 1,
+                         run->threads[opts[0]]->name, nt, nt == 1 ? "" : "s");
+            } else if (want < 0) {
                 snprintf(run->end_msg, sizeof(run->end_msg),
                          "schedule diverges at step %llu: the schedule "
                          "ended but %d threads can still run",
@@ -316,7 +378,7 @@ static enum rl_end sim_step(struct rl_run *run, int forced, char *err,
             return RL_END_DIVERGED;
         }
     }
-    if (n > 1) {
+    if (total > 1) {
         sim_note_choice(s, opts[idx]);
         bool last_can = false;
         for (int i = 0; i < n; i++)
@@ -324,7 +386,10 @@ static enum rl_end sim_step(struct rl_run *run, int forced, char *err,
         if (last_can && opts[idx] != s->last)
             s->preemptions++;
     }
-    run_thread(run, run->threads[opts[idx]]);
+    struct rl_thread *t = run->threads[opts[idx]];
+    if (idx >= n)
+        fire_timeout(run, t);
+    run_thread(run, t);
     return settle(run);
 }
 
@@ -552,6 +617,13 @@ int rl_run_preemptions(const struct rl_run *run)
         return rl_mirror_preemptions(run);
     const struct sim *s = run->cfg.backend == RL_BACKEND_SIM ? run->sim : NULL;
     return s ? s->preemptions : 0;
+}
+
+/* Timed waits on b time out only when nothing else can run (run.h). */
+void rl_barrier_patient(struct rl_barrier *b)
+{
+    if (b)
+        b->o.patient = true;
 }
 
 /* Change the scheduler of a running sim run from the next choice on;

@@ -331,7 +331,7 @@ int sim_choose_waiter(struct rl_run *run, struct rl_thread *t,
     int opts[RL_MAX_THREADS];
     for (int i = 0; i < c->nwait; i++)
         opts[i] = c->wait[i];
-    struct rl_choice ch = {RL_CHOICE_NOTIFY, s->step, t->id, c->nwait, opts};
+    struct rl_choice ch = {RL_CHOICE_NOTIFY, s->step, t->id, c->nwait, opts, 0};
     int want;
     int idx = sched_pick(&s->sched, &ch, &want);
     if (idx < 0) {

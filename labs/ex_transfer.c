@@ -9,7 +9,13 @@
  * threads down it), so "lock from, then to" can deadlock; afterwards a
  * "main" thread joins them and reads every balance. Transfers commute, so
  * each account's final balance is known in advance; the total must be
- * accounts * initial ("total money 990, expected 1000").
+ * accounts * initial ("total money 990, expected 1000"). "cycle": three
+ * threads transfer around a cycle of three accounts at once (A -> B,
+ * B -> C, C -> A). Every pair of accounts meets in "concurrent" too, so a
+ * lock order that is consistent for each pair but not one global order
+ * (a circular "lock the one behind on the ring first", which is not
+ * transitive) passes it; only three threads can each hold one lock and
+ * wait for the next one's, and "cycle" deadlocks it.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -228,7 +234,118 @@ static const struct ex_scenario concurrent = {
     .check = concurrent_check,
 };
 
-static const struct ex_scenario *const scenarios[] = {&concurrent, &single};
+/* ---- cycle --------------------------------------------------------------- */
+
+enum { Y_ITERS, Y_INITIAL };
+
+static const struct lab_param cycle_params[] = {
+    {"iters", "transfers per thread", 2, 10000, 1, 1000000},
+    {"initial", "money in each account at the start", 100, 1000, 0, 1000000},
+};
+
+/* Plain data only: the check reads nothing through a pointer. */
+struct cycle_state {
+    const struct transfer_impl *impl; /* used by the threads only */
+    struct bank *b;                   /* used by the threads only */
+    long iters;
+    rl_thread *workers[3]; /* used by main only */
+    bool done;             /* main read the balances (by main) */
+    long final[3];         /* written by main */
+};
+
+/* Thread t's transfer i: account t to account t+1 around the cycle
+ * (A -> B, B -> C, C -> A), a different amount for each thread. */
+static long cycle_amount(long t, long i)
+{
+    return 10 * (t + 1) + i;
+}
+
+/* A worker: iters transfers from its account to the next one. */
+static void cycle_worker(void *arg)
+{
+    struct cycle_state *st = arg;
+    long t = rl_self();
+
+    for (long i = 0; i < st->iters; i++)
+        st->impl->transfer(st->b, (int)t, (int)((t + 1) % 3),
+                           cycle_amount(t, i));
+}
+
+/* main: join the three workers, then read every balance. */
+static void cycle_main(void *arg)
+{
+    struct cycle_state *st = arg;
+
+    for (int t = 0; t < 3; t++)
+        rl_thread_join(st->workers[t]);
+    for (int i = 0; i < 3; i++)
+        st->final[i] = st->impl->balance(st->b, i);
+    st->done = true;
+}
+
+/* Create a bank of 3 accounts, start T0, T1, T2 and main. */
+static void *cycle_setup(const void *impl, const long *params)
+{
+    struct cycle_state *st = rl_alloc(sizeof *st);
+
+    st->impl = impl;
+    st->iters = params[Y_ITERS];
+    st->b = st->impl->create(3, params[Y_INITIAL]);
+    for (int t = 0; t < 3; t++)
+        st->workers[t] = rl_thread_start(NULL, cycle_worker, st);
+    rl_thread_start("main", cycle_main, st);
+    return st;
+}
+
+/* The total is conserved and each balance is what the transfers say. */
+static void cycle_check(struct rl_run *run, const long *params, void *state)
+{
+    struct cycle_state *st = state;
+    long initial = params[Y_INITIAL], expect[3], total = 0;
+
+    if (!st->done)
+        return;
+    for (int i = 0; i < 3; i++)
+        expect[i] = initial;
+    for (long t = 0; t < 3; t++) {
+        for (long i = 0; i < params[Y_ITERS]; i++) {
+            expect[t] -= cycle_amount(t, i);
+            expect[(t + 1) % 3] += cycle_amount(t, i);
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        total += st->final[i];
+    if (total == 3 * initial)
+        rl_check(run, "total money", true, "total money %ld, as expected",
+                 total);
+    else
+        rl_check(run, "total money", false, "total money %ld, expected %ld",
+                 total, 3 * initial);
+    for (int i = 0; i < 3; i++) {
+        if (st->final[i] != expect[i]) {
+            rl_check(run, "balances", false,
+                     "account %d holds %ld, expected %ld", i, st->final[i],
+                     expect[i]);
+            return;
+        }
+    }
+    rl_check(run, "balances", true,
+             "every account holds what its transfers say");
+}
+
+static const struct ex_scenario cycle = {
+    .exercise = "transfer",
+    .name = "cycle",
+    .summary = "three threads transfer around a cycle A -> B -> C -> A",
+    .kind = EX_CONCURRENT,
+    .params = cycle_params,
+    .nparams = 2,
+    .setup = cycle_setup,
+    .check = cycle_check,
+};
+
+static const struct ex_scenario *const scenarios[] = {&concurrent, &single,
+                                                      &cycle};
 
 /* The rules of exercises/transfer.h the grader enforces. */
 static const char *const forbidden[] = {EX_FORBIDDEN_ALWAYS, NULL};
@@ -238,12 +355,13 @@ static const struct ex_exercise ex_transfer = {
     .name = "transfer",
     .title = "Exercise: bank transfers without deadlock",
     .explain = "Your bank_transfer() from exercises/transfer.c: threads "
-               "move money between accounts in opposite directions.\n"
+               "move money between accounts in opposite directions, and "
+               "three threads around a cycle of three accounts.\n"
                "Hold both accounts' locks while you touch the balances, and "
                "always take the lower-numbered account's lock first: "
                "\"from, then to\" deadlocks when two transfers cross.",
     .scenarios = scenarios,
-    .nscenarios = 2,
+    .nscenarios = 3,
     .forbidden = forbidden,
     .rule = "Use only the student API of core/racelab.h: one rl_lock per "
             "account.",

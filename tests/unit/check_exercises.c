@@ -14,7 +14,9 @@
  * - Each buggy implementation fails with the check the grader must report
  *   and its exact message: under a round-robin schedule when one shows the
  *   bug, else under the first of the random seeds 0..299 that does (the
- *   seed is part of the expectation).
+ *   seed is part of the expectation), else (a timeout taken for a notify:
+ *   only a timeout fired as a schedule choice shows it) under the schedule
+ *   exploration found, replayed.
  *
  * The sim backend is deterministic, so every message is exact; the engine
  * adds " (step N)" to a failure recorded during the run. Runs that could
@@ -65,6 +67,7 @@ BUGGY(rlock_no_owner_check, rlock);
 BUGGY(rlock_no_depth, rlock);
 BUGGY(bounded_semaphore_no_bound, bounded_semaphore);
 BUGGY(bounded_semaphore_no_notify, bounded_semaphore);
+BUGGY(bounded_semaphore_timeout_as_notify, bounded_semaphore);
 BUGGY(bounded_buffer_if_wait, bounded_buffer);
 BUGGY(bounded_buffer_notify_one, bounded_buffer);
 BUGGY(barrier_mixed_rounds, barrier);
@@ -73,6 +76,7 @@ BUGGY(pool_no_semaphore, pool);
 BUGGY(pool_one_at_a_time, pool);
 BUGGY(transfer_lock_order, transfer);
 BUGGY(transfer_read_outside, transfer);
+BUGGY(transfer_ring_order, transfer);
 
 /* The reference and the skeleton of each exercise, in registry order, and
  * the parameters of its os run (test_reference_os): the os defaults,
@@ -267,6 +271,7 @@ static const struct {
     {"pool", "parallel", "parallelism"},
     {"transfer", "concurrent", "total money, balances"},
     {"transfer", "single", "single thread"},
+    {"transfer", "cycle", "total money, balances"},
 };
 
 /* The reference's run lists the scenario's checks, then the engine's. */
@@ -308,8 +313,9 @@ END_TEST
 
 /* ---- skeletons and buggy implementations --------------------------------- */
 
-/* An implementation that must fail: under sched (a fixed schedule), or,
- * with sched NULL, under random:seed, the first failing seed of 0..299;
+/* An implementation that must fail: under sched (a fixed schedule, or
+ * replay:CHOICES), or, with sched NULL, under random:seed, the first
+ * failing seed of 0..299;
  * the first failed check must be `check` with exactly `message`. */
 struct failing {
     const char *what; /* for messages: the file */
@@ -434,6 +440,12 @@ static const struct failing buggy[] = {
      "no deadlock",
      "deadlock: T2 waits for a notify on bsem.nonzero; main waits to join "
      "T2"},
+    /* Only a timeout fired while a holder can run shows it (see
+     * test_timeout_bug_needs_timeout_choices): the schedule explore found. */
+    {"bounded_semaphore_timeout_as_notify.c", "bounded_semaphore", "limit",
+     &buggy_bounded_semaphore_timeout_as_notify_bounded_semaphore_impl, NULL,
+     "replay:0x8.1x8.2x9", 0, "limit",
+     "3 threads were inside the section at once (limit 2) (step 26)"},
     {"bounded_buffer_if_wait.c", "bounded_buffer", "producers-consumers",
      &buggy_bounded_buffer_if_wait_bounded_buffer_impl, NULL, "rr:1", 0,
      "each item once", "item 2 was never consumed (2 problems in all)"},
@@ -465,6 +477,11 @@ static const struct failing buggy[] = {
     {"transfer_read_outside.c", "transfer", "concurrent",
      &buggy_transfer_read_outside_transfer_impl, NULL, "rr:1", 0, "total money",
      "total money 322, expected 300"},
+    {"transfer_ring_order.c", "transfer", "cycle",
+     &buggy_transfer_ring_order_transfer_impl, NULL, "rr:1", 0, "no deadlock",
+     "deadlock: T0 holds lock0, waits for lock1 (held by T1); T1 holds "
+     "lock1, waits for lock2 (held by T2); T2 holds lock2, waits for lock0 "
+     "(held by T0); main waits to join T0"},
 };
 
 /* The partial-order reduction of explore never loses a bug: every
@@ -501,6 +518,78 @@ START_TEST(test_buggy_reduction_keeps_verdicts)
             rl_explore_result_free(&a);
             rl_explore_result_free(&b);
         }
+    }
+}
+END_TEST
+
+/* A BoundedSemaphore that takes a timeout for a notify passes round robin
+ * and every random seed (time passes only when nothing can run), and
+ * exploration finds it by firing the timeout while a holder can run. */
+START_TEST(test_timeout_bug_needs_timeout_choices)
+{
+    const void *impl =
+        &buggy_bounded_semaphore_timeout_as_notify_bounded_semaphore_impl;
+    struct outcome out;
+    char sched[32];
+
+    ck_assert_ptr_nonnull(impl);
+    for (int q = 1; q <= 3; q++) {
+        snprintf(sched, sizeof sched, "rr:%d", q);
+        run_scenario(&out, "bounded_semaphore", "limit", impl, NULL, sched,
+                     RL_BACKEND_SIM);
+        assert_passed(&out, "bounded_semaphore", "limit", sched);
+    }
+    for (int seed = 0; seed < SEEDS; seed++) {
+        snprintf(sched, sizeof sched, "random:%d", seed);
+        run_scenario(&out, "bounded_semaphore", "limit", impl, NULL, sched,
+                     RL_BACKEND_SIM);
+        assert_passed(&out, "bounded_semaphore", "limit", sched);
+    }
+    struct rl_explore_result r;
+    struct rl_explore_config cfg;
+    struct ex_inst in;
+    ex_inst_init(&in, ex_scenario_find("bounded_semaphore", "limit"), impl,
+                 RL_BACKEND_SIM);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = ex_program(&in);
+    cfg.max_preemptions = 2;
+    cfg.max_steps = 2000;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_str_eq(r.check, "limit");
+    ck_assert_str_eq(r.message,
+                     "3 threads were inside the section at once (limit 2) "
+                     "(step 26)");
+    ck_assert_str_eq(r.choices, "0x8.1x8.2x9");
+    ck_assert_int_eq(r.cost, 1); /* the timeout: the one costly pick */
+    ck_assert_uint_eq(r.runs, 39);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+/* A lock order that is right for every pair of accounts but not transitive
+ * passes the two-thread scenarios under every schedule within 2
+ * preemptions; only three transfers around the cycle deadlock it. */
+START_TEST(test_ring_order_needs_three_threads)
+{
+    const void *impl = &buggy_transfer_ring_order_transfer_impl;
+    static const char *const passing[] = {"concurrent", "single"};
+
+    ck_assert_ptr_nonnull(impl);
+    for (int s = 0; s < 2; s++) {
+        struct rl_explore_result r;
+        struct rl_explore_config cfg;
+        struct ex_inst in;
+        ex_inst_init(&in, ex_scenario_find("transfer", passing[s]), impl,
+                     RL_BACKEND_SIM);
+        memset(&cfg, 0, sizeof cfg);
+        cfg.program = ex_program(&in);
+        cfg.max_preemptions = 2;
+        cfg.max_steps = 2000;
+        ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+        ck_assert_msg(!r.found, "%s: %s", passing[s], r.message);
+        ck_assert(r.exhaustive);
+        rl_explore_result_free(&r);
     }
 }
 END_TEST
@@ -588,6 +677,8 @@ static Suite *exercises_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_skeleton_fails, 0,
                         (int)(sizeof skeletons / sizeof skeletons[0]));
+    tcase_add_test(tc, test_timeout_bug_needs_timeout_choices);
+    tcase_add_test(tc, test_ring_order_needs_three_threads);
     tcase_add_loop_test(tc, test_buggy_caught, 0,
                         (int)(sizeof buggy / sizeof buggy[0]));
     tcase_add_loop_test(tc, test_buggy_reduction_keeps_verdicts, 0,

@@ -524,6 +524,262 @@ START_TEST(test_every_schedule_skips_phase2)
 }
 END_TEST
 
+/* ---- timeouts as choices ------------------------------------------------ *
+ *
+ * A reader waits up to 1 s for the writer's data and takes a timeout for
+ * the notify (the bug). Virtual time passes only when nothing can run, so
+ * round robin never shows it: the timeout must fire while the writer is
+ * runnable, which only a schedule that fires it as a choice does. */
+static rl_lock *tlock;
+static rl_cond *tready;
+static rl_var *tflag, *tdata, *tgot;
+
+/* R: wait for the data (a timeout is taken as the notify: the bug). */
+static void timed_reader(void *arg)
+{
+    (void)arg;
+    rl_lock_acquire(tlock);
+    if (rl_load(tflag) == 0)
+        rl_cond_wait_timeout(tready, 1000); /* RL_TIMEOUT ignored */
+    rl_store(tgot, rl_load(tdata));
+    rl_lock_release(tlock);
+}
+
+/* W: publish the data and notify. */
+static void timed_writer(void *arg)
+{
+    (void)arg;
+    rl_lock_acquire(tlock);
+    rl_store(tdata, 42);
+    rl_store(tflag, 1);
+    rl_cond_notify(tready);
+    rl_lock_release(tlock);
+}
+
+static void timed_setup(void *ctx)
+{
+    (void)ctx;
+    tlock = rl_lock_create("L");
+    tready = rl_cond_create("ready", tlock);
+    tflag = rl_var_create("flag", 0);
+    tdata = rl_var_create("data", 0);
+    tgot = rl_var_create("got", 0);
+    rl_thread_start("R", timed_reader, NULL);
+    rl_thread_start("W", timed_writer, NULL);
+}
+
+static void timed_check(struct rl_run *run, void *ctx)
+{
+    (void)ctx;
+    long got = rl_load(tgot);
+    rl_check(run, "reader got the data", got == 42,
+             "the reader got %ld, expected 42", got);
+}
+
+/* The program of the timeout tests. */
+static struct rl_program timed_program(void)
+{
+    struct rl_program p = {timed_setup, timed_check, NULL, NULL};
+    return p;
+}
+
+START_TEST(test_timeout_fired_as_choice)
+{
+    struct rl_explore_config cfg;
+    struct rl_explore_result r;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = timed_program();
+    cfg.max_preemptions = 2;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_str_eq(r.check, "reader got the data");
+    ck_assert_str_eq(r.message, "the reader got 0, expected 42");
+    ck_assert_int_eq(r.phase, RL_EXPLORE_SYSTEMATIC);
+    ck_assert_int_eq(r.bound_complete, 0);
+    ck_assert_int_eq(r.cost, 1);        /* the timeout fired: a delay */
+    ck_assert_int_eq(r.preemptions, 0); /* R could not go on: no preemption */
+    ck_assert_uint_eq(r.runs, 5);
+    ck_assert_uint_eq(r.steps, 16);
+    /* R at every choice point; the eighth fires its timeout while W is
+     * runnable. */
+    ck_assert_str_eq(r.choices, "0x8");
+    ck_assert_int_eq(r.end, RL_END_DONE);
+    ck_assert_int_eq(r.stop, RL_EXPLORE_DONE);
+
+    /* The replay is the same run: same failure, steps and choices, and
+     * virtual time at R's deadline. */
+    struct rl_run *run = replay(&cfg, r.choices, 0);
+    ck_assert_int_eq(rl_run_end(run), RL_END_DONE);
+    ck_assert(failed(run, "reader got the data"));
+    ck_assert_uint_eq(rl_run_record_last(run), 16);
+    ck_assert_int_eq(rl_run_now(run), 1000);
+    char text[64];
+    rl_run_choices(run, text, sizeof text);
+    ck_assert_str_eq(text, "0x8");
+    rl_run_destroy(run);
+
+    /* The reduction keeps it, at the same cost. */
+    cfg.no_reduction = true;
+    struct rl_explore_result u;
+    ck_assert_int_eq(rl_explore(&cfg, &u), 0);
+    ck_assert(u.found);
+    ck_assert_int_eq(u.cost, 1);
+    ck_assert_str_eq(u.choices, r.choices);
+    rl_explore_result_free(&u);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+/* Round robin never fires a timeout early: the writer notifies, time
+ * stays at 0 and the reader gets the data. The choice points where the
+ * reader's timeout could have fired are written down (R waits, W is the
+ * only runnable thread), so the string replays under any scheduler. */
+START_TEST(test_timeout_round_robin_unchanged)
+{
+    /* rr:1: R, W start; R acquires L; W blocks on L; R waits (1 s), which
+     * lets W in. W's acquire, two stores and notify are choice points
+     * only because R's timeout could fire there (W alone can run); then
+     * W's release and R's return are ordinary ones. */
+    static const char *const want[] = {"0.1.0.1x5.0", "0x2.1x6.0",
+                                       "0x3.1x6.0"};
+    for (int q = 1; q <= 3; q++) {
+        struct rl_run_config rc;
+        char err[200], text[64];
+        memset(&rc, 0, sizeof rc);
+        rc.program = timed_program();
+        rc.sched.kind = RL_SCHED_RR;
+        rc.sched.quantum = q;
+        struct rl_run *run = rl_run_create(&rc, err, sizeof err);
+        ck_assert_msg(run != NULL, "%s", err);
+        rl_run_finish(run);
+        ck_assert_int_eq(rl_run_end(run), RL_END_DONE);
+        ck_assert(!failed(run, "reader got the data"));
+        ck_assert_int_eq(rl_run_now(run), 0);
+        rl_run_choices(run, text, sizeof text);
+        ck_assert_str_eq(text, want[q - 1]);
+        ck_assert_uint_eq(rl_run_record_last(run), 18);
+        rl_run_destroy(run);
+    }
+    /* The default random scheduler does not fire timeouts either. */
+    for (int seed = 0; seed < 50; seed++) {
+        struct rl_run_config rc;
+        char err[200];
+        memset(&rc, 0, sizeof rc);
+        rc.program = timed_program();
+        rc.sched.kind = RL_SCHED_RANDOM;
+        rc.sched.seed = (uint64_t)seed;
+        struct rl_run *run = rl_run_create(&rc, err, sizeof err);
+        ck_assert_msg(run != NULL, "%s", err);
+        rl_run_finish(run);
+        ck_assert(!failed(run, "reader got the data"));
+        ck_assert_int_eq(rl_run_now(run), 0);
+        rl_run_destroy(run);
+    }
+}
+END_TEST
+
+/* Random and PCT runs of phase 2 fire timeouts too. */
+START_TEST(test_timeout_found_by_phase2)
+{
+    struct rl_explore_config cfg;
+    struct rl_explore_result r;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = timed_program();
+    cfg.skip_systematic = true;
+    cfg.random_runs = 20;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_int_eq(r.phase, RL_EXPLORE_RANDOM);
+    ck_assert_uint_eq(r.runs, 2);
+    ck_assert_uint_eq(r.phase_seed, 472350438);
+    ck_assert_str_eq(r.choices, "0x8"); /* shrunk */
+    rl_explore_result_free(&r);
+    cfg.random_runs = 0;
+    cfg.pct_runs = 20;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_int_eq(r.phase, RL_EXPLORE_PCT);
+    ck_assert_uint_eq(r.runs, 1);
+    ck_assert_uint_eq(r.phase_seed, 599149421);
+    ck_assert_int_eq(r.phase_depth, 1);
+    ck_assert_str_eq(r.choices, "0x8");
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+/* A Queue's timed get is a timed wait too: a consumer that waits up to
+ * 100 ms and treats a timeout as the end of the stream loses the item the
+ * producer was about to put. */
+static rl_queue *tq;
+static long tq_got;
+
+static void tq_consumer(void *arg)
+{
+    long item = -1;
+    (void)arg;
+    if (rl_queue_get_timeout(tq, &item, 100) == RL_OK)
+        tq_got = item;
+}
+
+static void tq_producer(void *arg)
+{
+    (void)arg;
+    rl_yield();
+    rl_queue_put(tq, 7);
+}
+
+static void tq_setup(void *ctx)
+{
+    (void)ctx;
+    tq_got = 0;
+    tq = rl_queue_create("q", 1);
+    rl_thread_start("C", tq_consumer, NULL);
+    rl_thread_start("P", tq_producer, NULL);
+}
+
+static void tq_check(struct rl_run *run, void *ctx)
+{
+    (void)ctx;
+    rl_check(run, "item consumed", tq_got == 7, "the consumer got %ld", tq_got);
+}
+
+START_TEST(test_queue_get_timeout_as_choice)
+{
+    struct rl_explore_config cfg;
+    struct rl_explore_result r;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.setup = tq_setup;
+    cfg.program.check = tq_check;
+    cfg.max_preemptions = 2;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_str_eq(r.check, "item consumed");
+    ck_assert_str_eq(r.message, "the consumer got 0");
+    ck_assert_int_eq(r.cost, 1);
+    ck_assert_uint_eq(r.runs, 5);
+    ck_assert_uint_eq(r.steps, 14);
+    ck_assert_str_eq(r.choices, "0x5"); /* C's timeout fires at the fifth */
+    struct rl_run *run = replay(&cfg, r.choices, 0);
+    ck_assert(failed(run, "item consumed"));
+    ck_assert_int_eq(rl_run_now(run), 100);
+    rl_run_destroy(run);
+    rl_explore_result_free(&r);
+    /* Round robin: the producer puts, the consumer gets it, time stays 0. */
+    struct rl_run_config rc;
+    char err[200];
+    memset(&rc, 0, sizeof rc);
+    rc.program = cfg.program;
+    rc.sched.kind = RL_SCHED_RR;
+    rc.sched.quantum = 1;
+    run = rl_run_create(&rc, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    rl_run_finish(run);
+    ck_assert(!failed(run, "item consumed"));
+    ck_assert_int_eq(rl_run_now(run), 0);
+    rl_run_destroy(run);
+}
+END_TEST
+
 /* Nondeterminism outside the scheduler: every other run starts a third
  * thread, so a replayed prefix meets other options. */
 static int setups;
@@ -632,6 +888,10 @@ static Suite *explore_suite(void)
     tcase_add_test(tc, test_spin_wait_is_not_a_bug);
     tcase_add_test(tc, test_every_schedule_skips_phase2);
     tcase_add_test(tc, test_nondeterminism_detected);
+    tcase_add_test(tc, test_timeout_fired_as_choice);
+    tcase_add_test(tc, test_timeout_round_robin_unchanged);
+    tcase_add_test(tc, test_timeout_found_by_phase2);
+    tcase_add_test(tc, test_queue_get_timeout_as_choice);
     tcase_add_test(tc, test_check_filter);
     tcase_add_loop_test(tc, test_reduction_keeps_verdicts_labs, 0,
                         lab_count());

@@ -92,7 +92,7 @@ START_TEST(test_solutions_full_marks)
         ck_assert_str_eq(c->summary, s->summary);
         shared++;
     }
-    ck_assert_int_eq(shared, 11);
+    ck_assert_int_eq(shared, 12);
     grade_report_free(&r);
 }
 END_TEST
@@ -182,7 +182,7 @@ START_TEST(test_noop_builds_points_only)
         ck_assert_msg(c->points == 0, "%s: %s scored %d", c->exercise, c->name,
                       c->points);
     }
-    ck_assert_int_eq(safety, 11);
+    ck_assert_int_eq(safety, 12);
     /* pool's "parallel" passes (nothing stops anyone), but is not scored. */
     const struct grade_check *c = find_check(&r, "pool", "safety: parallel");
     ck_assert_int_eq(c->outcome, GRADE_PASS);
@@ -290,6 +290,9 @@ static const struct buggy buggies[] = {
      "returned RL_OK; expected RL_ERR_TOO_MANY"},
     {"bounded_semaphore_no_notify.c", "bounded_semaphore", "liveness: limit",
      GRADE_DEADLOCK, "no deadlock", "waits for a notify on bsem.nonzero"},
+    {"bounded_semaphore_timeout_as_notify.c", "bounded_semaphore",
+     "safety: limit", GRADE_WRONG, "limit",
+     "3 threads were inside the section at once (limit 2) (step 26)"},
     {"counter_early_release.c", "counter", "safety: concurrent", GRADE_WRONG,
      "final value", "updates lost"},
     {"counter_no_lock.c", "counter", "safety: concurrent", GRADE_WRONG,
@@ -318,6 +321,10 @@ static const struct buggy buggies[] = {
      GRADE_DEADLOCK, "no deadlock", "lock1 (held by T1)"},
     {"transfer_read_outside.c", "transfer", "safety: concurrent", GRADE_WRONG,
      "total money", "expected 300"},
+    {"transfer_ring_order.c", "transfer", "liveness: cycle", GRADE_DEADLOCK,
+     "no deadlock",
+     "T1 holds lock1, waits for lock2 (held by T2); T2 holds lock2, waits "
+     "for lock0 (held by T0)"},
 };
 
 START_TEST(test_buggy_caught)

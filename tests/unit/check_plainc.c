@@ -301,6 +301,23 @@ START_TEST(test_correct_programs_pass)
 }
 END_TEST
 
+/* pthread_cond_timedwait's timeout fires as a schedule choice: round
+ * robin and random runs always see the signal; the schedule exploration
+ * finds (main's timeout at the seventh choice, the writer still able to
+ * run) replays to the bug. */
+START_TEST(test_timedwait_timeout_as_choice)
+{
+    always_passes("timed_signal", "got 42\n");
+    ck_assert_int_eq(run("timed_signal", "replay:0x7", NULL), 1);
+    ck_assert_str_eq(out, "got 0\n");
+    has_line("    6 T0   timed_signal.c:36  cond_wait c: timed out, relocked "
+             "m   | pthread_cond_timedwait(&c, &m, &ts); /* bug: ETIMEDOUT "
+             "ignor");
+    has_line("   14 T1   timed_signal.c:21  cond_signal c (no waiter)   | "
+             "pthread_cond_signal(&c);");
+}
+END_TEST
+
 START_TEST(test_sem_and_barrier_words)
 {
     ck_assert_int_eq(run("sem_join", "rr:1", NULL), 0);
@@ -474,6 +491,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_virtual_time);
     tcase_add_test(tc, test_exit_from_a_thread);
     tcase_add_test(tc, test_barrier_once_rwlock_output);
+    tcase_add_test(tc, test_timedwait_timeout_as_choice);
     suite_add_tcase(s, tc);
     return s;
 }

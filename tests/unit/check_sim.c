@@ -735,6 +735,103 @@ START_TEST(test_timeouts_use_virtual_time)
 }
 END_TEST
 
+/* Manual stepping may pick a thread blocked in a timed wait: its timeout
+ * fires then, while another thread can still run. */
+static rl_event *G;
+
+static void gated_waiter(void *arg)
+{
+    (void)arg;
+    rl_lock_acquire(L);
+    status[0] = rl_cond_wait_timeout(C, 50);
+    rl_lock_release(L);
+    rl_event_set(G);
+}
+
+static void gate_waiter(void *arg)
+{
+    (void)arg;
+    status[1] = rl_event_wait(G);
+}
+
+static void busy(void *arg)
+{
+    (void)arg;
+    rl_yield();
+    rl_yield();
+}
+
+static void gated_setup(void *ctx)
+{
+    (void)ctx;
+    L = rl_lock_create("L");
+    C = rl_cond_create("C", L);
+    G = rl_event_create("G");
+    rl_thread_start(NULL, gated_waiter, NULL);
+    rl_thread_start(NULL, gate_waiter, NULL);
+    rl_thread_start(NULL, busy, NULL);
+}
+
+START_TEST(test_manual_pick_fires_timeout)
+{
+    struct rl_run *run = make(gated_setup, manual());
+    char err[160], text[64];
+    step_to(run, 0); /* T0 start */
+    step_to(run, 0); /* T0 acquire L */
+    step_to(run, 0); /* T0 wait C, up to 50 ms */
+    step_to(run, 1); /* T1 start */
+    step_to(run, 1); /* T1 wait G: blocked, no timeout */
+    ck_assert(!rl_run_thread_runnable(run, 0));
+    ck_assert_int_eq(rl_run_step_thread(run, 1, err, sizeof(err)), -1);
+    ck_assert_str_eq(err, "T1 is blocked on G");
+    /* T2 could run; T0's timeout fires instead. */
+    ck_assert_int_eq(rl_run_now(run), 0);
+    ck_assert_int_eq(rl_run_step_thread(run, 0, err, sizeof(err)), 0);
+    ck_assert_int_eq(status[0], RL_TIMEOUT);
+    ck_assert_int_eq(rl_run_now(run), 50);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    ck_assert_int_eq(status[1], RL_OK);
+    ck_assert_str_eq(trace, "T0 start\n"
+                            "T0 acquire L\n"
+                            "T0 wait C (releases L)\n"
+                            "T1 start\n"
+                            "T1 wait G: blocked (not set)\n"
+                            "T0 wait C: timed out, re-acquired L\n"
+                            "T2 start\n"
+                            "T0 release L\n"
+                            "T2 yield\n"
+                            "T0 set G (wakes 1)\n"
+                            "T0 finish\n"
+                            "T1 wait G: set, wakes\n"
+                            "T1 finish\n"
+                            "T2 yield\n"
+                            "T2 finish\n");
+    /* The same run again from its schedule string: T0's timeout at the
+     * sixth choice is a pick of T0. */
+    rl_run_choices(run, text, sizeof(text));
+    ck_assert_str_eq(text, "0x3.1x2.0.2.0.2.0.1");
+    static char first[sizeof(trace)];
+    memcpy(first, trace, sizeof(trace));
+    rl_run_destroy(run);
+    status[0] = status[1] = -99;
+    run = make(gated_setup, replay(text));
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    ck_assert_int_eq(status[0], RL_TIMEOUT);
+    ck_assert_int_eq(rl_run_now(run), 50);
+    ck_assert_str_eq(trace, first);
+    rl_run_destroy(run);
+    /* Cut before that choice, the replay says what was left to choose. */
+    run = make(gated_setup, replay("0x3.1x2"));
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DIVERGED);
+    char msg[200];
+    rl_run_end_text(run, msg, sizeof(msg));
+    ck_assert_str_eq(msg, "schedule diverges at step 6: the schedule ended "
+                          "but T2 can still run and 1 timed wait can time "
+                          "out");
+    rl_run_destroy(run);
+}
+END_TEST
+
 /* ---- event, barrier, join, sleep ---------------------------------------------------- */
 
 static rl_event *E;
@@ -1053,6 +1150,7 @@ static Suite *sim_suite(void)
     tcase_add_test(tc, test_condition_handoff_all_seeds);
     tcase_add_test(tc, test_notify_choice_is_recorded_and_replayed);
     tcase_add_test(tc, test_timeouts_use_virtual_time);
+    tcase_add_test(tc, test_manual_pick_fires_timeout);
     tcase_add_test(tc, test_event_and_sleep);
     tcase_add_test(tc, test_barrier_rounds);
     tcase_add_test(tc, test_barrier_timeout_breaks);
