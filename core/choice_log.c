@@ -248,10 +248,37 @@ static void writer_put(struct writer *w, const char *text, size_t n)
     w->out += n;
 }
 
-/* Append one item. */
+/* Write the decimal digits of v at p; returns how many. */
+static size_t put_decimal(char *p, uint64_t v)
+{
+    char d[20];
+    size_t n = 0;
+    do {
+        d[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        p[i] = d[n - 1 - i];
+    return n;
+}
+
+/* Append one item. The common item (a count the parser takes whole) is
+ * formatted here, without snprintf: a long irregular run has tens of
+ * millions of them. */
 static void writer_item(struct writer *w, struct choice_item it)
 {
     char small[64];
+    if (it.count <= (uint64_t)RL_SCHEDULE_COUNT_MAX) {
+        size_t n = 0;
+        small[n++] = '.';
+        n += put_decimal(small + n, (uint64_t)it.id);
+        if (it.count > 1) {
+            small[n++] = 'x';
+            n += put_decimal(small + n, it.count);
+        }
+        writer_put(w, small, n);
+        return;
+    }
     size_t n = rl_schedule_item(it.id, it.count, small, sizeof(small));
     if (n < sizeof(small)) {
         writer_put(w, small, n);
