@@ -148,6 +148,7 @@ static void log_close(struct choice_log *l, struct choice_item it)
         tail_spill(l, CHOICE_LOG_PERIOD);
 }
 
+/* Log one choice: lengthen the open item, or close it and open another. */
 void choice_log_push(struct choice_log *l, int id)
 {
     l->total++;
@@ -161,6 +162,7 @@ void choice_log_push(struct choice_log *l, int id)
     l->cur.count = 1;
 }
 
+/* Free the log's memory (see choice_log.h). */
 void choice_log_free(struct choice_log *l)
 {
     free(l->bytes);
@@ -168,16 +170,19 @@ void choice_log_free(struct choice_log *l)
     memset(l, 0, sizeof(*l));
 }
 
+/* Choices logged. */
 uint64_t choice_log_count(const struct choice_log *l)
 {
     return l->total;
 }
 
+/* Bytes allocated for the patterns and the groups. */
 size_t choice_log_bytes(const struct choice_log *l)
 {
     return l->bytes_cap + l->groups_cap * sizeof(*l->groups);
 }
 
+/* Groups so far (the tail and the open item are not in one yet). */
 size_t choice_log_groups(const struct choice_log *l)
 {
     return l->ngroups;
@@ -340,6 +345,7 @@ static void writer_log(struct writer *w, const struct choice_log *l)
     writer_item(w, l->cur);
 }
 
+/* The text into buf, snprintf-style (see choice_log.h). */
 size_t choice_log_encode(const struct choice_log *l, char *buf, size_t len)
 {
     struct writer *w = rl_xcalloc(1, sizeof(*w));
@@ -353,6 +359,7 @@ size_t choice_log_encode(const struct choice_log *l, char *buf, size_t len)
     return out;
 }
 
+/* The text to emit in pieces (see choice_log.h). */
 int choice_log_write(const struct choice_log *l,
                      int (*emit)(void *ctx, const char *text, size_t len),
                      void *ctx)
