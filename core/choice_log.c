@@ -7,13 +7,14 @@
  * window of the newest items, unless it continues the cycle of the last
  * group: while the tail is a prefix of that group's pattern (`matching`),
  * the item that completes the pattern adds one repetition and empties the
- * tail. Otherwise the tail is searched for a cycle: when its last 2p items
- * are two equal copies of p items (p <= CHOICE_LOG_PERIOD, smallest first),
- * what comes before them goes to the open-ended group of irregular items
- * (rep 1) and the p items become a new group with rep 2. A tail that fills
- * without a cycle spills its older half into that rep-1 group. So a round
- * robin costs one group whatever its length, and an irregular run two or
- * three bytes per item.
+ * tail. Otherwise, once the tail is full, it is searched for a cycle: when
+ * its last 2p items are two equal copies of p items (p <=
+ * CHOICE_LOG_PERIOD, smallest first), the p items become a new group,
+ * repeated as many times as the tail ends with copies of them, and what
+ * comes before goes to the open-ended group of irregular items (rep 1). A
+ * tail that fills without a cycle spills its older half into that rep-1
+ * group. So a round robin costs one group or two whatever its length, and
+ * an irregular run two or three bytes per item.
  *
  * Bytes. An item is stored as its thread id (one byte) and its count, a
  * little-endian base-128 varint (one byte below 128).
@@ -24,6 +25,7 @@
  */
 #include "choice_log.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,11 +113,23 @@ static void tail_fold(struct choice_log *l)
             i++;
         if (i < p)
             continue;
-        tail_spill(l, n - 2 * p);
+        /* Earlier copies right before the two are repetitions too. */
+        size_t start = n - 2 * p;
+        uint64_t rep = 2;
+        while (start >= p) {
+            size_t k = 0;
+            while (k < p && item_eq(t[start - p + k], t[start + k]))
+                k++;
+            if (k < p)
+                break;
+            start -= p;
+            rep++;
+        }
+        tail_spill(l, start);
         size_t off = l->nbytes;
         for (size_t k = 0; k < p; k++)
             bytes_put(l, l->tail[k]);
-        group_add(l, off, p, 2);
+        group_add(l, off, p, rep);
         l->ntail = 0;
         l->matching = true;
         l->match_off = off;
@@ -143,19 +157,19 @@ static void log_close(struct choice_log *l, struct choice_item it)
         l->matching = false;
     }
     l->tail[l->ntail++] = it;
-    tail_fold(l);
-    if (l->ntail == 2 * CHOICE_LOG_PERIOD)
-        tail_spill(l, CHOICE_LOG_PERIOD);
+    /* Look for a cycle only in a full tail: a short run never pays for
+     * it, and a cycle of p <= CHOICE_LOG_PERIOD items that goes on is
+     * found there all the same (any 2p items of it are two copies). */
+    if (l->ntail == 2 * CHOICE_LOG_PERIOD) {
+        tail_fold(l);
+        if (l->ntail == 2 * CHOICE_LOG_PERIOD)
+            tail_spill(l, CHOICE_LOG_PERIOD);
+    }
 }
 
-/* Log one choice: lengthen the open item, or close it and open another. */
-void choice_log_push(struct choice_log *l, int id)
+/* Close the open item and open one for id (see choice_log_push). */
+void choice_log_switch(struct choice_log *l, int id)
 {
-    l->total++;
-    if (l->cur.count && l->cur.id == id) {
-        l->cur.count++;
-        return;
-    }
     if (l->cur.count)
         log_close(l, l->cur);
     l->cur.id = id;
@@ -203,6 +217,15 @@ struct writer {
     char stage[16384];
     size_t nstage;
 };
+
+/* A writer with nothing written (its staging buffer left as is). */
+static struct writer *writer_new(void)
+{
+    struct writer *w = rl_xmalloc(sizeof(*w));
+    memset(w, 0, offsetof(struct writer, stage));
+    w->nstage = 0;
+    return w;
+}
 
 /* Hand the staged text to emit. */
 static void writer_flush(struct writer *w)
@@ -348,7 +371,7 @@ static void writer_log(struct writer *w, const struct choice_log *l)
 /* The text into buf, snprintf-style (see choice_log.h). */
 size_t choice_log_encode(const struct choice_log *l, char *buf, size_t len)
 {
-    struct writer *w = rl_xcalloc(1, sizeof(*w));
+    struct writer *w = writer_new();
     w->buf = buf;
     w->len = len;
     if (len > 0)
@@ -364,7 +387,7 @@ int choice_log_write(const struct choice_log *l,
                      int (*emit)(void *ctx, const char *text, size_t len),
                      void *ctx)
 {
-    struct writer *w = rl_xcalloc(1, sizeof(*w));
+    struct writer *w = writer_new();
     w->emit = emit;
     w->ctx = ctx;
     writer_log(w, l);

@@ -51,8 +51,18 @@ struct choice_log {
     uint64_t total;    /* choices logged */
 };
 
-/* Log one choice (thread id 0..255). Aborts when out of memory. */
-void choice_log_push(struct choice_log *l, int id);
+/* choice_log_push's slow path: a choice of another thread than the last. */
+void choice_log_switch(struct choice_log *l, int id);
+/* Log one choice (thread id 0..255). Aborts when out of memory. Inline:
+ * it is on the path of every sim step. */
+static inline void choice_log_push(struct choice_log *l, int id)
+{
+    l->total++;
+    if (l->cur.count && l->cur.id == id)
+        l->cur.count++;
+    else
+        choice_log_switch(l, id);
+}
 /* Free the log's memory; the log is empty again. */
 void choice_log_free(struct choice_log *l);
 /* How many choices were logged. */

@@ -173,9 +173,10 @@ struct rl_run {
      * run never copies its records and, past its first window, touches no
      * new memory (run.c). Record seq sits at ring position seq % ring_cap
      * (ring_cap = nchunks x chunk_len >= max_records). */
-    struct rl_record **chunks; /* nchunks slots; NULL until first used */
+    struct rl_record **chunks; /* chunks_made of nchunks, in order */
     size_t nchunks, chunk_len, ring_cap;
     size_t chunks_made;       /* chunks allocated so far */
+    size_t chunks_cap;        /* slots of the table chunks */
     size_t head;              /* ring position of the next record */
     uint64_t rec_first;       /* 0 when empty */
     uint64_t rec_last;

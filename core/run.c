@@ -288,40 +288,48 @@ enum rl_end rl_run_poll(struct rl_run *run)
  * the heap instead of costing a map and an unmap per run. */
 #define RING_CHUNK 1024
 
-/* Lay out the ring for cfg.max_records (no record memory yet). */
+/* Lay out the ring for cfg.max_records (no memory yet). */
 static void ring_init(struct rl_run *run)
 {
     size_t want = run->cfg.max_records;
     run->chunk_len = want < RING_CHUNK ? want : RING_CHUNK;
     run->nchunks = (want + run->chunk_len - 1) / run->chunk_len;
     run->ring_cap = run->nchunks * run->chunk_len;
-    run->chunks = rl_xcalloc(run->nchunks, sizeof(*run->chunks));
 }
 
 /* Free the ring's chunks and table. */
 static void ring_free(struct rl_run *run)
 {
-    for (size_t i = 0; i < run->nchunks; i++)
+    for (size_t i = 0; i < run->chunks_made; i++)
         free(run->chunks[i]);
     free(run->chunks);
 }
 
-/* The ring's slot at position pos, its chunk made on first use. */
+/* The ring's slot at position pos. Positions are first reached in order,
+ * so the chunk to make is always the next one: the table of chunks grows
+ * with them (a short run, most runs of exploration, has one). */
 static struct rl_record *ring_slot(struct rl_run *run, size_t pos)
 {
-    struct rl_record **c = &run->chunks[pos / run->chunk_len];
-    if (!*c) {
-        *c = rl_xmalloc(run->chunk_len * sizeof(**c));
+    size_t k = pos / run->chunk_len;
+    if (k == run->chunks_made) {
+        if (k == run->chunks_cap) {
+            run->chunks_cap = run->chunks_cap ? run->chunks_cap * 2 : 4;
+            if (run->chunks_cap > run->nchunks)
+                run->chunks_cap = run->nchunks;
+            run->chunks = rl_xrealloc(run->chunks, run->chunks_cap *
+                                                       sizeof(*run->chunks));
+        }
+        run->chunks[k] = rl_xmalloc(run->chunk_len * sizeof(struct rl_record));
         run->chunks_made++;
     }
-    return &(*c)[pos % run->chunk_len];
+    return &run->chunks[k][pos % run->chunk_len];
 }
 
 /* Append a record: it takes the next ring position (no record is ever
  * moved); past max_records the oldest is dropped. */
 void rl_record_push(struct rl_run *run, const struct rl_record *rec)
 {
-    if (!run->chunks)
+    if (!run->ring_cap)
         ring_init(run);
     uint64_t seq = ++run->rec_last;
     if (!run->rec_first)
@@ -365,7 +373,7 @@ void rl_run_storage(const struct rl_run *run, struct rl_run_storage *out)
     memset(out, 0, sizeof(*out));
     out->record_bytes = run->chunks_made * run->chunk_len *
                             sizeof(struct rl_record) +
-                        run->nchunks * sizeof(*run->chunks);
+                        run->chunks_cap * sizeof(*run->chunks);
     out->record_window = run->cfg.max_records;
     out->records_kept =
         run->rec_first ? run->rec_last - run->rec_first + 1 : 0;
