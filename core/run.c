@@ -9,6 +9,7 @@
  * from it and freed together, so labs and student code never free.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +292,10 @@ enum rl_end rl_run_poll(struct rl_run *run)
 /* Lay out the ring for cfg.max_records (no memory yet). */
 static void ring_init(struct rl_run *run)
 {
+    /* A window that large is unbounded anyway; the cap keeps ring_cap
+     * (rounded up to whole chunks) from overflowing. */
+    if (run->cfg.max_records > SIZE_MAX / 4)
+        run->cfg.max_records = SIZE_MAX / 4;
     size_t want = run->cfg.max_records;
     run->chunk_len = want < RING_CHUNK ? want : RING_CHUNK;
     run->nchunks = (want + run->chunk_len - 1) / run->chunk_len;

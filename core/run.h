@@ -128,7 +128,10 @@ struct rl_run_config {
     enum rl_backend backend;
     struct rl_sched sched;      /* sim only */
     uint64_t max_steps;         /* sim: 0 = RL_DEFAULT_MAX_STEPS */
-    size_t max_records;         /* records kept (newest); 0 = default */
+    size_t max_records;         /* records kept (newest); 0 = default.
+                                   Memory is taken in chunks of 1024
+                                   records as the ring first reaches
+                                   them, never more than the window */
     bool record;                /* os: record events (sim always records) */
     int watchdog_ms;            /* os: no progress this long while threads
                                    are blocked = deadlock; 0 = default */
