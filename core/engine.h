@@ -169,9 +169,17 @@ struct rl_run {
     struct rl_thread *threads[RL_MAX_THREADS];
     int nthreads;
 
-    /* Records: a ring of the newest cap records, seq first..last. */
-    struct rl_record *ring;
-    size_t ring_cap;
+    /* Records: a ring of the newest cfg.max_records records, seq
+     * first..last, in chunks of chunk_len records that are allocated once,
+     * when the ring first reaches them, and reused once it wraps: a long
+     * run never copies its records and, past its first window, touches no
+     * new memory (run.c). Record seq sits at ring position seq % ring_cap
+     * (ring_cap = nchunks x chunk_len >= max_records). */
+    struct rl_record **chunks; /* chunks_made of nchunks, in order */
+    size_t nchunks, chunk_len, ring_cap;
+    size_t chunks_made;       /* chunks allocated so far */
+    size_t chunks_cap;        /* slots of the table chunks */
+    size_t head;              /* ring position of the next record */
     uint64_t rec_first;       /* 0 when empty */
     uint64_t rec_last;
 
@@ -222,6 +230,10 @@ extern _Thread_local struct rl_run *rl_current;
 /* Append a record (assigns seq) and call on_record. sim and setup only;
  * os merges its per-thread buffers through rl_record_push. */
 void rl_record_push(struct rl_run *run, const struct rl_record *rec);
+/* sim.c: the bytes allocated for run's choices and the groups of its
+ * compact log (0, 0 when it is not a sim run of this process), for
+ * rl_run_storage. */
+void sim_storage(const struct rl_run *run, size_t *bytes, size_t *groups);
 /* sim: a safe point inside a step (rl_alloc): a lab thread over its CPU
  * budget (watchdog.h) is stopped here for good and the run ends as
  * RL_END_TIMEOUT; otherwise returns at once. Does nothing on os. */

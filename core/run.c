@@ -9,6 +9,7 @@
  * from it and freed together, so labs and student code never free.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #include "engine.h"
 
 _Thread_local struct rl_run *rl_current;
+
+static void ring_free(struct rl_run *run);
 
 /* Report file:line on stderr and abort (see RL_ASSERT). */
 _Noreturn void rl_panic(const char *file, int line, const char *msg)
@@ -200,7 +203,7 @@ void rl_run_destroy(struct rl_run *run)
     for (long i = 0; i < run->ntexts; i++)
         free(run->texts[i]);
     free(run->texts);
-    free(run->ring);
+    ring_free(run);
     free(run);
 }
 
@@ -281,27 +284,66 @@ enum rl_end rl_run_poll(struct rl_run *run)
 
 /* ---- records ------------------------------------------------------------- */
 
+/* Records per chunk of the ring: 1024 x 56 bytes stays under malloc's
+ * mmap threshold, so the chunks of short runs come from (and go back to)
+ * the heap instead of costing a map and an unmap per run. */
+#define RING_CHUNK 1024
+
+/* Lay out the ring for cfg.max_records (no memory yet). */
+static void ring_init(struct rl_run *run)
+{
+    /* A window that large is unbounded anyway; the cap keeps ring_cap
+     * (rounded up to whole chunks) from overflowing. */
+    if (run->cfg.max_records > SIZE_MAX / 4)
+        run->cfg.max_records = SIZE_MAX / 4;
+    size_t want = run->cfg.max_records;
+    run->chunk_len = want < RING_CHUNK ? want : RING_CHUNK;
+    run->nchunks = (want + run->chunk_len - 1) / run->chunk_len;
+    run->ring_cap = run->nchunks * run->chunk_len;
+}
+
+/* Free the ring's chunks and table. */
+static void ring_free(struct rl_run *run)
+{
+    for (size_t i = 0; i < run->chunks_made; i++)
+        free(run->chunks[i]);
+    free(run->chunks);
+}
+
+/* The ring's slot at position pos. Positions are first reached in order,
+ * so the chunk to make is always the next one: the table of chunks grows
+ * with them (a short run, most runs of exploration, has one). */
+static struct rl_record *ring_slot(struct rl_run *run, size_t pos)
+{
+    size_t k = pos / run->chunk_len;
+    if (k == run->chunks_made) {
+        if (k == run->chunks_cap) {
+            run->chunks_cap = run->chunks_cap ? run->chunks_cap * 2 : 4;
+            if (run->chunks_cap > run->nchunks)
+                run->chunks_cap = run->nchunks;
+            run->chunks = rl_xrealloc(run->chunks, run->chunks_cap *
+                                                       sizeof(*run->chunks));
+        }
+        run->chunks[k] = rl_xmalloc(run->chunk_len * sizeof(struct rl_record));
+        run->chunks_made++;
+    }
+    return &run->chunks[k][pos % run->chunk_len];
+}
+
+/* Append a record: it takes the next ring position (no record is ever
+ * moved); past max_records the oldest is dropped. */
 void rl_record_push(struct rl_run *run, const struct rl_record *rec)
 {
-    uint64_t count = run->rec_first ? run->rec_last - run->rec_first + 1 : 0;
-    if (count == run->ring_cap && run->ring_cap < run->cfg.max_records) {
-        /* Grow, unwrapping the ring into seq order. */
-        size_t cap = run->ring_cap ? run->ring_cap * 2 : 256;
-        if (cap > run->cfg.max_records)
-            cap = run->cfg.max_records;
-        struct rl_record *ring = rl_xmalloc(cap * sizeof(*ring));
-        for (uint64_t s = run->rec_first; count && s <= run->rec_last; s++)
-            ring[s % cap] = run->ring[s % run->ring_cap];
-        free(run->ring);
-        run->ring = ring;
-        run->ring_cap = cap;
-    }
+    if (!run->ring_cap)
+        ring_init(run);
     uint64_t seq = ++run->rec_last;
     if (!run->rec_first)
         run->rec_first = 1;
-    else if (count == run->ring_cap)
+    else if (seq - run->rec_first + 1 > run->cfg.max_records)
         run->rec_first++; /* drop the oldest */
-    struct rl_record *r = &run->ring[seq % run->ring_cap];
+    struct rl_record *r = ring_slot(run, run->head);
+    if (++run->head == run->ring_cap)
+        run->head = 0;
     *r = *rec;
     r->seq = seq;
     if (run->cfg.on_record) {
@@ -330,6 +372,19 @@ const char *rl_run_text(const struct rl_run *run, long id)
     return id >= 0 && id < run->ntexts ? run->texts[id] : NULL;
 }
 
+/* The run's storage counters (see run.h). */
+void rl_run_storage(const struct rl_run *run, struct rl_run_storage *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->record_bytes = run->chunks_made * run->chunk_len *
+                            sizeof(struct rl_record) +
+                        run->chunks_cap * sizeof(*run->chunks);
+    out->record_window = run->cfg.max_records;
+    out->records_kept =
+        run->rec_first ? run->rec_last - run->rec_first + 1 : 0;
+    sim_storage(run, &out->choice_bytes, &out->choice_groups);
+}
+
 /* Records made but not kept (see run.h). */
 uint64_t rl_run_dropped(const struct rl_run *run)
 {
@@ -356,7 +411,10 @@ const struct rl_record *rl_run_record(const struct rl_run *run, uint64_t seq)
 {
     if (!run->rec_first || seq < run->rec_first || seq > run->rec_last)
         return NULL;
-    return &run->ring[seq % run->ring_cap];
+    /* Record seq went to position (seq - 1) % ring_cap: the first record
+     * took position 0 and each one the next. */
+    size_t pos = (size_t)((seq - 1) % run->ring_cap);
+    return &run->chunks[pos / run->chunk_len][pos % run->chunk_len];
 }
 
 /* ---- checks -------------------------------------------------------------- */

@@ -140,7 +140,10 @@ struct rl_run_config {
     enum rl_backend backend;
     struct rl_sched sched;      /* sim only */
     uint64_t max_steps;         /* sim: 0 = RL_DEFAULT_MAX_STEPS */
-    size_t max_records;         /* records kept (newest); 0 = default */
+    size_t max_records;         /* records kept (newest); 0 = default.
+                                   Memory is taken in chunks of 1024
+                                   records as the ring first reaches
+                                   them, never more than the window */
     bool record;                /* os: record events (sim always records) */
     int watchdog_ms;            /* os: no progress this long while threads
                                    are blocked = deadlock; 0 = default */
@@ -412,6 +415,18 @@ uint64_t rl_run_record_first(const struct rl_run *run);
 uint64_t rl_run_record_last(const struct rl_run *run);
 const struct rl_record *rl_run_record(const struct rl_run *run, uint64_t seq);
 
+/* What the run holds in memory for its records and choices: the engine's
+ * own counters, so that a test can check that a long run stays bounded. */
+struct rl_run_storage {
+    size_t record_bytes;  /* allocated for the record ring */
+    size_t record_window; /* records it can keep (max_records) */
+    uint64_t records_kept;
+    size_t choice_bytes;  /* allocated for the choices (sim) */
+    size_t choice_groups; /* groups of the compact choices (a cycle
+                             repeated, or a stretch of irregular ones) */
+};
+void rl_run_storage(const struct rl_run *run, struct rl_run_storage *out);
+
 /* Checks, in order: the program's own (rl_check, rl_fail) and the engine's
  * (no deadlock, finished within the step limit, no misuse). */
 int rl_run_check_count(const struct rl_run *run);
@@ -428,6 +443,13 @@ void rl_check(struct rl_run *run, const char *name, bool ok, const char *fmt,
  * ("0x3.1.0x2", "-" when there was no choice). Returns the length written
  * (truncated to len-1 like snprintf). */
 size_t rl_run_choices(const struct rl_run *run, char *buf, size_t len);
+/* sim: the same text handed to emit in pieces, in order (never split
+ * inside an item), without building it whole: a run of 10^8 steps has a
+ * schedule string of hundreds of megabytes. Stops at the first emit that
+ * returns non-zero and returns that value; 0 when all was written. */
+int rl_run_choices_write(const struct rl_run *run,
+                         int (*emit)(void *ctx, const char *text, size_t len),
+                         void *ctx);
 /* sim: number of choice points so far, and how many of them were
  * preemptions (the running thread could go on but another was picked). */
 uint64_t rl_run_choice_count(const struct rl_run *run);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "run.h"
 
 /* Characters allowed in the lab (1), variant (2) and params (3) fields (a
@@ -39,7 +40,7 @@ static long parse_num(const char **p)
         return -1;
     while (isdigit((unsigned char)*s)) {
         v = v * 10 + (*s - '0');
-        if (v > 100000000L)
+        if (v > RL_SCHEDULE_COUNT_MAX)
             return -1;
         s++;
     }
@@ -226,6 +227,29 @@ long rl_schedule_decode(const char *choices, int16_t *ids, size_t max)
     return (long)d.n;
 }
 
+/* One item's text (see schedule.h). */
+size_t rl_schedule_item(int id, uint64_t count, char *buf, size_t len)
+{
+    size_t out = 0;
+    char piece[48];
+
+    if (len > 0)
+        buf[0] = '\0';
+    while (count > 0) {
+        uint64_t c = count > (uint64_t)RL_SCHEDULE_COUNT_MAX
+                         ? (uint64_t)RL_SCHEDULE_COUNT_MAX
+                         : count;
+        int w = c > 1 ? snprintf(piece, sizeof(piece), ".%dx%llu", id,
+                                 (unsigned long long)c)
+                      : snprintf(piece, sizeof(piece), ".%d", id);
+        if (out < len)
+            snprintf(buf + out, len - out, "%s", piece);
+        out += (size_t)w;
+        count -= c;
+    }
+    return out;
+}
+
 size_t rl_schedule_encode(const int16_t *ids, size_t n, char *buf, size_t len)
 {
     size_t out = 0;
@@ -239,18 +263,20 @@ size_t rl_schedule_encode(const int16_t *ids, size_t n, char *buf, size_t len)
         size_t j = i;
         while (j < n && ids[j] == ids[i])
             j++;
-        char item[32];
-        int w;
-        if (j - i > 1)
-            w = snprintf(item, sizeof(item), "%s%dx%zu", i ? "." : "",
-                         ids[i], j - i);
-        else
-            w = snprintf(item, sizeof(item), "%s%d", i ? "." : "", ids[i]);
-        if (out + (size_t)w < len)
-            memcpy(buf + out, item, (size_t)w + 1);
-        else if (out < len)
+        char small[64], *item = small;
+        /* The first item has no '.' before it. */
+        size_t w = rl_schedule_item(ids[i], j - i, NULL, 0);
+        if (out + w - (i == 0) < len) {
+            if (w >= sizeof(small))
+                item = rl_xmalloc(w + 1); /* a stretch split many times */
+            rl_schedule_item(ids[i], j - i, item, w + 1);
+            memcpy(buf + out, item + (i == 0), w + 1 - (i == 0));
+            if (item != small)
+                free(item);
+        } else if (out < len) {
             buf[out] = '\0';
-        out += (size_t)w;
+        }
+        out += w - (i == 0);
         i = j;
     }
     return out;

@@ -32,6 +32,9 @@
 #include <stdint.h>
 
 #define RL_SCHEDULE_VERSION "rl1"
+/* The largest count of one item ("0x100000000"); a longer stretch of one
+ * thread is written as several items ("0x100000000.0x5"). */
+#define RL_SCHEDULE_COUNT_MAX 100000000L
 
 struct rl_schedule {
     char lab[256];   /* a lab, or a program's sources ("dir/a.c+b.c") */
@@ -59,6 +62,10 @@ size_t rl_schedule_format(char *buf, size_t len, const char *lab,
 /* Decode choices into ids[] (at most max; returns the count, or -1 if the
  * text is malformed or longer than max). */
 long rl_schedule_decode(const char *choices, int16_t *ids, size_t max);
+/* Write one item of choices text, with its leading '.': ".3", ".0x7"
+ * (split past RL_SCHEDULE_COUNT_MAX). snprintf-style: returns the length
+ * of the whole text, writes what fits. */
+size_t rl_schedule_item(int id, uint64_t count, char *buf, size_t len);
 /* Encode ids[0..n) as choices text. Returns the length (snprintf-style). */
 size_t rl_schedule_encode(const int16_t *ids, size_t n, char *buf,
                           size_t len);

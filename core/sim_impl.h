@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "choice_log.h"
 #include "engine.h"
 #include "sched.h"
 
@@ -36,7 +37,12 @@ struct sim {
     char *replay_copy;     /* owned copy of cfg.choices */
     struct sched sched;
     bool sched_ready; /* sched initialised (needs the thread count) */
-    int16_t *choices; /* choices made, in order */
+    struct choice_log log; /* the choices made, compact (choice_log.h) */
+    /* The same choices as flat thread ids, kept only in a child process
+     * (RACELAB_CHILD_FD set), whose server (core/child.c) sends the new
+     * ones to its parent from here after each request. */
+    bool flat;
+    int16_t *choices;
     size_t nchoices, cap;
     int preemptions;
     int last;      /* thread that ran the previous step, or -1 */

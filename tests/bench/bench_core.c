@@ -8,6 +8,8 @@
  *        against a bare fiber switch loop of the same mechanism;
  *   sim: complete runs per second of a 2 threads x 10 increments counter,
  *        the unit that exploration and grading repeat;
+ *   sim: the CPU cost per step of one run of 10^8 steps against runs of
+ *        2 x 10 (goal: at most 1.5x), and that run's peak RSS;
  *   os:  increments per second of a locked counter, recording on and off,
  *        against a plain pthread-mutex loop on the same threads (goal:
  *        recording on at least 0.67x, i.e. at most 1.5x slower);
@@ -20,7 +22,11 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../../core/fiber.h"
 #include "../../core/racelab.h"
@@ -240,8 +246,108 @@ static int bench_lost_runs(int n)
     return lost;
 }
 
-int main(void)
+
+/* ---- sim at scale ------------------------------------------------------------ */
+
+/* This thread's CPU time in seconds: the per-step costs below compare
+ * runs measured minutes apart on a shared machine, where wall-clock time
+ * mostly measures the neighbours. */
+static double cpu_s(void)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* The setup of the scale runs: two threads of loads_per_thread loads each
+ * (loader and load_setup above), so a run is 2 x loads_per_thread + 4
+ * steps, every one a choice point under round robin. */
+
+/* CPU nanoseconds per step of rl_run_finish for runs of 2 x per_thread loads
+ * under round robin (quantum 1), repeated until `steps` steps in all, with
+ * the engine's default record window: what an undisplayed run costs. */
+static double sim_scale_cost(long per_thread, uint64_t steps)
+{
+    uint64_t done = 0;
+    double t = 0;
+
+    loads_per_thread = per_thread;
+    while (done < steps) {
+        struct rl_run_config cfg = {0};
+        char err[128];
+        cfg.program.setup = load_setup;
+        cfg.sched.kind = RL_SCHED_RR;
+        cfg.sched.quantum = 1;
+        cfg.max_steps = (uint64_t)per_thread * 4 + 100;
+        struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));
+        if (!run) {
+            fprintf(stderr, "bench: %s\n", err);
+            exit(1);
+        }
+        double t0 = cpu_s();
+        rl_run_finish(run);
+        t += cpu_s() - t0;
+        done += rl_run_steps(run);
+        rl_run_destroy(run);
+    }
+    return t * 1e9 / (double)done;
+}
+
+/* One run of about `steps` steps in a child process: its cost per step
+ * (ns) and the child's peak RSS (MB, getrusage ru_maxrss). Returns -1 if
+ * the child failed. */
+static int sim_scale_child(uint64_t steps, double *ns, double *rss_mb)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return -1;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        close(fd[0]);
+        double c = sim_scale_cost((long)(steps / 2), steps);
+        _exit(write(fd[1], &c, sizeof c) == (ssize_t)sizeof c ? 0 : 1);
+    }
+    close(fd[1]);
+    ssize_t got = read(fd[0], ns, sizeof *ns);
+    close(fd[0]);
+    int st;
+    struct rusage ru;
+    if (wait4(pid, &st, 0, &ru) != pid || !WIFEXITED(st) ||
+        WEXITSTATUS(st) != 0 || got != (ssize_t)sizeof *ns)
+        return -1;
+    *rss_mb = (double)ru.ru_maxrss / 1024.0;
+    return 0;
+}
+
+/* The bench line: per-step cost of one long run against runs of 2 x 10,
+ * and the long run's peak RSS. `exp10` is the long run's size (10^exp10
+ * steps), which the line names. */
+static void bench_sim_scale(int exp10)
+{
+    uint64_t steps = 1;
+    double small = sim_scale_cost(10, 2000000), big, rss;
+
+    for (int i = 0; i < exp10; i++)
+        steps *= 10;
+    if (sim_scale_child(steps, &big, &rss) != 0) {
+        printf("  sim at 10^%d steps: the run failed\n", exp10);
+        return;
+    }
+    printf("  sim per-step cost at 10^%d steps vs 2x10: %.2fx (goal <= 1.5x), "
+           "peak RSS %.0f MB (%.1f vs %.1f ns of CPU a step)\n",
+           exp10, big / small, rss, big, small);
+}
+
+/* With "--sim-scale E", only the sim scale line for 10^E steps. */
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "--sim-scale") == 0) {
+        bench_sim_scale(atoi(argv[2]));
+        return 0;
+    }
     printf("racelab engine benchmark (fiber switch: %s)\n", fiber_impl());
     bench_switch(100000); /* warm up */
     double sw = bench_switch(5000000);
@@ -268,6 +374,7 @@ int main(void)
            on / 1e6, on / plain);
     printf("  os: recording on vs off     %8.2fx   (the cost of recording)\n",
            off / on);
+    bench_sim_scale(8);
     int lost = bench_lost_runs(100);
     printf("  os: unsafe-counter lost updates in %d of 100 runs (goal >= 99; "
            "2 threads x 1,000,000)\n",

@@ -616,6 +616,43 @@ fi
 expect_line "the replay line points at it" "$tmp/out" \
     "replay:   racelab replay --schedule 'SCHEDULE', with the schedule line above ($(sed -n 's/^schedule: //p' "$tmp/out" | tr -d '\n' | wc -c) characters, printed once)"
 
+# ---- a huge schedule string is not printed: --schedule-out writes it -----------
+
+# 2 x 200,000 increments: 800,001 choice points, a string of 1,600,050
+# characters (past CLI_SCHEDULE_PRINT_MAX, 1,000,000).
+rl run unsafe-counter --iters 200000 -q
+cp "$tmp/out" "$tmp/huge_run"
+expect_line "a huge schedule is not printed" "$tmp/out" \
+    "schedule: not printed (1600050 characters); --schedule-out FILE writes it"
+expect_line "the replay line says how to get it" "$tmp/out" \
+    "replay:   run the same command again (rr:1 makes the same run every time), or add --schedule-out FILE, then racelab replay FILE"
+if [ "$(wc -c <"$tmp/out")" -lt 2000 ]; then
+    pass "a huge schedule: the report stays short"
+else
+    fail "a huge schedule: the report stays short" "$(wc -c <"$tmp/out") bytes"
+fi
+rl run unsafe-counter --iters 200000 -q --schedule-out "$tmp/huge.sched"
+expect_line "--schedule-out: where it went" "$tmp/out" \
+    "schedule: written to $tmp/huge.sched (1600050 characters)"
+expect_line "--schedule-out: the replay line names the file" "$tmp/out" \
+    "replay:   racelab replay $tmp/huge.sched"
+n=$(sed -n 's/^# schedule: //p' "$tmp/huge.sched" | tr -d '\n' | wc -c)
+if [ "$n" -eq 1600050 ] &&
+    sed -n 's/^# schedule: //p' "$tmp/huge.sched" |
+    grep -qx 'rl1:unsafe-counter:unsafe:threads=2,iters=200000:0\.1\.\(0\.1\.\)*0'; then
+    pass "--schedule-out: the whole string, round robin to the end"
+else
+    fail "--schedule-out: the whole string, round robin to the end" "$n characters"
+fi
+rl replay "$tmp/huge.sched" -q
+expect_status "replay of a --schedule-out file: the run fails as before" 1
+grep -v '^\(replay\|run\|schedule\)[: ]' "$tmp/huge_run" >"$tmp/want"
+grep -v '^\(replay\|run\|schedule\)[: ]' "$tmp/out" >"$tmp/got"
+expect_file "replay of a --schedule-out file: the same report" "$tmp/got" "$tmp/want"
+expect_error "--schedule-out on os" \
+    "--schedule-out applies to the sim backend only (an os run has no schedule)" \
+    run unsafe-counter --backend os --schedule-out "$tmp/x.sched"
+
 # ---- user input in errors, and output that cannot be written -----------------
 
 expect_error "an escape sequence and a newline in an argument are escaped" \

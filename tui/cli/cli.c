@@ -933,28 +933,75 @@ void cli_print_end(FILE *f, const struct rl_run *run)
     }
 }
 
-char *cli_schedule_string(const struct rl_run *run, const struct lab_inst *inst)
+/* "rl1:LAB:VARIANT:PARAMS:", the part of inst's schedule string before
+ * the choices, into buf. Returns its length (snprintf-style). */
+static size_t schedule_prefix(const struct lab_inst *inst, char *buf,
+                              size_t len)
 {
     char params[256];
-    /* Each choice point takes at most "65535x18446744073709551615." */
-    size_t clen = (size_t)rl_run_choice_count(run) * 28 + 16;
-    char *choices = rl_xmalloc(clen);
-    size_t len;
-    char *s;
 
-    if (choices == NULL)
-        return NULL;
-    rl_run_choices(run, choices, clen);
     lab_inst_params_text(inst, params, sizeof params);
-    len = strlen(choices) + strlen(inst->lab->name) + strlen(params) +
-          strlen(inst->lab->variants[inst->variant].name) + 16;
-    s = rl_xmalloc(len);
-    if (s != NULL)
-        rl_schedule_format(s, len, inst->lab->name,
-                           inst->lab->variants[inst->variant].name, params,
-                           choices);
-    free(choices);
+    size_t n = rl_schedule_format(buf, len, inst->lab->name,
+                                  inst->lab->variants[inst->variant].name,
+                                  params, "");
+    return n < len ? n : len - 1; /* names are short: never truncated */
+}
+
+char *cli_schedule_string(const struct rl_run *run, const struct lab_inst *inst)
+{
+    char prefix[1024];
+    size_t plen = schedule_prefix(inst, prefix, sizeof prefix);
+    size_t clen = rl_run_choices(run, NULL, 0);
+    char *s = rl_xmalloc(plen + clen + 1);
+
+    memcpy(s, prefix, plen);
+    rl_run_choices(run, s + plen, clen + 1);
     return s;
+}
+
+size_t cli_schedule_length(const struct rl_run *run,
+                           const struct lab_inst *inst)
+{
+    char prefix[1024];
+
+    return schedule_prefix(inst, prefix, sizeof prefix) +
+           rl_run_choices(run, NULL, 0);
+}
+
+/* rl_run_choices_write's emit: the pieces to a FILE (1 on a write error). */
+static int schedule_emit(void *ctx, const char *text, size_t len)
+{
+    return fwrite(text, 1, len, (FILE *)ctx) == len ? 0 : 1;
+}
+
+int cli_write_schedule(FILE *f, const struct rl_run *run,
+                       const struct lab_inst *inst)
+{
+    char prefix[1024];
+    size_t plen = schedule_prefix(inst, prefix, sizeof prefix);
+
+    if (fwrite(prefix, 1, plen, f) != plen)
+        return -1;
+    return rl_run_choices_write(run, schedule_emit, f) == 0 ? 0 : -1;
+}
+
+void cli_print_schedule_elsewhere(FILE *f, size_t len, const char *path,
+                                  const char *sched, const char *extra)
+{
+    if (path != NULL) {
+        fprintf(f, "schedule: written to %s (%zu characters)\n", path, len);
+        fprintf(f, "replay:   racelab replay %s%s\n", path, extra);
+        return;
+    }
+    fprintf(f,
+            "schedule: not printed (%zu characters); --schedule-out FILE "
+            "writes it\n",
+            len);
+    fprintf(f,
+            "replay:   run the same command again (%s makes the same run "
+            "every time), or add --schedule-out FILE, then racelab replay "
+            "FILE%s\n",
+            sched, extra);
 }
 
 void cli_print_schedule(FILE *f, const char *schedule, const char *extra)

@@ -319,9 +319,12 @@ int cli_sched_resolve(const struct cli_lab_args *a, enum rl_backend backend,
                       struct rl_sched *out, bool *given, char *err,
                       size_t errlen);
 
-/* Read the schedule string from a trace file (one that the TUI's 'w' or
- * `racelab run --trace` saved) into buf. Returns 0, or -1 with a one-line
+/* Read the schedule string from a trace file (one that the TUI's 'w',
+ * `racelab run --trace` or `racelab run --schedule-out` saved), any
+ * length. Returns it (the caller frees it), or NULL with a one-line
  * message in err (cannot read, not a trace file, no schedule: an os run). */
+char *cli_trace_schedule_read(const char *path, char *err, size_t errlen);
+/* The same into buf; a string of len characters or more is an error. */
 int cli_trace_schedule(const char *path, char *buf, size_t len, char *err,
                        size_t errlen);
 
@@ -357,10 +360,27 @@ void cli_print_end(FILE *f, const struct rl_run *run);
  * string the caller frees, or NULL when out of memory. */
 char *cli_schedule_string(const struct rl_run *run,
                           const struct lab_inst *inst);
+/* Its length, without making it (a run of 10^8 steps has a string of
+ * hundreds of megabytes). */
+size_t cli_schedule_length(const struct rl_run *run,
+                           const struct lab_inst *inst);
+/* Write it to f as it is made, piece by piece. Returns 0, or -1 on a write
+ * error. */
+int cli_write_schedule(FILE *f, const struct rl_run *run,
+                       const struct lab_inst *inst);
 /* Longer schedule strings are printed once: the replay line then points at
  * the schedule line instead of repeating it (a long run's string is
  * megabytes). */
 #define CLI_SCHEDULE_INLINE_MAX 1000
+/* Longer ones are not printed at all: `racelab run --schedule-out FILE`
+ * writes them to FILE, which `racelab replay FILE` reads. */
+#define CLI_SCHEDULE_PRINT_MAX 1000000
+/* The two lines for a schedule string of len characters that is not
+ * printed: written to path (NULL: not written; then the replay line says
+ * that sched, the scheduler, makes the same run again). extra as for
+ * cli_print_schedule. */
+void cli_print_schedule_elsewhere(FILE *f, size_t len, const char *path,
+                                  const char *sched, const char *extra);
 /* "schedule: S" and "replay:   racelab replay --schedule 'S'EXTRA" (extra:
  * options the replay needs too, " --max-steps 50", or ""); past
  * CLI_SCHEDULE_INLINE_MAX characters S is printed once. */

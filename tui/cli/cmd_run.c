@@ -40,6 +40,7 @@ struct run_job {
     int timeout_ms;         /* os wall-clock guard; 0 = the default */
     bool quiet;             /* no event lines on stdout */
     const char *trace_path; /* --trace FILE, or NULL */
+    const char *schedule_out; /* --schedule-out FILE, or NULL */
     bool json;              /* --format json: one JSON object, no text */
     bool races_report;      /* --races=report: a data race is no failure */
     uint64_t runs;          /* --runs N: a program on os, N real runs */
@@ -90,10 +91,35 @@ static void run_on_record(void *ctx, const struct rl_run *run,
         fputs(line, s->trace);
 }
 
+/* "# schedule: S" and the replay line for a '#' header, S made as it is
+ * written when schedule is NULL (too long to hold: see
+ * CLI_SCHEDULE_PRINT_MAX). replay is what the replay line names: the file
+ * itself, or NULL for "--schedule 'S'". */
+static void run_write_schedule_lines(FILE *f, const struct run_job *job,
+                                     const struct rl_run *run,
+                                     const char *schedule, const char *replay,
+                                     const char *extra)
+{
+    fputs("# schedule: ", f);
+    if (schedule != NULL)
+        fputs(schedule, f);
+    else
+        cli_write_schedule(f, run, &job->inst); /* ferror(f) tells */
+    fputc('\n', f);
+    if (replay != NULL)
+        fprintf(f, "# replay:   racelab replay %s%s\n", replay, extra);
+    else if (schedule == NULL || strlen(schedule) > CLI_SCHEDULE_INLINE_MAX)
+        fprintf(f, "# replay:   racelab replay --schedule 'SCHEDULE', with "
+                   "the schedule line above\n");
+    else
+        fprintf(f, "# replay:   racelab replay --schedule '%s'\n", schedule);
+}
+
 /* Write the trace file: a '#' header, then the events kept in tmp. Returns
  * 0, or CLI_EXIT_USAGE after printing a one-line error. */
 static int run_write_trace(const struct run_job *job, const char *header,
-                           const char *end, const char *schedule, FILE *tmp)
+                           const char *end, const struct rl_run *run,
+                           const char *schedule, FILE *tmp)
 {
     FILE *f;
     char buf[8192];
@@ -107,15 +133,8 @@ static int run_write_trace(const struct run_job *job, const char *header,
                          strerror(errno));
     fprintf(f, "# racelab %s trace\n", RL_VERSION);
     fprintf(f, "# %s %s\n", job->verb, header);
-    if (schedule != NULL) {
-        fprintf(f, "# schedule: %s\n", schedule);
-        if (strlen(schedule) > CLI_SCHEDULE_INLINE_MAX)
-            fprintf(f, "# replay:   racelab replay --schedule 'SCHEDULE', with "
-                       "the schedule line above\n");
-        else
-            fprintf(f, "# replay:   racelab replay --schedule '%s'\n",
-                    schedule);
-    }
+    if (job->inst.backend == RL_BACKEND_SIM)
+        run_write_schedule_lines(f, job, run, schedule, NULL, "");
     fprintf(f, "# %s", end);
     rewind(tmp);
     while ((n = fread(buf, 1, sizeof buf, tmp)) > 0)
@@ -125,6 +144,34 @@ static int run_write_trace(const struct run_job *job, const char *header,
         failed = 1;
     if (failed)
         return cli_error("cannot write trace file '%s': %s", job->trace_path,
+                         errno != 0 ? strerror(errno) : "write error");
+    return 0;
+}
+
+/* --schedule-out FILE: a '#' header with the schedule string, which
+ * `racelab replay FILE` reads. Returns 0, or CLI_EXIT_USAGE after printing
+ * a one-line error. */
+static int run_write_schedule_out(const struct run_job *job,
+                                  const struct rl_run *run, const char *header,
+                                  const char *schedule, const char *extra)
+{
+    FILE *f;
+    int failed;
+
+    errno = 0;
+    f = fopen(job->schedule_out, "w");
+    if (f == NULL)
+        return cli_error("cannot write schedule file '%s': %s",
+                         job->schedule_out, strerror(errno));
+    fprintf(f, "# racelab %s schedule\n", RL_VERSION);
+    fprintf(f, "# %s %s\n", job->verb, header);
+    run_write_schedule_lines(f, job, run, schedule, job->schedule_out, extra);
+    failed = ferror(f);
+    if (fclose(f) != 0)
+        failed = 1;
+    if (failed)
+        return cli_error("cannot write schedule file '%s': %s",
+                         job->schedule_out,
                          errno != 0 ? strerror(errno) : "write error");
     return 0;
 }
@@ -251,7 +298,12 @@ static int run_print_json(const struct run_job *job, struct rl_run *run,
 {
     struct cli_failure fl[CLI_MAX_FAILURES];
     bool sim = job->inst.backend == RL_BACKEND_SIM;
-    char *schedule = sim ? cli_schedule_string(run, &job->inst) : NULL;
+    /* Past CLI_SCHEDULE_PRINT_MAX the schedule is null (--schedule-out
+     * writes it). */
+    char *schedule = sim && cli_schedule_length(run, &job->inst) <=
+                                CLI_SCHEDULE_PRINT_MAX
+                         ? cli_schedule_string(run, &job->inst)
+                         : NULL;
     bool program = program_lab_is(job->inst.lab);
     char *out = program ? program_output(run) : NULL;
     int n = cli_failures(run, job->inst.lab, !job->races_report, fl,
@@ -371,7 +423,7 @@ static int run_job_execute(struct run_job *job)
     char err[512], header[512], end[128], extra[8192], text[2048];
     char *schedule = NULL;
     FILE *tmp = NULL;
-    int status;
+    int status, out_status = 0;
     size_t n;
     bool sim = job->inst.backend == RL_BACKEND_SIM, diverged;
 
@@ -395,6 +447,18 @@ static int run_job_execute(struct run_job *job)
         sink.trace = tmp;
     }
 
+    if (job->schedule_out != NULL) {
+        /* Fail before the run if FILE cannot be written. */
+        FILE *f = fopen(job->schedule_out, "a");
+
+        if (f == NULL) {
+            if (tmp != NULL)
+                fclose(tmp);
+            return cli_error("cannot write schedule file '%s': %s",
+                             job->schedule_out, strerror(errno));
+        }
+        fclose(f);
+    }
     sink.lost = sim ? rl_lost_tracker_create() : NULL;
     memset(&cfg, 0, sizeof cfg);
     cfg.program = lab_program(&job->inst);
@@ -432,10 +496,21 @@ static int run_job_execute(struct run_job *job)
         printf("... %" PRIu64
                " more events (use --trace FILE to keep them all)\n",
                sink.hidden);
-    if (rl_run_dropped(run) > 0)
+    if (rl_run_dropped(run) > 0 && !sim)
         printf("note: %" PRIu64 " events were made faster than they could "
                "be kept; the trace shows the newest of each thread\n",
                rl_run_dropped(run));
+    else if (rl_run_dropped(run) > 0 && cfg.record && cfg.on_record == NULL) {
+        /* The lines below come from the records kept, not as made. */
+        struct rl_run_storage st;
+
+        rl_run_storage(run, &st);
+        printf("note: the first %" PRIu64 " events were not kept (a run "
+               "keeps its newest %zu); the trace starts at step %" PRIu64
+               "\n",
+               rl_run_dropped(run), st.record_window,
+               rl_run_record_first(run));
+    }
 
     if (cfg.record && cfg.on_record == NULL)
         run_print_records(&sink, run);
@@ -447,13 +522,12 @@ static int run_job_execute(struct run_job *job)
     cli_print_analysis(stdout, run);
     cli_print_end(stdout, run);
     if (sim) {
-        schedule = cli_schedule_string(run, &job->inst);
-        if (schedule == NULL) {
-            rl_run_destroy(run);
-            if (tmp != NULL)
-                fclose(tmp);
-            return cli_error("out of memory");
-        }
+        size_t slen = cli_schedule_length(run, &job->inst);
+
+        /* A schedule past CLI_SCHEDULE_PRINT_MAX is never made whole: the
+         * files below get it piece by piece. */
+        if (slen <= CLI_SCHEDULE_PRINT_MAX)
+            schedule = cli_schedule_string(run, &job->inst);
         n = cli_submission_option(&job->inst, extra, sizeof extra);
         if (job->max_steps != 0 && n < sizeof extra)
             snprintf(extra + n, sizeof extra - n, " --max-steps %" PRIu64,
@@ -461,8 +535,15 @@ static int run_job_execute(struct run_job *job)
         if (program_lab_is(job->inst.lab))
             cli_program_replay_extra(extra, sizeof extra);
         /* A diverged replay is an error below, not a run to replay. */
-        if (!diverged)
+        if (!diverged && job->schedule_out != NULL)
+            out_status = run_write_schedule_out(job, run, header, schedule,
+                                                extra);
+        if (!diverged && schedule != NULL)
             cli_print_schedule(stdout, schedule, extra);
+        else if (!diverged)
+            cli_print_schedule_elsewhere(
+                stdout, slen, out_status == 0 ? job->schedule_out : NULL,
+                job->sched_text, extra);
     }
     status = rl_run_passed(run) ? CLI_EXIT_OK : CLI_EXIT_FAIL;
     if (!diverged && program_lab_is(job->inst.lab))
@@ -474,7 +555,7 @@ static int run_job_execute(struct run_job *job)
         snprintf(end, sizeof end, "end: %s; result: %s\n",
                  rl_end_name(rl_run_end(run)),
                  rl_run_passed(run) ? "PASS" : "FAIL");
-        if (run_write_trace(job, header, end, schedule, tmp) != 0)
+        if (run_write_trace(job, header, end, run, schedule, tmp) != 0)
             status = CLI_EXIT_USAGE;
         fclose(tmp);
     }
@@ -484,6 +565,8 @@ static int run_job_execute(struct run_job *job)
         join_lines(text);
         status = cli_error("the schedule does not fit this run: %s", text);
     }
+    if (out_status != 0)
+        status = out_status;
     fflush(stdout);
     free(schedule);
     rl_run_destroy(run);
@@ -498,6 +581,7 @@ enum {
     OPT_MAX_STEPS,
     OPT_TIMEOUT,
     OPT_SCHEDULE,
+    OPT_SCHEDULE_OUT,
     OPT_NO_TUI,
     OPT_FORMAT,
     OPT_RACES,
@@ -507,6 +591,7 @@ enum {
 static const struct cli_option run_options[] = {
     CLI_LAB_OPTIONS,
     {"trace", 0, true, OPT_TRACE},
+    {"schedule-out", 0, true, OPT_SCHEDULE_OUT},
     {"quiet", 'q', false, OPT_QUIET},
     {"max-steps", 0, true, OPT_MAX_STEPS},
     {"timeout", 0, true, OPT_TIMEOUT},
@@ -536,6 +621,7 @@ static int run_job_from(const struct cli_args *c, const struct cli_lab_args *a,
     memset(job, 0, sizeof *job);
     job->verb = "run";
     job->trace_path = c->value[OPT_TRACE];
+    job->schedule_out = c->value[OPT_SCHEDULE_OUT];
     job->quiet = c->value[OPT_QUIET] != NULL;
     if (a->lab == NULL) {
         cli_lab_names(names, sizeof names);
@@ -553,6 +639,12 @@ static int run_job_from(const struct cli_args *c, const struct cli_lab_args *a,
                  "the manual scheduler needs the TUI: racelab tui %s --sched "
                  "manual",
                  job->inst.lab->name);
+        return -1;
+    }
+    if (job->schedule_out != NULL && job->inst.backend != RL_BACKEND_SIM) {
+        snprintf(err, errlen,
+                 "--schedule-out applies to the sim backend only (an os run "
+                 "has no schedule)");
         return -1;
     }
     if (max_steps != NULL) {
@@ -651,10 +743,15 @@ const struct cli_command cli_cmd_run = {
     "                    thread spinning forever; default 10, 1..3600)\n"
     "  --trace FILE      also write the event lines to FILE, under a header\n"
     "                    with the schedule string\n"
+    "  --schedule-out FILE\n"
+    "                    sim: write the schedule string to FILE, for\n"
+    "                    'racelab replay FILE' (a string of more than\n"
+    "                    1000000 characters is not printed, only written)\n"
     "  -q, --quiet       do not print the event lines\n"
     "  --format F        text (default) or json: one JSON object with the\n"
     "                    verdict, the failures (kind, thread, file:line,\n"
-    "                    message), the schedule string and the count\n"
+    "                    message), the schedule string (null past\n"
+    "                    1000000 characters) and the count\n"
     "  --races R         fail (default: a data race is a failure) or "
     "report\n"
     "  --runs N          a C program on os: run the real program N times\n"
@@ -696,6 +793,7 @@ static const struct cli_option replay_options[] = {
     {"schedule", 0, true, OPT_SCHEDULE},
     {"submission", 0, true, CLI_OPT_SUBMISSION},
     {"trace", 0, true, OPT_TRACE},
+    {"schedule-out", 0, true, OPT_SCHEDULE_OUT},
     {"quiet", 'q', false, OPT_QUIET},
     {"no-tui", 0, false, OPT_NO_TUI},
     {"max-steps", 0, true, OPT_MAX_STEPS},
@@ -708,38 +806,37 @@ static bool looks_like_path(const char *text)
     return strchr(text, '/') != NULL || strchr(text, '.') != NULL;
 }
 
-int cli_trace_schedule(const char *path, char *buf, size_t len, char *err,
-                       size_t errlen)
+char *cli_trace_schedule_read(const char *path, char *err, size_t errlen)
 {
     static const char *const keys[] = {"# schedule: ", "schedule: "};
-    char line[8192];
+    char *line = NULL, *v = NULL;
+    size_t cap = 0;
+    ssize_t got;
     FILE *f;
-    int lineno = 1;
 
     errno = 0;
     f = fopen(path, "r");
     if (f == NULL) {
         snprintf(err, errlen, "cannot read trace file '%s': %s", path,
                  strerror(errno));
-        return -1;
+        return NULL;
     }
-    if (fgets(line, sizeof line, f) == NULL ||
-        strncmp(line, "# racelab", 9) != 0) {
+    got = getline(&line, &cap, f);
+    if (got < 0 || strncmp(line, "# racelab", 9) != 0) {
         fclose(f);
+        free(line);
         snprintf(err, errlen,
                  "'%s' is not a racelab trace file (save one with 'w' in "
                  "the TUI or 'racelab run LAB --trace FILE')",
                  path);
-        return -1;
+        return NULL;
     }
     /* The header lines, up to the first event line (which starts with a
-     * space or a digit in both formats). */
-    const char *v = NULL;
-    size_t n = 0;
+     * space or a digit in both formats). A schedule line may be hundreds
+     * of megabytes long (--schedule-out of a long run). */
+    while (v == NULL && (got = getline(&line, &cap, f)) >= 0) {
+        size_t n = (size_t)got;
 
-    while (v == NULL && fgets(line, sizeof line, f) != NULL) {
-        lineno++;
-        n = strlen(line);
         if (line[0] == ' ' || (line[0] >= '0' && line[0] <= '9'))
             break;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -750,18 +847,31 @@ int cli_trace_schedule(const char *path, char *buf, size_t len, char *err,
     }
     fclose(f);
     if (v == NULL || strncmp(v, "rl", 2) != 0) {
+        free(line);
         snprintf(err, errlen,
                  "%s has no schedule to replay (only runs on the sim backend "
                  "have one)",
                  path);
+        return NULL;
+    }
+    memmove(line, v, strlen(v) + 1);
+    return line;
+}
+
+int cli_trace_schedule(const char *path, char *buf, size_t len, char *err,
+                       size_t errlen)
+{
+    char *s = cli_trace_schedule_read(path, err, errlen);
+
+    if (s == NULL)
+        return -1;
+    if (strlen(s) >= len) {
+        free(s);
+        snprintf(err, errlen, "%s: the schedule string is too long", path);
         return -1;
     }
-    if (n >= sizeof line - 2 || strlen(v) >= len) {
-        snprintf(err, errlen, "%s:%d: the schedule string is too long", path,
-                 lineno);
-        return -1;
-    }
-    snprintf(buf, len, "%s", v);
+    snprintf(buf, len, "%s", s);
+    free(s);
     return 0;
 }
 
@@ -769,7 +879,7 @@ int cli_trace_schedule(const char *path, char *buf, size_t len, char *err,
 struct replay_job {
     struct run_job run;
     struct rl_schedule s;
-    char str[8192]; /* the schedule string when read from a trace file */
+    char *str; /* the schedule string read from a trace file, owned */
     const char *schedule;
     bool tui;
 };
@@ -787,6 +897,7 @@ static int replay_job_from(const struct cli_args *c, struct replay_job *job,
     memset(job, 0, sizeof *job);
     job->run.verb = "replay";
     job->run.trace_path = c->value[OPT_TRACE];
+    job->run.schedule_out = c->value[OPT_SCHEDULE_OUT];
     job->run.quiet = c->value[OPT_QUIET] != NULL;
     job->schedule = c->value[OPT_SCHEDULE];
     for (int i = 0; i < c->noperands; i++) {
@@ -820,8 +931,8 @@ static int replay_job_from(const struct cli_args *c, struct replay_job *job,
                      "give a trace FILE or a schedule string, not both");
             return -1;
         }
-        if (cli_trace_schedule(file, job->str, sizeof job->str, err,
-                               errlen) < 0)
+        job->str = cli_trace_schedule_read(file, err, errlen);
+        if (job->str == NULL)
             return -1;
         job->schedule = job->str;
     }
@@ -877,7 +988,8 @@ static int replay_job_from(const struct cli_args *c, struct replay_job *job,
                         errlen) < 0)
         return -1;
     job->tui = !job->run.quiet && c->value[OPT_NO_TUI] == NULL &&
-               job->run.trace_path == NULL && cli_have_terminal();
+               job->run.trace_path == NULL && job->run.schedule_out == NULL &&
+               cli_have_terminal();
     job->run.sched.kind = RL_SCHED_REPLAY;
     job->run.sched.choices = job->s.choices;
     snprintf(job->run.sched_text, sizeof job->run.sched_text, "replay");
@@ -909,6 +1021,7 @@ static int cmd_replay(int argc, char **argv)
         return status;
     job = rl_xmalloc(sizeof *job);
     if (replay_job_from(&c, job, err, sizeof err) < 0) {
+        free(job->str);
         free(job);
         return cli_error("%s", err);
     }
@@ -923,6 +1036,7 @@ static int cmd_replay(int argc, char **argv)
     } else {
         status = run_job_execute(&job->run);
     }
+    free(job->str);
     free(job);
     return status;
 }
@@ -940,7 +1054,8 @@ const struct cli_command cli_cmd_replay = {
     "print such strings (rl1:LAB:VARIANT:PARAMS:CHOICES). A string that no\n"
     "longer fits the run (edited, or from another version of the lab) is an\n"
     "error, never a different run. FILE is a trace saved with 'w' in the\n"
-    "TUI or with 'racelab run --trace FILE': its schedule line is replayed.\n"
+    "TUI or with 'racelab run --trace FILE', or a schedule file of 'racelab\n"
+    "run --schedule-out FILE' (any length): its schedule line is replayed.\n"
     "\n"
     "On a terminal the TUI opens at that run; otherwise (or with --quiet or\n"
     "--no-tui) the report is printed as 'racelab run' prints it.\n"
@@ -953,6 +1068,8 @@ const struct cli_command cli_cmd_replay = {
     "                    grader's report prints for each failure\n"
     "  --max-steps N     the step limit the original run used, if any\n"
     "  --trace FILE      also write the event lines to FILE\n"
+    "  --schedule-out FILE\n"
+    "                    write the schedule string to FILE\n"
     "  -q, --quiet       print the report without the event lines\n"
     "  --no-tui          print the report even on a terminal\n"
     "  -h, --help        show this help\n"
