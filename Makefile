@@ -23,6 +23,7 @@ VERSION := 0.1.0
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
+OBJCOPY ?= objcopy
 
 # RL_FIBER=portable: the fiber switch every machine has (ucontext), in a
 # build of its own, hardened as distributions build (_FORTIFY_SOURCE=2).
@@ -148,9 +149,26 @@ $(PROG): $(MAIN_OBJ) $(LIB_OBJ) core/racelab.h | $(BUILD)/layers.ok $(EXLIB)
 	$(gen_exports)
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
-$(EXLIB): $(EXLIB_OBJ)
+# The library is one relocatable object (ld -r of the engine, the scenarios
+# and the child's entry) whose only global symbols are the student API (the
+# functions of core/racelab.h) and main: every other function is local to
+# it, so a program linked with it cannot call the engine (rl_check, the
+# child's protocol, ...) by name - the link fails with "undefined
+# reference". Undefined references (student_NAME_impl, libc, the linker's
+# __start_/__stop_ section symbols) stay as they are.
+# $(1): the library, $(2): the list of symbols to keep.
+define lib_hide
+@mkdir -p $(dir $(2))
+$(Q){ grep -oE '\<rl_[a-z_]+\(' core/racelab.h | tr -d '(' | sort -u; \
+  printf '%s\n' $(3); } >$(2)
+$(Q)rm -f $(1) $(1).o && $(LD) -r -o $(1).o $(filter %.o,$^) && \
+  $(OBJCOPY) --keep-global-symbols=$(2) $(1).o && \
+  ar rcs $(1) $(1).o && rm -f $(1).o
+endef
+
+$(EXLIB): $(EXLIB_OBJ) core/racelab.h
 	$(say) AR $@
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(call lib_hide,$@,$(BUILD)/exports/librlex.keep,main)
 
 # Curses flags only for the screens, Check's only for the tests.
 $(BUILD)/%.o: %.c

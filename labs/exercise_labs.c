@@ -104,7 +104,9 @@ static void ex_lab_external_fill(struct lab_inst *inst)
                  "%.4000s/exercises/%s.c", home, ex);
     inst->build.kind = RL_BUILD_EXERCISE;
     inst->build.exercise = ex;
-    inst->build.api_only = inst->submission != NULL; /* as graded */
+    /* As graded, the tree's exercises/NAME.c too: the include path holds
+     * only the student API (core/program.h), never racelab's sources. */
+    inst->build.api_only = true;
     inst->build.sources[0] = inst->ext_source;
     snprintf(inst->ext_args[0], sizeof inst->ext_args[0], "%s", el->name);
     lab_inst_params_text(inst, inst->ext_args[1], sizeof inst->ext_args[1]);

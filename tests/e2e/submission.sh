@@ -236,5 +236,21 @@ expect_error "tui LAB --submission with a compile error" \
     "racelab: $WORK/broken/counter.c:2:9: $out" \
     env LC_ALL=C "$RACELAB" tui counter --submission "$WORK/broken"
 
+# ---- only the student API is global in the exercise library -----------------
+# librlex.a's defined global symbols are exactly the functions of
+# core/racelab.h and main: everything else of the engine is local to it.
+LIBDIR=$(dirname "$RACELAB")
+[ -f "$LIBDIR/librlex.a" ] || LIBDIR=$LIBDIR/build
+{ grep -oE '\<rl_[a-z_]+\(' "$SRC/core/racelab.h" | tr -d '('; echo main; } |
+    sort -u >"$WORK/api.txt"
+nm -g --defined-only "$LIBDIR/librlex.a" | awk 'NF == 3 { print $3 }' |
+    sort -u >"$WORK/globals.txt"
+if cmp -s "$WORK/api.txt" "$WORK/globals.txt"; then
+    ok "librlex.a: the student API and main are its only globals"
+else
+    bad "librlex.a: globals differ from the student API" \
+        "$(diff "$WORK/api.txt" "$WORK/globals.txt" | head -5 | tr '\n' ' ')"
+fi
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -862,6 +862,81 @@ START_TEST(test_build_cache_and_errors)
 }
 END_TEST
 
+/* Build submission fixture `name` (tests/fixtures/submissions/NAME/
+ * counter.c) as the grader does; returns rl_program_build's status, the
+ * compiler's and linker's messages in err. */
+static int build_fixture(const char *name, char *err, size_t errlen)
+{
+    char src[512], exe[4096];
+    struct rl_build b;
+    memset(&b, 0, sizeof b);
+    b.kind = RL_BUILD_EXERCISE;
+    b.exercise = "counter";
+    b.api_only = true;
+    snprintf(src, sizeof src, "tests/fixtures/submissions/%s/counter.c", name);
+    b.sources[0] = src;
+    return rl_program_build(&b, exe, sizeof exe, err, errlen);
+}
+
+/* Only the student API is global in librlex.a: a submission that calls
+ * the engine (rl_check on the engine's current run) or the reference
+ * solution does not link, and the linker names the symbol. */
+START_TEST(test_engine_symbols_hidden)
+{
+    char cache[256], err[8192];
+    snprintf(cache, sizeof cache, "%s/check_mirror_cache.%d",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+    setenv("RACELAB_CACHE", cache, 1);
+    unsetenv("RACELAB_HOME");
+    ck_assert_int_eq(build_fixture("call_engine", err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "undefined reference to `rl_check'"), "%s", err);
+    ck_assert_msg(strstr(err, "undefined reference to `rl_current'"), "%s",
+                  err);
+    ck_assert_int_eq(build_fixture("call_reference", err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "undefined reference to `reference_counter_impl'"),
+                  "%s", err);
+    /* The same folder's honest neighbour links. */
+    ck_assert_msg(build_fixture("lock_per_call", err, sizeof err) == 0, "%s",
+                  err);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", cache);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* The tree's exercises and solutions build as racelab builds them: with
+ * only the student API on the include path. */
+START_TEST(test_tree_builds_api_only)
+{
+    static const char *const names[] = {"counter", "rlock",
+                                        "bounded_semaphore", "bounded_buffer",
+                                        "barrier", "pool", "transfer"};
+    static const char *const dirs[] = {"exercises", "solutions"};
+    char cache[256], err[8192], src[512], exe[4096];
+    snprintf(cache, sizeof cache, "%s/check_mirror_cache.%d",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+    setenv("RACELAB_CACHE", cache, 1);
+    unsetenv("RACELAB_HOME");
+    for (size_t d = 0; d < 2; d++) {
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            struct rl_build b;
+            memset(&b, 0, sizeof b);
+            b.kind = RL_BUILD_EXERCISE;
+            b.exercise = names[i];
+            b.api_only = true;
+            snprintf(src, sizeof src, "%s/%s.c", dirs[d], names[i]);
+            b.sources[0] = src;
+            ck_assert_msg(rl_program_build(&b, exe, sizeof exe, err,
+                                           sizeof err) == 0,
+                          "%s: %s", src, err);
+        }
+    }
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", cache);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     if (getenv("RACELAB_CHILD_FD") && argc >= 2)
@@ -896,6 +971,8 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_child_cpu_limit);
     tcase_add_test(tc, test_exercise_built_apart_same);
     tcase_add_test(tc, test_session_student);
+    tcase_add_test(tc, test_engine_symbols_hidden);
+    tcase_add_test(tc, test_tree_builds_api_only);
     tcase_add_test(tc, test_build_cache_and_errors);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
