@@ -156,19 +156,20 @@ $(PROG): $(MAIN_OBJ) $(LIB_OBJ) core/racelab.h | $(BUILD)/layers.ok $(EXLIB)
 # child's protocol, ...) by name - the link fails with "undefined
 # reference". Undefined references (student_NAME_impl, libc, the linker's
 # __start_/__stop_ section symbols) stay as they are.
-# $(1): the library, $(2): the list of symbols to keep.
+# $(1): the library, $(2): the file listing the symbols to keep (written
+# by the recipe before; "*" is a wildcard).
 define lib_hide
-@mkdir -p $(dir $(2))
-$(Q){ grep -oE '\<rl_[a-z_]+\(' core/racelab.h | tr -d '(' | sort -u; \
-  printf '%s\n' $(3); } >$(2)
 $(Q)rm -f $(1) $(1).o && $(LD) -r -o $(1).o $(filter %.o,$^) && \
-  $(OBJCOPY) --keep-global-symbols=$(2) $(1).o && \
+  $(OBJCOPY) --wildcard --keep-global-symbols=$(2) $(1).o && \
   ar rcs $(1) $(1).o && rm -f $(1).o
 endef
 
 $(EXLIB): $(EXLIB_OBJ) core/racelab.h
 	$(say) AR $@
-	$(call lib_hide,$@,$(BUILD)/exports/librlex.keep,main)
+	@mkdir -p $(BUILD)/exports
+	$(Q){ grep -oE '\<rl_[a-z_]+\(' core/racelab.h | tr -d '(' | sort -u; \
+	  echo main; } >$(BUILD)/exports/librlex.keep
+	$(call lib_hide,$@,$(BUILD)/exports/librlex.keep)
 
 # Curses flags only for the screens, Check's only for the tests.
 $(BUILD)/%.o: %.c
@@ -291,10 +292,16 @@ plainc: $(PLAINC_LIB) $(PLAINC_BEGIN) $(PLAINC_END) $(PLAINC_FLAGS_SH)
 
 # The engine (core/*.o, which never prints) and the runtime. __wrap_main
 # calls core/child.c's rl_child_main under racelab (RACELAB_CHILD_FD set)
-# and child_standalone.c's prt_standalone_main on its own.
+# and child_standalone.c's prt_standalone_main on its own. As librlex.a,
+# one object whose only globals are what the program's link calls: the
+# __wrap_ functions of PLAINC_WRAPS (the linker's --wrap) and the
+# __tsan_ hooks (the compiler's instrumentation); the engine is local.
 $(PLAINC_LIB): $(CORE_OBJ) $(PLAINC_OBJ)
 	$(say) AR $@
-	$(Q)rm -f $@ && ar rcs $@ $^
+	@mkdir -p $(BUILD)/exports
+	$(Q)printf '%s\n' $(PLAINC_WRAPS:%=__wrap_%) '__tsan_*' \
+	  >$(BUILD)/exports/librlprt.keep
+	$(call lib_hide,$@,$(BUILD)/exports/librlprt.keep)
 
 $(PLAINC_FLAGS_SH): Makefile
 	@mkdir -p $(dir $@)

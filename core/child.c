@@ -183,8 +183,7 @@ static void send_observe(void)
         return;
     srv.observed = true;
     const void *state = srv.observe(srv.observe_ctx, &n);
-    struct wire_buf b = {(unsigned char *)state, state ? n : 0,
-                         state ? n : 0};
+    struct wire_buf b = {(unsigned char *)state, state ? n : 0, state ? n : 0};
     send_msg(WIRE_MSG_OBSERVE, &b);
 }
 

@@ -21,6 +21,18 @@
  * Records of a request are pushed into the mirror (calling on_record) as
  * soon as every id in them is known; those that name a thread or object
  * the next frame creates wait for that frame.
+ *
+ * An exercise is judged here, not in the child (rl_external.observe_size,
+ * core/child.h "OBSERVE"): the child sends its scenario's final state, the
+ * run keeps a zero-filled copy of exactly the expected size, and
+ * rl_run_evaluate runs the program's check on it (the scenario and
+ * parameters are this process's) and derives the engine's checks; the
+ * checks the child sends are ignored but for the failures rl_fail()
+ * reported. A failure an exploration in the child reports is replayed as
+ * a mirror run and judged here before it is believed. Residual risk: the
+ * child's code can write false values into its own state and events; it
+ * cannot call the engine to declare a verdict, nor make this process run
+ * code of its choosing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -698,8 +710,8 @@ static int explore_rejudge(const struct rl_explore_config *cfg,
     if (nl)
         *nl = '\0';
     snprintf(res->error, sizeof res->error,
-             "the program's own search claims the check '%.48s' fails "
-             "under schedule %.64s, but racelab's replay of it %s: not "
+             "the program's own search claims the check '%.40s' fails "
+             "under schedule %.40s, but racelab's replay of it %.50s: not "
              "believed",
              res->check, res->choices,
              run ? "passes that check" : err[0] ? err : "cannot run");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mirror_frame.c - applying what a child sends to its mirror run (see
- * mirror.c): records, frames and an exploration's result. Nothing is
+ * mirror.c): records, frames, an exercise's final state (OBSERVE) and an
+ * exploration's result. Nothing is
  * trusted: every count and id is checked against the run and the limits
  * of the engine before it is used, and a message must be read exactly to
  * its end; a false return ends the run as a protocol error.
@@ -311,8 +312,8 @@ bool mirror_apply_observe(struct mirror *m, struct wire_reader *r, char *why,
         return false;
     }
     if (n != m->observe_size) {
-        snprintf(why, len, "the child sent %zu bytes of state, expected %zu",
-                 n, m->observe_size);
+        snprintf(why, len, "the child sent %zu bytes of state, expected %zu", n,
+                 m->observe_size);
         return false;
     }
     if (!m->observed)

@@ -12,9 +12,13 @@
  * threads checking safety, a misuse checking the Python-style error. Its
  * setup takes the table and the parameter values, creates the exercise
  * object and starts the threads through the student API; its check judges
- * the final state with rl_check(). Violations seen during the run (two
- * threads inside a section at once) are also reported at once with
- * rl_fail(), so the trace shows the step where it happened.
+ * the final state with rl_check(), reading only plain values of the state:
+ * for an exercise built apart it runs in racelab's process on a copy of
+ * the state the child sent (core/child.h, OBSERVE), so what it needs from
+ * objects an observe hook copies into plain fields where the threads ran.
+ * Violations seen during the run (two threads inside a section at once)
+ * are also reported at once with rl_fail(), so the trace shows the step
+ * where it happened.
  *
  * Check names and messages are what a student reads: they say what was
  * expected and what happened in the terms of the exercise ("counter = 5,
@@ -129,7 +133,10 @@ void ex_inst_init(struct ex_inst *in, const struct ex_scenario *sc,
  * key or a value out of bounds. */
 int ex_inst_set(struct ex_inst *in, const char *key, long value, char *err,
                 size_t errlen);
-/* The engine program of in (ctx = in, which must outlive the run). */
+/* The engine program of in (ctx = in, which must outlive the run). To
+ * run it in a child (program.external, labs/child/ex_main.c), set the
+ * external's observe_size to in->sc->state_size: racelab then judges the
+ * copy of the state the child sends (core/child.h, OBSERVE). */
 struct rl_program ex_program(struct ex_inst *in);
 
 /* Register var, a `static const struct ex_exercise` of labs/ex_NAME.c,

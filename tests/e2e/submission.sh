@@ -252,5 +252,18 @@ else
         "$(diff "$WORK/api.txt" "$WORK/globals.txt" | head -5 | tr '\n' ' ')"
 fi
 
+# The plain-C runtime likewise: only what a program's link calls, the
+# linker's __wrap_ functions and the compiler's __tsan_ hooks.
+others=$(nm -g --defined-only "$LIBDIR/librlprt.a" | awk 'NF == 3 { print $3 }' |
+    grep -v '^__wrap_' | grep -v '^__tsan_' | head -3 | tr '\n' ' ')
+nm -g --defined-only "$LIBDIR/librlprt.a" | awk '$3 ~ /^__wrap_/ { print $3 }' |
+    sort >"$WORK/wraps.txt"
+grep '^__wrap_' "$LIBDIR/exports/librlprt.keep" | sort >"$WORK/wraps-want.txt"
+if [ -z "$others" ] && cmp -s "$WORK/wraps.txt" "$WORK/wraps-want.txt"; then
+    ok "librlprt.a: only the __wrap_ functions of PLAINC_WRAPS and __tsan_ hooks"
+else
+    bad "librlprt.a: other globals" "$others $(diff "$WORK/wraps.txt" "$WORK/wraps-want.txt" | head -3 | tr '\n' ' ')"
+fi
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -27,6 +27,7 @@
 #include "../../core/wire.h"
 #include "../../core/racelab.h"
 #include "../../core/run.h"
+#include "../../labs/exercise_scenarios.h"
 #include "../../labs/lab.h"
 #include "../../tui/screen/session.h"
 
@@ -739,7 +740,7 @@ START_TEST(test_create_errors)
 }
 END_TEST
 
-/* ---- racelab judges --------------------------------------------------------- */
+/* ---- racelab judges ------------------------------------------------------ */
 
 /* A judged run of mode (the parent's check is judge_check, the state 16
  * bytes), finished under rr:1. */
@@ -953,6 +954,39 @@ START_TEST(test_exercise_judged_here)
     ck_assert_int_eq(rl_run_check_count(run), 4);
     assert_check(run, 0, "final value", true, "counter = 6, as expected");
     ck_assert(rl_run_passed(run));
+    rl_run_destroy(run);
+    drop_home(home);
+
+    /* The grader's way: ex_program with the exercise built apart. */
+    home = make_home("exercises/counter.c", "");
+    static struct ex_inst ei;
+    static struct rl_build eb;
+    static struct rl_external ee;
+    static char esrc[512];
+    const struct ex_scenario *sc = ex_scenario_find("counter", "concurrent");
+    ex_inst_init(&ei, sc, NULL, RL_BACKEND_SIM);
+    memset(&eb, 0, sizeof eb);
+    eb.kind = RL_BUILD_EXERCISE;
+    eb.exercise = "counter";
+    eb.api_only = true;
+    snprintf(esrc, sizeof esrc, "%s/exercises/counter.c", home);
+    eb.sources[0] = esrc;
+    memset(&ee, 0, sizeof ee);
+    ee.build = &eb;
+    ee.argv[0] = "counter";
+    ee.argv[1] = "threads=2,iters=3";
+    ee.observe_size = sc->state_size;
+    struct rl_run_config rc;
+    char err[512];
+    memset(&rc, 0, sizeof rc);
+    rc.program = ex_program(&ei);
+    rc.program.external = &ee;
+    rc.sched = s;
+    run = rl_run_create(&rc, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    assert_check(run, 0, "final value", false,
+                 "counter = 3, expected 6: 3 updates lost");
     rl_run_destroy(run);
     drop_home(home);
 
