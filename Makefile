@@ -296,7 +296,7 @@ plainc: $(PLAINC_LIB) $(PLAINC_BEGIN) $(PLAINC_END) $(PLAINC_FLAGS_SH)
 # one object whose only globals are what the program's link calls: the
 # __wrap_ functions of PLAINC_WRAPS (the linker's --wrap) and the
 # __tsan_ hooks (the compiler's instrumentation); the engine is local.
-$(PLAINC_LIB): $(CORE_OBJ) $(PLAINC_OBJ)
+$(PLAINC_LIB): $(CORE_OBJ) $(PLAINC_OBJ) Makefile
 	$(say) AR $@
 	@mkdir -p $(BUILD)/exports
 	$(Q)printf '%s\n' $(PLAINC_WRAPS:%=__wrap_%) '__tsan_*' \

@@ -2,10 +2,11 @@
 /*
  * mirror_frame.c - applying what a child sends to its mirror run (see
  * mirror.c): records, frames, an exercise's final state (OBSERVE) and an
- * exploration's result. Nothing is
- * trusted: every count and id is checked against the run and the limits
- * of the engine before it is used, and a message must be read exactly to
- * its end; a false return ends the run as a protocol error.
+ * exploration's result. Nothing is trusted: every count and id is checked
+ * against the run and the limits of the engine before it is used, and a
+ * message must be read exactly to its end; a false return ends the run as
+ * a protocol error. A judged exercise's checks are not taken from its
+ * frame (see take_failures): rl_run_evaluate computes them here.
  */
 #include <stdio.h>
 #include <stdlib.h>
