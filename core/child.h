@@ -55,10 +55,10 @@
  * deadlock, finishes, no misuse, ...) it derives with rl_run_evaluate from
  * the end, the mirrored threads and objects, and the misuse count. The
  * checks in the FRAME are ignored then, but for the failures that
- * rl_fail() reported during a run that the scenario's check does not
- * judge (the run stopped at the failure): those, named by the run's
- * RL_OP_FAIL records, are taken, since a claimed failure can only count
- * against the program.
+ * rl_fail() reported during the run (the verdict when the run stopped
+ * there, the scenario's check then not running): those, named by the
+ * run's RL_OP_FAIL records, are taken, since a claimed failure can only
+ * count against the program.
  *
  * Residual risk: code in the child (the student's) can still write false
  * values into its own state, records and counts - it runs in that

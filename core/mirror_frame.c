@@ -115,12 +115,14 @@ static struct rl_obj *mirror_obj(struct rl_run *run, int id)
     return run->objs[id];
 }
 
-/* A judged run that ended before its final state (rl_fail() stopped it,
- * a deadlock): the scenario's check does not run, so the failures the
- * child's threads reported with rl_fail() are the verdict - those of the
- * child's checks (told) that a RL_OP_FAIL record names and that failed,
- * at the index the records name them by (a claimed failure can only
- * count against the program; a claimed pass is never taken). */
+/* A judged run that has ended: the failures the child's threads reported
+ * with rl_fail() during the run - those of the child's checks (told) that
+ * a RL_OP_FAIL record names and that failed - come first, at the index
+ * the records name them by, as in the child. When the run stopped there
+ * (sim) or did not finish, they are the verdict, the scenario's check
+ * not running; otherwise that check reports the same names again. A
+ * claimed failure can only count against the program; a claimed pass is
+ * never taken. */
 static void take_failures(struct rl_run *run, const struct rl_check_slot *told,
                           int ntold)
 {
@@ -297,7 +299,7 @@ bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
     run->end_msg[sizeof run->end_msg - 1] = '\0';
     m->error[0] = '\0';
     run->end = (enum rl_end)end;
-    if (m->observe_size > 0 && end != RL_END_RUNNING && end != RL_END_DONE)
+    if (m->observe_size > 0 && end != RL_END_RUNNING)
         take_failures(run, told, ntold);
     return true;
 }
