@@ -24,6 +24,7 @@ VERSION := 0.1.0
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
+OBJCOPY ?= objcopy
 
 # RL_FIBER=portable: the fiber switch every machine has (ucontext), in a
 # build of its own, hardened as distributions build (_FORTIFY_SOURCE=2).
@@ -149,9 +150,27 @@ $(PROG): $(MAIN_OBJ) $(LIB_OBJ) core/racelab.h | $(BUILD)/layers.ok $(EXLIB)
 	$(gen_exports)
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
-$(EXLIB): $(EXLIB_OBJ)
+# The library is one relocatable object (ld -r of the engine, the scenarios
+# and the child's entry) whose only global symbols are the student API (the
+# functions of core/racelab.h) and main: every other function is local to
+# it, so a program linked with it cannot call the engine (rl_check, the
+# child's protocol, ...) by name - the link fails with "undefined
+# reference". Undefined references (student_NAME_impl, libc, the linker's
+# __start_/__stop_ section symbols) stay as they are.
+# $(1): the library, $(2): the file listing the symbols to keep (written
+# by the recipe before; "*" is a wildcard).
+define lib_hide
+$(Q)rm -f $(1) $(1).o && $(LD) -r -o $(1).o $(filter %.o,$^) && \
+  $(OBJCOPY) --wildcard --keep-global-symbols=$(2) $(1).o && \
+  ar rcs $(1) $(1).o && rm -f $(1).o
+endef
+
+$(EXLIB): $(EXLIB_OBJ) core/racelab.h
 	$(say) AR $@
-	$(Q)rm -f $@ && ar rcs $@ $^
+	@mkdir -p $(BUILD)/exports
+	$(Q){ grep -oE '\<rl_[a-z_]+\(' core/racelab.h | tr -d '(' | sort -u; \
+	  echo main; } >$(BUILD)/exports/librlex.keep
+	$(call lib_hide,$@,$(BUILD)/exports/librlex.keep)
 
 # Curses flags only for the screens, Check's only for the tests.
 $(BUILD)/%.o: %.c
@@ -274,10 +293,16 @@ plainc: $(PLAINC_LIB) $(PLAINC_BEGIN) $(PLAINC_END) $(PLAINC_FLAGS_SH)
 
 # The engine (core/*.o, which never prints) and the runtime. __wrap_main
 # calls core/child.c's rl_child_main under racelab (RACELAB_CHILD_FD set)
-# and child_standalone.c's prt_standalone_main on its own.
-$(PLAINC_LIB): $(CORE_OBJ) $(PLAINC_OBJ)
+# and child_standalone.c's prt_standalone_main on its own. As librlex.a,
+# one object whose only globals are what the program's link calls: the
+# __wrap_ functions of PLAINC_WRAPS (the linker's --wrap) and the
+# __tsan_ hooks (the compiler's instrumentation); the engine is local.
+$(PLAINC_LIB): $(CORE_OBJ) $(PLAINC_OBJ) Makefile
 	$(say) AR $@
-	$(Q)rm -f $@ && ar rcs $@ $^
+	@mkdir -p $(BUILD)/exports
+	$(Q)printf '%s\n' $(PLAINC_WRAPS:%=__wrap_%) '__tsan_*' \
+	  >$(BUILD)/exports/librlprt.keep
+	$(call lib_hide,$@,$(BUILD)/exports/librlprt.keep)
 
 $(PLAINC_FLAGS_SH): Makefile
 	@mkdir -p $(dir $@)

@@ -55,6 +55,10 @@ struct server {
         bool counts;
     } query[CHILD_QUERY_CACHE];
     int nquery;
+    /* An exercise's state, sent once at the end of each run (OBSERVE). */
+    const void *(*observe)(void *ctx, size_t *size);
+    void *observe_ctx;
+    bool observed; /* sent for the current run */
 };
 
 static struct server srv = {.fd = -1};
@@ -171,12 +175,25 @@ static void shadows_reset(void)
     srv.texts_sent = 0;
 }
 
-/* Send the run's FRAME (see child.h). */
+/* Once the run has ended: the scenario's state as OBSERVE (child.h). */
+static void send_observe(void)
+{
+    size_t n = 0;
+    if (!srv.observe || srv.observed || srv.run->end == RL_END_RUNNING)
+        return;
+    srv.observed = true;
+    const void *state = srv.observe(srv.observe_ctx, &n);
+    struct wire_buf b = {(unsigned char *)state, state ? n : 0, state ? n : 0};
+    send_msg(WIRE_MSG_OBSERVE, &b);
+}
+
+/* Send the run's FRAME (see child.h), after its OBSERVE if it ended. */
 static void send_frame(void)
 {
     struct rl_run *run = srv.run;
     struct wire_buf *b = &srv.out;
     struct wire_buf one = {0};
+    send_observe();
     wire_reset(b);
     wire_put_i32(b, (int32_t)run->end);
     wire_put_str(b, run->end_msg);
@@ -235,6 +252,8 @@ static void send_frame(void)
     for (long i = srv.texts_sent; i < run->ntexts; i++)
         wire_put_str(b, run->texts[i]);
     srv.texts_sent = run->ntexts;
+    wire_put_u64(b, atomic_load(&run->misuse_count));
+    wire_put_str(b, run->misuse_first);
     /* The checks, once evaluated. */
     wire_put_u8(b, run->checked);
     if (run->checked) {
@@ -288,6 +307,7 @@ static void do_create(struct wire_reader *r)
     srv.run = NULL;
     free(srv.choices);
     srv.choices = choices;
+    srv.observed = false;
     shadows_reset();
     srv.run = rl_run_create(&cfg, err, sizeof err);
     if (!srv.run) {
@@ -636,6 +656,14 @@ static int standalone(const struct rl_program *program)
     if (f != stderr)
         fclose(f);
     return status;
+}
+
+/* The exercise's state for OBSERVE. */
+void rl_child_set_observe(const void *(*observe)(void *ctx, size_t *size),
+                          void *ctx)
+{
+    srv.observe = observe;
+    srv.observe_ctx = ctx;
 }
 
 /* Serve the parent, or run once standalone. */

@@ -40,8 +40,35 @@
  *   it waits on, the thread it joins, steps), the object count and each
  *   object created or changed (id, kind, name, its lock, value, limit,
  *   owner, depth, broken, waiters, holders), the per-run texts added
- *   since the last frame, and once the run has ended its checks (name,
- *   ok, failure count, message).
+ *   since the last frame, the misuse count and the first misuse's text,
+ *   and once the run has ended its checks (name, ok, failure count,
+ *   message).
+ *
+ * OBSERVE (an exercise: rl_child_set_observe): just before the FRAME that
+ * ends a run, the bytes of the scenario's state, the struct its setup
+ * rl_alloc'd (the check's observe hook has copied into plain fields what
+ * lived in objects). The parent judges (core/mirror.c): it copies the
+ * bytes into a zeroed buffer of the size it expects (another length ends
+ * the run as a protocol error: "the child sent 12 bytes of state,
+ * expected 96") and runs the scenario's check itself, on that copy, with
+ * the scenario and parameters it asked for; the engine's checks (no
+ * deadlock, finishes, no misuse, ...) it derives with rl_run_evaluate from
+ * the end, the mirrored threads and objects, and the misuse count. The
+ * checks in the FRAME are ignored then, but for the failures that
+ * rl_fail() reported during the run (the verdict when the run stopped
+ * there, the scenario's check then not running): those, named by the
+ * run's RL_OP_FAIL records, are taken, since a claimed failure can only
+ * count against the program.
+ *
+ * Residual risk: code in the child (the student's) can still write false
+ * values into its own state, records and counts - it runs in that
+ * process. What it cannot do any more is call the engine to declare a
+ * verdict (only the student API is global in the library it links with),
+ * or make the parent run code of its choosing (the parent's check reads
+ * plain numbers, never a pointer from the state, and indexes arrays only
+ * with its own parameters). Nor is a search's "nothing found" (EXPLORED)
+ * verifiable short of searching again; a failure it reports is replayed
+ * and judged in the parent before it is believed.
  *
  * A crash or exit() in the program sends what records are pending and a
  * GASP (the signal, or -1 for exit) before the process ends; the parent
@@ -60,5 +87,11 @@
 /* The child's side: serve the parent on RACELAB_CHILD_FD, or run once
  * standalone (see above). Returns the process's exit status. */
 int rl_child_main(const struct rl_program *program, int argc, char **argv);
+
+/* An exercise's state for OBSERVE (see above): observe(ctx, &size)
+ * returns the bytes to send at the end of each run (NULL: none). Call
+ * before rl_child_main. */
+void rl_child_set_observe(const void *(*observe)(void *ctx, size_t *size),
+                          void *ctx);
 
 #endif

@@ -21,6 +21,18 @@
  * Records of a request are pushed into the mirror (calling on_record) as
  * soon as every id in them is known; those that name a thread or object
  * the next frame creates wait for that frame.
+ *
+ * An exercise is judged here, not in the child (rl_external.observe_size,
+ * core/child.h "OBSERVE"): the child sends its scenario's final state, the
+ * run keeps a zero-filled copy of exactly the expected size, and
+ * rl_run_evaluate runs the program's check on it (the scenario and
+ * parameters are this process's) and derives the engine's checks; the
+ * checks the child sends are ignored but for the failures rl_fail()
+ * reported. A failure an exploration in the child reports is replayed as
+ * a mirror run and judged here before it is believed. Residual risk: the
+ * child's code can write false values into its own state and events; it
+ * cannot call the engine to declare a verdict, nor make this process run
+ * code of its choosing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -202,6 +214,7 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
     struct wire_reader r = {p, h[2], 0, false};
     bool ok = true;
     int answer = 0;
+    char why[128];
     switch (h[1]) {
     case WIRE_MSG_RECORDS:
         ok = mirror_apply_records(run, m, &r);
@@ -218,10 +231,20 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
         ok = answer_query(m, &r) == 0;
         bad = "a question out of turn";
         break;
+    case WIRE_MSG_OBSERVE:
+        ok = run && mirror_apply_observe(m, &r, why, sizeof why);
+        bad = run ? why : "a state out of turn";
+        break;
     case WIRE_MSG_FRAME:
         ok = run && mirror_apply_frame(run, m, &r);
         bad = "a state that does not fit the run";
         answer = WIRE_MSG_FRAME;
+        /* A judged run ends with its state (OBSERVE) just before. */
+        if (ok && m->observe_size > 0 && run->end != RL_END_RUNNING &&
+            !m->observed) {
+            ok = false;
+            bad = "a run that ended without its final state";
+        }
         break;
     case WIRE_MSG_ERROR:
         wire_get_str(&r, m->error, sizeof m->error);
@@ -286,6 +309,7 @@ static struct mirror *mirror_new(const struct rl_external *ext, char *err,
     m->fd = m->out_fd = -1;
     m->cpu_s = ext->cpu_s > 0 ? ext->cpu_s : RL_CHILD_CPU_S;
     m->answer_ms = ext->answer_ms > 0 ? ext->answer_ms : RL_CHILD_ANSWER_MS;
+    m->observe_size = ext->observe_size;
     if (ext->path) {
         snprintf(m->exe, sizeof m->exe, "%s", ext->path);
     } else if (ext->build) {
@@ -317,6 +341,7 @@ static void mirror_free(struct mirror *m)
     if (m->out_fd >= 0)
         close(m->out_fd);
     free(m->output);
+    free(m->observed);
     free(m->choices);
     free(m->held);
     free(m);
@@ -638,7 +663,65 @@ bool rl_run_is_mirror(const struct rl_run *run)
     return run->mirror != NULL;
 }
 
+/* The copy of a judged run's final state, or NULL. */
+void *rl_run_observed(const struct rl_run *run)
+{
+    const struct mirror *m = run->mirror;
+    return m ? m->observed : NULL;
+}
+
 /* ---- explore in the child ------------------------------------------------ */
+
+/* A judged exercise (core/child.h, OBSERVE): the failure the child's
+ * search reports is believed only once a replay of its schedule, judged
+ * here, fails a check that counts; the check and message are then this
+ * process's. Otherwise the result is an error that says so in one line.
+ * Returns rc, or -1 when the claim is not believed. */
+static int explore_rejudge(const struct rl_explore_config *cfg,
+                           struct rl_explore_result *res, int rc)
+{
+    struct rl_run_config rcfg;
+    struct rl_check_result c;
+    char err[256] = "";
+    bool failed = false;
+    memset(&rcfg, 0, sizeof rcfg);
+    rcfg.program = cfg->program;
+    rcfg.sched.kind = RL_SCHED_REPLAY;
+    rcfg.sched.choices = res->choices;
+    rcfg.max_steps = res->max_steps ? res->max_steps : cfg->max_steps;
+    struct rl_run *run = rl_run_create(&rcfg, err, sizeof err);
+    if (run) {
+        rl_run_finish(run);
+        for (int i = 0; i < rl_run_check_count(run) && !failed; i++) {
+            rl_run_check(run, i, &c);
+            failed = !c.ok && (!cfg->check_counts ||
+                               cfg->check_counts(cfg->check_ctx, c.name));
+        }
+    }
+    if (failed) {
+        copy_text(res->check, sizeof res->check, c.name);
+        copy_text(res->message, sizeof res->message, c.message);
+        res->end = rl_run_end(run);
+        rl_run_end_text(run, res->end_text, sizeof res->end_text);
+        rl_run_destroy(run);
+        return rc;
+    }
+    char *nl = strchr(err, '\n');
+    if (nl)
+        *nl = '\0';
+    snprintf(res->error, sizeof res->error,
+             "the program's own search claims the check '%.40s' fails "
+             "under schedule %.40s, but racelab's replay of it %.50s: not "
+             "believed",
+             res->check, res->choices,
+             run ? "passes that check" : err[0] ? err : "cannot run");
+    rl_run_destroy(run);
+    free(res->choices);
+    res->choices = NULL;
+    res->found = false;
+    res->stop = RL_EXPLORE_ERROR;
+    return -1;
+}
 
 /* rl_explore of an external program: the search runs in the child. */
 int rl_mirror_explore(const struct rl_explore_config *cfg,
@@ -685,6 +768,9 @@ int rl_mirror_explore(const struct rl_explore_config *cfg,
                   m->error[0] ? m->error : "the program could not be explored");
         rc = -1;
     }
+    bool judged = m->observe_size > 0;
     mirror_free(m);
+    if (rc >= 0 && judged && res->found && res->choices)
+        rc = explore_rejudge(cfg, res, rc);
     return rc;
 }

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mirror_frame.c - applying what a child sends to its mirror run (see
- * mirror.c): records, frames and an exploration's result. Nothing is
- * trusted: every count and id is checked against the run and the limits
- * of the engine before it is used, and a message must be read exactly to
- * its end; a false return ends the run as a protocol error.
+ * mirror.c): records, frames, an exercise's final state (OBSERVE) and an
+ * exploration's result. Nothing is trusted: every count and id is checked
+ * against the run and the limits of the engine before it is used, and a
+ * message must be read exactly to its end; a false return ends the run as
+ * a protocol error. A judged exercise's checks are not taken from its
+ * frame (see take_failures): rl_run_evaluate computes them here.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +113,40 @@ static struct rl_obj *mirror_obj(struct rl_run *run, int id)
         run->objs[id] = o;
     }
     return run->objs[id];
+}
+
+/* A judged run that has ended: the failures the child's threads reported
+ * with rl_fail() during the run - those of the child's checks (told) that
+ * a RL_OP_FAIL record names and that failed - come first, at the index
+ * the records name them by, as in the child. When the run stopped there
+ * (sim) or did not finish, they are the verdict, the scenario's check
+ * not running; otherwise that check reports the same names again. A
+ * claimed failure can only count against the program; a claimed pass is
+ * never taken. */
+static void take_failures(struct rl_run *run, const struct rl_check_slot *told,
+                          int ntold)
+{
+    bool named[RL_MAX_CHECKS] = {false};
+    int last = -1;
+    for (uint64_t seq = rl_run_record_first(run);
+         seq > 0 && seq <= run->rec_last; seq++) {
+        const struct rl_record *rec = rl_run_record(run, seq);
+        if (rec && rec->op == RL_OP_FAIL && rec->arg >= 0 && rec->arg < ntold &&
+            !told[rec->arg].ok) {
+            named[rec->arg] = true;
+            if (rec->arg > last)
+                last = (int)rec->arg;
+        }
+    }
+    run->nchecks = 0;
+    for (int i = 0; i <= last; i++) {
+        if (!named[i])
+            continue;
+        struct rl_check_slot *c = &run->checks[run->nchecks++];
+        *c = told[i];
+        c->name[sizeof c->name - 1] = '\0';
+        c->message[sizeof c->message - 1] = '\0';
+    }
 }
 
 /* FRAME: bring the mirror up to date. Returns false if the frame lies
@@ -228,11 +265,19 @@ bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
         rl_run_text_add(run, text, strlen(text));
         free(text);
     }
-    /* Checks, once the run has ended. */
+    /* Misuse, for the engine's "no misuse" check of a judged run. */
+    uint64_t misuses = wire_get_u64(r);
+    wire_get_str(r, run->misuse_first, sizeof run->misuse_first);
+    atomic_store(&run->misuse_count, misuses);
+    /* Checks, once the run has ended: the child's (a plain C program), or
+     * for a judged exercise none of them but the failures rl_fail()
+     * reported (see below); rl_run_evaluate computes the rest here. */
+    static _Thread_local struct rl_check_slot told[RL_MAX_CHECKS];
+    int ntold = 0;
     if (wire_get_u8(r)) {
-        int n = wire_get_range(r, 0, RL_MAX_CHECKS);
-        for (int i = 0; i < n && !r->bad; i++) {
-            struct rl_check_slot *c = &run->checks[i];
+        ntold = wire_get_range(r, 0, RL_MAX_CHECKS);
+        for (int i = 0; i < ntold && !r->bad; i++) {
+            struct rl_check_slot *c = &told[i];
             wire_get_str(r, c->name, sizeof c->name);
             c->ok = wire_get_u8(r) != 0;
             c->count = wire_get_i32(r);
@@ -240,8 +285,11 @@ bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
         }
         if (r->bad || end == RL_END_RUNNING)
             return false;
-        run->nchecks = n;
-        run->checked = true;
+        if (m->observe_size == 0) {
+            memcpy(run->checks, told, (size_t)ntold * sizeof *told);
+            run->nchecks = ntold;
+            run->checked = true;
+        }
     }
     if (r->bad || r->off != r->n)
         return false;
@@ -251,7 +299,30 @@ bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
     run->end_msg[sizeof run->end_msg - 1] = '\0';
     m->error[0] = '\0';
     run->end = (enum rl_end)end;
+    if (m->observe_size > 0 && end != RL_END_RUNNING)
+        take_failures(run, told, ntold);
     return true;
+}
+
+/* OBSERVE: a copy of the exercise's final state, exactly as big as the
+ * scenario's state (zero-filled, so that nothing of ours shows through). */
+bool mirror_apply_observe(struct mirror *m, struct wire_reader *r, char *why,
+                          size_t len)
+{
+    size_t n = r->n - r->off;
+    if (m->observe_size == 0) {
+        snprintf(why, len, "a state nobody asked for");
+        return false;
+    }
+    if (n != m->observe_size) {
+        snprintf(why, len, "the child sent %zu bytes of state, expected %zu", n,
+                 m->observe_size);
+        return false;
+    }
+    if (!m->observed)
+        m->observed = rl_xmalloc(m->observe_size);
+    memset(m->observed, 0, m->observe_size);
+    return wire_get(r, m->observed, n);
 }
 
 /* EXPLORED: the search's result. */

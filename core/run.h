@@ -130,6 +130,12 @@ struct rl_external {
     int cpu_s;      /* RLIMIT_CPU of the child; 0 = RL_CHILD_CPU_S */
     int answer_ms;  /* the safety stop: no answer this long ends the run
                        as RL_END_INCOMPLETE; 0 = RL_CHILD_ANSWER_MS */
+    /* > 0: an exercise the parent judges (core/child.h, OBSERVE): the
+     * child sends its final state, exactly this many bytes, and the run's
+     * checks are the program's check on that copy (rl_run_observed) and
+     * the engine's, computed here; the checks the child sends are not
+     * believed. 0: a plain C program, whose checks are the child's. */
+    size_t observe_size;
 };
 
 #define RL_CHILD_CPU_S 20
@@ -381,6 +387,11 @@ enum rl_end rl_run_poll(struct rl_run *run);
 const char *rl_run_output(const struct rl_run *run, size_t *total);
 /* Whether the run mirrors a program in a child process. */
 bool rl_run_is_mirror(const struct rl_run *run);
+/* A judged mirror run (rl_external.observe_size): the copy of the final
+ * state the child sent (observe_size bytes, zero-filled, owned by the
+ * run), or NULL if none came (yet). Plain numbers: a pointer in it is the
+ * child's and means nothing here. */
+void *rl_run_observed(const struct rl_run *run);
 
 enum rl_backend rl_run_backend(const struct rl_run *run);
 enum rl_end rl_run_end(const struct rl_run *run);

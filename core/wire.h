@@ -21,7 +21,8 @@
  * A conversation: the parent sends one request (WIRE_REQ_*); the child
  * answers with any number of WIRE_MSG_RECORDS / WIRE_MSG_QUERY messages
  * and then exactly one WIRE_MSG_FRAME, WIRE_MSG_ERROR, WIRE_MSG_OK or
- * WIRE_MSG_EXPLORED. A QUERY (explore asks whether a failed check counts)
+ * WIRE_MSG_EXPLORED; an OBSERVE comes just before the FRAME that ends an
+ * exercise's run. A QUERY (explore asks whether a failed check counts)
  * is answered by the parent with WIRE_REQ_ANSWER before the child goes on.
  * See child.h for what each carries.
  */
@@ -57,6 +58,8 @@ enum wire_type {
     WIRE_MSG_EXPLORED,     /* the explore result */
     WIRE_MSG_GASP,         /* i32 signal, -1 (exit) or WIRE_GASP_WATCHDOG
                               and a string (why): last words */
+    WIRE_MSG_OBSERVE,      /* the bytes of an exercise's final state (the
+                              payload is the state, nothing else) */
 };
 
 /* A growing output buffer. */

@@ -45,7 +45,7 @@ static void single_body(void *arg)
 /* Create a barrier for 1 thread and start T0. */
 static void *single_setup(const void *impl, const long *params)
 {
-    struct single_state *st = rl_alloc(sizeof *st);
+    struct single_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->waits = params[S_WAITS];
@@ -74,6 +74,7 @@ static const struct ex_scenario single = {
     .params = single_params,
     .nparams = 1,
     .setup = single_setup,
+    .state_size = sizeof(struct single_state),
     .check = single_check,
 };
 
@@ -125,7 +126,7 @@ static void rounds_worker(void *arg)
 /* Create the barrier and the done variables, start the workers. */
 static void *rounds_setup(const void *impl, const long *params)
 {
-    struct rounds_state *st = rl_alloc(sizeof *st);
+    struct rounds_state *st = ex_state_alloc(sizeof *st);
     char name[24];
 
     st->impl = impl;
@@ -162,6 +163,7 @@ static const struct ex_scenario rounds = {
     .params = rounds_params,
     .nparams = 2,
     .setup = rounds_setup,
+    .state_size = sizeof(struct rounds_state),
     .check = rounds_check,
 };
 

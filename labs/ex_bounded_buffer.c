@@ -69,7 +69,7 @@ static void single_body(void *arg)
 /* Create the buffer and start T0. */
 static void *single_setup(const void *impl, const long *params)
 {
-    struct single_state *st = rl_alloc(sizeof *st);
+    struct single_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->capacity = params[S_CAPACITY];
@@ -98,6 +98,7 @@ static const struct ex_scenario single = {
     .params = single_params,
     .nparams = 1,
     .setup = single_setup,
+    .state_size = sizeof(struct single_state),
     .check = single_check,
 };
 
@@ -135,7 +136,16 @@ struct pc_state {
     rl_var *puts_done;    /* puts that returned (atomic steps) */
     rl_var *gets_started; /* gets that were called (atomic steps) */
     struct ex_flag bound; /* "capacity" */
+    /* What the consumers got, summed up by pc_observe for the check. */
+    long problems; /* items never put, or not consumed exactly once */
+    int first;     /* the first problem: enum pc_problem */
+    long first_c;  /* PC_NEVER_PUT: the consumer */
+    long first_v;  /* the item */
+    long first_n;  /* PC_TIMES: how many times it was consumed */
 };
+
+/* What pc_observe found first. */
+enum pc_problem { PC_NONE, PC_NEVER_PUT, PC_NEVER_CONSUMED, PC_TIMES };
 
 /* A producer: put its items in order; check the capacity after each. */
 static void pc_producer(void *arg)
@@ -173,7 +183,7 @@ static void pc_consumer(void *arg)
 /* Create the buffer, start producers P0.. and consumers C0... */
 static void *pc_setup(const void *impl, const long *params)
 {
-    struct pc_state *st = rl_alloc(sizeof *st);
+    struct pc_state *st = ex_state_alloc(sizeof *st);
     char name[24];
 
     st->impl = impl;
@@ -204,17 +214,18 @@ static void *pc_setup(const void *impl, const long *params)
     return st;
 }
 
-/* Every item 1..total got exactly once, and nothing else. */
-static void pc_check(struct rl_run *run, const long *params, void *state)
+/* Tally what the consumers got (their logs live in the run's memory): the
+ * first problem and how many there were. */
+static void pc_observe(const long *params, void *state)
 {
     struct pc_state *st = state;
     long total = params[PC_PRODUCERS] * params[PC_ITEMS];
     unsigned char *seen = rl_alloc((unsigned long)total + 1);
-    long problems = 0;
-    char msg[160] = "";
 
-    ex_flag_report(run, &st->bound, "capacity",
-                   "no put() returned while the buffer was full");
+    st->problems = 0;
+    st->first = PC_NONE;
+    if (seen == NULL)
+        return;
     /* An item that was never put comes first: it explains the others. */
     for (long c = 0; c < st->consumers; c++) {
         const struct consumer *k = &st->cons[c];
@@ -223,33 +234,58 @@ static void pc_check(struct rl_run *run, const long *params, void *state)
             if (v >= 1 && v <= total) {
                 if (seen[v] < 255)
                     seen[v]++;
-            } else if (problems++ == 0) {
-                snprintf(msg, sizeof msg,
-                         "C%ld got item %ld, which was never put", c, v);
+            } else if (st->problems++ == 0) {
+                st->first = PC_NEVER_PUT;
+                st->first_c = c;
+                st->first_v = v;
             }
         }
     }
     for (long v = 1; v <= total; v++) {
-        if (seen[v] == 1)
+        if (seen[v] == 1 || st->problems++ > 0)
             continue;
-        if (problems++ > 0)
-            continue;
-        if (seen[v] == 0)
-            snprintf(msg, sizeof msg, "item %ld was never consumed", v);
-        else if (seen[v] == 2)
-            snprintf(msg, sizeof msg, "item %ld was consumed twice", v);
-        else
-            snprintf(msg, sizeof msg, "item %ld was consumed %d times", v,
-                     seen[v]);
+        st->first = seen[v] == 0 ? PC_NEVER_CONSUMED : PC_TIMES;
+        st->first_v = v;
+        st->first_n = seen[v];
     }
-    if (problems == 0)
+}
+
+/* Every item 1..total got exactly once, and nothing else. */
+static void pc_check(struct rl_run *run, const long *params, void *state)
+{
+    struct pc_state *st = state;
+    long total = params[PC_PRODUCERS] * params[PC_ITEMS];
+    char msg[160] = "";
+
+    ex_flag_report(run, &st->bound, "capacity",
+                   "no put() returned while the buffer was full");
+    switch (st->first) {
+    case PC_NEVER_PUT:
+        snprintf(msg, sizeof msg, "C%ld got item %ld, which was never put",
+                 st->first_c, st->first_v);
+        break;
+    case PC_NEVER_CONSUMED:
+        snprintf(msg, sizeof msg, "item %ld was never consumed", st->first_v);
+        break;
+    case PC_TIMES:
+        if (st->first_n == 2)
+            snprintf(msg, sizeof msg, "item %ld was consumed twice",
+                     st->first_v);
+        else
+            snprintf(msg, sizeof msg, "item %ld was consumed %ld times",
+                     st->first_v, st->first_n);
+        break;
+    default:
+        break;
+    }
+    if (st->problems == 0)
         rl_check(run, "each item once", true,
                  "all %ld items were consumed exactly once", total);
-    else if (problems == 1)
+    else if (st->problems == 1)
         rl_check(run, "each item once", false, "%s", msg);
     else
         rl_check(run, "each item once", false, "%s (%ld problems in all)", msg,
-                 problems);
+                 st->problems);
 }
 
 static const struct ex_scenario pc = {
@@ -260,6 +296,8 @@ static const struct ex_scenario pc = {
     .params = pc_params,
     .nparams = 4,
     .setup = pc_setup,
+    .state_size = sizeof(struct pc_state),
+    .observe = pc_observe,
     .check = pc_check,
 };
 
@@ -283,6 +321,8 @@ static const struct ex_scenario waiters = {
     .params = waiters_params,
     .nparams = 4,
     .setup = pc_setup,
+    .state_size = sizeof(struct pc_state),
+    .observe = pc_observe,
     .check = pc_check,
 };
 

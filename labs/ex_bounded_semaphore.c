@@ -75,7 +75,7 @@ static void single_body(void *arg)
 /* Create the semaphore and start T0. */
 static void *single_setup(const void *impl, const long *params)
 {
-    struct single_state *st = rl_alloc(sizeof *st);
+    struct single_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->value = params[S_VALUE];
@@ -105,6 +105,7 @@ static const struct ex_scenario single = {
     .params = single_params,
     .nparams = 1,
     .setup = single_setup,
+    .state_size = sizeof(struct single_state),
     .check = single_check,
 };
 
@@ -158,7 +159,7 @@ static void over_body(void *arg)
 /* Create the semaphore and start T0. */
 static void *over_setup(const void *impl, const long *params)
 {
-    struct over_state *st = rl_alloc(sizeof *st);
+    struct over_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->value = params[S_VALUE];
@@ -188,6 +189,7 @@ static const struct ex_scenario over = {
     .params = single_params,
     .nparams = 1,
     .setup = over_setup,
+    .state_size = sizeof(struct over_state),
     .check = over_check,
 };
 
@@ -203,6 +205,7 @@ struct cover_state {
     rl_event *taken; /* T0 holds its unit */
     int rc[2];       /* each release's status (written by its thread) */
     bool done[2];    /* each thread finished (written by it) */
+    long final;      /* the count at the end (cover_observe) */
 };
 
 /* T0: acquire, let T1 go, release. */
@@ -229,7 +232,7 @@ static void cover_t1(void *arg)
 /* Create the semaphore and the event, start T0 and T1. */
 static void *cover_setup(const void *impl, const long *params)
 {
-    struct cover_state *st = rl_alloc(sizeof *st);
+    struct cover_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->value = params[S_VALUE];
@@ -240,19 +243,29 @@ static void *cover_setup(const void *impl, const long *params)
     return st;
 }
 
+/* The count at the end, for the check (once both threads are done). */
+static void cover_observe(const long *params, void *state)
+{
+    struct cover_state *st = state;
+
+    (void)params;
+    if (st->done[0] && st->done[1])
+        st->final = st->impl->value(st->s);
+}
+
 /* Exactly one release succeeded, the other was refused, the count is back
  * at its bound. */
 static void cover_check(struct rl_run *run, const long *params, void *state)
 {
     struct cover_state *st = state;
-    (void)params;
+    long value = params[S_VALUE];
     if (!st->done[0] || !st->done[1])
         return;
     int ok = (st->rc[0] == RL_OK) + (st->rc[1] == RL_OK);
     int refused =
         (st->rc[0] == RL_ERR_TOO_MANY) + (st->rc[1] == RL_ERR_TOO_MANY);
-    long v = st->impl->value(st->s);
-    if (ok == 1 && refused == 1 && v == st->value)
+    long v = st->final;
+    if (ok == 1 && refused == 1 && v == value)
         rl_check(run, "concurrent over-release", true,
                  "of two releases at once on a semaphore one below its "
                  "bound, one succeeded and one returned RL_ERR_TOO_MANY");
@@ -261,8 +274,8 @@ static void cover_check(struct rl_run *run, const long *params, void *state)
                  "two releases at once on a BoundedSemaphore(%ld) one below "
                  "its bound returned %s (T0) and %s (T1), count %ld; "
                  "expected one RL_OK, one RL_ERR_TOO_MANY, count %ld",
-                 st->value, ex_status_name(st->rc[0]),
-                 ex_status_name(st->rc[1]), v, st->value);
+                 value, ex_status_name(st->rc[0]),
+                 ex_status_name(st->rc[1]), v, value);
 }
 
 static const struct ex_scenario cover = {
@@ -273,6 +286,8 @@ static const struct ex_scenario cover = {
     .params = single_params,
     .nparams = 1,
     .setup = cover_setup,
+    .state_size = sizeof(struct cover_state),
+    .observe = cover_observe,
     .check = cover_check,
 };
 
@@ -330,7 +345,7 @@ static void limit_main(void *arg)
 /* Create the semaphore, start the workers and main. */
 static void *limit_setup(const void *impl, const long *params)
 {
-    struct limit_state *st = rl_alloc(sizeof *st);
+    struct limit_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->threads = params[L_THREADS];
@@ -350,7 +365,7 @@ static void limit_check(struct rl_run *run, const long *params, void *state)
     struct limit_state *st = state;
     long value = params[L_VALUE];
 
-    ex_section_report(run, &st->section);
+    ex_section_report(run, &st->section, "limit", value);
     ex_flag_report(run, &st->release, "release by holder",
                    "every release() after an acquire() returned RL_OK");
     if (!st->done)
@@ -373,6 +388,7 @@ static const struct ex_scenario limit = {
     .params = limit_params,
     .nparams = 3,
     .setup = limit_setup,
+    .state_size = sizeof(struct limit_state),
     .check = limit_check,
 };
 

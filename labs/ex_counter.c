@@ -56,7 +56,7 @@ static void single_body(void *arg)
 /* Create the counter and start T0. */
 static void *single_setup(const void *impl, const long *params)
 {
-    struct single_state *st = rl_alloc(sizeof *st);
+    struct single_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->iters = params[S_ITERS];
@@ -86,6 +86,7 @@ static const struct ex_scenario single = {
     .params = single_params,
     .nparams = 1,
     .setup = single_setup,
+    .state_size = sizeof(struct single_state),
     .check = single_check,
 };
 
@@ -130,7 +131,7 @@ static void concurrent_main(void *arg)
 /* Create the counter, start the workers T0.. and main. */
 static void *concurrent_setup(const void *impl, const long *params)
 {
-    struct concurrent_state *st = rl_alloc(sizeof *st);
+    struct concurrent_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->threads = params[C_THREADS];
@@ -174,6 +175,7 @@ static const struct ex_scenario concurrent = {
     .params = concurrent_params,
     .nparams = 2,
     .setup = concurrent_setup,
+    .state_size = sizeof(struct concurrent_state),
     .check = concurrent_check,
 };
 
@@ -192,6 +194,7 @@ static const struct ex_scenario three = {
     .params = three_params,
     .nparams = 2,
     .setup = concurrent_setup,
+    .state_size = sizeof(struct concurrent_state),
     .check = concurrent_check,
 };
 

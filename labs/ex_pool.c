@@ -49,7 +49,7 @@ static void single_body(void *arg)
 /* Create the pool and start T0. */
 static void *single_setup(const void *impl, const long *params)
 {
-    struct single_state *st = rl_alloc(sizeof *st);
+    struct single_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->k = params[S_K];
@@ -78,6 +78,7 @@ static const struct ex_scenario single = {
     .params = single_params,
     .nparams = 1,
     .setup = single_setup,
+    .state_size = sizeof(struct single_state),
     .check = single_check,
 };
 
@@ -115,7 +116,7 @@ static void limit_worker(void *arg)
 /* Create the pool, start the workers. */
 static void *limit_setup(const void *impl, const long *params)
 {
-    struct limit_state *st = rl_alloc(sizeof *st);
+    struct limit_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->iters = params[L_ITERS];
@@ -131,8 +132,7 @@ static void limit_check(struct rl_run *run, const long *params, void *state)
 {
     struct limit_state *st = state;
 
-    (void)params;
-    ex_section_report(run, &st->section);
+    ex_section_report(run, &st->section, "limit", params[L_K]);
 }
 
 static const struct ex_scenario limit = {
@@ -143,6 +143,7 @@ static const struct ex_scenario limit = {
     .params = limit_params,
     .nparams = 3,
     .setup = limit_setup,
+    .state_size = sizeof(struct limit_state),
     .check = limit_check,
 };
 
@@ -186,7 +187,7 @@ static void parallel_worker(void *arg)
 /* Create the pool and the Barrier(k), start k workers. */
 static void *parallel_setup(const void *impl, const long *params)
 {
-    struct parallel_state *st = rl_alloc(sizeof *st);
+    struct parallel_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->k = params[P_K];
@@ -221,6 +222,7 @@ static const struct ex_scenario parallel = {
     .params = parallel_params,
     .nparams = 2,
     .setup = parallel_setup,
+    .state_size = sizeof(struct parallel_state),
     .check = parallel_check,
 };
 

@@ -72,7 +72,7 @@ static void single_body(void *arg)
 /* Create the RLock and start T0. */
 static void *single_setup(const void *impl, const long *params)
 {
-    struct single_state *st = rl_alloc(sizeof *st);
+    struct single_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->depth = params[S_DEPTH];
@@ -104,6 +104,7 @@ static const struct ex_scenario single = {
     .params = single_params,
     .nparams = 1,
     .setup = single_setup,
+    .state_size = sizeof(struct single_state),
     .check = single_check,
 };
 
@@ -122,6 +123,7 @@ struct nesting_state {
     struct rlock *r;
     long threads, iters, depth;
     rl_var *shared;            /* guarded by the RLock */
+    long final;                /* shared at the end (nesting_observe) */
     struct ex_section section; /* "mutual exclusion" */
     struct ex_flag owner;      /* "release by owner" */
 };
@@ -168,7 +170,7 @@ static void nesting_worker(void *arg)
 /* Create the RLock and the shared variable, start the workers. */
 static void *nesting_setup(const void *impl, const long *params)
 {
-    struct nesting_state *st = rl_alloc(sizeof *st);
+    struct nesting_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->threads = params[N_THREADS];
@@ -182,14 +184,23 @@ static void *nesting_setup(const void *impl, const long *params)
     return st;
 }
 
+/* The shared value at the end, for the check. */
+static void nesting_observe(const long *params, void *state)
+{
+    struct nesting_state *st = state;
+
+    (void)params;
+    st->final = rl_var_peek(st->shared);
+}
+
 /* One thread at a time held the RLock; no increment was lost. */
 static void nesting_check(struct rl_run *run, const long *params, void *state)
 {
     struct nesting_state *st = state;
     long expected = 2 * params[N_THREADS] * params[N_ITERS];
-    long got = rl_var_peek(st->shared);
+    long got = st->final;
 
-    ex_section_report(run, &st->section);
+    ex_section_report(run, &st->section, "mutual exclusion", 1);
     ex_flag_report(run, &st->owner, "release by owner",
                    "every release by the owner returned RL_OK");
     if (got == expected)
@@ -208,6 +219,8 @@ static const struct ex_scenario nesting = {
     .params = nesting_params,
     .nparams = 3,
     .setup = nesting_setup,
+    .state_size = sizeof(struct nesting_state),
+    .observe = nesting_observe,
     .check = nesting_check,
 };
 
@@ -261,7 +274,7 @@ static void nonowner_t1(void *arg)
 /* Create the RLock and two events, start T0 and T1. */
 static void *nonowner_setup(const void *impl, const long *params)
 {
-    struct nonowner_state *st = rl_alloc(sizeof *st);
+    struct nonowner_state *st = ex_state_alloc(sizeof *st);
 
     (void)params;
     st->impl = impl;
@@ -302,6 +315,7 @@ static const struct ex_scenario nonowner = {
     .params = NULL,
     .nparams = 0,
     .setup = nonowner_setup,
+    .state_size = sizeof(struct nonowner_state),
     .check = nonowner_check,
 };
 
@@ -321,6 +335,8 @@ static const struct ex_scenario three = {
     .params = three_params,
     .nparams = 3,
     .setup = nesting_setup,
+    .state_size = sizeof(struct nesting_state),
+    .observe = nesting_observe,
     .check = nesting_check,
 };
 

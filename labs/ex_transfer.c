@@ -72,7 +72,7 @@ static void single_body(void *arg)
 /* Create a bank of 3 accounts of 100 and start T0. */
 static void *single_setup(const void *impl, const long *params)
 {
-    struct single_state *st = rl_alloc(sizeof *st);
+    struct single_state *st = ex_state_alloc(sizeof *st);
 
     (void)params;
     st->impl = impl;
@@ -102,6 +102,7 @@ static const struct ex_scenario single = {
     .params = NULL,
     .nparams = 0,
     .setup = single_setup,
+    .state_size = sizeof(struct single_state),
     .check = single_check,
 };
 
@@ -169,7 +170,7 @@ static void concurrent_main(void *arg)
 /* Create the bank, start the workers T0.. and main. */
 static void *concurrent_setup(const void *impl, const long *params)
 {
-    struct concurrent_state *st = rl_alloc(sizeof *st);
+    struct concurrent_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->accounts = params[C_ACCOUNTS];
@@ -231,6 +232,7 @@ static const struct ex_scenario concurrent = {
     .params = concurrent_params,
     .nparams = 4,
     .setup = concurrent_setup,
+    .state_size = sizeof(struct concurrent_state),
     .check = concurrent_check,
 };
 

@@ -104,7 +104,9 @@ static void ex_lab_external_fill(struct lab_inst *inst)
                  "%.4000s/exercises/%s.c", home, ex);
     inst->build.kind = RL_BUILD_EXERCISE;
     inst->build.exercise = ex;
-    inst->build.api_only = inst->submission != NULL; /* as graded */
+    /* As graded, the tree's exercises/NAME.c too: the include path holds
+     * only the student API (core/program.h), never racelab's sources. */
+    inst->build.api_only = true;
     inst->build.sources[0] = inst->ext_source;
     snprintf(inst->ext_args[0], sizeof inst->ext_args[0], "%s", el->name);
     lab_inst_params_text(inst, inst->ext_args[1], sizeof inst->ext_args[1]);
@@ -112,12 +114,24 @@ static void ex_lab_external_fill(struct lab_inst *inst)
     inst->external.argv[0] = inst->ext_args[0];
     inst->external.argv[1] = inst->ext_args[1];
     inst->external.argv[2] = inst->backend == RL_BACKEND_OS ? "os" : "sim";
+    inst->external.observe_size = el->sc->state_size; /* racelab judges */
 }
 
+/* The lab's check: on the state here, or - the student variant, built
+ * apart - on the copy of the child's final state, in this process with
+ * this instance's scenario and parameters (core/child.h, OBSERVE): the
+ * child's own checks are not believed. No copy (the run did not end
+ * well): the engine's checks say why. */
 static void ex_lab_check(struct rl_run *run, struct lab_inst *inst)
 {
     const struct ex_lab *el = (const struct ex_lab *)inst->lab;
-    el->sc->check(run, inst->params, inst->state);
+    if (!rl_run_is_mirror(run)) {
+        ex_scenario_judge(el->sc, run, inst->params, inst->state);
+        return;
+    }
+    void *copy = rl_run_observed(run);
+    if (copy != NULL)
+        el->sc->check(run, inst->params, copy);
 }
 
 int ex_lab_name(const char *exercise, const char *scenario, int main_scenario,

@@ -122,20 +122,49 @@ int ex_inst_set(struct ex_inst *in, const char *key, long value, char *err,
     return -1;
 }
 
+/* The size the running setup's ex_state_alloc asked for (setup runs on
+ * the thread that creates the run). */
+static _Thread_local size_t state_allocated;
+
+/* A scenario's state, its size noted. */
+void *ex_state_alloc(size_t size)
+{
+    state_allocated = size;
+    return rl_alloc(size);
+}
+
 /* Program setup: run the scenario's setup with the bound implementation. */
 static void inst_setup(void *ctx)
 {
     struct ex_inst *in = ctx;
 
+    state_allocated = 0;
     in->state = in->sc->setup(in->impl, in->params);
+    in->state_allocated = state_allocated;
 }
 
-/* Program check: the scenario's check on the final state. */
+/* Judge state here: observe, then check. */
+void ex_scenario_judge(const struct ex_scenario *sc, struct rl_run *run,
+                       const long *params, void *state)
+{
+    if (sc->observe)
+        sc->observe(params, state);
+    sc->check(run, params, state);
+}
+
+/* Program check: the scenario's check on the final state - for a mirror
+ * run, on the copy the child sent (none: the engine's checks say why). */
 static void inst_check(struct rl_run *run, void *ctx)
 {
     struct ex_inst *in = ctx;
 
-    in->sc->check(run, in->params, in->state);
+    if (rl_run_is_mirror(run)) {
+        void *copy = rl_run_observed(run);
+        if (copy != NULL)
+            in->sc->check(run, in->params, copy);
+        return;
+    }
+    ex_scenario_judge(in->sc, run, in->params, in->state);
 }
 
 /* The engine program of in. */
@@ -197,7 +226,8 @@ void ex_flag_report(struct rl_run *run, const struct ex_flag *f,
     if (f->failures == 0)
         rl_check(run, check, true, "%s", ok_message);
     else
-        rl_check(run, check, false, "%s", f->message);
+        rl_check(run, check, false, "%.*s", (int)sizeof f->message,
+                 f->message);
 }
 
 /* Create the section's "inside" counter. */
@@ -228,11 +258,12 @@ void ex_section_leave(struct ex_section *s)
 }
 
 /* Report the section's check. */
-void ex_section_report(struct rl_run *run, const struct ex_section *s)
+void ex_section_report(struct rl_run *run, const struct ex_section *s,
+                       const char *check, long limit)
 {
     char ok[80];
 
     snprintf(ok, sizeof ok, "at most %ld thread%s inside the section at once",
-             s->limit, s->limit == 1 ? " was" : "s were");
-    ex_flag_report(run, &s->flag, s->check, ok);
+             limit, limit == 1 ? " was" : "s were");
+    ex_flag_report(run, &s->flag, check, ok);
 }

@@ -12,9 +12,13 @@
  * threads checking safety, a misuse checking the Python-style error. Its
  * setup takes the table and the parameter values, creates the exercise
  * object and starts the threads through the student API; its check judges
- * the final state with rl_check(). Violations seen during the run (two
- * threads inside a section at once) are also reported at once with
- * rl_fail(), so the trace shows the step where it happened.
+ * the final state with rl_check(), reading only plain values of the state:
+ * for an exercise built apart it runs in racelab's process on a copy of
+ * the state the child sent (core/child.h, OBSERVE), so what it needs from
+ * objects an observe hook copies into plain fields where the threads ran.
+ * Violations seen during the run (two threads inside a section at once)
+ * are also reported at once with rl_fail(), so the trace shows the step
+ * where it happened.
  *
  * Check names and messages are what a student reads: they say what was
  * expected and what happened in the terms of the exercise ("counter = 5,
@@ -59,12 +63,27 @@ struct ex_scenario {
     const struct lab_param *params;
     int nparams;
     /* Create the exercise object from impl (a const struct NAME_impl *),
-     * start the threads, and return the scenario's state (rl_alloc'd).
-     * The run is current; params are in the order of `params`. */
+     * start the threads, and return the scenario's state (allocated with
+     * ex_state_alloc, state_size bytes). The run is current; params are
+     * in the order of `params`. */
     void *(*setup)(const void *impl, const long *params);
+    /* sizeof the state's struct: what a child sends for racelab to judge
+     * (core/child.h, OBSERVE). check_exercises tests it against the size
+     * setup allocates. */
+    size_t state_size;
+    /* May be NULL. Runs where the threads ran, once every thread has
+     * finished and just before check there: copies into plain fields of
+     * the state what check needs from objects or from the implementation
+     * (rl_var_peek, the implementation's functions), so that check reads
+     * only numbers and can judge a copy of the state in racelab's process
+     * (a pointer in the copy is the child's and means nothing there). */
+    void (*observe)(const long *params, void *state);
     /* Judge the final state with rl_check(). Threads that did not finish
      * (deadlock, step limit) are the engine's to report; a check whose
-     * outcome depends on them is skipped. */
+     * outcome depends on them is skipped. For an exercise built apart
+     * this runs in racelab's process on a copy of the state: it never
+     * follows a pointer of the state, indexes arrays only with params
+     * (racelab's own), and reads text fields only within their size. */
     void (*check)(struct rl_run *run, const long *params, void *state);
 };
 
@@ -104,6 +123,7 @@ struct ex_inst {
     const void *impl;            /* a const struct NAME_impl * */
     long params[LAB_MAX_PARAMS]; /* in sc->params order */
     void *state;                 /* set by the setup */
+    size_t state_allocated;      /* what setup's ex_state_alloc asked for */
 };
 
 /* Bind sc and impl, with the parameter defaults of backend. */
@@ -113,7 +133,10 @@ void ex_inst_init(struct ex_inst *in, const struct ex_scenario *sc,
  * key or a value out of bounds. */
 int ex_inst_set(struct ex_inst *in, const char *key, long value, char *err,
                 size_t errlen);
-/* The engine program of in (ctx = in, which must outlive the run). */
+/* The engine program of in (ctx = in, which must outlive the run). To
+ * run it in a child (program.external, labs/child/ex_main.c), set the
+ * external's observe_size to in->sc->state_size: racelab then judges the
+ * copy of the state the child sends (core/child.h, OBSERVE). */
 struct rl_program ex_program(struct ex_inst *in);
 
 /* Register var, a `static const struct ex_exercise` of labs/ex_NAME.c,
@@ -124,6 +147,14 @@ struct rl_program ex_program(struct ex_inst *in);
         __attribute__((used, section("rl_exercises"))) = &(var)
 
 /* ---- helpers for the scenario files -------------------------------------- */
+
+/* A scenario's state: rl_alloc(size), the size noted for the ex_inst
+ * whose setup runs (ex_inst.state_allocated). Setup only. */
+void *ex_state_alloc(size_t size);
+
+/* Judge state in this process: the scenario's observe, then its check. */
+void ex_scenario_judge(const struct ex_scenario *sc, struct rl_run *run,
+                       const long *params, void *state);
 
 /* The C name of a status code, for messages: "RL_ERR_NOT_OWNER". */
 const char *ex_status_name(int status);
@@ -140,8 +171,9 @@ struct ex_flag {
 /* Record a failure of check `check`. Called by lab threads. */
 void ex_flag_fail(struct ex_flag *f, const char *check, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Report check `check` on run: failed with the first message, or passed
- * with ok_message. Called by a scenario's check. */
+/* Report check `check` on run: failed with the first message (read
+ * within its size: on a copy it may lack its NUL), or passed with
+ * ok_message. Called by a scenario's check. */
 void ex_flag_report(struct rl_run *run, const struct ex_flag *f,
                     const char *check, const char *ok_message);
 
@@ -161,7 +193,10 @@ void ex_section_init(struct ex_section *s, long limit, const char *check);
 long ex_section_enter(struct ex_section *s);
 /* The calling thread leaves. */
 void ex_section_leave(struct ex_section *s);
-/* Report the section's check ("at most 1 thread was inside at once"). */
-void ex_section_report(struct rl_run *run, const struct ex_section *s);
+/* Report the section's check ("at most 1 thread was inside at once"):
+ * check is its name, limit its limit (the caller's, not the state's
+ * pointer: the state may be a copy). */
+void ex_section_report(struct rl_run *run, const struct ex_section *s,
+                       const char *check, long limit);
 
 #endif

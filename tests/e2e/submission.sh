@@ -236,5 +236,34 @@ expect_error "tui LAB --submission with a compile error" \
     "racelab: $WORK/broken/counter.c:2:9: $out" \
     env LC_ALL=C "$RACELAB" tui counter --submission "$WORK/broken"
 
+# ---- only the student API is global in the exercise library -----------------
+# librlex.a's defined global symbols are exactly the functions of
+# core/racelab.h and main: everything else of the engine is local to it.
+LIBDIR=$(dirname "$RACELAB")
+[ -f "$LIBDIR/librlex.a" ] || LIBDIR=$LIBDIR/build
+{ grep -oE '\<rl_[a-z_]+\(' "$SRC/core/racelab.h" | tr -d '('; echo main; } |
+    sort -u >"$WORK/api.txt"
+nm -g --defined-only "$LIBDIR/librlex.a" | awk 'NF == 3 { print $3 }' |
+    sort -u >"$WORK/globals.txt"
+if cmp -s "$WORK/api.txt" "$WORK/globals.txt"; then
+    ok "librlex.a: the student API and main are its only globals"
+else
+    bad "librlex.a: globals differ from the student API" \
+        "$(diff "$WORK/api.txt" "$WORK/globals.txt" | head -5 | tr '\n' ' ')"
+fi
+
+# The plain-C runtime likewise: only what a program's link calls, the
+# linker's __wrap_ functions and the compiler's __tsan_ hooks.
+others=$(nm -g --defined-only "$LIBDIR/librlprt.a" | awk 'NF == 3 { print $3 }' |
+    grep -v '^__wrap_' | grep -v '^__tsan_' | head -3 | tr '\n' ' ')
+nm -g --defined-only "$LIBDIR/librlprt.a" | awk '$3 ~ /^__wrap_/ { print $3 }' |
+    sort >"$WORK/wraps.txt"
+grep '^__wrap_' "$LIBDIR/exports/librlprt.keep" | sort >"$WORK/wraps-want.txt"
+if [ -z "$others" ] && cmp -s "$WORK/wraps.txt" "$WORK/wraps-want.txt"; then
+    ok "librlprt.a: only the __wrap_ functions of PLAINC_WRAPS and __tsan_ hooks"
+else
+    bad "librlprt.a: other globals" "$others $(diff "$WORK/wraps.txt" "$WORK/wraps-want.txt" | head -3 | tr '\n' ' ')"
+fi
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

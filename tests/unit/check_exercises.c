@@ -626,6 +626,79 @@ START_TEST(test_registry)
 }
 END_TEST
 
+/* Every scenario's state_size is what its setup allocates: the bytes a
+ * child sends for racelab to judge (core/child.h, OBSERVE). */
+START_TEST(test_state_size)
+{
+    for (int i = 0; i < NEXERCISES; i++) {
+        const struct ex_exercise *ex = ex_exercise_at(i);
+        for (int s = 0; s < ex->nscenarios; s++) {
+            const struct ex_scenario *sc = ex->scenarios[s];
+            struct ex_inst in;
+            struct rl_run_config cfg;
+            char err[256];
+            ex_inst_init(&in, sc, impls[i].reference, RL_BACKEND_SIM);
+            memset(&cfg, 0, sizeof cfg);
+            cfg.program = ex_program(&in);
+            cfg.sched.kind = RL_SCHED_RR;
+            cfg.sched.quantum = 1;
+            struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+            ck_assert_msg(run != NULL, "%s", err);
+            ck_assert_msg(sc->state_size > 0 &&
+                              in.state_allocated == sc->state_size,
+                          "%s %s: state_size %zu, setup allocates %zu",
+                          ex->name, sc->name, sc->state_size,
+                          in.state_allocated);
+            rl_run_destroy(run);
+        }
+    }
+}
+END_TEST
+
+/* A scenario's check judges a copy of the state in racelab's process: on
+ * a hostile copy (every byte 0x01: each pointer a bad address, each count
+ * huge, each bool true; or all zero) it never follows a pointer of the
+ * state nor indexes past an array, and reports what it read. */
+START_TEST(test_check_hostile_state)
+{
+    static const unsigned char fills[] = {0x01, 0x00};
+    for (int i = 0; i < NEXERCISES; i++) {
+        const struct ex_exercise *ex = ex_exercise_at(i);
+        for (int s = 0; s < ex->nscenarios; s++) {
+            const struct ex_scenario *sc = ex->scenarios[s];
+            for (size_t f = 0; f < sizeof fills; f++) {
+                struct ex_inst in;
+                struct rl_run_config cfg;
+                char err[256];
+                ex_inst_init(&in, sc, impls[i].reference, RL_BACKEND_SIM);
+                memset(&cfg, 0, sizeof cfg);
+                cfg.program = ex_program(&in);
+                cfg.sched.kind = RL_SCHED_RR;
+                cfg.sched.quantum = 1;
+                struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+                ck_assert_msg(run != NULL, "%s", err);
+                void *copy = malloc(sc->state_size);
+                ck_assert_ptr_nonnull(copy);
+                memset(copy, fills[f], sc->state_size);
+                sc->check(run, in.params, copy);
+                free(copy);
+                if (i == 0 && s == 0 && fills[f] == 0x01) {
+                    struct rl_check_result c;
+                    ck_assert_int_eq(rl_run_check_count(run), 1);
+                    rl_run_check(run, 0, &c);
+                    ck_assert_str_eq(c.name, "final value");
+                    ck_assert_str_eq(c.message,
+                                     "counter = 72340172838076673, expected "
+                                     "6: 72340172838076667 more than the "
+                                     "increments made");
+                }
+                rl_run_destroy(run);
+            }
+        }
+    }
+}
+END_TEST
+
 /* Defaults per backend; out-of-range and unknown keys are refused. */
 START_TEST(test_params)
 {
@@ -688,6 +761,8 @@ static Suite *exercises_suite(void)
     tc = tcase_create("registry");
     tcase_set_timeout(tc, 10);
     tcase_add_test(tc, test_registry);
+    tcase_add_test(tc, test_state_size);
+    tcase_add_test(tc, test_check_hostile_state);
     tcase_add_test(tc, test_params);
     tcase_add_test(tc, test_params_used);
     suite_add_tcase(s, tc);

@@ -27,6 +27,7 @@
 #include "../../core/wire.h"
 #include "../../core/racelab.h"
 #include "../../core/run.h"
+#include "../../labs/exercise_scenarios.h"
 #include "../../labs/lab.h"
 #include "../../tui/screen/session.h"
 
@@ -86,6 +87,12 @@ static void bad_body(void *arg)
         }
         if (strcmp(mode, "print") == 0)
             printf("T1 says hi\n"), fflush(stdout);
+        if (strncmp(mode, "forge", 5) == 0) {
+            /* The engine is linked here: claim a pass from inside. */
+            rl_check(rl_current, "sneaky", true, "forged pass");
+            if (strcmp(mode, "forge-fail") == 0)
+                rl_fail("x check", "T1 saw x wrong");
+        }
     }
     rl_store(v, rl_load(v) + 1);
 }
@@ -99,6 +106,41 @@ static void bad_setup(void *ctx)
     v = rl_var_create("x", 0);
     rl_thread_start("T0", bad_body, ctx);
     rl_thread_start("T1", bad_body, ctx);
+}
+
+/* The state a judged child sends (OBSERVE): x at the end. */
+struct forge_state {
+    long x;
+    long pad;
+};
+
+/* The child's check: claims a pass, whatever happened ("forge-explore":
+ * a failure, whatever happened). */
+static void forge_check(struct rl_run *run, void *ctx)
+{
+    if (strcmp(ctx, "forge-explore") == 0)
+        rl_check(run, "x value", false, "forged failure");
+    else
+        rl_check(run, "x value", true, "x = 4, as expected (forged)");
+}
+
+/* OBSERVE: the true x; "observe-size": 12 bytes, not 16. */
+static const void *forge_observe(void *ctx, size_t *size)
+{
+    static struct forge_state st;
+    st.x = rl_var_peek(v);
+    *size = strcmp(ctx, "observe-size") == 0 ? 12 : sizeof st;
+    return &st;
+}
+
+/* The parent's check of a judged run: x must be 4 (two threads, two
+ * increments each). */
+static void judge_check(struct rl_run *run, void *ctx)
+{
+    (void)ctx;
+    const struct forge_state *st = rl_run_observed(run);
+    ck_assert_ptr_nonnull(st);
+    rl_check(run, "x value", st->x == 4, "x = %ld, expected 4", st->x);
 }
 
 /* The child's side: argv[1] = "lab" NAME VARIANT PARAMS [os], or a
@@ -123,6 +165,12 @@ static int child_main(int argc, char **argv)
     } else {
         prog.setup = bad_setup;
         prog.ctx = argv[1];
+        if (strncmp(argv[1], "forge", 5) == 0 ||
+            strcmp(argv[1], "observe-size") == 0) {
+            prog.check = forge_check;
+            if (strcmp(argv[1], "forge-plain") != 0)
+                rl_child_set_observe(forge_observe, argv[1]);
+        }
     }
     return rl_child_main(&prog, argc, argv);
 }
@@ -692,6 +740,132 @@ START_TEST(test_create_errors)
 }
 END_TEST
 
+/* ---- racelab judges ------------------------------------------------------ */
+
+/* A judged run of mode (the parent's check is judge_check, the state 16
+ * bytes), finished under rr:1. */
+static struct rl_run *judged_run(const char *mode)
+{
+    char err[512];
+    static struct rl_external e;
+    e = ext_of(mode, NULL, NULL, NULL);
+    e.observe_size = sizeof(struct forge_state);
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.program.check = judge_check;
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    rl_run_finish(run);
+    return run;
+}
+
+/* Check i of run is name/ok/message. */
+static void assert_check(const struct rl_run *run, int i, const char *name,
+                         bool ok, const char *message)
+{
+    struct rl_check_result c;
+    ck_assert_int_gt(rl_run_check_count(run), i);
+    rl_run_check(run, i, &c);
+    ck_assert_str_eq(c.name, name);
+    ck_assert_int_eq(c.ok, ok);
+    ck_assert_str_eq(c.message, message);
+}
+
+/* The child claims passes (its check, and rl_check from a thread); the
+ * parent's checks on the state it sent are the verdict. */
+START_TEST(test_judged_ignores_forged_checks)
+{
+    struct rl_run *run = judged_run("forge");
+    ck_assert_int_eq(rl_run_end(run), RL_END_DONE);
+    ck_assert_int_eq(rl_run_check_count(run), 4);
+    assert_check(run, 0, "x value", false, "x = 2, expected 4");
+    assert_check(run, 1, "no deadlock", true, "no deadlock");
+    assert_check(run, 2, "finishes", true, "every thread finished");
+    assert_check(run, 3, "no misuse", true, "no synchronization errors");
+    ck_assert(!rl_run_passed(run));
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* rl_fail() stops the run: the failure the records name is taken (it can
+ * only count against the program), the forged pass is not. */
+START_TEST(test_judged_takes_rl_fail)
+{
+    struct rl_run *run = judged_run("forge-fail");
+    ck_assert_int_eq(rl_run_end(run), RL_END_FAILED);
+    ck_assert_int_eq(rl_run_check_count(run), 2);
+    assert_check(run, 0, "x check", false, "T1 saw x wrong (step 7)");
+    assert_check(run, 1, "no misuse", true, "no synchronization errors");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* A state of the wrong size ends the run as a protocol error. */
+START_TEST(test_judged_wrong_size)
+{
+    struct rl_run *run = judged_run("observe-size");
+    assert_lost(run, RL_END_PROTOCOL, "protocol",
+                "the program broke racelab's protocol (the child sent 12 "
+                "bytes of state, expected 16) in T1 after step 12; stopped");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* The child's search claims a failure that the parent's replay of its
+ * schedule does not confirm: not believed, said in one line. */
+START_TEST(test_judged_explore_claim)
+{
+    static struct rl_external e;
+    e = ext_of("forge-explore", NULL, NULL, NULL);
+    e.observe_size = sizeof(struct forge_state);
+    struct rl_explore_config cfg;
+    struct rl_explore_result res;
+    memset(&cfg, 0, sizeof cfg);
+    memset(&res, 0, sizeof res);
+    cfg.program.external = &e;
+    cfg.program.check = judge_check;
+    cfg.max_preemptions = 1;
+    ck_assert_int_eq(rl_explore(&cfg, &res), -1);
+    ck_assert(!res.found);
+    ck_assert_ptr_null(res.choices);
+    ck_assert_int_eq(res.stop, RL_EXPLORE_ERROR);
+    ck_assert_str_eq(res.error,
+                     "the program's own search claims the check 'x value' "
+                     "fails under schedule 0x5, but racelab's replay of it "
+                     "passes that check: not believed");
+    rl_explore_result_free(&res);
+}
+END_TEST
+
+/* Not judged (a plain C program): the child's checks stand; a state
+ * sent all the same is a protocol error. */
+START_TEST(test_unjudged_keeps_child_checks)
+{
+    char err[512];
+    static struct rl_external e;
+    e = ext_of("forge-plain", NULL, NULL, NULL);
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    rl_run_finish(run);
+    assert_check(run, 0, "sneaky", true, "forged pass");
+    assert_check(run, 1, "x value", true, "x = 4, as expected (forged)");
+    rl_run_destroy(run);
+    run = bad_run("forge", 0, 0);
+    assert_lost(run, RL_END_PROTOCOL, "protocol",
+                "the program broke racelab's protocol (a state nobody asked "
+                "for) in T1 after step 12; stopped");
+    rl_run_destroy(run);
+}
+END_TEST
+
 /* ---- exercises built apart ----------------------------------------------- */
 
 /* A home (RACELAB_HOME) whose exercises/counter.c is `counter_src` (a
@@ -743,6 +917,95 @@ START_TEST(test_exercise_built_apart_same)
         rl_run_destroy(a);
         rl_run_destroy(b);
     }
+    drop_home(home);
+}
+END_TEST
+
+/* The student variant built apart is judged here: its checks are this
+ * process's, on the state the child sent, with exact messages - failing
+ * (the skeleton), passing (the solution), and for a hidden scenario. */
+START_TEST(test_exercise_judged_here)
+{
+    struct rl_sched s = {.kind = RL_SCHED_RR, .quantum = 1};
+    struct lab_inst in;
+    const char *home = make_home("exercises/counter.c", "");
+    struct rl_run *run = lab_run(&in, "counter", "student", "", NULL, s);
+    ck_assert_uint_gt(in.external.observe_size, 0);
+    ck_assert_ptr_null(rl_run_observed(run));
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    ck_assert_ptr_nonnull(rl_run_observed(run));
+    ck_assert_int_eq(rl_run_check_count(run), 4);
+    assert_check(run, 0, "final value", false,
+                 "counter = 3, expected 6: 3 updates lost");
+    assert_check(run, 1, "no deadlock", true, "no deadlock");
+    assert_check(run, 2, "finishes", true, "every thread finished");
+    assert_check(run, 3, "no misuse", true, "no synchronization errors");
+    rl_run_destroy(run);
+    run = lab_run(&in, "counter.single", "student", "iters=4", NULL, s);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    assert_check(run, 0, "single thread", true,
+                 "counter_get() returned 0, 1, ..., 4");
+    rl_run_destroy(run);
+    drop_home(home);
+
+    home = make_home("solutions/counter.c", "");
+    run = lab_run(&in, "counter", "student", "threads=3,iters=2", NULL, s);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    ck_assert_int_eq(rl_run_check_count(run), 4);
+    assert_check(run, 0, "final value", true, "counter = 6, as expected");
+    ck_assert(rl_run_passed(run));
+    rl_run_destroy(run);
+    drop_home(home);
+
+    /* The grader's way: ex_program with the exercise built apart. */
+    home = make_home("exercises/counter.c", "");
+    static struct ex_inst ei;
+    static struct rl_build eb;
+    static struct rl_external ee;
+    static char esrc[512];
+    const struct ex_scenario *sc = ex_scenario_find("counter", "concurrent");
+    ex_inst_init(&ei, sc, NULL, RL_BACKEND_SIM);
+    memset(&eb, 0, sizeof eb);
+    eb.kind = RL_BUILD_EXERCISE;
+    eb.exercise = "counter";
+    eb.api_only = true;
+    snprintf(esrc, sizeof esrc, "%s/exercises/counter.c", home);
+    eb.sources[0] = esrc;
+    memset(&ee, 0, sizeof ee);
+    ee.build = &eb;
+    ee.argv[0] = "counter";
+    ee.argv[1] = "threads=2,iters=3";
+    ee.observe_size = sc->state_size;
+    struct rl_run_config rc;
+    char err[512];
+    memset(&rc, 0, sizeof rc);
+    rc.program = ex_program(&ei);
+    rc.program.external = &ee;
+    rc.sched = s;
+    run = rl_run_create(&rc, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    assert_check(run, 0, "final value", false,
+                 "counter = 3, expected 6: 3 updates lost");
+    rl_run_destroy(run);
+    drop_home(home);
+
+    /* A search in the child: its failure, replayed and judged here. */
+    home = make_home("exercises/counter.c", "");
+    struct rl_explore_config cfg;
+    struct rl_explore_result res;
+    lab_inst_init(&in, lab_find("counter"), RL_BACKEND_SIM);
+    in.variant = lab_variant_find(in.lab, "student");
+    memset(&cfg, 0, sizeof cfg);
+    memset(&res, 0, sizeof res);
+    cfg.program = lab_program(&in);
+    cfg.max_preemptions = 2;
+    ck_assert_int_eq(rl_explore(&cfg, &res), 0);
+    ck_assert(res.found);
+    ck_assert_str_eq(res.choices, "0x2.1x7.2x2");
+    ck_assert_str_eq(res.check, "final value");
+    ck_assert_str_eq(res.message, "counter = 3, expected 6: 3 updates lost");
+    rl_explore_result_free(&res);
     drop_home(home);
 }
 END_TEST
@@ -862,6 +1125,81 @@ START_TEST(test_build_cache_and_errors)
 }
 END_TEST
 
+/* Build submission fixture `name` (tests/fixtures/submissions/NAME/
+ * counter.c) as the grader does; returns rl_program_build's status, the
+ * compiler's and linker's messages in err. */
+static int build_fixture(const char *name, char *err, size_t errlen)
+{
+    char src[512], exe[4096];
+    struct rl_build b;
+    memset(&b, 0, sizeof b);
+    b.kind = RL_BUILD_EXERCISE;
+    b.exercise = "counter";
+    b.api_only = true;
+    snprintf(src, sizeof src, "tests/fixtures/submissions/%s/counter.c", name);
+    b.sources[0] = src;
+    return rl_program_build(&b, exe, sizeof exe, err, errlen);
+}
+
+/* Only the student API is global in librlex.a: a submission that calls
+ * the engine (rl_check on the engine's current run) or the reference
+ * solution does not link, and the linker names the symbol. */
+START_TEST(test_engine_symbols_hidden)
+{
+    char cache[256], err[8192];
+    snprintf(cache, sizeof cache, "%s/check_mirror_cache.%d",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+    setenv("RACELAB_CACHE", cache, 1);
+    unsetenv("RACELAB_HOME");
+    ck_assert_int_eq(build_fixture("call_engine", err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "undefined reference to `rl_check'"), "%s", err);
+    ck_assert_msg(strstr(err, "undefined reference to `rl_current'"), "%s",
+                  err);
+    ck_assert_int_eq(build_fixture("call_reference", err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "undefined reference to `reference_counter_impl'"),
+                  "%s", err);
+    /* The same folder's honest neighbour links. */
+    ck_assert_msg(build_fixture("lock_per_call", err, sizeof err) == 0, "%s",
+                  err);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", cache);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* The tree's exercises and solutions build as racelab builds them: with
+ * only the student API on the include path. */
+START_TEST(test_tree_builds_api_only)
+{
+    static const char *const names[] = {"counter", "rlock",
+                                        "bounded_semaphore", "bounded_buffer",
+                                        "barrier", "pool", "transfer"};
+    static const char *const dirs[] = {"exercises", "solutions"};
+    char cache[256], err[8192], src[512], exe[4096];
+    snprintf(cache, sizeof cache, "%s/check_mirror_cache.%d",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+    setenv("RACELAB_CACHE", cache, 1);
+    unsetenv("RACELAB_HOME");
+    for (size_t d = 0; d < 2; d++) {
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            struct rl_build b;
+            memset(&b, 0, sizeof b);
+            b.kind = RL_BUILD_EXERCISE;
+            b.exercise = names[i];
+            b.api_only = true;
+            snprintf(src, sizeof src, "%s/%s.c", dirs[d], names[i]);
+            b.sources[0] = src;
+            ck_assert_msg(rl_program_build(&b, exe, sizeof exe, err,
+                                           sizeof err) == 0,
+                          "%s: %s", src, err);
+        }
+    }
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", cache);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     if (getenv("RACELAB_CHILD_FD") && argc >= 2)
@@ -895,7 +1233,15 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_child_texts);
     tcase_add_test(tc, test_child_cpu_limit);
     tcase_add_test(tc, test_exercise_built_apart_same);
+    tcase_add_test(tc, test_exercise_judged_here);
     tcase_add_test(tc, test_session_student);
+    tcase_add_test(tc, test_engine_symbols_hidden);
+    tcase_add_test(tc, test_judged_ignores_forged_checks);
+    tcase_add_test(tc, test_judged_takes_rl_fail);
+    tcase_add_test(tc, test_judged_wrong_size);
+    tcase_add_test(tc, test_judged_explore_claim);
+    tcase_add_test(tc, test_unjudged_keeps_child_checks);
+    tcase_add_test(tc, test_tree_builds_api_only);
     tcase_add_test(tc, test_build_cache_and_errors);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
