@@ -5,7 +5,9 @@
  * /dev/null, stdout and stderr into a pipe drained into the run's output,
  * the socket as descriptor 3, every other descriptor closed, a CPU time
  * limit and no core dumps; read with a last-resort deadline; killed with
- * its whole group and reaped.
+ * its whole group and reaped. A caller's struct rl_spawn (the grader's
+ * sandbox) adds its own session, a working directory, more limits and an
+ * unprivileged user, set in the child between the fork and the exec.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -34,13 +38,49 @@ long long mirror_now_ms(void)
 
 /* ---- the child process --------------------------------------------------- */
 
+/* setrlimit with soft = hard = v. */
+static void limit(int resource, rlim_t v)
+{
+    struct rlimit r = {v, v};
+    setrlimit(resource, &r);
+}
+
+/* In the forked child: the caller's sandbox (sp, may be NULL), after the
+ * descriptors and before the signals. */
+static void child_sandbox(const struct rl_spawn *sp)
+{
+    if (sp->cwd && chdir(sp->cwd) != 0)
+        _exit(126);
+#if !defined(__SANITIZE_ADDRESS__)
+    if (sp->address_space)
+        limit(RLIMIT_AS, (rlim_t)sp->address_space);
+#endif
+    if (sp->file_size)
+        limit(RLIMIT_FSIZE, (rlim_t)sp->file_size);
+    /* Failing to drop is no reason to run as root. */
+    if (sp->drop_user && (setgroups(0, NULL) != 0 ||
+                          setgid((gid_t)sp->gid) != 0 ||
+                          setuid((uid_t)sp->uid) != 0))
+        _exit(125);
+    /* After the drop: a user already at its process limit when setuid()
+     * made it so could not exec. */
+    if (sp->no_processes)
+        limit(RLIMIT_NPROC, 0);
+    else if (sp->max_processes > 0)
+        limit(RLIMIT_NPROC, (rlim_t)sp->max_processes);
+    if (sp->no_new_privs)
+        prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
 /* In the forked child: descriptors, limits, signals; then exec. Only
  * system calls here (the parent may have other threads): argv and envp
  * were built before the fork. */
 static _Noreturn void child_exec(char *const argv[], char *const envp[],
-                                 int sock, int out, int cpu_s)
+                                 int sock, int out, int cpu_s,
+                                 const struct rl_spawn *sp)
 {
-    setpgid(0, 0);
+    if (!sp || !sp->new_session || setsid() < 0)
+        setpgid(0, 0);
     /* Move both clear of 0..3 first, then into place. */
     int s = fcntl(sock, F_DUPFD_CLOEXEC, 10);
     int o = fcntl(out, F_DUPFD_CLOEXEC, 10);
@@ -59,6 +99,8 @@ static _Noreturn void child_exec(char *const argv[], char *const envp[],
     setrlimit(RLIMIT_CPU, &cpu);
     struct rlimit core = {0, 0};
     setrlimit(RLIMIT_CORE, &core);
+    if (sp)
+        child_sandbox(sp);
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
@@ -67,6 +109,8 @@ static _Noreturn void child_exec(char *const argv[], char *const envp[],
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    if (sp && sp->file_size)
+        signal(SIGXFSZ, SIG_IGN); /* kept across the exec */
     execve(argv[0], argv, envp);
     static const char msg[] = "racelab: cannot run the program\n";
     ssize_t w = write(2, msg, sizeof msg - 1);
@@ -94,12 +138,25 @@ int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
     size_t nenv = 0;
     while (environ && environ[nenv])
         nenv++;
-    char **envp = rl_xcalloc(nenv + RL_EXTERNAL_MAX_ARGS + 3, sizeof *envp);
+    char **envp = rl_xcalloc(nenv + RL_EXTERNAL_MAX_ARGS + 5, sizeof *envp);
+    const struct rl_spawn *sp = ext->spawn;
+    char *home = NULL, *tmpdir = NULL;
     size_t k = 0;
     for (size_t i = 0; i < nenv; i++)
-        if (strncmp(environ[i], "RACELAB_CHILD_FD=", 17) != 0)
+        if (strncmp(environ[i], "RACELAB_CHILD_FD=", 17) != 0 &&
+            !(sp && sp->cwd && (strncmp(environ[i], "HOME=", 5) == 0 ||
+                                strncmp(environ[i], "TMPDIR=", 7) == 0)))
             envp[k++] = environ[i];
     envp[k++] = "RACELAB_CHILD_FD=3";
+    if (sp && sp->cwd) {
+        size_t len = strlen(sp->cwd) + 8;
+        home = rl_xmalloc(len);
+        tmpdir = rl_xmalloc(len);
+        snprintf(home, len, "HOME=%s", sp->cwd);
+        snprintf(tmpdir, len, "TMPDIR=%s", sp->cwd);
+        envp[k++] = home;
+        envp[k++] = tmpdir;
+    }
 #if defined(__SANITIZE_ADDRESS__)
     /* A sanitized racelab builds sanitized children: their crashes must
      * end them by the signal, and exit() must keep its status. */
@@ -116,6 +173,8 @@ int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
         snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
         free(envp);
+        free(home);
+        free(tmpdir);
         return -1;
     }
     if (pipe2(op, O_CLOEXEC) != 0) {
@@ -123,6 +182,8 @@ int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
         close(sv[0]);
         close(sv[1]);
         free(envp);
+        free(home);
+        free(tmpdir);
         return -1;
     }
     fflush(NULL);
@@ -134,12 +195,19 @@ int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
         close(op[0]);
         close(op[1]);
         free(envp);
+        free(home);
+        free(tmpdir);
         return -1;
     }
     if (pid == 0)
-        child_exec(argv, envp, sv[1], op[1], m->cpu_s);
+        child_exec(argv, envp, sv[1], op[1], m->cpu_s, sp);
     free(envp);
-    setpgid(pid, pid); /* also done by the child: whoever runs first */
+    free(home);
+    free(tmpdir);
+    /* Also done by the child: whoever runs first. Not for a child that
+     * makes its own session: a group leader cannot (setsid fails). */
+    if (!sp || !sp->new_session)
+        setpgid(pid, pid);
     close(sv[1]);
     close(op[1]);
     m->pid = pid;

@@ -14,6 +14,7 @@
 #include "program.h"
 
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -176,10 +177,11 @@ int rl_program_libdir(enum rl_build_kind kind, char *buf, size_t len,
     return -1;
 }
 
-/* The cache folder, created (0700). */
-static int cache_dir(char *buf, size_t len, char *err, size_t errlen)
+/* The cache folder (want, else the default), created (0700). */
+static int cache_dir(const char *want, char *buf, size_t len, char *err,
+                     size_t errlen)
 {
-    const char *env = getenv("RACELAB_CACHE");
+    const char *env = want && *want ? want : getenv("RACELAB_CACHE");
     const char *xdg = getenv("XDG_CACHE_HOME");
     const char *home = getenv("HOME");
     if (env && *env)
@@ -422,8 +424,10 @@ static void arg(struct argv_list *a, const char *s)
     a->v[a->n] = NULL;
 }
 
-/* Run argv, appending its output to out; returns true if it exited 0. */
-static bool run_cc(struct argv_list *a, char **out, size_t *outn)
+/* Run argv (in cwd, NULL = ours), appending its output to out; returns
+ * true if it exited 0. */
+static bool run_cc(struct argv_list *a, const char *cwd, char **out,
+                   size_t *outn)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0)
@@ -443,6 +447,8 @@ static bool run_cc(struct argv_list *a, char **out, size_t *outn)
             dup2(null, 0);
         struct rlimit cpu = {PROGRAM_CC_CPU_S, PROGRAM_CC_CPU_S + 1};
         setrlimit(RLIMIT_CPU, &cpu);
+        if (cwd && chdir(cwd) != 0)
+            _exit(126);
         execvp(a->v[0], (char *const *)a->v);
         dprintf(2, "cannot run the C compiler %s: %s\n", a->v[0],
                 strerror(errno));
@@ -470,6 +476,21 @@ static bool run_cc(struct argv_list *a, char **out, size_t *outn)
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
     return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Remove every "dir/" from text, in place. */
+static void text_drop(char *text, const char *dir)
+{
+    size_t n = strlen(dir);
+    char *w = text;
+    for (const char *r = text; *r;) {
+        if (strncmp(r, dir, n) == 0 && r[n] == '/') {
+            r += n + 1;
+            continue;
+        }
+        *w++ = *r++;
+    }
+    *w = '\0';
 }
 
 /* Remove a build folder and what is in it. */
@@ -522,7 +543,7 @@ static int build_native(const struct rl_build *b, const char *cc, char *exe,
 {
     char cache[PATH_MAX];
     struct srclist src = {0};
-    if (cache_dir(cache, sizeof cache, err, errlen) != 0)
+    if (cache_dir(b->cache, cache, sizeof cache, err, errlen) != 0)
         return -1;
     if (collect(b, &src, err, errlen) != 0) {
         src_free(&src);
@@ -566,7 +587,7 @@ static int build_native(const struct rl_build *b, const char *cc, char *exe,
         arg(&a, native_ldflags[k]);
     char *out = NULL;
     size_t outn = 0;
-    bool ok = run_cc(&a, &out, &outn);
+    bool ok = run_cc(&a, NULL, &out, &outn);
     if (ok && rename(tmp, exe) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", exe, strerror(errno));
         ok = false;
@@ -675,7 +696,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     }
     if (rl_home(home, sizeof home, err, errlen) != 0 ||
         rl_program_libdir(b->kind, libdir, sizeof libdir, err, errlen) != 0 ||
-        cache_dir(cache, sizeof cache, err, errlen) != 0)
+        cache_dir(b->cache, cache, sizeof cache, err, errlen) != 0)
         return -1;
     snprintf(lib, sizeof lib, "%s/%s", libdir, kind_library[plainc]);
     struct srclist src = {0};
@@ -683,6 +704,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         src_free(&src);
         return -1;
     }
+    int nown = src.n; /* the caller's sources: the object kept */
     if (!plainc) {
         /* The exercise's table of functions (exercises/impl/NAME.c), built
          * with the same prefix as the student's file. */
@@ -763,14 +785,19 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     }
     snprintf(exe, exelen, "%s/%s-%016llx", cache,
              plainc ? "program" : b->exercise, (unsigned long long)h);
-    if (access(exe, X_OK) == 0) {
+    char own[PATH_MAX + 8];
+    snprintf(own, sizeof own, "%.*s.o", PATH_MAX - 1, exe);
+    if (access(exe, X_OK) == 0 && (plainc || access(own, R_OK) == 0)) {
         utimensat(AT_FDCWD, exe, NULL, 0); /* in use: keep it (prune) */
         src_free(&src);
         free(pf);
         return 0; /* built before */
     }
 
-    /* Compile each source, then link, in a fresh folder. */
+    /* Compile each source, then link, in a fresh folder. A submission
+     * (api_only) is copied there and compiled by its name from there: no
+     * relative #include reaches beyond the copy, and the messages name
+     * the student's file, not a folder of ours. */
     char dir[PATH_MAX + 32];
     snprintf(dir, sizeof dir, "%s/build-XXXXXX", cache);
     if (!mkdtemp(dir)) {
@@ -780,13 +807,40 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         free(pf);
         return -1;
     }
+    bool apart = !plainc && b->api_only;
+    const char *cwd = apart ? dir : NULL;
     char *out = NULL;
     size_t outn = 0;
     bool ok = true;
     char (*objs)[PATH_MAX + 64] = rl_xcalloc((size_t)src.n, sizeof *objs);
+    char (*copies)[PATH_MAX + 64] = rl_xcalloc((size_t)src.n, sizeof *copies);
     for (int i = 0; i < src.n && ok; i++) {
         struct argv_list a = {.n = 0};
-        snprintf(objs[i], sizeof objs[i], "%s/%d.o", dir, i);
+        const char *input = src.v[i];
+        if (apart) {
+            snprintf(objs[i], sizeof objs[i], "%d.o", i);
+            if (i < nown) {
+                const char *base = strrchr(src.v[i], '/');
+                base = base ? base + 1 : src.v[i];
+                /* "counter.o" in the linker's messages */
+                snprintf(objs[i], sizeof objs[i], "%.*s.o",
+                         (int)strcspn(base, "."), base);
+                snprintf(copies[i], sizeof copies[i], "%s/%s", dir, base);
+                if (copy_atomic(src.v[i], copies[i]) != 0) {
+                    snprintf(err, errlen, "cannot read %s: %s", src.v[i],
+                             strerror(errno));
+                    free(copies);
+                    free(objs);
+                    remove_dir(dir);
+                    src_free(&src);
+                    free(pf);
+                    return -1;
+                }
+                input = base;
+            }
+        } else {
+            snprintf(objs[i], sizeof objs[i], "%s/%d.o", dir, i);
+        }
         arg(&a, cc);
         for (int k = 0; cflags[k]; k++)
             arg(&a, cflags[k]);
@@ -800,8 +854,8 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         arg(&a, "-c");
         arg(&a, "-o");
         arg(&a, objs[i]);
-        arg(&a, src.v[i]);
-        ok = run_cc(&a, &out, &outn);
+        arg(&a, input);
+        ok = run_cc(&a, cwd, &out, &outn);
     }
     char tmp[PATH_MAX + 64];
     snprintf(tmp, sizeof tmp, "%s/program", dir);
@@ -809,7 +863,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         struct argv_list a = {.n = 0};
         arg(&a, cc);
         arg(&a, "-o");
-        arg(&a, tmp);
+        arg(&a, apart ? "program" : tmp);
         for (int k = 0; plainc && ldflags[k]; k++)
             arg(&a, ldflags[k]);
         if (plainc)
@@ -832,15 +886,43 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         }
         for (int k = 0; libs[k]; k++)
             arg(&a, libs[k]);
-        ok = run_cc(&a, &out, &outn);
+        ok = run_cc(&a, cwd, &out, &outn);
     }
-    if (ok && rename(tmp, exe) != 0) {
+    /* An exercise keeps the object of the caller's sources next to the
+     * executable (rl_program_undefined reads what it calls): the one
+     * object, or the caller's objects linked into one (ld -r). */
+    char ownobj[PATH_MAX + 64];
+    snprintf(ownobj, sizeof ownobj, "%s/own.o", dir);
+    if (ok && !plainc && nown > 1) {
+        struct argv_list a = {.n = 0};
+        arg(&a, cc);
+        arg(&a, "-r");
+        arg(&a, "-nostdlib");
+        arg(&a, "-o");
+        arg(&a, ownobj);
+        for (int i = 0; i < nown; i++)
+            arg(&a, objs[i]);
+        ok = run_cc(&a, cwd, &out, &outn);
+    } else if (ok && !plainc) {
+        snprintf(ownobj, sizeof ownobj, "%s%s%s", apart ? dir : "",
+                 apart ? "/" : "", objs[0]);
+    }
+    if (ok && !plainc && rename(ownobj, own) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", own, strerror(errno));
+        free(out);
+        out = NULL;
+        ok = false;
+    } else if (ok && rename(tmp, exe) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", exe, strerror(errno));
         free(out);
         out = NULL;
         ok = false;
     } else if (!ok) {
-        /* The compiler's own words, trimmed at a line that fits. */
+        /* The compiler's own words, trimmed at a line that fits; the
+         * linker's name the copy by its folder (from the debug
+         * information), which says nothing to the student. */
+        if (apart && out)
+            text_drop(out, dir);
         const char *text = out && *out ? out : "the C compiler failed";
         snprintf(err, errlen, "%s", text);
         size_t n = strlen(err);
@@ -853,6 +935,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         while (n > 0 && err[n - 1] == '\n')
             err[--n] = '\0';
     }
+    free(copies);
     free(out);
     free(objs);
     remove_dir(dir);
@@ -861,4 +944,73 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     if (ok)
         prune(cache, plainc ? "program" : b->exercise);
     return ok ? 0 : -1;
+}
+
+/* ---- what a build calls -------------------------------------------------- */
+
+/* Whether the image of n bytes holds off..off+len. */
+static bool elf_has(size_t n, uint64_t off, uint64_t len)
+{
+    return off <= n && len <= n - off;
+}
+
+/* The undefined symbols of exe's object (see program.h). */
+int rl_program_undefined(const char *exe,
+                         bool (*fn)(void *ctx, const char *name), void *ctx,
+                         char *err, size_t errlen)
+{
+    char path[PATH_MAX + 8];
+    snprintf(path, sizeof path, "%.*s.o", PATH_MAX - 1, exe);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    unsigned char *img = NULL;
+    size_t n = 0, cap = 0, r;
+    do {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 65536;
+            img = rl_xrealloc(img, cap);
+        }
+        r = fread(img + n, 1, cap - n, f);
+        n += r;
+    } while (r > 0);
+    fclose(f);
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+    if (n < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+        eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_type != ET_REL ||
+        !elf_has(n, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr))) {
+        snprintf(err, errlen, "%s is not a 64-bit ELF object", path);
+        free(img);
+        return -1;
+    }
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(img + eh->e_shoff);
+    int rc = 0;
+    for (int i = 0; i < eh->e_shnum && rc == 0; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+            continue;
+        const Elf64_Shdr *strs = &sh[sh[i].sh_link];
+        if (!elf_has(n, sh[i].sh_offset, sh[i].sh_size) ||
+            !elf_has(n, strs->sh_offset, strs->sh_size)) {
+            snprintf(err, errlen, "%s: a symbol table out of bounds", path);
+            rc = -1;
+            break;
+        }
+        const Elf64_Sym *sym = (const Elf64_Sym *)(img + sh[i].sh_offset);
+        size_t count = sh[i].sh_size / sizeof *sym;
+        const char *str = (const char *)(img + strs->sh_offset);
+        for (size_t k = 1; k < count && rc == 0; k++) {
+            if (sym[k].st_shndx != SHN_UNDEF || sym[k].st_name == 0 ||
+                sym[k].st_name >= strs->sh_size)
+                continue;
+            const char *name = str + sym[k].st_name;
+            if (!memchr(name, '\0', strs->sh_size - sym[k].st_name))
+                continue;
+            if (fn(ctx, name))
+                rc = 1;
+        }
+    }
+    free(img);
+    return rc;
 }

@@ -22,7 +22,14 @@
  * sources' contents, the flags, the compiler and the library: the same
  * sources and flags reuse the executable without running the compiler.
  * Builds of the same name unused for a week are removed after a build.
- * The compiler's messages are returned as it prints them (file:line).
+ * The compiler's messages are returned as it prints them (file:line); an
+ * api_only build compiles a copy of each source in a fresh folder of the
+ * cache, so they name the file alone ("counter.c:12:5: error: ...").
+ *
+ * An exercise build also keeps, next to the executable (its path with
+ * ".o" added), the relocatable object of the caller's sources alone:
+ * what they call from outside themselves is its undefined symbols
+ * (rl_program_undefined), whatever the link then resolved them to.
  */
 #ifndef RL_PROGRAM_H
 #define RL_PROGRAM_H
@@ -48,6 +55,8 @@ struct rl_build {
      * of a file written deeper in a tree resolve, but not racelab's
      * sources or solutions/. */
     bool api_only;
+    /* The cache folder to use; NULL = the default (see above). */
+    const char *cache;
 };
 
 /* Build b (or find it in the cache). Returns 0 with the executable's path
@@ -56,6 +65,15 @@ struct rl_build {
  * fit errlen. */
 int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
                      char *err, size_t errlen);
+
+/* The functions and variables the caller's sources of the exercise build
+ * exe use from outside themselves (the undefined symbols of the object
+ * kept next to it): fn(ctx, name) for each, in the object's order, until
+ * fn returns true. Returns 1 when fn stopped, 0 when every symbol was
+ * seen, -1 with a message in err when the object cannot be read. */
+int rl_program_undefined(const char *exe,
+                         bool (*fn)(void *ctx, const char *name), void *ctx,
+                         char *err, size_t errlen);
 
 /* racelab's home, the directory holding core/racelab.h and exercises/:
  * $RACELAB_HOME, else the program's directory or its parent, else
