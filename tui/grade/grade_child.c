@@ -76,6 +76,14 @@ static pid_t proc_ppid(const char *pid)
 void child_reap_strays(void)
 {
     pid_t me = getpid();
+    /* No child at all (waitpid says so at once): nothing was left, as a
+     * process left running by a child is reparented to us, the
+     * subreaper, before that child can be reaped. Only then read /proc. */
+    pid_t r;
+    while ((r = waitpid(-1, NULL, WNOHANG)) > 0)
+        ;
+    if (r < 0 && errno == ECHILD)
+        return;
     for (int round = 0; round < 64; round++) {
         int found = 0;
         DIR *d = opendir("/proc");
