@@ -16,8 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <grp.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -25,6 +23,7 @@
 #include <unistd.h>
 
 #include "mirror_impl.h"
+#include "spawn.h"
 
 extern char **environ;
 
@@ -37,40 +36,6 @@ long long mirror_now_ms(void)
 }
 
 /* ---- the child process --------------------------------------------------- */
-
-/* setrlimit with soft = hard = v. */
-static void limit(int resource, rlim_t v)
-{
-    struct rlimit r = {v, v};
-    setrlimit(resource, &r);
-}
-
-/* In the forked child: the caller's sandbox (sp, may be NULL), after the
- * descriptors and before the signals. */
-static void child_sandbox(const struct rl_spawn *sp)
-{
-    if (sp->cwd && chdir(sp->cwd) != 0)
-        _exit(126);
-#if !defined(__SANITIZE_ADDRESS__)
-    if (sp->address_space)
-        limit(RLIMIT_AS, (rlim_t)sp->address_space);
-#endif
-    if (sp->file_size)
-        limit(RLIMIT_FSIZE, (rlim_t)sp->file_size);
-    /* Failing to drop is no reason to run as root. */
-    if (sp->drop_user && (setgroups(0, NULL) != 0 ||
-                          setgid((gid_t)sp->gid) != 0 ||
-                          setuid((uid_t)sp->uid) != 0))
-        _exit(125);
-    /* After the drop: a user already at its process limit when setuid()
-     * made it so could not exec. */
-    if (sp->no_processes)
-        limit(RLIMIT_NPROC, 0);
-    else if (sp->max_processes > 0)
-        limit(RLIMIT_NPROC, (rlim_t)sp->max_processes);
-    if (sp->no_new_privs)
-        prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-}
 
 /* In the forked child: descriptors, limits, signals; then exec. Only
  * system calls here (the parent may have other threads): argv and envp
@@ -100,7 +65,7 @@ static _Noreturn void child_exec(char *const argv[], char *const envp[],
     struct rlimit core = {0, 0};
     setrlimit(RLIMIT_CORE, &core);
     if (sp)
-        child_sandbox(sp);
+        rl_spawn_apply(sp);
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "mem.h"
+#include "spawn.h"
 
 /* ---- the flags (adjust here) --------------------------------------------- */
 
@@ -66,6 +67,7 @@ static const char *const kind_library[] = {"librlex.a", "librlprt.a"};
 #endif
 
 #define PROGRAM_CC_CPU_S 60
+#define PROGRAM_CC_WALL_S 120
 #define PROGRAM_PRUNE_S (7 * 24 * 3600)
 #define PROGRAM_OUTPUT_MAX 16384
 
@@ -424,10 +426,20 @@ static void arg(struct argv_list *a, const char *s)
     a->v[a->n] = NULL;
 }
 
-/* Run argv (in cwd, NULL = ours), appending its output to out; returns
- * true if it exited 0. */
-static bool run_cc(struct argv_list *a, const char *cwd, char **out,
-                   size_t *outn)
+/* Monotonic milliseconds. */
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Run argv (in cwd, NULL = ours; under sp, NULL = no sandbox), appending
+ * its output to out; returns true if it exited 0. The compiler runs in a
+ * process group of its own, killed whole past PROGRAM_CC_WALL_S (an
+ * #include of a pipe would wait forever without using CPU time). */
+static bool run_cc(struct argv_list *a, const char *cwd,
+                   const struct rl_spawn *sp, char **out, size_t *outn)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0)
@@ -440,26 +452,45 @@ static bool run_cc(struct argv_list *a, const char *cwd, char **out,
         return false;
     }
     if (pid == 0) {
+        setpgid(0, 0);
         dup2(p[1], 1);
         dup2(p[1], 2);
         int null = open("/dev/null", O_RDONLY);
         if (null >= 0)
             dup2(null, 0);
+        if (sp)
+            close_range(3, ~0U, 0);
         struct rlimit cpu = {PROGRAM_CC_CPU_S, PROGRAM_CC_CPU_S + 1};
         setrlimit(RLIMIT_CPU, &cpu);
         if (cwd && chdir(cwd) != 0)
             _exit(126);
+        if (sp)
+            rl_spawn_apply(sp);
         execvp(a->v[0], (char *const *)a->v);
         dprintf(2, "cannot run the C compiler %s: %s\n", a->v[0],
                 strerror(errno));
         _exit(127);
     }
+    setpgid(pid, pid); /* also done by the child: whoever runs first */
     close(p[1]);
     char buf[4096];
     ssize_t r;
-    while ((r = read(p[0], buf, sizeof buf)) != 0) {
+    bool late = false;
+    long long deadline = now_ms() + PROGRAM_CC_WALL_S * 1000LL;
+    for (;;) {
+        struct pollfd pf = {p[0], POLLIN, 0};
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            late = true;
+            break;
+        }
+        if (poll(&pf, 1, left > 1000 ? 1000 : (int)left) <= 0)
+            continue;
+        r = read(p[0], buf, sizeof buf);
+        if (r == 0)
+            break;
         if (r < 0) {
-            if (errno == EINTR)
+            if (errno == EINTR || errno == EAGAIN)
                 continue;
             break;
         }
@@ -472,9 +503,22 @@ static bool run_cc(struct argv_list *a, const char *cwd, char **out,
         (*out)[*outn] = '\0';
     }
     close(p[0]);
+    if (late)
+        kill(-pid, SIGKILL);
     int st;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
+    kill(-pid, SIGKILL); /* anything it left behind */
+    if (late) {
+        char note[96];
+        int n = snprintf(note, sizeof note,
+                         "the C compiler took more than %d s; stopped\n",
+                         PROGRAM_CC_WALL_S);
+        *out = rl_xrealloc(*out, *outn + (size_t)n + 1);
+        memcpy(*out + *outn, note, (size_t)n + 1);
+        *outn += (size_t)n;
+        return false;
+    }
     return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
@@ -587,7 +631,7 @@ static int build_native(const struct rl_build *b, const char *cc, char *exe,
         arg(&a, native_ldflags[k]);
     char *out = NULL;
     size_t outn = 0;
-    bool ok = run_cc(&a, NULL, &out, &outn);
+    bool ok = run_cc(&a, NULL, NULL, &out, &outn);
     if (ok && rename(tmp, exe) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", exe, strerror(errno));
         ok = false;
@@ -643,7 +687,9 @@ static int api_tree(const char *home, const char *cache, char *dir,
     snprintf(dir, len, "%.4000s/api", cache);
     for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
         snprintf(to, sizeof to, "%s%s", dir, sub[i]);
-        if (mkdir(to, 0700) != 0 && errno != EEXIST) {
+        /* Readable by all: the student API only, and a compiler run as
+         * another user (struct rl_build's spawn) reads it. */
+        if (mkdir(to, 0755) != 0 && errno != EEXIST) {
             snprintf(err, errlen, "cannot create %s: %s", to, strerror(errno));
             return -1;
         }
@@ -807,6 +853,16 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         free(pf);
         return -1;
     }
+    /* The compiler's user (b->spawn) writes the build folder. */
+    if (b->spawn && b->spawn->drop_user &&
+        chown(dir, (uid_t)b->spawn->uid, (gid_t)b->spawn->gid) != 0) {
+        snprintf(err, errlen, "cannot hand %s to uid %u: %s", dir,
+                 b->spawn->uid, strerror(errno));
+        rmdir(dir);
+        src_free(&src);
+        free(pf);
+        return -1;
+    }
     bool apart = !plainc && b->api_only;
     const char *cwd = apart ? dir : NULL;
     char *out = NULL;
@@ -855,7 +911,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         arg(&a, "-o");
         arg(&a, objs[i]);
         arg(&a, input);
-        ok = run_cc(&a, cwd, &out, &outn);
+        ok = run_cc(&a, cwd, b->spawn, &out, &outn);
     }
     char tmp[PATH_MAX + 64];
     snprintf(tmp, sizeof tmp, "%s/program", dir);
@@ -886,7 +942,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         }
         for (int k = 0; libs[k]; k++)
             arg(&a, libs[k]);
-        ok = run_cc(&a, cwd, &out, &outn);
+        ok = run_cc(&a, cwd, b->spawn, &out, &outn);
     }
     /* An exercise keeps the object of the caller's sources next to the
      * executable (rl_program_undefined reads what it calls): the one
@@ -902,10 +958,21 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         arg(&a, ownobj);
         for (int i = 0; i < nown; i++)
             arg(&a, objs[i]);
-        ok = run_cc(&a, cwd, &out, &outn);
+        ok = run_cc(&a, cwd, b->spawn, &out, &outn);
     } else if (ok && !plainc) {
         snprintf(ownobj, sizeof ownobj, "%s%s%s", apart ? dir : "",
                  apart ? "/" : "", objs[0]);
+    }
+    if (ok && b->spawn && b->spawn->drop_user) {
+        /* Ours again: the children that run it must not rewrite it. */
+        if ((!plainc && chown(ownobj, geteuid(), getegid()) != 0) ||
+            chown(tmp, geteuid(), getegid()) != 0) {
+            snprintf(err, errlen, "cannot take back %s: %s", tmp,
+                     strerror(errno));
+            free(out);
+            out = NULL;
+            ok = false;
+        }
     }
     if (ok && !plainc && rename(ownobj, own) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", own, strerror(errno));

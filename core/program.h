@@ -37,6 +37,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct rl_spawn; /* run.h */
+
 enum rl_build_kind { RL_BUILD_EXERCISE, RL_BUILD_PLAINC, RL_BUILD_NATIVE };
 
 #define RL_BUILD_MAX_ITEMS 32
@@ -57,6 +59,11 @@ struct rl_build {
     bool api_only;
     /* The cache folder to use; NULL = the default (see above). */
     const char *cache;
+    /* The compiler's sandbox (run.h), or NULL: an api_only build of
+     * untrusted sources may run the compiler as another user (who must
+     * read racelab's home and library); the build folder is then that
+     * user's, and what is kept in the cache the caller's again. */
+    const struct rl_spawn *spawn;
 };
 
 /* Build b (or find it in the cache). Returns 0 with the executable's path

@@ -247,5 +247,33 @@ for s in segfault loop exit fake_pass tamper no_compile static_state; do
 done
 if python3 -m json.tool "$WORK/out/summary.json" >/dev/null 2>&1; then ok "roster: summary.json parses"; else bad "roster: summary.json parses"; fi
 
+# A roster report's replay command, run as printed (from this checkout),
+# shows the student's failure: the student's file, not our exercises/.
+cmd=$(grep -m1 -o "racelab replay --submission [^ ]*/fake_pass --schedule 'rl1:counter:student:[^']*'" "$WORK/out/fake_pass.txt")
+if [ -n "$cmd" ]; then
+    eval "run replay \"\$WORK/rr.out\" \"\$RACELAB\" ${cmd#racelab } --no-tui -q"
+    expect_status "roster: the report's replay command reproduces the failure" 1 "$ST"
+    expect_in "roster: the replay fails the same check" "$WORK/rr.out" "FAIL  final value: counter = 3, expected 6: 3 updates lost"
+else
+    bad "roster: the report prints a replay command for fake_pass" "$(grep -m3 replay "$WORK/out/fake_pass.txt")"
+fi
+
+# ---- grade: one exercise that does not compile --------------------------------------------
+
+# The references with a syntax error in one of them: that exercise scores
+# 0 with the compiler's message, the other six are graded in full.
+mkdir -p "$WORK/syntax"
+cp solutions/*.c "$WORK/syntax/"
+printf 'int broken = ;\n' >>"$WORK/syntax/pool.c"
+run grade "$WORK/sy.out" "$RACELAB" grade --submission "$WORK/syntax" --no-stress --budget 20
+expect_status "a syntax error in one exercise" 1 "$ST"
+expect_in "the broken exercise: the compiler's message" "$WORK/sy.out" "pool.c:"
+expect_in "the broken exercise scores 0" "$WORK/sy.out" "  pool: 0/"
+graded=0
+for e in counter rlock bounded_semaphore bounded_buffer barrier transfer; do
+    grep -qE "^  $e: ([0-9]+)/\1 points$" "$WORK/sy.out" && graded=$((graded + 1))
+done
+if [ "$graded" -eq 6 ]; then ok "the other six exercises score full marks"; else bad "the other six exercises score full marks ($graded of 6)" "$(grep -E '^  [a-z_]+: ' "$WORK/sy.out")"; fi
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -412,6 +412,18 @@ static bool grade_build(const struct grade_options *o, const char *home,
     b.sources[0] = src;
     b.api_only = true;
     b.cache = cache;
+    /* The compiler reads the student's #includes: as the unprivileged
+     * user when we are root, like the checks. */
+    struct rl_spawn cc;
+    unsigned uid = 0, gid = 0;
+    memset(&cc, 0, sizeof cc);
+    cc.file_size = (size_t)256 << 20;
+    cc.drop_user = child_run_as(&uid, &gid);
+    cc.uid = uid;
+    cc.gid = gid;
+    cc.max_processes = cc.drop_user ? 256 : 0;
+    cc.no_new_privs = true;
+    b.spawn = &cc;
     char *out = rl_xmalloc(16384);
     if (rl_program_build(&b, exe, exelen, out, 16384) != 0) {
         c->outcome = GRADE_COMPILE;
