@@ -681,7 +681,8 @@ static int copy_atomic(const char *from, const char *to)
 static int api_tree(const char *home, const char *cache, char *dir,
                     size_t len, char *err, size_t errlen)
 {
-    static const char *const sub[] = {"", "/core", "/exercises", "/u",
+    static const char *const sub[] = {"",   "/core", "/exercises",
+                                      "/exercises/impl", "/u",
                                       "/u/u", "/u/u/u"};
     char from[PATH_MAX * 2 + 32], to[PATH_MAX * 2 + 32];
     snprintf(dir, len, "%.4000s/api", cache);
@@ -721,7 +722,55 @@ static int api_tree(const char *home, const char *cache, char *dir,
         }
     }
     closedir(d);
+    /* The tables of functions (exercises/impl/NAME.c) */
+    snprintf(from, sizeof from, "%s/exercises/impl", home);
+    d = opendir(from);
+    if (!d) {
+        snprintf(err, errlen, "cannot read %s: %s", from, strerror(errno));
+        return -1;
+    }
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 3 || strcmp(e->d_name + n - 2, ".c") != 0)
+            continue;
+        snprintf(from, sizeof from, "%s/exercises/impl/%s", home, e->d_name);
+        snprintf(to, sizeof to, "%s/exercises/impl/%s", dir, e->d_name);
+        if (copy_atomic(from, to) != 0) {
+            snprintf(err, errlen, "cannot copy %s: %s", from,
+                     strerror(errno));
+            rc = -1;
+        }
+    }
+    closedir(d);
     return rc;
+}
+
+/* Copy the library lib into cache/lib/NAME (unless the copy there is as
+ * new and as big) and point lib at the copy. 0, or -1 with a message. */
+static int lib_copy(char *lib, const char *cache, const char *name,
+                    char *err, size_t errlen)
+{
+    char dir[PATH_MAX + 8], to[PATH_MAX * 2];
+    struct stat from, have;
+    snprintf(dir, sizeof dir, "%.*s/lib", PATH_MAX - 8, cache);
+    snprintf(to, sizeof to, "%s/%s", dir, name);
+    if (stat(lib, &from) != 0) {
+        snprintf(err, errlen, "cannot read %s: %s", lib, strerror(errno));
+        return -1;
+    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (stat(to, &have) != 0 || have.st_size != from.st_size ||
+        have.st_mtime < from.st_mtime) {
+        if (copy_atomic(lib, to) != 0) {
+            snprintf(err, errlen, "cannot copy %s: %s", lib, strerror(errno));
+            return -1;
+        }
+    }
+    snprintf(lib, PATH_MAX * 2, "%s", to);
+    return 0;
 }
 
 /* Build b (see program.h). */
@@ -753,7 +802,8 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     int nown = src.n; /* the caller's sources: the object kept */
     if (!plainc) {
         /* The exercise's table of functions (exercises/impl/NAME.c), built
-         * with the same prefix as the student's file. */
+         * with the same prefix as the student's file; for api_only, its
+         * copy in the API tree (its "../NAME.h" is the copy there). */
         char table[PATH_MAX * 2];
         snprintf(table, sizeof table, "%s/exercises/impl/%s.c", home,
                  b->exercise);
@@ -770,6 +820,20 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         }
         root = api;
         ninc = 5;
+        if (src.n > nown) {
+            char copy[PATH_MAX * 2];
+            snprintf(copy, sizeof copy, "%s/exercises/impl/%s.c", api,
+                     b->exercise);
+            free(src.v[nown]);
+            src.v[nown] = rl_xstrdup(copy);
+        }
+    }
+    /* A compiler run as another user links a copy of the library in the
+     * cache: racelab's home need not be open to that user. */
+    if (b->spawn && b->spawn->drop_user &&
+        lib_copy(lib, cache, kind_library[plainc], err, errlen) != 0) {
+        src_free(&src);
+        return -1;
     }
     snprintf(inc[0], sizeof inc[0], "-I%s/exercises", root);
     snprintf(inc[1], sizeof inc[1], "-I%s", root);
