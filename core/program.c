@@ -927,7 +927,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         free(pf);
         return -1;
     }
-    bool apart = !plainc && b->api_only;
+    bool apart = !plainc && b->api_only && b->private_copy;
     const char *cwd = apart ? dir : NULL;
     char *out = NULL;
     size_t outn = 0;

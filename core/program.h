@@ -22,9 +22,7 @@
  * sources' contents, the flags, the compiler and the library: the same
  * sources and flags reuse the executable without running the compiler.
  * Builds of the same name unused for a week are removed after a build.
- * The compiler's messages are returned as it prints them (file:line); an
- * api_only build compiles a copy of each source in a fresh folder of the
- * cache, so they name the file alone ("counter.c:12:5: error: ...").
+ * The compiler's messages are returned as it prints them (file:line).
  *
  * An exercise build also keeps, next to the executable (its path with
  * ".o" added), the relocatable object of the caller's sources alone:
@@ -57,6 +55,11 @@ struct rl_build {
      * of a file written deeper in a tree resolve, but not racelab's
      * sources or solutions/. */
     bool api_only;
+    /* With api_only: compile a copy of each source in a fresh folder of
+     * the cache, by its name alone, so that no relative #include reaches
+     * beyond the copy either, and the messages name the file alone
+     * ("counter.c:12:5: error: ..."): as the grader builds. */
+    bool private_copy;
     /* The cache folder to use; NULL = the default (see above). */
     const char *cache;
     /* The compiler's sandbox (run.h), or NULL: an api_only build of

@@ -411,6 +411,7 @@ static bool grade_build(const struct grade_options *o, const char *home,
     b.exercise = ge->ex->name;
     b.sources[0] = src;
     b.api_only = true;
+    b.private_copy = true;
     b.cache = cache;
     /* The compiler reads the student's #includes: as the unprivileged
      * user when we are root, like the checks. */
