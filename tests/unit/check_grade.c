@@ -587,6 +587,45 @@ START_TEST(test_forbidden_caught)
 }
 END_TEST
 
+/* The rules hold for this tree's exercises too (no --submission): a
+ * barrier in exercises/ that wraps rl_barrier_create scores 0, the rule
+ * quoted, read from what its object file calls. */
+START_TEST(test_forbidden_in_tree)
+{
+    char home[] = "/tmp/racelab-test-tree-XXXXXX", dir[96], path[128];
+    const char *ex[] = {"barrier"};
+    struct grade_report r;
+    ck_assert_ptr_nonnull(mkdtemp(home));
+    snprintf(dir, sizeof dir, "%s/exercises", home);
+    ck_assert_int_eq(mkdir(dir, 0755), 0);
+    snprintf(path, sizeof path, "%s/barrier.c", dir);
+    FILE *in = fopen("tests/fixtures/submissions/forbidden_barrier/barrier.c",
+                     "r");
+    FILE *out = fopen(path, "w");
+    ck_assert_ptr_nonnull(in);
+    ck_assert_ptr_nonnull(out);
+    int ch;
+    while ((ch = fgetc(in)) != EOF)
+        fputc(ch, out);
+    fclose(in);
+    fclose(out);
+    struct grade_options o = base_options(NULL);
+    o.home = home;
+    o.exercises = ex;
+    o.nexercises = 1;
+    grade(&o, &r);
+    ck_assert_int_eq(r.checks[0].rule, GRADE_RULE_FORBIDDEN);
+    ck_assert_ptr_nonnull(strstr(r.checks[0].message,
+                                 "barrier.c calls rl_barrier_create, which "
+                                 "the exercise forbids"));
+    ck_assert_int_eq(r.points, 0);
+    grade_report_free(&r);
+    unlink(path);
+    rmdir(dir);
+    rmdir(home);
+}
+END_TEST
+
 /* A check's child inherits no descriptor of the grader's (the report
  * file, another student's files: closed with close_range, even far up),
  * leads its own session, and works in a private directory that is its
@@ -874,6 +913,7 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_child_closes_descriptors);
     tcase_add_test(tc, test_hostile_cannot_reach);
     tcase_add_test(tc, test_forbidden_caught);
+    tcase_add_test(tc, test_forbidden_in_tree);
     tcase_add_test(tc, test_harm_contained);
     suite_add_tcase(s, tc);
 

@@ -44,13 +44,13 @@
 
 /* What a check found, put together here from the children's runs. */
 struct verdict {
-    bool found;          /* a counterexample (or a failed os run) */
+    bool found; /* a counterexample (or a failed os run) */
     enum grade_class cls;
-    enum rl_end end;     /* of the failing run */
+    enum rl_end end; /* of the failing run */
     int preemptions;
-    int phase, depth;    /* how it was found */
-    int rr_quantum;      /* > 0: round robin with it fails too */
-    bool rr_schedule;    /* the schedule is the round-robin run's */
+    int phase, depth; /* how it was found */
+    int rr_quantum;   /* > 0: round robin with it fails too */
+    bool rr_schedule; /* the schedule is the round-robin run's */
     bool exhaustive, every_schedule;
     int bound_complete, stop;
     int kind; /* shared exploration: the kind (enum grade_kind) whose
@@ -72,8 +72,8 @@ struct job {
     const char *exe; /* the exercise's executable */
     const struct ex_scenario *sc;
     enum grade_kind kind;
-    bool shared; /* one exploration for safety and liveness: every failed
-                    check counts, and v->kind says whose */
+    bool shared;      /* one exploration for safety and liveness: every failed
+                         check counts, and v->kind says whose */
     char lab[96];     /* "counter", "counter.three-threads" */
     char params[256]; /* "threads=2,iters=3" */
 };
@@ -174,13 +174,14 @@ struct run_sum {
     } checks[GRADE_RUN_CHECKS];
     uint64_t steps; /* the last record's seq */
     int preemptions;
-    char *choices;    /* malloc'd */
-    char lost[320];   /* the first lost update, or "" */
-    char race[320];   /* the first data race, or "" */
-    char *output;     /* malloc'd, at most GRADE_OUTPUT_KEPT bytes */
+    char *choices;  /* malloc'd */
+    char lost[320]; /* the first lost update, or "" */
+    char race[320]; /* the first data race, or "" */
+    char *output;   /* malloc'd, at most GRADE_OUTPUT_KEPT bytes */
     size_t output_total;
 };
 
+/* Free what s holds. */
 static void sum_free(struct run_sum *s)
 {
     free(s->choices);
@@ -214,16 +215,15 @@ static void mirror_once(const struct job *j, enum rl_backend be,
         rl_run_finish(run);
         s->end = rl_run_end(run);
         rl_run_end_text(run, s->end_text, sizeof s->end_text);
-        for (int i = 0; i < rl_run_check_count(run) && s->nchecks <
-                                                          GRADE_RUN_CHECKS;
+        for (int i = 0;
+             i < rl_run_check_count(run) && s->nchecks < GRADE_RUN_CHECKS;
              i++) {
             struct rl_check_result r;
             rl_run_check(run, i, &r);
-            snprintf(s->checks[s->nchecks].name, sizeof s->checks[0].name,
-                     "%s", r.name);
-            snprintf(s->checks[s->nchecks].message,
-                     sizeof s->checks[0].message, "%s",
-                     r.message != NULL ? r.message : "");
+            snprintf(s->checks[s->nchecks].name, sizeof s->checks[0].name, "%s",
+                     r.name);
+            snprintf(s->checks[s->nchecks].message, sizeof s->checks[0].message,
+                     "%s", r.message != NULL ? r.message : "");
             s->checks[s->nchecks++].ok = r.ok;
         }
         s->steps = rl_run_record_last(run);
@@ -304,8 +304,8 @@ static bool lost_outcome(const char *msg, int answer_s, struct grade_check *c)
                  answer_s);
     } else if (starts(first, "did not finish")) {
         c->outcome = GRADE_TIMEOUT;
-        snprintf(c->message, sizeof c->message, "%.*s", (int)strcspn(first, ";"),
-                 first);
+        snprintf(c->message, sizeof c->message, "%.*s",
+                 (int)strcspn(first, ";"), first);
     } else {
         return false;
     }
@@ -1000,8 +1000,7 @@ void grade_check_run(const struct grade_options *o, const char *exe,
         if (r.analysis[0] != '\0' && strcmp(c->check, "no lost update") != 0) {
             size_t n = strlen(c->detail);
             snprintf(c->detail + n, sizeof c->detail - n, "%s%.320s",
-                     n > 0 && c->detail[n - 1] != '\n' ? "\n" : "",
-                     r.analysis);
+                     n > 0 && c->detail[n - 1] != '\n' ? "\n" : "", r.analysis);
         }
     }
     free(tmp.output);

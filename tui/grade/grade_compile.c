@@ -73,4 +73,3 @@ void grade_trim(char *text, size_t max_lines, size_t max_bytes)
     }
     memcpy(text + cut, note, strlen(note) + 1);
 }
-
