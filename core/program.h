@@ -53,7 +53,9 @@ struct rl_build {
      * student API (core/racelab.h, exercises/NAME.h, in the cache), from
      * which "counter.h", "../core/racelab.h" and the "../../../core/..."
      * of a file written deeper in a tree resolve, but not racelab's
-     * sources or solutions/. */
+     * sources or solutions/; and the build fails when the submission's
+     * object uses anything of librlex.a that core/racelab.h does not
+     * declare (the engine's own functions). */
     bool api_only;
     /* With api_only: compile a copy of each source in a fresh folder of
      * the cache, by its name alone, so that no relative #include reaches
