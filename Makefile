@@ -59,13 +59,10 @@ NCURSES_CFLAGS = $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 NCURSES_LIBS = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
-# The grader dlopens compiled submissions, which call the student API
-# exported by the racelab binary: only that API (the functions of
-# core/racelab.h) and the student_*_impl tables are exported, never the
-# engine, the grader or the reference_* solutions (one list per program, generated).
-# One list per program ($@.exports: links run in parallel).
-EXPORTS = $(BUILD)/exports/$(notdir $@).list
-LDLIBS_ALL = -pthread $(SAN_FLAGS) -lm -Wl,--dynamic-list=$(EXPORTS) -ldl
+# Student code is never loaded into racelab: each exercise is built apart
+# into an executable (core/program.c) and run in a child, so the programs
+# export nothing.
+LDLIBS_ALL = -pthread $(SAN_FLAGS) -lm
 
 ifeq ($(V),1)
 Q :=
@@ -137,17 +134,8 @@ endif
 
 all: $(PROG)
 
-# The dynamic symbols of a program, written before each link from the
-# student API (core/racelab.h): its functions and the student_*_impl tables.
-define gen_exports
-@mkdir -p $(dir $(EXPORTS))
-$(Q){ echo '{'; grep -oE '\<rl_[a-z_]+\(' core/racelab.h | tr -d '(' | \
-  sort -u | sed 's/.*/  &;/'; echo '  student_*_impl;'; echo '};'; } >$(EXPORTS)
-endef
-
 $(PROG): $(MAIN_OBJ) $(LIB_OBJ) core/racelab.h | $(BUILD)/layers.ok $(EXLIB)
 	$(say) LINK $@
-	$(gen_exports)
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
 # The library is one relocatable object (ld -r of the engine, the scenarios
@@ -226,12 +214,10 @@ $(BUILD)/tests/check_exercises: $(BUGGY_OBJ) $(EX_OBJ)
 
 $(BUILD)/tests/check_%: $(BUILD)/tests/unit/check_%.o $(TESTLIB_OBJ) $(LIB_OBJ) core/racelab.h
 	$(say) LINK $@
-	$(gen_exports)
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
 $(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(TESTLIB_OBJ) $(LIB_OBJ) core/racelab.h
 	$(say) LINK $@
-	$(gen_exports)
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
 tests-bin: $(TEST_BIN) $(PROG) plainc $(EXLIB)

@@ -5,7 +5,9 @@
  * /dev/null, stdout and stderr into a pipe drained into the run's output,
  * the socket as descriptor 3, every other descriptor closed, a CPU time
  * limit and no core dumps; read with a last-resort deadline; killed with
- * its whole group and reaped.
+ * its whole group and reaped. A caller's struct rl_spawn (the grader's
+ * sandbox) adds its own session, a working directory, more limits and an
+ * unprivileged user, set in the child between the fork and the exec.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "mirror_impl.h"
+#include "spawn.h"
 
 extern char **environ;
 
@@ -38,9 +41,11 @@ long long mirror_now_ms(void)
  * system calls here (the parent may have other threads): argv and envp
  * were built before the fork. */
 static _Noreturn void child_exec(char *const argv[], char *const envp[],
-                                 int sock, int out, int cpu_s)
+                                 int sock, int out, int cpu_s,
+                                 const struct rl_spawn *sp)
 {
-    setpgid(0, 0);
+    if (!sp || !sp->new_session || setsid() < 0)
+        setpgid(0, 0);
     /* Move both clear of 0..3 first, then into place. */
     int s = fcntl(sock, F_DUPFD_CLOEXEC, 10);
     int o = fcntl(out, F_DUPFD_CLOEXEC, 10);
@@ -59,6 +64,8 @@ static _Noreturn void child_exec(char *const argv[], char *const envp[],
     setrlimit(RLIMIT_CPU, &cpu);
     struct rlimit core = {0, 0};
     setrlimit(RLIMIT_CORE, &core);
+    if (sp)
+        rl_spawn_apply(sp);
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
@@ -67,6 +74,8 @@ static _Noreturn void child_exec(char *const argv[], char *const envp[],
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    if (sp && sp->file_size)
+        signal(SIGXFSZ, SIG_IGN); /* kept across the exec */
     execve(argv[0], argv, envp);
     static const char msg[] = "racelab: cannot run the program\n";
     ssize_t w = write(2, msg, sizeof msg - 1);
@@ -94,12 +103,25 @@ int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
     size_t nenv = 0;
     while (environ && environ[nenv])
         nenv++;
-    char **envp = rl_xcalloc(nenv + RL_EXTERNAL_MAX_ARGS + 3, sizeof *envp);
+    char **envp = rl_xcalloc(nenv + RL_EXTERNAL_MAX_ARGS + 5, sizeof *envp);
+    const struct rl_spawn *sp = ext->spawn;
+    char *home = NULL, *tmpdir = NULL;
     size_t k = 0;
     for (size_t i = 0; i < nenv; i++)
-        if (strncmp(environ[i], "RACELAB_CHILD_FD=", 17) != 0)
+        if (strncmp(environ[i], "RACELAB_CHILD_FD=", 17) != 0 &&
+            !(sp && sp->cwd && (strncmp(environ[i], "HOME=", 5) == 0 ||
+                                strncmp(environ[i], "TMPDIR=", 7) == 0)))
             envp[k++] = environ[i];
     envp[k++] = "RACELAB_CHILD_FD=3";
+    if (sp && sp->cwd) {
+        size_t len = strlen(sp->cwd) + 8;
+        home = rl_xmalloc(len);
+        tmpdir = rl_xmalloc(len);
+        snprintf(home, len, "HOME=%s", sp->cwd);
+        snprintf(tmpdir, len, "TMPDIR=%s", sp->cwd);
+        envp[k++] = home;
+        envp[k++] = tmpdir;
+    }
 #if defined(__SANITIZE_ADDRESS__)
     /* A sanitized racelab builds sanitized children: their crashes must
      * end them by the signal, and exit() must keep its status. */
@@ -116,6 +138,8 @@ int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
         snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
         free(envp);
+        free(home);
+        free(tmpdir);
         return -1;
     }
     if (pipe2(op, O_CLOEXEC) != 0) {
@@ -123,6 +147,8 @@ int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
         close(sv[0]);
         close(sv[1]);
         free(envp);
+        free(home);
+        free(tmpdir);
         return -1;
     }
     fflush(NULL);
@@ -134,12 +160,19 @@ int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
         close(op[0]);
         close(op[1]);
         free(envp);
+        free(home);
+        free(tmpdir);
         return -1;
     }
     if (pid == 0)
-        child_exec(argv, envp, sv[1], op[1], m->cpu_s);
+        child_exec(argv, envp, sv[1], op[1], m->cpu_s, sp);
     free(envp);
-    setpgid(pid, pid); /* also done by the child: whoever runs first */
+    free(home);
+    free(tmpdir);
+    /* Also done by the child: whoever runs first. Not for a child that
+     * makes its own session: a group leader cannot (setsid fails). */
+    if (!sp || !sp->new_session)
+        setpgid(pid, pid);
     close(sv[1]);
     close(op[1]);
     m->pid = pid;

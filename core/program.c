@@ -14,6 +14,7 @@
 #include "program.h"
 
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "mem.h"
+#include "spawn.h"
 
 /* ---- the flags (adjust here) --------------------------------------------- */
 
@@ -65,6 +67,7 @@ static const char *const kind_library[] = {"librlex.a", "librlprt.a"};
 #endif
 
 #define PROGRAM_CC_CPU_S 60
+#define PROGRAM_CC_WALL_S 120
 #define PROGRAM_PRUNE_S (7 * 24 * 3600)
 #define PROGRAM_OUTPUT_MAX 16384
 
@@ -176,10 +179,11 @@ int rl_program_libdir(enum rl_build_kind kind, char *buf, size_t len,
     return -1;
 }
 
-/* The cache folder, created (0700). */
-static int cache_dir(char *buf, size_t len, char *err, size_t errlen)
+/* The cache folder (want, else the default), created (0700). */
+static int cache_dir(const char *want, char *buf, size_t len, char *err,
+                     size_t errlen)
 {
-    const char *env = getenv("RACELAB_CACHE");
+    const char *env = want && *want ? want : getenv("RACELAB_CACHE");
     const char *xdg = getenv("XDG_CACHE_HOME");
     const char *home = getenv("HOME");
     if (env && *env)
@@ -422,8 +426,20 @@ static void arg(struct argv_list *a, const char *s)
     a->v[a->n] = NULL;
 }
 
-/* Run argv, appending its output to out; returns true if it exited 0. */
-static bool run_cc(struct argv_list *a, char **out, size_t *outn)
+/* Monotonic milliseconds. */
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Run argv (in cwd, NULL = ours; under sp, NULL = no sandbox), appending
+ * its output to out; returns true if it exited 0. The compiler runs in a
+ * process group of its own, killed whole past PROGRAM_CC_WALL_S (an
+ * #include of a pipe would wait forever without using CPU time). */
+static bool run_cc(struct argv_list *a, const char *cwd,
+                   const struct rl_spawn *sp, char **out, size_t *outn)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0)
@@ -436,24 +452,45 @@ static bool run_cc(struct argv_list *a, char **out, size_t *outn)
         return false;
     }
     if (pid == 0) {
+        setpgid(0, 0);
         dup2(p[1], 1);
         dup2(p[1], 2);
         int null = open("/dev/null", O_RDONLY);
         if (null >= 0)
             dup2(null, 0);
+        if (sp)
+            close_range(3, ~0U, 0);
         struct rlimit cpu = {PROGRAM_CC_CPU_S, PROGRAM_CC_CPU_S + 1};
         setrlimit(RLIMIT_CPU, &cpu);
+        if (cwd && chdir(cwd) != 0)
+            _exit(126);
+        if (sp)
+            rl_spawn_apply(sp);
         execvp(a->v[0], (char *const *)a->v);
         dprintf(2, "cannot run the C compiler %s: %s\n", a->v[0],
                 strerror(errno));
         _exit(127);
     }
+    setpgid(pid, pid); /* also done by the child: whoever runs first */
     close(p[1]);
     char buf[4096];
     ssize_t r;
-    while ((r = read(p[0], buf, sizeof buf)) != 0) {
+    bool late = false;
+    long long deadline = now_ms() + PROGRAM_CC_WALL_S * 1000LL;
+    for (;;) {
+        struct pollfd pf = {p[0], POLLIN, 0};
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            late = true;
+            break;
+        }
+        if (poll(&pf, 1, left > 1000 ? 1000 : (int)left) <= 0)
+            continue;
+        r = read(p[0], buf, sizeof buf);
+        if (r == 0)
+            break;
         if (r < 0) {
-            if (errno == EINTR)
+            if (errno == EINTR || errno == EAGAIN)
                 continue;
             break;
         }
@@ -466,10 +503,38 @@ static bool run_cc(struct argv_list *a, char **out, size_t *outn)
         (*out)[*outn] = '\0';
     }
     close(p[0]);
+    if (late)
+        kill(-pid, SIGKILL);
     int st;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
+    kill(-pid, SIGKILL); /* anything it left behind */
+    if (late) {
+        char note[96];
+        int n = snprintf(note, sizeof note,
+                         "the C compiler took more than %d s; stopped\n",
+                         PROGRAM_CC_WALL_S);
+        *out = rl_xrealloc(*out, *outn + (size_t)n + 1);
+        memcpy(*out + *outn, note, (size_t)n + 1);
+        *outn += (size_t)n;
+        return false;
+    }
     return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Remove every "dir/" from text, in place. */
+static void text_drop(char *text, const char *dir)
+{
+    size_t n = strlen(dir);
+    char *w = text;
+    for (const char *r = text; *r;) {
+        if (strncmp(r, dir, n) == 0 && r[n] == '/') {
+            r += n + 1;
+            continue;
+        }
+        *w++ = *r++;
+    }
+    *w = '\0';
 }
 
 /* Remove a build folder and what is in it. */
@@ -522,7 +587,7 @@ static int build_native(const struct rl_build *b, const char *cc, char *exe,
 {
     char cache[PATH_MAX];
     struct srclist src = {0};
-    if (cache_dir(cache, sizeof cache, err, errlen) != 0)
+    if (cache_dir(b->cache, cache, sizeof cache, err, errlen) != 0)
         return -1;
     if (collect(b, &src, err, errlen) != 0) {
         src_free(&src);
@@ -566,7 +631,7 @@ static int build_native(const struct rl_build *b, const char *cc, char *exe,
         arg(&a, native_ldflags[k]);
     char *out = NULL;
     size_t outn = 0;
-    bool ok = run_cc(&a, &out, &outn);
+    bool ok = run_cc(&a, NULL, NULL, &out, &outn);
     if (ok && rename(tmp, exe) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", exe, strerror(errno));
         ok = false;
@@ -616,13 +681,16 @@ static int copy_atomic(const char *from, const char *to)
 static int api_tree(const char *home, const char *cache, char *dir,
                     size_t len, char *err, size_t errlen)
 {
-    static const char *const sub[] = {"", "/core", "/exercises", "/u",
+    static const char *const sub[] = {"",   "/core", "/exercises",
+                                      "/exercises/impl", "/u",
                                       "/u/u", "/u/u/u"};
     char from[PATH_MAX * 2 + 32], to[PATH_MAX * 2 + 32];
     snprintf(dir, len, "%.4000s/api", cache);
     for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
         snprintf(to, sizeof to, "%s%s", dir, sub[i]);
-        if (mkdir(to, 0700) != 0 && errno != EEXIST) {
+        /* Readable by all: the student API only, and a compiler run as
+         * another user (struct rl_build's spawn) reads it. */
+        if (mkdir(to, 0755) != 0 && errno != EEXIST) {
             snprintf(err, errlen, "cannot create %s: %s", to, strerror(errno));
             return -1;
         }
@@ -654,6 +722,274 @@ static int api_tree(const char *home, const char *cache, char *dir,
         }
     }
     closedir(d);
+    /* The tables of functions (exercises/impl/NAME.c) */
+    snprintf(from, sizeof from, "%s/exercises/impl", home);
+    d = opendir(from);
+    if (!d) {
+        snprintf(err, errlen, "cannot read %s: %s", from, strerror(errno));
+        return -1;
+    }
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 3 || strcmp(e->d_name + n - 2, ".c") != 0)
+            continue;
+        snprintf(from, sizeof from, "%s/exercises/impl/%s", home, e->d_name);
+        snprintf(to, sizeof to, "%s/exercises/impl/%s", dir, e->d_name);
+        if (copy_atomic(from, to) != 0) {
+            snprintf(err, errlen, "cannot copy %s: %s", from,
+                     strerror(errno));
+            rc = -1;
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Copy the library lib into cache/lib/NAME (unless the copy there is as
+ * new and as big) and point lib at the copy. 0, or -1 with a message. */
+static int lib_copy(char *lib, const char *cache, const char *name,
+                    char *err, size_t errlen)
+{
+    char dir[PATH_MAX + 8], to[PATH_MAX * 2];
+    struct stat from, have;
+    snprintf(dir, sizeof dir, "%.*s/lib", PATH_MAX - 8, cache);
+    snprintf(to, sizeof to, "%s/%s", dir, name);
+    if (stat(lib, &from) != 0) {
+        snprintf(err, errlen, "cannot read %s: %s", lib, strerror(errno));
+        return -1;
+    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (stat(to, &have) != 0 || have.st_size != from.st_size ||
+        have.st_mtime < from.st_mtime) {
+        if (copy_atomic(lib, to) != 0) {
+            snprintf(err, errlen, "cannot copy %s: %s", lib, strerror(errno));
+            return -1;
+        }
+    }
+    snprintf(lib, PATH_MAX * 2, "%s", to);
+    return 0;
+}
+
+/* ---- what a build calls -------------------------------------------------- */
+
+/* Whether the image of n bytes holds off..off+len. */
+static bool elf_has(size_t n, uint64_t off, uint64_t len)
+{
+    return off <= n && len <= n - off;
+}
+
+/* The undefined symbols of the relocatable object at path: fn(ctx,
+ * name) for each until it returns true (1), all seen (0), or -1 with a
+ * message in err. */
+static int obj_undefined(const char *path,
+                         bool (*fn)(void *ctx, const char *name), void *ctx,
+                         char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return -1;
+    }
+    unsigned char *img = NULL;
+    size_t n = 0, cap = 0, r;
+    do {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 65536;
+            img = rl_xrealloc(img, cap);
+        }
+        r = fread(img + n, 1, cap - n, f);
+        n += r;
+    } while (r > 0);
+    fclose(f);
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+    if (n < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+        eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_type != ET_REL ||
+        !elf_has(n, eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr))) {
+        snprintf(err, errlen, "%s is not a 64-bit ELF object", path);
+        free(img);
+        return -1;
+    }
+    const Elf64_Shdr *sh = (const Elf64_Shdr *)(img + eh->e_shoff);
+    int rc = 0;
+    for (int i = 0; i < eh->e_shnum && rc == 0; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+            continue;
+        const Elf64_Shdr *strs = &sh[sh[i].sh_link];
+        if (!elf_has(n, sh[i].sh_offset, sh[i].sh_size) ||
+            !elf_has(n, strs->sh_offset, strs->sh_size)) {
+            snprintf(err, errlen, "%s: a symbol table out of bounds", path);
+            rc = -1;
+            break;
+        }
+        const Elf64_Sym *sym = (const Elf64_Sym *)(img + sh[i].sh_offset);
+        size_t count = sh[i].sh_size / sizeof *sym;
+        const char *str = (const char *)(img + strs->sh_offset);
+        for (size_t k = 1; k < count && rc == 0; k++) {
+            if (sym[k].st_shndx != SHN_UNDEF || sym[k].st_name == 0 ||
+                sym[k].st_name >= strs->sh_size)
+                continue;
+            const char *name = str + sym[k].st_name;
+            if (!memchr(name, '\0', strs->sh_size - sym[k].st_name))
+                continue;
+            if (fn(ctx, name))
+                rc = 1;
+        }
+    }
+    free(img);
+    return rc;
+}
+
+/* The undefined symbols of exe's object (see program.h). */
+int rl_program_undefined(const char *exe,
+                         bool (*fn)(void *ctx, const char *name), void *ctx,
+                         char *err, size_t errlen)
+{
+    char path[PATH_MAX + 8];
+    snprintf(path, sizeof path, "%.*s.o", PATH_MAX - 1, exe);
+    return obj_undefined(path, fn, ctx, err, errlen);
+}
+
+/* ---- the student API alone ----------------------------------------------- */
+
+/* What an api_only build's object may use of the library. */
+struct api_only {
+    char *api;     /* the functions core/racelab.h declares, each
+                      followed by a NUL */
+    size_t apin;
+    char *libsyms; /* the library's symbol index: names, NUL-separated */
+    size_t libn;
+    char bad[128]; /* the first name it may not use */
+};
+
+/* Whether name is one of the NUL-separated names in list (n bytes). */
+static bool names_have(const char *list, size_t n, const char *name)
+{
+    size_t k = strlen(name);
+    for (size_t i = 0; i < n;) {
+        size_t m = strnlen(list + i, n - i);
+        if (m == k && memcmp(list + i, name, k) == 0)
+            return true;
+        i += m + 1;
+    }
+    return false;
+}
+
+/* The functions a header declares: every rl_NAME followed by "(". */
+static char *api_names(const char *header, size_t *n)
+{
+    FILE *f = fopen(header, "r");
+    char *out = rl_xcalloc(1, 1);
+    size_t len = 0;
+    char line[1024];
+    while (f && fgets(line, sizeof line, f)) {
+        for (char *p = line; (p = strstr(p, "rl_")) != NULL;) {
+            if (p > line && (p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+                             (p[-1] >= 'A' && p[-1] <= 'Z') ||
+                             (p[-1] >= '0' && p[-1] <= '9'))) {
+                p += 3;
+                continue;
+            }
+            size_t k = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_");
+            const char *q = p + k;
+            while (*q == ' ')
+                q++;
+            if (*q == '(') {
+                out = rl_xrealloc(out, len + k + 2);
+                memcpy(out + len, p, k);
+                out[len + k] = '\0';
+                len += k + 1;
+            }
+            p += k;
+        }
+    }
+    if (f)
+        fclose(f);
+    *n = len;
+    return out;
+}
+
+/* The symbol index of the ar archive lib (the names the library defines),
+ * NUL-separated, into *n bytes; NULL with a message. */
+static char *lib_index(const char *lib, size_t *n, char *err, size_t errlen)
+{
+    FILE *f = fopen(lib, "rb");
+    char head[8 + 60];
+    if (!f || fread(head, 1, sizeof head, f) != sizeof head ||
+        memcmp(head, "!<arch>\n", 8) != 0 ||
+        (memcmp(head + 8, "/ ", 2) != 0 && memcmp(head + 8, "/SYM64/", 7) != 0)) {
+        snprintf(err, errlen, "%s: not an archive with a symbol index", lib);
+        if (f)
+            fclose(f);
+        return NULL;
+    }
+    int w = memcmp(head + 8, "/SYM64/", 7) == 0 ? 8 : 4;
+    char sz[11];
+    memcpy(sz, head + 8 + 48, 10);
+    sz[10] = '\0';
+    size_t size = (size_t)strtoull(sz, NULL, 10);
+    unsigned char *m = size > (size_t)w && size < ((size_t)64 << 20)
+                           ? rl_xmalloc(size)
+                           : NULL;
+    if (!m || fread(m, 1, size, f) != size) {
+        snprintf(err, errlen, "%s: a short symbol index", lib);
+        free(m);
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    uint64_t count = 0;
+    for (int i = 0; i < w; i++)
+        count = count << 8 | m[i];
+    size_t skip = (size_t)w + (size_t)count * (size_t)w;
+    if (count > size || skip > size) {
+        snprintf(err, errlen, "%s: a bad symbol index", lib);
+        free(m);
+        return NULL;
+    }
+    *n = size - skip;
+    char *names = rl_xmalloc(*n + 1);
+    memcpy(names, m + skip, *n);
+    names[*n] = '\0';
+    free(m);
+    return names;
+}
+
+/* obj_undefined's callback: stop at a name of the library's that the
+ * student API does not offer. */
+static bool api_only_bad(void *ctx, const char *name)
+{
+    struct api_only *a = ctx;
+    if (!names_have(a->libsyms, a->libn, name) ||
+        names_have(a->api, a->apin, name))
+        return false;
+    snprintf(a->bad, sizeof a->bad, "%s", name);
+    return true;
+}
+
+/* Whether the object obj uses anything of the library lib that the
+ * student API (api/core/racelab.h) does not offer: 1 with its name in
+ * bad, 0 if not, -1 with a message in err. */
+static int api_only_check(const char *obj, const char *lib, const char *api,
+                          char *bad, size_t badlen, char *err, size_t errlen)
+{
+    struct api_only a;
+    char header[PATH_MAX + 32];
+    memset(&a, 0, sizeof a);
+    snprintf(header, sizeof header, "%.*s/core/racelab.h", PATH_MAX - 1, api);
+    a.api = api_names(header, &a.apin);
+    a.libsyms = lib_index(lib, &a.libn, err, errlen);
+    if (!a.libsyms) {
+        free(a.api);
+        return -1;
+    }
+    int rc = obj_undefined(obj, api_only_bad, &a, err, errlen);
+    if (rc == 1)
+        snprintf(bad, badlen, "%s", a.bad);
+    free(a.api);
+    free(a.libsyms);
     return rc;
 }
 
@@ -675,7 +1011,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     }
     if (rl_home(home, sizeof home, err, errlen) != 0 ||
         rl_program_libdir(b->kind, libdir, sizeof libdir, err, errlen) != 0 ||
-        cache_dir(cache, sizeof cache, err, errlen) != 0)
+        cache_dir(b->cache, cache, sizeof cache, err, errlen) != 0)
         return -1;
     snprintf(lib, sizeof lib, "%s/%s", libdir, kind_library[plainc]);
     struct srclist src = {0};
@@ -683,9 +1019,11 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         src_free(&src);
         return -1;
     }
+    int nown = src.n; /* the caller's sources: the object kept */
     if (!plainc) {
         /* The exercise's table of functions (exercises/impl/NAME.c), built
-         * with the same prefix as the student's file. */
+         * with the same prefix as the student's file; for api_only, its
+         * copy in the API tree (its "../NAME.h" is the copy there). */
         char table[PATH_MAX * 2];
         snprintf(table, sizeof table, "%s/exercises/impl/%s.c", home,
                  b->exercise);
@@ -702,6 +1040,20 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         }
         root = api;
         ninc = 5;
+        if (src.n > nown) {
+            char copy[PATH_MAX * 2];
+            snprintf(copy, sizeof copy, "%s/exercises/impl/%s.c", api,
+                     b->exercise);
+            free(src.v[nown]);
+            src.v[nown] = rl_xstrdup(copy);
+        }
+    }
+    /* A compiler run as another user links a copy of the library in the
+     * cache: racelab's home need not be open to that user. */
+    if (b->spawn && b->spawn->drop_user &&
+        lib_copy(lib, cache, kind_library[plainc], err, errlen) != 0) {
+        src_free(&src);
+        return -1;
     }
     snprintf(inc[0], sizeof inc[0], "-I%s/exercises", root);
     snprintf(inc[1], sizeof inc[1], "-I%s", root);
@@ -763,14 +1115,19 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     }
     snprintf(exe, exelen, "%s/%s-%016llx", cache,
              plainc ? "program" : b->exercise, (unsigned long long)h);
-    if (access(exe, X_OK) == 0) {
+    char own[PATH_MAX + 8];
+    snprintf(own, sizeof own, "%.*s.o", PATH_MAX - 1, exe);
+    if (access(exe, X_OK) == 0 && (plainc || access(own, R_OK) == 0)) {
         utimensat(AT_FDCWD, exe, NULL, 0); /* in use: keep it (prune) */
         src_free(&src);
         free(pf);
         return 0; /* built before */
     }
 
-    /* Compile each source, then link, in a fresh folder. */
+    /* Compile each source, then link, in a fresh folder. A submission
+     * (api_only) is copied there and compiled by its name from there: no
+     * relative #include reaches beyond the copy, and the messages name
+     * the student's file, not a folder of ours. */
     char dir[PATH_MAX + 32];
     snprintf(dir, sizeof dir, "%s/build-XXXXXX", cache);
     if (!mkdtemp(dir)) {
@@ -780,13 +1137,50 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         free(pf);
         return -1;
     }
+    /* The compiler's user (b->spawn) writes the build folder. */
+    if (b->spawn && b->spawn->drop_user &&
+        chown(dir, (uid_t)b->spawn->uid, (gid_t)b->spawn->gid) != 0) {
+        snprintf(err, errlen, "cannot hand %s to uid %u: %s", dir,
+                 b->spawn->uid, strerror(errno));
+        rmdir(dir);
+        src_free(&src);
+        free(pf);
+        return -1;
+    }
+    bool apart = !plainc && b->api_only && b->private_copy;
+    const char *cwd = apart ? dir : NULL;
     char *out = NULL;
     size_t outn = 0;
     bool ok = true;
     char (*objs)[PATH_MAX + 64] = rl_xcalloc((size_t)src.n, sizeof *objs);
+    char (*copies)[PATH_MAX + 64] = rl_xcalloc((size_t)src.n, sizeof *copies);
     for (int i = 0; i < src.n && ok; i++) {
         struct argv_list a = {.n = 0};
-        snprintf(objs[i], sizeof objs[i], "%s/%d.o", dir, i);
+        const char *input = src.v[i];
+        if (apart) {
+            snprintf(objs[i], sizeof objs[i], "%d.o", i);
+            if (i < nown) {
+                const char *base = strrchr(src.v[i], '/');
+                base = base ? base + 1 : src.v[i];
+                /* "counter.o" in the linker's messages */
+                snprintf(objs[i], sizeof objs[i], "%.*s.o",
+                         (int)strcspn(base, "."), base);
+                snprintf(copies[i], sizeof copies[i], "%s/%s", dir, base);
+                if (copy_atomic(src.v[i], copies[i]) != 0) {
+                    snprintf(err, errlen, "cannot read %s: %s", src.v[i],
+                             strerror(errno));
+                    free(copies);
+                    free(objs);
+                    remove_dir(dir);
+                    src_free(&src);
+                    free(pf);
+                    return -1;
+                }
+                input = base;
+            }
+        } else {
+            snprintf(objs[i], sizeof objs[i], "%s/%d.o", dir, i);
+        }
         arg(&a, cc);
         for (int k = 0; cflags[k]; k++)
             arg(&a, cflags[k]);
@@ -800,8 +1194,8 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         arg(&a, "-c");
         arg(&a, "-o");
         arg(&a, objs[i]);
-        arg(&a, src.v[i]);
-        ok = run_cc(&a, &out, &outn);
+        arg(&a, input);
+        ok = run_cc(&a, cwd, b->spawn, &out, &outn);
     }
     char tmp[PATH_MAX + 64];
     snprintf(tmp, sizeof tmp, "%s/program", dir);
@@ -809,7 +1203,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         struct argv_list a = {.n = 0};
         arg(&a, cc);
         arg(&a, "-o");
-        arg(&a, tmp);
+        arg(&a, apart ? "program" : tmp);
         for (int k = 0; plainc && ldflags[k]; k++)
             arg(&a, ldflags[k]);
         if (plainc)
@@ -832,15 +1226,76 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         }
         for (int k = 0; libs[k]; k++)
             arg(&a, libs[k]);
-        ok = run_cc(&a, &out, &outn);
+        ok = run_cc(&a, cwd, b->spawn, &out, &outn);
     }
-    if (ok && rename(tmp, exe) != 0) {
+    /* An exercise keeps the object of the caller's sources next to the
+     * executable (rl_program_undefined reads what it calls): the one
+     * object, or the caller's objects linked into one (ld -r). */
+    char ownobj[PATH_MAX + 64];
+    snprintf(ownobj, sizeof ownobj, "%s/own.o", dir);
+    if (ok && !plainc && nown > 1) {
+        struct argv_list a = {.n = 0};
+        arg(&a, cc);
+        arg(&a, "-r");
+        arg(&a, "-nostdlib");
+        arg(&a, "-o");
+        arg(&a, ownobj);
+        for (int i = 0; i < nown; i++)
+            arg(&a, objs[i]);
+        ok = run_cc(&a, cwd, b->spawn, &out, &outn);
+    } else if (ok && !plainc) {
+        snprintf(ownobj, sizeof ownobj, "%s%s%s", apart ? dir : "",
+                 apart ? "/" : "", objs[0]);
+    }
+    /* Built with the student API alone in view: it must use no more of
+     * the library than that API (not the engine's internals). */
+    if (ok && !plainc && b->api_only) {
+        char bad[128], why[256];
+        const char *base = strrchr(src.v[0], '/');
+        base = base ? base + 1 : src.v[0];
+        int rc = api_only_check(ownobj, lib, api, bad, sizeof bad, why,
+                                sizeof why);
+        if (rc != 0) {
+            free(out);
+            out = rl_xmalloc(512);
+            if (rc > 0)
+                snprintf(out, 512,
+                         "%s uses %s, which is racelab's own and not part "
+                         "of the student API (core/racelab.h)",
+                         base, bad);
+            else
+                snprintf(out, 512, "%s", why);
+            outn = strlen(out);
+            ok = false;
+        }
+    }
+    if (ok && b->spawn && b->spawn->drop_user) {
+        /* Ours again: the children that run it must not rewrite it. */
+        if ((!plainc && chown(ownobj, geteuid(), getegid()) != 0) ||
+            chown(tmp, geteuid(), getegid()) != 0) {
+            snprintf(err, errlen, "cannot take back %s: %s", tmp,
+                     strerror(errno));
+            free(out);
+            out = NULL;
+            ok = false;
+        }
+    }
+    if (ok && !plainc && rename(ownobj, own) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", own, strerror(errno));
+        free(out);
+        out = NULL;
+        ok = false;
+    } else if (ok && rename(tmp, exe) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", exe, strerror(errno));
         free(out);
         out = NULL;
         ok = false;
     } else if (!ok) {
-        /* The compiler's own words, trimmed at a line that fits. */
+        /* The compiler's own words, trimmed at a line that fits; the
+         * linker's name the copy by its folder (from the debug
+         * information), which says nothing to the student. */
+        if (apart && out)
+            text_drop(out, dir);
         const char *text = out && *out ? out : "the C compiler failed";
         snprintf(err, errlen, "%s", text);
         size_t n = strlen(err);
@@ -853,6 +1308,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         while (n > 0 && err[n - 1] == '\n')
             err[--n] = '\0';
     }
+    free(copies);
     free(out);
     free(objs);
     remove_dir(dir);
@@ -862,3 +1318,4 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         prune(cache, plainc ? "program" : b->exercise);
     return ok ? 0 : -1;
 }
+

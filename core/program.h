@@ -23,12 +23,19 @@
  * sources and flags reuse the executable without running the compiler.
  * Builds of the same name unused for a week are removed after a build.
  * The compiler's messages are returned as it prints them (file:line).
+ *
+ * An exercise build also keeps, next to the executable (its path with
+ * ".o" added), the relocatable object of the caller's sources alone:
+ * what they call from outside themselves is its undefined symbols
+ * (rl_program_undefined), whatever the link then resolved them to.
  */
 #ifndef RL_PROGRAM_H
 #define RL_PROGRAM_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+struct rl_spawn; /* run.h */
 
 enum rl_build_kind { RL_BUILD_EXERCISE, RL_BUILD_PLAINC, RL_BUILD_NATIVE };
 
@@ -46,8 +53,22 @@ struct rl_build {
      * student API (core/racelab.h, exercises/NAME.h, in the cache), from
      * which "counter.h", "../core/racelab.h" and the "../../../core/..."
      * of a file written deeper in a tree resolve, but not racelab's
-     * sources or solutions/. */
+     * sources or solutions/; and the build fails when the submission's
+     * object uses anything of librlex.a that core/racelab.h does not
+     * declare (the engine's own functions). */
     bool api_only;
+    /* With api_only: compile a copy of each source in a fresh folder of
+     * the cache, by its name alone, so that no relative #include reaches
+     * beyond the copy either, and the messages name the file alone
+     * ("counter.c:12:5: error: ..."): as the grader builds. */
+    bool private_copy;
+    /* The cache folder to use; NULL = the default (see above). */
+    const char *cache;
+    /* The compiler's sandbox (run.h), or NULL: an api_only build of
+     * untrusted sources may run the compiler as another user (who must
+     * read racelab's home and library); the build folder is then that
+     * user's, and what is kept in the cache the caller's again. */
+    const struct rl_spawn *spawn;
 };
 
 /* Build b (or find it in the cache). Returns 0 with the executable's path
@@ -56,6 +77,15 @@ struct rl_build {
  * fit errlen. */
 int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
                      char *err, size_t errlen);
+
+/* The functions and variables the caller's sources of the exercise build
+ * exe use from outside themselves (the undefined symbols of the object
+ * kept next to it): fn(ctx, name) for each, in the object's order, until
+ * fn returns true. Returns 1 when fn stopped, 0 when every symbol was
+ * seen, -1 with a message in err when the object cannot be read. */
+int rl_program_undefined(const char *exe,
+                         bool (*fn)(void *ctx, const char *name), void *ctx,
+                         char *err, size_t errlen);
 
 /* racelab's home, the directory holding core/racelab.h and exercises/:
  * $RACELAB_HOME, else the program's directory or its parent, else

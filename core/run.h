@@ -136,6 +136,26 @@ struct rl_external {
      * the engine's, computed here; the checks the child sends are not
      * believed. 0: a plain C program, whose checks are the child's. */
     size_t observe_size;
+    const struct rl_spawn *spawn; /* more limits (a sandbox), or NULL */
+};
+
+/* Limits a caller (the grader) adds to a child process started for a
+ * struct rl_external, applied after the fork and before the exec (the
+ * user dropped before RLIMIT_NPROC is set); zero fields leave that limit
+ * alone. */
+struct rl_spawn {
+    bool new_session;     /* setsid(): its own session and process group */
+    const char *cwd;      /* working directory, also its HOME and TMPDIR;
+                             NULL = ours */
+    size_t address_space; /* RLIMIT_AS */
+    size_t file_size;     /* RLIMIT_FSIZE (SIGXFSZ ignored: writing past
+                             it fails instead of killing) */
+    bool no_processes;    /* RLIMIT_NPROC 0: no fork, no thread */
+    long max_processes;   /* else RLIMIT_NPROC, when > 0 */
+    bool drop_user;       /* become uid / gid, no supplementary groups;
+                             the child exits 125 when it cannot */
+    unsigned uid, gid;
+    bool no_new_privs;    /* PR_SET_NO_NEW_PRIVS */
 };
 
 #define RL_CHILD_CPU_S 20

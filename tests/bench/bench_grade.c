@@ -12,15 +12,18 @@
  *                same program (replaying prefixes through the custom
  *                scheduler and backtracking), and its ratio to the
  *                baseline: the search's own overhead per schedule;
- *   grade:       seconds to grade one exercise (counter, linked, no
- *                stress run: every check forked, explored and replayed)
- *                and one compiled submission (solutions/counter.c), the
- *                latter run from the source directory;
- *   class:       CPU seconds (the grader and every child: compiler,
- *                checks) to grade all seven references as the autograder
- *                does (compiled, with the os stress runs), and the
- *                projection for a class: 300 students x 7 exercises on 2
- *                cores (the goal: under 10 minutes).
+ *   grade:       seconds to grade one exercise (counter: this tree's
+ *                exercises/counter.c, then solutions/counter.c, each
+ *                built apart into an executable; no stress run: every
+ *                check run in children of it, explored, its round-robin
+ *                runs and failures mirrored and judged in the grader),
+ *                run from the source directory;
+ *   class:       CPU seconds (the grader and every child it reaped: the
+ *                compiler and linker, every check's children) to grade
+ *                all seven references as the autograder does (built,
+ *                with the os stress runs), and the projection for a
+ *                class: 300 students x 7 exercises on 2 cores (the goal:
+ *                under 10 minutes).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,9 +172,9 @@ int main(void)
     o.exercises = counter;
     o.nexercises = 1;
     o.no_stress = true;
-    bench_grade("counter (linked skeleton)", &o);
+    bench_grade("counter (exercises/counter.c, built)", &o);
     o.submission = "solutions/counter.c";
-    bench_grade("counter (solutions/counter.c, compiled)", &o);
+    bench_grade("counter (solutions/counter.c, built)", &o);
     bench_class();
     return 0;
 }

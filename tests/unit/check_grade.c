@@ -25,7 +25,6 @@
 
 #include "../../tui/grade/grade.h"
 #include "../../tui/grade/grade_check.h"
-#include "../../tui/grade/grade_child.h"
 #include "../../tui/grade/grade_report.h"
 #include "lib_pristine.h"
 
@@ -535,10 +534,11 @@ START_TEST(test_hostile_cannot_reach)
     static const struct {
         const char *name, *text;
     } cases[] = {
-        {"call_reference", "cannot load the compiled submission: undefined "
-                           "symbol: reference_counter_impl"},
-        {"call_internal", "cannot load the compiled submission: undefined "
-                          "symbol: child_send"},
+        {"call_reference", "counter.c:17: undefined reference to "
+                           "`reference_counter_impl'"},
+        {"call_internal", "undefined reference to `child_send'"},
+        {"call_wire", "counter.c uses wire_send, which is racelab's own "
+                        "and not part of the student API (core/racelab.h)"},
         {"include_solution", "counter.c:7:10: fatal error: "
                              "../solutions/counter.c: No such file"},
     };
@@ -569,7 +569,7 @@ START_TEST(test_forbidden_caught)
          "rl_lock_create and rl_cond_create.\" (exercises/barrier.h, "
          "RULES)"},
         {"forbidden_pthread", "counter",
-         "counter.c calls pthread_mutex_unlock, which the exercise forbids: "
+         "counter.c calls pthread_mutex_init, which the exercise forbids: "
          "\"Use only the student API of core/racelab.h.\" "
          "(exercises/counter.h, RULES)"},
     };
@@ -596,43 +596,65 @@ START_TEST(test_forbidden_caught)
 }
 END_TEST
 
-/* In the child: the descriptors open above 2, but the result pipe and the
- * listing's own. */
-static void child_count_fds(void *ctx, int fd, uint64_t nonce)
+/* The rules hold for this tree's exercises too (no --submission): a
+ * barrier in exercises/ that wraps rl_barrier_create scores 0, the rule
+ * quoted, read from what its object file calls. */
+START_TEST(test_forbidden_in_tree)
 {
-    (void)ctx;
-    long n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    if (d == NULL)
-        n = -1;
-    struct dirent *de;
-    while (d != NULL && (de = readdir(d)) != NULL) {
-        int x = atoi(de->d_name);
-        if (de->d_name[0] != '.' && x > 2 && x != fd && x != dirfd(d))
-            n++;
-    }
-    if (d != NULL)
-        closedir(d);
-    child_send(fd, nonce, &n, sizeof n);
+    char home[] = "/tmp/racelab-test-tree-XXXXXX", dir[96], path[128];
+    const char *ex[] = {"barrier"};
+    struct grade_report r;
+    ck_assert_ptr_nonnull(mkdtemp(home));
+    snprintf(dir, sizeof dir, "%s/exercises", home);
+    ck_assert_int_eq(mkdir(dir, 0755), 0);
+    snprintf(path, sizeof path, "%s/barrier.c", dir);
+    FILE *in = fopen("tests/fixtures/submissions/forbidden_barrier/barrier.c",
+                     "r");
+    FILE *out = fopen(path, "w");
+    ck_assert_ptr_nonnull(in);
+    ck_assert_ptr_nonnull(out);
+    int ch;
+    while ((ch = fgetc(in)) != EOF)
+        fputc(ch, out);
+    fclose(in);
+    fclose(out);
+    struct grade_options o = base_options(NULL);
+    o.home = home;
+    o.exercises = ex;
+    o.nexercises = 1;
+    grade(&o, &r);
+    ck_assert_int_eq(r.checks[0].rule, GRADE_RULE_FORBIDDEN);
+    ck_assert_ptr_nonnull(strstr(r.checks[0].message,
+                                 "barrier.c calls rl_barrier_create, which "
+                                 "the exercise forbids"));
+    ck_assert_int_eq(r.points, 0);
+    grade_report_free(&r);
+    unlink(path);
+    rmdir(dir);
+    rmdir(home);
 }
+END_TEST
 
-/* A check child inherits no descriptor of the grader's (the report file,
- * another student's files): closed with close_range, even far up. */
+/* A check's child inherits no descriptor of the grader's (the report
+ * file, another student's files: closed with close_range, even far up),
+ * leads its own session, and works in a private directory that is its
+ * HOME (tests/fixtures/submissions/fds prints what it sees). */
 START_TEST(test_child_closes_descriptors)
 {
     int a = open("/dev/null", O_RDONLY);
     int b = dup2(a, 900); /* far above: close_range has no loop to run */
     ck_assert_int_ge(a, 3);
     ck_assert_int_eq(b, 900);
-    struct child_limits lim;
-    struct child_outcome out;
-    memset(&lim, 0, sizeof lim);
-    lim.timeout_ms = 10000;
-    child_run(child_count_fds, NULL, &lim, &out);
-    ck_assert_int_eq(out.how, CHILD_RESULT);
-    ck_assert_int_eq(out.result_len, sizeof(long));
-    ck_assert_int_eq(*(long *)out.result, 0);
-    child_outcome_free(&out);
+    struct grade_report r;
+    grade_fake("fds", &r);
+    ck_assert_int_eq(r.points, r.max_points);
+    const struct grade_check *c =
+        find_check(&r, "counter", "safety: concurrent");
+    ck_assert_ptr_nonnull(c->output);
+    ck_assert_str_eq(c->output, "descriptors beyond the socket: 0\n"
+                                "own session: yes\n"
+                                "works in its HOME: yes\n");
+    grade_report_free(&r);
     close(a);
     close(b);
 }
@@ -900,6 +922,7 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_child_closes_descriptors);
     tcase_add_test(tc, test_hostile_cannot_reach);
     tcase_add_test(tc, test_forbidden_caught);
+    tcase_add_test(tc, test_forbidden_in_tree);
     tcase_add_test(tc, test_harm_contained);
     suite_add_tcase(s, tc);
 

@@ -6,11 +6,11 @@
  * The data model: a report is a list of exercises, each a contiguous run
  * of checks in report->checks. grade_run() plans every check first (so
  * formats that need the count up front, like TAP's plan, can start), then
- * runs them in order: the build here (the compiler in a child,
- * grade_compile.c; loading the result in another), every other check in
- * forked children (grade_check.c) that load the implementation, explore
- * the scenario's schedules and send back plain data. The grader process
- * alone turns that into a verdict and points, and hands each finished
+ * runs them in order: the build here (each exercise built once into an
+ * executable, core/program.c, in a cache private to this grading; the
+ * exercise's rules checked on what the student's object calls), every
+ * other check in children of that executable (grade_check.c) whose runs
+ * the grader mirrors and judges itself. It hands each finished
  * exercise's checks to the sink so the report is written as the grading
  * goes.
  */
@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../core/program.h"
 #include "grade_check.h"
 #include "grade_child.h"
 #include "grade_compile.h"
@@ -383,18 +384,17 @@ static int plan(const struct grade_options *o, struct grade_report *r,
 
 /* ---- the build check ---------------------------------------------------- */
 
-/* Compile (the submission's file, or this tree's exercises/NAME.c) and
- * load (in a child) ex; fill the builds check. Returns the .so path to use
- * or "" when the exercise cannot be graded. */
-static const char *grade_build(const struct grade_options *o, const char *home,
-                               const char *tmpdir, struct grade_exercise *ge,
-                               struct grade_check *c, char *so, size_t solen)
+/* Build ex once (the submission's file, or this tree's exercises/NAME.c)
+ * into an executable in the grader's cache; fill the builds check.
+ * Returns true with its path in exe when the exercise can be graded. */
+static bool grade_build(const struct grade_options *o, const char *home,
+                        const char *cache, struct grade_exercise *ge,
+                        struct grade_check *c, char *exe, size_t exelen)
 {
-    const char *path = NULL;
     char src[PATH_MAX + 64];
     c->rule = GRADE_RULE_NOT_BUILT;
-    /* This tree's exercises are not linked into racelab either: they are
-     * compiled like a submission's. */
+    /* This tree's exercises are built like a submission's: the student
+     * API alone on the include path. */
     if (o->submission != NULL)
         snprintf(src, sizeof src, "%s", ge->file);
     else
@@ -403,24 +403,44 @@ static const char *grade_build(const struct grade_options *o, const char *home,
         c->outcome = GRADE_COMPILE;
         snprintf(c->message, sizeof c->message,
                  "missing: the submission has no %s.c", ge->ex->name);
-        return "";
+        return false;
     }
-    snprintf(so, solen, "%s/%s.so", tmpdir, ge->ex->name);
-    char *out = NULL;
-    int rc = grade_compile(home, ge->ex->name, src, so, &out);
-    if (rc != 0) {
+    struct rl_build b;
+    memset(&b, 0, sizeof b);
+    b.kind = RL_BUILD_EXERCISE;
+    b.exercise = ge->ex->name;
+    b.sources[0] = src;
+    b.api_only = true;
+    b.private_copy = true;
+    b.cache = cache;
+    /* The compiler reads the student's #includes: as the unprivileged
+     * user when we are root, like the checks. */
+    struct rl_spawn cc;
+    unsigned uid = 0, gid = 0;
+    memset(&cc, 0, sizeof cc);
+    cc.file_size = (size_t)256 << 20;
+    cc.drop_user = child_run_as(&uid, &gid);
+    cc.uid = uid;
+    cc.gid = gid;
+    cc.max_processes = cc.drop_user ? 256 : 0;
+    cc.no_new_privs = true;
+    b.spawn = &cc;
+    char *out = rl_xmalloc(16384);
+    if (rl_program_build(&b, exe, exelen, out, 16384) != 0) {
         c->outcome = GRADE_COMPILE;
         snprintf(c->message, sizeof c->message, "%s.c does not compile",
                  ge->ex->name);
-        snprintf(c->detail, sizeof c->detail, "%s", out ? out : "");
+        grade_trim(out, 40, 4000);
+        snprintf(c->detail, sizeof c->detail, "%s", out);
         free(out);
-        return "";
+        return false;
     }
     free(out);
-    path = so;
-    /* The exercise's rules, enforced on what the .so calls. */
+    /* The children run it as the unprivileged user when we are root. */
+    chmod(exe, 0755);
+    /* The exercise's rules, enforced on what the student's code calls. */
     char name[128];
-    if (grade_so_forbidden(so, ge->ex->forbidden, name, sizeof name)) {
+    if (grade_forbidden(exe, ge->ex->forbidden, name, sizeof name)) {
         c->outcome = GRADE_WRONG;
         c->rule = GRADE_RULE_FORBIDDEN;
         snprintf(c->check, sizeof c->check, "rules");
@@ -428,19 +448,13 @@ static const char *grade_build(const struct grade_options *o, const char *home,
                  "%s.c calls %s, which the exercise forbids: \"%s\" "
                  "(exercises/%s.h, RULES)",
                  ge->ex->name, name, ge->ex->rule, ge->ex->name);
-        return "";
-    }
-    /* Load it in a child: undefined symbols, a missing table, or a
-     * constructor that misbehaves show here. */
-    if (!grade_check_load(o, path, ge->ex->name, c)) {
-        c->rule = GRADE_RULE_NOT_BUILT;
-        return "";
+        return false;
     }
     c->outcome = GRADE_PASS;
     c->rule = GRADE_RULE_PASSED;
     c->points = c->max_points;
-    snprintf(c->summary, sizeof c->summary, "%s", "compiles and loads");
-    return path;
+    snprintf(c->summary, sizeof c->summary, "%s", "compiles and links");
+    return true;
 }
 
 /* ---- the driver --------------------------------------------------------- */
@@ -504,7 +518,7 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
               struct grade_report *r, char *err, size_t errlen)
 {
     struct grade_options o = *opt;
-    char home[PATH_MAX], tmpdir[PATH_MAX], so[PATH_MAX + 64];
+    char home[PATH_MAX], tmpdir[PATH_MAX], exe[PATH_MAX];
     const char *tmp = getenv("TMPDIR");
 
     memset(r, 0, sizeof *r);
@@ -525,8 +539,12 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
     tmpdir[0] = '\0';
     if (o.home != NULL)
         snprintf(home, sizeof home, "%s", o.home);
-    else if (grade_home(home, sizeof home, err, errlen) != 0)
+    else if (rl_home(home, sizeof home, err, errlen) != 0)
         return -1;
+    /* The builds of this grading, a cache of its own: each exercise is
+     * built once, and nothing of another grading is reused or reachable.
+     * Searchable but not listable by the children's user (when we are
+     * root), who run the executables by name. */
     snprintf(tmpdir, sizeof tmpdir, "%s/racelab-grade-XXXXXX",
              tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
     if (mkdtemp(tmpdir) == NULL) {
@@ -535,27 +553,18 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
         return -1;
     }
     {
-        /* Absolute: the compiler runs in a directory of its own. */
         char abs[PATH_MAX];
         if (realpath(tmpdir, abs) != NULL)
             snprintf(tmpdir, sizeof tmpdir, "%s", abs);
-        /* The compiler and the checks run as the unprivileged user when
-         * we are root: it writes the .so here and reads it back. */
-        unsigned uid, gid;
-        if (child_run_as(&uid, &gid) && chown(tmpdir, uid, gid) != 0) {
-            snprintf(err, errlen, "cannot hand %s to uid %u: %s", tmpdir, uid,
-                     strerror(errno));
-            remove_tree(tmpdir);
-            return -1;
-        }
+        chmod(tmpdir, 0711);
     }
     if (sink != NULL && sink->begin != NULL)
         sink->begin(sink->ctx, r);
     for (int e = 0; e < r->nex; e++) {
         struct grade_exercise *ge = &r->ex[e];
         struct grade_check *b = &r->checks[ge->first];
-        const char *path = grade_build(&o, home, tmpdir, ge, b, so, sizeof so);
-        bool gradable = path == NULL || path[0] != '\0';
+        bool gradable =
+            grade_build(&o, home, tmpdir, ge, b, exe, sizeof exe);
         struct grade_share share;
         memset(&share, 0, sizeof share);
         for (int i = ge->first + 1; i < ge->first + ge->nchecks; i++) {
@@ -575,7 +584,7 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
                          "0, not counted as a failure of its own)",
                          ge->ex->name);
             } else {
-                grade_check_run(&o, path, c, &share);
+                grade_check_run(&o, exe, c, &share);
             }
         }
         grade_share_clear(&share);
@@ -590,8 +599,6 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
                 sink->check(sink->ctx, r, &r->checks[i]);
         }
         r->points += ge->points;
-        if (path != NULL && path[0] != '\0')
-            unlink(path);
     }
     if (tmpdir[0] != '\0')
         remove_tree(tmpdir);

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * grade.h - the grader: judge implementations of the exercises under many
- * sim schedules, each check isolated in its own child process, and score
- * them.
+ * sim schedules and score them. The student's code never runs in the
+ * grader: each exercise is built once into an executable (core/program.h,
+ * the student API alone on its include path) and every check runs in
+ * children of it (a sandbox: grade_child.h), through racelab's one
+ * mechanism for code built apart (core/mirror.c, core/child.h). The
+ * search for a failing schedule runs in a child and only proposes; the
+ * grader decides from mirror runs it judges itself (grade_check.c).
  *
  * CHECKS AND POINTS (per exercise; every scenario of labs/ex_NAME.c gives
  * its checks, so the maximum depends on the exercise):
  *
- *   builds            1  the file compiles and loads (compiler output shown
+ *   builds            1  the file compiles and links (compiler output shown
  *                        on failure); if not, every later check of the
  *                        exercise is "not gradable": skipped, scored 0, and
  *                        not reported as a failure of its own
@@ -64,9 +69,12 @@
  * a scenario whose checks held. The safety and liveness checks of a
  * scenario share one exploration (grade_check.h, struct grade_share).
  *
- * Every failure found on a schedule is replayed once more in a fresh
- * child before it is scored; if it does not fail the same way again, the
- * check reports "nondeterminism outside the scheduler" (an error, 0).
+ * Every failure found on a schedule is replayed once more, as a mirror
+ * run in a fresh child, before it is scored, and the check's outcome is
+ * that run's checks; if it does not fail the same way again, the check
+ * reports "nondeterminism outside the scheduler" (an error, 0). A pass is
+ * backed by the round-robin runs (quanta 1..4), mirror runs judged here
+ * too.
  */
 #ifndef RL_GRADE_H
 #define RL_GRADE_H
@@ -181,14 +189,14 @@ struct grade_report {
 
 /* What to grade and how. */
 struct grade_options {
-    const char *submission;       /* FILE or DIR, NULL = linked student_ */
+    const char *submission;       /* FILE or DIR, NULL = exercises/ */
     const char *const *exercises; /* names; NULL / 0 = every exercise (or
                                     the one FILE is named after) */
     int nexercises;
     uint64_t seed;
     double budget_s;          /* wall-clock guard per check; 0 =
                                  GRADE_DEFAULT_BUDGET */
-    const char *home;         /* racelab's sources; NULL = grade_home() */
+    const char *home;         /* racelab's sources; NULL = rl_home() */
     bool no_stress;           /* skip the os stress checks (tests) */
     uint64_t systematic_runs; /* 0 = GRADE_SYSTEMATIC_RUNS */
     uint64_t random_runs;     /* 0 = GRADE_RANDOM_RUNS */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * grade_check.h - running one check of the grader in isolated children
- * (grade_check.c); planning, building and reporting are grade.c's.
+ * grade_check.h - running one check of the grader: the student's code in
+ * children of the exercise's executable, the verdict from mirror runs
+ * judged in the grader (grade_check.c); planning, building and reporting
+ * are grade.c's.
  */
 #ifndef RL_GRADE_CHECK_H
 #define RL_GRADE_CHECK_H
@@ -26,7 +28,7 @@ struct grade_share {
     struct grade_share_entry {
         const struct ex_scenario *sc; /* NULL: a free slot */
         enum grade_kind kind;         /* the check it answers */
-        void *wire;                   /* malloc'd result of the child */
+        void *verdict;                /* malloc'd result of the search */
         char *choices;                /* malloc'd failing schedule, or NULL */
         char *output;                 /* malloc'd captured output, or NULL */
     } e[GRADE_SHARE_MAX];
@@ -38,19 +40,12 @@ struct grade_share {
 /* Free what share still keeps (and zero it). */
 void grade_share_clear(struct grade_share *share);
 
-/* Run check c (any kind but builds) against the implementation in so
- * (NULL: the student_ tables linked into racelab), each run in a forked
- * child with o's limits; fill c's outcome, points, rule and feedback.
- * share (may be NULL: no sharing) carries a scenario's exploration from
- * its safety check to its liveness check. */
-void grade_check_run(const struct grade_options *o, const char *so,
+/* Run check c (any kind but builds) against exe, the exercise's
+ * executable (core/program.h): each run in a child of it under o's
+ * limits, as mirror runs (core/mirror.c) judged here; fill c's outcome,
+ * points, rule and feedback. share (may be NULL: no sharing) carries a
+ * scenario's exploration from its safety check to its liveness check. */
+void grade_check_run(const struct grade_options *o, const char *exe,
                      struct grade_check *c, struct grade_share *share);
-
-/* Load exercise's table from so in a child (the second half of the build
- * check). Returns true when it loads; otherwise c's outcome and message
- * say why (compile error for a missing table or an undefined symbol; a
- * crash, exit or timeout of a constructor). */
-bool grade_check_load(const struct grade_options *o, const char *so,
-                      const char *exercise, struct grade_check *c);
 
 #endif
