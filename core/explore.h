@@ -87,6 +87,12 @@ struct rl_explore_config {
                                 those that only reorder independent steps
                                 of one already run (to check the
                                 reduction; slower, same verdicts) */
+    bool caller_replays;     /* an external program built apart: the
+                                caller replays and judges a found schedule
+                                itself (the grader, which tells a failure
+                                that does not come back in a fresh child
+                                as nondeterminism); otherwise rl_explore
+                                replays it here before believing it */
     /* Which failed checks make a run a counterexample; NULL = every one.
      * (The grader judges safety without "no deadlock" and "finishes",
      * and liveness with only those two.) */

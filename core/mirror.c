@@ -770,7 +770,8 @@ int rl_mirror_explore(const struct rl_explore_config *cfg,
     }
     bool judged = m->observe_size > 0;
     mirror_free(m);
-    if (rc >= 0 && judged && res->found && res->choices)
+    if (rc >= 0 && judged && res->found && res->choices &&
+        !cfg->caller_replays)
         rc = explore_rejudge(cfg, res, rc);
     return rc;
 }

@@ -288,7 +288,7 @@ static void cycle_main(void *arg)
 /* Create a bank of 3 accounts, start T0, T1, T2 and main. */
 static void *cycle_setup(const void *impl, const long *params)
 {
-    struct cycle_state *st = rl_alloc(sizeof *st);
+    struct cycle_state *st = ex_state_alloc(sizeof *st);
 
     st->impl = impl;
     st->iters = params[Y_ITERS];
@@ -342,6 +342,7 @@ static const struct ex_scenario cycle = {
     .kind = EX_CONCURRENT,
     .params = cycle_params,
     .nparams = 2,
+    .state_size = sizeof(struct cycle_state),
     .setup = cycle_setup,
     .check = cycle_check,
 };

@@ -265,5 +265,14 @@ else
     bad "librlprt.a: other globals" "$others $(diff "$WORK/wraps.txt" "$WORK/wraps-want.txt" | head -3 | tr '\n' ' ')"
 fi
 
+# A submission calling the engine: the one line racelab prints is the
+# linker's "undefined reference", not collect2's "ld returned 1".
+cp tests/fixtures/submissions/call_engine/counter.c "$WORK/engine.c"
+run "$WORK/engine.out" "$RACELAB" run counter --submission "$WORK/engine.c"
+expect_status "run: a submission calling rl_check does not build" 2 "$ST"
+expect_in "run: the linker's undefined reference is the message" "$WORK/engine.out" \
+    "engine.c:36: undefined reference to \`rl_current'"
+expect_not_in "run: not collect2's line" "$WORK/engine.out" "collect2"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -537,8 +537,8 @@ START_TEST(test_hostile_cannot_reach)
         {"call_reference", "counter.c:17: undefined reference to "
                            "`reference_counter_impl'"},
         {"call_internal", "undefined reference to `child_send'"},
-        {"call_wire", "counter.c uses wire_send, which is racelab's own "
-                        "and not part of the student API (core/racelab.h)"},
+        {"call_wire", "undefined reference to `wire_send'"},
+        {"call_engine", "undefined reference to `rl_check'"},
         {"include_solution", "counter.c:7:10: fatal error: "
                              "../solutions/counter.c: No such file"},
     };

@@ -545,13 +545,21 @@ void cli_first_error_line(char *msg)
 {
     char *line = msg, *first = NULL;
 
-    while (*line != '\0' && first == NULL) {
-        size_t n = strcspn(line, "\n");
-        char *e = strstr(line, " error: ");
+    /* The compiler's first " error: ", else the linker's first
+     * "undefined reference" (its closing "collect2: error" says only that
+     * ld failed). */
+    for (int pass = 0; pass < 2 && first == NULL; pass++) {
+        const char *key = pass == 0 ? " undefined reference " : " error: ";
+        line = msg;
+        while (*line != '\0' && first == NULL) {
+            size_t n = strcspn(line, "\n");
+            char *e = strstr(line, key);
 
-        if (e != NULL && (size_t)(e - line) < n)
-            first = line;
-        line += n + (line[n] == '\n');
+            if (e != NULL && (size_t)(e - line) < n &&
+                strncmp(line, "collect2:", 9) != 0)
+                first = line;
+            line += n + (line[n] == '\n');
+        }
     }
     if (first == NULL)
         first = msg;

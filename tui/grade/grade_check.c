@@ -116,9 +116,29 @@ static enum grade_kind kind_of_check(const char *check)
 struct child {
     struct rl_external ext;
     struct rl_spawn sp;
+    struct ex_inst in; /* the scenario and parameters racelab judges by */
     char dir[PATH_MAX]; /* its private directory, or "" */
     const char *backend;
 };
+
+/* The scenario instance of j on backend be: the backend's defaults, then
+ * the job's "key=value,..." (which it made from the same defaults). */
+static void job_inst(const struct job *j, enum rl_backend be,
+                     struct ex_inst *in)
+{
+    char params[sizeof j->params], err[160];
+    char *save = NULL;
+    ex_inst_init(in, j->sc, NULL, be);
+    snprintf(params, sizeof params, "%s", j->params);
+    for (char *kv = strtok_r(params, ",", &save); kv != NULL;
+         kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        if (eq == NULL)
+            continue;
+        *eq = '\0';
+        ex_inst_set(in, kv, strtol(eq + 1, NULL, 10), err, sizeof err);
+    }
+}
 
 /* The external program of one child of j on backend be, in a fresh
  * private directory, under the grader's limits. child_close after. */
@@ -137,6 +157,11 @@ static void child_open(const struct job *j, enum rl_backend be,
     ch->ext.cpu_s = (int)o->budget_s + 4;
     ch->ext.answer_ms = (int)(o->budget_s * 1000) + 3000;
     ch->ext.spawn = &ch->sp;
+    /* racelab judges: the child sends its final state (OBSERVE), and the
+     * scenario's check runs here on a copy, with this job's scenario and
+     * parameters (labs/exercise_scenarios.h, ex_program). */
+    ch->ext.observe_size = j->sc->state_size;
+    job_inst(j, be, &ch->in);
     ch->sp.new_session = true;
     ch->sp.cwd = ch->dir[0] != '\0' ? ch->dir : NULL;
     ch->sp.address_space = (size_t)4 << 30;
@@ -200,6 +225,7 @@ static void mirror_once(const struct job *j, enum rl_backend be,
     memset(s, 0, sizeof *s);
     child_open(j, be, &ch);
     memset(&rc, 0, sizeof rc);
+    rc.program = ex_program(&ch.in);
     rc.program.external = &ch.ext;
     rc.backend = be;
     if (be == RL_BACKEND_SIM) {
@@ -449,6 +475,7 @@ static bool job_search(const struct job *j, struct grade_check *c,
     child_open(j, RL_BACKEND_SIM, &ch);
     memset(&cfg, 0, sizeof cfg);
     memset(&res, 0, sizeof res);
+    cfg.program = ex_program(&ch.in);
     cfg.program.external = &ch.ext;
     cfg.max_preemptions = GRADE_MAX_PREEMPTIONS;
     cfg.max_steps = max_steps;
@@ -458,6 +485,7 @@ static bool job_search(const struct job *j, struct grade_check *c,
     cfg.random_runs = o->random_runs;
     cfg.pct_runs = o->pct_runs;
     cfg.check_counts = j->shared ? NULL : kind_counts(j->kind);
+    cfg.caller_replays = true; /* job_check replays it in a fresh child */
     int rc = rl_explore(&cfg, &res);
     child_close(&ch);
     v->max_steps = max_steps;
