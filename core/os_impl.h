@@ -28,20 +28,22 @@
 #define OS_RING_BITS 16
 #define OS_RING ((uint64_t)1 << OS_RING_BITS) /* records kept per thread */
 #define OS_BATCH 1024                         /* records staged per refill */
-#define OS_WORDS ((sizeof(struct rl_record) + 7) / 8)
+#define OS_SLOT_WORDS 5
 #define OS_LINE 64
+/* Slot word 0: the record's clock, and this flag for a misuse record
+ * (noted in the run when it is merged: os_merge). */
+#define OS_MISUSE_FLAG ((uint64_t)1 << 63)
 
-/* One ring slot: the record as words, so that a slot being overwritten
- * while the merger copies it is a detected (seqlock) race, not undefined
- * behaviour. */
+/* One ring slot: a record packed in words (clock | flag, op / result /
+ * other / obj, arg, before, after; the thread is the ring's), each an
+ * atomic so that a slot being overwritten while the merger copies it is a
+ * detected (seqlock) race, not undefined behaviour. */
 struct os_slot {
-    _Atomic uint64_t w[OS_WORDS];
+    _Atomic uint64_t w[OS_SLOT_WORDS];
 };
 
 /* The backend's run state (run->os). */
 struct os_run {
-    /* The global sequence counter: every lab thread increments it. */
-    _Alignas(OS_LINE) _Atomic uint64_t seq;
     /* Set when the run was abandoned: lab threads park at their next call.
      * Read by every call, written once. */
     _Alignas(OS_LINE) _Atomic bool stop;
@@ -80,6 +82,7 @@ struct os_run {
     long watchdog_ms;
     long timeout_ms;
     uint64_t dropped; /* records lost to full rings */
+    uint64_t merged;  /* records merged into the run */
     bool wd_armed;
     unsigned long wd_sig;
     long wd_since;
@@ -90,8 +93,12 @@ struct os_thread {
     /* Written by the lab thread on every record, read by the merger. */
     _Alignas(OS_LINE) _Atomic uint64_t head; /* records published */
     _Atomic uint64_t claim; /* records begun (head + 1 while writing) */
-    /* Private to the lab thread. */
-    uint64_t next; /* head's value */
+    _Atomic uint64_t nmisuse;   /* misuse records made (os_misuse) */
+    _Atomic int misuse_status;  /* the status of the last one */
+    /* Private to the lab thread (set by the creating thread before it
+     * starts). */
+    uint64_t next;  /* head's value */
+    uint64_t clock; /* Lamport clock of its last record (os_record.c) */
     bool record;
     struct os_slot *ring; /* OS_RING slots, or NULL if not recording */
     struct rl_thread *t;
@@ -100,9 +107,8 @@ struct os_thread {
 
     /* Private to the merger. */
     _Alignas(OS_LINE) uint64_t tail; /* next ring index to copy */
-    uint64_t floor;                  /* every seq of this thread is >= floor */
-    uint64_t last_seq;               /* seq of the last record merged, or 0 */
-    struct rl_record *stage;         /* copied, validated, not yet merged */
+    uint64_t noted;                  /* misuse records noted in the run */
+    struct os_staged *stage;         /* copied, validated, not yet merged */
     size_t nstage, istage;
 
     /* Guarded by the run's display mutex. */
@@ -115,6 +121,7 @@ struct os_thread {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool done;
+    uint64_t end_clock; /* the clock of its last record */
 
     /* Private to the driving thread. */
     pthread_t pt;
@@ -122,11 +129,38 @@ struct os_thread {
     bool reaped; /* joined or detached */
 };
 
-/* Lock: the semaphore is the lock; `locked` says whether a release is
- * legal (CAS 1 -> 0). */
+/* An object's Lamport clock (os_record.c): the clock of its last record,
+ * read and written only by a thread that the object serializes (the
+ * holder of a Lock, under a variable's spin lock, under a mutex). */
+typedef _Atomic uint64_t os_clock_t;
+
+/* Lock: a futex word (0 free, 1 locked, 2 locked and maybe waiters), as
+ * glibc's own mutex; not owned, so a release by any thread is legal, and
+ * releasing a free Lock is caught by the exchange that frees it. */
 struct os_lock {
+    _Atomic int state;
+    os_clock_t clock; /* written by the holder */
+};
+
+/* RLock: a recursive pthread mutex. */
+struct os_rlock {
+    pthread_mutex_t mu;
+    os_clock_t clock; /* written by the owner */
+};
+
+/* (Bounded)Semaphore: the count and its records change under the run's
+ * display mutex, which also orders them (clock). */
+struct os_sem {
     sem_t sem;
-    _Atomic int locked;
+    os_clock_t clock; /* guarded by the display mutex */
+};
+
+/* A shared variable: when recording, every operation takes the spin lock
+ * so that its record and the value change are one step in the variable's
+ * order (recording off: plain relaxed atomics, no lock). */
+struct os_var {
+    _Atomic int lk;
+    os_clock_t clock; /* guarded by lk */
 };
 
 /* A Condition waiter (os_lock.c). */
@@ -149,6 +183,7 @@ struct os_gate {
     bool flag;           /* Event */
     int count;           /* Barrier: arrivals this round */
     _Atomic bool broken; /* Barrier */
+    os_clock_t clock;    /* guarded by mu */
 };
 
 /* The calling OS thread's lab thread state, NULL outside lab threads; set
@@ -213,12 +248,57 @@ bool os_cond_sleep(pthread_cond_t *cv, pthread_mutex_t *mu,
 
 /* ---- os_record.c -------------------------------------------------------- */
 
-/* Record one call of ot (no lock); its global seq, 0 if not recorded. */
-uint64_t os_emit(struct os_thread *ot, enum rl_op op, enum rl_result res,
-                 const struct rl_obj *o, int other, long arg, long before,
-                 long after);
+/* How a record orders with its object's other records (see os_record.c). */
+enum os_order {
+    OS_ORD_THREAD, /* program order only */
+    OS_ORD_AFTER,  /* also after the object's last record (observed) */
+    OS_ORD_OBJECT, /* the object's next record: the caller serializes it */
+};
+
+/* One record of a call, made by lab thread ot; oc is the object's clock
+ * (NULL for thread-only records). See os_emit_slow. */
+bool os_emit_slow(struct os_thread *ot, enum os_order ord, os_clock_t *oc,
+                  enum rl_op op, enum rl_result res, const struct rl_obj *o,
+                  int other, long arg, long before, long after, bool misuse);
+
+/* Record one call of ot (no lock). Calls outside lab threads (setup,
+ * checks) and runs that do not record make none: a test and a return.
+ * True if a record was made. */
+static inline bool os_emit(struct os_thread *ot, enum os_order ord,
+                           os_clock_t *oc, enum rl_op op, enum rl_result res,
+                           const struct rl_obj *o, int other, long arg,
+                           long before, long after)
+{
+    if (!ot || !ot->record)
+        return false;
+    return os_emit_slow(ot, ord, oc, op, res, o, other, arg, before, after,
+                        false);
+}
+
+/* Order ot's next records after the object's last one (update: and make
+ * ot's clock the object's), without a record of its own: a Condition's
+ * hidden release and re-acquire, a join. Nothing if not recording. */
+static inline void os_clock_sync(struct os_thread *ot, os_clock_t *oc,
+                                 bool update)
+{
+    uint64_t c;
+
+    if (!ot || !ot->record)
+        return;
+    c = atomic_load_explicit(oc, memory_order_relaxed);
+    if (c > ot->clock)
+        ot->clock = c;
+    if (update)
+        atomic_store_explicit(oc, ot->clock, memory_order_relaxed);
+}
+
+/* A thread's stage: what the merger copied out of its ring. */
+struct os_staged *os_stage_alloc(void);
 /* Merge the published records into the run (the driving thread only). */
 void os_merge(struct rl_run *run);
+/* After the last merge of a run: note the misuses whose records were
+ * dropped (the driving thread only). */
+void os_merge_misuses(struct rl_run *run);
 
 /* ---- os_block.c --------------------------------------------------------- */
 
