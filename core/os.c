@@ -770,21 +770,46 @@ static enum rl_end os_poll(struct rl_run *run)
     return rs->end;
 }
 
+/* Microseconds on the monotonic clock. */
+static long os_now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* Start if needed and poll until the run ends, sleeping on end_cv (woken
- * by finishing threads) at most 1 ms between polls. */
+ * by finishing threads) between polls: 1 ms, or three times as long as
+ * the last poll took, so that merging records that arrive faster than
+ * they can be merged takes at most a quarter of a core from the lab
+ * threads (the rings then drop their oldest, counted). */
 static enum rl_end os_finish(struct rl_run *run)
 {
     struct os_run *rs = run->os;
     struct timespec dl;
     enum rl_end e;
+    long t0, wait_us;
 
     if (!rs->started)
         os_start(run, NULL, 0);
     for (;;) {
+        t0 = os_now_us();
         e = os_poll(run);
         if (e != RL_END_RUNNING)
             return e;
-        dl = os_deadline(1);
+        wait_us = 3 * (os_now_us() - t0);
+        if (wait_us < 1000)
+            wait_us = 1000;
+        if (wait_us > OS_STOP_POLL_MS * 1000)
+            wait_us = OS_STOP_POLL_MS * 1000;
+        clock_gettime(CLOCK_REALTIME, &dl);
+        dl.tv_sec += wait_us / 1000000;
+        dl.tv_nsec += (wait_us % 1000000) * 1000;
+        if (dl.tv_nsec >= 1000000000) {
+            dl.tv_sec++;
+            dl.tv_nsec -= 1000000000;
+        }
         os_lock_mu(&rs->end_mu);
         if (atomic_load_explicit(&rs->ndone, memory_order_relaxed) <
             run->nthreads)

@@ -173,8 +173,8 @@ int os_misuse(struct os_thread *ot, struct rl_obj *o, struct rl_run *run,
             &ot->nmisuse,
             atomic_load_explicit(&ot->nmisuse, memory_order_relaxed) + 1,
             memory_order_release);
-        os_emit_slow(ot, OS_ORD_THREAD, NULL, op, RL_RES_ERROR, o, -1, status,
-                     0, 0, true);
+        os_emit_rec(ot, OS_ORD_THREAD, NULL, op, RL_RES_ERROR, o, -1, status,
+                    0, 0, true);
         return status;
     }
     os_lock_mu(&rs->display);

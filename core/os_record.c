@@ -54,48 +54,6 @@ struct os_staged *os_stage_alloc(void)
     return rl_xcalloc(OS_BATCH, sizeof(struct os_staged));
 }
 
-/* Make one record of lab thread ot (ot records): stamp its clock, append it
- * to ot's ring and publish it. `ord` says how it orders with object
- * clock oc (os_order; the caller serializes an OS_ORD_OBJECT record);
- * `misuse` marks a misuse to note when it is merged. True (a record was
- * made). */
-bool os_emit_slow(struct os_thread *ot, enum os_order ord, os_clock_t *oc,
-                  enum rl_op op, enum rl_result res, const struct rl_obj *o,
-                  int other, long arg, long before, long after, bool misuse)
-{
-    struct os_slot *slot;
-    uint64_t c = ot->clock, h = ot->next, oclk;
-
-    if (oc && ord != OS_ORD_THREAD) {
-        oclk = atomic_load_explicit(oc, memory_order_relaxed);
-        if (oclk > c)
-            c = oclk;
-    }
-    c++;
-    ot->clock = c;
-    if (oc && ord == OS_ORD_OBJECT)
-        atomic_store_explicit(oc, c, memory_order_relaxed);
-    /* Claim before writing: a merger that copied part of this slot then
-     * sees the claim (the fences pair) and drops what it copied. */
-    atomic_store_explicit(&ot->claim, h + 1, memory_order_relaxed);
-    atomic_thread_fence(memory_order_release);
-    slot = &ot->ring[h & (OS_RING - 1)];
-    atomic_store_explicit(&slot->w[0], c | (misuse ? OS_MISUSE_FLAG : 0),
-                          memory_order_relaxed);
-    atomic_store_explicit(
-        &slot->w[1],
-        (uint64_t)(uint8_t)op | (uint64_t)(uint8_t)res << 8 |
-            (uint64_t)(uint16_t)other << 16 |
-            (uint64_t)(uint32_t)(o ? o->id : -1) << 32,
-        memory_order_relaxed);
-    atomic_store_explicit(&slot->w[2], (uint64_t)arg, memory_order_relaxed);
-    atomic_store_explicit(&slot->w[3], (uint64_t)before, memory_order_relaxed);
-    atomic_store_explicit(&slot->w[4], (uint64_t)after, memory_order_relaxed);
-    atomic_store_explicit(&ot->head, h + 1, memory_order_release);
-    ot->next = h + 1;
-    return true;
-}
-
 /* Copy ring slot idx of ot into out (validity checked by the caller). */
 static void os_slot_get(const struct os_thread *ot, uint64_t idx,
                         struct os_staged *out)
