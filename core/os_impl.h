@@ -82,7 +82,6 @@ struct os_run {
     long watchdog_ms;
     long timeout_ms;
     uint64_t dropped; /* records lost to full rings */
-    uint64_t merged;  /* records merged into the run */
     bool wd_armed;
     unsigned long wd_sig;
     long wd_since;
@@ -140,6 +139,7 @@ typedef _Atomic uint64_t os_clock_t;
 struct os_lock {
     _Atomic int state;
     os_clock_t clock; /* written by the holder */
+    char pad[OS_LINE - 16]; /* no other lock's word on its cache line */
 };
 
 /* RLock: a recursive pthread mutex. */
@@ -161,6 +161,7 @@ struct os_sem {
 struct os_var {
     _Atomic int lk;
     os_clock_t clock; /* guarded by lk */
+    char pad[OS_LINE - 16]; /* no other variable's lock on its cache line */
 };
 
 /* A Condition waiter (os_lock.c). */

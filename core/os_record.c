@@ -111,7 +111,6 @@ static void os_merge_one(struct rl_run *run, int i, struct os_staged *s)
     struct os_thread *ot = run->threads[i]->backend;
 
     run->threads[i]->steps++;
-    rs->merged++;
     rl_record_push(run, &s->r);
     if (s->misuse) {
         struct rl_obj *o = s->r.obj >= 0 && s->r.obj < run->nobjs
