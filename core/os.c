@@ -37,6 +37,10 @@
 
 #include "os_impl.h"
 
+/* Lab threads at the start gate spin this many times for their siblings
+ * before they yield (tens of milliseconds). */
+#define OS_GATE_SPINS (1L << 24)
+
 /* Destroyed while running: wait at most this for the threads to exit
  * (more than OS_STOP_POLL_MS, the longest a blocked one takes). */
 #define OS_GRACE_MS 300
@@ -247,7 +251,7 @@ static void *os_thread_main(void *arg)
 {
     struct os_thread *ot = arg;
     struct os_run *rs = ot->rs;
-    bool abort_start;
+    bool abort_start, crowded;
     int ncreated;
     long spins;
 
@@ -261,10 +265,15 @@ static void *os_thread_main(void *arg)
         os_cond_sleep(&rs->gate_cv, &rs->gate_mu, NULL);
     abort_start = rs->abort_start;
     ncreated = rs->ncreated;
+    crowded = ncreated > rs->ncpus;
     os_unlock_mu(&rs->gate_mu);
     atomic_fetch_add(&rs->arrived, 1);
+    /* With a core each, spin without giving the core away: a thread that
+     * yields here on a busy machine may wait behind other processes for a
+     * whole time slice, while its sibling runs alone. With more threads
+     * than cores, or a sibling that does not come, let the others run. */
     for (spins = 0; atomic_load(&rs->arrived) < ncreated; spins++)
-        if (spins >= 1000) /* more threads than cores: let them run */
+        if (spins >= (crowded ? 1000 : OS_GATE_SPINS))
             sched_yield();
     if (!abort_start) {
         atomic_store_explicit(&ot->t->state, RL_T_RUNNABLE,
@@ -659,6 +668,7 @@ static int os_start(struct rl_run *run, char *err, size_t errlen)
     rs->started = true;
     rs->t_start = os_now_ms();
     ncpus = os_cpus(cpus, RL_MAX_THREADS);
+    rs->ncpus = ncpus;
     for (i = 0; i < run->nthreads; i++) {
         struct os_thread *ot = run->threads[i]->backend;
 

@@ -59,6 +59,8 @@ struct os_run {
     pthread_mutex_t gate_mu;
     pthread_cond_t gate_cv;
     bool gate_open;   /* guarded by gate_mu */
+    int ncpus;        /* CPUs the threads spread over (0: unknown); set
+                         before the first thread is created */
     bool abort_start; /* guarded by gate_mu */
     int ncreated;     /* guarded by gate_mu */
     /* Threads past the gate; each spins until all are, so that the bodies

@@ -30,6 +30,14 @@
 #include "../../core/run.h"
 #include "../../labs/lab.h"
 
+/* The process's CPU time, all threads (s). */
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -160,7 +168,7 @@ static void *plain_body(void *arg)
  * spreads lab threads, so that both loops contend the same way (left
  * alone, the kernel may run both threads on one core, where a mutex is
  * hardly ever contended). */
-static double bench_plain(bool pinned)
+static double bench_plain(bool pinned, double *cpu_ns)
 {
     pthread_t th[OS_THREADS];
     cpu_set_t allowed;
@@ -171,7 +179,7 @@ static double bench_plain(bool pinned)
             if (CPU_ISSET(c, &allowed))
                 cpus[ncpus++] = c;
     plain_counter = 0;
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s();
     for (int i = 0; i < OS_THREADS; i++) {
         pthread_attr_t attr;
         pthread_attr_init(&attr);
@@ -186,7 +194,9 @@ static double bench_plain(bool pinned)
     }
     for (int i = 0; i < OS_THREADS; i++)
         pthread_join(th[i], NULL);
-    return (double)(OS_THREADS * OS_ITERS) / (now_s() - t0);
+    double t = now_s() - t0;
+    *cpu_ns = (cpu_s() - c0) * 1e9 / (double)(OS_THREADS * OS_ITERS);
+    return (double)(OS_THREADS * OS_ITERS) / t;
 }
 
 static rl_lock *os_lock;
@@ -224,7 +234,7 @@ static double median(double *x, int n)
 }
 
 /* Increments per second of the same counter through racelab on os. */
-static double bench_os(bool record)
+static double bench_os(bool record, double *cpu_ns)
 {
     struct rl_run_config cfg = {0};
     cfg.program.setup = os_setup;
@@ -237,9 +247,10 @@ static double bench_os(bool record)
         fprintf(stderr, "bench: %s\n", err);
         exit(1);
     }
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s();
     enum rl_end e = rl_run_finish(run);
     double t = now_s() - t0;
+    *cpu_ns = (cpu_s() - c0) * 1e9 / (double)(OS_THREADS * OS_ITERS);
     if (e != RL_END_DONE || rl_var_peek(counter) != OS_THREADS * OS_ITERS)
         fprintf(stderr, "bench: os run ended %s with counter %ld\n",
                 rl_end_name(e), rl_var_peek(counter));
@@ -295,17 +306,21 @@ int main(void)
     /* The machines are shared and noisy: each measure is the median of
      * OS_REPEAT runs, interleaved so that a busy moment hits all kinds. */
     double plain_v[OS_REPEAT], loose_v[OS_REPEAT], on_v[OS_REPEAT],
-        off_v[OS_REPEAT];
+        off_v[OS_REPEAT], plain_c[OS_REPEAT], loose_c[OS_REPEAT],
+        on_c[OS_REPEAT], off_c[OS_REPEAT];
     for (int i = 0; i < OS_REPEAT; i++) {
-        plain_v[i] = bench_plain(true);
-        loose_v[i] = bench_plain(false);
-        off_v[i] = bench_os(false);
-        on_v[i] = bench_os(true);
+        plain_v[i] = bench_plain(true, &plain_c[i]);
+        loose_v[i] = bench_plain(false, &loose_c[i]);
+        off_v[i] = bench_os(false, &off_c[i]);
+        on_v[i] = bench_os(true, &on_c[i]);
     }
     double plain = median(plain_v, OS_REPEAT);
     double loose = median(loose_v, OS_REPEAT);
     double off = median(off_v, OS_REPEAT);
     double on = median(on_v, OS_REPEAT);
+    double plain_cpu = median(plain_c, OS_REPEAT);
+    double off_cpu = median(off_c, OS_REPEAT);
+    double on_cpu = median(on_c, OS_REPEAT);
     printf("  os: plain pthread mutex     %8.2f M increments/s (baseline: "
            "threads spread over cores as racelab's; unpinned %.2f M)\n",
            plain / 1e6, loose / 1e6);
@@ -317,6 +332,11 @@ int main(void)
            on / 1e6, on / plain);
     printf("  os: recording on vs off     %8.2fx   (the cost of recording)\n",
            off / on);
+    /* CPU time is less at the mercy of a busy machine than wall time. */
+    printf("  os: CPU per increment (all threads, merging included): plain "
+           "%.1f ns, off %.1f ns = %.2fx, on %.1f ns = %.2fx\n",
+           plain_cpu, off_cpu, plain_cpu / off_cpu, on_cpu,
+           plain_cpu / on_cpu);
     int lost = bench_lost_runs(100);
     printf("  os: unsafe-counter lost updates in %d of 100 runs (goal >= 99; "
            "2 threads x 1,000,000)\n",
