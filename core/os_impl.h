@@ -137,7 +137,7 @@ typedef _Atomic uint64_t os_clock_t;
 
 /* Lock: a futex word (0 free, 1 locked, 2 locked and maybe waiters), as
  * glibc's own mutex; not owned, so a release by any thread is legal, and
- * releasing a free Lock is caught by the exchange that frees it. */
+ * releasing a free Lock is caught (os_lock.c). */
 struct os_lock {
     _Atomic int state;
     os_clock_t clock; /* written by the holder */
@@ -316,8 +316,11 @@ static inline bool os_emit(struct os_thread *ot, enum os_order ord,
 }
 
 /* Order ot's next records after the object's last one (update: and make
- * ot's clock the object's), without a record of its own: a Condition's
- * hidden release and re-acquire, a join. Nothing if not recording. */
+ * the object's clock ot's, so that the object's next records follow ot's
+ * last), without a record of its own: a Condition's hidden release and
+ * re-acquire of its lock, a woken Event or Barrier waiter. The caller
+ * serializes the object as for an OS_ORD_OBJECT record. Nothing if not
+ * recording. */
 static inline void os_clock_sync(struct os_thread *ot, os_clock_t *oc,
                                  bool update)
 {

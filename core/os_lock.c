@@ -48,13 +48,18 @@ static void os_futex_wait(_Atomic int *word, int val, long ms)
 
     ts.tv_sec = ms / 1000;
     ts.tv_nsec = (ms % 1000) * 1000000;
-    syscall(SYS_futex, (int *)word, FUTEX_WAIT_PRIVATE, val, &ts, NULL, 0);
+    if (syscall(SYS_futex, (int *)word, FUTEX_WAIT_PRIVATE, val, &ts, NULL,
+                0) == -1 &&
+        errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR)
+        os_check(errno, "futex wait");
 }
 
 /* Wake one thread sleeping on word. */
 static void os_futex_wake(_Atomic int *word)
 {
-    syscall(SYS_futex, (int *)word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+    if (syscall(SYS_futex, (int *)word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL,
+                0) == -1)
+        os_check(errno, "futex wake");
 }
 #else
 /* Without futexes: poll (sleep 50 us while *word == val). */

@@ -4,14 +4,17 @@
  * BoundedSemaphore, Event and Barrier, and the thread calls join, yield,
  * sleep and fail: real primitives, built the way CPython builds its own.
  *
- *   (Bounded)Semaphore  a POSIX semaphore plus an atomic count that catches
- *                    an over-release before it reaches the semaphore
+ *   (Bounded)Semaphore  a POSIX semaphore plus a count kept under the run's
+ *                    display mutex, which catches an over-release before
+ *                    it reaches the semaphore
  *   Event, Barrier   a mutex, a condition variable and a generation count
  *   join             a per-thread done flag under a mutex and a condvar
  *
  * Shared variables live in rl_obj.value: load and store are separate relaxed
  * atomic operations, so the unsafe counter really loses updates (without C
- * undefined behaviour), and fetch_add is one atomic_fetch_add.
+ * undefined behaviour), and fetch_add is one atomic_fetch_add. When the run
+ * records, each operation also takes the variable's spin lock, so that its
+ * record has its exact place among the variable's (os_record.c).
  */
 #include <errno.h>
 #include <sched.h>

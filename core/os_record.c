@@ -36,6 +36,16 @@
  * program order and every object's order (a Lock's acquire follows the
  * release that freed it; a store's "before" is the value of the previous
  * record on its variable), with or without drops.
+ *
+ * Limits. A record that only observed an object (a blocked or failed
+ * acquire, OS_ORD_AFTER) follows the object's record it saw but may land
+ * after the object's next one. A Condition's records are ordered by its
+ * lock (wait and notify are made holding it). Variables pay for exactness
+ * only when recording: one spin-lock exchange per operation, the least
+ * that places a racy load before the store that follows it and tells a
+ * store what it overwrote. A misuse is
+ * noted in the run when its record is merged, so that its message names
+ * its step (os_merge_misuses notes those whose record was dropped).
  */
 #include <string.h>
 
