@@ -37,6 +37,10 @@
 
 #include "os_impl.h"
 
+/* Lab threads at the start gate spin this many times for their siblings
+ * before they yield (tens of milliseconds). */
+#define OS_GATE_SPINS (1L << 24)
+
 /* Destroyed while running: wait at most this for the threads to exit
  * (more than OS_STOP_POLL_MS, the longest a blocked one takes). */
 #define OS_GRACE_MS 300
@@ -184,6 +188,7 @@ static void os_thread_done(struct os_thread *ot)
     atomic_store_explicit(&ot->t->state, RL_T_DONE, memory_order_release);
     os_lock_mu(&ot->mu);
     ot->done = true;
+    ot->end_clock = ot->clock; /* a joiner's records follow its last */
     os_check(pthread_cond_broadcast(&ot->cv), "pthread_cond_broadcast");
     os_unlock_mu(&ot->mu);
     os_lock_mu(&rs->end_mu);
@@ -246,7 +251,7 @@ static void *os_thread_main(void *arg)
 {
     struct os_thread *ot = arg;
     struct os_run *rs = ot->rs;
-    bool abort_start;
+    bool abort_start, crowded;
     int ncreated;
     long spins;
 
@@ -260,17 +265,24 @@ static void *os_thread_main(void *arg)
         os_cond_sleep(&rs->gate_cv, &rs->gate_mu, NULL);
     abort_start = rs->abort_start;
     ncreated = rs->ncreated;
+    crowded = ncreated > rs->ncpus;
     os_unlock_mu(&rs->gate_mu);
     atomic_fetch_add(&rs->arrived, 1);
+    /* With a core each, spin without giving the core away: a thread that
+     * yields here on a busy machine may wait behind other processes for a
+     * whole time slice, while its sibling runs alone. With more threads
+     * than cores, or a sibling that does not come, let the others run. */
     for (spins = 0; atomic_load(&rs->arrived) < ncreated; spins++)
-        if (spins >= 1000) /* more threads than cores: let them run */
+        if (spins >= (crowded ? 1000 : OS_GATE_SPINS))
             sched_yield();
     if (!abort_start) {
         atomic_store_explicit(&ot->t->state, RL_T_RUNNABLE,
                               memory_order_release);
-        os_emit(ot, RL_OP_START, RL_RES_OK, NULL, -1, 0, 0, 0);
+        os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_START, RL_RES_OK, NULL, -1, 0,
+                0, 0);
         ot->t->fn(ot->t->arg);
-        os_emit(ot, RL_OP_FINISH, RL_RES_OK, NULL, -1, 0, 0, 0);
+        os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_FINISH, RL_RES_OK, NULL, -1, 0,
+                0, 0);
     }
     os_thread_done(ot);
     pthread_cleanup_pop(1);
@@ -299,7 +311,6 @@ static int os_run_init(struct rl_run *run, char *err, size_t errlen)
     (void)errlen;
     rs = aligned_alloc(OS_LINE, (sizeof *rs + OS_LINE - 1) / OS_LINE * OS_LINE);
     memset(rs, 0, sizeof *rs);
-    atomic_init(&rs->seq, 1);
     atomic_init(&rs->stop, false);
     atomic_init(&rs->ndone, 0);
     atomic_init(&rs->nalive, 0);
@@ -345,6 +356,7 @@ static void os_abandon(struct rl_run *run)
     struct os_run *rs = run->os;
     int i;
 
+    os_merge_misuses(run);
     atomic_store(&rs->stop, true);
     run->abandoned = true;
     for (i = 0; i < run->nthreads; i++) {
@@ -468,36 +480,45 @@ static void os_run_fini(struct rl_run *run)
 static int os_obj_init(struct rl_obj *o)
 {
     pthread_mutexattr_t ma;
+    struct os_var *ov;
     struct os_lock *l;
+    struct os_rlock *rl;
+    struct os_sem *sm;
     struct os_cond *c;
     struct os_gate *g;
 
     switch (o->kind) {
     case RL_OBJ_VAR:
-        o->os = NULL;
+        ov = rl_xcalloc(1, sizeof *ov);
+        atomic_init(&ov->lk, 0);
+        atomic_init(&ov->clock, 0);
+        o->os = ov;
         return 0;
     case RL_OBJ_LOCK:
         l = rl_xcalloc(1, sizeof *l);
-        if (sem_init(&l->sem, 0, 1) != 0)
-            os_check(errno, "sem_init");
-        atomic_init(&l->locked, 0);
+        atomic_init(&l->state, 0);
+        atomic_init(&l->clock, 0);
         o->os = l;
         return 0;
     case RL_OBJ_RLOCK:
-        o->os = rl_xcalloc(1, sizeof(pthread_mutex_t));
+        rl = rl_xcalloc(1, sizeof *rl);
         os_check(pthread_mutexattr_init(&ma), "pthread_mutexattr_init");
         os_check(pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE),
                  "pthread_mutexattr_settype");
-        os_check(pthread_mutex_init(o->os, &ma), "pthread_mutex_init");
+        os_check(pthread_mutex_init(&rl->mu, &ma), "pthread_mutex_init");
         pthread_mutexattr_destroy(&ma);
+        atomic_init(&rl->clock, 0);
+        o->os = rl;
         return 0;
     case RL_OBJ_SEMAPHORE:
     case RL_OBJ_BOUNDED_SEMAPHORE:
         if (o->value < 0 || o->value > SEM_VALUE_MAX)
             return -1;
-        o->os = rl_xcalloc(1, sizeof(sem_t));
-        if (sem_init(o->os, 0, (unsigned)o->value) != 0)
+        sm = rl_xcalloc(1, sizeof *sm);
+        if (sem_init(&sm->sem, 0, (unsigned)o->value) != 0)
             os_check(errno, "sem_init");
+        atomic_init(&sm->clock, 0);
+        o->os = sm;
         return 0;
     case RL_OBJ_CONDITION:
         c = rl_xcalloc(1, sizeof *c);
@@ -511,6 +532,7 @@ static int os_obj_init(struct rl_obj *o)
         os_condvar_init(&g->cv);
         atomic_init(&g->agen, 0);
         atomic_init(&g->broken, false);
+        atomic_init(&g->clock, 0);
         g->flag = o->kind == RL_OBJ_EVENT && o->value != 0;
         o->os = g;
         return 0;
@@ -529,21 +551,18 @@ static void os_obj_fini(struct rl_obj *o)
     if (!o->os || !os_quiesce(o->run))
         return;
     switch (o->kind) {
-    case RL_OBJ_LOCK:
-        sem_destroy(&((struct os_lock *)o->os)->sem);
-        break;
     case RL_OBJ_RLOCK:
         /* A stopped run's thread may have exited holding it: destroying
          * a locked mutex is undefined, and a futex-based one owns nothing
          * outside its memory, so it is then only freed. */
-        if (pthread_mutex_trylock(o->os) == 0) {
-            pthread_mutex_unlock(o->os);
-            pthread_mutex_destroy(o->os);
+        if (pthread_mutex_trylock(&((struct os_rlock *)o->os)->mu) == 0) {
+            pthread_mutex_unlock(&((struct os_rlock *)o->os)->mu);
+            pthread_mutex_destroy(&((struct os_rlock *)o->os)->mu);
         }
         break;
     case RL_OBJ_SEMAPHORE:
     case RL_OBJ_BOUNDED_SEMAPHORE:
-        sem_destroy(o->os);
+        sem_destroy(&((struct os_sem *)o->os)->sem);
         break;
     case RL_OBJ_CONDITION:
         pthread_mutex_destroy(&((struct os_cond *)o->os)->mu);
@@ -571,13 +590,15 @@ static int os_thread_init(struct rl_thread *t)
     memset(ot, 0, sizeof *ot);
     atomic_init(&ot->head, 0);
     atomic_init(&ot->claim, 0);
+    atomic_init(&ot->nmisuse, 0);
+    atomic_init(&ot->misuse_status, 0);
     ot->t = t;
     ot->run = run;
     ot->rs = run->os;
     ot->record = run->cfg.record;
     if (ot->record) {
         ot->ring = rl_xcalloc(OS_RING, sizeof *ot->ring);
-        ot->stage = rl_xcalloc(OS_BATCH, sizeof *ot->stage);
+        ot->stage = os_stage_alloc();
     }
     os_mutex_init(&ot->mu);
     os_condvar_init(&ot->cv);
@@ -647,10 +668,10 @@ static int os_start(struct rl_run *run, char *err, size_t errlen)
     rs->started = true;
     rs->t_start = os_now_ms();
     ncpus = os_cpus(cpus, RL_MAX_THREADS);
+    rs->ncpus = ncpus;
     for (i = 0; i < run->nthreads; i++) {
         struct os_thread *ot = run->threads[i]->backend;
 
-        ot->floor = atomic_load_explicit(&rs->seq, memory_order_acquire);
         os_thread_attr(&attr, i, cpus, ncpus);
         atomic_fetch_add(&rs->nalive, 1);
         rc = pthread_create(&ot->pt, &attr, os_thread_main, ot);
@@ -691,7 +712,12 @@ static void os_spawn(struct rl_thread *self, struct rl_thread *t)
         return;
     ot = t->backend;
     rs = ot->rs;
-    ot->floor = atomic_load_explicit(&rs->seq, memory_order_acquire);
+    /* The spawn is recorded first and the child's clock starts from it:
+     * the child's records follow it. */
+    os_emit(me, OS_ORD_THREAD, NULL, RL_OP_SPAWN, RL_RES_OK, NULL, t->id, 0, 0,
+            0);
+    if (me)
+        ot->clock = me->clock;
     ncpus = os_cpus(cpus, RL_MAX_THREADS);
     os_thread_attr(&attr, t->id, cpus, ncpus);
     os_lock_mu(&rs->gate_mu);
@@ -707,7 +733,6 @@ static void os_spawn(struct rl_thread *self, struct rl_thread *t)
         os_unlock_mu(&rs->gate_mu);
         os_thread_done(ot);
     }
-    os_emit(me, RL_OP_SPAWN, RL_RES_OK, NULL, t->id, 0, 0, 0);
 }
 
 /* Merge new records, then decide: every thread finished (DONE), the
@@ -725,6 +750,7 @@ static enum rl_end os_poll(struct rl_run *run)
         run->nthreads) {
         /* Every record is published: merge them all and reap. */
         os_merge(run);
+        os_merge_misuses(run);
         os_reap(run);
         rs->end = RL_END_DONE;
         return rs->end;
@@ -754,21 +780,46 @@ static enum rl_end os_poll(struct rl_run *run)
     return rs->end;
 }
 
+/* Microseconds on the monotonic clock. */
+static long os_now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* Start if needed and poll until the run ends, sleeping on end_cv (woken
- * by finishing threads) at most 1 ms between polls. */
+ * by finishing threads) between polls: 1 ms, or three times as long as
+ * the last poll took, so that merging records that arrive faster than
+ * they can be merged takes at most a quarter of a core from the lab
+ * threads (the rings then drop their oldest, counted). */
 static enum rl_end os_finish(struct rl_run *run)
 {
     struct os_run *rs = run->os;
     struct timespec dl;
     enum rl_end e;
+    long t0, wait_us;
 
     if (!rs->started)
         os_start(run, NULL, 0);
     for (;;) {
+        t0 = os_now_us();
         e = os_poll(run);
         if (e != RL_END_RUNNING)
             return e;
-        dl = os_deadline(1);
+        wait_us = 3 * (os_now_us() - t0);
+        if (wait_us < 1000)
+            wait_us = 1000;
+        if (wait_us > OS_STOP_POLL_MS * 1000)
+            wait_us = OS_STOP_POLL_MS * 1000;
+        clock_gettime(CLOCK_REALTIME, &dl);
+        dl.tv_sec += wait_us / 1000000;
+        dl.tv_nsec += (wait_us % 1000000) * 1000;
+        if (dl.tv_nsec >= 1000000000) {
+            dl.tv_sec++;
+            dl.tv_nsec -= 1000000000;
+        }
         os_lock_mu(&rs->end_mu);
         if (atomic_load_explicit(&rs->ndone, memory_order_relaxed) <
             run->nthreads)

@@ -110,12 +110,13 @@ static bool os_wait_ready(struct rl_run *run, struct os_thread *ot)
     }
     switch (o->kind) {
     case RL_OBJ_LOCK:
-        return os_sem_value(&((struct os_lock *)o->os)->sem) > 0;
+        return atomic_load_explicit(&((struct os_lock *)o->os)->state,
+                                    memory_order_relaxed) == 0;
     case RL_OBJ_RLOCK:
         return atomic_load_explicit(&o->owner, memory_order_relaxed) < 0;
     case RL_OBJ_SEMAPHORE:
     case RL_OBJ_BOUNDED_SEMAPHORE:
-        return os_sem_value(o->os) > 0;
+        return os_sem_value(&((struct os_sem *)o->os)->sem) > 0;
     case RL_OBJ_EVENT:
     case RL_OBJ_BARRIER:
         g = o->os;
@@ -154,16 +155,30 @@ bool os_all_stuck(struct rl_run *run, unsigned long *sig)
     return any && stuck;
 }
 
-/* Report a misuse to run.c (serialized: lab threads call it concurrently). */
+/* Report a misuse. Recording, its record carries it to the run when it is
+ * merged (os_merge notes it with its step, or os_merge_misuses without one
+ * if the record was dropped); otherwise it is noted now, serialized by the
+ * display mutex (lab threads call it concurrently). Returns status. */
 int os_misuse(struct os_thread *ot, struct rl_obj *o, struct rl_run *run,
               enum rl_op op, int status)
 {
     struct os_run *rs = run->os;
-    uint64_t seq;
 
-    seq = os_emit(ot, op, RL_RES_ERROR, o, -1, status, 0, 0);
+    if (ot && ot->record) {
+        /* Counted before the record exists: the merger never notes more
+         * than were made. */
+        atomic_store_explicit(&ot->misuse_status, status,
+                              memory_order_relaxed);
+        atomic_store_explicit(
+            &ot->nmisuse,
+            atomic_load_explicit(&ot->nmisuse, memory_order_relaxed) + 1,
+            memory_order_release);
+        os_emit_rec(ot, OS_ORD_THREAD, NULL, op, RL_RES_ERROR, o, -1, status,
+                    0, 0, true);
+        return status;
+    }
     os_lock_mu(&rs->display);
-    rl_note_misuse(run, os_tid(ot), o, status, seq);
+    rl_note_misuse(run, os_tid(ot), o, status, 0);
     os_unlock_mu(&rs->display);
     return status;
 }

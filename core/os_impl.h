@@ -28,20 +28,22 @@
 #define OS_RING_BITS 16
 #define OS_RING ((uint64_t)1 << OS_RING_BITS) /* records kept per thread */
 #define OS_BATCH 1024                         /* records staged per refill */
-#define OS_WORDS ((sizeof(struct rl_record) + 7) / 8)
+#define OS_SLOT_WORDS 5
 #define OS_LINE 64
+/* Slot word 0: the record's clock, and this flag for a misuse record
+ * (noted in the run when it is merged: os_merge). */
+#define OS_MISUSE_FLAG ((uint64_t)1 << 63)
 
-/* One ring slot: the record as words, so that a slot being overwritten
- * while the merger copies it is a detected (seqlock) race, not undefined
- * behaviour. */
+/* One ring slot: a record packed in words (clock | flag, op / result /
+ * other / obj, arg, before, after; the thread is the ring's), each an
+ * atomic so that a slot being overwritten while the merger copies it is a
+ * detected (seqlock) race, not undefined behaviour. */
 struct os_slot {
-    _Atomic uint64_t w[OS_WORDS];
+    _Atomic uint64_t w[OS_SLOT_WORDS];
 };
 
 /* The backend's run state (run->os). */
 struct os_run {
-    /* The global sequence counter: every lab thread increments it. */
-    _Alignas(OS_LINE) _Atomic uint64_t seq;
     /* Set when the run was abandoned: lab threads park at their next call.
      * Read by every call, written once. */
     _Alignas(OS_LINE) _Atomic bool stop;
@@ -57,6 +59,8 @@ struct os_run {
     pthread_mutex_t gate_mu;
     pthread_cond_t gate_cv;
     bool gate_open;   /* guarded by gate_mu */
+    int ncpus;        /* CPUs the threads spread over (0: unknown); set
+                         before the first thread is created */
     bool abort_start; /* guarded by gate_mu */
     int ncreated;     /* guarded by gate_mu */
     /* Threads past the gate; each spins until all are, so that the bodies
@@ -90,8 +94,12 @@ struct os_thread {
     /* Written by the lab thread on every record, read by the merger. */
     _Alignas(OS_LINE) _Atomic uint64_t head; /* records published */
     _Atomic uint64_t claim; /* records begun (head + 1 while writing) */
-    /* Private to the lab thread. */
-    uint64_t next; /* head's value */
+    _Atomic uint64_t nmisuse;   /* misuse records made (os_misuse) */
+    _Atomic int misuse_status;  /* the status of the last one */
+    /* Private to the lab thread (set by the creating thread before it
+     * starts). */
+    uint64_t next;  /* head's value */
+    uint64_t clock; /* Lamport clock of its last record (os_record.c) */
     bool record;
     struct os_slot *ring; /* OS_RING slots, or NULL if not recording */
     struct rl_thread *t;
@@ -100,9 +108,8 @@ struct os_thread {
 
     /* Private to the merger. */
     _Alignas(OS_LINE) uint64_t tail; /* next ring index to copy */
-    uint64_t floor;                  /* every seq of this thread is >= floor */
-    uint64_t last_seq;               /* seq of the last record merged, or 0 */
-    struct rl_record *stage;         /* copied, validated, not yet merged */
+    uint64_t noted;                  /* misuse records noted in the run */
+    struct os_staged *stage;         /* copied, validated, not yet merged */
     size_t nstage, istage;
 
     /* Guarded by the run's display mutex. */
@@ -115,6 +122,7 @@ struct os_thread {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool done;
+    uint64_t end_clock; /* the clock of its last record */
 
     /* Private to the driving thread. */
     pthread_t pt;
@@ -122,11 +130,40 @@ struct os_thread {
     bool reaped; /* joined or detached */
 };
 
-/* Lock: the semaphore is the lock; `locked` says whether a release is
- * legal (CAS 1 -> 0). */
+/* An object's Lamport clock (os_record.c): the clock of its last record,
+ * read and written only by a thread that the object serializes (the
+ * holder of a Lock, under a variable's spin lock, under a mutex). */
+typedef _Atomic uint64_t os_clock_t;
+
+/* Lock: a futex word (0 free, 1 locked, 2 locked and maybe waiters), as
+ * glibc's own mutex; not owned, so a release by any thread is legal, and
+ * releasing a free Lock is caught (os_lock.c). */
 struct os_lock {
+    _Atomic int state;
+    os_clock_t clock; /* written by the holder */
+    char pad[OS_LINE - 16]; /* no other lock's word on its cache line */
+};
+
+/* RLock: a recursive pthread mutex. */
+struct os_rlock {
+    pthread_mutex_t mu;
+    os_clock_t clock; /* written by the owner */
+};
+
+/* (Bounded)Semaphore: the count and its records change under the run's
+ * display mutex, which also orders them (clock). */
+struct os_sem {
     sem_t sem;
-    _Atomic int locked;
+    os_clock_t clock; /* guarded by the display mutex */
+};
+
+/* A shared variable: when recording, every operation takes the spin lock
+ * so that its record and the value change are one step in the variable's
+ * order (recording off: plain relaxed atomics, no lock). */
+struct os_var {
+    _Atomic int lk;
+    os_clock_t clock; /* guarded by lk */
+    char pad[OS_LINE - 16]; /* no other variable's lock on its cache line */
 };
 
 /* A Condition waiter (os_lock.c). */
@@ -149,6 +186,7 @@ struct os_gate {
     bool flag;           /* Event */
     int count;           /* Barrier: arrivals this round */
     _Atomic bool broken; /* Barrier */
+    os_clock_t clock;    /* guarded by mu */
 };
 
 /* The calling OS thread's lab thread state, NULL outside lab threads; set
@@ -213,12 +251,97 @@ bool os_cond_sleep(pthread_cond_t *cv, pthread_mutex_t *mu,
 
 /* ---- os_record.c -------------------------------------------------------- */
 
-/* Record one call of ot (no lock); its global seq, 0 if not recorded. */
-uint64_t os_emit(struct os_thread *ot, enum rl_op op, enum rl_result res,
-                 const struct rl_obj *o, int other, long arg, long before,
-                 long after);
+/* How a record orders with its object's other records (see os_record.c). */
+enum os_order {
+    OS_ORD_THREAD, /* program order only */
+    OS_ORD_AFTER,  /* also after the object's last record (observed) */
+    OS_ORD_OBJECT, /* the object's next record: the caller serializes it */
+};
+
+/* Make one record of lab thread ot (which records): stamp its clock,
+ * append it to ot's ring and publish it. `ord` says how it orders with
+ * object clock oc (os_order; the caller serializes an OS_ORD_OBJECT
+ * record); `misuse` marks a misuse, noted in the run when it is merged.
+ * Inline: a few plain stores, no shared write but the object's clock. */
+static inline void os_emit_rec(struct os_thread *ot, enum os_order ord,
+                               os_clock_t *oc, enum rl_op op,
+                               enum rl_result res, const struct rl_obj *o,
+                               int other, long arg, long before, long after,
+                               bool misuse)
+{
+    struct os_slot *slot;
+    uint64_t c = ot->clock, h = ot->next, oclk;
+
+    if (oc && ord != OS_ORD_THREAD) {
+        oclk = atomic_load_explicit(oc, memory_order_relaxed);
+        if (oclk > c)
+            c = oclk;
+    }
+    c++;
+    ot->clock = c;
+    if (oc && ord == OS_ORD_OBJECT)
+        atomic_store_explicit(oc, c, memory_order_relaxed);
+    /* Claim before writing: a merger that copied part of this slot then
+     * sees the claim (the fences pair) and drops what it copied. */
+    atomic_store_explicit(&ot->claim, h + 1, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+    slot = &ot->ring[h & (OS_RING - 1)];
+    atomic_store_explicit(&slot->w[0], c | (misuse ? OS_MISUSE_FLAG : 0),
+                          memory_order_relaxed);
+    atomic_store_explicit(
+        &slot->w[1],
+        (uint64_t)(uint8_t)op | (uint64_t)(uint8_t)res << 8 |
+            (uint64_t)(uint16_t)other << 16 |
+            (uint64_t)(uint32_t)(o ? o->id : -1) << 32,
+        memory_order_relaxed);
+    atomic_store_explicit(&slot->w[2], (uint64_t)arg, memory_order_relaxed);
+    atomic_store_explicit(&slot->w[3], (uint64_t)before, memory_order_relaxed);
+    atomic_store_explicit(&slot->w[4], (uint64_t)after, memory_order_relaxed);
+    atomic_store_explicit(&ot->head, h + 1, memory_order_release);
+    ot->next = h + 1;
+}
+
+/* Record one call of ot (no lock). Calls outside lab threads (setup,
+ * checks) and runs that do not record make none: a test and a return.
+ * True if a record was made. */
+static inline bool os_emit(struct os_thread *ot, enum os_order ord,
+                           os_clock_t *oc, enum rl_op op, enum rl_result res,
+                           const struct rl_obj *o, int other, long arg,
+                           long before, long after)
+{
+    if (!ot || !ot->record)
+        return false;
+    os_emit_rec(ot, ord, oc, op, res, o, other, arg, before, after, false);
+    return true;
+}
+
+/* Order ot's next records after the object's last one (update: and make
+ * the object's clock ot's, so that the object's next records follow ot's
+ * last), without a record of its own: a Condition's hidden release and
+ * re-acquire of its lock, a woken Event or Barrier waiter. The caller
+ * serializes the object as for an OS_ORD_OBJECT record. Nothing if not
+ * recording. */
+static inline void os_clock_sync(struct os_thread *ot, os_clock_t *oc,
+                                 bool update)
+{
+    uint64_t c;
+
+    if (!ot || !ot->record)
+        return;
+    c = atomic_load_explicit(oc, memory_order_relaxed);
+    if (c > ot->clock)
+        ot->clock = c;
+    if (update)
+        atomic_store_explicit(oc, ot->clock, memory_order_relaxed);
+}
+
+/* A thread's stage: what the merger copied out of its ring. */
+struct os_staged *os_stage_alloc(void);
 /* Merge the published records into the run (the driving thread only). */
 void os_merge(struct rl_run *run);
+/* After the last merge of a run: note the misuses whose records were
+ * dropped (the driving thread only). */
+void os_merge_misuses(struct rl_run *run);
 
 /* ---- os_block.c --------------------------------------------------------- */
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * os_lock.c - Lock, RLock and Condition on the os backend: real primitives,
- * built the way CPython builds its own.
+ * built the way CPython and glibc build their own.
  *
- *   Lock             a POSIX semaphore of value 1 (not owned: any thread may
- *                    release it) plus an atomic "locked" flag, so that
- *                    releasing an unlocked Lock is caught by a CAS
+ *   Lock             a futex word, as glibc's mutex (0 free, 1 locked, 2
+ *                    locked and maybe waiters): an uncontended acquire or
+ *                    release is one atomic instruction and no system call;
+ *                    not owned (any thread may release it), and releasing
+ *                    a free Lock is caught
  *   RLock            a recursive pthread mutex plus owner and depth
  *   Condition        CPython's design: each waiter parks on its own
  *                    semaphore, queued FIFO under an internal mutex; wait
@@ -13,16 +15,20 @@
  *
  * Condition lives here because it is built on the lock: wait releases it
  * fully (os_lock_put) and takes it back (os_lock_take) without records of
- * its own. Each call publishes its blocking (os_block.c) and makes its
- * records (os_record.c) in an order that keeps the merged trace causal.
+ * its own, but in the lock's order (os_clock_sync). Each call publishes its
+ * blocking (os_block.c) and makes its records (os_record.c) so that the
+ * merged trace is causal: an acquire's record is made once the lock is
+ * held, a release's before it is given back.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#if defined(__linux__)
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#endif
 
 #include "os_impl.h"
-
-#define OS_SPIN 200 /* tries before sleeping */
 
 /* A Condition waiter: lives on the waiting thread's stack. */
 struct os_waiter {
@@ -33,40 +39,80 @@ struct os_waiter {
 
 /* ---- Lock and RLock ------------------------------------------------------ */
 
-/* A CPU hint for a spin-wait loop. */
-static inline void os_pause(void)
+#if defined(__linux__)
+/* Sleep while *word == val, at most ms (> 0) milliseconds (or until a
+ * wake-up, or spuriously: callers re-check). */
+static void os_futex_wait(_Atomic int *word, int val, long ms)
 {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
+    struct timespec ts;
+
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000;
+    if (syscall(SYS_futex, (int *)word, FUTEX_WAIT_PRIVATE, val, &ts, NULL,
+                0) == -1 &&
+        errno != EAGAIN && errno != ETIMEDOUT && errno != EINTR)
+        os_check(errno, "futex wait");
+}
+
+/* Wake one thread sleeping on word. */
+static void os_futex_wake(_Atomic int *word)
+{
+    if (syscall(SYS_futex, (int *)word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL,
+                0) == -1)
+        os_check(errno, "futex wake");
+}
+#else
+/* Without futexes: poll (sleep 50 us while *word == val). */
+static void os_futex_wait(_Atomic int *word, int val, long ms)
+{
+    struct timespec ts = {0, 50000};
+
+    (void)ms;
+    if (atomic_load_explicit(word, memory_order_relaxed) == val)
+        nanosleep(&ts, NULL);
+}
+
+static void os_futex_wake(_Atomic int *word)
+{
+    (void)word;
+}
 #endif
-}
 
-/* Before sleeping on a Lock, spin a little in case its holder is about to
- * release it (an adaptive lock: a critical section of a few instructions
- * is much shorter than a sleep and a wake-up). True if it was taken. */
-static bool os_lock_spin(struct os_lock *l)
+/* Wait for Lock l and take it (state 2: others may wait too), ms > 0 at
+ * most that long, ms < 0 forever (in slices: a thread of a stopped run
+ * exits). RL_OK or RL_TIMEOUT. */
+static int os_lock_wait(struct os_lock *l, long ms)
 {
-    int i;
+    long end = ms > 0 ? os_now_ms() + ms : 0, slice;
 
-    for (i = 0; i < OS_SPIN; i++) {
-        os_pause();
-        if (!atomic_load_explicit(&l->locked, memory_order_relaxed) &&
-            os_sem_take(&l->sem, 0) == RL_OK)
-            return true;
+    while (atomic_exchange_explicit(&l->state, 2, memory_order_acquire) != 0) {
+        slice = OS_STOP_POLL_MS;
+        if (ms > 0) {
+            long left = end - os_now_ms();
+
+            if (left <= 0)
+                return RL_TIMEOUT;
+            if (left < slice)
+                slice = left;
+        } else if (os_stopping()) {
+            os_park();
+        }
+        os_futex_wait(&l->state, 2, slice);
     }
-    return false;
+    return RL_OK;
 }
 
-/* The Lock semaphore was taken by tid: make it locked and owned. */
-static void os_lock_taken(struct rl_obj *o, int tid)
+/* Lock or RLock o was taken by ot: make it owned and record it (res: OK or
+ * WOKE), or only order ot after its last release (!rec). */
+static inline void os_lock_taken(struct os_thread *ot, struct rl_obj *o, bool rec,
+                          enum rl_result res, long ms, os_clock_t *clk)
 {
-    struct os_lock *l = o->os;
-
-    atomic_store_explicit(&l->locked, 1, memory_order_relaxed);
-    atomic_store_explicit(&o->owner, tid, memory_order_relaxed);
+    atomic_store_explicit(&o->owner, os_tid(ot), memory_order_relaxed);
     atomic_store_explicit(&o->depth, 1, memory_order_relaxed);
+    if (rec)
+        os_emit(ot, OS_ORD_OBJECT, clk, RL_OP_ACQUIRE, res, o, -1, ms, 0, 1);
+    else
+        os_clock_sync(ot, clk, false);
 }
 
 /* Take lock o (Lock or RLock) for ot; `rec` makes the records (false when a
@@ -74,55 +120,56 @@ static void os_lock_taken(struct rl_obj *o, int tid)
 static int os_lock_take(struct os_thread *ot, struct rl_obj *o, long ms,
                         bool rec)
 {
-    int tid = os_tid(ot), rc, d;
+    int tid = os_tid(ot), rc, d, c = 0;
     bool waited = false;
     struct timespec dl;
+    struct os_rlock *rl;
 
     if (!ot && ms != 0)
         ms = 0; /* outside lab threads nothing could ever wake us */
     if (o->kind == RL_OBJ_LOCK) {
         struct os_lock *l = o->os;
 
-        if (os_sem_take(&l->sem, 0) == RL_OK || (ms != 0 && os_lock_spin(l))) {
-            os_lock_taken(o, tid);
-            if (rec)
-                os_emit(ot, RL_OP_ACQUIRE, RL_RES_OK, o, -1, ms, 0, 1);
+        if (atomic_compare_exchange_strong_explicit(&l->state, &c, 1,
+                                                    memory_order_acquire,
+                                                    memory_order_relaxed)) {
+            os_lock_taken(ot, o, rec, RL_RES_OK, ms, &l->clock);
             return RL_OK;
         }
         if (ms == 0) {
             if (rec)
-                os_emit(ot, RL_OP_ACQUIRE, RL_RES_TIMEOUT, o, rl_obj_holder(o),
-                        ms, 1, 1);
+                os_emit(ot, OS_ORD_AFTER, &l->clock, RL_OP_ACQUIRE,
+                        RL_RES_TIMEOUT, o, rl_obj_holder(o), ms, 1, 1);
             return RL_TIMEOUT;
         }
         os_block_begin(ot, o, ms, NULL, 0, -1);
         if (rec)
-            os_emit(ot, RL_OP_ACQUIRE, RL_RES_BLOCKED, o, rl_obj_holder(o), ms,
-                    1, 1);
-        rc = os_sem_take(&l->sem, ms);
+            os_emit(ot, OS_ORD_AFTER, &l->clock, RL_OP_ACQUIRE, RL_RES_BLOCKED,
+                    o, rl_obj_holder(o), ms, 1, 1);
+        rc = os_lock_wait(l, ms);
         os_block_end(ot);
         if (rc != RL_OK) {
             if (rec)
-                os_emit(ot, RL_OP_ACQUIRE, RL_RES_TIMEOUT, o, rl_obj_holder(o),
-                        ms, 1, 1);
+                os_emit(ot, OS_ORD_AFTER, &l->clock, RL_OP_ACQUIRE,
+                        RL_RES_TIMEOUT, o, rl_obj_holder(o), ms, 1, 1);
             return RL_TIMEOUT;
         }
-        os_lock_taken(o, tid);
-        if (rec)
-            os_emit(ot, RL_OP_ACQUIRE, RL_RES_WOKE, o, -1, ms, 0, 1);
+        os_lock_taken(ot, o, rec, RL_RES_WOKE, ms, &l->clock);
         return RL_OK;
     }
 
     /* RLock */
+    rl = o->os;
     if (atomic_load_explicit(&o->owner, memory_order_relaxed) == tid &&
         tid >= 0) {
-        os_check(pthread_mutex_lock(o->os), "pthread_mutex_lock (RLock)");
+        os_check(pthread_mutex_lock(&rl->mu), "pthread_mutex_lock (RLock)");
         d = atomic_fetch_add_explicit(&o->depth, 1, memory_order_relaxed);
         if (rec)
-            os_emit(ot, RL_OP_ACQUIRE, RL_RES_OK, o, -1, ms, d, d + 1);
+            os_emit(ot, OS_ORD_OBJECT, &rl->clock, RL_OP_ACQUIRE, RL_RES_OK, o,
+                    -1, ms, d, d + 1);
         return RL_OK;
     }
-    rc = pthread_mutex_trylock(o->os);
+    rc = pthread_mutex_trylock(&rl->mu);
     if (rc == 0)
         goto taken;
     if (rc != EBUSY)
@@ -130,21 +177,21 @@ static int os_lock_take(struct os_thread *ot, struct rl_obj *o, long ms,
     d = atomic_load_explicit(&o->depth, memory_order_relaxed);
     if (ms == 0) {
         if (rec)
-            os_emit(ot, RL_OP_ACQUIRE, RL_RES_TIMEOUT, o, rl_obj_holder(o), ms,
-                    d, d);
+            os_emit(ot, OS_ORD_AFTER, &rl->clock, RL_OP_ACQUIRE,
+                    RL_RES_TIMEOUT, o, rl_obj_holder(o), ms, d, d);
         return RL_TIMEOUT;
     }
     waited = true;
     os_block_begin(ot, o, ms, NULL, 0, -1);
     if (rec)
-        os_emit(ot, RL_OP_ACQUIRE, RL_RES_BLOCKED, o, rl_obj_holder(o), ms, d,
-                d);
+        os_emit(ot, OS_ORD_AFTER, &rl->clock, RL_OP_ACQUIRE, RL_RES_BLOCKED, o,
+                rl_obj_holder(o), ms, d, d);
     if (ms < 0) {
         /* Wait in slices, so that a thread of a stopped run deadlocked
          * here still exits (OS_STOP_POLL_MS). */
         for (;;) {
             dl = os_deadline(OS_STOP_POLL_MS);
-            rc = pthread_mutex_timedlock(o->os, &dl);
+            rc = pthread_mutex_timedlock(&rl->mu, &dl);
             if (rc != ETIMEDOUT)
                 break;
             if (atomic_load_explicit(&ot->rs->stop, memory_order_relaxed))
@@ -152,31 +199,64 @@ static int os_lock_take(struct os_thread *ot, struct rl_obj *o, long ms,
         }
     } else {
         dl = os_deadline(ms);
-        rc = pthread_mutex_timedlock(o->os, &dl);
+        rc = pthread_mutex_timedlock(&rl->mu, &dl);
     }
     os_block_end(ot);
     if (rc == ETIMEDOUT) {
         if (rec)
-            os_emit(ot, RL_OP_ACQUIRE, RL_RES_TIMEOUT, o, rl_obj_holder(o), ms,
-                    d, d);
+            os_emit(ot, OS_ORD_AFTER, &rl->clock, RL_OP_ACQUIRE,
+                    RL_RES_TIMEOUT, o, rl_obj_holder(o), ms, d, d);
         return RL_TIMEOUT;
     }
     os_check(rc, "pthread_mutex_lock (RLock)");
 taken:
-    atomic_store_explicit(&o->owner, tid, memory_order_relaxed);
-    atomic_store_explicit(&o->depth, 1, memory_order_relaxed);
-    if (rec)
-        os_emit(ot, RL_OP_ACQUIRE, waited ? RL_RES_WOKE : RL_RES_OK, o, -1, ms,
-                0, 1);
+    os_lock_taken(ot, o, rec, waited ? RL_RES_WOKE : RL_RES_OK, ms,
+                  &rl->clock);
     return RL_OK;
 }
 
-/* Lock / RLock acquire (ms < 0 forever, 0 try, > 0 timeout). */
+/* Lock / RLock acquire (ms < 0 forever, 0 try, > 0 timeout). A free Lock
+ * is taken here: one compare-and-swap, as pthread_mutex_lock. */
 int os_lock_acquire(struct rl_obj *o, long ms)
 {
     struct os_thread *ot = os_enter();
+    int c = 0;
 
+    if (o->kind == RL_OBJ_LOCK &&
+        atomic_compare_exchange_strong_explicit(&((struct os_lock *)o->os)
+                                                     ->state,
+                                                &c, 1, memory_order_acquire,
+                                                memory_order_relaxed)) {
+        os_lock_taken(ot, o, true, RL_RES_OK, ms,
+                      &((struct os_lock *)o->os)->clock);
+        return RL_OK;
+    }
     return os_lock_take(ot, o, ms, true);
+}
+
+/* Release Lock o by ot (see os_lock_put): one exchange, as
+ * pthread_mutex_unlock, and a wake-up only if a thread may sleep on it. */
+static inline int os_lock_free(struct os_thread *ot, struct rl_obj *o,
+                               bool rec)
+{
+    struct os_lock *l = o->os;
+    int s;
+
+    if (atomic_load_explicit(&l->state, memory_order_relaxed) == 0)
+        return -os_misuse(ot, o, o->run, RL_OP_RELEASE, RL_ERR_UNLOCKED);
+    atomic_store_explicit(&o->owner, -1, memory_order_relaxed);
+    atomic_store_explicit(&o->depth, 0, memory_order_relaxed);
+    if (rec)
+        os_emit(ot, OS_ORD_OBJECT, &l->clock, RL_OP_RELEASE, RL_RES_OK, o, -1,
+                0, 1, 0);
+    else
+        os_clock_sync(ot, &l->clock, true);
+    s = atomic_exchange_explicit(&l->state, 0, memory_order_release);
+    if (s == 2)
+        os_futex_wake(&l->state);
+    else if (s == 0) /* another thread released it since we looked */
+        return -os_misuse(ot, o, o->run, RL_OP_RELEASE, RL_ERR_UNLOCKED);
+    return 1;
 }
 
 /* Release lock o by ot; `all` releases an RLock fully (Condition.wait).
@@ -185,20 +265,12 @@ int os_lock_acquire(struct rl_obj *o, long ms)
 static int os_lock_put(struct os_thread *ot, struct rl_obj *o, bool all,
                        bool rec)
 {
-    int tid = os_tid(ot), d, i, expect = 1;
+    int tid = os_tid(ot), d, i;
+    struct os_rlock *rl;
 
-    if (o->kind == RL_OBJ_LOCK) {
-        struct os_lock *l = o->os;
-
-        if (!atomic_compare_exchange_strong(&l->locked, &expect, 0))
-            return -os_misuse(ot, o, o->run, RL_OP_RELEASE, RL_ERR_UNLOCKED);
-        atomic_store_explicit(&o->owner, -1, memory_order_relaxed);
-        atomic_store_explicit(&o->depth, 0, memory_order_relaxed);
-        if (rec)
-            os_emit(ot, RL_OP_RELEASE, RL_RES_OK, o, -1, 0, 1, 0);
-        os_sem_post(&l->sem);
-        return 1;
-    }
+    if (o->kind == RL_OBJ_LOCK)
+        return os_lock_free(ot, o, rec);
+    rl = o->os;
     if (atomic_load_explicit(&o->owner, memory_order_relaxed) != tid || tid < 0)
         return -os_misuse(ot, o, o->run, RL_OP_RELEASE, RL_ERR_NOT_OWNER);
     d = atomic_load_explicit(&o->depth, memory_order_relaxed);
@@ -207,15 +279,21 @@ static int os_lock_put(struct os_thread *ot, struct rl_obj *o, bool all,
         atomic_store_explicit(&o->depth, 0, memory_order_relaxed);
         atomic_store_explicit(&o->owner, -1, memory_order_relaxed);
         if (rec)
-            os_emit(ot, RL_OP_RELEASE, RL_RES_OK, o, -1, 0, d, 0);
+            os_emit(ot, OS_ORD_OBJECT, &rl->clock, RL_OP_RELEASE, RL_RES_OK, o,
+                    -1, 0, d, 0);
+        else
+            os_clock_sync(ot, &rl->clock, true);
         for (i = 0; i < d; i++)
-            os_check(pthread_mutex_unlock(o->os), "pthread_mutex_unlock");
+            os_check(pthread_mutex_unlock(&rl->mu), "pthread_mutex_unlock");
         return d;
     }
     atomic_store_explicit(&o->depth, d - 1, memory_order_relaxed);
     if (rec)
-        os_emit(ot, RL_OP_RELEASE, RL_RES_OK, o, -1, 0, d, d - 1);
-    os_check(pthread_mutex_unlock(o->os), "pthread_mutex_unlock");
+        os_emit(ot, OS_ORD_OBJECT, &rl->clock, RL_OP_RELEASE, RL_RES_OK, o, -1,
+                0, d, d - 1);
+    else
+        os_clock_sync(ot, &rl->clock, true);
+    os_check(pthread_mutex_unlock(&rl->mu), "pthread_mutex_unlock");
     return 1;
 }
 
@@ -223,7 +301,8 @@ static int os_lock_put(struct os_thread *ot, struct rl_obj *o, bool all,
 int os_lock_release(struct rl_obj *o)
 {
     struct os_thread *ot = os_enter();
-    int rc = os_lock_put(ot, o, false, true);
+    int rc = o->kind == RL_OBJ_LOCK ? os_lock_free(ot, o, true)
+                                    : os_lock_put(ot, o, false, true);
 
     return rc < 0 ? -rc : RL_OK;
 }
@@ -235,7 +314,7 @@ static bool os_lock_held(const struct os_thread *ot, struct rl_obj *o)
     if (o->kind == RL_OBJ_RLOCK)
         return ot && atomic_load_explicit(&o->owner, memory_order_relaxed) ==
                          ot->t->id;
-    return atomic_load(&((struct os_lock *)o->os)->locked) != 0;
+    return atomic_load(&((struct os_lock *)o->os)->state) != 0;
 }
 
 /* ---- Condition ----------------------------------------------------------- */
@@ -291,7 +370,8 @@ int os_cond_wait(struct rl_obj *c, long ms)
      * another thread taking the lock can precede this one. */
     depth = atomic_load_explicit(&l->depth, memory_order_relaxed);
     os_block_begin(ot, c, ms, &w.sem, 0, -1);
-    os_emit(ot, RL_OP_WAIT, RL_RES_BLOCKED, c, -1, ms, 0, 0);
+    os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_WAIT, RL_RES_BLOCKED, c, -1, ms, 0,
+            0);
     depth = os_lock_put(ot, l, true, false);
     if (depth < 0) {
         /* A Lock released by another thread since the check: the misuse
@@ -327,20 +407,22 @@ int os_cond_wait(struct rl_obj *c, long ms)
 
     /* Re-acquire (blocking, like Python) and restore the RLock depth. */
     if (os_lock_take(ot, l, 0, false) != RL_OK) {
-        os_emit(ot, RL_OP_WAIT, RL_RES_BLOCKED, l, rl_obj_holder(l), ms, 0, 0);
+        os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_WAIT, RL_RES_BLOCKED, l,
+                rl_obj_holder(l), ms, 0, 0);
         os_lock_take(ot, l, -1, false);
     }
     if (l->kind == RL_OBJ_RLOCK) {
+        struct os_rlock *rl = l->os;
         int i;
 
         for (i = 1; i < depth; i++)
-            os_check(pthread_mutex_lock(l->os), "pthread_mutex_lock");
+            os_check(pthread_mutex_lock(&rl->mu), "pthread_mutex_lock");
         atomic_store_explicit(&l->depth, depth, memory_order_relaxed);
     }
     if (sem_destroy(&w.sem) != 0)
         os_check(errno, "sem_destroy");
-    os_emit(ot, RL_OP_WAIT, rc == RL_OK ? RL_RES_WOKE : RL_RES_TIMEOUT, c, -1,
-            ms, 0, depth);
+    os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_WAIT,
+            rc == RL_OK ? RL_RES_WOKE : RL_RES_TIMEOUT, c, -1, ms, 0, depth);
     return rc;
 }
 
@@ -372,6 +454,6 @@ int os_cond_notify(struct rl_obj *c, bool all)
             break;
     }
     os_unlock_mu(&cv->mu);
-    os_emit(ot, op, RL_RES_OK, c, first, n, 0, 0);
+    os_emit(ot, OS_ORD_THREAD, NULL, op, RL_RES_OK, c, first, n, 0, 0);
     return RL_OK;
 }

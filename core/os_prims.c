@@ -4,14 +4,17 @@
  * BoundedSemaphore, Event and Barrier, and the thread calls join, yield,
  * sleep and fail: real primitives, built the way CPython builds its own.
  *
- *   (Bounded)Semaphore  a POSIX semaphore plus an atomic count that catches
- *                    an over-release before it reaches the semaphore
+ *   (Bounded)Semaphore  a POSIX semaphore plus a count kept under the run's
+ *                    display mutex, which catches an over-release before
+ *                    it reaches the semaphore
  *   Event, Barrier   a mutex, a condition variable and a generation count
  *   join             a per-thread done flag under a mutex and a condvar
  *
  * Shared variables live in rl_obj.value: load and store are separate relaxed
  * atomic operations, so the unsafe counter really loses updates (without C
- * undefined behaviour), and fetch_add is one atomic_fetch_add.
+ * undefined behaviour), and fetch_add is one atomic_fetch_add. When the run
+ * records, each operation also takes the variable's spin lock, so that its
+ * record has its exact place among the variable's (os_record.c).
  */
 #include <errno.h>
 #include <sched.h>
@@ -23,56 +26,92 @@
 
 /* ---- shared variables ---------------------------------------------------- */
 
+/* A CPU hint for a spin-wait loop. */
+static inline void os_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/* Take a variable's spin lock (recording: a few instructions are held). */
+static void os_var_lock(struct os_var *ov)
+{
+    while (atomic_exchange_explicit(&ov->lk, 1, memory_order_acquire))
+        while (atomic_load_explicit(&ov->lk, memory_order_relaxed))
+            os_pause();
+}
+
 /* load / store / fetch_add on a shared variable: real relaxed atomics, so
- * a load then a store is the racy read-modify-write the lab shows. */
+ * a load then a store is the racy read-modify-write the lab shows. When
+ * recording, each is one step of the variable's own order: the value
+ * change and its record are made under the variable's spin lock, so that
+ * the merged records on a variable show each value where it was (a
+ * store's `before` is exactly what it overwrote). */
 long os_var_op(struct rl_obj *v, enum rl_op op, long arg)
 {
     struct os_thread *ot = os_enter();
+    struct os_var *ov;
     long old;
 
-    switch (op) {
-    case RL_OP_LOAD:
-        old = atomic_load_explicit(&v->value, memory_order_relaxed);
-        os_emit(ot, op, RL_RES_OK, v, -1, 0, old, old);
-        return old;
-    case RL_OP_STORE:
-        if (ot && !ot->record) {
+    if (!ot || !ot->record) {
+        switch (op) {
+        case RL_OP_LOAD:
+            return atomic_load_explicit(&v->value, memory_order_relaxed);
+        case RL_OP_STORE:
             atomic_store_explicit(&v->value, arg, memory_order_relaxed);
             return arg;
+        case RL_OP_FETCH_ADD:
+            return atomic_fetch_add_explicit(&v->value, arg,
+                                             memory_order_relaxed);
+        default:
+            RL_ASSERT(!"os_var_op: not a variable operation");
+            return 0;
         }
-        /* Recording: exchange, so `before` is exactly what was
-         * overwritten (the lost-update analysis reads it). */
-        old = atomic_exchange_explicit(&v->value, arg, memory_order_relaxed);
-        os_emit(ot, op, RL_RES_OK, v, -1, arg, old, arg);
-        return arg;
+    }
+    ov = v->os;
+    os_var_lock(ov);
+    old = atomic_load_explicit(&v->value, memory_order_relaxed);
+    switch (op) {
+    case RL_OP_LOAD:
+        os_emit(ot, OS_ORD_OBJECT, &ov->clock, op, RL_RES_OK, v, -1, 0, old,
+                old);
+        break;
+    case RL_OP_STORE:
+        atomic_store_explicit(&v->value, arg, memory_order_relaxed);
+        os_emit(ot, OS_ORD_OBJECT, &ov->clock, op, RL_RES_OK, v, -1, arg, old,
+                arg);
+        old = arg;
+        break;
     case RL_OP_FETCH_ADD:
-        old = atomic_fetch_add_explicit(&v->value, arg, memory_order_relaxed);
-        os_emit(ot, op, RL_RES_OK, v, -1, arg, old, old + arg);
-        return old;
+        atomic_store_explicit(&v->value, old + arg, memory_order_relaxed);
+        os_emit(ot, OS_ORD_OBJECT, &ov->clock, op, RL_RES_OK, v, -1, arg, old,
+                old + arg);
+        break;
     default:
         RL_ASSERT(!"os_var_op: not a variable operation");
-        return 0;
     }
+    atomic_store_explicit(&ov->lk, 0, memory_order_release);
+    return old;
 }
 
 /* ---- Semaphore and BoundedSemaphore ------------------------------------- */
 
-/* Note that tid holds a unit of semaphore s (display). */
-static void os_hold_add(struct os_run *rs, struct rl_obj *s, int tid)
+/* Note that tid holds a unit of semaphore s (display mutex held). */
+static void os_hold_add(struct rl_obj *s, int tid)
 {
-    os_lock_mu(&rs->display);
     if (s->nhold < RL_MAX_THREADS)
         s->hold[s->nhold++] = (int16_t)tid;
-    os_unlock_mu(&rs->display);
 }
 
 /* Remove tid's unit, or the oldest holder's if tid holds none (a semaphore
- * is not owned: any thread may release it). */
-static void os_hold_remove(struct os_run *rs, struct rl_obj *s, int tid)
+ * is not owned: any thread may release it). Display mutex held. */
+static void os_hold_remove(struct rl_obj *s, int tid)
 {
     int i, at = 0;
 
-    os_lock_mu(&rs->display);
     for (i = 0; i < s->nhold; i++)
         if (s->hold[i] == tid) {
             at = i;
@@ -83,52 +122,60 @@ static void os_hold_remove(struct os_run *rs, struct rl_obj *s, int tid)
                 (size_t)(s->nhold - at - 1) * sizeof s->hold[0]);
         s->nhold--;
     }
-    os_unlock_mu(&rs->display);
 }
 
-/* The first holder of semaphore s, or -1 (for a blocked record). */
-static int os_sem_holder(struct os_run *rs, const struct rl_obj *s)
+/* Record a failed or blocked acquire of semaphore s (after its last
+ * record; under the display mutex, which also gives the holder). */
+static void os_sem_note(struct os_thread *ot, struct rl_obj *s,
+                        enum rl_result res, long ms, bool holder)
 {
-    int h;
+    struct os_run *rs = s->run->os;
+    struct os_sem *os = s->os;
+    long c;
 
+    if (!ot || !ot->record)
+        return;
     os_lock_mu(&rs->display);
-    h = rl_obj_holder(s);
+    c = atomic_load_explicit(&s->value, memory_order_relaxed);
+    os_emit(ot, OS_ORD_AFTER, &os->clock, RL_OP_ACQUIRE, res, s,
+            holder ? rl_obj_holder(s) : -1, ms, c, c);
     os_unlock_mu(&rs->display);
-    return h;
 }
 
-/* Semaphore acquire: RL_OK or RL_TIMEOUT. */
+/* Semaphore acquire: RL_OK or RL_TIMEOUT. The count changes, and the
+ * record is made, under the display mutex: the semaphore's order. */
 int os_sem_acquire(struct rl_obj *s, long ms)
 {
     struct os_thread *ot = os_enter();
     struct rl_run *run = s->run;
     struct os_run *rs = run->os;
+    struct os_sem *os = s->os;
     enum rl_result res = RL_RES_OK;
     long c;
 
     if (!ot)
         ms = 0; /* setup and checks cannot block */
-    if (os_sem_take(s->os, 0) != RL_OK) {
-        c = atomic_load_explicit(&s->value, memory_order_relaxed);
+    if (os_sem_take(&os->sem, 0) != RL_OK) {
         if (ms == 0) {
-            os_emit(ot, RL_OP_ACQUIRE, RL_RES_TIMEOUT, s, -1, ms, c, c);
+            os_sem_note(ot, s, RL_RES_TIMEOUT, ms, false);
             return RL_TIMEOUT;
         }
         os_block_begin(ot, s, ms, NULL, 0, -1);
-        os_emit(ot, RL_OP_ACQUIRE, RL_RES_BLOCKED, s, os_sem_holder(rs, s), ms,
-                c, c);
-        if (os_sem_take(s->os, ms) != RL_OK) {
+        os_sem_note(ot, s, RL_RES_BLOCKED, ms, true);
+        if (os_sem_take(&os->sem, ms) != RL_OK) {
             os_block_end(ot);
-            c = atomic_load_explicit(&s->value, memory_order_relaxed);
-            os_emit(ot, RL_OP_ACQUIRE, RL_RES_TIMEOUT, s, -1, ms, c, c);
+            os_sem_note(ot, s, RL_RES_TIMEOUT, ms, false);
             return RL_TIMEOUT;
         }
         os_block_end(ot);
         res = RL_RES_WOKE;
     }
+    os_lock_mu(&rs->display);
     c = atomic_fetch_sub_explicit(&s->value, 1, memory_order_relaxed);
-    os_hold_add(rs, s, os_tid(ot));
-    os_emit(ot, RL_OP_ACQUIRE, res, s, -1, ms, c, c - 1);
+    os_hold_add(s, os_tid(ot));
+    os_emit(ot, OS_ORD_OBJECT, &os->clock, RL_OP_ACQUIRE, res, s, -1, ms, c,
+            c - 1);
+    os_unlock_mu(&rs->display);
     return RL_OK;
 }
 
@@ -138,24 +185,26 @@ int os_sem_release(struct rl_obj *s)
 {
     struct os_thread *ot = os_enter();
     struct rl_run *run = s->run;
+    struct os_run *rs = run->os;
+    struct os_sem *os = s->os;
     long c;
 
+    os_lock_mu(&rs->display);
+    /* The count rises before sem_post and falls after sem_wait, so it is
+     * never below the semaphore's own: checking it keeps a
+     * BoundedSemaphore within its bound. */
     c = atomic_load_explicit(&s->value, memory_order_relaxed);
-    if (s->kind == RL_OBJ_BOUNDED_SEMAPHORE) {
-        /* The count rises before sem_post and falls after sem_wait, so it
-         * is never below the semaphore's own: checking it keeps the
-         * semaphore within its bound. */
-        do {
-            if (c >= s->limit)
-                return os_misuse(ot, s, s->run, RL_OP_RELEASE, RL_ERR_TOO_MANY);
-        } while (!atomic_compare_exchange_weak_explicit(
-            &s->value, &c, c + 1, memory_order_relaxed, memory_order_relaxed));
-    } else {
-        c = atomic_fetch_add_explicit(&s->value, 1, memory_order_relaxed);
+    if (s->kind == RL_OBJ_BOUNDED_SEMAPHORE && c >= s->limit) {
+        os_unlock_mu(&rs->display);
+        return os_misuse(ot, s, s->run, RL_OP_RELEASE, RL_ERR_TOO_MANY);
     }
-    os_hold_remove(run->os, s, os_tid(ot));
-    os_emit(ot, RL_OP_RELEASE, RL_RES_OK, s, -1, 0, c, c + 1);
-    os_sem_post(s->os);
+    atomic_store_explicit(&s->value, c + 1, memory_order_relaxed);
+    os_hold_remove(s, os_tid(ot));
+    /* Recorded before the post, so that the acquire it allows follows. */
+    os_emit(ot, OS_ORD_OBJECT, &os->clock, RL_OP_RELEASE, RL_RES_OK, s, -1, 0,
+            c, c + 1);
+    os_unlock_mu(&rs->display);
+    os_sem_post(&os->sem);
     return RL_OK;
 }
 
@@ -184,8 +233,8 @@ void os_event_set(struct rl_obj *e, bool set)
     }
     atomic_store_explicit(&e->value, g->flag, memory_order_relaxed);
     /* Recorded under mu, so that a waiter's record follows it. */
-    os_emit(ot, set ? RL_OP_SET : RL_OP_CLEAR, RL_RES_OK, e, -1, set ? n : 0,
-            before, set);
+    os_emit(ot, OS_ORD_OBJECT, &g->clock, set ? RL_OP_SET : RL_OP_CLEAR,
+            RL_RES_OK, e, -1, set ? n : 0, before, set);
     os_unlock_mu(&g->mu);
 }
 
@@ -193,9 +242,17 @@ void os_event_set(struct rl_obj *e, bool set)
 bool os_event_is_set(struct rl_obj *e)
 {
     struct os_thread *ot = os_enter();
-    long v = atomic_load_explicit(&e->value, memory_order_relaxed);
+    struct os_gate *g = e->os;
+    long v;
 
-    os_emit(ot, RL_OP_IS_SET, RL_RES_OK, e, -1, 0, v, v);
+    if (!ot || !ot->record)
+        return atomic_load_explicit(&e->value, memory_order_relaxed) != 0;
+    /* Recording: under mu, in the Event's order. */
+    os_lock_mu(&g->mu);
+    v = g->flag;
+    os_emit(ot, OS_ORD_OBJECT, &g->clock, RL_OP_IS_SET, RL_RES_OK, e, -1, 0, v,
+            v);
+    os_unlock_mu(&g->mu);
     return v != 0;
 }
 
@@ -214,15 +271,16 @@ int os_event_wait(struct rl_obj *e, long ms)
     if (g->flag || ms == 0) {
         bool f = g->flag;
 
-        os_emit(ot, RL_OP_EVENT_WAIT, f ? RL_RES_OK : RL_RES_TIMEOUT, e, -1, ms,
-                f, f);
+        os_emit(ot, OS_ORD_OBJECT, &g->clock, RL_OP_EVENT_WAIT,
+                f ? RL_RES_OK : RL_RES_TIMEOUT, e, -1, ms, f, f);
         os_unlock_mu(&g->mu);
         return f ? RL_OK : RL_TIMEOUT;
     }
     gen = g->gen;
     g->nwaiting++;
     os_block_begin(ot, e, ms, NULL, gen, -1);
-    os_emit(ot, RL_OP_EVENT_WAIT, RL_RES_BLOCKED, e, -1, ms, 0, 0);
+    os_emit(ot, OS_ORD_OBJECT, &g->clock, RL_OP_EVENT_WAIT, RL_RES_BLOCKED, e,
+            -1, ms, 0, 0);
     if (ms > 0)
         dl = os_deadline(ms);
     /* Woken by a set even if the flag was cleared again since (Python
@@ -232,10 +290,11 @@ int os_event_wait(struct rl_obj *e, long ms)
     if (g->gen != gen)
         timeout = false;
     g->nwaiting--;
+    os_clock_sync(ot, &g->clock, false); /* after the set that woke it */
     os_unlock_mu(&g->mu);
     os_block_end(ot);
-    os_emit(ot, RL_OP_EVENT_WAIT, timeout ? RL_RES_TIMEOUT : RL_RES_WOKE, e, -1,
-            ms, 0, !timeout);
+    os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_EVENT_WAIT,
+            timeout ? RL_RES_TIMEOUT : RL_RES_WOKE, e, -1, ms, 0, !timeout);
     return timeout ? RL_TIMEOUT : RL_OK;
 }
 
@@ -256,7 +315,8 @@ int os_barrier_wait(struct rl_obj *b, long ms)
         return -RL_ERR_BROKEN; /* setup cannot wait for lab threads */
     os_lock_mu(&g->mu);
     if (atomic_load(&g->broken)) {
-        os_emit(ot, RL_OP_BARRIER, RL_RES_ERROR, b, -1, RL_ERR_BROKEN, 0, 0);
+        os_emit(ot, OS_ORD_OBJECT, &g->clock, RL_OP_BARRIER, RL_RES_ERROR, b,
+                -1, RL_ERR_BROKEN, 0, 0);
         os_unlock_mu(&g->mu);
         return -RL_ERR_BROKEN;
     }
@@ -270,14 +330,16 @@ int os_barrier_wait(struct rl_obj *b, long ms)
         atomic_store_explicit(&g->agen, g->gen, memory_order_release);
         atomic_store_explicit(&b->value, 0, memory_order_relaxed);
         os_check(pthread_cond_broadcast(&g->cv), "pthread_cond_broadcast");
-        os_emit(ot, RL_OP_BARRIER, RL_RES_OK, b, -1, ms, idx, idx);
+        os_emit(ot, OS_ORD_OBJECT, &g->clock, RL_OP_BARRIER, RL_RES_OK, b, -1,
+                ms, idx, idx);
         os_unlock_mu(&g->mu);
         return idx;
     }
     gen = g->gen;
     if (ms != 0) {
         os_block_begin(ot, b, ms, NULL, gen, -1);
-        os_emit(ot, RL_OP_BARRIER, RL_RES_BLOCKED, b, -1, ms, idx, idx);
+        os_emit(ot, OS_ORD_OBJECT, &g->clock, RL_OP_BARRIER, RL_RES_BLOCKED,
+                b, -1, ms, idx, idx);
         if (ms > 0)
             dl = os_deadline(ms);
         while (g->gen == gen && !atomic_load(&g->broken) && !timeout)
@@ -285,11 +347,13 @@ int os_barrier_wait(struct rl_obj *b, long ms)
     } else {
         timeout = true; /* wait(timeout=0) */
     }
+    os_clock_sync(ot, &g->clock, true); /* after the arrival that woke it */
     if (g->gen != gen) {
         os_unlock_mu(&g->mu);
         if (ms != 0)
             os_block_end(ot);
-        os_emit(ot, RL_OP_BARRIER, RL_RES_WOKE, b, -1, ms, idx, idx);
+        os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_BARRIER, RL_RES_WOKE, b, -1, ms,
+                idx, idx);
         return idx;
     }
     if (timeout && !atomic_load(&g->broken)) {
@@ -302,6 +366,9 @@ int os_barrier_wait(struct rl_obj *b, long ms)
         os_unlock_mu(&ot->rs->display);
         g->count = 0;
         atomic_store_explicit(&b->value, 0, memory_order_relaxed);
+        /* Recorded under mu: the others' "broken" records follow it. */
+        os_emit(ot, OS_ORD_OBJECT, &g->clock, RL_OP_BARRIER, RL_RES_TIMEOUT,
+                b, -1, ms, idx, idx);
         os_check(pthread_cond_broadcast(&g->cv), "pthread_cond_broadcast");
     } else {
         timeout = false;
@@ -309,10 +376,9 @@ int os_barrier_wait(struct rl_obj *b, long ms)
     os_unlock_mu(&g->mu);
     if (ms != 0)
         os_block_end(ot);
-    if (timeout)
-        os_emit(ot, RL_OP_BARRIER, RL_RES_TIMEOUT, b, -1, ms, idx, idx);
-    else
-        os_emit(ot, RL_OP_BARRIER, RL_RES_ERROR, b, -1, RL_ERR_BROKEN, 0, 0);
+    if (!timeout)
+        os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_BARRIER, RL_RES_ERROR, b, -1,
+                RL_ERR_BROKEN, 0, 0);
     return -RL_ERR_BROKEN;
 }
 
@@ -336,15 +402,19 @@ void os_join(struct rl_thread *t)
     if (!target->done) {
         blocked = true;
         os_block_begin(ot, NULL, -1, NULL, 0, t->id);
-        os_emit(ot, RL_OP_JOIN, RL_RES_BLOCKED, NULL, t->id, 0, 0, 0);
+        os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_JOIN, RL_RES_BLOCKED, NULL,
+                t->id, 0, 0, 0);
         while (!target->done)
             os_cond_sleep(&target->cv, &target->mu, NULL);
     }
+    /* After the joined thread's last record. */
+    if (ot->record && target->end_clock > ot->clock)
+        ot->clock = target->end_clock;
     os_unlock_mu(&target->mu);
     if (blocked)
         os_block_end(ot);
-    os_emit(ot, RL_OP_JOIN, blocked ? RL_RES_WOKE : RL_RES_OK, NULL, t->id, 0,
-            0, 0);
+    os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_JOIN,
+            blocked ? RL_RES_WOKE : RL_RES_OK, NULL, t->id, 0, 0, 0);
 }
 
 /* Record a yield, then sched_yield. */
@@ -353,7 +423,8 @@ void os_yield(void)
     struct os_thread *ot = os_enter();
 
     if (ot)
-        os_emit(ot, RL_OP_YIELD, RL_RES_OK, NULL, -1, 0, 0, 0);
+        os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_YIELD, RL_RES_OK, NULL, -1, 0,
+                0, 0);
     sched_yield();
 }
 
@@ -368,7 +439,8 @@ void os_sleep(long ms)
     if (!ot)
         return;
     now = os_now_ms() - ot->rs->t_start;
-    os_emit(ot, RL_OP_SLEEP, RL_RES_OK, NULL, -1, ms, now, now);
+    os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_SLEEP, RL_RES_OK, NULL, -1, ms, now,
+            now);
     if (ms <= 0)
         return;
     atomic_store_explicit(&ot->t->state, RL_T_SLEEPING, memory_order_release);
@@ -378,7 +450,8 @@ void os_sleep(long ms)
         ;
     atomic_store_explicit(&ot->t->state, RL_T_RUNNABLE, memory_order_release);
     now = os_now_ms() - ot->rs->t_start;
-    os_emit(ot, RL_OP_SLEEP, RL_RES_WOKE, NULL, -1, ms, now, now);
+    os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_SLEEP, RL_RES_WOKE, NULL, -1, ms,
+            now, now);
 }
 
 /* Record that check `check` failed here. */
@@ -388,5 +461,6 @@ void os_fail(struct rl_thread *self, int check)
 
     (void)self;
     if (ot)
-        os_emit(ot, RL_OP_FAIL, RL_RES_OK, NULL, -1, check, 0, 0);
+        os_emit(ot, OS_ORD_THREAD, NULL, RL_OP_FAIL, RL_RES_OK, NULL, -1,
+                check, 0, 0);
 }

@@ -2,74 +2,94 @@
 /*
  * os_record.c - the records of an os run.
  *
- * Records. Each lab thread appends its records to its own ring (the newest
- * OS_RING records) without any lock, stamping each from one global atomic
- * sequence counter. The thread that polls the run (rl_run_poll / finish)
- * merges the rings in sequence order and hands the records to
- * rl_record_push. A record is only merged once no thread can still publish
- * a smaller sequence number (see os_merge), so the merged order is exact.
- * A ring the merger has not emptied in time drops its oldest records; they
- * are counted (rl_os_dropped).
+ * Rings. Each lab thread appends its records to its own ring (the newest
+ * OS_RING records) with plain stores and no shared counter: claim, write
+ * the slot, publish (head). The thread that polls the run (rl_run_poll /
+ * finish) copies them out, merges the rings into one order and hands the
+ * records to rl_record_push, which numbers them 1, 2, ... A ring the
+ * merger has not emptied in time loses its oldest records; the merger
+ * sees it (the claim count, as a seqlock) and counts them (rl_os_dropped):
+ * every record made is either merged or counted, never both.
+ *
+ * Order. A record's place is fixed by two orders only: its thread's
+ * program order, and the order of its object, which the object itself
+ * serializes: a Lock's records are made by its holder (an acquire after
+ * taking it, a release before giving it back), a variable's under its spin
+ * lock with the value change, a semaphore's, Event's or Barrier's under the
+ * mutex that guards its state, a join after the joined thread's last
+ * record, a thread's start after its parent's spawn. Each record carries a
+ * Lamport clock: one more than the larger of its thread's last clock and,
+ * for an object record, its object's last clock (os_order: OBJECT also
+ * makes it the object's clock; AFTER, a blocked or failed try that only
+ * observed the object, reads it). So if record a must precede b in either
+ * order, clock(a) < clock(b), whatever was dropped in between.
+ *
+ * Merging. Every record that must precede b is published before b is:
+ * each thread publishes a record before it hands its object on (the
+ * release record before the real release, and so on). The merger reads
+ * every head twice, h1 then h2. A record below h1 was published before
+ * h2 was read, so whatever must precede it lies below h2 (or was
+ * dropped). Among the records below h2 the merger repeatedly takes the one
+ * with the smallest (clock, thread) and stops when that one is not below
+ * its thread's h1: every record it merges comes after all that must
+ * precede it, so the merged order is consistent with every thread's
+ * program order and every object's order (a Lock's acquire follows the
+ * release that freed it; a store's "before" is the value of the previous
+ * record on its variable), with or without drops.
+ *
+ * Limits. A record that only observed an object (a blocked or failed
+ * acquire, OS_ORD_AFTER) follows the object's record it saw but may land
+ * after the object's next one. A Condition's records are ordered by its
+ * lock (wait and notify are made holding it). Variables pay for exactness
+ * only when recording: one spin-lock exchange per operation, the least
+ * that places a racy load before the store that follows it and tells a
+ * store what it overwrote. A misuse is
+ * noted in the run when its record is merged, so that its message names
+ * its step (os_merge_misuses notes those whose record was dropped).
  */
 #include <string.h>
 
 #include "os_impl.h"
 
-/* Make one record: append it to the calling lab thread's ring, without a
- * lock (claim, stamp, write, publish). Calls outside lab threads (setup,
- * checks) are not recorded, as on sim. Returns the record's global seq,
- * which is also its seq in the run unless records were dropped; 0 if not
- * recorded. */
-uint64_t os_emit(struct os_thread *ot, enum rl_op op, enum rl_result res,
-                 const struct rl_obj *o, int other, long arg, long before,
-                 long after)
-{
+/* A record copied out of a ring, with its clock and ring index. */
+struct os_staged {
+    uint64_t clock, idx;
+    bool misuse;
     struct rl_record r;
-    uint64_t w[OS_WORDS], h;
-    struct os_slot *slot;
-    size_t i;
+};
 
-    if (!ot || !ot->record)
-        return 0;
-    r.thread = (int16_t)ot->t->id;
-    r.op = (uint8_t)op;
-    r.result = (uint8_t)res;
-    r.obj = o ? o->id : -1;
-    r.other = (int16_t)other;
-    r.arg = arg;
-    r.before = before;
-    r.after = after;
-    h = ot->next;
-    /* Claim before stamping: the merger reads the counter first, then
-     * claim, so a stamped but unpublished record is always seen. */
-    atomic_store_explicit(&ot->claim, h + 1, memory_order_relaxed);
-    atomic_thread_fence(memory_order_release);
-    r.seq = atomic_fetch_add_explicit(&ot->rs->seq, 1, memory_order_acq_rel);
-    memset(w, 0, sizeof w);
-    memcpy(w, &r, sizeof r);
-    slot = &ot->ring[h & (OS_RING - 1)];
-    for (i = 0; i < OS_WORDS; i++)
-        atomic_store_explicit(&slot->w[i], w[i], memory_order_relaxed);
-    atomic_store_explicit(&ot->head, h + 1, memory_order_release);
-    ot->next = h + 1;
-    return r.seq;
+/* A thread's stage: OS_BATCH records (freed with free). */
+struct os_staged *os_stage_alloc(void)
+{
+    return rl_xcalloc(OS_BATCH, sizeof(struct os_staged));
 }
 
-/* Copy ring slot idx of ot (validity checked by the caller). */
+/* Copy ring slot idx of ot into out (validity checked by the caller). */
 static void os_slot_get(const struct os_thread *ot, uint64_t idx,
-                        struct rl_record *out)
+                        struct os_staged *out)
 {
-    uint64_t w[OS_WORDS];
     struct os_slot *slot = &ot->ring[idx & (OS_RING - 1)];
+    uint64_t w[OS_SLOT_WORDS];
     size_t i;
 
-    for (i = 0; i < OS_WORDS; i++)
+    for (i = 0; i < OS_SLOT_WORDS; i++)
         w[i] = atomic_load_explicit(&slot->w[i], memory_order_relaxed);
-    memcpy(out, w, sizeof *out);
+    out->clock = w[0] & ~OS_MISUSE_FLAG;
+    out->misuse = (w[0] & OS_MISUSE_FLAG) != 0;
+    out->idx = idx;
+    memset(&out->r, 0, sizeof out->r);
+    out->r.thread = (int16_t)ot->t->id;
+    out->r.op = (uint8_t)w[1];
+    out->r.result = (uint8_t)(w[1] >> 8);
+    out->r.other = (int16_t)(uint16_t)(w[1] >> 16);
+    out->r.obj = (int32_t)(uint32_t)(w[1] >> 32);
+    out->r.arg = (long)w[2];
+    out->r.before = (long)w[3];
+    out->r.after = (long)w[4];
 }
 
 /* Refill ot's stage with ring records tail .. head-1 (at most OS_BATCH),
- * dropping those the thread overwrote while they were copied. */
+ * dropping (and counting) those the thread overwrote meanwhile. */
 static void os_stage_fill(struct os_run *rs, struct os_thread *ot,
                           uint64_t head)
 {
@@ -93,73 +113,99 @@ static void os_stage_fill(struct os_run *rs, struct os_thread *ot,
     ot->tail += n;
 }
 
-/* The smallest seq thread ot may still publish, or UINT64_MAX if it cannot
- * publish one below `g`. head is the published count read after g. */
-static uint64_t os_inflight_bound(struct os_thread *ot, uint64_t head)
+/* Hand staged record s of thread i to the run (and note it if it is a
+ * misuse: its step is now known). */
+static void os_merge_one(struct rl_run *run, int i, struct os_staged *s)
 {
-    struct rl_record r;
-    uint64_t claim;
+    struct os_run *rs = run->os;
+    struct os_thread *ot = run->threads[i]->backend;
 
-    claim = atomic_load_explicit(&ot->claim, memory_order_acquire);
-    if (claim == head)
-        return UINT64_MAX;
-    if (head == 0)
-        return ot->floor;
-    os_slot_get(ot, head - 1, &r);
-    atomic_thread_fence(memory_order_acquire);
-    claim = atomic_load_explicit(&ot->claim, memory_order_relaxed);
-    if (claim <= head - 1 + OS_RING)
-        return r.seq + 1;
-    return ot->last_seq + 1; /* slot reused meanwhile: be conservative */
+    run->threads[i]->steps++;
+    rl_record_push(run, &s->r);
+    if (s->misuse) {
+        struct rl_obj *o = s->r.obj >= 0 && s->r.obj < run->nobjs
+                               ? run->objs[s->r.obj]
+                               : NULL;
+
+        ot->noted++;
+        os_lock_mu(&rs->display);
+        rl_note_misuse(run, i, o, (int)s->r.arg, run->rec_last);
+        os_unlock_mu(&rs->display);
+    }
 }
 
-/* Merge the published records of every thread, in seq order, into the run.
- * A record is merged only below `bound`: the counter's value read first,
- * lowered to just past the last published record of any thread caught
- * between stamping and publishing one (its pending seq is larger than that,
- * and the fence + acq_rel counter make the claim visible to us). */
+/* Merge the published records of every thread into the run, in an order
+ * consistent with every thread's and every object's (see the top of this
+ * file for why it is). */
 void os_merge(struct rl_run *run)
 {
     struct os_run *rs = run->os;
-    uint64_t heads[RL_MAX_THREADS], bound, b;
-    int i, best;
+    uint64_t h1[RL_MAX_THREADS], h2[RL_MAX_THREADS];
+    int i, best, n = run->nthreads;
 
     if (!rs->record)
         return;
-    bound = atomic_load_explicit(&rs->seq, memory_order_acquire);
-    for (i = 0; i < run->nthreads; i++) {
+    for (i = 0; i < n; i++) {
         struct os_thread *ot = run->threads[i]->backend;
 
-        heads[i] = atomic_load_explicit(&ot->head, memory_order_acquire);
-        if (heads[i] - ot->tail > OS_RING) {
-            rs->dropped += heads[i] - OS_RING - ot->tail;
-            ot->tail = heads[i] - OS_RING;
+        h1[i] = atomic_load_explicit(&ot->head, memory_order_acquire);
+    }
+    for (i = 0; i < n; i++) {
+        struct os_thread *ot = run->threads[i]->backend;
+
+        h2[i] = atomic_load_explicit(&ot->head, memory_order_acquire);
+        if (h2[i] - ot->tail > OS_RING) {
+            /* Overwritten before we got there. */
+            rs->dropped += h2[i] - OS_RING - ot->tail;
+            ot->tail = h2[i] - OS_RING;
         }
-        b = os_inflight_bound(ot, heads[i]);
-        if (b < bound)
-            bound = b;
     }
     for (;;) {
-        uint64_t best_seq = UINT64_MAX;
+        struct os_staged *s, *bs = NULL;
         struct os_thread *ot;
 
         best = -1;
-        for (i = 0; i < run->nthreads; i++) {
+        for (i = 0; i < n; i++) {
             ot = run->threads[i]->backend;
-            if (ot->istage == ot->nstage && ot->tail < heads[i])
-                os_stage_fill(rs, ot, heads[i]);
-            if (ot->istage < ot->nstage &&
-                ot->stage[ot->istage].seq < best_seq) {
-                best_seq = ot->stage[ot->istage].seq;
+            if (ot->istage == ot->nstage && ot->tail < h2[i])
+                os_stage_fill(rs, ot, h2[i]);
+            if (ot->istage == ot->nstage)
+                continue;
+            s = &ot->stage[ot->istage];
+            if (!bs || s->clock < bs->clock) {
+                bs = s;
                 best = i;
             }
         }
-        if (best < 0 || best_seq >= bound)
+        if (best < 0 || bs->idx >= h1[best])
             break;
         ot = run->threads[best]->backend;
-        ot->last_seq = best_seq;
-        run->threads[best]->steps++;
-        rl_record_push(run, &ot->stage[ot->istage++]);
+        ot->istage++;
+        os_merge_one(run, best, bs);
+    }
+}
+
+/* Note the misuses made by lab threads whose records were dropped (after
+ * the last merge: the run has ended), without a step number. */
+void os_merge_misuses(struct rl_run *run)
+{
+    struct os_run *rs = run->os;
+    int i;
+
+    if (!rs->record)
+        return;
+    for (i = 0; i < run->nthreads; i++) {
+        struct os_thread *ot = run->threads[i]->backend;
+        uint64_t made = atomic_load_explicit(&ot->nmisuse,
+                                             memory_order_acquire);
+        int status = atomic_load_explicit(&ot->misuse_status,
+                                          memory_order_relaxed);
+
+        os_lock_mu(&rs->display);
+        for (; ot->noted < made; ot->noted++)
+            rl_note_misuse_named(run, i, "a call whose record was dropped",
+                                 status, 0);
+        os_unlock_mu(&rs->display);
     }
 }
 

@@ -299,6 +299,115 @@ START_TEST(test_records_in_order)
 }
 END_TEST
 
+/* The merged order of a whole recorded run (nothing dropped), walked
+ * record by record: seq is 1..N without a gap; each thread's records come
+ * in its program order (start first, finish last); on Lock `lk` an acquire
+ * finds it free and a release is made by its holder (an acquire follows
+ * the release that freed it); on variable `var` every load reads the value
+ * the previous record left and every store's before is that value (the
+ * before/after chain is continuous); and, if `guarded`, every access to
+ * var is made by the holder of lk. Returns var's last value. */
+static long check_merged_order(struct rl_run *run, int nthreads,
+                               const rl_lock *lk, const rl_var *var,
+                               bool guarded)
+{
+    int lock_id = lk ? ((const struct rl_obj *)lk)->id : -2;
+    int var_id = ((const struct rl_obj *)var)->id;
+    int holder = -1, t;
+    bool started[RL_MAX_THREADS] = {false}, finished[RL_MAX_THREADS] = {false};
+    uint64_t s, n = rl_run_record_last(run);
+    long cur = 0;
+
+    ck_assert_uint_eq(rl_os_dropped(run), 0);
+    ck_assert_uint_eq(rl_run_dropped(run), 0);
+    ck_assert_uint_eq(rl_run_record_first(run), 1);
+    ck_assert_uint_eq(n, nrecords);
+    for (s = 1; s <= n; s++) {
+        const struct rl_record *r = rl_run_record(run, s);
+
+        ck_assert_ptr_nonnull(r);
+        ck_assert_uint_eq(r->seq, s);
+        t = r->thread;
+        ck_assert(t >= 0 && t < nthreads);
+        ck_assert_msg(r->op == RL_OP_START || (started[t] && !finished[t]),
+                      "seq %llu: T%d's record out of its program order",
+                      (unsigned long long)s, t);
+        if (r->op == RL_OP_START) {
+            ck_assert(!started[t]);
+            started[t] = true;
+        }
+        finished[t] |= r->op == RL_OP_FINISH;
+        if (r->obj == lock_id && r->op == RL_OP_ACQUIRE &&
+            (r->result == RL_RES_OK || r->result == RL_RES_WOKE)) {
+            ck_assert_msg(holder == -1,
+                          "seq %llu: T%d acquires L held by T%d",
+                          (unsigned long long)s, t, holder);
+            holder = t;
+        } else if (r->obj == lock_id && r->op == RL_OP_RELEASE) {
+            ck_assert_int_eq(r->result, RL_RES_OK);
+            ck_assert_msg(holder == t, "seq %llu: T%d releases L held by T%d",
+                          (unsigned long long)s, t, holder);
+            holder = -1;
+        } else if (r->obj == var_id) {
+            ck_assert_msg(r->before == cur,
+                          "seq %llu: T%d's %s finds %ld, the previous record "
+                          "left %ld",
+                          (unsigned long long)s, t,
+                          r->op == RL_OP_LOAD ? "load" : "store", r->before,
+                          cur);
+            if (guarded)
+                ck_assert_int_eq(holder, t);
+            cur = r->after;
+        }
+    }
+    for (t = 0; t < nthreads; t++)
+        ck_assert(started[t] && finished[t]);
+    ck_assert_int_eq(holder, -1);
+    return cur;
+}
+
+START_TEST(test_merged_order_locked_counter)
+{
+    /* 4 threads x 3000 locked increments, recording on: the rings never
+     * fill (fewer records per thread than a ring holds), so every record
+     * is merged and the whole order can be checked. */
+    struct rl_run_config cfg;
+    struct rl_run *run;
+
+    iters = 3000;
+    cfg = config(locked_setup, true);
+    cfg.max_records = 1 << 20;
+    run = create(&cfg);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    ck_assert(seq_ordered);
+    ck_assert_int_eq(check_merged_order(run, 4, L, counter, true), 4 * iters);
+    ck_assert_int_eq(rl_var_peek(counter), 4 * iters);
+    rl_run_destroy(run);
+}
+END_TEST
+
+START_TEST(test_merged_order_racy_counter)
+{
+    /* The unsafe counter, recording on: the loads and stores race for
+     * real, and the merged records still show each value where it was -
+     * every load reads what the previous record left, every store
+     * overwrites it - lost updates included. */
+    struct rl_run_config cfg;
+    struct rl_run *run;
+    long last;
+
+    iters = 20000;
+    cfg = config(unsafe_setup, true);
+    cfg.max_records = 1 << 20;
+    run = create(&cfg);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    ck_assert_uint_eq(nrecords, 2 * (2 * (uint64_t)iters + 2));
+    last = check_merged_order(run, 2, NULL, counter, false);
+    ck_assert_int_eq(last, rl_var_peek(counter));
+    rl_run_destroy(run);
+}
+END_TEST
+
 START_TEST(test_records_dropped_when_rings_overflow)
 {
     /* 4 x 400000 records: far more than a ring holds between two merges.
@@ -1384,6 +1493,8 @@ static Suite *os_suite(void)
     tcase_add_test(tc, test_locked_counter_exact);
     tcase_add_test(tc, test_records_in_order);
     tcase_add_test(tc, test_records_dropped_when_rings_overflow);
+    tcase_add_test(tc, test_merged_order_locked_counter);
+    tcase_add_test(tc, test_merged_order_racy_counter);
     tcase_add_test(tc, test_recording_off);
     tcase_add_test(tc, test_start_and_poll);
     tcase_add_test(tc, test_step_needs_sim);
