@@ -537,6 +537,32 @@ static void text_drop(char *text, const char *dir)
     *w = '\0';
 }
 
+/* A copy of text where every line that starts with "name:" starts with
+ * "path:" instead (malloc'd). */
+static char *text_rename(const char *text, const char *name,
+                         const char *path)
+{
+    size_t n = strlen(name), lines = 1;
+    for (const char *p = text; *p; p++)
+        lines += *p == '\n';
+    char *out = rl_xmalloc(strlen(text) + lines * strlen(path) + 1);
+    char *w = out;
+    for (const char *r = text; *r;) {
+        if (strncmp(r, name, n) == 0 && r[n] == ':') {
+            w = stpcpy(w, path);
+            r += n;
+        }
+        size_t k = strcspn(r, "\n");
+        memcpy(w, r, k);
+        w += k;
+        r += k;
+        if (*r == '\n')
+            *w++ = *r++;
+    }
+    *w = '\0';
+    return out;
+}
+
 /* Remove a build folder and what is in it. */
 static void remove_dir(const char *dir)
 {
@@ -1296,6 +1322,14 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
          * information), which says nothing to the student. */
         if (apart && out)
             text_drop(out, dir);
+        for (int i = 0; apart && out && b->names_as_given && i < nown;
+             i++) {
+            const char *base = strrchr(src.v[i], '/');
+            char *renamed = text_rename(out, base ? base + 1 : src.v[i],
+                                        src.v[i]);
+            free(out);
+            out = renamed;
+        }
         const char *text = out && *out ? out : "the C compiler failed";
         snprintf(err, errlen, "%s", text);
         size_t n = strlen(err);

@@ -62,6 +62,9 @@ struct rl_build {
      * beyond the copy either, and the messages name the file alone
      * ("counter.c:12:5: error: ..."): as the grader builds. */
     bool private_copy;
+    /* With private_copy: the messages name each source as given
+     * ("exercises/counter.c:12:5: error: ..."), not by its name alone. */
+    bool names_as_given;
     /* The cache folder to use; NULL = the default (see above). */
     const char *cache;
     /* The compiler's sandbox (run.h), or NULL: an api_only build of

@@ -107,6 +107,11 @@ static void ex_lab_external_fill(struct lab_inst *inst)
     /* As graded, the tree's exercises/NAME.c too: the include path holds
      * only the student API (core/program.h), never racelab's sources. */
     inst->build.api_only = true;
+    /* Compiled as a copy in a folder of its own, so that no relative
+     * #include ("../solutions/counter.c") reaches beside it either; the
+     * messages still name the file as given. */
+    inst->build.private_copy = true;
+    inst->build.names_as_given = true;
     inst->build.sources[0] = inst->ext_source;
     snprintf(inst->ext_args[0], sizeof inst->ext_args[0], "%s", el->name);
     lab_inst_params_text(inst, inst->ext_args[1], sizeof inst->ext_args[1]);

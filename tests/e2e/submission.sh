@@ -274,5 +274,16 @@ expect_in "run: the linker's undefined reference is the message" "$WORK/engine.o
     "engine.c:36: undefined reference to \`rl_current'"
 expect_not_in "run: not collect2's line" "$WORK/engine.out" "collect2"
 
+# A file compiled for racelab run is a copy in a folder of its own: a
+# relative #include reaches nothing beside it ("../solutions/counter.c"
+# exists next to this one), and the messages name the file as given.
+mkdir -p "$WORK/t/solutions" "$WORK/t/sub"
+cp solutions/counter.c "$WORK/t/solutions/counter.c"
+cp tests/fixtures/submissions/include_solution/counter.c "$WORK/t/sub/counter.c"
+run "$WORK/incl.out" "$RACELAB" run counter --submission "$WORK/t/sub/counter.c"
+expect_status "run: #include of ../solutions beside the file does not build" 2 "$ST"
+expect_in "run: the message names the file as given" "$WORK/incl.out" \
+    "racelab: $WORK/t/sub/counter.c:7:10: fatal error: ../solutions/counter.c: No such file"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
