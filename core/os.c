@@ -597,7 +597,13 @@ static int os_thread_init(struct rl_thread *t)
     ot->rs = run->os;
     ot->record = run->cfg.record;
     if (ot->record) {
-        ot->ring = rl_xcalloc(OS_RING, sizeof *ot->ring);
+        /* No more than the run keeps: the TUI's live view keeps a few
+         * thousand records, and its rings are as small (its memory stays
+         * flat over a long demo). */
+        ot->ring_n = OS_RING_MIN;
+        while (ot->ring_n < OS_RING && ot->ring_n < run->cfg.max_records)
+            ot->ring_n <<= 1;
+        ot->ring = rl_xcalloc(ot->ring_n, sizeof *ot->ring);
         ot->stage = os_stage_alloc();
     }
     os_mutex_init(&ot->mu);

@@ -26,7 +26,10 @@
 #include "engine.h"
 
 #define OS_RING_BITS 16
-#define OS_RING ((uint64_t)1 << OS_RING_BITS) /* records kept per thread */
+#define OS_RING ((uint64_t)1 << OS_RING_BITS) /* records kept per thread, at
+                                                 most: a run keeping fewer
+                                                 records has smaller rings */
+#define OS_RING_MIN ((uint64_t)1024)
 #define OS_BATCH 1024                         /* records staged per refill */
 #define OS_SLOT_WORDS 5
 #define OS_LINE 64
@@ -101,7 +104,8 @@ struct os_thread {
     uint64_t next;  /* head's value */
     uint64_t clock; /* Lamport clock of its last record (os_record.c) */
     bool record;
-    struct os_slot *ring; /* OS_RING slots, or NULL if not recording */
+    struct os_slot *ring; /* ring_n slots, or NULL if not recording */
+    uint64_t ring_n;      /* a power of two, OS_RING_MIN..OS_RING */
     struct rl_thread *t;
     struct rl_run *run;
     struct os_run *rs;
@@ -285,7 +289,7 @@ static inline void os_emit_rec(struct os_thread *ot, enum os_order ord,
      * sees the claim (the fences pair) and drops what it copied. */
     atomic_store_explicit(&ot->claim, h + 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_release);
-    slot = &ot->ring[h & (OS_RING - 1)];
+    slot = &ot->ring[h & (ot->ring_n - 1)];
     atomic_store_explicit(&slot->w[0], c | (misuse ? OS_MISUSE_FLAG : 0),
                           memory_order_relaxed);
     atomic_store_explicit(

@@ -3,7 +3,7 @@
  * os_record.c - the records of an os run.
  *
  * Rings. Each lab thread appends its records to its own ring (the newest
- * OS_RING records) with plain stores and no shared counter: claim, write
+ * ring_n records) with plain stores and no shared counter: claim, write
  * the slot, publish (head). The thread that polls the run (rl_run_poll /
  * finish) copies them out, merges the rings into one order and hands the
  * records to rl_record_push, which numbers them 1, 2, ... A ring the
@@ -68,7 +68,7 @@ struct os_staged *os_stage_alloc(void)
 static void os_slot_get(const struct os_thread *ot, uint64_t idx,
                         struct os_staged *out)
 {
-    struct os_slot *slot = &ot->ring[idx & (OS_RING - 1)];
+    struct os_slot *slot = &ot->ring[idx & (ot->ring_n - 1)];
     uint64_t w[OS_SLOT_WORDS];
     size_t i;
 
@@ -100,10 +100,10 @@ static void os_stage_fill(struct os_run *rs, struct os_thread *ot,
         n = OS_BATCH;
     for (i = 0; i < n; i++)
         os_slot_get(ot, ot->tail + i, &ot->stage[i]);
-    /* Seqlock check: slot idx is intact while claim <= idx + OS_RING. */
+    /* Seqlock check: slot idx is intact while claim <= idx + ring_n. */
     atomic_thread_fence(memory_order_acquire);
     claim = atomic_load_explicit(&ot->claim, memory_order_relaxed);
-    first_ok = claim > OS_RING ? claim - OS_RING : 0;
+    first_ok = claim > ot->ring_n ? claim - ot->ring_n : 0;
     skip = first_ok > ot->tail ? (size_t)(first_ok - ot->tail) : 0;
     if (skip > n)
         skip = n;
@@ -154,10 +154,10 @@ void os_merge(struct rl_run *run)
         struct os_thread *ot = run->threads[i]->backend;
 
         h2[i] = atomic_load_explicit(&ot->head, memory_order_acquire);
-        if (h2[i] - ot->tail > OS_RING) {
+        if (h2[i] - ot->tail > ot->ring_n) {
             /* Overwritten before we got there. */
-            rs->dropped += h2[i] - OS_RING - ot->tail;
-            ot->tail = h2[i] - OS_RING;
+            rs->dropped += h2[i] - ot->ring_n - ot->tail;
+            ot->tail = h2[i] - ot->ring_n;
         }
     }
     for (;;) {
