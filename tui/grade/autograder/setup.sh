@@ -15,6 +15,13 @@ apt-get install -y -qq build-essential pkg-config libncurses-dev check python3 \
     >/dev/null
 make -j"$(nproc)" racelab
 ./racelab --version
+# A user of its own for the checks (run_autograder grades as it): no
+# login, no home, and no process of anyone else's that a submission could
+# signal, as it could with nobody's.
+if ! id racelab-grade >/dev/null 2>&1; then
+    useradd --system --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin racelab-grade
+fi
 # The reference solutions are compiled into racelab now; their sources
 # must not be there for a submission to #include by absolute path.
 rm -f solutions/*.c
