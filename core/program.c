@@ -701,6 +701,37 @@ static int copy_atomic(const char *from, const char *to)
     return 0;
 }
 
+/* Copy every file of home/sub whose name ends in suffix into dir/sub.
+ * 0, or -1 with a message. */
+static int copy_folder(const char *home, const char *dir, const char *sub,
+                       const char *suffix, char *err, size_t errlen)
+{
+    char from[PATH_MAX * 2 + 32], to[PATH_MAX * 2 + 32];
+    size_t k = strlen(suffix);
+    snprintf(from, sizeof from, "%s/%s", home, sub);
+    DIR *d = opendir(from);
+    if (!d) {
+        snprintf(err, errlen, "cannot read %s: %s", from, strerror(errno));
+        return -1;
+    }
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n <= k || strcmp(e->d_name + n - k, suffix) != 0)
+            continue;
+        snprintf(from, sizeof from, "%s/%s/%s", home, sub, e->d_name);
+        snprintf(to, sizeof to, "%s/%s/%s", dir, sub, e->d_name);
+        if (copy_atomic(from, to) != 0) {
+            snprintf(err, errlen, "cannot copy %s: %s", from,
+                     strerror(errno));
+            rc = -1;
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
 /* The student API alone, under cache/api (see api_only in program.h):
  * core/racelab.h, exercises/NAME.h, and the empty u/u/u. Its folder in
  * dir; 0, or -1 with a message. */
@@ -727,48 +758,10 @@ static int api_tree(const char *home, const char *cache, char *dir,
         snprintf(err, errlen, "cannot copy %s: %s", from, strerror(errno));
         return -1;
     }
-    snprintf(from, sizeof from, "%s/exercises", home);
-    DIR *d = opendir(from);
-    if (!d) {
-        snprintf(err, errlen, "cannot read %s: %s", from, strerror(errno));
+    if (copy_folder(home, dir, "exercises", ".h", err, errlen) != 0)
         return -1;
-    }
-    struct dirent *e;
-    int rc = 0;
-    while (rc == 0 && (e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if (n < 3 || strcmp(e->d_name + n - 2, ".h") != 0)
-            continue;
-        snprintf(from, sizeof from, "%s/exercises/%s", home, e->d_name);
-        snprintf(to, sizeof to, "%s/exercises/%s", dir, e->d_name);
-        if (copy_atomic(from, to) != 0) {
-            snprintf(err, errlen, "cannot copy %s: %s", from,
-                     strerror(errno));
-            rc = -1;
-        }
-    }
-    closedir(d);
     /* The tables of functions (exercises/impl/NAME.c) */
-    snprintf(from, sizeof from, "%s/exercises/impl", home);
-    d = opendir(from);
-    if (!d) {
-        snprintf(err, errlen, "cannot read %s: %s", from, strerror(errno));
-        return -1;
-    }
-    while (rc == 0 && (e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if (n < 3 || strcmp(e->d_name + n - 2, ".c") != 0)
-            continue;
-        snprintf(from, sizeof from, "%s/exercises/impl/%s", home, e->d_name);
-        snprintf(to, sizeof to, "%s/exercises/impl/%s", dir, e->d_name);
-        if (copy_atomic(from, to) != 0) {
-            snprintf(err, errlen, "cannot copy %s: %s", from,
-                     strerror(errno));
-            rc = -1;
-        }
-    }
-    closedir(d);
-    return rc;
+    return copy_folder(home, dir, "exercises/impl", ".c", err, errlen);
 }
 
 /* Copy the library lib into cache/lib/NAME (unless the copy there is as
