@@ -48,7 +48,9 @@ struct server {
     struct shadow threads[RL_MAX_THREADS];
     struct shadow *objs;   /* one per object sent, grown with the run */
     int objs_cap;
-    size_t choices_sent;
+    struct choice_log_cursor sent; /* the run's choices sent so far */
+    struct wire_buf chs;   /* CHOICES chunks being gathered */
+    uint32_t nchunks;
     long texts_sent;
     struct {
         char name[48];
@@ -171,7 +173,7 @@ static void shadows_reset(void)
         free(srv.objs[i].p);
         srv.objs[i] = (struct shadow){0};
     }
-    srv.choices_sent = 0;
+    srv.sent = (struct choice_log_cursor){0};
     srv.texts_sent = 0;
 }
 
@@ -187,12 +189,54 @@ static void send_observe(void)
     send_msg(WIRE_MSG_OBSERVE, &b);
 }
 
+/* Send the gathered CHOICES chunks as one message. */
+static void choices_flush(void)
+{
+    if (srv.nchunks == 0)
+        return;
+    struct wire_buf b = {0};
+    wire_put_u32(&b, srv.nchunks);
+    wire_put(&b, srv.chs.p, srv.chs.n);
+    send_msg(WIRE_MSG_CHOICES, &b);
+    wire_free(&b);
+    wire_reset(&srv.chs);
+    srv.nchunks = 0;
+}
+
+/* choice_log_since's chunk: gather it (a message once there are many). */
+static void choices_chunk(void *ctx, const struct choice_item *items,
+                          size_t n, uint64_t rep)
+{
+    (void)ctx;
+    wire_put_varint(&srv.chs, rep);
+    wire_put_varint(&srv.chs, n);
+    for (size_t i = 0; i < n; i++) {
+        wire_put_u8(&srv.chs, (uint8_t)items[i].id);
+        wire_put_varint(&srv.chs, items[i].count);
+    }
+    srv.nchunks++;
+    if (srv.chs.n >= WIRE_CHOICES_BYTES)
+        choices_flush();
+}
+
+/* Send the choices made since the last ones sent (CHOICES, see child.h):
+ * read from the run's compact log, folded cycles as one chunk. */
+static void send_choices(void)
+{
+    const struct rl_run *run = srv.run;
+    if (run->cfg.backend != RL_BACKEND_SIM || !sim_of(run))
+        return;
+    choice_log_since(&sim_of(run)->log, &srv.sent, choices_chunk, NULL);
+    choices_flush();
+}
+
 /* Send the run's FRAME (see child.h), after its OBSERVE if it ended. */
 static void send_frame(void)
 {
     struct rl_run *run = srv.run;
     struct wire_buf *b = &srv.out;
     struct wire_buf one = {0};
+    send_choices();
     send_observe();
     wire_reset(b);
     wire_put_i32(b, (int32_t)run->end);
@@ -200,16 +244,7 @@ static void send_frame(void)
     wire_put_u64(b, rl_run_steps(run));
     wire_put_i64(b, rl_run_now(run));
     wire_put_i32(b, rl_run_preemptions(run));
-    /* The choices made since the last frame. */
-    const struct sim *s =
-        run->cfg.backend == RL_BACKEND_SIM ? sim_of(run) : NULL;
-    size_t got = s ? s->nchoices : 0;
-    uint32_t fresh =
-        got > srv.choices_sent ? (uint32_t)(got - srv.choices_sent) : 0;
-    wire_put_u32(b, fresh);
-    if (fresh)
-        wire_put(b, s->choices + srv.choices_sent, fresh * sizeof(int16_t));
-    srv.choices_sent += fresh;
+    wire_put_u64(b, rl_run_choice_count(run));
     uint64_t mask[RL_MAX_THREADS / 64] = {0};
     for (int i = 0; i < run->nthreads; i++)
         if (rl_run_thread_runnable(run, i))
