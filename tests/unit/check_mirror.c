@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "../../core/child.h"
+#include "../../core/choice_log.h"
 #include "../../core/engine.h"
 #include "../../core/explore.h"
 #include "../../core/program.h"
@@ -1010,6 +1011,101 @@ START_TEST(test_exercise_judged_here)
 }
 END_TEST
 
+/* ---- long runs in a child stay bounded -------------------------------- */
+
+/* rl_run_choices_write's emit: append to a malloc'd string. */
+struct text {
+    char *p;
+    size_t n, cap;
+};
+
+static int text_add(void *ctx, const char *piece, size_t len)
+{
+    struct text *t = ctx;
+    if (t->n + len + 1 > t->cap) {
+        t->cap = (t->n + len + 1) * 2;
+        t->p = realloc(t->p, t->cap);
+        ck_assert_ptr_nonnull(t->p);
+    }
+    memcpy(t->p + t->n, piece, len);
+    t->n += len;
+    t->p[t->n] = '\0';
+    return 0;
+}
+
+/* counter's variant under sched with params and a window of 4096
+ * records, finished. */
+static struct rl_run *window_run(struct lab_inst *inst, const char *variant,
+                                 const char *params, const char *sched)
+{
+    char err[512];
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    lab_inst_init(inst, lab_find("counter"), RL_BACKEND_SIM);
+    inst->variant = lab_variant_find(inst->lab, variant);
+    ck_assert_int_eq(lab_inst_set_all(inst, params, err, sizeof err), 0);
+    cfg.program = lab_program(inst);
+    cfg.max_records = 4096;
+    cfg.max_steps = 10000000;
+    ck_assert_int_eq(rl_sched_parse(sched, &cfg.sched, err, sizeof err), 0);
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "create: %s", err);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    return run;
+}
+
+/* The student variant built apart, over 10^6 steps in a child: the
+ * schedule string is the in-process reference's, byte for byte, and the
+ * mirror holds its choices in a compact log (a round robin: one group)
+ * and its records in the window. The child keeps its choices only in
+ * its run's compact log, the one the in-process run's storage shows. */
+START_TEST(test_long_run_in_child_bounded)
+{
+    const char *home = make_home("solutions/counter.c", "");
+    static const char *const scheds[] = {"rr:1", "random:7"};
+    for (size_t i = 0; i < 2; i++) {
+        struct lab_inst ia, ib;
+        const char *params = "threads=2,iters=110000";
+        struct rl_run *a = window_run(&ia, "reference", params, scheds[i]);
+        struct rl_run *b = window_run(&ib, "student", params, scheds[i]);
+        ck_assert(rl_run_is_mirror(b));
+        ck_assert_uint_ge(rl_run_steps(b), 1000000);
+        ck_assert_uint_eq(rl_run_steps(a), rl_run_steps(b));
+        ck_assert_uint_eq(rl_run_choice_count(a), rl_run_choice_count(b));
+        struct text ta = {0}, tb = {0};
+        ck_assert_int_eq(rl_run_choices_write(a, text_add, &ta), 0);
+        ck_assert_int_eq(rl_run_choices_write(b, text_add, &tb), 0);
+        ck_assert_uint_eq(ta.n, tb.n);
+        ck_assert(strcmp(ta.p, tb.p) == 0);
+        char head[64];
+        ck_assert_uint_eq(rl_run_choices(b, head, sizeof head), tb.n);
+        ck_assert(strncmp(head, tb.p, strlen(head)) == 0);
+        struct rl_run_storage sa, sb;
+        rl_run_storage(a, &sa);
+        rl_run_storage(b, &sb);
+        ck_assert_uint_eq(sb.choice_groups, sa.choice_groups);
+        if (i == 0) {
+            ck_assert_uint_le(sb.choice_groups, 2);
+            size_t small = 256 + 16 * sizeof(struct choice_group);
+            ck_assert_uint_le(sb.choice_bytes, small);
+            ck_assert_uint_le(sa.choice_bytes, small);
+        }
+        /* The window: the newest 4096 records, as in this process. */
+        ck_assert_uint_eq(sb.record_window, 4096);
+        ck_assert_uint_eq(sb.records_kept, 4096);
+        ck_assert_uint_eq(sb.record_bytes, sa.record_bytes);
+        ck_assert_uint_eq(rl_run_record_first(a), rl_run_record_first(b));
+        ck_assert_uint_eq(rl_run_record_last(a), rl_run_record_last(b));
+        ck_assert_uint_eq(rl_run_dropped(b), rl_run_record_first(b) - 1);
+        free(ta.p);
+        free(tb.p);
+        rl_run_destroy(a);
+        rl_run_destroy(b);
+    }
+    drop_home(home);
+}
+END_TEST
+
 /* The TUI's session: steps, a manual pick, step back and a scheduler
  * change give the same states on the child as in this process. */
 START_TEST(test_session_student)
@@ -1234,6 +1330,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_child_cpu_limit);
     tcase_add_test(tc, test_exercise_built_apart_same);
     tcase_add_test(tc, test_exercise_judged_here);
+    tcase_add_test(tc, test_long_run_in_child_bounded);
     tcase_add_test(tc, test_session_student);
     tcase_add_test(tc, test_engine_symbols_hidden);
     tcase_add_test(tc, test_judged_ignores_forged_checks);
