@@ -74,6 +74,36 @@ static void bad_body(void *arg)
                 _exit(9);
             rl_yield();
         }
+        if (strcmp(mode, "false-choices") == 0) {
+            /* One chunk: thread 0 "repeated" twice, no cycle. */
+            unsigned char m[12 + 8] = {0};
+            uint32_t h[3] = {WIRE_MAGIC, WIRE_MSG_CHOICES, 8};
+            uint32_t one = 1;
+            memcpy(m, h, sizeof h);
+            memcpy(m + 12, &one, 4);
+            m[16] = 2; /* rep */
+            m[17] = 1; /* len */
+            m[18] = 0; /* id */
+            m[19] = 1; /* count */
+            if (write(3, m, sizeof m) < 0)
+                _exit(9);
+            rl_yield();
+        }
+        if (strcmp(mode, "false-count") == 0) {
+            /* One item of thread 1 with a count of zero. */
+            unsigned char m[12 + 8] = {0};
+            uint32_t h[3] = {WIRE_MAGIC, WIRE_MSG_CHOICES, 8};
+            uint32_t one = 1;
+            memcpy(m, h, sizeof h);
+            memcpy(m + 12, &one, 4);
+            m[16] = 1;
+            m[17] = 1;
+            m[18] = 1;
+            m[19] = 0; /* count 0 */
+            if (write(3, m, sizeof m) < 0)
+                _exit(9);
+            rl_yield();
+        }
         if (strcmp(mode, "half") == 0) {
             /* Dies in the middle of a message. */
             uint32_t h[4] = {WIRE_MAGIC, WIRE_MSG_FRAME, 100, 0};
@@ -630,6 +660,8 @@ START_TEST(test_child_lies)
         {"lie-size", "an oversized message"},
         {"lie-records", "records that do not fit the run"},
         {"lie-type", "an unknown message"},
+        {"false-choices", "choices that do not fit the run"},
+        {"false-count", "choices that do not fit the run"},
     };
     for (size_t i = 0; i < sizeof lies / sizeof lies[0]; i++) {
         struct rl_run *run = bad_run(lies[i].mode, 0, 0);
