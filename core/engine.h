@@ -231,10 +231,10 @@ extern _Thread_local struct rl_run *rl_current;
 /* Append a record (assigns seq) and call on_record. sim and setup only;
  * os merges its per-thread buffers through rl_record_push. */
 void rl_record_push(struct rl_run *run, const struct rl_record *rec);
-/* sim.c: the bytes allocated for run's choices and the groups of its
- * compact log (0, 0 when it is not a sim run; a mirror's own log), for
- * rl_run_storage. */
-void sim_storage(const struct rl_run *run, size_t *bytes, size_t *groups);
+/* sim.c: rl_run_storage's choice_bytes, choice_groups (the compact log:
+ * run's own, or a mirror's) and replay_bytes (0 when it is no sim run). */
+struct rl_run_storage;
+void sim_storage(const struct rl_run *run, struct rl_run_storage *out);
 /* sim: a safe point inside a step (rl_alloc): a lab thread over its CPU
  * budget (watchdog.h) is stopped here for good and the run ends as
  * RL_END_TIMEOUT; otherwise returns at once. Does nothing on os. */

@@ -424,8 +424,9 @@ static int sim_run_init(struct rl_run *run, char *err, size_t errlen)
     s->last = -1;
     s->cfg = run->cfg.sched;
     if (s->cfg.kind == RL_SCHED_REPLAY && s->cfg.choices) {
-        s->replay_copy = rl_xmalloc(strlen(s->cfg.choices) + 1);
-        strcpy(s->replay_copy, s->cfg.choices);
+        s->replay_len = strlen(s->cfg.choices);
+        s->replay_copy = rl_xmalloc(s->replay_len + 1);
+        memcpy(s->replay_copy, s->cfg.choices, s->replay_len + 1);
         s->cfg.choices = s->replay_copy;
     }
     /* Validate the scheduler now, so a bad one is an error at creation. */
@@ -625,11 +626,13 @@ uint64_t rl_run_choice_count(const struct rl_run *run)
 }
 
 /* The bytes that hold the run's choices (see run.h). */
-void sim_storage(const struct rl_run *run, size_t *bytes, size_t *groups)
+void sim_storage(const struct rl_run *run, struct rl_run_storage *out)
 {
     const struct choice_log *log = run_log(run);
-    *bytes = log ? choice_log_bytes(log) : 0;
-    *groups = log ? choice_log_groups(log) : 0;
+    out->choice_bytes = log ? choice_log_bytes(log) : 0;
+    out->choice_groups = log ? choice_log_groups(log) : 0;
+    const struct sim *s = log && !run->mirror ? sim_of(run) : NULL;
+    out->replay_bytes = s && s->replay_copy ? s->replay_len + 1 : 0;
 }
 
 /* How many choices switched away from a thread that could go on. */
@@ -662,9 +665,11 @@ int rl_run_set_sched(struct rl_run *run, const struct rl_sched *sched,
     }
     struct rl_sched cfg = *sched;
     char *copy = NULL;
+    size_t copy_len = 0;
     if (cfg.kind == RL_SCHED_REPLAY && cfg.choices) {
-        copy = rl_xmalloc(strlen(cfg.choices) + 1);
-        strcpy(copy, cfg.choices);
+        copy_len = strlen(cfg.choices);
+        copy = rl_xmalloc(copy_len + 1);
+        memcpy(copy, cfg.choices, copy_len + 1);
         cfg.choices = copy;
     }
     struct sched next;
@@ -677,6 +682,7 @@ int rl_run_set_sched(struct rl_run *run, const struct rl_sched *sched,
     sched_fini(&s->sched);
     free(s->replay_copy);
     s->replay_copy = copy;
+    s->replay_len = copy_len;
     s->cfg = cfg;
     s->sched = next;
     s->sched_ready = true;

@@ -34,7 +34,9 @@ struct sim {
     uint64_t step;         /* steps taken */
     long now;              /* virtual time, ms */
     struct rl_sched cfg;   /* scheduler configuration (choices copied) */
-    char *replay_copy;     /* owned copy of cfg.choices */
+    char *replay_copy;     /* owned copy of cfg.choices, which the
+                              replay scheduler reads as it goes */
+    size_t replay_len;     /* its length */
     struct sched sched;
     bool sched_ready; /* sched initialised (needs the thread count) */
     struct choice_log log; /* the choices made, compact (choice_log.h) */

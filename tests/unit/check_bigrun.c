@@ -423,6 +423,71 @@ static struct rl_run *load_run(long n, size_t w, uint64_t max_steps)
     return run;
 }
 
+/* A replay of choices (copied by the run) with the load program of
+ * load_run; NULL and the message in err when it is refused. */
+static struct rl_run *load_replay(long n, const char *choices, char *err,
+                                  size_t errlen)
+{
+    struct rl_run_config cfg = {0};
+    per_thread = n;
+    cfg.program.setup = load_setup;
+    cfg.sched.kind = RL_SCHED_REPLAY;
+    cfg.sched.choices = choices;
+    cfg.max_records = 4096;
+    cfg.max_steps = 4000000;
+    return rl_run_create(&cfg, err, errlen);
+}
+
+START_TEST(test_replay_huge_schedule)
+{
+    /* The schedule of 10^6 round-robin choices (2 MB of text), replayed:
+     * the same run, holding the text and nothing per item. */
+    struct rl_run *run = load_run(500000, 4096, 2000000);
+    struct pieces p = {0};
+    ck_assert_int_eq(rl_run_choices_write(run, collect, &p), 0);
+    rl_run_destroy(run);
+    ck_assert_uint_eq(p.n, 2 * 1000001 - 1);
+    char err[256];
+    run = load_replay(500000, p.buf, err, sizeof(err));
+    ck_assert_msg(run != NULL, "%s", err);
+    struct rl_run_storage st;
+    rl_run_storage(run, &st);
+    ck_assert_uint_eq(st.replay_bytes, p.n + 1);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    struct pieces again = {0};
+    ck_assert_int_eq(rl_run_choices_write(run, collect, &again), 0);
+    ck_assert_uint_eq(again.n, p.n);
+    ck_assert(strcmp(again.buf, p.buf) == 0);
+    rl_run_storage(run, &st);
+    ck_assert_uint_eq(st.replay_bytes, p.n + 1);
+    ck_assert_uint_eq(st.choice_groups, 1);
+    ck_assert_uint_le(st.choice_bytes, 256 + 16 * sizeof(struct choice_group));
+    ck_assert_uint_eq(st.records_kept, 4096);
+    rl_run_destroy(run);
+    free(again.buf);
+
+    /* Longer than the run: the choices left, counted exactly. */
+    p.buf = realloc(p.buf, p.n + 16);
+    strcpy(p.buf + p.n, ".0.1x5");
+    run = load_replay(500000, p.buf, err, sizeof(err));
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DIVERGED);
+    char text[512];
+    rl_run_end_text(run, text, sizeof(text));
+    ck_assert_str_eq(text, "schedule diverges: the run finished at step "
+                           "1000004 but the schedule has 6 more choices");
+    rl_run_destroy(run);
+
+    /* A malformed item at the very end is refused before the run starts,
+     * with its number. */
+    strcpy(p.buf + p.n, ".0.1y");
+    ck_assert_ptr_null(load_replay(500000, p.buf, err, sizeof(err)));
+    ck_assert_str_eq(err, "schedule string: bad choice '1y' at item 1000003 "
+                          "(expected THREAD or THREADxCOUNT, e.g. 0x3)");
+    free(p.buf);
+}
+END_TEST
+
 START_TEST(test_window_exact)
 {
     /* Windows below, at and past a chunk, not a multiple of one, and
@@ -507,6 +572,7 @@ static Suite *bigrun_suite(void)
     tcase_add_test(tc, test_lab_choices_and_replay);
     tcase_add_test(tc, test_window_exact);
     tcase_add_test(tc, test_million_steps_bounded);
+    tcase_add_test(tc, test_replay_huge_schedule);
     suite_add_tcase(s, tc);
     return s;
 }
