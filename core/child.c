@@ -316,7 +316,7 @@ static void get_sched(struct wire_reader *r, struct rl_sched *s, char **choices)
     s->depth = wire_get_i32(r);
     s->pct_steps = wire_get_i32(r);
     uint8_t has = wire_get_u8(r);
-    *choices = wire_get_strdup(r, WIRE_MAX_PAYLOAD);
+    *choices = wire_get_strdup(r, WIRE_MAX_REQUEST);
     s->choices = has ? *choices : NULL;
     s->replay_continue = wire_get_u8(r);
 }
@@ -400,7 +400,7 @@ static bool read_msg(uint32_t *type, unsigned char **payload, uint32_t *len)
 {
     uint32_t h[3];
     if (!read_full(srv.fd, h, sizeof h) || h[0] != WIRE_MAGIC ||
-        h[2] > WIRE_MAX_PAYLOAD)
+        h[2] > WIRE_MAX_REQUEST)
         return false;
     *type = h[1];
     *len = h[2];

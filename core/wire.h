@@ -7,7 +7,8 @@
  * Over a SOCK_STREAM socketpair, each message is a 12-byte header
  *
  *     uint32 magic (WIRE_MAGIC), uint32 type (enum wire_type),
- *     uint32 length of the payload (<= WIRE_MAX_PAYLOAD)
+ *     uint32 length of the payload (<= WIRE_MAX_PAYLOAD; a request
+ *     <= WIRE_MAX_REQUEST)
  *
  * followed by the payload, in host byte order (both ends are the same
  * machine). A payload is a sequence of fields written by wire_put_* and
@@ -36,6 +37,9 @@
 
 #define WIRE_MAGIC 0x48434c52u /* "RLCH" */
 #define WIRE_MAX_PAYLOAD ((uint32_t)8 << 20)
+/* The largest request the child takes (it trusts the parent): a replay's
+ * schedule may be far longer than any message the child sends. */
+#define WIRE_MAX_REQUEST ((uint32_t)1 << 30)
 #define WIRE_HEADER 12
 
 /* A GASP's code for the watchdog's last resort (then: the reason). */

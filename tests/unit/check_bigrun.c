@@ -466,24 +466,30 @@ START_TEST(test_replay_huge_schedule)
     rl_run_destroy(run);
     free(again.buf);
 
+    /* A malformed item at the very end is refused before the run starts,
+     * with its number. */
+    p.buf = realloc(p.buf, p.n + 16);
+    strcpy(p.buf + p.n, ".0.1y");
+    ck_assert_ptr_null(load_replay(500000, p.buf, err, sizeof(err)));
+    ck_assert_str_eq(err, "schedule string: bad choice '1y' at item 1000003 "
+                          "(expected THREAD or THREADxCOUNT, e.g. 0x3)");
+    free(p.buf);
+
     /* Longer than the run: the choices left, counted exactly. */
+    run = load_run(5000, 4096, 0);
+    p = (struct pieces){0};
+    ck_assert_int_eq(rl_run_choices_write(run, collect, &p), 0);
+    rl_run_destroy(run);
     p.buf = realloc(p.buf, p.n + 16);
     strcpy(p.buf + p.n, ".0.1x5");
-    run = load_replay(500000, p.buf, err, sizeof(err));
+    run = load_replay(5000, p.buf, err, sizeof(err));
     ck_assert_msg(run != NULL, "%s", err);
     ck_assert_int_eq(rl_run_finish(run), RL_END_DIVERGED);
     char text[512];
     rl_run_end_text(run, text, sizeof(text));
     ck_assert_str_eq(text, "schedule diverges: the run finished at step "
-                           "1000004 but the schedule has 6 more choices");
+                           "10004 but the schedule has 6 more choices");
     rl_run_destroy(run);
-
-    /* A malformed item at the very end is refused before the run starts,
-     * with its number. */
-    strcpy(p.buf + p.n, ".0.1y");
-    ck_assert_ptr_null(load_replay(500000, p.buf, err, sizeof(err)));
-    ck_assert_str_eq(err, "schedule string: bad choice '1y' at item 1000003 "
-                          "(expected THREAD or THREADxCOUNT, e.g. 0x3)");
     free(p.buf);
 }
 END_TEST

@@ -1138,6 +1138,51 @@ START_TEST(test_long_run_in_child_bounded)
 }
 END_TEST
 
+/* A replay whose schedule text is longer than any message a child sends
+ * (10 MB): the child takes it, and the run diverges exactly as in this
+ * process, the choices left counted. */
+START_TEST(test_child_replay_long_text)
+{
+    const char *home = make_home("solutions/counter.c", "");
+    struct lab_inst ia, ib;
+    struct rl_sched s = {.kind = RL_SCHED_RR, .quantum = 1};
+    struct rl_run *a = lab_run(&ia, "counter", "reference", "", NULL, s);
+    rl_run_finish(a);
+    size_t n = rl_run_choices(a, NULL, 0), cap = n + (10u << 20) + 8;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    rl_run_choices(a, text, cap);
+    uint64_t more = 0;
+    while (n + 4 < cap - 1) {
+        memcpy(text + n, ".0.1", 4);
+        n += 4;
+        more += 2;
+    }
+    text[n] = '\0';
+    rl_run_destroy(a);
+    s.kind = RL_SCHED_REPLAY;
+    s.choices = text;
+    a = lab_run(&ia, "counter", "reference", "", NULL, s);
+    struct rl_run *b = lab_run(&ib, "counter", "student", "", NULL, s);
+    ck_assert(rl_run_is_mirror(b));
+    ck_assert_int_eq(rl_run_finish(a), RL_END_DIVERGED);
+    ck_assert_int_eq(rl_run_finish(b), RL_END_DIVERGED);
+    assert_same(a, b);
+    char end[256], want[256];
+    rl_run_end_text(b, end, sizeof end);
+    snprintf(want, sizeof want,
+             "schedule diverges: the run finished at step %llu but the "
+             "schedule has %llu more choices",
+             (unsigned long long)rl_run_record_last(b),
+             (unsigned long long)more);
+    ck_assert_str_eq(end, want);
+    rl_run_destroy(a);
+    rl_run_destroy(b);
+    free(text);
+    drop_home(home);
+}
+END_TEST
+
 /* The TUI's session: steps, a manual pick, step back and a scheduler
  * change give the same states on the child as in this process. */
 START_TEST(test_session_student)
@@ -1363,6 +1408,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_exercise_built_apart_same);
     tcase_add_test(tc, test_exercise_judged_here);
     tcase_add_test(tc, test_long_run_in_child_bounded);
+    tcase_add_test(tc, test_child_replay_long_text);
     tcase_add_test(tc, test_session_student);
     tcase_add_test(tc, test_engine_symbols_hidden);
     tcase_add_test(tc, test_judged_ignores_forged_checks);
