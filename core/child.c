@@ -49,6 +49,7 @@ struct server {
     struct shadow *objs;   /* one per object sent, grown with the run */
     int objs_cap;
     struct choice_log_cursor sent; /* the run's choices sent so far */
+    int known_threads, known_objs; /* how many the parent was told of */
     struct wire_buf chs;   /* CHOICES chunks being gathered */
     uint32_t nchunks;
     long texts_sent;
@@ -82,12 +83,17 @@ static void flush_records(void)
     srv.nrecs = 0;
 }
 
+static void send_state(const struct rl_run *run);
+
 /* on_record of the child's runs: queue the whole record. */
 static void on_record(void *ctx, const struct rl_run *run,
                       const struct rl_record *rec)
 {
     (void)ctx;
-    (void)run;
+    if (run->cfg.backend == RL_BACKEND_SIM &&
+        (rec->thread >= srv.known_threads || rec->other >= srv.known_threads ||
+         rec->obj >= srv.known_objs))
+        send_state(run);
     wire_put(&srv.recs, rec, sizeof *rec);
     if (++srv.nrecs >= CHILD_RECORD_BATCH)
         flush_records();
@@ -174,6 +180,8 @@ static void shadows_reset(void)
         srv.objs[i] = (struct shadow){0};
     }
     srv.sent = (struct choice_log_cursor){0};
+    srv.known_threads = 0;
+    srv.known_objs = 0;
     srv.texts_sent = 0;
 }
 
@@ -187,6 +195,66 @@ static void send_observe(void)
     const void *state = srv.observe(srv.observe_ctx, &n);
     struct wire_buf b = {(unsigned char *)state, state ? n : 0, state ? n : 0};
     send_msg(WIRE_MSG_OBSERVE, &b);
+}
+
+/* The threads and objects created or changed since they were last sent
+ * (a FRAME's middle part, or a STATE): the count, then each one. The
+ * counts stop at the first one not made yet (a record can come in the
+ * middle of a step). Frees nothing; updates the shadows. */
+static void put_world(struct wire_buf *b, const struct rl_run *run)
+{
+    struct wire_buf one = {0};
+    int nthreads = 0, nobjs = 0;
+    while (nthreads < run->nthreads && run->threads[nthreads])
+        nthreads++;
+    while (nobjs < run->nobjs && run->objs[nobjs])
+        nobjs++;
+    /* Threads, then objects: the count, then each one that changed. */
+    wire_put_i32(b, nthreads);
+    for (int i = 0; i < nthreads; i++) {
+        wire_reset(&one);
+        put_thread(&one, run->threads[i]);
+        if (changed(&srv.threads[i], &one)) {
+            wire_put_u8(b, 1);
+            wire_put(b, one.p, one.n);
+        }
+    }
+    wire_put_u8(b, 0);
+    wire_put_i32(b, nobjs);
+    if (nobjs > srv.objs_cap) {
+        int cap = srv.objs_cap ? srv.objs_cap : 64;
+        while (cap < nobjs)
+            cap *= 2;
+        srv.objs = rl_xrealloc(srv.objs, (size_t)cap * sizeof *srv.objs);
+        memset(srv.objs + srv.objs_cap, 0,
+               (size_t)(cap - srv.objs_cap) * sizeof *srv.objs);
+        srv.objs_cap = cap;
+    }
+    for (int i = 0; i < nobjs; i++) {
+        wire_reset(&one);
+        put_obj(&one, run->objs[i]);
+        if (changed(&srv.objs[i], &one)) {
+            wire_put_u8(b, 1);
+            wire_put(b, one.p, one.n);
+        }
+    }
+    wire_put_u8(b, 0);
+    wire_free(&one);
+    srv.known_threads = nthreads;
+    srv.known_objs = nobjs;
+}
+
+/* Before a record that names a thread or object the parent has not been
+ * told of: send the world as it is now (STATE), so that the parent can
+ * take the record at once instead of holding it until the frame (which
+ * for a long request comes after millions of records). sim only: os
+ * records reach the parent from the run's own merging. */
+static void send_state(const struct rl_run *run)
+{
+    struct wire_buf b = {0};
+    put_world(&b, run);
+    send_msg(WIRE_MSG_STATE, &b);
+    wire_free(&b);
 }
 
 /* Send the gathered CHOICES chunks as one message. */
@@ -235,7 +303,6 @@ static void send_frame(void)
 {
     struct rl_run *run = srv.run;
     struct wire_buf *b = &srv.out;
-    struct wire_buf one = {0};
     send_choices();
     send_observe();
     wire_reset(b);
@@ -251,37 +318,7 @@ static void send_frame(void)
             mask[i / 64] |= (uint64_t)1 << (i % 64);
     for (int w = 0; w < RL_MAX_THREADS / 64; w++)
         wire_put_u64(b, mask[w]);
-    /* Threads, then objects: the count, then each one that changed. */
-    wire_put_i32(b, run->nthreads);
-    for (int i = 0; i < run->nthreads; i++) {
-        wire_reset(&one);
-        put_thread(&one, run->threads[i]);
-        if (changed(&srv.threads[i], &one)) {
-            wire_put_u8(b, 1);
-            wire_put(b, one.p, one.n);
-        }
-    }
-    wire_put_u8(b, 0);
-    wire_put_i32(b, run->nobjs);
-    if (run->nobjs > srv.objs_cap) {
-        int cap = srv.objs_cap ? srv.objs_cap : 64;
-        while (cap < run->nobjs)
-            cap *= 2;
-        srv.objs = rl_xrealloc(srv.objs, (size_t)cap * sizeof *srv.objs);
-        memset(srv.objs + srv.objs_cap, 0,
-               (size_t)(cap - srv.objs_cap) * sizeof *srv.objs);
-        srv.objs_cap = cap;
-    }
-    for (int i = 0; i < run->nobjs; i++) {
-        wire_reset(&one);
-        put_obj(&one, run->objs[i]);
-        if (changed(&srv.objs[i], &one)) {
-            wire_put_u8(b, 1);
-            wire_put(b, one.p, one.n);
-        }
-    }
-    wire_put_u8(b, 0);
-    wire_free(&one);
+    put_world(b, run);
     /* Texts added since the last frame. */
     wire_put_i64(b, run->ntexts - srv.texts_sent);
     for (long i = srv.texts_sent; i < run->ntexts; i++)

@@ -35,7 +35,10 @@
  * choices made since the last ones sent, read from the run's compact log:
  * chunks of (thread id, count) items, a folded cycle as one chunk with its
  * repetitions, so that a round robin of any length costs a few bytes; in
- * as many messages as it takes), then FRAME:
+ * as many messages as it takes), STATE (sim: the threads and objects as
+ * in a FRAME, sent just before a record that names one the parent has
+ * not been told of, so that the parent puts every record in its window at
+ * once, however long the request), then FRAME:
  *
  *   end kind, end message, steps, virtual time, preemptions, the count
  *   of all the choices made (the parent checks it against its log), the

@@ -216,6 +216,10 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
     int answer = 0;
     char why[128];
     switch (h[1]) {
+    case WIRE_MSG_STATE:
+        ok = run && mirror_apply_state(run, m, &r);
+        bad = "a state that does not fit the run";
+        break;
     case WIRE_MSG_CHOICES:
         ok = run && mirror_apply_choices(run, m, &r);
         bad = "choices that do not fit the run";

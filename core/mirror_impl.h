@@ -97,6 +97,8 @@ bool mirror_apply_records(struct rl_run *run, struct mirror *m,
 /* FRAME: bring the mirror up to date; false if the frame lies. */
 bool mirror_apply_choices(struct rl_run *run, struct mirror *m,
                           struct wire_reader *r);
+bool mirror_apply_state(struct rl_run *run, struct mirror *m,
+                        struct wire_reader *r);
 bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
                         struct wire_reader *r);
 /* OBSERVE: keep a copy of the state; false (why in buf) if nobody asked

@@ -65,6 +65,9 @@ enum wire_type {
                               and a string (why): last words */
     WIRE_MSG_OBSERVE,      /* the bytes of an exercise's final state (the
                               payload is the state, nothing else) */
+    WIRE_MSG_STATE,        /* the threads and objects created or changed
+                              (as in a FRAME), sent before a record that
+                              names one the parent has not been told of */
     WIRE_MSG_CHOICES,      /* the choices made since the last ones sent:
                               u32 n chunks, each varint rep (>= 1),
                               varint len, len * (u8 id, varint count) */

@@ -116,6 +116,13 @@ static void bad_body(void *arg)
             rl_yield();
             rl_run_text_add(rl_current, "second", 6);
         }
+        if (strcmp(mode, "late") == 0) {
+            /* An object made in the middle of the run, then many steps
+             * on it: more records than the window before any frame. */
+            rl_var *w = rl_var_create("late", 0);
+            for (int i = 0; i < 3000; i++)
+                rl_store(w, rl_load(w) + 1);
+        }
         if (strcmp(mode, "print") == 0)
             printf("T1 says hi\n"), fflush(stdout);
         if (strncmp(mode, "forge", 5) == 0) {
@@ -672,6 +679,37 @@ START_TEST(test_child_lies)
         assert_lost(run, RL_END_PROTOCOL, "protocol", want);
         rl_run_destroy(run);
     }
+}
+END_TEST
+
+/* Records that name an object made in the middle of a long request reach
+ * the parent's window at once (the child describes the object first), so
+ * a window smaller than the request's records keeps the newest ones. */
+START_TEST(test_child_late_object_window)
+{
+    char err[512];
+    static struct rl_external e;
+    e = ext_of("late", NULL, NULL, NULL);
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    cfg.max_records = 64;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    struct rl_run_storage st;
+    rl_run_storage(run, &st);
+    ck_assert_uint_eq(st.records_kept, 64);
+    ck_assert_uint_gt(rl_run_record_last(run), 6000);
+    ck_assert_uint_eq(rl_run_dropped(run), rl_run_record_last(run) - 64);
+    ck_assert_int_eq(rl_run_object_count(run), 2);
+    struct rl_obj_view o;
+    rl_run_object(run, 1, &o);
+    ck_assert_str_eq(o.name, "late");
+    ck_assert_int_eq(o.value, 3000);
+    rl_run_destroy(run);
 }
 END_TEST
 
@@ -1404,6 +1442,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_child_output);
     tcase_add_test(tc, test_create_errors);
     tcase_add_test(tc, test_child_texts);
+    tcase_add_test(tc, test_child_late_object_window);
     tcase_add_test(tc, test_child_cpu_limit);
     tcase_add_test(tc, test_exercise_built_apart_same);
     tcase_add_test(tc, test_exercise_judged_here);
