@@ -19,6 +19,15 @@
  * Bytes. An item is stored as its thread id (one byte) and its count, a
  * little-endian base-128 varint (one byte below 128).
  *
+ * Reading the newest choices (a child sends them to its parent after each
+ * request): a cursor remembers how many were handed out and where it
+ * stands in the last group, the only one that still grows (a repeated
+ * group by its rep, the irregular one at its end), so each read costs what
+ * is new. A cycle goes out as its pattern and its count; the other side
+ * logs it with choice_log_push_repeat, which pushes repetitions until its
+ * own log has folded the cycle (the same choices fold the same way) and
+ * then adds the rest to the group's rep in one go.
+ *
  * Encoding walks the groups; a repeated pattern is written as a block of
  * many copies of its text at once, so a schedule string of 10^8 choices
  * takes a few hundred thousand copies, not 10^8 formatted items.
