@@ -50,7 +50,7 @@ struct server {
     int objs_cap;
     struct choice_log_cursor sent; /* the run's choices sent so far */
     int known_threads, known_objs; /* how many the parent was told of */
-    struct wire_buf chs;   /* CHOICES chunks being gathered */
+    struct wire_buf chs;           /* CHOICES chunks being gathered */
     uint32_t nchunks;
     long texts_sent;
     struct {
@@ -272,8 +272,8 @@ static void choices_flush(void)
 }
 
 /* choice_log_since's chunk: gather it (a message once there are many). */
-static void choices_chunk(void *ctx, const struct choice_item *items,
-                          size_t n, uint64_t rep)
+static void choices_chunk(void *ctx, const struct choice_item *items, size_t n,
+                          uint64_t rep)
 {
     (void)ctx;
     wire_put_varint(&srv.chs, rep);

@@ -225,8 +225,7 @@ static void state_take(const struct choice_log *l, struct log_state *st)
 }
 
 /* Whether l is st with one more repetition of its last group (rep >= 2). */
-static bool state_steady(const struct log_state *st,
-                         const struct choice_log *l)
+static bool state_steady(const struct log_state *st, const struct choice_log *l)
 {
     if (st->ngroups != l->ngroups || l->ngroups == 0 ||
         st->nbytes != l->nbytes || st->ntail != l->ntail ||
