@@ -224,19 +224,21 @@ static void state_take(const struct choice_log *l, struct log_state *st)
     memcpy(st->tail, l->tail, l->ntail * sizeof(*l->tail));
 }
 
-/* Whether l is st with one more repetition of its last group (rep >= 2). */
-static bool state_steady(const struct log_state *st, const struct choice_log *l)
+/* How many more repetitions l's last group has than in st, when that is
+ * all that differs (and it had at least 2); 0 otherwise. */
+static uint64_t state_steady(const struct log_state *st,
+                             const struct choice_log *l)
 {
     if (st->ngroups != l->ngroups || l->ngroups == 0 ||
         st->nbytes != l->nbytes || st->ntail != l->ntail ||
         st->match_off != l->match_off || st->matching != l->matching ||
-        st->rep < 2 || l->groups[l->ngroups - 1].rep != st->rep + 1 ||
+        st->rep < 2 || l->groups[l->ngroups - 1].rep <= st->rep ||
         !item_eq(st->cur, l->cur))
-        return false;
+        return 0;
     for (size_t i = 0; i < l->ntail; i++)
         if (!item_eq(st->tail[i], l->tail[i]))
-            return false;
-    return true;
+            return 0;
+    return l->groups[l->ngroups - 1].rep - st->rep;
 }
 
 /* Log a cycle rep times, the steady part in one go (see choice_log.h). */
@@ -268,9 +270,15 @@ bool choice_log_push_repeat(struct choice_log *l,
         state_take(l, st);
         for (size_t i = 0; i < len; i++)
             choice_log_push_run(l, items[i].id, items[i].count);
-        if (state_steady(st, l)) {
+        uint64_t d = state_steady(st, l);
+        if (d) { /* each repetition from now on adds d to the group */
             uint64_t left = rep - done - 1;
-            l->groups[l->ngroups - 1].rep += left;
+            struct choice_group *g = &l->groups[l->ngroups - 1];
+            if (left > (UINT64_MAX - g->rep) / d) {
+                ok = false;
+                break;
+            }
+            g->rep += left * d;
             l->total += left * per;
             break;
         }

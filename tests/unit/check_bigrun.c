@@ -262,6 +262,17 @@ START_TEST(test_since_cycle_in_one_chunk)
     ck_assert_uint_eq(choice_log_encode(&b, head, sizeof(head)), 11);
     ck_assert_str_eq(head, "0.1.0.1.0.1");
     choice_log_free(&b);
+
+    /* A pattern that is two copies of a shorter cycle (no log sends one,
+     * but it is a cycle): folded at the shorter one, counted exactly. */
+    struct choice_item twice[] = {{1, 0}, {2, 1}, {1, 0}, {2, 1}};
+    ck_assert(choice_log_push_repeat(&b, twice, 4, 1000000));
+    ck_assert_uint_eq(choice_log_count(&b), 6000000);
+    ck_assert_uint_le(choice_log_groups(&b), 2);
+    ck_assert_uint_eq(choice_log_encode(&b, head, sizeof(head)),
+                      12 * 1000000 - 1);
+    ck_assert_str_eq(head, "0.1x2.0.1x2.0");
+    choice_log_free(&b);
 }
 END_TEST
 
