@@ -48,7 +48,10 @@ struct server {
     struct shadow threads[RL_MAX_THREADS];
     struct shadow *objs;   /* one per object sent, grown with the run */
     int objs_cap;
-    size_t choices_sent;
+    struct choice_log_cursor sent; /* the run's choices sent so far */
+    int known_threads, known_objs; /* how many the parent was told of */
+    struct wire_buf chs;           /* CHOICES chunks being gathered */
+    uint32_t nchunks;
     long texts_sent;
     struct {
         char name[48];
@@ -80,12 +83,17 @@ static void flush_records(void)
     srv.nrecs = 0;
 }
 
+static void send_state(const struct rl_run *run);
+
 /* on_record of the child's runs: queue the whole record. */
 static void on_record(void *ctx, const struct rl_run *run,
                       const struct rl_record *rec)
 {
     (void)ctx;
-    (void)run;
+    if (run->cfg.backend == RL_BACKEND_SIM &&
+        (rec->thread >= srv.known_threads || rec->other >= srv.known_threads ||
+         rec->obj >= srv.known_objs))
+        send_state(run);
     wire_put(&srv.recs, rec, sizeof *rec);
     if (++srv.nrecs >= CHILD_RECORD_BATCH)
         flush_records();
@@ -171,7 +179,9 @@ static void shadows_reset(void)
         free(srv.objs[i].p);
         srv.objs[i] = (struct shadow){0};
     }
-    srv.choices_sent = 0;
+    srv.sent = (struct choice_log_cursor){0};
+    srv.known_threads = 0;
+    srv.known_objs = 0;
     srv.texts_sent = 0;
 }
 
@@ -187,38 +197,21 @@ static void send_observe(void)
     send_msg(WIRE_MSG_OBSERVE, &b);
 }
 
-/* Send the run's FRAME (see child.h), after its OBSERVE if it ended. */
-static void send_frame(void)
+/* The threads and objects created or changed since they were last sent
+ * (a FRAME's middle part, or a STATE): the count, then each one. The
+ * counts stop at the first one not made yet (a record can come in the
+ * middle of a step). Frees nothing; updates the shadows. */
+static void put_world(struct wire_buf *b, const struct rl_run *run)
 {
-    struct rl_run *run = srv.run;
-    struct wire_buf *b = &srv.out;
     struct wire_buf one = {0};
-    send_observe();
-    wire_reset(b);
-    wire_put_i32(b, (int32_t)run->end);
-    wire_put_str(b, run->end_msg);
-    wire_put_u64(b, rl_run_steps(run));
-    wire_put_i64(b, rl_run_now(run));
-    wire_put_i32(b, rl_run_preemptions(run));
-    /* The choices made since the last frame. */
-    const struct sim *s =
-        run->cfg.backend == RL_BACKEND_SIM ? sim_of(run) : NULL;
-    size_t got = s ? s->nchoices : 0;
-    uint32_t fresh =
-        got > srv.choices_sent ? (uint32_t)(got - srv.choices_sent) : 0;
-    wire_put_u32(b, fresh);
-    if (fresh)
-        wire_put(b, s->choices + srv.choices_sent, fresh * sizeof(int16_t));
-    srv.choices_sent += fresh;
-    uint64_t mask[RL_MAX_THREADS / 64] = {0};
-    for (int i = 0; i < run->nthreads; i++)
-        if (rl_run_thread_runnable(run, i))
-            mask[i / 64] |= (uint64_t)1 << (i % 64);
-    for (int w = 0; w < RL_MAX_THREADS / 64; w++)
-        wire_put_u64(b, mask[w]);
+    int nthreads = 0, nobjs = 0;
+    while (nthreads < run->nthreads && run->threads[nthreads])
+        nthreads++;
+    while (nobjs < run->nobjs && run->objs[nobjs])
+        nobjs++;
     /* Threads, then objects: the count, then each one that changed. */
-    wire_put_i32(b, run->nthreads);
-    for (int i = 0; i < run->nthreads; i++) {
+    wire_put_i32(b, nthreads);
+    for (int i = 0; i < nthreads; i++) {
         wire_reset(&one);
         put_thread(&one, run->threads[i]);
         if (changed(&srv.threads[i], &one)) {
@@ -227,17 +220,17 @@ static void send_frame(void)
         }
     }
     wire_put_u8(b, 0);
-    wire_put_i32(b, run->nobjs);
-    if (run->nobjs > srv.objs_cap) {
+    wire_put_i32(b, nobjs);
+    if (nobjs > srv.objs_cap) {
         int cap = srv.objs_cap ? srv.objs_cap : 64;
-        while (cap < run->nobjs)
+        while (cap < nobjs)
             cap *= 2;
         srv.objs = rl_xrealloc(srv.objs, (size_t)cap * sizeof *srv.objs);
         memset(srv.objs + srv.objs_cap, 0,
                (size_t)(cap - srv.objs_cap) * sizeof *srv.objs);
         srv.objs_cap = cap;
     }
-    for (int i = 0; i < run->nobjs; i++) {
+    for (int i = 0; i < nobjs; i++) {
         wire_reset(&one);
         put_obj(&one, run->objs[i]);
         if (changed(&srv.objs[i], &one)) {
@@ -247,6 +240,85 @@ static void send_frame(void)
     }
     wire_put_u8(b, 0);
     wire_free(&one);
+    srv.known_threads = nthreads;
+    srv.known_objs = nobjs;
+}
+
+/* Before a record that names a thread or object the parent has not been
+ * told of: send the world as it is now (STATE), so that the parent can
+ * take the record at once instead of holding it until the frame (which
+ * for a long request comes after millions of records). sim only: os
+ * records reach the parent from the run's own merging. */
+static void send_state(const struct rl_run *run)
+{
+    struct wire_buf b = {0};
+    put_world(&b, run);
+    send_msg(WIRE_MSG_STATE, &b);
+    wire_free(&b);
+}
+
+/* Send the gathered CHOICES chunks as one message. */
+static void choices_flush(void)
+{
+    if (srv.nchunks == 0)
+        return;
+    struct wire_buf b = {0};
+    wire_put_u32(&b, srv.nchunks);
+    wire_put(&b, srv.chs.p, srv.chs.n);
+    send_msg(WIRE_MSG_CHOICES, &b);
+    wire_free(&b);
+    wire_reset(&srv.chs);
+    srv.nchunks = 0;
+}
+
+/* choice_log_since's chunk: gather it (a message once there are many). */
+static void choices_chunk(void *ctx, const struct choice_item *items, size_t n,
+                          uint64_t rep)
+{
+    (void)ctx;
+    wire_put_varint(&srv.chs, rep);
+    wire_put_varint(&srv.chs, n);
+    for (size_t i = 0; i < n; i++) {
+        wire_put_u8(&srv.chs, (uint8_t)items[i].id);
+        wire_put_varint(&srv.chs, items[i].count);
+    }
+    srv.nchunks++;
+    if (srv.chs.n >= WIRE_CHOICES_BYTES)
+        choices_flush();
+}
+
+/* Send the choices made since the last ones sent (CHOICES, see child.h):
+ * read from the run's compact log, folded cycles as one chunk. */
+static void send_choices(void)
+{
+    const struct rl_run *run = srv.run;
+    if (run->cfg.backend != RL_BACKEND_SIM || !sim_of(run))
+        return;
+    choice_log_since(&sim_of(run)->log, &srv.sent, choices_chunk, NULL);
+    choices_flush();
+}
+
+/* Send the run's FRAME (see child.h), after its OBSERVE if it ended. */
+static void send_frame(void)
+{
+    struct rl_run *run = srv.run;
+    struct wire_buf *b = &srv.out;
+    send_choices();
+    send_observe();
+    wire_reset(b);
+    wire_put_i32(b, (int32_t)run->end);
+    wire_put_str(b, run->end_msg);
+    wire_put_u64(b, rl_run_steps(run));
+    wire_put_i64(b, rl_run_now(run));
+    wire_put_i32(b, rl_run_preemptions(run));
+    wire_put_u64(b, rl_run_choice_count(run));
+    uint64_t mask[RL_MAX_THREADS / 64] = {0};
+    for (int i = 0; i < run->nthreads; i++)
+        if (rl_run_thread_runnable(run, i))
+            mask[i / 64] |= (uint64_t)1 << (i % 64);
+    for (int w = 0; w < RL_MAX_THREADS / 64; w++)
+        wire_put_u64(b, mask[w]);
+    put_world(b, run);
     /* Texts added since the last frame. */
     wire_put_i64(b, run->ntexts - srv.texts_sent);
     for (long i = srv.texts_sent; i < run->ntexts; i++)
@@ -281,7 +353,7 @@ static void get_sched(struct wire_reader *r, struct rl_sched *s, char **choices)
     s->depth = wire_get_i32(r);
     s->pct_steps = wire_get_i32(r);
     uint8_t has = wire_get_u8(r);
-    *choices = wire_get_strdup(r, WIRE_MAX_PAYLOAD);
+    *choices = wire_get_strdup(r, WIRE_MAX_REQUEST);
     s->choices = has ? *choices : NULL;
     s->replay_continue = wire_get_u8(r);
 }
@@ -365,7 +437,7 @@ static bool read_msg(uint32_t *type, unsigned char **payload, uint32_t *len)
 {
     uint32_t h[3];
     if (!read_full(srv.fd, h, sizeof h) || h[0] != WIRE_MAGIC ||
-        h[2] > WIRE_MAX_PAYLOAD)
+        h[2] > WIRE_MAX_REQUEST)
         return false;
     *type = h[1];
     *len = h[2];

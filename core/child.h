@@ -31,10 +31,17 @@
  *              answers with ANSWER; then EXPLORED (the whole result).
  *
  * Answers, child -> parent: RECORDS (whole struct rl_record bytes, in seq
- * order, sent as they are made so that a crash loses none), then FRAME:
+ * order, sent as they are made so that a crash loses none), CHOICES (the
+ * choices made since the last ones sent, read from the run's compact log:
+ * chunks of (thread id, count) items, a folded cycle as one chunk with its
+ * repetitions, so that a round robin of any length costs a few bytes; in
+ * as many messages as it takes), STATE (sim: the threads and objects as
+ * in a FRAME, sent just before a record that names one the parent has
+ * not been told of, so that the parent puts every record in its window at
+ * once, however long the request), then FRAME:
  *
- *   end kind, end message, steps, virtual time, preemptions, the choice
- *   count and the choices made since the last frame (thread ids), the
+ *   end kind, end message, steps, virtual time, preemptions, the count
+ *   of all the choices made (the parent checks it against its log), the
  *   runnable threads (a 256-bit set: four 64-bit words), the thread count and each thread
  *   created or changed since the last frame (id, name, state, the object
  *   it waits on, the thread it joins, steps), the object count and each

@@ -19,6 +19,15 @@
  * Bytes. An item is stored as its thread id (one byte) and its count, a
  * little-endian base-128 varint (one byte below 128).
  *
+ * Reading the newest choices (a child sends them to its parent after each
+ * request): a cursor remembers how many were handed out and where it
+ * stands in the last group, the only one that still grows (a repeated
+ * group by its rep, the irregular one at its end), so each read costs what
+ * is new. A cycle goes out as its pattern and its count; the other side
+ * logs it with choice_log_push_repeat, which pushes repetitions until its
+ * own log has folded the cycle (the same choices fold the same way) and
+ * then adds the rest to the group's rep in one go.
+ *
  * Encoding walks the groups; a repeated pattern is written as a block of
  * many copies of its text at once, so a schedule string of 10^8 choices
  * takes a few hundred thousand copies, not 10^8 formatted items.
@@ -174,6 +183,235 @@ void choice_log_switch(struct choice_log *l, int id)
         log_close(l, l->cur);
     l->cur.id = id;
     l->cur.count = 1;
+}
+
+/* Log count choices of id (see choice_log.h). */
+void choice_log_push_run(struct choice_log *l, int id, uint64_t count)
+{
+    if (count == 0)
+        return;
+    if (l->cur.count && l->cur.id == id) {
+        l->cur.count += count;
+    } else {
+        choice_log_switch(l, id);
+        l->cur.count = count;
+    }
+    l->total += count;
+}
+
+/* What a repetition of a cycle may change in the log: when one repetition
+ * leaves all of it as it was but the last group's rep (one more), every
+ * further repetition does the same (logging looks at nothing else, and
+ * at rep only to tell 1 from more). */
+struct log_state {
+    size_t ngroups, nbytes, ntail, match_off;
+    bool matching;
+    uint64_t rep; /* the last group's */
+    struct choice_item cur;
+    struct choice_item tail[2 * CHOICE_LOG_PERIOD];
+};
+
+/* Take l's state into st. */
+static void state_take(const struct choice_log *l, struct log_state *st)
+{
+    st->ngroups = l->ngroups;
+    st->nbytes = l->nbytes;
+    st->ntail = l->ntail;
+    st->match_off = l->match_off;
+    st->matching = l->matching;
+    st->rep = l->ngroups ? l->groups[l->ngroups - 1].rep : 0;
+    st->cur = l->cur;
+    memcpy(st->tail, l->tail, l->ntail * sizeof(*l->tail));
+}
+
+/* How many more repetitions l's last group has than in st, when that is
+ * all that differs (and it had at least 2); 0 otherwise. */
+static uint64_t state_steady(const struct log_state *st,
+                             const struct choice_log *l)
+{
+    if (st->ngroups != l->ngroups || l->ngroups == 0 ||
+        st->nbytes != l->nbytes || st->ntail != l->ntail ||
+        st->match_off != l->match_off || st->matching != l->matching ||
+        st->rep < 2 || l->groups[l->ngroups - 1].rep <= st->rep ||
+        !item_eq(st->cur, l->cur))
+        return 0;
+    for (size_t i = 0; i < l->ntail; i++)
+        if (!item_eq(st->tail[i], l->tail[i]))
+            return 0;
+    return l->groups[l->ngroups - 1].rep - st->rep;
+}
+
+/* Log a cycle rep times, the steady part in one go (see choice_log.h). */
+bool choice_log_push_repeat(struct choice_log *l,
+                            const struct choice_item *items, size_t len,
+                            uint64_t rep)
+{
+    if (len < 2 || len > CHOICE_LOG_PERIOD || rep == 0)
+        return false;
+    uint64_t per = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (items[i].count == 0 || items[i].count > ((uint64_t)1 << 48) ||
+            items[i].id == items[(i + 1) % len].id)
+            return false;
+        per += items[i].count;
+    }
+    if (rep > (UINT64_MAX - l->total) / per)
+        return false;
+    /* A cycle folds once the tail has filled with it, so settles within
+     * a tail's worth of repetitions and a few more. */
+    uint64_t settle = 4 * CHOICE_LOG_PERIOD + 8;
+    struct log_state *st = rl_xmalloc(sizeof(*st));
+    bool ok = true;
+    for (uint64_t done = 0; done < rep; done++) {
+        if (done == settle) {
+            ok = false;
+            break;
+        }
+        state_take(l, st);
+        for (size_t i = 0; i < len; i++)
+            choice_log_push_run(l, items[i].id, items[i].count);
+        uint64_t d = state_steady(st, l);
+        if (d) { /* each repetition from now on adds d to the group */
+            uint64_t left = rep - done - 1;
+            struct choice_group *g = &l->groups[l->ngroups - 1];
+            if (left > (UINT64_MAX - g->rep) / d) {
+                ok = false;
+                break;
+            }
+            g->rep += left * d;
+            l->total += left * per;
+            break;
+        }
+    }
+    free(st);
+    return ok;
+}
+
+/* ---- reading the newest choices ----------------------------------------- */
+
+/* A choice_log_since in progress: the rep-1 items gathered for chunk. */
+struct since {
+    uint64_t sent;
+    void (*chunk)(void *ctx, const struct choice_item *items, size_t n,
+                  uint64_t rep);
+    void *ctx;
+    struct choice_item buf[CHOICE_LOG_CHUNK];
+    size_t n;
+};
+
+/* Hand the gathered items over. */
+static void since_flush(struct since *s)
+{
+    if (s->n)
+        s->chunk(s->ctx, s->buf, s->n, 1);
+    s->n = 0;
+}
+
+/* Item it, whose first choice is number pos: gather its part past sent. */
+static void since_item(struct since *s, struct choice_item it, uint64_t pos)
+{
+    if (pos + it.count <= s->sent)
+        return;
+    if (pos < s->sent)
+        it.count -= s->sent - pos;
+    s->buf[s->n++] = it;
+    if (s->n == CHOICE_LOG_CHUNK)
+        since_flush(s);
+}
+
+/* Group g (rep > 1), whose first choice is number pos: its part past sent.
+ * Returns its choices. */
+static uint64_t since_cycle(struct since *s, const struct choice_log *l,
+                            const struct choice_group *g, uint64_t pos)
+{
+    struct choice_item pat[CHOICE_LOG_PERIOD];
+    size_t off = g->off;
+    uint64_t per = 0;
+    for (size_t i = 0; i < g->len; i++) {
+        pat[i] = bytes_get(l, &off);
+        per += pat[i].count;
+    }
+    uint64_t total = per * g->rep;
+    if (pos + total <= s->sent)
+        return total;
+    uint64_t skip = s->sent > pos ? s->sent - pos : 0;
+    uint64_t r = skip / per;
+    if (skip % per) { /* the rest of a repetition begun */
+        uint64_t p = pos + r * per;
+        for (size_t i = 0; i < g->len; i++) {
+            since_item(s, pat[i], p);
+            p += pat[i].count;
+        }
+        r++;
+    }
+    if (g->rep - r == 1) {
+        uint64_t p = pos + r * per;
+        for (size_t i = 0; i < g->len; i++) {
+            since_item(s, pat[i], p);
+            p += pat[i].count;
+        }
+    } else if (g->rep > r) {
+        since_flush(s);
+        s->chunk(s->ctx, pat, g->len, g->rep - r);
+    }
+    return total;
+}
+
+/* The choices since c->sent, in chunks (see choice_log.h). */
+void choice_log_since(const struct choice_log *l, struct choice_log_cursor *c,
+                      void (*chunk)(void *ctx, const struct choice_item *items,
+                                    size_t n, uint64_t rep),
+                      void *ctx)
+{
+    struct since *s = rl_xmalloc(sizeof(*s));
+    s->sent = c->sent;
+    s->chunk = chunk;
+    s->ctx = ctx;
+    s->n = 0;
+    uint64_t pos = c->base;
+    for (size_t gi = c->gi; gi < l->ngroups; gi++) {
+        const struct choice_group *g = &l->groups[gi];
+        uint64_t start = pos;
+        if (g->rep > 1) {
+            pos += since_cycle(s, l, g, pos);
+            c->ii = 0;
+            c->ibase = 0;
+        } else {
+            /* Only the last group grows, and only at its end: go on from
+             * where the last call stopped in it. */
+            size_t ii = 0, off = g->off;
+            if (gi == c->gi && c->ii > 0) {
+                ii = c->ii;
+                off = c->ioff;
+                pos += c->ibase;
+            }
+            for (; ii < g->len; ii++) {
+                struct choice_item it = bytes_get(l, &off);
+                since_item(s, it, pos);
+                pos += it.count;
+            }
+            c->ii = ii;
+            c->ioff = off;
+            c->ibase = pos - start;
+        }
+        c->gi = gi;
+        c->base = start;
+        if (gi + 1 < l->ngroups) { /* no longer the last: done with it */
+            c->gi = gi + 1;
+            c->base = pos;
+            c->ii = 0;
+            c->ibase = 0;
+        }
+    }
+    for (size_t i = 0; i < l->ntail; i++) {
+        since_item(s, l->tail[i], pos);
+        pos += l->tail[i].count;
+    }
+    if (l->cur.count)
+        since_item(s, l->cur, pos);
+    since_flush(s);
+    c->sent = l->total;
+    free(s);
 }
 
 /* Free the log's memory (see choice_log.h). */

@@ -63,6 +63,41 @@ static inline void choice_log_push(struct choice_log *l, int id)
     else
         choice_log_switch(l, id);
 }
+/* Log count choices of thread id at once (count >= 1): the same log as
+ * count choice_log_push calls. */
+void choice_log_push_run(struct choice_log *l, int id, uint64_t count);
+/* Log the items[0..len) rep times (len <= CHOICE_LOG_PERIOD, neighbours
+ * and the last and first item of different threads: a cycle, as a group
+ * holds it). Once the log has folded the cycle, the remaining repetitions
+ * are added in one go, so the cost is bounded whatever rep is. Returns
+ * false (the log then holds part of them) when the items are no such
+ * cycle or the log does not settle on it: input that no log sent. */
+bool choice_log_push_repeat(struct choice_log *l,
+                            const struct choice_item *items, size_t len,
+                            uint64_t rep);
+
+/* Where a reader of the log's newest choices stands (choice_log_since):
+ * zero it for a new log. The reader keeps its place in the log's last
+ * group, so that each call costs what is new, not the log's length. */
+struct choice_log_cursor {
+    uint64_t sent;  /* choices handed out so far */
+    size_t gi;      /* the group the reader is in (groups before are done) */
+    uint64_t base;  /* choices in groups[0..gi) */
+    size_t ii;      /* a rep-1 group: items of it passed, */
+    size_t ioff;    /* the byte offset of the next one, */
+    uint64_t ibase; /* and the choices in the passed ones */
+};
+/* Hand the choices logged since c->sent to chunk, in order, as chunks of
+ * items repeated rep times (rep > 1: a cycle of at most
+ * CHOICE_LOG_PERIOD items, fit for choice_log_push_repeat; rep 1: at most
+ * CHOICE_LOG_CHUNK items, pushed one by one), then advance c. Logging the
+ * chunks in a fresh log rebuilds l exactly. */
+#define CHOICE_LOG_CHUNK 256
+void choice_log_since(const struct choice_log *l, struct choice_log_cursor *c,
+                      void (*chunk)(void *ctx, const struct choice_item *items,
+                                    size_t n, uint64_t rep),
+                      void *ctx);
+
 /* Free the log's memory; the log is empty again. */
 void choice_log_free(struct choice_log *l);
 /* How many choices were logged. */

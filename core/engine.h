@@ -211,8 +211,9 @@ struct rl_run *rl_mirror_create(const struct rl_run_config *cfg, char *err,
 uint64_t rl_mirror_steps(const struct rl_run *run);
 long rl_mirror_now(const struct rl_run *run);
 bool rl_mirror_runnable(const struct rl_run *run, int tid);
-size_t rl_mirror_choices(const struct rl_run *run, char *buf, size_t len);
-uint64_t rl_mirror_choice_count(const struct rl_run *run);
+/* The child's choices, as the mirror logs them (choice_log.h). */
+struct choice_log;
+const struct choice_log *rl_mirror_choice_log(const struct rl_run *run);
 int rl_mirror_preemptions(const struct rl_run *run);
 int rl_mirror_set_sched(struct rl_run *run, const struct rl_sched *sched,
                         char *err, size_t errlen);
@@ -230,10 +231,10 @@ extern _Thread_local struct rl_run *rl_current;
 /* Append a record (assigns seq) and call on_record. sim and setup only;
  * os merges its per-thread buffers through rl_record_push. */
 void rl_record_push(struct rl_run *run, const struct rl_record *rec);
-/* sim.c: the bytes allocated for run's choices and the groups of its
- * compact log (0, 0 when it is not a sim run of this process), for
- * rl_run_storage. */
-void sim_storage(const struct rl_run *run, size_t *bytes, size_t *groups);
+/* sim.c: rl_run_storage's choice_bytes, choice_groups (the compact log:
+ * run's own, or a mirror's) and replay_bytes (0 when it is no sim run). */
+struct rl_run_storage;
+void sim_storage(const struct rl_run *run, struct rl_run_storage *out);
 /* sim: a safe point inside a step (rl_alloc): a lab thread over its CPU
  * budget (watchdog.h) is stopped here for good and the run ends as
  * RL_END_TIMEOUT; otherwise returns at once. Does nothing on os. */

@@ -216,6 +216,14 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
     int answer = 0;
     char why[128];
     switch (h[1]) {
+    case WIRE_MSG_STATE:
+        ok = run && mirror_apply_state(run, m, &r);
+        bad = "a state that does not fit the run";
+        break;
+    case WIRE_MSG_CHOICES:
+        ok = run && mirror_apply_choices(run, m, &r);
+        bad = "choices that do not fit the run";
+        break;
     case WIRE_MSG_RECORDS:
         ok = mirror_apply_records(run, m, &r);
         bad = "records that do not fit the run";
@@ -342,7 +350,7 @@ static void mirror_free(struct mirror *m)
         close(m->out_fd);
     free(m->output);
     free(m->observed);
-    free(m->choices);
+    choice_log_free(&m->log);
     free(m->held);
     free(m);
 }
@@ -579,21 +587,10 @@ bool rl_mirror_runnable(const struct rl_run *run, int tid)
     return (mirror_of(run)->runnable[tid / 64] >> (tid % 64)) & 1;
 }
 
-/* The choices made so far, as a schedule string (os: "-"). */
-size_t rl_mirror_choices(const struct rl_run *run, char *buf, size_t len)
+/* The mirror's log of the child's choices (engine.h). */
+const struct choice_log *rl_mirror_choice_log(const struct rl_run *run)
 {
-    const struct mirror *m = mirror_of(run);
-    if (run->cfg.backend != RL_BACKEND_SIM) {
-        int n = snprintf(buf, len, "-");
-        return n < 0 ? 0 : (size_t)n;
-    }
-    return rl_schedule_encode(m->choices, m->nchoices, buf, len);
-}
-
-/* How many choices the child made. */
-uint64_t rl_mirror_choice_count(const struct rl_run *run)
-{
-    return mirror_of(run)->nchoices;
+    return &mirror_of(run)->log;
 }
 
 /* How many of them were preemptions. */

@@ -149,33 +149,10 @@ static void take_failures(struct rl_run *run, const struct rl_check_slot *told,
     }
 }
 
-/* FRAME: bring the mirror up to date. Returns false if the frame lies
- * (the mirror may then be partly updated; the run ends anyway). */
-bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
-                        struct wire_reader *r)
+/* The threads and objects created or changed (a FRAME's middle part,
+ * or a STATE): bring the mirror's up to date. Returns false if they lie. */
+static bool apply_world(struct rl_run *run, struct wire_reader *r)
 {
-    int end = wire_get_range(r, RL_END_RUNNING, RL_END_INCOMPLETE);
-    wire_get_str(r, run->end_msg, sizeof run->end_msg);
-    m->steps = wire_get_u64(r);
-    m->now = (long)wire_get_i64(r);
-    m->preemptions = wire_get_i32(r);
-    uint32_t fresh = wire_get_u32(r);
-    if (r->bad || fresh > (r->n - r->off) / sizeof(int16_t))
-        return false;
-    if (m->nchoices + fresh > m->cap) {
-        while (m->cap < m->nchoices + fresh)
-            m->cap = m->cap ? m->cap * 2 : 256;
-        m->choices = rl_xrealloc(m->choices, m->cap * sizeof *m->choices);
-    }
-    for (uint32_t i = 0; i < fresh; i++) {
-        int16_t id;
-        wire_get(r, &id, sizeof id);
-        if (id < 0 || id >= RL_MAX_THREADS)
-            return false;
-        m->choices[m->nchoices++] = id;
-    }
-    for (int w = 0; w < RL_MAX_THREADS / 64; w++)
-        m->runnable[w] = wire_get_u64(r);
     /* Threads (their waits point at objects: resolved below). */
     int nthreads = wire_get_range(r, run->nthreads, RL_MAX_THREADS);
     int wait_id[RL_MAX_THREADS];
@@ -254,6 +231,78 @@ bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
                          wait_id[i] >= 0 && wait_id[i] < nobjs
                              ? run->objs[wait_id[i]]
                              : NULL);
+    return true;
+}
+
+/* The most choices a mirror takes: far beyond any run, and far from
+ * overflowing the log's counts. */
+#define MIRROR_MAX_CHOICES ((uint64_t)1 << 62)
+
+/* CHOICES: add the child's newest choices to the mirror's log. Returns
+ * false if they lie (a thread id out of range, an empty or oversized
+ * chunk, a repeated chunk that is no cycle, too many choices). */
+bool mirror_apply_choices(struct rl_run *run, struct mirror *m,
+                          struct wire_reader *r)
+{
+    if (run->cfg.backend != RL_BACKEND_SIM)
+        return false;
+    uint32_t n = wire_get_u32(r);
+    struct choice_item cycle[CHOICE_LOG_PERIOD];
+    for (uint32_t k = 0; k < n && !r->bad; k++) {
+        uint64_t rep = wire_get_varint(r);
+        uint64_t len = wire_get_varint(r);
+        if (r->bad || rep == 0 || len == 0 || len > WIRE_CHOICE_CHUNK_MAX ||
+            (rep > 1 && len > CHOICE_LOG_PERIOD))
+            return false;
+        for (uint64_t i = 0; i < len; i++) {
+            struct choice_item it;
+            it.id = wire_get_u8(r);
+            it.count = wire_get_varint(r);
+            if (r->bad || it.id >= RL_MAX_THREADS || it.count == 0 ||
+                it.count > MIRROR_MAX_CHOICES - choice_log_count(&m->log))
+                return false;
+            if (rep == 1)
+                choice_log_push_run(&m->log, it.id, it.count);
+            else
+                cycle[i] = it;
+        }
+        if (rep > 1 &&
+            (rep > MIRROR_MAX_CHOICES ||
+             !choice_log_push_repeat(&m->log, cycle, (size_t)len, rep) ||
+             choice_log_count(&m->log) > MIRROR_MAX_CHOICES))
+            return false;
+    }
+    return !r->bad && r->off == r->n;
+}
+
+/* STATE: the threads and objects the child's next records name, ahead of
+ * its frame; then the records held for them go on. */
+bool mirror_apply_state(struct rl_run *run, struct mirror *m,
+                        struct wire_reader *r)
+{
+    if (!apply_world(run, r) || r->off != r->n)
+        return false;
+    mirror_push_held(run, m, false);
+    return true;
+}
+
+/* FRAME: bring the mirror up to date. Returns false if the frame lies
+ * (the mirror may then be partly updated; the run ends anyway). */
+bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
+                        struct wire_reader *r)
+{
+    int end = wire_get_range(r, RL_END_RUNNING, RL_END_INCOMPLETE);
+    wire_get_str(r, run->end_msg, sizeof run->end_msg);
+    m->steps = wire_get_u64(r);
+    m->now = (long)wire_get_i64(r);
+    m->preemptions = wire_get_i32(r);
+    /* Every choice came before, in CHOICES messages. */
+    if (wire_get_u64(r) != choice_log_count(&m->log))
+        return false;
+    for (int w = 0; w < RL_MAX_THREADS / 64; w++)
+        m->runnable[w] = wire_get_u64(r);
+    if (!apply_world(run, r))
+        return false;
     /* Texts. */
     int64_t ntexts = wire_get_i64(r);
     if (r->bad || ntexts < 0 || ntexts > (int64_t)(r->n - r->off) / 4)

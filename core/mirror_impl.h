@@ -22,6 +22,7 @@
 #include <sys/types.h>
 
 #include "engine.h"
+#include "choice_log.h"
 #include "explore.h"
 #include "wire.h"
 
@@ -38,8 +39,7 @@ struct mirror {
     char exe[PATH_MAX];
     char *output;          /* NUL-terminated, at most RL_CHILD_OUTPUT_MAX */
     size_t output_n, output_total;
-    int16_t *choices;
-    size_t nchoices, cap;
+    struct choice_log log;  /* the child's choices (CHOICES), compact */
     uint64_t steps;
     long now;
     int preemptions;
@@ -95,6 +95,10 @@ void mirror_push_held(struct rl_run *run, struct mirror *m, bool all);
 bool mirror_apply_records(struct rl_run *run, struct mirror *m,
                           struct wire_reader *r);
 /* FRAME: bring the mirror up to date; false if the frame lies. */
+bool mirror_apply_choices(struct rl_run *run, struct mirror *m,
+                          struct wire_reader *r);
+bool mirror_apply_state(struct rl_run *run, struct mirror *m,
+                        struct wire_reader *r);
 bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
                         struct wire_reader *r);
 /* OBSERVE: keep a copy of the state; false (why in buf) if nobody asked

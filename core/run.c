@@ -382,7 +382,7 @@ void rl_run_storage(const struct rl_run *run, struct rl_run_storage *out)
     out->record_window = run->cfg.max_records;
     out->records_kept =
         run->rec_first ? run->rec_last - run->rec_first + 1 : 0;
-    sim_storage(run, &out->choice_bytes, &out->choice_groups);
+    sim_storage(run, out);
 }
 
 /* Records made but not kept (see run.h). */

@@ -455,6 +455,8 @@ struct rl_run_storage {
     size_t choice_bytes;  /* allocated for the choices (sim) */
     size_t choice_groups; /* groups of the compact choices (a cycle
                              repeated, or a stretch of irregular ones) */
+    size_t replay_bytes;  /* held for a replay's schedule: the copy of its
+                             choices text, nothing per item (sim) */
 };
 void rl_run_storage(const struct rl_run *run, struct rl_run_storage *out);
 

@@ -34,27 +34,10 @@
 #include "rng.h"
 #include "schedule.h"
 
-struct replay_ctx {
-    struct sched *s;
-    size_t cap;
-};
-
-static int replay_emit(void *vctx, int id, long count)
-{
-    struct replay_ctx *r = vctx;
-    struct sched *s = r->s;
-    if (s->nitems == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 64;
-        s->rid = rl_xrealloc(s->rid, r->cap * sizeof(*s->rid));
-        s->rcount = rl_xrealloc(s->rcount, r->cap * sizeof(*s->rcount));
-    }
-    s->rid[s->nitems] = (int16_t)id;
-    s->rcount[s->nitems] = (uint32_t)count;
-    s->nitems++;
-    return 0;
-}
-
-/* Parse the choices of a replay schedule into run-length items. */
+/* Check the choices of a replay schedule and count them; the items are
+ * read from the text one at a time as the run consumes them (replay_next),
+ * so a replay holds nothing per item: a schedule of millions of choices
+ * costs its text and a few words. */
 static int replay_load(struct sched *s, const char *choices, char *err,
                        size_t errlen)
 {
@@ -62,25 +45,19 @@ static int replay_load(struct sched *s, const char *choices, char *err,
         snprintf(err, errlen, "replay: no schedule given");
         return -1;
     }
-    if (rl_schedule_check_choices(choices, err, errlen) != 0)
+    if (rl_schedule_count_choices(choices, &s->rleft, err, errlen) != 0)
         return -1;
-    struct replay_ctx r = {s, 0};
-    /* check_choices validated the text, so this walk can be simple. */
-    const char *p = choices;
-    if (strcmp(p, "-") == 0)
-        return 0;
-    while (*p) {
-        char *end;
-        long id = strtol(p, &end, 10);
-        long count = 1;
-        if (*end == 'x')
-            count = strtol(end + 1, &end, 10);
-        p = end;
-        replay_emit(&r, (int)id, count);
-        if (*p == '.')
-            p++;
-    }
+    s->rpos = choices;
+    s->rcount = 0;
+    s->used = 0;
     return 0;
+}
+
+/* Make the next item of the text the current one (choices are left). */
+static void replay_next(struct sched *s)
+{
+    rl_schedule_next_item(&s->rpos, &s->rid, &s->rcount);
+    s->used = 0;
 }
 
 int sched_init(struct sched *s, const struct rl_sched *cfg, int nthreads,
@@ -144,10 +121,8 @@ int sched_init(struct sched *s, const struct rl_sched *cfg, int nthreads,
 
 void sched_fini(struct sched *s)
 {
-    free(s->rid);
-    free(s->rcount);
-    s->rid = NULL;
-    s->rcount = NULL;
+    /* Nothing is allocated: replay reads its items from cfg.choices. */
+    (void)s;
 }
 
 /* Round robin: keep the current thread for its quantum, then the next
@@ -191,19 +166,19 @@ int sched_pick(struct sched *s, const struct rl_choice *c, int *want)
         return best;
     }
     case RL_SCHED_REPLAY: {
-        if (s->item >= s->nitems) {
+        if (s->rleft == 0) {
             if (s->cfg.replay_continue)
                 return pick_rr(s, c, 1);
             return -1;
         }
-        int id = s->rid[s->item];
+        if (s->used == s->rcount)
+            replay_next(s);
+        int id = s->rid;
         *want = id;
         for (int i = 0; i < c->n + c->ntimed; i++) {
             if (c->options[i] == id) {
-                if (++s->used == s->rcount[s->item]) {
-                    s->item++;
-                    s->used = 0;
-                }
+                s->used++;
+                s->rleft--;
                 return i;
             }
         }
@@ -264,10 +239,7 @@ uint64_t sched_replay_left(const struct sched *s)
 {
     if (s->cfg.kind != RL_SCHED_REPLAY)
         return 0;
-    uint64_t left = 0;
-    for (size_t i = s->item; i < s->nitems; i++)
-        left += s->rcount[i];
-    return left - s->used;
+    return s->rleft;
 }
 
 /* ---- --sched parsing (declared in run.h) --------------------------------- */

@@ -29,14 +29,19 @@ struct sched {
     int nchange;
     int low;                 /* PCT: the last priority given to a thread
                                 whose timeout fired (below the others) */
-    /* REPLAY: run-length items, decoded */
-    int16_t *rid;
-    uint32_t *rcount;
-    size_t nitems, item, used;
+    /* REPLAY: the text's items, read one at a time from cfg.choices
+     * (which must outlive the sched): the next item's text, the current
+     * item (thread, count, choices of it made), the choices left. */
+    const char *rpos;
+    int rid;
+    uint64_t rcount, used;
+    uint64_t rleft;
 };
 
 /* Set up a policy for a run with nthreads threads. Returns -1 with a
- * message on a bad configuration (malformed replay choices). */
+ * message on a bad configuration (malformed replay choices: the whole
+ * text is checked here, allocating nothing). REPLAY reads cfg->choices
+ * as the run goes: the text must live as long as s. */
 int sched_init(struct sched *s, const struct rl_sched *cfg, int nthreads,
                char *err, size_t errlen);
 void sched_fini(struct sched *s);

@@ -102,6 +102,42 @@ int rl_schedule_check_choices(const char *choices, char *err, size_t errlen)
     return walk_choices(choices, err, errlen, NULL, NULL);
 }
 
+/* walk_choices's emit for rl_schedule_count_choices: add up. */
+static int count_emit(void *ctx, int id, long count)
+{
+    (void)id;
+    *(uint64_t *)ctx += (uint64_t)count;
+    return 0;
+}
+
+/* Check the choices and count them (see schedule.h). */
+int rl_schedule_count_choices(const char *choices, uint64_t *total, char *err,
+                              size_t errlen)
+{
+    *total = 0;
+    return walk_choices(choices, err, errlen, count_emit, total);
+}
+
+/* The item at *p of choices text already checked (see schedule.h). */
+void rl_schedule_next_item(const char **p, int *id, uint64_t *count)
+{
+    const char *q = *p;
+    long v = 0;
+    while (*q >= '0' && *q <= '9')
+        v = v * 10 + (*q++ - '0');
+    *id = (int)v;
+    *count = 1;
+    if (*q == 'x') {
+        uint64_t c = 0;
+        for (q++; *q >= '0' && *q <= '9'; q++)
+            c = c * 10 + (uint64_t)(*q - '0');
+        *count = c;
+    }
+    if (*q == '.')
+        q++;
+    *p = q;
+}
+
 /* A schedule string names each parameter once: "threads=2,threads=3"
  * would leave the reader to guess which one the run used. 0, or -1 with a
  * message. params holds only [A-Za-z0-9._=,-] (checked before). */

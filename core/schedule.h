@@ -54,6 +54,17 @@ int rl_schedule_parse(const char *str, struct rl_schedule *s, char *err,
 /* Check the choices part alone: 0 or -1 with a message. */
 int rl_schedule_check_choices(const char *choices, char *err, size_t errlen);
 
+/* The same check, and the number of choices the text makes (the counts
+ * added up) in *total. Allocates nothing: a replay checks its whole
+ * schedule this way before it starts, then reads the items one at a time
+ * (rl_schedule_next_item), so a malformed item late in the string is an
+ * error before the run, with the message rl_schedule_check_choices gives. */
+int rl_schedule_count_choices(const char *choices, uint64_t *total, char *err,
+                              size_t errlen);
+/* Read the item at *p of choices text that passed the check (not "-"):
+ * its thread and count; *p moves past it and its '.'. */
+void rl_schedule_next_item(const char **p, int *id, uint64_t *count);
+
 /* Write a full schedule string. Returns the length (snprintf-style). */
 size_t rl_schedule_format(char *buf, size_t len, const char *lab,
                           const char *variant, const char *params,

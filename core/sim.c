@@ -48,13 +48,6 @@
 void sim_note_choice(struct sim *s, int tid)
 {
     choice_log_push(&s->log, tid);
-    if (!s->flat)
-        return;
-    if (s->nchoices == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 256;
-        s->choices = rl_xrealloc(s->choices, s->cap * sizeof(*s->choices));
-    }
-    s->choices[s->nchoices++] = (int16_t)tid;
 }
 
 /* ---- why a thread cannot run --------------------------------------------- */
@@ -430,10 +423,10 @@ static int sim_run_init(struct rl_run *run, char *err, size_t errlen)
     s->main = fiber_self();
     s->last = -1;
     s->cfg = run->cfg.sched;
-    s->flat = getenv("RACELAB_CHILD_FD") != NULL;
     if (s->cfg.kind == RL_SCHED_REPLAY && s->cfg.choices) {
-        s->replay_copy = rl_xmalloc(strlen(s->cfg.choices) + 1);
-        strcpy(s->replay_copy, s->cfg.choices);
+        s->replay_len = strlen(s->cfg.choices);
+        s->replay_copy = rl_xmalloc(s->replay_len + 1);
+        memcpy(s->replay_copy, s->cfg.choices, s->replay_len + 1);
         s->cfg.choices = s->replay_copy;
     }
     /* Validate the scheduler now, so a bad one is an error at creation. */
@@ -457,7 +450,6 @@ static void sim_run_fini(struct rl_run *run)
         return;
     sched_fini(&s->sched);
     choice_log_free(&s->log);
-    free(s->choices);
     free(s->replay_copy);
     free(s);
     run->sim = NULL;
@@ -593,17 +585,26 @@ bool rl_run_thread_runnable(const struct rl_run *run, int tid)
     return can_run(run->threads[tid]);
 }
 
+/* The log of run's choices: its own, or its mirror's (the child's); NULL
+ * when it is no sim run. */
+static const struct choice_log *run_log(const struct rl_run *run)
+{
+    if (run->cfg.backend != RL_BACKEND_SIM)
+        return NULL;
+    if (run->mirror)
+        return rl_mirror_choice_log(run);
+    return run->sim ? &sim_of(run)->log : NULL;
+}
+
 /* The choices made so far as a schedule string (os: "-"). */
 size_t rl_run_choices(const struct rl_run *run, char *buf, size_t len)
 {
-    if (run->mirror)
-        return rl_mirror_choices(run, buf, len);
-    const struct sim *s = run->cfg.backend == RL_BACKEND_SIM ? run->sim : NULL;
-    if (!s) {
+    const struct choice_log *log = run_log(run);
+    if (!log) {
         int n = snprintf(buf, len, "-");
         return n < 0 ? 0 : (size_t)n;
     }
-    return choice_log_encode(&s->log, buf, len);
+    return choice_log_encode(log, buf, len);
 }
 
 /* The same text in pieces to emit (see run.h). */
@@ -611,37 +612,27 @@ int rl_run_choices_write(const struct rl_run *run,
                          int (*emit)(void *ctx, const char *text, size_t len),
                          void *ctx)
 {
-    const struct sim *s = run->cfg.backend == RL_BACKEND_SIM && !run->mirror
-                              ? run->sim
-                              : NULL;
-    if (s)
-        return choice_log_write(&s->log, emit, ctx);
-    /* A mirror keeps flat ids (core/mirror.c); os has none: "-". */
-    size_t len = rl_run_choices(run, NULL, 0) + 1;
-    char *text = rl_xmalloc(len);
-    rl_run_choices(run, text, len);
-    int rc = emit(ctx, text, len - 1);
-    free(text);
-    return rc;
+    const struct choice_log *log = run_log(run);
+    if (log)
+        return choice_log_write(log, emit, ctx);
+    return emit(ctx, "-", 1);
 }
 
 /* How many choices were made. */
 uint64_t rl_run_choice_count(const struct rl_run *run)
 {
-    if (run->mirror)
-        return rl_mirror_choice_count(run);
-    const struct sim *s = run->cfg.backend == RL_BACKEND_SIM ? run->sim : NULL;
-    return s ? choice_log_count(&s->log) : 0;
+    const struct choice_log *log = run_log(run);
+    return log ? choice_log_count(log) : 0;
 }
 
 /* The bytes that hold the run's choices (see run.h). */
-void sim_storage(const struct rl_run *run, size_t *bytes, size_t *groups)
+void sim_storage(const struct rl_run *run, struct rl_run_storage *out)
 {
-    const struct sim *s = run->cfg.backend == RL_BACKEND_SIM && !run->mirror
-                              ? run->sim
-                              : NULL;
-    *bytes = s ? choice_log_bytes(&s->log) + s->cap * sizeof(*s->choices) : 0;
-    *groups = s ? choice_log_groups(&s->log) : 0;
+    const struct choice_log *log = run_log(run);
+    out->choice_bytes = log ? choice_log_bytes(log) : 0;
+    out->choice_groups = log ? choice_log_groups(log) : 0;
+    const struct sim *s = log && !run->mirror ? sim_of(run) : NULL;
+    out->replay_bytes = s && s->replay_copy ? s->replay_len + 1 : 0;
 }
 
 /* How many choices switched away from a thread that could go on. */
@@ -674,9 +665,11 @@ int rl_run_set_sched(struct rl_run *run, const struct rl_sched *sched,
     }
     struct rl_sched cfg = *sched;
     char *copy = NULL;
+    size_t copy_len = 0;
     if (cfg.kind == RL_SCHED_REPLAY && cfg.choices) {
-        copy = rl_xmalloc(strlen(cfg.choices) + 1);
-        strcpy(copy, cfg.choices);
+        copy_len = strlen(cfg.choices);
+        copy = rl_xmalloc(copy_len + 1);
+        memcpy(copy, cfg.choices, copy_len + 1);
         cfg.choices = copy;
     }
     struct sched next;
@@ -689,6 +682,7 @@ int rl_run_set_sched(struct rl_run *run, const struct rl_sched *sched,
     sched_fini(&s->sched);
     free(s->replay_copy);
     s->replay_copy = copy;
+    s->replay_len = copy_len;
     s->cfg = cfg;
     s->sched = next;
     s->sched_ready = true;

@@ -34,16 +34,12 @@ struct sim {
     uint64_t step;         /* steps taken */
     long now;              /* virtual time, ms */
     struct rl_sched cfg;   /* scheduler configuration (choices copied) */
-    char *replay_copy;     /* owned copy of cfg.choices */
+    char *replay_copy;     /* owned copy of cfg.choices, which the
+                              replay scheduler reads as it goes */
+    size_t replay_len;     /* its length */
     struct sched sched;
     bool sched_ready; /* sched initialised (needs the thread count) */
     struct choice_log log; /* the choices made, compact (choice_log.h) */
-    /* The same choices as flat thread ids, kept only in a child process
-     * (RACELAB_CHILD_FD set), whose server (core/child.c) sends the new
-     * ones to its parent from here after each request. */
-    bool flat;
-    int16_t *choices;
-    size_t nchoices, cap;
     int preemptions;
     int last;      /* thread that ran the previous step, or -1 */
     bool diverged; /* a notify choice could not follow replay */

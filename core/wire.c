@@ -86,6 +86,19 @@ void wire_put_i64(struct wire_buf *b, int64_t v)
     wire_put(b, &v, sizeof v);
 }
 
+/* Append v as a little-endian base-128 varint (1 byte below 128). */
+void wire_put_varint(struct wire_buf *b, uint64_t v)
+{
+    unsigned char d[10];
+    size_t n = 0;
+    while (v >= 0x80) {
+        d[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    d[n++] = (unsigned char)v;
+    wire_put(b, d, n);
+}
+
 /* A string: length, then the bytes (NULL is the empty string). */
 void wire_put_str(struct wire_buf *b, const char *s)
 {
@@ -145,6 +158,25 @@ int64_t wire_get_i64(struct wire_reader *r)
     int64_t v;
     wire_get(r, &v, sizeof v);
     return v;
+}
+
+/* A varint (0 past the end, or when longer than 10 bytes or past 64
+ * bits: the reader is then bad). */
+uint64_t wire_get_varint(struct wire_reader *r)
+{
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        uint8_t b = wire_get_u8(r);
+        if (r->bad)
+            return 0;
+        if (shift == 63 && b > 1)
+            break;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return v;
+    }
+    r->bad = true;
+    return 0;
 }
 
 /* An int that must lie in lo..hi. */

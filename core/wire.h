@@ -7,7 +7,8 @@
  * Over a SOCK_STREAM socketpair, each message is a 12-byte header
  *
  *     uint32 magic (WIRE_MAGIC), uint32 type (enum wire_type),
- *     uint32 length of the payload (<= WIRE_MAX_PAYLOAD)
+ *     uint32 length of the payload (<= WIRE_MAX_PAYLOAD; a request
+ *     <= WIRE_MAX_REQUEST)
  *
  * followed by the payload, in host byte order (both ends are the same
  * machine). A payload is a sequence of fields written by wire_put_* and
@@ -19,7 +20,8 @@
  * run. The child trusts the parent.
  *
  * A conversation: the parent sends one request (WIRE_REQ_*); the child
- * answers with any number of WIRE_MSG_RECORDS / WIRE_MSG_QUERY messages
+ * answers with any number of WIRE_MSG_RECORDS / WIRE_MSG_QUERY /
+ * WIRE_MSG_CHOICES messages
  * and then exactly one WIRE_MSG_FRAME, WIRE_MSG_ERROR, WIRE_MSG_OK or
  * WIRE_MSG_EXPLORED; an OBSERVE comes just before the FRAME that ends an
  * exercise's run. A QUERY (explore asks whether a failed check counts)
@@ -35,6 +37,9 @@
 
 #define WIRE_MAGIC 0x48434c52u /* "RLCH" */
 #define WIRE_MAX_PAYLOAD ((uint32_t)8 << 20)
+/* The largest request the child takes (it trusts the parent): a replay's
+ * schedule may be far longer than any message the child sends. */
+#define WIRE_MAX_REQUEST ((uint32_t)1 << 30)
 #define WIRE_HEADER 12
 
 /* A GASP's code for the watchdog's last resort (then: the reason). */
@@ -60,7 +65,18 @@ enum wire_type {
                               and a string (why): last words */
     WIRE_MSG_OBSERVE,      /* the bytes of an exercise's final state (the
                               payload is the state, nothing else) */
+    WIRE_MSG_STATE,        /* the threads and objects created or changed
+                              (as in a FRAME), sent before a record that
+                              names one the parent has not been told of */
+    WIRE_MSG_CHOICES,      /* the choices made since the last ones sent:
+                              u32 n chunks, each varint rep (>= 1),
+                              varint len, len * (u8 id, varint count) */
 };
+
+/* The most items of one CHOICES chunk, and the most bytes of choices the
+ * child puts in one message (it sends more messages for more). */
+#define WIRE_CHOICE_CHUNK_MAX 4096
+#define WIRE_CHOICES_BYTES (1u << 20)
 
 /* A growing output buffer. */
 struct wire_buf {
@@ -88,6 +104,7 @@ void wire_put_i32(struct wire_buf *b, int32_t v);
 void wire_put_u64(struct wire_buf *b, uint64_t v);
 void wire_put_i64(struct wire_buf *b, int64_t v);
 void wire_put_str(struct wire_buf *b, const char *s);
+void wire_put_varint(struct wire_buf *b, uint64_t v);
 
 bool wire_get(struct wire_reader *r, void *out, size_t n);
 uint8_t wire_get_u8(struct wire_reader *r);
@@ -95,6 +112,7 @@ uint32_t wire_get_u32(struct wire_reader *r);
 int32_t wire_get_i32(struct wire_reader *r);
 uint64_t wire_get_u64(struct wire_reader *r);
 int64_t wire_get_i64(struct wire_reader *r);
+uint64_t wire_get_varint(struct wire_reader *r);
 /* An int in lo..hi; out of range sets r->bad and returns lo. */
 int wire_get_range(struct wire_reader *r, int lo, int hi);
 /* A string into buf (truncated to len - 1, NUL-terminated); a string

@@ -150,6 +150,132 @@ START_TEST(test_log_bounded)
 }
 END_TEST
 
+/* ---- reading the newest choices (what a child sends its parent) ---------- */
+
+/* choice_log_since's chunk: log it in the log ctx points at. */
+static void rebuild_chunk(void *ctx, const struct choice_item *items,
+                          size_t n, uint64_t rep)
+{
+    struct choice_log *b = ctx;
+    ck_assert_uint_gt(n, 0);
+    if (rep == 1) {
+        ck_assert_uint_le(n, CHOICE_LOG_CHUNK);
+        for (size_t i = 0; i < n; i++)
+            choice_log_push_run(b, items[i].id, items[i].count);
+    } else {
+        ck_assert(choice_log_push_repeat(b, items, n, rep));
+    }
+}
+
+/* Log ids[0..n) in a, reading the newest choices every `every` of them
+ * into b: b must write a's text exactly. Returns b's groups. */
+static size_t check_since(const int16_t *ids, size_t n, size_t every)
+{
+    struct choice_log a = {0}, b = {0};
+    struct choice_log_cursor c = {0};
+    for (size_t i = 0; i < n; i++) {
+        choice_log_push(&a, ids[i]);
+        if ((i + 1) % every == 0)
+            choice_log_since(&a, &c, rebuild_chunk, &b);
+    }
+    choice_log_since(&a, &c, rebuild_chunk, &b);
+    choice_log_since(&a, &c, rebuild_chunk, &b); /* nothing new: no-op */
+    ck_assert_uint_eq(c.sent, n);
+    ck_assert_uint_eq(choice_log_count(&b), n);
+    size_t len = choice_log_encode(&a, NULL, 0);
+    char *ta = malloc(len + 1), *tb = malloc(len + 1);
+    choice_log_encode(&a, ta, len + 1);
+    ck_assert_uint_eq(choice_log_encode(&b, tb, len + 1), len);
+    ck_assert_str_eq(tb, ta);
+    size_t groups = choice_log_groups(&b);
+    free(ta);
+    free(tb);
+    choice_log_free(&a);
+    choice_log_free(&b);
+    return groups;
+}
+
+START_TEST(test_since_rebuilds)
+{
+    enum { N = 20000 };
+    int16_t *ids = malloc(N * sizeof(*ids));
+    size_t every[] = {1, 2, 3, 7, 64, 65, 1000, N};
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        uint64_t s = seed;
+        int k = 2 + (int)(seed % 4);
+        for (size_t i = 0; i < N; i++) {
+            size_t phase = (i / 997) % 3;
+            if (phase == 0)
+                ids[i] = (int16_t)(lcg(&s) % (uint64_t)k);
+            else if (phase == 1)
+                ids[i] = (int16_t)(i % (size_t)k);
+            else
+                ids[i] = (int16_t)((i / 50) % 2);
+        }
+        for (size_t e = 0; e < sizeof(every) / sizeof(every[0]); e++)
+            check_since(ids, N, every[e]);
+    }
+    /* Round robins, read at any pace: the rebuilt log folds them too. */
+    for (int k = 2; k <= 20; k += 3)
+        for (size_t e = 0; e < sizeof(every) / sizeof(every[0]); e++) {
+            for (size_t i = 0; i < N; i++)
+                ids[i] = (int16_t)(i % (size_t)k);
+            ck_assert_uint_le(check_since(ids, N, every[e]), 2);
+        }
+    free(ids);
+}
+END_TEST
+
+START_TEST(test_since_cycle_in_one_chunk)
+{
+    /* 10^7 choices of a round robin of 3, read at once: the cycle goes
+     * over as one chunk and is logged in a few hundred steps. */
+    struct choice_log a = {0}, b = {0};
+    struct choice_log_cursor c = {0};
+    for (uint64_t i = 0; i < 10000000; i++)
+        choice_log_push(&a, (int)(i % 3));
+    choice_log_since(&a, &c, rebuild_chunk, &b);
+    ck_assert_uint_eq(choice_log_count(&b), 10000000);
+    ck_assert_uint_eq(choice_log_groups(&b), 2);
+    ck_assert_uint_le(choice_log_bytes(&b),
+                      256 + 16 * sizeof(struct choice_group));
+    char head[16];
+    ck_assert_uint_eq(choice_log_encode(&b, head, sizeof(head)),
+                      20000000 - 1);
+    ck_assert_str_eq(head, "0.1.2.0.1.2.0.1");
+    choice_log_free(&a);
+    choice_log_free(&b);
+
+    /* What no log sends is refused. */
+    /* {count, id} */
+    struct choice_item one[] = {{1, 0}}, same[] = {{1, 2}, {1, 2}},
+                       wrap[] = {{1, 0}, {1, 1}, {1, 0}},
+                       zero[] = {{0, 0}, {1, 1}}, ok[] = {{1, 0}, {1, 1}};
+    ck_assert(!choice_log_push_repeat(&b, one, 1, 5));
+    ck_assert(!choice_log_push_repeat(&b, same, 2, 5));
+    ck_assert(!choice_log_push_repeat(&b, wrap, 3, 5));
+    ck_assert(!choice_log_push_repeat(&b, zero, 2, 5));
+    ck_assert(!choice_log_push_repeat(&b, ok, 2, 0));
+    ck_assert(!choice_log_push_repeat(&b, ok, 2, UINT64_MAX));
+    ck_assert_uint_eq(choice_log_count(&b), 0);
+    ck_assert(choice_log_push_repeat(&b, ok, 2, 3));
+    ck_assert_uint_eq(choice_log_encode(&b, head, sizeof(head)), 11);
+    ck_assert_str_eq(head, "0.1.0.1.0.1");
+    choice_log_free(&b);
+
+    /* A pattern that is two copies of a shorter cycle (no log sends one,
+     * but it is a cycle): folded at the shorter one, counted exactly. */
+    struct choice_item twice[] = {{1, 0}, {2, 1}, {1, 0}, {2, 1}};
+    ck_assert(choice_log_push_repeat(&b, twice, 4, 1000000));
+    ck_assert_uint_eq(choice_log_count(&b), 6000000);
+    ck_assert_uint_le(choice_log_groups(&b), 2);
+    ck_assert_uint_eq(choice_log_encode(&b, head, sizeof(head)),
+                      12 * 1000000 - 1);
+    ck_assert_str_eq(head, "0.1x2.0.1x2.0");
+    choice_log_free(&b);
+}
+END_TEST
+
 /* ---- lab runs: the compact choices are the flat ones ---------------------- */
 
 /* A custom scheduler: seeded random picks, each logged as a flat id. */
@@ -308,6 +434,77 @@ static struct rl_run *load_run(long n, size_t w, uint64_t max_steps)
     return run;
 }
 
+/* A replay of choices (copied by the run) with the load program of
+ * load_run; NULL and the message in err when it is refused. */
+static struct rl_run *load_replay(long n, const char *choices, char *err,
+                                  size_t errlen)
+{
+    struct rl_run_config cfg = {0};
+    per_thread = n;
+    cfg.program.setup = load_setup;
+    cfg.sched.kind = RL_SCHED_REPLAY;
+    cfg.sched.choices = choices;
+    cfg.max_records = 4096;
+    cfg.max_steps = 4000000;
+    return rl_run_create(&cfg, err, errlen);
+}
+
+START_TEST(test_replay_huge_schedule)
+{
+    /* The schedule of 10^6 round-robin choices (2 MB of text), replayed:
+     * the same run, holding the text and nothing per item. */
+    struct rl_run *run = load_run(500000, 4096, 2000000);
+    struct pieces p = {0};
+    ck_assert_int_eq(rl_run_choices_write(run, collect, &p), 0);
+    rl_run_destroy(run);
+    ck_assert_uint_eq(p.n, 2 * 1000001 - 1);
+    char err[256];
+    run = load_replay(500000, p.buf, err, sizeof(err));
+    ck_assert_msg(run != NULL, "%s", err);
+    struct rl_run_storage st;
+    rl_run_storage(run, &st);
+    ck_assert_uint_eq(st.replay_bytes, p.n + 1);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    struct pieces again = {0};
+    ck_assert_int_eq(rl_run_choices_write(run, collect, &again), 0);
+    ck_assert_uint_eq(again.n, p.n);
+    ck_assert(strcmp(again.buf, p.buf) == 0);
+    rl_run_storage(run, &st);
+    ck_assert_uint_eq(st.replay_bytes, p.n + 1);
+    ck_assert_uint_eq(st.choice_groups, 1);
+    ck_assert_uint_le(st.choice_bytes, 256 + 16 * sizeof(struct choice_group));
+    ck_assert_uint_eq(st.records_kept, 4096);
+    rl_run_destroy(run);
+    free(again.buf);
+
+    /* A malformed item at the very end is refused before the run starts,
+     * with its number. */
+    p.buf = realloc(p.buf, p.n + 16);
+    strcpy(p.buf + p.n, ".0.1y");
+    ck_assert_ptr_null(load_replay(500000, p.buf, err, sizeof(err)));
+    ck_assert_str_eq(err, "schedule string: bad choice '1y' at item 1000003 "
+                          "(expected THREAD or THREADxCOUNT, e.g. 0x3)");
+    free(p.buf);
+
+    /* Longer than the run: the choices left, counted exactly. */
+    run = load_run(5000, 4096, 0);
+    p = (struct pieces){0};
+    ck_assert_int_eq(rl_run_choices_write(run, collect, &p), 0);
+    rl_run_destroy(run);
+    p.buf = realloc(p.buf, p.n + 16);
+    strcpy(p.buf + p.n, ".0.1x5");
+    run = load_replay(5000, p.buf, err, sizeof(err));
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DIVERGED);
+    char text[512];
+    rl_run_end_text(run, text, sizeof(text));
+    ck_assert_str_eq(text, "schedule diverges: the run finished at step "
+                           "10004 but the schedule has 6 more choices");
+    rl_run_destroy(run);
+    free(p.buf);
+}
+END_TEST
+
 START_TEST(test_window_exact)
 {
     /* Windows below, at and past a chunk, not a multiple of one, and
@@ -387,9 +584,12 @@ static Suite *bigrun_suite(void)
     tcase_add_test(tc, test_log_round_robin);
     tcase_add_test(tc, test_log_irregular);
     tcase_add_test(tc, test_log_bounded);
+    tcase_add_test(tc, test_since_rebuilds);
+    tcase_add_test(tc, test_since_cycle_in_one_chunk);
     tcase_add_test(tc, test_lab_choices_and_replay);
     tcase_add_test(tc, test_window_exact);
     tcase_add_test(tc, test_million_steps_bounded);
+    tcase_add_test(tc, test_replay_huge_schedule);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "../../core/child.h"
+#include "../../core/choice_log.h"
 #include "../../core/engine.h"
 #include "../../core/explore.h"
 #include "../../core/program.h"
@@ -73,6 +74,36 @@ static void bad_body(void *arg)
                 _exit(9);
             rl_yield();
         }
+        if (strcmp(mode, "false-choices") == 0) {
+            /* One chunk: thread 0 "repeated" twice, no cycle. */
+            unsigned char m[12 + 8] = {0};
+            uint32_t h[3] = {WIRE_MAGIC, WIRE_MSG_CHOICES, 8};
+            uint32_t one = 1;
+            memcpy(m, h, sizeof h);
+            memcpy(m + 12, &one, 4);
+            m[16] = 2; /* rep */
+            m[17] = 1; /* len */
+            m[18] = 0; /* id */
+            m[19] = 1; /* count */
+            if (write(3, m, sizeof m) < 0)
+                _exit(9);
+            rl_yield();
+        }
+        if (strcmp(mode, "false-count") == 0) {
+            /* One item of thread 1 with a count of zero. */
+            unsigned char m[12 + 8] = {0};
+            uint32_t h[3] = {WIRE_MAGIC, WIRE_MSG_CHOICES, 8};
+            uint32_t one = 1;
+            memcpy(m, h, sizeof h);
+            memcpy(m + 12, &one, 4);
+            m[16] = 1;
+            m[17] = 1;
+            m[18] = 1;
+            m[19] = 0; /* count 0 */
+            if (write(3, m, sizeof m) < 0)
+                _exit(9);
+            rl_yield();
+        }
         if (strcmp(mode, "half") == 0) {
             /* Dies in the middle of a message. */
             uint32_t h[4] = {WIRE_MAGIC, WIRE_MSG_FRAME, 100, 0};
@@ -84,6 +115,13 @@ static void bad_body(void *arg)
             rl_run_text_add(rl_current, "first", 5);
             rl_yield();
             rl_run_text_add(rl_current, "second", 6);
+        }
+        if (strcmp(mode, "late") == 0) {
+            /* An object made in the middle of the run, then many steps
+             * on it: more records than the window before any frame. */
+            rl_var *w = rl_var_create("late", 0);
+            for (int i = 0; i < 3000; i++)
+                rl_store(w, rl_load(w) + 1);
         }
         if (strcmp(mode, "print") == 0)
             printf("T1 says hi\n"), fflush(stdout);
@@ -629,6 +667,8 @@ START_TEST(test_child_lies)
         {"lie-size", "an oversized message"},
         {"lie-records", "records that do not fit the run"},
         {"lie-type", "an unknown message"},
+        {"false-choices", "choices that do not fit the run"},
+        {"false-count", "choices that do not fit the run"},
     };
     for (size_t i = 0; i < sizeof lies / sizeof lies[0]; i++) {
         struct rl_run *run = bad_run(lies[i].mode, 0, 0);
@@ -639,6 +679,37 @@ START_TEST(test_child_lies)
         assert_lost(run, RL_END_PROTOCOL, "protocol", want);
         rl_run_destroy(run);
     }
+}
+END_TEST
+
+/* Records that name an object made in the middle of a long request reach
+ * the parent's window at once (the child describes the object first), so
+ * a window smaller than the request's records keeps the newest ones. */
+START_TEST(test_child_late_object_window)
+{
+    char err[512];
+    static struct rl_external e;
+    e = ext_of("late", NULL, NULL, NULL);
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.sched.kind = RL_SCHED_RR;
+    cfg.sched.quantum = 1;
+    cfg.max_records = 64;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    struct rl_run_storage st;
+    rl_run_storage(run, &st);
+    ck_assert_uint_eq(st.records_kept, 64);
+    ck_assert_uint_gt(rl_run_record_last(run), 6000);
+    ck_assert_uint_eq(rl_run_dropped(run), rl_run_record_last(run) - 64);
+    ck_assert_int_eq(rl_run_object_count(run), 2);
+    struct rl_obj_view o;
+    rl_run_object(run, 1, &o);
+    ck_assert_str_eq(o.name, "late");
+    ck_assert_int_eq(o.value, 3000);
+    rl_run_destroy(run);
 }
 END_TEST
 
@@ -1010,6 +1081,146 @@ START_TEST(test_exercise_judged_here)
 }
 END_TEST
 
+/* ---- long runs in a child stay bounded -------------------------------- */
+
+/* rl_run_choices_write's emit: append to a malloc'd string. */
+struct text {
+    char *p;
+    size_t n, cap;
+};
+
+static int text_add(void *ctx, const char *piece, size_t len)
+{
+    struct text *t = ctx;
+    if (t->n + len + 1 > t->cap) {
+        t->cap = (t->n + len + 1) * 2;
+        t->p = realloc(t->p, t->cap);
+        ck_assert_ptr_nonnull(t->p);
+    }
+    memcpy(t->p + t->n, piece, len);
+    t->n += len;
+    t->p[t->n] = '\0';
+    return 0;
+}
+
+/* counter's variant under sched with params and a window of 4096
+ * records, finished. */
+static struct rl_run *window_run(struct lab_inst *inst, const char *variant,
+                                 const char *params, const char *sched)
+{
+    char err[512];
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    lab_inst_init(inst, lab_find("counter"), RL_BACKEND_SIM);
+    inst->variant = lab_variant_find(inst->lab, variant);
+    ck_assert_int_eq(lab_inst_set_all(inst, params, err, sizeof err), 0);
+    cfg.program = lab_program(inst);
+    cfg.max_records = 4096;
+    cfg.max_steps = 10000000;
+    ck_assert_int_eq(rl_sched_parse(sched, &cfg.sched, err, sizeof err), 0);
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "create: %s", err);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    return run;
+}
+
+/* The student variant built apart, over 10^6 steps in a child: the
+ * schedule string is the in-process reference's, byte for byte, and the
+ * mirror holds its choices in a compact log (a round robin: one group)
+ * and its records in the window. The child keeps its choices only in
+ * its run's compact log, the one the in-process run's storage shows. */
+START_TEST(test_long_run_in_child_bounded)
+{
+    const char *home = make_home("solutions/counter.c", "");
+    static const char *const scheds[] = {"rr:1", "random:7"};
+    for (size_t i = 0; i < 2; i++) {
+        struct lab_inst ia, ib;
+        const char *params = "threads=2,iters=110000";
+        struct rl_run *a = window_run(&ia, "reference", params, scheds[i]);
+        struct rl_run *b = window_run(&ib, "student", params, scheds[i]);
+        ck_assert(rl_run_is_mirror(b));
+        ck_assert_uint_ge(rl_run_steps(b), 1000000);
+        ck_assert_uint_eq(rl_run_steps(a), rl_run_steps(b));
+        ck_assert_uint_eq(rl_run_choice_count(a), rl_run_choice_count(b));
+        struct text ta = {0}, tb = {0};
+        ck_assert_int_eq(rl_run_choices_write(a, text_add, &ta), 0);
+        ck_assert_int_eq(rl_run_choices_write(b, text_add, &tb), 0);
+        ck_assert_uint_eq(ta.n, tb.n);
+        ck_assert(strcmp(ta.p, tb.p) == 0);
+        char head[64];
+        ck_assert_uint_eq(rl_run_choices(b, head, sizeof head), tb.n);
+        ck_assert(strncmp(head, tb.p, strlen(head)) == 0);
+        struct rl_run_storage sa, sb;
+        rl_run_storage(a, &sa);
+        rl_run_storage(b, &sb);
+        ck_assert_uint_eq(sb.choice_groups, sa.choice_groups);
+        if (i == 0) {
+            ck_assert_uint_le(sb.choice_groups, 2);
+            size_t small = 256 + 16 * sizeof(struct choice_group);
+            ck_assert_uint_le(sb.choice_bytes, small);
+            ck_assert_uint_le(sa.choice_bytes, small);
+        }
+        /* The window: the newest 4096 records, as in this process. */
+        ck_assert_uint_eq(sb.record_window, 4096);
+        ck_assert_uint_eq(sb.records_kept, 4096);
+        ck_assert_uint_eq(sb.record_bytes, sa.record_bytes);
+        ck_assert_uint_eq(rl_run_record_first(a), rl_run_record_first(b));
+        ck_assert_uint_eq(rl_run_record_last(a), rl_run_record_last(b));
+        ck_assert_uint_eq(rl_run_dropped(b), rl_run_record_first(b) - 1);
+        free(ta.p);
+        free(tb.p);
+        rl_run_destroy(a);
+        rl_run_destroy(b);
+    }
+    drop_home(home);
+}
+END_TEST
+
+/* A replay whose schedule text is longer than any message a child sends
+ * (10 MB): the child takes it, and the run diverges exactly as in this
+ * process, the choices left counted. */
+START_TEST(test_child_replay_long_text)
+{
+    const char *home = make_home("solutions/counter.c", "");
+    struct lab_inst ia, ib;
+    struct rl_sched s = {.kind = RL_SCHED_RR, .quantum = 1};
+    struct rl_run *a = lab_run(&ia, "counter", "reference", "", NULL, s);
+    rl_run_finish(a);
+    size_t n = rl_run_choices(a, NULL, 0), cap = n + (10u << 20) + 8;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    rl_run_choices(a, text, cap);
+    uint64_t more = 0;
+    while (n + 4 < cap - 1) {
+        memcpy(text + n, ".0.1", 4);
+        n += 4;
+        more += 2;
+    }
+    text[n] = '\0';
+    rl_run_destroy(a);
+    s.kind = RL_SCHED_REPLAY;
+    s.choices = text;
+    a = lab_run(&ia, "counter", "reference", "", NULL, s);
+    struct rl_run *b = lab_run(&ib, "counter", "student", "", NULL, s);
+    ck_assert(rl_run_is_mirror(b));
+    ck_assert_int_eq(rl_run_finish(a), RL_END_DIVERGED);
+    ck_assert_int_eq(rl_run_finish(b), RL_END_DIVERGED);
+    assert_same(a, b);
+    char end[256], want[256];
+    rl_run_end_text(b, end, sizeof end);
+    snprintf(want, sizeof want,
+             "schedule diverges: the run finished at step %llu but the "
+             "schedule has %llu more choices",
+             (unsigned long long)rl_run_record_last(b),
+             (unsigned long long)more);
+    ck_assert_str_eq(end, want);
+    rl_run_destroy(a);
+    rl_run_destroy(b);
+    free(text);
+    drop_home(home);
+}
+END_TEST
+
 /* The TUI's session: steps, a manual pick, step back and a scheduler
  * change give the same states on the child as in this process. */
 START_TEST(test_session_student)
@@ -1231,9 +1442,12 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_child_output);
     tcase_add_test(tc, test_create_errors);
     tcase_add_test(tc, test_child_texts);
+    tcase_add_test(tc, test_child_late_object_window);
     tcase_add_test(tc, test_child_cpu_limit);
     tcase_add_test(tc, test_exercise_built_apart_same);
     tcase_add_test(tc, test_exercise_judged_here);
+    tcase_add_test(tc, test_long_run_in_child_bounded);
+    tcase_add_test(tc, test_child_replay_long_text);
     tcase_add_test(tc, test_session_student);
     tcase_add_test(tc, test_engine_symbols_hidden);
     tcase_add_test(tc, test_judged_ignores_forged_checks);

@@ -96,6 +96,45 @@ START_TEST(test_encode_decode_round_trip)
 }
 END_TEST
 
+/* The validating, counting pass and the item reader a replay uses. */
+START_TEST(test_count_and_read_items)
+{
+    uint64_t total = 7;
+    char err[200], want[200];
+    ck_assert_int_eq(
+        rl_schedule_count_choices("0x3.1.0x2.2x100000000.1", &total, err,
+                                  sizeof(err)),
+        0);
+    ck_assert_uint_eq(total, 3 + 1 + 2 + 100000000ULL + 1);
+    ck_assert_int_eq(rl_schedule_count_choices("-", &total, err, sizeof(err)),
+                     0);
+    ck_assert_uint_eq(total, 0);
+    /* Every error is rl_schedule_check_choices's, word for word. */
+    static const char *const bad[] = {"", "0..1", "0x0", "1.999", "0x",
+                                      "1.0x100000001", "0.1.0.1.2y"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_int_eq(rl_schedule_check_choices(bad[i], want, sizeof(want)),
+                         -1);
+        ck_assert_int_eq(
+            rl_schedule_count_choices(bad[i], &total, err, sizeof(err)), -1);
+        ck_assert_str_eq(err, want);
+    }
+    ck_assert_str_eq(err, "schedule string: bad choice '2y' at item 5 "
+                          "(expected THREAD or THREADxCOUNT, e.g. 0x3)");
+    const char *p = "0x3.12.0x2.255x100000000";
+    static const int ids[] = {0, 12, 0, 255};
+    static const uint64_t counts[] = {3, 1, 2, 100000000};
+    for (int i = 0; i < 4; i++) {
+        int id;
+        uint64_t count;
+        rl_schedule_next_item(&p, &id, &count);
+        ck_assert_int_eq(id, ids[i]);
+        ck_assert_uint_eq(count, counts[i]);
+    }
+    ck_assert_str_eq(p, "");
+}
+END_TEST
+
 static void sched_ok(const char *spec, const char *canonical)
 {
     struct rl_sched s;
@@ -168,6 +207,7 @@ int main(void)
     tcase_add_test(tc, test_parse_full_string);
     tcase_add_test(tc, test_parse_errors);
     tcase_add_test(tc, test_encode_decode_round_trip);
+    tcase_add_test(tc, test_count_and_read_items);
     tcase_add_test(tc, test_sched_specs);
     tcase_add_test(tc, test_rng);
     suite_add_tcase(s, tc);
