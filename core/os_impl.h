@@ -3,15 +3,17 @@
  * os_impl.h - what the files of the os backend share, and nothing else: the
  * run and thread state, the real primitives behind the rl_obj kinds that
  * more than one file touches, and the functions one file calls in another.
- * The rest of the engine sees only rl_os_ops and rl_os_dropped (engine.h).
+ * The rest of the engine sees only rl_os_ops and rl_os_dropped (engine.h),
+ * but for the student API (api.c), which calls the inline hot calls at the
+ * end of this file directly on an os run.
  *
  *   os.c          run lifecycle, the start gate and CPU spreading, the
  *                 watchdog and wall-clock guard, pthread helpers, rl_os_ops
  *   os_record.c   per-thread record rings and their merge into the run
  *   os_block.c    what the watchdog and the display see of blocked threads
  *   os_lock.c     Lock, RLock and Condition (which waits on its lock)
- *   os_prims.c    shared variables, Semaphore, Event, Barrier, join, yield,
- *                 sleep
+ *   os_prims.c    Semaphore, Event, Barrier, join, yield, sleep (shared
+ *                 variables: here, inline)
  */
 #ifndef RL_OS_IMPL_H
 #define RL_OS_IMPL_H
@@ -361,11 +363,8 @@ int os_misuse(struct os_thread *ot, struct rl_obj *o, struct rl_run *run,
 
 /* ---- os_lock.c and os_prims.c: the rl_os_ops entry points --------------- */
 
-int os_lock_acquire(struct rl_obj *o, long ms);
-int os_lock_release(struct rl_obj *o);
 int os_cond_wait(struct rl_obj *c, long ms);
 int os_cond_notify(struct rl_obj *c, bool all);
-long os_var_op(struct rl_obj *v, enum rl_op op, long arg);
 int os_sem_acquire(struct rl_obj *s, long ms);
 int os_sem_release(struct rl_obj *s);
 void os_event_set(struct rl_obj *e, bool set);
@@ -376,5 +375,166 @@ void os_join(struct rl_thread *t);
 void os_yield(void);
 void os_sleep(long ms);
 void os_fail(struct rl_thread *self, int check);
+
+/* ---- os_lock.c: what the inline fast paths below fall back on ----------- */
+
+/* Take lock o (Lock or RLock) for ot, waiting if need be; `rec` makes the
+ * records (false when a Condition re-acquires its lock). RL_OK or
+ * RL_TIMEOUT. */
+int os_lock_take(struct os_thread *ot, struct rl_obj *o, long ms, bool rec);
+/* Release lock o by ot; `all` releases an RLock fully (Condition.wait).
+ * The depth released (>= 1) or a negated misuse status. */
+int os_lock_put(struct os_thread *ot, struct rl_obj *o, bool all, bool rec);
+/* Wake one thread that may sleep on Lock l. */
+void os_lock_wake(struct os_lock *l);
+
+/* ---- the hot calls, inline ----------------------------------------------
+ *
+ * Lock acquire and release and the variable operations are defined here so
+ * that the student API (api.c) calls them directly on an os run, without
+ * the backend table: an uncontended call is then the atomic it needs, the
+ * record, and a test of `stop`. rl_os_ops points at them too. */
+
+/* Lock or RLock o was taken by ot: make it owned and record it (res: OK or
+ * WOKE), or only order ot after its last release (!rec). */
+static inline void os_lock_taken(struct os_thread *ot, struct rl_obj *o,
+                                 bool rec, enum rl_result res, long ms,
+                                 os_clock_t *clk)
+{
+    atomic_store_explicit(&o->owner, os_tid(ot), memory_order_relaxed);
+    atomic_store_explicit(&o->depth, 1, memory_order_relaxed);
+    if (rec)
+        os_emit(ot, OS_ORD_OBJECT, clk, RL_OP_ACQUIRE, res, o, -1, ms, 0, 1);
+    else
+        os_clock_sync(ot, clk, false);
+}
+
+/* Lock / RLock acquire (ms < 0 forever, 0 try, > 0 timeout). A free Lock
+ * is taken here: one compare-and-swap, as pthread_mutex_lock. */
+static inline int os_lock_acquire(struct rl_obj *o, long ms)
+{
+    struct os_thread *ot = os_enter();
+    int c = 0;
+
+    if (o->kind == RL_OBJ_LOCK &&
+        atomic_compare_exchange_strong_explicit(&((struct os_lock *)o->os)
+                                                     ->state,
+                                                &c, 1, memory_order_acquire,
+                                                memory_order_relaxed)) {
+        os_lock_taken(ot, o, true, RL_RES_OK, ms,
+                      &((struct os_lock *)o->os)->clock);
+        return RL_OK;
+    }
+    return os_lock_take(ot, o, ms, true);
+}
+
+/* Release Lock o by ot (the record before the real release, so that the
+ * next owner's record follows it): one exchange, as pthread_mutex_unlock,
+ * and a wake-up only if a thread may sleep on it. 1 (the depth released)
+ * or a negated misuse status. */
+static inline int os_lock_free(struct os_thread *ot, struct rl_obj *o,
+                               bool rec)
+{
+    struct os_lock *l = o->os;
+    int s;
+
+    if (atomic_load_explicit(&l->state, memory_order_relaxed) == 0)
+        return -os_misuse(ot, o, o->run, RL_OP_RELEASE, RL_ERR_UNLOCKED);
+    atomic_store_explicit(&o->owner, -1, memory_order_relaxed);
+    atomic_store_explicit(&o->depth, 0, memory_order_relaxed);
+    if (rec)
+        os_emit(ot, OS_ORD_OBJECT, &l->clock, RL_OP_RELEASE, RL_RES_OK, o, -1,
+                0, 1, 0);
+    else
+        os_clock_sync(ot, &l->clock, true);
+    s = atomic_exchange_explicit(&l->state, 0, memory_order_release);
+    if (s == 2)
+        os_lock_wake(l);
+    else if (s == 0) /* another thread released it since we looked */
+        return -os_misuse(ot, o, o->run, RL_OP_RELEASE, RL_ERR_UNLOCKED);
+    return 1;
+}
+
+/* Lock / RLock release: RL_OK or the misuse status. */
+static inline int os_lock_release(struct rl_obj *o)
+{
+    struct os_thread *ot = os_enter();
+    int rc = o->kind == RL_OBJ_LOCK ? os_lock_free(ot, o, true)
+                                    : os_lock_put(ot, o, false, true);
+
+    return rc < 0 ? -rc : RL_OK;
+}
+
+/* A CPU hint for a spin-wait loop. */
+static inline void os_pause(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/* Take a variable's spin lock (recording: a few instructions are held). */
+static inline void os_var_lock(struct os_var *ov)
+{
+    while (atomic_exchange_explicit(&ov->lk, 1, memory_order_acquire))
+        while (atomic_load_explicit(&ov->lk, memory_order_relaxed))
+            os_pause();
+}
+
+/* load / store / fetch_add on a shared variable (rl_obj.value): real
+ * relaxed atomics, so a load then a store is the racy read-modify-write
+ * the lab shows (without C undefined behaviour), and fetch_add is one
+ * atomic_fetch_add. When recording, each is one step of the variable's own
+ * order: the value change and its record are made under the variable's
+ * spin lock, so that the merged records on a variable show each value
+ * where it was (a store's `before` is exactly what it overwrote). */
+static inline long os_var_op(struct rl_obj *v, enum rl_op op, long arg)
+{
+    struct os_thread *ot = os_enter();
+    struct os_var *ov;
+    long old;
+
+    if (!ot || !ot->record) {
+        switch (op) {
+        case RL_OP_LOAD:
+            return atomic_load_explicit(&v->value, memory_order_relaxed);
+        case RL_OP_STORE:
+            atomic_store_explicit(&v->value, arg, memory_order_relaxed);
+            return arg;
+        case RL_OP_FETCH_ADD:
+            return atomic_fetch_add_explicit(&v->value, arg,
+                                             memory_order_relaxed);
+        default:
+            RL_ASSERT(!"os_var_op: not a variable operation");
+            return 0;
+        }
+    }
+    ov = v->os;
+    os_var_lock(ov);
+    old = atomic_load_explicit(&v->value, memory_order_relaxed);
+    switch (op) {
+    case RL_OP_LOAD:
+        os_emit_rec(ot, OS_ORD_OBJECT, &ov->clock, op, RL_RES_OK, v, -1, 0,
+                    old, old, false);
+        break;
+    case RL_OP_STORE:
+        atomic_store_explicit(&v->value, arg, memory_order_relaxed);
+        os_emit_rec(ot, OS_ORD_OBJECT, &ov->clock, op, RL_RES_OK, v, -1, arg,
+                    old, arg, false);
+        old = arg;
+        break;
+    case RL_OP_FETCH_ADD:
+        atomic_store_explicit(&v->value, old + arg, memory_order_relaxed);
+        os_emit_rec(ot, OS_ORD_OBJECT, &ov->clock, op, RL_RES_OK, v, -1, arg,
+                    old, old + arg, false);
+        break;
+    default:
+        RL_ASSERT(!"os_var_op: not a variable operation");
+    }
+    atomic_store_explicit(&ov->lk, 0, memory_order_release);
+    return old;
+}
 
 #endif
