@@ -589,7 +589,6 @@ static int os_thread_init(struct rl_thread *t)
     ot = aligned_alloc(OS_LINE, (sizeof *ot + OS_LINE - 1) / OS_LINE * OS_LINE);
     memset(ot, 0, sizeof *ot);
     atomic_init(&ot->head, 0);
-    atomic_init(&ot->claim, 0);
     atomic_init(&ot->nmisuse, 0);
     atomic_init(&ot->misuse_status, 0);
     ot->t = t;
@@ -603,7 +602,10 @@ static int os_thread_init(struct rl_thread *t)
         ot->ring_n = OS_RING_MIN;
         while (ot->ring_n < OS_RING && ot->ring_n < run->cfg.max_records)
             ot->ring_n <<= 1;
-        ot->ring = rl_xcalloc(ot->ring_n, sizeof *ot->ring);
+        /* Cache-line aligned: a slot never straddles two lines. */
+        ot->ring = aligned_alloc(OS_LINE, ot->ring_n * sizeof *ot->ring);
+        if (!ot->ring)
+            rl_panic(__FILE__, __LINE__, "out of memory (os record ring)");
         ot->stage = os_stage_alloc();
     }
     os_mutex_init(&ot->mu);

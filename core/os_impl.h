@@ -33,18 +33,44 @@
                                                  records has smaller rings */
 #define OS_RING_MIN ((uint64_t)1024)
 #define OS_BATCH 1024                         /* records staged per refill */
-#define OS_SLOT_WORDS 5
+#define OS_SLOT_WORDS 4
 #define OS_LINE 64
-/* Slot word 0: the record's clock, and this flag for a misuse record
- * (noted in the run when it is merged: os_merge). */
-#define OS_MISUSE_FLAG ((uint64_t)1 << 63)
 
-/* One ring slot: a record packed in words (clock | flag, op / result /
- * other / obj, arg, before, after; the thread is the ring's), each an
- * atomic so that a slot being overwritten while the merger copies it is a
- * detected (seqlock) race, not undefined behaviour. */
+/* One ring slot: a record packed in four words (32 bytes, two to a cache
+ * line), the thread being the ring's; each word an atomic so that a slot
+ * being overwritten while the merger copies it is a detected (seqlock)
+ * race, not undefined behaviour.
+ *
+ *   w[0]  clock (bits 0-47), op (48-55), result (56-59), the form of the
+ *         rest (60-62, enum os_form), misuse (63: noted in the run when
+ *         the record is merged)
+ *   w[1]  obj (bits 0-31), other (32-47), a 16-bit arg (48-63)
+ *   w[2], w[3]  as the form says: of arg, before and after, the two that
+ *         do not follow from the others
+ *
+ * A clock of 48 bits lasts for 2.8e14 records, years of recording. */
+#define OS_CLOCK_MASK (((uint64_t)1 << 48) - 1)
+#define OS_MISUSE_FLAG ((uint64_t)1 << 63)
 struct os_slot {
     _Atomic uint64_t w[OS_SLOT_WORDS];
+};
+_Static_assert(RL_OP__COUNT <= 256, "an op fits in 8 bits of a slot");
+_Static_assert(RL_RES_ERROR < 16, "a result fits in 4 bits of a slot");
+_Static_assert(RL_MAX_THREADS <= INT16_MAX, "other fits in 16 bits");
+
+/* Where a slot keeps arg, before and after (w[2], w[3]); the first that
+ * fits is used. Every call the backend records fits one of the first six
+ * (a load: A16; a store: AFTER; fetch_add: DIFF; a Lock: A16 or PAIR;
+ * sleep and Barrier: SAME; a Semaphore acquire: DEC); the last keeps all
+ * but arg's high bits, should a new call need it. */
+enum os_form {
+    OS_F_A16,   /* arg in w[1]; before, after */
+    OS_F_AFTER, /* arg == after; before, after */
+    OS_F_DIFF,  /* arg == after - before; before, after */
+    OS_F_SAME,  /* after == before; before, arg */
+    OS_F_DEC,   /* after == before - 1; before, arg */
+    OS_F_PAIR,  /* before and after in 32 bits each in w[2]; arg */
+    OS_F_CUT,   /* before, after; arg cut to 16 bits in w[1] */
 };
 
 /* The backend's run state (run->os). */
@@ -98,7 +124,6 @@ struct os_run {
 struct os_thread {
     /* Written by the lab thread on every record, read by the merger. */
     _Alignas(OS_LINE) _Atomic uint64_t head; /* records published */
-    _Atomic uint64_t claim; /* records begun (head + 1 while writing) */
     _Atomic uint64_t nmisuse;   /* misuse records made (os_misuse) */
     _Atomic int misuse_status;  /* the status of the last one */
     /* Private to the lab thread (set by the creating thread before it
@@ -106,7 +131,8 @@ struct os_thread {
     uint64_t next;  /* head's value */
     uint64_t clock; /* Lamport clock of its last record (os_record.c) */
     bool record;
-    struct os_slot *ring; /* ring_n slots, or NULL if not recording */
+    struct os_slot *ring; /* ring_n slots (cache-line aligned), or NULL if
+                             not recording */
     uint64_t ring_n;      /* a power of two, OS_RING_MIN..OS_RING */
     struct rl_thread *t;
     struct rl_run *run;
@@ -268,15 +294,18 @@ enum os_order {
  * append it to ot's ring and publish it. `ord` says how it orders with
  * object clock oc (os_order; the caller serializes an OS_ORD_OBJECT
  * record); `misuse` marks a misuse, noted in the run when it is merged.
- * Inline: a few plain stores, no shared write but the object's clock. */
-static inline void os_emit_rec(struct os_thread *ot, enum os_order ord,
+ * Always inline: a few plain stores, no shared write but the object's
+ * clock, and the choice of the slot's form folds at each call. */
+static inline __attribute__((always_inline)) void
+os_emit_rec(struct os_thread *ot, enum os_order ord,
                                os_clock_t *oc, enum rl_op op,
                                enum rl_result res, const struct rl_obj *o,
                                int other, long arg, long before, long after,
                                bool misuse)
 {
     struct os_slot *slot;
-    uint64_t c = ot->clock, h = ot->next, oclk;
+    uint64_t c = ot->clock, h = ot->next, oclk, a16 = 0, w2, w3;
+    enum os_form f;
 
     if (oc && ord != OS_ORD_THREAD) {
         oclk = atomic_load_explicit(oc, memory_order_relaxed);
@@ -287,22 +316,50 @@ static inline void os_emit_rec(struct os_thread *ot, enum os_order ord,
     ot->clock = c;
     if (oc && ord == OS_ORD_OBJECT)
         atomic_store_explicit(oc, c, memory_order_relaxed);
-    /* Claim before writing: a merger that copied part of this slot then
-     * sees the claim (the fences pair) and drops what it copied. */
-    atomic_store_explicit(&ot->claim, h + 1, memory_order_relaxed);
+    w2 = (uint64_t)before;
+    w3 = (uint64_t)after;
+    if (arg >= INT16_MIN && arg <= INT16_MAX) {
+        f = OS_F_A16;
+        a16 = (uint16_t)arg;
+    } else if (arg == after) {
+        f = OS_F_AFTER;
+    } else if ((uint64_t)arg == (uint64_t)after - (uint64_t)before) {
+        f = OS_F_DIFF;
+    } else if (after == before) {
+        f = OS_F_SAME;
+        w3 = (uint64_t)arg;
+    } else if ((uint64_t)after == (uint64_t)before - 1) {
+        f = OS_F_DEC;
+        w3 = (uint64_t)arg;
+    } else if (before >= INT32_MIN && before <= INT32_MAX &&
+               after >= INT32_MIN && after <= INT32_MAX) {
+        f = OS_F_PAIR;
+        w2 = (uint64_t)(uint32_t)before | (uint64_t)(uint32_t)after << 32;
+        w3 = (uint64_t)arg;
+    } else {
+        f = OS_F_CUT;
+        a16 = (uint16_t)arg;
+    }
+    /* The merger takes slot h as intact only while head < h + ring_n, and
+     * head == h + ring_n before this thread writes record h + ring_n into
+     * the same slot: the fence orders that head store (made when record
+     * h + ring_n - 1 was published) before the stores below, so that a
+     * merger that copied any of them reads the new head (fences pair). */
     atomic_thread_fence(memory_order_release);
     slot = &ot->ring[h & (ot->ring_n - 1)];
-    atomic_store_explicit(&slot->w[0], c | (misuse ? OS_MISUSE_FLAG : 0),
+    atomic_store_explicit(&slot->w[0],
+                          (c & OS_CLOCK_MASK) |
+                              (uint64_t)(uint8_t)op << 48 |
+                              (uint64_t)((unsigned)res & 15) << 56 |
+                              (uint64_t)f << 60 |
+                              (misuse ? OS_MISUSE_FLAG : 0),
                           memory_order_relaxed);
-    atomic_store_explicit(
-        &slot->w[1],
-        (uint64_t)(uint8_t)op | (uint64_t)(uint8_t)res << 8 |
-            (uint64_t)(uint16_t)other << 16 |
-            (uint64_t)(uint32_t)(o ? o->id : -1) << 32,
-        memory_order_relaxed);
-    atomic_store_explicit(&slot->w[2], (uint64_t)arg, memory_order_relaxed);
-    atomic_store_explicit(&slot->w[3], (uint64_t)before, memory_order_relaxed);
-    atomic_store_explicit(&slot->w[4], (uint64_t)after, memory_order_relaxed);
+    atomic_store_explicit(&slot->w[1],
+                          (uint64_t)(uint32_t)(o ? o->id : -1) |
+                              (uint64_t)(uint16_t)other << 32 | a16 << 48,
+                          memory_order_relaxed);
+    atomic_store_explicit(&slot->w[2], w2, memory_order_relaxed);
+    atomic_store_explicit(&slot->w[3], w3, memory_order_relaxed);
     atomic_store_explicit(&ot->head, h + 1, memory_order_release);
     ot->next = h + 1;
 }
