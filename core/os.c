@@ -799,9 +799,10 @@ static long os_now_us(void)
 
 /* Start if needed and poll until the run ends, sleeping on end_cv (woken
  * by finishing threads) between polls: 1 ms, or three times as long as
- * the last poll took, so that merging records that arrive faster than
- * they can be merged takes at most a quarter of a core from the lab
- * threads (the rings then drop their oldest, counted). */
+ * the last poll took, so that merging takes at most a quarter of a core
+ * from the lab threads, or seven times once rings overflow (records
+ * arrive faster than they can be merged; the rings drop their oldest,
+ * counted): an eighth. */
 static enum rl_end os_finish(struct rl_run *run)
 {
     struct os_run *rs = run->os;
@@ -812,11 +813,16 @@ static enum rl_end os_finish(struct rl_run *run)
     if (!rs->started)
         os_start(run, NULL, 0);
     for (;;) {
+        uint64_t dropped = rs->dropped;
+
         t0 = os_now_us();
         e = os_poll(run);
         if (e != RL_END_RUNNING)
             return e;
-        wait_us = 3 * (os_now_us() - t0);
+        /* Rings that overflowed since the last poll: records arrive
+         * faster than they merge and some are lost whatever the merger
+         * does, so it takes no more than an eighth of a core. */
+        wait_us = (rs->dropped > dropped ? 7 : 3) * (os_now_us() - t0);
         if (wait_us < 1000)
             wait_us = 1000;
         if (wait_us > OS_STOP_POLL_MS * 1000)
