@@ -589,7 +589,6 @@ static int os_thread_init(struct rl_thread *t)
     ot = aligned_alloc(OS_LINE, (sizeof *ot + OS_LINE - 1) / OS_LINE * OS_LINE);
     memset(ot, 0, sizeof *ot);
     atomic_init(&ot->head, 0);
-    atomic_init(&ot->claim, 0);
     atomic_init(&ot->nmisuse, 0);
     atomic_init(&ot->misuse_status, 0);
     ot->t = t;
@@ -603,7 +602,10 @@ static int os_thread_init(struct rl_thread *t)
         ot->ring_n = OS_RING_MIN;
         while (ot->ring_n < OS_RING && ot->ring_n < run->cfg.max_records)
             ot->ring_n <<= 1;
-        ot->ring = rl_xcalloc(ot->ring_n, sizeof *ot->ring);
+        /* Cache-line aligned: a slot never straddles two lines. */
+        ot->ring = aligned_alloc(OS_LINE, ot->ring_n * sizeof *ot->ring);
+        if (!ot->ring)
+            rl_panic(__FILE__, __LINE__, "out of memory (os record ring)");
         ot->stage = os_stage_alloc();
     }
     os_mutex_init(&ot->mu);
@@ -797,9 +799,10 @@ static long os_now_us(void)
 
 /* Start if needed and poll until the run ends, sleeping on end_cv (woken
  * by finishing threads) between polls: 1 ms, or three times as long as
- * the last poll took, so that merging records that arrive faster than
- * they can be merged takes at most a quarter of a core from the lab
- * threads (the rings then drop their oldest, counted). */
+ * the last poll took, so that merging takes at most a quarter of a core
+ * from the lab threads, or seven times once rings overflow (records
+ * arrive faster than they can be merged; the rings drop their oldest,
+ * counted): an eighth. */
 static enum rl_end os_finish(struct rl_run *run)
 {
     struct os_run *rs = run->os;
@@ -810,11 +813,16 @@ static enum rl_end os_finish(struct rl_run *run)
     if (!rs->started)
         os_start(run, NULL, 0);
     for (;;) {
+        uint64_t dropped = rs->dropped;
+
         t0 = os_now_us();
         e = os_poll(run);
         if (e != RL_END_RUNNING)
             return e;
-        wait_us = 3 * (os_now_us() - t0);
+        /* Rings that overflowed since the last poll: records arrive
+         * faster than they merge and some are lost whatever the merger
+         * does, so it takes no more than an eighth of a core. */
+        wait_us = (rs->dropped > dropped ? 7 : 3) * (os_now_us() - t0);
         if (wait_us < 1000)
             wait_us = 1000;
         if (wait_us > OS_STOP_POLL_MS * 1000)

@@ -102,23 +102,9 @@ static int os_lock_wait(struct os_lock *l, long ms)
     return RL_OK;
 }
 
-/* Lock or RLock o was taken by ot: make it owned and record it (res: OK or
- * WOKE), or only order ot after its last release (!rec). */
-static inline void os_lock_taken(struct os_thread *ot, struct rl_obj *o, bool rec,
-                          enum rl_result res, long ms, os_clock_t *clk)
-{
-    atomic_store_explicit(&o->owner, os_tid(ot), memory_order_relaxed);
-    atomic_store_explicit(&o->depth, 1, memory_order_relaxed);
-    if (rec)
-        os_emit(ot, OS_ORD_OBJECT, clk, RL_OP_ACQUIRE, res, o, -1, ms, 0, 1);
-    else
-        os_clock_sync(ot, clk, false);
-}
-
 /* Take lock o (Lock or RLock) for ot; `rec` makes the records (false when a
  * Condition re-acquires its lock). Returns RL_OK or RL_TIMEOUT. */
-static int os_lock_take(struct os_thread *ot, struct rl_obj *o, long ms,
-                        bool rec)
+int os_lock_take(struct os_thread *ot, struct rl_obj *o, long ms, bool rec)
 {
     int tid = os_tid(ot), rc, d, c = 0;
     bool waited = false;
@@ -215,55 +201,16 @@ taken:
     return RL_OK;
 }
 
-/* Lock / RLock acquire (ms < 0 forever, 0 try, > 0 timeout). A free Lock
- * is taken here: one compare-and-swap, as pthread_mutex_lock. */
-int os_lock_acquire(struct rl_obj *o, long ms)
+/* Wake one thread that may sleep on Lock l (its release saw state 2). */
+void os_lock_wake(struct os_lock *l)
 {
-    struct os_thread *ot = os_enter();
-    int c = 0;
-
-    if (o->kind == RL_OBJ_LOCK &&
-        atomic_compare_exchange_strong_explicit(&((struct os_lock *)o->os)
-                                                     ->state,
-                                                &c, 1, memory_order_acquire,
-                                                memory_order_relaxed)) {
-        os_lock_taken(ot, o, true, RL_RES_OK, ms,
-                      &((struct os_lock *)o->os)->clock);
-        return RL_OK;
-    }
-    return os_lock_take(ot, o, ms, true);
-}
-
-/* Release Lock o by ot (see os_lock_put): one exchange, as
- * pthread_mutex_unlock, and a wake-up only if a thread may sleep on it. */
-static inline int os_lock_free(struct os_thread *ot, struct rl_obj *o,
-                               bool rec)
-{
-    struct os_lock *l = o->os;
-    int s;
-
-    if (atomic_load_explicit(&l->state, memory_order_relaxed) == 0)
-        return -os_misuse(ot, o, o->run, RL_OP_RELEASE, RL_ERR_UNLOCKED);
-    atomic_store_explicit(&o->owner, -1, memory_order_relaxed);
-    atomic_store_explicit(&o->depth, 0, memory_order_relaxed);
-    if (rec)
-        os_emit(ot, OS_ORD_OBJECT, &l->clock, RL_OP_RELEASE, RL_RES_OK, o, -1,
-                0, 1, 0);
-    else
-        os_clock_sync(ot, &l->clock, true);
-    s = atomic_exchange_explicit(&l->state, 0, memory_order_release);
-    if (s == 2)
-        os_futex_wake(&l->state);
-    else if (s == 0) /* another thread released it since we looked */
-        return -os_misuse(ot, o, o->run, RL_OP_RELEASE, RL_ERR_UNLOCKED);
-    return 1;
+    os_futex_wake(&l->state);
 }
 
 /* Release lock o by ot; `all` releases an RLock fully (Condition.wait).
  * Returns the depth released (>= 1) or a negated misuse status. The record
  * is made before the real release so the next owner's record follows it. */
-static int os_lock_put(struct os_thread *ot, struct rl_obj *o, bool all,
-                       bool rec)
+int os_lock_put(struct os_thread *ot, struct rl_obj *o, bool all, bool rec)
 {
     int tid = os_tid(ot), d, i;
     struct os_rlock *rl;
@@ -295,16 +242,6 @@ static int os_lock_put(struct os_thread *ot, struct rl_obj *o, bool all,
         os_clock_sync(ot, &rl->clock, true);
     os_check(pthread_mutex_unlock(&rl->mu), "pthread_mutex_unlock");
     return 1;
-}
-
-/* Lock / RLock release: RL_OK or the misuse status. */
-int os_lock_release(struct rl_obj *o)
-{
-    struct os_thread *ot = os_enter();
-    int rc = o->kind == RL_OBJ_LOCK ? os_lock_free(ot, o, true)
-                                    : os_lock_put(ot, o, false, true);
-
-    return rc < 0 ? -rc : RL_OK;
 }
 
 /* Whether ot holds lock o, as Condition checks it: an RLock must be owned

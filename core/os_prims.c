@@ -26,76 +26,8 @@
 
 /* ---- shared variables ---------------------------------------------------- */
 
-/* A CPU hint for a spin-wait loop. */
-static inline void os_pause(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
-/* Take a variable's spin lock (recording: a few instructions are held). */
-static void os_var_lock(struct os_var *ov)
-{
-    while (atomic_exchange_explicit(&ov->lk, 1, memory_order_acquire))
-        while (atomic_load_explicit(&ov->lk, memory_order_relaxed))
-            os_pause();
-}
-
-/* load / store / fetch_add on a shared variable: real relaxed atomics, so
- * a load then a store is the racy read-modify-write the lab shows. When
- * recording, each is one step of the variable's own order: the value
- * change and its record are made under the variable's spin lock, so that
- * the merged records on a variable show each value where it was (a
- * store's `before` is exactly what it overwrote). */
-long os_var_op(struct rl_obj *v, enum rl_op op, long arg)
-{
-    struct os_thread *ot = os_enter();
-    struct os_var *ov;
-    long old;
-
-    if (!ot || !ot->record) {
-        switch (op) {
-        case RL_OP_LOAD:
-            return atomic_load_explicit(&v->value, memory_order_relaxed);
-        case RL_OP_STORE:
-            atomic_store_explicit(&v->value, arg, memory_order_relaxed);
-            return arg;
-        case RL_OP_FETCH_ADD:
-            return atomic_fetch_add_explicit(&v->value, arg,
-                                             memory_order_relaxed);
-        default:
-            RL_ASSERT(!"os_var_op: not a variable operation");
-            return 0;
-        }
-    }
-    ov = v->os;
-    os_var_lock(ov);
-    old = atomic_load_explicit(&v->value, memory_order_relaxed);
-    switch (op) {
-    case RL_OP_LOAD:
-        os_emit(ot, OS_ORD_OBJECT, &ov->clock, op, RL_RES_OK, v, -1, 0, old,
-                old);
-        break;
-    case RL_OP_STORE:
-        atomic_store_explicit(&v->value, arg, memory_order_relaxed);
-        os_emit(ot, OS_ORD_OBJECT, &ov->clock, op, RL_RES_OK, v, -1, arg, old,
-                arg);
-        old = arg;
-        break;
-    case RL_OP_FETCH_ADD:
-        atomic_store_explicit(&v->value, old + arg, memory_order_relaxed);
-        os_emit(ot, OS_ORD_OBJECT, &ov->clock, op, RL_RES_OK, v, -1, arg, old,
-                old + arg);
-        break;
-    default:
-        RL_ASSERT(!"os_var_op: not a variable operation");
-    }
-    atomic_store_explicit(&ov->lk, 0, memory_order_release);
-    return old;
-}
+/* The operations themselves are inline in os_impl.h (os_var_op): the
+ * student API calls them directly on an os run. */
 
 /* ---- Semaphore and BoundedSemaphore ------------------------------------- */
 

@@ -3,12 +3,13 @@
  * os_record.c - the records of an os run.
  *
  * Rings. Each lab thread appends its records to its own ring (the newest
- * ring_n records) with plain stores and no shared counter: claim, write
- * the slot, publish (head). The thread that polls the run (rl_run_poll /
+ * ring_n records) with plain stores and no shared counter: write the
+ * slot (four words, os_impl.h), publish (head). The thread that polls the run (rl_run_poll /
  * finish) copies them out, merges the rings into one order and hands the
  * records to rl_record_push, which numbers them 1, 2, ... A ring the
  * merger has not emptied in time loses its oldest records; the merger
- * sees it (the claim count, as a seqlock) and counts them (rl_os_dropped):
+ * sees it (the head, read again after the copy, as a seqlock) and counts
+ * them (rl_os_dropped):
  * every record made is either merged or counted, never both.
  *
  * Order. A record's place is fixed by two orders only: its thread's
@@ -70,22 +71,50 @@ static void os_slot_get(const struct os_thread *ot, uint64_t idx,
 {
     struct os_slot *slot = &ot->ring[idx & (ot->ring_n - 1)];
     uint64_t w[OS_SLOT_WORDS];
+    long arg, before, after;
     size_t i;
 
     for (i = 0; i < OS_SLOT_WORDS; i++)
         w[i] = atomic_load_explicit(&slot->w[i], memory_order_relaxed);
-    out->clock = w[0] & ~OS_MISUSE_FLAG;
+    out->clock = w[0] & OS_CLOCK_MASK;
     out->misuse = (w[0] & OS_MISUSE_FLAG) != 0;
     out->idx = idx;
     memset(&out->r, 0, sizeof out->r);
     out->r.thread = (int16_t)ot->t->id;
-    out->r.op = (uint8_t)w[1];
-    out->r.result = (uint8_t)(w[1] >> 8);
-    out->r.other = (int16_t)(uint16_t)(w[1] >> 16);
-    out->r.obj = (int32_t)(uint32_t)(w[1] >> 32);
-    out->r.arg = (long)w[2];
-    out->r.before = (long)w[3];
-    out->r.after = (long)w[4];
+    out->r.op = (uint8_t)(w[0] >> 48);
+    out->r.result = (uint8_t)((w[0] >> 56) & 15);
+    out->r.obj = (int32_t)(uint32_t)w[1];
+    out->r.other = (int16_t)(uint16_t)(w[1] >> 32);
+    arg = (int16_t)(uint16_t)(w[1] >> 48);
+    before = (long)w[2];
+    after = (long)w[3];
+    switch ((enum os_form)((w[0] >> 60) & 7)) {
+    case OS_F_A16:
+    case OS_F_CUT:
+        break;
+    case OS_F_AFTER:
+        arg = after;
+        break;
+    case OS_F_DIFF:
+        arg = (long)(w[3] - w[2]);
+        break;
+    case OS_F_SAME:
+        arg = after;
+        after = before;
+        break;
+    case OS_F_DEC:
+        arg = after;
+        after = (long)(w[2] - 1);
+        break;
+    case OS_F_PAIR:
+        arg = after;
+        before = (int32_t)(uint32_t)w[2];
+        after = (int32_t)(uint32_t)(w[2] >> 32);
+        break;
+    }
+    out->r.arg = arg;
+    out->r.before = before;
+    out->r.after = after;
 }
 
 /* Refill ot's stage with ring records tail .. head-1 (at most OS_BATCH),
@@ -93,17 +122,19 @@ static void os_slot_get(const struct os_thread *ot, uint64_t idx,
 static void os_stage_fill(struct os_run *rs, struct os_thread *ot,
                           uint64_t head)
 {
-    uint64_t n = head - ot->tail, claim, first_ok;
+    uint64_t n = head - ot->tail, now, first_ok;
     size_t i, skip;
 
     if (n > OS_BATCH)
         n = OS_BATCH;
     for (i = 0; i < n; i++)
         os_slot_get(ot, ot->tail + i, &ot->stage[i]);
-    /* Seqlock check: slot idx is intact while claim <= idx + ring_n. */
+    /* Seqlock check: slot idx is intact while head < idx + ring_n (the
+     * thread writes record head, into slot idx's place if head is
+     * idx + ring_n: os_emit_rec). */
     atomic_thread_fence(memory_order_acquire);
-    claim = atomic_load_explicit(&ot->claim, memory_order_relaxed);
-    first_ok = claim > ot->ring_n ? claim - ot->ring_n : 0;
+    now = atomic_load_explicit(&ot->head, memory_order_relaxed);
+    first_ok = now + 1 > ot->ring_n ? now + 1 - ot->ring_n : 0;
     skip = first_ok > ot->tail ? (size_t)(first_ok - ot->tail) : 0;
     if (skip > n)
         skip = n;

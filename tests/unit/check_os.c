@@ -408,6 +408,88 @@ START_TEST(test_merged_order_racy_counter)
 }
 END_TEST
 
+/* ---- record slots -----------------------------------------------------------
+ * A ring slot keeps arg, before and after in two words, in one of several
+ * forms (os_impl.h): each form's record must come out of the merge with
+ * its exact values. */
+
+static rl_sem *S;
+static rl_barrier *BAR;
+
+static void forms_body(void *arg)
+{
+    (void)arg;
+    rl_store(counter, 5);                      /* arg in 16 bits */
+    rl_store(counter, 1L << 40);               /* arg == after */
+    rl_fetch_add(counter, -(1L << 35));        /* arg == after - before */
+    rl_fetch_add(counter, 1L << 41);           /* arg == after - before */
+    rl_lock_acquire_timeout(L, 100000);        /* before, after in 32 bits */
+    rl_lock_release(L);                        /* arg in 16 bits */
+    rl_sem_acquire_timeout(S, 100000);         /* after == before - 1 */
+    rl_barrier_wait_timeout(BAR, 100000);      /* after == before */
+    rl_lock_acquire_timeout(R, -5);            /* RLock, arg -1 */
+    rl_lock_acquire_timeout(R, 40000);         /* RLock depth 1 -> 2 */
+    rl_lock_release(R);
+    rl_lock_release(R);
+}
+
+static void forms_setup(void *ctx)
+{
+    (void)ctx;
+    counter = rl_var_create("counter", 0);
+    L = rl_lock_create("L");
+    R = rl_rlock_create("R");
+    S = rl_semaphore_create("S", 3);
+    BAR = rl_barrier_create("B", 1);
+    rl_thread_start(NULL, forms_body, NULL);
+}
+
+START_TEST(test_slot_forms_exact)
+{
+    static const struct {
+        enum rl_op op;
+        long arg, before, after;
+    } want[] = {
+        {RL_OP_STORE, 5, 0, 5},
+        {RL_OP_STORE, 1L << 40, 5, 1L << 40},
+        {RL_OP_FETCH_ADD, -(1L << 35), 1L << 40, (1L << 40) - (1L << 35)},
+        {RL_OP_FETCH_ADD, 1L << 41, (1L << 40) - (1L << 35),
+         (1L << 40) - (1L << 35) + (1L << 41)},
+        {RL_OP_ACQUIRE, 100000, 0, 1},
+        {RL_OP_RELEASE, 0, 1, 0},
+        {RL_OP_ACQUIRE, 100000, 3, 2},
+        {RL_OP_BARRIER, 100000, 0, 0},
+        {RL_OP_ACQUIRE, -1, 0, 1},
+        {RL_OP_ACQUIRE, 40000, 1, 2},
+        {RL_OP_RELEASE, 0, 2, 1},
+        {RL_OP_RELEASE, 0, 1, 0},
+    };
+    struct rl_run *run = run_os(forms_setup, true);
+    size_t n = 0;
+    uint64_t s;
+
+    for (s = rl_run_record_first(run); s <= rl_run_record_last(run); s++) {
+        const struct rl_record *r = rl_run_record(run, s);
+
+        if (r->op == RL_OP_START || r->op == RL_OP_FINISH ||
+            r->op == RL_OP_SPAWN)
+            continue;
+        ck_assert_uint_lt(n, sizeof want / sizeof want[0]);
+        ck_assert_int_eq(r->thread, 0);
+        ck_assert_int_eq(r->op, want[n].op);
+        ck_assert_int_eq(r->result, RL_RES_OK);
+        ck_assert_int_eq(r->other, -1);
+        ck_assert_int_eq(r->arg, want[n].arg);
+        ck_assert_int_eq(r->before, want[n].before);
+        ck_assert_int_eq(r->after, want[n].after);
+        n++;
+    }
+    ck_assert_uint_eq(n, sizeof want / sizeof want[0]);
+    ck_assert_uint_eq(rl_os_dropped(run), 0);
+    rl_run_destroy(run);
+}
+END_TEST
+
 START_TEST(test_records_dropped_when_rings_overflow)
 {
     /* 4 x 400000 records: far more than a ring holds between two merges.
@@ -1506,6 +1588,7 @@ static Suite *os_suite(void)
     tcase_add_test(tc, test_locked_counter_exact);
     tcase_add_test(tc, test_records_in_order);
     tcase_add_test(tc, test_records_dropped_when_rings_overflow);
+    tcase_add_test(tc, test_slot_forms_exact);
     tcase_add_test(tc, test_merged_order_locked_counter);
     tcase_add_test(tc, test_merged_order_racy_counter);
     tcase_add_test(tc, test_recording_off);
