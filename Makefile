@@ -220,7 +220,9 @@ $(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(TESTLIB_OBJ) $(LIB_OBJ)
 	$(say) LINK $@
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
-tests-bin: $(TEST_BIN) $(PROG) plainc $(EXLIB)
+# The benchmarks are built with the tests (not run), so that a change that
+# breaks one fails `make test`.
+tests-bin: $(TEST_BIN) $(PROG) plainc $(EXLIB) $(BENCH_BIN)
 
 # ---- plain C programs (core/plainc/, README "Plain C programs") ------------
 # A plain pthreads program is compiled with PLAINC_CFLAGS (ThreadSanitizer's

@@ -46,9 +46,11 @@ wait_for() {
     return 1
 }
 
-# A run stopped by its 2 s time limit (16 x 10,000,000 increments): more
-# than a second, whatever the load.
-LONG="locked-counter --backend os --threads 16 --iters 10000000 --timeout 2 -q"
+# A run stopped by its 4 s time limit (16 x 10,000,000 increments): more
+# than a second, whatever the load, and the line (due from the first second,
+# later when the polling thread gets little CPU beside 16 busy ones) stays
+# up for seconds, not for one frame of this script's polling.
+LONG="locked-counter --backend os --threads 16 --iters 10000000 --timeout 4 -q"
 
 T new-session -d -s os -x 100 -y 10 "$RACELAB run $LONG; echo EXITED:\$?; sleep 600"
 if wait_for os "racelab: locked-counter on real threads: " 10; then
