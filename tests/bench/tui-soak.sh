@@ -27,7 +27,12 @@ command -v tmux >/dev/null || { echo "tui-soak: tmux is not installed" >&2; exit
 
 tmux -L "$sock" new-session -d -x 80 -y 24 \
     "$prog tui producer-consumer --backend os --timeout 1"
-trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"' EXIT
+cleanup() {
+    tmux -L "$sock" kill-server 2>/dev/null
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 sleep 1
 pid=$(tmux -L "$sock" list-panes -F '#{pane_pid}' | head -1)
 [ -n "$pid" ] || { echo "tui-soak: the TUI did not start" >&2; exit 1; }
