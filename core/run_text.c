@@ -756,6 +756,7 @@ static void format_brief(struct sbuf *sb, const struct rl_record *r,
         sb_printf(sb, "%s", shrt ? "end" : "done");
         break;
     case RL_OP_LOAD:
+    case RL_OP_ATOMIC_LOAD:
         sb_printf(sb, "%s->%ld", shrt ? "" : o, r->after);
         break;
     case RL_OP_STORE:
@@ -829,9 +830,6 @@ static void format_brief(struct sbuf *sb, const struct rl_record *r,
         break;
     case RL_OP_OUTPUT:
         sb_printf(sb, "%s", shrt ? "out" : "output");
-        break;
-    case RL_OP_ATOMIC_LOAD:
-        sb_printf(sb, "%s->%ld", shrt ? "" : o, r->after);
         break;
     case RL_OP_ATOMIC_STORE:
         sb_printf(sb, "%s<-%ld", shrt ? "" : o, r->after);
