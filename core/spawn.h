@@ -2,7 +2,7 @@
 /*
  * spawn.h - a caller's sandbox for a child process (struct rl_spawn, in
  * run.h), applied in the child between fork and exec: by the mirror's
- * child (mirror_proc.c) and by the compiler a build runs (program.c).
+ * child (mirror_proc.c) and by the compiler a build runs (program_cc.c).
  */
 #ifndef RL_SPAWN_H
 #define RL_SPAWN_H
