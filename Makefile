@@ -121,6 +121,9 @@ EXLIB := $(BUILD)/librlex.a
 TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TESTLIB_OBJ := $(call obj,$(sort $(wildcard tests/unit/lib_*.c)))
 BENCH_BIN := $(patsubst tests/bench/%.c,$(BUILD)/tests/%,$(BENCH_SRC))
+# What the benchmarks share (tests/bench/lib_*.c, as tests/unit/lib_*.c for
+# the suites).
+BENCHLIB_OBJ := $(call obj,$(sort $(wildcard tests/bench/lib_*.c)))
 
 # The program: at the top for `make run` and the README; one per build dir.
 ifeq ($(BUILD),build)
@@ -216,7 +219,8 @@ $(BUILD)/tests/check_%: $(BUILD)/tests/unit/check_%.o $(TESTLIB_OBJ) $(LIB_OBJ) 
 	$(say) LINK $@
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
 
-$(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(TESTLIB_OBJ) $(LIB_OBJ) core/racelab.h
+$(BUILD)/tests/bench_%: $(BUILD)/tests/bench/bench_%.o $(BENCHLIB_OBJ) $(TESTLIB_OBJ) \
+        $(LIB_OBJ) core/racelab.h
 	$(say) LINK $@
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(CHECK_LIBS) $(NCURSES_LIBS) $(LDLIBS_ALL)
 

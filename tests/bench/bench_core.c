@@ -35,6 +35,7 @@
 #include "../../core/racelab.h"
 #include "../../core/run.h"
 #include "../../labs/lab.h"
+#include "lib_bench.h"
 
 /* The process's CPU time, all threads (s). */
 static double proc_cpu_s(void)
@@ -79,42 +80,14 @@ static double bench_switch(long rounds)
 
 /* ---- sim steps ------------------------------------------------------------ */
 
-static rl_var *v;
-static long loads_per_thread;
-
-static void loader(void *arg)
-{
-    (void)arg;
-    for (long i = 0; i < loads_per_thread; i++)
-        rl_load(v);
-}
-
-static void load_setup(void *ctx)
-{
-    (void)ctx;
-    v = rl_var_create("v", 0);
-    rl_thread_start(NULL, loader, NULL);
-    rl_thread_start(NULL, loader, NULL);
-}
-
 /* Nanoseconds per sim step (records kept, round robin). */
 static double bench_steps(long per_thread)
 {
-    loads_per_thread = per_thread;
-    struct rl_run_config cfg = {0};
-    cfg.program.setup = load_setup;
+    struct rl_run_config cfg = bench_loads_config(per_thread);
     cfg.sched.kind = RL_SCHED_RR;
     cfg.sched.quantum = 1;
-    cfg.max_steps = (uint64_t)per_thread * 4 + 100;
     cfg.max_records = 1 << 16;
-    char err[128];
-    struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));
-    double t0 = now_s();
-    rl_run_finish(run);
-    double t = now_s() - t0;
-    uint64_t steps = rl_run_steps(run);
-    rl_run_destroy(run);
-    return t * 1e9 / (double)steps;
+    return bench_step_ns(&cfg, now_s);
 }
 
 /* ---- complete short runs ------------------------------------------------------ */
@@ -127,14 +100,7 @@ static double bench_runs(double seconds)
 {
     struct lab_inst inst;
     char err[128];
-    lab_inst_init(&inst, lab_find("unsafe-counter"), RL_BACKEND_SIM);
-    if (lab_inst_set_all(&inst, "threads=2,iters=10", err, sizeof(err)) != 0) {
-        fprintf(stderr, "bench: %s\n", err);
-        exit(1);
-    }
-    struct rl_run_config cfg = {0};
-    cfg.program = lab_program(&inst);
-    cfg.sched.kind = RL_SCHED_RANDOM;
+    struct rl_run_config cfg = bench_counter_config(&inst);
     long runs = 0;
     double t0 = now_s(), t;
     do {
@@ -307,26 +273,20 @@ static double cpu_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* The setup of the scale runs: two threads of loads_per_thread loads each
- * (loader and load_setup above), so a run is 2 x loads_per_thread + 4
- * steps, every one a choice point under round robin. */
-
 /* CPU nanoseconds per step of rl_run_finish for runs of 2 x per_thread loads
- * under round robin (quantum 1), repeated until `steps` steps in all, with
- * the engine's default record window: what an undisplayed run costs. */
+ * (bench_loads_config) under round robin (quantum 1), every step a choice
+ * point, repeated until `steps` steps in all, with the engine's default
+ * record window: what an undisplayed run costs. */
 static double sim_scale_cost(long per_thread, uint64_t steps)
 {
     uint64_t done = 0;
     double t = 0;
 
-    loads_per_thread = per_thread;
     while (done < steps) {
-        struct rl_run_config cfg = {0};
+        struct rl_run_config cfg = bench_loads_config(per_thread);
         char err[128];
-        cfg.program.setup = load_setup;
         cfg.sched.kind = RL_SCHED_RR;
         cfg.sched.quantum = 1;
-        cfg.max_steps = (uint64_t)per_thread * 4 + 100;
         struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));
         if (!run) {
             fprintf(stderr, "bench: %s\n", err);

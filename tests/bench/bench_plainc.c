@@ -32,6 +32,7 @@
 #include "../../core/run.h"
 #include "../../labs/lab.h"
 #include "../../labs/program_lab.h"
+#include "lib_bench.h"
 
 static char dir[4096];
 
@@ -77,41 +78,13 @@ static double run_plain(const char *rel, const char *arg, long runs)
 
 /* ---- rl_load steps ------------------------------------------------------- */
 
-static rl_var *v;
-static long loads_per_thread;
-
-static void loader(void *arg)
-{
-    (void)arg;
-    for (long i = 0; i < loads_per_thread; i++)
-        rl_load(v);
-}
-
-static void load_setup(void *ctx)
-{
-    (void)ctx;
-    v = rl_var_create("v", 0);
-    rl_thread_start(NULL, loader, NULL);
-    rl_thread_start(NULL, loader, NULL);
-}
-
 /* Nanoseconds per rl_load step, random scheduling, every record kept. */
 static double bench_load(long per_thread)
 {
-    loads_per_thread = per_thread;
-    struct rl_run_config cfg = {0};
-    cfg.program.setup = load_setup;
+    struct rl_run_config cfg = bench_loads_config(per_thread);
     cfg.sched.kind = RL_SCHED_RANDOM;
     cfg.sched.seed = 1;
-    cfg.max_steps = (uint64_t)per_thread * 4 + 100;
-    char err[128];
-    struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));
-    double t0 = now_s();
-    rl_run_finish(run);
-    double t = now_s() - t0;
-    uint64_t steps = rl_run_steps(run);
-    rl_run_destroy(run);
-    return t * 1e9 / (double)steps;
+    return bench_step_ns(&cfg, now_s);
 }
 
 /* Complete runs per second of the unsafe-counter lab, 2 threads x 10. */
@@ -119,14 +92,7 @@ static double bench_lab_runs(long runs)
 {
     struct lab_inst inst;
     char err[128];
-    lab_inst_init(&inst, lab_find("unsafe-counter"), RL_BACKEND_SIM);
-    if (lab_inst_set_all(&inst, "threads=2,iters=10", err, sizeof(err)) != 0) {
-        fprintf(stderr, "bench: %s\n", err);
-        exit(1);
-    }
-    struct rl_run_config cfg = {0};
-    cfg.program = lab_program(&inst);
-    cfg.sched.kind = RL_SCHED_RANDOM;
+    struct rl_run_config cfg = bench_counter_config(&inst);
     double t0 = now_s();
     for (long i = 0; i < runs; i++) {
         cfg.sched.seed = 1;
