@@ -98,7 +98,8 @@ struct rl_sched {
 int rl_sched_parse(const char *spec, struct rl_sched *out, char *err,
                    size_t errlen);
 /* Write the canonical spec of s ("rr:1", "random:42", "pct:3:2:timeouts",
- * ...): rl_sched_parse of it gives s back. */
+ * ...): rl_sched_parse of it gives a scheduler that makes the same runs
+ * (pct_steps, and timeouts where the kind ignores it, are left out). */
 void rl_sched_format(const struct rl_sched *s, char *buf, size_t len);
 
 /* ---- configuration ------------------------------------------------------ */
