@@ -356,6 +356,7 @@ static void get_sched(struct wire_reader *r, struct rl_sched *s, char **choices)
     *choices = wire_get_strdup(r, WIRE_MAX_REQUEST);
     s->choices = has ? *choices : NULL;
     s->replay_continue = wire_get_u8(r);
+    s->timeouts = wire_get_u8(r) != 0;
 }
 
 /* CREATE: a new run of the program. */

@@ -14,11 +14,11 @@
  * The protocol (core/wire.h has the framing). Requests, parent -> child:
  *
  *   CREATE     scheduler (kind, quantum, seed, depth, pct_steps, replay
- *              choices, replay_continue), max_steps, max_records, backend,
- *              and for os the timeout, the watchdog and whether to record:
- *              create a run (runs the program's setup); answered by a FRAME
- *              or an ERROR ("the program started no thread", a bad
- *              schedule).
+ *              choices, replay_continue, timeouts), max_steps,
+ *              max_records, backend, and for os the timeout, the watchdog
+ *              and whether to record: create a run (runs the program's
+ *              setup); answered by a FRAME or an ERROR ("the program
+ *              started no thread", a bad schedule).
  *   STEP       one step by the run's scheduler; a FRAME.
  *   STEP_THREAD tid: one step of that thread (manual scheduling); a FRAME,
  *              or an ERROR saying why it cannot run ("T1 is blocked on L

@@ -24,7 +24,9 @@
  * A thread blocked in a timed wait is an option at every thread choice
  * (sim.c: picking it fires its timeout), never the default: firing a
  * timeout early costs one, like any other pick round robin would not
- * make. Random and PCT runs consider timeouts too.
+ * make. Random and PCT runs consider timeouts too: the spec that makes
+ * one of them again carries the marker ("random:SEED:timeouts"; see
+ * rl_explore_found_sched).
  *
  * A failure found by any phase is shrunk (fewest preemptions, then fewest
  * steps) by guided runs before it is reported, then replayed once more.
@@ -784,6 +786,20 @@ static bool phase2_wanted(const struct rl_explore_config *cfg)
     return cfg->random_runs || cfg->pct_runs || cfg->max_runs;
 }
 
+/* The scheduler of a phase 2 run: seeded random or PCT, and timeouts are
+ * choices, as in phase 1. rl_explore_found_sched gives the same one, so
+ * the spec a report prints (rl_sched_format: "random:SEED:timeouts") makes
+ * that run again. */
+static void phase_sched(enum rl_explore_phase ph, uint64_t seed, int depth,
+                        struct rl_sched *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->kind = ph == RL_EXPLORE_PCT ? RL_SCHED_PCT : RL_SCHED_RANDOM;
+    s->seed = seed;
+    s->depth = ph == RL_EXPLORE_PCT ? depth : 0;
+    s->timeouts = true;
+}
+
 /* Returns 1 found, -1 stopped, 0 the runs asked for are done. */
 static int randomized(struct explorer *x, uint64_t est_steps)
 {
@@ -802,24 +818,22 @@ static int randomized(struct explorer *x, uint64_t est_steps)
             return 0;
         if (!may_run(x))
             return -1;
-        struct rl_sched s = {0};
+        struct rl_sched s;
         uint64_t seed = seed_for(cfg->seed, r);
-        s.timeouts = true;
         enum rl_explore_phase ph;
         int depth = 0;
         if (want_random && (!want_pct || nr <= np)) {
-            s.kind = RL_SCHED_RANDOM;
-            s.seed = seed;
             ph = RL_EXPLORE_RANDOM;
+            phase_sched(ph, seed, depth, &s);
             nr++;
             x->res->random_runs++;
         } else {
             depth = 1 + (int)(np % (uint64_t)maxd);
-            s.kind = RL_SCHED_PCT;
-            s.seed = seed;
-            s.depth = depth;
-            s.pct_steps = (int)(est_steps ? est_steps : 1000);
             ph = RL_EXPLORE_PCT;
+            phase_sched(ph, seed, depth, &s);
+            /* The length a spec's run measures the same way (one round
+             * robin run, rl_run_create) unless that run hit the limit. */
+            s.pct_steps = (int)(est_steps ? est_steps : 1000);
             np++;
             x->res->pct_runs++;
         }
@@ -962,6 +976,17 @@ void rl_explore_result_free(struct rl_explore_result *res)
         return;
     free(res->choices);
     res->choices = NULL;
+}
+
+/* The scheduler that makes a random or PCT find again (see explore.h). */
+bool rl_explore_found_sched(const struct rl_explore_result *res,
+                            struct rl_sched *out)
+{
+    if (!res->found || (res->phase != RL_EXPLORE_RANDOM &&
+                        res->phase != RL_EXPLORE_PCT))
+        return false;
+    phase_sched(res->phase, res->phase_seed, res->phase_depth, out);
+    return true;
 }
 
 /* The name of a phase, for reports. */

@@ -174,6 +174,15 @@ int rl_explore(const struct rl_explore_config *cfg,
  * or already freed result. */
 void rl_explore_result_free(struct rl_explore_result *res);
 
+/* The scheduler of the run a random or PCT phase found failing, as
+ * rl_sched_parse gives it from a --sched spec: seed, depth and timeouts
+ * on (the phase fires timeouts as choices), so rl_sched_format writes the
+ * spec that makes that run again ("random:SEED:timeouts"), before it was
+ * shrunk. False (out untouched) when nothing was found or the systematic
+ * search found it: its schedule string is the way to replay it. */
+bool rl_explore_found_sched(const struct rl_explore_result *res,
+                            struct rl_sched *out);
+
 /* One name per phase ("systematic", "random", "pct"). */
 const char *rl_explore_phase_name(enum rl_explore_phase p);
 

@@ -304,6 +304,7 @@ static void put_sched(struct wire_buf *b, const struct rl_sched *s)
     wire_put_u8(b, s->choices != NULL);
     wire_put_str(b, s->choices);
     wire_put_u8(b, s->replay_continue);
+    wire_put_u8(b, s->timeouts);
 }
 
 /* ---- creation ------------------------------------------------------------ */

@@ -84,17 +84,22 @@ struct rl_sched {
     void *choose_ctx;       /* CUSTOM */
     bool timeouts;          /* RANDOM, PCT, CUSTOM: a thread blocked in a
                                timed wait is an option too (picking it fires
-                               its timeout); exploration sets it. Round
-                               robin and manual never fire one early */
+                               its timeout); exploration sets it, and the
+                               spec says it (":timeouts"). Round robin and
+                               manual never fire one early */
 };
 
 /* Parse a --sched value: "rr:Q", "rr", "random:SEED", "pct:SEED:DEPTH",
  * "replay:CHOICES" (the choices part of a schedule string; out->choices
- * points into spec), "manual". On error returns -1 and writes a one-line
- * message naming the forms allowed. */
+ * points into spec), "manual". Random and PCT take a last part
+ * ":timeouts" that sets out->timeouts ("random:7:timeouts"): the runs
+ * exploration makes. On error returns -1 and writes a one-line message
+ * naming the bad part or the forms allowed. */
 int rl_sched_parse(const char *spec, struct rl_sched *out, char *err,
                    size_t errlen);
-/* Write the canonical spec of s ("rr:1", "random:42", ...). */
+/* Write the canonical spec of s ("rr:1", "random:42", "pct:3:2:timeouts",
+ * ...): rl_sched_parse of it gives a scheduler that makes the same runs
+ * (pct_steps, and timeouts where the kind ignores it, are left out). */
 void rl_sched_format(const struct rl_sched *s, char *buf, size_t len);
 
 /* ---- configuration ------------------------------------------------------ */

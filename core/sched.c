@@ -18,7 +18,8 @@
  *
  * Timeouts (sim.c): a thread blocked in a timed wait is an option only for
  * the schedulers that consider timeouts - replay always (a schedule string
- * may fire one), random, PCT and custom when cfg.timeouts is set. Random
+ * may fire one), random, PCT and custom when cfg.timeouts is set (the
+ * specs "random:SEED:timeouts" and "pct:SEED:DEPTH:timeouts"). Random
  * draws among all options; PCT ranks a timed waiter by its priority, and
  * a timeout it fires drops that thread below everybody. Round robin and
  * manual never fire one: their runs are what they were.
@@ -245,7 +246,11 @@ uint64_t sched_replay_left(const struct sched *s)
 /* ---- --sched parsing (declared in run.h) --------------------------------- */
 
 static const char *sched_forms =
-    "rr, rr:QUANTUM, random:SEED, pct:SEED:DEPTH, replay:CHOICES, manual";
+    "rr, rr:QUANTUM, random:SEED[:timeouts], pct:SEED:DEPTH[:timeouts], "
+    "replay:CHOICES, manual";
+
+/* The marker that makes random and PCT fire timeouts as choices. */
+#define SCHED_TIMEOUTS "timeouts"
 
 /* Parse a non-negative decimal number into *out; false if not one. */
 static bool parse_u64(const char *s, uint64_t *out)
@@ -259,6 +264,26 @@ static bool parse_u64(const char *s, uint64_t *out)
         return false;
     *out = v;
     return true;
+}
+
+/* Check the optional last part of a random or PCT spec: absent (n ==
+ * nplain) or the timeouts marker (n == nplain + 1), which sets
+ * out->timeouts. Returns -1 with a message naming the bad part. */
+static int parse_marker(const char *spec, char *const *parts, int n,
+                        int nplain, const char *form, struct rl_sched *out,
+                        char *err, size_t errlen)
+{
+    if (n == nplain)
+        return 0;
+    if (strcmp(parts[nplain], SCHED_TIMEOUTS) != 0) {
+        snprintf(err, errlen,
+                 "bad scheduler '%s': unknown marker '%s' (the only one is "
+                 "'" SCHED_TIMEOUTS "': %s:" SCHED_TIMEOUTS ")",
+                 spec, parts[nplain], form);
+        return -1;
+    }
+    out->timeouts = true;
+    return 0;
 }
 
 int rl_sched_parse(const char *spec, struct rl_sched *out, char *err,
@@ -284,17 +309,26 @@ int rl_sched_parse(const char *spec, struct rl_sched *out, char *err,
         return -1;
     }
     strcpy(buf, spec);
-    char *parts[4] = {0};
+    /* Split at the colons; more than four parts is no form (n = 5). */
+    char *parts[5] = {0};
     int n = 0;
-    for (char *p = buf; n < 4;) {
+    for (char *p = buf; p && n < 5;) {
         parts[n++] = p;
         char *c = strchr(p, ':');
-        if (!c)
-            break;
-        *c = '\0';
-        p = c + 1;
+        if (c)
+            *c++ = '\0';
+        p = c;
     }
     uint64_t a = 0, b = 0;
+    bool marked = n >= 2 && strcmp(parts[n - 1], SCHED_TIMEOUTS) == 0;
+    if (marked && (strcmp(parts[0], "rr") == 0 ||
+                   strcmp(parts[0], "manual") == 0)) {
+        snprintf(err, errlen,
+                 "bad scheduler '%s': %s never fires a timeout early; only "
+                 "random and pct take ':" SCHED_TIMEOUTS "'",
+                 spec, parts[0]);
+        return -1;
+    }
     if (strcmp(parts[0], "rr") == 0 && n <= 2) {
         out->kind = RL_SCHED_RR;
         out->quantum = 1;
@@ -310,7 +344,7 @@ int rl_sched_parse(const char *spec, struct rl_sched *out, char *err,
         }
         return 0;
     }
-    if (strcmp(parts[0], "random") == 0 && n == 2) {
+    if (strcmp(parts[0], "random") == 0 && (n == 2 || n == 3)) {
         if (!parse_u64(parts[1], &a)) {
             snprintf(err, errlen,
                      "bad scheduler '%s': the random seed must be a "
@@ -318,11 +352,14 @@ int rl_sched_parse(const char *spec, struct rl_sched *out, char *err,
                      spec);
             return -1;
         }
+        if (parse_marker(spec, parts, n, 2, "random:SEED", out, err,
+                         errlen) != 0)
+            return -1;
         out->kind = RL_SCHED_RANDOM;
         out->seed = a;
         return 0;
     }
-    if (strcmp(parts[0], "pct") == 0 && n == 3) {
+    if (strcmp(parts[0], "pct") == 0 && (n == 3 || n == 4)) {
         if (!parse_u64(parts[1], &a) || !parse_u64(parts[2], &b) || b < 1 ||
             b > 16) {
             snprintf(err, errlen,
@@ -331,6 +368,9 @@ int rl_sched_parse(const char *spec, struct rl_sched *out, char *err,
                      spec);
             return -1;
         }
+        if (parse_marker(spec, parts, n, 3, "pct:SEED:DEPTH", out, err,
+                         errlen) != 0)
+            return -1;
         out->kind = RL_SCHED_PCT;
         out->seed = a;
         out->depth = (int)b;
@@ -352,11 +392,12 @@ void rl_sched_format(const struct rl_sched *s, char *buf, size_t len)
         snprintf(buf, len, "rr:%d", s->quantum);
         break;
     case RL_SCHED_RANDOM:
-        snprintf(buf, len, "random:%llu", (unsigned long long)s->seed);
+        snprintf(buf, len, "random:%llu%s", (unsigned long long)s->seed,
+                 s->timeouts ? ":" SCHED_TIMEOUTS : "");
         break;
     case RL_SCHED_PCT:
-        snprintf(buf, len, "pct:%llu:%d", (unsigned long long)s->seed,
-                 s->depth);
+        snprintf(buf, len, "pct:%llu:%d%s", (unsigned long long)s->seed,
+                 s->depth, s->timeouts ? ":" SCHED_TIMEOUTS : "");
         break;
     case RL_SCHED_REPLAY:
         snprintf(buf, len, "replay:%s", s->choices ? s->choices : "-");

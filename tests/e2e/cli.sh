@@ -568,7 +568,7 @@ expect_error "--set without =" "--set expects KEY=VALUE, not 'iters'" \
 expect_error "unknown backend" "unknown backend 'gpu'; backends: sim, os" \
     run unsafe-counter --backend gpu
 expect_error "malformed --sched" \
-    "bad scheduler 'fifo'; use one of: rr, rr:QUANTUM, random:SEED, pct:SEED:DEPTH, replay:CHOICES, manual" \
+    "bad scheduler 'fifo'; use one of: rr, rr:QUANTUM, random:SEED[:timeouts], pct:SEED:DEPTH[:timeouts], replay:CHOICES, manual" \
     run unsafe-counter --sched fifo
 expect_error "--sched on os" \
     "--sched chooses the sim scheduler; the os backend is scheduled by the operating system" \

@@ -113,6 +113,14 @@ expect_eq "complete: a backend" "$(complete_words run unsafe-counter --backend '
 expect_eq "complete: an exercise" "$(complete_words grade bounded_)" \
     "bounded_semaphore bounded_buffer"
 expect_eq "complete: a format" "$(complete_words grade --format j)" "json junit"
+expect_eq "complete: a scheduler" "$(complete_words run unsafe-counter --sched r)" \
+    "rr:1 random: replay:"
+expect_eq "complete: the timeouts marker of random" \
+    "$(complete_words run unsafe-counter --sched random:5:t)" "random:5:timeouts"
+expect_eq "complete: the timeouts marker of pct" \
+    "$(complete_words run unsafe-counter --sched pct:1:3)" "pct:1:3:timeouts"
+expect_eq "complete: no marker before the numbers" \
+    "$(complete_words run unsafe-counter --sched pct:1)" ""
 expect_eq "complete: a file option offers nothing (bash lists files)" \
     "$(complete_words run unsafe-counter --trace '')" ""
 expect_eq "complete: help COMMAND" "$(complete_words help ex)" "explore"

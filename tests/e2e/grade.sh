@@ -3,7 +3,8 @@
 #
 # tests/e2e/grade.sh - end-to-end tests of `racelab explore` and `racelab grade`
 # through the real binary: exit statuses, the reports' text, the replay
-# command a report prints (run for real), every output format validated
+# command a report prints (run for real; a random find's --sched spec too),
+# every output format validated
 # (JSON with python3 -m json.tool, Gradescope's required keys, TAP's version
 # line and plan, JUnit with python3's xml.etree), same seed same report, and
 # a roster of misbehaving fake submissions graded student by student.
@@ -106,6 +107,45 @@ expect_status "explore without a lab is a usage error" 2 "$ST"
 run explore "$WORK/ex7" "$RACELAB" explore unsafe-counter --budget soon
 expect_status "explore --budget soon is a usage error" 2 "$ST"
 expect_in "the --budget error says why" "$WORK/ex7" "--budget must be a number of seconds"
+
+# A failure only a fired timeout shows (a timeout taken for a notify), found
+# by the random runs (the bounded search is cut short by the budget): the
+# spec printed names the timeouts marker, and running it makes the run as
+# found (before shrinking: 50 preemptions, 146 steps) again, in the child
+# the submission runs in; the schedule string it prints replays to the same
+# end. Without the marker the same seed fires no timeout early and passes.
+TBUG=tests/fixtures/buggy/bounded_semaphore_timeout_as_notify.c
+TARGS=(bounded_semaphore --submission "$TBUG" --threads 5 --iters 3)
+run explore "$WORK/ex8" "$RACELAB" explore "${TARGS[@]}" --max-schedules 60 --seed 1
+expect_status "explore: a timeout bug found by the random runs" 1 "$ST"
+expect_in "the random find prints its spec with :timeouts" "$WORK/ex8" \
+    "found: 7 preemptions, by the random search (--sched random:788529161:timeouts), after 35 schedules"
+expect_in "the run as found" "$WORK/ex8" "shrunk: from 50 preemptions and 146 steps as found"
+spec=$(sed -n 's/^found: .*(--sched \([^)]*\)).*/\1/p' "$WORK/ex8")
+run run "$WORK/ex8r" "$RACELAB" run "${TARGS[@]}" --sched "$spec" -q
+expect_status "the printed --sched spec fails" 1 "$ST"
+expect_in "the spec: the same check" "$WORK/ex8r" \
+    "FAIL  limit: 3 threads were inside the section at once (limit 2) (step 146)"
+expect_in "the spec: the run as found" "$WORK/ex8r" \
+    "end: check failed after 146 steps (107 choice points, 50 preemptions)"
+expect_in "the spec in the header" "$WORK/ex8r" "scheduler random:788529161:timeouts,"
+sched=$(sed -n 's/^schedule: //p' "$WORK/ex8r")
+run replay "$WORK/ex8p" "$RACELAB" replay --no-tui -q --submission "$TBUG" --schedule "$sched"
+expect_status "its schedule string replays to a failure" 1 "$ST"
+expect_in "the replay: the same end" "$WORK/ex8p" \
+    "end: check failed after 146 steps (107 choice points, 50 preemptions)"
+expect_in "the replay: the same schedule string" "$WORK/ex8p" "schedule: $sched"
+run run "$WORK/ex8n" "$RACELAB" run "${TARGS[@]}" --sched random:788529161 -q
+expect_status "without the marker the same seed passes" 0 "$ST"
+expect_in "without the marker: no timeout fired early" "$WORK/ex8n" \
+    "end: finished after 281 steps (228 choice points, 90 preemptions)"
+run run "$WORK/ex8b" "$RACELAB" run unsafe-counter --sched random:5:bogus
+expect_status "a bad marker is a usage error" 2 "$ST"
+if [ "$(cat "$WORK/ex8b")" = "racelab: bad scheduler 'random:5:bogus': unknown marker 'bogus' (the only one is 'timeouts': random:SEED:timeouts)" ]; then
+    ok "a bad marker: one line naming it"
+else
+    bad "a bad marker: one line naming it" "$(cat "$WORK/ex8b")"
+fi
 
 # ---- grade: marks --------------------------------------------------------------------
 

@@ -567,6 +567,116 @@ START_TEST(test_timeout_bug_needs_timeout_choices)
 }
 END_TEST
 
+/* What one run of the timeout bug under a --sched spec did. */
+struct spec_run {
+    enum rl_end end;
+    char check[48]; /* the first failed check, or "" */
+    uint64_t steps;
+    int preemptions;
+    char choices[1024];
+};
+
+/* Run the BoundedSemaphore that takes a timeout for a notify, scenario
+ * "limit" with params, under spec, with the step limit explore had. */
+static void run_timeout_bug(const char *params, const char *spec,
+                            struct spec_run *out)
+{
+    const void *impl =
+        &buggy_bounded_semaphore_timeout_as_notify_bounded_semaphore_impl;
+    struct ex_inst in;
+    char err[256];
+
+    ex_inst_init(&in, ex_scenario_find("bounded_semaphore", "limit"), impl,
+                 RL_BACKEND_SIM);
+    set_params(&in, params, false);
+    struct rl_run_config cfg = {.program = ex_program(&in), .max_steps = 2000};
+    ck_assert_msg(rl_sched_parse(spec, &cfg.sched, err, sizeof err) == 0,
+                  "%s", err);
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    out->end = rl_run_finish(run);
+    out->check[0] = '\0';
+    for (int i = rl_run_check_count(run) - 1; i >= 0; i--) {
+        struct rl_check_result r;
+        rl_run_check(run, i, &r);
+        if (!r.ok)
+            snprintf(out->check, sizeof out->check, "%s", r.name);
+    }
+    out->steps = rl_run_record_last(run);
+    out->preemptions = rl_run_preemptions(run);
+    ck_assert_uint_lt(rl_run_choices(run, NULL, 0), sizeof out->choices);
+    rl_run_choices(run, out->choices, sizeof out->choices);
+    rl_run_destroy(run);
+}
+
+/* A failure explore's random or PCT phase finds in the timeout bug comes
+ * back under the spec the report prints (rl_explore_found_sched, with
+ * ":timeouts"): the same check, steps and preemptions as found, before
+ * shrinking; the same spec without the marker runs another schedule, one
+ * that passes (time passes only when nothing can run). */
+START_TEST(test_timeout_bug_found_spec_reproduces)
+{
+    static const struct {
+        bool pct;
+        const char *params;
+        uint64_t runs; /* the find is the last of them */
+        const char *spec, *plain;
+        int found_preemptions, preemptions;
+    } cases[] = {
+        {false, "", 145, "random:234609647:timeouts", "random:234609647", 24,
+         5},
+        {true, "threads=4,value=1", 15, "pct:774701369:3:timeouts",
+         "pct:774701369:3", 4, 1},
+    };
+    const void *impl =
+        &buggy_bounded_semaphore_timeout_as_notify_bounded_semaphore_impl;
+
+    ck_assert_ptr_nonnull(impl);
+    for (int c = 0; c < 2; c++) {
+        struct rl_explore_result r;
+        struct rl_explore_config cfg;
+        struct rl_sched sched;
+        struct ex_inst in;
+        struct spec_run with, without;
+        char spec[64];
+
+        ex_inst_init(&in, ex_scenario_find("bounded_semaphore", "limit"),
+                     impl, RL_BACKEND_SIM);
+        set_params(&in, cases[c].params, false);
+        memset(&cfg, 0, sizeof cfg);
+        cfg.program = ex_program(&in);
+        cfg.max_steps = 2000;
+        cfg.skip_systematic = true;
+        if (cases[c].pct)
+            cfg.pct_runs = 50;
+        else
+            cfg.random_runs = 200;
+        ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+        ck_assert(r.found);
+        ck_assert_uint_eq(r.runs, cases[c].runs);
+        ck_assert_int_eq(r.phase,
+                         cases[c].pct ? RL_EXPLORE_PCT : RL_EXPLORE_RANDOM);
+        ck_assert(rl_explore_found_sched(&r, &sched));
+        ck_assert(sched.timeouts);
+        rl_sched_format(&sched, spec, sizeof spec);
+        ck_assert_str_eq(spec, cases[c].spec);
+        ck_assert_int_eq(r.found_preemptions, cases[c].found_preemptions);
+        ck_assert_int_eq(r.preemptions, cases[c].preemptions); /* shrunk */
+
+        run_timeout_bug(cases[c].params, spec, &with);
+        ck_assert_int_eq(with.end, RL_END_FAILED);
+        ck_assert_str_eq(with.check, r.check);
+        ck_assert_uint_eq(with.steps, r.found_steps);
+        ck_assert_int_eq(with.preemptions, r.found_preemptions);
+        run_timeout_bug(cases[c].params, cases[c].plain, &without);
+        ck_assert_int_eq(without.end, RL_END_DONE);
+        ck_assert_str_eq(without.check, "");
+        ck_assert_str_ne(without.choices, with.choices);
+        rl_explore_result_free(&r);
+    }
+}
+END_TEST
+
 /* A lock order that is right for every pair of accounts but not transitive
  * passes the two-thread scenarios under every schedule within 2
  * preemptions; only three transfers around the cycle deadlock it. */
@@ -751,6 +861,7 @@ static Suite *exercises_suite(void)
     tcase_add_loop_test(tc, test_skeleton_fails, 0,
                         (int)(sizeof skeletons / sizeof skeletons[0]));
     tcase_add_test(tc, test_timeout_bug_needs_timeout_choices);
+    tcase_add_test(tc, test_timeout_bug_found_spec_reproduces);
     tcase_add_test(tc, test_ring_order_needs_three_threads);
     tcase_add_loop_test(tc, test_buggy_caught, 0,
                         (int)(sizeof buggy / sizeof buggy[0]));

@@ -35,6 +35,7 @@
 /* ---- the child's programs ------------------------------------------------ */
 
 static rl_var *v;
+static rl_event *gate; /* "timed": never set; T1 waits on it with timeouts */
 /* A pointer the compiler cannot see is bad. */
 static volatile int *volatile bad_ptr = (volatile int *)16;
 
@@ -123,6 +124,9 @@ static void bad_body(void *arg)
             for (int i = 0; i < 3000; i++)
                 rl_store(w, rl_load(w) + 1);
         }
+        if (strcmp(mode, "timed") == 0)
+            for (int i = 0; i < 3; i++) /* each wait ends by its timeout */
+                rl_event_wait_timeout(gate, 100);
         if (strcmp(mode, "print") == 0)
             printf("T1 says hi\n"), fflush(stdout);
         if (strncmp(mode, "forge", 5) == 0) {
@@ -132,6 +136,9 @@ static void bad_body(void *arg)
                 rl_fail("x check", "T1 saw x wrong");
         }
     }
+    if (strcmp(mode, "timed") == 0 && rl_self() == 0)
+        for (int i = 0; i < 4; i++) /* steps to take while T1 waits */
+            rl_store(v, rl_load(v) + 1);
     rl_store(v, rl_load(v) + 1);
 }
 
@@ -142,6 +149,8 @@ static void bad_setup(void *ctx)
         for (volatile unsigned long i = 0;; i++)
             ;
     v = rl_var_create("x", 0);
+    if (strcmp(ctx, "timed") == 0)
+        gate = rl_event_create("gate");
     rl_thread_start("T0", bad_body, ctx);
     rl_thread_start("T1", bad_body, ctx);
 }
@@ -360,6 +369,58 @@ START_TEST(test_same_random)
                        "random:7");
     assert_mirror_same("producer-consumer", "correct", "", "random:7");
     assert_mirror_same("lock-order", "inverted", "", "random:7");
+}
+END_TEST
+
+/* A run of this binary's "timed" program under spec, finished: in this
+ * process, or in a child when mirrored. The caller destroys it. */
+static struct rl_run *timed_run(const char *spec, bool mirrored)
+{
+    char err[512];
+    struct rl_external e = ext_of("timed", NULL, NULL, NULL);
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.setup = bad_setup;
+    cfg.program.ctx = (void *)"timed";
+    if (mirrored)
+        cfg.program.external = &e;
+    ck_assert_int_eq(rl_sched_parse(spec, &cfg.sched, err, sizeof err), 0);
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "create: %s", err);
+    ck_assert(rl_run_is_mirror(run) == mirrored);
+    rl_run_finish(run);
+    return run;
+}
+
+/* The timeouts marker reaches the child: with it, random and PCT fire T1's
+ * timeouts as choices there exactly as in this process (T1 times out while
+ * T0 can still run: more preemptions); without it, T1's waits end only
+ * when T0 cannot run. */
+START_TEST(test_same_timeouts)
+{
+    static const struct {
+        const char *spec, *choices;
+        int preemptions;
+    } runs[] = {
+        {"random:1", "1.0x2.1.0x2.1.0.1.0x8", 6},
+        {"random:1:timeouts", "1.0x2.1.0x2.1.0.1.0.1.0.1.0x4.1.0x2", 11},
+        {"pct:2:3", "1x4.0x13", 0},
+        {"pct:2:3:timeouts", "1x5.0x8.1x2.0x5", 3},
+    };
+    char ta[256];
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        struct rl_run *a = timed_run(runs[i].spec, false);
+        struct rl_run *b = timed_run(runs[i].spec, true);
+        assert_same(a, b);
+        ck_assert_int_eq(rl_run_end(a), RL_END_DONE);
+        rl_run_choices(a, ta, sizeof ta);
+        ck_assert_msg(strcmp(ta, runs[i].choices) == 0, "%s: choices %s",
+                      runs[i].spec, ta);
+        ck_assert_int_eq(rl_run_preemptions(a), runs[i].preemptions);
+        ck_assert_int_eq(rl_run_now(a), 300); /* three timeouts of 100 ms */
+        rl_run_destroy(a);
+        rl_run_destroy(b);
+    }
 }
 END_TEST
 
@@ -1424,6 +1485,7 @@ int main(int argc, char **argv)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_same_rr);
     tcase_add_test(tc, test_same_random);
+    tcase_add_test(tc, test_same_timeouts);
     tcase_add_test(tc, test_same_replay);
     tcase_add_test(tc, test_same_step_by_step);
     tcase_add_test(tc, test_manual_pick);

@@ -374,7 +374,8 @@ START_TEST(test_bad_schedule_env)
     ck_assert_str_eq(out, "");
     ck_assert_str_eq(errout, "racelab: RACELAB_SCHED: bad scheduler "
                              "'sideways'; use one of: rr, rr:QUANTUM, "
-                             "random:SEED, pct:SEED:DEPTH, replay:CHOICES, "
+                             "random:SEED[:timeouts], "
+                             "pct:SEED:DEPTH[:timeouts], replay:CHOICES, "
                              "manual\n");
 }
 END_TEST

@@ -164,17 +164,99 @@ START_TEST(test_sched_specs)
                            "choice '0x' at item 1 (expected THREAD or "
                            "THREADxCOUNT, e.g. 0x3)");
     sched_bad("fifo", "bad scheduler 'fifo'; use one of: rr, rr:QUANTUM, "
-                      "random:SEED, pct:SEED:DEPTH, replay:CHOICES, manual");
+                      "random:SEED[:timeouts], pct:SEED:DEPTH[:timeouts], "
+                      "replay:CHOICES, manual");
     sched_bad("rr:0", "bad scheduler 'rr:0': the rr quantum must be "
                       "1..1000000");
     sched_bad("random:-1", "bad scheduler 'random:-1': the random seed must "
                            "be a number >= 0");
     sched_bad("random", "bad scheduler 'random'; use one of: rr, rr:QUANTUM, "
-                        "random:SEED, pct:SEED:DEPTH, replay:CHOICES, manual");
+                        "random:SEED[:timeouts], pct:SEED:DEPTH[:timeouts], "
+                        "replay:CHOICES, manual");
     sched_bad("pct:1:0", "bad scheduler 'pct:1:0': pct takes a seed >= 0 and "
                          "a depth 1..16");
     sched_bad("pct:1:x", "bad scheduler 'pct:1:x': pct takes a seed >= 0 and "
                          "a depth 1..16");
+}
+END_TEST
+
+/* The timeouts marker of random and PCT: parsed into the flag, formatted
+ * back, and the one-line errors for a bad marker or a scheduler that never
+ * fires a timeout. */
+START_TEST(test_sched_timeouts_marker)
+{
+    struct rl_sched s;
+    char err[200];
+
+    sched_ok("random:42:timeouts", "random:42:timeouts");
+    sched_ok("pct:7:3:timeouts", "pct:7:3:timeouts");
+    sched_ok("random:0:timeouts", "random:0:timeouts");
+    ck_assert_int_eq(rl_sched_parse("random:42:timeouts", &s, err,
+                                    sizeof(err)), 0);
+    ck_assert_int_eq(s.kind, RL_SCHED_RANDOM);
+    ck_assert_uint_eq(s.seed, 42);
+    ck_assert(s.timeouts);
+    ck_assert_int_eq(rl_sched_parse("pct:7:3:timeouts", &s, err, sizeof(err)),
+                     0);
+    ck_assert_int_eq(s.kind, RL_SCHED_PCT);
+    ck_assert_uint_eq(s.seed, 7);
+    ck_assert_int_eq(s.depth, 3);
+    ck_assert(s.timeouts);
+    /* Without the marker: off, as every seeded run was. */
+    ck_assert_int_eq(rl_sched_parse("random:42", &s, err, sizeof(err)), 0);
+    ck_assert(!s.timeouts);
+    ck_assert_int_eq(rl_sched_parse("pct:7:3", &s, err, sizeof(err)), 0);
+    ck_assert(!s.timeouts);
+    /* A struct set by hand (as exploration does) formats with it. */
+    memset(&s, 0, sizeof(s));
+    s.kind = RL_SCHED_PCT;
+    s.seed = 599149421;
+    s.depth = 1;
+    s.pct_steps = 40; /* not part of the spec */
+    s.timeouts = true;
+    char out[64];
+    rl_sched_format(&s, out, sizeof(out));
+    ck_assert_str_eq(out, "pct:599149421:1:timeouts");
+    /* Round robin and replay have no marker: the flag means nothing. */
+    s.kind = RL_SCHED_RR;
+    s.quantum = 2;
+    rl_sched_format(&s, out, sizeof(out));
+    ck_assert_str_eq(out, "rr:2");
+
+    sched_bad("random:5:bogus", "bad scheduler 'random:5:bogus': unknown "
+                                "marker 'bogus' (the only one is 'timeouts': "
+                                "random:SEED:timeouts)");
+    sched_bad("pct:1:2:bogus", "bad scheduler 'pct:1:2:bogus': unknown "
+                               "marker 'bogus' (the only one is 'timeouts': "
+                               "pct:SEED:DEPTH:timeouts)");
+    sched_bad("random:5:", "bad scheduler 'random:5:': unknown marker '' "
+                           "(the only one is 'timeouts': "
+                           "random:SEED:timeouts)");
+    sched_bad("random:x:timeouts", "bad scheduler 'random:x:timeouts': the "
+                                   "random seed must be a number >= 0");
+    sched_bad("random:timeouts", "bad scheduler 'random:timeouts': the "
+                                 "random seed must be a number >= 0");
+    sched_bad("pct:1:timeouts", "bad scheduler 'pct:1:timeouts': pct takes "
+                                "a seed >= 0 and a depth 1..16");
+    sched_bad("pct:1:0:timeouts", "bad scheduler 'pct:1:0:timeouts': pct "
+                                  "takes a seed >= 0 and a depth 1..16");
+    sched_bad("rr:1:timeouts", "bad scheduler 'rr:1:timeouts': rr never "
+                               "fires a timeout early; only random and pct "
+                               "take ':timeouts'");
+    sched_bad("rr:timeouts", "bad scheduler 'rr:timeouts': rr never fires a "
+                             "timeout early; only random and pct take "
+                             "':timeouts'");
+    sched_bad("manual:timeouts", "bad scheduler 'manual:timeouts': manual "
+                                 "never fires a timeout early; only random "
+                                 "and pct take ':timeouts'");
+    sched_bad("random:5:timeouts:timeouts",
+              "bad scheduler 'random:5:timeouts:timeouts'; use one of: rr, "
+              "rr:QUANTUM, random:SEED[:timeouts], "
+              "pct:SEED:DEPTH[:timeouts], replay:CHOICES, manual");
+    sched_bad("pct:1:2:timeouts:x:y",
+              "bad scheduler 'pct:1:2:timeouts:x:y'; use one of: rr, "
+              "rr:QUANTUM, random:SEED[:timeouts], "
+              "pct:SEED:DEPTH[:timeouts], replay:CHOICES, manual");
 }
 END_TEST
 
@@ -209,6 +291,7 @@ int main(void)
     tcase_add_test(tc, test_encode_decode_round_trip);
     tcase_add_test(tc, test_count_and_read_items);
     tcase_add_test(tc, test_sched_specs);
+    tcase_add_test(tc, test_sched_timeouts_marker);
     tcase_add_test(tc, test_rng);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

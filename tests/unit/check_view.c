@@ -897,6 +897,30 @@ START_TEST(test_session_cycle)
 }
 END_TEST
 
+/* A scheduler given with ":timeouts" shows it, keeps it on a new seed,
+ * and keeps it for random and PCT through a cycle of the kinds. */
+START_TEST(test_session_timeouts_marker)
+{
+    struct session s;
+    char err[256], text[64];
+    static const char *const cycle[] = {"pct:7:2:timeouts", "manual", "rr:1",
+                                        "random:7:timeouts"};
+
+    open_session(&s, "unsafe-counter", "random:6:timeouts");
+    session_sched_text(&s, text, sizeof text);
+    ck_assert_str_eq(text, "random:6:timeouts");
+    ck_assert_int_eq(session_reseed(&s, err, sizeof err), 0);
+    session_sched_text(&s, text, sizeof text);
+    ck_assert_str_eq(text, "random:7:timeouts");
+    for (int i = 0; i < 4; i++) {
+        ck_assert_int_eq(session_next_sched(&s, err, sizeof err), 0);
+        session_sched_text(&s, text, sizeof text);
+        ck_assert_str_eq(text, cycle[i]);
+    }
+    session_fini(&s);
+}
+END_TEST
+
 START_TEST(test_session_back_one_record)
 {
     struct session s;
@@ -1248,6 +1272,7 @@ static Suite *view_suite(void)
     tcase_add_test(ses, test_session_repeat_sim);
     tcase_add_test(ses, test_session_explore);
     tcase_add_test(ses, test_session_cycle);
+    tcase_add_test(ses, test_session_timeouts_marker);
     tcase_add_test(ses, test_session_back_one_record);
     tcase_add_test(ses, test_session_backend_keeps_params);
     tcase_add_test(ses, test_session_save_dir);

@@ -82,6 +82,42 @@ static bool variant_seen(int l, int i)
     return false;
 }
 
+/* Whether s is a non-empty run of decimal digits. */
+static bool all_digits(const char *s, size_t n)
+{
+    if (n == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+/* A --sched value with its numbers typed ("random:5", "pct:1:3:t"): offer
+ * it with the timeouts marker ("random:5:timeouts"). */
+static void offer_sched_marker(const char *cur)
+{
+    int nums = strncmp(cur, "random:", 7) == 0 ? 1
+               : strncmp(cur, "pct:", 4) == 0  ? 2
+                                               : 0;
+    const char *p = strchr(cur, ':');
+    char cand[96];
+
+    if (nums == 0 || strlen(cur) > 60)
+        return;
+    for (int i = 0; i < nums; i++) {
+        const char *num = p + 1;
+        p = strchr(num, ':');
+        if (!all_digits(num, p != NULL ? (size_t)(p - num) : strlen(num)))
+            return;
+        if (p == NULL && i < nums - 1)
+            return;
+    }
+    snprintf(cand, sizeof cand, "%.*s:timeouts",
+             (int)(p != NULL ? (size_t)(p - cur) : strlen(cur)), cur);
+    offer(cand, cur);
+}
+
 /* The candidates for the value of option o. */
 static void offer_value(const struct cli_option *o, const struct lab *lab,
                         const char *cur)
@@ -107,6 +143,7 @@ static void offer_value(const struct cli_option *o, const struct lab *lab,
     } else if (strcmp(o->name, "sched") == 0) {
         for (i = 0; i < 5; i++)
             offer(scheds[i], cur);
+        offer_sched_marker(cur);
     } else if (strcmp(o->name, "set") == 0 && lab != NULL) {
         for (i = 0; i < lab->nparams; i++) {
             snprintf(kv, sizeof kv, "%s=", lab->params[i].key);

@@ -6,14 +6,15 @@
  * The search itself is core/explore.c (it knows no lab); this file turns
  * the command line into a lab instance and a struct rl_explore_config, and
  * the result into a report: the failing check, its message, how many
- * preemptions the schedule has, the schedule string and the `racelab
- * replay` command; or how many schedules passed and whether they were
- * every schedule within the preemption bound. Every limit that shapes the
- * result is counted in schedules or steps (--max-schedules, --max-steps),
- * so the report is the same on every machine; --budget is only a safety
- * stop, and a search it stops says "incomplete" (exit status 3) instead of
- * a verdict. Timing is on its own "time:" line so that scripts comparing
- * two reports can drop it.
+ * preemptions the schedule has (and for a random or PCT find the --sched
+ * spec of the run as found, ":timeouts" included), the schedule string and
+ * the `racelab replay` command; or how many schedules passed and whether
+ * they were every schedule within the preemption bound. Every limit that
+ * shapes the result is counted in schedules or steps (--max-schedules,
+ * --max-steps), so the report is the same on every machine; --budget is
+ * only a safety stop, and a search it stops says "incomplete" (exit status
+ * 3) instead of a verdict. Timing is on its own "time:" line so that
+ * scripts comparing two reports can drop it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -85,7 +86,8 @@ static void print_indented(const char *text)
 static void print_found(const struct lab_inst *inst,
                         const struct rl_explore_result *r)
 {
-    char params[256], extra[8192];
+    char params[256], extra[8192], spec[64];
+    struct rl_sched sched;
     char *schedule;
     size_t len, n;
 
@@ -93,10 +95,12 @@ static void print_found(const struct lab_inst *inst,
     printf("found: %d %s, by the %s search", r->preemptions,
            plural((uint64_t)r->preemptions, "preemption", "preemptions"),
            rl_explore_phase_name(r->phase));
-    if (r->phase == RL_EXPLORE_RANDOM)
-        printf(" (--sched random:%" PRIu64 ")", r->phase_seed);
-    else if (r->phase == RL_EXPLORE_PCT)
-        printf(" (--sched pct:%" PRIu64 ":%d)", r->phase_seed, r->phase_depth);
+    /* The run as found, timeouts marker included: without it, a lab with
+     * timed waits would run another schedule. */
+    if (rl_explore_found_sched(r, &sched)) {
+        rl_sched_format(&sched, spec, sizeof spec);
+        printf(" (--sched %s)", spec);
+    }
     printf(", after %" PRIu64 " %s\n", r->runs,
            plural(r->runs, "schedule", "schedules"));
     if (r->phase == RL_EXPLORE_SYSTEMATIC)
@@ -422,7 +426,10 @@ const struct cli_command cli_cmd_explore = {
     "says so and stops; one cut short by the schedule budget leaves a\n"
     "quarter of it to seeded random and PCT schedules. A failure is shrunk\n"
     "(fewest preemptions, then fewest steps) and printed with the check it\n"
-    "breaks and the command that replays it.\n"
+    "breaks and the command that replays it. A find of the random or PCT\n"
+    "runs also names the scheduler that made it, as found: those runs fire\n"
+    "timeouts as choices, so the spec ends in :timeouts (racelab run LAB\n"
+    "--sched random:SEED:timeouts makes the same run again).\n"
     "\n"
     "options (before or after LAB):\n"
     "  --variant V            the implementation to search (default: the\n"

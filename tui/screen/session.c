@@ -719,6 +719,8 @@ int session_next_sched(struct session *s, char *err, size_t errlen)
     n.seed = s->sched.seed ? s->sched.seed : 1;
     n.quantum = s->sched.quantum > 0 ? s->sched.quantum : 1;
     n.depth = s->sched.depth > 0 ? s->sched.depth : 2;
+    /* ":timeouts" stays with random and PCT (rr and manual ignore it). */
+    n.timeouts = s->sched.timeouts;
     if (s->replay) {
         n.kind = RL_SCHED_RR;
     } else {
