@@ -24,6 +24,16 @@
 
 #define TUI_EXPLORE_SCHEDULES 20000 /* x: search this many at most */
 
+/* The keys of every screen but help: q leaves the program, ? opens help
+ * (other actions: nothing). */
+static void key_anywhere(struct tui *t, enum action act)
+{
+    if (act == ACT_QUIT)
+        t->quit = true;
+    else if (act == ACT_HELP)
+        t->help = true;
+}
+
 /* Open the parameter form with the session's values. */
 static void form_open(struct tui *t)
 {
@@ -424,13 +434,8 @@ static void lab_key_run(struct tui *t, int key)
         else
             t->quit = true;
         break;
-    case ACT_QUIT:
-        t->quit = true;
-        break;
-    case ACT_HELP:
-        t->help = true;
-        break;
     default:
+        key_anywhere(t, a.act);
         break;
     }
 }
@@ -499,13 +504,8 @@ static void menu_key(struct tui *t, int key)
         if (tui_open_lab(t, &inst, &t->menu_sched, NULL) == 0)
             t->from_menu = true;
         break;
-    case ACT_QUIT:
-        t->quit = true;
-        break;
-    case ACT_HELP:
-        t->help = true;
-        break;
     default:
+        key_anywhere(t, a.act);
         break;
     }
 }

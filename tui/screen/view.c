@@ -91,7 +91,7 @@ char view_rec_symbol(const struct rl_record *rec, int *role)
     return rl_record_symbol(rec);
 }
 
-/* ---- wrapped text ------------------------------------------------------- */
+/* ---- wrapped text -------------------------------------------------------- */
 
 /* Counts lines for text_wrap without drawing. */
 void view_wrap_count(void *ctx, const char *s, size_t n)

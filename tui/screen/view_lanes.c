@@ -291,8 +291,7 @@ static int note_lines(const char *note, int w)
 }
 
 struct note_draw {
-    struct canvas *c;
-    int y, x, w, role, left;
+    struct view_wrap text; /* the note's text, two cells right of its mark */
     bool first;
 };
 
@@ -300,18 +299,13 @@ struct note_draw {
 static void note_draw_line(void *ctx, const char *s, size_t n)
 {
     struct note_draw *d = ctx;
-    char buf[512];
+    struct view_wrap *w = &d->text;
 
-    if (d->left <= 0)
+    if (w->left <= 0)
         return;
-    if (n >= sizeof buf)
-        n = sizeof buf - 1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    canvas_put(d->c, d->y, d->x, d->role, d->first ? "^ " : "  ", 2);
-    canvas_put(d->c, d->y++, d->x + 2, d->role, buf, d->w - 2);
+    canvas_put(w->c, w->y, w->x - 2, w->role, d->first ? "^ " : "  ", 2);
+    view_wrap_line(w, s, n);
     d->first = false;
-    d->left--;
 }
 
 /* Where the note of r goes: under its mark when there is room to the
@@ -500,8 +494,9 @@ void view_lanes_draw(struct canvas *c, const struct view_lab *v,
         }
         note_place(l, r, sw, cw, shown, &nx, &nw);
         if (note_lines(r->note, nw) > 0) {
-            struct note_draw d = {c, y, nx, nw, ROLE_FAIL,
-                                  note_lines(r->note, nw), true};
+            struct note_draw d = {
+                {c, y, nx + 2, nw - 2, ROLE_FAIL, note_lines(r->note, nw), 0},
+                true};
 
             text_wrap(r->note, nw - 2, note_draw_line, &d);
             y += note_lines(r->note, nw);
