@@ -3,8 +3,8 @@
  * frame.h - one frame of the lab screen: read the session's run (records,
  * threads, objects, checks, end text, schedule) into view data, lay it out
  * and return the canvas. The buffers are kept between frames, so a frame
- * allocates nothing once the sizes settle. Used by tui.c and by the
- * benchmark.
+ * allocates nothing once the sizes settle. Used by tui.c and tui_twin.c
+ * (a pane each, side by side) and by the benchmark.
  */
 #ifndef RL_TUI_FRAME_H
 #define RL_TUI_FRAME_H

@@ -118,7 +118,7 @@ int session_goto(struct session *s, uint64_t seq, char *err, size_t errlen);
  * second access of a data race, a blocked call, a misuse or a failed
  * check. */
 enum session_jump_kind {
-    SESSION_JUMP_FAILURE, /* where the run fails (see session.c) */
+    SESSION_JUMP_FAILURE, /* where the run fails (see session_find.c) */
     SESSION_JUMP_NEXT,    /* the next mark after the step shown */
     SESSION_JUMP_PREV,    /* the mark before it */
 };

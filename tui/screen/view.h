@@ -2,12 +2,14 @@
 /*
  * view.h - the lab screen as a pure function of plain data.
  *
- * tui.c gathers what the engine says (records, thread and object snapshots,
- * checks, the end text) into a struct view_lab; view_lab_layout() splits the
- * screen into regions (how many record rows fit decides how many records
- * tui.c fetches); view_lab() lays every cell out on a canvas. Nothing here
- * calls the engine or curses, so the unit tests build the data by hand and
- * assert on the text of each row.
+ * frame.c gathers what the engine says (records, thread and object
+ * snapshots, checks, the end text) into a struct view_lab;
+ * view_lab_layout() splits the screen into regions (how many record rows
+ * fit decides how many records frame.c fetches); view_lab() lays every
+ * cell out on a canvas (view.c, with the lanes in view_lanes.c and the
+ * result area in view_result.c; view_impl.h). Nothing here calls the
+ * engine or curses, so the unit tests build the data by hand and assert on
+ * the text of each row.
  *
  *   row 0        title: lab, variant and what it is expected to do
  *   rows 1..     swimlanes (one column per thread, one row per record,
