@@ -279,6 +279,8 @@ struct cli_lab_args {
 int cli_lab_option(struct cli_lab_args *a, int id, const char *opt,
                    const char *value, char *err, size_t errlen);
 
+/* The lab options checked against the registry (cli_lab.c). */
+
 /* Parse "sim" or "os". Returns 0, or -1 with a message in err. */
 int cli_parse_backend(const char *text, enum rl_backend *out, char *err,
                       size_t errlen);
@@ -334,7 +336,7 @@ bool cli_have_terminal(void);
 #define CLI_NO_TERMINAL_MSG                                                    \
     "the TUI needs a terminal; try 'racelab list' or 'racelab run LAB'"
 
-/* ---- output -------------------------------------------------------------- */
+/* ---- output (cli_output.c) ---------------------------------------------- */
 
 /* "unsafe-counter/unsafe on sim, scheduler rr:1, params threads=2,iters=3"
  * (no scheduler on os). */
