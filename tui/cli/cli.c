@@ -289,7 +289,7 @@ bool cli_parse_command(const struct cli_command *cmd, int argc, char **argv,
     }
 }
 
-/* ---- lab options --------------------------------------------------------- */
+/* ---- lab options as given (cli_lab.c checks them) ------------------------ */
 
 /* Append an assignment key=value made by option opt. */
 static int lab_args_add_set(struct cli_lab_args *a, const char *opt,

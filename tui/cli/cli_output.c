@@ -119,18 +119,15 @@ static void describe_object(const struct rl_run *run,
         snprintf(buf, len, "= %ld", o->value);
         return;
     case RL_OBJ_LOCK:
+    case RL_OBJ_RLOCK:
         if (o->owner < 0)
             n = (size_t)snprintf(buf, len, "%s, free", kind);
         else
             n = (size_t)snprintf(buf, len, "%s, held by %s", kind,
                                  thread_name(run, o->owner, &tv));
-        break;
-    case RL_OBJ_RLOCK:
-        if (o->owner < 0)
-            n = (size_t)snprintf(buf, len, "%s, free", kind);
-        else
-            n = (size_t)snprintf(buf, len, "%s, held by %s (depth %d)", kind,
-                                 thread_name(run, o->owner, &tv), o->depth);
+        /* An RLock also says how often its holder has acquired it. */
+        if (o->owner >= 0 && o->kind == RL_OBJ_RLOCK && n < len)
+            n += (size_t)snprintf(buf + n, len - n, " (depth %d)", o->depth);
         break;
     case RL_OBJ_SEMAPHORE:
     case RL_OBJ_BOUNDED_SEMAPHORE:
