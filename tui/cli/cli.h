@@ -337,7 +337,7 @@ bool cli_have_terminal(void);
 #define CLI_NO_TERMINAL_MSG                                                    \
     "the TUI needs a terminal; try 'racelab list' or 'racelab run LAB'"
 
-/* ---- output (cli_output.c) ---------------------------------------------- */
+/* ---- output (cli_output.c) ----------------------------------------------- */
 
 /* "unsafe-counter/unsafe on sim, scheduler rr:1, params threads=2,iters=3"
  * (no scheduler on os). */

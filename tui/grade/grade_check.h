@@ -48,7 +48,7 @@ void grade_share_clear(struct grade_share *share);
 void grade_check_run(const struct grade_options *o, const char *exe,
                      struct grade_check *c, struct grade_share *share);
 
-/* ---- one check's runs (grade_job.c), for grade_check.c ----------------- */
+/* ---- one check's runs (grade_job.c), for grade_check.c ------------------- */
 
 /* What a check found, put together in the grader from the children's
  * runs. */
