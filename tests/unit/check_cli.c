@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * check_cli.c - the command line's shared parsing (tui/cli/cli.c): the option
- * walker, numbers, the lab options checked against the registry, and the
- * scheduler options. Every error is checked with its exact message, since
- * that message is what a student reads. The commands themselves (their
- * output and exit status) are tested end to end by tests/e2e/cli.sh.
+ * check_cli.c - the command line's shared parsing (tui/cli/cli.c and
+ * cli_lab.c): the option walker, numbers, the lab options checked against
+ * the registry, and the scheduler options. Every error is checked with its
+ * exact message, since that message is what a student reads. The commands
+ * themselves (their output and exit status) are tested end to end by
+ * tests/e2e/cli.sh.
  */
 #include <check.h>
 #include <stdlib.h>

@@ -4,8 +4,8 @@
  * parsing and output helpers that every command shares.
  *
  * A command is one row, struct cli_command, defined in the command's own
- * file (tui/cli/cmd_run.c defines cli_cmd_run and cli_cmd_replay, ...): its
- * name, summary, usage, function, option table and operands. main.c keeps
+ * file (tui/cli/cmd_run.c defines cli_cmd_run, ...): its name, summary,
+ * usage, function, option table and operands. main.c keeps
  * the table: `racelab NAME ...` calls row->fn(argc, argv) with argv[0] =
  * NAME, `racelab help` lists every row's summary, and `racelab complete`
  * (the shell completion) reads the option tables. To add a command: write
@@ -70,7 +70,7 @@ struct cli_command {
  * main.c). */
 extern const struct cli_command cli_cmd_list;   /* cmd_list.c */
 extern const struct cli_command cli_cmd_run;    /* cmd_run.c */
-extern const struct cli_command cli_cmd_replay; /* cmd_run.c */
+extern const struct cli_command cli_cmd_replay; /* cmd_replay.c */
 extern const struct cli_command cli_cmd_explore; /* cmd_explore.c */
 extern const struct cli_command cli_cmd_grade;   /* cmd_grade.c */
 
@@ -279,6 +279,8 @@ struct cli_lab_args {
 int cli_lab_option(struct cli_lab_args *a, int id, const char *opt,
                    const char *value, char *err, size_t errlen);
 
+/* The lab options checked against the registry (cli_lab.c). */
+
 /* Parse "sim" or "os". Returns 0, or -1 with a message in err. */
 int cli_parse_backend(const char *text, enum rl_backend *out, char *err,
                       size_t errlen);
@@ -321,8 +323,9 @@ int cli_sched_resolve(const struct cli_lab_args *a, enum rl_backend backend,
 
 /* Read the schedule string from a trace file (one that the TUI's 'w',
  * `racelab run --trace` or `racelab run --schedule-out` saved), any
- * length. Returns it (the caller frees it), or NULL with a one-line
- * message in err (cannot read, not a trace file, no schedule: an os run). */
+ * length (cmd_replay.c). Returns it (the caller frees it), or NULL with a
+ * one-line message in err (cannot read, not a trace file, no schedule: an
+ * os run). */
 char *cli_trace_schedule_read(const char *path, char *err, size_t errlen);
 /* The same into buf; a string of len characters or more is an error. */
 int cli_trace_schedule(const char *path, char *buf, size_t len, char *err,
@@ -334,7 +337,7 @@ bool cli_have_terminal(void);
 #define CLI_NO_TERMINAL_MSG                                                    \
     "the TUI needs a terminal; try 'racelab list' or 'racelab run LAB'"
 
-/* ---- output -------------------------------------------------------------- */
+/* ---- output (cli_output.c) ----------------------------------------------- */
 
 /* "unsafe-counter/unsafe on sim, scheduler rr:1, params threads=2,iters=3"
  * (no scheduler on os). */
@@ -389,5 +392,32 @@ void cli_print_schedule(FILE *f, const char *schedule, const char *extra);
  * what the variant is expected to do. */
 void cli_print_result(FILE *f, const struct rl_run *run,
                       const struct lab_inst *inst);
+
+/* ---- one headless run, for run and replay (run_job.c) -------------------- */
+
+/* What one run prints, shared by run and replay. */
+struct run_job {
+    struct lab_inst inst;
+    struct rl_sched sched;
+    const char *verb;       /* "run" or "replay", starts the header */
+    char sched_text[64];    /* the scheduler, for the header */
+    uint64_t max_steps;     /* 0 = the engine's default */
+    int timeout_ms;         /* os wall-clock guard; 0 = the default */
+    bool quiet;             /* no event lines on stdout */
+    const char *trace_path; /* --trace FILE, or NULL */
+    const char *schedule_out; /* --schedule-out FILE, or NULL */
+    bool json;              /* --format json: one JSON object, no text */
+    bool races_report;      /* --races=report: a data race is no failure */
+    uint64_t runs;          /* --runs N: a program on os, N real runs */
+};
+
+/* Run job to the end and print its report: the events, the final state,
+ * the checks, how it ended and, on sim, the schedule string and the replay
+ * command (or one JSON object with --format json). Returns the exit
+ * status; an error has been printed as one line. */
+int run_job_execute(struct run_job *job);
+/* Parse --max-steps (sim only). Returns 0 or -1 with a message. */
+int run_job_parse_max_steps(const char *text, uint64_t *out, char *err,
+                            size_t errlen);
 
 #endif
