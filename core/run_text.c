@@ -104,16 +104,16 @@ const char *rl_op_name(enum rl_op op)
 /* ---- a string builder ---------------------------------------------------- */
 
 /* A small append-only string builder over a caller's buffer. */
-struct sbuf {
+struct run_text_buf {
     char *buf;
     size_t len, used;
 };
 
 /* Append to sb; past the end of the buffer, only count. */
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+static void run_text_printf(struct run_text_buf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+static void run_text_printf(struct run_text_buf *sb, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -125,7 +125,7 @@ static void sb_printf(struct sbuf *sb, const char *fmt, ...)
 }
 
 /* The name of thread tid, or "?" if there is none. */
-static const char *tname(const struct rl_run *run, int tid)
+static const char *run_text_thread_name(const struct rl_run *run, int tid)
 {
     if (tid >= 0 && tid < run->nthreads)
         return run->threads[tid]->name;
@@ -136,20 +136,21 @@ static const char *tname(const struct rl_run *run, int tid)
 
 /* What thread t waits for, with who holds it. */
 static void describe_wait(const struct rl_run *run, const struct rl_thread *t,
-                          struct sbuf *sb)
+                          struct run_text_buf *sb)
 {
     struct rl_thread_view v;
     rl_run_thread(run, t->id, &v);
     if (v.state == RL_T_SLEEPING) {
-        sb_printf(sb, "sleeps");
+        run_text_printf(sb, "sleeps");
         return;
     }
     if (v.waiting_on <= -2) {
-        sb_printf(sb, "waits to join %s", tname(run, -2 - v.waiting_on));
+        run_text_printf(sb, "waits to join %s",
+                        run_text_thread_name(run, -2 - v.waiting_on));
         return;
     }
     if (v.waiting_on < 0) {
-        sb_printf(sb, "waits");
+        run_text_printf(sb, "waits");
         return;
     }
     const struct rl_obj *o = run->objs[v.waiting_on];
@@ -160,37 +161,38 @@ static void describe_wait(const struct rl_run *run, const struct rl_thread *t,
     case RL_OBJ_SPINLOCK:
     case RL_OBJ_RWLOCK:
         if (v.holder >= 0)
-            sb_printf(sb, "waits for %s (held by %s)", o->name,
-                      tname(run, v.holder));
+            run_text_printf(sb, "waits for %s (held by %s)", o->name,
+                            run_text_thread_name(run, v.holder));
         else
-            sb_printf(sb, "waits for %s (free)", o->name);
+            run_text_printf(sb, "waits for %s (free)", o->name);
         break;
     case RL_OBJ_SEMAPHORE:
     case RL_OBJ_BOUNDED_SEMAPHORE:
-        sb_printf(sb, "waits for %s (count 0", o->name);
+        run_text_printf(sb, "waits for %s (count 0", o->name);
         for (int i = 0; i < o->nhold; i++)
-            sb_printf(sb, "%s%s", i ? ", " : "; held by ",
-                      tname(run, o->hold[i]));
-        sb_printf(sb, ")");
+            run_text_printf(sb, "%s%s", i ? ", " : "; held by ",
+                            run_text_thread_name(run, o->hold[i]));
+        run_text_printf(sb, ")");
         break;
     case RL_OBJ_CONDITION:
-        sb_printf(sb, "waits for a %s on %s", o->posix ? "signal" : "notify",
-                  o->name);
+        run_text_printf(sb, "waits for a %s on %s",
+                        o->posix ? "signal" : "notify", o->name);
         break;
     case RL_OBJ_EVENT:
-        sb_printf(sb, "waits for %s to be set", o->name);
+        run_text_printf(sb, "waits for %s to be set", o->name);
         break;
     case RL_OBJ_BARRIER:
-        sb_printf(sb, "waits at %s (%ld of %ld arrived)", o->name,
-                  atomic_load(&o->value), o->limit);
+        run_text_printf(sb, "waits at %s (%ld of %ld arrived)", o->name,
+                        atomic_load(&o->value), o->limit);
         break;
     default:
-        sb_printf(sb, "waits on %s", o->name);
+        run_text_printf(sb, "waits on %s", o->name);
     }
 }
 
 /* The locks thread tid holds, as "holds A, B" (empty if none). */
-static void describe_holds(const struct rl_run *run, int tid, struct sbuf *sb)
+static void describe_holds(const struct rl_run *run, int tid,
+                           struct run_text_buf *sb)
 {
     int n = 0;
     for (int i = 0; i < run->nobjs; i++) {
@@ -205,15 +207,16 @@ static void describe_holds(const struct rl_run *run, int tid, struct sbuf *sb)
             for (int k = 0; k < o->nhold; k++)
                 held = held || o->hold[k] == tid;
         if (held)
-            sb_printf(sb, "%s%s", n++ ? ", " : "holds ", o->name);
+            run_text_printf(sb, "%s%s", n++ ? ", " : "holds ", o->name);
     }
     if (n)
-        sb_printf(sb, ", ");
+        run_text_printf(sb, ", ");
 }
 
 /* Follow wait-for edges (thread -> holder) from start; if they return to a
  * thread already seen, write the cycle. */
-static bool find_cycle(const struct rl_run *run, int start, struct sbuf *sb)
+static bool find_cycle(const struct rl_run *run, int start,
+                       struct run_text_buf *sb)
 {
     int seen[RL_MAX_THREADS];
     int n = 0;
@@ -221,10 +224,11 @@ static bool find_cycle(const struct rl_run *run, int start, struct sbuf *sb)
     while (t >= 0 && n < RL_MAX_THREADS) {
         for (int i = 0; i < n; i++) {
             if (seen[i] == t) {
-                sb_printf(sb, "wait-for cycle: ");
+                run_text_printf(sb, "wait-for cycle: ");
                 for (int k = i; k < n; k++)
-                    sb_printf(sb, "%s -> ", tname(run, seen[k]));
-                sb_printf(sb, "%s", tname(run, t));
+                    run_text_printf(sb, "%s -> ",
+                                    run_text_thread_name(run, seen[k]));
+                run_text_printf(sb, "%s", run_text_thread_name(run, t));
                 return true;
             }
         }
@@ -241,7 +245,7 @@ static bool find_cycle(const struct rl_run *run, int start, struct sbuf *sb)
 /* Why the run ended (see run.h); empty while running or when done. */
 size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
 {
-    struct sbuf sb = {buf, len, 0};
+    struct run_text_buf sb = {buf, len, 0};
     if (len)
         buf[0] = '\0';
     switch (run->end) {
@@ -254,14 +258,14 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
             const struct rl_thread *t = run->threads[i];
             if (atomic_load(&t->state) == RL_T_DONE)
                 continue;
-            sb_printf(&sb, "%s%s ", first ? "" : "; ", t->name);
+            run_text_printf(&sb, "%s%s ", first ? "" : "; ", t->name);
             describe_holds(run, t->id, &sb);
             describe_wait(run, t, &sb);
             first = false;
         }
         for (int i = 0; i < run->nthreads; i++) {
-            struct sbuf cyc = sb;
-            sb_printf(&cyc, "\n");
+            struct run_text_buf cyc = sb;
+            run_text_printf(&cyc, "\n");
             if (atomic_load(&run->threads[i]->state) != RL_T_DONE &&
                 find_cycle(run, i, &cyc)) {
                 sb = cyc;
@@ -282,7 +286,7 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
     case RL_END_CRASH:
     case RL_END_PROTOCOL:
     case RL_END_INCOMPLETE:
-        sb_printf(&sb, "%s", run->end_msg);
+        run_text_printf(&sb, "%s", run->end_msg);
         break;
     }
     return sb.used;
@@ -368,7 +372,7 @@ static void record_names(const struct rl_run *run, const struct rl_record *r,
     n->known = o != NULL;
     n->lock = o && o->lock ? o->lock->name : "?";
     n->limit = o ? o->limit : 0;
-    n->other = tname(run, r->other);
+    n->other = run_text_thread_name(run, r->other);
     n->check = r->op == RL_OP_FAIL && r->arg >= 0 && r->arg < run->nchecks
                    ? run->checks[r->arg].name
                    : "?";
@@ -411,37 +415,38 @@ static const char *signal_name(int sig)
 
 /* Append text in double quotes, with C escapes for the quote, the
  * backslash and control characters, cut after 60 characters. */
-static void text_quoted(struct sbuf *sb, const char *text)
+static void text_quoted(struct run_text_buf *sb, const char *text)
 {
     if (!text) {
-        sb_printf(sb, "?");
+        run_text_printf(sb, "?");
         return;
     }
-    sb_printf(sb, "\"");
+    run_text_printf(sb, "\"");
     size_t n = 0;
     for (const unsigned char *p = (const unsigned char *)text; *p; p++, n++) {
         if (n == 60) {
-            sb_printf(sb, "...");
+            run_text_printf(sb, "...");
             break;
         }
         if (*p == '\n')
-            sb_printf(sb, "\\n");
+            run_text_printf(sb, "\\n");
         else if (*p == '\t')
-            sb_printf(sb, "\\t");
+            run_text_printf(sb, "\\t");
         else if (*p == '"' || *p == '\\')
-            sb_printf(sb, "\\%c", *p);
+            run_text_printf(sb, "\\%c", *p);
         else if (*p < 0x20 || *p == 0x7f)
-            sb_printf(sb, "\\x%02x", *p);
+            run_text_printf(sb, "\\x%02x", *p);
         else
-            sb_printf(sb, "%c", *p);
+            run_text_printf(sb, "%c", *p);
     }
-    sb_printf(sb, "\"");
+    run_text_printf(sb, "\"");
 }
 
 /* The POSIX words for a lock, unlock, rdlock or wrlock of mutex, spinlock
  * or rwlock o: "lock m: blocked (held by T0)", "unlock m, wakes T1". */
 static void px_lock_text(const struct rl_record *r,
-                         const struct rl_record_names *n, struct sbuf *sb)
+                         const struct rl_record_names *n,
+                         struct run_text_buf *sb)
 {
     bool rw = n->kind == RL_OBJ_RWLOCK;
     const char *verb = r->op == RL_OP_RELEASE        ? "unlock"
@@ -449,34 +454,34 @@ static void px_lock_text(const struct rl_record *r,
                        : rw                          ? "wrlock"
                                                      : "lock";
     const char *try = r->op != RL_OP_RELEASE && r->arg == 0 ? "try" : "";
-    sb_printf(sb, "%s%s %s", try, verb, n->obj);
+    run_text_printf(sb, "%s%s %s", try, verb, n->obj);
     if (r->op == RL_OP_RELEASE) {
         if (n->kind == RL_OBJ_MUTEX && r->after > 0)
-            sb_printf(sb, " (depth %ld)", r->after);
+            run_text_printf(sb, " (depth %ld)", r->after);
         if (r->other >= 0)
-            sb_printf(sb, ", wakes %s", n->other);
+            run_text_printf(sb, ", wakes %s", n->other);
         return;
     }
     switch ((enum rl_result)r->result) {
     case RL_RES_BLOCKED:
-        sb_printf(sb, ": blocked (held by %s)", n->other);
+        run_text_printf(sb, ": blocked (held by %s)", n->other);
         break;
     case RL_RES_TIMEOUT:
-        sb_printf(sb, ": %s", r->arg == 0 ? "busy" : "timed out");
+        run_text_printf(sb, ": %s", r->arg == 0 ? "busy" : "timed out");
         break;
     default:
         if (n->kind == RL_OBJ_MUTEX && r->after > 1)
-            sb_printf(sb, " (depth %ld)", r->after);
+            run_text_printf(sb, " (depth %ld)", r->after);
         if (r->result == RL_RES_WOKE)
-            sb_printf(sb, " after waiting");
+            run_text_printf(sb, " after waiting");
     }
 }
 
 /* POSIX words for a semaphore, condition variable or barrier of a plain C
  * program: "sem_wait s: blocked (count 0)", "cond_signal c (wakes T1)".
  * Returns false for anything else (the Python words apply). */
-static bool px_text(const struct rl_record *r,
-                    const struct rl_record_names *n, struct sbuf *sb)
+static bool px_text(const struct rl_record *r, const struct rl_record_names *n,
+                    struct run_text_buf *sb)
 {
     const char *on = n->obj;
     const char *m = n->lock;
@@ -485,60 +490,61 @@ static bool px_text(const struct rl_record *r,
                            : r->arg > 0 ? "sem_timedwait"
                                         : "sem_wait";
         if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "%s %s: blocked (count 0)", verb, on);
+            run_text_printf(sb, "%s %s: blocked (count 0)", verb, on);
         else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(sb, "%s %s: %s", verb, on,
-                      r->arg == 0 ? "would block" : "timed out");
+            run_text_printf(sb, "%s %s: %s", verb, on,
+                            r->arg == 0 ? "would block" : "timed out");
         else
-            sb_printf(sb, "%s %s (%ld -> %ld)%s", verb, on, r->before, r->after,
-                      r->result == RL_RES_WOKE ? " after waiting" : "");
+            run_text_printf(sb, "%s %s (%ld -> %ld)%s", verb, on, r->before,
+                            r->after,
+                            r->result == RL_RES_WOKE ? " after waiting" : "");
         return true;
     }
     if (n->kind == RL_OBJ_SEMAPHORE && r->op == RL_OP_RELEASE) {
-        sb_printf(sb, "sem_post %s (%ld -> %ld)", on, r->before, r->after);
+        run_text_printf(sb, "sem_post %s (%ld -> %ld)", on, r->before,
+                        r->after);
         if (r->other >= 0)
-            sb_printf(sb, ", wakes %s", n->other);
+            run_text_printf(sb, ", wakes %s", n->other);
         return true;
     }
     if (n->kind == RL_OBJ_CONDITION && r->op == RL_OP_WAIT) {
         if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "cond_wait %s (unlocks %s)", on, m);
+            run_text_printf(sb, "cond_wait %s (unlocks %s)", on, m);
         else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(sb, "cond_wait %s: timed out, relocked %s", on, m);
+            run_text_printf(sb, "cond_wait %s: timed out, relocked %s", on, m);
         else
-            sb_printf(sb, "cond_wait %s: signalled, relocked %s", on, m);
+            run_text_printf(sb, "cond_wait %s: signalled, relocked %s", on, m);
         return true;
     }
     if (n->kind == RL_OBJ_CONDITION && r->op == RL_OP_NOTIFY) {
         if (r->arg == 0)
-            sb_printf(sb, "cond_signal %s (no waiter)", on);
+            run_text_printf(sb, "cond_signal %s (no waiter)", on);
         else
-            sb_printf(sb, "cond_signal %s (wakes %s)", on,
-                      n->other);
+            run_text_printf(sb, "cond_signal %s (wakes %s)", on, n->other);
         return true;
     }
     if (n->kind == RL_OBJ_CONDITION && r->op == RL_OP_NOTIFY_ALL) {
-        sb_printf(sb, "cond_broadcast %s (wakes %ld)", on, r->arg);
+        run_text_printf(sb, "cond_broadcast %s (wakes %ld)", on, r->arg);
         return true;
     }
     if (n->kind == RL_OBJ_BARRIER && r->op == RL_OP_BARRIER) {
         if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "barrier_wait %s: arrived %ld of %ld, blocked", on,
-                      r->after + 1, n->limit);
+            run_text_printf(sb, "barrier_wait %s: arrived %ld of %ld, blocked",
+                            on, r->after + 1, n->limit);
         else if (r->result == RL_RES_WOKE)
-            sb_printf(sb, "barrier_wait %s: released", on);
+            run_text_printf(sb, "barrier_wait %s: released", on);
         else
-            sb_printf(sb,
-                      "barrier_wait %s: arrived %ld of %ld, releases all "
-                      "(PTHREAD_BARRIER_SERIAL_THREAD)",
-                      on, r->after + 1, n->limit);
+            run_text_printf(sb,
+                            "barrier_wait %s: arrived %ld of %ld, releases all "
+                            "(PTHREAD_BARRIER_SERIAL_THREAD)",
+                            on, r->after + 1, n->limit);
         return true;
     }
     return false;
 }
 
 /* The full line of r (the CLI's event line, the TUI's wide lanes). */
-static void format_full(struct sbuf *sb, const struct rl_record *r,
+static void format_full(struct run_text_buf *sb, const struct rl_record *r,
                         const struct rl_record_names *n)
 {
     const char *on = n->obj;
@@ -549,8 +555,8 @@ static void format_full(struct sbuf *sb, const struct rl_record *r,
         r->op == RL_OP_ACQUIRE && r->arg == 0 ? "try-acquire" : "acquire";
 
     if (r->result == RL_RES_ERROR) {
-        sb_printf(sb, "%s %s: error: %s", rl_op_name(r->op), on,
-                  rl_strerror((int)r->arg));
+        run_text_printf(sb, "%s %s: error: %s", rl_op_name(r->op), on,
+                        rl_strerror((int)r->arg));
         return;
     }
     if (n->known && n->posix && px_text(r, n, sb))
@@ -565,184 +571,185 @@ static void format_full(struct sbuf *sb, const struct rl_record *r,
     }
     switch ((enum rl_op)r->op) {
     case RL_OP_START:
-        sb_printf(sb, "start");
+        run_text_printf(sb, "start");
         break;
     case RL_OP_FINISH:
-        sb_printf(sb, "finish");
+        run_text_printf(sb, "finish");
         break;
     case RL_OP_LOAD:
-        sb_printf(sb, "load %s -> %ld", on, r->after);
+        run_text_printf(sb, "load %s -> %ld", on, r->after);
         break;
     case RL_OP_STORE:
-        sb_printf(sb, "store %s <- %ld", on, r->after);
+        run_text_printf(sb, "store %s <- %ld", on, r->after);
         break;
     case RL_OP_FETCH_ADD:
-        sb_printf(sb, "fetch_add %s %+ld: %ld -> %ld", on, r->arg, r->before,
-                  r->after);
+        run_text_printf(sb, "fetch_add %s %+ld: %ld -> %ld", on, r->arg,
+                        r->before, r->after);
         break;
     case RL_OP_ACQUIRE:
         if (r->result == RL_RES_BLOCKED) {
             if (sem)
-                sb_printf(sb, "%s %s: blocked (count 0)", verb, on);
+                run_text_printf(sb, "%s %s: blocked (count 0)", verb, on);
             else
-                sb_printf(sb, "%s %s: blocked (held by %s)", verb, on,
-                          n->other);
+                run_text_printf(sb, "%s %s: blocked (held by %s)", verb, on,
+                                n->other);
         } else if (r->result == RL_RES_TIMEOUT) {
-            sb_printf(sb, "%s %s: %s", verb, on,
-                      r->arg == 0 ? "not acquired" : "timed out");
+            run_text_printf(sb, "%s %s: %s", verb, on,
+                            r->arg == 0 ? "not acquired" : "timed out");
         } else {
-            sb_printf(sb, "%s %s", verb, on);
+            run_text_printf(sb, "%s %s", verb, on);
             if (sem)
-                sb_printf(sb, " (%ld -> %ld)", r->before, r->after);
+                run_text_printf(sb, " (%ld -> %ld)", r->before, r->after);
             else if (rlock)
-                sb_printf(sb, " (depth %ld)", r->after);
+                run_text_printf(sb, " (depth %ld)", r->after);
             if (r->result == RL_RES_WOKE)
-                sb_printf(sb, " after waiting");
+                run_text_printf(sb, " after waiting");
         }
         break;
     case RL_OP_RELEASE:
-        sb_printf(sb, "release %s", on);
+        run_text_printf(sb, "release %s", on);
         if (sem)
-            sb_printf(sb, " (%ld -> %ld)", r->before, r->after);
+            run_text_printf(sb, " (%ld -> %ld)", r->before, r->after);
         else if (rlock)
-            sb_printf(sb, " (depth %ld)", r->after);
+            run_text_printf(sb, " (depth %ld)", r->after);
         if (r->other >= 0)
-            sb_printf(sb, ", wakes %s", n->other);
+            run_text_printf(sb, ", wakes %s", n->other);
         break;
     case RL_OP_WAIT:
         if (n->known && (n->kind == RL_OBJ_LOCK || n->kind == RL_OBJ_RLOCK ||
                          n->kind == RL_OBJ_MUTEX))
-            sb_printf(sb, "wait: re-acquire %s blocked (held by %s)", on,
-                      n->other);
+            run_text_printf(sb, "wait: re-acquire %s blocked (held by %s)", on,
+                            n->other);
         else if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "wait %s (releases %s)", on, n->lock);
+            run_text_printf(sb, "wait %s (releases %s)", on, n->lock);
         else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(sb, "wait %s: timed out, re-acquired %s", on, n->lock);
+            run_text_printf(sb, "wait %s: timed out, re-acquired %s", on,
+                            n->lock);
         else
-            sb_printf(sb, "wait %s: notified, re-acquired %s", on, n->lock);
+            run_text_printf(sb, "wait %s: notified, re-acquired %s", on,
+                            n->lock);
         break;
     case RL_OP_NOTIFY:
         if (r->arg == 0)
-            sb_printf(sb, "notify %s (no waiter)", on);
+            run_text_printf(sb, "notify %s (no waiter)", on);
         else
-            sb_printf(sb, "notify %s (wakes %s)", on, n->other);
+            run_text_printf(sb, "notify %s (wakes %s)", on, n->other);
         break;
     case RL_OP_NOTIFY_ALL:
-        sb_printf(sb, "notify_all %s (wakes %ld)", on, r->arg);
+        run_text_printf(sb, "notify_all %s (wakes %ld)", on, r->arg);
         break;
     case RL_OP_SET:
-        sb_printf(sb, "set %s (wakes %ld)", on, r->arg);
+        run_text_printf(sb, "set %s (wakes %ld)", on, r->arg);
         break;
     case RL_OP_CLEAR:
-        sb_printf(sb, "clear %s", on);
+        run_text_printf(sb, "clear %s", on);
         break;
     case RL_OP_IS_SET:
-        sb_printf(sb, "is_set %s -> %s", on, r->after ? "true" : "false");
+        run_text_printf(sb, "is_set %s -> %s", on, r->after ? "true" : "false");
         break;
     case RL_OP_EVENT_WAIT:
         if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "wait %s: blocked (not set)", on);
+            run_text_printf(sb, "wait %s: blocked (not set)", on);
         else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(sb, "wait %s: timed out", on);
+            run_text_printf(sb, "wait %s: timed out", on);
         else if (r->result == RL_RES_WOKE)
-            sb_printf(sb, "wait %s: set, wakes", on);
+            run_text_printf(sb, "wait %s: set, wakes", on);
         else
-            sb_printf(sb, "wait %s (already set)", on);
+            run_text_printf(sb, "wait %s (already set)", on);
         break;
     case RL_OP_BARRIER:
         if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "wait %s: arrived %ld of %ld, blocked", on,
-                      r->after + 1, n->limit);
+            run_text_printf(sb, "wait %s: arrived %ld of %ld, blocked", on,
+                            r->after + 1, n->limit);
         else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(sb, "wait %s: timed out, barrier broken", on);
+            run_text_printf(sb, "wait %s: timed out, barrier broken", on);
         else if (r->result == RL_RES_WOKE)
-            sb_printf(sb, "wait %s: released (index %ld)", on, r->after);
+            run_text_printf(sb, "wait %s: released (index %ld)", on, r->after);
         else
-            sb_printf(sb, "wait %s: arrived %ld of %ld, releases all", on,
-                      r->after + 1, n->limit);
+            run_text_printf(sb, "wait %s: arrived %ld of %ld, releases all", on,
+                            r->after + 1, n->limit);
         break;
     case RL_OP_JOIN:
         if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "join %s: blocked", n->other);
+            run_text_printf(sb, "join %s: blocked", n->other);
         else
-            sb_printf(sb, "join %s", n->other);
+            run_text_printf(sb, "join %s", n->other);
         break;
     case RL_OP_YIELD:
-        sb_printf(sb, "yield");
+        run_text_printf(sb, "yield");
         break;
     case RL_OP_SLEEP:
         if (r->result == RL_RES_WOKE)
-            sb_printf(sb, "wake up (t=%ld ms)", r->after);
+            run_text_printf(sb, "wake up (t=%ld ms)", r->after);
         else
-            sb_printf(sb, "sleep %ld ms", r->arg);
+            run_text_printf(sb, "sleep %ld ms", r->arg);
         break;
     case RL_OP_FAIL:
-        sb_printf(sb, "check failed: %s", n->check);
+        run_text_printf(sb, "check failed: %s", n->check);
         break;
     case RL_OP_SPAWN:
-        sb_printf(sb, "start %s", n->other);
+        run_text_printf(sb, "start %s", n->other);
         break;
     case RL_OP_ATOMIC_LOAD:
-        sb_printf(sb, "atomic load %s -> %ld", on, r->after);
+        run_text_printf(sb, "atomic load %s -> %ld", on, r->after);
         break;
     case RL_OP_ATOMIC_STORE:
-        sb_printf(sb, "atomic store %s <- %ld", on, r->after);
+        run_text_printf(sb, "atomic store %s <- %ld", on, r->after);
         break;
     case RL_OP_FETCH_SUB:
     case RL_OP_FETCH_AND:
     case RL_OP_FETCH_OR:
     case RL_OP_FETCH_XOR:
     case RL_OP_EXCHANGE:
-        sb_printf(sb, "%s %s %ld: %ld -> %ld", rl_op_name(r->op), on, r->arg,
-                  r->before, r->after);
+        run_text_printf(sb, "%s %s %ld: %ld -> %ld", rl_op_name(r->op), on,
+                        r->arg, r->before, r->after);
         break;
     case RL_OP_CAS:
         if (r->result == RL_RES_OK)
-            sb_printf(sb, "compare_exchange %s: %ld -> %ld", on, r->before,
-                      r->after);
+            run_text_printf(sb, "compare_exchange %s: %ld -> %ld", on,
+                            r->before, r->after);
         else
-            sb_printf(sb, "compare_exchange %s: failed (found %ld)", on,
-                      r->before);
+            run_text_printf(sb, "compare_exchange %s: failed (found %ld)", on,
+                            r->before);
         break;
     case RL_OP_READ_ACQUIRE: /* on a rwlock: px_lock_text above */
-        sb_printf(sb, "rdlock %s", on);
+        run_text_printf(sb, "rdlock %s", on);
         break;
     case RL_OP_SEM_VALUE:
-        sb_printf(sb, "sem_getvalue %s -> %ld", on, r->after);
+        run_text_printf(sb, "sem_getvalue %s -> %ld", on, r->after);
         break;
     case RL_OP_ONCE:
         if (r->arg == 1)
-            sb_printf(sb, "once %s: routine done", on);
+            run_text_printf(sb, "once %s: routine done", on);
         else if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "once %s: blocked (%s runs the routine)", on,
-                      n->other);
+            run_text_printf(sb, "once %s: blocked (%s runs the routine)", on,
+                            n->other);
         else if (r->after == 1)
-            sb_printf(sb, "once %s: runs the routine", on);
+            run_text_printf(sb, "once %s: runs the routine", on);
         else
-            sb_printf(sb, "once %s: already done", on);
+            run_text_printf(sb, "once %s: already done", on);
         break;
     case RL_OP_EXIT:
-        sb_printf(sb, "exit(%ld)", r->arg);
+        run_text_printf(sb, "exit(%ld)", r->arg);
         break;
     case RL_OP_ASSERT:
-        sb_printf(sb, "assertion failed: %s",
-                  n->text ? n->text : "?");
+        run_text_printf(sb, "assertion failed: %s", n->text ? n->text : "?");
         break;
     case RL_OP_CRASH:
-        sb_printf(sb, "crash: %s", signal_name((int)r->arg));
+        run_text_printf(sb, "crash: %s", signal_name((int)r->arg));
         break;
     case RL_OP_OUTPUT:
-        sb_printf(sb, "output ");
+        run_text_printf(sb, "output ");
         text_quoted(sb, n->text);
         break;
     default:
-        sb_printf(sb, "?");
+        run_text_printf(sb, "?");
     }
 }
 
 /* The shorter forms of r for a narrow lane: medium ("counter<-42") or
  * short ("<-42"). */
-static void format_brief(struct sbuf *sb, const struct rl_record *r,
+static void format_brief(struct run_text_buf *sb, const struct rl_record *r,
                          const struct rl_record_names *n, bool shrt)
 {
     const char *o = n->obj;
@@ -750,89 +757,89 @@ static void format_brief(struct sbuf *sb, const struct rl_record *r,
 
     switch ((enum rl_op)r->op) {
     case RL_OP_START:
-        sb_printf(sb, "%s", shrt ? "go" : "start");
+        run_text_printf(sb, "%s", shrt ? "go" : "start");
         break;
     case RL_OP_FINISH:
-        sb_printf(sb, "%s", shrt ? "end" : "done");
+        run_text_printf(sb, "%s", shrt ? "end" : "done");
         break;
     case RL_OP_LOAD:
     case RL_OP_ATOMIC_LOAD:
-        sb_printf(sb, "%s->%ld", shrt ? "" : o, r->after);
+        run_text_printf(sb, "%s->%ld", shrt ? "" : o, r->after);
         break;
     case RL_OP_STORE:
-        sb_printf(sb, "%s<-%ld", shrt ? "" : o, r->arg);
+        run_text_printf(sb, "%s<-%ld", shrt ? "" : o, r->arg);
         break;
     case RL_OP_FETCH_ADD: /* "active-=1", not "active+=-1" */
         if (shrt)
-            sb_printf(sb, "%+ld", r->arg);
+            run_text_printf(sb, "%+ld", r->arg);
         else
-            sb_printf(sb, "%s%s=%ld", o, r->arg < 0 ? "-" : "+",
-                      r->arg < 0 ? -r->arg : r->arg);
+            run_text_printf(sb, "%s%s=%ld", o, r->arg < 0 ? "-" : "+",
+                            r->arg < 0 ? -r->arg : r->arg);
         break;
     case RL_OP_ACQUIRE:
         if (shrt)
-            sb_printf(sb, "%s", o);
+            run_text_printf(sb, "%s", o);
         else
-            sb_printf(sb, "%s %s",
-                      r->result == RL_RES_BLOCKED ? "blocked on" : "acquire",
-                      o);
+            run_text_printf(
+                sb, "%s %s",
+                r->result == RL_RES_BLOCKED ? "blocked on" : "acquire", o);
         break;
     case RL_OP_RELEASE:
-        sb_printf(sb, "%s%s", shrt ? "" : "rel ", o);
+        run_text_printf(sb, "%s%s", shrt ? "" : "rel ", o);
         break;
     case RL_OP_WAIT:
         if (shrt)
-            sb_printf(sb, "%s", o);
+            run_text_printf(sb, "%s", o);
         else
-            sb_printf(sb, "%s %s", woke ? "woke" : "wait", o);
+            run_text_printf(sb, "%s %s", woke ? "woke" : "wait", o);
         break;
     case RL_OP_NOTIFY:
-        sb_printf(sb, "%s %s", shrt ? "n" : "notify", o);
+        run_text_printf(sb, "%s %s", shrt ? "n" : "notify", o);
         break;
     case RL_OP_NOTIFY_ALL:
-        sb_printf(sb, "%s %s", shrt ? "na" : "notify_all", o);
+        run_text_printf(sb, "%s %s", shrt ? "na" : "notify_all", o);
         break;
     case RL_OP_SET:
-        sb_printf(sb, "%s%s", shrt ? "" : "set ", o);
+        run_text_printf(sb, "%s%s", shrt ? "" : "set ", o);
         break;
     case RL_OP_CLEAR:
-        sb_printf(sb, "%s%s", shrt ? "" : "clear ", o);
+        run_text_printf(sb, "%s%s", shrt ? "" : "clear ", o);
         break;
     case RL_OP_IS_SET:
         if (shrt)
-            sb_printf(sb, "%s", r->after ? "yes" : "no");
+            run_text_printf(sb, "%s", r->after ? "yes" : "no");
         else
-            sb_printf(sb, "%s? %s", o, r->after ? "yes" : "no");
+            run_text_printf(sb, "%s? %s", o, r->after ? "yes" : "no");
         break;
     case RL_OP_EVENT_WAIT:
-        sb_printf(sb, "%s%s", shrt ? "" : "wait ", o);
+        run_text_printf(sb, "%s%s", shrt ? "" : "wait ", o);
         break;
     case RL_OP_BARRIER:
         if (shrt)
-            sb_printf(sb, "%s", o);
+            run_text_printf(sb, "%s", o);
         else
-            sb_printf(sb, "%s #%ld", o, r->after);
+            run_text_printf(sb, "%s #%ld", o, r->after);
         break;
     case RL_OP_JOIN:
-        sb_printf(sb, "%s%s", shrt ? "" : "join ", n->other);
+        run_text_printf(sb, "%s%s", shrt ? "" : "join ", n->other);
         break;
     case RL_OP_YIELD:
-        sb_printf(sb, "%s", shrt ? "y" : "yield");
+        run_text_printf(sb, "%s", shrt ? "y" : "yield");
         break;
     case RL_OP_SLEEP:
-        sb_printf(sb, "%s%ld", shrt ? "z" : "sleep ", r->arg);
+        run_text_printf(sb, "%s%ld", shrt ? "z" : "sleep ", r->arg);
         break;
     case RL_OP_FAIL:
-        sb_printf(sb, "%s", shrt ? "FAIL" : "check failed");
+        run_text_printf(sb, "%s", shrt ? "FAIL" : "check failed");
         break;
     case RL_OP_SPAWN:
-        sb_printf(sb, "%s%s", shrt ? ">" : "start ", n->other);
+        run_text_printf(sb, "%s%s", shrt ? ">" : "start ", n->other);
         break;
     case RL_OP_OUTPUT:
-        sb_printf(sb, "%s", shrt ? "out" : "output");
+        run_text_printf(sb, "%s", shrt ? "out" : "output");
         break;
     case RL_OP_ATOMIC_STORE:
-        sb_printf(sb, "%s<-%ld", shrt ? "" : o, r->after);
+        run_text_printf(sb, "%s<-%ld", shrt ? "" : o, r->after);
         break;
     case RL_OP_FETCH_SUB:
     case RL_OP_FETCH_AND:
@@ -841,38 +848,38 @@ static void format_brief(struct sbuf *sb, const struct rl_record *r,
     case RL_OP_EXCHANGE:
     case RL_OP_CAS:
         if (shrt)
-            sb_printf(sb, "->%ld", r->after);
+            run_text_printf(sb, "->%ld", r->after);
         else
-            sb_printf(sb, "%s %ld->%ld", o, r->before, r->after);
+            run_text_printf(sb, "%s %ld->%ld", o, r->before, r->after);
         break;
     case RL_OP_READ_ACQUIRE:
-        sb_printf(sb, "%s%s", shrt ? "" : "rdlock ", o);
+        run_text_printf(sb, "%s%s", shrt ? "" : "rdlock ", o);
         break;
     case RL_OP_SEM_VALUE:
-        sb_printf(sb, "%s%s=%ld", shrt ? "" : "value ", shrt ? "" : o,
-                  r->after);
+        run_text_printf(sb, "%s%s=%ld", shrt ? "" : "value ", shrt ? "" : o,
+                        r->after);
         break;
     case RL_OP_ONCE:
-        sb_printf(sb, "%s%s", shrt ? "" : "once ", o);
+        run_text_printf(sb, "%s%s", shrt ? "" : "once ", o);
         break;
     case RL_OP_EXIT:
-        sb_printf(sb, "exit(%ld)", r->arg);
+        run_text_printf(sb, "exit(%ld)", r->arg);
         break;
     case RL_OP_ASSERT:
-        sb_printf(sb, "%s", shrt ? "ASSERT" : "assert failed");
+        run_text_printf(sb, "%s", shrt ? "ASSERT" : "assert failed");
         break;
     case RL_OP_CRASH:
-        sb_printf(sb, "%s", shrt ? "CRASH" : "crash");
+        run_text_printf(sb, "%s", shrt ? "CRASH" : "crash");
         break;
     default:
         if (shrt)
-            sb_printf(sb, "?");
+            run_text_printf(sb, "?");
         else
-            sb_printf(sb, "op %d", r->op);
+            run_text_printf(sb, "op %d", r->op);
         break;
     }
     if (!shrt && r->result == RL_RES_ERROR && r->op != RL_OP_FAIL)
-        sb_printf(sb, ": error");
+        run_text_printf(sb, ": error");
 }
 
 /* Record r in the form asked for, with the names n (see run.h). */
@@ -880,7 +887,7 @@ size_t rl_record_format(const struct rl_record *r,
                         const struct rl_record_names *n,
                         enum rl_text_form form, char *buf, size_t len)
 {
-    struct sbuf sb = {buf, len, 0};
+    struct run_text_buf sb = {buf, len, 0};
 
     if (len)
         buf[0] = '\0';
