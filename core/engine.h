@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * engine.h - the engine's internal data model, shared by run.c and
- * run_text.c (lifecycle, records, checks, inspection, texts), api.c (the
- * student API entry points), queue.c (Queue, built from the API), sim.c +
- * sim_prims.c (the deterministic fiber backend, see sim_impl.h) and os.c +
- * os_*.c (the pthread backend, see os_impl.h). Front ends never include
- * this file; they use run.h.
+ * engine.h - the engine's internal data model, shared by run.c,
+ * run_text.c and run_text_record.c (lifecycle, records, checks,
+ * inspection, texts), api.c (the student API entry points), queue.c
+ * (Queue, built from the API), sim.c + sim_prims.c (the deterministic
+ * fiber backend, see sim_impl.h) and os.c + os_*.c (the pthread backend,
+ * see os_impl.h). Front ends never include this file; they use run.h.
  *
  * Every synchronization object is one struct rl_obj whatever its kind; the
  * student-facing types (rl_lock, rl_sem, ...) are that struct under another

@@ -7,8 +7,11 @@
  * but for the student API (api.c), which calls the inline hot calls at the
  * end of this file directly on an os run.
  *
- *   os.c          run lifecycle, the start gate and CPU spreading, the
- *                 watchdog and wall-clock guard, pthread helpers, rl_os_ops
+ *   os.c          run lifecycle (the state of a run, its objects and its
+ *                 threads), the watchdog and wall-clock guard, the
+ *                 graveyard of abandoned runs, rl_os_ops
+ *   os_thread.c   the lab threads: creation, the start gate and CPU
+ *                 spreading, a thread's life; the pthread helpers
  *   os_record.c   per-thread record rings and their merge into the run
  *   os_block.c    what the watchdog and the display see of blocked threads
  *   os_lock.c     Lock, RLock and Condition (which waits on its lock)
@@ -222,7 +225,7 @@ struct os_gate {
 };
 
 /* The calling OS thread's lab thread state, NULL outside lab threads; set
- * once by os_thread_main (os.c). */
+ * once by os_thread_main (os_thread.c). */
 extern _Thread_local struct os_thread *os_me;
 
 /* End the calling lab thread: its run is being stopped. The thread exits
@@ -267,7 +270,7 @@ static inline int os_tid(const struct os_thread *ot)
     return ot ? ot->t->id : -1;
 }
 
-/* ---- os.c: helpers ------------------------------------------------------ */
+/* ---- os_thread.c: helpers ----------------------------------------------- */
 
 /* Each aborts (os_check) on an error that cannot happen in a correct
  * backend; timed waits take a CLOCK_REALTIME deadline (os_deadline). */
@@ -280,6 +283,18 @@ int os_sem_take(sem_t *sem, long ms);
 void os_sem_post(sem_t *sem);
 bool os_cond_sleep(pthread_cond_t *cv, pthread_mutex_t *mu,
                    const struct timespec *dl);
+
+/* ---- os_thread.c: the lab threads, for rl_os_ops (os.c) ----------------- */
+
+/* The calling lab thread, NULL outside lab threads. */
+struct rl_thread *os_self(void);
+/* Create every lab thread of run, then open the gate (the driving thread;
+ * nothing if already started). -1 with a message in err if a thread
+ * cannot be created (the others then end at once). */
+int os_start(struct rl_run *run, char *err, size_t errlen);
+/* A running lab thread self starts thread t (see struct rl_backend_ops):
+ * its pthread starts at once, through the gate that is already open. */
+void os_spawn(struct rl_thread *self, struct rl_thread *t);
 
 /* ---- os_record.c -------------------------------------------------------- */
 

@@ -3,7 +3,7 @@
  * run.c - the life of a run, independent of the backend: creation and the
  * program's setup, the record ring, checks and the verdict, and inspection
  * for front ends. The texts that explain a run (records, deadlocks, names)
- * are in run_text.c.
+ * are in run_text.c and run_text_record.c.
  *
  * A run owns an arena: the lab's objects, threads and state are allocated
  * from it and freed together, so labs and student code never free.

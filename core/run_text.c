@@ -1,26 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * run_text.c - the texts that explain a run, for any front end: names of
- * statuses, ends, object kinds and operations; each record in the course
- * vocabulary, the one renderer of every front end: the full line
- * ("acquire L: blocked (held by T0)") that the CLI prints and the TUI's
- * wide lanes show, and the medium and short forms of narrow lanes, from
- * one table of operations (class and symbol) and one function
- * (rl_record_format); and why a run
- * ended, with, for a deadlock, what each thread holds and waits for and the
- * wait-for cycle that closes it.
+ * statuses, ends, object kinds and operations; and why a run ended, with,
+ * for a deadlock, what each thread holds and waits for and the wait-for
+ * cycle that closes it. Each record in words is run_text_record.c's; the
+ * string builder both write with is here (run_text_impl.h).
  *
  * The names are static strings. The other texts read a run and write into
  * a caller's buffer: no allocation, never more than the buffer holds, and
  * the return value is the length the whole text needs, as with snprintf.
  */
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "engine.h"
 #include "posix.h"
+#include "run_text_impl.h"
 
 /* ---- names --------------------------------------------------------------- */
 
@@ -103,17 +98,8 @@ const char *rl_op_name(enum rl_op op)
 
 /* ---- a string builder ---------------------------------------------------- */
 
-/* A small append-only string builder over a caller's buffer. */
-struct sbuf {
-    char *buf;
-    size_t len, used;
-};
-
 /* Append to sb; past the end of the buffer, only count. */
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sbuf *sb, const char *fmt, ...)
+void run_text_printf(struct run_text_buf *sb, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -125,7 +111,7 @@ static void sb_printf(struct sbuf *sb, const char *fmt, ...)
 }
 
 /* The name of thread tid, or "?" if there is none. */
-static const char *tname(const struct rl_run *run, int tid)
+const char *run_text_thread_name(const struct rl_run *run, int tid)
 {
     if (tid >= 0 && tid < run->nthreads)
         return run->threads[tid]->name;
@@ -136,20 +122,21 @@ static const char *tname(const struct rl_run *run, int tid)
 
 /* What thread t waits for, with who holds it. */
 static void describe_wait(const struct rl_run *run, const struct rl_thread *t,
-                          struct sbuf *sb)
+                          struct run_text_buf *sb)
 {
     struct rl_thread_view v;
     rl_run_thread(run, t->id, &v);
     if (v.state == RL_T_SLEEPING) {
-        sb_printf(sb, "sleeps");
+        run_text_printf(sb, "sleeps");
         return;
     }
     if (v.waiting_on <= -2) {
-        sb_printf(sb, "waits to join %s", tname(run, -2 - v.waiting_on));
+        run_text_printf(sb, "waits to join %s",
+                        run_text_thread_name(run, -2 - v.waiting_on));
         return;
     }
     if (v.waiting_on < 0) {
-        sb_printf(sb, "waits");
+        run_text_printf(sb, "waits");
         return;
     }
     const struct rl_obj *o = run->objs[v.waiting_on];
@@ -160,37 +147,38 @@ static void describe_wait(const struct rl_run *run, const struct rl_thread *t,
     case RL_OBJ_SPINLOCK:
     case RL_OBJ_RWLOCK:
         if (v.holder >= 0)
-            sb_printf(sb, "waits for %s (held by %s)", o->name,
-                      tname(run, v.holder));
+            run_text_printf(sb, "waits for %s (held by %s)", o->name,
+                            run_text_thread_name(run, v.holder));
         else
-            sb_printf(sb, "waits for %s (free)", o->name);
+            run_text_printf(sb, "waits for %s (free)", o->name);
         break;
     case RL_OBJ_SEMAPHORE:
     case RL_OBJ_BOUNDED_SEMAPHORE:
-        sb_printf(sb, "waits for %s (count 0", o->name);
+        run_text_printf(sb, "waits for %s (count 0", o->name);
         for (int i = 0; i < o->nhold; i++)
-            sb_printf(sb, "%s%s", i ? ", " : "; held by ",
-                      tname(run, o->hold[i]));
-        sb_printf(sb, ")");
+            run_text_printf(sb, "%s%s", i ? ", " : "; held by ",
+                            run_text_thread_name(run, o->hold[i]));
+        run_text_printf(sb, ")");
         break;
     case RL_OBJ_CONDITION:
-        sb_printf(sb, "waits for a %s on %s", o->posix ? "signal" : "notify",
-                  o->name);
+        run_text_printf(sb, "waits for a %s on %s",
+                        o->posix ? "signal" : "notify", o->name);
         break;
     case RL_OBJ_EVENT:
-        sb_printf(sb, "waits for %s to be set", o->name);
+        run_text_printf(sb, "waits for %s to be set", o->name);
         break;
     case RL_OBJ_BARRIER:
-        sb_printf(sb, "waits at %s (%ld of %ld arrived)", o->name,
-                  atomic_load(&o->value), o->limit);
+        run_text_printf(sb, "waits at %s (%ld of %ld arrived)", o->name,
+                        atomic_load(&o->value), o->limit);
         break;
     default:
-        sb_printf(sb, "waits on %s", o->name);
+        run_text_printf(sb, "waits on %s", o->name);
     }
 }
 
 /* The locks thread tid holds, as "holds A, B" (empty if none). */
-static void describe_holds(const struct rl_run *run, int tid, struct sbuf *sb)
+static void describe_holds(const struct rl_run *run, int tid,
+                           struct run_text_buf *sb)
 {
     int n = 0;
     for (int i = 0; i < run->nobjs; i++) {
@@ -205,15 +193,16 @@ static void describe_holds(const struct rl_run *run, int tid, struct sbuf *sb)
             for (int k = 0; k < o->nhold; k++)
                 held = held || o->hold[k] == tid;
         if (held)
-            sb_printf(sb, "%s%s", n++ ? ", " : "holds ", o->name);
+            run_text_printf(sb, "%s%s", n++ ? ", " : "holds ", o->name);
     }
     if (n)
-        sb_printf(sb, ", ");
+        run_text_printf(sb, ", ");
 }
 
 /* Follow wait-for edges (thread -> holder) from start; if they return to a
  * thread already seen, write the cycle. */
-static bool find_cycle(const struct rl_run *run, int start, struct sbuf *sb)
+static bool find_cycle(const struct rl_run *run, int start,
+                       struct run_text_buf *sb)
 {
     int seen[RL_MAX_THREADS];
     int n = 0;
@@ -221,10 +210,11 @@ static bool find_cycle(const struct rl_run *run, int start, struct sbuf *sb)
     while (t >= 0 && n < RL_MAX_THREADS) {
         for (int i = 0; i < n; i++) {
             if (seen[i] == t) {
-                sb_printf(sb, "wait-for cycle: ");
+                run_text_printf(sb, "wait-for cycle: ");
                 for (int k = i; k < n; k++)
-                    sb_printf(sb, "%s -> ", tname(run, seen[k]));
-                sb_printf(sb, "%s", tname(run, t));
+                    run_text_printf(sb, "%s -> ",
+                                    run_text_thread_name(run, seen[k]));
+                run_text_printf(sb, "%s", run_text_thread_name(run, t));
                 return true;
             }
         }
@@ -241,7 +231,7 @@ static bool find_cycle(const struct rl_run *run, int start, struct sbuf *sb)
 /* Why the run ended (see run.h); empty while running or when done. */
 size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
 {
-    struct sbuf sb = {buf, len, 0};
+    struct run_text_buf sb = {buf, len, 0};
     if (len)
         buf[0] = '\0';
     switch (run->end) {
@@ -254,14 +244,14 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
             const struct rl_thread *t = run->threads[i];
             if (atomic_load(&t->state) == RL_T_DONE)
                 continue;
-            sb_printf(&sb, "%s%s ", first ? "" : "; ", t->name);
+            run_text_printf(&sb, "%s%s ", first ? "" : "; ", t->name);
             describe_holds(run, t->id, &sb);
             describe_wait(run, t, &sb);
             first = false;
         }
         for (int i = 0; i < run->nthreads; i++) {
-            struct sbuf cyc = sb;
-            sb_printf(&cyc, "\n");
+            struct run_text_buf cyc = sb;
+            run_text_printf(&cyc, "\n");
             if (atomic_load(&run->threads[i]->state) != RL_T_DONE &&
                 find_cycle(run, i, &cyc)) {
                 sb = cyc;
@@ -282,611 +272,8 @@ size_t rl_run_end_text(const struct rl_run *run, char *buf, size_t len)
     case RL_END_CRASH:
     case RL_END_PROTOCOL:
     case RL_END_INCOMPLETE:
-        sb_printf(&sb, "%s", run->end_msg);
+        run_text_printf(&sb, "%s", run->end_msg);
         break;
     }
-    return sb.used;
-}
-
-/* ---- one line per record ------------------------------------------------- */
-
-/* What each operation is (its symbol and class, for the TUI's lanes). */
-static const struct {
-    enum rl_op_class cls;
-    char sym;
-} op_table[RL_OP__COUNT] = {
-    [RL_OP_START] = {RL_CLASS_LIFE, '>'},
-    [RL_OP_FINISH] = {RL_CLASS_LIFE, '.'},
-    [RL_OP_LOAD] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_STORE] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_FETCH_ADD] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_ACQUIRE] = {RL_CLASS_ACQUIRE, '+'},
-    [RL_OP_RELEASE] = {RL_CLASS_RELEASE, '-'},
-    [RL_OP_WAIT] = {RL_CLASS_ACQUIRE, '+'},
-    [RL_OP_NOTIFY] = {RL_CLASS_SIGNAL, '*'},
-    [RL_OP_NOTIFY_ALL] = {RL_CLASS_SIGNAL, '*'},
-    [RL_OP_SET] = {RL_CLASS_SIGNAL, '*'},
-    [RL_OP_CLEAR] = {RL_CLASS_SIGNAL, '*'},
-    [RL_OP_IS_SET] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_EVENT_WAIT] = {RL_CLASS_ACQUIRE, '+'},
-    [RL_OP_BARRIER] = {RL_CLASS_SIGNAL, '*'},
-    [RL_OP_JOIN] = {RL_CLASS_ACQUIRE, '+'},
-    [RL_OP_YIELD] = {RL_CLASS_NORMAL, ' '},
-    [RL_OP_SLEEP] = {RL_CLASS_NORMAL, ' '},
-    [RL_OP_FAIL] = {RL_CLASS_FAIL, '!'},
-    [RL_OP_SPAWN] = {RL_CLASS_LIFE, '>'},
-    [RL_OP_OUTPUT] = {RL_CLASS_NORMAL, ' '},
-    [RL_OP_ATOMIC_LOAD] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_ATOMIC_STORE] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_FETCH_SUB] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_FETCH_AND] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_FETCH_OR] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_FETCH_XOR] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_EXCHANGE] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_CAS] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_READ_ACQUIRE] = {RL_CLASS_ACQUIRE, '+'},
-    [RL_OP_SEM_VALUE] = {RL_CLASS_VALUE, ' '},
-    [RL_OP_ONCE] = {RL_CLASS_ACQUIRE, '+'},
-    [RL_OP_EXIT] = {RL_CLASS_LIFE, '.'},
-    [RL_OP_ASSERT] = {RL_CLASS_FAIL, '!'},
-    [RL_OP_CRASH] = {RL_CLASS_FAIL, '!'},
-};
-
-/* The class of record r: its result's when that says more (an error, a
- * block, a timeout), else its operation's. */
-enum rl_op_class rl_record_class(const struct rl_record *r)
-{
-    if (r->result == RL_RES_ERROR)
-        return RL_CLASS_ERROR;
-    if (r->result == RL_RES_BLOCKED || r->result == RL_RES_TIMEOUT)
-        return RL_CLASS_BLOCKED;
-    return r->op < RL_OP__COUNT ? op_table[r->op].cls : RL_CLASS_NORMAL;
-}
-
-/* The one-character symbol of record r, which says what its colour says. */
-char rl_record_symbol(const struct rl_record *r)
-{
-    if (r->result == RL_RES_ERROR)
-        return '!';
-    if (r->result == RL_RES_BLOCKED)
-        return '#';
-    if (r->result == RL_RES_TIMEOUT)
-        return '?';
-    return r->op < RL_OP__COUNT ? op_table[r->op].sym : ' ';
-}
-
-/* The names record r refers to, read from run. */
-static void record_names(const struct rl_run *run, const struct rl_record *r,
-                         struct rl_record_names *n)
-{
-    const struct rl_obj *o =
-        (r->obj >= 0 && r->obj < run->nobjs) ? run->objs[r->obj] : NULL;
-
-    memset(n, 0, sizeof *n);
-    n->obj = o ? o->name : "?";
-    n->kind = o ? o->kind : RL_OBJ_VAR;
-    n->known = o != NULL;
-    n->lock = o && o->lock ? o->lock->name : "?";
-    n->limit = o ? o->limit : 0;
-    n->other = tname(run, r->other);
-    n->check = r->op == RL_OP_FAIL && r->arg >= 0 && r->arg < run->nchecks
-                   ? run->checks[r->arg].name
-                   : "?";
-    n->posix = o && o->posix;
-    n->text = r->op == RL_OP_OUTPUT || r->op == RL_OP_ASSERT
-                  ? rl_run_text(run, r->arg)
-                  : NULL;
-}
-
-/* One line for record r in the course vocabulary (see run.h). */
-size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
-                      char *buf, size_t len)
-{
-    struct rl_record_names n;
-
-    record_names(run, r, &n);
-    return rl_record_format(r, &n, RL_TEXT_FULL, buf, len);
-}
-
-/* "SIGSEGV" for the signals a crash reports. */
-static const char *signal_name(int sig)
-{
-    switch (sig) {
-    case SIGSEGV:
-        return "SIGSEGV";
-    case SIGBUS:
-        return "SIGBUS";
-    case SIGFPE:
-        return "SIGFPE";
-    case SIGILL:
-        return "SIGILL";
-    case SIGABRT:
-        return "SIGABRT";
-    case SIGTRAP:
-        return "SIGTRAP";
-    default:
-        return "signal";
-    }
-}
-
-/* Append text in double quotes, with C escapes for the quote, the
- * backslash and control characters, cut after 60 characters. */
-static void text_quoted(struct sbuf *sb, const char *text)
-{
-    if (!text) {
-        sb_printf(sb, "?");
-        return;
-    }
-    sb_printf(sb, "\"");
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++, n++) {
-        if (n == 60) {
-            sb_printf(sb, "...");
-            break;
-        }
-        if (*p == '\n')
-            sb_printf(sb, "\\n");
-        else if (*p == '\t')
-            sb_printf(sb, "\\t");
-        else if (*p == '"' || *p == '\\')
-            sb_printf(sb, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            sb_printf(sb, "\\x%02x", *p);
-        else
-            sb_printf(sb, "%c", *p);
-    }
-    sb_printf(sb, "\"");
-}
-
-/* The POSIX words for a lock, unlock, rdlock or wrlock of mutex, spinlock
- * or rwlock o: "lock m: blocked (held by T0)", "unlock m, wakes T1". */
-static void px_lock_text(const struct rl_record *r,
-                         const struct rl_record_names *n, struct sbuf *sb)
-{
-    bool rw = n->kind == RL_OBJ_RWLOCK;
-    const char *verb = r->op == RL_OP_RELEASE        ? "unlock"
-                       : r->op == RL_OP_READ_ACQUIRE ? "rdlock"
-                       : rw                          ? "wrlock"
-                                                     : "lock";
-    const char *try = r->op != RL_OP_RELEASE && r->arg == 0 ? "try" : "";
-    sb_printf(sb, "%s%s %s", try, verb, n->obj);
-    if (r->op == RL_OP_RELEASE) {
-        if (n->kind == RL_OBJ_MUTEX && r->after > 0)
-            sb_printf(sb, " (depth %ld)", r->after);
-        if (r->other >= 0)
-            sb_printf(sb, ", wakes %s", n->other);
-        return;
-    }
-    switch ((enum rl_result)r->result) {
-    case RL_RES_BLOCKED:
-        sb_printf(sb, ": blocked (held by %s)", n->other);
-        break;
-    case RL_RES_TIMEOUT:
-        sb_printf(sb, ": %s", r->arg == 0 ? "busy" : "timed out");
-        break;
-    default:
-        if (n->kind == RL_OBJ_MUTEX && r->after > 1)
-            sb_printf(sb, " (depth %ld)", r->after);
-        if (r->result == RL_RES_WOKE)
-            sb_printf(sb, " after waiting");
-    }
-}
-
-/* POSIX words for a semaphore, condition variable or barrier of a plain C
- * program: "sem_wait s: blocked (count 0)", "cond_signal c (wakes T1)".
- * Returns false for anything else (the Python words apply). */
-static bool px_text(const struct rl_record *r,
-                    const struct rl_record_names *n, struct sbuf *sb)
-{
-    const char *on = n->obj;
-    const char *m = n->lock;
-    if (n->kind == RL_OBJ_SEMAPHORE && r->op == RL_OP_ACQUIRE) {
-        const char *verb = r->arg == 0  ? "sem_trywait"
-                           : r->arg > 0 ? "sem_timedwait"
-                                        : "sem_wait";
-        if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "%s %s: blocked (count 0)", verb, on);
-        else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(sb, "%s %s: %s", verb, on,
-                      r->arg == 0 ? "would block" : "timed out");
-        else
-            sb_printf(sb, "%s %s (%ld -> %ld)%s", verb, on, r->before, r->after,
-                      r->result == RL_RES_WOKE ? " after waiting" : "");
-        return true;
-    }
-    if (n->kind == RL_OBJ_SEMAPHORE && r->op == RL_OP_RELEASE) {
-        sb_printf(sb, "sem_post %s (%ld -> %ld)", on, r->before, r->after);
-        if (r->other >= 0)
-            sb_printf(sb, ", wakes %s", n->other);
-        return true;
-    }
-    if (n->kind == RL_OBJ_CONDITION && r->op == RL_OP_WAIT) {
-        if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "cond_wait %s (unlocks %s)", on, m);
-        else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(sb, "cond_wait %s: timed out, relocked %s", on, m);
-        else
-            sb_printf(sb, "cond_wait %s: signalled, relocked %s", on, m);
-        return true;
-    }
-    if (n->kind == RL_OBJ_CONDITION && r->op == RL_OP_NOTIFY) {
-        if (r->arg == 0)
-            sb_printf(sb, "cond_signal %s (no waiter)", on);
-        else
-            sb_printf(sb, "cond_signal %s (wakes %s)", on,
-                      n->other);
-        return true;
-    }
-    if (n->kind == RL_OBJ_CONDITION && r->op == RL_OP_NOTIFY_ALL) {
-        sb_printf(sb, "cond_broadcast %s (wakes %ld)", on, r->arg);
-        return true;
-    }
-    if (n->kind == RL_OBJ_BARRIER && r->op == RL_OP_BARRIER) {
-        if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "barrier_wait %s: arrived %ld of %ld, blocked", on,
-                      r->after + 1, n->limit);
-        else if (r->result == RL_RES_WOKE)
-            sb_printf(sb, "barrier_wait %s: released", on);
-        else
-            sb_printf(sb,
-                      "barrier_wait %s: arrived %ld of %ld, releases all "
-                      "(PTHREAD_BARRIER_SERIAL_THREAD)",
-                      on, r->after + 1, n->limit);
-        return true;
-    }
-    return false;
-}
-
-/* The full line of r (the CLI's event line, the TUI's wide lanes). */
-static void format_full(struct sbuf *sb, const struct rl_record *r,
-                        const struct rl_record_names *n)
-{
-    const char *on = n->obj;
-    bool sem = n->known && (n->kind == RL_OBJ_SEMAPHORE ||
-                            n->kind == RL_OBJ_BOUNDED_SEMAPHORE);
-    bool rlock = n->known && n->kind == RL_OBJ_RLOCK;
-    const char *verb =
-        r->op == RL_OP_ACQUIRE && r->arg == 0 ? "try-acquire" : "acquire";
-
-    if (r->result == RL_RES_ERROR) {
-        sb_printf(sb, "%s %s: error: %s", rl_op_name(r->op), on,
-                  rl_strerror((int)r->arg));
-        return;
-    }
-    if (n->known && n->posix && px_text(r, n, sb))
-        return;
-    if (n->known &&
-        (n->kind == RL_OBJ_MUTEX || n->kind == RL_OBJ_SPINLOCK ||
-         n->kind == RL_OBJ_RWLOCK) &&
-        (r->op == RL_OP_ACQUIRE || r->op == RL_OP_READ_ACQUIRE ||
-         r->op == RL_OP_RELEASE)) {
-        px_lock_text(r, n, sb);
-        return;
-    }
-    switch ((enum rl_op)r->op) {
-    case RL_OP_START:
-        sb_printf(sb, "start");
-        break;
-    case RL_OP_FINISH:
-        sb_printf(sb, "finish");
-        break;
-    case RL_OP_LOAD:
-        sb_printf(sb, "load %s -> %ld", on, r->after);
-        break;
-    case RL_OP_STORE:
-        sb_printf(sb, "store %s <- %ld", on, r->after);
-        break;
-    case RL_OP_FETCH_ADD:
-        sb_printf(sb, "fetch_add %s %+ld: %ld -> %ld", on, r->arg, r->before,
-                  r->after);
-        break;
-    case RL_OP_ACQUIRE:
-        if (r->result == RL_RES_BLOCKED) {
-            if (sem)
-                sb_printf(sb, "%s %s: blocked (count 0)", verb, on);
-            else
-                sb_printf(sb, "%s %s: blocked (held by %s)", verb, on,
-                          n->other);
-        } else if (r->result == RL_RES_TIMEOUT) {
-            sb_printf(sb, "%s %s: %s", verb, on,
-                      r->arg == 0 ? "not acquired" : "timed out");
-        } else {
-            sb_printf(sb, "%s %s", verb, on);
-            if (sem)
-                sb_printf(sb, " (%ld -> %ld)", r->before, r->after);
-            else if (rlock)
-                sb_printf(sb, " (depth %ld)", r->after);
-            if (r->result == RL_RES_WOKE)
-                sb_printf(sb, " after waiting");
-        }
-        break;
-    case RL_OP_RELEASE:
-        sb_printf(sb, "release %s", on);
-        if (sem)
-            sb_printf(sb, " (%ld -> %ld)", r->before, r->after);
-        else if (rlock)
-            sb_printf(sb, " (depth %ld)", r->after);
-        if (r->other >= 0)
-            sb_printf(sb, ", wakes %s", n->other);
-        break;
-    case RL_OP_WAIT:
-        if (n->known && (n->kind == RL_OBJ_LOCK || n->kind == RL_OBJ_RLOCK ||
-                         n->kind == RL_OBJ_MUTEX))
-            sb_printf(sb, "wait: re-acquire %s blocked (held by %s)", on,
-                      n->other);
-        else if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "wait %s (releases %s)", on, n->lock);
-        else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(sb, "wait %s: timed out, re-acquired %s", on, n->lock);
-        else
-            sb_printf(sb, "wait %s: notified, re-acquired %s", on, n->lock);
-        break;
-    case RL_OP_NOTIFY:
-        if (r->arg == 0)
-            sb_printf(sb, "notify %s (no waiter)", on);
-        else
-            sb_printf(sb, "notify %s (wakes %s)", on, n->other);
-        break;
-    case RL_OP_NOTIFY_ALL:
-        sb_printf(sb, "notify_all %s (wakes %ld)", on, r->arg);
-        break;
-    case RL_OP_SET:
-        sb_printf(sb, "set %s (wakes %ld)", on, r->arg);
-        break;
-    case RL_OP_CLEAR:
-        sb_printf(sb, "clear %s", on);
-        break;
-    case RL_OP_IS_SET:
-        sb_printf(sb, "is_set %s -> %s", on, r->after ? "true" : "false");
-        break;
-    case RL_OP_EVENT_WAIT:
-        if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "wait %s: blocked (not set)", on);
-        else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(sb, "wait %s: timed out", on);
-        else if (r->result == RL_RES_WOKE)
-            sb_printf(sb, "wait %s: set, wakes", on);
-        else
-            sb_printf(sb, "wait %s (already set)", on);
-        break;
-    case RL_OP_BARRIER:
-        if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "wait %s: arrived %ld of %ld, blocked", on,
-                      r->after + 1, n->limit);
-        else if (r->result == RL_RES_TIMEOUT)
-            sb_printf(sb, "wait %s: timed out, barrier broken", on);
-        else if (r->result == RL_RES_WOKE)
-            sb_printf(sb, "wait %s: released (index %ld)", on, r->after);
-        else
-            sb_printf(sb, "wait %s: arrived %ld of %ld, releases all", on,
-                      r->after + 1, n->limit);
-        break;
-    case RL_OP_JOIN:
-        if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "join %s: blocked", n->other);
-        else
-            sb_printf(sb, "join %s", n->other);
-        break;
-    case RL_OP_YIELD:
-        sb_printf(sb, "yield");
-        break;
-    case RL_OP_SLEEP:
-        if (r->result == RL_RES_WOKE)
-            sb_printf(sb, "wake up (t=%ld ms)", r->after);
-        else
-            sb_printf(sb, "sleep %ld ms", r->arg);
-        break;
-    case RL_OP_FAIL:
-        sb_printf(sb, "check failed: %s", n->check);
-        break;
-    case RL_OP_SPAWN:
-        sb_printf(sb, "start %s", n->other);
-        break;
-    case RL_OP_ATOMIC_LOAD:
-        sb_printf(sb, "atomic load %s -> %ld", on, r->after);
-        break;
-    case RL_OP_ATOMIC_STORE:
-        sb_printf(sb, "atomic store %s <- %ld", on, r->after);
-        break;
-    case RL_OP_FETCH_SUB:
-    case RL_OP_FETCH_AND:
-    case RL_OP_FETCH_OR:
-    case RL_OP_FETCH_XOR:
-    case RL_OP_EXCHANGE:
-        sb_printf(sb, "%s %s %ld: %ld -> %ld", rl_op_name(r->op), on, r->arg,
-                  r->before, r->after);
-        break;
-    case RL_OP_CAS:
-        if (r->result == RL_RES_OK)
-            sb_printf(sb, "compare_exchange %s: %ld -> %ld", on, r->before,
-                      r->after);
-        else
-            sb_printf(sb, "compare_exchange %s: failed (found %ld)", on,
-                      r->before);
-        break;
-    case RL_OP_READ_ACQUIRE: /* on a rwlock: px_lock_text above */
-        sb_printf(sb, "rdlock %s", on);
-        break;
-    case RL_OP_SEM_VALUE:
-        sb_printf(sb, "sem_getvalue %s -> %ld", on, r->after);
-        break;
-    case RL_OP_ONCE:
-        if (r->arg == 1)
-            sb_printf(sb, "once %s: routine done", on);
-        else if (r->result == RL_RES_BLOCKED)
-            sb_printf(sb, "once %s: blocked (%s runs the routine)", on,
-                      n->other);
-        else if (r->after == 1)
-            sb_printf(sb, "once %s: runs the routine", on);
-        else
-            sb_printf(sb, "once %s: already done", on);
-        break;
-    case RL_OP_EXIT:
-        sb_printf(sb, "exit(%ld)", r->arg);
-        break;
-    case RL_OP_ASSERT:
-        sb_printf(sb, "assertion failed: %s",
-                  n->text ? n->text : "?");
-        break;
-    case RL_OP_CRASH:
-        sb_printf(sb, "crash: %s", signal_name((int)r->arg));
-        break;
-    case RL_OP_OUTPUT:
-        sb_printf(sb, "output ");
-        text_quoted(sb, n->text);
-        break;
-    default:
-        sb_printf(sb, "?");
-    }
-}
-
-/* The shorter forms of r for a narrow lane: medium ("counter<-42") or
- * short ("<-42"). */
-static void format_brief(struct sbuf *sb, const struct rl_record *r,
-                         const struct rl_record_names *n, bool shrt)
-{
-    const char *o = n->obj;
-    bool woke = r->result == RL_RES_WOKE;
-
-    switch ((enum rl_op)r->op) {
-    case RL_OP_START:
-        sb_printf(sb, "%s", shrt ? "go" : "start");
-        break;
-    case RL_OP_FINISH:
-        sb_printf(sb, "%s", shrt ? "end" : "done");
-        break;
-    case RL_OP_LOAD:
-    case RL_OP_ATOMIC_LOAD:
-        sb_printf(sb, "%s->%ld", shrt ? "" : o, r->after);
-        break;
-    case RL_OP_STORE:
-        sb_printf(sb, "%s<-%ld", shrt ? "" : o, r->arg);
-        break;
-    case RL_OP_FETCH_ADD: /* "active-=1", not "active+=-1" */
-        if (shrt)
-            sb_printf(sb, "%+ld", r->arg);
-        else
-            sb_printf(sb, "%s%s=%ld", o, r->arg < 0 ? "-" : "+",
-                      r->arg < 0 ? -r->arg : r->arg);
-        break;
-    case RL_OP_ACQUIRE:
-        if (shrt)
-            sb_printf(sb, "%s", o);
-        else
-            sb_printf(sb, "%s %s",
-                      r->result == RL_RES_BLOCKED ? "blocked on" : "acquire",
-                      o);
-        break;
-    case RL_OP_RELEASE:
-        sb_printf(sb, "%s%s", shrt ? "" : "rel ", o);
-        break;
-    case RL_OP_WAIT:
-        if (shrt)
-            sb_printf(sb, "%s", o);
-        else
-            sb_printf(sb, "%s %s", woke ? "woke" : "wait", o);
-        break;
-    case RL_OP_NOTIFY:
-        sb_printf(sb, "%s %s", shrt ? "n" : "notify", o);
-        break;
-    case RL_OP_NOTIFY_ALL:
-        sb_printf(sb, "%s %s", shrt ? "na" : "notify_all", o);
-        break;
-    case RL_OP_SET:
-        sb_printf(sb, "%s%s", shrt ? "" : "set ", o);
-        break;
-    case RL_OP_CLEAR:
-        sb_printf(sb, "%s%s", shrt ? "" : "clear ", o);
-        break;
-    case RL_OP_IS_SET:
-        if (shrt)
-            sb_printf(sb, "%s", r->after ? "yes" : "no");
-        else
-            sb_printf(sb, "%s? %s", o, r->after ? "yes" : "no");
-        break;
-    case RL_OP_EVENT_WAIT:
-        sb_printf(sb, "%s%s", shrt ? "" : "wait ", o);
-        break;
-    case RL_OP_BARRIER:
-        if (shrt)
-            sb_printf(sb, "%s", o);
-        else
-            sb_printf(sb, "%s #%ld", o, r->after);
-        break;
-    case RL_OP_JOIN:
-        sb_printf(sb, "%s%s", shrt ? "" : "join ", n->other);
-        break;
-    case RL_OP_YIELD:
-        sb_printf(sb, "%s", shrt ? "y" : "yield");
-        break;
-    case RL_OP_SLEEP:
-        sb_printf(sb, "%s%ld", shrt ? "z" : "sleep ", r->arg);
-        break;
-    case RL_OP_FAIL:
-        sb_printf(sb, "%s", shrt ? "FAIL" : "check failed");
-        break;
-    case RL_OP_SPAWN:
-        sb_printf(sb, "%s%s", shrt ? ">" : "start ", n->other);
-        break;
-    case RL_OP_OUTPUT:
-        sb_printf(sb, "%s", shrt ? "out" : "output");
-        break;
-    case RL_OP_ATOMIC_STORE:
-        sb_printf(sb, "%s<-%ld", shrt ? "" : o, r->after);
-        break;
-    case RL_OP_FETCH_SUB:
-    case RL_OP_FETCH_AND:
-    case RL_OP_FETCH_OR:
-    case RL_OP_FETCH_XOR:
-    case RL_OP_EXCHANGE:
-    case RL_OP_CAS:
-        if (shrt)
-            sb_printf(sb, "->%ld", r->after);
-        else
-            sb_printf(sb, "%s %ld->%ld", o, r->before, r->after);
-        break;
-    case RL_OP_READ_ACQUIRE:
-        sb_printf(sb, "%s%s", shrt ? "" : "rdlock ", o);
-        break;
-    case RL_OP_SEM_VALUE:
-        sb_printf(sb, "%s%s=%ld", shrt ? "" : "value ", shrt ? "" : o,
-                  r->after);
-        break;
-    case RL_OP_ONCE:
-        sb_printf(sb, "%s%s", shrt ? "" : "once ", o);
-        break;
-    case RL_OP_EXIT:
-        sb_printf(sb, "exit(%ld)", r->arg);
-        break;
-    case RL_OP_ASSERT:
-        sb_printf(sb, "%s", shrt ? "ASSERT" : "assert failed");
-        break;
-    case RL_OP_CRASH:
-        sb_printf(sb, "%s", shrt ? "CRASH" : "crash");
-        break;
-    default:
-        if (shrt)
-            sb_printf(sb, "?");
-        else
-            sb_printf(sb, "op %d", r->op);
-        break;
-    }
-    if (!shrt && r->result == RL_RES_ERROR && r->op != RL_OP_FAIL)
-        sb_printf(sb, ": error");
-}
-
-/* Record r in the form asked for, with the names n (see run.h). */
-size_t rl_record_format(const struct rl_record *r,
-                        const struct rl_record_names *n,
-                        enum rl_text_form form, char *buf, size_t len)
-{
-    struct sbuf sb = {buf, len, 0};
-
-    if (len)
-        buf[0] = '\0';
-    if (form == RL_TEXT_FULL)
-        format_full(&sb, r, n);
-    else
-        format_brief(&sb, r, n, form == RL_TEXT_SHORT);
     return sb.used;
 }

@@ -322,7 +322,7 @@ START_TEST(test_probe_length)
 }
 END_TEST
 
-/* The one renderer of records (core/run_text.c): the CLI's full line and
+/* The one renderer of records (core/run_text_record.c): the CLI's full line and
  * the TUI lanes' medium and short forms come from the same function, and
  * every operation has a text, a class and a symbol. */
 START_TEST(test_record_forms)

@@ -75,8 +75,8 @@ const char *view_thread_label(const struct view_lab *v, int tid, char *buf,
 
 /* ---- records ------------------------------------------------------------- */
 
-/* The symbol and role of a record: core's class of it (run_text.c, the
- * one renderer of records) as a colour role. */
+/* The symbol and role of a record: core's class of it
+ * (run_text_record.c, the one renderer of records) as a colour role. */
 char view_rec_symbol(const struct rl_record *rec, int *role)
 {
     static const int roles[] = {

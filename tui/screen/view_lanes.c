@@ -5,8 +5,8 @@
  * symbol, and the note of a marked record (a lost update, a race) in words
  * on the rows below it. When the columns get narrow, a record's text gets
  * shorter - the engine's full text, its medium and short forms (core's
- * renderer, run_text.c), then objects by short names that a legend row
- * spells out - so that nothing is cut mid-word. Owns those short names
+ * renderer, run_text_record.c), then objects by short names that a
+ * legend row spells out - so that nothing is cut mid-word. Owns those short names
  * (struct view_names), made afresh for each frame. Plain data in, cells
  * out: no engine state, no curses.
  */
