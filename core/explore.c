@@ -282,6 +282,26 @@ static void phase_sched(enum rl_explore_phase ph, uint64_t seed, int depth,
     s->timeouts = true;
 }
 
+/* The step limit the spec of a failing phase 2 run needs to make it
+ * again (phase_max_steps in explore.h): 0 when a run with the default
+ * limit (RL_DEFAULT_MAX_STEPS, what a run given none has) makes the same
+ * run. It does unless something reached the smaller of the two limits:
+ * the run itself, or for PCT the probe that gave its estimate k of a
+ * run's length (the change points are drawn over k). */
+static uint64_t phase_limit(const struct explorer *x, const struct rl_run *run,
+                            enum rl_explore_phase ph, uint64_t est_steps)
+{
+    uint64_t lim = x->max_steps;
+    uint64_t m = lim < RL_DEFAULT_MAX_STEPS ? lim : RL_DEFAULT_MAX_STEPS;
+    if (lim == RL_DEFAULT_MAX_STEPS)
+        return 0;
+    if (rl_run_end(run) == RL_END_STEP_LIMIT || rl_run_record_last(run) >= m)
+        return lim;
+    if (ph == RL_EXPLORE_PCT && est_steps >= m)
+        return lim;
+    return 0;
+}
+
 /* Returns 1 found, -1 stopped, 0 the runs asked for are done. */
 static int randomized(struct explorer *x, uint64_t est_steps)
 {
@@ -314,8 +334,12 @@ static int randomized(struct explorer *x, uint64_t est_steps)
             ph = RL_EXPLORE_PCT;
             phase_sched(ph, seed, depth, &s);
             /* The length a spec's run measures the same way (one round
-             * robin run, rl_run_create) unless that run hit the limit. */
-            s.pct_steps = (int)(est_steps ? est_steps : 1000);
+             * robin run, rl_run_create, with the same rule for a length
+             * it cannot use) unless that run hit the limit (see
+             * phase_limit). */
+            s.pct_steps = est_steps > 0 && est_steps < 100000000
+                              ? (int)est_steps
+                              : 1000;
             np++;
             x->res->pct_runs++;
         }
@@ -323,6 +347,8 @@ static int randomized(struct explorer *x, uint64_t est_steps)
         if (!run)
             return -1;
         bool failed = explore_judge(x, run, ph, seed, depth);
+        if (failed)
+            x->res->phase_max_steps = phase_limit(x, run, ph, est_steps);
         rl_run_destroy(run);
         if (failed)
             return 1;
