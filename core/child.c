@@ -531,6 +531,7 @@ static void do_explore(struct wire_reader *r)
     wire_put_u64(b, res.found_steps);
     wire_put_u64(b, res.shrink_runs);
     wire_put_u64(b, res.pruned_runs);
+    wire_put_u64(b, res.phase_max_steps);
     rl_explore_result_free(&res);
     send_msg(WIRE_MSG_EXPLORED, b);
 }

@@ -35,82 +35,22 @@
  * not, something outside the scheduler decides what the program does
  * (uninitialised memory, static state kept across runs, the clock) and the
  * search stops with an error rather than trusting its own counts.
+ *
+ * Phase 1 is explore_bound.c, the shrinking explore_shrink.c; what they
+ * share with this file is in explore_impl.h.
  */
-#include "explore.h"
-#include "rng.h"
+#include "explore_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "engine.h"
 #include "porder.h"
+#include "rng.h"
 #include "schedule.h"
 
-/* Stored picks across a level's queue: beyond this the next level is cut
- * short (and so not exhaustive) rather than eat the machine's memory. */
-#define EXPLORE_MAX_STORED_IDS ((size_t)32 << 20)
-/* Runs the shrinking of a counterexample may take. */
-#define EXPLORE_SHRINK_RUNS 2000
 /* Without lists of random and PCT runs, they get 1/this of max_runs. */
 #define EXPLORE_PHASE2_SHARE 4
-
-
-/* One choice point of the current run. */
-struct point {
-    uint8_t kind;    /* enum rl_choice_kind */
-    uint16_t n;      /* options: the runnable threads, then the timed
-                        waiters (struct rl_choice) */
-    int16_t current; /* the thread that ran before, or -1 */
-    int16_t chosen;  /* the thread picked */
-    int16_t pick;    /* its index among opts */
-    int16_t def;     /* the index of the default option (costs nothing) */
-    uint16_t cost;   /* preemptions and delays before this point */
-    uint64_t fp;     /* what the run met up to here (options, kinds) */
-    int16_t opts[RL_MAX_THREADS];
-};
-
-/* The roots of one level: prefixes = picks[start .. start+len) + alt. */
-struct root {
-    size_t start;
-    uint32_t len;
-    int16_t alt;
-    uint64_t fp; /* pts[len].fp of the run that queued it */
-};
-
-struct level {
-    int16_t *picks; /* runs' picks, back to back */
-    size_t npicks, cap;
-    struct root *roots;
-    size_t nroots, rcap, head;
-    size_t recorded_at; /* start of the current run's picks, or SIZE_MAX */
-    bool overflow;      /* a root could not be stored */
-};
-
-struct explorer {
-    const struct rl_explore_config *cfg;
-    struct rl_explore_result *res;
-    struct timespec t0;
-    uint64_t max_steps;
-
-    struct point *pts; /* the current run's choice points */
-    size_t npts, cap;
-    size_t fixed;       /* the root's length: replayed, never re-decided */
-    uint64_t root_fp;   /* what the replay must meet up to fixed-1 */
-    size_t pos;         /* next point of the running run */
-    int bound;          /* the level being searched */
-    bool queue_next;    /* queue costly alternatives (bound < max) */
-    struct level *next; /* the queue of level bound+1 */
-    bool beyond;        /* a choice beyond the bound was not tried */
-    bool mismatch;
-    bool pruned;        /* the run met a prefix already covered */
-    char why[200];
-
-    bool yielded[RL_MAX_THREADS]; /* the thread's last call was a yield
-                                     or a sleep (see default_index) */
-    struct porder *po;   /* the partial-order reduction, or NULL */
-};
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -130,7 +70,7 @@ static double elapsed(const struct explorer *x)
 }
 
 /* Whether another run may start; sets res->stop when not. */
-static bool may_run(struct explorer *x)
+bool explore_may_run(struct explorer *x)
 {
     const struct rl_explore_config *cfg = x->cfg;
     if (cfg->max_runs && x->res->runs + x->res->pruned_runs >= cfg->max_runs) {
@@ -148,7 +88,7 @@ static bool may_run(struct explorer *x)
  * can go on; else the next runnable one after it by id, cyclically (round
  * robin); for a notify, the longest waiter. Everything else is a
  * preemption (the running thread could go on) or a delay. */
-static int default_index(const struct explorer *x, const struct rl_choice *c)
+int explore_default_index(const struct explorer *x, const struct rl_choice *c)
 {
     if (c->kind != RL_CHOICE_THREAD)
         return 0;
@@ -166,29 +106,8 @@ static int default_index(const struct explorer *x, const struct rl_choice *c)
     return 0;
 }
 
-/* The index of thread id among p's options, or -1. */
-static int option_index(const struct point *p, int id)
-{
-    for (int i = 0; i < p->n; i++)
-        if (p->opts[i] == id)
-            return i;
-    return -1;
-}
-
-/* Make room for n choice points in the stack of the current run. */
-static void pts_reserve(struct explorer *x, size_t n)
-{
-    if (n <= x->cap)
-        return;
-    size_t cap = x->cap ? x->cap : 256;
-    while (cap < n)
-        cap *= 2;
-    x->pts = rl_xrealloc(x->pts, cap * sizeof(*x->pts));
-    x->cap = cap;
-}
-
 /* on_record of the systematic and shrinking runs: note yields (see
- * default_index), and feed the reduction. */
+ * explore_default_index), and feed the reduction. */
 static void explore_record(void *ctx, const struct rl_run *run,
                            const struct rl_record *r)
 {
@@ -201,152 +120,14 @@ static void explore_record(void *ctx, const struct rl_run *run,
         porder_record(x->po, run, r);
 }
 
-/* ---- the queue of the next level ---------------------------------------- */
-
-static void level_free(struct level *l)
-{
-    free(l->picks);
-    free(l->roots);
-    memset(l, 0, sizeof(*l));
-    l->recorded_at = SIZE_MAX;
-}
-
-/* Queue pts[0..i) + alt as a root of the next level. */
-static void level_push(struct level *l, struct explorer *x, size_t i, int alt)
-{
-    /* The current run's picks are appended lazily: the part up to point i
-     * is what this root needs, and a later root of the same run (deeper)
-     * extends it. */
-    if (l->recorded_at == SIZE_MAX)
-        l->recorded_at = l->npicks;
-    size_t have = l->npicks - l->recorded_at;
-    if (have < i) {
-        size_t need = l->npicks + (i - have);
-        if (need > EXPLORE_MAX_STORED_IDS) {
-            l->overflow = true;
-            return;
-        }
-        if (need > l->cap) {
-            size_t cap = l->cap ? l->cap : 4096;
-            while (cap < need)
-                cap *= 2;
-            l->picks = rl_xrealloc(l->picks, cap * sizeof(*l->picks));
-            l->cap = cap;
-        }
-        for (size_t k = have; k < i; k++)
-            l->picks[l->npicks++] = x->pts[k].chosen;
-    }
-    if (l->nroots == l->rcap) {
-        l->rcap = l->rcap ? l->rcap * 2 : 1024;
-        l->roots = rl_xrealloc(l->roots, l->rcap * sizeof(*l->roots));
-    }
-    struct root *r = &l->roots[l->nroots++];
-    r->start = l->recorded_at;
-    r->len = (uint32_t)i;
-    r->alt = (int16_t)alt;
-    r->fp = x->pts[i].fp;
-}
-
-/* ---- the scheduler callback --------------------------------------------- */
-
-/* The fingerprint of the points of a run up to c, from fp before it. */
-static uint64_t fp_point(uint64_t fp, const struct rl_choice *c)
-{
-    uint64_t h = fp * 0x100000001B3ULL ^ (uint64_t)c->kind << 40 ^
-                 (uint64_t)(c->current + 1) << 20 ^ (uint64_t)c->n ^
-                 (uint64_t)c->ntimed << 10;
-    for (int k = 0; k < c->n + c->ntimed; k++)
-        h = (h ^ (uint64_t)c->options[k]) * 0x9E3779B97F4A7C15ULL;
-    return h ^ (h >> 29);
-}
-
-/* Pick at a choice point: replay pts[pos] while in the root, else take
- * the option that costs nothing, queue the others for the next level and
- * record the point. Returns -1 (the run ends there) when the run is void
- * or its prefix is covered already. */
-static int explore_choose(void *ctx, const struct rl_choice *c)
-{
-    struct explorer *x = ctx;
-    size_t i = x->pos++;
-    if (x->mismatch || x->pruned)
-        return -1;
-    pts_reserve(x, i + 1);
-    struct point *p = &x->pts[i];
-    uint16_t cost = 0;
-    uint64_t fp = 0;
-    if (i > 0) {
-        const struct point *q = &x->pts[i - 1];
-        cost = (uint16_t)(q->cost + (q->pick != q->def));
-        fp = q->fp;
-    }
-    fp = fp_point(fp, c);
-    if (i < x->fixed) {
-        /* A replayed root must meet what the run that queued it met. */
-        if (i + 1 == x->fixed && fp != x->root_fp) {
-            x->mismatch = true;
-            snprintf(x->why, sizeof(x->why),
-                     "the same choices led to different options by choice "
-                     "point %zu (step %llu)",
-                     i + 1, (unsigned long long)c->step);
-            return -1;
-        }
-        p->kind = (uint8_t)c->kind;
-        p->n = (uint16_t)(c->n + c->ntimed);
-        p->current = (int16_t)c->current;
-        for (int k = 0; k < p->n; k++)
-            p->opts[k] = (int16_t)c->options[k];
-        p->def = (int16_t)default_index(x, c);
-        p->fp = fp;
-        p->cost = cost;
-        int k = option_index(p, p->chosen);
-        if (k < 0) {
-            x->mismatch = true;
-            snprintf(x->why, sizeof(x->why),
-                     "the same choices led to a different run: T%d cannot "
-                     "run at choice point %zu (step %llu)",
-                     p->chosen, i + 1, (unsigned long long)c->step);
-            return -1;
-        }
-        p->pick = (int16_t)k;
-        return k;
-    }
-    if (x->po && porder_covered(x->po, c->kind, c->current, cost)) {
-        /* What lies below this prefix beyond the bound is not known: do
-         * not claim that the bound covered every schedule there is. */
-        x->pruned = true;
-        x->beyond = true;
-        return -1;
-    }
-    p->kind = (uint8_t)c->kind;
-    p->n = (uint16_t)(c->n + c->ntimed);
-    p->current = (int16_t)c->current;
-    for (int k = 0; k < p->n; k++)
-        p->opts[k] = (int16_t)c->options[k];
-    p->cost = cost;
-    p->fp = fp;
-    p->def = (int16_t)default_index(x, c);
-    p->pick = p->def;
-    p->chosen = p->opts[p->def];
-    x->npts = i + 1;
-    for (int k = 0; k < p->n; k++) {
-        if (k == p->def)
-            continue;
-        if (x->queue_next)
-            level_push(x->next, x, i, p->opts[k]);
-        else
-            x->beyond = true;
-    }
-    return p->def;
-}
-
 /* ---- one run ------------------------------------------------------------ */
 
 /* The first failed check of a finished run that counts (cfg->check_counts),
  * preferring any over "finishes" (a violation seen during the run is real
  * even if the run was cut short). Returns its index or -1 when every check
  * that counts holds. */
-static int first_failure(const struct rl_explore_config *cfg,
-                         const struct rl_run *run, bool *only_finishes)
+int explore_first_failure(const struct rl_explore_config *cfg,
+                          const struct rl_run *run, bool *only_finishes)
 {
     int finishes = -1, other = -1;
     for (int i = 0; i < rl_run_check_count(run); i++) {
@@ -370,8 +151,8 @@ static int first_failure(const struct rl_explore_config *cfg,
 /* Create and finish one run with scheduler s (with the trace of the
  * reduction when traced). NULL with res->error set if the program cannot
  * be run. Counted by the caller. */
-static struct rl_run *run_start(struct explorer *x, const struct rl_sched *s,
-                                bool traced)
+struct rl_run *explore_run_start(struct explorer *x, const struct rl_sched *s,
+                                 bool traced)
 {
     struct rl_run_config rc;
     memset(&rc, 0, sizeof(rc));
@@ -397,10 +178,10 @@ static struct rl_run *run_start(struct explorer *x, const struct rl_sched *s,
     return run;
 }
 
-/* run_start, counted as an explored schedule. */
+/* explore_run_start, counted as an explored schedule. */
 static struct rl_run *run_one(struct explorer *x, const struct rl_sched *s)
 {
-    struct rl_run *run = run_start(x, s, false);
+    struct rl_run *run = explore_run_start(x, s, false);
     if (run) {
         x->res->runs++;
         if (rl_run_end(run) == RL_END_DONE)
@@ -440,16 +221,13 @@ static bool confirm_step_limit(struct explorer *x, const struct rl_run *run)
     return stuck;
 }
 
-static void take_failure(struct rl_explore_result *res,
-                         const struct rl_run *run, int f);
-
 /* Judge a finished run; on a failure fill res and return true. */
-static bool judge(struct explorer *x, struct rl_run *run,
-                  enum rl_explore_phase phase, uint64_t seed, int depth)
+bool explore_judge(struct explorer *x, struct rl_run *run,
+                   enum rl_explore_phase phase, uint64_t seed, int depth)
 {
     struct rl_explore_result *res = x->res;
     bool only_finishes;
-    int f = first_failure(x->cfg, run, &only_finishes);
+    int f = explore_first_failure(x->cfg, run, &only_finishes);
     if (f < 0)
         return false;
     if (only_finishes && rl_run_end(run) == RL_END_STEP_LIMIT &&
@@ -458,14 +236,14 @@ static bool judge(struct explorer *x, struct rl_run *run,
     res->phase = phase;
     res->phase_seed = seed;
     res->phase_depth = depth;
-    take_failure(res, run, f);
+    explore_take_failure(res, run, f);
     return true;
 }
 
 /* Fill res with the failure f of run (its check, how it ended, its
  * schedule). */
-static void take_failure(struct rl_explore_result *res,
-                         const struct rl_run *run, int f)
+void explore_take_failure(struct rl_explore_result *res,
+                          const struct rl_run *run, int f)
 {
     struct rl_check_result r;
     rl_run_check(run, f, &r);
@@ -480,302 +258,6 @@ static void take_failure(struct rl_explore_result *res,
     free(res->choices);
     res->choices = rl_xmalloc(len);
     rl_run_choices(run, res->choices, len);
-}
-
-/* ---- phase 1: iterative bounding ---------------------------------------- */
-
-/* Run the root now in pts[0..fixed) and its default continuation. Returns
- * 1 when a failure was found, -1 when the search must stop (cap, guard,
- * error, mismatch), 0 otherwise. */
-static int run_root(struct explorer *x)
-{
-    struct rl_sched s = {0};
-    s.kind = RL_SCHED_CUSTOM;
-    s.choose = explore_choose;
-    s.choose_ctx = x;
-    s.timeouts = true;
-    if (!may_run(x))
-        return -1;
-    x->pos = 0;
-    x->npts = x->fixed;
-    x->pruned = false;
-    if (x->next)
-        x->next->recorded_at = SIZE_MAX;
-    struct rl_run *run = run_start(x, &s, true);
-    if (!run)
-        return -1;
-    x->res->systematic_runs++;
-    if (x->mismatch || x->pos < x->fixed) {
-        if (!x->mismatch)
-            snprintf(x->why, sizeof(x->why),
-                     "the same choices led to a shorter run (%zu choice "
-                     "points, expected at least %zu)",
-                     x->pos, x->fixed);
-        snprintf(x->res->error, sizeof(x->res->error),
-                 "nondeterminism outside the scheduler: %s", x->why);
-        x->res->stop = RL_EXPLORE_NONDETERMINISM;
-        x->res->runs++;
-        rl_run_destroy(run);
-        return -1;
-    }
-    if (x->pruned) {
-        x->res->pruned_runs++;
-        rl_run_destroy(run);
-        return 0;
-    }
-    x->res->runs++;
-    if (rl_run_end(run) == RL_END_DONE)
-        x->res->finished_runs++;
-    bool failed = judge(x, run, RL_EXPLORE_SYSTEMATIC, 0, 0);
-    if (failed)
-        x->res->cost = x->bound;
-    rl_run_destroy(run);
-    return failed ? 1 : 0;
-}
-
-/* Search levels 0..cfg->max_preemptions: level b runs every schedule that
- * costs exactly b (preemptions and delays), each once. Returns 1 found,
- * -1 stopped, 0 done (every level complete, or cut short by
- * max_systematic). */
-static int systematic(struct explorer *x)
-{
-    int maxb = x->cfg->max_preemptions;
-    uint64_t cap = x->cfg->max_systematic;
-    struct level cur, nxt;
-    memset(&cur, 0, sizeof(cur));
-    memset(&nxt, 0, sizeof(nxt));
-    cur.recorded_at = nxt.recorded_at = SIZE_MAX;
-    int ret = 0;
-    bool cut = false; /* a level was cut short: the rest is not complete */
-    for (int b = 0; b <= maxb && ret == 0; b++) {
-        /* Level b may use at most (what is left) / (levels left), so a
-         * level too big to finish still leaves runs for the next. */
-        uint64_t used = x->res->systematic_runs, limit = 0;
-        if (cap) {
-            limit = used + (cap - used) / (uint64_t)(maxb - b + 1);
-            if (limit == used)
-                limit++;
-        }
-        x->bound = b;
-        x->queue_next = b < maxb;
-        x->next = &nxt;
-        bool level_cut = false;
-        if (b == 0) {
-            x->fixed = 0;
-            ret = run_root(x);
-        } else {
-            for (cur.head = 0; cur.head < cur.nroots && ret == 0; cur.head++) {
-                if (limit && x->res->systematic_runs >= limit) {
-                    level_cut = true;
-                    break;
-                }
-                const struct root *r = &cur.roots[cur.head];
-                pts_reserve(x, (size_t)r->len + 1);
-                for (uint32_t k = 0; k < r->len; k++)
-                    x->pts[k].chosen = cur.picks[r->start + k];
-                x->pts[r->len].chosen = r->alt;
-                x->root_fp = r->fp;
-                x->fixed = (size_t)r->len + 1;
-                ret = run_root(x);
-            }
-        }
-        cut = cut || level_cut;
-        if (ret == 0 && !cut)
-            x->res->bound_complete = b;
-        cut = cut || nxt.overflow;
-        level_free(&cur);
-        cur = nxt;
-        memset(&nxt, 0, sizeof(nxt));
-        nxt.recorded_at = SIZE_MAX;
-        if (cap && x->res->systematic_runs >= cap)
-            break;
-    }
-    level_free(&cur);
-    level_free(&nxt);
-    x->next = NULL;
-    return ret;
-}
-
-/* ---- shrinking the counterexample --------------------------------------- *
- *
- * Whatever found the failure (a random run may have dozens of
- * preemptions), it is shortened before it is reported: first the shortest
- * prefix of its picks that, continued with default picks, still fails the
- * same check; then, over and over, a costly pick replaced by the default
- * or left out, or the pick before it left out (the picks after it followed
- * where they still can). A candidate is kept
- * when it fails the same check with fewer preemptions, or as many and
- * fewer steps. Every candidate is a counted run, at most
- * EXPLORE_SHRINK_RUNS: the result is the same on every machine.
- */
-
-/* A guided run: follow want[i] at choice point i (unless i is skip or
- * past keep, or want[i] cannot run), else the default; note which picks
- * were costly. */
-struct guided {
-    struct explorer *x;
-    const int16_t *want;
-    size_t nwant, keep, skip, pos;
-    bool drop;    /* skip means: leave want[skip] out (later ones move up) */
-    bool *costly; /* per point of this run, grown as needed */
-    size_t ncostly, cap;
-};
-
-/* The custom scheduler of a guided run (see struct guided). */
-static int guided_choose(void *ctx, const struct rl_choice *c)
-{
-    struct guided *g = ctx;
-    size_t i = g->pos++;
-    int def = default_index(g->x, c), pick = def;
-    size_t w = g->drop && i >= g->skip ? i + 1 : i;
-    if (i < g->keep && (g->drop || i != g->skip) && w < g->nwant)
-        for (int k = 0; k < c->n + c->ntimed; k++)
-            if (c->options[k] == g->want[w])
-                pick = k;
-    if (i >= g->cap) {
-        g->cap = g->cap ? g->cap * 2 : 256;
-        g->costly = rl_xrealloc(g->costly, g->cap * sizeof(*g->costly));
-    }
-    g->costly[i] = pick != def;
-    g->ncostly = i + 1;
-    return pick;
-}
-
-/* The picks of run, decoded into *ids (malloc'd); returns their number. */
-static size_t run_picks(const struct rl_run *run, int16_t **ids)
-{
-    size_t n = rl_run_choice_count(run);
-    size_t len = rl_run_choices(run, NULL, 0) + 1;
-    char *text = rl_xmalloc(len);
-    rl_run_choices(run, text, len);
-    *ids = rl_xmalloc((n ? n : 1) * sizeof(**ids));
-    long got = rl_schedule_decode(text, *ids, n ? n : 1);
-    free(text);
-    return got > 0 ? (size_t)got : 0;
-}
-
-/* The shortest failing schedule so far. */
-struct shrink_best {
-    int16_t *ids; /* its picks */
-    size_t n;
-    bool *costly; /* which of them are costly */
-    int preemptions;
-    uint64_t steps;
-};
-
-/* Run one candidate; adopt it into b when it fails the same check and is
- * shorter (or, with same_ok, as short). Returns 1 when adopted, 0 when it
- * fails the same check but is not shorter, -1 otherwise. */
-static int shrink_try(struct explorer *x, struct shrink_best *b, size_t keep,
-                      size_t skip, bool drop, bool same_ok)
-{
-    struct guided g = {x, b->ids, b->n, keep, skip, 0, drop, NULL, 0, 0};
-    struct rl_sched s = {0};
-    s.kind = RL_SCHED_CUSTOM;
-    s.choose = guided_choose;
-    s.choose_ctx = &g;
-    s.timeouts = true;
-    struct rl_run *run = run_start(x, &s, true);
-    if (!run) {
-        free(g.costly);
-        return -1;
-    }
-    x->res->shrink_runs++;
-    bool only;
-    int f = first_failure(x->cfg, run, &only);
-    int ret = -1;
-    if (f >= 0 && rl_run_end(run) != RL_END_STEP_LIMIT &&
-        rl_run_end(run) != RL_END_DIVERGED) {
-        struct rl_check_result r;
-        rl_run_check(run, f, &r);
-        int p = rl_run_preemptions(run);
-        uint64_t st = rl_run_record_last(run);
-        bool same = strcmp(r.name, x->res->check) == 0;
-        bool better = same && (p < b->preemptions ||
-                               (p == b->preemptions && st < b->steps) ||
-                               (same_ok && p == b->preemptions &&
-                                st == b->steps));
-        ret = same ? 0 : -1;
-        if (better) {
-            ret = 1;
-            free(b->ids);
-            free(b->costly);
-            b->n = run_picks(run, &b->ids);
-            b->costly = g.costly;
-            g.costly = NULL;
-            if (g.ncostly < b->n) /* cannot happen: one pick per point */
-                b->n = g.ncostly;
-            b->preemptions = p;
-            b->steps = st;
-            take_failure(x->res, run, f);
-        }
-    }
-    rl_run_destroy(run);
-    free(g.costly);
-    return ret;
-}
-
-/* How many picks the choices text of a schedule holds ("0x2.1x7": 9). */
-static size_t choices_count(const char *text)
-{
-    size_t n = 0;
-    if (strcmp(text, "-") == 0)
-        return 0;
-    for (const char *p = text; *p;) {
-        char *end;
-        strtol(p, &end, 10);
-        long count = 1;
-        if (*end == 'x')
-            count = strtol(end + 1, &end, 10);
-        n += count > 0 ? (size_t)count : 0;
-        p = *end == '.' ? end + 1 : end;
-        if (end == p && *p != '\0')
-            break; /* malformed: cannot happen for the engine's own */
-    }
-    return n;
-}
-
-/* Shorten the failure in res (see above). */
-static void shrink(struct explorer *x)
-{
-    struct rl_explore_result *res = x->res;
-    res->found_preemptions = res->preemptions;
-    res->found_steps = res->steps;
-    if (res->end == RL_END_STEP_LIMIT)
-        return; /* judged with a fair continuation: keep it as found */
-    struct shrink_best b = {0};
-    long got;
-    b.n = choices_count(res->choices);
-    b.ids = rl_xmalloc((b.n ? b.n : 1) * sizeof(*b.ids));
-    got = rl_schedule_decode(res->choices, b.ids, b.n ? b.n : 1);
-    b.n = got > 0 ? (size_t)got : 0;
-    b.preemptions = res->preemptions;
-    b.steps = res->steps;
-    /* The schedule as found, to learn which of its picks are costly. */
-    shrink_try(x, &b, SIZE_MAX, SIZE_MAX, false, true);
-    /* The shortest failing prefix, continued by default picks. */
-    for (size_t j = 0; j <= b.n && res->shrink_runs < EXPLORE_SHRINK_RUNS;
-         j++)
-        if (shrink_try(x, &b, j, SIZE_MAX, false, false) >= 0)
-            break;
-    /* Then one costly pick at a time back to the default. */
-    bool again = b.costly != NULL;
-    while (again && res->shrink_runs < EXPLORE_SHRINK_RUNS) {
-        again = false;
-        for (size_t j = 0; j < b.n && res->shrink_runs < EXPLORE_SHRINK_RUNS;
-             j++) {
-            if (!b.costly[j])
-                continue;
-            if (shrink_try(x, &b, SIZE_MAX, j, false, false) > 0 ||
-                shrink_try(x, &b, SIZE_MAX, j, true, false) > 0 ||
-                (j > 0 && shrink_try(x, &b, SIZE_MAX, j - 1, true, false) > 0)) {
-                again = true;
-                break;
-            }
-        }
-    }
-    free(b.ids);
-    free(b.costly);
 }
 
 /* ---- phase 2: random and PCT -------------------------------------------- */
@@ -800,6 +282,26 @@ static void phase_sched(enum rl_explore_phase ph, uint64_t seed, int depth,
     s->timeouts = true;
 }
 
+/* The step limit the spec of a failing phase 2 run needs to make it
+ * again (phase_max_steps in explore.h): 0 when a run with the default
+ * limit (RL_DEFAULT_MAX_STEPS, what a run given none has) makes the same
+ * run. It does unless something reached the smaller of the two limits:
+ * the run itself, or for PCT the probe that gave its estimate k of a
+ * run's length (the change points are drawn over k). */
+static uint64_t phase_limit(const struct explorer *x, const struct rl_run *run,
+                            enum rl_explore_phase ph, uint64_t est_steps)
+{
+    uint64_t lim = x->max_steps;
+    uint64_t m = lim < RL_DEFAULT_MAX_STEPS ? lim : RL_DEFAULT_MAX_STEPS;
+    if (lim == RL_DEFAULT_MAX_STEPS)
+        return 0;
+    if (rl_run_end(run) == RL_END_STEP_LIMIT || rl_run_record_last(run) >= m)
+        return lim;
+    if (ph == RL_EXPLORE_PCT && est_steps >= m)
+        return lim;
+    return 0;
+}
+
 /* Returns 1 found, -1 stopped, 0 the runs asked for are done. */
 static int randomized(struct explorer *x, uint64_t est_steps)
 {
@@ -816,7 +318,7 @@ static int randomized(struct explorer *x, uint64_t est_steps)
         bool want_pct = !limited || np < cfg->pct_runs;
         if (!want_random && !want_pct)
             return 0;
-        if (!may_run(x))
+        if (!explore_may_run(x))
             return -1;
         struct rl_sched s;
         uint64_t seed = seed_for(cfg->seed, r);
@@ -832,15 +334,21 @@ static int randomized(struct explorer *x, uint64_t est_steps)
             ph = RL_EXPLORE_PCT;
             phase_sched(ph, seed, depth, &s);
             /* The length a spec's run measures the same way (one round
-             * robin run, rl_run_create) unless that run hit the limit. */
-            s.pct_steps = (int)(est_steps ? est_steps : 1000);
+             * robin run, rl_run_create, with the same rule for a length
+             * it cannot use) unless that run hit the limit (see
+             * phase_limit). */
+            s.pct_steps = est_steps > 0 && est_steps < 100000000
+                              ? (int)est_steps
+                              : 1000;
             np++;
             x->res->pct_runs++;
         }
         struct rl_run *run = run_one(x, &s);
         if (!run)
             return -1;
-        bool failed = judge(x, run, ph, seed, depth);
+        bool failed = explore_judge(x, run, ph, seed, depth);
+        if (failed)
+            x->res->phase_max_steps = phase_limit(x, run, ph, est_steps);
         rl_run_destroy(run);
         if (failed)
             return 1;
@@ -874,7 +382,7 @@ static void verify_failure(struct explorer *x)
     }
     rl_run_finish(run);
     bool only;
-    int f = first_failure(x->cfg, run, &only);
+    int f = explore_first_failure(x->cfg, run, &only);
     struct rl_check_result r = {0};
     if (f >= 0)
         rl_run_check(run, f, &r);
@@ -940,7 +448,7 @@ int rl_explore(const struct rl_explore_config *cfg,
     int r = 0;
     uint64_t est = 0;
     if (!cfg->skip_systematic) {
-        r = systematic(&x);
+        r = explore_systematic(&x);
         res->every_schedule =
             r == 0 && !x.beyond && res->bound_complete >= res->bound;
         if (res->every_schedule)
@@ -959,7 +467,7 @@ int rl_explore(const struct rl_explore_config *cfg,
     res->exhaustive = res->bound_complete >= res->bound;
     if (r == 1) {
         res->stop = RL_EXPLORE_DONE;
-        shrink(&x);
+        explore_shrink(&x);
         verify_failure(&x);
     }
     porder_destroy(x.po);

@@ -137,6 +137,12 @@ struct rl_explore_result {
     enum rl_explore_phase phase;
     uint64_t phase_seed; /* RANDOM / PCT: the seed of the run */
     int phase_depth;     /* PCT: its depth */
+    uint64_t phase_max_steps; /* RANDOM / PCT: the step limit the run
+                                 needs to be made again from its spec
+                                 (max_steps, when the run or PCT's
+                                 estimate of a run's length depended on
+                                 it); 0 when a run's default limit
+                                 (RL_DEFAULT_MAX_STEPS) makes it too */
 
     /* Coverage. */
     uint64_t runs; /* schedules run to the end and judged, every phase */
@@ -178,8 +184,10 @@ void rl_explore_result_free(struct rl_explore_result *res);
  * rl_sched_parse gives it from a --sched spec: seed, depth and timeouts
  * on (the phase fires timeouts as choices), so rl_sched_format writes the
  * spec that makes that run again ("random:SEED:timeouts"), before it was
- * shrunk. False (out untouched) when nothing was found or the systematic
- * search found it: its schedule string is the way to replay it. */
+ * shrunk, in a run whose step limit is res->phase_max_steps (when not 0:
+ * "--max-steps N" beside the spec). False (out untouched) when nothing was
+ * found or the systematic search found it: its schedule string is the way
+ * to replay it. */
 bool rl_explore_found_sched(const struct rl_explore_result *res,
                             struct rl_sched *out);
 

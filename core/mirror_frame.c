@@ -416,6 +416,7 @@ bool mirror_apply_explored(struct mirror *m, struct wire_reader *r)
     x->found_steps = wire_get_u64(r);
     x->shrink_runs = wire_get_u64(r);
     x->pruned_runs = wire_get_u64(r);
+    x->phase_max_steps = wire_get_u64(r);
     return !r->bad && r->off == r->n;
 }
 

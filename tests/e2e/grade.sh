@@ -147,6 +147,30 @@ else
     bad "a bad marker: one line naming it" "$(cat "$WORK/ex8b")"
 fi
 
+# A PCT find of a spinning worker at a small step limit (--max-steps 20; a
+# run's default is 1,000,000): the run, and PCT's estimate of a run's
+# length (one round-robin run, 21 steps, cut at the limit), depend on it,
+# so the limit is printed beside the spec, and the two make the run as
+# found again. The spec alone makes another run, one that finishes.
+EXG=(event-gate --variant flag-spin)
+run explore "$WORK/ex9" "$RACELAB" explore "${EXG[@]}" --max-steps 20 --max-schedules 16 --seed 4
+expect_status "explore: a PCT find at the step limit" 1 "$ST"
+expect_in "the PCT find prints its spec with the step limit" "$WORK/ex9" \
+    "found: 1 preemption, by the pct search (--sched pct:355242121:2:timeouts --max-steps 20), after 14 schedules"
+expect_in "the PCT find: its schedule" "$WORK/ex9" \
+    "schedule: rl1:event-gate:flag-spin:workers=2:1x19.0"
+read -r -a found9 <<<"$(sed -n 's/^found: .*(--sched \([^)]*\)).*/\1/p' "$WORK/ex9")"
+run run "$WORK/ex9r" "$RACELAB" run "${EXG[@]}" --sched "${found9[@]}" -q
+expect_status "the printed spec and limit: the same failure" 1 "$ST"
+expect_in "the printed spec and limit: the run as found" "$WORK/ex9r" \
+    "end: did not finish after 20 steps (20 choice points, 1 preemption)"
+expect_in "the printed spec and limit: the same schedule" "$WORK/ex9r" \
+    "schedule: rl1:event-gate:flag-spin:workers=2:1x19.0"
+run run "$WORK/ex9n" "$RACELAB" run "${EXG[@]}" --sched pct:355242121:2:timeouts -q
+expect_status "the spec alone makes another run" 0 "$ST"
+expect_in "the spec alone: it finishes" "$WORK/ex9n" \
+    "end: finished after 35 steps (28 choice points, 1 preemption)"
+
 # ---- grade: marks --------------------------------------------------------------------
 
 run grade "$WORK/g1" "$RACELAB" grade --submission solutions

@@ -524,6 +524,120 @@ START_TEST(test_every_schedule_skips_phase2)
 }
 END_TEST
 
+/* ---- the spec of a PCT find and the step limit -------------------------- *
+ *
+ * Two polite threads: each raises its flag and backs off (lowers it and
+ * sleeps) while the other's is up; past that, each adds one to a count,
+ * unlocked (the bug). Round robin, the probe that gives PCT its estimate
+ * of a run's length, moves them in lockstep: they back off together for
+ * ever, to the step limit. PCT lets the thread with the higher priority
+ * through, so its runs are short: the estimate is the limit itself. */
+static rl_var *pflag[2], *pcount;
+
+/* Thread 0 or 1 (arg): back off while the other's flag is up, then add
+ * one to the count. */
+static void pct_polite(void *arg)
+{
+    long me = (long)arg;
+    for (;;) {
+        rl_store(pflag[me], 1);
+        if (rl_load(pflag[1 - me]) == 0)
+            break;
+        rl_store(pflag[me], 0);
+        rl_sleep_ms(1);
+    }
+    rl_store(pflag[me], 0);
+    rl_store(pcount, rl_load(pcount) + 1);
+}
+
+static void pct_setup(void *ctx)
+{
+    (void)ctx;
+    pflag[0] = rl_var_create("flag0", 0);
+    pflag[1] = rl_var_create("flag1", 0);
+    pcount = rl_var_create("count", 0);
+    rl_thread_start("A", pct_polite, (void *)0L);
+    rl_thread_start("B", pct_polite, (void *)1L);
+}
+
+static void pct_check(struct rl_run *run, void *ctx)
+{
+    (void)ctx;
+    long n = rl_load(pcount);
+    rl_check(run, "final value", n == 2, "count = %ld, expected 2", n);
+}
+
+/* Run the spec of a find with step limit max_steps (0: the default). */
+static struct rl_run *run_spec(const struct rl_program *prog, const char *spec,
+                               uint64_t max_steps)
+{
+    struct rl_run_config rc;
+    char err[200];
+    memset(&rc, 0, sizeof rc);
+    rc.program = *prog;
+    ck_assert_int_eq(rl_sched_parse(spec, &rc.sched, err, sizeof err), 0);
+    rc.max_steps = max_steps;
+    struct rl_run *run = rl_run_create(&rc, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    rl_run_finish(run);
+    return run;
+}
+
+/* PCT places its change points over the length of a round-robin run, and
+ * that run is cut at the step limit: a find is made again by its spec
+ * only with the search's limit (phase_max_steps, which explore prints
+ * beside the spec); with a run's default limit the same spec makes
+ * another run. */
+START_TEST(test_pct_spec_needs_the_step_limit)
+{
+    struct rl_program prog = {pct_setup, pct_check, NULL, NULL};
+    struct rl_explore_config cfg;
+    struct rl_explore_result r;
+    struct rl_sched sched;
+    char spec[64], err[200], a[64], b[64];
+    uint64_t len;
+
+    /* Round robin: both back off at once, every time, to the limit. */
+    ck_assert_int_eq(rl_run_probe_length(&prog, 60, &len, err, sizeof err),
+                     0);
+    ck_assert_uint_eq(len, 60);
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = prog;
+    cfg.skip_systematic = true;
+    cfg.pct_runs = 500;
+    cfg.max_steps = 60;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(r.found);
+    ck_assert_int_eq(r.phase, RL_EXPLORE_PCT);
+    ck_assert_uint_eq(r.runs, 54);
+    ck_assert_int_eq(r.end, RL_END_DONE); /* not at the step limit */
+    ck_assert(rl_explore_found_sched(&r, &sched));
+    rl_sched_format(&sched, spec, sizeof spec);
+    ck_assert_str_eq(spec, "pct:811857222:3:timeouts");
+    ck_assert_uint_eq(r.phase_max_steps, 60);
+    ck_assert_uint_eq(r.found_steps, 14);
+    ck_assert_int_eq(r.found_preemptions, 1);
+
+    struct rl_run *with = run_spec(&prog, spec, r.phase_max_steps);
+    ck_assert(failed(with, "final value"));
+    ck_assert_uint_eq(rl_run_record_last(with), r.found_steps);
+    ck_assert_int_eq(rl_run_preemptions(with), r.found_preemptions);
+    ck_assert_uint_lt(rl_run_choices(with, NULL, 0), sizeof a);
+    rl_run_choices(with, a, sizeof a);
+    ck_assert_str_eq(a, "0x5.1x6");
+    /* The default limit lets the probe run on (to 1,000,000 steps):
+     * another estimate, other change points, another run. */
+    struct rl_run *without = run_spec(&prog, spec, 0);
+    ck_assert_uint_lt(rl_run_choices(without, NULL, 0), sizeof b);
+    rl_run_choices(without, b, sizeof b);
+    ck_assert_str_eq(b, "0x6");
+    ck_assert_int_eq(rl_run_preemptions(without), 0);
+    rl_run_destroy(with);
+    rl_run_destroy(without);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
 /* ---- timeouts as choices ------------------------------------------------ *
  *
  * A reader waits up to 1 s for the writer's data and takes a timeout for
@@ -887,6 +1001,7 @@ static Suite *explore_suite(void)
     tcase_add_test(tc, test_fixed_phase2_lists);
     tcase_add_test(tc, test_spin_wait_is_not_a_bug);
     tcase_add_test(tc, test_every_schedule_skips_phase2);
+    tcase_add_test(tc, test_pct_spec_needs_the_step_limit);
     tcase_add_test(tc, test_nondeterminism_detected);
     tcase_add_test(tc, test_timeout_fired_as_choice);
     tcase_add_test(tc, test_timeout_round_robin_unchanged);

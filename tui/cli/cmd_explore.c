@@ -7,7 +7,8 @@
  * the command line into a lab instance and a struct rl_explore_config, and
  * the result into a report: the failing check, its message, how many
  * preemptions the schedule has (and for a random or PCT find the --sched
- * spec of the run as found, ":timeouts" included), the schedule string and
+ * spec of the run as found, ":timeouts" included, and its --max-steps when
+ * the run depended on the limit), the schedule string and
  * the `racelab replay` command; or how many schedules passed and whether
  * they were every schedule within the preemption bound. Every limit that
  * shapes the result is counted in schedules or steps (--max-schedules,
@@ -96,10 +97,14 @@ static void print_found(const struct lab_inst *inst,
            plural((uint64_t)r->preemptions, "preemption", "preemptions"),
            rl_explore_phase_name(r->phase));
     /* The run as found, timeouts marker included: without it, a lab with
-     * timed waits would run another schedule. */
+     * timed waits would run another schedule; and the step limit when the
+     * run depended on it (`racelab run` has another default). */
     if (rl_explore_found_sched(r, &sched)) {
         rl_sched_format(&sched, spec, sizeof spec);
-        printf(" (--sched %s)", spec);
+        printf(" (--sched %s", spec);
+        if (r->phase_max_steps != 0)
+            printf(" --max-steps %" PRIu64, r->phase_max_steps);
+        printf(")");
     }
     printf(", after %" PRIu64 " %s\n", r->runs,
            plural(r->runs, "schedule", "schedules"));
@@ -429,7 +434,9 @@ const struct cli_command cli_cmd_explore = {
     "breaks and the command that replays it. A find of the random or PCT\n"
     "runs also names the scheduler that made it, as found: those runs fire\n"
     "timeouts as choices, so the spec ends in :timeouts (racelab run LAB\n"
-    "--sched random:SEED:timeouts makes the same run again).\n"
+    "--sched random:SEED:timeouts makes the same run again). When the run,\n"
+    "or PCT's estimate of a run's length, reached the step limit, the\n"
+    "limit is printed beside the spec (--max-steps N): give it too.\n"
     "\n"
     "options (before or after LAB):\n"
     "  --variant V            the implementation to search (default: the\n"

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * grade_report.c - text, JSON, Gradescope, TAP 14 and JUnit XML renderings
- * of a grade report (see grade_report.h).
+ * of a grade report (see grade_report.h): the formats and their names,
+ * the writer that streams text and TAP as the grading goes and hands the
+ * whole report to the others at the end (grade_document.c), and the
+ * facts every format shares.
  *
  * Every format is built from the same per-check facts (outcome, points,
  * the failed check and its message, how it was found, the schedule and
@@ -9,7 +12,7 @@
  * layout differ. Escaping is per format: JSON strings, YAML double-quoted
  * strings (TAP), XML attributes and text (JUnit).
  */
-#include "grade_report.h"
+#include "grade_report_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +23,7 @@
     "scenario; os stress reported only. "
 
 /* The scoring scheme of r in a few lines: the points and the rules. */
-static void scoring_text(const struct grade_report *r, char *buf, size_t len)
+void grade_report_scoring(const struct grade_report *r, char *buf, size_t len)
 {
     snprintf(buf, len,
              "%s%s. Single-thread, liveness and progress checks "
@@ -39,7 +42,7 @@ static void scoring_text(const struct grade_report *r, char *buf, size_t len)
 
 /* Whether a check's report names its rule: it lost points it could have
  * had. */
-static bool shows_rule(const struct grade_check *c)
+bool grade_report_shows_rule(const struct grade_check *c)
 {
     return c->points < c->max_points;
 }
@@ -77,7 +80,7 @@ bool grade_want_color(FILE *f)
 
 /* ---- shared facts ------------------------------------------------------- */
 
-static bool is_error(enum grade_outcome o)
+bool grade_report_is_error(enum grade_outcome o)
 {
     return o != GRADE_PASS && o != GRADE_WRONG && o != GRADE_MISUSE_ERR &&
            o != GRADE_SKIPPED;
@@ -94,54 +97,6 @@ static const struct grade_exercise *exercise_of(const struct grade_report *r,
     return NULL;
 }
 
-/* The feedback of a check as plain lines (Gradescope, JUnit, JSON). */
-static void check_text(const struct grade_report *r,
-                       const struct grade_check *c, char *buf, size_t len)
-{
-    size_t n = 0;
-    char replay[8192];
-#define ADD(...)                                                               \
-    do {                                                                       \
-        if (n < len)                                                           \
-            n += (size_t)snprintf(buf + n, len - n, __VA_ARGS__);              \
-    } while (0)
-    buf[0] = '\0';
-    if (c->outcome == GRADE_PASS) {
-        ADD("passed: %s\n", c->summary);
-        if (c->message[0] != '\0')
-            ADD("%s\n", c->message);
-        if (c->detail[0] != '\0')
-            ADD("%s\n", c->detail);
-    } else {
-        ADD("%s", grade_outcome_name(c->outcome));
-        if (c->kind == GRADE_STRESS)
-            ADD(" (reported only, not scored)");
-        ADD("\n");
-        if (c->check[0] != '\0')
-            ADD("%s: %s\n", c->check, c->message);
-        else if (c->message[0] != '\0')
-            ADD("%s\n", c->message);
-        if (c->summary[0] != '\0')
-            ADD("%s\n", c->summary);
-        if (c->cls != GRADE_CLASS_NONE && c->outcome != GRADE_NONDET)
-            ADD("the failure %s\n", grade_class_text(c->cls));
-        if (c->detail[0] != '\0')
-            ADD("%s%s", c->detail,
-                c->detail[strlen(c->detail) - 1] == '\n' ? "" : "\n");
-        if (c->schedule != NULL) {
-            grade_replay_command(r, c, replay, sizeof replay);
-            ADD("schedule: %s\nreplay:   %s\n", c->schedule, replay);
-        }
-    }
-    if (shows_rule(c))
-        ADD("rule (%s): %s\n", grade_rule_name(c->rule),
-            grade_rule_text(c->rule));
-    if (c->output != NULL && c->output[0] != '\0')
-        ADD("output of the code (not a verdict):\n%s%s", c->output,
-            c->output[strlen(c->output) - 1] == '\n' ? "" : "\n");
-#undef ADD
-}
-
 /* ---- text --------------------------------------------------------------- */
 
 static const char *tag_of(const struct grade_check *c)
@@ -152,7 +107,7 @@ static const char *tag_of(const struct grade_check *c)
         return "SKIP";
     if (c->kind == GRADE_STRESS)
         return "NOTE";
-    return is_error(c->outcome) ? "ERROR" : "FAIL";
+    return grade_report_is_error(c->outcome) ? "ERROR" : "FAIL";
 }
 
 /* The ANSI colour of a tag. */
@@ -207,7 +162,7 @@ static void print_wrapped(FILE *f, const char *first, const char *indent,
 static void text_begin(struct grade_writer *w, const struct grade_report *r)
 {
     char scoring[1024];
-    scoring_text(r, scoring, sizeof scoring);
+    grade_report_scoring(r, scoring, sizeof scoring);
     char sub[sizeof r->submission];
     /* A roster's folder names are the students': shown safely. */
     snprintf(sub, sizeof sub, "%s", r->submission);
@@ -264,7 +219,7 @@ static void text_check(struct grade_writer *w, const struct grade_report *r,
                     c->schedule, replay);
         }
     }
-    if (shows_rule(c)) {
+    if (grade_report_shows_rule(c)) {
         char rule[512];
         snprintf(rule, sizeof rule, "rule (%s): %s", grade_rule_name(c->rule),
                  grade_rule_text(c->rule));
@@ -287,172 +242,13 @@ static void text_end(struct grade_writer *w, const struct grade_report *r)
     fflush(w->f);
 }
 
-/* ---- JSON --------------------------------------------------------------- */
-
-/* A JSON string: any bytes give valid JSON (invalid UTF-8 becomes
- * U+FFFD, control characters \uXXXX escapes). */
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
-         p++) {
-        size_t n = grade_utf8_len((const char *)p);
-        if (n == 0) {
-            fputs("\\ufffd", f);
-            continue;
-        }
-        if (n > 1) {
-            fwrite(p, 1, n, f);
-            p += n - 1;
-            continue;
-        }
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
-/* JSON: one check object. */
-static void json_check(FILE *f, const struct grade_report *r,
-                       const struct grade_check *c)
-{
-    char replay[8192], text[16384];
-    grade_replay_command(r, c, replay, sizeof replay);
-    check_text(r, c, text, sizeof text);
-    fprintf(f, "{\"index\": %d, \"name\": ", c->index);
-    json_str(f, c->name);
-    fprintf(f, ", \"kind\": ");
-    json_str(f, grade_kind_name(c->kind));
-    fprintf(f, ", \"scenario\": ");
-    json_str(f, c->sc != NULL ? c->sc->name : "");
-    fprintf(f, ", \"outcome\": ");
-    json_str(f, grade_outcome_name(c->outcome));
-    fprintf(f,
-            ", \"passed\": %s, \"scored\": %s, \"points\": %d, "
-            "\"max_points\": %d, \"check\": ",
-            c->outcome == GRADE_PASS ? "true" : "false",
-            c->kind == GRADE_STRESS ? "false" : "true", c->points,
-            c->max_points);
-    json_str(f, c->check);
-    fprintf(f, ", \"message\": ");
-    json_str(f, c->message);
-    fprintf(f, ", \"expected\": ");
-    json_str(f, c->expected);
-    fprintf(f, ", \"summary\": ");
-    json_str(f, c->summary);
-    fprintf(f, ", \"difficulty\": ");
-    json_str(f, grade_class_text(c->cls));
-    fprintf(f, ", \"rule\": ");
-    json_str(f, grade_rule_name(c->rule));
-    fprintf(f, ", \"rule_text\": ");
-    json_str(f, grade_rule_text(c->rule));
-    fprintf(f, ", \"preemptions\": %d, \"detail\": ", c->preemptions);
-    json_str(f, c->detail);
-    fprintf(f, ", \"schedule\": ");
-    if (c->schedule != NULL)
-        json_str(f, c->schedule);
-    else
-        fputs("null", f);
-    fprintf(f, ", \"replay\": ");
-    if (c->schedule != NULL)
-        json_str(f, replay);
-    else
-        fputs("null", f);
-    fprintf(f, ", \"output\": ");
-    json_str(f, c->output);
-    fprintf(f, ", \"text\": ");
-    json_str(f, text);
-    fputc('}', f);
-}
-
-/* JSON: the whole report. */
-static void json_report(FILE *f, const struct grade_report *r)
-{
-    char scoring[1024];
-    scoring_text(r, scoring, sizeof scoring);
-    fprintf(f, "{\n  \"tool\": \"racelab grade\",\n  \"version\": ");
-    json_str(f, RL_VERSION);
-    fprintf(f, ",\n  \"submission\": ");
-    json_str(f, r->submission);
-    fprintf(f,
-            ",\n  \"seed\": %llu,\n  \"points\": %d,\n  \"max_points\": "
-            "%d,\n  \"scoring\": ",
-            (unsigned long long)r->seed, r->points, r->max_points);
-    json_str(f, scoring);
-    fprintf(f, ",\n  \"partial_credit\": %s",
-            r->partial_credit ? "true" : "false");
-    fprintf(f, ",\n  \"exercises\": [");
-    for (int e = 0; e < r->nex; e++) {
-        const struct grade_exercise *ge = &r->ex[e];
-        fprintf(f, "%s\n    {\"name\": ", e ? "," : "");
-        json_str(f, ge->ex->name);
-        fprintf(f, ", \"file\": ");
-        json_str(f, ge->file);
-        fprintf(f, ", \"points\": %d, \"max_points\": %d, \"checks\": [",
-                ge->points, ge->max_points);
-        for (int i = 0; i < ge->nchecks; i++) {
-            fprintf(f, "%s\n      ", i ? "," : "");
-            json_check(f, r, &r->checks[ge->first + i]);
-        }
-        fprintf(f, "\n    ]}");
-    }
-    fprintf(f, "\n  ]\n}\n");
-}
-
-/* Gradescope: results.json (the top-level score left to the sum). */
-static void gradescope_report(FILE *f, const struct grade_report *r)
-{
-    char text[16384], scoring[1024];
-    scoring_text(r, scoring, sizeof scoring);
-    fprintf(f, "{\n  \"output\": ");
-    snprintf(text, sizeof text,
-             "racelab grade, seed %llu: %d/%d points.\nScoring: %s\nEvery "
-             "failure comes with a schedule: replay it with the command "
-             "shown, %s.",
-             (unsigned long long)r->seed, r->points, r->max_points, scoring,
-             r->replay_submission
-                 ? "from a racelab checkout (--submission names the files "
-                   "graded: give the path of yours)"
-                 : "in racelab built from your exercises/");
-    json_str(f, text);
-    fprintf(f, ",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": "
-               "\"hidden\",\n  \"tests\": [");
-    for (int i = 0; i < r->nchecks; i++) {
-        const struct grade_check *c = &r->checks[i];
-        char name[160];
-        snprintf(name, sizeof name, "%s: %s", c->exercise, c->name);
-        check_text(r, c, text, sizeof text);
-        fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
-        json_str(f, name);
-        fprintf(f,
-                ", \"score\": %d, \"max_score\": %d, \"status\": \"%s\", "
-                "\"output\": ",
-                c->points, c->max_points,
-                c->outcome == GRADE_PASS ? "passed" : "failed");
-        json_str(f, text);
-        fprintf(f, ", \"tags\": [");
-        json_str(f, c->exercise);
-        fprintf(f, ", ");
-        json_str(f, grade_kind_name(c->kind));
-        fprintf(f, "], \"visibility\": \"visible\"}");
-    }
-    fprintf(f, "\n  ]\n}\n");
-}
-
 /* ---- TAP 14 ------------------------------------------------------------- */
 
 /* A YAML double-quoted scalar. */
 static void yaml_str(FILE *f, const char *s)
 {
-    json_str(f, s); /* JSON strings are valid YAML double-quoted scalars */
+    /* JSON strings are valid YAML double-quoted scalars */
+    grade_document_json_str(f, s);
 }
 
 /* TAP: the version line and the plan, first. */
@@ -474,7 +270,7 @@ static void tap_check(struct grade_writer *w, const struct grade_report *r,
     char replay[8192];
     if (c->outcome == GRADE_PASS) {
         fprintf(f, "ok %d - %s: %s\n", c->index, c->exercise, c->name);
-        if (shows_rule(c)) {
+        if (grade_report_shows_rule(c)) {
             fprintf(f, "  ---\n  points: %d\n  max_points: %d\n  rule: ",
                     c->points, c->max_points);
             yaml_str(f, grade_rule_text(c->rule));
@@ -522,7 +318,7 @@ static void tap_check(struct grade_writer *w, const struct grade_report *r,
         yaml_str(f, replay);
         fprintf(f, "\n");
     }
-    if (shows_rule(c)) {
+    if (grade_report_shows_rule(c)) {
         fprintf(f, "  rule: ");
         yaml_str(f, grade_rule_text(c->rule));
         fprintf(f, "\n");
@@ -541,141 +337,6 @@ static void tap_end(struct grade_writer *w, const struct grade_report *r)
 {
     fprintf(w->f, "# total: %d/%d points\n", r->points, r->max_points);
     fflush(w->f);
-}
-
-/* ---- JUnit XML ---------------------------------------------------------- */
-
-/* XML text or attribute: any bytes give well-formed XML (markup and
- * quotes as entities, so "]]>" and closing tags are text; invalid UTF-8
- * becomes U+FFFD; control characters '?'). */
-static void xml_str(FILE *f, const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;
-         p++) {
-        size_t n = grade_utf8_len((const char *)p);
-        if (n == 0) {
-            fputs("\xEF\xBF\xBD", f);
-            continue;
-        }
-        if (n > 1) {
-            /* U+FFFE and U+FFFF are not XML characters */
-            if (n == 3 && p[0] == 0xEF && p[1] == 0xBF && p[2] >= 0xBE)
-                fputs("\xEF\xBF\xBD", f);
-            else
-                fwrite(p, 1, n, f);
-            p += n - 1;
-            continue;
-        }
-        switch (*p) {
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&apos;", f);
-            break;
-        case '\n':
-            fputs("&#10;", f);
-            break;
-        case '\t':
-            fputs("&#9;", f);
-            break;
-        default:
-            if (*p < 0x20 || *p == 0x7f)
-                fputc('?', f); /* not allowed in XML 1.0 at all */
-            else
-                fputc(*p, f);
-        }
-    }
-}
-
-/* JUnit: how many failures, errors and skips among n checks. */
-static void junit_counts(const struct grade_check *c, int n, int *fail,
-                         int *err, int *skip)
-{
-    *fail = *err = *skip = 0;
-    for (int i = 0; i < n; i++) {
-        if (c[i].outcome == GRADE_PASS)
-            continue;
-        if (c[i].outcome == GRADE_SKIPPED)
-            (*skip)++;
-        else if (is_error(c[i].outcome))
-            (*err)++;
-        else
-            (*fail)++;
-    }
-}
-
-/* JUnit: one testsuite per exercise, one testcase per check. */
-static void junit_report(FILE *f, const struct grade_report *r)
-{
-    int fail, err, skip;
-    char text[16384], msg[512];
-    junit_counts(r->checks, r->nchecks, &fail, &err, &skip);
-    fprintf(f,
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            "<testsuites name=\"racelab grade\" tests=\"%d\" "
-            "failures=\"%d\" errors=\"%d\" skipped=\"%d\">\n",
-            r->nchecks, fail, err, skip);
-    for (int e = 0; e < r->nex; e++) {
-        const struct grade_exercise *ge = &r->ex[e];
-        const struct grade_check *cs = &r->checks[ge->first];
-        junit_counts(cs, ge->nchecks, &fail, &err, &skip);
-        fprintf(f, "  <testsuite name=\"");
-        xml_str(f, ge->ex->name);
-        fprintf(f,
-                "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
-                "skipped=\"%d\">\n",
-                ge->nchecks, fail, err, skip);
-        fprintf(f,
-                "    <properties><property name=\"points\" "
-                "value=\"%d\"/><property name=\"max_points\" "
-                "value=\"%d\"/></properties>\n",
-                ge->points, ge->max_points);
-        for (int i = 0; i < ge->nchecks; i++) {
-            const struct grade_check *c = &cs[i];
-            fprintf(f, "    <testcase classname=\"");
-            xml_str(f, c->exercise);
-            fprintf(f, "\" name=\"");
-            xml_str(f, c->name);
-            fprintf(f, "\">\n");
-            if (c->check[0] != '\0')
-                snprintf(msg, sizeof msg, "%s: %s", c->check, c->message);
-            else
-                snprintf(msg, sizeof msg, "%s", c->message);
-            check_text(r, c, text, sizeof text);
-            if (c->outcome == GRADE_SKIPPED) {
-                fprintf(f, "      <skipped message=\"");
-                xml_str(f, msg);
-                fprintf(f, "\"/>\n");
-            } else if (c->outcome != GRADE_PASS) {
-                const char *el = is_error(c->outcome) ? "error" : "failure";
-                fprintf(f, "      <%s type=\"", el);
-                xml_str(f, grade_outcome_name(c->outcome));
-                fprintf(f, "\" message=\"");
-                xml_str(f, msg);
-                fprintf(f, "\">");
-                xml_str(f, text);
-                fprintf(f, "</%s>\n", el);
-            }
-            if (c->outcome == GRADE_PASS) {
-                fprintf(f, "      <system-out>");
-                xml_str(f, text);
-                fprintf(f, "</system-out>\n");
-            }
-            fprintf(f, "    </testcase>\n");
-        }
-        fprintf(f, "  </testsuite>\n");
-    }
-    fprintf(f, "</testsuites>\n");
 }
 
 /* ---- the sink ----------------------------------------------------------- */
@@ -712,13 +373,13 @@ static void sink_end(void *ctx, const struct grade_report *r)
         tap_end(w, r);
         break;
     case GRADE_FMT_JSON:
-        json_report(w->f, r);
+        grade_document_json(w->f, r);
         break;
     case GRADE_FMT_GRADESCOPE:
-        gradescope_report(w->f, r);
+        grade_document_gradescope(w->f, r);
         break;
     case GRADE_FMT_JUNIT:
-        junit_report(w->f, r);
+        grade_document_junit(w->f, r);
         break;
     }
     fflush(w->f);
@@ -750,67 +411,4 @@ void grade_report_write(FILE *f, enum grade_format fmt,
     for (int i = 0; i < r->nchecks; i++)
         sink_check(&w, r, &r->checks[i]);
     sink_end(&w, r);
-}
-
-/* ---- roster summaries --------------------------------------------------- */
-
-/* A CSV field, quoted when it needs to be. */
-static void csv_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-/* One CSV line per student: total and per exercise. */
-void grade_summary_csv(FILE *f, const char *const *students,
-                       const struct grade_report *reports, int n)
-{
-    fprintf(f, "student,points,max_points");
-    if (n > 0)
-        for (int e = 0; e < reports[0].nex; e++)
-            fprintf(f, ",%s,%s_max", reports[0].ex[e].ex->name,
-                    reports[0].ex[e].ex->name);
-    fprintf(f, "\n");
-    for (int i = 0; i < n; i++) {
-        csv_field(f, students[i]);
-        fprintf(f, ",%d,%d", reports[i].points, reports[i].max_points);
-        for (int e = 0; e < reports[i].nex; e++)
-            fprintf(f, ",%d,%d", reports[i].ex[e].points,
-                    reports[i].ex[e].max_points);
-        fprintf(f, "\n");
-    }
-}
-
-/* One JSON object per student: total and per exercise. */
-void grade_summary_json(FILE *f, const char *const *students,
-                        const struct grade_report *reports, int n)
-{
-    fprintf(f,
-            "{\n  \"tool\": \"racelab grade\",\n  \"seed\": %llu,\n"
-            "  \"students\": [",
-            n > 0 ? (unsigned long long)reports[0].seed : 0ULL);
-    for (int i = 0; i < n; i++) {
-        const struct grade_report *r = &reports[i];
-        fprintf(f, "%s\n    {\"student\": ", i ? "," : "");
-        json_str(f, students[i]);
-        fprintf(f, ", \"points\": %d, \"max_points\": %d, \"exercises\": {",
-                r->points, r->max_points);
-        for (int e = 0; e < r->nex; e++) {
-            fprintf(f, "%s", e ? ", " : "");
-            json_str(f, r->ex[e].ex->name);
-            fprintf(f, ": {\"points\": %d, \"max_points\": %d}",
-                    r->ex[e].points, r->ex[e].max_points);
-        }
-        fprintf(f, "}}");
-    }
-    fprintf(f, "\n  ]\n}\n");
 }
