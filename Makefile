@@ -282,6 +282,10 @@ $(PLAINC_OBJ): CFLAGS += -Wno-missing-prototypes
 
 .PHONY: plainc
 plainc: $(PLAINC_LIB) $(PLAINC_BEGIN) $(PLAINC_END) $(PLAINC_FLAGS_SH)
+# The C programs' runtime is built (and kept up to date) with the program,
+# which finds it next to itself: `make` and `make run` leave racelab ready
+# to run a C program.
+$(PROG): | plainc
 
 # The engine (core/*.o, which never prints) and the runtime. __wrap_main
 # calls core/child.c's rl_child_main under racelab (RACELAB_CHILD_FD set)
