@@ -480,14 +480,18 @@ deps:
 
 # The student API and exercise headers (and the tables of exercises/impl/)
 # go to share/racelab, where an installed racelab finds them to compile
-# submissions for grading; the man page and the shell completions go where
-# man, bash-completion and zsh look.
+# submissions for grading, with the libraries an exercise and a plain C
+# program link (librlex.a; librlprt.a, its begin / end markers and
+# plainc/flags.sh, its paths rewritten to share/racelab); the man page and
+# the shell completions go where man, bash-completion and zsh look.
 SHAREDIR ?= $(PREFIX)/share/racelab
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
-install: $(PROG)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/core \
+install: $(PROG) $(EXLIB) $(PLAINC_LIB) $(PLAINC_BEGIN) $(PLAINC_END) \
+         $(PLAINC_FLAGS_SH)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/core/plainc \
+	    $(DESTDIR)$(SHAREDIR)/plainc \
 	    $(DESTDIR)$(SHAREDIR)/exercises/impl $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/racelab
@@ -497,7 +501,12 @@ install: $(PROG)
 	install -m 644 tui/cli/racelab.1 $(DESTDIR)$(MANDIR)/man1/racelab.1
 	install -m 644 tui/cli/completion/racelab.bash $(DESTDIR)$(BASHCOMPDIR)/racelab
 	install -m 644 tui/cli/completion/_racelab $(DESTDIR)$(ZSHCOMPDIR)/_racelab
-	install -m 644 $(EXLIB) $(DESTDIR)$(SHAREDIR)/
+	install -m 644 $(EXLIB) $(PLAINC_LIB) $(DESTDIR)$(SHAREDIR)/
+	install -m 644 $(PLAINC_BEGIN) $(PLAINC_END) $(DESTDIR)$(SHAREDIR)/core/plainc/
+	sed -e "s|'$(abspath $(PLAINC_LIB))'|'$(SHAREDIR)/librlprt.a'|" \
+	    -e "s|'$(abspath $(BUILD))/core/plainc/|'$(SHAREDIR)/core/plainc/|" \
+	    $(PLAINC_FLAGS_SH) >$(DESTDIR)$(SHAREDIR)/plainc/flags.sh
+	chmod 644 $(DESTDIR)$(SHAREDIR)/plainc/flags.sh
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/racelab $(DESTDIR)$(MANDIR)/man1/racelab.1 \

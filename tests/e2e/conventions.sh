@@ -161,8 +161,12 @@ fi
 
 # Install into a private root (the binary under test, not rebuilt).
 root=$tmp/root
+builddir=build
+[ "$(cd "$(dirname "$RACELAB")" && pwd)" = "$(pwd)" ] ||
+    builddir=$(dirname "$RACELAB")
 if env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory \
-    -o "$RACELAB" PROG="$RACELAB" DESTDIR="$root" PREFIX=/usr install \
+    -o "$RACELAB" PROG="$RACELAB" BUILD="$builddir" DESTDIR="$root" \
+    PREFIX=/usr install \
     >"$tmp/install.log" 2>&1; then
     pass "make install DESTDIR=... PREFIX=/usr"
 else
@@ -171,7 +175,10 @@ fi
 for f in bin/racelab share/man/man1/racelab.1 \
     share/bash-completion/completions/racelab share/zsh/site-functions/_racelab \
     share/racelab/core/racelab.h share/racelab/exercises/counter.h \
-    share/racelab/exercises/impl/counter.c; do
+    share/racelab/exercises/impl/counter.c share/racelab/librlex.a \
+    share/racelab/librlprt.a share/racelab/plainc/flags.sh \
+    share/racelab/core/plainc/rlprt_begin.o \
+    share/racelab/core/plainc/rlprt_end.o; do
     if [ -f "$root/usr/$f" ]; then
         pass "installed: $f"
     else
@@ -183,12 +190,36 @@ if "$root/usr/bin/racelab" --version </dev/null | grep -q '^racelab '; then
 else
     fail "the installed racelab runs"
 fi
+# Its flags name the installed runtime, not the build tree.
+expect_eq "installed flags.sh: the runtime's paths" \
+    "$(grep -E '^PLAINC_(BEGIN|END|LIB)=' "$root/usr/share/racelab/plainc/flags.sh")" \
+    "PLAINC_BEGIN='/usr/share/racelab/core/plainc/rlprt_begin.o'
+PLAINC_END='/usr/share/racelab/core/plainc/rlprt_end.o'
+PLAINC_LIB='/usr/share/racelab/librlprt.a'"
 if MANPAGER=cat man -l "$root/usr/share/man/man1/racelab.1" 2>/dev/null |
     grep -q 'replay'; then
     pass "man -l reads the installed page"
 else
     fail "man -l reads the installed page"
 fi
+
+# Installed under a real prefix (no DESTDIR), racelab builds and runs a
+# plain C program from share/racelab alone, far from the build tree.
+pfx=$tmp/pfx
+env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory \
+    -o "$RACELAB" PROG="$RACELAB" BUILD="$builddir" PREFIX="$pfx" install \
+    >"$tmp/install2.log" 2>&1 || fail "make install PREFIX=..." "$(tail -5 "$tmp/install2.log")"
+mkdir -p "$tmp/away"
+printf '%s\n' '#include <assert.h>' 'int main(void) { assert(0); }' \
+    >"$tmp/away/one.c"
+out=$(cd "$tmp/away" && env -u RACELAB_HOME -u RACELAB_LIBDIR \
+    "$pfx/bin/racelab" run one.c -q 2>&1)
+st=$?
+expect_eq "the installed racelab runs a C program: status" "$st" 1
+expect_eq "the installed racelab runs a C program: verdict" \
+    "$(printf '%s\n' "$out" | grep -A1 '^verdict:')" \
+    "verdict: 1 failure
+  assert   T0   one.c:2            T0: assertion \`0' failed at one.c:2 in main"
 
 # ---- LICENSE and README --------------------------------------------------------
 
