@@ -160,6 +160,15 @@ const struct lab *program_lab_open(const struct program_spec *spec,
         p->build.flags[i] = spec->flags[i];
     for (int i = 0; i < PROGRAM_LAB_MAX_ARGS && spec->args[i]; i++)
         p->args[i] = spec->args[i];
+    /* What the build needs beside the sources (racelab's home, the
+     * runtime's folder) is found first: missing, it is racelab's error in
+     * one line, not the compiler's. */
+    char dir[PATH_MAX];
+    if (rl_home(dir, sizeof dir, err, errlen) != 0 ||
+        rl_program_libdir(RL_BUILD_PLAINC, dir, sizeof dir, err, errlen) != 0) {
+        free(p);
+        return NULL;
+    }
     if (rl_program_build(&p->build, p->exe, sizeof p->exe, err, errlen) != 0) {
         *compile_error = true;
         free(p);

@@ -236,6 +236,15 @@ if [ "$status" -eq 2 ] && grep -qF "bad.c:2:26: error: expected expression" "$tm
 else
     fail "a compile error: the compiler's file:line, exit 2" "exit $status" "$(cat "$tmp/err")"
 fi
+# Without the runtime the build needs, racelab says so in one line: not
+# the compiler's error, and no "cannot compile" after it.
+RACELAB_LIBDIR=$tmp/nolib rl run "$tmp/bad.c"
+if [ "$status" -eq 2 ] &&
+    [ "$(cat "$tmp/err")" = "racelab: RACELAB_LIBDIR=$tmp/nolib does not hold librlprt.a" ]; then
+    pass "no runtime: one line, exit 2"
+else
+    fail "no runtime: one line, exit 2" "exit $status" "$(cat "$tmp/err")"
+fi
 
 # ---- isolation: what the program does to its process ---------------------
 
