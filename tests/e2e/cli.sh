@@ -689,11 +689,21 @@ printf 'int broken = ;\n' >>"$home/exercises/counter.c"
 export RACELAB_HOME="$home"
 rl run counter --variant student
 expect_status "broken exercise: run exits 2" 2
-if grep -q "^racelab: .*exercises/counter.c:[0-9]*:[0-9]*: error: expected expression" "$tmp/err"; then
-    pass "broken exercise: the compiler's message with file:line"
-else
-    fail "broken exercise: the compiler's message with file:line" "$(head -c 400 "$tmp/err")"
-fi
+# One line, the compiler's first error, as for --submission; before the
+# run's header is printed.
+bad=$(wc -l <"$home/exercises/counter.c")
+for cmd in "run counter --variant student" "explore counter" \
+    "replay --schedule rl1:counter:student:threads=2,iters=3:0.1"; do
+    rl $cmd
+    if [ "$status" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+        grep -q "^racelab: $home/exercises/counter.c:$bad:14: error: expected expression" "$tmp/err" &&
+        [ ! -s "$tmp/out" ]; then
+        pass "broken exercise, $cmd: the compiler's first error line, exit 2"
+    else
+        fail "broken exercise, $cmd: the compiler's first error line, exit 2" \
+            "exit $status" "$(head -c 400 "$tmp/err")" "$(head -c 200 "$tmp/out")"
+    fi
+done
 rl run counter --variant reference -q
 expect_status "broken exercise: the reference still runs" 0
 rl run rlock --variant student -q

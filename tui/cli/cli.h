@@ -306,6 +306,12 @@ int cli_lab_resolve(const struct cli_lab_args *a, struct lab_inst *inst,
  * line ("hw/counter.c:5:1: error: ..."). */
 int cli_submission_prepare(struct lab_inst *inst, const char *path, char *err,
                            size_t errlen);
+/* Build the student variant of an exercise from this tree (inst without
+ * a submission; anything else is left alone) now, as
+ * cli_submission_prepare does: 0, or -1 with a one-line message in err,
+ * the compiler's first error line ("exercises/counter.c:5:1: error: ...").
+ * For run, explore and replay; the TUI shows the whole message instead. */
+int cli_exercise_prepare(struct lab_inst *inst, char *err, size_t errlen);
 /* " --submission PATH" (PATH quoted for the shell) when inst runs a
  * submission, else "": what a printed replay command needs too. */
 size_t cli_submission_option(const struct lab_inst *inst, char *buf,

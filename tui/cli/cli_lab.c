@@ -282,6 +282,25 @@ int cli_submission_prepare(struct lab_inst *inst, const char *path, char *err,
     return 0;
 }
 
+int cli_exercise_prepare(struct lab_inst *inst, char *err, size_t errlen)
+{
+    const struct lab *lab = inst->lab;
+    struct rl_program prog;
+    char exe[PATH_MAX];
+
+    if (inst->submission != NULL || program_lab_is(lab) ||
+        lab->variant_external == NULL ||
+        !lab->variant_external(lab, inst->variant))
+        return 0;
+    prog = lab_program(inst);
+    if (rl_program_build(prog.external->build, exe, sizeof exe, err, errlen) !=
+        0) {
+        cli_first_error_line(err);
+        return -1;
+    }
+    return 0;
+}
+
 size_t cli_submission_option(const struct lab_inst *inst, char *buf,
                              size_t len)
 {

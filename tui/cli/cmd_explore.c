@@ -311,7 +311,8 @@ static int explore_job_from(const struct cli_args *c,
         cli_parse_seconds("--budget", c->value[OPT_BUDGET], EXPLORE_MAX_BUDGET,
                           &budget, err, errlen) < 0)
         return -1;
-    if (cli_lab_resolve(a, &job->inst, err, errlen) < 0)
+    if (cli_lab_resolve(a, &job->inst, err, errlen) < 0 ||
+        cli_exercise_prepare(&job->inst, err, errlen) < 0)
         return -1;
     if (a->seed != NULL && cli_parse_u64("--seed", a->seed, 0, UINT64_MAX,
                                          &job->cfg.seed, err, errlen) < 0)

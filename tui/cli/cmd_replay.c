@@ -226,6 +226,8 @@ static int replay_job_from(const struct cli_args *c, struct replay_job *job,
         cli_submission_prepare(&job->run.inst, c->value[CLI_OPT_SUBMISSION],
                                err, errlen) < 0)
         return -1;
+    if (cli_exercise_prepare(&job->run.inst, err, errlen) < 0)
+        return -1;
     if (c->value[OPT_MAX_STEPS] != NULL &&
         run_job_parse_max_steps(c->value[OPT_MAX_STEPS], &job->run.max_steps,
                                 err, errlen) < 0)

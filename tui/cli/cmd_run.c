@@ -57,7 +57,8 @@ static int run_job_from(const struct cli_args *c, const struct cli_lab_args *a,
         snprintf(err, errlen, "run needs a LAB; labs: %s", names);
         return -1;
     }
-    if (cli_lab_resolve(a, &job->inst, err, errlen) < 0)
+    if (cli_lab_resolve(a, &job->inst, err, errlen) < 0 ||
+        cli_exercise_prepare(&job->inst, err, errlen) < 0)
         return -1;
     if (cli_sched_resolve(a, job->inst.backend, &job->sched, &given, err,
                           errlen) < 0)
