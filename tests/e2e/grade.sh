@@ -322,6 +322,17 @@ else
     bad "roster: the report prints a replay command for fake_pass" "$(grep -m3 replay "$WORK/out/fake_pass.txt")"
 fi
 
+# Folders given with a trailing slash (--roster submissions/ -o reports/)
+# are joined without a doubled one: the report's path and its replay
+# command read as typed.
+mkdir -p "$WORK/roster2/alice"
+cp exercises/counter.c "$WORK/roster2/alice/"
+(cd "$WORK" && run roster2 ro2.out "$RACELAB" grade counter --roster roster2/ -o out2/ --budget 1 --no-stress)
+expect_status "a roster given as roster2/" 1 "$ST"
+expect_in "roster2/: the report's path" "$WORK/ro2.out" "alice                    1/15 points  (out2/alice.txt)"
+expect_in "roster2/: the summaries" "$WORK/ro2.out" "summary: out2/summary.csv, out2/summary.json"
+expect_in "roster2/: the replay command" "$WORK/out2/alice.txt" "replay:   racelab replay --submission roster2/alice --schedule 'rl1:counter:student:"
+
 # ---- grade: one exercise that does not compile --------------------------------------------
 
 # The references with a syntax error in one of them: that exercise scores

@@ -207,7 +207,7 @@ static char **roster_students(const char *dir, int *n, char *err, size_t errlen)
 
     *n = 0;
     if (d == NULL) {
-        snprintf(err, errlen, "--roster %s: %s", dir, strerror(errno));
+        snprintf(err, errlen, "--roster %.400s: %s", dir, strerror(errno));
         return NULL;
     }
     names = rl_xcalloc(GRADE_MAX_STUDENTS, sizeof *names);
@@ -231,18 +231,31 @@ static char **roster_students(const char *dir, int *n, char *err, size_t errlen)
     return names;
 }
 
+/* path without its trailing slashes ("roster/" -> "roster"; "/" stays),
+ * in buf: what it is joined to ("roster/alice") reads as it is typed. */
+static void path_trim_slashes(char *buf, size_t len, const char *path)
+{
+    size_t n = strlen(path);
+
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    snprintf(buf, len, "%.*s", (int)n, path);
+}
+
 /* --roster DIR: every subfolder graded as a submission; a report per
  * student and the summaries in outdir. */
-static int grade_roster(const struct grade_options *base, const char *dir,
-                        const char *outdir, enum grade_format fmt)
+static int grade_roster(const struct grade_options *base, const char *dir_in,
+                        const char *outdir_in, enum grade_format fmt)
 {
     struct grade_report *reports;
-    char err[512], path[4096], sub[4096];
+    char err[512], path[4096], sub[4096], dir[2048], outdir[2048];
     char **students;
     int n, status = CLI_EXIT_OK;
     struct report_file rf;
     struct roster_progress rp;
 
+    path_trim_slashes(dir, sizeof dir, dir_in);
+    path_trim_slashes(outdir, sizeof outdir, outdir_in);
     memset(&rp, 0, sizeof rp);
     cli_progress_begin(&rp.pr);
     students = roster_students(dir, &n, err, sizeof err);
