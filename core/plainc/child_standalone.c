@@ -77,6 +77,16 @@ static const char *step_where(struct trace *tr, const struct rl_run *run,
     return buf;
 }
 
+/* Whether run failed: a check, or a data race in its records. */
+static bool run_failed(const struct rl_run *run)
+{
+    struct rl_analysis an;
+    char text[256];
+    if (!rl_run_passed(run))
+        return true;
+    return rl_analyze(run, &an, text, sizeof(text)) == 0 && an.nraces > 0;
+}
+
 /* How the run ended, its checks, races, lost updates, schedule; returns
  * whether it failed. */
 static bool report(struct trace *tr, struct rl_run *run)
@@ -96,7 +106,7 @@ static bool report(struct trace *tr, struct rl_run *run)
             fprintf(out, "  at %s%s%s\n", a, src ? ": " : "", src ? src : "");
         }
     }
-    bool failed = !rl_run_passed(run);
+    bool failed = run_failed(run);
     for (int i = 0; i < rl_run_check_count(run); i++) {
         struct rl_check_result c;
         rl_run_check(run, i, &c);
@@ -115,7 +125,6 @@ static bool report(struct trace *tr, struct rl_run *run)
             rl_lost_text(run, &an.lost[i], text, sizeof(text));
             fprintf(out, "lost update: %s\n", text);
         }
-        failed = failed || an.nraces > 0;
     }
     rl_run_choices(run, text, sizeof(text));
     fprintf(out, "schedule: %s\n", text);
@@ -195,7 +204,7 @@ int prt_standalone_main(const struct rl_program *program, int argc,
     rl_run_finish(run);
     watchdog_stop();
     fflush(stdout);
-    bool failed = quiet ? !rl_run_passed(run) : report(&tr, run);
+    bool failed = quiet ? run_failed(run) : report(&tr, run);
     rl_run_destroy(run);
     rl_srcloc_close(tr.src);
     if (tr.out != stderr)

@@ -363,6 +363,10 @@ START_TEST(test_runs_in_one_process_start_clean)
     ck_assert_str_eq(out, "");
     has_line("   52 T0   counter_race.c:25  output \"counter = 11\\n\"   | "
              "printf(\"counter = %d\\n\", counter);");
+    /* No trace: the exit status still tells a race (and its absence). */
+    ck_assert_int_eq(run("counter_race", "rr:1", "RACELAB_TRACE=none"), 1);
+    ck_assert_str_eq(out, "counter = 11\n");
+    ck_assert_int_eq(run("counter_mutex", "rr:1", "RACELAB_TRACE=none"), 0);
     ck_assert_int_eq(run("thread_tree", "random:4", "RACELAB_RUNS=4"), 0);
     ck_assert_str_eq(out, "total = 28\ntotal = 28\ntotal = 28\ntotal = 28\n");
 }
