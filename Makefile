@@ -461,11 +461,13 @@ autograder:
 
 # Install what the build needs, if it is missing. racelab runs on Linux
 # (x86-64 and arm64): the os backend uses Linux-only calls, so only apt-get
-# is offered. mandoc checks the man page in the tests.
-DEB_PKGS := build-essential pkg-config libncurses-dev check tmux mandoc
+# is offered. mandoc checks the man page in the tests; python3 reads their
+# JSON and packs the autograder's zip.
+DEB_PKGS := build-essential pkg-config libncurses-dev check tmux mandoc python3
 deps:
 	@if $(PKG_CONFIG) --exists ncursesw check 2>/dev/null && \
-	    command -v tmux >/dev/null 2>&1 && command -v mandoc >/dev/null 2>&1; then exit 0; fi; \
+	    command -v tmux >/dev/null 2>&1 && command -v mandoc >/dev/null 2>&1 && \
+	    command -v python3 >/dev/null 2>&1; then exit 0; fi; \
 	echo "racelab: installing missing dependencies"; \
 	if [ "$$(uname)" != Linux ]; then \
 	  echo "racelab: racelab runs on Linux only (the os backend uses Linux-only calls)"; exit 1; \
@@ -476,7 +478,7 @@ deps:
 	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
 	    sudo apt-get update -qq && sudo apt-get install -y -qq $(DEB_PKGS) >/dev/null || exit 1; \
 	  else echo "racelab: missing dependencies; run: sudo apt-get install -y $(DEB_PKGS)"; exit 1; fi; \
-	else echo "racelab: missing dependencies: a C compiler, make, pkg-config, ncursesw, Check (libcheck), tmux, mandoc"; exit 1; fi
+	else echo "racelab: missing dependencies: a C compiler, make, pkg-config, ncursesw, Check (libcheck), tmux, mandoc, python3"; exit 1; fi
 
 # The student API and exercise headers (and the tables of exercises/impl/)
 # go to share/racelab, where an installed racelab finds them to compile
