@@ -11,6 +11,7 @@
  */
 #include "program_lab.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -123,6 +124,22 @@ static void program_external_fill(struct lab_inst *inst)
         inst->external.argv[i] = p->args[i];
 }
 
+/* Whether the folder dir holds a C source (a name ending in .c). */
+static bool dir_has_source(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    bool found = false;
+    if (d == NULL)
+        return false;
+    while (!found && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        found = n > 2 && strcmp(e->d_name + n - 2, ".c") == 0;
+    }
+    closedir(d);
+    return found;
+}
+
 const struct lab *program_lab_open(const struct program_spec *spec,
                                    bool *compile_error, char *err,
                                    size_t errlen)
@@ -136,6 +153,11 @@ const struct lab *program_lab_open(const struct program_spec *spec,
         const char *s = spec->sources[i];
         if (stat(s, &st) != 0) {
             snprintf(err, errlen, "cannot read %s: %s", s, strerror(errno));
+            free(p);
+            return NULL;
+        }
+        if (S_ISDIR(st.st_mode) && !dir_has_source(s)) {
+            snprintf(err, errlen, "the folder %s holds no .c file", s);
             free(p);
             return NULL;
         }

@@ -245,6 +245,14 @@ if [ "$status" -eq 2 ] &&
 else
     fail "no runtime: one line, exit 2" "exit $status" "$(cat "$tmp/err")"
 fi
+mkdir -p "$tmp/nosrc"
+rl run "$tmp/nosrc"
+if [ "$status" -eq 2 ] &&
+    [ "$(cat "$tmp/err")" = "racelab: the folder $tmp/nosrc holds no .c file" ]; then
+    pass "a folder without a .c file: one line, exit 2"
+else
+    fail "a folder without a .c file: one line, exit 2" "exit $status" "$(cat "$tmp/err")"
+fi
 
 # ---- isolation: what the program does to its process ---------------------
 
