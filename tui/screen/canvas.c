@@ -326,8 +326,19 @@ int text_wrap(const char *text, int w,
             for (const char *k = wstart; k < wend; k++)
                 if ((*k & 0xc0) != 0x80)
                     wcells++;
-            if (!brk || brk == start || wcells > w)
+            if (!brk || brk == start || wcells > w) {
+                /* cut: after a ':' ',' or '.' of the word in the second
+                 * half of the line if there is one (a schedule string
+                 * breaks between its fields, not in the middle of a
+                 * name) */
                 brk = q;
+                for (const char *k = q - 1; k > start + w / 2 && k > wstart;
+                     k--)
+                    if (*k == ':' || *k == ',' || *k == '.') {
+                        brk = k + 1;
+                        break;
+                    }
+            }
         }
         if (line)
             line(ctx, start, (size_t)(brk - start));
