@@ -104,6 +104,13 @@ START_TEST(test_text_wrap)
     ck_assert_str_eq(l.text[1], "cdefghijklmn");
     ck_assert_str_eq(l.text[2], "op");
     memset(&l, 0, sizeof l);
+    /* one with fields is cut after a field, in the second half */
+    ck_assert_int_eq(text_wrap("rl1:counter:locked:0.1.0.1", 12, collect, &l),
+                     3);
+    ck_assert_str_eq(l.text[0], "rl1:counter:");
+    ck_assert_str_eq(l.text[1], "locked:0.1.");
+    ck_assert_str_eq(l.text[2], "0.1");
+    memset(&l, 0, sizeof l);
     ck_assert_int_eq(text_wrap("a\n\nb", 10, collect, &l), 3);
     ck_assert_str_eq(l.text[1], "");
 }
@@ -520,7 +527,7 @@ START_TEST(test_menu_and_help)
     ck_assert(canvas_contains(&c, "> "));
     ck_assert(canvas_contains(&c, labs[0]->name));
     ck_assert(canvas_contains(&c, labs[0]->variants[0].name));
-    k = keys_help_lab(&nk);
+    k = keys_help_lab(true, &nk);
     int scroll = 0;
     canvas_resize(&c, 100, 50);
     page_help(&c, "the lab screen", k, nk, true, &scroll);

@@ -158,7 +158,10 @@ static void frame_lab_screen(struct tui *t, struct canvas *c)
                  n ? " | " : "", t->right, t->asked);
         ui.speed = speed;
     }
-    if (t->prompt_open) {
+    if (t->form_open) {
+        /* the keys go to the form: the lab's key line would not apply */
+        ui.message = "the parameter form is open: Enter applies, Esc cancels";
+    } else if (t->prompt_open) {
         snprintf(prompt, sizeof prompt,
                  "save to directory: %s_   Enter saves, Esc cancels",
                  t->prompt_text);
@@ -194,7 +197,7 @@ static void frame(struct tui *t)
     } else if (t->help) {
         int n;
         const struct key_help *k =
-            t->screen == SCR_LAB ? keys_help_lab(&n) : keys_help_menu(&n);
+            t->screen == SCR_LAB ? keys_help_lab(t->from_menu, &n) : keys_help_menu(&n);
 
         page_help(&t->canvas,
                   t->screen == SCR_LAB ? "the lab screen" : "the lab menu", k,
@@ -318,9 +321,14 @@ static void tick(struct tui *t)
         bool moving =
             s->rep.active || (s->started && session_end(s) == RL_END_RUNNING);
 
+        bool repeating = s->rep.active;
+
         session_poll(s);
         if (moving)
             t->dirty = true;
+        if (repeating && !s->rep.active && !t->msg_err) /* the repeat done */
+            tui_say(t, false, "repeat done: %d runs; q closes the chart",
+                    s->rep.done);
     }
     if (t->running && now >= t->next_tick && t->predict == PREDICT_THREAD) {
         /* one step at a time, to stop before each choice */

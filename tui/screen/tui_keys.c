@@ -286,12 +286,20 @@ static void lab_key_run(struct tui *t, int key)
             tui_say(t, true, "%s", err);
         break;
     case ACT_FASTER:
-        if (t->speed + 1 < TUI_NSPEEDS)
-            t->speed++;
-        break;
     case ACT_SLOWER:
-        if (t->speed > 0)
+        if (s->inst.backend == RL_BACKEND_OS) {
+            tui_say(t, false,
+                    "real threads run at their own speed; + and - pace "
+                    "the sim backend (b switches)");
+            break;
+        }
+        if (a.act == ACT_FASTER && t->speed + 1 < TUI_NSPEEDS)
+            t->speed++;
+        else if (a.act == ACT_SLOWER && t->speed > 0)
             t->speed--;
+        else
+            tui_say(t, false, "already at the %s speed",
+                    a.act == ACT_FASTER ? "highest" : "lowest");
         break;
     case ACT_RESTART:
         rc = session_reseed(s, err, sizeof err);
@@ -300,10 +308,21 @@ static void lab_key_run(struct tui *t, int key)
             tui_predict_ask_value(t);
         break;
     case ACT_VARIANT:
+        if (s->lab->nvariants < 2) {
+            tui_say(t, false, "%s has one variant (%s); r restarts it",
+                    s->lab->name, s->lab->variants[0].name);
+            break;
+        }
         rc = session_next_variant(s, err, sizeof err);
         replaced(t, rc, err, "next variant");
         break;
     case ACT_SCHED:
+        if (s->inst.backend == RL_BACKEND_OS) {
+            tui_say(t, false,
+                    "real threads are scheduled by the OS; s chooses the "
+                    "sim backend's scheduler (b switches)");
+            break;
+        }
         rc = session_next_sched(s, err, sizeof err);
         replaced(t, rc, err, "next scheduler");
         break;
