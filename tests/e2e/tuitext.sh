@@ -273,5 +273,52 @@ has_line "+ at the highest speed says so" sim " already at the highest speed"
 keys sim - - - - - - - - - -
 has_line "- at the lowest speed says so" sim " already at the lowest speed"
 
+# ---- w, predict, side by side, too small -------------------------------------
+
+start save 80 24 "$RACELAB tui unsafe-counter"
+check "save: opens" save "STATE"
+keys save w
+has_line "w before any step: nothing to save, and why" save \
+    " nothing to save yet: no step has run (n steps, space runs)"
+if ls "$WORK"/racelab-* >/dev/null 2>&1; then
+    bad "no empty trace written"
+else
+    ok "no empty trace written"
+fi
+
+start guess 80 24 "$RACELAB tui unsafe-counter"
+check "predict: opens" guess "STATE"
+keys guess a n
+check "predict: asked" guess "Predict: which thread runs step 1? (can run: T0 T1)"
+keys guess 7
+has_line "a thread that cannot run is not a guess" guess \
+    " T7 cannot run now. Predict: which thread runs step 1? (can run: T0 T1) 0-9,"
+keys guess q
+has_line "a key that is no answer says what is asked" guess \
+    " Esc first: the class is asked which thread runs step 1 (0-9 answers)"
+keys guess 0
+has_line "then the answer counts, once" guess \
+    " Right: T0 ran step 1 (1 of 1 right)"
+keys guess a x
+has_line "the final value: a letter says what is asked" guess \
+    " Predict: counter at the end? digits, then Enter (Esc skips): _"
+
+start pair 132 40 "$RACELAB tui locked-counter --variant early-release"
+check "side by side at 132x40: opens" pair "STATE"
+keys pair '|'
+check "the counterpart opens" pair "| locked (expected to pass)"
+keys pair e
+check "the counterpart's status says how it ended, like the left" pair \
+    "| locked-counter/locked | sim rr:1 | step 33 | finished: passed"
+
+start tiny 80 24 "$RACELAB"
+check "too small: the menu" tiny "Unsafe counter"
+keys tiny Enter
+check "too small: a lab from the menu" tiny "STATE"
+T resize-window -t tiny -x 50 -y 12
+check "too small: says q quits" tiny "enlarge it, or q to quit"
+keys tiny q
+check "and one q quits, from a lab opened from the menu" tiny "EXITED:0"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

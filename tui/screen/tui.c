@@ -100,6 +100,19 @@ const char *tui_state_word(const struct tui *t, char *buf, size_t len)
                  s->rep.total);
         return buf;
     }
+    if (session_end(s) != RL_END_RUNNING)
+        return tui_end_word(s);
+    if (s->inst.backend == RL_BACKEND_OS)
+        return s->started ? "running" : "ready: space starts the threads";
+    if (t->running)
+        return t->to_end ? "running to the end" : "running";
+    return session_steps(s) ? "paused" : "ready";
+}
+
+/* How the run of s ended, in the status line's words ("running" if it
+ * has not). */
+const char *tui_end_word(const struct session *s)
+{
     switch (session_end(s)) {
     case RL_END_RUNNING:
         break;
@@ -126,11 +139,7 @@ const char *tui_state_word(const struct tui *t, char *buf, size_t len)
     case RL_END_INCOMPLETE:
         return "incomplete";
     }
-    if (s->inst.backend == RL_BACKEND_OS)
-        return s->started ? "running" : "ready: space starts the threads";
-    if (t->running)
-        return t->to_end ? "running to the end" : "running";
-    return session_steps(s) ? "paused" : "ready";
+    return "running";
 }
 
 /* Lay the lab screen out, with the parameter form over it when open. */

@@ -21,6 +21,7 @@
 #include "session.h"
 #include "term.h"
 #include "tui_impl.h"
+#include "view.h"
 
 #define TUI_EXPLORE_SCHEDULES 20000 /* x: search this many at most */
 
@@ -335,6 +336,12 @@ static void lab_key_run(struct tui *t, int key)
         break;
     case ACT_SAVE:
         t->running = false;
+        if (session_steps(s) == 0) { /* an empty trace helps nobody */
+            tui_say(t, false, "nothing to save yet: no step has run (%s)",
+                    s->inst.backend == RL_BACKEND_OS ? "space starts the threads"
+                                                     : "n steps, space runs");
+            break;
+        }
         t->prompt_open = true;
         session_save_dir(t->prompt_text, sizeof t->prompt_text);
         break;
@@ -536,6 +543,18 @@ void tui_on_key(struct tui *t, int key)
     if (key == KEY_RESIZE) {
         draw_invalidate();
         return;
+    }
+    {
+        int w, h;
+
+        /* too small: the screen says "enlarge it, or q to quit", so q
+         * quits from wherever it is; other keys would act unseen */
+        term_size(&w, &h);
+        if (w < VIEW_MIN_W || h < VIEW_MIN_H) {
+            if (key == 'q' || key == 'Q' || key == 27)
+                t->quit = true;
+            return;
+        }
     }
     if (t->help) {
         struct key_action a = keys_help(key);

@@ -68,7 +68,8 @@ void tui_twin_frame(struct tui *t, struct canvas *c)
     frame_lab(&t->fr, &t->ses, &ui, &t->pane_l);
     t->result_scroll = ui.result_scroll;
     ui.scroll = 0;
-    ui.state = session_end(&t->twin) == RL_END_RUNNING ? "paused" : "ended";
+    ui.state = session_end(&t->twin) == RL_END_RUNNING ? "paused"
+                                                       : tui_end_word(&t->twin);
     canvas_resize(&t->pane_r, c->w - half - 1, c->h);
     frame_lab(&t->fr2, &t->twin, &ui, &t->pane_r);
     canvas_clear(c);
