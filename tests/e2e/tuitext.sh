@@ -273,6 +273,21 @@ has_line "+ at the highest speed says so" sim " already at the highest speed"
 keys sim - - - - - - - - - -
 has_line "- at the lowest speed says so" sim " already at the lowest speed"
 
+# ---- the menu: a parameter's or a variant's text wraps, never cut --------------
+
+start menu 80 24 "$RACELAB"
+check "menu: opens" menu "Unsafe counter"
+keys menu NPage NPage NPage
+check "a parameter's help beside its numbers" menu \
+    "|   threads   2, 2  (1..16)  threads"
+check "goes on under itself" menu "|                            incrementing the"
+check "or under the numbers when they leave no room" menu \
+    "|     increments per thread"
+keys menu Down Down Down Down Down NPage NPage NPage
+check "a variant's long word moves to the next row" menu \
+    "| + try-backoff passes  second lock with"
+check "and breaks at its '='" menu "|                       acquire(blocking="
+
 # ---- w, predict, side by side, too small -------------------------------------
 
 start save 80 24 "$RACELAB tui unsafe-counter"

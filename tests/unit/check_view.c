@@ -97,12 +97,13 @@ START_TEST(test_text_wrap)
     ck_assert_str_eq(l.text[1], "brown fox");
     ck_assert_str_eq(l.text[2], "jumps");
     memset(&l, 0, sizeof l);
-    /* a word longer than a line is cut where the line ends */
+    /* a word longer than a line starts the next one, and is cut where
+     * that line ends */
     ck_assert_int_eq(text_wrap("schedule: abcdefghijklmnop", 12, collect, &l),
                      3);
-    ck_assert_str_eq(l.text[0], "schedule: ab");
-    ck_assert_str_eq(l.text[1], "cdefghijklmn");
-    ck_assert_str_eq(l.text[2], "op");
+    ck_assert_str_eq(l.text[0], "schedule:");
+    ck_assert_str_eq(l.text[1], "abcdefghijkl");
+    ck_assert_str_eq(l.text[2], "mnop");
     memset(&l, 0, sizeof l);
     /* one with fields is cut after a field, in the second half */
     ck_assert_int_eq(text_wrap("rl1:counter:locked:0.1.0.1", 12, collect, &l),

@@ -114,9 +114,19 @@ static int menu_detail(struct canvas *c, const struct lab *lab, int x, int w,
     for (int i = 0; i < lab->nparams && y < ybot; i++) {
         const struct lab_param *p = &lab->params[i];
 
-        snprintf(buf, sizeof buf, "  %-9s %ld, %ld  (%ld..%ld)  %s", p->key,
-                 p->def, p->def_os, p->min, p->max, p->help);
-        y = put_wrapped(c, y, x, w, ybot, ROLE_NORMAL, buf);
+        int pw;
+
+        snprintf(buf, sizeof buf, "  %-9s %ld, %ld  (%ld..%ld)  ", p->key,
+                 p->def, p->def_os, p->min, p->max);
+        pw = text_cells(buf);
+        canvas_put(c, y, x, ROLE_NORMAL, buf, w);
+        /* the help goes on under itself, or if it has no room beside
+         * the numbers, indented on the rows below them */
+        if (w - pw >= 16)
+            y = put_wrapped(c, y, x + pw, w - pw, ybot, ROLE_NORMAL, p->help);
+        else
+            y = put_wrapped(c, y + 1, x + 4, w - 4, ybot, ROLE_NORMAL,
+                            p->help);
     }
     return y;
 }
