@@ -273,6 +273,19 @@ has_line "+ at the highest speed says so" sim " already at the highest speed"
 keys sim - - - - - - - - - -
 has_line "- at the lowest speed says so" sim " already at the lowest speed"
 
+# ---- the key line lists the keys that apply -----------------------------------
+
+start kend 80 24 "$RACELAB tui unsafe-counter"
+check "key line: opens" kend "STATE"
+keys kend e
+has_line "an ended sim run: what there is to do with it" kend \
+    " ? help  Left back  f failure  ]/[ marks  r restart  m more  x explore  w save"
+start kos 80 24 "$RACELAB tui unsafe-counter --backend os --iters 1000"
+check "key line on os: opens" kos "space starts the threads"
+keys kos space
+has_line "os: start, repeat, no stepping" kos \
+    " ? help  space start  R repeat  r restart  v variant  p params  b backend" 10
+
 # ---- the menu: a parameter's or a variant's text wraps, never cut --------------
 
 start menu 80 24 "$RACELAB"

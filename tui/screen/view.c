@@ -281,6 +281,22 @@ static const char *const lab_keys[] = {
 };
 #define LAB_NKEYS ((int)(sizeof lab_keys / sizeof lab_keys[0]))
 
+/* Once a sim run has ended: what there is to do with it (space, n and e
+ * would only say that it has ended). */
+static const char *const lab_keys_ended[] = {
+    "?", "help",    "Left", "back",    "f", "failure", "]/[", "marks",
+    "r", "restart", "m",    "more",    "x", "explore", "w",   "save",
+    "v", "variant", "s",    "sched",   "p", "params",  "b",   "backend",
+};
+#define LAB_NKEYS_ENDED ((int)(sizeof lab_keys_ended / sizeof lab_keys_ended[0]))
+
+/* The os backend: real threads are started, not stepped or picked. */
+static const char *const lab_keys_os[] = {
+    "?", "help",    "space", "start",   "R", "repeat", "r", "restart",
+    "v", "variant", "p",     "params",  "b", "backend", "w", "save",
+};
+#define LAB_NKEYS_OS ((int)(sizeof lab_keys_os / sizeof lab_keys_os[0]))
+
 /* The status line of a plain C program: the step's source line first,
  * where the eye looks (drawn over the lab's status line); what does not
  * fit goes from the end (speed, scheduler), then the source line is cut
@@ -338,7 +354,12 @@ void view_lab(struct canvas *c, const struct view_lab *v)
         canvas_fill(c, l.keys_y, 0, l.keys_h, c->w, L' ', ROLE_NORMAL);
         text_wrap(v->message, c->w - 2, view_wrap_line, &d);
     } else {
-        view_keys(c, l.keys_y, lab_keys, LAB_NKEYS);
+        if (v->backend && strcmp(v->backend, "os") == 0)
+            view_keys(c, l.keys_y, lab_keys_os, LAB_NKEYS_OS);
+        else if (v->end != RL_END_RUNNING && !v->hist)
+            view_keys(c, l.keys_y, lab_keys_ended, LAB_NKEYS_ENDED);
+        else
+            view_keys(c, l.keys_y, lab_keys, LAB_NKEYS);
     }
 }
 
