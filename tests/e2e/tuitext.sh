@@ -331,6 +331,12 @@ keys guess a x
 has_line "the final value: a letter says what is asked" guess \
     " Predict: counter at the end? digits, then Enter (Esc skips): _"
 
+start score 80 24 "$RACELAB tui producer-consumer"
+check "predict's score: opens" score "STATE"
+keys score a n 0 n
+has_line "80x24: the class's score stays on the status line (the speed goes)" \
+    score " producer-consumer/correct | sim rr:1 | step 1 | paused | predicted 1 of 1"
+
 start pair 132 40 "$RACELAB tui locked-counter --variant early-release"
 check "side by side at 132x40: opens" pair "STATE"
 keys pair '|'

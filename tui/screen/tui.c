@@ -146,7 +146,7 @@ const char *tui_end_word(const struct session *s)
 static void frame_lab_screen(struct tui *t, struct canvas *c)
 {
     struct frame_ui ui;
-    char speed[96], prompt[640], state[96];
+    char speed[96], prompt[640], state[96], score[64];
 
     memset(&ui, 0, sizeof ui);
     ui.state = tui_state_word(t, state, sizeof state);
@@ -159,13 +159,9 @@ static void frame_lab_screen(struct tui *t, struct canvas *c)
         ui.speed = speed;
     }
     if (t->predict != PREDICT_OFF || t->asked > 0) {
-        size_t n = strlen(speed);
-
-        if (!ui.speed)
-            speed[0] = '\0', n = 0;
-        snprintf(speed + n, sizeof speed - n, "%spredicted %d of %d",
-                 n ? " | " : "", t->right, t->asked);
-        ui.speed = speed;
+        snprintf(score, sizeof score, "predicted %d of %d", t->right,
+                 t->asked);
+        ui.score = score;
     }
     if (t->form_open) {
         /* the keys go to the form: the lab's key line would not apply */

@@ -228,7 +228,8 @@ static void draw_title(struct canvas *c, const struct view_lab *v)
 }
 
 /* The status line: when it does not fit, the speed goes first, then the
- * scheduler, then the lab's name; the step and the state stay whole. */
+ * scheduler, then the lab's name; the step, the state and predict's score
+ * stay whole. */
 static void draw_status(struct canvas *c, const struct view_lab *v,
                         const struct view_layout *l)
 {
@@ -239,16 +240,19 @@ static void draw_status(struct canvas *c, const struct view_lab *v,
         bool speed = form == 0 && v->speed, sched = form < 2;
 
         if (form == 3)
-            snprintf(buf, sizeof buf, " step %llu | %s",
-                     (unsigned long long)v->step, v->state ? v->state : "");
+            snprintf(buf, sizeof buf, " step %llu | %s%s%s",
+                     (unsigned long long)v->step, v->state ? v->state : "",
+                     v->score ? " | " : "", v->score ? v->score : "");
         else
-            snprintf(buf, sizeof buf, " %s/%s | %s%s%s | step %llu | %s%s%s",
+            snprintf(buf, sizeof buf,
+                     " %s/%s | %s%s%s | step %llu | %s%s%s%s%s",
                      v->lab_name ? v->lab_name : "",
                      v->variant ? v->variant : "", v->backend ? v->backend : "",
                      sched && v->sched && v->sched[0] ? " " : "",
                      sched && v->sched ? v->sched : "",
                      (unsigned long long)v->step, v->state ? v->state : "",
-                     speed ? " | " : "", speed ? v->speed : "");
+                     speed ? " | " : "", speed ? v->speed : "",
+                     v->score ? " | " : "", v->score ? v->score : "");
         if (text_cells(buf) <= c->w)
             break;
     }
@@ -311,8 +315,9 @@ static void draw_detail(struct canvas *c, const struct view_lab *v,
     snprintf(head, sizeof head, " step %llu: %s", (unsigned long long)v->step,
              v->detail);
     for (int form = 0; form < 3; form++) {
-        snprintf(tail, sizeof tail, " | %s%s%s%s%s",
-                 v->state ? v->state : "", form < 2 && v->sched ? " | " : "",
+        snprintf(tail, sizeof tail, " | %s%s%s%s%s%s%s",
+                 v->state ? v->state : "", v->score ? " | " : "",
+                 v->score ? v->score : "", form < 2 && v->sched ? " | " : "",
                  form < 2 && v->sched ? v->sched : "",
                  form < 1 && v->speed ? " | " : "",
                  form < 1 && v->speed ? v->speed : "");

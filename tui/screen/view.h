@@ -61,6 +61,7 @@ struct view_lab {
     const char *sched;     /* "rr:1", or "" on os */
     const char *state;     /* "paused", "running", "finished", ... */
     const char *speed;     /* "5 steps/s", or NULL */
+    const char *score;     /* predict's score: kept when speed is not */
     uint64_t step;
 
     int nthreads;
