@@ -125,8 +125,7 @@ static int menu_detail(struct canvas *c, const struct lab *lab, int x, int w,
         if (w - pw >= 16)
             y = put_wrapped(c, y, x + pw, w - pw, ybot, ROLE_NORMAL, p->help);
         else
-            y = put_wrapped(c, y + 1, x + 4, w - 4, ybot, ROLE_NORMAL,
-                            p->help);
+            y = put_wrapped(c, y + 1, x + 4, w - 4, ybot, ROLE_NORMAL, p->help);
     }
     return y;
 }
@@ -265,8 +264,7 @@ void page_help(struct canvas *c, const char *title, const struct key_help *help,
 
 /* The form's row of parameter i, up to its help text, into buf; returns
  * its width in cells. */
-static int form_prefix(const struct page_form *f, int i, char *buf,
-                       size_t len)
+static int form_prefix(const struct page_form *f, int i, char *buf, size_t len)
 {
     const struct lab_param *p = &f->lab->params[i];
 

@@ -245,10 +245,9 @@ static void draw_object(struct panel *p, const struct view_lab *v,
         } else {
             snprintf(line, sizeof line, "  %s rwlock: free", name);
         }
-        panel_owner_line(p,
-                         o->owner >= 0 || o->nholders > 0 ? ROLE_ACQUIRE
-                                                          : ROLE_NORMAL,
-                         line);
+        panel_owner_line(
+            p, o->owner >= 0 || o->nholders > 0 ? ROLE_ACQUIRE : ROLE_NORMAL,
+            line);
         break;
     case RL_OBJ_ONCE:
         snprintf(line, sizeof line, "  %s once: %s", name,
@@ -259,8 +258,7 @@ static void draw_object(struct panel *p, const struct view_lab *v,
         break;
     case RL_OBJ_SEMAPHORE:
         if (o->limit == 0) { /* a sem_t, or one made with 0: no "N/0" */
-            snprintf(line, sizeof line, "  %s Semaphore: %ld", name,
-                     o->value);
+            snprintf(line, sizeof line, "  %s Semaphore: %ld", name, o->value);
             panel_line(p, o->value > 0 ? ROLE_NORMAL : ROLE_BLOCKED, line);
             break;
         }

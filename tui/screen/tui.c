@@ -159,8 +159,7 @@ static void frame_lab_screen(struct tui *t, struct canvas *c)
         ui.speed = speed;
     }
     if (t->predict != PREDICT_OFF || t->asked > 0) {
-        snprintf(score, sizeof score, "predicted %d of %d", t->right,
-                 t->asked);
+        snprintf(score, sizeof score, "predicted %d of %d", t->right, t->asked);
         ui.score = score;
     }
     if (t->form_open) {
@@ -201,8 +200,9 @@ static void frame(struct tui *t)
         view_too_small(&t->canvas, VIEW_MIN_W, VIEW_MIN_H);
     } else if (t->help) {
         int n;
-        const struct key_help *k =
-            t->screen == SCR_LAB ? keys_help_lab(t->from_menu, &n) : keys_help_menu(&n);
+        const struct key_help *k = t->screen == SCR_LAB
+                                       ? keys_help_lab(t->from_menu, &n)
+                                       : keys_help_menu(&n);
 
         page_help(&t->canvas,
                   t->screen == SCR_LAB ? "the lab screen" : "the lab menu", k,

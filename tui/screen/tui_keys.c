@@ -338,8 +338,9 @@ static void lab_key_run(struct tui *t, int key)
         t->running = false;
         if (session_steps(s) == 0) { /* an empty trace helps nobody */
             tui_say(t, false, "nothing to save yet: no step has run (%s)",
-                    s->inst.backend == RL_BACKEND_OS ? "space starts the threads"
-                                                     : "n steps, space runs");
+                    s->inst.backend == RL_BACKEND_OS
+                        ? "space starts the threads"
+                        : "n steps, space runs");
             break;
         }
         t->prompt_open = true;

@@ -288,16 +288,17 @@ static const char *const lab_keys[] = {
 /* Once a sim run has ended: what there is to do with it (space, n and e
  * would only say that it has ended). */
 static const char *const lab_keys_ended[] = {
-    "?", "help",    "Left", "back",    "f", "failure", "]/[", "marks",
-    "r", "restart", "m",    "more",    "x", "explore", "w",   "save",
-    "v", "variant", "s",    "sched",   "p", "params",  "b",   "backend",
+    "?", "help",    "Left", "back",  "f", "failure", "]/[", "marks",
+    "r", "restart", "m",    "more",  "x", "explore", "w",   "save",
+    "v", "variant", "s",    "sched", "p", "params",  "b",   "backend",
 };
-#define LAB_NKEYS_ENDED ((int)(sizeof lab_keys_ended / sizeof lab_keys_ended[0]))
+#define LAB_NKEYS_ENDED                                                        \
+    ((int)(sizeof lab_keys_ended / sizeof lab_keys_ended[0]))
 
 /* The os backend: real threads are started, not stepped or picked. */
 static const char *const lab_keys_os[] = {
-    "?", "help",    "space", "start",   "R", "repeat", "r", "restart",
-    "v", "variant", "p",     "params",  "b", "backend", "w", "save",
+    "?", "help",    "space", "start",  "R", "repeat",  "r", "restart",
+    "v", "variant", "p",     "params", "b", "backend", "w", "save",
 };
 #define LAB_NKEYS_OS ((int)(sizeof lab_keys_os / sizeof lab_keys_os[0]))
 
@@ -352,9 +353,8 @@ void view_lab(struct canvas *c, const struct view_lab *v)
     if (v->detail)
         draw_detail(c, v, &l);
     if (v->message && v->message[0]) {
-        struct view_wrap d = {c, l.keys_y, 1, c->w - 2,
-                              v->message_error ? ROLE_ERROR : ROLE_SELECT,
-                              l.keys_h, 0};
+        int role = v->message_error ? ROLE_ERROR : ROLE_SELECT;
+        struct view_wrap d = {c, l.keys_y, 1, c->w - 2, role, l.keys_h, 0};
 
         canvas_fill(c, l.keys_y, 0, l.keys_h, c->w, L' ', ROLE_NORMAL);
         text_wrap(v->message, c->w - 2, view_wrap_line, &d);
