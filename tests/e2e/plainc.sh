@@ -350,7 +350,10 @@ if command -v tmux >/dev/null 2>&1; then
         " 28>                                   ~ c->10 @$L_RACE"
     T send-keys -t tui b
     check "b: the real program is the command line's" \
-        " a C program runs on sim here; the real program: racelab run tests/p"
+        " a C program runs on sim here; the real program: racelab run"
+    # a message longer than the key line takes two rows, never cut
+    check "b: the command, whole, on the row below" \
+        " tests/programs/counter_race.c --backend os --runs 100"
     T send-keys -t tui q
     check "q quits, the terminal given back" "EXITED:0"
 else

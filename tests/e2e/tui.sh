@@ -175,7 +175,7 @@ mkdir -p "$WORK/tree/core" "$WORK/tree/labs" "$WORK/home"
 touch "$WORK/tree/core/run.h" "$WORK/tree/labs/lab.h"
 start tree 100 30 "cd tree && HOME='$WORK/home' $RACELAB tui unsafe-counter"
 check "from the source tree: opens" tree "STATE"
-keys tree w
+keys tree n w
 check "from the source tree: w offers \$HOME" tree \
     "save to directory: $WORK/home_"
 keys tree Enter

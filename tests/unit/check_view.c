@@ -97,12 +97,20 @@ START_TEST(test_text_wrap)
     ck_assert_str_eq(l.text[1], "brown fox");
     ck_assert_str_eq(l.text[2], "jumps");
     memset(&l, 0, sizeof l);
-    /* a word longer than a line is cut where the line ends */
+    /* a word longer than a line starts the next one, and is cut where
+     * that line ends */
     ck_assert_int_eq(text_wrap("schedule: abcdefghijklmnop", 12, collect, &l),
                      3);
-    ck_assert_str_eq(l.text[0], "schedule: ab");
-    ck_assert_str_eq(l.text[1], "cdefghijklmn");
-    ck_assert_str_eq(l.text[2], "op");
+    ck_assert_str_eq(l.text[0], "schedule:");
+    ck_assert_str_eq(l.text[1], "abcdefghijkl");
+    ck_assert_str_eq(l.text[2], "mnop");
+    memset(&l, 0, sizeof l);
+    /* one with fields is cut after a field, in the second half */
+    ck_assert_int_eq(text_wrap("rl1:counter:locked:0.1.0.1", 12, collect, &l),
+                     3);
+    ck_assert_str_eq(l.text[0], "rl1:counter:");
+    ck_assert_str_eq(l.text[1], "locked:0.1.");
+    ck_assert_str_eq(l.text[2], "0.1");
     memset(&l, 0, sizeof l);
     ck_assert_int_eq(text_wrap("a\n\nb", 10, collect, &l), 3);
     ck_assert_str_eq(l.text[1], "");
@@ -394,6 +402,36 @@ START_TEST(test_rec_text_forms)
 }
 END_TEST
 
+/* A C program's step in a narrow lane: its object's short name before
+ * its source line, never a line number cut ("->894183328 @1"). */
+START_TEST(test_rec_text_line)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+
+    fx_lost_update(&v);
+    fx_threads_set(3, RL_T_DONE);
+    v.nthreads = 3;
+    fx_objs[0].name = "block";
+    fx_rec(0, 2, RL_OP_LOAD, RL_RES_OK, 0, 894183328, 894183328,
+           "load block -> 894183328");
+    fx_recs[0].rec.arg = 0;
+    fx_recs[0].line = 12;
+    fx_rec(1, 1, RL_OP_LOAD, RL_RES_OK, 0, 7, 7, "load block -> 7");
+    fx_recs[1].line = 12;
+    v.nrecs = 2;
+    v.current = 0;
+    canvas_resize(&c, 80, 24);
+    view_lab(&c, &v);
+    ck_assert(canvas_contains(&c, "legend: b=block"));
+    ck_assert_str_eq(row(&c, 3), "  1                                      "
+                                 "b->894183328  |");
+    /* a short one keeps its name and its line */
+    ck_assert(canvas_contains(&c, "  2                     block->7 @12  "));
+    canvas_free(&c);
+}
+END_TEST
+
 START_TEST(test_state_panel_objects)
 {
     struct canvas c = {0};
@@ -520,7 +558,7 @@ START_TEST(test_menu_and_help)
     ck_assert(canvas_contains(&c, "> "));
     ck_assert(canvas_contains(&c, labs[0]->name));
     ck_assert(canvas_contains(&c, labs[0]->variants[0].name));
-    k = keys_help_lab(&nk);
+    k = keys_help_lab(true, &nk);
     int scroll = 0;
     canvas_resize(&c, 100, 50);
     page_help(&c, "the lab screen", k, nk, true, &scroll);
@@ -1245,6 +1283,7 @@ static Suite *view_suite(void)
     tcase_add_test(tc, test_canvas_put_clip);
     tcase_add_test(tc, test_canvas_utf8);
     tcase_add_test(tc, test_text_wrap);
+    tcase_add_test(tc, test_rec_text_line);
     suite_add_tcase(s, tc);
     tcase_add_test(lab, test_lab_rows_exact);
     tcase_add_test(lab, test_lab_result_lost_update);

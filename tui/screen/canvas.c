@@ -314,9 +314,8 @@ int text_wrap(const char *text, int w,
         } else if (*q == ' ') {
             brk = q;
         } else {
-            /* the word that does not fit: if it is longer than a whole
-             * line it is cut here (filling this line); else it moves to
-             * the next line */
+            /* the word that does not fit moves to the next line, unless
+             * it is longer than a whole line (below) */
             const char *wend = q;
             int wcells = 0;
             const char *wstart = brk ? brk + 1 : start;
@@ -326,8 +325,27 @@ int text_wrap(const char *text, int w,
             for (const char *k = wstart; k < wend; k++)
                 if ((*k & 0xc0) != 0x80)
                     wcells++;
-            if (!brk || brk == start || wcells > w)
-                brk = q;
+            if (!brk || brk == start || wcells > w) {
+                /* a word longer than a line is cut after one of its ':'
+                 * ',' '.' '=' (or before a '(') in the second half of the
+                 * line if it has one: a schedule string breaks between
+                 * its fields, not in the middle of a name; else it starts
+                 * the next line, and only a word that starts a line is
+                 * cut where the line ends */
+                const char *cut = NULL;
+
+                for (const char *k = q - 1; k > start + w / 2 && k > wstart;
+                     k--)
+                    if (*k == ':' || *k == ',' || *k == '.' || *k == '=' ||
+                        *k == '(') {
+                        cut = *k == '(' ? k : k + 1;
+                        break;
+                    }
+                if (cut)
+                    brk = cut;
+                else if (!brk || brk == start)
+                    brk = q;
+            }
         }
         if (line)
             line(ctx, start, (size_t)(brk - start));

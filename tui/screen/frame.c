@@ -285,6 +285,7 @@ void frame_lab(struct frame *f, const struct session *s, struct frame_ui *ui,
     v.sched = sched;
     v.state = ui->state;
     v.speed = ui->speed;
+    v.score = ui->score;
     v.current_thread = -1;
     v.message = ui->message;
     v.message_error = ui->message_error;

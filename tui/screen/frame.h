@@ -25,6 +25,7 @@
 struct frame_ui {
     const char *state;   /* "paused", "running", ... */
     const char *speed;   /* "5 steps/s", or NULL */
+    const char *score;   /* predict: "predicted 1 of 2", or NULL */
     const char *message; /* the key line's message, or NULL */
     bool message_error;
     uint64_t scroll; /* records above the newest; clamped here */

@@ -10,6 +10,7 @@
 #include "keys.h"
 
 #include <curses.h>
+#include <string.h>
 
 #define KEY_ESC 27
 #define CTRL_L 12
@@ -273,7 +274,7 @@ struct key_action keys_help(int key)
     return a;
 }
 
-static const struct key_help help_lab[] = {
+static struct key_help help_lab[] = {
     {"space", "run / pause (sim); start the threads (os)"},
     {"n, Right", "step: the next event (one numbered row)"},
     {"Left", "step back one event (the same run, replayed one shorter)"},
@@ -305,7 +306,7 @@ static const struct key_help help_lab[] = {
           "also RACELAB_THEME=contrast)"},
     {"m", "more: the result area in full (Up Dn PgUp PgDn scroll it); m "
           "again closes it"},
-    {"q, Esc", "back to the lab menu (Q quits)"},
+    {"q, Esc", NULL}, /* keys_help_lab says where q goes */
     {"?", "this help"},
 };
 
@@ -318,10 +319,18 @@ static const struct key_help help_menu[] = {
     {"?", "help"},
 };
 
-/* Help lines for the lab screen. */
-const struct key_help *keys_help_lab(int *n)
+/* Help lines for the lab screen; q goes back to the menu only when the
+ * lab was opened from it. */
+const struct key_help *keys_help_lab(bool from_menu, int *n)
 {
     *n = (int)(sizeof help_lab / sizeof help_lab[0]);
+    for (int i = 0; i < *n; i++)
+        if (help_lab[i].what == NULL || strcmp(help_lab[i].keys, "q, Esc") == 0)
+            help_lab[i].what =
+                from_menu ? "stop a search or a repeat; else back to the lab "
+                            "menu (Q quits)"
+                          : "stop a search or a repeat; else quit (the lab "
+                            "was opened from the command line)";
     return help_lab;
 }
 

@@ -6,6 +6,8 @@
 #ifndef RL_TUI_KEYS_H
 #define RL_TUI_KEYS_H
 
+#include <stdbool.h>
+
 enum action {
     ACT_NONE,
     ACT_QUIT, /* leave the program */
@@ -68,8 +70,9 @@ struct key_action keys_form(int key);
 /* The help screen's keys (any key leaves it). */
 struct key_action keys_help(int key);
 
-/* Help lines for the lab screen and the menu; *n gets the count. */
-const struct key_help *keys_help_lab(int *n);
+/* Help lines for the lab screen (q's line says whether it goes back to
+ * the menu: from_menu) and the menu; *n gets the count. */
+const struct key_help *keys_help_lab(bool from_menu, int *n);
 const struct key_help *keys_help_menu(int *n);
 
 #endif

@@ -114,9 +114,18 @@ static int menu_detail(struct canvas *c, const struct lab *lab, int x, int w,
     for (int i = 0; i < lab->nparams && y < ybot; i++) {
         const struct lab_param *p = &lab->params[i];
 
-        snprintf(buf, sizeof buf, "  %-9s %ld, %ld  (%ld..%ld)  %s", p->key,
-                 p->def, p->def_os, p->min, p->max, p->help);
-        y = put_wrapped(c, y, x, w, ybot, ROLE_NORMAL, buf);
+        int pw;
+
+        snprintf(buf, sizeof buf, "  %-9s %ld, %ld  (%ld..%ld)  ", p->key,
+                 p->def, p->def_os, p->min, p->max);
+        pw = text_cells(buf);
+        canvas_put(c, y, x, ROLE_NORMAL, buf, w);
+        /* the help goes on under itself, or if it has no room beside
+         * the numbers, indented on the rows below them */
+        if (w - pw >= 16)
+            y = put_wrapped(c, y, x + pw, w - pw, ybot, ROLE_NORMAL, p->help);
+        else
+            y = put_wrapped(c, y + 1, x + 4, w - 4, ybot, ROLE_NORMAL, p->help);
     }
     return y;
 }
@@ -253,13 +262,34 @@ void page_help(struct canvas *c, const char *title, const struct key_help *help,
                -1);
 }
 
-/* The parameter form; see page.h. */
+/* The form's row of parameter i, up to its help text, into buf; returns
+ * its width in cells. */
+static int form_prefix(const struct page_form *f, int i, char *buf, size_t len)
+{
+    const struct lab_param *p = &f->lab->params[i];
+
+    snprintf(buf, len, "%c %-9s [%8s]  %ld..%ld  ", i == f->sel ? '>' : ' ',
+             p->key, f->text[i], p->min, p->max);
+    return text_cells(buf);
+}
+
+/* The parameter form; see page.h. A parameter's help that does not fit
+ * its row goes on under itself, never cut. */
 void page_form(struct canvas *c, const struct page_form *f)
 {
     int w = c->w - 4 > 72 ? 72 : c->w - 4;
-    int h = f->lab->nparams + 6, x = (c->w - w) / 2, y = (c->h - h) / 2;
+    int rows = 0, h, x = (c->w - w) / 2, y;
     char buf[256];
 
+    for (int i = 0; i < f->lab->nparams; i++) {
+        int pw = form_prefix(f, i, buf, sizeof buf);
+
+        rows += w - 4 - pw >= 12
+                    ? text_wrap(f->lab->params[i].help, w - 4 - pw, NULL, NULL)
+                    : 1;
+    }
+    h = rows + 6;
+    y = (c->h - h) / 2;
     if (y < 1)
         y = 1;
     canvas_fill(c, y, x, h, w, L' ', ROLE_NORMAL);
@@ -270,14 +300,20 @@ void page_form(struct canvas *c, const struct page_form *f)
     snprintf(buf, sizeof buf, " Parameters of %s (%s) ", f->lab->name,
              f->backend == RL_BACKEND_SIM ? "sim" : "os");
     canvas_put(c, y, x + 2, ROLE_HEADER, buf, w - 4);
-    for (int i = 0; i < f->lab->nparams; i++) {
+    for (int i = 0, row = y + 2; i < f->lab->nparams; i++) {
         const struct lab_param *p = &f->lab->params[i];
-        bool sel = i == f->sel;
-        int row = y + 2 + i;
+        int role = i == f->sel ? ROLE_SELECT : ROLE_NORMAL;
+        int pw = form_prefix(f, i, buf, sizeof buf);
 
-        snprintf(buf, sizeof buf, "%c %-9s [%8s]  %ld..%ld  %s",
-                 sel ? '>' : ' ', p->key, f->text[i], p->min, p->max, p->help);
-        canvas_put(c, row, x + 2, sel ? ROLE_SELECT : ROLE_NORMAL, buf, w - 4);
+        canvas_put(c, row, x + 2, role, buf, w - 4);
+        if (w - 4 - pw >= 12) {
+            row = put_wrapped(c, row, x + 2 + pw, w - 4 - pw, y + h - 3, role,
+                              p->help);
+        } else {
+            if (w - 4 - pw > 0)
+                canvas_put(c, row, x + 2 + pw, role, p->help, w - 4 - pw);
+            row++;
+        }
     }
     if (f->error && f->error[0])
         canvas_put(c, y + h - 3, x + 2, ROLE_ERROR, f->error, w - 4);

@@ -219,7 +219,50 @@ static void draw_object(struct panel *p, const struct view_lab *v,
             snprintf(line, sizeof line, "  %s RLock: free", name);
         panel_owner_line(p, o->owner >= 0 ? ROLE_ACQUIRE : ROLE_NORMAL, line);
         break;
+    case RL_OBJ_MUTEX:
+    case RL_OBJ_SPINLOCK: {
+        const char *kind = o->kind == RL_OBJ_MUTEX ? "mutex" : "spinlock";
+
+        if (o->owner >= 0 && o->depth > 1)
+            snprintf(line, sizeof line, "+ %s %s: held by %s depth %d", name,
+                     kind, view_thread_name(v, o->owner, who, sizeof who),
+                     o->depth);
+        else if (o->owner >= 0)
+            snprintf(line, sizeof line, "+ %s %s: held by %s", name, kind,
+                     view_thread_name(v, o->owner, who, sizeof who));
+        else
+            snprintf(line, sizeof line, "  %s %s: free", name, kind);
+        panel_owner_line(p, o->owner >= 0 ? ROLE_ACQUIRE : ROLE_NORMAL, line);
+        break;
+    }
+    case RL_OBJ_RWLOCK:
+        if (o->owner >= 0) {
+            snprintf(line, sizeof line, "+ %s rwlock: written by %s", name,
+                     view_thread_name(v, o->owner, who, sizeof who));
+        } else if (o->nholders > 0) {
+            thread_list(v, o->holders, o->nholders, list, sizeof list);
+            snprintf(line, sizeof line, "+ %s rwlock: read by %s", name, list);
+        } else {
+            snprintf(line, sizeof line, "  %s rwlock: free", name);
+        }
+        panel_owner_line(
+            p, o->owner >= 0 || o->nholders > 0 ? ROLE_ACQUIRE : ROLE_NORMAL,
+            line);
+        break;
+    case RL_OBJ_ONCE:
+        snprintf(line, sizeof line, "  %s once: %s", name,
+                 o->value == 0   ? "not run yet"
+                 : o->value == 1 ? "running"
+                                 : "done");
+        panel_line(p, ROLE_NORMAL, line);
+        break;
     case RL_OBJ_SEMAPHORE:
+        if (o->limit == 0) { /* a sem_t, or one made with 0: no "N/0" */
+            snprintf(line, sizeof line, "  %s Semaphore: %ld", name, o->value);
+            panel_line(p, o->value > 0 ? ROLE_NORMAL : ROLE_BLOCKED, line);
+            break;
+        }
+        /* fall through */
     case RL_OBJ_BOUNDED_SEMAPHORE:
         snprintf(line, sizeof line, "  %s %s %ld/%ld", name,
                  o->kind == RL_OBJ_SEMAPHORE ? "Semaphore" : "BoundedSem",

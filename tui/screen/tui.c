@@ -100,6 +100,19 @@ const char *tui_state_word(const struct tui *t, char *buf, size_t len)
                  s->rep.total);
         return buf;
     }
+    if (session_end(s) != RL_END_RUNNING)
+        return tui_end_word(s);
+    if (s->inst.backend == RL_BACKEND_OS)
+        return s->started ? "running" : "ready: space starts the threads";
+    if (t->running)
+        return t->to_end ? "running to the end" : "running";
+    return session_steps(s) ? "paused" : "ready";
+}
+
+/* How the run of s ended, in the status line's words ("running" if it
+ * has not). */
+const char *tui_end_word(const struct session *s)
+{
     switch (session_end(s)) {
     case RL_END_RUNNING:
         break;
@@ -126,18 +139,14 @@ const char *tui_state_word(const struct tui *t, char *buf, size_t len)
     case RL_END_INCOMPLETE:
         return "incomplete";
     }
-    if (s->inst.backend == RL_BACKEND_OS)
-        return s->started ? "running" : "ready: space starts the threads";
-    if (t->running)
-        return t->to_end ? "running to the end" : "running";
-    return session_steps(s) ? "paused" : "ready";
+    return "running";
 }
 
 /* Lay the lab screen out, with the parameter form over it when open. */
 static void frame_lab_screen(struct tui *t, struct canvas *c)
 {
     struct frame_ui ui;
-    char speed[96], prompt[640], state[96];
+    char speed[96], prompt[640], state[96], score[64];
 
     memset(&ui, 0, sizeof ui);
     ui.state = tui_state_word(t, state, sizeof state);
@@ -150,15 +159,13 @@ static void frame_lab_screen(struct tui *t, struct canvas *c)
         ui.speed = speed;
     }
     if (t->predict != PREDICT_OFF || t->asked > 0) {
-        size_t n = strlen(speed);
-
-        if (!ui.speed)
-            speed[0] = '\0', n = 0;
-        snprintf(speed + n, sizeof speed - n, "%spredicted %d of %d",
-                 n ? " | " : "", t->right, t->asked);
-        ui.speed = speed;
+        snprintf(score, sizeof score, "predicted %d of %d", t->right, t->asked);
+        ui.score = score;
     }
-    if (t->prompt_open) {
+    if (t->form_open) {
+        /* the keys go to the form: the lab's key line would not apply */
+        ui.message = "the parameter form is open: Enter applies, Esc cancels";
+    } else if (t->prompt_open) {
         snprintf(prompt, sizeof prompt,
                  "save to directory: %s_   Enter saves, Esc cancels",
                  t->prompt_text);
@@ -193,8 +200,9 @@ static void frame(struct tui *t)
         view_too_small(&t->canvas, VIEW_MIN_W, VIEW_MIN_H);
     } else if (t->help) {
         int n;
-        const struct key_help *k =
-            t->screen == SCR_LAB ? keys_help_lab(&n) : keys_help_menu(&n);
+        const struct key_help *k = t->screen == SCR_LAB
+                                       ? keys_help_lab(t->from_menu, &n)
+                                       : keys_help_menu(&n);
 
         page_help(&t->canvas,
                   t->screen == SCR_LAB ? "the lab screen" : "the lab menu", k,
@@ -318,9 +326,14 @@ static void tick(struct tui *t)
         bool moving =
             s->rep.active || (s->started && session_end(s) == RL_END_RUNNING);
 
+        bool repeating = s->rep.active;
+
         session_poll(s);
         if (moving)
             t->dirty = true;
+        if (repeating && !s->rep.active && !t->msg_err) /* the repeat done */
+            tui_say(t, false, "repeat done: %d runs; q closes the chart",
+                    s->rep.done);
     }
     if (t->running && now >= t->next_tick && t->predict == PREDICT_THREAD) {
         /* one step at a time, to stop before each choice */

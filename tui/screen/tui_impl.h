@@ -106,6 +106,9 @@ void tui_say(struct tui *t, bool error, const char *fmt, ...)
 /* The state word of the status line ("paused", a repeat's progress bar,
  * ...); buf: room for the bar. Returns buf or a constant string. */
 const char *tui_state_word(const struct tui *t, char *buf, size_t len);
+/* How the run of s ended, in the status line's words ("finished:
+ * passed", "deadlocked", ...; "running" if it has not). */
+const char *tui_end_word(const struct session *s);
 /* Open a lab on the lab screen (closing what was open). Returns 0, or -1
  * with the message on the key line. */
 int tui_open_lab(struct tui *t, const struct lab_inst *inst,

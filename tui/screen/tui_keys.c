@@ -21,6 +21,7 @@
 #include "session.h"
 #include "term.h"
 #include "tui_impl.h"
+#include "view.h"
 
 #define TUI_EXPLORE_SCHEDULES 20000 /* x: search this many at most */
 
@@ -286,12 +287,20 @@ static void lab_key_run(struct tui *t, int key)
             tui_say(t, true, "%s", err);
         break;
     case ACT_FASTER:
-        if (t->speed + 1 < TUI_NSPEEDS)
-            t->speed++;
-        break;
     case ACT_SLOWER:
-        if (t->speed > 0)
+        if (s->inst.backend == RL_BACKEND_OS) {
+            tui_say(t, false,
+                    "real threads run at their own speed; + and - pace "
+                    "the sim backend (b switches)");
+            break;
+        }
+        if (a.act == ACT_FASTER && t->speed + 1 < TUI_NSPEEDS)
+            t->speed++;
+        else if (a.act == ACT_SLOWER && t->speed > 0)
             t->speed--;
+        else
+            tui_say(t, false, "already at the %s speed",
+                    a.act == ACT_FASTER ? "highest" : "lowest");
         break;
     case ACT_RESTART:
         rc = session_reseed(s, err, sizeof err);
@@ -300,10 +309,21 @@ static void lab_key_run(struct tui *t, int key)
             tui_predict_ask_value(t);
         break;
     case ACT_VARIANT:
+        if (s->lab->nvariants < 2) {
+            tui_say(t, false, "%s has one variant (%s); r restarts it",
+                    s->lab->name, s->lab->variants[0].name);
+            break;
+        }
         rc = session_next_variant(s, err, sizeof err);
         replaced(t, rc, err, "next variant");
         break;
     case ACT_SCHED:
+        if (s->inst.backend == RL_BACKEND_OS) {
+            tui_say(t, false,
+                    "real threads are scheduled by the OS; s chooses the "
+                    "sim backend's scheduler (b switches)");
+            break;
+        }
         rc = session_next_sched(s, err, sizeof err);
         replaced(t, rc, err, "next scheduler");
         break;
@@ -316,6 +336,13 @@ static void lab_key_run(struct tui *t, int key)
         break;
     case ACT_SAVE:
         t->running = false;
+        if (session_steps(s) == 0) { /* an empty trace helps nobody */
+            tui_say(t, false, "nothing to save yet: no step has run (%s)",
+                    s->inst.backend == RL_BACKEND_OS
+                        ? "space starts the threads"
+                        : "n steps, space runs");
+            break;
+        }
         t->prompt_open = true;
         session_save_dir(t->prompt_text, sizeof t->prompt_text);
         break;
@@ -517,6 +544,18 @@ void tui_on_key(struct tui *t, int key)
     if (key == KEY_RESIZE) {
         draw_invalidate();
         return;
+    }
+    {
+        int w, h;
+
+        /* too small: the screen says "enlarge it, or q to quit", so q
+         * quits from wherever it is; other keys would act unseen */
+        term_size(&w, &h);
+        if (w < VIEW_MIN_W || h < VIEW_MIN_H) {
+            if (key == 'q' || key == 'Q' || key == 27)
+                t->quit = true;
+            return;
+        }
     }
     if (t->help) {
         struct key_action a = keys_help(key);

@@ -16,30 +16,54 @@
 #include "session.h"
 #include "tui_impl.h"
 
+/* The threads that can run next, " T0 T1", into list; returns how many,
+ * and whether tid is one of them in *has. */
+static int predict_runnable(struct tui *t, int tid, bool *has, char *list,
+                            size_t len)
+{
+    int ids[RL_MAX_THREADS], n;
+    size_t o = 0;
+
+    n = session_runnable(&t->ses, ids, RL_MAX_THREADS);
+    list[0] = '\0';
+    *has = false;
+    for (int i = 0; i < n && i < RL_MAX_THREADS && o + 8 < len; i++) {
+        o += (size_t)snprintf(list + o, len - o, " T%d", ids[i]);
+        *has = *has || ids[i] == tid;
+    }
+    return n;
+}
+
+/* Ask which thread runs next; first (may be ""): what was wrong with the
+ * last answer. */
+static void predict_ask_thread(struct tui *t, const char *first)
+{
+    char list[256];
+    bool has;
+
+    predict_runnable(t, -1, &has, list, sizeof list);
+    tui_say(t, false,
+            "%sPredict: which thread runs step %llu? (can run:%s) 0-9, "
+            "Esc skips",
+            first, (unsigned long long)session_shown(&t->ses) + 1, list);
+}
+
 /* Predict mode, next thread: before a choice point, stop and ask. Returns
  * true when it asked (the step is not made). */
 bool tui_predict_pause(struct tui *t)
 {
-    int ids[RL_MAX_THREADS], n;
     char list[256];
-    size_t o = 0;
+    bool has;
 
     if (t->predict != PREDICT_THREAD || t->asking ||
         t->ses.sched.kind == RL_SCHED_MANUAL)
         return false;
-    n = session_runnable(&t->ses, ids, RL_MAX_THREADS);
-    if (n < 2)
+    if (predict_runnable(t, -1, &has, list, sizeof list) < 2)
         return false;
-    list[0] = '\0';
-    for (int i = 0; i < n && i < RL_MAX_THREADS && o + 8 < sizeof list; i++)
-        o += (size_t)snprintf(list + o, sizeof list - o, " T%d", ids[i]);
     t->asking = true;
     t->running = false;
     t->to_end = false;
-    tui_say(t, false,
-            "Predict: which thread runs step %llu? (can run:%s) 0-9, "
-            "Esc skips",
-            (unsigned long long)session_shown(&t->ses) + 1, list);
+    predict_ask_thread(t, "");
     return true;
 }
 
@@ -75,10 +99,23 @@ void tui_predict_key(struct tui *t, int key)
     }
     if (t->predict == PREDICT_THREAD) {
         int tid;
+        char list[256], why[64];
+        bool has;
 
-        if (key < '0' || key > '9')
+        if (key < '0' || key > '9') { /* say what answers, not nothing */
+            tui_say(t, false,
+                    "Esc first: the class is asked which thread runs step "
+                    "%llu (0-9 answers)",
+                    (unsigned long long)session_shown(s) + 1);
             return;
+        }
         tid = key - '0';
+        predict_runnable(t, tid, &has, list, sizeof list);
+        if (!has) { /* not a guess: T7 cannot run here */
+            snprintf(why, sizeof why, "T%d cannot run now. ", tid);
+            predict_ask_thread(t, why);
+            return;
+        }
         t->asking = false;
         session_step(s);
         t->asked++;
@@ -106,6 +143,17 @@ void tui_predict_key(struct tui *t, int key)
         t->guess_value = strtol(t->guess, NULL, 10);
         tui_say(t, false, "You said %ld: e runs to the end and reveals it",
                 t->guess_value);
+    } else if (key != KEY_BACKSPACE && key != 127 && key != 8 && key != '\n' &&
+               key != '\r' && key != KEY_ENTER) {
+        char name[RL_NAME_MAX];
+        long v;
+
+        /* not a digit: say what is asked for (the guess so far stays) */
+        if (session_first_var(s, name, sizeof name, &v))
+            tui_say(t, false,
+                    "Predict: %s at the end? digits, then Enter (Esc "
+                    "skips):",
+                    name);
     }
 }
 

@@ -48,11 +48,34 @@ static uint64_t twin_differs(const struct tui *t)
     return 0;
 }
 
-/* Side by side: the two runs in two panes, one key line under both. */
+/* Where twin_msg_line draws a message's rows. */
+struct twin_msg {
+    struct canvas *c;
+    int y, role;
+};
+
+/* text_wrap callback: one row of the message, while rows are left. */
+static void twin_msg_line(void *ctx, const char *s, size_t n)
+{
+    struct twin_msg *m = ctx;
+    char buf[512];
+
+    if (m->y >= m->c->h)
+        return;
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    canvas_put(m->c, m->y++, 1, m->role, buf, m->c->w - 2);
+}
+
+/* Side by side: the two runs in two panes, one key line under both (two
+ * rows for a message longer than one, so that it is never cut). */
 void tui_twin_frame(struct tui *t, struct canvas *c)
 {
     struct frame_ui ui;
     int half = (c->w - 1) / 2;
+    int mh = t->msg[0] && text_cells(t->msg) > c->w - 2 ? 2 : 1;
     char state[96];
     static const char *const keys[] = {
         "n", "step both", "Left", "back", "e", "end", "r", "restart",
@@ -64,26 +87,29 @@ void tui_twin_frame(struct tui *t, struct canvas *c)
     ui.result_open = t->result_open; /* m opens both result areas */
     ui.result_scroll = t->result_scroll;
     ui.state = tui_state_word(t, state, sizeof state);
-    canvas_resize(&t->pane_l, half, c->h);
+    /* each pane is laid out with its own key line, which is not shown */
+    canvas_resize(&t->pane_l, half, c->h - mh + 1);
     frame_lab(&t->fr, &t->ses, &ui, &t->pane_l);
     t->result_scroll = ui.result_scroll;
     ui.scroll = 0;
-    ui.state = session_end(&t->twin) == RL_END_RUNNING ? "paused" : "ended";
-    canvas_resize(&t->pane_r, c->w - half - 1, c->h);
+    ui.state = session_end(&t->twin) == RL_END_RUNNING ? "paused"
+                                                       : tui_end_word(&t->twin);
+    canvas_resize(&t->pane_r, c->w - half - 1, c->h - mh + 1);
     frame_lab(&t->fr2, &t->twin, &ui, &t->pane_r);
     canvas_clear(c);
-    canvas_blit(c, 0, 0, &t->pane_l, 0, c->h - 1);
-    canvas_blit(c, 0, half + 1, &t->pane_r, 0, c->h - 1);
-    canvas_fill(c, 0, half, c->h - 1, 1, L'|', ROLE_BORDER);
+    canvas_blit(c, 0, 0, &t->pane_l, 0, c->h - mh);
+    canvas_blit(c, 0, half + 1, &t->pane_r, 0, c->h - mh);
+    canvas_fill(c, 0, half, c->h - mh, 1, L'|', ROLE_BORDER);
     if (t->msg[0]) {
-        canvas_fill(c, c->h - 1, 0, 1, c->w, L' ', ROLE_NORMAL);
-        canvas_put(c, c->h - 1, 1, t->msg_err ? ROLE_ERROR : ROLE_SELECT,
-                   t->msg, c->w - 2);
+        struct twin_msg m = {c, c->h - mh,
+                             t->msg_err ? ROLE_ERROR : ROLE_SELECT};
+
+        canvas_fill(c, c->h - mh, 0, mh, c->w, L' ', ROLE_NORMAL);
+        text_wrap(t->msg, c->w - 2, twin_msg_line, &m);
     } else {
         view_keys(c, c->h - 1, keys, 12);
     }
 }
-
 
 /* Close the side-by-side view. */
 void tui_twin_close(struct tui *t)

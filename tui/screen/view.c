@@ -144,8 +144,11 @@ void view_lab_layout(const struct view_lab *v, int w, int h,
     if (need < 2)
         need = 2;
     out->result_h = need;
-    out->keys_y = h - 1;
-    out->status_y = h - 2;
+    /* a message longer than the key line takes the row above it too,
+     * from the lanes, rather than being cut */
+    out->keys_h = v->message && text_cells(v->message) > w - 2 ? 2 : 1;
+    out->keys_y = h - out->keys_h;
+    out->status_y = out->keys_y - 1;
     out->result_y = out->status_y - need;
     out->head_y = 1;
     out->rows_y = 2;
@@ -224,22 +227,32 @@ static void draw_title(struct canvas *c, const struct view_lab *v)
     canvas_put_fit(c, 0, 0, ROLE_TITLE, buf, c->w);
 }
 
-/* The status line: the speed goes first when it does not fit. */
+/* The status line: when it does not fit, the speed goes first, then the
+ * scheduler, then the lab's name; the step, the state and predict's score
+ * stay whole. */
 static void draw_status(struct canvas *c, const struct view_lab *v,
                         const struct view_layout *l)
 {
     char buf[512];
 
     canvas_fill(c, l->status_y, 0, 1, c->w, L' ', ROLE_STATUS);
-    for (int form = 0; form < 2; form++) {
-        bool speed = form == 0 && v->speed;
+    for (int form = 0; form < 4; form++) {
+        bool speed = form == 0 && v->speed, sched = form < 2;
 
-        snprintf(buf, sizeof buf, " %s/%s | %s%s%s | step %llu | %s%s%s",
-                 v->lab_name ? v->lab_name : "", v->variant ? v->variant : "",
-                 v->backend ? v->backend : "",
-                 v->sched && v->sched[0] ? " " : "", v->sched ? v->sched : "",
-                 (unsigned long long)v->step, v->state ? v->state : "",
-                 speed ? " | " : "", speed ? v->speed : "");
+        if (form == 3)
+            snprintf(buf, sizeof buf, " step %llu | %s%s%s",
+                     (unsigned long long)v->step, v->state ? v->state : "",
+                     v->score ? " | " : "", v->score ? v->score : "");
+        else
+            snprintf(buf, sizeof buf,
+                     " %s/%s | %s%s%s | step %llu | %s%s%s%s%s",
+                     v->lab_name ? v->lab_name : "",
+                     v->variant ? v->variant : "", v->backend ? v->backend : "",
+                     sched && v->sched && v->sched[0] ? " " : "",
+                     sched && v->sched ? v->sched : "",
+                     (unsigned long long)v->step, v->state ? v->state : "",
+                     speed ? " | " : "", speed ? v->speed : "",
+                     v->score ? " | " : "", v->score ? v->score : "");
         if (text_cells(buf) <= c->w)
             break;
     }
@@ -272,19 +285,53 @@ static const char *const lab_keys[] = {
 };
 #define LAB_NKEYS ((int)(sizeof lab_keys / sizeof lab_keys[0]))
 
+/* Once a sim run has ended: what there is to do with it (space, n and e
+ * would only say that it has ended). */
+static const char *const lab_keys_ended[] = {
+    "?", "help",    "Left", "back",  "f", "failure", "]/[", "marks",
+    "r", "restart", "m",    "more",  "x", "explore", "w",   "save",
+    "v", "variant", "s",    "sched", "p", "params",  "b",   "backend",
+};
+#define LAB_NKEYS_ENDED                                                        \
+    ((int)(sizeof lab_keys_ended / sizeof lab_keys_ended[0]))
+
+/* The os backend: real threads are started, not stepped or picked. */
+static const char *const lab_keys_os[] = {
+    "?", "help",    "space", "start",  "R", "repeat",  "r", "restart",
+    "v", "variant", "p",     "params", "b", "backend", "w", "save",
+};
+#define LAB_NKEYS_OS ((int)(sizeof lab_keys_os / sizeof lab_keys_os[0]))
+
 /* The status line of a plain C program: the step's source line first,
- * where the eye looks (drawn over the lab's status line). */
+ * where the eye looks (drawn over the lab's status line); what does not
+ * fit goes from the end (speed, scheduler), then the source line is cut
+ * ("..."), so that the state is always there whole. */
 static void draw_detail(struct canvas *c, const struct view_lab *v,
                         const struct view_layout *l)
 {
-    char buf[512];
+    char head[512], tail[256];
+    int tw = 0;
 
     canvas_fill(c, l->status_y, 0, 1, c->w, L' ', ROLE_STATUS);
-    snprintf(buf, sizeof buf, " step %llu: %s | %s | %s%s%s",
-             (unsigned long long)v->step, v->detail, v->state ? v->state : "",
-             v->sched ? v->sched : "", v->speed ? " | " : "",
-             v->speed ? v->speed : "");
-    canvas_put(c, l->status_y, 0, ROLE_STATUS, buf, c->w);
+    snprintf(head, sizeof head, " step %llu: %s", (unsigned long long)v->step,
+             v->detail);
+    for (int form = 0; form < 3; form++) {
+        snprintf(tail, sizeof tail, " | %s%s%s%s%s%s%s",
+                 v->state ? v->state : "", v->score ? " | " : "",
+                 v->score ? v->score : "", form < 2 && v->sched ? " | " : "",
+                 form < 2 && v->sched ? v->sched : "",
+                 form < 1 && v->speed ? " | " : "",
+                 form < 1 && v->speed ? v->speed : "");
+        tw = text_cells(tail);
+        if (text_cells(head) + tw <= c->w)
+            break;
+    }
+    if (tw > c->w)
+        tw = c->w;
+    canvas_put_fit(c, l->status_y, 0, ROLE_STATUS, head, c->w - tw);
+    canvas_put(c, l->status_y,
+               text_cells(head) < c->w - tw ? text_cells(head) : c->w - tw,
+               ROLE_STATUS, tail, tw);
 }
 
 /* Lay out the whole lab screen; see view.h. */
@@ -306,11 +353,18 @@ void view_lab(struct canvas *c, const struct view_lab *v)
     if (v->detail)
         draw_detail(c, v, &l);
     if (v->message && v->message[0]) {
-        canvas_fill(c, l.keys_y, 0, 1, c->w, L' ', ROLE_NORMAL);
-        canvas_put(c, l.keys_y, 1, v->message_error ? ROLE_ERROR : ROLE_SELECT,
-                   v->message, c->w - 2);
+        int role = v->message_error ? ROLE_ERROR : ROLE_SELECT;
+        struct view_wrap d = {c, l.keys_y, 1, c->w - 2, role, l.keys_h, 0};
+
+        canvas_fill(c, l.keys_y, 0, l.keys_h, c->w, L' ', ROLE_NORMAL);
+        text_wrap(v->message, c->w - 2, view_wrap_line, &d);
     } else {
-        view_keys(c, l.keys_y, lab_keys, LAB_NKEYS);
+        if (v->backend && strcmp(v->backend, "os") == 0)
+            view_keys(c, l.keys_y, lab_keys_os, LAB_NKEYS_OS);
+        else if (v->end != RL_END_RUNNING && !v->hist)
+            view_keys(c, l.keys_y, lab_keys_ended, LAB_NKEYS_ENDED);
+        else
+            view_keys(c, l.keys_y, lab_keys, LAB_NKEYS);
     }
 }
 

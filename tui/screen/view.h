@@ -18,7 +18,8 @@
  *                below its row) | state panel (objects)
  *   result       verdict, checks, deadlock cycle, schedule string
  *   row h-2      status: backend, scheduler, step, state, speed
- *   row h-1      keys, or the last message
+ *   row h-1      keys, or the last message (rows h-2..h-1 when it is
+ *                longer than a row: the rows above move up one)
  */
 #ifndef RL_TUI_VIEW_H
 #define RL_TUI_VIEW_H
@@ -60,6 +61,7 @@ struct view_lab {
     const char *sched;     /* "rr:1", or "" on os */
     const char *state;     /* "paused", "running", "finished", ... */
     const char *speed;     /* "5 steps/s", or NULL */
+    const char *score;     /* predict's score: kept when speed is not */
     uint64_t step;
 
     int nthreads;
@@ -103,6 +105,7 @@ struct view_layout {
     int state_x, state_w;   /* state panel (rows head_y .. result_y-1) */
     int result_y, result_h; /* result area, its rule line included */
     int status_y, keys_y;
+    int keys_h; /* 2: a message that does not fit one row */
 };
 
 /* Split a w x h screen for v (the result area grows with what it has to

@@ -147,6 +147,35 @@ static void rec_short_forms(const struct view_lab *v,
     rl_record_format(rec, &n, RL_TEXT_SHORT, shrt, len);
 }
 
+/* Whether text names the object of r, in full or by its short name. */
+static bool rec_names_obj(const struct view_lab *v, const struct view_rec *r,
+                          const struct view_names *nm, const char *text)
+{
+    int i = obj_index(v, r->rec.obj);
+
+    return strstr(text, view_obj_name(v, r->rec.obj)) != NULL ||
+           (nm && i >= 0 && i < nm->n && strstr(text, nm->alias[i]) != NULL);
+}
+
+static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
+                          int width, struct view_names *nm, char *buf,
+                          size_t len);
+
+/* Whether r's text at width would name its object (nothing is marked
+ * used: a probe). */
+static bool rec_probe_names(const struct view_lab *v, const struct view_rec *r,
+                            int width, struct view_names *nm)
+{
+    int i = obj_index(v, r->rec.obj);
+    bool used = nm && i >= 0 && i < nm->n && nm->used[i];
+    char buf[128];
+
+    rec_text_fit(v, r, width, nm, buf, sizeof buf);
+    if (nm && i >= 0 && i < nm->n)
+        nm->used[i] = used;
+    return rec_names_obj(v, r, nm, buf);
+}
+
 /* The text of r for width cells; with nm, objects may go by their short
  * names (marked used) before the text loses them. Returns buf. */
 static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
@@ -171,7 +200,13 @@ static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
         plain.line = 0;
         if (width > sw + 6) {
             rec_text_fit(v, &plain, width - sw, nm, buf, len);
-            if (buf[0] != '\0' && strlen(buf) + (size_t)sw < len) {
+            /* a text cut to fit would lose its end, one without its
+             * object's name says little: then the text alone, if that
+             * names it */
+            if (buf[0] != '\0' && text_cells(buf) <= width - sw &&
+                strlen(buf) + (size_t)sw < len &&
+                (r->rec.obj < 0 || rec_names_obj(v, r, nm, buf) ||
+                 !rec_probe_names(v, &plain, width, nm))) {
                 strcat(buf, suffix);
                 return buf;
             }
@@ -511,9 +546,10 @@ void view_lanes_draw(struct canvas *c, const struct view_lab *v,
     }
     if (v->nrecs == 0 && l->rows_h > 0)
         canvas_put(c, l->rows_y, l->lanes_x + sw + 1, ROLE_DIM,
-                   v->end == RL_END_RUNNING
-                       ? "no steps yet: n steps, space runs, ? helps"
-                       : "no records",
+                   v->end != RL_END_RUNNING ? "no records"
+                   : v->backend && strcmp(v->backend, "os") == 0
+                       ? "no steps yet: space starts the threads, ? helps"
+                       : "no steps yet: n steps, space runs, ? helps",
                    avail - 1);
     free(texts);
     names_free(&nm);

@@ -271,8 +271,12 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
     switch (v->end) {
     case RL_END_RUNNING:
         *role = ROLE_BORDER;
-        snprintf(buf, len, " %s: step %llu ", v->state ? v->state : "running",
-                 (unsigned long long)v->step);
+        if (v->hist) /* a repeat: its runs are counted, not its steps */
+            snprintf(buf, len, " %s ", v->state ? v->state : "repeating");
+        else
+            snprintf(buf, len, " %s: step %llu ",
+                     v->state ? v->state : "running",
+                     (unsigned long long)v->step);
         return;
     case RL_END_DONE:
         if (v->passed) {
