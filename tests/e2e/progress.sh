@@ -12,30 +12,9 @@
 
 set -u
 
-RACELAB=${RACELAB:-$(pwd)/racelab}
-SOCK="racelab-progress-$$"
-WORK=$(mktemp -d /tmp/racelab-progress.XXXXXX)
-PASS=0
-FAIL=0
+. "$(dirname "$0")/lib/tmux.sh"
+tmux_begin progress
 
-cleanup() {
-    tmux -L "$SOCK" kill-server >/dev/null 2>&1
-    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-T() { tmux -L "$SOCK" -f /dev/null "$@"; }
-screen() { T capture-pane -p -t "$1"; }
-ok() {
-    PASS=$((PASS + 1))
-    echo "ok   $1"
-}
-bad() {
-    FAIL=$((FAIL + 1))
-    echo "FAIL $1"
-    [ -n "${2:-}" ] && screen "$2" | sed 's/^/    /'
-}
 wait_for() {
     local i=0
     while [ $i -lt $((${3:-10} * 20)) ]; do

@@ -15,45 +15,8 @@
 
 set -u
 
-RACELAB=${RACELAB:-$(pwd)/racelab}
-SOCK="racelab-screen-$$"
-WORK=$(mktemp -d /tmp/racelab-screen.XXXXXX)
-PASS=0
-FAIL=0
-
-cleanup() {
-    tmux -L "$SOCK" kill-server >/dev/null 2>&1
-    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "e2e/screen: tmux is not installed (make deps installs it)"
-    exit 1
-fi
-if [ ! -x "$RACELAB" ]; then
-    echo "e2e/screen: no racelab binary at $RACELAB"
-    exit 1
-fi
-
-T() { tmux -L "$SOCK" -f /dev/null "$@"; }
-screen() { T capture-pane -p -t "$1"; }
-
-ok() {
-    PASS=$((PASS + 1))
-    echo "ok   $1"
-}
-
-bad() {
-    FAIL=$((FAIL + 1))
-    echo "FAIL $1"
-    if [ -n "${2:-}" ]; then
-        echo "---- screen of $2 ----"
-        screen "$2" | sed 's/^/    /'
-        echo "----"
-    fi
-}
+. "$(dirname "$0")/lib/tmux.sh"
+tmux_begin screen
 
 # wait_re NAME REGEX [SECONDS]: poll the screen until a line matches.
 wait_re() {

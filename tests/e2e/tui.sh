@@ -11,28 +11,8 @@
 
 set -u
 
-RACELAB=${RACELAB:-$(pwd)/racelab}
-SOCK="racelab-e2e-$$"
-WORK=$(mktemp -d /tmp/racelab-e2e.XXXXXX)
-PASS=0
-FAIL=0
-
-cleanup() {
-    tmux -L "$SOCK" kill-server >/dev/null 2>&1
-    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "e2e/tui: tmux is not installed (make deps installs it)"
-    exit 1
-fi
-if [ ! -x "$RACELAB" ]; then
-    echo "e2e/tui: no racelab binary at $RACELAB"
-    exit 1
-fi
 . "$(dirname "$0")/lib/tmux.sh"
+tmux_begin tui
 
 # ---- the lost update --------------------------------------------------------
 

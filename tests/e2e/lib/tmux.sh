@@ -1,11 +1,35 @@
 # SPDX-License-Identifier: MIT
 #
-# tests/e2e/lib/tmux.sh - the helpers the TUI's tmux scripts share (tui.sh,
-# tuitext.sh): the real binary in a tmux session on the script's private
-# socket, its screen read back, bounded polls, and the pass / fail tally.
-# Sourced, not run: the script sets SOCK (the socket), WORK (the work
-# folder), PASS and FAIL (0) first.
+# tests/e2e/lib/tmux.sh - what the tmux scripts share (tui.sh, tuitext.sh,
+# screen.sh, progress.sh): the set-up (a private tmux socket, a work
+# folder, both removed on exit), the real binary in a tmux session, its
+# screen read back, bounded polls, and the pass / fail tally. Sourced, not
+# run; a script calls tmux_begin NAME first.
 
+# tmux_begin NAME: SOCK, WORK, PASS and FAIL for script e2e/NAME, removed
+# on exit; the script ends here (status 1) without tmux or the binary.
+tmux_begin() {
+    RACELAB=${RACELAB:-$(pwd)/racelab}
+    SOCK="racelab-$1-$$"
+    WORK=$(mktemp -d "/tmp/racelab-$1.XXXXXX")
+    PASS=0
+    FAIL=0
+    trap tmux_cleanup EXIT INT TERM
+    if ! command -v tmux >/dev/null 2>&1; then
+        echo "e2e/$1: tmux is not installed (make deps installs it)"
+        exit 1
+    fi
+    if [ ! -x "$RACELAB" ]; then
+        echo "e2e/$1: no racelab binary at $RACELAB"
+        exit 1
+    fi
+}
+
+tmux_cleanup() {
+    tmux -L "$SOCK" kill-server >/dev/null 2>&1
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
+    rm -rf "$WORK"
+}
 
 T() { tmux -L "$SOCK" -f /dev/null "$@"; }
 
