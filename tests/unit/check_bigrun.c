@@ -28,6 +28,24 @@ static uint64_t lcg(uint64_t *s)
     return *s >> 33;
 }
 
+/* Fill ids[0..n) with picks of k threads from seed: random ones, with
+ * stretches of round robin and of one thread in between (997 each), so
+ * that a log of any prefix ends in every possible phase. */
+static void irregular_ids(int16_t *ids, size_t n, uint64_t seed, int k)
+{
+    uint64_t s = seed;
+
+    for (size_t i = 0; i < n; i++) {
+        size_t phase = (i / 997) % 3;
+        if (phase == 0)
+            ids[i] = (int16_t)(lcg(&s) % (uint64_t)k);
+        else if (phase == 1)
+            ids[i] = (int16_t)(i % (size_t)k);
+        else
+            ids[i] = (int16_t)((i / 50) % 2);
+    }
+}
+
 /* Log ids[0..n) and check that every way of writing it equals
  * rl_schedule_encode of the flat ids (whole text, short buffers, and the
  * pieces of choice_log_write). Returns the log's group count. */
@@ -109,19 +127,8 @@ START_TEST(test_log_irregular)
     enum { N = 50000 };
     int16_t *ids = malloc(N * sizeof(*ids));
     for (uint64_t seed = 1; seed <= 6; seed++) {
-        uint64_t s = seed;
         int k = 2 + (int)(seed % 4);
-        /* Random picks, with stretches of round robin and of one thread
-         * in between, ending in every possible phase. */
-        for (size_t i = 0; i < N; i++) {
-            size_t phase = (i / 997) % 3;
-            if (phase == 0)
-                ids[i] = (int16_t)(lcg(&s) % (uint64_t)k);
-            else if (phase == 1)
-                ids[i] = (int16_t)(i % (size_t)k);
-            else
-                ids[i] = (int16_t)((i / 50) % 2);
-        }
+        irregular_ids(ids, N, seed, k);
         for (size_t n = N - 7; n <= N; n++)
             check_same(ids, n);
     }
@@ -201,17 +208,8 @@ START_TEST(test_since_rebuilds)
     int16_t *ids = malloc(N * sizeof(*ids));
     size_t every[] = {1, 2, 3, 7, 64, 65, 1000, N};
     for (uint64_t seed = 1; seed <= 4; seed++) {
-        uint64_t s = seed;
         int k = 2 + (int)(seed % 4);
-        for (size_t i = 0; i < N; i++) {
-            size_t phase = (i / 997) % 3;
-            if (phase == 0)
-                ids[i] = (int16_t)(lcg(&s) % (uint64_t)k);
-            else if (phase == 1)
-                ids[i] = (int16_t)(i % (size_t)k);
-            else
-                ids[i] = (int16_t)((i / 50) % 2);
-        }
+        irregular_ids(ids, N, seed, k);
         for (size_t e = 0; e < sizeof(every) / sizeof(every[0]); e++)
             check_since(ids, N, every[e]);
     }
