@@ -14,7 +14,8 @@
  *        against a plain pthread-mutex loop whose threads are spread over
  *        the cores as racelab spreads lab threads (goal: recording on at
  *        least 0.67x, i.e. at most 1.5x slower), each the median of five
- *        interleaved runs;
+ *        interleaved runs; and the same with one thread, whose rate
+ *        bounds the two threads' (the lock serializes them);
  *   os:  how many of 100 runs of unsafe-counter with its os defaults lose
  *        updates (goal: at least 99 on two cores).
  *
@@ -117,10 +118,11 @@ static double bench_runs(double seconds)
 
 /* ---- os ----------------------------------------------------------------------------- */
 
-#define OS_THREADS 2
+#define OS_THREADS 2 /* at most; os_threads is 1 or 2 */
 #define OS_ITERS 500000L
 #define OS_REPEAT 5 /* runs of each kind, interleaved; the median counts */
 
+static int os_threads = OS_THREADS; /* the counter's threads this time */
 static pthread_mutex_t plain_mu = PTHREAD_MUTEX_INITIALIZER;
 static long plain_counter;
 
@@ -152,7 +154,7 @@ static double bench_plain(bool pinned, double *cpu_ns)
                 cpus[ncpus++] = c;
     plain_counter = 0;
     double t0 = now_s(), c0 = proc_cpu_s();
-    for (int i = 0; i < OS_THREADS; i++) {
+    for (int i = 0; i < os_threads; i++) {
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         if (ncpus >= 2) {
@@ -164,11 +166,11 @@ static double bench_plain(bool pinned, double *cpu_ns)
         pthread_create(&th[i], &attr, plain_body, NULL);
         pthread_attr_destroy(&attr);
     }
-    for (int i = 0; i < OS_THREADS; i++)
+    for (int i = 0; i < os_threads; i++)
         pthread_join(th[i], NULL);
     double t = now_s() - t0;
-    *cpu_ns = (proc_cpu_s() - c0) * 1e9 / (double)(OS_THREADS * OS_ITERS);
-    return (double)(OS_THREADS * OS_ITERS) / t;
+    *cpu_ns = (proc_cpu_s() - c0) * 1e9 / (double)(os_threads * OS_ITERS);
+    return (double)(os_threads * OS_ITERS) / t;
 }
 
 static rl_lock *os_lock;
@@ -189,7 +191,7 @@ static void os_setup(void *ctx)
     (void)ctx;
     counter = rl_var_create("counter", 0);
     os_lock = rl_lock_create("L");
-    for (int i = 0; i < OS_THREADS; i++)
+    for (int i = 0; i < os_threads; i++)
         rl_thread_start(NULL, os_body, NULL);
 }
 
@@ -222,12 +224,12 @@ static double bench_os(bool record, double *cpu_ns)
     double t0 = now_s(), c0 = proc_cpu_s();
     enum rl_end e = rl_run_finish(run);
     double t = now_s() - t0;
-    *cpu_ns = (proc_cpu_s() - c0) * 1e9 / (double)(OS_THREADS * OS_ITERS);
-    if (e != RL_END_DONE || rl_var_peek(counter) != OS_THREADS * OS_ITERS)
+    *cpu_ns = (proc_cpu_s() - c0) * 1e9 / (double)(os_threads * OS_ITERS);
+    if (e != RL_END_DONE || rl_var_peek(counter) != os_threads * OS_ITERS)
         fprintf(stderr, "bench: os run ended %s with counter %ld\n",
                 rl_end_name(e), rl_var_peek(counter));
     rl_run_destroy(run);
-    return (double)(OS_THREADS * OS_ITERS) / t;
+    return (double)(os_threads * OS_ITERS) / t;
 }
 
 /* Runs of unsafe-counter (variant unsafe, os defaults) that lose at least
@@ -349,6 +351,32 @@ static void bench_sim_scale(int exp10)
            exp10, big / small, rss, big, small);
 }
 
+/* The os line of the same counter with one thread: no contention, so the
+ * cost of the calls and records alone. The lock serializes the two-thread
+ * counter, so its rate cannot pass the one-thread rate: one thread
+ * recording on, against the two-thread baseline `plain2`, is the ceiling
+ * of the goal's ratio. */
+static void bench_os_alone(double plain2)
+{
+    double plain_v[OS_REPEAT], on_v[OS_REPEAT], off_v[OS_REPEAT], cpu;
+
+    os_threads = 1;
+    for (int i = 0; i < OS_REPEAT; i++) {
+        plain_v[i] = bench_plain(true, &cpu);
+        off_v[i] = bench_os(false, &cpu);
+        on_v[i] = bench_os(true, &cpu);
+    }
+    os_threads = OS_THREADS;
+    double plain = median(plain_v, OS_REPEAT);
+    double off = median(off_v, OS_REPEAT);
+    double on = median(on_v, OS_REPEAT);
+    printf("  os: one thread (no contention): plain %.2f M/s, off %.2f M/s "
+           "= %.2fx, on %.2f M/s = %.2fx; two threads cannot pass one, so "
+           "on's ratio is at most %.2fx the two-thread baseline\n",
+           plain / 1e6, off / 1e6, off / plain, on / 1e6, on / plain,
+           on / plain2);
+}
+
 /* The os lines: the locked counter on os against a plain mutex loop. */
 static void bench_os_lines(void)
 {
@@ -386,6 +414,7 @@ static void bench_os_lines(void)
            "%.1f ns, off %.1f ns = %.2fx, on %.1f ns = %.2fx\n",
            plain_cpu, off_cpu, plain_cpu / off_cpu, on_cpu,
            plain_cpu / on_cpu);
+    bench_os_alone(plain);
 }
 
 /* The os line of lost updates in unsafe-counter. */
