@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * value.c - a C program's values in words: the regions of its memory a
+ * run knows (value.h) and the one function that writes a value as a
+ * student reads it (rl_value_text, run.h): "&heap#1@prog.c:7+8" for an
+ * address inside a heap block, "&buf+12" inside a global, "&T1.stack-40"
+ * on a thread's stack, the plain number otherwise.
+ *
+ * Data model: the regions in the order they were noted, never removed
+ * (an end only sets `died`), and the list of ends in the order they
+ * happened, so that the child can send both on by counting. A lookup
+ * scans from the newest region back, after a cheap test against the
+ * lowest and highest address ever noted: most values (counters, flags,
+ * indexes) are far from any address and cost one comparison. Only a
+ * variable of a pointer's size is looked up: an int cannot hold an
+ * address here, and a 0 stays 0 (racelab does not know the types, so it
+ * never says NULL).
+ *
+ * Private to the OS thread that owns the run, like the rest of it.
+ */
+#include "value.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+struct rl_value_map {
+    struct rl_region *v;
+    int n, cap;
+    int *ends;     /* indexes into v, in the order they ended */
+    int nends, ends_cap;
+    uint64_t lo_min, hi_max; /* the span of every region ever noted */
+};
+
+/* Note a region (see value.h). */
+int rl_value_region_add(struct rl_run *run, uint64_t lo, uint64_t size,
+                        enum rl_region_kind kind, const char *name,
+                        uint64_t born)
+{
+    struct rl_value_map *m = run->values;
+    if (size == 0 || lo + size < lo)
+        return -1;
+    if (!m)
+        m = run->values = rl_xcalloc(1, sizeof *m);
+    if (m->n >= RL_REGION_MAX)
+        return -1;
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 64;
+        m->v = rl_xrealloc(m->v, (size_t)m->cap * sizeof *m->v);
+    }
+    struct rl_region *g = &m->v[m->n];
+    memset(g, 0, sizeof *g);
+    g->lo = lo;
+    g->size = size;
+    g->born = born;
+    g->died = UINT64_MAX;
+    g->kind = (uint8_t)kind;
+    snprintf(g->name, sizeof g->name, "%s", name);
+    if (m->n == 0 || lo < m->lo_min)
+        m->lo_min = lo;
+    if (m->n == 0 || lo + size > m->hi_max)
+        m->hi_max = lo + size;
+    return m->n++;
+}
+
+/* End a region (see value.h). */
+void rl_value_region_end(struct rl_run *run, int idx, uint64_t died)
+{
+    struct rl_value_map *m = run->values;
+    if (!m || idx < 0 || idx >= m->n || m->v[idx].died != UINT64_MAX)
+        return;
+    m->v[idx].died = died < m->v[idx].born ? m->v[idx].born : died;
+    if (m->nends == m->ends_cap) {
+        m->ends_cap = m->ends_cap ? m->ends_cap * 2 : 64;
+        m->ends = rl_xrealloc(m->ends, (size_t)m->ends_cap * sizeof *m->ends);
+    }
+    m->ends[m->nends++] = idx;
+}
+
+int rl_value_region_count(const struct rl_run *run)
+{
+    return run->values ? run->values->n : 0;
+}
+
+const struct rl_region *rl_value_region(const struct rl_run *run, int idx)
+{
+    const struct rl_value_map *m = run->values;
+    return m && idx >= 0 && idx < m->n ? &m->v[idx] : NULL;
+}
+
+int rl_value_end_count(const struct rl_run *run)
+{
+    return run->values ? run->values->nends : 0;
+}
+
+int rl_value_end_at(const struct rl_run *run, int i)
+{
+    const struct rl_value_map *m = run->values;
+    return m && i >= 0 && i < m->nends ? m->ends[i] : -1;
+}
+
+/* Free the regions (see value.h). */
+void rl_value_free(struct rl_run *run)
+{
+    if (!run->values)
+        return;
+    free(run->values->v);
+    free(run->values->ends);
+    free(run->values);
+    run->values = NULL;
+}
+
+/* The region that holds address a for the record seq (UINT64_MAX: now),
+ * or NULL. */
+static const struct rl_region *region_at(const struct rl_value_map *m,
+                                         uint64_t a, uint64_t seq)
+{
+    if (!m || m->n == 0 || a < m->lo_min || a >= m->hi_max)
+        return NULL;
+    for (int i = m->n - 1; i >= 0; i--) {
+        const struct rl_region *g = &m->v[i];
+        if (a >= g->lo && a - g->lo < g->size && g->born < seq &&
+            seq <= g->died)
+            return g;
+    }
+    return NULL;
+}
+
+/* Value v of object obj as a C program's value (see run.h). */
+size_t rl_value_text(const struct rl_run *run, int obj, long v, uint64_t seq,
+                     char *buf, size_t len)
+{
+    const struct rl_obj *o =
+        obj >= 0 && obj < run->nobjs ? run->objs[obj] : NULL;
+    const struct rl_region *g = NULL;
+    int n;
+
+    if (o && o->kind == RL_OBJ_VAR && o->size == (int)sizeof(void *))
+        g = region_at(run->values, (uint64_t)v, seq ? seq : UINT64_MAX);
+    if (!g)
+        n = snprintf(buf, len, "%ld", v);
+    else if (g->kind == RL_REGION_STACK)
+        n = snprintf(buf, len, "&%s-%llu", g->name,
+                     (unsigned long long)(g->lo + g->size - (uint64_t)v));
+    else if ((uint64_t)v == g->lo)
+        n = snprintf(buf, len, "&%s", g->name);
+    else
+        n = snprintf(buf, len, "&%s+%llu", g->name,
+                     (unsigned long long)((uint64_t)v - g->lo));
+    return n > 0 ? (size_t)n : 0;
+}
