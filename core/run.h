@@ -512,7 +512,8 @@ size_t rl_record_text(const struct rl_run *run, const struct rl_record *rec,
  * end shows it: "&NAME" or "&NAME+OFF" when obj is pointer-sized and the
  * value the address of (or inside) memory the run knows at record seq (0:
  * now) - a global ("&buf+12"), a heap block ("&heap#1@prog.c:7+8"), a
- * thread's stack ("&T1.stack-40") - else the number ("42", "0"; always
+ * thread's stack ("&T1.stack-40"), with " (freed)" (" (thread ended)")
+ * when that memory is gone by then - else the number ("42", "0"; always
  * for a lab). The text never depends on the address itself. Returns the
  * length the whole text needs, as snprintf. */
 #define RL_VALUE_TEXT_MAX 64

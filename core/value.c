@@ -14,7 +14,9 @@
  * indexes) are far from any address and cost one comparison. Only a
  * variable of a pointer's size is looked up: an int cannot hold an
  * address here, and a 0 stays 0 (racelab does not know the types, so it
- * never says NULL).
+ * never says NULL). An address whose block was freed is named still, with
+ * " (freed)": a dangling pointer is worth seeing, and its number would
+ * differ from run to run.
  *
  * Private to the OS thread that owns the run, like the rest of it.
  */
@@ -113,19 +115,27 @@ void rl_value_free(struct rl_run *run)
 }
 
 /* The region that holds address a for the record seq (UINT64_MAX: now),
- * or NULL. */
+ * or NULL. When no region holds it then, the newest one that held it
+ * before (a freed block, a finished thread's stack), with *gone set: a
+ * dangling pointer is still named, never shown as its address. */
 static const struct rl_region *region_at(const struct rl_value_map *m,
-                                         uint64_t a, uint64_t seq)
+                                         uint64_t a, uint64_t seq, bool *gone)
 {
+    const struct rl_region *dead = NULL;
+    *gone = false;
     if (!m || m->n == 0 || a < m->lo_min || a >= m->hi_max)
         return NULL;
     for (int i = m->n - 1; i >= 0; i--) {
         const struct rl_region *g = &m->v[i];
-        if (a >= g->lo && a - g->lo < g->size && g->born < seq &&
-            seq <= g->died)
+        if (a < g->lo || a - g->lo >= g->size || g->born >= seq)
+            continue;
+        if (seq <= g->died)
             return g;
+        if (!dead)
+            dead = g;
     }
-    return NULL;
+    *gone = dead != NULL;
+    return dead;
 }
 
 /* Value v of object obj as a C program's value (see run.h). */
@@ -135,19 +145,24 @@ size_t rl_value_text(const struct rl_run *run, int obj, long v, uint64_t seq,
     const struct rl_obj *o =
         obj >= 0 && obj < run->nobjs ? run->objs[obj] : NULL;
     const struct rl_region *g = NULL;
+    bool gone = false;
     int n;
 
     if (o && o->kind == RL_OBJ_VAR && o->size == (int)sizeof(void *))
-        g = region_at(run->values, (uint64_t)v, seq ? seq : UINT64_MAX);
+        g = region_at(run->values, (uint64_t)v, seq ? seq : UINT64_MAX, &gone);
     if (!g)
-        n = snprintf(buf, len, "%ld", v);
-    else if (g->kind == RL_REGION_STACK)
-        n = snprintf(buf, len, "&%s-%llu", g->name,
-                     (unsigned long long)(g->lo + g->size - (uint64_t)v));
-    else if ((uint64_t)v == g->lo)
-        n = snprintf(buf, len, "&%s", g->name);
+        return (size_t)snprintf(buf, len, "%ld", v);
+    uint64_t off = (uint64_t)v - g->lo;
+    const char *what = !gone                       ? ""
+                       : g->kind == RL_REGION_STACK ? " (thread ended)"
+                                                    : " (freed)";
+    if (g->kind == RL_REGION_STACK)
+        n = snprintf(buf, len, "&%s-%llu%s", g->name,
+                     (unsigned long long)(g->size - off), what);
+    else if (off == 0)
+        n = snprintf(buf, len, "&%s%s", g->name, what);
     else
-        n = snprintf(buf, len, "&%s+%llu", g->name,
-                     (unsigned long long)((uint64_t)v - g->lo));
+        n = snprintf(buf, len, "&%s+%llu%s", g->name, (unsigned long long)off,
+                     what);
     return n > 0 ? (size_t)n : 0;
 }

@@ -2,7 +2,8 @@
 /* pointers.c - values that are addresses, shown by the memory they point
  * into: two threads push a node on a shared list without a lock (one push
  * is lost: a lost update of head, an address), keep where they linked it
- * (inside a heap block, at an offset) and a slot of a global array. */
+ * (inside a heap block, at an offset) and a slot of a global array; main
+ * keeps a pointer to a block it has freed. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ static struct node **last_link; /* the link the last push wrote */
 static int slots[8];
 static int *slot;   /* the slot of the last push */
 static int *marker; /* a local of main's, while the threads run */
+static struct node *spare; /* left pointing at a freed block */
 
 static void *push(void *arg)
 {
@@ -44,5 +46,8 @@ int main(void)
     for (struct node *p = head; p; p = p->next)
         n++;
     printf("%d nodes\n", n);
+    struct node *s = malloc(sizeof *s);
+    spare = s;
+    free(s);
     return n == 2 ? 0 : 1;
 }

@@ -405,24 +405,28 @@ START_TEST(test_pointer_values)
      * array's element, a thread's stack; never the number itself. */
     ck_assert_int_eq(run("pointers", "rr:1", NULL), 1);
     ck_assert_str_eq(out, "1 nodes\n");
-    has_line("    8 T1   pointers.c:26      load head -> 0   | n->next = "
+    has_line("    8 T1   pointers.c:28      load head -> 0   | n->next = "
              "head;");
-    has_line("   13 T1   pointers.c:27      store head <- "
-             "&heap#1@pointers.c:23   | head = n;");
-    has_line("   15 T1   pointers.c:28      store last_link <- "
-             "&heap#1@pointers.c:23+8   | last_link = &n->next;");
-    has_line("   16 T2   pointers.c:27      store head <- "
-             "&heap#2@pointers.c:23   | head = n;");
-    has_line("   19 T1   pointers.c:29      store slot <- &slots+12   | "
+    has_line("   13 T1   pointers.c:29      store head <- "
+             "&heap#1@pointers.c:25   | head = n;");
+    has_line("   15 T1   pointers.c:30      store last_link <- "
+             "&heap#1@pointers.c:25+8   | last_link = &n->next;");
+    has_line("   16 T2   pointers.c:29      store head <- "
+             "&heap#2@pointers.c:25   | head = n;");
+    has_line("   19 T1   pointers.c:31      store slot <- &slots+12   | "
              "slot = &slots[n->v + 2];");
-    has_line("   26 T0   pointers.c:42      store marker <- 0   | marker = "
+    has_line("   26 T0   pointers.c:44      store marker <- 0   | marker = "
              "NULL;");
-    has_line("   27 T0   pointers.c:44      load head -> "
-             "&heap#2@pointers.c:23   | for (struct node *p = head; p; p = "
+    has_line("   27 T0   pointers.c:46      load head -> "
+             "&heap#2@pointers.c:25   | for (struct node *p = head; p; p = "
              "p->next)");
     has_line("lost update: lost update on head: T2 loaded 0 at step 12, T1 "
-             "stored &heap#1@pointers.c:23 at step 13, then T2 stored "
-             "&heap#2@pointers.c:23 at step 16 over it");
+             "stored &heap#1@pointers.c:25 at step 13, then T2 stored "
+             "&heap#2@pointers.c:25 at step 16 over it");
+    /* a store just before the free names the block alive; the variable
+     * still points at it once freed */
+    has_line("   30 T0   pointers.c:50      store spare <- "
+             "&heap#3@pointers.c:49   | spare = s;");
     /* main's local, by its distance from the top of T0's stack (the
      * distance is the compiler's choice) */
     ck_assert_msg(strstr(trace, "store marker <- &T0.stack-") != NULL, "%s",
