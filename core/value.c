@@ -9,9 +9,15 @@
  * Data model: the regions in the order they were noted, never removed
  * (an end only sets `died`), and the list of ends in the order they
  * happened, so that the child can send both on by counting. A lookup
- * scans from the newest region back, after a cheap test against the
- * lowest and highest address ever noted: most values (counters, flags,
- * indexes) are far from any address and cost one comparison. Only a
+ * first tests the value against the lowest and highest address ever
+ * noted: most values (counters, flags, indexes) are far from any address
+ * and cost one comparison. Then it looks in an index of the regions by
+ * address (`order`, with `reach`, the highest end so far, so that a
+ * search stops below the first region that cannot hold the value) and
+ * scans the regions noted since the index was last brought up to date
+ * (at most ORDER_TAIL: a program that allocates in a loop costs a merge
+ * every ORDER_TAIL blocks, never a sort per lookup). Of the regions that
+ * hold the value, the newest alive at that record wins. Only a
  * variable of a pointer's size is looked up: an int cannot hold an
  * address here, and a 0 stays 0 (racelab does not know the types, so it
  * never says NULL). An address whose block was freed is named still, with
@@ -34,7 +40,14 @@ struct rl_value_map {
     int *ends;     /* indexes into v, in the order they ended */
     int nends, ends_cap;
     uint64_t lo_min, hi_max; /* the span of every region ever noted */
+    int *order;      /* v[0 .. nsorted) by lo, then by index */
+    uint64_t *reach; /* reach[k]: the highest end in order[0 .. k] */
+    int nsorted, order_cap;
 };
+
+/* Regions noted since the index was brought up to date, at most: the ones
+ * a lookup scans one by one. */
+#define ORDER_TAIL 256
 
 /* Note a region (see value.h). */
 int rl_value_region_add(struct rl_run *run, uint64_t lo, uint64_t size,
@@ -110,32 +123,114 @@ void rl_value_free(struct rl_run *run)
         return;
     free(run->values->v);
     free(run->values->ends);
+    free(run->values->order);
+    free(run->values->reach);
     free(run->values);
     run->values = NULL;
+}
+
+/* Whether region x sorts before region y in the index. */
+static bool order_before(const struct rl_value_map *m, int x, int y)
+{
+    return m->v[x].lo < m->v[y].lo || (m->v[x].lo == m->v[y].lo && x < y);
+}
+
+/* A region's place in the index: its start, then its index. */
+struct order_key {
+    uint64_t lo;
+    int idx;
+};
+
+static int order_key_cmp(const void *x, const void *y)
+{
+    const struct order_key *a = x, *b = y;
+    if (a->lo != b->lo)
+        return a->lo < b->lo ? -1 : 1;
+    return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* Bring the index up to date: sort the regions noted since, and merge
+ * them into it. */
+static void order_update(struct rl_value_map *m)
+{
+    int k = m->n - m->nsorted;
+    if (k == 0)
+        return;
+    if (m->n > m->order_cap) {
+        m->order_cap = m->cap;
+        m->order = rl_xrealloc(m->order, (size_t)m->order_cap * sizeof(int));
+        m->reach = rl_xrealloc(m->reach,
+                               (size_t)m->order_cap * sizeof(uint64_t));
+    }
+    struct order_key *tail = rl_xmalloc((size_t)k * sizeof *tail);
+    for (int i = 0; i < k; i++)
+        tail[i] = (struct order_key){m->v[m->nsorted + i].lo, m->nsorted + i};
+    qsort(tail, (size_t)k, sizeof *tail, order_key_cmp);
+    /* Merge from the end, in place: order has room for all n. */
+    int i = m->nsorted - 1, j = k - 1;
+    for (int out = m->n - 1; out >= 0; out--) {
+        if (j < 0 ||
+            (i >= 0 && order_before(m, tail[j].idx, m->order[i])))
+            m->order[out] = m->order[i--];
+        else
+            m->order[out] = tail[j--].idx;
+    }
+    free(tail);
+    m->nsorted = m->n;
+    for (int q = 0; q < m->n; q++) {
+        const struct rl_region *g = &m->v[m->order[q]];
+        uint64_t hi = g->lo + g->size;
+        m->reach[q] = q > 0 && m->reach[q - 1] > hi ? m->reach[q - 1] : hi;
+    }
+}
+
+/* Whether region i holds address a and existed before record seq: then
+ * note it as the newest alive (*live) or gone (*dead) one so far. */
+static void region_consider(const struct rl_value_map *m, int i, uint64_t a,
+                            uint64_t seq, int *live, int *dead)
+{
+    const struct rl_region *g = &m->v[i];
+    if (a < g->lo || a - g->lo >= g->size || g->born >= seq)
+        return;
+    if (seq <= g->died) {
+        if (i > *live)
+            *live = i;
+    } else if (i > *dead) {
+        *dead = i;
+    }
 }
 
 /* The region that holds address a for the record seq (UINT64_MAX: now),
  * or NULL. When no region holds it then, the newest one that held it
  * before (a freed block, a finished thread's stack), with *gone set: a
  * dangling pointer is still named, never shown as its address. */
-static const struct rl_region *region_at(const struct rl_value_map *m,
-                                         uint64_t a, uint64_t seq, bool *gone)
+static const struct rl_region *region_at(struct rl_value_map *m, uint64_t a,
+                                         uint64_t seq, bool *gone)
 {
-    const struct rl_region *dead = NULL;
+    int live = -1, dead = -1;
     *gone = false;
     if (!m || m->n == 0 || a < m->lo_min || a >= m->hi_max)
         return NULL;
-    for (int i = m->n - 1; i >= 0; i--) {
-        const struct rl_region *g = &m->v[i];
-        if (a < g->lo || a - g->lo >= g->size || g->born >= seq)
-            continue;
-        if (seq <= g->died)
-            return g;
-        if (!dead)
-            dead = g;
+    if (m->n - m->nsorted > ORDER_TAIL)
+        order_update(m);
+    for (int i = m->nsorted; i < m->n; i++)
+        region_consider(m, i, a, seq, &live, &dead);
+    /* The last in the index that starts at or below a, then down while a
+     * region below may still reach past a. */
+    int lo = 0, hi = m->nsorted;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (m->v[m->order[mid]].lo <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    *gone = dead != NULL;
-    return dead;
+    for (int k = lo - 1; k >= 0 && m->reach[k] > a; k--)
+        region_consider(m, m->order[k], a, seq, &live, &dead);
+    if (live >= 0)
+        return &m->v[live];
+    *gone = dead >= 0;
+    return dead >= 0 ? &m->v[dead] : NULL;
 }
 
 /* Value v of object obj as a C program's value (see run.h). */

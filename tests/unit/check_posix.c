@@ -578,6 +578,34 @@ START_TEST(test_pointer_values_by_lifetime)
     ck_assert(v[0] != '&');
     rl_value_text(run, vpv->id, 0, 0, v, sizeof(v));
     ck_assert_str_eq(v, "0");
+    /* Many blocks, every other one freed: found through the index by
+     * address (its sorted part and the regions noted since). */
+    static long many[2 * 710];
+    uint64_t now = rl_run_record_last(run);
+    for (int i = 0; i < 710; i++) {
+        char nm[32];
+        snprintf(nm, sizeof(nm), "heap#%d@y.c:1", i + 3);
+        int r = rl_value_region_add(run, (uintptr_t)&many[2 * i], 16,
+                                    RL_REGION_DATA, nm, now);
+        if (i % 2)
+            rl_value_region_end(run, r, now);
+        if (i == 700) {
+            rl_value_text(run, vpv->id, (long)(uintptr_t)&many[2 * 500 + 1],
+                          0, v, sizeof(v));
+            ck_assert_str_eq(v, "&heap#503@y.c:1+8");
+        }
+    }
+    rl_value_text(run, vpv->id, (long)(uintptr_t)&many[2 * 501], 0, v,
+                  sizeof(v));
+    ck_assert_str_eq(v, "&heap#504@y.c:1 (freed)");
+    rl_value_text(run, vpv->id, (long)(uintptr_t)&many[2 * 708 + 1], 0, v,
+                  sizeof(v));
+    ck_assert_str_eq(v, "&heap#711@y.c:1+8");
+    rl_value_text(run, vpv->id, (long)(uintptr_t)&many[2 * 709], 0, v,
+                  sizeof(v));
+    ck_assert_str_eq(v, "&heap#712@y.c:1 (freed)");
+    rl_value_text(run, vpv->id, (long)(uintptr_t)&blk[3], 0, v, sizeof(v));
+    ck_assert_str_eq(v, "&heap#2@x.c:9+24");
     rl_run_destroy(run);
 }
 END_TEST
