@@ -56,7 +56,7 @@ struct server {
     struct wire_buf chs;           /* CHOICES chunks being gathered */
     uint32_t nchunks;
     long texts_sent;
-    struct wire_buf mem;   /* MEMORY messages, whole, not sent yet */
+    struct wire_buf mem;         /* MEMORY messages, whole, not sent yet */
     int regions_sent, ends_sent; /* how many the parent was told of */
     struct {
         char name[48];

@@ -442,8 +442,8 @@ bool mirror_apply_memory(struct rl_run *run, struct wire_reader *r)
         if (r->bad || kind > RL_REGION_STACK)
             return false;
         /* The child keeps no more than we do: its -1 is ours. */
-        if (rl_value_region_add(run, lo, size, (enum rl_region_kind)kind,
-                                name, born) < 0 &&
+        if (rl_value_region_add(run, lo, size, (enum rl_region_kind)kind, name,
+                                born) < 0 &&
             rl_value_region_count(run) < RL_REGION_MAX)
             return false;
     }

@@ -160,10 +160,10 @@ static void value_strs(const struct rl_record *r,
 {
     const struct rl_record_values *w = n->values;
     v->arg = value_str(w ? w->arg : NULL, r->arg, v->tmp[0], sizeof v->tmp[0]);
-    v->before = value_str(w ? w->before : NULL, r->before, v->tmp[1],
-                          sizeof v->tmp[1]);
-    v->after = value_str(w ? w->after : NULL, r->after, v->tmp[2],
-                         sizeof v->tmp[2]);
+    v->before =
+        value_str(w ? w->before : NULL, r->before, v->tmp[1], sizeof v->tmp[1]);
+    v->after =
+        value_str(w ? w->after : NULL, r->after, v->tmp[2], sizeof v->tmp[2]);
 }
 
 /* The names record r refers to, read from run (vals: room for its values
@@ -396,8 +396,8 @@ static void format_full(struct run_text_buf *sb, const struct rl_record *r,
         run_text_printf(sb, "store %s <- %s", on, v.after);
         break;
     case RL_OP_FETCH_ADD:
-        run_text_printf(sb, "fetch_add %s %+ld: %s -> %s", on, r->arg,
-                        v.before, v.after);
+        run_text_printf(sb, "fetch_add %s %+ld: %s -> %s", on, r->arg, v.before,
+                        v.after);
         break;
     case RL_OP_ACQUIRE:
         if (r->result == RL_RES_BLOCKED) {
@@ -514,13 +514,13 @@ static void format_full(struct run_text_buf *sb, const struct rl_record *r,
     case RL_OP_FETCH_OR:
     case RL_OP_FETCH_XOR:
     case RL_OP_EXCHANGE:
-        run_text_printf(sb, "%s %s %s: %s -> %s", rl_op_name(r->op), on,
-                        v.arg, v.before, v.after);
+        run_text_printf(sb, "%s %s %s: %s -> %s", rl_op_name(r->op), on, v.arg,
+                        v.before, v.after);
         break;
     case RL_OP_CAS:
         if (r->result == RL_RES_OK)
-            run_text_printf(sb, "compare_exchange %s: %s -> %s", on,
-                            v.before, v.after);
+            run_text_printf(sb, "compare_exchange %s: %s -> %s", on, v.before,
+                            v.after);
         else
             run_text_printf(sb, "compare_exchange %s: failed (found %s)", on,
                             v.before);

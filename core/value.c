@@ -37,11 +37,11 @@
 struct rl_value_map {
     struct rl_region *v;
     int n, cap;
-    int *ends;     /* indexes into v, in the order they ended */
+    int *ends; /* indexes into v, in the order they ended */
     int nends, ends_cap;
     uint64_t lo_min, hi_max; /* the span of every region ever noted */
-    int *order;      /* v[0 .. nsorted) by lo, then by index */
-    uint64_t *reach; /* reach[k]: the highest end in order[0 .. k] */
+    int *order;              /* v[0 .. nsorted) by lo, then by index */
+    uint64_t *reach;         /* reach[k]: the highest end in order[0 .. k] */
     int nsorted, order_cap;
 };
 
@@ -94,22 +94,26 @@ void rl_value_region_end(struct rl_run *run, int idx, uint64_t died)
     m->ends[m->nends++] = idx;
 }
 
+/* The regions noted so far (see value.h). */
 int rl_value_region_count(const struct rl_run *run)
 {
     return run->values ? run->values->n : 0;
 }
 
+/* Region idx, or NULL. */
 const struct rl_region *rl_value_region(const struct rl_run *run, int idx)
 {
     const struct rl_value_map *m = run->values;
     return m && idx >= 0 && idx < m->n ? &m->v[idx] : NULL;
 }
 
+/* The ends so far (see value.h). */
 int rl_value_end_count(const struct rl_run *run)
 {
     return run->values ? run->values->nends : 0;
 }
 
+/* The region of end i, or -1. */
 int rl_value_end_at(const struct rl_run *run, int i)
 {
     const struct rl_value_map *m = run->values;
@@ -141,6 +145,7 @@ struct order_key {
     int idx;
 };
 
+/* qsort's order of two keys. */
 static int order_key_cmp(const void *x, const void *y)
 {
     const struct order_key *a = x, *b = y;
@@ -159,8 +164,8 @@ static void order_update(struct rl_value_map *m)
     if (m->n > m->order_cap) {
         m->order_cap = m->cap;
         m->order = rl_xrealloc(m->order, (size_t)m->order_cap * sizeof(int));
-        m->reach = rl_xrealloc(m->reach,
-                               (size_t)m->order_cap * sizeof(uint64_t));
+        m->reach =
+            rl_xrealloc(m->reach, (size_t)m->order_cap * sizeof(uint64_t));
     }
     struct order_key *tail = rl_xmalloc((size_t)k * sizeof *tail);
     for (int i = 0; i < k; i++)
@@ -169,8 +174,7 @@ static void order_update(struct rl_value_map *m)
     /* Merge from the end, in place: order has room for all n. */
     int i = m->nsorted - 1, j = k - 1;
     for (int out = m->n - 1; out >= 0; out--) {
-        if (j < 0 ||
-            (i >= 0 && order_before(m, tail[j].idx, m->order[i])))
+        if (j < 0 || (i >= 0 && order_before(m, tail[j].idx, m->order[i])))
             m->order[out] = m->order[i--];
         else
             m->order[out] = tail[j--].idx;
@@ -248,7 +252,7 @@ size_t rl_value_text(const struct rl_run *run, int obj, long v, uint64_t seq,
     if (!g)
         return (size_t)snprintf(buf, len, "%ld", v);
     uint64_t off = (uint64_t)v - g->lo;
-    const char *what = !gone                       ? ""
+    const char *what = !gone                        ? ""
                        : g->kind == RL_REGION_STACK ? " (thread ended)"
                                                     : " (freed)";
     if (g->kind == RL_REGION_STACK)

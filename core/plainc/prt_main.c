@@ -376,8 +376,8 @@ void prt_heap_note(void *p, size_t size, uintptr_t site)
         char name[RL_NAME_MAX];
         region_begin();
         heap_name(b, name, sizeof(name));
-        b->region = rl_value_region_add(run, (uintptr_t)p, size,
-                                        RL_REGION_DATA, name, run->rec_last);
+        b->region = rl_value_region_add(run, (uintptr_t)p, size, RL_REGION_DATA,
+                                        name, run->rec_last);
         region_end();
     }
 }
@@ -599,17 +599,16 @@ static void thread_begin(struct rl_thread *t)
     fiber_stack_bounds(t->backend, &pt->lo, &pt->hi);
     snprintf(name, sizeof(name), "%.16s.stack", t->name);
     pt->inside++;
-    pt->stack_region = rl_value_region_add(t->run, pt->lo, pt->hi - pt->lo,
-                                           RL_REGION_STACK, name,
-                                           t->run->rec_last);
+    pt->stack_region =
+        rl_value_region_add(t->run, pt->lo, pt->hi - pt->lo, RL_REGION_STACK,
+                            name, t->run->rec_last);
     pt->inside--;
 }
 
 /* Thread t's stack is gone (inside the runtime: t->inside > 0). */
 static void thread_end(struct rl_thread *t)
 {
-    rl_value_region_end(t->run, prt.th[t->id].stack_region,
-                        t->run->rec_last);
+    rl_value_region_end(t->run, prt.th[t->id].stack_region, t->run->rec_last);
 }
 
 /* The body of a thread made by pthread_create. */
@@ -696,8 +695,8 @@ static void globals_note(struct rl_run *run)
 {
     for (size_t i = 0; i < nsyms; i++)
         if (in_program_data(syms[i].addr))
-            rl_value_region_add(run, syms[i].addr, syms[i].size,
-                                RL_REGION_DATA, syms[i].name, 0);
+            rl_value_region_add(run, syms[i].addr, syms[i].size, RL_REGION_DATA,
+                                syms[i].name, 0);
 }
 
 /* The setup of each run: a clean program, then T0. */

@@ -16,8 +16,8 @@ struct node {
 static struct node *head;
 static struct node **last_link; /* the link the last push wrote */
 static int slots[8];
-static int *slot;   /* the slot of the last push */
-static int *marker; /* a local of main's, while the threads run */
+static int *slot;          /* the slot of the last push */
+static int *marker;        /* a local of main's, while the threads run */
 static struct node *spare; /* left pointing at a freed block */
 
 static void *push(void *arg)

@@ -555,15 +555,14 @@ static void setup_pointers(void *ctx)
 START_TEST(test_pointer_values_by_lifetime)
 {
     struct rl_run *run = run_rr(setup_pointers, RL_END_DONE);
-    ck_assert_str_eq(trace,
-                     "T0 start\n"
-                     "T0 store pv <- &heap#1@x.c:3+8\n"
-                     "T0 load pv -> &heap#1@x.c:3+8 (freed)\n"
-                     "T0 load pv -> &heap#2@x.c:9+8\n"
-                     "T0 exchange pv &heap#2@x.c:9: &heap#2@x.c:9+8 -> "
-                     "&heap#2@x.c:9\n"
-                     "T0 store pv <- 0\n"
-                     "T0 finish\n");
+    ck_assert_str_eq(trace, "T0 start\n"
+                            "T0 store pv <- &heap#1@x.c:3+8\n"
+                            "T0 load pv -> &heap#1@x.c:3+8 (freed)\n"
+                            "T0 load pv -> &heap#2@x.c:9+8\n"
+                            "T0 exchange pv &heap#2@x.c:9: &heap#2@x.c:9+8 -> "
+                            "&heap#2@x.c:9\n"
+                            "T0 store pv <- 0\n"
+                            "T0 finish\n");
     /* Said again after the run, each record still names its moment's. */
     char line[200], v[RL_VALUE_TEXT_MAX];
     rl_record_text(run, rl_run_record(run, 2), line, sizeof(line));
@@ -590,8 +589,8 @@ START_TEST(test_pointer_values_by_lifetime)
         if (i % 2)
             rl_value_region_end(run, r, now);
         if (i == 700) {
-            rl_value_text(run, vpv->id, (long)(uintptr_t)&many[2 * 500 + 1],
-                          0, v, sizeof(v));
+            rl_value_text(run, vpv->id, (long)(uintptr_t)&many[2 * 500 + 1], 0,
+                          v, sizeof(v));
             ck_assert_str_eq(v, "&heap#503@y.c:1+8");
         }
     }

@@ -260,9 +260,9 @@ static void frame_records(struct frame *f, const struct session *s,
             f->recs[v->nrecs].note = "the first step where the two runs "
                                      "differ";
         rl_record_text(run, r, f->texts[v->nrecs], FRAME_TEXT_MAX);
-        f->recs[v->nrecs].values =
-            rl_record_values(run, r, &f->vals[v->nrecs]) ? &f->vals[v->nrecs]
-                                                         : NULL;
+        f->recs[v->nrecs].values = rl_record_values(run, r, &f->vals[v->nrecs])
+                                       ? &f->vals[v->nrecs]
+                                       : NULL;
         frame_where(f, s, r, v);
         f->recs[v->nrecs].text = f->texts[v->nrecs];
         v->nrecs++;

@@ -131,9 +131,8 @@ static const char *names_alias(const struct view_lab *v,
 
 /* Two shorter forms of a record, naming its object o: medium
  * ("counter<-42") and short ("<-42"), as core's renderer writes them. */
-static void rec_short_forms(const struct view_lab *v,
-                            const struct view_rec *r, const char *o,
-                            char *med, char *shrt, size_t len)
+static void rec_short_forms(const struct view_lab *v, const struct view_rec *r,
+                            const char *o, char *med, char *shrt, size_t len)
 {
     const struct rl_record *rec = &r->rec;
     struct rl_record_names n;
