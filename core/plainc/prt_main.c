@@ -335,6 +335,7 @@ static void region_begin(void)
         prt.th[t->id].inside++;
 }
 
+/* The end of region_begin. */
 static void region_end(void)
 {
     struct rl_thread *t = prt.active ? rl_px_self() : NULL;
