@@ -3,7 +3,8 @@
  * check_plainc.c - plain pthreads programs (tests/programs/, built by the
  * Makefile against librlprt.a) run standalone under fixed schedules: the
  * exact outcome of each (final values printed, deadlock with its cycle,
- * assert failure and crash with file:line, data races, lost updates), the
+ * assert failure and crash with file:line, data races, lost updates,
+ * pointers named by the memory they point into), the
  * correct programs passing under many seeds, replay of a printed
  * schedule, and several runs in one process starting from clean globals.
  */
