@@ -383,15 +383,20 @@ size_t rl_race_text(const struct rl_run *run, const struct rl_race *r,
 size_t rl_lost_text(const struct rl_run *run, const struct rl_lost_update *l,
                     char *buf, size_t len)
 {
-    int n = snprintf(buf, len,
-                     "lost update on %s: %s loaded %ld at step %llu, %s "
-                     "stored %ld at step %llu, then %s stored %ld at step "
-                     "%llu over it",
-                     obj_name(run, l->obj), thread_name(run, l->thread),
-                     l->loaded, (unsigned long long)l->load_seq,
-                     thread_name(run, l->other), l->other_value,
-                     (unsigned long long)l->other_seq,
-                     thread_name(run, l->thread), l->stored,
-                     (unsigned long long)l->store_seq);
+    char loaded[RL_VALUE_TEXT_MAX], other[RL_VALUE_TEXT_MAX];
+    char stored[RL_VALUE_TEXT_MAX];
+    rl_value_text(run, l->obj, l->loaded, l->load_seq, loaded, sizeof loaded);
+    rl_value_text(run, l->obj, l->other_value, l->other_seq, other,
+                  sizeof other);
+    rl_value_text(run, l->obj, l->stored, l->store_seq, stored, sizeof stored);
+    int n = snprintf(
+        buf, len,
+        "lost update on %s: %s loaded %s at step %llu, %s "
+        "stored %s at step %llu, then %s stored %s at step "
+        "%llu over it",
+        obj_name(run, l->obj), thread_name(run, l->thread), loaded,
+        (unsigned long long)l->load_seq, thread_name(run, l->other), other,
+        (unsigned long long)l->other_seq, thread_name(run, l->thread), stored,
+        (unsigned long long)l->store_seq);
     return n < 0 ? 0 : (size_t)n;
 }

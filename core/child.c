@@ -22,11 +22,14 @@
 
 #include "explore.h"
 #include "sim_impl.h"
+#include "value.h"
 #include "watchdog.h"
 #include "wire.h"
 
 /* Records buffered before they are sent. */
 #define CHILD_RECORD_BATCH 1024
+/* Regions of memory in one MEMORY message, at most. */
+#define CHILD_REGION_BATCH 4096
 /* Names of checks whose "counts" answer is remembered during explore. */
 #define CHILD_QUERY_CACHE 64
 
@@ -53,6 +56,8 @@ struct server {
     struct wire_buf chs;           /* CHOICES chunks being gathered */
     uint32_t nchunks;
     long texts_sent;
+    struct wire_buf mem;         /* MEMORY messages, whole, not sent yet */
+    int regions_sent, ends_sent; /* how many the parent was told of */
     struct {
         char name[48];
         bool counts;
@@ -68,10 +73,15 @@ static struct server srv = {.fd = -1};
 
 /* ---- sending ------------------------------------------------------------- */
 
-/* Send the pending records as one RECORDS message. Async-signal-safe
- * enough for the last-gasp handlers: only write() on the buffer. */
+/* Send the pending records as one RECORDS message, after the MEMORY
+ * messages queued before them. Async-signal-safe enough for the
+ * last-gasp handlers: only write() on the buffers. */
 static void flush_records(void)
 {
+    if (srv.mem.n > 0 && srv.fd >= 0) {
+        wire_send(srv.fd, &srv.mem);
+        srv.mem.n = 0;
+    }
     if (srv.nrecs == 0 || srv.fd < 0)
         return;
     uint32_t h[4] = {WIRE_MAGIC, WIRE_MSG_RECORDS,
@@ -85,11 +95,51 @@ static void flush_records(void)
 
 static void send_state(const struct rl_run *run);
 
+/* Queue MEMORY messages (see child.h) for the regions of the run's
+ * memory noted and ended since the parent was last told: first every new
+ * region, then every end, in batches. */
+static void queue_memory(const struct rl_run *run)
+{
+    int n = rl_value_region_count(run), ne = rl_value_end_count(run);
+    while (srv.regions_sent < n || srv.ends_sent < ne) {
+        size_t start = srv.mem.n;
+        int k = n - srv.regions_sent, ke = 0;
+        if (k > CHILD_REGION_BATCH)
+            k = CHILD_REGION_BATCH;
+        if (srv.regions_sent + k == n) /* ends once every region is sent */
+            ke = ne - srv.ends_sent;
+        if (ke > CHILD_REGION_BATCH)
+            ke = CHILD_REGION_BATCH;
+        wire_begin(&srv.mem, WIRE_MSG_MEMORY);
+        wire_put_u32(&srv.mem, (uint32_t)srv.regions_sent);
+        wire_put_u32(&srv.mem, (uint32_t)k);
+        for (int i = 0; i < k; i++) {
+            const struct rl_region *g =
+                rl_value_region(run, srv.regions_sent + i);
+            wire_put_u64(&srv.mem, g->lo);
+            wire_put_u64(&srv.mem, g->size);
+            wire_put_u64(&srv.mem, g->born);
+            wire_put_u8(&srv.mem, g->kind);
+            wire_put_str(&srv.mem, g->name);
+        }
+        srv.regions_sent += k;
+        wire_put_u32(&srv.mem, (uint32_t)ke);
+        for (int i = 0; i < ke; i++) {
+            int idx = rl_value_end_at(run, srv.ends_sent + i);
+            wire_put_u32(&srv.mem, (uint32_t)idx);
+            wire_put_u64(&srv.mem, rl_value_region(run, idx)->died);
+        }
+        srv.ends_sent += ke;
+        wire_end(&srv.mem, start);
+    }
+}
+
 /* on_record of the child's runs: queue the whole record. */
 static void on_record(void *ctx, const struct rl_run *run,
                       const struct rl_record *rec)
 {
     (void)ctx;
+    queue_memory(run);
     if (run->cfg.backend == RL_BACKEND_SIM &&
         (rec->thread >= srv.known_threads || rec->other >= srv.known_threads ||
          rec->obj >= srv.known_objs))
@@ -166,6 +216,7 @@ static void put_obj(struct wire_buf *b, const struct rl_obj *o)
     wire_put_i32(b, o->nhold);
     for (int i = 0; i < o->nhold; i++)
         wire_put_i32(b, o->hold[i]);
+    wire_put_i32(b, o->size);
 }
 
 /* Forget what was sent (a new run). */
@@ -183,6 +234,9 @@ static void shadows_reset(void)
     srv.known_threads = 0;
     srv.known_objs = 0;
     srv.texts_sent = 0;
+    srv.mem.n = 0;
+    srv.regions_sent = 0;
+    srv.ends_sent = 0;
 }
 
 /* Once the run has ended: the scenario's state as OBSERVE (child.h). */
@@ -303,6 +357,7 @@ static void send_frame(void)
 {
     struct rl_run *run = srv.run;
     struct wire_buf *b = &srv.out;
+    queue_memory(run);
     send_choices();
     send_observe();
     wire_reset(b);

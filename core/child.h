@@ -51,6 +51,13 @@
  *   and once the run has ended its checks (name, ok, failure count,
  *   message).
  *
+ * MEMORY (a plain C program, core/value.h): the regions of its memory
+ * noted since the last ones sent (a global, a heap block, a thread's
+ * stack: address, size, the record after which it exists, kind, name)
+ * and the ends since then (index, the last record it exists for), queued
+ * before the record that follows them and sent ahead of it, so that the
+ * parent names a value that points into one as the child would.
+ *
  * OBSERVE (an exercise: rl_child_set_observe): just before the FRAME that
  * ends a run, the bytes of the scenario's state, the struct its setup
  * rl_alloc'd (the check's observe hook has copied into plain fields what

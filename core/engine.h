@@ -201,6 +201,8 @@ struct rl_run {
     void *mirror;             /* mirror.c's state: the run is in a child */
     bool plain;               /* a plain C program (core/plainc/): messages
                                  speak of its code, not of the racelab API */
+    struct rl_value_map *values; /* a C program's memory regions, for its
+                                    values in words (value.h), or NULL */
 };
 
 /* mirror.c: create a mirror run of cfg->program.external (rl_run_create

@@ -224,6 +224,10 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
         ok = run && mirror_apply_choices(run, m, &r);
         bad = "choices that do not fit the run";
         break;
+    case WIRE_MSG_MEMORY:
+        ok = run && mirror_apply_memory(run, &r);
+        bad = "memory regions that do not fit the run";
+        break;
     case WIRE_MSG_RECORDS:
         ok = mirror_apply_records(run, m, &r);
         bad = "records that do not fit the run";

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mirror_impl.h"
+#include "value.h"
 
 /* Whether every id in r is known to the mirror now. */
 static bool record_known(const struct rl_run *run, const struct rl_record *r)
@@ -213,6 +214,7 @@ static bool apply_world(struct rl_run *run, struct wire_reader *r)
         o->nhold = wire_get_range(r, 0, RL_MAX_THREADS);
         for (int i = 0; i < o->nhold; i++)
             o->hold[i] = (int16_t)wire_get_range(r, 0, nthreads - 1);
+        o->size = wire_get_range(r, 0, 8);
         if (r->bad)
             return false;
     }
@@ -420,3 +422,38 @@ bool mirror_apply_explored(struct mirror *m, struct wire_reader *r)
     return !r->bad && r->off == r->n;
 }
 
+/* MEMORY: note the regions and ends the child noted (core/value.h), in
+ * the same order, so that the indexes agree. Returns false if they lie
+ * (an index out of turn or unknown, a kind that is none). */
+bool mirror_apply_memory(struct rl_run *run, struct wire_reader *r)
+{
+    uint32_t first = wire_get_u32(r);
+    uint32_t n = wire_get_u32(r);
+    if (r->bad || first != (uint32_t)rl_value_region_count(run) ||
+        n > RL_REGION_MAX)
+        return false;
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        char name[RL_NAME_MAX];
+        uint64_t lo = wire_get_u64(r);
+        uint64_t size = wire_get_u64(r);
+        uint64_t born = wire_get_u64(r);
+        uint8_t kind = wire_get_u8(r);
+        wire_get_str(r, name, sizeof name);
+        if (r->bad || kind > RL_REGION_STACK)
+            return false;
+        /* The child keeps no more than we do: its -1 is ours. */
+        if (rl_value_region_add(run, lo, size, (enum rl_region_kind)kind, name,
+                                born) < 0 &&
+            rl_value_region_count(run) < RL_REGION_MAX)
+            return false;
+    }
+    uint32_t ne = wire_get_u32(r);
+    for (uint32_t i = 0; i < ne && !r->bad; i++) {
+        uint32_t idx = wire_get_u32(r);
+        uint64_t died = wire_get_u64(r);
+        if (r->bad || idx >= (uint32_t)rl_value_region_count(run))
+            return false;
+        rl_value_region_end(run, (int)idx, died);
+    }
+    return !r->bad && r->off == r->n;
+}

@@ -101,6 +101,8 @@ bool mirror_apply_state(struct rl_run *run, struct mirror *m,
                         struct wire_reader *r);
 bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
                         struct wire_reader *r);
+/* MEMORY: note the child's regions of memory; false if they lie. */
+bool mirror_apply_memory(struct rl_run *run, struct wire_reader *r);
 /* OBSERVE: keep a copy of the state; false (why in buf) if nobody asked
  * for one or it is not observe_size bytes. */
 bool mirror_apply_observe(struct mirror *m, struct wire_reader *r, char *why,

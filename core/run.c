@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "value.h"
 
 _Thread_local struct rl_run *rl_current;
 
@@ -203,6 +204,7 @@ void rl_run_destroy(struct rl_run *run)
     for (long i = 0; i < run->ntexts; i++)
         free(run->texts[i]);
     free(run->texts);
+    rl_value_free(run);
     ring_free(run);
     free(run);
 }

@@ -508,6 +508,30 @@ const char *rl_run_text(const struct rl_run *run, long id);
 size_t rl_record_text(const struct rl_run *run, const struct rl_record *rec,
                       char *buf, size_t len);
 
+/* A value of a plain C program's variable obj in words, as every front
+ * end shows it: "&NAME" or "&NAME+OFF" when obj is pointer-sized and the
+ * value the address of (or inside) memory the run knows at record seq (0:
+ * now) - a global ("&buf+12"), a heap block ("&heap#1@prog.c:7+8"), a
+ * thread's stack ("&T1.stack-40"), with " (freed)" (" (thread ended)")
+ * when that memory is gone by then - else the number ("42", "0"; always
+ * for a lab). The text never depends on the address itself. Returns the
+ * length the whole text needs, as snprintf. */
+#define RL_VALUE_TEXT_MAX 64
+size_t rl_value_text(const struct rl_run *run, int obj, long v, uint64_t seq,
+                     char *buf, size_t len);
+
+/* A record's values in words (rl_value_text), "" where the number says
+ * it: the arg of a store or exchange, before and after. */
+struct rl_record_values {
+    char arg[RL_VALUE_TEXT_MAX];
+    char before[RL_VALUE_TEXT_MAX];
+    char after[RL_VALUE_TEXT_MAX];
+};
+/* Fill out for record rec of run; false (out all "") when every value of
+ * rec is a plain number. */
+bool rl_record_values(const struct rl_run *run, const struct rl_record *rec,
+                      struct rl_record_values *out);
+
 /* The one renderer of records, for the CLI and the TUI alike. */
 enum rl_text_form {
     RL_TEXT_FULL,   /* "store counter <- 42": the CLI's line */
@@ -528,6 +552,8 @@ struct rl_record_names {
                               (rl_run_text), or NULL */
     bool posix;            /* the object is a plain C program's (POSIX
                               words: sem_wait, cond_signal, ...) */
+    const struct rl_record_values *values; /* the values in words, or NULL:
+                                              the numbers */
 };
 
 /* Write record r in form with the names n into buf (snprintf-style

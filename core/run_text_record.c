@@ -16,6 +16,7 @@
  */
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine.h"
@@ -88,9 +89,88 @@ char rl_record_symbol(const struct rl_record *r)
     return r->op < RL_OP__COUNT ? op_table[r->op].sym : ' ';
 }
 
-/* The names record r refers to, read from run. */
+/* Whether op carries a memory value (before, after) to put in words. */
+static bool op_has_value(enum rl_op op)
+{
+    switch (op) {
+    case RL_OP_LOAD:
+    case RL_OP_STORE:
+    case RL_OP_FETCH_ADD:
+    case RL_OP_ATOMIC_LOAD:
+    case RL_OP_ATOMIC_STORE:
+    case RL_OP_FETCH_SUB:
+    case RL_OP_FETCH_AND:
+    case RL_OP_FETCH_OR:
+    case RL_OP_FETCH_XOR:
+    case RL_OP_EXCHANGE:
+    case RL_OP_CAS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* One value of r in words into buf, or "" when it is a plain number. */
+static bool value_words(const struct rl_run *run, const struct rl_record *r,
+                        long v, char *buf, size_t len)
+{
+    rl_value_text(run, r->obj, v, r->seq, buf, len);
+    if (buf[0] == '&')
+        return true;
+    buf[0] = '\0';
+    return false;
+}
+
+/* A record's values in words (see run.h). */
+bool rl_record_values(const struct rl_run *run, const struct rl_record *r,
+                      struct rl_record_values *out)
+{
+    bool any = false;
+    memset(out, 0, sizeof *out);
+    if (r->op >= RL_OP__COUNT || !op_has_value((enum rl_op)r->op) ||
+        r->result == RL_RES_ERROR)
+        return false;
+    /* The arg is a value only where it is the value written. */
+    if (r->op == RL_OP_STORE || r->op == RL_OP_ATOMIC_STORE ||
+        r->op == RL_OP_EXCHANGE || r->op == RL_OP_CAS)
+        any |= value_words(run, r, r->arg, out->arg, sizeof out->arg);
+    any |= value_words(run, r, r->before, out->before, sizeof out->before);
+    any |= value_words(run, r, r->after, out->after, sizeof out->after);
+    return any;
+}
+
+/* Value v in words: text when the record's values give one, else the
+ * number, written into tmp. */
+static const char *value_str(const char *text, long v, char *tmp, size_t len)
+{
+    if (text && text[0])
+        return text;
+    snprintf(tmp, len, "%ld", v);
+    return tmp;
+}
+
+/* The texts of r's arg, before and after (see value_str). */
+struct value_strs {
+    char tmp[3][24];
+    const char *arg, *before, *after;
+};
+
+static void value_strs(const struct rl_record *r,
+                       const struct rl_record_names *n, struct value_strs *v)
+{
+    const struct rl_record_values *w = n->values;
+    v->arg = value_str(w ? w->arg : NULL, r->arg, v->tmp[0], sizeof v->tmp[0]);
+    v->before =
+        value_str(w ? w->before : NULL, r->before, v->tmp[1], sizeof v->tmp[1]);
+    v->after =
+        value_str(w ? w->after : NULL, r->after, v->tmp[2], sizeof v->tmp[2]);
+}
+
+/* The names record r refers to, read from run (vals: room for its values
+ * in words). */
 static void record_names(const struct rl_run *run, const struct rl_record *r,
-                         struct rl_record_names *n)
+                         struct rl_record_names *n,
+                         struct rl_record_values *vals)
 {
     const struct rl_obj *o =
         (r->obj >= 0 && r->obj < run->nobjs) ? run->objs[r->obj] : NULL;
@@ -109,6 +189,7 @@ static void record_names(const struct rl_run *run, const struct rl_record *r,
     n->text = r->op == RL_OP_OUTPUT || r->op == RL_OP_ASSERT
                   ? rl_run_text(run, r->arg)
                   : NULL;
+    n->values = run->values && rl_record_values(run, r, vals) ? vals : NULL;
 }
 
 /* One line for record r in the course vocabulary (see run.h). */
@@ -116,8 +197,9 @@ size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
                       char *buf, size_t len)
 {
     struct rl_record_names n;
+    struct rl_record_values vals;
 
-    record_names(run, r, &n);
+    record_names(run, r, &n, &vals);
     return rl_record_format(r, &n, RL_TEXT_FULL, buf, len);
 }
 
@@ -282,7 +364,9 @@ static void format_full(struct run_text_buf *sb, const struct rl_record *r,
     bool rlock = n->known && n->kind == RL_OBJ_RLOCK;
     const char *verb =
         r->op == RL_OP_ACQUIRE && r->arg == 0 ? "try-acquire" : "acquire";
+    struct value_strs v;
 
+    value_strs(r, n, &v);
     if (r->result == RL_RES_ERROR) {
         run_text_printf(sb, "%s %s: error: %s", rl_op_name(r->op), on,
                         rl_strerror((int)r->arg));
@@ -306,14 +390,14 @@ static void format_full(struct run_text_buf *sb, const struct rl_record *r,
         run_text_printf(sb, "finish");
         break;
     case RL_OP_LOAD:
-        run_text_printf(sb, "load %s -> %ld", on, r->after);
+        run_text_printf(sb, "load %s -> %s", on, v.after);
         break;
     case RL_OP_STORE:
-        run_text_printf(sb, "store %s <- %ld", on, r->after);
+        run_text_printf(sb, "store %s <- %s", on, v.after);
         break;
     case RL_OP_FETCH_ADD:
-        run_text_printf(sb, "fetch_add %s %+ld: %ld -> %ld", on, r->arg,
-                        r->before, r->after);
+        run_text_printf(sb, "fetch_add %s %+ld: %s -> %s", on, r->arg, v.before,
+                        v.after);
         break;
     case RL_OP_ACQUIRE:
         if (r->result == RL_RES_BLOCKED) {
@@ -420,26 +504,26 @@ static void format_full(struct run_text_buf *sb, const struct rl_record *r,
         run_text_printf(sb, "start %s", n->other);
         break;
     case RL_OP_ATOMIC_LOAD:
-        run_text_printf(sb, "atomic load %s -> %ld", on, r->after);
+        run_text_printf(sb, "atomic load %s -> %s", on, v.after);
         break;
     case RL_OP_ATOMIC_STORE:
-        run_text_printf(sb, "atomic store %s <- %ld", on, r->after);
+        run_text_printf(sb, "atomic store %s <- %s", on, v.after);
         break;
     case RL_OP_FETCH_SUB:
     case RL_OP_FETCH_AND:
     case RL_OP_FETCH_OR:
     case RL_OP_FETCH_XOR:
     case RL_OP_EXCHANGE:
-        run_text_printf(sb, "%s %s %ld: %ld -> %ld", rl_op_name(r->op), on,
-                        r->arg, r->before, r->after);
+        run_text_printf(sb, "%s %s %s: %s -> %s", rl_op_name(r->op), on, v.arg,
+                        v.before, v.after);
         break;
     case RL_OP_CAS:
         if (r->result == RL_RES_OK)
-            run_text_printf(sb, "compare_exchange %s: %ld -> %ld", on,
-                            r->before, r->after);
+            run_text_printf(sb, "compare_exchange %s: %s -> %s", on, v.before,
+                            v.after);
         else
-            run_text_printf(sb, "compare_exchange %s: failed (found %ld)", on,
-                            r->before);
+            run_text_printf(sb, "compare_exchange %s: failed (found %s)", on,
+                            v.before);
         break;
     case RL_OP_READ_ACQUIRE: /* on a rwlock: px_lock_text above */
         run_text_printf(sb, "rdlock %s", on);
@@ -483,7 +567,9 @@ static void format_brief(struct run_text_buf *sb, const struct rl_record *r,
 {
     const char *o = n->obj;
     bool woke = r->result == RL_RES_WOKE;
+    struct value_strs v;
 
+    value_strs(r, n, &v);
     switch ((enum rl_op)r->op) {
     case RL_OP_START:
         run_text_printf(sb, "%s", shrt ? "go" : "start");
@@ -493,10 +579,10 @@ static void format_brief(struct run_text_buf *sb, const struct rl_record *r,
         break;
     case RL_OP_LOAD:
     case RL_OP_ATOMIC_LOAD:
-        run_text_printf(sb, "%s->%ld", shrt ? "" : o, r->after);
+        run_text_printf(sb, "%s->%s", shrt ? "" : o, v.after);
         break;
     case RL_OP_STORE:
-        run_text_printf(sb, "%s<-%ld", shrt ? "" : o, r->arg);
+        run_text_printf(sb, "%s<-%s", shrt ? "" : o, v.arg);
         break;
     case RL_OP_FETCH_ADD: /* "active-=1", not "active+=-1" */
         if (shrt)
@@ -568,7 +654,7 @@ static void format_brief(struct run_text_buf *sb, const struct rl_record *r,
         run_text_printf(sb, "%s", shrt ? "out" : "output");
         break;
     case RL_OP_ATOMIC_STORE:
-        run_text_printf(sb, "%s<-%ld", shrt ? "" : o, r->after);
+        run_text_printf(sb, "%s<-%s", shrt ? "" : o, v.after);
         break;
     case RL_OP_FETCH_SUB:
     case RL_OP_FETCH_AND:
@@ -577,9 +663,9 @@ static void format_brief(struct run_text_buf *sb, const struct rl_record *r,
     case RL_OP_EXCHANGE:
     case RL_OP_CAS:
         if (shrt)
-            run_text_printf(sb, "->%ld", r->after);
+            run_text_printf(sb, "->%s", v.after);
         else
-            run_text_printf(sb, "%s %ld->%ld", o, r->before, r->after);
+            run_text_printf(sb, "%s %s->%s", o, v.before, v.after);
         break;
     case RL_OP_READ_ACQUIRE:
         run_text_printf(sb, "%s%s", shrt ? "" : "rdlock ", o);

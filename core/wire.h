@@ -71,6 +71,10 @@ enum wire_type {
     WIRE_MSG_CHOICES,      /* the choices made since the last ones sent:
                               u32 n chunks, each varint rep (>= 1),
                               varint len, len * (u8 id, varint count) */
+    WIRE_MSG_MEMORY,       /* regions of a C program's memory: u32 first
+                              index, u32 n, n * (u64 lo, u64 size, u64
+                              born, u8 kind, str name), u32 n ends,
+                              n * (u32 index, u64 died) (core/value.h) */
 };
 
 /* The most items of one CHOICES chunk, and the most bytes of choices the

@@ -51,6 +51,7 @@ struct prt_thread {
     char *tls;        /* its copy of the program's thread-locals while
                          another thread runs (NULL: not made yet) */
     uintptr_t lo, hi; /* its stack */
+    int stack_region; /* ... as a region of the run's memory (value.h) */
 };
 
 struct prt {

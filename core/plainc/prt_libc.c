@@ -400,7 +400,13 @@ void *__wrap_calloc(size_t n, size_t size)
 
 void *__wrap_realloc(void *old, size_t n)
 {
-    bool user = prt_user() != NULL;
+    struct rl_thread *t = prt_user();
+    bool user = t != NULL;
+    if (t && old) {
+        prt_in(t, PRT_PC()); /* as in free: a pending store first */
+        rl_px_flush(t);
+        prt_out(t);
+    }
     if (old)
         prt_heap_forget(old);
     void *p = __real_realloc(old, n);
@@ -414,6 +420,14 @@ void __wrap_free(void *p)
     struct rl_thread *t = prt_user();
     if (t)
         t->pc = PRT_PC(); /* where a double free is reported */
+    if (t && p) {
+        /* A store just before (its record waits for the next step) was
+         * made while the block lived: record it first, so that its value
+         * is named as a live block's. */
+        prt_in(t, PRT_PC());
+        rl_px_flush(t);
+        prt_out(t);
+    }
     if (p)
         prt_heap_forget(p); /* whoever frees it, it is gone */
     __real_free(p);

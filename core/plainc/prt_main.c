@@ -46,6 +46,7 @@
 #include "../fiber.h"
 #include "../srcloc.h"
 #include "../analysis.h"
+#include "../value.h"
 #include "prt.h"
 
 struct prt prt;
@@ -304,7 +305,8 @@ struct heap_block {
     size_t size;
     uintptr_t site;
     unsigned serial;
-    int nobj; /* objects named inside it */
+    int nobj;   /* objects named inside it */
+    int region; /* its region of the run's memory (value.h), or -1 */
 };
 
 static struct heap_block *heap;
@@ -322,6 +324,31 @@ static struct heap_block *heap_slot(uintptr_t p)
         i = (i + 1) & (heap_cap - 1);
     }
     return heap[i].p == p || !del ? &heap[i] : del;
+}
+
+/* Around the engine's bookkeeping of regions from a lab thread: the
+ * allocations it makes are the runtime's, not the program's. */
+static void region_begin(void)
+{
+    struct rl_thread *t = prt.active ? rl_px_self() : NULL;
+    if (t)
+        prt.th[t->id].inside++;
+}
+
+/* The end of region_begin. */
+static void region_end(void)
+{
+    struct rl_thread *t = prt.active ? rl_px_self() : NULL;
+    if (t)
+        prt.th[t->id].inside--;
+}
+
+/* "heap#2@prog.c:14": block b by its allocation. */
+static void heap_name(const struct heap_block *b, char *buf, size_t len)
+{
+    char where[64];
+    prt_where(b->site, where, sizeof(where));
+    snprintf(buf, len, "heap#%u@%.24s", b->serial, where);
 }
 
 /* A new block of the program (see prt.h). */
@@ -344,7 +371,16 @@ void prt_heap_note(void *p, size_t size, uintptr_t site)
     struct heap_block *b = heap_slot((uintptr_t)p);
     if (b->p != (uintptr_t)p)
         heap_used++;
-    *b = (struct heap_block){(uintptr_t)p, size, site, ++heap_serial, 0};
+    *b = (struct heap_block){(uintptr_t)p, size, site, ++heap_serial, 0, -1};
+    struct rl_run *run = rl_current;
+    if (prt.active && run) {
+        char name[RL_NAME_MAX];
+        region_begin();
+        heap_name(b, name, sizeof(name));
+        b->region = rl_value_region_add(run, (uintptr_t)p, size, RL_REGION_DATA,
+                                        name, run->rec_last);
+        region_end();
+    }
 }
 
 /* A block freed: its objects are forgotten (the address may come back). */
@@ -355,6 +391,11 @@ void prt_heap_forget(void *p)
     struct heap_block *b = heap_slot((uintptr_t)p);
     if (b->p != (uintptr_t)p)
         return;
+    if (prt.active && rl_current) {
+        region_begin();
+        rl_value_region_end(rl_current, b->region, rl_current->rec_last);
+        region_end();
+    }
     if (b->nobj && prt.active && rl_current) {
         struct rl_run *run = rl_current;
         for (int i = 0; i < run->nobjs; i++) {
@@ -428,9 +469,7 @@ static void name_of(uintptr_t addr, size_t elem, char *buf, size_t len)
     }
     struct heap_block *b = heap_find(addr);
     if (b) {
-        char where[64];
-        prt_where(b->site, where, sizeof(where));
-        snprintf(buf, len, "heap#%u@%.24s", b->serial, where);
+        heap_name(b, buf, len);
         name_elem(buf, len, addr - b->p, b->size, elem);
         b->nobj++;
         return;
@@ -552,10 +591,25 @@ struct start {
     void *arg;
 };
 
-/* Note the running thread's stack. */
+/* Note the running thread's stack (and its region of the run's memory,
+ * for values that point into it). */
 static void thread_begin(struct rl_thread *t)
 {
-    fiber_stack_bounds(t->backend, &prt.th[t->id].lo, &prt.th[t->id].hi);
+    struct prt_thread *pt = &prt.th[t->id];
+    char name[RL_NAME_MAX];
+    fiber_stack_bounds(t->backend, &pt->lo, &pt->hi);
+    snprintf(name, sizeof(name), "%.16s.stack", t->name);
+    pt->inside++;
+    pt->stack_region =
+        rl_value_region_add(t->run, pt->lo, pt->hi - pt->lo, RL_REGION_STACK,
+                            name, t->run->rec_last);
+    pt->inside--;
+}
+
+/* Thread t's stack is gone (inside the runtime: t->inside > 0). */
+static void thread_end(struct rl_thread *t)
+{
+    rl_value_region_end(t->run, prt.th[t->id].stack_region, t->run->rec_last);
 }
 
 /* The body of a thread made by pthread_create. */
@@ -570,6 +624,7 @@ static void thread_body(void *arg)
     pt->arg = st.arg;
     pt->ret = st.fn(st.arg);
     pt->inside++; /* its finish record is the engine's */
+    thread_end(t);
 }
 
 /* Whether every thread but t has finished. */
@@ -624,6 +679,27 @@ static void main_body(void *arg)
     prt_program_end(t, rc, "main");
 }
 
+/* Whether addr lies in the program's own data (between the markers of
+ * rlprt_begin.o and rlprt_end.o; anywhere when it was linked without). */
+static bool in_program_data(uintptr_t addr)
+{
+    if (!&rlprt_data_begin || !&rlprt_bss_begin)
+        return true;
+    return (addr >= (uintptr_t)&rlprt_data_begin &&
+            addr < (uintptr_t)&rlprt_data_end) ||
+           (addr >= (uintptr_t)&rlprt_bss_begin &&
+            addr < (uintptr_t)&rlprt_bss_end);
+}
+
+/* The program's globals as regions of the run's memory (value.h). */
+static void globals_note(struct rl_run *run)
+{
+    for (size_t i = 0; i < nsyms; i++)
+        if (in_program_data(syms[i].addr))
+            rl_value_region_add(run, syms[i].addr, syms[i].size, RL_REGION_DATA,
+                                syms[i].name, 0);
+}
+
 /* The setup of each run: a clean program, then T0. */
 static void prt_setup(void *ctx)
 {
@@ -638,6 +714,7 @@ static void prt_setup(void *ctx)
     memset(prt.th, 0, sizeof(prt.th));
     prt.multi = false;
     rl_current->plain = true;
+    globals_note(rl_current);
     const char *echo = getenv("RACELAB_ECHO");
     prt.quiet = echo && strcmp(echo, "0") == 0;
     prt.active = true;
@@ -748,6 +825,7 @@ void __wrap_pthread_exit(void *ret)
         __real_pthread_exit(ret);
     prt.th[t->id].ret = ret;
     prt_in(t, PRT_PC());
+    thread_end(t);
     rl_px_thread_exit();
 }
 

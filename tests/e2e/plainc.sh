@@ -305,6 +305,60 @@ rl run "$tmp/spin.c" --format json
 verdict "a loop without a shared access is a hang, not a hung racelab" 1 \
     fail "rl1:$tmp/spin.c:main::1" "hang|||did not finish: T1 ran for 2 s of CPU time*"
 
+# ---- values that are addresses ----------------------------------------------
+
+# A pointer reads as the memory it points into (&NAME, &NAME+OFF), in the
+# event lines, the lost-update mark, the final state and the analysis; the
+# addresses differ from run to run, the text does not.
+L_ALLOC=$(line $P/pointers.c 'struct node *n = malloc(sizeof *n);')
+L_HEAD=$(line $P/pointers.c 'head = n;')
+L_LINK=$(line $P/pointers.c 'last_link = &n->next;')
+L_SLOT=$(line $P/pointers.c 'slot = &slots[n->v + 2];')
+H1="heap#1@pointers.c:$L_ALLOC"
+H2="heap#2@pointers.c:$L_ALLOC"
+S_PTR='rl1:tests/programs/pointers.c:main::1.0.1.2.0.1.2.0.1.2.1.2.1.2.1.2.1.2.0.2'
+rl run $P/pointers.c
+cp "$tmp/out" "$tmp/pointers.1"
+has "a pointer to a heap block: &its name" \
+    "    13  T1  store head <- &$H1  pointers.c:$L_HEAD  | head = n;"
+has "the lost update names both blocks" \
+    "    16  T2  store head <- &$H2  pointers.c:$L_HEAD  | head = n;   ! lost update: overwrites T1's &$H1 (step 13)"
+has "a pointer inside a block: &its name+offset" \
+    "    15  T1  store last_link <- &$H1+8  pointers.c:$L_LINK  | last_link = &n->next;"
+has "a pointer into a global array: &array+offset" \
+    "    19  T1  store slot <- &slots+12         pointers.c:$L_SLOT  | slot = &slots[n->v + 2];"
+has "0 stays 0 (no guess of NULL)" \
+    "     8  T1  load head -> 0                  pointers.c:$((L_HEAD - 1))  | n->next = head;"
+has "final state: head, in words" "  head                     = &$H2"
+has "final state: a pointer inside a block" "  last_link                = &$H2+8"
+has "final state: a pointer into a global" "  slot                     = &slots+16"
+has "final state: a null pointer is 0" "  marker                   = 0"
+L_SPARE=$(line $P/pointers.c 'struct node *s = malloc(sizeof *s);')
+has "a store just before the free: the block as it was" \
+    "    30  T0  store spare <- &heap#3@pointers.c:$L_SPARE  pointers.c:$((L_SPARE + 1))  | spare = s;"
+has "final state: a pointer to a freed block says so" \
+    "  spare                    = &heap#3@pointers.c:$L_SPARE (freed)"
+has "the analysis' lost update, in words" \
+    "  lost update on head: T2 loaded 0 at step 12, T1 stored &$H1 at step 13, then T2 stored &$H2 at step 16 over it"
+has "the schedule string has no address in it" "schedule: $S_PTR"
+rl run $P/pointers.c
+if cmp -s "$tmp/out" "$tmp/pointers.1"; then
+    pass "two runs print the same bytes (the addresses differ)"
+else
+    fail "two runs print the same bytes (the addresses differ)" \
+        "$(diff "$tmp/pointers.1" "$tmp/out" | head -n 6)"
+fi
+rl replay --no-tui --schedule "$S_PTR"
+if [ "$(tail -n +2 "$tmp/out")" = "$(tail -n +2 "$tmp/pointers.1")" ]; then
+    pass "replay: the same lines, pointers included"
+else
+    fail "replay: the same lines, pointers included" \
+        "$(diff "$tmp/pointers.1" "$tmp/out" | head -n 6)"
+fi
+rl run $P/pointers.c --format json
+expect "--format json: the exact object, no address in it" 1 \
+    "{\"lab\": \"tests/programs/pointers.c\", \"verdict\": \"fail\", \"failures\": [{\"kind\": \"exit\", \"thread\": \"T0\", \"where\": \"\", \"message\": \"main returned 1\"}], \"schedule\": \"$S_PTR\", \"schedules\": 1, \"output\": \"1 nodes\\n\"}"
+
 # ---- os: the real program ---------------------------------------------------
 
 rl run $P/counter_mutex.c --backend os --runs 3
@@ -356,6 +410,18 @@ if command -v tmux >/dev/null 2>&1; then
         " tests/programs/counter_race.c --backend os --runs 100"
     T send-keys -t tui q
     check "q quits, the terminal given back" "EXITED:0"
+    T kill-session -t tui
+    T new-session -d -s tui -x 80 -y 24 \
+        "$RACELAB tui $P/pointers.c; echo EXITED:\$?; sleep 600"
+    check "tui pointers.c opens" "racelab | tests/programs/pointers.c | main"
+    T send-keys -t tui n n n n n n n n n n n n n n n n
+    check "the lost update in words under its row" \
+        "       stored &$H1 at step 13, then"
+    # (the panel wraps it: "last_link =", "    &heap#1@pointers.c:", "23+8")
+    check "the state panel: a pointer, in words" "|     &heap#1@pointers.c:"
+    check "the lane: a pointer stored, in words" "! <-&heap#2@poin"
+    T send-keys -t tui q
+    check "q quits again" "EXITED:0"
 else
     fail "tmux is not installed (make deps installs it)"
 fi

@@ -4,7 +4,8 @@
  * on sim, driven directly by lab threads: exact traces of mutexes (normal,
  * recursive, error-checking, try, timed), condition variables with POSIX
  * rules, rwlocks, barriers, once, memory loads / stores / atomics, the
- * pending store record, misuse in POSIX words, deadlock reports, the
+ * pending store record, values that are addresses named by the memory
+ * they point into, misuse in POSIX words, deadlock reports, the
  * analyses, and the ends a plain program can have (exit, assert).
  */
 #include <check.h>
@@ -15,6 +16,7 @@
 
 #include "../../core/analysis.h"
 #include "../../core/posix.h"
+#include "../../core/value.h"
 
 static char trace[1 << 15];
 static size_t trace_len;
@@ -510,6 +512,103 @@ START_TEST(test_atomics_and_pending_store)
 }
 END_TEST
 
+/* ---- values that are addresses (core/value.h) ---------------------------- */
+
+static long blk[4];
+static long *pv;
+static int iv;
+static struct rl_obj *vpv, *viv;
+static int blk_region;
+
+/* A pointer into a block, the block freed, its address given to another
+ * block: each record names the block of its own moment. */
+static void pointers(void *arg)
+{
+    (void)arg;
+    struct rl_thread *t = rl_px_self();
+    struct rl_run *run = t->run;
+    rl_px_store(vpv);
+    pv = &blk[1];
+    rl_px_flush(t);
+    rl_value_region_end(run, blk_region, run->rec_last);
+    rl_px_load(vpv);
+    rl_value_region_add(run, (uintptr_t)blk, sizeof(blk), RL_REGION_DATA,
+                        "heap#2@x.c:9", run->rec_last);
+    rl_px_load(vpv);
+    rl_px_atomic(vpv, RL_OP_EXCHANGE, (uint64_t)(uintptr_t)&blk[0]);
+    rl_px_store(vpv);
+    pv = NULL;
+    rl_px_flush(t);
+}
+
+static void setup_pointers(void *ctx)
+{
+    (void)ctx;
+    pv = NULL;
+    vpv = rl_px_mem_create("pv", &pv, sizeof(pv));
+    viv = rl_px_mem_create("iv", &iv, sizeof(iv));
+    blk_region = rl_value_region_add(rl_current, (uintptr_t)blk, sizeof(blk),
+                                     RL_REGION_DATA, "heap#1@x.c:3", 0);
+    rl_thread_start(NULL, pointers, NULL);
+}
+
+START_TEST(test_pointer_values_by_lifetime)
+{
+    struct rl_run *run = run_rr(setup_pointers, RL_END_DONE);
+    ck_assert_str_eq(trace, "T0 start\n"
+                            "T0 store pv <- &heap#1@x.c:3+8\n"
+                            "T0 load pv -> &heap#1@x.c:3+8 (freed)\n"
+                            "T0 load pv -> &heap#2@x.c:9+8\n"
+                            "T0 exchange pv &heap#2@x.c:9: &heap#2@x.c:9+8 -> "
+                            "&heap#2@x.c:9\n"
+                            "T0 store pv <- 0\n"
+                            "T0 finish\n");
+    /* Said again after the run, each record still names its moment's. */
+    char line[200], v[RL_VALUE_TEXT_MAX];
+    rl_record_text(run, rl_run_record(run, 2), line, sizeof(line));
+    ck_assert_str_eq(line, "store pv <- &heap#1@x.c:3+8");
+    /* now: the newest block at that address */
+    rl_value_text(run, vpv->id, (long)(uintptr_t)&blk[3], 0, v, sizeof(v));
+    ck_assert_str_eq(v, "&heap#2@x.c:9+24");
+    /* past the end of every block, an int, 0: numbers */
+    rl_value_text(run, vpv->id, (long)(uintptr_t)(blk + 4), 0, v, sizeof(v));
+    ck_assert(v[0] != '&');
+    rl_value_text(run, viv->id, (long)(uintptr_t)blk, 0, v, sizeof(v));
+    ck_assert(v[0] != '&');
+    rl_value_text(run, vpv->id, 0, 0, v, sizeof(v));
+    ck_assert_str_eq(v, "0");
+    /* Many blocks, every other one freed: found through the index by
+     * address (its sorted part and the regions noted since). */
+    static long many[2 * 710];
+    uint64_t now = rl_run_record_last(run);
+    for (int i = 0; i < 710; i++) {
+        char nm[32];
+        snprintf(nm, sizeof(nm), "heap#%d@y.c:1", i + 3);
+        int r = rl_value_region_add(run, (uintptr_t)&many[2 * i], 16,
+                                    RL_REGION_DATA, nm, now);
+        if (i % 2)
+            rl_value_region_end(run, r, now);
+        if (i == 700) {
+            rl_value_text(run, vpv->id, (long)(uintptr_t)&many[2 * 500 + 1], 0,
+                          v, sizeof(v));
+            ck_assert_str_eq(v, "&heap#503@y.c:1+8");
+        }
+    }
+    rl_value_text(run, vpv->id, (long)(uintptr_t)&many[2 * 501], 0, v,
+                  sizeof(v));
+    ck_assert_str_eq(v, "&heap#504@y.c:1 (freed)");
+    rl_value_text(run, vpv->id, (long)(uintptr_t)&many[2 * 708 + 1], 0, v,
+                  sizeof(v));
+    ck_assert_str_eq(v, "&heap#711@y.c:1+8");
+    rl_value_text(run, vpv->id, (long)(uintptr_t)&many[2 * 709], 0, v,
+                  sizeof(v));
+    ck_assert_str_eq(v, "&heap#712@y.c:1 (freed)");
+    rl_value_text(run, vpv->id, (long)(uintptr_t)&blk[3], 0, v, sizeof(v));
+    ck_assert_str_eq(v, "&heap#2@x.c:9+24");
+    rl_run_destroy(run);
+}
+END_TEST
+
 /* ---- ends: exit, assert -------------------------------------------------- */
 
 static void asserter(void *arg)
@@ -589,6 +688,7 @@ static Suite *posix_suite(void)
     tcase_add_test(tc, test_mutex_deadlock_report);
     tcase_add_test(tc, test_rwlock_barrier_once);
     tcase_add_test(tc, test_atomics_and_pending_store);
+    tcase_add_test(tc, test_pointer_values_by_lifetime);
     tcase_add_test(tc, test_assert_ends_the_run);
     tcase_add_test(tc, test_exit_status);
     suite_add_tcase(s, tc);

@@ -482,6 +482,53 @@ START_TEST(test_state_panel_objects)
 }
 END_TEST
 
+/* A C program's pointers: the panel and the narrow lanes say the words
+ * the engine gave (rl_value_text, rl_record_values), not the address. */
+START_TEST(test_pointer_values)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    char buf[128];
+    static char values[3][RL_VALUE_TEXT_MAX] = {"&heap#1@p.c:7", "0",
+                                                "&buf+12"};
+    static const struct rl_record_values rv = {.arg = "&heap#1@p.c:7",
+                                               .after = "&heap#1@p.c:7"};
+
+    fx_lost_update(&v);
+    memset(fx_objs, 0, sizeof fx_objs);
+    static const char *names[] = {"head", "count", "slot"};
+    for (int i = 0; i < 3; i++) {
+        fx_objs[i].id = i;
+        fx_objs[i].name = names[i];
+        fx_objs[i].owner = -1;
+        fx_objs[i].value = 94183328 + i;
+    }
+    fx_objs[1].value = 0;
+    v.nobjs = 3;
+    v.values = (const char(*)[RL_VALUE_TEXT_MAX])values;
+    fx_rec(0, 0, RL_OP_STORE, RL_RES_OK, 0, 94183328, 94183328,
+           "store head <- &heap#1@p.c:7");
+    fx_recs[0].values = &rv;
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 30, buf, sizeof buf),
+                     "store head <- &heap#1@p.c:7");
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 20, buf, sizeof buf),
+                     "head<-&heap#1@p.c:7");
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 16, buf, sizeof buf),
+                     "<-&heap#1@p.c:7");
+    canvas_resize(&c, 80, 24);
+    view_lab(&c, &v);
+    ck_assert(canvas_contains(&c, "| head = &heap#1@p.c:7"));
+    ck_assert(canvas_contains(&c, "| count = 0"));
+    ck_assert(canvas_contains(&c, "| slot = &buf+12"));
+    ck_assert(!canvas_contains(&c, "94183328"));
+    /* without words (a lab), the numbers */
+    v.values = NULL;
+    view_lab(&c, &v);
+    ck_assert(canvas_contains(&c, "| head = 94183328"));
+    canvas_free(&c);
+}
+END_TEST
+
 START_TEST(test_histogram)
 {
     struct canvas c = {0};
@@ -1291,6 +1338,7 @@ static Suite *view_suite(void)
     tcase_add_test(lab, test_lab_many_threads);
     tcase_add_test(lab, test_rec_text_forms);
     tcase_add_test(lab, test_state_panel_objects);
+    tcase_add_test(lab, test_pointer_values);
     tcase_add_test(lab, test_histogram);
     tcase_add_test(lab, test_too_small_and_layout);
     tcase_add_test(lab, test_result_more_and_open);

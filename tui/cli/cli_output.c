@@ -115,9 +115,13 @@ static void describe_object(const struct rl_run *run,
     const char *kind = rl_obj_kind_name(o->kind);
 
     switch (o->kind) {
-    case RL_OBJ_VAR:
-        snprintf(buf, len, "= %ld", o->value);
+    case RL_OBJ_VAR: {
+        char v[RL_VALUE_TEXT_MAX];
+
+        rl_value_text(run, o->id, o->value, 0, v, sizeof v);
+        snprintf(buf, len, "= %s", v);
         return;
+    }
     case RL_OBJ_LOCK:
     case RL_OBJ_RLOCK:
         if (o->owner < 0)

@@ -59,10 +59,12 @@ static void run_on_record(void *ctx, const struct rl_run *run,
         n > 0 && n < sizeof line) {
         /* The line where an update is lost says so, and whose. */
         struct rl_thread_view tv;
+        char v[RL_VALUE_TEXT_MAX];
         rl_run_thread(run, l.other, &tv);
+        rl_value_text(run, l.obj, l.other_value, l.other_seq, v, sizeof v);
         snprintf(line + n - 1, sizeof line - (n - 1),
-                 "   ! lost update: overwrites %s's %ld (step %" PRIu64 ")\n",
-                 tv.name, l.other_value, l.other_seq);
+                 "   ! lost update: overwrites %s's %s (step %" PRIu64 ")\n",
+                 tv.name, v, l.other_seq);
     }
     if (s->out != NULL) {
         if (s->limit != 0 && s->printed >= s->limit) {

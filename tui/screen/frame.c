@@ -26,9 +26,11 @@ void frame_init(struct frame *f)
 void frame_fini(struct frame *f)
 {
     free(f->objs);
+    free(f->values);
     free(f->recs);
     free(f->texts);
     free(f->notes);
+    free(f->vals);
     free(f->schedule);
     memset(f, 0, sizeof *f);
 }
@@ -41,7 +43,9 @@ static void ensure_rows(struct frame *f, int n)
     free(f->recs);
     free(f->texts);
     free(f->notes);
+    free(f->vals);
     f->recs = rl_xcalloc((size_t)n, sizeof *f->recs);
+    f->vals = rl_xcalloc((size_t)n, sizeof *f->vals);
     f->texts = rl_xcalloc((size_t)n, sizeof *f->texts);
     f->notes = rl_xcalloc((size_t)n, sizeof *f->notes);
     f->rec_cap = n;
@@ -178,12 +182,18 @@ static void frame_state(struct frame *f, const struct session *s,
     v->nobjs = rl_run_object_count(run);
     if (v->nobjs > f->objs_cap) {
         free(f->objs);
+        free(f->values);
         f->objs = rl_xcalloc((size_t)v->nobjs, sizeof *f->objs);
+        f->values = rl_xcalloc((size_t)v->nobjs, sizeof *f->values);
         f->objs_cap = v->nobjs;
     }
-    for (int i = 0; i < v->nobjs; i++)
+    for (int i = 0; i < v->nobjs; i++) {
         rl_run_object(run, i, &f->objs[i]);
+        rl_value_text(run, i, f->objs[i].value, 0, f->values[i],
+                      sizeof f->values[i]);
+    }
     v->objs = f->objs;
+    v->values = f->values;
     v->end = session_end(s);
     if (v->end == RL_END_RUNNING)
         return;
@@ -250,6 +260,9 @@ static void frame_records(struct frame *f, const struct session *s,
             f->recs[v->nrecs].note = "the first step where the two runs "
                                      "differ";
         rl_record_text(run, r, f->texts[v->nrecs], FRAME_TEXT_MAX);
+        f->recs[v->nrecs].values = rl_record_values(run, r, &f->vals[v->nrecs])
+                                       ? &f->vals[v->nrecs]
+                                       : NULL;
         frame_where(f, s, r, v);
         f->recs[v->nrecs].text = f->texts[v->nrecs];
         v->nrecs++;

@@ -38,11 +38,13 @@ struct frame_ui {
 struct frame {
     struct rl_thread_view threads[RL_MAX_THREADS];
     struct rl_obj_view *objs; /* objs_cap of them */
+    char (*values)[RL_VALUE_TEXT_MAX]; /* objs[i].value in words, or "" */
     int objs_cap;
     struct rl_check_result checks[FRAME_MAX_CHECKS];
     struct view_rec *recs;
     char (*texts)[FRAME_TEXT_MAX];
     char (*notes)[FRAME_NOTE_MAX];
+    struct rl_record_values *vals; /* recs[i].values points here */
     int rec_cap;
     char end_text[4096];
     char analysis[2048]; /* data races and lost updates, one per line */

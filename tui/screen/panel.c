@@ -158,7 +158,7 @@ static int draw_var_array(struct panel *p, const struct view_lab *v, int i)
         if (q->kind != RL_OBJ_VAR || array_name(q->name, &k) != plen ||
             strncmp(q->name, o->name, (size_t)plen) != 0 || k != n)
             break;
-        snprintf(line, sizeof line, "%ld", q->value);
+        view_obj_value(v, i + n, line, sizeof line);
         if ((int)strlen(line) > cellw)
             cellw = (int)strlen(line);
         n++;
@@ -180,8 +180,10 @@ static int draw_var_array(struct panel *p, const struct view_lab *v, int i)
             panel_line(p, ROLE_VALUE, line);
             off = 1;
         }
-        off += (size_t)snprintf(line + off, sizeof line - off, "|%*ld", cellw,
-                                v->objs[i + k].value);
+        char val[RL_VALUE_TEXT_MAX];
+
+        off += (size_t)snprintf(line + off, sizeof line - off, "|%*s", cellw,
+                                view_obj_value(v, i + k, val, sizeof val));
     }
     line[off++] = '|';
     line[off] = '\0';
@@ -199,7 +201,8 @@ static void draw_object(struct panel *p, const struct view_lab *v,
 
     switch (o->kind) {
     case RL_OBJ_VAR:
-        snprintf(line, sizeof line, "%s = %ld", name, o->value);
+        view_obj_value(v, (int)(o - v->objs), list, sizeof list);
+        snprintf(line, sizeof line, "%s = %s", name, list);
         panel_line(p, ROLE_VALUE, line);
         break;
     case RL_OBJ_LOCK:

@@ -599,6 +599,20 @@ int session_runnable(const struct session *s, int *ids, int max)
     return n;
 }
 
+/* The first shared variable's value in words; see session.h. */
+bool session_first_var_text(const struct session *s, char *buf, size_t len)
+{
+    struct rl_obj_view o;
+    char name[RL_NAME_MAX];
+    int id = s->run ? session_run_first_var(s->run, name, sizeof name) : -1;
+
+    if (id < 0)
+        return false;
+    rl_run_object(s->run, id, &o);
+    rl_value_text(s->run, id, o.value, 0, buf, len);
+    return true;
+}
+
 /* The first shared variable; see session.h. */
 bool session_first_var(const struct session *s, char *name, size_t len,
                        long *value)

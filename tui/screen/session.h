@@ -202,6 +202,9 @@ int session_runnable(const struct session *s, int *ids, int max);
  * Returns false when there is none. */
 bool session_first_var(const struct session *s, char *name, size_t len,
                        long *value);
+/* The same variable's value now in words (rl_value_text: a C program's
+ * pointer as "&heap#1@prog.c:7") into buf; false when there is none. */
+bool session_first_var_text(const struct session *s, char *buf, size_t len);
 
 /* Start a repeat of k runs (os: real threads; sim: random seeds 1..k). */
 int session_repeat_start(struct session *s, int k, char *err, size_t errlen);

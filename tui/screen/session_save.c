@@ -111,9 +111,12 @@ static void save_write(const struct session *s, FILE *f)
         /* the store that loses an update says so, as on screen and in
          * `racelab run` */
         if (lost && rl_lost_tracker_feed(lost, r, &l)) {
+            char v[RL_VALUE_TEXT_MAX];
+
             rl_run_thread(run, l.other, &tv);
-            fprintf(f, "   ! lost update: overwrites %s's %ld (step %llu)",
-                    tv.name, l.other_value, (unsigned long long)l.other_seq);
+            rl_value_text(run, l.obj, l.other_value, l.other_seq, v, sizeof v);
+            fprintf(f, "   ! lost update: overwrites %s's %s (step %llu)",
+                    tv.name, v, (unsigned long long)l.other_seq);
         }
         fputc('\n', f);
     }

@@ -160,17 +160,18 @@ void tui_predict_key(struct tui *t, int key)
 /* Predict mode, final value: the run has ended; reveal and score. */
 void tui_predict_reveal_value(struct tui *t)
 {
-    char name[RL_NAME_MAX];
+    char name[RL_NAME_MAX], text[RL_VALUE_TEXT_MAX];
     long v;
 
-    if (!t->have_guess || !session_first_var(&t->ses, name, sizeof name, &v))
+    if (!t->have_guess || !session_first_var(&t->ses, name, sizeof name, &v) ||
+        !session_first_var_text(&t->ses, text, sizeof text))
         return;
     t->have_guess = false;
     t->asked++;
     if (v == t->guess_value)
         t->right++;
-    tui_say(t, false, "%s %s = %ld, you said %ld (%d of %d right)",
-            v == t->guess_value ? "Right:" : "Not this time:", name, v,
+    tui_say(t, false, "%s %s = %s, you said %ld (%d of %d right)",
+            v == t->guess_value ? "Right:" : "Not this time:", name, text,
             t->guess_value, t->right, t->asked);
     t->msg_keep = true;
 }

@@ -45,6 +45,19 @@ const char *view_obj_name(const struct view_lab *v, int id)
     return "?";
 }
 
+/* The value of v->objs[i] in words (see view.h). */
+const char *view_obj_value(const struct view_lab *v, int i, char *buf,
+                           size_t len)
+{
+    if (v->values && i >= 0 && i < v->nobjs && v->values[i][0])
+        snprintf(buf, len, "%s", v->values[i]);
+    else if (i >= 0 && i < v->nobjs)
+        snprintf(buf, len, "%ld", v->objs[i].value);
+    else
+        snprintf(buf, len, "?");
+    return buf;
+}
+
 /* The short name of thread tid into buf ("T0", or its own name). */
 const char *view_thread_name(const struct view_lab *v, int tid, char *buf,
                              size_t len)

@@ -47,6 +47,8 @@ struct view_rec {
                          below the record; or NULL */
     int line;         /* a plain C program: its source line (" @13" in the
                          lane when it fits), or 0 */
+    const struct rl_record_values *values; /* a C program's values in
+                         words (rl_record_values), or NULL: the numbers */
 };
 
 struct view_lab {
@@ -68,6 +70,8 @@ struct view_lab {
     const struct rl_thread_view *threads;
     int nobjs;
     const struct rl_obj_view *objs; /* objs[i].id == i */
+    const char (*values)[RL_VALUE_TEXT_MAX]; /* objs[i].value in words
+                         (rl_value_text), or NULL: the numbers */
 
     int nrecs; /* the visible records, oldest first */
     const struct view_rec *recs;
@@ -126,6 +130,10 @@ char *view_rec_text(const struct view_lab *v, const struct view_rec *r,
 /* The symbol ('+', '-', '#', '!', ...) and role of a record. */
 char view_rec_symbol(const struct rl_record *rec, int *role);
 
+/* The value of v->objs[i] as the panel shows it: its words when v has
+ * them ("&heap#1@prog.c:7"), else the number; into buf (returned). */
+const char *view_obj_value(const struct view_lab *v, int i, char *buf,
+                           size_t len);
 /* The name of object id in v's snapshot, or "?". */
 const char *view_obj_name(const struct view_lab *v, int id);
 /* The short name of thread tid into buf ("T0", or its own name). */

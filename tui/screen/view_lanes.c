@@ -131,10 +131,10 @@ static const char *names_alias(const struct view_lab *v,
 
 /* Two shorter forms of a record, naming its object o: medium
  * ("counter<-42") and short ("<-42"), as core's renderer writes them. */
-static void rec_short_forms(const struct view_lab *v,
-                            const struct rl_record *rec, const char *o,
-                            char *med, char *shrt, size_t len)
+static void rec_short_forms(const struct view_lab *v, const struct view_rec *r,
+                            const char *o, char *med, char *shrt, size_t len)
 {
+    const struct rl_record *rec = &r->rec;
     struct rl_record_names n;
     char tn[RL_NAME_MAX + 4];
 
@@ -143,6 +143,7 @@ static void rec_short_forms(const struct view_lab *v,
     n.other = view_thread_name(v, rec->other, tn, sizeof tn);
     n.lock = "?";
     n.check = "?";
+    n.values = r->values;
     rl_record_format(rec, &n, RL_TEXT_MEDIUM, med, len);
     rl_record_format(rec, &n, RL_TEXT_SHORT, shrt, len);
 }
@@ -217,7 +218,7 @@ static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
         snprintf(buf, len, "%s", r->text);
         return buf;
     }
-    rec_short_forms(v, &r->rec, o, med, shrt, sizeof med);
+    rec_short_forms(v, r, o, med, shrt, sizeof med);
     if (text_cells(med) <= width) {
         snprintf(buf, len, "%s", med);
         return buf;
@@ -238,7 +239,7 @@ static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
         const char *al = i >= 0 && i < nm->n ? nm->alias[i] : o;
         char amed[128], ashrt[64];
 
-        rec_short_forms(v, &r->rec, al, amed, ashrt, sizeof amed);
+        rec_short_forms(v, r, al, amed, ashrt, sizeof amed);
         if (text_cells(amed) <= width || text_cells(ashrt) <= width) {
             snprintf(buf, len, "%s", text_cells(amed) <= width ? amed : ashrt);
             if (strcmp(al, o) != 0 && strstr(buf, al))

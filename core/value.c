@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * value.c - a C program's values in words: the regions of its memory a
+ * run knows (value.h) and the one function that writes a value as a
+ * student reads it (rl_value_text, run.h): "&heap#1@prog.c:7+8" for an
+ * address inside a heap block, "&buf+12" inside a global, "&T1.stack-40"
+ * on a thread's stack, the plain number otherwise.
+ *
+ * Data model: the regions in the order they were noted, never removed
+ * (an end only sets `died`), and the list of ends in the order they
+ * happened, so that the child can send both on by counting. A lookup
+ * first tests the value against the lowest and highest address ever
+ * noted: most values (counters, flags, indexes) are far from any address
+ * and cost one comparison. Then it looks in an index of the regions by
+ * address (`order`, with `reach`, the highest end so far, so that a
+ * search stops below the first region that cannot hold the value) and
+ * scans the regions noted since the index was last brought up to date
+ * (at most ORDER_TAIL: a program that allocates in a loop costs a merge
+ * every ORDER_TAIL blocks, never a sort per lookup). Of the regions that
+ * hold the value, the newest alive at that record wins. Only a
+ * variable of a pointer's size is looked up: an int cannot hold an
+ * address here, and a 0 stays 0 (racelab does not know the types, so it
+ * never says NULL). An address whose block was freed is named still, with
+ * " (freed)": a dangling pointer is worth seeing, and its number would
+ * differ from run to run.
+ *
+ * Private to the OS thread that owns the run, like the rest of it.
+ */
+#include "value.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+struct rl_value_map {
+    struct rl_region *v;
+    int n, cap;
+    int *ends; /* indexes into v, in the order they ended */
+    int nends, ends_cap;
+    uint64_t lo_min, hi_max; /* the span of every region ever noted */
+    int *order;              /* v[0 .. nsorted) by lo, then by index */
+    uint64_t *reach;         /* reach[k]: the highest end in order[0 .. k] */
+    int nsorted, order_cap;
+};
+
+/* Regions noted since the index was brought up to date, at most: the ones
+ * a lookup scans one by one. */
+#define ORDER_TAIL 256
+
+/* Note a region (see value.h). */
+int rl_value_region_add(struct rl_run *run, uint64_t lo, uint64_t size,
+                        enum rl_region_kind kind, const char *name,
+                        uint64_t born)
+{
+    struct rl_value_map *m = run->values;
+    if (size == 0 || lo + size < lo)
+        return -1;
+    if (!m)
+        m = run->values = rl_xcalloc(1, sizeof *m);
+    if (m->n >= RL_REGION_MAX)
+        return -1;
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 64;
+        m->v = rl_xrealloc(m->v, (size_t)m->cap * sizeof *m->v);
+    }
+    struct rl_region *g = &m->v[m->n];
+    memset(g, 0, sizeof *g);
+    g->lo = lo;
+    g->size = size;
+    g->born = born;
+    g->died = UINT64_MAX;
+    g->kind = (uint8_t)kind;
+    snprintf(g->name, sizeof g->name, "%s", name);
+    if (m->n == 0 || lo < m->lo_min)
+        m->lo_min = lo;
+    if (m->n == 0 || lo + size > m->hi_max)
+        m->hi_max = lo + size;
+    return m->n++;
+}
+
+/* End a region (see value.h). */
+void rl_value_region_end(struct rl_run *run, int idx, uint64_t died)
+{
+    struct rl_value_map *m = run->values;
+    if (!m || idx < 0 || idx >= m->n || m->v[idx].died != UINT64_MAX)
+        return;
+    m->v[idx].died = died < m->v[idx].born ? m->v[idx].born : died;
+    if (m->nends == m->ends_cap) {
+        m->ends_cap = m->ends_cap ? m->ends_cap * 2 : 64;
+        m->ends = rl_xrealloc(m->ends, (size_t)m->ends_cap * sizeof *m->ends);
+    }
+    m->ends[m->nends++] = idx;
+}
+
+/* The regions noted so far (see value.h). */
+int rl_value_region_count(const struct rl_run *run)
+{
+    return run->values ? run->values->n : 0;
+}
+
+/* Region idx, or NULL. */
+const struct rl_region *rl_value_region(const struct rl_run *run, int idx)
+{
+    const struct rl_value_map *m = run->values;
+    return m && idx >= 0 && idx < m->n ? &m->v[idx] : NULL;
+}
+
+/* The ends so far (see value.h). */
+int rl_value_end_count(const struct rl_run *run)
+{
+    return run->values ? run->values->nends : 0;
+}
+
+/* The region of end i, or -1. */
+int rl_value_end_at(const struct rl_run *run, int i)
+{
+    const struct rl_value_map *m = run->values;
+    return m && i >= 0 && i < m->nends ? m->ends[i] : -1;
+}
+
+/* Free the regions (see value.h). */
+void rl_value_free(struct rl_run *run)
+{
+    if (!run->values)
+        return;
+    free(run->values->v);
+    free(run->values->ends);
+    free(run->values->order);
+    free(run->values->reach);
+    free(run->values);
+    run->values = NULL;
+}
+
+/* Whether region x sorts before region y in the index. */
+static bool order_before(const struct rl_value_map *m, int x, int y)
+{
+    return m->v[x].lo < m->v[y].lo || (m->v[x].lo == m->v[y].lo && x < y);
+}
+
+/* A region's place in the index: its start, then its index. */
+struct order_key {
+    uint64_t lo;
+    int idx;
+};
+
+/* qsort's order of two keys. */
+static int order_key_cmp(const void *x, const void *y)
+{
+    const struct order_key *a = x, *b = y;
+    if (a->lo != b->lo)
+        return a->lo < b->lo ? -1 : 1;
+    return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* Bring the index up to date: sort the regions noted since, and merge
+ * them into it. */
+static void order_update(struct rl_value_map *m)
+{
+    int k = m->n - m->nsorted;
+    if (k == 0)
+        return;
+    if (m->n > m->order_cap) {
+        m->order_cap = m->cap;
+        m->order = rl_xrealloc(m->order, (size_t)m->order_cap * sizeof(int));
+        m->reach =
+            rl_xrealloc(m->reach, (size_t)m->order_cap * sizeof(uint64_t));
+    }
+    struct order_key *tail = rl_xmalloc((size_t)k * sizeof *tail);
+    for (int i = 0; i < k; i++)
+        tail[i] = (struct order_key){m->v[m->nsorted + i].lo, m->nsorted + i};
+    qsort(tail, (size_t)k, sizeof *tail, order_key_cmp);
+    /* Merge from the end, in place: order has room for all n. */
+    int i = m->nsorted - 1, j = k - 1;
+    for (int out = m->n - 1; out >= 0; out--) {
+        if (j < 0 || (i >= 0 && order_before(m, tail[j].idx, m->order[i])))
+            m->order[out] = m->order[i--];
+        else
+            m->order[out] = tail[j--].idx;
+    }
+    free(tail);
+    m->nsorted = m->n;
+    for (int q = 0; q < m->n; q++) {
+        const struct rl_region *g = &m->v[m->order[q]];
+        uint64_t hi = g->lo + g->size;
+        m->reach[q] = q > 0 && m->reach[q - 1] > hi ? m->reach[q - 1] : hi;
+    }
+}
+
+/* Whether region i holds address a and existed before record seq: then
+ * note it as the newest alive (*live) or gone (*dead) one so far. */
+static void region_consider(const struct rl_value_map *m, int i, uint64_t a,
+                            uint64_t seq, int *live, int *dead)
+{
+    const struct rl_region *g = &m->v[i];
+    if (a < g->lo || a - g->lo >= g->size || g->born >= seq)
+        return;
+    if (seq <= g->died) {
+        if (i > *live)
+            *live = i;
+    } else if (i > *dead) {
+        *dead = i;
+    }
+}
+
+/* The region that holds address a for the record seq (UINT64_MAX: now),
+ * or NULL. When no region holds it then, the newest one that held it
+ * before (a freed block, a finished thread's stack), with *gone set: a
+ * dangling pointer is still named, never shown as its address. */
+static const struct rl_region *region_at(struct rl_value_map *m, uint64_t a,
+                                         uint64_t seq, bool *gone)
+{
+    int live = -1, dead = -1;
+    *gone = false;
+    if (!m || m->n == 0 || a < m->lo_min || a >= m->hi_max)
+        return NULL;
+    if (m->n - m->nsorted > ORDER_TAIL)
+        order_update(m);
+    for (int i = m->nsorted; i < m->n; i++)
+        region_consider(m, i, a, seq, &live, &dead);
+    /* The last in the index that starts at or below a, then down while a
+     * region below may still reach past a. */
+    int lo = 0, hi = m->nsorted;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (m->v[m->order[mid]].lo <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (int k = lo - 1; k >= 0 && m->reach[k] > a; k--)
+        region_consider(m, m->order[k], a, seq, &live, &dead);
+    if (live >= 0)
+        return &m->v[live];
+    *gone = dead >= 0;
+    return dead >= 0 ? &m->v[dead] : NULL;
+}
+
+/* Value v of object obj as a C program's value (see run.h). */
+size_t rl_value_text(const struct rl_run *run, int obj, long v, uint64_t seq,
+                     char *buf, size_t len)
+{
+    const struct rl_obj *o =
+        obj >= 0 && obj < run->nobjs ? run->objs[obj] : NULL;
+    const struct rl_region *g = NULL;
+    bool gone = false;
+    int n;
+
+    if (o && o->kind == RL_OBJ_VAR && o->size == (int)sizeof(void *))
+        g = region_at(run->values, (uint64_t)v, seq ? seq : UINT64_MAX, &gone);
+    if (!g)
+        return (size_t)snprintf(buf, len, "%ld", v);
+    uint64_t off = (uint64_t)v - g->lo;
+    const char *what = !gone                        ? ""
+                       : g->kind == RL_REGION_STACK ? " (thread ended)"
+                                                    : " (freed)";
+    if (g->kind == RL_REGION_STACK)
+        n = snprintf(buf, len, "&%s-%llu%s", g->name,
+                     (unsigned long long)(g->size - off), what);
+    else if (off == 0)
+        n = snprintf(buf, len, "&%s%s", g->name, what);
+    else
+        n = snprintf(buf, len, "&%s+%llu%s", g->name, (unsigned long long)off,
+                     what);
+    return n > 0 ? (size_t)n : 0;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * value.h - the memory a C program's values may point into, for the
+ * engine and the plain-C runtime (front ends see rl_value_text in run.h).
+ *
+ * A run of a plain C program knows regions of its memory by name: each
+ * global of the program (`buf`), each heap block (`heap#2@prog.c:14`)
+ * and each thread's stack (`T1.stack`). The runtime in the child notes
+ * them as they appear and end (core/plainc/), the child sends them to
+ * the parent (core/child.c, WIRE_MSG_MEMORY) and the mirror notes the
+ * same ones, so that rl_value_text gives the same text on both sides.
+ *
+ * Lifetimes are counted in records, not in time: a region noted when the
+ * run's last record was N is alive for the records after N, and one that
+ * ends when the last record is M is alive for the records up to M. A heap
+ * address freed and handed out again therefore names the block of its
+ * own moment. The text never depends on the address itself (addresses
+ * differ from run to run, names and offsets do not), so that a replay
+ * prints the same bytes.
+ */
+#ifndef RL_VALUE_H
+#define RL_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "run.h"
+
+/* The most regions one run keeps: past it, new ones are not noted and
+ * values that point into them stay numbers. */
+#define RL_REGION_MAX (1 << 16)
+
+enum rl_region_kind {
+    RL_REGION_DATA,  /* a global or a heap block: "&NAME", "&NAME+OFF" */
+    RL_REGION_STACK, /* a thread's stack: "&T1.stack-40", from its top */
+};
+
+/* One region of the program's memory. */
+struct rl_region {
+    uint64_t lo, size;   /* [lo, lo + size) in the program's process */
+    uint64_t born, died; /* alive for records born < seq <= died;
+                            died UINT64_MAX: still alive */
+    uint8_t kind;        /* enum rl_region_kind */
+    char name[RL_NAME_MAX];
+};
+
+/* Note a region of run's program, alive from after record `born` on.
+ * Returns its index, or -1 when the run keeps RL_REGION_MAX already or
+ * size is 0. */
+int rl_value_region_add(struct rl_run *run, uint64_t lo, uint64_t size,
+                        enum rl_region_kind kind, const char *name,
+                        uint64_t born);
+/* Region idx ends after record `died` (idx < 0 or unknown: nothing). */
+void rl_value_region_end(struct rl_run *run, int idx, uint64_t died);
+
+/* The regions noted so far, in the order they were noted, and the ends
+ * in the order they happened (indexes into the regions): what the child
+ * sends on. */
+int rl_value_region_count(const struct rl_run *run);
+const struct rl_region *rl_value_region(const struct rl_run *run, int idx);
+int rl_value_end_count(const struct rl_run *run);
+int rl_value_end_at(const struct rl_run *run, int i);
+
+/* Free run's regions (rl_run_destroy). */
+void rl_value_free(struct rl_run *run);
+
+#endif
