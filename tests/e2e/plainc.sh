@@ -419,7 +419,9 @@ if command -v tmux >/dev/null 2>&1; then
         "       stored &$H1 at step 13, then"
     # (the panel wraps it: "last_link =", "    &heap#1@pointers.c:", "23+8")
     check "the state panel: a pointer, in words" "|     &heap#1@pointers.c:"
-    check "the lane: a pointer stored, in words" "! <-&heap#2@poin"
+    # (narrow: the value without its allocation site, the line still there)
+    check "the lane: a pointer stored, in words" "! h<-&heap#2 @29"
+    check "the lane: a pointer into a block, in words" "ll<-&heap#1+8"
     T send-keys -t tui q
     check "q quits again" "EXITED:0"
 else

@@ -513,8 +513,23 @@ START_TEST(test_pointer_values)
                      "store head <- &heap#1@p.c:7");
     ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 20, buf, sizeof buf),
                      "head<-&heap#1@p.c:7");
+    /* narrower: the value without its allocation site, then the short
+     * form */
     ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 16, buf, sizeof buf),
-                     "<-&heap#1@p.c:7");
+                     "head<-&heap#1");
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 12, buf, sizeof buf),
+                     "<-&heap#1");
+    static const struct rl_record_values off = {
+        .arg = "&heap#12@list.c:140+8", .after = "&heap#12@list.c:140+8"};
+    fx_recs[0].values = &off;
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 20, buf, sizeof buf),
+                     "head<-&heap#12+8");
+    static const struct rl_record_values freed = {
+        .arg = "&heap#3@p.c:49 (freed)", .after = "&heap#3@p.c:49 (freed)"};
+    fx_recs[0].values = &freed;
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 22, buf, sizeof buf),
+                     "head<-&heap#3 (freed)");
+    fx_recs[0].values = &rv;
     canvas_resize(&c, 80, 24);
     view_lab(&c, &v);
     ck_assert(canvas_contains(&c, "| head = &heap#1@p.c:7"));

@@ -162,6 +162,41 @@ static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
                           int width, struct view_names *nm, char *buf,
                           size_t len);
 
+/* A C program's value in words without its allocation site:
+ * "&heap#2@prog.c:14+8" -> "&heap#2+8" (the block's number names it in
+ * the run; the state panel and the note give the site). False if value
+ * has none. */
+static bool value_compact(const char *value, char *out, size_t len)
+{
+    const char *at = value[0] == '&' ? strchr(value, '@') : NULL;
+    const char *end, *colon;
+
+    if (!at)
+        return false;
+    colon = strchr(at, ':');
+    if (!colon)
+        return false;
+    end = colon + 1;
+    while (*end >= '0' && *end <= '9')
+        end++;
+    snprintf(out, len, "%.*s%s", (int)(at - value), value, end);
+    return true;
+}
+
+/* r's values with their allocation sites left out (value_compact); false
+ * if none had one. */
+static bool values_compact(const struct rl_record_values *in,
+                           struct rl_record_values *out)
+{
+    bool any = false;
+
+    *out = *in;
+    any |= value_compact(in->arg, out->arg, sizeof out->arg);
+    any |= value_compact(in->before, out->before, sizeof out->before);
+    any |= value_compact(in->after, out->after, sizeof out->after);
+    return any;
+}
+
 /* Whether r's text at width would name its object (nothing is marked
  * used: a probe). */
 static bool rec_probe_names(const struct view_lab *v, const struct view_rec *r,
@@ -245,6 +280,17 @@ static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
             if (strcmp(al, o) != 0 && strstr(buf, al))
                 names_alias(v, nm, r->rec.obj);
             return buf;
+        }
+    }
+    if (r->values) {
+        /* a pointer's value without its allocation site */
+        struct rl_record_values cv;
+
+        if (values_compact(r->values, &cv)) {
+            struct view_rec c = *r;
+
+            c.values = &cv;
+            return rec_text_fit(v, &c, width, nm, buf, len);
         }
     }
     snprintf(buf, len, "%s", shrt); /* canvas_put cuts it */
