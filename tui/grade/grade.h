@@ -225,6 +225,12 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
 
 void grade_report_free(struct grade_report *r);
 
+/* Remove the temporary folders of the grading under way (its build cache,
+ * the private directory of a check running): for a grader that is being
+ * stopped, from another thread than the one grading, just before the
+ * process ends. */
+void grade_remove_temporary(void);
+
 /* Names for reports. */
 const char *grade_outcome_name(enum grade_outcome o);
 const char *grade_kind_name(enum grade_kind k);

@@ -39,11 +39,23 @@ void child_reap_strays(void);
  * grader is root (RACELAB_GRADE_USER, else nobody); false otherwise. */
 bool child_run_as(unsigned *uid, unsigned *gid);
 
+/* Whether the user the children run as can enter dir (true when the
+ * grader is not root). */
+bool child_can_enter(const char *dir);
+
 /* A fresh private directory for one child ($TMPDIR/racelab-check-XXXXXX,
  * owned by the user it runs as) into buf, or "" when none can be made. */
 void child_private_dir(char *buf, size_t len);
 
 /* Remove a private directory and whatever the child left in it. */
 void child_private_dir_remove(const char *dir);
+
+/* The grading's temporary folders (its build cache, the private
+ * directories of the children running) are tracked from creation to
+ * removal, so that a grader that is stopped can remove them from another
+ * thread (grade_remove_temporary, grade.h). */
+void child_temporary_track(const char *dir);
+void child_temporary_forget(const char *dir);
+void child_temporary_remove(void);
 
 #endif

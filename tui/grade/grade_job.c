@@ -130,6 +130,7 @@ static void child_open(const struct grade_job *j, enum rl_backend be,
     ch->sp.no_processes = be != RL_BACKEND_OS;
     ch->sp.max_processes = ch->sp.drop_user ? 256 : 0;
     ch->sp.no_new_privs = true;
+    ch->sp.die_with_parent = true; /* a killed grader leaves none running */
 }
 
 /* After the child has ended: kill what it left running, remove its

@@ -64,10 +64,15 @@ bool grade_want_color(FILE *f);
 void grade_report_write(FILE *f, enum grade_format fmt,
                         const struct grade_report *r, bool color);
 
-/* Roster summaries: one line / object per student. */
+/* Roster summaries of the first n students of a roster of total: one CSV
+ * line / JSON object per student (students: the names as shown, escaped
+ * by the caller; files: each report's file name). The JSON says whether
+ * the roster is complete (n == total): the summaries are rewritten after
+ * each student, so a grader stopped half way leaves what it graded. */
 void grade_summary_csv(FILE *f, const char *const *students,
                        const struct grade_report *reports, int n);
 void grade_summary_json(FILE *f, const char *const *students,
-                        const struct grade_report *reports, int n);
+                        const char *const *files,
+                        const struct grade_report *reports, int n, int total);
 
 #endif
