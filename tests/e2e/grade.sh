@@ -449,6 +449,25 @@ if ls "$WORK" | grep -q '^one\.txt'; then bad "stopped submission: no report or 
 sleep 0.5
 if [ -z "$(ls -A "$WORK/tmp4")" ] && [ "$(left)" -eq 0 ]; then ok "stopped submission: nothing left"; else bad "stopped submission: nothing left" "$(ls -A "$WORK/tmp4")"; fi
 
+# What a check that ran out of time says: a sleep in the code (each run
+# out of time), or a search the time guard stopped (a tiny --budget): the
+# code is named before the machine.
+run sleepy "$WORK/sleepy.out" "$RACELAB" grade counter --submission "$R4/b_sleep" --budget 0.001 --no-stress
+expect_status "a sleeping submission" 1 "$ST"
+if grep -A1 'safety: concurrent ' "$WORK/sleepy.out" | tail -1 | grep -qxF \
+    "        the check did not finish within 3 s: an endless loop that makes no racelab call, a sleep or a call that blocks?"; then
+    ok "a sleep: the check did not finish, and why"
+else
+    bad "a sleep: the check did not finish, and why" "$(grep -A1 'safety: concurrent ' "$WORK/sleepy.out")"
+fi
+run guard "$WORK/guard.out" "$RACELAB" grade counter --submission solutions/counter.c --budget 0.001 --no-stress
+expect_status "a search the time guard stops" 1 "$ST"
+if grep -qxE "        stopped by the time guard \(--budget 0\.001 s\) after [0-9]+ schedules, before its schedule budget was spent: no verdict\. Slow schedules: slow code \(a system call, sleep or long loop in it\) or a loaded machine \(raise --budget\)" "$WORK/guard.out"; then
+    ok "the time guard: no verdict, the code named before the machine"
+else
+    bad "the time guard: no verdict, the code named before the machine" "$(grep -m1 -A1 'safety: concurrent' "$WORK/guard.out")"
+fi
+
 # As root, a TMPDIR the checks' user cannot enter (a folder above it is
 # closed) would fail every check as the student's: a one-line error
 # instead, exit 2, and a roster stops at its first student.

@@ -284,7 +284,8 @@ static bool lost_outcome(const char *msg, int answer_s, struct grade_check *c)
         c->outcome = GRADE_TIMEOUT;
         snprintf(c->message, sizeof c->message,
                  "the check did not finish within %d s: an endless loop "
-                 "that makes no racelab call?",
+                 "that makes no racelab call, a sleep or a call that "
+                 "blocks?",
                  answer_s);
     } else if (starts(first, "did not finish")) {
         c->outcome = GRADE_TIMEOUT;
