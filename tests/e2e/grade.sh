@@ -468,6 +468,28 @@ else
     bad "the time guard: no verdict, the code named before the machine" "$(grep -m1 -A1 'safety: concurrent' "$WORK/guard.out")"
 fi
 
+# A fork bomb in the os stress run, graded by an ordinary user (as root
+# the checks run as nobody with their own limit): RLIMIT_NPROC counts all
+# of that user's tasks, so the check gets 256 more than the user runs; no
+# fork on sim; nothing survives. (Without the limit it forked all 2000.)
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    mkdir -p "$WORK/nb"
+    chmod 777 "$WORK/nb"
+    HOME=$WORK/nb TMPDIR=$WORK/nb run forks "$WORK/forks.json" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        "$RACELAB" grade counter --submission tests/fixtures/roster/forks --format json
+    expect_status "a fork bomb, graded as nobody" 0 "$ST"
+    if python3 - "$WORK/forks.json" <<'EOF' >"$WORK/forks.py" 2>&1
+import json, re, sys
+r = json.load(open(sys.argv[1]))
+out = {c["name"]: c["output"] for c in r["exercises"][0]["checks"]}
+assert out["safety: concurrent"] == "forks: 0\n", out
+n = int(re.fullmatch(r"forks: (\d+)\n", out["stress: concurrent"]).group(1))
+assert 200 <= n < 256, n
+EOF
+    then ok "a fork bomb: none on sim, under 256 on real threads"; else bad "a fork bomb: none on sim, under 256 on real threads" "$(cat "$WORK/forks.py")"; fi
+    if [ "$(grep -lsE "$WORK/n[b]/" /proc/[0-9]*/cmdline | wc -l)" -eq 0 ]; then ok "a fork bomb: nothing left"; else bad "a fork bomb: nothing left"; fi
+fi
+
 # As root, a TMPDIR the checks' user cannot enter (a folder above it is
 # closed) would fail every check as the student's: a one-line error
 # instead, exit 2, and a roster stops at its first student.

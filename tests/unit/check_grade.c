@@ -25,6 +25,7 @@
 
 #include "../../tui/grade/grade.h"
 #include "../../tui/grade/grade_check.h"
+#include "../../tui/grade/grade_child.h"
 #include "../../tui/grade/grade_report.h"
 #include "lib_pristine.h"
 
@@ -961,6 +962,19 @@ START_TEST(test_summaries_columns_and_progress)
 }
 END_TEST
 
+/* The process limit of a check that may fork: CHILD_PROCESSES for the
+ * unprivileged user of a root grader; else that many above what the
+ * grader's user runs (this process and its thread at least). */
+START_TEST(test_process_limit)
+{
+    long n = child_process_limit();
+    if (geteuid() == 0)
+        ck_assert_int_eq(n, CHILD_PROCESSES);
+    else
+        ck_assert_int_gt(n, CHILD_PROCESSES);
+}
+END_TEST
+
 static Suite *grade_suite(void)
 {
     Suite *s = suite_create("grade");
@@ -990,6 +1004,7 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_forbidden_caught);
     tcase_add_test(tc, test_forbidden_in_tree);
     tcase_add_test(tc, test_harm_contained);
+    tcase_add_test(tc, test_process_limit);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("reports");

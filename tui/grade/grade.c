@@ -477,7 +477,7 @@ static bool grade_build(const struct grade_options *o, const char *home,
     cc.drop_user = child_run_as(&uid, &gid);
     cc.uid = uid;
     cc.gid = gid;
-    cc.max_processes = cc.drop_user ? 256 : 0;
+    cc.max_processes = cc.drop_user ? CHILD_PROCESSES : 0;
     cc.no_new_privs = true;
     cc.die_with_parent = true;
     b.spawn = &cc;

@@ -99,6 +99,55 @@ bool child_can_enter(const char *dir)
     return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
+/* The tasks (processes and threads) whose real user is uid, as
+ * RLIMIT_NPROC counts them. */
+static long user_tasks(uid_t uid)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *de;
+    long n = 0;
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        char path[64], line[256];
+        unsigned long real = 0;
+        bool mine = false;
+        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%.20s/status", de->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL)
+            continue;
+        while (fgets(line, sizeof line, f) != NULL)
+            if (sscanf(line, "Uid: %lu", &real) == 1) {
+                mine = real == (unsigned long)uid;
+                break;
+            }
+        fclose(f);
+        if (!mine)
+            continue;
+        snprintf(path, sizeof path, "/proc/%.20s/task", de->d_name);
+        DIR *t = opendir(path);
+        struct dirent *te;
+        while (t != NULL && (te = readdir(t)) != NULL)
+            n += te->d_name[0] != '.';
+        if (t != NULL)
+            closedir(t);
+    }
+    if (d != NULL)
+        closedir(d);
+    return n;
+}
+
+/* RLIMIT_NPROC for a check that may start processes and threads. */
+long child_process_limit(void)
+{
+    unsigned uid, gid;
+    if (child_run_as(&uid, &gid))
+        return CHILD_PROCESSES;
+    /* The limit counts every task of the grader's user: leave it the
+     * same room above what that user runs now. */
+    return user_tasks(getuid()) + CHILD_PROCESSES;
+}
+
 /* Kill and reap the grader's strays, until none is left. */
 void child_reap_strays(void)
 {

@@ -35,6 +35,16 @@ void child_grader_protect(void);
  * when no other child of the grader must live on. */
 void child_reap_strays(void);
 
+/* The processes and threads a check that may start them (the os stress
+ * run) may start, and the compiler. */
+#define CHILD_PROCESSES 256
+
+/* RLIMIT_NPROC for such a check: CHILD_PROCESSES for the unprivileged
+ * user it runs as when the grader is root; else, as the limit counts
+ * every task of the grader's user, that many more than the user runs now
+ * (without it, a fork bomb in the stress run was not contained). */
+long child_process_limit(void);
+
 /* The user children run as: sets *uid, *gid and returns true when the
  * grader is root (RACELAB_GRADE_USER, else nobody); false otherwise. */
 bool child_run_as(unsigned *uid, unsigned *gid);

@@ -128,7 +128,7 @@ static void child_open(const struct grade_job *j, enum rl_backend be,
     ch->sp.gid = gid;
     /* No fork, no thread on sim; the os backend runs real threads. */
     ch->sp.no_processes = be != RL_BACKEND_OS;
-    ch->sp.max_processes = ch->sp.drop_user ? 256 : 0;
+    ch->sp.max_processes = be == RL_BACKEND_OS ? child_process_limit() : 0;
     ch->sp.no_new_privs = true;
     ch->sp.die_with_parent = true; /* a killed grader leaves none running */
 }
