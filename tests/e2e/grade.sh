@@ -390,6 +390,29 @@ same=0
 for f in "$R3"/out/*; do cmp -s "$f" "$WORK/r3.first/${f##*/}" && same=$((same + 1)); done
 if [ "$same" -eq 9 ]; then ok "odd roster: graded twice, the same reports byte for byte"; else bad "odd roster: graded twice ($same of 9 files the same)"; fi
 
+# A failure's replay command for a folder named with a newline or an
+# invalid byte: one line of valid UTF-8 ($'...' quoting) that bash runs
+# as printed, to the same failure.
+R6=$WORK/roster6
+for s in "$NL" "$BAD"; do
+    mkdir -p "$R6/$s"
+    cp tests/fixtures/buggy/counter_no_lock.c "$R6/$s/counter.c"
+done
+run roster6 "$WORK/r6.out" "$RACELAB" grade counter --roster "$R6" -o "$WORK/out6" --budget 1 --no-stress
+expect_status "a roster of odd names that fail" 1 "$ST"
+expect_in "odd names: the report's header on one line" "$WORK/out6/new\\nline.txt" "racelab grade: $R6/new\\nline, seed 0"
+for s in 'new\nline' 'bad\xFFbyte'; do
+    cmd=$(grep -m1 -o "racelab replay --submission .* --schedule 'rl1:counter:student:[^']*'" "$WORK/out6/$s.txt")
+    case $s in
+    new*) want="racelab replay --submission \$'$R6/new\\nline' --schedule" ;;
+    *) want="racelab replay --submission \$'$R6/bad\\xffbyte' --schedule" ;;
+    esac
+    if [ "${cmd%% \'rl1*}" = "$want" ]; then ok "odd names: $s's replay command quotes it"; else bad "odd names: $s's replay command quotes it" "$cmd"; fi
+    eval "run replay \"\$WORK/r6r.out\" \"\$RACELAB\" ${cmd#racelab } --no-tui -q"
+    expect_status "odd names: $s's replay command runs" 1 "$ST"
+    expect_in "odd names: $s's replay fails the same check" "$WORK/r6r.out" "FAIL  final value: counter = 3, expected 6: 3 updates lost"
+done
+
 # ---- grade: a grader stopped half way -------------------------------------------------
 
 # SIGTERM while a student's checks run (its code sleeps): the grader ends by
