@@ -367,7 +367,7 @@ expect_in "odd roster: a symbolic link loop is skipped, said why" "$WORK/r3.out"
 expect_in "odd roster: a file is skipped" "$WORK/r3.out" "$(line notes.txt 'skipped: not a folder')"
 expect_in "odd roster: the output folder is no student" "$WORK/r3.out" "$(line out 'skipped: the output folder (--output)')"
 expect_in "odd roster: Counter.c is named in the report" "$R3/out/misnamed.json" \
-    'missing: the submission has no counter.c (it has Counter.c: the file must be named counter.c exactly)'
+    'missing: the submission has no counter.c (it has Counter.c: the file must be named counter.c exactly, at the top)'
 if python3 - "$R3/out" <<'EOF' >"$WORK/r3.py" 2>&1
 import csv, json, os, sys
 out = sys.argv[1]

@@ -896,8 +896,9 @@ START_TEST(test_replay_command_names_submission)
 }
 END_TEST
 
-/* A file named almost like the exercise's (Counter.c) is named in the
- * builds check's message; the exercise still scores 0 as missing. */
+/* A file named almost like the exercise's (Counter.c), or the file one
+ * folder down (hw1/counter.c), is named in the builds check's message; the
+ * exercise still scores 0 as missing. */
 START_TEST(test_missing_names_near_file)
 {
     static struct grade_report r;
@@ -910,8 +911,17 @@ START_TEST(test_missing_names_near_file)
     ck_assert_int_eq(b->outcome, GRADE_COMPILE);
     ck_assert_str_eq(b->message,
                      "missing: the submission has no counter.c (it has "
-                     "Counter.c: the file must be named counter.c exactly)");
+                     "Counter.c: the file must be named counter.c exactly, at "
+                     "the top)");
     ck_assert_int_eq(r.points, 0);
+    grade_report_free(&r);
+    o.submission = "tests/fixtures/roster/nested";
+    grade(&o, &r);
+    b = find_check(&r, "counter", "builds");
+    ck_assert_str_eq(b->message,
+                     "missing: the submission has no counter.c (it has "
+                     "hw1/counter.c: the file must be named counter.c "
+                     "exactly, at the top)");
     grade_report_free(&r);
 }
 END_TEST

@@ -388,8 +388,10 @@ static int plan(const struct grade_options *o, struct grade_report *r,
 
 /* The files of folder dir named almost like NAME.c (Counter.c,
  * counter.C, counter_v2.c, counter.c.txt: their name starts with name,
- * letter case aside), escaped and listed in buf ("Counter.c, ..."; the
- * first 3 in byte order). Returns whether there is one. */
+ * letter case aside), or NAME.c one folder down (hw1/counter.c: the
+ * folder uploaded instead of its files), escaped and listed in buf
+ * ("Counter.c, ..."; the first 3 in byte order). Returns whether there is
+ * one. */
 static bool near_names(const char *dir, const char *name, char *buf,
                        size_t len)
 {
@@ -401,9 +403,22 @@ static bool near_names(const char *dir, const char *name, char *buf,
     buf[0] = '\0';
     if (d == NULL)
         return false;
-    while ((de = readdir(d)) != NULL && n < 32)
-        if (strncasecmp(de->d_name, name, strlen(name)) == 0)
+    while ((de = readdir(d)) != NULL && n < 32) {
+        char sub[PATH_MAX];
+        struct stat st;
+        if (strncasecmp(de->d_name, name, strlen(name)) == 0) {
             found[n++] = rl_xstrdup(de->d_name);
+            continue;
+        }
+        /* An upload of the folder instead of its files: hw1/counter.c. */
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(sub, sizeof sub, "%s/%s/%s.c", dir, de->d_name, name);
+        if (stat(sub, &st) == 0 && S_ISREG(st.st_mode)) {
+            snprintf(sub, sizeof sub, "%s/%s.c", de->d_name, name);
+            found[n++] = rl_xstrdup(sub);
+        }
+    }
     closedir(d);
     /* readdir's order is the file system's: sort, for the same report. */
     for (int i = 1; i < n; i++)
@@ -453,7 +468,7 @@ static bool grade_build(const struct grade_options *o, const char *home,
             near_names(o->submission, ge->ex->name, near, sizeof near))
             snprintf(c->message, sizeof c->message,
                      "missing: the submission has no %s.c (it has %s: the "
-                     "file must be named %s.c exactly)",
+                     "file must be named %s.c exactly, at the top)",
                      ge->ex->name, near, ge->ex->name);
         else
             snprintf(c->message, sizeof c->message,
