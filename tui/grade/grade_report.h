@@ -20,7 +20,10 @@
  * shaped is escaped for its format so that any bytes keep it valid:
  * invalid UTF-8 becomes U+FFFD (JSON, XML), control characters escapes or
  * '?', markup entities (so "]]>" and closing tags are text). No format contains
- * a timing, so the same submission and seed give the same bytes.
+ * a timing, so the same submission and seed give the same bytes, but
+ * for the stress checks (real threads, reported only and never scored),
+ * whose outcome and words may differ from run to run (--no-stress leaves
+ * them out).
  */
 #ifndef RL_GRADE_REPORT_H
 #define RL_GRADE_REPORT_H
