@@ -390,6 +390,18 @@ same=0
 for f in "$R3"/out/*; do cmp -s "$f" "$WORK/r3.first/${f##*/}" && same=$((same + 1)); done
 if [ "$same" -eq 9 ]; then ok "odd roster: graded twice, the same reports byte for byte"; else bad "odd roster: graded twice ($same of 9 files the same)"; fi
 
+# --output naming a file, not a folder: one line, exit 2, before any
+# grading (it graded, failed to write each report, and still printed where
+# the summaries were).
+: >"$WORK/afile"
+run afile "$WORK/afile.out" "$RACELAB" grade counter --roster "$R3" -o "$WORK/afile" --no-stress
+expect_status "a roster's --output is a file" 2 "$ST"
+if [ "$(cat "$WORK/afile.out")" = "racelab: --output $WORK/afile is not a folder (with --roster it names the folder of the reports)" ]; then
+    ok "a roster's --output is a file: one line says so"
+else
+    bad "a roster's --output is a file: one line says so" "$(cat "$WORK/afile.out")"
+fi
+
 # A failure's replay command for a folder named with a newline or an
 # invalid byte: one line of valid UTF-8 ($'...' quoting) that bash runs
 # as printed, to the same failure.

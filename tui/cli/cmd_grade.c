@@ -432,6 +432,10 @@ static int grade_roster(const struct grade_options *base, const char *dir_in,
         return cli_error("%s", err);
     if (mkdir(outdir, 0777) != 0 && errno != EEXIST)
         status = cli_error("--output %s: %s", outdir, strerror(errno));
+    else if (stat(outdir, &st) != 0 || !S_ISDIR(st.st_mode))
+        status = cli_error("--output %s is not a folder (with --roster it "
+                           "names the folder of the reports)",
+                           outdir);
     /* An output folder inside the roster is not a student's. */
     for (int i = 0; i < n && stat(outdir, &st) == 0; i++)
         if (list[i].skip[0] == '\0' && list[i].dev == st.st_dev &&
@@ -517,7 +521,8 @@ static int grade_roster(const struct grade_options *base, const char *dir_in,
              "%s",
              graded, count, outdir);
     rl_text_escape(sub, sizeof sub, outdir, strlen(outdir));
-    printf("summary: %s/summary.csv, %s/summary.json\n", sub, sub);
+    if (graded > 0)
+        printf("summary: %s/summary.csv, %s/summary.json\n", sub, sub);
     for (int i = 0; i < graded; i++)
         grade_report_free(&reports[i]);
     for (int i = 0; i < n; i++) {
