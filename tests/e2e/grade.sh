@@ -473,6 +473,12 @@ assert s['complete'] is False and s['students_graded'] == 1 and s['students_in_r
 assert [x['student'] for x in s['students']] == ['a_good'] and s['students'][0]['points'] == 15
 " "$WORK/out4/summary.json" 2>"$WORK/stop.py"; then ok "stopped roster: summary.json says 1 of 3, incomplete"; else bad "stopped roster: summary.json" "$(cat "$WORK/stop.py")"; fi
 expect_in "stopped roster: summary.csv has the finished student" "$WORK/out4/summary.csv" "a_good,15,15,15,15"
+# As root, a roster the checks' user can enter is said to be open.
+if [ "$(id -u)" -eq 0 ]; then
+    expect_in "root, an open roster: a note says how to close it" "$WORK/stop.out" \
+        "racelab: note: the checks' user can enter $R4, so a submission can read the others' files there (an #include of their path); chmod 700 $R4 closes it"
+    if grep -q 'note: the checks' "$WORK/r3.out"; then bad "root, a closed roster: no note"; else ok "root, a closed roster: no note"; fi
+fi
 if [ -z "$(ls -A "$WORK/tmp4")" ]; then ok "stopped roster: no temporary folder left"; else bad "stopped roster: no temporary folder left" "$(ls -A "$WORK/tmp4")"; fi
 sleep 0.5
 if [ "$(left)" -eq 0 ]; then ok "stopped roster: no check left running"; else bad "stopped roster: no check left running"; fi

@@ -455,6 +455,14 @@ static int grade_roster(const struct grade_options *base, const char *dir_in,
         return status;
     }
     roster_name_reports(list, n, grade_format_ext(fmt));
+    if (grade_checks_reach(dir)) {
+        rl_text_escape(sub, sizeof sub, dir, strlen(dir));
+        fprintf(stderr,
+                "racelab: note: the checks' user can enter %s, so a "
+                "submission can read the others' files there (an #include "
+                "of their path); chmod 700 %s closes it\n",
+                sub, sub);
+    }
     reports = rl_xcalloc((size_t)count, sizeof *reports);
     shown = rl_xcalloc((size_t)count, sizeof *shown);
     files = rl_xcalloc((size_t)count, sizeof *files);

@@ -693,6 +693,13 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
     return 0;
 }
 
+/* Whether the checks run as another user who can enter dir (grade.h). */
+bool grade_checks_reach(const char *dir)
+{
+    unsigned uid, gid;
+    return child_run_as(&uid, &gid) && child_can_enter(dir);
+}
+
 /* Remove the temporary folders of the grading under way (see grade.h). */
 void grade_remove_temporary(void)
 {

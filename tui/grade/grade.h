@@ -225,6 +225,12 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
 
 void grade_report_free(struct grade_report *r);
 
+/* Whether the grader is root and the unprivileged user the checks run as
+ * can enter dir (a roster): then a submission can read the other
+ * students' files there (an #include of their path), unless dir is
+ * closed (chmod 700). */
+bool grade_checks_reach(const char *dir);
+
 /* Remove the temporary folders of the grading under way (its build cache,
  * the private directory of a check running): for a grader that is being
  * stopped, from another thread than the one grading, just before the
