@@ -46,7 +46,6 @@ void rl_spawn_apply(const struct rl_spawn *sp)
     /* After setuid(), which clears it; a parent already gone shows as
      * another parent. */
     if (sp->die_with_parent &&
-        (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
-         getppid() != parent))
+        (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != parent))
         _exit(124);
 }

@@ -176,8 +176,8 @@ size_t rl_text_shell_word(char *out, size_t len, const char *in)
             size_t k = rl_text_char_len(in + i, inlen - i);
             unsigned char c = (unsigned char)in[i];
             char esc[8];
-            if (k > 1 && !(k == 2 && c == 0xc2 &&
-                           (unsigned char)in[i + 1] < 0xa0)) {
+            if (k > 1 &&
+                !(k == 2 && c == 0xc2 && (unsigned char)in[i + 1] < 0xa0)) {
                 char ch[5] = {0};
                 memcpy(ch, in + i, k);
                 PUT(ch);

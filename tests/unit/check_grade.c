@@ -957,17 +957,17 @@ START_TEST(test_summaries_columns_and_progress)
     f = open_memstream(&buf, &len);
     grade_summary_json(f, shown, files, reps, 2, 5);
     fclose(f);
-    ck_assert_str_eq(
-        buf, "{\n  \"tool\": \"racelab grade\",\n  \"seed\": 7,\n"
-             "  \"complete\": false,\n  \"students_graded\": 2,\n"
-             "  \"students_in_roster\": 5,\n  \"students\": [\n"
-             "    {\"student\": \"a,b\", \"report\": \"a,b.txt\", "
-             "\"graded\": false, \"points\": 0, \"max_points\": 0, "
-             "\"exercises\": {}},\n"
-             "    {\"student\": \"carl\", \"report\": \"carl.txt\", "
-             "\"graded\": true, \"points\": 4, \"max_points\": 15, "
-             "\"exercises\": {\"counter\": {\"points\": 4, "
-             "\"max_points\": 15}}}\n  ]\n}\n");
+    ck_assert_str_eq(buf,
+                     "{\n  \"tool\": \"racelab grade\",\n  \"seed\": 7,\n"
+                     "  \"complete\": false,\n  \"students_graded\": 2,\n"
+                     "  \"students_in_roster\": 5,\n  \"students\": [\n"
+                     "    {\"student\": \"a,b\", \"report\": \"a,b.txt\", "
+                     "\"graded\": false, \"points\": 0, \"max_points\": 0, "
+                     "\"exercises\": {}},\n"
+                     "    {\"student\": \"carl\", \"report\": \"carl.txt\", "
+                     "\"graded\": true, \"points\": 4, \"max_points\": 15, "
+                     "\"exercises\": {\"counter\": {\"points\": 4, "
+                     "\"max_points\": 15}}}\n  ]\n}\n");
     free(buf);
 }
 END_TEST

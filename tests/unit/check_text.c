@@ -121,8 +121,7 @@ START_TEST(test_shell_word)
     ck_assert_str_eq(out, "'a ");
     /* a newline, a tab, an invalid byte, a C1 control: $'...' on one
      * line; a quote, a backslash, UTF-8 as they are */
-    rl_text_shell_word(out, sizeof out,
-                       "r/ra\ncy\t\xff\xc2\x85'\\\xc3\xa9");
+    rl_text_shell_word(out, sizeof out, "r/ra\ncy\t\xff\xc2\x85'\\\xc3\xa9");
     ck_assert_str_eq(out, "$'r/ra\\ncy\\t\\xff\\xc2\\x85\\'\\\\\xc3\xa9'");
     rl_text_shell_word(out, sizeof out, "-\x01");
     ck_assert_str_eq(out, "./$'-\\x01'");

@@ -96,7 +96,9 @@ static void *stop_wait(void *arg)
         unlink(grade_stop.tmp);
     grade_remove_temporary();
     fprintf(stderr, "\nracelab: grading stopped by %s: %s\n",
-            sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP",
+            sig == SIGINT    ? "SIGINT"
+            : sig == SIGTERM ? "SIGTERM"
+                             : "SIGHUP",
             grade_stop.what);
     fflush(stderr);
     signal(sig, SIG_DFL);
@@ -126,7 +128,8 @@ static int stop_begin(void)
 }
 
 /* What a stop now would leave, for its message (printf-style). */
-static void stop_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void stop_say(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 static void stop_say(const char *fmt, ...)
 {
     va_list ap;
@@ -303,8 +306,8 @@ static int entry_cmp(const void *a, const void *b)
 /* The entries of dir but the hidden ones, sorted; *n of them: each
  * subfolder (a symbolic link to one too) a student, anything else
  * skipped with the reason. NULL with err on failure. */
-static struct roster_entry *roster_students(const char *dir, int *n,
-                                            char *err, size_t errlen)
+static struct roster_entry *roster_students(const char *dir, int *n, char *err,
+                                            size_t errlen)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
@@ -359,8 +362,8 @@ static void roster_name_reports(struct roster_entry *list, int n,
             taken = strcmp(name, "summary.csv") == 0 ||
                     strcmp(name, "summary.json") == 0;
             for (int j = 0; j < i && !taken; j++)
-                taken = list[j].report != NULL &&
-                        strcmp(list[j].report, name) == 0;
+                taken =
+                    list[j].report != NULL && strcmp(list[j].report, name) == 0;
             if (!taken)
                 break;
         }
@@ -513,8 +516,8 @@ static int grade_roster(const struct grade_options *base, const char *dir_in,
         shown[graded] = e->shown;
         files[graded] = e->report;
         graded++;
-        int st2 = roster_summaries(outdir, shown, files, reports, graded,
-                                   count);
+        int st2 =
+            roster_summaries(outdir, shown, files, reports, graded, count);
         if (st2 != CLI_EXIT_OK)
             status = st2;
         /* The grader could not grade a folder it listed: its own trouble

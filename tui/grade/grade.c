@@ -392,8 +392,7 @@ static int plan(const struct grade_options *o, struct grade_report *r,
  * folder uploaded instead of its files), escaped and listed in buf
  * ("Counter.c, ..."; the first 3 in byte order). Returns whether there is
  * one. */
-static bool near_names(const char *dir, const char *name, char *buf,
-                       size_t len)
+static bool near_names(const char *dir, const char *name, char *buf, size_t len)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
@@ -437,8 +436,8 @@ static bool near_names(const char *dir, const char *name, char *buf,
             at += 2;
         }
         if (at < len)
-            at += rl_text_escape(buf + at, len - at, found[i],
-                                 strlen(found[i]));
+            at +=
+                rl_text_escape(buf + at, len - at, found[i], strlen(found[i]));
         free(found[i]);
     }
     if (n > 3 && at + 5 < len)

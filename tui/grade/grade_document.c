@@ -380,8 +380,8 @@ static void csv_field(FILE *f, const char *s)
 
 /* The first report of n that was graded (its exercises name the columns),
  * or NULL. */
-static const struct grade_report *first_graded(
-    const struct grade_report *reports, int n)
+static const struct grade_report *
+first_graded(const struct grade_report *reports, int n)
 {
     for (int i = 0; i < n; i++)
         if (reports[i].nex > 0)
@@ -438,8 +438,9 @@ void grade_summary_json(FILE *f, const char *const *students,
         grade_document_json_str(f, students[i]);
         fprintf(f, ", \"report\": ");
         grade_document_json_str(f, files[i]);
-        fprintf(f, ", \"graded\": %s, \"points\": %d, \"max_points\": %d, "
-                   "\"exercises\": {",
+        fprintf(f,
+                ", \"graded\": %s, \"points\": %d, \"max_points\": %d, "
+                "\"exercises\": {",
                 r->nex > 0 ? "true" : "false", r->points, r->max_points);
         for (int e = 0; e < r->nex; e++) {
             fprintf(f, "%s", e ? ", " : "");

@@ -12,8 +12,8 @@
  * layout differ. Escaping is per format: JSON strings, YAML double-quoted
  * strings (TAP), XML attributes and text (JUnit).
  */
-#include "grade_report_impl.h"
 #include "../../core/text.h"
+#include "grade_report_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
