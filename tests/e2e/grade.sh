@@ -335,6 +335,12 @@ expect_in "roster2/: the replay command" "$WORK/out2/alice.txt" "replay:   racel
 
 # ---- grade: a roster's odd folders ------------------------------------------------------
 
+# A submission that sleeps in every check (15 s of waiting), graded while
+# the tests below run; its report is read further down.
+timeout 300 "$RACELAB" grade counter --submission tests/fixtures/roster/sleep --budget 0.001 \
+    --no-stress >"$WORK/sleepy.out" 2>&1 &
+SLEEPY=$!
+
 # Folder names a terminal, a CSV or a file name could trip on; a student
 # named "summary" (whose report would be summary.json); a file named
 # Counter.c; an empty folder; a file, a symbolic link loop and the output
@@ -493,8 +499,8 @@ if [ -z "$(ls -A "$WORK/tmp4")" ] && [ "$(left)" -eq 0 ]; then ok "stopped submi
 # What a check that ran out of time says: a sleep in the code (each run
 # out of time), or a search the time guard stopped (a tiny --budget): the
 # code is named before the machine.
-run sleepy "$WORK/sleepy.out" "$RACELAB" grade counter --submission "$R4/b_sleep" --budget 0.001 --no-stress
-expect_status "a sleeping submission" 1 "$ST"
+wait "$SLEEPY"
+expect_status "a sleeping submission" 1 "$?"
 if grep -A1 'safety: concurrent ' "$WORK/sleepy.out" | tail -1 | grep -qxF \
     "        the check did not finish within 3 s: an endless loop that makes no racelab call, a sleep or a call that blocks?"; then
     ok "a sleep: the check did not finish, and why"
