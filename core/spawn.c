@@ -24,6 +24,12 @@ static void limit(int resource, rlim_t v)
 void rl_spawn_apply(const struct rl_spawn *sp)
 {
     pid_t parent = getppid();
+    sigset_t none;
+    /* The caller may block signals for a thread of its own to take them
+     * (the grader's SIGINT / SIGTERM / SIGHUP): the child starts with
+     * none blocked. */
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     if (sp->cwd && chdir(sp->cwd) != 0)
         _exit(126);
 #if !defined(__SANITIZE_ADDRESS__)
