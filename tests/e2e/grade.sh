@@ -495,6 +495,12 @@ expect_in "stopped submission: no report, said" "$WORK/stop.out" \
 if ls "$WORK" | grep -q '^one\.txt'; then bad "stopped submission: no report or temporary file" "$(ls "$WORK")"; else ok "stopped submission: no report or temporary file"; fi
 sleep 0.5
 if [ -z "$(ls -A "$WORK/tmp4")" ] && [ "$(left)" -eq 0 ]; then ok "stopped submission: nothing left"; else bad "stopped submission: nothing left" "$(ls -A "$WORK/tmp4")"; fi
+stopped "$WORK/tmp4" "$RACELAB" grade counter --submission "$R4/b_sleep" --budget 1 --no-stress
+expect_status "a report to stdout stopped by SIGTERM" 143 "$ST"
+expect_in "stopped to stdout: the report so far, said" "$WORK/stop.out" \
+    "racelab: grading stopped by SIGTERM: the report above ends where the grading stopped"
+sleep 0.5
+if [ -z "$(ls -A "$WORK/tmp4")" ] && [ "$(left)" -eq 0 ]; then ok "stopped to stdout: nothing left"; else bad "stopped to stdout: nothing left" "$(ls -A "$WORK/tmp4")"; fi
 
 # What a check that ran out of time says: a sleep in the code (each run
 # out of time), or a search the time guard stopped (a tiny --budget): the

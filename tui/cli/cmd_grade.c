@@ -649,6 +649,9 @@ static int grade_job_execute(struct grade_job *job)
         stop_say("no report written (%s is written once the grading is "
                  "done)",
                  job->output);
+    } else {
+        stop_begin();
+        stop_say("the report above ends where the grading stopped");
     }
     if (grade_one(&job->o, f, job->fmt, &r, err, sizeof err) != 0) {
         if (f != stdout)
