@@ -609,8 +609,10 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
     tmpdir[0] = '\0';
     if (o.home != NULL)
         snprintf(home, sizeof home, "%s", o.home);
-    else if (rl_home(home, sizeof home, err, errlen) != 0)
+    else if (rl_home(home, sizeof home, err, errlen) != 0) {
+        grade_report_free(r);
         return -1;
+    }
     /* The builds of this grading, a cache of its own: each exercise is
      * built once, and nothing of another grading is reused or reachable.
      * Searchable but not listable by the children's user (when we are
@@ -620,6 +622,7 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
     if (mkdtemp(tmpdir) == NULL) {
         snprintf(err, errlen, "cannot create a temporary directory: %s",
                  strerror(errno));
+        grade_report_free(r);
         return -1;
     }
     {
@@ -639,6 +642,7 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
                  uid, tmpdir);
         remove_tree(tmpdir);
         child_temporary_forget(tmpdir);
+        grade_report_free(r);
         return -1;
     }
     if (sink != NULL && sink->begin != NULL)

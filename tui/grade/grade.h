@@ -218,8 +218,8 @@ struct grade_sink {
 
 /* Plan and grade. Returns 0 when grading ran (whatever the score), -1
  * with a message in err for bad options (unknown exercise, missing
- * submission, no compiler headers). The caller frees with
- * grade_report_free. */
+ * submission, no compiler headers), and then r holds nothing to free.
+ * The caller frees with grade_report_free. */
 int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
               struct grade_report *r, char *err, size_t errlen);
 
