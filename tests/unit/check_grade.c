@@ -584,6 +584,9 @@ START_TEST(test_forbidden_caught)
         o.exercises = ex;
         o.nexercises = 1;
         grade(&o, &r);
+        ck_assert_int_eq(r.checks[0].outcome, GRADE_FORBIDDEN);
+        ck_assert_str_eq(grade_outcome_name(r.checks[0].outcome),
+                         "forbidden call");
         ck_assert_int_eq(r.checks[0].rule, GRADE_RULE_FORBIDDEN);
         ck_assert_str_eq(r.checks[0].check, "rules");
         ck_assert_str_eq(r.checks[0].message, cases[k].message);

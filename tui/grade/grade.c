@@ -58,6 +58,7 @@ const char *grade_outcome_name(enum grade_outcome o)
         [GRADE_SKIPPED] = "not gradable",
         [GRADE_NONDET] = "nondeterminism",
         [GRADE_INTERNAL] = "grader error",
+        [GRADE_FORBIDDEN] = "forbidden call",
     };
     return names[o];
 }
@@ -511,7 +512,7 @@ static bool grade_build(const struct grade_options *o, const char *home,
     /* The exercise's rules, enforced on what the student's code calls. */
     char name[128];
     if (grade_forbidden(exe, ge->ex->forbidden, name, sizeof name)) {
-        c->outcome = GRADE_WRONG;
+        c->outcome = GRADE_FORBIDDEN;
         c->rule = GRADE_RULE_FORBIDDEN;
         snprintf(c->check, sizeof c->check, "rules");
         snprintf(c->message, sizeof c->message,

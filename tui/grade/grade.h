@@ -132,6 +132,7 @@ enum grade_outcome {
     GRADE_SKIPPED,   /* not gradable: the build failed */
     GRADE_NONDET,    /* nondeterminism outside the scheduler */
     GRADE_INTERNAL,  /* the grader itself could not run the check */
+    GRADE_FORBIDDEN, /* builds: it calls what the exercise forbids */
 };
 
 /* How hard a failure is to hit (partial credit). */

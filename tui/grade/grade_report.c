@@ -84,7 +84,7 @@ bool grade_want_color(FILE *f)
 bool grade_report_is_error(enum grade_outcome o)
 {
     return o != GRADE_PASS && o != GRADE_WRONG && o != GRADE_MISUSE_ERR &&
-           o != GRADE_SKIPPED;
+           o != GRADE_FORBIDDEN && o != GRADE_SKIPPED;
 }
 
 /* The exercise a check belongs to. */

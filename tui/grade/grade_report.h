@@ -10,8 +10,9 @@
  *               top-level score is left out, so Gradescope sums the tests
  *   tap         TAP version 14: plan first, YAML diagnostics (outcome,
  *               expected, got, schedule, replay) under each failure
- *   junit       JUnit XML: <failure> for a wrong result or misuse,
- *               <error type=...> for a crash, deadlock, timeout, ...,
+ *   junit       JUnit XML: <failure> for a wrong result, a misuse or a
+ *               forbidden call, <error type=...> for a crash, deadlock,
+ *               timeout, ...,
  *               <skipped> for a check that could not be graded
  *
  * Text and TAP are written as each exercise finishes (and flushed), so a
