@@ -911,7 +911,8 @@ START_TEST(test_missing_names_near_file)
     o.nexercises = 1;
     grade(&o, &r);
     const struct grade_check *b = find_check(&r, "counter", "builds");
-    ck_assert_int_eq(b->outcome, GRADE_COMPILE);
+    ck_assert_int_eq(b->outcome, GRADE_MISSING);
+    ck_assert_str_eq(grade_outcome_name(b->outcome), "missing file");
     ck_assert_str_eq(b->message,
                      "missing: the submission has no counter.c (it has "
                      "Counter.c: the file must be named counter.c exactly, at "

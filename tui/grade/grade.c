@@ -59,6 +59,7 @@ const char *grade_outcome_name(enum grade_outcome o)
         [GRADE_NONDET] = "nondeterminism",
         [GRADE_INTERNAL] = "grader error",
         [GRADE_FORBIDDEN] = "forbidden call",
+        [GRADE_MISSING] = "missing file",
     };
     return names[o];
 }
@@ -463,7 +464,7 @@ static bool grade_build(const struct grade_options *o, const char *home,
         snprintf(src, sizeof src, "%s/exercises/%s.c", home, ge->ex->name);
     if (access(src, R_OK) != 0) {
         char near[160];
-        c->outcome = GRADE_COMPILE;
+        c->outcome = GRADE_MISSING;
         if (o->submission != NULL &&
             near_names(o->submission, ge->ex->name, near, sizeof near))
             snprintf(c->message, sizeof c->message,

@@ -133,6 +133,7 @@ enum grade_outcome {
     GRADE_NONDET,    /* nondeterminism outside the scheduler */
     GRADE_INTERNAL,  /* the grader itself could not run the check */
     GRADE_FORBIDDEN, /* builds: it calls what the exercise forbids */
+    GRADE_MISSING,   /* builds: the submission has no NAME.c */
 };
 
 /* How hard a failure is to hit (partial credit). */
