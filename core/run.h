@@ -161,6 +161,9 @@ struct rl_spawn {
                              the child exits 125 when it cannot */
     unsigned uid, gid;
     bool no_new_privs;    /* PR_SET_NO_NEW_PRIVS */
+    bool die_with_parent; /* PR_SET_PDEATHSIG SIGKILL: killed when the
+                             thread that forked it ends (the grader: a
+                             killed grader leaves no check running) */
 };
 
 #define RL_CHILD_CPU_S 20

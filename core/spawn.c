@@ -23,6 +23,13 @@ static void limit(int resource, rlim_t v)
 /* Apply sp in the child (see spawn.h). */
 void rl_spawn_apply(const struct rl_spawn *sp)
 {
+    pid_t parent = getppid();
+    sigset_t none;
+    /* The caller may block signals for a thread of its own to take them
+     * (the grader's SIGINT / SIGTERM / SIGHUP): the child starts with
+     * none blocked. */
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     if (sp->cwd && chdir(sp->cwd) != 0)
         _exit(126);
 #if !defined(__SANITIZE_ADDRESS__)
@@ -42,4 +49,9 @@ void rl_spawn_apply(const struct rl_spawn *sp)
         limit(RLIMIT_NPROC, (rlim_t)sp->max_processes);
     if (sp->no_new_privs)
         prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    /* After setuid(), which clears it; a parent already gone shows as
+     * another parent. */
+    if (sp->die_with_parent &&
+        (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != parent))
+        _exit(124);
 }

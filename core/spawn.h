@@ -9,10 +9,11 @@
 
 #include "run.h"
 
-/* In a freshly forked child: apply sp (working directory, limits, the
- * user, no new privileges; not the session, which the caller sets up
- * first). System calls only. Ends the child with status 126 when it
- * cannot enter sp->cwd, 125 when it cannot drop to the user. */
+/* In a freshly forked child: apply sp (no signal blocked, working
+ * directory, limits, the user, no new privileges; not the session, which
+ * the caller sets up first). System calls only. Ends the child with status 126 when it
+ * cannot enter sp->cwd, 125 when it cannot drop to the user, 124 when
+ * die_with_parent finds its parent already gone. */
 void rl_spawn_apply(const struct rl_spawn *sp);
 
 #endif

@@ -155,21 +155,63 @@ size_t rl_text_shell_word(char *out, size_t len, const char *in)
             if (n + 1 < len)                                                   \
                 out[n] = *p_;                                                  \
     } while (0)
-    for (const char *p = in; *p && !quote; p++)
-        quote = !shell_safe((unsigned char)*p);
+    int ansi = 0; /* a control character or an invalid byte: $'...' */
+    size_t inlen = strlen(in);
+    for (size_t i = 0; i < inlen;) {
+        size_t k = rl_text_char_len(in + i, inlen - i);
+        unsigned char c = (unsigned char)in[i];
+        if (k == 0 || c < 0x20 || c == 0x7f ||
+            (k == 2 && c == 0xc2 && (unsigned char)in[i + 1] < 0xa0))
+            ansi = 1;
+        quote = quote || k != 1 || !shell_safe(c);
+        i += k ? k : 1;
+    }
     if (in[0] == '-')
         PUT("./");
-    if (quote)
+    if (ansi) {
+        /* Every byte a reader can see and a shell (bash, zsh, ksh) reads
+         * back whole: a single quote could not hold them on one line. */
+        PUT("$'");
+        for (size_t i = 0; i < inlen;) {
+            size_t k = rl_text_char_len(in + i, inlen - i);
+            unsigned char c = (unsigned char)in[i];
+            char esc[8];
+            if (k > 1 &&
+                !(k == 2 && c == 0xc2 && (unsigned char)in[i + 1] < 0xa0)) {
+                char ch[5] = {0};
+                memcpy(ch, in + i, k);
+                PUT(ch);
+                i += k;
+                continue;
+            }
+            if (k == 1 && c >= 0x20 && c != 0x7f) {
+                esc[0] = c == '\'' || c == '\\' ? '\\' : c;
+                esc[1] = c == '\'' || c == '\\' ? (char)c : '\0';
+                esc[2] = '\0';
+            } else if (c == '\n') {
+                snprintf(esc, sizeof esc, "\\n");
+            } else if (c == '\t') {
+                snprintf(esc, sizeof esc, "\\t");
+            } else {
+                snprintf(esc, sizeof esc, "\\x%02x", c);
+            }
+            PUT(esc);
+            i++;
+        }
         PUT("'");
-    for (const char *p = in; *p; p++) {
-        char c[2] = {*p, '\0'};
-        if (*p == '\'')
-            PUT("'\\''");
-        else
-            PUT(c);
+    } else {
+        if (quote)
+            PUT("'");
+        for (const char *p = in; *p; p++) {
+            char c[2] = {*p, '\0'};
+            if (*p == '\'')
+                PUT("'\\''");
+            else
+                PUT(c);
+        }
+        if (quote)
+            PUT("'");
     }
-    if (quote)
-        PUT("'");
 #undef PUT
     if (len > 0)
         out[n < len ? n : len - 1] = '\0';

@@ -32,8 +32,11 @@ size_t rl_text_prefix(const char *s, size_t n, size_t max);
 /* in as one word a POSIX shell reads back as in (a path in a command a
  * report prints): as is when every byte is a letter, a digit or one of
  * _ . / - + , : = @ %, else in single quotes with each ' as '\''; a
- * leading '-' gets "./" so that it is not read as an option. Returns the
- * length the whole word needs (as snprintf); out is cut to fit len. */
+ * leading '-' gets "./" so that it is not read as an option. A word with
+ * a control character or a byte of invalid UTF-8 is written $'...' (bash,
+ * zsh, ksh: \n, \t, \xNN, \' and \\ escapes), so that it is still one
+ * line of valid UTF-8. Returns the length the whole word needs (as
+ * snprintf); out is cut to fit len. */
 size_t rl_text_shell_word(char *out, size_t len, const char *in);
 
 #endif

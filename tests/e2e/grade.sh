@@ -333,6 +333,242 @@ expect_in "roster2/: the report's path" "$WORK/ro2.out" "alice                  
 expect_in "roster2/: the summaries" "$WORK/ro2.out" "summary: out2/summary.csv, out2/summary.json"
 expect_in "roster2/: the replay command" "$WORK/out2/alice.txt" "replay:   racelab replay --submission roster2/alice --schedule 'rl1:counter:student:"
 
+# ---- grade: a roster's odd folders ------------------------------------------------------
+
+# A submission that sleeps in every check (15 s of waiting), graded while
+# the tests below run; its report is read further down.
+timeout 300 "$RACELAB" grade counter --submission tests/fixtures/roster/sleep --budget 0.001 \
+    --no-stress >"$WORK/sleepy.out" 2>&1 &
+SLEEPY=$!
+
+# Folder names a terminal, a CSV or a file name could trip on; a student
+# named "summary" (whose report would be summary.json); a file named
+# Counter.c; an empty folder; a file, a symbolic link loop and the output
+# folder among the students. Each is graded or skipped, said on one line,
+# and the summaries stay well-formed.
+R3=$WORK/roster3
+NL=$(printf 'new\nline')
+BAD=$(printf 'bad\377byte')
+for s in good summary "with space" "$NL" "$BAD"; do
+    mkdir -p "$R3/$s"
+    cp solutions/counter.c "$R3/$s/"
+done
+cp -r tests/fixtures/roster/misnamed "$R3/"
+mkdir -p "$R3/empty" "$R3/out"
+printf 'not a student\n' >"$R3/notes.txt"
+ln -s loop "$R3/loop"
+for o in again out; do
+    run roster3 "$WORK/r3.$o" "$RACELAB" grade counter --roster "$R3" -o "$R3/out" --format json --budget 1 --no-stress
+    expect_status "a roster with odd folders (run: $o)" 1 "$ST"
+    [ "$o" = again ] && mv "$R3/out" "$WORK/r3.first" && mkdir "$R3/out"
+done
+# line NAME REST: the stdout line of a student, NAME padded as printed
+line() { printf '%-24s %s' "$1" "$2"; }
+expect_in "odd roster: a newline in a name is escaped" "$WORK/r3.out" "$(line 'new\nline' "15/15 points  ($R3/out/new\\nline.json)")"
+expect_in "odd roster: an invalid byte is escaped" "$WORK/r3.out" "$(line 'bad\xFFbyte' '15/15 points')"
+expect_in "odd roster: a name with a space" "$WORK/r3.out" "$(line 'with space' '15/15 points')"
+expect_in "odd roster: 'summary' gets a report of its own" "$WORK/r3.out" "$(line summary "15/15 points  ($R3/out/summary~2.json)")"
+expect_in "odd roster: Counter.c scores 0" "$WORK/r3.out" "$(line misnamed '0/15 points')"
+expect_in "odd roster: a symbolic link loop is skipped, said why" "$WORK/r3.out" "$(line loop 'skipped: not a folder (Too many levels of symbolic links)')"
+expect_in "odd roster: a file is skipped" "$WORK/r3.out" "$(line notes.txt 'skipped: not a folder')"
+expect_in "odd roster: the output folder is no student" "$WORK/r3.out" "$(line out 'skipped: the output folder (--output)')"
+expect_in "odd roster: Counter.c is named in the report" "$R3/out/misnamed.json" \
+    'missing: the submission has no counter.c (it has Counter.c: the file must be named counter.c exactly, at the top)'
+if python3 - "$R3/out" <<'EOF' >"$WORK/r3.py" 2>&1
+import csv, json, os, sys
+out = sys.argv[1]
+s = json.load(open(os.path.join(out, "summary.json"), encoding="utf-8"))
+names = [x["student"] for x in s["students"]]
+assert names == ["bad\\xFFbyte", "empty", "good", "misnamed", "new\\nline", "summary", "with space"], names
+assert [x["report"] for x in s["students"]] == [n + ".json" for n in names[:5]] + ["summary~2.json", "with space.json"]
+assert s["complete"] is True and s["students_graded"] == 7 and s["students_in_roster"] == 7, s
+for x in s["students"]:
+    r = json.load(open(os.path.join(out, x["report"]), encoding="utf-8"))
+    assert r["points"] == x["points"] and r["tool"] == "racelab grade", x
+pts = {x["student"]: x["points"] for x in s["students"]}
+assert pts == {"bad\\xFFbyte": 15, "empty": 0, "good": 15, "misnamed": 0, "new\\nline": 15, "summary": 15, "with space": 15}, pts
+rows = list(csv.reader(open(os.path.join(out, "summary.csv"), encoding="utf-8", newline="")))
+assert rows[0] == ["student", "points", "max_points", "counter", "counter_max"], rows[0]
+assert [r[0] for r in rows[1:]] == names and all(len(r) == 5 for r in rows), rows
+EOF
+then ok "odd roster: summaries parse, name every report, one row each"; else bad "odd roster: summaries" "$(cat "$WORK/r3.py")"; fi
+same=0
+for f in "$R3"/out/*; do cmp -s "$f" "$WORK/r3.first/${f##*/}" && same=$((same + 1)); done
+if [ "$same" -eq 9 ]; then ok "odd roster: graded twice, the same reports byte for byte"; else bad "odd roster: graded twice ($same of 9 files the same)"; fi
+
+# --output naming a file, not a folder: one line, exit 2, before any
+# grading (it graded, failed to write each report, and still printed where
+# the summaries were).
+: >"$WORK/afile"
+run afile "$WORK/afile.out" "$RACELAB" grade counter --roster "$R3" -o "$WORK/afile" --no-stress
+expect_status "a roster's --output is a file" 2 "$ST"
+if [ "$(cat "$WORK/afile.out")" = "racelab: --output $WORK/afile is not a folder (with --roster it names the folder of the reports)" ]; then
+    ok "a roster's --output is a file: one line says so"
+else
+    bad "a roster's --output is a file: one line says so" "$(cat "$WORK/afile.out")"
+fi
+
+# A failure's replay command for a folder named with a newline or an
+# invalid byte: one line of valid UTF-8 ($'...' quoting) that bash runs
+# as printed, to the same failure.
+R6=$WORK/roster6
+for s in "$NL" "$BAD"; do
+    mkdir -p "$R6/$s"
+    cp tests/fixtures/buggy/counter_no_lock.c "$R6/$s/counter.c"
+done
+run roster6 "$WORK/r6.out" "$RACELAB" grade counter --roster "$R6" -o "$WORK/out6" --budget 1 --no-stress
+expect_status "a roster of odd names that fail" 1 "$ST"
+expect_in "odd names: the report's header on one line" "$WORK/out6/new\\nline.txt" "racelab grade: $R6/new\\nline, seed 0"
+for s in 'new\nline' 'bad\xFFbyte'; do
+    cmd=$(grep -m1 -o "racelab replay --submission .* --schedule 'rl1:counter:student:[^']*'" "$WORK/out6/$s.txt")
+    case $s in
+    new*) want="racelab replay --submission \$'$R6/new\\nline' --schedule" ;;
+    *) want="racelab replay --submission \$'$R6/bad\\xffbyte' --schedule" ;;
+    esac
+    if [ "${cmd%% \'rl1*}" = "$want" ]; then ok "odd names: $s's replay command quotes it"; else bad "odd names: $s's replay command quotes it" "$cmd"; fi
+    eval "run replay \"\$WORK/r6r.out\" \"\$RACELAB\" ${cmd#racelab } --no-tui -q"
+    expect_status "odd names: $s's replay command runs" 1 "$ST"
+    expect_in "odd names: $s's replay fails the same check" "$WORK/r6r.out" "FAIL  final value: counter = 3, expected 6: 3 updates lost"
+done
+
+# ---- grade: a grader stopped half way -------------------------------------------------
+
+# SIGTERM while a student's checks run (its code sleeps): the grader ends by
+# the signal and says what it leaves; the students graded before keep their
+# reports and the summaries say so ("complete": false); the student being
+# graded leaves no report, no temporary file; no check's process or
+# temporary folder is left.
+R4=$WORK/roster4
+mkdir -p "$R4/a_good" "$R4/c_good" "$WORK/tmp4"
+# As root the checks run as another user, who must enter $WORK/tmp4.
+chmod 711 "$WORK"
+cp solutions/counter.c "$R4/a_good/"
+cp solutions/counter.c "$R4/c_good/"
+cp -r tests/fixtures/roster/sleep "$R4/b_sleep"
+# stopped READY CMD...: start CMD, wait until READY exists and a check
+# runs (a private folder in $WORK/tmp4), SIGTERM it; its status in $ST
+stopped() {
+    local ready=$1
+    shift
+    TMPDIR=$WORK/tmp4 "$@" >"$WORK/stop.out" 2>&1 &
+    local pid=$! i
+    for i in $(seq 600); do
+        if [ -e "$ready" ] && ls "$WORK/tmp4" | grep -q racelab-check; then break; fi
+        sleep 0.1
+    done
+    kill -TERM "$pid"
+    wait "$pid"
+    ST=$?
+}
+# left: how many processes still name $WORK/tmp4 (a check's executable)
+# (tm[p]4: the pattern does not match grep's own command line)
+left() { grep -lsE "$WORK/tm[p]4/" /proc/[0-9]*/cmdline | wc -l; }
+stopped "$WORK/out4/a_good.txt" "$RACELAB" grade counter --roster "$R4" -o "$WORK/out4" --budget 1 --no-stress
+expect_status "a roster stopped by SIGTERM ends by it" 143 "$ST"
+expect_in "stopped roster: what it leaves, said" "$WORK/stop.out" \
+    "racelab: grading stopped by SIGTERM: 1 of 3 students graded, their reports and the summaries (summary.json: \"complete\": false) in $WORK/out4; b_sleep was being graded and has no report"
+if [ "$(cd "$WORK/out4" && echo *)" = "a_good.txt summary.csv summary.json" ]; then
+    ok "stopped roster: the finished report and the summaries, nothing else"
+else
+    bad "stopped roster: the finished report and the summaries, nothing else" "$(ls -a "$WORK/out4")"
+fi
+if python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s['complete'] is False and s['students_graded'] == 1 and s['students_in_roster'] == 3
+assert [x['student'] for x in s['students']] == ['a_good'] and s['students'][0]['points'] == 15
+" "$WORK/out4/summary.json" 2>"$WORK/stop.py"; then ok "stopped roster: summary.json says 1 of 3, incomplete"; else bad "stopped roster: summary.json" "$(cat "$WORK/stop.py")"; fi
+expect_in "stopped roster: summary.csv has the finished student" "$WORK/out4/summary.csv" "a_good,15,15,15,15"
+# As root, a roster the checks' user can enter is said to be open.
+if [ "$(id -u)" -eq 0 ]; then
+    expect_in "root, an open roster: a note says how to close it" "$WORK/stop.out" \
+        "racelab: note: the checks' user can enter $R4, so a submission can read the others' files there (an #include of their path); chmod 700 $R4 closes it"
+    if grep -q 'note: the checks' "$WORK/r3.out"; then bad "root, a closed roster: no note"; else ok "root, a closed roster: no note"; fi
+fi
+if [ -z "$(ls -A "$WORK/tmp4")" ]; then ok "stopped roster: no temporary folder left"; else bad "stopped roster: no temporary folder left" "$(ls -A "$WORK/tmp4")"; fi
+sleep 0.5
+if [ "$(left)" -eq 0 ]; then ok "stopped roster: no check left running"; else bad "stopped roster: no check left running"; fi
+stopped "$WORK/tmp4" "$RACELAB" grade counter --submission "$R4/b_sleep" -o "$WORK/one.txt" --budget 1 --no-stress
+expect_status "one submission stopped by SIGTERM" 143 "$ST"
+expect_in "stopped submission: no report, said" "$WORK/stop.out" \
+    "racelab: grading stopped by SIGTERM: no report written ($WORK/one.txt is written once the grading is done)"
+if ls "$WORK" | grep -q '^one\.txt'; then bad "stopped submission: no report or temporary file" "$(ls "$WORK")"; else ok "stopped submission: no report or temporary file"; fi
+sleep 0.5
+if [ -z "$(ls -A "$WORK/tmp4")" ] && [ "$(left)" -eq 0 ]; then ok "stopped submission: nothing left"; else bad "stopped submission: nothing left" "$(ls -A "$WORK/tmp4")"; fi
+stopped "$WORK/tmp4" "$RACELAB" grade counter --submission "$R4/b_sleep" --budget 1 --no-stress
+expect_status "a report to stdout stopped by SIGTERM" 143 "$ST"
+expect_in "stopped to stdout: the report so far, said" "$WORK/stop.out" \
+    "racelab: grading stopped by SIGTERM: the report above ends where the grading stopped"
+sleep 0.5
+if [ -z "$(ls -A "$WORK/tmp4")" ] && [ "$(left)" -eq 0 ]; then ok "stopped to stdout: nothing left"; else bad "stopped to stdout: nothing left" "$(ls -A "$WORK/tmp4")"; fi
+
+# What a check that ran out of time says: a sleep in the code (each run
+# out of time), or a search the time guard stopped (a tiny --budget): the
+# code is named before the machine.
+wait "$SLEEPY"
+expect_status "a sleeping submission" 1 "$?"
+if grep -A1 'safety: concurrent ' "$WORK/sleepy.out" | tail -1 | grep -qxF \
+    "        the check did not finish within 3 s: an endless loop that makes no racelab call, a sleep or a call that blocks?"; then
+    ok "a sleep: the check did not finish, and why"
+else
+    bad "a sleep: the check did not finish, and why" "$(grep -A1 'safety: concurrent ' "$WORK/sleepy.out")"
+fi
+run guard "$WORK/guard.out" "$RACELAB" grade counter --submission solutions/counter.c --budget 0.001 --no-stress
+expect_status "a search the time guard stops" 1 "$ST"
+if grep -qxE "        stopped by the time guard \(--budget 0\.001 s\) after [0-9]+ schedules, before its schedule budget was spent: no verdict\. Slow schedules: slow code \(a system call, sleep or long loop in it\) or a loaded machine \(raise --budget\)" "$WORK/guard.out"; then
+    ok "the time guard: no verdict, the code named before the machine"
+else
+    bad "the time guard: no verdict, the code named before the machine" "$(grep -m1 -A1 'safety: concurrent' "$WORK/guard.out")"
+fi
+
+# A fork bomb in the os stress run, graded by an ordinary user (as root
+# the checks run as nobody with their own limit): RLIMIT_NPROC counts all
+# of that user's tasks, so the check gets 256 more than the user runs; no
+# fork on sim; nothing survives. (Without the limit it forked all 2000.)
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    mkdir -p "$WORK/nb"
+    chmod 777 "$WORK/nb"
+    HOME=$WORK/nb TMPDIR=$WORK/nb run forks "$WORK/forks.json" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        "$RACELAB" grade counter --submission tests/fixtures/roster/forks --format json
+    expect_status "a fork bomb, graded as nobody" 0 "$ST"
+    if python3 - "$WORK/forks.json" <<'EOF' >"$WORK/forks.py" 2>&1
+import json, re, sys
+r = json.load(open(sys.argv[1]))
+out = {c["name"]: c["output"] for c in r["exercises"][0]["checks"]}
+assert out["safety: concurrent"] == "forks: 0\n", out
+n = int(re.fullmatch(r"forks: (\d+)\n", out["stress: concurrent"]).group(1))
+# 256 more than nobody ran when the check started (other graders' checks
+# may run as nobody too, and end): far below the 2000 it asks for
+assert 1 <= n <= 600, n
+EOF
+    then ok "a fork bomb: none on sim, under 256 on real threads"; else bad "a fork bomb: none on sim, under 256 on real threads" "$(cat "$WORK/forks.py")"; fi
+    if [ "$(grep -lsE "$WORK/n[b]/" /proc/[0-9]*/cmdline | wc -l)" -eq 0 ]; then ok "a fork bomb: nothing left"; else bad "a fork bomb: nothing left"; fi
+fi
+
+# As root, a TMPDIR the checks' user cannot enter (a folder above it is
+# closed) would fail every check as the student's: a one-line error
+# instead, exit 2, and a roster stops at its first student.
+if [ "$(id -u)" -eq 0 ]; then
+    mkdir -p "$WORK/closed/tmp"
+    chmod 700 "$WORK/closed"
+    TMPDIR=$WORK/closed/tmp run closed "$WORK/closed.out" "$RACELAB" grade counter --submission "$R4/a_good" --no-stress
+    expect_status "root, a closed TMPDIR: an error" 2 "$ST"
+    if grep -qxE "racelab: the checks run as uid [0-9]+, which cannot enter $WORK/closed/tmp/racelab-grade-[A-Za-z0-9]{6} \(a folder above it is closed to that user\): set TMPDIR to a folder every user can enter, such as /tmp" "$WORK/closed.out"; then
+        ok "root, a closed TMPDIR: the error says why"
+    else
+        bad "root, a closed TMPDIR: the error says why" "$(cat "$WORK/closed.out")"
+    fi
+    TMPDIR=$WORK/closed/tmp run closed "$WORK/closed.out" "$RACELAB" grade counter --roster "$R4" -o "$WORK/out5" --no-stress
+    expect_status "root, a closed TMPDIR: the roster stops" 2 "$ST"
+    expect_in "root, a closed TMPDIR: the first student is not graded" "$WORK/closed.out" "$(line a_good 'not graded: the checks run as uid')"
+    if python3 -c "
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s['complete'] is False and s['students_graded'] == 1 and s['students'][0]['graded'] is False
+" "$WORK/out5/summary.json"; then ok "root, a closed TMPDIR: summary.json says not graded"; else bad "root, a closed TMPDIR: summary.json says not graded"; fi
+    if [ -z "$(ls -A "$WORK/closed/tmp")" ]; then ok "root, a closed TMPDIR: nothing left in it"; else bad "root, a closed TMPDIR: nothing left in it"; fi
+fi
+
 # ---- grade: one exercise that does not compile --------------------------------------------
 
 # The references with a syntax error in one of them: that exercise scores

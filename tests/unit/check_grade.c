@@ -25,6 +25,7 @@
 
 #include "../../tui/grade/grade.h"
 #include "../../tui/grade/grade_check.h"
+#include "../../tui/grade/grade_child.h"
 #include "../../tui/grade/grade_report.h"
 #include "lib_pristine.h"
 
@@ -583,6 +584,9 @@ START_TEST(test_forbidden_caught)
         o.exercises = ex;
         o.nexercises = 1;
         grade(&o, &r);
+        ck_assert_int_eq(r.checks[0].outcome, GRADE_FORBIDDEN);
+        ck_assert_str_eq(grade_outcome_name(r.checks[0].outcome),
+                         "forbidden call");
         ck_assert_int_eq(r.checks[0].rule, GRADE_RULE_FORBIDDEN);
         ck_assert_str_eq(r.checks[0].check, "rules");
         ck_assert_str_eq(r.checks[0].message, cases[k].message);
@@ -895,6 +899,96 @@ START_TEST(test_replay_command_names_submission)
 }
 END_TEST
 
+/* A file named almost like the exercise's (Counter.c), or the file one
+ * folder down (hw1/counter.c), is named in the builds check's message; the
+ * exercise still scores 0 as missing. */
+START_TEST(test_missing_names_near_file)
+{
+    static struct grade_report r;
+    struct grade_options o = base_options("tests/fixtures/roster/misnamed");
+    const char *names[] = {"counter"};
+    o.exercises = names;
+    o.nexercises = 1;
+    grade(&o, &r);
+    const struct grade_check *b = find_check(&r, "counter", "builds");
+    ck_assert_int_eq(b->outcome, GRADE_MISSING);
+    ck_assert_str_eq(grade_outcome_name(b->outcome), "missing file");
+    ck_assert_str_eq(b->message,
+                     "missing: the submission has no counter.c (it has "
+                     "Counter.c: the file must be named counter.c exactly, at "
+                     "the top)");
+    ck_assert_int_eq(r.points, 0);
+    grade_report_free(&r);
+    o.submission = "tests/fixtures/roster/nested";
+    grade(&o, &r);
+    b = find_check(&r, "counter", "builds");
+    ck_assert_str_eq(b->message,
+                     "missing: the submission has no counter.c (it has "
+                     "hw1/counter.c: the file must be named counter.c "
+                     "exactly, at the top)");
+    grade_report_free(&r);
+}
+END_TEST
+
+/* The roster summaries: a student who could not be graded keeps the
+ * columns of the others (CSV), the JSON says how far the roster got and
+ * names each report; a name with a comma or a CR is quoted. */
+START_TEST(test_summaries_columns_and_progress)
+{
+    static struct grade_report reps[3];
+    const struct ex_exercise *ex = ex_exercise_find("counter");
+    const char *shown[] = {"a,b", "carl", "d\rx"};
+    const char *files[] = {"a,b.txt", "carl.txt", "d\rx.txt"};
+    char *buf = NULL;
+    size_t len = 0;
+
+    memset(reps, 0, sizeof reps);
+    for (int i = 1; i < 3; i++) {
+        reps[i].nex = 1;
+        reps[i].ex[0].ex = ex;
+        reps[i].ex[0].points = reps[i].points = 4 * i;
+        reps[i].ex[0].max_points = reps[i].max_points = 15;
+        reps[i].seed = 7;
+    }
+    FILE *f = open_memstream(&buf, &len);
+    grade_summary_csv(f, shown, reps, 3);
+    fclose(f);
+    ck_assert_str_eq(buf, "student,points,max_points,counter,counter_max\n"
+                          "\"a,b\",0,0,,\n"
+                          "carl,4,15,4,15\n"
+                          "\"d\rx\",8,15,8,15\n");
+    free(buf);
+    f = open_memstream(&buf, &len);
+    grade_summary_json(f, shown, files, reps, 2, 5);
+    fclose(f);
+    ck_assert_str_eq(buf,
+                     "{\n  \"tool\": \"racelab grade\",\n  \"seed\": 7,\n"
+                     "  \"complete\": false,\n  \"students_graded\": 2,\n"
+                     "  \"students_in_roster\": 5,\n  \"students\": [\n"
+                     "    {\"student\": \"a,b\", \"report\": \"a,b.txt\", "
+                     "\"graded\": false, \"points\": 0, \"max_points\": 0, "
+                     "\"exercises\": {}},\n"
+                     "    {\"student\": \"carl\", \"report\": \"carl.txt\", "
+                     "\"graded\": true, \"points\": 4, \"max_points\": 15, "
+                     "\"exercises\": {\"counter\": {\"points\": 4, "
+                     "\"max_points\": 15}}}\n  ]\n}\n");
+    free(buf);
+}
+END_TEST
+
+/* The process limit of a check that may fork: CHILD_PROCESSES for the
+ * unprivileged user of a root grader; else that many above what the
+ * grader's user runs (this process and its thread at least). */
+START_TEST(test_process_limit)
+{
+    long n = child_process_limit();
+    if (geteuid() == 0)
+        ck_assert_int_eq(n, CHILD_PROCESSES);
+    else
+        ck_assert_int_gt(n, CHILD_PROCESSES);
+}
+END_TEST
+
 static Suite *grade_suite(void)
 {
     Suite *s = suite_create("grade");
@@ -924,6 +1018,7 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_forbidden_caught);
     tcase_add_test(tc, test_forbidden_in_tree);
     tcase_add_test(tc, test_harm_contained);
+    tcase_add_test(tc, test_process_limit);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("reports");
@@ -935,6 +1030,8 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_replay_command_names_submission);
     tcase_add_test(tc, test_partial_credit_by_class);
     tcase_add_test(tc, test_rules_in_readme);
+    tcase_add_test(tc, test_missing_names_near_file);
+    tcase_add_test(tc, test_summaries_columns_and_progress);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -99,7 +99,8 @@ START_TEST(test_random_bytes_always_safe)
 END_TEST
 
 /* A path as one shell word: bare when safe, else single-quoted with each
- * quote as '\'', a leading '-' behind "./", cut to fit like snprintf. */
+ * quote as '\'', a leading '-' behind "./", cut to fit like snprintf; with
+ * a control character or an invalid byte, $'...'. */
 START_TEST(test_shell_word)
 {
     char out[64];
@@ -118,6 +119,12 @@ START_TEST(test_shell_word)
     ck_assert_str_eq(out, "''");
     ck_assert_uint_eq(rl_text_shell_word(out, 4, "a b c"), 7);
     ck_assert_str_eq(out, "'a ");
+    /* a newline, a tab, an invalid byte, a C1 control: $'...' on one
+     * line; a quote, a backslash, UTF-8 as they are */
+    rl_text_shell_word(out, sizeof out, "r/ra\ncy\t\xff\xc2\x85'\\\xc3\xa9");
+    ck_assert_str_eq(out, "$'r/ra\\ncy\\t\\xff\\xc2\\x85\\'\\\\\xc3\xa9'");
+    rl_text_shell_word(out, sizeof out, "-\x01");
+    ck_assert_str_eq(out, "./$'-\\x01'");
 }
 END_TEST
 

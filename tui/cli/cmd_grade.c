@@ -12,12 +12,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../core/mem.h"
+#include "../../core/text.h"
 #include "cli.h"
 #include "progress.h"
 #include "../grade/grade.h"
@@ -50,6 +54,92 @@ static const struct cli_option grade_options_table[] = {
     {NULL, 0, false, 0},
 };
 
+/* Stopping. While a grading writes reports, SIGINT, SIGTERM and SIGHUP
+ * are blocked and taken by a thread of their own (sigwait: no signal
+ * handler runs). It removes the report being written (its temporary
+ * file) and the grading's temporary folders, says what was graded and
+ * where, and ends the process by the
+ * signal; the checks' children die with it (rl_spawn die_with_parent).
+ * What was finished stays: each student's report, renamed into place when
+ * done, and the roster's summaries, rewritten after each student. */
+struct grade_stop {
+    pthread_mutex_t lock;
+    char tmp[4096 + 16]; /* the temporary report being written, or "";
+                            guarded by lock */
+    char what[8192];     /* what a stop leaves, said on stderr; guarded by
+                            lock */
+};
+
+static struct grade_stop grade_stop = {PTHREAD_MUTEX_INITIALIZER, "", ""};
+
+/* The signals that stop a grading. */
+static void stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
+}
+
+/* The stopping thread: wait for a stop signal, clean up, die by it. */
+static void *stop_wait(void *arg)
+{
+    sigset_t set;
+    int sig = 0;
+    (void)arg;
+    stop_signals(&set);
+    if (sigwait(&set, &sig) != 0)
+        return NULL;
+    /* Held to the end: the grading thread cannot rename a report now. */
+    pthread_mutex_lock(&grade_stop.lock);
+    if (grade_stop.tmp[0] != '\0')
+        unlink(grade_stop.tmp);
+    grade_remove_temporary();
+    fprintf(stderr, "\nracelab: grading stopped by %s: %s\n",
+            sig == SIGINT    ? "SIGINT"
+            : sig == SIGTERM ? "SIGTERM"
+                             : "SIGHUP",
+            grade_stop.what);
+    fflush(stderr);
+    signal(sig, SIG_DFL);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
+/* Start taking the stop signals (once). Returns 0, or -1 when the thread
+ * cannot be started (the signals then keep their default action). */
+static int stop_begin(void)
+{
+    static bool started;
+    sigset_t set, old;
+    pthread_t t;
+    if (started)
+        return 0;
+    stop_signals(&set);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    if (pthread_create(&t, NULL, stop_wait, NULL) != 0) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        return -1;
+    }
+    pthread_detach(t);
+    started = true;
+    return 0;
+}
+
+/* What a stop now would leave, for its message (printf-style). */
+static void stop_say(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static void stop_say(const char *fmt, ...)
+{
+    va_list ap;
+    pthread_mutex_lock(&grade_stop.lock);
+    va_start(ap, fmt);
+    vsnprintf(grade_stop.what, sizeof grade_stop.what, fmt, ap);
+    va_end(ap);
+    pthread_mutex_unlock(&grade_stop.lock);
+}
+
 /* A report file written atomically: a temporary file beside path, renamed
  * over path only once complete (report_commit), so a report is never seen
  * half written, and nothing a check left running could write into it. */
@@ -76,6 +166,9 @@ static int report_open(struct report_file *rf, const char *path)
         errno = e;
         return -1;
     }
+    pthread_mutex_lock(&grade_stop.lock);
+    snprintf(grade_stop.tmp, sizeof grade_stop.tmp, "%s", rf->tmp);
+    pthread_mutex_unlock(&grade_stop.lock);
     return 0;
 }
 
@@ -89,12 +182,15 @@ static int report_commit(struct report_file *rf, bool keep)
         rc = -1;
         e = errno;
     }
+    pthread_mutex_lock(&grade_stop.lock);
     if (rc == 0 && keep && rename(rf->tmp, rf->path) != 0) {
         rc = -1;
         e = errno;
     }
     if (rc != 0 || !keep)
         unlink(rf->tmp);
+    grade_stop.tmp[0] = '\0';
+    pthread_mutex_unlock(&grade_stop.lock);
     errno = e;
     return rc;
 }
@@ -190,18 +286,32 @@ static int grade_one_progress(const struct grade_options *o, FILE *f,
     return rc;
 }
 
-/* qsort order of student names. */
-static int name_cmp(const void *a, const void *b)
+/* One entry of a roster folder: a student's folder, or what is skipped. */
+struct roster_entry {
+    char *name;     /* as on disk */
+    char *shown;    /* escaped (rl_text_escape): one line, valid UTF-8 */
+    char *report;   /* its report's file name in the output folder */
+    char skip[160]; /* why it is not graded, or "" */
+    dev_t dev;
+    ino_t ino;
+};
+
+/* qsort order of entries: by name, bytewise. */
+static int entry_cmp(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const struct roster_entry *)a)->name,
+                  ((const struct roster_entry *)b)->name);
 }
 
-/* The subfolders of dir, sorted; *n of them. NULL with err on failure. */
-static char **roster_students(const char *dir, int *n, char *err, size_t errlen)
+/* The entries of dir but the hidden ones, sorted; *n of them: each
+ * subfolder (a symbolic link to one too) a student, anything else
+ * skipped with the reason. NULL with err on failure. */
+static struct roster_entry *roster_students(const char *dir, int *n, char *err,
+                                            size_t errlen)
 {
     DIR *d = opendir(dir);
     struct dirent *de;
-    char **names = NULL;
+    struct roster_entry *list;
     char path[4096];
     struct stat st;
 
@@ -210,25 +320,55 @@ static char **roster_students(const char *dir, int *n, char *err, size_t errlen)
         snprintf(err, errlen, "--roster %.400s: %s", dir, strerror(errno));
         return NULL;
     }
-    names = rl_xcalloc(GRADE_MAX_STUDENTS, sizeof *names);
-    if (names == NULL) {
-        closedir(d);
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
+    list = rl_xcalloc(GRADE_MAX_STUDENTS, sizeof *list);
     while ((de = readdir(d)) != NULL && *n < GRADE_MAX_STUDENTS) {
+        struct roster_entry *e = &list[*n];
+        size_t len = strlen(de->d_name);
         if (de->d_name[0] == '.')
             continue;
+        e->name = rl_xstrdup(de->d_name);
+        e->shown = rl_xmalloc(4 * len + 1);
+        rl_text_escape(e->shown, 4 * len + 1, de->d_name, len);
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-            continue;
-        names[*n] = strdup(de->d_name);
-        if (names[*n] != NULL)
-            (*n)++;
+        if (stat(path, &st) != 0)
+            snprintf(e->skip, sizeof e->skip, "not a folder (%s)",
+                     strerror(errno));
+        else if (!S_ISDIR(st.st_mode))
+            snprintf(e->skip, sizeof e->skip, "not a folder");
+        e->dev = st.st_dev;
+        e->ino = st.st_ino;
+        (*n)++;
     }
     closedir(d);
-    qsort(names, (size_t)*n, sizeof *names, name_cmp);
-    return names;
+    qsort(list, (size_t)*n, sizeof *list, entry_cmp);
+    return list;
+}
+
+/* Name each student's report in the output folder after the name as
+ * shown (escaped: a folder named with a newline or an invalid byte gets a
+ * report a summary can name): NAME.EXT, or NAME~2.EXT (~3, ...) when that
+ * is a summary's name or another's. */
+static void roster_name_reports(struct roster_entry *list, int n,
+                                const char *ext)
+{
+    for (int i = 0; i < n; i++) {
+        char name[4096];
+        for (int k = 1;; k++) {
+            bool taken = false;
+            if (k == 1)
+                snprintf(name, sizeof name, "%s.%s", list[i].shown, ext);
+            else
+                snprintf(name, sizeof name, "%s~%d.%s", list[i].shown, k, ext);
+            taken = strcmp(name, "summary.csv") == 0 ||
+                    strcmp(name, "summary.json") == 0;
+            for (int j = 0; j < i && !taken; j++)
+                taken =
+                    list[j].report != NULL && strcmp(list[j].report, name) == 0;
+            if (!taken)
+                break;
+        }
+        list[i].report = rl_xstrdup(name);
+    }
 }
 
 /* path without its trailing slashes ("roster/" -> "roster"; "/" stays),
@@ -242,69 +382,21 @@ static void path_trim_slashes(char *buf, size_t len, const char *path)
     snprintf(buf, len, "%.*s", (int)n, path);
 }
 
-/* --roster DIR: every subfolder graded as a submission; a report per
- * student and the summaries in outdir. */
-static int grade_roster(const struct grade_options *base, const char *dir_in,
-                        const char *outdir_in, enum grade_format fmt)
+/* Write the summaries of the n students graded so far (of total) into
+ * outdir, each atomically. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE with
+ * the error printed. */
+static int roster_summaries(const char *outdir, const char *const *shown,
+                            const char *const *files,
+                            const struct grade_report *reports, int n,
+                            int total)
 {
-    struct grade_report *reports;
-    char err[512], path[4096], sub[4096], dir[2048], outdir[2048];
-    char **students;
-    int n, status = CLI_EXIT_OK;
+    char path[4096];
     struct report_file rf;
-    struct roster_progress rp;
+    int status = CLI_EXIT_OK;
 
-    path_trim_slashes(dir, sizeof dir, dir_in);
-    path_trim_slashes(outdir, sizeof outdir, outdir_in);
-    memset(&rp, 0, sizeof rp);
-    cli_progress_begin(&rp.pr);
-    students = roster_students(dir, &n, err, sizeof err);
-    if (students == NULL)
-        return cli_error("%s", err);
-    if (n == 0) {
-        free(students);
-        return cli_error("--roster %s has no student folders", dir);
-    }
-    if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
-        free(students);
-        return cli_error("--output %s: %s", outdir, strerror(errno));
-    }
-    reports = rl_xcalloc((size_t)n, sizeof *reports);
-    if (reports == NULL) {
-        free(students);
-        return cli_error("out of memory");
-    }
-    for (int i = 0; i < n; i++) {
-        struct grade_options o = *base;
-        snprintf(sub, sizeof sub, "%s/%s", dir, students[i]);
-        snprintf(path, sizeof path, "%s/%s.%s", outdir, students[i],
-                 grade_format_ext(fmt));
-        o.submission = sub;
-        if (report_open(&rf, path) != 0) {
-            status = cli_error("cannot write %s: %s", path, strerror(errno));
-            break;
-        }
-        rp.student = students[i];
-        rp.index = i;
-        rp.count = n;
-        if (grade_one_progress(&o, rf.f, fmt, &reports[i], &rp, err,
-                               sizeof err) != 0) {
-            fprintf(rf.f, "racelab grade: %s\n", err);
-            printf("%-24s not graded: %s\n", students[i], err);
-        } else {
-            printf("%-24s %d/%d points  (%s)\n", students[i], reports[i].points,
-                   reports[i].max_points, path);
-        }
-        if (report_commit(&rf, true) != 0)
-            status = cli_error("cannot write %s: %s", path, strerror(errno));
-        fflush(stdout);
-        if (reports[i].points < reports[i].max_points ||
-            reports[i].max_points == 0)
-            status = status == CLI_EXIT_USAGE ? status : CLI_EXIT_FAIL;
-    }
     snprintf(path, sizeof path, "%s/summary.csv", outdir);
     if (report_open(&rf, path) == 0) {
-        grade_summary_csv(rf.f, (const char *const *)students, reports, n);
+        grade_summary_csv(rf.f, shown, reports, n);
         if (report_commit(&rf, true) != 0)
             status = cli_error("cannot write %s: %s", path, strerror(errno));
     } else {
@@ -312,19 +404,147 @@ static int grade_roster(const struct grade_options *base, const char *dir_in,
     }
     snprintf(path, sizeof path, "%s/summary.json", outdir);
     if (report_open(&rf, path) == 0) {
-        grade_summary_json(rf.f, (const char *const *)students, reports, n);
+        grade_summary_json(rf.f, shown, files, reports, n, total);
         if (report_commit(&rf, true) != 0)
             status = cli_error("cannot write %s: %s", path, strerror(errno));
     } else {
         status = cli_error("cannot write %s: %s", path, strerror(errno));
     }
-    printf("summary: %s/summary.csv, %s/summary.json\n", outdir, outdir);
-    for (int i = 0; i < n; i++) {
-        grade_report_free(&reports[i]);
-        free(students[i]);
+    return status;
+}
+
+/* --roster DIR: every subfolder graded as a submission; a report per
+ * student and the summaries in outdir (rewritten after each student). */
+static int grade_roster(const struct grade_options *base, const char *dir_in,
+                        const char *outdir_in, enum grade_format fmt)
+{
+    struct grade_report *reports;
+    char err[512], path[4096], sub[4096], dir[2048], outdir[2048];
+    struct roster_entry *list;
+    const char **shown, **files;
+    int n, count = 0, graded = 0, status = CLI_EXIT_OK;
+    struct report_file rf;
+    struct roster_progress rp;
+    struct stat st;
+
+    path_trim_slashes(dir, sizeof dir, dir_in);
+    path_trim_slashes(outdir, sizeof outdir, outdir_in);
+    memset(&rp, 0, sizeof rp);
+    list = roster_students(dir, &n, err, sizeof err);
+    if (list == NULL)
+        return cli_error("%s", err);
+    if (mkdir(outdir, 0777) != 0 && errno != EEXIST)
+        status = cli_error("--output %s: %s", outdir, strerror(errno));
+    else if (stat(outdir, &st) != 0 || !S_ISDIR(st.st_mode))
+        status = cli_error("--output %s is not a folder (with --roster it "
+                           "names the folder of the reports)",
+                           outdir);
+    /* An output folder inside the roster is not a student's. */
+    for (int i = 0; i < n && stat(outdir, &st) == 0; i++)
+        if (list[i].skip[0] == '\0' && list[i].dev == st.st_dev &&
+            list[i].ino == st.st_ino)
+            snprintf(list[i].skip, sizeof list[i].skip,
+                     "the output folder (--output)");
+    for (int i = 0; i < n; i++)
+        count += list[i].skip[0] == '\0';
+    if (status == CLI_EXIT_OK && count == 0)
+        status = cli_error("--roster %s has no student folders", dir);
+    if (status != CLI_EXIT_OK) {
+        for (int i = 0; i < n; i++) {
+            free(list[i].name);
+            free(list[i].shown);
+        }
+        free(list);
+        return status;
     }
+    roster_name_reports(list, n, grade_format_ext(fmt));
+    if (grade_checks_reach(dir)) {
+        rl_text_escape(sub, sizeof sub, dir, strlen(dir));
+        fprintf(stderr,
+                "racelab: note: the checks' user can enter %s, so a "
+                "submission can read the others' files there (an #include "
+                "of their path); chmod 700 %s closes it\n",
+                sub, sub);
+    }
+    reports = rl_xcalloc((size_t)count, sizeof *reports);
+    shown = rl_xcalloc((size_t)count, sizeof *shown);
+    files = rl_xcalloc((size_t)count, sizeof *files);
+    stop_begin();
+    cli_progress_begin(&rp.pr);
+    for (int i = 0; i < n; i++) {
+        struct roster_entry *e = &list[i];
+        struct grade_options o = *base;
+        struct grade_report *r = &reports[graded];
+        if (e->skip[0] != '\0') {
+            printf("%-24s skipped: %s\n", e->shown, e->skip);
+            fflush(stdout);
+            continue;
+        }
+        snprintf(sub, sizeof sub, "%s/%s", dir, e->name);
+        snprintf(path, sizeof path, "%s/%s", outdir, e->report);
+        o.submission = sub;
+        stop_say("%d of %d students graded, their reports and the summaries "
+                 "(summary.json: \"complete\": false) in %s; %s was being "
+                 "graded and has no report",
+                 graded, count, outdir, e->shown);
+        if (report_open(&rf, path) != 0) {
+            status = cli_error("cannot write %s: %s", path, strerror(errno));
+            break;
+        }
+        rp.student = e->shown;
+        rp.index = graded;
+        rp.count = count;
+        bool failed =
+            grade_one_progress(&o, rf.f, fmt, r, &rp, err, sizeof err) != 0;
+        if (failed) {
+            char shown_err[2048];
+            grade_report_free(r);
+            memset(r, 0, sizeof *r); /* no exercise: "graded": false */
+            rl_text_escape(shown_err, sizeof shown_err, err, strlen(err));
+            fprintf(rf.f, "racelab grade: %s\n", shown_err);
+            printf("%-24s not graded: %s\n", e->shown, shown_err);
+        } else {
+            rl_text_escape(sub, sizeof sub, path, strlen(path));
+            printf("%-24s %d/%d points  (%s)\n", e->shown, r->points,
+                   r->max_points, sub);
+        }
+        if (report_commit(&rf, true) != 0)
+            status = cli_error("cannot write %s: %s", path, strerror(errno));
+        fflush(stdout);
+        if (r->points < r->max_points || r->max_points == 0)
+            status = status == CLI_EXIT_USAGE ? status : CLI_EXIT_FAIL;
+        shown[graded] = e->shown;
+        files[graded] = e->report;
+        graded++;
+        int st2 =
+            roster_summaries(outdir, shown, files, reports, graded, count);
+        if (st2 != CLI_EXIT_OK)
+            status = st2;
+        /* The grader could not grade a folder it listed: its own trouble
+         * (a temporary folder, the installation), the same for the next. */
+        if (failed) {
+            fflush(stdout);
+            status = cli_error("%s", err);
+            break;
+        }
+    }
+    stop_say("%d of %d students graded, their reports and the summaries in "
+             "%s",
+             graded, count, outdir);
+    rl_text_escape(sub, sizeof sub, outdir, strlen(outdir));
+    if (graded > 0)
+        printf("summary: %s/summary.csv, %s/summary.json\n", sub, sub);
+    for (int i = 0; i < graded; i++)
+        grade_report_free(&reports[i]);
+    for (int i = 0; i < n; i++) {
+        free(list[i].name);
+        free(list[i].shown);
+        free(list[i].report);
+    }
+    free(list);
     free(reports);
-    free(students);
+    free(shown);
+    free(files);
     return status;
 }
 
@@ -425,6 +645,13 @@ static int grade_job_execute(struct grade_job *job)
             return cli_error("cannot write %s: %s", job->output,
                              strerror(errno));
         f = rf.f;
+        stop_begin();
+        stop_say("no report written (%s is written once the grading is "
+                 "done)",
+                 job->output);
+    } else {
+        stop_begin();
+        stop_say("the report above ends where the grading stopped");
     }
     if (grade_one(&job->o, f, job->fmt, &r, err, sizeof err) != 0) {
         if (f != stdout)
@@ -473,7 +700,8 @@ const struct cli_command cli_cmd_grade = {
     "(reported, not scored). Each check runs in its own process with time\n"
     "and memory limits: a crash, a hang or an exit() is a failed check,\n"
     "never a pass. Every failure comes with a schedule and the 'racelab\n"
-    "replay' command that shows it. Same seed, same report.\n"
+    "replay' command that shows it. Same seed, same score and report;\n"
+    "only the real-thread runs' words may differ (--no-stress: none).\n"
     "\n"
     "Without --submission it grades the exercises/ of this tree.\n"
     "\n"

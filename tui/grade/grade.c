@@ -18,12 +18,14 @@
 #include "../../core/mem.h"
 #include "../../core/text.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -56,6 +58,8 @@ const char *grade_outcome_name(enum grade_outcome o)
         [GRADE_SKIPPED] = "not gradable",
         [GRADE_NONDET] = "nondeterminism",
         [GRADE_INTERNAL] = "grader error",
+        [GRADE_FORBIDDEN] = "forbidden call",
+        [GRADE_MISSING] = "missing file",
     };
     return names[o];
 }
@@ -384,6 +388,65 @@ static int plan(const struct grade_options *o, struct grade_report *r,
 
 /* ---- the build check ---------------------------------------------------- */
 
+/* The files of folder dir named almost like NAME.c (Counter.c,
+ * counter.C, counter_v2.c, counter.c.txt: their name starts with name,
+ * letter case aside), or NAME.c one folder down (hw1/counter.c: the
+ * folder uploaded instead of its files), escaped and listed in buf
+ * ("Counter.c, ..."; the first 3 in byte order). Returns whether there is
+ * one. */
+static bool near_names(const char *dir, const char *name, char *buf, size_t len)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char *found[32];
+    int n = 0;
+    size_t at = 0;
+    buf[0] = '\0';
+    if (d == NULL)
+        return false;
+    while ((de = readdir(d)) != NULL && n < 32) {
+        char sub[PATH_MAX];
+        struct stat st;
+        if (strncasecmp(de->d_name, name, strlen(name)) == 0) {
+            found[n++] = rl_xstrdup(de->d_name);
+            continue;
+        }
+        /* An upload of the folder instead of its files: hw1/counter.c. */
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(sub, sizeof sub, "%s/%s/%s.c", dir, de->d_name, name);
+        if (stat(sub, &st) == 0 && S_ISREG(st.st_mode)) {
+            snprintf(sub, sizeof sub, "%s/%s.c", de->d_name, name);
+            found[n++] = rl_xstrdup(sub);
+        }
+    }
+    closedir(d);
+    /* readdir's order is the file system's: sort, for the same report. */
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && strcmp(found[j - 1], found[j]) > 0; j--) {
+            char *t = found[j];
+            found[j] = found[j - 1];
+            found[j - 1] = t;
+        }
+    for (int i = 0; i < n; i++) {
+        if (i >= 3) {
+            free(found[i]);
+            continue;
+        }
+        if (i > 0 && at + 2 < len) {
+            memcpy(buf + at, ", ", 3);
+            at += 2;
+        }
+        if (at < len)
+            at +=
+                rl_text_escape(buf + at, len - at, found[i], strlen(found[i]));
+        free(found[i]);
+    }
+    if (n > 3 && at + 5 < len)
+        memcpy(buf + at, ", ...", 6);
+    return n > 0;
+}
+
 /* Build ex once (the submission's file, or this tree's exercises/NAME.c)
  * into an executable in the grader's cache; fill the builds check.
  * Returns true with its path in exe when the exercise can be graded. */
@@ -400,9 +463,17 @@ static bool grade_build(const struct grade_options *o, const char *home,
     else
         snprintf(src, sizeof src, "%s/exercises/%s.c", home, ge->ex->name);
     if (access(src, R_OK) != 0) {
-        c->outcome = GRADE_COMPILE;
-        snprintf(c->message, sizeof c->message,
-                 "missing: the submission has no %s.c", ge->ex->name);
+        char near[160];
+        c->outcome = GRADE_MISSING;
+        if (o->submission != NULL &&
+            near_names(o->submission, ge->ex->name, near, sizeof near))
+            snprintf(c->message, sizeof c->message,
+                     "missing: the submission has no %s.c (it has %s: the "
+                     "file must be named %s.c exactly, at the top)",
+                     ge->ex->name, near, ge->ex->name);
+        else
+            snprintf(c->message, sizeof c->message,
+                     "missing: the submission has no %s.c", ge->ex->name);
         return false;
     }
     struct rl_build b;
@@ -422,8 +493,9 @@ static bool grade_build(const struct grade_options *o, const char *home,
     cc.drop_user = child_run_as(&uid, &gid);
     cc.uid = uid;
     cc.gid = gid;
-    cc.max_processes = cc.drop_user ? 256 : 0;
+    cc.max_processes = cc.drop_user ? CHILD_PROCESSES : 0;
     cc.no_new_privs = true;
+    cc.die_with_parent = true;
     b.spawn = &cc;
     char *out = rl_xmalloc(16384);
     if (rl_program_build(&b, exe, exelen, out, 16384) != 0) {
@@ -441,7 +513,7 @@ static bool grade_build(const struct grade_options *o, const char *home,
     /* The exercise's rules, enforced on what the student's code calls. */
     char name[128];
     if (grade_forbidden(exe, ge->ex->forbidden, name, sizeof name)) {
-        c->outcome = GRADE_WRONG;
+        c->outcome = GRADE_FORBIDDEN;
         c->rule = GRADE_RULE_FORBIDDEN;
         snprintf(c->check, sizeof c->check, "rules");
         snprintf(c->message, sizeof c->message,
@@ -539,8 +611,10 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
     tmpdir[0] = '\0';
     if (o.home != NULL)
         snprintf(home, sizeof home, "%s", o.home);
-    else if (rl_home(home, sizeof home, err, errlen) != 0)
+    else if (rl_home(home, sizeof home, err, errlen) != 0) {
+        grade_report_free(r);
         return -1;
+    }
     /* The builds of this grading, a cache of its own: each exercise is
      * built once, and nothing of another grading is reused or reachable.
      * Searchable but not listable by the children's user (when we are
@@ -550,6 +624,7 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
     if (mkdtemp(tmpdir) == NULL) {
         snprintf(err, errlen, "cannot create a temporary directory: %s",
                  strerror(errno));
+        grade_report_free(r);
         return -1;
     }
     {
@@ -557,6 +632,20 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
         if (realpath(tmpdir, abs) != NULL)
             snprintf(tmpdir, sizeof tmpdir, "%s", abs);
         chmod(tmpdir, 0711);
+    }
+    child_temporary_track(tmpdir);
+    if (!child_can_enter(tmpdir)) {
+        unsigned uid = 0, gid = 0;
+        child_run_as(&uid, &gid);
+        snprintf(err, errlen,
+                 "the checks run as uid %u, which cannot enter %s (a folder "
+                 "above it is closed to that user): set TMPDIR to a folder "
+                 "every user can enter, such as /tmp",
+                 uid, tmpdir);
+        remove_tree(tmpdir);
+        child_temporary_forget(tmpdir);
+        grade_report_free(r);
+        return -1;
     }
     if (sink != NULL && sink->begin != NULL)
         sink->begin(sink->ctx, r);
@@ -600,11 +689,26 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
         }
         r->points += ge->points;
     }
-    if (tmpdir[0] != '\0')
+    if (tmpdir[0] != '\0') {
         remove_tree(tmpdir);
+        child_temporary_forget(tmpdir);
+    }
     if (sink != NULL && sink->end != NULL)
         sink->end(sink->ctx, r);
     return 0;
+}
+
+/* Whether the checks run as another user who can enter dir (grade.h). */
+bool grade_checks_reach(const char *dir)
+{
+    unsigned uid, gid;
+    return child_run_as(&uid, &gid) && child_can_enter(dir);
+}
+
+/* Remove the temporary folders of the grading under way (see grade.h). */
+void grade_remove_temporary(void)
+{
+    child_temporary_remove();
 }
 
 /* Free the schedules and outputs kept in r. */

@@ -132,6 +132,8 @@ enum grade_outcome {
     GRADE_SKIPPED,   /* not gradable: the build failed */
     GRADE_NONDET,    /* nondeterminism outside the scheduler */
     GRADE_INTERNAL,  /* the grader itself could not run the check */
+    GRADE_FORBIDDEN, /* builds: it calls what the exercise forbids */
+    GRADE_MISSING,   /* builds: the submission has no NAME.c */
 };
 
 /* How hard a failure is to hit (partial credit). */
@@ -218,12 +220,24 @@ struct grade_sink {
 
 /* Plan and grade. Returns 0 when grading ran (whatever the score), -1
  * with a message in err for bad options (unknown exercise, missing
- * submission, no compiler headers). The caller frees with
- * grade_report_free. */
+ * submission, no compiler headers), and then r holds nothing to free.
+ * The caller frees with grade_report_free. */
 int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
               struct grade_report *r, char *err, size_t errlen);
 
 void grade_report_free(struct grade_report *r);
+
+/* Whether the grader is root and the unprivileged user the checks run as
+ * can enter dir (a roster): then a submission can read the other
+ * students' files there (an #include of their path), unless dir is
+ * closed (chmod 700). */
+bool grade_checks_reach(const char *dir);
+
+/* Remove the temporary folders of the grading under way (its build cache,
+ * the private directory of a check running): for a grader that is being
+ * stopped, from another thread than the one grading, just before the
+ * process ends. */
+void grade_remove_temporary(void);
 
 /* Names for reports. */
 const char *grade_outcome_name(enum grade_outcome o);

@@ -300,10 +300,10 @@ void grade_check_run(const struct grade_options *o, const char *exe,
     if (w.stop == RL_EXPLORE_GUARD) {
         c->outcome = GRADE_TIMEOUT;
         snprintf(c->message, sizeof c->message,
-                 "the search was stopped by the time guard (--budget %.0f s) "
-                 "after %llu schedules, before its schedule budget was "
-                 "spent: no verdict (a machine this slow cannot grade "
-                 "the same way; raise --budget)",
+                 "stopped by the time guard (--budget %g s) after %llu "
+                 "schedules, before its schedule budget was spent: no "
+                 "verdict. Slow schedules: slow code (a system call, sleep "
+                 "or long loop in it) or a loaded machine (raise --budget)",
                  o->budget_s, (unsigned long long)w.runs);
         free(choices);
         return;

@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <grp.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -72,6 +74,80 @@ static pid_t proc_ppid(const char *pid)
     return ppid;
 }
 
+/* Whether the user the children run as (child_run_as) can enter dir:
+ * every folder above it must be searchable by that user, or each check
+ * fails to start (and the compiler to read the headers). True when the
+ * grader is not root (the children run as the grader's user). */
+bool child_can_enter(const char *dir)
+{
+    unsigned uid, gid;
+    int st;
+    if (!child_run_as(&uid, &gid))
+        return true;
+    pid_t pid = fork();
+    if (pid < 0)
+        return false;
+    if (pid == 0) {
+        if (setgroups(0, NULL) != 0 || setgid((gid_t)gid) != 0 ||
+            setuid((uid_t)uid) != 0)
+            _exit(2);
+        _exit(access(dir, X_OK) == 0 ? 0 : 1);
+    }
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return false;
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* The tasks (processes and threads) whose real user is uid, as
+ * RLIMIT_NPROC counts them. */
+static long user_tasks(uid_t uid)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *de;
+    long n = 0;
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        char path[64], line[256];
+        unsigned long real = 0;
+        bool mine = false;
+        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof path, "/proc/%.20s/status", de->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL)
+            continue;
+        while (fgets(line, sizeof line, f) != NULL)
+            if (sscanf(line, "Uid: %lu", &real) == 1) {
+                mine = real == (unsigned long)uid;
+                break;
+            }
+        fclose(f);
+        if (!mine)
+            continue;
+        snprintf(path, sizeof path, "/proc/%.20s/task", de->d_name);
+        DIR *t = opendir(path);
+        struct dirent *te;
+        while (t != NULL && (te = readdir(t)) != NULL)
+            n += te->d_name[0] != '.';
+        if (t != NULL)
+            closedir(t);
+    }
+    if (d != NULL)
+        closedir(d);
+    return n;
+}
+
+/* RLIMIT_NPROC for a check that may start processes and threads. */
+long child_process_limit(void)
+{
+    unsigned uid, gid;
+    if (child_run_as(&uid, &gid))
+        return CHILD_PROCESSES;
+    /* The limit counts every task of the grader's user: leave it the
+     * same room above what that user runs now. */
+    return user_tasks(getuid()) + CHILD_PROCESSES;
+}
+
 /* Kill and reap the grader's strays, until none is left. */
 void child_reap_strays(void)
 {
@@ -108,6 +184,37 @@ void child_reap_strays(void)
     }
 }
 
+/* The temporary folders of the grading under way (the build cache, the
+ * private directory of the child running), for child_temporary_remove
+ * from another thread. */
+#define TRACKED_DIRS 8
+static struct {
+    pthread_mutex_t lock;
+    char dir[TRACKED_DIRS][4096]; /* "" = free; guarded by lock */
+} tracked = {PTHREAD_MUTEX_INITIALIZER, {{0}}};
+
+/* Track dir (made by us) until child_temporary_forget. */
+void child_temporary_track(const char *dir)
+{
+    pthread_mutex_lock(&tracked.lock);
+    for (int i = 0; i < TRACKED_DIRS; i++)
+        if (tracked.dir[i][0] == '\0') {
+            snprintf(tracked.dir[i], sizeof tracked.dir[i], "%s", dir);
+            break;
+        }
+    pthread_mutex_unlock(&tracked.lock);
+}
+
+/* Stop tracking dir. */
+void child_temporary_forget(const char *dir)
+{
+    pthread_mutex_lock(&tracked.lock);
+    for (int i = 0; i < TRACKED_DIRS; i++)
+        if (strcmp(tracked.dir[i], dir) == 0)
+            tracked.dir[i][0] = '\0';
+    pthread_mutex_unlock(&tracked.lock);
+}
+
 /* nftw callback: remove one entry, children first. */
 static int remove_entry(const char *path, const struct stat *st, int flag,
                         struct FTW *ftw)
@@ -119,6 +226,18 @@ static int remove_entry(const char *path, const struct stat *st, int flag,
     else
         unlink(path);
     return 0;
+}
+
+/* Remove every tracked folder and what it holds (a grader that stops). */
+void child_temporary_remove(void)
+{
+    pthread_mutex_lock(&tracked.lock);
+    for (int i = 0; i < TRACKED_DIRS; i++)
+        if (tracked.dir[i][0] != '\0') {
+            nftw(tracked.dir[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+            tracked.dir[i][0] = '\0';
+        }
+    pthread_mutex_unlock(&tracked.lock);
 }
 
 /* A fresh private directory for a child, owned by the user it runs as;
@@ -136,11 +255,14 @@ void child_private_dir(char *buf, size_t len)
     if (child_run_as(&uid, &gid) && chown(buf, uid, gid) != 0) {
         rmdir(buf);
         buf[0] = '\0';
+        return;
     }
+    child_temporary_track(buf);
 }
 
 /* Remove a private directory and what is in it. */
 void child_private_dir_remove(const char *dir)
 {
     nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    child_temporary_forget(dir);
 }

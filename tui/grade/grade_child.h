@@ -35,9 +35,23 @@ void child_grader_protect(void);
  * when no other child of the grader must live on. */
 void child_reap_strays(void);
 
+/* The processes and threads a check that may start them (the os stress
+ * run) may start, and the compiler. */
+#define CHILD_PROCESSES 256
+
+/* RLIMIT_NPROC for such a check: CHILD_PROCESSES for the unprivileged
+ * user it runs as when the grader is root; else, as the limit counts
+ * every task of the grader's user, that many more than the user runs now
+ * (without it, a fork bomb in the stress run was not contained). */
+long child_process_limit(void);
+
 /* The user children run as: sets *uid, *gid and returns true when the
  * grader is root (RACELAB_GRADE_USER, else nobody); false otherwise. */
 bool child_run_as(unsigned *uid, unsigned *gid);
+
+/* Whether the user the children run as can enter dir (true when the
+ * grader is not root). */
+bool child_can_enter(const char *dir);
 
 /* A fresh private directory for one child ($TMPDIR/racelab-check-XXXXXX,
  * owned by the user it runs as) into buf, or "" when none can be made. */
@@ -45,5 +59,13 @@ void child_private_dir(char *buf, size_t len);
 
 /* Remove a private directory and whatever the child left in it. */
 void child_private_dir_remove(const char *dir);
+
+/* The grading's temporary folders (its build cache, the private
+ * directories of the children running) are tracked from creation to
+ * removal, so that a grader that is stopped can remove them from another
+ * thread (grade_remove_temporary, grade.h). */
+void child_temporary_track(const char *dir);
+void child_temporary_forget(const char *dir);
+void child_temporary_remove(void);
 
 #endif

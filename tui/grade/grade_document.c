@@ -365,7 +365,7 @@ void grade_document_junit(FILE *f, const struct grade_report *r)
 /* A CSV field, quoted when it needs to be. */
 static void csv_field(FILE *f, const char *s)
 {
-    if (strpbrk(s, ",\"\n") == NULL) {
+    if (strpbrk(s, ",\"\n\r") == NULL) {
         fputs(s, f);
         return;
     }
@@ -378,40 +378,70 @@ static void csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* One CSV line per student: total and per exercise. */
+/* The first report of n that was graded (its exercises name the columns),
+ * or NULL. */
+static const struct grade_report *
+first_graded(const struct grade_report *reports, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (reports[i].nex > 0)
+            return &reports[i];
+    return NULL;
+}
+
+/* One CSV line per student: total and per exercise. A student who could
+ * not be graded (no exercises in the report) gets empty exercise fields,
+ * so that every line has the header's columns. */
 void grade_summary_csv(FILE *f, const char *const *students,
                        const struct grade_report *reports, int n)
 {
+    const struct grade_report *cols = first_graded(reports, n);
+    int ncols = cols != NULL ? cols->nex : 0;
     fprintf(f, "student,points,max_points");
-    if (n > 0)
-        for (int e = 0; e < reports[0].nex; e++)
-            fprintf(f, ",%s,%s_max", reports[0].ex[e].ex->name,
-                    reports[0].ex[e].ex->name);
+    for (int e = 0; e < ncols; e++)
+        fprintf(f, ",%s,%s_max", cols->ex[e].ex->name, cols->ex[e].ex->name);
     fprintf(f, "\n");
     for (int i = 0; i < n; i++) {
         csv_field(f, students[i]);
         fprintf(f, ",%d,%d", reports[i].points, reports[i].max_points);
-        for (int e = 0; e < reports[i].nex; e++)
-            fprintf(f, ",%d,%d", reports[i].ex[e].points,
-                    reports[i].ex[e].max_points);
+        for (int e = 0; e < ncols; e++) {
+            if (e < reports[i].nex)
+                fprintf(f, ",%d,%d", reports[i].ex[e].points,
+                        reports[i].ex[e].max_points);
+            else
+                fprintf(f, ",,");
+        }
         fprintf(f, "\n");
     }
 }
 
-/* One JSON object per student: total and per exercise. */
+/* One JSON object per student graded (n of total in the roster): total,
+ * per exercise, and the report's file name (reports[i]'s in files). The
+ * roster is complete when every student of it was graded. */
 void grade_summary_json(FILE *f, const char *const *students,
-                        const struct grade_report *reports, int n)
+                        const char *const *files,
+                        const struct grade_report *reports, int n, int total)
 {
+    const struct grade_report *cols = first_graded(reports, n);
+    bool complete = n == total;
+    for (int i = 0; i < n; i++)
+        complete = complete && reports[i].nex > 0;
     fprintf(f,
             "{\n  \"tool\": \"racelab grade\",\n  \"seed\": %llu,\n"
-            "  \"students\": [",
-            n > 0 ? (unsigned long long)reports[0].seed : 0ULL);
+            "  \"complete\": %s,\n  \"students_graded\": %d,\n"
+            "  \"students_in_roster\": %d,\n  \"students\": [",
+            cols != NULL ? (unsigned long long)cols->seed : 0ULL,
+            complete ? "true" : "false", n, total);
     for (int i = 0; i < n; i++) {
         const struct grade_report *r = &reports[i];
         fprintf(f, "%s\n    {\"student\": ", i ? "," : "");
         grade_document_json_str(f, students[i]);
-        fprintf(f, ", \"points\": %d, \"max_points\": %d, \"exercises\": {",
-                r->points, r->max_points);
+        fprintf(f, ", \"report\": ");
+        grade_document_json_str(f, files[i]);
+        fprintf(f,
+                ", \"graded\": %s, \"points\": %d, \"max_points\": %d, "
+                "\"exercises\": {",
+                r->nex > 0 ? "true" : "false", r->points, r->max_points);
         for (int e = 0; e < r->nex; e++) {
             fprintf(f, "%s", e ? ", " : "");
             grade_document_json_str(f, r->ex[e].ex->name);

@@ -128,8 +128,9 @@ static void child_open(const struct grade_job *j, enum rl_backend be,
     ch->sp.gid = gid;
     /* No fork, no thread on sim; the os backend runs real threads. */
     ch->sp.no_processes = be != RL_BACKEND_OS;
-    ch->sp.max_processes = ch->sp.drop_user ? 256 : 0;
+    ch->sp.max_processes = be == RL_BACKEND_OS ? child_process_limit() : 0;
     ch->sp.no_new_privs = true;
+    ch->sp.die_with_parent = true; /* a killed grader leaves none running */
 }
 
 /* After the child has ended: kill what it left running, remove its
@@ -283,7 +284,8 @@ static bool lost_outcome(const char *msg, int answer_s, struct grade_check *c)
         c->outcome = GRADE_TIMEOUT;
         snprintf(c->message, sizeof c->message,
                  "the check did not finish within %d s: an endless loop "
-                 "that makes no racelab call?",
+                 "that makes no racelab call, a sleep or a call that "
+                 "blocks?",
                  answer_s);
     } else if (starts(first, "did not finish")) {
         c->outcome = GRADE_TIMEOUT;

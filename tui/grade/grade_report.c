@@ -12,6 +12,7 @@
  * layout differ. Escaping is per format: JSON strings, YAML double-quoted
  * strings (TAP), XML attributes and text (JUnit).
  */
+#include "../../core/text.h"
 #include "grade_report_impl.h"
 
 #include <stdlib.h>
@@ -83,7 +84,7 @@ bool grade_want_color(FILE *f)
 bool grade_report_is_error(enum grade_outcome o)
 {
     return o != GRADE_PASS && o != GRADE_WRONG && o != GRADE_MISUSE_ERR &&
-           o != GRADE_SKIPPED;
+           o != GRADE_FORBIDDEN && o != GRADE_SKIPPED;
 }
 
 /* The exercise a check belongs to. */
@@ -163,10 +164,10 @@ static void text_begin(struct grade_writer *w, const struct grade_report *r)
 {
     char scoring[1024];
     grade_report_scoring(r, scoring, sizeof scoring);
-    char sub[sizeof r->submission];
-    /* A roster's folder names are the students': shown safely. */
-    snprintf(sub, sizeof sub, "%s", r->submission);
-    grade_sanitize(sub);
+    char sub[4 * sizeof r->submission];
+    /* A roster's folder names are the students': shown safely, on one
+     * line (a newline as \n, an invalid byte as \xNN). */
+    rl_text_escape(sub, sizeof sub, r->submission, strlen(r->submission));
     fprintf(w->f, "racelab grade: %s, seed %llu\n", sub,
             (unsigned long long)r->seed);
     print_wrapped(w->f, "scoring: ", "  ", scoring, 78);
@@ -183,9 +184,8 @@ static void text_check(struct grade_writer *w, const struct grade_report *r,
     char pts[32], replay[8192];
 
     if (ge != NULL && c->index - 1 == ge->first) {
-        char file[sizeof ge->file];
-        snprintf(file, sizeof file, "%s", ge->file);
-        grade_sanitize(file);
+        char file[4 * sizeof ge->file];
+        rl_text_escape(file, sizeof file, ge->file, strlen(ge->file));
         fprintf(f, "\n%s (%s)\n", ge->ex->name, file);
     }
     if (c->max_points > 0)
@@ -254,9 +254,8 @@ static void yaml_str(FILE *f, const char *s)
 /* TAP: the version line and the plan, first. */
 static void tap_begin(struct grade_writer *w, const struct grade_report *r)
 {
-    char sub[sizeof r->submission];
-    snprintf(sub, sizeof sub, "%s", r->submission);
-    grade_sanitize(sub);
+    char sub[4 * sizeof r->submission];
+    rl_text_escape(sub, sizeof sub, r->submission, strlen(r->submission));
     fprintf(w->f, "TAP version 14\n1..%d\n# racelab grade: %s, seed %llu\n",
             r->nchecks, sub, (unsigned long long)r->seed);
     fflush(w->f);

@@ -10,8 +10,9 @@
  *               top-level score is left out, so Gradescope sums the tests
  *   tap         TAP version 14: plan first, YAML diagnostics (outcome,
  *               expected, got, schedule, replay) under each failure
- *   junit       JUnit XML: <failure> for a wrong result or misuse,
- *               <error type=...> for a crash, deadlock, timeout, ...,
+ *   junit       JUnit XML: <failure> for a wrong result, a misuse or a
+ *               forbidden call, <error type=...> for a crash, deadlock,
+ *               timeout, ...,
  *               <skipped> for a check that could not be graded
  *
  * Text and TAP are written as each exercise finishes (and flushed), so a
@@ -20,7 +21,10 @@
  * shaped is escaped for its format so that any bytes keep it valid:
  * invalid UTF-8 becomes U+FFFD (JSON, XML), control characters escapes or
  * '?', markup entities (so "]]>" and closing tags are text). No format contains
- * a timing, so the same submission and seed give the same bytes.
+ * a timing, so the same submission and seed give the same bytes, but
+ * for the stress checks (real threads, reported only and never scored),
+ * whose outcome and words may differ from run to run (--no-stress leaves
+ * them out).
  */
 #ifndef RL_GRADE_REPORT_H
 #define RL_GRADE_REPORT_H
@@ -64,10 +68,15 @@ bool grade_want_color(FILE *f);
 void grade_report_write(FILE *f, enum grade_format fmt,
                         const struct grade_report *r, bool color);
 
-/* Roster summaries: one line / object per student. */
+/* Roster summaries of the first n students of a roster of total: one CSV
+ * line / JSON object per student (students: the names as shown, escaped
+ * by the caller; files: each report's file name). The JSON says whether
+ * the roster is complete (n == total): the summaries are rewritten after
+ * each student, so a grader stopped half way leaves what it graded. */
 void grade_summary_csv(FILE *f, const char *const *students,
                        const struct grade_report *reports, int n);
 void grade_summary_json(FILE *f, const char *const *students,
-                        const struct grade_report *reports, int n);
+                        const char *const *files,
+                        const struct grade_report *reports, int n, int total);
 
 #endif
