@@ -8,8 +8,9 @@
  * a clock L_o. A release-like step (release, notify, set, barrier arrival,
  * a Condition.wait giving up its lock) joins C_t into L_o and ticks C_t[t];
  * an acquire-like step (acquire, a woken wait, a wait that sees the event
- * set, leaving a barrier) joins L_o into C_t. A thread's finish is kept and
- * joined by whoever joins it. An access to a variable remembers the epoch
+ * set, leaving a barrier) joins L_o into C_t. A thread started by another
+ * begins with its parent's clock at the start; a thread's finish is kept
+ * and joined by whoever joins it. An access to a variable remembers the epoch
  * C_t[t] of its thread; a later access by another thread u is ordered
  * after it only if C_u has caught up with that epoch.
  */
@@ -285,6 +286,14 @@ static void step(struct hb *h, const struct rl_run *run,
             release(h, t, o); /* arrival */
         if (ok)
             acquire(h, t, o); /* the round is complete */
+        break;
+    case RL_OP_SPAWN:
+        /* Everything the parent did before the start is ordered before
+         * the new thread's first step (its START comes later). */
+        if (r->other >= 0 && r->other < h->nthreads) {
+            vc_join(VC(h, h->thr, r->other), VC(h, h->thr, t), h->nthreads);
+            VC(h, h->thr, t)[t]++;
+        }
         break;
     case RL_OP_JOIN:
         if (ok && r->other >= 0 && r->other < h->nthreads)

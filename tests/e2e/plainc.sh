@@ -142,7 +142,7 @@ verdict "explore null_deref --races=report: the crash, with its line" 1 fail \
     'rl1:tests/programs/null_deref.c:main::0x2.1x2.2x2' \
     "crash|T1|null_deref.c:$L_NULL|T1 crashed with SIGSEGV: NULL pointer dereference (address 0)"
 for p in counter_mutex cond_while sem_join recursive_mutex \
-    signal_after_unlock detached thread_tree; do
+    signal_after_unlock detached thread_tree thread_args; do
     rl explore $P/$p.c --format json
     verdict "explore $p: correct, no failure and no race" 0 pass null
 done

@@ -283,6 +283,9 @@ START_TEST(test_correct_programs_pass)
     always_passes("recursive_mutex", "total = 6, depth reached 2 times\n");
     always_passes("signal_after_unlock", "ready\n");
     always_passes("thread_tree", "total = 28\n");
+    /* main writes a thread's argument after another thread started:
+     * pthread_create orders it before the new thread (no race). */
+    always_passes("thread_args", "total = 78\n");
     for (int seed = 1; seed <= 5; seed++) {
         char sched[32];
         snprintf(sched, sizeof(sched), "random:%d", seed);
