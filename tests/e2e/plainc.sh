@@ -147,6 +147,14 @@ for p in counter_mutex cond_while sem_join recursive_mutex \
     verdict "explore $p: correct, no failure and no race" 0 pass null
 done
 
+# A spin (Peterson's algorithm, a test-and-set spinlock) is a thread
+# waiting for the others: the bounded search is exhaustive and quick.
+for p in peterson:884 spin_atomic:334; do
+    rl explore $P/${p%%:*}.c
+    has "explore ${p%%:*}: a spinning thread hands the CPU on, every schedule searched" \
+        "all ${p##*:} schedules with up to 2 preemptions: no failure"
+done
+
 # ---- run: a fixed schedule -------------------------------------------------
 
 rl run $P/counter_race.c -q
