@@ -142,6 +142,11 @@ struct rl_external {
      * believed. 0: a plain C program, whose checks are the child's. */
     size_t observe_size;
     const struct rl_spawn *spawn; /* more limits (a sandbox), or NULL */
+    const char *argv0; /* the program's argv[0], or NULL: the path */
+    /* Give the child a fresh open of our standard input when that is a
+     * regular file (`racelab run prog.c < input`), each child from its
+     * start; else, and when false, /dev/null. */
+    bool stdin_file;
 };
 
 /* Limits a caller (the grader) adds to a child process started for a

@@ -631,6 +631,9 @@ static void prt_setup(void *ctx)
     if (prt.runs++ > 0) {
         globals_restore();
         heap_reset();
+        /* Its input again from the start (a file racelab gave it, or
+         * /dev/null): every run reads the same. */
+        fseek(stdin, 0, SEEK_SET);
     }
     map_gen++;
     map_used = 0;

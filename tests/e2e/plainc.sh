@@ -262,6 +262,32 @@ else
     fail "a folder without a .c file: one line, exit 2" "exit $status" "$(cat "$tmp/err")"
 fi
 
+# The program's input: a file on racelab's stdin, read from its start by
+# every run (sim, each explored schedule, each os run); argv[0] is the
+# program's name as `./NAME` calls it.
+printf '1 2 3\n4 5\n' >"$tmp/numbers"
+timeout 120 "$RACELAB" run $P/stdin_sum.c -q -- 2 <"$tmp/numbers" >"$tmp/out" 2>"$tmp/err"
+status=$?
+has "a file on stdin is the program's input" "5 numbers, total 15"
+timeout 120 "$RACELAB" explore $P/stdin_sum.c -- 2 <"$tmp/numbers" >"$tmp/out" 2>"$tmp/err"
+has "explore: every schedule reads the same input" \
+    "all 69 schedules with up to 2 preemptions: no failure"
+timeout 120 "$RACELAB" run $P/stdin_sum.c --backend os --runs 3 -- 2 \
+    <"$tmp/numbers" >"$tmp/out" 2>"$tmp/err"
+has "os: each run reads the file from its start" \
+    "       3  exit 0     5 numbers, total 15"
+rl run $P/stdin_sum.c -q -- 9
+has "argv[0] is ./NAME, as the program would be called" \
+    "usage: ./stdin_sum THREADS < NUMBERS"
+rl run $P/stdin_sum.c --backend os -- 9
+has "os: argv[0] is ./NAME too" "       1  exit 2     usage: ./stdin_sum THREADS < NUMBERS"
+echo 1 2 | timeout 120 "$RACELAB" run $P/stdin_sum.c -q -- 1 >"$tmp/out" 2>"$tmp/err"
+if [ "$(cat "$tmp/err")" = "racelab: the program's stdin is empty: racelab gives it a file, not a pipe (racelab run $P/stdin_sum.c < FILE)" ]; then
+    pass "a pipe on stdin: one line says the program's stdin is empty"
+else
+    fail "a pipe on stdin: one line says the program's stdin is empty" "$(cat "$tmp/err")"
+fi
+
 # ---- isolation: what the program does to its process ---------------------
 
 cat >"$tmp/fork.c" <<'C'

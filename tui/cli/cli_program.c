@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../../core/analysis.h"
 #include "../../core/mem.h"
@@ -194,6 +195,14 @@ const struct lab *cli_program_find(const char *name, char *err, size_t errlen)
     free(msg);
     opened = lab;
     snprintf(opened_name, sizeof opened_name, "%s", name);
+    /* A file on stdin is the program's input (every run reads it from its
+     * start); a pipe cannot be read again for each run. */
+    struct stat st;
+    if (fstat(0, &st) == 0 && S_ISFIFO(st.st_mode))
+        fprintf(stderr, "racelab: the program's stdin is empty: racelab "
+                        "gives it a file, not a pipe (racelab run %s < "
+                        "FILE)\n",
+                name);
     return lab;
 }
 
