@@ -243,6 +243,7 @@ enum rl_op {
     RL_OP_EXIT,         /* exit(); arg = status */
     RL_OP_ASSERT,       /* a failed assert(); arg = text id of the message */
     RL_OP_CRASH,        /* a crash; arg = signal number */
+    RL_OP_FENCE,        /* atomic_thread_fence; the record's order */
     RL_OP__COUNT
 };
 
@@ -254,6 +255,18 @@ enum rl_result {
     RL_RES_TIMEOUT,   /* not acquired / not notified within the timeout, or
                          would block (try) */
     RL_RES_ERROR,     /* misuse; arg = the rl_status code */
+};
+
+/* The memory order a C program gave an atomic or a fence (C11's, consume
+ * read as acquire). The schedule is the same for all (every atomic is one
+ * step, in one total order); the data-race analysis orders accesses by
+ * them as C11 does: a relaxed atomic orders nothing by itself. */
+enum rl_mem_order {
+    RL_MO_SEQ_CST,
+    RL_MO_RELAXED,
+    RL_MO_ACQUIRE,
+    RL_MO_RELEASE,
+    RL_MO_ACQ_REL,
 };
 
 /* One API call. seq numbers the records of a run from 1 (on sim the same
@@ -268,6 +281,8 @@ struct rl_record {
     uint8_t result;   /* enum rl_result */
     int32_t obj;      /* object id, -1 if none */
     int16_t other;    /* another thread involved, -1 if none */
+    uint8_t order;    /* a C11 atomic's or fence's enum rl_mem_order (0,
+                         seq_cst, for every other record) */
     long arg;
     long before;
     long after;
@@ -563,5 +578,7 @@ char rl_record_symbol(const struct rl_record *r);
 const char *rl_end_name(enum rl_end e);
 const char *rl_obj_kind_name(enum rl_obj_kind k);
 const char *rl_op_name(enum rl_op op);
+/* The C11 name of an enum rl_mem_order ("relaxed"). */
+const char *rl_mem_order_name(int order);
 
 #endif

@@ -92,8 +92,17 @@ const char *rl_op_name(enum rl_op op)
                                   "fetch_or",  "fetch_xor",  "exchange",
                                   "compare_exchange", "rdlock", "getvalue",
                                   "once",      "exit",       "assert",
-                                  "crash"};
+                                  "crash",     "fence"};
     return (unsigned)op < RL_OP__COUNT ? names[op] : "?";
+}
+
+/* The C11 name of a memory order ("relaxed"). */
+const char *rl_mem_order_name(int order)
+{
+    static const char *names[] = {"seq_cst", "relaxed", "acquire", "release",
+                                  "acq_rel"};
+    return (unsigned)order < sizeof(names) / sizeof(names[0]) ? names[order]
+                                                              : "?";
 }
 
 /* ---- a string builder ---------------------------------------------------- */

@@ -155,6 +155,22 @@ for p in peterson:884 spin_atomic:334; do
         "all ${p##*:} schedules with up to 2 preemptions: no failure"
 done
 
+# Memory orders: the schedule is one total order whatever the program
+# asked for, but a relaxed atomic orders no other access (C11), so
+# Peterson's algorithm with relaxed atomics races; fences order them.
+L_RLX=$(line $P/peterson_relaxed.c 'counter++;')
+rl explore $P/peterson_relaxed.c --format json
+verdict "explore peterson_relaxed: relaxed atomics order nothing, a race" 1 fail \
+    'rl1:tests/programs/peterson_relaxed.c:main::0x2.1x7.2x7' \
+    "race|T2|peterson_relaxed.c:$L_RLX|data race on counter: T1 writes at step 10 and T2 reads at step 17, with nothing ordering them (no lock, event, barrier or join in between; a relaxed atomic orders nothing)"
+rl explore $P/fences.c --format json
+verdict "explore fences: a release and an acquire fence order relaxed atomics" 0 pass null
+rl run $P/fences.c
+has "a fence is a step with its order" \
+    "    11  T2  fence (release)                 fences.c:$(line $P/fences.c 'atomic_thread_fence(memory_order_release);')  | atomic_thread_fence(memory_order_release);"
+has "an atomic's order shows when it is not seq_cst" \
+    "    13  T2  atomic store ready <- 1 (relaxed)  fences.c:$(line $P/fences.c 'atomic_store_explicit(&ready, 1, memory_order_relaxed);')  | atomic_store_explicit(&ready, 1, memory_order_relaxed);"
+
 # ---- run: a fixed schedule -------------------------------------------------
 
 rl run $P/counter_race.c -q
