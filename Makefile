@@ -246,7 +246,7 @@ PLAINC_OBJ := $(call obj,$(PLAINC_SRC))
 PLAINC_LIB := $(BUILD)/librlprt.a
 PLAINC_BEGIN := $(BUILD)/core/plainc/rlprt_begin.o
 PLAINC_END := $(BUILD)/core/plainc/rlprt_end.o
-PLAINC_CFLAGS := -g -O0 -fsanitize=thread -fno-omit-frame-pointer -fno-common \
+PLAINC_CFLAGS := -g -O0 -fsanitize=thread -fno-builtin -fno-omit-frame-pointer -fno-common \
                  -fno-pie -U_FORTIFY_SOURCE -pthread
 # clang drops the read of `x++` (the write covers it) unless told not to.
 PLAINC_CFLAGS_CLANG := -mllvm -tsan-instrument-read-before-write
@@ -270,7 +270,9 @@ PLAINC_WRAPS := main \
     printf vprintf fprintf vfprintf puts putchar fputs fputc putc fwrite \
     write \
     exit _exit abort __assert_fail fork \
-    malloc calloc realloc free
+    malloc calloc realloc free \
+    memcpy memmove memset strcpy strncpy strcat strncat snprintf vsnprintf \
+    sprintf vsprintf strlen strcmp strncmp memcmp
 PLAINC_LDFLAGS := -no-pie -rdynamic -pthread $(SAN_FLAGS) \
                   $(foreach w,$(PLAINC_WRAPS),-Wl$(comma)--wrap=$(w))
 PLAINC_LIBS := -ldl -lm

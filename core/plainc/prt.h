@@ -15,6 +15,7 @@
  *   prt_sync.c       pthread mutex / cond / rwlock / barrier / spin / once
  *                    and sem_t, objects created lazily by address
  *   prt_libc.c       virtual time, output, exit / abort / assert, malloc
+ *   prt_string.c     memcpy, strcpy, snprintf, ... on shared memory
  *   prt_signal.c     crashes on an alternate signal stack
  *   child_standalone.c  prt_standalone_main: one run, trace as text
  *
@@ -124,6 +125,14 @@ void prt_program_end(struct rl_thread *t, int status, const char *how);
 /* Heap blocks of the program, for names and to free them between runs. */
 void prt_heap_note(void *p, size_t size, uintptr_t site);
 void prt_heap_forget(void *p);
+
+/* ---- prt_tsan.c ---------------------------------------------------------- */
+
+/* An access of the program at pc to size bytes at addr (a range, as a C
+ * library call makes): one access to its first bytes, a step when the
+ * memory is shared. */
+void prt_access_range(const void *addr, size_t size, bool write,
+                      uintptr_t pc);
 
 /* ---- prt_signal.c -------------------------------------------------------- */
 

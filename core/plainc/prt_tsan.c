@@ -132,6 +132,14 @@ static int range_size(size_t size)
     return size >= 8 ? 8 : size >= 4 ? 4 : size >= 2 ? 2 : 1;
 }
 
+/* A range of size bytes read or written by the program at pc (see
+ * prt.h). */
+void prt_access_range(const void *addr, size_t size, bool write, uintptr_t pc)
+{
+    if (size)
+        access((void *)addr, range_size(size), write, pc);
+}
+
 void __tsan_read_range(void *addr, size_t size);
 void __tsan_read_range(void *addr, size_t size)
 {

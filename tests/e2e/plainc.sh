@@ -171,6 +171,16 @@ has "a fence is a step with its order" \
 has "an atomic's order shows when it is not seq_cst" \
     "    13  T2  atomic store ready <- 1 (relaxed)  fences.c:$(line $P/fences.c 'atomic_store_explicit(&ready, 1, memory_order_relaxed);')  | atomic_store_explicit(&ready, 1, memory_order_relaxed);"
 
+# The C library's string functions are the program's accesses:
+# strcpy and snprintf into one buffer race; memcpy under a mutex (and
+# snprintf into a thread's own stack) does not.
+rl explore $P/strings_race.c --format json
+verdict "explore strings_race: strcpy and snprintf into one buffer race" 1 fail \
+    'rl1:tests/programs/strings_race.c:main::0x2.1x2.2x2' \
+    "race|T2|strings_race.c:$(line $P/strings_race.c 'snprintf(msg, sizeof(msg), "B says %d", 42);')|data race on msg[0]: T1 writes at step 6 and T2 writes at step 9, with nothing ordering them (no lock, event, barrier or join in between)"
+rl explore $P/log_buffer.c --format json
+verdict "explore log_buffer: memcpy under a mutex is no race" 0 pass null
+
 # ---- run: a fixed schedule -------------------------------------------------
 
 rl run $P/counter_race.c -q
