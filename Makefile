@@ -272,7 +272,12 @@ PLAINC_WRAPS := main \
     exit _exit abort __assert_fail fork \
     malloc calloc realloc free \
     memcpy memmove memset strcpy strncpy strcat strncat snprintf vsnprintf \
-    sprintf vsprintf strlen strcmp strncmp memcmp
+    sprintf vsprintf strlen strcmp strncmp memcmp \
+    pthread_key_create pthread_key_delete pthread_setspecific \
+    pthread_getspecific sem_open sem_close sem_unlink \
+    pthread_cancel pthread_kill pthread_getattr_np pthread_setschedparam \
+    pthread_getschedparam pthread_setaffinity_np pthread_getaffinity_np \
+    pthread_tryjoin_np pthread_timedjoin_np
 PLAINC_LDFLAGS := -no-pie -rdynamic -pthread $(SAN_FLAGS) \
                   $(foreach w,$(PLAINC_WRAPS),-Wl$(comma)--wrap=$(w))
 PLAINC_LIBS := -ldl -lm

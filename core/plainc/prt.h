@@ -16,6 +16,7 @@
  *                    and sem_t, objects created lazily by address
  *   prt_libc.c       virtual time, output, exit / abort / assert, malloc
  *   prt_string.c     memcpy, strcpy, snprintf, ... on shared memory
+ *   prt_extra.c      pthread keys, sem_open, the calls sim cannot do
  *   prt_signal.c     crashes on an alternate signal stack
  *   child_standalone.c  prt_standalone_main: one run, trace as text
  *
@@ -41,6 +42,9 @@
  * that a deadline computed from either works): 2023-11-14 22:13:20 UTC. */
 #define PRT_EPOCH_S 1700000000L
 
+/* Thread-specific data keys of a run (pthread_key_create). */
+#define PRT_KEYS 64
+
 /* Per lab thread. */
 struct prt_thread {
     void *(*fn)(void *);
@@ -52,6 +56,7 @@ struct prt_thread {
     char *tls;        /* its copy of the program's thread-locals while
                          another thread runs (NULL: not made yet) */
     uintptr_t lo, hi; /* its stack */
+    void *spec[PRT_KEYS]; /* its pthread_setspecific values */
 };
 
 struct prt {
@@ -133,6 +138,11 @@ void prt_heap_forget(void *p);
  * memory is shared. */
 void prt_access_range(const void *addr, size_t size, bool write,
                       uintptr_t pc);
+
+/* ---- prt_extra.c --------------------------------------------------------- */
+
+/* Thread t ends: the destructors of its pthread_setspecific values. */
+void prt_keys_destroy(struct rl_thread *t);
 
 /* ---- prt_signal.c -------------------------------------------------------- */
 

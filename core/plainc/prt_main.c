@@ -569,6 +569,7 @@ static void thread_body(void *arg)
     pt->fn = st.fn;
     pt->arg = st.arg;
     pt->ret = st.fn(st.arg);
+    prt_keys_destroy(t);
     pt->inside++; /* its finish record is the engine's */
 }
 
@@ -750,7 +751,10 @@ void __wrap_pthread_exit(void *ret)
     if (!t)
         __real_pthread_exit(ret);
     prt.th[t->id].ret = ret;
-    prt_in(t, PRT_PC());
+    uintptr_t pc = PRT_PC();
+    if (t->id > 0)
+        prt_keys_destroy(t); /* main's end is the program's: no destructors */
+    prt_in(t, pc);
     rl_px_thread_exit();
 }
 

@@ -142,7 +142,7 @@ verdict "explore null_deref --races=report: the crash, with its line" 1 fail \
     'rl1:tests/programs/null_deref.c:main::0x2.1x2.2x2' \
     "crash|T1|null_deref.c:$L_NULL|T1 crashed with SIGSEGV: NULL pointer dereference (address 0)"
 for p in counter_mutex cond_while sem_join recursive_mutex \
-    signal_after_unlock detached thread_tree thread_args; do
+    signal_after_unlock detached thread_tree thread_args tsd named_sem; do
     rl explore $P/$p.c --format json
     verdict "explore $p: correct, no failure and no race" 0 pass null
 done
@@ -333,6 +333,27 @@ C
 rl run "$tmp/fork.c" --format json
 verdict "fork() ends the run with a report" 1 fail "rl1:$tmp/fork.c:main::-" \
     "crash|T0|fork.c:6|T0 called fork() at fork.c:6: sim runs the program as one process (run the real program with --backend os)"
+cat >"$tmp/cancel.c" <<'C'
+#include <pthread.h>
+#include <unistd.h>
+static void *loop(void *arg)
+{
+    for (;;)
+        sleep(1);
+    return arg;
+}
+int main(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, loop, NULL);
+    pthread_cancel(t);
+    pthread_join(t, NULL);
+    return 0;
+}
+C
+rl run "$tmp/cancel.c" --format json
+verdict "a call sim cannot do ends the run and names itself" 1 fail "rl1:$tmp/cancel.c:main::-" \
+    "crash|T0|cancel.c:13|T0 called pthread_cancel() at cancel.c:13: not supported on sim (run the real program with --backend os)"
 cat >"$tmp/signal.c" <<'C'
 #include <signal.h>
 int main(void)
