@@ -268,7 +268,7 @@ PLAINC_WRAPS := main \
     sem_getvalue \
     sleep usleep nanosleep clock_gettime gettimeofday time sched_yield \
     printf vprintf fprintf vfprintf puts putchar fputs fputc putc fwrite \
-    write \
+    write perror dprintf vdprintf \
     exit _exit abort __assert_fail fork \
     malloc calloc realloc free \
     memcpy memmove memset strcpy strncpy strcat strncat snprintf vsnprintf \
@@ -277,7 +277,9 @@ PLAINC_WRAPS := main \
     pthread_getspecific sem_open sem_close sem_unlink \
     pthread_cancel pthread_kill pthread_getattr_np pthread_setschedparam \
     pthread_getschedparam pthread_setaffinity_np pthread_getaffinity_np \
-    pthread_tryjoin_np pthread_timedjoin_np
+    pthread_tryjoin_np pthread_timedjoin_np \
+    pthread_mutex_clocklock pthread_cond_clockwait pthread_rwlock_clockrdlock \
+    pthread_rwlock_clockwrlock sem_clockwait
 PLAINC_LDFLAGS := -no-pie -rdynamic -pthread $(SAN_FLAGS) \
                   $(foreach w,$(PLAINC_WRAPS),-Wl$(comma)--wrap=$(w))
 PLAINC_LIBS := -ldl -lm

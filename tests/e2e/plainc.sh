@@ -333,6 +333,63 @@ C
 rl run "$tmp/fork.c" --format json
 verdict "fork() ends the run with a report" 1 fail "rl1:$tmp/fork.c:main::-" \
     "crash|T0|fork.c:6|T0 called fork() at fork.c:6: sim runs the program as one process (run the real program with --backend os)"
+cat >"$tmp/perror.c" <<'C'
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+static void *fail(void *arg)
+{
+    errno = ENOENT;
+    perror("open config");
+    dprintf(2, "T%ld gives up\n", (long)arg);
+    return NULL;
+}
+int main(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, fail, (void *)1L);
+    pthread_join(t, NULL);
+    return 0;
+}
+C
+rl run "$tmp/perror.c"
+has "perror is an output step with errno's text" \
+    '     5  T1  output "open config: No such file or directory\n"  perror.c:7  | perror("open config");'
+has "dprintf to stderr is one too" \
+    '     6  T1  output "T1 gives up\n"          perror.c:8  | dprintf(2, "T%ld gives up\n", (long)arg);'
+cat >"$tmp/clockwait.c" <<'C'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <time.h>
+static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+static sem_t s;
+static void *nap(void *arg)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += 60;
+    pthread_mutex_lock(&m);
+    int r = pthread_cond_clockwait(&c, &m, CLOCK_MONOTONIC, &ts);
+    pthread_mutex_unlock(&m);
+    int r2 = sem_clockwait(&s, CLOCK_MONOTONIC, &ts);
+    printf("%d %d %d\n", r == ETIMEDOUT, r2 == -1, errno == ETIMEDOUT);
+    return arg;
+}
+int main(void)
+{
+    pthread_t t;
+    sem_init(&s, 0, 0);
+    pthread_create(&t, NULL, nap, NULL);
+    pthread_join(t, NULL);
+    return 0;
+}
+C
+rl run "$tmp/clockwait.c" -q
+has "pthread_cond_clockwait and sem_clockwait time out in virtual time" "1 1 1"
 cat >"$tmp/cancel.c" <<'C'
 #include <pthread.h>
 #include <unistd.h>
