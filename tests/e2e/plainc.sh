@@ -181,6 +181,13 @@ verdict "explore strings_race: strcpy and snprintf into one buffer race" 1 fail 
 rl explore $P/log_buffer.c --format json
 verdict "explore log_buffer: memcpy under a mutex is no race" 0 pass null
 
+rl explore $P/counter_mutex.c --budget 0.000001 --format json
+if [ "$status" -eq 3 ] && [ "$(cat "$tmp/out")" = '{"lab": "tests/programs/counter_mutex.c", "verdict": "incomplete", "failures": [], "schedule": null, "schedules": 0}' ]; then
+    pass "a search a safety stop ended is 'incomplete' in JSON, exit 3"
+else
+    fail "a search a safety stop ended is 'incomplete' in JSON, exit 3" "exit $status" "$(cat "$tmp/out")"
+fi
+
 # ---- run: a fixed schedule -------------------------------------------------
 
 rl run $P/counter_race.c -q

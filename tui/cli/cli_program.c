@@ -329,11 +329,12 @@ static void json_str(FILE *f, const char *s)
 
 void cli_print_json(FILE *f, const char *lab, const struct cli_failure *fl,
                     int n, const char *schedule, uint64_t schedules,
-                    const char *output)
+                    const char *output, bool incomplete)
 {
     fputs("{\"lab\": ", f);
     json_str(f, lab);
-    fprintf(f, ", \"verdict\": \"%s\", \"failures\": [", n ? "fail" : "pass");
+    fprintf(f, ", \"verdict\": \"%s\", \"failures\": [",
+            n ? "fail" : incomplete ? "incomplete" : "pass");
     for (int i = 0; i < n; i++) {
         fprintf(f, "%s{\"kind\": ", i ? ", " : "");
         json_str(f, fl[i].kind);
