@@ -116,7 +116,8 @@ struct rl_obj *prt_obj_find(void *addr);
 /* Forget the object at addr (destroy / init start a new one). */
 void prt_obj_forget(void *addr);
 /* Whether an access to addr of thread t is a scheduling point: shared
- * memory (not t's own stack, not read-only data). */
+ * memory (not read-only data, not t's own stack unless another thread has
+ * accessed that location). */
 bool prt_shared(const struct rl_thread *t, uintptr_t addr);
 /* Whether pc lies in the program's own code (not a library's). */
 bool prt_pc_in_program(uintptr_t pc);

@@ -537,8 +537,12 @@ bool prt_pc_in_program(uintptr_t pc)
 bool prt_shared(const struct rl_thread *t, uintptr_t addr)
 {
     const struct prt_thread *pt = &prt.th[t->id];
-    if (addr >= pt->lo && addr < pt->hi)
-        return false;
+    if (addr >= pt->lo && addr < pt->hi) {
+        /* Its own stack, unless another thread has used this location
+         * (main passed &i to a thread): then it is shared like any. */
+        const struct rl_obj *o = prt_obj_find((void *)addr);
+        return o && o->kind == RL_OBJ_VAR;
+    }
     for (int i = 0; i < nro; i++)
         if (addr >= ro_lo[i] && addr < ro_hi[i])
             return false;

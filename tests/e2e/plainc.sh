@@ -155,6 +155,13 @@ for p in peterson:884 spin_atomic:334; do
         "all ${p##*:} schedules with up to 2 preemptions: no failure"
 done
 
+# &i of main's loop given to each thread: main's own stack, but shared
+# once a thread has used it, so main's i++ races with the thread's read.
+rl explore $P/loop_index.c --format json
+verdict "explore loop_index: &i given to threads races with main's i++" 1 fail \
+    'rl1:tests/programs/loop_index.c:main::1x3.0x5' \
+    "race|T0|loop_index.c:$(line $P/loop_index.c 'for (int i = 0; i < 2; i++)' )|data race on T0.stack-*"
+
 # Memory orders: the schedule is one total order whatever the program
 # asked for, but a relaxed atomic orders no other access (C11), so
 # Peterson's algorithm with relaxed atomics races; fences order them.
