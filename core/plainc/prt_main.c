@@ -405,14 +405,34 @@ const char *prt_where(uintptr_t pc, char *buf, size_t len)
     return rl_srcloc_format(srcloc, pc, buf, len);
 }
 
-/* Append "[i]" for an element of a larger object, i from the offset. */
+/* Whether an object of the current run already has the name. */
+static bool name_taken(const char *name)
+{
+    struct rl_run *run = rl_current;
+    for (int i = 0; run && i < run->nobjs; i++)
+        if (strcmp(run->objs[i]->name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Append "[i]" for an element of a larger object that is an array of
+ * such elements (i from the offset), else "+offset" (a field of a
+ * struct: the mutex of `struct account x` is "x", its balance "x+40"
+ * when "x[5]" would name another object too, accessed at another
+ * width). */
 static void name_elem(char *buf, size_t len, size_t off, size_t total,
                       size_t elem)
 {
     size_t n = strlen(buf);
-    if (elem && total > elem && n < len)
+    if (n >= len)
+        return;
+    if (elem && total > elem && total % elem == 0 && off % elem == 0) {
         snprintf(buf + n, len - n, "[%zu]", off / elem);
-    else if (off && n < len)
+        if (!name_taken(buf))
+            return;
+    }
+    buf[n] = '\0';
+    if (off)
         snprintf(buf + n, len - n, "+%zu", off);
 }
 

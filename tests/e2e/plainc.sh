@@ -328,6 +328,62 @@ else
     fail "a pipe on stdin: one line says the program's stdin is empty" "$(cat "$tmp/err")"
 fi
 
+# A program in a folder, with a header: a struct with a mutex inside is
+# named by its variable ("x"), not as an array element ("x[0]").
+mkdir -p "$tmp/bank"
+cat >"$tmp/bank/account.h" <<'C'
+#include <pthread.h>
+struct account {
+    pthread_mutex_t lock;
+    long balance;
+};
+void account_transfer(struct account *from, struct account *to, long n);
+C
+cat >"$tmp/bank/account.c" <<'C'
+#include "account.h"
+void account_transfer(struct account *from, struct account *to, long n)
+{
+    pthread_mutex_lock(&from->lock);
+    pthread_mutex_lock(&to->lock);
+    from->balance -= n;
+    to->balance += n;
+    pthread_mutex_unlock(&to->lock);
+    pthread_mutex_unlock(&from->lock);
+}
+C
+cat >"$tmp/bank/main.c" <<'C'
+#include <stdio.h>
+#include "account.h"
+static struct account x = {PTHREAD_MUTEX_INITIALIZER, 100};
+static struct account y = {PTHREAD_MUTEX_INITIALIZER, 100};
+static void *pay(void *arg)
+{
+    (void)arg;
+    account_transfer(&x, &y, 10);
+    return NULL;
+}
+static void *refund(void *arg)
+{
+    (void)arg;
+    account_transfer(&y, &x, 5);
+    return NULL;
+}
+int main(void)
+{
+    pthread_t a, b;
+    pthread_create(&a, NULL, pay, NULL);
+    pthread_create(&b, NULL, refund, NULL);
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    printf("x=%ld y=%ld\n", x.balance, y.balance);
+    return 0;
+}
+C
+rl explore "$tmp/bank" --format json
+verdict "a folder with a header: the transfer deadlock, locks named by their account" 1 fail \
+    "rl1:$tmp/bank:main::0x2.1x2.2x3" \
+    "deadlock|||deadlock: T0 waits to join T1; T1 holds x, waits for y (held by T2); T2 holds y, waits for x (held by T1)"
+
 # ---- isolation: what the program does to its process ---------------------
 
 cat >"$tmp/fork.c" <<'C'
