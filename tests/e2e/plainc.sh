@@ -137,6 +137,10 @@ rl explore $P/pc_one_cv.c --format json
 verdict "explore pc_one_cv: one condition variable, two consumers: deadlock" 1 fail \
     'rl1:tests/programs/pc_one_cv.c:main::0x3.1x4.2x4.1.3x4.2.1x5' \
     "deadlock|||deadlock: T0 waits to join T3; T1 waits for a *"
+rl explore $P/sem_pc_swapped.c --format json
+verdict "explore sem_pc_swapped: mutex before empty deadlocks, each holder named once" 1 fail \
+    'rl1:tests/programs/sem_pc_swapped.c:main::0x2.1x19' \
+    "deadlock|||deadlock: T0 waits to join T1; T1 holds empty, mutex, waits for empty (count 0; held by T1); T2 holds full, waits for mutex (count 0; held by T1)"
 rl explore $P/null_deref.c --races=report --format json
 verdict "explore null_deref --races=report: the crash, with its line" 1 fail \
     'rl1:tests/programs/null_deref.c:main::0x2.1x2.2x2' \
