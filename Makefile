@@ -246,7 +246,7 @@ PLAINC_OBJ := $(call obj,$(PLAINC_SRC))
 PLAINC_LIB := $(BUILD)/librlprt.a
 PLAINC_BEGIN := $(BUILD)/core/plainc/rlprt_begin.o
 PLAINC_END := $(BUILD)/core/plainc/rlprt_end.o
-PLAINC_CFLAGS := -g -O0 -fsanitize=thread -fno-omit-frame-pointer -fno-common \
+PLAINC_CFLAGS := -g -O0 -fsanitize=thread -fno-builtin -fno-omit-frame-pointer -fno-common \
                  -fno-pie -U_FORTIFY_SOURCE -pthread
 # clang drops the read of `x++` (the write covers it) unless told not to.
 PLAINC_CFLAGS_CLANG := -mllvm -tsan-instrument-read-before-write
@@ -268,9 +268,18 @@ PLAINC_WRAPS := main \
     sem_getvalue \
     sleep usleep nanosleep clock_gettime gettimeofday time sched_yield \
     printf vprintf fprintf vfprintf puts putchar fputs fputc putc fwrite \
-    write \
+    write perror dprintf vdprintf \
     exit _exit abort __assert_fail fork \
-    malloc calloc realloc free
+    malloc calloc realloc free \
+    memcpy memmove memset strcpy strncpy strcat strncat snprintf vsnprintf \
+    sprintf vsprintf strlen strcmp strncmp memcmp \
+    pthread_key_create pthread_key_delete pthread_setspecific \
+    pthread_getspecific sem_open sem_close sem_unlink \
+    pthread_cancel pthread_kill pthread_getattr_np pthread_setschedparam \
+    pthread_getschedparam pthread_setaffinity_np pthread_getaffinity_np \
+    pthread_tryjoin_np pthread_timedjoin_np \
+    pthread_mutex_clocklock pthread_cond_clockwait pthread_rwlock_clockrdlock \
+    pthread_rwlock_clockwrlock sem_clockwait
 PLAINC_LDFLAGS := -no-pie -rdynamic -pthread $(SAN_FLAGS) \
                   $(foreach w,$(PLAINC_WRAPS),-Wl$(comma)--wrap=$(w))
 PLAINC_LIBS := -ldl -lm

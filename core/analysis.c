@@ -8,8 +8,13 @@
  * a clock L_o. A release-like step (release, notify, set, barrier arrival,
  * a Condition.wait giving up its lock) joins C_t into L_o and ticks C_t[t];
  * an acquire-like step (acquire, a woken wait, a wait that sees the event
- * set, leaving a barrier) joins L_o into C_t. A thread's finish is kept and
- * joined by whoever joins it. An access to a variable remembers the epoch
+ * set, leaving a barrier) joins L_o into C_t. A C program's atomics do
+ * as their memory order says: seq_cst, acq_rel, acquire and release as
+ * above, relaxed neither, except through fences (a release fence's clock
+ * goes with the thread's later relaxed stores; what relaxed loads read
+ * becomes the thread's at its next acquire fence). A thread started by another
+ * begins with its parent's clock at the start; a thread's finish is kept
+ * and joined by whoever joins it. An access to a variable remembers the epoch
  * C_t[t] of its thread; a later access by another thread u is ordered
  * after it only if C_u has caught up with that epoch.
  */
@@ -57,6 +62,10 @@ struct hb {
     uint32_t *thr;           /* per thread */
     uint32_t *fin;           /* per thread: its clock when it finished */
     uint32_t *obj;           /* per object */
+    uint32_t *relf;          /* per thread: its clock at its last release
+                                fence (a later relaxed store releases it) */
+    uint32_t *acqp;          /* per thread: what its relaxed loads read
+                                since (an acquire fence takes it) */
     uint32_t *read_epoch;    /* per variable x thread (var_state) */
     uint64_t *read_seq;
     struct var_state *var;   /* per object (used for variables) */
@@ -85,6 +94,37 @@ static void release(struct hb *h, int t, int o)
 static void acquire(struct hb *h, int t, int o)
 {
     vc_join(VC(h, h->thr, t), VC(h, h->obj, o), h->nthreads);
+}
+
+/* Whether a C11 order (enum rl_mem_order) acquires / releases. */
+static bool mo_acquires(int mo)
+{
+    return mo == RL_MO_SEQ_CST || mo == RL_MO_ACQUIRE || mo == RL_MO_ACQ_REL;
+}
+
+static bool mo_releases(int mo)
+{
+    return mo == RL_MO_SEQ_CST || mo == RL_MO_RELEASE || mo == RL_MO_ACQ_REL;
+}
+
+/* The read half of an atomic of thread t on o with order mo: an acquire,
+ * or (relaxed) kept for t's next acquire fence. */
+static void atomic_read(struct hb *h, int t, int o, int mo)
+{
+    if (mo_acquires(mo))
+        acquire(h, t, o);
+    else
+        vc_join(VC(h, h->acqp, t), VC(h, h->obj, o), h->nthreads);
+}
+
+/* The write half: a release, or (relaxed) what t's last release fence
+ * knew. */
+static void atomic_write(struct hb *h, int t, int o, int mo)
+{
+    if (mo_releases(mo))
+        release(h, t, o);
+    else
+        vc_join(VC(h, h->obj, o), VC(h, h->relf, t), h->nthreads);
 }
 
 static void report_race(struct hb *h, int obj, struct var_state *v,
@@ -226,18 +266,29 @@ static void step(struct hb *h, const struct rl_run *run,
     case RL_OP_FETCH_XOR:
     case RL_OP_EXCHANGE:
     case RL_OP_CAS:
-        /* C11 atomics are treated as sequentially consistent. */
-        acquire(h, t, o);
+        /* C11 atomics order what their memory order says (labs' are all
+         * seq_cst): a relaxed one orders nothing by itself. */
+        atomic_read(h, t, o, r->order);
         access_var(h, t, o, r->seq, r->result == RL_RES_OK, true);
-        release(h, t, o);
+        if (r->op != RL_OP_CAS || r->result == RL_RES_OK)
+            atomic_write(h, t, o, r->order);
         break;
     case RL_OP_ATOMIC_LOAD:
-        acquire(h, t, o);
+        atomic_read(h, t, o, r->order);
         access_var(h, t, o, r->seq, false, true);
         break;
     case RL_OP_ATOMIC_STORE:
         access_var(h, t, o, r->seq, true, true);
-        release(h, t, o);
+        atomic_write(h, t, o, r->order);
+        break;
+    case RL_OP_FENCE:
+        if (mo_acquires(r->order))
+            vc_join(VC(h, h->thr, t), VC(h, h->acqp, t), h->nthreads);
+        if (mo_releases(r->order)) {
+            memcpy(VC(h, h->relf, t), VC(h, h->thr, t),
+                   (size_t)h->nthreads * sizeof(uint32_t));
+            VC(h, h->thr, t)[t]++;
+        }
         break;
     case RL_OP_ONCE:
         if (r->arg == 1)
@@ -286,6 +337,14 @@ static void step(struct hb *h, const struct rl_run *run,
         if (ok)
             acquire(h, t, o); /* the round is complete */
         break;
+    case RL_OP_SPAWN:
+        /* Everything the parent did before the start is ordered before
+         * the new thread's first step (its START comes later). */
+        if (r->other >= 0 && r->other < h->nthreads) {
+            vc_join(VC(h, h->thr, r->other), VC(h, h->thr, t), h->nthreads);
+            VC(h, h->thr, t)[t]++;
+        }
+        break;
     case RL_OP_JOIN:
         if (ok && r->other >= 0 && r->other < h->nthreads)
             vc_join(VC(h, h->thr, t), VC(h, h->fin, r->other), h->nthreads);
@@ -318,6 +377,8 @@ int rl_analyze(const struct rl_run *run, struct rl_analysis *out, char *err,
     size_t n = (size_t)h->nthreads;
     h->thr = rl_xcalloc(n ? n * n : 1, sizeof(uint32_t));
     h->fin = rl_xcalloc(n ? n * n : 1, sizeof(uint32_t));
+    h->relf = rl_xcalloc(n ? n * n : 1, sizeof(uint32_t));
+    h->acqp = rl_xcalloc(n ? n * n : 1, sizeof(uint32_t));
     h->obj = rl_xcalloc(((size_t)nobj + 1) * (n ? n : 1), sizeof(uint32_t));
     h->var = rl_xcalloc((size_t)nobj + 1, sizeof(struct var_state));
     h->read_epoch =
@@ -337,6 +398,8 @@ int rl_analyze(const struct rl_run *run, struct rl_analysis *out, char *err,
     }
     free(h->thr);
     free(h->fin);
+    free(h->relf);
+    free(h->acqp);
     free(h->obj);
     free(h->var);
     free(h->read_epoch);
@@ -364,19 +427,34 @@ static const char *obj_name(const struct rl_run *run, int o)
     return v.name;
 }
 
+/* Whether a relaxed atomic or fence (one that orders nothing by itself)
+ * was made between steps from and to: the race's words say so. */
+static bool relaxed_between(const struct rl_run *run, uint64_t from,
+                            uint64_t to)
+{
+    for (uint64_t s = from + 1; s < to; s++) {
+        const struct rl_record *x = rl_run_record(run, s);
+        if (x && x->order == RL_MO_RELAXED)
+            return true;
+    }
+    return false;
+}
+
 size_t rl_race_text(const struct rl_run *run, const struct rl_race *r,
                     char *buf, size_t len)
 {
+    bool relaxed = relaxed_between(run, r->first_seq, r->second_seq);
     int n = snprintf(buf, len,
                      "data race on %s: %s %s at step %llu and %s %s at step "
                      "%llu, with nothing ordering them (no lock, event, "
-                     "barrier or join in between)",
+                     "barrier or join in between%s)",
                      obj_name(run, r->obj), thread_name(run, r->first_thread),
                      r->first_write ? "writes" : "reads",
                      (unsigned long long)r->first_seq,
                      thread_name(run, r->second_thread),
                      r->second_write ? "writes" : "reads",
-                     (unsigned long long)r->second_seq);
+                     (unsigned long long)r->second_seq,
+                     relaxed ? "; a relaxed atomic orders nothing" : "");
     return n < 0 ? 0 : (size_t)n;
 }
 

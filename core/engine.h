@@ -90,6 +90,8 @@ struct rl_thread {
     uint64_t steps;
     void *backend;            /* sim: fiber; os: pthread state */
     uintptr_t pc;             /* plain C: call site of the current call */
+    uint8_t mo;               /* plain C: the enum rl_mem_order of the
+                                 atomic being recorded, else 0 */
     struct rl_obj *pend;      /* plain C: a store whose record is pending */
     long pend_before;
     uintptr_t pend_pc;

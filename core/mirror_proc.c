@@ -2,7 +2,7 @@
 /*
  * mirror_proc.c - the child process of a mirror run (see mirror.c for the
  * design): started with fork + exec in its own process group, stdin from
- * /dev/null, stdout and stderr into a pipe drained into the run's output,
+ * /dev/null (or a fresh open of ours, a file: rl_external.stdin_file), stdout and stderr into a pipe drained into the run's output,
  * the socket as descriptor 3, every other descriptor closed, a CPU time
  * limit and no core dumps; read with a last-resort deadline; killed with
  * its whole group and reaped. A caller's struct rl_spawn (the grader's
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,8 +41,9 @@ long long mirror_now_ms(void)
 /* In the forked child: descriptors, limits, signals; then exec. Only
  * system calls here (the parent may have other threads): argv and envp
  * were built before the fork. */
-static _Noreturn void child_exec(char *const argv[], char *const envp[],
-                                 int sock, int out, int cpu_s,
+static _Noreturn void child_exec(const char *path, char *const argv[],
+                                 char *const envp[], int sock, int out,
+                                 int cpu_s, bool stdin_file,
                                  const struct rl_spawn *sp)
 {
     if (!sp || !sp->new_session || setsid() < 0)
@@ -49,7 +51,14 @@ static _Noreturn void child_exec(char *const argv[], char *const envp[],
     /* Move both clear of 0..3 first, then into place. */
     int s = fcntl(sock, F_DUPFD_CLOEXEC, 10);
     int o = fcntl(out, F_DUPFD_CLOEXEC, 10);
-    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    /* A file on our stdin is opened again: the child reads it from its
+     * start, at its own offset. */
+    struct stat st;
+    int null = -1;
+    if (stdin_file && fstat(0, &st) == 0 && S_ISREG(st.st_mode))
+        null = open("/proc/self/fd/0", O_RDONLY | O_CLOEXEC);
+    if (null < 0)
+        null = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (s < 0 || o < 0 || null < 0)
         _exit(127);
     dup2(null, 0);
@@ -76,7 +85,7 @@ static _Noreturn void child_exec(char *const argv[], char *const envp[],
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (sp && sp->file_size)
         signal(SIGXFSZ, SIG_IGN); /* kept across the exec */
-    execve(argv[0], argv, envp);
+    execve(path, argv, envp);
     static const char msg[] = "racelab: cannot run the program\n";
     ssize_t w = write(2, msg, sizeof msg - 1);
     (void)w;
@@ -96,7 +105,7 @@ int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
      * socket's, then the program's own. */
     char *argv[RL_EXTERNAL_MAX_ARGS + 2];
     int n = 0;
-    argv[n++] = m->exe;
+    argv[n++] = ext->argv0 ? (char *)ext->argv0 : m->exe;
     for (int i = 0; i < RL_EXTERNAL_MAX_ARGS && ext->argv[i]; i++)
         argv[n++] = (char *)ext->argv[i];
     argv[n] = NULL;
@@ -165,7 +174,8 @@ int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
         return -1;
     }
     if (pid == 0)
-        child_exec(argv, envp, sv[1], op[1], m->cpu_s, sp);
+        child_exec(m->exe, argv, envp, sv[1], op[1], m->cpu_s,
+                   ext->stdin_file, sp);
     free(envp);
     free(home);
     free(tmpdir);

@@ -76,11 +76,18 @@ void rl_px_flush(struct rl_thread *t);
 /* Atomic operations, one step each, done here on the memory. op is one of
  * RL_OP_ATOMIC_LOAD (returns the value), RL_OP_ATOMIC_STORE (writes arg),
  * RL_OP_FETCH_ADD / SUB / AND / OR / XOR (returns the old value),
- * RL_OP_EXCHANGE (returns the old value). */
-uint64_t rl_px_atomic(struct rl_obj *v, enum rl_op op, uint64_t arg);
+ * RL_OP_EXCHANGE (returns the old value). order (enum rl_mem_order) is
+ * the program's, kept in the record for the analyses: every atomic runs
+ * as one step of one total order whatever it is. */
+uint64_t rl_px_atomic(struct rl_obj *v, enum rl_op op, uint64_t arg,
+                      int order);
 /* Compare and exchange: if the memory holds *expected, write desired and
- * return true; else store what it holds in *expected, return false. */
-bool rl_px_cas(struct rl_obj *v, uint64_t *expected, uint64_t desired);
+ * return true; else store what it holds in *expected, return false. The
+ * record has order when it exchanged, fail_order when not. */
+bool rl_px_cas(struct rl_obj *v, uint64_t *expected, uint64_t desired,
+               int order, int fail_order);
+/* atomic_thread_fence(order): a step and a record (RL_OP_FENCE). */
+void rl_px_fence(int order);
 /* Read / write the value of a memory variable (no record). */
 uint64_t rl_px_mem_read(const struct rl_obj *v);
 

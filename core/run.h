@@ -142,6 +142,11 @@ struct rl_external {
      * believed. 0: a plain C program, whose checks are the child's. */
     size_t observe_size;
     const struct rl_spawn *spawn; /* more limits (a sandbox), or NULL */
+    const char *argv0; /* the program's argv[0], or NULL: the path */
+    /* Give the child a fresh open of our standard input when that is a
+     * regular file (`racelab run prog.c < input`), each child from its
+     * start; else, and when false, /dev/null. */
+    bool stdin_file;
 };
 
 /* Limits a caller (the grader) adds to a child process started for a
@@ -241,6 +246,7 @@ enum rl_op {
     RL_OP_EXIT,         /* exit(); arg = status */
     RL_OP_ASSERT,       /* a failed assert(); arg = text id of the message */
     RL_OP_CRASH,        /* a crash; arg = signal number */
+    RL_OP_FENCE,        /* atomic_thread_fence; the record's order */
     RL_OP__COUNT
 };
 
@@ -252,6 +258,18 @@ enum rl_result {
     RL_RES_TIMEOUT,   /* not acquired / not notified within the timeout, or
                          would block (try) */
     RL_RES_ERROR,     /* misuse; arg = the rl_status code */
+};
+
+/* The memory order a C program gave an atomic or a fence (C11's, consume
+ * read as acquire). The schedule is the same for all (every atomic is one
+ * step, in one total order); the data-race analysis orders accesses by
+ * them as C11 does: a relaxed atomic orders nothing by itself. */
+enum rl_mem_order {
+    RL_MO_SEQ_CST,
+    RL_MO_RELAXED,
+    RL_MO_ACQUIRE,
+    RL_MO_RELEASE,
+    RL_MO_ACQ_REL,
 };
 
 /* One API call. seq numbers the records of a run from 1 (on sim the same
@@ -266,6 +284,8 @@ struct rl_record {
     uint8_t result;   /* enum rl_result */
     int32_t obj;      /* object id, -1 if none */
     int16_t other;    /* another thread involved, -1 if none */
+    uint8_t order;    /* a C11 atomic's or fence's enum rl_mem_order (0,
+                         seq_cst, for every other record) */
     long arg;
     long before;
     long after;
@@ -587,5 +607,7 @@ char rl_record_symbol(const struct rl_record *r);
 const char *rl_end_name(enum rl_end e);
 const char *rl_obj_kind_name(enum rl_obj_kind k);
 const char *rl_op_name(enum rl_op op);
+/* The C11 name of an enum rl_mem_order ("relaxed"). */
+const char *rl_mem_order_name(int order);
 
 #endif

@@ -92,8 +92,17 @@ const char *rl_op_name(enum rl_op op)
                                   "fetch_or",  "fetch_xor",  "exchange",
                                   "compare_exchange", "rdlock", "getvalue",
                                   "once",      "exit",       "assert",
-                                  "crash"};
+                                  "crash",     "fence"};
     return (unsigned)op < RL_OP__COUNT ? names[op] : "?";
+}
+
+/* The C11 name of a memory order ("relaxed"). */
+const char *rl_mem_order_name(int order)
+{
+    static const char *names[] = {"seq_cst", "relaxed", "acquire", "release",
+                                  "acq_rel"};
+    return (unsigned)order < sizeof(names) / sizeof(names[0]) ? names[order]
+                                                              : "?";
 }
 
 /* ---- a string builder ---------------------------------------------------- */
@@ -155,9 +164,15 @@ static void describe_wait(const struct rl_run *run, const struct rl_thread *t,
     case RL_OBJ_SEMAPHORE:
     case RL_OBJ_BOUNDED_SEMAPHORE:
         run_text_printf(sb, "waits for %s (count 0", o->name);
-        for (int i = 0; i < o->nhold; i++)
-            run_text_printf(sb, "%s%s", i ? ", " : "; held by ",
-                            run_text_thread_name(run, o->hold[i]));
+        /* Each holder once, however many units it took. */
+        for (int i = 0, n = 0; i < o->nhold; i++) {
+            bool seen = false;
+            for (int j = 0; j < i && !seen; j++)
+                seen = o->hold[j] == o->hold[i];
+            if (!seen)
+                run_text_printf(sb, "%s%s", n++ ? ", " : "; held by ",
+                                run_text_thread_name(run, o->hold[i]));
+        }
         run_text_printf(sb, ")");
         break;
     case RL_OBJ_CONDITION:

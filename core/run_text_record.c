@@ -64,6 +64,7 @@ static const struct {
     [RL_OP_EXIT] = {RL_CLASS_LIFE, '.'},
     [RL_OP_ASSERT] = {RL_CLASS_FAIL, '!'},
     [RL_OP_CRASH] = {RL_CLASS_FAIL, '!'},
+    [RL_OP_FENCE] = {RL_CLASS_NORMAL, ' '},
 };
 
 /* The class of record r: its result's when that says more (an error, a
@@ -555,9 +556,14 @@ static void format_full(struct run_text_buf *sb, const struct rl_record *r,
         run_text_printf(sb, "output ");
         text_quoted(sb, n->text);
         break;
+    case RL_OP_FENCE:
+        run_text_printf(sb, "fence");
+        break;
     default:
         run_text_printf(sb, "?");
     }
+    if (r->order != RL_MO_SEQ_CST)
+        run_text_printf(sb, " (%s)", rl_mem_order_name(r->order));
 }
 
 /* The shorter forms of r for a narrow lane: medium ("counter<-42") or
@@ -685,6 +691,9 @@ static void format_brief(struct run_text_buf *sb, const struct rl_record *r,
         break;
     case RL_OP_CRASH:
         run_text_printf(sb, "%s", shrt ? "CRASH" : "crash");
+        break;
+    case RL_OP_FENCE:
+        run_text_printf(sb, "%s", shrt ? "|" : "fence");
         break;
     default:
         if (shrt)

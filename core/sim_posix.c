@@ -192,7 +192,8 @@ void rl_px_flush(struct rl_thread *t)
 }
 
 /* One atomic operation on the memory, one step (see posix.h). */
-uint64_t rl_px_atomic(struct rl_obj *v, enum rl_op op, uint64_t arg)
+uint64_t rl_px_atomic(struct rl_obj *v, enum rl_op op, uint64_t arg,
+                      int order)
 {
     struct rl_run *run = v->run;
     struct rl_thread *t = sim_enter(run);
@@ -237,14 +238,17 @@ uint64_t rl_px_atomic(struct rl_obj *v, enum rl_op op, uint64_t arg)
             tmp.addr = &w;
             a = mem_get(&tmp);
         }
+        t->mo = (uint8_t)order;
         sim_rec(run, t, op, RL_RES_OK, v, -1, op == RL_OP_ATOMIC_LOAD ? 0 : a,
                 before, after);
+        t->mo = 0;
     }
     return op == RL_OP_ATOMIC_STORE ? 0 : old;
 }
 
 /* Compare and exchange, one step (see posix.h). */
-bool rl_px_cas(struct rl_obj *v, uint64_t *expected, uint64_t desired)
+bool rl_px_cas(struct rl_obj *v, uint64_t *expected, uint64_t desired,
+               int order, int fail_order)
 {
     struct rl_run *run = v->run;
     struct rl_thread *t = sim_enter(run);
@@ -263,10 +267,26 @@ bool rl_px_cas(struct rl_obj *v, uint64_t *expected, uint64_t desired)
         struct rl_obj tmp = {.size = v->size};
         uint64_t w = desired;
         tmp.addr = &w;
+        t->mo = (uint8_t)(ok ? order : fail_order);
         sim_rec(run, t, RL_OP_CAS, ok ? RL_RES_OK : RL_RES_TIMEOUT, v, -1,
                 mem_get(&tmp), before, after);
+        t->mo = 0;
     }
     return ok;
+}
+
+/* A fence, one step (see posix.h). */
+void rl_px_fence(int order)
+{
+    struct rl_run *run = rl_current;
+    if (!run || !run->sim)
+        return;
+    struct rl_thread *t = sim_enter(run);
+    if (!t)
+        return;
+    t->mo = (uint8_t)order;
+    sim_rec(run, t, RL_OP_FENCE, RL_RES_OK, NULL, -1, 0, 0, 0);
+    t->mo = 0;
 }
 
 /* ---- mutexes and spinlocks ----------------------------------------------- */

@@ -41,6 +41,7 @@ void sim_rec(struct rl_run *run, const struct rl_thread *t, enum rl_op op,
     r.before = before;
     r.after = after;
     r.pc = t ? t->pc : 0;
+    r.order = t ? t->mo : 0;
     rl_record_push(run, &r);
 }
 

@@ -37,6 +37,7 @@ struct program_lab {
     char exe[PATH_MAX];    /* the instrumented executable */
     char native[PATH_MAX]; /* the plain build, "" until built */
     const char *args[PROGRAM_LAB_MAX_ARGS + 1];
+    char argv0[256]; /* what it is called: "./race" for race.c */
     struct rl_srcloc *src; /* opened on first use; main thread only */
     bool src_tried;
 };
@@ -115,13 +116,32 @@ static bool program_variant_external(const struct lab *lab, int v)
     return true;
 }
 
-/* The child: the instrumented executable with the program's arguments. */
+/* The child: the instrumented executable with the program's arguments,
+ * called as the program would be, reading a file given on our stdin. */
 static void program_external_fill(struct lab_inst *inst)
 {
     const struct program_lab *p = (const struct program_lab *)inst->lab;
     inst->external.path = p->exe;
+    inst->external.argv0 = p->argv0;
+    inst->external.stdin_file = true;
     for (int i = 0; i < PROGRAM_LAB_MAX_ARGS && p->args[i]; i++)
         inst->external.argv[i] = p->args[i];
+}
+
+/* The argv[0] of the program built from source (a file or a folder):
+ * "./NAME", as `cc -o NAME NAME.c && ./NAME` would call it. */
+static void program_name_argv0(const char *source, char *out, size_t len)
+{
+    size_t n = strlen(source);
+    while (n > 1 && source[n - 1] == '/')
+        n--;
+    size_t b = n;
+    while (b > 0 && source[b - 1] != '/')
+        b--;
+    size_t k = n - b;
+    if (k > 2 && strncmp(source + n - 2, ".c", 2) == 0)
+        k -= 2;
+    snprintf(out, len, "./%.*s", (int)k, source + b);
 }
 
 /* Whether the folder dir holds a C source (a name ending in .c). */
@@ -178,6 +198,7 @@ const struct lab *program_lab_open(const struct program_spec *spec,
         free(p);
         return NULL;
     }
+    program_name_argv0(spec->sources[0], p->argv0, sizeof p->argv0);
     for (int i = 0; i < RL_BUILD_MAX_ITEMS && spec->flags[i]; i++)
         p->build.flags[i] = spec->flags[i];
     for (int i = 0; i < PROGRAM_LAB_MAX_ARGS && spec->args[i]; i++)
@@ -273,7 +294,7 @@ int program_lab_run_native(const struct lab *lab, int timeout_ms,
     const char *argv[PROGRAM_LAB_MAX_ARGS + 2];
     int fd[2];
     memset(out, 0, sizeof *out);
-    argv[0] = p->native;
+    argv[0] = p->argv0;
     for (int i = 0; i <= PROGRAM_LAB_MAX_ARGS; i++)
         argv[i + 1] = i < PROGRAM_LAB_MAX_ARGS ? p->args[i] : NULL;
     if (pipe2(fd, O_CLOEXEC) != 0) {
@@ -292,12 +313,18 @@ int program_lab_run_native(const struct lab *lab, int timeout_ms,
         setpgid(0, 0);
         dup2(fd[1], 1);
         dup2(fd[1], 2);
-        int null = open("/dev/null", O_RDONLY);
-        if (null >= 0)
-            dup2(null, 0);
+        /* A file on our stdin: each run reads it from its start. */
+        struct stat st;
+        int in = -1;
+        if (fstat(0, &st) == 0 && S_ISREG(st.st_mode))
+            in = open("/proc/self/fd/0", O_RDONLY);
+        if (in < 0)
+            in = open("/dev/null", O_RDONLY);
+        if (in >= 0)
+            dup2(in, 0);
         struct rlimit core = {0, 0};
         setrlimit(RLIMIT_CORE, &core);
-        execv(argv[0], (char *const *)argv);
+        execv(p->native, (char *const *)argv);
         _exit(127);
     }
     setpgid(pid, pid);

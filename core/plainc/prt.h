@@ -15,6 +15,8 @@
  *   prt_sync.c       pthread mutex / cond / rwlock / barrier / spin / once
  *                    and sem_t, objects created lazily by address
  *   prt_libc.c       virtual time, output, exit / abort / assert, malloc
+ *   prt_string.c     memcpy, strcpy, snprintf, ... on shared memory
+ *   prt_extra.c      pthread keys, sem_open, the calls sim cannot do
  *   prt_signal.c     crashes on an alternate signal stack
  *   child_standalone.c  prt_standalone_main: one run, trace as text
  *
@@ -40,6 +42,9 @@
  * that a deadline computed from either works): 2023-11-14 22:13:20 UTC. */
 #define PRT_EPOCH_S 1700000000L
 
+/* Thread-specific data keys of a run (pthread_key_create). */
+#define PRT_KEYS 64
+
 /* Per lab thread. */
 struct prt_thread {
     void *(*fn)(void *);
@@ -52,6 +57,7 @@ struct prt_thread {
                          another thread runs (NULL: not made yet) */
     uintptr_t lo, hi; /* its stack */
     int stack_region; /* ... as a region of the run's memory (value.h) */
+    void *spec[PRT_KEYS]; /* its pthread_setspecific values */
 };
 
 struct prt {
@@ -111,7 +117,8 @@ struct rl_obj *prt_obj_find(void *addr);
 /* Forget the object at addr (destroy / init start a new one). */
 void prt_obj_forget(void *addr);
 /* Whether an access to addr of thread t is a scheduling point: shared
- * memory (not t's own stack, not read-only data). */
+ * memory (not read-only data, not t's own stack unless another thread has
+ * accessed that location). */
 bool prt_shared(const struct rl_thread *t, uintptr_t addr);
 /* Whether pc lies in the program's own code (not a library's). */
 bool prt_pc_in_program(uintptr_t pc);
@@ -125,6 +132,19 @@ void prt_program_end(struct rl_thread *t, int status, const char *how);
 /* Heap blocks of the program, for names and to free them between runs. */
 void prt_heap_note(void *p, size_t size, uintptr_t site);
 void prt_heap_forget(void *p);
+
+/* ---- prt_tsan.c ---------------------------------------------------------- */
+
+/* An access of the program at pc to size bytes at addr (a range, as a C
+ * library call makes): one access to its first bytes, a step when the
+ * memory is shared. */
+void prt_access_range(const void *addr, size_t size, bool write,
+                      uintptr_t pc);
+
+/* ---- prt_extra.c --------------------------------------------------------- */
+
+/* Thread t ends: the destructors of its pthread_setspecific values. */
+void prt_keys_destroy(struct rl_thread *t);
 
 /* ---- prt_signal.c -------------------------------------------------------- */
 

@@ -9,7 +9,8 @@
  * run), and clock_gettime, gettimeofday and time read it (no step), so
  * sleep()-driven demos replay exactly. Both clocks start at PRT_EPOCH_S.
  *
- * Output: printf and its relatives on stdout / stderr, and write(1|2),
+ * Output: printf and its relatives on stdout / stderr, perror, dprintf
+ * and write(1|2),
  * are one step and one RL_OP_OUTPUT record each (the text kept in the
  * run), and the text still goes to the real stream, in program order
  * (unless RACELAB_ECHO=0 was set when the run was set up: a child that
@@ -52,6 +53,8 @@ int __real_fputc(int c, FILE *f);
 int __real_putc(int c, FILE *f);
 size_t __real_fwrite(const void *p, size_t size, size_t n, FILE *f);
 ssize_t __real_write(int fd, const void *buf, size_t n);
+void __real_perror(const char *s);
+int __real_vdprintf(int fd, const char *fmt, va_list ap);
 _Noreturn void __real_exit(int status);
 _Noreturn void __real__exit(int status);
 _Noreturn void __real_abort(void);
@@ -323,6 +326,49 @@ ssize_t __wrap_write(int fd, const void *buf, size_t n)
     ssize_t r = prt.quiet ? (ssize_t)n : __real_write(fd, buf, n);
     prt_out(t);
     return r;
+}
+
+/* perror: "s: " and the text of errno, one output step on stderr. */
+void __wrap_perror(const char *s)
+{
+    struct rl_thread *t = prt_user();
+    if (!t) {
+        __real_perror(s);
+        return;
+    }
+    int err = errno;
+    char buf[512];
+    int n = snprintf(buf, sizeof(buf), "%s%s%s\n", s && *s ? s : "",
+                     s && *s ? ": " : "", strerror(err));
+    if (n > (int)sizeof(buf) - 1)
+        n = (int)sizeof(buf) - 1;
+    out_text(t, 2, buf, (size_t)n, PRT_PC());
+    errno = err;
+}
+
+int __wrap_vdprintf(int fd, const char *fmt, va_list ap)
+{
+    struct rl_thread *t = prt_user();
+    if (!t || (fd != 1 && fd != 2))
+        return __real_vdprintf(fd, fmt, ap);
+    fflush(fd == 1 ? stdout : stderr);
+    return out_vformat(t, fd, PRT_PC(), fmt, ap);
+}
+
+int __wrap_dprintf(int fd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    struct rl_thread *t = prt_user();
+    int n;
+    if (t && (fd == 1 || fd == 2)) {
+        fflush(fd == 1 ? stdout : stderr);
+        n = out_vformat(t, fd, PRT_PC(), fmt, ap);
+    } else {
+        n = __real_vdprintf(fd, fmt, ap);
+    }
+    va_end(ap);
+    return n;
 }
 
 /* ---- how a program ends -------------------------------------------------- */

@@ -446,14 +446,34 @@ const char *prt_where(uintptr_t pc, char *buf, size_t len)
     return rl_srcloc_format(srcloc, pc, buf, len);
 }
 
-/* Append "[i]" for an element of a larger object, i from the offset. */
+/* Whether an object of the current run already has the name. */
+static bool name_taken(const char *name)
+{
+    struct rl_run *run = rl_current;
+    for (int i = 0; run && i < run->nobjs; i++)
+        if (strcmp(run->objs[i]->name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Append "[i]" for an element of a larger object that is an array of
+ * such elements (i from the offset), else "+offset" (a field of a
+ * struct: the mutex of `struct account x` is "x", its balance "x+40"
+ * when "x[5]" would name another object too, accessed at another
+ * width). */
 static void name_elem(char *buf, size_t len, size_t off, size_t total,
                       size_t elem)
 {
     size_t n = strlen(buf);
-    if (elem && total > elem && n < len)
+    if (n >= len)
+        return;
+    if (elem && total > elem && total % elem == 0 && off % elem == 0) {
         snprintf(buf + n, len - n, "[%zu]", off / elem);
-    else if (off && n < len)
+        if (!name_taken(buf))
+            return;
+    }
+    buf[n] = '\0';
+    if (off)
         snprintf(buf + n, len - n, "+%zu", off);
 }
 
@@ -576,8 +596,12 @@ bool prt_pc_in_program(uintptr_t pc)
 bool prt_shared(const struct rl_thread *t, uintptr_t addr)
 {
     const struct prt_thread *pt = &prt.th[t->id];
-    if (addr >= pt->lo && addr < pt->hi)
-        return false;
+    if (addr >= pt->lo && addr < pt->hi) {
+        /* Its own stack, unless another thread has used this location
+         * (main passed &i to a thread): then it is shared like any. */
+        const struct rl_obj *o = prt_obj_find((void *)addr);
+        return o && o->kind == RL_OBJ_VAR;
+    }
     for (int i = 0; i < nro; i++)
         if (addr >= ro_lo[i] && addr < ro_hi[i])
             return false;
@@ -623,6 +647,7 @@ static void thread_body(void *arg)
     pt->fn = st.fn;
     pt->arg = st.arg;
     pt->ret = st.fn(st.arg);
+    prt_keys_destroy(t);
     pt->inside++; /* its finish record is the engine's */
     thread_end(t);
 }
@@ -707,6 +732,9 @@ static void prt_setup(void *ctx)
     if (prt.runs++ > 0) {
         globals_restore();
         heap_reset();
+        /* Its input again from the start (a file racelab gave it, or
+         * /dev/null): every run reads the same. */
+        fseek(stdin, 0, SEEK_SET);
     }
     map_gen++;
     map_used = 0;
@@ -824,7 +852,10 @@ void __wrap_pthread_exit(void *ret)
     if (!t)
         __real_pthread_exit(ret);
     prt.th[t->id].ret = ret;
-    prt_in(t, PRT_PC());
+    uintptr_t pc = PRT_PC();
+    if (t->id > 0)
+        prt_keys_destroy(t); /* main's end is the program's: no destructors */
+    prt_in(t, pc);
     thread_end(t);
     rl_px_thread_exit();
 }

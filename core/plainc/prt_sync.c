@@ -11,7 +11,8 @@
  * address with the attributes given; destroy forgets it. The program's
  * own structures are never touched by the real functions during a run.
  *
- * Timed calls take an absolute time of the virtual clock (prt_libc.c).
+ * Timed calls take an absolute time of the virtual clock (prt_libc.c);
+ * the *_clock* forms (glibc 2.30) are the same, both clocks being one.
  * Outside a run, or from the engine, every call goes to the real
  * function.
  */
@@ -66,6 +67,15 @@ int __real_sem_trywait(sem_t *s);
 int __real_sem_timedwait(sem_t *s, const struct timespec *t);
 int __real_sem_post(sem_t *s);
 int __real_sem_getvalue(sem_t *s, int *v);
+int __real_pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk,
+                                   const struct timespec *t);
+int __real_pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m,
+                                  clockid_t clk, const struct timespec *t);
+int __real_pthread_rwlock_clockrdlock(pthread_rwlock_t *r, clockid_t clk,
+                                      const struct timespec *t);
+int __real_pthread_rwlock_clockwrlock(pthread_rwlock_t *r, clockid_t clk,
+                                      const struct timespec *t);
+int __real_sem_clockwait(sem_t *s, clockid_t clk, const struct timespec *t);
 
 /* ---- objects by address -------------------------------------------------- */
 
@@ -175,6 +185,15 @@ int __wrap_pthread_mutex_timedlock(pthread_mutex_t *m,
     return timed_result(mutex_lock(m, ms, PRT_PC()), ms);
 }
 
+int __wrap_pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk,
+                                   const struct timespec *ts)
+{
+    if (!prt_user())
+        return __real_pthread_mutex_clocklock(m, clk, ts);
+    long ms = timed_ms(ts);
+    return timed_result(mutex_lock(m, ms, PRT_PC()), ms);
+}
+
 int __wrap_pthread_mutex_unlock(pthread_mutex_t *m)
 {
     struct rl_thread *t = prt_user();
@@ -237,6 +256,14 @@ int __wrap_pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 {
     if (!prt_user())
         return __real_pthread_cond_timedwait(c, m, ts);
+    return cond_wait(c, m, timed_ms(ts), PRT_PC());
+}
+
+int __wrap_pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m,
+                                  clockid_t clk, const struct timespec *ts)
+{
+    if (!prt_user())
+        return __real_pthread_cond_clockwait(c, m, clk, ts);
     return cond_wait(c, m, timed_ms(ts), PRT_PC());
 }
 
@@ -342,6 +369,24 @@ int __wrap_pthread_rwlock_timedwrlock(pthread_rwlock_t *r,
 {
     if (!prt_user())
         return __real_pthread_rwlock_timedwrlock(r, ts);
+    long ms = timed_ms(ts);
+    return timed_result(rw_lock(r, true, ms, PRT_PC()), ms);
+}
+
+int __wrap_pthread_rwlock_clockrdlock(pthread_rwlock_t *r, clockid_t clk,
+                                      const struct timespec *ts)
+{
+    if (!prt_user())
+        return __real_pthread_rwlock_clockrdlock(r, clk, ts);
+    long ms = timed_ms(ts);
+    return timed_result(rw_lock(r, false, ms, PRT_PC()), ms);
+}
+
+int __wrap_pthread_rwlock_clockwrlock(pthread_rwlock_t *r, clockid_t clk,
+                                      const struct timespec *ts)
+{
+    if (!prt_user())
+        return __real_pthread_rwlock_clockwrlock(r, clk, ts);
     long ms = timed_ms(ts);
     return timed_result(rw_lock(r, true, ms, PRT_PC()), ms);
 }
@@ -533,6 +578,13 @@ int __wrap_sem_timedwait(sem_t *s, const struct timespec *ts)
 {
     if (!prt_user())
         return __real_sem_timedwait(s, ts);
+    return sem_take(s, timed_ms(ts), true, PRT_PC());
+}
+
+int __wrap_sem_clockwait(sem_t *s, clockid_t clk, const struct timespec *ts)
+{
+    if (!prt_user())
+        return __real_sem_clockwait(s, clk, ts);
     return sem_take(s, timed_ms(ts), true, PRT_PC());
 }
 

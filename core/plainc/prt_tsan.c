@@ -11,15 +11,18 @@
  *   __tsan_atomic{8,16,32,64}_{load,store,exchange,fetch_add,fetch_sub,
  *   fetch_and,fetch_or,fetch_xor,fetch_nand,compare_exchange_strong,
  *   compare_exchange_weak,compare_exchange_val}    atomics, done here
- *   __tsan_atomic_thread_fence / signal_fence      no step
+ *   __tsan_atomic_thread_fence                     a step (a fence)
+ *   __tsan_atomic_signal_fence                     no step
  *   __tsan_vptr_update / vptr_read (C++)           plain accesses
  *
  * A plain access to shared memory (prt_shared) is one scheduling point: a
  * load is recorded with the value the program then reads; a store with
  * the value it wrote, at the thread's next scheduling point (posix.h).
  * An access of 16 bytes or a range counts as one access to its first 8
- * bytes. Every atomic is one step that the hook itself performs, as
- * sequentially consistent whatever order the program asked for.
+ * bytes. Every atomic is one step that the hook itself performs, in one
+ * total order whatever order the program asked for; that order goes into
+ * the record, for the data-race analysis (a relaxed atomic orders
+ * nothing). A fence is a step and a record too.
  */
 #include <stdint.h>
 #include <string.h>
@@ -129,6 +132,14 @@ static int range_size(size_t size)
     return size >= 8 ? 8 : size >= 4 ? 4 : size >= 2 ? 2 : 1;
 }
 
+/* A range of size bytes read or written by the program at pc (see
+ * prt.h). */
+void prt_access_range(const void *addr, size_t size, bool write, uintptr_t pc)
+{
+    if (size)
+        access((void *)addr, range_size(size), write, pc);
+}
+
 void __tsan_read_range(void *addr, size_t size);
 void __tsan_read_range(void *addr, size_t size)
 {
@@ -145,13 +156,33 @@ void __tsan_write_range(void *addr, size_t size)
 
 /* ---- atomics ------------------------------------------------------------- */
 
-/* The memory order argument is ignored: every atomic is seq_cst here. */
+/* The memory order argument, as the compiler passes it (C11's numbers:
+ * relaxed 0, consume 1, acquire 2, release 3, acq_rel 4, seq_cst 5; gcc
+ * may add flags above them). */
 typedef int prt_morder;
+
+/* The engine's enum rl_mem_order of mo (consume is acquire). */
+static int order_of(prt_morder mo)
+{
+    switch (mo & 0xffff) {
+    case 0:
+        return RL_MO_RELAXED;
+    case 1:
+    case 2:
+        return RL_MO_ACQUIRE;
+    case 3:
+        return RL_MO_RELEASE;
+    case 4:
+        return RL_MO_ACQ_REL;
+    default:
+        return RL_MO_SEQ_CST;
+    }
+}
 
 /* One atomic op of size bytes at addr: through the engine on a lab thread
  * once a second thread exists, else directly. */
 static uint64_t atomic_op(volatile void *addr, int size, enum rl_op op,
-                          uint64_t arg, uintptr_t pc)
+                          uint64_t arg, prt_morder mo, uintptr_t pc)
 {
     struct rl_thread *t = access_thread((uintptr_t)addr);
     if (t) {
@@ -162,7 +193,7 @@ static uint64_t atomic_op(volatile void *addr, int size, enum rl_op op,
             /* The same address used at another width: this access's. */
             v->size = size;
         }
-        uint64_t r = rl_px_atomic(v, op, arg);
+        uint64_t r = rl_px_atomic(v, op, arg, order_of(mo));
         prt_out(t);
         return r;
     }
@@ -198,7 +229,8 @@ static uint64_t atomic_op(volatile void *addr, int size, enum rl_op op,
 
 /* Compare-exchange of size bytes: true if exchanged, else *exp updated. */
 static bool atomic_cas(volatile void *addr, int size, uint64_t *exp,
-                       uint64_t desired, uintptr_t pc)
+                       uint64_t desired, prt_morder mo, prt_morder fmo,
+                       uintptr_t pc)
 {
     struct rl_thread *t = access_thread((uintptr_t)addr);
     if (t) {
@@ -206,7 +238,7 @@ static bool atomic_cas(volatile void *addr, int size, uint64_t *exp,
         struct rl_obj *v =
             prt_obj((void *)addr, RL_OBJ_VAR, 0, 0, (size_t)size);
         v->size = size;
-        bool ok = rl_px_cas(v, exp, desired);
+        bool ok = rl_px_cas(v, exp, desired, order_of(mo), order_of(fmo));
         prt_out(t);
         return ok;
     }
@@ -223,10 +255,10 @@ static bool atomic_cas(volatile void *addr, int size, uint64_t *exp,
 
 /* NAND has no record kind of its own: a CAS loop of one step each. */
 static uint64_t atomic_nand(volatile void *addr, int size, uint64_t arg,
-                            uintptr_t pc)
+                            prt_morder mo, uintptr_t pc)
 {
-    uint64_t old = atomic_op(addr, size, RL_OP_ATOMIC_LOAD, 0, pc);
-    while (!atomic_cas(addr, size, &old, ~(old & arg), pc))
+    uint64_t old = atomic_op(addr, size, RL_OP_ATOMIC_LOAD, 0, mo, pc);
+    while (!atomic_cas(addr, size, &old, ~(old & arg), mo, mo, pc))
         ;
     return old;
 }
@@ -235,15 +267,13 @@ static uint64_t atomic_nand(volatile void *addr, int size, uint64_t arg,
     type __tsan_atomic##bits##_load(const volatile type *a, prt_morder mo);    \
     type __tsan_atomic##bits##_load(const volatile type *a, prt_morder mo)     \
     {                                                                          \
-        (void)mo;                                                              \
         return (type)atomic_op((volatile void *)a, bits / 8,                   \
-                               RL_OP_ATOMIC_LOAD, 0, PRT_PC());                \
+                               RL_OP_ATOMIC_LOAD, 0, mo, PRT_PC());            \
     }                                                                          \
     void __tsan_atomic##bits##_store(volatile type *a, type v, prt_morder mo); \
     void __tsan_atomic##bits##_store(volatile type *a, type v, prt_morder mo)  \
     {                                                                          \
-        (void)mo;                                                              \
-        atomic_op(a, bits / 8, RL_OP_ATOMIC_STORE, (uint64_t)v, PRT_PC());     \
+        atomic_op(a, bits / 8, RL_OP_ATOMIC_STORE, (uint64_t)v, mo, PRT_PC()); \
     }                                                                          \
     PRT_RMW(bits, type, exchange, RL_OP_EXCHANGE)                              \
     PRT_RMW(bits, type, fetch_add, RL_OP_FETCH_ADD)                            \
@@ -256,8 +286,7 @@ static uint64_t atomic_nand(volatile void *addr, int size, uint64_t arg,
     type __tsan_atomic##bits##_fetch_nand(volatile type *a, type v,            \
                                           prt_morder mo)                       \
     {                                                                          \
-        (void)mo;                                                              \
-        return (type)atomic_nand(a, bits / 8, (uint64_t)v, PRT_PC());          \
+        return (type)atomic_nand(a, bits / 8, (uint64_t)v, mo, PRT_PC());      \
     }                                                                          \
     PRT_CAS(bits, type, strong)                                                \
     PRT_CAS(bits, type, weak)                                                  \
@@ -266,10 +295,8 @@ static uint64_t atomic_nand(volatile void *addr, int size, uint64_t arg,
     type __tsan_atomic##bits##_compare_exchange_val(                           \
         volatile type *a, type c, type v, prt_morder mo, prt_morder fmo)       \
     {                                                                          \
-        (void)mo;                                                              \
-        (void)fmo;                                                             \
         uint64_t e = (uint64_t)c;                                              \
-        atomic_cas(a, bits / 8, &e, (uint64_t)v, PRT_PC());                    \
+        atomic_cas(a, bits / 8, &e, (uint64_t)v, mo, fmo, PRT_PC());           \
         return (type)e;                                                        \
     }
 
@@ -278,8 +305,7 @@ static uint64_t atomic_nand(volatile void *addr, int size, uint64_t arg,
                                       prt_morder mo);                          \
     type __tsan_atomic##bits##_##name(volatile type *a, type v, prt_morder mo) \
     {                                                                          \
-        (void)mo;                                                              \
-        return (type)atomic_op(a, bits / 8, op, (uint64_t)v, PRT_PC());        \
+        return (type)atomic_op(a, bits / 8, op, (uint64_t)v, mo, PRT_PC());    \
     }
 
 #define PRT_CAS(bits, type, kind)                                              \
@@ -288,10 +314,8 @@ static uint64_t atomic_nand(volatile void *addr, int size, uint64_t arg,
     int __tsan_atomic##bits##_compare_exchange_##kind(                         \
         volatile type *a, type *c, type v, prt_morder mo, prt_morder fmo)      \
     {                                                                          \
-        (void)mo;                                                              \
-        (void)fmo;                                                             \
         uint64_t e = (uint64_t)*c;                                             \
-        bool ok = atomic_cas(a, bits / 8, &e, (uint64_t)v, PRT_PC());          \
+        bool ok = atomic_cas(a, bits / 8, &e, (uint64_t)v, mo, fmo, PRT_PC()); \
         if (!ok)                                                               \
             *c = (type)e;                                                      \
         return ok;                                                             \
@@ -302,10 +326,17 @@ PRT_ATOMICS(16, uint16_t)
 PRT_ATOMICS(32, uint32_t)
 PRT_ATOMICS(64, uint64_t)
 
+/* A fence between threads: a step and a record, once a second thread
+ * runs (alone, nothing can be ordered by it). */
 void __tsan_atomic_thread_fence(prt_morder mo);
 void __tsan_atomic_thread_fence(prt_morder mo)
 {
-    (void)mo;
+    struct rl_thread *t = prt.multi ? prt_user() : NULL;
+    if (!t)
+        return;
+    prt_in(t, PRT_PC());
+    rl_px_fence(order_of(mo));
+    prt_out(t);
 }
 
 void __tsan_atomic_signal_fence(prt_morder mo);

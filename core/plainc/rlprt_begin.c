@@ -6,6 +6,12 @@
  * puts it back before each later run in the same process (prt_main.c).
  */
 char rlprt_data_begin = 1;
+/* And the program's code (at -O0 all in .text, in link order): a call
+ * from there is the program's, not the runtime's (prt_string.c). */
+void rlprt_text_begin(void);
+void rlprt_text_begin(void)
+{
+}
 char rlprt_bss_begin;
 /* The same for the program's thread-local variables (.tdata, .tbss), which
  * the runtime gives each lab thread a copy of. */

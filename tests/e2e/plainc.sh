@@ -137,15 +137,67 @@ rl explore $P/pc_one_cv.c --format json
 verdict "explore pc_one_cv: one condition variable, two consumers: deadlock" 1 fail \
     'rl1:tests/programs/pc_one_cv.c:main::0x3.1x4.2x4.1.3x4.2.1x5' \
     "deadlock|||deadlock: T0 waits to join T3; T1 waits for a *"
+rl explore $P/sem_pc_swapped.c --format json
+verdict "explore sem_pc_swapped: mutex before empty deadlocks, each holder named once" 1 fail \
+    'rl1:tests/programs/sem_pc_swapped.c:main::0x2.1x19' \
+    "deadlock|||deadlock: T0 waits to join T1; T1 holds empty, mutex, waits for empty (count 0; held by T1); T2 holds full, waits for mutex (count 0; held by T1)"
 rl explore $P/null_deref.c --races=report --format json
 verdict "explore null_deref --races=report: the crash, with its line" 1 fail \
     'rl1:tests/programs/null_deref.c:main::0x2.1x2.2x2' \
     "crash|T1|null_deref.c:$L_NULL|T1 crashed with SIGSEGV: NULL pointer dereference (address 0)"
 for p in counter_mutex cond_while sem_join recursive_mutex \
-    signal_after_unlock detached thread_tree; do
+    signal_after_unlock detached thread_tree thread_args tsd named_sem; do
     rl explore $P/$p.c --format json
     verdict "explore $p: correct, no failure and no race" 0 pass null
 done
+
+# A spin (Peterson's algorithm, a test-and-set spinlock) is a thread
+# waiting for the others: the bounded search is exhaustive and quick.
+for p in peterson:884 spin_atomic:334; do
+    rl explore $P/${p%%:*}.c
+    has "explore ${p%%:*}: a spinning thread hands the CPU on, every schedule searched" \
+        "all ${p##*:} schedules with up to 2 preemptions: no failure"
+done
+
+# &i of main's loop given to each thread: main's own stack, but shared
+# once a thread has used it, so main's i++ races with the thread's read.
+rl explore $P/loop_index.c --format json
+verdict "explore loop_index: &i given to threads races with main's i++" 1 fail \
+    'rl1:tests/programs/loop_index.c:main::1x3.0x5' \
+    "race|T0|loop_index.c:$(line $P/loop_index.c 'for (int i = 0; i < 2; i++)' )|data race on T0.stack-*"
+
+# Memory orders: the schedule is one total order whatever the program
+# asked for, but a relaxed atomic orders no other access (C11), so
+# Peterson's algorithm with relaxed atomics races; fences order them.
+L_RLX=$(line $P/peterson_relaxed.c 'counter++;')
+rl explore $P/peterson_relaxed.c --format json
+verdict "explore peterson_relaxed: relaxed atomics order nothing, a race" 1 fail \
+    'rl1:tests/programs/peterson_relaxed.c:main::0x2.1x7.2x7' \
+    "race|T2|peterson_relaxed.c:$L_RLX|data race on counter: T1 writes at step 10 and T2 reads at step 17, with nothing ordering them (no lock, event, barrier or join in between; a relaxed atomic orders nothing)"
+rl explore $P/fences.c --format json
+verdict "explore fences: a release and an acquire fence order relaxed atomics" 0 pass null
+rl run $P/fences.c
+has "a fence is a step with its order" \
+    "    11  T2  fence (release)                 fences.c:$(line $P/fences.c 'atomic_thread_fence(memory_order_release);')  | atomic_thread_fence(memory_order_release);"
+has "an atomic's order shows when it is not seq_cst" \
+    "    13  T2  atomic store ready <- 1 (relaxed)  fences.c:$(line $P/fences.c 'atomic_store_explicit(&ready, 1, memory_order_relaxed);')  | atomic_store_explicit(&ready, 1, memory_order_relaxed);"
+
+# The C library's string functions are the program's accesses:
+# strcpy and snprintf into one buffer race; memcpy under a mutex (and
+# snprintf into a thread's own stack) does not.
+rl explore $P/strings_race.c --format json
+verdict "explore strings_race: strcpy and snprintf into one buffer race" 1 fail \
+    'rl1:tests/programs/strings_race.c:main::0x2.1x2.2x2' \
+    "race|T2|strings_race.c:$(line $P/strings_race.c 'snprintf(msg, sizeof(msg), "B says %d", 42);')|data race on msg[0]: T1 writes at step 6 and T2 writes at step 9, with nothing ordering them (no lock, event, barrier or join in between)"
+rl explore $P/log_buffer.c --format json
+verdict "explore log_buffer: memcpy under a mutex is no race" 0 pass null
+
+rl explore $P/counter_mutex.c --budget 0.000001 --format json
+if [ "$status" -eq 3 ] && [ "$(cat "$tmp/out")" = '{"lab": "tests/programs/counter_mutex.c", "verdict": "incomplete", "failures": [], "schedule": null, "schedules": 0}' ]; then
+    pass "a search a safety stop ended is 'incomplete' in JSON, exit 3"
+else
+    fail "a search a safety stop ended is 'incomplete' in JSON, exit 3" "exit $status" "$(cat "$tmp/out")"
+fi
 
 # ---- run: a fixed schedule -------------------------------------------------
 
@@ -254,6 +306,88 @@ else
     fail "a folder without a .c file: one line, exit 2" "exit $status" "$(cat "$tmp/err")"
 fi
 
+# The program's input: a file on racelab's stdin, read from its start by
+# every run (sim, each explored schedule, each os run); argv[0] is the
+# program's name as `./NAME` calls it.
+printf '1 2 3\n4 5\n' >"$tmp/numbers"
+timeout 120 "$RACELAB" run $P/stdin_sum.c -q -- 2 <"$tmp/numbers" >"$tmp/out" 2>"$tmp/err"
+status=$?
+has "a file on stdin is the program's input" "5 numbers, total 15"
+timeout 120 "$RACELAB" explore $P/stdin_sum.c -- 2 <"$tmp/numbers" >"$tmp/out" 2>"$tmp/err"
+has "explore: every schedule reads the same input" \
+    "all 69 schedules with up to 2 preemptions: no failure"
+timeout 120 "$RACELAB" run $P/stdin_sum.c --backend os --runs 3 -- 2 \
+    <"$tmp/numbers" >"$tmp/out" 2>"$tmp/err"
+has "os: each run reads the file from its start" \
+    "       3  exit 0     5 numbers, total 15"
+rl run $P/stdin_sum.c -q -- 9
+has "argv[0] is ./NAME, as the program would be called" \
+    "usage: ./stdin_sum THREADS < NUMBERS"
+rl run $P/stdin_sum.c --backend os -- 9
+has "os: argv[0] is ./NAME too" "       1  exit 2     usage: ./stdin_sum THREADS < NUMBERS"
+echo 1 2 | timeout 120 "$RACELAB" run $P/stdin_sum.c -q -- 1 >"$tmp/out" 2>"$tmp/err"
+if [ "$(cat "$tmp/err")" = "racelab: the program's stdin is empty: racelab gives it a file, not a pipe (racelab run $P/stdin_sum.c < FILE)" ]; then
+    pass "a pipe on stdin: one line says the program's stdin is empty"
+else
+    fail "a pipe on stdin: one line says the program's stdin is empty" "$(cat "$tmp/err")"
+fi
+
+# A program in a folder, with a header: a struct with a mutex inside is
+# named by its variable ("x"), not as an array element ("x[0]").
+mkdir -p "$tmp/bank"
+cat >"$tmp/bank/account.h" <<'C'
+#include <pthread.h>
+struct account {
+    pthread_mutex_t lock;
+    long balance;
+};
+void account_transfer(struct account *from, struct account *to, long n);
+C
+cat >"$tmp/bank/account.c" <<'C'
+#include "account.h"
+void account_transfer(struct account *from, struct account *to, long n)
+{
+    pthread_mutex_lock(&from->lock);
+    pthread_mutex_lock(&to->lock);
+    from->balance -= n;
+    to->balance += n;
+    pthread_mutex_unlock(&to->lock);
+    pthread_mutex_unlock(&from->lock);
+}
+C
+cat >"$tmp/bank/main.c" <<'C'
+#include <stdio.h>
+#include "account.h"
+static struct account x = {PTHREAD_MUTEX_INITIALIZER, 100};
+static struct account y = {PTHREAD_MUTEX_INITIALIZER, 100};
+static void *pay(void *arg)
+{
+    (void)arg;
+    account_transfer(&x, &y, 10);
+    return NULL;
+}
+static void *refund(void *arg)
+{
+    (void)arg;
+    account_transfer(&y, &x, 5);
+    return NULL;
+}
+int main(void)
+{
+    pthread_t a, b;
+    pthread_create(&a, NULL, pay, NULL);
+    pthread_create(&b, NULL, refund, NULL);
+    pthread_join(a, NULL);
+    pthread_join(b, NULL);
+    printf("x=%ld y=%ld\n", x.balance, y.balance);
+    return 0;
+}
+C
+rl explore "$tmp/bank" --format json
+verdict "a folder with a header: the transfer deadlock, locks named by their account" 1 fail \
+    "rl1:$tmp/bank:main::0x2.1x2.2x3" \
+    "deadlock|||deadlock: T0 waits to join T1; T1 holds x, waits for y (held by T2); T2 holds y, waits for x (held by T1)"
+
 # ---- isolation: what the program does to its process ---------------------
 
 cat >"$tmp/fork.c" <<'C'
@@ -273,6 +407,84 @@ C
 rl run "$tmp/fork.c" --format json
 verdict "fork() ends the run with a report" 1 fail "rl1:$tmp/fork.c:main::-" \
     "crash|T0|fork.c:6|T0 called fork() at fork.c:6: sim runs the program as one process (run the real program with --backend os)"
+cat >"$tmp/perror.c" <<'C'
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+static void *fail(void *arg)
+{
+    errno = ENOENT;
+    perror("open config");
+    dprintf(2, "T%ld gives up\n", (long)arg);
+    return NULL;
+}
+int main(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, fail, (void *)1L);
+    pthread_join(t, NULL);
+    return 0;
+}
+C
+rl run "$tmp/perror.c"
+has "perror is an output step with errno's text" \
+    '     5  T1  output "open config: No such file or directory\n"  perror.c:7  | perror("open config");'
+has "dprintf to stderr is one too" \
+    '     6  T1  output "T1 gives up\n"          perror.c:8  | dprintf(2, "T%ld gives up\n", (long)arg);'
+cat >"$tmp/clockwait.c" <<'C'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <time.h>
+static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+static sem_t s;
+static void *nap(void *arg)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += 60;
+    pthread_mutex_lock(&m);
+    int r = pthread_cond_clockwait(&c, &m, CLOCK_MONOTONIC, &ts);
+    pthread_mutex_unlock(&m);
+    int r2 = sem_clockwait(&s, CLOCK_MONOTONIC, &ts);
+    printf("%d %d %d\n", r == ETIMEDOUT, r2 == -1, errno == ETIMEDOUT);
+    return arg;
+}
+int main(void)
+{
+    pthread_t t;
+    sem_init(&s, 0, 0);
+    pthread_create(&t, NULL, nap, NULL);
+    pthread_join(t, NULL);
+    return 0;
+}
+C
+rl run "$tmp/clockwait.c" -q
+has "pthread_cond_clockwait and sem_clockwait time out in virtual time" "1 1 1"
+cat >"$tmp/cancel.c" <<'C'
+#include <pthread.h>
+#include <unistd.h>
+static void *loop(void *arg)
+{
+    for (;;)
+        sleep(1);
+    return arg;
+}
+int main(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, loop, NULL);
+    pthread_cancel(t);
+    pthread_join(t, NULL);
+    return 0;
+}
+C
+rl run "$tmp/cancel.c" --format json
+verdict "a call sim cannot do ends the run and names itself" 1 fail "rl1:$tmp/cancel.c:main::-" \
+    "crash|T0|cancel.c:13|T0 called pthread_cancel() at cancel.c:13: not supported on sim (run the real program with --backend os)"
 cat >"$tmp/signal.c" <<'C'
 #include <signal.h>
 int main(void)

@@ -455,7 +455,7 @@ END_TEST
 
 /* ---- programs written here ---------------------------------------------- */
 
-static rl_var *flag;
+static rl_var *flag, *spins;
 
 /* Spin until the flag is set (no lock): fine under a fair scheduler. */
 static void spinner(void *arg)
@@ -479,17 +479,57 @@ static void spin_setup(void *ctx)
     rl_thread_start("set", setter, NULL);
 }
 
+/* A spin that writes as it waits (a count of its turns): not seen as a
+ * spin, so a run that gives it the CPU reaches the step limit and is
+ * judged again under a fair scheduler. */
+static void counting_spinner(void *arg)
+{
+    (void)arg;
+    for (long turns = 1; rl_load(flag) == 0; turns++)
+        rl_store(spins, turns);
+}
+
+static void counting_spin_setup(void *ctx)
+{
+    (void)ctx;
+    flag = rl_var_create("flag", 0);
+    spins = rl_var_create("spins", 0);
+    rl_thread_start("spin", counting_spinner, NULL);
+    rl_thread_start("set", setter, NULL);
+}
+
 START_TEST(test_spin_wait_is_not_a_bug)
 {
     struct rl_explore_config cfg;
     struct rl_explore_result r;
     memset(&cfg, 0, sizeof cfg);
-    cfg.program.setup = spin_setup;
+    cfg.program.setup = counting_spin_setup;
     cfg.max_preemptions = 1;
     cfg.max_steps = 500;
     ck_assert_int_eq(rl_explore(&cfg, &r), 0);
     ck_assert(!r.found);
     ck_assert_uint_ge(r.spin_runs, 1);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
+/* A thread that reads the same value at the same place a third time with
+ * nothing changed in between spins: the search hands the CPU on from it
+ * at no cost, so no schedule spins to the step limit and the bounded
+ * search is exhaustive. */
+START_TEST(test_spin_is_seen)
+{
+    struct rl_explore_config cfg;
+    struct rl_explore_result r;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.setup = spin_setup;
+    cfg.max_preemptions = 2;
+    cfg.max_steps = 20000;
+    ck_assert_int_eq(rl_explore(&cfg, &r), 0);
+    ck_assert(!r.found);
+    ck_assert(r.exhaustive);
+    ck_assert_uint_eq(r.spin_runs, 0);
+    ck_assert_uint_eq(r.runs, 10);
     rl_explore_result_free(&r);
 }
 END_TEST
@@ -1000,6 +1040,7 @@ static Suite *explore_suite(void)
     tcase_add_test(tc, test_guard_is_no_verdict);
     tcase_add_test(tc, test_fixed_phase2_lists);
     tcase_add_test(tc, test_spin_wait_is_not_a_bug);
+    tcase_add_test(tc, test_spin_is_seen);
     tcase_add_test(tc, test_every_schedule_skips_phase2);
     tcase_add_test(tc, test_pct_spec_needs_the_step_limit);
     tcase_add_test(tc, test_nondeterminism_detected);

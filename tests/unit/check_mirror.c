@@ -586,6 +586,31 @@ START_TEST(test_explore_in_child)
 }
 END_TEST
 
+/* A search too big for the child's CPU time stops itself before the limit
+ * kills it: incomplete (the time guard), no error, what it ran counted. */
+START_TEST(test_explore_stops_before_cpu_limit)
+{
+    struct lab_inst inst;
+    struct rl_external e =
+        ext_of("lab", "locked-counter", "locked", "threads=4,iters=50");
+    e.cpu_s = 1;
+    lab_inst_init(&inst, lab_find("locked-counter"), RL_BACKEND_SIM);
+    inst.variant = lab_variant_find(inst.lab, "locked");
+    struct rl_explore_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = lab_program(&inst);
+    cfg.program.external = &e;
+    cfg.max_preemptions = 3;
+    cfg.max_runs = 100000000;
+    struct rl_explore_result r;
+    ck_assert_msg(rl_explore(&cfg, &r) == 0, "%s", r.error);
+    ck_assert(!r.found);
+    ck_assert_int_eq(r.stop, RL_EXPLORE_GUARD);
+    ck_assert_uint_gt(r.runs, 0);
+    rl_explore_result_free(&r);
+}
+END_TEST
+
 /* The os backend in the child: start, poll until it ends, as the TUI. */
 START_TEST(test_os_start_poll)
 {
@@ -1492,6 +1517,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_replay_prefix_then_set_sched);
     tcase_add_test(tc, test_on_record);
     tcase_add_test(tc, test_explore_in_child);
+    tcase_add_test(tc, test_explore_stops_before_cpu_limit);
     tcase_add_test(tc, test_os_start_poll);
     tcase_add_test(tc, test_child_segfault);
     tcase_add_test(tc, test_child_exit);

@@ -284,6 +284,13 @@ START_TEST(test_correct_programs_pass)
     always_passes("recursive_mutex", "total = 6, depth reached 2 times\n");
     always_passes("signal_after_unlock", "ready\n");
     always_passes("thread_tree", "total = 28\n");
+    /* main writes a thread's argument after another thread started:
+     * pthread_create orders it before the new thread (no race). */
+    always_passes("thread_args", "total = 78\n");
+    /* Each thread its own pthread_getspecific value, destructors at its
+     * end; a named semaphore starts at sem_open's value. */
+    always_passes("tsd", "own values: yes, destructors run: 2\n");
+    always_passes("named_sem", "counter = 4, O_EXCL again: EEXIST\n");
     for (int seed = 1; seed <= 5; seed++) {
         char sched[32];
         snprintf(sched, sizeof(sched), "random:%d", seed);

@@ -462,14 +462,14 @@ static uint64_t got[8];
 static void atomics(void *arg)
 {
     (void)arg;
-    got[0] = rl_px_atomic(vai, RL_OP_FETCH_ADD, 5);
-    got[1] = rl_px_atomic(vai, RL_OP_FETCH_SUB, (uint64_t)-1);
+    got[0] = rl_px_atomic(vai, RL_OP_FETCH_ADD, 5, 0);
+    got[1] = rl_px_atomic(vai, RL_OP_FETCH_SUB, (uint64_t)-1, 0);
     uint64_t exp = 0;
-    got[2] = rl_px_cas(vai, &exp, 9);
+    got[2] = rl_px_cas(vai, &exp, 9, 0, 0);
     got[3] = exp;
-    got[4] = rl_px_cas(vai, &exp, 9);
-    got[5] = rl_px_atomic(vai, RL_OP_EXCHANGE, (uint64_t)-3);
-    got[6] = rl_px_atomic(vai, RL_OP_ATOMIC_LOAD, 0);
+    got[4] = rl_px_cas(vai, &exp, 9, 0, 0);
+    got[5] = rl_px_atomic(vai, RL_OP_EXCHANGE, (uint64_t)-3, 0);
+    got[6] = rl_px_atomic(vai, RL_OP_ATOMIC_LOAD, 0, 0);
     rl_px_store(vai);
     ai = 42;
     rl_px_output(1, "done\n", 5);

@@ -131,12 +131,13 @@ int cli_failures(const struct rl_run *run, const struct lab *lab,
                  bool races_fail, struct cli_failure *out, int max);
 /* "verdict: no failure", or the failures one a line. */
 void cli_print_failures(FILE *f, const struct cli_failure *fl, int n);
-/* The one JSON object of --format json: lab, verdict ("pass"/"fail"),
+/* The one JSON object of --format json: lab, verdict ("pass"/"fail", or
+ * "incomplete" for a search a safety stop ended with no failure found),
  * failures (kind, thread, where, message), schedule (NULL: null),
  * schedules (how many were run) and the program's output when not NULL. */
 void cli_print_json(FILE *f, const char *lab, const struct cli_failure *fl,
                     int n, const char *schedule, uint64_t schedules,
-                    const char *output);
+                    const char *output, bool incomplete);
 
 /* --format text|json and --races fail|report (NULL: not given). Returns
  * 0, or -1 with a message. */

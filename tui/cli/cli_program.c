@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../../core/analysis.h"
 #include "../../core/mem.h"
@@ -194,6 +195,14 @@ const struct lab *cli_program_find(const char *name, char *err, size_t errlen)
     free(msg);
     opened = lab;
     snprintf(opened_name, sizeof opened_name, "%s", name);
+    /* A file on stdin is the program's input (every run reads it from its
+     * start); a pipe cannot be read again for each run. */
+    struct stat st;
+    if (fstat(0, &st) == 0 && S_ISFIFO(st.st_mode))
+        fprintf(stderr, "racelab: the program's stdin is empty: racelab "
+                        "gives it a file, not a pipe (racelab run %s < "
+                        "FILE)\n",
+                name);
     return lab;
 }
 
@@ -320,11 +329,12 @@ static void json_str(FILE *f, const char *s)
 
 void cli_print_json(FILE *f, const char *lab, const struct cli_failure *fl,
                     int n, const char *schedule, uint64_t schedules,
-                    const char *output)
+                    const char *output, bool incomplete)
 {
     fputs("{\"lab\": ", f);
     json_str(f, lab);
-    fprintf(f, ", \"verdict\": \"%s\", \"failures\": [", n ? "fail" : "pass");
+    fprintf(f, ", \"verdict\": \"%s\", \"failures\": [",
+            n ? "fail" : incomplete ? "incomplete" : "pass");
     for (int i = 0; i < n; i++) {
         fprintf(f, "%s{\"kind\": ", i ? ", " : "");
         json_str(f, fl[i].kind);

@@ -283,7 +283,7 @@ static void print_json(struct explore_job *job,
                            params, r->choices);
     }
     cli_print_json(stdout, job->inst.lab->name, fl, n, schedule, r->runs,
-                   NULL);
+                   NULL, r->stop == RL_EXPLORE_GUARD);
     free(schedule);
 }
 
@@ -382,6 +382,15 @@ static int explore_job_execute(struct explore_job *job)
             cli_print_failures(stdout, fl, n);
         }
         status = CLI_EXIT_FAIL;
+    } else if (res.stop == RL_EXPLORE_GUARD && job->cfg.guard_s <= 0) {
+        /* Not ours: the child stopped before its CPU time limit. */
+        printf("incomplete: the search stopped after %" PRIu64 " %s, "
+               "before the program's CPU time limit (%d s); no failure in "
+               "those, no verdict (a smaller --max-schedules gives the "
+               "same result on every machine)\n",
+               res.runs, plural(res.runs, "schedule", "schedules"),
+               RL_CHILD_CPU_S);
+        status = EXPLORE_EXIT_INCOMPLETE;
     } else if (res.stop == RL_EXPLORE_GUARD) {
         printf("incomplete: the time guard (--budget %g s) stopped the "
                "search after %" PRIu64 " %s; no verdict (the schedule "

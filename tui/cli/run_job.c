@@ -295,7 +295,8 @@ static int run_print_json(const struct run_job *job, struct rl_run *run,
     int n = cli_failures(run, job->inst.lab, !job->races_report, fl,
                          CLI_MAX_FAILURES);
 
-    cli_print_json(stdout, job->inst.lab->name, fl, n, schedule, 1, out);
+    cli_print_json(stdout, job->inst.lab->name, fl, n, schedule, 1, out,
+                   false);
     free(out);
     free(schedule);
     rl_run_destroy(run);
@@ -372,7 +373,7 @@ static int run_native(struct run_job *job)
         snprintf(fl[0].message, sizeof fl[0].message,
                  "%" PRIu64 " of %" PRIu64 " runs failed", failed, runs);
         cli_print_json(stdout, job->inst.lab->name, fl, failed ? 1 : 0, NULL,
-                       runs, n > 0 ? hist[0].output : NULL);
+                       runs, n > 0 ? hist[0].output : NULL, false);
     } else {
         printf("outcomes (count, exit status, output):\n");
         for (int k = 0; k < n; k++) {
