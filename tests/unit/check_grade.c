@@ -932,12 +932,14 @@ END_TEST
 
 /* The roster summaries: a student who could not be graded keeps the
  * columns of the others (CSV), the JSON says how far the roster got and
- * names each report; a name with a comma or a CR is quoted. */
+ * names each report; a name with a comma or a CR is quoted, one that
+ * starts like a formula made text. */
 START_TEST(test_summaries_columns_and_progress)
 {
-    static struct grade_report reps[3];
+    static struct grade_report reps[5];
     const struct ex_exercise *ex = ex_exercise_find("counter");
-    const char *shown[] = {"a,b", "carl", "d\rx"};
+    const char *shown[] = {"a,b", "carl", "d\rx", "=cmd|' /C calc'!A0",
+                           "-2+3,x"};
     const char *files[] = {"a,b.txt", "carl.txt", "d\rx.txt"};
     char *buf = NULL;
     size_t len = 0;
@@ -951,12 +953,15 @@ START_TEST(test_summaries_columns_and_progress)
         reps[i].seed = 7;
     }
     FILE *f = open_memstream(&buf, &len);
-    grade_summary_csv(f, shown, reps, 3);
+    grade_summary_csv(f, shown, reps, 5);
     fclose(f);
+    /* a name a spreadsheet would read as a formula is made text */
     ck_assert_str_eq(buf, "student,points,max_points,counter,counter_max\n"
                           "\"a,b\",0,0,,\n"
                           "carl,4,15,4,15\n"
-                          "\"d\rx\",8,15,8,15\n");
+                          "\"d\rx\",8,15,8,15\n"
+                          "'=cmd|' /C calc'!A0,0,0,,\n"
+                          "\"'-2+3,x\",0,0,,\n");
     free(buf);
     f = open_memstream(&buf, &len);
     grade_summary_json(f, shown, files, reps, 2, 5);

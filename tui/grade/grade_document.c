@@ -362,14 +362,22 @@ void grade_document_junit(FILE *f, const struct grade_report *r)
 
 /* ---- roster summaries --------------------------------------------------- */
 
-/* A CSV field, quoted when it needs to be. */
+/* A CSV field, quoted when it needs to be. A field a spreadsheet would
+ * take for a formula (=, +, -, @, a tab or a CR first: a student's folder
+ * named "=HYPERLINK(...)") starts with an apostrophe, which makes it text. */
 static void csv_field(FILE *f, const char *s)
 {
+    bool formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+
     if (strpbrk(s, ",\"\n\r") == NULL) {
+        if (formula)
+            fputc('\'', f);
         fputs(s, f);
         return;
     }
     fputc('"', f);
+    if (formula)
+        fputc('\'', f);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', f);
