@@ -249,6 +249,11 @@ rl replay --no-tui -q --schedule 'rl1:tests/programs/null_deref.c:main::0x2.1x2.
 has "replay rebuilds the program and crashes where it did" \
     "  crash    T1   null_deref.c:$L_NULL    T1 crashed with SIGSEGV: NULL pointer dereference (address 0)"
 
+rl replay --schedule 'rl1:tests/programs/lock_order.c:main::0x2.1x2.2x3' --format json
+verdict "replay --format json: the printed schedule's verdict as one object" 1 fail \
+    'rl1:tests/programs/lock_order.c:main::0x2.1x2.2x3' \
+    "deadlock|||deadlock: T0 waits to join T1; T1 holds first, waits for second (held by T2); T2 holds second, waits for first (held by T1)"
+
 # ---- sources, flags, arguments, compile errors ----------------------------
 
 mkdir -p "$tmp/src/inc"

@@ -29,6 +29,8 @@ enum {
     OPT_QUIET,
     OPT_NO_TUI,
     OPT_MAX_STEPS,
+    OPT_FORMAT,
+    OPT_RACES,
 };
 
 static const struct cli_option replay_options[] = {
@@ -40,6 +42,8 @@ static const struct cli_option replay_options[] = {
     {"quiet", 'q', false, OPT_QUIET},
     {"no-tui", 0, false, OPT_NO_TUI},
     {"max-steps", 0, true, OPT_MAX_STEPS},
+    {"format", 0, true, OPT_FORMAT},
+    {"races", 0, true, OPT_RACES},
     {NULL, 0, false, 0},
 };
 
@@ -232,7 +236,12 @@ static int replay_job_from(const struct cli_args *c, struct replay_job *job,
         run_job_parse_max_steps(c->value[OPT_MAX_STEPS], &job->run.max_steps,
                                 err, errlen) < 0)
         return -1;
-    job->tui = !job->run.quiet && c->value[OPT_NO_TUI] == NULL &&
+    if (cli_format_options(c->value[OPT_FORMAT], c->value[OPT_RACES],
+                           &job->run.json, &job->run.races_report, err,
+                           errlen) < 0)
+        return -1;
+    job->tui = !job->run.quiet && !job->run.json &&
+               c->value[OPT_NO_TUI] == NULL &&
                job->run.trace_path == NULL && job->run.schedule_out == NULL &&
                cli_have_terminal();
     job->run.sched.kind = RL_SCHED_REPLAY;
@@ -317,6 +326,10 @@ const struct cli_command cli_cmd_replay = {
     "                    write the schedule string to FILE\n"
     "  -q, --quiet       print the report without the event lines\n"
     "  --no-tui          print the report even on a terminal\n"
+    "  --format F        text (default) or json: the one JSON object of\n"
+    "                    'racelab run --format json' (no TUI)\n"
+    "  --races R         fail (default: a data race is a failure) or "
+    "report\n"
     "  -h, --help        show this help\n"
     "\n"
     "exit status: 0 every check holds, 1 a check failed, 2 bad usage or a\n"
