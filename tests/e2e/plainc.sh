@@ -75,6 +75,12 @@ has() {
 
 # line FILE 'CODE': the number of the line of FILE that is exactly CODE
 # (leading blanks aside), so that an edit above it moves the expectation.
+# FILE:LINE as racelab run prints it: as wide as the file's name with a
+# line of four digits.
+at() {
+    printf '%-*s' $((${#1} + 5)) "$1:$2"
+}
+
 line() {
     grep -nE "^ *$(printf '%s' "$2" | sed 's/[][\.*^$()+?{}|/]/\\&/g')\$" "$1" |
         head -n 1 | cut -d: -f1
@@ -178,9 +184,9 @@ rl explore $P/fences.c --format json
 verdict "explore fences: a release and an acquire fence order relaxed atomics" 0 pass null
 rl run $P/fences.c
 has "a fence is a step with its order" \
-    "    11  T2  fence (release)                 fences.c:$(line $P/fences.c 'atomic_thread_fence(memory_order_release);')  | atomic_thread_fence(memory_order_release);"
+    "    11  T2  fence (release)                 $(at fences.c $(line $P/fences.c 'atomic_thread_fence(memory_order_release);'))  | atomic_thread_fence(memory_order_release);"
 has "an atomic's order shows when it is not seq_cst" \
-    "    13  T2  atomic store ready <- 1 (relaxed)  fences.c:$(line $P/fences.c 'atomic_store_explicit(&ready, 1, memory_order_relaxed);')  | atomic_store_explicit(&ready, 1, memory_order_relaxed);"
+    "    13  T2  atomic store ready <- 1 (relaxed)  $(at fences.c $(line $P/fences.c 'atomic_store_explicit(&ready, 1, memory_order_relaxed);'))  | atomic_store_explicit(&ready, 1, memory_order_relaxed);"
 
 # The C library's string functions are the program's accesses:
 # strcpy and snprintf into one buffer race; memcpy under a mutex (and
@@ -211,7 +217,7 @@ has "--races=report: the race is no failure" "verdict: no failure"
 if [ "$status" -eq 0 ]; then pass "--races=report exits 0"; else fail "--races=report exits 0" "exit $status"; fi
 rl run $P/counter_race.c
 has "every event line carries file:line and the source" \
-    "     5  T1  load counter -> 0               counter_race.c:$L_RACE  | counter++;"
+    "     5  T1  load counter -> 0               $(at counter_race.c $L_RACE)  | counter++;"
 has "the schedule string names the program" \
     "schedule: rl1:tests/programs/counter_race.c:main::1.0.1.2.0.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.1.2.0.2"
 rl run $P/counter_mutex.c --sched random:3 --format json
@@ -433,9 +439,9 @@ int main(void)
 C
 rl run "$tmp/perror.c"
 has "perror is an output step with errno's text" \
-    '     5  T1  output "open config: No such file or directory\n"  perror.c:7  | perror("open config");'
+    '     5  T1  output "open config: No such file or directory\n"  perror.c:7     | perror("open config");'
 has "dprintf to stderr is one too" \
-    '     6  T1  output "T1 gives up\n"          perror.c:8  | dprintf(2, "T%ld gives up\n", (long)arg);'
+    '     6  T1  output "T1 gives up\n"          perror.c:8     | dprintf(2, "T%ld gives up\n", (long)arg);'
 cat >"$tmp/clockwait.c" <<'C'
 #define _GNU_SOURCE
 #include <errno.h>
@@ -537,22 +543,22 @@ S_PTR='rl1:tests/programs/pointers.c:main::1.0.1.2.0.1.2.0.1.2.1.2.1.2.1.2.1.2.0
 rl run $P/pointers.c
 cp "$tmp/out" "$tmp/pointers.1"
 has "a pointer to a heap block: &its name" \
-    "    13  T1  store head <- &$H1  pointers.c:$L_HEAD  | head = n;"
+    "    13  T1  store head <- &$H1  $(at pointers.c $L_HEAD)  | head = n;"
 has "the lost update names both blocks" \
-    "    16  T2  store head <- &$H2  pointers.c:$L_HEAD  | head = n;   ! lost update: overwrites T1's &$H1 (step 13)"
+    "    16  T2  store head <- &$H2  $(at pointers.c $L_HEAD)  | head = n;   ! lost update: overwrites T1's &$H1 (step 13)"
 has "a pointer inside a block: &its name+offset" \
-    "    15  T1  store last_link <- &$H1+8  pointers.c:$L_LINK  | last_link = &n->next;"
+    "    15  T1  store last_link <- &$H1+8  $(at pointers.c $L_LINK)  | last_link = &n->next;"
 has "a pointer into a global array: &array+offset" \
-    "    19  T1  store slot <- &slots+12         pointers.c:$L_SLOT  | slot = &slots[n->v + 2];"
+    "    19  T1  store slot <- &slots+12         $(at pointers.c $L_SLOT)  | slot = &slots[n->v + 2];"
 has "0 stays 0 (no guess of NULL)" \
-    "     8  T1  load head -> 0                  pointers.c:$((L_HEAD - 1))  | n->next = head;"
+    "     8  T1  load head -> 0                  $(at pointers.c $((L_HEAD - 1)))  | n->next = head;"
 has "final state: head, in words" "  head                     = &$H2"
 has "final state: a pointer inside a block" "  last_link                = &$H2+8"
 has "final state: a pointer into a global" "  slot                     = &slots+16"
 has "final state: a null pointer is 0" "  marker                   = 0"
 L_SPARE=$(line $P/pointers.c 'struct node *s = malloc(sizeof *s);')
 has "a store just before the free: the block as it was" \
-    "    30  T0  store spare <- &heap#3@pointers.c:$L_SPARE  pointers.c:$((L_SPARE + 1))  | spare = s;"
+    "    30  T0  store spare <- &heap#3@pointers.c:$L_SPARE  $(at pointers.c $((L_SPARE + 1)))  | spare = s;"
 has "final state: a pointer to a freed block says so" \
     "  spare                    = &heap#3@pointers.c:$L_SPARE (freed)"
 has "the analysis' lost update, in words" \

@@ -74,12 +74,20 @@ size_t cli_format_record(const struct rl_run *run, const struct rl_record *rec,
     text[0] = '\0';
     rl_record_text(run, rec, text, sizeof text);
     if (program_lab_where(cli_program_current(), rec->pc, where,
-                          sizeof where, src, sizeof src) == 0)
-        /* A plain C program: where, and the line when it is short. */
+                          sizeof where, src, sizeof src) == 0) {
+        /* A plain C program: where, and the line when it is short; where
+         * as wide as its file's name with a line of up to four digits, so
+         * that the lines of one file stand in one column. */
+        const char *colon = strrchr(where, ':');
+        int ww = colon ? (int)(colon - where) + 5 : 0;
+
+        if (!src[0])
+            ww = 0;
         return (size_t)snprintf(
-            buf, len, "%6" PRIu64 "  %-*s  %-30s  %s%s%s\n", rec->seq,
-            name_width, thread_name(run, rec->thread, &tv), text, where,
+            buf, len, "%6" PRIu64 "  %-*s  %-30s  %-*s%s%s\n", rec->seq,
+            name_width, thread_name(run, rec->thread, &tv), text, ww, where,
             src[0] ? "  | " : "", src);
+    }
     return (size_t)snprintf(buf, len, "%6" PRIu64 "  %-*s  %s\n", rec->seq,
                             name_width, thread_name(run, rec->thread, &tv),
                             text);
