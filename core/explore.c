@@ -69,6 +69,14 @@ static double elapsed(const struct explorer *x)
            (double)(t.tv_nsec - x->t0.tv_nsec) / 1e9;
 }
 
+/* This process's CPU time in seconds, all threads. */
+static double process_cpu_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 /* Whether another run may start; sets res->stop when not. */
 bool explore_may_run(struct explorer *x)
 {
@@ -78,6 +86,10 @@ bool explore_may_run(struct explorer *x)
         return false;
     }
     if (cfg->guard_s > 0 && elapsed(x) >= cfg->guard_s) {
+        x->res->stop = RL_EXPLORE_GUARD;
+        return false;
+    }
+    if (cfg->cpu_guard_s > 0 && process_cpu_s() >= cfg->cpu_guard_s) {
         x->res->stop = RL_EXPLORE_GUARD;
         return false;
     }

@@ -63,6 +63,11 @@ struct rl_explore_config {
     double guard_s;          /* safety stop on the wall clock; 0 = none.
                                 Reaching it ends the search as
                                 RL_EXPLORE_GUARD: incomplete, no verdict */
+    double cpu_guard_s;      /* safety stop on this process's CPU time
+                                (CLOCK_PROCESS_CPUTIME_ID, since it
+                                started: a child's RLIMIT_CPU), never
+                                on the machine's load; 0 = none. Ends
+                                the search as guard_s does */
     uint64_t max_runs;       /* every run counted (also those stopped
                                 early by the reduction); 0 = no limit.
                                 Phase 2's share (random_runs + pct_runs,
