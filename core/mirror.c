@@ -323,6 +323,10 @@ static struct mirror *mirror_new(const struct rl_external *ext, char *err,
     m->cpu_s = ext->cpu_s > 0 ? ext->cpu_s : RL_CHILD_CPU_S;
     m->answer_ms = ext->answer_ms > 0 ? ext->answer_ms : RL_CHILD_ANSWER_MS;
     m->observe_size = ext->observe_size;
+    if (ext->stream_fd > 0) {
+        m->fd = ext->stream_fd; /* no child: pid 0, nothing to kill */
+        return m;
+    }
     if (ext->path) {
         snprintf(m->exe, sizeof m->exe, "%s", ext->path);
     } else if (ext->build) {
@@ -402,6 +406,10 @@ struct rl_run *rl_mirror_create(const struct rl_run_config *cfg, char *err,
     else
         lost = child_lost(run, m, READ_EOF, NULL);
     wire_free(&b);
+    if (answer > 0 && answer != WIRE_MSG_FRAME && answer != WIRE_MSG_ERROR)
+        lost = child_lost(run, m, 1, "an answer that is not a state");
+    if (answer == WIRE_MSG_ERROR && !m->error[0])
+        snprintf(m->error, sizeof m->error, "the program cannot start");
     if (answer != WIRE_MSG_FRAME) {
         const char *why = answer == WIRE_MSG_ERROR ? m->error : run->end_msg;
         snprintf(err, errlen, "%s", why);
@@ -493,6 +501,14 @@ static enum rl_end mirror_step(struct rl_run *run, int tid, char *err,
     return e;
 }
 
+/* The end of a run told to finish: one still running lies. */
+static enum rl_end finished(struct rl_run *run, struct mirror *m)
+{
+    if (run->end != RL_END_RUNNING || m->dead)
+        return run->end;
+    return child_lost(run, m, 1, "a run still going when told to finish");
+}
+
 /* To the end; os: the answer to the FINISH that start sent. */
 static enum rl_end mirror_finish(struct rl_run *run)
 {
@@ -504,10 +520,11 @@ static enum rl_end mirror_finish(struct rl_run *run)
         if (answer < 0)
             return lost;
         return answer == WIRE_MSG_FRAME
-                   ? run->end
+                   ? finished(run, m)
                    : child_lost(run, m, 1, "an answer that is not a state");
     }
-    return frame_request(run, WIRE_REQ_FINISH, NULL, NULL, 0);
+    enum rl_end e = frame_request(run, WIRE_REQ_FINISH, NULL, NULL, 0);
+    return e == RL_END_RUNNING ? finished(run, m) : e;
 }
 
 /* os: the child runs the threads while the parent polls. */
@@ -549,7 +566,7 @@ static enum rl_end mirror_poll(struct rl_run *run)
         }
         if (answer == WIRE_MSG_FRAME) {
             m->started = false;
-            return run->end;
+            return finished(run, m);
         }
         if (answer)
             return child_lost(run, m, 1, "an answer that is not a state");

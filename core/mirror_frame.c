@@ -236,18 +236,22 @@ static bool apply_world(struct rl_run *run, struct wire_reader *r)
     return true;
 }
 
-/* The most choices a mirror takes: far beyond any run, and far from
- * overflowing the log's counts. */
+/* The most choices a mirror takes: never more than the run's steps (each
+ * choice is a step), and far from overflowing the log's counts. */
 #define MIRROR_MAX_CHOICES ((uint64_t)1 << 62)
 
 /* CHOICES: add the child's newest choices to the mirror's log. Returns
  * false if they lie (a thread id out of range, an empty or oversized
- * chunk, a repeated chunk that is no cycle, too many choices). */
+ * chunk, a repeated chunk that is no cycle, more choices than the run
+ * has steps). */
 bool mirror_apply_choices(struct rl_run *run, struct mirror *m,
                           struct wire_reader *r)
 {
     if (run->cfg.backend != RL_BACKEND_SIM)
         return false;
+    uint64_t limit = run->cfg.max_steps < MIRROR_MAX_CHOICES
+                         ? run->cfg.max_steps
+                         : MIRROR_MAX_CHOICES;
     uint32_t n = wire_get_u32(r);
     struct choice_item cycle[CHOICE_LOG_PERIOD];
     for (uint32_t k = 0; k < n && !r->bad; k++) {
@@ -256,22 +260,24 @@ bool mirror_apply_choices(struct rl_run *run, struct mirror *m,
         if (r->bad || rep == 0 || len == 0 || len > WIRE_CHOICE_CHUNK_MAX ||
             (rep > 1 && len > CHOICE_LOG_PERIOD))
             return false;
+        uint64_t room = limit - choice_log_count(&m->log), sum = 0;
         for (uint64_t i = 0; i < len; i++) {
             struct choice_item it;
             it.id = wire_get_u8(r);
             it.count = wire_get_varint(r);
             if (r->bad || it.id >= RL_MAX_THREADS || it.count == 0 ||
-                it.count > MIRROR_MAX_CHOICES - choice_log_count(&m->log))
+                it.count > room - sum)
                 return false;
+            sum += it.count;
             if (rep == 1)
                 choice_log_push_run(&m->log, it.id, it.count);
             else
                 cycle[i] = it;
         }
         if (rep > 1 &&
-            (rep > MIRROR_MAX_CHOICES ||
+            (rep > room / sum ||
              !choice_log_push_repeat(&m->log, cycle, (size_t)len, rep) ||
-             choice_log_count(&m->log) > MIRROR_MAX_CHOICES))
+             choice_log_count(&m->log) > limit))
             return false;
     }
     return !r->bad && r->off == r->n;

@@ -142,6 +142,10 @@ struct rl_external {
      * believed. 0: a plain C program, whose checks are the child's. */
     size_t observe_size;
     const struct rl_spawn *spawn; /* more limits (a sandbox), or NULL */
+    /* > 0: no child is started; the conversation is read from this
+     * socket as it stands (the wire fuzz suite replays recorded and
+     * mutated streams). The run owns it and closes it. */
+    int stream_fd;
 };
 
 /* Limits a caller (the grader) adds to a child process started for a
