@@ -235,7 +235,7 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
     case WIRE_MSG_GASP:
         m->gasp = wire_get_i32(&r);
         if (m->gasp == WIRE_GASP_WATCHDOG)
-            wire_get_str(&r, m->gasp_why, sizeof m->gasp_why);
+            wire_get_name(&r, m->gasp_why, sizeof m->gasp_why);
         ok = !r.bad;
         bad = "a malformed last message";
         break;
@@ -260,6 +260,7 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
         break;
     case WIRE_MSG_ERROR:
         wire_get_str(&r, m->error, sizeof m->error);
+        wire_clean_text(m->error, true);
         ok = !r.bad;
         bad = "a malformed error";
         answer = WIRE_MSG_ERROR;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mirror_impl.h"
+#include "schedule.h"
 #include "value.h"
 
 /* Whether every id in r is known to the mirror now. */
@@ -163,7 +164,7 @@ static bool apply_world(struct rl_run *run, struct wire_reader *r)
         if (r->bad)
             return false;
         struct rl_thread *t = mirror_thread(run, id);
-        wire_get_str(r, t->name, sizeof t->name);
+        wire_get_name(r, t->name, sizeof t->name);
         atomic_store(&t->state, wire_get_range(r, RL_T_NEW, RL_T_DONE));
         wait_id[id] = wire_get_range(r, -1, MIRROR_MAX_OBJS - 1);
         wait_set[id] = true;
@@ -200,7 +201,7 @@ static bool apply_world(struct rl_run *run, struct wire_reader *r)
         struct rl_obj *o = mirror_obj(run, id);
         o->kind = (enum rl_obj_kind)wire_get_range(r, RL_OBJ_VAR,
                                                    RL_OBJ_ONCE);
-        wire_get_str(r, o->name, sizeof o->name);
+        wire_get_name(r, o->name, sizeof o->name);
         lock_id[id] = wire_get_range(r, -1, nobjs - 1);
         lock_set[id] = true;
         atomic_store(&o->value, (long)wire_get_i64(r));
@@ -301,6 +302,7 @@ bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
 {
     int end = wire_get_range(r, RL_END_RUNNING, RL_END_INCOMPLETE);
     wire_get_str(r, run->end_msg, sizeof run->end_msg);
+    wire_clean_text(run->end_msg, true);
     m->steps = wire_get_u64(r);
     m->now = (long)wire_get_i64(r);
     m->preemptions = wire_get_i32(r);
@@ -324,7 +326,7 @@ bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
     }
     /* Misuse, for the engine's "no misuse" check of a judged run. */
     uint64_t misuses = wire_get_u64(r);
-    wire_get_str(r, run->misuse_first, sizeof run->misuse_first);
+    wire_get_name(r, run->misuse_first, sizeof run->misuse_first);
     atomic_store(&run->misuse_count, misuses);
     /* Checks, once the run has ended: the child's (a plain C program), or
      * for a judged exercise none of them but the failures rl_fail()
@@ -335,10 +337,11 @@ bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
         ntold = wire_get_range(r, 0, RL_MAX_CHECKS);
         for (int i = 0; i < ntold && !r->bad; i++) {
             struct rl_check_slot *c = &told[i];
-            wire_get_str(r, c->name, sizeof c->name);
+            wire_get_name(r, c->name, sizeof c->name);
             c->ok = wire_get_u8(r) != 0;
             c->count = wire_get_i32(r);
             wire_get_str(r, c->message, sizeof c->message);
+            wire_clean_text(c->message, true);
         }
         if (r->bad || end == RL_END_RUNNING)
             return false;
@@ -389,13 +392,19 @@ bool mirror_apply_explored(struct mirror *m, struct wire_reader *r)
     m->xrc = wire_get_i32(r);
     x->found = wire_get_u8(r) != 0;
     x->choices = wire_get_strdup(r, WIRE_MAX_PAYLOAD);
-    if (x->choices && !x->found) {
+    char serr[160];
+    bool schedule_ok = !x->choices || !x->found ||
+                       rl_schedule_check_choices(x->choices, serr,
+                                                 sizeof serr) == 0;
+    if (x->choices && (!x->found || !schedule_ok)) {
         free(x->choices);
         x->choices = NULL;
     }
-    wire_get_str(r, x->check, sizeof x->check);
+    wire_get_name(r, x->check, sizeof x->check);
     wire_get_str(r, x->message, sizeof x->message);
+    wire_clean_text(x->message, true);
     wire_get_str(r, x->end_text, sizeof x->end_text);
+    wire_clean_text(x->end_text, true);
     x->end = (enum rl_end)wire_get_range(r, RL_END_RUNNING, RL_END_INCOMPLETE);
     x->preemptions = wire_get_i32(r);
     x->steps = wire_get_u64(r);
@@ -416,7 +425,7 @@ bool mirror_apply_explored(struct mirror *m, struct wire_reader *r)
     x->every_schedule = wire_get_u8(r) != 0;
     x->stop = (enum rl_explore_stop)wire_get_range(r, RL_EXPLORE_DONE,
                                                    RL_EXPLORE_ERROR);
-    wire_get_str(r, x->error, sizeof x->error);
+    wire_get_name(r, x->error, sizeof x->error);
     uint64_t bits = wire_get_u64(r);
     memcpy(&x->seconds, &bits, sizeof bits);
     x->cost = wire_get_i32(r);
@@ -425,7 +434,10 @@ bool mirror_apply_explored(struct mirror *m, struct wire_reader *r)
     x->shrink_runs = wire_get_u64(r);
     x->pruned_runs = wire_get_u64(r);
     x->phase_max_steps = wire_get_u64(r);
-    return !r->bad && r->off == r->n;
+    /* A schedule is printed in a command to paste into a shell: only one
+     * racelab can read goes on. */
+    return !r->bad && r->off == r->n && schedule_ok &&
+           (!x->found || x->choices);
 }
 
 /* MEMORY: note the regions and ends the child noted (core/value.h), in
@@ -444,7 +456,7 @@ bool mirror_apply_memory(struct rl_run *run, struct wire_reader *r)
         uint64_t size = wire_get_u64(r);
         uint64_t born = wire_get_u64(r);
         uint8_t kind = wire_get_u8(r);
-        wire_get_str(r, name, sizeof name);
+        wire_get_name(r, name, sizeof name);
         if (r->bad || kind > RL_REGION_STACK)
             return false;
         /* The child keeps no more than we do: its -1 is ours. */

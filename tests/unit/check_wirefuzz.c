@@ -298,6 +298,7 @@ struct tally {
     int protocol, done, other, refused, passed;
     enum rl_end last;   /* the last run's end */
     char last_end[256]; /* and its text */
+    char thread0[64];   /* the name of its thread 0 */
 };
 
 /* Run stream s as kind; check the invariants; count the outcome. `what`
@@ -360,6 +361,9 @@ static void run_stream(enum kind kind, const struct bytes *s, const char *what,
                   "%s: end %d", what, (int)e);
     ck_assert_msg(e != RL_END_RUNNING, "%s: still running", what);
     inspect(run);
+    struct rl_thread_view tv;
+    rl_run_thread(run, 0, &tv);
+    snprintf(t->thread0, sizeof t->thread0, "%s", tv.name);
     char end[2048];
     rl_run_end_text(run, end, sizeof end);
     bool passed = rl_run_passed(run);
@@ -541,6 +545,79 @@ START_TEST(test_choices_past_steps)
 }
 END_TEST
 
+/* Seed name with every n bytes `from` after offset `after` replaced by
+ * `to`. */
+static struct bytes seed_patched(const char *name, size_t after,
+                                 const char *from, const char *to, size_t n)
+{
+    struct bytes s = seed_load(name);
+    int found = 0;
+    for (size_t i = after; i + n <= s.n; i++)
+        if (memcmp(s.p + i, from, n) == 0) {
+            memcpy(s.p + i, to, n);
+            found++;
+        }
+    ck_assert_msg(found > 0, "%s: no '%s' after %zu", name, from, after);
+    return s;
+}
+
+/* A thread's name with control characters, a C1 control (CSI) or bytes
+ * that are not UTF-8: was shown as sent, so that a name could break a
+ * one-line report or steer the terminal. Each such byte is now '?';
+ * UTF-8 stays. */
+START_TEST(test_names_cleaned)
+{
+    static const struct {
+        const char *name, *shown;
+    } cases[] = {
+        {"\x1b\n", "??"},
+        {"\xc2\x9b", "??"},
+        {"\xff" "A", "?A"},
+        {"\xed\xa0", "??"},
+        {"\xc3\xa9", "\xc3\xa9"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct tally t;
+        /* T0's name in the first frame (after the first message). */
+        struct bytes s =
+            seed_patched("pointers", 12 + 219, "\x02\0\0\0T0",
+                         (char[]){2, 0, 0, 0, cases[i].name[0],
+                                  cases[i].name[1]},
+                         6);
+        run_exact(PLAIN, &s, &t);
+        ck_assert_int_eq(t.last, RL_END_EXIT);
+        ck_assert_str_eq(t.thread0, cases[i].shown);
+    }
+}
+END_TEST
+
+/* An exploration's schedule that is no schedule (it is printed in a
+ * command to paste into a shell): was believed as sent. */
+START_TEST(test_explore_schedule_checked)
+{
+    struct rl_explore_config xc;
+    struct rl_explore_result xr;
+    struct rl_external ext;
+    int keep;
+    struct bytes s =
+        seed_patched("pointers-explore", 0, "0x3.1x8.2x8", "0';rm -rf '", 11);
+    memset(&ext, 0, sizeof ext);
+    memset(&xc, 0, sizeof xc);
+    memset(&xr, 0, sizeof xr);
+    ext.stream_fd = stream_socket(&s, &keep);
+    xc.program.external = &ext;
+    ck_assert_int_eq(rl_explore(&xc, &xr), -1);
+    ck_assert(!xr.found);
+    ck_assert_ptr_null(xr.choices);
+    ck_assert_str_eq(xr.error, "the program broke racelab's protocol (a "
+                               "malformed exploration result) during "
+                               "exploration; stopped");
+    rl_explore_result_free(&xr);
+    close(keep);
+    free(s.p);
+}
+END_TEST
+
 /* ---- the fuzz ------------------------------------------------------------ */
 
 START_TEST(test_fuzz_plain)
@@ -578,6 +655,8 @@ int main(void)
     tcase_add_test(tc, test_finish_answered_running);
     tcase_add_test(tc, test_create_answered_oddly);
     tcase_add_test(tc, test_choices_past_steps);
+    tcase_add_test(tc, test_names_cleaned);
+    tcase_add_test(tc, test_explore_schedule_checked);
     tcase_add_test(tc, test_fuzz_plain);
     tcase_add_test(tc, test_fuzz_exercise);
     tcase_add_test(tc, test_fuzz_explore);
