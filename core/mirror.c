@@ -787,6 +787,17 @@ int rl_mirror_explore(const struct rl_explore_config *cfg,
         copy_text(res->error, sizeof res->error,
                   m->error[0] ? m->error : "the program could not be explored");
         rc = -1;
+    } else if (rc < 0 || res->stop == RL_EXPLORE_ERROR) {
+        /* An error is an error whatever else the result says. */
+        free(res->choices);
+        res->choices = NULL;
+        res->found = false;
+        res->stop = RL_EXPLORE_ERROR;
+        if (!res->error[0])
+            copy_text(res->error, sizeof res->error,
+                      "the program's search ended in an error it does not "
+                      "name");
+        rc = -1;
     }
     bool judged = m->observe_size > 0;
     mirror_free(m);
