@@ -784,6 +784,7 @@ int rl_mirror_explore(const struct rl_explore_config *cfg,
         rl_explore_result_free(res);
         memset(res, 0, sizeof *res);
         res->stop = RL_EXPLORE_ERROR;
+        res->program_failed = answer != WIRE_MSG_ERROR;
         copy_text(res->error, sizeof res->error,
                   m->error[0] ? m->error : "the program could not be explored");
         rc = -1;
