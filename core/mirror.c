@@ -100,7 +100,14 @@ static enum rl_end child_lost(struct rl_run *run, struct mirror *m, int how,
     if (run)
         mirror_push_held(run, m, true);
     where(run, at, sizeof at);
-    if (how == READ_TIMEOUT) {
+    if (how == READ_TIMEOUT && m->too_slow) {
+        mirror_kill(m, NULL);
+        e = RL_END_INCOMPLETE;
+        snprintf(msg, sizeof msg,
+                 "incomplete: the program took more than %lld s to answer%s "
+                 "(racelab's safety stop); stopped",
+                 m->total_ms / 1000, at);
+    } else if (how == READ_TIMEOUT) {
         mirror_kill(m, NULL);
         e = RL_END_INCOMPLETE;
         snprintf(msg, sizeof msg,
@@ -194,7 +201,11 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
 {
     uint32_t h[3];
     long long deadline = mirror_now_ms() + m->answer_ms + extra_ms;
+    bool capped = m->answer_until > 0 && deadline >= m->answer_until;
+    if (capped)
+        deadline = m->answer_until;
     int rc = mirror_read_exact(m, h, sizeof h, deadline);
+    m->too_slow = capped && rc == READ_TIMEOUT;
     const char *bad = NULL;
     if (rc == READ_OK && h[0] != WIRE_MAGIC)
         bad = "a message without racelab's mark";
@@ -206,6 +217,7 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
     }
     unsigned char *p = rl_xmalloc(h[2] ? h[2] : 1);
     rc = mirror_read_exact(m, p, h[2], deadline);
+    m->too_slow = capped && rc == READ_TIMEOUT;
     if (rc != READ_OK) {
         free(p);
         *lost = child_lost(run, m, rc, NULL);
@@ -292,9 +304,13 @@ static int await(struct rl_run *run, struct mirror *m, int extra_ms,
                  enum rl_end *lost)
 {
     int answer;
+    /* Messages on the way each restart the wait for the next one; the
+     * answer as a whole has its own last guard. */
+    m->answer_until = mirror_now_ms() + extra_ms + m->total_ms;
     do
         answer = pump_one(run, m, extra_ms, lost);
     while (answer == 0);
+    m->answer_until = 0;
     return answer;
 }
 
@@ -324,6 +340,9 @@ static struct mirror *mirror_new(const struct rl_external *ext, char *err,
     m->cpu_s = ext->cpu_s > 0 ? ext->cpu_s : RL_CHILD_CPU_S;
     m->answer_ms = ext->answer_ms > 0 ? ext->answer_ms : RL_CHILD_ANSWER_MS;
     m->observe_size = ext->observe_size;
+    m->total_ms = ext->answer_total_ms > 0
+                      ? ext->answer_total_ms
+                      : m->answer_ms + (long long)m->cpu_s * 10000;
     if (ext->stream_fd > 0) {
         m->fd = ext->stream_fd; /* no child: pid 0, nothing to kill */
         return m;

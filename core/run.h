@@ -135,6 +135,11 @@ struct rl_external {
     int cpu_s;      /* RLIMIT_CPU of the child; 0 = RL_CHILD_CPU_S */
     int answer_ms;  /* the safety stop: no answer this long ends the run
                        as RL_END_INCOMPLETE; 0 = RL_CHILD_ANSWER_MS */
+    /* The last guard of one answer as a whole (messages on the way
+     * included, so that a program that sends an empty message now and
+     * then cannot hold racelab forever), in ms beyond a request's own
+     * time limit; 0 = answer_ms + 10 s per second of cpu_s. */
+    long answer_total_ms;
     /* > 0: an exercise the parent judges (core/child.h, OBSERVE): the
      * child sends its final state, exactly this many bytes, and the run's
      * checks are the program's check on that copy (rl_run_observed) and

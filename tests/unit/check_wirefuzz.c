@@ -22,10 +22,12 @@
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -811,6 +813,53 @@ START_TEST(test_record_text_extremes)
 }
 END_TEST
 
+/* The drip: empty RECORDS messages, one every 20 ms, until the socket
+ * is gone. */
+static void *drip(void *arg)
+{
+    int fd = *(int *)arg;
+    uint32_t msg[4] = {WIRE_MAGIC, WIRE_MSG_RECORDS, 4, 0};
+    struct timespec pause = {0, 20 * 1000000};
+    while (send(fd, msg, sizeof msg, MSG_NOSIGNAL) == (ssize_t)sizeof msg)
+        nanosleep(&pause, NULL);
+    return NULL;
+}
+
+/* A program that answers a request with an empty message now and then,
+ * never with the answer: each message restarted the wait, so racelab
+ * waited forever. The answer as a whole now has its last guard. */
+START_TEST(test_drip_feed_stopped)
+{
+    static const int idx[] = {0, 1}; /* CREATE's answer, then the drip */
+    struct bytes s = stream_of("pointers", idx, 2, NULL);
+    char err[512];
+    int sv[2];
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    ck_assert_int_eq(write(sv[0], s.p, s.n), (ssize_t)s.n);
+    free(s.p);
+    struct rl_external ext;
+    memset(&ext, 0, sizeof ext);
+    ext.stream_fd = sv[1];
+    ext.answer_ms = 5000;
+    ext.answer_total_ms = 1000;
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &ext;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, drip, &sv[0]), 0);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_INCOMPLETE);
+    rl_run_end_text(run, err, sizeof err);
+    ck_assert_str_eq(err, "incomplete: the program took more than 1 s to "
+                          "answer (racelab's safety stop); stopped");
+    ck_assert(!rl_run_passed(run));
+    rl_run_destroy(run); /* closes its end: the drip stops */
+    pthread_join(th, NULL);
+    close(sv[0]);
+}
+END_TEST
+
 /* ---- the fuzz ------------------------------------------------------------ */
 
 START_TEST(test_fuzz_plain)
@@ -853,6 +902,7 @@ int main(void)
     tcase_add_test(tc, test_load_without_object);
     tcase_add_test(tc, test_explore_error_without_reason);
     tcase_add_test(tc, test_record_text_extremes);
+    tcase_add_test(tc, test_drip_feed_stopped);
     tcase_add_test(tc, test_fuzz_plain);
     tcase_add_test(tc, test_fuzz_exercise);
     tcase_add_test(tc, test_fuzz_explore);
