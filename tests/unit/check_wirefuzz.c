@@ -10,7 +10,10 @@
  * (tests/fixtures/wire/): pointers.bin, a plain C program run to its end
  * (tests/programs/pointers.c, sim, default options); counter.bin, the
  * counter exercise judged here (solutions/counter.c as the submission);
- * pointers-explore.bin, `racelab explore` of pointers.c in the child.
+ * counter-fail.bin, the exercise's skeleton (exercises/counter.c), which
+ * loses updates; pointers-explore.bin, `racelab explore` of pointers.c in
+ * the child. They were recorded with strace from `racelab run` / `explore`
+ * (the bytes the program wrote to descriptor 3).
  * Each case replays a seed, mutated by a seeded generator (byte flips,
  * truncation, a lying length, a message duplicated, dropped, swapped or
  * invented, fields overwritten with edge values), to a mirror run that
@@ -493,7 +496,7 @@ static void run_stream(enum kind kind, const struct bytes *s, const char *what,
     close(keep);
 }
 
-/* Cases per seed: a few thousand in all, a few seconds. */
+/* Cases per seed: 12,000 in all, a few seconds. */
 #define CASES 3000
 
 /* The seed itself, then CASES mutations of it. */
@@ -536,6 +539,12 @@ START_TEST(test_seeds_as_recorded)
     run_stream(EXERCISE, &s, "counter", &t);
     ck_assert_int_eq(t.done, 1);
     ck_assert_int_eq(t.passed, 1);
+    free(s.p);
+    memset(&t, 0, sizeof t);
+    s = seed_load("counter-fail");
+    run_stream(EXERCISE, &s, "counter-fail", &t);
+    ck_assert_int_eq(t.done, 1);
+    ck_assert_int_eq(t.passed, 0); /* the skeleton loses updates */
     free(s.p);
     memset(&t, 0, sizeof t);
     s = seed_load("pointers-explore");
@@ -880,6 +889,16 @@ START_TEST(test_fuzz_exercise)
 }
 END_TEST
 
+START_TEST(test_fuzz_exercise_failing)
+{
+    struct tally t = {0};
+    fuzz_seed("counter-fail", EXERCISE, &t);
+    fprintf(stderr,
+            "counter-fail: %d protocol, %d done, %d other, %d refused\n",
+            t.protocol, t.done, t.other, t.refused);
+}
+END_TEST
+
 START_TEST(test_fuzz_explore)
 {
     struct tally t = {0};
@@ -905,6 +924,7 @@ int main(void)
     tcase_add_test(tc, test_drip_feed_stopped);
     tcase_add_test(tc, test_fuzz_plain);
     tcase_add_test(tc, test_fuzz_exercise);
+    tcase_add_test(tc, test_fuzz_exercise_failing);
     tcase_add_test(tc, test_fuzz_explore);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
