@@ -869,6 +869,35 @@ START_TEST(test_drip_feed_stopped)
 }
 END_TEST
 
+/* An exercise's state whose "done" flag holds 92: the check read it as a
+ * bool (undefined behaviour: UBSan stopped racelab). The flags of a
+ * scenario's state are bytes now (ex_bool); the run is judged as sent. */
+START_TEST(test_observed_flag_byte)
+{
+    struct tally t;
+    struct bytes s = seed_load("counter-fail");
+    struct msgs m;
+    int patched = 0;
+    msgs_split(&s, &m);
+    for (int i = 0; i < m.n; i++) {
+        uint32_t h[3];
+        memcpy(h, s.p + m.off[i], sizeof h);
+        if (h[1] != WIRE_MSG_OBSERVE)
+            continue;
+        /* struct concurrent_state (labs/ex_counter.c) ends with done,
+         * padded to 8, then final. */
+        unsigned char *done = s.p + m.off[i] + m.len[i] - 16;
+        ck_assert_int_eq(*done, 1);
+        *done = 92;
+        patched++;
+    }
+    ck_assert_int_eq(patched, 1);
+    run_exact(EXERCISE, &s, &t);
+    ck_assert_int_eq(t.last, RL_END_DONE);
+    ck_assert_int_eq(t.passed, 0);
+}
+END_TEST
+
 /* ---- the fuzz ------------------------------------------------------------ */
 
 START_TEST(test_fuzz_plain)
@@ -922,6 +951,7 @@ int main(void)
     tcase_add_test(tc, test_explore_error_without_reason);
     tcase_add_test(tc, test_record_text_extremes);
     tcase_add_test(tc, test_drip_feed_stopped);
+    tcase_add_test(tc, test_observed_flag_byte);
     tcase_add_test(tc, test_fuzz_plain);
     tcase_add_test(tc, test_fuzz_exercise);
     tcase_add_test(tc, test_fuzz_exercise_failing);
