@@ -252,6 +252,11 @@ static void step(struct hb *h, const struct rl_run *run,
     int o = r->obj;
     if (t < 0 || t >= h->nthreads)
         return;
+    /* A child's records are checked for ids it knows, not for which
+     * operations name an object (core/mirror_frame.c): one that does not
+     * is nothing to learn from. */
+    if (o < 0 && r->op != RL_OP_JOIN && r->op != RL_OP_FINISH)
+        return;
     bool ok = r->result == RL_RES_OK || r->result == RL_RES_WOKE;
     switch ((enum rl_op)r->op) {
     case RL_OP_LOAD:
@@ -311,7 +316,7 @@ static void step(struct hb *h, const struct rl_run *run,
     case RL_OP_WAIT: {
         struct rl_obj_view ov;
         rl_run_object(run, o, &ov);
-        if (ov.kind != RL_OBJ_CONDITION)
+        if (ov.kind != RL_OBJ_CONDITION || ov.lock < 0)
             break; /* blocked re-acquiring the lock: nothing yet */
         if (r->result == RL_RES_BLOCKED) {
             release(h, t, ov.lock); /* wait gives up the lock */

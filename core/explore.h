@@ -172,6 +172,10 @@ struct rl_explore_result {
                             covered (phase 2 is then skipped) */
     enum rl_explore_stop stop;
     char error[256]; /* NONDETERMINISM / ERROR: what happened */
+    bool program_failed; /* ERROR: the program's own process broke off
+                            the search (it crashed, exited, broke
+                            racelab's protocol or stopped answering): a
+                            failure of the program, not of the request */
     double seconds;  /* wall clock spent (not part of any result) */
 };
 

@@ -100,7 +100,14 @@ static enum rl_end child_lost(struct rl_run *run, struct mirror *m, int how,
     if (run)
         mirror_push_held(run, m, true);
     where(run, at, sizeof at);
-    if (how == READ_TIMEOUT) {
+    if (how == READ_TIMEOUT && m->too_slow) {
+        mirror_kill(m, NULL);
+        e = RL_END_INCOMPLETE;
+        snprintf(msg, sizeof msg,
+                 "incomplete: the program took more than %lld s to answer%s "
+                 "(racelab's safety stop); stopped",
+                 m->total_ms / 1000, at);
+    } else if (how == READ_TIMEOUT) {
         mirror_kill(m, NULL);
         e = RL_END_INCOMPLETE;
         snprintf(msg, sizeof msg,
@@ -194,7 +201,11 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
 {
     uint32_t h[3];
     long long deadline = mirror_now_ms() + m->answer_ms + extra_ms;
+    bool capped = m->answer_until > 0 && deadline >= m->answer_until;
+    if (capped)
+        deadline = m->answer_until;
     int rc = mirror_read_exact(m, h, sizeof h, deadline);
+    m->too_slow = capped && rc == READ_TIMEOUT;
     const char *bad = NULL;
     if (rc == READ_OK && h[0] != WIRE_MAGIC)
         bad = "a message without racelab's mark";
@@ -206,6 +217,7 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
     }
     unsigned char *p = rl_xmalloc(h[2] ? h[2] : 1);
     rc = mirror_read_exact(m, p, h[2], deadline);
+    m->too_slow = capped && rc == READ_TIMEOUT;
     if (rc != READ_OK) {
         free(p);
         *lost = child_lost(run, m, rc, NULL);
@@ -235,7 +247,7 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
     case WIRE_MSG_GASP:
         m->gasp = wire_get_i32(&r);
         if (m->gasp == WIRE_GASP_WATCHDOG)
-            wire_get_str(&r, m->gasp_why, sizeof m->gasp_why);
+            wire_get_name(&r, m->gasp_why, sizeof m->gasp_why);
         ok = !r.bad;
         bad = "a malformed last message";
         break;
@@ -260,6 +272,7 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
         break;
     case WIRE_MSG_ERROR:
         wire_get_str(&r, m->error, sizeof m->error);
+        wire_clean_text(m->error, true);
         ok = !r.bad;
         bad = "a malformed error";
         answer = WIRE_MSG_ERROR;
@@ -291,9 +304,13 @@ static int await(struct rl_run *run, struct mirror *m, int extra_ms,
                  enum rl_end *lost)
 {
     int answer;
+    /* Messages on the way each restart the wait for the next one; the
+     * answer as a whole has its own last guard. */
+    m->answer_until = mirror_now_ms() + extra_ms + m->total_ms;
     do
         answer = pump_one(run, m, extra_ms, lost);
     while (answer == 0);
+    m->answer_until = 0;
     return answer;
 }
 
@@ -323,6 +340,13 @@ static struct mirror *mirror_new(const struct rl_external *ext, char *err,
     m->cpu_s = ext->cpu_s > 0 ? ext->cpu_s : RL_CHILD_CPU_S;
     m->answer_ms = ext->answer_ms > 0 ? ext->answer_ms : RL_CHILD_ANSWER_MS;
     m->observe_size = ext->observe_size;
+    m->total_ms = ext->answer_total_ms > 0
+                      ? ext->answer_total_ms
+                      : m->answer_ms + (long long)m->cpu_s * 10000;
+    if (ext->stream_fd > 0) {
+        m->fd = ext->stream_fd; /* no child: pid 0, nothing to kill */
+        return m;
+    }
     if (ext->path) {
         snprintf(m->exe, sizeof m->exe, "%s", ext->path);
     } else if (ext->build) {
@@ -402,6 +426,10 @@ struct rl_run *rl_mirror_create(const struct rl_run_config *cfg, char *err,
     else
         lost = child_lost(run, m, READ_EOF, NULL);
     wire_free(&b);
+    if (answer > 0 && answer != WIRE_MSG_FRAME && answer != WIRE_MSG_ERROR)
+        lost = child_lost(run, m, 1, "an answer that is not a state");
+    if (answer == WIRE_MSG_ERROR && !m->error[0])
+        snprintf(m->error, sizeof m->error, "the program cannot start");
     if (answer != WIRE_MSG_FRAME) {
         const char *why = answer == WIRE_MSG_ERROR ? m->error : run->end_msg;
         snprintf(err, errlen, "%s", why);
@@ -493,6 +521,14 @@ static enum rl_end mirror_step(struct rl_run *run, int tid, char *err,
     return e;
 }
 
+/* The end of a run told to finish: one still running lies. */
+static enum rl_end finished(struct rl_run *run, struct mirror *m)
+{
+    if (run->end != RL_END_RUNNING || m->dead)
+        return run->end;
+    return child_lost(run, m, 1, "a run still going when told to finish");
+}
+
 /* To the end; os: the answer to the FINISH that start sent. */
 static enum rl_end mirror_finish(struct rl_run *run)
 {
@@ -504,10 +540,11 @@ static enum rl_end mirror_finish(struct rl_run *run)
         if (answer < 0)
             return lost;
         return answer == WIRE_MSG_FRAME
-                   ? run->end
+                   ? finished(run, m)
                    : child_lost(run, m, 1, "an answer that is not a state");
     }
-    return frame_request(run, WIRE_REQ_FINISH, NULL, NULL, 0);
+    enum rl_end e = frame_request(run, WIRE_REQ_FINISH, NULL, NULL, 0);
+    return e == RL_END_RUNNING ? finished(run, m) : e;
 }
 
 /* os: the child runs the threads while the parent polls. */
@@ -549,7 +586,7 @@ static enum rl_end mirror_poll(struct rl_run *run)
         }
         if (answer == WIRE_MSG_FRAME) {
             m->started = false;
-            return run->end;
+            return finished(run, m);
         }
         if (answer)
             return child_lost(run, m, 1, "an answer that is not a state");
@@ -766,8 +803,20 @@ int rl_mirror_explore(const struct rl_explore_config *cfg,
         rl_explore_result_free(res);
         memset(res, 0, sizeof *res);
         res->stop = RL_EXPLORE_ERROR;
+        res->program_failed = answer != WIRE_MSG_ERROR;
         copy_text(res->error, sizeof res->error,
                   m->error[0] ? m->error : "the program could not be explored");
+        rc = -1;
+    } else if (rc < 0 || res->stop == RL_EXPLORE_ERROR) {
+        /* An error is an error whatever else the result says. */
+        free(res->choices);
+        res->choices = NULL;
+        res->found = false;
+        res->stop = RL_EXPLORE_ERROR;
+        if (!res->error[0])
+            copy_text(res->error, sizeof res->error,
+                      "the program's search ended in an error it does not "
+                      "name");
         rc = -1;
     }
     bool judged = m->observe_size > 0;

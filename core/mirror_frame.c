@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mirror_impl.h"
+#include "schedule.h"
 #include "value.h"
 
 /* Whether every id in r is known to the mirror now. */
@@ -163,7 +164,7 @@ static bool apply_world(struct rl_run *run, struct wire_reader *r)
         if (r->bad)
             return false;
         struct rl_thread *t = mirror_thread(run, id);
-        wire_get_str(r, t->name, sizeof t->name);
+        wire_get_name(r, t->name, sizeof t->name);
         atomic_store(&t->state, wire_get_range(r, RL_T_NEW, RL_T_DONE));
         wait_id[id] = wire_get_range(r, -1, MIRROR_MAX_OBJS - 1);
         wait_set[id] = true;
@@ -200,7 +201,7 @@ static bool apply_world(struct rl_run *run, struct wire_reader *r)
         struct rl_obj *o = mirror_obj(run, id);
         o->kind = (enum rl_obj_kind)wire_get_range(r, RL_OBJ_VAR,
                                                    RL_OBJ_ONCE);
-        wire_get_str(r, o->name, sizeof o->name);
+        wire_get_name(r, o->name, sizeof o->name);
         lock_id[id] = wire_get_range(r, -1, nobjs - 1);
         lock_set[id] = true;
         atomic_store(&o->value, (long)wire_get_i64(r));
@@ -236,18 +237,22 @@ static bool apply_world(struct rl_run *run, struct wire_reader *r)
     return true;
 }
 
-/* The most choices a mirror takes: far beyond any run, and far from
- * overflowing the log's counts. */
+/* The most choices a mirror takes: never more than the run's steps (each
+ * choice is a step), and far from overflowing the log's counts. */
 #define MIRROR_MAX_CHOICES ((uint64_t)1 << 62)
 
 /* CHOICES: add the child's newest choices to the mirror's log. Returns
  * false if they lie (a thread id out of range, an empty or oversized
- * chunk, a repeated chunk that is no cycle, too many choices). */
+ * chunk, a repeated chunk that is no cycle, more choices than the run
+ * has steps). */
 bool mirror_apply_choices(struct rl_run *run, struct mirror *m,
                           struct wire_reader *r)
 {
     if (run->cfg.backend != RL_BACKEND_SIM)
         return false;
+    uint64_t limit = run->cfg.max_steps < MIRROR_MAX_CHOICES
+                         ? run->cfg.max_steps
+                         : MIRROR_MAX_CHOICES;
     uint32_t n = wire_get_u32(r);
     struct choice_item cycle[CHOICE_LOG_PERIOD];
     for (uint32_t k = 0; k < n && !r->bad; k++) {
@@ -256,22 +261,24 @@ bool mirror_apply_choices(struct rl_run *run, struct mirror *m,
         if (r->bad || rep == 0 || len == 0 || len > WIRE_CHOICE_CHUNK_MAX ||
             (rep > 1 && len > CHOICE_LOG_PERIOD))
             return false;
+        uint64_t room = limit - choice_log_count(&m->log), sum = 0;
         for (uint64_t i = 0; i < len; i++) {
             struct choice_item it;
             it.id = wire_get_u8(r);
             it.count = wire_get_varint(r);
             if (r->bad || it.id >= RL_MAX_THREADS || it.count == 0 ||
-                it.count > MIRROR_MAX_CHOICES - choice_log_count(&m->log))
+                it.count > room - sum)
                 return false;
+            sum += it.count;
             if (rep == 1)
                 choice_log_push_run(&m->log, it.id, it.count);
             else
                 cycle[i] = it;
         }
         if (rep > 1 &&
-            (rep > MIRROR_MAX_CHOICES ||
+            (rep > room / sum ||
              !choice_log_push_repeat(&m->log, cycle, (size_t)len, rep) ||
-             choice_log_count(&m->log) > MIRROR_MAX_CHOICES))
+             choice_log_count(&m->log) > limit))
             return false;
     }
     return !r->bad && r->off == r->n;
@@ -295,6 +302,7 @@ bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
 {
     int end = wire_get_range(r, RL_END_RUNNING, RL_END_INCOMPLETE);
     wire_get_str(r, run->end_msg, sizeof run->end_msg);
+    wire_clean_text(run->end_msg, true);
     m->steps = wire_get_u64(r);
     m->now = (long)wire_get_i64(r);
     m->preemptions = wire_get_i32(r);
@@ -318,7 +326,7 @@ bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
     }
     /* Misuse, for the engine's "no misuse" check of a judged run. */
     uint64_t misuses = wire_get_u64(r);
-    wire_get_str(r, run->misuse_first, sizeof run->misuse_first);
+    wire_get_name(r, run->misuse_first, sizeof run->misuse_first);
     atomic_store(&run->misuse_count, misuses);
     /* Checks, once the run has ended: the child's (a plain C program), or
      * for a judged exercise none of them but the failures rl_fail()
@@ -329,10 +337,11 @@ bool mirror_apply_frame(struct rl_run *run, struct mirror *m,
         ntold = wire_get_range(r, 0, RL_MAX_CHECKS);
         for (int i = 0; i < ntold && !r->bad; i++) {
             struct rl_check_slot *c = &told[i];
-            wire_get_str(r, c->name, sizeof c->name);
+            wire_get_name(r, c->name, sizeof c->name);
             c->ok = wire_get_u8(r) != 0;
             c->count = wire_get_i32(r);
             wire_get_str(r, c->message, sizeof c->message);
+            wire_clean_text(c->message, true);
         }
         if (r->bad || end == RL_END_RUNNING)
             return false;
@@ -383,13 +392,19 @@ bool mirror_apply_explored(struct mirror *m, struct wire_reader *r)
     m->xrc = wire_get_i32(r);
     x->found = wire_get_u8(r) != 0;
     x->choices = wire_get_strdup(r, WIRE_MAX_PAYLOAD);
-    if (x->choices && !x->found) {
+    char serr[160];
+    bool schedule_ok = !x->choices || !x->found ||
+                       rl_schedule_check_choices(x->choices, serr,
+                                                 sizeof serr) == 0;
+    if (x->choices && (!x->found || !schedule_ok)) {
         free(x->choices);
         x->choices = NULL;
     }
-    wire_get_str(r, x->check, sizeof x->check);
+    wire_get_name(r, x->check, sizeof x->check);
     wire_get_str(r, x->message, sizeof x->message);
+    wire_clean_text(x->message, true);
     wire_get_str(r, x->end_text, sizeof x->end_text);
+    wire_clean_text(x->end_text, true);
     x->end = (enum rl_end)wire_get_range(r, RL_END_RUNNING, RL_END_INCOMPLETE);
     x->preemptions = wire_get_i32(r);
     x->steps = wire_get_u64(r);
@@ -410,7 +425,7 @@ bool mirror_apply_explored(struct mirror *m, struct wire_reader *r)
     x->every_schedule = wire_get_u8(r) != 0;
     x->stop = (enum rl_explore_stop)wire_get_range(r, RL_EXPLORE_DONE,
                                                    RL_EXPLORE_ERROR);
-    wire_get_str(r, x->error, sizeof x->error);
+    wire_get_name(r, x->error, sizeof x->error);
     uint64_t bits = wire_get_u64(r);
     memcpy(&x->seconds, &bits, sizeof bits);
     x->cost = wire_get_i32(r);
@@ -419,7 +434,10 @@ bool mirror_apply_explored(struct mirror *m, struct wire_reader *r)
     x->shrink_runs = wire_get_u64(r);
     x->pruned_runs = wire_get_u64(r);
     x->phase_max_steps = wire_get_u64(r);
-    return !r->bad && r->off == r->n;
+    /* A schedule is printed in a command to paste into a shell: only one
+     * racelab can read goes on. */
+    return !r->bad && r->off == r->n && schedule_ok &&
+           (!x->found || x->choices);
 }
 
 /* MEMORY: note the regions and ends the child noted (core/value.h), in
@@ -438,7 +456,7 @@ bool mirror_apply_memory(struct rl_run *run, struct wire_reader *r)
         uint64_t size = wire_get_u64(r);
         uint64_t born = wire_get_u64(r);
         uint8_t kind = wire_get_u8(r);
-        wire_get_str(r, name, sizeof name);
+        wire_get_name(r, name, sizeof name);
         if (r->bad || kind > RL_REGION_STACK)
             return false;
         /* The child keeps no more than we do: its -1 is ours. */

@@ -36,6 +36,10 @@ struct mirror {
     int fd;                /* the socket, -1 once closed */
     int out_fd;            /* the child's stdout + stderr, -1 at EOF */
     int cpu_s, answer_ms;
+    long long total_ms;     /* the most one answer may take (see
+                               rl_external.answer_total_ms) */
+    long long answer_until; /* await: that answer's last moment, or 0 */
+    bool too_slow;          /* the run ended at answer_until */
     char exe[PATH_MAX];
     char *output;          /* NUL-terminated, at most RL_CHILD_OUTPUT_MAX */
     size_t output_n, output_total;

@@ -135,6 +135,11 @@ struct rl_external {
     int cpu_s;      /* RLIMIT_CPU of the child; 0 = RL_CHILD_CPU_S */
     int answer_ms;  /* the safety stop: no answer this long ends the run
                        as RL_END_INCOMPLETE; 0 = RL_CHILD_ANSWER_MS */
+    /* The last guard of one answer as a whole (messages on the way
+     * included, so that a program that sends an empty message now and
+     * then cannot hold racelab forever), in ms beyond a request's own
+     * time limit; 0 = answer_ms + 10 s per second of cpu_s. */
+    long answer_total_ms;
     /* > 0: an exercise the parent judges (core/child.h, OBSERVE): the
      * child sends its final state, exactly this many bytes, and the run's
      * checks are the program's check on that copy (rl_run_observed) and
@@ -147,6 +152,10 @@ struct rl_external {
      * regular file (`racelab run prog.c < input`), each child from its
      * start; else, and when false, /dev/null. */
     bool stdin_file;
+    /* > 0: no child is started; the conversation is read from this
+     * socket as it stands (the wire fuzz suite replays recorded and
+     * mutated streams). The run owns it and closes it. */
+    int stream_fd;
 };
 
 /* Limits a caller (the grader) adds to a child process started for a

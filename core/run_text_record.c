@@ -14,6 +14,7 @@
  * written into a caller's buffer, never more than it holds, the return
  * value the length the whole text needs (run_text_impl.h).
  */
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,6 +24,13 @@
 #include "run_text_impl.h"
 
 /* ---- one line per record ------------------------------------------------- */
+
+/* A barrier's arrivals after this one (r->after is the count before it;
+ * a child may send any number: no overflow at the top). */
+static long arrived(long before)
+{
+    return before < LONG_MAX ? before + 1 : before;
+}
 
 /* What each operation is (its symbol and class, for the TUI's lanes). */
 static const struct {
@@ -342,14 +350,14 @@ static bool px_text(const struct rl_record *r, const struct rl_record_names *n,
     if (n->kind == RL_OBJ_BARRIER && r->op == RL_OP_BARRIER) {
         if (r->result == RL_RES_BLOCKED)
             run_text_printf(sb, "barrier_wait %s: arrived %ld of %ld, blocked",
-                            on, r->after + 1, n->limit);
+                            on, arrived(r->after), n->limit);
         else if (r->result == RL_RES_WOKE)
             run_text_printf(sb, "barrier_wait %s: released", on);
         else
             run_text_printf(sb,
                             "barrier_wait %s: arrived %ld of %ld, releases all "
                             "(PTHREAD_BARRIER_SERIAL_THREAD)",
-                            on, r->after + 1, n->limit);
+                            on, arrived(r->after), n->limit);
         return true;
     }
     return false;
@@ -474,14 +482,14 @@ static void format_full(struct run_text_buf *sb, const struct rl_record *r,
     case RL_OP_BARRIER:
         if (r->result == RL_RES_BLOCKED)
             run_text_printf(sb, "wait %s: arrived %ld of %ld, blocked", on,
-                            r->after + 1, n->limit);
+                            arrived(r->after), n->limit);
         else if (r->result == RL_RES_TIMEOUT)
             run_text_printf(sb, "wait %s: timed out, barrier broken", on);
         else if (r->result == RL_RES_WOKE)
             run_text_printf(sb, "wait %s: released (index %ld)", on, r->after);
         else
             run_text_printf(sb, "wait %s: arrived %ld of %ld, releases all", on,
-                            r->after + 1, n->limit);
+                            arrived(r->after), n->limit);
         break;
     case RL_OP_JOIN:
         if (r->result == RL_RES_BLOCKED)
@@ -594,8 +602,9 @@ static void format_brief(struct run_text_buf *sb, const struct rl_record *r,
         if (shrt)
             run_text_printf(sb, "%+ld", r->arg);
         else
-            run_text_printf(sb, "%s%s=%ld", o, r->arg < 0 ? "-" : "+",
-                            r->arg < 0 ? -r->arg : r->arg);
+            run_text_printf(sb, "%s%s=%lu", o, r->arg < 0 ? "-" : "+",
+                            r->arg < 0 ? 0ul - (unsigned long)r->arg
+                                       : (unsigned long)r->arg);
         break;
     case RL_OP_ACQUIRE:
         if (shrt)

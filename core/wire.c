@@ -208,6 +208,68 @@ void wire_get_str(struct wire_reader *r, char *buf, size_t len)
     r->off += n;
 }
 
+/* The length of the well-formed UTF-8 sequence at p (a lead byte of
+ * 0x80 and above), or 0 if there is none; C1 controls count as none. */
+static size_t utf8_len(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xbf; /* the second byte's range */
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        if (c == 0xc2)
+            lo = 0xa0; /* U+0080..U+009F: C1 controls */
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        if (c == 0xe0)
+            lo = 0xa0; /* overlong */
+        else if (c == 0xed)
+            hi = 0x9f; /* surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        if (c == 0xf0)
+            lo = 0x90; /* overlong */
+        else if (c == 0xf4)
+            hi = 0x8f; /* past U+10FFFF */
+    } else {
+        return 0;
+    }
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xbf)
+            return 0;
+    return n;
+}
+
+/* Control characters and broken UTF-8 out (see wire.h). */
+void wire_clean_text(char *s, bool lines)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        if (*p >= 0x80) {
+            size_t n = utf8_len(p);
+            if (n == 0)
+                *p++ = '?';
+            else
+                p += n;
+            continue;
+        }
+        if ((*p < 0x20 && !(lines && (*p == '\n' || *p == '\t'))) ||
+            *p == 0x7f)
+            *p = '?';
+        p++;
+    }
+}
+
+/* A string as a name: safe to show on one line. */
+void wire_get_name(struct wire_reader *r, char *buf, size_t len)
+{
+    wire_get_str(r, buf, len);
+    if (len)
+        wire_clean_text(buf, false);
+}
+
 /* A malloc'd string of at most max bytes. */
 char *wire_get_strdup(struct wire_reader *r, size_t max)
 {

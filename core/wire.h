@@ -122,6 +122,13 @@ int wire_get_range(struct wire_reader *r, int lo, int hi);
 /* A string into buf (truncated to len - 1, NUL-terminated); a string
  * longer than max bytes on the wire sets r->bad. */
 void wire_get_str(struct wire_reader *r, char *buf, size_t len);
+/* Make a received text safe to show: each control character (C0, DEL,
+ * C1; but newline and tab when lines) and each byte that is not part of
+ * well-formed UTF-8 becomes '?', in place. A name or a one-line report
+ * then stays one line and cannot steer the terminal. */
+void wire_clean_text(char *s, bool lines);
+/* wire_get_str, then wire_clean_text (no newline): a name. */
+void wire_get_name(struct wire_reader *r, char *buf, size_t len);
 /* A malloc'd copy of a string of at most max bytes (NULL on error). */
 char *wire_get_strdup(struct wire_reader *r, size_t max);
 

@@ -29,7 +29,7 @@ struct single_state {
     const struct barrier_impl *impl;
     struct barrier *b;
     long waits;
-    bool done; /* T0 finished (written by T0) */
+    ex_bool done; /* T0 finished (written by T0) */
 };
 
 /* T0: wait on a barrier for one, several times. */

@@ -32,7 +32,7 @@ struct single_state {
     struct bounded_buffer *b;
     long capacity;
     long gets;           /* get() calls so far (T0 only) */
-    bool done;           /* T0 finished (written by T0) */
+    ex_bool done;           /* T0 finished (written by T0) */
     struct ex_flag flag; /* "FIFO order" */
 };
 

@@ -29,7 +29,7 @@ struct single_state {
     const struct bounded_semaphore_impl *impl;
     struct bounded_semaphore *s;
     long value;
-    bool done;           /* T0 finished (written by T0) */
+    ex_bool done;           /* T0 finished (written by T0) */
     struct ex_flag flag; /* "single thread" */
 };
 
@@ -115,7 +115,7 @@ struct over_state {
     const struct bounded_semaphore_impl *impl;
     struct bounded_semaphore *s;
     long value;
-    bool done;           /* T0 finished (written by T0) */
+    ex_bool done;           /* T0 finished (written by T0) */
     struct ex_flag flag; /* "over-release" */
 };
 
@@ -204,7 +204,7 @@ struct cover_state {
     long value;
     rl_event *taken; /* T0 holds its unit */
     int rc[2];       /* each release's status (written by its thread) */
-    bool done[2];    /* each thread finished (written by it) */
+    ex_bool done[2];    /* each thread finished (written by it) */
     long final;      /* the count at the end (cover_observe) */
 };
 
@@ -308,7 +308,7 @@ struct limit_state {
     rl_thread *workers[MAX_WORKERS];
     struct ex_section section; /* "limit" */
     struct ex_flag release;    /* "release by holder" */
-    bool done;                 /* main read the count (written by main) */
+    ex_bool done;                 /* main read the count (written by main) */
     long final;                /* written by main */
 };
 

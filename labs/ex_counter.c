@@ -27,7 +27,7 @@ struct single_state {
     const struct counter_impl *impl;
     struct counter *c;
     long iters;
-    bool done;           /* T0 finished (written by T0) */
+    ex_bool done;           /* T0 finished (written by T0) */
     struct ex_flag flag; /* "single thread" */
 };
 
@@ -104,7 +104,7 @@ struct concurrent_state {
     struct counter *c;
     long threads, iters;
     rl_thread *workers[MAX_WORKERS];
-    bool done;  /* main read the final value (written by main) */
+    ex_bool done;  /* main read the final value (written by main) */
     long final; /* written by main */
 };
 

@@ -29,7 +29,7 @@ struct single_state {
     const struct pool_impl *impl;
     struct pool *p;
     long k;
-    bool done; /* T0 finished (written by T0) */
+    ex_bool done; /* T0 finished (written by T0) */
 };
 
 /* T0: take every place, give them back, once more. */

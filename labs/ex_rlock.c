@@ -30,7 +30,7 @@ struct single_state {
     const struct rlock_impl *impl;
     struct rlock *r;
     long depth;
-    bool done;             /* T0 finished (written by T0) */
+    ex_bool done;             /* T0 finished (written by T0) */
     struct ex_flag owner;  /* "release by owner" */
     struct ex_flag unheld; /* "release when free" */
 };
@@ -232,7 +232,7 @@ struct nonowner_state {
     rl_event *held;       /* set by T0 once it owns the RLock */
     rl_event *tried;      /* set by T1 after its release attempt */
     int t1_rc;            /* T1's release result (written by T1) */
-    bool done0, done1;    /* each written by its thread */
+    ex_bool done0, done1;    /* each written by its thread */
     struct ex_flag owner; /* "release by owner" */
 };
 

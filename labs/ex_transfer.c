@@ -30,7 +30,7 @@
 struct single_state {
     const struct transfer_impl *impl;
     struct bank *b;
-    bool done;           /* T0 finished (written by T0) */
+    ex_bool done;           /* T0 finished (written by T0) */
     struct ex_flag flag; /* "single thread" */
 };
 
@@ -122,7 +122,7 @@ struct concurrent_state {
     struct bank *b;
     long accounts, threads, iters;
     rl_thread *workers[MAX_WORKERS];
-    bool done;                /* main read the balances (by main) */
+    ex_bool done;                /* main read the balances (by main) */
     long final[MAX_ACCOUNTS]; /* written by main */
 };
 
@@ -251,7 +251,7 @@ struct cycle_state {
     struct bank *b;                   /* used by the threads only */
     long iters;
     rl_thread *workers[3]; /* used by main only */
-    bool done;             /* main read the balances (by main) */
+    ex_bool done;             /* main read the balances (by main) */
     long final[3];         /* written by main */
 };
 

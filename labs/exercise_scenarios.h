@@ -50,6 +50,12 @@ enum ex_kind {
     EX_MISUSE,     /* the Python-style error the header promises */
 };
 
+/* A truth value in a scenario's state (done, ...). Not a bool: racelab
+ * judges a copy of the state a child sends (OBSERVE), and any byte there
+ * must be a value (a bool holding a byte other than 0 or 1 is undefined
+ * behaviour to read). */
+typedef unsigned char ex_bool;
+
 struct ex_scenario {
     const char *exercise; /* "counter": the interface (exercises/NAME.h) */
     const char *name;     /* "concurrent", unique within the exercise */

@@ -359,8 +359,12 @@ static int explore_job_execute(struct explore_job *job)
                       "preemptions"),
                job->cfg.seed);
     fflush(stdout);
-    if (rl_explore(&job->cfg, &res) < 0)
-        return cli_error("%s", res.error);
+    if (rl_explore(&job->cfg, &res) < 0) {
+        status = cli_error("%s", res.error);
+        /* The program crashed, exited or broke the protocol: it failed
+         * (1), the command line was right. */
+        return res.program_failed ? CLI_EXIT_FAIL : status;
+    }
     if (res.stop == RL_EXPLORE_NONDETERMINISM) {
         rl_explore_result_free(&res);
         return cli_error("%s", res.error);
@@ -474,8 +478,9 @@ const struct cli_command cli_cmd_explore = {
     "                         a failure) or report (races do not count)\n"
     "  -h, --help             show this help\n"
     "\n"
-    "exit status: 0 no failing schedule found, 1 one found, 2 bad usage,\n"
-    "3 incomplete (stopped by --budget).\n"
+    "exit status: 0 no failing schedule found, 1 one found (or the\n"
+    "program broke off the search: crashed, exited, broke racelab's\n"
+    "protocol), 2 bad usage, 3 incomplete (stopped by --budget).\n"
     "\n"
     "examples:\n"
     "  racelab explore unsafe-counter\n"
