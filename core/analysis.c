@@ -253,9 +253,11 @@ static void step(struct hb *h, const struct rl_run *run,
     if (t < 0 || t >= h->nthreads)
         return;
     /* A child's records are checked for ids it knows, not for which
-     * operations name an object (core/mirror_frame.c): one that does not
-     * is nothing to learn from. */
-    if (o < 0 && r->op != RL_OP_JOIN && r->op != RL_OP_FINISH)
+     * operations name an object (core/mirror_frame.c): one that should
+     * and does not is nothing to learn from. A spawn, a join, a finish
+     * and a fence name none. */
+    if (o < 0 && r->op != RL_OP_JOIN && r->op != RL_OP_FINISH &&
+        r->op != RL_OP_SPAWN && r->op != RL_OP_FENCE)
         return;
     bool ok = r->result == RL_RES_OK || r->result == RL_RES_WOKE;
     switch ((enum rl_op)r->op) {
