@@ -535,7 +535,7 @@ static void pointers(void *arg)
     rl_value_region_add(run, (uintptr_t)blk, sizeof(blk), RL_REGION_DATA,
                         "heap#2@x.c:9", run->rec_last);
     rl_px_load(vpv);
-    rl_px_atomic(vpv, RL_OP_EXCHANGE, (uint64_t)(uintptr_t)&blk[0]);
+    rl_px_atomic(vpv, RL_OP_EXCHANGE, (uint64_t)(uintptr_t)&blk[0], 0);
     rl_px_store(vpv);
     pv = NULL;
     rl_px_flush(t);
