@@ -54,9 +54,8 @@ static bool record_spins(struct rrpick *p, int tid, const struct rl_record *r)
         sp->n = 0;
         return false;
     }
-    long val = r->op == RL_OP_ACQUIRE || r->op == RL_OP_READ_ACQUIRE
-                   ? -1
-                   : r->before;
+    long val =
+        r->op == RL_OP_ACQUIRE || r->op == RL_OP_READ_ACQUIRE ? -1 : r->before;
     for (int i = 0; i < sp->n; i++)
         if (sp->obj[i] == r->obj && sp->val[i] == val && sp->pc[i] == r->pc)
             return ++sp->seen[i] >= 3;
@@ -87,8 +86,8 @@ int rrpick_default(const struct rrpick *p, const struct rl_choice *c)
     /* A thread that yielded, slept or spins offers the CPU: going on with
      * it would spin a waiting loop to the step limit, so round robin goes
      * on from it instead. */
-    bool offers = c->current >= 0 && c->current < RL_MAX_THREADS &&
-                  p->offers[c->current];
+    bool offers =
+        c->current >= 0 && c->current < RL_MAX_THREADS && p->offers[c->current];
     for (int i = 0; i < c->n && !offers; i++)
         if (c->options[i] == c->current)
             return i;

@@ -102,12 +102,12 @@ static void counter_check(struct rl_run *run, void *ctx)
     (void)ctx;
     long want = (long)prog_now.workers * prog_now.iters;
     long got = rl_load(value);
-    rl_check(run, "final value", got == want, "value = %ld, expected %ld",
-             got, want);
+    rl_check(run, "final value", got == want, "value = %ld, expected %ld", got,
+             want);
 }
 
-static const struct rl_program counter_program = {counter_setup,
-                                                  counter_check, NULL, NULL};
+static const struct rl_program counter_program = {counter_setup, counter_check,
+                                                  NULL, NULL};
 
 /* Whether the program's check failed in run. */
 static bool run_failed(const struct rl_run *run)
@@ -130,7 +130,7 @@ static bool run_failed(const struct rl_run *run)
  * of every pick is computed by the definition (see the top). */
 struct driver {
     int16_t picks[MAX_PICKS];
-    int len, n;  /* picks to follow; picks made */
+    int len, n; /* picks to follow; picks made */
     int cost;
     bool random;
     uint64_t rng;
@@ -227,11 +227,10 @@ static void driver_text(const struct driver *d, char *buf, size_t len)
         int j = i;
         while (j < d->n && d->picks[j] == d->picks[i])
             j++;
-        int w = j - i == 1
-                    ? snprintf(buf + at, len - at, "%s%d", at ? "." : "",
-                               d->picks[i])
-                    : snprintf(buf + at, len - at, "%s%dx%d", at ? "." : "",
-                               d->picks[i], j - i);
+        int w = j - i == 1 ? snprintf(buf + at, len - at, "%s%d", at ? "." : "",
+                                      d->picks[i])
+                           : snprintf(buf + at, len - at, "%s%dx%d",
+                                      at ? "." : "", d->picks[i], j - i);
         ck_assert(w > 0 && (size_t)w < len - at);
         at += (size_t)w;
         i = j;
@@ -286,21 +285,29 @@ static int cheapest_failure(struct driver *d, int k, uint64_t *runs)
 
 static const struct counter_prog progs[] = {
     /* 2 workers x 2: every worker and value */
-    {2, 2, 0, 0, false, false}, {2, 2, 0, 1, false, false},
+    {2, 2, 0, 0, false, false},
+    {2, 2, 0, 1, false, false},
     {2, 2, 0, 2, false, false},
-    {2, 2, 0, 3, false, false}, {2, 2, 1, 0, false, false},
+    {2, 2, 0, 3, false, false},
+    {2, 2, 1, 0, false, false},
     {2, 2, 1, 1, false, false},
-    {2, 2, 1, 2, false, false}, {2, 2, 1, 3, false, false},
+    {2, 2, 1, 2, false, false},
+    {2, 2, 1, 3, false, false},
     /* 3 workers x 1 and x 2: the last worker, late values */
-    {3, 1, 2, 0, false, false}, {3, 1, 2, 1, false, false},
+    {3, 1, 2, 0, false, false},
+    {3, 1, 2, 1, false, false},
     {3, 1, 2, 2, false, false},
-    {3, 1, 0, 2, false, false}, {3, 2, 2, 1, false, false},
+    {3, 1, 0, 2, false, false},
+    {3, 2, 2, 1, false, false},
     {3, 2, 2, 3, false, false},
-    {3, 2, 0, 4, false, false}, {3, 2, 1, 4, false, false},
+    {3, 2, 0, 4, false, false},
+    {3, 2, 1, 4, false, false},
     /* with main joining the workers (the exercise's scenarios) */
-    {2, 2, 1, 2, false, true}, {3, 2, 1, 4, false, true},
+    {2, 2, 1, 2, false, true},
+    {3, 2, 1, 4, false, true},
     /* no Lock at all */
-    {2, 1, -1, 0, true, false}, {2, 2, -1, 0, true, false},
+    {2, 1, -1, 0, true, false},
+    {2, 2, -1, 0, true, false},
 
 };
 
@@ -366,8 +373,7 @@ START_TEST(test_search_agrees_with_runs)
             ck_assert_msg(found == (cheapest <= k ? cheapest : k + 1),
                           "program %d, bound %d%s: the search says %d, "
                           "the enumeration %d",
-                          _i, k, nr ? " (no reduction)" : "", found,
-                          cheapest);
+                          _i, k, nr ? " (no reduction)" : "", found, cheapest);
         }
 }
 END_TEST
