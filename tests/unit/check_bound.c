@@ -251,7 +251,7 @@ static int replayed_preemptions(const struct driver *d)
 }
 
 /* The cheapest failing schedule of cost <= k below prefix d (depth first,
- * every option): its cost, or INT_MAX-like k+1 when none fails. Each
+ * every option): its cost, or k + 1 when none fails. Each
  * failing schedule's replayed preemptions must be its cost. */
 static int cheapest_failure(struct driver *d, int k, uint64_t *runs)
 {
@@ -308,7 +308,6 @@ static const struct counter_prog progs[] = {
     /* no Lock at all */
     {2, 1, -1, 0, true, false},
     {2, 2, -1, 0, true, false},
-
 };
 
 #define NPROGS ((int)(sizeof progs / sizeof progs[0]))
