@@ -96,92 +96,25 @@ bool explore_may_run(struct explorer *x)
     return true;
 }
 
-/* The option that costs nothing at c: the thread that ran before if it
- * can go on; else the next runnable one after it by id, cyclically (round
- * robin); for a notify, the longest waiter. Everything else is a
- * preemption (the running thread could go on) or a delay. */
+/* The option that costs nothing at c: round robin's, as the sim computes
+ * it for its own preemption count (core/rrpick.h: the thread that ran
+ * before if it can go on and neither yielded, slept nor spins; else the
+ * next runnable one after it by id, cyclically; for a notify, the longest
+ * waiter). One definition, so that a run of a schedule the search
+ * charged K reports K preemptions. */
 int explore_default_index(const struct explorer *x, const struct rl_choice *c)
 {
-    if (c->kind != RL_CHOICE_THREAD)
-        return 0;
-    /* A thread that yielded, slept or spins (reads again what it read,
-     * changing nothing) offers the CPU: going on with it would spin a
-     * waiting loop to the step limit, so round robin goes on from it
-     * instead. */
-    bool offers = c->current >= 0 && c->current < RL_MAX_THREADS &&
-                  x->yielded[c->current];
-    for (int i = 0; i < c->n && !offers; i++)
-        if (c->options[i] == c->current)
-            return i;
-    for (int i = 0; i < c->n; i++)
-        if (c->options[i] > c->current)
-            return i;
-    return 0;
+    (void)x;
+    return c->def;
 }
 
-/* Whether record r changed nothing: a load, an atomic read-modify-write
- * that left the value as it was (a test-and-set of a set flag, a failed
- * compare-exchange), a try-lock that failed. */
-static bool record_reads_only(const struct rl_record *r)
-{
-    switch (r->op) {
-    case RL_OP_LOAD:
-    case RL_OP_ATOMIC_LOAD:
-        return true;
-    case RL_OP_EXCHANGE:
-    case RL_OP_CAS:
-    case RL_OP_FETCH_ADD:
-    case RL_OP_FETCH_SUB:
-    case RL_OP_FETCH_AND:
-    case RL_OP_FETCH_OR:
-    case RL_OP_FETCH_XOR:
-        return r->before == r->after;
-    case RL_OP_ACQUIRE:
-    case RL_OP_READ_ACQUIRE:
-        return r->result == RL_RES_TIMEOUT && r->arg == 0;
-    default:
-        return false;
-    }
-}
-
-/* Whether thread tid spins: r reads, at the same call site, what it
- * already read there twice since its last step that changed something
- * (the loop `while (!flag) ;` reads flag again and again, and nothing
- * can change it while tid runs alone; reading a value twice, as in
- * `while (n == 0) ...; n--`, is no loop yet). */
-static bool record_spins(struct explorer *x, int tid, const struct rl_record *r)
-{
-    struct explore_spin *sp = &x->spin[tid];
-    if (!record_reads_only(r)) {
-        sp->n = 0;
-        return false;
-    }
-    long val = r->op == RL_OP_ACQUIRE || r->op == RL_OP_READ_ACQUIRE
-                   ? -1
-                   : r->before;
-    for (int i = 0; i < sp->n; i++)
-        if (sp->obj[i] == r->obj && sp->val[i] == val && sp->pc[i] == r->pc)
-            return ++sp->seen[i] >= 3;
-    if (sp->n < EXPLORE_SPIN_MAX) {
-        sp->obj[sp->n] = r->obj;
-        sp->val[sp->n] = val;
-        sp->pc[sp->n] = r->pc;
-        sp->seen[sp->n++] = 1;
-    }
-    return false;
-}
-
-/* on_record of the systematic and shrinking runs: note yields and spins
- * (see explore_default_index), and feed the reduction. */
+/* on_record of the systematic and shrinking runs: feed the reduction. */
 static void explore_record(void *ctx, const struct rl_run *run,
                            const struct rl_record *r)
 {
     struct explorer *x = ctx;
-    int tid = r->thread;
-    if (tid < 0 || tid >= RL_MAX_THREADS)
+    if (r->thread < 0 || r->thread >= RL_MAX_THREADS)
         return; /* setup and checks make no records */
-    bool spins = record_spins(x, tid, r);
-    x->yielded[tid] = r->op == RL_OP_YIELD || r->op == RL_OP_SLEEP || spins;
     if (x->po)
         porder_record(x->po, run, r);
 }
@@ -230,8 +163,6 @@ struct rl_run *explore_run_start(struct explorer *x, const struct rl_sched *s,
     if (traced) {
         if (x->po)
             porder_reset(x->po);
-        memset(x->yielded, 0, sizeof(x->yielded));
-        memset(x->spin, 0, sizeof(x->spin));
         rc.on_record = explore_record;
         rc.on_record_ctx = x;
     }

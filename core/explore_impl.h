@@ -60,19 +60,6 @@ struct level {
     bool overflow;      /* a root could not be stored */
 };
 
-/* What a thread read since its last step that changed something, by
- * object, value and call site, and how often: a thread that reads the
- * same thing a third time in such a stretch waits in a loop for another
- * thread (see explore.c). */
-#define EXPLORE_SPIN_MAX 8
-struct explore_spin {
-    int n;
-    int32_t obj[EXPLORE_SPIN_MAX];
-    long val[EXPLORE_SPIN_MAX];
-    uintptr_t pc[EXPLORE_SPIN_MAX];
-    int seen[EXPLORE_SPIN_MAX];
-};
-
 struct explorer {
     const struct rl_explore_config *cfg;
     struct rl_explore_result *res;
@@ -92,10 +79,6 @@ struct explorer {
     bool pruned;        /* the run met a prefix already covered */
     char why[200];
 
-    bool yielded[RL_MAX_THREADS]; /* the thread's last call was a yield
-                                     or a sleep, or it spins (see
-                                     explore_default_index) */
-    struct explore_spin spin[RL_MAX_THREADS];
     struct porder *po;   /* the partial-order reduction, or NULL */
 };
 

@@ -64,6 +64,9 @@ struct rl_choice {
                                schedulers that consider timeouts (replay;
                                random, PCT and custom with `timeouts`); 0
                                for the others */
+    int def;                /* the index of round robin's pick, the one
+                               that costs nothing (core/rrpick.h): any
+                               other is counted as a preemption */
 };
 
 /* Custom scheduler: returns an index into c->options, or -1 to end the
@@ -521,7 +524,11 @@ int rl_run_choices_write(const struct rl_run *run,
                          int (*emit)(void *ctx, const char *text, size_t len),
                          void *ctx);
 /* sim: number of choice points so far, and how many of them were
- * preemptions (the running thread could go on but another was picked). */
+ * preemptions: any pick other than round robin's (core/rrpick.h), so
+ * switching away from a thread that could go on, or, when it cannot,
+ * picking another thread than the next one by id, or firing a timeout,
+ * or waking another than the longest waiter. The bounded search
+ * (explore.h) charges the same picks: its bound is this count. */
 uint64_t rl_run_choice_count(const struct rl_run *run);
 int rl_run_preemptions(const struct rl_run *run);
 

@@ -336,6 +336,9 @@ static enum rl_end sim_step(struct rl_run *run, int forced, char *err,
     int total = n + nt;
     bool timeouts = sched_timeouts(&s->sched);
     int idx = -1;
+    struct rl_choice c = {RL_CHOICE_THREAD, s->step + 1, s->last, n, opts,
+                          timeouts ? nt : 0, 0};
+    c.def = rrpick_default(&s->rr, &c);
     if (forced >= 0) {
         for (int i = 0; i < total; i++)
             if (opts[i] == forced)
@@ -347,8 +350,6 @@ static enum rl_end sim_step(struct rl_run *run, int forced, char *err,
     } else if (total == 1 || (n == 1 && !timeouts)) {
         idx = 0;
     } else {
-        struct rl_choice c = {RL_CHOICE_THREAD, s->step + 1, s->last, n, opts,
-                              timeouts ? nt : 0};
         int want;
         idx = sched_pick(&s->sched, &c, &want);
         if (idx < 0) {
@@ -375,11 +376,10 @@ static enum rl_end sim_step(struct rl_run *run, int forced, char *err,
         }
     }
     if (total > 1) {
+        /* Any pick but round robin's is a preemption (rrpick.h): the
+         * count a run reports is the cost the bounded search charges. */
         sim_note_choice(s, opts[idx]);
-        bool last_can = false;
-        for (int i = 0; i < n; i++)
-            last_can = last_can || opts[i] == s->last;
-        if (last_can && opts[idx] != s->last)
+        if (idx != c.def)
             s->preemptions++;
     }
     struct rl_thread *t = run->threads[opts[idx]];
@@ -635,7 +635,7 @@ void sim_storage(const struct rl_run *run, struct rl_run_storage *out)
     out->replay_bytes = s && s->replay_copy ? s->replay_len + 1 : 0;
 }
 
-/* How many choices switched away from a thread that could go on. */
+/* How many picks were not round robin's (rrpick.h). */
 int rl_run_preemptions(const struct rl_run *run)
 {
     if (run->mirror)

@@ -24,6 +24,7 @@
 
 #include "choice_log.h"
 #include "engine.h"
+#include "rrpick.h"
 #include "sched.h"
 
 /* The backend's run state (run->sim). */
@@ -40,7 +41,8 @@ struct sim {
     struct sched sched;
     bool sched_ready; /* sched initialised (needs the thread count) */
     struct choice_log log; /* the choices made, compact (choice_log.h) */
-    int preemptions;
+    int preemptions;       /* picks other than rr's (rrpick.h) */
+    struct rrpick rr;      /* what rr's pick depends on, fed by sim_rec */
     int last;      /* thread that ran the previous step, or -1 */
     bool diverged; /* a notify choice could not follow replay */
     bool stuck;    /* a thread was stopped by the watchdog */

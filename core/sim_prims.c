@@ -42,6 +42,7 @@ void sim_rec(struct rl_run *run, const struct rl_thread *t, enum rl_op op,
     r.after = after;
     r.pc = t ? t->pc : 0;
     r.order = t ? t->mo : 0;
+    rrpick_note(&sim_of(run)->rr, &r);
     rl_record_push(run, &r);
 }
 
@@ -332,7 +333,8 @@ int sim_choose_waiter(struct rl_run *run, struct rl_thread *t,
     int opts[RL_MAX_THREADS];
     for (int i = 0; i < c->nwait; i++)
         opts[i] = c->wait[i];
-    struct rl_choice ch = {RL_CHOICE_NOTIFY, s->step, t->id, c->nwait, opts, 0};
+    struct rl_choice ch = {RL_CHOICE_NOTIFY, s->step, t->id, c->nwait, opts,
+                           0, 0};
     int want;
     int idx = sched_pick(&s->sched, &ch, &want);
     if (idx < 0) {
@@ -351,6 +353,8 @@ int sim_choose_waiter(struct rl_run *run, struct rl_thread *t,
         idx = 0;
     }
     sim_note_choice(s, opts[idx]);
+    if (idx != ch.def)
+        s->preemptions++; /* not the longest waiter: rrpick.h */
     return idx;
 }
 

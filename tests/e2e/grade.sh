@@ -111,7 +111,7 @@ expect_in "the --budget error says why" "$WORK/ex7" "--budget must be a number o
 # A failure only a fired timeout shows (a timeout taken for a notify), found
 # by the random runs (the bounded search is cut short by the budget): the
 # spec printed names the timeouts marker, and running it makes the run as
-# found (before shrinking: 50 preemptions, 146 steps) again, in the child
+# found (before shrinking: 56 preemptions, 146 steps) again, in the child
 # the submission runs in; the schedule string it prints replays to the same
 # end. Without the marker the same seed fires no timeout early and passes.
 TBUG=tests/fixtures/buggy/bounded_semaphore_timeout_as_notify.c
@@ -119,26 +119,26 @@ TARGS=(bounded_semaphore --submission "$TBUG" --threads 5 --iters 3)
 run explore "$WORK/ex8" "$RACELAB" explore "${TARGS[@]}" --max-schedules 60 --seed 1
 expect_status "explore: a timeout bug found by the random runs" 1 "$ST"
 expect_in "the random find prints its spec with :timeouts" "$WORK/ex8" \
-    "found: 7 preemptions, by the random search (--sched random:788529161:timeouts), after 35 schedules"
-expect_in "the run as found" "$WORK/ex8" "shrunk: from 50 preemptions and 146 steps as found"
+    "found: 13 preemptions, by the random search (--sched random:788529161:timeouts), after 35 schedules"
+expect_in "the run as found" "$WORK/ex8" "shrunk: from 56 preemptions and 146 steps as found"
 spec=$(sed -n 's/^found: .*(--sched \([^)]*\)).*/\1/p' "$WORK/ex8")
 run run "$WORK/ex8r" "$RACELAB" run "${TARGS[@]}" --sched "$spec" -q
 expect_status "the printed --sched spec fails" 1 "$ST"
 expect_in "the spec: the same check" "$WORK/ex8r" \
     "FAIL  limit: 3 threads were inside the section at once (limit 2) (step 146)"
 expect_in "the spec: the run as found" "$WORK/ex8r" \
-    "end: check failed after 146 steps (107 choice points, 50 preemptions)"
+    "end: check failed after 146 steps (107 choice points, 56 preemptions)"
 expect_in "the spec in the header" "$WORK/ex8r" "scheduler random:788529161:timeouts,"
 sched=$(sed -n 's/^schedule: //p' "$WORK/ex8r")
 run replay "$WORK/ex8p" "$RACELAB" replay --no-tui -q --submission "$TBUG" --schedule "$sched"
 expect_status "its schedule string replays to a failure" 1 "$ST"
 expect_in "the replay: the same end" "$WORK/ex8p" \
-    "end: check failed after 146 steps (107 choice points, 50 preemptions)"
+    "end: check failed after 146 steps (107 choice points, 56 preemptions)"
 expect_in "the replay: the same schedule string" "$WORK/ex8p" "schedule: $sched"
 run run "$WORK/ex8n" "$RACELAB" run "${TARGS[@]}" --sched random:788529161 -q
 expect_status "without the marker the same seed passes" 0 "$ST"
 expect_in "without the marker: no timeout fired early" "$WORK/ex8n" \
-    "end: finished after 281 steps (228 choice points, 90 preemptions)"
+    "end: finished after 281 steps (228 choice points, 103 preemptions)"
 run run "$WORK/ex8b" "$RACELAB" run unsafe-counter --sched random:5:bogus
 expect_status "a bad marker is a usage error" 2 "$ST"
 if [ "$(cat "$WORK/ex8b")" = "racelab: bad scheduler 'random:5:bogus': unknown marker 'bogus' (the only one is 'timeouts': random:SEED:timeouts)" ]; then
@@ -156,20 +156,20 @@ EXG=(event-gate --variant flag-spin)
 run explore "$WORK/ex9" "$RACELAB" explore "${EXG[@]}" --max-steps 20 --max-schedules 16 --seed 4
 expect_status "explore: a PCT find at the step limit" 1 "$ST"
 expect_in "the PCT find prints its spec with the step limit" "$WORK/ex9" \
-    "found: 1 preemption, by the pct search (--sched pct:355242121:2:timeouts --max-steps 20), after 14 schedules"
+    "found: 10 preemptions, by the pct search (--sched pct:355242121:2:timeouts --max-steps 20), after 14 schedules"
 expect_in "the PCT find: its schedule" "$WORK/ex9" \
     "schedule: rl1:event-gate:flag-spin:workers=2:1x19.0"
 read -r -a found9 <<<"$(sed -n 's/^found: .*(--sched \([^)]*\)).*/\1/p' "$WORK/ex9")"
 run run "$WORK/ex9r" "$RACELAB" run "${EXG[@]}" --sched "${found9[@]}" -q
 expect_status "the printed spec and limit: the same failure" 1 "$ST"
 expect_in "the printed spec and limit: the run as found" "$WORK/ex9r" \
-    "end: did not finish after 20 steps (20 choice points, 1 preemption)"
+    "end: did not finish after 20 steps (20 choice points, 10 preemptions)"
 expect_in "the printed spec and limit: the same schedule" "$WORK/ex9r" \
     "schedule: rl1:event-gate:flag-spin:workers=2:1x19.0"
 run run "$WORK/ex9n" "$RACELAB" run "${EXG[@]}" --sched pct:355242121:2:timeouts -q
 expect_status "the spec alone makes another run" 0 "$ST"
 expect_in "the spec alone: it finishes" "$WORK/ex9n" \
-    "end: finished after 35 steps (28 choice points, 1 preemption)"
+    "end: finished after 35 steps (28 choice points, 11 preemptions)"
 
 # ---- grade: marks --------------------------------------------------------------------
 

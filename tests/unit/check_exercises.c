@@ -623,10 +623,10 @@ START_TEST(test_timeout_bug_found_spec_reproduces)
         const char *spec, *plain;
         int found_preemptions, preemptions;
     } cases[] = {
-        {false, "", 145, "random:234609647:timeouts", "random:234609647", 24,
-         5},
+        {false, "", 145, "random:234609647:timeouts", "random:234609647", 27,
+         6},
         {true, "threads=4,value=1", 15, "pct:774701369:3:timeouts",
-         "pct:774701369:3", 4, 1},
+         "pct:774701369:3", 10, 3},
     };
     const void *impl =
         &buggy_bounded_semaphore_timeout_as_notify_bounded_semaphore_impl;

@@ -402,10 +402,10 @@ START_TEST(test_same_timeouts)
         const char *spec, *choices;
         int preemptions;
     } runs[] = {
-        {"random:1", "1.0x2.1.0x2.1.0.1.0x8", 6},
-        {"random:1:timeouts", "1.0x2.1.0x2.1.0.1.0.1.0.1.0x4.1.0x2", 11},
-        {"pct:2:3", "1x4.0x13", 0},
-        {"pct:2:3:timeouts", "1x5.0x8.1x2.0x5", 3},
+        {"random:1", "1.0x2.1.0x2.1.0.1.0x8", 7},
+        {"random:1:timeouts", "1.0x2.1.0x2.1.0.1.0.1.0.1.0x4.1.0x2", 12},
+        {"pct:2:3", "1x4.0x13", 1},
+        {"pct:2:3:timeouts", "1x5.0x8.1x2.0x5", 6},
     };
     char ta[256];
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
