@@ -279,7 +279,7 @@ cp -r tests/fixtures/submissions/* "$WORK/roster/"
 rm -f "$WORK/roster/README"
 mkdir -p "$WORK/roster/good"
 cp solutions/counter.c "$WORK/roster/good/"
-run roster "$WORK/ro.out" "$RACELAB" grade counter --roster "$WORK/roster" --output "$WORK/out" --budget 1 --no-stress
+run roster "$WORK/ro.out" "$RACELAB" grade counter --roster "$WORK/roster" --output "$WORK/out" --budget 30 --no-stress
 expect_status "a roster with failing students" 1 "$ST"
 expect_in "roster: the correct student keeps full marks" "$WORK/out/summary.csv" "good,15,15"
 if grep -qF "racelab: grading" "$WORK/ro.out"; then
@@ -327,7 +327,7 @@ fi
 # command read as typed.
 mkdir -p "$WORK/roster2/alice"
 cp exercises/counter.c "$WORK/roster2/alice/"
-(cd "$WORK" && run roster2 ro2.out "$RACELAB" grade counter --roster roster2/ -o out2/ --budget 1 --no-stress)
+(cd "$WORK" && run roster2 ro2.out "$RACELAB" grade counter --roster roster2/ -o out2/ --budget 30 --no-stress)
 expect_status "a roster given as roster2/" 1 "$ST"
 expect_in "roster2/: the report's path" "$WORK/ro2.out" "alice                    1/15 points  (out2/alice.txt)"
 expect_in "roster2/: the summaries" "$WORK/ro2.out" "summary: out2/summary.csv, out2/summary.json"
@@ -358,7 +358,7 @@ mkdir -p "$R3/empty" "$R3/out"
 printf 'not a student\n' >"$R3/notes.txt"
 ln -s loop "$R3/loop"
 for o in again out; do
-    run roster3 "$WORK/r3.$o" "$RACELAB" grade counter --roster "$R3" -o "$R3/out" --format json --budget 1 --no-stress
+    run roster3 "$WORK/r3.$o" "$RACELAB" grade counter --roster "$R3" -o "$R3/out" --format json --budget 30 --no-stress
     expect_status "a roster with odd folders (run: $o)" 1 "$ST"
     [ "$o" = again ] && mv "$R3/out" "$WORK/r3.first" && mkdir "$R3/out"
 done
@@ -416,7 +416,7 @@ for s in "$NL" "$BAD"; do
     mkdir -p "$R6/$s"
     cp tests/fixtures/buggy/counter_no_lock.c "$R6/$s/counter.c"
 done
-run roster6 "$WORK/r6.out" "$RACELAB" grade counter --roster "$R6" -o "$WORK/out6" --budget 1 --no-stress
+run roster6 "$WORK/r6.out" "$RACELAB" grade counter --roster "$R6" -o "$WORK/out6" --budget 30 --no-stress
 expect_status "a roster of odd names that fail" 1 "$ST"
 expect_in "odd names: the report's header on one line" "$WORK/out6/new\\nline.txt" "racelab grade: $R6/new\\nline, seed 0"
 for s in 'new\nline' 'bad\xFFbyte'; do
@@ -463,7 +463,7 @@ stopped() {
 # left: how many processes still name $WORK/tmp4 (a check's executable)
 # (tm[p]4: the pattern does not match grep's own command line)
 left() { grep -lsE "$WORK/tm[p]4/" /proc/[0-9]*/cmdline | wc -l; }
-stopped "$WORK/out4/a_good.txt" "$RACELAB" grade counter --roster "$R4" -o "$WORK/out4" --budget 1 --no-stress
+stopped "$WORK/out4/a_good.txt" "$RACELAB" grade counter --roster "$R4" -o "$WORK/out4" --budget 30 --no-stress
 expect_status "a roster stopped by SIGTERM ends by it" 143 "$ST"
 expect_in "stopped roster: what it leaves, said" "$WORK/stop.out" \
     "racelab: grading stopped by SIGTERM: 1 of 3 students graded, their reports and the summaries (summary.json: \"complete\": false) in $WORK/out4; b_sleep was being graded and has no report"
@@ -488,14 +488,14 @@ fi
 if [ -z "$(ls -A "$WORK/tmp4")" ]; then ok "stopped roster: no temporary folder left"; else bad "stopped roster: no temporary folder left" "$(ls -A "$WORK/tmp4")"; fi
 sleep 0.5
 if [ "$(left)" -eq 0 ]; then ok "stopped roster: no check left running"; else bad "stopped roster: no check left running"; fi
-stopped "$WORK/tmp4" "$RACELAB" grade counter --submission "$R4/b_sleep" -o "$WORK/one.txt" --budget 1 --no-stress
+stopped "$WORK/tmp4" "$RACELAB" grade counter --submission "$R4/b_sleep" -o "$WORK/one.txt" --budget 30 --no-stress
 expect_status "one submission stopped by SIGTERM" 143 "$ST"
 expect_in "stopped submission: no report, said" "$WORK/stop.out" \
     "racelab: grading stopped by SIGTERM: no report written ($WORK/one.txt is written once the grading is done)"
 if ls "$WORK" | grep -q '^one\.txt'; then bad "stopped submission: no report or temporary file" "$(ls "$WORK")"; else ok "stopped submission: no report or temporary file"; fi
 sleep 0.5
 if [ -z "$(ls -A "$WORK/tmp4")" ] && [ "$(left)" -eq 0 ]; then ok "stopped submission: nothing left"; else bad "stopped submission: nothing left" "$(ls -A "$WORK/tmp4")"; fi
-stopped "$WORK/tmp4" "$RACELAB" grade counter --submission "$R4/b_sleep" --budget 1 --no-stress
+stopped "$WORK/tmp4" "$RACELAB" grade counter --submission "$R4/b_sleep" --budget 30 --no-stress
 expect_status "a report to stdout stopped by SIGTERM" 143 "$ST"
 expect_in "stopped to stdout: the report so far, said" "$WORK/stop.out" \
     "racelab: grading stopped by SIGTERM: the report above ends where the grading stopped"
