@@ -18,8 +18,7 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e-cli.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-passed=0
-failed=0
+. "$(dirname "$0")/lib/tally.sh"
 
 # Run racelab with stdin from /dev/null and a time limit; the output goes to
 # $tmp/out and $tmp/err, the exit status to $status.
@@ -30,20 +29,6 @@ rl() {
         "$RACELAB" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
     fi
     status=$?
-}
-
-pass() {
-    passed=$((passed + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-    shift
-    for line in "$@"; do
-        printf '       %s\n' "$line"
-    done
 }
 
 # expect_status NAME WANT: the last rl's exit status is WANT.

@@ -22,22 +22,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e-conv.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 PAGE=tui/cli/racelab.1
 
-passed=0
-failed=0
-
-pass() {
-    passed=$((passed + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-    shift
-    for line in "$@"; do
-        printf '       %s\n' "$line"
-    done
-}
+. "$(dirname "$0")/lib/tally.sh"
 
 # expect_eq NAME GOT WANT
 expect_eq() {

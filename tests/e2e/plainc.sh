@@ -26,8 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-passed=0
-failed=0
+. "$(dirname "$0")/lib/tally.sh"
 P=tests/programs
 
 # racelab ARGS with stdin from /dev/null and a time limit: $tmp/out,
@@ -35,20 +34,6 @@ P=tests/programs
 rl() {
     timeout 120 "$RACELAB" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
     status=$?
-}
-
-pass() {
-    passed=$((passed + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-    shift
-    for line in "$@"; do
-        printf '       %s\n' "$line"
-    done
 }
 
 # expect NAME STATUS 'STDOUT': the last rl printed exactly STDOUT (one

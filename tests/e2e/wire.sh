@@ -23,8 +23,7 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/e2e-wire.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-passed=0
-failed=0
+. "$(dirname "$0")/lib/tally.sh"
 P=tests/programs
 F=tests/fixtures/wire
 
@@ -33,20 +32,6 @@ F=tests/fixtures/wire
 rl() {
     timeout 300 "$RACELAB" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
     status=$?
-}
-
-pass() {
-    passed=$((passed + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL $1"
-    shift
-    for line in "$@"; do
-        printf '       %s\n' "$line"
-    done
 }
 
 # expect NAME STATUS FILE 'LINE'...: the last rl exited with STATUS and
