@@ -9,8 +9,10 @@
  * PTHREAD_MUTEX_INITIALIZER and friends need nothing) and emptied for
  * each run by bumping a generation number. Names: globals and statics by
  * their ELF symbol (read once from the executable's .symtab, so `static`
- * variables have names too), elements as `buffer[3]` when the symbol is
- * larger than the object; heap blocks by allocation: `heap#2@prog.c:14`;
+ * variables have names too), a member or element inside one as the
+ * source names it (`acct.balance`, `grid[1][2]`) from the executable's
+ * debug information (dwtype.c), without it as `buffer[3]` when the symbol
+ * is larger than the object; heap blocks by allocation: `heap#2@prog.c:14`;
  * a location on a thread's stack as `T1.stack-40`; anything else by
  * address.
  *
@@ -46,6 +48,7 @@
 #include "../fiber.h"
 #include "../srcloc.h"
 #include "../analysis.h"
+#include "../dwtype.h"
 #include "../value.h"
 #include "prt.h"
 
@@ -176,6 +179,9 @@ struct sym {
 
 static struct sym *syms;
 static size_t nsyms;
+/* The globals' types, from the executable's debug information (NULL
+ * without -g): members and elements by their C names. */
+static struct rl_dwtypes *dwtypes;
 /* Memory no access of which is a scheduling point: the executable's
  * read-only segments, and the C library's variables copied into it
  * (stdout@GLIBC..., environ...), which are its business. */
@@ -249,6 +255,7 @@ static void syms_load(void)
         qsort(syms, nsyms, sizeof(*syms), sym_cmp);
         break;
     }
+    dwtypes = rl_dwtypes_load(img, len);
     munmap((void *)img, len);
 }
 
@@ -484,7 +491,9 @@ static void name_of(uintptr_t addr, size_t elem, char *buf, size_t len)
     const struct sym *s = sym_find(addr);
     if (s) {
         snprintf(buf, len, "%s", s->name);
-        name_elem(buf, len, addr - s->addr, s->size, elem);
+        if (!rl_dwtypes_path(dwtypes, s->addr, s->name, s->size,
+                             addr - s->addr, elem, buf, len))
+            name_elem(buf, len, addr - s->addr, s->size, elem);
         return;
     }
     struct heap_block *b = heap_find(addr);

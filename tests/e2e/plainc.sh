@@ -179,7 +179,7 @@ has "an atomic's order shows when it is not seq_cst" \
 rl explore $P/strings_race.c --format json
 verdict "explore strings_race: strcpy and snprintf into one buffer race" 1 fail \
     'rl1:tests/programs/strings_race.c:main::0x2.1x2.2x2' \
-    "race|T2|strings_race.c:$(line $P/strings_race.c 'snprintf(msg, sizeof(msg), "B says %d", 42);')|data race on msg[0]: T1 writes at step 6 and T2 writes at step 9, with nothing ordering them (no lock, event, barrier or join in between)"
+    "race|T2|strings_race.c:$(line $P/strings_race.c 'snprintf(msg, sizeof(msg), "B says %d", 42);')|data race on msg: T1 writes at step 6 and T2 writes at step 9, with nothing ordering them (no lock, event, barrier or join in between)"
 rl explore $P/log_buffer.c --format json
 verdict "explore log_buffer: memcpy under a mutex is no race" 0 pass null
 
@@ -380,9 +380,9 @@ int main(void)
 }
 C
 rl explore "$tmp/bank" --format json
-verdict "a folder with a header: the transfer deadlock, locks named by their account" 1 fail \
+verdict "a folder with a header: the transfer deadlock, locks named by account and member" 1 fail \
     "rl1:$tmp/bank:main::0x2.1x2.2x3" \
-    "deadlock|||deadlock: T0 waits to join T1; T1 holds x, waits for y (held by T2); T2 holds y, waits for x (held by T1)"
+    "deadlock|||deadlock: T0 waits to join T1; T1 holds x.lock, waits for y.lock (held by T2); T2 holds y.lock, waits for x.lock (held by T1)"
 
 # ---- isolation: what the program does to its process ---------------------
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* names.c - how shared memory is named: array elements of a global by
- * index, heap blocks by allocation site, a struct member by offset. */
+ * index, heap blocks by allocation site, a struct member by its name. */
 #include <pthread.h>
 #include <stdlib.h>
 

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../core/dwtype.h"
 #include "../../core/srcloc.h"
 
 static char prog_dir[4096];
@@ -399,11 +400,147 @@ START_TEST(test_names)
              "buffer[i] = (int)i + 10;");
     has_line("   10 T1   names.c:17         store heap#1@names.c:24[1] <- 21 "
              "  | heap[i] = (int)i + 20;");
-    has_line("   12 T1   names.c:18         store pair[1] <- 1   | pair.b = "
+    has_line("   12 T1   names.c:18         store pair.b <- 1   | pair.b = "
              "(int)i;");
-    has_line("race: data race on pair[1]: T1 writes at step 12 and T2 writes "
+    has_line("race: data race on pair.b: T1 writes at step 12 and T2 writes "
              "at step 16, with nothing ordering them (no lock, event, barrier "
              "or join in between) (names.c:18, names.c:18)");
+}
+END_TEST
+
+START_TEST(test_fields)
+{
+    /* Names from the debug information: members, arrays of structs, two
+     * dimensions, a union's member as wide as the access, an anonymous
+     * struct's member, a typedef'd struct, a function's static, the
+     * mutex inside a struct by its member (not glibc's insides), and a
+     * whole struct copied at once by the struct's name. */
+    ck_assert_int_eq(run("fields", "rr:1", NULL), 1);
+    has_line("    5 T1   fields.c:41        lock acct.lock   | "
+             "pthread_mutex_lock(&acct.lock);");
+    has_line("    8 T1   fields.c:42        load acct.balance -> 0   | "
+             "acct.balance += i;");
+    has_line("   13 T1   fields.c:44        lock accounts[1].lock   | "
+             "pthread_mutex_lock(&accounts[i].lock);");
+    has_line("   15 T1   fields.c:45        store accounts[1].balance <- 1   "
+             "| accounts[i].balance = i;");
+    has_line("   19 T1   fields.c:47        store grid[1][1] <- 1   | "
+             "grid[1][i] = (int)i;");
+    has_line("   21 T1   fields.c:48        store ring.slots[1] <- 1   | "
+             "ring.slots[i] = (int)i;");
+    has_line("   23 T1   fields.c:49        store ring.tail <- 1   | "
+             "ring.tail = (int)i;");
+    has_line("   25 T1   fields.c:50        store u.half[1] <- 1   | "
+             "u.half[1] = (int)i;");
+    has_line("   27 T1   fields.c:51        store u.whole <- 1   | "
+             "u.whole = i;");
+    has_line("   29 T1   fields.c:52        store point.y <- 1   | "
+             "point.y = (int)i;");
+    has_line("   31 T1   fields.c:53        load calls -> 0   | calls++;");
+    has_line("   35 T1   fields.c:54        store copy <- 0   | "
+             "copy = pair;");
+    has_line("race: data race on point.y: T1 writes at step 29 and T2 writes "
+             "at step 36, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (fields.c:52, fields.c:52)");
+}
+END_TEST
+
+/* The fields program's executable, read whole into a malloc'd buffer. */
+static unsigned char *read_fields(size_t *len)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/fields", prog_dir);
+    FILE *f = fopen(path, "rb");
+    ck_assert(f != NULL);
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *img = malloc(*len);
+    ck_assert(fread(img, 1, *len, f) == *len);
+    fclose(f);
+    return img;
+}
+
+/* The path of [off, off + width) in global name of size bytes. */
+static const char *dw_path(const struct rl_dwtypes *dt, const char *name,
+                           size_t size, size_t off, size_t width)
+{
+    static char buf[128];
+    snprintf(buf, sizeof(buf), "%s", name);
+    if (!rl_dwtypes_path(dt, 0, name, size, off, width, buf, sizeof(buf)))
+        return "(unknown)";
+    return buf;
+}
+
+START_TEST(test_dwtype_paths)
+{
+    /* By name and size (address 0 matches none): struct account is a
+     * 40-byte mutex and a long. */
+    size_t len;
+    unsigned char *img = read_fields(&len);
+    struct rl_dwtypes *dt = rl_dwtypes_load(img, len);
+    free(img); /* the answers own their copies */
+    ck_assert_ptr_nonnull(dt);
+    ck_assert_str_eq(dw_path(dt, "accounts", 144, 88, 8),
+                     "accounts[1].balance");
+    ck_assert_str_eq(dw_path(dt, "accounts", 144, 96, 40),
+                     "accounts[2].lock");
+    ck_assert_str_eq(dw_path(dt, "accounts", 144, 48, 48), "accounts[1]");
+    ck_assert_str_eq(dw_path(dt, "accounts", 144, 0, 144), "accounts");
+    ck_assert_str_eq(dw_path(dt, "accounts", 144, 4, 4), "accounts[0].lock+4");
+    ck_assert_str_eq(dw_path(dt, "grid", 24, 20, 4), "grid[1][2]");
+    ck_assert_str_eq(dw_path(dt, "grid", 24, 12, 12), "grid[1]");
+    ck_assert_str_eq(dw_path(dt, "grid", 24, 8, 8), "grid+8");
+    ck_assert_str_eq(dw_path(dt, "ring", 24, 16, 4), "ring.slots[2]");
+    ck_assert_str_eq(dw_path(dt, "u", 8, 4, 4), "u.half[1]");
+    ck_assert_str_eq(dw_path(dt, "u", 8, 0, 8), "u.whole");
+    ck_assert_str_eq(dw_path(dt, "point", 12, 8, 4), "point.y");
+    ck_assert_str_eq(dw_path(dt, "acct", 48, 42, 2), "acct.balance+2");
+    /* Unknown: a name no variable has, or the wrong size. */
+    ck_assert_str_eq(dw_path(dt, "nosuch", 4, 0, 4), "(unknown)");
+    ck_assert_str_eq(dw_path(dt, "grid", 23, 0, 4), "(unknown)");
+    rl_dwtypes_destroy(dt);
+    rl_dwtypes_destroy(NULL);
+}
+END_TEST
+
+START_TEST(test_dwtype_garbage)
+{
+    /* The image is the student's: cut short, without .debug_info, or
+     * with any bytes of its debug sections changed, it is read without a
+     * crash (the sanitizer build checks every read), and any answer is a
+     * NUL-terminated name. */
+    size_t len;
+    unsigned char *img = read_fields(&len);
+    ck_assert_ptr_null(rl_dwtypes_load(img, 64));
+    ck_assert_ptr_null(rl_dwtypes_load(img, 0));
+    unsigned char *copy = malloc(len);
+    memcpy(copy, img, len);
+    int renamed = 0;
+    for (unsigned char *hit = copy;
+         (hit = memmem(hit, len - (size_t)(hit - copy), ".debug_info", 12));
+         hit += 12, renamed++)
+        hit[10] = 'x';
+    ck_assert_int_ge(renamed, 1);
+    ck_assert_ptr_null(rl_dwtypes_load(copy, len));
+    /* The debug sections lie past the code and data: mutate there. */
+    unsigned int seed = 12345;
+    size_t from = len / 2;
+    for (int i = 0; i < 600; i++) {
+        memcpy(copy, img, len);
+        int n = 1 + (int)(rand_r(&seed) % 8);
+        for (int k = 0; k < n; k++)
+            copy[from + (size_t)rand_r(&seed) % (len - from)] =
+                (unsigned char)rand_r(&seed);
+        struct rl_dwtypes *dt = rl_dwtypes_load(copy, len);
+        char buf[64] = "accounts";
+        if (dt)
+            rl_dwtypes_path(dt, 0, "accounts", 144, 88, 8, buf, sizeof(buf));
+        ck_assert(memchr(buf, '\0', sizeof(buf)) != NULL);
+        rl_dwtypes_destroy(dt);
+    }
+    free(copy);
+    free(img);
 }
 END_TEST
 
@@ -541,6 +678,9 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_bad_schedule_env);
     tcase_add_test(tc, test_srcloc_of_a_program);
     tcase_add_test(tc, test_names);
+    tcase_add_test(tc, test_fields);
+    tcase_add_test(tc, test_dwtype_paths);
+    tcase_add_test(tc, test_dwtype_garbage);
     tcase_add_test(tc, test_pointer_values);
     tcase_add_test(tc, test_virtual_time);
     tcase_add_test(tc, test_exit_from_a_thread);

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dwtype.h - the types of an executable's global variables, read from its
+ * DWARF debug information, so that a location inside one is named as the
+ * C source names it: `acct.balance`, `queue.slots[3]`, `grid[2][5]`.
+ *
+ * Only what naming needs is kept: every global and static variable (its
+ * name, its address when the debug information gives one, and its type)
+ * and the structs, unions, arrays and typedefs those types are made of.
+ * Nothing is run: the ELF image is read in place (DWARF 2 to 5, as gcc
+ * and clang write it). A program built without -g has no such
+ * information; racelab then names by offset (`x+40`), as before.
+ */
+#ifndef RL_DWTYPE_H
+#define RL_DWTYPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct rl_dwtypes;
+
+/* Read the variables and types of the ELF image img (len bytes, as mapped
+ * from the file); NULL if it has no usable debug information (not ELF, no
+ * .debug_info, a form this reader does not know). The result owns copies
+ * of what it keeps: img may be unmapped after the call. */
+struct rl_dwtypes *rl_dwtypes_load(const unsigned char *img, size_t len);
+
+/* Free what rl_dwtypes_load returned (NULL: nothing). */
+void rl_dwtypes_destroy(struct rl_dwtypes *dt);
+
+/* Append to buf (a NUL-terminated string of at most len bytes, the
+ * variable's name already in it) the path of the `width` bytes at byte
+ * `off` inside the global variable `name` at address `addr` of `size`
+ * bytes: ".balance", "[3].count", "[2][5]"; "" for the whole variable.
+ * The path goes as deep as a member or element that holds the whole
+ * access, and never into the C library's own members (a name starting
+ * with "__": `acct.lock`, not `acct.lock.__data.__lock`). A remainder
+ * inside a member it cannot name further is "+N". False, and buf
+ * unchanged, if the variable or its type is unknown. */
+bool rl_dwtypes_path(const struct rl_dwtypes *dt, uintptr_t addr,
+                     const char *name, size_t size, size_t off, size_t width,
+                     char *buf, size_t len);
+
+#endif
