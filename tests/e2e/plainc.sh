@@ -493,6 +493,27 @@ rl run "$tmp/signal.c" --format json
 verdict "a signal the program sends itself ends the run with a report" 1 \
     fail "rl1:$tmp/signal.c:main::-" \
     "crash|T0||crash: SIGTERM (terminated) in T0 after step 1"
+cat >"$tmp/lastwords.c" <<'C'
+#include <pthread.h>
+#include <stdio.h>
+static int *p;
+static void *f(void *a)
+{
+    printf("last words, no newline");
+    *p = 1;
+    return a;
+}
+int main(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, f, NULL);
+    pthread_join(t, NULL);
+    return 0;
+}
+C
+rl run "$tmp/lastwords.c"
+has "an output step just before a crash keeps its text" \
+    '     5  T1  output "last words, no newline"  lastwords.c:6     | printf("last words, no newline");'
 cat >"$tmp/spin.c" <<'C'
 #include <pthread.h>
 static void *spin(void *arg)
