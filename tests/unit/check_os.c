@@ -180,8 +180,11 @@ START_TEST(test_unsafe_counter_loses_updates)
     long final = 0;
     int attempt;
 
+    /* Real threads: on a loaded machine one may run its whole loop before
+     * the other is scheduled, so a run may lose nothing; a loss in one of
+     * 20 runs is what is certain (the bench measures the rate). */
     iters = 1000000;
-    for (attempt = 0; attempt < 3; attempt++) {
+    for (attempt = 0; attempt < 20; attempt++) {
         struct rl_run *run = run_os(unsafe_setup, false);
 
         final = rl_var_peek(counter);
@@ -190,7 +193,7 @@ START_TEST(test_unsafe_counter_loses_updates)
             break;
     }
     ck_assert_msg(final < 2 * iters,
-                  "no update lost in 3 runs of 2 x %ld (final %ld)", iters,
+                  "no update lost in 20 runs of 2 x %ld (final %ld)", iters,
                   final);
     ck_assert_int_gt(final, 0);
 }
