@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dwtype.c - global variables' types from DWARF, for names (see dwtype.h).
+ * dwtype.c - reading the types of a program's variables from DWARF (see
+ * dwtype.h; dwtype_name.c answers from what is read here).
  *
  * The data model. .debug_info is a sequence of compilation units, each a
  * tree of DIEs (debugging information entries): a tag (variable,
@@ -19,73 +20,11 @@
 #include "dwtype.h"
 
 #include <elf.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dwtype_impl.h"
 #include "mem.h"
-
-/* The DWARF constants used here (DWARF 5, section 7). */
-enum {
-    TAG_ARRAY = 0x01,
-    TAG_CLASS = 0x02,
-    TAG_ENUM = 0x04,
-    TAG_MEMBER = 0x0d,
-    TAG_POINTER = 0x0f,
-    TAG_STRUCT = 0x13,
-    TAG_TYPEDEF = 0x16,
-    TAG_UNION = 0x17,
-    TAG_SUBRANGE = 0x21,
-    TAG_BASE = 0x24,
-    TAG_CONST = 0x26,
-    TAG_VARIABLE = 0x34,
-    TAG_VOLATILE = 0x35,
-    TAG_RESTRICT = 0x37,
-    TAG_ATOMIC = 0x47,
-
-    AT_LOCATION = 0x02,
-    AT_NAME = 0x03,
-    AT_BYTE_SIZE = 0x0b,
-    AT_UPPER_BOUND = 0x2f,
-    AT_COUNT = 0x37,
-    AT_DECLARATION = 0x3c,
-    AT_MEMBER_LOCATION = 0x38,
-    AT_SPECIFICATION = 0x47,
-    AT_TYPE = 0x49,
-    AT_DATA_BIT_OFFSET = 0x6b,
-    AT_STR_OFFSETS_BASE = 0x72,
-    AT_ADDR_BASE = 0x73,
-
-    OP_ADDR = 0x03,
-    OP_PLUS_UCONST = 0x23,
-    OP_ADDRX = 0xa1,
-    OP_GNU_ADDR_INDEX = 0xfb,
-};
-
-#define NONE UINT64_MAX
-#define MAX_DEPTH 64 /* DIE nesting kept track of */
-#define MAX_HOPS 32  /* type references followed for one answer */
-
-/* A DIE kept: what naming needs of it. */
-struct die {
-    uint64_t off;   /* its offset in .debug_info: how types refer to it */
-    uint64_t type;  /* DW_AT_type (an offset), NONE if absent */
-    uint64_t size;  /* DW_AT_byte_size; a member: its offset; a
-                       subrange: its element count; NONE if absent */
-    uint64_t addr;  /* a variable: its address (DW_OP_addr), else 0 */
-    uint64_t spec;  /* a variable: DW_AT_specification, NONE if absent */
-    char *name;     /* DW_AT_name, NULL if absent */
-    int child;      /* first kept child (member, subrange), -1 if none */
-    int next;       /* next kept sibling, -1 if none */
-    uint16_t tag;
-    bool decl; /* DW_AT_declaration: an extern, defined elsewhere */
-};
-
-struct rl_dwtypes {
-    struct die *d;
-    int n, cap;
-};
 
 /* The sections read, and a cursor. */
 struct sect {
@@ -313,7 +252,7 @@ struct val {
     const char *s;
     const unsigned char *blk;
     uint64_t blen;
-    bool is_ref, is_const;
+    bool is_ref, is_const, is_addr; /* is_addr: u is a code address */
 };
 
 /* A string by index (DW_FORM_strx*). */
@@ -321,6 +260,13 @@ static const char *unit_strx(const struct unit *u, uint64_t i)
 {
     uint64_t off = sect_word(&u->str_off, u->str_base + 4 * i, 4);
     return off == NONE ? NULL : sect_str(&u->str, off);
+}
+
+/* An address by index (DW_FORM_addrx*, DW_OP_addrx), NONE if unknown. */
+static uint64_t unit_addrx(const struct unit *u, uint64_t i)
+{
+    return sect_word(&u->addr, u->addr_base + i * (uint64_t)u->addr_size,
+                     (size_t)u->addr_size);
 }
 
 /* Read one value of `form` (0x16, indirect: the form comes first). False
@@ -332,6 +278,7 @@ static bool val_read(struct cur *c, const struct unit *u, uint64_t form,
     switch (form) {
     case 0x01: /* addr */
         v->u = rd(c, (size_t)u->addr_size);
+        v->is_addr = true;
         return true;
     case 0x03: /* block2 */
         v->blen = rd(c, 2);
@@ -420,16 +367,20 @@ static bool val_read(struct cur *c, const struct unit *u, uint64_t form,
         v->u = 1;
         return true;
     case 0x1b: /* addrx */
+    case 0x1f01: /* GNU_addr_index */
+        v->u = unit_addrx(u, uleb(c));
+        v->is_addr = v->u != NONE;
+        return true;
     case 0x22: /* loclistx */
     case 0x23: /* rnglistx */
-    case 0x1f01: /* GNU_addr_index */
         uleb(c);
         return true;
     case 0x29: /* addrx1 .. addrx4 */
     case 0x2a:
     case 0x2b:
     case 0x2c:
-        rd(c, form - 0x28);
+        v->u = unit_addrx(u, rd(c, form - 0x28));
+        v->is_addr = v->u != NONE;
         return true;
     case 0x21: /* implicit_const */
         v->u = (uint64_t)implicit;
@@ -465,9 +416,7 @@ static uint64_t loc_addr(const struct unit *u, const struct val *v)
     if (op == OP_ADDR) {
         a = rd(&c, (size_t)u->addr_size);
     } else if (op == OP_ADDRX || op == OP_GNU_ADDR_INDEX) {
-        uint64_t i = uleb(&c);
-        a = sect_word(&u->addr, u->addr_base + i * (uint64_t)u->addr_size,
-                      (size_t)u->addr_size);
+        a = unit_addrx(u, uleb(&c));
         if (a == NONE)
             a = 0;
     } else {
@@ -514,6 +463,8 @@ static bool tag_kept(unsigned tag)
     case TAG_VOLATILE:
     case TAG_RESTRICT:
     case TAG_ATOMIC:
+    case TAG_PARAMETER:
+    case TAG_SUBPROGRAM:
         return true;
     default:
         return false;
@@ -525,7 +476,8 @@ static bool die_read(struct cur *c, struct unit *u, const struct abbrevs *t,
                      const struct abbrev *a, bool kept, struct die *d)
 {
     struct val v;
-    uint64_t upper = NONE, count = NONE;
+    uint64_t upper = NONE, count = NONE, high = NONE;
+    bool high_off = false;
 
     for (int i = 0; i < a->nattr; i++) {
         const struct abbrev_attr *at = &t->at[a->first + i];
@@ -581,10 +533,24 @@ static bool die_read(struct cur *c, struct unit *u, const struct abbrevs *t,
         case AT_DECLARATION:
             d->decl = v.u != 0;
             break;
+        case AT_LOW_PC:
+            if (v.is_addr)
+                d->addr = v.u;
+            break;
+        case AT_HIGH_PC:
+            high = v.u;
+            high_off = v.is_const; /* DWARF 4+: the length */
+            break;
+        case AT_DECL_LINE:
+            if (v.is_const && v.u <= UINT32_MAX)
+                d->line = (uint32_t)v.u;
+            break;
         default:
             break;
         }
     }
+    if (a->tag == TAG_SUBPROGRAM && high != NONE)
+        d->high = high_off ? d->addr + high : high;
     if (a->tag == TAG_SUBRANGE)
         d->size = count != NONE ? count : upper != NONE ? upper + 1 : NONE;
     else if (a->tag == TAG_MEMBER && d->size == NONE)
@@ -607,9 +573,9 @@ static int dt_push(struct rl_dwtypes *dt, const struct die *d)
 static bool unit_walk(struct rl_dwtypes *dt, struct cur *c, struct unit *u,
                       const struct abbrevs *t, const unsigned char *info)
 {
-    int parent[MAX_DEPTH], last[MAX_DEPTH], depth = 0;
+    int parent[MAX_DEPTH], last[MAX_DEPTH], func[MAX_DEPTH], depth = 0;
 
-    parent[0] = last[0] = -1;
+    parent[0] = last[0] = func[0] = -1;
     while (c->p < c->end) {
         uint64_t off = (uint64_t)(c->p - info);
         uint64_t code = uleb(c);
@@ -623,18 +589,18 @@ static bool unit_walk(struct rl_dwtypes *dt, struct cur *c, struct unit *u,
         const struct abbrev *a = abbrev_find(t, code);
         if (!a)
             return false;
-        struct die d = {off, NONE, NONE, 0, NONE, NULL, -1, -1, a->tag, false};
+        struct die d = {off,  NONE, NONE, 0,      NONE, NULL, -1,
+                        -1,   0,    -1,   0,      a->tag, false};
         bool kept = tag_kept(a->tag);
         if (!die_read(c, u, t, a, kept, &d)) {
             free(d.name);
             return false;
         }
-        /* A local variable (on the stack) names nothing here. */
-        if (kept && a->tag == TAG_VARIABLE && !d.addr && depth > 1 &&
-            d.spec == NONE) {
-            free(d.name);
-            kept = false;
-        }
+        /* A local variable or parameter: by its function, to type what
+         * an allocation on its line is assigned to. */
+        if (kept && (a->tag == TAG_VARIABLE || a->tag == TAG_PARAMETER) &&
+            !d.addr && depth > 1)
+            d.func = func[depth];
         int idx = -1;
         if (kept) {
             idx = dt_push(dt, &d);
@@ -654,19 +620,35 @@ static bool unit_walk(struct rl_dwtypes *dt, struct cur *c, struct unit *u,
             depth++;
             parent[depth] = idx;
             last[depth] = -1;
+            func[depth] = a->tag == TAG_SUBPROGRAM ? idx : func[depth - 1];
         }
     }
     return true;
 }
 
-/* Walk every unit of .debug_info. */
+/* Whether a compilation unit's name (its source file) ends with tail. */
+static bool name_ends(const char *name, const char *tail)
+{
+    size_t n = name ? strlen(name) : 0, t = strlen(tail);
+
+    return n >= t && strcmp(name + n - t, tail) == 0;
+}
+
+/* The program's units. A plain C program is linked as rlprt_begin.o, the
+ * program's objects, rlprt_end.o, then the runtime (librlprt.a, whose own
+ * globals and types must not name the program's memory): with `all`
+ * false, only the units between the two markers are walked (the others'
+ * first DIE only, for its name); with `all`, every unit (an executable
+ * linked without the markers). *found: whether the first marker was seen. */
 static bool info_walk(struct rl_dwtypes *dt, const struct sect *info,
-                      const struct sect *abbrev, struct unit *proto)
+                      const struct sect *abbrev, struct unit *proto,
+                      bool all, bool *found)
 {
     struct abbrevs t = {0};
     struct cur c = {info->p, info->p + info->len, false};
-    bool ok = true;
+    bool ok = true, inside = all;
 
+    *found = false;
     while (ok && c.p < c.end) {
         struct unit u = *proto;
         u.start = c.p;
@@ -703,8 +685,31 @@ static bool info_walk(struct rl_dwtypes *dt, const struct sect *info,
         /* DWARF 5's default bases: past the sections' headers. */
         u.str_base = 8;
         u.addr_base = 8;
-        ok = abbrevs_read(&t, abbrev, aoff) &&
-             unit_walk(dt, &uc, &u, &t, info->p);
+        if (!abbrevs_read(&t, abbrev, aoff)) {
+            ok = false;
+            break;
+        }
+        if (!all) {
+            /* The unit's own DIE: its name says where we are. */
+            struct cur head = uc;
+            const struct abbrev *a = abbrev_find(&t, uleb(&head));
+            struct die cu = {0};
+            if (!a || !die_read(&head, &u, &t, a, true, &cu)) {
+                free(cu.name);
+                ok = false;
+                break;
+            }
+            bool begin = name_ends(cu.name, "rlprt_begin.c");
+            bool end = name_ends(cu.name, "rlprt_end.c");
+            free(cu.name);
+            if (end)
+                break;
+            if (begin)
+                *found = inside = true;
+            if (begin || !inside)
+                continue;
+        }
+        ok = unit_walk(dt, &uc, &u, &t, info->p);
     }
     free(t.a);
     free(t.at);
@@ -724,7 +729,10 @@ struct rl_dwtypes *rl_dwtypes_load(const unsigned char *img, size_t len)
     proto.str_off = elf_section(img, len, ".debug_str_offsets");
     proto.addr = elf_section(img, len, ".debug_addr");
     struct rl_dwtypes *dt = rl_xcalloc(1, sizeof *dt);
-    if (!info_walk(dt, &info, &abbrev, &proto) || dt->n == 0) {
+    bool marked, ok = info_walk(dt, &info, &abbrev, &proto, false, &marked);
+    if (ok && !marked)
+        ok = info_walk(dt, &info, &abbrev, &proto, true, &marked);
+    if (!ok || dt->n == 0) {
         rl_dwtypes_destroy(dt);
         return NULL;
     }
@@ -741,208 +749,3 @@ void rl_dwtypes_destroy(struct rl_dwtypes *dt)
     free(dt);
 }
 
-/* ---- answers ------------------------------------------------------------ */
-
-/* The kept DIE at offset off, or NULL. */
-static const struct die *dt_at(const struct rl_dwtypes *dt, uint64_t off)
-{
-    int lo = 0, hi = dt->n;
-
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (dt->d[mid].off < off)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < dt->n && dt->d[lo].off == off ? &dt->d[lo] : NULL;
-}
-
-/* The type under typedefs and qualifiers, or NULL. */
-static const struct die *type_strip(const struct rl_dwtypes *dt, uint64_t off)
-{
-    for (int hops = 0; off != NONE && hops < MAX_HOPS; hops++) {
-        const struct die *d = dt_at(dt, off);
-        if (!d)
-            return NULL;
-        switch (d->tag) {
-        case TAG_TYPEDEF:
-        case TAG_CONST:
-        case TAG_VOLATILE:
-        case TAG_RESTRICT:
-        case TAG_ATOMIC:
-            off = d->type;
-            continue;
-        default:
-            return d;
-        }
-    }
-    return NULL;
-}
-
-/* The size in bytes of the type at off, NONE if unknown. */
-static uint64_t type_size(const struct rl_dwtypes *dt, uint64_t off, int hops)
-{
-    const struct die *d = type_strip(dt, off);
-
-    if (!d || hops > MAX_HOPS)
-        return NONE;
-    if (d->tag != TAG_ARRAY)
-        return d->size;
-    uint64_t n = type_size(dt, d->type, hops + 1);
-    for (int k = d->child; k >= 0 && n != NONE; k = dt->d[k].next) {
-        uint64_t cnt = dt->d[k].size;
-        if (cnt == NONE || (cnt && n > UINT64_MAX / cnt))
-            return NONE;
-        n *= cnt;
-    }
-    return n;
-}
-
-/* Append printf-style text to buf (cut at len). */
-static void put(char *buf, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void put(char *buf, size_t len, const char *fmt, ...)
-{
-    size_t n = strlen(buf);
-    va_list ap;
-
-    if (n + 1 >= len)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(buf + n, len - n, fmt, ap);
-    va_end(ap);
-}
-
-/* The path of [off, off + width) inside the type at off_type. */
-static void path_in(const struct rl_dwtypes *dt, uint64_t off_type,
-                    uint64_t off, uint64_t width, char *buf, size_t len,
-                    int hops)
-{
-    const struct die *t = type_strip(dt, off_type);
-
-    if (!t || hops > MAX_HOPS) {
-        if (off)
-            put(buf, len, "+%llu", (unsigned long long)off);
-        return;
-    }
-    if (t->tag == TAG_STRUCT || t->tag == TAG_UNION || t->tag == TAG_CLASS) {
-        const struct die *best = NULL;
-        for (int k = t->child; k >= 0; k = dt->d[k].next) {
-            const struct die *m = &dt->d[k];
-            uint64_t ms = type_size(dt, m->type, hops + 1);
-            if (m->tag != TAG_MEMBER || m->size == NONE || ms == NONE ||
-                off < m->size || off + width > m->size + ms)
-                continue;
-            if (!best)
-                best = m;
-            if (t->tag != TAG_UNION || hops > 8)
-                break;
-            /* In a union, the first member that names the access without
-             * a remainder (`u.half[1]`, not `u.whole+4`). */
-            char trial[128] = "";
-            path_in(dt, m->type, off - m->size, width, trial, sizeof trial,
-                    hops + 1);
-            if (!strchr(trial, '+')) {
-                best = m;
-                break;
-            }
-        }
-        /* Not into the C library's insides (pthread_mutex_t's __data). */
-        if (!best || (best->name && strncmp(best->name, "__", 2) == 0)) {
-            if (off)
-                put(buf, len, "+%llu", (unsigned long long)off);
-            return;
-        }
-        if (best->name)
-            put(buf, len, ".%s", best->name);
-        path_in(dt, best->type, off - best->size, width, buf, len, hops + 1);
-        return;
-    }
-    if (t->tag == TAG_ARRAY) {
-        uint64_t es = type_size(dt, t->type, hops + 1);
-        uint64_t stride[8];
-        int nd = 0;
-        for (int k = t->child; k >= 0 && nd < 8; k = dt->d[k].next)
-            stride[nd++] = dt->d[k].size;
-        if (nd == 0)
-            stride[nd++] = NONE; /* int a[] */
-        /* stride[i]: the bytes of one step of dimension i. */
-        uint64_t s = es;
-        for (int i = nd - 1; i >= 0 && s != NONE; i--) {
-            uint64_t cnt = stride[i];
-            stride[i] = s;
-            s = cnt == NONE || (cnt && s > UINT64_MAX / cnt) ? NONE : s * cnt;
-        }
-        if (es == NONE || es == 0) {
-            if (off)
-                put(buf, len, "+%llu", (unsigned long long)off);
-            return;
-        }
-        for (int i = 0; i < nd; i++) {
-            if (off % stride[i] + width > stride[i]) {
-                /* The access spans elements: named here. */
-                if (off)
-                    put(buf, len, "+%llu", (unsigned long long)off);
-                return;
-            }
-            put(buf, len, "[%llu]", (unsigned long long)(off / stride[i]));
-            off %= stride[i];
-        }
-        path_in(dt, t->type, off, width, buf, len, hops + 1);
-        return;
-    }
-    if (off)
-        put(buf, len, "+%llu", (unsigned long long)off);
-}
-
-/* The variable DIE for a global at addr named name of size bytes: the
- * one at that address, else the only definition of that name and size (a
- * PIE's addresses move; clang may give an index instead of an address). */
-static const struct die *var_find(const struct rl_dwtypes *dt, uintptr_t addr,
-                                  const char *name, size_t size)
-{
-    const struct die *by_name = NULL;
-    int named = 0;
-
-    for (int i = 0; i < dt->n; i++) {
-        const struct die *d = &dt->d[i];
-        if (d->tag != TAG_VARIABLE || d->decl)
-            continue;
-        if (d->addr && d->addr == addr)
-            return d;
-        const struct die *spec = d->spec != NONE ? dt_at(dt, d->spec) : NULL;
-        const char *nm = d->name ? d->name : spec ? spec->name : NULL;
-        uint64_t type = d->type != NONE ? d->type : spec ? spec->type : NONE;
-        if (nm && type != NONE && strcmp(nm, name) == 0 &&
-            type_size(dt, type, 0) == size) {
-            by_name = d;
-            named++;
-        }
-    }
-    return named == 1 ? by_name : NULL;
-}
-
-bool rl_dwtypes_path(const struct rl_dwtypes *dt, uintptr_t addr,
-                     const char *name, size_t size, size_t off, size_t width,
-                     char *buf, size_t len)
-{
-    if (!dt || !name || !buf || !len)
-        return false;
-    const struct die *v = var_find(dt, addr, name, size);
-    if (!v)
-        return false;
-    uint64_t type = v->type;
-    if (type == NONE && v->spec != NONE) {
-        const struct die *decl = dt_at(dt, v->spec);
-        type = decl ? decl->type : NONE;
-    }
-    if (type == NONE)
-        return false;
-    if (width == 0)
-        width = 1;
-    if (off + width > size)
-        width = off < size ? size - off : 1;
-    path_in(dt, type, off, width, buf, len, 0);
-    return true;
-}

@@ -5,8 +5,10 @@
  * C source names it: `acct.balance`, `queue.slots[3]`, `grid[2][5]`.
  *
  * Only what naming needs is kept: every global and static variable (its
- * name, its address when the debug information gives one, and its type)
- * and the structs, unions, arrays and typedefs those types are made of.
+ * name, its address when the debug information gives one, and its type),
+ * every function's code range and local variables, and the structs,
+ * unions, arrays and typedefs those types are made of. A heap block's type
+ * is guessed from its allocation's source line (rl_dwtypes_alloc_type).
  * Nothing is run: the ELF image is read in place (DWARF 2 to 5, as gcc
  * and clang write it). A program built without -g has no such
  * information; racelab then names by offset (`x+40`), as before.
@@ -41,5 +43,22 @@ void rl_dwtypes_destroy(struct rl_dwtypes *dt);
 bool rl_dwtypes_path(const struct rl_dwtypes *dt, uintptr_t addr,
                      const char *name, size_t size, size_t off, size_t width,
                      char *buf, size_t len);
+
+/* The type a heap block allocated at pc, on source line `line` reading
+ * `text`, holds: what the pointer it is assigned to points to (`struct arg
+ * *args = calloc(n, sizeof *args);`: struct arg), the pointer being a local
+ * or parameter of the allocating function, a global, or a struct member
+ * (`q->slots = malloc(...)`, when every member of that name agrees). 0 if
+ * unknown (no assignment on the line, a `void *`). A heuristic, from the
+ * source line: a block assigned on a later line stays untyped. */
+uint64_t rl_dwtypes_alloc_type(const struct rl_dwtypes *dt, uintptr_t pc,
+                               int line, const char *text);
+
+/* As rl_dwtypes_path, for a heap block of `block` bytes holding `type`
+ * (from rl_dwtypes_alloc_type): one of it, or an array of them
+ * ("[1].lo"). False, buf unchanged, if the type does not fit the block. */
+bool rl_dwtypes_block_path(const struct rl_dwtypes *dt, uint64_t type,
+                           size_t block, size_t off, size_t width, char *buf,
+                           size_t len);
 
 #endif

@@ -314,6 +314,8 @@ struct heap_block {
     unsigned serial;
     int nobj;   /* objects named inside it */
     int region; /* its region of the run's memory (value.h), or -1 */
+    bool typed;    /* type is known (looked up when first named) */
+    uint64_t type; /* what it holds (dwtype.h), 0 if unknown */
 };
 
 static struct heap_block *heap;
@@ -378,7 +380,8 @@ void prt_heap_note(void *p, size_t size, uintptr_t site)
     struct heap_block *b = heap_slot((uintptr_t)p);
     if (b->p != (uintptr_t)p)
         heap_used++;
-    *b = (struct heap_block){(uintptr_t)p, size, site, ++heap_serial, 0, -1};
+    *b = (struct heap_block){(uintptr_t)p, size, site, ++heap_serial, 0, -1,
+                             false, 0};
     struct rl_run *run = rl_current;
     if (prt.active && run) {
         char name[RL_NAME_MAX];
@@ -441,8 +444,9 @@ static void heap_reset(void)
 static struct rl_srcloc *srcloc;
 static bool srcloc_tried;
 
-/* "file:line" of pc (see prt.h). */
-const char *prt_where(uintptr_t pc, char *buf, size_t len)
+/* The executable's source locations (started on first use; NULL if
+ * addr2line cannot run). */
+static struct rl_srcloc *srcloc_get(void)
 {
     if (!srcloc_tried) {
         srcloc_tried = true;
@@ -450,7 +454,31 @@ const char *prt_where(uintptr_t pc, char *buf, size_t len)
         srcloc = rl_srcloc_open("/proc/self/exe");
         prt.spawning = false;
     }
-    return rl_srcloc_format(srcloc, pc, buf, len);
+    return srcloc;
+}
+
+/* "file:line" of pc (see prt.h). */
+const char *prt_where(uintptr_t pc, char *buf, size_t len)
+{
+    return rl_srcloc_format(srcloc_get(), pc, buf, len);
+}
+
+/* What block b holds, from its allocation's line (dwtype.h), 0 if
+ * unknown: looked up once, when something in it is first named. */
+static uint64_t heap_type(struct heap_block *b)
+{
+    struct rl_loc loc;
+
+    if (!b->typed) {
+        b->typed = true;
+        b->type = 0;
+        if (dwtypes && srcloc_get() &&
+            rl_srcloc_lookup(srcloc, b->site, &loc) == 0 && loc.file)
+            b->type = rl_dwtypes_alloc_type(
+                dwtypes, b->site, loc.line,
+                rl_srcloc_line(srcloc, loc.file, loc.line));
+    }
+    return b->type;
 }
 
 /* Whether an object of the current run already has the name. */
@@ -499,7 +527,9 @@ static void name_of(uintptr_t addr, size_t elem, char *buf, size_t len)
     struct heap_block *b = heap_find(addr);
     if (b) {
         heap_name(b, buf, len);
-        name_elem(buf, len, addr - b->p, b->size, elem);
+        if (!rl_dwtypes_block_path(dwtypes, heap_type(b), b->size,
+                                   addr - b->p, elem, buf, len))
+            name_elem(buf, len, addr - b->p, b->size, elem);
         b->nobj++;
         return;
     }

@@ -558,15 +558,15 @@ has "a pointer into a global array: &array+offset" \
     "    19  T1  store slot <- &slots+12         $(at pointers.c $L_SLOT)  | slot = &slots[n->v + 2];"
 has "0 stays 0 (no guess of NULL)" \
     "     8  T1  load head -> 0                  $(at pointers.c $((L_HEAD - 1)))  | n->next = head;"
-has "final state: head, in words" "  head                     = &$H2"
-has "final state: a pointer inside a block" "  last_link                = &$H2+8"
-has "final state: a pointer into a global" "  slot                     = &slots+16"
-has "final state: a null pointer is 0" "  marker                   = 0"
+has "final state: head, in words (the blocks' members by name)" "  head                       = &$H2"
+has "final state: a pointer inside a block" "  last_link                  = &$H2+8"
+has "final state: a pointer into a global" "  slot                       = &slots+16"
+has "final state: a null pointer is 0" "  marker                     = 0"
 L_SPARE=$(line $P/pointers.c 'struct node *s = malloc(sizeof *s);')
 has "a store just before the free: the block as it was" \
     "    30  T0  store spare <- &heap#3@pointers.c:$L_SPARE  $(at pointers.c $((L_SPARE + 1)))  | spare = s;"
 has "final state: a pointer to a freed block says so" \
-    "  spare                    = &heap#3@pointers.c:$L_SPARE (freed)"
+    "  spare                      = &heap#3@pointers.c:$L_SPARE (freed)"
 has "the analysis' lost update, in words" \
     "  lost update on head: T2 loaded 0 at step 12, T1 stored &$H1 at step 13, then T2 stored &$H2 at step 16 over it"
 has "the schedule string has no address in it" "schedule: $S_PTR"

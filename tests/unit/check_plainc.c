@@ -445,11 +445,11 @@ START_TEST(test_fields)
 }
 END_TEST
 
-/* The fields program's executable, read whole into a malloc'd buffer. */
-static unsigned char *read_fields(size_t *len)
+/* A test program's executable, read whole into a malloc'd buffer. */
+static unsigned char *read_prog(const char *name, size_t *len)
 {
     char path[4200];
-    snprintf(path, sizeof(path), "%s/fields", prog_dir);
+    snprintf(path, sizeof(path), "%s/%s", prog_dir, name);
     FILE *f = fopen(path, "rb");
     ck_assert(f != NULL);
     fseek(f, 0, SEEK_END);
@@ -477,7 +477,7 @@ START_TEST(test_dwtype_paths)
     /* By name and size (address 0 matches none): struct account is a
      * 40-byte mutex and a long. */
     size_t len;
-    unsigned char *img = read_fields(&len);
+    unsigned char *img = read_prog("fields", &len);
     struct rl_dwtypes *dt = rl_dwtypes_load(img, len);
     free(img); /* the answers own their copies */
     ck_assert_ptr_nonnull(dt);
@@ -504,6 +504,79 @@ START_TEST(test_dwtype_paths)
 }
 END_TEST
 
+/* The path inside a heap block of `block` bytes allocated on a line
+ * reading text (outside any function: pointers named by globals and
+ * members only), "(unknown)" if its type is not found. */
+static const char *dw_block(const struct rl_dwtypes *dt, const char *text,
+                            size_t block, size_t off, size_t width)
+{
+    static char buf[128];
+    buf[0] = '\0';
+    uint64_t type = rl_dwtypes_alloc_type(dt, 0, 1000, text);
+    if (!rl_dwtypes_block_path(dt, type, block, off, width, buf, sizeof(buf)))
+        return "(unknown)";
+    return buf;
+}
+
+START_TEST(test_dwtype_alloc)
+{
+    /* A heap block's type from the pointer its allocation is assigned
+     * to: pointers.c's struct node is an int and a pointer (16 bytes). */
+    size_t len;
+    unsigned char *img = read_prog("pointers", &len);
+    struct rl_dwtypes *dt = rl_dwtypes_load(img, len);
+    free(img);
+    ck_assert_ptr_nonnull(dt);
+    ck_assert_str_eq(dw_block(dt, "head = malloc(sizeof *head);", 16, 8, 8),
+                     ".next");
+    ck_assert_str_eq(dw_block(dt, "head = malloc(sizeof *head);", 16, 0, 4),
+                     ".v");
+    ck_assert_str_eq(dw_block(dt, "head = malloc(sizeof *head);", 16, 0, 16),
+                     "");
+    /* A cast, blanks, calloc; an array of them. */
+    ck_assert_str_eq(
+        dw_block(dt, "spare = (struct node *) calloc (4, 16);", 64, 40, 8),
+        "[2].next");
+    ck_assert_str_eq(dw_block(dt, "spare = calloc(4, 16);", 64, 16, 32),
+                     "+16");
+    /* A member that points to struct node. */
+    ck_assert_str_eq(dw_block(dt, "n->next = malloc(sizeof *n);", 16, 0, 4),
+                     ".v");
+    ck_assert_str_eq(dw_block(dt, "x.next = malloc(16);", 16, 8, 8), ".next");
+    /* int *slot: an array of int. */
+    ck_assert_str_eq(dw_block(dt, "slot = malloc(8 * sizeof(int));", 32, 12, 4),
+                     "[3]");
+    /* No assignment of an allocation, or one racelab cannot type. */
+    ck_assert_str_eq(dw_block(dt, "if (head == malloc(16))", 16, 8, 8),
+                     "(unknown)");
+    ck_assert_str_eq(dw_block(dt, "head = mallocx(16);", 16, 8, 8),
+                     "(unknown)");
+    ck_assert_str_eq(dw_block(dt, "use(malloc(16));", 16, 8, 8), "(unknown)");
+    ck_assert_str_eq(dw_block(dt, "nosuch = malloc(16);", 16, 8, 8),
+                     "(unknown)");
+    ck_assert_str_eq(dw_block(dt, "head = malloc(8);", 8, 0, 4), "(unknown)");
+    ck_assert_str_eq(dw_block(dt, "", 16, 8, 8), "(unknown)");
+    rl_dwtypes_destroy(dt);
+}
+END_TEST
+
+START_TEST(test_heap_fields)
+{
+    /* In a run: main's local `struct arg *args = calloc(...)` types the
+     * block (an array of three), and push's local `n` a node. */
+    ck_assert_int_eq(run("thread_args", "rr:1", NULL), 0);
+    has_line("    4 T0   thread_args.c:33   store "
+             "heap#2@thread_args.c:31[1].lo <- 4   | args[i].lo = i * 4;");
+    has_line("    9 T1   thread_args.c:21   load "
+             "heap#2@thread_args.c:31[0].sum -> 0   | a->sum += data[i];");
+    ck_assert_int_eq(run("pointers", "rr:1", NULL), 1);
+    has_line("   11 T1   pointers.c:28      store heap#1@pointers.c:25.next "
+             "<- 0   | n->next = head;");
+    has_line("    5 T1   pointers.c:26      store heap#1@pointers.c:25.v <- 1 "
+             "  | n->v = (int)(long)arg;");
+}
+END_TEST
+
 START_TEST(test_dwtype_garbage)
 {
     /* The image is the student's: cut short, without .debug_info, or
@@ -511,7 +584,7 @@ START_TEST(test_dwtype_garbage)
      * crash (the sanitizer build checks every read), and any answer is a
      * NUL-terminated name. */
     size_t len;
-    unsigned char *img = read_fields(&len);
+    unsigned char *img = read_prog("fields", &len);
     ck_assert_ptr_null(rl_dwtypes_load(img, 64));
     ck_assert_ptr_null(rl_dwtypes_load(img, 0));
     unsigned char *copy = malloc(len);
@@ -681,6 +754,8 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_fields);
     tcase_add_test(tc, test_dwtype_paths);
     tcase_add_test(tc, test_dwtype_garbage);
+    tcase_add_test(tc, test_dwtype_alloc);
+    tcase_add_test(tc, test_heap_fields);
     tcase_add_test(tc, test_pointer_values);
     tcase_add_test(tc, test_virtual_time);
     tcase_add_test(tc, test_exit_from_a_thread);
