@@ -426,6 +426,41 @@ static uint64_t loc_addr(const struct unit *u, const struct val *v)
     return c.bad || c.p != c.end ? 0 : a;
 }
 
+/* A local's place in its frame: DW_OP_fbreg N (d->fb = N). */
+static void loc_frame(const struct val *v, struct die *d)
+{
+    struct cur c;
+
+    if (!v->blk || v->blen == 0)
+        return;
+    c = (struct cur){v->blk, v->blk + v->blen, false};
+    if (rd(&c, 1) != OP_FBREG)
+        return;
+    int64_t n = sleb(&c);
+    if (!c.bad && c.p == c.end) {
+        d->fb = n;
+        d->fbkind = 1;
+    }
+}
+
+/* A function's frame base (DW_AT_frame_base) into d (fb, fbkind). */
+static void frame_base(const struct val *v, struct die *d)
+{
+    struct cur c;
+
+    if (!v->blk || v->blen == 0)
+        return;
+    c = (struct cur){v->blk, v->blk + v->blen, false};
+    unsigned op = (unsigned)rd(&c, 1);
+    int64_t n = op == OP_BREG6 ? sleb(&c) : 0;
+    if (c.bad || c.p != c.end)
+        return;
+    if (op == OP_CALL_FRAME_CFA)
+        d->fbkind = FB_CFA;
+    else if (op == OP_REG6 || op == OP_BREG6)
+        d->fbkind = FB_RBP, d->fb = n;
+}
+
 /* A member's offset: a constant, or DW_OP_plus_uconst N (DWARF 2). */
 static uint64_t member_off(const struct val *v)
 {
@@ -525,6 +560,10 @@ static bool die_read(struct cur *c, struct unit *u, const struct abbrevs *t,
             break;
         case AT_LOCATION:
             d->addr = loc_addr(u, &v);
+            loc_frame(&v, d);
+            break;
+        case AT_FRAME_BASE:
+            frame_base(&v, d);
             break;
         case AT_SPECIFICATION:
             if (v.is_ref)
@@ -589,8 +628,8 @@ static bool unit_walk(struct rl_dwtypes *dt, struct cur *c, struct unit *u,
         const struct abbrev *a = abbrev_find(t, code);
         if (!a)
             return false;
-        struct die d = {off,  NONE, NONE, 0,      NONE, NULL, -1,
-                        -1,   0,    -1,   0,      a->tag, false};
+        struct die d = {off, NONE, NONE, 0, NONE, NULL, -1, -1,
+                        0,   -1,   0,    0, 0,    a->tag, false};
         bool kept = tag_kept(a->tag);
         if (!die_read(c, u, t, a, kept, &d)) {
             free(d.name);

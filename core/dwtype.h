@@ -61,4 +61,13 @@ bool rl_dwtypes_block_path(const struct rl_dwtypes *dt, uint64_t type,
                            size_t block, size_t off, size_t width, char *buf,
                            size_t len);
 
+/* The local variable or parameter at addr of the function whose code
+ * holds pc, running with canonical frame address cfa (x86-64 code built
+ * with frame pointers, as racelab builds a program): "main:i",
+ * "worker:ids[2]", with the path of the `width` bytes at addr inside it.
+ * False, buf unchanged, if no local of that frame holds addr. */
+bool rl_dwtypes_frame_path(const struct rl_dwtypes *dt, uintptr_t pc,
+                           uintptr_t cfa, uintptr_t addr, size_t width,
+                           char *buf, size_t len);
+
 #endif

@@ -44,11 +44,24 @@ enum {
     AT_DATA_BIT_OFFSET = 0x6b,
     AT_STR_OFFSETS_BASE = 0x72,
     AT_ADDR_BASE = 0x73,
+    AT_FRAME_BASE = 0x40,
 
     OP_ADDR = 0x03,
     OP_PLUS_UCONST = 0x23,
     OP_ADDRX = 0xa1,
     OP_GNU_ADDR_INDEX = 0xfb,
+    OP_REG6 = 0x56,  /* x86-64 rbp */
+    OP_BREG6 = 0x76, /* rbp + N */
+    OP_FBREG = 0x91, /* the frame base + N */
+    OP_CALL_FRAME_CFA = 0x9c,
+};
+
+/* Where a function's frame base is (DW_AT_frame_base), and so its locals
+ * (DW_OP_fbreg N): known for x86-64's frame-pointer code only. */
+enum fb_kind {
+    FB_NONE,
+    FB_CFA, /* the canonical frame address (gcc) */
+    FB_RBP, /* rbp + fb (clang: DW_OP_reg6, fb 0) */
 };
 
 #define NONE UINT64_MAX
@@ -69,6 +82,9 @@ struct die {
     uint64_t high;  /* a function: the end of its code (addr: its start) */
     int func;       /* a local or parameter: its function's index, else -1 */
     uint32_t line;  /* DW_AT_decl_line, 0 if absent */
+    int64_t fb;     /* a function: its frame base's offset (FB_RBP); a
+                       local: its offset from the frame base */
+    uint8_t fbkind; /* a function: enum fb_kind; a local: 1 if at fb */
     uint16_t tag;
     bool decl; /* DW_AT_declaration: an extern, defined elsewhere */
 };

@@ -282,6 +282,18 @@ static bool alloc_target(const char *text, char *name, size_t len,
     return true;
 }
 
+/* The index of the function whose code holds pc, -1 if none. */
+static int func_at(const struct rl_dwtypes *dt, uintptr_t pc)
+{
+    for (int i = 0; i < dt->n; i++) {
+        const struct die *d = &dt->d[i];
+        if (d->tag == TAG_SUBPROGRAM && d->addr && d->high != NONE &&
+            pc >= d->addr && pc < d->high)
+            return i;
+    }
+    return -1;
+}
+
 /* What a pointer type points to (under typedefs), NONE if not a pointer
  * or a pointer to void. */
 static uint64_t pointee(const struct rl_dwtypes *dt, uint64_t type)
@@ -319,13 +331,7 @@ uint64_t rl_dwtypes_alloc_type(const struct rl_dwtypes *dt, uintptr_t pc,
     }
     /* The function the allocation is in, then its local of that name
      * declared last at or before the line; else a global. */
-    int fn = -1;
-    for (int i = 0; i < dt->n && fn < 0; i++) {
-        const struct die *d = &dt->d[i];
-        if (d->tag == TAG_SUBPROGRAM && d->addr && d->high != NONE &&
-            pc >= d->addr && pc < d->high)
-            fn = i;
-    }
+    int fn = func_at(dt, pc);
     const struct die *local = NULL, *global = NULL;
     int nglobal = 0;
     for (int i = 0; i < dt->n; i++) {
@@ -373,4 +379,39 @@ bool rl_dwtypes_block_path(const struct rl_dwtypes *dt, uint64_t type,
     }
     path_in(dt, type, off, width, buf, len, 0);
     return true;
+}
+
+/* ---- a thread's stack --------------------------------------------------- */
+
+bool rl_dwtypes_frame_path(const struct rl_dwtypes *dt, uintptr_t pc,
+                           uintptr_t cfa, uintptr_t addr, size_t width,
+                           char *buf, size_t len)
+{
+    if (!dt || !buf || !len)
+        return false;
+    int fn = func_at(dt, pc);
+    if (fn < 0 || dt->d[fn].fbkind == FB_NONE)
+        return false;
+    const struct die *f = &dt->d[fn];
+    /* x86-64 frame-pointer code: rbp is the CFA less the return address
+     * and the saved rbp. */
+    uintptr_t base = f->fbkind == FB_CFA ? cfa : cfa - 16 + (uintptr_t)f->fb;
+    if (width == 0)
+        width = 1;
+    for (int i = fn + 1; i < dt->n; i++) {
+        const struct die *d = &dt->d[i];
+        if (d->func != fn || d->fbkind != 1 || !d->name)
+            continue;
+        uint64_t size = type_size(dt, d->type, 0);
+        uintptr_t at = base + (uintptr_t)d->fb;
+        if (size == NONE || addr < at || addr - at >= size)
+            continue;
+        size_t off = addr - at, w = width;
+        if (off + w > size)
+            w = (size_t)(size - off);
+        snprintf(buf, len, "%s:%s", f->name ? f->name : "?", d->name);
+        path_in(dt, d->type, off, w, buf, len, 0);
+        return true;
+    }
+    return false;
 }

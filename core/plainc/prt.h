@@ -60,6 +60,22 @@ struct prt_thread {
     void *spec[PRT_KEYS]; /* its pthread_setspecific values */
 };
 
+/* A lab thread's calls into the program's functions, innermost last, from
+ * the compiler's __tsan_func_entry / exit hooks (x86-64): where each
+ * frame is, so that a location on its stack is named by its variable
+ * (`main:i`). Deeper calls than PRT_FRAMES are counted, not kept. Outside
+ * struct prt_thread: not cleared for every run (a thread's start clears
+ * its own). */
+#define PRT_FRAMES 24
+struct prt_frames {
+    int n; /* frames entered and not left */
+    struct {
+        uintptr_t pc;  /* inside the function */
+        uintptr_t cfa; /* its canonical frame address */
+    } f[PRT_FRAMES];
+};
+extern struct prt_frames prt_frames[RL_MAX_THREADS];
+
 struct prt {
     bool active;   /* a run of the program is set up */
     bool multi;    /* a second thread has started in this run */

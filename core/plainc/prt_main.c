@@ -53,6 +53,7 @@
 #include "prt.h"
 
 struct prt prt;
+struct prt_frames prt_frames[RL_MAX_THREADS];
 
 int __real_main(int argc, char **argv, char **envp);
 void *__real_malloc(size_t n);
@@ -537,6 +538,13 @@ static void name_of(uintptr_t addr, size_t elem, char *buf, size_t len)
     for (int i = 0; run && i < run->nthreads; i++) {
         const struct prt_thread *pt = &prt.th[i];
         if (addr >= pt->lo && addr < pt->hi) {
+            /* A variable of one of its live frames, innermost first. */
+            const struct prt_frames *fs = &prt_frames[i];
+            for (int k = (fs->n < PRT_FRAMES ? fs->n : PRT_FRAMES) - 1;
+                 k >= 0; k--)
+                if (rl_dwtypes_frame_path(dwtypes, fs->f[k].pc, fs->f[k].cfa,
+                                          addr, elem, buf, len))
+                    return;
             snprintf(buf, len, "%.16s.stack-%zu", run->threads[i]->name,
                      (size_t)(pt->hi - addr));
             return;
@@ -660,6 +668,7 @@ static void thread_begin(struct rl_thread *t)
 {
     struct prt_thread *pt = &prt.th[t->id];
     char name[RL_NAME_MAX];
+    prt_frames[t->id].n = 0;
     fiber_stack_bounds(t->backend, &pt->lo, &pt->hi);
     snprintf(name, sizeof(name), "%.16s.stack", t->name);
     pt->inside++;

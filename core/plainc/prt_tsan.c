@@ -4,7 +4,8 @@
  * implemented for racelab instead of ThreadSanitizer (libtsan is never
  * linked). What gcc 12 and clang 14 emit for C at -O0 to -O2:
  *
- *   __tsan_init, __tsan_func_entry / exit          (nothing to do)
+ *   __tsan_init                                    (nothing to do)
+ *   __tsan_func_entry / exit                       where frames are
  *   __tsan_read1/2/4/8/16, __tsan_write1/2/4/8/16, the __tsan_unaligned_
  *   variants, __tsan_read_range / write_range, volatile variants
  *                                                  plain loads and stores
@@ -58,15 +59,41 @@ void __tsan_init(void)
 {
 }
 
+/* A program function was entered (pc: where it returns to): note its
+ * frame on the thread's frame stack (struct prt_frames). Its own frame
+ * pointer is what this hook's frame saved (the hook has one, as it takes
+ * its own frame's address), and at -O0 with frame pointers the function's
+ * CFA is 16 bytes above it. A frame left by longjmp is dropped here: the
+ * new frame lies below every live one. */
 void __tsan_func_entry(void *pc);
 void __tsan_func_entry(void *pc)
 {
     (void)pc;
+#if defined(__x86_64__)
+    struct rl_thread *t = prt.active ? rl_px_self() : NULL;
+    if (!t)
+        return;
+    struct prt_frames *fs = &prt_frames[t->id];
+    uintptr_t cfa = *(uintptr_t *)__builtin_frame_address(0) + 16;
+    while (fs->n > 0 && fs->n <= PRT_FRAMES && fs->f[fs->n - 1].cfa <= cfa)
+        fs->n--;
+    if (fs->n < PRT_FRAMES) {
+        fs->f[fs->n].pc = (uintptr_t)__builtin_return_address(0) - 1;
+        fs->f[fs->n].cfa = cfa;
+    }
+    fs->n++;
+#endif
 }
 
+/* A program function returns. */
 void __tsan_func_exit(void);
 void __tsan_func_exit(void)
 {
+#if defined(__x86_64__)
+    struct rl_thread *t = prt.active ? rl_px_self() : NULL;
+    if (t && prt_frames[t->id].n > 0)
+        prt_frames[t->id].n--;
+#endif
 }
 
 void __tsan_ignore_thread_begin(void);

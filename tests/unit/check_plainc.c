@@ -577,6 +577,26 @@ START_TEST(test_heap_fields)
 }
 END_TEST
 
+START_TEST(test_stack_names)
+{
+    /* A location on a thread's stack by the variable of the live frame
+     * that holds it: main's loop counter given as &i, an element of
+     * main's array, a member of a struct local of a function main calls. */
+    ck_assert_int_eq(run("stack_names", "rr:1", NULL), 1);
+    has_line("    5 T1   stack_names.c:14   load main:i -> 1   | int id = "
+             "*(int *)arg;");
+    has_line("   11 T0   stack_names.c:38   store main:i <- 2   | for (int i = "
+             "0; i < 2; i++)");
+    has_line("   18 T3   stack_names.c:14   load main:ids[1] -> 20   | int id "
+             "= *(int *)arg;");
+    has_line("   24 T4   stack_names.c:21   store helper:local.b <- 7   | "
+             "p->b = 7;");
+    has_line("race: data race on main:i: T1 reads at step 5 and T0 writes at "
+             "step 11, with nothing ordering them (no lock, event, barrier or "
+             "join in between) (stack_names.c:14, stack_names.c:38)");
+}
+END_TEST
+
 START_TEST(test_dwtype_garbage)
 {
     /* The image is the student's: cut short, without .debug_info, or
@@ -756,6 +776,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_dwtype_garbage);
     tcase_add_test(tc, test_dwtype_alloc);
     tcase_add_test(tc, test_heap_fields);
+    tcase_add_test(tc, test_stack_names);
     tcase_add_test(tc, test_pointer_values);
     tcase_add_test(tc, test_virtual_time);
     tcase_add_test(tc, test_exit_from_a_thread);
