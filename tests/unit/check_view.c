@@ -432,6 +432,40 @@ START_TEST(test_rec_text_line)
 }
 END_TEST
 
+/* A C program's memory in narrow lanes: members and indices kept, each
+ * identifier by its initials, a heap block's allocation site left out. */
+START_TEST(test_rec_text_paths)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+
+    fx_lost_update(&v);
+    fx_threads_set(3, RL_T_RUNNABLE);
+    v.nthreads = 3;
+    fx_objs[0].name = "heap#2@args.c:31[1].lo";
+    fx_rec(0, 1, RL_OP_STORE, RL_RES_OK, 0, 4, 4,
+           "store heap#2@args.c:31[1].lo <- 4");
+    v.nrecs = 1;
+    v.current = 0;
+    canvas_resize(&c, 80, 24);
+    view_lab(&c, &v);
+    ck_assert(canvas_contains(&c, "legend: h#2[1].l=heap#2@args.c:31[1].lo"));
+    ck_assert(canvas_contains(&c, " h#2[1].l<-4"));
+    fx_objs[0].name = "worker_loop:local_ids[12]";
+    fx_rec(0, 1, RL_OP_STORE, RL_RES_OK, 0, 4, 4,
+           "store worker_loop:local_ids[12] <- 4");
+    view_lab(&c, &v);
+    ck_assert(canvas_contains(&c, "legend: wl:li[12]=worker_loop:local_ids[12]"));
+    /* a lab's dotted name keeps its initials */
+    fx_objs[0].name = "q.all_tasks_done_here";
+    fx_rec(0, 1, RL_OP_STORE, RL_RES_OK, 0, 4, 4,
+           "store q.all_tasks_done_here <- 4");
+    view_lab(&c, &v);
+    ck_assert(canvas_contains(&c, "legend: qatdh=q.all_tasks_done_here"));
+    canvas_free(&c);
+}
+END_TEST
+
 START_TEST(test_state_panel_objects)
 {
     struct canvas c = {0};
@@ -1346,6 +1380,7 @@ static Suite *view_suite(void)
     tcase_add_test(tc, test_canvas_utf8);
     tcase_add_test(tc, test_text_wrap);
     tcase_add_test(tc, test_rec_text_line);
+    tcase_add_test(tc, test_rec_text_paths);
     suite_add_tcase(s, tc);
     tcase_add_test(lab, test_lab_rows_exact);
     tcase_add_test(lab, test_lab_result_lost_update);

@@ -72,6 +72,67 @@ static void alias_make(const char *name, int extra, char *out, size_t len)
     out[o] = '\0';
 }
 
+/* A short name for a name with a path (a C program's memory): each
+ * identifier by its initials and trailing digits, the path's brackets,
+ * indices and dots kept, a heap block's allocation site left out:
+ * "accounts[1].balance" -> "a[1].b", "heap#2@prog.c:31[1].lo" ->
+ * "h#2[1].l", "main:ids[2]" -> "m:i[2]". "" for a name without an index,
+ * a function or a site (a lab's "q.all_tasks_done" keeps its initials),
+ * or whose short name does not fit. */
+static void alias_path(const char *name, char *out, size_t len)
+{
+    size_t o = 0;
+    const char *p = name;
+
+    out[0] = '\0';
+    if (!strpbrk(name, "[:@"))
+        return;
+    while (*p && o + 1 < len) {
+        if (*p == '@') { /* "@file.c:LINE": the block is named by #N */
+            p++;
+            while (*p && *p != ':')
+                p++;
+            if (*p == ':')
+                p++;
+            while (*p >= '0' && *p <= '9')
+                p++;
+            continue;
+        }
+        if (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) {
+            const char *e = p, *d;
+            while (*e == '_' || (*e >= 'a' && *e <= 'z') ||
+                   (*e >= 'A' && *e <= 'Z') || (*e >= '0' && *e <= '9'))
+                e++;
+            for (d = e; d > p && d[-1] >= '0' && d[-1] <= '9';)
+                d--;
+            for (const char *q = p; q < d && o + 1 < len; q++)
+                if ((q == p || q[-1] == '_') && *q != '_')
+                    out[o++] = *q;
+            for (; d < e && o + 1 < len; d++)
+                out[o++] = *d;
+            p = e;
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[*p || o + 1 >= len ? 0 : o] = '\0';
+}
+
+/* Whether alias a of object i clashes with another object's name or an
+ * earlier object's alias. */
+static bool alias_clash(const struct view_lab *v, const struct view_names *nm,
+                        int i, const char *a)
+{
+    for (int j = 0; j < v->nobjs; j++) {
+        const char *o = v->objs[j].name ? v->objs[j].name : "?";
+
+        if (j != i && (strcmp(o, a) == 0 ||
+                       (j < i && strcmp(nm->alias[j], a) == 0)))
+            return true;
+    }
+    return false;
+}
+
 /* Short names of every object of v (unique, never longer than the name),
  * and which of them the lanes used. */
 static void names_build(const struct view_lab *v, struct view_names *nm)
@@ -82,9 +143,11 @@ static void names_build(const struct view_lab *v, struct view_names *nm)
     for (int i = 0; i < nm->n; i++) {
         const char *name = v->objs[i].name ? v->objs[i].name : "?";
 
+        alias_path(name, nm->alias[i], sizeof nm->alias[i]);
+        if (nm->alias[i][0] && strlen(nm->alias[i]) < strlen(name) &&
+            !alias_clash(v, nm, i, nm->alias[i]))
+            continue;
         for (int extra = 0;; extra++) {
-            bool clash = false;
-
             alias_make(name, extra, nm->alias[i], sizeof nm->alias[i]);
             if (strlen(nm->alias[i]) >= strlen(name) ||
                 (size_t)extra >= strlen(name)) {
@@ -92,14 +155,7 @@ static void names_build(const struct view_lab *v, struct view_names *nm)
                          (int)sizeof nm->alias[i] - 1, name);
                 break;
             }
-            for (int j = 0; j < v->nobjs && !clash; j++) {
-                const char *o = v->objs[j].name ? v->objs[j].name : "?";
-
-                clash = j != i && (strcmp(o, nm->alias[i]) == 0 ||
-                                   (j < i && strcmp(nm->alias[j],
-                                                    nm->alias[i]) == 0));
-            }
-            if (!clash)
+            if (!alias_clash(v, nm, i, nm->alias[i]))
                 break;
         }
     }
