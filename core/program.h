@@ -23,6 +23,10 @@
  * sources and flags reuse the executable without running the compiler.
  * Builds of the same name unused for a week are removed after a build.
  * The compiler's messages are returned as it prints them (file:line).
+ * Sources are compiled with -Wall; what the compiler says of a build that
+ * succeeds (its warnings) is kept with the executable in the cache
+ * (EXE.warn), so that a cached build shows the same warnings
+ * (rl_program_warnings). A native build keeps none.
  *
  * An exercise build also keeps, next to the executable (its path with
  * ".o" added), the relocatable object of the caller's sources alone:
@@ -80,6 +84,13 @@ struct rl_build {
  * fit errlen. */
 int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
                      char *err, size_t errlen);
+
+/* The compiler's warnings of the build whose executable is exe (as
+ * rl_program_build returned it), as the student reads them ("race.c:15:7:
+ * warning: ..." with the compiler's notes and carets), into buf, without
+ * a trailing newline, cut to fit len. Returns the length; 0 and "" when
+ * there were none (or exe is a native build). */
+size_t rl_program_warnings(const char *exe, char *buf, size_t len);
 
 /* The functions and variables the caller's sources of the exercise build
  * exe use from outside themselves (the undefined symbols of the object

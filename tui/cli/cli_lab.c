@@ -279,6 +279,7 @@ int cli_submission_prepare(struct lab_inst *inst, const char *path, char *err,
         cli_first_error_line(err);
         return -1;
     }
+    cli_warnings_add_exe(exe);
     return 0;
 }
 
@@ -298,6 +299,7 @@ int cli_exercise_prepare(struct lab_inst *inst, char *err, size_t errlen)
         cli_first_error_line(err);
         return -1;
     }
+    cli_warnings_add_exe(exe);
     return 0;
 }
 

@@ -16,6 +16,7 @@
 
 #include "../../core/analysis.h"
 #include "../../core/mem.h"
+#include "../../core/program.h"
 #include "../../labs/program_lab.h"
 #include "cli.h"
 
@@ -27,6 +28,8 @@ static const struct lab *opened; /* the program built, or NULL */
 static char **new_argv;          /* cli_program_argv's, until released */
 static char *joined_name;        /* its "a.c+b.c" */
 static char opened_name[256];
+/* The compiler's warnings of this process's builds, not shown yet. */
+static char warnings[CLI_COMPILER_OUTPUT_MAX];
 
 /* Whether arg is a -I / -D flag (the value attached or in the next one). */
 static bool is_cc_flag(const char *arg)
@@ -195,6 +198,10 @@ const struct lab *cli_program_find(const char *name, char *err, size_t errlen)
     free(msg);
     opened = lab;
     snprintf(opened_name, sizeof opened_name, "%s", name);
+    msg = rl_xmalloc(CLI_COMPILER_OUTPUT_MAX);
+    if (program_lab_warnings(lab, msg, CLI_COMPILER_OUTPUT_MAX) > 0)
+        cli_warnings_add(msg);
+    free(msg);
     /* A file on stdin is the program's input (every run reads it from its
      * start); a pipe cannot be read again for each run. */
     struct stat st;
@@ -209,6 +216,66 @@ const struct lab *cli_program_find(const char *name, char *err, size_t errlen)
 const struct lab *cli_program_current(void)
 {
     return opened;
+}
+
+/* ---- the compiler's warnings ----------------------------------------------
+ */
+
+void cli_warnings_add(const char *text)
+{
+    size_t n = strlen(warnings);
+
+    if (text[0] == '\0' || strstr(warnings, text) != NULL)
+        return; /* the same build twice (replay's and run's) */
+    snprintf(warnings + n, sizeof warnings - n, "%s%s", n ? "\n" : "", text);
+}
+
+void cli_warnings_add_exe(const char *exe)
+{
+    char *text = rl_xmalloc(CLI_COMPILER_OUTPUT_MAX);
+
+    if (rl_program_warnings(exe, text, CLI_COMPILER_OUTPUT_MAX) > 0)
+        cli_warnings_add(text);
+    free(text);
+}
+
+void cli_warnings_print(void)
+{
+    if (warnings[0] == '\0')
+        return;
+    fflush(stdout);
+    fprintf(stderr, "%s\n", warnings);
+    fflush(stderr);
+    warnings[0] = '\0';
+}
+
+size_t cli_warnings_line(char *buf, size_t len)
+{
+    const char *first = NULL;
+    int count = 0;
+
+    if (len > 0)
+        buf[0] = '\0';
+    for (const char *l = warnings; *l != '\0';) {
+        size_t n = strcspn(l, "\n");
+        const char *w = strstr(l, ": warning: ");
+
+        if (w != NULL && (size_t)(w - l) < n) {
+            count++;
+            if (first == NULL)
+                first = l;
+        }
+        l += n + (l[n] == '\n');
+    }
+    if (warnings[0] == '\0' || len == 0)
+        return 0;
+    if (first == NULL) /* the linker's, or a compiler's own words */
+        first = warnings;
+    return (size_t)snprintf(buf, len,
+                            "%d compiler warning%s (listed when racelab "
+                            "ends): %.*s",
+                            count ? count : 1, count > 1 ? "s" : "",
+                            (int)strcspn(first, "\n"), first);
 }
 
 /* ---- the verdict -----------------------------------------------------------

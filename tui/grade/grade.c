@@ -526,6 +526,18 @@ static bool grade_build(const struct grade_options *o, const char *home,
     c->rule = GRADE_RULE_PASSED;
     c->points = c->max_points;
     snprintf(c->summary, sizeof c->summary, "%s", "compiles and links");
+    /* The compiler's warnings (-Wall): shown to the student, never
+     * scored. */
+    char *said = rl_xmalloc(16384);
+    if (rl_program_warnings(exe, said, 16384) > 0) {
+        ge->warnings = grade_warning_count(said);
+        snprintf(c->summary, sizeof c->summary,
+                 "compiles and links; %d compiler warning%s (no points lost)",
+                 ge->warnings, ge->warnings == 1 ? "" : "s");
+        grade_trim(said, 12, sizeof c->detail - 96);
+        snprintf(c->detail, sizeof c->detail, "%s", said);
+    }
+    free(said);
     return true;
 }
 

@@ -528,6 +528,12 @@ int tui_main(const struct tui_options *opt)
         if (theme && strcmp(theme, "contrast") == 0)
             term_set_contrast(true);
     }
+    /* The compiler's warnings, in the place of the first hint (the lanes
+     * repeat it), until a key. */
+    if (opt->warnings != NULL && opt->warnings[0] != '\0') {
+        tui_say(t, false, "%s", opt->warnings);
+        t->msg_keep = true;
+    }
     t->dirty = true;
     while (!t->quit && !term_quit_requested()) {
         int key;
