@@ -388,8 +388,8 @@ for x in s["students"]:
 pts = {x["student"]: x["points"] for x in s["students"]}
 assert pts == {"bad\\xFFbyte": 15, "empty": 0, "good": 15, "misnamed": 0, "new\\nline": 15, "summary": 15, "with space": 15}, pts
 rows = list(csv.reader(open(os.path.join(out, "summary.csv"), encoding="utf-8", newline="")))
-assert rows[0] == ["student", "points", "max_points", "counter", "counter_max"], rows[0]
-assert [r[0] for r in rows[1:]] == names and all(len(r) == 5 for r in rows), rows
+assert rows[0] == ["student", "points", "max_points", "counter", "counter_max", "warnings"], rows[0]
+assert [r[0] for r in rows[1:]] == names and all(len(r) == 6 for r in rows), rows
 EOF
 then ok "odd roster: summaries parse, name every report, one row each"; else bad "odd roster: summaries" "$(cat "$WORK/r3.py")"; fi
 same=0
