@@ -321,11 +321,54 @@ has "argv[0] is ./NAME, as the program would be called" \
     "usage: ./stdin_sum THREADS < NUMBERS"
 rl run $P/stdin_sum.c --backend os -- 9
 has "os: argv[0] is ./NAME too" "       1  exit 2     usage: ./stdin_sum THREADS < NUMBERS"
-echo 1 2 | timeout 120 "$RACELAB" run $P/stdin_sum.c -q -- 1 >"$tmp/out" 2>"$tmp/err"
-if [ "$(cat "$tmp/err")" = "racelab: the program's stdin is empty: racelab gives it a file, not a pipe (racelab run $P/stdin_sum.c < FILE)" ]; then
-    pass "a pipe on stdin: one line says the program's stdin is empty"
+# A pipe on stdin: read once into a temporary file (in $TMPDIR, without
+# a name: nothing left however racelab ends) that every run reads from
+# its start, as a file.
+mkdir -p "$tmp/stdin-tmp"
+printf '1 2 3\n4 5\n' | TMPDIR=$tmp/stdin-tmp timeout 120 "$RACELAB" run \
+    $P/stdin_sum.c -q -- 2 >"$tmp/out" 2>"$tmp/err"
+status=$?
+has "a pipe on stdin is the program's input" "5 numbers, total 15"
+if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ]; then pass "a pipe on stdin: nothing said"; else
+    fail "a pipe on stdin: nothing said" "exit $status" "$(cat "$tmp/err")"
+fi
+TMPDIR=$tmp/stdin-tmp timeout 120 "$RACELAB" explore $P/stdin_sum.c -- 2 \
+    < <(printf '1 2 3\n4 5\n') >"$tmp/out" 2>"$tmp/err"
+has "explore < <(cmd): every schedule reads the whole input" \
+    "all 69 schedules with up to 2 preemptions: no failure"
+printf '1 2 3\n4 5\n' | TMPDIR=$tmp/stdin-tmp timeout 120 "$RACELAB" run \
+    $P/stdin_sum.c --backend os --runs 3 -- 2 >"$tmp/out" 2>"$tmp/err"
+has "os: each run reads the piped input from its start" \
+    "       3  exit 0     5 numbers, total 15"
+printf '1 2 3\n4 5\n' | TMPDIR=$tmp/stdin-tmp timeout 120 "$RACELAB" run \
+    $P/stdin_sum.c --format json -- 2 >"$tmp/out" 2>"$tmp/err"
+sched=$(sed -n 's/.*"schedule": "\([^"]*\)".*/\1/p' "$tmp/out")
+printf '1 2 3\n4 5\n' | TMPDIR=$tmp/stdin-tmp timeout 120 "$RACELAB" replay \
+    --schedule "$sched" --no-tui -- 2 >"$tmp/out" 2>"$tmp/err"
+has "replay: the piped input too" "5 numbers, total 15"
+head -c $((64 * 1024 * 1024 + 1)) /dev/zero | TMPDIR=$tmp/stdin-tmp timeout 120 \
+    "$RACELAB" run $P/stdin_sum.c -q -- 1 >"$tmp/out" 2>"$tmp/err"
+status=$?
+if [ "$status" -eq 2 ] && [ "$(cat "$tmp/err")" = "racelab: the program's stdin is more than 64 MiB: give it a file (racelab run $P/stdin_sum.c < FILE)" ]; then
+    pass "a pipe of more than 64 MiB: one line, exit 2"
 else
-    fail "a pipe on stdin: one line says the program's stdin is empty" "$(cat "$tmp/err")"
+    fail "a pipe of more than 64 MiB: one line, exit 2" "exit $status" "$(head -c 300 "$tmp/err")"
+fi
+# stopped while it reads the pipe: nothing left in $TMPDIR either
+mkfifo "$tmp/fifo"
+TMPDIR=$tmp/stdin-tmp timeout 120 "$RACELAB" run $P/stdin_sum.c -q -- 1 \
+    <"$tmp/fifo" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+exec 7>"$tmp/fifo"
+echo 1 >&7
+kill -TERM $pid
+wait $pid
+status=$?
+exec 7>&-
+if [ "$status" -ne 0 ] && [ -z "$(ls -A "$tmp/stdin-tmp")" ]; then
+    pass "the temporary file is never left behind"
+else
+    fail "the temporary file is never left behind" "exit $status" "$(ls -A "$tmp/stdin-tmp")"
 fi
 
 # The compiler's warnings (-Wall) of a build, on stderr, once per command:
