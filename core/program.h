@@ -107,6 +107,16 @@ int rl_program_undefined(const char *exe,
  * current directory. Returns 0, or -1 with a message in err. */
 int rl_home(char *buf, size_t len, char *err, size_t errlen);
 
+/* This tree's file of the exercise name, the student variant's source
+ * when no submission is given: exercises/NAME.c in racelab's home (the
+ * source tree; "exercises/NAME.c" when that is the current directory),
+ * else in the current directory when it is a racelab checkout (an
+ * installed racelab, whose home holds the headers only). 0 with the path
+ * in buf; else -1 with the home's path in buf and a one-line message
+ * saying what to do in err. */
+int rl_exercise_source(const char *name, char *buf, size_t len, char *err,
+                       size_t errlen);
+
 /* The directory holding the library a kind links with (librlex.a,
  * librlprt.a): $RACELAB_LIBDIR, else next to the program, in its build/
  * folder, its parent, or racelab's home. 0, or -1 with a message. */

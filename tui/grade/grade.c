@@ -460,8 +460,11 @@ static bool grade_build(const struct grade_options *o, const char *home,
      * API alone on the include path. */
     if (o->submission != NULL)
         snprintf(src, sizeof src, "%s", ge->file);
-    else
+    else if (o->home != NULL)
         snprintf(src, sizeof src, "%s/exercises/%s.c", home, ge->ex->name);
+    else
+        (void)rl_exercise_source(ge->ex->name, src, sizeof src, c->message,
+                                 sizeof c->message);
     if (access(src, R_OK) != 0) {
         char near[160];
         c->outcome = GRADE_MISSING;
@@ -624,6 +627,20 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
     if (o.home != NULL)
         snprintf(home, sizeof home, "%s", o.home);
     else if (rl_home(home, sizeof home, err, errlen) != 0) {
+        grade_report_free(r);
+        return -1;
+    }
+    /* This tree's exercises: an installed racelab finds them in the
+     * checkout it runs in, or says what to pass. */
+    if (o.submission == NULL && o.home == NULL && r->nex > 0 &&
+        rl_exercise_source(r->ex[0].ex->name, exe, sizeof exe, err,
+                           errlen) != 0) {
+        snprintf(err, errlen,
+                 "there is no exercises/ here to grade: racelab's home %s "
+                 "holds the headers, not the exercises; run racelab grade "
+                 "in the racelab checkout that has exercises/, or grade a "
+                 "submission: racelab grade --submission DIR",
+                 home);
         grade_report_free(r);
         return -1;
     }
