@@ -569,6 +569,8 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
             program_cc_explain(&out, apart ? dir : NULL,
                                apart && b->names_as_given ? src.v : NULL,
                                nown, said, PROGRAM_WARN_MAX);
+        if (!plainc)
+            program_cc_unprefix(said, "student_");
         if (program_warnings_write(warn, said) != 0) {
             snprintf(err, errlen, "cannot write %s: %s", warn,
                      strerror(errno));
@@ -589,6 +591,8 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         program_cc_explain(&out, apart ? dir : NULL,
                            apart && b->names_as_given ? src.v : NULL, nown, err,
                            errlen);
+        if (!plainc)
+            program_cc_unprefix(err, "student_");
     }
     free(copies);
     free(out);

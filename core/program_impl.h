@@ -131,6 +131,12 @@ bool program_run_cc(struct program_argv *a, const char *cwd,
 void program_cc_explain(char **out, const char *dir, char *const *names, int n,
                         char *err, size_t errlen);
 
+/* Remove prefix (the exercise's "student_") from each name the
+ * compiler quotes in text ('name', `name', or U+2018 name U+2019 in a
+ * UTF-8 locale), in place: the student wrote counter_get, not
+ * student_counter_get. */
+void program_cc_unprefix(char *text, const char *prefix);
+
 /* ---- program_api.c ------------------------------------------------------- */
 
 /* The student API alone, under cache/api (see api_only in program.h):

@@ -597,6 +597,25 @@ build = ex["checks"][0]
 assert ex["warnings"] == 1 and ex["points"] == ex["max_points"] == 15, ex
 assert re.search(r"^counter\.c:%s:\d+: warning: " % sys.argv[2], build["detail"], re.M), build
 PY
+# The same file run, explored, replayed: its warnings on stderr, the
+# names as the student wrote them (counter_get, not the build's
+# student_counter_get).
+timeout 300 "$RACELAB" run counter --variant student --submission "$WORK/warned" -q \
+    </dev/null >"$WORK/wr.out" 2>"$WORK/wr.err"
+if grep -qE "^$WORK/warned/counter.c:$WL:[0-9]+: warning: " "$WORK/wr.err" &&
+    grep -q "counter_get" "$WORK/wr.err" && ! grep -q "student_" "$WORK/wr.err"; then
+    ok "run --submission: the exercise's warnings on stderr, its own names"
+else
+    bad "run --submission: the exercise's warnings on stderr, its own names" "$(head -c 600 "$WORK/wr.err")"
+fi
+sched=$(sed -n "s/^schedule: //p" "$WORK/wr.out")
+timeout 300 "$RACELAB" replay --submission "$WORK/warned" --schedule "$sched" --no-tui -q \
+    </dev/null >"$WORK/wr.out" 2>"$WORK/wr.err"
+if [ "$(grep -cE "^$WORK/warned/counter.c:$WL:[0-9]+: warning: " "$WORK/wr.err")" = 1 ]; then
+    ok "replay --submission: the warning, once"
+else
+    bad "replay --submission: the warning, once" "$(head -c 600 "$WORK/wr.err")"
+fi
 run grade "$WORK/nw.json" "$RACELAB" grade counter --submission solutions/counter.c --no-stress --budget 30 --format json
 if python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["exercises"][0]; assert e["warnings"] == 0 and e["checks"][0]["detail"] == "" and e["checks"][0]["summary"] == "compiles and links"' "$WORK/nw.json"; then
     ok "no warnings: nothing said"
