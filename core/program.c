@@ -39,6 +39,12 @@ static const char *const exercise_cflags[] = {
     NULL};
 static const char *const exercise_ldflags[] = {"-pthread", "-lm", NULL};
 
+/* The warnings a student sees (an exercise and a plain C program alike):
+ * kept with the build in the cache (rl_program_warnings), never an error.
+ * -Wall and not -Wextra: a thread function's unused `void *arg` is not
+ * worth a line. */
+static const char *const warn_cflags[] = {"-Wall", NULL};
+
 /* A plain C program: its flags are not here but in the Makefile's PLAINC_*
  * variables, the one place they live; `make plainc` writes them to
  * plainc/flags.sh next to librlprt.a, and plainc_flags_load reads that
@@ -235,6 +241,27 @@ static int build_native(const struct rl_build *b, const char *cc, char *exe,
     return ok ? 0 : -1;
 }
 
+/* The warnings kept with the build exe (see program.h). */
+size_t rl_program_warnings(const char *exe, char *buf, size_t len)
+{
+    char path[PATH_MAX + 8];
+    size_t n = 0;
+    if (len == 0)
+        return 0;
+    buf[0] = '\0';
+    snprintf(path, sizeof path, "%.*s%s", PATH_MAX - 1, exe,
+             PROGRAM_WARN_EXT);
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return 0;
+    n = fread(buf, 1, len - 1, in);
+    buf[n] = '\0';
+    fclose(in);
+    while (n > 0 && buf[n - 1] == '\n')
+        buf[--n] = '\0';
+    return n;
+}
+
 /* Build b (see program.h). */
 int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
                      char *err, size_t errlen)
@@ -339,6 +366,8 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         program_hash_str(&h, inc[i]);
     for (int i = 0; cflags[i]; i++)
         program_hash_str(&h, cflags[i]);
+    for (int i = 0; warn_cflags[i]; i++)
+        program_hash_str(&h, warn_cflags[i]);
     for (int i = 0; ldflags[i]; i++)
         program_hash_str(&h, ldflags[i]);
     for (int i = 0; libs[i]; i++)
@@ -358,10 +387,16 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
     }
     snprintf(exe, exelen, "%s/%s-%016llx", cache,
              plainc ? "program" : b->exercise, (unsigned long long)h);
-    char own[PATH_MAX + 8];
+    char own[PATH_MAX + 8], warn[PATH_MAX + 8];
     snprintf(own, sizeof own, "%.*s.o", PATH_MAX - 1, exe);
-    if (access(exe, X_OK) == 0 && (plainc || access(own, R_OK) == 0)) {
-        utimensat(AT_FDCWD, exe, NULL, 0); /* in use: keep it (prune) */
+    snprintf(warn, sizeof warn, "%.*s%s", PATH_MAX - 1, exe, PROGRAM_WARN_EXT);
+    if (access(exe, X_OK) == 0 && (plainc || access(own, R_OK) == 0) &&
+        access(warn, R_OK) == 0) {
+        /* in use: keep it (prune) */
+        utimensat(AT_FDCWD, exe, NULL, 0);
+        utimensat(AT_FDCWD, warn, NULL, 0);
+        if (!plainc)
+            utimensat(AT_FDCWD, own, NULL, 0);
         program_sources_free(&src);
         free(pf);
         return 0; /* built before */
@@ -391,6 +426,7 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         return -1;
     }
     bool apart = !plainc && b->api_only && b->private_copy;
+    bool told = false; /* err says why already (not the compiler) */
     const char *cwd = apart ? dir : NULL;
     char *out = NULL;
     size_t outn = 0;
@@ -427,6 +463,8 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
         program_arg(&a, cc);
         for (int k = 0; cflags[k]; k++)
             program_arg(&a, cflags[k]);
+        for (int k = 0; warn_cflags[k]; k++)
+            program_arg(&a, warn_cflags[k]);
         if (!plainc) /* plainc/flags.sh carries the sanitizer's flags */
             program_arg(&a, PROGRAM_SAN);
         for (int k = 0; k < ninc && !plainc; k++) /* a program's own headers
@@ -518,25 +556,43 @@ int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
             chown(tmp, geteuid(), getegid()) != 0) {
             snprintf(err, errlen, "cannot take back %s: %s", tmp,
                      strerror(errno));
-            free(out);
-            out = NULL;
+            told = true;
             ok = false;
         }
     }
-    if (ok && !plainc && rename(ownobj, own) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", own, strerror(errno));
+    /* What the compiler said of a build that succeeded is its warnings,
+     * kept with it: a cached build shows them again. */
+    if (ok) {
+        char *said = rl_xmalloc(PROGRAM_WARN_MAX);
+        said[0] = '\0';
+        if (out && *out)
+            program_cc_explain(&out, apart ? dir : NULL,
+                               apart && b->names_as_given ? src.v : NULL,
+                               nown, said, PROGRAM_WARN_MAX);
+        if (!plainc)
+            program_cc_unprefix(said, "student_");
+        if (program_warnings_write(warn, said) != 0) {
+            snprintf(err, errlen, "cannot write %s: %s", warn,
+                     strerror(errno));
+            told = true;
+            ok = false;
+        }
+        free(said);
         free(out);
         out = NULL;
+    }
+    if (ok && !plainc && rename(ownobj, own) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", own, strerror(errno));
         ok = false;
     } else if (ok && rename(tmp, exe) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", exe, strerror(errno));
-        free(out);
-        out = NULL;
         ok = false;
-    } else if (!ok) {
+    } else if (!ok && !told) {
         program_cc_explain(&out, apart ? dir : NULL,
                            apart && b->names_as_given ? src.v : NULL, nown, err,
                            errlen);
+        if (!plainc)
+            program_cc_unprefix(err, "student_");
     }
     free(copies);
     free(out);

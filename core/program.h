@@ -23,6 +23,10 @@
  * sources and flags reuse the executable without running the compiler.
  * Builds of the same name unused for a week are removed after a build.
  * The compiler's messages are returned as it prints them (file:line).
+ * Sources are compiled with -Wall; what the compiler says of a build that
+ * succeeds (its warnings) is kept with the executable in the cache
+ * (EXE.warn), so that a cached build shows the same warnings
+ * (rl_program_warnings). A native build keeps none.
  *
  * An exercise build also keeps, next to the executable (its path with
  * ".o" added), the relocatable object of the caller's sources alone:
@@ -81,6 +85,13 @@ struct rl_build {
 int rl_program_build(const struct rl_build *b, char *exe, size_t exelen,
                      char *err, size_t errlen);
 
+/* The compiler's warnings of the build whose executable is exe (as
+ * rl_program_build returned it), as the student reads them ("race.c:15:7:
+ * warning: ..." with the compiler's notes and carets), into buf, without
+ * a trailing newline, cut to fit len. Returns the length; 0 and "" when
+ * there were none (or exe is a native build). */
+size_t rl_program_warnings(const char *exe, char *buf, size_t len);
+
 /* The functions and variables the caller's sources of the exercise build
  * exe use from outside themselves (the undefined symbols of the object
  * kept next to it): fn(ctx, name) for each, in the object's order, until
@@ -95,6 +106,16 @@ int rl_program_undefined(const char *exe,
  * PREFIX/share/racelab next to an installed PREFIX/bin/racelab, else the
  * current directory. Returns 0, or -1 with a message in err. */
 int rl_home(char *buf, size_t len, char *err, size_t errlen);
+
+/* This tree's file of the exercise name, the student variant's source
+ * when no submission is given: exercises/NAME.c in racelab's home (the
+ * source tree; "exercises/NAME.c" when that is the current directory),
+ * else in the current directory when it is a racelab checkout (an
+ * installed racelab, whose home holds the headers only). 0 with the path
+ * in buf; else -1 with the home's path in buf and a one-line message
+ * saying what to do in err. */
+int rl_exercise_source(const char *name, char *buf, size_t len, char *err,
+                       size_t errlen);
 
 /* The directory holding the library a kind links with (librlex.a,
  * librlprt.a): $RACELAB_LIBDIR, else next to the program, in its build/

@@ -212,3 +212,26 @@ void program_cc_explain(char **out, const char *dir, char *const *names, int n,
     while (len > 0 && err[len - 1] == '\n')
         err[--len] = '\0';
 }
+
+/* Drop prefix after each opening quote (see program_impl.h). */
+void program_cc_unprefix(char *text, const char *prefix)
+{
+    static const char open_utf8[] = "\xe2\x80\x98"; /* U+2018 */
+    size_t n = strlen(prefix);
+    char *w = text;
+    for (const char *r = text; *r;) {
+        size_t q = 0;
+        if (*r == '\'' || *r == '`')
+            q = 1;
+        else if (strncmp(r, open_utf8, 3) == 0)
+            q = 3;
+        if (q > 0 && strncmp(r + q, prefix, n) == 0) {
+            memmove(w, r, q);
+            w += q;
+            r += q + n;
+            continue;
+        }
+        *w++ = *r++;
+    }
+    *w = '\0';
+}

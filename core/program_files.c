@@ -152,6 +152,23 @@ int program_copy_atomic(const char *from, const char *to)
     return 0;
 }
 
+/* Write text to path through a temporary name (see program_impl.h). */
+int program_warnings_write(const char *path, const char *text)
+{
+    char tmp[PATH_MAX + 32];
+    size_t n = strlen(text);
+    snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+    int out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0)
+        return -1;
+    int rc = n > 0 && write(out, text, n) != (ssize_t)n ? -1 : 0;
+    if (close(out) != 0 || rc != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 /* Copy the library lib into cache/lib/NAME (unless the copy there is as
  * new and as big) and point lib at the copy. 0, or -1 with a message. */
 int program_copy_lib(char *lib, const char *cache, const char *name, char *err,

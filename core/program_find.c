@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,40 @@ int rl_home(char *buf, size_t len, char *err, size_t errlen)
     snprintf(err, errlen,
              "cannot find racelab's headers (core/racelab.h, exercises/): "
              "set RACELAB_HOME to the racelab source directory");
+    return -1;
+}
+
+/* Find this tree's file of an exercise (see program.h). */
+int rl_exercise_source(const char *name, char *buf, size_t len, char *err,
+                       size_t errlen)
+{
+    char home[PATH_MAX], cwd[PATH_MAX], cand[PATH_MAX + 300];
+    bool in_home;
+    if (rl_home(home, sizeof home, err, errlen) != 0)
+        return -1;
+    in_home = getcwd(cwd, sizeof cwd) != NULL && strcmp(cwd, home) == 0;
+    snprintf(cand, sizeof cand, "%s/exercises/%s.c", home, name);
+    if (access(cand, F_OK) == 0) {
+        if (in_home) /* named as the student typed it */
+            snprintf(buf, len, "exercises/%s.c", name);
+        else
+            snprintf(buf, len, "%s", cand);
+        return 0;
+    }
+    /* An installed racelab: its home has the headers, not the student's
+     * files; a checkout it runs in has them. */
+    snprintf(cand, sizeof cand, "exercises/%s.c", name);
+    if (access(cand, F_OK) == 0 && is_home(".")) {
+        snprintf(buf, len, "%s", cand);
+        return 0;
+    }
+    snprintf(buf, len, "%s/exercises/%s.c", home, name);
+    snprintf(err, errlen,
+             "there is no exercises/%s.c here: racelab's home %s holds the "
+             "headers, not the exercises; run racelab in the racelab "
+             "checkout that has exercises/, or give the file: --submission "
+             "%s.c",
+             name, home, name);
     return -1;
 }
 

@@ -39,6 +39,11 @@
  * "librlprt.a" for RL_BUILD_PLAINC). */
 const char *program_library(enum rl_build_kind kind);
 
+/* The file kept next to an executable of the cache with the compiler's
+ * warnings ("" when it had none), and the most of them kept. */
+#define PROGRAM_WARN_EXT ".warn"
+#define PROGRAM_WARN_MAX 16384
+
 /* ---- program_find.c ------------------------------------------------------ */
 
 /* The cache folder (want, else the default of program.h) into buf,
@@ -82,6 +87,10 @@ int program_hash_file(uint64_t *h, const char *path);
  * at the same time reads the old copy or the new one). 0 or -1 (errno). */
 int program_copy_atomic(const char *from, const char *to);
 
+/* Write text to path (through a temporary name, as program_copy_atomic).
+ * 0 or -1 (errno). */
+int program_warnings_write(const char *path, const char *text);
+
 /* Copy the library lib (a PATH_MAX * 2 buffer) into cache/lib/NAME
  * (unless the copy there is as new and as big) and point lib at the
  * copy. 0, or -1 with a message. */
@@ -121,6 +130,12 @@ bool program_run_cc(struct program_argv *a, const char *cwd,
  * (still the caller's to free). */
 void program_cc_explain(char **out, const char *dir, char *const *names, int n,
                         char *err, size_t errlen);
+
+/* Remove prefix (the exercise's "student_") from each name the
+ * compiler quotes in text ('name', `name', or U+2018 name U+2019 in a
+ * UTF-8 locale), in place: the student wrote counter_get, not
+ * student_counter_get. */
+void program_cc_unprefix(char *text, const char *prefix);
 
 /* ---- program_api.c ------------------------------------------------------- */
 

@@ -85,7 +85,7 @@ static bool ex_lab_variant_external(const struct lab *lab, int v)
 static void ex_lab_external_fill(struct lab_inst *inst)
 {
     const struct ex_lab *el = (const struct ex_lab *)inst->lab;
-    char home[PATH_MAX], cwd[PATH_MAX], err[8];
+    char err[8];
     const char *ex = el->sc->exercise;
     struct stat st;
     if (inst->submission != NULL) {
@@ -95,13 +95,12 @@ static void ex_lab_external_fill(struct lab_inst *inst)
         else
             snprintf(inst->ext_source, sizeof inst->ext_source, "%s",
                      inst->submission);
-    } else if (rl_home(home, sizeof home, err, sizeof err) != 0 ||
-               (getcwd(cwd, sizeof cwd) != NULL && strcmp(cwd, home) == 0))
-        snprintf(inst->ext_source, sizeof inst->ext_source,
-                 "exercises/%s.c", ex);
-    else
-        snprintf(inst->ext_source, sizeof inst->ext_source,
-                 "%.4000s/exercises/%s.c", home, ex);
+    } else {
+        /* this tree's file (a missing one: the build says so, and the
+         * command line what to pass) */
+        (void)rl_exercise_source(ex, inst->ext_source,
+                                 sizeof inst->ext_source, err, sizeof err);
+    }
     inst->build.kind = RL_BUILD_EXERCISE;
     inst->build.exercise = ex;
     /* As graded, the tree's exercises/NAME.c too: the include path holds

@@ -233,6 +233,16 @@ const struct lab *program_lab_open(const struct program_spec *spec,
     return &p->lab;
 }
 
+size_t program_lab_warnings(const struct lab *lab, char *buf, size_t len)
+{
+    if (len > 0)
+        buf[0] = '\0';
+    if (!program_lab_is(lab))
+        return 0;
+    return rl_program_warnings(((const struct program_lab *)lab)->exe, buf,
+                               len);
+}
+
 bool program_lab_is(const struct lab *lab)
 {
     return lab != NULL && lab->external_fill == program_external_fill;

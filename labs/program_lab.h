@@ -50,6 +50,10 @@ const struct lab *program_lab_open(const struct program_spec *spec,
                                    bool *compile_error, char *err,
                                    size_t errlen);
 
+/* The compiler's warnings of the program's build (rl_program_warnings)
+ * into buf; returns their length, 0 when there are none. */
+size_t program_lab_warnings(const struct lab *lab, char *buf, size_t len);
+
 /* Whether lab was made by program_lab_open. */
 bool program_lab_is(const struct lab *lab);
 

@@ -206,6 +206,50 @@ expect_eq "the installed racelab runs a C program: verdict" \
     "verdict: 1 failure
   assert   T0   one.c:2            T0: assertion \`0' failed at one.c:2 in main"
 
+# The installed racelab and this tree's exercises: its home
+# (share/racelab) has the headers, not the student's files, so it builds
+# the student variant from the checkout it runs in (a copy here, its
+# counter.c the reference), as ./racelab does; anywhere else it says in
+# one line what to pass.
+co=$tmp/checkout
+mkdir -p "$co/core" "$co/exercises"
+cp core/racelab.h "$co/core/"
+cp exercises/*.h "$co/exercises/"
+cp solutions/counter.c "$co/exercises/counter.c"
+out=$(cd "$co" && env -u RACELAB_HOME -u RACELAB_LIBDIR \
+    "$pfx/bin/racelab" run counter --variant student -q </dev/null 2>&1)
+st=$?
+expect_eq "installed, in a checkout: run --variant student builds its exercises/" \
+    "$st $(printf '%s\n' "$out" | grep -E '^result:')" \
+    "0 result: PASS (4 of 4 checks hold)"
+sched=$(printf '%s\n' "$out" | sed -n "s/^schedule: //p")
+out=$(cd "$co" && env -u RACELAB_HOME -u RACELAB_LIBDIR \
+    "$pfx/bin/racelab" replay --schedule "$sched" --no-tui -q </dev/null 2>&1)
+expect_eq "installed, in a checkout: its replay command" \
+    "$? $(printf '%s\n' "$out" | grep -E '^result:')" "0 result: PASS (4 of 4 checks hold)"
+out=$(cd "$co" && env -u RACELAB_HOME -u RACELAB_LIBDIR \
+    "$pfx/bin/racelab" grade counter --no-stress --budget 60 </dev/null 2>&1)
+st=$?
+expect_eq "installed, in a checkout: grade grades its exercises/" \
+    "$st $(printf '%s\n' "$out" | grep -E '^counter \(|^  counter: ')" \
+    "0 counter (exercises/counter.c)
+  counter: 15/15 points"
+out=$(cd "$tmp/away" && env -u RACELAB_HOME -u RACELAB_LIBDIR \
+    "$pfx/bin/racelab" run counter --variant student -q </dev/null 2>&1)
+st=$?
+expect_eq "installed, elsewhere: run --variant student says what to pass" "$st $out" \
+    "2 racelab: there is no exercises/counter.c here: racelab's home $pfx/share/racelab holds the headers, not the exercises; run racelab in the racelab checkout that has exercises/, or give the file: --submission counter.c"
+out=$(cd "$tmp/away" && env -u RACELAB_HOME -u RACELAB_LIBDIR \
+    "$pfx/bin/racelab" grade --no-stress </dev/null 2>&1)
+st=$?
+expect_eq "installed, elsewhere: grade says what to pass" "$st $out" \
+    "2 racelab: there is no exercises/ here to grade: racelab's home $pfx/share/racelab holds the headers, not the exercises; run racelab grade in the racelab checkout that has exercises/, or grade a submission: racelab grade --submission DIR"
+cp solutions/counter.c "$tmp/away/counter.c"
+out=$(cd "$tmp/away" && env -u RACELAB_HOME -u RACELAB_LIBDIR \
+    "$pfx/bin/racelab" run counter --variant student --submission counter.c -q </dev/null 2>&1)
+expect_eq "installed, elsewhere: --submission FILE runs" \
+    "$? $(printf '%s\n' "$out" | grep -E '^result:')" "0 result: PASS (4 of 4 checks hold)"
+
 # ---- LICENSE and README --------------------------------------------------------
 
 if [ "$(head -1 LICENSE)" = "MIT License" ] &&

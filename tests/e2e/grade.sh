@@ -388,8 +388,8 @@ for x in s["students"]:
 pts = {x["student"]: x["points"] for x in s["students"]}
 assert pts == {"bad\\xFFbyte": 15, "empty": 0, "good": 15, "misnamed": 0, "new\\nline": 15, "summary": 15, "with space": 15}, pts
 rows = list(csv.reader(open(os.path.join(out, "summary.csv"), encoding="utf-8", newline="")))
-assert rows[0] == ["student", "points", "max_points", "counter", "counter_max"], rows[0]
-assert [r[0] for r in rows[1:]] == names and all(len(r) == 5 for r in rows), rows
+assert rows[0] == ["student", "points", "max_points", "counter", "counter_max", "warnings"], rows[0]
+assert [r[0] for r in rows[1:]] == names and all(len(r) == 6 for r in rows), rows
 EOF
 then ok "odd roster: summaries parse, name every report, one row each"; else bad "odd roster: summaries" "$(cat "$WORK/r3.py")"; fi
 same=0
@@ -567,6 +567,60 @@ s = json.load(open(sys.argv[1]))
 assert s['complete'] is False and s['students_graded'] == 1 and s['students'][0]['graded'] is False
 " "$WORK/out5/summary.json"; then ok "root, a closed TMPDIR: summary.json says not graded"; else bad "root, a closed TMPDIR: summary.json says not graded"; fi
     if [ -z "$(ls -A "$WORK/closed/tmp")" ]; then ok "root, a closed TMPDIR: nothing left in it"; else bad "root, a closed TMPDIR: nothing left in it"; fi
+fi
+
+# ---- grade: the compiler's warnings ------------------------------------------------------
+
+# A correct counter with an unused variable: the builds check shows the
+# warning (file:line) and says it cost nothing; the score is full; the
+# JSON report counts it per exercise.
+mkdir -p "$WORK/warned"
+sed 's/^long counter_get(struct counter \*c)$/&\n{\n    int unused;/; T; n; d' \
+    solutions/counter.c >"$WORK/warned/counter.c"
+WL=$(grep -n '^    int unused;$' "$WORK/warned/counter.c" | cut -d: -f1)
+run grade "$WORK/wa.out" "$RACELAB" grade counter --submission "$WORK/warned" --no-stress --budget 30
+expect_status "a warning costs no points" 0 "$ST"
+expect_in "warnings: the builds check says so" "$WORK/wa.out" \
+    "  PASS  builds                         1/1  compiles and links; 1 compiler warning (no points lost)"
+if [ -n "$WL" ] && grep -qE "^        counter.c:$WL:[0-9]+: warning: " "$WORK/wa.out"; then
+    ok "warnings: the compiler's line, file:line"
+else
+    bad "warnings: the compiler's line, file:line" "$(head -c 900 "$WORK/wa.out")"
+fi
+expect_in "warnings: full marks" "$WORK/wa.out" "  counter: 15/15 points"
+run grade "$WORK/wa.json" "$RACELAB" grade counter --submission "$WORK/warned" --no-stress --budget 30 --format json
+if python3 - "$WORK/wa.json" "$WL" <<'PY'; then ok "warnings: JSON counts them, the detail has the line"; else bad "warnings: JSON counts them, the detail has the line" "$(head -c 600 "$WORK/wa.json")"; fi
+import json, re, sys
+r = json.load(open(sys.argv[1]))
+ex = r["exercises"][0]
+build = ex["checks"][0]
+assert ex["warnings"] == 1 and ex["points"] == ex["max_points"] == 15, ex
+assert re.search(r"^counter\.c:%s:\d+: warning: " % sys.argv[2], build["detail"], re.M), build
+PY
+# The same file run, explored, replayed: its warnings on stderr, the
+# names as the student wrote them (counter_get, not the build's
+# student_counter_get).
+timeout 300 "$RACELAB" run counter --variant student --submission "$WORK/warned" -q \
+    </dev/null >"$WORK/wr.out" 2>"$WORK/wr.err"
+if grep -qE "^$WORK/warned/counter.c:$WL:[0-9]+: warning: " "$WORK/wr.err" &&
+    grep -q "counter_get" "$WORK/wr.err" && ! grep -q "student_" "$WORK/wr.err"; then
+    ok "run --submission: the exercise's warnings on stderr, its own names"
+else
+    bad "run --submission: the exercise's warnings on stderr, its own names" "$(head -c 600 "$WORK/wr.err")"
+fi
+sched=$(sed -n "s/^schedule: //p" "$WORK/wr.out")
+timeout 300 "$RACELAB" replay --submission "$WORK/warned" --schedule "$sched" --no-tui -q \
+    </dev/null >"$WORK/wr.out" 2>"$WORK/wr.err"
+if [ "$(grep -cE "^$WORK/warned/counter.c:$WL:[0-9]+: warning: " "$WORK/wr.err")" = 1 ]; then
+    ok "replay --submission: the warning, once"
+else
+    bad "replay --submission: the warning, once" "$(head -c 600 "$WORK/wr.err")"
+fi
+run grade "$WORK/nw.json" "$RACELAB" grade counter --submission solutions/counter.c --no-stress --budget 30 --format json
+if python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["exercises"][0]; assert e["warnings"] == 0 and e["checks"][0]["detail"] == "" and e["checks"][0]["summary"] == "compiles and links"' "$WORK/nw.json"; then
+    ok "no warnings: nothing said"
+else
+    bad "no warnings: nothing said" "$(head -c 600 "$WORK/nw.json")"
 fi
 
 # ---- grade: one exercise that does not compile --------------------------------------------

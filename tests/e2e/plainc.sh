@@ -321,11 +321,104 @@ has "argv[0] is ./NAME, as the program would be called" \
     "usage: ./stdin_sum THREADS < NUMBERS"
 rl run $P/stdin_sum.c --backend os -- 9
 has "os: argv[0] is ./NAME too" "       1  exit 2     usage: ./stdin_sum THREADS < NUMBERS"
-echo 1 2 | timeout 120 "$RACELAB" run $P/stdin_sum.c -q -- 1 >"$tmp/out" 2>"$tmp/err"
-if [ "$(cat "$tmp/err")" = "racelab: the program's stdin is empty: racelab gives it a file, not a pipe (racelab run $P/stdin_sum.c < FILE)" ]; then
-    pass "a pipe on stdin: one line says the program's stdin is empty"
+# A pipe on stdin: read once into a temporary file (in $TMPDIR, without
+# a name: nothing left however racelab ends) that every run reads from
+# its start, as a file.
+mkdir -p "$tmp/stdin-tmp"
+printf '1 2 3\n4 5\n' | TMPDIR=$tmp/stdin-tmp timeout 120 "$RACELAB" run \
+    $P/stdin_sum.c -q -- 2 >"$tmp/out" 2>"$tmp/err"
+status=$?
+has "a pipe on stdin is the program's input" "5 numbers, total 15"
+if [ "$status" -eq 0 ] && [ ! -s "$tmp/err" ]; then pass "a pipe on stdin: nothing said"; else
+    fail "a pipe on stdin: nothing said" "exit $status" "$(cat "$tmp/err")"
+fi
+TMPDIR=$tmp/stdin-tmp timeout 120 "$RACELAB" explore $P/stdin_sum.c -- 2 \
+    < <(printf '1 2 3\n4 5\n') >"$tmp/out" 2>"$tmp/err"
+has "explore < <(cmd): every schedule reads the whole input" \
+    "all 69 schedules with up to 2 preemptions: no failure"
+printf '1 2 3\n4 5\n' | TMPDIR=$tmp/stdin-tmp timeout 120 "$RACELAB" run \
+    $P/stdin_sum.c --backend os --runs 3 -- 2 >"$tmp/out" 2>"$tmp/err"
+has "os: each run reads the piped input from its start" \
+    "       3  exit 0     5 numbers, total 15"
+printf '1 2 3\n4 5\n' | TMPDIR=$tmp/stdin-tmp timeout 120 "$RACELAB" run \
+    $P/stdin_sum.c --format json -- 2 >"$tmp/out" 2>"$tmp/err"
+sched=$(sed -n 's/.*"schedule": "\([^"]*\)".*/\1/p' "$tmp/out")
+printf '1 2 3\n4 5\n' | TMPDIR=$tmp/stdin-tmp timeout 120 "$RACELAB" replay \
+    --schedule "$sched" --no-tui -- 2 >"$tmp/out" 2>"$tmp/err"
+has "replay: the piped input too" "5 numbers, total 15"
+head -c $((64 * 1024 * 1024 + 1)) /dev/zero | TMPDIR=$tmp/stdin-tmp timeout 120 \
+    "$RACELAB" run $P/stdin_sum.c -q -- 1 >"$tmp/out" 2>"$tmp/err"
+status=$?
+if [ "$status" -eq 2 ] && [ "$(cat "$tmp/err")" = "racelab: the program's stdin is more than 64 MiB: give it a file (racelab run $P/stdin_sum.c < FILE)" ]; then
+    pass "a pipe of more than 64 MiB: one line, exit 2"
 else
-    fail "a pipe on stdin: one line says the program's stdin is empty" "$(cat "$tmp/err")"
+    fail "a pipe of more than 64 MiB: one line, exit 2" "exit $status" "$(head -c 300 "$tmp/err")"
+fi
+# stopped while it reads the pipe: nothing left in $TMPDIR either
+mkfifo "$tmp/fifo"
+TMPDIR=$tmp/stdin-tmp timeout 120 "$RACELAB" run $P/stdin_sum.c -q -- 1 \
+    <"$tmp/fifo" >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+exec 7>"$tmp/fifo"
+echo 1 >&7
+kill -TERM $pid
+wait $pid
+status=$?
+exec 7>&-
+if [ "$status" -ne 0 ] && [ -z "$(ls -A "$tmp/stdin-tmp")" ]; then
+    pass "the temporary file is never left behind"
+else
+    fail "the temporary file is never left behind" "exit $status" "$(ls -A "$tmp/stdin-tmp")"
+fi
+
+# The compiler's warnings (-Wall) of a build, on stderr, once per command:
+# for run, explore, replay and --backend os alike, again when the build
+# comes from the cache, and nothing for a clean program. stdout stays one
+# JSON object. gcc's and clang's words differ: the lines are matched by
+# file:line and "warning".
+W=tests/fixtures/warnings/uninit.c
+L_UNINIT=$(line $W 'total += u;')
+L_NORET=$(($(line $W 'return v / 2;') + 1))
+# warned NAME: the last rl's stderr has both warnings, each once, and
+# stdout is one JSON object on one line.
+warned() {
+    local n1 n2
+    n1=$(grep -cE "^$W:$L_UNINIT:[0-9]+: warning: " "$tmp/err")
+    n2=$(grep -cE "^$W:$L_NORET:[0-9]+: warning: " "$tmp/err")
+    if [ "$n1" = 1 ] && [ "$n2" = 1 ]; then pass "$1"; else
+        fail "$1" "uninit $n1, no return $n2 (want 1, 1)" "stderr: $(head -c 600 "$tmp/err")"
+    fi
+}
+wcache=$tmp/wcache
+RACELAB_CACHE=$wcache timeout 120 "$RACELAB" run $W --format json \
+    </dev/null >"$tmp/out" 2>"$tmp/err"
+status=$?
+warned "run: the compiler's warnings on stderr, file:line"
+if [ "$status" -eq 0 ] && [ "$(wc -l <"$tmp/out")" -eq 1 ] &&
+    grep -q '^{"lab": ".*"verdict": "pass".*"output": "2\\n"}$' "$tmp/out"; then
+    pass "run --format json: stdout is still one JSON object"
+else
+    fail "run --format json: stdout is still one JSON object" "exit $status" "$(cat "$tmp/out")"
+fi
+RACELAB_CACHE=$wcache timeout 120 "$RACELAB" run $W -q </dev/null >"$tmp/out" 2>"$tmp/err"
+warned "run again: the cached build shows its warnings again"
+if [ "$(ls "$wcache" | grep -c '^program-')" = 2 ]; then
+    pass "the warnings are kept with the cached build"
+else
+    fail "the warnings are kept with the cached build" "$(ls "$wcache")"
+fi
+RACELAB_CACHE=$wcache timeout 120 "$RACELAB" explore $W </dev/null >"$tmp/out" 2>"$tmp/err"
+warned "explore: the warnings too"
+RACELAB_CACHE=$wcache timeout 120 "$RACELAB" replay --schedule "rl1:$W:main::-" \
+    --no-tui </dev/null >"$tmp/out" 2>"$tmp/err"
+warned "replay: the warnings too"
+RACELAB_CACHE=$wcache timeout 120 "$RACELAB" run $W --backend os </dev/null \
+    >"$tmp/out" 2>"$tmp/err"
+warned "--backend os: the warnings too"
+RACELAB_CACHE=$wcache timeout 120 "$RACELAB" run $P/stdin_sum.c -q -- 1 \
+    </dev/null >"$tmp/out" 2>"$tmp/err"
+if [ ! -s "$tmp/err" ]; then pass "a clean program: nothing on stderr"; else
+    fail "a clean program: nothing on stderr" "$(head -c 300 "$tmp/err")"
 fi
 
 # A program in a folder, with a header: a struct with a mutex inside is
@@ -653,6 +746,17 @@ if command -v tmux >/dev/null 2>&1; then
     check "the lane: a pointer into a block, in words" "ll<-&heap#1+8"
     T send-keys -t tui q
     check "q quits again" "EXITED:0"
+    T kill-session -t tui
+    # the compiler's warnings: one line in the status area, all of them
+    # on the terminal once the TUI has closed
+    T new-session -d -s tui -x 80 -y 24 \
+        "$RACELAB tui $W; echo EXITED:\$?; sleep 600"
+    check "tui: the warnings in the message line" \
+        " 2 compiler warnings (listed when racelab ends):"
+    check "tui: the first one, wrapped below" " $W:$L_NORET:1: warning: "
+    T send-keys -t tui q
+    check "q quits, the warnings printed after" "EXITED:0"
+    check "the warnings on the terminal given back" "$W:$L_UNINIT:"
 else
     fail "tmux is not installed (make deps installs it)"
 fi

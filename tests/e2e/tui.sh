@@ -519,6 +519,27 @@ else
     bad "os: 7 deadlocked runs leave no thread behind ($threads threads)" restarts
 fi
 
+# ---- the compiler's warnings of a student's build ------------------------------
+
+# One line in place of the key hint, on opening and on coming back to the
+# student variant (v); the whole text on the terminal once the TUI ends.
+mkdir -p "$WORK/warned"
+sed 's/^long counter_get(struct counter \*c)$/&\n{\n    int unused;/; T; n; d' \
+    "$src/solutions/counter.c" >"$WORK/warned/counter.c"
+WL=$(grep -n '^    int unused;$' "$WORK/warned/counter.c" | cut -d: -f1)
+start warn 80 24 "$RACELAB tui counter --variant student --submission warned"
+check "tui: the warning in the message line" warn \
+    " 1 compiler warning (listed when racelab ends): warned/counter.c:$WL:" 60
+keys warn v
+check "v: the reference, no warning" warn " next variant: variant reference, sim, rr:1"
+keys warn v
+check "v again: the student's build, its warning again" warn \
+    " 1 compiler warning: warned/counter.c:$WL:" 30
+keys warn q
+check "q: the warnings printed on the terminal given back" warn \
+    "warned/counter.c: In function"
+check "and its exit status" warn "EXITED:0"
+
 # ---- no terminal ----------------------------------------------------------------
 
 err=$("$RACELAB" tui unsafe-counter </dev/null 2>&1 >/dev/null)

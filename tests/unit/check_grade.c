@@ -954,18 +954,20 @@ START_TEST(test_summaries_columns_and_progress)
         reps[i].ex[0].ex = ex;
         reps[i].ex[0].points = reps[i].points = 4 * i;
         reps[i].ex[0].max_points = reps[i].max_points = 15;
+        reps[i].ex[0].warnings = i == 2 ? 3 : 0;
         reps[i].seed = 7;
     }
     FILE *f = open_memstream(&buf, &len);
     grade_summary_csv(f, shown, reps, 5);
     fclose(f);
     /* a name a spreadsheet would read as a formula is made text */
-    ck_assert_str_eq(buf, "student,points,max_points,counter,counter_max\n"
-                          "\"a,b\",0,0,,\n"
-                          "carl,4,15,4,15\n"
-                          "\"d\rx\",8,15,8,15\n"
-                          "'=cmd|' /C calc'!A0,0,0,,\n"
-                          "\"'-2+3,x\",0,0,,\n");
+    ck_assert_str_eq(buf, "student,points,max_points,counter,counter_max,"
+                          "warnings\n"
+                          "\"a,b\",0,0,,,\n"
+                          "carl,4,15,4,15,0\n"
+                          "\"d\rx\",8,15,8,15,3\n"
+                          "'=cmd|' /C calc'!A0,0,0,,,\n"
+                          "\"'-2+3,x\",0,0,,,\n");
     free(buf);
     f = open_memstream(&buf, &len);
     grade_summary_json(f, shown, files, reps, 2, 5);
@@ -980,7 +982,7 @@ START_TEST(test_summaries_columns_and_progress)
                      "    {\"student\": \"carl\", \"report\": \"carl.txt\", "
                      "\"graded\": true, \"points\": 4, \"max_points\": 15, "
                      "\"exercises\": {\"counter\": {\"points\": 4, "
-                     "\"max_points\": 15}}}\n  ]\n}\n");
+                     "\"max_points\": 15, \"warnings\": 0}}}\n  ]\n}\n");
     free(buf);
 }
 END_TEST

@@ -114,6 +114,22 @@ void cli_program_replay_extra(char *buf, size_t len);
 /* The program opened by cli_program_find, or NULL. */
 const struct lab *cli_program_current(void);
 
+/* The compiler's warnings of the builds a command made or found in the
+ * cache (a program's, an exercise's, a submission's), kept until shown:
+ * run, explore and replay print them on stderr before they run
+ * (cli_warnings_print), the TUI shows one line (cli_warnings_line) and
+ * main prints them all once it has closed. */
+/* Keep text (the compiler's words; the same text twice is kept once). */
+void cli_warnings_add(const char *text);
+/* Keep the warnings of the build exe (core/program.h). */
+void cli_warnings_add_exe(const char *exe);
+/* Print the warnings kept on stderr, then forget them. */
+void cli_warnings_print(void);
+/* One line for the TUI's status area: "2 compiler warnings (listed when
+ * racelab ends): race.c:15:7: warning: ...", or "" when there are none.
+ * Returns its length. */
+size_t cli_warnings_line(char *buf, size_t len);
+
 /* One failure of a run, for the verdict and --format json: kind is
  * assert, crash, deadlock, hang (step limit), exit (non-zero status), race
  * (a data race), misuse, or check (a lab's own check). */

@@ -279,6 +279,7 @@ int cli_submission_prepare(struct lab_inst *inst, const char *path, char *err,
         cli_first_error_line(err);
         return -1;
     }
+    cli_warnings_add_exe(exe);
     return 0;
 }
 
@@ -293,11 +294,16 @@ int cli_exercise_prepare(struct lab_inst *inst, char *err, size_t errlen)
         !lab->variant_external(lab, inst->variant))
         return 0;
     prog = lab_program(inst);
+    if (access(inst->ext_source, F_OK) != 0 &&
+        rl_exercise_source(inst->build.exercise, exe, sizeof exe, err,
+                           errlen) != 0)
+        return -1; /* what to pass, in one line */
     if (rl_program_build(prog.external->build, exe, sizeof exe, err, errlen) !=
         0) {
         cli_first_error_line(err);
         return -1;
     }
+    cli_warnings_add_exe(exe);
     return 0;
 }
 

@@ -7,26 +7,37 @@
  * joined by '+' (the program lab's name, labs/program_lab.h); -I / -D go
  * to the compiler and what follows `--` to the program. cli_find_lab then
  * builds the program (once per process) and gives its lab, which every
- * command uses like any other. State private to the main thread.
+ * command uses like any other; a pipe on stdin becomes a file then
+ * (stdin_to_file), and the compiler's warnings are kept until the command
+ * shows them (cli_warnings_*). State private to the main thread.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../core/analysis.h"
 #include "../../core/mem.h"
+#include "../../core/program.h"
 #include "../../labs/program_lab.h"
 #include "cli.h"
 
 /* The compiler's messages shown at most (program.c keeps 16 KiB). */
 #define CLI_COMPILER_OUTPUT_MAX 16384
+/* The most of a pipe on stdin kept for the program (stdin_to_file). */
+#define CLI_STDIN_MAX (64 << 20)
 
 static struct program_spec spec; /* flags and args from argv */
 static const struct lab *opened; /* the program built, or NULL */
 static char **new_argv;          /* cli_program_argv's, until released */
 static char *joined_name;        /* its "a.c+b.c" */
 static char opened_name[256];
+/* The compiler's warnings of this process's builds, not shown yet. */
+static char warnings[CLI_COMPILER_OUTPUT_MAX];
 
 /* Whether arg is a -I / -D flag (the value attached or in the next one). */
 static bool is_cc_flag(const char *arg)
@@ -166,6 +177,107 @@ void cli_program_release(void)
     joined_name = NULL;
 }
 
+/* Copy what is left on fd 0 into the file fd; 0, or -1 with a message
+ * (more than CLI_STDIN_MAX bytes, or a read or write that failed). */
+static int stdin_copy(int fd, const char *name, char *err, size_t errlen)
+{
+    char *buf = rl_xmalloc(1 << 16);
+    size_t total = 0;
+    int rc = 0;
+
+    for (;;) {
+        ssize_t n = read(0, buf, 1 << 16);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(err, errlen, "cannot read the program's stdin: %s",
+                     strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (n == 0)
+            break;
+        total += (size_t)n;
+        if (total > CLI_STDIN_MAX) {
+            snprintf(err, errlen,
+                     "the program's stdin is more than %d MiB: give it a "
+                     "file (racelab run %s < FILE)",
+                     CLI_STDIN_MAX >> 20, name);
+            rc = -1;
+            break;
+        }
+        for (ssize_t w = 0; w < n;) {
+            ssize_t k = write(fd, buf + w, (size_t)(n - w));
+
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k < 0) {
+                snprintf(err, errlen,
+                         "cannot keep the program's stdin in a temporary "
+                         "file: %s",
+                         strerror(errno));
+                free(buf);
+                return -1;
+            }
+            w += k;
+        }
+    }
+    free(buf);
+    return rc;
+}
+
+/* The program's stdin when racelab's is a pipe (or anything else that is
+ * neither a file nor a terminal): read once to its end into a private
+ * temporary file that becomes racelab's stdin, so that every run, every
+ * explored schedule and every os run opens it again from its start as a
+ * file given with `<` (core/mirror_proc.c, labs/program_lab.c). The file
+ * has no name (O_TMPFILE, else removed as soon as it is made): nothing is
+ * left behind however racelab ends. A terminal stays as it is (the TUI
+ * reads it); an empty input stays as it is (a run then reads nothing
+ * either way). 0, or -1 with a message. */
+static int stdin_to_file(const char *name, char *err, size_t errlen)
+{
+    static bool done;
+    const char *dir = getenv("TMPDIR");
+    char path[PATH_MAX];
+    struct stat st;
+    int fd;
+
+    if (done || fstat(0, &st) != 0 || S_ISREG(st.st_mode) || isatty(0))
+        return 0;
+    done = true;
+    if (dir == NULL || dir[0] == '\0')
+        dir = "/tmp";
+    fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(path, sizeof path, "%s/racelab-stdin-XXXXXX", dir);
+        fd = mkostemp(path, O_CLOEXEC);
+        if (fd >= 0)
+            unlink(path);
+    }
+    if (fd < 0) {
+        snprintf(err, errlen,
+                 "cannot make a temporary file for the program's stdin in "
+                 "%s: %s",
+                 dir, strerror(errno));
+        return -1;
+    }
+    if (stdin_copy(fd, name, err, errlen) < 0) {
+        close(fd);
+        return -1;
+    }
+    if (lseek(fd, 0, SEEK_END) > 0 &&
+        (lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, 0) < 0)) {
+        snprintf(err, errlen, "cannot give the program its stdin: %s",
+                 strerror(errno));
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
 /* Build the program named name (sources joined by '+') once. */
 const struct lab *cli_program_find(const char *name, char *err, size_t errlen)
 {
@@ -195,20 +307,80 @@ const struct lab *cli_program_find(const char *name, char *err, size_t errlen)
     free(msg);
     opened = lab;
     snprintf(opened_name, sizeof opened_name, "%s", name);
+    msg = rl_xmalloc(CLI_COMPILER_OUTPUT_MAX);
+    if (program_lab_warnings(lab, msg, CLI_COMPILER_OUTPUT_MAX) > 0)
+        cli_warnings_add(msg);
+    free(msg);
     /* A file on stdin is the program's input (every run reads it from its
-     * start); a pipe cannot be read again for each run. */
-    struct stat st;
-    if (fstat(0, &st) == 0 && S_ISFIFO(st.st_mode))
-        fprintf(stderr, "racelab: the program's stdin is empty: racelab "
-                        "gives it a file, not a pipe (racelab run %s < "
-                        "FILE)\n",
-                name);
+     * start); a pipe becomes one. */
+    if (stdin_to_file(name, err, errlen) < 0)
+        return NULL;
     return lab;
 }
 
 const struct lab *cli_program_current(void)
 {
     return opened;
+}
+
+/* ---- the compiler's warnings ----------------------------------------------
+ */
+
+void cli_warnings_add(const char *text)
+{
+    size_t n = strlen(warnings);
+
+    if (text[0] == '\0' || strstr(warnings, text) != NULL)
+        return; /* the same build twice (replay's and run's) */
+    snprintf(warnings + n, sizeof warnings - n, "%s%s", n ? "\n" : "", text);
+}
+
+void cli_warnings_add_exe(const char *exe)
+{
+    char *text = rl_xmalloc(CLI_COMPILER_OUTPUT_MAX);
+
+    if (rl_program_warnings(exe, text, CLI_COMPILER_OUTPUT_MAX) > 0)
+        cli_warnings_add(text);
+    free(text);
+}
+
+void cli_warnings_print(void)
+{
+    if (warnings[0] == '\0')
+        return;
+    fflush(stdout);
+    fprintf(stderr, "%s\n", warnings);
+    fflush(stderr);
+    warnings[0] = '\0';
+}
+
+size_t cli_warnings_line(char *buf, size_t len)
+{
+    const char *first = NULL;
+    int count = 0;
+
+    if (len > 0)
+        buf[0] = '\0';
+    for (const char *l = warnings; *l != '\0';) {
+        size_t n = strcspn(l, "\n");
+        const char *w = strstr(l, ": warning: ");
+
+        if (w != NULL && (size_t)(w - l) < n) {
+            count++;
+            if (first == NULL)
+                first = l;
+        }
+        l += n + (l[n] == '\n');
+    }
+    if (warnings[0] == '\0' || len == 0)
+        return 0;
+    if (first == NULL) /* the linker's, or a compiler's own words */
+        first = warnings;
+    return (size_t)snprintf(buf, len,
+                            "%d compiler warning%s (listed when racelab "
+                            "ends): %.*s",
+                            count ? count : 1, count > 1 ? "s" : "",
+                            (int)strcspn(first, "\n"), first);
 }
 
 /* ---- the verdict -----------------------------------------------------------

@@ -427,6 +427,7 @@ static int cmd_explore(int argc, char **argv)
     a.lab = c.operands[0];
     if (explore_job_from(&c, &a, &job, err, sizeof err) < 0)
         return cli_error("%s", err);
+    cli_warnings_print();
     return explore_job_execute(&job);
 }
 

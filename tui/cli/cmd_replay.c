@@ -281,13 +281,18 @@ static int cmd_replay(int argc, char **argv)
     }
     if (job->tui) {
         struct tui_options o;
+        char line[512];
 
         memset(&o, 0, sizeof o);
         o.lab = job->run.inst.lab;
         o.inst = job->run.inst;
         o.replay = job->schedule;
+        if (cli_warnings_line(line, sizeof line) > 0)
+            o.warnings = line;
         status = tui_main(&o);
+        cli_warnings_print(); /* the terminal is ours again */
     } else {
+        cli_warnings_print();
         status = run_job_execute(&job->run);
     }
     free(job->str);

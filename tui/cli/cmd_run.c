@@ -133,6 +133,7 @@ static int cmd_run(int argc, char **argv)
     a.lab = c.operands[0];
     if (run_job_from(&c, &a, &job, err, sizeof err) < 0)
         return cli_error("%s", err);
+    cli_warnings_print();
     return run_job_execute(&job);
 }
 

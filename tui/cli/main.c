@@ -206,12 +206,20 @@ static int cmd_complete(int argc, char **argv)
     return cli_complete(commands, NCOMMANDS, argc - 1, argv + 1);
 }
 
-/* Open the TUI with opt, if there is a terminal. */
-static int start_tui(const struct tui_options *opt)
+/* Open the TUI with opt, if there is a terminal; the compiler's warnings
+ * of its lab's build are one line in it, and printed whole after it. */
+static int start_tui(struct tui_options *opt)
 {
+    char line[512];
+    int rc;
+
     if (!cli_have_terminal())
         return cli_error("%s", CLI_NO_TERMINAL_MSG);
-    return tui_main(opt);
+    if (cli_warnings_line(line, sizeof line) > 0)
+        opt->warnings = line;
+    rc = tui_main(opt);
+    cli_warnings_print();
+    return rc;
 }
 
 enum { TUI_OPT_TIMEOUT = CLI_OPT_USER };
@@ -248,6 +256,13 @@ static int tui_options_from(const struct cli_args *c, struct cli_lab_args *a,
             return -1;
         opt->lab = opt->inst.lab;
         backend = opt->inst.backend;
+        {
+            /* An exercise built now for its warnings; a compile error is
+             * the TUI's to show, as when it builds the exercise again. */
+            char scratch[512];
+
+            (void)cli_exercise_prepare(&opt->inst, scratch, sizeof scratch);
+        }
         if (backend == RL_BACKEND_OS && program_lab_is(opt->lab)) {
             snprintf(err, errlen,
                      "the TUI runs a C program on sim; the real program: "

@@ -460,8 +460,11 @@ static bool grade_build(const struct grade_options *o, const char *home,
      * API alone on the include path. */
     if (o->submission != NULL)
         snprintf(src, sizeof src, "%s", ge->file);
-    else
+    else if (o->home != NULL)
         snprintf(src, sizeof src, "%s/exercises/%s.c", home, ge->ex->name);
+    else
+        (void)rl_exercise_source(ge->ex->name, src, sizeof src, c->message,
+                                 sizeof c->message);
     if (access(src, R_OK) != 0) {
         char near[160];
         c->outcome = GRADE_MISSING;
@@ -526,6 +529,18 @@ static bool grade_build(const struct grade_options *o, const char *home,
     c->rule = GRADE_RULE_PASSED;
     c->points = c->max_points;
     snprintf(c->summary, sizeof c->summary, "%s", "compiles and links");
+    /* The compiler's warnings (-Wall): shown to the student, never
+     * scored. */
+    char *said = rl_xmalloc(16384);
+    if (rl_program_warnings(exe, said, 16384) > 0) {
+        ge->warnings = grade_warning_count(said);
+        snprintf(c->summary, sizeof c->summary,
+                 "compiles and links; %d compiler warning%s (no points lost)",
+                 ge->warnings, ge->warnings == 1 ? "" : "s");
+        grade_trim(said, 12, sizeof c->detail - 96);
+        snprintf(c->detail, sizeof c->detail, "%s", said);
+    }
+    free(said);
     return true;
 }
 
@@ -612,6 +627,20 @@ int grade_run(const struct grade_options *opt, const struct grade_sink *sink,
     if (o.home != NULL)
         snprintf(home, sizeof home, "%s", o.home);
     else if (rl_home(home, sizeof home, err, errlen) != 0) {
+        grade_report_free(r);
+        return -1;
+    }
+    /* This tree's exercises: an installed racelab finds them in the
+     * checkout it runs in, or says what to pass. */
+    if (o.submission == NULL && o.home == NULL && r->nex > 0 &&
+        rl_exercise_source(r->ex[0].ex->name, exe, sizeof exe, err,
+                           errlen) != 0) {
+        snprintf(err, errlen,
+                 "there is no exercises/ here to grade: racelab's home %s "
+                 "holds the headers, not the exercises; run racelab grade "
+                 "in the racelab checkout that has exercises/, or grade a "
+                 "submission: racelab grade --submission DIR",
+                 home);
         grade_report_free(r);
         return -1;
     }

@@ -174,6 +174,8 @@ struct grade_exercise {
     char file[512];     /* the source graded */
     int first, nchecks; /* its checks in report->checks */
     int points, max_points;
+    int warnings;       /* the compiler's warnings of its build (reported
+                           in the builds check, never scored) */
 };
 
 struct grade_report {

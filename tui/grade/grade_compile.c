@@ -73,3 +73,17 @@ void grade_trim(char *text, size_t max_lines, size_t max_bytes)
     }
     memcpy(text + cut, note, strlen(note) + 1);
 }
+
+/* Count the warnings in a compiler's messages (see grade_compile.h). */
+int grade_warning_count(const char *text)
+{
+    int n = 0;
+    for (const char *l = text; *l != '\0';) {
+        size_t k = strcspn(l, "\n");
+        const char *w = strstr(l, ": warning: ");
+        if (w != NULL && (size_t)(w - l) < k)
+            n++;
+        l += k + (l[k] == '\n');
+    }
+    return n == 0 && text[0] != '\0' ? 1 : n;
+}

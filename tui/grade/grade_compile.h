@@ -21,4 +21,9 @@ const char *grade_forbidden(const char *exe, const char *const *patterns,
  * saying how much was cut. */
 void grade_trim(char *text, size_t max_lines, size_t max_bytes);
 
+/* How many of the compiler's messages in text are warnings (lines with
+ * ": warning: "); at least 1 when text is not empty (the linker's own
+ * words). */
+int grade_warning_count(const char *text);
+
 #endif

@@ -173,8 +173,10 @@ void grade_document_json(FILE *f, const struct grade_report *r)
         grade_document_json_str(f, ge->ex->name);
         fprintf(f, ", \"file\": ");
         grade_document_json_str(f, ge->file);
-        fprintf(f, ", \"points\": %d, \"max_points\": %d, \"checks\": [",
-                ge->points, ge->max_points);
+        fprintf(f,
+                ", \"points\": %d, \"max_points\": %d, \"warnings\": %d, "
+                "\"checks\": [",
+                ge->points, ge->max_points, ge->warnings);
         for (int i = 0; i < ge->nchecks; i++) {
             fprintf(f, "%s\n      ", i ? "," : "");
             json_check(f, r, &r->checks[ge->first + i]);
@@ -408,8 +410,9 @@ void grade_summary_csv(FILE *f, const char *const *students,
     fprintf(f, "student,points,max_points");
     for (int e = 0; e < ncols; e++)
         fprintf(f, ",%s,%s_max", cols->ex[e].ex->name, cols->ex[e].ex->name);
-    fprintf(f, "\n");
+    fprintf(f, ",warnings\n");
     for (int i = 0; i < n; i++) {
+        int warnings = 0;
         csv_field(f, students[i]);
         fprintf(f, ",%d,%d", reports[i].points, reports[i].max_points);
         for (int e = 0; e < ncols; e++) {
@@ -419,7 +422,12 @@ void grade_summary_csv(FILE *f, const char *const *students,
             else
                 fprintf(f, ",,");
         }
-        fprintf(f, "\n");
+        for (int e = 0; e < reports[i].nex; e++)
+            warnings += reports[i].ex[e].warnings;
+        if (reports[i].nex > 0)
+            fprintf(f, ",%d\n", warnings);
+        else
+            fprintf(f, ",\n");
     }
 }
 
@@ -453,8 +461,9 @@ void grade_summary_json(FILE *f, const char *const *students,
         for (int e = 0; e < r->nex; e++) {
             fprintf(f, "%s", e ? ", " : "");
             grade_document_json_str(f, r->ex[e].ex->name);
-            fprintf(f, ": {\"points\": %d, \"max_points\": %d}",
-                    r->ex[e].points, r->ex[e].max_points);
+            fprintf(f, ": {\"points\": %d, \"max_points\": %d, "
+                       "\"warnings\": %d}",
+                    r->ex[e].points, r->ex[e].max_points, r->ex[e].warnings);
         }
         fprintf(f, "}}");
     }

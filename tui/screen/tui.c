@@ -24,8 +24,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../core/program.h"
 #include "../../core/schedule.h"
 #include "../../core/text.h"
+#include "../../labs/program_lab.h"
 #include "canvas.h"
 #include "draw.h"
 #include "frame.h"
@@ -78,6 +80,51 @@ void tui_say(struct tui *t, bool error, const char *fmt, ...)
     t->msg[strcspn(t->msg, "\n")] = '\0';
     t->msg_err = error;
     t->msg_keep = false;
+}
+
+/* Say the warnings of the open lab's build (see tui_impl.h). */
+void tui_say_build_warnings(struct tui *t)
+{
+    const struct session *s = &t->ses;
+    struct lab_inst *tmp;
+    struct rl_program prog;
+    char exe[PATH_MAX], err[256], *text;
+    const char *first = NULL;
+    int count = 0;
+
+    if (!t->have_session)
+        return;
+    text = rl_xmalloc(16384);
+    text[0] = '\0';
+    if (program_lab_is(s->lab)) {
+        program_lab_warnings(s->lab, text, 16384);
+    } else {
+        /* the same build again: found in the cache, not compiled */
+        tmp = rl_xmalloc(sizeof *tmp);
+        *tmp = s->inst;
+        prog = lab_program(tmp);
+        if (prog.external != NULL && prog.external->build != NULL &&
+            rl_program_build(prog.external->build, exe, sizeof exe, err,
+                             sizeof err) == 0)
+            rl_program_warnings(exe, text, 16384);
+        free(tmp);
+    }
+    for (const char *l = text; *l != '\0';) {
+        size_t n = strcspn(l, "\n");
+        const char *w = strstr(l, ": warning: ");
+
+        if (w != NULL && (size_t)(w - l) < n && count++ == 0)
+            first = l;
+        l += n + (l[n] == '\n');
+    }
+    if (text[0] != '\0') {
+        if (first == NULL)
+            first = text;
+        tui_say(t, false, "%d compiler warning%s: %.*s", count ? count : 1,
+                count > 1 ? "s" : "", (int)strcspn(first, "\n"), first);
+        t->msg_keep = true;
+    }
+    free(text);
 }
 
 /* ---- the frame ----------------------------------------------------------- */
@@ -267,6 +314,7 @@ int tui_open_lab(struct tui *t, const struct lab_inst *inst,
                 "real threads: space starts them, R repeats 100 runs");
     else
         tui_say(t, false, "n steps, space runs, 0-9 pick a thread, ? for help");
+    tui_say_build_warnings(t);
     return 0;
 }
 
@@ -527,6 +575,12 @@ int tui_main(const struct tui_options *opt)
 
         if (theme && strcmp(theme, "contrast") == 0)
             term_set_contrast(true);
+    }
+    /* The compiler's warnings, in the place of the first hint (the lanes
+     * repeat it), until a key. */
+    if (opt->warnings != NULL && opt->warnings[0] != '\0') {
+        tui_say(t, false, "%s", opt->warnings);
+        t->msg_keep = true;
     }
     t->dirty = true;
     while (!t->quit && !term_quit_requested()) {

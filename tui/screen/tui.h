@@ -16,6 +16,9 @@ struct tui_options {
     struct rl_sched sched;      /* scheduler (sim) */
     const char *replay;         /* a full schedule string to open, or NULL */
     int os_timeout_ms;          /* os runs' wall-clock guard; 0 = default */
+    const char *warnings;       /* one line on the compiler's warnings of
+                                   the lab's build, shown at the start (the
+                                   caller prints them whole after), or NULL */
 };
 
 /* Run the TUI until the user quits. Returns the exit status: 0 normally,

@@ -101,6 +101,10 @@ struct tui {
 long long tui_now_ms(void);
 /* Set the message shown on the key line until the next key (one line:
  * what follows a newline is dropped). */
+/* Say in one line, until a key, that the build of the open lab (a
+ * student variant or a C program, built apart) had compiler warnings:
+ * how many and the first. Nothing when it had none. */
+void tui_say_build_warnings(struct tui *t);
 void tui_say(struct tui *t, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* The state word of the status line ("paused", a repeat's progress bar,

@@ -316,6 +316,8 @@ static void lab_key_run(struct tui *t, int key)
         }
         rc = session_next_variant(s, err, sizeof err);
         replaced(t, rc, err, "next variant");
+        if (rc == 0)
+            tui_say_build_warnings(t);
         break;
     case ACT_SCHED:
         if (s->inst.backend == RL_BACKEND_OS) {
