@@ -956,8 +956,8 @@ START_TEST(test_session_explore)
     ck_assert_int_ge(inst.variant, 0);
     ck_assert_int_eq(session_set_inst(&s, &inst, msg, sizeof msg), 0);
     ck_assert_int_eq(session_explore(&s, 20000, msg, sizeof msg), 1);
-    ck_assert_str_eq(msg, "found after 5 schedules (1 preemption): final "
-                          "value; opened at step 19, Left steps back");
+    ck_assert_str_eq(msg, "found after 5 schedules (1 preemption): fails "
+                          "'final value'; opened at step 19, Left steps back");
     session_sched_text(&s, text, sizeof text);
     ck_assert_str_eq(text, "replay");
     /* opened at the store that loses an update, not at step 0 */

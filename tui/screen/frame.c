@@ -114,6 +114,13 @@ static void frame_analysis(struct frame *f, const struct rl_run *run)
             rl_lost_text(run, &a->lost[i - a->nraces], line, sizeof line);
         else
             break;
+        if (i >= a->nraces && a->nlost > 1) {
+            /* the others are counted, never dropped without a word */
+            size_t l = strlen(line);
+
+            snprintf(line + l, sizeof line - l,
+                     " (%d lost updates in all: ] jumps to each)", a->nlost);
+        }
         int w = snprintf(f->analysis + n, sizeof f->analysis - n, "%s%s\n",
                          i < a->nraces ? "[race] " : "[lost] ", line);
         if (w < 0 || (size_t)w >= sizeof f->analysis - n)
@@ -160,6 +167,24 @@ static void frame_mark(struct frame *f, const struct rl_run *run, int k)
         }
 }
 
+/* The step just shown, if it printed: what it printed, in full, under its
+ * row (the lane has room for "output" alone). */
+static void frame_output_note(struct frame *f, const struct session *s,
+                              int k)
+{
+    struct view_rec *r = &f->recs[k];
+    const char *text = f->texts[k];
+
+    r->note_plain = false;
+    if (r->note || r->rec.op != RL_OP_OUTPUT || r->rec.seq != s->step_seq ||
+        strncmp(text, "output ", 7) != 0)
+        return;
+    snprintf(f->notes[k], FRAME_NOTE_MAX, "%s %s",
+             r->rec.before == 2 ? "prints to stderr" : "prints", text + 7);
+    r->note = f->notes[k];
+    r->note_plain = true;
+}
+
 static void frame_state(struct frame *f, const struct session *s,
                         struct view_lab *v)
 {
@@ -198,6 +223,16 @@ static void frame_state(struct frame *f, const struct session *s,
     if (v->end == RL_END_RUNNING)
         return;
     v->passed = rl_run_passed(run);
+    v->exit_status = -1;
+    for (uint64_t q = rl_run_record_last(run); q && q >= rl_run_record_first(run);
+         q--) {
+        const struct rl_record *r = rl_run_record(run, q);
+
+        if (r && r->op == RL_OP_EXIT)
+            v->exit_status = r->arg;
+        if (!r || r->op == RL_OP_EXIT || r->op != RL_OP_FINISH)
+            break; /* the exit record is the last but for finishes */
+    }
     v->nchecks = rl_run_check_count(run);
     if (v->nchecks > FRAME_MAX_CHECKS)
         v->nchecks = FRAME_MAX_CHECKS;
@@ -220,6 +255,7 @@ static void frame_where(struct frame *f, const struct session *s,
     const char *colon;
 
     f->recs[v->nrecs].line = 0;
+    v->detail = NULL; /* a start or finish has no line: not the one before */
     if (program_lab_where(s->lab, r->pc, where, sizeof where, src,
                           sizeof src) != 0)
         return;
@@ -265,6 +301,7 @@ static void frame_records(struct frame *f, const struct session *s,
                                        : NULL;
         frame_where(f, s, r, v);
         f->recs[v->nrecs].text = f->texts[v->nrecs];
+        frame_output_note(f, s, v->nrecs);
         v->nrecs++;
     }
     v->recs = f->recs;

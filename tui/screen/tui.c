@@ -321,6 +321,9 @@ static void tick(struct tui *t)
         t->dirty = true;
         if (rc != 2)
             t->scroll = 0;
+        /* what was found outlives the run's end it opens at (a deadlock) */
+        if (rc == 1)
+            t->msg_keep = true;
     }
     if (s->inst.backend == RL_BACKEND_OS || s->rep.active) {
         bool moving =

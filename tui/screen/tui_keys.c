@@ -374,6 +374,9 @@ static void lab_key_run(struct tui *t, int key)
             t->have_jump = true;
         }
         tui_say(t, rc < 0, "%s", err);
+        /* the mark's account outlives the end the jump may reach */
+        if (rc == 1)
+            t->msg_keep = true;
         break;
     }
     case ACT_JUMP_BACK: {

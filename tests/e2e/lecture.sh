@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# tests/e2e/lecture.sh - the TUI as a lecturer uses it on a projector, with
+# the programs a course hands out (tests/programs/: a bank account with a
+# lost update, a condition checked with `if`, a lock-order deadlock, a
+# program that prints a lot), at 80x24: stepping by hand shows one
+# numbered row per key to the very end, the status line names the line of
+# the step shown (none for a start or a finish), a printed text is shown,
+# the result counts every lost update and says a race once, a deadlock's
+# objects keep their index in short names, and what x found stays on the
+# screen. The helpers are lib/tmux.sh's: the real binary in tmux on a
+# private socket, bounded polls.
+#
+#   RACELAB=/abs/path/racelab bash tests/e2e/lecture.sh
+
+set -u
+
+. "$(dirname "$0")/lib/tmux.sh"
+tmux_begin lecture
+
+PROGS=$(cd "$(dirname "$0")/../programs" && pwd)
+cp "$PROGS/bank.c" "$PROGS/chatty.c" "$PROGS/cond_if.c" \
+    "$PROGS/lock_order.c" "$PROGS/philosophers.c" "$WORK/"
+
+# ---- stepping a C program by hand --------------------------------------------
+
+# (The status line's source text is not asserted: a build cached from
+# another folder may not find it.)
+
+start bank 80 24 "$RACELAB tui bank.c"
+check "bank.c opens" bank "STATE" 20
+keys bank n n n n n n
+has_line "step 6 is T2's start: no source line (not step 5's)" bank \
+    " bank.c/main | sim rr:1 | step 6 | paused | 5 steps/s" 10
+keys bank n n n n n n n n n n n n n n n n n n
+check "step 24: the printf" bank " step 24: bank.c:29 " 10
+has_line "what the step printed, under its row" bank \
+    '     ^ prints "balance = 140 (expected 160)\n"         |'
+keys bank n
+check "n: step 25 alone (the load before main returns)" bank \
+    " step 25: bank.c:30 "
+keys bank n
+has_line "n again: step 26, the exit, highlighted" bank \
+    " 26> . exit(1)                                         |"
+has_line "the verdict says the exit status, not that exit() was called" bank \
+    "== EXITED with status 1 ========================================================"
+has_line "the lost update is counted: two in all" bank \
+    " 11, then T1 stored 120 at step 12 over it (2 lost updates in all: ] jumps to"
+keys bank Left
+check "Left from the exit: step 25, one row back" bank " step 25: bank.c:30 " 10
+
+# ---- a failed assert: x opens it at its row, Left goes back one row ----------
+
+start cv 80 24 "$RACELAB tui cond_if.c"
+check "cond_if.c opens" cv "STATE" 20
+keys cv x
+check "x finds the assert" cv "== ASSERTION FAILED" 30
+has_line "the assert row is the highlighted one" cv \
+    " 27>                           ! ASSERT                  |"
+check "x says which check fails" cv \
+    "found after 95 schedules (2 preemptions): fails 'assertions'; opened at step"
+keys cv Left
+check "Left from the assert: step 26, the load before it" cv \
+    " step 26: cond_if.c:24 " 10
+has_line "  with its row highlighted" cv \
+    " 26>                             items->-1               |"
+keys cv n
+check "n: the assert again" cv "== ASSERTION FAILED" 10
+
+# ---- a deadlock: what x found stays; array elements keep their index ---------
+
+start lo 80 24 "$RACELAB tui lock_order.c"
+check "lock_order.c opens" lo "STATE" 20
+keys lo x
+check "x finds the deadlock" lo "== DEADLOCK: no thread can run" 30
+check "and says so after the run's end was reached" lo \
+    " found after 7 schedules (1 preemption): fails 'no deadlock'; opened at step"
+keys lo f
+check "f's account of the mark outlives the end too" lo " step 10: " 10
+
+start phil 80 24 "$RACELAB tui philosophers.c"
+check "philosophers.c opens" phil "STATE" 20
+keys phil x
+check "x finds the philosophers' deadlock" phil "== DEADLOCK: no thread can run" 30
+has_line "the forks' short names keep their index" phil \
+    "     legend: f[0]=fork_[0] f[1]=fork_[1] f[2]=fork_[2]   | + fork_[0] mutex"
+has_line "each philosopher waits for its right fork, held by the next" phil \
+    "#    T0 #join T1  T1 #f[1](T2) T2 #f[2](T3) T3 #f[0](T1) | STATE"
+
+# ---- a program that prints a lot ---------------------------------------------
+
+start chat 80 24 "$RACELAB tui chatty.c"
+check "chatty.c opens" chat "STATE" 20
+keys chat e
+check "it ends" chat "== FAILED: 1 of 4 checks failed" 30
+check "the race is said in the failed check" chat \
+    " [!!] no data race: data race on hits: T2 reads at step 9 and T1 writes at step"
+if [ "$(screen chat | grep -c 'data race on hits')" -eq 1 ]; then
+    ok "and not again under it"
+else
+    bad "and not again under it" chat
+fi
+has_line "a schedule too long for the area is said in a line, not dropped" chat \
+    " schedule: 994 characters (m shows it, w saves it)"
+
+echo "$PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
