@@ -104,5 +104,22 @@ fi
 has_line "a schedule too long for the area is said in a line, not dropped" chat \
     " schedule: 994 characters (m shows it, w saves it)"
 
+# ---- the lab menu at 80x24: words whole, columns straight --------------------
+
+start menu 80 24 "$RACELAB"
+check "the menu opens" menu "Unsafe counter"
+check "a summary is cut after a whole word" menu \
+    "  RLock nesting  a locked...    |"
+check "one that no whole word of fits is left out" menu \
+    "  Thread pool and Queue         |"
+lacks "no word cut in two" menu "  wor..."
+keys menu Down Down Down Down PgDn
+check "a variant name too long for its column has a row of its own" menu \
+    "| ! spin-holding-lock"
+check "its verdict under it, in the column" menu \
+    "|              fails   a consumer spins on"
+check "the short names' verdicts in the same column" menu \
+    "| ! if-wait    fails   wait under an if: takes"
+
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
