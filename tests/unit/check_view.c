@@ -281,6 +281,54 @@ START_TEST(test_lab_result_lost_update)
 }
 END_TEST
 
+/* The verdict row of c ("== ..."), or "" if there is none. */
+static const char *verdict_row(const struct canvas *c)
+{
+    for (int y = 0; y < c->h; y++)
+        if (strncmp(row(c, y), "== ", 3) == 0)
+            return row(c, y);
+    return "";
+}
+
+/* A verdict too long for a pane side by side is cut after a whole word,
+ * never inside one or inside its "(...)"; a C program's exit says its
+ * status. */
+START_TEST(test_verdict_fits_pane)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    struct rl_check_result checks[1] = {{"no deadlock", true, "no deadlock"}};
+
+    fx_lost_update(&v);
+    v.checks = checks;
+    v.nchecks = 1;
+    v.compact = true;
+    v.end = RL_END_DONE;
+    v.passed = true;
+    canvas_resize(&c, 39, 22);
+    view_lab(&c, &v);
+    ck_assert_str_eq(verdict_row(&c), "== PASSED (this time) =================");
+    v.end = RL_END_CRASH;
+    view_lab(&c, &v);
+    ck_assert_str_eq(verdict_row(&c), "== CRASHED: the program was killed ====");
+    v.end = RL_END_FAILED;
+    view_lab(&c, &v);
+    ck_assert_str_eq(verdict_row(&c), "== FAILED: stopped at the failing =====");
+    v.end = RL_END_EXIT;
+    v.exit_status = 3;
+    view_lab(&c, &v);
+    ck_assert_str_eq(verdict_row(&c), "== EXITED with status 3 ===============");
+    canvas_resize(&c, 80, 24);
+    v.compact = false;
+    v.end = RL_END_CRASH;
+    view_lab(&c, &v);
+    ck_assert_str_eq(verdict_row(&c),
+                     "== CRASHED: the program was killed by a signal ========"
+                     "=========================");
+    canvas_free(&c);
+}
+END_TEST
+
 START_TEST(test_lab_deadlock_cycle)
 {
     struct canvas c = {0};
@@ -1350,6 +1398,7 @@ static Suite *view_suite(void)
     tcase_add_test(lab, test_lab_rows_exact);
     tcase_add_test(lab, test_lab_result_lost_update);
     tcase_add_test(lab, test_lab_deadlock_cycle);
+    tcase_add_test(lab, test_verdict_fits_pane);
     tcase_add_test(lab, test_lab_many_threads);
     tcase_add_test(lab, test_rec_text_forms);
     tcase_add_test(lab, test_state_panel_objects);

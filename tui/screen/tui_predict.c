@@ -121,11 +121,11 @@ void tui_predict_key(struct tui *t, int key)
         t->asked++;
         if (s->last_thread == tid)
             t->right++;
+        snprintf(why, sizeof why, ", you said T%d", tid);
         tui_say(t, false, "%s T%d ran step %llu%s (%d of %d right)",
                 s->last_thread == tid ? "Right:" : "Not this time:",
                 s->last_thread, (unsigned long long)session_shown(s),
-                s->last_thread == tid ? "" : ", not the one you said", t->right,
-                t->asked);
+                s->last_thread == tid ? "" : why, t->right, t->asked);
         t->msg_keep = true;
         return;
     }

@@ -299,9 +299,9 @@ int view_result_fit_lines(const struct view_lab *v, int w, int rows)
     return n;
 }
 
-/* The verdict line and its role. */
-static void verdict_text(const struct view_lab *v, char *buf, size_t len,
-                         int *role, int w)
+/* The verdict line and its role, in its longest form for width w. */
+static void verdict_words(const struct view_lab *v, char *buf, size_t len,
+                          int *role, int w)
 {
     int nfail = 0;
     bool narrow = w < 72; /* the short forms, for a large font */
@@ -326,6 +326,8 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
                      v->expect_pass || v->no_expect ? ""
                      : narrow       ? " (this time)"
                                     : " (this time; other schedules fail)");
+            if (w < 48 && !v->expect_pass && !v->no_expect)
+                snprintf(buf, len, " PASSED (this time) "); /* a pane */
         } else {
             *role = ROLE_FAIL;
             snprintf(buf, len, " FAILED: %d of %d checks failed%s ", nfail,
@@ -388,6 +390,44 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
     }
     *role = ROLE_NORMAL;
     snprintf(buf, len, " ended ");
+}
+
+/* The verdict line and its role, in the w - 4 cells it has: a form too
+ * long is cut after a whole word, never in one, and never inside "(...)"
+ * (" CRASHED: the program was killed " in a pane side by side). */
+static void verdict_text(const struct view_lab *v, char *buf, size_t len,
+                         int *role, int w)
+{
+    size_t cut = 0;
+
+    verdict_words(v, buf, len, role, w);
+    if (text_cells(buf) <= w - 4)
+        return;
+    for (size_t i = 1; buf[i]; i++) {
+        if (buf[i] != ' ')
+            continue;
+        char keep = buf[i + 1];
+
+        buf[i + 1] = '\0';
+        if (text_cells(buf) <= w - 4)
+            cut = i + 1;
+        buf[i + 1] = keep;
+    }
+    if (cut == 0)
+        return; /* not even the first word: the canvas cuts it */
+    buf[cut] = '\0';
+    char *open = strchr(buf, '(');
+
+    if (open && !strchr(open, ')'))
+        *open = '\0'; /* " PASSED ... " rather than an open "(" */
+    /* end on a word, not on ":" or ";" */
+    size_t n = strlen(buf);
+
+    while (n > 1 && (buf[n - 1] == ' ' || buf[n - 1] == ':' ||
+                     buf[n - 1] == ';'))
+        buf[--n] = '\0';
+    if (n + 1 < len)
+        strcpy(buf + n, " ");
 }
 
 /* The result area: verdict, then the items that fit, and a line saying
