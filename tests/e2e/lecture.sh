@@ -104,6 +104,20 @@ fi
 has_line "a schedule too long for the area is said in a line, not dropped" chat \
     " schedule: 994 characters (m shows it, w saves it)"
 
+# ---- a built-in lab: the repeat's seeds, the os backend's parameters ---------
+
+start uc 80 24 "$RACELAB tui unsafe-counter"
+check "unsafe-counter opens" uc "STATE"
+keys uc R
+check "R: the chart names the seeds it ran" uc \
+    " correct: 13 of 100 runs  (sim, random seeds 1..100)" 30
+keys uc q b
+check "b to os: the sim parameters kept are named, with the os defaults" uc \
+    " backend switched: os, real threads; kept iters=3 (os default 1000000: p" 10
+keys uc b
+check "b back to sim: the defaults hold, nothing to say" uc \
+    " backend switched: variant unsafe, sim, rr:1" 10
+
 # ---- the lab menu at 80x24: words whole, columns straight --------------------
 
 start menu 80 24 "$RACELAB"

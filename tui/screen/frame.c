@@ -351,8 +351,12 @@ void frame_lab(struct frame *f, const struct session *s, struct frame_ui *ui,
         h.n = s->rep.done;
         h.total = s->rep.total;
         h.ncorrect = s->rep.ncorrect;
-        h.note = s->inst.backend == RL_BACKEND_SIM ? "(sim, random seeds 1..K)"
-                                                   : "(os, real threads)";
+        if (s->inst.backend == RL_BACKEND_SIM)
+            snprintf(f->hist_note, sizeof f->hist_note,
+                     "(sim, random seeds 1..%d)", s->rep.total);
+        else
+            snprintf(f->hist_note, sizeof f->hist_note, "(os, real threads)");
+        h.note = f->hist_note;
         v.hist = &h;
     }
     v.result_open = ui->result_open;

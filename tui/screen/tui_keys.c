@@ -204,6 +204,33 @@ static void replaced(struct tui *t, int rc, const char *err, const char *what)
             t->ses.inst.backend == RL_BACKEND_SIM ? "sim" : "os", sched);
 }
 
+/* After a switch of backend: the parameters are kept, so say which of
+ * them differ from the new backend's defaults (3 iterations on real
+ * threads rarely lose an update: the os default is a million). */
+static void say_params_kept(struct tui *t)
+{
+    const struct lab *lab = t->ses.lab;
+    bool os = t->ses.inst.backend == RL_BACKEND_OS;
+    char kept[160] = "", defs[160] = "";
+    size_t nk = 0, nd = 0;
+
+    for (int i = 0; i < lab->nparams; i++) {
+        long def = os ? lab->params[i].def_os : lab->params[i].def;
+        long v = t->ses.inst.params[i];
+
+        if (v == def || nk + 40 >= sizeof kept || nd + 40 >= sizeof defs)
+            continue;
+        nk += (size_t)snprintf(kept + nk, sizeof kept - nk, "%s%s=%ld",
+                               nk ? "," : "", lab->params[i].key, v);
+        nd += (size_t)snprintf(defs + nd, sizeof defs - nd, "%s%ld",
+                               nd ? ", " : "", def);
+    }
+    if (nk)
+        tui_say(t, false, "backend switched: %s; kept %s (%s default %s: p "
+                "changes it)", os ? "os, real threads" : "sim", kept,
+                os ? "os" : "sim", defs);
+}
+
 /* space: run / pause (sim), start (os). */
 static void act_run(struct tui *t)
 {
@@ -330,6 +357,8 @@ static void lab_key_run(struct tui *t, int key)
     case ACT_BACKEND:
         rc = session_next_backend(s, err, sizeof err);
         replaced(t, rc, err, "backend switched");
+        if (rc == 0)
+            say_params_kept(t);
         break;
     case ACT_PARAMS:
         form_open(t);
