@@ -117,6 +117,12 @@ check "b to os: the sim parameters kept are named, with the os defaults" uc \
 keys uc b
 check "b back to sim: the defaults hold, nothing to say" uc \
     " backend switched: variant unsafe, sim, rr:1" 10
+keys uc a
+check "a: predict the next thread" uc " Predict the next thread: the run stops" 10
+keys uc b
+check "b to os ends predicting, and says so" uc \
+    " backend switched: os, real threads; predicting off (0 of 0 right this" 10
+lacks "no score left in the status line" uc "predicted 0 of 0"
 
 # ---- the lab menu at 80x24: words whole, columns straight --------------------
 

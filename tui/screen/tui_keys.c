@@ -359,6 +359,15 @@ static void lab_key_run(struct tui *t, int key)
         replaced(t, rc, err, "backend switched");
         if (rc == 0)
             say_params_kept(t);
+        if (rc == 0 && s->inst.backend == RL_BACKEND_OS &&
+            t->predict != PREDICT_OFF) {
+            /* real threads make no choice to predict: a says so too */
+            t->predict = PREDICT_OFF;
+            t->asking = false;
+            t->have_guess = false;
+            tui_say(t, false, "backend switched: os, real threads; predicting "
+                    "off (%d of %d right this session)", t->right, t->asked);
+        }
         break;
     case ACT_PARAMS:
         form_open(t);
