@@ -693,7 +693,9 @@ START_TEST(test_form)
     f.error = "threads must be 1..16, not 99";
     canvas_resize(&c, 80, 24);
     page_form(&c, &f);
-    ck_assert(canvas_contains(&c, "> threads   [      99]  1..16"));
+    /* the ranges in one column, so the helps start in one */
+    ck_assert(canvas_contains(&c, "> threads   [      99]  1..16        threads"));
+    ck_assert(canvas_contains(&c, "  iters     [       3]  1..10000000  increments"));
     ck_assert(canvas_contains(&c, "threads must be 1..16, not 99"));
     canvas_free(&c);
 }

@@ -331,9 +331,19 @@ void page_help(struct canvas *c, const char *title, const struct key_help *help,
 static int form_prefix(const struct page_form *f, int i, char *buf, size_t len)
 {
     const struct lab_param *p = &f->lab->params[i];
+    char range[48];
+    int rw = 0; /* the ranges in one column: the helps start in one */
 
-    snprintf(buf, len, "%c %-9s [%8s]  %ld..%ld  ", i == f->sel ? '>' : ' ',
-             p->key, f->text[i], p->min, p->max);
+    for (int k = 0; k < f->lab->nparams; k++) {
+        int n = snprintf(range, sizeof range, "%ld..%ld", f->lab->params[k].min,
+                         f->lab->params[k].max);
+
+        if (n > rw)
+            rw = n;
+    }
+    snprintf(range, sizeof range, "%ld..%ld", p->min, p->max);
+    snprintf(buf, len, "%c %-9s [%8s]  %-*s  ", i == f->sel ? '>' : ' ',
+             p->key, f->text[i], rw, range);
     return text_cells(buf);
 }
 
