@@ -86,8 +86,11 @@ check "lock-order opens" form "STATE"
 keys form p
 check "p opens the form" form "Parameters of lock-order (sim)"
 check "a long help goes on under itself" form \
-    "| > threads   [       2]  2..8  threads; even ones move A->B, odd ones |"
-check "to its end" form "|                               B->A"
+    "| > threads   [       2]  2..8       threads; even ones move A->B, odd |"
+check "to its end, in the helps' column" form \
+    "|                                    ones B->A                         |"
+check "the next row's help in the same column" form \
+    "|   rounds    [       2]  1..100000  transfers per thread              |"
 has_line "the key line says the form has the keys" form \
     " the parameter form is open: Enter applies, Esc cancels"
 keys form 9 9 Enter
