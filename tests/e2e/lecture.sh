@@ -50,6 +50,24 @@ has_line "the lost update is counted: two in all" bank \
 keys bank Left
 check "Left from the exit: step 25, one row back" bank " step 25: bank.c:30 " 10
 
+# the final value of a C program, whose variables are known once touched
+start val 80 24 "$RACELAB tui bank.c"
+check "bank.c opens again" val "STATE" 20
+keys val a a
+check "a a: the question waits for a shared variable, and says so" val \
+    " Predict the final value: asked when the program first touches a shared" 10
+keys val e
+check "e stops where balance is first touched, and asks" val \
+    " Predict: balance at the end? type it, Enter (Esc skips): _" 10
+keys val 1 6 0 Enter
+check "the guess is taken" val " You said 160: e runs to the end and reveals it" 10
+keys val e
+check "and revealed at the end" val \
+    " Not this time: balance = 140, you said 160 (0 of 1 right)" 10
+keys val R
+check "R on a C program: the runs that passed every check, not 'correct'" val \
+    " passed: 0 of 100 runs  (sim, random seeds 1..100)" 60
+
 # ---- a failed assert: x opens it at its row, Left goes back one row ----------
 
 start cv 80 24 "$RACELAB tui cond_if.c"
@@ -110,7 +128,7 @@ start uc 80 24 "$RACELAB tui unsafe-counter"
 check "unsafe-counter opens" uc "STATE"
 keys uc R
 check "R: the chart names the seeds it ran" uc \
-    " correct: 13 of 100 runs  (sim, random seeds 1..100)" 30
+    " passed: 13 of 100 runs  (sim, random seeds 1..100)" 30
 keys uc q b
 check "b to os: the sim parameters kept are named, with the os defaults" uc \
     " backend switched: os, real threads; kept iters=3 (os default 1000000: p" 10

@@ -611,7 +611,7 @@ START_TEST(test_histogram)
     ck_assert(canvas_contains(
         &c, " 4 ############################################ 3"));
     ck_assert(canvas_contains(&c, " min 3  median 4  max 6"));
-    ck_assert(canvas_contains(&c, " correct: 1 of 5 runs  (sim)"));
+    ck_assert(canvas_contains(&c, " passed: 1 of 5 runs  (sim)"));
     canvas_free(&c);
 }
 END_TEST

@@ -449,6 +449,7 @@ static void lab_key_run(struct tui *t, int key)
         t->predict = (enum tui_predict)((t->predict + 1) % 3);
         t->asking = false;
         t->have_guess = false;
+        t->value_pending = false;
         if (s->inst.backend != RL_BACKEND_SIM) {
             t->predict = PREDICT_OFF;
             tui_say(t, true, "predicting needs the sim backend (b switches)");
@@ -458,7 +459,7 @@ static void lab_key_run(struct tui *t, int key)
                     "each choice (a: the final value instead)");
         } else if (t->predict == PREDICT_VALUE) {
             tui_predict_ask_value(t);
-            if (!t->asking)
+            if (!t->asking && !t->value_pending)
                 tui_say(t, false,
                         "Predict the final value: r restarts the run "
                         "to ask (a: off)");
