@@ -121,6 +121,13 @@ else
 fi
 has_line "a schedule too long for the area is said in a line, not dropped" chat \
     " schedule: 994 characters (m shows it, w saves it)"
+keys chat PPage
+check "scrolled up: the rows above, the newest below not shown" chat \
+    " newer below (End: follow)" 10
+has_line "the status line still names step 497 (main's finish: no line), not a row in view" \
+    chat " chatty.c/main | sim rr:1 | step 497 | finished: failed | 5 steps/s"
+keys chat Left
+check "Left: step 496, the printf, with its line" chat " step 496: chatty.c:30 " 10
 
 # ---- a built-in lab: the repeat's seeds, the os backend's parameters ---------
 

@@ -246,8 +246,7 @@ static void frame_state(struct frame *f, const struct session *s,
     v->schedule = frame_schedule(f, s);
 }
 
-/* A plain C program: the record's source line (the lanes show " @13"),
- * and the newest one's file:line and source as the detail line. */
+/* A plain C program: the record's source line (the lanes show " @13"). */
 static void frame_where(struct frame *f, const struct session *s,
                         const struct rl_record *r, struct view_lab *v)
 {
@@ -255,13 +254,27 @@ static void frame_where(struct frame *f, const struct session *s,
     const char *colon;
 
     f->recs[v->nrecs].line = 0;
-    v->detail = NULL; /* a start or finish has no line: not the one before */
     if (program_lab_where(s->lab, r->pc, where, sizeof where, src,
                           sizeof src) != 0)
         return;
     colon = strrchr(where, ':');
     if (colon != NULL)
         f->recs[v->nrecs].line = atoi(colon + 1);
+}
+
+/* A plain C program: the file:line and source of the step shown (the
+ * status line's "step N"), whatever rows are scrolled into view; none
+ * for a step without a line (a start, a finish), not the one before. */
+static void frame_detail(struct frame *f, const struct session *s,
+                         struct view_lab *v)
+{
+    const struct rl_record *r = rl_run_record(s->run, session_shown(s));
+    char where[96], src[72];
+
+    v->detail = NULL;
+    if (!r || program_lab_where(s->lab, r->pc, where, sizeof where, src,
+                                sizeof src) != 0)
+        return;
     snprintf(f->detail, sizeof f->detail, "%s%s%s", where, src[0] ? " " : "",
              src);
     v->detail = f->detail;
@@ -306,6 +319,7 @@ static void frame_records(struct frame *f, const struct session *s,
     }
     v->recs = f->recs;
     v->hidden_below = last - newest;
+    frame_detail(f, s, v);
     if (s->inst.backend == RL_BACKEND_SIM) {
         v->current = s->step_seq;
         v->current_thread = s->last_thread;
