@@ -106,6 +106,14 @@ has_line "the forks' short names keep their index" phil \
 has_line "each philosopher waits for its right fork, held by the next" phil \
     "#    T0 #join T1  T1 #f[1](T2) T2 #f[2](T3) T3 #f[0](T1) | STATE"
 
+# a large font (60x20): the state panel says what it left out in whole words
+start phil60 60 20 "$RACELAB tui philosophers.c"
+check "philosophers.c opens at 60x20" phil60 "STATE" 20
+keys phil60 x
+check "x finds the deadlock at 60x20" phil60 "== DEADLOCK: no thread can run" 30
+has_line "the panel's 'more lines' is not cut mid-word" phil60 \
+    " 14>                 #f[2]           | ... 3 more lines"
+
 # ---- a program that prints a lot ---------------------------------------------
 
 start chat 80 24 "$RACELAB tui chatty.c"
