@@ -49,6 +49,17 @@ has_line "the lost update is counted: two in all" bank \
     " 11, then T1 stored 120 at step 12 over it (2 lost updates in all: ] jumps to"
 keys bank Left
 check "Left from the exit: step 25, one row back" bank " step 25: bank.c:30 " 10
+keys bank w
+check "w asks where to save" bank " save to directory: ._   Enter saves, Esc cancels" 10
+keys bank Enter
+check "w saves the trace" bank " saved racelab-bank.c-main-1.txt" 10
+SAVED="$WORK/racelab-bank.c-main-1.txt"
+if [ -f "$SAVED" ] && grep -q '^2 T0 start T1   bank.c:25' "$SAVED" &&
+    grep -q "^12 T1 store balance <- 120   ! lost update: overwrites T2's 120 (step 11)   bank.c:17" "$SAVED"; then
+    ok "the saved trace gives each step of a C program its file:line"
+else
+    bad "the saved trace gives each step of a C program its file:line"
+fi
 
 # the final value of a C program, whose variables are known once touched
 start val 80 24 "$RACELAB tui bank.c"
