@@ -26,9 +26,10 @@ PROGS=$(cd "$(dirname "$0")/../programs" && pwd)
 start sem 80 24 "$RACELAB tui '$PROGS/sem_join.c'"
 check "sem_join.c opens" sem "STATE" 20
 keys sem e
-# main's finish (step 13) has no source line: not the printf before it
+# main's finish (step 13) has no source line: not the printf before it;
+# the program goes by its file's name (the title has its path)
 has_line "a finish says no source line, not the line of the step before" \
-    sem ' step 13 | finished: passed'
+    sem ' sem_join.c/main | sim rr:1 | step 13 | finished: passed | 5 steps/s'
 check "a sem_t: its count, no '0/0'" sem "|   done Semaphore: 0"
 keys sem Left
 has_line "80x24: the printf's source line whole" sem \
