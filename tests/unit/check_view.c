@@ -307,17 +307,21 @@ START_TEST(test_verdict_fits_pane)
     v.passed = true;
     canvas_resize(&c, 39, 22);
     view_lab(&c, &v);
-    ck_assert_str_eq(verdict_row(&c), "== PASSED (this time) =================");
+    ck_assert_str_eq(verdict_row(&c),
+                     "== PASSED (this time) =================");
     v.end = RL_END_CRASH;
     view_lab(&c, &v);
-    ck_assert_str_eq(verdict_row(&c), "== CRASHED: the program was killed ====");
+    ck_assert_str_eq(verdict_row(&c),
+                     "== CRASHED: the program was killed ====");
     v.end = RL_END_FAILED;
     view_lab(&c, &v);
-    ck_assert_str_eq(verdict_row(&c), "== FAILED: stopped at the failing =====");
+    ck_assert_str_eq(verdict_row(&c),
+                     "== FAILED: stopped at the failing =====");
     v.end = RL_END_EXIT;
     v.exit_status = 3;
     view_lab(&c, &v);
-    ck_assert_str_eq(verdict_row(&c), "== EXITED with status 3 ===============");
+    ck_assert_str_eq(verdict_row(&c),
+                     "== EXITED with status 3 ===============");
     canvas_resize(&c, 80, 24);
     v.compact = false;
     v.end = RL_END_CRASH;
@@ -694,8 +698,10 @@ START_TEST(test_form)
     canvas_resize(&c, 80, 24);
     page_form(&c, &f);
     /* the ranges in one column, so the helps start in one */
-    ck_assert(canvas_contains(&c, "> threads   [      99]  1..16        threads"));
-    ck_assert(canvas_contains(&c, "  iters     [       3]  1..10000000  increments"));
+    ck_assert(canvas_contains(&c, "> threads   [      99]  1..16        "
+                                  "threads"));
+    ck_assert(canvas_contains(&c, "  iters     [       3]  1..10000000  "
+                                  "increments"));
     ck_assert(canvas_contains(&c, "threads must be 1..16, not 99"));
     canvas_free(&c);
 }

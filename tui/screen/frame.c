@@ -224,13 +224,13 @@ static void frame_state(struct frame *f, const struct session *s,
         return;
     v->passed = rl_run_passed(run);
     v->exit_status = -1;
-    for (uint64_t q = rl_run_record_last(run); q && q >= rl_run_record_first(run);
-         q--) {
+    for (uint64_t q = rl_run_record_last(run);
+         q && q >= rl_run_record_first(run); q--) {
         const struct rl_record *r = rl_run_record(run, q);
 
         if (r && r->op == RL_OP_EXIT)
             v->exit_status = r->arg;
-        if (!r || r->op == RL_OP_EXIT || r->op != RL_OP_FINISH)
+        if (!r || r->op != RL_OP_FINISH)
             break; /* the exit record is the last but for finishes */
     }
     v->nchecks = rl_run_check_count(run);

@@ -174,8 +174,10 @@ static void result_collect(const struct view_lab *v, int w,
     items_add_lines(it, v, w, ROLE_ERROR, 4, v->end_text, true);
     if (v->schedule && v->schedule[0]) {
         items_add(it, w, ROLE_NORMAL, 3, "schedule: ", v->schedule);
-        if (it->n > 0 && strncmp(it->item[it->n - 1].text, "schedule: ", 10) == 0)
-            it->item[it->n - 1].schedule = true;
+        struct result_item *x = it->n > 0 ? &it->item[it->n - 1] : NULL;
+
+        if (x && strncmp(x->text, "schedule: ", 10) == 0)
+            x->schedule = true;
     }
     /* Races and lost updates: shown even when the checks hold, since a
      * race that did no harm in this schedule may in the next. */
