@@ -720,7 +720,7 @@ if command -v tmux >/dev/null 2>&1; then
         " step 8: counter_race.c:$L_RACE counter++; | paused"
     T send-keys -t tui x
     check "x finds the failing schedule" \
-        "found after 1 schedule (0 preemptions): no data race"
+        "found after 1 schedule (0 preemptions): fails 'no data race'"
     T send-keys -t tui f
     check "f shows the race where it happens" \
         " 28>                                   ~ c->10 @$L_RACE"

@@ -304,7 +304,7 @@ keys pred 0
 check "a right answer is revealed and scored" pred "Right: T0 ran step 1 (1 of 1 right)"
 keys pred n 0
 check "a wrong one too" pred \
-    "Not this time: T1 ran step 2, not the one you said (1 of 2 right)"
+    "Not this time: T1 ran step 2, you said T0 (1 of 2 right)"
 keys pred a
 check "a again: predict the final value" pred "Predict: counter at the end? type it, Enter (Esc skips): _"
 keys pred 6 Enter

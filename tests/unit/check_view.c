@@ -281,6 +281,58 @@ START_TEST(test_lab_result_lost_update)
 }
 END_TEST
 
+/* The verdict row of c ("== ..."), or "" if there is none. */
+static const char *verdict_row(const struct canvas *c)
+{
+    for (int y = 0; y < c->h; y++)
+        if (strncmp(row(c, y), "== ", 3) == 0)
+            return row(c, y);
+    return "";
+}
+
+/* A verdict too long for a pane side by side is cut after a whole word,
+ * never inside one or inside its "(...)"; a C program's exit says its
+ * status. */
+START_TEST(test_verdict_fits_pane)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    struct rl_check_result checks[1] = {{"no deadlock", true, "no deadlock"}};
+
+    fx_lost_update(&v);
+    v.checks = checks;
+    v.nchecks = 1;
+    v.compact = true;
+    v.end = RL_END_DONE;
+    v.passed = true;
+    canvas_resize(&c, 39, 22);
+    view_lab(&c, &v);
+    ck_assert_str_eq(verdict_row(&c),
+                     "== PASSED (this time) =================");
+    v.end = RL_END_CRASH;
+    view_lab(&c, &v);
+    ck_assert_str_eq(verdict_row(&c),
+                     "== CRASHED: the program was killed ====");
+    v.end = RL_END_FAILED;
+    view_lab(&c, &v);
+    ck_assert_str_eq(verdict_row(&c),
+                     "== FAILED: stopped at the failing =====");
+    v.end = RL_END_EXIT;
+    v.exit_status = 3;
+    view_lab(&c, &v);
+    ck_assert_str_eq(verdict_row(&c),
+                     "== EXITED with status 3 ===============");
+    canvas_resize(&c, 80, 24);
+    v.compact = false;
+    v.end = RL_END_CRASH;
+    view_lab(&c, &v);
+    ck_assert_str_eq(verdict_row(&c),
+                     "== CRASHED: the program was killed by a signal ========"
+                     "=========================");
+    canvas_free(&c);
+}
+END_TEST
+
 START_TEST(test_lab_deadlock_cycle)
 {
     struct canvas c = {0};
@@ -597,7 +649,7 @@ START_TEST(test_histogram)
     ck_assert(canvas_contains(
         &c, " 4 ############################################ 3"));
     ck_assert(canvas_contains(&c, " min 3  median 4  max 6"));
-    ck_assert(canvas_contains(&c, " correct: 1 of 5 runs  (sim)"));
+    ck_assert(canvas_contains(&c, " passed: 1 of 5 runs  (sim)"));
     canvas_free(&c);
 }
 END_TEST
@@ -679,7 +731,11 @@ START_TEST(test_form)
     f.error = "threads must be 1..16, not 99";
     canvas_resize(&c, 80, 24);
     page_form(&c, &f);
-    ck_assert(canvas_contains(&c, "> threads   [      99]  1..16"));
+    /* the ranges in one column, so the helps start in one */
+    ck_assert(canvas_contains(&c, "> threads   [      99]  1..16        "
+                                  "threads"));
+    ck_assert(canvas_contains(&c, "  iters     [       3]  1..10000000  "
+                                  "increments"));
     ck_assert(canvas_contains(&c, "threads must be 1..16, not 99"));
     canvas_free(&c);
 }
@@ -990,8 +1046,8 @@ START_TEST(test_session_explore)
     ck_assert_int_ge(inst.variant, 0);
     ck_assert_int_eq(session_set_inst(&s, &inst, msg, sizeof msg), 0);
     ck_assert_int_eq(session_explore(&s, 20000, msg, sizeof msg), 1);
-    ck_assert_str_eq(msg, "found after 5 schedules (1 preemption): final "
-                          "value; opened at step 19, Left steps back");
+    ck_assert_str_eq(msg, "found after 5 schedules (1 preemption): fails "
+                          "'final value'; opened at step 19, Left steps back");
     session_sched_text(&s, text, sizeof text);
     ck_assert_str_eq(text, "replay");
     /* opened at the store that loses an update, not at step 0 */
@@ -1385,6 +1441,7 @@ static Suite *view_suite(void)
     tcase_add_test(lab, test_lab_rows_exact);
     tcase_add_test(lab, test_lab_result_lost_update);
     tcase_add_test(lab, test_lab_deadlock_cycle);
+    tcase_add_test(lab, test_verdict_fits_pane);
     tcase_add_test(lab, test_lab_many_threads);
     tcase_add_test(lab, test_rec_text_forms);
     tcase_add_test(lab, test_state_panel_objects);

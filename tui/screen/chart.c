@@ -6,7 +6,7 @@
  * The point of the chart is the spread: the same program, run again and
  * again on real threads, ends with a different value almost every time.
  * One bar per distinct value when they fit, else equal-width ranges; under
- * it min / median / max and how many runs were correct.
+ * it min / median / max and how many runs passed every check.
  */
 #include "../../core/mem.h"
 #include "chart.h"
@@ -112,7 +112,9 @@ void chart_draw(struct canvas *c, const struct view_hist *hs, int x, int y,
     snprintf(buf, sizeof buf, "min %ld  median %ld  max %ld", lo,
              sorted[hs->n / 2], hi);
     canvas_put(c, ybot - 2, x + 1, ROLE_HEADER, buf, w - 1);
-    snprintf(buf, sizeof buf, "correct: %d of %d runs%s%s", hs->ncorrect, hs->n,
+    /* every check held (a C program has no expected value: "correct"
+     * would say more than racelab knows) */
+    snprintf(buf, sizeof buf, "passed: %d of %d runs%s%s", hs->ncorrect, hs->n,
              hs->note ? "  " : "", hs->note ? hs->note : "");
     canvas_put(c, ybot - 1, x + 1, hs->ncorrect == hs->n ? ROLE_OK : ROLE_FAIL,
                buf, w - 1);

@@ -114,6 +114,13 @@ static void frame_analysis(struct frame *f, const struct rl_run *run)
             rl_lost_text(run, &a->lost[i - a->nraces], line, sizeof line);
         else
             break;
+        if (i >= a->nraces && a->nlost > 1) {
+            /* the others are counted, never dropped without a word */
+            size_t l = strlen(line);
+
+            snprintf(line + l, sizeof line - l,
+                     " (%d lost updates in all: ] jumps to each)", a->nlost);
+        }
         int w = snprintf(f->analysis + n, sizeof f->analysis - n, "%s%s\n",
                          i < a->nraces ? "[race] " : "[lost] ", line);
         if (w < 0 || (size_t)w >= sizeof f->analysis - n)
@@ -160,6 +167,24 @@ static void frame_mark(struct frame *f, const struct rl_run *run, int k)
         }
 }
 
+/* The step just shown, if it printed: what it printed, in full, under its
+ * row (the lane has room for "output" alone). */
+static void frame_output_note(struct frame *f, const struct session *s,
+                              int k)
+{
+    struct view_rec *r = &f->recs[k];
+    const char *text = f->texts[k];
+
+    r->note_plain = false;
+    if (r->note || r->rec.op != RL_OP_OUTPUT || r->rec.seq != s->step_seq ||
+        strncmp(text, "output ", 7) != 0)
+        return;
+    snprintf(f->notes[k], FRAME_NOTE_MAX, "%s %s",
+             r->rec.before == 2 ? "prints to stderr" : "prints", text + 7);
+    r->note = f->notes[k];
+    r->note_plain = true;
+}
+
 static void frame_state(struct frame *f, const struct session *s,
                         struct view_lab *v)
 {
@@ -198,6 +223,16 @@ static void frame_state(struct frame *f, const struct session *s,
     if (v->end == RL_END_RUNNING)
         return;
     v->passed = rl_run_passed(run);
+    v->exit_status = -1;
+    for (uint64_t q = rl_run_record_last(run);
+         q && q >= rl_run_record_first(run); q--) {
+        const struct rl_record *r = rl_run_record(run, q);
+
+        if (r && r->op == RL_OP_EXIT)
+            v->exit_status = r->arg;
+        if (!r || r->op != RL_OP_FINISH)
+            break; /* the exit record is the last but for finishes */
+    }
     v->nchecks = rl_run_check_count(run);
     if (v->nchecks > FRAME_MAX_CHECKS)
         v->nchecks = FRAME_MAX_CHECKS;
@@ -211,8 +246,7 @@ static void frame_state(struct frame *f, const struct session *s,
     v->schedule = frame_schedule(f, s);
 }
 
-/* A plain C program: the record's source line (the lanes show " @13"),
- * and the newest one's file:line and source as the detail line. */
+/* A plain C program: the record's source line (the lanes show " @13"). */
 static void frame_where(struct frame *f, const struct session *s,
                         const struct rl_record *r, struct view_lab *v)
 {
@@ -226,6 +260,21 @@ static void frame_where(struct frame *f, const struct session *s,
     colon = strrchr(where, ':');
     if (colon != NULL)
         f->recs[v->nrecs].line = atoi(colon + 1);
+}
+
+/* A plain C program: the file:line and source of the step shown (the
+ * status line's "step N"), whatever rows are scrolled into view; none
+ * for a step without a line (a start, a finish), not the one before. */
+static void frame_detail(struct frame *f, const struct session *s,
+                         struct view_lab *v)
+{
+    const struct rl_record *r = rl_run_record(s->run, session_shown(s));
+    char where[96], src[72];
+
+    v->detail = NULL;
+    if (!r || program_lab_where(s->lab, r->pc, where, sizeof where, src,
+                                sizeof src) != 0)
+        return;
     snprintf(f->detail, sizeof f->detail, "%s%s%s", where, src[0] ? " " : "",
              src);
     v->detail = f->detail;
@@ -265,10 +314,12 @@ static void frame_records(struct frame *f, const struct session *s,
                                        : NULL;
         frame_where(f, s, r, v);
         f->recs[v->nrecs].text = f->texts[v->nrecs];
+        frame_output_note(f, s, v->nrecs);
         v->nrecs++;
     }
     v->recs = f->recs;
     v->hidden_below = last - newest;
+    frame_detail(f, s, v);
     if (s->inst.backend == RL_BACKEND_SIM) {
         v->current = s->step_seq;
         v->current_thread = s->last_thread;
@@ -314,8 +365,12 @@ void frame_lab(struct frame *f, const struct session *s, struct frame_ui *ui,
         h.n = s->rep.done;
         h.total = s->rep.total;
         h.ncorrect = s->rep.ncorrect;
-        h.note = s->inst.backend == RL_BACKEND_SIM ? "(sim, random seeds 1..K)"
-                                                   : "(os, real threads)";
+        if (s->inst.backend == RL_BACKEND_SIM)
+            snprintf(f->hist_note, sizeof f->hist_note,
+                     "(sim, random seeds 1..%d)", s->rep.total);
+        else
+            snprintf(f->hist_note, sizeof f->hist_note, "(os, real threads)");
+        h.note = f->hist_note;
         v.hist = &h;
     }
     v.result_open = ui->result_open;

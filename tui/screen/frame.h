@@ -44,6 +44,7 @@ struct frame {
     struct view_rec *recs;
     char (*texts)[FRAME_TEXT_MAX];
     char (*notes)[FRAME_NOTE_MAX];
+    char hist_note[48]; /* the repeat chart's "(sim, random seeds 1..100)" */
     struct rl_record_values *vals; /* recs[i].values points here */
     int rec_cap;
     char end_text[4096];

@@ -81,13 +81,54 @@ static void reflow(char *text)
     *o = '\0';
 }
 
+/* Put text in at most maxw cells at y, x, cut after its last whole word
+ * that fits with "..." after it (a word cut in two says nothing). When
+ * less than min_keep characters of it would be left, nothing is put
+ * (min_keep 0: the text is cut as canvas_put_fit cuts). Returns the cells
+ * written. */
+static int put_words(struct canvas *c, int y, int x, int role,
+                     const char *text, int maxw, size_t min_keep)
+{
+    char buf[512];
+    size_t cut = 0;
+
+    if (maxw < 0 || x + maxw > c->w)
+        maxw = c->w - x;
+    if (text_cells(text) <= maxw || maxw < 4)
+        return canvas_put(c, y, x, role, text, maxw);
+    snprintf(buf, sizeof buf, "%s", text);
+    for (size_t i = 1; buf[i]; i++) {
+        if (buf[i] != ' ' || buf[i - 1] == ' ')
+            continue;
+        char keep = buf[i];
+
+        buf[i] = '\0';
+        if (text_cells(buf) + 3 <= maxw)
+            cut = i;
+        buf[i] = keep;
+    }
+    /* a cut before the first word ("  " of a summary) is no cut */
+    while (cut > 0 && buf[cut - 1] == ' ')
+        cut--;
+    if (cut == 0 || cut < min_keep)
+        return min_keep ? 0 : canvas_put_fit(c, y, x, role, text, maxw);
+    strcpy(buf + cut, "...");
+    return canvas_put(c, y, x, role, buf, maxw);
+}
+
 /* The right-hand side of the menu: everything about one lab, from row y;
  * returns the row after the last. */
 static int menu_detail(struct canvas *c, const struct lab *lab, int x, int w,
                        int y, int ybot)
 {
     char buf[2048];
+    int vw = 10; /* the variant names' column: the longest name */
 
+    /* (a longer name than fits goes on a row of its own) */
+    for (int i = 0; i < lab->nvariants; i++)
+        if ((int)strlen(lab->variants[i].name) > vw &&
+            (int)strlen(lab->variants[i].name) <= w / 3)
+            vw = (int)strlen(lab->variants[i].name);
     snprintf(buf, sizeof buf, "%s (%s)", lab->title, lab->name);
     y = put_wrapped(c, y, x, w, ybot, ROLE_HEADER, buf);
     y = put_wrapped(c, y, x, w, ybot, ROLE_NORMAL, lab->summary);
@@ -101,8 +142,20 @@ static int menu_detail(struct canvas *c, const struct lab *lab, int x, int w,
     for (int i = 0; i < lab->nvariants && y < ybot; i++) {
         const struct lab_variant *v = &lab->variants[i];
 
-        snprintf(buf, sizeof buf, "%c %-10s %s", v->expect_pass ? '+' : '!',
-                 v->name, v->expect_pass ? "passes" : "fails ");
+        if ((int)strlen(v->name) > vw) {
+            snprintf(buf, sizeof buf, "%c %s", v->expect_pass ? '+' : '!',
+                     v->name);
+            canvas_put(c, y++, x, v->expect_pass ? ROLE_OK : ROLE_FAIL, buf,
+                       w);
+            if (y >= ybot)
+                break;
+        }
+        snprintf(buf, sizeof buf, "%c %-*s %s",
+                 (int)strlen(v->name) > vw ? ' '
+                 : v->expect_pass          ? '+'
+                                           : '!',
+                 vw, (int)strlen(v->name) > vw ? "" : v->name,
+                 v->expect_pass ? "passes" : "fails ");
         canvas_put(c, y, x, v->expect_pass ? ROLE_OK : ROLE_FAIL, buf, w);
         y = put_wrapped(c, y, x + text_cells(buf) + 2, w - text_cells(buf) - 2,
                         ybot, ROLE_NORMAL, v->summary);
@@ -111,6 +164,17 @@ static int menu_detail(struct canvas *c, const struct lab *lab, int x, int w,
     if (y < ybot)
         canvas_put(c, y++, x, ROLE_HEADER,
                    "Parameters (sim default, os default, range)", w);
+    /* the helps in one column, after the widest numbers */
+    int hx = 0;
+
+    for (int i = 0; i < lab->nparams; i++) {
+        const struct lab_param *p = &lab->params[i];
+
+        snprintf(buf, sizeof buf, "  %-9s %ld, %ld  (%ld..%ld)  ", p->key,
+                 p->def, p->def_os, p->min, p->max);
+        if (text_cells(buf) > hx)
+            hx = text_cells(buf);
+    }
     for (int i = 0; i < lab->nparams && y < ybot; i++) {
         const struct lab_param *p = &lab->params[i];
 
@@ -118,7 +182,7 @@ static int menu_detail(struct canvas *c, const struct lab *lab, int x, int w,
 
         snprintf(buf, sizeof buf, "  %-9s %ld, %ld  (%ld..%ld)  ", p->key,
                  p->def, p->def_os, p->min, p->max);
-        pw = text_cells(buf);
+        pw = w - hx >= 16 ? hx : text_cells(buf);
         canvas_put(c, y, x, ROLE_NORMAL, buf, w);
         /* the help goes on under itself, or if it has no room beside
          * the numbers, indented on the rows below them */
@@ -163,13 +227,13 @@ int page_menu(struct canvas *c, const struct page_menu *m)
             canvas_fill(c, y, 0, 1, lw, L' ', ROLE_SELECT);
         snprintf(line, sizeof line, "%c %s", sel ? '>' : ' ',
                  m->labs[i]->title);
-        x = canvas_put_fit(c, y, 0, sel ? ROLE_SELECT : ROLE_NORMAL, line,
-                           lw - 1);
-        /* the summary after the title, as much as fits */
+        x = put_words(c, y, 0, sel ? ROLE_SELECT : ROLE_NORMAL, line,
+                      lw - 1, 0);
+        /* the summary after the title, as many words as fit */
         snprintf(line, sizeof line, "  %s", m->labs[i]->summary);
         if (x + 6 < lw - 1)
-            canvas_put_fit(c, y, x, sel ? ROLE_SELECT : ROLE_DIM, line,
-                           lw - 1 - x);
+            put_words(c, y, x, sel ? ROLE_SELECT : ROLE_DIM, line, lw - 1 - x,
+                      8);
     }
     canvas_fill(c, 1, lw, ybot - 1, 1, L'|', ROLE_BORDER);
     if (m->sel >= 0 && m->sel < m->nlabs) {
@@ -267,9 +331,19 @@ void page_help(struct canvas *c, const char *title, const struct key_help *help,
 static int form_prefix(const struct page_form *f, int i, char *buf, size_t len)
 {
     const struct lab_param *p = &f->lab->params[i];
+    char range[48];
+    int rw = 0; /* the ranges in one column: the helps start in one */
 
-    snprintf(buf, len, "%c %-9s [%8s]  %ld..%ld  ", i == f->sel ? '>' : ' ',
-             p->key, f->text[i], p->min, p->max);
+    for (int k = 0; k < f->lab->nparams; k++) {
+        int n = snprintf(range, sizeof range, "%ld..%ld", f->lab->params[k].min,
+                         f->lab->params[k].max);
+
+        if (n > rw)
+            rw = n;
+    }
+    snprintf(range, sizeof range, "%ld..%ld", p->min, p->max);
+    snprintf(buf, len, "%c %-9s [%8s]  %-*s  ", i == f->sel ? '>' : ' ',
+             p->key, f->text[i], rw, range);
     return text_cells(buf);
 }
 

@@ -338,6 +338,8 @@ void panel_draw(struct canvas *c, const struct view_lab *v, int x, int y, int w,
     if (p.dropped > 0 && ybot - 1 > y) {
         snprintf(buf, sizeof buf, "... %d more lines (bigger window)",
                  p.dropped + 1);
+        if (text_cells(buf) > p.w) /* a narrow panel: never "(big" */
+            snprintf(buf, sizeof buf, "... %d more lines", p.dropped + 1);
         canvas_fill(c, ybot - 1, p.x, 1, p.w, L' ', ROLE_DIM);
         canvas_put(c, ybot - 1, p.x, ROLE_DIM, buf, p.w);
     }

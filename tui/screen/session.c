@@ -167,13 +167,16 @@ static void maybe_handback(struct session *s)
     }
 }
 
-/* Whether record seq of run changes no object: a finish, a failed check
- * (such records may be held back and shown one by one). */
+/* Whether record seq of run changes no object: a finish, a failed check,
+ * a C program's failed assert, crash or exit (such records may be held
+ * back and shown one by one). */
 static bool record_holdable(const struct rl_run *run, uint64_t seq)
 {
     const struct rl_record *r = rl_run_record(run, seq);
 
-    return r && (r->op == RL_OP_FINISH || r->op == RL_OP_FAIL);
+    return r && (r->op == RL_OP_FINISH || r->op == RL_OP_FAIL ||
+                 r->op == RL_OP_ASSERT || r->op == RL_OP_CRASH ||
+                 r->op == RL_OP_EXIT);
 }
 
 /* Highlight record seq (0: none) as the one just shown. */
@@ -396,6 +399,9 @@ int session_goto(struct session *s, uint64_t seq, char *err, size_t errlen)
     if (seq >= session_shown(s)) {
         while (session_shown(s) < seq && session_step(s) == RL_END_RUNNING)
             ;
+        /* the run may have been made ahead unshown (session_jump): the
+         * row highlighted is the last one shown */
+        show_record(s, session_shown(s));
         return 0;
     }
     if (recreate(s, err, errlen) != 0)

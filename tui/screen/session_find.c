@@ -260,8 +260,8 @@ int session_explore_poll(struct session *s, char *msg, size_t msglen)
         snprintf(msg, msglen, "%s", err);
     else
         snprintf(msg, msglen,
-                 "found after %llu schedule%s (%d preemption%s): %s; opened "
-                 "at step %llu, Left steps back",
+                 "found after %llu schedule%s (%d preemption%s): fails "
+                 "'%s'; opened at step %llu, Left steps back",
                  (unsigned long long)res.runs, res.runs == 1 ? "" : "s",
                  res.preemptions, res.preemptions == 1 ? "" : "s", res.check,
                  (unsigned long long)session_shown(s));

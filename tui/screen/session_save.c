@@ -20,6 +20,7 @@
 #include "../../core/analysis.h"
 #include "../../core/schedule.h"
 #include "../../core/mem.h"
+#include "../../labs/program_lab.h"
 #include "session_impl.h"
 
 /* The full schedule string of the run on screen, or "". */
@@ -43,7 +44,7 @@ void session_schedule(const struct session *s, char *buf, size_t len)
 static void save_write(const struct session *s, FILE *f)
 {
     const struct rl_run *run = s->run;
-    char buf[2048], sched[64];
+    char buf[2048], sched[64], where[96], src[72];
     struct rl_check_result k;
     struct rl_thread_view tv;
     struct rl_lost_tracker *lost;
@@ -118,6 +119,11 @@ static void save_write(const struct session *s, FILE *f)
             fprintf(f, "   ! lost update: overwrites %s's %s (step %llu)",
                     tv.name, v, (unsigned long long)l.other_seq);
         }
+        /* a C program's step: its file:line and source, as `racelab run`
+         * prints them */
+        if (program_lab_where(s->lab, r->pc, where, sizeof where, src,
+                              sizeof src) == 0)
+            fprintf(f, "   %s%s%s", where, src[0] ? " | " : "", src);
         fputc('\n', f);
     }
     rl_lost_tracker_destroy(lost);

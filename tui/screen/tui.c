@@ -369,6 +369,9 @@ static void tick(struct tui *t)
         t->dirty = true;
         if (rc != 2)
             t->scroll = 0;
+        /* what was found outlives the run's end it opens at (a deadlock) */
+        if (rc == 1)
+            t->msg_keep = true;
     }
     if (s->inst.backend == RL_BACKEND_OS || s->rep.active) {
         bool moving =
@@ -406,11 +409,16 @@ static void tick(struct tui *t)
             long long t0 = now_ns();
             uint64_t per = speed ? (uint64_t)speed / 30 : UINT64_MAX;
 
+            /* (one step at a time while a C program's final value waits
+             * for its first shared variable to be asked) */
+            uint64_t chunk = t->value_pending ? 1 : 64;
+
             for (uint64_t i = 0;
                  i < per && s->run && session_end(s) == RL_END_RUNNING;
-                 i += 64) {
-                session_run(s, per - i < 64 ? per - i : 64);
-                if (now_ns() - t0 > TUI_MAX_BUDGET_NS)
+                 i += chunk) {
+                session_run(s, per - i < chunk ? per - i : chunk);
+                if (now_ns() - t0 > TUI_MAX_BUDGET_NS ||
+                    tui_predict_value_due(t))
                     break;
             }
             t->next_tick = now + TUI_FRAME_MS;
@@ -426,6 +434,7 @@ static void tick(struct tui *t)
             t->to_end = false;
         }
     }
+    tui_predict_value_due(t); /* after a step by a key, too */
     if (t->have_twin && t->dirty)
         tui_twin_sync(t);
     if (session_end(s) != t->last_end) {

@@ -69,6 +69,8 @@ struct tui {
     bool asking;          /* a question is on the key line */
     char guess[24];       /* PREDICT_VALUE: typed so far */
     bool have_guess;      /* PREDICT_VALUE: a value to reveal at the end */
+    bool value_pending;   /* PREDICT_VALUE: a C program has no shared
+                             variable yet: asked once it has one */
     long guess_value;
     int right, asked;     /* the session's score */
 
@@ -143,6 +145,9 @@ void tui_twin_toggle(struct tui *t);
 bool tui_predict_pause(struct tui *t);
 /* Final value: ask for it (the run must not have ended). */
 void tui_predict_ask_value(struct tui *t);
+/* Predict mode, final value, a C program: once the run has touched a
+ * shared variable, stop and ask; true when it asked. */
+bool tui_predict_value_due(struct tui *t);
 /* A key while the class is asked. */
 void tui_predict_key(struct tui *t, int key);
 /* Final value: the run has ended; reveal and score. */

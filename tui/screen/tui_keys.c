@@ -204,6 +204,33 @@ static void replaced(struct tui *t, int rc, const char *err, const char *what)
             t->ses.inst.backend == RL_BACKEND_SIM ? "sim" : "os", sched);
 }
 
+/* After a switch of backend: the parameters are kept, so say which of
+ * them differ from the new backend's defaults (3 iterations on real
+ * threads rarely lose an update: the os default is a million). */
+static void say_params_kept(struct tui *t)
+{
+    const struct lab *lab = t->ses.lab;
+    bool os = t->ses.inst.backend == RL_BACKEND_OS;
+    char kept[160] = "", defs[160] = "";
+    size_t nk = 0, nd = 0;
+
+    for (int i = 0; i < lab->nparams; i++) {
+        long def = os ? lab->params[i].def_os : lab->params[i].def;
+        long v = t->ses.inst.params[i];
+
+        if (v == def || nk + 40 >= sizeof kept || nd + 40 >= sizeof defs)
+            continue;
+        nk += (size_t)snprintf(kept + nk, sizeof kept - nk, "%s%s=%ld",
+                               nk ? "," : "", lab->params[i].key, v);
+        nd += (size_t)snprintf(defs + nd, sizeof defs - nd, "%s%ld",
+                               nd ? ", " : "", def);
+    }
+    if (nk)
+        tui_say(t, false, "backend switched: %s; kept %s (%s default %s: p "
+                "changes it)", os ? "os, real threads" : "sim", kept,
+                os ? "os" : "sim", defs);
+}
+
 /* space: run / pause (sim), start (os). */
 static void act_run(struct tui *t)
 {
@@ -332,6 +359,17 @@ static void lab_key_run(struct tui *t, int key)
     case ACT_BACKEND:
         rc = session_next_backend(s, err, sizeof err);
         replaced(t, rc, err, "backend switched");
+        if (rc == 0)
+            say_params_kept(t);
+        if (rc == 0 && s->inst.backend == RL_BACKEND_OS &&
+            t->predict != PREDICT_OFF) {
+            /* real threads make no choice to predict: a says so too */
+            t->predict = PREDICT_OFF;
+            t->asking = false;
+            t->have_guess = false;
+            tui_say(t, false, "backend switched: os, real threads; predicting "
+                    "off (%d of %d right this session)", t->right, t->asked);
+        }
         break;
     case ACT_PARAMS:
         form_open(t);
@@ -376,6 +414,9 @@ static void lab_key_run(struct tui *t, int key)
             t->have_jump = true;
         }
         tui_say(t, rc < 0, "%s", err);
+        /* the mark's account outlives the end the jump may reach */
+        if (rc == 1)
+            t->msg_keep = true;
         break;
     }
     case ACT_JUMP_BACK: {
@@ -410,6 +451,7 @@ static void lab_key_run(struct tui *t, int key)
         t->predict = (enum tui_predict)((t->predict + 1) % 3);
         t->asking = false;
         t->have_guess = false;
+        t->value_pending = false;
         if (s->inst.backend != RL_BACKEND_SIM) {
             t->predict = PREDICT_OFF;
             tui_say(t, true, "predicting needs the sim backend (b switches)");
@@ -419,7 +461,7 @@ static void lab_key_run(struct tui *t, int key)
                     "each choice (a: the final value instead)");
         } else if (t->predict == PREDICT_VALUE) {
             tui_predict_ask_value(t);
-            if (!t->asking)
+            if (!t->asking && !t->value_pending)
                 tui_say(t, false,
                         "Predict the final value: r restarts the run "
                         "to ask (a: off)");

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../labs/program_lab.h"
 #include "session.h"
 #include "tui_impl.h"
 
@@ -74,14 +75,41 @@ void tui_predict_ask_value(struct tui *t)
     long v;
 
     t->have_guess = false;
-    if (t->predict != PREDICT_VALUE || session_end(&t->ses) != RL_END_RUNNING ||
-        !session_first_var(&t->ses, name, sizeof name, &v))
+    t->value_pending = false;
+    if (t->predict != PREDICT_VALUE || session_end(&t->ses) != RL_END_RUNNING)
         return;
+    if (!session_first_var(&t->ses, name, sizeof name, &v)) {
+        /* a C program's variables are known once it touches them */
+        if (program_lab_is(t->ses.lab)) {
+            t->value_pending = true;
+            tui_say(t, false,
+                    "Predict the final value: asked when the program first "
+                    "touches a shared variable (a: off)");
+        }
+        return;
+    }
     t->asking = true;
     t->running = false;
     t->guess[0] = '\0';
     tui_say(t, false,
             "Predict: %s at the end? type it, Enter (Esc skips):", name);
+}
+
+/* Predict mode, final value, a C program: once the run has a shared
+ * variable, stop and ask. Returns true when it asked. */
+bool tui_predict_value_due(struct tui *t)
+{
+    char name[RL_NAME_MAX];
+    long v;
+
+    if (!t->value_pending || t->predict != PREDICT_VALUE ||
+        !session_first_var(&t->ses, name, sizeof name, &v))
+        return false;
+    t->running = false;
+    t->to_end = false;
+    tui_predict_ask_value(t);
+    t->dirty = true;
+    return t->asking;
 }
 
 /* A key while the class is asked. */
@@ -121,11 +149,11 @@ void tui_predict_key(struct tui *t, int key)
         t->asked++;
         if (s->last_thread == tid)
             t->right++;
+        snprintf(why, sizeof why, ", you said T%d", tid);
         tui_say(t, false, "%s T%d ran step %llu%s (%d of %d right)",
                 s->last_thread == tid ? "Right:" : "Not this time:",
                 s->last_thread, (unsigned long long)session_shown(s),
-                s->last_thread == tid ? "" : ", not the one you said", t->right,
-                t->asked);
+                s->last_thread == tid ? "" : why, t->right, t->asked);
         t->msg_keep = true;
         return;
     }

@@ -247,7 +247,12 @@ static void draw_status(struct canvas *c, const struct view_lab *v,
                         const struct view_layout *l)
 {
     char buf[512];
+    const char *name = v->lab_name ? v->lab_name : "";
 
+    /* a C program goes by its file's name here (the title has its path) */
+    if (v->no_expect && !strchr(name, '+') && strrchr(name, '/') &&
+        strrchr(name, '/')[1])
+        name = strrchr(name, '/') + 1;
     canvas_fill(c, l->status_y, 0, 1, c->w, L' ', ROLE_STATUS);
     for (int form = 0; form < 4; form++) {
         bool speed = form == 0 && v->speed, sched = form < 2;
@@ -258,8 +263,7 @@ static void draw_status(struct canvas *c, const struct view_lab *v,
                      v->score ? " | " : "", v->score ? v->score : "");
         else
             snprintf(buf, sizeof buf,
-                     " %s/%s | %s%s%s | step %llu | %s%s%s%s%s",
-                     v->lab_name ? v->lab_name : "",
+                     " %s/%s | %s%s%s | step %llu | %s%s%s%s%s", name,
                      v->variant ? v->variant : "", v->backend ? v->backend : "",
                      sched && v->sched && v->sched[0] ? " " : "",
                      sched && v->sched ? v->sched : "",

@@ -45,6 +45,8 @@ struct view_rec {
                          differ */
     const char *note; /* what the mark means, in words, drawn on the rows
                          below the record; or NULL */
+    bool note_plain;  /* the note is no error (what the step printed):
+                         drawn in the thread's colour, not as a failure */
     int line;         /* a plain C program: its source line (" @13" in the
                          lane when it fits), or 0 */
     const struct rl_record_values *values; /* a C program's values in
@@ -81,6 +83,8 @@ struct view_lab {
     uint64_t hidden_below; /* newer records not shown (scrolled up) */
 
     enum rl_end end;
+    long exit_status; /* RL_END_EXIT: the status of the exit record, or -1
+                         when there is none */
     bool passed; /* every check holds (when ended) */
     int nchecks;
     const struct rl_check_result *checks;

@@ -48,15 +48,34 @@ static int obj_index(const struct view_lab *v, int id)
     return -1;
 }
 
-/* A candidate short name for name: its initials ("not_empty" -> "ne",
- * "q.all_tasks_done" -> "qatd", "lock_A" -> "lA") with its trailing digits
- * ("slot1" -> "s1"); with extra > 0, the first extra+1 letters instead. */
-static void alias_make(const char *name, int extra, char *out, size_t len)
+/* Where the suffix of name that tells its kind apart starts: its
+ * trailing digits ("slot1"), or an array element's index ("fork_[2]",
+ * "buffer[10]"). */
+static size_t alias_suffix(const char *name)
 {
-    size_t n = strlen(name), d = n, o = 0;
+    size_t n = strlen(name), d = n;
 
+    if (n > 2 && name[n - 1] == ']') {
+        d = n - 1;
+        while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9')
+            d--;
+        if (d > 0 && d < n - 1 && name[d - 1] == '[')
+            return d - 1;
+        d = n;
+    }
     while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9')
         d--;
+    return d;
+}
+
+/* A candidate short name for name: its initials ("not_empty" -> "ne",
+ * "q.all_tasks_done" -> "qatd", "lock_A" -> "lA") with its trailing digits
+ * or index ("slot1" -> "s1", "fork_[2]" -> "f[2]"); with extra > 0, the
+ * first extra+1 letters instead. */
+static void alias_make(const char *name, int extra, char *out, size_t len)
+{
+    size_t n = strlen(name), d = alias_suffix(name), o = 0;
+
     if (extra > 0) {
         for (size_t i = 0; i < d && o + 1 < len && (int)i <= extra; i++)
             out[o++] = name[i];
@@ -633,7 +652,9 @@ void view_lanes_draw(struct canvas *c, const struct view_lab *v,
         note_place(l, r, sw, cw, shown, &nx, &nw);
         if (note_lines(r->note, nw) > 0) {
             struct note_draw d = {
-                {c, y, nx + 2, nw - 2, ROLE_FAIL, note_lines(r->note, nw), 0},
+                {c, y, nx + 2, nw - 2,
+                 r->note_plain ? role_thread(r->rec.thread) : ROLE_FAIL,
+                 note_lines(r->note, nw), 0},
                 true};
 
             text_wrap(r->note, nw - 2, note_draw_line, &d);

@@ -26,7 +26,9 @@ struct result_item {
     int prio; /* higher survives when the area is short */
     int lines;
     bool take;
-    char *text; /* allocated */
+    bool schedule; /* the schedule string: said in one line if it does
+                      not fit whole (never cut: it would not replay) */
+    char *text;    /* allocated */
 };
 
 struct result_items {
@@ -47,6 +49,7 @@ static void items_add(struct result_items *it, int w, int role, int prio,
     i->role = role;
     i->prio = prio;
     i->take = false;
+    i->schedule = false;
     n = strlen(prefix) + strlen(text) + 1;
     i->text = rl_xmalloc(n);
     snprintf(i->text, n, "%s%s", prefix, text);
@@ -69,11 +72,19 @@ static void items_free(struct result_items *it)
 static bool said_below(const struct view_lab *v, const char *message)
 {
     const char *colon = strstr(message, ": ");
+    const char *body;
     char head[48];
 
     if (!v->end_text || !colon)
         return false;
-    snprintf(head, sizeof head, "%s", colon + 2);
+    body = colon + 2;
+    /* "deadlock: T0 waits to join T1; ...": the end text says it, its
+     * last words perhaps otherwise ("notify" for "signal") */
+    if (strncmp(message, "deadlock: ", 10) == 0) {
+        snprintf(head, sizeof head, "%.24s", body);
+    } else {
+        snprintf(head, sizeof head, "%s", body);
+    }
     return strlen(head) >= 20 && strstr(v->end_text, head) != NULL;
 }
 
@@ -84,6 +95,20 @@ static bool in_a_check(const struct view_lab *v, const char *line)
     for (int i = 0; i < v->nchecks; i++)
         if (v->checks[i].message && strstr(v->checks[i].message, line) &&
             !said_below(v, v->checks[i].message))
+            return true;
+    return false;
+}
+
+/* Whether an analysis line ("[race] data race on hits: ...") is what a
+ * failed check already says (a C program's "no data race": say it once). */
+static bool in_a_failed_check(const struct view_lab *v, const char *line)
+{
+    const char *body = strstr(line, "] ");
+
+    body = body ? body + 2 : line;
+    for (int i = 0; i < v->nchecks; i++)
+        if (!v->checks[i].ok && v->checks[i].message &&
+            strstr(v->checks[i].message, body))
             return true;
     return false;
 }
@@ -104,7 +129,8 @@ static void items_add_lines(struct result_items *it, const struct view_lab *v,
         memcpy(line, p, n);
         line[n] = '\0';
         /* the wait-for cycle is the lesson of a deadlock */
-        if (n && !(skip_checked && in_a_check(v, line)))
+        if (n && !(skip_checked && in_a_check(v, line)) &&
+            !(!skip_checked && in_a_failed_check(v, line)))
             items_add(it, w, role, strstr(line, "cycle") ? prio + 1 : prio, "",
                       line);
         p += n;
@@ -146,8 +172,13 @@ static void result_collect(const struct view_lab *v, int w,
         items_add(it, w, ROLE_FAIL, 5, "", line);
     }
     items_add_lines(it, v, w, ROLE_ERROR, 4, v->end_text, true);
-    if (v->schedule && v->schedule[0])
+    if (v->schedule && v->schedule[0]) {
         items_add(it, w, ROLE_NORMAL, 3, "schedule: ", v->schedule);
+        struct result_item *x = it->n > 0 ? &it->item[it->n - 1] : NULL;
+
+        if (x && strncmp(x->text, "schedule: ", 10) == 0)
+            x->schedule = true;
+    }
     /* Races and lost updates: shown even when the checks hold, since a
      * race that did no harm in this schedule may in the next. */
     items_add_lines(it, v, w, ROLE_ERROR, 2, v->analysis, false);
@@ -202,6 +233,18 @@ static int items_choose(struct result_items *it, int avail)
                 x->lines = avail - used;
                 x->take = true;
                 used = avail;
+            } else if (used < avail && x->schedule) {
+                /* too long to show here: say so in its place */
+                size_t len = strlen(x->text) - 10;
+
+                free(x->text);
+                x->text = rl_xmalloc(96);
+                snprintf(x->text, 96,
+                         "schedule: %zu characters (m shows it, w saves it)",
+                         len);
+                x->lines = 1;
+                x->take = true;
+                used++;
             }
         }
     return total - used;
@@ -258,9 +301,9 @@ int view_result_fit_lines(const struct view_lab *v, int w, int rows)
     return n;
 }
 
-/* The verdict line and its role. */
-static void verdict_text(const struct view_lab *v, char *buf, size_t len,
-                         int *role, int w)
+/* The verdict line and its role, in its longest form for width w. */
+static void verdict_words(const struct view_lab *v, char *buf, size_t len,
+                          int *role, int w)
 {
     int nfail = 0;
     bool narrow = w < 72; /* the short forms, for a large font */
@@ -285,6 +328,8 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
                      v->expect_pass || v->no_expect ? ""
                      : narrow       ? " (this time)"
                                     : " (this time; other schedules fail)");
+            if (w < 48 && !v->expect_pass && !v->no_expect)
+                snprintf(buf, len, " PASSED (this time) "); /* a pane */
         } else {
             *role = ROLE_FAIL;
             snprintf(buf, len, " FAILED: %d of %d checks failed%s ", nfail,
@@ -321,7 +366,12 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
         return;
     case RL_END_EXIT:
         *role = ROLE_ERROR;
-        snprintf(buf, len, " EXITED: the program called exit() ");
+        /* exit() mid-run, or main returning a failure status: the
+         * checks below say which */
+        if (v->exit_status >= 0)
+            snprintf(buf, len, " EXITED with status %ld ", v->exit_status);
+        else
+            snprintf(buf, len, " EXITED before the run was over ");
         return;
     case RL_END_ASSERT:
         *role = ROLE_ERROR;
@@ -342,6 +392,44 @@ static void verdict_text(const struct view_lab *v, char *buf, size_t len,
     }
     *role = ROLE_NORMAL;
     snprintf(buf, len, " ended ");
+}
+
+/* The verdict line and its role, in the w - 4 cells it has: a form too
+ * long is cut after a whole word, never in one, and never inside "(...)"
+ * (" CRASHED: the program was killed " in a pane side by side). */
+static void verdict_text(const struct view_lab *v, char *buf, size_t len,
+                         int *role, int w)
+{
+    size_t cut = 0;
+
+    verdict_words(v, buf, len, role, w);
+    if (text_cells(buf) <= w - 4)
+        return;
+    for (size_t i = 1; buf[i]; i++) {
+        if (buf[i] != ' ')
+            continue;
+        char keep = buf[i + 1];
+
+        buf[i + 1] = '\0';
+        if (text_cells(buf) <= w - 4)
+            cut = i + 1;
+        buf[i + 1] = keep;
+    }
+    if (cut == 0)
+        return; /* not even the first word: the canvas cuts it */
+    buf[cut] = '\0';
+    char *open = strchr(buf, '(');
+
+    if (open && !strchr(open, ')'))
+        *open = '\0'; /* " PASSED ... " rather than an open "(" */
+    /* end on a word, not on ":" or ";" */
+    size_t n = strlen(buf);
+
+    while (n > 1 && (buf[n - 1] == ' ' || buf[n - 1] == ':' ||
+                     buf[n - 1] == ';'))
+        buf[--n] = '\0';
+    if (n + 1 < len)
+        strcpy(buf + n, " ");
 }
 
 /* The result area: verdict, then the items that fit, and a line saying

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: MIT
 #
 # tests/e2e/lib/tmux.sh - what the tmux scripts share (tui.sh, tuitext.sh,
-# screen.sh, progress.sh): the set-up (a private tmux socket, a work
-# folder, both removed on exit), the real binary in a tmux session, its
-# screen read back, bounded polls, and the pass / fail tally. Sourced, not
-# run; a script calls tmux_begin NAME first.
+# screen.sh, progress.sh, lecture.sh): the set-up (a private tmux socket, a
+# work folder, both removed on exit), the real binary in a tmux session, its
+# screen read back, bounded polls (a text, a whole line, a pattern), and the
+# pass / fail tally. Sourced, not run; a script calls tmux_begin NAME first.
 
 # tmux_begin NAME: SOCK, WORK, PASS and FAIL for script e2e/NAME, removed
 # on exit; the script ends here (status 1) without tmux or the binary.
@@ -96,4 +96,41 @@ bad() {
 # check DESC NAME TEXT [SECONDS]: pass if TEXT shows within the time.
 check() {
     if wait_for "$2" "$3" "${4:-5}"; then ok "$1"; else bad "$1 (no '$3')" "$2"; fi
+}
+
+# has_line DESC NAME LINE [SECONDS]: pass if a whole line is exactly LINE.
+has_line() {
+    local i=0 tries=$((${4:-5} * 20))
+    while [ $i -lt $tries ]; do
+        if screen "$2" | grep -qxF -- "$3"; then
+            ok "$1"
+            return
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    bad "$1 (no line '$3')" "$2"
+}
+
+# check_re DESC NAME REGEX [SECONDS]: pass if a line matches REGEX.
+check_re() {
+    local i=0 tries=$((${4:-5} * 20))
+    while [ $i -lt $tries ]; do
+        if screen "$2" | grep -qE -- "$3"; then
+            ok "$1"
+            return
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    bad "$1 (no line matching '$3')" "$2"
+}
+
+# lacks DESC NAME TEXT: pass if TEXT is not on the screen now.
+lacks() {
+    if screen "$2" | grep -qF -- "$3"; then
+        bad "$1 ('$3' is there)" "$2"
+    else
+        ok "$1"
+    fi
 }
