@@ -202,7 +202,9 @@ enum { PUMP_LOST = -1, PUMP_AGAIN = -2 };
  * it never waits (a poll): PUMP_AGAIN when no whole message has come
  * yet; what has come is kept for the next call, and a message begun
  * but not whole answer_ms + extra_ms after a poll first saw it ends the
- * run as the wait for it would have. */
+ * run as the wait for it would have; a closed socket, too, is reported
+ * once the child has ended or MIRROR_REAP_MS have passed (mirror_reap),
+ * over later polls. */
 static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
                     bool wait, enum rl_end *lost)
 {
@@ -217,6 +219,16 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
         m->too_slow = capped && rc == READ_TIMEOUT;
     } else {
         rc = mirror_recv(m, 0, &bad);
+        if (rc == READ_EOF && !mirror_try_reap(m) && m->pid > 0) {
+            /* A child that closed its socket has a moment to end by
+             * itself (its status is the report): waited for over the
+             * polls to come, not here. */
+            long long now = mirror_now_ms();
+            if (m->eof_at == 0)
+                m->eof_at = now;
+            if (now - m->eof_at < MIRROR_REAP_MS)
+                return PUMP_AGAIN;
+        }
         if (rc == READ_AGAIN && m->in_got > 0) {
             long long now = mirror_now_ms();
             if (m->in_until == 0)

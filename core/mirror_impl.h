@@ -64,6 +64,11 @@ struct mirror {
     size_t in_got;
     unsigned char *in_payload;
     long long in_until;     /* poll: that message's last moment, or 0 */
+    /* A closed socket: when it was seen, and the child's wait status once
+     * it has ended by itself (mirror_try_reap). */
+    long long eof_at;
+    bool reaped;
+    int reap_status;
     char error[512];        /* the child's ERROR answer */
     /* An exercise racelab judges (rl_external.observe_size > 0): the
      * state's size, and its copy once the child has sent it (OBSERVE). */
@@ -96,8 +101,15 @@ void mirror_drain_output(struct mirror *m);
 /* Kill the child's process group and reap it; *status (may be NULL) gets
  * its wait status. */
 void mirror_kill(struct mirror *m, int *status);
-/* Wait (at most 2 s) for a child that closed its socket, then kill it;
- * returns its wait status. */
+/* How long a child that closed its socket has to end by itself before it
+ * is killed (its exit status says what happened). */
+#define MIRROR_REAP_MS 2000
+/* Whether the child has ended by itself; never waits. Reaps it then (its
+ * wait status in m->reap_status, its group killed). */
+bool mirror_try_reap(struct mirror *m);
+/* Wait for a child that closed its socket to end, at most until
+ * MIRROR_REAP_MS after m->eof_at (set now if 0), then kill it; returns
+ * its wait status. */
 int mirror_reap(struct mirror *m);
 /* Receive the rest of the message under way into m->in_head and
  * m->in_payload, draining the child's output meanwhile: READ_OK once it

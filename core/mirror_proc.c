@@ -235,23 +235,37 @@ void mirror_kill(struct mirror *m, int *status)
         *status = st;
 }
 
-/* Wait (at most 2 s) for a child that closed its socket to end; then
- * kill it. Returns its wait status. */
+/* Whether the child has ended by itself (reaped, never waiting). */
+bool mirror_try_reap(struct mirror *m)
+{
+    int st = 0;
+    if (m->reaped)
+        return true;
+    if (m->pid <= 0 || waitpid(m->pid, &st, WNOHANG) != m->pid)
+        return false;
+    kill(-m->pid, SIGKILL); /* whatever it left behind */
+    m->pid = 0;
+    m->reaped = true;
+    m->reap_status = st;
+    mirror_drain_output(m);
+    return true;
+}
+
+/* Wait (until MIRROR_REAP_MS after the socket closed) for a child that
+ * closed its socket to end; then kill it. Returns its wait status. */
 int mirror_reap(struct mirror *m)
 {
     int st = 0;
-    for (int i = 0; i < 2000 && m->pid > 0; i++) {
-        pid_t r = waitpid(m->pid, &st, WNOHANG);
-        if (r == m->pid) {
-            m->pid = 0;
-            kill(-r, SIGKILL); /* whatever it left behind */
-            mirror_drain_output(m);
-            return st;
-        }
+    if (m->eof_at == 0)
+        m->eof_at = mirror_now_ms();
+    while (!mirror_try_reap(m) && m->pid > 0 &&
+           mirror_now_ms() - m->eof_at < MIRROR_REAP_MS) {
         mirror_drain_output(m);
         struct timespec ms = {0, 1000000};
         nanosleep(&ms, NULL);
     }
+    if (m->reaped)
+        return m->reap_status;
     mirror_kill(m, &st);
     return st;
 }

@@ -55,6 +55,12 @@ static void bad_body(void *arg)
                 ;
         if (strcmp(mode, "stop") == 0)
             raise(SIGSTOP);
+        if (strcmp(mode, "close-stay") == 0) {
+            /* Closes its socket, then stays. */
+            close(3);
+            for (;;)
+                sleep(1);
+        }
         if (strcmp(mode, "garbage") == 0) {
             static const char junk[] = "hello, this is not racelab's protocol";
             if (write(3, junk, sizeof junk) < 0)
@@ -718,6 +724,44 @@ START_TEST(test_os_poll_child_stalled)
     snprintf(path, sizeof path, "%s/stalled", dir);
     unlink(path);
     ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* An os run whose child closes its socket and stays: the poll that sees
+ * the socket closed does not wait there for the child to end (it has
+ * MIRROR_REAP_MS, 2 s, before it is killed); later polls report it. */
+START_TEST(test_os_poll_child_closes)
+{
+    char err[512], text[512];
+    struct rl_external e = ext_of("close-stay", NULL, NULL, NULL);
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.backend = RL_BACKEND_OS;
+    cfg.timeout_ms = 600000;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_start(run, err, sizeof err), 0);
+    enum rl_end end = RL_END_RUNNING;
+    long long slowest = 0;
+    for (int i = 0; i < 6000 && end == RL_END_RUNNING; i++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        end = rl_run_poll(run);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long long ms = (t1.tv_sec - t0.tv_sec) * 1000LL +
+                       (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        if (ms > slowest)
+            slowest = ms;
+        if (end == RL_END_RUNNING)
+            usleep(10000);
+    }
+    /* a poll that waited for the child would take the whole 2 s */
+    ck_assert_int_lt(slowest, 1900);
+    ck_assert_int_eq(end, RL_END_CRASH);
+    rl_run_end_text(run, text, sizeof text);
+    ck_assert_str_eq(text, "crash: SIGKILL (killed)");
+    rl_run_destroy(run);
 }
 END_TEST
 
@@ -1596,6 +1640,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_explore_stops_before_cpu_limit);
     tcase_add_test(tc, test_os_start_poll);
     tcase_add_test(tc, test_os_poll_child_stalled);
+    tcase_add_test(tc, test_os_poll_child_closes);
     tcase_add_test(tc, test_child_segfault);
     tcase_add_test(tc, test_child_exit);
     tcase_add_test(tc, test_child_garbage);
