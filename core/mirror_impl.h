@@ -96,7 +96,8 @@ long long mirror_now_ms(void);
 /* Start m->exe as described by ext (m->cpu_s set); -1 with a message. */
 int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
                  size_t errlen);
-/* Keep what the child printed so far (never blocks). */
+/* Keep what the child printed so far (never blocks; at most
+ * MIRROR_DRAIN_MAX bytes a call). */
 void mirror_drain_output(struct mirror *m);
 /* Kill the child's process group and reap it; *status (may be NULL) gets
  * its wait status. */

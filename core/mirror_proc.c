@@ -192,11 +192,16 @@ int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
     return 0;
 }
 
+/* The most output one drain reads: a child that prints without end
+ * must not keep a poll reading (more than a pipe holds, so that a drain
+ * after the child has ended still reads all). */
+#define MIRROR_DRAIN_MAX ((size_t)4 << 20)
+
 /* Keep what the child printed (up to the limit; all is counted). */
 void mirror_drain_output(struct mirror *m)
 {
     char buf[8192];
-    while (m->out_fd >= 0) {
+    for (size_t got = 0; m->out_fd >= 0 && got < MIRROR_DRAIN_MAX;) {
         ssize_t r = read(m->out_fd, buf, sizeof buf);
         if (r < 0 && errno == EINTR)
             continue;
@@ -207,6 +212,7 @@ void mirror_drain_output(struct mirror *m)
             m->out_fd = -1;
             return;
         }
+        got += (size_t)r;
         m->output_total += (size_t)r;
         size_t keep = RL_CHILD_OUTPUT_MAX - m->output_n;
         if ((size_t)r < keep)

@@ -55,6 +55,13 @@ static void bad_body(void *arg)
                 ;
         if (strcmp(mode, "stop") == 0)
             raise(SIGSTOP);
+        if (strcmp(mode, "flood") == 0) {
+            /* Prints as fast as it can, never calling racelab again. */
+            static const char line[] = "flood flood flood flood flood\n";
+            for (;;)
+                if (write(1, line, sizeof line - 1) < 0)
+                    _exit(9);
+        }
         if (strcmp(mode, "close-stay") == 0) {
             /* Closes its socket, then stays. */
             close(3);
@@ -761,6 +768,46 @@ START_TEST(test_os_poll_child_closes)
     ck_assert_int_eq(end, RL_END_CRASH);
     rl_run_end_text(run, text, sizeof text);
     ck_assert_str_eq(text, "crash: SIGKILL (killed)");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* An os run whose child prints without end: a poll keeps at most a
+ * bounded share of the output each time instead of reading as long as
+ * there is more, and the run ends by the child's own limits. */
+START_TEST(test_os_poll_output_flood)
+{
+    char err[512];
+    struct rl_external e = ext_of("flood", NULL, NULL, NULL);
+    e.cpu_s = 2;
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.backend = RL_BACKEND_OS;
+    cfg.timeout_ms = 1000;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_start(run, err, sizeof err), 0);
+    enum rl_end end = RL_END_RUNNING;
+    long long slowest = 0;
+    for (int i = 0; i < 6000 && end == RL_END_RUNNING; i++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        end = rl_run_poll(run);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long long ms = (t1.tv_sec - t0.tv_sec) * 1000LL +
+                       (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        if (ms > slowest)
+            slowest = ms;
+        if (end == RL_END_RUNNING)
+            usleep(10000);
+    }
+    ck_assert_int_lt(slowest, 1900);
+    ck_assert_int_eq(end, RL_END_TIMEOUT);
+    size_t total;
+    const char *out = rl_run_output(run, &total);
+    ck_assert_uint_gt(total, strlen(out));
+    ck_assert_int_eq(strncmp(out, "flood flood", 11), 0);
     rl_run_destroy(run);
 }
 END_TEST
@@ -1641,6 +1688,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_os_start_poll);
     tcase_add_test(tc, test_os_poll_child_stalled);
     tcase_add_test(tc, test_os_poll_child_closes);
+    tcase_add_test(tc, test_os_poll_output_flood);
     tcase_add_test(tc, test_child_segfault);
     tcase_add_test(tc, test_child_exit);
     tcase_add_test(tc, test_child_garbage);
