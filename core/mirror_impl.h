@@ -108,9 +108,9 @@ void mirror_kill(struct mirror *m, int *status);
 /* Whether the child has ended by itself; never waits. Reaps it then (its
  * wait status in m->reap_status, its group killed). */
 bool mirror_try_reap(struct mirror *m);
-/* Wait for a child that closed its socket to end, at most until
- * MIRROR_REAP_MS after m->eof_at (set now if 0), then kill it; returns
- * its wait status. */
+/* Wait for a child that closed its socket to end (about 2 s; once polls
+ * have waited for it, until MIRROR_REAP_MS after m->eof_at), then kill
+ * it; returns its wait status. */
 int mirror_reap(struct mirror *m);
 /* Receive the rest of the message under way into m->in_head and
  * m->in_payload, draining the child's output meanwhile: READ_OK once it

@@ -257,15 +257,17 @@ bool mirror_try_reap(struct mirror *m)
     return true;
 }
 
-/* Wait (until MIRROR_REAP_MS after the socket closed) for a child that
- * closed its socket to end; then kill it. Returns its wait status. */
+/* Wait for a child that closed its socket to end: 2000 pauses of a
+ * millisecond, or once polls have waited for it (m->eof_at) until
+ * MIRROR_REAP_MS after they saw the socket closed; then kill it. Returns
+ * its wait status. */
 int mirror_reap(struct mirror *m)
 {
     int st = 0;
-    if (m->eof_at == 0)
-        m->eof_at = mirror_now_ms();
-    while (!mirror_try_reap(m) && m->pid > 0 &&
-           mirror_now_ms() - m->eof_at < MIRROR_REAP_MS) {
+    for (int i = 0; !mirror_try_reap(m) && m->pid > 0; i++) {
+        if (m->eof_at ? mirror_now_ms() - m->eof_at >= MIRROR_REAP_MS
+                      : i >= 2000)
+            break;
         mirror_drain_output(m);
         struct timespec ms = {0, 1000000};
         nanosleep(&ms, NULL);
