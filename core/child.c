@@ -13,12 +13,14 @@
 #include "child.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "explore.h"
@@ -72,6 +74,33 @@ struct server {
 
 static struct server srv = {.fd = -1};
 
+/* A test hook (tests/unit/check_mirror.c, tests/e2e/osview.sh): with
+ * RACELAB_TEST_STALL=DIR the first RECORDS message goes out in two
+ * parts; between them the child creates DIR/stalled and waits until
+ * DIR/go exists. A test can so hold a child exactly in the middle of a
+ * message, for as long as it likes. Read once, in serve. */
+static char stall_dir[512];
+
+/* Send b, the first RECORDS message, as the hook above says. */
+static void stall_send(const struct wire_buf *b)
+{
+    char path[sizeof stall_dir + 16];
+    size_t half = b->n / 2;
+    struct wire_buf part = {b->p, half, half};
+    wire_send(srv.fd, &part);
+    snprintf(path, sizeof path, "%s/stalled", stall_dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+    snprintf(path, sizeof path, "%s/go", stall_dir);
+    struct timespec pause = {0, 10 * 1000000};
+    while (access(path, F_OK) != 0)
+        nanosleep(&pause, NULL);
+    stall_dir[0] = '\0';
+    part = (struct wire_buf){b->p + half, b->n - half, b->n - half};
+    wire_send(srv.fd, &part);
+}
+
 /* ---- sending ------------------------------------------------------------- */
 
 /* Send the pending records as one RECORDS message, after the MEMORY
@@ -88,8 +117,16 @@ static void flush_records(void)
     uint32_t h[4] = {WIRE_MAGIC, WIRE_MSG_RECORDS,
                      (uint32_t)(4 + srv.recs.n), srv.nrecs};
     struct wire_buf b = {(unsigned char *)h, sizeof h, sizeof h};
-    wire_send(srv.fd, &b);
-    wire_send(srv.fd, &srv.recs);
+    if (stall_dir[0]) {
+        struct wire_buf whole = {0};
+        wire_put(&whole, h, sizeof h);
+        wire_put(&whole, srv.recs.p, srv.recs.n);
+        stall_send(&whole);
+        wire_free(&whole);
+    } else {
+        wire_send(srv.fd, &b);
+        wire_send(srv.fd, &srv.recs);
+    }
     srv.recs.n = 0;
     srv.nrecs = 0;
 }
@@ -689,6 +726,9 @@ static void install_gasps(void)
 /* Serve requests until the parent goes away. */
 static int serve(void)
 {
+    const char *stall = getenv("RACELAB_TEST_STALL");
+    if (stall)
+        snprintf(stall_dir, sizeof stall_dir, "%s", stall);
     install_gasps();
     rl_watchdog_start();
     for (;;) {

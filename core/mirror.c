@@ -192,37 +192,64 @@ static int answer_query(struct mirror *m, struct wire_reader *r)
     return rc;
 }
 
+/* pump_one's returns besides an answer's type and 0. */
+enum { PUMP_LOST = -1, PUMP_AGAIN = -2 };
+
 /* Read and apply one message: returns the answer's type if it is one
  * (FRAME, ERROR, OK, EXPLORED), 0 for a message on the way (records, a
- * gasp, a query), or -1 when the child was lost (*lost = the run's end,
- * the reason in run->end_msg or m->error). */
+ * gasp, a query), or PUMP_LOST when the child was lost (*lost = the
+ * run's end, the reason in run->end_msg or m->error). With wait false
+ * it never waits (a poll): PUMP_AGAIN when no whole message has come
+ * yet; what has come is kept for the next call, and a message begun
+ * but not whole answer_ms + extra_ms after a poll first saw it ends the
+ * run as the wait for it would have; a closed socket, too, is reported
+ * once the child has ended or MIRROR_REAP_MS have passed (mirror_reap),
+ * over later polls. */
 static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
-                    enum rl_end *lost)
+                    bool wait, enum rl_end *lost)
 {
-    uint32_t h[3];
-    long long deadline = mirror_now_ms() + m->answer_ms + extra_ms;
-    bool capped = m->answer_until > 0 && deadline >= m->answer_until;
-    if (capped)
-        deadline = m->answer_until;
-    int rc = mirror_read_exact(m, h, sizeof h, deadline);
-    m->too_slow = capped && rc == READ_TIMEOUT;
     const char *bad = NULL;
-    if (rc == READ_OK && h[0] != WIRE_MAGIC)
-        bad = "a message without racelab's mark";
-    else if (rc == READ_OK && h[2] > WIRE_MAX_PAYLOAD)
-        bad = "an oversized message";
-    if (rc != READ_OK || bad) {
-        *lost = child_lost(run, m, bad ? 1 : rc, bad);
-        return -1;
+    int rc;
+    if (wait) {
+        long long deadline = mirror_now_ms() + m->answer_ms + extra_ms;
+        bool capped = m->answer_until > 0 && deadline >= m->answer_until;
+        if (capped)
+            deadline = m->answer_until;
+        rc = mirror_recv(m, deadline, &bad);
+        m->too_slow = capped && rc == READ_TIMEOUT;
+    } else {
+        rc = mirror_recv(m, 0, &bad);
+        if (rc == READ_EOF && !mirror_try_reap(m) && m->pid > 0) {
+            /* A child that closed its socket has a moment to end by
+             * itself (its status is the report): waited for over the
+             * polls to come, not here. */
+            long long now = mirror_now_ms();
+            if (m->eof_at == 0)
+                m->eof_at = now;
+            if (now - m->eof_at < MIRROR_REAP_MS)
+                return PUMP_AGAIN;
+        }
+        if (rc == READ_AGAIN && m->in_got > 0) {
+            long long now = mirror_now_ms();
+            if (m->in_until == 0)
+                m->in_until = now + m->answer_ms + extra_ms;
+            else if (now >= m->in_until)
+                rc = READ_TIMEOUT;
+        }
+        if (rc == READ_AGAIN)
+            return PUMP_AGAIN;
+        m->too_slow = false;
     }
-    unsigned char *p = rl_xmalloc(h[2] ? h[2] : 1);
-    rc = mirror_read_exact(m, p, h[2], deadline);
-    m->too_slow = capped && rc == READ_TIMEOUT;
     if (rc != READ_OK) {
-        free(p);
-        *lost = child_lost(run, m, rc, NULL);
-        return -1;
+        mirror_recv_reset(m);
+        *lost = child_lost(run, m, rc == READ_BAD ? 1 : rc, bad);
+        return PUMP_LOST;
     }
+    uint32_t h[3];
+    memcpy(h, m->in_head, sizeof h);
+    unsigned char *p = m->in_payload;
+    m->in_payload = NULL;
+    mirror_recv_reset(m);
     struct wire_reader r = {p, h[2], 0, false};
     bool ok = true;
     int answer = 0;
@@ -293,7 +320,7 @@ static int pump_one(struct rl_run *run, struct mirror *m, int extra_ms,
     free(p);
     if (!ok) {
         *lost = child_lost(run, m, 1, bad);
-        return -1;
+        return PUMP_LOST;
     }
     return answer;
 }
@@ -308,7 +335,7 @@ static int await(struct rl_run *run, struct mirror *m, int extra_ms,
      * answer as a whole has its own last guard. */
     m->answer_until = mirror_now_ms() + extra_ms + m->total_ms;
     do
-        answer = pump_one(run, m, extra_ms, lost);
+        answer = pump_one(run, m, extra_ms, true, lost);
     while (answer == 0);
     m->answer_until = 0;
     return answer;
@@ -381,6 +408,7 @@ static void mirror_free(struct mirror *m)
     free(m->observed);
     choice_log_free(&m->log);
     free(m->held);
+    free(m->in_payload);
     free(m);
 }
 
@@ -565,22 +593,29 @@ static int mirror_start(struct rl_run *run, char *err, size_t errlen)
     return 0;
 }
 
-/* os: the end once the child has answered the FINISH; never blocks long. */
+/* The most time one poll spends taking whole messages: a child that
+ * writes faster than racelab reads leaves the rest for the next poll
+ * (the caller's next frame) instead of holding the caller. */
+#define MIRROR_POLL_MS 20
+
+/* os: the end once the child has answered the FINISH. Never waits for
+ * the child: it takes the whole messages that have come (records as the
+ * threads make them, then the frame), keeps a message that has come in
+ * part for the next poll (a slow or stopped child, or one that wrote
+ * half a message and loops), and returns. */
 static enum rl_end mirror_poll(struct rl_run *run)
 {
     struct mirror *m = mirror_of(run);
     mirror_drain_output(m);
     if (!m->started)
         return run->end;
-    /* What has arrived: records as the threads make them, then the
-     * frame (a message is written whole, so reading one does not wait). */
+    long long t0 = mirror_now_ms();
     for (;;) {
-        struct pollfd pf = {m->fd, POLLIN, 0};
-        if (poll(&pf, 1, 0) <= 0)
-            return RL_END_RUNNING;
         enum rl_end lost;
-        int answer = pump_one(run, m, run->cfg.timeout_ms, &lost);
-        if (answer < 0) {
+        int answer = pump_one(run, m, run->cfg.timeout_ms, false, &lost);
+        if (answer == PUMP_AGAIN)
+            return RL_END_RUNNING;
+        if (answer == PUMP_LOST) {
             m->started = false;
             return lost;
         }
@@ -590,6 +625,8 @@ static enum rl_end mirror_poll(struct rl_run *run)
         }
         if (answer)
             return child_lost(run, m, 1, "an answer that is not a state");
+        if (mirror_now_ms() - t0 >= MIRROR_POLL_MS)
+            return RL_END_RUNNING;
     }
 }
 

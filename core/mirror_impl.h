@@ -55,6 +55,20 @@ struct mirror {
     char gasp_why[400];     /* WIRE_GASP_WATCHDOG: why */
     bool dead;              /* the child is gone (or was killed) */
     bool started;           /* os: FINISH sent by start, frame pending */
+    /* The message being received (mirror_recv): its header, and how many
+     * of its bytes (header and payload) have come; the payload's buffer
+     * once the header has passed the limits. Kept across polls, so that
+     * a child that has written part of a message never makes a poll
+     * wait for the rest. */
+    uint32_t in_head[3];
+    size_t in_got;
+    unsigned char *in_payload;
+    long long in_until;     /* poll: that message's last moment, or 0 */
+    /* A closed socket: when it was seen, and the child's wait status once
+     * it has ended by itself (mirror_try_reap). */
+    long long eof_at;
+    bool reaped;
+    int reap_status;
     char error[512];        /* the child's ERROR answer */
     /* An exercise racelab judges (rl_external.observe_size > 0): the
      * state's size, and its copy once the child has sent it (OBSERVE). */
@@ -67,7 +81,13 @@ struct mirror {
 };
 
 /* How a read from the child ended. */
-enum { READ_OK = 0, READ_EOF = -1, READ_TIMEOUT = -2 };
+enum {
+    READ_OK = 0,       /* a whole message */
+    READ_EOF = -1,     /* the socket is closed (or broken) */
+    READ_TIMEOUT = -2, /* the deadline passed first */
+    READ_AGAIN = -3,   /* not waiting: the message is not whole yet */
+    READ_BAD = -4      /* a header racelab cannot take */
+};
 
 /* ---- mirror_proc.c ------------------------------------------------------- */
 
@@ -76,18 +96,31 @@ long long mirror_now_ms(void);
 /* Start m->exe as described by ext (m->cpu_s set); -1 with a message. */
 int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
                  size_t errlen);
-/* Keep what the child printed so far (never blocks). */
+/* Keep what the child printed so far (never blocks; at most
+ * MIRROR_DRAIN_MAX bytes a call). */
 void mirror_drain_output(struct mirror *m);
 /* Kill the child's process group and reap it; *status (may be NULL) gets
  * its wait status. */
 void mirror_kill(struct mirror *m, int *status);
-/* Wait (at most 2 s) for a child that closed its socket, then kill it;
- * returns its wait status. */
+/* How long a child that closed its socket has to end by itself before it
+ * is killed (its exit status says what happened). */
+#define MIRROR_REAP_MS 2000
+/* Whether the child has ended by itself; never waits. Reaps it then (its
+ * wait status in m->reap_status, its group killed). */
+bool mirror_try_reap(struct mirror *m);
+/* Wait for a child that closed its socket to end (about 2 s; once polls
+ * have waited for it, until MIRROR_REAP_MS after m->eof_at), then kill
+ * it; returns its wait status. */
 int mirror_reap(struct mirror *m);
-/* Read exactly n bytes of the socket before deadline (mirror_now_ms);
- * READ_OK, READ_EOF or READ_TIMEOUT. */
-int mirror_read_exact(struct mirror *m, void *buf, size_t n,
-                      long long deadline);
+/* Receive the rest of the message under way into m->in_head and
+ * m->in_payload, draining the child's output meanwhile: READ_OK once it
+ * is whole (the caller then calls mirror_recv_reset), READ_EOF,
+ * READ_BAD (why in *bad), and with a deadline (mirror_now_ms)
+ * READ_TIMEOUT once it has passed; with deadline 0 it never waits:
+ * READ_AGAIN when what has come is not a whole message yet. */
+int mirror_recv(struct mirror *m, long long deadline, const char **bad);
+/* Drop the message under way (its buffer freed). */
+void mirror_recv_reset(struct mirror *m);
 /* "SIGSEGV (segmentation fault: a bad pointer)", "signal 40", ... */
 const char *mirror_signal_text(int sig, char *buf, size_t len);
 

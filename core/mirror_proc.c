@@ -192,11 +192,16 @@ int mirror_spawn(struct mirror *m, const struct rl_external *ext, char *err,
     return 0;
 }
 
+/* The most output one drain reads: a child that prints without end
+ * must not keep a poll reading (more than a pipe holds, so that a drain
+ * after the child has ended still reads all). */
+#define MIRROR_DRAIN_MAX ((size_t)4 << 20)
+
 /* Keep what the child printed (up to the limit; all is counted). */
 void mirror_drain_output(struct mirror *m)
 {
     char buf[8192];
-    while (m->out_fd >= 0) {
+    for (size_t got = 0; m->out_fd >= 0 && got < MIRROR_DRAIN_MAX;) {
         ssize_t r = read(m->out_fd, buf, sizeof buf);
         if (r < 0 && errno == EINTR)
             continue;
@@ -207,6 +212,7 @@ void mirror_drain_output(struct mirror *m)
             m->out_fd = -1;
             return;
         }
+        got += (size_t)r;
         m->output_total += (size_t)r;
         size_t keep = RL_CHILD_OUTPUT_MAX - m->output_n;
         if ((size_t)r < keep)
@@ -235,35 +241,103 @@ void mirror_kill(struct mirror *m, int *status)
         *status = st;
 }
 
-/* Wait (at most 2 s) for a child that closed its socket to end; then
- * kill it. Returns its wait status. */
+/* Whether the child has ended by itself (reaped, never waiting). */
+bool mirror_try_reap(struct mirror *m)
+{
+    int st = 0;
+    if (m->reaped)
+        return true;
+    if (m->pid <= 0 || waitpid(m->pid, &st, WNOHANG) != m->pid)
+        return false;
+    kill(-m->pid, SIGKILL); /* whatever it left behind */
+    m->pid = 0;
+    m->reaped = true;
+    m->reap_status = st;
+    mirror_drain_output(m);
+    return true;
+}
+
+/* Wait for a child that closed its socket to end: 2000 pauses of a
+ * millisecond, or once polls have waited for it (m->eof_at) until
+ * MIRROR_REAP_MS after they saw the socket closed; then kill it. Returns
+ * its wait status. */
 int mirror_reap(struct mirror *m)
 {
     int st = 0;
-    for (int i = 0; i < 2000 && m->pid > 0; i++) {
-        pid_t r = waitpid(m->pid, &st, WNOHANG);
-        if (r == m->pid) {
-            m->pid = 0;
-            kill(-r, SIGKILL); /* whatever it left behind */
-            mirror_drain_output(m);
-            return st;
-        }
+    for (int i = 0; !mirror_try_reap(m) && m->pid > 0; i++) {
+        if (m->eof_at ? mirror_now_ms() - m->eof_at >= MIRROR_REAP_MS
+                      : i >= 2000)
+            break;
         mirror_drain_output(m);
         struct timespec ms = {0, 1000000};
         nanosleep(&ms, NULL);
     }
+    if (m->reaped)
+        return m->reap_status;
     mirror_kill(m, &st);
     return st;
 }
 
 /* ---- reading ------------------------------------------------------------- */
 
-/* Read exactly n bytes from the socket before the deadline, draining
- * the child's output meanwhile. */
-int mirror_read_exact(struct mirror *m, void *buf, size_t n, long long deadline)
+/* The message in m->in is done with: forget it, ready for the next. */
+void mirror_recv_reset(struct mirror *m)
 {
-    unsigned char *p = buf;
-    while (n > 0) {
+    free(m->in_payload);
+    m->in_payload = NULL;
+    m->in_got = 0;
+    m->in_until = 0;
+}
+
+/* Take what the socket holds of the message under way, without waiting:
+ * READ_OK once it is whole, READ_AGAIN if more is to come, READ_EOF,
+ * or READ_BAD (why in *bad) for a header racelab cannot take. The
+ * payload's memory is allocated only once its header has passed the
+ * limits (WIRE_MAX_PAYLOAD). */
+static int recv_some(struct mirror *m, const char **bad)
+{
+    for (;;) {
+        unsigned char *dst;
+        size_t need;
+        if (m->in_got < WIRE_HEADER) {
+            dst = (unsigned char *)m->in_head + m->in_got;
+            need = WIRE_HEADER - m->in_got;
+        } else {
+            size_t have = m->in_got - WIRE_HEADER;
+            if (have == m->in_head[2])
+                return READ_OK;
+            dst = m->in_payload + have;
+            need = m->in_head[2] - have;
+        }
+        ssize_t r = recv(m->fd, dst, need, MSG_DONTWAIT);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return READ_AGAIN;
+        if (r <= 0)
+            return READ_EOF;
+        m->in_got += (size_t)r;
+        if (m->in_got == WIRE_HEADER) {
+            if (m->in_head[0] != WIRE_MAGIC) {
+                *bad = "a message without racelab's mark";
+                return READ_BAD;
+            }
+            if (m->in_head[2] > WIRE_MAX_PAYLOAD) {
+                *bad = "an oversized message";
+                return READ_BAD;
+            }
+            m->in_payload = rl_xmalloc(m->in_head[2] ? m->in_head[2] : 1);
+        }
+    }
+}
+
+/* Receive the rest of the message under way (see mirror_impl.h). */
+int mirror_recv(struct mirror *m, long long deadline, const char **bad)
+{
+    for (;;) {
+        int rc = recv_some(m, bad);
+        if (rc != READ_AGAIN || deadline == 0)
+            return rc;
         struct pollfd pf[2] = {{m->fd, POLLIN, 0}, {m->out_fd, POLLIN, 0}};
         long long left = deadline - mirror_now_ms();
         if (left <= 0)
@@ -272,21 +346,10 @@ int mirror_read_exact(struct mirror *m, void *buf, size_t n, long long deadline)
                      left > 1000 ? 1000 : (int)left);
         if (k < 0 && errno != EINTR)
             return READ_EOF;
-        if (m->out_fd >= 0 && pf[1].revents)
+        if (m->out_fd >= 0 && k > 0 && pf[1].revents)
             mirror_drain_output(m);
-        if (k <= 0 || !pf[0].revents)
-            continue;
-        ssize_t r = recv(m->fd, p, n, 0);
-        if (r < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (r <= 0)
-            return READ_EOF;
-        p += r;
-        n -= (size_t)r;
     }
-    return READ_OK;
 }
-
 
 /* A signal's name and what it usually means. */
 const char *mirror_signal_text(int sig, char *buf, size_t len)

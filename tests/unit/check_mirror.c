@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/stat.h>
@@ -54,6 +55,19 @@ static void bad_body(void *arg)
                 ;
         if (strcmp(mode, "stop") == 0)
             raise(SIGSTOP);
+        if (strcmp(mode, "flood") == 0) {
+            /* Prints as fast as it can, never calling racelab again. */
+            static const char line[] = "flood flood flood flood flood\n";
+            for (;;)
+                if (write(1, line, sizeof line - 1) < 0)
+                    _exit(9);
+        }
+        if (strcmp(mode, "close-stay") == 0) {
+            /* Closes its socket, then stays. */
+            close(3);
+            for (;;)
+                sleep(1);
+        }
         if (strcmp(mode, "garbage") == 0) {
             static const char junk[] = "hello, this is not racelab's protocol";
             if (write(3, junk, sizeof junk) < 0)
@@ -641,6 +655,159 @@ START_TEST(test_os_start_poll)
     char text[8];
     rl_run_choices(run, text, sizeof text);
     ck_assert_str_eq(text, "-");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* A real child stopped in the middle of its first RECORDS message (the
+ * test hook RACELAB_TEST_STALL=DIR of core/child.c: it creates
+ * DIR/stalled, then waits for DIR/go): every poll returns at once and
+ * shows nothing of that message; once the child goes on, the run ends
+ * with every record, as many as the same run in this process makes (one
+ * thread: no blocked acquire, so the count is fixed). */
+START_TEST(test_os_poll_child_stalled)
+{
+    struct lab_inst inst;
+    char err[256], dir[] = "/tmp/racelab-stall.XXXXXX", path[64], env[80];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(env, sizeof env, "RACELAB_TEST_STALL=%s", dir);
+    struct rl_external e =
+        ext_of("lab", "locked-counter", "locked", "threads=1,iters=2000");
+    e.argv[4] = "os";
+    e.env[0] = env;
+    lab_inst_init(&inst, lab_find("locked-counter"), RL_BACKEND_OS);
+    ck_assert_int_eq(lab_inst_set_all(&inst, "threads=1,iters=2000", err,
+                                      sizeof err), 0);
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program = lab_program(&inst);
+    cfg.backend = RL_BACKEND_OS;
+    cfg.record = true;
+    /* The same run in this process: how many records it makes. */
+    struct rl_run *here = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(here != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_finish(here), RL_END_DONE);
+    uint64_t want = rl_run_record_last(here);
+    ck_assert_uint_gt(want, 1024); /* the first message is a full batch */
+    rl_run_destroy(here);
+    cfg.program.external = &e;
+    cfg.max_records = want;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_start(run, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/stalled", dir);
+    for (int i = 0; i < 6000 && access(path, F_OK) != 0; i++) {
+        ck_assert_int_eq(rl_run_poll(run), RL_END_RUNNING);
+        usleep(10000);
+    }
+    ck_assert_int_eq(access(path, F_OK), 0);
+    for (int i = 0; i < 20; i++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        ck_assert_int_eq(rl_run_poll(run), RL_END_RUNNING);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        /* waiting for the rest would take the safety stop: minutes */
+        ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 5);
+        ck_assert_uint_eq(rl_run_record_last(run), 0);
+    }
+    snprintf(path, sizeof path, "%s/go", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fclose(f);
+    enum rl_end end = RL_END_RUNNING;
+    for (int i = 0; i < 6000 && end == RL_END_RUNNING; i++) {
+        end = rl_run_poll(run);
+        if (end == RL_END_RUNNING)
+            usleep(10000);
+    }
+    ck_assert_int_eq(end, RL_END_DONE);
+    ck_assert(rl_run_passed(run));
+    ck_assert_uint_eq(rl_run_record_first(run), 1);
+    ck_assert_uint_eq(rl_run_record_last(run), want);
+    for (uint64_t q = 1; q <= want; q++)
+        ck_assert_uint_eq(rl_run_record(run, q)->seq, q);
+    rl_run_destroy(run);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/stalled", dir);
+    unlink(path);
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+/* An os run whose child closes its socket and stays: the poll that sees
+ * the socket closed does not wait there for the child to end (it has
+ * MIRROR_REAP_MS, 2 s, before it is killed); later polls report it. */
+START_TEST(test_os_poll_child_closes)
+{
+    char err[512], text[512];
+    struct rl_external e = ext_of("close-stay", NULL, NULL, NULL);
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.backend = RL_BACKEND_OS;
+    cfg.timeout_ms = 600000;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_start(run, err, sizeof err), 0);
+    enum rl_end end = RL_END_RUNNING;
+    long long slowest = 0;
+    for (int i = 0; i < 6000 && end == RL_END_RUNNING; i++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        end = rl_run_poll(run);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long long ms = (t1.tv_sec - t0.tv_sec) * 1000LL +
+                       (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        if (ms > slowest)
+            slowest = ms;
+        if (end == RL_END_RUNNING)
+            usleep(10000);
+    }
+    /* a poll that waited for the child would take the whole 2 s */
+    ck_assert_int_lt(slowest, 1900);
+    ck_assert_int_eq(end, RL_END_CRASH);
+    rl_run_end_text(run, text, sizeof text);
+    ck_assert_str_eq(text, "crash: SIGKILL (killed)");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* An os run whose child prints without end: a poll keeps at most a
+ * bounded share of the output each time instead of reading as long as
+ * there is more, and the run ends by the child's own limits. */
+START_TEST(test_os_poll_output_flood)
+{
+    char err[512];
+    struct rl_external e = ext_of("flood", NULL, NULL, NULL);
+    e.cpu_s = 2;
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = &e;
+    cfg.backend = RL_BACKEND_OS;
+    cfg.timeout_ms = 1000;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_start(run, err, sizeof err), 0);
+    enum rl_end end = RL_END_RUNNING;
+    long long slowest = 0;
+    for (int i = 0; i < 6000 && end == RL_END_RUNNING; i++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        end = rl_run_poll(run);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long long ms = (t1.tv_sec - t0.tv_sec) * 1000LL +
+                       (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        if (ms > slowest)
+            slowest = ms;
+        if (end == RL_END_RUNNING)
+            usleep(10000);
+    }
+    ck_assert_int_lt(slowest, 1900);
+    ck_assert_int_eq(end, RL_END_TIMEOUT);
+    size_t total;
+    const char *out = rl_run_output(run, &total);
+    ck_assert_uint_gt(total, strlen(out));
+    ck_assert_int_eq(strncmp(out, "flood flood", 11), 0);
     rl_run_destroy(run);
 }
 END_TEST
@@ -1519,6 +1686,9 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_explore_in_child);
     tcase_add_test(tc, test_explore_stops_before_cpu_limit);
     tcase_add_test(tc, test_os_start_poll);
+    tcase_add_test(tc, test_os_poll_child_stalled);
+    tcase_add_test(tc, test_os_poll_child_closes);
+    tcase_add_test(tc, test_os_poll_output_flood);
     tcase_add_test(tc, test_child_segfault);
     tcase_add_test(tc, test_child_exit);
     tcase_add_test(tc, test_child_garbage);

@@ -20,7 +20,9 @@
  * reads it from a socket instead of a child (rl_external.stream_fd), and
  * checks what the run says. The cases are a fixed list: same cases, same
  * results, on any machine; a failing case is named by its kind and number.
- * The exact defects found this way have a test each below.
+ * The exact defects found this way have a test each below. Last, a
+ * live os run (the TUI's os view) polled while a fake child's messages
+ * come in pieces, or stop half-way: a poll never waits for the rest.
  */
 #include <check.h>
 #include <errno.h>
@@ -898,6 +900,268 @@ START_TEST(test_observed_flag_byte)
 }
 END_TEST
 
+/* ---- a live os run polled while its messages come in pieces ------------- */
+
+/* Append message type with payload b to out. */
+static void msg_add(struct bytes *out, uint32_t type, const struct wire_buf *b)
+{
+    uint32_t h[3] = {WIRE_MAGIC, type, (uint32_t)b->n};
+    bytes_add(out, h, sizeof h);
+    bytes_add(out, b->p, b->n);
+}
+
+/* Append an os run's FRAME to out: threads T0 and T1 in state st, the
+ * variable x = x; once the run has ended (end), its one check. */
+static void os_frame_add(struct bytes *out, enum rl_end end, int st, long x)
+{
+    struct wire_buf b = {0};
+    wire_put_i32(&b, (int32_t)end);
+    wire_put_str(&b, "");
+    wire_put_u64(&b, 0);                 /* steps */
+    wire_put_i64(&b, 0);                 /* now */
+    wire_put_i32(&b, 0);                 /* preemptions */
+    wire_put_u64(&b, 0);                 /* choices (os: none) */
+    for (int w = 0; w < RL_MAX_THREADS / 64; w++)
+        wire_put_u64(&b, 0);             /* runnable */
+    wire_put_i32(&b, 2);
+    for (int t = 0; t < 2; t++) {
+        wire_put_u8(&b, 1);
+        wire_put_i32(&b, t);
+        wire_put_str(&b, t ? "T1" : "T0");
+        wire_put_i32(&b, st);
+        wire_put_i32(&b, -1);            /* waiting on */
+        wire_put_i32(&b, -1);            /* joining */
+        wire_put_u64(&b, 0);
+    }
+    wire_put_u8(&b, 0);
+    wire_put_i32(&b, 1);
+    wire_put_u8(&b, 1);
+    wire_put_i32(&b, 0);
+    wire_put_i32(&b, RL_OBJ_VAR);
+    wire_put_str(&b, "x");
+    wire_put_i32(&b, -1);                /* lock */
+    wire_put_i64(&b, x);
+    wire_put_i64(&b, 0);                 /* limit */
+    wire_put_i32(&b, -1);                /* owner */
+    wire_put_i32(&b, 0);                 /* depth */
+    wire_put_u8(&b, 0);                  /* broken */
+    wire_put_i32(&b, 0);                 /* waiters */
+    wire_put_i32(&b, 0);                 /* holders */
+    wire_put_i32(&b, 8);                 /* size */
+    wire_put_u8(&b, 0);
+    wire_put_i64(&b, 0);                 /* texts */
+    wire_put_u64(&b, 0);                 /* misuses */
+    wire_put_str(&b, "");
+    wire_put_u8(&b, end != RL_END_RUNNING);
+    if (end != RL_END_RUNNING) {
+        wire_put_i32(&b, 1);
+        wire_put_str(&b, "x value");
+        wire_put_u8(&b, 1);
+        wire_put_i32(&b, 0);
+        wire_put_str(&b, "x = 10, as expected");
+    }
+    msg_add(out, WIRE_MSG_FRAME, &b);
+    wire_free(&b);
+}
+
+/* Record seq of the stream: a store by T0 or T1 (in turn) into x. */
+static struct rl_record os_record(uint64_t seq)
+{
+    struct rl_record r;
+    memset(&r, 0, sizeof r);
+    r.seq = seq;
+    r.thread = (int16_t)((seq - 1) % 2);
+    r.op = RL_OP_STORE;
+    r.result = RL_RES_OK;
+    r.obj = 0;
+    r.other = -1;
+    r.arg = (long)seq;
+    r.before = (long)seq - 1;
+    r.after = (long)seq;
+    return r;
+}
+
+/* Append a RECORDS message with records first..last to out. */
+static void os_records_add(struct bytes *out, uint64_t first, uint64_t last)
+{
+    struct wire_buf b = {0};
+    wire_put_u32(&b, (uint32_t)(last - first + 1));
+    for (uint64_t q = first; q <= last; q++) {
+        struct rl_record r = os_record(q);
+        wire_put(&b, &r, sizeof r);
+    }
+    msg_add(out, WIRE_MSG_RECORDS, &b);
+    wire_free(&b);
+}
+
+/* A live os run of a fake child (the socket's other end, *child, which
+ * the test writes), started: the child's answer to CREATE is already
+ * there. answer_ms and timeout_ms as the run's safety stop. */
+static struct rl_run *os_live_run(struct rl_external *ext, int *child,
+                                  int answer_ms, int timeout_ms)
+{
+    char err[512];
+    int sv[2];
+    struct bytes created = {0};
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    os_frame_add(&created, RL_END_RUNNING, RL_T_NEW, 0);
+    ck_assert_int_eq(write(sv[0], created.p, created.n), (ssize_t)created.n);
+    free(created.p);
+    memset(ext, 0, sizeof *ext);
+    ext->stream_fd = sv[1];
+    ext->answer_ms = answer_ms;
+    struct rl_run_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.program.external = ext;
+    cfg.backend = RL_BACKEND_OS;
+    cfg.record = true;
+    cfg.timeout_ms = timeout_ms;
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof err);
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_start(run, err, sizeof err), 0);
+    *child = sv[0];
+    return run;
+}
+
+/* Milliseconds of the monotonic clock. */
+static long long ms_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* One poll, which must return at once: a poll that waited for the rest
+ * of a message would wait for the safety stop (ten minutes here). */
+static enum rl_end poll_now(struct rl_run *run)
+{
+    long long t0 = ms_now();
+    enum rl_end e = rl_run_poll(run);
+    ck_assert_msg(ms_now() - t0 < 5000, "a poll waited %lld ms",
+                  ms_now() - t0);
+    return e;
+}
+
+/* Write bytes [from, to) of s to fd. */
+static void write_part(int fd, const struct bytes *s, size_t from, size_t to)
+{
+    ck_assert_int_eq(write(fd, s->p + from, to - from), (ssize_t)(to - from));
+}
+
+/* The run's records are exactly 1..last as the child sent them. */
+static void assert_os_records(const struct rl_run *run, uint64_t last)
+{
+    ck_assert_uint_eq(rl_run_record_last(run), last);
+    for (uint64_t q = 1; q <= last; q++) {
+        struct rl_record want = os_record(q);
+        const struct rl_record *got = rl_run_record(run, q);
+        ck_assert_ptr_nonnull(got);
+        ck_assert_msg(memcmp(got, &want, sizeof want) == 0,
+                      "record %llu differs", (unsigned long long)q);
+    }
+}
+
+/* The TUI's live os view polls the child every frame. A child that wrote
+ * part of a message made the poll wait for the rest (a frozen screen):
+ * now each poll returns at once with what is whole, keeps the part for
+ * the next, and the records arrive exactly, however the bytes are cut. */
+START_TEST(test_os_poll_pieces)
+{
+    struct rl_external ext;
+    int child;
+    struct rl_run *run = os_live_run(&ext, &child, 600000, 600000);
+    struct bytes s = {0};
+    os_records_add(&s, 1, 5);
+    size_t m1 = s.n;
+    os_records_add(&s, 6, 10);
+    size_t m2 = s.n;
+    os_frame_add(&s, RL_END_DONE, RL_T_DONE, 10);
+    ck_assert_int_eq(poll_now(run), RL_END_RUNNING); /* nothing yet */
+    write_part(child, &s, 0, 5);                     /* half a header */
+    ck_assert_int_eq(poll_now(run), RL_END_RUNNING);
+    ck_assert_uint_eq(rl_run_record_last(run), 0);
+    write_part(child, &s, 5, WIRE_HEADER + 7);       /* a bit of payload */
+    ck_assert_int_eq(poll_now(run), RL_END_RUNNING);
+    ck_assert_uint_eq(rl_run_record_last(run), 0);
+    ck_assert_int_eq(poll_now(run), RL_END_RUNNING); /* again: nothing */
+    write_part(child, &s, WIRE_HEADER + 7, m1 + 3);  /* the rest, and more */
+    ck_assert_int_eq(poll_now(run), RL_END_RUNNING);
+    assert_os_records(run, 5);
+    /* Then byte by byte: the second message and the frame. */
+    for (size_t off = m1 + 3; off < s.n; off++) {
+        write_part(child, &s, off, off + 1);
+        enum rl_end e = poll_now(run);
+        ck_assert_uint_eq(rl_run_record_last(run), off + 1 >= m2 ? 10 : 5);
+        ck_assert_int_eq(e, off + 1 == s.n ? RL_END_DONE : RL_END_RUNNING);
+    }
+    assert_os_records(run, 10);
+    ck_assert(rl_run_passed(run));
+    rl_run_destroy(run);
+    close(child);
+    free(s.p);
+}
+END_TEST
+
+/* A child that writes half a message and then stops: each poll returns at
+ * once with what came before, and the message's safety stop (answer_ms
+ * + the run's timeout, from the poll that first saw part of it) ends
+ * the run with the usual report. */
+START_TEST(test_os_poll_half_message)
+{
+    struct rl_external ext;
+    int child;
+    char text[512];
+    struct rl_run *run = os_live_run(&ext, &child, 1000, 1);
+    struct bytes s = {0};
+    os_records_add(&s, 1, 5);
+    size_t m1 = s.n;
+    os_records_add(&s, 6, 10);
+    write_part(child, &s, 0, m1 + (s.n - m1) / 2);
+    ck_assert_int_eq(poll_now(run), RL_END_RUNNING);
+    assert_os_records(run, 5);
+    enum rl_end e = RL_END_RUNNING;
+    for (int i = 0; i < 6000 && e == RL_END_RUNNING; i++) {
+        e = poll_now(run);
+        if (e == RL_END_RUNNING)
+            usleep(10000);
+    }
+    ck_assert_int_eq(e, RL_END_INCOMPLETE);
+    rl_run_end_text(run, text, sizeof text);
+    ck_assert_str_eq(text, "incomplete: the program did not answer for 1 s "
+                           "in T0 after step 5 (racelab's safety stop); "
+                           "stopped");
+    assert_os_records(run, 5);
+    ck_assert(!rl_run_passed(run));
+    rl_run_destroy(run);
+    close(child);
+    free(s.p);
+}
+END_TEST
+
+/* A header that lies about its length, sent in two parts: a broken
+ * protocol once the header is whole, without taking the memory. */
+START_TEST(test_os_poll_oversized_in_parts)
+{
+    struct rl_external ext;
+    int child;
+    char text[512];
+    struct rl_run *run = os_live_run(&ext, &child, 600000, 600000);
+    uint32_t h[3] = {WIRE_MAGIC, WIRE_MSG_RECORDS, WIRE_MAX_PAYLOAD + 1};
+    struct bytes s = {0};
+    bytes_add(&s, h, sizeof h);
+    write_part(child, &s, 0, 6);
+    ck_assert_int_eq(poll_now(run), RL_END_RUNNING);
+    write_part(child, &s, 6, s.n);
+    ck_assert_int_eq(poll_now(run), RL_END_PROTOCOL);
+    rl_run_end_text(run, text, sizeof text);
+    ck_assert_str_eq(text, "the program broke racelab's protocol (an "
+                           "oversized message); stopped");
+    rl_run_destroy(run);
+    close(child);
+    free(s.p);
+}
+END_TEST
+
 /* ---- the fuzz ------------------------------------------------------------ */
 
 START_TEST(test_fuzz_plain)
@@ -952,6 +1216,9 @@ int main(void)
     tcase_add_test(tc, test_record_text_extremes);
     tcase_add_test(tc, test_drip_feed_stopped);
     tcase_add_test(tc, test_observed_flag_byte);
+    tcase_add_test(tc, test_os_poll_pieces);
+    tcase_add_test(tc, test_os_poll_half_message);
+    tcase_add_test(tc, test_os_poll_oversized_in_parts);
     tcase_add_test(tc, test_fuzz_plain);
     tcase_add_test(tc, test_fuzz_exercise);
     tcase_add_test(tc, test_fuzz_exercise_failing);
