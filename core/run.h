@@ -284,6 +284,26 @@ enum rl_mem_order {
     RL_MO_ACQ_REL,
 };
 
+/* The C library call that made a range record (struct rl_record's fn). */
+enum rl_mem_fn {
+    RL_FN_NONE,
+    RL_FN_MEMCPY,
+    RL_FN_MEMMOVE,
+    RL_FN_MEMSET,
+    RL_FN_MEMCMP,
+    RL_FN_STRCPY,
+    RL_FN_STRNCPY,
+    RL_FN_STRCAT,
+    RL_FN_STRNCAT,
+    RL_FN_STRLEN,
+    RL_FN_STRCMP,
+    RL_FN_STRNCMP,
+    RL_FN_SPRINTF,
+    RL_FN_SNPRINTF,
+    RL_FN_PRINTF, /* what printf, fprintf, ... read of a "%s" argument */
+    RL_FN__COUNT
+};
+
 /* One API call. seq numbers the records of a run from 1 (on sim the same
  * for the same schedule; on os in the order of a global counter): it is
  * the "step N" that every message of the engine and the labs cites.
@@ -298,6 +318,14 @@ struct rl_record {
     int16_t other;    /* another thread involved, -1 if none */
     uint8_t order;    /* a C11 atomic's or fence's enum rl_mem_order (0,
                          seq_cst, for every other record) */
+    uint8_t fn;       /* a LOAD or STORE that a C library call made on a
+                         range of bytes (memcpy, strcpy, printf's "%s"):
+                         its enum rl_mem_fn; 0 for every other record */
+    uint32_t len;     /* ... the bytes it read or wrote from obj's address
+                         on (before and after are the first of them, as a
+                         number); then arg is the text id (rl_run_text) of
+                         those bytes as quoted text, or -1 when they are
+                         not text */
     long arg;
     long before;
     long after;
@@ -593,6 +621,8 @@ struct rl_record_names {
                               words: sem_wait, cond_signal, ...) */
     const struct rl_record_values *values; /* the values in words, or NULL:
                                               the numbers */
+    const char *range;     /* a range record's bytes by name ("msg[0..12]",
+                              rl_value_range_name), or NULL: obj */
 };
 
 /* Write record r in form with the names n into buf (snprintf-style
@@ -625,5 +655,7 @@ const char *rl_obj_kind_name(enum rl_obj_kind k);
 const char *rl_op_name(enum rl_op op);
 /* The C11 name of an enum rl_mem_order ("relaxed"). */
 const char *rl_mem_order_name(int order);
+/* The C function of an enum rl_mem_fn ("strcpy"). */
+const char *rl_mem_fn_name(int fn);
 
 #endif
