@@ -388,27 +388,19 @@ static const char *value_bytes_of(const struct rl_run *run,
     return rl_run_text(run, r->arg);
 }
 
-/* A range's name (see value.h). */
-void rl_value_range_name(const struct rl_run *run, int obj, uint32_t len,
-                         uint64_t seq, char *buf, size_t size)
+/* The name of the bytes [addr, addr + len) at record seq, from the
+ * global or heap block that holds them; false when none does (a stack,
+ * memory racelab does not know, a range past the block's end). */
+static bool span_name(const struct rl_run *run, uint64_t addr, uint64_t len,
+                      uint64_t seq, char *buf, size_t size)
 {
-    const struct rl_obj *o =
-        obj >= 0 && obj < run->nobjs ? run->objs[obj] : NULL;
     bool gone = false;
     const struct rl_region *g =
-        o && o->kind == RL_OBJ_VAR && len > 0
-            ? region_at(run->values, (uint64_t)o->limit, seq ? seq : UINT64_MAX,
-                        &gone)
-            : NULL;
-    if (!o) {
-        snprintf(buf, size, "?");
-        return;
-    }
-    if (!g || g->kind != RL_REGION_DATA) {
-        snprintf(buf, size, "%s (%lu bytes)", o->name, (unsigned long)len);
-        return;
-    }
-    uint64_t off = (uint64_t)o->limit - g->lo;
+        len > 0 ? region_at(run->values, addr, seq ? seq : UINT64_MAX, &gone)
+                : NULL;
+    if (!g || g->kind != RL_REGION_DATA || len > g->size - (addr - g->lo))
+        return false;
+    uint64_t off = addr - g->lo;
     if (off == 0 && len == g->size)
         snprintf(buf, size, "%s", g->name);
     else if (len == 1)
@@ -416,6 +408,42 @@ void rl_value_range_name(const struct rl_run *run, int obj, uint32_t len,
     else
         snprintf(buf, size, "%s[%llu..%llu]", g->name, (unsigned long long)off,
                  (unsigned long long)(off + len - 1));
+    return true;
+}
+
+/* A range's name (see value.h). */
+void rl_value_range_name(const struct rl_run *run, int obj, uint32_t len,
+                         uint64_t seq, char *buf, size_t size)
+{
+    const struct rl_obj *o =
+        obj >= 0 && obj < run->nobjs ? run->objs[obj] : NULL;
+    if (!o)
+        snprintf(buf, size, "?");
+    else if (o->kind != RL_OBJ_VAR ||
+             !span_name(run, (uint64_t)o->limit, len, seq, buf, size))
+        snprintf(buf, size, "%s (%lu bytes)", o->name, (unsigned long)len);
+}
+
+/* Where two accesses meet (see value.h). */
+bool rl_value_overlap_name(const struct rl_run *run, const struct rl_record *a,
+                           const struct rl_record *b, char *buf, size_t size)
+{
+    uint64_t lo[2], hi[2];
+    const struct rl_record *r[2] = {a, b};
+    if (!a || !b || (!a->fn && !b->fn))
+        return false;
+    for (int i = 0; i < 2; i++) {
+        const struct rl_obj *o = r[i]->obj >= 0 && r[i]->obj < run->nobjs
+                                     ? run->objs[r[i]->obj]
+                                     : NULL;
+        if (!o || o->kind != RL_OBJ_VAR)
+            return false;
+        lo[i] = (uint64_t)o->limit;
+        hi[i] = lo[i] + (r[i]->fn ? r[i]->len : (uint32_t)(o->size ? o->size : 1));
+    }
+    uint64_t from = lo[0] > lo[1] ? lo[0] : lo[1];
+    uint64_t to = hi[0] < hi[1] ? hi[0] : hi[1];
+    return from < to && span_name(run, from, to - from, b->seq, buf, size);
 }
 
 /* Value v of object obj as a C program's value (see run.h). */

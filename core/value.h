@@ -83,6 +83,12 @@ bool rl_value_bytes_text(const void *p, size_t n, bool string, char *buf,
 void rl_value_range_name(const struct rl_run *run, int obj, uint32_t len,
                          uint64_t seq, char *buf, size_t size);
 
+/* The bytes where records a and b of C memory variables meet, by name
+ * ("msg[4..5]"), when one of them is a range (a C library call's) and
+ * the global or heap block that holds the bytes is known; else false. */
+bool rl_value_overlap_name(const struct rl_run *run, const struct rl_record *a,
+                           const struct rl_record *b, char *buf, size_t size);
+
 /* Free run's regions (rl_run_destroy). */
 void rl_value_free(struct rl_run *run);
 

@@ -495,6 +495,67 @@ START_TEST(test_string_values_as_text)
 }
 END_TEST
 
+/* The number of lines of the trace that start with prefix. */
+static int count_lines(const char *prefix)
+{
+    char want[256];
+    int n = 0;
+    snprintf(want, sizeof(want), "\n%s", prefix);
+    for (const char *p = trace; (p = strstr(p, want)) != NULL; p++)
+        n++;
+    return n;
+}
+
+START_TEST(test_string_ranges_race_where_they_meet)
+{
+    /* A C library call's access covers the bytes it touched: the two
+     * halves of msg do not race, two and two + 4 do (bytes 4 to 6), a
+     * plain store to line[20] races with a strcpy over it, in either
+     * order, and snprintf's "%s" read of tag with a strcpy into it;
+     * reads of one string in two threads, and a store past its NUL,
+     * do not. */
+    ck_assert_int_eq(run("strings_overlap", "rr:1", NULL), 1);
+    ck_assert_str_eq(out, "first half|second half|abcdxyz\n");
+    has_line("   13 T2   strings_overlap.c:34 strcpy line[0..30] <- \"thirty "
+             "characters, over line20\"   | strcpy(line, \"thirty "
+             "characters, over line20\");");
+    has_line("   18 T1   strings_overlap.c:25 snprintf tag[0..2] -> \"v1\"   "
+             "| snprintf(note, sizeof note, \"tag %s\", tag);");
+    has_line("   20 T1   strings_overlap.c:25 snprintf note[0..6] <- \"tag "
+             "v1\"   | snprintf(note, sizeof note, \"tag %s\", tag);");
+    has_line("race: data race on two[4..6]: T1 writes at step 8 and T2 writes "
+             "at step 11, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_overlap.c:22, "
+             "strings_overlap.c:33)");
+    has_line("race: data race on line[20]: T1 writes at step 10 and T2 writes "
+             "at step 13, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_overlap.c:23, "
+             "strings_overlap.c:34)");
+    has_line("race: data race on tag[0..2]: T1 reads at step 18 and T2 writes "
+             "at step 22, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_overlap.c:25, "
+             "strings_overlap.c:37)");
+    ck_assert_int_eq(count_lines("race:"), 3);
+    /* The ranges first, the plain store after. */
+    ck_assert_int_eq(run("strings_overlap", "random:1", NULL), 1);
+    has_line("race: data race on two[4..6]: T2 writes at step 7 and T1 writes "
+             "at step 10, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_overlap.c:33, "
+             "strings_overlap.c:22)");
+    has_line("race: data race on line[20]: T2 writes at step 11 and T1 writes "
+             "at step 12, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_overlap.c:34, "
+             "strings_overlap.c:23)");
+    ck_assert_int_eq(count_lines("race:"), 3);
+    /* The first program: strcpy and snprintf meet at msg[0..9]. */
+    ck_assert_int_eq(run("strings_race", "rr:1", NULL), 1);
+    has_line("race: data race on msg[0..9]: T1 writes at step 5 and T2 writes "
+             "at step 9, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_race.c:14, strings_race.c:21)");
+    ck_assert_int_eq(count_lines("race:"), 1);
+}
+END_TEST
+
 START_TEST(test_virtual_time)
 {
     always_passes("sleepy", "fast\nslow\nelapsed 2000 ms\n");
@@ -591,6 +652,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_pointer_values);
     tcase_add_test(tc, test_string_values_as_text);
+    tcase_add_test(tc, test_string_ranges_race_where_they_meet);
     tcase_add_test(tc, test_virtual_time);
     tcase_add_test(tc, test_exit_from_a_thread);
     tcase_add_test(tc, test_barrier_once_rwlock_output);
