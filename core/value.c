@@ -439,7 +439,8 @@ bool rl_value_overlap_name(const struct rl_run *run, const struct rl_record *a,
         if (!o || o->kind != RL_OBJ_VAR)
             return false;
         lo[i] = (uint64_t)o->limit;
-        hi[i] = lo[i] + (r[i]->fn ? r[i]->len : (uint32_t)(o->size ? o->size : 1));
+        uint32_t width = o->size > 0 ? (uint32_t)o->size : 1;
+        hi[i] = lo[i] + (r[i]->fn ? r[i]->len : width);
     }
     uint64_t from = lo[0] > lo[1] ? lo[0] : lo[1];
     uint64_t to = hi[0] < hi[1] ? hi[0] : hi[1];

@@ -20,10 +20,11 @@
  * the value it wrote, at the thread's next scheduling point (posix.h).
  * An access of 16 bytes or a range the compiler reports counts as one
  * access to its first 8 bytes; a C library call's range (prt_string.c)
- * is one access of all its bytes (prt_access_range). Every atomic is one step that the hook itself performs, in one
- * total order whatever order the program asked for; that order goes into
- * the record, for the data-race analysis (a relaxed atomic orders
- * nothing). A fence is a step and a record too.
+ * is one access of all its bytes (prt_access_range). Every atomic is
+ * one step that the hook itself performs, in one total order whatever
+ * order the program asked for; that order goes into the record, for the
+ * data-race analysis (a relaxed atomic orders nothing). A fence is a
+ * step and a record too.
  */
 #include <stdint.h>
 #include <string.h>
