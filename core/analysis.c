@@ -26,10 +26,10 @@
  * the ranges it overlaps, and a range with the per-variable state of
  * every variable it overlaps. So two threads that strcpy into the two
  * halves of one buffer do not race, and a plain store to msg[20] races
- * with another thread's strcpy over it. The list keeps one entry per
- * thread, range and kind (a later one of the same covers the earlier:
- * whatever is unordered with the earlier is with it too), and drops
- * those every other thread has caught up with.
+ * with another thread's strcpy over it. A thread's range takes the
+ * place of its earlier ones inside it (whatever is unordered with those
+ * is with it too), and the list drops those every other thread has
+ * caught up with.
  */
 #include "analysis.h"
 
@@ -310,20 +310,21 @@ static void ranges_compact(struct hb *h)
 }
 
 /* Keep range [lo, hi) of thread t for the accesses that follow: it takes
- * the place of t's earlier one of the same bytes and kind (or a read's,
- * for a write). */
+ * the place of t's earlier ones inside it of the same kind (or reads, for
+ * a write): an access unordered with one of those overlaps this one and
+ * is unordered with it too. */
 static void range_keep(struct hb *h, int t, uint64_t lo, uint64_t hi,
                        uint64_t seq, bool write)
 {
     struct range_acc now = {lo, hi, seq, VC(h, h->thr, t)[t], t, write};
+    size_t k = 0;
     for (size_t i = 0; i < h->nranges; i++) {
-        struct range_acc *r = &h->ranges[i];
-        if (r->thread == t && r->lo == lo && r->hi == hi &&
-            (write || !r->write)) {
-            *r = now;
-            return;
-        }
+        const struct range_acc *r = &h->ranges[i];
+        if (!(r->thread == t && lo <= r->lo && r->hi <= hi &&
+              (write || !r->write)))
+            h->ranges[k++] = *r;
     }
+    h->nranges = k;
     if (h->nranges == h->ranges_cap) {
         ranges_compact(h);
         if (2 * h->nranges >= h->ranges_cap) {

@@ -580,9 +580,12 @@ size_t rl_record_text(const struct rl_run *run, const struct rl_record *rec,
  * value the address of (or inside) memory the run knows at record seq (0:
  * now) - a global ("&buf+12"), a heap block ("&heap#1@prog.c:7+8"), a
  * thread's stack ("&T1.stack-40"), with " (freed)" (" (thread ended)")
- * when that memory is gone by then - else the number ("42", "0"; always
- * for a lab). The text never depends on the address itself. Returns the
- * length the whole text needs, as snprintf. */
+ * when that memory is gone by then - or, when v is what a C library call
+ * wrote or read (record seq of obj is a range record, or seq 0 and it is
+ * obj's last access), its bytes as quoted text ("\"hello, world\"") -
+ * else the number ("42", "0"; always for a lab). The text never depends
+ * on the address itself. Returns the length the whole text needs, as
+ * snprintf. */
 #define RL_VALUE_TEXT_MAX 64
 size_t rl_value_text(const struct rl_run *run, int obj, long v, uint64_t seq,
                      char *buf, size_t len);

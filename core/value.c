@@ -4,7 +4,11 @@
  * run knows (value.h) and the one function that writes a value as a
  * student reads it (rl_value_text, run.h): "&heap#1@prog.c:7+8" for an
  * address inside a heap block, "&buf+12" inside a global, "&T1.stack-40"
- * on a thread's stack, the plain number otherwise.
+ * on a thread's stack, the bytes a C library call (memcpy, strcpy)
+ * wrote or read as quoted text ("\"hello, world\"", made once by the
+ * runtime, rl_value_bytes_text, and kept in the run as output is), the
+ * plain number otherwise. Ranges of bytes are named by the same
+ * regions: "msg[0..12]".
  *
  * Data model: the regions in the order they were noted, never removed
  * (an end only sets `died`), and the list of ends in the order they
@@ -372,20 +376,36 @@ bool rl_value_bytes_text(const void *p, size_t n, bool string, char *buf,
     return true;
 }
 
+/* Whether t is a text rl_value_bytes_text writes: quoted, no control
+ * character (a child's texts are not trusted: one that is not is shown
+ * as the number). */
+static bool bytes_text_safe(const char *t)
+{
+    if (!t || t[0] != '"')
+        return false;
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
 /* The text of a range record's bytes, when obj's value v is the one that
  * record (seq) or obj's last access (seq 0) read or wrote, else NULL. */
 static const char *value_bytes_of(const struct rl_run *run,
                                   const struct rl_obj *o, long v, uint64_t seq)
 {
+    const char *t = NULL;
     if (o->kind != RL_OBJ_VAR)
         return NULL;
-    if (seq == 0)
-        return o->text && o->text_value == v ? rl_run_text(run, o->text - 1)
-                                             : NULL;
-    const struct rl_record *r = rl_run_record(run, seq);
-    if (!r || r->obj != o->id || !r->fn || r->arg < 0 || r->after != v)
-        return NULL;
-    return rl_run_text(run, r->arg);
+    if (seq == 0) {
+        if (o->text && o->text_value == v)
+            t = rl_run_text(run, o->text - 1);
+    } else {
+        const struct rl_record *r = rl_run_record(run, seq);
+        if (r && r->obj == o->id && r->fn && r->arg >= 0 && r->after == v)
+            t = rl_run_text(run, r->arg);
+    }
+    return bytes_text_safe(t) ? t : NULL;
 }
 
 /* The name of the bytes [addr, addr + len) at record seq, from the
