@@ -354,21 +354,26 @@ bool rl_value_bytes_text(const void *p, size_t n, bool string, char *buf,
     while (m > 0 && b[m - 1] == '\0')
         m--;
     if (!string) {
-        /* Text: at least two bytes, the first one text, three in four
-         * text (a NUL or a control byte in between is escaped). */
-        size_t text = 0, other = 0;
+        /* Text: at least two bytes, the first one text, every one text
+         * or a NUL (escaped), three in four text. Strict, so that the
+         * bytes of a pointer or a number copied with a string (a struct)
+         * are almost never shown as text: their text would differ from
+         * run to run. */
+        size_t text = 0, nuls = 0;
         for (size_t i = 0; i < m;) {
             size_t k = byte_plain(b[i]) ? 1 : utf8_len(b + i, m - i);
             if (k) {
                 text += k;
                 i += k;
-            } else {
-                other++;
+            } else if (b[i] == '\0') {
+                nuls++;
                 i++;
+            } else {
+                return false;
             }
         }
         if (m < 2 || !(byte_plain(b[0]) || utf8_len(b, m)) ||
-            text < 3 * other)
+            text < 3 * nuls)
             return false;
     }
     if (!bytes_quote(b, m, buf, len, !more))

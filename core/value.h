@@ -66,7 +66,8 @@ int rl_value_end_at(const struct rl_run *run, int i);
  * reads them: quoted text with C escapes ("hello, world", "a\0b\x01",
  * trailing NULs left out, cut with "..." to fit len), into buf. string:
  * the bytes are a C string (strcpy, printf's "%s"), text whatever they
- * hold; else (memcpy, memset) only when they look like text. Returns
+ * hold; else (memcpy, memset) only when they look like text (printable,
+ * UTF-8 or NULs, nothing else). Returns
  * false (buf "") when they do not. Reads at most RL_VALUE_BYTES_SCAN
  * bytes of p, however large n is. */
 #define RL_VALUE_BYTES_SCAN 256

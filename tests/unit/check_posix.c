@@ -6,7 +6,8 @@
  * rules, rwlocks, barriers, once, memory loads / stores / atomics, the
  * pending store record, values that are addresses named by the memory
  * they point into, a range's bytes as text, misuse in POSIX words,
- * deadlock reports, the analyses, and the ends a plain program can have (exit, assert).
+ * deadlock reports, the analyses, and the ends a plain program can have
+ * (exit, assert).
  */
 #include <check.h>
 #include <errno.h>
@@ -666,6 +667,10 @@ START_TEST(test_bytes_as_text)
     static const char zeros[4096];
     bytes_are(zeros, sizeof zeros, false, NULL);
     bytes_are("*", 1, false, NULL);
+    /* a control byte, or a pointer's bytes after a name: not text (the
+     * pointer's would differ from run to run) */
+    bytes_are("ab\x01cd", 5, false, NULL);
+    bytes_are("name\0\0\0\0\xa0\xb2\xa2\xc3\xd4\x55\0\0", 16, false, NULL);
     /* long: cut with "...", never past the buffer; only the first bytes
      * of a large range are read */
     char big[1000];
