@@ -669,7 +669,7 @@ START_TEST(test_bytes_as_text)
     bytes_are("*", 1, false, NULL);
     /* a control byte, or a pointer's bytes after a name: not text (the
      * pointer's would differ from run to run) */
-    bytes_are("ab\x01cd", 5, false, NULL);
+    bytes_are("ab\x01" "cd", 5, false, NULL);
     bytes_are("name\0\0\0\0\xa0\xb2\xa2\xc3\xd4\x55\0\0", 16, false, NULL);
     /* long: cut with "...", never past the buffer; only the first bytes
      * of a large range are read */
