@@ -17,6 +17,19 @@
  * and joined by whoever joins it. An access to a variable remembers the epoch
  * C_t[t] of its thread; a later access by another thread u is ordered
  * after it only if C_u has caught up with that epoch.
+ *
+ * Byte ranges. A C program's plain access covers its variable's bytes
+ * (the address and size the object has); a C library call's (memcpy,
+ * strcpy, printf's "%s": a record with fn) covers the bytes it touched,
+ * which may hold other variables. Such ranges are kept in a list of their
+ * own, each with its thread's epoch: every later access is compared with
+ * the ranges it overlaps, and a range with the per-variable state of
+ * every variable it overlaps. So two threads that strcpy into the two
+ * halves of one buffer do not race, and a plain store to msg[20] races
+ * with another thread's strcpy over it. A thread's range takes the
+ * place of its earlier ones inside it (whatever is unordered with those
+ * is with it too), and the list drops those every other thread has
+ * caught up with.
  */
 #include "analysis.h"
 
@@ -26,6 +39,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "value.h"
 
 /* Vector clocks have one entry per thread of the run (n): they are
  * slices of flat arrays, clock i at [i * n]. */
@@ -57,6 +71,22 @@ struct rl_lost_tracker {
     int nvar;
 };
 
+/* A C library call's access to a range of bytes, for the accesses that
+ * come later. */
+struct range_acc {
+    uint64_t lo, hi; /* [lo, hi) in the program's process */
+    uint64_t seq;
+    uint32_t epoch;
+    int thread;
+    bool write;
+};
+
+/* A C memory variable's bytes, for the ranges that overlap it. */
+struct var_span {
+    uint64_t lo, hi;
+    int obj;
+};
+
 struct hb {
     int nthreads;
     uint32_t *thr;           /* per thread */
@@ -71,6 +101,12 @@ struct hb {
     struct var_state *var;   /* per object (used for variables) */
     struct rl_lost_tracker lost;
     struct rl_analysis *out;
+    struct range_acc *ranges; /* the ranges so far (see the top) */
+    size_t nranges, ranges_cap;
+    struct var_span *spans;   /* the memory variables by address, made at
+                                 the first range */
+    size_t nspans;
+    bool spans_made;
 };
 
 /* Clock i of a flat array (see struct var_state). */
@@ -174,6 +210,157 @@ static void access_var(struct hb *h, int t, int obj, uint64_t seq, bool write,
     }
 }
 
+/* The bytes of memory variable o, or false (not a C program's). */
+static bool var_bytes(const struct rl_run *run, int o, uint64_t *lo,
+                      uint64_t *hi)
+{
+    const struct rl_obj *v = o >= 0 && o < run->nobjs ? run->objs[o] : NULL;
+    if (!v || v->kind != RL_OBJ_VAR || v->limit == 0)
+        return false;
+    *lo = (uint64_t)v->limit;
+    *hi = *lo + (uint64_t)(v->size > 0 ? v->size : 1);
+    return true;
+}
+
+/* qsort's order of spans: by address. */
+static int span_cmp(const void *x, const void *y)
+{
+    const struct var_span *a = x, *b = y;
+    if (a->lo != b->lo)
+        return a->lo < b->lo ? -1 : 1;
+    return (a->obj > b->obj) - (a->obj < b->obj);
+}
+
+/* The memory variables by address (once, at the first range). */
+static void spans_make(struct hb *h, const struct rl_run *run)
+{
+    h->spans_made = true;
+    h->spans = rl_xcalloc((size_t)run->nobjs + 1, sizeof *h->spans);
+    for (int o = 0; o < run->nobjs; o++) {
+        struct var_span *sp = &h->spans[h->nspans];
+        if (var_bytes(run, o, &sp->lo, &sp->hi)) {
+            sp->obj = o;
+            h->nspans++;
+        }
+    }
+    qsort(h->spans, h->nspans, sizeof *h->spans, span_cmp);
+}
+
+/* The ranges of other threads that [lo, hi) of thread t overlaps without
+ * being ordered after them, one of the two a write: a race, reported on
+ * variable obj. */
+static void range_vs_ranges(struct hb *h, int t, int obj, uint64_t lo,
+                            uint64_t hi, uint64_t seq, bool write)
+{
+    const uint32_t *c = VC(h, h->thr, t);
+    for (size_t i = 0; i < h->nranges && !h->var[obj].reported; i++) {
+        const struct range_acc *r = &h->ranges[i];
+        if (r->thread != t && (r->write || write) && r->lo < hi &&
+            lo < r->hi && r->epoch > c[r->thread])
+            report_race(h, obj, &h->var[obj], r->thread, r->seq, r->write, t,
+                        seq, write);
+    }
+}
+
+/* A range [lo, hi) of thread t against the variables it overlaps: their
+ * last write, and (for a write) their reads, as access_var does. */
+static void range_vs_vars(struct hb *h, int t, uint64_t lo, uint64_t hi,
+                          uint64_t seq, bool write)
+{
+    const uint32_t *c = VC(h, h->thr, t);
+    /* The first span that may reach lo: variables are at most 8 bytes. */
+    size_t a = 0, b = h->nspans;
+    uint64_t from = lo > 8 ? lo - 8 : 0;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (h->spans[mid].lo < from)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    for (size_t i = a; i < h->nspans && h->spans[i].lo < hi; i++) {
+        if (h->spans[i].hi <= lo)
+            continue;
+        int p = h->spans[i].obj;
+        struct var_state *v = &h->var[p];
+        if (v->has_write && v->write_thread != t &&
+            v->write_epoch > c[v->write_thread])
+            report_race(h, p, v, v->write_thread, v->write_seq, true, t, seq,
+                        write);
+        for (int u = 0; write && u < h->nthreads; u++)
+            if (u != t && v->read_epoch[u] > c[u])
+                report_race(h, p, v, u, v->read_seq[u], false, t, seq, true);
+    }
+}
+
+/* Drop the ranges no later access can race with: every other thread's
+ * clock has caught up with them. */
+static void ranges_compact(struct hb *h)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < h->nranges; i++) {
+        const struct range_acc *r = &h->ranges[i];
+        bool live = false;
+        for (int u = 0; u < h->nthreads && !live; u++)
+            live = u != r->thread && VC(h, h->thr, u)[r->thread] < r->epoch;
+        if (live)
+            h->ranges[k++] = *r;
+    }
+    h->nranges = k;
+}
+
+/* Keep range [lo, hi) of thread t for the accesses that follow: it takes
+ * the place of t's earlier ones inside it of the same kind (or reads, for
+ * a write): an access unordered with one of those overlaps this one and
+ * is unordered with it too. */
+static void range_keep(struct hb *h, int t, uint64_t lo, uint64_t hi,
+                       uint64_t seq, bool write)
+{
+    struct range_acc now = {lo, hi, seq, VC(h, h->thr, t)[t], t, write};
+    size_t k = 0;
+    for (size_t i = 0; i < h->nranges; i++) {
+        const struct range_acc *r = &h->ranges[i];
+        if (!(r->thread == t && lo <= r->lo && r->hi <= hi &&
+              (write || !r->write)))
+            h->ranges[k++] = *r;
+    }
+    h->nranges = k;
+    if (h->nranges == h->ranges_cap) {
+        ranges_compact(h);
+        if (2 * h->nranges >= h->ranges_cap) {
+            h->ranges_cap = h->ranges_cap ? 2 * h->ranges_cap : 64;
+            h->ranges = rl_xrealloc(h->ranges,
+                                    h->ranges_cap * sizeof *h->ranges);
+        }
+    }
+    h->ranges[h->nranges++] = now;
+}
+
+/* A C library call's access r of thread t (see the top). */
+static void access_range(struct hb *h, const struct rl_run *run, int t,
+                         const struct rl_record *r)
+{
+    uint64_t lo, hi;
+    if (!var_bytes(run, r->obj, &lo, &hi) || r->len == 0)
+        return;
+    hi = lo + r->len;
+    if (!h->spans_made)
+        spans_make(h, run);
+    bool write = r->op == RL_OP_STORE;
+    range_vs_ranges(h, t, r->obj, lo, hi, r->seq, write);
+    range_vs_vars(h, t, lo, hi, r->seq, write);
+    range_keep(h, t, lo, hi, r->seq, write);
+}
+
+/* A plain access of thread t to variable obj against the ranges kept. */
+static void access_var_ranges(struct hb *h, const struct rl_run *run, int t,
+                              int obj, uint64_t seq, bool write)
+{
+    uint64_t lo, hi;
+    if (h->nranges > 0 && var_bytes(run, obj, &lo, &hi))
+        range_vs_ranges(h, t, obj, lo, hi, seq, write);
+}
+
 /* Lost updates: loads remember the store count; a store after another
  * thread's store that came since this thread's load overwrites it. */
 bool rl_lost_tracker_feed(struct rl_lost_tracker *tr,
@@ -263,7 +450,12 @@ static void step(struct hb *h, const struct rl_run *run,
     switch ((enum rl_op)r->op) {
     case RL_OP_LOAD:
     case RL_OP_STORE:
-        access_var(h, t, o, r->seq, r->op == RL_OP_STORE, false);
+        if (r->fn) {
+            access_range(h, run, t, r);
+        } else {
+            access_var(h, t, o, r->seq, r->op == RL_OP_STORE, false);
+            access_var_ranges(h, run, t, o, r->seq, r->op == RL_OP_STORE);
+        }
         track_lost(h, r);
         break;
     case RL_OP_FETCH_ADD:
@@ -277,15 +469,18 @@ static void step(struct hb *h, const struct rl_run *run,
          * seq_cst): a relaxed one orders nothing by itself. */
         atomic_read(h, t, o, r->order);
         access_var(h, t, o, r->seq, r->result == RL_RES_OK, true);
+        access_var_ranges(h, run, t, o, r->seq, r->result == RL_RES_OK);
         if (r->op != RL_OP_CAS || r->result == RL_RES_OK)
             atomic_write(h, t, o, r->order);
         break;
     case RL_OP_ATOMIC_LOAD:
         atomic_read(h, t, o, r->order);
         access_var(h, t, o, r->seq, false, true);
+        access_var_ranges(h, run, t, o, r->seq, false);
         break;
     case RL_OP_ATOMIC_STORE:
         access_var(h, t, o, r->seq, true, true);
+        access_var_ranges(h, run, t, o, r->seq, true);
         atomic_write(h, t, o, r->order);
         break;
     case RL_OP_FENCE:
@@ -412,6 +607,8 @@ int rl_analyze(const struct rl_run *run, struct rl_analysis *out, char *err,
     free(h->read_epoch);
     free(h->read_seq);
     free(h->lost.var);
+    free(h->ranges);
+    free(h->spans);
     free(h);
     return 0;
 }
@@ -451,11 +648,17 @@ size_t rl_race_text(const struct rl_run *run, const struct rl_race *r,
                     char *buf, size_t len)
 {
     bool relaxed = relaxed_between(run, r->first_seq, r->second_seq);
+    /* A C library call's range: the bytes where the two accesses meet. */
+    char where[RL_NAME_MAX + 32];
+    if (!rl_value_overlap_name(run, rl_run_record(run, r->first_seq),
+                               rl_run_record(run, r->second_seq), where,
+                               sizeof where))
+        snprintf(where, sizeof where, "%s", obj_name(run, r->obj));
     int n = snprintf(buf, len,
                      "data race on %s: %s %s at step %llu and %s %s at step "
                      "%llu, with nothing ordering them (no lock, event, "
                      "barrier or join in between%s)",
-                     obj_name(run, r->obj), thread_name(run, r->first_thread),
+                     where, thread_name(run, r->first_thread),
                      r->first_write ? "writes" : "reads",
                      (unsigned long long)r->first_seq,
                      thread_name(run, r->second_thread),

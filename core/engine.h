@@ -43,7 +43,10 @@ struct rl_obj {
     struct rl_run *run;
     _Atomic long value;   /* atomic: var value, semaphore count, event flag,
                              barrier arrivals in the current round */
-    long limit;           /* semaphore initial value, barrier parties */
+    long limit;           /* semaphore initial value, barrier parties;
+                             a plain C memory variable: its address in
+                             the program's process (for the race analysis'
+                             byte ranges and their names; never shown) */
     _Atomic int owner;    /* atomic: lock holder / RLock owner, -1 if free */
     _Atomic int depth;    /* atomic: RLock recursion depth (Lock: 0 or 1) */
     struct rl_obj *lock;  /* Condition: its lock */
@@ -63,6 +66,12 @@ struct rl_obj {
                              read in POSIX words (sem_wait, cond_signal) */
     void *addr;           /* plain C memory variable: where it lives */
     int size;             /* ... and its size in bytes (1, 2, 4, 8) */
+    /* A plain C memory variable's last access, when a C library call
+     * made it on a range of bytes (rl_record_push keeps it): the text id
+     * of those bytes + 1 (0: none), and the value it left, so that
+     * rl_value_text shows the text while the variable still holds it. */
+    long text;
+    long text_value;
 };
 
 /* The student-facing handles are rl_obj. */
@@ -95,6 +104,10 @@ struct rl_thread {
     struct rl_obj *pend;      /* plain C: a store whose record is pending */
     long pend_before;
     uintptr_t pend_pc;
+    uint32_t pend_len;        /* ... a range a C library call writes: its
+                                 bytes, and its enum rl_mem_fn (0: a plain
+                                 store) */
+    uint8_t pend_fn;
 };
 
 /* The operations a backend implements. ms < 0 waits forever, ms == 0 does

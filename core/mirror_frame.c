@@ -58,7 +58,7 @@ bool mirror_apply_records(struct rl_run *run, struct mirror *m,
             rec.result > RL_RES_ERROR || rec.thread < -1 ||
             rec.thread >= RL_MAX_THREADS || rec.obj < -1 ||
             rec.obj >= MIRROR_MAX_OBJS || rec.other < -1 ||
-            rec.other >= RL_MAX_THREADS)
+            rec.other >= RL_MAX_THREADS || rec.fn >= RL_FN__COUNT)
             return false;
         if (m->nheld == 0 && record_known(run, &rec)) {
             rl_record_push(run, &rec);

@@ -20,8 +20,9 @@
  * Which steps depend on which is read off the records: a record touches
  * its object (a Condition's wait also its lock; two loads of a variable
  * commute), a join and a thread's end touch that thread's end slot;
- * sleeps, yields, failed checks, misuse, time-outs, timed waits and any
- * operation not listed in op_local are ordered against everything
+ * sleeps, yields, failed checks, misuse, time-outs, timed waits, a C
+ * library call's range of bytes (which may overlap other variables) and
+ * any operation not listed in op_local are ordered against everything
  * (virtual time and first messages make their order matter). This follows
  * the API's rule that threads share state only through racelab objects.
  *
@@ -241,8 +242,10 @@ void porder_record(struct porder *p, const struct rl_run *run,
     bool timed = (r->op == RL_OP_ACQUIRE || r->op == RL_OP_WAIT ||
                   r->op == RL_OP_EVENT_WAIT || r->op == RL_OP_BARRIER) &&
                  r->arg > 0;
+    /* A C library call's range may overlap variables of other objects
+     * (msg[4] inside strcpy's msg[0..12]): ordered against everything. */
     if (!op_local(r->op) || r->result == RL_RES_ERROR ||
-        r->result == RL_RES_TIMEOUT || timed)
+        r->result == RL_RES_TIMEOUT || timed || r->fn)
         trace_touch(t, SLOT_GLOBAL, rng_hash(e ^ before));
     if (r->obj >= 0 && r->op == RL_OP_LOAD) {
         trace_load(t, SLOT_OBJ(r->obj), e);

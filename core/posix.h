@@ -71,6 +71,14 @@ static inline void rl_px_set_pc(struct rl_thread *t, uintptr_t pc)
 void rl_px_load(struct rl_obj *v);
 /* A plain store about to happen (recorded with its value later). */
 void rl_px_store(struct rl_obj *v);
+/* A C library call's access to len bytes from v's address on (v is the
+ * variable at its start): one scheduling point and one record of the
+ * whole range, its bytes kept in the run as text (rl_value_bytes_text),
+ * fn its enum rl_mem_fn. A read is recorded at once; a write, like a
+ * plain store, by rl_px_flush: the caller may set t->pend_len to the
+ * bytes the call did write (snprintf's) before it flushes. */
+void rl_px_load_range(struct rl_obj *v, uint32_t len, int fn);
+void rl_px_store_range(struct rl_obj *v, uint32_t len, int fn);
 /* Push the pending store record of t, if any. */
 void rl_px_flush(struct rl_thread *t);
 /* Atomic operations, one step each, done here on the memory. op is one of

@@ -348,6 +348,14 @@ void rl_record_push(struct rl_run *run, const struct rl_record *rec)
         run->head = 0;
     *r = *rec;
     r->seq = seq;
+    if (rec->obj >= 0 && rec->obj < run->nobjs && run->objs[rec->obj]) {
+        /* A memory variable's last range text (struct rl_obj's text). */
+        struct rl_obj *o = run->objs[rec->obj];
+        if (o->kind == RL_OBJ_VAR && (o->text || rec->fn)) {
+            o->text = rec->fn && rec->arg >= 0 ? rec->arg + 1 : 0;
+            o->text_value = rec->after;
+        }
+    }
     if (run->cfg.on_record) {
         run->cfg.on_record(run->cfg.on_record_ctx, run, r);
     }

@@ -284,6 +284,26 @@ enum rl_mem_order {
     RL_MO_ACQ_REL,
 };
 
+/* The C library call that made a range record (struct rl_record's fn). */
+enum rl_mem_fn {
+    RL_FN_NONE,
+    RL_FN_MEMCPY,
+    RL_FN_MEMMOVE,
+    RL_FN_MEMSET,
+    RL_FN_MEMCMP,
+    RL_FN_STRCPY,
+    RL_FN_STRNCPY,
+    RL_FN_STRCAT,
+    RL_FN_STRNCAT,
+    RL_FN_STRLEN,
+    RL_FN_STRCMP,
+    RL_FN_STRNCMP,
+    RL_FN_SPRINTF,
+    RL_FN_SNPRINTF,
+    RL_FN_PRINTF, /* what printf, fprintf, ... read of a "%s" argument */
+    RL_FN__COUNT
+};
+
 /* One API call. seq numbers the records of a run from 1 (on sim the same
  * for the same schedule; on os in the order of a global counter): it is
  * the "step N" that every message of the engine and the labs cites.
@@ -298,6 +318,14 @@ struct rl_record {
     int16_t other;    /* another thread involved, -1 if none */
     uint8_t order;    /* a C11 atomic's or fence's enum rl_mem_order (0,
                          seq_cst, for every other record) */
+    uint8_t fn;       /* a LOAD or STORE that a C library call made on a
+                         range of bytes (memcpy, strcpy, printf's "%s"):
+                         its enum rl_mem_fn; 0 for every other record */
+    uint32_t len;     /* ... the bytes it read or wrote from obj's address
+                         on (before and after are the first of them, as a
+                         number); then arg is the text id (rl_run_text) of
+                         those bytes as quoted text, or -1 when they are
+                         not text */
     long arg;
     long before;
     long after;
@@ -552,9 +580,12 @@ size_t rl_record_text(const struct rl_run *run, const struct rl_record *rec,
  * value the address of (or inside) memory the run knows at record seq (0:
  * now) - a global ("&buf+12"), a heap block ("&heap#1@prog.c:7+8"), a
  * thread's stack ("&T1.stack-40"), with " (freed)" (" (thread ended)")
- * when that memory is gone by then - else the number ("42", "0"; always
- * for a lab). The text never depends on the address itself. Returns the
- * length the whole text needs, as snprintf. */
+ * when that memory is gone by then - or, when v is what a C library call
+ * wrote or read (record seq of obj is a range record, or seq 0 and it is
+ * obj's last access), its bytes as quoted text ("\"hello, world\"") -
+ * else the number ("42", "0"; always for a lab). The text never depends
+ * on the address itself. Returns the length the whole text needs, as
+ * snprintf. */
 #define RL_VALUE_TEXT_MAX 64
 size_t rl_value_text(const struct rl_run *run, int obj, long v, uint64_t seq,
                      char *buf, size_t len);
@@ -593,6 +624,8 @@ struct rl_record_names {
                               words: sem_wait, cond_signal, ...) */
     const struct rl_record_values *values; /* the values in words, or NULL:
                                               the numbers */
+    const char *range;     /* a range record's bytes by name ("msg[0..12]",
+                              rl_value_range_name), or NULL: obj */
 };
 
 /* Write record r in form with the names n into buf (snprintf-style
@@ -625,5 +658,7 @@ const char *rl_obj_kind_name(enum rl_obj_kind k);
 const char *rl_op_name(enum rl_op op);
 /* The C11 name of an enum rl_mem_order ("relaxed"). */
 const char *rl_mem_order_name(int order);
+/* The C function of an enum rl_mem_fn ("strcpy"). */
+const char *rl_mem_fn_name(int fn);
 
 #endif

@@ -105,6 +105,16 @@ const char *rl_mem_order_name(int order)
                                                               : "?";
 }
 
+/* The C function of a range record ("strcpy"). */
+const char *rl_mem_fn_name(int fn)
+{
+    static const char *names[] = {
+        "?",       "memcpy",  "memmove", "memset",  "memcmp",
+        "strcpy",  "strncpy", "strcat",  "strncat", "strlen",
+        "strcmp",  "strncmp", "sprintf", "snprintf", "printf"};
+    return (unsigned)fn < RL_FN__COUNT ? names[fn] : "?";
+}
+
 /* ---- a string builder ---------------------------------------------------- */
 
 /* Append to sb; past the end of the buffer, only count. */

@@ -22,6 +22,7 @@
 
 #include "engine.h"
 #include "run_text_impl.h"
+#include "value.h"
 
 /* ---- one line per record ------------------------------------------------- */
 
@@ -124,7 +125,7 @@ static bool value_words(const struct rl_run *run, const struct rl_record *r,
                         long v, char *buf, size_t len)
 {
     rl_value_text(run, r->obj, v, r->seq, buf, len);
-    if (buf[0] == '&')
+    if (buf[0] == '&' || buf[0] == '"')
         return true;
     buf[0] = '\0';
     return false;
@@ -139,6 +140,13 @@ bool rl_record_values(const struct rl_run *run, const struct rl_record *r,
     if (r->op >= RL_OP__COUNT || !op_has_value((enum rl_op)r->op) ||
         r->result == RL_RES_ERROR)
         return false;
+    if (r->fn) {
+        /* A range: its bytes as text, when they are (arg is their id). */
+        any = value_words(run, r, r->after, out->after, sizeof out->after);
+        if (r->op == RL_OP_STORE)
+            memcpy(out->arg, out->after, sizeof out->arg);
+        return any;
+    }
     /* The arg is a value only where it is the value written. */
     if (r->op == RL_OP_STORE || r->op == RL_OP_ATOMIC_STORE ||
         r->op == RL_OP_EXCHANGE || r->op == RL_OP_CAS)
@@ -168,7 +176,9 @@ static void value_strs(const struct rl_record *r,
                        const struct rl_record_names *n, struct value_strs *v)
 {
     const struct rl_record_values *w = n->values;
-    v->arg = value_str(w ? w->arg : NULL, r->arg, v->tmp[0], sizeof v->tmp[0]);
+    /* A range record's arg is its text's id; its value is after. */
+    v->arg = value_str(w ? w->arg : NULL, r->fn ? r->after : r->arg,
+                       v->tmp[0], sizeof v->tmp[0]);
     v->before =
         value_str(w ? w->before : NULL, r->before, v->tmp[1], sizeof v->tmp[1]);
     v->after =
@@ -179,7 +189,8 @@ static void value_strs(const struct rl_record *r,
  * in words). */
 static void record_names(const struct rl_run *run, const struct rl_record *r,
                          struct rl_record_names *n,
-                         struct rl_record_values *vals)
+                         struct rl_record_values *vals, char *range,
+                         size_t range_len)
 {
     const struct rl_obj *o =
         (r->obj >= 0 && r->obj < run->nobjs) ? run->objs[r->obj] : NULL;
@@ -198,7 +209,13 @@ static void record_names(const struct rl_run *run, const struct rl_record *r,
     n->text = r->op == RL_OP_OUTPUT || r->op == RL_OP_ASSERT
                   ? rl_run_text(run, r->arg)
                   : NULL;
-    n->values = run->values && rl_record_values(run, r, vals) ? vals : NULL;
+    n->values = (run->values || r->fn) && rl_record_values(run, r, vals)
+                    ? vals
+                    : NULL;
+    if (r->fn && o) {
+        rl_value_range_name(run, r->obj, r->len, r->seq, range, range_len);
+        n->range = range;
+    }
 }
 
 /* One line for record r in the course vocabulary (see run.h). */
@@ -207,8 +224,9 @@ size_t rl_record_text(const struct rl_run *run, const struct rl_record *r,
 {
     struct rl_record_names n;
     struct rl_record_values vals;
+    char range[RL_NAME_MAX + 32];
 
-    record_names(run, r, &n, &vals);
+    record_names(run, r, &n, &vals, range, sizeof range);
     return rl_record_format(r, &n, RL_TEXT_FULL, buf, len);
 }
 
@@ -399,10 +417,15 @@ static void format_full(struct run_text_buf *sb, const struct rl_record *r,
         run_text_printf(sb, "finish");
         break;
     case RL_OP_LOAD:
-        run_text_printf(sb, "load %s -> %s", on, v.after);
-        break;
     case RL_OP_STORE:
-        run_text_printf(sb, "store %s <- %s", on, v.after);
+        /* "strcpy msg[0..12] <- "hello, world"": a C library call's
+         * range, by the call's name */
+        run_text_printf(sb, "%s %s %s %s",
+                        r->fn ? rl_mem_fn_name(r->fn)
+                        : r->op == RL_OP_LOAD ? "load"
+                                              : "store",
+                        r->fn && n->range ? n->range : on,
+                        r->op == RL_OP_LOAD ? "->" : "<-", v.after);
         break;
     case RL_OP_FETCH_ADD:
         run_text_printf(sb, "fetch_add %s %+ld: %s -> %s", on, r->arg, v.before,

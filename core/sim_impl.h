@@ -70,6 +70,11 @@ void sim_note_choice(struct sim *s, int tid);
 void sim_rec(struct rl_run *run, const struct rl_thread *t, enum rl_op op,
              enum rl_result res, const struct rl_obj *o, int other, long arg,
              long before, long after);
+/* sim_rec for a LOAD or STORE that C library call fn made on len bytes
+ * from memory variable o's address (struct rl_record's fn and len). */
+void sim_rec_range(struct rl_run *run, const struct rl_thread *t,
+                   enum rl_op op, const struct rl_obj *o, long arg,
+                   long before, long after, int fn, uint32_t len);
 /* Make a blocked thread runnable and take it off its wait queue. */
 void sim_wake(struct rl_thread *t);
 /* The thread running a step, after its scheduling point (its pending

@@ -21,6 +21,7 @@
 #include "fiber.h"
 #include "posix.h"
 #include "sim_impl.h"
+#include "value.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -136,6 +137,7 @@ struct rl_obj *rl_px_mem_create(const char *name, void *addr, int size)
 {
     struct rl_obj *v = rl_px_create(RL_OBJ_VAR, name, 0, 0);
     v->addr = addr;
+    v->limit = (long)(uintptr_t)addr;
     v->size = size == 1 || size == 2 || size == 4 ? size : 8;
     set_val(v, mem_get(v));
     return v;
@@ -176,6 +178,48 @@ void rl_px_store(struct rl_obj *v)
     t->pend_pc = t->pc;
 }
 
+/* Whether C library call fn reads or writes C strings (text whatever
+ * the bytes are), not memory of any kind. */
+static bool fn_string(int fn)
+{
+    return fn != RL_FN_MEMCPY && fn != RL_FN_MEMMOVE && fn != RL_FN_MEMSET &&
+           fn != RL_FN_MEMCMP;
+}
+
+/* The text id of len bytes from v's address (see rl_value_bytes_text),
+ * or -1 when they are not text. */
+static long range_text(struct rl_run *run, const struct rl_obj *v,
+                       uint32_t len, int fn)
+{
+    char buf[RL_VALUE_BYTES_SHOWN + 1];
+    if (!rl_value_bytes_text(v->addr, len, fn_string(fn), buf, sizeof buf))
+        return -1;
+    return rl_run_text_add(run, buf, strlen(buf));
+}
+
+/* A C library call's read of a range (see posix.h). */
+void rl_px_load_range(struct rl_obj *v, uint32_t len, int fn)
+{
+    struct rl_run *run = v->run;
+    struct rl_thread *t = sim_enter(run);
+    long x = mem_get(v);
+    set_val(v, x);
+    if (t)
+        sim_rec_range(run, t, RL_OP_LOAD, v, range_text(run, v, len, fn), x,
+                      x, fn, len);
+}
+
+/* A C library call's write of a range: its record waits for the bytes. */
+void rl_px_store_range(struct rl_obj *v, uint32_t len, int fn)
+{
+    rl_px_store(v);
+    struct rl_thread *t = rl_px_self();
+    if (t && t->pend == v) {
+        t->pend_len = len;
+        t->pend_fn = (uint8_t)fn;
+    }
+}
+
 /* Record t's pending store with the value now in memory. */
 void rl_px_flush(struct rl_thread *t)
 {
@@ -187,7 +231,16 @@ void rl_px_flush(struct rl_thread *t)
     set_val(v, x);
     uintptr_t pc = t->pc;
     t->pc = t->pend_pc;
-    sim_rec(v->run, t, RL_OP_STORE, RL_RES_OK, v, -1, x, t->pend_before, x);
+    if (t->pend_fn) {
+        int fn = t->pend_fn;
+        t->pend_fn = 0;
+        sim_rec_range(v->run, t, RL_OP_STORE, v,
+                      range_text(v->run, v, t->pend_len, fn), t->pend_before,
+                      x, fn, t->pend_len);
+    } else {
+        sim_rec(v->run, t, RL_OP_STORE, RL_RES_OK, v, -1, x, t->pend_before,
+                x);
+    }
     t->pc = pc;
 }
 

@@ -46,6 +46,27 @@ void sim_rec(struct rl_run *run, const struct rl_thread *t, enum rl_op op,
     rl_record_push(run, &r);
 }
 
+/* Push a range record (see sim_impl.h). */
+void sim_rec_range(struct rl_run *run, const struct rl_thread *t,
+                   enum rl_op op, const struct rl_obj *o, long arg,
+                   long before, long after, int fn, uint32_t len)
+{
+    struct rl_record r = {0};
+    r.thread = (int16_t)(t ? t->id : -1);
+    r.op = (uint8_t)op;
+    r.result = RL_RES_OK;
+    r.obj = o ? o->id : -1;
+    r.other = -1;
+    r.arg = arg;
+    r.before = before;
+    r.after = after;
+    r.pc = t ? t->pc : 0;
+    r.fn = (uint8_t)fn;
+    r.len = len;
+    rrpick_note(&sim_of(run)->rr, &r);
+    rl_record_push(run, &r);
+}
+
 /* The object's value: a variable's, a semaphore's count, an event's flag,
  * a barrier's arrivals. */
 static long val(const struct rl_obj *o)

@@ -4,7 +4,11 @@
  * run knows (value.h) and the one function that writes a value as a
  * student reads it (rl_value_text, run.h): "&heap#1@prog.c:7+8" for an
  * address inside a heap block, "&buf+12" inside a global, "&T1.stack-40"
- * on a thread's stack, the plain number otherwise.
+ * on a thread's stack, the bytes a C library call (memcpy, strcpy)
+ * wrote or read as quoted text ("\"hello, world\"", made once by the
+ * runtime, rl_value_bytes_text, and kept in the run as output is), the
+ * plain number otherwise. Ranges of bytes are named by the same
+ * regions: "msg[0..12]".
  *
  * Data model: the regions in the order they were noted, never removed
  * (an end only sets `died`), and the list of ends in the order they
@@ -237,6 +241,237 @@ static const struct rl_region *region_at(struct rl_value_map *m, uint64_t a,
     return dead >= 0 ? &m->v[dead] : NULL;
 }
 
+/* The length of the UTF-8 sequence at p[0 .. n) when it is a valid one
+ * of two to four bytes, else 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0];
+    size_t k = c >= 0xc2 && c <= 0xdf   ? 2
+               : c >= 0xe0 && c <= 0xef ? 3
+               : c >= 0xf0 && c <= 0xf4 ? 4
+                                        : 0;
+    if (k == 0 || k > n)
+        return 0;
+    /* The second byte's range excludes overlong forms, surrogates and
+     * code points past U+10FFFF. */
+    unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+    unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+    if (p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < k; i++)
+        if (p[i] < 0x80 || p[i] > 0xbf)
+            return 0;
+    return k;
+}
+
+/* Whether byte c reads as text by itself. */
+static bool byte_plain(unsigned char c)
+{
+    return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* The escape of the character at b[0 .. m) into unit (room for 8):
+ * its length in unit, and in b (*k). */
+static size_t byte_unit(const unsigned char *b, size_t m, char *unit,
+                        size_t *k)
+{
+    unsigned char c = b[0];
+    *k = 1;
+    if (c == '\n' || c == '\t' || c == '\r' || c == '"' || c == '\\') {
+        unit[0] = '\\';
+        unit[1] = c == '\n'   ? 'n'
+                  : c == '\t' ? 't'
+                  : c == '\r' ? 'r'
+                              : (char)c;
+        return 2;
+    }
+    if (c == '\0') {
+        memcpy(unit, "\\0", 2);
+        return 2;
+    }
+    if (c >= 0x20 && c < 0x7f) {
+        unit[0] = (char)c;
+        return 1;
+    }
+    size_t n = utf8_len(b, m);
+    if (n > 0) {
+        memcpy(unit, b, n);
+        *k = n;
+        return n;
+    }
+    return (size_t)snprintf(unit, 8, "\\x%02x", c);
+}
+
+/* Write b[0 .. m) quoted into buf (len >= 8). whole: all of it or
+ * nothing (false); else as much as fits before `..."`. */
+static bool bytes_quote(const unsigned char *b, size_t m, char *buf,
+                        size_t len, bool whole)
+{
+    size_t used = 0;
+    buf[used++] = '"';
+    for (size_t i = 0; i < m;) {
+        char unit[8];
+        size_t k;
+        size_t u = byte_unit(b + i, m - i, unit, &k);
+        /* Room for the unit, then for the closing quote and the NUL, or
+         * for `..."` and the NUL. */
+        if (used + u + (whole ? 2 : 5) > len) {
+            if (whole)
+                return false;
+            break;
+        }
+        memcpy(buf + used, unit, u);
+        used += u;
+        i += k;
+    }
+    if (!whole) {
+        memcpy(buf + used, "...", 3);
+        used += 3;
+    }
+    buf[used++] = '"';
+    buf[used] = '\0';
+    return true;
+}
+
+/* Bytes as quoted text (see value.h). */
+bool rl_value_bytes_text(const void *p, size_t n, bool string, char *buf,
+                         size_t len)
+{
+    const unsigned char *b = p;
+    size_t m = n < RL_VALUE_BYTES_SCAN ? n : RL_VALUE_BYTES_SCAN;
+    if (len)
+        buf[0] = '\0';
+    if (len < 8)
+        return false;
+    bool more = n > m; /* bytes past those looked at: "..." */
+    const unsigned char *nul = string ? memchr(b, '\0', m) : NULL;
+    if (nul) {
+        /* A string ends at its NUL, whatever the range holds after it. */
+        m = (size_t)(nul - b);
+        more = false;
+    }
+    /* Trailing NULs end a string or pad it: not shown. */
+    while (m > 0 && b[m - 1] == '\0')
+        m--;
+    if (!string) {
+        /* Text: at least two bytes, the first one text, every one text
+         * or a NUL (escaped), three in four text. Strict, so that the
+         * bytes of a pointer or a number copied with a string (a struct)
+         * are almost never shown as text: their text would differ from
+         * run to run. */
+        size_t text = 0, nuls = 0;
+        for (size_t i = 0; i < m;) {
+            size_t k = byte_plain(b[i]) ? 1 : utf8_len(b + i, m - i);
+            if (k) {
+                text += k;
+                i += k;
+            } else if (b[i] == '\0') {
+                nuls++;
+                i++;
+            } else {
+                return false;
+            }
+        }
+        if (m < 2 || !(byte_plain(b[0]) || utf8_len(b, m)) ||
+            text < 3 * nuls)
+            return false;
+    }
+    if (!bytes_quote(b, m, buf, len, !more))
+        bytes_quote(b, m, buf, len, false);
+    return true;
+}
+
+/* Whether t is a text rl_value_bytes_text writes: quoted, no control
+ * character (a child's texts are not trusted: one that is not is shown
+ * as the number). */
+static bool bytes_text_safe(const char *t)
+{
+    if (!t || t[0] != '"')
+        return false;
+    for (const unsigned char *p = (const unsigned char *)t; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
+/* The text of a range record's bytes, when obj's value v is the one that
+ * record (seq) or obj's last access (seq 0) read or wrote, else NULL. */
+static const char *value_bytes_of(const struct rl_run *run,
+                                  const struct rl_obj *o, long v, uint64_t seq)
+{
+    const char *t = NULL;
+    if (o->kind != RL_OBJ_VAR)
+        return NULL;
+    if (seq == 0) {
+        if (o->text && o->text_value == v)
+            t = rl_run_text(run, o->text - 1);
+    } else {
+        const struct rl_record *r = rl_run_record(run, seq);
+        if (r && r->obj == o->id && r->fn && r->arg >= 0 && r->after == v)
+            t = rl_run_text(run, r->arg);
+    }
+    return bytes_text_safe(t) ? t : NULL;
+}
+
+/* The name of the bytes [addr, addr + len) at record seq, from the
+ * global or heap block that holds them; false when none does (a stack,
+ * memory racelab does not know, a range past the block's end). */
+static bool span_name(const struct rl_run *run, uint64_t addr, uint64_t len,
+                      uint64_t seq, char *buf, size_t size)
+{
+    bool gone = false;
+    const struct rl_region *g =
+        len > 0 ? region_at(run->values, addr, seq ? seq : UINT64_MAX, &gone)
+                : NULL;
+    if (!g || g->kind != RL_REGION_DATA || len > g->size - (addr - g->lo))
+        return false;
+    uint64_t off = addr - g->lo;
+    if (off == 0 && len == g->size)
+        snprintf(buf, size, "%s", g->name);
+    else if (len == 1)
+        snprintf(buf, size, "%s[%llu]", g->name, (unsigned long long)off);
+    else
+        snprintf(buf, size, "%s[%llu..%llu]", g->name, (unsigned long long)off,
+                 (unsigned long long)(off + len - 1));
+    return true;
+}
+
+/* A range's name (see value.h). */
+void rl_value_range_name(const struct rl_run *run, int obj, uint32_t len,
+                         uint64_t seq, char *buf, size_t size)
+{
+    const struct rl_obj *o =
+        obj >= 0 && obj < run->nobjs ? run->objs[obj] : NULL;
+    if (!o)
+        snprintf(buf, size, "?");
+    else if (o->kind != RL_OBJ_VAR ||
+             !span_name(run, (uint64_t)o->limit, len, seq, buf, size))
+        snprintf(buf, size, "%s (%lu bytes)", o->name, (unsigned long)len);
+}
+
+/* Where two accesses meet (see value.h). */
+bool rl_value_overlap_name(const struct rl_run *run, const struct rl_record *a,
+                           const struct rl_record *b, char *buf, size_t size)
+{
+    uint64_t lo[2], hi[2];
+    const struct rl_record *r[2] = {a, b};
+    if (!a || !b || (!a->fn && !b->fn))
+        return false;
+    for (int i = 0; i < 2; i++) {
+        const struct rl_obj *o = r[i]->obj >= 0 && r[i]->obj < run->nobjs
+                                     ? run->objs[r[i]->obj]
+                                     : NULL;
+        if (!o || o->kind != RL_OBJ_VAR)
+            return false;
+        lo[i] = (uint64_t)o->limit;
+        uint32_t width = o->size > 0 ? (uint32_t)o->size : 1;
+        hi[i] = lo[i] + (r[i]->fn ? r[i]->len : width);
+    }
+    uint64_t from = lo[0] > lo[1] ? lo[0] : lo[1];
+    uint64_t to = hi[0] < hi[1] ? hi[0] : hi[1];
+    return from < to && span_name(run, from, to - from, b->seq, buf, size);
+}
+
 /* Value v of object obj as a C program's value (see run.h). */
 size_t rl_value_text(const struct rl_run *run, int obj, long v, uint64_t seq,
                      char *buf, size_t len)
@@ -247,6 +482,9 @@ size_t rl_value_text(const struct rl_run *run, int obj, long v, uint64_t seq,
     bool gone = false;
     int n;
 
+    const char *bytes = o ? value_bytes_of(run, o, v, seq) : NULL;
+    if (bytes)
+        return (size_t)snprintf(buf, len, "%s", bytes);
     if (o && o->kind == RL_OBJ_VAR && o->size == (int)sizeof(void *))
         g = region_at(run->values, (uint64_t)v, seq ? seq : UINT64_MAX, &gone);
     if (!g)

@@ -62,6 +62,34 @@ const struct rl_region *rl_value_region(const struct rl_run *run, int idx);
 int rl_value_end_count(const struct rl_run *run);
 int rl_value_end_at(const struct rl_run *run, int i);
 
+/* The bytes p[0 .. n) that a C library call read or wrote, as a student
+ * reads them: quoted text with C escapes ("hello, world", "a\0b\x01",
+ * trailing NULs left out, cut with "..." to fit len), into buf. string:
+ * the bytes are a C string (strcpy, printf's "%s"), text whatever they
+ * hold; else (memcpy, memset) only when they look like text (printable,
+ * UTF-8 or NULs, nothing else). Returns
+ * false (buf "") when they do not. Reads at most RL_VALUE_BYTES_SCAN
+ * bytes of p, however large n is. */
+#define RL_VALUE_BYTES_SCAN 256
+/* The longest text a range's value is shown as (with its quotes): a
+ * lane or an event line has room for it. */
+#define RL_VALUE_BYTES_SHOWN 40
+bool rl_value_bytes_text(const void *p, size_t n, bool string, char *buf,
+                         size_t len);
+
+/* The name of len bytes from the address of C memory variable obj, at
+ * record seq: "msg" for the whole of a global or heap block,
+ * "msg[0..12]" for bytes 0 to 12 of it, else the variable's name with
+ * the count ("T1.stack-40 (13 bytes)"). */
+void rl_value_range_name(const struct rl_run *run, int obj, uint32_t len,
+                         uint64_t seq, char *buf, size_t size);
+
+/* The bytes where records a and b of C memory variables meet, by name
+ * ("msg[4..5]"), when one of them is a range (a C library call's) and
+ * the global or heap block that holds the bytes is known; else false. */
+bool rl_value_overlap_name(const struct rl_run *run, const struct rl_record *a,
+                           const struct rl_record *b, char *buf, size_t size);
+
 /* Free run's regions (rl_run_destroy). */
 void rl_value_free(struct rl_run *run);
 

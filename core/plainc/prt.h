@@ -28,6 +28,7 @@
 #ifndef RL_PRT_H
 #define RL_PRT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -128,6 +129,10 @@ static inline void prt_out(struct rl_thread *t)
  * limit as for rl_px_create, elem = the C object's size, for names). */
 struct rl_obj *prt_obj(void *addr, enum rl_obj_kind kind, long value,
                        long limit, size_t elem);
+/* The memory variable of elem bytes at the start of a range that a C
+ * library call accesses, created on first use: named by its byte offset
+ * ("msg[32]"), whatever the width of its value. */
+struct rl_obj *prt_obj_bytes(void *addr, size_t elem);
 /* The object at addr if there is one, NULL otherwise. */
 struct rl_obj *prt_obj_find(void *addr);
 /* Forget the object at addr (destroy / init start a new one). */
@@ -151,11 +156,16 @@ void prt_heap_forget(void *p);
 
 /* ---- prt_tsan.c ---------------------------------------------------------- */
 
-/* An access of the program at pc to size bytes at addr (a range, as a C
- * library call makes): one access to its first bytes, a step when the
- * memory is shared. */
-void prt_access_range(const void *addr, size_t size, bool write,
+/* C library call fn (enum rl_mem_fn) of the program at pc reads or
+ * writes size bytes at addr: one access to the whole range, one step when
+ * the memory is shared (its first byte says), recorded with the bytes as
+ * text. A write is recorded by prt_range_done, once the call has
+ * written. */
+void prt_access_range(const void *addr, size_t size, bool write, int fn,
                       uintptr_t pc);
+/* After the real call: record the write prt_access_range announced, as
+ * `written` bytes (SIZE_MAX: as many as it announced). */
+void prt_range_done(size_t written);
 
 /* ---- prt_extra.c --------------------------------------------------------- */
 
@@ -168,6 +178,11 @@ void prt_keys_destroy(struct rl_thread *t);
 void prt_signals_install(void);
 
 /* ---- prt_libc.c ---------------------------------------------------------- */
+
+/* What printf-style call fn (enum rl_mem_fn) of the program at pc reads
+ * of fmt's "%s" arguments in ap (ap itself is left as it was): one read
+ * access each. */
+void prt_read_args(const char *fmt, va_list ap, int fn, uintptr_t pc);
 
 /* ms of virtual time until the absolute time ts (CLOCK_REALTIME or
  * MONOTONIC, both virtual); <= 0 when passed. */

@@ -184,12 +184,101 @@ static void out_text(struct rl_thread *t, int fd, const char *s, size_t n,
     prt_out(t);
 }
 
+/* The bytes a "%s" conversion reads of s: its string and the NUL, or
+ * up to prec (>= 0) bytes. */
+static size_t s_arg_bytes(const char *s, long prec)
+{
+    if (prec < 0)
+        return strlen(s) + 1;
+    const char *nul = memchr(s, '\0', (size_t)prec);
+    return nul ? (size_t)(nul - s) + 1 : (size_t)prec;
+}
+
+/* The C library reads each "%s" argument of fmt: one read of its bytes
+ * each (prt_access_range), walking a copy of ap. Stops at a conversion
+ * it does not know or a positional argument ("%1$s"). */
+void prt_read_args(const char *fmt, va_list ap, int fn, uintptr_t pc)
+{
+    if (!prt.multi)
+        return;
+    va_list aq;
+    va_copy(aq, ap);
+    for (const char *p = fmt; (p = strchr(p, '%')) != NULL;) {
+        p++;
+        if (*p == '%') {
+            p++;
+            continue;
+        }
+        p += strspn(p, "-+ #0'I");
+        if (*p == '*') {
+            (void)va_arg(aq, int);
+            p++;
+        }
+        p += strspn(p, "0123456789");
+        if (*p == '$')
+            break;
+        long prec = -1;
+        if (*p == '.') {
+            p++;
+            if (*p == '*') {
+                int v = va_arg(aq, int);
+                prec = v < 0 ? -1 : v;
+                p++;
+            } else {
+                prec = strtol(p, NULL, 10);
+                p += strspn(p, "0123456789");
+            }
+        }
+        int lng = 0; /* h: -1, hh: -2, l: 1, ll / j / q: 2, z / t: 3, L: 4 */
+        for (;; p++) {
+            if (*p == 'h')
+                lng = lng < 0 ? -2 : -1;
+            else if (*p == 'l')
+                lng = lng == 1 ? 2 : 1;
+            else if (*p == 'j' || *p == 'q')
+                lng = 2;
+            else if (*p == 'z' || *p == 't')
+                lng = 3;
+            else if (*p == 'L')
+                lng = 4;
+            else
+                break;
+        }
+        char c = *p;
+        if (c == '\0')
+            break;
+        p++;
+        if (c == 'd' || c == 'i' || c == 'u' || c == 'o' || c == 'x' ||
+            c == 'X' || c == 'c') {
+            if (lng >= 1 && lng <= 3)
+                (void)va_arg(aq, long long);
+            else
+                (void)va_arg(aq, int);
+        } else if (strchr("eEfFgGaA", c)) {
+            if (lng == 4)
+                (void)va_arg(aq, long double);
+            else
+                (void)va_arg(aq, double);
+        } else if (c == 'p' || c == 'n' || (c == 's' && lng == 1)) {
+            (void)va_arg(aq, void *);
+        } else if (c == 's') {
+            const char *arg = va_arg(aq, const char *);
+            if (arg)
+                prt_access_range(arg, s_arg_bytes(arg, prec), false, fn, pc);
+        } else if (c != 'm') {
+            break;
+        }
+    }
+    va_end(aq);
+}
+
 /* printf-style output of thread t to fd. */
 static int out_vformat(struct rl_thread *t, int fd, uintptr_t pc,
                        const char *fmt, va_list ap)
 {
     char small[1024];
     va_list ap2;
+    prt_read_args(fmt, ap, RL_FN_PRINTF, pc);
     va_copy(ap2, ap);
     int n = vsnprintf(small, sizeof(small), fmt, ap);
     if (n < 0) {

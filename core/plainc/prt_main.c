@@ -606,9 +606,10 @@ void prt_obj_forget(void *addr)
         e->obj = NULL;
 }
 
-/* The object at addr, created on first use (see prt.h). */
-struct rl_obj *prt_obj(void *addr, enum rl_obj_kind kind, long value,
-                       long limit, size_t elem)
+/* The object at addr, created on first use and named as an element of
+ * unit bytes (see prt_obj). */
+static struct rl_obj *obj_at(void *addr, enum rl_obj_kind kind, long value,
+                             long limit, size_t elem, size_t unit)
 {
     if (2 * (map_used + 1) > map_cap)
         map_grow();
@@ -616,7 +617,7 @@ struct rl_obj *prt_obj(void *addr, enum rl_obj_kind kind, long value,
     if (e->gen == map_gen && e->obj && e->obj->kind == kind)
         return e->obj;
     char name[RL_NAME_MAX];
-    name_of((uintptr_t)addr, elem, name, sizeof(name));
+    name_of((uintptr_t)addr, unit, name, sizeof(name));
     struct rl_obj *o;
     if (kind == RL_OBJ_VAR)
         o = rl_px_mem_create(name[0] ? name : NULL, addr, (int)elem);
@@ -628,6 +629,19 @@ struct rl_obj *prt_obj(void *addr, enum rl_obj_kind kind, long value,
     e->gen = map_gen;
     e->obj = o;
     return o;
+}
+
+/* The object at addr, created on first use (see prt.h). */
+struct rl_obj *prt_obj(void *addr, enum rl_obj_kind kind, long value,
+                       long limit, size_t elem)
+{
+    return obj_at(addr, kind, value, limit, elem, elem);
+}
+
+/* The memory variable at the start of a range (see prt.h). */
+struct rl_obj *prt_obj_bytes(void *addr, size_t elem)
+{
+    return obj_at(addr, RL_OBJ_VAR, 0, 0, elem, 1);
 }
 
 /* Whether pc is in the executable's code (see prt.h). */

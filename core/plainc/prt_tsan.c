@@ -19,11 +19,13 @@
  * A plain access to shared memory (prt_shared) is one scheduling point: a
  * load is recorded with the value the program then reads; a store with
  * the value it wrote, at the thread's next scheduling point (posix.h).
- * An access of 16 bytes or a range counts as one access to its first 8
- * bytes. Every atomic is one step that the hook itself performs, in one
- * total order whatever order the program asked for; that order goes into
- * the record, for the data-race analysis (a relaxed atomic orders
- * nothing). A fence is a step and a record too.
+ * An access of 16 bytes or a range the compiler reports counts as one
+ * access to its first 8 bytes; a C library call's range (prt_string.c)
+ * is one access of all its bytes (prt_access_range). Every atomic is
+ * one step that the hook itself performs, in one total order whatever
+ * order the program asked for; that order goes into the record, for the
+ * data-race analysis (a relaxed atomic orders nothing). A fence is a
+ * step and a record too.
  */
 #include <stdint.h>
 #include <string.h>
@@ -159,12 +161,34 @@ static int range_size(size_t size)
     return size >= 8 ? 8 : size >= 4 ? 4 : size >= 2 ? 2 : 1;
 }
 
-/* A range of size bytes read or written by the program at pc (see
- * prt.h). */
-void prt_access_range(const void *addr, size_t size, bool write, uintptr_t pc)
+/* A range that C library call fn reads or writes (see prt.h). */
+void prt_access_range(const void *addr, size_t size, bool write, int fn,
+                      uintptr_t pc)
 {
-    if (size)
-        access((void *)addr, range_size(size), write, pc);
+    struct rl_thread *t = size ? access_thread((uintptr_t)addr) : NULL;
+    if (!t)
+        return;
+    prt_in(t, pc);
+    struct rl_obj *v = prt_obj_bytes((void *)addr, (size_t)range_size(size));
+    uint32_t len = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
+    if (write)
+        rl_px_store_range(v, len, fn);
+    else
+        rl_px_load_range(v, len, fn);
+    prt_out(t);
+}
+
+/* Record the write of a range (see prt.h). */
+void prt_range_done(size_t written)
+{
+    struct rl_thread *t = prt.multi ? prt_user() : NULL;
+    if (!t || !t->pend || !t->pend_fn)
+        return;
+    if (written != SIZE_MAX)
+        t->pend_len = written > UINT32_MAX ? UINT32_MAX : (uint32_t)written;
+    prt_in(t, t->pc);
+    rl_px_flush(t);
+    prt_out(t);
 }
 
 void __tsan_read_range(void *addr, size_t size);

@@ -179,7 +179,21 @@ has "an atomic's order shows when it is not seq_cst" \
 rl explore $P/strings_race.c --format json
 verdict "explore strings_race: strcpy and snprintf into one buffer race" 1 fail \
     'rl1:tests/programs/strings_race.c:main::0x2.1x2.2x2' \
-    "race|T2|strings_race.c:$(line $P/strings_race.c 'snprintf(msg, sizeof(msg), "B says %d", 42);')|data race on msg: T1 writes at step 6 and T2 writes at step 9, with nothing ordering them (no lock, event, barrier or join in between)"
+    "race|T2|strings_race.c:$(line $P/strings_race.c 'snprintf(msg, sizeof(msg), "B says %d", 42);')|data race on msg[0..9]: T1 writes at step 6 and T2 writes at step 9, with nothing ordering them (no lock, event, barrier or join in between)"
+# A call's access covers the bytes it touched: the races are where they
+# meet (two[4..6], line[20], tag[0..2]), the two halves of msg none.
+rl explore $P/strings_overlap.c --format json
+verdict "explore strings_overlap: the C library's ranges race where they meet" 1 fail \
+    'rl1:tests/programs/strings_overlap.c:main::0x2.1x9.2x8' \
+    "race|T2|strings_overlap.c:$(line $P/strings_overlap.c 'strcpy(two + 4, "xyz");')|data race on two[4..6]: T1 writes at step 7 and T2 writes at step 17, with nothing ordering them (no lock, event, barrier or join in between)" \
+    "race|T2|strings_overlap.c:$(line $P/strings_overlap.c 'strcpy(line, "thirty characters, over line20");')|data race on line[20]: T1 writes at step 8 and T2 writes at step 18, with nothing ordering them (no lock, event, barrier or join in between)" \
+    "race|T2|strings_overlap.c:$(line $P/strings_overlap.c 'strcpy(tag, "v2");')|data race on tag[0..2]: T1 reads at step 12 and T2 writes at step 22, with nothing ordering them (no lock, event, barrier or join in between)"
+# What a call wrote, as text, in racelab run's event lines.
+rl run $P/strings_text.c
+has "run strings_text: strcpy's bytes as text" \
+    "     5  T1  strcpy msg[0..12] <- \"hello, world\"  $(at strings_text.c 23)  | strcpy(msg, \"hello, world\");"
+has "run strings_text: a NUL in the middle, escaped" \
+    "     8  T1  memcpy raw[0..9] <- \"key\\0value\"  $(at strings_text.c 24)  | memcpy(raw, \"key\\0value\", 10);"
 rl explore $P/log_buffer.c --format json
 verdict "explore log_buffer: memcpy under a mutex is no race" 0 pass null
 

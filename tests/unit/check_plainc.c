@@ -4,7 +4,8 @@
  * Makefile against librlprt.a) run standalone under fixed schedules: the
  * exact outcome of each (final values printed, deadlock with its cycle,
  * assert failure and crash with file:line, data races, lost updates,
- * pointers named by the memory they point into), the
+ * pointers named by the memory they point into, buffers written by the
+ * C library as text), the
  * correct programs passing under many seeds, replay of a printed
  * schedule, and several runs in one process starting from clean globals.
  */
@@ -677,6 +678,114 @@ START_TEST(test_pointer_values)
 }
 END_TEST
 
+START_TEST(test_string_values_as_text)
+{
+    /* What a C library call wrote or read of a buffer: quoted text with
+     * C escapes, the range by name, one step per buffer per call (the
+     * 1 MB memcpy too); numbers stay numbers. */
+    ck_assert_int_eq(run("strings_text", "rr:1", NULL), 0);
+    ck_assert_str_eq(out, "hello, world|second half|1048575\n");
+    has_line("    5 T1   strings_text.c:23  strcpy msg[0..12] <- \"hello, "
+             "world\"   | strcpy(msg, \"hello, world\");");
+    has_line("    8 T1   strings_text.c:24  memcpy raw[0..9] <- "
+             "\"key\\0value\"   | memcpy(raw, \"key\\0value\", 10);");
+    has_line("    9 T2   strings_text.c:36  strcpy msg[32..43] <- \"second "
+             "half\"   | strcpy(msg + 32, \"second half\");");
+    has_line("   11 T1   strings_text.c:25  memcpy nums <- 8589934593   | "
+             "memcpy(nums, (int[]){1, 2, 3, 4}, sizeof nums);");
+    has_line("   12 T1   strings_text.c:26  strcpy ctl[0..17] <- "
+             "\"tab\\there\\n\\x01caf\xc3\xa9 \\xe9\"   | strcpy(ctl, "
+             "\"tab\\there\\n\\x01\" \"caf\\xc3\\xa9 \\xe9\");");
+    has_line("   13 T1   strings_text.c:27  memset fill[0..9] <- "
+             "\"==========\"   | memset(fill, '=', 10);");
+    has_line("   14 T1   strings_text.c:28  memset zero <- 0   | "
+             "memset(zero, 0, sizeof zero);");
+    has_line("   17 T1   strings_text.c:29  memcpy heap#2@strings_text.c:44 "
+             "-> \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\"   | memcpy(big, "
+             "src, BIG);");
+    has_line("   18 T1   strings_text.c:29  memcpy heap#1@strings_text.c:43 "
+             "<- \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\"   | memcpy(big, "
+             "src, BIG);");
+    has_line("   23 T0   strings_text.c:51  strlen heap#1@strings_text.c:43 "
+             "-> \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\"   | "
+             "printf(\"%s|%s|%zu\\n\", msg, msg + 32, strlen(big));");
+    has_line("   24 T0   strings_text.c:51  printf msg[0..12] -> \"hello, "
+             "world\"   | printf(\"%s|%s|%zu\\n\", msg, msg + 32, "
+             "strlen(big));");
+    has_line("   25 T0   strings_text.c:51  printf msg[32..43] -> \"second "
+             "half\"   | printf(\"%s|%s|%zu\\n\", msg, msg + 32, "
+             "strlen(big));");
+    has_line("steps: 29");
+    no_line("race:");
+    /* The same schedule, the same bytes. */
+    char first[sizeof(trace)];
+    memcpy(first, trace, sizeof(trace));
+    ck_assert_int_eq(run("strings_text", "rr:1", NULL), 0);
+    ck_assert_str_eq(trace, first);
+}
+END_TEST
+
+/* The number of lines of the trace that start with prefix. */
+static int count_lines(const char *prefix)
+{
+    char want[256];
+    int n = 0;
+    snprintf(want, sizeof(want), "\n%s", prefix);
+    for (const char *p = trace; (p = strstr(p, want)) != NULL; p++)
+        n++;
+    return n;
+}
+
+START_TEST(test_string_ranges_race_where_they_meet)
+{
+    /* A C library call's access covers the bytes it touched: the two
+     * halves of msg do not race, two and two + 4 do (bytes 4 to 6), a
+     * plain store to line[20] races with a strcpy over it, in either
+     * order, and snprintf's "%s" read of tag with a strcpy into it;
+     * reads of one string in two threads, and a store past its NUL,
+     * do not. */
+    ck_assert_int_eq(run("strings_overlap", "rr:1", NULL), 1);
+    ck_assert_str_eq(out, "first half|second half|abcdxyz\n");
+    has_line("   13 T2   strings_overlap.c:34 strcpy line[0..30] <- \"thirty "
+             "characters, over line20\"   | strcpy(line, \"thirty "
+             "characters, over line20\");");
+    has_line("   18 T1   strings_overlap.c:25 snprintf tag[0..2] -> \"v1\"   "
+             "| snprintf(note, sizeof note, \"tag %s\", tag);");
+    has_line("   20 T1   strings_overlap.c:25 snprintf note[0..6] <- \"tag "
+             "v1\"   | snprintf(note, sizeof note, \"tag %s\", tag);");
+    has_line("race: data race on two[4..6]: T1 writes at step 8 and T2 writes "
+             "at step 11, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_overlap.c:22, "
+             "strings_overlap.c:33)");
+    has_line("race: data race on line[20]: T1 writes at step 10 and T2 writes "
+             "at step 13, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_overlap.c:23, "
+             "strings_overlap.c:34)");
+    has_line("race: data race on tag[0..2]: T1 reads at step 18 and T2 writes "
+             "at step 22, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_overlap.c:25, "
+             "strings_overlap.c:37)");
+    ck_assert_int_eq(count_lines("race:"), 3);
+    /* The ranges first, the plain store after. */
+    ck_assert_int_eq(run("strings_overlap", "random:1", NULL), 1);
+    has_line("race: data race on two[4..6]: T2 writes at step 7 and T1 writes "
+             "at step 10, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_overlap.c:33, "
+             "strings_overlap.c:22)");
+    has_line("race: data race on line[20]: T2 writes at step 11 and T1 writes "
+             "at step 12, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_overlap.c:34, "
+             "strings_overlap.c:23)");
+    ck_assert_int_eq(count_lines("race:"), 3);
+    /* The first program: strcpy and snprintf meet at msg[0..9]. */
+    ck_assert_int_eq(run("strings_race", "rr:1", NULL), 1);
+    has_line("race: data race on msg[0..9]: T1 writes at step 5 and T2 writes "
+             "at step 9, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_race.c:14, strings_race.c:21)");
+    ck_assert_int_eq(count_lines("race:"), 1);
+}
+END_TEST
+
 START_TEST(test_virtual_time)
 {
     always_passes("sleepy", "fast\nslow\nelapsed 2000 ms\n");
@@ -778,6 +887,8 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_heap_fields);
     tcase_add_test(tc, test_stack_names);
     tcase_add_test(tc, test_pointer_values);
+    tcase_add_test(tc, test_string_values_as_text);
+    tcase_add_test(tc, test_string_ranges_race_where_they_meet);
     tcase_add_test(tc, test_virtual_time);
     tcase_add_test(tc, test_exit_from_a_thread);
     tcase_add_test(tc, test_barrier_once_rwlock_output);

@@ -5,8 +5,9 @@
  * recursive, error-checking, try, timed), condition variables with POSIX
  * rules, rwlocks, barriers, once, memory loads / stores / atomics, the
  * pending store record, values that are addresses named by the memory
- * they point into, misuse in POSIX words, deadlock reports, the
- * analyses, and the ends a plain program can have (exit, assert).
+ * they point into, a range's bytes as text, misuse in POSIX words,
+ * deadlock reports, the analyses, and the ends a plain program can have
+ * (exit, assert).
  */
 #include <check.h>
 #include <errno.h>
@@ -635,6 +636,54 @@ static void setup_assert(void *ctx)
     rl_thread_start(NULL, sleeper, NULL);
 }
 
+/* rl_value_bytes_text(bytes, string) is want (NULL: not text). */
+static void bytes_are(const char *bytes, size_t n, bool string,
+                      const char *want)
+{
+    char buf[RL_VALUE_BYTES_SHOWN + 1];
+    bool text = rl_value_bytes_text(bytes, n, string, buf, sizeof buf);
+    ck_assert_msg(text == (want != NULL), "%s: text %d", want ? want : "-",
+                  text);
+    ck_assert_str_eq(buf, want ? want : "");
+}
+
+START_TEST(test_bytes_as_text)
+{
+    /* a string, its NUL left out; what follows the NUL is not its */
+    bytes_are("hello, world", 13, true, "\"hello, world\"");
+    bytes_are("hi\0junk", 8, true, "\"hi\"");
+    bytes_are("", 1, true, "\"\"");
+    /* memory: a NUL in the middle, trailing NULs (padding) left out */
+    bytes_are("key\0value\0\0", 12, false, "\"key\\0value\"");
+    /* C escapes; valid UTF-8 as it is, invalid bytes as \xNN */
+    bytes_are("a\"b\\c\td\r\n\x01\x7f", 12, true,
+              "\"a\\\"b\\\\c\\td\\r\\n\\x01\\x7f\"");
+    bytes_are("caf\xc3\xa9 \xe9\xc3(", 9, true, "\"caf\xc3\xa9 \\xe9\\xc3(\"");
+    /* numbers are not text: an int, an array of them, zeros */
+    int one = 1;
+    bytes_are((const char *)&one, sizeof one, false, NULL);
+    int nums[4] = {1, 2, 3, 4};
+    bytes_are((const char *)nums, sizeof nums, false, NULL);
+    static const char zeros[4096];
+    bytes_are(zeros, sizeof zeros, false, NULL);
+    bytes_are("*", 1, false, NULL);
+    /* a control byte, or a pointer's bytes after a name: not text (the
+     * pointer's would differ from run to run) */
+    bytes_are("ab\x01" "cd", 5, false, NULL);
+    bytes_are("name\0\0\0\0\xa0\xb2\xa2\xc3\xd4\x55\0\0", 16, false, NULL);
+    /* long: cut with "...", never past the buffer; only the first bytes
+     * of a large range are read */
+    char big[1000];
+    memset(big, 'x', sizeof big);
+    bytes_are(big, sizeof big, false,
+              "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\"");
+    bytes_are(big, 38, false, "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"");
+    bytes_are(big, 39, false, "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\"");
+    char small[8];
+    ck_assert(!rl_value_bytes_text("abc", 4, true, small, 4));
+}
+END_TEST
+
 START_TEST(test_assert_ends_the_run)
 {
     struct rl_run *run = run_rr(setup_assert, RL_END_ASSERT);
@@ -690,6 +739,7 @@ static Suite *posix_suite(void)
     tcase_add_test(tc, test_rwlock_barrier_once);
     tcase_add_test(tc, test_atomics_and_pending_store);
     tcase_add_test(tc, test_pointer_values_by_lifetime);
+    tcase_add_test(tc, test_bytes_as_text);
     tcase_add_test(tc, test_assert_ends_the_run);
     tcase_add_test(tc, test_exit_status);
     suite_add_tcase(s, tc);
