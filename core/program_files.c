@@ -110,9 +110,22 @@ void program_hash_str(uint64_t *h, const char *s)
     program_hash_bytes(h, s, strlen(s) + 1);
 }
 
-/* Hash a file's contents; -1 if it cannot be read. */
+/* Hash a file's place and contents; -1 if it cannot be read. Its place:
+ * the executable's debug information names the source by the path given
+ * and the folder it was compiled in, and racelab reads the source lines
+ * from there, so the same bank.c in two folders (or given relative to
+ * two folders) must be two builds. */
 int program_hash_file(uint64_t *h, const char *path)
 {
+    char *real = realpath(path, NULL);
+    if (real) {
+        program_hash_str(h, real);
+        free(real);
+    }
+    if (path[0] != '/') {
+        char cwd[4096];
+        program_hash_str(h, getcwd(cwd, sizeof cwd) ? cwd : "?");
+    }
     FILE *f = fopen(path, "rb");
     if (!f)
         return -1;

@@ -80,7 +80,8 @@ void program_hash_bytes(uint64_t *h, const void *data, size_t n);
 /* Hash a string with its terminating NUL (so "ab","c" != "a","bc"). */
 void program_hash_str(uint64_t *h, const char *s);
 
-/* Hash a file's contents; -1 (errno set) if it cannot be read. */
+/* Hash a file's place (its real path, and the working folder if path is
+ * relative) and contents; -1 (errno set) if it cannot be read. */
 int program_hash_file(uint64_t *h, const char *path);
 
 /* Copy from to to (through a temporary name, so that a build running

@@ -621,6 +621,17 @@ C
 rl run "$tmp/lastwords.c"
 has "an output step just before a crash keeps its text" \
     '     5  T1  output "last words, no newline"  lastwords.c:6     | printf("last words, no newline");'
+# The same program in two folders is two builds: the executable's debug
+# information points at its own folder, where the source lines are read.
+mkdir -p "$tmp/copy1" "$tmp/copy2"
+cp "$tmp/lastwords.c" "$tmp/copy1/same.c"
+cp "$tmp/lastwords.c" "$tmp/copy2/same.c"
+RACELAB_ABS=$(cd "$(dirname "$RACELAB")" && pwd)/$(basename "$RACELAB")
+(cd "$tmp/copy1" && timeout 120 "$RACELAB_ABS" run same.c </dev/null >/dev/null 2>&1)
+rm -rf "$tmp/copy1"
+(cd "$tmp/copy2" && timeout 120 "$RACELAB_ABS" run same.c </dev/null >"$tmp/out" 2>"$tmp/err")
+has "a copy in another folder shows its own source lines" \
+    '     5  T1  output "last words, no newline"  same.c:6     | printf("last words, no newline");'
 cat >"$tmp/spin.c" <<'C'
 #include <pthread.h>
 static void *spin(void *arg)
