@@ -719,7 +719,7 @@ if [ "$status" -eq 1 ]; then pass "os: a failed run exits 1"; else fail "os: a f
 T() { tmux -L "$SOCK" -f /dev/null "$@"; }
 wait_for() {
     local i=0
-    while [ $i -lt 200 ]; do
+    while [ $i -lt 600 ]; do
         if T capture-pane -p -t tui | grep -qF -- "$1"; then
             return 0
         fi
@@ -734,6 +734,9 @@ check() {
     fi
 }
 if command -v tmux >/dev/null 2>&1; then
+    # a session that outlives each TUI's: killing the last session ends
+    # the server, and the next new-session could reach it while it dies
+    T new-session -d -s keep -x 20 -y 5 "sleep 3600"
     T new-session -d -s tui -x 80 -y 24 \
         "$RACELAB tui $P/counter_race.c; echo EXITED:\$?; sleep 600"
     check "tui prog.c opens the program" "racelab | tests/programs/counter_race.c | main"

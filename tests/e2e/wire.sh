@@ -46,7 +46,7 @@ expect() {
     fi
     for want_line in "$@"; do
         if ! grep -qxF -- "$want_line" "$file"; then
-            fail "$name" "no line: $want_line" "$3: $(tail -c 800 "$file")"
+            fail "$name" "no line: $want_line" "$file: $(tail -c 800 "$file")"
             return
         fi
     done
