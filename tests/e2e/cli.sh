@@ -343,6 +343,34 @@ expect_error "replay: no schedule" \
     "replay needs a trace FILE or --schedule STRING (the schedule line that 'racelab run' prints)" \
     replay unsafe-counter
 
+# A trace the TUI saved mid-run ('w' at step 5) replays to where it was
+# saved, and says so: not a schedule that does not fit.
+cat >"$tmp/partial.txt" <<'T'
+# racelab trace
+lab: unsafe-counter (Unsafe counter)
+variant: unsafe
+params: threads=2,iters=3
+backend: sim
+scheduler: rr:1
+steps: 5
+end: running
+schedule: rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0
+replay: racelab replay rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0
+# seq thread event
+T
+rl replay "$tmp/partial.txt" --no-tui
+expect_status "replay of a trace saved mid-run exits 0" 0
+expect_line "replay of a trace saved mid-run: its last step" "$tmp/out" \
+    "     5  T0  store counter <- 1"
+expect_line "replay of a trace saved mid-run: the checks not judged" \
+    "$tmp/out" \
+    "checks: not judged: the trace was saved at step 5, before its run ended"
+expect_line "replay of a trace saved mid-run: where it ends" "$tmp/out" \
+    "end: the trace ends at step 5, where it was saved; its run had not ended (in the TUI, replay goes on from there)"
+# The same schedule given as a string is a whole run's: it does not fit.
+rl replay --schedule 'rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0'
+expect_status "the saved-mid-run schedule as a string is an error" 2
+
 # ---- trace -------------------------------------------------------------------
 
 rl run unsafe-counter --threads 2 --iters 2 --trace "$tmp/trace.txt"

@@ -448,6 +448,34 @@ check "the replayed run ends the same way" replay \
 keys replay q
 check "replaying a failing run exits with its status (1)" replay "EXITED:1"
 
+# A trace saved mid-run ('w' at step 5): replayed to there, then round
+# robin goes on under the user's steps, never "DIVERGED".
+cat >"$WORK/partial.txt" <<'T'
+# racelab trace
+lab: unsafe-counter (Unsafe counter)
+variant: unsafe
+params: threads=2,iters=3
+backend: sim
+scheduler: rr:1
+steps: 5
+end: running
+schedule: rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0
+T
+start partial 80 24 "$RACELAB replay partial.txt"
+check "a trace saved mid-run says so" partial \
+    "a trace saved at step 5, before its run ended: n steps it, then round"
+keys partial n n n n n n n
+check "stepping past where it was saved goes on" partial "| step 7 | paused"
+keys partial e
+check "and runs to the run's end" partial "3 updates lost"
+if screen partial | grep -qF "DIVERGED"; then
+    bad "a trace saved mid-run never diverges" partial
+else
+    ok "a trace saved mid-run never diverges"
+fi
+keys partial q
+check "quitting a mid-run trace's replay exits 0" partial "EXITED:0"
+
 # ---- os backend, live -----------------------------------------------------------
 
 start os 100 30 "$RACELAB tui unsafe-counter --backend os --iters 200000"

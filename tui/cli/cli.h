@@ -350,6 +350,11 @@ int cli_sched_resolve(const struct cli_lab_args *a, enum rl_backend backend,
  * one-line message in err (cannot read, not a trace file, no schedule: an
  * os run). */
 char *cli_trace_schedule_read(const char *path, char *err, size_t errlen);
+/* As cli_trace_schedule_read; *saved_at (not NULL) is the step a trace
+ * was saved at before its run ended (the TUI's 'w' mid-run: "end:
+ * running"), 0 for a whole run. */
+char *cli_trace_schedule_read_at(const char *path, uint64_t *saved_at,
+                                 char *err, size_t errlen);
 /* The same into buf; a string of len characters or more is an error. */
 int cli_trace_schedule(const char *path, char *buf, size_t len, char *err,
                        size_t errlen);
@@ -432,6 +437,8 @@ struct run_job {
     bool json;              /* --format json: one JSON object, no text */
     bool races_report;      /* --races=report: a data race is no failure */
     uint64_t runs;          /* --runs N: a program on os, N real runs */
+    uint64_t saved_at;      /* replay of a trace saved mid-run: its last
+                               step, where the replay ends (0: none) */
 };
 
 /* Run job to the end and print its report: the events, the final state,

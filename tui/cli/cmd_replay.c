@@ -55,11 +55,22 @@ static bool looks_like_path(const char *text)
 
 char *cli_trace_schedule_read(const char *path, char *err, size_t errlen)
 {
+    return cli_trace_schedule_read_at(path, NULL, err, errlen);
+}
+
+char *cli_trace_schedule_read_at(const char *path, uint64_t *saved_at,
+                                 char *err, size_t errlen)
+{
     static const char *const keys[] = {"# schedule: ", "schedule: "};
     char *line = NULL, *v = NULL;
     size_t cap = 0;
     ssize_t got;
     FILE *f;
+    unsigned long long steps = 0;
+    bool running = false;
+
+    if (saved_at != NULL)
+        *saved_at = 0;
 
     errno = 0;
     f = fopen(path, "r");
@@ -88,6 +99,10 @@ char *cli_trace_schedule_read(const char *path, char *err, size_t errlen)
             break;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
+        if (strcmp(line, "end: running") == 0)
+            running = true;
+        if (strncmp(line, "steps: ", 7) == 0)
+            steps = strtoull(line + 7, NULL, 10);
         for (int k = 0; k < 2 && v == NULL; k++)
             if (strncmp(line, keys[k], strlen(keys[k])) == 0)
                 v = line + strlen(keys[k]);
@@ -101,6 +116,10 @@ char *cli_trace_schedule_read(const char *path, char *err, size_t errlen)
                  path);
         return NULL;
     }
+    /* The header is read up to the schedule line: "steps:" and "end:"
+     * come before it in what the TUI saves. */
+    if (saved_at != NULL && running)
+        *saved_at = steps;
     memmove(line, v, strlen(v) + 1);
     return line;
 }
@@ -178,7 +197,8 @@ static int replay_job_from(const struct cli_args *c, struct replay_job *job,
                      "give a trace FILE or a schedule string, not both");
             return -1;
         }
-        job->str = cli_trace_schedule_read(file, err, errlen);
+        job->str = cli_trace_schedule_read_at(file, &job->run.saved_at, err,
+                                              errlen);
         if (job->str == NULL)
             return -1;
         job->schedule = job->str;
@@ -287,6 +307,7 @@ static int cmd_replay(int argc, char **argv)
         o.lab = job->run.inst.lab;
         o.inst = job->run.inst;
         o.replay = job->schedule;
+        o.replay_saved_at = job->run.saved_at;
         if (cli_warnings_line(line, sizeof line) > 0)
             o.warnings = line;
         status = tui_main(&o);
@@ -315,6 +336,8 @@ const struct cli_command cli_cmd_replay = {
     "error, never a different run. FILE is a trace saved with 'w' in the\n"
     "TUI or with 'racelab run --trace FILE', or a schedule file of 'racelab\n"
     "run --schedule-out FILE' (any length): its schedule line is replayed.\n"
+    "A trace saved mid-run replays to where it was saved (in the TUI,\n"
+    "round robin goes on from there as you step).\n"
     "\n"
     "On a terminal the TUI opens at that run; otherwise (or with --quiet or\n"
     "--no-tui) the report is printed as 'racelab run' prints it.\n"

@@ -413,7 +413,7 @@ int run_job_execute(struct run_job *job)
     FILE *tmp = NULL;
     int status, out_status = 0;
     size_t n;
-    bool sim = job->inst.backend == RL_BACKEND_SIM, diverged;
+    bool sim = job->inst.backend == RL_BACKEND_SIM, diverged, saved_end;
 
     if (job->inst.backend == RL_BACKEND_OS && program_lab_is(job->inst.lab))
         return run_native(job);
@@ -503,12 +503,27 @@ int run_job_execute(struct run_job *job)
     if (cfg.record && cfg.on_record == NULL)
         run_print_records(&sink, run);
     diverged = rl_run_end(run) == RL_END_DIVERGED;
+    /* A trace saved mid-run replayed to where it was saved: its schedule
+     * ends there, before the run does, and that is all it holds. */
+    saved_end = diverged && job->saved_at != 0 && !job->json &&
+                rl_run_record_last(run) == job->saved_at;
     if (job->json && !diverged)
         return run_print_json(job, run, tmp);
     cli_print_state(stdout, run);
-    cli_print_checks(stdout, run);
-    cli_print_analysis(stdout, run);
-    cli_print_end(stdout, run);
+    if (saved_end) {
+        printf("checks: not judged: the trace was saved at step %" PRIu64
+               ", before its run ended\n",
+               job->saved_at);
+        cli_print_analysis(stdout, run);
+        printf("end: the trace ends at step %" PRIu64 ", where it was saved; "
+               "its run had not ended (in the TUI, replay goes on from "
+               "there)\n",
+               job->saved_at);
+    } else {
+        cli_print_checks(stdout, run);
+        cli_print_analysis(stdout, run);
+        cli_print_end(stdout, run);
+    }
     if (sim) {
         size_t slen = cli_schedule_length(run, &job->inst);
 
@@ -547,7 +562,9 @@ int run_job_execute(struct run_job *job)
             status = CLI_EXIT_USAGE;
         fclose(tmp);
     }
-    if (diverged) {
+    if (saved_end) {
+        status = CLI_EXIT_OK;
+    } else if (diverged) {
         text[0] = '\0';
         rl_run_end_text(run, text, sizeof text);
         join_lines(text);

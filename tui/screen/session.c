@@ -71,7 +71,7 @@ static struct rl_sched start_sched(const struct session *s)
         memset(&sc, 0, sizeof sc);
         sc.kind = RL_SCHED_REPLAY;
         sc.choices = s->replay;
-        sc.replay_continue = false;
+        sc.replay_continue = s->saved_at != 0;
     }
     return sc;
 }

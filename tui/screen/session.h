@@ -67,6 +67,9 @@ struct session {
     struct rl_sched sched; /* the user's scheduler (sim) */
     char *replay;          /* choices of an opened schedule string, or
                               NULL; sched then replays them exactly */
+    uint64_t saved_at;     /* replay of a trace saved mid-run at this step:
+                              its choices used, round robin goes on (0:
+                              the replay is a whole run) */
     uint64_t max_steps;    /* sim step limit, 0 = engine default */
     int os_timeout_ms;     /* os wall-clock guard, 0 = the TUI's default */
 

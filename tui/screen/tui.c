@@ -281,6 +281,8 @@ int tui_open_lab(struct tui *t, const struct lab_inst *inst,
         session_fini(&t->ses);
     session_init(&t->ses, inst, sched, replay);
     t->ses.os_timeout_ms = t->os_timeout_ms;
+    t->ses.saved_at = replay ? t->open_saved_at : 0;
+    t->open_saved_at = 0;
     t->have_session = true;
     if (session_restart(&t->ses, err, sizeof err) != 0) {
         session_fini(&t->ses);
@@ -294,7 +296,12 @@ int tui_open_lab(struct tui *t, const struct lab_inst *inst,
     t->scroll = 0;
     t->have_jump = false;
     t->last_end = RL_END_RUNNING;
-    if (replay) {
+    if (replay && t->ses.saved_at) {
+        tui_say(t, false,
+                "a trace saved at step %llu, before its run ended: n steps "
+                "it, then round robin goes on (0-9 pick a thread)",
+                (unsigned long long)t->ses.saved_at);
+    } else if (replay) {
         char msg[512];
 
         /* a counterexample opens where it fails; ' goes to its start */
@@ -484,6 +491,7 @@ static int tui_setup(struct tui *t, const struct tui_options *opt, char *err,
             return -1;
         memset(&sched, 0, sizeof sched);
         sched.kind = RL_SCHED_REPLAY;
+        t->open_saved_at = opt->replay_saved_at;
         return tui_open_lab(t, &opt->inst, &sched, sc.choices) == 0 ? 0 : -2;
     }
     return tui_open_lab(t, &opt->inst, &sched, NULL) == 0 ? 0 : -2;
@@ -502,6 +510,8 @@ static int replay_status(const struct tui_options *opt)
 
     if (rl_schedule_parse(opt->replay, &sc, err, sizeof err) != 0)
         return 2;
+    if (opt->replay_saved_at)
+        return 0; /* a trace saved mid-run: nothing to judge */
     memset(&sched, 0, sizeof sched);
     sched.kind = RL_SCHED_REPLAY;
     session_init(&s, &opt->inst, &sched, sc.choices);

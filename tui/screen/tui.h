@@ -15,6 +15,8 @@ struct tui_options {
     bool have_sched;
     struct rl_sched sched;      /* scheduler (sim) */
     const char *replay;         /* a full schedule string to open, or NULL */
+    uint64_t replay_saved_at;   /* the replay is of a trace saved mid-run at
+                                   this step (0: of a whole run) */
     int os_timeout_ms;          /* os runs' wall-clock guard; 0 = default */
     const char *warnings;       /* one line on the compiler's warnings of
                                    the lab's build, shown at the start (the

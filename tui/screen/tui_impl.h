@@ -51,6 +51,8 @@ struct tui {
     int nlabs;
     struct rl_sched menu_sched; /* scheduler for labs opened from the menu */
     int os_timeout_ms;          /* os runs' wall-clock guard; 0 = default */
+    uint64_t open_saved_at;     /* for the next tui_open_lab of a replay: the
+                                   step its trace was saved at mid-run */
 
     struct session ses;
     bool have_session;
