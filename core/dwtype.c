@@ -572,6 +572,9 @@ static bool die_read(struct cur *c, struct unit *u, const struct abbrevs *t,
         case AT_DECLARATION:
             d->decl = v.u != 0;
             break;
+        case AT_BIT_SIZE:
+            d->bits = true;
+            break;
         case AT_LOW_PC:
             if (v.is_addr)
                 d->addr = v.u;
@@ -629,7 +632,7 @@ static bool unit_walk(struct rl_dwtypes *dt, struct cur *c, struct unit *u,
         if (!a)
             return false;
         struct die d = {off, NONE, NONE, 0, NONE, NULL, -1, -1,
-                        0,   -1,   0,    0, 0,    a->tag, false};
+                        0,   -1,   0,    0, 0,    a->tag, false, false};
         bool kept = tag_kept(a->tag);
         if (!die_read(c, u, t, a, kept, &d)) {
             free(d.name);

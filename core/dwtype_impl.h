@@ -35,6 +35,7 @@ enum {
     AT_HIGH_PC = 0x12,
     AT_DECL_LINE = 0x3b,
     AT_BYTE_SIZE = 0x0b,
+    AT_BIT_SIZE = 0x0d,
     AT_UPPER_BOUND = 0x2f,
     AT_COUNT = 0x37,
     AT_DECLARATION = 0x3c,
@@ -87,6 +88,7 @@ struct die {
     uint8_t fbkind; /* a function: enum fb_kind; a local: 1 if at fb */
     uint16_t tag;
     bool decl; /* DW_AT_declaration: an extern, defined elsewhere */
+    bool bits; /* a member: a bit-field (shares its bytes with others) */
 };
 
 struct rl_dwtypes {

@@ -89,6 +89,20 @@ static void put(char *buf, size_t len, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Whether the type at off is an array without a length (a struct's
+ * flexible last member, `int data[];`) of elements of a known size. */
+static bool flex_array(const struct rl_dwtypes *dt, uint64_t off)
+{
+    const struct die *t = type_strip(dt, off);
+
+    if (!t || t->tag != TAG_ARRAY)
+        return false;
+    uint64_t es = type_size(dt, t->type, 1);
+    return es != NONE && es > 0 &&
+           (t->child < 0 || dt->d[t->child].size == NONE ||
+            dt->d[t->child].size == 0);
+}
+
 /* The path of [off, off + width) inside the type at off_type. */
 static void path_in(const struct rl_dwtypes *dt, uint64_t off_type,
                     uint64_t off, uint64_t width, char *buf, size_t len,
@@ -106,6 +120,8 @@ static void path_in(const struct rl_dwtypes *dt, uint64_t off_type,
         for (int k = t->child; k >= 0; k = dt->d[k].next) {
             const struct die *m = &dt->d[k];
             uint64_t ms = type_size(dt, m->type, hops + 1);
+            if ((ms == NONE || ms == 0) && flex_array(dt, m->type))
+                ms = UINT64_MAX / 4; /* the rest of the block */
             if (m->tag != TAG_MEMBER || m->size == NONE || ms == NONE ||
                 off < m->size || off + width > m->size + ms)
                 continue;
@@ -123,8 +139,10 @@ static void path_in(const struct rl_dwtypes *dt, uint64_t off_type,
                 break;
             }
         }
-        /* Not into the C library's insides (pthread_mutex_t's __data). */
-        if (!best || (best->name && strncmp(best->name, "__", 2) == 0)) {
+        /* Not into the C library's insides (pthread_mutex_t's __data), nor
+         * a bit-field, whose bytes hold its neighbours too. */
+        if (!best || best->bits ||
+            (best->name && strncmp(best->name, "__", 2) == 0)) {
             if (off)
                 put(buf, len, "+%llu", (unsigned long long)off);
             return;
@@ -367,8 +385,14 @@ bool rl_dwtypes_block_path(const struct rl_dwtypes *dt, uint64_t type,
     if (off + width > block)
         width = block - off;
     /* A block of several: an array of them (its tail, if the size is no
-     * multiple, is named by offset). */
-    if (block / es >= 2) {
+     * multiple, is named by offset); a struct with a flexible last member
+     * is one, however large. */
+    const struct die *t = type_strip(dt, type), *last = NULL;
+    if (t && t->tag == TAG_STRUCT)
+        for (int k = t->child; k >= 0; k = dt->d[k].next)
+            last = &dt->d[k];
+    bool flex = last && flex_array(dt, last->type);
+    if (!flex && block / es >= 2) {
         if (off % es + width > es || off / es >= block / es) {
             if (off)
                 put(buf, len, "+%zu", off);

@@ -578,6 +578,20 @@ START_TEST(test_heap_fields)
 }
 END_TEST
 
+START_TEST(test_fields_odd)
+{
+    /* A bit-field's byte holds its neighbours: the struct is named; a
+     * block larger than its struct with a flexible last member is one
+     * struct whose array goes on. */
+    ck_assert_int_eq(run("fields_odd", "rr:1", NULL), 1);
+    has_line("    5 T1   fields_odd.c:25    store fl <- 4   | fl.done = 2;");
+    has_line("    8 T1   fields_odd.c:26    store fl.count <- 1   | fl.count "
+             "= (int)i;");
+    has_line("   12 T1   fields_odd.c:27    store "
+             "heap#1@fields_odd.c:33.data[1] <- 1   | box->data[i] = (int)i;");
+}
+END_TEST
+
 START_TEST(test_stack_names)
 {
     /* A location on a thread's stack by the variable of the live frame
@@ -886,6 +900,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_dwtype_alloc);
     tcase_add_test(tc, test_heap_fields);
     tcase_add_test(tc, test_stack_names);
+    tcase_add_test(tc, test_fields_odd);
     tcase_add_test(tc, test_pointer_values);
     tcase_add_test(tc, test_string_values_as_text);
     tcase_add_test(tc, test_string_ranges_race_where_they_meet);
