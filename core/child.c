@@ -247,7 +247,8 @@ static void put_obj(struct wire_buf *b, const struct rl_obj *o)
     wire_put_i64(b, o->limit);
     wire_put_i32(b, atomic_load(&o->owner));
     wire_put_i32(b, atomic_load(&o->depth));
-    wire_put_u8(b, o->broken);
+    /* bit 0: broken; bit 1: a plain C program's (named in POSIX words) */
+    wire_put_u8(b, (uint8_t)((o->broken ? 1 : 0) | (o->posix ? 2 : 0)));
     wire_put_i32(b, o->nwait);
     for (int i = 0; i < o->nwait; i++)
         wire_put_i32(b, o->wait[i]);

@@ -208,7 +208,9 @@ static bool apply_world(struct rl_run *run, struct wire_reader *r)
         o->limit = (long)wire_get_i64(r);
         atomic_store(&o->owner, wire_get_range(r, -1, nthreads - 1));
         atomic_store(&o->depth, wire_get_range(r, 0, INT_MAX));
-        o->broken = wire_get_u8(r) != 0;
+        uint8_t flags = wire_get_u8(r);
+        o->broken = (flags & 1) != 0;
+        o->posix = (flags & 2) != 0;
         o->nwait = wire_get_range(r, 0, RL_MAX_THREADS);
         for (int i = 0; i < o->nwait; i++)
             o->wait[i] = (int16_t)wire_get_range(r, 0, nthreads - 1);

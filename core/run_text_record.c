@@ -633,12 +633,15 @@ static void format_brief(struct run_text_buf *sb, const struct rl_record *r,
         if (shrt)
             run_text_printf(sb, "%s", o);
         else
-            run_text_printf(
-                sb, "%s %s",
-                r->result == RL_RES_BLOCKED ? "blocked on" : "acquire", o);
+            run_text_printf(sb, "%s %s",
+                            r->result == RL_RES_BLOCKED ? "blocked on"
+                            : n->posix                  ? "lock"
+                                                        : "acquire",
+                            o);
         break;
     case RL_OP_RELEASE:
-        run_text_printf(sb, "%s%s", shrt ? "" : "rel ", o);
+        run_text_printf(sb, "%s%s", shrt ? "" : n->posix ? "unlock " : "rel ",
+                        o);
         break;
     case RL_OP_WAIT:
         if (shrt)
@@ -646,11 +649,17 @@ static void format_brief(struct run_text_buf *sb, const struct rl_record *r,
         else
             run_text_printf(sb, "%s %s", woke ? "woke" : "wait", o);
         break;
-    case RL_OP_NOTIFY:
-        run_text_printf(sb, "%s %s", shrt ? "n" : "notify", o);
+    case RL_OP_NOTIFY: /* a C program's pthread_cond_signal in its words */
+        run_text_printf(sb, "%s %s",
+                        n->posix ? (shrt ? "sig" : "signal")
+                                 : (shrt ? "n" : "notify"),
+                        o);
         break;
     case RL_OP_NOTIFY_ALL:
-        run_text_printf(sb, "%s %s", shrt ? "na" : "notify_all", o);
+        run_text_printf(sb, "%s %s",
+                        n->posix ? (shrt ? "bc" : "broadcast")
+                                 : (shrt ? "na" : "notify_all"),
+                        o);
         break;
     case RL_OP_SET:
         run_text_printf(sb, "%s%s", shrt ? "" : "set ", o);

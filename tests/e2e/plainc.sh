@@ -621,6 +621,13 @@ C
 rl run "$tmp/lastwords.c"
 has "an output step just before a crash keeps its text" \
     '     5  T1  output "last words, no newline"  lastwords.c:6     | printf("last words, no newline");'
+# A C program's condition variable in its own words in racelab's report
+# (the child tells racelab which objects are the program's).
+rl run $P/cond_while.c
+has "run: pthread_cond_signal is cond_signal, not notify" \
+    "    20  T3  cond_signal more (wakes T1)     cond_while.c:35"
+has "run: a woken cond_wait is signalled and relocks its mutex" \
+    "    23  T1  cond_wait more: signalled, relocked m  cond_while.c:22"
 # The same program in two folders is two builds: the executable's debug
 # information points at its own folder, where the source lines are read.
 mkdir -p "$tmp/copy1" "$tmp/copy2"

@@ -514,6 +514,21 @@ START_TEST(test_rec_text_paths)
            "store q.all_tasks_done_here <- 4");
     view_lab(&c, &v);
     ck_assert(canvas_contains(&c, "legend: qatdh=q.all_tasks_done_here"));
+    /* a C program's condition variable and mutex in its words */
+    fx_objs[0].name = "more";
+    fx_objs[0].posix = true;
+    fx_rec(0, 1, RL_OP_NOTIFY, RL_RES_OK, 0, 1, 0,
+           "cond_signal more (wakes T2) and a long tail to be cut away");
+    {
+        char buf[64];
+        ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 12, buf, sizeof buf),
+                         "signal more");
+        fx_rec(0, 1, RL_OP_ACQUIRE, RL_RES_OK, 0, 0, 1,
+               "lock more, a long tail to be cut away");
+        ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 12, buf, sizeof buf),
+                         "lock more");
+    }
+    fx_objs[0].posix = false;
     canvas_free(&c);
 }
 END_TEST

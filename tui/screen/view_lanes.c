@@ -215,6 +215,12 @@ static void rec_short_forms(const struct view_lab *v, const struct view_rec *r,
 
     memset(&n, 0, sizeof n);
     n.obj = o;
+    {
+        int i = obj_index(v, rec->obj);
+
+        /* a C program's objects in its own words (cond_signal: signal) */
+        n.posix = i >= 0 && v->objs[i].posix;
+    }
     n.other = view_thread_name(v, rec->other, tn, sizeof tn);
     n.lock = "?";
     n.check = "?";
