@@ -344,21 +344,9 @@ expect_error "replay: no schedule" \
     replay unsafe-counter
 
 # A trace the TUI saved mid-run ('w' at step 5) replays to where it was
-# saved, and says so: not a schedule that does not fit.
-cat >"$tmp/partial.txt" <<'T'
-# racelab trace
-lab: unsafe-counter (Unsafe counter)
-variant: unsafe
-params: threads=2,iters=3
-backend: sim
-scheduler: rr:1
-steps: 5
-end: running
-schedule: rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0
-replay: racelab replay rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0
-# seq thread event
-T
-rl replay "$tmp/partial.txt" --no-tui
+# saved, and says so: not a schedule that does not fit
+# (tests/fixtures/traces/saved_mid_run.txt, as the TUI writes it).
+rl replay tests/fixtures/traces/saved_mid_run.txt --no-tui
 expect_status "replay of a trace saved mid-run exits 0" 0
 expect_line "replay of a trace saved mid-run: its last step" "$tmp/out" \
     "     5  T0  store counter <- 1"

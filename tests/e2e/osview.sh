@@ -38,19 +38,6 @@ wait_file() {
     return 1
 }
 
-# check_re DESC NAME REGEX [SECONDS]: pass if a line matches REGEX.
-check_re() {
-    local i=0 tries=$((${4:-5} * 20))
-    while [ $i -lt $tries ]; do
-        if screen "$2" | grep -qE -- "$3"; then
-            ok "$1"
-            return
-        fi
-        sleep 0.05
-        i=$((i + 1))
-    done
-    bad "$1 (no line matching '$3')" "$2"
-}
 
 # The reference solution as the submission: a run that passes.
 start osv 80 24 "RACELAB_TEST_STALL='$STALL' $RACELAB tui counter" \

@@ -450,17 +450,7 @@ check "replaying a failing run exits with its status (1)" replay "EXITED:1"
 
 # A trace saved mid-run ('w' at step 5): replayed to there, then round
 # robin goes on under the user's steps, never "DIVERGED".
-cat >"$WORK/partial.txt" <<'T'
-# racelab trace
-lab: unsafe-counter (Unsafe counter)
-variant: unsafe
-params: threads=2,iters=3
-backend: sim
-scheduler: rr:1
-steps: 5
-end: running
-schedule: rl1:unsafe-counter:unsafe:threads=2,iters=3:0.1.0.1.0
-T
+cp tests/fixtures/traces/saved_mid_run.txt "$WORK/partial.txt"
 start partial 80 24 "$RACELAB replay partial.txt"
 check "a trace saved mid-run says so" partial \
     "a trace saved at step 5, before its run ended: n steps it, then round"
