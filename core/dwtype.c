@@ -59,7 +59,6 @@ struct abbrevs {
 
 /* The unit being read. */
 struct unit {
-    const unsigned char *start; /* its header: refs are relative to it */
     uint64_t start_off;
     int version, addr_size;
     uint64_t str_base, addr_base;
@@ -693,7 +692,6 @@ static bool info_walk(struct rl_dwtypes *dt, const struct sect *info,
     *found = false;
     while (ok && c.p < c.end) {
         struct unit u = *proto;
-        u.start = c.p;
         u.start_off = (uint64_t)(c.p - info->p);
         uint64_t ulen = rd(&c, 4);
         if (c.bad || ulen >= 0xfffffff0 || ulen > (uint64_t)(c.end - c.p)) {

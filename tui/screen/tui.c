@@ -272,7 +272,8 @@ static void frame(struct tui *t)
 
 /* Open a lab on the lab screen. Returns 0 or -1 with a message. */
 int tui_open_lab(struct tui *t, const struct lab_inst *inst,
-                 const struct rl_sched *sched, const char *replay)
+                 const struct rl_sched *sched, const char *replay,
+                 uint64_t saved_at)
 {
     char err[512];
 
@@ -281,8 +282,7 @@ int tui_open_lab(struct tui *t, const struct lab_inst *inst,
         session_fini(&t->ses);
     session_init(&t->ses, inst, sched, replay);
     t->ses.os_timeout_ms = t->os_timeout_ms;
-    t->ses.saved_at = replay ? t->open_saved_at : 0;
-    t->open_saved_at = 0;
+    t->ses.saved_at = replay ? saved_at : 0;
     t->have_session = true;
     if (session_restart(&t->ses, err, sizeof err) != 0) {
         session_fini(&t->ses);
@@ -491,10 +491,12 @@ static int tui_setup(struct tui *t, const struct tui_options *opt, char *err,
             return -1;
         memset(&sched, 0, sizeof sched);
         sched.kind = RL_SCHED_REPLAY;
-        t->open_saved_at = opt->replay_saved_at;
-        return tui_open_lab(t, &opt->inst, &sched, sc.choices) == 0 ? 0 : -2;
+        return tui_open_lab(t, &opt->inst, &sched, sc.choices,
+                            opt->replay_saved_at) == 0
+                   ? 0
+                   : -2;
     }
-    return tui_open_lab(t, &opt->inst, &sched, NULL) == 0 ? 0 : -2;
+    return tui_open_lab(t, &opt->inst, &sched, NULL, 0) == 0 ? 0 : -2;
 }
 
 /* The exit status of the replayed run (0 passed, 1 failed, 2 diverged),

@@ -51,8 +51,6 @@ struct tui {
     int nlabs;
     struct rl_sched menu_sched; /* scheduler for labs opened from the menu */
     int os_timeout_ms;          /* os runs' wall-clock guard; 0 = default */
-    uint64_t open_saved_at;     /* for the next tui_open_lab of a replay: the
-                                   step its trace was saved at mid-run */
 
     struct session ses;
     bool have_session;
@@ -117,10 +115,12 @@ const char *tui_state_word(const struct tui *t, char *buf, size_t len);
 /* How the run of s ended, in the status line's words ("finished:
  * passed", "deadlocked", ...; "running" if it has not). */
 const char *tui_end_word(const struct session *s);
-/* Open a lab on the lab screen (closing what was open). Returns 0, or -1
- * with the message on the key line. */
+/* Open a lab on the lab screen (closing what was open); replay: choices to
+ * replay, saved_at: the step their trace was saved at mid-run (0: a whole
+ * run). Returns 0, or -1 with the message on the key line. */
 int tui_open_lab(struct tui *t, const struct lab_inst *inst,
-                 const struct rl_sched *sched, const char *replay);
+                 const struct rl_sched *sched, const char *replay,
+                 uint64_t saved_at);
 /* Leave the lab screen for the menu. */
 void tui_close_lab(struct tui *t);
 

@@ -572,7 +572,7 @@ static void menu_key(struct tui *t, int key)
         if (t->nlabs == 0)
             break;
         lab_inst_init(&inst, t->labs[t->menu_sel], RL_BACKEND_SIM);
-        if (tui_open_lab(t, &inst, &t->menu_sched, NULL) == 0)
+        if (tui_open_lab(t, &inst, &t->menu_sched, NULL, 0) == 0)
             t->from_menu = true;
         break;
     default:
