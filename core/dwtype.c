@@ -59,7 +59,7 @@ struct abbrevs {
 
 /* The unit being read. */
 struct unit {
-    uint64_t start_off;
+    uint64_t start_off; /* its offset: unit-relative refs add it */
     int version, addr_size;
     uint64_t str_base, addr_base;
     struct sect str, line_str, str_off, addr;
