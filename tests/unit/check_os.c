@@ -13,7 +13,9 @@
  * is a hang.
  */
 #include <check.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1230,6 +1232,181 @@ START_TEST(test_join_waits)
 }
 END_TEST
 
+/* ---- a contended Lock: spin, then sleep
+ * ----------------------------------------------------------------- */
+
+static _Atomic int lk_held;  /* T0 holds L */
+static _Atomic int lk_about; /* T1 is about to acquire L */
+static long lk_hold_us;      /* how long T0 holds L after that */
+static long lk_waited_ns, lk_wait_cpu_ns; /* T1's acquire: wall, CPU */
+
+static long mono_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static long thread_cpu_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (long)ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static void lk_holder(void *arg)
+{
+    (void)arg;
+    rl_lock_acquire(L);
+    atomic_store(&lk_held, 1);
+    while (!atomic_load(&lk_about))
+        ;
+    if (lk_hold_us >= 1000) {
+        rl_sleep_ms(lk_hold_us / 1000);
+    } else {
+        long end = mono_ns() + lk_hold_us * 1000;
+
+        while (mono_ns() < end)
+            ;
+    }
+    rl_lock_release(L);
+}
+
+static void lk_waiter(void *arg)
+{
+    long t0, c0;
+
+    (void)arg;
+    while (!atomic_load(&lk_held))
+        ;
+    atomic_store(&lk_about, 1);
+    t0 = mono_ns();
+    c0 = thread_cpu_ns();
+    rl_lock_acquire(L);
+    lk_wait_cpu_ns = thread_cpu_ns() - c0;
+    lk_waited_ns = mono_ns() - t0;
+    rl_lock_release(L);
+}
+
+static void lk_setup(void *ctx)
+{
+    (void)ctx;
+    atomic_store(&lk_held, 0);
+    atomic_store(&lk_about, 0);
+    lk_waited_ns = lk_wait_cpu_ns = 0;
+    L = rl_lock_create("L");
+    rl_thread_start("T0", lk_holder, NULL);
+    rl_thread_start("T1", lk_waiter, NULL);
+}
+
+/* One run of the holder / waiter pair, T0 holding L for hold_us after T1
+ * starts its acquire: the results of T1's acquire records (RL_RES_...,
+ * in order, at most 3) in out; their count returned. */
+static int lk_run(long hold_us, int out[3])
+{
+    struct rl_run *run;
+    int n = 0;
+
+    lk_hold_us = hold_us;
+    run = run_os(lk_setup, true);
+    for (uint64_t s = rl_run_record_first(run);
+         s != 0 && s <= rl_run_record_last(run); s++) {
+        const struct rl_record *r = rl_run_record(run, s);
+
+        if (r && r->thread == 1 && r->op == RL_OP_ACQUIRE) {
+            ck_assert_int_lt(n, 3);
+            out[n++] = (int)r->result;
+        }
+    }
+    ck_assert(rl_run_passed(run));
+    rl_run_destroy(run);
+    return n;
+}
+
+static int cpu_count(void)
+{
+    cpu_set_t set;
+
+    ck_assert_int_eq(sched_getaffinity(0, sizeof set, &set), 0);
+    return CPU_COUNT(&set);
+}
+
+/* A Lock held for 50 us while its waiter has a core of its own: the
+ * waiter spins and takes it when it is given back, without sleeping, so
+ * its acquire is one record, OK, not blocked then woken. The OS may still
+ * deschedule the holder for longer than the spin, so this looks in up to
+ * 20 runs for one where the waiter really waited (20 us or more) and
+ * asserts what that run recorded. */
+START_TEST(test_lock_short_wait_spins)
+{
+    int res3[3], n = 0, tries;
+
+    if (cpu_count() < 2)
+        return; /* nothing to spin for: test_lock_crowded_sleeps covers it */
+    for (tries = 0; tries < 20; tries++) {
+        n = lk_run(50, res3);
+        if (lk_waited_ns >= 20000 && n == 1 && res3[0] == RL_RES_OK)
+            break;
+    }
+    ck_assert_msg(tries < 20,
+                  "no contended acquire in 20 runs took the Lock by "
+                  "spinning (last: %d records, waited %ld ns)",
+                  n, lk_waited_ns);
+}
+END_TEST
+
+/* A Lock held for 200 ms: the waiter spins at most 0.2 ms, then sleeps,
+ * recorded as blocked then woken, and uses next to no CPU while it
+ * waits. */
+START_TEST(test_lock_long_wait_sleeps)
+{
+    int res3[3];
+
+    ck_assert_int_eq(lk_run(200000, res3), 2);
+    ck_assert_int_eq(res3[0], RL_RES_BLOCKED);
+    ck_assert_int_eq(res3[1], RL_RES_WOKE);
+    ck_assert_int_ge(lk_waited_ns, 150000000L);
+    ck_assert_msg(lk_wait_cpu_ns < 20000000L,
+                  "a 200 ms wait used %ld ns of CPU", lk_wait_cpu_ns);
+}
+END_TEST
+
+/* With more threads than cores, a spinner could keep the holder from
+ * running: the waiter sleeps at once (blocked, then woken, and next to no
+ * CPU), here with both threads on one CPU. A run where the waiter did
+ * not wait (the OS ran it only after the holder was done) proves
+ * nothing, so up to 5 runs are made until one where it did. */
+START_TEST(test_lock_crowded_sleeps)
+{
+    cpu_set_t one;
+    int res3[3], n = 0, tries;
+
+    CPU_ZERO(&one);
+    ck_assert_int_eq(sched_getaffinity(0, sizeof one, &one), 0);
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &one)) {
+            CPU_ZERO(&one);
+            CPU_SET(c, &one);
+            break;
+        }
+    ck_assert_int_eq(sched_setaffinity(0, sizeof one, &one), 0);
+    for (tries = 0; tries < 5; tries++) {
+        n = lk_run(50, res3);
+        if (lk_waited_ns >= 20000)
+            break;
+    }
+    ck_assert_msg(tries < 5, "the waiter never waited in 5 runs");
+    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(res3[0], RL_RES_BLOCKED);
+    ck_assert_int_eq(res3[1], RL_RES_WOKE);
+    ck_assert_msg(lk_wait_cpu_ns < 100000L,
+                  "the waiter on a shared CPU used %ld ns of CPU",
+                  lk_wait_cpu_ns);
+}
+END_TEST
+
 /* ---- the watchdog
  * ----------------------------------------------------------------- */
 
@@ -1608,6 +1785,9 @@ static Suite *os_suite(void)
     tcase_add_test(tc, test_barrier_indices_and_rounds);
     tcase_add_test(tc, test_timeouts);
     tcase_add_test(tc, test_join_waits);
+    tcase_add_test(tc, test_lock_short_wait_spins);
+    tcase_add_test(tc, test_lock_long_wait_sleeps);
+    tcase_add_test(tc, test_lock_crowded_sleeps);
     tcase_add_test(tc, test_real_deadlock_reported);
     tcase_add_test(tc, test_wall_clock_timeout);
     tcase_add_test(tc, test_timed_wait_is_not_deadlock);
