@@ -6,8 +6,9 @@
  *   Lock             a futex word, as glibc's mutex (0 free, 1 locked, 2
  *                    locked and maybe waiters): an uncontended acquire or
  *                    release is one atomic instruction and no system call;
- *                    not owned (any thread may release it), and releasing
- *                    a free Lock is caught
+ *                    a contended waiter spins a while before it sleeps
+ *                    (os_lock_spin); not owned (any thread may release
+ *                    it), and releasing a free Lock is caught
  *   RLock            a recursive pthread mutex plus owner and depth
  *   Condition        CPython's design: each waiter parks on its own
  *                    semaphore, queued FIFO under an internal mutex; wait
