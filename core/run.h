@@ -301,6 +301,9 @@ enum rl_mem_fn {
     RL_FN_SPRINTF,
     RL_FN_SNPRINTF,
     RL_FN_PRINTF, /* what printf, fprintf, ... read of a "%s" argument */
+    RL_FN_PUTS,   /* what puts, fputs and fwrite read of their argument */
+    RL_FN_FPUTS,
+    RL_FN_FWRITE,
     RL_FN__COUNT
 };
 

@@ -111,7 +111,8 @@ const char *rl_mem_fn_name(int fn)
     static const char *names[] = {
         "?",       "memcpy",  "memmove", "memset",  "memcmp",
         "strcpy",  "strncpy", "strcat",  "strncat", "strlen",
-        "strcmp",  "strncmp", "sprintf", "snprintf", "printf"};
+        "strcmp",  "strncmp", "sprintf", "snprintf", "printf",
+        "puts",    "fputs",   "fwrite"};
     return (unsigned)fn < RL_FN__COUNT ? names[fn] : "?";
 }
 

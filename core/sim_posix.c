@@ -183,7 +183,7 @@ void rl_px_store(struct rl_obj *v)
 static bool fn_string(int fn)
 {
     return fn != RL_FN_MEMCPY && fn != RL_FN_MEMMOVE && fn != RL_FN_MEMSET &&
-           fn != RL_FN_MEMCMP;
+           fn != RL_FN_MEMCMP && fn != RL_FN_FWRITE;
 }
 
 /* The text id of len bytes from v's address (see rl_value_bytes_text),

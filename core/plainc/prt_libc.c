@@ -15,7 +15,11 @@
  * run), and the text still goes to the real stream, in program order
  * (unless RACELAB_ECHO=0 was set when the run was set up: a child that
  * explores many runs records their output without printing it). Other
- * streams and descriptors are not touched.
+ * streams and descriptors are not touched, but what the program hands
+ * to any stream is read from its memory: printf's "%s" arguments and
+ * the text of puts, fputs and fwrite are one read each of the bytes
+ * the C library reads (prt_access_range), so a thread that prints a
+ * buffer another writes races with it.
  *
  * Ends: exit / _exit / returning from main end the run (RL_END_EXIT; a
  * zero status with every other thread finished is a normal end), abort()
@@ -318,8 +322,12 @@ int __wrap_printf(const char *fmt, ...)
 int __wrap_vfprintf(FILE *f, const char *fmt, va_list ap)
 {
     struct rl_thread *t = prt_user();
-    if (!t || std_fd(f) < 0)
+    if (!t)
         return __real_vfprintf(f, fmt, ap);
+    if (std_fd(f) < 0) {
+        prt_read_args(fmt, ap, RL_FN_PRINTF, PRT_PC());
+        return __real_vfprintf(f, fmt, ap);
+    }
     return out_vformat(t, std_fd(f), PRT_PC(), fmt, ap);
 }
 
@@ -328,26 +336,32 @@ int __wrap_fprintf(FILE *f, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     struct rl_thread *t = prt_user();
+    if (t && std_fd(f) < 0)
+        prt_read_args(fmt, ap, RL_FN_PRINTF, PRT_PC());
     int n = t && std_fd(f) >= 0 ? out_vformat(t, std_fd(f), PRT_PC(), fmt, ap)
                                 : __real_vfprintf(f, fmt, ap);
     va_end(ap);
     return n;
 }
 
+/* puts, fputs and fwrite read their argument: one read of its bytes
+ * (prt_access_range), as printf's "%s", on any stream. */
 int __wrap_puts(const char *s)
 {
     struct rl_thread *t = prt_user();
     if (!t)
         return __real_puts(s);
+    uintptr_t pc = PRT_PC();
     /* On the stack when it fits: a thread may never come back from its
      * output step (the program ends meanwhile), and must not leak. */
     size_t n = strlen(s);
+    prt_access_range(s, n + 1, false, RL_FN_PUTS, pc);
     char small[1024];
     char *buf = n + 2 <= sizeof(small) ? small : __real_malloc(n + 2);
     memcpy(buf, s, n);
     buf[n] = '\n';
     buf[n + 1] = '\0';
-    out_text(t, 1, buf, n + 1, PRT_PC());
+    out_text(t, 1, buf, n + 1, pc);
     if (buf != small)
         __real_free(buf);
     return (int)n + 1;
@@ -388,18 +402,27 @@ int __wrap_putc(int c, FILE *f)
 int __wrap_fputs(const char *s, FILE *f)
 {
     struct rl_thread *t = prt_user();
-    if (!t || std_fd(f) < 0)
+    if (!t)
         return __real_fputs(s, f);
-    out_text(t, std_fd(f), s, strlen(s), PRT_PC());
+    uintptr_t pc = PRT_PC();
+    size_t n = strlen(s);
+    prt_access_range(s, n + 1, false, RL_FN_FPUTS, pc);
+    if (std_fd(f) < 0)
+        return __real_fputs(s, f);
+    out_text(t, std_fd(f), s, n, pc);
     return 1;
 }
 
 size_t __wrap_fwrite(const void *p, size_t size, size_t n, FILE *f)
 {
     struct rl_thread *t = prt_user();
-    if (!t || std_fd(f) < 0 || size == 0 || n == 0)
+    if (!t || size == 0 || n == 0)
         return __real_fwrite(p, size, n, f);
-    out_text(t, std_fd(f), p, size * n, PRT_PC());
+    uintptr_t pc = PRT_PC();
+    prt_access_range(p, size * n, false, RL_FN_FWRITE, pc);
+    if (std_fd(f) < 0)
+        return __real_fwrite(p, size, n, f);
+    out_text(t, std_fd(f), p, size * n, pc);
     return n;
 }
 

@@ -194,6 +194,19 @@ has "run strings_text: strcpy's bytes as text" \
     "     5  T1  strcpy msg[0..12] <- \"hello, world\"  $(at strings_text.c 23)  | strcpy(msg, \"hello, world\");"
 has "run strings_text: a NUL in the middle, escaped" \
     "     8  T1  memcpy raw[0..9] <- \"key\\0value\"  $(at strings_text.c 24)  | memcpy(raw, \"key\\0value\", 10);"
+# puts, fputs and fwrite read the buffer they print: against a write
+# into it, a race where the bytes meet; none on the bytes they skip.
+rl explore $P/strings_print.c --format json
+verdict "explore strings_print: puts / fwrite / fputs race with writes into what they print" 1 fail \
+    'rl1:tests/programs/strings_print.c:main::0x2.1x6.2x8' \
+    "race|T2|strings_print.c:$(line $P/strings_print.c 'puts(line);')|data race on line[0..12]: T1 writes at step 6 and T2 reads at step 13, with nothing ordering them (no lock, event, barrier or join in between)" \
+    "race|T2|strings_print.c:$(line $P/strings_print.c 'fwrite(rec, 1, 8, stdout);')|data race on rec[4]: T1 writes at step 7 and T2 reads at step 15, with nothing ordering them (no lock, event, barrier or join in between)" \
+    "race|T2|strings_print.c:$(line $P/strings_print.c 'fputs(note, sink);')|data race on note[0..9]: T1 writes at step 10 and T2 reads at step 19, with nothing ordering them (no lock, event, barrier or join in between)"
+rl run $P/strings_print.c
+has "run strings_print: what puts read, as text" \
+    "     9  T2  puts line[0..12] -> \"hello, world\"  $(at strings_print.c 30)  | puts(line);"
+has "run strings_print: what fwrite read, as text" \
+    "    13  T2  fwrite rec[0..7] -> \"abcdEfgh\"  $(at strings_print.c 31)  | fwrite(rec, 1, 8, stdout);"
 rl explore $P/log_buffer.c --format json
 verdict "explore log_buffer: memcpy under a mutex is no race" 0 pass null
 

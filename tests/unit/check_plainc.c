@@ -800,6 +800,45 @@ START_TEST(test_string_ranges_race_where_they_meet)
 }
 END_TEST
 
+START_TEST(test_print_reads_race)
+{
+    /* puts, fputs and fwrite read their argument as printf's "%s" does:
+     * one read of the bytes, shown as text, against T1's strcpy and
+     * plain store (to a file too); the bytes they do not read, none. */
+    ck_assert_int_eq(run("strings_print", "rr:1", NULL), 1);
+    ck_assert_str_eq(out, "hello, world\nabcdEfghtail\n");
+    has_line("    9 T2   strings_print.c:30 puts line[0..12] -> \"hello, "
+             "world\"   | puts(line);");
+    has_line("   11 T2   strings_print.c:30 output \"hello, world\\n\"   | "
+             "puts(line);");
+    has_line("   13 T2   strings_print.c:31 fwrite rec[0..7] -> \"abcdEfgh\"   "
+             "| fwrite(rec, 1, 8, stdout);");
+    has_line("   18 T2   strings_print.c:32 fputs word[8..12] -> \"tail\"   | "
+             "fputs(word + 8, stdout);");
+    has_line("   21 T2   strings_print.c:33 fputs note[0..9] -> \"to a "
+             "file\"   | fputs(note, sink);");
+    has_line("race: data race on line[0..12]: T1 writes at step 5 and T2 reads "
+             "at step 9, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_print.c:19, strings_print.c:30)");
+    has_line("race: data race on rec[4]: T1 writes at step 8 and T2 reads at "
+             "step 13, with nothing ordering them (no lock, event, barrier or "
+             "join in between) (strings_print.c:20, strings_print.c:31)");
+    has_line("race: data race on note[0..9]: T1 writes at step 14 and T2 reads "
+             "at step 21, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (strings_print.c:23, strings_print.c:33)");
+    ck_assert_int_eq(count_lines("race:"), 3);
+    /* puts first: it reads line's empty string, byte 0. */
+    ck_assert_int_eq(run("strings_print", "random:1", NULL), 1);
+    ck_assert_str_eq(out, "\nabcdEfghtail\n");
+    has_line("    6 T2   strings_print.c:30 puts line[0] -> \"\"   | "
+             "puts(line);");
+    has_line("race: data race on line[0]: T2 reads at step 6 and T1 writes at "
+             "step 8, with nothing ordering them (no lock, event, barrier or "
+             "join in between) (strings_print.c:30, strings_print.c:19)");
+    ck_assert_int_eq(count_lines("race:"), 3);
+}
+END_TEST
+
 START_TEST(test_virtual_time)
 {
     always_passes("sleepy", "fast\nslow\nelapsed 2000 ms\n");
@@ -904,6 +943,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_pointer_values);
     tcase_add_test(tc, test_string_values_as_text);
     tcase_add_test(tc, test_string_ranges_race_where_they_meet);
+    tcase_add_test(tc, test_print_reads_race);
     tcase_add_test(tc, test_virtual_time);
     tcase_add_test(tc, test_exit_from_a_thread);
     tcase_add_test(tc, test_barrier_once_rwlock_output);
