@@ -30,6 +30,18 @@
  * place of its earlier ones inside it (whatever is unordered with those
  * is with it too), and the list drops those every other thread has
  * caught up with.
+ *
+ * Widths. A plain access covers the bytes of its own width (the record's
+ * len), which may differ from its variable's: an int store to x and a
+ * char load of ((char *)&x)[1] are two variables (x and the byte at
+ * x + 1) whose bytes overlap. Before the records are read, every
+ * variable's bytes are the widest access it had; a variable that shares
+ * bytes with another of the same global, heap block or stack (the
+ * region alive at its first record: a block freed and handed out again
+ * is another) is "mixed", and each plain access to it is kept as a range
+ * of its own bytes, compared as above. So the char load races with the
+ * int store, and two threads that write two different bytes of one
+ * word do not.
  */
 #include "analysis.h"
 
@@ -71,13 +83,14 @@ struct rl_lost_tracker {
     int nvar;
 };
 
-/* A C library call's access to a range of bytes, for the accesses that
- * come later. */
+/* A C library call's access to a range of bytes (or a plain access to
+ * a mixed variable), for the accesses that come later. */
 struct range_acc {
     uint64_t lo, hi; /* [lo, hi) in the program's process */
     uint64_t seq;
     uint32_t epoch;
     int thread;
+    int region;      /* the region of its variable (var_info) */
     bool write;
 };
 
@@ -85,6 +98,14 @@ struct range_acc {
 struct var_span {
     uint64_t lo, hi;
     int obj;
+};
+
+/* What the records say of a C memory variable before they are read. */
+struct var_info {
+    uint64_t lo, hi; /* its bytes: its address, and the widest access */
+    uint64_t first;  /* its first record, 0: none */
+    int region;      /* rl_value_region_id at its first record, or -1 */
+    bool mixed;      /* shares bytes with another variable of its region */
 };
 
 struct hb {
@@ -103,10 +124,11 @@ struct hb {
     struct rl_analysis *out;
     struct range_acc *ranges; /* the ranges so far (see the top) */
     size_t nranges, ranges_cap;
-    struct var_span *spans;   /* the memory variables by address, made at
-                                 the first range */
+    struct var_info *info;    /* per object (C memory variables) */
+    struct var_span *spans;   /* the memory variables with records, by
+                                 address */
     size_t nspans;
-    bool spans_made;
+    uint64_t span_max;        /* the widest of them */
 };
 
 /* Clock i of a flat array (see struct var_state). */
@@ -210,15 +232,15 @@ static void access_var(struct hb *h, int t, int obj, uint64_t seq, bool write,
     }
 }
 
-/* The bytes of memory variable o, or false (not a C program's). */
-static bool var_bytes(const struct rl_run *run, int o, uint64_t *lo,
-                      uint64_t *hi)
+/* The bytes of memory variable o (its widest access), or false (not a
+ * C program's). */
+static bool var_bytes(const struct hb *h, int o, uint64_t *lo, uint64_t *hi)
 {
-    const struct rl_obj *v = o >= 0 && o < run->nobjs ? run->objs[o] : NULL;
-    if (!v || v->kind != RL_OBJ_VAR || v->limit == 0)
+    const struct var_info *v = &h->info[o];
+    if (v->hi == 0)
         return false;
-    *lo = (uint64_t)v->limit;
-    *hi = *lo + (uint64_t)(v->size > 0 ? v->size : 1);
+    *lo = v->lo;
+    *hi = v->hi;
     return true;
 }
 
@@ -231,19 +253,53 @@ static int span_cmp(const void *x, const void *y)
     return (a->obj > b->obj) - (a->obj < b->obj);
 }
 
-/* The memory variables by address (once, at the first range). */
-static void spans_make(struct hb *h, const struct rl_run *run)
+/* Before the records are read: each memory variable's bytes (its widest
+ * plain access), its region, which ones are mixed (see the top), and
+ * the spans by address. */
+static void vars_survey(struct hb *h, const struct rl_run *run, int nobj,
+                        uint64_t first, uint64_t last)
 {
-    h->spans_made = true;
-    h->spans = rl_xcalloc((size_t)run->nobjs + 1, sizeof *h->spans);
-    for (int o = 0; o < run->nobjs; o++) {
-        struct var_span *sp = &h->spans[h->nspans];
-        if (var_bytes(run, o, &sp->lo, &sp->hi)) {
-            sp->obj = o;
-            h->nspans++;
+    h->info = rl_xcalloc((size_t)nobj + 1, sizeof *h->info);
+    for (int o = 0; o < nobj; o++) {
+        const struct rl_obj *v = run->objs[o];
+        if (v && v->kind == RL_OBJ_VAR && v->limit != 0) {
+            h->info[o].lo = (uint64_t)v->limit;
+            h->info[o].hi = h->info[o].lo + (uint64_t)(v->size > 0 ? v->size
+                                                                   : 1);
         }
     }
+    for (uint64_t s = first; s && s <= last; s++) {
+        const struct rl_record *r = rl_run_record(run, s);
+        if (!r || r->obj < 0 || r->obj >= nobj || h->info[r->obj].hi == 0)
+            continue;
+        struct var_info *v = &h->info[r->obj];
+        if (v->first == 0) {
+            v->first = s;
+            v->region = rl_value_region_id(run, v->lo, s);
+        }
+        if ((r->op == RL_OP_LOAD || r->op == RL_OP_STORE) && !r->fn &&
+            v->lo + r->len > v->hi)
+            v->hi = v->lo + r->len;
+    }
+    h->spans = rl_xcalloc((size_t)nobj + 1, sizeof *h->spans);
+    for (int o = 0; o < nobj; o++) {
+        const struct var_info *v = &h->info[o];
+        if (v->first == 0)
+            continue;
+        h->spans[h->nspans++] = (struct var_span){v->lo, v->hi, o};
+        if (v->hi - v->lo > h->span_max)
+            h->span_max = v->hi - v->lo;
+    }
     qsort(h->spans, h->nspans, sizeof *h->spans, span_cmp);
+    for (size_t i = 0; i < h->nspans; i++) {
+        const struct var_span *b = &h->spans[i];
+        for (size_t j = i; j-- > 0 && h->spans[j].lo + h->span_max > b->lo;) {
+            const struct var_span *a = &h->spans[j];
+            struct var_info *va = &h->info[a->obj], *vb = &h->info[b->obj];
+            if (a->hi > b->lo && va->region == vb->region)
+                va->mixed = vb->mixed = true;
+        }
+    }
 }
 
 /* The ranges of other threads that [lo, hi) of thread t overlaps without
@@ -253,10 +309,11 @@ static void range_vs_ranges(struct hb *h, int t, int obj, uint64_t lo,
                             uint64_t hi, uint64_t seq, bool write)
 {
     const uint32_t *c = VC(h, h->thr, t);
+    int region = h->info[obj].region;
     for (size_t i = 0; i < h->nranges && !h->var[obj].reported; i++) {
         const struct range_acc *r = &h->ranges[i];
         if (r->thread != t && (r->write || write) && r->lo < hi &&
-            lo < r->hi && r->epoch > c[r->thread])
+            lo < r->hi && r->region == region && r->epoch > c[r->thread])
             report_race(h, obj, &h->var[obj], r->thread, r->seq, r->write, t,
                         seq, write);
     }
@@ -264,13 +321,13 @@ static void range_vs_ranges(struct hb *h, int t, int obj, uint64_t lo,
 
 /* A range [lo, hi) of thread t against the variables it overlaps: their
  * last write, and (for a write) their reads, as access_var does. */
-static void range_vs_vars(struct hb *h, int t, uint64_t lo, uint64_t hi,
-                          uint64_t seq, bool write)
+static void range_vs_vars(struct hb *h, int t, int region, uint64_t lo,
+                          uint64_t hi, uint64_t seq, bool write)
 {
     const uint32_t *c = VC(h, h->thr, t);
-    /* The first span that may reach lo: variables are at most 8 bytes. */
+    /* The first span that may reach lo. */
     size_t a = 0, b = h->nspans;
-    uint64_t from = lo > 8 ? lo - 8 : 0;
+    uint64_t from = lo > h->span_max ? lo - h->span_max : 0;
     while (a < b) {
         size_t mid = a + (b - a) / 2;
         if (h->spans[mid].lo < from)
@@ -279,9 +336,9 @@ static void range_vs_vars(struct hb *h, int t, uint64_t lo, uint64_t hi,
             b = mid;
     }
     for (size_t i = a; i < h->nspans && h->spans[i].lo < hi; i++) {
-        if (h->spans[i].hi <= lo)
-            continue;
         int p = h->spans[i].obj;
+        if (h->spans[i].hi <= lo || h->info[p].region != region)
+            continue;
         struct var_state *v = &h->var[p];
         if (v->has_write && v->write_thread != t &&
             v->write_epoch > c[v->write_thread])
@@ -313,15 +370,16 @@ static void ranges_compact(struct hb *h)
  * the place of t's earlier ones inside it of the same kind (or reads, for
  * a write): an access unordered with one of those overlaps this one and
  * is unordered with it too. */
-static void range_keep(struct hb *h, int t, uint64_t lo, uint64_t hi,
-                       uint64_t seq, bool write)
+static void range_keep(struct hb *h, int t, int region, uint64_t lo,
+                       uint64_t hi, uint64_t seq, bool write)
 {
-    struct range_acc now = {lo, hi, seq, VC(h, h->thr, t)[t], t, write};
+    struct range_acc now = {lo, hi, seq, VC(h, h->thr, t)[t], t, region,
+                            write};
     size_t k = 0;
     for (size_t i = 0; i < h->nranges; i++) {
         const struct range_acc *r = &h->ranges[i];
         if (!(r->thread == t && lo <= r->lo && r->hi <= hi &&
-              (write || !r->write)))
+              r->region == region && (write || !r->write)))
             h->ranges[k++] = *r;
     }
     h->nranges = k;
@@ -336,29 +394,30 @@ static void range_keep(struct hb *h, int t, uint64_t lo, uint64_t hi,
     h->ranges[h->nranges++] = now;
 }
 
-/* A C library call's access r of thread t (see the top). */
-static void access_range(struct hb *h, const struct rl_run *run, int t,
-                         const struct rl_record *r)
+/* A C library call's access r of thread t, or a plain access to a
+ * mixed variable (see the top): len bytes from its variable's address. */
+static void access_range(struct hb *h, int t, const struct rl_record *r,
+                         uint32_t len)
 {
     uint64_t lo, hi;
-    if (!var_bytes(run, r->obj, &lo, &hi) || r->len == 0)
+    if (!var_bytes(h, r->obj, &lo, &hi) || len == 0)
         return;
-    hi = lo + r->len;
-    if (!h->spans_made)
-        spans_make(h, run);
+    hi = lo + len;
     bool write = r->op == RL_OP_STORE;
+    int region = h->info[r->obj].region;
     range_vs_ranges(h, t, r->obj, lo, hi, r->seq, write);
-    range_vs_vars(h, t, lo, hi, r->seq, write);
-    range_keep(h, t, lo, hi, r->seq, write);
+    range_vs_vars(h, t, region, lo, hi, r->seq, write);
+    range_keep(h, t, region, lo, hi, r->seq, write);
 }
 
-/* A plain access of thread t to variable obj against the ranges kept. */
-static void access_var_ranges(struct hb *h, const struct rl_run *run, int t,
-                              int obj, uint64_t seq, bool write)
+/* A plain access of thread t to variable obj (len bytes; 0: all of its
+ * bytes) against the ranges kept. */
+static void access_var_ranges(struct hb *h, int t, int obj, uint32_t len,
+                              uint64_t seq, bool write)
 {
     uint64_t lo, hi;
-    if (h->nranges > 0 && var_bytes(run, obj, &lo, &hi))
-        range_vs_ranges(h, t, obj, lo, hi, seq, write);
+    if (h->nranges > 0 && var_bytes(h, obj, &lo, &hi))
+        range_vs_ranges(h, t, obj, lo, len ? lo + len : hi, seq, write);
 }
 
 /* Lost updates: loads remember the store count; a store after another
@@ -451,10 +510,14 @@ static void step(struct hb *h, const struct rl_run *run,
     case RL_OP_LOAD:
     case RL_OP_STORE:
         if (r->fn) {
-            access_range(h, run, t, r);
+            access_range(h, t, r, r->len);
+        } else if (h->info[o].mixed) {
+            uint64_t lo, hi;
+            if (var_bytes(h, o, &lo, &hi))
+                access_range(h, t, r, r->len ? r->len : (uint32_t)(hi - lo));
         } else {
             access_var(h, t, o, r->seq, r->op == RL_OP_STORE, false);
-            access_var_ranges(h, run, t, o, r->seq, r->op == RL_OP_STORE);
+            access_var_ranges(h, t, o, r->len, r->seq, r->op == RL_OP_STORE);
         }
         track_lost(h, r);
         break;
@@ -469,18 +532,18 @@ static void step(struct hb *h, const struct rl_run *run,
          * seq_cst): a relaxed one orders nothing by itself. */
         atomic_read(h, t, o, r->order);
         access_var(h, t, o, r->seq, r->result == RL_RES_OK, true);
-        access_var_ranges(h, run, t, o, r->seq, r->result == RL_RES_OK);
+        access_var_ranges(h, t, o, 0, r->seq, r->result == RL_RES_OK);
         if (r->op != RL_OP_CAS || r->result == RL_RES_OK)
             atomic_write(h, t, o, r->order);
         break;
     case RL_OP_ATOMIC_LOAD:
         atomic_read(h, t, o, r->order);
         access_var(h, t, o, r->seq, false, true);
-        access_var_ranges(h, run, t, o, r->seq, false);
+        access_var_ranges(h, t, o, 0, r->seq, false);
         break;
     case RL_OP_ATOMIC_STORE:
         access_var(h, t, o, r->seq, true, true);
-        access_var_ranges(h, run, t, o, r->seq, true);
+        access_var_ranges(h, t, o, 0, r->seq, true);
         atomic_write(h, t, o, r->order);
         break;
     case RL_OP_FENCE:
@@ -591,6 +654,7 @@ int rl_analyze(const struct rl_run *run, struct rl_analysis *out, char *err,
         h->var[o].read_seq = h->read_seq + (size_t)o * (n ? n : 1);
     }
     h->out = out;
+    vars_survey(h, run, nobj, first, last);
     for (int t = 0; t < h->nthreads; t++)
         VC(h, h->thr, t)[t] = 1;
     for (uint64_t s = first; s && s <= last; s++) {
@@ -608,6 +672,7 @@ int rl_analyze(const struct rl_run *run, struct rl_analysis *out, char *err,
     free(h->read_seq);
     free(h->lost.var);
     free(h->ranges);
+    free(h->info);
     free(h->spans);
     free(h);
     return 0;

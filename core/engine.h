@@ -104,9 +104,9 @@ struct rl_thread {
     struct rl_obj *pend;      /* plain C: a store whose record is pending */
     long pend_before;
     uintptr_t pend_pc;
-    uint32_t pend_len;        /* ... a range a C library call writes: its
-                                 bytes, and its enum rl_mem_fn (0: a plain
-                                 store) */
+    uint32_t pend_len;        /* ... its bytes (a plain store's width, or
+                                 the range a C library call writes), and
+                                 its enum rl_mem_fn (0: a plain store) */
     uint8_t pend_fn;
 };
 

@@ -25,6 +25,13 @@
  * any operation not listed in op_local are ordered against everything
  * (virtual time and first messages make their order matter). This follows
  * the API's rule that threads share state only through racelab objects.
+ * A C program's plain access may share bytes with another variable (an
+ * int store to x and a char load of its second byte are two variables):
+ * from the moment the run has two variables whose bytes overlap (each
+ * variable's bytes: its widest access so far), every plain access to
+ * either is ordered against everything. An access before the second
+ * variable existed needs no such order: every access to the second one
+ * is ordered against it.
  *
  * Timeouts fired as choices (sim.c: a thread blocked in a timed wait is an
  * option at every thread choice) keep this sound. What decides the options
@@ -102,17 +109,40 @@ struct seen {
     uint16_t cost;
 };
 
+/* A C memory variable in the current run (see the top): its bytes and
+ * whether they overlap another's. */
+struct pvar {
+    uint32_t run;   /* the run it was seen in (struct porder's run) */
+    uint8_t width;  /* its widest access so far, 1 to 8 bytes */
+    bool mixed;     /* its bytes overlap another variable's */
+};
+
+/* The current run's variables by address: open addressing, a power of
+ * two; an entry of an earlier run is free. */
+struct paddr {
+    uint64_t addr;
+    uint32_t run;
+    int obj;
+};
+
 struct porder {
     struct trace tr;   /* the current run's order so far */
     struct seen *seen; /* open addressing, a power of two */
     size_t nseen, seencap;
+    uint32_t run;        /* the current run, from 1 */
+    struct pvar *vars;   /* per object id */
+    size_t nvars;
+    struct paddr *addrs; /* by address */
+    size_t naddrs, addrcap;
 };
 
 
 /* A reduction with nothing seen yet. */
 struct porder *porder_create(void)
 {
-    return rl_xcalloc(1, sizeof(struct porder)); /* an empty order */
+    struct porder *p = rl_xcalloc(1, sizeof(struct porder)); /* empty */
+    p->run = 1; /* entries of run 0 (all zero) are free */
+    return p;
 }
 
 /* Free it; accepts NULL. */
@@ -121,6 +151,8 @@ void porder_destroy(struct porder *p)
     if (!p)
         return;
     free(p->seen);
+    free(p->vars);
+    free(p->addrs);
     free(p);
 }
 
@@ -128,6 +160,8 @@ void porder_destroy(struct porder *p)
 void porder_reset(struct porder *p)
 {
     struct trace *t = &p->tr;
+    p->run++;
+    p->naddrs = 0;
     if (t->overflow) {
         memset(t, 0, sizeof(*t));
         return;
@@ -220,6 +254,84 @@ static bool op_local(int op)
     }
 }
 
+/* The slot of address a in the table (its entry, or the free one where
+ * it goes). */
+static struct paddr *addr_slot(struct porder *p, uint64_t a)
+{
+    size_t mask = p->addrcap - 1;
+    size_t j = (size_t)rng_hash(a) & mask;
+    while (p->addrs[j].run == p->run && p->addrs[j].addr != a)
+        j = (j + 1) & mask;
+    return &p->addrs[j];
+}
+
+/* Note variable obj at address a (the newest one there wins: a block
+ * freed and handed out again). */
+static void addr_put(struct porder *p, uint64_t a, int obj)
+{
+    if (2 * (p->naddrs + 1) > p->addrcap) {
+        struct paddr *old = p->addrs;
+        size_t oldcap = p->addrcap;
+        p->addrcap = oldcap ? 2 * oldcap : 1024;
+        p->addrs = rl_xcalloc(p->addrcap, sizeof *p->addrs);
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].run == p->run)
+                *addr_slot(p, old[i].addr) = old[i];
+        free(old);
+    }
+    struct paddr *e = addr_slot(p, a);
+    if (e->run != p->run)
+        p->naddrs++;
+    *e = (struct paddr){a, p->run, obj};
+}
+
+/* Whether plain access r (a LOAD or STORE of the program, fn 0) may
+ * share bytes with another variable of the run (see the top): note its
+ * variable and its width, and mark the variables whose bytes overlap. */
+static bool var_mixed(struct porder *p, const struct rl_run *run,
+                      const struct rl_record *r)
+{
+    const struct rl_obj *o = run->objs[r->obj];
+    if (!o || o->kind != RL_OBJ_VAR || o->limit == 0)
+        return false;
+    if ((size_t)r->obj >= p->nvars) {
+        size_t n = (size_t)r->obj + 64;
+        p->vars = rl_xrealloc(p->vars, n * sizeof *p->vars);
+        memset(p->vars + p->nvars, 0, (n - p->nvars) * sizeof *p->vars);
+        p->nvars = n;
+    }
+    struct pvar *v = &p->vars[r->obj];
+    uint32_t width = r->len > 8 ? 8 : r->len;
+    if (o->size > 0 && (uint32_t)o->size > width)
+        width = (uint32_t)o->size > 8 ? 8 : (uint32_t)o->size;
+    if (width == 0)
+        width = 1;
+    bool fresh = v->run != p->run;
+    if (!fresh && width <= v->width)
+        return v->mixed;
+    if (fresh) {
+        *v = (struct pvar){p->run, (uint8_t)width, false};
+        addr_put(p, (uint64_t)o->limit, r->obj);
+    } else {
+        v->width = (uint8_t)width;
+    }
+    /* A variable that overlaps this one starts less than 8 bytes before
+     * it or inside it. */
+    uint64_t lo = (uint64_t)o->limit, hi = lo + width;
+    for (uint64_t a = lo > 7 ? lo - 7 : 0; a < hi; a++) {
+        if (a == lo || p->addrcap == 0)
+            continue;
+        const struct paddr *e = addr_slot(p, a);
+        if (e->run != p->run || e->obj == r->obj ||
+            (size_t)e->obj >= p->nvars || p->vars[e->obj].run != p->run)
+            continue;
+        struct pvar *w = &p->vars[e->obj];
+        if (a + w->width > lo)
+            v->mixed = w->mixed = true;
+    }
+    return v->mixed;
+}
+
 /* Add one record of the current run to its order (see porder.h). */
 void porder_record(struct porder *p, const struct rl_run *run,
                    const struct rl_record *r)
@@ -244,8 +356,10 @@ void porder_record(struct porder *p, const struct rl_run *run,
                  r->arg > 0;
     /* A C library call's range may overlap variables of other objects
      * (msg[4] inside strcpy's msg[0..12]): ordered against everything. */
+    bool mixed = (r->op == RL_OP_LOAD || r->op == RL_OP_STORE) && !r->fn &&
+                 r->obj >= 0 && r->obj < run->nobjs && var_mixed(p, run, r);
     if (!op_local(r->op) || r->result == RL_RES_ERROR ||
-        r->result == RL_RES_TIMEOUT || timed || r->fn)
+        r->result == RL_RES_TIMEOUT || timed || r->fn || mixed)
         trace_touch(t, SLOT_GLOBAL, rng_hash(e ^ before));
     if (r->obj >= 0 && r->op == RL_OP_LOAD) {
         trace_load(t, SLOT_OBJ(r->obj), e);

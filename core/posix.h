@@ -67,10 +67,14 @@ static inline void rl_px_set_pc(struct rl_thread *t, uintptr_t pc)
 
 /* ---- memory -------------------------------------------------------------- */
 
-/* A plain load (record LOAD after the scheduling point). */
-void rl_px_load(struct rl_obj *v);
-/* A plain store about to happen (recorded with its value later). */
-void rl_px_store(struct rl_obj *v);
+/* A plain load of size bytes from v's address (record LOAD after the
+ * scheduling point); size is the program's width (1 to 8; 0: v's size),
+ * kept in the record's len for the race analysis, which compares the
+ * bytes of accesses of different widths. */
+void rl_px_load(struct rl_obj *v, uint32_t size);
+/* A plain store of size bytes about to happen (recorded with its value
+ * later). */
+void rl_px_store(struct rl_obj *v, uint32_t size);
 /* A C library call's access to len bytes from v's address on (v is the
  * variable at its start): one scheduling point and one record of the
  * whole range, its bytes kept in the run as text (rl_value_bytes_text),

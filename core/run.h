@@ -328,7 +328,10 @@ struct rl_record {
                          on (before and after are the first of them, as a
                          number); then arg is the text id (rl_run_text) of
                          those bytes as quoted text, or -1 when they are
-                         not text */
+                         not text. A C program's plain LOAD or STORE (fn
+                         0): its width, 1 to 8 bytes, which may differ
+                         from the variable's (a char read of an int);
+                         0 for every other record */
     long arg;
     long before;
     long after;

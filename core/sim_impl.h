@@ -70,8 +70,9 @@ void sim_note_choice(struct sim *s, int tid);
 void sim_rec(struct rl_run *run, const struct rl_thread *t, enum rl_op op,
              enum rl_result res, const struct rl_obj *o, int other, long arg,
              long before, long after);
-/* sim_rec for a LOAD or STORE that C library call fn made on len bytes
- * from memory variable o's address (struct rl_record's fn and len). */
+/* sim_rec for a LOAD or STORE of len bytes from memory variable o's
+ * address (struct rl_record's len), made by C library call fn (0: a
+ * plain access of the program). */
 void sim_rec_range(struct rl_run *run, const struct rl_thread *t,
                    enum rl_op op, const struct rl_obj *o, long arg,
                    long before, long after, int fn, uint32_t len);

@@ -101,6 +101,18 @@ static long mem_get(const struct rl_obj *v)
     }
 }
 
+/* The value of size bytes at v's address (an access of another width
+ * than v's: a char read of an int), sign-extended; 0: v's size. */
+static long mem_get_width(const struct rl_obj *v, uint32_t size)
+{
+    if (size == 0 || size == (uint32_t)v->size)
+        return mem_get(v);
+    struct rl_obj w = {.addr = v->addr,
+                       .size = size == 1 || size == 2 || size == 4 ? (int)size
+                                                                   : 8};
+    return mem_get(&w);
+}
+
 /* Write the low size bytes of x to the memory. */
 static void mem_put(const struct rl_obj *v, uint64_t x)
 {
@@ -156,25 +168,27 @@ struct rl_thread *rl_px_self(void)
 /* ---- memory -------------------------------------------------------------- */
 
 /* A plain load: the value is the one the program reads right after. */
-void rl_px_load(struct rl_obj *v)
+void rl_px_load(struct rl_obj *v, uint32_t size)
 {
     struct rl_run *run = v->run;
     struct rl_thread *t = sim_enter(run);
-    long x = mem_get(v);
-    set_val(v, x);
+    set_val(v, mem_get(v));
+    long x = mem_get_width(v, size);
     if (t)
-        sim_rec(run, t, RL_OP_LOAD, RL_RES_OK, v, -1, 0, x, x);
+        sim_rec_range(run, t, RL_OP_LOAD, v, 0, x, x, RL_FN_NONE,
+                      size ? size : (uint32_t)v->size);
 }
 
 /* A plain store about to happen: its record waits for the value. */
-void rl_px_store(struct rl_obj *v)
+void rl_px_store(struct rl_obj *v, uint32_t size)
 {
     struct rl_run *run = v->run;
     struct rl_thread *t = sim_enter(run);
     if (!t)
         return;
     t->pend = v;
-    t->pend_before = mem_get(v);
+    t->pend_len = size ? size : (uint32_t)v->size;
+    t->pend_before = mem_get_width(v, t->pend_len);
     t->pend_pc = t->pc;
 }
 
@@ -212,7 +226,7 @@ void rl_px_load_range(struct rl_obj *v, uint32_t len, int fn)
 /* A C library call's write of a range: its record waits for the bytes. */
 void rl_px_store_range(struct rl_obj *v, uint32_t len, int fn)
 {
-    rl_px_store(v);
+    rl_px_store(v, 0);
     struct rl_thread *t = rl_px_self();
     if (t && t->pend == v) {
         t->pend_len = len;
@@ -229,6 +243,8 @@ void rl_px_flush(struct rl_thread *t)
     t->pend = NULL;
     long x = mem_get(v);
     set_val(v, x);
+    if (!t->pend_fn)
+        x = mem_get_width(v, t->pend_len);
     uintptr_t pc = t->pc;
     t->pc = t->pend_pc;
     if (t->pend_fn) {
@@ -238,8 +254,8 @@ void rl_px_flush(struct rl_thread *t)
                       range_text(v->run, v, t->pend_len, fn), t->pend_before,
                       x, fn, t->pend_len);
     } else {
-        sim_rec(v->run, t, RL_OP_STORE, RL_RES_OK, v, -1, x, t->pend_before,
-                x);
+        sim_rec_range(v->run, t, RL_OP_STORE, v, x, t->pend_before, x,
+                      RL_FN_NONE, t->pend_len);
     }
     t->pc = pc;
 }

@@ -436,6 +436,14 @@ static bool span_name(const struct rl_run *run, uint64_t addr, uint64_t len,
     return true;
 }
 
+/* The live region of addr at seq (see value.h). */
+int rl_value_region_id(const struct rl_run *run, uint64_t addr, uint64_t seq)
+{
+    bool gone = false;
+    const struct rl_region *g = region_at(run->values, addr, seq, &gone);
+    return g && !gone ? (int)(g - run->values->v) : -1;
+}
+
 /* A range's name (see value.h). */
 void rl_value_range_name(const struct rl_run *run, int obj, uint32_t len,
                          uint64_t seq, char *buf, size_t size)
@@ -455,7 +463,8 @@ bool rl_value_overlap_name(const struct rl_run *run, const struct rl_record *a,
 {
     uint64_t lo[2], hi[2];
     const struct rl_record *r[2] = {a, b};
-    if (!a || !b || (!a->fn && !b->fn))
+    /* Two plain accesses of one variable: its name says it. */
+    if (!a || !b || (!a->fn && !b->fn && a->obj == b->obj))
         return false;
     for (int i = 0; i < 2; i++) {
         const struct rl_obj *o = r[i]->obj >= 0 && r[i]->obj < run->nobjs
@@ -465,7 +474,7 @@ bool rl_value_overlap_name(const struct rl_run *run, const struct rl_record *a,
             return false;
         lo[i] = (uint64_t)o->limit;
         uint32_t width = o->size > 0 ? (uint32_t)o->size : 1;
-        hi[i] = lo[i] + (r[i]->fn ? r[i]->len : width);
+        hi[i] = lo[i] + (r[i]->len ? r[i]->len : width);
     }
     uint64_t from = lo[0] > lo[1] ? lo[0] : lo[1];
     uint64_t to = hi[0] < hi[1] ? hi[0] : hi[1];

@@ -85,10 +85,18 @@ void rl_value_range_name(const struct rl_run *run, int obj, uint32_t len,
                          uint64_t seq, char *buf, size_t size);
 
 /* The bytes where records a and b of C memory variables meet, by name
- * ("msg[4..5]"), when one of them is a range (a C library call's) and
- * the global or heap block that holds the bytes is known; else false. */
+ * ("msg[4..5]", "x[1]"), when one of them is a range (a C library
+ * call's) or they are accesses to two variables (an int and a char
+ * inside it), and the global or heap block that holds the bytes is
+ * known; else false. */
 bool rl_value_overlap_name(const struct rl_run *run, const struct rl_record *a,
                            const struct rl_record *b, char *buf, size_t size);
+
+/* The index of the region that holds addr alive at record seq, or -1
+ * (none does): which global, heap block or stack a C memory variable
+ * belongs to, so that the race analysis never compares a freed block's
+ * bytes with the block handed out again at the same address. */
+int rl_value_region_id(const struct rl_run *run, uint64_t addr, uint64_t seq);
 
 /* Free run's regions (rl_run_destroy). */
 void rl_value_free(struct rl_run *run);

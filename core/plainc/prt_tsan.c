@@ -50,9 +50,9 @@ static inline void access(void *addr, int size, bool write, uintptr_t pc)
     prt_in(t, pc);
     struct rl_obj *v = prt_obj(addr, RL_OBJ_VAR, 0, 0, (size_t)size);
     if (write)
-        rl_px_store(v);
+        rl_px_store(v, (uint32_t)size);
     else
-        rl_px_load(v);
+        rl_px_load(v, (uint32_t)size);
     prt_out(t);
 }
 

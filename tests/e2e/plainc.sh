@@ -207,6 +207,14 @@ has "run strings_print: what puts read, as text" \
     "     9  T2  puts line[0..12] -> \"hello, world\"  $(at strings_print.c 30)  | puts(line);"
 has "run strings_print: what fwrite read, as text" \
     "    13  T2  fwrite rec[0..7] -> \"abcdEfgh\"  $(at strings_print.c 31)  | fwrite(rec, 1, 8, stdout);"
+# Plain accesses of different widths are compared by their bytes: an
+# int and its second byte race, a union's short half and its int too;
+# two bytes of one int do not.
+rl explore $P/widths.c --format json
+verdict "explore widths: an int and a char inside it race, bytes apart do not" 1 fail \
+    'rl1:tests/programs/widths.c:main::0x2.1x6.2x9' \
+    "race|T2|widths.c:$(line $P/widths.c 'seen[0] = ((char *)&x)[1];')|data race on x[1]: T1 writes at step 6 and T2 reads at step 13, with nothing ordering them (no lock, event, barrier or join in between)" \
+    "race|T2|widths.c:$(line $P/widths.c 'seen[1] = u.w;')|data race on u[2..3]: T1 writes at step 7 and T2 reads at step 15, with nothing ordering them (no lock, event, barrier or join in between)"
 rl explore $P/log_buffer.c --format json
 verdict "explore log_buffer: memcpy under a mutex is no race" 0 pass null
 

@@ -839,6 +839,43 @@ START_TEST(test_print_reads_race)
 }
 END_TEST
 
+START_TEST(test_widths_race_by_bytes)
+{
+    /* Plain accesses of different widths are compared by their bytes:
+     * an int store and a char load of its second byte race (x[1]), a
+     * short store and an int load of the union (u[2..3]); two bytes of
+     * one int, two shorts of one int, and two blocks at the same
+     * address do not. A load shows its own width's value. */
+    ck_assert_int_eq(run("widths", "rr:1", NULL), 1);
+    ck_assert_str_eq(out, "18 458752 0 25185\n");
+    has_line("    5 T1   widths.c:26        store x <- 4660   | x = 0x1234;");
+    has_line("    9 T2   widths.c:39        load x+1 -> 18   | seen[0] = "
+             "((char *)&x)[1];");
+    has_line("   13 T2   widths.c:40        load u.w -> 458752   | seen[1] = "
+             "u.w;");
+    has_line("   18 T2   widths.c:41        store pair+1 <- 98   | ((char "
+             "*)&pair)[1] = 'b';");
+    has_line("   20 T2   widths.c:42        load w+2 -> 0   | seen[2] = "
+             "((short *)&w)[1];");
+    has_line("   25 T0   widths.c:56        load pair -> 25185   | printf(\"%d "
+             "%d %d %d\\n\", seen[0], seen[1], seen[2], pair);");
+    has_line("race: data race on x[1]: T1 writes at step 5 and T2 reads at "
+             "step 9, with nothing ordering them (no lock, event, barrier or "
+             "join in between) (widths.c:26, widths.c:39)");
+    has_line("race: data race on u[2..3]: T1 writes at step 8 and T2 reads at "
+             "step 13, with nothing ordering them (no lock, event, barrier or "
+             "join in between) (widths.c:27, widths.c:40)");
+    ck_assert_int_eq(count_lines("race:"), 2);
+    /* The load first. */
+    ck_assert_int_eq(run("widths", "random:1", NULL), 1);
+    ck_assert_str_eq(out, "0 458752 0 25185\n");
+    has_line("race: data race on x[1]: T2 reads at step 6 and T1 writes at "
+             "step 8, with nothing ordering them (no lock, event, barrier or "
+             "join in between) (widths.c:39, widths.c:26)");
+    ck_assert_int_eq(count_lines("race:"), 2);
+}
+END_TEST
+
 START_TEST(test_virtual_time)
 {
     always_passes("sleepy", "fast\nslow\nelapsed 2000 ms\n");
@@ -944,6 +981,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_string_values_as_text);
     tcase_add_test(tc, test_string_ranges_race_where_they_meet);
     tcase_add_test(tc, test_print_reads_race);
+    tcase_add_test(tc, test_widths_race_by_bytes);
     tcase_add_test(tc, test_virtual_time);
     tcase_add_test(tc, test_exit_from_a_thread);
     tcase_add_test(tc, test_barrier_once_rwlock_output);

@@ -6,8 +6,8 @@
  * rules, rwlocks, barriers, once, memory loads / stores / atomics, the
  * pending store record, values that are addresses named by the memory
  * they point into, a range's bytes as text, misuse in POSIX words,
- * deadlock reports, the analyses, and the ends a plain program can have
- * (exit, assert).
+ * deadlock reports, the analyses, the ends a plain program can have
+ * (exit, assert), and explore's reduction on accesses of two widths.
  */
 #include <check.h>
 #include <errno.h>
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../../core/analysis.h"
+#include "../../core/porder.h"
 #include "../../core/posix.h"
 #include "../../core/value.h"
 
@@ -81,9 +82,9 @@ static void incr(void *arg)
     for (int i = 0; i < 2; i++) {
         if (use_mutex)
             rl_px_mutex_lock(mu, -1);
-        rl_px_load(vcounter);
+        rl_px_load(vcounter, 0);
         int tmp = counter;
-        rl_px_store(vcounter);
+        rl_px_store(vcounter, 0);
         counter = tmp + 1;
         if (use_mutex)
             rl_px_mutex_unlock(mu);
@@ -258,7 +259,7 @@ static void waiter(void *arg)
     (void)arg;
     rl_px_mutex_lock(mu, -1);
     for (;;) {
-        rl_px_load(vready);
+        rl_px_load(vready, 0);
         if (ready)
             break;
         rl_px_cond_wait(cv, mu, -1);
@@ -270,7 +271,7 @@ static void signaller(void *arg)
 {
     (void)arg;
     rl_px_mutex_lock(mu, -1);
-    rl_px_store(vready);
+    rl_px_store(vready, 0);
     ready = 1;
     rl_px_mutex_unlock(mu);
     rl_px_cond_signal(cv, false); /* after the unlock: legal in POSIX */
@@ -471,7 +472,7 @@ static void atomics(void *arg)
     got[4] = rl_px_cas(vai, &exp, 9, 0, 0);
     got[5] = rl_px_atomic(vai, RL_OP_EXCHANGE, (uint64_t)-3, 0);
     got[6] = rl_px_atomic(vai, RL_OP_ATOMIC_LOAD, 0, 0);
-    rl_px_store(vai);
+    rl_px_store(vai, 0);
     ai = 42;
     rl_px_output(1, "done\n", 5);
 }
@@ -528,17 +529,17 @@ static void pointers(void *arg)
     (void)arg;
     struct rl_thread *t = rl_px_self();
     struct rl_run *run = t->run;
-    rl_px_store(vpv);
+    rl_px_store(vpv, 0);
     pv = &blk[1];
     rl_px_flush(t);
     rl_value_region_end(run, blk_region, run->rec_last);
-    rl_px_load(vpv);
+    rl_px_load(vpv, 0);
     rl_value_region_add(run, (uintptr_t)blk, sizeof(blk), RL_REGION_DATA,
                         "heap#2@x.c:9", run->rec_last);
-    rl_px_load(vpv);
+    rl_px_load(vpv, 0);
     rl_px_atomic(vpv, RL_OP_EXCHANGE, (uint64_t)(uintptr_t)&blk[0],
                  RL_MO_SEQ_CST);
-    rl_px_store(vpv);
+    rl_px_store(vpv, 0);
     pv = NULL;
     rl_px_flush(t);
 }
@@ -616,7 +617,7 @@ END_TEST
 static void asserter(void *arg)
 {
     (void)arg;
-    rl_px_store(vai);
+    rl_px_store(vai, 0);
     ai = 7;
     rl_px_end(RL_END_ASSERT, 0, "prog.c:12: main: Assertion `ai == 0' failed");
 }
@@ -725,6 +726,197 @@ START_TEST(test_exit_status)
 }
 END_TEST
 
+/* ---- accesses of different widths and explore's reduction ---------------- */
+
+static int wx;                 /* an int, and a read of its second byte */
+static unsigned char wpair[2]; /* two bytes apart */
+static struct rl_obj *vwx, *vwx1, *vwp0, *vwp1;
+static bool w_overlap;         /* wx and its byte, else wpair's two bytes */
+static struct porder *w_po;
+
+/* T0: a store of the int (or of wpair[0]). */
+static void w_store(void *arg)
+{
+    (void)arg;
+    if (w_overlap) {
+        rl_px_store(vwx, 4);
+        wx = 0x100;
+    } else {
+        rl_px_store(vwp0, 1);
+        wpair[0] = 1;
+    }
+}
+
+/* T1: a load of the int's second byte (or of wpair[1]). */
+static void w_load(void *arg)
+{
+    (void)arg;
+    rl_px_load(w_overlap ? vwx1 : vwp1, 1);
+}
+
+static void setup_widths(void *ctx)
+{
+    (void)ctx;
+    wx = 0;
+    wpair[0] = wpair[1] = 0;
+    vwx = rl_px_mem_create("x", &wx, 4);
+    vwx1 = rl_px_mem_create("x+1", (char *)&wx + 1, 1);
+    vwp0 = rl_px_mem_create("pair", &wpair[0], 1);
+    vwp1 = rl_px_mem_create("pair+1", &wpair[1], 1);
+    rl_thread_start(NULL, w_store, NULL);
+    rl_thread_start(NULL, w_load, NULL);
+}
+
+/* A custom scheduler: the thread in *ctx while it can run. */
+static int w_prefer(void *ctx, const struct rl_choice *c)
+{
+    for (int i = 0; i < c->n; i++)
+        if (c->options[i] == *(const int *)ctx)
+            return i;
+    return 0;
+}
+
+static void w_rec(void *ctx, const struct rl_run *run,
+                  const struct rl_record *r)
+{
+    (void)ctx;
+    porder_record(w_po, run, r);
+}
+
+/* Run the two threads, thread first to its end before the other, with
+ * every record in w_po: whether the order at the end was seen before. */
+static bool widths_covered(int first)
+{
+    struct rl_run_config cfg = {0};
+    cfg.program.setup = setup_widths;
+    cfg.sched.kind = RL_SCHED_CUSTOM;
+    cfg.sched.choose = w_prefer;
+    cfg.sched.choose_ctx = &first;
+    cfg.on_record = w_rec;
+    char err[256];
+    porder_reset(w_po);
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    bool covered = porder_covered(w_po, RL_CHOICE_THREAD, -1, 0);
+    rl_run_destroy(run);
+    return covered;
+}
+
+START_TEST(test_widths_order_matters_to_explore)
+{
+    /* Two bytes apart: the store and the load commute, the second order
+     * is the first one again. */
+    w_po = porder_create();
+    w_overlap = false;
+    ck_assert(!widths_covered(0));
+    ck_assert(widths_covered(1));
+    porder_destroy(w_po);
+    /* An int store and a load of its second byte are two variables
+     * whose bytes overlap: the two orders differ, both are explored. */
+    w_po = porder_create();
+    w_overlap = true;
+    ck_assert(!widths_covered(0));
+    ck_assert_int_eq(wx, 0x100);
+    ck_assert(!widths_covered(1));
+    ck_assert(widths_covered(0));
+    porder_destroy(w_po);
+}
+END_TEST
+
+/* ---- the race analysis on bytes of two widths ----------------------------- */
+
+static int wblk;         /* a heap block, as the runtime would note it */
+static bool w_reuse;     /* T0 frees it and it is handed out again */
+static struct rl_obj *vblk, *vblk1;
+
+/* T0: an int store to the block, then (w_reuse) its end and a new block
+ * at the same address. */
+static void wb_store(void *arg)
+{
+    (void)arg;
+    struct rl_thread *t = rl_px_self();
+    struct rl_run *run = t->run;
+    int g = rl_value_region_add(run, (uintptr_t)&wblk, sizeof wblk,
+                                RL_REGION_DATA, "heap#1@x.c:3",
+                                run->rec_last);
+    rl_px_store(vblk, 4);
+    wblk = 0x100;
+    rl_px_flush(t);
+    if (w_reuse) {
+        rl_value_region_end(run, g, run->rec_last);
+        rl_value_region_add(run, (uintptr_t)&wblk, sizeof wblk,
+                            RL_REGION_DATA, "heap#2@x.c:9", run->rec_last);
+    }
+}
+
+/* T1: a char load of the block's second byte. */
+static void wb_load(void *arg)
+{
+    (void)arg;
+    rl_px_load(vblk1, 1);
+}
+
+static void setup_block(void *ctx)
+{
+    (void)ctx;
+    wblk = 0;
+    vblk = rl_px_mem_create("heap", &wblk, 4);
+    vblk1 = rl_px_mem_create("heap+1", (char *)&wblk + 1, 1);
+    rl_thread_start(NULL, wb_store, NULL);
+    rl_thread_start(NULL, wb_load, NULL);
+}
+
+/* The races of a run of setup_block, T0 first: their count, the first
+ * one's text in text. */
+static int block_races(char *text, size_t len)
+{
+    int first = 0;
+    struct rl_run_config cfg = {0};
+    cfg.program.setup = setup_block;
+    cfg.sched.kind = RL_SCHED_CUSTOM;
+    cfg.sched.choose = w_prefer;
+    cfg.sched.choose_ctx = &first;
+    cfg.on_record = on_rec;
+    char err[256];
+    trace_len = 0;
+    trace[0] = '\0';
+    struct rl_run *run = rl_run_create(&cfg, err, sizeof(err));
+    ck_assert_msg(run != NULL, "%s", err);
+    ck_assert_int_eq(rl_run_finish(run), RL_END_DONE);
+    struct rl_analysis a;
+    ck_assert_int_eq(rl_analyze(run, &a, err, sizeof(err)), 0);
+    text[0] = '\0';
+    if (a.nraces > 0)
+        rl_race_text(run, &a.races[0], text, len);
+    rl_run_destroy(run);
+    return a.nraces;
+}
+
+START_TEST(test_widths_race_by_bytes)
+{
+    /* An int store and a char load of its second byte, unordered: two
+     * variables, one race, named by the byte where they meet. */
+    char text[300];
+    w_reuse = false;
+    ck_assert_int_eq(block_races(text, sizeof text), 1);
+    ck_assert_str_eq(trace, "T0 start\n"
+                            "T0 store heap <- 256\n"
+                            "T0 finish\n"
+                            "T1 start\n"
+                            "T1 load heap+1 -> 1\n"
+                            "T1 finish\n");
+    ck_assert_str_eq(text, "data race on heap#1@x.c:3[1]: T0 writes at step 2 "
+                           "and T1 reads at step 5, with nothing ordering "
+                           "them (no lock, event, barrier or join in "
+                           "between)");
+    /* The block freed and handed out again at the same address: the
+     * load is of another block's byte, no race. */
+    w_reuse = true;
+    ck_assert_int_eq(block_races(text, sizeof text), 0);
+}
+END_TEST
+
 static Suite *posix_suite(void)
 {
     Suite *s = suite_create("posix");
@@ -742,6 +934,8 @@ static Suite *posix_suite(void)
     tcase_add_test(tc, test_bytes_as_text);
     tcase_add_test(tc, test_assert_ends_the_run);
     tcase_add_test(tc, test_exit_status);
+    tcase_add_test(tc, test_widths_order_matters_to_explore);
+    tcase_add_test(tc, test_widths_race_by_bytes);
     suite_add_tcase(s, tc);
     return s;
 }
