@@ -19,8 +19,9 @@
  * after it only if C_u has caught up with that epoch.
  *
  * Byte ranges. A C program's plain access covers its variable's bytes
- * (the address and size the object has); a C library call's (memcpy,
- * strcpy, printf's "%s": a record with fn) covers the bytes it touched,
+ * (from the address the object has; see Widths); a C library call's (memcpy,
+ * strcpy, printf's "%s": a record with fn), or a range the compiler
+ * reports (a struct copied by assignment), covers the bytes it touched,
  * which may hold other variables. Such ranges are kept in a list of their
  * own, each with its thread's epoch: every later access is compared with
  * the ranges it overlaps, and a range with the per-variable state of

@@ -108,6 +108,11 @@ struct rl_thread {
                                  the range a C library call writes), and
                                  its enum rl_mem_fn (0: a plain store) */
     uint8_t pend_fn;
+    const void *pend_src;     /* ... a copy that is made after this step
+                                 (a struct assignment: the compiler's
+                                 write range, then its read range, then
+                                 the copy): the bytes it will write, to
+                                 record at the read's step; else NULL */
 };
 
 /* The operations a backend implements. ms < 0 waits forever, ms == 0 does

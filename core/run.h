@@ -304,6 +304,9 @@ enum rl_mem_fn {
     RL_FN_PUTS,   /* what puts, fputs and fwrite read of their argument */
     RL_FN_FPUTS,
     RL_FN_FWRITE,
+    RL_FN_ACCESS, /* a plain load or store of a range the compiler reports
+                     itself (a struct copied by assignment, a 16-byte
+                     access): shown as "load" / "store" */
     RL_FN__COUNT
 };
 

@@ -112,7 +112,7 @@ const char *rl_mem_fn_name(int fn)
         "?",       "memcpy",  "memmove", "memset",  "memcmp",
         "strcpy",  "strncpy", "strcat",  "strncat", "strlen",
         "strcmp",  "strncmp", "sprintf", "snprintf", "printf",
-        "puts",    "fputs",   "fwrite"};
+        "puts",    "fputs",   "fwrite",  "access"};
     return (unsigned)fn < RL_FN__COUNT ? names[fn] : "?";
 }
 

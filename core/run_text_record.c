@@ -421,9 +421,9 @@ static void format_full(struct run_text_buf *sb, const struct rl_record *r,
         /* "strcpy msg[0..12] <- "hello, world"": a C library call's
          * range, by the call's name */
         run_text_printf(sb, "%s %s %s %s",
-                        r->fn ? rl_mem_fn_name(r->fn)
-                        : r->op == RL_OP_LOAD ? "load"
-                                              : "store",
+                        r->fn && r->fn != RL_FN_ACCESS ? rl_mem_fn_name(r->fn)
+                        : r->op == RL_OP_LOAD          ? "load"
+                                                       : "store",
                         r->fn && n->range ? n->range : on,
                         r->op == RL_OP_LOAD ? "->" : "<-", v.after);
         break;

@@ -187,6 +187,7 @@ void rl_px_store(struct rl_obj *v, uint32_t size)
     if (!t)
         return;
     t->pend = v;
+    t->pend_src = NULL;
     t->pend_len = size ? size : (uint32_t)v->size;
     t->pend_before = mem_get_width(v, t->pend_len);
     t->pend_pc = t->pc;
@@ -197,16 +198,16 @@ void rl_px_store(struct rl_obj *v, uint32_t size)
 static bool fn_string(int fn)
 {
     return fn != RL_FN_MEMCPY && fn != RL_FN_MEMMOVE && fn != RL_FN_MEMSET &&
-           fn != RL_FN_MEMCMP && fn != RL_FN_FWRITE;
+           fn != RL_FN_MEMCMP && fn != RL_FN_FWRITE && fn != RL_FN_ACCESS;
 }
 
-/* The text id of len bytes from v's address (see rl_value_bytes_text),
- * or -1 when they are not text. */
-static long range_text(struct rl_run *run, const struct rl_obj *v,
-                       uint32_t len, int fn)
+/* The text id of len bytes from p (see rl_value_bytes_text), or -1 when
+ * they are not text. */
+static long range_text(struct rl_run *run, const void *p, uint32_t len,
+                       int fn)
 {
     char buf[RL_VALUE_BYTES_SHOWN + 1];
-    if (!rl_value_bytes_text(v->addr, len, fn_string(fn), buf, sizeof buf))
+    if (!rl_value_bytes_text(p, len, fn_string(fn), buf, sizeof buf))
         return -1;
     return rl_run_text_add(run, buf, strlen(buf));
 }
@@ -219,7 +220,7 @@ void rl_px_load_range(struct rl_obj *v, uint32_t len, int fn)
     long x = mem_get(v);
     set_val(v, x);
     if (t)
-        sim_rec_range(run, t, RL_OP_LOAD, v, range_text(run, v, len, fn), x,
+        sim_rec_range(run, t, RL_OP_LOAD, v, range_text(run, v->addr, len, fn), x,
                       x, fn, len);
 }
 
@@ -250,9 +251,16 @@ void rl_px_flush(struct rl_thread *t)
     if (t->pend_fn) {
         int fn = t->pend_fn;
         t->pend_fn = 0;
+        /* A copy not made yet: its bytes are the source's. */
+        const void *bytes = t->pend_src ? t->pend_src : v->addr;
+        if (t->pend_src) {
+            struct rl_obj src = {.addr = (void *)t->pend_src, .size = v->size};
+            x = mem_get(&src);
+            t->pend_src = NULL;
+        }
         sim_rec_range(v->run, t, RL_OP_STORE, v,
-                      range_text(v->run, v, t->pend_len, fn), t->pend_before,
-                      x, fn, t->pend_len);
+                      range_text(v->run, bytes, t->pend_len, fn),
+                      t->pend_before, x, fn, t->pend_len);
     } else {
         sim_rec_range(v->run, t, RL_OP_STORE, v, x, t->pend_before, x,
                       RL_FN_NONE, t->pend_len);

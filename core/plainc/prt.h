@@ -59,6 +59,7 @@ struct prt_thread {
     uintptr_t lo, hi; /* its stack */
     int stack_region; /* ... as a region of the run's memory (value.h) */
     void *spec[PRT_KEYS]; /* its pthread_setspecific values */
+    void *range_dst;  /* the address of its last __tsan_write_range */
 };
 
 /* A lab thread's calls into the program's functions, innermost last, from
@@ -156,8 +157,9 @@ void prt_heap_forget(void *p);
 
 /* ---- prt_tsan.c ---------------------------------------------------------- */
 
-/* C library call fn (enum rl_mem_fn) of the program at pc reads or
- * writes size bytes at addr: one access to the whole range, one step when
+/* C library call fn (enum rl_mem_fn; RL_FN_ACCESS: a range the compiler
+ * reports) of the program at pc reads or writes size bytes at addr: one
+ * access to the whole range, one step when
  * the memory is shared (its first byte says), recorded with the bytes as
  * text. A write is recorded by prt_range_done, once the call has
  * written. */

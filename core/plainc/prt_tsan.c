@@ -19,9 +19,10 @@
  * A plain access to shared memory (prt_shared) is one scheduling point: a
  * load is recorded with the value the program then reads; a store with
  * the value it wrote, at the thread's next scheduling point (posix.h).
- * An access of 16 bytes or a range the compiler reports counts as one
- * access to its first 8 bytes; a C library call's range (prt_string.c)
- * is one access of all its bytes (prt_access_range). Every atomic is
+ * An access of 16 bytes, a range the compiler reports (a struct copied
+ * by assignment) and a C library call's range (prt_string.c) are each
+ * one access of all their bytes (prt_access_range), a record with its
+ * length that the race analysis compares byte by byte. Every atomic is
  * one step that the hook itself performs, in one total order whatever
  * order the program asked for; that order goes into the record, for the
  * data-race analysis (a relaxed atomic orders nothing). A fence is a
@@ -116,36 +117,44 @@ void __tsan_ignore_thread_end(void)
         access(addr, size, write, PRT_PC());                                   \
     }
 
+/* 16 bytes: a range of its own (see the top). */
+#define PRT_RANGE16(name, write)                                               \
+    void name(void *addr);                                                     \
+    void name(void *addr)                                                      \
+    {                                                                          \
+        prt_access_range(addr, 16, write, RL_FN_ACCESS, PRT_PC());             \
+    }
+
 PRT_ACCESS(__tsan_read1, 1, false)
 PRT_ACCESS(__tsan_read2, 2, false)
 PRT_ACCESS(__tsan_read4, 4, false)
 PRT_ACCESS(__tsan_read8, 8, false)
-PRT_ACCESS(__tsan_read16, 8, false)
+PRT_RANGE16(__tsan_read16, false)
 PRT_ACCESS(__tsan_write1, 1, true)
 PRT_ACCESS(__tsan_write2, 2, true)
 PRT_ACCESS(__tsan_write4, 4, true)
 PRT_ACCESS(__tsan_write8, 8, true)
-PRT_ACCESS(__tsan_write16, 8, true)
+PRT_RANGE16(__tsan_write16, true)
 PRT_ACCESS(__tsan_unaligned_read1, 1, false)
 PRT_ACCESS(__tsan_unaligned_read2, 2, false)
 PRT_ACCESS(__tsan_unaligned_read4, 4, false)
 PRT_ACCESS(__tsan_unaligned_read8, 8, false)
-PRT_ACCESS(__tsan_unaligned_read16, 8, false)
+PRT_RANGE16(__tsan_unaligned_read16, false)
 PRT_ACCESS(__tsan_unaligned_write1, 1, true)
 PRT_ACCESS(__tsan_unaligned_write2, 2, true)
 PRT_ACCESS(__tsan_unaligned_write4, 4, true)
 PRT_ACCESS(__tsan_unaligned_write8, 8, true)
-PRT_ACCESS(__tsan_unaligned_write16, 8, true)
+PRT_RANGE16(__tsan_unaligned_write16, true)
 PRT_ACCESS(__tsan_volatile_read1, 1, false)
 PRT_ACCESS(__tsan_volatile_read2, 2, false)
 PRT_ACCESS(__tsan_volatile_read4, 4, false)
 PRT_ACCESS(__tsan_volatile_read8, 8, false)
-PRT_ACCESS(__tsan_volatile_read16, 8, false)
+PRT_RANGE16(__tsan_volatile_read16, false)
 PRT_ACCESS(__tsan_volatile_write1, 1, true)
 PRT_ACCESS(__tsan_volatile_write2, 2, true)
 PRT_ACCESS(__tsan_volatile_write4, 4, true)
 PRT_ACCESS(__tsan_volatile_write8, 8, true)
-PRT_ACCESS(__tsan_volatile_write16, 8, true)
+PRT_RANGE16(__tsan_volatile_write16, true)
 PRT_ACCESS(__tsan_vptr_read, 8, false)
 
 void __tsan_vptr_update(void **vptr, void *value);
@@ -191,18 +200,29 @@ void prt_range_done(size_t written)
     prt_out(t);
 }
 
+/* A range the compiler reports: one access to all its bytes. gcc copies
+ * a struct by assignment as write_range(dst, n), read_range(src, n) and
+ * then the copy itself (a few instructions on): the write, still to be
+ * recorded when the read's step comes, is of the source's bytes. */
 void __tsan_read_range(void *addr, size_t size);
 void __tsan_read_range(void *addr, size_t size)
 {
-    if (size)
-        access(addr, range_size(size), false, PRT_PC());
+    uintptr_t pc = PRT_PC();
+    struct rl_thread *t = size && prt.multi ? prt_user() : NULL;
+    if (t && t->pend && t->pend_fn == RL_FN_ACCESS && t->pend_len == size &&
+        t->pend->addr == prt.th[t->id].range_dst && pc > t->pend_pc &&
+        pc - t->pend_pc < 64)
+        t->pend_src = addr;
+    prt_access_range(addr, size, false, RL_FN_ACCESS, pc);
 }
 
 void __tsan_write_range(void *addr, size_t size);
 void __tsan_write_range(void *addr, size_t size)
 {
-    if (size)
-        access(addr, range_size(size), true, PRT_PC());
+    struct rl_thread *t = prt.multi ? prt_user() : NULL;
+    if (t)
+        prt.th[t->id].range_dst = addr;
+    prt_access_range(addr, size, true, RL_FN_ACCESS, PRT_PC());
 }
 
 /* ---- atomics ------------------------------------------------------------- */

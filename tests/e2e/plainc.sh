@@ -215,6 +215,13 @@ verdict "explore widths: an int and a char inside it race, bytes apart do not" 1
     'rl1:tests/programs/widths.c:main::0x2.1x6.2x9' \
     "race|T2|widths.c:$(line $P/widths.c 'seen[0] = ((char *)&x)[1];')|data race on x[1]: T1 writes at step 6 and T2 reads at step 13, with nothing ordering them (no lock, event, barrier or join in between)" \
     "race|T2|widths.c:$(line $P/widths.c 'seen[1] = u.w;')|data race on u[2..3]: T1 writes at step 7 and T2 reads at step 15, with nothing ordering them (no lock, event, barrier or join in between)"
+# A struct copied by assignment (the compiler's own ranges) is one
+# access of all its bytes: a race past its first 8, and on all 32.
+rl explore $P/struct_copy.c --format json
+verdict "explore struct_copy: a struct assignment covers all its bytes" 1 fail \
+    'rl1:tests/programs/struct_copy.c:main::0x2.1x3.2x7' \
+    "race|T2|struct_copy.c:$(line $P/struct_copy.c "draft.text[10] = 'N';")|data race on draft[18]: T1 reads at step 7 and T2 writes at step 10, with nothing ordering them (no lock, event, barrier or join in between)" \
+    "race|T2|struct_copy.c:$(line $P/struct_copy.c 'seen = board[0];')|data race on board[0..31]: T1 writes at step 6 and T2 reads at step 12, with nothing ordering them (no lock, event, barrier or join in between)"
 rl explore $P/log_buffer.c --format json
 verdict "explore log_buffer: memcpy under a mutex is no race" 0 pass null
 

@@ -876,6 +876,41 @@ START_TEST(test_widths_race_by_bytes)
 }
 END_TEST
 
+START_TEST(test_struct_copy_whole_range)
+{
+    /* A struct copied by assignment is a range the compiler reports:
+     * one access of all its bytes, shown as load / store with the bytes
+     * copied (the store's recorded before the copy is made, from its
+     * source), racing past the first 8 bytes (draft[18]) and on all 32
+     * of board[0]; board[1] and draft.from beside them do not. */
+    ck_assert_int_eq(run("struct_copy", "rr:1", NULL), 1);
+    ck_assert_str_eq(out, "ann: meet at noon | ann: meet at noon\n");
+    has_line("    5 T1   struct_copy.c:23   store board[0..31] <- "
+             "\"ann\\0\\0\\0\\0\\0meet at noon\"   | board[0] = draft;");
+    has_line("    8 T1   struct_copy.c:23   load draft -> "
+             "\"ann\\0\\0\\0\\0\\0meet at noon\"   | board[0] = draft;");
+    has_line("   14 T2   struct_copy.c:31   load board[0..31] -> "
+             "\"ann\\0\\0\\0\\0\\0meet at noon\"   | seen = board[0];");
+    has_line("   15 T2   struct_copy.c:32   store board[1].from[0] <- 98   | "
+             "board[1].from[0] = 'b';");
+    has_line("race: data race on draft[18]: T1 reads at step 8 and T2 writes "
+             "at step 10, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (struct_copy.c:23, struct_copy.c:30)");
+    has_line("race: data race on board[0..31]: T1 writes at step 5 and T2 "
+             "reads at step 14, with nothing ordering them (no lock, event, "
+             "barrier or join in between) (struct_copy.c:23, "
+             "struct_copy.c:31)");
+    ck_assert_int_eq(count_lines("race:"), 2);
+    /* T2's store first: the copy takes it along. */
+    ck_assert_int_eq(run("struct_copy", "random:1", NULL), 1);
+    ck_assert_str_eq(out, "ann: meet at noNn | ann: meet at noNn\n");
+    has_line("race: data race on draft[18]: T2 writes at step 6 and T1 reads "
+             "at step 10, with nothing ordering them (no lock, event, barrier "
+             "or join in between) (struct_copy.c:30, struct_copy.c:23)");
+    ck_assert_int_eq(count_lines("race:"), 2);
+}
+END_TEST
+
 START_TEST(test_virtual_time)
 {
     always_passes("sleepy", "fast\nslow\nelapsed 2000 ms\n");
@@ -982,6 +1017,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_string_ranges_race_where_they_meet);
     tcase_add_test(tc, test_print_reads_race);
     tcase_add_test(tc, test_widths_race_by_bytes);
+    tcase_add_test(tc, test_struct_copy_whole_range);
     tcase_add_test(tc, test_virtual_time);
     tcase_add_test(tc, test_exit_from_a_thread);
     tcase_add_test(tc, test_barrier_once_rwlock_output);
