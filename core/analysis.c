@@ -91,7 +91,7 @@ struct range_acc {
     uint64_t seq;
     uint32_t epoch;
     int thread;
-    int region;      /* the region of its variable (var_info) */
+    int region; /* the region of its variable (var_info) */
     bool write;
 };
 
@@ -125,11 +125,11 @@ struct hb {
     struct rl_analysis *out;
     struct range_acc *ranges; /* the ranges so far (see the top) */
     size_t nranges, ranges_cap;
-    struct var_info *info;    /* per object (C memory variables) */
-    struct var_span *spans;   /* the memory variables with records, by
-                                 address */
+    struct var_info *info;   /* per object (C memory variables) */
+    struct var_span *spans;  /* the memory variables with records, by
+                                address */
     size_t nspans;
-    uint64_t span_max;        /* the widest of them */
+    uint64_t span_max;       /* the widest of them */
 };
 
 /* Clock i of a flat array (see struct var_state). */
@@ -265,8 +265,8 @@ static void vars_survey(struct hb *h, const struct rl_run *run, int nobj,
         const struct rl_obj *v = run->objs[o];
         if (v && v->kind == RL_OBJ_VAR && v->limit != 0) {
             h->info[o].lo = (uint64_t)v->limit;
-            h->info[o].hi = h->info[o].lo + (uint64_t)(v->size > 0 ? v->size
-                                                                   : 1);
+            h->info[o].hi =
+                h->info[o].lo + (uint64_t)(v->size > 0 ? v->size : 1);
         }
     }
     for (uint64_t s = first; s && s <= last; s++) {
@@ -313,8 +313,8 @@ static void range_vs_ranges(struct hb *h, int t, int obj, uint64_t lo,
     int region = h->info[obj].region;
     for (size_t i = 0; i < h->nranges && !h->var[obj].reported; i++) {
         const struct range_acc *r = &h->ranges[i];
-        if (r->thread != t && (r->write || write) && r->lo < hi &&
-            lo < r->hi && r->region == region && r->epoch > c[r->thread])
+        if (r->thread != t && (r->write || write) && r->lo < hi && lo < r->hi &&
+            r->region == region && r->epoch > c[r->thread])
             report_race(h, obj, &h->var[obj], r->thread, r->seq, r->write, t,
                         seq, write);
     }
@@ -374,8 +374,7 @@ static void ranges_compact(struct hb *h)
 static void range_keep(struct hb *h, int t, int region, uint64_t lo,
                        uint64_t hi, uint64_t seq, bool write)
 {
-    struct range_acc now = {lo, hi, seq, VC(h, h->thr, t)[t], t, region,
-                            write};
+    struct range_acc now = {lo, hi, seq, VC(h, h->thr, t)[t], t, region, write};
     size_t k = 0;
     for (size_t i = 0; i < h->nranges; i++) {
         const struct range_acc *r = &h->ranges[i];

@@ -112,9 +112,9 @@ struct seen {
 /* A C memory variable in the current run (see the top): its bytes and
  * whether they overlap another's. */
 struct pvar {
-    uint32_t run;   /* the run it was seen in (struct porder's run) */
-    uint8_t width;  /* its widest access so far, 1 to 8 bytes */
-    bool mixed;     /* its bytes overlap another variable's */
+    uint32_t run;  /* the run it was seen in (struct porder's run) */
+    uint8_t width; /* its widest access so far, 1 to 8 bytes */
+    bool mixed;    /* its bytes overlap another variable's */
 };
 
 /* The current run's variables by address: open addressing, a power of
@@ -129,8 +129,8 @@ struct porder {
     struct trace tr;   /* the current run's order so far */
     struct seen *seen; /* open addressing, a power of two */
     size_t nseen, seencap;
-    uint32_t run;        /* the current run, from 1 */
-    struct pvar *vars;   /* per object id */
+    uint32_t run;      /* the current run, from 1 */
+    struct pvar *vars; /* per object id */
     size_t nvars;
     struct paddr *addrs; /* by address */
     size_t naddrs, addrcap;

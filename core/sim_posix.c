@@ -108,8 +108,8 @@ static long mem_get_width(const struct rl_obj *v, uint32_t size)
     if (size == 0 || size == (uint32_t)v->size)
         return mem_get(v);
     struct rl_obj w = {.addr = v->addr,
-                       .size = size == 1 || size == 2 || size == 4 ? (int)size
-                                                                   : 8};
+                       .size =
+                           size == 1 || size == 2 || size == 4 ? (int)size : 8};
     return mem_get(&w);
 }
 
@@ -203,8 +203,7 @@ static bool fn_string(int fn)
 
 /* The text id of len bytes from p (see rl_value_bytes_text), or -1 when
  * they are not text. */
-static long range_text(struct rl_run *run, const void *p, uint32_t len,
-                       int fn)
+static long range_text(struct rl_run *run, const void *p, uint32_t len, int fn)
 {
     char buf[RL_VALUE_BYTES_SHOWN + 1];
     if (!rl_value_bytes_text(p, len, fn_string(fn), buf, sizeof buf))
@@ -220,8 +219,8 @@ void rl_px_load_range(struct rl_obj *v, uint32_t len, int fn)
     long x = mem_get(v);
     set_val(v, x);
     if (t)
-        sim_rec_range(run, t, RL_OP_LOAD, v, range_text(run, v->addr, len, fn), x,
-                      x, fn, len);
+        sim_rec_range(run, t, RL_OP_LOAD, v, range_text(run, v->addr, len, fn),
+                      x, x, fn, len);
 }
 
 /* A C library call's write of a range: its record waits for the bytes. */

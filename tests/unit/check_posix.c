@@ -731,7 +731,7 @@ END_TEST
 static int wx;                 /* an int, and a read of its second byte */
 static unsigned char wpair[2]; /* two bytes apart */
 static struct rl_obj *vwx, *vwx1, *vwp0, *vwp1;
-static bool w_overlap;         /* wx and its byte, else wpair's two bytes */
+static bool w_overlap; /* wx and its byte, else wpair's two bytes */
 static struct porder *w_po;
 
 /* T0: a store of the int (or of wpair[0]). */
@@ -824,10 +824,10 @@ START_TEST(test_widths_order_matters_to_explore)
 }
 END_TEST
 
-/* ---- the race analysis on bytes of two widths ----------------------------- */
+/* ---- the race analysis on bytes of two widths ---------------------------- */
 
-static int wblk;         /* a heap block, as the runtime would note it */
-static bool w_reuse;     /* T0 frees it and it is handed out again */
+static int wblk;     /* a heap block, as the runtime would note it */
+static bool w_reuse; /* T0 frees it and it is handed out again */
 static struct rl_obj *vblk, *vblk1;
 
 /* T0: an int store to the block, then (w_reuse) its end and a new block
@@ -838,15 +838,14 @@ static void wb_store(void *arg)
     struct rl_thread *t = rl_px_self();
     struct rl_run *run = t->run;
     int g = rl_value_region_add(run, (uintptr_t)&wblk, sizeof wblk,
-                                RL_REGION_DATA, "heap#1@x.c:3",
-                                run->rec_last);
+                                RL_REGION_DATA, "heap#1@x.c:3", run->rec_last);
     rl_px_store(vblk, 4);
     wblk = 0x100;
     rl_px_flush(t);
     if (w_reuse) {
         rl_value_region_end(run, g, run->rec_last);
-        rl_value_region_add(run, (uintptr_t)&wblk, sizeof wblk,
-                            RL_REGION_DATA, "heap#2@x.c:9", run->rec_last);
+        rl_value_region_add(run, (uintptr_t)&wblk, sizeof wblk, RL_REGION_DATA,
+                            "heap#2@x.c:9", run->rec_last);
     }
 }
 
