@@ -685,9 +685,11 @@ size_t rl_lost_text(const struct rl_run *run, const struct rl_lost_update *l,
         "lost update on %s: %s loaded %s at step %llu, %s "
         "stored %s at step %llu, then %s stored %s at step "
         "%llu over it",
-        analysis_obj_name(run, l->obj), analysis_thread_name(run, l->thread), loaded,
-        (unsigned long long)l->load_seq, analysis_thread_name(run, l->other), other,
-        (unsigned long long)l->other_seq, analysis_thread_name(run, l->thread), stored,
+        analysis_obj_name(run, l->obj), analysis_thread_name(run, l->thread),
+        loaded, (unsigned long long)l->load_seq,
+        analysis_thread_name(run, l->other), other,
+        (unsigned long long)l->other_seq,
+        analysis_thread_name(run, l->thread), stored,
         (unsigned long long)l->store_seq);
     return n < 0 ? 0 : (size_t)n;
 }

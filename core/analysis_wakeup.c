@@ -25,10 +25,10 @@
  *     what the notifier announced.
  * The last rule keeps a correct waiter out that checks its condition,
  * finds it false (another thread took the item, nothing more is coming)
- * and waits: its run may deadlock, but no wakeup was lost. (racelab's
- * Queue checks its items unrecorded: the critical sections tell.) A notify that woke no
- * thread is paired with one stuck waiter at most (a notify_all with every
- * one it would have woken).
+ * and waits: its run may deadlock, but no wakeup was lost (racelab's
+ * Queue checks its items unrecorded: its critical sections tell). A
+ * notify that woke no thread is paired with one stuck waiter at most (a
+ * notify_all with every one it would have woken).
  */
 #include <stdio.h>
 #include <stdlib.h>
