@@ -113,9 +113,10 @@ size_t rl_wakeup_text(const struct rl_run *run, const struct rl_lost_wakeup *w,
                       const char *where, char *buf, size_t len);
 
 /* The fix in one line, for a front end to print once after its lost
- * wakeups: "hint: ... while (!ready) pthread_cond_wait(&c, &m);", named
- * after the variable the signaller stored last before its notify (else
- * "ready"). */
+ * wakeups (as a hint): "a signal wakes only a thread already waiting; wait
+ * in a loop on a condition the signaller sets: while (!ready)
+ * pthread_cond_wait(&c, &m);", named after the variable the signaller
+ * stored last before its notify (else "ready"). */
 size_t rl_wakeup_hint(const struct rl_run *run, const struct rl_lost_wakeup *w,
                       char *buf, size_t len);
 

@@ -312,13 +312,13 @@ size_t rl_wakeup_hint(const struct rl_run *run, const struct rl_lost_wakeup *w,
     if (wk_posix(run, w->cond)) {
         rl_run_object(run, w->cond, &ov);
         n = snprintf(buf, len,
-                     "hint: a signal wakes only a thread already waiting; "
+                     "a signal wakes only a thread already waiting; "
                      "wait in a loop on a condition the signaller sets: "
                      "while (!%s) pthread_cond_wait(&%s, &%s);",
                      flag, name, analysis_obj_name(run, ov.lock));
     } else {
         n = snprintf(buf, len,
-                     "hint: a notify wakes only a thread already waiting; "
+                     "a notify wakes only a thread already waiting; "
                      "wait in a loop on a condition the notifier sets: "
                      "while (!%s) rl_cond_wait(%s);",
                      flag, name);

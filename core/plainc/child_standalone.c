@@ -133,7 +133,7 @@ static bool report(struct trace *tr, struct rl_run *run)
         }
         if (an.nwakeups > 0) {
             rl_wakeup_hint(run, &an.wakeups[0], text, sizeof(text));
-            fprintf(out, "%s\n", text);
+            fprintf(out, "hint: %s\n", text);
         }
     }
     rl_run_choices(run, text, sizeof(text));

@@ -262,7 +262,7 @@ void cli_print_analysis(FILE *f, const struct rl_run *run)
         fprintf(f, "  ... %d lost wakeups in all\n", a.nwakeups);
     if (a.nwakeups > 0) {
         rl_wakeup_hint(run, &a.wakeups[0], line, sizeof line);
-        fprintf(f, "  %s\n", line);
+        fprintf(f, "  hint: %s\n", line);
     }
 }
 
