@@ -22,8 +22,9 @@
  *   plain C program's pthread_cond_signal / broadcast) that woke no thread
  *   because none was waiting, then a wait on the same Condition by a
  *   thread that is still waiting when the run ends (deadlock, step limit,
- *   timeout), with no notify on it since that wait began, and that looked
- *   at no variable between the notify and its wait: it waited without
+ *   timeout), with no notify on it since that wait began, when nobody
+ *   looked at the shared state between the notify and the wait (the
+ *   waiter under the lock, another critical section): it waited without
  *   checking whether what it waits for had already happened. A notify
  *   that finds no waiter is no bug by itself: a waiter that checks its
  *   condition in a loop first does not need it.

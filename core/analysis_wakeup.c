@@ -11,18 +11,21 @@
  *
  * One pass in record order keeps, per Condition, its last notify and its
  * last notify that woke no thread; per lock, its critical sections; per
- * thread, the step of its last read of any variable (a load, an atomic
- * read, is_set, sem_getvalue) and the wait it is in, if any, with what its
- * Condition had then. At the end of a run that ended with threads still
- * blocked (deadlock, step limit, timeout), a thread still in its wait is a
- * lost wakeup when:
+ * thread, the steps of its last read of any variable (a load, an atomic
+ * read, is_set, sem_getvalue) and of its last change (a write, a notify),
+ * and the wait it is in, if any, with what its Condition had then. At the
+ * end of a run that ended with threads still blocked (deadlock, step
+ * limit, timeout), a thread still in its wait is a lost wakeup when:
  *   - its Condition was notified before the wait began with no thread
  *     waiting (the latest such notify is the one reported),
  *   - nothing notified the Condition since the wait began, and
- *   - between that notify and its wait the thread read no variable, and
- *     no critical section on the Condition's lock began and ended that
- *     did something (read, wrote, notified): nobody looked at, or took,
- *     what the notifier announced.
+ *   - after that notify, the thread read no variable in the critical
+ *     section it waits in, and no critical section on the Condition's
+ *     lock began and ended that changed something (wrote, notified):
+ *     nobody looked at, or took, what the notifier announced. (What the
+ *     waiter read before it took the lock is no check of what the lock
+ *     guards, a counter of its own, say; a critical section that only
+ *     read, a producer that found the buffer full, took nothing.)
  * The last rule keeps a correct waiter out that checks its condition,
  * finds it false (another thread took the item, nothing more is coming)
  * and waits: its run may deadlock, but no wakeup was lost (racelab's
@@ -46,19 +49,20 @@ struct wk_obj {
     uint64_t last_acq;        /* a lock: its last acquisition (a woken
                                  wait's too) */
     uint64_t last_busy;       /* ... that of the last critical section
-                                 that did something (read, wrote,
-                                 notified) and is over, 0: none */
+                                 that changed something (wrote, notified)
+                                 and is over, 0: none */
 };
 
 /* A thread's last read and the wait it is in. */
 struct wk_thread {
     uint64_t last_read;       /* its last read of a variable, 0: none */
-    uint64_t last_act;        /* its last read, write or notify */
+    uint64_t last_change;     /* its last write or notify */
     int cond;                 /* the Condition it waits on, -1: none */
     uint64_t wait_seq;        /* where that wait began */
-    bool looked;              /* it read a variable, or a critical section
-                                 on the lock did something, between the
-                                 lost notify and its wait */
+    bool looked;              /* it read a variable in its critical
+                                 section, or another one changed
+                                 something, between the lost notify and
+                                 its wait */
     struct wk_obj then;       /* its Condition when the wait began */
 };
 
@@ -94,13 +98,28 @@ static bool wk_stuck_end(const struct rl_run *run)
            e == RL_END_TIMEOUT;
 }
 
-/* Whether op does something a critical section is for: reads, writes,
- * notifies, sets or clears. */
-static bool wk_acts(int op)
+/* Whether op changes shared state: writes (an atomic read-modify-write
+ * too), notifies, sets or clears. */
+static bool wk_changes(int op)
 {
-    return wk_reads(op) || op == RL_OP_STORE || op == RL_OP_ATOMIC_STORE ||
-           op == RL_OP_NOTIFY || op == RL_OP_NOTIFY_ALL || op == RL_OP_SET ||
-           op == RL_OP_CLEAR;
+    switch ((enum rl_op)op) {
+    case RL_OP_STORE:
+    case RL_OP_ATOMIC_STORE:
+    case RL_OP_FETCH_ADD:
+    case RL_OP_FETCH_SUB:
+    case RL_OP_FETCH_AND:
+    case RL_OP_FETCH_OR:
+    case RL_OP_FETCH_XOR:
+    case RL_OP_EXCHANGE:
+    case RL_OP_CAS:
+    case RL_OP_NOTIFY:
+    case RL_OP_NOTIFY_ALL:
+    case RL_OP_SET:
+    case RL_OP_CLEAR:
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* Thread w's critical section on lock l ends (a release, or a wait that
@@ -109,22 +128,26 @@ static bool wk_acts(int op)
 static void wk_close(struct wk_obj *obj, int nobj, const struct wk_thread *w,
                      int l)
 {
-    if (l >= 0 && l < nobj && w->last_act > obj[l].last_acq)
+    if (l >= 0 && l < nobj && w->last_change > obj[l].last_acq)
         obj[l].last_busy = obj[l].last_acq;
 }
 
 /* Thread w begins to wait on Condition o (bound to lock l) at step seq:
  * what the Condition had then, and whether anyone looked since its lost
- * notify: w read a variable, or a critical section on l that began after
- * the notify did something and is over (the one w waits in is not). */
+ * notify: w read a variable in the critical section it waits in (w holds
+ * l: l's last acquisition is w's) after the notify, or a critical section
+ * on l that began after the notify changed something and is over. */
 static void wk_wait(struct wk_obj *obj, int nobj, struct wk_thread *w, int o,
                     int l, uint64_t seq)
 {
+    uint64_t lost = obj[o].lost_seq, from = lost;
+    bool lock = l >= 0 && l < nobj;
     w->cond = o;
     w->wait_seq = seq;
     w->then = obj[o];
-    w->looked = w->last_read > w->then.lost_seq ||
-                (l >= 0 && l < nobj && obj[l].last_busy > w->then.lost_seq);
+    if (lock && obj[l].last_acq > from)
+        from = obj[l].last_acq;
+    w->looked = w->last_read > from || (lock && obj[l].last_busy > lost);
     wk_close(obj, nobj, w, l);
 }
 
@@ -136,8 +159,8 @@ static void wk_step(const struct rl_run *run, struct wk_obj *obj, int nobj,
     int t = r->thread, o = r->obj;
     if (t < 0 || t >= nthr)
         return;
-    if (wk_acts(r->op))
-        thr[t].last_act = r->seq;
+    if (wk_changes(r->op))
+        thr[t].last_change = r->seq;
     if (wk_reads(r->op)) {
         thr[t].last_read = r->seq;
         return;
