@@ -453,6 +453,88 @@ START_TEST(test_lost_notify_all_for_each)
 }
 END_TEST
 
+/* A third thread's critical section between the notify and the wait:
+ * one that only reads ready (arg 0) takes nothing, one that stores it
+ * back to 0 (arg 1) took what was announced. */
+static void other_body(void *arg)
+{
+    rl_lock_acquire(L);
+    if (arg)
+        rl_store(x, 0);
+    else
+        rl_load(x);
+    rl_lock_release(L);
+}
+
+/* A waiter that comes late and counts its call (a read outside the lock,
+ * no check of ready), then waits once. */
+static rl_var *calls;
+static void counting_waiter(void *arg)
+{
+    (void)arg;
+    rl_sleep_ms(1);
+    rl_fetch_add(calls, 1);
+    waiter(NULL);
+}
+
+/* ctx: 0 a reader between, 1 a taker between, 2 the counting waiter. */
+static void between_setup(void *ctx)
+{
+    long kind = (long)ctx;
+    x = rl_var_create("ready", 0);
+    calls = rl_var_create("calls", 0);
+    L = rl_lock_create("L");
+    C = rl_cond_create("C", L);
+    rl_thread_start(NULL, notifier, NULL);
+    if (kind == 2) {
+        rl_thread_start(NULL, counting_waiter, NULL);
+        return;
+    }
+    rl_thread_start(NULL, other_body, kind == 1 ? (void *)1 : NULL);
+    rl_thread_start(NULL, waiter, NULL);
+}
+
+/* What counts as looking at what the notify announced: not a read before
+ * the waiter takes the lock, not another thread's read; another thread's
+ * change does. */
+START_TEST(test_lost_wakeup_what_looks)
+{
+    struct rl_analysis a;
+    struct rl_run *run = run_ctx(between_setup, 0, rr(1));
+    ck_assert_int_eq(rl_run_end(run), RL_END_DEADLOCK);
+    ck_assert_str_eq(step_text(run, 8), "notify C (no waiter)");
+    ck_assert_str_eq(step_text(run, 12), "load ready -> 1");
+    ck_assert_str_eq(step_text(run, 16), "wait C (releases L)");
+    analyze(run, &a);
+    ck_assert_int_eq(a.nwakeups, 1);
+    ck_assert_int_eq(a.wakeups[0].notify_seq, 8);
+    ck_assert_int_eq(a.wakeups[0].wait_seq, 16);
+    ck_assert_int_eq(a.wakeups[0].waiter, 2);
+    rl_run_destroy(run);
+
+    run = run_ctx(between_setup, 1, rr(1));
+    ck_assert_int_eq(rl_run_end(run), RL_END_DEADLOCK);
+    ck_assert_str_eq(step_text(run, 8), "notify C (no waiter)");
+    ck_assert_str_eq(step_text(run, 12), "store ready <- 0");
+    ck_assert_str_eq(step_text(run, 16), "wait C (releases L)");
+    analyze(run, &a);
+    ck_assert_int_eq(a.nwakeups, 0);
+    rl_run_destroy(run);
+
+    run = run_ctx(between_setup, 2, rr(1));
+    ck_assert_int_eq(rl_run_end(run), RL_END_DEADLOCK);
+    ck_assert_str_eq(step_text(run, 6), "notify C (no waiter)");
+    ck_assert_str_eq(step_text(run, 10), "fetch_add calls +1: 0 -> 1");
+    ck_assert_str_eq(step_text(run, 12), "wait C (releases L)");
+    analyze(run, &a);
+    ck_assert_int_eq(a.nwakeups, 1);
+    ck_assert_int_eq(a.wakeups[0].notify_seq, 6);
+    ck_assert_int_eq(a.wakeups[0].wait_seq, 12);
+    ck_assert_int_eq(a.wakeups[0].waiter, 1);
+    rl_run_destroy(run);
+}
+END_TEST
+
 /* Deadlocks that lose no wakeup: workers that check the Queue and wait
  * for a sentinel that never comes (thread-pool no-sentinel), a waiter
  * whose Condition nobody notified. */
@@ -493,6 +575,7 @@ int main(void)
     tcase_add_test(tc, test_no_waiter_with_loop_is_fine);
     tcase_add_test(tc, test_lost_notify_all_for_each);
     tcase_add_test(tc, test_deadlock_without_lost_wakeup);
+    tcase_add_test(tc, test_lost_wakeup_what_looks);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
