@@ -159,7 +159,8 @@ static void wk_step(const struct rl_run *run, struct wk_obj *obj, int nobj,
     int t = r->thread, o = r->obj;
     if (t < 0 || t >= nthr)
         return;
-    if (wk_changes(r->op))
+    /* a compare-exchange that failed only read */
+    if (wk_changes(r->op) && (r->op != RL_OP_CAS || r->result == RL_RES_OK))
         thr[t].last_change = r->seq;
     if (wk_reads(r->op)) {
         thr[t].last_read = r->seq;
