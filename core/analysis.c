@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * analysis.c - data races (happens-before with vector clocks) and lost
- * updates, computed from a run's records.
+ * updates, computed from a run's records (lost wakeups have a file of
+ * their own: analysis_wakeup.c).
  *
  * Vector clocks, as in Lamport / Mattern, in the style of FastTrack's
  * epochs: each thread t has a clock C_t; each synchronization object o has
@@ -45,6 +46,7 @@
  * word do not.
  */
 #include "analysis.h"
+#include "analysis_impl.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -675,10 +677,11 @@ int rl_analyze(const struct rl_run *run, struct rl_analysis *out, char *err,
     free(h->info);
     free(h->spans);
     free(h);
+    analysis_find_wakeups(run, out);
     return 0;
 }
 
-static const char *thread_name(const struct rl_run *run, int t)
+const char *analysis_thread_name(const struct rl_run *run, int t)
 {
     struct rl_thread_view v;
     if (t < 0 || t >= rl_run_thread_count(run))
@@ -687,7 +690,7 @@ static const char *thread_name(const struct rl_run *run, int t)
     return v.name;
 }
 
-static const char *obj_name(const struct rl_run *run, int o)
+const char *analysis_obj_name(const struct rl_run *run, int o)
 {
     struct rl_obj_view v;
     if (o < 0 || o >= rl_run_object_count(run))
@@ -718,15 +721,15 @@ size_t rl_race_text(const struct rl_run *run, const struct rl_race *r,
     if (!rl_value_overlap_name(run, rl_run_record(run, r->first_seq),
                                rl_run_record(run, r->second_seq), where,
                                sizeof where))
-        snprintf(where, sizeof where, "%s", obj_name(run, r->obj));
+        snprintf(where, sizeof where, "%s", analysis_obj_name(run, r->obj));
     int n = snprintf(buf, len,
                      "data race on %s: %s %s at step %llu and %s %s at step "
                      "%llu, with nothing ordering them (no lock, event, "
                      "barrier or join in between%s)",
-                     where, thread_name(run, r->first_thread),
+                     where, analysis_thread_name(run, r->first_thread),
                      r->first_write ? "writes" : "reads",
                      (unsigned long long)r->first_seq,
-                     thread_name(run, r->second_thread),
+                     analysis_thread_name(run, r->second_thread),
                      r->second_write ? "writes" : "reads",
                      (unsigned long long)r->second_seq,
                      relaxed ? "; a relaxed atomic orders nothing" : "");
@@ -747,9 +750,11 @@ size_t rl_lost_text(const struct rl_run *run, const struct rl_lost_update *l,
         "lost update on %s: %s loaded %s at step %llu, %s "
         "stored %s at step %llu, then %s stored %s at step "
         "%llu over it",
-        obj_name(run, l->obj), thread_name(run, l->thread), loaded,
-        (unsigned long long)l->load_seq, thread_name(run, l->other), other,
-        (unsigned long long)l->other_seq, thread_name(run, l->thread), stored,
+        analysis_obj_name(run, l->obj), analysis_thread_name(run, l->thread),
+        loaded, (unsigned long long)l->load_seq,
+        analysis_thread_name(run, l->other), other,
+        (unsigned long long)l->other_seq,
+        analysis_thread_name(run, l->thread), stored,
         (unsigned long long)l->store_seq);
     return n < 0 ? 0 : (size_t)n;
 }

@@ -18,7 +18,18 @@
  *   then the first thread stores, overwriting the other's update. This is
  *   the counter++ bug spelled out step by step.
  *
- * Both need every record of the run: they refuse (return -1) when records
+ * - Lost wakeups (core/analysis_wakeup.c): a notify (notify_all, or a
+ *   plain C program's pthread_cond_signal / broadcast) that woke no thread
+ *   because none was waiting, then a wait on the same Condition by a
+ *   thread that is still waiting when the run ends (deadlock, step limit,
+ *   timeout), with no notify on it since that wait began, when nobody
+ *   looked at the shared state between the notify and the wait (the
+ *   waiter under the lock, another critical section): it waited without
+ *   checking whether what it waits for had already happened. A notify
+ *   that finds no waiter is no bug by itself: a waiter that checks its
+ *   condition in a loop first does not need it.
+ *
+ * All need every record of the run: they refuse (return -1) when records
  * were dropped (max_records) and say so.
  */
 #ifndef RL_ANALYSIS_H
@@ -49,11 +60,23 @@ struct rl_lost_update {
     long loaded, other_value, stored;
 };
 
+/* signaller notified Condition cond at notify_seq and woke no thread;
+ * waiter began to wait on cond at wait_seq and still waits at the end,
+ * with no notify on cond since. */
+struct rl_lost_wakeup {
+    int cond;
+    int signaller, waiter;
+    uint64_t notify_seq, wait_seq;
+    bool all;                /* notify_all (pthread_cond_broadcast) */
+};
+
 struct rl_analysis {
     int nraces;              /* races found, one per variable at most */
     struct rl_race races[RL_ANALYSIS_MAX];
     int nlost;               /* lost updates found (all counted) */
     struct rl_lost_update lost[RL_ANALYSIS_MAX]; /* the first ones */
+    int nwakeups;            /* lost wakeups found, one per stuck waiter */
+    struct rl_lost_wakeup wakeups[RL_ANALYSIS_MAX]; /* in wait order */
 };
 
 /* Analyse every record of run. Returns 0, or -1 with a message when the
@@ -81,5 +104,21 @@ size_t rl_race_text(const struct rl_run *run, const struct rl_race *r,
  * then T1 stored 1 at step 6 over it" */
 size_t rl_lost_text(const struct rl_run *run, const struct rl_lost_update *l,
                     char *buf, size_t len);
+
+/* "lost wakeup on c: T1 called cond_signal at step 10 (lost.c:7) when no
+ * thread was waiting, so it woke nobody; T2 began cond_wait at step 14 and
+ * still waits: nothing signalled c again" - in the words the trace uses
+ * for the Condition's calls (a lab's: notify, wait). where: the notify's
+ * source line, or NULL when unknown. */
+size_t rl_wakeup_text(const struct rl_run *run, const struct rl_lost_wakeup *w,
+                      const char *where, char *buf, size_t len);
+
+/* The fix in one line, for a front end to print once after its lost
+ * wakeups (as a hint): "a signal wakes only a thread already waiting; wait
+ * in a loop on a condition the signaller sets: while (!ready)
+ * pthread_cond_wait(&c, &m);", named after the variable the signaller
+ * stored last before its notify (else "ready"). */
+size_t rl_wakeup_hint(const struct rl_run *run, const struct rl_lost_wakeup *w,
+                      char *buf, size_t len);
 
 #endif

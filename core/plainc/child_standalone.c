@@ -87,8 +87,8 @@ static bool run_failed(const struct rl_run *run)
     return rl_analyze(run, &an, text, sizeof(text)) == 0 && an.nraces > 0;
 }
 
-/* How the run ended, its checks, races, lost updates, schedule; returns
- * whether it failed. */
+/* How the run ended, its checks, races, lost updates and wakeups (with
+ * the fix's hint), schedule; returns whether it failed. */
 static bool report(struct trace *tr, struct rl_run *run)
 {
     FILE *out = tr->out;
@@ -124,6 +124,16 @@ static bool report(struct trace *tr, struct rl_run *run)
         for (int i = 0; i < an.nlost && i < RL_ANALYSIS_MAX; i++) {
             rl_lost_text(run, &an.lost[i], text, sizeof(text));
             fprintf(out, "lost update: %s\n", text);
+        }
+        for (int i = 0; i < an.nwakeups && i < RL_ANALYSIS_MAX; i++) {
+            step_where(tr, run, an.wakeups[i].notify_seq, a, sizeof(a));
+            rl_wakeup_text(run, &an.wakeups[i], strcmp(a, "-") ? a : NULL,
+                           text, sizeof(text));
+            fprintf(out, "lost wakeup: %s\n", text);
+        }
+        if (an.nwakeups > 0) {
+            rl_wakeup_hint(run, &an.wakeups[0], text, sizeof(text));
+            fprintf(out, "hint: %s\n", text);
         }
     }
     rl_run_choices(run, text, sizeof(text));

@@ -7,7 +7,8 @@
 # program that prints a lot), at 80x24: stepping by hand shows one
 # numbered row per key to the very end, the status line names the line of
 # the step shown (none for a start or a finish), a printed text is shown,
-# the result counts every lost update and says a race once, a deadlock's
+# the result counts every lost update and says a race once, a lost
+# wakeup is marked at its wait with the fix said once, a deadlock's
 # objects keep their index in short names, and what x found stays on the
 # screen. The helpers are lib/tmux.sh's: the real binary in tmux on a
 # private socket, bounded polls.
@@ -21,7 +22,8 @@ tmux_begin lecture
 
 PROGS=$(cd "$(dirname "$0")/../programs" && pwd)
 cp "$PROGS/bank.c" "$PROGS/chatty.c" "$PROGS/cond_if.c" \
-    "$PROGS/lock_order.c" "$PROGS/philosophers.c" "$WORK/"
+    "$PROGS/lock_order.c" "$PROGS/philosophers.c" "$PROGS/lost_wakeup.c" \
+    "$WORK/"
 
 # ---- stepping a C program by hand --------------------------------------------
 
@@ -96,6 +98,26 @@ has_line "  with its row highlighted" cv \
     " 26>                             items->-1               |" 20
 keys cv n
 check "n: the assert again" cv "== ASSERTION FAILED" 10
+
+# ---- a lost wakeup: marked at the wait, explained, the fix once --------------
+
+start lw 80 24 "$RACELAB tui lost_wakeup.c"
+check "lost_wakeup.c opens" lw "STATE" 30
+keys lw e
+check "e: the run deadlocks" lw "== DEADLOCK: no thread can run" 20
+has_line "the wait that never ends is marked" lw \
+    " 14>                                   ! wait c @22    |" 20
+has_line "and explained under its row" lw \
+    "     ^ lost wakeup on c: T1 called cond_signal at step |" 20
+has_line "the result names the signal with its line" lw \
+    " [wakeup] lost wakeup on c: T1 called cond_signal at step 10 (lost_wakeup.c:32)" 20
+has_line "the fix, once, in the program's names" lw \
+    " condition the signaller sets: while (!ready) pthread_cond_wait(&c, &m);" 20
+keys lw r
+check "r restarts" lw " step 0 " 10
+keys lw f
+check "f jumps to the lost wakeup and says so" lw \
+    " step 14: lost wakeup on c: T1 called cond_signal at step 10 (lost_wakeup.c:32)" 20
 
 # ---- a deadlock: what x found stays; array elements keep their index ---------
 

@@ -656,6 +656,20 @@ has "run: pthread_cond_signal is cond_signal, not notify" \
     "    20  T3  cond_signal more (wakes T1)     cond_while.c:35"
 has "run: a woken cond_wait is signalled and relocks its mutex" \
     "    23  T1  cond_wait more: signalled, relocked m  cond_while.c:22"
+# A signal with no waiter, then a wait that never looks at ready: the
+# analysis names the lost wakeup, where the signal was sent, and the fix
+# once; the same signal before a `while (!ready)` wait is no finding.
+L_SIGNAL=$(line $P/lost_wakeup.c 'pthread_cond_signal(&c);')
+rl run $P/lost_wakeup.c
+has "run: a signal nobody waited for, then a wait for ever, is a lost wakeup" \
+    "  lost wakeup on c: T1 called cond_signal at step 10 (lost_wakeup.c:$L_SIGNAL) when no thread was waiting, so it woke nobody; T2 began cond_wait at step 14 and still waits: nothing signalled c again"
+has "run: the lost wakeup's fix, in the program's names" \
+    "  hint: a signal wakes only a thread already waiting; wait in a loop on a condition the signaller sets: while (!ready) pthread_cond_wait(&c, &m);"
+rl run $P/wakeup_while.c
+has "run: a signal with no waiter before a while loop that never waits is fine" \
+    "analysis: no data race, no lost update, no lost wakeup"
+has "run: ... though its signal found no waiter" \
+    "    10  T1  cond_signal c (no waiter)       wakeup_while.c:$L_SIGNAL"
 # The same program in two folders is two builds: the executable's debug
 # information points at its own folder, where the source lines are read.
 mkdir -p "$tmp/copy1" "$tmp/copy2"

@@ -282,6 +282,8 @@ static const struct buggy buggies[] = {
     {"bounded_buffer_if_wait.c", "bounded_buffer",
      "safety: producers-consumers", GRADE_WRONG, "each item once",
      "was never consumed"},
+    {"bounded_buffer_wait_first.c", "bounded_buffer", "liveness: waiters",
+     GRADE_DEADLOCK, "no deadlock", "waits for a notify on buf.not_empty"},
     {"bounded_buffer_notify_one.c", "bounded_buffer",
      "liveness: producers-consumers", GRADE_DEADLOCK, "no deadlock",
      "waits for a notify on buf.changed"},
@@ -347,6 +349,44 @@ START_TEST(test_buggy_caught)
                   b->file, c->message);
     ck_assert_ptr_nonnull(c->schedule);
     ck_assert_int_lt(c->points, c->max_points);
+    grade_report_free(&r);
+}
+END_TEST
+
+/* A get that waits before it looks: each deadlock's details say which
+ * notify was lost and which wait never ended (the single-thread check's:
+ * the same thread put, notified nobody, then waited). */
+START_TEST(test_lost_wakeup_detail)
+{
+    struct grade_report r;
+    struct grade_options o =
+        base_options("tests/fixtures/buggy/bounded_buffer_wait_first.c");
+    grade(&o, &r);
+    const struct grade_check *c =
+        find_check(&r, "bounded_buffer", "liveness: waiters");
+    ck_assert_int_eq(c->outcome, GRADE_DEADLOCK);
+    ck_assert_str_eq(c->detail,
+                     "C0 waits for a notify on buf.not_empty; C1 waits for a "
+                     "notify on buf.not_empty\nlost wakeup on buf.not_empty: "
+                     "P0 called notify at step 20 when no thread was "
+                     "waiting, so it woke nobody; C0 began to wait at step "
+                     "28 and still waits: nothing notified buf.not_empty "
+                     "again");
+    c = find_check(&r, "bounded_buffer", "single: single");
+    ck_assert_int_eq(c->outcome, GRADE_DEADLOCK);
+    ck_assert_str_eq(c->detail,
+                     "T0 waits for a notify on buf.not_empty\nlost wakeup on "
+                     "buf.not_empty: T0 called notify at step 27 when no "
+                     "thread was waiting, so it woke nobody; T0 began to "
+                     "wait at step 30 and still waits: nothing notified "
+                     "buf.not_empty again");
+    /* a deadlock that loses no wakeup (a notify never sent) says none */
+    grade_report_free(&r);
+    o = base_options("tests/fixtures/buggy/bounded_semaphore_no_notify.c");
+    grade(&o, &r);
+    c = find_check(&r, "bounded_semaphore", "liveness: limit");
+    ck_assert_int_eq(c->outcome, GRADE_DEADLOCK);
+    ck_assert_ptr_null(strstr(c->detail, "lost wakeup"));
     grade_report_free(&r);
 }
 END_TEST
@@ -1011,6 +1051,7 @@ static Suite *grade_suite(void)
     tcase_add_test(tc, test_all_or_nothing_default);
     tcase_add_loop_test(tc, test_buggy_caught, 0,
                         (int)(sizeof buggies / sizeof buggies[0]));
+    tcase_add_test(tc, test_lost_wakeup_detail);
     tcase_add_test(tc, test_every_buggy_below_full);
     suite_add_tcase(s, tc);
 

@@ -3,9 +3,9 @@
  * check_plainc.c - plain pthreads programs (tests/programs/, built by the
  * Makefile against librlprt.a) run standalone under fixed schedules: the
  * exact outcome of each (final values printed, deadlock with its cycle,
- * assert failure and crash with file:line, data races, lost updates,
- * pointers named by the memory they point into, buffers written by the
- * C library as text), the
+ * assert failure and crash with file:line, data races, lost updates, lost
+ * wakeups, pointers named by the memory they point into, buffers written
+ * by the C library as text), the
  * correct programs passing under many seeds, replay of a printed
  * schedule, and several runs in one process starting from clean globals.
  */
@@ -213,6 +213,49 @@ START_TEST(test_cond_if_vs_while)
     has_line("  T1: assertion `items >= 0' failed at cond_if.c:24 in "
              "consumer");
     always_passes("cond_while", "");
+}
+END_TEST
+
+/* A signal that finds no waiter, then a wait that never ends: the trace
+ * names the lost wakeup and the fix; whenever the waiter waits first, or
+ * checks ready in a loop, there is none. */
+START_TEST(test_lost_wakeup)
+{
+    ck_assert_int_eq(run("lost_wakeup", "rr:1", NULL), 1);
+    has_line("   10 T1   lost_wakeup.c:32   cond_signal c (no waiter)   | "
+             "pthread_cond_signal(&c);");
+    has_line("end: deadlock");
+    has_line("lost wakeup: lost wakeup on c: T1 called cond_signal at step "
+             "10 (lost_wakeup.c:32) when no thread was waiting, so it woke "
+             "nobody; T2 began cond_wait at step 14 and still waits: nothing "
+             "signalled c again");
+    has_line("hint: a signal wakes only a thread already waiting; wait in a "
+             "loop on a condition the signaller sets: while (!ready) "
+             "pthread_cond_wait(&c, &m);");
+    int lost = 0, fine = 0;
+    for (int seed = 1; seed <= 20; seed++) {
+        char sched[32];
+        snprintf(sched, sizeof sched, "random:%d", seed);
+        if (run("lost_wakeup", sched, NULL) == 0) {
+            fine++;
+            ck_assert_str_eq(out, "ready=1\n");
+            no_line("lost wakeup");
+        } else {
+            lost++;
+            has_line("end: deadlock");
+            ck_assert_msg(strstr(trace, "\nlost wakeup: lost wakeup on c: "
+                                        "T1 called cond_signal at step ") !=
+                              NULL,
+                          "%.3000s", trace);
+        }
+    }
+    ck_assert_int_gt(lost, 0);
+    ck_assert_int_gt(fine, 0);
+    ck_assert_int_eq(run("wakeup_while", "rr:1", NULL), 0);
+    has_line("   10 T1   wakeup_while.c:32  cond_signal c (no waiter)");
+    no_line("lost wakeup");
+    no_line("hint");
+    always_passes("wakeup_while", "ready=1\n");
 }
 END_TEST
 
@@ -992,6 +1035,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_counter_assert);
     tcase_add_test(tc, test_lock_order_deadlock);
     tcase_add_test(tc, test_cond_if_vs_while);
+    tcase_add_test(tc, test_lost_wakeup);
     tcase_add_test(tc, test_one_cv_two_consumers_deadlock);
     tcase_add_test(tc, test_null_deref_crash);
     tcase_add_test(tc, test_stack_overflow_crash);

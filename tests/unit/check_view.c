@@ -281,6 +281,90 @@ START_TEST(test_lab_result_lost_update)
 }
 END_TEST
 
+/* A lost wakeup, built by hand: T0 notifies C with no thread waiting,
+ * then T1 waits on it for ever; the analysis marked T1's wait. */
+static void fx_lost_wakeup(struct view_lab *v)
+{
+    fx_lost_update(v);
+    fx_threads_set(2, RL_T_DONE);
+    fx_threads[1].state = RL_T_BLOCKED;
+    fx_threads[1].waiting_on = 1;
+    memset(fx_objs, 0, sizeof fx_objs);
+    fx_objs[0] = (struct rl_obj_view){.id = 0, .kind = RL_OBJ_LOCK,
+                                      .name = "L", .owner = -1, .lock = -1};
+    fx_objs[1] = (struct rl_obj_view){.id = 1, .kind = RL_OBJ_CONDITION,
+                                      .name = "C", .owner = -1, .lock = 0,
+                                      .nwaiters = 1, .waiters = {1}};
+    fx_rec(0, 0, RL_OP_START, RL_RES_OK, -1, 0, 0, "start");
+    fx_rec(1, 1, RL_OP_START, RL_RES_OK, -1, 0, 0, "start");
+    fx_rec(2, 0, RL_OP_ACQUIRE, RL_RES_OK, 0, 0, 0, "acquire L");
+    fx_rec(3, 0, RL_OP_NOTIFY, RL_RES_OK, 1, 0, 0, "notify C (no waiter)");
+    fx_rec(4, 0, RL_OP_RELEASE, RL_RES_OK, 0, 0, 0, "release L");
+    fx_rec(5, 0, RL_OP_FINISH, RL_RES_OK, -1, 0, 0, "finish");
+    fx_rec(6, 1, RL_OP_ACQUIRE, RL_RES_OK, 0, 0, 0, "acquire L");
+    fx_rec(7, 1, RL_OP_WAIT, RL_RES_BLOCKED, 1, 0, 0, "wait C (releases L)");
+    fx_recs[7].wakeup = true;
+    fx_recs[7].note = "lost wakeup on C: T0 called notify at step 4 when no "
+                      "thread was waiting, so it woke nobody; T1 began to "
+                      "wait at step 8 and still waits: nothing notified C "
+                      "again";
+    v->nobjs = 2;
+    v->nrecs = 8;
+    v->step = 8;
+    v->current = 8;
+    v->end = RL_END_DEADLOCK;
+    v->state = "deadlocked";
+    v->analysis = "[wakeup] lost wakeup on C: T0 called notify at step 4 "
+                  "when no thread was waiting, so it woke nobody; T1 began "
+                  "to wait at step 8 and still waits: nothing notified C "
+                  "again\n[hint] a notify wakes only a thread already "
+                  "waiting; wait in a loop on a condition the notifier "
+                  "sets: while (!ready) rl_cond_wait(C);\n";
+}
+
+/* The wait of a lost wakeup is marked '!' as a failure, explained under
+ * its row; the result area says it, then the fix. */
+START_TEST(test_lab_lost_wakeup)
+{
+    struct canvas c = {0};
+    struct view_lab v;
+    struct rl_check_result checks[1] = {
+        {"no deadlock", false, "deadlock: T1 waits for a notify on C"},
+    };
+
+    fx_lost_wakeup(&v);
+    v.passed = false;
+    v.checks = checks;
+    v.nchecks = 1;
+    v.current = 0; /* no row highlighted: the mark's role shows */
+    canvas_resize(&c, 80, 30);
+    view_lab(&c, &v);
+    ck_assert_str_eq(row(&c, 5), "  4  * notify C (no waiter)                 "
+                                 "           |");
+    ck_assert_str_eq(row(&c, 9), "  8                           ! wait C "
+                                 "(releases L)    |");
+    ck_assert_int_eq(canvas_role_at(&c, 9, 30), ROLE_FAIL);
+    ck_assert_str_eq(row(&c, 10), "     ^ lost wakeup on C: T0 called notify "
+                                  "at step 4    |");
+    ck_assert_str_eq(row(&c, 13), "       nothing notified C again           "
+                                  "             |");
+    ck_assert_str_eq(row(&c, 23), " [wakeup] lost wakeup on C: T0 called "
+                                  "notify at step 4 when no thread was");
+    ck_assert_int_eq(canvas_role_at(&c, 23, 1), ROLE_ERROR);
+    ck_assert_str_eq(row(&c, 26), " [hint] a notify wakes only a thread "
+                                  "already waiting; wait in a loop on a");
+    ck_assert_str_eq(row(&c, 27), " condition the notifier sets: while "
+                                  "(!ready) rl_cond_wait(C);");
+    /* unmarked, the same wait is a blocked call like any other */
+    fx_recs[7].wakeup = false;
+    fx_recs[7].note = NULL;
+    view_lab(&c, &v);
+    ck_assert_str_eq(row(&c, 9), "  8                           # wait C "
+                                 "(releases L)    |");
+    canvas_free(&c);
+}
+END_TEST
+
 /* The verdict row of c ("== ..."), or "" if there is none. */
 static const char *verdict_row(const struct canvas *c)
 {
@@ -1455,6 +1539,7 @@ static Suite *view_suite(void)
     suite_add_tcase(s, tc);
     tcase_add_test(lab, test_lab_rows_exact);
     tcase_add_test(lab, test_lab_result_lost_update);
+    tcase_add_test(lab, test_lab_lost_wakeup);
     tcase_add_test(lab, test_lab_deadlock_cycle);
     tcase_add_test(lab, test_verdict_fits_pane);
     tcase_add_test(lab, test_lab_many_threads);

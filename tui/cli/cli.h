@@ -382,7 +382,8 @@ int cli_thread_name_width(const struct rl_run *run);
 void cli_print_state(FILE *f, const struct rl_run *run);
 /* "checks:" and one line per check: "  PASS  name: message". */
 void cli_print_checks(FILE *f, const struct rl_run *run);
-/* Print the data races and lost updates found in the run's records. */
+/* Print the data races, lost updates and lost wakeups (with the fix once)
+ * found in the run's records. */
 void cli_print_analysis(FILE *f, const struct rl_run *run);
 /* "end: done after N steps (...)" and, for a deadlock, a step limit or a
  * divergence, rl_run_end_text indented below. */

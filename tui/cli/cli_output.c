@@ -215,12 +215,13 @@ void cli_print_checks(FILE *f, const struct rl_run *run)
 }
 
 /* The analyses of a run with all its records: data races and lost
- * updates, which a run can have even when its checks hold. Nothing is
- * printed for a run without records (os with recording off). */
+ * updates, which a run can have even when its checks hold, and lost
+ * wakeups (then, once, the fix). Nothing is printed for a run without
+ * records (os with recording off). */
 void cli_print_analysis(FILE *f, const struct rl_run *run)
 {
     struct rl_analysis a;
-    char err[256], line[320];
+    char err[256], line[400];
 
     /* The analyses need the exact order of a sim run: an os trace is
      * stamped just after each access, close to but not exactly the order
@@ -231,8 +232,8 @@ void cli_print_analysis(FILE *f, const struct rl_run *run)
         fprintf(f, "analysis: skipped: %s\n", err);
         return;
     }
-    if (a.nraces == 0 && a.nlost == 0) {
-        fputs("analysis: no data race, no lost update\n", f);
+    if (a.nraces == 0 && a.nlost == 0 && a.nwakeups == 0) {
+        fputs("analysis: no data race, no lost update, no lost wakeup\n", f);
         return;
     }
     fputs("analysis:\n", f);
@@ -246,6 +247,23 @@ void cli_print_analysis(FILE *f, const struct rl_run *run)
     }
     if (a.nlost > 3)
         fprintf(f, "  ... %d lost updates in all\n", a.nlost);
+    for (int i = 0; i < a.nwakeups && i < RL_ANALYSIS_MAX; i++) {
+        const struct rl_record *n = rl_run_record(run, a.wakeups[i].notify_seq);
+        char where[96], src[8];
+
+        if (n == NULL ||
+            program_lab_where(cli_program_current(), n->pc, where,
+                              sizeof where, src, sizeof src) != 0)
+            where[0] = '\0';
+        rl_wakeup_text(run, &a.wakeups[i], where, line, sizeof line);
+        fprintf(f, "  %s\n", line);
+    }
+    if (a.nwakeups > RL_ANALYSIS_MAX)
+        fprintf(f, "  ... %d lost wakeups in all\n", a.nwakeups);
+    if (a.nwakeups > 0) {
+        rl_wakeup_hint(run, &a.wakeups[0], line, sizeof line);
+        fprintf(f, "  hint: %s\n", line);
+    }
 }
 
 /* "s" unless n is 1. */

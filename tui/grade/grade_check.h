@@ -72,7 +72,8 @@ struct grade_verdict {
     char end_text[512];
     char error[256];
     char params[256];   /* os: the parameters used */
-    char analysis[320]; /* a lost update or data race, explained */
+    char analysis[320]; /* a lost update, data race or lost wakeup,
+                           explained */
 };
 
 /* One check's children: what they run and how. */

@@ -10,8 +10,10 @@
  * A run is a MIRROR run (core/mirror.c): the child runs the student's
  * code and sends its final state; the scenario's checks are judged here,
  * in the grader, on a copy. What a run showed is kept in a struct run_sum
- * once its child is gone. On top of it: the round-robin runs (quanta
- * 1..4) with the lost-update analysis of the first, the search in a child
+ * once its child is gone, with what the analysis found in it (a failed
+ * check's replay shows its lost update, data race or lost wakeup). On top
+ * of it: the round-robin runs (quanta 1..4) with the lost-update analysis
+ * of the first, the search in a child
  * of its own (it only proposes a failing schedule, or that it found none),
  * the os stress run, and the strict replay of a failure. Each fills a
  * struct grade_verdict; a child that was lost (crash, exit(), timeout, a
@@ -160,6 +162,7 @@ struct run_sum {
     char *choices;  /* malloc'd */
     char lost[320]; /* the first lost update, or "" */
     char race[320]; /* the first data race, or "" */
+    char wakeup[320]; /* the first lost wakeup, or "" */
     char *output;   /* malloc'd, at most GRADE_OUTPUT_KEPT bytes */
     size_t output_total;
 };
@@ -224,6 +227,9 @@ static void mirror_once(const struct grade_job *j, enum rl_backend be,
                 rl_lost_text(run, &a.lost[0], s->lost, sizeof s->lost);
             if (a.nraces > 0)
                 rl_race_text(run, &a.races[0], s->race, sizeof s->race);
+            if (a.nwakeups > 0)
+                rl_wakeup_text(run, &a.wakeups[0], NULL, s->wakeup,
+                               sizeof s->wakeup);
         }
         const char *out = rl_run_output(run, &s->output_total);
         if (out[0] != '\0') {
@@ -589,6 +595,19 @@ bool grade_job_stress(const struct grade_job *j, struct grade_check *c,
     return true;
 }
 
+/* What the analysis of s explains for j's kind: a lost wakeup first for
+ * liveness (it is why the run deadlocked), else a lost update, a data
+ * race, a lost wakeup; "" for none. */
+static const char *sum_analysis(const struct grade_job *j,
+                                const struct run_sum *s)
+{
+    if (j->kind == GRADE_LIVENESS && s->wakeup[0] != '\0')
+        return s->wakeup;
+    if (s->lost[0] != '\0')
+        return s->lost;
+    return s->race[0] != '\0' ? s->race : s->wakeup;
+}
+
 /* Replay choices strictly as a mirror run in a fresh child: what failed
  * for j's kind (into r), judged here. Returns false when the child was
  * lost (tmp says how). */
@@ -614,8 +633,7 @@ bool grade_job_replay(const struct grade_job *j, const char *choices,
         take_failure(r, &s, f, &rchoices);
     else if (j->kind == GRADE_SAFETY)
         take_lost_update(r, &s, &rchoices);
-    snprintf(r->analysis, sizeof r->analysis, "%s",
-             s.lost[0] != '\0' ? s.lost : s.race);
+    snprintf(r->analysis, sizeof r->analysis, "%s", sum_analysis(j, &s));
     r->end = s.end;
     free(rchoices);
     sum_free(&s);

@@ -96,11 +96,28 @@ static void frame_analyze(struct frame *f, const struct rl_run *run)
                rl_analyze(run, &f->an, err, sizeof err) == 0;
 }
 
-/* The analyses of an ended run, as lines: "[race] ...", "[lost] ...". */
-static void frame_analysis(struct frame *f, const struct rl_run *run)
+/* Lost wakeup w of the run of s in words, with the notify's source line
+ * (a plain C program's). */
+static void frame_wakeup_text(const struct session *s,
+                              const struct rl_lost_wakeup *w, char *buf,
+                              size_t len)
 {
+    const struct rl_record *n = rl_run_record(s->run, w->notify_seq);
+    char where[96], src[8];
+
+    if (n == NULL || program_lab_where(s->lab, n->pc, where, sizeof where,
+                                       src, sizeof src) != 0)
+        where[0] = '\0';
+    rl_wakeup_text(s->run, w, where, buf, len);
+}
+
+/* The analyses of an ended run, as lines: "[race] ...", "[lost] ...",
+ * "[wakeup] ..." (then, once, "[hint] ..."). */
+static void frame_analysis(struct frame *f, const struct session *s)
+{
+    const struct rl_run *run = s->run;
     const struct rl_analysis *a = &f->an;
-    char line[320];
+    char line[400];
     size_t n = 0;
 
     f->analysis[0] = '\0';
@@ -124,19 +141,39 @@ static void frame_analysis(struct frame *f, const struct rl_run *run)
         int w = snprintf(f->analysis + n, sizeof f->analysis - n, "%s%s\n",
                          i < a->nraces ? "[race] " : "[lost] ", line);
         if (w < 0 || (size_t)w >= sizeof f->analysis - n)
+            return;
+        n += (size_t)w;
+    }
+    for (int i = 0; i <= a->nwakeups && i <= RL_ANALYSIS_MAX; i++) {
+        const char *tag = "[wakeup] ";
+
+        if (a->nwakeups == 0)
             break;
+        if (i == a->nwakeups || i == RL_ANALYSIS_MAX) {
+            /* the fix, once, after them */
+            rl_wakeup_hint(run, &a->wakeups[0], line, sizeof line);
+            tag = "[hint] ";
+        } else {
+            frame_wakeup_text(s, &a->wakeups[i], line, sizeof line);
+        }
+        int w = snprintf(f->analysis + n, sizeof f->analysis - n, "%s%s\n",
+                         tag, line);
+        if (w < 0 || (size_t)w >= sizeof f->analysis - n)
+            return;
         n += (size_t)w;
     }
 }
 
-/* Mark record k of the view as the store that lost an update or the
- * second access of a data race, with the engine's words as its note. */
-static void frame_mark(struct frame *f, const struct rl_run *run, int k)
+/* Mark record k of the view as the store that lost an update, the
+ * second access of a data race or the wait of a lost wakeup, with the
+ * engine's words as its note. */
+static void frame_mark(struct frame *f, const struct session *s, int k)
 {
+    const struct rl_run *run = s->run;
     struct view_rec *r = &f->recs[k];
     uint64_t seq = r->rec.seq;
 
-    r->lost = r->race = false;
+    r->lost = r->race = r->wakeup = false;
     r->note = NULL;
     if (!f->an_ok)
         return;
@@ -144,6 +181,14 @@ static void frame_mark(struct frame *f, const struct rl_run *run, int k)
         if (f->an.lost[i].store_seq == seq) {
             r->lost = true;
             rl_lost_text(run, &f->an.lost[i], f->notes[k], FRAME_NOTE_MAX);
+            r->note = f->notes[k];
+            return;
+        }
+    for (int i = 0; i < f->an.nwakeups && i < RL_ANALYSIS_MAX; i++)
+        if (f->an.wakeups[i].wait_seq == seq) {
+            r->wakeup = true;
+            frame_wakeup_text(s, &f->an.wakeups[i], f->notes[k],
+                              FRAME_NOTE_MAX);
             r->note = f->notes[k];
             return;
         }
@@ -241,7 +286,7 @@ static void frame_state(struct frame *f, const struct session *s,
     v->checks = f->checks;
     rl_run_end_text(run, f->end_text, sizeof f->end_text);
     v->end_text = f->end_text;
-    frame_analysis(f, run);
+    frame_analysis(f, s);
     v->analysis = f->analysis[0] ? f->analysis : NULL;
     v->schedule = frame_schedule(f, s);
 }
@@ -303,7 +348,7 @@ static void frame_records(struct frame *f, const struct session *s,
         if (!r)
             continue;
         f->recs[v->nrecs].rec = *r;
-        frame_mark(f, run, v->nrecs);
+        frame_mark(f, s, v->nrecs);
         f->recs[v->nrecs].differs = ui->differs && r->seq == ui->differs;
         if (f->recs[v->nrecs].differs && !f->recs[v->nrecs].note)
             f->recs[v->nrecs].note = "the first step where the two runs "

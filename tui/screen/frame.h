@@ -48,7 +48,8 @@ struct frame {
     struct rl_record_values *vals; /* recs[i].values points here */
     int rec_cap;
     char end_text[4096];
-    char analysis[2048]; /* data races and lost updates, one per line */
+    char analysis[2048]; /* data races, lost updates and wakeups, one per
+                            line */
     struct rl_analysis an; /* of the run on screen, when an_ok */
     bool an_ok;
     char *schedule;

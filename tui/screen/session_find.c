@@ -3,7 +3,8 @@
  * session_find.c - finding where a sim run goes wrong, for the session
  * (session.h): the jump keys (f, ], [) make the run to its end, analyse it
  * (core/analysis.h) and show it up to a mark - a lost update, the second
- * access of a data race, a blocked call, a misuse or a failed check; x
+ * access of a data race, the wait of a lost wakeup, a blocked call, a
+ * misuse or a failed check; x
  * searches the lab's schedules for one that fails (core/explore.h) in
  * slices that the clock polls, and opens what it finds as a replay at its
  * failure. Owns no state but the search's (struct session_explore).
@@ -17,13 +18,31 @@
 #include "../../core/analysis.h"
 #include "../../core/explore.h"
 #include "../../core/mem.h"
+#include "../../labs/program_lab.h"
 #include "session_impl.h"
 
-/* Whether record r of run is a mark the jump keys stop at: a lost update,
- * the second access of a data race, a blocked call, an error or a failed
- * check. Writes what it is into what. */
-static bool jump_mark(const struct rl_run *run, const struct rl_analysis *an,
-                      const struct rl_record *r, char *what, size_t len)
+/* Lost wakeup w of run in words, with the notify's source line (lab: a
+ * plain C program's). */
+static void jump_wakeup_text(const struct lab *lab, const struct rl_run *run,
+                             const struct rl_lost_wakeup *w, char *what,
+                             size_t len)
+{
+    const struct rl_record *n = rl_run_record(run, w->notify_seq);
+    char where[96], src[8];
+
+    if (n == NULL || program_lab_where(lab, n->pc, where, sizeof where, src,
+                                       sizeof src) != 0)
+        where[0] = '\0';
+    rl_wakeup_text(run, w, where, what, len);
+}
+
+/* Whether record r of run (of lab) is a mark the jump keys stop at: a lost
+ * update, the second access of a data race, the wait of a lost wakeup, a
+ * blocked call, an error or a failed check. Writes what it is into
+ * what. */
+static bool jump_mark(const struct lab *lab, const struct rl_run *run,
+                      const struct rl_analysis *an, const struct rl_record *r,
+                      char *what, size_t len)
 {
     for (int i = 0; i < an->nlost && i < RL_ANALYSIS_MAX; i++)
         if (an->lost[i].store_seq == r->seq) {
@@ -33,6 +52,11 @@ static bool jump_mark(const struct rl_run *run, const struct rl_analysis *an,
     for (int i = 0; i < an->nraces && i < RL_ANALYSIS_MAX; i++)
         if (an->races[i].second_seq == r->seq) {
             rl_race_text(run, &an->races[i], what, len);
+            return true;
+        }
+    for (int i = 0; i < an->nwakeups && i < RL_ANALYSIS_MAX; i++)
+        if (an->wakeups[i].wait_seq == r->seq) {
+            jump_wakeup_text(lab, run, &an->wakeups[i], what, len);
             return true;
         }
     if (r->result == RL_RES_BLOCKED || r->result == RL_RES_ERROR ||
@@ -50,9 +74,9 @@ static bool jump_mark(const struct rl_run *run, const struct rl_analysis *an,
 
 /* The record the failure shows at: a failed check or a misuse where it
  * happened; else, in a run that failed, its first lost update, its first
- * race, or its last step (a deadlock, a wrong final value). 0: the run
- * passed. */
-static uint64_t jump_failure(const struct rl_run *run,
+ * race, the wait of its first lost wakeup, or its last step (a deadlock,
+ * a wrong final value). 0: the run passed. */
+static uint64_t jump_failure(const struct lab *lab, const struct rl_run *run,
                              const struct rl_analysis *an, char *what,
                              size_t len)
 {
@@ -62,7 +86,7 @@ static uint64_t jump_failure(const struct rl_run *run,
         const struct rl_record *r = rl_run_record(run, q);
 
         if (r && (r->op == RL_OP_FAIL || r->result == RL_RES_ERROR)) {
-            jump_mark(run, an, r, what, len);
+            jump_mark(lab, run, an, r, what, len);
             return q;
         }
     }
@@ -75,6 +99,10 @@ static uint64_t jump_failure(const struct rl_run *run,
     if (an->nraces > 0) {
         rl_race_text(run, &an->races[0], what, len);
         return an->races[0].second_seq;
+    }
+    if (an->nwakeups > 0) {
+        jump_wakeup_text(lab, run, &an->wakeups[0], what, len);
+        return an->wakeups[0].wait_seq;
     }
     snprintf(what, len, "the run ends here: %s", rl_end_name(rl_run_end(run)));
     return last;
@@ -106,7 +134,7 @@ int session_jump(struct session *s, enum session_jump_kind kind, char *msg,
     }
     what[0] = '\0';
     if (kind == SESSION_JUMP_FAILURE) {
-        target = jump_failure(s->run, &an, what, sizeof what);
+        target = jump_failure(s->lab, s->run, &an, what, sizeof what);
     } else {
         uint64_t last = kind == SESSION_JUMP_NEXT ? rl_run_record_last(s->run)
                                                   : from - (from > 0);
@@ -115,14 +143,14 @@ int session_jump(struct session *s, enum session_jump_kind kind, char *msg,
              q && q <= last; q++) {
             const struct rl_record *r = rl_run_record(s->run, q);
 
-            if (r && jump_mark(s->run, &an, r, what, sizeof what)) {
+            if (r && jump_mark(s->lab, s->run, &an, r, what, sizeof what)) {
                 target = q;
                 if (kind == SESSION_JUMP_NEXT)
                     break;
             }
         }
         if (target && kind == SESSION_JUMP_PREV)
-            jump_mark(s->run, &an, rl_run_record(s->run, target), what,
+            jump_mark(s->lab, s->run, &an, rl_run_record(s->run, target), what,
                       sizeof what);
     }
     if (!target) {

@@ -8,13 +8,13 @@
  * in the first that overwrites it (marked '!' on the row, with the
  * engine's explanation in words on the rows below it). Every record
  * carries a symbol as well as a colour role ('+' acquired, '-' released,
- * '#' blocked, '!' error, failed check or lost update, '~' data race, '*'
- * signal, '>' start, '.' finish, '%' where two runs side by side part), so
- * the screen reads the same in monochrome; each thread's lane has its own
- * colour besides. When the columns get narrow, record texts get shorter
- * (the engine's "store counter <- 42", then "counter<-42", then objects by
- * short names, "c<-42", which a legend row spells out) instead of being
- * cut mid-word.
+ * '#' blocked, '!' error, failed check, lost update or the wait of a lost
+ * wakeup, '~' data race, '*' signal, '>' start, '.' finish, '%' where two
+ * runs side by side part), so the screen reads the same in monochrome;
+ * each thread's lane has its own colour besides. When the columns get
+ * narrow, record texts get shorter (the engine's "store counter <- 42",
+ * then "counter<-42", then objects by short names, "c<-42", which a
+ * legend row spells out) instead of being cut mid-word.
  *
  * This file lays out the screen's frame: the regions (view_lab_layout), the
  * title, the status line, the key line, and the names of threads and

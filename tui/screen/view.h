@@ -41,6 +41,7 @@ struct view_rec {
     const char *text; /* the engine's text (rl_record_text), or NULL */
     bool lost;        /* a store that overwrote another thread's update */
     bool race;        /* the second access of a data race */
+    bool wakeup;      /* the wait of a lost wakeup, that never ended */
     bool differs;     /* side by side: the first step where the two runs
                          differ */
     const char *note; /* what the mark means, in words, drawn on the rows

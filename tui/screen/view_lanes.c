@@ -633,8 +633,10 @@ void view_lanes_draw(struct canvas *c, const struct view_lab *v,
                           "%s: %s", name, texts[i]);
         } else {
             x = l->lanes_x + sw + t * cw + 1;
-            if (r->lost || r->race) { /* the mark, at the store it lost */
-                sym = r->lost ? '!' : '~';
+            if (r->lost || r->race || r->wakeup) {
+                /* the mark: the store that lost, the racing access, the
+                 * wait that never ends */
+                sym = r->race ? '~' : '!';
                 role = ROLE_FAIL;
             }
             if (r->differs) { /* side by side: where the runs part */
