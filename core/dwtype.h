@@ -44,6 +44,17 @@ bool rl_dwtypes_path(const struct rl_dwtypes *dt, uintptr_t addr,
                      const char *name, size_t size, size_t off, size_t width,
                      char *buf, size_t len);
 
+/* Append to buf (as rl_dwtypes_path) the path of the address `off` bytes
+ * into the global variable `name`, as a pointer's value names it: the
+ * shallowest member or element that starts there (".balance", "[1]" for
+ * the start of accounts[1] and of its first member, "[1][2]"), "+N" for
+ * what none starts at, "" for off 0. off may be size: one past the end
+ * of an array is "[4]" (`int a[4]`). False, buf unchanged, if the
+ * variable or its type is unknown or off > size. */
+bool rl_dwtypes_ptr_path(const struct rl_dwtypes *dt, uintptr_t addr,
+                         const char *name, size_t size, size_t off, char *buf,
+                         size_t len);
+
 /* The type a heap block allocated at pc, on source line `line` reading
  * `text`, holds: what the pointer it is assigned to points to (`struct arg
  * *args = calloc(n, sizeof *args);`: struct arg), the pointer being a local
@@ -60,6 +71,13 @@ uint64_t rl_dwtypes_alloc_type(const struct rl_dwtypes *dt, uintptr_t pc,
 bool rl_dwtypes_block_path(const struct rl_dwtypes *dt, uint64_t type,
                            size_t block, size_t off, size_t width, char *buf,
                            size_t len);
+
+/* As rl_dwtypes_ptr_path, for a heap block of `block` bytes holding
+ * `type` (one of it, or an array of them: "[2].next", "[3]" one past the
+ * last of three). False, buf unchanged, if the type does not fit. */
+bool rl_dwtypes_block_ptr_path(const struct rl_dwtypes *dt, uint64_t type,
+                               size_t block, size_t off, char *buf,
+                               size_t len);
 
 /* The local variable or parameter at addr of the function whose code
  * holds pc, running with canonical frame address cfa (x86-64 code built

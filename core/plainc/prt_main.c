@@ -245,6 +245,11 @@ static void syms_load(void)
                 }
                 continue;
             }
+            /* A function's static: gcc's "calls.0", clang's
+             * "worker.calls". */
+            const char *dot = strrchr(nm, '.');
+            if (dot && dot > nm && dot[1] && !(dot[1] >= '0' && dot[1] <= '9'))
+                nm = dot + 1;
             size_t l = strcspn(nm, ".");
             if (l == 0)
                 l = strlen(nm);
@@ -778,6 +783,31 @@ static bool in_program_data(uintptr_t addr)
             addr < (uintptr_t)&rlprt_bss_end);
 }
 
+/* The path of the address off bytes into region g, a global or a heap
+ * block, as a pointer's value names it (value.h's namer): "&acct.balance",
+ * "&heap#1@prog.c:25.next", from the executable's debug information. */
+static bool value_path(void *ctx, const struct rl_region *g, uint64_t off,
+                       char *buf, size_t len)
+{
+    (void)ctx;
+    bool ok = false;
+    if (!dwtypes || !prt.active)
+        return false;
+    region_begin();
+    const struct sym *s = sym_find((uintptr_t)g->lo);
+    if (s && s->addr == g->lo && s->size == g->size) {
+        ok = rl_dwtypes_ptr_path(dwtypes, s->addr, s->name, s->size, off, buf,
+                                 len);
+    } else if (heap) {
+        struct heap_block *b = heap_slot((uintptr_t)g->lo);
+        if (b->p == g->lo && b->size == g->size)
+            ok = rl_dwtypes_block_ptr_path(dwtypes, heap_type(b), b->size, off,
+                                           buf, len);
+    }
+    region_end();
+    return ok;
+}
+
 /* The program's globals as regions of the run's memory (value.h). */
 static void globals_note(struct rl_run *run)
 {
@@ -805,6 +835,7 @@ static void prt_setup(void *ctx)
     prt.multi = false;
     rl_current->plain = true;
     globals_note(rl_current);
+    rl_value_set_namer(rl_current, value_path, NULL);
     const char *echo = getenv("RACELAB_ECHO");
     prt.quiet = echo && strcmp(echo, "0") == 0;
     prt.active = true;

@@ -473,6 +473,18 @@ static const char *dw_path(const struct rl_dwtypes *dt, const char *name,
     return buf;
 }
 
+/* The path of the address off bytes into global name of size bytes, as a
+ * pointer's value names it. */
+static const char *dw_ptr(const struct rl_dwtypes *dt, const char *name,
+                          size_t size, size_t off)
+{
+    static char buf[128];
+    snprintf(buf, sizeof(buf), "%s", name);
+    if (!rl_dwtypes_ptr_path(dt, 0, name, size, off, buf, sizeof(buf)))
+        return "(unknown)";
+    return buf;
+}
+
 START_TEST(test_dwtype_paths)
 {
     /* By name and size (address 0 matches none): struct account is a
@@ -497,6 +509,25 @@ START_TEST(test_dwtype_paths)
     ck_assert_str_eq(dw_path(dt, "u", 8, 0, 8), "u.whole");
     ck_assert_str_eq(dw_path(dt, "point", 12, 8, 4), "point.y");
     ck_assert_str_eq(dw_path(dt, "acct", 48, 42, 2), "acct.balance+2");
+    /* A pointer's value: the shallowest member or element that starts
+     * there, one past an array's end, what nothing starts at by offset. */
+    ck_assert_str_eq(dw_ptr(dt, "accounts", 144, 48), "accounts[1]");
+    ck_assert_str_eq(dw_ptr(dt, "accounts", 144, 88), "accounts[1].balance");
+    ck_assert_str_eq(dw_ptr(dt, "accounts", 144, 4), "accounts[0].lock+4");
+    ck_assert_str_eq(dw_ptr(dt, "accounts", 144, 144), "accounts[3]");
+    ck_assert_str_eq(dw_ptr(dt, "accounts", 144, 145), "(unknown)");
+    ck_assert_str_eq(dw_ptr(dt, "accounts", 144, 0), "accounts");
+    ck_assert_str_eq(dw_ptr(dt, "grid", 24, 20), "grid[1][2]");
+    ck_assert_str_eq(dw_ptr(dt, "grid", 24, 12), "grid[1]");
+    ck_assert_str_eq(dw_ptr(dt, "grid", 24, 24), "grid[2]");
+    ck_assert_str_eq(dw_ptr(dt, "ring", 24, 8), "ring.slots");
+    ck_assert_str_eq(dw_ptr(dt, "ring", 24, 16), "ring.slots[2]");
+    ck_assert_str_eq(dw_ptr(dt, "ring", 24, 24), "ring.slots[4]");
+    ck_assert_str_eq(dw_ptr(dt, "u", 8, 4), "u.half[1]");
+    ck_assert_str_eq(dw_ptr(dt, "acct", 48, 40), "acct.balance");
+    ck_assert_str_eq(dw_ptr(dt, "acct", 48, 42), "acct.balance+2");
+    ck_assert_str_eq(dw_ptr(dt, "acct", 48, 48), "acct+48");
+    ck_assert_str_eq(dw_ptr(dt, "nosuch", 4, 0), "(unknown)");
     /* Unknown: a name no variable has, or the wrong size. */
     ck_assert_str_eq(dw_path(dt, "nosuch", 4, 0, 4), "(unknown)");
     ck_assert_str_eq(dw_path(dt, "grid", 23, 0, 4), "(unknown)");
@@ -515,6 +546,18 @@ static const char *dw_block(const struct rl_dwtypes *dt, const char *text,
     buf[0] = '\0';
     uint64_t type = rl_dwtypes_alloc_type(dt, 0, 1000, text);
     if (!rl_dwtypes_block_path(dt, type, block, off, width, buf, sizeof(buf)))
+        return "(unknown)";
+    return buf;
+}
+
+/* As dw_block, for a pointer's value off bytes into the block. */
+static const char *dw_block_ptr(const struct rl_dwtypes *dt, const char *text,
+                                size_t block, size_t off)
+{
+    static char buf[128];
+    buf[0] = '\0';
+    uint64_t type = rl_dwtypes_alloc_type(dt, 0, 1000, text);
+    if (!rl_dwtypes_block_ptr_path(dt, type, block, off, buf, sizeof(buf)))
         return "(unknown)";
     return buf;
 }
@@ -557,6 +600,21 @@ START_TEST(test_dwtype_alloc)
                      "(unknown)");
     ck_assert_str_eq(dw_block(dt, "head = malloc(8);", 8, 0, 4), "(unknown)");
     ck_assert_str_eq(dw_block(dt, "", 16, 8, 8), "(unknown)");
+    /* A pointer into a block: the element, its member, one past the
+     * last element; past that, or no type, unknown. */
+    ck_assert_str_eq(dw_block_ptr(dt, "spare = calloc(4, 16);", 64, 40),
+                     "[2].next");
+    ck_assert_str_eq(dw_block_ptr(dt, "spare = calloc(4, 16);", 64, 16),
+                     "[1]");
+    ck_assert_str_eq(dw_block_ptr(dt, "spare = calloc(4, 16);", 64, 64),
+                     "[4]");
+    ck_assert_str_eq(dw_block_ptr(dt, "spare = calloc(4, 16);", 64, 65),
+                     "(unknown)");
+    ck_assert_str_eq(dw_block_ptr(dt, "spare = calloc(4, 16);", 72, 68),
+                     "+68");
+    ck_assert_str_eq(dw_block_ptr(dt, "head = malloc(16);", 16, 8), ".next");
+    ck_assert_str_eq(dw_block_ptr(dt, "head = malloc(16);", 16, 16), "+16");
+    ck_assert_str_eq(dw_block_ptr(dt, "use(malloc(16));", 16, 8), "(unknown)");
     rl_dwtypes_destroy(dt);
 }
 END_TEST
@@ -654,7 +712,7 @@ END_TEST
 
 START_TEST(test_pointer_values)
 {
-    /* Addresses in words: a heap block, inside one (+OFF), a global
+    /* Addresses in words: a heap block, a member inside one, a global
      * array's element, a thread's stack; never the number itself. */
     ck_assert_int_eq(run("pointers", "rr:1", NULL), 1);
     ck_assert_str_eq(out, "1 nodes\n");
@@ -663,10 +721,10 @@ START_TEST(test_pointer_values)
     has_line("   13 T1   pointers.c:29      store head <- "
              "&heap#1@pointers.c:25   | head = n;");
     has_line("   15 T1   pointers.c:30      store last_link <- "
-             "&heap#1@pointers.c:25+8   | last_link = &n->next;");
+             "&heap#1@pointers.c:25.next   | last_link = &n->next;");
     has_line("   16 T2   pointers.c:29      store head <- "
              "&heap#2@pointers.c:25   | head = n;");
-    has_line("   19 T1   pointers.c:31      store slot <- &slots+12   | "
+    has_line("   19 T1   pointers.c:31      store slot <- &slots[3]   | "
              "slot = &slots[n->v + 2];");
     has_line("   26 T0   pointers.c:44      store marker <- 0   | marker = "
              "NULL;");
@@ -689,6 +747,87 @@ START_TEST(test_pointer_values)
     memcpy(first, trace, sizeof(trace));
     ck_assert_int_eq(run("pointers", "rr:1", NULL), 1);
     ck_assert_str_eq(trace, first);
+}
+END_TEST
+
+/* The lines of ptr_paths.c under rr:1, whichever compiler built it. */
+static void ptr_paths_lines(void)
+{
+    has_line("    5 T1   ptr_paths.c:29     store where <- &acct.balance   | "
+             "where = &acct.balance;");
+    /* the element, not its first member (which starts there too) */
+    has_line("    6 T1   ptr_paths.c:30     store who <- &accounts[1]   | "
+             "who = &accounts[1];");
+    has_line("    7 T1   ptr_paths.c:31     store where <- "
+             "&accounts[2].balance   | where = &accounts[2].balance;");
+    has_line("    8 T1   ptr_paths.c:32     store where <- &grid[1][2]   | "
+             "where = &grid[1][2];");
+    has_line("    9 T1   ptr_paths.c:33     store row <- &grid[2]   | "
+             "row = &grid[2];");
+    has_line("   10 T1   ptr_paths.c:35     store where <- "
+             "&heap#1@ptr_paths.c:34[2]   | where = &v[2];");
+    /* one past the end of the block's array, legal C */
+    has_line("   11 T1   ptr_paths.c:36     store end <- "
+             "&heap#1@ptr_paths.c:34[4]   | end = v + 4;");
+    /* a block assigned to a void *: no type, by offset */
+    has_line("   12 T1   ptr_paths.c:38     store raw_at <- "
+             "&heap#2@ptr_paths.c:37+8   | raw_at = (char *)raw + 8;");
+    has_line("   15 T0   ptr_paths.c:49     load end -> "
+             "&heap#1@ptr_paths.c:34[4] (freed)   | int *e = end;");
+    has_line("   16 T0   ptr_paths.c:50     load who -> &accounts[1]   | "
+             "printf(\"%d %d\\n\", who == &accounts[1], e != NULL);");
+}
+
+START_TEST(test_pointer_paths)
+{
+    /* Addresses inside globals and heap blocks by the source's path. */
+    ck_assert_int_eq(run("ptr_paths", "rr:1", NULL), 0);
+    ck_assert_str_eq(out, "1 1\n");
+    ptr_paths_lines();
+}
+END_TEST
+
+/* Under a sanitizer the runtime cannot link with another compiler's. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define PLAINC_SANITIZED 1
+#else
+#define PLAINC_SANITIZED 0
+#endif
+
+/* Build tests/programs/NAME.c with clang as BUILD/tests/programs/
+ * NAME.clang; false (nothing built) when clang is not installed or the
+ * runtime was built with a sanitizer. */
+static bool build_clang(const char *name)
+{
+    char build[4096], cmd[9000];
+    if (PLAINC_SANITIZED || system("command -v clang >/dev/null 2>&1") != 0)
+        return false;
+    snprintf(build, sizeof(build), "%s", prog_dir);
+    char *tail = strstr(build, "/tests/programs");
+    ck_assert_ptr_nonnull(tail);
+    *tail = '\0';
+    snprintf(cmd, sizeof(cmd),
+             "BUILD='%s' PLAINC_CC=clang tests/programs/build.sh "
+             "'%s/%s.clang' tests/programs/%s.c",
+             build, prog_dir, name, name);
+    ck_assert_int_eq(system(cmd), 0);
+    return true;
+}
+
+START_TEST(test_pointer_paths_clang)
+{
+    /* The same names from clang's debug information (DWARF 5 with string
+     * indexes, pointers without a size, "func.var" statics). */
+    if (!build_clang("ptr_paths"))
+        return;
+    ck_assert_int_eq(run("ptr_paths.clang", "rr:1", NULL), 0);
+    ck_assert_str_eq(out, "1 1\n");
+    ptr_paths_lines();
+    ck_assert(build_clang("fields"));
+    run("fields.clang", "rr:1", NULL);
+    has_line("    5 T1   fields.c:41        lock acct.lock   | "
+             "pthread_mutex_lock(&acct.lock);");
+    has_line("   31 T1   fields.c:53        load calls -> 0   | calls++;");
 }
 END_TEST
 
@@ -902,6 +1041,8 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_stack_names);
     tcase_add_test(tc, test_fields_odd);
     tcase_add_test(tc, test_pointer_values);
+    tcase_add_test(tc, test_pointer_paths);
+    tcase_add_test(tc, test_pointer_paths_clang);
     tcase_add_test(tc, test_string_values_as_text);
     tcase_add_test(tc, test_string_ranges_race_where_they_meet);
     tcase_add_test(tc, test_virtual_time);

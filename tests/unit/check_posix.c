@@ -572,8 +572,12 @@ START_TEST(test_pointer_values_by_lifetime)
     /* now: the newest block at that address */
     rl_value_text(run, vpv->id, (long)(uintptr_t)&blk[3], 0, v, sizeof(v));
     ck_assert_str_eq(v, "&heap#2@x.c:9+24");
-    /* past the end of every block, an int, 0: numbers */
+    /* one past the end of a block (C allows it), by its offset: no type
+     * is known; further past, an int, 0: numbers */
     rl_value_text(run, vpv->id, (long)(uintptr_t)(blk + 4), 0, v, sizeof(v));
+    ck_assert_str_eq(v, "&heap#2@x.c:9+32");
+    rl_value_text(run, vpv->id, (long)(uintptr_t)(blk + 4) + 1, 0, v,
+                  sizeof(v));
     ck_assert(v[0] != '&');
     rl_value_text(run, viv->id, (long)(uintptr_t)blk, 0, v, sizeof(v));
     ck_assert(v[0] != '&');

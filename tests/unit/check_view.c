@@ -625,6 +625,29 @@ START_TEST(test_pointer_values)
     fx_recs[0].values = &off;
     ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 20, buf, sizeof buf),
                      "head<-&heap#12+8");
+    /* a path inside a block, then as the objects' short names write it
+     * (alias_path: "heap#12@list.c:140.next" -> "h#12.n") */
+    static const struct rl_record_values path = {
+        .arg = "&heap#12@list.c:140.next",
+        .after = "&heap#12@list.c:140.next"};
+    fx_recs[0].values = &path;
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 20, buf, sizeof buf),
+                     "head<-&heap#12.next");
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 14, buf, sizeof buf),
+                     "head<-&h#12.n");
+    static const struct rl_record_values elem = {.arg = "&slots[3]",
+                                                 .after = "&slots[3]"};
+    fx_recs[0].values = &elem;
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 15, buf, sizeof buf),
+                     "head<-&slots[3]");
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 14, buf, sizeof buf),
+                     "head<-&s[3]");
+    static const struct rl_record_values gone = {
+        .arg = "&heap#3@p.c:49.next (freed)",
+        .after = "&heap#3@p.c:49.next (freed)"};
+    fx_recs[0].values = &gone;
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 20, buf, sizeof buf),
+                     "head<-&h#3.n (freed)");
     static const struct rl_record_values freed = {
         .arg = "&heap#3@p.c:49 (freed)", .after = "&heap#3@p.c:49 (freed)"};
     fx_recs[0].values = &freed;

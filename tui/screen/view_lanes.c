@@ -278,6 +278,40 @@ static bool values_compact(const struct rl_record_values *in,
     return any;
 }
 
+/* A C program's value in the words of the objects' short names
+ * (alias_path): "&heap#2@prog.c:14.next" -> "&h#2.n", "&slots[3]" ->
+ * "&s[3]", a freed block's " (freed)" kept. False if value has none. */
+static bool value_alias(const char *value, char *out, size_t len)
+{
+    char name[RL_VALUE_TEXT_MAX], al[RL_VALUE_TEXT_MAX];
+    const char *end;
+
+    if (value[0] != '&')
+        return false;
+    end = strchr(value, ' ');
+    if (!end)
+        end = value + strlen(value);
+    snprintf(name, sizeof name, "%.*s", (int)(end - value - 1), value + 1);
+    alias_path(name, al, sizeof al);
+    if (!al[0] || strlen(al) >= strlen(name))
+        return false;
+    snprintf(out, len, "&%s%s", al, end);
+    return true;
+}
+
+/* r's values by the short names (value_alias); false if none has one. */
+static bool values_alias(const struct rl_record_values *in,
+                         struct rl_record_values *out)
+{
+    bool any = false;
+
+    *out = *in;
+    any |= value_alias(in->arg, out->arg, sizeof out->arg);
+    any |= value_alias(in->before, out->before, sizeof out->before);
+    any |= value_alias(in->after, out->after, sizeof out->after);
+    return any;
+}
+
 /* Whether r's text at width would name its object (nothing is marked
  * used: a probe). */
 static bool rec_probe_names(const struct view_lab *v, const struct view_rec *r,
@@ -364,13 +398,20 @@ static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
         }
     }
     if (r->values) {
-        /* a pointer's value without its allocation site */
-        struct rl_record_values cv;
+        /* a pointer's value without its allocation site, then as the
+         * short names write it */
+        struct rl_record_values cv, av;
+        bool alias = values_alias(r->values, &av);
+        struct view_rec c = *r;
 
         if (values_compact(r->values, &cv)) {
-            struct view_rec c = *r;
-
             c.values = &cv;
+            rec_text_fit(v, &c, width, nm, buf, len);
+            if (!alias || text_cells(buf) <= width)
+                return buf;
+        }
+        if (alias) {
+            c.values = &av;
             return rec_text_fit(v, &c, width, nm, buf, len);
         }
     }
