@@ -8,7 +8,9 @@
  * name, its address when the debug information gives one, and its type),
  * every function's code range and local variables, and the structs,
  * unions, arrays and typedefs those types are made of. A heap block's type
- * is guessed from its allocation's source line (rl_dwtypes_alloc_type).
+ * is guessed from its allocation's source line (rl_dwtypes_alloc_type),
+ * or from the line that called the helper that allocated it
+ * (rl_dwtypes_call_type).
  * Nothing is run: the ELF image is read in place (DWARF 2 to 5, as gcc
  * and clang write it). A program built without -g has no such
  * information; racelab then names by offset (`x+40`), as before.
@@ -64,6 +66,20 @@ bool rl_dwtypes_ptr_path(const struct rl_dwtypes *dt, uintptr_t addr,
  * source line: a block assigned on a later line stays untyped. */
 uint64_t rl_dwtypes_alloc_type(const struct rl_dwtypes *dt, uintptr_t pc,
                                int line, const char *text);
+
+/* As rl_dwtypes_alloc_type, for a block a call of the program's function
+ * `callee` (NULL: the C library's allocators) returned, on the line at pc
+ * reading `text`: `struct node *n = xmalloc(sizeof *n);` gives struct
+ * node. *passed is set when the line hands the block on untyped, to its
+ * own caller: it returns the call's result (`return malloc(n);`) or
+ * assigns it to a local `void *` (`void *p = malloc(n);`, a helper that
+ * then returns p). 0 if unknown. */
+uint64_t rl_dwtypes_call_type(const struct rl_dwtypes *dt, uintptr_t pc,
+                              int line, const char *text, const char *callee,
+                              bool *passed);
+
+/* The name of the function whose code holds pc, NULL if none. */
+const char *rl_dwtypes_func_name(const struct rl_dwtypes *dt, uintptr_t pc);
 
 /* As rl_dwtypes_path, for a heap block of `block` bytes holding `type`
  * (from rl_dwtypes_alloc_type): one of it, or an array of them

@@ -355,20 +355,25 @@ bool rl_dwtypes_ptr_path(const struct rl_dwtypes *dt, uintptr_t addr,
 
 /* ---- heap blocks -------------------------------------------------------- */
 
-/* The name a line assigns an allocation to: `args` in `struct arg *args =
- * calloc(n, sizeof *args);` or `args = (struct arg *)malloc(...)`, `slots`
- * (a member) in `q->slots = malloc(...)`. False if the line has no such
- * assignment. */
-static bool alloc_target(const char *text, char *name, size_t len,
-                         bool *member)
+/* The name a line assigns a call's result to: `args` in `struct arg
+ * *args = calloc(n, sizeof *args);` or `args = (struct arg *)malloc(...)`,
+ * `slots` (a member) in `q->slots = malloc(...)`. The call is of callee,
+ * or (NULL) of an allocator of the C library. False if the line has no
+ * such assignment; then *ret says whether it returns the call's result
+ * (`return malloc(n);`). */
+static bool alloc_target(const char *text, const char *callee, char *name,
+                         size_t len, bool *member, bool *ret)
 {
-    static const char *const calls[] = {"malloc", "calloc", "realloc",
-                                        "aligned_alloc"};
+    static const char *const allocators[] = {"malloc", "calloc", "realloc",
+                                             "aligned_alloc", NULL};
+    const char *const one[] = {callee, NULL};
+    const char *const *calls = callee ? one : allocators;
     const char *call = NULL;
 
-    for (size_t i = 0; i < sizeof calls / sizeof calls[0] && !call; i++) {
+    *ret = false;
+    for (size_t i = 0; calls[i] && !call; i++) {
         size_t n = strlen(calls[i]);
-        for (const char *p = strstr(text, calls[i]); p;
+        for (const char *p = strstr(text, calls[i]); n && p;
              p = strstr(p + 1, calls[i])) {
             bool word = (p == text || !(isalnum((unsigned char)p[-1]) ||
                                         p[-1] == '_'));
@@ -395,6 +400,12 @@ static bool alloc_target(const char *text, char *name, size_t len,
         } while (p > text && depth > 0);
         while (p > text && p[-1] == ' ')
             p--;
+    }
+    if (p - text >= 6 && strncmp(p - 6, "return", 6) == 0 &&
+        (p - 6 == text ||
+         !(isalnum((unsigned char)p[-7]) || p[-7] == '_'))) {
+        *ret = true;
+        return false;
     }
     if (p == text || p[-1] != '=' || (p - 1 > text && strchr("=!<>", p[-2])))
         return false;
@@ -434,14 +445,29 @@ static uint64_t pointee(const struct rl_dwtypes *dt, uint64_t type)
     return t && t->tag == TAG_POINTER ? t->type : NONE;
 }
 
-uint64_t rl_dwtypes_alloc_type(const struct rl_dwtypes *dt, uintptr_t pc,
-                               int line, const char *text)
+/* Whether type is a pointer to void (`void *`, `const void *`). */
+static bool void_pointer(const struct rl_dwtypes *dt, uint64_t type)
+{
+    const struct die *t = type_strip(dt, type);
+
+    return t && t->tag == TAG_POINTER &&
+           (t->type == NONE || !type_strip(dt, t->type));
+}
+
+uint64_t rl_dwtypes_call_type(const struct rl_dwtypes *dt, uintptr_t pc,
+                              int line, const char *text, const char *callee,
+                              bool *passed)
 {
     char name[64];
-    bool member;
+    bool member, ret;
 
-    if (!dt || !text || !alloc_target(text, name, sizeof name, &member))
+    *passed = false;
+    if (!dt || !text)
         return 0;
+    if (!alloc_target(text, callee, name, sizeof name, &member, &ret)) {
+        *passed = ret;
+        return 0;
+    }
     uint64_t found = NONE;
     int nfound = 0;
     if (member) {
@@ -481,7 +507,22 @@ uint64_t rl_dwtypes_alloc_type(const struct rl_dwtypes *dt, uintptr_t pc,
     }
     const struct die *best = local ? local : nglobal == 1 ? global : NULL;
     uint64_t t = best ? pointee(dt, best->type) : NONE;
+    /* A local `void *`: the function hands the block on, untyped. */
+    *passed = local && best == local && void_pointer(dt, local->type);
     return t == NONE ? 0 : t;
+}
+
+uint64_t rl_dwtypes_alloc_type(const struct rl_dwtypes *dt, uintptr_t pc,
+                               int line, const char *text)
+{
+    bool passed;
+    return rl_dwtypes_call_type(dt, pc, line, text, NULL, &passed);
+}
+
+const char *rl_dwtypes_func_name(const struct rl_dwtypes *dt, uintptr_t pc)
+{
+    int fn = dt ? func_at(dt, pc) : -1;
+    return fn >= 0 ? dt->d[fn].name : NULL;
 }
 
 bool rl_dwtypes_block_path(const struct rl_dwtypes *dt, uint64_t type,

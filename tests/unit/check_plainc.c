@@ -4,7 +4,9 @@
  * Makefile against librlprt.a) run standalone under fixed schedules: the
  * exact outcome of each (final values printed, deadlock with its cycle,
  * assert failure and crash with file:line, data races, lost updates,
- * pointers named by the memory they point into, buffers written by the
+ * pointers named by the memory they point into (by the source's path,
+ * from gcc's and clang's debug information), a helper's heap blocks by
+ * the line that called it, buffers written by the
  * C library as text), the
  * correct programs passing under many seeds, replay of a printed
  * schedule, and several runs in one process starting from clean globals.
@@ -619,6 +621,107 @@ START_TEST(test_dwtype_alloc)
 }
 END_TEST
 
+/* The path inside a 16-byte block that a call of callee returned, on a
+ * line reading text; "(passed)" when the line hands it on untyped,
+ * "(unknown)" else. */
+static const char *dw_call(const struct rl_dwtypes *dt, const char *text,
+                           const char *callee, size_t off, size_t width)
+{
+    static char buf[128];
+    bool passed = true;
+    buf[0] = '\0';
+    uint64_t type = rl_dwtypes_call_type(dt, 0, 1000, text, callee, &passed);
+    if (!type)
+        return passed ? "(passed)" : "(unknown)";
+    if (passed || !rl_dwtypes_block_path(dt, type, 16, off, width, buf,
+                                         sizeof(buf)))
+        return "(wrong)";
+    return buf;
+}
+
+START_TEST(test_dwtype_call_type)
+{
+    /* A block a helper returned, typed by the line that called it (the
+     * globals of helpers.c: head is a struct node *, raw a void *). */
+    size_t len;
+    unsigned char *img = read_prog("helpers", &len);
+    struct rl_dwtypes *dt = rl_dwtypes_load(img, len);
+    free(img);
+    ck_assert_ptr_nonnull(dt);
+    ck_assert_str_eq(dw_call(dt, "head = xmalloc(sizeof *head);", "xmalloc",
+                             8, 8),
+                     ".next");
+    ck_assert_str_eq(dw_call(dt, "head = (struct node *) xzalloc (16);",
+                             "xzalloc", 0, 4),
+                     ".v");
+    /* Handed on: returned (a cast too). */
+    ck_assert_str_eq(dw_call(dt, "return malloc(n);", NULL, 0, 4), "(passed)");
+    ck_assert_str_eq(dw_call(dt, "return (void *)xmalloc(n);", "xmalloc", 0,
+                             4),
+                     "(passed)");
+    /* Not this helper, not assigned, a void * global, a comparison. */
+    ck_assert_str_eq(dw_call(dt, "head = xmalloc(16);", "malloc", 0, 4),
+                     "(unknown)");
+    ck_assert_str_eq(dw_call(dt, "head = xmallocx(16);", "xmalloc", 0, 4),
+                     "(unknown)");
+    ck_assert_str_eq(dw_call(dt, "use(xmalloc(8));", "xmalloc", 0, 4),
+                     "(unknown)");
+    ck_assert_str_eq(dw_call(dt, "raw = xmalloc(16);", "xmalloc", 0, 4),
+                     "(unknown)");
+    ck_assert_str_eq(dw_call(dt, "if (head == xmalloc(16))", "xmalloc", 0, 4),
+                     "(unknown)");
+    ck_assert_str_eq(dw_call(dt, "returned = xmalloc(16);", "xmalloc", 0, 4),
+                     "(unknown)");
+    ck_assert_str_eq(dw_call(dt, "", "xmalloc", 0, 4), "(unknown)");
+    /* The functions by their code. */
+    ck_assert_ptr_null(rl_dwtypes_func_name(dt, 0));
+    ck_assert_ptr_null(rl_dwtypes_func_name(NULL, 0));
+    rl_dwtypes_destroy(dt);
+}
+END_TEST
+
+/* The lines of helpers.c under rr:1 that both compilers print. */
+static void helpers_lines(void)
+{
+    /* xmalloc's block, by the line that called xmalloc and its type */
+    has_line("    5 T1   helpers.c:57       store heap#2@helpers.c:56.v <- 1 "
+             "  | n->v = (int)(long)arg;");
+    has_line("   11 T1   helpers.c:58       store heap#2@helpers.c:56.next "
+             "<- 0   | n->next = head;");
+    has_line("   14 T1   helpers.c:59       store head <- "
+             "&heap#2@helpers.c:56   | head = n;");
+    /* two calls up: main -> xzalloc -> xmalloc -> malloc */
+    has_line("   10 T0   helpers.c:69       store heap#1@helpers.c:66[1].hi "
+             "<- 5   | pairs[1].hi = 5;");
+    /* `return malloc(n);` */
+    has_line("   13 T0   helpers.c:71       store heap#4@helpers.c:70.hi <- 6 "
+             "  | one->hi = 6;");
+    /* No line types these: xmalloc's malloc line, by index as before (a
+     * global void *; a void * then two types; never assigned). */
+    has_line("   17 T0   helpers.c:72       store raw <- "
+             "&heap#5@helpers.c:25   | raw = xmalloc(16);");
+    has_line("   21 T0   helpers.c:73       store heap#5@helpers.c:25[1] <- 7"
+             "   | ((long *)raw)[1] = 7;");
+    has_line("   22 T0   helpers.c:77       store heap#6@helpers.c:25[1] <- 8"
+             "   | p1->hi = 8;");
+    has_line("   23 T0   helpers.c:78       store heap#6@helpers.c:25[0] <- 9"
+             "   | n1->v = 9;");
+    has_line("   24 T0   helpers.c:50       store heap#7@helpers.c:25[1] <- 4"
+             "   | ((int *)p)[1] = 4;");
+    has_line("lost update: lost update on head: T2 loaded 0 at step 12, T1 "
+             "stored &heap#2@helpers.c:56 at step 14, then T2 stored "
+             "&heap#3@helpers.c:56 at step 18 over it");
+}
+
+START_TEST(test_helper_blocks)
+{
+    /* A block a helper allocated, typed and named by its caller's line. */
+    ck_assert_int_eq(run("helpers", "rr:1", NULL), 1); /* the race on head */
+    ck_assert_str_eq(out, "1 5 6\n");
+    helpers_lines();
+}
+END_TEST
+
 START_TEST(test_heap_fields)
 {
     /* In a run: main's local `struct arg *args = calloc(...)` types the
@@ -817,12 +920,16 @@ static bool build_clang(const char *name)
 START_TEST(test_pointer_paths_clang)
 {
     /* The same names from clang's debug information (DWARF 5 with string
-     * indexes, pointers without a size, "func.var" statics). */
+     * indexes, pointers without a size, "func.var" statics), helpers'
+     * blocks too. */
     if (!build_clang("ptr_paths"))
         return;
     ck_assert_int_eq(run("ptr_paths.clang", "rr:1", NULL), 0);
     ck_assert_str_eq(out, "1 1\n");
     ptr_paths_lines();
+    ck_assert(build_clang("helpers"));
+    ck_assert_int_eq(run("helpers.clang", "rr:1", NULL), 1);
+    helpers_lines();
     ck_assert(build_clang("fields"));
     run("fields.clang", "rr:1", NULL);
     has_line("    5 T1   fields.c:41        lock acct.lock   | "
@@ -1038,6 +1145,8 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_dwtype_garbage);
     tcase_add_test(tc, test_dwtype_alloc);
     tcase_add_test(tc, test_heap_fields);
+    tcase_add_test(tc, test_dwtype_call_type);
+    tcase_add_test(tc, test_helper_blocks);
     tcase_add_test(tc, test_stack_names);
     tcase_add_test(tc, test_fields_odd);
     tcase_add_test(tc, test_pointer_values);
