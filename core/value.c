@@ -14,9 +14,9 @@
  *
  * Data model: the regions in the order they were noted, never removed
  * (an end only sets `died`), the list of ends in the order they
- * happened, and the marks (a path at an offset of a region, each
- * region's in a list) in the order made, so that the child can send all
- * three on by counting. A lookup
+ * happened, and the marks (a path at an offset of a region, found by
+ * both in a hash table) in the order made, so that the child can send
+ * all three on by counting. A lookup
  * first tests the value against the lowest and highest address ever
  * noted: most values (counters, flags, indexes) are far from any address
  * and cost one comparison. Then it looks in an index of the regions by
@@ -53,6 +53,8 @@ struct rl_value_map {
     int nsorted, order_cap;
     struct rl_value_mark *marks; /* paths inside regions, in order made */
     int nmarks, marks_cap;
+    int *mslot; /* marks by (region, offset): index + 1, 0 empty */
+    int mslots; /* a power of two, more than twice nmarks */
     rl_value_namer_fn namer; /* the child's: makes marks; NULL: none */
     void *namer_ctx;
 };
@@ -84,7 +86,6 @@ int rl_value_region_add(struct rl_run *run, uint64_t lo, uint64_t size,
     g->born = born;
     g->died = UINT64_MAX;
     g->kind = (uint8_t)kind;
-    g->mark = -1;
     snprintf(g->name, sizeof g->name, "%s", name);
     if (m->n == 0 || lo < m->lo_min)
         m->lo_min = lo;
@@ -143,6 +144,7 @@ void rl_value_free(struct rl_run *run)
     free(run->values->order);
     free(run->values->reach);
     free(run->values->marks);
+    free(run->values->mslot);
     free(run->values);
     run->values = NULL;
 }
@@ -269,17 +271,29 @@ static const struct rl_region *region_of_value(struct rl_value_map *m,
     return g;
 }
 
+/* The slot of the mark of region idx at off: holding it, or the empty
+ * one where it would go (mslots > 0). */
+static int *mark_slot(const struct rl_value_map *m, int idx, uint64_t off)
+{
+    uint64_t h = (off * 0x9E3779B97F4A7C15u) ^ ((uint64_t)idx * 0xC2B2AE35u);
+    size_t i = (size_t)(h >> 20) & (size_t)(m->mslots - 1);
+    while (m->mslot[i]) {
+        const struct rl_value_mark *k = &m->marks[m->mslot[i] - 1];
+        if (k->region == idx && k->off == off)
+            break;
+        i = (i + 1) & (size_t)(m->mslots - 1);
+    }
+    return &m->mslot[i];
+}
+
 /* The mark of region idx at off, or NULL. */
 static const struct rl_value_mark *mark_find(const struct rl_value_map *m,
                                              int idx, uint64_t off)
 {
-    int hops = 0;
-    for (int k = m->v[idx].mark; k >= 0 && hops < m->nmarks; hops++) {
-        if (m->marks[k].off == off)
-            return &m->marks[k];
-        k = m->marks[k].next;
-    }
-    return NULL;
+    if (!m->mslots)
+        return NULL;
+    int k = *mark_slot(m, idx, off);
+    return k ? &m->marks[k - 1] : NULL;
 }
 
 /* Note a mark (see value.h). */
@@ -298,12 +312,19 @@ int rl_value_mark_add(struct rl_run *run, int idx, uint64_t off,
         m->marks =
             rl_xrealloc(m->marks, (size_t)m->marks_cap * sizeof *m->marks);
     }
+    if (2 * (m->nmarks + 1) > m->mslots) {
+        /* Grow the table and put every mark back. */
+        free(m->mslot);
+        m->mslots = m->mslots ? m->mslots * 2 : 128;
+        m->mslot = rl_xcalloc((size_t)m->mslots, sizeof *m->mslot);
+        for (int i = 0; i < m->nmarks; i++)
+            *mark_slot(m, m->marks[i].region, m->marks[i].off) = i + 1;
+    }
     struct rl_value_mark *k = &m->marks[m->nmarks];
     k->region = idx;
     k->off = off;
     snprintf(k->path, sizeof k->path, "%s", path ? path : "");
-    k->next = m->v[idx].mark;
-    m->v[idx].mark = m->nmarks;
+    *mark_slot(m, idx, off) = m->nmarks + 1;
     return m->nmarks++;
 }
 

@@ -43,7 +43,6 @@ struct rl_region {
                             died UINT64_MAX: still alive */
     uint8_t kind;        /* enum rl_region_kind */
     char name[RL_NAME_MAX];
-    int mark;            /* its first path (rl_value_mark), -1: none */
 };
 
 /* The path of an address inside a region, as the program's source names
@@ -56,7 +55,6 @@ struct rl_value_mark {
     int region;             /* the region's index */
     uint64_t off;           /* from its start: 1 to its size */
     char path[RL_NAME_MAX]; /* "" if unknown: "+OFF" is written */
-    int next;               /* the region's next mark, -1: none */
 };
 
 /* What a run asks for a mark's path: region g's own words for the
