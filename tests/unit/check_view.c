@@ -503,6 +503,22 @@ START_TEST(test_rec_text_paths)
     view_lab(&c, &v);
     ck_assert(canvas_contains(&c, "legend: h#2[1].l=heap#2@args.c:31[1].lo"));
     ck_assert(canvas_contains(&c, " h#2[1].l<-4"));
+    /* a pointer to a member: the value by that object's short name, which
+     * the legend spells out as well */
+    static const struct rl_record_values to_lo = {
+        .arg = "&heap#2@args.c:31[1].lo", .after = "&heap#2@args.c:31[1].lo"};
+    fx_objs[1] = fx_objs[0];
+    fx_objs[1].id = 1;
+    fx_objs[1].name = "last_link";
+    v.nobjs = 2;
+    fx_rec(0, 1, RL_OP_STORE, RL_RES_OK, 1, 4, 4,
+           "store last_link <- &heap#2@args.c:31[1].lo");
+    fx_recs[0].values = &to_lo;
+    view_lab(&c, &v);
+    ck_assert(canvas_contains(&c, " ll<-&h#2[1].l "));
+    ck_assert(canvas_contains(&c, "h#2[1].l=heap#2@args.c:31[1].lo"));
+    fx_recs[0].values = NULL;
+    v.nobjs = 1;
     fx_objs[0].name = "worker_loop:local_ids[12]";
     fx_rec(0, 1, RL_OP_STORE, RL_RES_OK, 0, 4, 4,
            "store worker_loop:local_ids[12] <- 4");
