@@ -268,7 +268,7 @@ static void ptr_in(const struct rl_dwtypes *dt, uint64_t off_type, uint64_t off,
                 off < m->size || off - m->size >= ms || m->bits || !m->name ||
                 strncmp(m->name, "__", 2) == 0)
                 continue;
-            if (t->tag == TAG_UNION && hops <= 8) {
+            if (t->tag == TAG_UNION && hops <= 2) {
                 /* The first member that names it whole (`u.half[1]`,
                  * not `u.whole+4`), else the first that holds it. */
                 char trial[128] = "";

@@ -792,6 +792,17 @@ START_TEST(test_dwtype_garbage)
         hit[10] = 'x';
     ck_assert_int_ge(renamed, 1);
     ck_assert_ptr_null(rl_dwtypes_load(copy, len));
+    /* What the mutated images are asked: a pointer's path in grid, a
+     * block a helper returned to a member (pthread's list links). */
+    struct rl_dwtypes *whole = rl_dwtypes_load(img, len);
+    char want[64] = "";
+    bool passed;
+    uint64_t lt = rl_dwtypes_call_type(
+        whole, 0, 1000, "x.__next = xmalloc(48);", "xmalloc", &passed);
+    ck_assert(rl_dwtypes_block_ptr_path(whole, lt, 48, 24, want,
+                                        sizeof(want)));
+    ck_assert_str_eq(want, "[1]+8");
+    rl_dwtypes_destroy(whole);
     /* The debug sections lie past the code and data: mutate there. */
     unsigned int seed = 12345;
     size_t from = len / 2;
@@ -802,10 +813,17 @@ START_TEST(test_dwtype_garbage)
             copy[from + (size_t)rand_r(&seed) % (len - from)] =
                 (unsigned char)rand_r(&seed);
         struct rl_dwtypes *dt = rl_dwtypes_load(copy, len);
-        char buf[64] = "accounts";
-        if (dt)
+        char buf[64] = "accounts", ptr[64] = "grid", blk[64] = "";
+        if (dt) {
             rl_dwtypes_path(dt, 0, "accounts", 144, 88, 8, buf, sizeof(buf));
+            rl_dwtypes_ptr_path(dt, 0, "grid", 24, 24, ptr, sizeof(ptr));
+            uint64_t type = rl_dwtypes_call_type(
+                dt, 0, 1000, "x.__next = xmalloc(48);", "xmalloc", &passed);
+            rl_dwtypes_block_ptr_path(dt, type, 48, 24, blk, sizeof(blk));
+        }
         ck_assert(memchr(buf, '\0', sizeof(buf)) != NULL);
+        ck_assert(memchr(ptr, '\0', sizeof(ptr)) != NULL);
+        ck_assert(memchr(blk, '\0', sizeof(blk)) != NULL);
         rl_dwtypes_destroy(dt);
     }
     free(copy);
@@ -897,23 +915,30 @@ END_TEST
 #define PLAINC_SANITIZED 0
 #endif
 
-/* Build tests/programs/NAME.c with clang as BUILD/tests/programs/
- * NAME.clang; false (nothing built) when clang is not installed or the
- * runtime was built with a sanitizer. */
-static bool build_clang(const char *name)
+/* Build tests/programs/NAME.c as BUILD/tests/programs/NAME.SUFFIX with
+ * the environment env (build.sh's PLAINC_CC, PLAINC_EXTRA_CFLAGS). */
+static void build_variant(const char *name, const char *suffix,
+                          const char *env)
 {
     char build[4096], cmd[9000];
-    if (PLAINC_SANITIZED || system("command -v clang >/dev/null 2>&1") != 0)
-        return false;
     snprintf(build, sizeof(build), "%s", prog_dir);
     char *tail = strstr(build, "/tests/programs");
     ck_assert_ptr_nonnull(tail);
     *tail = '\0';
     snprintf(cmd, sizeof(cmd),
-             "BUILD='%s' PLAINC_CC=clang tests/programs/build.sh "
-             "'%s/%s.clang' tests/programs/%s.c",
-             build, prog_dir, name, name);
+             "BUILD='%s' %s tests/programs/build.sh '%s/%s.%s' "
+             "tests/programs/%s.c",
+             build, env, prog_dir, name, suffix, name);
     ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Build NAME.c with clang as NAME.clang; false (nothing built) when
+ * clang is not installed or the runtime was built with a sanitizer. */
+static bool build_clang(const char *name)
+{
+    if (PLAINC_SANITIZED || system("command -v clang >/dev/null 2>&1") != 0)
+        return false;
+    build_variant(name, "clang", "PLAINC_CC=clang");
     return true;
 }
 
@@ -935,6 +960,25 @@ START_TEST(test_pointer_paths_clang)
     has_line("    5 T1   fields.c:41        lock acct.lock   | "
              "pthread_mutex_lock(&acct.lock);");
     has_line("   31 T1   fields.c:53        load calls -> 0   | calls++;");
+}
+END_TEST
+
+START_TEST(test_pointer_values_without_debug_info)
+{
+    /* Built with line tables only (-g1: no types): no type is known, so
+     * pointer values by offset, as before. */
+    build_variant("pointers", "nodebug", "PLAINC_EXTRA_CFLAGS=-g1");
+    ck_assert_int_eq(run("pointers.nodebug", "rr:1", NULL), 1);
+    has_line("   15 T1   pointers.c:30      store last_link <- "
+             "&heap#1@pointers.c:25+8   | last_link = &n->next;");
+    has_line("   19 T1   pointers.c:31      store slot <- &slots+12   | "
+             "slot = &slots[n->v + 2];");
+    build_variant("ptr_paths", "nodebug", "PLAINC_EXTRA_CFLAGS=-g1");
+    ck_assert_int_eq(run("ptr_paths.nodebug", "rr:1", NULL), 0);
+    has_line("    6 T1   ptr_paths.c:30     store who <- &accounts+48   | "
+             "who = &accounts[1];");
+    has_line("   11 T1   ptr_paths.c:36     store end <- "
+             "&heap#1@ptr_paths.c:34+16   | end = v + 4;");
 }
 END_TEST
 
@@ -1152,6 +1196,7 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_pointer_values);
     tcase_add_test(tc, test_pointer_paths);
     tcase_add_test(tc, test_pointer_paths_clang);
+    tcase_add_test(tc, test_pointer_values_without_debug_info);
     tcase_add_test(tc, test_string_values_as_text);
     tcase_add_test(tc, test_string_ranges_race_where_they_meet);
     tcase_add_test(tc, test_virtual_time);
