@@ -61,6 +61,7 @@ struct server {
     long texts_sent;
     struct wire_buf mem;         /* MEMORY messages, whole, not sent yet */
     int regions_sent, ends_sent; /* how many the parent was told of */
+    int marks_sent;
     struct {
         char name[48];
         bool counts;
@@ -139,15 +140,21 @@ static void send_state(const struct rl_run *run);
 static void queue_memory(const struct rl_run *run)
 {
     int n = rl_value_region_count(run), ne = rl_value_end_count(run);
-    while (srv.regions_sent < n || srv.ends_sent < ne) {
+    int nm = rl_value_mark_count(run);
+    while (srv.regions_sent < n || srv.ends_sent < ne ||
+           srv.marks_sent < nm) {
         size_t start = srv.mem.n;
-        int k = n - srv.regions_sent, ke = 0;
+        int k = n - srv.regions_sent, ke = 0, km = 0;
         if (k > CHILD_REGION_BATCH)
             k = CHILD_REGION_BATCH;
-        if (srv.regions_sent + k == n) /* ends once every region is sent */
+        if (srv.regions_sent + k == n) { /* once every region is sent */
             ke = ne - srv.ends_sent;
+            km = nm - srv.marks_sent;
+        }
         if (ke > CHILD_REGION_BATCH)
             ke = CHILD_REGION_BATCH;
+        if (km > CHILD_REGION_BATCH)
+            km = CHILD_REGION_BATCH;
         wire_begin(&srv.mem, WIRE_MSG_MEMORY);
         wire_put_u32(&srv.mem, (uint32_t)srv.regions_sent);
         wire_put_u32(&srv.mem, (uint32_t)k);
@@ -168,6 +175,15 @@ static void queue_memory(const struct rl_run *run)
             wire_put_u64(&srv.mem, rl_value_region(run, idx)->died);
         }
         srv.ends_sent += ke;
+        wire_put_u32(&srv.mem, (uint32_t)km);
+        for (int i = 0; i < km; i++) {
+            const struct rl_value_mark *mk =
+                rl_value_mark(run, srv.marks_sent + i);
+            wire_put_u32(&srv.mem, (uint32_t)mk->region);
+            wire_put_u64(&srv.mem, mk->off);
+            wire_put_str(&srv.mem, mk->path);
+        }
+        srv.marks_sent += km;
         wire_end(&srv.mem, start);
     }
 }
@@ -276,6 +292,7 @@ static void shadows_reset(void)
     srv.mem.n = 0;
     srv.regions_sent = 0;
     srv.ends_sent = 0;
+    srv.marks_sent = 0;
 }
 
 /* Once the run has ended: the scenario's state as OBSERVE (child.h). */

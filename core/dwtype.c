@@ -352,7 +352,9 @@ static bool val_read(struct cur *c, const struct unit *u, uint64_t form,
         v->u = rd(c, u->version <= 2 ? (size_t)u->addr_size : 4);
         v->is_ref = true;
         return true;
-    case 0x17: /* sec_offset */
+    case 0x17: /* sec_offset: the unit's bases (DW_AT_str_offsets_base) */
+        v->u = rd(c, 4);
+        return true;
     case 0x1c: /* ref_sup4 */
     case 0x1d: /* strp_sup */
     case 0x1f20: /* GNU_ref_alt */
@@ -733,8 +735,12 @@ static bool info_walk(struct rl_dwtypes *dt, const struct sect *info,
             /* The unit's own DIE: its name says where we are. */
             struct cur head = uc;
             const struct abbrev *a = abbrev_find(&t, uleb(&head));
+            struct cur again = head;
             struct die cu = {0};
-            if (!a || !die_read(&head, &u, &t, a, true, &cu)) {
+            /* Twice: clang gives the name (an index into the unit's
+             * strings) before where the unit's strings start. */
+            if (!a || !die_read(&head, &u, &t, a, false, &cu) ||
+                !die_read(&again, &u, &t, a, true, &cu)) {
                 free(cu.name);
                 ok = false;
                 break;

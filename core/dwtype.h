@@ -8,7 +8,9 @@
  * name, its address when the debug information gives one, and its type),
  * every function's code range and local variables, and the structs,
  * unions, arrays and typedefs those types are made of. A heap block's type
- * is guessed from its allocation's source line (rl_dwtypes_alloc_type).
+ * is guessed from its allocation's source line (rl_dwtypes_alloc_type),
+ * or from the line that called the helper that allocated it
+ * (rl_dwtypes_call_type).
  * Nothing is run: the ELF image is read in place (DWARF 2 to 5, as gcc
  * and clang write it). A program built without -g has no such
  * information; racelab then names by offset (`x+40`), as before.
@@ -44,6 +46,17 @@ bool rl_dwtypes_path(const struct rl_dwtypes *dt, uintptr_t addr,
                      const char *name, size_t size, size_t off, size_t width,
                      char *buf, size_t len);
 
+/* Append to buf (as rl_dwtypes_path) the path of the address `off` bytes
+ * into the global variable `name`, as a pointer's value names it: the
+ * shallowest member or element that starts there (".balance", "[1]" for
+ * the start of accounts[1] and of its first member, "[1][2]"), "+N" for
+ * what none starts at, "" for off 0. off may be size: one past the end
+ * of an array is "[4]" (`int a[4]`). False, buf unchanged, if the
+ * variable or its type is unknown or off > size. */
+bool rl_dwtypes_ptr_path(const struct rl_dwtypes *dt, uintptr_t addr,
+                         const char *name, size_t size, size_t off, char *buf,
+                         size_t len);
+
 /* The type a heap block allocated at pc, on source line `line` reading
  * `text`, holds: what the pointer it is assigned to points to (`struct arg
  * *args = calloc(n, sizeof *args);`: struct arg), the pointer being a local
@@ -54,12 +67,33 @@ bool rl_dwtypes_path(const struct rl_dwtypes *dt, uintptr_t addr,
 uint64_t rl_dwtypes_alloc_type(const struct rl_dwtypes *dt, uintptr_t pc,
                                int line, const char *text);
 
+/* As rl_dwtypes_alloc_type, for a block a call of the program's function
+ * `callee` (NULL: the C library's allocators) returned, on the line at pc
+ * reading `text`: `struct node *n = xmalloc(sizeof *n);` gives struct
+ * node. *passed is set when the line hands the block on untyped, to its
+ * own caller: it returns the call's result (`return malloc(n);`) or
+ * assigns it to a local `void *` (`void *p = malloc(n);`, a helper that
+ * then returns p). 0 if unknown. */
+uint64_t rl_dwtypes_call_type(const struct rl_dwtypes *dt, uintptr_t pc,
+                              int line, const char *text, const char *callee,
+                              bool *passed);
+
+/* The name of the function whose code holds pc, NULL if none. */
+const char *rl_dwtypes_func_name(const struct rl_dwtypes *dt, uintptr_t pc);
+
 /* As rl_dwtypes_path, for a heap block of `block` bytes holding `type`
  * (from rl_dwtypes_alloc_type): one of it, or an array of them
  * ("[1].lo"). False, buf unchanged, if the type does not fit the block. */
 bool rl_dwtypes_block_path(const struct rl_dwtypes *dt, uint64_t type,
                            size_t block, size_t off, size_t width, char *buf,
                            size_t len);
+
+/* As rl_dwtypes_ptr_path, for a heap block of `block` bytes holding
+ * `type` (one of it, or an array of them: "[2].next", "[3]" one past the
+ * last of three). False, buf unchanged, if the type does not fit. */
+bool rl_dwtypes_block_ptr_path(const struct rl_dwtypes *dt, uint64_t type,
+                               size_t block, size_t off, char *buf,
+                               size_t len);
 
 /* The local variable or parameter at addr of the function whose code
  * holds pc, running with canonical frame address cfa (x86-64 code built

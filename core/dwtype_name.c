@@ -62,6 +62,8 @@ static uint64_t type_size(const struct rl_dwtypes *dt, uint64_t off, int hops)
 
     if (!d || hops > MAX_HOPS)
         return NONE;
+    if (d->tag == TAG_POINTER && d->size == NONE)
+        return sizeof(void *); /* clang gives a pointer no size */
     if (d->tag != TAG_ARRAY)
         return d->size;
     uint64_t n = type_size(dt, d->type, hops + 1);
@@ -240,22 +242,138 @@ bool rl_dwtypes_path(const struct rl_dwtypes *dt, uintptr_t addr,
     return true;
 }
 
+/* ---- addresses ---------------------------------------------------------- */
+
+/* The path of the address off bytes into the type at off_type, as a
+ * pointer names it: the shallowest member or element that starts there
+ * (`.balance`, `[1]` before `[1].lock`), "+N" for what no member or
+ * element starts at; nothing for off 0. An array's one past its end is
+ * its element count (`[4]` of `int a[4]`), as C allows a pointer to be. */
+static void ptr_in(const struct rl_dwtypes *dt, uint64_t off_type, uint64_t off,
+                   char *buf, size_t len, int hops)
+{
+    const struct die *t = off ? type_strip(dt, off_type) : NULL;
+
+    if (!off)
+        return;
+    if (t && hops <= MAX_HOPS &&
+        (t->tag == TAG_STRUCT || t->tag == TAG_UNION || t->tag == TAG_CLASS)) {
+        const struct die *best = NULL; /* a union's member, with a rest */
+        for (int k = t->child; k >= 0; k = dt->d[k].next) {
+            const struct die *m = &dt->d[k];
+            uint64_t ms = type_size(dt, m->type, hops + 1);
+            if ((ms == NONE || ms == 0) && flex_array(dt, m->type))
+                ms = UINT64_MAX / 4;
+            if (m->tag != TAG_MEMBER || m->size == NONE || ms == NONE ||
+                off < m->size || off - m->size >= ms || m->bits || !m->name ||
+                strncmp(m->name, "__", 2) == 0)
+                continue;
+            if (t->tag == TAG_UNION && hops <= 2) {
+                /* The first member that names it whole (`u.half[1]`,
+                 * not `u.whole+4`), else the first that holds it. */
+                char trial[128] = "";
+                ptr_in(dt, m->type, off - m->size, trial, sizeof trial,
+                       hops + 1);
+                if (strchr(trial, '+') && !best)
+                    best = m;
+                if (strchr(trial, '+'))
+                    continue;
+            }
+            put(buf, len, ".%s", m->name);
+            ptr_in(dt, m->type, off - m->size, buf, len, hops + 1);
+            return;
+        }
+        if (best) {
+            put(buf, len, ".%s", best->name);
+            ptr_in(dt, best->type, off - best->size, buf, len, hops + 1);
+            return;
+        }
+        /* None starts there: one past a member array's end (the struct's
+         * own end, `&ring.slots[4]`). */
+        for (int k = t->child; k >= 0; k = dt->d[k].next) {
+            const struct die *m = &dt->d[k];
+            const struct die *mt = type_strip(dt, m->type);
+            uint64_t ms = type_size(dt, m->type, hops + 1);
+            if (m->tag != TAG_MEMBER || m->size == NONE || ms == NONE ||
+                ms == 0 || !mt || mt->tag != TAG_ARRAY || m->bits ||
+                !m->name || strncmp(m->name, "__", 2) == 0 ||
+                off < m->size || off - m->size != ms)
+                continue;
+            put(buf, len, ".%s", m->name);
+            ptr_in(dt, m->type, off - m->size, buf, len, hops + 1);
+            return;
+        }
+    } else if (t && hops <= MAX_HOPS && t->tag == TAG_ARRAY) {
+        uint64_t es = type_size(dt, t->type, hops + 1), total = NONE;
+        uint64_t stride[8];
+        int nd = 0;
+        for (int k = t->child; k >= 0 && nd < 8; k = dt->d[k].next)
+            stride[nd++] = dt->d[k].size;
+        if (nd == 0)
+            stride[nd++] = NONE;
+        uint64_t s = es;
+        for (int i = nd - 1; i >= 0 && s != NONE; i--) {
+            uint64_t cnt = stride[i];
+            stride[i] = s;
+            s = cnt == NONE || (cnt && s > UINT64_MAX / cnt) ? NONE : s * cnt;
+        }
+        total = s;
+        /* Past the end: only the one past it is a C pointer's. */
+        if (es != NONE && es != 0 && (total == NONE || off <= total)) {
+            for (int i = 0; i < nd && off; i++) {
+                if (stride[i] == NONE || stride[i] == 0)
+                    break;
+                put(buf, len, "[%llu]", (unsigned long long)(off / stride[i]));
+                off %= stride[i];
+            }
+            ptr_in(dt, t->type, off, buf, len, hops + 1);
+            return;
+        }
+    }
+    put(buf, len, "+%llu", (unsigned long long)off);
+}
+
+bool rl_dwtypes_ptr_path(const struct rl_dwtypes *dt, uintptr_t addr,
+                         const char *name, size_t size, size_t off, char *buf,
+                         size_t len)
+{
+    if (!dt || !name || !buf || !len || off > size)
+        return false;
+    const struct die *v = var_find(dt, addr, name, size);
+    if (!v)
+        return false;
+    uint64_t type = v->type;
+    if (type == NONE && v->spec != NONE) {
+        const struct die *decl = dt_at(dt, v->spec);
+        type = decl ? decl->type : NONE;
+    }
+    if (type == NONE)
+        return false;
+    ptr_in(dt, type, off, buf, len, 0);
+    return true;
+}
+
 /* ---- heap blocks -------------------------------------------------------- */
 
-/* The name a line assigns an allocation to: `args` in `struct arg *args =
- * calloc(n, sizeof *args);` or `args = (struct arg *)malloc(...)`, `slots`
- * (a member) in `q->slots = malloc(...)`. False if the line has no such
- * assignment. */
-static bool alloc_target(const char *text, char *name, size_t len,
-                         bool *member)
+/* The name a line assigns a call's result to: `args` in `struct arg
+ * *args = calloc(n, sizeof *args);` or `args = (struct arg *)malloc(...)`,
+ * `slots` (a member) in `q->slots = malloc(...)`. The call is of callee,
+ * or (NULL) of an allocator of the C library. False if the line has no
+ * such assignment; then *ret says whether it returns the call's result
+ * (`return malloc(n);`). */
+static bool alloc_target(const char *text, const char *callee, char *name,
+                         size_t len, bool *member, bool *ret)
 {
-    static const char *const calls[] = {"malloc", "calloc", "realloc",
-                                        "aligned_alloc"};
+    static const char *const allocators[] = {"malloc", "calloc", "realloc",
+                                             "aligned_alloc", NULL};
+    const char *const one[] = {callee, NULL};
+    const char *const *calls = callee ? one : allocators;
     const char *call = NULL;
 
-    for (size_t i = 0; i < sizeof calls / sizeof calls[0] && !call; i++) {
+    *ret = false;
+    for (size_t i = 0; calls[i] && !call; i++) {
         size_t n = strlen(calls[i]);
-        for (const char *p = strstr(text, calls[i]); p;
+        for (const char *p = strstr(text, calls[i]); n && p;
              p = strstr(p + 1, calls[i])) {
             bool word = (p == text || !(isalnum((unsigned char)p[-1]) ||
                                         p[-1] == '_'));
@@ -282,6 +400,12 @@ static bool alloc_target(const char *text, char *name, size_t len,
         } while (p > text && depth > 0);
         while (p > text && p[-1] == ' ')
             p--;
+    }
+    if (p - text >= 6 && strncmp(p - 6, "return", 6) == 0 &&
+        (p - 6 == text ||
+         !(isalnum((unsigned char)p[-7]) || p[-7] == '_'))) {
+        *ret = true;
+        return false;
     }
     if (p == text || p[-1] != '=' || (p - 1 > text && strchr("=!<>", p[-2])))
         return false;
@@ -321,14 +445,29 @@ static uint64_t pointee(const struct rl_dwtypes *dt, uint64_t type)
     return t && t->tag == TAG_POINTER ? t->type : NONE;
 }
 
-uint64_t rl_dwtypes_alloc_type(const struct rl_dwtypes *dt, uintptr_t pc,
-                               int line, const char *text)
+/* Whether type is a pointer to void (`void *`, `const void *`). */
+static bool void_pointer(const struct rl_dwtypes *dt, uint64_t type)
+{
+    const struct die *t = type_strip(dt, type);
+
+    return t && t->tag == TAG_POINTER &&
+           (t->type == NONE || !type_strip(dt, t->type));
+}
+
+uint64_t rl_dwtypes_call_type(const struct rl_dwtypes *dt, uintptr_t pc,
+                              int line, const char *text, const char *callee,
+                              bool *passed)
 {
     char name[64];
-    bool member;
+    bool member, ret;
 
-    if (!dt || !text || !alloc_target(text, name, sizeof name, &member))
+    *passed = false;
+    if (!dt || !text)
         return 0;
+    if (!alloc_target(text, callee, name, sizeof name, &member, &ret)) {
+        *passed = ret;
+        return 0;
+    }
     uint64_t found = NONE;
     int nfound = 0;
     if (member) {
@@ -368,7 +507,22 @@ uint64_t rl_dwtypes_alloc_type(const struct rl_dwtypes *dt, uintptr_t pc,
     }
     const struct die *best = local ? local : nglobal == 1 ? global : NULL;
     uint64_t t = best ? pointee(dt, best->type) : NONE;
+    /* A local `void *`: the function hands the block on, untyped. */
+    *passed = local && best == local && void_pointer(dt, local->type);
     return t == NONE ? 0 : t;
+}
+
+uint64_t rl_dwtypes_alloc_type(const struct rl_dwtypes *dt, uintptr_t pc,
+                               int line, const char *text)
+{
+    bool passed;
+    return rl_dwtypes_call_type(dt, pc, line, text, NULL, &passed);
+}
+
+const char *rl_dwtypes_func_name(const struct rl_dwtypes *dt, uintptr_t pc)
+{
+    int fn = dt ? func_at(dt, pc) : -1;
+    return fn >= 0 ? dt->d[fn].name : NULL;
 }
 
 bool rl_dwtypes_block_path(const struct rl_dwtypes *dt, uint64_t type,
@@ -402,6 +556,32 @@ bool rl_dwtypes_block_path(const struct rl_dwtypes *dt, uint64_t type,
         off %= es;
     }
     path_in(dt, type, off, width, buf, len, 0);
+    return true;
+}
+
+bool rl_dwtypes_block_ptr_path(const struct rl_dwtypes *dt, uint64_t type,
+                               size_t block, size_t off, char *buf, size_t len)
+{
+    if (!dt || !type || !buf || !len || off > block)
+        return false;
+    uint64_t es = type_size(dt, type, 0);
+    if (es == NONE || es == 0 || es > block)
+        return false;
+    const struct die *t = type_strip(dt, type), *last = NULL;
+    if (t && t->tag == TAG_STRUCT)
+        for (int k = t->child; k >= 0; k = dt->d[k].next)
+            last = &dt->d[k];
+    bool flex = last && flex_array(dt, last->type);
+    if (!flex && block / es >= 2 && off) {
+        /* An array of them: the element, or the one past the last. */
+        if (off / es > block / es || (off / es == block / es && off % es)) {
+            put(buf, len, "+%zu", off);
+            return true;
+        }
+        put(buf, len, "[%llu]", (unsigned long long)(off / es));
+        off %= es;
+    }
+    ptr_in(dt, type, off, buf, len, 0);
     return true;
 }
 

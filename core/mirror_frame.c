@@ -442,6 +442,18 @@ bool mirror_apply_explored(struct mirror *m, struct wire_reader *r)
            (!x->found || x->choices);
 }
 
+/* Whether a mark's path is one a child's namer writes: a C path of
+ * members, elements and an offset (".next", "[1][2]", "+4"), nothing a
+ * terminal would act on. */
+static bool mark_path_ok(const char *p)
+{
+    for (; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+              (*p >= '0' && *p <= '9') || strchr("_.[]+", *p)))
+            return false;
+    return true;
+}
+
 /* MEMORY: note the regions and ends the child noted (core/value.h), in
  * the same order, so that the indexes agree. Returns false if they lie
  * (an index out of turn or unknown, a kind that is none). */
@@ -474,6 +486,21 @@ bool mirror_apply_memory(struct rl_run *run, struct wire_reader *r)
         if (r->bad || idx >= (uint32_t)rl_value_region_count(run))
             return false;
         rl_value_region_end(run, (int)idx, died);
+    }
+    /* Then the marks, if any (a recorded conversation may have none). */
+    uint32_t nm = r->off < r->n ? wire_get_u32(r) : 0;
+    for (uint32_t i = 0; i < nm && !r->bad; i++) {
+        char path[RL_NAME_MAX];
+        uint32_t idx = wire_get_u32(r);
+        uint64_t off = wire_get_u64(r);
+        wire_get_name(r, path, sizeof path);
+        if (r->bad || !mark_path_ok(path))
+            return false;
+        /* The child keeps no more than we do: its -1 is ours. */
+        if (rl_value_mark_add(run, (int)idx, off, path) < 0 &&
+            (idx >= (uint32_t)rl_value_region_count(run) ||
+             rl_value_mark_count(run) < RL_REGION_MAX))
+            return false;
     }
     return !r->bad && r->off == r->n;
 }

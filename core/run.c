@@ -356,6 +356,8 @@ void rl_record_push(struct rl_run *run, const struct rl_record *rec)
             o->text_value = rec->after;
         }
     }
+    /* Names for the addresses it holds, before anyone sees it. */
+    rl_value_note_record(run, r);
     if (run->cfg.on_record) {
         run->cfg.on_record(run->cfg.on_record_ctx, run, r);
     }

@@ -2,17 +2,21 @@
 /*
  * value.c - a C program's values in words: the regions of its memory a
  * run knows (value.h) and the one function that writes a value as a
- * student reads it (rl_value_text, run.h): "&heap#1@prog.c:7+8" for an
- * address inside a heap block, "&buf+12" inside a global, "&T1.stack-40"
- * on a thread's stack, the bytes a C library call (memcpy, strcpy)
- * wrote or read as quoted text ("\"hello, world\"", made once by the
- * runtime, rl_value_bytes_text, and kept in the run as output is), the
- * plain number otherwise. Ranges of bytes are named by the same
- * regions: "msg[0..12]".
+ * student reads it (rl_value_text, run.h): "&heap#1@prog.c:7.next" for
+ * an address inside a heap block, "&acct.balance" inside a global (the
+ * path a mark gives, made in the child from the debug information;
+ * "+8", "+12" where there is none), "&T1.stack-40" on a thread's stack,
+ * the bytes a C library call (memcpy, strcpy) wrote or read as quoted
+ * text ("\"hello, world\"", made once by the runtime,
+ * rl_value_bytes_text, and kept in the run as output is), the plain
+ * number otherwise. Ranges of bytes are named by the same regions:
+ * "msg[0..12]".
  *
  * Data model: the regions in the order they were noted, never removed
- * (an end only sets `died`), and the list of ends in the order they
- * happened, so that the child can send both on by counting. A lookup
+ * (an end only sets `died`), the list of ends in the order they
+ * happened, and the marks (a path at an offset of a region, found by
+ * both in a hash table) in the order made, so that the child can send
+ * all three on by counting. A lookup
  * first tests the value against the lowest and highest address ever
  * noted: most values (counters, flags, indexes) are far from any address
  * and cost one comparison. Then it looks in an index of the regions by
@@ -47,6 +51,12 @@ struct rl_value_map {
     int *order;              /* v[0 .. nsorted) by lo, then by index */
     uint64_t *reach;         /* reach[k]: the highest end in order[0 .. k] */
     int nsorted, order_cap;
+    struct rl_value_mark *marks; /* paths inside regions, in order made */
+    int nmarks, marks_cap;
+    int *mslot; /* marks by (region, offset): index + 1, 0 empty */
+    int mslots; /* a power of two, more than twice nmarks */
+    rl_value_namer_fn namer; /* the child's: makes marks; NULL: none */
+    void *namer_ctx;
 };
 
 /* Regions noted since the index was brought up to date, at most: the ones
@@ -133,6 +143,8 @@ void rl_value_free(struct rl_run *run)
     free(run->values->ends);
     free(run->values->order);
     free(run->values->reach);
+    free(run->values->marks);
+    free(run->values->mslot);
     free(run->values);
     run->values = NULL;
 }
@@ -239,6 +251,140 @@ static const struct rl_region *region_at(struct rl_value_map *m, uint64_t a,
         return &m->v[live];
     *gone = dead >= 0;
     return dead >= 0 ? &m->v[dead] : NULL;
+}
+
+/* As region_at, and when no region holds a, a global or heap block
+ * that ends at a: a pointer one past its end (`&a[4]` of `int a[4]`),
+ * which C allows. */
+static const struct rl_region *region_of_value(struct rl_value_map *m,
+                                               uint64_t a, uint64_t seq,
+                                               bool *gone)
+{
+    const struct rl_region *g = region_at(m, a, seq, gone);
+    if (g || a == 0)
+        return g;
+    g = region_at(m, a - 1, seq, gone);
+    if (g && (g->kind != RL_REGION_DATA || a - g->lo != g->size)) {
+        *gone = false;
+        return NULL;
+    }
+    return g;
+}
+
+/* The slot of the mark of region idx at off: holding it, or the empty
+ * one where it would go (mslots > 0). */
+static int *mark_slot(const struct rl_value_map *m, int idx, uint64_t off)
+{
+    uint64_t h = (off * 0x9E3779B97F4A7C15u) ^ ((uint64_t)idx * 0xC2B2AE35u);
+    size_t i = (size_t)(h >> 20) & (size_t)(m->mslots - 1);
+    while (m->mslot[i]) {
+        const struct rl_value_mark *k = &m->marks[m->mslot[i] - 1];
+        if (k->region == idx && k->off == off)
+            break;
+        i = (i + 1) & (size_t)(m->mslots - 1);
+    }
+    return &m->mslot[i];
+}
+
+/* The mark of region idx at off, or NULL. */
+static const struct rl_value_mark *mark_find(const struct rl_value_map *m,
+                                             int idx, uint64_t off)
+{
+    if (!m->mslots)
+        return NULL;
+    int k = *mark_slot(m, idx, off);
+    return k ? &m->marks[k - 1] : NULL;
+}
+
+/* Note a mark (see value.h). */
+int rl_value_mark_add(struct rl_run *run, int idx, uint64_t off,
+                      const char *path)
+{
+    struct rl_value_map *m = run->values;
+    if (!m || idx < 0 || idx >= m->n || off == 0 || off > m->v[idx].size ||
+        m->nmarks >= RL_REGION_MAX)
+        return -1;
+    const struct rl_value_mark *old = mark_find(m, idx, off);
+    if (old)
+        return (int)(old - m->marks);
+    if (m->nmarks == m->marks_cap) {
+        m->marks_cap = m->marks_cap ? m->marks_cap * 2 : 64;
+        m->marks =
+            rl_xrealloc(m->marks, (size_t)m->marks_cap * sizeof *m->marks);
+    }
+    if (2 * (m->nmarks + 1) > m->mslots) {
+        /* Grow the table and put every mark back. */
+        free(m->mslot);
+        m->mslots = m->mslots ? m->mslots * 2 : 128;
+        m->mslot = rl_xcalloc((size_t)m->mslots, sizeof *m->mslot);
+        for (int i = 0; i < m->nmarks; i++)
+            *mark_slot(m, m->marks[i].region, m->marks[i].off) = i + 1;
+    }
+    struct rl_value_mark *k = &m->marks[m->nmarks];
+    k->region = idx;
+    k->off = off;
+    snprintf(k->path, sizeof k->path, "%s", path ? path : "");
+    *mark_slot(m, idx, off) = m->nmarks + 1;
+    return m->nmarks++;
+}
+
+/* The marks so far (see value.h). */
+int rl_value_mark_count(const struct rl_run *run)
+{
+    return run->values ? run->values->nmarks : 0;
+}
+
+/* Mark i, or NULL. */
+const struct rl_value_mark *rl_value_mark(const struct rl_run *run, int i)
+{
+    const struct rl_value_map *m = run->values;
+    return m && i >= 0 && i < m->nmarks ? &m->marks[i] : NULL;
+}
+
+/* Name values with fn (see value.h). */
+void rl_value_set_namer(struct rl_run *run, rl_value_namer_fn fn, void *ctx)
+{
+    if (!run->values)
+        run->values = rl_xcalloc(1, sizeof *run->values);
+    run->values->namer = fn;
+    run->values->namer_ctx = ctx;
+}
+
+/* Make the mark value v needs at record seq, if it points past the start
+ * of a global or heap block and has none yet. */
+static void value_note(struct rl_run *run, long v, uint64_t seq)
+{
+    struct rl_value_map *m = run->values;
+    bool gone;
+    const struct rl_region *g = region_of_value(m, (uint64_t)v, seq, &gone);
+    if (!g || g->kind != RL_REGION_DATA || (uint64_t)v == g->lo)
+        return;
+    int idx = (int)(g - m->v);
+    uint64_t off = (uint64_t)v - g->lo;
+    if (mark_find(m, idx, off))
+        return;
+    char path[RL_NAME_MAX] = "";
+    if (!m->namer(m->namer_ctx, g, off, path, sizeof path))
+        path[0] = '\0';
+    rl_value_mark_add(run, idx, off, path);
+}
+
+/* The marks of a record's values (see value.h). */
+void rl_value_note_record(struct rl_run *run, const struct rl_record *r)
+{
+    const struct rl_value_map *m = run->values;
+    if (!m || !m->namer || m->n == 0 || r->fn || r->obj < 0 ||
+        r->obj >= run->nobjs)
+        return;
+    const struct rl_obj *o = run->objs[r->obj];
+    if (!o || o->kind != RL_OBJ_VAR || o->size != (int)sizeof(void *))
+        return;
+    /* Most values are far from any address: one comparison each. */
+    const long v[3] = {r->before, r->after, r->arg};
+    for (int i = 0; i < 3; i++)
+        if ((uint64_t)v[i] > m->lo_min && (uint64_t)v[i] <= m->hi_max &&
+            (i == 0 || v[i] != v[i - 1]))
+            value_note(run, v[i], r->seq);
 }
 
 /* The length of the UTF-8 sequence at p[0 .. n) when it is a valid one
@@ -495,18 +641,25 @@ size_t rl_value_text(const struct rl_run *run, int obj, long v, uint64_t seq,
     if (bytes)
         return (size_t)snprintf(buf, len, "%s", bytes);
     if (o && o->kind == RL_OBJ_VAR && o->size == (int)sizeof(void *))
-        g = region_at(run->values, (uint64_t)v, seq ? seq : UINT64_MAX, &gone);
+        g = region_of_value(run->values, (uint64_t)v, seq ? seq : UINT64_MAX,
+                            &gone);
     if (!g)
         return (size_t)snprintf(buf, len, "%ld", v);
     uint64_t off = (uint64_t)v - g->lo;
     const char *what = !gone                        ? ""
                        : g->kind == RL_REGION_STACK ? " (thread ended)"
                                                     : " (freed)";
+    const struct rl_value_mark *k =
+        off && g->kind == RL_REGION_DATA
+            ? mark_find(run->values, (int)(g - run->values->v), off)
+            : NULL;
     if (g->kind == RL_REGION_STACK)
         n = snprintf(buf, len, "&%s-%llu%s", g->name,
                      (unsigned long long)(g->size - off), what);
     else if (off == 0)
         n = snprintf(buf, len, "&%s%s", g->name, what);
+    else if (k && k->path[0])
+        n = snprintf(buf, len, "&%s%s%s", g->name, k->path, what);
     else
         n = snprintf(buf, len, "&%s+%llu%s", g->name, (unsigned long long)off,
                      what);

@@ -45,6 +45,43 @@ struct rl_region {
     char name[RL_NAME_MAX];
 };
 
+/* The path of an address inside a region, as the program's source names
+ * it (".next", "[1][2]"; "" when its types do not say): so that a value
+ * pointing there is "&heap#1@prog.c:25.next", not "...+8". The child
+ * makes them (a namer, from the executable's debug information) for the
+ * values its records carry, before the record goes out; the parent has
+ * them from the child. */
+struct rl_value_mark {
+    int region;             /* the region's index */
+    uint64_t off;           /* from its start: 1 to its size */
+    char path[RL_NAME_MAX]; /* "" if unknown: "+OFF" is written */
+};
+
+/* What a run asks for a mark's path: region g's own words for the
+ * address off bytes into it (0 < off <= g->size), written into buf of len
+ * bytes; false if it has none. */
+typedef bool (*rl_value_namer_fn)(void *ctx, const struct rl_region *g,
+                                  uint64_t off, char *buf, size_t len);
+
+/* Name the values of run's records that point into regions with fn (the
+ * child's runtime; NULL: no more). */
+void rl_value_set_namer(struct rl_run *run, rl_value_namer_fn fn, void *ctx);
+
+/* Make the marks record r's values need (rl_record_push calls it before
+ * on_record, so that they go out before it): a memory variable's of a
+ * pointer's size, pointing past the start of a region. Without a namer,
+ * nothing. */
+void rl_value_note_record(struct rl_run *run, const struct rl_record *r);
+
+/* Note a mark of region idx (the parent: as the child sent it). Returns
+ * its index, or -1 when idx or off does not fit the region, or the run
+ * keeps RL_REGION_MAX marks already. */
+int rl_value_mark_add(struct rl_run *run, int idx, uint64_t off,
+                      const char *path);
+/* The marks noted so far, in order: what the child sends on. */
+int rl_value_mark_count(const struct rl_run *run);
+const struct rl_value_mark *rl_value_mark(const struct rl_run *run, int i);
+
 /* Note a region of run's program, alive from after record `born` on.
  * Returns its index, or -1 when the run keeps RL_REGION_MAX already or
  * size is 0. */

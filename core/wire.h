@@ -74,7 +74,10 @@ enum wire_type {
     WIRE_MSG_MEMORY,       /* regions of a C program's memory: u32 first
                               index, u32 n, n * (u64 lo, u64 size, u64
                               born, u8 kind, str name), u32 n ends,
-                              n * (u32 index, u64 died) (core/value.h) */
+                              n * (u32 index, u64 died), then u32 n
+                              marks, n * (u32 index, u64 off, str path)
+                              (absent: none)
+                              (core/value.h) */
 };
 
 /* The most items of one CHOICES chunk, and the most bytes of choices the

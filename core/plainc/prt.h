@@ -74,6 +74,7 @@ struct prt_frames {
     struct {
         uintptr_t pc;  /* inside the function */
         uintptr_t cfa; /* its canonical frame address */
+        uintptr_t ret; /* its call, in the function that called it */
     } f[PRT_FRAMES];
 };
 extern struct prt_frames prt_frames[RL_MAX_THREADS];

@@ -12,7 +12,8 @@
  * variables have names too), a member or element inside one as the
  * source names it (`acct.balance`, `grid[1][2]`) from the executable's
  * debug information (dwtype.c), without it as `buffer[3]` when the symbol
- * is larger than the object; heap blocks by allocation: `heap#2@prog.c:14`;
+ * is larger than the object; heap blocks by allocation: `heap#2@prog.c:14`
+ * (a helper's, `void *xmalloc(size_t n)`, by the line that called it);
  * a location on a thread's stack as `T1.stack-40`; anything else by
  * address.
  *
@@ -245,6 +246,11 @@ static void syms_load(void)
                 }
                 continue;
             }
+            /* A function's static: gcc's "calls.0", clang's
+             * "worker.calls". */
+            const char *dot = strrchr(nm, '.');
+            if (dot && dot > nm && dot[1] && !(dot[1] >= '0' && dot[1] <= '9'))
+                nm = dot + 1;
             size_t l = strcspn(nm, ".");
             if (l == 0)
                 l = strlen(nm);
@@ -311,7 +317,11 @@ static const struct sym *sym_find(uintptr_t addr)
 struct heap_block {
     uintptr_t p; /* 0: empty, 1: deleted */
     size_t size;
-    uintptr_t site;
+    uintptr_t site;  /* the allocation's call (malloc's) */
+    uintptr_t at;    /* the line its name gives: site, or a caller's call
+                        of the helper that allocated it (heap_resolve) */
+    uintptr_t up[2]; /* the calls of the allocating function and of its
+                        caller, in the program's code; 0: none */
     unsigned serial;
     int nobj;   /* objects named inside it */
     int region; /* its region of the run's memory (value.h), or -1 */
@@ -357,8 +367,26 @@ static void region_end(void)
 static void heap_name(const struct heap_block *b, char *buf, size_t len)
 {
     char where[64];
-    prt_where(b->site, where, sizeof(where));
+    prt_where(b->at, where, sizeof(where));
     snprintf(buf, len, "heap#%u@%.24s", b->serial, where);
+}
+
+static void heap_resolve(struct heap_block *b);
+
+/* Note the calls that led to block b's allocation: of the function
+ * that called malloc and of its caller (the running thread's frames). */
+static void heap_callers(struct heap_block *b)
+{
+    struct rl_thread *t = rl_px_self();
+    if (!t)
+        return;
+    const struct prt_frames *fs = &prt_frames[t->id];
+    for (int k = 0; k < 2; k++) {
+        int i = fs->n - 1 - k;
+        if (i < 0 || i >= PRT_FRAMES || !prt_pc_in_program(fs->f[i].ret))
+            break;
+        b->up[k] = fs->f[i].ret;
+    }
 }
 
 /* A new block of the program (see prt.h). */
@@ -381,12 +409,19 @@ void prt_heap_note(void *p, size_t size, uintptr_t site)
     struct heap_block *b = heap_slot((uintptr_t)p);
     if (b->p != (uintptr_t)p)
         heap_used++;
-    *b = (struct heap_block){(uintptr_t)p, size, site, ++heap_serial, 0, -1,
-                             false, 0};
+    *b = (struct heap_block){.p = (uintptr_t)p,
+                             .size = size,
+                             .site = site,
+                             .at = site,
+                             .serial = ++heap_serial,
+                             .region = -1};
     struct rl_run *run = rl_current;
     if (prt.active && run) {
         char name[RL_NAME_MAX];
         region_begin();
+        heap_callers(b);
+        if (b->up[0])
+            heap_resolve(b); /* a helper's block: named by its caller */
         heap_name(b, name, sizeof(name));
         b->region = rl_value_region_add(run, (uintptr_t)p, size, RL_REGION_DATA,
                                         name, run->rec_last);
@@ -464,21 +499,72 @@ const char *prt_where(uintptr_t pc, char *buf, size_t len)
     return rl_srcloc_format(srcloc_get(), pc, buf, len);
 }
 
-/* What block b holds, from its allocation's line (dwtype.h), 0 if
- * unknown: looked up once, when something in it is first named. */
-static uint64_t heap_type(struct heap_block *b)
+/* What blocks allocated along the same calls hold, and the line that
+ * says so: resolved once per (site, callers), not per block. */
+#define TYPE_CACHE 64
+static struct type_memo {
+    uintptr_t site, up0, up1;
+    uintptr_t at;
+    uint64_t type;
+} type_cache[TYPE_CACHE];
+
+/* What block b holds and the line its name gives (b->type, b->at), from
+ * the line that allocated it (dwtype.h): `struct node *n = malloc(...)`.
+ * A line that hands the block on untyped (`void *p = malloc(n);` in a
+ * helper that returns p, `return malloc(n);`) leaves it to the line
+ * that called the function, at most two calls up: `struct node *n =
+ * xmalloc(sizeof *n);` types the block, and names it. 0 if unknown;
+ * then the block keeps its allocation's line. */
+static void heap_resolve(struct heap_block *b)
 {
     struct rl_loc loc;
-
-    if (!b->typed) {
-        b->typed = true;
-        b->type = 0;
-        if (dwtypes && srcloc_get() &&
-            rl_srcloc_lookup(srcloc, b->site, &loc) == 0 && loc.file)
-            b->type = rl_dwtypes_alloc_type(
-                dwtypes, b->site, loc.line,
-                rl_srcloc_line(srcloc, loc.file, loc.line));
+    b->typed = true;
+    b->type = 0;
+    b->at = b->site;
+    if (!dwtypes || !srcloc_get())
+        return;
+    size_t h =
+        (b->site ^ b->up[0] * 31 ^ b->up[1] * 17) >> 2 & (TYPE_CACHE - 1);
+    struct type_memo *m = &type_cache[h];
+    if (m->site == b->site && m->up0 == b->up[0] && m->up1 == b->up[1]) {
+        b->type = m->type;
+        b->at = m->at;
+        return;
     }
+    uintptr_t pc = b->site;
+    const char *callee = NULL; /* NULL: malloc and the like */
+    for (int k = 0; k <= 2; k++) {
+        bool passed;
+        if (rl_srcloc_lookup(srcloc, pc, &loc) != 0 || !loc.file)
+            break;
+        uint64_t type = rl_dwtypes_call_type(
+            dwtypes, pc, loc.line, rl_srcloc_line(srcloc, loc.file, loc.line),
+            callee, &passed);
+        if (type) {
+            b->type = type;
+            b->at = pc;
+            break;
+        }
+        /* Up only into the program's own functions (not the runtime's
+         * call of main or of a thread's function). */
+        if (!passed || k == 2 || !b->up[k] ||
+            !rl_dwtypes_func_name(dwtypes, b->up[k]))
+            break;
+        callee = rl_dwtypes_func_name(dwtypes, pc);
+        if (!callee)
+            break;
+        pc = b->up[k];
+    }
+    *m = (struct type_memo){b->site, b->up[0], b->up[1], b->at, b->type};
+}
+
+/* What block b holds (heap_resolve), 0 if unknown: looked up once, when
+ * it is allocated by a function of the program's or when something in
+ * it is first named. */
+static uint64_t heap_type(struct heap_block *b)
+{
+    if (!b->typed)
+        heap_resolve(b);
     return b->type;
 }
 
@@ -778,6 +864,31 @@ static bool in_program_data(uintptr_t addr)
             addr < (uintptr_t)&rlprt_bss_end);
 }
 
+/* The path of the address off bytes into region g, a global or a heap
+ * block, as a pointer's value names it (value.h's namer): "&acct.balance",
+ * "&heap#1@prog.c:25.next", from the executable's debug information. */
+static bool value_path(void *ctx, const struct rl_region *g, uint64_t off,
+                       char *buf, size_t len)
+{
+    (void)ctx;
+    bool ok = false;
+    if (!dwtypes || !prt.active)
+        return false;
+    region_begin();
+    const struct sym *s = sym_find((uintptr_t)g->lo);
+    if (s && s->addr == g->lo && s->size == g->size) {
+        ok = rl_dwtypes_ptr_path(dwtypes, s->addr, s->name, s->size, off, buf,
+                                 len);
+    } else if (heap) {
+        struct heap_block *b = heap_slot((uintptr_t)g->lo);
+        if (b->p == g->lo && b->size == g->size)
+            ok = rl_dwtypes_block_ptr_path(dwtypes, heap_type(b), b->size, off,
+                                           buf, len);
+    }
+    region_end();
+    return ok;
+}
+
 /* The program's globals as regions of the run's memory (value.h). */
 static void globals_note(struct rl_run *run)
 {
@@ -805,6 +916,7 @@ static void prt_setup(void *ctx)
     prt.multi = false;
     rl_current->plain = true;
     globals_note(rl_current);
+    rl_value_set_namer(rl_current, value_path, NULL);
     const char *echo = getenv("RACELAB_ECHO");
     prt.quiet = echo && strcmp(echo, "0") == 0;
     prt.active = true;

@@ -71,7 +71,7 @@ void __tsan_init(void)
 void __tsan_func_entry(void *pc);
 void __tsan_func_entry(void *pc)
 {
-    (void)pc;
+    (void)pc; /* x86-64 only */
 #if defined(__x86_64__)
     struct rl_thread *t = prt.active ? rl_px_self() : NULL;
     if (!t)
@@ -83,6 +83,7 @@ void __tsan_func_entry(void *pc)
     if (fs->n < PRT_FRAMES) {
         fs->f[fs->n].pc = (uintptr_t)__builtin_return_address(0) - 1;
         fs->f[fs->n].cfa = cfa;
+        fs->f[fs->n].ret = (uintptr_t)pc - 1;
     }
     fs->n++;
 #endif

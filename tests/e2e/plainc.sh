@@ -719,15 +719,15 @@ has "a pointer to a heap block: &its name" \
     "    13  T1  store head <- &$H1  $(at pointers.c $L_HEAD)  | head = n;"
 has "the lost update names both blocks" \
     "    16  T2  store head <- &$H2  $(at pointers.c $L_HEAD)  | head = n;   ! lost update: overwrites T1's &$H1 (step 13)"
-has "a pointer inside a block: &its name+offset" \
-    "    15  T1  store last_link <- &$H1+8  $(at pointers.c $L_LINK)  | last_link = &n->next;"
-has "a pointer into a global array: &array+offset" \
-    "    19  T1  store slot <- &slots+12         $(at pointers.c $L_SLOT)  | slot = &slots[n->v + 2];"
+has "a pointer inside a block: &its name and the member" \
+    "    15  T1  store last_link <- &$H1.next  $(at pointers.c $L_LINK)  | last_link = &n->next;"
+has "a pointer into a global array: &array[index]" \
+    "    19  T1  store slot <- &slots[3]         $(at pointers.c $L_SLOT)  | slot = &slots[n->v + 2];"
 has "0 stays 0 (no guess of NULL)" \
     "     8  T1  load head -> 0                  $(at pointers.c $((L_HEAD - 1)))  | n->next = head;"
 has "final state: head, in words (the blocks' members by name)" "  head                       = &$H2"
-has "final state: a pointer inside a block" "  last_link                  = &$H2+8"
-has "final state: a pointer into a global" "  slot                       = &slots+16"
+has "final state: a pointer inside a block" "  last_link                  = &$H2.next"
+has "final state: a pointer into a global" "  slot                       = &slots[4]"
 has "final state: a null pointer is 0" "  marker                     = 0"
 L_SPARE=$(line $P/pointers.c 'struct node *s = malloc(sizeof *s);')
 has "a store just before the free: the block as it was" \
@@ -820,7 +820,9 @@ if command -v tmux >/dev/null 2>&1; then
     check "the state panel: a pointer, in words" "|     &heap#1@pointers.c:"
     # (narrow: the value without its allocation site, the line still there)
     check "the lane: a pointer stored, in words" "! h<-&heap#2 @29"
-    check "the lane: a pointer into a block, in words" "ll<-&heap#1+8"
+    # (the value as the lanes' short names write it: h#1.n is the lane's
+    # heap#1@pointers.c:25.next, the member the pointer points to)
+    check "the lane: a pointer into a block, in words" "ll<-&h#1.n @30"
     T send-keys -t tui q
     check "q quits again" "EXITED:0"
     T kill-session -t tui

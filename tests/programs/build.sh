@@ -5,7 +5,8 @@
 # program for racelab's sim backend: compiled with the runtime's
 # instrumentation flags and linked against build/librlprt.a, with the flag
 # list of the Makefile ($BUILD/plainc/flags.sh, written by `make plainc`;
-# BUILD defaults to build; PLAINC_CC=clang overrides the compiler). Run
+# BUILD defaults to build; PLAINC_CC=clang overrides the compiler,
+# PLAINC_EXTRA_CFLAGS adds flags: -g1 keeps line tables, not types). Run
 # the result alone with
 #     RACELAB_SCHED=rr:1 ./OUT      (trace on stderr or in $RACELAB_TRACE)
 set -eu
@@ -39,6 +40,7 @@ cflags=$PLAINC_CFLAGS
 if $PLAINC_CC --version 2>/dev/null | grep -q clang; then
     cflags="$cflags $PLAINC_CFLAGS_CLANG"
 fi
+cflags="$cflags ${PLAINC_EXTRA_CFLAGS:-}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 objs=()

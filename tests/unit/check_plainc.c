@@ -4,9 +4,10 @@
  * Makefile against librlprt.a) run standalone under fixed schedules: the
  * exact outcome of each (final values printed, deadlock with its cycle,
  * assert failure and crash with file:line, data races, lost updates, lost
- * wakeups, pointers named by the memory they point into, buffers written
- * by the C library as text), the
- * correct programs passing under many seeds, replay of a printed
+ * wakeups, pointers named by the memory they point into (by the source's
+ * path, from gcc's and clang's debug information), a helper's heap blocks
+ * by the line that called it, buffers written by the C library as text),
+ * the correct programs passing under many seeds, replay of a printed
  * schedule, and several runs in one process starting from clean globals.
  */
 #include <check.h>
@@ -516,6 +517,18 @@ static const char *dw_path(const struct rl_dwtypes *dt, const char *name,
     return buf;
 }
 
+/* The path of the address off bytes into global name of size bytes, as a
+ * pointer's value names it. */
+static const char *dw_ptr(const struct rl_dwtypes *dt, const char *name,
+                          size_t size, size_t off)
+{
+    static char buf[128];
+    snprintf(buf, sizeof(buf), "%s", name);
+    if (!rl_dwtypes_ptr_path(dt, 0, name, size, off, buf, sizeof(buf)))
+        return "(unknown)";
+    return buf;
+}
+
 START_TEST(test_dwtype_paths)
 {
     /* By name and size (address 0 matches none): struct account is a
@@ -540,6 +553,25 @@ START_TEST(test_dwtype_paths)
     ck_assert_str_eq(dw_path(dt, "u", 8, 0, 8), "u.whole");
     ck_assert_str_eq(dw_path(dt, "point", 12, 8, 4), "point.y");
     ck_assert_str_eq(dw_path(dt, "acct", 48, 42, 2), "acct.balance+2");
+    /* A pointer's value: the shallowest member or element that starts
+     * there, one past an array's end, what nothing starts at by offset. */
+    ck_assert_str_eq(dw_ptr(dt, "accounts", 144, 48), "accounts[1]");
+    ck_assert_str_eq(dw_ptr(dt, "accounts", 144, 88), "accounts[1].balance");
+    ck_assert_str_eq(dw_ptr(dt, "accounts", 144, 4), "accounts[0].lock+4");
+    ck_assert_str_eq(dw_ptr(dt, "accounts", 144, 144), "accounts[3]");
+    ck_assert_str_eq(dw_ptr(dt, "accounts", 144, 145), "(unknown)");
+    ck_assert_str_eq(dw_ptr(dt, "accounts", 144, 0), "accounts");
+    ck_assert_str_eq(dw_ptr(dt, "grid", 24, 20), "grid[1][2]");
+    ck_assert_str_eq(dw_ptr(dt, "grid", 24, 12), "grid[1]");
+    ck_assert_str_eq(dw_ptr(dt, "grid", 24, 24), "grid[2]");
+    ck_assert_str_eq(dw_ptr(dt, "ring", 24, 8), "ring.slots");
+    ck_assert_str_eq(dw_ptr(dt, "ring", 24, 16), "ring.slots[2]");
+    ck_assert_str_eq(dw_ptr(dt, "ring", 24, 24), "ring.slots[4]");
+    ck_assert_str_eq(dw_ptr(dt, "u", 8, 4), "u.half[1]");
+    ck_assert_str_eq(dw_ptr(dt, "acct", 48, 40), "acct.balance");
+    ck_assert_str_eq(dw_ptr(dt, "acct", 48, 42), "acct.balance+2");
+    ck_assert_str_eq(dw_ptr(dt, "acct", 48, 48), "acct+48");
+    ck_assert_str_eq(dw_ptr(dt, "nosuch", 4, 0), "(unknown)");
     /* Unknown: a name no variable has, or the wrong size. */
     ck_assert_str_eq(dw_path(dt, "nosuch", 4, 0, 4), "(unknown)");
     ck_assert_str_eq(dw_path(dt, "grid", 23, 0, 4), "(unknown)");
@@ -558,6 +590,18 @@ static const char *dw_block(const struct rl_dwtypes *dt, const char *text,
     buf[0] = '\0';
     uint64_t type = rl_dwtypes_alloc_type(dt, 0, 1000, text);
     if (!rl_dwtypes_block_path(dt, type, block, off, width, buf, sizeof(buf)))
+        return "(unknown)";
+    return buf;
+}
+
+/* As dw_block, for a pointer's value off bytes into the block. */
+static const char *dw_block_ptr(const struct rl_dwtypes *dt, const char *text,
+                                size_t block, size_t off)
+{
+    static char buf[128];
+    buf[0] = '\0';
+    uint64_t type = rl_dwtypes_alloc_type(dt, 0, 1000, text);
+    if (!rl_dwtypes_block_ptr_path(dt, type, block, off, buf, sizeof(buf)))
         return "(unknown)";
     return buf;
 }
@@ -600,7 +644,123 @@ START_TEST(test_dwtype_alloc)
                      "(unknown)");
     ck_assert_str_eq(dw_block(dt, "head = malloc(8);", 8, 0, 4), "(unknown)");
     ck_assert_str_eq(dw_block(dt, "", 16, 8, 8), "(unknown)");
+    /* A pointer into a block: the element, its member, one past the
+     * last element; past that, or no type, unknown. */
+    ck_assert_str_eq(dw_block_ptr(dt, "spare = calloc(4, 16);", 64, 40),
+                     "[2].next");
+    ck_assert_str_eq(dw_block_ptr(dt, "spare = calloc(4, 16);", 64, 16),
+                     "[1]");
+    ck_assert_str_eq(dw_block_ptr(dt, "spare = calloc(4, 16);", 64, 64),
+                     "[4]");
+    ck_assert_str_eq(dw_block_ptr(dt, "spare = calloc(4, 16);", 64, 65),
+                     "(unknown)");
+    ck_assert_str_eq(dw_block_ptr(dt, "spare = calloc(4, 16);", 72, 68),
+                     "+68");
+    ck_assert_str_eq(dw_block_ptr(dt, "head = malloc(16);", 16, 8), ".next");
+    ck_assert_str_eq(dw_block_ptr(dt, "head = malloc(16);", 16, 16), "+16");
+    ck_assert_str_eq(dw_block_ptr(dt, "use(malloc(16));", 16, 8), "(unknown)");
     rl_dwtypes_destroy(dt);
+}
+END_TEST
+
+/* The path inside a 16-byte block that a call of callee returned, on a
+ * line reading text; "(passed)" when the line hands it on untyped,
+ * "(unknown)" else. */
+static const char *dw_call(const struct rl_dwtypes *dt, const char *text,
+                           const char *callee, size_t off, size_t width)
+{
+    static char buf[128];
+    bool passed = true;
+    buf[0] = '\0';
+    uint64_t type = rl_dwtypes_call_type(dt, 0, 1000, text, callee, &passed);
+    if (!type)
+        return passed ? "(passed)" : "(unknown)";
+    if (passed || !rl_dwtypes_block_path(dt, type, 16, off, width, buf,
+                                         sizeof(buf)))
+        return "(wrong)";
+    return buf;
+}
+
+START_TEST(test_dwtype_call_type)
+{
+    /* A block a helper returned, typed by the line that called it (the
+     * globals of helpers.c: head is a struct node *, raw a void *). */
+    size_t len;
+    unsigned char *img = read_prog("helpers", &len);
+    struct rl_dwtypes *dt = rl_dwtypes_load(img, len);
+    free(img);
+    ck_assert_ptr_nonnull(dt);
+    ck_assert_str_eq(dw_call(dt, "head = xmalloc(sizeof *head);", "xmalloc",
+                             8, 8),
+                     ".next");
+    ck_assert_str_eq(dw_call(dt, "head = (struct node *) xzalloc (16);",
+                             "xzalloc", 0, 4),
+                     ".v");
+    /* Handed on: returned (a cast too). */
+    ck_assert_str_eq(dw_call(dt, "return malloc(n);", NULL, 0, 4), "(passed)");
+    ck_assert_str_eq(dw_call(dt, "return (void *)xmalloc(n);", "xmalloc", 0,
+                             4),
+                     "(passed)");
+    /* Not this helper, not assigned, a void * global, a comparison. */
+    ck_assert_str_eq(dw_call(dt, "head = xmalloc(16);", "malloc", 0, 4),
+                     "(unknown)");
+    ck_assert_str_eq(dw_call(dt, "head = xmallocx(16);", "xmalloc", 0, 4),
+                     "(unknown)");
+    ck_assert_str_eq(dw_call(dt, "use(xmalloc(8));", "xmalloc", 0, 4),
+                     "(unknown)");
+    ck_assert_str_eq(dw_call(dt, "raw = xmalloc(16);", "xmalloc", 0, 4),
+                     "(unknown)");
+    ck_assert_str_eq(dw_call(dt, "if (head == xmalloc(16))", "xmalloc", 0, 4),
+                     "(unknown)");
+    ck_assert_str_eq(dw_call(dt, "returned = xmalloc(16);", "xmalloc", 0, 4),
+                     "(unknown)");
+    ck_assert_str_eq(dw_call(dt, "", "xmalloc", 0, 4), "(unknown)");
+    /* The functions by their code. */
+    ck_assert_ptr_null(rl_dwtypes_func_name(dt, 0));
+    ck_assert_ptr_null(rl_dwtypes_func_name(NULL, 0));
+    rl_dwtypes_destroy(dt);
+}
+END_TEST
+
+/* The lines of helpers.c under rr:1 that both compilers print. */
+static void helpers_lines(void)
+{
+    /* xmalloc's block, by the line that called xmalloc and its type */
+    has_line("    5 T1   helpers.c:57       store heap#2@helpers.c:56.v <- 1 "
+             "  | n->v = (int)(long)arg;");
+    has_line("   11 T1   helpers.c:58       store heap#2@helpers.c:56.next "
+             "<- 0   | n->next = head;");
+    has_line("   14 T1   helpers.c:59       store head <- "
+             "&heap#2@helpers.c:56   | head = n;");
+    /* two calls up: main -> xzalloc -> xmalloc -> malloc */
+    has_line("   10 T0   helpers.c:69       store heap#1@helpers.c:66[1].hi "
+             "<- 5   | pairs[1].hi = 5;");
+    /* `return malloc(n);` */
+    has_line("   13 T0   helpers.c:71       store heap#4@helpers.c:70.hi <- 6 "
+             "  | one->hi = 6;");
+    /* No line types these: xmalloc's malloc line, by index as before (a
+     * global void *; a void * then two types; never assigned). */
+    has_line("   17 T0   helpers.c:72       store raw <- "
+             "&heap#5@helpers.c:25   | raw = xmalloc(16);");
+    has_line("   21 T0   helpers.c:73       store heap#5@helpers.c:25[1] <- 7"
+             "   | ((long *)raw)[1] = 7;");
+    has_line("   22 T0   helpers.c:77       store heap#6@helpers.c:25[1] <- 8"
+             "   | p1->hi = 8;");
+    has_line("   23 T0   helpers.c:78       store heap#6@helpers.c:25[0] <- 9"
+             "   | n1->v = 9;");
+    has_line("   24 T0   helpers.c:50       store heap#7@helpers.c:25[1] <- 4"
+             "   | ((int *)p)[1] = 4;");
+    has_line("lost update: lost update on head: T2 loaded 0 at step 12, T1 "
+             "stored &heap#2@helpers.c:56 at step 14, then T2 stored "
+             "&heap#3@helpers.c:56 at step 18 over it");
+}
+
+START_TEST(test_helper_blocks)
+{
+    /* A block a helper allocated, typed and named by its caller's line. */
+    ck_assert_int_eq(run("helpers", "rr:1", NULL), 1); /* the race on head */
+    ck_assert_str_eq(out, "1 5 6\n");
+    helpers_lines();
 }
 END_TEST
 
@@ -674,6 +834,17 @@ START_TEST(test_dwtype_garbage)
         hit[10] = 'x';
     ck_assert_int_ge(renamed, 1);
     ck_assert_ptr_null(rl_dwtypes_load(copy, len));
+    /* What the mutated images are asked: a pointer's path in grid, a
+     * block a helper returned to a member (pthread's list links). */
+    struct rl_dwtypes *whole = rl_dwtypes_load(img, len);
+    char want[64] = "";
+    bool passed;
+    uint64_t lt = rl_dwtypes_call_type(
+        whole, 0, 1000, "x.__next = xmalloc(48);", "xmalloc", &passed);
+    ck_assert(rl_dwtypes_block_ptr_path(whole, lt, 48, 24, want,
+                                        sizeof(want)));
+    ck_assert_str_eq(want, "[1]+8");
+    rl_dwtypes_destroy(whole);
     /* The debug sections lie past the code and data: mutate there. */
     unsigned int seed = 12345;
     size_t from = len / 2;
@@ -684,10 +855,17 @@ START_TEST(test_dwtype_garbage)
             copy[from + (size_t)rand_r(&seed) % (len - from)] =
                 (unsigned char)rand_r(&seed);
         struct rl_dwtypes *dt = rl_dwtypes_load(copy, len);
-        char buf[64] = "accounts";
-        if (dt)
+        char buf[64] = "accounts", ptr[64] = "grid", blk[64] = "";
+        if (dt) {
             rl_dwtypes_path(dt, 0, "accounts", 144, 88, 8, buf, sizeof(buf));
+            rl_dwtypes_ptr_path(dt, 0, "grid", 24, 24, ptr, sizeof(ptr));
+            uint64_t type = rl_dwtypes_call_type(
+                dt, 0, 1000, "x.__next = xmalloc(48);", "xmalloc", &passed);
+            rl_dwtypes_block_ptr_path(dt, type, 48, 24, blk, sizeof(blk));
+        }
         ck_assert(memchr(buf, '\0', sizeof(buf)) != NULL);
+        ck_assert(memchr(ptr, '\0', sizeof(ptr)) != NULL);
+        ck_assert(memchr(blk, '\0', sizeof(blk)) != NULL);
         rl_dwtypes_destroy(dt);
     }
     free(copy);
@@ -697,7 +875,7 @@ END_TEST
 
 START_TEST(test_pointer_values)
 {
-    /* Addresses in words: a heap block, inside one (+OFF), a global
+    /* Addresses in words: a heap block, a member inside one, a global
      * array's element, a thread's stack; never the number itself. */
     ck_assert_int_eq(run("pointers", "rr:1", NULL), 1);
     ck_assert_str_eq(out, "1 nodes\n");
@@ -706,10 +884,10 @@ START_TEST(test_pointer_values)
     has_line("   13 T1   pointers.c:29      store head <- "
              "&heap#1@pointers.c:25   | head = n;");
     has_line("   15 T1   pointers.c:30      store last_link <- "
-             "&heap#1@pointers.c:25+8   | last_link = &n->next;");
+             "&heap#1@pointers.c:25.next   | last_link = &n->next;");
     has_line("   16 T2   pointers.c:29      store head <- "
              "&heap#2@pointers.c:25   | head = n;");
-    has_line("   19 T1   pointers.c:31      store slot <- &slots+12   | "
+    has_line("   19 T1   pointers.c:31      store slot <- &slots[3]   | "
              "slot = &slots[n->v + 2];");
     has_line("   26 T0   pointers.c:44      store marker <- 0   | marker = "
              "NULL;");
@@ -732,6 +910,117 @@ START_TEST(test_pointer_values)
     memcpy(first, trace, sizeof(trace));
     ck_assert_int_eq(run("pointers", "rr:1", NULL), 1);
     ck_assert_str_eq(trace, first);
+}
+END_TEST
+
+/* The lines of ptr_paths.c under rr:1, whichever compiler built it. */
+static void ptr_paths_lines(void)
+{
+    has_line("    5 T1   ptr_paths.c:29     store where <- &acct.balance   | "
+             "where = &acct.balance;");
+    /* the element, not its first member (which starts there too) */
+    has_line("    6 T1   ptr_paths.c:30     store who <- &accounts[1]   | "
+             "who = &accounts[1];");
+    has_line("    7 T1   ptr_paths.c:31     store where <- "
+             "&accounts[2].balance   | where = &accounts[2].balance;");
+    has_line("    8 T1   ptr_paths.c:32     store where <- &grid[1][2]   | "
+             "where = &grid[1][2];");
+    has_line("    9 T1   ptr_paths.c:33     store row <- &grid[2]   | "
+             "row = &grid[2];");
+    has_line("   10 T1   ptr_paths.c:35     store where <- "
+             "&heap#1@ptr_paths.c:34[2]   | where = &v[2];");
+    /* one past the end of the block's array, legal C */
+    has_line("   11 T1   ptr_paths.c:36     store end <- "
+             "&heap#1@ptr_paths.c:34[4]   | end = v + 4;");
+    /* a block assigned to a void *: no type, by offset */
+    has_line("   12 T1   ptr_paths.c:38     store raw_at <- "
+             "&heap#2@ptr_paths.c:37+8   | raw_at = (char *)raw + 8;");
+    has_line("   15 T0   ptr_paths.c:49     load end -> "
+             "&heap#1@ptr_paths.c:34[4] (freed)   | int *e = end;");
+    has_line("   16 T0   ptr_paths.c:50     load who -> &accounts[1]   | "
+             "printf(\"%d %d\\n\", who == &accounts[1], e != NULL);");
+}
+
+START_TEST(test_pointer_paths)
+{
+    /* Addresses inside globals and heap blocks by the source's path. */
+    ck_assert_int_eq(run("ptr_paths", "rr:1", NULL), 0);
+    ck_assert_str_eq(out, "1 1\n");
+    ptr_paths_lines();
+}
+END_TEST
+
+/* Under a sanitizer the runtime cannot link with another compiler's. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define PLAINC_SANITIZED 1
+#else
+#define PLAINC_SANITIZED 0
+#endif
+
+/* Build tests/programs/NAME.c as BUILD/tests/programs/NAME.SUFFIX with
+ * the environment env (build.sh's PLAINC_CC, PLAINC_EXTRA_CFLAGS). */
+static void build_variant(const char *name, const char *suffix,
+                          const char *env)
+{
+    char build[4096], cmd[9000];
+    snprintf(build, sizeof(build), "%s", prog_dir);
+    char *tail = strstr(build, "/tests/programs");
+    ck_assert_ptr_nonnull(tail);
+    *tail = '\0';
+    snprintf(cmd, sizeof(cmd),
+             "BUILD='%s' %s tests/programs/build.sh '%s/%s.%s' "
+             "tests/programs/%s.c",
+             build, env, prog_dir, name, suffix, name);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Build NAME.c with clang as NAME.clang; false (nothing built) when
+ * clang is not installed or the runtime was built with a sanitizer. */
+static bool build_clang(const char *name)
+{
+    if (PLAINC_SANITIZED || system("command -v clang >/dev/null 2>&1") != 0)
+        return false;
+    build_variant(name, "clang", "PLAINC_CC=clang");
+    return true;
+}
+
+START_TEST(test_pointer_paths_clang)
+{
+    /* The same names from clang's debug information (DWARF 5 with string
+     * indexes, pointers without a size, "func.var" statics), helpers'
+     * blocks too. */
+    if (!build_clang("ptr_paths"))
+        return;
+    ck_assert_int_eq(run("ptr_paths.clang", "rr:1", NULL), 0);
+    ck_assert_str_eq(out, "1 1\n");
+    ptr_paths_lines();
+    ck_assert(build_clang("helpers"));
+    ck_assert_int_eq(run("helpers.clang", "rr:1", NULL), 1);
+    helpers_lines();
+    ck_assert(build_clang("fields"));
+    run("fields.clang", "rr:1", NULL);
+    has_line("    5 T1   fields.c:41        lock acct.lock   | "
+             "pthread_mutex_lock(&acct.lock);");
+    has_line("   31 T1   fields.c:53        load calls -> 0   | calls++;");
+}
+END_TEST
+
+START_TEST(test_pointer_values_without_debug_info)
+{
+    /* Built with line tables only (-g1: no types): no type is known, so
+     * pointer values by offset, as before. */
+    build_variant("pointers", "nodebug", "PLAINC_EXTRA_CFLAGS=-g1");
+    ck_assert_int_eq(run("pointers.nodebug", "rr:1", NULL), 1);
+    has_line("   15 T1   pointers.c:30      store last_link <- "
+             "&heap#1@pointers.c:25+8   | last_link = &n->next;");
+    has_line("   19 T1   pointers.c:31      store slot <- &slots+12   | "
+             "slot = &slots[n->v + 2];");
+    build_variant("ptr_paths", "nodebug", "PLAINC_EXTRA_CFLAGS=-g1");
+    ck_assert_int_eq(run("ptr_paths.nodebug", "rr:1", NULL), 0);
+    has_line("    6 T1   ptr_paths.c:30     store who <- &accounts+48   | "
+             "who = &accounts[1];");
+    has_line("   11 T1   ptr_paths.c:36     store end <- "
+             "&heap#1@ptr_paths.c:34+16   | end = v + 4;");
 }
 END_TEST
 
@@ -1054,9 +1343,14 @@ static Suite *plainc_suite(void)
     tcase_add_test(tc, test_dwtype_garbage);
     tcase_add_test(tc, test_dwtype_alloc);
     tcase_add_test(tc, test_heap_fields);
+    tcase_add_test(tc, test_dwtype_call_type);
+    tcase_add_test(tc, test_helper_blocks);
     tcase_add_test(tc, test_stack_names);
     tcase_add_test(tc, test_fields_odd);
     tcase_add_test(tc, test_pointer_values);
+    tcase_add_test(tc, test_pointer_paths);
+    tcase_add_test(tc, test_pointer_paths_clang);
+    tcase_add_test(tc, test_pointer_values_without_debug_info);
     tcase_add_test(tc, test_string_values_as_text);
     tcase_add_test(tc, test_string_ranges_race_where_they_meet);
     tcase_add_test(tc, test_print_reads_race);

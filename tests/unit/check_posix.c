@@ -16,9 +16,11 @@
 #include <string.h>
 
 #include "../../core/analysis.h"
+#include "../../core/mirror_impl.h"
 #include "../../core/porder.h"
 #include "../../core/posix.h"
 #include "../../core/value.h"
+#include "../../core/wire.h"
 
 static char trace[1 << 15];
 static size_t trace_len;
@@ -573,8 +575,12 @@ START_TEST(test_pointer_values_by_lifetime)
     /* now: the newest block at that address */
     rl_value_text(run, vpv->id, (long)(uintptr_t)&blk[3], 0, v, sizeof(v));
     ck_assert_str_eq(v, "&heap#2@x.c:9+24");
-    /* past the end of every block, an int, 0: numbers */
+    /* one past the end of a block (C allows it), by its offset: no type
+     * is known; further past, an int, 0: numbers */
     rl_value_text(run, vpv->id, (long)(uintptr_t)(blk + 4), 0, v, sizeof(v));
+    ck_assert_str_eq(v, "&heap#2@x.c:9+32");
+    rl_value_text(run, vpv->id, (long)(uintptr_t)(blk + 4) + 1, 0, v,
+                  sizeof(v));
     ck_assert(v[0] != '&');
     rl_value_text(run, viv->id, (long)(uintptr_t)blk, 0, v, sizeof(v));
     ck_assert(v[0] != '&');
@@ -608,6 +614,118 @@ START_TEST(test_pointer_values_by_lifetime)
     ck_assert_str_eq(v, "&heap#712@y.c:1 (freed)");
     rl_value_text(run, vpv->id, (long)(uintptr_t)&blk[3], 0, v, sizeof(v));
     ck_assert_str_eq(v, "&heap#2@x.c:9+24");
+    rl_run_destroy(run);
+}
+END_TEST
+
+/* ---- pointer values by a path (marks) ----------------------------------- */
+
+/* A namer as the child's runtime is: ".f8" for offset 8, "[4]" one past
+ * the 32-byte block's end, nothing for offset 16. */
+static bool fake_namer(void *ctx, const struct rl_region *g, uint64_t off,
+                       char *buf, size_t len)
+{
+    (void)ctx;
+    if (off == 16)
+        return false;
+    if (off == g->size)
+        snprintf(buf, len, "[%llu]", (unsigned long long)(off / 8));
+    else
+        snprintf(buf, len, ".f%llu", (unsigned long long)off);
+    return true;
+}
+
+/* Store three addresses inside blk into pv. */
+static void pointer_paths(void *arg)
+{
+    (void)arg;
+    struct rl_thread *t = rl_px_self();
+    rl_px_store(vpv);
+    pv = &blk[1];
+    rl_px_store(vpv);
+    pv = &blk[2];
+    rl_px_store(vpv);
+    pv = &blk[4];
+    rl_px_flush(t);
+}
+
+static void setup_pointer_paths(void *ctx)
+{
+    (void)ctx;
+    pv = NULL;
+    vpv = rl_px_mem_create("pv", &pv, sizeof(pv));
+    viv = rl_px_mem_create("iv", &iv, sizeof(iv));
+    blk_region = rl_value_region_add(rl_current, (uintptr_t)blk, sizeof(blk),
+                                     RL_REGION_DATA, "heap#1@x.c:3", 0);
+    rl_value_set_namer(rl_current, fake_namer, NULL);
+    rl_thread_start(NULL, pointer_paths, NULL);
+}
+
+/* A MEMORY message's payload: no region, no end, the marks given (n of
+ * them; with_marks false: the list left out, as an older child sent). */
+static bool apply_marks(struct rl_run *run, const uint32_t *idx,
+                        const uint64_t *off, const char *const *path, int n,
+                        bool with_marks)
+{
+    struct wire_buf b = {0};
+    wire_put_u32(&b, (uint32_t)rl_value_region_count(run));
+    wire_put_u32(&b, 0);
+    wire_put_u32(&b, 0);
+    if (with_marks) {
+        wire_put_u32(&b, (uint32_t)n);
+        for (int i = 0; i < n; i++) {
+            wire_put_u32(&b, idx[i]);
+            wire_put_u64(&b, off[i]);
+            wire_put_str(&b, path[i]);
+        }
+    }
+    struct wire_reader r = {b.p, b.n, 0, false};
+    bool ok = mirror_apply_memory(run, &r);
+    wire_free(&b);
+    return ok;
+}
+
+START_TEST(test_pointer_values_by_path)
+{
+    /* The namer's path for an address a record carries, made once per
+     * region and offset, before the record is seen; "+16" where it has
+     * none; one past the end named by its region. */
+    struct rl_run *run = run_rr(setup_pointer_paths, RL_END_DONE);
+    ck_assert_str_eq(trace, "T0 start\n"
+                            "T0 store pv <- &heap#1@x.c:3.f8\n"
+                            "T0 store pv <- &heap#1@x.c:3+16\n"
+                            "T0 store pv <- &heap#1@x.c:3[4]\n"
+                            "T0 finish\n");
+    ck_assert_int_eq(rl_value_mark_count(run), 3);
+    const struct rl_value_mark *k = rl_value_mark(run, 1);
+    ck_assert_int_eq(k->region, blk_region);
+    ck_assert_int_eq(k->off, 16);
+    ck_assert_str_eq(k->path, "");
+    ck_assert_ptr_null(rl_value_mark(run, 3));
+    /* an int holds no address: no mark, a number */
+    char v[RL_VALUE_TEXT_MAX];
+    rl_value_text(run, viv->id, (long)(uintptr_t)&blk[3], 0, v, sizeof(v));
+    ck_assert(v[0] != '&');
+    /* A mark out of its region, or at its start: refused. */
+    ck_assert_int_eq(rl_value_mark_add(run, blk_region, 0, ".x"), -1);
+    ck_assert_int_eq(rl_value_mark_add(run, blk_region, 33, ".x"), -1);
+    ck_assert_int_eq(rl_value_mark_add(run, 99, 8, ".x"), -1);
+    /* again at an offset: the first one stays */
+    ck_assert_int_eq(rl_value_mark_add(run, blk_region, 8, ".y"), 0);
+    /* The parent's side: marks as the child sends them. */
+    static const uint32_t idx[] = {0, 0};
+    static const uint64_t off[] = {24, 4};
+    static const char *const good[] = {"[3]", ".a+4"};
+    ck_assert(apply_marks(run, idx, off, good, 2, true));
+    rl_value_text(run, vpv->id, (long)(uintptr_t)&blk[3], 0, v, sizeof(v));
+    ck_assert_str_eq(v, "&heap#1@x.c:3[3]");
+    ck_assert(apply_marks(run, idx, off, good, 0, false)); /* none sent */
+    /* a path with what a terminal would act on, a region never sent */
+    static const char *const bad[] = {"\x1b[31m"};
+    static const uint64_t off2[] = {2};
+    ck_assert(!apply_marks(run, idx, off2, bad, 1, true));
+    static const uint32_t idx_bad[] = {7};
+    ck_assert(!apply_marks(run, idx_bad, off2, good, 1, true));
     rl_run_destroy(run);
 }
 END_TEST
@@ -930,6 +1048,7 @@ static Suite *posix_suite(void)
     tcase_add_test(tc, test_rwlock_barrier_once);
     tcase_add_test(tc, test_atomics_and_pending_store);
     tcase_add_test(tc, test_pointer_values_by_lifetime);
+    tcase_add_test(tc, test_pointer_values_by_path);
     tcase_add_test(tc, test_bytes_as_text);
     tcase_add_test(tc, test_assert_ends_the_run);
     tcase_add_test(tc, test_exit_status);

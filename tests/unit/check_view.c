@@ -587,6 +587,22 @@ START_TEST(test_rec_text_paths)
     view_lab(&c, &v);
     ck_assert(canvas_contains(&c, "legend: h#2[1].l=heap#2@args.c:31[1].lo"));
     ck_assert(canvas_contains(&c, " h#2[1].l<-4"));
+    /* a pointer to a member: the value by that object's short name, which
+     * the legend spells out as well */
+    static const struct rl_record_values to_lo = {
+        .arg = "&heap#2@args.c:31[1].lo", .after = "&heap#2@args.c:31[1].lo"};
+    fx_objs[1] = fx_objs[0];
+    fx_objs[1].id = 1;
+    fx_objs[1].name = "last_link";
+    v.nobjs = 2;
+    fx_rec(0, 1, RL_OP_STORE, RL_RES_OK, 1, 4, 4,
+           "store last_link <- &heap#2@args.c:31[1].lo");
+    fx_recs[0].values = &to_lo;
+    view_lab(&c, &v);
+    ck_assert(canvas_contains(&c, " ll<-&h#2[1].l "));
+    ck_assert(canvas_contains(&c, "h#2[1].l=heap#2@args.c:31[1].lo"));
+    fx_recs[0].values = NULL;
+    v.nobjs = 1;
     fx_objs[0].name = "worker_loop:local_ids[12]";
     fx_rec(0, 1, RL_OP_STORE, RL_RES_OK, 0, 4, 4,
            "store worker_loop:local_ids[12] <- 4");
@@ -709,6 +725,29 @@ START_TEST(test_pointer_values)
     fx_recs[0].values = &off;
     ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 20, buf, sizeof buf),
                      "head<-&heap#12+8");
+    /* a path inside a block, then as the objects' short names write it
+     * (alias_path: "heap#12@list.c:140.next" -> "h#12.n") */
+    static const struct rl_record_values path = {
+        .arg = "&heap#12@list.c:140.next",
+        .after = "&heap#12@list.c:140.next"};
+    fx_recs[0].values = &path;
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 20, buf, sizeof buf),
+                     "head<-&heap#12.next");
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 14, buf, sizeof buf),
+                     "head<-&h#12.n");
+    static const struct rl_record_values elem = {.arg = "&slots[3]",
+                                                 .after = "&slots[3]"};
+    fx_recs[0].values = &elem;
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 15, buf, sizeof buf),
+                     "head<-&slots[3]");
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 14, buf, sizeof buf),
+                     "head<-&s[3]");
+    static const struct rl_record_values gone = {
+        .arg = "&heap#3@p.c:49.next (freed)",
+        .after = "&heap#3@p.c:49.next (freed)"};
+    fx_recs[0].values = &gone;
+    ck_assert_str_eq(view_rec_text(&v, &fx_recs[0], 20, buf, sizeof buf),
+                     "head<-&h#3.n (freed)");
     static const struct rl_record_values freed = {
         .arg = "&heap#3@p.c:49 (freed)", .after = "&heap#3@p.c:49 (freed)"};
     fx_recs[0].values = &freed;

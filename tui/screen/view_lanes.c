@@ -278,6 +278,85 @@ static bool values_compact(const struct rl_record_values *in,
     return any;
 }
 
+/* The object of v named name[0 .. n), in full or without its
+ * allocation site (value_compact's "heap#2[1].lo"), or -1. */
+static int obj_named(const struct view_lab *v, const char *name, size_t n)
+{
+    char amp[RL_VALUE_TEXT_MAX + 1], cut[RL_VALUE_TEXT_MAX + 1];
+
+    for (int j = 0; j < v->nobjs; j++) {
+        const char *o = v->objs[j].name;
+        if (!o)
+            continue;
+        if (strlen(o) == n && strncmp(o, name, n) == 0)
+            return j;
+        snprintf(amp, sizeof amp, "&%s", o);
+        if (value_compact(amp, cut, sizeof cut) && strlen(cut + 1) == n &&
+            strncmp(cut + 1, name, n) == 0)
+            return j;
+    }
+    return -1;
+}
+
+/* A C program's value in the words of the objects' short names: the
+ * short name of the object it points to when one has it (nm), else as
+ * alias_path writes one ("&heap#2@prog.c:14.next" -> "&h#2.n",
+ * "&slots[3]" -> "&s[3]"), a freed block's " (freed)" kept. False if
+ * value has none. */
+static bool value_alias(const struct view_lab *v, const struct view_names *nm,
+                        const char *value, char *out, size_t len)
+{
+    char name[RL_VALUE_TEXT_MAX], al[RL_VALUE_TEXT_MAX];
+    const char *end;
+
+    if (value[0] != '&')
+        return false;
+    end = strchr(value, ' ');
+    if (!end)
+        end = value + strlen(value);
+    snprintf(name, sizeof name, "%.*s", (int)(end - value - 1), value + 1);
+    int j = obj_named(v, name, strlen(name));
+    if (nm && j >= 0 && j < nm->n)
+        snprintf(al, sizeof al, "%s", nm->alias[j]);
+    else
+        alias_path(name, al, sizeof al);
+    if (!al[0] || strlen(al) >= strlen(name))
+        return false;
+    snprintf(out, len, "&%s%s", al, end);
+    return true;
+}
+
+/* r's values by the short names (value_alias); false if none has one. */
+static bool values_alias(const struct view_lab *v, const struct view_names *nm,
+                         const struct rl_record_values *in,
+                         struct rl_record_values *out)
+{
+    bool any = false;
+
+    *out = *in;
+    any |= value_alias(v, nm, in->arg, out->arg, sizeof out->arg);
+    any |= value_alias(v, nm, in->before, out->before, sizeof out->before);
+    any |= value_alias(v, nm, in->after, out->after, sizeof out->after);
+    return any;
+}
+
+/* Mark used the objects whose short names text gives for r's values
+ * (the legend spells them out). */
+static void values_alias_used(const struct view_lab *v, struct view_names *nm,
+                              const struct rl_record_values *in,
+                              const char *text)
+{
+    const char *vals[3] = {in->arg, in->before, in->after};
+
+    for (int k = 0; nm && k < 3; k++) {
+        if (vals[k][0] != '&')
+            continue;
+        int j = obj_named(v, vals[k] + 1, strcspn(vals[k] + 1, " "));
+        if (j >= 0 && j < nm->n && strstr(text, nm->alias[j]))
+            nm->used[j] = true;
+    }
+}
+
 /* Whether r's text at width would name its object (nothing is marked
  * used: a probe). */
 static bool rec_probe_names(const struct view_lab *v, const struct view_rec *r,
@@ -364,14 +443,25 @@ static char *rec_text_fit(const struct view_lab *v, const struct view_rec *r,
         }
     }
     if (r->values) {
-        /* a pointer's value without its allocation site */
-        struct rl_record_values cv;
+        /* a pointer's value without its allocation site, then as the
+         * short names write it */
+        struct rl_record_values cv, av;
+        bool alias = values_alias(v, nm, r->values, &av);
+        struct view_rec c = *r;
 
         if (values_compact(r->values, &cv)) {
-            struct view_rec c = *r;
-
             c.values = &cv;
-            return rec_text_fit(v, &c, width, nm, buf, len);
+            rec_text_fit(v, &c, width, nm, buf, len);
+            if (!alias || text_cells(buf) <= width) {
+                values_alias_used(v, nm, r->values, buf);
+                return buf;
+            }
+        }
+        if (alias) {
+            c.values = &av;
+            rec_text_fit(v, &c, width, nm, buf, len);
+            values_alias_used(v, nm, r->values, buf);
+            return buf;
         }
     }
     snprintf(buf, len, "%s", shrt); /* canvas_put cuts it */
