@@ -640,11 +640,11 @@ static void pointer_paths(void *arg)
 {
     (void)arg;
     struct rl_thread *t = rl_px_self();
-    rl_px_store(vpv);
+    rl_px_store(vpv, 0);
     pv = &blk[1];
-    rl_px_store(vpv);
+    rl_px_store(vpv, 0);
     pv = &blk[2];
-    rl_px_store(vpv);
+    rl_px_store(vpv, 0);
     pv = &blk[4];
     rl_px_flush(t);
 }
