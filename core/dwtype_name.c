@@ -218,20 +218,28 @@ static const struct die *var_find(const struct rl_dwtypes *dt, uintptr_t addr,
     return named == 1 ? by_name : NULL;
 }
 
+/* The type of the global var_find finds (its declaration's, for a
+ * definition that gives none), NONE if none is known. */
+static uint64_t var_type(const struct rl_dwtypes *dt, uintptr_t addr,
+                         const char *name, size_t size)
+{
+    const struct die *v = var_find(dt, addr, name, size);
+    if (!v)
+        return NONE;
+    if (v->type == NONE && v->spec != NONE) {
+        const struct die *decl = dt_at(dt, v->spec);
+        return decl ? decl->type : NONE;
+    }
+    return v->type;
+}
+
 bool rl_dwtypes_path(const struct rl_dwtypes *dt, uintptr_t addr,
                      const char *name, size_t size, size_t off, size_t width,
                      char *buf, size_t len)
 {
     if (!dt || !name || !buf || !len)
         return false;
-    const struct die *v = var_find(dt, addr, name, size);
-    if (!v)
-        return false;
-    uint64_t type = v->type;
-    if (type == NONE && v->spec != NONE) {
-        const struct die *decl = dt_at(dt, v->spec);
-        type = decl ? decl->type : NONE;
-    }
+    uint64_t type = var_type(dt, addr, name, size);
     if (type == NONE)
         return false;
     if (width == 0)
@@ -339,14 +347,7 @@ bool rl_dwtypes_ptr_path(const struct rl_dwtypes *dt, uintptr_t addr,
 {
     if (!dt || !name || !buf || !len || off > size)
         return false;
-    const struct die *v = var_find(dt, addr, name, size);
-    if (!v)
-        return false;
-    uint64_t type = v->type;
-    if (type == NONE && v->spec != NONE) {
-        const struct die *decl = dt_at(dt, v->spec);
-        type = decl ? decl->type : NONE;
-    }
+    uint64_t type = var_type(dt, addr, name, size);
     if (type == NONE)
         return false;
     ptr_in(dt, type, off, buf, len, 0);
