@@ -665,6 +665,25 @@ has "run: a signal nobody waited for, then a wait for ever, is a lost wakeup" \
     "  lost wakeup on c: T1 called cond_signal at step 10 (lost_wakeup.c:$L_SIGNAL) when no thread was waiting, so it woke nobody; T2 began cond_wait at step 14 and still waits: nothing signalled c again"
 has "run: the lost wakeup's fix, in the program's names" \
     "  hint: a signal wakes only a thread already waiting; wait in a loop on a condition the signaller sets: while (!ready) pthread_cond_wait(&c, &m);"
+# --format json: the deadlock's failure says why ("why"), one object; a
+# deadlock with no lost wakeup has no "why".
+rl run $P/lost_wakeup.c --format json
+why=$(python3 -c 'import json, sys
+for f in json.load(open(sys.argv[1]))["failures"]:
+    print(f["kind"] + "|" + f.get("why", "-"))' "$tmp/out" 2>&1)
+if [ "$status" -eq 1 ] && [ "$why" = "deadlock|lost wakeup on c: T1 called cond_signal at step 10 (lost_wakeup.c:$L_SIGNAL) when no thread was waiting, so it woke nobody; T2 began cond_wait at step 14 and still waits: nothing signalled c again" ]; then
+    pass "run --format json: the deadlock's failure carries its lost wakeup"
+else
+    fail "run --format json: the deadlock's failure carries its lost wakeup" \
+        "exit $status" "got: $why"
+fi
+rl explore $P/lock_order.c --format json
+if [ "$status" -eq 1 ] && ! grep -q '"why"' "$tmp/out"; then
+    pass "explore --format json: a lock-order deadlock has no why"
+else
+    fail "explore --format json: a lock-order deadlock has no why" \
+        "exit $status" "got: $(head -c 400 "$tmp/out")"
+fi
 rl run $P/wakeup_while.c
 has "run: a signal with no waiter before a while loop that never waits is fine" \
     "analysis: no data race, no lost update, no lost wakeup"

@@ -138,6 +138,8 @@ struct cli_failure {
     char thread[32];   /* "T1", or "" */
     char where[96];    /* "race.c:12" (programs), or "" */
     char message[512];
+    char why[640]; /* what the analysis adds to a deadlock or hang: its
+                      lost wakeup ("lost wakeup on c: ..."), or "" */
 };
 #define CLI_MAX_FAILURES 16
 /* The failures of an ended run of lab (at most max); races only when

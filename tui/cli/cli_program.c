@@ -418,6 +418,19 @@ static void failure_at(const struct rl_run *run, const struct lab *lab,
     program_lab_where(lab, r->pc, f->where, sizeof f->where, src, 0);
 }
 
+/* The lost wakeup w, with its notify's source line, as f's why. */
+static void wakeup_why(const struct rl_run *run, const struct lab *lab,
+                       const struct rl_lost_wakeup *w, struct cli_failure *f)
+{
+    const struct rl_record *n = rl_run_record(run, w->notify_seq);
+    char where[96], src[8];
+
+    if (n == NULL ||
+        program_lab_where(lab, n->pc, where, sizeof where, src, 0) != 0)
+        where[0] = '\0';
+    rl_wakeup_text(run, w, where[0] ? where : NULL, f->why, sizeof f->why);
+}
+
 int cli_failures(const struct rl_run *run, const struct lab *lab,
                  bool races_fail, struct cli_failure *out, int max)
 {
@@ -455,6 +468,8 @@ int cli_failures(const struct rl_run *run, const struct lab *lab,
         snprintf(f->message, sizeof f->message, "%s", c.message);
         if (strcmp(kind, "deadlock") != 0 && strcmp(kind, "hang") != 0)
             failure_at(run, lab, rl_run_record_last(run), f);
+        else if (analysed && an.nwakeups > 0)
+            wakeup_why(run, lab, &an.wakeups[0], f);
     }
     if (!races_fail) {
         int k = 0;
@@ -516,6 +531,10 @@ void cli_print_json(FILE *f, const char *lab, const struct cli_failure *fl,
         json_str(f, fl[i].where);
         fputs(", \"message\": ", f);
         json_str(f, fl[i].message);
+        if (fl[i].why[0] != '\0') {
+            fputs(", \"why\": ", f);
+            json_str(f, fl[i].why);
+        }
         fputc('}', f);
     }
     fputs("], \"schedule\": ", f);
