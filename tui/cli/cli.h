@@ -142,6 +142,12 @@ struct cli_failure {
                       lost wakeup ("lost wakeup on c: ..."), or "" */
 };
 #define CLI_MAX_FAILURES 16
+/* Lost wakeup w of run as its analysis line, with the notify's source line
+ * when lab (a C program) knows it: "lost wakeup on c: T1 called
+ * cond_signal at step 10 (lost.c:22) ...". */
+struct rl_lost_wakeup;
+size_t cli_wakeup_text(const struct rl_run *run, const struct lab *lab,
+                       const struct rl_lost_wakeup *w, char *buf, size_t len);
 /* The failures of an ended run of lab (at most max); races only when
  * races_fail (else `--races=report`: listed in the analysis, no failure).
  * Returns the count. */

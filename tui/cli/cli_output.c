@@ -248,14 +248,8 @@ void cli_print_analysis(FILE *f, const struct rl_run *run)
     if (a.nlost > 3)
         fprintf(f, "  ... %d lost updates in all\n", a.nlost);
     for (int i = 0; i < a.nwakeups && i < RL_ANALYSIS_MAX; i++) {
-        const struct rl_record *n = rl_run_record(run, a.wakeups[i].notify_seq);
-        char where[96], src[8];
-
-        if (n == NULL ||
-            program_lab_where(cli_program_current(), n->pc, where,
-                              sizeof where, src, sizeof src) != 0)
-            where[0] = '\0';
-        rl_wakeup_text(run, &a.wakeups[i], where, line, sizeof line);
+        cli_wakeup_text(run, cli_program_current(), &a.wakeups[i], line,
+                        sizeof line);
         fprintf(f, "  %s\n", line);
     }
     if (a.nwakeups > RL_ANALYSIS_MAX)

@@ -418,9 +418,8 @@ static void failure_at(const struct rl_run *run, const struct lab *lab,
     program_lab_where(lab, r->pc, f->where, sizeof f->where, src, 0);
 }
 
-/* The lost wakeup w, with its notify's source line, as f's why. */
-static void wakeup_why(const struct rl_run *run, const struct lab *lab,
-                       const struct rl_lost_wakeup *w, struct cli_failure *f)
+size_t cli_wakeup_text(const struct rl_run *run, const struct lab *lab,
+                       const struct rl_lost_wakeup *w, char *buf, size_t len)
 {
     const struct rl_record *n = rl_run_record(run, w->notify_seq);
     char where[96], src[8];
@@ -428,7 +427,7 @@ static void wakeup_why(const struct rl_run *run, const struct lab *lab,
     if (n == NULL ||
         program_lab_where(lab, n->pc, where, sizeof where, src, 0) != 0)
         where[0] = '\0';
-    rl_wakeup_text(run, w, where[0] ? where : NULL, f->why, sizeof f->why);
+    return rl_wakeup_text(run, w, where, buf, len);
 }
 
 int cli_failures(const struct rl_run *run, const struct lab *lab,
@@ -469,7 +468,7 @@ int cli_failures(const struct rl_run *run, const struct lab *lab,
         if (strcmp(kind, "deadlock") != 0 && strcmp(kind, "hang") != 0)
             failure_at(run, lab, rl_run_record_last(run), f);
         else if (analysed && an.nwakeups > 0)
-            wakeup_why(run, lab, &an.wakeups[0], f);
+            cli_wakeup_text(run, lab, &an.wakeups[0], f->why, sizeof f->why);
     }
     if (!races_fail) {
         int k = 0;
